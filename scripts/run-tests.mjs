@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// Runs Node's test runner over test files found under the given folders (Node 20's --test
+// takes no globs). Usage: node scripts/run-tests.mjs test/unit [more folders or files]
+import { spawnSync } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+function collect(p, out) {
+  const st = statSync(p, { throwIfNoEntry: false });
+  if (!st) return;
+  if (st.isFile()) {
+    if (p.endsWith(".test.ts")) out.push(p);
+    return;
+  }
+  for (const name of readdirSync(p).sort()) collect(join(p, name), out);
+}
+
+const args = process.argv.slice(2);
+const passthrough = args.filter((a) => a.startsWith("--"));
+const roots = args.filter((a) => !a.startsWith("--"));
+const files = [];
+for (const r of roots.length ? roots : ["test/unit"]) collect(r, files);
+if (files.length === 0) {
+  console.error(`no test files under ${roots.join(", ")}`);
+  process.exit(1);
+}
+const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", ...passthrough, ...files], { stdio: "inherit" });
+process.exit(r.status ?? 1);

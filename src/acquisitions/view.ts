@@ -1,0 +1,96 @@
+// The one read-only view every acquisition opener returns. Modules read through it and never
+// learn which kind of acquisition (plain or encrypted backup, filesystem dump, archive,
+// androidqf bundle, bugreport) they are reading.
+import type { Readable } from "node:stream";
+import type Database from "better-sqlite3";
+import type { DeviceInfo, InputFile, Platform } from "../core/model.ts";
+
+export type AcquisitionKind =
+  | "ios_backup"
+  | "ios_fs"
+  | "ios_sysdiagnose"
+  | "androidqf"
+  | "android_bugreport"
+  | "android_backup"
+  | "android_intrusion_logs"
+  | "mvt_results";
+
+/** One file inside an acquisition. */
+export interface FileEntry {
+  /**
+   * Where the file sits inside the acquisition, as shown to users and written into detections:
+   * "HomeDomain/Library/SMS/sms.db" for a backup, "private/var/mobile/Library/SMS/sms.db" for a
+   * filesystem dump, "dumpsys.txt" for androidqf.
+   */
+  path: string;
+  /** iOS backup domain and relative path, when the acquisition has them. */
+  domain?: string;
+  relativePath?: string;
+  /** iOS backup file id (SHA-1 of domain-relativePath). */
+  fileId?: string;
+  size?: number;
+  /** Times as UTC ISO-8601, when the acquisition records them. */
+  modified?: string;
+  changed?: string;
+  created?: string;
+  /** Mode, owner and other metadata the acquisition keeps (MBFile fields for a backup). */
+  meta?: Record<string, unknown>;
+  /** Entry type; regular file when absent. */
+  type?: "file" | "directory" | "symlink";
+}
+
+/**
+ * What a module reads, declared as data so coverage and `vigil modules` derive from it.
+ * Each acquisition kind uses the part that applies to it; a module with no part that applies
+ * is "not applicable" there.
+ */
+export interface ArtifactSpec {
+  /** iOS backup: domain (exact, or a glob such as "AppDomain-*") and relative path (glob). */
+  backup?: { domain: string; path: string }[];
+  /** iOS filesystem dump or sysdiagnose: path globs relative to the root ("private/var/**\/sms.db"). */
+  fs?: string[];
+  sysdiagnose?: string[];
+  /** androidqf bundle: file name globs inside the bundle. */
+  androidqf?: string[];
+  /** Android bugreport: path globs inside the bugreport. */
+  bugreport?: string[];
+  /** Android backup (.ab): path globs inside the tar ("apps/com.android.providers.telephony/d_f/*_sms_backup"). */
+  android_backup?: string[];
+  /** Android intrusion logs folder: file globs. */
+  intrusion_logs?: string[];
+  /** Whole-acquisition modules (manifest listing, filesystem walk): run on these kinds. */
+  whole?: AcquisitionKind[];
+}
+
+/** An SQLite database opened read-only on a private copy (with its -wal/-journal). */
+export interface SqliteHandle {
+  db: Database.Database;
+  /** Path of the artifact inside the acquisition. */
+  path: string;
+  tables(): Set<string>;
+  columns(table: string): Set<string>;
+  close(): void;
+}
+
+export interface AcquisitionView {
+  kind: AcquisitionKind;
+  platform: Platform;
+  /** The path the user gave. */
+  root: string;
+  encrypted: boolean;
+  device: DeviceInfo;
+  /** Which ArtifactSpec key applies to this acquisition. */
+  specKey: Exclude<keyof ArtifactSpec, "whole">;
+
+  /** Files matching the spec's part for this kind; [] when nothing matches. */
+  find(spec: ArtifactSpec): Promise<FileEntry[]>;
+  /** Every entry, streamed (a 100 GB backup or a 1M-file dump is never listed into memory). */
+  entries(): AsyncIterable<FileEntry>;
+  readFile(entry: FileEntry): Promise<Buffer>;
+  openStream(entry: FileEntry): Promise<Readable>;
+  openSqlite(entry: FileEntry): Promise<SqliteHandle>;
+  /** SHA-256 and size of every input file read so far, for provenance. */
+  inputsRead(): InputFile[];
+  /** Removes private temp copies. Idempotent. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,119 @@
+// The contract between the pipeline (src/run.ts) and the modules (src/modules/**).
+// A module file declares what it reads, how rows become records, which timeline events a
+// record gives, and what it flags; the pipeline needs no change when a module is added.
+import type { AcquisitionView, ArtifactSpec, FileEntry } from "../acquisitions/view.ts";
+import type { Matcher } from "../indicators/matcher-api.ts";
+import type { DetectionInput, Grade, IndicatorMatch, Platform, TimelineEvent } from "./model.ts";
+
+export interface ModuleContext {
+  view: AcquisitionView;
+  iocs: Matcher;
+  /** The files this module's `reads` resolved to in this acquisition (never empty when run). */
+  files: FileEntry[];
+  /** Report a detection that is not tied to one yielded record (cross-record heuristics). */
+  detect(d: DetectionInput): void;
+  /** Add a timeline event that is not tied to one yielded record. */
+  event(e: Omit<TimelineEvent, "module">): void;
+  /**
+   * A problem with part of the artifact that did not stop the module (one corrupt row, one
+   * unreadable profile). Shown in the coverage as a warning; the module still counts as checked.
+   */
+  warn(message: string): void;
+  /** Progress for long steps, shown on stderr. */
+  progress(done: number, total?: number): void;
+}
+
+export interface ModuleDef<R = Record<string, unknown>> {
+  /** Output slug, as MVT names it where MVT has the module ("sms", "safari_history", ...). */
+  name: string;
+  /** Plain words for the report ("SMS and iMessage"). */
+  title: string;
+  platform: Platform;
+  /** One or two sentences: what the artifact is and what the module looks for. */
+  description: string;
+  reads: ArtifactSpec;
+  /**
+   * Yields records; may call ctx.detect/ctx.event for findings across records at the end.
+   * Throw (a VigilError ideally) when the artifact cannot be read: the module is then
+   * "failed" with that reason in the coverage and the others go on.
+   */
+  records(ctx: ModuleContext): AsyncIterable<R> | Iterable<R>;
+  /** Timeline events for one record. Timestamps are UTC ISO-8601 from src/core/time.ts. */
+  events?(record: R): Omit<TimelineEvent, "module">[];
+  /** Detections for one record: indicator matches and per-record heuristics. */
+  check?(record: R, ctx: ModuleContext): DetectionInput[];
+}
+
+export function defineModule<R>(def: ModuleDef<R>): ModuleDef<R> {
+  return def;
+}
+
+/**
+ * Turns indicator matches into detections. `grade` is what a full match in this artifact is
+ * worth; a match on a truncated process name drops one grade.
+ */
+export function fromMatches(
+  matches: IndicatorMatch[],
+  opts: {
+    grade: Grade;
+    /** e.g. (m) => `Known spyware domain ${m.matched} visited in Safari` */
+    title: (m: IndicatorMatch) => string;
+    why?: string;
+    record?: unknown;
+    timestamp?: string;
+    artifact?: string;
+  },
+): DetectionInput[] {
+  return matches.map((m) => {
+    const grade: Grade = m.truncated ? lowerGrade(opts.grade) : opts.grade;
+    const ind = m.indicator;
+    return {
+      grade,
+      kind: "indicator" as const,
+      title: opts.title(m),
+      why: opts.why,
+      matched: m.matched,
+      matched_indicator: {
+        value: ind.value,
+        type: ind.type,
+        id: ind.id,
+        name: ind.set.name,
+        stix2_file_name: ind.set.file,
+        source: ind.set.source,
+        sha256: ind.set.sha256,
+      },
+      artifact: opts.artifact,
+      timestamp: opts.timestamp,
+      record: opts.record,
+    };
+  });
+}
+
+export function lowerGrade(g: Grade): Grade {
+  return g === "strong" ? "medium" : "weak";
+}
+
+/** A heuristic detection, with its rule id so the README's rule table and the output agree. */
+export function heuristic(opts: {
+  rule: string;
+  ruleDescription: string;
+  grade: Grade;
+  title: string;
+  why?: string;
+  matched: string;
+  record?: unknown;
+  timestamp?: string;
+  artifact?: string;
+}): DetectionInput {
+  return {
+    grade: opts.grade,
+    kind: "heuristic",
+    title: opts.title,
+    why: opts.why,
+    matched: opts.matched,
+    rule: { id: opts.rule, description: opts.ruleDescription },
+    record: opts.record,
+    timestamp: opts.timestamp,
+    artifact: opts.artifact,
+  };
+}

@@ -1,0 +1,37 @@
+// One private temp folder per process for decrypted files and SQLite copies; removed on exit.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+let root: string | undefined;
+let counter = 0;
+
+function cleanup(): void {
+  if (root) {
+    try {
+      rmSync(root, { recursive: true, force: true });
+    } catch {
+      /* best effort at exit */
+    }
+    root = undefined;
+  }
+}
+
+/** A fresh folder under the process's private temp root (mode 0700 via mkdtemp). */
+export function privateTempDir(label = "t"): string {
+  if (!root) {
+    root = mkdtempSync(join(tmpdir(), "vigil-"));
+    process.once("exit", cleanup);
+    for (const sig of ["SIGINT", "SIGTERM"] as const) {
+      process.once(sig, () => {
+        cleanup();
+        process.exit(130);
+      });
+    }
+  }
+  return mkdtempSync(join(root, `${label.replace(/[^\w.-]/g, "_")}-${counter++}-`));
+}
+
+export function removeTempDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}

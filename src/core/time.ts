@@ -1,0 +1,86 @@
+// Every conversion from an artifact's clock to UTC ISO-8601 lives here.
+
+const MAC_EPOCH_MS = Date.UTC(2001, 0, 1);
+const WEBKIT_EPOCH_MS = Date.UTC(1601, 0, 1);
+
+function iso(ms: number): string | undefined {
+  if (!Number.isFinite(ms)) return undefined;
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return undefined;
+  return d.toISOString();
+}
+
+/**
+ * Mac absolute time (seconds since 2001-01-01). iOS writes it as seconds (often fractional)
+ * in most databases and as nanoseconds in newer sms.db columns; the magnitude tells them apart.
+ */
+export function fromMacAbsolute(value: number | bigint | null | undefined): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  let v = typeof value === "bigint" ? Number(value) : value;
+  if (!Number.isFinite(v) || v === 0) return undefined;
+  if (Math.abs(v) > 1e14) v = v / 1e9; // nanoseconds
+  return iso(MAC_EPOCH_MS + v * 1000);
+}
+
+/** WebKit/Chrome time: microseconds since 1601-01-01. */
+export function fromWebKit(value: number | bigint | null | undefined): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  const v = typeof value === "bigint" ? Number(value) : value;
+  if (!Number.isFinite(v) || v === 0) return undefined;
+  return iso(WEBKIT_EPOCH_MS + v / 1000);
+}
+
+export function fromUnixSeconds(value: number | bigint | null | undefined): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  const v = typeof value === "bigint" ? Number(value) : value;
+  if (!Number.isFinite(v)) return undefined;
+  return iso(v * 1000);
+}
+
+export function fromUnixMillis(value: number | bigint | null | undefined): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  const v = typeof value === "bigint" ? Number(value) : value;
+  if (!Number.isFinite(v)) return undefined;
+  return iso(v);
+}
+
+/** Microseconds since the Unix epoch (Firefox places.sqlite). */
+export function fromUnixMicros(value: number | bigint | null | undefined): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  const v = typeof value === "bigint" ? Number(value) : value;
+  if (!Number.isFinite(v)) return undefined;
+  return iso(v / 1000);
+}
+
+export function fromUnixNanos(value: number | bigint | null | undefined): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === "bigint") return iso(Number(value / 1000000n));
+  return iso(value / 1e6);
+}
+
+/** Unix time whose unit is guessed from its magnitude (s, ms, µs or ns). */
+export function fromUnixAuto(value: number | bigint | null | undefined): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  const v = typeof value === "bigint" ? Number(value) : value;
+  if (!Number.isFinite(v) || v === 0) return undefined;
+  const a = Math.abs(v);
+  if (a > 1e17) return iso(v / 1e6);
+  if (a > 1e14) return iso(v / 1e3);
+  if (a > 1e11) return iso(v);
+  return iso(v * 1000);
+}
+
+/** A JS Date, or a string Date can parse, to ISO (undefined when invalid). */
+export function fromDate(value: Date | string | null | undefined): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  const d = value instanceof Date ? value : new Date(value);
+  return iso(d.getTime());
+}
+
+/** MVT writes "YYYY-MM-DD HH:MM:SS.ffffff" in its JSON; accept it and ISO alike. */
+export function parseLooseTimestamp(value: string): string | undefined {
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/.exec(value.trim());
+  if (!m) return fromDate(value);
+  const frac = m[3] ? m[3].slice(0, 4) : "";
+  return fromDate(`${m[1]}T${m[2]}${frac}${m[4] ?? "Z"}`);
+}

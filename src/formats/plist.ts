@@ -1,0 +1,126 @@
+// Binary and XML property lists, and NSKeyedArchiver object graphs.
+import * as bplist from "bplist-parser";
+import * as plist from "plist";
+import { VigilError } from "../core/errors.ts";
+
+bplist.setMaxObjectCount(10_000_000);
+
+export type PlistValue =
+  | string
+  | number
+  | bigint
+  | boolean
+  | Date
+  | Buffer
+  | PlistValue[]
+  | { [key: string]: PlistValue }
+  | { UID: number }
+  | null;
+
+const BPLIST_MAGIC = Buffer.from("bplist00");
+
+/** Parses a binary or XML plist. Throws a VigilError naming `file` when it is malformed. */
+export function parsePlist(data: Buffer, file?: string): PlistValue {
+  try {
+    if (data.subarray(0, 8).equals(BPLIST_MAGIC)) {
+      const parsed = bplist.parseBuffer(data) as PlistValue[];
+      if (!Array.isArray(parsed) || parsed.length === 0) throw new Error("empty binary plist");
+      return parsed[0];
+    }
+    const text = data.toString("utf8").replace(/^\uFEFF/, "");
+    if (!/^\s*(<\?xml|<!DOCTYPE plist|<plist)/.test(text)) throw new Error("neither a binary nor an XML plist");
+    return plist.parse(text) as unknown as PlistValue;
+  } catch (e) {
+    throw new VigilError(`malformed plist: ${(e as Error).message.split("\n")[0]}`, { file, code: "plist", cause: e });
+  }
+}
+
+export function isUid(v: unknown): v is { UID: number } {
+  return typeof v === "object" && v !== null && "UID" in v && typeof (v as { UID: unknown }).UID === "number" && Object.keys(v).length === 1;
+}
+
+/** XML keyed archives write UIDs as {"CF$UID": n}. */
+function uidOf(v: unknown): number | undefined {
+  if (isUid(v)) return v.UID;
+  if (typeof v === "object" && v !== null && !Buffer.isBuffer(v) && !(v instanceof Date)) {
+    const o = v as Record<string, unknown>;
+    if (typeof o["CF$UID"] === "number" && Object.keys(o).length === 1) return o["CF$UID"] as number;
+  }
+  return undefined;
+}
+
+export function isKeyedArchive(v: PlistValue): boolean {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v) && !(v instanceof Date) &&
+    (v as Record<string, PlistValue>)["$archiver"] === "NSKeyedArchiver";
+}
+
+/**
+ * Decodes an NSKeyedArchiver plist into plain values: UIDs resolved, NSDictionary/NSArray/NSSet,
+ * NSString, NSData, NSDate and NSURL unwrapped, other objects as dicts of their fields with
+ * `$class` naming the class. Cycles are cut (a repeated object becomes the string "<cycle>").
+ */
+export function unarchive(archive: PlistValue, file?: string, rootKey?: string): unknown {
+  if (!isKeyedArchive(archive)) throw new VigilError("not an NSKeyedArchiver plist", { file, code: "plist" });
+  const a = archive as Record<string, PlistValue>;
+  const objects = a["$objects"];
+  const top = a["$top"] as Record<string, PlistValue> | undefined;
+  if (!Array.isArray(objects) || !top || typeof top !== "object") {
+    throw new VigilError("keyed archive without $objects or $top", { file, code: "plist" });
+  }
+  const stack = new Set<number>();
+  const MAC_EPOCH = Date.UTC(2001, 0, 1);
+
+  const decode = (v: unknown): unknown => {
+    const uid = uidOf(v);
+    if (uid === undefined) {
+      if (Array.isArray(v)) return v.map(decode);
+      return v;
+    }
+    if (uid < 0 || uid >= objects.length) throw new VigilError(`keyed archive UID ${uid} out of range`, { file, code: "plist" });
+    const obj = objects[uid];
+    if (obj === "$null") return null;
+    if (obj === null || typeof obj !== "object" || Buffer.isBuffer(obj) || obj instanceof Date) return obj;
+    if (stack.has(uid)) return "<cycle>";
+    stack.add(uid);
+    try {
+      const o = obj as Record<string, unknown>;
+      const cls = uidOf(o["$class"]) !== undefined ? (objects[uidOf(o["$class"])!] as Record<string, unknown>) : undefined;
+      const className = cls && typeof cls === "object" ? String(cls["$classname"] ?? "") : "";
+      if ("NS.keys" in o && "NS.objects" in o) {
+        const keys = (o["NS.keys"] as unknown[]).map(decode);
+        const vals = (o["NS.objects"] as unknown[]).map(decode);
+        const out: Record<string, unknown> = {};
+        keys.forEach((k, i) => (out[String(k)] = vals[i]));
+        return out;
+      }
+      if ("NS.objects" in o) return (o["NS.objects"] as unknown[]).map(decode);
+      if ("NS.string" in o) return decode(o["NS.string"]);
+      if ("NS.bytes" in o) return decode(o["NS.bytes"]);
+      if ("NS.data" in o) return decode(o["NS.data"]);
+      if ("NS.time" in o && typeof o["NS.time"] === "number") return new Date(MAC_EPOCH + (o["NS.time"] as number) * 1000);
+      if ("NS.relative" in o) {
+        const base = decode(o["NS.base"]);
+        const rel = decode(o["NS.relative"]);
+        return base ? `${String(base)}${String(rel)}` : rel;
+      }
+      const out: Record<string, unknown> = {};
+      for (const [k, val] of Object.entries(o)) {
+        if (k === "$class") continue;
+        out[k] = decode(val);
+      }
+      if (className) out["$class"] = className;
+      return out;
+    } finally {
+      stack.delete(uid);
+    }
+  };
+
+  const key = rootKey ?? ("root" in top ? "root" : Object.keys(top)[0]);
+  return decode(top[key]);
+}
+
+/** Parses a buffer and unarchives it when it is a keyed archive; plain plists are returned as they are. */
+export function parsePlistDeep(data: Buffer, file?: string): unknown {
+  const v = parsePlist(data, file);
+  return isKeyedArchive(v) ? unarchive(v, file) : v;
+}

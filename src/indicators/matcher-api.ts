@@ -1,0 +1,35 @@
+// What modules may ask of the loaded indicators. Implemented in ./matcher.ts.
+import type { IndicatorMatch, IocSetInfo, IndicatorKind } from "../core/model.ts";
+
+export interface Matcher {
+  readonly sets: IocSetInfo[];
+  /** Number of indicators of each kind, over all sets. */
+  count(kind?: IndicatorKind): number;
+
+  /** A host: exact or any parent domain that is an indicator; case-insensitive. IP literals go to ip(). */
+  domain(host: string): IndicatorMatch[];
+  /**
+   * A URL: the normalized URL against URL indicators, and its host against domain and IP
+   * indicators. Accepts scheme-less "evil.com/path" too. Never throws on junk.
+   */
+  url(url: string): IndicatorMatch[];
+  /** Every URL found in free text (messages, notes), each checked as url(). */
+  urlsInText(text: string): IndicatorMatch[];
+  /** IPv4 or IPv6, exact; brackets, a leading "/" (Android) and a port are accepted. */
+  ip(ip: string): IndicatorMatch[];
+  email(address: string): IndicatorMatch[];
+  /**
+   * A process name. Exact match; and when `maybeTruncated` (iOS cuts names at 15/16 chars),
+   * a name of that length that is a prefix of an indicator matches with `truncated: true`.
+   */
+  process(name: string, opts?: { maybeTruncated?: boolean }): IndicatorMatch[];
+  /** A path: matches an indicator path equal to it or a parent of it, by whole components. */
+  filePath(path: string): IndicatorMatch[];
+  fileName(name: string): IndicatorMatch[];
+  /** SHA-256, SHA-1 or MD5 (by length), case-insensitive. */
+  hash(hex: string): IndicatorMatch[];
+  appId(id: string): IndicatorMatch[];
+  appCertHash(hex: string): IndicatorMatch[];
+  androidProperty(name: string): IndicatorMatch[];
+  configurationProfile(id: string): IndicatorMatch[];
+}

@@ -1,0 +1,170 @@
+// The pipeline: open → run every applicable module → check → write. Progress goes to stderr.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { AcquisitionView, FileEntry } from "./acquisitions/view.ts";
+import { applies, isWhole } from "./acquisitions/spec-match.ts";
+import type { ModuleContext, ModuleDef } from "./core/module.ts";
+import type { Coverage, Detection, DetectionInput, RunInfo, TimelineEvent } from "./core/model.ts";
+import { describeError } from "./core/errors.ts";
+import type { Matcher } from "./indicators/matcher-api.ts";
+import { JsonArrayWriter } from "./report/json-writer.ts";
+import { TimelineStore } from "./report/timeline-store.ts";
+
+/** Where a module's output goes. The results writer and the in-memory collector implement it. */
+export interface ModuleSink {
+  record(r: unknown): void;
+  event(e: TimelineEvent): void;
+  detection(d: Detection): void;
+}
+
+export interface ModuleOutcome {
+  coverage: Coverage;
+  warnings: string[];
+}
+
+export type ProgressFn = (line: string, transient?: boolean) => void;
+
+/** Runs one module against a view. Never throws for the artifact's problems: they land in coverage. */
+export async function runModule(
+  mod: ModuleDef<any>,
+  view: AcquisitionView,
+  iocs: Matcher,
+  sink: ModuleSink,
+  progress: ProgressFn = () => {},
+): Promise<ModuleOutcome> {
+  const base = { module: mod.name, title: mod.title };
+  const warnings: string[] = [];
+  if (mod.platform !== view.platform || !applies(mod.reads, view)) {
+    return { coverage: { ...base, status: "not_applicable", reason: `not part of an ${view.kind} acquisition` }, warnings };
+  }
+  let files: FileEntry[] = [];
+  try {
+    if (!isWhole(mod.reads, view)) {
+      files = await view.find(mod.reads);
+      if (files.length === 0) {
+        return { coverage: { ...base, status: "absent", reason: describeSpec(mod, view) }, warnings };
+      }
+    }
+  } catch (e) {
+    return { coverage: { ...base, status: "failed", reason: describeError(e) }, warnings };
+  }
+  const artifacts = files.map((f) => f.path);
+  const defaultArtifact = artifacts.length === 1 ? artifacts[0] : artifacts.length ? artifacts.join(", ") : view.root;
+  let n = 0;
+  let nDetections = 0;
+  const complete = (d: DetectionInput): Detection => {
+    nDetections++;
+    return { ...d, module: mod.name, artifact: d.artifact ?? defaultArtifact };
+  };
+  const ctx: ModuleContext = {
+    view,
+    iocs,
+    files,
+    detect: (d) => sink.detection(complete(d)),
+    event: (e) => sink.event({ ...e, module: mod.name }),
+    warn: (m) => warnings.push(m),
+    progress: (done, total) => progress(`${mod.name}: ${done.toLocaleString("en")}${total ? ` / ${total.toLocaleString("en")}` : ""}`, true),
+  };
+  try {
+    for await (const rec of mod.records(ctx)) {
+      n++;
+      sink.record(rec);
+      const found = mod.check ? mod.check(rec, ctx) : [];
+      const evs = mod.events ? mod.events(rec) : [];
+      for (const e of evs) {
+        if (e.timestamp) sink.event({ ...e, module: mod.name, detected: found.length > 0 });
+      }
+      for (const d of found) sink.detection(complete({ ...d, record: d.record ?? rec }));
+      if ((n & 0xffff) === 0) ctx.progress(n);
+    }
+  } catch (e) {
+    return {
+      coverage: { ...base, status: "failed", records: n, reason: describeError(e), artifacts, detections: nDetections },
+      warnings,
+    };
+  }
+  return { coverage: { ...base, status: "checked", records: n, artifacts, detections: nDetections }, warnings };
+}
+
+function describeSpec(mod: ModuleDef<any>, view: AcquisitionView): string {
+  if (view.specKey === "backup") return `not in this backup: ${(mod.reads.backup ?? []).map((b) => `${b.domain}/${b.path}`).join(", ")}`;
+  return `not in this acquisition: ${((mod.reads[view.specKey] as string[] | undefined) ?? []).join(", ")}`;
+}
+
+/** Collects a module's output in memory: for tests and small checks. */
+export async function collectModule(mod: ModuleDef<any>, view: AcquisitionView, iocs: Matcher) {
+  const records: unknown[] = [];
+  const events: TimelineEvent[] = [];
+  const detections: Detection[] = [];
+  const outcome = await runModule(mod, view, iocs, {
+    record: (r) => records.push(r),
+    event: (e) => events.push(e),
+    detection: (d) => detections.push(d),
+  });
+  return { records, events, detections, ...outcome };
+}
+
+export interface CheckRun {
+  coverage: Coverage[];
+  detections: Detection[];
+  timeline: TimelineStore;
+  warnings: Record<string, string[]>;
+}
+
+/**
+ * Runs every module that applies to the view, writing `<module>.json` (and the detected
+ * records) into outputDir as it goes. Timeline events are kept in a TimelineStore for the
+ * results writer to sort.
+ */
+export async function runModules(opts: {
+  view: AcquisitionView;
+  modules: ModuleDef<any>[];
+  iocs: Matcher;
+  outputDir: string;
+  progress?: ProgressFn;
+}): Promise<CheckRun> {
+  const { view, modules, iocs, outputDir } = opts;
+  const progress = opts.progress ?? (() => {});
+  mkdirSync(outputDir, { recursive: true });
+  const timeline = new TimelineStore();
+  const detections: Detection[] = [];
+  const coverage: Coverage[] = [];
+  const warnings: Record<string, string[]> = {};
+  const applicable = modules.filter((m) => m.platform === view.platform);
+  let i = 0;
+  for (const mod of applicable) {
+    i++;
+    const writer = new JsonArrayWriter(join(outputDir, `${mod.name}.json`));
+    const detected = new JsonArrayWriter(join(outputDir, `${mod.name}_detected.json`));
+    progress(`[${i}/${applicable.length}] ${mod.name}`, true);
+    const t0 = performance.now();
+    const { coverage: cov, warnings: w } = await runModule(
+      mod,
+      view,
+      iocs,
+      {
+        record: (r) => writer.write(r),
+        event: (e) => timeline.add(e),
+        detection: (d) => {
+          detections.push(d);
+          detected.write({ ...(typeof d.record === "object" && d.record ? d.record : { value: d.record }), matched_indicator: d.matched_indicator, vigil_detection: { ...d, record: undefined } });
+        },
+      },
+      progress,
+    );
+    writer.close(cov.status === "checked" || writer.count > 0);
+    detected.close(false);
+    coverage.push(cov);
+    if (w.length) {
+      warnings[mod.name] = w;
+      cov.warnings = w;
+    }
+    const ms = Math.round(performance.now() - t0);
+    const what =
+      cov.status === "checked" ? `${cov.records} records${cov.detections ? `, ${cov.detections} detections` : ""}` : cov.status === "failed" ? `FAILED: ${cov.reason}` : cov.status.replace("_", " ");
+    progress(`[${i}/${applicable.length}] ${mod.name}: ${what} (${ms} ms)`);
+  }
+  return { coverage, detections, timeline, warnings };
+}
+
+export type { RunInfo };
