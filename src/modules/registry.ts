@@ -1,0 +1,10 @@
+import type { ModuleDef } from "../core/module.ts";
+import type { Platform } from "../core/model.ts";
+import { androidModules } from "./android/index.ts";
+import { iosModules } from "./ios/index.ts";
+
+export const allModules: ModuleDef<any>[] = [...iosModules, ...androidModules];
+
+export function modulesFor(platform: Platform): ModuleDef<any>[] {
+  return allModules.filter((m) => m.platform === platform);
+}
