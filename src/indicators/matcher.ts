@@ -1,0 +1,360 @@
+// The indicator lookup engine: every indicator is stored once under its canonical key (see
+// normalize.ts), so each check is a few Map lookups, never a scan over the indicators.
+import { getDomain, parse as parseDomain } from "tldts";
+import type { IndicatorKind, IndicatorMatch, IndicatorRef, IocSetInfo } from "../core/model.ts";
+import type { Matcher } from "./matcher-api.ts";
+import {
+  mappedIpv4,
+  normalizeCertHash,
+  normalizeDomain,
+  normalizeEmail,
+  normalizeHash,
+  normalizeIndicator,
+  normalizeIpv4,
+  normalizeIpv6,
+  normalizePath,
+  parseUrl,
+} from "./normalize.ts";
+import { INDICATOR_KINDS, type Indicator, type LoadedSet } from "./types.ts";
+
+type Index = Map<string, IndicatorRef[]>;
+
+function add(index: Index, key: string, ref: IndicatorRef): void {
+  const list = index.get(key);
+  if (list) list.push(ref);
+  else index.set(key, [ref]);
+}
+
+function push(out: IndicatorMatch[], refs: IndicatorRef[] | undefined, matched: string, truncated?: boolean): void {
+  if (!refs) return;
+  for (const indicator of refs) {
+    if (truncated) out.push({ indicator, matched, truncated: true });
+    else out.push({ indicator, matched });
+  }
+}
+
+// A URL whose host can be read without the full parser: lowercase ASCII labels, no user info.
+const FAST_URL = /^(?:https?:)?\/\/([a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?)(?::\d{1,5})?(?:[/?#]|$)/;
+const LAST_LABEL_NUMERIC = /(?:^|\.)(?:\d+|0x[0-9a-f]*)\.?$/;
+
+// URLs with scheme, then IPv4 literals with an optional path, then bare domain names with an
+// optional path. The name part requires a letter in the last label so "3.14" is not a host.
+const TEXT_URL =
+  /\b(?:https?:\/\/[^\s<>"'`{}|\\^]+|(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?(?:\/[^\s<>"'`{}|\\^]*)?|(?:[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}[a-z0-9](?::\d{1,5})?(?:\/[^\s<>"'`{}|\\^]*)?)/gi;
+const TRAILING_PUNCT = /[.,;:!?)\]}'"»…]+$/;
+
+class IndexMatcher implements Matcher {
+  readonly sets: IocSetInfo[];
+  private readonly counts = new Map<IndicatorKind, number>();
+  /** Every domain indicator, for exact matches. */
+  private readonly domains: Index = new Map();
+  /** Domain indicators that are not public suffixes: these also match their subdomains. */
+  private readonly domainParents: Index = new Map();
+  private readonly ipv4: Index = new Map();
+  private readonly ipv6: Index = new Map();
+  private readonly urls: Index = new Map();
+  /** Hosts of URL indicators: the full URL parse is only worth doing for these. */
+  private readonly urlHosts = new Set<string>();
+  private readonly emails: Index = new Map();
+  private readonly processes: Index = new Map();
+  private readonly processPrefix15: Index = new Map();
+  private readonly processPrefix16: Index = new Map();
+  private readonly filePaths: Index = new Map();
+  private readonly fileNames: Index = new Map();
+  private readonly hashes: Index = new Map();
+  private readonly appIds: Index = new Map();
+  private readonly certHashes: Index = new Map();
+  private readonly properties: Index = new Map();
+  private readonly profiles: Index = new Map();
+
+  constructor(sets: LoadedSet[]) {
+    this.sets = sets.map((s) => s.info);
+    for (const s of sets) {
+      const seen = new Set<string>();
+      for (const ind of s.indicators) {
+        const key = normalizeIndicator(ind.type, ind.value);
+        if (key === null) continue;
+        const dedupe = ind.type + "\0" + key;
+        if (seen.has(dedupe)) continue;
+        seen.add(dedupe);
+        const ref: IndicatorRef = { value: ind.value, type: ind.type, set: s.info };
+        if (ind.id) ref.id = ind.id;
+        this.index(ref, key);
+        this.counts.set(ind.type, (this.counts.get(ind.type) ?? 0) + 1);
+      }
+    }
+  }
+
+  private index(ref: IndicatorRef, key: string): void {
+    switch (ref.type) {
+      case "domain": {
+        add(this.domains, key, ref);
+        // A bare public suffix ("com", "co.uk") as an indicator would flag every site under it.
+        const p = parseDomain(key, { allowPrivateDomains: false });
+        if (!(p.isIcann && p.publicSuffix === key)) add(this.domainParents, key, ref);
+        break;
+      }
+      case "ipv4":
+        return add(this.ipv4, key, ref);
+      case "ipv6":
+        return add(this.ipv6, key, ref);
+      case "url": {
+        add(this.urls, key, ref);
+        const host = parseUrl(ref.value)?.host;
+        if (host) this.urlHosts.add(host);
+        break;
+      }
+      case "email":
+        return add(this.emails, key, ref);
+      case "process":
+        add(this.processes, key, ref);
+        if (key.length > 15) add(this.processPrefix15, key.slice(0, 15), ref);
+        if (key.length > 16) add(this.processPrefix16, key.slice(0, 16), ref);
+        break;
+      case "file_path":
+        return add(this.filePaths, key, ref);
+      case "file_name":
+        return add(this.fileNames, key, ref);
+      case "sha256":
+      case "sha1":
+      case "md5":
+        return add(this.hashes, key, ref);
+      case "app_id":
+        return add(this.appIds, key, ref);
+      case "app_cert_hash":
+        return add(this.certHashes, key, ref);
+      case "android_property":
+        return add(this.properties, key, ref);
+      case "configuration_profile":
+        return add(this.profiles, key, ref);
+    }
+  }
+
+  count(kind?: IndicatorKind): number {
+    if (kind) return this.counts.get(kind) ?? 0;
+    let n = 0;
+    for (const v of this.counts.values()) n += v;
+    return n;
+  }
+
+  domain(host: string): IndicatorMatch[] {
+    const out: IndicatorMatch[] = [];
+    if (typeof host !== "string" || host.length === 0) return out;
+    let h = host.trim().toLowerCase();
+    const colon = h.indexOf(":");
+    if (colon >= 0) {
+      // Two colons or more: IPv6. One: a port to drop.
+      if (h.indexOf(":", colon + 1) >= 0) return this.ip(h);
+      h = h.slice(0, colon);
+    }
+    if (h.startsWith("[") || h.startsWith("/") || LAST_LABEL_NUMERIC.test(h)) return this.ip(host);
+    if (h.endsWith(".")) h = h.slice(0, -1);
+    if (!FAST_HOST.test(h)) {
+      const n = normalizeDomain(h);
+      if (n === null) return out;
+      h = n;
+    }
+    this.domainInto(h, out);
+    return out;
+  }
+
+  /** `h` is already a canonical host name. */
+  private domainInto(h: string, out: IndicatorMatch[]): void {
+    if (this.domains.size === 0) return;
+    push(out, this.domains.get(h), h);
+    let dot = h.indexOf(".");
+    while (dot >= 0) {
+      push(out, this.domainParents.get(h.slice(dot + 1)), h);
+      dot = h.indexOf(".", dot + 1);
+    }
+  }
+
+  url(url: string): IndicatorMatch[] {
+    const out: IndicatorMatch[] = [];
+    if (typeof url !== "string" || url.length === 0) return out;
+    const lower = url.length < 2048 ? url.trim().toLowerCase() : "";
+    const m = FAST_URL.exec(lower) ?? (lower.includes("://") ? null : FAST_URL.exec("//" + lower));
+    if (m) {
+      let host = m[1]!;
+      if (host.endsWith(".")) host = host.slice(0, -1);
+      if (!LAST_LABEL_NUMERIC.test(host)) {
+        this.domainInto(host, out);
+        if (this.urlHosts.has(host)) this.urlKeyInto(url, out);
+        return out;
+      }
+    }
+    const p = parseUrl(url);
+    if (!p || !p.host) return out;
+    if (this.urls.size > 0) push(out, this.urls.get(p.key), url);
+    if (p.host.includes(":") || /^\d+\.\d+\.\d+\.\d+$/.test(p.host)) {
+      for (const x of this.ip(p.host)) out.push(x);
+    } else {
+      this.domainInto(p.host, out);
+    }
+    return out;
+  }
+
+  private urlKeyInto(url: string, out: IndicatorMatch[]): void {
+    const p = parseUrl(url);
+    if (p) push(out, this.urls.get(p.key), url);
+  }
+
+  urlsInText(text: string): IndicatorMatch[] {
+    const out: IndicatorMatch[] = [];
+    if (typeof text !== "string" || text.length === 0) return out;
+    if (this.domains.size === 0 && this.urls.size === 0 && this.ipv4.size === 0 && this.ipv6.size === 0) return out;
+    const seen = new Set<IndicatorRef>();
+    TEXT_URL.lastIndex = 0;
+    for (let m = TEXT_URL.exec(text); m !== null; m = TEXT_URL.exec(text)) {
+      const token = m[0].replace(TRAILING_PUNCT, "");
+      for (const x of this.url(token)) {
+        if (seen.has(x.indicator)) continue;
+        seen.add(x.indicator);
+        out.push(x);
+      }
+    }
+    return out;
+  }
+
+  ip(ip: string): IndicatorMatch[] {
+    const out: IndicatorMatch[] = [];
+    if (typeof ip !== "string" || ip.length === 0) return out;
+    const v4 = normalizeIpv4(ip);
+    if (v4 !== null) {
+      push(out, this.ipv4.get(v4), v4);
+      return out;
+    }
+    const v6 = normalizeIpv6(ip);
+    if (v6 !== null) {
+      push(out, this.ipv6.get(v6), v6);
+      const mapped = mappedIpv4(v6);
+      if (mapped) push(out, this.ipv4.get(mapped), v6);
+    }
+    return out;
+  }
+
+  email(address: string): IndicatorMatch[] {
+    const out: IndicatorMatch[] = [];
+    if (typeof address !== "string" || this.emails.size === 0) return out;
+    const e = normalizeEmail(address);
+    if (e !== null) push(out, this.emails.get(e), e);
+    return out;
+  }
+
+  process(name: string, opts?: { maybeTruncated?: boolean }): IndicatorMatch[] {
+    const out: IndicatorMatch[] = [];
+    if (typeof name !== "string" || name.length === 0) return out;
+    const n = name.trim();
+    push(out, this.processes.get(n), n);
+    if (opts?.maybeTruncated) {
+      if (n.length === 15) push(out, this.processPrefix15.get(n), n, true);
+      else if (n.length === 16) push(out, this.processPrefix16.get(n), n, true);
+    }
+    return out;
+  }
+
+  filePath(path: string): IndicatorMatch[] {
+    const out: IndicatorMatch[] = [];
+    if (typeof path !== "string" || this.filePaths.size === 0) return out;
+    const p = normalizePath(path);
+    if (p === null) return out;
+    push(out, this.filePaths.get(p), path);
+    for (let slash = p.lastIndexOf("/"); slash > 0; slash = p.lastIndexOf("/", slash - 1)) {
+      push(out, this.filePaths.get(p.slice(0, slash)), path);
+    }
+    return out;
+  }
+
+  fileName(name: string): IndicatorMatch[] {
+    const out: IndicatorMatch[] = [];
+    if (typeof name !== "string" || this.fileNames.size === 0) return out;
+    const n = name.trim();
+    push(out, this.fileNames.get(n), n);
+    const slash = n.lastIndexOf("/");
+    if (slash >= 0 && slash < n.length - 1) push(out, this.fileNames.get(n.slice(slash + 1)), n);
+    return out;
+  }
+
+  hash(hex: string): IndicatorMatch[] {
+    const out: IndicatorMatch[] = [];
+    if (typeof hex !== "string") return out;
+    const h = normalizeHash(hex);
+    if (h !== null) push(out, this.hashes.get(h), h);
+    return out;
+  }
+
+  appId(id: string): IndicatorMatch[] {
+    const out: IndicatorMatch[] = [];
+    if (typeof id !== "string") return out;
+    const v = id.trim();
+    push(out, this.appIds.get(v), v);
+    return out;
+  }
+
+  appCertHash(hex: string): IndicatorMatch[] {
+    const out: IndicatorMatch[] = [];
+    if (typeof hex !== "string") return out;
+    const h = normalizeCertHash(hex);
+    if (h !== null) push(out, this.certHashes.get(h), h);
+    return out;
+  }
+
+  androidProperty(name: string): IndicatorMatch[] {
+    const out: IndicatorMatch[] = [];
+    if (typeof name !== "string") return out;
+    const v = name.trim();
+    push(out, this.properties.get(v), v);
+    return out;
+  }
+
+  configurationProfile(id: string): IndicatorMatch[] {
+    const out: IndicatorMatch[] = [];
+    if (typeof id !== "string") return out;
+    const v = id.trim();
+    push(out, this.profiles.get(v), v);
+    return out;
+  }
+}
+
+const FAST_HOST = /^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*$/;
+
+export function buildMatcher(sets: LoadedSet[]): Matcher {
+  return new IndexMatcher(sets);
+}
+
+/** Counts per kind of a set's valid, distinct indicators (what the matcher will hold). */
+export function countIndicators(indicators: Indicator[]): Partial<Record<IndicatorKind, number>> {
+  const seen = new Set<string>();
+  const counts: Partial<Record<IndicatorKind, number>> = {};
+  for (const ind of indicators) {
+    const key = normalizeIndicator(ind.type, ind.value);
+    if (key === null) continue;
+    const k = ind.type + "\0" + key;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    counts[ind.type] = (counts[ind.type] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** A one-set matcher for tests: `matcherFromValues({ domain: ["evil.com"] }, "Test set")`. */
+export function matcherFromValues(values: Partial<Record<IndicatorKind, string[]>>, setName = "test"): Matcher {
+  const indicators: Indicator[] = [];
+  for (const kind of INDICATOR_KINDS) {
+    for (const value of values[kind] ?? []) indicators.push({ type: kind, value });
+  }
+  const info: IocSetInfo = {
+    name: setName,
+    source: "memory",
+    file: `${setName}.stix2`,
+    sha256: "",
+    loadedAt: new Date(0).toISOString(),
+    counts: countIndicators(indicators),
+  };
+  return buildMatcher([{ info, indicators }]);
+}
+
+/** The registrable domain ("a.b.evil.co.uk" → "evil.co.uk"), for reports; null for IPs and junk. */
+export function registrableDomain(host: string): string | null {
+  return getDomain(host, { allowPrivateDomains: true });
+}

@@ -1,0 +1,200 @@
+// Canonical keys for indicator values, shared by the loaders (to validate and dedupe) and the
+// matcher (so that an indicator and an artifact value meet on the same key). Each function
+// returns null for a value that cannot be of that kind; none of them throws.
+import { domainToASCII } from "node:url";
+import { isIPv4, isIPv6 } from "node:net";
+import type { IndicatorKind } from "../core/model.ts";
+
+const PLAIN_HOST = /^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)*$/;
+const ASCII_ONLY = /^[\x21-\x7e]*$/;
+
+/** Lowercase, no trailing dot, IDN as punycode. Null when it is not a host name. */
+export function normalizeDomain(raw: string): string | null {
+  let d = raw.trim().toLowerCase();
+  if (d.endsWith(".")) d = d.slice(0, -1);
+  if (d.startsWith("*.")) d = d.slice(2);
+  if (d.startsWith(".")) d = d.slice(1);
+  if (d.length === 0 || d.length > 253) return null;
+  if (PLAIN_HOST.test(d)) return d;
+  if (ASCII_ONLY.test(d)) return null;
+  const ascii = domainToASCII(d);
+  return ascii && PLAIN_HOST.test(ascii) ? ascii : null;
+}
+
+/** Strips what logs wrap around an address: "/1.2.3.4" (Android), "[::1]:443", "1.2.3.4:80", zone ids. */
+function unwrapIp(raw: string): string {
+  let s = raw.trim();
+  if (s.startsWith("/")) s = s.slice(1);
+  if (s.startsWith("[")) {
+    const end = s.indexOf("]");
+    s = end > 0 ? s.slice(1, end) : s.slice(1);
+  } else {
+    const colon = s.indexOf(":");
+    // One colon only: an IPv4 with a port. More colons: an IPv6 without brackets, no port.
+    if (colon > 0 && s.indexOf(":", colon + 1) < 0) s = s.slice(0, colon);
+  }
+  const zone = s.indexOf("%");
+  if (zone > 0) s = s.slice(0, zone);
+  return s;
+}
+
+export function normalizeIpv4(raw: string): string | null {
+  const s = unwrapIp(raw);
+  return isIPv4(s) ? s : null;
+}
+
+const v6cache = new Map<string, string>();
+/** RFC 5952 form (lowercase, longest zero run compressed), so "2001:db8:0:0::1" meets "2001:db8::1". */
+export function normalizeIpv6(raw: string): string | null {
+  const s = unwrapIp(raw).toLowerCase();
+  if (!isIPv6(s)) return null;
+  let n = v6cache.get(s);
+  if (n === undefined) {
+    try {
+      const h = new URL(`http://[${s}]/`).hostname;
+      n = h.slice(1, -1);
+    } catch {
+      return null;
+    }
+    if (v6cache.size > 10000) v6cache.clear();
+    v6cache.set(s, n);
+  }
+  return n;
+}
+
+/** An IPv4-mapped IPv6 address ("::ffff:1.2.3.4", or its hex form) as its IPv4 address. */
+export function mappedIpv4(v6: string): string | null {
+  if (!v6.startsWith("::ffff:")) return null;
+  const rest = v6.slice(7);
+  if (isIPv4(rest)) return rest;
+  const m = /^([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(rest);
+  if (!m) return null;
+  const hi = parseInt(m[1]!, 16);
+  const lo = parseInt(m[2]!, 16);
+  return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+}
+
+export interface ParsedUrl {
+  /** Scheme-insensitive for http/https: "//host:port/path?query". */
+  key: string;
+  /** Hostname as the URL parser gives it (IPv6 without brackets). */
+  host: string;
+}
+
+const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+
+/**
+ * Parses with the WHATWG URL parser (lowercase scheme and host, default port dropped, IDN to
+ * punycode, percent-encoding normalized). The key drops user info and fragment (not part of what
+ * the server sees), drops one trailing slash of the path, and treats http and https alike: a known
+ * malicious path is as malicious over either scheme.
+ */
+export function parseUrl(raw: string): ParsedUrl | null {
+  let s = raw.trim();
+  if (s.length === 0 || s.length > 8192) return null;
+  // "evil.com/x" and "evil.com:8080/x" have no scheme; "mailto:x@y" has one.
+  if (!s.includes("://") && !(HAS_SCHEME.test(s) && !/^[^:/]+:\d+(?:[/?#]|$)/.test(s))) s = "http://" + s;
+  let u: URL;
+  try {
+    u = new URL(s);
+  } catch {
+    return null;
+  }
+  let host = u.hostname;
+  if (host.startsWith("[")) host = host.slice(1, -1);
+  let path = u.pathname;
+  if (path.length > 1 && path.endsWith("/")) path = path.slice(0, -1);
+  else if (path === "/") path = "";
+  const scheme = u.protocol === "https:" || u.protocol === "http:" ? "" : u.protocol;
+  const key = u.host ? `${scheme}//${u.host}${path}${u.search}` : `${scheme}${path}${u.search}`;
+  return { key, host };
+}
+
+/**
+ * Absolute, no trailing or doubled slashes, without the "/private" prefix (iOS resolves
+ * /var, /etc and /tmp through /private, and artifacts write either form).
+ */
+export function normalizePath(raw: string): string | null {
+  let p = raw.trim().replace(/\\/g, "/");
+  if (p.length === 0) return null;
+  if (!p.startsWith("/")) p = "/" + p;
+  if (p.includes("//")) p = p.replace(/\/{2,}/g, "/");
+  while (p.length > 1 && p.endsWith("/")) p = p.slice(0, -1);
+  if (p === "/private" || p.startsWith("/private/")) p = p.slice(8) || "/";
+  return p === "/" ? null : p;
+}
+
+const HEX = /^[0-9a-f]+$/;
+export function hashKind(hex: string): "sha256" | "sha1" | "md5" | null {
+  if (!HEX.test(hex)) return null;
+  return hex.length === 64 ? "sha256" : hex.length === 40 ? "sha1" : hex.length === 32 ? "md5" : null;
+}
+export function normalizeHash(raw: string): string | null {
+  const h = raw.trim().toLowerCase();
+  return hashKind(h) ? h : null;
+}
+
+/** Certificate fingerprints are written with or without ":" separators, in either case. */
+export function normalizeCertHash(raw: string): string | null {
+  const h = raw.trim().toLowerCase().replace(/:/g, "");
+  return h.length >= 32 && HEX.test(h) ? h : null;
+}
+
+export function normalizeEmail(raw: string): string | null {
+  let e = raw.trim().toLowerCase();
+  if (e.startsWith("mailto:")) e = e.slice(7);
+  const at = e.lastIndexOf("@");
+  return at > 0 && at < e.length - 1 && !/\s/.test(e) ? e : null;
+}
+
+function exact(raw: string): string | null {
+  const v = raw.trim();
+  return v.length > 0 ? v : null;
+}
+
+/** The key an indicator of this kind is stored under; null when the value is not valid for it. */
+export function normalizeIndicator(kind: IndicatorKind, raw: string): string | null {
+  switch (kind) {
+    case "domain":
+      return normalizeDomain(raw);
+    case "ipv4":
+      return normalizeIpv4(raw);
+    case "ipv6":
+      return normalizeIpv6(raw);
+    case "url": {
+      const u = parseUrl(raw);
+      return u && u.host ? u.key : null;
+    }
+    case "email":
+      return normalizeEmail(raw);
+    case "file_path":
+      return normalizePath(raw);
+    case "sha256":
+    case "sha1":
+    case "md5": {
+      const h = normalizeHash(raw);
+      return h && hashKind(h) === kind ? h : null;
+    }
+    case "app_cert_hash":
+      return normalizeCertHash(raw);
+    case "process":
+    case "file_name":
+    case "app_id":
+    case "android_property":
+    case "configuration_profile":
+      return exact(raw);
+  }
+}
+
+/** "evil[.]com", "hxxps://", "evil(.)com", "user[@]x" → their live forms. */
+export function refang(raw: string): string {
+  if (!/[[(]|hxxp|fxp/i.test(raw)) return raw;
+  return raw
+    .replace(/\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)/gi, ".")
+    .replace(/\[@\]|\[at\]|\(at\)/gi, "@")
+    .replace(/\[:\]/g, ":")
+    .replace(/\[\/\]/g, "/")
+    .replace(/^hxxp(s?)/i, "http$1")
+    .replace(/^fxp/i, "ftp")
+    .replace(/^\[?(https?)\]?:/i, "$1:");
+}
