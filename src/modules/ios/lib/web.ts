@@ -1,0 +1,227 @@
+// Helpers shared by the iOS browser and web-data modules: per-file iteration that survives one
+// broken database among several, cached URL/host checks for big history tables, and decoding of
+// WebKit's origin-named folders.
+import { getDomain } from "tldts";
+import type { FileEntry, SqliteHandle } from "../../../acquisitions/view.ts";
+import type { ModuleContext } from "../../../core/module.ts";
+import type { IndicatorMatch } from "../../../core/model.ts";
+import { VigilError, describeError } from "../../../core/errors.ts";
+import type { Matcher } from "../../../indicators/matcher-api.ts";
+
+/**
+ * Runs `perFile` over every file the module's `reads` resolved to. When several files exist
+ * (Safari profiles, one observations.db per app), one unreadable file becomes a coverage warning
+ * and the others are still checked; when every file fails, the first error is thrown so the
+ * module is reported as failed rather than clean.
+ */
+export async function* eachFile<R>(
+  ctx: ModuleContext,
+  perFile: (file: FileEntry) => AsyncIterable<R> | Iterable<R>,
+): AsyncGenerator<R> {
+  let firstError: unknown;
+  let ok = 0;
+  for (const file of ctx.files) {
+    try {
+      yield* perFile(file);
+      ok++;
+    } catch (e) {
+      firstError ??= e;
+      if (ctx.files.length > 1) ctx.warn(describeError(withFile(e, file.path)));
+    }
+  }
+  if (ok === 0 && firstError !== undefined) throw withFile(firstError, ctx.files[0]?.path);
+}
+
+/** Errors from SQLite or a plist parser that do not say which file they concern get its name. */
+function withFile(e: unknown, file: string | undefined): unknown {
+  if (e instanceof VigilError || !file) return e;
+  return new VigilError(describeError(e), { file, cause: e });
+}
+
+/** Opens a database through the view, hands it to `fn`, and always closes it. */
+export async function* withSqlite<R>(
+  ctx: ModuleContext,
+  file: FileEntry,
+  fn: (h: SqliteHandle) => Iterable<R>,
+): AsyncGenerator<R> {
+  const h = await ctx.view.openSqlite(file);
+  try {
+    // better-sqlite3 errors (e.g. "no such column" on an odd schema) are turned into one-line
+    // errors naming the file.
+    try {
+      yield* fn(h);
+    } catch (e) {
+      if (e instanceof VigilError) throw e;
+      throw new VigilError(`cannot read database: ${describeError(e)}`, { file: file.path, code: "sqlite", cause: e });
+    }
+  } finally {
+    h.close();
+  }
+}
+
+/**
+ * Host of an http(s) URL without building a WHATWG URL: history tables hold hundreds of
+ * thousands of URLs and only their hosts are needed for caching. Returns undefined for anything
+ * that is not a plain http(s) URL; those go to the matcher whole.
+ */
+export function fastHost(url: string): string | undefined {
+  let i: number;
+  const c0 = url.charCodeAt(0) | 0x20;
+  if (c0 !== 0x68 /* h */) return undefined;
+  const lower = url.length > 8 ? url.slice(0, 8).toLowerCase() : url.toLowerCase();
+  if (lower.startsWith("https://")) i = 8;
+  else if (lower.startsWith("http://")) i = 7;
+  else return undefined;
+  let end = url.length;
+  for (let j = i; j < url.length; j++) {
+    const c = url.charCodeAt(j);
+    if (c === 0x2f /* / */ || c === 0x3f /* ? */ || c === 0x23 /* # */ || c === 0x5c /* \ */) {
+      end = j;
+      break;
+    }
+  }
+  let host = url.slice(i, end);
+  const at = host.lastIndexOf("@");
+  if (at >= 0) host = host.slice(at + 1);
+  if (host.startsWith("[")) {
+    const close = host.indexOf("]");
+    return close > 0 ? host.slice(0, close + 1).toLowerCase() : undefined;
+  }
+  const colon = host.indexOf(":");
+  if (colon >= 0) host = host.slice(0, colon);
+  // Percent-escapes or non-ASCII hosts need the WHATWG parser's IDNA handling.
+  for (let j = 0; j < host.length; j++) {
+    const c = host.charCodeAt(j);
+    if (c > 0x7e || c === 0x25 || c <= 0x20) return undefined;
+  }
+  if (host.endsWith(".")) host = host.slice(0, -1);
+  return host ? host.toLowerCase() : undefined;
+}
+
+const NONE: IndicatorMatch[] = [];
+const CACHE_LIMIT = 200_000;
+
+/**
+ * Indicator checks with memoisation. A phone's history repeats the same URLs and hosts many
+ * times; when no URL indicator is loaded only the host can match, so the host is the cache key
+ * and the matcher runs once per distinct host. Caches are dropped when they grow past a bound
+ * so memory stays flat on huge tables.
+ */
+export class CachedChecks {
+  private readonly byUrl = new Map<string, IndicatorMatch[]>();
+  private readonly byHost = new Map<string, IndicatorMatch[]>();
+  private readonly regDomain = new Map<string, string>();
+  private readonly hostOnly: boolean;
+
+  constructor(private readonly iocs: Matcher) {
+    this.hostOnly = iocs.count("url") === 0;
+  }
+
+  /** Same answer as iocs.url(url). */
+  url(url: string | null | undefined): IndicatorMatch[] {
+    if (!url) return NONE;
+    if (this.hostOnly) {
+      const host = fastHost(url);
+      if (host !== undefined) return this.host(host);
+    }
+    let m = this.byUrl.get(url);
+    if (m === undefined) {
+      if (this.byUrl.size >= CACHE_LIMIT) this.byUrl.clear();
+      m = this.iocs.url(url);
+      this.byUrl.set(url, m.length ? m : NONE);
+    }
+    return m;
+  }
+
+  /** A host or domain name (or an IP literal) against domain and IP indicators. */
+  host(host: string | null | undefined): IndicatorMatch[] {
+    if (!host) return NONE;
+    let m = this.byHost.get(host);
+    if (m === undefined) {
+      if (this.byHost.size >= CACHE_LIMIT) this.byHost.clear();
+      m = isIpLiteral(host) ? this.iocs.ip(host) : this.iocs.domain(host);
+      this.byHost.set(host, m.length ? m : NONE);
+    }
+    return m;
+  }
+
+  /** Registrable domain ("news.example.co.uk" → "example.co.uk"); the host itself for IPs. */
+  registrableDomain(url: string | null | undefined): string {
+    if (!url) return "";
+    const host = fastHost(url) ?? slowHost(url);
+    if (!host) return "";
+    let d = this.regDomain.get(host);
+    if (d === undefined) {
+      if (this.regDomain.size >= CACHE_LIMIT) this.regDomain.clear();
+      d = getDomain(host, { allowPrivateDomains: true }) ?? host;
+      this.regDomain.set(host, d);
+    }
+    return d;
+  }
+}
+
+function slowHost(url: string): string | undefined {
+  try {
+    return new URL(url).hostname.replace(/^\[|\]$/g, "").toLowerCase() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+function isIpLiteral(host: string): boolean {
+  return IPV4.test(host) || host.startsWith("[") || host.includes(":");
+}
+
+/**
+ * WebKit names per-origin storage folders and files "<scheme>_<host>_<port>" (port 0 for the
+ * default), e.g. "https_www.example.com_0" or "https_example.com_0.localstorage". Returns the
+ * origin as a URL ("https://www.example.com", with ":port" when not default), or undefined for
+ * names that are not origins.
+ */
+export function originFromWebKitName(name: string): string | undefined {
+  const m = /^(https?|wss?|file)_(.+?)_(\d+)(?:\.localstorage(?:-shm|-wal|-journal)?)?$/i.exec(name);
+  if (!m) return undefined;
+  const scheme = m[1].toLowerCase();
+  const host = m[2];
+  if (!host || host.includes("/")) return undefined;
+  const port = m[3] === "0" ? "" : `:${m[3]}`;
+  return `${scheme}://${host}${port}`;
+}
+
+/**
+ * The WebKit origins named by the components of a path below `marker` (the WebsiteData folder or
+ * one of its storage folders). A third-party IndexedDB database sits under two origin folders
+ * (top frame, then frame); both are returned, top frame first.
+ */
+export function originsInPath(path: string, marker: string): { folder: string; origin: string }[] {
+  const at = path.indexOf(marker);
+  if (at < 0) return [];
+  const start = at + marker.length;
+  const parts = path.slice(start).split("/");
+  const out: { folder: string; origin: string }[] = [];
+  let folder = path.slice(0, start).replace(/\/$/, "");
+  for (const part of parts) {
+    if (!part) continue;
+    const origin = originFromWebKitName(part);
+    if (origin) out.push({ folder, origin });
+    folder = `${folder}/${part}`;
+  }
+  return out;
+}
+
+const checksByMatcher = new WeakMap<Matcher, CachedChecks>();
+/** One cache per loaded indicator set, shared by the records of a run. */
+export function cachedChecks(iocs: Matcher): CachedChecks {
+  let c = checksByMatcher.get(iocs);
+  if (!c) {
+    c = new CachedChecks(iocs);
+    checksByMatcher.set(iocs, c);
+  }
+  return c;
+}
+
+/** Detection title, e.g. "Known Pegasus domain visited in Safari: evil.example". */
+export function seenTitle(what: string, m: IndicatorMatch): string {
+  return `Known ${m.indicator.set.name} ${m.indicator.type} ${what}: ${m.matched}`;
+}

@@ -1,0 +1,129 @@
+// Safari's History.db: every page visit, with the redirect links between visits. Since iOS 17
+// each Safari profile keeps its own History.db under Library/Safari/Profiles/<UUID>/.
+import { defineModule, fromMatches, heuristic } from "../../core/module.ts";
+import type { DetectionInput } from "../../core/model.ts";
+import { fromMacAbsolute } from "../../core/time.ts";
+import { requireSchema } from "../../formats/sqlite.ts";
+import { cachedChecks, eachFile, seenTitle, withSqlite } from "./lib/web.ts";
+
+export interface SafariVisit {
+  id: number;
+  url: string;
+  visit_id: number;
+  timestamp?: string;
+  redirect_source: number | null;
+  redirect_destination: number | null;
+  /** URL of the visit this one redirected to, when Safari recorded the redirect. */
+  redirect_destination_url?: string;
+  /** Time between this visit and the visit it redirected to. */
+  redirect_elapsed_ms?: number;
+  /** Which History.db the visit comes from (default profile or another Safari profile). */
+  safari_history_db: string;
+}
+
+export const FAST_REDIRECT_RULE = {
+  id: "safari-fast-redirect",
+  description:
+    "A plain-HTTP page visit that Safari recorded as redirected, in under one second, to a page on another registrable domain.",
+};
+const FAST_REDIRECT_WHY =
+  "Network injection attacks (as used to deliver Pegasus) rewrite an unencrypted HTTP response so the browser is sent at once to exploit infrastructure on another domain. Many such redirects are harmless (link shorteners, captive portals); the destination is worth a look.";
+
+export default defineModule<SafariVisit>({
+  name: "safari_history",
+  title: "Safari browsing history",
+  platform: "ios",
+  description:
+    "Safari's History.db (every profile): visited URLs are checked against indicators, and sub-second plain-HTTP redirects to another domain are flagged as possible network injection.",
+  reads: {
+    backup: [
+      { domain: "*", path: "Library/Safari/History.db" },
+      { domain: "*", path: "Library/Safari/Profiles/*/History.db" },
+    ],
+    fs: [
+      "private/var/mobile/Library/Safari/History.db",
+      "private/var/mobile/Library/Safari/Profiles/*/History.db",
+      "private/var/mobile/Containers/Data/Application/*/Library/Safari/History.db",
+      "private/var/mobile/Containers/Data/Application/*/Library/Safari/Profiles/*/History.db",
+    ],
+  },
+  records(ctx) {
+    return eachFile(ctx, (file) =>
+      withSqlite(ctx, file, function* (h) {
+        requireSchema(h, { history_items: ["id", "url"], history_visits: ["id", "history_item", "visit_time"] });
+        const cols = h.columns("history_visits");
+        const hasRedirects = cols.has("redirect_source") && cols.has("redirect_destination");
+        // The destination visit is joined in so the redirect check needs no second pass.
+        const sql = hasRedirects
+          ? `SELECT i.id, i.url, v.id, v.visit_time, v.redirect_source, v.redirect_destination, dv.visit_time, di.url
+             FROM history_visits v
+             JOIN history_items i ON i.id = v.history_item
+             LEFT JOIN history_visits dv ON dv.id = v.redirect_destination
+             LEFT JOIN history_items di ON di.id = dv.history_item
+             ORDER BY v.visit_time`
+          : `SELECT i.id, i.url, v.id, v.visit_time, NULL, NULL, NULL, NULL
+             FROM history_visits v JOIN history_items i ON i.id = v.history_item
+             ORDER BY v.visit_time`;
+        const stmt = h.db.prepare(sql).raw(true);
+        for (const row of stmt.iterate() as IterableIterator<unknown[]>) {
+          const rec: SafariVisit = {
+            id: row[0] as number,
+            url: (row[1] as string | null) ?? "",
+            visit_id: row[2] as number,
+            timestamp: fromMacAbsolute(row[3] as number | null),
+            redirect_source: (row[4] as number | null) ?? null,
+            redirect_destination: (row[5] as number | null) ?? null,
+            safari_history_db: file.path,
+          };
+          if (row[7] !== null && row[7] !== undefined) {
+            rec.redirect_destination_url = row[7] as string;
+            if (typeof row[6] === "number" && typeof row[3] === "number") {
+              rec.redirect_elapsed_ms = Math.round((row[6] - row[3]) * 1000);
+            }
+          }
+          yield rec;
+        }
+      }),
+    );
+  },
+  events(r) {
+    if (!r.timestamp) return [];
+    const redirect = r.redirect_destination_url ? ` (redirected to ${r.redirect_destination_url})` : "";
+    return [{ timestamp: r.timestamp, event: "safari_history", description: `Safari visit to ${r.url}${redirect}` }];
+  },
+  check(r, ctx) {
+    const checks = cachedChecks(ctx.iocs);
+    const hits = checks.url(r.url);
+    const out: DetectionInput[] = hits.length
+      ? fromMatches(hits, { grade: "medium", title: (m) => seenTitle("visited in Safari", m), timestamp: r.timestamp, artifact: r.safari_history_db })
+      : [];
+    const dest = r.redirect_destination_url;
+    if (
+      dest &&
+      r.redirect_elapsed_ms !== undefined &&
+      r.redirect_elapsed_ms >= 0 &&
+      r.redirect_elapsed_ms < 1000 &&
+      // Only unencrypted HTTP can be rewritten on the network, as MVT assumes too.
+      /^http:\/\//i.test(r.url)
+    ) {
+      const from = checks.registrableDomain(r.url);
+      const to = checks.registrableDomain(dest);
+      if (from && to && from !== to) {
+        const known = hits.length > 0 || checks.url(dest).length > 0;
+        out.push(
+          heuristic({
+            rule: FAST_REDIRECT_RULE.id,
+            ruleDescription: FAST_REDIRECT_RULE.description,
+            grade: known ? "medium" : "weak",
+            title: `Safari was redirected from ${from} to ${to} in ${r.redirect_elapsed_ms} ms`,
+            why: FAST_REDIRECT_WHY,
+            matched: `${r.url} -> ${dest}`,
+            timestamp: r.timestamp,
+            artifact: r.safari_history_db,
+          }),
+        );
+      }
+    }
+    return out;
+  },
+});
