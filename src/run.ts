@@ -122,11 +122,16 @@ export async function runModules(opts: {
   iocs: Matcher;
   outputDir: string;
   progress?: ProgressFn;
+  /** Shared across the views of one check (an androidqf bundle and its nested backup). */
+  timeline?: TimelineStore;
+  /** Prefix of output file names, for nested views whose module names could collide. */
+  prefix?: string;
 }): Promise<CheckRun> {
   const { view, modules, iocs, outputDir } = opts;
   const progress = opts.progress ?? (() => {});
+  const prefix = opts.prefix ?? "";
   mkdirSync(outputDir, { recursive: true });
-  const timeline = new TimelineStore();
+  const timeline = opts.timeline ?? new TimelineStore();
   const detections: Detection[] = [];
   const coverage: Coverage[] = [];
   const warnings: Record<string, string[]> = {};
@@ -134,8 +139,8 @@ export async function runModules(opts: {
   let i = 0;
   for (const mod of applicable) {
     i++;
-    const writer = new JsonArrayWriter(join(outputDir, `${mod.name}.json`));
-    const detected = new JsonArrayWriter(join(outputDir, `${mod.name}_detected.json`));
+    const writer = new JsonArrayWriter(join(outputDir, `${prefix}${mod.name}.json`));
+    const detected = new JsonArrayWriter(join(outputDir, `${prefix}${mod.name}_detected.json`));
     progress(`[${i}/${applicable.length}] ${mod.name}`, true);
     const t0 = performance.now();
     const { coverage: cov, warnings: w } = await runModule(

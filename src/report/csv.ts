@@ -1,0 +1,53 @@
+// RFC 4180 CSV with every field quoted, as MVT writes its timeline (csv.QUOTE_ALL).
+export function csvRow(fields: (string | number | undefined | null)[]): string {
+  return fields.map((f) => `"${String(f ?? "").replace(/"/g, '""')}"`).join(",") + "\r\n";
+}
+
+/** Parses one quoted-or-plain CSV line set (used to read timelines back for reports). */
+export function* parseCsv(text: string): Generator<string[]> {
+  let row: string[] = [];
+  let field = "";
+  let quoted = false;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i += 2;
+          continue;
+        }
+        quoted = false;
+        i++;
+        continue;
+      }
+      field += c;
+      i++;
+      continue;
+    }
+    if (c === '"') {
+      quoted = true;
+      i++;
+    } else if (c === ",") {
+      row.push(field);
+      field = "";
+      i++;
+    } else if (c === "\r" || c === "\n") {
+      row.push(field);
+      field = "";
+      if (c === "\r" && text[i + 1] === "\n") i++;
+      i++;
+      yield row;
+      row = [];
+    } else {
+      field += c;
+      i++;
+    }
+  }
+  if (field !== "" || row.length) {
+    row.push(field);
+    yield row;
+  }
+}

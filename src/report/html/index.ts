@@ -1,0 +1,18 @@
+// report.html for a results folder (Vigil's or MVT's).
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { VERSION } from "../../version.ts";
+import { pickLanguage } from "../i18n/index.ts";
+import { loadResults } from "../load-results.ts";
+import { gatherReportData } from "./data.ts";
+import { renderReport } from "./render.ts";
+
+/** Builds report.html from the results folder and returns its path. */
+export async function writeHtmlReport(resultsDir: string, opts: { lang?: string; out?: string } = {}): Promise<string> {
+  const results = loadResults(resultsDir);
+  const lang = pickLanguage(opts.lang ?? results.info?.lang);
+  const data = await gatherReportData(results);
+  const out = opts.out ?? join(resultsDir, "report.html");
+  writeFileSync(out, renderReport(results, data, lang, VERSION));
+  return out;
+}
