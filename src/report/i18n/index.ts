@@ -1,5 +1,6 @@
 // Message catalogs: one JSON file per language in this folder, so adding a language is one file.
 import { readdirSync, readFileSync } from "node:fs";
+import { VigilError } from "../../core/errors.ts";
 
 export type Catalog = Record<string, string>;
 
@@ -25,7 +26,7 @@ export function pickLanguage(requested?: string): string {
     if (!c) continue;
     const code = c.toLowerCase().split(/[_.@-]/)[0];
     if (available.includes(code)) return code;
-    if (c === requested) throw new Error(`no catalog for language "${requested}" (have: ${available.join(", ")})`);
+    if (c === requested) throw new VigilError(`no catalog for language "${requested}" (have: ${available.join(", ")})`, { code: "usage" });
   }
   return "en";
 }
