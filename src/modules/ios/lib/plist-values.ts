@@ -1,0 +1,38 @@
+// Plist values made safe for JSON output and for the report: binary blobs as base64 (as MVT
+// writes them), dates as ISO strings, 64-bit integers as numbers when they fit.
+import type { PlistValue } from "../../../formats/plist.ts";
+import { fromDate } from "../../../core/time.ts";
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
+
+export function plistToJson(v: PlistValue | unknown, depth = 0): JsonValue {
+  if (v === null || v === undefined) return null;
+  if (depth > 64) return "<too deep>";
+  if (typeof v === "string" || typeof v === "boolean") return v;
+  if (typeof v === "number") return Number.isFinite(v) ? v : String(v);
+  if (typeof v === "bigint") return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  if (Buffer.isBuffer(v)) return v.toString("base64");
+  if (v instanceof Date) return fromDate(v) ?? null;
+  if (Array.isArray(v)) return v.map((x) => plistToJson(x, depth + 1));
+  if (typeof v === "object") {
+    const out: Record<string, JsonValue> = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = plistToJson(x, depth + 1);
+    return out;
+  }
+  return String(v);
+}
+
+export function isDict(v: unknown): v is Record<string, PlistValue> {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v) && !(v instanceof Date);
+}
+
+export function str(v: unknown): string | undefined {
+  return typeof v === "string" && v.length > 0 ? v : undefined;
+}
+
+/** The last path component: iOS stores some process names as "UUID/bundle.id" or full paths. */
+export function baseName(p: string): string {
+  const t = p.replace(/\/+$/, "");
+  const i = t.lastIndexOf("/");
+  return i >= 0 ? t.slice(i + 1) : t;
+}

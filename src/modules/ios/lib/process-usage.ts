@@ -1,0 +1,286 @@
+// DataUsage.sqlite (WirelessDomain) and netusage.sqlite (networkd) share one Core Data schema:
+// ZPROCESS holds one row per process or app that used the network (first and last seen), and
+// ZLIVEUSAGE holds byte counters that point to their process through ZHASPROCESS. Both modules
+// are built here so their records, events, checks and heuristics stay identical.
+import type { ArtifactSpec, SqliteHandle } from "../../../acquisitions/view.ts";
+import type { DetectionInput, IndicatorMatch } from "../../../core/model.ts";
+import { defineModule, fromMatches, heuristic, type ModuleContext, type ModuleDef } from "../../../core/module.ts";
+import { describeError, VigilError } from "../../../core/errors.ts";
+import { fromMacAbsolute } from "../../../core/time.ts";
+import { requireSchema } from "../../../formats/sqlite.ts";
+import { baseName } from "./plist-values.ts";
+
+/** One ZLIVEUSAGE row with its process, or one ZPROCESS row that has no usage row. MVT's field names. */
+export interface ProcessUsageRecord {
+  first_isodate: string | null;
+  isodate: string | null;
+  proc_name: string | null;
+  bundle_id: string | null;
+  proc_id: number | null;
+  wifi_in: number | null;
+  wifi_out: number | null;
+  wwan_in: number | null;
+  wwan_out: number | null;
+  live_id: number | null;
+  live_proc_id: number | null;
+  live_isodate: string | null;
+  /** The usage row points to a ZPROCESS row that no longer exists. */
+  process_record_missing?: boolean;
+  /** Path of the database inside the acquisition (netusage can have two). */
+  source: string;
+}
+
+/**
+ * A hole of at most this many consecutive ZPROCESS ids is flagged: spyware that cleans up
+ * deletes its own one or two process rows, while longer runs come from iOS removing an
+ * uninstalled app with its extensions or pruning the table.
+ */
+export const MAX_HOLE_SIZE = 3;
+/**
+ * When a database has more holes than this, deletions are routine on this device and a single
+ * hole says nothing: none is flagged and a coverage warning gives the count instead.
+ */
+export const MAX_HOLES = 10;
+
+export const RULE_RECORD_DELETED = {
+  id: "process-record-deleted",
+  description:
+    "A network usage row points to a process record (ZLIVEUSAGE.ZHASPROCESS → ZPROCESS) that was deleted while its usage stayed: Pegasus was seen deleting its own process rows this way.",
+};
+export const RULE_ID_GAP = {
+  id: "process-id-gap",
+  description: `Process record ids (ZPROCESS.Z_PK) have a hole of 1 to ${MAX_HOLE_SIZE} ids, in a database with at most ${MAX_HOLES} holes: rows were deleted, which spyware cleaning its traces does and which iOS also does when an app is removed.`,
+};
+
+// Records that carry their process's first/last-seen events: the first row of each process.
+const carriesProcessEvents = new WeakSet<ProcessUsageRecord>();
+// Per-run memory of what was already flagged, so a process with many usage rows is flagged once.
+const flagged = new WeakMap<ModuleContext, Set<string>>();
+function once(ctx: ModuleContext, key: string): boolean {
+  let s = flagged.get(ctx);
+  if (!s) flagged.set(ctx, (s = new Set()));
+  if (s.has(key)) return false;
+  s.add(key);
+  return true;
+}
+
+const num = (v: unknown): number | null => (typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : null);
+const text = (v: unknown): string | null => (typeof v === "string" ? v : v === null || v === undefined ? null : String(v));
+
+// Rows come as arrays (better-sqlite3 raw mode: no per-row key objects), in the order both
+// queries select: first ts, last ts, proc name, bundle, proc pk, wifi in/out, wwan in/out,
+// live pk, live's process pk, live ts.
+type Row = unknown[];
+
+function toRecord(r: Row, source: string): ProcessUsageRecord {
+  const first = fromMacAbsolute(num(r[0])) ?? null;
+  const live = fromMacAbsolute(num(r[11])) ?? null;
+  const procId = num(r[4]);
+  const liveProc = num(r[10]);
+  const rec: ProcessUsageRecord = {
+    first_isodate: first,
+    isodate: fromMacAbsolute(num(r[1])) ?? null,
+    proc_name: text(r[2]),
+    bundle_id: text(r[3]),
+    proc_id: procId,
+    wifi_in: num(r[5]),
+    wifi_out: num(r[6]),
+    wwan_in: num(r[7]),
+    wwan_out: num(r[8]),
+    live_id: num(r[9]),
+    live_proc_id: liveProc,
+    live_isodate: live ?? first,
+    source,
+  };
+  if (procId === null && liveProc !== null && liveProc !== 0) rec.process_record_missing = true;
+  return rec;
+}
+
+function* readDatabase(h: SqliteHandle, ctx: ModuleContext, label: string): Generator<ProcessUsageRecord> {
+  requireSchema(h, {
+    ZPROCESS: ["Z_PK", "ZPROCNAME", "ZFIRSTTIMESTAMP", "ZTIMESTAMP"],
+    ZLIVEUSAGE: ["Z_PK", "ZHASPROCESS", "ZTIMESTAMP", "ZWWANIN", "ZWWANOUT"],
+  });
+  const live = h.columns("ZLIVEUSAGE");
+  const proc = h.columns("ZPROCESS");
+  // Recent iOS versions dropped the Wi-Fi counters from ZLIVEUSAGE.
+  const wifiIn = live.has("ZWIFIIN") ? "l.ZWIFIIN" : "NULL";
+  const wifiOut = live.has("ZWIFIOUT") ? "l.ZWIFIOUT" : "NULL";
+  const bundle = proc.has("ZBUNDLENAME") ? "p.ZBUNDLENAME" : "NULL";
+  const joined = h.db.prepare(
+    `SELECT p.ZFIRSTTIMESTAMP, p.ZTIMESTAMP, p.ZPROCNAME, ${bundle} AS ZBUNDLENAME, p.Z_PK AS PROC_PK,
+            ${wifiIn} AS ZWIFIIN, ${wifiOut} AS ZWIFIOUT, l.ZWWANIN, l.ZWWANOUT,
+            l.Z_PK AS LIVE_PK, l.ZHASPROCESS, l.ZTIMESTAMP AS LIVE_TS
+       FROM ZLIVEUSAGE l LEFT JOIN ZPROCESS p ON l.ZHASPROCESS = p.Z_PK
+      ORDER BY l.Z_PK`,
+  ).raw(true);
+  // NOT EXISTS rather than NOT IN: one NULL ZHASPROCESS would make NOT IN match nothing.
+  const unused = h.db.prepare(
+    `SELECT p.ZFIRSTTIMESTAMP, p.ZTIMESTAMP, p.ZPROCNAME, ${bundle} AS ZBUNDLENAME, p.Z_PK AS PROC_PK,
+            NULL AS ZWIFIIN, NULL AS ZWIFIOUT, NULL AS ZWWANIN, NULL AS ZWWANOUT,
+            NULL AS LIVE_PK, NULL AS ZHASPROCESS, NULL AS LIVE_TS
+       FROM ZPROCESS p
+      WHERE NOT EXISTS (SELECT 1 FROM ZLIVEUSAGE l WHERE l.ZHASPROCESS = p.Z_PK)
+      ORDER BY p.Z_PK`,
+  ).raw(true);
+  const seen = new Set<number>();
+  for (const row of joined.iterate() as Iterable<Row>) {
+    const rec = toRecord(row, h.path);
+    if (rec.proc_id !== null && !seen.has(rec.proc_id)) {
+      seen.add(rec.proc_id);
+      carriesProcessEvents.add(rec);
+    }
+    yield rec;
+  }
+  for (const row of unused.iterate() as Iterable<Row>) {
+    const rec = toRecord(row, h.path);
+    carriesProcessEvents.add(rec);
+    yield rec;
+  }
+  findIdGaps(h, ctx, label);
+}
+
+/** The process-id-gap heuristic over one database (thresholds documented above). */
+function findIdGaps(h: SqliteHandle, ctx: ModuleContext, label: string): void {
+  interface P { id: number; name: string | null; first: string | null }
+  const holes: { prev: P; next: P; missing: number[] }[] = [];
+  let total = 0;
+  let prev: P | undefined;
+  const stmt = h.db.prepare("SELECT Z_PK, ZPROCNAME, ZFIRSTTIMESTAMP FROM ZPROCESS ORDER BY Z_PK");
+  for (const r of stmt.iterate() as Iterable<{ Z_PK: unknown; ZPROCNAME: unknown; ZFIRSTTIMESTAMP: unknown }>) {
+    const id = num(r.Z_PK);
+    if (id === null) continue;
+    const cur: P = { id, name: text(r.ZPROCNAME), first: fromMacAbsolute(num(r.ZFIRSTTIMESTAMP)) ?? null };
+    if (prev && id - prev.id > 1) {
+      total++;
+      const size = id - prev.id - 1;
+      if (size <= MAX_HOLE_SIZE && holes.length <= MAX_HOLES) {
+        holes.push({ prev, next: cur, missing: Array.from({ length: size }, (_, i) => prev!.id + 1 + i) });
+      }
+    }
+    prev = cur;
+  }
+  if (total > MAX_HOLES) {
+    ctx.warn(`${h.path}: ${total} gaps in process record ids; deletions are routine in this database, so gaps were not flagged (at most ${MAX_HOLES})`);
+    return;
+  }
+  for (const hole of holes) {
+    const ids = hole.missing.join(", ");
+    const plural = hole.missing.length > 1;
+    ctx.detect(
+      heuristic({
+        rule: RULE_ID_GAP.id,
+        ruleDescription: RULE_ID_GAP.description,
+        grade: "weak",
+        title: `Deleted process record${plural ? "s" : ""} in ${label}: id${plural ? "s" : ""} ${ids} missing after "${hole.prev.name ?? "?"}"`,
+        why: `Rows ${ids} of ZPROCESS were deleted. Spyware that cleans up after itself deletes its own process rows; iOS also deletes rows, for example when an app is removed, so this is worth an expert's look, not proof.`,
+        matched: `ZPROCESS.Z_PK ${ids}`,
+        timestamp: hole.prev.first ?? undefined,
+        artifact: h.path,
+        record: {
+          missing_proc_ids: hole.missing,
+          previous: { proc_id: hole.prev.id, proc_name: hole.prev.name, first_isodate: hole.prev.first },
+          next: { proc_id: hole.next.id, proc_name: hole.next.name, first_isodate: hole.next.first },
+        },
+      }),
+    );
+  }
+}
+
+function dedupe(matches: IndicatorMatch[]): IndicatorMatch[] {
+  const seen = new Set<string>();
+  return matches.filter((m) => {
+    const k = `${m.indicator.type}\0${m.indicator.value}\0${m.indicator.set.name}\0${m.indicator.set.sha256}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+export function processUsageModule(opts: {
+  name: string;
+  title: string;
+  /** How detections name the artifact: "DataUsage.sqlite". */
+  label: string;
+  description: string;
+  reads: ArtifactSpec;
+}): ModuleDef<ProcessUsageRecord> {
+  const { label } = opts;
+  return defineModule<ProcessUsageRecord>({
+    name: opts.name,
+    title: opts.title,
+    platform: "ios",
+    description: opts.description,
+    reads: opts.reads,
+    async *records(ctx) {
+      let ok = 0;
+      let firstError: unknown;
+      for (const file of ctx.files) {
+        let h: SqliteHandle | undefined;
+        try {
+          h = await ctx.view.openSqlite(file);
+          yield* readDatabase(h, ctx, label);
+          ok++;
+        } catch (e) {
+          // A second copy of the database being broken must not hide the first one's rows.
+          if (ctx.files.length === 1) throw e;
+          firstError ??= e;
+          ctx.warn(describeError(e));
+        } finally {
+          h?.close();
+        }
+      }
+      if (ok === 0 && firstError) throw firstError instanceof VigilError ? firstError : new VigilError(describeError(firstError));
+    },
+    events(r) {
+      const who = `${r.proc_name ?? "(deleted process record)"} (bundle id: ${r.bundle_id ?? "none"}, id: ${r.proc_id ?? r.live_proc_id ?? "?"})`;
+      const out = [];
+      if (r.live_id !== null && r.live_isodate) {
+        out.push({
+          timestamp: r.live_isodate,
+          event: "live_usage",
+          description: `${who} used the network: WWAN in ${r.wwan_in ?? 0} B, out ${r.wwan_out ?? 0} B${r.wifi_in !== null ? `, Wi-Fi in ${r.wifi_in} B, out ${r.wifi_out ?? 0} B` : ""}`,
+        });
+      }
+      if (carriesProcessEvents.has(r)) {
+        if (r.first_isodate) out.push({ timestamp: r.first_isodate, event: "first_usage", description: `${who} first used the network` });
+        if (r.isodate) out.push({ timestamp: r.isodate, event: "current_usage", description: `${who} last used the network` });
+      }
+      return out;
+    },
+    check(r, ctx) {
+      const out: DetectionInput[] = [];
+      if (r.process_record_missing && once(ctx, `missing\0${r.source}\0${r.live_proc_id}`)) {
+        out.push(
+          heuristic({
+            rule: RULE_RECORD_DELETED.id,
+            ruleDescription: RULE_RECORD_DELETED.description,
+            grade: "weak",
+            title: `Network usage of a deleted process record in ${label} (process id ${r.live_proc_id})`,
+            why: "The usage counters survived but the row naming the process was deleted: Pegasus deleted its process rows this way. A database repair by iOS could do the same, so an expert should look at what happened around this time.",
+            matched: `ZLIVEUSAGE.ZHASPROCESS ${r.live_proc_id}`,
+            timestamp: r.live_isodate ?? undefined,
+            artifact: r.source,
+          }),
+        );
+      }
+      if (r.proc_id === null || !once(ctx, `ioc\0${r.source}\0${r.proc_id}`)) return out;
+      const matches: IndicatorMatch[] = [];
+      if (r.proc_name) matches.push(...ctx.iocs.process(baseName(r.proc_name), { maybeTruncated: true }));
+      if (r.bundle_id) matches.push(...ctx.iocs.process(r.bundle_id), ...ctx.iocs.appId(r.bundle_id));
+      if (matches.length) {
+        out.push(
+          ...fromMatches(dedupe(matches), {
+            grade: "strong",
+            title: (m) =>
+              `${m.truncated ? "Possibly (name truncated by iOS) known" : "Known"} spyware process ${m.matched} used the network (${label}; ${m.indicator.set.name})`,
+            why: `${label} lists processes that ran and used the network, so the process was on this device.`,
+            timestamp: r.first_isodate ?? r.live_isodate ?? undefined,
+            artifact: r.source,
+          }),
+        );
+      }
+      return out;
+    },
+  });
+}
