@@ -2,8 +2,10 @@
 import type { ModuleDef } from "../../core/module.ts";
 import datausage from "./datausage.ts";
 import netusage from "./netusage.ts";
+import tcc from "./tcc.ts";
 
 export const iosModules: ModuleDef<any>[] = [
   datausage,
   netusage,
+  tcc,
 ];
