@@ -1,0 +1,94 @@
+// WebKit's Intelligent Tracking Prevention store (observations.db): every registrable domain a
+// WebKit view loaded something from, in Safari and in every app that embeds WebKit. Domains stay
+// here after history is cleared, which makes it a good place to find exploit-server visits.
+import { defineModule, fromMatches } from "../../core/module.ts";
+import { fromUnixSeconds } from "../../core/time.ts";
+import { requireSchema } from "../../formats/sqlite.ts";
+import { cachedChecks, eachFile, seenTitle, sqliteRows } from "./lib/web.ts";
+
+export interface ObservedDomain {
+  domain_id: number;
+  registrable_domain: string;
+  last_seen?: string;
+  had_user_interaction: boolean;
+  most_recent_user_interaction?: string;
+  /** Domains this domain redirected the top frame to, and from which it was redirected. */
+  redirects_to?: string[];
+  redirects_from?: string[];
+  /** Backup domain of the app whose WebKit data this is ("" in a filesystem dump). */
+  domain: string;
+  /** Path of the observations.db inside the acquisition. */
+  path: string;
+}
+
+const REL = "Library/WebKit/WebsiteData/ResourceLoadStatistics/observations.db";
+
+export default defineModule<ObservedDomain>({
+  name: "webkit_resource_load_statistics",
+  title: "WebKit resource load statistics",
+  platform: "ios",
+  description:
+    "observations.db of Safari and every app using WebKit: each domain web content was loaded from, with top-frame redirects between domains, checked against indicators.",
+  reads: {
+    backup: [{ domain: "*", path: REL }],
+    fs: [
+      `private/var/mobile/Containers/Data/Application/*/${REL}`,
+      "private/var/mobile/Containers/Data/Application/*/SystemData/com.apple.SafariViewService/Library/WebKit/WebsiteData/observations.db",
+      "private/var/mobile/Containers/Data/Application/*/SystemData/com.apple.SafariViewService/Library/WebKit/WebsiteData/ResourceLoadStatistics/observations.db",
+      `private/var/mobile/${REL}`,
+    ],
+  },
+  records(ctx) {
+    return eachFile(ctx, (file) =>
+      sqliteRows(ctx, file, function* (h) {
+        requireSchema(h, { ObservedDomains: ["domainID", "registrableDomain", "lastSeen", "hadUserInteraction"] });
+        const hasMru = h.columns("ObservedDomains").has("mostRecentUserInteractionTime");
+        const redirects = (table: string, from: string, to: string) => {
+          const m = new Map<number, string[]>();
+          if (!h.tables().has(table)) return m;
+          const cols = h.columns(table);
+          if (!cols.has(from) || !cols.has(to)) return m;
+          const sql = `SELECT r."${from}", o.registrableDomain FROM "${table}" r JOIN ObservedDomains o ON o.domainID = r."${to}"`;
+          for (const [id, d] of h.db.prepare(sql).raw(true).iterate() as IterableIterator<[number, string]>) {
+            const list = m.get(id);
+            if (list) list.push(d);
+            else m.set(id, [d]);
+          }
+          return m;
+        };
+        // The redirect tables are small (one row per distinct pair of domains).
+        const to = redirects("TopFrameUniqueRedirectsTo", "sourceDomainID", "toDomainID");
+        const from = redirects("TopFrameUniqueRedirectsFrom", "targetDomainID", "fromDomainID");
+        const sql = `SELECT domainID, registrableDomain, lastSeen, hadUserInteraction, ${hasMru ? "mostRecentUserInteractionTime" : "NULL"} FROM ObservedDomains ORDER BY domainID`;
+        for (const row of h.db.prepare(sql).raw(true).iterate() as IterableIterator<unknown[]>) {
+          const id = row[0] as number;
+          const mru = row[4] as number | null;
+          const rec: ObservedDomain = {
+            domain_id: id,
+            registrable_domain: String(row[1] ?? ""),
+            last_seen: fromUnixSeconds(row[2] as number | null),
+            had_user_interaction: !!row[3],
+            // -1 means "never"
+            most_recent_user_interaction: typeof mru === "number" && mru > 0 ? fromUnixSeconds(mru) : undefined,
+            domain: file.domain ?? "",
+            path: file.path,
+          };
+          if (to.has(id)) rec.redirects_to = to.get(id);
+          if (from.has(id)) rec.redirects_from = from.get(id);
+          yield rec;
+        }
+      }),
+    );
+  },
+  events(r) {
+    if (!r.last_seen) return [];
+    const app = r.domain ? ` by app in domain ${r.domain}` : "";
+    return [{ timestamp: r.last_seen, event: "visit", description: `WebKit resource loaded from ${r.registrable_domain}${app}` }];
+  },
+  check(r, ctx) {
+    const hits = cachedChecks(ctx.iocs).host(r.registrable_domain);
+    if (!hits.length) return [];
+    const app = r.domain ? ` (${r.domain.replace(/^AppDomain-/, "")})` : "";
+    return fromMatches(hits, { grade: "medium", title: (m) => seenTitle(`loaded by WebKit${app}`, m), timestamp: r.last_seen, artifact: r.path });
+  },
+});
