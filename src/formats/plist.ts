@@ -29,10 +29,22 @@ export function parsePlist(data: Buffer, file?: string): PlistValue {
     }
     const text = data.toString("utf8").replace(/^\uFEFF/, "");
     if (!/^\s*(<\?xml|<!DOCTYPE plist|<plist)/.test(text)) throw new Error("neither a binary nor an XML plist");
-    return plist.parse(text) as unknown as PlistValue;
+    return dataAsBuffers(plist.parse(text)) as PlistValue;
   } catch (e) {
     throw new VigilError(`malformed plist: ${(e as Error).message.split("\n")[0]}`, { file, code: "plist", cause: e });
   }
+}
+
+/** The XML parser gives <data> as Uint8Array; PlistValue promises Buffer, as the binary parser gives. */
+function dataAsBuffers(v: unknown): unknown {
+  if (v instanceof Uint8Array && !Buffer.isBuffer(v)) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) v[i] = dataAsBuffers(v[i]);
+  } else if (v !== null && typeof v === "object" && !(v instanceof Date) && !Buffer.isBuffer(v)) {
+    const o = v as Record<string, unknown>;
+    for (const k of Object.keys(o)) o[k] = dataAsBuffers(o[k]);
+  }
+  return v;
 }
 
 export function isUid(v: unknown): v is { UID: number } {
