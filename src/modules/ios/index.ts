@@ -3,9 +3,15 @@ import type { ModuleDef } from "../../core/module.ts";
 import datausage from "./datausage.ts";
 import netusage from "./netusage.ts";
 import tcc from "./tcc.ts";
+import globalPreferences from "./global-preferences.ts";
+import osAnalyticsAdDaily from "./os-analytics-ad-daily.ts";
+import locationd from "./locationd.ts";
 
 export const iosModules: ModuleDef<any>[] = [
   datausage,
   netusage,
   tcc,
+  globalPreferences,
+  osAnalyticsAdDaily,
+  locationd,
 ];
