@@ -84,3 +84,17 @@ export function parseLooseTimestamp(value: string): string | undefined {
   const frac = m[3] ? m[3].slice(0, 4) : "";
   return fromDate(`${m[1]}T${m[2]}${frac}${m[4] ?? "Z"}`);
 }
+
+/**
+ * Apple log dates with a numeric offset: "2026-07-05 10:11:12.00 -0700" (crash reports,
+ * analytics journals); the offset may also be "+02:00" or missing (then UTC).
+ */
+export function fromOffsetDateTime(value: string | null | undefined): string | undefined {
+  if (!value) return undefined;
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?$/.exec(value.trim());
+  if (!m) return undefined;
+  const frac = m[3] ? m[3].slice(0, 4) : "";
+  let off = m[4] ?? "Z";
+  if (off !== "Z" && !off.includes(":")) off = `${off.slice(0, 3)}:${off.slice(3)}`;
+  return fromDate(`${m[1]}T${m[2]}${frac}${off}`);
+}

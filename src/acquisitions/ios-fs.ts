@@ -1,0 +1,493 @@
+// iOS full-filesystem dumps: an extracted folder (the root holding private/var/..., or a folder
+// with that root one level down, e.g. "filesystem/"), or a .tar/.tar.gz/.zip of one.
+//
+// A dump has a million files or more, so nothing lists it into memory:
+// - a folder is walked with streamed opendir, and `find` walks only under each glob's literal
+//   base folder;
+// - a tar is read in one streaming pass that records every entry (path, size, mtime, type) in a
+//   private SQLite index and extracts only the files some module's `reads.fs` globs name into
+//   a private temp folder (later requests for other files cost one more pass);
+// - a zip's central directory is indexed into the same SQLite index.
+// Unsafe archive members ("..", absolute names, links leaving the root) are refused and listed
+// by `refused()`; the filesystem module reports them as coverage warnings.
+import Database from "better-sqlite3";
+import { createReadStream, promises as fsp, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import picomatch from "picomatch";
+import type { Readable } from "node:stream";
+import { VigilError } from "../core/errors.ts";
+import type { DeviceInfo, InputFile } from "../core/model.ts";
+import { privateTempDir, removeTempDir } from "../core/tempdir.ts";
+import { parsePlist } from "../formats/plist.ts";
+import { openSqliteBuffer } from "../formats/sqlite.ts";
+import { allModules } from "../modules/registry.ts";
+import { newerIosRelease } from "../modules/ios/ios-releases.ts";
+import {
+  type ArchiveEntry,
+  type BaseView,
+  extractTar,
+  openFolderView,
+  type Refusal,
+  sha256File,
+  ZipArchive,
+} from "./archive.ts";
+import { applies } from "./spec-match.ts";
+import type { AcquisitionView, ArtifactSpec, FileEntry, SqliteHandle } from "./view.ts";
+
+export const SYSTEM_VERSION_PLIST = "System/Library/CoreServices/SystemVersion.plist";
+
+export interface IosFsView extends AcquisitionView {
+  /** Archive members refused as unsafe (empty for a folder). */
+  refused(): Refusal[];
+  /** Entries recorded (archives) — for progress and the benchmark. */
+  entryCount?: number;
+}
+
+/** Every fs glob the registered modules declare, plus what the opener itself reads. */
+export function wantedFsGlobs(): string[] {
+  const set = new Set<string>([SYSTEM_VERSION_PLIST]);
+  for (const m of allModules) for (const g of m.reads.fs ?? []) set.add(g);
+  return [...set];
+}
+
+/**
+ * Answers "does any of these globs match this path" with a few Map lookups: globs are grouped
+ * by their literal base folder, and only the groups of the path's ancestors are tested.
+ */
+export class GlobIndex {
+  private exact = new Set<string>();
+  private byBase = new Map<string, ((s: string) => boolean)[]>();
+  private anywhere: ((s: string) => boolean)[] = [];
+  constructor(globs: string[]) {
+    for (const g of globs) {
+      const s = picomatch.scan(g);
+      if (!s.isGlob) {
+        this.exact.add(g);
+        continue;
+      }
+      const m = picomatch(g, { dot: true });
+      if (!s.base) this.anywhere.push(m);
+      else {
+        const l = this.byBase.get(s.base) ?? [];
+        l.push(m);
+        this.byBase.set(s.base, l);
+      }
+    }
+  }
+  matches(p: string): boolean {
+    if (this.exact.has(p)) return true;
+    for (const m of this.anywhere) if (m(p)) return true;
+    if (this.byBase.size) {
+      for (let i = p.indexOf("/"); i > 0; i = p.indexOf("/", i + 1)) {
+        const l = this.byBase.get(p.slice(0, i));
+        if (l) for (const m of l) if (m(p)) return true;
+      }
+    }
+    return false;
+  }
+  /** Also matches the -wal/-journal companions of a matching SQLite file. */
+  matchesWithCompanions(p: string): boolean {
+    if (this.matches(p)) return true;
+    const m = /-(wal|journal|shm)$/.exec(p);
+    return !!m && this.matches(p.slice(0, m.index));
+  }
+}
+
+const MARKER = "private/var/";
+
+/** Where the dump's root starts inside an archive path ("" or "filesystem/"), from a path under private/var/. */
+function rootPrefixOf(p: string): string | undefined {
+  if (p.startsWith(MARKER) || p === "private/var") return "";
+  const i = p.indexOf("/" + MARKER);
+  if (i >= 0) return p.slice(0, i + 1);
+  if (p.endsWith("/private/var")) return p.slice(0, p.length - "private/var".length);
+  return undefined;
+}
+
+async function readDevice(view: Pick<AcquisitionView, "readFile">, find: (p: string) => Promise<FileEntry | undefined>): Promise<Partial<DeviceInfo>> {
+  const e = await find(SYSTEM_VERSION_PLIST);
+  if (!e) return {};
+  try {
+    const v = parsePlist(await view.readFile(e), SYSTEM_VERSION_PLIST) as Record<string, unknown>;
+    const out: Partial<DeviceInfo> = {};
+    if (typeof v.ProductVersion === "string") out.osVersion = v.ProductVersion;
+    if (typeof v.ProductBuildVersion === "string") out.build = v.ProductBuildVersion;
+    if (typeof v.ProductName === "string") out.productName = v.ProductName;
+    const newer = out.osVersion ? newerIosRelease(out.osVersion) : undefined;
+    if (newer) out.newerOsAvailable = newer.version;
+    return out;
+  } catch {
+    return {};
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Folder
+
+/** The folder that is the dump's root: the given one or a child holding private/var. */
+export function findFolderRoot(path: string): string {
+  const isDir = (p: string) => {
+    try {
+      return statSync(p).isDirectory();
+    } catch {
+      return false;
+    }
+  };
+  if (isDir(join(path, "private", "var"))) return "";
+  let children: string[] = [];
+  try {
+    children = childFolders(path);
+  } catch (e) {
+    throw new VigilError(`cannot open folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: path });
+  }
+  const hits = children.filter((c) => isDir(join(path, c, "private", "var")));
+  if (hits.length === 1) return hits[0];
+  if (hits.length > 1) throw new VigilError(`holds several filesystem dumps (${hits.join(", ")}); give one of them`, { file: path });
+  throw new VigilError("not an iOS filesystem dump: no private/var folder at its top or one level down", { file: path });
+}
+
+function childFolders(p: string): string[] {
+  // Sorted so the error message and the choice do not depend on directory order.
+  return readdirSync(p, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
+}
+
+async function openFolder(path: string): Promise<IosFsView> {
+  const prefix = findFolderRoot(path);
+  const base: BaseView = openFolderView(path, { kind: "ios_fs", platform: "ios", specKey: "fs", prefix: prefix || undefined, root: path });
+  const rootDir = prefix ? join(path, prefix) : path;
+
+  /** Files under `dir` (a view path) matching m, walking at most `depth` levels (Infinity for **). */
+  async function* under(dir: string, depth: number): AsyncGenerator<FileEntry> {
+    let d;
+    try {
+      d = await fsp.opendir(join(rootDir, ...dir.split("/").filter(Boolean)), { bufferSize: 256 });
+    } catch {
+      return;
+    }
+    const subs: string[] = [];
+    for await (const ent of d) {
+      const p = dir ? `${dir}/${ent.name}` : ent.name;
+      if (ent.isDirectory()) {
+        if (depth > 1) subs.push(p);
+      } else if (ent.isFile()) {
+        yield { path: p };
+      }
+    }
+    for (const s of subs) yield* under(s, depth - 1);
+  }
+
+  const view: IosFsView = {
+    ...base,
+    async find(spec: ArtifactSpec): Promise<FileEntry[]> {
+      if (!applies(spec, view)) return [];
+      const out = new Map<string, FileEntry>();
+      for (const g of spec.fs ?? []) {
+        const s = picomatch.scan(g);
+        if (!s.isGlob) {
+          const e = await base.entry(g);
+          if (e && (e.type ?? "file") === "file") out.set(e.path, e);
+          continue;
+        }
+        const m = picomatch(g, { dot: true });
+        const rest = s.glob.split("/");
+        const depth = s.glob.includes("**") ? Infinity : rest.length;
+        for await (const e of under(s.base, depth)) {
+          if (!out.has(e.path) && m(e.path)) {
+            const full = await base.entry(e.path);
+            if (full && (full.type ?? "file") === "file") out.set(e.path, full);
+          }
+        }
+      }
+      return [...out.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    },
+    refused: () => [],
+  };
+  view.device = { ...view.device, ...(await readDevice(view, (p) => base.entry(p))) };
+  return view;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Archives: a SQLite index of every entry
+
+const TYPE_CODE = { file: 0, directory: 1, symlink: 2 } as const;
+const TYPE_NAME = ["file", "directory", "symlink"] as const;
+
+class EntryIndex {
+  readonly dir = privateTempDir("fsindex");
+  readonly db = new Database(join(this.dir, "entries.db"));
+  private ins: Database.Statement;
+  private pending = 0;
+  count = 0;
+  constructor() {
+    this.db.pragma("journal_mode = OFF");
+    this.db.pragma("synchronous = OFF");
+    this.db.exec("CREATE TABLE e (path TEXT NOT NULL, size INTEGER, mtime TEXT, type INTEGER, link TEXT, hardlink TEXT)");
+    this.ins = this.db.prepare("INSERT INTO e VALUES (?, ?, ?, ?, ?, ?)");
+    this.db.exec("BEGIN");
+  }
+  add(a: ArchiveEntry): void {
+    this.ins.run(a.path, a.type === "file" ? a.size : null, a.modified ?? null, TYPE_CODE[a.type], a.linkTarget ?? null, a.hardlinkTo ?? null);
+    this.count++;
+    if (++this.pending >= 20_000) {
+      this.db.exec("COMMIT; BEGIN");
+      this.pending = 0;
+    }
+  }
+  finish(): void {
+    if (this.db.inTransaction) this.db.exec("COMMIT");
+    this.db.exec("CREATE INDEX e_path ON e(path)");
+  }
+  close(): void {
+    if (this.db.open) this.db.close();
+    removeTempDir(this.dir);
+  }
+}
+
+interface Row {
+  rowid: number;
+  path: string;
+  size: number | null;
+  mtime: string | null;
+  type: number;
+  link: string | null;
+  hardlink: string | null;
+}
+
+function rowEntry(r: Row, prefixLen: number): FileEntry {
+  const e: FileEntry = { path: r.path.slice(prefixLen) };
+  if (r.size !== null) e.size = r.size;
+  if (r.mtime) e.modified = r.mtime;
+  if (r.type !== 0) e.type = TYPE_NAME[r.type];
+  if (r.link !== null || r.hardlink !== null) e.meta = r.link !== null ? { linkTarget: r.link } : { hardlinkTo: r.hardlink };
+  return e;
+}
+
+/** Upper bound for a range scan of every path starting with `p`. */
+const after = (p: string) => p + "\u{10FFFF}";
+
+interface ArchiveReader {
+  /** A local file holding the archive entry `inner` (full archive path). */
+  local(inner: string): Promise<string>;
+  stream(inner: string): Promise<Readable>;
+  close(): Promise<void>;
+  input(): InputFile | undefined;
+}
+
+function indexedView(opts: {
+  path: string;
+  index: EntryIndex;
+  prefix: string;
+  reader: ArchiveReader;
+  refused: Refusal[];
+}): IosFsView {
+  const { index, prefix, reader } = opts;
+  const db = index.db;
+  const pl = prefix.length;
+  const byPath = db.prepare("SELECT rowid, * FROM e WHERE path = ? LIMIT 1");
+  const range = db.prepare("SELECT rowid, * FROM e WHERE path >= ? AND path < ? AND type = 0 ORDER BY path");
+  const all = db.prepare("SELECT rowid, * FROM e WHERE rowid > ? ORDER BY rowid LIMIT 5000");
+  const lookup = (p: string): Row | undefined => byPath.get(prefix + p) as Row | undefined;
+  const innerOf = (e: FileEntry) => {
+    // Hard links read their target's data.
+    let r = lookup(e.path);
+    for (let i = 0; r?.hardlink && i < 32; i++) r = byPath.get(r.hardlink) as Row | undefined;
+    return r?.path ?? prefix + e.path;
+  };
+  const view: IosFsView = {
+    kind: "ios_fs",
+    platform: "ios",
+    root: opts.path,
+    encrypted: false,
+    device: { platform: "ios" },
+    specKey: "fs",
+    entryCount: index.count,
+    async find(spec) {
+      if (!applies(spec, view)) return [];
+      const out = new Map<string, FileEntry>();
+      for (const g of spec.fs ?? []) {
+        const s = picomatch.scan(g);
+        if (!s.isGlob) {
+          const r = lookup(g);
+          if (r && r.type === 0) out.set(g, rowEntry(r, pl));
+          continue;
+        }
+        const m = picomatch(g, { dot: true });
+        const lo = prefix + (s.base ? s.base + "/" : "");
+        for (const r of range.iterate(lo, after(lo)) as Iterable<Row>) {
+          const p = r.path.slice(pl);
+          if (!out.has(p) && m(p)) out.set(p, rowEntry(r, pl));
+        }
+      }
+      return [...out.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    },
+    async *entries() {
+      // Pages by rowid so no statement stays open while the consumer runs other queries.
+      let last = 0;
+      for (;;) {
+        const rows = all.all(last) as Row[];
+        if (rows.length === 0) return;
+        for (const r of rows) {
+          if (pl && !r.path.startsWith(prefix)) continue;
+          if (r.path.length === pl) continue;
+          yield rowEntry(r, pl);
+        }
+        last = rows[rows.length - 1].rowid;
+      }
+    },
+    async readFile(e) {
+      return fsp.readFile(await reader.local(innerOf(e)));
+    },
+    openStream: (e) => reader.stream(innerOf(e)),
+    async openSqlite(e): Promise<SqliteHandle> {
+      const data = await fsp.readFile(await reader.local(innerOf(e)));
+      const wal = lookup(e.path + "-wal");
+      return openSqliteBuffer(data, e.path, wal ? await fsp.readFile(await reader.local(wal.path)) : undefined);
+    },
+    inputsRead: () => {
+      const i = reader.input();
+      return i ? [i] : [];
+    },
+    refused: () => opts.refused,
+    async close() {
+      await reader.close();
+      index.close();
+    },
+  };
+  return view;
+}
+
+async function openTar(path: string): Promise<IosFsView> {
+  const want = new GlobIndex(wantedFsGlobs());
+  const index = new EntryIndex();
+  const tmp = privateTempDir("fsdump");
+  const refused: Refusal[] = [];
+  let prefix: string | undefined;
+  let res;
+  try {
+    res = await extractTar(
+      path,
+      (a) => {
+        // Before the root is known (first entry under private/var/), try the path as it is
+        // and with its first folder removed.
+        if (prefix !== undefined) return a.path.startsWith(prefix) && want.matchesWithCompanions(a.path.slice(prefix.length));
+        if (want.matchesWithCompanions(a.path)) return true;
+        const i = a.path.indexOf("/");
+        return i > 0 && want.matchesWithCompanions(a.path.slice(i + 1));
+      },
+      tmp,
+      {
+        onUnsafe: "skip",
+        onRefused: (r) => refused.push(r),
+        onEntry: (a) => {
+          index.add(a);
+          if (prefix === undefined) prefix = rootPrefixOf(a.path);
+        },
+      },
+    );
+  } catch (e) {
+    index.close();
+    removeTempDir(tmp);
+    throw e;
+  }
+  index.finish();
+  if (prefix === undefined) {
+    index.close();
+    removeTempDir(tmp);
+    throw new VigilError("not an iOS filesystem dump: no private/var/ entries in the archive", { file: path });
+  }
+  const files = res.files;
+  const input = res.walk.input;
+  const reader: ArchiveReader = {
+    async local(inner) {
+      const have = files.get(inner);
+      if (have) return have;
+      // Not named by any module's globs at open: one more pass for it.
+      const r = await extractTar(path, (a) => a.path === inner, tmp, { onUnsafe: "skip", stopWhen: () => files.has(inner) });
+      for (const [k, v] of r.files) files.set(k, v);
+      const got = files.get(inner);
+      if (!got) throw new VigilError(`no file ${JSON.stringify(inner)} in the archive`, { file: path, code: "archive" });
+      return got;
+    },
+    async stream(inner) {
+      return createReadStream(await this.local(inner));
+    },
+    async close() {
+      removeTempDir(tmp);
+    },
+    input: () => (input ? { ...input, path } : undefined),
+  };
+  const view = indexedView({ path, index, prefix, reader, refused });
+  view.device = { platform: "ios", ...(await readDevice(view, async (p) => (await view.find({ fs: [p] }))[0])) };
+  return view;
+}
+
+async function openZip(path: string): Promise<IosFsView> {
+  const zip = await ZipArchive.open(path, { onUnsafe: "skip" });
+  const index = new EntryIndex();
+  let prefix: string | undefined;
+  for (const a of zip.list()) {
+    index.add(a);
+    if (prefix === undefined) prefix = rootPrefixOf(a.path);
+  }
+  index.finish();
+  if (prefix === undefined) {
+    index.close();
+    zip.close();
+    throw new VigilError("not an iOS filesystem dump: no private/var/ entries in the archive", { file: path });
+  }
+  let tmp: string | undefined;
+  const extracted = new Map<string, Promise<string>>();
+  let hash: InputFile | undefined;
+  const hashing = sha256File(path).then(
+    (h) => (hash = { ...h, path }),
+    () => undefined,
+  );
+  const reader: ArchiveReader = {
+    local(inner) {
+      let p = extracted.get(inner);
+      if (!p) {
+        tmp ??= privateTempDir("fszip");
+        p = zip.extractTo(inner, tmp);
+        extracted.set(inner, p);
+      }
+      return p;
+    },
+    stream: (inner) => zip.openStream(inner),
+    async close() {
+      await hashing;
+      zip.close();
+      if (tmp) removeTempDir(tmp);
+    },
+    input: () => hash,
+  };
+  const view = indexedView({ path, index, prefix, reader, refused: zip.refused });
+  view.device = { platform: "ios", ...(await readDevice(view, async (p) => (await view.find({ fs: [p] }))[0])) };
+  return view;
+}
+
+async function isZip(path: string): Promise<boolean> {
+  const fh = await fsp.open(path, "r");
+  try {
+    const b = Buffer.alloc(4);
+    const { bytesRead } = await fh.read(b, 0, 4, 0);
+    return bytesRead === 4 && b[0] === 0x50 && b[1] === 0x4b && (b[2] === 3 || b[2] === 5);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Opens a full-filesystem dump: a folder, or a .tar, .tar.gz or .zip of one. */
+export async function openIosFs(path: string): Promise<IosFsView> {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    throw new VigilError(`cannot open (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: path, cause: e });
+  }
+  if (st.isDirectory()) return openFolder(path);
+  if (!st.isFile()) throw new VigilError("neither a folder nor an archive file", { file: path });
+  return (await isZip(path)) ? openZip(path) : openTar(path);
+}

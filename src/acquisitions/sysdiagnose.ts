@@ -1,0 +1,187 @@
+// iOS sysdiagnose: a .tar.gz named sysdiagnose_YYYY.MM.DD_HH-MM-SS±ZZZZ_iPhone-OS_iPhone_BUILD
+// holding one folder of that name, or that folder extracted. Paths shown to modules are
+// relative to that folder ("ps.txt", "system_logs.logarchive/Extra/shutdown.log", ...).
+// The archive is read through the shared safe tar reader: one pass indexes it and extracts
+// the files some module's `reads.sysdiagnose` globs name (the multi-GB log archive is skipped).
+import { readdirSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
+import { VigilError } from "../core/errors.ts";
+import type { DeviceInfo } from "../core/model.ts";
+import { fromOffsetDateTime } from "../core/time.ts";
+import { allModules } from "../modules/registry.ts";
+import { newerIosRelease } from "../modules/ios/ios-releases.ts";
+import { type BaseView, openArchiveView, openFolderView } from "./archive.ts";
+import { GlobIndex } from "./ios-fs.ts";
+import type { FileEntry } from "./view.ts";
+
+export const SYSDIAGNOSE_NAME = /^sysdiagnose_(\d{4})\.(\d{2})\.(\d{2})_(\d{2})-(\d{2})-(\d{2})([+-]\d{4})_(.+?)(?:\.tar\.gz|\.tgz|\.tar)?$/;
+const MARKERS = ["ps.txt", "sysdiagnose.log", "remotectl_dumpstate.txt", "system_logs.logarchive", "crashes_and_spins", "summaries"];
+const INFO_FILES = ["remotectl_dumpstate.txt", "logs/MobileActivation/collection_oob_request.txt", "sysdiagnose.log"];
+
+export interface SysdiagnoseName {
+  /** UTC ISO time the sysdiagnose was taken. */
+  created: string;
+  /** "+0200": the phone's time zone then. */
+  utcOffset: string;
+  /** Last "_" field of the name, the OS build on iPhones ("23A341"). */
+  build?: string;
+  /** The part after the time: "iPhone-OS_iPhone_23A341". */
+  device: string;
+}
+
+/** Reads the creation time and build from a sysdiagnose file or folder name. */
+export function parseSysdiagnoseName(name: string): SysdiagnoseName | undefined {
+  const m = SYSDIAGNOSE_NAME.exec(basename(name));
+  if (!m) return undefined;
+  const created = fromOffsetDateTime(`${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}:${m[6]} ${m[7]}`);
+  if (!created) return undefined;
+  const last = m[8].split("_").pop();
+  return { created, utcOffset: m[7], device: m[8], build: last && /^\d{2}[A-Z]\d+[a-z]?$/.test(last) ? last : undefined };
+}
+
+/** The "Properties: {" block of remotectl_dumpstate.txt as key → value. */
+export function parseRemotectlProperties(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  let inside = false;
+  for (const line of text.split(/\r?\n/)) {
+    if (!inside) {
+      inside = /^\s*Properties: \{\s*$/.test(line);
+      continue;
+    }
+    if (/^\s*\}\s*$/.test(line)) break;
+    const i = line.indexOf("=>");
+    if (i > 0) out[line.slice(0, i).trim()] = line.slice(i + 2).trim();
+  }
+  return out;
+}
+
+/** The JSON body of MobileActivation's collection_oob_request.txt, when present. */
+export function parseActivationRequest(text: string): Record<string, unknown> | undefined {
+  const m = /BODY:\s+(\{[\s\S]*?\})\s*(?:\n\S|$)/.exec(text);
+  if (!m) return undefined;
+  try {
+    const v = JSON.parse(m[1]) as unknown;
+    return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Device facts from the info files and the name; missing files give fewer facts, never an error. */
+export async function readSysdiagnoseDevice(view: BaseView, name: string): Promise<Partial<DeviceInfo>> {
+  const out: Partial<DeviceInfo> = {};
+  const read = async (p: string) => {
+    const e = await view.entry(p);
+    if (!e || (e.type ?? "file") !== "file") return undefined;
+    try {
+      return (await view.readFile(e)).toString("utf8");
+    } catch {
+      return undefined;
+    }
+  };
+  const props = parseRemotectlProperties((await read("remotectl_dumpstate.txt")) ?? "");
+  if (props.ProductType) out.model = props.ProductType;
+  if (props.OSVersion) out.osVersion = props.OSVersion;
+  if (props.BuildVersion) out.build = props.BuildVersion;
+  if (props.SerialNumber) out.serial = props.SerialNumber;
+  if (props.DeviceName) out.name = props.DeviceName;
+  const act = parseActivationRequest((await read("logs/MobileActivation/collection_oob_request.txt")) ?? "");
+  if (act) {
+    if (!out.model && typeof act.productType === "string") out.model = act.productType;
+    if (!out.osVersion && typeof act["os-version"] === "string") out.osVersion = act["os-version"];
+    if (!out.build && typeof act["os-build"] === "string") out.build = act["os-build"];
+    if (!out.serial && typeof act["serial-number"] === "string") out.serial = act["serial-number"];
+  }
+  const n = parseSysdiagnoseName(name);
+  if (n) {
+    out.build ??= n.build;
+    out.sysdiagnoseCreated = n.created;
+  }
+  const newer = out.osVersion ? newerIosRelease(out.osVersion) : undefined;
+  if (newer) out.newerOsAvailable = newer.version;
+  return out;
+}
+
+export function wantedSysdiagnoseGlobs(): string[] {
+  const set = new Set<string>(INFO_FILES);
+  for (const m of allModules) for (const g of m.reads.sysdiagnose ?? []) set.add(g);
+  return [...set];
+}
+
+function folderRoot(path: string): { prefix: string; name: string } {
+  const has = (dir: string) => MARKERS.some((m) => {
+    try {
+      statSync(join(dir, m));
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (has(path)) return { prefix: "", name: basename(path) };
+  const kids = readdirSync(path, { withFileTypes: true }).filter((d) => d.isDirectory() && has(join(path, d.name))).map((d) => d.name).sort();
+  const named = kids.filter((k) => k.startsWith("sysdiagnose_"));
+  const pick = named.length === 1 ? named[0] : kids.length === 1 ? kids[0] : undefined;
+  if (pick) return { prefix: pick, name: pick };
+  if (kids.length > 1) throw new VigilError(`holds several sysdiagnose folders (${kids.join(", ")}); give one of them`, { file: path });
+  throw new VigilError("not a sysdiagnose: no ps.txt, sysdiagnose.log or system_logs.logarchive at its top or one level down", { file: path });
+}
+
+/** Opens a sysdiagnose .tar.gz (or .tar) or its extracted folder. */
+export async function openSysdiagnose(path: string): Promise<BaseView> {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    throw new VigilError(`cannot open (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: path, cause: e });
+  }
+  const common = { kind: "ios_sysdiagnose" as const, platform: "ios" as const, specKey: "sysdiagnose" as const, root: path };
+  let view: BaseView;
+  let name = basename(path);
+  if (st.isDirectory()) {
+    const r = folderRoot(path);
+    name = r.name;
+    view = openFolderView(path, { ...common, prefix: r.prefix || undefined });
+  } else {
+    const want = new GlobIndex(wantedSysdiagnoseGlobs());
+    view = await openArchiveView(path, {
+      ...common,
+      prefix: "auto",
+      onUnsafe: "skip",
+      // Paths here still carry the wrapper folder: try them with and without it.
+      prefetch: (e: FileEntry) => {
+        if (want.matchesWithCompanions(e.path)) return true;
+        const i = e.path.indexOf("/");
+        return i > 0 && want.matchesWithCompanions(e.path.slice(i + 1));
+      },
+    });
+    let found = false;
+    for (const m of MARKERS) {
+      if (await view.entry(m)) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) {
+      await view.close();
+      throw new VigilError("not a sysdiagnose archive: no ps.txt, sysdiagnose.log or system_logs.logarchive inside", { file: path });
+    }
+    // A renamed archive: sysdiagnose.log still names the original file (creation time, build).
+    if (!SYSDIAGNOSE_NAME.test(name)) {
+      const inner = await innerName(view);
+      if (inner) name = inner;
+    }
+  }
+  view.device = { ...view.device, ...(await readSysdiagnoseDevice(view, name)) };
+  return view;
+}
+
+async function innerName(view: BaseView): Promise<string | undefined> {
+  const e = await view.entry("sysdiagnose.log");
+  if (!e) return undefined;
+  try {
+    const text = (await view.readFile(e)).toString("utf8");
+    return /sysdiagnose_\S+?\.tar\.gz/.exec(text)?.[0];
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,105 @@
+// The filesystem walk of a full-filesystem dump: every file and folder, with its modification
+// time, as MVT's filesystem module. A path that is a known spyware file is strong evidence it
+// existed on the phone; a path component named like a known spyware process is medium (the
+// name could be a coincidence, the location is not checked).
+import { defineModule, fromMatches } from "../../core/module.ts";
+import type { DetectionInput } from "../../core/model.ts";
+import type { Refusal } from "../../acquisitions/archive.ts";
+
+export interface FilesystemRecord {
+  path: string;
+  modified?: string;
+  size?: number;
+  type?: "file" | "directory" | "symlink";
+}
+
+interface WithRefusals {
+  refused(): Refusal[];
+}
+
+export default defineModule<FilesystemRecord>({
+  name: "filesystem",
+  title: "Filesystem walk (every file and folder)",
+  platform: "ios",
+  description:
+    "Walks every entry of a full-filesystem dump, recording its path and modification time. Flags paths that are known spyware files, and path components named like known spyware processes.",
+  reads: { whole: ["ios_fs"] },
+  async *records(ctx) {
+    const v = ctx.view as unknown as Partial<WithRefusals>;
+    if (typeof v.refused === "function") {
+      const refused = v.refused();
+      for (const r of refused.slice(0, 50)) ctx.warn(`refused archive entry ${JSON.stringify(r.entry)}: ${r.reason}`);
+      if (refused.length > 50) ctx.warn(`${refused.length - 50} more archive entries refused`);
+    }
+    // Consecutive entries share most of their folder: only components past the part shared
+    // with the previous path are checked against process names, so a spyware-named folder
+    // alerts once, not once per file inside it.
+    let prev = "";
+    for await (const e of ctx.view.entries()) {
+      const rec: FilesystemRecord = { path: e.path, modified: e.modified };
+      if (e.size !== undefined && (e.type ?? "file") === "file") rec.size = e.size;
+      if (e.type && e.type !== "file") rec.type = e.type;
+      let shared = 0;
+      const n = Math.min(prev.length, e.path.length);
+      while (shared < n && prev.charCodeAt(shared) === e.path.charCodeAt(shared)) shared++;
+      let cut: number;
+      // Same path or a parent of the previous one: every component was already checked.
+      if (shared === e.path.length && (shared === prev.length || prev[shared] === "/")) cut = shared;
+      // A child of the previous path: only the components past it are new.
+      else if (shared === prev.length && e.path[shared] === "/") cut = shared + 1;
+      // Otherwise back up to the start of the component the paths diverge in.
+      else cut = e.path.lastIndexOf("/", shared - 1) + 1;
+      newFrom.set(rec, cut);
+      prev = e.path;
+      yield rec;
+    }
+  },
+  events: (r) => (r.modified ? [{ timestamp: r.modified, event: "entry_modified", description: r.path }] : []),
+  check(r, ctx) {
+    const from = newFrom.get(r) ?? 0;
+    newFrom.delete(r);
+    const out: DetectionInput[] = [];
+    const full = "/" + r.path;
+    const byPath = ctx.iocs.filePath(full);
+    if (byPath.length) {
+      out.push(
+        ...fromMatches(byPath, {
+          grade: "strong",
+          title: (m) => `Known spyware file path present: ${full}`,
+          why: "The indicator names a file or folder that spyware installs, and it exists in this dump.",
+          artifact: r.path,
+          timestamp: r.modified,
+        }),
+      );
+    }
+    let start = from;
+    while (start < r.path.length) {
+      let end = r.path.indexOf("/", start);
+      if (end < 0) end = r.path.length;
+      if (end > start) {
+        const comp = r.path.slice(start, end);
+        const ms = ctx.iocs.process(comp);
+        if (ms.length) {
+          const dir = r.path.slice(0, end);
+          out.push(
+            ...fromMatches(
+              ms.filter((m) => !byPath.some((p) => p.indicator.value === m.indicator.value)).map((m) => ({ ...m, matched: "/" + dir })),
+              {
+                grade: "medium",
+                title: (m) => `Path named like a known spyware process (${m.indicator.value}): /${dir}`,
+                why: "A file or folder carries the name of a known spyware process; spyware often stores its binary or data under its own name.",
+                artifact: dir,
+                timestamp: r.modified,
+              },
+            ),
+          );
+        }
+      }
+      start = end + 1;
+    }
+    return out;
+  },
+});
+
+/** Where each record's unchecked components start, handed from records() to check(). */
+const newFrom = new WeakMap<FilesystemRecord, number>();

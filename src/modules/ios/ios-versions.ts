@@ -1,0 +1,91 @@
+// iOS version history: which iOS versions and builds the phone ran, and since when. Read from
+// the analytics journals (private/var/db/analyticsd/Analytics-Journal-*.ips, whose first line
+// names the OS version of that day) and from the build field of the keychain analytics rows.
+// An investigator uses it to tell whether the phone ran a version an exploit chain targeted.
+import { createInterface } from "node:readline";
+import { describeError } from "../../core/errors.ts";
+import { defineModule } from "../../core/module.ts";
+import { fromOffsetDateTime, fromUnixAuto } from "../../core/time.ts";
+import { splitOsVersion } from "../../formats/ips.ts";
+import { parsePlist } from "../../formats/plist.ts";
+import { isDict } from "./lib/plist-values.ts";
+
+export interface IosVersionRecord {
+  /** First time this version/build was seen. */
+  isodate: string;
+  os_version?: string;
+  build?: string;
+  /** Where it was seen: "analytics_journal" or "keychain_analytics". */
+  source: string;
+}
+
+async function firstLine(stream: NodeJS.ReadableStream): Promise<string | undefined> {
+  const rl = createInterface({ input: stream, crlfDelay: Infinity });
+  try {
+    for await (const l of rl) return l;
+  } finally {
+    rl.close();
+    (stream as unknown as { destroy?: () => void }).destroy?.();
+  }
+  return undefined;
+}
+
+export default defineModule<IosVersionRecord>({
+  name: "ios_versions",
+  title: "iOS version history (analytics)",
+  platform: "ios",
+  description:
+    "Lists the iOS versions and builds the phone ran and when each first appeared, from the analytics journals and the keychain analytics databases. Nothing is flagged here; the history dates a finding against the iOS versions exploits targeted.",
+  reads: {
+    fs: ["private/var/db/analyticsd/Analytics-Journal-*.ips", "private/var/Keychains/Analytics/*.db"],
+  },
+  async *records(ctx) {
+    const first = new Map<string, IosVersionRecord>();
+    const note = (r: IosVersionRecord) => {
+      const key = `${r.os_version ?? ""}\0${r.build ?? ""}`;
+      const had = first.get(key);
+      if (!had || r.isodate < had.isodate) first.set(key, r);
+    };
+    for (const f of ctx.files) {
+      try {
+        if (f.path.endsWith(".ips")) {
+          const line = await firstLine(await ctx.view.openStream(f));
+          if (!line) continue;
+          const head = JSON.parse(line) as Record<string, unknown>;
+          const at = fromOffsetDateTime(typeof head.timestamp === "string" ? head.timestamp : undefined);
+          const os = splitOsVersion(typeof head.os_version === "string" ? head.os_version : undefined);
+          if (at && (os.version || os.build)) note({ isodate: at, os_version: os.version, build: os.build, source: "analytics_journal" });
+        } else {
+          const h = await ctx.view.openSqlite(f);
+          try {
+            for (const table of ["hard_failures", "soft_failures", "all_events"]) {
+              if (!h.tables().has(table) || !h.columns(table).has("data")) continue;
+              for (const row of h.db.prepare(`SELECT timestamp, data FROM "${table}"`).iterate() as Iterable<{ timestamp: number | null; data: Buffer | null }>) {
+                if (!row.data || !Buffer.isBuffer(row.data)) continue;
+                let v;
+                try {
+                  v = parsePlist(row.data);
+                } catch {
+                  continue;
+                }
+                const b = isDict(v) ? (v as Record<string, unknown>).build : undefined;
+                const build = typeof b === "string" ? b : undefined;
+                const at = fromUnixAuto(row.timestamp ?? undefined);
+                if (build && at) note({ isodate: at, build, source: "keychain_analytics" });
+              }
+            }
+          } finally {
+            h.close();
+          }
+        }
+      } catch (e) {
+        ctx.warn(`${f.path}: ${describeError(e)}`);
+      }
+    }
+    const out = [...first.values()].sort((a, b) => (a.isodate < b.isodate ? -1 : a.isodate > b.isodate ? 1 : 0));
+    yield* out;
+  },
+  events: (r) => [
+    { timestamp: r.isodate, event: "ios_version", description: `iOS ${r.os_version ?? "version unknown"}${r.build ? ` (${r.build})` : ""} first seen (${r.source.replace("_", " ")})` },
+  ],
+});

@@ -1,0 +1,224 @@
+// A small rule engine: heuristics are data (src/rules/data/*.yaml), each a predicate over the
+// fields of one parsed record (a shutdown.log client, a shutdown, a crash report, a process).
+// Keeping them as data lets docs/rules.md, the tests and the output agree on ids and grades,
+// and lets an investigator read every heuristic without reading module code.
+import { readFileSync } from "node:fs";
+import YAML from "yaml";
+import type { Grade } from "../core/model.ts";
+import { GRADES } from "../core/model.ts";
+import { VigilError } from "../core/errors.ts";
+
+/** A test on one field of the subject; every key given must hold. */
+export interface FieldTest {
+  field: string;
+  /** The value (a string) starts with one of these; "@name" refers to a list. */
+  starts_with?: string | string[];
+  /** The value equals one of these (case-sensitive); "@name" refers to a list. */
+  in?: string | (string | number)[];
+  /** The last path component of the value is one of these; "@name" refers to a list. */
+  basename_in?: string | string[];
+  /** JavaScript regular expression, tested against the string value. */
+  matches?: string;
+  gte?: number;
+  lte?: number;
+  /** The value is in this baseline for the device's iOS version. */
+  in_baseline?: string;
+  /** The field is present (true) or absent (false). */
+  exists?: boolean;
+  /** The field is an array and at least one item satisfies this predicate. */
+  any_item?: Predicate;
+}
+export type Predicate = { all: Predicate[] } | { any: Predicate[] } | { not: Predicate } | FieldTest;
+
+export interface RuleDef {
+  id: string;
+  /** Which kind of record the rule reads ("shutdown_client", "crash_report", ...). */
+  subject: string;
+  grade: Grade;
+  /** One sentence: what the rule flags. */
+  description: string;
+  /** Plain-words detection title; "{field}" is replaced by the subject's field. */
+  title: string;
+  /** Why it matters, in plain words. */
+  why: string;
+  /** Field whose value is reported as `matched`. */
+  matched: string;
+  when: Predicate;
+}
+
+interface RuleFile {
+  lists?: Record<string, string[]>;
+  rules?: RuleDef[];
+}
+
+/** Ordinary values per iOS major version; "*" applies to every version. */
+export type Baseline = Record<string, string[]>;
+
+export interface RuleEnv {
+  /** Device iOS version ("17.4.1"); unknown means every version's baseline applies. */
+  osVersion?: string;
+}
+
+export interface RuleHit {
+  rule: RuleDef;
+  title: string;
+  matched: string;
+}
+
+type Compiled = (s: Record<string, unknown>, env: CompiledEnv) => boolean;
+interface CompiledEnv {
+  baseline(name: string, value: string): boolean;
+}
+
+function basename(p: string): string {
+  const t = p.endsWith("/") ? p.slice(0, -1) : p;
+  return t.slice(t.lastIndexOf("/") + 1);
+}
+
+export class RuleSet {
+  readonly rules: RuleDef[];
+  private readonly compiled: Map<string, { rule: RuleDef; test: Compiled }[]> = new Map();
+  private readonly lists: Map<string, string[]>;
+  private readonly baselines: Map<string, Baseline>;
+  private readonly baselineCache = new Map<string, Set<string>>();
+
+  constructor(files: RuleFile[], baselines: Record<string, Baseline>, source = "rules") {
+    this.lists = new Map();
+    for (const f of files) for (const [k, v] of Object.entries(f.lists ?? {})) this.lists.set(k, v.map(String));
+    this.baselines = new Map(Object.entries(baselines));
+    this.rules = files.flatMap((f) => f.rules ?? []);
+    const seen = new Set<string>();
+    for (const r of this.rules) {
+      for (const k of ["id", "subject", "description", "title", "why", "matched"] as const) {
+        if (typeof r[k] !== "string" || !r[k]) throw new VigilError(`rule ${r.id ?? "?"} lacks ${k}`, { file: source, code: "rules" });
+      }
+      if (!GRADES.includes(r.grade)) throw new VigilError(`rule ${r.id}: grade must be strong, medium or weak`, { file: source, code: "rules" });
+      if (seen.has(r.id)) throw new VigilError(`duplicate rule id ${r.id}`, { file: source, code: "rules" });
+      seen.add(r.id);
+      const test = this.compile(r.when, r.id, source);
+      const list = this.compiled.get(r.subject) ?? [];
+      list.push({ rule: r, test });
+      this.compiled.set(r.subject, list);
+    }
+  }
+
+  list(name: string): string[] {
+    const l = this.lists.get(name);
+    if (!l) throw new Error(`no rule list ${name}`);
+    return l;
+  }
+
+  /** Whether `value` is an ordinary value of baseline `name` for this iOS version. */
+  inBaseline(name: string, value: string, env: RuleEnv = {}): boolean {
+    return this.baselineSet(name, env.osVersion).has(value);
+  }
+
+  /** Rules of one subject kind that the record satisfies. */
+  evaluate(subject: string, record: object, env: RuleEnv = {}): RuleHit[] {
+    const rules = this.compiled.get(subject);
+    if (!rules) return [];
+    const cenv: CompiledEnv = { baseline: (n, v) => this.inBaseline(n, v, env) };
+    const out: RuleHit[] = [];
+    const rec = record as Record<string, unknown>;
+    for (const { rule, test } of rules) {
+      if (!test(rec, cenv)) continue;
+      out.push({
+        rule,
+        title: rule.title.replace(/\{(\w+)\}/g, (_, f: string) => String(rec[f] ?? "")),
+        matched: String(rec[rule.matched] ?? ""),
+      });
+    }
+    return out;
+  }
+
+  private baselineSet(name: string, osVersion: string | undefined): Set<string> {
+    const major = osVersion ? osVersion.split(".")[0] : "";
+    const key = `${name}\0${major}`;
+    let set = this.baselineCache.get(key);
+    if (set) return set;
+    const b = this.baselines.get(name);
+    if (!b) throw new Error(`no baseline ${name}`);
+    set = new Set(b["*"] ?? []);
+    // An unknown or unlisted version gets every version's ordinary values: fewer false alerts
+    // at the cost of missing a daemon that only some other version would not run.
+    const versions = major && b[major] ? [major] : Object.keys(b).filter((k) => k !== "*");
+    for (const v of versions) for (const x of b[v] ?? []) set.add(x);
+    this.baselineCache.set(key, set);
+    return set;
+  }
+
+  private resolve(v: string | (string | number)[] | undefined, id: string, source: string): string[] | undefined {
+    if (v === undefined) return undefined;
+    if (typeof v === "string") {
+      if (!v.startsWith("@")) return [v];
+      const l = this.lists.get(v.slice(1));
+      if (!l) throw new VigilError(`rule ${id}: unknown list ${v}`, { file: source, code: "rules" });
+      return l;
+    }
+    return v.map(String);
+  }
+
+  private compile(p: Predicate, id: string, source: string): Compiled {
+    if (!p || typeof p !== "object") throw new VigilError(`rule ${id}: predicate must be an object`, { file: source, code: "rules" });
+    if ("all" in p) {
+      const parts = p.all.map((x) => this.compile(x, id, source));
+      return (s, e) => parts.every((f) => f(s, e));
+    }
+    if ("any" in p) {
+      const parts = p.any.map((x) => this.compile(x, id, source));
+      return (s, e) => parts.some((f) => f(s, e));
+    }
+    if ("not" in p) {
+      const inner = this.compile(p.not, id, source);
+      return (s, e) => !inner(s, e);
+    }
+    if (typeof (p as FieldTest).field !== "string") throw new VigilError(`rule ${id}: predicate needs all, any, not or field`, { file: source, code: "rules" });
+    const t = p as FieldTest;
+    const tests: Compiled[] = [];
+    const prefixes = this.resolve(t.starts_with, id, source);
+    const inSet = t.in !== undefined ? new Set(this.resolve(t.in, id, source)) : undefined;
+    const baseSet = t.basename_in !== undefined ? new Set(this.resolve(t.basename_in, id, source)) : undefined;
+    let re: RegExp | undefined;
+    if (t.matches !== undefined) {
+      try {
+        re = new RegExp(t.matches);
+      } catch (e) {
+        throw new VigilError(`rule ${id}: bad regular expression ${t.matches}`, { file: source, code: "rules", cause: e });
+      }
+    }
+    if (t.in_baseline && !this.baselines.has(t.in_baseline)) throw new VigilError(`rule ${id}: unknown baseline ${t.in_baseline}`, { file: source, code: "rules" });
+    const item = t.any_item ? this.compile(t.any_item, id, source) : undefined;
+    const f = t.field;
+    if (t.exists !== undefined) tests.push((s) => (s[f] !== undefined && s[f] !== null && s[f] !== "") === t.exists);
+    if (prefixes) tests.push((s) => typeof s[f] === "string" && prefixes.some((x) => (s[f] as string).startsWith(x)));
+    if (inSet) tests.push((s) => s[f] !== undefined && s[f] !== null && inSet.has(String(s[f])));
+    if (baseSet) tests.push((s) => typeof s[f] === "string" && baseSet.has(basename(s[f] as string)));
+    if (re) tests.push((s) => typeof s[f] === "string" && re!.test(s[f] as string));
+    if (t.gte !== undefined) tests.push((s) => typeof s[f] === "number" && (s[f] as number) >= t.gte!);
+    if (t.lte !== undefined) tests.push((s) => typeof s[f] === "number" && (s[f] as number) <= t.lte!);
+    if (t.in_baseline) tests.push((s, e) => typeof s[f] === "string" && e.baseline(t.in_baseline!, s[f] as string));
+    if (item) tests.push((s, e) => Array.isArray(s[f]) && (s[f] as object[]).some((x) => x !== null && typeof x === "object" && item(x as Record<string, unknown>, e)));
+    if (tests.length === 0) throw new VigilError(`rule ${id}: test on ${f} has no condition`, { file: source, code: "rules" });
+    return (s, e) => tests.every((x) => x(s, e));
+  }
+}
+
+/** Reads YAML rule files and baselines into a RuleSet. */
+export function loadRuleSet(ruleFiles: string[], baselineFiles: Record<string, string>): RuleSet {
+  const files = ruleFiles.map((f) => {
+    try {
+      return YAML.parse(readFileSync(f, "utf8")) as RuleFile;
+    } catch (e) {
+      throw new VigilError(`cannot read rules: ${(e as Error).message.split("\n")[0]}`, { file: f, code: "rules", cause: e });
+    }
+  });
+  const baselines: Record<string, Baseline> = {};
+  for (const [name, f] of Object.entries(baselineFiles)) {
+    try {
+      baselines[name] = YAML.parse(readFileSync(f, "utf8")) as Baseline;
+    } catch (e) {
+      throw new VigilError(`cannot read baseline: ${(e as Error).message.split("\n")[0]}`, { file: f, code: "rules", cause: e });
+    }
+  }
+  return new RuleSet(files, baselines, ruleFiles.join(", "));
+}

@@ -1,0 +1,85 @@
+// Indicator checks shared by the iOS modules that see process binaries by path (shutdown.log,
+// ps listings, crash reports, the filesystem walk): the path against file-path indicators and
+// each path component against process-name indicators, as MVT does for shutdown.log.
+import type { Grade, IndicatorMatch } from "../core/model.ts";
+import { fromMatches } from "../core/module.ts";
+import type { DetectionInput } from "../core/model.ts";
+import type { Matcher } from "../indicators/matcher-api.ts";
+import type { RuleEnv, RuleSet } from "./engine.ts";
+import { heuristic } from "../core/module.ts";
+
+/** Process indicators matching whole components of a path ("/private/var/db/x/bh" → "bh"). */
+export function processComponentMatches(iocs: Matcher, path: string, from = 0): IndicatorMatch[] {
+  const out: IndicatorMatch[] = [];
+  let start = from;
+  while (start <= path.length) {
+    let end = path.indexOf("/", start);
+    if (end < 0) end = path.length;
+    if (end > start) {
+      const c = path.slice(start, end);
+      const m = iocs.process(c);
+      if (m.length) for (const x of m) out.push({ ...x, matched: path });
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+/** Drops repeated matches of the same indicator (a path and its component both matching). */
+export function uniqueMatches(ms: IndicatorMatch[]): IndicatorMatch[] {
+  const seen = new Set<string>();
+  return ms.filter((m) => {
+    const k = `${m.indicator.type}\0${m.indicator.value}\0${m.indicator.set.file}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** Path and process-component indicator detections for a process binary path. */
+export function checkProcessPath(
+  iocs: Matcher,
+  path: string,
+  opts: { where: string; grade: Grade; componentGrade?: Grade; record?: unknown; timestamp?: string; artifact?: string },
+): DetectionInput[] {
+  const byPath = iocs.filePath(path);
+  const byComponent = processComponentMatches(iocs, path).filter((m) => !byPath.some((p) => p.indicator.value === m.indicator.value));
+  const base = { record: opts.record, timestamp: opts.timestamp, artifact: opts.artifact };
+  return [
+    ...fromMatches(uniqueMatches(byPath), {
+      ...base,
+      grade: opts.grade,
+      title: (m) => `Known spyware file path ${m.indicator.value} ${opts.where}: ${path}`,
+      why: "The indicator names a file that spyware installs; its path appears in an artifact of what ran or existed on the device.",
+    }),
+    ...fromMatches(uniqueMatches(byComponent), {
+      ...base,
+      grade: opts.componentGrade ?? opts.grade,
+      title: (m) => `Known spyware process name ${m.indicator.value} ${opts.where}: ${path}`,
+      why: "A component of this path is the name of a known spyware process.",
+    }),
+  ];
+}
+
+/** Rule hits of one subject as heuristic detections. */
+export function ruleDetections(
+  rules: RuleSet,
+  subject: string,
+  record: object,
+  env: RuleEnv,
+  extra: { timestamp?: string; artifact?: string; record?: unknown } = {},
+): DetectionInput[] {
+  return rules.evaluate(subject, record, env).map((h) =>
+    heuristic({
+      rule: h.rule.id,
+      ruleDescription: h.rule.description,
+      grade: h.rule.grade,
+      title: h.title,
+      why: h.rule.why,
+      matched: h.matched,
+      record: extra.record,
+      timestamp: extra.timestamp,
+      artifact: extra.artifact,
+    }),
+  );
+}
