@@ -1,0 +1,171 @@
+// Android intrusion logging exports (Android 16 "intrusion detection"): one JSON object per
+// line, each a DNS lookup, a network connection or a security-log event. Times of DNS and
+// connection events are Unix milliseconds; security events carry the SecurityLog time in
+// nanoseconds. IPs come from Java's InetAddress.toString() and so start with "/".
+// Field names vary between exporters (camelCase or snake_case, wrapped in an object named after
+// the event kind or flat with a "type"), so each kind is recognised by its fields.
+import { fromUnixAuto, fromUnixMillis } from "../core/time.ts";
+
+interface Base {
+  line: number;
+  file: string;
+  /** UTC ISO. */
+  isodate?: string;
+  package_name?: string;
+  uid?: number;
+}
+export interface IntrusionDns extends Base {
+  type: "dns";
+  hostname: string;
+  ips: string[];
+}
+export interface IntrusionConnect extends Base {
+  type: "connect";
+  ip: string;
+  port?: number;
+}
+export interface IntrusionSecurity extends Base {
+  type: "security";
+  /** Numeric SecurityLog tag when given as a number. */
+  tag?: number;
+  /** Known name of the tag ("ADB_SHELL_CMD"), or the name the file gives; undefined when unknown. */
+  tag_name?: string;
+  data?: unknown;
+}
+export type IntrusionEvent = IntrusionDns | IntrusionConnect | IntrusionSecurity;
+
+// android.app.admin.SecurityLog tags.
+export const SECURITY_TAGS: Record<number, string> = {
+  210001: "ADB_SHELL_INTERACTIVE",
+  210002: "ADB_SHELL_CMD",
+  210003: "SYNC_RECV_FILE",
+  210004: "SYNC_SEND_FILE",
+  210005: "APP_PROCESS_START",
+  210006: "KEYGUARD_DISMISSED",
+  210007: "KEYGUARD_DISMISS_AUTH_ATTEMPT",
+  210008: "KEYGUARD_SECURED",
+  210009: "OS_STARTUP",
+  210010: "OS_SHUTDOWN",
+  210011: "LOGGING_STARTED",
+  210012: "LOGGING_STOPPED",
+  210013: "MEDIA_MOUNT",
+  210014: "MEDIA_UNMOUNT",
+  210015: "LOG_BUFFER_SIZE_CRITICAL",
+  210016: "PASSWORD_EXPIRATION_SET",
+  210017: "PASSWORD_COMPLEXITY_SET",
+  210018: "PASSWORD_HISTORY_LENGTH_SET",
+  210019: "MAX_SCREEN_LOCK_TIMEOUT_SET",
+  210020: "MAX_PASSWORD_ATTEMPTS_SET",
+  210021: "KEYGUARD_DISABLED_FEATURES_SET",
+  210022: "REMOTE_LOCK",
+  210023: "WIPE_FAILURE",
+  210024: "KEY_GENERATED",
+  210025: "KEY_IMPORT",
+  210026: "KEY_DESTRUCTION",
+  210027: "USER_RESTRICTION_ADDED",
+  210028: "USER_RESTRICTION_REMOVED",
+  210029: "CERT_AUTHORITY_INSTALLED",
+  210030: "CERT_AUTHORITY_REMOVED",
+  210031: "CRYPTO_SELF_TEST_COMPLETED",
+  210032: "KEY_INTEGRITY_VIOLATION",
+  210033: "CERT_VALIDATION_FAILURE",
+  210034: "CAMERA_POLICY_SET",
+  210035: "PASSWORD_COMPLEXITY_REQUIRED",
+  210036: "PASSWORD_CHANGED",
+};
+const TAG_BY_NAME = new Map(Object.entries(SECURITY_TAGS).map(([k, v]) => [v, Number(k)]));
+
+const WRAPPERS: [string, IntrusionEvent["type"]][] = [
+  ["dnsEvent", "dns"],
+  ["dns_event", "dns"],
+  ["dns", "dns"],
+  ["connectEvent", "connect"],
+  ["connect_event", "connect"],
+  ["connect", "connect"],
+  ["securityEvent", "security"],
+  ["security_event", "security"],
+  ["security", "security"],
+];
+
+function pick(o: Record<string, unknown>, ...keys: string[]): unknown {
+  for (const k of keys) if (o[k] !== undefined && o[k] !== null) return o[k];
+  return undefined;
+}
+function num(v: unknown): number | undefined {
+  if (typeof v === "number") return Number.isFinite(v) ? v : undefined;
+  if (typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v.trim())) return Number(v);
+  return undefined;
+}
+/** "/1.2.3.4", "host/1.2.3.4", "1.2.3.4" → "1.2.3.4". */
+export function cleanIp(v: string): string {
+  const s = v.trim();
+  const slash = s.lastIndexOf("/");
+  return slash >= 0 ? s.slice(slash + 1) : s;
+}
+
+export type ParsedLine = { event: IntrusionEvent } | { error: string } | { skip: true };
+
+export function parseIntrusionLine(text: string, line: number, file: string): ParsedLine {
+  const t = text.trim();
+  if (!t) return { skip: true };
+  let obj: unknown;
+  try {
+    obj = JSON.parse(t);
+  } catch {
+    return { error: `${file}: line ${line}: not valid JSON` };
+  }
+  if (!obj || typeof obj !== "object" || Array.isArray(obj)) return { error: `${file}: line ${line}: not a JSON object` };
+  let o = obj as Record<string, unknown>;
+  let kind: IntrusionEvent["type"] | undefined;
+  for (const [k, v] of WRAPPERS) {
+    const inner = o[k];
+    if (inner && typeof inner === "object" && !Array.isArray(inner)) {
+      kind = v;
+      o = { ...o, ...(inner as Record<string, unknown>) };
+      break;
+    }
+  }
+  const typeField = String(pick(o, "type", "eventType", "event_type", "kind") ?? "").toLowerCase();
+  if (!kind) {
+    if (/dns/.test(typeField) || typeField === "1") kind = "dns";
+    else if (/connect/.test(typeField) || typeField === "2") kind = "connect";
+    else if (/security/.test(typeField) || typeField === "0") kind = "security";
+    else if (pick(o, "hostname", "hostName", "host") !== undefined) kind = "dns";
+    else if (pick(o, "ip", "ipAddress", "ip_address", "inetAddress", "inet_address") !== undefined) kind = "connect";
+    else if (pick(o, "tag", "tagName", "tag_name", "subtype", "sub_type") !== undefined) kind = "security";
+  }
+  const pkg = pick(o, "packageName", "package_name", "package");
+  const uid = num(pick(o, "uid"));
+  const base = { line, file, package_name: typeof pkg === "string" ? pkg : undefined, uid };
+  if (kind === "dns") {
+    const host = pick(o, "hostname", "hostName", "host");
+    if (typeof host !== "string" || !host) return { error: `${file}: line ${line}: DNS event without a hostname` };
+    const rawIps = pick(o, "ips", "ipAddresses", "ip_addresses", "inetAddresses", "inet_addresses", "addresses");
+    const ips = (Array.isArray(rawIps) ? rawIps : typeof rawIps === "string" ? rawIps.split(/[,\s]+/) : []).filter((x) => typeof x === "string" && x).map((x) => cleanIp(x as string));
+    const time = num(pick(o, "time", "timestamp", "timeMillis", "time_ms", "timestampMs", "timestamp_ms"));
+    return { event: { ...base, type: "dns", hostname: host.replace(/\.$/, "").toLowerCase(), ips, isodate: time !== undefined ? fromUnixMillis(time) : undefined } };
+  }
+  if (kind === "connect") {
+    const ip = pick(o, "ip", "ipAddress", "ip_address", "inetAddress", "inet_address", "address");
+    if (typeof ip !== "string" || !ip) return { error: `${file}: line ${line}: connection event without an IP` };
+    const time = num(pick(o, "time", "timestamp", "timeMillis", "time_ms", "timestampMs", "timestamp_ms"));
+    return { event: { ...base, type: "connect", ip: cleanIp(ip), port: num(pick(o, "port")), isodate: time !== undefined ? fromUnixMillis(time) : undefined } };
+  }
+  if (kind === "security") {
+    const rawTag = pick(o, "tag", "tagName", "tag_name", "subtype", "sub_type");
+    const tagNum = num(rawTag);
+    let tag_name: string | undefined;
+    let tag: number | undefined;
+    if (tagNum !== undefined) {
+      tag = tagNum;
+      tag_name = SECURITY_TAGS[tagNum];
+    } else if (typeof rawTag === "string") {
+      tag_name = rawTag.replace(/^TAG_/, "").toUpperCase();
+      tag = TAG_BY_NAME.get(tag_name);
+    }
+    // SecurityLog times are nanoseconds; fromUnixAuto also accepts an exporter that wrote ms.
+    const time = num(pick(o, "timeNanos", "time_nanos", "time", "timestamp", "timestampNanos"));
+    return { event: { ...base, type: "security", tag, tag_name, data: pick(o, "data", "eventData", "event_data", "payload", "strings"), isodate: time !== undefined ? fromUnixAuto(time) : undefined } };
+  }
+  return { error: `${file}: line ${line}: not a DNS, connection or security event` };
+}

@@ -1,0 +1,19 @@
+// The "Activity Resolver Table" of dumpsys package: which app's activity handles which intent.
+import { defineModule, fromMatches } from "../../core/module.ts";
+import type { ResolverEntry } from "../../formats/dumpsys.ts";
+import { DUMPSYS_READS } from "./lib/common.ts";
+import { resolverEntries } from "./lib/resolver.ts";
+
+export type ActivityRecord = ResolverEntry & { file: string };
+
+export default defineModule<ActivityRecord>({
+  name: "dumpsys_activities",
+  title: "Activities (intent handlers)",
+  platform: "android",
+  description: "Activities registered for intents (dumpsys package, Activity Resolver Table): packages are checked against indicators.",
+  reads: DUMPSYS_READS,
+  records: (ctx) => resolverEntries(ctx, "Activity"),
+  check(r, ctx) {
+    return fromMatches(ctx.iocs.appId(r.package_name), { grade: "strong", title: (m) => `Known malicious app registered an activity: ${m.matched} (${r.intent})`, artifact: r.file });
+  },
+});

@@ -1,0 +1,65 @@
+// dumpsys adb: the computers trusted for USB/Wi-Fi debugging (their public keys, and in the XML
+// keystore the last time each connected). Whoever holds such a key can install apps and read
+// data over adb without unlocking the phone again.
+import { defineModule, heuristic } from "../../core/module.ts";
+import { parseAdb, type AdbKey } from "../../formats/dumpsys.ts";
+import { DUMPSYS_READS, dumpsysService } from "./lib/common.ts";
+
+export interface AdbKeyRecord extends AdbKey {
+  connected_to_adb?: boolean;
+  /** This key is the one of the computer connected when the dump was taken. */
+  current?: boolean;
+  file: string;
+}
+
+export const STALE_ADB_KEY_RULE = {
+  id: "android-other-adb-key",
+  description:
+    "A computer other than the one connected for the acquisition is trusted for adb debugging: a key last seen more than a day before the newest one, or one of several keys when the dump gives no times.",
+};
+const DAY_MS = 86_400_000;
+
+export default defineModule<AdbKeyRecord>({
+  name: "dumpsys_adb",
+  title: "Trusted debugging computers (adb keys)",
+  platform: "android",
+  description:
+    "Public keys of computers trusted for adb debugging (dumpsys adb): keys other than the acquiring computer's are flagged.",
+  reads: DUMPSYS_READS,
+  async *records(ctx) {
+    for (const { file, lines } of await dumpsysService(ctx, "adb")) {
+      const st = parseAdb(lines);
+      const recs: AdbKeyRecord[] = st.keys.map((k) => ({
+        ...k,
+        connected_to_adb: st.connected_to_adb,
+        current: st.last_key_received && k.fingerprint ? st.last_key_received.toUpperCase() === k.fingerprint : undefined,
+        file,
+      }));
+      yield* recs;
+      const times = recs.map((r) => (r.last_connection ? Date.parse(r.last_connection) : NaN));
+      const newest = Math.max(...times.filter((t) => !Number.isNaN(t)));
+      recs.forEach((r, i) => {
+        if (r.current) return;
+        const t = times[i];
+        const stale = !Number.isNaN(t) ? newest - t > DAY_MS : recs.length > 1 && recs.some((o) => o.current);
+        if (!stale) return;
+        ctx.detect(
+          heuristic({
+            rule: STALE_ADB_KEY_RULE.id,
+            ruleDescription: STALE_ADB_KEY_RULE.description,
+            grade: "weak",
+            title: `Another computer is trusted for USB debugging${r.comment ? `: ${r.comment}` : ""}${r.last_connection ? ` (last connected ${r.last_connection})` : ""}`,
+            why: "A trusted adb key lets its computer install apps and pull data over a cable. Check the owner recognises it (their own computer, a repair shop); otherwise revoke USB debugging authorisations.",
+            matched: r.fingerprint ?? r.key.slice(0, 32),
+            artifact: file,
+            timestamp: r.last_connection,
+            record: r,
+          }),
+        );
+      });
+    }
+  },
+  events(r) {
+    return r.last_connection ? [{ timestamp: r.last_connection, event: "adb_key_last_connection", description: `Computer trusted for adb last connected${r.comment ? `: ${r.comment}` : ""}` }] : [];
+  },
+});

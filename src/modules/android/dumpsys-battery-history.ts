@@ -1,0 +1,39 @@
+// dumpsys batterystats "Battery History": events since the last reset, with the app involved
+// (app in the foreground, jobs, package installs and uninstalls).
+import { defineModule, fromMatches } from "../../core/module.ts";
+import { parseBatteryHistory, type BatteryHistoryEvent } from "../../formats/dumpsys.ts";
+import { DUMPSYS_READS, dumpsysService } from "./lib/common.ts";
+
+export type BatteryHistoryRecord = BatteryHistoryEvent & { file: string };
+
+const KIND_TEXT: Record<string, string> = {
+  pkginst: "App installed",
+  pkgunin: "App uninstalled",
+  top: "App in the foreground",
+  fg: "App in a foreground service",
+  job: "App job",
+  proc: "App process",
+  pkgactive: "App active",
+  pkginactive: "App inactive",
+};
+
+export default defineModule<BatteryHistoryRecord>({
+  name: "dumpsys_battery_history",
+  title: "Battery history: app events",
+  platform: "android",
+  description: "App events in the batterystats history (installs, uninstalls, foreground, jobs): packages are checked against indicators; installs and uninstalls go on the timeline.",
+  reads: DUMPSYS_READS,
+  async *records(ctx) {
+    for (const { file, lines } of await dumpsysService(ctx, "batterystats")) {
+      for (const e of parseBatteryHistory(lines)) yield { ...e, file };
+    }
+  },
+  events(r) {
+    if (!r.timestamp) return [];
+    if (r.kind !== "pkginst" && r.kind !== "pkgunin" && !(r.kind === "top" && r.event.startsWith("+"))) return [];
+    return [{ timestamp: r.timestamp, event: r.kind === "pkginst" ? "package_installed" : r.kind === "pkgunin" ? "package_uninstalled" : "app_foreground", description: `${KIND_TEXT[r.kind]}: ${r.package_name} (device clock, from the history's reset time)` }];
+  },
+  check(r, ctx) {
+    return fromMatches(ctx.iocs.appId(r.package_name), { grade: "strong", title: (m) => `Known malicious app in the battery history: ${m.matched} (${KIND_TEXT[r.kind] ?? r.kind})`, artifact: r.file, timestamp: r.timestamp });
+  },
+});

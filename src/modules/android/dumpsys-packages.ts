@@ -1,0 +1,43 @@
+// The "dumpsys package" section (androidqf dumpsys.txt, bugreport dumpstate): every package with
+// its install source, install and update times, and permissions.
+import { defineModule, fromMatches } from "../../core/module.ts";
+import type { DetectionInput } from "../../core/model.ts";
+import { parseDumpsysPackages, type DumpsysPackage } from "../../formats/dumpsys.ts";
+import { DUMPSYS_READS, dumpsysService } from "./lib/common.ts";
+import { packageHeuristics } from "./lib/package-checks.ts";
+
+export interface DumpsysPackageRecord extends DumpsysPackage {
+  file: string;
+}
+
+// androidqf's packages.json carries the same facts with better install-source data; the
+// per-package heuristics run there, and here only when it is missing.
+const heuristicsHere = new WeakSet<object>();
+
+export default defineModule<DumpsysPackageRecord>({
+  name: "dumpsys_packages",
+  title: "Installed apps (dumpsys package)",
+  platform: "android",
+  description:
+    "Packages listed by dumpsys package: app ids and certificate digests are checked against indicators; rooting tools and apps not from a known store are flagged when androidqf's packages.json is not there to do it.",
+  reads: DUMPSYS_READS,
+  async *records(ctx) {
+    const hasPackagesJson = ctx.view.specKey === "androidqf" && (await ctx.view.find({ androidqf: ["packages.json"] })).length > 0;
+    if (!hasPackagesJson) heuristicsHere.add(ctx);
+    for (const { file, lines } of await dumpsysService(ctx, "package")) {
+      for (const p of parseDumpsysPackages(lines)) yield { ...p, file };
+    }
+  },
+  events(r) {
+    const out = [];
+    if (r.first_install_time) out.push({ timestamp: r.first_install_time, event: "package_installed", description: `App installed: ${r.package_name}${r.installer ? ` by ${r.installer}` : ""} (device clock)` });
+    if (r.last_update_time && r.last_update_time !== r.first_install_time) out.push({ timestamp: r.last_update_time, event: "package_updated", description: `App updated: ${r.package_name} (device clock)` });
+    return out;
+  },
+  check(r, ctx) {
+    const out: DetectionInput[] = fromMatches(ctx.iocs.appId(r.package_name), { grade: "strong", title: (m) => `Known malicious app installed: ${m.matched}`, artifact: r.file });
+    for (const h of r.cert_sha256) out.push(...fromMatches(ctx.iocs.appCertHash(h), { grade: "strong", title: () => `App signed with a known malicious certificate: ${r.package_name}`, artifact: r.file }));
+    if (heuristicsHere.has(ctx)) out.push(...packageHeuristics(r, r.file, undefined));
+    return out;
+  },
+});

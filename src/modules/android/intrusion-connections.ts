@@ -1,0 +1,19 @@
+// Network connections from Android intrusion logging: destination address and port per app.
+import { defineModule, fromMatches } from "../../core/module.ts";
+import type { IntrusionConnect } from "../../formats/intrusion-log.ts";
+import { INTRUSION_READS, intrusionEvents } from "./lib/intrusion.ts";
+
+export default defineModule<IntrusionConnect>({
+  name: "intrusion_connections",
+  title: "Network connections (intrusion logs)",
+  platform: "android",
+  description: "Network connections from Android intrusion logging: destination IPs are checked against indicators.",
+  reads: INTRUSION_READS,
+  records: (ctx) => intrusionEvents(ctx, "connect"),
+  events(r) {
+    return r.isodate ? [{ timestamp: r.isodate, event: "network_connection", description: `Connection to ${r.ip}${r.port !== undefined ? ":" + r.port : ""}${r.package_name ? ` by ${r.package_name}` : ""}` }] : [];
+  },
+  check(r, ctx) {
+    return fromMatches(ctx.iocs.ip(r.ip), { grade: "medium", title: (m) => `Connection to a known malicious address: ${m.matched}${r.port !== undefined ? ":" + r.port : ""}`, artifact: r.file, timestamp: r.isodate });
+  },
+});

@@ -1,0 +1,140 @@
+// Shared reading for the Android modules: the dumpsys sections of androidqf's dumpsys.txt or a
+// bugreport's dumpstate (split in one streamed pass per file and kept for the other modules of
+// the same run), the package list that tells system apps from user apps, and the bundled lists.
+import { readFileSync } from "node:fs";
+import type { AcquisitionView, FileEntry } from "../../../acquisitions/view.ts";
+import type { ModuleContext } from "../../../core/module.ts";
+import { VigilError } from "../../../core/errors.ts";
+import { extractDumpsys, parseDumpsysPackages, readLines, type DumpsysExtract } from "../../../formats/dumpsys.ts";
+
+/** Where the dumpsys text is, per acquisition kind. */
+export const DUMPSYS_READS = {
+  androidqf: ["dumpsys.txt"],
+  bugreport: ["dumpstate.txt", "dumpstate-*.txt", "bugreport-*.txt", "*/dumpstate.txt", "*/bugreport-*.txt"],
+};
+
+/** Services any Android module asks for; one pass keeps all of them. */
+const WANTED = new Set(["package", "accessibility", "adb", "appops", "batterystats", "dbinfo", "platform_compat"]);
+
+const extracts = new WeakMap<AcquisitionView, Map<string, Promise<DumpsysExtract>>>();
+
+export function dumpsysOf(view: AcquisitionView, entry: FileEntry): Promise<DumpsysExtract> {
+  let perView = extracts.get(view);
+  if (!perView) {
+    perView = new Map();
+    extracts.set(view, perView);
+  }
+  let p = perView.get(entry.path);
+  if (!p) {
+    p = view.openStream(entry).then((s) => extractDumpsys(readLines(s), WANTED));
+    perView.set(entry.path, p);
+  }
+  return p;
+}
+
+/**
+ * The lines of one service's section in every dumpsys file the module resolved. A file without
+ * that section gives a warning (an androidqf run that failed to dump the service, a bugreport
+ * cut short) rather than an error.
+ */
+export async function dumpsysService(ctx: ModuleContext, service: string): Promise<{ file: string; lines: string[] }[]> {
+  const out: { file: string; lines: string[] }[] = [];
+  for (const f of ctx.files) {
+    const ex = await dumpsysOf(ctx.view, f);
+    if (ex.lines > 0 && ex.services.length === 0) {
+      throw new VigilError('not a dumpsys output (no "DUMP OF SERVICE" section)', { file: f.path });
+    }
+    const lines = ex.sections.get(service);
+    if (lines) out.push({ file: f.path, lines });
+    else ctx.warn(`${f.path}: no "DUMP OF SERVICE ${service}" section`);
+  }
+  return out;
+}
+
+export interface PackageFacts {
+  system: boolean;
+  installer?: string;
+  uid?: number;
+}
+
+const packageIndexes = new WeakMap<AcquisitionView, Promise<Map<string, PackageFacts> | undefined>>();
+
+/**
+ * Which packages are system apps and who installed each one, from packages.json (androidqf) or
+ * the dumpsys package section. Undefined when the acquisition has neither.
+ */
+export function packageIndex(view: AcquisitionView): Promise<Map<string, PackageFacts> | undefined> {
+  let p = packageIndexes.get(view);
+  if (!p) {
+    p = buildPackageIndex(view).catch(() => undefined);
+    packageIndexes.set(view, p);
+  }
+  return p;
+}
+
+async function buildPackageIndex(view: AcquisitionView): Promise<Map<string, PackageFacts> | undefined> {
+  const idx = new Map<string, PackageFacts>();
+  if (view.specKey === "androidqf") {
+    const [pj] = await view.find({ androidqf: ["packages.json"] });
+    if (pj) {
+      const list = JSON.parse((await view.readFile(pj)).toString("utf8")) as Record<string, unknown>[];
+      for (const p of list) {
+        if (typeof p?.name !== "string") continue;
+        idx.set(p.name, { system: p.system === true, installer: installerOf(p.installer), uid: typeof p.uid === "number" ? p.uid : undefined });
+      }
+      if (idx.size) return idx;
+    }
+  }
+  const files = await view.find({ androidqf: DUMPSYS_READS.androidqf, bugreport: DUMPSYS_READS.bugreport });
+  for (const f of files) {
+    const lines = (await dumpsysOf(view, f)).sections.get("package");
+    if (!lines) continue;
+    for (const p of parseDumpsysPackages(lines)) idx.set(p.package_name, { system: p.system, installer: p.installer, uid: p.uid });
+  }
+  return idx.size ? idx : undefined;
+}
+
+export function installerOf(v: unknown): string | undefined {
+  return typeof v === "string" && v && v !== "null" ? v : undefined;
+}
+
+function loadJson<T>(name: string): T {
+  return JSON.parse(readFileSync(new URL(`../../../../data/android/${name}`, import.meta.url), "utf8")) as T;
+}
+
+let stores: Set<string> | undefined;
+export function knownStores(): Set<string> {
+  stores ??= new Set(loadJson<{ stores: string[] }>("app-stores.json").stores);
+  return stores;
+}
+
+let roots: Set<string> | undefined;
+export function rootPackages(): Set<string> {
+  roots ??= new Set(loadJson<{ packages: string[] }>("root-packages.json").packages);
+  return roots;
+}
+
+export function securityBulletins(): { latest_bulletin: string; outdated_after_months: number } {
+  return loadJson("security-bulletins.json");
+}
+
+/** Whether a uid string ("u0a94", "10094", "1000") is an app uid rather than a system one. */
+export function isAppUid(uid: string | number | undefined): boolean {
+  if (uid === undefined) return false;
+  if (typeof uid === "string" && /^u\d+a\d+$/.test(uid)) return true;
+  const n = Number(uid);
+  return Number.isFinite(n) && n % 100000 >= 10000;
+}
+
+/** Reads a whole small file as text (JSON lists, getprop, settings), naming it on failure. */
+export async function readText(ctx: ModuleContext, f: FileEntry): Promise<string> {
+  return (await ctx.view.readFile(f)).toString("utf8");
+}
+
+export function parseJsonFile<T>(text: string, file: string, what: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new VigilError(`not valid JSON (expected ${what}; truncated?)`, { file });
+  }
+}

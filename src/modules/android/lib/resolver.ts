@@ -1,0 +1,10 @@
+// The intent resolver tables of dumpsys package, for dumpsys_activities and dumpsys_receivers.
+import type { ModuleContext } from "../../../core/module.ts";
+import { parseResolverTable, type ResolverEntry } from "../../../formats/dumpsys.ts";
+import { dumpsysService } from "./common.ts";
+
+export async function* resolverEntries(ctx: ModuleContext, title: "Activity" | "Receiver"): AsyncGenerator<ResolverEntry & { file: string }> {
+  for (const { file, lines } of await dumpsysService(ctx, "package")) {
+    for (const e of parseResolverTable(lines, title)) yield { ...e, file };
+  }
+}

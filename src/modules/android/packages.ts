@@ -1,0 +1,103 @@
+// androidqf's packages.json: every installed package with its APK files, their hashes and the
+// signing certificate androidqf read from each APK.
+import { defineModule, fromMatches } from "../../core/module.ts";
+import type { DetectionInput } from "../../core/model.ts";
+import { VigilError } from "../../core/errors.ts";
+import { installerOf, parseJsonFile, readText } from "./lib/common.ts";
+import { packageHeuristics } from "./lib/package-checks.ts";
+
+export interface PackageFile {
+  path: string;
+  md5?: string;
+  sha1?: string;
+  sha256?: string;
+  certificate?: { md5?: string; sha1?: string; sha256?: string; issuer?: string; subject?: string; valid_from?: string; valid_to?: string };
+  verified_certificate?: boolean;
+  trusted_certificate?: boolean;
+}
+export interface PackageRecord {
+  package_name: string;
+  installer?: string;
+  uid?: number;
+  disabled?: boolean;
+  system: boolean;
+  third_party?: boolean;
+  files: PackageFile[];
+  file: string;
+}
+
+function s(v: unknown): string | undefined {
+  return typeof v === "string" && v ? v : undefined;
+}
+
+export function toPackageRecord(p: Record<string, unknown>, file: string): PackageRecord {
+  const files = Array.isArray(p.files) ? (p.files as Record<string, unknown>[]) : [];
+  return {
+    package_name: String(p.name),
+    installer: installerOf(p.installer),
+    uid: typeof p.uid === "number" ? p.uid : undefined,
+    disabled: typeof p.disabled === "boolean" ? p.disabled : undefined,
+    system: p.system === true,
+    third_party: typeof p.third_party === "boolean" ? p.third_party : undefined,
+    files: files.map((f) => {
+      const c = (f?.certificate ?? undefined) as Record<string, unknown> | undefined;
+      return {
+        path: String(f?.path ?? ""),
+        md5: s(f?.md5),
+        sha1: s(f?.sha1),
+        sha256: s(f?.sha256),
+        certificate: c
+          ? { md5: s(c.Md5), sha1: s(c.Sha1), sha256: s(c.Sha256), issuer: s(c.Issuer), subject: s(c.Subject), valid_from: s(c.ValidFrom), valid_to: s(c.ValidTo) }
+          : undefined,
+        verified_certificate: typeof f?.verified_certificate === "boolean" ? f.verified_certificate : undefined,
+        trusted_certificate: typeof f?.trusted_certificate === "boolean" ? f.trusted_certificate : undefined,
+      };
+    }),
+    file,
+  };
+}
+
+export default defineModule<PackageRecord>({
+  name: "packages",
+  title: "Installed apps",
+  platform: "android",
+  description:
+    "Installed packages from androidqf's packages.json: app ids, APK SHA-256 hashes and signing certificates are checked against indicators; rooting tools and apps not installed from a known store are flagged.",
+  reads: { androidqf: ["packages.json"] },
+  async *records(ctx) {
+    for (const f of ctx.files) {
+      const list = parseJsonFile<unknown>(await readText(ctx, f), f.path, "a list of packages");
+      if (!Array.isArray(list)) throw new VigilError("not a list of packages", { file: f.path });
+      let skipped = 0;
+      for (const p of list) {
+        if (!p || typeof p !== "object" || typeof (p as Record<string, unknown>).name !== "string") {
+          skipped++;
+          continue;
+        }
+        yield toPackageRecord(p as Record<string, unknown>, f.path);
+      }
+      if (skipped) ctx.warn(`${f.path}: ${skipped} entr${skipped === 1 ? "y" : "ies"} without a package name skipped`);
+    }
+  },
+  check(r, ctx) {
+    const out: DetectionInput[] = fromMatches(ctx.iocs.appId(r.package_name), {
+      grade: "strong",
+      title: (m) => `Known malicious app installed: ${m.matched}`,
+      artifact: r.file,
+    });
+    const seen = new Set<string>();
+    for (const f of r.files) {
+      if (f.sha256 && !seen.has(f.sha256)) {
+        seen.add(f.sha256);
+        out.push(...fromMatches(ctx.iocs.hash(f.sha256), { grade: "strong", title: () => `Known malicious APK installed: ${r.package_name} (${f.path})`, artifact: r.file }));
+      }
+      for (const h of [f.certificate?.sha256, f.certificate?.sha1, f.certificate?.md5]) {
+        if (!h || seen.has(h)) continue;
+        seen.add(h);
+        out.push(...fromMatches(ctx.iocs.appCertHash(h), { grade: "strong", title: () => `App signed with a known malicious certificate: ${r.package_name}`, artifact: r.file }));
+      }
+    }
+    out.push(...packageHeuristics(r, r.file, undefined));
+    return out;
+  },
+});

@@ -1,0 +1,118 @@
+// Native crash reports (tombstones) from /data/tombstones, text and protobuf. Exploits against
+// privileged services (media parsers, Bluetooth, system_server) often crash their target on a
+// failed attempt; such crashes are flagged for a closer look.
+import { defineModule, fromMatches, heuristic } from "../../core/module.ts";
+import type { DetectionInput } from "../../core/model.ts";
+import { parseTombstone, type Tombstone } from "../../formats/tombstone.ts";
+import { describeError } from "../../core/errors.ts";
+
+export interface TombstoneRecord extends Tombstone {
+  file: string;
+  /** The other form of the same crash (tombstone_NN and tombstone_NN.pb), counted once. */
+  also_in?: string;
+}
+
+export const PRIVILEGED_CRASH_RULE = {
+  id: "android-privileged-process-crash",
+  description: "A native crash of a privileged process (root, system, media, Bluetooth, radio, NFC or camera uid, or a core system daemon).",
+};
+export const REMOTE_SURFACE_CRASH_RULE = {
+  id: "android-remote-surface-memory-crash",
+  description:
+    "A memory-corruption crash (SIGSEGV/SIGBUS/SIGILL at a non-null address) of a process that parses data from outside the phone (media, Bluetooth, NFC, telephony).",
+};
+
+// AIDs: 0 root, 1000 system, 1001 radio, 1002 bluetooth, 1013 media, 1027 nfc, 1040 mediaex,
+// 1041 audioserver, 1046 mediacodec, 1047 cameraserver.
+const PRIVILEGED_UIDS = new Set([0, 1000, 1001, 1002, 1013, 1027, 1040, 1041, 1046, 1047]);
+const PRIVILEGED_NAMES = /^(system_server|surfaceflinger|mediaserver|media\.\w+|cameraserver|audioserver|installd|vold|netd|zygote(64)?|init|servicemanager|keystore2?|gatekeeperd|android\.hardware\..*|com\.android\.(bluetooth|nfc|phone|systemui))$/;
+const REMOTE_SURFACES = /^(mediaserver|media\.(extractor|codec|swcodec|metrics)|android\.hardware\.media\..*|com\.android\.(bluetooth|nfc|phone|mms|messaging)|com\.google\.android\.(bluetooth|apps\.messaging)|\S*bluetooth\S*)$/;
+const MEMORY_SIGNALS = new Set(["SIGSEGV", "SIGBUS", "SIGILL"]);
+
+function baseName(p: string | undefined): string {
+  if (!p) return "";
+  const first = p.split(" ")[0];
+  return first.slice(first.lastIndexOf("/") + 1);
+}
+
+export default defineModule<TombstoneRecord>({
+  name: "tombstones",
+  title: "Native crash reports (tombstones)",
+  platform: "android",
+  description:
+    "Tombstones (native crashes, text and protobuf): crashing process names are checked against process indicators; crashes of privileged processes, and memory-corruption crashes of processes that parse remote data, are flagged.",
+  reads: {
+    bugreport: ["FS/data/tombstones/tombstone_*", "fs/data/tombstones/tombstone_*", "*/FS/data/tombstones/tombstone_*"],
+    androidqf: ["logs/data/tombstones/tombstone_*", "tombstones/tombstone_*"],
+  },
+  async *records(ctx) {
+    const seen = new Map<string, TombstoneRecord>();
+    const out: TombstoneRecord[] = [];
+    let failed = 0;
+    let lastError = "";
+    for (const f of ctx.files) {
+      let t: Tombstone;
+      try {
+        t = parseTombstone(await ctx.view.readFile(f), f.path);
+      } catch (e) {
+        // One unreadable tombstone does not hide the others.
+        failed++;
+        lastError = describeError(e);
+        ctx.warn(lastError);
+        continue;
+      }
+      const key = `${t.pid}:${t.tid}:${t.timestamp ?? t.timestamp_raw ?? ""}`;
+      const prev = seen.get(key);
+      if (prev) {
+        prev.also_in = f.path;
+        continue;
+      }
+      const rec: TombstoneRecord = { ...t, file: f.path };
+      seen.set(key, rec);
+      out.push(rec);
+    }
+    if (failed === ctx.files.length && failed > 0) throw new Error(lastError);
+    yield* out;
+  },
+  events(r) {
+    return r.timestamp ? [{ timestamp: r.timestamp, event: "native_crash", description: `${r.process_name ?? "pid " + r.pid} crashed with ${r.signal_info?.name ?? "a signal"}${r.uid !== undefined ? ` (uid ${r.uid})` : ""}` }] : [];
+  },
+  check(r, ctx) {
+    const name = baseName(r.process_name);
+    const out: DetectionInput[] = [];
+    for (const n of new Set([name, r.process_name ?? ""].filter(Boolean))) {
+      out.push(...fromMatches(ctx.iocs.process(n), { grade: "strong", title: (m) => `Known spyware process crashed: ${m.matched}`, artifact: r.file, timestamp: r.timestamp }));
+    }
+    const sig = r.signal_info?.name ?? "";
+    const fault = r.signal_info?.fault_address ? Number.parseInt(r.signal_info.fault_address, 16) : NaN;
+    const nullish = (Number.isFinite(fault) && fault < 0x10000) || /null pointer/i.test(r.cause ?? "");
+    if (REMOTE_SURFACES.test(name) && MEMORY_SIGNALS.has(sig) && Number.isFinite(fault) && !nullish) {
+      out.push(
+        heuristic({
+          rule: REMOTE_SURFACE_CRASH_RULE.id,
+          ruleDescription: REMOTE_SURFACE_CRASH_RULE.description,
+          grade: "medium",
+          title: `Memory-corruption crash of ${name} (${sig} at ${r.signal_info?.fault_address})`,
+          why: "Zero-click exploits target parsers of media, messages and radio data; a failed attempt often crashes the parser at a wild address. Buggy vendor codecs crash this way too; look for other signs around that time.",
+          matched: `${r.process_name} ${sig}`,
+          artifact: r.file,
+          timestamp: r.timestamp,
+        }),
+      );
+    } else if ((r.uid !== undefined && PRIVILEGED_UIDS.has(r.uid)) || PRIVILEGED_NAMES.test(name)) {
+      out.push(
+        heuristic({
+          rule: PRIVILEGED_CRASH_RULE.id,
+          ruleDescription: PRIVILEGED_CRASH_RULE.description,
+          grade: "weak",
+          title: `Crash of a privileged process: ${name || r.process_name} (${sig || "signal " + r.signal_info?.number}, uid ${r.uid})`,
+          why: "Exploits against system services can crash them. Most such crashes are ordinary bugs; they matter next to other findings from the same time.",
+          matched: `${r.process_name} ${sig}`,
+          artifact: r.file,
+          timestamp: r.timestamp,
+        }),
+      );
+    }
+    return out;
+  },
+});
