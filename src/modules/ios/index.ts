@@ -6,6 +6,15 @@ import tcc from "./tcc.ts";
 import globalPreferences from "./global-preferences.ts";
 import osAnalyticsAdDaily from "./os-analytics-ad-daily.ts";
 import locationd from "./locationd.ts";
+import filesystem from "./filesystem.ts";
+import shutdownLog from "./shutdown-log.ts";
+import crashReports from "./crash-reports.ts";
+import sysdiagnoseProcesses from "./sysdiagnose-processes.ts";
+import sysdiagnoseInfo from "./sysdiagnose-info.ts";
+import keychainAnalytics from "./keychain-analytics.ts";
+import iosVersions from "./ios-versions.ts";
+import sms from "./sms.ts";
+import smsAttachments from "./sms-attachments.ts";
 
 export const iosModules: ModuleDef<any>[] = [
   datausage,
@@ -14,4 +23,13 @@ export const iosModules: ModuleDef<any>[] = [
   globalPreferences,
   osAnalyticsAdDaily,
   locationd,
+  sysdiagnoseInfo,
+  iosVersions,
+  shutdownLog,
+  crashReports,
+  sysdiagnoseProcesses,
+  keychainAnalytics,
+  filesystem,
+  sms,
+  smsAttachments,
 ];

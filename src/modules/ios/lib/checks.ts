@@ -1,0 +1,89 @@
+// Indicator checks shared by the communication modules: links a message carried (graded by
+// the module) and domains only mentioned in its text (always weak).
+import { fromMatches } from "../../../core/module.ts";
+import type { DetectionInput, Grade, IndicatorMatch } from "../../../core/model.ts";
+import type { Matcher } from "../../../indicators/matcher-api.ts";
+import type { SqliteHandle } from "../../../acquisitions/view.ts";
+
+const netCounts = new WeakMap<Matcher, boolean>();
+/** Whether the loaded sets hold anything a URL or a text can match (skips per-row work otherwise). */
+export function hasNetworkIndicators(iocs: Matcher): boolean {
+  let v = netCounts.get(iocs);
+  if (v === undefined) {
+    v = iocs.count("domain") + iocs.count("url") + iocs.count("ipv4") + iocs.count("ipv6") > 0;
+    netCounts.set(iocs, v);
+  }
+  return v;
+}
+
+export interface LinkCheckOpts {
+  grade: Grade;
+  /** Title of a link hit, followed by the matched value: "Known spyware link in a received SMS: ". */
+  title: string;
+  why?: string;
+  /** Title of a mention hit, followed by the matched value. */
+  mentionTitle: string;
+  timestamp?: string;
+  artifact?: string;
+}
+
+const MENTION_WHY = "The domain is written in the text without being a link the device was sent; it may only be mentioned.";
+
+/**
+ * Checks the links of a message with iocs.url (at opts.grade) and the rest of its text with
+ * iocs.urlsInText (weak: a domain only written, without a link). A hit already found as a link
+ * is not reported again as a mention. Allocates nothing when nothing matches (runs per row).
+ */
+export function checkLinksAndText(iocs: Matcher, links: string[], texts: (string | null | undefined)[], opts: LinkCheckOpts): DetectionInput[] {
+  if (!hasNetworkIndicators(iocs)) return NONE;
+  let out: DetectionInput[] | undefined;
+  let seen: Set<string> | undefined;
+  for (const link of links) {
+    const ms = iocs.url(link);
+    if (!ms.length) continue;
+    seen ??= new Set();
+    const fresh = dedupe(ms, seen);
+    if (fresh.length) (out ??= []).push(...fromMatches(fresh, { grade: opts.grade, title: (m) => opts.title + m.matched, why: opts.why, timestamp: opts.timestamp, artifact: opts.artifact }));
+  }
+  for (const t of texts) {
+    if (!t) continue;
+    const ms = iocs.urlsInText(t);
+    if (!ms.length) continue;
+    seen ??= new Set();
+    const fresh = dedupe(ms, seen);
+    if (fresh.length) {
+      (out ??= []).push(
+        ...fromMatches(fresh, { grade: "weak", title: (m) => opts.mentionTitle + m.matched, why: MENTION_WHY, timestamp: opts.timestamp, artifact: opts.artifact }),
+      );
+    }
+  }
+  return out ?? NONE;
+}
+
+const NONE = Object.freeze([]) as unknown as DetectionInput[];
+
+function dedupe(ms: IndicatorMatch[], seen: Set<string>): IndicatorMatch[] {
+  const out: IndicatorMatch[] = [];
+  for (const m of ms) {
+    const k = `${m.indicator.type}\u0000${m.indicator.value}\u0000${m.indicator.set.sha256}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(m);
+  }
+  return out;
+}
+
+/** Column names of `table` that exist, from a wish list (schemas differ across iOS versions). */
+export function present(h: SqliteHandle, table: string, wanted: readonly string[]): string[] {
+  const have = h.columns(table);
+  return wanted.filter((c) => have.has(c));
+}
+
+/** Text from a column that some app versions store as a UTF-8 BLOB. */
+export function asText(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === "string") return v;
+  if (Buffer.isBuffer(v)) return v.toString("utf8");
+  if (v instanceof Uint8Array) return Buffer.from(v).toString("utf8");
+  return String(v);
+}

@@ -1,0 +1,156 @@
+// SMS/iMessage attachments (sms.db attachment table). Zero-click iMessage exploits
+// (FORCEDENTRY, BLASTPASS) arrived as attachments; some left files under /var/tmp.
+import { defineModule, fromMatches, heuristic } from "../../core/module.ts";
+import type { DetectionInput } from "../../core/model.ts";
+import { requireSchema } from "../../formats/sqlite.ts";
+import { fromMacAbsolute } from "../../core/time.ts";
+import { present } from "./lib/checks.ts";
+
+export interface SmsAttachmentRecord {
+  attachment_id: number;
+  guid: string | null;
+  filename: string;
+  transfer_name: string | null;
+  mime_type: string | null;
+  uti: string | null;
+  total_bytes: number | null;
+  is_sticker: number | null;
+  hide_attachment: number | null;
+  transfer_state: number | null;
+  has_user_info: boolean;
+  created_date: number | null;
+  isodate: string | null;
+  start_date: string | null;
+  direction: "sent" | "received";
+  service: string;
+  message_guid: string | null;
+  phone_number: string | null;
+}
+
+const OPTIONAL = ["guid", "transfer_name", "mime_type", "uti", "total_bytes", "is_sticker", "hide_attachment", "transfer_state", "created_date", "start_date", "is_outgoing"] as const;
+
+export const VAR_TMP_RULE = {
+  id: "sms-attachment-var-tmp",
+  description:
+    "A received SMS/iMessage attachment stored under /var/tmp/ (or /private/var/tmp/) with a name ending in \"-1\": Messages keeps attachments under ~/Library/SMS/Attachments; this path and suffix match attachments seen in iMessage exploitation (MVT rule).",
+};
+
+/** The rule on one attachment path and direction; exported for its tests. */
+export function isSuspiciousVarTmp(filename: string | null | undefined, direction: string): boolean {
+  if (!filename || direction !== "received") return false;
+  const f = filename.startsWith("/private/") ? filename.slice(8) : filename;
+  return f.startsWith("/var/tmp/") && f.endsWith("-1") && f.length > "/var/tmp/-1".length;
+}
+
+export default defineModule<SmsAttachmentRecord>({
+  name: "sms_attachments",
+  title: "SMS and iMessage attachments",
+  platform: "ios",
+  description:
+    "Attachments of messages in sms.db (file name, type, size, direction). Paths are checked against file indicators; received attachments stored under /var/tmp with a \"-1\" suffix are flagged.",
+  reads: {
+    backup: [{ domain: "HomeDomain", path: "Library/SMS/sms.db" }],
+    fs: ["private/var/mobile/Library/SMS/sms.db"],
+  },
+  async *records(ctx) {
+    for (const file of ctx.files) {
+      const h = await ctx.view.openSqlite(file);
+      try {
+        requireSchema(h, {
+          attachment: ["ROWID", "filename"],
+          message_attachment_join: ["message_id", "attachment_id"],
+          message: ["ROWID", "handle_id"],
+          handle: ["ROWID", "id"],
+        });
+        const opt = present(h, "attachment", OPTIONAL);
+        const mcols = h.columns("message");
+        const a = (c: string) => (opt.includes(c as (typeof OPTIONAL)[number]) ? `a."${c}"` : "NULL");
+        const hasUserInfo = h.columns("attachment").has("user_info") ? "a.user_info IS NOT NULL" : "0";
+        const sql = `SELECT a.ROWID, ${a("guid")}, a.filename, ${a("transfer_name")}, ${a("mime_type")}, ${a("uti")},
+            ${a("total_bytes")}, ${a("is_sticker")}, ${a("hide_attachment")}, ${a("transfer_state")}, ${hasUserInfo},
+            ${a("created_date")}, ${a("start_date")}, ${a("is_outgoing")},
+            ${mcols.has("service") ? "m.service" : "NULL"}, ${mcols.has("guid") ? "m.guid" : "NULL"},
+            ${mcols.has("is_from_me") ? "m.is_from_me" : "NULL"}, hd.id
+          FROM attachment a
+          LEFT JOIN message_attachment_join j ON j.attachment_id = a.ROWID
+          LEFT JOIN message m ON m.ROWID = j.message_id
+          LEFT JOIN handle hd ON hd.ROWID = m.handle_id`;
+        for (const r of h.db.prepare(sql).raw(true).iterate() as Iterable<any[]>) {
+          // is_outgoing is the attachment's own flag; older databases only have the message's.
+          const outgoing = r[13] ?? r[16];
+          yield {
+            attachment_id: r[0],
+            guid: r[1],
+            filename: r[2] ?? "NULL",
+            transfer_name: r[3],
+            mime_type: r[4],
+            uti: r[5],
+            total_bytes: r[6],
+            is_sticker: r[7],
+            hide_attachment: r[8],
+            transfer_state: r[9],
+            has_user_info: r[10] === 1,
+            created_date: r[11],
+            isodate: fromMacAbsolute(r[11]) ?? null,
+            start_date: fromMacAbsolute(r[12]) ?? null,
+            direction: outgoing === 1 ? "sent" : "received",
+            service: r[14] ?? "Unknown",
+            message_guid: r[15],
+            phone_number: r[17],
+          };
+        }
+      } finally {
+        h.close();
+      }
+    }
+  },
+  events(r) {
+    if (!r.isodate) return [];
+    return [
+      {
+        timestamp: r.isodate,
+        event: "sms_attachment",
+        description: `${r.service}: attachment '${r.transfer_name ?? r.filename}' ${r.direction} ${r.direction === "sent" ? "to" : "from"} ${r.phone_number ?? "unknown"} (${r.mime_type ?? "unknown type"}, ${r.total_bytes ?? "?"} bytes)`,
+      },
+    ];
+  },
+  check(r, ctx) {
+    const out: DetectionInput[] = [];
+    const ts = r.isodate ?? undefined;
+    if (r.filename !== "NULL") {
+      // A known exploit file path among the attachments: the file was delivered to the phone.
+      out.push(
+        ...fromMatches(ctx.iocs.filePath(r.filename), {
+          grade: "strong",
+          title: (m) => `Known spyware file path among message attachments: ${m.matched}`,
+          why: "The file was delivered to the phone as a message attachment.",
+          timestamp: ts,
+        }),
+      );
+    }
+    const base = r.transfer_name ?? (r.filename !== "NULL" ? r.filename.split("/").pop() : undefined);
+    if (base) {
+      out.push(
+        ...fromMatches(ctx.iocs.fileName(base), {
+          grade: "medium",
+          title: (m) => `Known spyware file name among message attachments: ${m.matched}`,
+          timestamp: ts,
+        }),
+      );
+    }
+    if (isSuspiciousVarTmp(r.filename, r.direction)) {
+      out.push(
+        heuristic({
+          rule: VAR_TMP_RULE.id,
+          ruleDescription: VAR_TMP_RULE.description,
+          grade: "medium",
+          title: `Suspicious iMessage attachment in /var/tmp: ${r.filename}`,
+          why: "Ordinary attachments live under ~/Library/SMS/Attachments. Received attachments in /var/tmp ending in \"-1\" were seen in zero-click iMessage exploitation.",
+          matched: r.filename,
+          timestamp: ts,
+        }),
+      );
+    }
+    return out;
+  },
+});
