@@ -1,0 +1,66 @@
+// Chrome for iOS's Favicons database: the icon of every page Chrome showed, with the page URL.
+// Icons outlive history entries, so a page can be found here after its visit was deleted.
+import { defineModule, fromMatches } from "../../core/module.ts";
+import type { DetectionInput } from "../../core/model.ts";
+import { fromWebKit } from "../../core/time.ts";
+import { requireSchema } from "../../formats/sqlite.ts";
+import { cachedChecks, eachFile, seenTitle, sqliteRows } from "./lib/web.ts";
+
+export interface ChromeFavicon {
+  url: string;
+  icon_url: string;
+  /** When the icon was last updated (or, when never, last requested). */
+  timestamp?: string;
+  chrome_favicon_db: string;
+}
+
+const REL = "Library/Application Support/Google/Chrome/Default/Favicons";
+
+export default defineModule<ChromeFavicon>({
+  name: "chrome_favicon",
+  title: "Chrome favicons",
+  platform: "ios",
+  description: "Chrome for iOS's Favicons database: the page URL and icon URL of every cached favicon are checked against indicators.",
+  reads: {
+    backup: [{ domain: "AppDomain-com.google.chrome.ios", path: REL }],
+    fs: [`private/var/mobile/Containers/Data/Application/*/${REL}`],
+  },
+  records(ctx) {
+    return eachFile(ctx, (file) =>
+      sqliteRows(ctx, file, function* (h) {
+        requireSchema(h, { icon_mapping: ["page_url", "icon_id"], favicons: ["id", "url"], favicon_bitmaps: ["icon_id", "last_updated"] });
+        const requested = h.columns("favicon_bitmaps").has("last_requested") ? "b.last_requested" : "0";
+        const stmt = h.db
+          .prepare(
+            `SELECT m.page_url, f.url, b.last_updated, ${requested}
+             FROM icon_mapping m JOIN favicon_bitmaps b ON b.icon_id = m.icon_id JOIN favicons f ON f.id = m.icon_id
+             ORDER BY m.id`,
+          )
+          .raw(true);
+        for (const row of stmt.iterate() as IterableIterator<unknown[]>) {
+          const updated = Number(row[2] ?? 0);
+          yield {
+            url: (row[0] as string | null) ?? "",
+            icon_url: (row[1] as string | null) ?? "",
+            timestamp: fromWebKit(updated || Number(row[3] ?? 0)),
+            chrome_favicon_db: file.path,
+          };
+        }
+      }),
+    );
+  },
+  events(r) {
+    if (!r.timestamp) return [];
+    return [{ timestamp: r.timestamp, event: "new_favicon", description: `Chrome favicon ${r.icon_url} from ${r.url}` }];
+  },
+  check(r, ctx) {
+    const checks = cachedChecks(ctx.iocs);
+    const page = checks.url(r.url);
+    // The page is what the user visited; the icon URL only counts when the page did not match.
+    const hits = page.length ? page : checks.url(r.icon_url);
+    if (!hits.length) return [];
+    const what = page.length ? "visited in Chrome (favicon cache)" : "served a favicon to Chrome";
+    const out: DetectionInput[] = fromMatches(hits, { grade: "medium", title: (m) => seenTitle(what, m), timestamp: r.timestamp, artifact: r.chrome_favicon_db });
+    return out;
+  },
+});

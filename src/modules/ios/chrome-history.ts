@@ -1,0 +1,58 @@
+// Chrome for iOS keeps a desktop-Chrome History database in its app container.
+import { defineModule, fromMatches } from "../../core/module.ts";
+import { fromWebKit } from "../../core/time.ts";
+import { requireSchema } from "../../formats/sqlite.ts";
+import { cachedChecks, eachFile, seenTitle, sqliteRows } from "./lib/web.ts";
+
+export interface ChromeVisit {
+  id: number;
+  url: string;
+  visit_id: number;
+  timestamp?: string;
+  /** The visit this one came from (visits.from_visit): the referring or redirecting page. */
+  redirect_source: number | null;
+  chrome_history_db: string;
+}
+
+const REL = "Library/Application Support/Google/Chrome/Default/History";
+
+export default defineModule<ChromeVisit>({
+  name: "chrome_history",
+  title: "Chrome browsing history",
+  platform: "ios",
+  description: "Chrome for iOS's History database: every visited URL is checked against indicators.",
+  reads: {
+    backup: [{ domain: "AppDomain-com.google.chrome.ios", path: REL }],
+    fs: [`private/var/mobile/Containers/Data/Application/*/${REL}`],
+  },
+  records(ctx) {
+    return eachFile(ctx, (file) =>
+      sqliteRows(ctx, file, function* (h) {
+        requireSchema(h, { urls: ["id", "url"], visits: ["id", "url", "visit_time", "from_visit"] });
+        // Rowid order is insertion (chronological) order; see safari_history for why no sort.
+        const stmt = h.db.prepare("SELECT u.id, u.url, v.id, v.visit_time, v.from_visit FROM visits v JOIN urls u ON u.id = v.url").raw(true);
+        for (const row of stmt.iterate() as IterableIterator<unknown[]>) {
+          const from = row[4] as number | null;
+          yield {
+            id: row[0] as number,
+            url: (row[1] as string | null) ?? "",
+            visit_id: row[2] as number,
+            timestamp: fromWebKit(row[3] as number | bigint | null),
+            redirect_source: from ? from : null,
+            chrome_history_db: file.path,
+          };
+        }
+      }),
+    );
+  },
+  events(r) {
+    if (!r.timestamp) return [];
+    const from = r.redirect_source ? `, from visit ${r.redirect_source}` : "";
+    return [{ timestamp: r.timestamp, event: "visit", description: `Chrome visit to ${r.url} (visit ID ${r.visit_id}${from})` }];
+  },
+  check(r, ctx) {
+    const hits = cachedChecks(ctx.iocs).url(r.url);
+    if (!hits.length) return [];
+    return fromMatches(hits, { grade: "medium", title: (m) => seenTitle("visited in Chrome", m), timestamp: r.timestamp, artifact: r.chrome_history_db });
+  },
+});

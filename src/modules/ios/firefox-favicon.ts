@@ -1,0 +1,69 @@
+// Firefox for iOS's favicon cache in browser.db, joined to the history entry it belongs to.
+import { defineModule, fromMatches } from "../../core/module.ts";
+import { fromUnixAuto } from "../../core/time.ts";
+import { requireSchema } from "../../formats/sqlite.ts";
+import { cachedChecks, eachFile, seenTitle, sqliteRows } from "./lib/web.ts";
+
+export interface FirefoxFavicon {
+  id: number;
+  /** Icon URL. */
+  url: string;
+  width: number | null;
+  height: number | null;
+  type: number | null;
+  timestamp?: string;
+  history_id: number;
+  history_url: string;
+  firefox_favicon_db: string;
+}
+
+const GROUP = "AppDomainGroup-group.org.mozilla.ios.Firefox";
+
+export default defineModule<FirefoxFavicon>({
+  name: "firefox_favicon",
+  title: "Firefox favicons",
+  platform: "ios",
+  description: "Firefox for iOS's favicon cache (browser.db): icon URLs and the pages they were shown for are checked against indicators.",
+  reads: {
+    backup: [{ domain: GROUP, path: "profile.profile/browser.db" }],
+    fs: ["private/var/mobile/Containers/Shared/AppGroup/*/profile.profile/browser.db", "private/var/mobile/profile.profile/browser.db"],
+  },
+  records(ctx) {
+    return eachFile(ctx, (file) =>
+      sqliteRows(ctx, file, function* (h) {
+        requireSchema(h, { favicons: ["id", "url", "width", "height", "type", "date"], favicon_sites: ["siteID", "faviconID"], history: ["id", "url"] });
+        const stmt = h.db
+          .prepare(
+            `SELECT f.id, f.url, f.width, f.height, f.type, f.date, h.id, h.url
+             FROM favicons f JOIN favicon_sites s ON s.faviconID = f.id JOIN history h ON h.id = s.siteID`,
+          )
+          .raw(true);
+        for (const row of stmt.iterate() as IterableIterator<unknown[]>) {
+          yield {
+            id: row[0] as number,
+            url: (row[1] as string | null) ?? "",
+            width: (row[2] as number | null) ?? null,
+            height: (row[3] as number | null) ?? null,
+            type: (row[4] as number | null) ?? null,
+            timestamp: fromUnixAuto(row[5] as number | null),
+            history_id: row[6] as number,
+            history_url: (row[7] as string | null) ?? "",
+            firefox_favicon_db: file.path,
+          };
+        }
+      }),
+    );
+  },
+  events(r) {
+    if (!r.timestamp) return [];
+    return [{ timestamp: r.timestamp, event: "firefox_favicon", description: `Firefox favicon ${r.url} when visiting ${r.history_url}` }];
+  },
+  check(r, ctx) {
+    const checks = cachedChecks(ctx.iocs);
+    const page = checks.url(r.history_url);
+    const hits = page.length ? page : checks.url(r.url);
+    if (!hits.length) return [];
+    const what = page.length ? "visited in Firefox (favicon cache)" : "served a favicon to Firefox";
+    return fromMatches(hits, { grade: "medium", title: (m) => seenTitle(what, m), timestamp: r.timestamp, artifact: r.firefox_favicon_db });
+  },
+});
