@@ -19,6 +19,9 @@ import { INDICATOR_KINDS, type Indicator, type LoadedSet } from "./types.ts";
 
 type Index = Map<string, IndicatorRef[]>;
 
+// Keys are already canonical host names: skip tldts' own URL and host clean-up.
+const PSL_OPTS = { allowPrivateDomains: false, extractHostname: false, detectIp: false, validateHostname: false, mixedInputs: false };
+
 function add(index: Index, key: string, ref: IndicatorRef): void {
   const list = index.get(key);
   if (list) list.push(ref);
@@ -69,10 +72,14 @@ class IndexMatcher implements Matcher {
 
   constructor(sets: LoadedSet[]) {
     this.sets = sets.map((s) => s.info);
+    // One indicator per set name: a publication's STIX file and its plain lists (or two copies
+    // of one set) repeat the same values, and one finding should not be reported twice.
+    const seenByName = new Map<string, Set<string>>();
     for (const s of sets) {
-      const seen = new Set<string>();
+      let seen = seenByName.get(s.info.name);
+      if (!seen) seenByName.set(s.info.name, (seen = new Set<string>()));
       for (const ind of s.indicators) {
-        const key = normalizeIndicator(ind.type, ind.value);
+        const key = ind.key ?? normalizeIndicator(ind.type, ind.value);
         if (key === null) continue;
         const dedupe = ind.type + "\0" + key;
         if (seen.has(dedupe)) continue;
@@ -90,7 +97,7 @@ class IndexMatcher implements Matcher {
       case "domain": {
         add(this.domains, key, ref);
         // A bare public suffix ("com", "co.uk") as an indicator would flag every site under it.
-        const p = parseDomain(key, { allowPrivateDomains: false });
+        const p = parseDomain(key, PSL_OPTS);
         if (!(p.isIcann && p.publicSuffix === key)) add(this.domainParents, key, ref);
         break;
       }
@@ -327,7 +334,7 @@ export function countIndicators(indicators: Indicator[]): Partial<Record<Indicat
   const seen = new Set<string>();
   const counts: Partial<Record<IndicatorKind, number>> = {};
   for (const ind of indicators) {
-    const key = normalizeIndicator(ind.type, ind.value);
+    const key = ind.key ?? normalizeIndicator(ind.type, ind.value);
     if (key === null) continue;
     const k = ind.type + "\0" + key;
     if (seen.has(k)) continue;

@@ -7,6 +7,8 @@ export interface Indicator {
   value: string;
   /** STIX indicator object id, when the indicator came from STIX. */
   id?: string;
+  /** Canonical key (normalize.ts), when the loader already computed it while validating. */
+  key?: string;
 }
 
 export interface LoadedSet {
