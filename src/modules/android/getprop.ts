@@ -33,6 +33,7 @@ export default defineModule<GetpropRecord>({
   reads: { androidqf: ["getprop.txt"], bugreport: DUMPSYS_READS.bugreport },
   async *records(ctx) {
     let patch: { value: string; file: string } | undefined;
+    let found = 0;
     for (const f of ctx.files) {
       let lines: string[];
       if (ctx.view.specKey === "bugreport") {
@@ -42,7 +43,11 @@ export default defineModule<GetpropRecord>({
           continue;
         }
         lines = ex.getprop;
-      } else lines = toLines(await readText(ctx, f));
+        found++;
+      } else {
+        lines = toLines(await readText(ctx, f));
+        found++;
+      }
       const { properties, skipped } = parseGetprop(lines, f.path);
       if (skipped) ctx.warn(`${f.path}: ${skipped} line(s) not in "[name]: [value]" form were skipped`);
       for (const p of properties) {
@@ -50,6 +55,7 @@ export default defineModule<GetpropRecord>({
         yield { ...p, file: f.path };
       }
     }
+    if (found === 0) throw new VigilError('no "SYSTEM PROPERTIES" section in the bugreport', { file: ctx.files.map((f) => f.path).join(", ") });
     if (patch) {
       const { latest_bulletin, outdated_after_months } = securityBulletins();
       const months = monthsBetween(patch.value, latest_bulletin);

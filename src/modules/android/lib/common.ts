@@ -35,7 +35,7 @@ export function dumpsysOf(view: AcquisitionView, entry: FileEntry): Promise<Dump
 /**
  * The lines of one service's section in every dumpsys file the module resolved. A file without
  * that section gives a warning (an androidqf run that failed to dump the service, a bugreport
- * cut short) rather than an error.
+ * cut short); no section in any file is an error, so the module shows as not checked.
  */
 export async function dumpsysService(ctx: ModuleContext, service: string): Promise<{ file: string; lines: string[] }[]> {
   const out: { file: string; lines: string[] }[] = [];
@@ -47,6 +47,10 @@ export async function dumpsysService(ctx: ModuleContext, service: string): Promi
     const lines = ex.sections.get(service);
     if (lines) out.push({ file: f.path, lines });
     else ctx.warn(`${f.path}: no "DUMP OF SERVICE ${service}" section`);
+  }
+  // Nothing to check is not "nothing found": the module is reported as not checked.
+  if (out.length === 0) {
+    throw new VigilError(`no "DUMP OF SERVICE ${service}" section (the service was not dumped)`, { file: ctx.files.map((f) => f.path).join(", ") });
   }
   return out;
 }
