@@ -6,6 +6,8 @@ import tcc from "./tcc.ts";
 import globalPreferences from "./global-preferences.ts";
 import osAnalyticsAdDaily from "./os-analytics-ad-daily.ts";
 import locationd from "./locationd.ts";
+import configurationProfiles from "./configuration-profiles.ts";
+import profileEvents from "./profile-events.ts";
 import filesystem from "./filesystem.ts";
 import shutdownLog from "./shutdown-log.ts";
 import crashReports from "./crash-reports.ts";
@@ -23,6 +25,8 @@ export const iosModules: ModuleDef<any>[] = [
   globalPreferences,
   osAnalyticsAdDaily,
   locationd,
+  configurationProfiles,
+  profileEvents,
   sysdiagnoseInfo,
   iosVersions,
   shutdownLog,
