@@ -17,6 +17,9 @@ import keychainAnalytics from "./keychain-analytics.ts";
 import iosVersions from "./ios-versions.ts";
 import sms from "./sms.ts";
 import smsAttachments from "./sms-attachments.ts";
+import calls from "./calls.ts";
+import contacts from "./contacts.ts";
+import calendar from "./calendar.ts";
 
 export const iosModules: ModuleDef<any>[] = [
   datausage,
@@ -36,4 +39,7 @@ export const iosModules: ModuleDef<any>[] = [
   filesystem,
   sms,
   smsAttachments,
+  calls,
+  contacts,
+  calendar,
 ];

@@ -1,0 +1,95 @@
+// Call history (CallHistory.storedata, Core Data): phone, FaceTime and third-party VoIP calls
+// (WhatsApp, Signal...) that use CallKit.
+import { defineModule, fromMatches } from "../../core/module.ts";
+import { requireSchema } from "../../formats/sqlite.ts";
+import { fromMacAbsolute } from "../../core/time.ts";
+import { asText, present } from "./lib/checks.ts";
+import { emailOf } from "./lib/links.ts";
+
+export interface CallRecord {
+  isodate: string | null;
+  duration: number | null;
+  location: string | null;
+  number: string | null;
+  name: string | null;
+  provider: string | null;
+  /** "FaceTime", "Phone", or the app's bundle id for CallKit apps. */
+  service: string;
+  call_type: number | null;
+  direction: "outgoing" | "incoming" | null;
+  answered: boolean | null;
+  country_code: string | null;
+  unique_id: string | null;
+}
+
+const OPTIONAL = ["ZDURATION", "ZLOCATION", "ZSERVICE_PROVIDER", "ZORIGINATED", "ZANSWERED", "ZCALLTYPE", "ZNAME", "ZISO_COUNTRY_CODE", "ZUNIQUE_ID"] as const;
+
+function serviceOf(provider: string | null, callType: number | null): string {
+  if (provider === "com.apple.FaceTime" || callType === 8 || callType === 16) return "FaceTime";
+  if (!provider || provider === "com.apple.Telephony") return "Phone";
+  return provider;
+}
+
+export default defineModule<CallRecord>({
+  name: "calls",
+  title: "Call history",
+  platform: "ios",
+  description: "Calls in CallHistory.storedata (phone, FaceTime and apps using CallKit) with number, duration and direction. E-mail handles (FaceTime) are checked against e-mail indicators.",
+  reads: {
+    backup: [{ domain: "HomeDomain", path: "Library/CallHistoryDB/CallHistory.storedata" }],
+    fs: ["private/var/mobile/Library/CallHistoryDB/CallHistory.storedata"],
+  },
+  async *records(ctx) {
+    for (const file of ctx.files) {
+      const h = await ctx.view.openSqlite(file);
+      try {
+        requireSchema(h, { ZCALLRECORD: ["ZDATE", "ZADDRESS"] });
+        const opt = present(h, "ZCALLRECORD", OPTIONAL);
+        const c = (n: string) => (opt.includes(n as (typeof OPTIONAL)[number]) ? n : "NULL");
+        const sql = `SELECT ZDATE, ZADDRESS, ${OPTIONAL.map(c).join(", ")} FROM ZCALLRECORD`;
+        for (const r of h.db.prepare(sql).raw(true).iterate() as Iterable<any[]>) {
+          const provider = asText(r[4]);
+          const callType = r[7];
+          yield {
+            isodate: fromMacAbsolute(r[0]) ?? null,
+            duration: r[2],
+            location: asText(r[3]),
+            // ZADDRESS is a BLOB on some iOS versions.
+            number: asText(r[1]),
+            name: asText(r[8]),
+            provider,
+            service: serviceOf(provider, callType),
+            call_type: callType,
+            direction: r[5] === null || r[5] === undefined ? null : r[5] === 1 ? "outgoing" : "incoming",
+            answered: r[6] === null || r[6] === undefined ? null : r[6] === 1,
+            country_code: asText(r[9]),
+            unique_id: asText(r[10]),
+          };
+        }
+      } finally {
+        h.close();
+      }
+    }
+  },
+  events(r) {
+    if (!r.isodate) return [];
+    const dir = r.direction === "outgoing" ? "to" : "from";
+    return [
+      {
+        timestamp: r.isodate,
+        event: "call",
+        description: `${r.service} call ${r.direction ?? ""} ${dir} ${r.number ?? "unknown"}${r.name ? ` (${r.name})` : ""}, ${Math.round(r.duration ?? 0)} s${r.answered === false ? ", not answered" : ""}`.replace(/\s+/g, " "),
+      },
+    ];
+  },
+  check(r, ctx) {
+    const email = emailOf(r.number);
+    if (!email) return [];
+    return fromMatches(ctx.iocs.email(email), {
+      grade: "medium",
+      title: (m) => `Call ${r.direction === "outgoing" ? "to" : "from"} a known spyware-operator account: ${m.matched}`,
+      why: "FaceTime calls are placed to Apple ID accounts; this account is listed in an indicator set.",
+      timestamp: r.isodate ?? undefined,
+    });
+  },
+});
