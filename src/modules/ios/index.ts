@@ -20,6 +20,19 @@ import smsAttachments from "./sms-attachments.ts";
 import calls from "./calls.ts";
 import contacts from "./contacts.ts";
 import calendar from "./calendar.ts";
+import safariHistory from "./safari-history.ts";
+import safariBrowserState from "./safari-browser-state.ts";
+import safariFavicon from "./safari-favicon.ts";
+import webkitResourceLoadStatistics from "./webkit-resource-load-statistics.ts";
+import webkitSessionResourceLog from "./webkit-session-resource-log.ts";
+import webkitIndexedDb from "./webkit-indexeddb.ts";
+import webkitLocalStorage from "./webkit-localstorage.ts";
+import webkitSafariViewService from "./webkit-safariviewservice.ts";
+import chromeHistory from "./chrome-history.ts";
+import chromeFavicon from "./chrome-favicon.ts";
+import firefoxHistory from "./firefox-history.ts";
+import firefoxFavicon from "./firefox-favicon.ts";
+import cacheFiles from "./cache-files.ts";
 
 export const iosModules: ModuleDef<any>[] = [
   datausage,
@@ -42,4 +55,17 @@ export const iosModules: ModuleDef<any>[] = [
   calls,
   contacts,
   calendar,
+  safariHistory,
+  safariBrowserState,
+  safariFavicon,
+  webkitResourceLoadStatistics,
+  webkitSessionResourceLog,
+  webkitIndexedDb,
+  webkitLocalStorage,
+  webkitSafariViewService,
+  chromeHistory,
+  chromeFavicon,
+  firefoxHistory,
+  firefoxFavicon,
+  cacheFiles,
 ];

@@ -3,8 +3,8 @@
 // WebKit's origin-named folders.
 import { getDomain } from "tldts";
 import type { FileEntry, SqliteHandle } from "../../../acquisitions/view.ts";
-import type { ModuleContext } from "../../../core/module.ts";
-import type { IndicatorMatch } from "../../../core/model.ts";
+import { fromMatches, type ModuleContext } from "../../../core/module.ts";
+import type { DetectionInput, IndicatorMatch } from "../../../core/model.ts";
 import { VigilError, describeError } from "../../../core/errors.ts";
 import type { Matcher } from "../../../indicators/matcher-api.ts";
 
@@ -202,17 +202,17 @@ export function originFromWebKitName(name: string): string | undefined {
  * one of its storage folders). A third-party IndexedDB database sits under two origin folders
  * (top frame, then frame); both are returned, top frame first.
  */
-export function originsInPath(path: string, marker: string): { folder: string; origin: string }[] {
+export function originsInPath(path: string, marker: string): { folder: string; url: string }[] {
   const at = path.indexOf(marker);
   if (at < 0) return [];
   const start = at + marker.length;
   const parts = path.slice(start).split("/");
-  const out: { folder: string; origin: string }[] = [];
+  const out: { folder: string; url: string }[] = [];
   let folder = path.slice(0, start).replace(/\/$/, "");
   for (const part of parts) {
     if (!part) continue;
     const origin = originFromWebKitName(part);
-    if (origin) out.push({ folder, origin });
+    if (origin) out.push({ folder, url: origin });
     folder = `${folder}/${part}`;
   }
   return out;
@@ -232,4 +232,42 @@ export function cachedChecks(iocs: Matcher): CachedChecks {
 /** Detection title, e.g. "Known Pegasus domain visited in Safari: evil.example". */
 export function seenTitle(what: string, m: IndicatorMatch): string {
   return `Known ${m.indicator.set.name} ${m.indicator.type} ${what}: ${m.matched}`;
+}
+
+/** One web origin that has storage (IndexedDB, LocalStorage...) in a WebKit data folder. */
+export interface WebKitOriginRecord {
+  /** The storage folder holding the origin's folder or file. */
+  folder: string;
+  /** The origin, as a URL ("https://www.example.com"). */
+  url: string;
+  /** Latest modification time of the origin's files, when the acquisition records it. */
+  timestamp?: string;
+}
+
+/**
+ * Origins named by the folders and files below `markers` (path fragments ending with "/"),
+ * one record per (folder, origin). Only names are read: the data itself is not needed to know
+ * the device loaded a page from that origin.
+ */
+export function* webKitOrigins(ctx: ModuleContext, markers: string[]): Generator<WebKitOriginRecord> {
+  const found = new Map<string, WebKitOriginRecord>();
+  for (const file of ctx.files) {
+    for (const marker of markers) {
+      const origins = originsInPath(file.path, marker);
+      for (const o of origins) {
+        const key = `${o.folder}\0${o.url}`;
+        const prev = found.get(key);
+        if (!prev) found.set(key, { folder: o.folder, url: o.url, timestamp: file.modified });
+        else if (file.modified && (!prev.timestamp || file.modified > prev.timestamp)) prev.timestamp = file.modified;
+      }
+      if (origins.length) break;
+    }
+  }
+  yield* found.values();
+}
+
+export function checkWebKitOrigin(r: WebKitOriginRecord, ctx: ModuleContext, what: string): DetectionInput[] {
+  const hits = cachedChecks(ctx.iocs).url(r.url);
+  if (!hits.length) return [];
+  return fromMatches(hits, { grade: "medium", title: (m) => seenTitle(what, m), timestamp: r.timestamp, artifact: r.folder });
 }

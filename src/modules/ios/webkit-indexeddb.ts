@@ -1,0 +1,23 @@
+// WebKit IndexedDB folders: WebKit names each per-origin database folder after the origin
+// ("https_example.com_0"), so the folder names list the sites that stored data in an app's web
+// views, even after their history is gone.
+import { defineModule } from "../../core/module.ts";
+import { checkWebKitOrigin, webKitOrigins, type WebKitOriginRecord } from "./lib/web.ts";
+
+export default defineModule<WebKitOriginRecord>({
+  name: "webkit_indexeddb",
+  title: "WebKit IndexedDB origins",
+  platform: "ios",
+  description: "Origins named by the WebKit IndexedDB folders of every app: each origin's domain is checked against indicators.",
+  reads: {
+    backup: [{ domain: "AppDomain*", path: "Library/WebKit/WebsiteData/IndexedDB/**" }],
+    fs: [
+      "private/var/mobile/Containers/Data/Application/*/Library/WebKit/WebsiteData/IndexedDB/**",
+      "private/var/mobile/Library/WebKit/WebsiteData/IndexedDB/**",
+    ],
+  },
+  records: (ctx) => webKitOrigins(ctx, ["/WebsiteData/IndexedDB/"]),
+  events: (r) =>
+    r.timestamp ? [{ timestamp: r.timestamp, event: "webkit_indexeddb", description: `IndexedDB folder ${r.folder} containing file for URL ${r.url}` }] : [],
+  check: (r, ctx) => checkWebKitOrigin(r, ctx, "stored IndexedDB data in a WebKit view"),
+});

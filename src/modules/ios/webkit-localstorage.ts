@@ -1,0 +1,22 @@
+// WebKit LocalStorage: one "<scheme>_<host>_<port>.localstorage" database per origin, so the file
+// names list the sites that stored data in an app's web views.
+import { defineModule } from "../../core/module.ts";
+import { checkWebKitOrigin, webKitOrigins, type WebKitOriginRecord } from "./lib/web.ts";
+
+export default defineModule<WebKitOriginRecord>({
+  name: "webkit_local_storage",
+  title: "WebKit LocalStorage origins",
+  platform: "ios",
+  description: "Origins named by the WebKit LocalStorage files of every app: each origin's domain is checked against indicators.",
+  reads: {
+    backup: [{ domain: "AppDomain*", path: "Library/WebKit/WebsiteData/LocalStorage/**" }],
+    fs: [
+      "private/var/mobile/Containers/Data/Application/*/Library/WebKit/WebsiteData/LocalStorage/**",
+      "private/var/mobile/Library/WebKit/WebsiteData/LocalStorage/**",
+    ],
+  },
+  records: (ctx) => webKitOrigins(ctx, ["/WebsiteData/LocalStorage/"]),
+  events: (r) =>
+    r.timestamp ? [{ timestamp: r.timestamp, event: "webkit_local_storage", description: `WebKit Local Storage folder ${r.folder} containing file for URL ${r.url}` }] : [],
+  check: (r, ctx) => checkWebKitOrigin(r, ctx, "stored LocalStorage data in a WebKit view"),
+});
