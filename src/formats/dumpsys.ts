@@ -217,8 +217,8 @@ export function parseDumpsysPackages(lines: string[]): DumpsysPackage[] {
   };
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    if (line.length === 0 || line.trim().length === 0) continue;
     const ind = indentOf(line);
+    if (ind === line.length) continue;
     if (ind === 0) {
       finish();
       inPackages = line.startsWith("Packages:");
@@ -248,7 +248,7 @@ export function parseDumpsysPackages(lines: string[]): DumpsysPackage[] {
       continue;
     }
     if (!pkg) continue;
-    const t = line.trim();
+    const t = line.slice(ind).trimEnd();
     if (ind === 4) {
       sub = undefined;
       user = undefined;
@@ -332,7 +332,7 @@ export function parseDumpsysPackages(lines: string[]): DumpsysPackage[] {
       continue;
     }
     // Deeper lines: a block header ("runtime permissions:", "disabledComponents:") or an item.
-    if (/^[A-Za-z ]+:$/.test(t)) {
+    if (t.charCodeAt(t.length - 1) === 58 /* : */ && /^[A-Za-z ]+:$/.test(t)) {
       sub = t === "runtime permissions:" ? "runtime" : user !== undefined || sub !== "requested" ? "other" : sub;
       continue;
     }
@@ -345,7 +345,7 @@ export function parseDumpsysPackages(lines: string[]): DumpsysPackage[] {
         if (sub === "install") pkg.install_permissions.push({ name: pm[1], granted: pm[2] === "true" });
         else pkg.runtime_permissions.push({ name: pm[1], granted: pm[2] === "true", user });
       }
-    } else if (/sha-?256|digest/i.test(t)) {
+    } else if ((t.includes("256") || t.includes("igest")) && /sha-?256|digest/i.test(t)) {
       for (const h of t.match(HEX64_RE) ?? []) pkg.cert_sha256.push(h.replace(/:/g, "").toLowerCase());
     }
   }
