@@ -1,0 +1,90 @@
+// Reading evidence files of a backup while hashing them, so provenance (inputsRead) records the
+// SHA-256 of exactly the bytes on disk (the ciphertext, for an encrypted backup).
+import { createHash, createDecipheriv, type Decipher } from "node:crypto";
+import { createReadStream, createWriteStream, readFileSync, statSync } from "node:fs";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { InputFile } from "../../core/model.ts";
+import { ZERO_IV } from "../../formats/keybag.ts";
+
+export class InputLog {
+  private readonly seen = new Map<string, InputFile>();
+  private readonly pending = new Set<Promise<void>>();
+  record(path: string, sha256: string, size: number): void {
+    if (!this.seen.has(path)) this.seen.set(path, { path, sha256, size });
+  }
+  has(path: string): boolean {
+    return this.seen.has(path);
+  }
+  /** Hashes a file in the background (a stream that was not read to its end). */
+  hashLater(path: string, abs: string): void {
+    if (this.seen.has(path)) return;
+    const p = hashFile(abs)
+      .then(({ sha256, size }) => this.record(path, sha256, size))
+      .catch(() => {})
+      .finally(() => this.pending.delete(p));
+    this.pending.add(p);
+  }
+  async settle(): Promise<void> {
+    await Promise.all([...this.pending]);
+  }
+  list(): InputFile[] {
+    return [...this.seen.values()];
+  }
+}
+
+export async function hashFile(abs: string): Promise<{ sha256: string; size: number }> {
+  const h = createHash("sha256");
+  let size = 0;
+  for await (const chunk of createReadStream(abs)) {
+    h.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { sha256: h.digest("hex"), size };
+}
+
+/** Reads a small evidence file whole and logs its hash. */
+export function readLogged(log: InputLog, display: string, abs: string): Buffer {
+  const data = readFileSync(abs);
+  log.record(display, createHash("sha256").update(data).digest("hex"), data.length);
+  return data;
+}
+
+/** A pass-through that hashes what flows through it and logs the hash at the end. */
+export function hashTap(log: InputLog, display: string): Transform {
+  const h = createHash("sha256");
+  let size = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      h.update(chunk);
+      size += chunk.length;
+      cb(null, chunk);
+    },
+    flush(cb) {
+      log.record(display, h.digest("hex"), size);
+      cb();
+    },
+  });
+}
+
+/** AES-256-CBC (zero IV) decipher; PKCS#7 is checked by final(). */
+export function payloadDecipher(key: Buffer, autoPadding = true): Decipher {
+  const d = createDecipheriv("aes-256-cbc", key, ZERO_IV);
+  d.setAutoPadding(autoPadding);
+  return d;
+}
+
+/** Streams src → (hash) → (decrypt) → dst, with dst private to this user. */
+export async function copyLogged(log: InputLog, display: string, src: string, dst: string, decipher?: Decipher): Promise<void> {
+  const out = createWriteStream(dst, { mode: 0o600 });
+  if (decipher) await pipeline(createReadStream(src), hashTap(log, display), decipher, out);
+  else await pipeline(createReadStream(src), hashTap(log, display), out);
+}
+
+export function sizeOf(abs: string): number | undefined {
+  try {
+    return statSync(abs).size;
+  } catch {
+    return undefined;
+  }
+}

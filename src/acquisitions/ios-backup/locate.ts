@@ -1,0 +1,68 @@
+// Finding the backup folder the user meant: the folder itself, or a folder above it such as
+// ~/Library/Application Support/MobileSync/Backup that holds one backup per device.
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { VigilError } from "../../core/errors.ts";
+
+export interface LocatedBackup {
+  /** The backup folder (holds Info.plist and Manifest.db). */
+  dir: string;
+  /** "given": PATH is the backup; "below": it was found inside PATH. */
+  how: "given" | "below";
+}
+
+/**
+ * A backup folder has Manifest.db and Info.plist. Manifest.plist is expected on every real
+ * backup but MVT's test backup lacks it, so it is not required here (the opener then treats the
+ * backup as unencrypted).
+ */
+export function isBackupFolder(dir: string): boolean {
+  return isFile(join(dir, "Manifest.db")) && isFile(join(dir, "Info.plist"));
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Searches PATH and up to two levels below it. Never follows more than a few thousand entries. */
+export function locateBackup(path: string): LocatedBackup {
+  const root = resolve(path);
+  if (!existsSync(root)) throw new VigilError("no such file or folder", { file: path, code: "input" });
+  if (!statSync(root).isDirectory()) throw new VigilError("not a folder: an iPhone backup is a folder holding Info.plist and Manifest.db", { file: path, code: "input" });
+  if (isBackupFolder(root)) return { dir: root, how: "given" };
+  if (isFile(join(root, "Manifest.mbdb"))) {
+    throw new VigilError("backup made before iOS 10 (Manifest.mbdb) is not supported; make a new backup with a current Finder/iTunes", { file: path, code: "input" });
+  }
+  const found: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names.slice(0, 5000)) {
+      const p = join(dir, name);
+      let st;
+      try {
+        st = statSync(p);
+      } catch {
+        continue;
+      }
+      if (!st.isDirectory()) continue;
+      if (isBackupFolder(p)) found.push(p);
+      else if (depth < 2) walk(p, depth + 1);
+    }
+  };
+  walk(root, 1);
+  if (found.length === 1) return { dir: found[0], how: "below" };
+  if (found.length > 1) {
+    found.sort();
+    throw new VigilError(`holds ${found.length} backups; give the folder of the one to check: ${found.join(", ")}`, { file: path, code: "input" });
+  }
+  throw new VigilError("not an iPhone backup: no Info.plist and Manifest.db here or in the folders below", { file: path, code: "input" });
+}

@@ -1,0 +1,530 @@
+// Opens an iTunes/Finder iPhone backup, plain or encrypted, as a read-only AcquisitionView.
+// Manifest.db is the index: files are looked up by SQL, never listed into memory. For an
+// encrypted backup the keybag is unlocked at open time (a wrong password fails before any
+// module runs); Manifest.db is decrypted into a private temp folder, and payloads only when a
+// module asks for them. Plaintext is never written beside the evidence.
+import Database from "better-sqlite3";
+import { closeSync, createReadStream, existsSync, ftruncateSync, openSync, readSync } from "node:fs";
+import { basename, join } from "node:path";
+import { Readable } from "node:stream";
+import { createHash } from "node:crypto";
+import type { DeviceInfo, InputFile } from "../../core/model.ts";
+import { VigilError, describeError } from "../../core/errors.ts";
+import { privateTempDir, removeTempDir } from "../../core/tempdir.ts";
+import { fromUnixSeconds } from "../../core/time.ts";
+import { aesUnwrap, decryptCbcRaw, splitWrappedKey, stripPkcs7 } from "../../formats/keybag.ts";
+import { decodeMBFile, type MBFile } from "../../formats/mbfile.ts";
+import { parsePlist } from "../../formats/plist.ts";
+import { openSqliteFile } from "../../formats/sqlite.ts";
+import type { SecretOptions } from "../../cli/password.ts";
+import { newerIosRelease } from "../../modules/ios/ios-releases.ts";
+import { glob } from "../spec-match.ts";
+import type { AcquisitionView, ArtifactSpec, FileEntry, SqliteHandle } from "../view.ts";
+import { InputLog, copyLogged, hashTap, payloadDecipher, readLogged, sizeOf } from "./evidence.ts";
+import { locateBackup } from "./locate.ts";
+import { unlockBackup, type Unlocked } from "./unlock.ts";
+
+export type OpenIosBackupOptions = SecretOptions;
+
+/** Files smaller than this are read whole for openStream (simpler, and hashing is exact). */
+const STREAM_WHOLE_LIMIT = 16 * 1024 * 1024;
+const SQLITE_MAGIC = Buffer.from("SQLite format 3\0", "latin1");
+
+/** Extra access a backup view gives to the decrypt-backup and extract-key commands. */
+export interface IosBackupView extends AcquisitionView {
+  kind: "ios_backup";
+  /** The backup folder (PATH, or the one backup found inside it). */
+  backupDir: string;
+  /** Info.plist as parsed. */
+  info: Record<string, unknown>;
+  /** Manifest.plist as parsed, when present. */
+  manifestPlist?: Record<string, unknown>;
+  /** Derived key (KEK) of an encrypted backup. */
+  derivedKey?: Buffer;
+  /** Private path of the plaintext Manifest.db (padding removed). Never hand it to users as evidence. */
+  manifestDbPath: string;
+  /** Every Files row with a payload on disk, in pages (decrypt-backup). */
+  payloadRows(): Iterable<{ fileId: string; domain: string; relativePath: string; path: string }>;
+  /** Count of Files rows, by Files.flags. */
+  counts(): { files: number; directories: number; symlinks: number; total: number };
+  /** Decrypts (or copies) one payload to `dest`, streaming. */
+  exportPayload(entry: FileEntry, dest: string): Promise<void>;
+}
+
+interface Row {
+  rowid: number;
+  fileID: string;
+  domain: string | null;
+  relativePath: string | null;
+  flags: number | null;
+  file: Buffer | null;
+}
+
+export function fileIdOf(domain: string, relativePath: string): string {
+  return createHash("sha1").update(`${domain}-${relativePath}`).digest("hex");
+}
+
+function asDict(v: unknown, file: string): Record<string, unknown> {
+  if (!v || typeof v !== "object" || Array.isArray(v) || Buffer.isBuffer(v) || v instanceof Date) {
+    throw new VigilError("malformed plist: expected a dictionary at the top", { file, code: "plist" });
+  }
+  return v as Record<string, unknown>;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
+
+/** Which glob characters picomatch gives meaning to; a pattern without them is a literal. */
+const GLOB_CHARS = /[*?[\]{}()!+@\\]/;
+const SIMPLE_GLOB = /^[^[\]{}()!+@\\]*$/;
+
+/** A SQLite GLOB that matches a superset of what the picomatch pattern matches. */
+function sqlGlob(pattern: string): string {
+  const esc = (s: string) => s.replace(/[[\]]/g, (c) => `[${c}]`);
+  if (SIMPLE_GLOB.test(pattern)) return esc(pattern).replace(/\*+/g, "*");
+  const m = GLOB_CHARS.exec(pattern);
+  const prefix = m ? pattern.slice(0, m.index) : pattern;
+  return esc(prefix).replace(/[*?]/g, (c) => `[${c}]`) + "*";
+}
+
+function condition(column: string, pattern: string, params: unknown[]): string | undefined {
+  if (pattern === "**" || (pattern === "*" && column === "domain")) return undefined;
+  if (!GLOB_CHARS.test(pattern)) {
+    params.push(pattern);
+    return `${column} = ?`;
+  }
+  params.push(sqlGlob(pattern));
+  return `${column} GLOB ?`;
+}
+
+function typeOfFlags(flags: number | null, mode: number | undefined): FileEntry["type"] {
+  if (flags === 2) return "directory";
+  if (flags === 4) return "symlink";
+  if (flags === 1) return "file";
+  // Non-standard writers (pyiosbackup's fixture has flags 0): fall back to the mode bits.
+  if (mode !== undefined) {
+    const fmt = mode & 0o170000;
+    if (fmt === 0o040000) return "directory";
+    if (fmt === 0o120000) return "symlink";
+  }
+  return "file";
+}
+
+const isoSeconds = (s: number | undefined) => (s === undefined || s === 0 ? undefined : fromUnixSeconds(s));
+
+function truncationProblem(path: string): string | undefined {
+  const head = Buffer.alloc(100);
+  const fd = openSync(path, "r");
+  let n: number;
+  try {
+    n = readSync(fd, head, 0, 100, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (n < 100) return "truncated (shorter than the 100-byte SQLite header)";
+  if (!head.subarray(0, 16).equals(SQLITE_MAGIC)) return "not an SQLite database";
+  let pageSize = head.readUInt16BE(16);
+  if (pageSize === 1) pageSize = 65536;
+  const pages = head.readUInt32BE(28);
+  // The in-header page count is only trustworthy when "version-valid-for" matches the change counter.
+  if (pages > 0 && head.readUInt32BE(92) === head.readUInt32BE(24)) {
+    const size = sizeOf(path) ?? 0;
+    if (size < pageSize * pages) return `truncated (${size} bytes, the header says ${pageSize * pages})`;
+  }
+  return undefined;
+}
+
+export async function openIosBackup(path: string, opts: OpenIosBackupOptions = {}): Promise<IosBackupView> {
+  const { dir } = locateBackup(path);
+  const log = new InputLog();
+  const abs = (rel: string) => join(dir, rel);
+
+  const infoPath = abs("Info.plist");
+  const info = asDict(parsePlist(readLogged(log, "Info.plist", infoPath), infoPath), infoPath);
+  let manifestPlist: Record<string, unknown> | undefined;
+  const manifestPlistPath = abs("Manifest.plist");
+  if (existsSync(manifestPlistPath)) {
+    manifestPlist = asDict(parsePlist(readLogged(log, "Manifest.plist", manifestPlistPath), manifestPlistPath), manifestPlistPath);
+  }
+  if (existsSync(abs("Status.plist"))) readLogged(log, "Status.plist", abs("Status.plist"));
+  const encrypted = manifestPlist?.["IsEncrypted"] === true;
+
+  let unlocked: Unlocked | undefined;
+  if (encrypted) unlocked = await unlockBackup(manifestPlist!, manifestPlistPath, opts);
+
+  const tmp = privateTempDir("ios-backup");
+  let db: Database.Database | undefined;
+  try {
+    const dbPath = join(tmp, "Manifest.db");
+    const manifestDbPath = abs("Manifest.db");
+    await materializeManifest(log, manifestDbPath, dbPath, unlocked, manifestPlist, manifestPlistPath);
+    db = openManifest(dbPath, manifestDbPath, !manifestPlist);
+    return makeView(path, dir, tmp, dbPath, db, log, info, manifestPlist, unlocked);
+  } catch (e) {
+    try {
+      db?.close();
+    } catch {
+      /* already closed */
+    }
+    removeTempDir(tmp);
+    throw e;
+  }
+}
+
+async function materializeManifest(
+  log: InputLog,
+  src: string,
+  dst: string,
+  unlocked: Unlocked | undefined,
+  manifestPlist: Record<string, unknown> | undefined,
+  manifestPlistPath: string,
+): Promise<void> {
+  const mk = manifestPlist?.["ManifestKey"];
+  if (!unlocked || !Buffer.isBuffer(mk)) {
+    // Plain backup, or encrypted before iOS 10.2 (Manifest.db was not encrypted then).
+    await copyLogged(log, "Manifest.db", src, dst);
+    if (existsSync(src + "-wal")) await copyLogged(log, "Manifest.db-wal", src + "-wal", dst + "-wal");
+    return;
+  }
+  const split = splitWrappedKey(mk);
+  const classKey = split && unlocked.classKeys.get(split.clas);
+  const dbKey = split && classKey && aesUnwrap(classKey, split.wrapped);
+  if (!dbKey) throw new VigilError("cannot unwrap the Manifest.db key (ManifestKey corrupt?)", { file: manifestPlistPath, code: "keybag" });
+  const size = sizeOf(src) ?? 0;
+  if (size % 16 !== 0) throw new VigilError(`encrypted Manifest.db is truncated (${size} bytes, not a multiple of 16)`, { file: src, code: "sqlite" });
+  await copyLogged(log, "Manifest.db", src, dst, payloadDecipher(dbKey, false));
+  // PKCS#7 (FORMAT.md §6): strip a valid pad; keep an unpadded SQLite file as it is.
+  const fd = openSync(dst, "r+");
+  try {
+    if (size >= 16) {
+      const last = Buffer.alloc(16);
+      readSync(fd, last, 0, 16, size - 16);
+      const stripped = stripPkcs7(last);
+      if (stripped) {
+        ftruncateSync(fd, size - 16 + stripped.length);
+      }
+    }
+    const head = Buffer.alloc(16);
+    readSync(fd, head, 0, 16, 0);
+    if (!head.equals(SQLITE_MAGIC)) throw new VigilError("Manifest.db does not decrypt to an SQLite database (corrupt file or ManifestKey)", { file: src, code: "sqlite" });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function openManifest(path: string, display: string, noManifestPlist: boolean): Database.Database {
+  const problem = truncationProblem(path);
+  if (problem === "not an SQLite database" && noManifestPlist) {
+    throw new VigilError("Manifest.db is not an SQLite database and Manifest.plist is missing: an encrypted backup copied without its Manifest.plist?", { file: display, code: "sqlite" });
+  }
+  if (problem) throw new VigilError(`Manifest.db is ${problem}`, { file: display, code: "sqlite" });
+  let db: Database.Database;
+  try {
+    db = new Database(path, { fileMustExist: true });
+    db.pragma("query_only = 1");
+    const cols = new Set((db.prepare("PRAGMA table_info(Files)").all() as { name: string }[]).map((r) => r.name));
+    const missing = ["fileID", "domain", "relativePath", "flags", "file"].filter((c) => !cols.has(c));
+    if (missing.length) {
+      db.close();
+      throw new VigilError(cols.size ? `unexpected Manifest.db schema: table Files lacks ${missing.join(", ")}` : "unexpected Manifest.db schema: no Files table", { file: display, code: "schema" });
+    }
+    db.prepare("SELECT count(*) FROM Files").get();
+  } catch (e) {
+    if (e instanceof VigilError) throw e;
+    throw new VigilError(`corrupt Manifest.db: ${describeError(e)}`, { file: display, code: "sqlite", cause: e });
+  }
+  return db;
+}
+
+function deviceInfo(info: Record<string, unknown>, manifestPlist: Record<string, unknown> | undefined): DeviceInfo {
+  const lockdown = (manifestPlist?.["Lockdown"] ?? {}) as Record<string, unknown>;
+  const osVersion = str(info["Product Version"]) ?? str(lockdown["ProductVersion"]);
+  const d: DeviceInfo = {
+    platform: "ios",
+    model: str(info["Product Type"]) ?? str(lockdown["ProductType"]),
+    name: str(info["Device Name"]) ?? str(lockdown["DeviceName"]),
+    osVersion,
+    build: str(info["Build Version"]) ?? str(lockdown["BuildVersion"]),
+    serial: str(info["Serial Number"]) ?? str(lockdown["SerialNumber"]),
+    identifier: str(info["Unique Identifier"]) ?? str(info["Target Identifier"]) ?? str(lockdown["UniqueDeviceID"]),
+  };
+  const productName = str(info["Product Name"]);
+  if (productName) d.productName = productName;
+  const lastBackup = info["Last Backup Date"];
+  if (lastBackup instanceof Date) d.lastBackup = lastBackup.toISOString();
+  const newer = osVersion ? newerIosRelease(osVersion) : undefined;
+  if (newer) d.newerOsAvailable = newer.version;
+  for (const k of Object.keys(d)) if (d[k] === undefined) delete d[k];
+  return d;
+}
+
+function makeView(
+  given: string,
+  dir: string,
+  tmp: string,
+  dbPath: string,
+  db: Database.Database,
+  log: InputLog,
+  info: Record<string, unknown>,
+  manifestPlist: Record<string, unknown> | undefined,
+  unlocked: Unlocked | undefined,
+): IosBackupView {
+  const encrypted = !!unlocked;
+  const COLS = "rowid, fileID, domain, relativePath, flags, file";
+  const byId = db.prepare(`SELECT ${COLS} FROM Files WHERE fileID = ?`);
+  const byName = db.prepare(`SELECT ${COLS} FROM Files WHERE domain = ? AND relativePath = ?`);
+  const page = db.prepare(`SELECT ${COLS} FROM Files WHERE rowid > ? ORDER BY rowid LIMIT 2000`);
+  const findCache = new Map<string, Database.Statement>();
+  let closed = false;
+
+  const payloadRel = (fileId: string) => `${fileId.slice(0, 2)}/${fileId}`;
+
+  const toEntry = (r: Row): FileEntry => {
+    const domain = r.domain ?? "";
+    const relativePath = r.relativePath ?? "";
+    let mb: MBFile | undefined;
+    if (r.file && r.file.length) {
+      try {
+        mb = decodeMBFile(r.file, `Manifest.db: ${domain}/${relativePath}`);
+      } catch {
+        mb = undefined;
+      }
+    }
+    const e: FileEntry = {
+      path: `${domain}/${relativePath}`,
+      domain,
+      relativePath,
+      fileId: r.fileID,
+      type: typeOfFlags(r.flags, mb?.mode),
+    };
+    if (mb) {
+      e.size = mb.size;
+      e.modified = isoSeconds(mb.lastModified);
+      e.changed = isoSeconds(mb.lastStatusChange);
+      e.created = isoSeconds(mb.birth);
+      const meta: Record<string, unknown> = { flags: r.flags };
+      if (mb.mode !== undefined) meta.mode = mb.mode;
+      if (mb.userId !== undefined) meta.user_id = mb.userId;
+      if (mb.groupId !== undefined) meta.group_id = mb.groupId;
+      if (mb.inode !== undefined) meta.inode = mb.inode;
+      if (mb.protectionClass !== undefined) meta.protection_class = mb.protectionClass;
+      if (mb.flags !== undefined) meta.file_flags = mb.flags;
+      if (mb.target !== undefined) meta.target = mb.target;
+      e.meta = meta;
+    } else {
+      e.meta = { flags: r.flags, metadata_unreadable: !!(r.file && r.file.length) };
+    }
+    return e;
+  };
+
+  const rowFor = (entry: FileEntry): Row => {
+    let r: Row | undefined;
+    if (entry.fileId) r = byId.get(entry.fileId) as Row | undefined;
+    else if (entry.domain !== undefined && entry.relativePath !== undefined) r = byName.get(entry.domain, entry.relativePath) as Row | undefined;
+    if (!r) throw new VigilError("no such file in this backup's Manifest.db", { file: entry.path });
+    return r;
+  };
+
+  /** Root-level backup files (Info.plist, Manifest.plist, Status.plist) are readable by name. */
+  const ROOT_FILES = new Set(["Info.plist", "Manifest.plist", "Status.plist"]);
+  const isRootFile = (e: FileEntry) => !e.fileId && !e.domain && ROOT_FILES.has(e.path);
+
+  interface Payload {
+    rel: string;
+    abs: string;
+    key?: Buffer;
+    display: string;
+  }
+
+  const payloadOf = (entry: FileEntry): Payload => {
+    const r = rowFor(entry);
+    const display = `${r.domain ?? ""}/${r.relativePath ?? ""}`;
+    if (r.flags === 2 || r.flags === 4) throw new VigilError(`is a ${r.flags === 2 ? "directory" : "symlink"}, not a file`, { file: display });
+    const rel = payloadRel(r.fileID);
+    const absPath = join(dir, rel);
+    if (!existsSync(absPath)) {
+      throw new VigilError(`listed in Manifest.db but its payload ${rel} is missing from the backup folder (partial or damaged backup)`, { file: display, code: "missing" });
+    }
+    let key: Buffer | undefined;
+    if (encrypted && r.file) {
+      const mb = decodeMBFile(r.file, display);
+      if (mb.encryptionKey) {
+        const split = splitWrappedKey(mb.encryptionKey);
+        // The 4-byte prefix and ProtectionClass repeat each other; prefer the prefix (it is what
+        // the key was wrapped with) and fall back to ProtectionClass.
+        const candidates = [split?.clas, mb.protectionClass].filter((c): c is number => c !== undefined);
+        for (const c of candidates) {
+          const ck = unlocked!.classKeys.get(c);
+          if (ck && split) key = aesUnwrap(ck, split.wrapped);
+          if (key) break;
+        }
+        if (!key) throw new VigilError(`cannot unwrap this file's key (protection class ${candidates.join("/")}; corrupt metadata)`, { file: display, code: "keybag" });
+      }
+    }
+    return { rel, abs: absPath, key, display };
+  };
+
+  const readPayload = async (p: Payload): Promise<Buffer> => {
+    const data = readLogged(log, p.rel, p.abs);
+    if (!p.key) return data;
+    if (data.length % 16 !== 0 || data.length === 0) throw new VigilError(`encrypted payload ${p.rel} is truncated (${data.length} bytes, not a positive multiple of 16)`, { file: p.display, code: "decrypt" });
+    const plain = stripPkcs7(decryptCbcRaw(p.key, data));
+    if (!plain) throw new VigilError(`payload ${p.rel} does not decrypt cleanly (bad padding): corrupt file or key`, { file: p.display, code: "decrypt" });
+    return plain;
+  };
+
+  /** Decrypts or copies a payload to a private file, streaming (big SQLite databases, decrypt-backup). */
+  const exportPayload = async (entry: FileEntry, dest: string): Promise<void> => {
+    const p = payloadOf(entry);
+    try {
+      await copyLogged(log, p.rel, p.abs, dest, p.key ? payloadDecipher(p.key) : undefined);
+    } catch (e) {
+      if (e instanceof VigilError) throw e;
+      throw new VigilError(`payload ${p.rel} cannot be ${p.key ? "decrypted" : "read"}: ${describeError(e)}`, { file: p.display, code: "decrypt", cause: e });
+    }
+  };
+
+  const view: IosBackupView = {
+    kind: "ios_backup",
+    platform: "ios",
+    root: given,
+    backupDir: dir,
+    encrypted,
+    device: deviceInfo(info, manifestPlist),
+    specKey: "backup",
+    info,
+    manifestPlist,
+    derivedKey: unlocked?.kek,
+    manifestDbPath: dbPath,
+
+    async find(spec: ArtifactSpec): Promise<FileEntry[]> {
+      const out = new Map<string, FileEntry>();
+      for (const b of spec.backup ?? []) {
+        const params: unknown[] = [];
+        const conds = [condition("domain", b.domain, params), condition("relativePath", b.path, params), "(flags IS NULL OR flags NOT IN (2, 4))"].filter(Boolean);
+        const sql = `SELECT ${COLS} FROM Files WHERE ${conds.join(" AND ")}`;
+        let st = findCache.get(sql);
+        if (!st) {
+          st = db.prepare(sql);
+          findCache.set(sql, st);
+        }
+        const exactDomain = !GLOB_CHARS.test(b.domain);
+        const exactPath = !GLOB_CHARS.test(b.path);
+        const dm = exactDomain ? undefined : glob(b.domain);
+        const pm = exactPath ? undefined : glob(b.path);
+        for (const r of st.all(...params) as Row[]) {
+          if (dm && !dm(r.domain ?? "")) continue;
+          if (pm && !pm(r.relativePath ?? "")) continue;
+          if (!out.has(r.fileID)) out.set(r.fileID, toEntry(r));
+        }
+      }
+      // A partial backup lists files whose payload is absent. Those are left out when some
+      // match is present; when none is, they are returned so that reading one fails with the
+      // "payload missing" reason (the module is then "failed", not wrongly "absent").
+      const all = [...out.values()];
+      const present = all.filter((e) => existsSync(join(dir, payloadRel(e.fileId!))));
+      const result = present.length ? present : all;
+      return result.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    },
+
+    async *entries(): AsyncIterable<FileEntry> {
+      // Keyset pages rather than one open cursor: the consumer may query the view between rows.
+      let last = 0;
+      for (;;) {
+        const rows = page.all(last) as Row[];
+        if (rows.length === 0) return;
+        for (const r of rows) yield toEntry(r);
+        last = rows[rows.length - 1].rowid;
+      }
+    },
+
+    async readFile(entry: FileEntry): Promise<Buffer> {
+      if (isRootFile(entry)) return readLogged(log, entry.path, join(dir, entry.path));
+      return readPayload(payloadOf(entry));
+    },
+
+    async openStream(entry: FileEntry): Promise<Readable> {
+      if (isRootFile(entry)) return Readable.from([readLogged(log, entry.path, join(dir, entry.path))]);
+      const p = payloadOf(entry);
+      const size = sizeOf(p.abs) ?? 0;
+      if (size <= STREAM_WHOLE_LIMIT) return Readable.from([await readPayload(p)]);
+      const src = createReadStream(p.abs);
+      const tap = hashTap(log, p.rel);
+      let out: Readable = src.pipe(tap);
+      if (p.key) {
+        const d = payloadDecipher(p.key);
+        tap.on("error", (e) => d.destroy(e));
+        out = tap.pipe(d);
+      }
+      src.on("error", (e) => out.destroy(e));
+      out.once("close", () => {
+        if (!log.has(p.rel)) log.hashLater(p.rel, p.abs);
+      });
+      return out;
+    },
+
+    async openSqlite(entry: FileEntry): Promise<SqliteHandle> {
+      const p = payloadOf(entry);
+      const work = privateTempDir("backup-sqlite");
+      try {
+        const name = basename(entry.relativePath ?? entry.path) || "db.sqlite";
+        const copy = join(work, name);
+        await exportPayload(entry, copy);
+        // The WAL is a separate Manifest.db entry; bring it along when its payload is present.
+        if (entry.domain !== undefined && entry.relativePath !== undefined) {
+          const walRow = byName.get(entry.domain, entry.relativePath + "-wal") as Row | undefined;
+          if (walRow && existsSync(join(dir, payloadRel(walRow.fileID)))) {
+            await exportPayload({ path: `${entry.path}-wal`, fileId: walRow.fileID }, copy + "-wal");
+          }
+        }
+        return openSqliteFile(copy, p.display);
+      } finally {
+        removeTempDir(work);
+      }
+    },
+
+    inputsRead(): InputFile[] {
+      return log.list();
+    },
+
+    *payloadRows() {
+      let last = 0;
+      const pageFiles = db.prepare(`SELECT rowid, fileID, domain, relativePath, flags FROM Files WHERE rowid > ? AND (flags IS NULL OR flags NOT IN (2, 4)) ORDER BY rowid LIMIT 2000`);
+      for (;;) {
+        const rows = pageFiles.all(last) as Row[];
+        if (rows.length === 0) return;
+        for (const r of rows) {
+          if (existsSync(join(dir, payloadRel(r.fileID)))) {
+            yield { fileId: r.fileID, domain: r.domain ?? "", relativePath: r.relativePath ?? "", path: payloadRel(r.fileID) };
+          }
+        }
+        last = rows[rows.length - 1].rowid;
+      }
+    },
+
+    counts() {
+      const rows = db.prepare("SELECT flags, count(*) AS n FROM Files GROUP BY flags").all() as { flags: number; n: number }[];
+      const c = { files: 0, directories: 0, symlinks: 0, total: 0 };
+      for (const r of rows) {
+        c.total += r.n;
+        if (r.flags === 2) c.directories += r.n;
+        else if (r.flags === 4) c.symlinks += r.n;
+        else c.files += r.n;
+      }
+      return c;
+    },
+
+    exportPayload,
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await log.settle();
+      try {
+        db.close();
+      } finally {
+        removeTempDir(tmp);
+      }
+    },
+  };
+  return view;
+}
