@@ -6,7 +6,7 @@ import type { Matcher } from "./matcher-api.ts";
 import {
   mappedIpv4,
   normalizeCertHash,
-  normalizeDomain,
+  hostKey,
   normalizeEmail,
   normalizeHash,
   normalizeIndicator,
@@ -157,7 +157,7 @@ class IndexMatcher implements Matcher {
     if (h.startsWith("[") || h.startsWith("/") || LAST_LABEL_NUMERIC.test(h)) return this.ip(host);
     if (h.endsWith(".")) h = h.slice(0, -1);
     if (!FAST_HOST.test(h)) {
-      const n = normalizeDomain(h);
+      const n = hostKey(h);
       if (n === null) return out;
       h = n;
     }

@@ -10,6 +10,13 @@ const ASCII_ONLY = /^[\x21-\x7e]*$/;
 
 /** Lowercase, no trailing dot, IDN as punycode. Null when it is not a host name. */
 export function normalizeDomain(raw: string): string | null {
+  const d = hostKey(raw);
+  // A single label ("localhost", "bad") is not something an indicator can mean.
+  return d !== null && d.includes(".") ? d : null;
+}
+
+/** normalizeDomain without the two-label rule, for looking up artifact host names. */
+export function hostKey(raw: string): string | null {
   let d = raw.trim().toLowerCase();
   if (d.endsWith(".")) d = d.slice(0, -1);
   if (d.startsWith("*.")) d = d.slice(2);
