@@ -97,6 +97,8 @@ export interface Detection {
     stix2_file_name: string;
     source: string;
     sha256: string;
+    /** Other IOC sets that hold the same indicator. */
+    also_in?: string[];
   };
   rule?: { id: string; description: string };
   /** Path of the artifact inside the acquisition (backup domain path, or filesystem path). */

@@ -64,7 +64,16 @@ export function fromMatches(
     artifact?: string;
   },
 ): DetectionInput[] {
-  return matches.map((m) => {
+  // The same indicator often sits in several sets (a STIX file and the list beside it): one
+  // detection per matched value and indicator, naming the other sets.
+  const byKey = new Map<string, { m: IndicatorMatch; others: string[] }>();
+  for (const m of matches) {
+    const key = `${m.matched}\u0000${m.indicator.type}\u0000${m.indicator.value.toLowerCase()}`;
+    const seen = byKey.get(key);
+    if (!seen) byKey.set(key, { m, others: [] });
+    else if (seen.m.indicator.set.name !== m.indicator.set.name && !seen.others.includes(m.indicator.set.name)) seen.others.push(m.indicator.set.name);
+  }
+  return [...byKey.values()].map(({ m, others }) => {
     const grade: Grade = m.truncated ? lowerGrade(opts.grade) : opts.grade;
     const ind = m.indicator;
     return {
@@ -81,6 +90,7 @@ export function fromMatches(
         stix2_file_name: ind.set.file,
         source: ind.set.source,
         sha256: ind.set.sha256,
+        ...(others.length ? { also_in: others } : {}),
       },
       artifact: opts.artifact,
       timestamp: opts.timestamp,

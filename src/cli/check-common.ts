@@ -1,0 +1,176 @@
+// What every check-* command shares: options, loading indicators, running the modules on one
+// or more views, writing the results folder and the report, the terminal summary and exit code.
+import type { Command } from "commander";
+import { existsSync, mkdirSync, readdirSync, realpathSync } from "node:fs";
+import { resolve, sep } from "node:path";
+import type { AcquisitionView } from "../acquisitions/view.ts";
+import { describeError, VigilError } from "../core/errors.ts";
+import type { Coverage, Detection, RunInfo } from "../core/model.ts";
+import { EXIT } from "../core/model.ts";
+import { loadIndicatorsForRun } from "../indicators/for-run.ts";
+import type { Matcher } from "../indicators/matcher-api.ts";
+import { modulesFor } from "../modules/registry.ts";
+import { writeHtmlReport } from "../report/html/index.ts";
+import { writeResults } from "../report/results.ts";
+import { formatSummary } from "../report/summary.ts";
+import { TimelineStore } from "../report/timeline-store.ts";
+import { runModules, type ProgressFn } from "../run.ts";
+import { VERSION } from "../version.ts";
+
+export interface CheckCliOptions {
+  iocs?: string[];
+  output?: string;
+  json?: boolean;
+  lang?: string;
+  quiet?: boolean;
+  report?: boolean;
+  module?: string[];
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+export function addCheckOptions(cmd: Command): Command {
+  return cmd
+    .option("-i, --iocs <path>", "indicator file or folder (repeatable); default: the newest indicator snapshot", collect)
+    .option("-o, --output <dir>", "results folder (default: ./vigil-results/<kind>-<time>)")
+    .option("-m, --module <name>", "run only this module (repeatable)", collect)
+    .option("--json", "print the summary as JSON on stdout")
+    .option("--lang <code>", "report language (en, fr); default: from the system locale")
+    .option("--no-report", "do not write report.html")
+    .option("-q, --quiet", "no progress on stderr");
+}
+
+export function makeProgress(quiet?: boolean): ProgressFn {
+  const tty = process.stderr.isTTY;
+  let transientShown = false;
+  return (line, transient) => {
+    if (quiet) return;
+    if (transient) {
+      if (!tty) return;
+      process.stderr.write(`\r\x1b[K${line.slice(0, (process.stderr.columns ?? 100) - 1)}`);
+      transientShown = true;
+      return;
+    }
+    if (transientShown) process.stderr.write("\r\x1b[K");
+    transientShown = false;
+    process.stderr.write(line + "\n");
+  };
+}
+
+function defaultOutputDir(kind: string): string {
+  const stamp = new Date().toISOString().replace(/[:]/g, "").replace(/\..*$/, "");
+  return resolve("vigil-results", `${kind}-${stamp}`);
+}
+
+/** Refuses an output folder inside the evidence: evidence is never written to. */
+function checkOutputDir(out: string, inputs: string[]): void {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  const o = real(out);
+  for (const input of inputs) {
+    const i = real(input);
+    if (o === i || o.startsWith(i + sep)) throw new VigilError("the results folder must not be inside the evidence", { file: out, code: "usage" });
+  }
+  if (existsSync(out) && readdirSync(out).some((f) => f === "info.json")) {
+    throw new VigilError("results folder already holds a previous run; choose another --output", { file: out, code: "usage" });
+  }
+}
+
+export interface CheckOutcome {
+  exitCode: number;
+  outputDir: string;
+  detections: Detection[];
+  coverage: Coverage[];
+}
+
+/**
+ * Runs a whole check. `open` returns the main view, plus nested ones (an androidqf bundle's
+ * backup and bugreport) whose module outputs are prefixed with `prefix`.
+ */
+export async function runCheck(
+  kind: string,
+  inputPath: string,
+  open: () => Promise<AcquisitionView | { view: AcquisitionView; prefix?: string }[]>,
+  opts: CheckCliOptions,
+  extra: { iocs?: Matcher } = {},
+): Promise<CheckOutcome> {
+  const progress = makeProgress(opts.quiet || opts.json);
+  const started = new Date().toISOString();
+  const outputDir = resolve(opts.output ?? defaultOutputDir(kind));
+  checkOutputDir(outputDir, [inputPath]);
+
+  const loaded = extra.iocs ? { matcher: extra.iocs, sets: extra.iocs.sets, problems: [] as string[], snapshot: undefined } : await loadIndicatorsForRun(opts.iocs);
+  for (const p of loaded.problems.slice(0, 20)) progress(`indicators: ${p}`);
+  if (loaded.problems.length > 20) progress(`indicators: ... ${loaded.problems.length - 20} more problems (see info.json)`);
+  progress(`Indicators: ${loaded.sets.length} sets, ${loaded.matcher.count()} indicators${loaded.snapshot ? ` (${loaded.snapshot})` : ""}`);
+
+  const opened = await open();
+  const views = Array.isArray(opened) ? opened : [{ view: opened, prefix: "" }];
+  const main = views[0].view;
+  progress(`Checking ${main.kind.replace(/_/g, " ")} ${main.root}${main.encrypted ? " (encrypted)" : ""}`);
+  mkdirSync(outputDir, { recursive: true });
+
+  const timeline = new TimelineStore();
+  const coverage: Coverage[] = [];
+  const detections: Detection[] = [];
+  const warnings: Record<string, string[]> = {};
+  try {
+    for (const { view, prefix } of views) {
+      let modules = modulesFor(view.platform);
+      if (opts.module?.length) modules = modules.filter((m) => opts.module!.includes(m.name));
+      const run = await runModules({ view, modules, iocs: loaded.matcher, outputDir, progress, timeline, prefix });
+      coverage.push(...run.coverage);
+      detections.push(...run.detections);
+      Object.assign(warnings, run.warnings);
+    }
+    const info: RunInfo = {
+      tool: "vigil",
+      version: VERSION,
+      command: process.argv.slice(2),
+      started,
+      finished: new Date().toISOString(),
+      acquisition: { kind: main.kind, path: resolve(inputPath), encrypted: main.encrypted },
+      device: main.device,
+      inputs: views.flatMap((v) => v.view.inputsRead()),
+      iocs: { snapshot: loaded.snapshot, sets: loaded.sets, errors: loaded.problems },
+      lang: opts.lang,
+    };
+    const written = writeResults(outputDir, { coverage, detections, timeline, warnings }, info);
+    let reportPath: string | undefined;
+    if (opts.report !== false) {
+      try {
+        reportPath = await writeHtmlReport(outputDir, { lang: opts.lang });
+      } catch (e) {
+        progress(`report.html could not be written: ${describeError(e)}`);
+      }
+    }
+    if (opts.json) {
+      process.stdout.write(JSON.stringify({ ...written.summary, report: reportPath }, null, 2) + "\n");
+    } else {
+      process.stdout.write(formatSummary(written.summary, { reportPath, topDetections: written.detections }) + "\n");
+    }
+    return { exitCode: written.summary.exitCode, outputDir, detections: written.detections, coverage };
+  } finally {
+    timeline.close();
+    for (const { view } of views) await view.close();
+  }
+}
+
+/** Wraps a command action: one-line errors, documented exit codes, stack only with VIGIL_DEBUG. */
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<number | void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      const code = await fn(...args);
+      process.exitCode = code ?? 0;
+    } catch (e) {
+      if (process.env.VIGIL_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+      process.stderr.write(`vigil: error: ${describeError(e)}\n`);
+      process.exitCode = e instanceof VigilError && e.code === "usage" ? EXIT.usage : EXIT.error;
+    }
+  };
+}

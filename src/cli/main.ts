@@ -1,0 +1,26 @@
+// The `vigil` command: argument parsing and wiring only; each subcommand lives in its own file.
+import { Command } from "commander";
+import { VERSION } from "../version.ts";
+import { register as checkBackup } from "./check-backup.ts";
+import { register as checkFs } from "./check-fs.ts";
+import { register as checkSysdiagnose } from "./check-sysdiagnose.ts";
+import { register as decryptBackup } from "./decrypt-backup.ts";
+import { register as demo } from "./demo.ts";
+import { register as extractKey } from "./extract-key.ts";
+import { register as modules } from "./modules.ts";
+import { register as report } from "./report.ts";
+
+const program = new Command();
+program
+  .name("vigil")
+  .description("Check iPhone and Android acquisitions for traces of mercenary spyware.\nExit codes: 0 nothing found, 10 detections, 20 check incomplete, 1 error, 2 usage error.")
+  .version(VERSION)
+  .showHelpAfterError()
+  .configureOutput({ outputError: (s, write) => write(s.startsWith("error:") ? `vigil: ${s}` : s) })
+  .exitOverride((err) => {
+    process.exit(err.exitCode === 0 ? 0 : err.code === "commander.help" || err.code === "commander.version" ? 0 : 2);
+  });
+
+for (const register of [demo, checkBackup, checkFs, checkSysdiagnose, decryptBackup, extractKey, report, modules]) register(program);
+
+await program.parseAsync(process.argv);
