@@ -1,0 +1,60 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import getprop, { OUTDATED_PATCH_RULE } from "../../../src/modules/android/getprop.ts";
+import settings from "../../../src/modules/android/settings.ts";
+import { securityBulletins } from "../../../src/modules/android/lib/common.ts";
+import { br, dumpsys, qf, run } from "./helpers.ts";
+
+function monthsBefore(date: string, months: number): string {
+  const d = new Date(date + "T00:00:00Z");
+  d.setUTCMonth(d.getUTCMonth() - months);
+  return d.toISOString().slice(0, 10);
+}
+
+test("getprop: property indicator is strong; records carry name and value", async () => {
+  const r = await run(getprop, qf({ "getprop.txt": "[persist.sys.spy.enabled]: [1]\n[ro.product.model]: [Pixel 7]\n" }), { android_property: ["persist.sys.spy.enabled"] });
+  assert.equal(r.coverage.status, "checked");
+  assert.equal(r.records.length, 2);
+  assert.equal(r.detections.length, 1);
+  assert.equal(r.detections[0].grade, "strong");
+  assert.equal(r.detections[0].matched, "persist.sys.spy.enabled");
+  assert.equal(r.detections[0].artifact, "getprop.txt");
+});
+
+test("getprop: outdated security patch flagged (weak); a recent one is not", async () => {
+  const { latest_bulletin, outdated_after_months } = securityBulletins();
+  const old = await run(getprop, qf({ "getprop.txt": `[ro.build.version.security_patch]: [${monthsBefore(latest_bulletin, outdated_after_months + 3)}]\n` }));
+  assert.deepEqual(old.detections.map((d) => [d.rule?.id, d.grade]), [[OUTDATED_PATCH_RULE.id, "weak"]]);
+  const recent = await run(getprop, qf({ "getprop.txt": `[ro.build.version.security_patch]: [${monthsBefore(latest_bulletin, 1)}]\n` }));
+  assert.equal(recent.detections.length, 0);
+});
+
+test("getprop: read from the bugreport's SYSTEM PROPERTIES; bugreport without it and non-getprop text fail with one line", async () => {
+  const text = "------ SYSTEM PROPERTIES (getprop) ------\n[a]: [1]\n[b]: [2]\n------ 0.1s was the duration of 'SYSTEM PROPERTIES' ------\n" + dumpsys({ adb: "x" });
+  const r = await run(getprop, br({ "bugreport-x-2024.txt": text }));
+  assert.equal(r.coverage.status, "checked");
+  assert.equal(r.records.length, 2);
+  const none = await run(getprop, br({ "dumpstate.txt": dumpsys({ adb: "x" }) }));
+  assert.equal(none.coverage.status, "failed");
+  assert.equal(none.coverage.reason, 'dumpstate.txt: no "SYSTEM PROPERTIES" section in the bugreport');
+  const bad = await run(getprop, qf({ "getprop.txt": "<html>error</html>\n" }));
+  assert.equal(bad.coverage.status, "failed");
+  assert.equal(bad.coverage.reason, 'getprop.txt: not a getprop output (no "[name]: [value]" line)');
+});
+
+test("settings: verification turned off or unknown sources allowed are flagged; safe values are not", async () => {
+  const r = await run(
+    settings,
+    qf({
+      "settings_global.txt": "package_verifier_enable=0\nverifier_verify_adb_installs=0\nadb_enabled=1\n",
+      "settings_secure.txt": "install_non_market_apps=1\npackage_verifier_user_consent=1\n",
+    }),
+  );
+  assert.equal(r.records.length, 5);
+  assert.deepEqual(r.detections.map((d) => d.rule?.id).sort(), ["android-adb-install-verification-disabled", "android-play-protect-disabled", "android-unknown-sources-enabled"]);
+  assert.ok(r.detections.every((d) => d.grade === "weak"));
+  const clean = await run(settings, qf({ "settings_global.txt": "package_verifier_enable=1\nverifier_verify_adb_installs=1\ninstall_non_market_apps=0\n" }));
+  assert.equal(clean.detections.length, 0);
+  const bad = await run(settings, qf({ "settings_system.txt": "\u0000\u0001binary\n" }));
+  assert.equal(bad.coverage.reason, 'settings_system.txt: not a settings list (no "key=value" line)');
+});
