@@ -42,6 +42,8 @@ export function checkDest(dest: string, source: string): void {
 }
 
 export async function decryptBackup(path: string, opts: Options, log: (line: string, transient?: boolean) => void = () => {}): Promise<{ written: number; failed: string[]; withoutPayload: number; dest: string }> {
+  // Both the folder given and the backup found in it are evidence; check before asking for a password.
+  checkDest(opts.dest, path);
   const view = await openIosBackup(path, { password: opts.password, keyFile: opts.keyFile });
   try {
     if (!view.encrypted) throw new VigilError("this backup is not encrypted; it can be checked as it is", { file: view.backupDir, code: "usage" });

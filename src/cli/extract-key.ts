@@ -38,6 +38,7 @@ export function register(program: Command): void {
       action(async (path: string, opts: Options) => {
         const { keyHex, backupDir } = await extractKey(path, { password: opts.password });
         if (opts.keyFileOut) {
+          checkDestFile(opts.keyFileOut, path);
           checkDestFile(opts.keyFileOut, backupDir);
           writeFileSync(opts.keyFileOut, keyHex, { mode: 0o600 });
           process.stderr.write(`key saved to ${opts.keyFileOut} (keep it as safe as the password: it decrypts the backup)\n`);

@@ -7,6 +7,7 @@ import { register as checkSysdiagnose } from "./check-sysdiagnose.ts";
 import { register as decryptBackup } from "./decrypt-backup.ts";
 import { register as demo } from "./demo.ts";
 import { register as extractKey } from "./extract-key.ts";
+import { register as iocs } from "./iocs.ts";
 import { register as modules } from "./modules.ts";
 import { register as report } from "./report.ts";
 
@@ -21,6 +22,6 @@ program
     process.exit(err.exitCode === 0 ? 0 : err.code === "commander.help" || err.code === "commander.version" ? 0 : 2);
   });
 
-for (const register of [demo, checkBackup, checkFs, checkSysdiagnose, decryptBackup, extractKey, report, modules]) register(program);
+for (const register of [demo, checkBackup, checkFs, checkSysdiagnose, decryptBackup, extractKey, report, modules, iocs]) register(program);
 
 await program.parseAsync(process.argv);
