@@ -33,6 +33,10 @@ import chromeFavicon from "./chrome-favicon.ts";
 import firefoxHistory from "./firefox-history.ts";
 import firefoxFavicon from "./firefox-favicon.ts";
 import cacheFiles from "./cache-files.ts";
+import whatsapp from "./whatsapp.ts";
+import whatsappChatSessions from "./whatsapp-chat-sessions.ts";
+import whatsappLid from "./whatsapp-lid.ts";
+import whatsappContacts from "./whatsapp-contacts.ts";
 
 export const iosModules: ModuleDef<any>[] = [
   datausage,
@@ -68,4 +72,8 @@ export const iosModules: ModuleDef<any>[] = [
   firefoxHistory,
   firefoxFavicon,
   cacheFiles,
+  whatsapp,
+  whatsappChatSessions,
+  whatsappLid,
+  whatsappContacts,
 ];
