@@ -8,6 +8,7 @@ import osAnalyticsAdDaily from "./os-analytics-ad-daily.ts";
 import locationd from "./locationd.ts";
 import configurationProfiles from "./configuration-profiles.ts";
 import profileEvents from "./profile-events.ts";
+import applications from "./applications.ts";
 import filesystem from "./filesystem.ts";
 import shutdownLog from "./shutdown-log.ts";
 import crashReports from "./crash-reports.ts";
@@ -20,6 +21,10 @@ import smsAttachments from "./sms-attachments.ts";
 import calls from "./calls.ts";
 import contacts from "./contacts.ts";
 import calendar from "./calendar.ts";
+import whatsapp from "./whatsapp.ts";
+import whatsappChatSessions from "./whatsapp-chat-sessions.ts";
+import whatsappLid from "./whatsapp-lid.ts";
+import whatsappContacts from "./whatsapp-contacts.ts";
 import safariHistory from "./safari-history.ts";
 import safariBrowserState from "./safari-browser-state.ts";
 import safariFavicon from "./safari-favicon.ts";
@@ -33,10 +38,6 @@ import chromeFavicon from "./chrome-favicon.ts";
 import firefoxHistory from "./firefox-history.ts";
 import firefoxFavicon from "./firefox-favicon.ts";
 import cacheFiles from "./cache-files.ts";
-import whatsapp from "./whatsapp.ts";
-import whatsappChatSessions from "./whatsapp-chat-sessions.ts";
-import whatsappLid from "./whatsapp-lid.ts";
-import whatsappContacts from "./whatsapp-contacts.ts";
 
 export const iosModules: ModuleDef<any>[] = [
   datausage,
@@ -47,6 +48,7 @@ export const iosModules: ModuleDef<any>[] = [
   locationd,
   configurationProfiles,
   profileEvents,
+  applications,
   sysdiagnoseInfo,
   iosVersions,
   shutdownLog,
@@ -59,6 +61,10 @@ export const iosModules: ModuleDef<any>[] = [
   calls,
   contacts,
   calendar,
+  whatsapp,
+  whatsappChatSessions,
+  whatsappLid,
+  whatsappContacts,
   safariHistory,
   safariBrowserState,
   safariFavicon,
@@ -72,8 +78,4 @@ export const iosModules: ModuleDef<any>[] = [
   firefoxHistory,
   firefoxFavicon,
   cacheFiles,
-  whatsapp,
-  whatsappChatSessions,
-  whatsappLid,
-  whatsappContacts,
 ];

@@ -28,6 +28,11 @@ export function isDict(v: unknown): v is Record<string, PlistValue> {
   return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof Date);
 }
 
+/** The value as a dictionary, or undefined: narrows plist values where isDict's guard cannot (UID objects). */
+export function asDict(v: unknown): Record<string, PlistValue> | undefined {
+  return isDict(v) ? v : undefined;
+}
+
 export function str(v: unknown): string | undefined {
   return typeof v === "string" && v.length > 0 ? v : undefined;
 }
