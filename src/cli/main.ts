@@ -1,8 +1,11 @@
 // The `vigil` command: argument parsing and wiring only; each subcommand lives in its own file.
 import { Command } from "commander";
 import { VERSION } from "../version.ts";
+import { register as checkAndroidqf } from "./check-androidqf.ts";
 import { register as checkBackup } from "./check-backup.ts";
+import { register as checkBugreport } from "./check-bugreport.ts";
 import { register as checkFs } from "./check-fs.ts";
+import { register as checkIntrusionLogs } from "./check-intrusion-logs.ts";
 import { register as checkSysdiagnose } from "./check-sysdiagnose.ts";
 import { register as decryptBackup } from "./decrypt-backup.ts";
 import { register as demo } from "./demo.ts";
@@ -22,6 +25,6 @@ program
     process.exit(err.exitCode === 0 ? 0 : err.code === "commander.help" || err.code === "commander.version" ? 0 : 2);
   });
 
-for (const register of [demo, checkBackup, checkFs, checkSysdiagnose, decryptBackup, extractKey, report, modules, iocs]) register(program);
+for (const register of [demo, checkBackup, checkFs, checkSysdiagnose, checkAndroidqf, checkBugreport, checkIntrusionLogs, decryptBackup, extractKey, report, modules, iocs]) register(program);
 
 await program.parseAsync(process.argv);
