@@ -1,0 +1,60 @@
+// Android backups (.ab, from `adb backup` or androidqf): the tar inside is read as a stream,
+// decrypted and inflated on the fly, indexed in one pass (extracting what the registered
+// Android modules read on the way), and later requests cost one more pass.
+import { statSync } from "node:fs";
+import { VigilError } from "../../core/errors.ts";
+import { abTarStream, readAbHeader, unlockAb, type AbKey } from "../../formats/android-backup.ts";
+import { openTarView, type ArchiveLimits, type BaseView } from "../archive.ts";
+import { failedView, wantedBy, type SecretSource } from "./common.ts";
+
+export interface AndroidBackupOptions {
+  password?: string;
+  /** Asked only when the backup is encrypted and no password was given. */
+  getPassword?: SecretSource;
+  /** Name in errors and provenance (e.g. "bundle/backup.ab" for a nested one). */
+  display?: string;
+  /**
+   * Nested use (inside an androidqf bundle): a backup that cannot be opened (no password,
+   * wrong password, corrupt) becomes a view whose modules fail with the reason, instead of
+   * an error that stops the whole check.
+   */
+  deferErrors?: boolean;
+  limits?: Partial<ArchiveLimits>;
+}
+
+export async function openAndroidBackup(path: string, opts: AndroidBackupOptions = {}): Promise<BaseView> {
+  const display = opts.display ?? path;
+  let encrypted = false;
+  try {
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (!st) throw new VigilError("no such file", { file: display, code: "usage" });
+    if (!st.isFile()) throw new VigilError("an Android backup is a single .ab file", { file: display, code: "usage" });
+    const header = readAbHeader(path, display);
+    encrypted = header.encryption !== "none";
+    let key: AbKey | undefined;
+    if (encrypted) {
+      const password = opts.password ?? (await opts.getPassword?.());
+      if (password === undefined) {
+        throw new VigilError("the Android backup is encrypted: give its password with --password or VIGIL_BACKUP_PASSWORD", { file: display, code: "password" });
+      }
+      key = unlockAb(header, password, display);
+    }
+    const view = await openTarView(() => abTarStream(path, header, key, display), {
+      kind: "android_backup",
+      platform: "android",
+      root: display,
+      display,
+      inputPath: path,
+      encrypted,
+      limits: opts.limits,
+      // A hostile name inside a backup is reported, and the rest of the backup still checked.
+      onUnsafe: "skip",
+      prefetch: wantedBy("android_backup"),
+    });
+    view.device = { ...view.device, backupFormatVersion: header.version, backupCompressed: header.compressed, backupEncryption: header.encryption };
+    return view;
+  } catch (e) {
+    if (!opts.deferErrors) throw e;
+    return failedView({ kind: "android_backup", platform: "android", root: display, encrypted, error: e });
+  }
+}

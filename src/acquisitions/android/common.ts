@@ -1,0 +1,178 @@
+// What the Android openers share: device info from system properties, a view over a list of
+// loose files, a view whose opening failed but whose failure must land in the coverage rather
+// than stop the check (a nested encrypted backup with no password), and the globs the
+// registered modules read (for prefetching from sequential archives).
+import { createHash } from "node:crypto";
+import { createReadStream, promises as fsp, statSync } from "node:fs";
+import { basename } from "node:path";
+import type { Readable } from "node:stream";
+import { VigilError } from "../../core/errors.ts";
+import type { DeviceInfo, InputFile } from "../../core/model.ts";
+import { parseGetprop } from "../../formats/getprop.ts";
+import { openSqliteFile } from "../../formats/sqlite.ts";
+import { androidModules } from "../../modules/android/index.ts";
+import { sha256File, type BaseView, type Refusal } from "../archive.ts";
+import { specKeyFor } from "../memory.ts";
+import { findByScan, glob } from "../spec-match.ts";
+import type { AcquisitionKind, AcquisitionView, FileEntry } from "../view.ts";
+
+/** Device fields from Android system properties (getprop names). */
+export function deviceFromProps(props: Map<string, string>): Partial<DeviceInfo> {
+  const d: Partial<DeviceInfo> = {};
+  const set = (k: keyof DeviceInfo, v: string | undefined) => {
+    if (v && v.trim()) (d as Record<string, unknown>)[k as string] = v.trim();
+  };
+  set("model", props.get("ro.product.model"));
+  set("osVersion", props.get("ro.build.version.release"));
+  set("patchLevel", props.get("ro.build.version.security_patch"));
+  set("build", props.get("ro.build.display.id") ?? props.get("ro.build.id"));
+  set("fingerprint", props.get("ro.build.fingerprint"));
+  set("manufacturer", props.get("ro.product.manufacturer"));
+  set("name", props.get("persist.sys.device_name") ?? props.get("ro.product.name"));
+  set("sdk", props.get("ro.build.version.sdk"));
+  set("serial", props.get("ro.serialno"));
+  return d;
+}
+
+/** Android version and build id from a fingerprint "brand/product/device:release/id/incr:type/tags". */
+export function deviceFromFingerprint(fp: string): Partial<DeviceInfo> {
+  const m = /^([^/]+)\/([^/]+)\/([^:]+):([^/]+)\/([^/]+)\/([^:]+):([^/]+)\/(.+)$/.exec(fp.trim());
+  if (!m) return { fingerprint: fp.trim() };
+  return { fingerprint: fp.trim(), osVersion: m[4], build: m[5] };
+}
+
+export async function deviceFromGetprop(view: BaseView, path = "getprop.txt"): Promise<Partial<DeviceInfo>> {
+  const e = await view.entry(path);
+  if (!e || (e.type ?? "file") !== "file") return {};
+  const text = (await view.readFile(e)).toString("utf8");
+  const { properties } = parseGetprop(text.split("\n"), e.path);
+  return deviceFromProps(new Map(properties.map((p) => [p.name, p.value])));
+}
+
+/** Every glob the registered Android modules read on this kind of acquisition. */
+export function moduleGlobs(kind: AcquisitionKind): string[] {
+  const key = specKeyFor(kind);
+  const out = new Set<string>();
+  for (const m of androidModules) for (const g of (m.reads[key] as string[] | undefined) ?? []) out.add(g);
+  return [...out];
+}
+
+export function wantedBy(kind: AcquisitionKind): (e: FileEntry) => boolean {
+  const tests = moduleGlobs(kind).map((g) => glob(g));
+  return (e) => tests.some((t) => t(e.path));
+}
+
+/** The env/prompt/option chain of a secret, as given by the CLI. */
+export type SecretSource = () => Promise<string | undefined>;
+
+/**
+ * A view of a few loose files (intrusion-log exports given one by one), each named by its base
+ * name. Reads go to the files themselves; nothing is written.
+ */
+export function filesView(files: string[], opts: { kind: AcquisitionKind; platform: "android" | "ios"; root: string }): BaseView {
+  const byName = new Map<string, string>();
+  for (const f of files) {
+    let name = basename(f);
+    for (let i = 2; byName.has(name); i++) name = `${i}-${basename(f)}`;
+    byName.set(name, f);
+  }
+  const read = new Map<string, InputFile>();
+  const pending: Promise<unknown>[] = [];
+  const real = (e: FileEntry) => {
+    const f = byName.get(e.path);
+    if (!f) throw new VigilError(`no file ${e.path} in this acquisition`, { file: opts.root });
+    return f;
+  };
+  const hashLater = (f: string) => {
+    if (read.has(f)) return;
+    read.set(f, { path: f, sha256: "", size: 0 });
+    pending.push(sha256File(f).then((h) => read.set(f, h)));
+  };
+  const info = (name: string, f: string): FileEntry => {
+    const st = statSync(f);
+    return { path: name, size: st.size, modified: st.mtime.toISOString(), changed: st.ctime.toISOString() };
+  };
+  const view: BaseView = {
+    kind: opts.kind,
+    platform: opts.platform,
+    root: opts.root,
+    encrypted: false,
+    device: { platform: opts.platform },
+    specKey: specKeyFor(opts.kind),
+    find: (spec) => findByScan(view, spec),
+    async *entries() {
+      for (const [name, f] of byName) yield info(name, f);
+    },
+    async entry(p) {
+      const f = byName.get(p);
+      return f ? info(p, f) : undefined;
+    },
+    async readFile(e) {
+      const f = real(e);
+      const data = await fsp.readFile(f);
+      read.set(f, { path: f, size: data.length, sha256: createHash("sha256").update(data).digest("hex") });
+      return data;
+    },
+    async openStream(e): Promise<Readable> {
+      const f = real(e);
+      hashLater(f);
+      return createReadStream(f);
+    },
+    async openSqlite(e) {
+      const f = real(e);
+      hashLater(f);
+      return openSqliteFile(f, e.path);
+    },
+    async localPath(e) {
+      return real(e);
+    },
+    inputsRead: () => [...read.values()].filter((i) => i.sha256),
+    refused: (): Refusal[] => [],
+    async settled() {
+      await Promise.all(pending);
+    },
+    async close() {},
+  };
+  return view;
+}
+
+/**
+ * A view standing in for one that could not be opened (an encrypted nested backup and no
+ * password): every module that applies fails with the one-line reason, so the coverage says
+ * what was not checked instead of the whole check stopping.
+ */
+export function failedView(opts: { kind: AcquisitionKind; platform: "android"; root: string; encrypted: boolean; error: unknown }): BaseView {
+  const fail = async (): Promise<never> => {
+    throw opts.error;
+  };
+  return {
+    kind: opts.kind,
+    platform: opts.platform,
+    root: opts.root,
+    encrypted: opts.encrypted,
+    device: { platform: opts.platform },
+    specKey: specKeyFor(opts.kind),
+    find: fail,
+    // eslint-disable-next-line require-yield
+    async *entries() {
+      throw opts.error;
+    },
+    readFile: fail,
+    openStream: fail,
+    openSqlite: fail,
+    entry: fail,
+    localPath: fail,
+    inputsRead: () => [],
+    refused: () => [],
+    async settled() {},
+    async close() {},
+  };
+}
+
+export function isDirectory(path: string, display = path): boolean {
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (!st) throw new VigilError("no such file or folder", { file: display, code: "usage" });
+  return st.isDirectory();
+}
+
+export type { AcquisitionView };

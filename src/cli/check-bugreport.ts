@@ -1,0 +1,18 @@
+// `vigil check-bugreport PATH`: an Android bugreport .zip or the folder it was extracted to.
+import type { Command } from "commander";
+import { openBugreport } from "../acquisitions/android/bugreport.ts";
+import { action, addCheckOptions, runCheck, type CheckCliOptions } from "./check-common.ts";
+
+export function register(program: Command): void {
+  addCheckOptions(
+    program
+      .command("check-bugreport")
+      .description("check an Android bugreport (.zip from `adb bugreport`, or its extracted folder)")
+      .argument("<path>", "bugreport .zip or folder"),
+  ).action(
+    action(async (path: string, opts: CheckCliOptions) => {
+      const outcome = await runCheck("android_bugreport", path, () => openBugreport(path), opts);
+      return outcome.exitCode;
+    }),
+  );
+}
