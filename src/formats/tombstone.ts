@@ -187,12 +187,11 @@ export function parseTombstoneText(text: string, file: string): Tombstone {
   return t as Tombstone;
 }
 
-/** Either form, told apart by the content (a text tombstone starts with the banner or "Build"). */
+/** Either form: ".pb" files are protobuf; otherwise text unless the bytes are binary. */
 export function parseTombstone(data: Buffer, file: string): Tombstone {
-  const head = data.subarray(0, 64).toString("latin1");
   if (file.endsWith(".pb")) return parseTombstoneProto(data, file);
-  if (/^\s*(\*\*\* \*\*\*|Build fingerprint:)/.test(head) || !head.includes("\u0000") && /pid: \d+/.test(data.subarray(0, 4096).toString("latin1"))) {
-    return parseTombstoneText(data.toString("utf8"), file);
-  }
-  return parseTombstoneProto(data, file);
+  const head = data.subarray(0, 4096);
+  // Protobuf starts with field tags and length bytes; text tombstones are printable lines.
+  const binary = head.some((b) => b < 9 || (b > 13 && b < 32));
+  return binary ? parseTombstoneProto(data, file) : parseTombstoneText(data.toString("utf8"), file);
 }
