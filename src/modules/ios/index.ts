@@ -1,5 +1,7 @@
 // Every iOS module, in the order they run. Add one import and one array entry per module.
 import type { ModuleDef } from "../../core/module.ts";
+import backupInfo from "./backup-info.ts";
+import manifest from "./manifest.ts";
 import datausage from "./datausage.ts";
 import netusage from "./netusage.ts";
 import tcc from "./tcc.ts";
@@ -40,6 +42,8 @@ import firefoxFavicon from "./firefox-favicon.ts";
 import cacheFiles from "./cache-files.ts";
 
 export const iosModules: ModuleDef<any>[] = [
+  backupInfo,
+  manifest,
   datausage,
   netusage,
   tcc,

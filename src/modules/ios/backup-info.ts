@@ -1,0 +1,97 @@
+// The backup's Info.plist: the device (model, iOS version, serial, identifiers), the apps it
+// listed and when the backup was made, as MVT's backup_info. An iOS version older than the
+// newest in Vigil's release table is flagged (weak): it is a risk factor, not a trace.
+import { VigilError, describeError } from "../../core/errors.ts";
+import { defineModule, heuristic } from "../../core/module.ts";
+import { parsePlist } from "../../formats/plist.ts";
+import { iosReleaseTable, latestInMajor, newerIosRelease } from "./ios-releases.ts";
+import { isDict, plistToJson, type JsonValue } from "./lib/plist-values.ts";
+
+/** Info.plist fields MVT writes, in MVT's order and spelling. */
+const FIELDS = [
+  "Build Version",
+  "Device Name",
+  "Display Name",
+  "GUID",
+  "ICCID",
+  "IMEI",
+  "MEID",
+  "Installed Applications",
+  "Last Backup Date",
+  "Phone Number",
+  "Product Name",
+  "Product Type",
+  "Product Version",
+  "Serial Number",
+  "Target Identifier",
+  "Target Type",
+  "Unique Identifier",
+  "iTunes Version",
+] as const;
+
+export type BackupInfoRecord = { [K in (typeof FIELDS)[number]]: JsonValue } & {
+  /** Whether the backup was encrypted (read through its password or key). */
+  encrypted: boolean;
+  /** Newest iOS in the release table when the device's is older, else null. */
+  newer_ios_available: string | null;
+  /** Newest release of the device's major version, when newer than the device's. */
+  newer_ios_same_major: string | null;
+};
+
+export const RULE_IOS_OUTDATED = {
+  id: "ios-outdated",
+  description: "The device runs an iOS version older than the newest release Vigil knows of. Mercenary spyware exploits bugs that later releases fix.",
+};
+
+export default defineModule<BackupInfoRecord>({
+  name: "backup_info",
+  title: "Backup and device information",
+  platform: "ios",
+  description:
+    "Reads the backup's Info.plist: device model, iOS version and build, serial number, identifiers, installed app ids and the backup date. Flags an iOS version older than the newest release in Vigil's table (weak: a risk, not a trace).",
+  // Info.plist sits at the backup's root, outside every Manifest.db domain.
+  reads: { whole: ["ios_backup"] },
+
+  async *records(ctx) {
+    let info: unknown;
+    try {
+      info = parsePlist(await ctx.view.readFile({ path: "Info.plist" }), "Info.plist");
+    } catch (e) {
+      if (e instanceof VigilError) throw e;
+      throw new VigilError(`cannot read the backup's Info.plist: ${describeError(e)}`, { file: "Info.plist", code: "missing" });
+    }
+    if (!isDict(info)) throw new VigilError("malformed plist: expected a dictionary at the top", { file: "Info.plist", code: "plist" });
+    const rec = {} as BackupInfoRecord;
+    for (const f of FIELDS) rec[f] = info[f] === undefined ? null : plistToJson(info[f]);
+    const version = typeof info["Product Version"] === "string" ? info["Product Version"] : undefined;
+    rec.encrypted = ctx.view.encrypted;
+    rec.newer_ios_available = version ? (newerIosRelease(version)?.version ?? null) : null;
+    const sameMajor = version ? latestInMajor(version) : undefined;
+    rec.newer_ios_same_major = sameMajor && version && newerIosRelease(version) && sameMajor.version !== version ? sameMajor.version : null;
+    yield rec;
+  },
+
+  events(r) {
+    const at = typeof r["Last Backup Date"] === "string" ? r["Last Backup Date"] : undefined;
+    if (!at) return [];
+    const device = [r["Product Type"], r["Product Version"] ? `iOS ${r["Product Version"]}` : undefined].filter(Boolean).join(", ");
+    return [{ timestamp: at, event: "backup_made", description: `Backup made of ${String(r["Device Name"] ?? "the device")}${device ? ` (${device})` : ""}` }];
+  },
+
+  check(r) {
+    if (!r.newer_ios_available) return [];
+    const version = String(r["Product Version"]);
+    const sameMajor = r.newer_ios_same_major ? ` (or at least ${r.newer_ios_same_major}, the last ${version.split(".")[0]}.x release, if this model cannot update further)` : "";
+    return [
+      heuristic({
+        rule: RULE_IOS_OUTDATED.id,
+        ruleDescription: RULE_IOS_OUTDATED.description,
+        grade: "weak",
+        title: `Outdated iOS ${version}: iOS ${r.newer_ios_available} is available`,
+        why: `Spyware such as Pegasus and Predator gets in through bugs that newer iOS releases fix. Updating to iOS ${r.newer_ios_available}${sameMajor} closes known holes. This is a risk, not a trace of infection. Release table known through ${iosReleaseTable().complete_through}.`,
+        matched: version,
+        artifact: "Info.plist",
+      }),
+    ];
+  },
+});
