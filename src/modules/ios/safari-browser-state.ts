@@ -34,12 +34,12 @@ export function parseSessionData(blob: Buffer): SessionEntry[] | undefined {
   const at = blob.indexOf(BPLIST);
   if (at < 0 || at > 64) return undefined;
   const root = parsePlist(blob.subarray(at));
-  const history = isDict(root) ? root["SessionHistory"] : undefined;
-  const entries = isDict(history) ? history["SessionHistoryEntries"] : undefined;
+  const entries = dict(dict(root)?.["SessionHistory"])?.["SessionHistoryEntries"];
   if (!Array.isArray(entries)) return [];
   const out: SessionEntry[] = [];
-  for (const e of entries) {
-    if (!isDict(e)) continue;
+  for (const item of entries) {
+    const e = dict(item);
+    if (!e) continue;
     const data = e["SessionHistoryEntryData"];
     out.push({
       entry_title: str(e["SessionHistoryEntryTitle"]),
@@ -51,8 +51,8 @@ export function parseSessionData(blob: Buffer): SessionEntry[] | undefined {
   return out;
 }
 
-function isDict(v: PlistValue | undefined): v is { [k: string]: PlistValue } {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v) && !(v instanceof Date);
+function dict(v: PlistValue | undefined): { [k: string]: PlistValue } | undefined {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v) && !(v instanceof Date) ? (v as { [k: string]: PlistValue }) : undefined;
 }
 const str = (v: PlistValue | undefined) => (typeof v === "string" ? v : undefined);
 

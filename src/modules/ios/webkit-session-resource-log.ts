@@ -25,8 +25,8 @@ export interface SessionResourceLogEntry {
 const REL = "Library/WebKit/WebsiteData/ResourceLoadStatistics/full_browsing_session_resourceLog.plist";
 
 type Dict = { [k: string]: PlistValue };
-function isDict(v: PlistValue | undefined): v is Dict {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v) && !(v instanceof Date);
+function dict(v: PlistValue | undefined): Dict | undefined {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v) && !(v instanceof Date) ? (v as Dict) : undefined;
 }
 
 /**
@@ -41,8 +41,9 @@ function domainList(item: Dict, ...keys: string[]): string[] {
     if (!Array.isArray(v)) continue;
     for (const e of v) {
       if (typeof e === "string") out.push(e);
-      else if (isDict(e)) {
-        const d = e["domain"] ?? e["origin"];
+      else {
+        const o = dict(e);
+        const d = o?.["domain"] ?? o?.["origin"];
         if (typeof d === "string") out.push(d);
       }
     }
@@ -59,13 +60,15 @@ function time(v: PlistValue | undefined): string | undefined {
 
 export function parseResourceLog(data: Buffer, file: string): SessionResourceLogEntry[] {
   const root = parsePlist(data, file);
-  if (!isDict(root)) throw new VigilError("unexpected content: the plist is not a dictionary", { file, code: "plist" });
-  const stats = root["browsingStatistics"];
+  const top = dict(root);
+  if (!top) throw new VigilError("unexpected content: the plist is not a dictionary", { file, code: "plist" });
+  const stats = top["browsingStatistics"];
   if (stats === undefined) return [];
   if (!Array.isArray(stats)) throw new VigilError("unexpected content: browsingStatistics is not an array", { file, code: "plist" });
   const out: SessionResourceLogEntry[] = [];
-  for (const item of stats) {
-    if (!isDict(item)) continue;
+  for (const raw of stats) {
+    const item = dict(raw);
+    if (!item) continue;
     const origin = item["PrevalentResourceDomain"] ?? item["PrevalentResourceOrigin"];
     out.push({
       origin: typeof origin === "string" ? origin : "",
