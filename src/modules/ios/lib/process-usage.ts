@@ -187,6 +187,23 @@ function findIdGaps(h: SqliteHandle, ctx: ModuleContext, label: string): void {
   }
 }
 
+const UUID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/i;
+
+/**
+ * ZPROCNAME is "name", "<process>/<bundle id>" (a daemon working for an app:
+ * "mDNSResponder/com.apple.AppStore") or "<UUID>/<bundle id>". The process part is cut at 16
+ * characters by iOS ("IMRemoteURLConne"), so it is matched as maybe truncated.
+ */
+function processNameMatches(name: string, ctx: ModuleContext): IndicatorMatch[] {
+  const slash = name.indexOf("/");
+  if (slash < 0) return ctx.iocs.process(name, { maybeTruncated: true });
+  const head = name.slice(0, slash);
+  const tail = baseName(name);
+  const out = UUID.test(head) ? [] : ctx.iocs.process(head, { maybeTruncated: true });
+  if (tail && tail !== head) out.push(...ctx.iocs.process(tail), ...ctx.iocs.appId(tail));
+  return out;
+}
+
 function dedupe(matches: IndicatorMatch[]): IndicatorMatch[] {
   const seen = new Set<string>();
   return matches.filter((m) => {
@@ -266,7 +283,7 @@ export function processUsageModule(opts: {
       }
       if (r.proc_id === null || !once(ctx, `ioc\0${r.source}\0${r.proc_id}`)) return out;
       const matches: IndicatorMatch[] = [];
-      if (r.proc_name) matches.push(...ctx.iocs.process(baseName(r.proc_name), { maybeTruncated: true }));
+      if (r.proc_name) matches.push(...processNameMatches(r.proc_name, ctx));
       if (r.bundle_id) matches.push(...ctx.iocs.process(r.bundle_id), ...ctx.iocs.appId(r.bundle_id));
       if (matches.length) {
         out.push(
