@@ -40,6 +40,9 @@ import chromeFavicon from "./chrome-favicon.ts";
 import firefoxHistory from "./firefox-history.ts";
 import firefoxFavicon from "./firefox-favicon.ts";
 import cacheFiles from "./cache-files.ts";
+import shortcuts from "./shortcuts.ts";
+import idstatuscache from "./idstatuscache.ts";
+import interactionc from "./interactionc.ts";
 
 export const iosModules: ModuleDef<any>[] = [
   backupInfo,
@@ -82,4 +85,7 @@ export const iosModules: ModuleDef<any>[] = [
   firefoxHistory,
   firefoxFavicon,
   cacheFiles,
+  shortcuts,
+  idstatuscache,
+  interactionc,
 ];

@@ -1,0 +1,133 @@
+// Shortcuts (Shortcuts.sqlite): each shortcut with its actions and the URLs inside the actions'
+// parameters. A shortcut can fetch URLs and run automations, so a planted one is a foothold.
+import { defineModule, fromMatches } from "../../core/module.ts";
+import type { DetectionInput } from "../../core/model.ts";
+import { VigilError } from "../../core/errors.ts";
+import { requireSchema } from "../../formats/sqlite.ts";
+import { fromMacAbsolute } from "../../core/time.ts";
+import { parsePlist } from "../../formats/plist.ts";
+import { asText, present } from "./lib/checks.ts";
+import { extractLinks, oneLine } from "./lib/links.ts";
+
+export interface ShortcutRecord {
+  shortcut_id: number;
+  shortcut_name: string | null;
+  description: string | null;
+  isodate: string | null;
+  modified_date: string | null;
+  parsed_actions: number;
+  /** WFWorkflowActionIdentifier of each action, in order. */
+  actions: string[];
+  action_urls: string[];
+  /** Why the actions could not be read, when they could not. */
+  actions_error?: string;
+}
+
+interface ParsedActions {
+  identifiers: string[];
+  urls: string[];
+}
+
+/** The actions of a shortcut (a plist array of {WFWorkflowActionIdentifier, WFWorkflowActionParameters}). */
+export function parseActions(data: Buffer, file: string): ParsedActions {
+  const v: unknown = parsePlist(data, file);
+  const list: unknown[] | undefined = Array.isArray(v) ? v : isDict(v) && Array.isArray(v.WFWorkflowActions) ? v.WFWorkflowActions : undefined;
+  if (!list) throw new VigilError("shortcut actions are not a plist array", { file, code: "plist" });
+  const identifiers: string[] = [];
+  const urls: string[] = [];
+  for (const a of list) {
+    if (!isDict(a)) continue;
+    identifiers.push(typeof a.WFWorkflowActionIdentifier === "string" ? a.WFWorkflowActionIdentifier : "?");
+    collectUrls(a.WFWorkflowActionParameters, urls, 0);
+  }
+  return { identifiers, urls };
+}
+
+function isDict(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v) && !(v instanceof Date);
+}
+
+// URLs may sit in any parameter (WFURLActionURL, text fields, nested dictionaries), so every
+// string of the parameter tree is searched.
+function collectUrls(v: unknown, out: string[], depth: number): void {
+  if (depth > 20 || v === null || v === undefined) return;
+  if (typeof v === "string") {
+    for (const u of extractLinks(v)) if (!out.includes(u)) out.push(u);
+  } else if (Array.isArray(v)) {
+    for (const x of v) collectUrls(x, out, depth + 1);
+  } else if (isDict(v)) {
+    for (const x of Object.values(v)) collectUrls(x, out, depth + 1);
+  }
+}
+
+export default defineModule<ShortcutRecord>({
+  name: "shortcuts",
+  title: "Shortcuts",
+  platform: "ios",
+  description: "Shortcuts with their actions and the URLs inside the actions' parameters; the URLs are checked against URL and domain indicators.",
+  reads: {
+    backup: [{ domain: "HomeDomain", path: "Library/Shortcuts/Shortcuts.sqlite" }],
+    fs: ["private/var/mobile/Library/Shortcuts/Shortcuts.sqlite"],
+  },
+  async *records(ctx) {
+    for (const file of ctx.files) {
+      const h = await ctx.view.openSqlite(file);
+      try {
+        // The actions (a binary plist) live in ZSHORTCUTACTIONS.ZDATA, one row per shortcut.
+        requireSchema(h, { ZSHORTCUT: ["Z_PK"], ZSHORTCUTACTIONS: ["ZSHORTCUT", "ZDATA"] });
+        const sc = present(h, "ZSHORTCUT", ["ZNAME", "ZACTIONSDESCRIPTION", "ZCREATIONDATE", "ZMODIFICATIONDATE"]);
+        const s = (c: string) => (sc.includes(c) ? `s.${c}` : "NULL");
+        const sql = `SELECT s.Z_PK, ${s("ZNAME")}, ${s("ZACTIONSDESCRIPTION")}, ${s("ZCREATIONDATE")}, ${s("ZMODIFICATIONDATE")}, a.ZDATA
+          FROM ZSHORTCUT s LEFT JOIN ZSHORTCUTACTIONS a ON a.ZSHORTCUT = s.Z_PK`;
+        for (const r of h.db.prepare(sql).raw(true).iterate() as Iterable<any[]>) {
+          const rec: ShortcutRecord = {
+            shortcut_id: r[0],
+            shortcut_name: asText(r[1]),
+            description: asText(r[2]),
+            isodate: fromMacAbsolute(r[3]) ?? null,
+            modified_date: fromMacAbsolute(r[4]) ?? null,
+            parsed_actions: 0,
+            actions: [],
+            action_urls: [],
+          };
+          if (Buffer.isBuffer(r[5]) && r[5].length) {
+            try {
+              const p = parseActions(r[5], file.path);
+              rec.parsed_actions = p.identifiers.length;
+              rec.actions = p.identifiers;
+              rec.action_urls = p.urls;
+            } catch (e) {
+              // One unreadable shortcut does not hide the others.
+              rec.actions_error = e instanceof VigilError ? e.message : String(e);
+              ctx.warn(`${file.path}: shortcut ${rec.shortcut_id}: ${rec.actions_error}`);
+            }
+          }
+          yield rec;
+        }
+      } finally {
+        h.close();
+      }
+    }
+  },
+  events(r) {
+    const what = `Shortcut '${r.shortcut_name ?? r.shortcut_id}'${r.description ? `: ${oneLine(r.description, 150)}` : ""}${r.action_urls.length ? ` (URLs in actions: ${r.action_urls.join(", ")})` : ""}`;
+    const out = [];
+    if (r.isodate) out.push({ timestamp: r.isodate, event: "shortcut_created", description: what });
+    if (r.modified_date && r.modified_date !== r.isodate) out.push({ timestamp: r.modified_date, event: "shortcut_modified", description: what });
+    return out;
+  },
+  check(r, ctx) {
+    const out: DetectionInput[] = [];
+    for (const u of r.action_urls) {
+      out.push(
+        ...fromMatches(ctx.iocs.url(u), {
+          grade: "medium",
+          title: (m) => `Known spyware URL in the actions of shortcut '${r.shortcut_name ?? r.shortcut_id}': ${m.matched}`,
+          why: "The shortcut contacts or opens this address when it runs.",
+          timestamp: r.modified_date ?? r.isodate ?? undefined,
+        }),
+      );
+    }
+    return out;
+  },
+});
