@@ -5,10 +5,13 @@ import { VigilError } from "../../../core/errors.ts";
 import { readLines } from "../../../formats/dumpsys.ts";
 import { parseIntrusionLine, type IntrusionEvent } from "../../../formats/intrusion-log.ts";
 
-export const INTRUSION_READS = { intrusion_logs: ["**/*.json", "**/*.jsonl", "**/*.ndjson", "**/*.log", "**/*.txt"] };
+// Exports come as loose files with or without an extension; every file is tried and one that
+// holds no JSON event is skipped with a warning.
+export const INTRUSION_READS = { intrusion_logs: ["**/*"] };
 const MAX_LINE_WARNINGS = 20;
 
 export async function* intrusionEvents<T extends IntrusionEvent["type"]>(ctx: ModuleContext, type: T): AsyncGenerator<Extract<IntrusionEvent, { type: T }>> {
+  let usable = 0;
   for (const f of ctx.files) {
     let n = 0;
     let good = 0;
@@ -26,6 +29,10 @@ export async function* intrusionEvents<T extends IntrusionEvent["type"]>(ctx: Mo
       if (r.event.type === type) yield r.event as Extract<IntrusionEvent, { type: T }>;
     }
     if (bad > MAX_LINE_WARNINGS) ctx.warn(`${f.path}: ${bad - MAX_LINE_WARNINGS} more malformed line(s) skipped`);
-    if (good === 0 && bad > 0) throw new VigilError("not an intrusion log (no line is a JSON event)", { file: f.path });
+    if (good > 0) usable++;
+    else if (bad > 0) ctx.warn(`${f.path}: not an intrusion log (no line is a JSON event); skipped`);
+  }
+  if (usable === 0) {
+    throw new VigilError("not an intrusion log (no line is a JSON event)", { file: ctx.files.map((f) => f.path).join(", ") });
   }
 }
