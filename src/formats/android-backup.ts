@@ -128,11 +128,10 @@ export function unlockAb(h: AbHeader, password: string, display: string): AbKey 
   }
   const [iv, key, checksum] = parts;
   if (iv.length !== 16 || key.length !== 32) throw new WrongPasswordError(display, "wrong password for this Android backup");
-  const candidates = h.version === 1 ? [key] : [javaCharsUtf8(key), key];
-  const ok = candidates.some((c) => {
-    const calc = pbkdf2Sync(c, h.checksumSalt!, h.rounds!, checksum.length || 32, "sha1");
-    return calc.length === checksum.length && timingSafeEqual(calc, checksum);
-  });
+  // Checked against real backups: format 2+ needs the Java char conversion, raw bytes fail.
+  const material = h.version === 1 ? key : javaCharsUtf8(key);
+  const calc = pbkdf2Sync(material, h.checksumSalt!, h.rounds!, Math.max(1, checksum.length), "sha1");
+  const ok = checksum.length > 0 && calc.length === checksum.length && timingSafeEqual(calc, checksum);
   if (!ok) throw new WrongPasswordError(display, "wrong password for this Android backup");
   return { key: Buffer.from(key), iv: Buffer.from(iv) };
 }
