@@ -15,6 +15,11 @@ export interface ProcessRecord {
   addr?: string;
   state?: string;
   proc_name: string;
+  uid?: number;
+  /** Kernel name (comm), at most 15 characters. */
+  comm?: string;
+  path?: string;
+  command_line?: string[];
   label?: string;
   file: string;
 }
@@ -65,41 +70,70 @@ export function namesOf(procName: string): string[] {
   return names;
 }
 
+/**
+ * androidqf's collector writes the process list as JSON (processes.txt or processes.json):
+ * pid, uid, ppid, "filename" (the kernel's comm in parentheses, cut at 15 characters), path of
+ * the executable, SELinux context, and the command line.
+ */
+export function parseProcessJson(text: string, file: string): { processes: ProcessRecord[]; skipped: number } {
+  let list: unknown;
+  try {
+    list = JSON.parse(text);
+  } catch {
+    throw new VigilError("not valid JSON (expected a list of processes; truncated?)", { file });
+  }
+  if (!Array.isArray(list)) throw new VigilError("not a list of processes", { file });
+  const out: ProcessRecord[] = [];
+  let skipped = 0;
+  for (const p of list as Record<string, unknown>[]) {
+    const cmd = Array.isArray(p?.command_line) ? (p.command_line as unknown[]).filter((x): x is string => typeof x === "string") : [];
+    const comm = typeof p?.filename === "string" ? p.filename.replace(/^\((.*)\)$/, "$1") : undefined;
+    const name = cmd[0] || (typeof p?.name === "string" ? p.name : undefined) || comm || (typeof p?.path === "string" && p.path ? p.path : undefined);
+    if (!name || typeof p.pid !== "number") {
+      skipped++;
+      continue;
+    }
+    out.push({
+      user: typeof p.user === "string" ? p.user : undefined,
+      uid: typeof p.uid === "number" ? p.uid : undefined,
+      pid: p.pid,
+      ppid: typeof p.ppid === "number" ? p.ppid : undefined,
+      state: typeof p.state === "string" && p.state ? p.state : undefined,
+      proc_name: name,
+      comm,
+      path: typeof p.path === "string" && p.path ? p.path : undefined,
+      command_line: cmd.length ? cmd : undefined,
+      label: typeof p.context === "string" ? p.context : typeof p.label === "string" ? p.label : undefined,
+      file,
+    });
+  }
+  return { processes: out, skipped };
+}
+
 export default defineModule<ProcessRecord>({
   name: "processes",
   title: "Running processes",
   platform: "android",
-  description: "The process list androidqf took (ps): process names are checked against process indicators.",
+  description: "The process list androidqf took (ps output, or its collector's JSON): process names, executable paths and command lines are checked against process indicators.",
   reads: { androidqf: ["ps.txt", "processes.txt", "processes.json"] },
   async *records(ctx) {
     for (const f of ctx.files) {
       const text = await readText(ctx, f);
-      if (f.path.endsWith(".json")) {
-        let list: unknown;
-        try {
-          list = JSON.parse(text);
-        } catch {
-          throw new VigilError("not valid JSON (expected a list of processes; truncated?)", { file: f.path });
-        }
-        if (!Array.isArray(list)) throw new VigilError("not a list of processes", { file: f.path });
-        for (const p of list as Record<string, unknown>[]) {
-          const name = p?.name ?? p?.proc_name ?? p?.cmdline;
-          if (typeof name !== "string" || typeof p.pid !== "number") continue;
-          yield { user: typeof p.user === "string" ? p.user : undefined, pid: p.pid, ppid: typeof p.ppid === "number" ? p.ppid : undefined, proc_name: name, label: typeof p.label === "string" ? p.label : typeof p.context === "string" ? p.context : undefined, file: f.path };
-        }
-        continue;
-      }
-      const { processes, skipped } = parsePs(text, f.path);
-      if (skipped) ctx.warn(`${f.path}: ${skipped} line(s) did not match the ps columns`);
+      // Newer androidqf versions write JSON even into processes.txt.
+      const { processes, skipped } = text.trimStart().startsWith("[") ? parseProcessJson(text, f.path) : parsePs(text, f.path);
+      if (skipped) ctx.warn(`${f.path}: ${skipped} process entr${skipped === 1 ? "y" : "ies"} could not be read`);
       yield* processes;
     }
   },
   check(r, ctx) {
     const out: DetectionInput[] = [];
     const seen = new Set<string>();
-    for (const name of namesOf(r.proc_name)) {
+    const names = new Set(namesOf(r.proc_name));
+    if (r.path) for (const n of namesOf(r.path)) names.add(n);
+    if (r.comm) names.add(r.comm);
+    for (const name of names) {
       // Kernel and comm names are cut at 15 characters.
-      for (const d of fromMatches(ctx.iocs.process(name, { maybeTruncated: name.length >= 15 }), {
+      for (const d of fromMatches(ctx.iocs.process(name, { maybeTruncated: name.length >= 15 && (name === r.comm || r.path === undefined) }), {
         grade: "strong",
         title: (m) => `Known spyware process running: ${m.matched} (pid ${r.pid})`,
         artifact: r.file,

@@ -28,9 +28,22 @@ test("processes: a 15-character name that prefixes an indicator is a truncated m
   assert.deepEqual(r.detections.map((d) => d.grade), ["medium"]);
 });
 
-test("processes: processes.json variant; not-ps text is a one-line error", async () => {
-  const r = await run(processes, qf({ "processes.json": JSON.stringify([{ pid: 3, ppid: 1, name: "bh", user: "root" }]) }), { process: ["bh"] });
-  assert.equal(r.detections.length, 1);
+test("processes: collector JSON (in processes.txt): command line, executable path and comm checked; not-ps text is a one-line error", async () => {
+  const json = JSON.stringify([
+    { pid: 1, uid: 0, ppid: 0, filename: "(init)", path: "/system/bin/init", context: "u:r:init:s0", command_line: ["/system/bin/init", "second_stage"] },
+    { pid: 2, uid: 0, ppid: 0, filename: "(kthreadd)", path: "", command_line: null },
+    { pid: 300, uid: 10200, ppid: 1, filename: "(com.whatsapp)", path: "", command_line: ["com.whatsapp"] },
+    { pid: 301, uid: 0, ppid: 1, filename: "(dropper)", path: "/data/local/tmp/bh", command_line: ["/proc/self/fd/3"] },
+    { pid: 302, uid: 0, ppid: 1, filename: "(abcdefghijklmno)", path: "", command_line: null },
+  ]);
+  const r = await run(processes, qf({ "processes.txt": json }), { process: ["bh", "com.whatsapp-spy", "abcdefghijklmnopq"] });
+  assert.equal(r.records.length, 5);
+  assert.deepEqual((r.records as { proc_name: string }[]).map((p) => p.proc_name), ["/system/bin/init", "kthreadd", "com.whatsapp", "/proc/self/fd/3", "abcdefghijklmno"]);
+  assert.deepEqual(r.detections.map((d) => [d.grade, d.matched]), [["strong", "bh"], ["medium", "abcdefghijklmno"]]);
+  const j2 = await run(processes, qf({ "processes.json": JSON.stringify([{ pid: 3, ppid: 1, name: "bh", user: "root" }]) }), { process: ["bh"] });
+  assert.equal(j2.detections.length, 1);
+  const badJson = await run(processes, qf({ "processes.txt": "[{" }));
+  assert.equal(badJson.coverage.reason, "processes.txt: not valid JSON (expected a list of processes; truncated?)");
   const bad = await run(processes, qf({ "ps.txt": "error: device offline\n" }));
   assert.equal(bad.coverage.reason, 'ps.txt: not a ps output (no "USER PID PPID ..." header)');
 });
