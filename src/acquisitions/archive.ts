@@ -459,6 +459,11 @@ export type TarSource = string | (() => Readable | Promise<Readable>);
 export interface TarWalkOptions extends ArchiveOptions {
   /** Receives refusals when onUnsafe is "skip". */
   onRefused?: (r: Refusal) => void;
+  /**
+   * Entries whose body the caller will not read: onEntry gets an empty body and the data is
+   * skipped without a stream per entry (a million-entry dump indexes several times faster).
+   */
+  skipBody?: (e: ArchiveEntry) => boolean;
 }
 
 export interface TarWalkResult {
@@ -644,8 +649,19 @@ export async function walkTar(
       if (e.type === "file" && !e.hardlinkTo && e.size > lim.maxEntrySize) {
         throw limitError(display, e.path, `size ${e.size} exceeds the per-entry limit ${lim.maxEntrySize}`);
       }
-      const r = await onEntry(e, bodyFor());
-      await drain();
+      let r: boolean | void;
+      if (opts.skipBody?.(e)) {
+        r = await onEntry(e, Readable.from([]));
+        // Nothing has read this entry yet, so its "end" is still to come.
+        await new Promise<void>((res, rej) => {
+          entry.once("end", res);
+          entry.once("error", rej);
+          entry.resume();
+        });
+      } else {
+        r = await onEntry(e, bodyFor());
+        await drain();
+      }
       if (r === false) {
         stopped = true;
         break;
@@ -673,11 +689,21 @@ export async function extractTar(
   opts: TarWalkOptions & { onEntry?: (e: ArchiveEntry) => void; stopWhen?: () => boolean; into?: Map<string, string> } = {},
 ): Promise<{ files: Map<string, string>; walk: TarWalkResult }> {
   const files = opts.into ?? new Map<string, string>();
+  // want() is asked once per entry: skipBody sees the entry first, onEntry right after.
+  let judged: ArchiveEntry | undefined;
+  let wanted = false;
+  const isWanted = (e: ArchiveEntry): boolean => {
+    if (judged !== e) {
+      judged = e;
+      wanted = e.type === "file" && want(e);
+    }
+    return wanted;
+  };
   const walk = await walkTar(
     source,
     async (e, body) => {
       opts.onEntry?.(e);
-      if (e.type === "file" && want(e)) {
+      if (isWanted(e)) {
         const dest = safeJoin(dir, e.path);
         if (e.hardlinkTo) {
           const src = files.get(e.hardlinkTo);
@@ -693,7 +719,7 @@ export async function extractTar(
       }
       return opts.stopWhen?.() ? false : undefined;
     },
-    opts,
+    { ...opts, skipBody: (e) => (opts.skipBody?.(e) ?? true) && (!isWanted(e) || !!e.hardlinkTo || files.has(e.path)) },
   );
   return { files, walk };
 }
