@@ -158,3 +158,21 @@ test("modules whose artifacts this backup lacks are absent or failed, never clea
     await view.close();
   }
 });
+
+test("the same modules through the encrypted copy of the backup give the same records", { skip }, async () => {
+  const plain = await openIosBackup(BACKUP());
+  const enc = await openIosBackup(corpus("ios_backup_encrypted", "small-fast"), { password: "vigil-test-1", promptPassword: false });
+  try {
+    assert.equal(enc.encrypted, true);
+    for (const mod of [datausage, tcc, globalPreferences, applications]) {
+      const a = await collectModule(mod, plain, none);
+      const b = await collectModule(mod, enc, none);
+      assert.equal(b.coverage.status, "checked", mod.name);
+      assert.deepEqual(b.records, a.records, mod.name);
+      assert.equal(b.detections.length, a.detections.length, mod.name);
+    }
+  } finally {
+    await plain.close();
+    await enc.close();
+  }
+});
