@@ -8,15 +8,22 @@ export default defineModule<WebKitOriginRecord>({
   name: "webkit_indexeddb",
   title: "WebKit IndexedDB origins",
   platform: "ios",
-  description: "Origins named by the WebKit IndexedDB folders of every app: each origin's domain is checked against indicators.",
+  description: "Origins with WebKit IndexedDB data in every app (origin-named folders, or the \"origin\" files of the iOS 16+ layout): each origin's domain is checked against indicators.",
   reads: {
-    backup: [{ domain: "AppDomain*", path: "Library/WebKit/WebsiteData/IndexedDB/**" }],
+    backup: [
+      { domain: "AppDomain*", path: "Library/WebKit/WebsiteData/IndexedDB/**" },
+      { domain: "AppDomain*", path: "Library/WebKit/WebsiteData/Default/*/*/IndexedDB/**" },
+      { domain: "AppDomain*", path: "Library/WebKit/WebsiteData/Default/*/*/origin" },
+    ],
     fs: [
       "private/var/mobile/Containers/Data/Application/*/Library/WebKit/WebsiteData/IndexedDB/**",
       "private/var/mobile/Library/WebKit/WebsiteData/IndexedDB/**",
+      // iOS 16+: per-origin folders named by salted hashes, each with an "origin" file
+      "private/var/mobile/Containers/Data/Application/*/Library/WebKit/WebsiteData/Default/*/*/IndexedDB/**",
+      "private/var/mobile/Containers/Data/Application/*/Library/WebKit/WebsiteData/Default/*/*/origin",
     ],
   },
-  records: (ctx) => webKitOrigins(ctx, ["/WebsiteData/IndexedDB/"]),
+  records: (ctx) => webKitOrigins(ctx, ["/WebsiteData/IndexedDB/"], ["IndexedDB"]),
   events: (r) =>
     r.timestamp ? [{ timestamp: r.timestamp, event: "webkit_indexeddb", description: `IndexedDB folder ${r.folder} containing file for URL ${r.url}` }] : [],
   check: (r, ctx) => checkWebKitOrigin(r, ctx, "stored IndexedDB data in a WebKit view"),

@@ -9,7 +9,7 @@ export default defineModule<WebKitOriginRecord>({
   name: "webkit_safari_view_service",
   title: "SafariViewService website data origins",
   platform: "ios",
-  description: "Origins named by SafariViewService's WebKit website data folders (in-app browser sheets): each origin's domain is checked against indicators.",
+  description: "Origins with website data in SafariViewService (in-app browser sheets), from origin-named folders or iOS 16+ \"origin\" files: each origin's domain is checked against indicators.",
   reads: {
     fs: ["private/var/mobile/Containers/Data/Application/*/SystemData/com.apple.SafariViewService/Library/WebKit/WebsiteData/**"],
   },

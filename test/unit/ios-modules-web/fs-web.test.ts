@@ -8,8 +8,8 @@ import safariFavicon, { type SafariFavicon } from "../../../src/modules/ios/safa
 import indexeddb from "../../../src/modules/ios/webkit-indexeddb.ts";
 import localstorage from "../../../src/modules/ios/webkit-localstorage.ts";
 import svs from "../../../src/modules/ios/webkit-safariviewservice.ts";
-import type { WebKitOriginRecord } from "../../../src/modules/ios/lib/web.ts";
-import { mac, matcherFromValues, sqliteBytes } from "./helpers.ts";
+import { parseWebKitOriginFile, type WebKitOriginRecord } from "../../../src/modules/ios/lib/web.ts";
+import { mac, matcherFromValues, sqliteBytes, webkitOriginFile } from "./helpers.ts";
 
 const APP = "private/var/mobile/Containers/Data/Application/5F1A2B3C-0000-4000-8000-00000000000A";
 const iocs = matcherFromValues({ domain: ["infection-server.com"] }, "Pegasus");
@@ -184,4 +184,48 @@ test("webkit folder modules: a listing error fails the module with its one-line 
     assert.equal(out.coverage.status, "failed");
     assert.equal(out.coverage.reason, `${APP}/Library/WebKit: cannot list folder: permission denied`);
   }
+});
+
+test("WebKit origin files (iOS 16+ layout) decode to top and frame origins", () => {
+  assert.deepEqual(parseWebKitOriginFile(webkitOriginFile(["https", "www.example.com"])), { top: "https://www.example.com", client: "https://www.example.com" });
+  assert.deepEqual(parseWebKitOriginFile(webkitOriginFile(["https", "news.example"], ["http", "ads.example", 8080], true)), { top: "https://news.example", client: "http://ads.example:8080" });
+  assert.equal(parseWebKitOriginFile(Buffer.from("garbage that is not an origin")), undefined);
+  assert.equal(parseWebKitOriginFile(webkitOriginFile(["https", "a.example"]).subarray(0, 20)), undefined);
+});
+
+test("webkit_indexeddb and webkit_local_storage: iOS 16+ Default/<hash>/<hash>/ folders with origin files", async () => {
+  const D = `${APP}/Library/WebKit/WebsiteData/Default`;
+  const files: MemoryFile[] = [
+    { path: `${D}/TOPA/TOPA/origin`, data: webkitOriginFile(["https", "www.example.com"]) },
+    { path: `${D}/TOPA/TOPA/LocalStorage/localstorage.sqlite3`, data: "x", modified: T1 },
+    { path: `${D}/TOPB/FRM1/origin`, data: webkitOriginFile(["https", "news.example"], ["https", "tracker.infection-server.com"]) },
+    { path: `${D}/TOPB/FRM1/IndexedDB/HASH/IndexedDB.sqlite3`, data: "x", modified: T2 },
+    { path: `${D}/TOPC/TOPC/origin`, data: Buffer.from("corrupt") },
+    { path: `${D}/TOPC/TOPC/IndexedDB/HASH/IndexedDB.sqlite3`, data: "x", modified: T1 },
+    // storage without its origin file: nothing to name it by
+    { path: `${D}/TOPD/TOPD/IndexedDB/HASH/IndexedDB.sqlite3`, data: "x", modified: T1 },
+  ];
+  const idb = await collectModule(indexeddb, fs(files), iocs);
+  assert.equal(idb.coverage.status, "checked");
+  assert.deepEqual(idb.records, [{ folder: `${D}/TOPB/FRM1`, url: "https://tracker.infection-server.com", top_origin: "https://news.example", timestamp: T2 }]);
+  assert.equal(idb.detections.length, 1);
+  assert.equal(idb.detections[0].matched, "tracker.infection-server.com");
+  assert.deepEqual(idb.warnings, [`${D}/TOPC/TOPC/origin: not a WebKit origin file`]);
+  const ls = await collectModule(localstorage, fs(files), iocs);
+  assert.deepEqual(ls.records, [{ folder: `${D}/TOPA/TOPA`, url: "https://www.example.com", timestamp: T1 }]);
+  assert.deepEqual(ls.detections, []);
+});
+
+test("webkit_safari_view_service: iOS 16+ layout, any storage type counts", async () => {
+  const D = `${APP}/SystemData/com.apple.SafariViewService/Library/WebKit/WebsiteData/Default`;
+  const out = await collectModule(
+    svs,
+    fs([
+      { path: `${D}/H1/H1/origin`, data: webkitOriginFile(["https", "infection-server.com"]) },
+      { path: `${D}/H1/H1/CacheStorage/salt`, data: "x", modified: T1 },
+    ]),
+    iocs,
+  );
+  assert.deepEqual((out.records as WebKitOriginRecord[]).map((r) => r.url), ["https://infection-server.com"]);
+  assert.equal(out.detections.length, 1);
 });

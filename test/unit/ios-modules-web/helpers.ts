@@ -82,3 +82,26 @@ export function observationsDb(domains: { d: string; seen: string; interacted?: 
     }
   });
 }
+
+/** The "origin" file of WebKit's iOS 16+ storage layout (WTF::Persistence encoding). */
+export function webkitOriginFile(top: [string, string, number?], client: [string, string, number?] = top, utf16Host = false): Buffer {
+  const parts: Buffer[] = [];
+  const str = (s: string, wide = false) => {
+    const len = Buffer.alloc(5);
+    len.writeUInt32LE(s.length, 0);
+    len[4] = wide ? 0 : 1;
+    parts.push(len, Buffer.from(s, wide ? "utf16le" : "latin1"));
+  };
+  for (const [proto, host, port] of [top, client]) {
+    str(proto);
+    str(host, utf16Host);
+    if (port === undefined) parts.push(Buffer.from([0]));
+    else {
+      const b = Buffer.alloc(3);
+      b[0] = 1;
+      b.writeUInt16LE(port, 1);
+      parts.push(b);
+    }
+  }
+  return Buffer.concat(parts);
+}

@@ -240,34 +240,119 @@ export interface WebKitOriginRecord {
   folder: string;
   /** The origin, as a URL ("https://www.example.com"). */
   url: string;
+  /** The top-level page's origin, when the data was stored by a third-party frame. */
+  top_origin?: string;
   /** Latest modification time of the origin's files, when the acquisition records it. */
   timestamp?: string;
 }
 
 /**
- * Origins named by the folders and files below `markers` (path fragments ending with "/"),
- * one record per (folder, origin). Only names are read: the data itself is not needed to know
- * the device loaded a page from that origin.
+ * Reads the "origin" file WebKit (iOS 16 and later) keeps in each per-origin folder of
+ * WebsiteData/Default/<salted hash>/<salted hash>/: a WTF::Persistence encoding of the top-level
+ * origin then the frame's origin, each as protocol string, host string, optional port. Strings
+ * are a uint32 length (0xFFFFFFFF for null), an is-8-bit flag, then Latin-1 or UTF-16LE text.
+ * Returns undefined when the bytes do not decode as exactly that.
  */
-export function* webKitOrigins(ctx: ModuleContext, markers: string[]): Generator<WebKitOriginRecord> {
+export function parseWebKitOriginFile(buf: Buffer): { top: string; client: string } | undefined {
+  let pos = 0;
+  const need = (n: number) => pos + n <= buf.length;
+  const str = (): string | undefined => {
+    if (!need(4)) return undefined;
+    const len = buf.readUInt32LE(pos);
+    pos += 4;
+    if (len === 0xffffffff) return undefined;
+    if (!need(1)) return undefined;
+    const is8 = buf[pos++];
+    if (is8 > 1 || len > 4096) return undefined;
+    const bytes = is8 ? len : len * 2;
+    if (!need(bytes)) return undefined;
+    const out = buf.toString(is8 ? "latin1" : "utf16le", pos, pos + bytes);
+    pos += bytes;
+    return out;
+  };
+  const origin = (): string | undefined => {
+    const protocol = str();
+    const host = str();
+    if (protocol === undefined || host === undefined || !/^[a-z][a-z0-9+.-]*$/i.test(protocol)) return undefined;
+    if (!need(1)) return undefined;
+    const hasPort = buf[pos++];
+    if (hasPort > 1) return undefined;
+    let port = "";
+    if (hasPort) {
+      if (!need(2)) return undefined;
+      port = `:${buf.readUInt16LE(pos)}`;
+      pos += 2;
+    }
+    return `${protocol.toLowerCase()}://${host}${port}`;
+  };
+  const top = origin();
+  const client = top && origin();
+  if (!top || !client) return undefined;
+  return { top, client };
+}
+
+const DEFAULT_LAYOUT = /^(.*\/WebsiteData\/Default\/[^/]+\/[^/]+)\/(.+)$/;
+
+/**
+ * Origins that have storage below `markers` (path fragments ending with "/"), one record per
+ * (folder, origin). Two layouts exist:
+ * - up to iOS 15, folders and files named after the origin ("https_example.com_0"); the names
+ *   are enough and nothing is read;
+ * - from iOS 16, WebsiteData/Default/<hash>/<hash>/ folders holding an "origin" file and one
+ *   subfolder per storage type; `kinds` names the subfolders that count ("IndexedDB"...), or
+ *   undefined for any.
+ * A bad "origin" file is a warning, not a failure: the other origins are still checked.
+ */
+export async function* webKitOrigins(ctx: ModuleContext, markers: string[], kinds?: string[]): AsyncGenerator<WebKitOriginRecord> {
   const found = new Map<string, WebKitOriginRecord>();
+  const originFiles = new Map<string, FileEntry>();
+  const storageDirs = new Map<string, string | undefined>();
+  const later = (a: string | undefined, b: string | undefined) => (a && (!b || a > b) ? a : b);
   for (const file of ctx.files) {
+    const d = DEFAULT_LAYOUT.exec(file.path);
+    if (d) {
+      const [, dir, rest] = d;
+      if (rest === "origin") originFiles.set(dir, file);
+      else if (!kinds || kinds.some((k) => rest.startsWith(`${k}/`))) storageDirs.set(dir, later(file.modified, storageDirs.get(dir)));
+      continue;
+    }
     for (const marker of markers) {
       const origins = originsInPath(file.path, marker);
       for (const o of origins) {
         const key = `${o.folder}\0${o.url}`;
         const prev = found.get(key);
         if (!prev) found.set(key, { folder: o.folder, url: o.url, timestamp: file.modified });
-        else if (file.modified && (!prev.timestamp || file.modified > prev.timestamp)) prev.timestamp = file.modified;
+        else prev.timestamp = later(file.modified, prev.timestamp);
       }
       if (origins.length) break;
     }
   }
   yield* found.values();
+  for (const [dir, modified] of storageDirs) {
+    const file = originFiles.get(dir);
+    if (!file) continue;
+    let parsed: { top: string; client: string } | undefined;
+    try {
+      parsed = parseWebKitOriginFile(await ctx.view.readFile(file));
+    } catch (e) {
+      ctx.warn(describeError(withFile(e, file.path)));
+      continue;
+    }
+    if (!parsed) {
+      ctx.warn(`${file.path}: not a WebKit origin file`);
+      continue;
+    }
+    const rec: WebKitOriginRecord = { folder: dir, url: parsed.client, timestamp: modified };
+    if (parsed.top !== parsed.client) rec.top_origin = parsed.top;
+    yield rec;
+  }
 }
 
 export function checkWebKitOrigin(r: WebKitOriginRecord, ctx: ModuleContext, what: string): DetectionInput[] {
-  const hits = cachedChecks(ctx.iocs).url(r.url);
+  const checks = cachedChecks(ctx.iocs);
+  let hits = checks.url(r.url);
+  // A third-party frame's data is also evidence the top-level page was loaded.
+  if (r.top_origin) hits = hits.concat(checks.url(r.top_origin));
   if (!hits.length) return [];
   return fromMatches(hits, { grade: "medium", title: (m) => seenTitle(what, m), timestamp: r.timestamp, artifact: r.folder });
 }
