@@ -199,3 +199,49 @@ test("android backup telephony files: SMS and MMS with their links", skip, async
   assert.equal(r.detections.length, 2);
   assert.ok(r.detections.every((d) => d.grade === "medium"));
 });
+
+test("through the Android openers: androidqf folder (with its nested backup), .ab backups, bugreport folder", skip, async () => {
+  const { openAndroidqf } = await import("../../src/acquisitions/android/androidqf.ts");
+  const { openAndroidBackup } = await import("../../src/acquisitions/android/android-backup.ts");
+  const { openBugreport } = await import("../../src/acquisitions/android/bugreport.ts");
+  const iocs = matcherFromValues({ domain: ["google.com"], app_id: ["com.malware.blah"] }, "Conformance");
+  const qfView = await openAndroidqf(A("androidqf"));
+  const memView = folderView("androidqf", "androidqf");
+  try {
+    for (const m of androidModules) {
+      const a = await collectModule(m, qfView, iocs);
+      const b = await collectModule(m, memView, iocs);
+      assert.notEqual(a.coverage.status, "failed", `${m.name}: ${a.coverage.reason}`);
+      assert.equal(a.coverage.status, b.coverage.status, m.name);
+      assert.equal(a.records.length, b.records.length, m.name);
+      assert.equal(a.detections.length, b.detections.length, m.name);
+    }
+    const nested = await qfView.nested();
+    const backup = nested.find((n) => n.view.kind === "android_backup");
+    assert.ok(backup, "backup.ab opened as a nested view");
+    const smsRun = await collectModule(mod("sms"), backup!.view, iocs);
+    assert.equal(smsRun.records.length, 2);
+    assert.equal(smsRun.detections.length, 2);
+  } finally {
+    await qfView.close();
+  }
+  for (const [f, n] of [["backup.ab", 2], ["backup2.ab", 1], ["backup3.ab", 1]] as const) {
+    const v = await openAndroidBackup(A("android_backup", f), { password: "123456" });
+    try {
+      const r = await collectModule(mod("sms"), v, iocs);
+      assert.equal(r.coverage.status, "checked", `${f}: ${r.coverage.reason}`);
+      assert.equal(r.records.length, n, f);
+    } finally {
+      await v.close();
+    }
+  }
+  const brView = await openBugreport(A("android_data", "bugreport"));
+  try {
+    const tb = await collectModule(mod("tombstones"), brView, iocs);
+    assert.equal(tb.records.length, readdirSync(A("android_data", "bugreport", "FS", "data", "tombstones")).length);
+    const pk = await collectModule(mod("dumpsys_packages"), brView, iocs);
+    assert.equal(pk.records.length, count(rawSection(read("android_data", "bugreport", "dumpstate.txt"), "package"), /^ {2}Package \[/));
+  } finally {
+    await brView.close();
+  }
+});
