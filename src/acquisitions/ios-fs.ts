@@ -224,12 +224,12 @@ class EntryIndex {
   constructor() {
     this.db.pragma("journal_mode = OFF");
     this.db.pragma("synchronous = OFF");
-    this.db.exec("CREATE TABLE e (path TEXT NOT NULL, size INTEGER, mtime TEXT, type INTEGER, link TEXT, hardlink TEXT)");
-    this.ins = this.db.prepare("INSERT INTO e VALUES (?, ?, ?, ?, ?, ?)");
+    this.db.exec("CREATE TABLE e (path TEXT NOT NULL, name TEXT NOT NULL, size INTEGER, mtime TEXT, type INTEGER, link TEXT, hardlink TEXT)");
+    this.ins = this.db.prepare("INSERT INTO e VALUES (?, ?, ?, ?, ?, ?, ?)");
     this.db.exec("BEGIN");
   }
   add(a: ArchiveEntry): void {
-    this.ins.run(a.path, a.type === "file" ? a.size : null, a.modified ?? null, TYPE_CODE[a.type], a.linkTarget ?? null, a.hardlinkTo ?? null);
+    this.ins.run(a.path, a.path.slice(a.path.lastIndexOf("/") + 1), a.type === "file" ? a.size : null, a.modified ?? null, TYPE_CODE[a.type], a.linkTarget ?? null, a.hardlinkTo ?? null);
     this.count++;
     if (++this.pending >= 20_000) {
       this.db.exec("COMMIT; BEGIN");
@@ -238,7 +238,9 @@ class EntryIndex {
   }
   finish(): void {
     if (this.db.inTransaction) this.db.exec("COMMIT");
-    this.db.exec("CREATE INDEX e_path ON e(path)");
+    // Most module globs end in a literal file name ("*/Library/Safari/History.db"): the name
+    // index finds those without scanning every container; the path index serves the rest.
+    this.db.exec("CREATE INDEX e_path ON e(path); CREATE INDEX e_name ON e(name)");
   }
   close(): void {
     if (this.db.open) this.db.close();
@@ -249,6 +251,7 @@ class EntryIndex {
 interface Row {
   rowid: number;
   path: string;
+  name: string;
   size: number | null;
   mtime: string | null;
   type: number;
@@ -263,6 +266,16 @@ function rowEntry(r: Row, prefixLen: number): FileEntry {
   if (r.type !== 0) e.type = TYPE_NAME[r.type];
   if (r.link !== null || r.hardlink !== null) e.meta = r.link !== null ? { linkTarget: r.link } : { hardlinkTo: r.hardlink };
   return e;
+}
+
+/**
+ * A SQLite GLOB pattern matching at least what the picomatch glob matches (SQLite's "*" also
+ * crosses "/"), so SQLite discards most rows before JavaScript sees them; picomatch decides.
+ */
+function sqliteGlob(prefix: string, g: string): string {
+  const lit = (x: string) => x.replace(/[[*?]/g, (c) => `[${c}]`);
+  if (/[[\]{}()!+@]/.test(g)) return lit(prefix) + "*";
+  return lit(prefix) + g.replace(/\*\*\/?/g, "*");
 }
 
 /** Upper bound for a range scan of every path starting with `p`. */
@@ -287,7 +300,8 @@ function indexedView(opts: {
   const db = index.db;
   const pl = prefix.length;
   const byPath = db.prepare("SELECT rowid, * FROM e WHERE path = ? LIMIT 1");
-  const range = db.prepare("SELECT rowid, * FROM e WHERE path >= ? AND path < ? AND type = 0 ORDER BY path");
+  const range = db.prepare("SELECT rowid, * FROM e WHERE path >= ? AND path < ? AND type = 0 AND path GLOB ?");
+  const byName = db.prepare("SELECT rowid, * FROM e WHERE name = ? AND type = 0");
   const all = db.prepare("SELECT rowid, * FROM e WHERE rowid > ? ORDER BY rowid LIMIT 5000");
   const lookup = (p: string): Row | undefined => byPath.get(prefix + p) as Row | undefined;
   const innerOf = (e: FileEntry) => {
@@ -315,8 +329,12 @@ function indexedView(opts: {
           continue;
         }
         const m = picomatch(g, { dot: true });
-        const lo = prefix + (s.base ? s.base + "/" : "");
-        for (const r of range.iterate(lo, after(lo)) as Iterable<Row>) {
+        const last = g.slice(g.lastIndexOf("/") + 1);
+        const rows = !/[*?[\]{}()!+@]/.test(last)
+          ? (byName.iterate(last) as Iterable<Row>)
+          : (range.iterate(prefix + (s.base ? s.base + "/" : ""), after(prefix + (s.base ? s.base + "/" : "")), sqliteGlob(prefix, g)) as Iterable<Row>);
+        for (const r of rows) {
+          if (pl && !r.path.startsWith(prefix)) continue;
           const p = r.path.slice(pl);
           if (!out.has(p) && m(p)) out.set(p, rowEntry(r, pl));
         }

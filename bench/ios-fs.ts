@@ -1,0 +1,144 @@
+// Benchmark of `vigil check-fs` on generated iPhone full-filesystem dumps (.tar.gz) of 250k and
+// 1M+ files: app containers, caches, media, plus a shutdown.log, crash reports and a planted
+// spyware folder. Each dump is checked by the CLI (open: one streaming pass indexing every
+// entry; every iOS module; all outputs written, with the 1M-record filesystem.json and its
+// timeline). Wall time and peak RSS of the check process are measured from outside (GNU time);
+// comparing the two sizes shows whether memory stays flat as the file count grows.
+import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { createGzip } from "node:zlib";
+import { timeCheck, type CheckFigures } from "./ios-backup.ts";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const WORK = join(ROOT, "bench", ".work");
+
+/** One ustar header; long paths are split between the prefix and name fields. */
+function header(path: string, size: number, type: "0" | "5", mtime: number): Buffer {
+  const h = Buffer.alloc(512);
+  let name = path;
+  let prefix = "";
+  if (Buffer.byteLength(path) > 100) {
+    const cut = path.lastIndexOf("/", 155);
+    prefix = path.slice(0, cut);
+    name = path.slice(cut + 1);
+  }
+  h.write(name, 0, 100, "utf8");
+  h.write(type === "5" ? "0000755\0" : "0000644\0", 100);
+  h.write("0000000\0", 108);
+  h.write("0000000\0", 116);
+  h.write(size.toString(8).padStart(11, "0") + "\0", 124);
+  h.write(Math.floor(mtime).toString(8).padStart(11, "0") + "\0", 136);
+  h.write("        ", 148);
+  h.write(type, 156);
+  h.write("ustar\0", 257);
+  h.write("00", 263);
+  h.write(prefix, 345, 155, "utf8");
+  let sum = 0;
+  for (let i = 0; i < 512; i++) sum += h[i];
+  h.write(sum.toString(8).padStart(6, "0") + "\0 ", 148);
+  return h;
+}
+
+const uuid = (i: number) => {
+  const x = (i * 2654435761 >>> 0).toString(16).padStart(8, "0").toUpperCase();
+  return `${x}-${x.slice(0, 4)}-4${x.slice(1, 4)}-A${x.slice(5, 8)}-${x}${x.slice(0, 4)}`;
+};
+
+/** Writes a .tar.gz dump of about `files` files with a realistic folder spread. */
+export async function generateDump(path: string, files: number): Promise<void> {
+  const out = createGzip({ level: 1 });
+  const sink = createWriteStream(path);
+  out.pipe(sink);
+  const done = new Promise<void>((res, rej) => {
+    sink.on("finish", res);
+    sink.on("error", rej);
+    out.on("error", rej);
+  });
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const push = async (b: Buffer) => {
+    pending.push(b);
+    pendingBytes += b.length;
+    if (pendingBytes >= 1 << 20) {
+      const chunk = Buffer.concat(pending);
+      pending = [];
+      pendingBytes = 0;
+      if (!out.write(chunk)) await new Promise((r) => out.once("drain", r));
+    }
+  };
+  const mtime = Date.UTC(2024, 2, 1) / 1000;
+  const file = async (p: string, data: string | Buffer = "") => {
+    const b = typeof data === "string" ? Buffer.from(data) : data;
+    await push(header(p, b.length, "0", mtime));
+    if (b.length) {
+      await push(b);
+      const pad = (512 - (b.length % 512)) % 512;
+      if (pad) await push(Buffer.alloc(pad));
+    }
+  };
+  const dir = (p: string) => push(header(p, 0, "5", mtime));
+  await file(
+    "System/Library/CoreServices/SystemVersion.plist",
+    `<?xml version="1.0" encoding="UTF-8"?><plist version="1.0"><dict><key>ProductBuildVersion</key><string>21E236</string><key>ProductVersion</key><string>17.4.1</string></dict></plist>`,
+  );
+  const shutdown: string[] = [];
+  for (let r = 0; r < 200; r++) {
+    shutdown.push("After 0.50s, these clients are still here:", "\t\tremaining client pid: 155 (/usr/libexec/nfcd)", "\t\tremaining client pid: 66 (/usr/libexec/locationd)");
+    if (r === 150) shutdown.push("\t\tremaining client pid: 2143 (/private/var/db/com.apple.xpc.roleaccountd.staging/bh)");
+    shutdown.push(`SIGTERM: [${1700000000 + r * 86400}] All buffers flushed`);
+  }
+  await file("private/var/db/diagnostics/shutdown.log", shutdown.join("\n") + "\n");
+  for (let i = 0; i < 50; i++) {
+    const head = JSON.stringify({ bug_type: "309", timestamp: "2024-03-01 10:00:00.00 +0100", os_version: "iPhone OS 17.4.1 (21E236)", name: i % 10 ? "MobileSafari" : "imagent" });
+    await file(`private/var/mobile/Library/Logs/CrashReporter/crash-${i}.ips`, `${head}\n{"procName":"${i % 10 ? "MobileSafari" : "imagent"}","exception":{"type":"EXC_CRASH"}}\n`);
+  }
+  await file("private/var/db/com.apple.xpc.roleaccountd.staging/bh", "planted");
+  // App containers: ~files/400 apps, each with Library/Caches and Documents of 400 files.
+  let n = 0;
+  for (let app = 0; n < files; app++) {
+    const base = `private/var/mobile/Containers/Data/Application/${uuid(app)}`;
+    await dir(base);
+    for (const sub of ["Library/Caches/com.example.cache", "Library/Preferences", "Documents/media", "tmp"]) {
+      await dir(`${base}/${sub}`);
+      const count = sub === "Library/Caches/com.example.cache" ? 250 : sub === "Documents/media" ? 120 : 15;
+      for (let f = 0; f < count && n < files; f++, n++) await file(`${base}/${sub}/item-${f}.bin`, f % 50 === 0 ? "x".repeat(700) : "");
+    }
+  }
+  await push(Buffer.alloc(1024));
+  if (pending.length) out.write(Buffer.concat(pending));
+  out.end();
+  await done;
+}
+
+async function ensureDump(files: number): Promise<string> {
+  mkdirSync(WORK, { recursive: true });
+  const p = join(WORK, `ios-fs-${files}.tar.gz`);
+  if (existsSync(p)) return p;
+  const t0 = performance.now();
+  await generateDump(p + ".part", files);
+  rmSync(p, { force: true });
+  await import("node:fs/promises").then((f) => f.rename(p + ".part", p));
+  process.stderr.write(`generated ${p} (${files.toLocaleString("en")} files) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  return p;
+}
+
+export async function benchIosFs(sizes: number[] = [250_000, 1_000_000]): Promise<CheckFigures[]> {
+  const iocDir = join(WORK, "ios-fs-iocs");
+  mkdirSync(iocDir, { recursive: true });
+  writeFileSync(join(iocDir, "processes.txt"), "bh\nsubridged\n");
+  const out: CheckFigures[] = [];
+  for (const n of sizes) {
+    const dump = await ensureDump(n);
+    const outDir = join(WORK, `results-ios-fs-${n}`);
+    rmSync(outDir, { recursive: true, force: true });
+    out.push(timeCheck(`check-fs, ${n.toLocaleString("en")} files (.tar.gz)`, ["check-fs", dump, "--iocs", iocDir, "--output", outDir, "--no-report"]));
+  }
+  return out;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const sizes = process.argv.slice(2).map(Number).filter((x) => x > 0);
+  const figures = await benchIosFs(sizes.length ? sizes : undefined);
+  console.table(figures);
+  writeFileSync(join(WORK, "ios-fs.json"), JSON.stringify(figures, null, 2));
+}
