@@ -6,6 +6,7 @@ import { collectModule } from "../../../src/run.ts";
 import { matcherFromValues } from "../../../src/indicators/matcher.ts";
 import applications, { type AppRecord } from "../../../src/modules/ios/applications.ts";
 import { xmlPlist } from "./fixtures.ts";
+import { writeBplist } from "../../helpers/bplist-writer.ts";
 
 const none = matcherFromValues({}, "Empty");
 
@@ -160,4 +161,21 @@ test("applications (filesystem): a malformed iTunesMetadata is a warning and lea
   const only = await collectModule(applications, memoryView({ kind: "ios_fs", platform: "ios", files: [files[0]] }), none);
   assert.equal(only.coverage.status, "failed");
   assert.match(only.coverage.reason!, /^private\/var\/containers\/Bundle\/Application\/A1\/iTunesMetadata\.plist: malformed plist/);
+});
+
+test("applications (backup): binary Info.plist with binary iTunesMetadata inside, as Finder writes them", async () => {
+  const meta = writeBplist({ softwareVersionBundleId: "com.example.b", itemName: "B", sourceApp: "com.apple.AppStore", purchaseDate: new Date("2020-02-02T10:00:00Z") });
+  const info = writeBplist({ Applications: { "com.example.b": { iTunesMetadata: meta, ApplicationSINF: Buffer.from([0]) } }, "Installed Applications": ["com.example.b"] });
+  const out = await collectModule(applications, memoryView({ kind: "ios_backup", platform: "ios", files: [{ path: "Info.plist", data: info }] }), none);
+  assert.equal(out.coverage.status, "checked");
+  const r = out.records[0] as AppRecord;
+  assert.equal(r.source, "app_store");
+  assert.equal(r.name, "B");
+  assert.equal(r.isodate, "2020-02-02T10:00:00.000Z");
+  // A corrupt embedded metadata blob is a warning; the app stays, origin unknown.
+  const bad = writeBplist({ Applications: { "com.example.c": { iTunesMetadata: Buffer.from("bplist00junk") } } });
+  const out2 = await collectModule(applications, memoryView({ kind: "ios_backup", platform: "ios", files: [{ path: "Info.plist", data: bad }] }), none);
+  assert.equal(out2.coverage.status, "checked");
+  assert.equal((out2.records[0] as AppRecord).source, "unknown");
+  assert.match(out2.warnings[0], /^Info\.plist Applications\/com\.example\.c\/iTunesMetadata: malformed plist/);
 });

@@ -7,6 +7,7 @@ import globalPreferences, { type GlobalPreferenceRecord } from "../../../src/mod
 import addaily, { type AdDailyRecord } from "../../../src/modules/ios/os-analytics-ad-daily.ts";
 import locationd, { type LocationdRecord } from "../../../src/modules/ios/locationd.ts";
 import { macTime, xmlPlist } from "./fixtures.ts";
+import { Real, writeBplist } from "../../helpers/bplist-writer.ts";
 
 const none = matcherFromValues({}, "Empty");
 const backup = (files: MemoryFile[]) => memoryView({ kind: "ios_backup", platform: "ios", files });
@@ -148,4 +149,30 @@ test("locationd_clients: malformed plist fails with one line naming the file", a
   const out = await collectModule(locationd, backup([{ ...LD, data: "garbage" }]), none);
   assert.equal(out.coverage.status, "failed");
   assert.equal(out.coverage.reason, "RootDomain/Library/Caches/locationd/clients.plist: malformed plist: neither a binary nor an XML plist");
+});
+
+// ---------- binary plists, as devices write them
+
+test("binary plists: locationd times as reals, addaily dates and big counters, Lockdown Mode as integer", async () => {
+  const ld = writeBplist({
+    "com.example.run": { BundleId: "com.example.run", Authorization: 4, LocationTimeStopped: new Real(macTime("2022-02-02T02:02:02.500Z")), ClientStorageToken: Buffer.from("tok") },
+  });
+  const a = await collectModule(locationd, backup([{ ...LD, data: ld }]), none);
+  assert.equal(a.coverage.status, "checked");
+  const rec = a.records[0] as LocationdRecord;
+  assert.equal(rec.LocationTimeStopped, "2022-02-02T02:02:02.500Z");
+  assert.equal(rec.ClientStorageToken, Buffer.from("tok").toString("base64"));
+
+  const ad = writeBplist({ netUsageBaseline: { bh: [new Date("2021-06-02T11:00:00Z"), 5000000000n, 1, new Real(2.5), 0] } });
+  const b = await collectModule(addaily, backup([{ ...AD, data: ad }]), matcherFromValues({ process: ["bh"] }, "Pegasus"));
+  assert.equal(b.coverage.status, "checked");
+  const r = b.records[0] as AdDailyRecord;
+  assert.equal(r.ts, "2021-06-02T11:00:00.000Z");
+  assert.equal(r.wifi_in, 5000000000);
+  assert.equal(r.wwan_in, 2.5);
+  assert.equal(b.detections.length, 1);
+
+  const gp = writeBplist({ LDMGlobalEnabled: 1, AppleLocale: "fr_FR" });
+  const c = await collectModule(globalPreferences, backup([{ ...GP, data: gp }]), none);
+  assert.equal((c.records[0] as GlobalPreferenceRecord).lockdown_mode, "on");
 });
