@@ -79,3 +79,11 @@ test("dumpsys_packages: a dump without a package section is not checked, with th
   const notDumpsys = await run(dumpsysPackages, qf({ "dumpsys.txt": "random text\nmore" }));
   assert.equal(notDumpsys.coverage.reason, 'dumpsys.txt: not a dumpsys output (no "DUMP OF SERVICE" section)');
 });
+
+test("packages: Echap-style SHA-1 certificate indicator (upper case) matches androidqf's lower-case Sha1", async () => {
+  const sha1 = "31A6ECECD97CF39BC4126B8745CD94A7C30BF81C";
+  const p = pkgJson("com.innocent.name");
+  (p.files[0].certificate as Record<string, string>).Sha1 = sha1.toLowerCase();
+  const r = await run(packages, qf({ "packages.json": JSON.stringify([p]) }), { app_cert_hash: [sha1] });
+  assert.deepEqual(r.detections.filter((d) => d.kind === "indicator").map((d) => [d.grade, d.matched_indicator?.value]), [["strong", sha1]]);
+});
