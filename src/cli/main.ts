@@ -11,6 +11,7 @@ import { register as decryptBackup } from "./decrypt-backup.ts";
 import { register as demo } from "./demo.ts";
 import { register as extractKey } from "./extract-key.ts";
 import { register as iocs } from "./iocs.ts";
+import { register as checkIocs } from "./check-iocs.ts";
 import { register as modules } from "./modules.ts";
 import { register as report } from "./report.ts";
 
@@ -25,6 +26,6 @@ program
     process.exit(err.exitCode === 0 ? 0 : err.code === "commander.help" || err.code === "commander.version" ? 0 : 2);
   });
 
-for (const register of [demo, checkBackup, checkFs, checkSysdiagnose, checkAndroidqf, checkBugreport, checkIntrusionLogs, decryptBackup, extractKey, report, modules, iocs]) register(program);
+for (const register of [demo, checkBackup, checkFs, checkSysdiagnose, checkAndroidqf, checkBugreport, checkIntrusionLogs, decryptBackup, extractKey, report, modules, iocs, checkIocs]) register(program);
 
 await program.parseAsync(process.argv);

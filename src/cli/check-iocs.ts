@@ -1,0 +1,91 @@
+// `vigil check-iocs RESULTS_DIR`: re-check a previous results folder (Vigil's or MVT's)
+// against the current indicators, writing into a new folder and never into the input.
+import type { Command } from "commander";
+import { existsSync, mkdirSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { VigilError } from "../core/errors.ts";
+import type { RunInfo } from "../core/model.ts";
+import { loadIndicatorsForRun } from "../indicators/for-run.ts";
+import { recheckResults } from "../indicators/recheck.ts";
+import { writeJson } from "../report/results.ts";
+import { formatSummary, sortDetections, summarize } from "../report/summary.ts";
+import { VERSION } from "../version.ts";
+import { action, makeProgress } from "./check-common.ts";
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+export interface CheckIocsOptions {
+  iocs?: string[];
+  output?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now = new Date()): Promise<{ exitCode: number; outputDir: string }> {
+  const input = resolve(resultsDir);
+  if (!existsSync(input) || !statSync(input).isDirectory()) throw new VigilError("not a results folder (expected a folder of <module>.json files)", { file: input, code: "usage" });
+  const stamp = now.toISOString().replace(/[:]/g, "").replace(/\..*$/, "");
+  const outputDir = resolve(opts.output ?? join(input, `check-iocs-${stamp}`));
+  // The default sits inside the results folder as a new subfolder; anywhere else, refuse to
+  // overwrite a previous run.
+  if (existsSync(outputDir) && readdirSync(outputDir).some((n) => n === "alerts.json")) {
+    throw new VigilError("folder already holds check-iocs results; choose another --output", { file: outputDir, code: "usage" });
+  }
+  if (realpathOrSelf(outputDir) === realpathOrSelf(input)) {
+    throw new VigilError("the output folder must not be the results folder being re-checked", { file: outputDir, code: "usage" });
+  }
+  const progress = makeProgress(opts.quiet || opts.json);
+  const started = now.toISOString();
+  const loaded = await loadIndicatorsForRun(opts.iocs);
+  for (const p of loaded.problems.slice(0, 20)) progress(`indicators: ${p}`);
+  progress(`Indicators: ${loaded.sets.length} sets, ${loaded.matcher.count()} indicators${loaded.snapshot ? ` (${loaded.snapshot})` : ""}`);
+
+  const r = recheckResults(input, loaded.matcher);
+  if (r.modules.length === 0) throw new VigilError("holds no module JSON files to re-check", { file: input, code: "usage" });
+  progress(`Re-checking ${r.producer === "vigil" ? "Vigil" : "MVT"} results in ${input}: ${r.modules.length} module files`);
+  mkdirSync(outputDir, { recursive: true });
+  for (const m of r.modules) {
+    if (m.detectedRecords.length > 0) writeJson(join(outputDir, `${m.module}_detected.json`), m.detectedRecords);
+    const what = m.coverage.status === "checked" ? `${m.records} records${m.detections.length ? `, ${m.detections.length} detections` : ""}` : `FAILED: ${m.coverage.reason}`;
+    progress(`  ${m.module}: ${what}`);
+  }
+  const detections = sortDetections(r.detections);
+  writeJson(join(outputDir, "alerts.json"), detections);
+  writeJson(join(outputDir, "coverage.json"), r.coverage);
+  const info: RunInfo = {
+    tool: "vigil",
+    version: VERSION,
+    command: ["check-iocs", ...process.argv.slice(3)],
+    started,
+    finished: new Date().toISOString(),
+    acquisition: { kind: r.producer === "vigil" ? "vigil_results" : "mvt_results", path: input, encrypted: false },
+    inputs: r.inputs,
+    iocs: { snapshot: loaded.snapshot, sets: loaded.sets, errors: loaded.problems },
+  };
+  writeJson(join(outputDir, "info.json"), info);
+  const summary = summarize(detections, r.coverage, outputDir);
+  writeJson(join(outputDir, "summary.json"), summary);
+  if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
+  else process.stdout.write(formatSummary(summary, { topDetections: detections }) + "\n");
+  return { exitCode: summary.exitCode, outputDir };
+}
+
+function realpathOrSelf(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command("check-iocs")
+    .description("re-check a previous results folder (Vigil's or MVT's per-module JSON files) against the current indicators")
+    .argument("<results_dir>", "results folder of an earlier vigil or mvt run")
+    .option("-i, --iocs <path>", "indicator file or folder (repeatable); default: the newest indicator snapshot", collect)
+    .option("-o, --output <dir>", "where to write the new results (default: RESULTS_DIR/check-iocs-<time>)")
+    .option("--json", "print the summary as JSON on stdout")
+    .option("-q, --quiet", "no progress on stderr")
+    .action(action(async (dir: string, opts: CheckIocsOptions) => (await checkIocs(dir, opts)).exitCode));
+}
