@@ -10,6 +10,7 @@ import { openSqliteFile } from "../../src/formats/sqlite.ts";
 import { collectModule } from "../../src/run.ts";
 import { matcherFromValues } from "../../src/indicators/matcher.ts";
 import { openIosBackup } from "../../src/acquisitions/ios-backup/open.ts";
+import type { ModuleDef } from "../../src/core/module.ts";
 import sms from "../../src/modules/ios/sms.ts";
 import smsAttachments from "../../src/modules/ios/sms-attachments.ts";
 import calls from "../../src/modules/ios/calls.ts";
@@ -140,7 +141,7 @@ test("ios communication modules on MVT's test backup", { skip: !HAVE_CORPUS }, a
     });
 
     await t.test("calls, contacts, shortcuts and idstatuscache: listed in Manifest.db, payload missing: failed, never clean", async () => {
-      const wanted: [typeof calls, string][] = [
+      const wanted: [ModuleDef<any>, string][] = [
         [calls, "Library/CallHistoryDB/CallHistory.storedata"],
         [contacts, "Library/AddressBook/AddressBook.sqlitedb"],
         [shortcuts, "Library/Shortcuts/Shortcuts.sqlite"],
