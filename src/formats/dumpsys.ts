@@ -481,7 +481,8 @@ export interface AdbState {
   wifi_enabled?: boolean;
 }
 
-const ADB_KEY_RE = /QAAAA[A-Za-z0-9+/]{100,}={0,2}/g;
+// A key and its "user@host" comment, as they stay readable inside the binary (ABX) keystore.
+const ADB_KEY_RE = /(QAAAA[A-Za-z0-9+/]{100,}={0,2})(?: ([\w.-]+@[\w.-]+))?/g;
 
 export function adbKeyFingerprint(key: string): string | undefined {
   try {
@@ -539,7 +540,7 @@ export function parseAdb(lines: string[]): AdbState {
         addKey(key, "keystore", c.join(" ") || undefined, new Date(Number(x[2])).toISOString());
         return;
       }
-      for (const m of text.match(ADB_KEY_RE) ?? []) addKey(m, "keystore");
+      for (const m of text.matchAll(ADB_KEY_RE)) addKey(m[1], "keystore", m[2]);
       if (text.includes("</keyStore>")) mode = undefined;
       return;
     }

@@ -308,3 +308,8 @@ test("telephony backup: SMS (ms) and MMS (s); corrupt data is a one-line error",
   assert.throws(() => parseSmsBackup(deflateSync('[{"a":'), "x_sms_backup"), one("x_sms_backup: telephony backup is not valid JSON (truncated?)"));
   assert.throws(() => parseSmsBackup(deflateSync('{"a":1}'), "x_sms_backup"), one("x_sms_backup: telephony backup is not a JSON list of messages"));
 });
+
+test("adb: keys and their comments are read out of a binary (ABX) keystore", () => {
+  const st = parseAdb(toLines(`{\n  debugging_manager={\n    connected_to_adb=false\n    keystore=ABX\u0000\u0010\ufffd\ufffdkeyStore\ufffd\ufffdadbKey/\ufffdkey\u0002\ufffd${KEY2} someone@host\ufffd\ufffdlastConnection\u0000\u0000\n  }\n}`));
+  assert.deepEqual(st.keys.map((k) => [k.source, k.comment, k.last_connection]), [["keystore", "someone@host", undefined]]);
+});
