@@ -60,27 +60,59 @@ const ORIGIN = /^(?:https?|wss?|ftp)_([^_/]+)_\d+(?:\.[a-z]+)*$/i;
 /** Extensions that follow a host in a file name ("evil.com.plist"); stripped before matching. */
 const FILE_EXT = /\.(?:plist|db|sqlite|sqlite3|sqlitedb|localstorage|json|log|txt|dat|data|binarycookies|cookies|cache|png|jpe?g|gif|ico|webp|html?|js|css|bin|wal|shm|journal)$/i;
 
+export interface HostMention {
+  host: string;
+  /** The name is a website-data origin ("https_evil.com_0"). */
+  origin: boolean;
+  /** The path up to and including the component that names the host. */
+  at: string;
+}
+
 /**
  * Host names mentioned in a path. Components are split on "_" (WebKit origins, MVT does the
  * same); a trailing file extension is dropped. Matching then goes through the indicator
  * matcher's domain(), which compares whole labels: "notevil.com" never matches "evil.com".
  */
-export function hostsInPath(relativePath: string): { host: string; origin: boolean }[] {
-  const out: { host: string; origin: boolean }[] = [];
-  if (!relativePath.includes(".")) return out;
-  for (const comp of relativePath.split("/")) {
-    if (!comp.includes(".")) continue;
-    const origin = ORIGIN.exec(comp);
-    if (origin) {
-      const h = origin[1].replace(FILE_EXT, "");
-      if (HOST.test(h)) out.push({ host: h.toLowerCase(), origin: true });
-      continue;
+export function hostsInPath(relativePath: string): HostMention[] {
+  if (!relativePath.includes(".")) return NONE;
+  // Folders repeat across thousands of files: their hosts are computed once.
+  const slash = relativePath.lastIndexOf("/");
+  if (slash < 0) return hostsInComponent(relativePath, relativePath);
+  const dir = relativePath.slice(0, slash);
+  let inDir = dirCache.get(dir);
+  if (!inDir) {
+    inDir = [];
+    if (dir.includes(".")) {
+      let at = "";
+      for (const comp of dir.split("/")) {
+        at = at ? `${at}/${comp}` : comp;
+        if (comp.includes(".")) inDir.push(...hostsInComponent(comp, at));
+      }
     }
-    for (const part of comp.split("_")) {
-      if (!part.includes(".")) continue;
-      let h = part;
-      while (FILE_EXT.test(h)) h = h.replace(FILE_EXT, "");
-      if (HOST.test(h)) out.push({ host: h.toLowerCase(), origin: false });
+    if (dirCache.size > 20000) dirCache.clear();
+    dirCache.set(dir, inDir);
+  }
+  const own = hostsInComponent(relativePath.slice(slash + 1), relativePath);
+  return inDir.length === 0 ? own : own.length === 0 ? inDir : [...inDir, ...own];
+}
+const NONE: HostMention[] = [];
+const dirCache = new Map<string, HostMention[]>();
+
+function hostsInComponent(comp: string, at: string): HostMention[] {
+  if (!comp.includes(".")) return NONE;
+  const origin = ORIGIN.exec(comp);
+  if (origin) {
+    const h = origin[1].replace(FILE_EXT, "");
+    return HOST.test(h) ? [{ host: h.toLowerCase(), origin: true, at }] : NONE;
+  }
+  let out: HostMention[] = NONE;
+  for (const part of comp.split("_")) {
+    if (!part.includes(".")) continue;
+    let h = part;
+    while (FILE_EXT.test(h)) h = h.replace(FILE_EXT, "");
+    if (HOST.test(h)) {
+      if (out === NONE) out = [];
+      out.push({ host: h.toLowerCase(), origin: false, at });
     }
   }
   return out;
@@ -113,7 +145,11 @@ function baseName(p: string): string {
   return i >= 0 ? p.slice(i + 1) : p;
 }
 
-export function checkManifestRecord(r: ManifestRecord, iocs: Matcher): DetectionInput[] {
+/**
+ * `reported`: hosts already flagged, keyed by the folder that names them, so that a website-data
+ * folder gives one detection rather than one per file inside it.
+ */
+export function checkManifestRecord(r: ManifestRecord, iocs: Matcher, reported: Set<string> = new Set()): DetectionInput[] {
   if (!r.relative_path) return [];
   const artifact = `${r.domain}/${r.relative_path}`;
   const timestamp = r.modified ?? r.created ?? undefined;
@@ -147,29 +183,32 @@ export function checkManifestRecord(r: ManifestRecord, iocs: Matcher): Detection
       );
     }
   }
-  const seen = new Set<string>();
-  for (const { host, origin } of hostsInPath(r.relative_path)) {
-    if (seen.has(host)) continue;
-    seen.add(host);
+  for (const { host, origin, at } of hostsInPath(r.relative_path)) {
+    const key = `${r.domain}/${at}\u0000${host}`;
+    if (reported.has(key)) continue;
     const m: IndicatorMatch[] = iocs.domain(host);
     if (!m.length) continue;
+    reported.add(key);
+    const where = `${r.domain}/${at}`;
     out.push(
       ...fromMatches(m, {
         grade: origin ? "medium" : "weak",
         title: (x) =>
           origin
-            ? `Website data stored for a known spyware domain: ${x.matched} (${artifact})`
-            : `Known spyware domain named in a backup file name: ${x.matched} (${artifact})`,
+            ? `Website data stored for a known spyware domain: ${x.matched} (${where})`
+            : `Known spyware domain named in a backup file name: ${x.matched} (${where})`,
         why: origin
           ? "Browsers and apps keep website data in folders named after the site, so the phone loaded a page from this domain."
           : "The domain appears in a file or folder name; the file's contents were not checked here.",
-        artifact,
+        artifact: where,
         timestamp,
       }),
     );
   }
   return out;
 }
+
+const reportedByRun = new WeakMap<object, Set<string>>();
 
 export default defineModule<ManifestRecord>({
   name: "manifest",
@@ -200,6 +239,8 @@ export default defineModule<ManifestRecord>({
   },
 
   check(r, ctx) {
-    return checkManifestRecord(r, ctx.iocs);
+    let reported = reportedByRun.get(ctx);
+    if (!reported) reportedByRun.set(ctx, (reported = new Set()));
+    return checkManifestRecord(r, ctx.iocs, reported);
   },
 });
