@@ -132,12 +132,16 @@ test("modules whose artifacts this backup lacks are absent or failed, never clea
   const view = await openIosBackup(BACKUP());
   const { matcher } = loadIndicators([corpus("mvt-artifacts", "stix2")]);
   try {
+    // No profile stub is listed; the CloudConfigurationDetails.plist listed has no payload: a warning.
+    const cp = await collectModule(configurationProfiles, view, matcher);
+    assert.equal(cp.coverage.status, "checked");
+    assert.equal(cp.coverage.records, 0);
+    assert.match(cp.warnings[0], /CloudConfigurationDetails\.plist: listed in Manifest\.db but its payload .* is missing/);
     const absent = await collectModule(profileEvents, view, matcher);
     assert.equal(absent.coverage.status, "absent");
     assert.match(absent.coverage.reason!, /^not in this backup: \*\/Library\/ConfigurationProfiles\/MCProfileEvents\.plist/);
     // MVT's test backup lists these files in Manifest.db (confirming the paths) without their payloads: could not check.
     for (const [mod, path] of [
-      [configurationProfiles, "SysSharedContainerDomain-systemgroup.com.apple.configurationprofiles/Library/ConfigurationProfiles/CloudConfigurationDetails.plist"],
       [osAnalyticsAdDaily, "HomeDomain/Library/Preferences/com.apple.osanalytics.addaily.plist"],
       [locationd, "RootDomain/Library/Caches/locationd/clients.plist"],
     ] as const) {

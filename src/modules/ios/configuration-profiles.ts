@@ -151,21 +151,24 @@ export default defineModule<ConfigurationProfilesRecord>({
     ],
   },
   async *records(ctx) {
+    const stubs = ctx.files.filter((f) => base(f.path) !== "CloudConfigurationDetails.plist").length;
     let ok = 0;
     let firstError: unknown;
     for (const file of ctx.files) {
+      const isCloud = base(file.path) === "CloudConfigurationDetails.plist";
       let p: Record<string, PlistValue>;
       try {
         p = await readPlistDict(ctx.view, file);
       } catch (e) {
-        // One unreadable profile must not hide the others.
-        if (ctx.files.length === 1) throw e;
-        firstError ??= e;
+        // One unreadable profile must not hide the others, and the supervision details are
+        // context: without them the list of installed profiles is still complete.
+        if (!isCloud && stubs === 1) throw e;
+        if (!isCloud) firstError ??= e;
         ctx.warn(describeError(e));
         continue;
       }
-      ok++;
-      if (base(file.path) === "CloudConfigurationDetails.plist") {
+      if (!isCloud) ok++;
+      if (isCloud) {
         yield {
           kind: "cloud_configuration",
           path: file.path,

@@ -150,6 +150,11 @@ test("configuration_profiles: one malformed stub is a warning; a single malforme
   const one = await collectModule(profiles, backup([{ domain: CP, relativePath: "Library/ConfigurationProfiles/profile-broken.stub", data: "nonsense" }]), none);
   assert.equal(one.coverage.status, "failed");
   assert.equal(one.coverage.reason, `${CP}/Library/ConfigurationProfiles/profile-broken.stub: malformed plist: neither a binary nor an XML plist`);
+  // An unreadable CloudConfigurationDetails.plist is a warning: the list of profiles is still complete.
+  const cloud = await collectModule(profiles, backup([{ domain: CP, relativePath: "Library/ConfigurationProfiles/CloudConfigurationDetails.plist", data: "nonsense" }]), none);
+  assert.equal(cloud.coverage.status, "checked");
+  assert.equal(cloud.coverage.records, 0);
+  assert.match(cloud.warnings[0], /CloudConfigurationDetails\.plist: malformed plist/);
 });
 
 // ---------- profile_events
