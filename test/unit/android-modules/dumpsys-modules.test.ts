@@ -118,6 +118,12 @@ test("battery daily: uninstall and downgrade become events; indicators strong", 
   assert.equal(clean.detections.length, 0);
 });
 
+test("battery history: a reinstall with a lower version code is a downgrade event", async () => {
+  const hist = 'Battery History (1% used):\n                    0 (19) RESET:TIME: 2022-01-04-17-30-01\n         +10s000ms (2) 100 pkginst=300:"com.app"\n         +20s000ms (2) 100 pkginst=120:"com.app"\n         +30s000ms (2) 100 pkginst=500:"com.app"\n';
+  const r = await run(batteryHistory, br({ "dumpstate.txt": dumpsys({ batterystats: hist }) }));
+  assert.deepEqual(r.events.map((e) => e.event), ["package_installed", "package_downgraded", "package_installed"]);
+});
+
 test("battery history: installs/uninstalls on the timeline, indicators strong", async () => {
   const hist = 'Battery History (1% used):\n                    0 (19) RESET:TIME: 2022-01-04-17-30-01\n         +10s000ms (2) 100 pkginst=3:"com.spy"\n         +20s000ms (2) 100 pkgunin=10200:"com.spy" +top=u0a1:"com.good"\n';
   const r = await run(batteryHistory, br({ "dumpstate.txt": dumpsys({ batterystats: hist }) }), { app_id: ["com.spy"] });
