@@ -173,7 +173,7 @@ function findIdGaps(h: SqliteHandle, ctx: ModuleContext, label: string): void {
         ruleDescription: RULE_ID_GAP.description,
         grade: "weak",
         title: `Deleted process record${plural ? "s" : ""} in ${label}: id${plural ? "s" : ""} ${ids} missing after "${hole.prev.name ?? "?"}"`,
-        why: `Rows ${ids} of ZPROCESS were deleted. Spyware that cleans up after itself deletes its own process rows; iOS also deletes rows, for example when an app is removed, so this is worth an expert's look, not proof.`,
+        why: `${plural ? `Rows ${ids} of ZPROCESS were` : `Row ${ids} of ZPROCESS was`} deleted. Spyware that cleans up after itself deletes its own process rows; iOS also deletes rows, for example when an app is removed, so this is worth an expert's look, not proof.`,
         matched: `ZPROCESS.Z_PK ${ids}`,
         timestamp: hole.prev.first ?? undefined,
         artifact: h.path,
