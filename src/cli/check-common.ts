@@ -104,15 +104,22 @@ export async function runCheck(
   const outputDir = resolve(opts.output ?? defaultOutputDir(kind));
   checkOutputDir(outputDir, [inputPath]);
 
-  const loaded = extra.iocs ? { matcher: extra.iocs, sets: extra.iocs.sets, problems: [] as string[], snapshot: undefined } : await loadIndicatorsForRun(opts.iocs);
-  for (const p of loaded.problems.slice(0, 20)) progress(`indicators: ${p}`);
-  if (loaded.problems.length > 20) progress(`indicators: ... ${loaded.problems.length - 20} more problems (see info.json)`);
-  progress(`Indicators: ${loaded.sets.length} sets, ${loaded.matcher.count()} indicators${loaded.snapshot ? ` (${loaded.snapshot})` : ""}`);
-
+  // Opened first: a wrong password or a path that is not an acquisition fails before any work.
   const opened = await open();
   const views = Array.isArray(opened) ? opened : [{ view: opened, prefix: "" }];
   const main = views[0].view;
   progress(`Checking ${main.kind.replace(/_/g, " ")} ${main.root}${main.encrypted ? " (encrypted)" : ""}`);
+
+  let loaded: Awaited<ReturnType<typeof loadIndicatorsForRun>> | { matcher: Matcher; sets: Matcher["sets"]; problems: string[]; snapshot: undefined };
+  try {
+    loaded = extra.iocs ? { matcher: extra.iocs, sets: extra.iocs.sets, problems: [] as string[], snapshot: undefined } : await loadIndicatorsForRun(opts.iocs);
+  } catch (e) {
+    for (const { view } of views) await view.close();
+    throw e;
+  }
+  for (const p of loaded.problems.slice(0, 20)) progress(`indicators: ${p}`);
+  if (loaded.problems.length > 20) progress(`indicators: ... ${loaded.problems.length - 20} more problems (see info.json)`);
+  progress(`Indicators: ${loaded.sets.length} sets, ${loaded.matcher.count()} indicators${loaded.snapshot ? ` (${loaded.snapshot})` : ""}`);
   mkdirSync(outputDir, { recursive: true });
 
   const timeline = new TimelineStore();

@@ -1,0 +1,95 @@
+// End to end through the `vigil` command: a synthetic backup with planted traces, plain and
+// encrypted; exit codes; one-line errors; evidence unchanged; no results on a wrong password.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { before, test } from "node:test";
+import { buildSyntheticBackup, DEMO_PLANTED, DEMO_SIZES } from "../../../src/demo/demo-backup.ts";
+
+const BIN = resolve(import.meta.dirname, "../../../bin/vigil.js");
+const IOCS = resolve(import.meta.dirname, "../../../data/iocs/amnesty/2021-07-18_nso");
+const tmp = mkdtempSync(join(tmpdir(), "vigil-cli-"));
+let plain: string;
+let encrypted: string;
+
+function vigil(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", env: { ...process.env, VIGIL_BACKUP_PASSWORD: "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+}
+
+function hashTree(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.set(p, createHash("sha256").update(readFileSync(p)).digest("hex"));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+before(async () => {
+  plain = (await buildSyntheticBackup(join(tmp, "plain"), DEMO_SIZES, { planted: DEMO_PLANTED })).dir;
+  encrypted = (await buildSyntheticBackup(join(tmp, "enc"), DEMO_SIZES, { planted: DEMO_PLANTED, encrypted: { password: "correct horse" } })).dir;
+});
+
+test("check-backup finds the planted traces, exits 10, and leaves the evidence unchanged", () => {
+  const before = hashTree(plain);
+  const out = join(tmp, "out-plain");
+  const r = vigil(["check-backup", plain, "--iocs", IOCS, "--output", out, "--json"]);
+  assert.equal(r.status, 10, r.stderr);
+  const summary = JSON.parse(r.stdout);
+  assert.equal(summary.verdict, "traces_found");
+  const alerts = JSON.parse(readFileSync(join(out, "alerts.json"), "utf8")) as { module: string; matched: string }[];
+  const seen = new Set(alerts.map((a) => `${a.module}:${a.matched}`));
+  for (const want of ["datausage:bh", "datausage:roleaboutd", "safari_history:urlpush.net"]) assert.ok(seen.has(want), `missing ${want} in ${[...seen].join(", ")}`);
+  assert.ok(alerts.some((a) => a.module === "sms" && a.matched.endsWith("free247downloads.com")));
+  for (const f of ["timeline.csv", "info.json", "coverage.json", "summary.json", "report.html", "sms.json", "sms_detected.json", "datausage.json"]) {
+    assert.ok(existsSync(join(out, f)), f);
+  }
+  const info = JSON.parse(readFileSync(join(out, "info.json"), "utf8"));
+  assert.ok(info.inputs.some((i: { path: string; sha256: string }) => i.path.endsWith("Manifest.db") && /^[0-9a-f]{64}$/.test(i.sha256)));
+  assert.ok(info.iocs.sets.length > 0 && info.iocs.sets.every((s: { sha256: string }) => /^[0-9a-f]{64}$/.test(s.sha256)));
+  assert.deepEqual(hashTree(plain), before);
+});
+
+test("encrypted backup: checked with the password, same findings; evidence unchanged", () => {
+  const before = hashTree(encrypted);
+  const out = join(tmp, "out-enc");
+  const r = vigil(["check-backup", encrypted, "--iocs", IOCS, "--output", out, "--json"], { VIGIL_BACKUP_PASSWORD: "correct horse" });
+  assert.equal(r.status, 10, r.stderr);
+  const alerts = JSON.parse(readFileSync(join(out, "alerts.json"), "utf8")) as { module: string; matched: string }[];
+  assert.ok(alerts.some((a) => a.module === "datausage" && a.matched === "bh"));
+  assert.ok(JSON.parse(readFileSync(join(out, "info.json"), "utf8")).acquisition.encrypted);
+  assert.deepEqual(hashTree(encrypted), before);
+});
+
+test("wrong password: one line naming the file, exit 1, no results folder", () => {
+  const out = join(tmp, "out-wrong");
+  const r = vigil(["check-backup", encrypted, "--iocs", IOCS, "--output", out, "--password", "nope"]);
+  assert.equal(r.status, 1);
+  const lines = r.stderr.trim().split("\n").filter((l) => l.startsWith("vigil:"));
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0], /Manifest\.plist: wrong (backup )?password/i);
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
+  assert.equal(existsSync(out), false);
+});
+
+test("not a backup: one clear error and exit 1", () => {
+  const dir = mkdtempSync(join(tmpdir(), "vigil-notbackup-"));
+  writeFileSync(join(dir, "hello.txt"), "hi");
+  const r = vigil(["check-backup", dir, "--iocs", IOCS, "--output", join(tmp, "out-nb")]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^vigil: error: .*not .*backup/im);
+});
+
+test("results folder inside the evidence is refused", () => {
+  const r = vigil(["check-backup", plain, "--iocs", IOCS, "--output", join(plain, "results")]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /must not be inside the evidence/);
+  assert.equal(existsSync(join(plain, "results")), false);
+});
