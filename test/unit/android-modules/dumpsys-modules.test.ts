@@ -67,6 +67,15 @@ test("adb: a key last used long before the current one is flagged weak; the curr
   assert.equal(one.events.length, 1);
 });
 
+test("adb: without connection times, keys other than the connected one are flagged only when the current key is known", async () => {
+  const fp = adbKeyFingerprint(KEY_CUR)!;
+  const body = (last: string) => `{\n  debugging_manager={\n    connected_to_adb=true\n    last_key_received=${last}\n    user_keys=${KEY_CUR} me@laptop\n${KEY_OLD} someone@pc\n\n  }\n}`;
+  const known = await run(adb, qf({ "dumpsys.txt": dumpsys({ adb: body(fp) }) }));
+  assert.deepEqual(known.detections.map((d) => d.title), ["Another computer is trusted for USB debugging: someone@pc"]);
+  const unknown = await run(adb, qf({ "dumpsys.txt": dumpsys({ adb: body("00:11") }) }));
+  assert.equal(unknown.detections.length, 0);
+});
+
 const APPOPS = `Current AppOps Service state:
   Uid 0:
     state=pers

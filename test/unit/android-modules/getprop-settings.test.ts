@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import getprop, { OUTDATED_PATCH_RULE } from "../../../src/modules/android/getprop.ts";
-import settings from "../../../src/modules/android/settings.ts";
+import settings, { SETTING_RULES } from "../../../src/modules/android/settings.ts";
 import { securityBulletins } from "../../../src/modules/android/lib/common.ts";
 import { br, dumpsys, qf, run } from "./helpers.ts";
 
@@ -57,4 +57,14 @@ test("settings: verification turned off or unknown sources allowed are flagged; 
   assert.equal(clean.detections.length, 0);
   const bad = await run(settings, qf({ "settings_system.txt": "\u0000\u0001binary\n" }));
   assert.equal(bad.coverage.reason, 'settings_system.txt: not a settings list (no "key=value" line)');
+});
+
+test("settings: every rule fires on its value and only on it", async () => {
+  for (const rule of SETTING_RULES) {
+    const hit = await run(settings, qf({ "settings_global.txt": `${rule.key}=${rule.value}\n` }));
+    assert.deepEqual(hit.detections.map((d) => d.rule?.id), [rule.id], rule.key);
+    const other = rule.value === "1" ? "0" : "1";
+    const miss = await run(settings, qf({ "settings_global.txt": `${rule.key}=${other}\n` }));
+    assert.equal(miss.detections.length, 0, rule.key);
+  }
 });
