@@ -109,7 +109,18 @@ function typeOfFlags(flags: number | null, mode: number | undefined): FileEntry[
   return "file";
 }
 
-const isoSeconds = (s: number | undefined) => (s === undefined || s === 0 ? undefined : fromUnixSeconds(s));
+// Backups hold many files stamped with the same second; Date#toISOString showed up in profiles.
+const isoCache = new Map<number, string | undefined>();
+function isoSeconds(s: number | undefined): string | undefined {
+  if (s === undefined || s === 0) return undefined;
+  let v = isoCache.get(s);
+  if (v === undefined) {
+    v = fromUnixSeconds(s);
+    if (isoCache.size > 100_000) isoCache.clear();
+    isoCache.set(s, v);
+  }
+  return v;
+}
 
 function truncationProblem(path: string): string | undefined {
   const head = Buffer.alloc(100);
