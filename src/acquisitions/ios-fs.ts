@@ -159,7 +159,7 @@ async function openFolder(path: string): Promise<IosFsView> {
   const base: BaseView = openFolderView(path, { kind: "ios_fs", platform: "ios", specKey: "fs", prefix: prefix || undefined, root: path });
   const rootDir = prefix ? join(path, prefix) : path;
 
-  /** Files under `dir` (a view path) matching m, walking at most `depth` levels (Infinity for **). */
+  /** Files under `dir` (a view path), walking at most `depth` levels (Infinity for all). */
   async function* under(dir: string, depth: number): AsyncGenerator<FileEntry> {
     let d;
     try {
@@ -179,6 +179,41 @@ async function openFolder(path: string): Promise<IosFsView> {
     for (const s of subs) yield* under(s, depth - 1);
   }
 
+  /**
+   * Candidate files for a glob, following it segment by segment: a literal segment is one
+   * lookup, a wildcard segment one listing, and only "**" walks a whole subtree.
+   */
+  async function* expand(dir: string, segs: string[], i: number): AsyncGenerator<FileEntry> {
+    const seg = segs[i];
+    if (seg.includes("**")) {
+      yield* under(dir, Infinity);
+      return;
+    }
+    const last = i === segs.length - 1;
+    if (!picomatch.scan(seg).isGlob) {
+      const p = dir ? `${dir}/${seg}` : seg;
+      if (last) yield { path: p };
+      else yield* expand(p, segs, i + 1);
+      return;
+    }
+    const m = picomatch(seg, { dot: true });
+    let d;
+    try {
+      d = await fsp.opendir(join(rootDir, ...dir.split("/").filter(Boolean)), { bufferSize: 256 });
+    } catch {
+      return;
+    }
+    const subs: string[] = [];
+    for await (const ent of d) {
+      if (!m(ent.name)) continue;
+      const p = dir ? `${dir}/${ent.name}` : ent.name;
+      if (last) {
+        if (ent.isFile()) yield { path: p };
+      } else if (ent.isDirectory()) subs.push(p);
+    }
+    for (const sub of subs) yield* expand(sub, segs, i + 1);
+  }
+
   const view: IosFsView = {
     ...base,
     async find(spec: ArtifactSpec): Promise<FileEntry[]> {
@@ -192,9 +227,7 @@ async function openFolder(path: string): Promise<IosFsView> {
           continue;
         }
         const m = picomatch(g, { dot: true });
-        const rest = s.glob.split("/");
-        const depth = s.glob.includes("**") ? Infinity : rest.length;
-        for await (const e of under(s.base, depth)) {
+        for await (const e of expand(s.base, s.glob.split("/"), 0)) {
           if (!out.has(e.path) && m(e.path)) {
             const full = await base.entry(e.path);
             if (full && (full.type ?? "file") === "file") out.set(e.path, full);

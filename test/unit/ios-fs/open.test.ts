@@ -211,3 +211,41 @@ test("sysdiagnose names carry creation time, offset and build", () => {
   });
   assert.equal(parseSysdiagnoseName("random.tar.gz"), undefined);
 });
+
+test("ios_fs find: literal, wildcard-segment and ** globs agree between folder, tar and zip", async () => {
+  const files = {
+    "private/var/mobile/Containers/Data/Application/A1/Library/Safari/History.db": "a",
+    "private/var/mobile/Containers/Data/Application/B2/Library/Safari/History.db": "b",
+    "private/var/mobile/Containers/Data/Application/B2/Library/Safari/Other.db": "c",
+    "private/var/mobile/Library/Logs/CrashReporter/Retired/x.ips": "d",
+    "private/var/mobile/Library/Logs/CrashReporter/y.ips": "e",
+  };
+  const specs = [
+    ["private/var/mobile/Containers/Data/Application/*/Library/Safari/History.db"],
+    ["private/var/mobile/Library/Logs/CrashReporter/**/*.ips"],
+    ["private/var/mobile/Containers/Data/Application/*/Library/Safari/*.db", "System/Library/CoreServices/SystemVersion.plist"],
+  ];
+  const results: string[][][] = [];
+  for (const path of [buildIosFsFolder(files, { wrap: "fs" }), await buildIosFsTar(files, { gzip: true }), buildIosFsZip(files)]) {
+    const view = await openIosFs(path);
+    try {
+      const r: string[][] = [];
+      for (const fs of specs) r.push((await view.find({ fs })).map((e) => e.path));
+      results.push(r);
+    } finally {
+      await view.close();
+    }
+  }
+  assert.deepEqual(results[0], [
+    ["private/var/mobile/Containers/Data/Application/A1/Library/Safari/History.db", "private/var/mobile/Containers/Data/Application/B2/Library/Safari/History.db"],
+    ["private/var/mobile/Library/Logs/CrashReporter/Retired/x.ips", "private/var/mobile/Library/Logs/CrashReporter/y.ips"],
+    [
+      "System/Library/CoreServices/SystemVersion.plist",
+      "private/var/mobile/Containers/Data/Application/A1/Library/Safari/History.db",
+      "private/var/mobile/Containers/Data/Application/B2/Library/Safari/History.db",
+      "private/var/mobile/Containers/Data/Application/B2/Library/Safari/Other.db",
+    ],
+  ]);
+  assert.deepEqual(results[1], results[0]);
+  assert.deepEqual(results[2], results[0]);
+});
