@@ -1,0 +1,100 @@
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { openIosBackup } from "../../../src/acquisitions/ios-backup/open.ts";
+import { decryptBackup } from "../../../src/cli/decrypt-backup.ts";
+import { extractKey } from "../../../src/cli/extract-key.ts";
+import { VigilError, WrongPasswordError } from "../../../src/core/errors.ts";
+import { parsePlist } from "../../../src/formats/plist.ts";
+import { buildIosBackup } from "../../helpers/ios-backup-builder.ts";
+
+const base = mkdtempSync(join(tmpdir(), "vigil-iosb-cli-"));
+after(() => rmSync(base, { recursive: true, force: true }));
+
+function hashTree(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.set(relative(dir, p), createHash("sha256").update(readFileSync(p)).digest("hex"));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+const FILES = [
+  { domain: "HomeDomain", relativePath: "Library/SMS/sms.db", data: Buffer.alloc(5000, 1) },
+  { domain: "HomeDomain", relativePath: "Library/Preferences/a.plist", data: "aaa" },
+  { domain: "HomeDomain", relativePath: "Library/Preferences", type: "directory" as const },
+  { domain: "HomeDomain", relativePath: "Library/Safari/History.db", data: "zz", omitPayload: true },
+];
+
+test("decrypt-backup writes a plain backup with the same layout that opens without a password; evidence unchanged", async () => {
+  const src = join(base, "src1", "udid");
+  const built = await buildIosBackup(src, { files: FILES, encrypted: { password: "pw" } });
+  const before = hashTree(src);
+  const dest = join(base, "out1");
+  const lines: string[] = [];
+  const r = await decryptBackup(join(base, "src1"), { dest, password: "pw" }, (l) => lines.push(l));
+  assert.equal(r.written, 2);
+  assert.equal(r.withoutPayload, 1);
+  assert.deepEqual(r.failed, []);
+  assert.deepEqual(hashTree(src), before, "evidence unchanged");
+  const mp = parsePlist(readFileSync(join(dest, "Manifest.plist"))) as Record<string, unknown>;
+  assert.equal(mp.IsEncrypted, false);
+  assert.equal(mp.ManifestKey, undefined);
+  assert.equal(createHash("sha256").update(readFileSync(join(dest, "Manifest.db"))).digest("hex"), built.manifestDbSha256);
+  const id = built.fileIds["HomeDomain/Library/Preferences/a.plist"];
+  assert.equal(readFileSync(join(dest, id.slice(0, 2), id), "utf8"), "aaa");
+  const v = await openIosBackup(dest, { promptPassword: false });
+  try {
+    assert.equal(v.encrypted, false);
+    const [sms] = await v.find({ backup: [{ domain: "HomeDomain", path: "Library/SMS/sms.db" }] });
+    assert.deepEqual(await v.readFile(sms), Buffer.alloc(5000, 1));
+  } finally {
+    await v.close();
+  }
+});
+
+test("decrypt-backup refuses a destination inside the evidence or not empty, and a plain backup", async () => {
+  const parent = join(base, "src2");
+  const src = join(parent, "udid");
+  await buildIosBackup(src, { files: FILES.slice(0, 2), encrypted: { password: "pw" } });
+  const before = hashTree(parent);
+  for (const dest of [join(src, "out"), join(parent, "out"), src]) {
+    await assert.rejects(decryptBackup(parent, { dest, password: "pw" }), (e: unknown) => e instanceof VigilError && e.code === "usage" && /must not be inside/.test(e.message), dest);
+  }
+  const full = join(base, "full");
+  mkdirSync(full);
+  writeFileSync(join(full, "x"), "x");
+  await assert.rejects(decryptBackup(src, { dest: full, password: "pw" }), /not empty/);
+  await assert.rejects(decryptBackup(src, { dest: join(base, "out2"), password: "nope" }), (e: unknown) => e instanceof WrongPasswordError);
+  assert.equal(existsSync(join(base, "out2")), false, "nothing written on a wrong password");
+  assert.deepEqual(hashTree(parent), before);
+
+  const plain = join(base, "plain");
+  await buildIosBackup(plain, { files: FILES.slice(0, 2) });
+  await assert.rejects(decryptBackup(plain, { dest: join(base, "out3") }), /not encrypted/);
+});
+
+test("extract-key prints the KEK (MVT format) that works as a key file; wrong password rejected", async () => {
+  const src = join(base, "src3");
+  const built = await buildIosBackup(src, { files: FILES.slice(0, 2), encrypted: { password: "pässword" } });
+  const { keyHex } = await extractKey(src, { password: "pässword", promptPassword: false });
+  assert.equal(keyHex, built.derivedKeyHex);
+  assert.match(keyHex, /^[0-9a-f]{64}$/);
+  const keyFile = join(base, "k.txt");
+  writeFileSync(keyFile, keyHex);
+  const v = await openIosBackup(src, { keyFile });
+  assert.equal(v.encrypted, true);
+  await v.close();
+  await assert.rejects(extractKey(src, { password: "password", promptPassword: false }), (e: unknown) => e instanceof WrongPasswordError && e.file === join(src, "Manifest.plist"));
+  const plain = join(base, "plain3");
+  await buildIosBackup(plain, { files: FILES.slice(0, 2) });
+  await assert.rejects(extractKey(plain, { password: "x", promptPassword: false }), /not encrypted/);
+});
