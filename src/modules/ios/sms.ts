@@ -173,6 +173,7 @@ export default defineModule<SmsRecord>({
         why: received ? WHY_RECEIVED_LINK : WHY_SENT_LINK,
         mentionTitle: `Known spyware domain mentioned in a ${kind}: `,
         timestamp: r.isodate ?? undefined,
+        linksFromTexts: true,
       });
       if (hits.length) (out ??= []).push(...hits);
     }

@@ -104,6 +104,7 @@ export default defineModule<WhatsappContactRecord>({
       grade: "weak",
       title: "Known spyware link in a WhatsApp contact's about text: ",
       mentionTitle: "Known spyware domain in a WhatsApp contact's about text: ",
+      linksFromTexts: true,
     });
   },
 });

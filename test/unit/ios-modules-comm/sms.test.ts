@@ -125,3 +125,11 @@ test("attributedBody decoder: long texts and junk", () => {
   assert.equal(attributedBodyText(cut.subarray(0, cut.length - 50)), undefined, "length beyond the end");
   assert.equal(attributedBodyText(null), undefined);
 });
+
+test("sms: an exact URL indicator grades the received link medium, and a domain-only set still finds links", async () => {
+  const view = backup([{ domain: "HomeDomain", relativePath: "Library/SMS/sms.db", data: smsDb() }]);
+  const byUrl = await collectModule(sms, view, matcherFromValues({ url: ["https://badbadbad.example.org/x?id=1"] }));
+  assert.deepEqual(byUrl.detections.filter((d) => d.kind === "indicator").map((d) => [(d.record as any).guid, d.grade, d.matched_indicator!.type]), [["G1", "medium", "url"]]);
+  const none = await collectModule(sms, view, matcherFromValues({ domain: ["not-present.example"] }));
+  assert.equal(none.detections.filter((d) => d.kind === "indicator").length, 0);
+});

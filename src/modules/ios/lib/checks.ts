@@ -25,6 +25,8 @@ export interface LinkCheckOpts {
   mentionTitle: string;
   timestamp?: string;
   artifact?: string;
+  /** Every link was extracted from `texts` (so the text scan sees it too). */
+  linksFromTexts?: boolean;
 }
 
 const MENTION_WHY = "The domain is written in the text without being a link the device was sent; it may only be mentioned.";
@@ -36,20 +38,25 @@ const MENTION_WHY = "The domain is written in the text without being a link the 
  */
 export function checkLinksAndText(iocs: Matcher, links: string[], texts: (string | null | undefined)[], opts: LinkCheckOpts): DetectionInput[] {
   if (!hasNetworkIndicators(iocs)) return NONE;
-  let out: DetectionInput[] | undefined;
-  let seen: Set<string> | undefined;
-  for (const link of links) {
-    const ms = iocs.url(link);
-    if (!ms.length) continue;
-    seen ??= new Set();
-    const fresh = dedupe(ms, seen);
-    if (fresh.length) (out ??= []).push(...fromMatches(fresh, { grade: opts.grade, title: (m) => opts.title + m.matched, why: opts.why, timestamp: opts.timestamp, artifact: opts.artifact }));
-  }
+  // One pass over the text finds every hit, links included; the links are looked up again only
+  // to grade what was found, or when URL indicators (exact URLs) could match a link the text
+  // scan tokenised differently. On clean data that is one scan per message.
+  let textHits: IndicatorMatch[][] | undefined;
   for (const t of texts) {
     if (!t) continue;
     const ms = iocs.urlsInText(t);
+    if (ms.length) (textHits ??= []).push(ms);
+  }
+  if (!textHits && (links.length === 0 || (opts.linksFromTexts && !hasUrlIndicators(iocs)))) return NONE;
+  let out: DetectionInput[] | undefined;
+  const seen = new Set<string>();
+  for (const link of links) {
+    const ms = iocs.url(link);
     if (!ms.length) continue;
-    seen ??= new Set();
+    const fresh = dedupe(ms, seen);
+    if (fresh.length) (out ??= []).push(...fromMatches(fresh, { grade: opts.grade, title: (m) => opts.title + m.matched, why: opts.why, timestamp: opts.timestamp, artifact: opts.artifact }));
+  }
+  for (const ms of textHits ?? []) {
     const fresh = dedupe(ms, seen);
     if (fresh.length) {
       (out ??= []).push(
@@ -58,6 +65,16 @@ export function checkLinksAndText(iocs: Matcher, links: string[], texts: (string
     }
   }
   return out ?? NONE;
+}
+
+const urlCounts = new WeakMap<Matcher, boolean>();
+function hasUrlIndicators(iocs: Matcher): boolean {
+  let v = urlCounts.get(iocs);
+  if (v === undefined) {
+    v = iocs.count("url") > 0;
+    urlCounts.set(iocs, v);
+  }
+  return v;
 }
 
 const NONE = Object.freeze([]) as unknown as DetectionInput[];
