@@ -3,8 +3,33 @@
 const MAC_EPOCH_MS = Date.UTC(2001, 0, 1);
 const WEBKIT_EPOCH_MS = Date.UTC(1601, 0, 1);
 
+const DAY_MS = 86_400_000;
+const MAX_FAST_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+const PAD2 = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, "0"));
+const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, "0"));
+let cachedDay = NaN;
+let cachedDayPrefix = "";
+
 function iso(ms: number): string | undefined {
   if (!Number.isFinite(ms)) return undefined;
+  // Big tables convert hundreds of thousands of timestamps that mostly fall on the same few
+  // days: the date part is reused and only the time of day is formatted. Same output as
+  // Date#toISOString (which truncates fractional milliseconds).
+  if (ms >= 0 && ms <= MAX_FAST_MS) {
+    const t = Math.trunc(ms);
+    const day = Math.floor(t / DAY_MS);
+    if (day !== cachedDay) {
+      cachedDayPrefix = new Date(day * DAY_MS).toISOString().slice(0, 11);
+      cachedDay = day;
+    }
+    let rem = t - day * DAY_MS;
+    const h = Math.floor(rem / 3_600_000);
+    rem -= h * 3_600_000;
+    const m = Math.floor(rem / 60_000);
+    rem -= m * 60_000;
+    const sec = Math.floor(rem / 1000);
+    return `${cachedDayPrefix}${PAD2[h]}:${PAD2[m]}:${PAD2[sec]}.${PAD3[rem - sec * 1000]}Z`;
+  }
   const d = new Date(ms);
   if (Number.isNaN(d.getTime())) return undefined;
   return d.toISOString();
