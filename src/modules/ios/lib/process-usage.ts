@@ -45,7 +45,7 @@ export const MAX_HOLES = 10;
 export const RULE_RECORD_DELETED = {
   id: "process-record-deleted",
   description:
-    "A network usage row points to a process record (ZLIVEUSAGE.ZHASPROCESS → ZPROCESS) that was deleted while its usage stayed: Pegasus was seen deleting its own process rows this way.",
+    "A network usage row points to a process record (ZLIVEUSAGE.ZHASPROCESS → ZPROCESS) that was deleted while its usage stayed: what spyware removing its own process rows (as described for Pegasus) leaves behind.",
 };
 export const RULE_ID_GAP = {
   id: "process-id-gap",
@@ -274,7 +274,7 @@ export function processUsageModule(opts: {
             ruleDescription: RULE_RECORD_DELETED.description,
             grade: "weak",
             title: `Network usage of a deleted process record in ${label} (process id ${r.live_proc_id})`,
-            why: "The usage counters survived but the row naming the process was deleted: Pegasus deleted its process rows this way. A database repair by iOS could do the same, so an expert should look at what happened around this time.",
+            why: "The usage counters survived but the row naming the process was deleted, as when spyware removes its own traces. A database repair by iOS could do the same, so an expert should look at what happened around this time.",
             matched: `ZLIVEUSAGE.ZHASPROCESS ${r.live_proc_id}`,
             timestamp: r.live_isodate ?? undefined,
             artifact: r.source,
