@@ -14,6 +14,6 @@ test("ISO conversion equals Date#toISOString on edges and random values", () => 
     assert.equal(fromUnixMillis(v), Number.isNaN(d.getTime()) ? undefined : d.toISOString(), String(v));
   }
   assert.equal(fromUnixMillis(8.64e15 + 1), undefined);
-  assert.equal(fromMacAbsolute(704_080_800.25), "2023-04-24T02:00:00.250Z");
+  assert.equal(fromMacAbsolute(704_080_800.25), new Date(Date.UTC(2001, 0, 1) + 704_080_800_250).toISOString());
   assert.equal(fromWebKit(13_280_000_000_000_000), new Date(Date.UTC(1601, 0, 1) + 13_280_000_000_000).toISOString());
 });
