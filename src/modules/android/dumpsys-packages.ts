@@ -2,8 +2,8 @@
 // its install source, install and update times, and permissions.
 import { defineModule, fromMatches } from "../../core/module.ts";
 import type { DetectionInput } from "../../core/model.ts";
-import { parseDumpsysPackages, type DumpsysPackage } from "../../formats/dumpsys.ts";
-import { DUMPSYS_READS, dumpsysService } from "./lib/common.ts";
+import type { DumpsysPackage } from "../../formats/dumpsys.ts";
+import { DUMPSYS_READS, dumpsysService, packagesOf } from "./lib/common.ts";
 import { packageHeuristics } from "./lib/package-checks.ts";
 
 export interface DumpsysPackageRecord extends DumpsysPackage {
@@ -25,7 +25,7 @@ export default defineModule<DumpsysPackageRecord>({
     const hasPackagesJson = ctx.view.specKey === "androidqf" && (await ctx.view.find({ androidqf: ["packages.json"] })).length > 0;
     if (!hasPackagesJson) heuristicsHere.add(ctx);
     for (const { file, lines } of await dumpsysService(ctx, "package")) {
-      for (const p of parseDumpsysPackages(lines)) yield { ...p, file };
+      for (const p of packagesOf(lines)) yield { ...p, file };
     }
   },
   events(r) {

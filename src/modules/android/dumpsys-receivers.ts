@@ -1,25 +1,27 @@
 // The "Receiver Resolver Table" of dumpsys package: which app is woken by which broadcast.
-// Stalkerware listens for incoming SMS, calls and boot.
+// Stalkerware listens for incoming SMS and calls, and for boot to restart itself.
 import { defineModule, fromMatches, heuristic } from "../../core/module.ts";
-import type { DetectionInput } from "../../core/model.ts";
 import type { ResolverEntry } from "../../formats/dumpsys.ts";
 import { DUMPSYS_READS, packageIndex } from "./lib/common.ts";
 import { resolverEntries } from "./lib/resolver.ts";
 
 export type ReceiverRecord = ResolverEntry & { system?: boolean; file: string };
 
+/** Broadcasts that reveal messages or calls. */
 export const SENSITIVE_RECEIVERS: Record<string, string> = {
-  "android.provider.Telephony.SMS_RECEIVED": "reads incoming SMS",
-  "android.provider.Telephony.SMS_DELIVER": "receives SMS as the SMS app",
-  "android.provider.Telephony.WAP_PUSH_RECEIVED": "reads incoming MMS",
-  "android.intent.action.NEW_OUTGOING_CALL": "sees outgoing calls",
-  "android.intent.action.PHONE_STATE": "sees call state and numbers",
-  "android.intent.action.DATA_SMS_RECEIVED": "reads binary SMS",
-  "android.intent.action.BOOT_COMPLETED": "starts itself at boot",
+  "android.provider.Telephony.SMS_RECEIVED": "incoming SMS",
+  "android.provider.Telephony.SMS_DELIVER": "SMS as the default SMS app",
+  "android.provider.Telephony.WAP_PUSH_RECEIVED": "incoming MMS",
+  "android.intent.action.DATA_SMS_RECEIVED": "binary SMS",
+  "android.intent.action.NEW_OUTGOING_CALL": "outgoing calls",
+  "android.intent.action.PHONE_STATE": "call state and numbers",
 };
+const BOOT = new Set(["android.intent.action.BOOT_COMPLETED", "android.intent.action.LOCKED_BOOT_COMPLETED", "android.intent.action.QUICKBOOT_POWERON"]);
+
 export const SENSITIVE_RECEIVER_RULE = {
   id: "android-sensitive-receiver",
-  description: "A non-system app receives SMS, call or boot broadcasts.",
+  description:
+    "A non-system app receives SMS or call broadcasts (SMS_RECEIVED, SMS_DELIVER, WAP_PUSH_RECEIVED, DATA_SMS_RECEIVED, NEW_OUTGOING_CALL, PHONE_STATE); one detection per app, noting when it also starts at boot.",
 };
 
 export default defineModule<ReceiverRecord>({
@@ -27,29 +29,46 @@ export default defineModule<ReceiverRecord>({
   title: "Broadcast receivers",
   platform: "android",
   description:
-    "Broadcast receivers (dumpsys package, Receiver Resolver Table): packages are checked against indicators, and non-system apps listening for SMS, calls or boot are flagged.",
+    "Broadcast receivers (dumpsys package, Receiver Resolver Table): packages are checked against indicators, and non-system apps listening for SMS or calls (and boot) are flagged.",
   reads: DUMPSYS_READS,
   async *records(ctx) {
     const idx = await packageIndex(ctx.view);
-    for await (const e of resolverEntries(ctx, "Receiver")) yield { ...e, system: idx?.get(e.package_name)?.system };
-  },
-  check(r, ctx) {
-    const out: DetectionInput[] = fromMatches(ctx.iocs.appId(r.package_name), { grade: "strong", title: (m) => `Known malicious app registered a broadcast receiver: ${m.matched} (${r.intent})`, artifact: r.file });
-    const what = SENSITIVE_RECEIVERS[r.intent];
-    // Unknown system status counts as non-system only when a package list exists to say so.
-    if (what && r.system === false) {
-      out.push(
+    // Per non-system package: what it listens for. BOOT_COMPLETED alone is too common among
+    // ordinary apps (alarms, sync, messengers) to flag, so it only adds to an SMS/call finding.
+    const byPkg = new Map<string, { file: string; sensitive: Set<string>; boot: boolean }>();
+    for await (const e of resolverEntries(ctx, "Receiver")) {
+      const system = idx?.get(e.package_name)?.system;
+      yield { ...e, system };
+      // Unknown system status counts as non-system only when a package list exists to say so.
+      if (system !== false) continue;
+      const what = SENSITIVE_RECEIVERS[e.intent];
+      if (!what && !BOOT.has(e.intent)) continue;
+      let p = byPkg.get(e.package_name);
+      if (!p) {
+        p = { file: e.file, sensitive: new Set(), boot: false };
+        byPkg.set(e.package_name, p);
+      }
+      if (what) p.sensitive.add(e.intent);
+      else p.boot = true;
+    }
+    for (const [pkg, p] of byPkg) {
+      if (p.sensitive.size === 0) continue;
+      const what = [...p.sensitive].map((i) => SENSITIVE_RECEIVERS[i]);
+      ctx.detect(
         heuristic({
           rule: SENSITIVE_RECEIVER_RULE.id,
           ruleDescription: SENSITIVE_RECEIVER_RULE.description,
           grade: "weak",
-          title: `Non-system app ${what}: ${r.package_name} (${r.intent})`,
-          why: "Stalkerware registers for these broadcasts to copy messages and call logs and to restart after a reboot. Messaging, dialer and backup apps do too.",
-          matched: `${r.package_name} ${r.intent}`,
-          artifact: r.file,
+          title: `Non-system app receives ${what.join(", ")}${p.boot ? " and starts at boot" : ""}: ${pkg}`,
+          why: "Stalkerware registers for these broadcasts to copy messages and call logs, and for boot to restart itself. Messaging, dialer, call-recorder and backup apps do too; check the owner knows the app.",
+          matched: pkg,
+          artifact: p.file,
+          record: { package_name: pkg, intents: [...p.sensitive, ...(p.boot ? ["android.intent.action.BOOT_COMPLETED"] : [])] },
         }),
       );
     }
-    return out;
+  },
+  check(r, ctx) {
+    return fromMatches(ctx.iocs.appId(r.package_name), { grade: "strong", title: (m) => `Known malicious app registered a broadcast receiver: ${m.matched} (${r.intent})`, artifact: r.file });
   },
 });

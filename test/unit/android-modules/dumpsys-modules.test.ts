@@ -37,10 +37,16 @@ const RECEIVERS = "  Non-Data Actions:\n      android.provider.Telephony.SMS_REC
 test("receivers: sensitive broadcast of a non-system app flagged weak; system apps and harmless intents not; indicators strong", async () => {
   const r = await run(receivers, br({ "dumpstate.txt": dumpsys({ package: packageSection([pkgBlock("com.spy", { installer: "null" }), pkgBlock("com.android.settings", { system: true }), pkgBlock("com.store.app", { installer: "com.android.vending" })], RECEIVERS) }) }), { app_id: ["com.spy"] });
   assert.equal(r.records.length, 4);
-  const h = r.detections.filter((d) => d.kind === "heuristic").map((d) => d.matched);
-  assert.deepEqual(h, ["com.spy android.provider.Telephony.SMS_RECEIVED", "com.store.app android.intent.action.BOOT_COMPLETED"]);
-  assert.ok(r.detections.filter((d) => d.kind === "heuristic").every((d) => d.rule?.id === SENSITIVE_RECEIVER_RULE.id && d.grade === "weak"));
+  // com.spy: SMS (flagged); com.android.settings: system (not); com.store.app: boot only (not).
+  const h = r.detections.filter((d) => d.kind === "heuristic");
+  assert.deepEqual(h.map((d) => [d.rule?.id, d.grade, d.matched, d.title]), [[SENSITIVE_RECEIVER_RULE.id, "weak", "com.spy", "Non-system app receives incoming SMS: com.spy"]]);
   assert.equal(r.detections.filter((d) => d.kind === "indicator" && d.grade === "strong").length, 2);
+});
+
+test("receivers: one detection per app, boot noted with SMS/call receivers", async () => {
+  const rec = "  Non-Data Actions:\n      android.intent.action.PHONE_STATE:\n        1a com.spy/.Call\n      android.intent.action.NEW_OUTGOING_CALL:\n        2b com.spy/.Out\n      android.intent.action.BOOT_COMPLETED:\n        3c com.spy/.Boot";
+  const r = await run(receivers, br({ "dumpstate.txt": dumpsys({ package: packageSection([pkgBlock("com.spy", { installer: "null" })], rec) }) }));
+  assert.deepEqual(r.detections.map((d) => d.title), ["Non-system app receives call state and numbers, outgoing calls and starts at boot: com.spy"]);
 });
 
 test("activities: indicators strong, other apps not flagged", async () => {

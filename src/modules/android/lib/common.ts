@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import type { AcquisitionView, FileEntry } from "../../../acquisitions/view.ts";
 import type { ModuleContext } from "../../../core/module.ts";
 import { VigilError } from "../../../core/errors.ts";
-import { extractDumpsys, parseDumpsysPackages, readLines, type DumpsysExtract } from "../../../formats/dumpsys.ts";
+import { extractDumpsys, parseDumpsysPackages, readLines, type DumpsysExtract, type DumpsysPackage } from "../../../formats/dumpsys.ts";
 
 /** Where the dumpsys text is, per acquisition kind. */
 export const DUMPSYS_READS = {
@@ -55,6 +55,18 @@ export async function dumpsysService(ctx: ModuleContext, service: string): Promi
   return out;
 }
 
+const parsedPackages = new WeakMap<string[], DumpsysPackage[]>();
+
+/** The packages of a package section, parsed once for every module that needs them. */
+export function packagesOf(lines: string[]): DumpsysPackage[] {
+  let p = parsedPackages.get(lines);
+  if (!p) {
+    p = parseDumpsysPackages(lines);
+    parsedPackages.set(lines, p);
+  }
+  return p;
+}
+
 export interface PackageFacts {
   system: boolean;
   installer?: string;
@@ -93,7 +105,7 @@ async function buildPackageIndex(view: AcquisitionView): Promise<Map<string, Pac
   for (const f of files) {
     const lines = (await dumpsysOf(view, f)).sections.get("package");
     if (!lines) continue;
-    for (const p of parseDumpsysPackages(lines)) idx.set(p.package_name, { system: p.system, installer: p.installer, uid: p.uid });
+    for (const p of packagesOf(lines)) idx.set(p.package_name, { system: p.system, installer: p.installer, uid: p.uid });
   }
   return idx.size ? idx : undefined;
 }
