@@ -37,6 +37,7 @@ async function deviceFromDumpstate(view: BaseView, path: string): Promise<Partia
   let fingerprint: string | undefined;
   const stream = await view.openStream(e);
   let rest = "";
+  let done = false;
   const PROP = /^\[([^\]]+)\]: \[(.*)\]\s*$/;
   try {
     for await (const chunk of stream) {
@@ -44,11 +45,16 @@ async function deviceFromDumpstate(view: BaseView, path: string): Promise<Partia
       rest = lines.pop() ?? "";
       for (const line of lines) {
         if (!fingerprint && line.startsWith("Build fingerprint: ")) fingerprint = line.slice(19).replace(/^'|'\s*$/g, "");
+        // Properties sit together in one section; past it, the rest of a 100 MB file has none.
+        if (props.size && line.startsWith("------ ")) {
+          done = true;
+          break;
+        }
         if (line.charCodeAt(0) !== 0x5b) continue;
         const m = PROP.exec(line);
         if (m && want.has(m[1])) props.set(m[1], m[2]);
       }
-      if (props.size === want.size) break;
+      if (done || props.size === want.size) break;
     }
   } finally {
     stream.destroy();
