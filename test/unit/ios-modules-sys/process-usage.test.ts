@@ -135,6 +135,22 @@ test("datausage: newer schema without Wi-Fi columns", async () => {
   assert.equal(r.wwan_in, 100);
 });
 
+test("datausage: an older ZPROCESS without ZBUNDLENAME still reads, bundle ids null", async () => {
+  const db = sqliteBuffer((d) => {
+    d.exec("CREATE TABLE ZPROCESS (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER, ZFIRSTTIMESTAMP TIMESTAMP, ZTIMESTAMP TIMESTAMP, ZPROCNAME VARCHAR)");
+    d.exec("CREATE TABLE ZLIVEUSAGE (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER, ZHASPROCESS INTEGER, ZTIMESTAMP TIMESTAMP, ZWWANIN FLOAT, ZWWANOUT FLOAT)");
+    d.exec("INSERT INTO ZPROCESS VALUES (1, 7, 1, 600000000, 600000100, 'bh')");
+    d.exec("INSERT INTO ZLIVEUSAGE VALUES (1, 5, 1, 1, 600000050, 10, 20)");
+  });
+  const out = await collectModule(datausage, backup(db), matcherFromValues({ process: ["bh"] }, "Pegasus"));
+  assert.equal(out.coverage.status, "checked");
+  const r = out.records[0] as ProcessUsageRecord;
+  assert.equal(r.bundle_id, null);
+  assert.equal(r.wifi_in, null);
+  assert.equal(r.first_isodate, "2020-01-06T10:40:00.000Z");
+  assert.equal(out.detections.length, 1);
+});
+
 test("datausage: unexpected schema and a corrupt file fail with one line naming the file", async () => {
   const wrong = sqliteBuffer((db) => db.exec("CREATE TABLE ZPROCESS (Z_PK INTEGER PRIMARY KEY, ZPROCNAME TEXT)"));
   const out = await collectModule(datausage, backup(wrong), none);
