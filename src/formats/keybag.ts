@@ -104,8 +104,17 @@ export function hasTwoStageKdf(kb: Keybag): boolean {
  * a real backup (≈3 s) run on the thread pool, not on the event loop.
  */
 export async function deriveKeyFromPassword(password: string, kb: Keybag): Promise<Buffer> {
-  let secret: Buffer = Buffer.from(password, "utf8");
-  if (hasTwoStageKdf(kb)) secret = await pbkdf2Async(secret, kb.dpsl!, kb.dpic!, 32, "sha256");
+  const utf8 = Buffer.from(password, "utf8");
+  return kekFromStage1(hasTwoStageKdf(kb) ? await stage1(utf8, kb) : utf8, kb);
+}
+
+/** The PBKDF2-HMAC-SHA256 stage of iOS ≥ 10.2 keybags (DPSL, DPIC): the slow one. */
+export function stage1(password: Buffer, kb: Keybag): Promise<Buffer> {
+  return pbkdf2Async(password, kb.dpsl!, kb.dpic!, 32, "sha256");
+}
+
+/** The PBKDF2-HMAC-SHA1 stage (SALT, ITER) that yields the KEK. */
+export function kekFromStage1(secret: Buffer, kb: Keybag): Promise<Buffer> {
   return pbkdf2Async(secret, kb.salt!, kb.iter!, 32, "sha1");
 }
 
