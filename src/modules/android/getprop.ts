@@ -5,7 +5,7 @@ import { defineModule, fromMatches, heuristic } from "../../core/module.ts";
 import { VigilError } from "../../core/errors.ts";
 import { parseGetprop, type Property } from "../../formats/getprop.ts";
 import { toLines } from "../../formats/dumpsys.ts";
-import { DUMPSYS_READS, dumpsysOf, readText, securityBulletins } from "./lib/common.ts";
+import { DUMPSYS_READS, dumpsysOf, mainDumpFiles, readText, securityBulletins } from "./lib/common.ts";
 
 export interface GetpropRecord extends Property {
   file: string;
@@ -34,7 +34,7 @@ export default defineModule<GetpropRecord>({
   async *records(ctx) {
     let patch: { value: string; file: string } | undefined;
     let found = 0;
-    for (const f of ctx.files) {
+    for (const f of await mainDumpFiles(ctx)) {
       let lines: string[];
       if (ctx.view.specKey === "bugreport") {
         const ex = await dumpsysOf(ctx.view, f);

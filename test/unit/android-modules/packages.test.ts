@@ -87,3 +87,10 @@ test("packages: Echap-style SHA-1 certificate indicator (upper case) matches and
   const r = await run(packages, qf({ "packages.json": JSON.stringify([p]) }), { app_cert_hash: [sha1] });
   assert.deepEqual(r.detections.filter((d) => d.kind === "indicator").map((d) => [d.grade, d.matched_indicator?.value]), [["strong", sha1]]);
 });
+
+test("dumpsys_packages: a bugreport with two dump texts reads the one main_entry.txt names", async () => {
+  const a = dumpsys({ package: packageSection([pkgBlock("com.a"), pkgBlock("com.b")]) });
+  const old = dumpsys({ package: packageSection([pkgBlock("com.old")]) });
+  const r = await run(dumpsysPackages, br({ "bugreport-x.txt": a, "dumpstate.txt": old, "main_entry.txt": "bugreport-x.txt\n" }));
+  assert.deepEqual((r.records as { package_name: string }[]).map((p) => p.package_name), ["com.a", "com.b"]);
+});

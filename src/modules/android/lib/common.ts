@@ -39,7 +39,7 @@ export function dumpsysOf(view: AcquisitionView, entry: FileEntry): Promise<Dump
  */
 export async function dumpsysService(ctx: ModuleContext, service: string): Promise<{ file: string; lines: string[] }[]> {
   const out: { file: string; lines: string[] }[] = [];
-  for (const f of ctx.files) {
+  for (const f of await mainDumpFiles(ctx)) {
     const ex = await dumpsysOf(ctx.view, f);
     if (ex.lines > 0 && ex.services.length === 0) {
       throw new VigilError('not a dumpsys output (no "DUMP OF SERVICE" section)', { file: f.path });
@@ -65,6 +65,20 @@ export function packagesOf(lines: string[]): DumpsysPackage[] {
     parsedPackages.set(lines, p);
   }
   return p;
+}
+
+/**
+ * The dump files to read. A bugreport names its main text in main_entry.txt; when more than one
+ * candidate matched (an old dumpstate.txt beside bugreport-*.txt), only that one is read so
+ * nothing is counted twice.
+ */
+export async function mainDumpFiles(ctx: Pick<ModuleContext, "view" | "files">): Promise<FileEntry[]> {
+  if (ctx.view.specKey !== "bugreport" || ctx.files.length < 2) return ctx.files;
+  const [me] = await ctx.view.find({ bugreport: ["main_entry.txt", "*/main_entry.txt"] });
+  if (!me) return ctx.files;
+  const name = (await ctx.view.readFile(me)).toString("utf8").trim();
+  const hit = ctx.files.filter((f) => f.path === name || f.path.endsWith("/" + name));
+  return hit.length ? hit : ctx.files;
 }
 
 export interface PackageFacts {
