@@ -133,3 +133,15 @@ test("sms: an exact URL indicator grades the received link medium, and a domain-
   const none = await collectModule(sms, view, matcherFromValues({ domain: ["not-present.example"] }));
   assert.equal(none.detections.filter((d) => d.kind === "indicator").length, 0);
 });
+
+test("sms: mentions of IPs, IDN hosts and scheme URLs survive the cheap pre-filter", async () => {
+  const db = sqliteImage(SMS_SCHEMA, (db) => {
+    db.prepare("INSERT INTO handle (ROWID, id, service) VALUES (1, 'x', 'SMS')").run();
+    const m = db.prepare("INSERT INTO message (guid, text, handle_id, service, date, is_from_me) VALUES (?,?,1,'SMS',0,0)");
+    m.run("IP", "connect to 203.0.113.5 now");
+    m.run("IDN", "look at https://bücher.example/x please");
+    m.run("PLAIN", "Ok. See you at 8. Thanks!");
+  });
+  const out = await collectModule(sms, backup([{ domain: "HomeDomain", relativePath: "Library/SMS/sms.db", data: db }]), matcherFromValues({ ipv4: ["203.0.113.5"], domain: ["xn--bcher-kva.example"] }));
+  assert.deepEqual(out.detections.map((d) => (d.record as any).guid).sort(), ["IDN", "IP"]);
+});
