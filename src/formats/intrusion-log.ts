@@ -18,6 +18,8 @@ export interface IntrusionDns extends Base {
   type: "dns";
   hostname: string;
   ips: string[];
+  /** Addresses the lookup resolved to; the event lists at most 10 of them. */
+  total_resolved_address_count?: number;
 }
 export interface IntrusionConnect extends Base {
   type: "connect";
@@ -143,7 +145,10 @@ export function parseIntrusionLine(text: string, line: number, file: string): Pa
     const rawIps = pick(o, "ips", "ipAddresses", "ip_addresses", "inetAddresses", "inet_addresses", "addresses");
     const ips = (Array.isArray(rawIps) ? rawIps : typeof rawIps === "string" ? rawIps.split(/[,\s]+/) : []).filter((x) => typeof x === "string" && x).map((x) => cleanIp(x as string));
     const time = num(pick(o, "time", "timestamp", "timeMillis", "time_ms", "timestampMs", "timestamp_ms"));
-    return { event: { ...base, type: "dns", hostname: host.replace(/\.$/, "").toLowerCase(), ips, isodate: time !== undefined ? fromUnixMillis(time) : undefined } };
+    const total = num(pick(o, "totalResolvedAddressCount", "total_resolved_address_count"));
+    return {
+      event: { ...base, type: "dns", hostname: host.replace(/\.$/, "").toLowerCase(), ips, total_resolved_address_count: total, isodate: time !== undefined ? fromUnixMillis(time) : undefined },
+    };
   }
   if (kind === "connect") {
     const ip = pick(o, "ip", "ipAddress", "ip_address", "inetAddress", "inet_address", "address");

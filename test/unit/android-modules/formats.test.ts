@@ -287,6 +287,8 @@ test("intrusion log lines: DNS (ms), connection (leading slash), security (ns), 
   const dns = parseIntrusionLine('{"dnsEvent":{"hostname":"Evil.COM.","ips":["/1.2.3.4","5.6.7.8"],"packageName":"com.a","time":1700000000123}}', 1, "log.jsonl");
   assert.ok("event" in dns && dns.event.type === "dns");
   assert.deepEqual(dns.event.type === "dns" && [dns.event.hostname, dns.event.ips, dns.event.isodate], ["evil.com", ["1.2.3.4", "5.6.7.8"], "2023-11-14T22:13:20.123Z"]);
+  const snake = parseIntrusionLine('{"event_type":"NETWORK_EVENT_DNS","host_name":"x","hostname":"a.b.org","inet_addresses":["/::1"],"total_resolved_address_count":12,"timestamp":1700000000000,"package_name":"com.b"}', 1, "log.jsonl");
+  assert.ok("event" in snake && snake.event.type === "dns" && snake.event.ips[0] === "::1" && snake.event.total_resolved_address_count === 12 && snake.event.package_name === "com.b");
   const con = parseIntrusionLine('{"ip":"/9.9.9.9","port":443,"time":1700000000000}', 2, "log.jsonl");
   assert.ok("event" in con && con.event.type === "connect" && con.event.ip === "9.9.9.9" && con.event.port === 443);
   const sec = parseIntrusionLine('{"securityEvent":{"tag":210002,"time":1700000000000000000,"data":"ls /sdcard"}}', 3, "log.jsonl");
