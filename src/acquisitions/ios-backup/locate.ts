@@ -34,6 +34,11 @@ export function locateBackup(path: string): LocatedBackup {
   if (!existsSync(root)) throw new VigilError("no such file or folder", { file: path, code: "input" });
   if (!statSync(root).isDirectory()) throw new VigilError("not a folder: an iPhone backup is a folder holding Info.plist and Manifest.db", { file: path, code: "input" });
   if (isBackupFolder(root)) return { dir: root, how: "given" };
+  const hasDb = isFile(join(root, "Manifest.db"));
+  const hasInfo = isFile(join(root, "Info.plist"));
+  if (hasDb !== hasInfo) {
+    throw new VigilError(`incomplete iPhone backup: ${hasDb ? "Info.plist" : "Manifest.db"} is missing (copy the whole backup folder)`, { file: path, code: "input" });
+  }
   if (isFile(join(root, "Manifest.mbdb"))) {
     throw new VigilError("backup made before iOS 10 (Manifest.mbdb) is not supported; make a new backup with a current Finder/iTunes", { file: path, code: "input" });
   }

@@ -278,6 +278,10 @@ test("locate: the backup folder, a folder above it, several backups, not a backu
   assert.throws(() => locateBackup(empty), (e: unknown) => e instanceof VigilError && /not an iPhone backup/.test(e.message) && e.file === empty);
   assert.throws(() => locateBackup(join(root, "nope")), /no such file/);
   assert.throws(() => locateBackup(join(a, "Info.plist")), /not a folder/);
+  const half = join(root, "half");
+  await buildIosBackup(half, { files: FILES.slice(0, 2) });
+  unlinkSync(join(half, "Info.plist"));
+  assert.throws(() => locateBackup(half), (e: unknown) => e instanceof VigilError && /incomplete iPhone backup: Info.plist is missing/.test(e.message));
 });
 
 test("no Manifest.plist (like MVT's test backup): opened as unencrypted; an encrypted Manifest.db then gets a clear error", async () => {
