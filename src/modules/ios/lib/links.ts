@@ -68,6 +68,7 @@ export function emailOf(handle: string | null | undefined): string | undefined {
 /** One line for a timeline description: newlines escaped, long texts cut. */
 export function oneLine(text: string | null | undefined, max = 300): string {
   if (!text) return "";
+  if (text.length <= max && text.indexOf("\n") < 0) return text;
   let s = text.replace(/\r?\n/g, "\\n");
   if (s.length > max) s = s.slice(0, max - 1) + "…";
   return s;
