@@ -145,3 +145,21 @@ test("sms: mentions of IPs, IDN hosts and scheme URLs survive the cheap pre-filt
   const out = await collectModule(sms, backup([{ domain: "HomeDomain", relativePath: "Library/SMS/sms.db", data: db }]), matcherFromValues({ ipv4: ["203.0.113.5"], domain: ["xn--bcher-kva.example"] }));
   assert.deepEqual(out.detections.map((d) => (d.record as any).guid).sort(), ["IDN", "IP"]);
 });
+
+test("sms: older databases (dates in seconds, no attributedBody or optional columns) still read", async () => {
+  const db = sqliteImage(
+    `CREATE TABLE handle (ROWID INTEGER PRIMARY KEY AUTOINCREMENT UNIQUE, id TEXT NOT NULL, country TEXT, service TEXT NOT NULL, uncanonicalized_id TEXT);
+     CREATE TABLE message (ROWID INTEGER PRIMARY KEY AUTOINCREMENT, guid TEXT UNIQUE NOT NULL, text TEXT, handle_id INTEGER DEFAULT 0, service TEXT, date INTEGER, date_read INTEGER, is_from_me INTEGER DEFAULT 0);`,
+    (db) => {
+      db.prepare("INSERT INTO handle (ROWID, id, service) VALUES (1, '+331234', 'SMS')").run();
+      db.prepare("INSERT INTO message (guid, text, handle_id, service, date, date_read, is_from_me) VALUES ('OLD', 'hi https://old.example/', 1, 'SMS', ?, 0, 0)").run(Math.round(mac("2016-05-01T12:00:00Z")));
+    },
+  );
+  const out = await collectModule(sms, backup([{ domain: "HomeDomain", relativePath: "Library/SMS/sms.db", data: db }]), matcherFromValues({ domain: ["old.example"] }));
+  assert.equal(out.coverage.status, "checked", out.coverage.reason);
+  const r = out.records[0] as any;
+  assert.equal(r.isodate, "2016-05-01T12:00:00.000Z");
+  assert.equal(r.isodate_read, null);
+  assert.equal(r.account, null);
+  assert.equal(out.detections.length, 1);
+});
