@@ -80,7 +80,9 @@ const SIMPLE_GLOB = /^[^[\]{}()!+@\\]*$/;
 /** A SQLite GLOB that matches a superset of what the picomatch pattern matches. */
 function sqlGlob(pattern: string): string {
   const esc = (s: string) => s.replace(/[[\]]/g, (c) => `[${c}]`);
-  if (SIMPLE_GLOB.test(pattern)) return esc(pattern).replace(/\*+/g, "*");
+  // "**/" and "/**" may match no folder at all in picomatch ("**/a.db" matches "a.db"), so they
+  // become a bare "*" rather than "*/".
+  if (SIMPLE_GLOB.test(pattern)) return esc(pattern).replace(/(?:^|\/)\*\*(?:\/|$)/g, "*").replace(/\*+/g, "*");
   const m = GLOB_CHARS.exec(pattern);
   const prefix = m ? pattern.slice(0, m.index) : pattern;
   return esc(prefix).replace(/[*?]/g, (c) => `[${c}]`) + "*";

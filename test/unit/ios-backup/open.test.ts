@@ -95,6 +95,10 @@ test("plain backup: device info, find (exact and globs), entries with MBFile met
     assert.deepEqual(star.map((e) => e.path), ["AppDomain-com.example.one/Library/WebKit/WebsiteData/observations.db", "AppDomain-com.example.two/Library/WebKit/WebsiteData/observations.db"]);
     const globstar = await v.find({ backup: [{ domain: "AppDomain-com.example.two", path: "**/observations.db" }] });
     assert.equal(globstar.length, 2);
+    const rootLevel = await v.find({ backup: [{ domain: "*", path: "**/sms.db" }, { domain: "HomeDomain", path: "Library/**/com.apple.x.plist" }] });
+    assert.deepEqual(rootLevel.map((e) => e.relativePath), ["Library/Preferences/com.apple.x.plist", "Library/SMS/sms.db"]);
+    const zeroDirs = await v.find({ backup: [{ domain: "HomeDomain", path: "**/Library/SMS/sms.db" }] });
+    assert.equal(zeroDirs.length, 1, "a leading **/ may match no folder");
     const brace = await v.find({ backup: [{ domain: "AppDomain-com.example.{one,two}", path: "Library/WebKit/WebsiteData/observations.db" }] });
     assert.equal(brace.length, 2);
     assert.deepEqual(await v.find({ backup: [{ domain: "HomeDomain", path: "Library" }] }), [], "directories are not files");
