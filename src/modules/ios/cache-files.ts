@@ -65,7 +65,7 @@ export default defineModule<CacheResponse>({
     return [{ timestamp: r.timestamp, event: "cache_response", description: `${r.cache_db} recorded visit to URL ${r.url}` }];
   },
   check(r, ctx) {
-    const hits = cachedChecks(ctx.iocs).url(r.url);
+    const hits = cachedChecks(ctx).url(r.url);
     if (!hits.length) return [];
     return fromMatches(hits, { grade: "medium", title: (m) => seenTitle("fetched (URL cache)", m), timestamp: r.timestamp, artifact: r.cache_db });
   },

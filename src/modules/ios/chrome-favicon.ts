@@ -54,7 +54,7 @@ export default defineModule<ChromeFavicon>({
     return [{ timestamp: r.timestamp, event: "new_favicon", description: `Chrome favicon ${r.icon_url} from ${r.url}` }];
   },
   check(r, ctx) {
-    const checks = cachedChecks(ctx.iocs);
+    const checks = cachedChecks(ctx);
     const page = checks.url(r.url);
     // The page is what the user visited; the icon URL only counts when the page did not match.
     const hits = page.length ? page : checks.url(r.icon_url);

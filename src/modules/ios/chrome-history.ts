@@ -51,7 +51,7 @@ export default defineModule<ChromeVisit>({
     return [{ timestamp: r.timestamp, event: "visit", description: `Chrome visit to ${r.url} (visit ID ${r.visit_id}${from})` }];
   },
   check(r, ctx) {
-    const hits = cachedChecks(ctx.iocs).url(r.url);
+    const hits = cachedChecks(ctx).urlById(r.chrome_history_db, r.id, r.url);
     if (!hits.length) return [];
     return fromMatches(hits, { grade: "medium", title: (m) => seenTitle("visited in Chrome", m), timestamp: r.timestamp, artifact: r.chrome_history_db });
   },

@@ -59,7 +59,7 @@ export default defineModule<FirefoxFavicon>({
     return [{ timestamp: r.timestamp, event: "firefox_favicon", description: `Firefox favicon ${r.url} when visiting ${r.history_url}` }];
   },
   check(r, ctx) {
-    const checks = cachedChecks(ctx.iocs);
+    const checks = cachedChecks(ctx);
     const page = checks.url(r.history_url);
     const hits = page.length ? page : checks.url(r.url);
     if (!hits.length) return [];

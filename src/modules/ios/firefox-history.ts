@@ -70,7 +70,7 @@ export default defineModule<FirefoxVisit>({
     return [{ timestamp: r.timestamp, event: "firefox_history", description: `Firefox visit with ID ${r.id} to URL: ${r.url}` }];
   },
   check(r, ctx) {
-    const hits = cachedChecks(ctx.iocs).url(r.url);
+    const hits = cachedChecks(ctx).url(r.url);
     if (!hits.length) return [];
     return fromMatches(hits, { grade: "medium", title: (m) => seenTitle("visited in Firefox", m), timestamp: r.timestamp, artifact: r.firefox_history_db });
   },

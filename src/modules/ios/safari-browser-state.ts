@@ -116,7 +116,7 @@ export default defineModule<SafariTab>({
     return [{ timestamp: r.last_viewed_timestamp, event: "tab", description: `Safari tab ${r.tab_title ?? ""} - ${r.tab_url ?? ""}`.trim() }];
   },
   check(r, ctx) {
-    const checks = cachedChecks(ctx.iocs);
+    const checks = cachedChecks(ctx);
     const urls = new Set<string>();
     for (const u of [r.tab_url, r.tab_visible_url]) if (u) urls.add(u);
     for (const e of r.session_data) {

@@ -51,7 +51,7 @@ export default defineModule<SafariFavicon>({
     return [{ timestamp: r.timestamp, event: "safari_favicon", description: `Safari favicon from ${r.url} with icon URL ${r.icon_url} (${r.type})` }];
   },
   check(r, ctx) {
-    const checks = cachedChecks(ctx.iocs);
+    const checks = cachedChecks(ctx);
     const page = checks.url(r.url);
     const hits = page.length ? page : checks.url(r.icon_url);
     if (!hits.length) return [];

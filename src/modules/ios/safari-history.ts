@@ -95,8 +95,8 @@ export default defineModule<SafariVisit>({
     return [{ timestamp: r.timestamp, event: "safari_history", description: `Safari visit to ${r.url}${redirect}` }];
   },
   check(r, ctx) {
-    const checks = cachedChecks(ctx.iocs);
-    const hits = checks.url(r.url);
+    const checks = cachedChecks(ctx);
+    const hits = checks.urlById(r.safari_history_db, r.id, r.url);
     const out: DetectionInput[] = hits.length
       ? fromMatches(hits, { grade: "medium", title: (m) => seenTitle("visited in Safari", m), timestamp: r.timestamp, artifact: r.safari_history_db })
       : [];

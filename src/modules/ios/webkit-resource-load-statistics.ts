@@ -86,7 +86,7 @@ export default defineModule<ObservedDomain>({
     return [{ timestamp: r.last_seen, event: "visit", description: `WebKit resource loaded from ${r.registrable_domain}${app}` }];
   },
   check(r, ctx) {
-    const hits = cachedChecks(ctx.iocs).host(r.registrable_domain);
+    const hits = cachedChecks(ctx).host(r.registrable_domain);
     if (!hits.length) return [];
     const app = r.domain ? ` (${r.domain.replace(/^AppDomain-/, "")})` : "";
     return fromMatches(hits, { grade: "medium", title: (m) => seenTitle(`loaded by WebKit${app}`, m), timestamp: r.last_seen, artifact: r.path });

@@ -117,7 +117,7 @@ export default defineModule<SessionResourceLogEntry>({
     return [{ timestamp: r.last_seen, event: "webkit_session_resource", description: `WebKit session: ${redirectChain(r)}` }];
   },
   check(r, ctx) {
-    const checks = cachedChecks(ctx.iocs);
+    const checks = cachedChecks(ctx);
     const out: DetectionInput[] = [];
     const seen = new Set<string>();
     const chain = redirectChain(r);

@@ -148,3 +148,12 @@ test("safari_history: one corrupt profile database is a warning, the others are 
   assert.equal(out.warnings.length, 1);
   assert.match(out.warnings[0], /^HomeDomain\/Library\/Safari\/Profiles\/AAAA\/History\.db: /);
 });
+
+test("safari_history: one matcher reused on two acquisitions with the same paths gives each its own answers", async () => {
+  const clean = safariHistoryDb([{ id: 1, url: "https://clean.example/", time: "2023-01-01T00:00:00Z" }]);
+  const dirty = safariHistoryDb([{ id: 1, url: "https://evil-exploit.net/", time: "2023-01-01T00:00:00Z" }]);
+  const first = await collectModule(mod, backup([{ relativePath: "Library/Safari/History.db", data: clean }]), iocs);
+  const second = await collectModule(mod, backup([{ relativePath: "Library/Safari/History.db", data: dirty }]), iocs);
+  assert.equal(first.detections.length, 0);
+  assert.equal(second.detections.length, 1);
+});

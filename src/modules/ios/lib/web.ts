@@ -107,33 +107,36 @@ const NONE: IndicatorMatch[] = [];
 const CACHE_LIMIT = 200_000;
 
 /**
- * Indicator checks with memoisation. A phone's history repeats the same URLs and hosts many
- * times; when no URL indicator is loaded only the host can match, so the host is the cache key
- * and the matcher runs once per distinct host. Caches are dropped when they grow past a bound
- * so memory stays flat on huge tables.
+ * Indicator checks with memoisation where it pays. The matcher's URL check is already a couple
+ * of Map lookups, as fast as hashing the URL again, so URLs are not cached by string; history
+ * tables, though, repeat the same URL row for every visit, and an integer row id is a much
+ * cheaper key. Caches are dropped when they grow past a bound so memory stays flat.
  */
 export class CachedChecks {
-  private readonly byUrl = new Map<string, IndicatorMatch[]>();
+  private readonly byId = new Map<string, Map<number, IndicatorMatch[]>>();
   private readonly byHost = new Map<string, IndicatorMatch[]>();
   private readonly regDomain = new Map<string, string>();
-  private readonly hostOnly: boolean;
 
-  constructor(private readonly iocs: Matcher) {
-    this.hostOnly = iocs.count("url") === 0;
-  }
+  constructor(private readonly iocs: Matcher) {}
 
   /** Same answer as iocs.url(url). */
   url(url: string | null | undefined): IndicatorMatch[] {
-    if (!url) return NONE;
-    if (this.hostOnly) {
-      const host = fastHost(url);
-      if (host !== undefined) return this.host(host);
+    return url ? this.iocs.url(url) : NONE;
+  }
+
+  /** iocs.url(url) for the URL row `id` of the database `scope`, computed once per row. */
+  urlById(scope: string, id: number, url: string | null | undefined): IndicatorMatch[] {
+    let rows = this.byId.get(scope);
+    if (!rows) {
+      rows = new Map();
+      this.byId.set(scope, rows);
     }
-    let m = this.byUrl.get(url);
+    let m = rows.get(id);
     if (m === undefined) {
-      if (this.byUrl.size >= CACHE_LIMIT) this.byUrl.clear();
-      m = this.iocs.url(url);
-      this.byUrl.set(url, m.length ? m : NONE);
+      if (rows.size >= CACHE_LIMIT) rows.clear();
+      m = this.url(url);
+      if (!m.length) m = NONE;
+      rows.set(id, m);
     }
     return m;
   }
@@ -218,13 +221,16 @@ export function originsInPath(path: string, marker: string): { folder: string; u
   return out;
 }
 
-const checksByMatcher = new WeakMap<Matcher, CachedChecks>();
-/** One cache per loaded indicator set, shared by the records of a run. */
-export function cachedChecks(iocs: Matcher): CachedChecks {
-  let c = checksByMatcher.get(iocs);
+const checksByRun = new WeakMap<ModuleContext, CachedChecks>();
+/**
+ * One cache per module run (the context object lives exactly as long as the run): row ids are
+ * only meaningful inside the databases of this acquisition.
+ */
+export function cachedChecks(ctx: ModuleContext): CachedChecks {
+  let c = checksByRun.get(ctx);
   if (!c) {
-    c = new CachedChecks(iocs);
-    checksByMatcher.set(iocs, c);
+    c = new CachedChecks(ctx.iocs);
+    checksByRun.set(ctx, c);
   }
   return c;
 }
@@ -349,7 +355,7 @@ export async function* webKitOrigins(ctx: ModuleContext, markers: string[], kind
 }
 
 export function checkWebKitOrigin(r: WebKitOriginRecord, ctx: ModuleContext, what: string): DetectionInput[] {
-  const checks = cachedChecks(ctx.iocs);
+  const checks = cachedChecks(ctx);
   let hits = checks.url(r.url);
   // A third-party frame's data is also evidence the top-level page was loaded.
   if (r.top_origin) hits = hits.concat(checks.url(r.top_origin));
