@@ -13,7 +13,7 @@ export interface CallRecord {
   number: string | null;
   name: string | null;
   provider: string | null;
-  /** "FaceTime", "Phone", or the app's bundle id for CallKit apps. */
+  /** "FaceTime", "Phone", the app's name for well-known CallKit apps, else its bundle id. */
   service: string;
   call_type: number | null;
   direction: "outgoing" | "incoming" | null;
@@ -24,10 +24,23 @@ export interface CallRecord {
 
 const OPTIONAL = ["ZDURATION", "ZLOCATION", "ZSERVICE_PROVIDER", "ZORIGINATED", "ZANSWERED", "ZCALLTYPE", "ZNAME", "ZISO_COUNTRY_CODE", "ZUNIQUE_ID"] as const;
 
+// CallKit apps write their bundle id as the provider.
+const APPS: Record<string, string> = {
+  "net.whatsapp.WhatsApp": "WhatsApp",
+  "net.whatsapp.WhatsAppSMB": "WhatsApp Business",
+  "org.whispersystems.signal": "Signal",
+  "ph.telegra.Telegraph": "Telegram",
+  "com.facebook.Messenger": "Messenger",
+  "com.skype.skype": "Skype",
+  "com.viber": "Viber",
+  "jp.naver.line": "LINE",
+  "com.tencent.xin": "WeChat",
+};
+
 function serviceOf(provider: string | null, callType: number | null): string {
   if (provider === "com.apple.FaceTime" || callType === 8 || callType === 16) return "FaceTime";
   if (!provider || provider === "com.apple.Telephony") return "Phone";
-  return provider;
+  return APPS[provider] ?? provider;
 }
 
 export default defineModule<CallRecord>({

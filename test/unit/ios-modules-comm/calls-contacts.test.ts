@@ -20,7 +20,7 @@ test("calls: records, services, directions, events and e-mail indicators", async
   assert.equal(out.coverage.status, "checked", out.coverage.reason);
   const r = out.records as any[];
   assert.equal(r.length, 4);
-  assert.deepEqual(r.map((x) => x.service), ["Phone", "FaceTime", "net.whatsapp.WhatsApp", "FaceTime"]);
+  assert.deepEqual(r.map((x) => x.service), ["Phone", "FaceTime", "WhatsApp", "FaceTime"]);
   assert.deepEqual(r.map((x) => x.direction), ["outgoing", "incoming", "incoming", "outgoing"]);
   assert.equal(r[0].isodate, "2022-03-01T08:00:00.000Z");
   assert.equal(r[0].duration, 62.5);
