@@ -26,7 +26,8 @@
  *   `list()`, `get(name)`, `openStream(name)`, `readFile(name)`, `extractTo(name, dir)`, `close()`.
  *   Overlapping entries (the "overlapped zip bomb") are refused at open.
  * - `walkTar(source, onEntry, opts)`: one sequential pass over a tar or tar.gz (gzip sniffed by
- *   its magic), `onEntry(entry, body)` per safe entry; return `false` to stop early. Resolves
+ *   its magic), `onEntry(entry, body)` per safe entry; return `false` to stop early;
+ *   `opts.skipBody(entry)` true skips an entry's data without a stream (fast indexing). Resolves
  *   with the raw input's sha256/size when it read all of it.
  *   `extractTar(source, want, dir, opts)`: one pass extracting the entries `want` selects.
  *   `source` is a file path or a function giving a fresh Readable of the tar bytes (the Android
