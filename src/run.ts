@@ -65,17 +65,25 @@ export async function runModule(
     warn: (m) => warnings.push(m),
     progress: (done, total) => progress(`${mod.name}: ${done.toLocaleString("en")}${total ? ` / ${total.toLocaleString("en")}` : ""}`, true),
   };
-  try {
-    for await (const rec of mod.records(ctx)) {
-      n++;
-      sink.record(rec);
-      const found = mod.check ? mod.check(rec, ctx) : [];
-      const evs = mod.events ? mod.events(rec) : [];
-      for (const e of evs) {
-        if (e.timestamp) sink.event({ ...e, module: mod.name, detected: found.length > 0 });
+  const handle = (rec: unknown) => {
+    n++;
+    sink.record(rec);
+    const found = mod.check ? mod.check(rec, ctx) : [];
+    if (mod.events) {
+      for (const e of mod.events(rec)) {
+        if (e.timestamp) sink.event({ timestamp: e.timestamp, module: mod.name, event: e.event, description: e.description, detected: found.length > 0 });
       }
-      for (const d of found) sink.detection(complete({ ...d, record: d.record ?? rec }));
-      if ((n & 0xffff) === 0) ctx.progress(n);
+    }
+    for (const d of found) sink.detection(complete({ ...d, record: d.record ?? rec }));
+    if ((n & 0xffff) === 0) ctx.progress(n);
+  };
+  try {
+    const source = mod.records(ctx);
+    // A sync generator is walked without `for await`, which would cost a promise per row.
+    if (Symbol.iterator in source) {
+      for (const rec of source as Iterable<unknown>) handle(rec);
+    } else {
+      for await (const rec of source) handle(rec);
     }
   } catch (e) {
     return {

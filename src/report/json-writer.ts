@@ -12,8 +12,23 @@ export function jsonReplacer(_key: string, value: unknown): unknown {
   return value;
 }
 
+/** Values JSON.stringify would write wrongly (Buffer) or refuse (bigint) without the replacer. */
+function needsReplacer(v: unknown, depth: number): boolean {
+  if (typeof v === "bigint") return true;
+  if (typeof v !== "object" || v === null) return false;
+  if (Buffer.isBuffer(v) || v instanceof Map || v instanceof Set || ArrayBuffer.isView(v)) return true;
+  if (depth === 0) return true;
+  if (Array.isArray(v)) {
+    for (const x of v) if (needsReplacer(x, depth - 1)) return true;
+    return false;
+  }
+  for (const k in v) if (needsReplacer((v as Record<string, unknown>)[k], depth - 1)) return true;
+  return false;
+}
+
+/** JSON.stringify with the replacer only when a value needs it: a replacer call per key is costly. */
 export function toJson(value: unknown, indent?: number): string {
-  return JSON.stringify(value, jsonReplacer, indent);
+  return needsReplacer(value, 3) ? JSON.stringify(value, jsonReplacer, indent) : JSON.stringify(value, null, indent);
 }
 
 export class JsonArrayWriter {

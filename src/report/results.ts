@@ -3,7 +3,8 @@
 // streamed by the pipeline. Field and file names follow MVT where MVT has them.
 import { closeSync, openSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import type { Coverage, Detection, RunInfo, Summary } from "../core/model.ts";
+import type { Coverage, Detection, RunInfo, Summary, TimelineEvent } from "../core/model.ts";
+import { ReportDataCollector, type ReportData } from "./html/data.ts";
 import type { CheckRun } from "../run.ts";
 import { csvRow } from "./csv.ts";
 import { toJson } from "./json-writer.ts";
@@ -12,22 +13,31 @@ import type { TimelineStore } from "./timeline-store.ts";
 
 export const TIMELINE_HEADER = ["UTC Timestamp", "Plugin", "Event", "Description"];
 
-function writeTimeline(store: TimelineStore, path: string, onlyDetected: boolean): number {
-  const fd = openSync(path, "w");
-  let buf = csvRow(TIMELINE_HEADER);
+/** Writes timeline.csv and timeline_detected.csv in one pass, feeding `also` with every event. */
+function writeTimelines(store: TimelineStore, dir: string, also: (e: TimelineEvent) => void): number {
+  const all = openSync(join(dir, "timeline.csv"), "w");
+  const hit = openSync(join(dir, "timeline_detected.csv"), "w");
+  const header = csvRow(TIMELINE_HEADER);
+  let buf = header;
+  let hitBuf = header;
   let n = 0;
   try {
-    for (const e of store.sorted(onlyDetected)) {
-      buf += csvRow([e.timestamp, e.module, e.event, e.description]);
+    for (const e of store.sorted()) {
+      const row = csvRow([e.timestamp, e.module, e.event, e.description]);
+      buf += row;
+      if (e.detected) hitBuf += row;
+      also(e);
       n++;
       if (buf.length > 1 << 20) {
-        writeSync(fd, buf);
+        writeSync(all, buf);
         buf = "";
       }
     }
-    writeSync(fd, buf);
+    writeSync(all, buf);
+    writeSync(hit, hitBuf);
   } finally {
-    closeSync(fd);
+    closeSync(all);
+    closeSync(hit);
   }
   return n;
 }
@@ -41,16 +51,18 @@ export interface WrittenResults {
   detections: Detection[];
   coverage: Coverage[];
   timelineEvents: number;
+  /** What report.html needs from the timeline, gathered in the same pass. */
+  reportData: ReportData;
 }
 
 export function writeResults(outputDir: string, run: CheckRun, info: RunInfo): WrittenResults {
-  const events = writeTimeline(run.timeline, join(outputDir, "timeline.csv"), false);
-  writeTimeline(run.timeline, join(outputDir, "timeline_detected.csv"), true);
   const detections = sortDetections(run.detections);
+  const collector = new ReportDataCollector(detections);
+  const events = writeTimelines(run.timeline, outputDir, (e) => collector.add(e));
   writeJson(join(outputDir, "alerts.json"), detections);
   writeJson(join(outputDir, "coverage.json"), run.coverage);
   writeJson(join(outputDir, "info.json"), info);
   const summary = summarize(detections, run.coverage, outputDir);
   writeJson(join(outputDir, "summary.json"), { ...summary, timeline_events: events });
-  return { summary, detections, coverage: run.coverage, timelineEvents: events };
+  return { summary, detections, coverage: run.coverage, timelineEvents: events, reportData: collector.finish() };
 }

@@ -1,51 +1,162 @@
-// Timeline events of a run, kept in a private SQLite file rather than in memory, so a case with
-// millions of events sorts and aggregates with flat memory.
-import Database from "better-sqlite3";
+// Timeline events of a run, sorted with an external merge sort: events are kept as compact
+// strings in chunks; each full chunk is sorted and spilled to a private temp file; the sorted
+// stream is a k-way merge of the chunks. Memory stays flat however many events a case has.
+import { closeSync, openSync, readSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { TimelineEvent } from "../core/model.ts";
 import { privateTempDir, removeTempDir } from "../core/tempdir.ts";
 
-export class TimelineStore {
-  private dir = privateTempDir("timeline");
-  private db = new Database(join(this.dir, "timeline.db"));
-  private insert: Database.Statement;
-  private pending = 0;
-  count = 0;
+const FS = "\u0001"; // field separator; sorts below every character a field can hold
+const RS = "\u0000"; // record separator in spill files
+const CHUNK = 200_000;
+// Fields from evidence may hold anything; only the two separators are replaced.
+const SEPARATORS = /[\u0000\u0001]/g;
 
-  constructor() {
-    this.db.pragma("journal_mode = OFF");
-    this.db.pragma("synchronous = OFF");
-    this.db.exec("CREATE TABLE ev (ts TEXT NOT NULL, module TEXT, event TEXT, description TEXT, detected INTEGER)");
-    this.insert = this.db.prepare("INSERT INTO ev VALUES (?, ?, ?, ?, ?)");
-    this.db.exec("BEGIN");
+function clean(s: string): string {
+  return s.indexOf(RS) >= 0 || s.indexOf(FS) >= 0 ? s.replace(SEPARATORS, " ") : s;
+}
+
+function decode(line: string): TimelineEvent {
+  const a = line.split(FS);
+  return { timestamp: a[0], module: a[1], event: a[2], description: a[3], detected: a[4] === "1" };
+}
+
+/** Reads one spill file back, record by record, in blocks. */
+class SpillReader {
+  private fd: number;
+  private buf = "";
+  private pos = 0;
+  private eof = false;
+  private block = Buffer.alloc(1 << 20);
+  private leftover = Buffer.alloc(0);
+  constructor(path: string) {
+    this.fd = openSync(path, "r");
   }
-
-  add(e: TimelineEvent): void {
-    this.insert.run(e.timestamp, e.module, e.event, e.description, e.detected ? 1 : 0);
-    this.count++;
-    if (++this.pending >= 50_000) {
-      this.db.exec("COMMIT; BEGIN");
-      this.pending = 0;
+  next(): string | undefined {
+    for (;;) {
+      const end = this.buf.indexOf(RS, this.pos);
+      if (end >= 0) {
+        const line = this.buf.slice(this.pos, end);
+        this.pos = end + 1;
+        return line;
+      }
+      if (this.eof) {
+        closeSync(this.fd);
+        return undefined;
+      }
+      const n = readSync(this.fd, this.block, 0, this.block.length, null);
+      if (n === 0) {
+        this.eof = true;
+        continue;
+      }
+      // Decode only up to the last complete record so no UTF-8 sequence is cut in two.
+      const data = this.leftover.length ? Buffer.concat([this.leftover, this.block.subarray(0, n)]) : this.block.subarray(0, n);
+      const cut = data.lastIndexOf(0);
+      this.buf = this.buf.slice(this.pos) + data.subarray(0, cut + 1).toString("utf8");
+      this.leftover = Buffer.from(data.subarray(cut + 1));
+      this.pos = 0;
     }
   }
+}
 
-  private finish(): void {
-    if (this.db.inTransaction) this.db.exec("COMMIT");
+export class TimelineStore {
+  private dir: string | undefined;
+  private chunk: string[] = [];
+  private spills: string[] = [];
+  count = 0;
+  detectedCount = 0;
+
+  /** `chunkSize` events are held in memory before a sorted chunk is spilled to disk. */
+  constructor(private readonly chunkSize = CHUNK) {}
+
+  add(e: TimelineEvent): void {
+    this.chunk.push(`${e.timestamp}${FS}${clean(e.module)}${FS}${clean(e.event)}${FS}${clean(e.description)}${FS}${e.detected ? "1" : "0"}`);
+    this.count++;
+    if (e.detected) this.detectedCount++;
+    if (this.chunk.length >= this.chunkSize) this.spill();
+  }
+
+  private spill(): void {
+    this.dir ??= privateTempDir("timeline");
+    this.chunk.sort();
+    const path = join(this.dir, `chunk-${this.spills.length}`);
+    const fd = openSync(path, "w", 0o600);
+    try {
+      let buf = "";
+      for (const line of this.chunk) {
+        buf += line + RS;
+        if (buf.length > 1 << 20) {
+          writeSync(fd, buf);
+          buf = "";
+        }
+      }
+      writeSync(fd, buf);
+    } finally {
+      closeSync(fd);
+    }
+    this.spills.push(path);
+    this.chunk = [];
   }
 
   /** Events in time order (then module, event, description, for a stable diffable output). */
   *sorted(onlyDetected = false): IterableIterator<TimelineEvent> {
-    this.finish();
-    const q = this.db.prepare(
-      `SELECT ts, module, event, description, detected FROM ev ${onlyDetected ? "WHERE detected = 1" : ""} ORDER BY ts, module, event, description`,
-    );
-    for (const r of q.iterate() as IterableIterator<{ ts: string; module: string; event: string; description: string; detected: number }>) {
-      yield { timestamp: r.ts, module: r.module, event: r.event, description: r.description, detected: r.detected === 1 };
+    const want = (line: string) => !onlyDetected || line.endsWith(`${FS}1`);
+    if (this.spills.length === 0) {
+      this.chunk.sort();
+      for (const line of this.chunk) if (want(line)) yield decode(line);
+      return;
+    }
+    if (this.chunk.length) this.spill();
+    const readers = this.spills.map((p) => new SpillReader(p));
+    // A binary heap over the readers' current heads.
+    const heap: { line: string; r: SpillReader }[] = [];
+    const up = (i: number) => {
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        if (heap[p].line <= heap[i].line) break;
+        [heap[p], heap[i]] = [heap[i], heap[p]];
+        i = p;
+      }
+    };
+    const down = (i: number) => {
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && heap[l].line < heap[m].line) m = l;
+        if (r < heap.length && heap[r].line < heap[m].line) m = r;
+        if (m === i) return;
+        [heap[m], heap[i]] = [heap[i], heap[m]];
+        i = m;
+      }
+    };
+    for (const r of readers) {
+      const line = r.next();
+      if (line !== undefined) {
+        heap.push({ line, r });
+        up(heap.length - 1);
+      }
+    }
+    while (heap.length) {
+      const top = heap[0];
+      if (want(top.line)) yield decode(top.line);
+      const next = top.r.next();
+      if (next === undefined) {
+        const last = heap.pop()!;
+        if (heap.length) {
+          heap[0] = last;
+          down(0);
+        }
+      } else {
+        top.line = next;
+        down(0);
+      }
     }
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
-    removeTempDir(this.dir);
+    this.chunk = [];
+    if (this.dir) removeTempDir(this.dir);
+    this.dir = undefined;
   }
 }

@@ -25,31 +25,41 @@ export interface ReportData {
   totalEvents: number;
 }
 
-export async function gatherReportData(results: LoadedResults): Promise<ReportData> {
-  const detections = sortDetections(results.detections);
-  const detDays = new Map<string, number>();
-  for (const d of detections) if (d.timestamp) detDays.set(d.timestamp.slice(0, 10), (detDays.get(d.timestamp.slice(0, 10)) ?? 0) + 1);
+/**
+ * Builds the report's timeline data from events given in time order: per-day counts and the
+ * events around each detection. Fed by the results writer while it writes timeline.csv, or by
+ * reading timeline.csv back (`vigil report`).
+ */
+export class ReportDataCollector {
+  private detections: Detection[];
+  private detDays = new Map<string, number>();
+  private windows: [number, { t: number; before: ContextEvent[]; after: ContextEvent[] }][];
+  private ctx: Map<number, { t: number; before: ContextEvent[]; after: ContextEvent[] }>;
+  private perDay = new Map<string, number>();
+  private lo = 0;
+  total = 0;
 
-  type Ctx = { t: number; before: ContextEvent[]; after: ContextEvent[] };
-  const withTime = detections
-    .map((d, i) => ({ i, t: d.timestamp ? Date.parse(d.timestamp) : NaN }))
-    .filter((x) => Number.isFinite(x.t))
-    .slice(0, MAX_CONTEXT_DETECTIONS);
-  const ctx = new Map<number, Ctx>(withTime.map((x) => [x.i, { t: x.t, before: [], after: [] }]));
-  // Sorted by time so each event only looks at detections whose window can contain it.
-  const windows = [...ctx.entries()].sort((a, b) => a[1].t - b[1].t);
+  constructor(detections: Detection[]) {
+    this.detections = sortDetections(detections);
+    for (const d of this.detections) if (d.timestamp) this.detDays.set(d.timestamp.slice(0, 10), (this.detDays.get(d.timestamp.slice(0, 10)) ?? 0) + 1);
+    const withTime = this.detections
+      .map((d, i) => ({ i, t: d.timestamp ? Date.parse(d.timestamp) : NaN }))
+      .filter((x) => Number.isFinite(x.t))
+      .slice(0, MAX_CONTEXT_DETECTIONS);
+    this.ctx = new Map(withTime.map((x) => [x.i, { t: x.t, before: [], after: [] }]));
+    // Sorted by time so each event only looks at detections whose window can contain it.
+    this.windows = [...this.ctx.entries()].sort((a, b) => a[1].t - b[1].t);
+  }
 
-  const perDay = new Map<string, number>();
-  let total = 0;
-  let lo = 0;
-  for await (const e of readTimeline(results.dir)) {
-    total++;
+  add(e: ContextEvent): void {
+    this.total++;
     const day = e.timestamp.slice(0, 10);
-    perDay.set(day, (perDay.get(day) ?? 0) + 1);
-    if (!windows.length) continue;
+    this.perDay.set(day, (this.perDay.get(day) ?? 0) + 1);
+    const windows = this.windows;
+    if (!windows.length) return;
     const t = Date.parse(e.timestamp);
-    while (lo < windows.length && windows[lo][1].t + CONTEXT_WINDOW_MS < t) lo++;
-    for (let k = lo; k < windows.length && windows[k][1].t - CONTEXT_WINDOW_MS <= t; k++) {
+    while (this.lo < windows.length && windows[this.lo][1].t + CONTEXT_WINDOW_MS < t) this.lo++;
+    for (let k = this.lo; k < windows.length && windows[k][1].t - CONTEXT_WINDOW_MS <= t; k++) {
       const c = windows[k][1];
       const ev = { timestamp: e.timestamp, module: e.module, event: e.event, description: e.description };
       if (t < c.t) {
@@ -60,12 +70,21 @@ export async function gatherReportData(results: LoadedResults): Promise<ReportDa
       }
     }
   }
-  const days = [...new Set([...perDay.keys(), ...detDays.keys()])]
-    .sort()
-    .map((day) => ({ day, count: perDay.get(day) ?? 0, detections: detDays.get(day) ?? 0 }));
-  const context = detections.map((_, i) => {
-    const c = ctx.get(i);
-    return c ? [...c.before, ...c.after] : undefined;
-  });
-  return { detections, context, days, totalEvents: total };
+
+  finish(): ReportData {
+    const days = [...new Set([...this.perDay.keys(), ...this.detDays.keys()])]
+      .sort()
+      .map((day) => ({ day, count: this.perDay.get(day) ?? 0, detections: this.detDays.get(day) ?? 0 }));
+    const context = this.detections.map((_, i) => {
+      const c = this.ctx.get(i);
+      return c ? [...c.before, ...c.after] : undefined;
+    });
+    return { detections: this.detections, context, days, totalEvents: this.total };
+  }
+}
+
+export async function gatherReportData(results: LoadedResults): Promise<ReportData> {
+  const c = new ReportDataCollector(results.detections);
+  for await (const e of readTimeline(results.dir)) c.add(e);
+  return c.finish();
 }

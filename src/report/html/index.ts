@@ -4,14 +4,15 @@ import { join } from "node:path";
 import { VERSION } from "../../version.ts";
 import { pickLanguage } from "../i18n/index.ts";
 import { loadResults } from "../load-results.ts";
-import { gatherReportData } from "./data.ts";
+import { gatherReportData, type ReportData } from "./data.ts";
 import { renderReport } from "./render.ts";
 
 /** Builds report.html from the results folder and returns its path. */
-export async function writeHtmlReport(resultsDir: string, opts: { lang?: string; out?: string } = {}): Promise<string> {
+export async function writeHtmlReport(resultsDir: string, opts: { lang?: string; out?: string; data?: ReportData } = {}): Promise<string> {
   const results = loadResults(resultsDir);
   const lang = pickLanguage(opts.lang ?? results.info?.lang);
-  const data = await gatherReportData(results);
+  // A check passes the data it gathered while writing the timeline; `vigil report` reads it back.
+  const data = opts.data ?? (await gatherReportData(results));
   const out = opts.out ?? join(resultsDir, "report.html");
   writeFileSync(out, renderReport(results, data, lang, VERSION));
   return out;
