@@ -53,6 +53,8 @@ class IndexMatcher implements Matcher {
   private readonly domains: Index = new Map();
   /** Domain indicators that are not public suffixes: these also match their subdomains. */
   private readonly domainParents: Index = new Map();
+  /** Last two labels of every domain indicator. */
+  private readonly domainTails = new Set<string>();
   private readonly ipv4: Index = new Map();
   private readonly ipv6: Index = new Map();
   private readonly urls: Index = new Map();
@@ -96,6 +98,9 @@ class IndexMatcher implements Matcher {
     switch (ref.type) {
       case "domain": {
         add(this.domains, key, ref);
+        const last = key.lastIndexOf(".");
+        const prev = key.lastIndexOf(".", last - 1);
+        this.domainTails.add(prev < 0 ? key : key.slice(prev + 1));
         // A bare public suffix ("com", "co.uk") as an indicator would flag every site under it.
         const p = parseDomain(key, PSL_OPTS);
         if (!(p.isIcann && p.publicSuffix === key)) add(this.domainParents, key, ref);
@@ -147,7 +152,17 @@ class IndexMatcher implements Matcher {
   domain(host: string): IndicatorMatch[] {
     const out: IndicatorMatch[] = [];
     if (typeof host !== "string" || host.length === 0) return out;
+    // Hot path: a plain lowercase host name, checked by one scan without regexes or copies.
+    const plain = plainHost(host);
+    if (plain === 1) {
+      this.domainInto(host, out);
+      return out;
+    }
     let h = host.trim().toLowerCase();
+    if (plain === 2 && h === host.toLowerCase()) {
+      this.domainInto(h, out);
+      return out;
+    }
     const colon = h.indexOf(":");
     if (colon >= 0) {
       // Two colons or more: IPv6. One: a port to drop.
@@ -168,6 +183,12 @@ class IndexMatcher implements Matcher {
   /** `h` is already a canonical host name. */
   private domainInto(h: string, out: IndicatorMatch[]): void {
     if (this.domains.size === 0) return;
+    // Every indicator has at least two labels, so a host whose last two labels end no
+    // indicator cannot match: one lookup settles most hosts of ordinary traffic.
+    const last = h.lastIndexOf(".");
+    if (last <= 0) return;
+    const prev = h.lastIndexOf(".", last - 1);
+    if (!this.domainTails.has(prev < 0 ? h : h.slice(prev + 1))) return;
     push(out, this.domains.get(h), h);
     let dot = h.indexOf(".");
     while (dot >= 0) {
@@ -324,6 +345,34 @@ class IndexMatcher implements Matcher {
 }
 
 const FAST_HOST = /^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*$/;
+
+/**
+ * 1: a lowercase host name of [a-z0-9_-] labels whose last label is not numeric (no IPv4, no
+ * port, no trailing dot); 2: the same with uppercase letters; 0: anything else.
+ */
+function plainHost(h: string): 0 | 1 | 2 {
+  let upper = false;
+  let labelStart = true;
+  let labelDigitsOnly = true;
+  for (let i = 0; i < h.length; i++) {
+    const c = h.charCodeAt(i);
+    if (c === 46) {
+      if (labelStart) return 0;
+      labelStart = true;
+      labelDigitsOnly = true;
+      continue;
+    }
+    labelStart = false;
+    if (c >= 97 && c <= 122) labelDigitsOnly = false;
+    else if (c >= 65 && c <= 90) {
+      labelDigitsOnly = false;
+      upper = true;
+    } else if (c === 45 || c === 95) labelDigitsOnly = false;
+    else if (c < 48 || c > 57) return 0;
+  }
+  if (labelStart || labelDigitsOnly) return 0;
+  return upper ? 2 : 1;
+}
 
 export function buildMatcher(sets: LoadedSet[]): Matcher {
   return new IndexMatcher(sets);
