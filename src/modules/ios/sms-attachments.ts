@@ -119,8 +119,10 @@ export default defineModule<SmsAttachmentRecord>({
     const ts = r.isodate ?? undefined;
     if (r.filename !== "NULL") {
       // A known exploit file path among the attachments: the file was delivered to the phone.
+      // Messages writes paths in the mobile user's home as "~/Library/SMS/Attachments/...".
+      const abs = r.filename.startsWith("~/") ? `/var/mobile/${r.filename.slice(2)}` : r.filename;
       out.push(
-        ...fromMatches(ctx.iocs.filePath(r.filename), {
+        ...fromMatches(ctx.iocs.filePath(abs), {
           grade: "strong",
           title: (m) => `Known spyware file path among message attachments: ${m.matched}`,
           why: "The file was delivered to the phone as a message attachment.",

@@ -32,7 +32,7 @@ function db(): Buffer {
 }
 
 test("sms_attachments: records, events and detections", async () => {
-  const iocs = matcherFromValues({ file_path: ["/private/var/tmp/evil"], file_name: ["invoice.pdf"] });
+  const iocs = matcherFromValues({ file_path: ["/private/var/tmp/evil", "/private/var/mobile/Library/SMS/Attachments/0f/15/ABC"], file_name: ["invoice.pdf"] });
   const out = await collectModule(mod, backup([{ domain: "HomeDomain", relativePath: "Library/SMS/sms.db", data: db() }]), iocs);
   assert.equal(out.coverage.status, "checked", out.coverage.reason);
   assert.equal(out.records.length, 5);
@@ -55,12 +55,12 @@ test("sms_attachments: records, events and detections", async () => {
   assert.deepEqual(rules.map((d) => (d.record as any).guid), ["A2"]);
   assert.equal(rules[0].grade, "medium");
   const path = out.detections.filter((d) => d.matched_indicator?.type === "file_path");
-  assert.equal(path.length, 1);
-  assert.equal(path[0].grade, "strong");
+  assert.deepEqual(path.map((d) => (d.record as any).guid), ["A1", "A4"], "a ~/ path is matched as the mobile user's home");
+  assert.ok(path.every((d) => d.grade === "strong"));
   const name = out.detections.filter((d) => d.matched_indicator?.type === "file_name");
   assert.equal(name.length, 1);
   assert.equal(name[0].grade, "medium");
-  assert.equal(out.detections.length, 3);
+  assert.equal(out.detections.length, 4);
 });
 
 test("sms_attachments rule: must flag and must not flag", () => {
