@@ -14,7 +14,8 @@ export interface ChromeFavicon {
   chrome_favicon_db: string;
 }
 
-const REL = "Library/Application Support/Google/Chrome/Default/Favicons";
+// "Default", and one folder per extra Chrome profile.
+const REL = "Library/Application Support/Google/Chrome/*/Favicons";
 
 export default defineModule<ChromeFavicon>({
   name: "chrome_favicon",

@@ -14,7 +14,8 @@ export interface ChromeVisit {
   chrome_history_db: string;
 }
 
-const REL = "Library/Application Support/Google/Chrome/Default/History";
+// "Default", and one folder per extra Chrome profile.
+const REL = "Library/Application Support/Google/Chrome/*/History";
 
 export default defineModule<ChromeVisit>({
   name: "chrome_history",

@@ -82,3 +82,23 @@ test("chrome_favicon: wrong schema fails with a one-line reason naming the file"
   assert.equal(out.coverage.status, "failed");
   assert.equal(out.coverage.reason, `${DOMAIN}/${DIR}/Favicons: unexpected schema: no table icon_mapping`);
 });
+
+test("chrome_history: every Chrome profile folder is read", async () => {
+  const db = (url: string) =>
+    sqliteBytes(HISTORY_SCHEMA, (d) => {
+      d.prepare("INSERT INTO urls (id, url, title, last_visit_time) VALUES (1, ?, '', 0)").run(url);
+      d.prepare("INSERT INTO visits (id, url, visit_time, from_visit) VALUES (1, 1, ?, 0)").run(webkit("2024-01-01T00:00:00Z"));
+    });
+  const view = memoryView({
+    kind: "ios_backup",
+    platform: "ios",
+    files: [
+      { domain: DOMAIN, relativePath: `${DIR}/History`, data: db("https://a.example/") },
+      { domain: DOMAIN, relativePath: "Library/Application Support/Google/Chrome/Profile 1/History", data: db("https://login.stalk-panel.io/") },
+    ],
+  });
+  const out = await collectModule(history, view, iocs);
+  assert.equal(out.coverage.records, 2);
+  assert.equal(out.detections.length, 1);
+  assert.equal(out.detections[0].artifact, `${DOMAIN}/Library/Application Support/Google/Chrome/Profile 1/History`);
+});
