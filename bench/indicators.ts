@@ -2,6 +2,7 @@
 // and lookups per second for the checks modules make on every row.
 // Alone: node --import tsx bench/indicators.ts
 import { execFileSync } from "node:child_process";
+import os from "node:os";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { BUNDLED_SNAPSHOT } from "../src/indicators/cache.ts";
@@ -19,11 +20,12 @@ function time(fn: () => number): { ms: number; hits: number } {
 }
 
 /** Loads the snapshot in a new Node process, so JIT and module caches are cold as in the CLI. */
-function coldLoadMs(dir: string): number {
+function coldLoad(dir: string): { wall: number; cpu: number } {
   const loadUrl = pathToFileURL(resolve(import.meta.dirname, "../src/indicators/load.ts")).href;
-  const script = `const { loadIndicators } = await import(${JSON.stringify(loadUrl)}); const t0 = performance.now(); const r = loadIndicators([${JSON.stringify(dir)}]); process.stdout.write(String(performance.now() - t0) + " " + r.matcher.count());`;
+  const script = `const { loadIndicators } = await import(${JSON.stringify(loadUrl)}); const c0 = process.cpuUsage(); const t0 = performance.now(); const r = loadIndicators([${JSON.stringify(dir)}]); const c = process.cpuUsage(c0); process.stdout.write(String(performance.now() - t0) + " " + String((c.user + c.system) / 1000) + " " + r.matcher.count());`;
   const out = execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8", cwd: resolve(import.meta.dirname, "..") });
-  return Number(out.trim().split(" ")[0]);
+  const [wall, cpu] = out.trim().split(" ").map(Number);
+  return { wall: wall!, cpu: cpu! };
 }
 
 function inputs(m: Matcher, n: number) {
@@ -51,7 +53,7 @@ function inputs(m: Matcher, n: number) {
 
 export async function benchIndicators(): Promise<Record<string, string | number>> {
   const dir = BUNDLED_SNAPSHOT;
-  const cold = coldLoadMs(dir);
+  const cold = coldLoad(dir);
   const t0 = performance.now();
   const first = loadIndicators([dir]);
   const inProcess = performance.now() - t0;
@@ -93,7 +95,9 @@ export async function benchIndicators(): Promise<Record<string, string | number>
     files: first.files,
     sets: first.sets.length,
     indicators: m.count(),
-    load_cold_process_ms: Math.round(cold),
+    load_cold_process_ms: Math.round(cold.wall),
+    load_cold_process_cpu_ms: Math.round(cold.cpu),
+    machine_load_average: os.loadavg()[0]!.toFixed(1),
     load_first_in_process_ms: Math.round(inProcess),
     load_warm_ms: Math.round(warmMs),
     domain_lookups_per_s: rate(N, dom.ms),
