@@ -5,6 +5,7 @@
 // module asks for them. Plaintext is never written beside the evidence.
 import Database from "better-sqlite3";
 import { closeSync, createReadStream, existsSync, ftruncateSync, openSync, readSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { Readable } from "node:stream";
 import { createHash } from "node:crypto";
@@ -390,6 +391,11 @@ function makeView(
   /** Decrypts or copies a payload to a private file, streaming (big SQLite databases, decrypt-backup). */
   const exportPayload = async (entry: FileEntry, dest: string): Promise<void> => {
     const p = payloadOf(entry);
+    // Small files in one go: stream set-up costs more than the copy itself.
+    if ((sizeOf(p.abs) ?? 0) <= 4 * 1024 * 1024) {
+      await writeFile(dest, await readPayload(p), { mode: 0o600 });
+      return;
+    }
     try {
       await copyLogged(log, p.rel, p.abs, dest, p.key ? payloadDecipher(p.key) : undefined);
     } catch (e) {
