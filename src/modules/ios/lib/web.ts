@@ -1,6 +1,6 @@
 // Helpers shared by the iOS browser and web-data modules: per-file iteration that survives one
-// broken database among several, cached URL/host checks for big history tables, and decoding of
-// WebKit's origin-named folders.
+// broken database among several, indicator checks memoised per URL row for big history tables,
+// and decoding of WebKit's per-origin storage names and "origin" files.
 import { getDomain } from "tldts";
 import type { FileEntry, SqliteHandle } from "../../../acquisitions/view.ts";
 import { fromMatches, type ModuleContext } from "../../../core/module.ts";
@@ -65,9 +65,9 @@ export async function sqliteRows<R>(ctx: ModuleContext, file: FileEntry, fn: (h:
 }
 
 /**
- * Host of an http(s) URL without building a WHATWG URL: history tables hold hundreds of
- * thousands of URLs and only their hosts are needed for caching. Returns undefined for anything
- * that is not a plain http(s) URL; those go to the matcher whole.
+ * Host of an http(s) URL without building a WHATWG URL (used for the registrable domains of
+ * redirect pairs). Returns undefined for anything that is not a plain ASCII http(s) URL; the
+ * WHATWG parser handles those.
  */
 export function fastHost(url: string): string | undefined {
   let i: number;
