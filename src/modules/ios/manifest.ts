@@ -220,10 +220,14 @@ export default defineModule<ManifestRecord>({
 
   async *records(ctx) {
     let n = 0;
+    let unreadable = 0;
+    let example = "";
     for await (const e of ctx.view.entries()) {
+      if (e.meta?.metadata_unreadable && unreadable++ === 0) example = e.path;
       yield toRecord(e);
       if ((++n & 0x3fff) === 0) ctx.progress(n);
     }
+    if (unreadable) ctx.warn(`${unreadable} Manifest.db item(s) have unreadable file metadata (MBFile), e.g. ${example}: listed without times, mode or size`);
   },
 
   events(r) {

@@ -153,6 +153,27 @@ test("manifest: hosts in file names — WebKit origin folders (medium, once per 
   );
 });
 
+test("manifest: an unreadable MBFile blob is listed without metadata and warned about", async () => {
+  await withBackup([{ domain: "HomeDomain", relativePath: "Library/a.txt", data: "x" }, { domain: "HomeDomain", relativePath: "Library/b.txt", data: "y" }], undefined, async (v) => {
+    const { default: Database } = await import("better-sqlite3");
+    const db = new Database(join(v.backupDir, "Manifest.db"));
+    db.prepare("UPDATE Files SET file = ? WHERE relativePath = 'Library/b.txt'").run(Buffer.from("bplist00 not really"));
+    db.close();
+    const v2 = await openIosBackup(v.backupDir);
+    try {
+      const r = await collectModule(manifest, v2, noIocs);
+      assert.equal(r.coverage.status, "checked");
+      assert.equal(r.records.length, 2);
+      const b = r.records.find((x: any) => x.relative_path === "Library/b.txt") as Record<string, unknown>;
+      assert.equal(b.modified, null);
+      assert.equal(r.warnings.length, 1);
+      assert.match(r.warnings[0], /1 Manifest.db item\(s\) have unreadable file metadata/);
+    } finally {
+      await v2.close();
+    }
+  });
+});
+
 test("hostsInPath and devicePath helpers", () => {
   assert.deepEqual(hostsInPath("Library/WebKit/WebsiteData/LocalStorage/https_evil.com_0.localstorage").map((h) => [h.host, h.origin]), [["evil.com", true]]);
   assert.deepEqual(hostsInPath("Library/Preferences/notevil.com.plist").map((h) => h.host), ["notevil.com"]);
