@@ -151,7 +151,7 @@ export async function runCheck(
     let reportPath: string | undefined;
     if (opts.report !== false) {
       try {
-        reportPath = await writeHtmlReport(outputDir, { lang: opts.lang });
+        reportPath = await writeHtmlReport(outputDir, { lang: opts.lang, data: written.reportData });
       } catch (e) {
         progress(`report.html could not be written: ${describeError(e)}`);
       }
