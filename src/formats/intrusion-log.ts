@@ -89,8 +89,30 @@ const WRAPPERS: [string, IntrusionEvent["type"]][] = [
   ["security", "security"],
 ];
 
-function pick(o: Record<string, unknown>, ...keys: string[]): unknown {
-  for (const k of keys) if (o[k] !== undefined && o[k] !== null) return o[k];
+// Field spellings, as constant lists so a lookup allocates nothing.
+const K_TYPE = ["type", "eventType", "event_type", "kind"];
+const K_HOST = ["hostname", "hostName", "host"];
+const K_IP = ["ip", "ipAddress", "ip_address", "inetAddress", "inet_address", "address"];
+const K_IPS = ["ips", "ipAddresses", "ip_addresses", "inetAddresses", "inet_addresses", "addresses"];
+const K_TAG = ["tag", "tagName", "tag_name", "subtype", "sub_type"];
+const K_TIME_MS = ["time", "timestamp", "timeMillis", "time_ms", "timestampMs", "timestamp_ms"];
+const K_TIME_NS = ["timeNanos", "time_nanos", "time", "timestamp", "timestampNanos"];
+const K_PKG = ["packageName", "package_name", "package"];
+const K_TOTAL = ["totalResolvedAddressCount", "total_resolved_address_count"];
+const K_DATA = ["data", "eventData", "event_data", "payload", "strings"];
+
+/** The first of `keys` set in the event object, else in the line's outer object. */
+function pick(o: Record<string, unknown>, outer: Record<string, unknown> | undefined, keys: string[]): unknown {
+  for (let i = 0; i < keys.length; i++) {
+    const v = o[keys[i]];
+    if (v !== undefined && v !== null) return v;
+  }
+  if (outer) {
+    for (let i = 0; i < keys.length; i++) {
+      const v = outer[keys[i]];
+      if (v !== undefined && v !== null) return v;
+    }
+  }
   return undefined;
 }
 function num(v: unknown): number | undefined {
@@ -118,46 +140,52 @@ export function parseIntrusionLine(text: string, line: number, file: string): Pa
   }
   if (!obj || typeof obj !== "object" || Array.isArray(obj)) return { error: `${file}: line ${line}: not a JSON object` };
   let o = obj as Record<string, unknown>;
+  let outer: Record<string, unknown> | undefined;
   let kind: IntrusionEvent["type"] | undefined;
   for (const [k, v] of WRAPPERS) {
     const inner = o[k];
     if (inner && typeof inner === "object" && !Array.isArray(inner)) {
       kind = v;
-      o = { ...o, ...(inner as Record<string, unknown>) };
+      outer = o;
+      o = inner as Record<string, unknown>;
       break;
     }
   }
-  const typeField = String(pick(o, "type", "eventType", "event_type", "kind") ?? "").toLowerCase();
   if (!kind) {
-    if (/dns/.test(typeField) || typeField === "1") kind = "dns";
-    else if (/connect/.test(typeField) || typeField === "2") kind = "connect";
-    else if (/security/.test(typeField) || typeField === "0") kind = "security";
-    else if (pick(o, "hostname", "hostName", "host") !== undefined) kind = "dns";
-    else if (pick(o, "ip", "ipAddress", "ip_address", "inetAddress", "inet_address") !== undefined) kind = "connect";
-    else if (pick(o, "tag", "tagName", "tag_name", "subtype", "sub_type") !== undefined) kind = "security";
+    const typeField = String(pick(o, undefined, K_TYPE) ?? "").toLowerCase();
+    if (typeField.includes("dns") || typeField === "1") kind = "dns";
+    else if (typeField.includes("connect") || typeField === "2") kind = "connect";
+    else if (typeField.includes("security") || typeField === "0") kind = "security";
+    else if (pick(o, undefined, K_HOST) !== undefined) kind = "dns";
+    else if (pick(o, undefined, K_IP) !== undefined) kind = "connect";
+    else if (pick(o, undefined, K_TAG) !== undefined) kind = "security";
   }
-  const pkg = pick(o, "packageName", "package_name", "package");
-  const uid = num(pick(o, "uid"));
+  const pkg = pick(o, outer, K_PKG);
+  const uid = num(pick(o, outer, ["uid"]));
   const base = { line, file, package_name: typeof pkg === "string" ? pkg : undefined, uid };
   if (kind === "dns") {
-    const host = pick(o, "hostname", "hostName", "host");
+    const host = pick(o, outer, K_HOST);
     if (typeof host !== "string" || !host) return { error: `${file}: line ${line}: DNS event without a hostname` };
-    const rawIps = pick(o, "ips", "ipAddresses", "ip_addresses", "inetAddresses", "inet_addresses", "addresses");
-    const ips = (Array.isArray(rawIps) ? rawIps : typeof rawIps === "string" ? rawIps.split(/[,\s]+/) : []).filter((x) => typeof x === "string" && x).map((x) => cleanIp(x as string));
-    const time = num(pick(o, "time", "timestamp", "timeMillis", "time_ms", "timestampMs", "timestamp_ms"));
-    const total = num(pick(o, "totalResolvedAddressCount", "total_resolved_address_count"));
-    return {
-      event: { ...base, type: "dns", hostname: host.replace(/\.$/, "").toLowerCase(), ips, total_resolved_address_count: total, isodate: time !== undefined ? fromUnixMillis(time) : undefined },
-    };
+    const rawIps = pick(o, outer, K_IPS);
+    const ips: string[] = [];
+    if (Array.isArray(rawIps)) {
+      for (const x of rawIps) if (typeof x === "string" && x) ips.push(cleanIp(x));
+    } else if (typeof rawIps === "string") {
+      for (const x of rawIps.split(/[,\s]+/)) if (x) ips.push(cleanIp(x));
+    }
+    const time = num(pick(o, outer, K_TIME_MS));
+    const total = num(pick(o, outer, K_TOTAL));
+    const hostname = host.endsWith(".") ? host.slice(0, -1).toLowerCase() : host.toLowerCase();
+    return { event: { ...base, type: "dns", hostname, ips, total_resolved_address_count: total, isodate: time !== undefined ? fromUnixMillis(time) : undefined } };
   }
   if (kind === "connect") {
-    const ip = pick(o, "ip", "ipAddress", "ip_address", "inetAddress", "inet_address", "address");
+    const ip = pick(o, outer, K_IP);
     if (typeof ip !== "string" || !ip) return { error: `${file}: line ${line}: connection event without an IP` };
-    const time = num(pick(o, "time", "timestamp", "timeMillis", "time_ms", "timestampMs", "timestamp_ms"));
-    return { event: { ...base, type: "connect", ip: cleanIp(ip), port: num(pick(o, "port")), isodate: time !== undefined ? fromUnixMillis(time) : undefined } };
+    const time = num(pick(o, outer, K_TIME_MS));
+    return { event: { ...base, type: "connect", ip: cleanIp(ip), port: num(pick(o, outer, ["port"])), isodate: time !== undefined ? fromUnixMillis(time) : undefined } };
   }
   if (kind === "security") {
-    const rawTag = pick(o, "tag", "tagName", "tag_name", "subtype", "sub_type");
+    const rawTag = pick(o, outer, K_TAG);
     const tagNum = num(rawTag);
     let tag_name: string | undefined;
     let tag: number | undefined;
@@ -169,8 +197,8 @@ export function parseIntrusionLine(text: string, line: number, file: string): Pa
       tag = TAG_BY_NAME.get(tag_name);
     }
     // SecurityLog times are nanoseconds; fromUnixAuto also accepts an exporter that wrote ms.
-    const time = num(pick(o, "timeNanos", "time_nanos", "time", "timestamp", "timestampNanos"));
-    return { event: { ...base, type: "security", tag, tag_name, data: pick(o, "data", "eventData", "event_data", "payload", "strings"), isodate: time !== undefined ? fromUnixAuto(time) : undefined } };
+    const time = num(pick(o, outer, K_TIME_NS));
+    return { event: { ...base, type: "security", tag, tag_name, data: pick(o, outer, K_DATA), isodate: time !== undefined ? fromUnixAuto(time) : undefined } };
   }
   return { error: `${file}: line ${line}: not a DNS, connection or security event` };
 }
