@@ -181,7 +181,7 @@ export function importIndicators(folder: string, opts: { now?: Date } = {}): Sna
     } catch (e) {
       const r = loadContent(basename(p), data, meta(p, basename(p)));
       // Files of other formats (YARA rules) are copied along but do not fail the import.
-      if (r.format === "unsupported" && r.problems.every((x) => x.level === "skipped")) {
+      if (r.sets.length === 0 && r.problems.length > 0 && r.problems.every((x) => x.level === "skipped")) {
         warnings.push(`${p}: ${r.problems[0]?.reason ?? "not read"}`);
         keep.push({ rel, data });
       } else failures.push(`${p}: ${(e as Error).message}`);

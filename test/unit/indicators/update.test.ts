@@ -116,8 +116,10 @@ test("import: copies a folder into a new snapshot after validating it; invalid f
       writeFileSync(join(src, "nso/pegasus.stix2"), STIX);
       writeFileSync(join(src, "nso/processes.txt"), "bh\n");
       writeFileSync(join(src, "rules.yar"), "rule x {}");
+      writeFileSync(join(src, "tlv.csv"), "Group ID,Group name\n1,x\n");
       const r = importIndicators(src, { now: new Date("2026-04-01T00:00:00Z") });
-      assert.equal(r.files, 3);
+      assert.equal(r.files, 4, "files of other formats are copied along, with a warning");
+      assert.ok(r.warnings.some((w) => /tlv\.csv/.test(w)));
       assert.equal(r.indicators, 2);
       assert.ok(r.warnings.some((w) => /YARA/.test(w)));
       assert.ok(existsSync(join(r.dir, "nso/pegasus.stix2")));
