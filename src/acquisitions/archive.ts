@@ -461,6 +461,11 @@ export interface TarWalkOptions extends ArchiveOptions {
   /** Receives refusals when onUnsafe is "skip". */
   onRefused?: (r: Refusal) => void;
   /**
+   * For a source function that inflates data itself (an Android backup): how many compressed
+   * bytes it has read so far, so the ratio limit applies to it too.
+   */
+  compressedBytes?: () => number;
+  /**
    * Entries whose body the caller will not read: onEntry gets an empty body and the data is
    * skipped without a stream per entry (a million-entry dump indexes several times faster).
    */
@@ -541,8 +546,9 @@ export async function walkTar(
     transform(chunk: Buffer, _e, cb) {
       decompressed += chunk.length;
       if (decompressed > lim.maxTotalSize) return cb(limitError(display, undefined, `decompresses past the total limit ${lim.maxTotalSize} (bomb?)`));
-      if (gz && decompressed >= lim.ratioFloor && decompressed / Math.max(1, tap.n) > lim.maxRatio) {
-        return cb(limitError(display, undefined, `compression ratio exceeds ${lim.maxRatio}:1 (gzip bomb?)`));
+      const compressed = gz ? tap.n : opts.compressedBytes?.();
+      if (compressed !== undefined && decompressed >= lim.ratioFloor && decompressed / Math.max(1, compressed) > lim.maxRatio) {
+        return cb(limitError(display, undefined, `compression ratio exceeds ${lim.maxRatio}:1 (${gz ? "gzip" : "compression"} bomb?)`));
       }
       cb(null, chunk);
     },
@@ -742,6 +748,8 @@ export interface BaseViewOptions extends ArchiveOptions {
   prefetch?: (e: FileEntry) => boolean;
   /** Tar fed by a function: the raw file to hash for provenance (e.g. the .ab file). */
   inputPath?: string;
+  /** Tar fed by a function that inflates: see TarWalkOptions.compressedBytes. */
+  compressedBytes?: () => number;
 }
 
 export interface BaseView extends AcquisitionView {

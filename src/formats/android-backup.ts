@@ -140,8 +140,9 @@ export function unlockAb(h: AbHeader, password: string, display: string): AbKey 
  * A fresh stream of the tar inside the backup: decrypted and inflated as it is read, never held
  * whole in memory. Errors from decryption or inflation come out as one-line VigilErrors.
  */
-export function abTarStream(path: string, h: AbHeader, key: AbKey | undefined, display = path): Readable {
+export function abTarStream(path: string, h: AbHeader, key: AbKey | undefined, display = path, counter?: { raw: number }): Readable {
   let s: Readable = createReadStream(path, { start: h.dataOffset, highWaterMark: 1 << 20 });
+  if (counter) s.on("data", (c: Buffer) => (counter.raw += c.length));
   const chain: Readable[] = [s];
   if (h.encryption === "AES-256") {
     if (!key) throw new VigilError("the backup is encrypted: a password is needed", { file: display, code: "password" });

@@ -39,18 +39,27 @@ export async function openAndroidBackup(path: string, opts: AndroidBackupOptions
       }
       key = unlockAb(header, password, display);
     }
-    const view = await openTarView(() => abTarStream(path, header, key, display), {
-      kind: "android_backup",
-      platform: "android",
-      root: display,
-      display,
-      inputPath: path,
-      encrypted,
-      limits: opts.limits,
-      // A hostile name inside a backup is reported, and the rest of the backup still checked.
-      onUnsafe: "skip",
-      prefetch: wantedBy("android_backup"),
-    });
+    // Bytes read from the file by the current pass, for the compression-ratio limit.
+    let counter = { raw: 0 };
+    const view = await openTarView(
+      () => {
+        counter = { raw: 0 };
+        return abTarStream(path, header, key, display, counter);
+      },
+      {
+        kind: "android_backup",
+        platform: "android",
+        root: display,
+        display,
+        inputPath: path,
+        encrypted,
+        limits: opts.limits,
+        compressedBytes: header.compressed ? () => counter.raw : undefined,
+        // A hostile name inside a backup is reported, and the rest of the backup still checked.
+        onUnsafe: "skip",
+        prefetch: wantedBy("android_backup"),
+      },
+    );
     view.device = { ...view.device, backupFormatVersion: header.version, backupCompressed: header.compressed, backupEncryption: header.encryption };
     return view;
   } catch (e) {

@@ -128,3 +128,12 @@ test(".ab: a hostile tar member is refused and the rest still read", async () =>
     await v.close();
   }
 });
+
+test(".ab bomb: the compression ratio limit applies to the deflated tar inside a backup", async () => {
+  const p = writeTemp(dir, "bomb.ab", await buildAb([{ name: "apps/a/f/zeros", data: Buffer.alloc(6_000_000) }], { compressed: true }));
+  const e = await oneLine(openAndroidBackup(p, { limits: { maxRatio: 50, ratioFloor: 1_000_000 } }));
+  assert.equal(e.code, "archive_limit");
+  assert.match(e.oneLine(), /bomb\.ab: compression ratio exceeds 50:1/);
+  // Within the default limits the same backup opens.
+  await (await openAndroidBackup(p)).close();
+});
