@@ -245,3 +245,18 @@ test("through the Android openers: androidqf folder (with its nested backup), .a
     await brView.close();
   }
 });
+
+test("Echap's stalkerware indicators (ioc.yaml) reach the Android modules: package names and certificate SHA-1s", skip, async () => {
+  const { loadIndicatorsForRun } = await import("../../src/indicators/for-run.ts");
+  const { matcher } = await loadIndicatorsForRun([corpus("iocs", "echap-stalkerware", "ioc.yaml")]);
+  const yaml = readFileSync(corpus("iocs", "echap-stalkerware", "ioc.yaml"), "utf8");
+  // First package and first certificate of the file's first entry, read with plain patterns.
+  const pkg = /^ {2}packages:\n {2}- (\S+)/m.exec(yaml)![1];
+  const cert = /^ {2}certificates:\n {2}- ([0-9A-Fa-f]{40})/m.exec(yaml)![1];
+  const apk = (name: string, sha1: string) => ({ name, files: [{ path: `/data/app/${name}/base.apk`, sha256: "0".repeat(64), certificate: { Sha1: sha1.toLowerCase() } }], installer: "com.android.vending", system: false });
+  const v = memoryView({ kind: "androidqf", platform: "android", files: [{ path: "packages.json", data: JSON.stringify([apk(pkg, "1".repeat(40)), apk("com.renamed.app", cert), apk("com.example.clean", "2".repeat(40))]) }] });
+  const r = await collectModule(mod("packages"), v, matcher);
+  const ind = r.detections.filter((d) => d.kind === "indicator");
+  assert.deepEqual(ind.map((d) => [d.grade, d.matched_indicator?.type]).sort(), [["strong", "app_cert_hash"], ["strong", "app_id"]]);
+  assert.ok(ind.every((d) => d.matched_indicator?.stix2_file_name === "ioc.yaml" || d.matched_indicator?.source.endsWith("ioc.yaml")));
+});
