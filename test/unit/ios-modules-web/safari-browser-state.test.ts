@@ -80,3 +80,14 @@ test("safari_browser_state: wrong schema fails with a one-line reason naming the
   assert.equal(out.coverage.status, "failed");
   assert.equal(out.coverage.reason, "HomeDomain/Library/Safari/BrowserState.db: unexpected schema: table tabs lacks url, last_viewed_time");
 });
+
+test("safari_browser_state: iOS 11 and earlier keep session_data in tabs", async () => {
+  const data = sqliteBytes(
+    `CREATE TABLE tabs (id INTEGER PRIMARY KEY AUTOINCREMENT, uuid TEXT NOT NULL UNIQUE, title TEXT, url TEXT, user_visible_url TEXT, order_index INTEGER NOT NULL, last_viewed_time REAL DEFAULT NULL, session_data BLOB DEFAULT NULL)`,
+    (d) => d.prepare("INSERT INTO tabs (uuid, title, url, user_visible_url, order_index, last_viewed_time, session_data) VALUES ('A', 'Old', 'https://old.example/', 'https://old.example/', 0, ?, ?)").run(mac("2017-03-01T00:00:00Z"), sessionBlob(["https://bad-landing.com/a", "https://old.example/"])),
+  );
+  const out = await collectModule(mod, view(data), iocs);
+  assert.equal(out.coverage.status, "checked");
+  assert.deepEqual((out.records[0] as SafariTab).session_data.map((e) => e.entry_url), ["https://bad-landing.com/a", "https://old.example/"]);
+  assert.equal(out.detections.length, 1);
+});

@@ -157,3 +157,16 @@ test("safari_history: one matcher reused on two acquisitions with the same paths
   assert.equal(first.detections.length, 0);
   assert.equal(second.detections.length, 1);
 });
+
+test("safari_history: an old History.db without redirect columns is still read", async () => {
+  const db = sqliteBytes(
+    `CREATE TABLE history_items (id INTEGER PRIMARY KEY AUTOINCREMENT, url TEXT NOT NULL UNIQUE, visit_count INTEGER NOT NULL);
+     CREATE TABLE history_visits (id INTEGER PRIMARY KEY AUTOINCREMENT, history_item INTEGER NOT NULL, visit_time REAL NOT NULL, title TEXT NULL);
+     INSERT INTO history_items VALUES (1, 'http://evil-exploit.net/', 1);
+     INSERT INTO history_visits VALUES (1, 1, 400000000.5, 'x');`,
+  );
+  const out = await collectModule(mod, backup([{ relativePath: "Library/Safari/History.db", data: db }]), iocs);
+  assert.equal(out.coverage.status, "checked");
+  assert.deepEqual(out.records, [{ id: 1, url: "http://evil-exploit.net/", visit_id: 1, timestamp: "2013-09-04T15:06:40.500Z", redirect_source: null, redirect_destination: null, safari_history_db: "HomeDomain/Library/Safari/History.db" }]);
+  assert.equal(out.detections.length, 1);
+});
