@@ -3,9 +3,8 @@
 // /data/local/tmp, where exploit chains and adb-pushed tools drop their payloads, are flagged.
 import { defineModule, fromMatches, heuristic } from "../../core/module.ts";
 import type { DetectionInput } from "../../core/model.ts";
-import { VigilError } from "../../core/errors.ts";
 import { fromUnixSeconds } from "../../core/time.ts";
-import { readText } from "./lib/common.ts";
+import { jsonArrayElements } from "./lib/json-array.ts";
 
 export interface FileRecord {
   path: string;
@@ -46,15 +45,9 @@ export default defineModule<FileRecord>({
   reads: { androidqf: ["files.json"] },
   async *records(ctx) {
     for (const f of ctx.files) {
-      const text = await readText(ctx, f);
-      let list: unknown;
-      try {
-        list = JSON.parse(text);
-      } catch {
-        throw new VigilError("not valid JSON (expected a list of files; truncated?)", { file: f.path });
-      }
-      if (!Array.isArray(list)) throw new VigilError("not a list of files", { file: f.path });
-      for (const e of list as Record<string, unknown>[]) {
+      // Streamed: a listing of every file of the phone can run to hundreds of megabytes.
+      for await (const item of jsonArrayElements(await ctx.view.openStream(f), f.path, "a list of files")) {
+        const e = item as Record<string, unknown> | null;
         if (typeof e?.path !== "string") continue;
         yield {
           path: e.path,

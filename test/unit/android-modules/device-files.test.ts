@@ -71,7 +71,7 @@ test("files: path and hash indicators strong; /data/local/tmp flagged medium exc
 
 test("files: truncated files.json is a one-line error", async () => {
   const r = await run(files, qf({ "files.json": '[{"path":"/a"' }));
-  assert.equal(r.coverage.reason, "files.json: not valid JSON (expected a list of files; truncated?)");
+  assert.equal(r.coverage.reason, "files.json: not valid JSON (expected a list of files; truncated)");
 });
 
 test("root_binaries: each binary flagged medium; an empty list flags nothing; bad JSON fails", async () => {
