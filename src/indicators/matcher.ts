@@ -49,10 +49,9 @@ const TRAILING_PUNCT = /[.,;:!?)\]}'"»…]+$/;
 class IndexMatcher implements Matcher {
   readonly sets: IocSetInfo[];
   private readonly counts = new Map<IndicatorKind, number>();
-  /** Every domain indicator, for exact matches. */
+  /** Every domain indicator: matches itself and, unless it is a public suffix, its subdomains. */
   private readonly domains: Index = new Map();
-  /** Domain indicators that are not public suffixes: these also match their subdomains. */
-  private readonly domainParents: Index = new Map();
+  private readonly publicSuffixCache = new Map<string, boolean>();
   /** Last two labels of every domain indicator. */
   private readonly domainTails = new Set<string>();
   private readonly ipv4: Index = new Map();
@@ -101,9 +100,6 @@ class IndexMatcher implements Matcher {
         const last = key.lastIndexOf(".");
         const prev = key.lastIndexOf(".", last - 1);
         this.domainTails.add(prev < 0 ? key : key.slice(prev + 1));
-        // A bare public suffix ("com", "co.uk") as an indicator would flag every site under it.
-        const p = parseDomain(key, PSL_OPTS);
-        if (!(p.isIcann && p.publicSuffix === key)) add(this.domainParents, key, ref);
         break;
       }
       case "ipv4":
@@ -140,6 +136,16 @@ class IndexMatcher implements Matcher {
       case "configuration_profile":
         return add(this.profiles, key, ref);
     }
+  }
+
+  private isPublicSuffix(d: string): boolean {
+    let v = this.publicSuffixCache.get(d);
+    if (v === undefined) {
+      const p = parseDomain(d, PSL_OPTS);
+      v = p.isIcann === true && p.publicSuffix === d;
+      this.publicSuffixCache.set(d, v);
+    }
+    return v;
   }
 
   count(kind?: IndicatorKind): number {
@@ -192,7 +198,11 @@ class IndexMatcher implements Matcher {
     push(out, this.domains.get(h), h);
     let dot = h.indexOf(".");
     while (dot >= 0) {
-      push(out, this.domainParents.get(h.slice(dot + 1)), h);
+      const parent = h.slice(dot + 1);
+      const refs = this.domains.get(parent);
+      // A bare public suffix ("co.uk") as an indicator would flag every site under it: it
+      // matches only itself. Asked of tldts only on a hit, so loading stays cheap.
+      if (refs && !this.isPublicSuffix(parent)) push(out, refs, h);
       dot = h.indexOf(".", dot + 1);
     }
   }
