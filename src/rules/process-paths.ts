@@ -42,14 +42,14 @@ export function checkProcessPath(
   path: string,
   opts: { where: string; grade: Grade; componentGrade?: Grade; record?: unknown; timestamp?: string; artifact?: string },
 ): DetectionInput[] {
-  const byPath = iocs.filePath(path);
+  const byPath = [...iocs.filePath(path), ...iocs.fileName(path.slice(path.lastIndexOf("/") + 1)).map((m) => ({ ...m, matched: path }))];
   const byComponent = processComponentMatches(iocs, path).filter((m) => !byPath.some((p) => p.indicator.value === m.indicator.value));
   const base = { record: opts.record, timestamp: opts.timestamp, artifact: opts.artifact };
   return [
     ...fromMatches(uniqueMatches(byPath), {
       ...base,
       grade: opts.grade,
-      title: (m) => `Known spyware file path ${m.indicator.value} ${opts.where}: ${path}`,
+      title: (m) => `Known spyware file ${m.indicator.type === "file_name" ? "name" : "path"} ${m.indicator.value} ${opts.where}: ${path}`,
       why: "The indicator names a file that spyware installs; its path appears in an artifact of what ran or existed on the device.",
     }),
     ...fromMatches(uniqueMatches(byComponent), {

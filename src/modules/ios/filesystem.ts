@@ -22,7 +22,7 @@ export default defineModule<FilesystemRecord>({
   title: "Filesystem walk (every file and folder)",
   platform: "ios",
   description:
-    "Walks every entry of a full-filesystem dump, recording its path and modification time. Flags paths that are known spyware files, and path components named like known spyware processes.",
+    "Walks every entry of a full-filesystem dump, recording its path and modification time. Flags paths and file names that are known spyware files, and path components named like known spyware processes.",
   reads: { whole: ["ios_fs"] },
   async *records(ctx) {
     const v = ctx.view as unknown as Partial<WithRefusals>;
@@ -61,6 +61,18 @@ export default defineModule<FilesystemRecord>({
     const out: DetectionInput[] = [];
     const full = "/" + r.path;
     const byPath = ctx.iocs.filePath(full);
+    const byName = ctx.iocs.fileName(r.path.slice(r.path.lastIndexOf("/") + 1)).filter((m) => !byPath.some((p) => p.indicator.value === m.indicator.value)).map((m) => ({ ...m, matched: full }));
+    if (byName.length) {
+      out.push(
+        ...fromMatches(byName, {
+          grade: "strong",
+          title: (m) => `Known spyware file name present: ${full}`,
+          why: "The indicator names a file that spyware installs, and a file of that name exists in this dump.",
+          artifact: r.path,
+          timestamp: r.modified,
+        }),
+      );
+    }
     if (byPath.length) {
       out.push(
         ...fromMatches(byPath, {

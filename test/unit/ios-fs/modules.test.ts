@@ -13,7 +13,7 @@ import sysdiagnoseInfo from "../../../src/modules/ios/sysdiagnose-info.ts";
 import { ipsText, keychainAnalyticsDb, psText, remotectlDumpstate, shutdownLogText } from "../../helpers/ios-fs-builder.ts";
 import { writeBplist } from "../../helpers/bplist-writer.ts";
 
-const iocs = matcherFromValues({ process: ["bh", "roleaccountd"], domain: ["evil-cdn.com"], file_path: ["/private/var/db/com.apple.xpc.roleaccountd.staging/subridged"] }, "Test Pegasus");
+const iocs = matcherFromValues({ process: ["bh", "roleaccountd"], domain: ["evil-cdn.com"], file_path: ["/private/var/db/com.apple.xpc.roleaccountd.staging/subridged"], file_name: ["roleaccountd.plist"] }, "Test Pegasus");
 const none = matcherFromValues({}, "empty");
 const fsView = (files: MemoryFile[], osVersion = "17.4.1") => memoryView({ kind: "ios_fs", platform: "ios", files, device: { osVersion } });
 const sdView = (files: MemoryFile[]) => memoryView({ kind: "ios_sysdiagnose", platform: "ios", files });
@@ -167,12 +167,15 @@ test("filesystem: path indicator strong, process-named folder medium once (whole
     { path: "private/var/tmp/bh/a", data: "x" },
     { path: "private/var/tmp/bh/b", data: "x" },
     { path: "private/var/tmp/bhx/c", data: "x" },
+    { path: "private/var/db/com.apple.xpc.roleaccountd.staging/roleaccountd.plist", data: "x" },
+    { path: "private/var/db/roleaccountd.plist.bak", data: "x" },
   ];
   const r = await collectModule(filesystem, fsView(files), iocs);
   assert.equal(r.coverage.status, "checked");
-  assert.equal(r.records.length, 5);
+  assert.equal(r.records.length, 7);
   assert.deepEqual(r.detections.map((d) => [d.grade, d.matched]).sort(), [
     ["medium", "/private/var/tmp/bh"],
+    ["strong", "/private/var/db/com.apple.xpc.roleaccountd.staging/roleaccountd.plist"],
     ["strong", "/private/var/db/com.apple.xpc.roleaccountd.staging/subridged"],
   ]);
   const clean = await collectModule(filesystem, fsView(files), none);
