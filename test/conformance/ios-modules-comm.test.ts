@@ -99,6 +99,12 @@ test("ios communication modules on MVT's test backup", { skip: !HAVE_CORPUS }, a
       assert.deepEqual(recs.map((r) => r.bundle_id), sql<{ b: string }>(INTERACTIONC_DB, "SELECT ZBUNDLEID AS b FROM ZINTERACTIONS ORDER BY Z_PK").map((r) => r.b));
       const out2 = recs.find((r) => r.direction === "OUTGOING");
       assert.equal(out2.recipient_identifier, "+14155550100");
+      // The LID of the incoming WhatsApp interaction is resolved through ContactsV2.sqlite.
+      const pair = sql<{ lid: Buffer; phone: Buffer; name: Buffer }>(WA_CONTACTS_DB, "SELECT ZLID AS lid, ZPHONENUMBER AS phone, ZFULLNAME AS name FROM ZWAADDRESSBOOKCONTACT WHERE ZLID IS NOT NULL")[0];
+      const incoming = recs.find((r) => r.sender_identifier === Buffer.from(pair.lid).toString());
+      assert.equal(incoming.sender_resolved_phone_number, Buffer.from(pair.phone).toString());
+      assert.equal(incoming.sender_resolved_name, Buffer.from(pair.name).toString());
+      assert.ok(out.events.some((e) => e.description === `[net.whatsapp.WhatsApp] INCOMING from ${Buffer.from(pair.name).toString()} (${Buffer.from(pair.phone).toString()}) to local user`));
     });
 
     await t.test("whatsapp: every message; links outside WhatsApp's CDN", async () => {
@@ -120,6 +126,8 @@ test("ios communication modules on MVT's test backup", { skip: !HAVE_CORPUS }, a
       assert.equal(out.coverage.status, "checked", out.coverage.reason);
       const recs = out.records as any[];
       assert.deepEqual(recs.map((r) => [r.session_pk, r.stored_message_count, r.first_stored_message_date]), want.map((w) => [w.pk, w.n, w.first === null ? null : mac(w.first)]));
+      const alice = recs.find((r) => r.contact_jid === "100000000000001@lid");
+      assert.equal(alice.partner_resolved_phone_number, "+14155550100", "resolved through ContactsV2.sqlite");
       const group = recs.find((r) => r.partner_name === "Example Group");
       assert.equal(group.group_creation_date, "2025-08-21T20:13:20.000Z");
     });

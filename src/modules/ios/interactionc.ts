@@ -7,6 +7,7 @@ import { fromMacAbsolute } from "../../core/time.ts";
 import type { SqliteHandle } from "../../acquisitions/view.ts";
 import { asText } from "./lib/checks.ts";
 import { emailOf } from "./lib/links.ts";
+import { loadWhatsappIdentities } from "./lib/whatsapp.ts";
 
 export interface InteractionRecord {
   table_id: number;
@@ -49,7 +50,16 @@ export interface InteractionRecord {
   photo_local_id: string | null;
   attachment_id: string | null;
   cloud_id: string | null;
+  /** WhatsApp interactions: phone number and WhatsApp contact name behind a LID or number. */
+  sender_resolved_phone_number: string | null;
+  sender_resolved_name: string | null;
+  recipient_resolved_phone_number: string | null;
+  recipient_resolved_name: string | null;
+  domain_resolved_phone_number: string | null;
+  domain_resolved_name: string | null;
 }
+
+const WHATSAPP_BUNDLES = new Set(["net.whatsapp.WhatsApp", "net.whatsapp.WhatsAppSMB"]);
 
 type Kind = "text" | "date" | "num" | "hex";
 // Output field, source alias (i: interaction, s: sender contact, r: recipient contact, a: attachment), column, kind.
@@ -124,6 +134,8 @@ export default defineModule<InteractionRecord>({
     fs: ["private/var/mobile/Library/CoreDuet/People/interactionC.db"],
   },
   async *records(ctx) {
+    // WhatsApp logs its chats under LIDs; WhatsApp's own databases, when present, resolve them.
+    const ids = await loadWhatsappIdentities(ctx);
     for (const file of ctx.files) {
       const h = await ctx.view.openSqlite(file);
       try {
@@ -155,6 +167,12 @@ export default defineModule<InteractionRecord>({
           }
           const d = out.direction;
           out.direction = d === 0 ? "INCOMING" : d === 1 ? "OUTGOING" : d === null ? null : String(d);
+          const wa = WHATSAPP_BUNDLES.has(out.bundle_id as string);
+          for (const k of ["sender", "recipient", "domain"] as const) {
+            const r = wa ? ids.resolve(out[k === "domain" ? "domain_identifier" : `${k}_identifier`] as string | null) : undefined;
+            out[`${k}_resolved_phone_number`] = r?.phone ?? null;
+            out[`${k}_resolved_name`] = r?.name ?? null;
+          }
           yield out as unknown as InteractionRecord;
         }
       } finally {
@@ -163,8 +181,14 @@ export default defineModule<InteractionRecord>({
     }
   },
   events(r) {
-    const from = r.direction === "OUTGOING" ? "local user" : who(r.sender_display_name, r.sender_identifier);
-    const to = r.direction === "OUTGOING" ? who(r.recipient_display_name, r.recipient_identifier ?? r.domain_identifier) : "local user";
+    const from =
+      r.direction === "OUTGOING" ? "local user" : who(r.sender_resolved_name ?? r.sender_display_name, r.sender_resolved_phone_number ?? r.sender_identifier);
+    const to =
+      r.direction !== "OUTGOING"
+        ? "local user"
+        : r.recipient_identifier
+          ? who(r.recipient_resolved_name ?? r.recipient_display_name, r.recipient_resolved_phone_number ?? r.recipient_identifier)
+          : who(r.domain_resolved_name, r.domain_resolved_phone_number ?? r.domain_identifier);
     const what = `[${r.bundle_id ?? "unknown app"}] ${r.direction ?? ""} from ${from} to ${to}${r.content ? `: ${r.content}` : ""}`.replace("]  from", "] from");
     const out = [];
     if (r.start_date) out.push({ timestamp: r.start_date, event: "interaction", description: what });

@@ -5,14 +5,14 @@ import { defineModule } from "../../core/module.ts";
 import { requireSchema } from "../../formats/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { asText, present } from "./lib/checks.ts";
-import { jidUser, whatsappFile } from "./lib/whatsapp.ts";
+import { loadWhatsappIdentities, whatsappFile } from "./lib/whatsapp.ts";
 
 export interface WhatsappChatSessionRecord {
   record_type: "chat_session";
   session_pk: number;
   contact_jid: string | null;
   partner_name: string | null;
-  /** Phone number of a chat keyed by LID, when the LID-phone pair table is in the same database. */
+  /** Phone number of a chat keyed by LID, from the LID-phone pairs or WhatsApp's contact list. */
   partner_resolved_phone_number: string | null;
   session_type: number | null;
   archived: number | null;
@@ -44,14 +44,9 @@ export default defineModule<WhatsappChatSessionRecord>({
       const h = await ctx.view.openSqlite(file);
       try {
         requireSchema(h, { ZWACHATSESSION: ["Z_PK", "ZCONTACTJID"], ZWAMESSAGE: ["Z_PK", "ZMESSAGEDATE"] });
-        const lidToPhone = new Map<string, string>();
-        if (h.tables().has("ZWAPHONENUMBERLIDPAIR") && present(h, "ZWAPHONENUMBERLIDPAIR", ["ZLID", "ZPHONENUMBER"]).length === 2) {
-          for (const [lid, phone] of h.db.prepare("SELECT ZLID, ZPHONENUMBER FROM ZWAPHONENUMBERLIDPAIR").raw(true).iterate() as Iterable<any[]>) {
-            const l = jidUser(asText(lid));
-            const p = jidUser(asText(phone));
-            if (l && p) lidToPhone.set(l, p);
-          }
-        }
+        // The pair table may be in this database (older versions) or in LID.sqlite; the contact
+        // list (ContactsV2.sqlite) also pairs LIDs with numbers.
+        const ids = await loadWhatsappIdentities(ctx, h);
         const sc = present(h, "ZWACHATSESSION", ["ZPARTNERNAME", "ZSESSIONTYPE", "ZARCHIVED", "ZREMOVED", "ZHIDDEN", "ZMESSAGECOUNTER", "ZLASTMESSAGEDATE", "ZGROUPINFO"]);
         const s = (c: string) => (sc.includes(c) ? `s.${c}` : "NULL");
         const group = sc.includes("ZGROUPINFO") && h.tables().has("ZWAGROUPINFO") && h.columns("ZWAGROUPINFO").has("ZCREATIONDATE");
@@ -65,13 +60,13 @@ export default defineModule<WhatsappChatSessionRecord>({
           GROUP BY s.Z_PK`;
         for (const r of h.db.prepare(sql).raw(true).iterate() as Iterable<any[]>) {
           const jid = asText(r[1]);
-          const phone = jid && jid.endsWith("@lid") ? lidToPhone.get(jidUser(jid)) : undefined;
+          const phone = jid && jid.endsWith("@lid") ? ids.resolve(jid).phone : null;
           yield {
             record_type: "chat_session",
             session_pk: r[0],
             contact_jid: jid,
             partner_name: asText(r[2]),
-            partner_resolved_phone_number: phone ? `+${phone}` : null,
+            partner_resolved_phone_number: phone,
             session_type: r[3],
             archived: r[4],
             removed: r[5],

@@ -78,3 +78,44 @@ test("interactionc: oldest schema without contacts tables; wrong schema", async 
   assert.equal(out.coverage.status, "failed");
   assert.equal(out.coverage.reason, `HomeDomain/${REL}: unexpected schema: no table ZINTERACTIONS`);
 });
+
+const WA = "AppDomainGroup-group.net.whatsapp.WhatsApp.shared";
+const CONTACTS_V2 = `CREATE TABLE ZWAADDRESSBOOKCONTACT (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER, ZFULLNAME BLOB, ZPHONENUMBER BLOB, ZWHATSAPPID BLOB, ZLID BLOB)`;
+
+test("interactionc: WhatsApp LIDs and numbers resolved through WhatsApp's contact list when the backup has it", async () => {
+  const contactsV2 = sqliteImage(CONTACTS_V2, (db) => {
+    const i = db.prepare("INSERT INTO ZWAADDRESSBOOKCONTACT (ZFULLNAME, ZPHONENUMBER, ZWHATSAPPID, ZLID) VALUES (?,?,?,?)");
+    i.run(Buffer.from("Alice Example"), Buffer.from("+14155550100"), Buffer.from("14155550100@s.whatsapp.net"), Buffer.from("100000000000001@lid"));
+    i.run(Buffer.from("Bob Example"), Buffer.from("+14155550101"), Buffer.from("14155550101@s.whatsapp.net"), null);
+  });
+  const view = backup([
+    { domain: "HomeDomain", relativePath: REL, data: db() },
+    { domain: WA, relativePath: "ContactsV2.sqlite", data: contactsV2 },
+  ]);
+  const out = await collectModule(interactionc, view, matcherFromValues({}));
+  assert.equal(out.coverage.status, "checked", out.coverage.reason);
+  const r = out.records as any[];
+  assert.equal(r[0].sender_resolved_phone_number, "+14155550100");
+  assert.equal(r[0].sender_resolved_name, "Alice Example");
+  assert.equal(r[1].recipient_resolved_name, "Alice Example");
+  assert.equal(r[1].domain_resolved_phone_number, "+14155550100");
+  assert.equal(r[1].domain_resolved_name, "Alice Example");
+  assert.equal(r[2].sender_resolved_name, null, "SMS interactions are not WhatsApp ids");
+  const ev = out.events.map((e) => e.description);
+  assert.ok(ev.includes("[net.whatsapp.WhatsApp] INCOMING from Alice Example (+14155550100) to local user"));
+  assert.ok(ev.includes("[net.whatsapp.WhatsApp] OUTGOING from local user to Alice Example (+14155550100)"));
+  assert.ok(view.inputsRead().some((i) => i.path === `${WA}/ContactsV2.sqlite`), "the contact list is part of the provenance");
+
+  const broken = await collectModule(
+    interactionc,
+    backup([
+      { domain: "HomeDomain", relativePath: REL, data: db() },
+      { domain: WA, relativePath: "ContactsV2.sqlite", data: "not a database" },
+    ]),
+    matcherFromValues({}),
+  );
+  assert.equal(broken.coverage.status, "checked");
+  assert.equal((broken.records[0] as any).sender_resolved_phone_number, null);
+  assert.equal(broken.warnings.length, 1);
+  assert.match(broken.warnings[0], /ContactsV2\.sqlite/);
+});

@@ -160,3 +160,34 @@ test("whatsapp_contacts: BLOB strings, disappearing timer, about-text links; fs 
   assert.equal((o.records[0] as any).phone_status, 2);
   assert.equal((o.records[0] as any).disappearing_mode_is_on, null, "unknown, not off");
 });
+
+test("whatsapp_chat_sessions: LIDs resolved through LID.sqlite or the contact list when the chat database lacks the pairs", async () => {
+  const lidDb = sqliteImage(LID_TABLE, (db) => {
+    db.prepare("INSERT INTO ZWAPHONENUMBERLIDPAIR (ZLID, ZPHONENUMBER, ZTIMESTAMP) VALUES ('100000000000001@lid', '14155550100@s.whatsapp.net', 0)").run();
+  });
+  const viaLid = await collectModule(
+    sessions,
+    backup([
+      { domain: DOMAIN, relativePath: "ChatStorage.sqlite", data: chatDb(false) },
+      { domain: DOMAIN, relativePath: "LID.sqlite", data: lidDb },
+    ]),
+    matcherFromValues({}),
+  );
+  assert.equal((viaLid.records as any[]).find((x) => x.session_pk === 1).partner_resolved_phone_number, "+14155550100");
+
+  const contactsDb = sqliteImage(CONTACTS_SCHEMA, (db) => {
+    db.prepare("INSERT INTO ZWAADDRESSBOOKCONTACT (ZFULLNAME, ZPHONENUMBER, ZLID) VALUES (?,?,?)").run(Buffer.from("Alice"), Buffer.from("+1 415 555 0100"), Buffer.from("100000000000001@lid"));
+  });
+  const viaContacts = await collectModule(
+    sessions,
+    backup([
+      { domain: DOMAIN, relativePath: "ChatStorage.sqlite", data: chatDb(false) },
+      { domain: DOMAIN, relativePath: "ContactsV2.sqlite", data: contactsDb },
+    ]),
+    matcherFromValues({}),
+  );
+  assert.equal((viaContacts.records as any[]).find((x) => x.session_pk === 1).partner_resolved_phone_number, "+14155550100");
+
+  const none = await collectModule(sessions, backup([{ domain: DOMAIN, relativePath: "ChatStorage.sqlite", data: chatDb(false) }]), matcherFromValues({}));
+  assert.equal((none.records as any[]).find((x) => x.session_pk === 1).partner_resolved_phone_number, null);
+});

@@ -1,5 +1,8 @@
 // Where WhatsApp (and WhatsApp Business) keep their databases, for the whatsapp* modules.
-import type { ArtifactSpec } from "../../../acquisitions/view.ts";
+import type { ArtifactSpec, FileEntry, SqliteHandle } from "../../../acquisitions/view.ts";
+import type { ModuleContext } from "../../../core/module.ts";
+import { describeError } from "../../../core/errors.ts";
+import { asText } from "./checks.ts";
 
 // WhatsApp Business uses the group "group.net.whatsapp.WhatsAppSMB.shared".
 const DOMAINS = ["AppDomainGroup-group.net.whatsapp.WhatsApp.shared", "AppDomainGroup-group.net.whatsapp.WhatsAppSMB.shared"];
@@ -14,4 +17,87 @@ export function jidUser(jid: string | null | undefined): string {
   if (!jid) return "";
   const at = jid.indexOf("@");
   return (at >= 0 ? jid.slice(0, at) : jid).replace(/[^\d]/g, "");
+}
+
+/**
+ * WhatsApp's newer account ids (LIDs, "…@lid") hide the phone number. The LID-phone pairs
+ * (LID.sqlite, or ChatStorage.sqlite in older versions) and the contact list (ContactsV2.sqlite)
+ * turn them back into a number and a name. Read on a best-effort basis by modules whose own
+ * artifact is another file: a missing or unreadable database only leaves ids unresolved.
+ */
+export interface WhatsappIdentities {
+  /** Phone number (with "+") and contact name for a LID, a JID or a phone number. */
+  resolve(id: string | null | undefined): { phone: string | null; name: string | null };
+  /** Number of LIDs that can be resolved. */
+  readonly lids: number;
+}
+
+export async function loadWhatsappIdentities(ctx: ModuleContext, extra?: SqliteHandle): Promise<WhatsappIdentities> {
+  const lidToPhone = new Map<string, string>();
+  const phoneToName = new Map<string, string>();
+  const lidToName = new Map<string, string>();
+  const readPairs = (h: SqliteHandle) => {
+    if (!h.tables().has("ZWAPHONENUMBERLIDPAIR")) return;
+    const cols = h.columns("ZWAPHONENUMBERLIDPAIR");
+    if (!cols.has("ZLID") || !cols.has("ZPHONENUMBER")) return;
+    for (const [lid, phone] of h.db.prepare("SELECT ZLID, ZPHONENUMBER FROM ZWAPHONENUMBERLIDPAIR").raw(true).iterate() as Iterable<unknown[]>) {
+      const l = jidUser(asText(lid));
+      const p = jidUser(asText(phone));
+      if (l && p) lidToPhone.set(l, p);
+    }
+  };
+  const readContacts = (h: SqliteHandle) => {
+    if (!h.tables().has("ZWAADDRESSBOOKCONTACT")) return;
+    const cols = h.columns("ZWAADDRESSBOOKCONTACT");
+    const c = (n: string) => (cols.has(n) ? n : "NULL");
+    const sql = `SELECT ${c("ZLID")}, ${c("ZPHONENUMBER")}, ${c("ZWHATSAPPID")}, ${c("ZFULLNAME")} FROM ZWAADDRESSBOOKCONTACT`;
+    for (const [lid, phone, waid, name] of h.db.prepare(sql).raw(true).iterate() as Iterable<unknown[]>) {
+      const l = jidUser(asText(lid));
+      const p = jidUser(asText(phone)) || jidUser(asText(waid));
+      const n = asText(name);
+      if (l && p && !lidToPhone.has(l)) lidToPhone.set(l, p);
+      if (p && n) phoneToName.set(p, n);
+      if (l && n) lidToName.set(l, n);
+    }
+  };
+  if (extra) {
+    try {
+      readPairs(extra);
+    } catch (e) {
+      ctx.warn(`${extra.path}: LID-phone pairs unreadable: ${describeError(e)}`);
+    }
+  }
+  for (const [name, read] of [["LID.sqlite", readPairs], ["ContactsV2.sqlite", readContacts]] as const) {
+    let files: FileEntry[] = [];
+    try {
+      files = await ctx.view.find(whatsappFile(name));
+    } catch (e) {
+      ctx.warn(`WhatsApp ${name} not searchable: ${describeError(e)}`);
+    }
+    for (const f of files) {
+      let h: SqliteHandle | undefined;
+      try {
+        h = await ctx.view.openSqlite(f);
+        read(h);
+      } catch (e) {
+        ctx.warn(`WhatsApp ids not resolved from ${describeError(e)}`);
+      } finally {
+        h?.close();
+      }
+    }
+  }
+  return {
+    lids: lidToPhone.size,
+    resolve(id) {
+      if (!id) return { phone: null, name: null };
+      const digits = jidUser(id);
+      if (!digits) return { phone: null, name: null };
+      if (id.endsWith("@lid")) {
+        const p = lidToPhone.get(digits);
+        return { phone: p ? `+${p}` : null, name: (p && phoneToName.get(p)) || lidToName.get(digits) || null };
+      }
+      const name = phoneToName.get(digits) ?? null;
+      return { phone: name ? `+${digits}` : null, name };
+    },
+  };
 }
