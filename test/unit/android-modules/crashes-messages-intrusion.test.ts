@@ -121,8 +121,13 @@ test("intrusion security: all events kept (unknown tags too), CA install flagged
   assert.equal(r.events[0].timestamp, "2023-11-14T22:13:24.000Z");
 });
 
-test("intrusion logs: a file with no JSON event fails with one line", async () => {
-  const r = await run(intrusionDns, il({ "logs/notes.txt": "hello\nworld\n" }));
-  assert.equal(r.coverage.status, "failed");
-  assert.equal(r.coverage.reason, "logs/notes.txt: not an intrusion log (no line is a JSON event)");
+test("intrusion logs: no file with a JSON event fails with one line; a stray file beside a log is skipped with a warning", async () => {
+  for (const mod of [intrusionDns, intrusionConnections, intrusionSecurity]) {
+    const r = await run(mod, il({ "logs/notes.txt": "hello\nworld\n" }));
+    assert.equal(r.coverage.status, "failed", mod.name);
+    assert.equal(r.coverage.reason, "logs/notes.txt: not an intrusion log (no line is a JSON event)");
+  }
+  const mixed = await run(intrusionDns, il({ "logs/README": "read me\n", "logs/export": LOG }));
+  assert.equal(mixed.coverage.status, "checked");
+  assert.ok(mixed.warnings.includes("logs/README: not an intrusion log (no line is a JSON event); skipped"));
 });

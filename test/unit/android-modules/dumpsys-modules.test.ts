@@ -162,7 +162,7 @@ test("platform_compat: package indicators strong, once per package even when lis
 });
 
 test("dumpsys modules: missing service section and non-dumpsys text fail with one line naming the file", async () => {
-  for (const mod of [accessibility, adb, appops, batteryDaily, batteryHistory, dbinfo, platformCompat]) {
+  for (const mod of [accessibility, activities, receivers, adb, appops, batteryDaily, batteryHistory, dbinfo, platformCompat]) {
     const r = await run(mod, br({ "dumpstate.txt": dumpsys({ SurfaceFlinger: "x" }) }));
     assert.equal(r.coverage.status, "failed", mod.name);
     assert.match(r.coverage.reason!, /^dumpstate\.txt: no "DUMP OF SERVICE \w+" section \(the service was not dumped\)$/);
