@@ -191,3 +191,20 @@ test("whatsapp_chat_sessions: LIDs resolved through LID.sqlite or the contact li
   const none = await collectModule(sessions, backup([{ domain: DOMAIN, relativePath: "ChatStorage.sqlite", data: chatDb(false) }]), matcherFromValues({}));
   assert.equal((none.records as any[]).find((x) => x.session_pk === 1).partner_resolved_phone_number, null);
 });
+
+test("whatsapp and whatsapp_contacts: wrong schema and corrupt file fail with one line naming the file", async () => {
+  const noText = sqliteImage("CREATE TABLE ZWAMESSAGE (Z_PK INTEGER PRIMARY KEY, ZMESSAGEDATE TIMESTAMP)");
+  const a = await collectModule(whatsapp, backup([{ domain: DOMAIN, relativePath: "ChatStorage.sqlite", data: noText }]), matcherFromValues({}));
+  assert.equal(a.coverage.status, "failed");
+  assert.equal(a.coverage.reason, `${DOMAIN}/ChatStorage.sqlite: unexpected schema: table ZWAMESSAGE lacks ZTEXT`);
+
+  const other = sqliteImage("CREATE TABLE ZWACONTACT (Z_PK INTEGER PRIMARY KEY)");
+  const b = await collectModule(contacts, backup([{ domain: DOMAIN, relativePath: "ContactsV2.sqlite", data: other }]), matcherFromValues({}));
+  assert.equal(b.coverage.status, "failed");
+  assert.equal(b.coverage.reason, `${DOMAIN}/ContactsV2.sqlite: unexpected schema: no table ZWAADDRESSBOOKCONTACT`);
+
+  const junk = Buffer.alloc(4096, 7);
+  const c = await collectModule(whatsapp, backup([{ domain: DOMAIN, relativePath: "ChatStorage.sqlite", data: junk }]), matcherFromValues({}));
+  assert.equal(c.coverage.status, "failed");
+  assert.match(c.coverage.reason!, new RegExp(`^${DOMAIN.replace(/\./g, "\\.")}/ChatStorage\\.sqlite: not an SQLite database`));
+});
