@@ -29,123 +29,161 @@ export function uid(n: number): Uid {
   return new Uid(n);
 }
 
-export function writeBplist(root: BValue): Buffer {
-  const objects: Buffer[] = [];
-  // Flatten first so every container knows its children's object numbers.
-  const flat: { v: BValue; refs?: number[] }[] = [];
-  const add = (v: BValue): number => {
-    const idx = flat.length;
-    flat.push({ v });
-    if (Array.isArray(v)) {
-      flat[idx].refs = v.map(add);
-    } else if (isDict(v)) {
-      const entries = Object.entries(v).filter(([, x]) => x !== undefined) as [string, BValue][];
-      const keys = entries.map(([k]) => add(k));
-      const vals = entries.map(([, x]) => add(x));
-      flat[idx].refs = [...keys, ...vals];
-    }
-    return idx;
-  };
-  add(root);
-  const refSize = flat.length < 256 ? 1 : flat.length < 65536 ? 2 : 4;
-  for (const { v, refs } of flat) objects.push(encode(v, refs, refSize));
-
-  const header = Buffer.from("bplist00", "latin1");
-  const offsets: number[] = [];
-  let pos = header.length;
-  for (const o of objects) {
-    offsets.push(pos);
-    pos += o.length;
+// Written without per-call closures and with one growing output buffer: the bench builds
+// backups with hundreds of thousands of MBFile blobs.
+class Out {
+  buf = Buffer.allocUnsafe(1024);
+  pos = 0;
+  need(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
   }
-  const tableOff = pos;
-  const offSize = tableOff < 256 ? 1 : tableOff < 65536 ? 2 : 4;
-  const table = Buffer.alloc(offsets.length * offSize);
-  offsets.forEach((o, i) => table.writeUIntBE(o, i * offSize, offSize));
-  const trailer = Buffer.alloc(32);
-  trailer[6] = offSize;
-  trailer[7] = refSize;
-  trailer.writeBigUInt64BE(BigInt(flat.length), 8);
-  trailer.writeBigUInt64BE(0n, 16);
-  trailer.writeBigUInt64BE(BigInt(tableOff), 24);
-  return Buffer.concat([header, ...objects, table, trailer]);
+  byte(b: number): void {
+    this.need(1);
+    this.buf[this.pos++] = b;
+  }
+  uint(n: number, size: number): void {
+    this.need(size);
+    this.buf.writeUIntBE(n, this.pos, size);
+    this.pos += size;
+  }
+  bytes(b: Buffer): void {
+    this.need(b.length);
+    b.copy(this.buf, this.pos);
+    this.pos += b.length;
+  }
 }
+
+interface Flat {
+  values: BValue[];
+  refs: (number[] | undefined)[];
+}
+
+function flatten(v: BValue, f: Flat): number {
+  const idx = f.values.length;
+  f.values.push(v);
+  f.refs.push(undefined);
+  if (Array.isArray(v)) {
+    const r: number[] = [];
+    for (const x of v) r.push(flatten(x, f));
+    f.refs[idx] = r;
+  } else if (isDict(v)) {
+    const keys: number[] = [];
+    const vals: number[] = [];
+    for (const k in v) {
+      const x = v[k];
+      if (x === undefined) continue;
+      keys.push(flatten(k, f));
+      vals.push(flatten(x, f));
+    }
+    f.refs[idx] = keys.concat(vals);
+  }
+  return idx;
+}
+
+export function writeBplist(root: BValue): Buffer {
+  const flat: Flat = { values: [], refs: [] };
+  flatten(root, flat);
+  const count = flat.values.length;
+  const refSize = count < 256 ? 1 : count < 65536 ? 2 : 4;
+  const out = new Out();
+  out.bytes(BPLIST_MAGIC);
+  const offsets = new Array<number>(count);
+  for (let i = 0; i < count; i++) {
+    offsets[i] = out.pos;
+    encodeInto(out, flat.values[i], flat.refs[i], refSize);
+  }
+  const tableOff = out.pos;
+  const offSize = tableOff < 256 ? 1 : tableOff < 65536 ? 2 : 4;
+  for (const o of offsets) out.uint(o, offSize);
+  out.need(32);
+  const t = out.buf.subarray(out.pos, out.pos + 32).fill(0);
+  t[6] = offSize;
+  t[7] = refSize;
+  t.writeUInt32BE(count, 12);
+  t.writeUInt32BE(0, 20);
+  t.writeUInt32BE(tableOff, 28);
+  out.pos += 32;
+  return Buffer.from(out.buf.subarray(0, out.pos));
+}
+const BPLIST_MAGIC = Buffer.from("bplist00", "latin1");
 
 function isDict(v: BValue): v is { [key: string]: BValue } {
   return typeof v === "object" && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v) && !(v instanceof Date) && !(v instanceof Uid) && !(v instanceof Real);
 }
 
-function lengthHeader(kind: number, len: number): Buffer {
-  if (len < 15) return Buffer.from([(kind << 4) | len]);
-  return Buffer.concat([Buffer.from([(kind << 4) | 0x0f]), encodeInt(BigInt(len))]);
+function lengthHeader(out: Out, kind: number, len: number): void {
+  if (len < 15) return out.byte((kind << 4) | len);
+  out.byte((kind << 4) | 0x0f);
+  encodeInt(out, len);
 }
 
-function encodeInt(n: bigint): Buffer {
-  if (n >= 0n && n < 256n) return Buffer.from([0x10, Number(n)]);
-  if (n >= 0n && n < 65536n) {
-    const b = Buffer.alloc(3);
-    b[0] = 0x11;
-    b.writeUInt16BE(Number(n), 1);
-    return b;
+function encodeInt(out: Out, n: number | bigint): void {
+  if (typeof n === "number" && n >= 0 && n < 0x80000000) {
+    if (n < 256) {
+      out.byte(0x10);
+      out.byte(n);
+    } else if (n < 65536) {
+      out.byte(0x11);
+      out.uint(n, 2);
+    } else {
+      out.byte(0x12);
+      out.uint(n, 4);
+    }
+    return;
   }
-  if (n >= 0n && n < 0x80000000n) {
-    const b = Buffer.alloc(5);
-    b[0] = 0x12;
-    b.writeUInt32BE(Number(n), 1);
-    return b;
-  }
-  const b = Buffer.alloc(9);
-  b[0] = 0x13;
-  b.writeBigInt64BE(n, 1);
-  return b;
+  out.byte(0x13);
+  out.need(8);
+  out.buf.writeBigInt64BE(BigInt(n), out.pos);
+  out.pos += 8;
 }
 
-function encode(v: BValue, refs: number[] | undefined, refSize: number): Buffer {
-  const refBuf = (rs: number[]) => {
-    const b = Buffer.alloc(rs.length * refSize);
-    rs.forEach((r, i) => b.writeUIntBE(r, i * refSize, refSize));
-    return b;
-  };
-  if (v === null) return Buffer.from([0x00]);
-  if (v === false) return Buffer.from([0x08]);
-  if (v === true) return Buffer.from([0x09]);
-  if (typeof v === "bigint") return encodeInt(v);
-  if (typeof v === "number") {
-    if (Number.isInteger(v)) return encodeInt(BigInt(v));
-    const b = Buffer.alloc(9);
-    b[0] = 0x23;
-    b.writeDoubleBE(v, 1);
-    return b;
+function double(out: Out, marker: number, v: number): void {
+  out.byte(marker);
+  out.need(8);
+  out.buf.writeDoubleBE(v, out.pos);
+  out.pos += 8;
+}
+
+const ASCII = /^[\x00-\x7f]*$/;
+
+function encodeInto(out: Out, v: BValue, refs: number[] | undefined, refSize: number): void {
+  if (v === null) return out.byte(0x00);
+  if (v === false) return out.byte(0x08);
+  if (v === true) return out.byte(0x09);
+  if (typeof v === "bigint") return encodeInt(out, v);
+  if (typeof v === "number") return Number.isInteger(v) ? encodeInt(out, v) : double(out, 0x23, v);
+  if (v instanceof Real) return double(out, 0x23, v.value);
+  if (v instanceof Date) return double(out, 0x33, (v.getTime() - MAC_EPOCH_MS) / 1000);
+  if (Buffer.isBuffer(v)) {
+    lengthHeader(out, 0x4, v.length);
+    return out.bytes(v);
   }
-  if (v instanceof Real) {
-    const b = Buffer.alloc(9);
-    b[0] = 0x23;
-    b.writeDoubleBE(v.value, 1);
-    return b;
-  }
-  if (v instanceof Date) {
-    const b = Buffer.alloc(9);
-    b[0] = 0x33;
-    b.writeDoubleBE((v.getTime() - MAC_EPOCH_MS) / 1000, 1);
-    return b;
-  }
-  if (Buffer.isBuffer(v)) return Buffer.concat([lengthHeader(0x4, v.length), v]);
   if (typeof v === "string") {
-    if (/^[\x00-\x7f]*$/.test(v)) return Buffer.concat([lengthHeader(0x5, v.length), Buffer.from(v, "latin1")]);
+    if (ASCII.test(v)) {
+      lengthHeader(out, 0x5, v.length);
+      out.need(v.length);
+      out.pos += out.buf.write(v, out.pos, "latin1");
+      return;
+    }
     const u = Buffer.from(v, "utf16le");
     u.swap16();
-    return Buffer.concat([lengthHeader(0x6, u.length / 2), u]);
+    lengthHeader(out, 0x6, u.length / 2);
+    return out.bytes(u);
   }
   if (v instanceof Uid) {
     const n = v.UID;
     const size = n < 256 ? 1 : n < 65536 ? 2 : 4;
-    const b = Buffer.alloc(1 + size);
-    b[0] = 0x80 | (size - 1);
-    b.writeUIntBE(n, 1, size);
-    return b;
+    out.byte(0x80 | (size - 1));
+    return out.uint(n, size);
   }
-  if (Array.isArray(v)) return Buffer.concat([lengthHeader(0xa, v.length), refBuf(refs!)]);
-  const n = refs!.length / 2;
-  return Buffer.concat([lengthHeader(0xd, n), refBuf(refs!)]);
+  const r = refs!;
+  lengthHeader(out, Array.isArray(v) ? 0xa : 0xd, Array.isArray(v) ? r.length : r.length / 2);
+  for (const x of r) out.uint(x, refSize);
 }
 
 /** MBFile as NSKeyedArchiver writes it into Manifest.db's Files.file column. */
