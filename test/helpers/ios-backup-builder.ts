@@ -180,9 +180,6 @@ export async function buildIosBackup(dir: string, opts: BuildOptions): Promise<B
     const db = new Database(dbPath);
     db.pragma("journal_mode = DELETE");
     db.exec(`CREATE TABLE Files (fileID TEXT PRIMARY KEY, domain TEXT, relativePath TEXT, flags INTEGER, file BLOB);
-      CREATE INDEX FilesDomainIdx ON Files(domain);
-      CREATE INDEX FilesRelativePathIdx ON Files(relativePath);
-      CREATE INDEX FilesFlagsIdx ON Files(flags);
       CREATE TABLE Properties (key TEXT PRIMARY KEY, value BLOB);`);
     const ins = db.prepare("INSERT OR REPLACE INTO Files (fileID, domain, relativePath, flags, file) VALUES (?, ?, ?, ?, ?)");
     let inode = 1000;
@@ -223,6 +220,10 @@ export async function buildIosBackup(dir: string, opts: BuildOptions): Promise<B
         }
       }
     })();
+    // Indexes after the bulk insert: several times faster than maintaining them row by row.
+    db.exec(`CREATE INDEX FilesDomainIdx ON Files(domain);
+      CREATE INDEX FilesRelativePathIdx ON Files(relativePath);
+      CREATE INDEX FilesFlagsIdx ON Files(flags);`);
     db.close();
     let manifestDbSha256: string | undefined;
     if (dbKey) {
