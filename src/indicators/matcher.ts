@@ -164,11 +164,11 @@ class IndexMatcher implements Matcher {
       this.domainInto(host, out);
       return out;
     }
-    let h = host.trim().toLowerCase();
-    if (plain === 2 && h === host.toLowerCase()) {
-      this.domainInto(h, out);
+    if (plain === 2) {
+      this.domainInto(host.toLowerCase(), out);
       return out;
     }
+    let h = host.trim().toLowerCase();
     const colon = h.indexOf(":");
     if (colon >= 0) {
       // Two colons or more: IPv6. One: a port to drop.

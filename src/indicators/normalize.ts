@@ -109,11 +109,14 @@ export function parseUrl(raw: string): ParsedUrl | null {
   }
   let host = u.hostname;
   if (host.startsWith("[")) host = host.slice(1, -1);
+  // "evil.com." is the same host as "evil.com"; the URL parser keeps the dot.
+  if (host.endsWith(".")) host = host.slice(0, -1);
+  const authority = u.port ? `${u.hostname.endsWith(".") ? u.hostname.slice(0, -1) : u.hostname}:${u.port}` : u.hostname.endsWith(".") ? u.hostname.slice(0, -1) : u.hostname;
   let path = u.pathname;
   if (path.length > 1 && path.endsWith("/")) path = path.slice(0, -1);
   else if (path === "/") path = "";
   const scheme = u.protocol === "https:" || u.protocol === "http:" ? "" : u.protocol;
-  const key = u.host ? `${scheme}//${u.host}${path}${u.search}` : `${scheme}${path}${u.search}`;
+  const key = authority ? `${scheme}//${authority}${path}${u.search}` : `${scheme}${path}${u.search}`;
   return { key, host };
 }
 

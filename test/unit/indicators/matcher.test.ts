@@ -61,6 +61,9 @@ test("url: normalized URL indicators; host checked against domains and IPs", () 
   assert.deepEqual(values(m.url("http://1.2.3.4:8080/x")), ["1.2.3.4"]);
   assert.deepEqual(values(m.url("http://[2001:DB8:0:0::1]/x")), ["2001:db8::1"]);
   assert.deepEqual(values(m.url("ftp://evil.com/file")), ["evil.com"]);
+  assert.deepEqual(values(m.url("https://user@x.evil.com./a")), ["evil.com"], "trailing dot on the slow path");
+  assert.deepEqual(values(m.url("https://bad.example.com./path/x")), ["https://Bad.Example.com:443/path/x/"]);
+  assert.deepEqual(values(m.url("https://u@bad.example.com.:443/path/x")), ["https://Bad.Example.com:443/path/x/"]);
 });
 
 test("url: must not match other paths, hosts, or junk", () => {
