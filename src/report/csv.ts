@@ -1,6 +1,11 @@
 // RFC 4180 CSV with every field quoted, as MVT writes its timeline (csv.QUOTE_ALL).
 export function csvRow(fields: (string | number | undefined | null)[]): string {
-  return fields.map((f) => `"${String(f ?? "").replace(/"/g, '""')}"`).join(",") + "\r\n";
+  let out = "";
+  for (let i = 0; i < fields.length; i++) {
+    const s = String(fields[i] ?? "");
+    out += (i ? ',"' : '"') + (s.includes('"') ? s.replace(/"/g, '""') : s) + '"';
+  }
+  return out + "\r\n";
 }
 
 /** Parses one quoted-or-plain CSV line set (used to read timelines back for reports). */
