@@ -19,6 +19,8 @@ interface SettingRule {
   id: string;
   title: string;
   why: string;
+  /** The setting means something only up to this API level (checked against the device's). */
+  maxSdk?: number;
 }
 
 /** Values that weaken the device's own checks on apps; each is a weak heuristic. */
@@ -28,10 +30,22 @@ export const SETTING_RULES: SettingRule[] = [
   { key: "verifier_verify_adb_installs", value: "0", id: "android-adb-install-verification-disabled", title: "Verification of apps installed over USB (adb) is turned off", why: "Apps pushed over a cable are then installed without any check, a common way to plant stalkerware on a phone someone had in hand." },
   { key: "upload_apk_enable", value: "0", id: "android-play-protect-upload-disabled", title: "Sending unknown apps to Google for analysis is turned off", why: "Play Protect no longer sends unrecognised apps for analysis, so a private spyware build stays unexamined." },
   { key: "adb_install_need_confirm", value: "0", id: "android-adb-install-confirm-disabled", title: "Confirmation of app installs over USB (adb) is turned off", why: "Apps can then be installed over a cable without anyone confirming on the screen." },
-  { key: "install_non_market_apps", value: "1", id: "android-unknown-sources-enabled", title: "Installing apps from unknown sources is allowed", why: "Sideloaded apps bypass store review; most stalkerware is installed this way." },
+  // Android 8 (API 26) replaced this global switch by a per-app permission and sets it to 1 on
+  // every device, so it only says something on older versions.
+  { key: "install_non_market_apps", value: "1", id: "android-unknown-sources-enabled", title: "Installing apps from unknown sources is allowed", why: "Sideloaded apps bypass store review; most stalkerware is installed this way.", maxSdk: 25 },
   { key: "send_action_app_error", value: "0", id: "android-app-error-reports-disabled", title: "App crash reports are turned off", why: "Turning off error reports hides crashes of a malicious app from the vendor; worth a look only with other signs." },
 ];
 const RULES_BY_KEY = new Map(SETTING_RULES.map((r) => [r.key, r]));
+
+/** The device's API level from the acquisition's device info (sdk, else the release number). */
+export function deviceSdk(device: { sdk?: unknown; osVersion?: string }): number | undefined {
+  const sdk = Number(device.sdk);
+  if (Number.isInteger(sdk) && sdk > 0) return sdk;
+  const major = Number(/^(\d+)/.exec(device.osVersion ?? "")?.[1]);
+  if (!Number.isFinite(major) || major <= 0) return undefined;
+  // Releases 8.0 and later: API 26 + (major - 8) is close enough for a "before 8" test.
+  return major >= 8 ? 26 + (major - 8) : 25;
+}
 
 export default defineModule<SettingRecord>({
   name: "settings",
@@ -61,9 +75,14 @@ export default defineModule<SettingRecord>({
       if (bad) ctx.warn(`${f.path}: ${bad} line(s) without "=" were skipped`);
     }
   },
-  check(r): DetectionInput[] {
+  check(r, ctx): DetectionInput[] {
     const rule = RULES_BY_KEY.get(r.key);
     if (!rule || r.value.trim() !== rule.value) return [];
+    if (rule.maxSdk !== undefined) {
+      const sdk = deviceSdk(ctx.view.device);
+      // Unknown version: the value is the default on every current phone, so say nothing.
+      if (sdk === undefined || sdk > rule.maxSdk) return [];
+    }
     return [
       heuristic({
         rule: rule.id,

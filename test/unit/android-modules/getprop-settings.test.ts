@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import getprop, { OUTDATED_PATCH_RULE } from "../../../src/modules/android/getprop.ts";
-import settings, { SETTING_RULES } from "../../../src/modules/android/settings.ts";
+import settings, { SETTING_RULES, deviceSdk } from "../../../src/modules/android/settings.ts";
 import { securityBulletins } from "../../../src/modules/android/lib/common.ts";
 import { br, dumpsys, qf, run } from "./helpers.ts";
 
@@ -45,10 +45,13 @@ test("getprop: read from the bugreport's SYSTEM PROPERTIES; bugreport without it
 test("settings: verification turned off or unknown sources allowed are flagged; safe values are not", async () => {
   const r = await run(
     settings,
-    qf({
-      "settings_global.txt": "package_verifier_enable=0\nverifier_verify_adb_installs=0\nadb_enabled=1\n",
-      "settings_secure.txt": "install_non_market_apps=1\npackage_verifier_user_consent=1\n",
-    }),
+    qf(
+      {
+        "settings_global.txt": "package_verifier_enable=0\nverifier_verify_adb_installs=0\nadb_enabled=1\n",
+        "settings_secure.txt": "install_non_market_apps=1\npackage_verifier_user_consent=1\n",
+      },
+      { sdk: "23" },
+    ),
   );
   assert.equal(r.records.length, 5);
   assert.deepEqual(r.detections.map((d) => d.rule?.id).sort(), ["android-adb-install-verification-disabled", "android-play-protect-disabled", "android-unknown-sources-enabled"]);
@@ -61,10 +64,22 @@ test("settings: verification turned off or unknown sources allowed are flagged; 
 
 test("settings: every rule fires on its value and only on it", async () => {
   for (const rule of SETTING_RULES) {
-    const hit = await run(settings, qf({ "settings_global.txt": `${rule.key}=${rule.value}\n` }));
+    const old = { sdk: "23" };
+    const hit = await run(settings, qf({ "settings_global.txt": `${rule.key}=${rule.value}\n` }, old));
     assert.deepEqual(hit.detections.map((d) => d.rule?.id), [rule.id], rule.key);
     const other = rule.value === "1" ? "0" : "1";
-    const miss = await run(settings, qf({ "settings_global.txt": `${rule.key}=${other}\n` }));
+    const miss = await run(settings, qf({ "settings_global.txt": `${rule.key}=${other}\n` }, old));
     assert.equal(miss.detections.length, 0, rule.key);
   }
+});
+
+test("settings: install_non_market_apps=1 is the default from Android 8 on and says nothing there (or when the version is unknown)", async () => {
+  for (const device of [{ sdk: "34" }, { osVersion: "14" }, {}] as Record<string, string>[]) {
+    const r = await run(settings, qf({ "settings_secure.txt": "install_non_market_apps=1\n" }, device));
+    assert.equal(r.detections.length, 0, JSON.stringify(device));
+  }
+  const r = await run(settings, qf({ "settings_secure.txt": "install_non_market_apps=1\n" }, { osVersion: "7.1.2" }));
+  assert.equal(r.detections.length, 1);
+  assert.equal(deviceSdk({ osVersion: "9" }), 27);
+  assert.equal(deviceSdk({ sdk: "30", osVersion: "11" }), 30);
 });

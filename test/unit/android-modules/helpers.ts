@@ -7,11 +7,11 @@ import type { IndicatorKind } from "../../../src/core/model.ts";
 import { matcherFromValues } from "../../../src/indicators/matcher.ts";
 import { collectModule } from "../../../src/run.ts";
 
-export function view(kind: AcquisitionKind, files: Record<string, string | Buffer>) {
+export function view(kind: AcquisitionKind, files: Record<string, string | Buffer>, device?: Record<string, string>) {
   const list: MemoryFile[] = Object.entries(files).map(([path, data]) => ({ path, data }));
-  return memoryView({ kind, platform: "android", files: list });
+  return memoryView({ kind, platform: "android", files: list, device });
 }
-export const qf = (files: Record<string, string | Buffer>) => view("androidqf", files);
+export const qf = (files: Record<string, string | Buffer>, device?: Record<string, string>) => view("androidqf", files, device);
 export const br = (files: Record<string, string | Buffer>) => view("android_bugreport", files);
 export const ab = (files: Record<string, string | Buffer>) => view("android_backup", files);
 export const il = (files: Record<string, string | Buffer>) => view("android_intrusion_logs", files);
