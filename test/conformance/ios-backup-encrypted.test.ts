@@ -65,7 +65,9 @@ async function checkVector(name: string, opts: Parameters<typeof openIosBackup>[
       assert.equal(plain.length, f.plaintext_size, f.relativePath);
       assert.equal(sha(plain), f.plaintext_sha256, f.relativePath);
     }
-    const inputs = new Map(v.inputsRead().map((i) => [i.path, i]));
+    // Paths are relative to the folder given (the vector's folder, above the backup).
+    const inputs = new Map(v.inputsRead().map((i) => [i.path.replace(`${UDID}/`, ""), i]));
+    assert.ok(v.inputsRead().every((i) => i.path.startsWith(`${UDID}/`)));
     for (const [id, f] of Object.entries(exp.files)) {
       assert.equal(inputs.get(`${id.slice(0, 2)}/${id}`)?.sha256, f.encrypted_sha256);
       assert.equal(inputs.get(`${id.slice(0, 2)}/${id}`)?.size, f.encrypted_size);

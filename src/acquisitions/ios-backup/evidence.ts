@@ -10,8 +10,14 @@ import { ZERO_IV } from "../../formats/keybag.ts";
 export class InputLog {
   private readonly seen = new Map<string, InputFile>();
   private readonly pending = new Set<Promise<void>>();
+  /**
+   * `prefix`: where the backup folder sits relative to the path the user gave, so recorded
+   * paths read against the acquisition path of the run ("<udid>/Manifest.db" when the user
+   * gave MobileSync/Backup).
+   */
+  constructor(private readonly prefix = "") {}
   record(path: string, sha256: string, size: number): void {
-    if (!this.seen.has(path)) this.seen.set(path, { path, sha256, size });
+    if (!this.seen.has(path)) this.seen.set(path, { path: this.prefix ? `${this.prefix}/${path}` : path, sha256, size });
   }
   has(path: string): boolean {
     return this.seen.has(path);

@@ -6,7 +6,7 @@
 import Database from "better-sqlite3";
 import { closeSync, createReadStream, existsSync, ftruncateSync, openSync, readSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { basename, join, relative, resolve, sep } from "node:path";
 import { Readable } from "node:stream";
 import { createHash } from "node:crypto";
 import type { DeviceInfo, InputFile } from "../../core/model.ts";
@@ -149,7 +149,7 @@ function truncationProblem(path: string): string | undefined {
 
 export async function openIosBackup(path: string, opts: OpenIosBackupOptions = {}): Promise<IosBackupView> {
   const { dir } = locateBackup(path);
-  const log = new InputLog();
+  const log = new InputLog(relative(resolve(path), dir).split(sep).join("/"));
   const abs = (rel: string) => join(dir, rel);
 
   const infoPath = abs("Info.plist");

@@ -273,6 +273,7 @@ test("locate: the backup folder, a folder above it, several backups, not a backu
   assert.deepEqual(locateBackup(root), { dir: a, how: "below" });
   const v = await openIosBackup(root);
   assert.equal(v.backupDir, a);
+  assert.ok(v.inputsRead().some((i) => i.path === "Backup/aaaa/Info.plist"), "input paths read against the folder given");
   await v.close();
   const b = join(root, "Backup", "bbbb");
   await buildIosBackup(b, { files: FILES.slice(0, 2) });
