@@ -37,8 +37,25 @@ function push(out: IndicatorMatch[], refs: IndicatorRef[] | undefined, matched: 
 }
 
 // A URL whose host can be read without the full parser: lowercase ASCII labels, no user info.
-const FAST_URL = /^(?:https?:)?\/\/([a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?)(?::\d{1,5})?(?:[/?#]|$)/;
-const LAST_LABEL_NUMERIC = /(?:^|\.)(?:\d+|0x[0-9a-f]*)\.?$/;
+const FAST_URL = /^(?:https?:)?\/\/([a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?)(?::\d{1,5})?(?:[/?#]|$)/i;
+
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+/** The WHATWG parser reads a host whose last label is numeric as an IPv4 address. */
+function lastLabelNumeric(host: string): boolean {
+  let end = host.length;
+  if (host.charCodeAt(end - 1) === 46) end--;
+  const start = host.lastIndexOf(".", end - 1) + 1;
+  if (start >= end) return false;
+  if (host.charCodeAt(start) === 48 && (host.charCodeAt(start + 1) | 32) === 120) return true;
+  for (let i = start; i < end; i++) {
+    const c = host.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
 
 // URLs with scheme, then IPv4 literals with an optional path, then bare domain names with an
 // optional path. The name part requires a letter in the last label so "3.14" is not a host.
@@ -175,7 +192,7 @@ class IndexMatcher implements Matcher {
       if (h.indexOf(":", colon + 1) >= 0) return this.ip(h);
       h = h.slice(0, colon);
     }
-    if (h.startsWith("[") || h.startsWith("/") || LAST_LABEL_NUMERIC.test(h)) return this.ip(host);
+    if (h.startsWith("[") || h.startsWith("/") || lastLabelNumeric(h)) return this.ip(host);
     if (h.endsWith(".")) h = h.slice(0, -1);
     if (!FAST_HOST.test(h)) {
       const n = hostKey(h);
@@ -210,12 +227,12 @@ class IndexMatcher implements Matcher {
   url(url: string): IndicatorMatch[] {
     const out: IndicatorMatch[] = [];
     if (typeof url !== "string" || url.length === 0) return out;
-    const lower = url.length < 2048 ? url.trim().toLowerCase() : "";
-    const m = FAST_URL.exec(lower) ?? (lower.includes("://") ? null : FAST_URL.exec("//" + lower));
+    const u = url.length < 2048 ? (isSpace(url.charCodeAt(0)) || isSpace(url.charCodeAt(url.length - 1)) ? url.trim() : url) : "";
+    const m = FAST_URL.exec(u) ?? (u.includes("://") ? null : FAST_URL.exec("//" + u));
     if (m) {
-      let host = m[1]!;
+      let host = m[1]!.toLowerCase();
       if (host.endsWith(".")) host = host.slice(0, -1);
-      if (!LAST_LABEL_NUMERIC.test(host)) {
+      if (!lastLabelNumeric(host)) {
         this.domainInto(host, out);
         if (this.urlHosts.has(host)) this.urlKeyInto(url, out);
         return out;
