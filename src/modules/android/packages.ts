@@ -62,7 +62,7 @@ export default defineModule<PackageRecord>({
   title: "Installed apps",
   platform: "android",
   description:
-    "Installed packages from androidqf's packages.json: app ids, APK SHA-256 hashes and signing certificates are checked against indicators; rooting tools and apps not installed from a known store are flagged.",
+    "Installed packages from androidqf's packages.json: app ids, APK hashes (SHA-256, SHA-1, MD5) and signing certificates are checked against indicators; rooting tools and apps not installed from a known store are flagged.",
   reads: { androidqf: ["packages.json"] },
   async *records(ctx) {
     for (const f of ctx.files) {
@@ -87,9 +87,10 @@ export default defineModule<PackageRecord>({
     });
     const seen = new Set<string>();
     for (const f of r.files) {
-      if (f.sha256 && !seen.has(f.sha256)) {
-        seen.add(f.sha256);
-        out.push(...fromMatches(ctx.iocs.hash(f.sha256), { grade: "strong", title: () => `Known malicious APK installed: ${r.package_name} (${f.path})`, artifact: r.file }));
+      for (const h of [f.sha256, f.sha1, f.md5]) {
+        if (!h || seen.has(h)) continue;
+        seen.add(h);
+        out.push(...fromMatches(ctx.iocs.hash(h), { grade: "strong", title: () => `Known malicious APK installed: ${r.package_name} (${f.path})`, artifact: r.file }));
       }
       for (const h of [f.certificate?.sha256, f.certificate?.sha1, f.certificate?.md5]) {
         if (!h || seen.has(h)) continue;

@@ -94,3 +94,10 @@ test("dumpsys_packages: a bugreport with two dump texts reads the one main_entry
   const r = await run(dumpsysPackages, br({ "bugreport-x.txt": a, "dumpstate.txt": old, "main_entry.txt": "bugreport-x.txt\n" }));
   assert.deepEqual((r.records as { package_name: string }[]).map((p) => p.package_name), ["com.a", "com.b"]);
 });
+
+test("packages: APK MD5 and SHA-1 hash indicators match too", async () => {
+  const p = pkgJson("com.x");
+  Object.assign(p.files[0], { md5: "f".repeat(32), sha1: "9".repeat(40) });
+  const r = await run(packages, qf({ "packages.json": JSON.stringify([p]) }), { md5: ["f".repeat(32)], sha1: ["9".repeat(40)] });
+  assert.deepEqual(r.detections.filter((d) => d.kind === "indicator").map((d) => d.matched).sort(), ["9".repeat(40), "f".repeat(32)]);
+});
