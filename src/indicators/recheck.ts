@@ -8,7 +8,7 @@ import type { Coverage, Detection, DetectionInput, Grade, IndicatorMatch, InputF
 import { fromMatches } from "../core/module.ts";
 import type { Matcher } from "./matcher-api.ts";
 
-type Check = "url" | "domain" | "ip" | "process" | "app" | "path" | "file_name" | "email" | "hash" | "cert" | "profile" | "property" | "text" | "skip";
+type Check = "exec" | "url" | "domain" | "ip" | "process" | "app" | "path" | "file_name" | "email" | "hash" | "cert" | "profile" | "property" | "text" | "skip";
 
 /** Field names as MVT and Vigil write them, lowercased. */
 const FIELDS: Record<string, Check> = {};
@@ -17,7 +17,7 @@ put("url", ["url", "urls", "link", "links", "redirect_source", "redirect_destina
 put("domain", ["domain", "domains", "host", "hostname", "registrable_domain", "server_name", "sni", "dns_query", "query", "query_name", "remote_host", "first_party_domain", "top_level_domain"]);
 put("ip", ["ip", "ips", "ip_address", "ipaddress", "remote_ip", "dst_ip", "destination_ip", "remote_address", "remote_addr", "dst", "server_ip"]);
 put("process", ["process", "process_name", "proc_name", "procname", "proc", "client_name", "executable", "responsible_process"]);
-put("app", ["bundle_id", "bundleid", "bundle_identifier", "package_name", "package", "packagename", "app_id", "application_id", "client", "installer", "installer_package_name", "app"]);
+put("app", ["bundle_id", "bundleid", "bundle_identifier", "cfbundleidentifier", "softwareversionbundleid", "package_name", "package", "packagename", "app_id", "application_id", "client", "installer", "installer_package_name", "app"]);
 put("path", ["relative_path", "path", "file_path", "full_path", "filepath", "absolute_path", "executable_path", "process_path", "source_path", "file"]);
 put("file_name", ["file_name", "filename", "basename"]);
 put("email", ["email", "emails", "email_address", "handle", "sender", "recipient", "account", "from", "to", "address", "id_handle", "uri_handle"]);
@@ -39,6 +39,9 @@ const MODULE_FIELDS: Record<string, Record<string, Check>> = {
   profile_events: { uuid: "profile", profile_uuid: "profile" },
   // MVT's backup manifest: "domain" is the backup domain (HomeDomain, AppDomain-...).
   manifest: { domain: "skip" },
+  // shutdown.log clients are executable paths ("/private/var/db/.../rolexd").
+  shutdownlog: { client: "exec" },
+  shutdown_log: { client: "exec" },
 };
 
 /** Modules whose URLs are mentions (messages, contacts, notes), not visits. */
@@ -84,6 +87,10 @@ function runCheck(iocs: Matcher, check: Check, value: string, parentKey: string)
       return { matches: iocs.ip(value), strength: "visit" };
     case "process":
       return { matches: iocs.process(value, { maybeTruncated: true }), strength: "presence" };
+    case "exec": {
+      const base = value.slice(value.lastIndexOf("/") + 1);
+      return { matches: [...iocs.filePath(value), ...iocs.process(base), ...iocs.fileName(value)], strength: "presence" };
+    }
     case "app":
       return { matches: iocs.appId(value), strength: "presence" };
     case "path":

@@ -53,6 +53,11 @@ test("recheckRecord: field names map to the right checks and grades; other strin
   assert.deepEqual(one("configuration_profiles", { plist: { PayloadUUID: "76DAB334-7E17-475D-A5D6-0794EB5818A5" } }), [["strong", "configuration_profile", "76DAB334-7E17-475D-A5D6-0794EB5818A5"]]);
   assert.deepEqual(one("os_analytics_ad_daily", { package: "com.evil.spy" }), [["strong", "app_id", "com.evil.spy"]]);
   assert.deepEqual(one("unknown_module", { weird_field: "see www.evil.com/now" }), [["weak", "domain", "www.evil.com"]]);
+  assert.deepEqual(one("shutdownlog", { client: "/private/var/db/com.apple.xpc.roleaccountd.staging/roleaccountd", pid: 12 }), [
+    ["strong", "file_path", "/private/var/db/com.apple.xpc.roleaccountd.staging/roleaccountd"],
+    ["strong", "process", "roleaccountd"],
+  ]);
+  assert.deepEqual(one("applications", { softwareVersionBundleId: "com.evil.spy" }), [["strong", "app_id", "com.evil.spy"]]);
   // Must not flag
   assert.deepEqual(one("safari_history", { url: "https://notevil.com/evil.com" }), []);
   assert.deepEqual(one("datausage", { proc_name: "roleaccount" }), []);
