@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { VigilError } from "../../../src/core/errors.ts";
@@ -309,4 +309,20 @@ test("folder view: streamed walk, never follows a symlink out of the root, hashe
     [join(root, "sub/ps.txt"), sha(Buffer.from("ps"))],
   ]);
   assert.deepEqual((await v.find({ androidqf: ["getprop.txt", "escape"] })).map((e) => e.path), ["getprop.txt"]);
+});
+
+test("zip: closing releases the file descriptor, also after streams were read or abandoned", async () => {
+  const p = writeTemp(dir, "fd.zip", buildZip([{ name: "a", data: Buffer.alloc(8_000_000, 1), method: 0 }, { name: "b", data: "b" }]));
+  const fds = () => readdirSync("/proc/self/fd").length;
+  const before = fds();
+  for (let i = 0; i < 20; i++) {
+    const z = await ZipArchive.open(p);
+    await z.readFile("b");
+    const s = await z.openStream("a");
+    await new Promise((r) => s.once("readable", r));
+    s.destroy();
+    z.close();
+  }
+  await new Promise((r) => setTimeout(r, 50));
+  assert.ok(fds() <= before + 1, `${fds()} open descriptors, ${before} before`);
 });
