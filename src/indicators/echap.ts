@@ -1,6 +1,6 @@
 // Echap's stalkerware-indicators `ioc.yaml`: a list of apps, each with its names, Android
 // package names, signing certificate fingerprints, websites, distribution sites and C2.
-import { parse as parseYaml } from "yaml";
+import { createRequire } from "node:module";
 import type { IndicatorKind } from "../core/model.ts";
 import { parseSimpleYaml } from "./simple-yaml.ts";
 import { resolveKind, type ListKind } from "./lists.ts";
@@ -88,8 +88,15 @@ export function loadEchap(doc: unknown[], meta: FileMeta): { sets: LoadedSet[]; 
   return { sets, problems };
 }
 
+// Loaded only when a file needs it: the library costs tens of milliseconds to import, on
+// every command, for files the subset reader almost always handles.
+const require = createRequire(import.meta.url);
+let yamlParse: ((text: string, opts: { maxAliasCount: number }) => unknown) | undefined;
+
 /** The fast subset reader first; the full library for YAML beyond it. */
 export function parseYamlDoc(text: string): unknown {
   const simple = parseSimpleYaml(text);
-  return simple !== undefined ? simple : parseYaml(text, { maxAliasCount: 100 });
+  if (simple !== undefined) return simple;
+  yamlParse ??= (require("yaml") as typeof import("yaml")).parse;
+  return yamlParse(text, { maxAliasCount: 100 });
 }
