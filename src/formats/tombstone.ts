@@ -12,8 +12,10 @@ export interface Tombstone {
   arch?: string;
   /** The crash time as the tombstone writes it (device local time with its UTC offset). */
   timestamp_raw?: string;
-  /** UTC ISO. */
+  /** UTC ISO; read as UTC when the tombstone gives no offset (see timestamp_is_device_local). */
   timestamp?: string;
+  /** Set when the tombstone's time has no UTC offset (device wall clock). */
+  timestamp_is_device_local?: true;
   pid: number;
   tid?: number;
   uid?: number;
@@ -90,6 +92,7 @@ export function parseTombstoneProto(data: Buffer, file: string): Tombstone {
     arch: ARCH[msg.arch ?? 0],
     timestamp_raw: msg.timestamp,
     timestamp: msg.timestamp ? parseLooseTimestamp(msg.timestamp) : undefined,
+    timestamp_is_device_local: msg.timestamp && !HAS_OFFSET.test(msg.timestamp) ? true : undefined,
     pid: msg.pid,
     tid: msg.tid,
     uid: msg.uid ?? 0,
@@ -113,6 +116,7 @@ export function parseTombstoneProto(data: Buffer, file: string): Tombstone {
   };
 }
 
+const HAS_OFFSET = /(Z|[+-]\d\d:?\d\d)$/;
 const HEAD_RE = /^pid: (\d+), tid: (\d+), name: (.*?)\s+>>> (.*) <<<\s*$/;
 const SIGNAL_RE = /^signal (-?\d+) \((\w+)\), code (-?\d+) \(([^)]*)\)(?:, fault addr (\S+))?/;
 
@@ -151,6 +155,7 @@ export function parseTombstoneText(text: string, file: string): Tombstone {
       case "Timestamp":
         t.timestamp_raw = val;
         t.timestamp = parseLooseTimestamp(val);
+        if (!HAS_OFFSET.test(val)) t.timestamp_is_device_local = true;
         continue;
       case "Process uptime":
         t.process_uptime = parseInt(val, 10);

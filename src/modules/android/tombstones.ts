@@ -75,7 +75,7 @@ export default defineModule<TombstoneRecord>({
     yield* out;
   },
   events(r) {
-    return r.timestamp ? [{ timestamp: r.timestamp, event: "native_crash", description: `${r.process_name ?? "pid " + r.pid} crashed with ${r.signal_info?.name ?? "a signal"}${r.uid !== undefined ? ` (uid ${r.uid})` : ""}` }] : [];
+    return r.timestamp ? [{ timestamp: r.timestamp, event: "native_crash", description: `${r.process_name ?? "pid " + r.pid} crashed with ${r.signal_info?.name ?? "a signal"}${r.uid !== undefined ? ` (uid ${r.uid})` : ""}${r.timestamp_is_device_local ? " (device clock)" : ""}` }] : [];
   },
   check(r, ctx) {
     const name = baseName(r.process_name);

@@ -271,6 +271,9 @@ test("tombstones: text and protobuf forms give the same header", () => {
     assert.equal(x.signal_info?.fault_address, "0x7a3c001000");
     assert.equal(x.arch, "arm64");
   }
+  assert.equal(t.timestamp_is_device_local, undefined);
+  const local = parseTombstoneText(TEXT_TOMBSTONE.replace("+0200", ""), "tombstone_09");
+  assert.deepEqual([local.timestamp, local.timestamp_is_device_local], ["2024-05-01T10:00:00.123Z", true]);
   assert.equal(parseTombstone(protoTombstone(), "tombstone_00.pb").format, "protobuf");
   assert.equal(parseTombstone(Buffer.from(TEXT_TOMBSTONE), "tombstone_00").format, "text");
 });
