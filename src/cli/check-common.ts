@@ -135,6 +135,8 @@ export async function runCheck(
       detections.push(...run.detections);
       Object.assign(warnings, run.warnings);
     }
+    // Archive and folder views hash their inputs in the background; wait so provenance is complete.
+    for (const { view } of views) await (view as { settled?: () => Promise<void> }).settled?.();
     const info: RunInfo = {
       tool: "vigil",
       version: VERSION,
