@@ -349,7 +349,15 @@ function makeView(
     abs: string;
     key?: Buffer;
     display: string;
+    empty?: boolean;
   }
+  const safeMBFile = (blob: Buffer): MBFile | undefined => {
+    try {
+      return decodeMBFile(blob);
+    } catch {
+      return undefined;
+    }
+  };
 
   const payloadOf = (entry: FileEntry): Payload => {
     const r = rowFor(entry);
@@ -358,6 +366,9 @@ function makeView(
     const rel = payloadRel(r.fileID);
     const absPath = join(dir, rel);
     if (!existsSync(absPath)) {
+      // A file of size 0 has nothing to store: its missing payload is its (empty) content.
+      const mb = r.file && r.file.length ? safeMBFile(r.file) : undefined;
+      if (mb?.size === 0) return { rel, abs: absPath, display, empty: true };
       throw new VigilError(`listed in Manifest.db but its payload ${rel} is missing from the backup folder (partial or damaged backup)`, { file: display, code: "missing" });
     }
     let key: Buffer | undefined;
@@ -380,6 +391,7 @@ function makeView(
   };
 
   const readPayload = async (p: Payload): Promise<Buffer> => {
+    if (p.empty) return Buffer.alloc(0);
     const data = readLogged(log, p.rel, p.abs);
     if (!p.key) return data;
     if (data.length % 16 !== 0 || data.length === 0) throw new VigilError(`encrypted payload ${p.rel} is truncated (${data.length} bytes, not a positive multiple of 16)`, { file: p.display, code: "decrypt" });
@@ -442,7 +454,7 @@ function makeView(
       // match is present; when none is, they are returned so that reading one fails with the
       // "payload missing" reason (the module is then "failed", not wrongly "absent").
       const all = [...out.values()];
-      const present = all.filter((e) => existsSync(join(dir, payloadRel(e.fileId!))));
+      const present = all.filter((e) => e.size === 0 || existsSync(join(dir, payloadRel(e.fileId!))));
       const result = present.length ? present : all;
       return result.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     },

@@ -151,6 +151,26 @@ test("a Manifest entry whose payload is missing: clear error naming the file (pa
   }
 });
 
+test("an empty file without payload reads as empty; a non-empty one without payload is an error", async () => {
+  const dir = fresh();
+  await buildIosBackup(dir, {
+    files: [
+      { domain: "HomeDomain", relativePath: "Library/empty.log", data: "", omitPayload: true },
+      { domain: "HomeDomain", relativePath: "Library/full.log", data: "abc", omitPayload: true },
+    ],
+    encrypted: { password: "p" },
+  });
+  const v = await openIosBackup(dir, { password: "p" });
+  try {
+    const [empty] = await v.find({ backup: [{ domain: "HomeDomain", path: "Library/empty.log" }] });
+    assert.equal((await v.readFile(empty)).length, 0);
+    const [full] = await v.find({ backup: [{ domain: "HomeDomain", path: "Library/full.log" }] });
+    await assert.rejects(v.readFile(full), /missing/);
+  } finally {
+    await v.close();
+  }
+});
+
 test("find leaves out missing payloads when other matches are present", async () => {
   const dir = fresh();
   await buildIosBackup(dir, {
