@@ -1,7 +1,7 @@
 // Loads indicator files and folders: picks the reader by file name and content, keeps each
 // set's provenance, and reports every file or object it could not use without stopping.
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import type { IocSetInfo } from "../core/model.ts";
 import { isEchapDoc, loadEchap, parseYamlDoc } from "./echap.ts";
@@ -98,23 +98,39 @@ interface SnapshotSource {
   commit?: string;
 }
 
-function walk(dir: string, out: string[]): void {
+const MAX_FILES = 20_000;
+const MAX_FILE_SIZE = 64 * 1024 * 1024;
+
+/** Regular files under dir; hidden entries skipped, symbolic links to folders not followed (loops). */
+function walk(dir: string, out: string[], problems: LoadProblem[]): void {
   let names: string[];
   try {
     names = readdirSync(dir).sort();
-  } catch {
+  } catch (e) {
+    problems.push({ file: dir, reason: `folder cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, level: "error" });
     return;
   }
   for (const n of names) {
     if (n.startsWith(".")) continue;
+    if (out.length >= MAX_FILES) {
+      problems.push({ file: dir, reason: `more than ${MAX_FILES} files: the rest is not read (is this the right folder?)`, level: "error" });
+      return;
+    }
     const p = join(dir, n);
     let st;
     try {
-      st = statSync(p);
+      st = lstatSync(p);
+      if (st.isSymbolicLink()) {
+        st = statSync(p);
+        if (st.isDirectory()) {
+          problems.push({ file: p, reason: "symbolic link to a folder: not followed", level: "skipped" });
+          continue;
+        }
+      }
     } catch {
       continue;
     }
-    if (st.isDirectory()) walk(p, out);
+    if (st.isDirectory()) walk(p, out, problems);
     else if (st.isFile()) out.push(p);
   }
 }
@@ -160,7 +176,7 @@ export function loadIndicators(paths: string[], opts: { now?: Date } = {}): Load
     }
     if (st.isDirectory()) {
       const found: string[] = [];
-      walk(abs, found);
+      walk(abs, found, problems);
       for (const f of found) files.push({ path: f, root: abs });
     } else files.push({ path: abs, root: dirname(abs) });
   }
@@ -171,6 +187,10 @@ export function loadIndicators(paths: string[], opts: { now?: Date } = {}): Load
   for (const f of files) {
     let data: Buffer;
     try {
+      if (statSync(f.path).size > MAX_FILE_SIZE) {
+        problems.push({ file: f.path, reason: `larger than ${MAX_FILE_SIZE >> 20} MiB: not an indicator file Vigil reads`, level: "skipped" });
+        continue;
+      }
       data = readFileSync(f.path);
     } catch (e) {
       problems.push({ file: f.path, reason: `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, level: "error" });

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parsePattern, loadStix } from "../../../src/indicators/stix.ts";
@@ -308,4 +308,17 @@ test("loadContent never throws on junk", () => {
     assert.doesNotThrow(() => loadContent(name, Buffer.from(data), meta(name)));
   }
   assert.equal(loadContent("blob.bin", Buffer.from("zz"), meta()).problems[0]!.level, "skipped");
+});
+
+test("loadIndicators does not follow symbolic links to folders (no loops)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "vigil-loop-"));
+  try {
+    writeFileSync(join(dir, "domains.txt"), "evil.com\n");
+    symlinkSync(dir, join(dir, "loop"));
+    const r = loadIndicators([dir]);
+    assert.equal(r.matcher.count("domain"), 1);
+    assert.ok(r.problems.some((p) => p.level === "skipped" && /symbolic link/.test(p.reason)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
