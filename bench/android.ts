@@ -88,6 +88,34 @@ function* dumpsysLines(n: number): Generator<string> {
   yield "     Enabled services:{{com.example.app7/.A11yService}}";
   yield "]";
   yield "--------- 0.001s was the duration of dumpsys accessibility, ending at: 2024-03-20 10:00:07";
+  yield "-------------------------------------------------------------------------------";
+  yield "DUMP OF SERVICE adb:";
+  yield "ADB MANAGER STATE (dumpsys adb):";
+  yield "{";
+  yield "  debugging_manager={";
+  yield "    connected_to_adb=true";
+  yield "    user_keys=QAAAAPUBsVijHeceeK3bETuudn5I user@bench";
+  yield "  }";
+  yield "}";
+  yield "--------- 0.001s was the duration of dumpsys adb, ending at: 2024-03-20 10:00:07";
+  yield "-------------------------------------------------------------------------------";
+  yield "DUMP OF SERVICE dbinfo:";
+  yield "Applications Database Info:";
+  for (let i = 0; i < 200; i++) {
+    yield "";
+    yield `** Database info for pid ${3000 + i} [${pkgName(i)}] **`;
+    yield "";
+    yield `Connection pool for /data/user/0/${pkgName(i)}/databases/main.db:`;
+    yield "  Available primary connection:";
+    yield "    Connection #0:";
+    yield "      Most recently executed operations:";
+    for (let j = 0; j < 10; j++) yield `        ${j}: [2024-03-20 09:${String(j).padStart(2, "0")}:00.000] executeForCursorWindow took 1ms - succeeded, sql="SELECT * FROM t${j};", path=/data/user/0/${pkgName(i)}/databases/main.db`;
+  }
+  yield "--------- 0.050s was the duration of dumpsys dbinfo, ending at: 2024-03-20 10:00:08";
+  yield "-------------------------------------------------------------------------------";
+  yield "DUMP OF SERVICE platform_compat:";
+  for (let i = 0; i < 300; i++) yield `ChangeId(${100000000 + i}; name=CHANGE_${i}; enableSinceTargetSdk=${28 + (i % 8)})`;
+  yield "--------- 0.002s was the duration of dumpsys platform_compat, ending at: 2024-03-20 10:00:08";
 }
 
 async function writeLines(path: string, lines: Iterable<string>): Promise<void> {
