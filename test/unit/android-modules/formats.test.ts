@@ -318,3 +318,47 @@ test("adb: keys and their comments are read out of a binary (ABX) keystore", () 
   const st = parseAdb(toLines(`{\n  debugging_manager={\n    connected_to_adb=false\n    keystore=ABX\u0000\u0010\ufffd\ufffdkeyStore\ufffd\ufffdadbKey/\ufffdkey\u0002\ufffd${KEY2} someone@host\ufffd\ufffdlastConnection\u0000\u0000\n  }\n}`));
   assert.deepEqual(st.keys.map((k) => [k.source, k.comment, k.last_connection]), [["keystore", "someone@host", undefined]]);
 });
+
+test("appops: Android 11+ layout with attribution-tag blocks", () => {
+  const ops = parseAppops(
+    toLines(
+      "Current AppOps Service state:\n  Uid u0a245:\n    state=cch\n    capability=---N\n      LEGACY_STORAGE: mode=allow\n    Package com.spy.app:\n      CAMERA (allow / switch COARSE_LOCATION=allow):\n        null=[\n          Access: [fg-s] 2024-03-01 10:11:12.345 (-2d3h) duration=+1s20ms\n        ]\n        com.spy.app:tag=[\n          Reject: [bg-s] 2024-03-02 01:02:03.004 (-1d)\n        ]\n      REQUEST_INSTALL_PACKAGES (allow):\n",
+    ),
+  );
+  assert.deepEqual(ops.map((p) => [p.uid, p.package_name, p.permissions.map((q) => [q.name, q.mode, q.entries.map((e) => e.access)])]), [
+    ["u0a245", "com.spy.app", [["CAMERA", "allow", ["Access", "Reject"]], ["REQUEST_INSTALL_PACKAGES", "allow", []]]],
+  ]);
+});
+
+test("dumpsys package: Android 14 layout (UPDATED_SYSTEM_APP, per-user blocks, option lists) and receiver entries with filter ids", () => {
+  const lines = toLines(
+    [
+      "Receiver Resolver Table:",
+      "  Non-Data Actions:",
+      "      androidx.profileinstaller.action.SAVE_PROFILE:",
+      "        2f30bd4 com.example.watch/androidx.profileinstaller.ProfileInstallReceiver filter f34c3",
+      '          Action: "androidx.profileinstaller.action.SAVE_PROFILE"',
+      "",
+      "Packages:",
+      "  Package [com.example.watch] (da25746):",
+      "    userId=10057",
+      "    codePath=/data/app/~~GSf==/com.example.watch-fNr==",
+      "    flags=[ SYSTEM HAS_CODE UPDATED_SYSTEM_APP ALLOW_BACKUP ]",
+      "    usesOptionalLibraries:",
+      "      com.google.android.wearable",
+      "    installerPackageName=com.android.vending",
+      "    User 0: ceDataInode=2135 installed=true hidden=false",
+      "      lastDisabledCaller: com.android.vending",
+      "      runtime permissions:",
+      "        com.google.android.wearable.permission.RECEIVE_COMPLICATION_DATA: granted=true, flags=[ GRANTED_BY_DEFAULT]",
+      "",
+      "Package Changes:",
+      "  Sequence number=31",
+    ].join("\n"),
+  );
+  const [p, ...rest] = parseDumpsysPackages(lines);
+  assert.equal(rest.length, 0);
+  assert.equal(p.system, true);
+  assert.deepEqual(p.runtime_permissions.map((r) => r.name), ["com.google.android.wearable.permission.RECEIVE_COMPLICATION_DATA"]);
+  assert.deepEqual(parseResolverTable(lines, "Receiver").map((r) => r.component), ["androidx.profileinstaller.ProfileInstallReceiver"]);
+});
