@@ -50,6 +50,8 @@ export interface IosBackupView extends AcquisitionView {
   counts(): { files: number; directories: number; symlinks: number; total: number };
   /** Decrypts (or copies) one payload to `dest`, streaming. */
   exportPayload(entry: FileEntry, dest: string): Promise<void>;
+  /** Resolves when background hashing (streams closed before their end) is done. */
+  settled(): Promise<void>;
 }
 
 interface Row {
@@ -557,6 +559,8 @@ function makeView(
     },
 
     exportPayload,
+
+    settled: () => log.settle(),
 
     async close() {
       if (closed) return;

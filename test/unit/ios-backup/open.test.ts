@@ -395,3 +395,21 @@ test("large payloads stream (encrypted), and the hash is logged once read to the
     await v.close();
   }
 });
+
+test("a big stream closed early is still hashed in full for provenance (settled)", async () => {
+  const dir = fresh();
+  const big = Buffer.alloc(17 * 1024 * 1024, 9);
+  const built = await buildIosBackup(dir, { files: [{ domain: "MediaDomain", relativePath: "Media/big.bin", data: big }] });
+  const v = await openIosBackup(dir);
+  try {
+    const [e] = await v.find({ backup: [{ domain: "MediaDomain", path: "Media/big.bin" }] });
+    const s = await v.openStream(e);
+    for await (const _ of s) break;
+    await new Promise((r) => setImmediate(r));
+    await v.settled();
+    const id = built.fileIds["MediaDomain/Media/big.bin"];
+    assert.equal(v.inputsRead().find((i) => i.path === `${id.slice(0, 2)}/${id}`)?.sha256, createHash("sha256").update(big).digest("hex"));
+  } finally {
+    await v.close();
+  }
+});
