@@ -164,9 +164,66 @@ export async function benchIosFs(sizes: number[] = [250_000, 1_000_000]): Promis
   return out;
 }
 
+export interface PhaseFigures {
+  entries: number;
+  openCpuSeconds: number;
+  modulesCpuSeconds: number;
+  openWallSeconds: number;
+  modulesWallSeconds: number;
+  peakRssMB: number;
+  heapAfterMB: number;
+  heapLimitMB: number;
+}
+
+/**
+ * Open and module phases measured apart, in a child process whose JS heap is capped: if
+ * anything kept per-entry state, a million-entry dump would not fit and the child would die.
+ */
+export function benchPhases(dump: string, heapLimitMB = 160): PhaseFigures {
+  const r = spawnSync(process.execPath, [`--max-old-space-size=${heapLimitMB}`, "--import", "tsx", join(ROOT, "bench", "ios-fs.ts"), "--phases", dump], { encoding: "utf8", cwd: ROOT, maxBuffer: 64 << 20 });
+  const line = r.stdout.split("\n").find((l) => l.startsWith("{"));
+  if (r.status !== 0 || !line) throw new Error(`phases: exit ${r.status}: ${r.stderr.slice(-2000)}`);
+  return { ...(JSON.parse(line) as Omit<PhaseFigures, "heapLimitMB">), heapLimitMB };
+}
+
+async function phasesChild(dump: string): Promise<void> {
+  const { openIosFs } = await import("../src/acquisitions/ios-fs.ts");
+  const { runModules } = await import("../src/run.ts");
+  const { iosModules } = await import("../src/modules/ios/index.ts");
+  const { matcherFromValues } = await import("../src/indicators/matcher.ts");
+  const outDir = join(WORK, "results-phases");
+  rmSync(outDir, { recursive: true, force: true });
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const view = await openIosFs(dump);
+  const c1 = process.cpuUsage(c0);
+  const t1 = performance.now();
+  await runModules({ view, modules: iosModules, iocs: matcherFromValues({ process: ["bh", "subridged"] }, "bench"), outputDir: outDir });
+  const c2 = process.cpuUsage(c0);
+  const t2 = performance.now();
+  const sec = (u: { user: number; system: number }) => Math.round((u.user + u.system) / 1e5) / 10;
+  const fig = {
+    entries: view.entryCount ?? 0,
+    openCpuSeconds: sec(c1),
+    modulesCpuSeconds: Math.round((sec(c2) - sec(c1)) * 10) / 10,
+    openWallSeconds: Math.round(t1 - t0) / 1000,
+    modulesWallSeconds: Math.round(t2 - t1) / 1000,
+    peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    heapAfterMB: Math.round(process.memoryUsage().heapUsed / 1048576),
+  };
+  await view.close();
+  process.stdout.write(JSON.stringify(fig) + "\n");
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const sizes = process.argv.slice(2).map(Number).filter((x) => x > 0);
-  const figures = await benchIosFs(sizes.length ? sizes : undefined);
-  console.table(figures);
-  writeFileSync(join(WORK, "ios-fs.json"), JSON.stringify(figures, null, 2));
+  if (process.argv[2] === "--phases") {
+    await phasesChild(process.argv[3]);
+  } else {
+    const sizes = process.argv.slice(2).map(Number).filter((x) => x > 0);
+    const figures = await benchIosFs(sizes.length ? sizes : undefined);
+    console.table(figures);
+    const phases = benchPhases(await ensureDump(Math.max(...(sizes.length ? sizes : [1_000_000]))));
+    console.table([phases]);
+    writeFileSync(join(WORK, "ios-fs.json"), JSON.stringify({ checks: figures, phases }, null, 2));
+  }
 }
