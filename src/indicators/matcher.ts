@@ -186,6 +186,8 @@ class IndexMatcher implements Matcher {
       return out;
     }
     let h = host.trim().toLowerCase();
+    // A URL given where a host was expected: check it as one rather than miss it.
+    if (h.includes("/") && !h.startsWith("/")) return this.url(host);
     const colon = h.indexOf(":");
     if (colon >= 0) {
       // Two colons or more: IPv6. One: a port to drop.

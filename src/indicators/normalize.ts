@@ -152,6 +152,9 @@ export function normalizeCertHash(raw: string): string | null {
 
 export function normalizeEmail(raw: string): string | null {
   let e = raw.trim().toLowerCase();
+  // "Name <user@host>" as mail headers and contact cards write it.
+  const lt = e.lastIndexOf("<");
+  if (lt >= 0 && e.endsWith(">")) e = e.slice(lt + 1, -1).trim();
   if (e.startsWith("mailto:")) e = e.slice(7);
   const at = e.lastIndexOf("@");
   return at > 0 && at < e.length - 1 && !/\s/.test(e) ? e : null;

@@ -13,6 +13,7 @@ test("domain: the host itself and every subdomain, case-insensitive, trailing do
   assert.deepEqual(values(m.domain("www.evil.com")), ["evil.com"]);
   assert.deepEqual(values(m.domain("x.sub.bad.org")), ["sub.bad.org"]);
   assert.deepEqual(values(m.domain("evil.com:443")), ["evil.com"]);
+  assert.deepEqual(values(m.domain("https://x.evil.com/path")), ["evil.com"], "a URL where a host was expected");
   const hit = m.domain("a.evil.com")[0]!;
   assert.equal(hit.matched, "a.evil.com");
   assert.equal(hit.indicator.type, "domain");
@@ -165,6 +166,9 @@ test("hashes, cert hashes, app ids, emails, properties, profiles, file names", (
   assert.equal(m.appId("com.evil.App").length, 1);
   assert.deepEqual(m.appId("com.evil.app"), [], "package names are case-sensitive");
   assert.equal(m.email("bad@EVIL.com").length, 1);
+  assert.equal(m.email("Mr Bad <Bad@evil.com>").length, 1);
+  assert.equal(m.email("mailto:bad@evil.com").length, 1);
+  assert.deepEqual(m.email("notbad@evil.com"), []);
   assert.deepEqual(m.email("bad@evil.co"), []);
   assert.equal(m.androidProperty("persist.evil.flag").length, 1);
   assert.deepEqual(m.androidProperty("persist.evil"), []);
