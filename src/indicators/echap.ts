@@ -91,12 +91,12 @@ export function loadEchap(doc: unknown[], meta: FileMeta): { sets: LoadedSet[]; 
 // Loaded only when a file needs it: the library costs tens of milliseconds to import, on
 // every command, for files the subset reader almost always handles.
 const require = createRequire(import.meta.url);
-let yamlParse: ((text: string, opts: { maxAliasCount: number }) => unknown) | undefined;
+let yamlParse: ((text: string, opts: { maxAliasCount: number; logLevel: "error" }) => unknown) | undefined;
 
 /** The fast subset reader first; the full library for YAML beyond it. */
 export function parseYamlDoc(text: string): unknown {
   const simple = parseSimpleYaml(text);
   if (simple !== undefined) return simple;
   yamlParse ??= (require("yaml") as typeof import("yaml")).parse;
-  return yamlParse(text, { maxAliasCount: 100 });
+  return yamlParse(text, { maxAliasCount: 100, logLevel: "error" });
 }
