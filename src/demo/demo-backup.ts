@@ -3,7 +3,7 @@
 // generator with large sizes.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { buildIosBackup, type BackupFileSpec } from "../../test/helpers/ios-backup-builder.ts";
+import { buildIosBackup, type BackupFileSpec } from "../acquisitions/ios-backup/build.ts";
 import { privateTempDir, removeTempDir } from "../core/tempdir.ts";
 import { writeDataUsageDb, writeSafariHistoryDb, writeSmsDb, writeWhatsAppDb, type Planted } from "./synthetic.ts";
 
