@@ -56,9 +56,17 @@ export function wantedFsGlobs(): string[] {
  */
 export class GlobIndex {
   private exact = new Set<string>();
+  /** Globs whose last segment is a literal name, by that name. */
+  private byName = new Map<string, ((s: string) => boolean)[]>();
+  /** The others, by their literal base folder. */
   private byBase = new Map<string, ((s: string) => boolean)[]>();
   private anywhere: ((s: string) => boolean)[] = [];
   constructor(globs: string[]) {
+    const add = (map: Map<string, ((s: string) => boolean)[]>, k: string, m: (s: string) => boolean) => {
+      const l = map.get(k) ?? [];
+      l.push(m);
+      map.set(k, l);
+    };
     for (const g of globs) {
       const s = picomatch.scan(g);
       if (!s.isGlob) {
@@ -66,28 +74,29 @@ export class GlobIndex {
         continue;
       }
       const m = picomatch(g, { dot: true });
-      if (!s.base) this.anywhere.push(m);
-      else {
-        const l = this.byBase.get(s.base) ?? [];
-        l.push(m);
-        this.byBase.set(s.base, l);
-      }
+      const last = g.slice(g.lastIndexOf("/") + 1);
+      if (!picomatch.scan(last).isGlob) add(this.byName, last, m);
+      else if (!s.base) this.anywhere.push(m);
+      else add(this.byBase, s.base, m);
     }
+    this.bases = [...this.byBase].map(([k, v]) => [k + "/", v]);
   }
+  private bases: [string, ((s: string) => boolean)[]][] = [];
   matches(p: string): boolean {
     if (this.exact.has(p)) return true;
+    const named = this.byName.get(p.slice(p.lastIndexOf("/") + 1));
+    if (named) for (const m of named) if (m(p)) return true;
     for (const m of this.anywhere) if (m(p)) return true;
-    if (this.byBase.size) {
-      for (let i = p.indexOf("/"); i > 0; i = p.indexOf("/", i + 1)) {
-        const l = this.byBase.get(p.slice(0, i));
-        if (l) for (const m of l) if (m(p)) return true;
-      }
+    // A handful of bases: startsWith on each beats slicing every ancestor of every path.
+    for (const [base, l] of this.bases) {
+      if (p.startsWith(base)) for (const m of l) if (m(p)) return true;
     }
     return false;
   }
   /** Also matches the -wal/-journal companions of a matching SQLite file. */
   matchesWithCompanions(p: string): boolean {
     if (this.matches(p)) return true;
+    if (p.charCodeAt(p.length - 4) !== 45 /* - */ && p.charCodeAt(p.length - 8) !== 45) return false;
     const m = /-(wal|journal|shm)$/.exec(p);
     return !!m && this.matches(p.slice(0, m.index));
   }
@@ -252,24 +261,36 @@ class EntryIndex {
   readonly dir = privateTempDir("fsindex");
   readonly db = new Database(join(this.dir, "entries.db"));
   private ins: Database.Statement;
+  private insMany: Database.Statement;
+  // Rows go in 64 at a time: one native call per row was the indexing pass's largest cost.
+  private static readonly BATCH = 64;
+  private batch: unknown[] = [];
   private pending = 0;
   count = 0;
   constructor() {
     this.db.pragma("journal_mode = OFF");
     this.db.pragma("synchronous = OFF");
     this.db.exec("CREATE TABLE e (path TEXT NOT NULL, name TEXT NOT NULL, size INTEGER, mtime TEXT, type INTEGER, link TEXT, hardlink TEXT)");
-    this.ins = this.db.prepare("INSERT INTO e VALUES (?, ?, ?, ?, ?, ?, ?)");
+    const row = "(?, ?, ?, ?, ?, ?, ?)";
+    this.ins = this.db.prepare(`INSERT INTO e VALUES ${row}`);
+    this.insMany = this.db.prepare(`INSERT INTO e VALUES ${Array(EntryIndex.BATCH).fill(row).join(", ")}`);
     this.db.exec("BEGIN");
   }
   add(a: ArchiveEntry): void {
-    this.ins.run(a.path, a.path.slice(a.path.lastIndexOf("/") + 1), a.type === "file" ? a.size : null, a.modified ?? null, TYPE_CODE[a.type], a.linkTarget ?? null, a.hardlinkTo ?? null);
+    this.batch.push(a.path, a.path.slice(a.path.lastIndexOf("/") + 1), a.type === "file" ? a.size : null, a.modified ?? null, TYPE_CODE[a.type], a.linkTarget ?? null, a.hardlinkTo ?? null);
     this.count++;
-    if (++this.pending >= 20_000) {
-      this.db.exec("COMMIT; BEGIN");
-      this.pending = 0;
+    if (this.batch.length === EntryIndex.BATCH * 7) {
+      this.insMany.run(this.batch);
+      this.batch = [];
+      if (++this.pending >= 300) {
+        this.db.exec("COMMIT; BEGIN");
+        this.pending = 0;
+      }
     }
   }
   finish(): void {
+    for (let i = 0; i < this.batch.length; i += 7) this.ins.run(this.batch.slice(i, i + 7));
+    this.batch = [];
     if (this.db.inTransaction) this.db.exec("COMMIT");
     // Most module globs end in a literal file name ("*/Library/Safari/History.db"): the name
     // index finds those without scanning every container; the path index serves the rest.
