@@ -78,17 +78,22 @@ export function loadList(text: string, kind: ListKind, meta: FileMeta): { sets: 
 
 /** RFC 4180 CSV: quoted fields with "" escapes and embedded separators/newlines. */
 export function parseCsv(text: string): string[][] {
-  if (!text.includes('"')) {
-    // No quoting anywhere: a plain split is the same parse, several times faster.
-    const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    const ls = body.split(/\r?\n/);
-    if (ls.length > 0 && ls[ls.length - 1] === "") ls.pop();
-    return ls.map((l) => l.split(","));
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const ls = body.split(/\r?\n/);
+  if (ls.length > 0 && ls[ls.length - 1] === "") ls.pop();
+  // Line by line when no quoted field spans lines (an even number of quotes on every line):
+  // most lines then need only a split, and the character loop runs on quoted lines alone.
+  if (ls.every((l) => l.indexOf('"') < 0 || (l.split('"').length - 1) % 2 === 0)) {
+    return ls.map((l) => (l.indexOf('"') < 0 ? l.split(",") : parseCsvText(l)[0] ?? [""]));
   }
+  return parseCsvText(body);
+}
+
+function parseCsvText(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = "";
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let i = 0;
   let quoted = false;
   const n = text.length;
   for (; i < n; i++) {
@@ -173,6 +178,15 @@ function headerKey(h: string): string {
 
 export function loadCsv(text: string, meta: FileMeta): { sets: LoadedSet[]; problems: LoadProblem[] } {
   const problems: LoadProblem[] = [];
+  // The header decides whether the table is read at all; parse the rest only then.
+  const firstLine = text.slice(0, Math.max(0, text.search(/\r?\n/)) || text.length);
+  const first = parseCsv(firstLine)[0] ?? [];
+  if (!first.map(headerKey).some((h) => CSV_COLUMNS[h] || h === "type")) {
+    return {
+      sets: [],
+      problems: [{ file: meta.source, reason: `CSV columns (${first.join(", ").slice(0, 160)}) name no indicator kind Vigil reads`, level: "skipped" }],
+    };
+  }
   const rows = parseCsv(text);
   const header = (rows[0] ?? []).map(headerKey);
   const typeCol = header.indexOf("type");

@@ -14,6 +14,7 @@ interface Line {
 class Unsupported extends Error {}
 
 function stripComment(s: string): string {
+  if (s.indexOf("#") < 0) return s.trimEnd();
   // A "#" starts a comment at the line start or after whitespace, outside quotes.
   let q: string | null = null;
   for (let i = 0; i < s.length; i++) {
