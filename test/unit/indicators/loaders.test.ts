@@ -148,6 +148,7 @@ test("plain lists: kinds by file name, comments, blank lines, refanging, bad lin
 
 test("CSV: kinds from the header, row-typed tables, named rows, unknown headers skipped with a reason", () => {
   assert.deepEqual(parseCsv('a,b\n"x, y","q""z"\r\n1,2'), [["a", "b"], ["x, y", 'q"z'], ["1", "2"]]);
+  assert.deepEqual(parseCsv('a,b\n"multi\nline",z\n1,2\n'), [["a", "b"], ["multi\nline", "z"], ["1", "2"]]);
   const nso = loadCsv('domain_name,ip_address\n"evil.com","1.2.3.4"\n"bad",""\n', meta("indicators.csv"));
   assert.deepEqual(nso.sets[0]!.info.counts, { domain: 1, ipv4: 1 });
   assert.equal(nso.problems.length, 1);
