@@ -468,7 +468,7 @@ async function openTar(path: string): Promise<IosFsView> {
   if (prefix === undefined) {
     index.close();
     removeTempDir(tmp);
-    throw new VigilError("not an iOS filesystem dump: no private/var/ entries in the archive", { file: path });
+    throw notADump(path, refused);
   }
   const files = res.files;
   const input = res.walk.input;
@@ -508,7 +508,7 @@ async function openZip(path: string): Promise<IosFsView> {
   if (prefix === undefined) {
     index.close();
     zip.close();
-    throw new VigilError("not an iOS filesystem dump: no private/var/ entries in the archive", { file: path });
+    throw notADump(path, zip.refused);
   }
   let tmp: string | undefined;
   const extracted = new Map<string, Promise<string>>();
@@ -538,6 +538,21 @@ async function openZip(path: string): Promise<IosFsView> {
   const view = indexedView({ path, index, prefix, reader, refused: zip.refused });
   view.device = { platform: "ios", ...(await readDevice(view, async (p) => (await view.find({ fs: [p] }))[0])) };
   return view;
+}
+
+/**
+ * The error for an archive with no private/var/ entries. Archives that store absolute names
+ * ("/private/var/...") have every entry refused: say so, and how to check them anyway.
+ */
+function notADump(path: string, refused: Refusal[]): VigilError {
+  const absolute = refused.filter((r) => /^\/+private\/var\//.test(r.entry)).length;
+  if (absolute > 0) {
+    return new VigilError(
+      `its ${absolute} private/var entries have absolute names ("/private/var/..."), which Vigil never extracts from an archive; unpack it with tar or unzip (they strip the leading "/") and check the folder`,
+      { file: path, code: "archive_unsafe" },
+    );
+  }
+  return new VigilError("not an iOS filesystem dump: no private/var/ entries in the archive", { file: path });
 }
 
 async function isZip(path: string): Promise<boolean> {

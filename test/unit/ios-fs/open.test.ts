@@ -132,6 +132,13 @@ test("ios_fs: not a dump, missing path, truncated tar: one-line errors", async (
   await assert.rejects(openIosFs(cut), (e: unknown) => e instanceof VigilError && e.oneLine().startsWith(cut) && !e.oneLine().includes("\n"));
 });
 
+test("ios_fs: an archive storing absolute names is refused with a hint to unpack it", async () => {
+  const dir = testDir("vigil-absfs");
+  const { buildTar } = await import("../../helpers/archive-builder.ts");
+  const p = writeTemp(dir, "abs.tar", await buildTar([{ name: "/private/var/mobile/a", data: "x" }, { name: "/private/var/db/diagnostics/shutdown.log", data: "x" }]));
+  await assert.rejects(openIosFs(p), (e: unknown) => e instanceof VigilError && e.oneLine() === `${p}: its 2 private/var entries have absolute names ("/private/var/..."), which Vigil never extracts from an archive; unpack it with tar or unzip (they strip the leading "/") and check the folder`);
+});
+
 test("GlobIndex matches globs by their literal base, and SQLite companions", () => {
   const g = new GlobIndex(["private/var/mobile/Library/SMS/sms.db", "private/var/Keychains/Analytics/*.db", "**/x.plist"]);
   assert.ok(g.matches("private/var/mobile/Library/SMS/sms.db"));
