@@ -301,7 +301,10 @@ class IndexMatcher implements Matcher {
   process(name: string, opts?: { maybeTruncated?: boolean }): IndicatorMatch[] {
     const out: IndicatorMatch[] = [];
     if (typeof name !== "string" || name.length === 0) return out;
-    const n = name.trim();
+    let n = name.trim();
+    // A full executable path ("/system/bin/bh", "/private/var/tmp/x"): the name is its last part.
+    const slash = n.lastIndexOf("/");
+    if (slash >= 0 && slash < n.length - 1 && !this.processes.has(n)) n = n.slice(slash + 1);
     push(out, this.processes.get(n), n);
     if (opts?.maybeTruncated) {
       if (n.length === 15) push(out, this.processPrefix15.get(n), n, true);

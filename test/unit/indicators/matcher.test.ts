@@ -127,6 +127,9 @@ test("process: exact, and truncated 15/16-character prefixes when asked", () => 
   const m = matcherFromValues({ process: ["bh", "com.apple.Launcher", "roleaccountd"] });
   assert.equal(m.process("bh").length, 1);
   assert.deepEqual(m.process("bhd"), []);
+  assert.equal(m.process("/private/var/tmp/bh").length, 1, "an executable path is matched by its name");
+  assert.equal(m.process("/private/var/tmp/bh")[0]!.matched, "bh");
+  assert.deepEqual(m.process("/bh/other"), []);
   assert.deepEqual(m.process("BH"), []);
   assert.deepEqual(m.process("com.apple.Launc"), [], "no prefix match unless asked");
   const t15 = m.process("com.apple.Launc", { maybeTruncated: true });
