@@ -9,7 +9,8 @@ import type { Coverage, Detection, RunInfo } from "../core/model.ts";
 import { EXIT } from "../core/model.ts";
 import { loadIndicatorsForRun } from "../indicators/for-run.ts";
 import type { Matcher } from "../indicators/matcher-api.ts";
-import { modulesFor } from "../modules/registry.ts";
+import { allModules, modulesFor } from "../modules/registry.ts";
+import { pickLanguage } from "../report/i18n/index.ts";
 import { writeHtmlReport } from "../report/html/index.ts";
 import { writeResults } from "../report/results.ts";
 import { formatSummary } from "../report/summary.ts";
@@ -103,6 +104,7 @@ export async function runCheck(
   const started = new Date().toISOString();
   const outputDir = resolve(opts.output ?? defaultOutputDir(kind));
   checkOutputDir(outputDir, [inputPath]);
+  checkOptions(opts);
 
   // Opened first: a wrong password or a path that is not an acquisition fails before any work.
   const opened = await open();
@@ -120,6 +122,15 @@ export async function runCheck(
   for (const p of loaded.problems.slice(0, 20)) progress(`indicators: ${p}`);
   if (loaded.problems.length > 20) progress(`indicators: ... ${loaded.problems.length - 20} more problems (see info.json)`);
   progress(`Indicators: ${loaded.sets.length} sets, ${loaded.matcher.count()} indicators${loaded.snapshot ? ` (${loaded.snapshot})` : ""}`);
+  if (opts.iocs?.length && loaded.matcher.count() === 0) {
+    // A mistyped or unreadable --iocs must not turn into a "no known traces" verdict.
+    for (const { view } of views) await view.close();
+    throw new VigilError("no indicators could be loaded from the files given with --iocs", { file: opts.iocs.join(", "), code: "input" });
+  }
+  if (opts.module?.length && !modulesFor(main.platform).some((m) => opts.module!.includes(m.name))) {
+    for (const { view } of views) await view.close();
+    throw new VigilError(`--module ${opts.module.join(", ")}: no such module for an ${main.platform} acquisition (see "vigil modules")`, { code: "usage" });
+  }
   mkdirSync(outputDir, { recursive: true });
 
   const timeline = new TimelineStore();
@@ -127,13 +138,17 @@ export async function runCheck(
   const detections: Detection[] = [];
   const warnings: Record<string, string[]> = {};
   try {
+    const perView: { prefix: string; coverage: Coverage[] }[] = [];
     for (const { view, prefix } of views) {
       let modules = modulesFor(view.platform);
       if (opts.module?.length) modules = modules.filter((m) => opts.module!.includes(m.name));
       const run = await runModules({ view, modules, iocs: loaded.matcher, outputDir, progress, timeline, prefix });
-      coverage.push(...run.coverage);
+      perView.push({ prefix: prefix ?? "", coverage: run.coverage });
       detections.push(...run.detections);
-      Object.assign(warnings, run.warnings);
+    }
+    for (const c of mergeCoverage(perView)) {
+      coverage.push(c);
+      if (c.warnings?.length) warnings[c.module] = c.warnings;
     }
     // Archive and folder views hash their inputs in the background; wait so provenance is complete.
     for (const { view } of views) await (view as { settled?: () => Promise<void> }).settled?.();
@@ -168,6 +183,42 @@ export async function runCheck(
     timeline.close();
     for (const { view } of views) await view.close();
   }
+}
+
+/** Rejects options that would otherwise produce a misleading result, before any work. */
+function checkOptions(opts: CheckCliOptions): void {
+  if (opts.lang !== undefined) pickLanguage(opts.lang);
+  const unknown = (opts.module ?? []).filter((n) => !allModules.some((m) => m.name === n));
+  if (unknown.length) throw new VigilError(`unknown module ${unknown.map((n) => JSON.stringify(n)).join(", ")} (see "vigil modules")`, { code: "usage" });
+  const missing = (opts.iocs ?? []).filter((p) => p.trim() !== "" && !existsSync(p));
+  if (missing.length) throw new VigilError("--iocs: no such file or folder", { file: missing.join(", "), code: "usage" });
+}
+
+/**
+ * One coverage list for a check made of several views (an androidqf bundle and the backup or
+ * bugreport inside it). Each view lists every module of its platform, so a module that one view
+ * checked would also appear as "not applicable" from the others: those entries are dropped.
+ * A module checked (or absent, or failed) in more than one view keeps one entry per view, the
+ * nested ones named with their output-file prefix (backup_sms, as backup_sms.json).
+ */
+export function mergeCoverage(perView: { prefix: string; coverage: Coverage[] }[]): Coverage[] {
+  const relevant = new Map<string, number>();
+  for (const { coverage } of perView) for (const c of coverage) if (c.status !== "not_applicable") relevant.set(c.module, (relevant.get(c.module) ?? 0) + 1);
+  const out: Coverage[] = [];
+  const seen = new Set<string>();
+  for (const { prefix, coverage } of perView) {
+    for (const c of coverage) {
+      const n = relevant.get(c.module) ?? 0;
+      if (c.status === "not_applicable") {
+        if (n > 0 || seen.has(c.module)) continue;
+        seen.add(c.module);
+        out.push(c);
+        continue;
+      }
+      out.push(n > 1 && prefix ? { ...c, module: `${prefix}${c.module}` } : c);
+    }
+  }
+  return out;
 }
 
 /** Wraps a command action: one-line errors, documented exit codes, stack only with VIGIL_DEBUG. */
