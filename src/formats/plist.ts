@@ -29,9 +29,24 @@ export function parsePlist(data: Buffer, file?: string): PlistValue {
     }
     const text = data.toString("utf8").replace(/^\uFEFF/, "");
     if (!/^\s*(<\?xml|<!DOCTYPE plist|<plist)/.test(text)) throw new Error("neither a binary nor an XML plist");
-    return dataAsBuffers(plist.parse(text)) as PlistValue;
+    return dataAsBuffers(quietly(() => plist.parse(text))) as PlistValue;
   } catch (e) {
     throw new VigilError(`malformed plist: ${(e as Error).message.split("\n")[0]}`, { file, code: "plist", cause: e });
+  }
+}
+
+/**
+ * The `plist` package gives xmldom no error handler, so xmldom also prints each problem to the
+ * console before throwing: the user would see parser noise above Vigil's one-line error.
+ */
+function quietly<T>(fn: () => T): T {
+  const { error, warn } = console;
+  console.error = console.warn = () => {};
+  try {
+    return fn();
+  } finally {
+    console.error = error;
+    console.warn = warn;
   }
 }
 
