@@ -202,12 +202,18 @@ export async function openAndroidqf(path: string, opts: AndroidqfOptions = {}): 
   const view = base as AndroidqfView;
   view.encrypted = encrypted;
   view.root = display;
+  // Nested acquisitions list their own file; the bundle does not list it a second time.
+  const nestedRoots = new Set<string>();
   view.inputsRead = () => {
     // For an age bundle, the evidence is the .age file; the decrypted zip's hash is listed too.
-    const inner = baseInputs().map((i) => ({ ...i }));
+    const inner = baseInputs().filter((i) => !nestedRoots.has(i.path));
     return ageInput ? [ageInput, ...inner] : inner;
   };
-  view.nested = () => (nestedViews ??= openNested(view, opts, display));
+  view.nested = () =>
+    (nestedViews ??= openNested(view, opts, display).then((list) => {
+      for (const n of list) nestedRoots.add(n.view.root);
+      return list;
+    }));
   view.close = async () => {
     if (nestedViews) for (const n of await nestedViews) await n.view.close();
     await baseClose();
@@ -221,7 +227,7 @@ async function openNested(view: BaseView, opts: AndroidqfOptions, display: strin
   const out: NestedView[] = [];
   const ab = await view.entry("backup.ab");
   if (ab && (ab.type ?? "file") === "file" && (ab.size ?? 1) > 0) {
-    const name = `${display}/backup.ab`;
+    const name = join(display, "backup.ab");
     let nested: BaseView;
     try {
       const local = await view.localPath(ab);
@@ -241,7 +247,7 @@ async function openNested(view: BaseView, opts: AndroidqfOptions, display: strin
     }
   }
   if (br && (br.type ?? "file") === "file") {
-    const name = `${display}/${br.path}`;
+    const name = join(display, br.path);
     let nested: BaseView;
     try {
       nested = await openBugreport(await view.localPath(br), { display: name });

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { openAndroidqf } from "../../../src/acquisitions/android/androidqf.ts";
 import { openBugreport } from "../../../src/acquisitions/android/bugreport.ts";
@@ -201,4 +201,20 @@ test("intrusion logs: a folder, a zip, loose files; nothing found is an error", 
   assert.deepEqual(v3.inputsRead().map((i) => i.path), [f1]);
   mkdirSync(join(dir, "empty"));
   assert.match((await oneLine(openIntrusionLogs(join(dir, "empty")))).oneLine(), /no intrusion-log files found/);
+});
+
+test("androidqf folder: the nested backup is listed once in the inputs, by the nested view", async () => {
+  const ab = await buildAb([{ name: SMS_BACKUP_PATH, data: "[]" }]);
+  const root = writeFolder(join(dir, "aqf-inputs"), androidqfFiles({ "backup.ab": ab }));
+  const v = await openAndroidqf(root);
+  const nested = await v.nested();
+  await v.readFile((await v.entry("ps.txt"))!);
+  for (const n of [v, ...nested.map((x) => x.view)]) await (n as typeof v).settled();
+  const all = [v, ...nested.map((x) => x.view)].flatMap((x) => x.inputsRead()).map((i) => [i.path, i.sha256]);
+  assert.deepEqual(all.sort(), [
+    [join(root, "backup.ab"), sha(ab)],
+    [join(root, "getprop.txt"), sha(readFileSync(join(root, "getprop.txt")))],
+    [join(root, "ps.txt"), sha(readFileSync(join(root, "ps.txt")))],
+  ]);
+  await v.close();
 });
