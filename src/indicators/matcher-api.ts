@@ -6,7 +6,10 @@ export interface Matcher {
   /** Number of indicators of each kind, over all sets. */
   count(kind?: IndicatorKind): number;
 
-  /** A host: exact or any parent domain that is an indicator; case-insensitive. IP literals go to ip(). */
+  /**
+   * A host: exact or any parent domain that is an indicator; case-insensitive; a port and a
+   * trailing dot are ignored. IP literals are checked as ip(), a whole URL as url().
+   */
   domain(host: string): IndicatorMatch[];
   /**
    * A URL: the normalized URL against URL indicators, and its host against domain and IP
@@ -17,10 +20,12 @@ export interface Matcher {
   urlsInText(text: string): IndicatorMatch[];
   /** IPv4 or IPv6, exact; brackets, a leading "/" (Android) and a port are accepted. */
   ip(ip: string): IndicatorMatch[];
+  /** Case-insensitive; "mailto:" and "Name <address>" forms are accepted. */
   email(address: string): IndicatorMatch[];
   /**
    * A process name. Exact match; and when `maybeTruncated` (iOS cuts names at 15/16 chars),
    * a name of that length that is a prefix of an indicator matches with `truncated: true`.
+   * A full executable path is matched by its last component.
    */
   process(name: string, opts?: { maybeTruncated?: boolean }): IndicatorMatch[];
   /** A path: matches an indicator path equal to it or a parent of it, by whole components. */
