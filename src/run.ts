@@ -14,6 +14,8 @@ import { TimelineStore } from "./report/timeline-store.ts";
 export interface ModuleSink {
   record(r: unknown): void;
   event(e: TimelineEvent): void;
+  /** event() without the event object, for sinks that store fields (the timeline store). */
+  eventFields?(timestamp: string, module: string, event: string, description: string, detected: boolean): void;
   detection(d: Detection): void;
 }
 
@@ -65,13 +67,17 @@ export async function runModule(
     warn: (m) => warnings.push(m),
     progress: (done, total) => progress(`${mod.name}: ${done.toLocaleString("en")}${total ? ` / ${total.toLocaleString("en")}` : ""}`, true),
   };
+  const fields = sink.eventFields?.bind(sink);
   const handle = (rec: unknown) => {
     n++;
     sink.record(rec);
     const found = mod.check ? mod.check(rec, ctx) : [];
     if (mod.events) {
+      const detected = found.length > 0;
       for (const e of mod.events(rec)) {
-        if (e.timestamp) sink.event({ timestamp: e.timestamp, module: mod.name, event: e.event, description: e.description, detected: found.length > 0 });
+        if (!e.timestamp) continue;
+        if (fields) fields(e.timestamp, mod.name, e.event, e.description, detected);
+        else sink.event({ timestamp: e.timestamp, module: mod.name, event: e.event, description: e.description, detected });
       }
     }
     for (const d of found) sink.detection(complete({ ...d, record: d.record ?? rec }));
@@ -158,6 +164,7 @@ export async function runModules(opts: {
       {
         record: (r) => writer.write(r),
         event: (e) => timeline.add(e),
+        eventFields: (timestamp, module, event, description, detected) => timeline.addFields(timestamp, module, event, description, detected),
         detection: (d) => {
           detections.push(d);
           detected.write({ ...(typeof d.record === "object" && d.record ? d.record : { value: d.record }), matched_indicator: d.matched_indicator, vigil_detection: { ...d, record: undefined } });

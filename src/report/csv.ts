@@ -2,10 +2,14 @@
 export function csvRow(fields: (string | number | undefined | null)[]): string {
   let out = "";
   for (let i = 0; i < fields.length; i++) {
-    const s = String(fields[i] ?? "");
-    out += (i ? ',"' : '"') + (s.includes('"') ? s.replace(/"/g, '""') : s) + '"';
+    out += (i ? ',"' : '"') + csvField(String(fields[i] ?? "")) + '"';
   }
   return out + "\r\n";
+}
+
+/** A field's text inside its quotes. */
+export function csvField(s: string): string {
+  return s.includes('"') ? s.replace(/"/g, '""') : s;
 }
 
 /** Parses one quoted-or-plain CSV line set (used to read timelines back for reports). */

@@ -3,18 +3,18 @@
 // streamed by the pipeline. Field and file names follow MVT where MVT has them.
 import { closeSync, openSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import type { Coverage, Detection, RunInfo, Summary, TimelineEvent } from "../core/model.ts";
+import type { Coverage, Detection, RunInfo, Summary } from "../core/model.ts";
 import { ReportDataCollector, type ReportData } from "./html/data.ts";
 import type { CheckRun } from "../run.ts";
-import { csvRow } from "./csv.ts";
+import { csvField, csvRow } from "./csv.ts";
 import { toJson } from "./json-writer.ts";
 import { sortDetections, summarize } from "./summary.ts";
 import type { TimelineStore } from "./timeline-store.ts";
 
 export const TIMELINE_HEADER = ["UTC Timestamp", "Plugin", "Event", "Description"];
 
-/** Writes timeline.csv and timeline_detected.csv in one pass, feeding `also` with every event. */
-function writeTimelines(store: TimelineStore, dir: string, also: (e: TimelineEvent) => void): number {
+/** Writes timeline.csv and timeline_detected.csv in one pass, feeding `collector` with every event. */
+function writeTimelines(store: TimelineStore, dir: string, collector: ReportDataCollector): number {
   const all = openSync(join(dir, "timeline.csv"), "w");
   const hit = openSync(join(dir, "timeline_detected.csv"), "w");
   const header = csvRow(TIMELINE_HEADER);
@@ -22,17 +22,18 @@ function writeTimelines(store: TimelineStore, dir: string, also: (e: TimelineEve
   let hitBuf = header;
   let n = 0;
   try {
-    for (const e of store.sorted()) {
-      const row = csvRow([e.timestamp, e.module, e.event, e.description]);
+    store.forEachSorted((timestamp, module, event, description, detected) => {
+      // Same text as csvRow([timestamp, module, event, description]), without the array.
+      const row = `"${csvField(timestamp)}","${csvField(module)}","${csvField(event)}","${csvField(description)}"\r\n`;
       buf += row;
-      if (e.detected) hitBuf += row;
-      also(e);
+      if (detected) hitBuf += row;
+      collector.addFields(timestamp, module, event, description);
       n++;
       if (buf.length > 1 << 20) {
         writeSync(all, buf);
         buf = "";
       }
-    }
+    });
     writeSync(all, buf);
     writeSync(hit, hitBuf);
   } finally {
@@ -58,7 +59,7 @@ export interface WrittenResults {
 export function writeResults(outputDir: string, run: CheckRun, info: RunInfo): WrittenResults {
   const detections = sortDetections(run.detections);
   const collector = new ReportDataCollector(detections);
-  const events = writeTimelines(run.timeline, outputDir, (e) => collector.add(e));
+  const events = writeTimelines(run.timeline, outputDir, collector);
   writeJson(join(outputDir, "alerts.json"), detections);
   writeJson(join(outputDir, "coverage.json"), run.coverage);
   writeJson(join(outputDir, "info.json"), info);

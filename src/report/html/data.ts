@@ -37,6 +37,8 @@ export class ReportDataCollector {
   private ctx: Map<number, { t: number; before: ContextEvent[]; after: ContextEvent[] }>;
   private perDay = new Map<string, number>();
   private lo = 0;
+  private curDay = "";
+  private curCount = 0;
   total = 0;
 
   constructor(detections: Detection[]) {
@@ -52,16 +54,27 @@ export class ReportDataCollector {
   }
 
   add(e: ContextEvent): void {
+    this.addFields(e.timestamp, e.module, e.event, e.description);
+  }
+
+  /** add() without an event object: the results writer calls it once per timeline event. */
+  addFields(timestamp: string, module: string, event: string, description: string): void {
     this.total++;
-    const day = e.timestamp.slice(0, 10);
-    this.perDay.set(day, (this.perDay.get(day) ?? 0) + 1);
+    // Events come in time order, so a day's events are contiguous: count them without a map
+    // lookup (and a day string) per event. Any order still counts right.
+    if (this.curDay.length === 10 && timestamp.startsWith(this.curDay)) this.curCount++;
+    else {
+      this.flushDay();
+      this.curDay = timestamp.slice(0, 10);
+      this.curCount = 1;
+    }
     const windows = this.windows;
     if (!windows.length) return;
-    const t = Date.parse(e.timestamp);
+    const t = Date.parse(timestamp);
     while (this.lo < windows.length && windows[this.lo][1].t + CONTEXT_WINDOW_MS < t) this.lo++;
     for (let k = this.lo; k < windows.length && windows[k][1].t - CONTEXT_WINDOW_MS <= t; k++) {
       const c = windows[k][1];
-      const ev = { timestamp: e.timestamp, module: e.module, event: e.event, description: e.description };
+      const ev = { timestamp, module, event, description };
       if (t < c.t) {
         c.before.push(ev);
         if (c.before.length > CONTEXT_EACH_SIDE) c.before.shift();
@@ -71,7 +84,13 @@ export class ReportDataCollector {
     }
   }
 
+  private flushDay(): void {
+    if (this.curCount) this.perDay.set(this.curDay, (this.perDay.get(this.curDay) ?? 0) + this.curCount);
+    this.curCount = 0;
+  }
+
   finish(): ReportData {
+    this.flushDay();
     const days = [...new Set([...this.perDay.keys(), ...this.detDays.keys()])]
       .sort()
       .map((day) => ({ day, count: this.perDay.get(day) ?? 0, detections: this.detDays.get(day) ?? 0 }));
