@@ -67,8 +67,9 @@ test("STIX loader: every kind and spelling, set named by the indicated malware",
     ind("indicator--13", "[android-property:name = 'persist.evil']"),
     ind("indicator--14", "[configuration-profile:id = 'ABC-123']"),
     ind("indicator--15", "[domain-name:value = '5.6.7.8']"),
+    ind("indicator--16", `[app:cert.'SHA-256' = '${"E".repeat(64)}' OR app:cert_hash = '${"1".repeat(64)}']`),
   ];
-  for (let i = 1; i <= 15; i++) objs.push(rel(`indicator--${i}`, "malware--1"));
+  for (let i = 1; i <= 16; i++) objs.push(rel(`indicator--${i}`, "malware--1"));
   const { sets, problems } = loadStix(bundle(objs), meta("pegasus.stix2"));
   assert.deepEqual(problems, []);
   assert.equal(sets.length, 1);
@@ -76,7 +77,7 @@ test("STIX loader: every kind and spelling, set named by the indicated malware",
   assert.equal(s.info.name, "Pegasus");
   assert.deepEqual(s.info.counts, {
     domain: 1, ipv4: 2, ipv6: 1, url: 1, email: 1, process: 1, file_name: 1, file_path: 1,
-    sha256: 2, sha1: 1, md5: 1, app_id: 1, app_cert_hash: 2, android_property: 1, configuration_profile: 1,
+    sha256: 2, sha1: 1, md5: 1, app_id: 1, app_cert_hash: 3, android_property: 1, configuration_profile: 1,
   });
   assert.equal(s.indicators.find((i) => i.type === "process")!.id, "indicator--5");
   assert.equal(s.info.source, "/x/pegasus.stix2");
