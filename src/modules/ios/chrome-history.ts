@@ -2,7 +2,7 @@
 import { defineModule, fromMatches } from "../../core/module.ts";
 import { fromWebKit } from "../../core/time.ts";
 import { requireSchema } from "../../formats/sqlite.ts";
-import { cachedChecks, eachFile, seenTitle, sqliteRows } from "./lib/web.ts";
+import { cachedChecks, eachFile, pagedRows, seenTitle, sqliteRows } from "./lib/web.ts";
 
 export interface ChromeVisit {
   id: number;
@@ -31,8 +31,8 @@ export default defineModule<ChromeVisit>({
       sqliteRows(ctx, file, function* (h) {
         requireSchema(h, { urls: ["id", "url"], visits: ["id", "url", "visit_time", "from_visit"] });
         // Rowid order is insertion (chronological) order; see safari_history for why no sort.
-        const stmt = h.db.prepare("SELECT u.id, u.url, v.id, v.visit_time, v.from_visit FROM visits v JOIN urls u ON u.id = v.url").raw(true);
-        for (const row of stmt.iterate() as IterableIterator<unknown[]>) {
+        const select = "SELECT u.id, u.url, v.id, v.visit_time, v.from_visit FROM visits v JOIN urls u ON u.id = v.url WHERE v.id > ?";
+        for (const row of pagedRows(h, select, "v.id", 2)) {
           const from = row[4] as number | null;
           yield {
             id: row[0] as number,

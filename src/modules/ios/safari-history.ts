@@ -4,7 +4,7 @@ import { defineModule, fromMatches, heuristic } from "../../core/module.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { requireSchema } from "../../formats/sqlite.ts";
-import { cachedChecks, eachFile, seenTitle, sqliteRows } from "./lib/web.ts";
+import { cachedChecks, eachFile, pagedRows, seenTitle, sqliteRows } from "./lib/web.ts";
 
 export interface SafariVisit {
   id: number;
@@ -56,18 +56,14 @@ export default defineModule<SafariVisit>({
         // Visits come in rowid order, which is the order Safari inserted them (chronological);
         // sorting 500k rows by visit_time would cost more than the whole check, and the
         // timeline is sorted later anyway.
-        const stmt = h.db
-          .prepare(
-            `SELECT i.id, i.url, v.id, v.visit_time, ${hasRedirects ? "v.redirect_source, v.redirect_destination" : "NULL, NULL"}
-             FROM history_visits v JOIN history_items i ON i.id = v.history_item`,
-          )
-          .raw(true);
+        const select = `SELECT i.id, i.url, v.id, v.visit_time, ${hasRedirects ? "v.redirect_source, v.redirect_destination" : "NULL, NULL"}
+             FROM history_visits v JOIN history_items i ON i.id = v.history_item WHERE v.id > ?`;
         // Redirect destinations are looked up one by one: few visits redirect, and a LEFT JOIN
         // over every visit costs more than these point lookups.
         const dest = h.db
           .prepare("SELECT dv.visit_time, di.url FROM history_visits dv JOIN history_items di ON di.id = dv.history_item WHERE dv.id = ?")
           .raw(true);
-        for (const row of stmt.iterate() as IterableIterator<unknown[]>) {
+        for (const row of pagedRows(h, select, "v.id", 2)) {
           const rec: SafariVisit = {
             id: row[0] as number,
             url: (row[1] as string | null) ?? "",
