@@ -150,6 +150,19 @@ export async function runCheck(
       coverage.push(c);
       if (c.warnings?.length) warnings[c.module] = c.warnings;
     }
+    // Unsafe archive members were never read: what they held could not be checked.
+    for (const { view, prefix } of views) {
+      const refused = (view as { refused?: () => { entry: string; reason: string }[] }).refused?.() ?? [];
+      if (refused.length) {
+        coverage.push({
+          module: `${prefix ?? ""}unsafe_archive_entries`,
+          title: "Unsafe archive entries (refused, never read)",
+          status: "failed",
+          reason: `${view.root}: ${refused.length} unsafe entr${refused.length === 1 ? "y" : "ies"} refused, e.g. ${JSON.stringify(refused[0].entry)}: ${refused[0].reason}`,
+          warnings: refused.slice(0, 50).map((r) => `${JSON.stringify(r.entry)}: ${r.reason}`),
+        });
+      }
+    }
     // Archive and folder views hash their inputs in the background; wait so provenance is complete.
     for (const { view } of views) await (view as { settled?: () => Promise<void> }).settled?.();
     const info: RunInfo = {
