@@ -87,7 +87,10 @@ export class TimelineStore {
 
   /** Same as add(), without an event object (the pipeline calls this once per event). */
   addFields(timestamp: string, module: string, event: string, description: string, detected: boolean): void {
-    this.chunk.push(`${timestamp}${FS}${clean(module)}${FS}${clean(event)}${FS}${clean(description)}${FS}${detected ? "1" : "0"}`);
+    // join() makes one flat string. A template literal would keep a tree of string pieces alive
+    // until the spill, holding on to every piece of the description (URLs, message texts):
+    // three times the memory of the line itself on a 200k-event chunk.
+    this.chunk.push([timestamp, clean(module), clean(event), clean(description), detected ? "1" : "0"].join(FS));
     this.count++;
     if (detected) this.detectedCount++;
     if (this.chunk.length >= this.chunkSize) this.spill();
