@@ -356,7 +356,7 @@ function indexedView(opts: {
   const byPath = db.prepare("SELECT rowid, * FROM e WHERE path = ? LIMIT 1");
   const range = db.prepare("SELECT rowid, * FROM e WHERE path >= ? AND path < ? AND type = 0 AND path GLOB ?");
   const byName = db.prepare("SELECT rowid, * FROM e WHERE name = ? AND type = 0");
-  const all = db.prepare("SELECT rowid, * FROM e WHERE rowid > ? ORDER BY rowid LIMIT 5000");
+  const all = db.prepare("SELECT rowid, * FROM e WHERE rowid > ? ORDER BY rowid LIMIT 512");
   const lookup = (p: string): Row | undefined => byPath.get(prefix + p) as Row | undefined;
   const innerOf = (e: FileEntry) => {
     // Hard links read their target's data.
