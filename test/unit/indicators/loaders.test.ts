@@ -8,7 +8,6 @@ import { loadList, loadCsv, loadHosts, parseCsv, listKindOf } from "../../../src
 import { loadEchap, parseYamlDoc } from "../../../src/indicators/echap.ts";
 import { parseIndex } from "../../../src/indicators/mvt-index.ts";
 import { loadIndicators, loadContent } from "../../../src/indicators/load.ts";
-import { parseSimpleYaml } from "../../../src/indicators/simple-yaml.ts";
 import { refang } from "../../../src/indicators/normalize.ts";
 import type { FileMeta } from "../../../src/indicators/set.ts";
 import { parse as parseYaml } from "yaml";
@@ -209,14 +208,12 @@ test("Echap ioc.yaml: one set per app, every field mapped, unreadable fields rep
   assert.ok(problems.some((p) => p.level === "skipped" && /certificate_organizations/.test(p.reason)));
 });
 
-test("simple YAML reader agrees with the yaml library, and declines what it does not handle", () => {
-  assert.deepEqual(parseSimpleYaml(ECHAP), parseYaml(ECHAP));
+test("YAML is read as the yaml package reads it (core schema: strings stay strings)", () => {
+  assert.deepEqual(parseYamlDoc(ECHAP), parseYaml(ECHAP));
   const index = "indicators:\n  -\n  -\n    type: github\n    name: X\n    sources:\n      - A\n    github:\n      owner: o\n      repo: r\n      path: a/b.stix2\n";
-  assert.deepEqual(parseSimpleYaml(index), parseYaml(index));
-  assert.equal(parseSimpleYaml("a: [1, 2]\n"), undefined);
-  assert.equal(parseSimpleYaml("a: &x 1\nb: *x\n"), undefined);
-  assert.equal(parseSimpleYaml("a: |\n  text\n"), undefined);
-  assert.deepEqual(parseYamlDoc("a: [1, 2]\n"), { a: [1, 2] }, "falls back to the library");
+  assert.deepEqual(parseYamlDoc(index), parseYaml(index));
+  assert.deepEqual(parseYamlDoc("a: [1, 2]\nd: 2024-01-01\n"), { a: [1, 2], d: "2024-01-01" });
+  assert.throws(() => parseYamlDoc("a: [1, 2\n"));
 });
 
 test("mvt-indicators index: github and download entries, empty and unsafe entries reported", () => {
