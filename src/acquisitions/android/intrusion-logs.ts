@@ -4,6 +4,7 @@
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { VigilError } from "../../core/errors.ts";
 import { openFolderView, openZipView, type BaseView } from "../archive.ts";
+import type { FileEntry } from "../view.ts";
 import { filesView } from "./common.ts";
 
 export interface IntrusionLogsOptions {
@@ -41,15 +42,45 @@ export async function openIntrusionLogs(paths: string | string[], opts: Intrusio
     view = filesView(list, { kind, platform: "android", root: display });
   }
   let any = false;
+  let json = false;
   for await (const e of view.entries()) {
-    if ((e.type ?? "file") === "file") {
-      any = true;
+    if ((e.type ?? "file") !== "file") continue;
+    any = true;
+    if (await startsWithJsonLine(view, e)) {
+      json = true;
       break;
     }
   }
-  if (!any) {
+  if (!any || !json) {
     await view.close();
-    throw new VigilError("no intrusion-log files found", { file: display, code: "format" });
+    // Input that is not an export at all is an error of the whole check (exit 1), not three
+    // failed modules and an "incomplete" verdict.
+    throw new VigilError(any ? "not an intrusion log: no line of its first 64 KiB is a JSON object" : "no intrusion-log files found", { file: display, code: "format" });
   }
   return view;
+}
+
+/** Whether any complete line in the first 64 KiB of the file is a JSON object. */
+async function startsWithJsonLine(view: BaseView, e: FileEntry): Promise<boolean> {
+  const stream = await view.openStream(e);
+  let head = "";
+  try {
+    for await (const chunk of stream) {
+      head += Buffer.isBuffer(chunk) ? chunk.toString("utf8") : String(chunk);
+      if (head.length >= 65536) break;
+    }
+  } finally {
+    stream.destroy();
+  }
+  for (const raw of head.slice(0, 65536).split("\n")) {
+    const line = raw.trim();
+    if (!line.startsWith("{")) continue;
+    try {
+      const v: unknown = JSON.parse(line);
+      if (typeof v === "object" && v !== null && !Array.isArray(v)) return true;
+    } catch {
+      // a line cut at the 64 KiB limit, or a malformed one: look at the next
+    }
+  }
+  return false;
 }
