@@ -182,7 +182,9 @@ export async function runModules(opts: {
     const ms = Math.round(performance.now() - t0);
     const what =
       cov.status === "checked" ? `${cov.records} records${cov.detections ? `, ${cov.detections} detections` : ""}` : cov.status === "failed" ? `FAILED: ${cov.reason}` : cov.status.replace("_", " ");
-    progress(`[${i}/${applicable.length}] ${mod.name}: ${what} (${ms} ms)`);
+    // A nested view (the backup inside an androidqf bundle) applies to few modules: listing the
+    // rest as "not applicable" a second time only buries the lines that matter.
+    if (!(prefix && cov.status === "not_applicable")) progress(`[${i}/${applicable.length}] ${mod.name}${prefix ? ` (${prefix.replace(/_$/, "")})` : ""}: ${what} (${ms} ms)`);
   }
   return { coverage, detections, timeline, warnings };
 }
