@@ -138,6 +138,39 @@ export async function generateDump(path: string, files: number): Promise<void> {
   await done;
 }
 
+/** The same layout as an extracted folder (files written one by one: keep it to ~100k). */
+export async function generateFolderDump(dir: string, files: number): Promise<void> {
+  const tar = join(WORK, `folder-src-${files}.tar.gz`);
+  if (!existsSync(tar)) await generateDump(tar, files);
+  // Extracted with the system tar: a plain folder is what investigators usually hold.
+  mkdirSync(dir, { recursive: true });
+  const r = spawnSync("tar", ["-xzf", tar, "-C", dir]);
+  if (r.status !== 0) throw new Error(`tar: ${r.stderr}`);
+  rmSync(tar, { force: true });
+}
+
+async function ensureFolder(files: number): Promise<string> {
+  const dir = join(WORK, `ios-fs-folder-${files}`);
+  if (existsSync(join(dir, "private"))) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  const t0 = performance.now();
+  await generateFolderDump(dir, files);
+  process.stderr.write(`generated ${dir} (${files.toLocaleString("en")} files) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  return dir;
+}
+
+/** check-fs on an extracted folder (the walk and glob-directed finds on a real filesystem). */
+export function benchFolder(files = 100_000): Promise<FsCheckFigures> {
+  return ensureFolder(files).then((dir) => {
+    const outDir = join(WORK, `results-ios-fs-folder-${files}`);
+    rmSync(outDir, { recursive: true, force: true });
+    const iocDir = join(WORK, "ios-fs-iocs");
+    mkdirSync(iocDir, { recursive: true });
+    writeFileSync(join(iocDir, "processes.txt"), "bh\nsubridged\n");
+    return timeCheck(`check-fs, ${files.toLocaleString("en")} files (folder)`, ["check-fs", dir, "--iocs", iocDir, "--output", outDir, "--no-report"]);
+  });
+}
+
 async function ensureDump(files: number): Promise<string> {
   mkdirSync(WORK, { recursive: true });
   const p = join(WORK, `ios-fs-${files}.tar.gz`);
@@ -218,6 +251,8 @@ async function phasesChild(dump: string): Promise<void> {
 if (import.meta.url === `file://${process.argv[1]}`) {
   if (process.argv[2] === "--phases") {
     await phasesChild(process.argv[3]);
+  } else if (process.argv[2] === "--folder") {
+    console.table([await benchFolder(Number(process.argv[3]) || undefined)]);
   } else {
     const sizes = process.argv.slice(2).map(Number).filter((x) => x > 0);
     const figures = await benchIosFs(sizes.length ? sizes : undefined);

@@ -11,7 +11,7 @@
 // Unsafe archive members ("..", absolute names, links leaving the root) are refused and listed
 // by `refused()`; the filesystem module reports them as coverage warnings.
 import Database from "better-sqlite3";
-import { createReadStream, promises as fsp, readdirSync, statSync } from "node:fs";
+import { createReadStream, lstatSync, promises as fsp, readdirSync, readlinkSync, statSync } from "node:fs";
 import { join } from "node:path";
 import picomatch from "picomatch";
 import type { Readable } from "node:stream";
@@ -168,8 +168,8 @@ async function openFolder(path: string): Promise<IosFsView> {
   const base: BaseView = openFolderView(path, { kind: "ios_fs", platform: "ios", specKey: "fs", prefix: prefix || undefined, root: path });
   const rootDir = prefix ? join(path, prefix) : path;
 
-  /** Files under `dir` (a view path), walking at most `depth` levels (Infinity for all). */
-  async function* under(dir: string, depth: number): AsyncGenerator<FileEntry> {
+  /** Files under `dir` (a view path), walking at most `depth` levels (Infinity for all), optionally only those named `name`. */
+  async function* under(dir: string, depth: number, name?: string): AsyncGenerator<FileEntry> {
     let d;
     try {
       d = await fsp.opendir(join(rootDir, ...dir.split("/").filter(Boolean)), { bufferSize: 256 });
@@ -181,11 +181,11 @@ async function openFolder(path: string): Promise<IosFsView> {
       const p = dir ? `${dir}/${ent.name}` : ent.name;
       if (ent.isDirectory()) {
         if (depth > 1) subs.push(p);
-      } else if (ent.isFile()) {
+      } else if (ent.isFile() && (name === undefined || ent.name === name)) {
         yield { path: p };
       }
     }
-    for (const s of subs) yield* under(s, depth - 1);
+    for (const s of subs) yield* under(s, depth - 1, name);
   }
 
   /**
@@ -195,7 +195,9 @@ async function openFolder(path: string): Promise<IosFsView> {
   async function* expand(dir: string, segs: string[], i: number): AsyncGenerator<FileEntry> {
     const seg = segs[i];
     if (seg.includes("**")) {
-      yield* under(dir, Infinity);
+      // "private/var/**/Cache.db": only files of that name are worth matching.
+      const last = segs[segs.length - 1];
+      yield* under(dir, Infinity, picomatch.scan(last).isGlob ? undefined : last);
       return;
     }
     const last = i === segs.length - 1;
@@ -246,9 +248,48 @@ async function openFolder(path: string): Promise<IosFsView> {
       return [...out.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     },
     refused: () => [],
+    // The shared folder view awaits one lstat per file; on a million-file dump that round trip
+    // through the thread pool dominated the walk, so the walk stats synchronously, streaming
+    // one folder listing at a time and never following a symlink.
+    entries: () => walkFolder(rootDir, ""),
   };
   view.device = { ...view.device, ...(await readDevice(view, (p) => base.entry(p))) };
   return view;
+}
+
+async function* walkFolder(dir: string, rel: string): AsyncGenerator<FileEntry> {
+  let d;
+  try {
+    d = await fsp.opendir(dir, { bufferSize: 256 });
+  } catch (e) {
+    throw new VigilError(`cannot list ${rel || "."} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: dir, cause: e });
+  }
+  const subdirs: string[] = [];
+  for await (const ent of d) {
+    const p = rel ? `${rel}/${ent.name}` : ent.name;
+    const full = join(dir, ent.name);
+    if (ent.isDirectory()) {
+      subdirs.push(ent.name);
+      yield { path: p, type: "directory" };
+    } else if (ent.isSymbolicLink()) {
+      let target: string | undefined;
+      try {
+        target = readlinkSync(full);
+      } catch {
+        target = undefined;
+      }
+      yield { path: p, type: "symlink", meta: target !== undefined ? { linkTarget: target } : undefined };
+    } else if (ent.isFile()) {
+      let st;
+      try {
+        st = lstatSync(full);
+      } catch {
+        continue;
+      }
+      yield { path: p, size: st.size, modified: st.mtime.toISOString(), changed: st.ctime.toISOString(), created: st.birthtimeMs ? st.birthtime.toISOString() : undefined, meta: { mode: st.mode & 0o7777 } };
+    }
+  }
+  for (const s of subdirs) yield* walkFolder(join(dir, s), rel ? `${rel}/${s}` : s);
 }
 
 // ---------------------------------------------------------------------------------------------

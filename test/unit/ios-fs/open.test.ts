@@ -231,6 +231,7 @@ test("ios_fs find: literal, wildcard-segment and ** globs agree between folder, 
     ["private/var/mobile/Containers/Data/Application/*/Library/Safari/History.db"],
     ["private/var/mobile/Library/Logs/CrashReporter/**/*.ips"],
     ["private/var/mobile/Containers/Data/Application/*/Library/Safari/*.db", "System/Library/CoreServices/SystemVersion.plist"],
+    ["private/var/**/History.db"],
   ];
   const results: string[][][] = [];
   for (const path of [buildIosFsFolder(files, { wrap: "fs" }), await buildIosFsTar(files, { gzip: true }), buildIosFsZip(files)]) {
@@ -252,6 +253,7 @@ test("ios_fs find: literal, wildcard-segment and ** globs agree between folder, 
       "private/var/mobile/Containers/Data/Application/B2/Library/Safari/History.db",
       "private/var/mobile/Containers/Data/Application/B2/Library/Safari/Other.db",
     ],
+    ["private/var/mobile/Containers/Data/Application/A1/Library/Safari/History.db", "private/var/mobile/Containers/Data/Application/B2/Library/Safari/History.db"],
   ]);
   assert.deepEqual(results[1], results[0]);
   assert.deepEqual(results[2], results[0]);
