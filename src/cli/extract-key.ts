@@ -1,7 +1,7 @@
 // `vigil extract-key PATH`: derives the backup's key from its password once (≈3 s on a real
 // backup) and prints it, or saves it in MVT's key-file format (64 lowercase hex characters, no
 // newline) for later `--key-file` use, so the password need not be typed again.
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { locateBackup } from "../acquisitions/ios-backup/locate.ts";
@@ -14,6 +14,7 @@ import { isInside } from "./decrypt-backup.ts";
 interface Options {
   password?: string;
   keyFileOut?: string;
+  keyFile?: string;
 }
 
 /** The derived key (KEK) of an encrypted backup, checked against its keybag. */
@@ -34,8 +35,11 @@ export function register(program: Command): void {
     .argument("<path>", "encrypted backup folder, or a folder above it")
     .option("-p, --password <password>", "backup password (else $VIGIL_BACKUP_PASSWORD, else asked for on a terminal)")
     .option("-k, --key-file-out <file>", "save the key to this file (64 hex characters, as MVT writes it) instead of printing it")
+    // MVT's spelling (`mvt-ios extract-key --key-file FILE`), for investigators' muscle memory.
+    .addOption(new Option("--key-file <file>").hideHelp())
     .action(
       action(async (path: string, opts: Options) => {
+        opts.keyFileOut ??= opts.keyFile;
         const { keyHex, backupDir } = await extractKey(path, { password: opts.password });
         if (opts.keyFileOut) {
           checkDestFile(opts.keyFileOut, path);

@@ -3,7 +3,7 @@
 // loads nothing, a missing input), and check-iocs keeps an incomplete run incomplete.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { before, test } from "node:test";
@@ -41,10 +41,13 @@ function oneError(r: Run): string {
 
 let backup: string;
 let iocs: string;
+let derivedKey: string | undefined;
 const runs: Record<string, Run> = {};
 
 before(async () => {
   backup = (await buildSyntheticBackup(join(tmp, "backup"), SMALL, { planted: DEMO_PLANTED })).dir;
+  const enc = await buildSyntheticBackup(join(tmp, "enc"), SMALL, { encrypted: { password: "pw", dpic: 10, iter: 10 } });
+  derivedKey = enc.derivedKeyHex;
   iocs = join(tmp, "domains.txt");
   writeFileSync(iocs, "planted-evil.example\n");
   writeFileSync(join(tmp, "not-indicators.txt"), "this is not an indicator file\n");
@@ -76,6 +79,7 @@ before(async () => {
     iocsEmpty: ["check-backup", backup, "--iocs", join(tmp, "not-indicators.txt"), "-o", join(tmp, "o-iocs-empty")],
     missing: ["check-backup", join(tmp, "no-such-backup"), "--iocs", iocs, "-o", join(tmp, "o-missing")],
     recheck: ["check-iocs", results, "--iocs", iocs, "-o", join(tmp, "o-recheck"), "--json"],
+    keyFile: ["extract-key", enc.dir, "--password", "pw", "--key-file", join(tmp, "key.txt")],
     recheckHit: ["check-iocs", hit, "--iocs", iocs, "-o", join(tmp, "o-recheck-hit"), "--json"],
   };
   const done = await Promise.all(Object.entries(jobs).map(async ([k, a]) => [k, await vigil(a)] as const));
@@ -120,4 +124,9 @@ test("check-iocs on an incomplete run stays incomplete (exit 20) and still finds
   assert.ok(s.notChecked.some((n: { module: string; reason: string }) => n.module === "safari_history" && /original run: History\.db: corrupt/.test(n.reason)), runs.recheck.stdout);
   assert.equal(runs.recheckHit.status, 10, runs.recheckHit.stderr);
   assert.equal(JSON.parse(runs.recheckHit.stdout).incomplete, false);
+});
+
+test("extract-key accepts MVT's --key-file spelling for the output file", () => {
+  assert.equal(runs.keyFile.status, 0, runs.keyFile.stderr);
+  assert.equal(readFileSync(join(tmp, "key.txt"), "utf8"), derivedKey);
 });
