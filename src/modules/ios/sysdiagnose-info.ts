@@ -54,10 +54,8 @@ export default defineModule<SysdiagnoseInfoRecord>({
     const version = rec.OSVersion ?? rec.ProductVersion ?? ctx.view.device.osVersion;
     if (version) rec.ios_version = version;
     const newer = version ? newerIosRelease(version)?.version : undefined;
-    if (newer) {
-      rec.newer_ios_available = newer;
-      ctx.warn(`iOS ${version} is outdated: ${newer} is available. Outdated phones are easier to infect.`);
-    }
+    // The report shows it from the device info (newerOsAvailable); the record keeps it too.
+    if (newer) rec.newer_ios_available = newer;
     yield rec;
   },
   events: (r) => (r.CreatedTimestamp ? [{ timestamp: r.CreatedTimestamp, event: "sysdiagnose_created", description: `Sysdiagnose taken (${r.OriginalFilename ?? "sysdiagnose"})` }] : []),
