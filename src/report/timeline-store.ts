@@ -9,6 +9,9 @@ import { privateTempDir, removeTempDir } from "../core/tempdir.ts";
 const FS = "\u0001"; // field separator; sorts below every character a field can hold
 const RS = "\u0000"; // record separator in spill files
 const CHUNK = 200_000;
+// Chunks are also bounded by their text: what a chunk costs the heap (and, through the garbage
+// collector's head room, the peak RSS) depends on the length of its descriptions.
+const CHUNK_CHARS = 16_000_000;
 const SPILL_BLOCK = 4096;
 // Fields from evidence may hold anything; only the two separators are replaced.
 const SEPARATORS = /[\u0000\u0001]/g;
@@ -39,7 +42,8 @@ class SpillReader {
   private buf = "";
   private pos = 0;
   private eof = false;
-  private block = Buffer.alloc(1 << 20);
+  // A reader per spilled chunk is open during the merge: small blocks keep that bounded.
+  private block = Buffer.alloc(1 << 18);
   private leftover = Buffer.alloc(0);
   constructor(path: string) {
     this.fd = openSync(path, "r");
@@ -74,6 +78,7 @@ class SpillReader {
 export class TimelineStore {
   private dir: string | undefined;
   private chunk: string[] = [];
+  private chunkChars = 0;
   private spills: string[] = [];
   count = 0;
   detectedCount = 0;
@@ -90,10 +95,12 @@ export class TimelineStore {
     // join() makes one flat string. A template literal would keep a tree of string pieces alive
     // until the spill, holding on to every piece of the description (URLs, message texts):
     // three times the memory of the line itself on a 200k-event chunk.
-    this.chunk.push([timestamp, clean(module), clean(event), clean(description), detected ? "1" : "0"].join(FS));
+    const line = [timestamp, clean(module), clean(event), clean(description), detected ? "1" : "0"].join(FS);
+    this.chunk.push(line);
+    this.chunkChars += line.length;
     this.count++;
     if (detected) this.detectedCount++;
-    if (this.chunk.length >= this.chunkSize) this.spill();
+    if (this.chunk.length >= this.chunkSize || this.chunkChars >= CHUNK_CHARS) this.spill();
   }
 
   private spill(): void {
@@ -113,6 +120,7 @@ export class TimelineStore {
     }
     this.spills.push(path);
     this.chunk = [];
+    this.chunkChars = 0;
   }
 
   /** Events in time order (then module, event, description, for a stable diffable output). */
@@ -186,6 +194,7 @@ export class TimelineStore {
 
   close(): void {
     this.chunk = [];
+    this.chunkChars = 0;
     if (this.dir) removeTempDir(this.dir);
     this.dir = undefined;
   }
