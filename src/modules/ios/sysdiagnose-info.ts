@@ -3,7 +3,7 @@
 // sysdiagnose.log), as MVT's sysdiagnose_info. An outdated iOS is reported in the device info
 // (newerOsAvailable), not as a detection: it is a risk, not a trace of spyware.
 import { defineModule } from "../../core/module.ts";
-import { parseActivationRequest, parseRemotectlProperties, parseSysdiagnoseName } from "../../acquisitions/sysdiagnose.ts";
+import { parseActivationRequest, parseRemotectlProperties, parseSysdiagnoseName } from "../../formats/sysdiagnose-info.ts";
 import { newerIosRelease } from "./ios-releases.ts";
 
 export interface SysdiagnoseInfoRecord {
