@@ -70,6 +70,29 @@ export function openSqliteFile(file: string, display: string): SqliteHandle {
 }
 
 /**
+ * Opens a private copy the caller already made (an acquisition's decrypted or copied payload)
+ * in its own private folder `dir`, without copying it again; the handle then owns `dir` and
+ * removes it on close (or at once when the file cannot be opened).
+ */
+export function openSqlitePrivateCopy(copy: string, display: string, dir: string): SqliteHandle {
+  const head = Buffer.alloc(100);
+  let n: number;
+  try {
+    const fd = openSync(copy, "r");
+    try {
+      n = readSync(fd, head, 0, 100, 0);
+    } finally {
+      closeSync(fd);
+    }
+    checkHeader(head.subarray(0, n), display);
+  } catch (e) {
+    removeTempDir(dir);
+    throw e;
+  }
+  return openCopy(copy, display, dir);
+}
+
+/**
  * Opens a database held in memory (decrypted, or read from an archive), with its WAL when the
  * acquisition has one.
  */

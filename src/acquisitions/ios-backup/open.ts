@@ -16,7 +16,7 @@ import { fromUnixSeconds } from "../../core/time.ts";
 import { aesUnwrap, decryptCbcRaw, splitWrappedKey, stripPkcs7 } from "../../formats/keybag.ts";
 import { decodeMBFile, type MBFile } from "../../formats/mbfile.ts";
 import { parsePlist } from "../../formats/plist.ts";
-import { openSqliteFile } from "../../formats/sqlite.ts";
+import { openSqlitePrivateCopy } from "../../formats/sqlite.ts";
 import type { SecretOptions } from "../../cli/password.ts";
 import { newerIosRelease } from "../../modules/ios/ios-releases.ts";
 import { glob } from "../spec-match.ts";
@@ -510,6 +510,7 @@ function makeView(
     async openSqlite(entry: FileEntry): Promise<SqliteHandle> {
       const p = payloadOf(entry);
       const work = privateTempDir("backup-sqlite");
+      let owned = false;
       try {
         const name = basename(entry.relativePath ?? entry.path) || "db.sqlite";
         const copy = join(work, name);
@@ -521,9 +522,12 @@ function makeView(
             await exportPayload({ path: `${entry.path}-wal`, fileId: walRow.fileID }, copy + "-wal");
           }
         }
-        return openSqliteFile(copy, p.display);
+        // The exported payload already is a private copy: the handle takes it (and its folder)
+        // over instead of copying it once more.
+        owned = true;
+        return openSqlitePrivateCopy(copy, p.display, work);
       } finally {
-        removeTempDir(work);
+        if (!owned) removeTempDir(work);
       }
     },
 
