@@ -1,8 +1,8 @@
 // What every check-* command shares: options, loading indicators, running the modules on one
 // or more views, writing the results folder and the report, the terminal summary and exit code.
 import type { Command } from "commander";
-import { existsSync, mkdirSync, readdirSync, realpathSync } from "node:fs";
-import { resolve, sep } from "node:path";
+import { existsSync, mkdirSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { dirname, resolve, sep } from "node:path";
 import type { AcquisitionView } from "../acquisitions/view.ts";
 import { describeError, VigilError } from "../core/errors.ts";
 import type { Coverage, Detection, RunInfo } from "../core/model.ts";
@@ -77,8 +77,30 @@ function checkOutputDir(out: string, inputs: string[]): void {
     const i = real(input);
     if (o === i || o.startsWith(i + sep)) throw new VigilError("the results folder must not be inside the evidence", { file: out, code: "usage" });
   }
+  let up = resolve(out);
+  while (!existsSync(up) && dirname(up) !== up) up = dirname(up);
+  if (!statSync(up).isDirectory()) throw new VigilError("not a folder", { file: up, code: "usage" });
   if (existsSync(out) && readdirSync(out).some((f) => f === "info.json")) {
     throw new VigilError("results folder already holds a previous run; choose another --output", { file: out, code: "usage" });
+  }
+}
+
+/**
+ * Creates the results folder one level at a time: Node's recursive mkdir spins forever where
+ * mkdir answers ENOENT for an existing parent (under /proc, for one), and the user gets no error.
+ */
+function makeOutputDir(out: string): void {
+  const missing: string[] = [];
+  for (let d = resolve(out); !existsSync(d); d = dirname(d)) {
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      throw new VigilError(`cannot create the results folder (${(e as NodeJS.ErrnoException).code ?? describeError(e)})`, { file: out, code: "usage" });
+    }
   }
 }
 
@@ -131,7 +153,7 @@ export async function runCheck(
     for (const { view } of views) await view.close();
     throw new VigilError(`--module ${opts.module.join(", ")}: no such module for an ${main.platform} acquisition (see "vigil modules")`, { code: "usage" });
   }
-  mkdirSync(outputDir, { recursive: true });
+  makeOutputDir(outputDir);
 
   const timeline = new TimelineStore();
   const coverage: Coverage[] = [];

@@ -79,6 +79,8 @@ before(async () => {
     iocsEmpty: ["check-backup", backup, "--iocs", join(tmp, "not-indicators.txt"), "-o", join(tmp, "o-iocs-empty")],
     missing: ["check-backup", join(tmp, "no-such-backup"), "--iocs", iocs, "-o", join(tmp, "o-missing")],
     recheck: ["check-iocs", results, "--iocs", iocs, "-o", join(tmp, "o-recheck"), "--json"],
+    outUnderFile: ["check-backup", backup, "--iocs", iocs, "-o", join(iocs, "results")],
+    ...(existsSync("/proc/self") ? { outUnderProc: ["check-backup", backup, "--iocs", iocs, "-o", "/proc/vigil-e2e-results"] } : {}),
     keyFile: ["extract-key", enc.dir, "--password", "pw", "--key-file", join(tmp, "key.txt")],
     recheckHit: ["check-iocs", hit, "--iocs", iocs, "-o", join(tmp, "o-recheck-hit"), "--json"],
   };
@@ -129,4 +131,14 @@ test("check-iocs on an incomplete run stays incomplete (exit 20) and still finds
 test("extract-key accepts MVT's --key-file spelling for the output file", () => {
   assert.equal(runs.keyFile.status, 0, runs.keyFile.stderr);
   assert.equal(readFileSync(join(tmp, "key.txt"), "utf8"), derivedKey);
+});
+
+test("a results folder that cannot be created: one line and exit 2, never a hang", () => {
+  assert.equal(runs.outUnderFile.status, 2, runs.outUnderFile.stderr);
+  assert.match(oneError(runs.outUnderFile), /domains\.txt: not a folder/);
+  if (runs.outUnderProc) {
+    // Node's recursive mkdir spins forever under /proc; the folder is made one level at a time.
+    assert.equal(runs.outUnderProc.status, 2, runs.outUnderProc.stderr);
+    assert.match(oneError(runs.outUnderProc), /vigil-e2e-results: cannot create the results folder/);
+  }
 });
