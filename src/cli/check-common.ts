@@ -89,7 +89,7 @@ function checkOutputDir(out: string, inputs: string[]): void {
  * Creates the results folder one level at a time: Node's recursive mkdir spins forever where
  * mkdir answers ENOENT for an existing parent (under /proc, for one), and the user gets no error.
  */
-function makeOutputDir(out: string): void {
+export function makeOutputDir(out: string, mode?: number): void {
   const missing: string[] = [];
   for (let d = resolve(out); !existsSync(d); d = dirname(d)) {
     missing.unshift(d);
@@ -97,9 +97,9 @@ function makeOutputDir(out: string): void {
   }
   for (const d of missing) {
     try {
-      mkdirSync(d);
+      mkdirSync(d, mode);
     } catch (e) {
-      throw new VigilError(`cannot create the results folder (${(e as NodeJS.ErrnoException).code ?? describeError(e)})`, { file: out, code: "usage" });
+      throw new VigilError(`cannot create the folder (${(e as NodeJS.ErrnoException).code ?? describeError(e)})`, { file: out, code: "usage" });
     }
   }
 }

@@ -10,7 +10,7 @@ import { recheckResults } from "../indicators/recheck.ts";
 import { writeJson } from "../report/results.ts";
 import { formatSummary, sortDetections, summarize } from "../report/summary.ts";
 import { VERSION } from "../version.ts";
-import { action, makeProgress } from "./check-common.ts";
+import { action, makeOutputDir, makeProgress } from "./check-common.ts";
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -48,7 +48,7 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
   const r = recheckResults(input, loaded.matcher);
   if (r.modules.length === 0) throw new VigilError("holds no module JSON files to re-check", { file: input, code: "usage" });
   progress(`Re-checking ${r.producer === "vigil" ? "Vigil" : "MVT"} results in ${input}: ${r.modules.length} module files`);
-  mkdirSync(outputDir, { recursive: true });
+  makeOutputDir(outputDir);
   for (const m of r.modules) {
     if (m.detectedRecords.length > 0) writeJson(join(outputDir, `${m.module}_detected.json`), m.detectedRecords);
     const what = m.coverage.status === "checked" ? `${m.records} records${m.detections.length ? `, ${m.detections.length} detections` : ""}` : `FAILED: ${m.coverage.reason}`;

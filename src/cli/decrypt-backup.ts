@@ -7,7 +7,7 @@ import { dirname, join, resolve, sep } from "node:path";
 import * as plist from "plist";
 import { openIosBackup } from "../acquisitions/ios-backup/open.ts";
 import { describeError, VigilError } from "../core/errors.ts";
-import { action } from "./check-common.ts";
+import { action, makeOutputDir } from "./check-common.ts";
 
 interface Options {
   dest: string;
@@ -48,7 +48,7 @@ export async function decryptBackup(path: string, opts: Options, log: (line: str
   try {
     if (!view.encrypted) throw new VigilError("this backup is not encrypted; it can be checked as it is", { file: view.backupDir, code: "usage" });
     checkDest(opts.dest, view.backupDir);
-    mkdirSync(opts.dest, { recursive: true, mode: 0o700 });
+    makeOutputDir(opts.dest, 0o700);
     for (const name of ["Info.plist", "Status.plist"]) {
       if (existsSync(join(view.backupDir, name))) copyFileSync(join(view.backupDir, name), join(opts.dest, name));
     }

@@ -139,6 +139,6 @@ test("a results folder that cannot be created: one line and exit 2, never a hang
   if (runs.outUnderProc) {
     // Node's recursive mkdir spins forever under /proc; the folder is made one level at a time.
     assert.equal(runs.outUnderProc.status, 2, runs.outUnderProc.stderr);
-    assert.match(oneError(runs.outUnderProc), /vigil-e2e-results: cannot create the results folder/);
+    assert.match(oneError(runs.outUnderProc), /vigil-e2e-results: cannot create the folder/);
   }
 });
