@@ -64,14 +64,21 @@ export function fromMatches(
     artifact?: string;
   },
 ): DetectionInput[] {
-  // The same indicator often sits in several sets (a STIX file and the list beside it): one
-  // detection per matched value and indicator, naming the other sets.
+  // One artifact value gives one detection: the same indicator often sits in several sets (a
+  // STIX file and the list beside it), and a host can match both itself and a parent domain.
+  // The most specific indicator is kept; the other sets are named.
   const byKey = new Map<string, { m: IndicatorMatch; others: string[] }>();
   for (const m of matches) {
-    const key = `${m.matched}\u0000${m.indicator.type}\u0000${m.indicator.value.toLowerCase()}`;
-    const seen = byKey.get(key);
-    if (!seen) byKey.set(key, { m, others: [] });
-    else if (seen.m.indicator.set.name !== m.indicator.set.name && !seen.others.includes(m.indicator.set.name)) seen.others.push(m.indicator.set.name);
+    const seen = byKey.get(m.matched);
+    if (!seen) {
+      byKey.set(m.matched, { m, others: [] });
+      continue;
+    }
+    const moreSpecific = m.indicator.value.length > seen.m.indicator.value.length || (seen.m.truncated && !m.truncated);
+    const loser = moreSpecific ? seen.m : m;
+    if (moreSpecific) seen.m = m;
+    const name = loser.indicator.set.name;
+    if (name !== seen.m.indicator.set.name && !seen.others.includes(name)) seen.others.push(name);
   }
   return [...byKey.values()].map(({ m, others }) => {
     const grade: Grade = m.truncated ? lowerGrade(opts.grade) : opts.grade;
