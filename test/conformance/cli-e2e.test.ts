@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
 import { HAVE_CORPUS, corpus } from "../helpers/corpus.ts";
+import { treeDigest as hashTree, runVigil as vigil, type VigilRun as Run } from "../helpers/evidence.ts";
 
 const skip = !HAVE_CORPUS;
 const BIN = resolve(import.meta.dirname, "../../bin/vigil.js");
@@ -21,42 +22,12 @@ const AQF = corpus("mvt-artifacts", "androidqf");
 const AB2 = corpus("mvt-artifacts", "android_backup", "backup2.ab");
 const BUGREPORT = corpus("mvt-artifacts", "android_data", "bugreport");
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
 interface Cov {
   module: string;
   status: string;
   records?: number;
   reason?: string;
   detections?: number;
-}
-
-function vigil(args: string[]): Promise<Run> {
-  return new Promise((res, rej) => {
-    const p = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, VIGIL_BACKUP_PASSWORD: "", VIGIL_AGE_PASSPHRASE: "" }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    p.stdout.on("data", (d) => (stdout += d));
-    p.stderr.on("data", (d) => (stderr += d));
-    p.on("error", rej);
-    p.on("close", (status) => res({ status, stdout, stderr }));
-  });
-}
-
-function hashTree(dir: string): string {
-  const h = createHash("sha256");
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else h.update(p).update(createHash("sha256").update(readFileSync(p)).digest());
-    }
-  };
-  walk(dir);
-  return h.digest("hex");
 }
 
 const json = (...p: string[]) => JSON.parse(readFileSync(join(...p), "utf8"));

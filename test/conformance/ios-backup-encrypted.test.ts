@@ -14,6 +14,7 @@ import { WrongPasswordError } from "../../src/core/errors.ts";
 import { aesUnwrap, buildKeybag, deriveKeyFromPassword, kekFromStage1, parseKeybag, splitWrappedKey, stage1, unlockKeybag } from "../../src/formats/keybag.ts";
 import { parsePlist } from "../../src/formats/plist.ts";
 import { HAVE_CORPUS, corpus } from "../helpers/corpus.ts";
+import { hashTree } from "../helpers/evidence.ts";
 
 const skip = !HAVE_CORPUS;
 const ENC = (...p: string[]) => corpus("ios_backup_encrypted", ...p);
@@ -33,19 +34,6 @@ interface Expected {
   plists_sha256: Record<string, string>;
 }
 const expected = (v: string): Expected => JSON.parse(readFileSync(ENC(v, "expected.json"), "utf8"));
-
-function hashTree(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(relative(dir, p), sha(readFileSync(p)));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 async function checkVector(name: string, opts: Parameters<typeof openIosBackup>[1]) {
   const exp = expected(name);

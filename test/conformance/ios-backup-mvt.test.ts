@@ -12,22 +12,10 @@ import backupInfo from "../../src/modules/ios/backup-info.ts";
 import manifest from "../../src/modules/ios/manifest.ts";
 import { collectModule } from "../../src/run.ts";
 import { HAVE_CORPUS, corpus } from "../helpers/corpus.ts";
+import { hashTree } from "../helpers/evidence.ts";
 
 const skip = !HAVE_CORPUS;
 const DIR = corpus("mvt-artifacts", "ios_backup");
-
-function hashTree(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(relative(dir, p), createHash("sha256").update(readFileSync(p)).digest("hex"));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 test("MVT plain backup opens as unencrypted with its device info", { skip }, async () => {
   const v = await openIosBackup(DIR);

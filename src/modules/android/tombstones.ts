@@ -80,9 +80,9 @@ export default defineModule<TombstoneRecord>({
   check(r, ctx) {
     const name = baseName(r.process_name);
     const out: DetectionInput[] = [];
-    for (const n of new Set([name, r.process_name ?? ""].filter(Boolean))) {
-      out.push(...fromMatches(ctx.iocs.process(n), { grade: "strong", title: (m) => `Known spyware process crashed: ${m.matched}`, artifact: r.file, timestamp: r.timestamp }));
-    }
+    // The base name and the full command line can match the same indicator: one detection.
+    const matches = [...new Set([name, r.process_name ?? ""].filter(Boolean))].flatMap((n) => ctx.iocs.process(n));
+    out.push(...fromMatches(matches, { grade: "strong", title: (m) => `Known spyware process crashed: ${m.matched}`, artifact: r.file, timestamp: r.timestamp }));
     const sig = r.signal_info?.name ?? "";
     const fault = r.signal_info?.fault_address ? Number.parseInt(r.signal_info.fault_address, 16) : NaN;
     const nullish = (Number.isFinite(fault) && fault < 0x10000) || /null pointer/i.test(r.cause ?? "");

@@ -10,6 +10,7 @@ import { before, test } from "node:test";
 import { deflateSync } from "node:zlib";
 import { testDir, writeTemp } from "../../helpers/archive-builder.ts";
 import { ageEncrypt, androidqfFiles, bugreportFiles, buildAb, SMS_BACKUP_PATH, writeFolder, zipOf } from "../../helpers/android-builder.ts";
+import { hashTree } from "../../helpers/evidence.ts";
 
 const BIN = resolve(import.meta.dirname, "../../../bin/vigil.js");
 const dir = testDir("vigil-android-cli");
@@ -22,19 +23,6 @@ function vigil(args: string[], env: Record<string, string> = {}) {
     env: { ...process.env, VIGIL_BACKUP_PASSWORD: "", VIGIL_AGE_PASSPHRASE: "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
-}
-
-function hashTree(d: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (x: string) => {
-    for (const name of readdirSync(x)) {
-      const p = join(x, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(p, createHash("sha256").update(readFileSync(p)).digest("hex"));
-    }
-  };
-  walk(d);
-  return out;
 }
 
 const json = (p: string) => JSON.parse(readFileSync(p, "utf8"));

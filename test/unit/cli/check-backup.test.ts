@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { before, test } from "node:test";
 import { buildSyntheticBackup, DEMO_PLANTED, DEMO_SIZES } from "../../../src/demo/demo-backup.ts";
+import { hashTree } from "../../helpers/evidence.ts";
 
 const BIN = resolve(import.meta.dirname, "../../../bin/vigil.js");
 const IOCS = resolve(import.meta.dirname, "../../../data/iocs/amnesty/2021-07-18_nso");
@@ -17,19 +18,6 @@ let encrypted: string;
 
 function vigil(args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", env: { ...process.env, VIGIL_BACKUP_PASSWORD: "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-}
-
-function hashTree(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(p, createHash("sha256").update(readFileSync(p)).digest("hex"));
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 before(async () => {

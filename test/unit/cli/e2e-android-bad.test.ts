@@ -8,30 +8,11 @@ import { join, resolve } from "node:path";
 import { before, test } from "node:test";
 import { buildZip, testDir, writeTemp } from "../../helpers/archive-builder.ts";
 import { androidqfFiles, buildAb, SMS_BACKUP_PATH, zipOf } from "../../helpers/android-builder.ts";
+import { runVigil as vigil, type VigilRun as Run } from "../../helpers/evidence.ts";
 
 const BIN = resolve(import.meta.dirname, "../../../bin/vigil.js");
 const dir = testDir("vigil-e2e-android-bad");
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function vigil(args: string[]): Promise<Run> {
-  return new Promise((res, rej) => {
-    const p = spawn(process.execPath, [BIN, ...args, "--iocs", join(dir, "domains.txt"), "--no-report"], {
-      env: { ...process.env, VIGIL_BACKUP_PASSWORD: "", VIGIL_AGE_PASSPHRASE: "" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    p.stdout.on("data", (d) => (stdout += d));
-    p.stderr.on("data", (d) => (stderr += d));
-    p.on("error", rej);
-    p.on("close", (status) => res({ status, stdout, stderr }));
-  });
-}
 
 const sha = (p: string) => createHash("sha256").update(readFileSync(p)).digest("hex");
 const cases: { name: string; args: string[]; file: string; error: RegExp }[] = [];

@@ -10,42 +10,13 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { before, test } from "node:test";
 import { buildSyntheticBackup, DEMO_PLANTED } from "../../../src/demo/demo-backup.ts";
+import { hashTree, runVigil as vigil, type VigilRun as Run } from "../../helpers/evidence.ts";
 
 const BIN = resolve(import.meta.dirname, "../../../bin/vigil.js");
 const IOCS = resolve(import.meta.dirname, "../../../data/iocs/amnesty/2021-07-18_nso");
 const tmp = mkdtempSync(join(tmpdir(), "vigil-e2e-damaged-"));
 const SMALL = { sms: 20, smsLinkShare: 0.3, safariVisits: 20, processes: 10, whatsapp: 5, manifestFiles: 5 };
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function vigil(args: string[]): Promise<Run> {
-  return new Promise((res, rej) => {
-    const p = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, VIGIL_BACKUP_PASSWORD: "" }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    p.stdout.on("data", (d) => (stdout += d));
-    p.stderr.on("data", (d) => (stderr += d));
-    p.on("error", rej);
-    p.on("close", (status) => res({ status, stdout, stderr }));
-  });
-}
-
-function hashTree(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(p, createHash("sha256").update(readFileSync(p)).digest("hex"));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 /** Where a plain backup stores a file: <first 2 hex>/<SHA-1 of "domain-relativePath">. */
 function payload(backup: string, domain: string, relativePath: string): string {

@@ -8,28 +8,12 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { before, test } from "node:test";
 import { buildSyntheticBackup, DEMO_PLANTED } from "../../../src/demo/demo-backup.ts";
+import { runVigil as vigil, type VigilRun as Run } from "../../helpers/evidence.ts";
 
 const BIN = resolve(import.meta.dirname, "../../../bin/vigil.js");
 const tmp = mkdtempSync(join(tmpdir(), "vigil-e2e-options-"));
 const SMALL = { sms: 5, smsLinkShare: 0.3, safariVisits: 5, processes: 5, whatsapp: 3, manifestFiles: 5 };
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function vigil(args: string[]): Promise<Run> {
-  return new Promise((res, rej) => {
-    const p = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, VIGIL_BACKUP_PASSWORD: "" }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    p.stdout.on("data", (d) => (stdout += d));
-    p.stderr.on("data", (d) => (stderr += d));
-    p.on("error", rej);
-    p.on("close", (status) => res({ status, stdout, stderr }));
-  });
-}
 
 /** The only "vigil: error:" line, after asserting there is exactly one and no stack trace. */
 function oneError(r: Run): string {

@@ -10,22 +10,10 @@ import { extractKey } from "../../../src/cli/extract-key.ts";
 import { VigilError, WrongPasswordError } from "../../../src/core/errors.ts";
 import { parsePlist } from "../../../src/formats/plist.ts";
 import { buildIosBackup } from "../../helpers/ios-backup-builder.ts";
+import { hashTree } from "../../helpers/evidence.ts";
 
 const base = mkdtempSync(join(tmpdir(), "vigil-iosb-cli-"));
 after(() => rmSync(base, { recursive: true, force: true }));
-
-function hashTree(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(relative(dir, p), createHash("sha256").update(readFileSync(p)).digest("hex"));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 const FILES = [
   { domain: "HomeDomain", relativePath: "Library/SMS/sms.db", data: Buffer.alloc(5000, 1) },

@@ -9,6 +9,7 @@ import { openIosBackup } from "../../../src/acquisitions/ios-backup/open.ts";
 import { locateBackup } from "../../../src/acquisitions/ios-backup/locate.ts";
 import { VigilError, WrongPasswordError } from "../../../src/core/errors.ts";
 import { buildIosBackup, fileIdFor, type BackupFileSpec } from "../../helpers/ios-backup-builder.ts";
+import { hashTree } from "../../helpers/evidence.ts";
 
 const base = mkdtempSync(join(tmpdir(), "vigil-iosb-test-"));
 after(() => rmSync(base, { recursive: true, force: true }));
@@ -51,19 +52,6 @@ const FILES: BackupFileSpec[] = [
   { domain: "RootDomain", relativePath: "Library/Caches/link", type: "symlink", target: "/private/var/tmp" },
   { domain: "HomeDomain", relativePath: "Library/Safari/History.db", data: "never-written", omitPayload: true },
 ];
-
-function hashTree(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(relative(dir, p), createHash("sha256").update(readFileSync(p)).digest("hex"));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 test("plain backup: device info, find (exact and globs), entries with MBFile metadata, read, SQLite", async () => {
   const dir = fresh();
