@@ -29,6 +29,7 @@ import {
   openFolderView,
   type Refusal,
   sha256File,
+  walkFolder,
   ZipArchive,
 } from "./archive.ts";
 import { applies } from "./spec-match.ts";
@@ -248,48 +249,10 @@ async function openFolder(path: string): Promise<IosFsView> {
       return [...out.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     },
     refused: () => [],
-    // The shared folder view awaits one lstat per file; on a million-file dump that round trip
-    // through the thread pool dominated the walk, so the walk stats synchronously, streaming
-    // one folder listing at a time and never following a symlink.
-    entries: () => walkFolder(rootDir, ""),
+    entries: () => walkFolder(rootDir, "", rootDir),
   };
   view.device = { ...view.device, ...(await readDevice(view, (p) => base.entry(p))) };
   return view;
-}
-
-async function* walkFolder(dir: string, rel: string): AsyncGenerator<FileEntry> {
-  let d;
-  try {
-    d = await fsp.opendir(dir, { bufferSize: 256 });
-  } catch (e) {
-    throw new VigilError(`cannot list ${rel || "."} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: dir, cause: e });
-  }
-  const subdirs: string[] = [];
-  for await (const ent of d) {
-    const p = rel ? `${rel}/${ent.name}` : ent.name;
-    const full = join(dir, ent.name);
-    if (ent.isDirectory()) {
-      subdirs.push(ent.name);
-      yield { path: p, type: "directory" };
-    } else if (ent.isSymbolicLink()) {
-      let target: string | undefined;
-      try {
-        target = readlinkSync(full);
-      } catch {
-        target = undefined;
-      }
-      yield { path: p, type: "symlink", meta: target !== undefined ? { linkTarget: target } : undefined };
-    } else if (ent.isFile()) {
-      let st;
-      try {
-        st = lstatSync(full);
-      } catch {
-        continue;
-      }
-      yield { path: p, size: st.size, modified: st.mtime.toISOString(), changed: st.ctime.toISOString(), created: st.birthtimeMs ? st.birthtime.toISOString() : undefined, meta: { mode: st.mode & 0o7777 } };
-    }
-  }
-  for (const s of subdirs) yield* walkFolder(join(dir, s), rel ? `${rel}/${s}` : s);
 }
 
 // ---------------------------------------------------------------------------------------------
