@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { HAVE_CORPUS, corpus } from "../helpers/corpus.ts";
+import { HAVE_CORPUS, MVT_BACKUP, mvtBackupPayload, mvtBackupSql } from "../helpers/corpus.ts";
 import { openSqliteFile } from "../../src/formats/sqlite.ts";
 import { collectModule } from "../../src/run.ts";
 import { matcherFromValues } from "../../src/indicators/matcher.ts";
@@ -24,8 +24,8 @@ import shortcuts from "../../src/modules/ios/shortcuts.ts";
 import idstatuscache from "../../src/modules/ios/idstatuscache.ts";
 import interactionc from "../../src/modules/ios/interactionc.ts";
 
-const BACKUP = HAVE_CORPUS ? corpus("mvt-artifacts", "ios_backup") : "";
-const payload = (fileId: string) => join(BACKUP, fileId.slice(0, 2), fileId);
+const BACKUP = MVT_BACKUP;
+const payload = mvtBackupPayload;
 const SMS_DB = "3d0d7e5fb2ce288813306e4d4636395e047a3d28";
 const CALENDAR_DB = "2041457d5fe04d39d0ab481178355df6781e6858";
 const INTERACTIONC_DB = "1f5a521220a3ad80ebfdc196978df8e7a2e49dee";
@@ -33,14 +33,7 @@ const CHAT_DB = "7c7fba66680ef796b916b067077cc246adacf01d";
 const WA_CONTACTS_DB = "b8548dc30aa1030df0ce18ef08b882cf7ab5212f";
 const mac = (s: number) => new Date(Date.UTC(2001, 0, 1) + s * 1000).toISOString();
 
-function sql<T>(fileId: string, query: string): T[] {
-  const h = openSqliteFile(payload(fileId), fileId);
-  try {
-    return h.db.prepare(query).all() as T[];
-  } finally {
-    h.close();
-  }
-}
+const sql = mvtBackupSql;
 
 test("ios communication modules on MVT's test backup", { skip: !HAVE_CORPUS }, async (t) => {
   const view = await openIosBackup(BACKUP);

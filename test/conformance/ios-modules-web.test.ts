@@ -2,9 +2,7 @@
 // with independent SQL over the same payload files.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { HAVE_CORPUS, corpus } from "../helpers/corpus.ts";
-import { openSqliteFile } from "../../src/formats/sqlite.ts";
+import { HAVE_CORPUS, MVT_BACKUP, mvtBackupPayload, mvtBackupSql } from "../helpers/corpus.ts";
 import { collectModule } from "../../src/run.ts";
 import { matcherFromValues } from "../../src/indicators/matcher.ts";
 import { openIosBackup } from "../../src/acquisitions/ios-backup/open.ts";
@@ -19,18 +17,10 @@ import firefoxFavicon from "../../src/modules/ios/firefox-favicon.ts";
 import safariFavicon from "../../src/modules/ios/safari-favicon.ts";
 import cacheFiles from "../../src/modules/ios/cache-files.ts";
 
-const BACKUP = HAVE_CORPUS ? corpus("mvt-artifacts", "ios_backup") : "";
-const payload = (fileId: string) => join(BACKUP, fileId.slice(0, 2), fileId);
+const BACKUP = MVT_BACKUP;
+const payload = mvtBackupPayload;
 
-/** Rows of an SQL query over a private copy of a payload file (evidence stays untouched). */
-function sql<T>(fileId: string, query: string): T[] {
-  const h = openSqliteFile(payload(fileId), fileId);
-  try {
-    return h.db.prepare(query).all() as T[];
-  } finally {
-    h.close();
-  }
-}
+const sql = mvtBackupSql;
 
 test("ios web modules on MVT's test backup", { skip: !HAVE_CORPUS }, async (t) => {
   const view = await openIosBackup(BACKUP);

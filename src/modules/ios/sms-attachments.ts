@@ -1,5 +1,6 @@
 // SMS/iMessage attachments (sms.db attachment table). Zero-click iMessage exploits
 // (FORCEDENTRY, BLASTPASS) arrived as attachments; some left files under /var/tmp.
+import { SMS_DB } from "./sms.ts";
 import { defineModule, fromMatches, heuristic } from "../../core/module.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { requireSchema } from "../../formats/sqlite.ts";
@@ -48,10 +49,7 @@ export default defineModule<SmsAttachmentRecord>({
   platform: "ios",
   description:
     "Attachments of messages in sms.db (file name, type, size, direction). Paths are checked against file indicators; received attachments stored under /var/tmp with a \"-1\" suffix are flagged.",
-  reads: {
-    backup: [{ domain: "HomeDomain", path: "Library/SMS/sms.db" }],
-    fs: ["private/var/mobile/Library/SMS/sms.db"],
-  },
+  reads: SMS_DB,
   async *records(ctx) {
     for (const file of ctx.files) {
       const h = await ctx.view.openSqlite(file);

@@ -1,6 +1,7 @@
 // SMS and iMessage messages (sms.db): every message with the links it carries. Exploit links
 // have been delivered by SMS/iMessage (Pegasus, Predator); Apple's own threat notifications
 // also arrive by iMessage.
+import type { ArtifactSpec } from "../../acquisitions/view.ts";
 import { defineModule, fromMatches, heuristic } from "../../core/module.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { VigilError } from "../../core/errors.ts";
@@ -80,16 +81,19 @@ const WHY_RECEIVED_LINK =
   "Spyware operators send exploit links by SMS and iMessage; receiving one shows the owner was targeted, and opening it may have infected the phone.";
 const WHY_SENT_LINK = "The owner sent this link; it may have been forwarded for help.";
 
+/** sms.db, read by the sms and sms_attachments modules. */
+export const SMS_DB: ArtifactSpec = {
+  backup: [{ domain: "HomeDomain", path: "Library/SMS/sms.db" }],
+  fs: ["private/var/mobile/Library/SMS/sms.db"],
+};
+
 export default defineModule<SmsRecord>({
   name: "sms",
   title: "SMS and iMessage",
   platform: "ios",
   description:
     "Messages in sms.db with the links they carry. Links are checked against URL and domain indicators; Apple's threat notifications are flagged.",
-  reads: {
-    backup: [{ domain: "HomeDomain", path: "Library/SMS/sms.db" }],
-    fs: ["private/var/mobile/Library/SMS/sms.db"],
-  },
+  reads: SMS_DB,
   async *records(ctx) {
     for (const file of ctx.files) {
       const h = await ctx.view.openSqlite(file);

@@ -2,27 +2,14 @@
 // ("https_example.com_0"), so the folder names list the sites that stored data in an app's web
 // views, even after their history is gone.
 import { defineModule } from "../../core/module.ts";
-import { checkWebKitOrigin, webKitOrigins, type WebKitOriginRecord } from "./lib/web.ts";
+import { checkWebKitOrigin, webKitOrigins, webKitStorageReads, type WebKitOriginRecord } from "./lib/web.ts";
 
 export default defineModule<WebKitOriginRecord>({
   name: "webkit_indexeddb",
   title: "WebKit IndexedDB origins",
   platform: "ios",
   description: "Origins with WebKit IndexedDB data in every app (origin-named folders, or the \"origin\" files of the iOS 16+ layout): each origin's domain is checked against indicators.",
-  reads: {
-    backup: [
-      { domain: "AppDomain*", path: "Library/WebKit/WebsiteData/IndexedDB/**" },
-      { domain: "AppDomain*", path: "Library/WebKit/WebsiteData/Default/*/*/IndexedDB/**" },
-      { domain: "AppDomain*", path: "Library/WebKit/WebsiteData/Default/*/*/origin" },
-    ],
-    fs: [
-      "private/var/mobile/Containers/Data/Application/*/Library/WebKit/WebsiteData/IndexedDB/**",
-      "private/var/mobile/Library/WebKit/WebsiteData/IndexedDB/**",
-      // iOS 16+: per-origin folders named by salted hashes, each with an "origin" file
-      "private/var/mobile/Containers/Data/Application/*/Library/WebKit/WebsiteData/Default/*/*/IndexedDB/**",
-      "private/var/mobile/Containers/Data/Application/*/Library/WebKit/WebsiteData/Default/*/*/origin",
-    ],
-  },
+  reads: webKitStorageReads("IndexedDB"),
   records: (ctx) => webKitOrigins(ctx, ["/WebsiteData/IndexedDB/"], ["IndexedDB"]),
   events: (r) =>
     r.timestamp ? [{ timestamp: r.timestamp, event: "webkit_indexeddb", description: `IndexedDB folder ${r.folder} containing file for URL ${r.url}` }] : [],

@@ -2,7 +2,7 @@
 // broken database among several, indicator checks memoised per URL row for big history tables,
 // and decoding of WebKit's per-origin storage names and "origin" files.
 import { getDomain } from "tldts";
-import type { FileEntry, SqliteHandle } from "../../../acquisitions/view.ts";
+import type { ArtifactSpec, FileEntry, SqliteHandle } from "../../../acquisitions/view.ts";
 import { fromMatches, type ModuleContext } from "../../../core/module.ts";
 import type { DetectionInput, IndicatorMatch } from "../../../core/model.ts";
 import { VigilError, describeError } from "../../../core/errors.ts";
@@ -305,6 +305,24 @@ export function parseWebKitOriginFile(buf: Buffer): { top: string; client: strin
 }
 
 const DEFAULT_LAYOUT = /^(.*\/WebsiteData\/Default\/[^/]+\/[^/]+)\/(.+)$/;
+
+/** Where WebKit keeps one kind of website data ("IndexedDB", "LocalStorage") in every app. */
+export function webKitStorageReads(store: "IndexedDB" | "LocalStorage"): ArtifactSpec {
+  return {
+    backup: [
+      { domain: "AppDomain*", path: `Library/WebKit/WebsiteData/${store}/**` },
+      { domain: "AppDomain*", path: `Library/WebKit/WebsiteData/Default/*/*/${store}/**` },
+      { domain: "AppDomain*", path: "Library/WebKit/WebsiteData/Default/*/*/origin" },
+    ],
+    fs: [
+      `private/var/mobile/Containers/Data/Application/*/Library/WebKit/WebsiteData/${store}/**`,
+      `private/var/mobile/Library/WebKit/WebsiteData/${store}/**`,
+      // iOS 16+: per-origin folders named by salted hashes, each with an "origin" file
+      `private/var/mobile/Containers/Data/Application/*/Library/WebKit/WebsiteData/Default/*/*/${store}/**`,
+      "private/var/mobile/Containers/Data/Application/*/Library/WebKit/WebsiteData/Default/*/*/origin",
+    ],
+  };
+}
 
 /**
  * Origins that have storage below `markers` (path fragments ending with "/"), one record per
