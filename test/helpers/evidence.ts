@@ -1,8 +1,10 @@
 // Helpers for "evidence is never modified" checks and for running the `vigil` command in tests.
+import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
+import { VigilError } from "../../src/core/errors.ts";
 
 /** SHA-256 of every file below `dir`, keyed by its path relative to `dir`. */
 export function hashTree(dir: string): Map<string, string> {
@@ -47,4 +49,16 @@ export function runVigil(args: string[], env: Record<string, string> = {}): Prom
     p.on("error", rej);
     p.on("close", (status) => res({ status, stdout, stderr }));
   });
+}
+
+/** Awaits `p`, asserts it rejects with a one-line VigilError, and returns that error. */
+export async function oneLineError(p: Promise<unknown>): Promise<VigilError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof VigilError, String(e));
+    assert.ok(!e.oneLine().includes("\n"));
+    return e;
+  }
+  assert.fail("expected an error");
 }

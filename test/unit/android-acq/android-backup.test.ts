@@ -7,6 +7,7 @@ import { VigilError, WrongPasswordError } from "../../../src/core/errors.ts";
 import { javaCharsUtf8, parseAbHeader } from "../../../src/formats/android-backup.ts";
 import { testDir, writeTemp } from "../../helpers/archive-builder.ts";
 import { buildAb, SMS_BACKUP_PATH } from "../../helpers/android-builder.ts";
+import { oneLineError as oneLine } from "../../helpers/evidence.ts";
 
 const dir = testDir("vigil-ab");
 const SMS = JSON.stringify([{ address: "+15550001", body: "hello https://evil.example/x", date: "1700000000000", type: "1" }]);
@@ -15,17 +16,6 @@ const members = [
   { name: SMS_BACKUP_PATH, data: SMS, mtime: new Date("2023-11-14T22:13:20Z") },
   { name: "apps/com.example/f/notes.txt", data: "x" },
 ];
-
-async function oneLine(p: Promise<unknown>): Promise<VigilError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof VigilError, String(e));
-    assert.ok(!e.oneLine().includes("\n"));
-    return e;
-  }
-  assert.fail("expected an error");
-}
 
 test("javaCharsUtf8 widens bytes >= 0x80 to U+FF80..U+FFFF as Java does", () => {
   assert.deepEqual([...javaCharsUtf8(Buffer.from([0x41, 0x80, 0xff]))], [0x41, 0xef, 0xbe, 0x80, 0xef, 0xbf, 0xbf]);

@@ -9,20 +9,10 @@ import { openIntrusionLogs } from "../../../src/acquisitions/android/intrusion-l
 import { VigilError, WrongPasswordError } from "../../../src/core/errors.ts";
 import { buildZip, testDir, writeTemp } from "../../helpers/archive-builder.ts";
 import { ageEncrypt, androidqfFiles, bugreportFiles, buildAb, newAgeIdentity, SMS_BACKUP_PATH, writeFolder, zipOf } from "../../helpers/android-builder.ts";
+import { oneLineError as oneLine } from "../../helpers/evidence.ts";
 
 const dir = testDir("vigil-android-acq");
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
-
-async function oneLine(p: Promise<unknown>): Promise<VigilError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof VigilError, String(e));
-    assert.ok(!e.oneLine().includes("\n"));
-    return e;
-  }
-  assert.fail("expected an error");
-}
 
 async function paths(v: { entries(): AsyncIterable<{ path: string; type?: string }> }): Promise<string[]> {
   const out: string[] = [];
