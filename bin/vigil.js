@@ -1,5 +1,19 @@
 #!/usr/bin/env node
-// Vigil ships as TypeScript and runs through tsx, so a fresh clone needs no build step.
-import { register } from "tsx/esm/api";
-register();
-await import("../src/cli/main.ts");
+// Vigil ships as TypeScript and needs no build step: the sources are bundled on first run (and
+// again after any change) into dist/, see scripts/bundle.mjs. Where that cannot be done, the
+// sources run through tsx. VIGIL_NO_BUNDLE=1 forces the tsx path.
+let bundle;
+if (!process.env.VIGIL_NO_BUNDLE) {
+  try {
+    bundle = await (await import("../scripts/bundle.mjs")).ensureBundle();
+  } catch {
+    bundle = undefined;
+  }
+}
+if (bundle) {
+  await import(new URL(`file://${bundle}/main.js`).href);
+} else {
+  const { register } = await import("tsx/esm/api");
+  register();
+  await import("../src/cli/main.ts");
+}

@@ -4,8 +4,9 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve, sep } from "node:path";
+import { DATA_DIR } from "../paths.ts";
 
-export const BUNDLED_SNAPSHOT = resolve(import.meta.dirname, "../../data/iocs");
+export const BUNDLED_SNAPSHOT = join(DATA_DIR, "iocs");
 
 export function vigilHome(): string {
   if (process.env.VIGIL_HOME) return resolve(process.env.VIGIL_HOME);

@@ -1,8 +1,9 @@
 // The rule set Vigil ships, loaded once from the YAML beside this file.
 import { join } from "node:path";
 import { loadRuleSet, type RuleSet } from "./engine.ts";
+import { srcAsset } from "../paths.ts";
 
-const HERE = import.meta.dirname;
+const HERE = srcAsset("rules");
 export const RULE_FILES = [join(HERE, "data", "ios.yaml")];
 export const BASELINE_FILES: Record<string, string> = {
   shutdown_clients: join(HERE, "baselines", "shutdown-clients.yaml"),

@@ -2,6 +2,7 @@
 // backup_info module and the device info of acquisitions.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { DATA_DIR } from "../../paths.ts";
 
 export interface IosRelease {
   version: string;
@@ -16,7 +17,7 @@ interface Table {
 
 let table: Table | undefined;
 export function iosReleaseTable(): Table {
-  table ??= JSON.parse(readFileSync(join(import.meta.dirname, "../../../data/ios-releases.json"), "utf8")) as Table;
+  table ??= JSON.parse(readFileSync(join(DATA_DIR, "ios-releases.json"), "utf8")) as Table;
   return table;
 }
 

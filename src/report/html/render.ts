@@ -10,9 +10,10 @@ import type { LoadedResults } from "../load-results.ts";
 import { summarize } from "../summary.ts";
 import { catalogs, translator } from "../i18n/index.ts";
 import type { ReportData } from "./data.ts";
+import { srcAsset } from "../../paths.ts";
 
-const CSS = readFileSync(new URL("./style.css", import.meta.url), "utf8");
-const CLIENT = readFileSync(new URL("./client.js", import.meta.url), "utf8");
+const CSS = readFileSync(srcAsset("report", "html", "style.css"), "utf8");
+const CLIENT = readFileSync(srcAsset("report", "html", "client.js"), "utf8");
 
 export function esc(s: unknown): string {
   return String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);

@@ -1,10 +1,12 @@
 // Message catalogs: one JSON file per language in this folder, so adding a language is one file.
 import { readdirSync, readFileSync } from "node:fs";
 import { VigilError } from "../../core/errors.ts";
+import { join } from "node:path";
+import { srcAsset } from "../../paths.ts";
 
 export type Catalog = Record<string, string>;
 
-const DIR = new URL("./", import.meta.url);
+const DIR = srcAsset("report", "i18n");
 
 let cache: Record<string, Catalog> | undefined;
 
@@ -12,7 +14,7 @@ export function catalogs(): Record<string, Catalog> {
   if (!cache) {
     cache = {};
     for (const f of readdirSync(DIR).filter((x) => /^[a-z]{2}(-[A-Z]{2})?\.json$/.test(x)).sort()) {
-      cache[f.replace(/\.json$/, "")] = JSON.parse(readFileSync(new URL(f, DIR), "utf8")) as Catalog;
+      cache[f.replace(/\.json$/, "")] = JSON.parse(readFileSync(join(DIR, f), "utf8")) as Catalog;
     }
   }
   return cache;

@@ -6,6 +6,8 @@ import type { AcquisitionView, FileEntry } from "../../../acquisitions/view.ts";
 import type { ModuleContext } from "../../../core/module.ts";
 import { VigilError } from "../../../core/errors.ts";
 import { extractDumpsys, parseDumpsysPackages, readLines, type DumpsysExtract, type DumpsysPackage } from "../../../formats/dumpsys.ts";
+import { join } from "node:path";
+import { DATA_DIR } from "../../../paths.ts";
 
 /** Where the dumpsys text is, per acquisition kind. */
 export const DUMPSYS_READS = {
@@ -129,7 +131,7 @@ export function installerOf(v: unknown): string | undefined {
 }
 
 function loadJson<T>(name: string): T {
-  return JSON.parse(readFileSync(new URL(`../../../../data/android/${name}`, import.meta.url), "utf8")) as T;
+  return JSON.parse(readFileSync(join(DATA_DIR, "android", name), "utf8")) as T;
 }
 
 let stores: Set<string> | undefined;

@@ -1,0 +1,130 @@
+import { readdirSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
+import { VigilError } from "../core/errors.js";
+import { allModules } from "../modules/registry.js";
+import { newerIosRelease } from "../modules/ios/ios-releases.js";
+import { openArchiveView, openFolderView } from "./archive.js";
+import { GlobIndex } from "./ios-fs.js";
+import { parseActivationRequest, parseRemotectlProperties, parseSysdiagnoseName, SYSDIAGNOSE_NAME } from "../formats/sysdiagnose-info.js";
+const MARKERS = ["ps.txt", "sysdiagnose.log", "remotectl_dumpstate.txt", "system_logs.logarchive", "crashes_and_spins", "summaries"];
+const INFO_FILES = ["remotectl_dumpstate.txt", "logs/MobileActivation/collection_oob_request.txt", "sysdiagnose.log"];
+async function readSysdiagnoseDevice(view, name) {
+  const out = {};
+  const read = async (p) => {
+    const e = await view.entry(p);
+    if (!e || (e.type ?? "file") !== "file") return void 0;
+    try {
+      return (await view.readFile(e)).toString("utf8");
+    } catch {
+      return void 0;
+    }
+  };
+  const props = parseRemotectlProperties(await read("remotectl_dumpstate.txt") ?? "");
+  if (props.ProductType) out.model = props.ProductType;
+  if (props.OSVersion) out.osVersion = props.OSVersion;
+  if (props.BuildVersion) out.build = props.BuildVersion;
+  if (props.SerialNumber) out.serial = props.SerialNumber;
+  if (props.DeviceName) out.name = props.DeviceName;
+  const act = parseActivationRequest(await read("logs/MobileActivation/collection_oob_request.txt") ?? "");
+  if (act) {
+    if (!out.model && typeof act.productType === "string") out.model = act.productType;
+    if (!out.osVersion && typeof act["os-version"] === "string") out.osVersion = act["os-version"];
+    if (!out.build && typeof act["os-build"] === "string") out.build = act["os-build"];
+    if (!out.serial && typeof act["serial-number"] === "string") out.serial = act["serial-number"];
+  }
+  const n = parseSysdiagnoseName(name);
+  if (n) {
+    out.build ??= n.build;
+    out.sysdiagnoseCreated = n.created;
+  }
+  const newer = out.osVersion ? newerIosRelease(out.osVersion) : void 0;
+  if (newer) out.newerOsAvailable = newer.version;
+  return out;
+}
+function wantedSysdiagnoseGlobs() {
+  const set = new Set(INFO_FILES);
+  for (const m of allModules) for (const g of m.reads.sysdiagnose ?? []) set.add(g);
+  return [...set];
+}
+function folderRoot(path) {
+  const has = (dir) => MARKERS.some((m) => {
+    try {
+      statSync(join(dir, m));
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (has(path)) return { prefix: "", name: basename(path) };
+  const kids = readdirSync(path, { withFileTypes: true }).filter((d) => d.isDirectory() && has(join(path, d.name))).map((d) => d.name).sort();
+  const named = kids.filter((k) => k.startsWith("sysdiagnose_"));
+  const pick = named.length === 1 ? named[0] : kids.length === 1 ? kids[0] : void 0;
+  if (pick) return { prefix: pick, name: pick };
+  if (kids.length > 1) throw new VigilError(`holds several sysdiagnose folders (${kids.join(", ")}); give one of them`, { file: path });
+  throw new VigilError("not a sysdiagnose: no ps.txt, sysdiagnose.log or system_logs.logarchive at its top or one level down", { file: path });
+}
+async function openSysdiagnose(path) {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    throw new VigilError(`cannot open (${e.code ?? e.message})`, { file: path, cause: e });
+  }
+  const common = { kind: "ios_sysdiagnose", platform: "ios", specKey: "sysdiagnose", root: path };
+  let view;
+  let name = basename(path);
+  if (st.isDirectory()) {
+    const r = folderRoot(path);
+    name = r.name;
+    view = openFolderView(path, { ...common, prefix: r.prefix || void 0 });
+  } else {
+    const want = new GlobIndex(wantedSysdiagnoseGlobs());
+    view = await openArchiveView(path, {
+      ...common,
+      prefix: "auto",
+      onUnsafe: "skip",
+      // Paths here still carry the wrapper folder: try them with and without it.
+      prefetch: (e) => {
+        if (want.matchesWithCompanions(e.path)) return true;
+        const i = e.path.indexOf("/");
+        return i > 0 && want.matchesWithCompanions(e.path.slice(i + 1));
+      }
+    });
+    let found = false;
+    for (const m of MARKERS) {
+      if (await view.entry(m)) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) {
+      await view.close();
+      throw new VigilError("not a sysdiagnose archive: no ps.txt, sysdiagnose.log or system_logs.logarchive inside", { file: path });
+    }
+    if (!SYSDIAGNOSE_NAME.test(name)) {
+      const inner = await innerName(view);
+      if (inner) name = inner;
+    }
+  }
+  view.device = { ...view.device, ...await readSysdiagnoseDevice(view, name) };
+  return view;
+}
+async function innerName(view) {
+  const e = await view.entry("sysdiagnose.log");
+  if (!e) return void 0;
+  try {
+    const text = (await view.readFile(e)).toString("utf8");
+    return /sysdiagnose_\S+?\.tar\.gz/.exec(text)?.[0];
+  } catch {
+    return void 0;
+  }
+}
+export {
+  SYSDIAGNOSE_NAME,
+  openSysdiagnose,
+  parseActivationRequest,
+  parseRemotectlProperties,
+  parseSysdiagnoseName,
+  readSysdiagnoseDevice,
+  wantedSysdiagnoseGlobs
+};

@@ -1,0 +1,103 @@
+import { copyFileSync, existsSync, mkdirSync, readdirSync, realpathSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve, sep } from "node:path";
+import * as plist from "plist";
+import { openIosBackup } from "../acquisitions/ios-backup/open.js";
+import { describeError, VigilError } from "../core/errors.js";
+import { action, makeOutputDir } from "./check-common.js";
+function real(p) {
+  try {
+    return realpathSync(p);
+  } catch {
+    const parent = dirname(p);
+    return parent === p ? p : join(real(parent), p.slice(parent.length + 1));
+  }
+}
+function isInside(dest, source) {
+  const d = real(resolve(dest));
+  const s = real(resolve(source));
+  return d === s || d.startsWith(s + sep);
+}
+function checkDest(dest, source) {
+  const d = real(resolve(dest));
+  const s = real(resolve(source));
+  if (isInside(dest, source)) throw new VigilError("the destination must not be inside the backup (evidence is never written to)", { file: dest, code: "usage" });
+  if (s.startsWith(d + sep)) throw new VigilError("the destination must not contain the backup", { file: dest, code: "usage" });
+  if (existsSync(dest) && readdirSync(dest).length > 0) throw new VigilError("the destination folder is not empty", { file: dest, code: "usage" });
+}
+async function decryptBackup(path, opts, log = () => {
+}) {
+  checkDest(opts.dest, path);
+  const view = await openIosBackup(path, { password: opts.password, keyFile: opts.keyFile });
+  try {
+    if (!view.encrypted) throw new VigilError("this backup is not encrypted; it can be checked as it is", { file: view.backupDir, code: "usage" });
+    checkDest(opts.dest, view.backupDir);
+    makeOutputDir(opts.dest, 448);
+    for (const name of ["Info.plist", "Status.plist"]) {
+      if (existsSync(join(view.backupDir, name))) copyFileSync(join(view.backupDir, name), join(opts.dest, name));
+    }
+    const mp = { ...view.manifestPlist, IsEncrypted: false };
+    delete mp["ManifestKey"];
+    writeFileSync(join(opts.dest, "Manifest.plist"), plist.build(mp));
+    copyFileSync(view.manifestDbPath, join(opts.dest, "Manifest.db"));
+    let total = 0;
+    for (const _ of view.payloadRows()) total++;
+    const listed = view.counts().files;
+    const failed = [];
+    let written = 0;
+    const made = /* @__PURE__ */ new Set();
+    for (const r of view.payloadRows()) {
+      const sub = r.fileId.slice(0, 2);
+      if (!made.has(sub)) {
+        mkdirSync(join(opts.dest, sub), { recursive: true, mode: 448 });
+        made.add(sub);
+      }
+      try {
+        await view.exportPayload({ path: `${r.domain}/${r.relativePath}`, domain: r.domain, relativePath: r.relativePath, fileId: r.fileId }, join(opts.dest, r.path));
+        written++;
+      } catch (e) {
+        failed.push(describeError(e));
+      }
+      if ((written + failed.length) % 64 === 0 || written + failed.length === total) {
+        const done = written + failed.length;
+        const width = 30;
+        const filled = Math.round(done / Math.max(total, 1) * width);
+        log(`decrypting [${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${total} files`, true);
+      }
+    }
+    return { written, failed, withoutPayload: listed - total, dest: opts.dest };
+  } finally {
+    await view.close();
+  }
+}
+function register(program) {
+  program.command("decrypt-backup").description("write a decrypted copy of an encrypted iPhone backup").argument("<path>", "encrypted backup folder, or a folder above it").requiredOption("-d, --dest <dir>", "empty folder for the decrypted backup (not inside the original)").option("-p, --password <password>", "backup password (else $VIGIL_BACKUP_PASSWORD, else asked for on a terminal)").option("-k, --key-file <file>", "file with the derived key in hex (as written by extract-key)").option("-q, --quiet", "no progress on stderr").action(
+    action(async (path, opts) => {
+      const tty = process.stderr.isTTY;
+      let transient = false;
+      const log = (line, isTransient) => {
+        if (opts.quiet) return;
+        if (isTransient) {
+          if (!tty) return;
+          process.stderr.write(`\r\x1B[K${line}`);
+          transient = true;
+          return;
+        }
+        if (transient) process.stderr.write("\r\x1B[K");
+        transient = false;
+        process.stderr.write(line + "\n");
+      };
+      const t0 = Date.now();
+      const r = await decryptBackup(path, opts, log);
+      log(`decrypted ${r.written} files to ${r.dest} in ${((Date.now() - t0) / 1e3).toFixed(1)} s` + (r.withoutPayload > 0 ? ` (${r.withoutPayload} files listed in Manifest.db have no payload in the backup and were skipped)` : ""));
+      for (const f of r.failed.slice(0, 10)) log(`could not decrypt: ${f}`);
+      if (r.failed.length > 10) log(`... and ${r.failed.length - 10} more`);
+      return r.failed.length ? 1 : 0;
+    })
+  );
+}
+export {
+  checkDest,
+  decryptBackup,
+  isInside,
+  register
+};

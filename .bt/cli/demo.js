@@ -1,0 +1,32 @@
+import { join, resolve } from "node:path";
+import { privateTempDir } from "../core/tempdir.js";
+import { buildSyntheticBackup, DEMO_PLANTED, DEMO_SIZES } from "../demo/demo-backup.js";
+import { openIosBackup } from "../acquisitions/ios-backup/open.js";
+import { action, addCheckOptions, runCheck } from "./check-common.js";
+function register(program) {
+  addCheckOptions(
+    program.command("demo").description("check a small synthetic iPhone backup with planted Pegasus traces (exit 0 when every planted trace is found)").option("--backup-dir <dir>", "where to build the demo backup (default: a private temp folder, removed afterwards)")
+  ).action(
+    action(async (opts) => {
+      const dir = opts.backupDir ? resolve(opts.backupDir) : join(privateTempDir("demo"), "backup");
+      process.stderr.write(`Building the demo backup in ${dir}
+`);
+      await buildSyntheticBackup(dir, DEMO_SIZES, { planted: DEMO_PLANTED });
+      const outcome = await runCheck("demo", dir, () => openIosBackup(dir), { ...opts, output: opts.output ?? join("vigil-results", `demo-${(/* @__PURE__ */ new Date()).toISOString().replace(/[:]/g, "").replace(/\..*$/, "")}`) });
+      const found = (s) => outcome.detections.some((d) => d.matched.includes(s) || (d.matched_indicator?.value ?? "") === s);
+      const expected = ["free247downloads.com", "urlpush.net", "bh", "roleaboutd"];
+      const missing = expected.filter((s) => !found(s));
+      if (missing.length) {
+        process.stderr.write(`demo: planted traces NOT found: ${missing.join(", ")}
+`);
+        return 1;
+      }
+      process.stderr.write(`demo: all ${expected.length} planted traces found (a real check would exit with code ${outcome.exitCode})
+`);
+      return 0;
+    })
+  );
+}
+export {
+  register
+};

@@ -1,0 +1,106 @@
+import { defaultIndicatorPaths, listCachedSnapshots } from "../indicators/cache.js";
+import { formatProblem, loadIndicators } from "../indicators/load.js";
+import { DEFAULT_INDEX_URL } from "../indicators/mvt-index.js";
+import { INDICATOR_KINDS } from "../indicators/types.js";
+import { importIndicators, updateIndicators } from "../indicators/update.js";
+import { action } from "./check-common.js";
+const collect = (v, prev = []) => [...prev, v];
+function countsLine(counts) {
+  return INDICATOR_KINDS.filter((k) => counts[k]).map((k) => `${counts[k]} ${k.replace(/_/g, " ")}`).join(", ");
+}
+function addCounts(into, from) {
+  for (const k of INDICATOR_KINDS) if (from[k]) into[k] = (into[k] ?? 0) + from[k];
+}
+function register(program) {
+  const iocs = program.command("iocs").description("list, update or import the indicator sets (IOCs) Vigil checks against");
+  iocs.command("list").description("show the indicator sets in use, their counts, provenance and any problems").option("-i, --iocs <path>", "indicator file or folder (repeatable); default: the newest snapshot", collect).option("--json", "print everything as JSON").action(
+    action(async (opts) => {
+      const given = opts.iocs?.length ? opts.iocs : void 0;
+      const def = given ? void 0 : defaultIndicatorPaths();
+      const paths = given ?? def.paths;
+      const t0 = performance.now();
+      const r = loadIndicators(paths);
+      const ms = performance.now() - t0;
+      const totals = {};
+      for (const k of INDICATOR_KINDS) if (r.matcher.count(k)) totals[k] = r.matcher.count(k);
+      if (opts.json) {
+        const out = {
+          snapshot: def ? { kind: def.kind, dir: def.dir, description: def.description, info: def.info } : void 0,
+          paths,
+          cachedSnapshots: listCachedSnapshots().map((s) => ({ dir: s.dir, created: s.info?.created, source: s.info?.source })),
+          files: r.files,
+          distinctIndicators: totals,
+          sets: r.sets,
+          problems: r.problems
+        };
+        process.stdout.write(JSON.stringify(out, null, 2) + "\n");
+        return 0;
+      }
+      const w = (s) => process.stdout.write(s + "\n");
+      w(def ? `Indicators: ${def.description}` : `Indicators: ${paths.join(", ")}`);
+      w(`${r.files} files, ${r.sets.length} sets, ${r.matcher.count()} distinct indicators (${countsLine(totals) || "none"}), loaded in ${ms.toFixed(0)} ms`);
+      const byFile = /* @__PURE__ */ new Map();
+      for (const s of r.sets) {
+        const l = byFile.get(s.source);
+        if (l) l.push(s);
+        else byFile.set(s.source, [s]);
+      }
+      w("");
+      for (const [, sets] of byFile) {
+        const first = sets[0];
+        const counts = {};
+        for (const s of sets) addCounts(counts, s.counts);
+        const names = sets.length === 1 ? first.name : `${sets.length} sets: ${sets.slice(0, 6).map((s) => s.name).join(", ")}${sets.length > 6 ? ", ..." : ""}`;
+        w(`${names}`);
+        w(`    ${first.file}  (sha256 ${first.sha256.slice(0, 16)}...)`);
+        w(`    ${countsLine(counts)}`);
+        const prov = [first.indexName ? `index: ${first.indexName}` : "", first.license ? `licence: ${first.license}` : ""].filter(Boolean).join("; ");
+        if (prov) w(`    ${prov}`);
+        if (first.references?.length) w(`    references: ${first.references.join(" ")}`);
+      }
+      const errors = r.problems.filter((p) => p.level === "error");
+      const skipped = r.problems.filter((p) => p.level === "skipped");
+      if (errors.length) {
+        w(`
+Problems (${errors.length}; the other indicators are loaded):`);
+        for (const p of errors) w(`  ${formatProblem(p)}`);
+      }
+      if (skipped.length) {
+        w(`
+Not read (${skipped.length}):`);
+        for (const p of skipped) w(`  ${formatProblem(p)}`);
+      }
+      return 0;
+    })
+  );
+  iocs.command("update").description("download the public indicator index (mvt-indicators) and every file it names into a new snapshot (uses the network)").option("--index-url <url>", "index to download", DEFAULT_INDEX_URL).action(
+    action(async (opts) => {
+      process.stderr.write(`Using the network: downloading the indicator index ${opts.indexUrl} and the files it names.
+`);
+      process.stderr.write("Nothing about your devices is sent; these are plain downloads of public files.\n");
+      const r = await updateIndicators({ indexUrl: opts.indexUrl, log: (l) => process.stderr.write(l + "\n") });
+      for (const wline of r.warnings.slice(0, 20)) process.stderr.write(`warning: ${wline}
+`);
+      if (r.warnings.length > 20) process.stderr.write(`warning: ... ${r.warnings.length - 20} more
+`);
+      process.stdout.write(`New indicator snapshot: ${r.dir} (${r.files} files, ${r.indicators} indicators)
+`);
+      return 0;
+    })
+  );
+  iocs.command("import").description("copy a folder of indicator files into a new snapshot (for machines with no network)").argument("<dir>", "folder holding STIX2 files, an mvt-indicators snapshot, an ioc.yaml or plain lists").action(
+    action(async (dir) => {
+      const r = importIndicators(dir);
+      for (const wline of r.warnings.slice(0, 20)) process.stderr.write(`warning: ${wline}
+`);
+      if (r.warnings.length > 20) process.stderr.write(`warning: ... ${r.warnings.length - 20} more
+`);
+      process.stdout.write(`New indicator snapshot: ${r.dir} (${r.files} files, ${r.indicators} indicators)
+`);
+      return 0;
+    })
+  );
+}
+export {
+  register
+};

@@ -1,0 +1,23 @@
+import { setFlagsFromString } from "node:v8";
+import { Command } from "commander";
+import { VERSION } from "../version.js";
+import { register as checkAndroidqf } from "./check-androidqf.js";
+import { register as checkBackup } from "./check-backup.js";
+import { register as checkBugreport } from "./check-bugreport.js";
+import { register as checkFs } from "./check-fs.js";
+import { register as checkIntrusionLogs } from "./check-intrusion-logs.js";
+import { register as checkSysdiagnose } from "./check-sysdiagnose.js";
+import { register as decryptBackup } from "./decrypt-backup.js";
+import { register as demo } from "./demo.js";
+import { register as extractKey } from "./extract-key.js";
+import { register as iocs } from "./iocs.js";
+import { register as checkIocs } from "./check-iocs.js";
+import { register as modules } from "./modules.js";
+import { register as report } from "./report.js";
+setFlagsFromString("--heap-growing-percent=40");
+const program = new Command();
+program.name("vigil").description("Check iPhone and Android acquisitions for traces of mercenary spyware.\nExit codes: 0 nothing found, 10 detections, 20 check incomplete, 1 error, 2 usage error.").version(VERSION).showHelpAfterError().configureOutput({ outputError: (s, write) => write(s.startsWith("error:") ? `vigil: ${s}` : s) }).exitOverride((err) => {
+  process.exit(err.exitCode === 0 ? 0 : err.code === "commander.help" || err.code === "commander.version" ? 0 : 2);
+});
+for (const register of [demo, checkBackup, checkFs, checkSysdiagnose, checkAndroidqf, checkBugreport, checkIntrusionLogs, decryptBackup, extractKey, report, modules, iocs, checkIocs]) register(program);
+await program.parseAsync(process.argv);

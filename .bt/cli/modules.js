@@ -1,0 +1,28 @@
+import { allModules } from "../modules/registry.js";
+function register(program) {
+  program.command("modules").description("list every module: what it reads on each kind of acquisition and what it looks for").option("--json", "as JSON").option("-p, --platform <ios|android>", "only this platform").action((opts) => {
+    const mods = allModules.filter((m) => !opts.platform || m.platform === opts.platform);
+    if (opts.json) {
+      process.stdout.write(JSON.stringify(mods.map((m) => ({ name: m.name, title: m.title, platform: m.platform, description: m.description, reads: m.reads })), null, 2) + "\n");
+      return;
+    }
+    for (const m of mods) {
+      process.stdout.write(`${m.platform.padEnd(8)} ${m.name.padEnd(34)} ${m.title}
+`);
+      process.stdout.write(`         ${m.description}
+`);
+      const r = m.reads;
+      if (r.backup) process.stdout.write(`         backup: ${r.backup.map((b) => `${b.domain}/${b.path}`).join(", ")}
+`);
+      for (const key of ["fs", "sysdiagnose", "androidqf", "bugreport", "android_backup", "intrusion_logs"]) {
+        if (r[key]?.length) process.stdout.write(`         ${key}: ${r[key].join(", ")}
+`);
+      }
+      if (r.whole?.length) process.stdout.write(`         whole acquisition: ${r.whole.join(", ")}
+`);
+    }
+  });
+}
+export {
+  register
+};

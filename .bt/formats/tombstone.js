@@ -1,0 +1,164 @@
+import protobuf from "protobufjs";
+import { VigilError } from "../core/errors.js";
+import { parseLooseTimestamp } from "../core/time.js";
+const ARCH = ["arm", "arm64", "x86", "x86_64", "riscv64"];
+const PROTO = `
+syntax = "proto3";
+message Tombstone {
+  uint32 arch = 1;
+  string build_fingerprint = 2;
+  string revision = 3;
+  string timestamp = 4;
+  uint32 pid = 5;
+  uint32 tid = 6;
+  uint32 uid = 7;
+  string selinux_label = 8;
+  repeated string command_line = 9;
+  Signal signal_info = 10;
+  string abort_message = 14;
+  repeated Cause causes = 15;
+  map<uint32, Thread> threads = 16;
+  uint32 process_uptime = 20;
+}
+message Signal {
+  int32 number = 1;
+  string name = 2;
+  int32 code = 3;
+  string code_name = 4;
+  bool has_sender = 5;
+  int32 sender_uid = 6;
+  int32 sender_pid = 7;
+  bool has_fault_address = 8;
+  uint64 fault_address = 9;
+}
+message Cause { string human_readable = 1; }
+message Thread { int32 id = 1; string name = 2; }
+`;
+let tombstoneType;
+function type() {
+  tombstoneType ??= protobuf.parse(PROTO, { keepCase: true }).root.lookupType("Tombstone");
+  return tombstoneType;
+}
+function parseTombstoneProto(data, file) {
+  let msg;
+  try {
+    msg = type().toObject(type().decode(data), { longs: String, defaults: false });
+  } catch (e) {
+    throw new VigilError(`not a tombstone protobuf (${e.message.split("\n")[0]})`, { file });
+  }
+  if (!msg.pid || !msg.build_fingerprint && !msg.command_line?.length) {
+    throw new VigilError("not a tombstone protobuf (no pid or build fingerprint)", { file });
+  }
+  const sig = msg.signal_info;
+  const thread = msg.threads?.[String(msg.tid)];
+  const cmd = msg.command_line ?? [];
+  return {
+    build_fingerprint: msg.build_fingerprint,
+    revision: msg.revision,
+    arch: ARCH[msg.arch ?? 0],
+    timestamp_raw: msg.timestamp,
+    timestamp: msg.timestamp ? parseLooseTimestamp(msg.timestamp) : void 0,
+    timestamp_is_device_local: msg.timestamp && !HAS_OFFSET.test(msg.timestamp) ? true : void 0,
+    pid: msg.pid,
+    tid: msg.tid,
+    uid: msg.uid ?? 0,
+    process_name: cmd[0],
+    command_line: cmd,
+    thread_name: thread?.name,
+    selinux_label: msg.selinux_label?.replace(/\0+$/, ""),
+    process_uptime: msg.process_uptime,
+    signal_info: sig ? {
+      number: sig.number ?? 0,
+      name: sig.name,
+      code: sig.code ?? 0,
+      code_name: sig.code_name,
+      fault_address: sig.has_fault_address && sig.fault_address !== void 0 ? "0x" + BigInt(sig.fault_address).toString(16) : void 0
+    } : void 0,
+    abort_message: msg.abort_message,
+    cause: msg.causes?.[0]?.human_readable,
+    format: "protobuf"
+  };
+}
+const HAS_OFFSET = /(Z|[+-]\d\d:?\d\d)$/;
+const HEAD_RE = /^pid: (\d+), tid: (\d+), name: (.*?)\s+>>> (.*) <<<\s*$/;
+const SIGNAL_RE = /^signal (-?\d+) \((\w+)\), code (-?\d+) \(([^)]*)\)(?:, fault addr (\S+))?/;
+function unquote(v) {
+  return v.length >= 2 && v.startsWith("'") && v.endsWith("'") ? v.slice(1, -1) : v;
+}
+function parseTombstoneText(text, file) {
+  const t = { format: "text" };
+  let seenBanner = false;
+  const lines = text.split("\n", 400);
+  for (const raw of lines) {
+    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    if (line.startsWith("*** *** ***")) {
+      if (seenBanner && t.pid !== void 0) break;
+      seenBanner = true;
+      continue;
+    }
+    if (line.startsWith("backtrace:") || line.startsWith("    r0 ") || line.startsWith("    x0 ")) {
+      if (t.pid !== void 0) break;
+    }
+    const sep = line.indexOf(": ");
+    const key = sep > 0 ? line.slice(0, sep) : "";
+    const val = sep > 0 ? line.slice(sep + 2).trim() : "";
+    switch (key) {
+      case "Build fingerprint":
+        t.build_fingerprint = unquote(val);
+        continue;
+      case "Revision":
+        t.revision = unquote(val);
+        continue;
+      case "ABI":
+        t.arch = unquote(val);
+        continue;
+      case "Timestamp":
+        t.timestamp_raw = val;
+        t.timestamp = parseLooseTimestamp(val);
+        if (!HAS_OFFSET.test(val)) t.timestamp_is_device_local = true;
+        continue;
+      case "Process uptime":
+        t.process_uptime = parseInt(val, 10);
+        continue;
+      case "Cmdline":
+        t.command_line = val.split(" ");
+        continue;
+      case "uid":
+        t.uid = Number(val);
+        continue;
+      case "Abort message":
+        t.abort_message = unquote(val);
+        continue;
+      case "Cause":
+        t.cause ??= val;
+        continue;
+    }
+    const h = HEAD_RE.exec(line);
+    if (h && t.pid === void 0) {
+      t.pid = Number(h[1]);
+      t.tid = Number(h[2]);
+      t.thread_name = h[3];
+      t.process_name = h[4].split(" ")[0];
+      t.command_line ??= h[4].split(" ");
+      continue;
+    }
+    const s = SIGNAL_RE.exec(line);
+    if (s && !t.signal_info) {
+      t.signal_info = { number: Number(s[1]), name: s[2], code: Number(s[3]), code_name: s[4], fault_address: s[5] && !s[5].startsWith("-") ? s[5] : void 0 };
+    }
+  }
+  if (t.pid === void 0) throw new VigilError('not a tombstone (no "pid: P, tid: T, name: ..." line)', { file });
+  if (t.command_line?.length) t.process_name = t.command_line[0];
+  return t;
+}
+function parseTombstone(data, file) {
+  if (file.endsWith(".pb")) return parseTombstoneProto(data, file);
+  const head = data.subarray(0, 4096);
+  const binary = head.some((b) => b < 9 || b > 13 && b < 32);
+  return binary ? parseTombstoneProto(data, file) : parseTombstoneText(data.toString("utf8"), file);
+}
+export {
+  parseTombstone,
+  parseTombstoneProto,
+  parseTombstoneText
+};

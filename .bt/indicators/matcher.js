@@ -1,0 +1,392 @@
+import { getDomain, parse as parseDomain } from "tldts";
+import {
+  mappedIpv4,
+  normalizeCertHash,
+  hostKey,
+  normalizeEmail,
+  normalizeHash,
+  normalizeIndicator,
+  normalizeIpv4,
+  normalizeIpv6,
+  normalizePath,
+  parseUrl
+} from "./normalize.js";
+import { INDICATOR_KINDS } from "./types.js";
+const PSL_OPTS = { allowPrivateDomains: false, extractHostname: false, detectIp: false, validateHostname: false, mixedInputs: false };
+function add(index, key, ref) {
+  const list = index.get(key);
+  if (list) list.push(ref);
+  else index.set(key, [ref]);
+}
+function push(out, refs, matched, truncated) {
+  if (!refs) return;
+  for (const indicator of refs) {
+    if (truncated) out.push({ indicator, matched, truncated: true });
+    else out.push({ indicator, matched });
+  }
+}
+const FAST_URL = /^(?:https?:)?\/\/([a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?)(?::\d{1,5})?(?:[/?#]|$)/i;
+function isSpace(c) {
+  return c === 32 || c >= 9 && c <= 13;
+}
+function lastLabelNumeric(host) {
+  let end = host.length;
+  if (host.charCodeAt(end - 1) === 46) end--;
+  const start = host.lastIndexOf(".", end - 1) + 1;
+  if (start >= end) return false;
+  if (host.charCodeAt(start) === 48 && (host.charCodeAt(start + 1) | 32) === 120) return true;
+  for (let i = start; i < end; i++) {
+    const c = host.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+const TEXT_URL = /\b(?:https?:\/\/[^\s<>"'`{}|\\^]+|(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?(?:\/[^\s<>"'`{}|\\^]*)?|(?:[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}[a-z0-9](?::\d{1,5})?(?:\/[^\s<>"'`{}|\\^]*)?)/gi;
+const TRAILING_PUNCT = /[.,;:!?)\]}'"»…]+$/;
+class IndexMatcher {
+  sets;
+  counts = /* @__PURE__ */ new Map();
+  /** Every domain indicator: matches itself and, unless it is a public suffix, its subdomains. */
+  domains = /* @__PURE__ */ new Map();
+  publicSuffixCache = /* @__PURE__ */ new Map();
+  /** Last two labels of every domain indicator. */
+  domainTails = /* @__PURE__ */ new Set();
+  ipv4 = /* @__PURE__ */ new Map();
+  ipv6 = /* @__PURE__ */ new Map();
+  urls = /* @__PURE__ */ new Map();
+  /** Hosts of URL indicators: the full URL parse is only worth doing for these. */
+  urlHosts = /* @__PURE__ */ new Set();
+  emails = /* @__PURE__ */ new Map();
+  processes = /* @__PURE__ */ new Map();
+  processPrefix15 = /* @__PURE__ */ new Map();
+  processPrefix16 = /* @__PURE__ */ new Map();
+  filePaths = /* @__PURE__ */ new Map();
+  fileNames = /* @__PURE__ */ new Map();
+  hashes = /* @__PURE__ */ new Map();
+  appIds = /* @__PURE__ */ new Map();
+  certHashes = /* @__PURE__ */ new Map();
+  properties = /* @__PURE__ */ new Map();
+  profiles = /* @__PURE__ */ new Map();
+  constructor(sets) {
+    this.sets = sets.map((s) => s.info);
+    const seenByName = /* @__PURE__ */ new Map();
+    for (const s of sets) {
+      let seen = seenByName.get(s.info.name);
+      if (!seen) seenByName.set(s.info.name, seen = /* @__PURE__ */ new Set());
+      for (const ind of s.indicators) {
+        const key = ind.key ?? normalizeIndicator(ind.type, ind.value);
+        if (key === null) continue;
+        const dedupe = ind.type + "\0" + key;
+        if (seen.has(dedupe)) continue;
+        seen.add(dedupe);
+        const ref = { value: ind.value, type: ind.type, set: s.info };
+        if (ind.id) ref.id = ind.id;
+        this.index(ref, key);
+        this.counts.set(ind.type, (this.counts.get(ind.type) ?? 0) + 1);
+      }
+    }
+  }
+  index(ref, key) {
+    switch (ref.type) {
+      case "domain": {
+        add(this.domains, key, ref);
+        const last = key.lastIndexOf(".");
+        const prev = key.lastIndexOf(".", last - 1);
+        this.domainTails.add(prev < 0 ? key : key.slice(prev + 1));
+        break;
+      }
+      case "ipv4":
+        return add(this.ipv4, key, ref);
+      case "ipv6":
+        return add(this.ipv6, key, ref);
+      case "url": {
+        add(this.urls, key, ref);
+        const host = parseUrl(ref.value)?.host;
+        if (host) this.urlHosts.add(host);
+        break;
+      }
+      case "email":
+        return add(this.emails, key, ref);
+      case "process":
+        add(this.processes, key, ref);
+        if (key.length > 15) add(this.processPrefix15, key.slice(0, 15), ref);
+        if (key.length > 16) add(this.processPrefix16, key.slice(0, 16), ref);
+        break;
+      case "file_path":
+        return add(this.filePaths, key, ref);
+      case "file_name":
+        return add(this.fileNames, key, ref);
+      case "sha256":
+      case "sha1":
+      case "md5":
+        return add(this.hashes, key, ref);
+      case "app_id":
+        return add(this.appIds, key, ref);
+      case "app_cert_hash":
+        return add(this.certHashes, key, ref);
+      case "android_property":
+        return add(this.properties, key, ref);
+      case "configuration_profile":
+        return add(this.profiles, key, ref);
+    }
+  }
+  isPublicSuffix(d) {
+    let v = this.publicSuffixCache.get(d);
+    if (v === void 0) {
+      const p = parseDomain(d, PSL_OPTS);
+      v = p.isIcann === true && p.publicSuffix === d;
+      this.publicSuffixCache.set(d, v);
+    }
+    return v;
+  }
+  count(kind) {
+    if (kind) return this.counts.get(kind) ?? 0;
+    let n = 0;
+    for (const v of this.counts.values()) n += v;
+    return n;
+  }
+  domain(host) {
+    const out = [];
+    if (typeof host !== "string" || host.length === 0) return out;
+    const plain = plainHost(host);
+    if (plain === 1) {
+      this.domainInto(host, out);
+      return out;
+    }
+    if (plain === 2) {
+      this.domainInto(host.toLowerCase(), out);
+      return out;
+    }
+    let h = host.trim().toLowerCase();
+    if (h.includes("/") && !h.startsWith("/")) return this.url(host);
+    const colon = h.indexOf(":");
+    if (colon >= 0) {
+      if (h.indexOf(":", colon + 1) >= 0) return this.ip(h);
+      h = h.slice(0, colon);
+    }
+    if (h.startsWith("[") || h.startsWith("/") || lastLabelNumeric(h)) return this.ip(host);
+    if (h.endsWith(".")) h = h.slice(0, -1);
+    if (!FAST_HOST.test(h)) {
+      const n = hostKey(h);
+      if (n === null) return out;
+      h = n;
+    }
+    this.domainInto(h, out);
+    return out;
+  }
+  /** `h` is already a canonical host name. */
+  domainInto(h, out) {
+    if (this.domains.size === 0) return;
+    const last = h.lastIndexOf(".");
+    if (last <= 0) return;
+    const prev = h.lastIndexOf(".", last - 1);
+    if (!this.domainTails.has(prev < 0 ? h : h.slice(prev + 1))) return;
+    push(out, this.domains.get(h), h);
+    let dot = h.indexOf(".");
+    while (dot >= 0) {
+      const parent = h.slice(dot + 1);
+      const refs = this.domains.get(parent);
+      if (refs && !this.isPublicSuffix(parent)) push(out, refs, h);
+      dot = h.indexOf(".", dot + 1);
+    }
+  }
+  url(url) {
+    const out = [];
+    if (typeof url !== "string" || url.length === 0) return out;
+    const u = url.length < 2048 ? isSpace(url.charCodeAt(0)) || isSpace(url.charCodeAt(url.length - 1)) ? url.trim() : url : "";
+    const m = FAST_URL.exec(u) ?? (u.includes("://") ? null : FAST_URL.exec("//" + u));
+    if (m) {
+      let host = m[1].toLowerCase();
+      if (host.endsWith(".")) host = host.slice(0, -1);
+      if (!lastLabelNumeric(host)) {
+        this.domainInto(host, out);
+        if (this.urlHosts.has(host)) this.urlKeyInto(url, out);
+        return out;
+      }
+    }
+    const p = parseUrl(url);
+    if (!p || !p.host) return out;
+    if (this.urls.size > 0) push(out, this.urls.get(p.key), url);
+    if (p.host.includes(":") || /^\d+\.\d+\.\d+\.\d+$/.test(p.host)) {
+      for (const x of this.ip(p.host)) out.push(x);
+    } else {
+      this.domainInto(p.host, out);
+    }
+    return out;
+  }
+  urlKeyInto(url, out) {
+    const p = parseUrl(url);
+    if (p) push(out, this.urls.get(p.key), url);
+  }
+  urlsInText(text) {
+    const out = [];
+    if (typeof text !== "string" || text.length === 0) return out;
+    if (this.domains.size === 0 && this.urls.size === 0 && this.ipv4.size === 0 && this.ipv6.size === 0) return out;
+    const seen = /* @__PURE__ */ new Set();
+    TEXT_URL.lastIndex = 0;
+    for (let m = TEXT_URL.exec(text); m !== null; m = TEXT_URL.exec(text)) {
+      const token = m[0].replace(TRAILING_PUNCT, "");
+      for (const x of this.url(token)) {
+        if (seen.has(x.indicator)) continue;
+        seen.add(x.indicator);
+        out.push(x);
+      }
+    }
+    return out;
+  }
+  ip(ip) {
+    const out = [];
+    if (typeof ip !== "string" || ip.length === 0) return out;
+    const v4 = normalizeIpv4(ip);
+    if (v4 !== null) {
+      push(out, this.ipv4.get(v4), v4);
+      return out;
+    }
+    const v6 = normalizeIpv6(ip);
+    if (v6 !== null) {
+      push(out, this.ipv6.get(v6), v6);
+      const mapped = mappedIpv4(v6);
+      if (mapped) push(out, this.ipv4.get(mapped), v6);
+    }
+    return out;
+  }
+  email(address) {
+    const out = [];
+    if (typeof address !== "string" || this.emails.size === 0) return out;
+    const e = normalizeEmail(address);
+    if (e !== null) push(out, this.emails.get(e), e);
+    return out;
+  }
+  process(name, opts) {
+    const out = [];
+    if (typeof name !== "string" || name.length === 0) return out;
+    let n = name.trim();
+    const slash = n.lastIndexOf("/");
+    if (slash >= 0 && slash < n.length - 1 && !this.processes.has(n)) n = n.slice(slash + 1);
+    push(out, this.processes.get(n), n);
+    if (opts?.maybeTruncated) {
+      if (n.length === 15) push(out, this.processPrefix15.get(n), n, true);
+      else if (n.length === 16) push(out, this.processPrefix16.get(n), n, true);
+    }
+    return out;
+  }
+  filePath(path) {
+    const out = [];
+    if (typeof path !== "string" || this.filePaths.size === 0) return out;
+    const p = normalizePath(path);
+    if (p === null) return out;
+    push(out, this.filePaths.get(p), path);
+    for (let slash = p.lastIndexOf("/"); slash > 0; slash = p.lastIndexOf("/", slash - 1)) {
+      push(out, this.filePaths.get(p.slice(0, slash)), path);
+    }
+    return out;
+  }
+  fileName(name) {
+    const out = [];
+    if (typeof name !== "string" || this.fileNames.size === 0) return out;
+    const n = name.trim();
+    push(out, this.fileNames.get(n), n);
+    const slash = n.lastIndexOf("/");
+    if (slash >= 0 && slash < n.length - 1) push(out, this.fileNames.get(n.slice(slash + 1)), n);
+    return out;
+  }
+  hash(hex) {
+    const out = [];
+    if (typeof hex !== "string") return out;
+    const h = normalizeHash(hex);
+    if (h !== null) push(out, this.hashes.get(h), h);
+    return out;
+  }
+  appId(id) {
+    const out = [];
+    if (typeof id !== "string") return out;
+    const v = id.trim();
+    push(out, this.appIds.get(v), v);
+    return out;
+  }
+  appCertHash(hex) {
+    const out = [];
+    if (typeof hex !== "string") return out;
+    const h = normalizeCertHash(hex);
+    if (h !== null) push(out, this.certHashes.get(h), h);
+    return out;
+  }
+  androidProperty(name) {
+    const out = [];
+    if (typeof name !== "string") return out;
+    const v = name.trim();
+    push(out, this.properties.get(v), v);
+    return out;
+  }
+  configurationProfile(id) {
+    const out = [];
+    if (typeof id !== "string") return out;
+    const v = id.trim();
+    push(out, this.profiles.get(v), v);
+    return out;
+  }
+}
+const FAST_HOST = /^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*$/;
+function plainHost(h) {
+  let upper = false;
+  let labelStart = true;
+  let labelDigitsOnly = true;
+  for (let i = 0; i < h.length; i++) {
+    const c = h.charCodeAt(i);
+    if (c === 46) {
+      if (labelStart) return 0;
+      labelStart = true;
+      labelDigitsOnly = true;
+      continue;
+    }
+    labelStart = false;
+    if (c >= 97 && c <= 122) labelDigitsOnly = false;
+    else if (c >= 65 && c <= 90) {
+      labelDigitsOnly = false;
+      upper = true;
+    } else if (c === 45 || c === 95) labelDigitsOnly = false;
+    else if (c < 48 || c > 57) return 0;
+  }
+  if (labelStart || labelDigitsOnly) return 0;
+  return upper ? 2 : 1;
+}
+function buildMatcher(sets) {
+  return new IndexMatcher(sets);
+}
+function countIndicators(indicators) {
+  const seen = /* @__PURE__ */ new Set();
+  const counts = {};
+  for (const ind of indicators) {
+    const key = ind.key ?? normalizeIndicator(ind.type, ind.value);
+    if (key === null) continue;
+    const k = ind.type + "\0" + key;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    counts[ind.type] = (counts[ind.type] ?? 0) + 1;
+  }
+  return counts;
+}
+function matcherFromValues(values, setName = "test") {
+  const indicators = [];
+  for (const kind of INDICATOR_KINDS) {
+    for (const value of values[kind] ?? []) indicators.push({ type: kind, value });
+  }
+  const info = {
+    name: setName,
+    source: "memory",
+    file: `${setName}.stix2`,
+    sha256: "",
+    loadedAt: (/* @__PURE__ */ new Date(0)).toISOString(),
+    counts: countIndicators(indicators)
+  };
+  return buildMatcher([{ info, indicators }]);
+}
+function registrableDomain(host) {
+  return getDomain(host, { allowPrivateDomains: true });
+}
+export {
+  buildMatcher,
+  countIndicators,
+  matcherFromValues,
+  registrableDomain
+};

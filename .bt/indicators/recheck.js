@@ -1,0 +1,208 @@
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { fromMatches } from "../core/module.js";
+const FIELDS = {};
+const put = (check, names) => names.forEach((n) => FIELDS[n] = check);
+put("url", ["url", "urls", "link", "links", "redirect_source", "redirect_destination", "origin", "top_frame_origin", "referrer", "referer", "href", "source_url", "download_url", "uri", "web_url", "original_url", "final_url", "request_url", "website"]);
+put("domain", ["domain", "domains", "host", "hostname", "registrable_domain", "server_name", "sni", "dns_query", "query", "query_name", "remote_host", "first_party_domain", "top_level_domain"]);
+put("ip", ["ip", "ips", "ip_address", "ipaddress", "remote_ip", "dst_ip", "destination_ip", "remote_address", "remote_addr", "dst", "server_ip"]);
+put("process", ["process", "process_name", "proc_name", "procname", "proc", "client_name", "executable", "responsible_process"]);
+put("app", ["bundle_id", "bundleid", "bundle_identifier", "cfbundleidentifier", "softwareversionbundleid", "package_name", "package", "packagename", "app_id", "application_id", "client", "installer", "installer_package_name", "app"]);
+put("path", ["relative_path", "path", "file_path", "full_path", "filepath", "absolute_path", "executable_path", "process_path", "source_path", "file"]);
+put("file_name", ["file_name", "filename", "basename"]);
+put("email", ["email", "emails", "email_address", "handle", "sender", "recipient", "account", "from", "to", "address", "id_handle", "uri_handle"]);
+put("hash", ["sha256", "sha1", "md5", "hash", "file_sha256", "file_sha1", "file_md5"]);
+put("cert", ["cert_sha256", "cert_sha1", "cert_md5", "certificate_sha256", "certificate_sha1", "certificate_md5", "certificate", "cert", "signing_certificate", "signature"]);
+put("profile", ["payload_uuid", "payloaduuid", "profile_id", "profile_uuid", "profile_identifier"]);
+put("property", ["property", "property_name", "prop"]);
+put("text", ["text", "body", "message", "content", "description", "title", "subject", "note", "notes", "summary", "data", "value", "name", "display_name", "label", "action", "event"]);
+put("skip", ["isodate", "timestamp", "date", "time", "created", "modified", "matched_indicator", "vigil_detection", "rowid", "guid", "id", "uuid", "direction", "service", "status"]);
+const MODULE_FIELDS = {
+  getprop: { name: "property" },
+  processes: { name: "process" },
+  ps: { name: "process" },
+  packages: { name: "app" },
+  configuration_profiles: { uuid: "profile" },
+  profile_events: { uuid: "profile", profile_uuid: "profile" },
+  // MVT's backup manifest: "domain" is the backup domain (HomeDomain, AppDomain-...).
+  manifest: { domain: "skip" },
+  // shutdown.log clients are executable paths ("/private/var/db/.../rolexd").
+  shutdownlog: { client: "exec" },
+  shutdown_log: { client: "exec" }
+};
+const MENTION_MODULES = /^(sms|sms_attachments|whatsapp|signal|telegram|calendar|contacts|notes|shortcuts|mail|imessage|messages|chat|calls)(_|$)/;
+const NOT_MODULES = /^(info|alerts|coverage|summary|command|timeline|timeline_detected|device_info)\.json$|_detected\.json$/i;
+const KIND_WORDS = {
+  domain: "domain",
+  ipv4: "IP address",
+  ipv6: "IP address",
+  url: "URL",
+  email: "account",
+  process: "process",
+  file_name: "file name",
+  file_path: "file path",
+  sha256: "file hash",
+  sha1: "file hash",
+  md5: "file hash",
+  app_id: "app",
+  app_cert_hash: "app signing certificate",
+  android_property: "system property",
+  configuration_profile: "configuration profile"
+};
+function runCheck(iocs, check, value, parentKey) {
+  switch (check) {
+    case "url":
+      return { matches: iocs.url(value), strength: "visit" };
+    case "domain":
+      return { matches: iocs.domain(value), strength: "visit" };
+    case "ip":
+      return { matches: iocs.ip(value), strength: "visit" };
+    case "process":
+      return { matches: iocs.process(value, { maybeTruncated: true }), strength: "presence" };
+    case "exec": {
+      const base = value.slice(value.lastIndexOf("/") + 1);
+      return { matches: [...iocs.filePath(value), ...iocs.process(base), ...iocs.fileName(value)], strength: "presence" };
+    }
+    case "app":
+      return { matches: iocs.appId(value), strength: "presence" };
+    case "path":
+      return { matches: [...iocs.filePath(value), ...iocs.fileName(value)], strength: "presence" };
+    case "file_name":
+      return { matches: iocs.fileName(value), strength: "presence" };
+    case "email":
+      return { matches: value.includes("@") ? iocs.email(value) : [], strength: "visit" };
+    case "hash":
+      return { matches: /cert/.test(parentKey) ? iocs.appCertHash(value) : iocs.hash(value), strength: "presence" };
+    case "cert":
+      return { matches: iocs.appCertHash(value), strength: "presence" };
+    case "profile":
+      return { matches: iocs.configurationProfile(value), strength: "presence" };
+    case "property":
+      return { matches: iocs.androidProperty(value), strength: "presence" };
+    case "text":
+      return { matches: value.includes(".") ? iocs.urlsInText(value) : [], strength: "mention" };
+    case "skip":
+      return { matches: [], strength: "mention" };
+  }
+}
+function gradeOf(strength, module) {
+  if (strength === "presence") return "strong";
+  if (strength === "visit") return MENTION_MODULES.test(module) ? "weak" : "medium";
+  return "weak";
+}
+function recheckRecord(iocs, module, record, artifact) {
+  const overrides = MODULE_FIELDS[module];
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  const timestamp = pickTimestamp(record);
+  const visit = (value, key, parentKey, depth) => {
+    if (depth > 6 || value === null || value === void 0) return;
+    if (Array.isArray(value)) {
+      for (const v of value) visit(v, key, parentKey, depth + 1);
+      return;
+    }
+    if (typeof value === "object") {
+      for (const [k, v] of Object.entries(value)) {
+        const lk = k.toLowerCase();
+        if ((overrides?.[lk] ?? FIELDS[lk]) === "skip") continue;
+        visit(v, lk, key, depth + 1);
+      }
+      return;
+    }
+    if (typeof value !== "string" || value.length === 0 || value.length > 1e5) return;
+    const check = overrides?.[key] ?? FIELDS[key] ?? "text";
+    const { matches, strength } = runCheck(iocs, check, value, parentKey);
+    if (matches.length === 0) return;
+    const fresh = matches.filter((m) => {
+      const k = `${m.indicator.type}\0${m.indicator.value.toLowerCase()}\0${m.matched}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+    out.push(
+      ...fromMatches(fresh, {
+        grade: gradeOf(strength, module),
+        title: (m) => `Known ${m.indicator.set.name} ${KIND_WORDS[m.indicator.type] ?? m.indicator.type} in ${module}${key ? ` (${key})` : ""}: ${m.matched}`,
+        why: strength === "presence" ? "This indicator names something that ran or was present on the device." : strength === "visit" ? "The device reached or was sent this known spyware address." : "The address is only mentioned in text; it may never have been opened.",
+        record,
+        timestamp,
+        artifact
+      })
+    );
+  };
+  visit(record, "", "", 0);
+  return out;
+}
+function pickTimestamp(record) {
+  if (!record || typeof record !== "object") return void 0;
+  const r = record;
+  for (const k of ["isodate", "timestamp", "first_isodate", "date", "last_seen", "first_seen"]) {
+    const v = r[k];
+    if (typeof v === "string" && /^\d{4}-\d{2}-\d{2}/.test(v)) return v;
+  }
+  return void 0;
+}
+function recheckResults(dir, iocs) {
+  const names = readdirSync(dir).filter((n) => n.toLowerCase().endsWith(".json") && !NOT_MODULES.test(n)).filter((n) => statSync(join(dir, n)).isFile()).sort();
+  let producer = "mvt";
+  try {
+    const info = JSON.parse(readFileSync(join(dir, "info.json"), "utf8"));
+    if (info.tool === "vigil") producer = "vigil";
+  } catch {
+  }
+  const modules = [];
+  const inputs = [];
+  for (const name of names) {
+    const module = name.slice(0, -5);
+    const path = join(dir, name);
+    const data = readFileSync(path);
+    inputs.push({ path, sha256: createHash("sha256").update(data).digest("hex"), size: data.length });
+    let doc;
+    try {
+      doc = JSON.parse(data.toString("utf8"));
+    } catch (e) {
+      modules.push({
+        module,
+        file: name,
+        records: 0,
+        detections: [],
+        detectedRecords: [],
+        coverage: { module, title: name, status: "failed", reason: `${name}: not valid JSON (${e.message.split("\n")[0]})` }
+      });
+      continue;
+    }
+    const records = Array.isArray(doc) ? doc : [doc];
+    const detections = [];
+    const detectedRecords = [];
+    const artifact = `${module}.json`;
+    for (const record of records) {
+      const ds = recheckRecord(iocs, module, record, artifact);
+      if (ds.length === 0) continue;
+      for (const d of ds) detections.push({ ...d, module, artifact: d.artifact ?? artifact });
+      detectedRecords.push({
+        ...record && typeof record === "object" && !Array.isArray(record) ? record : { value: record },
+        matched_indicator: ds[0].matched_indicator
+      });
+    }
+    modules.push({
+      module,
+      file: name,
+      records: records.length,
+      detections,
+      detectedRecords,
+      coverage: { module, title: name, status: "checked", records: records.length, detections: detections.length, artifacts: [name] }
+    });
+  }
+  return {
+    modules,
+    coverage: modules.map((m) => m.coverage),
+    detections: modules.flatMap((m) => m.detections),
+    inputs,
+    producer
+  };
+}
+export {
+  recheckRecord,
+  recheckResults
+};

@@ -1,0 +1,175 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, join, relative, resolve, sep } from "node:path";
+import { VigilError } from "../core/errors.js";
+import { beginSnapshot } from "./cache.js";
+import { parseYamlDoc } from "./echap.js";
+import { loadContent } from "./load.js";
+import { DEFAULT_INDEX_URL, parseIndex, repoDir, repoLicense } from "./mvt-index.js";
+const MAX_FILE = 64 * 1024 * 1024;
+function meta(source, file) {
+  return { source, file, sha256: "", loadedAt: (/* @__PURE__ */ new Date()).toISOString(), defaultName: file };
+}
+function validate(name, data, source, warnings) {
+  const r = loadContent(name, data, meta(source, name));
+  if (r.format === "doc" || r.format === "snapshot-meta") return 0;
+  const n = r.sets.reduce((a, s) => a + Object.values(s.info.counts).reduce((x, y) => x + (y ?? 0), 0), 0);
+  const errors = r.problems.filter((p) => p.level === "error");
+  if (r.format === "unsupported" || n === 0 && r.format !== "mvt-index" && r.format !== "list") {
+    throw new Error(errors[0]?.reason ?? r.problems[0]?.reason ?? "holds no indicators");
+  }
+  for (const p of r.problems) warnings.push(`${source}${p.id ? ` (${p.id})` : ""}: ${p.reason}`);
+  return n;
+}
+async function download(url, fetchImpl, timeoutMs) {
+  let res;
+  try {
+    res = await fetchImpl(url, { signal: AbortSignal.timeout(timeoutMs), redirect: "follow", headers: { "user-agent": "vigil-iocs-update" } });
+  } catch (e) {
+    const cause = e.cause;
+    throw new Error(`cannot be downloaded (${cause?.code ?? cause?.message ?? e.message})`);
+  }
+  if (res.status !== 200) throw new Error(`HTTP ${res.status} ${res.statusText}`.trim());
+  const len = Number(res.headers.get("content-length") ?? "0");
+  if (len > MAX_FILE) throw new Error(`too large (${len} bytes)`);
+  const data = Buffer.from(await res.arrayBuffer());
+  if (data.length === 0) throw new Error("empty download");
+  if (data.length > MAX_FILE) throw new Error(`too large (${data.length} bytes)`);
+  return data;
+}
+async function updateIndicators(opts) {
+  const indexUrl = opts.indexUrl ?? DEFAULT_INDEX_URL;
+  const fetchImpl = opts.fetch ?? fetch;
+  const log = opts.log ?? (() => {
+  });
+  const timeoutMs = opts.timeoutMs ?? 6e4;
+  const warnings = [];
+  let indexData;
+  try {
+    indexData = await download(indexUrl, fetchImpl, timeoutMs);
+  } catch (e) {
+    throw new VigilError(`indicator index ${e.message}; the previous snapshot is kept`, { file: indexUrl });
+  }
+  let entries;
+  try {
+    const parsed = parseIndex(parseYamlDoc(indexData.toString("utf8")));
+    entries = parsed.entries;
+    for (const p of parsed.problems) warnings.push(`${indexUrl} (${p.id}): ${p.reason}`);
+  } catch (e) {
+    throw new VigilError(`indicator index is not valid YAML (${e.message.split("\n")[0]}); the previous snapshot is kept`, { file: indexUrl });
+  }
+  if (entries.length === 0) throw new VigilError("indicator index names no indicator files; the previous snapshot is kept", { file: indexUrl });
+  const pending = beginSnapshot(opts.now);
+  try {
+    pending.write("mvt-indicators/indicators.yaml", indexData, indexUrl);
+    const failures = [];
+    let indicators = 0;
+    let files = 0;
+    const queue = [...entries];
+    const seenPaths = /* @__PURE__ */ new Set();
+    const worker = async () => {
+      for (let e = queue.shift(); e; e = queue.shift()) {
+        if (seenPaths.has(e.localPath)) continue;
+        seenPaths.add(e.localPath);
+        try {
+          const data = await download(e.url, fetchImpl, timeoutMs);
+          indicators += validate(basename(e.localPath), data, e.url, warnings);
+          pending.write(e.localPath, data, e.url);
+          files++;
+          log(`  ${e.name}: ${e.url}`);
+        } catch (err) {
+          failures.push(`${e.name} (${e.url}): ${err.message}`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 4) }, worker));
+    if (failures.length > 0) {
+      throw new VigilError(
+        `${failures.length} of ${entries.length} indicator files failed, so the previous snapshot is kept: ${failures.slice(0, 3).join("; ")}${failures.length > 3 ? "; ..." : ""}`,
+        { file: indexUrl }
+      );
+    }
+    const sources = /* @__PURE__ */ new Map();
+    for (const e of entries) {
+      if (!e.repo) continue;
+      const dir2 = repoDir(e.repo);
+      if (!sources.has(dir2)) sources.set(dir2, { dir: dir2, repo: e.repo, url: `https://github.com/${e.repo}`, license: repoLicense(e.repo) });
+    }
+    const info = { created: (opts.now ?? /* @__PURE__ */ new Date()).toISOString(), source: `update ${indexUrl}`, sources: [...sources.values()] };
+    const dir = pending.commit(info);
+    return { dir, files, indicators, warnings };
+  } catch (e) {
+    pending.abort();
+    throw e;
+  }
+}
+function walkFiles(dir, out) {
+  for (const n of readdirSync(dir).sort()) {
+    if (n.startsWith(".")) continue;
+    const p = join(dir, n);
+    const st = statSync(p);
+    if (st.isDirectory()) walkFiles(p, out);
+    else if (st.isFile()) out.push(p);
+  }
+}
+function importIndicators(folder, opts = {}) {
+  const root = resolve(folder);
+  let st;
+  try {
+    st = statSync(root);
+  } catch {
+    throw new VigilError("no such folder", { file: root, code: "usage" });
+  }
+  if (!st.isDirectory()) throw new VigilError("not a folder (give the folder that holds the indicator files)", { file: root, code: "usage" });
+  const paths = [];
+  walkFiles(root, paths);
+  const warnings = [];
+  const failures = [];
+  let indicators = 0;
+  const keep = [];
+  let sources;
+  for (const p of paths) {
+    const rel = relative(root, p).split(sep).join("/");
+    if (rel === "manifest.json") continue;
+    if (rel === "snapshot.json") {
+      try {
+        const s = JSON.parse(readFileSync(p, "utf8"));
+        if (Array.isArray(s.sources)) sources = s.sources;
+      } catch {
+        warnings.push(`${p}: not valid JSON, its source list is not kept`);
+      }
+      continue;
+    }
+    const data = readFileSync(p);
+    if (data.length > MAX_FILE) {
+      failures.push(`${p}: too large (${data.length} bytes)`);
+      continue;
+    }
+    try {
+      indicators += validate(basename(p), data, p, warnings);
+      keep.push({ rel, data });
+    } catch (e) {
+      const r = loadContent(basename(p), data, meta(p, basename(p)));
+      if (r.sets.length === 0 && r.problems.length > 0 && r.problems.every((x) => x.level === "skipped")) {
+        warnings.push(`${p}: ${r.problems[0]?.reason ?? "not read"}`);
+        keep.push({ rel, data });
+      } else failures.push(`${p}: ${e.message}`);
+    }
+  }
+  if (failures.length > 0) {
+    throw new VigilError(`${failures.length} file(s) are not valid indicator files, nothing imported: ${failures.slice(0, 3).join("; ")}${failures.length > 3 ? "; ..." : ""}`, { file: root });
+  }
+  if (indicators === 0) throw new VigilError("holds no indicator file Vigil reads (STIX2, mvt-indicators index, ioc.yaml, lists); nothing imported", { file: root });
+  const pending = beginSnapshot(opts.now);
+  try {
+    for (const k of keep) pending.write(k.rel, k.data);
+    const dir = pending.commit({ created: (opts.now ?? /* @__PURE__ */ new Date()).toISOString(), source: `import ${root}`, ...sources ? { sources } : {} });
+    return { dir, files: keep.length, indicators, warnings };
+  } catch (e) {
+    pending.abort();
+    throw e;
+  }
+}
+export {
+  importIndicators,
+  updateIndicators
+};

@@ -1,0 +1,45 @@
+import { defineModule, fromMatches, heuristic } from "../../core/module.js";
+import { parseAccessibility } from "../../formats/dumpsys.js";
+import { DUMPSYS_READS, dumpsysService, packageIndex } from "./lib/common.js";
+const USER_A11Y_RULE = {
+  id: "android-user-accessibility-service",
+  description: "An accessibility service of an app that is not a system app is enabled."
+};
+var dumpsys_accessibility_default = defineModule({
+  name: "dumpsys_accessibility",
+  title: "Accessibility services",
+  platform: "android",
+  description: "Installed and enabled accessibility services (dumpsys accessibility): packages are checked against indicators, and an enabled service of a non-system app is flagged.",
+  reads: DUMPSYS_READS,
+  async *records(ctx) {
+    const idx = await packageIndex(ctx.view);
+    for (const { file, lines } of await dumpsysService(ctx, "accessibility")) {
+      for (const s of parseAccessibility(lines)) yield { ...s, system: idx?.get(s.package_name)?.system, file };
+    }
+  },
+  check(r, ctx) {
+    const out = fromMatches(ctx.iocs.appId(r.package_name), {
+      grade: "strong",
+      title: (m) => `Known malicious app has an accessibility service ${r.state === "enabled" ? "enabled" : "installed"}: ${m.matched}`,
+      artifact: r.file
+    });
+    if (r.state === "enabled" && r.system !== true) {
+      out.push(
+        heuristic({
+          rule: USER_A11Y_RULE.id,
+          ruleDescription: USER_A11Y_RULE.description,
+          grade: "weak",
+          title: `Accessibility service of a non-system app is enabled: ${r.service}`,
+          why: "An accessibility service can read everything on screen and tap for the user; stalkerware relies on it. Screen readers, password managers and automation apps use it too, so check the owner enabled it.",
+          matched: r.service,
+          artifact: r.file
+        })
+      );
+    }
+    return out;
+  }
+});
+export {
+  USER_A11Y_RULE,
+  dumpsys_accessibility_default as default
+};

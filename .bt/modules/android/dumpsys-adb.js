@@ -1,0 +1,55 @@
+import { defineModule, heuristic } from "../../core/module.js";
+import { parseAdb } from "../../formats/dumpsys.js";
+import { DUMPSYS_READS, dumpsysService } from "./lib/common.js";
+const STALE_ADB_KEY_RULE = {
+  id: "android-other-adb-key",
+  description: "A computer other than the one connected for the acquisition is trusted for adb debugging: a key last seen more than a day before the newest one, or one of several keys when the dump gives no times."
+};
+const DAY_MS = 864e5;
+var dumpsys_adb_default = defineModule({
+  name: "dumpsys_adb",
+  title: "Trusted debugging computers (adb keys)",
+  platform: "android",
+  description: "Public keys of computers trusted for adb debugging (dumpsys adb): keys other than the acquiring computer's are flagged.",
+  reads: DUMPSYS_READS,
+  async *records(ctx) {
+    for (const { file, lines } of await dumpsysService(ctx, "adb")) {
+      const st = parseAdb(lines);
+      const recs = st.keys.map((k) => ({
+        ...k,
+        connected_to_adb: st.connected_to_adb,
+        current: st.last_key_received && k.fingerprint ? st.last_key_received.toUpperCase() === k.fingerprint : void 0,
+        file
+      }));
+      yield* recs;
+      const times = recs.map((r) => r.last_connection ? Date.parse(r.last_connection) : NaN);
+      const newest = Math.max(...times.filter((t) => !Number.isNaN(t)));
+      recs.forEach((r, i) => {
+        if (r.current) return;
+        const t = times[i];
+        const stale = !Number.isNaN(t) ? newest - t > DAY_MS : recs.length > 1 && recs.some((o) => o.current);
+        if (!stale) return;
+        ctx.detect(
+          heuristic({
+            rule: STALE_ADB_KEY_RULE.id,
+            ruleDescription: STALE_ADB_KEY_RULE.description,
+            grade: "weak",
+            title: `Another computer is trusted for USB debugging${r.comment ? `: ${r.comment}` : ""}${r.last_connection ? ` (last connected ${r.last_connection})` : ""}`,
+            why: "A trusted adb key lets its computer install apps and pull data over a cable. Check the owner recognises it (their own computer, a repair shop); otherwise revoke USB debugging authorisations.",
+            matched: r.fingerprint ?? r.key.slice(0, 32),
+            artifact: file,
+            timestamp: r.last_connection,
+            record: r
+          })
+        );
+      });
+    }
+  },
+  events(r) {
+    return r.last_connection ? [{ timestamp: r.last_connection, event: "adb_key_last_connection", description: `Computer trusted for adb last connected${r.comment ? `: ${r.comment}` : ""}` }] : [];
+  }
+});
+export {
+  STALE_ADB_KEY_RULE,
+  dumpsys_adb_default as default
+};

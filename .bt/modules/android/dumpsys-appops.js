@@ -1,0 +1,90 @@
+import { defineModule, fromMatches, heuristic } from "../../core/module.js";
+import { parseAppops } from "../../formats/dumpsys.js";
+import { DUMPSYS_READS, dumpsysService, knownStores, packageIndex } from "./lib/common.js";
+const INSTALL_PACKAGES_RULE = {
+  id: "android-sideloaded-app-can-install",
+  description: "A non-system app that did not come from a known store is allowed REQUEST_INSTALL_PACKAGES (it can install other apps)."
+};
+const PRIVILEGED_UID_RULE = {
+  id: "android-root-shell-sensitive-op",
+  description: "The root (0) or shell (2000) uid used a privacy-sensitive operation (camera, microphone, SMS, call log, contacts, location, screen capture)."
+};
+const SENSITIVE_OPS = /* @__PURE__ */ new Set([
+  "CAMERA",
+  "RECORD_AUDIO",
+  "READ_SMS",
+  "RECEIVE_SMS",
+  "SEND_SMS",
+  "READ_CALL_LOG",
+  "READ_CONTACTS",
+  "FINE_LOCATION",
+  "COARSE_LOCATION",
+  "PROJECT_MEDIA",
+  "READ_CLIPBOARD"
+]);
+var dumpsys_appops_default = defineModule({
+  name: "dumpsys_appops",
+  title: "App operations (appops)",
+  platform: "android",
+  description: "Runtime operations each app may use and when it last did (dumpsys appops): packages are checked against indicators; sideloaded apps allowed to install apps, and sensitive operations used by root or the shell, are flagged.",
+  reads: DUMPSYS_READS,
+  async *records(ctx) {
+    const idx = await packageIndex(ctx.view);
+    for (const { file, lines } of await dumpsysService(ctx, "appops")) {
+      for (const p of parseAppops(lines)) {
+        const facts = idx?.get(p.package_name);
+        yield { ...p, installer: facts?.installer, system: facts?.system, file };
+      }
+    }
+  },
+  events(r) {
+    const out = [];
+    for (const p of r.permissions) {
+      for (const e of p.entries) {
+        if (e.timestamp) out.push({ timestamp: e.timestamp, event: e.access === "Access" ? "appop_access" : "appop_reject", description: `${r.package_name} ${e.access === "Access" ? "used" : "was refused"} ${p.name} (${e.type}, device clock)` });
+      }
+    }
+    return out;
+  },
+  check(r, ctx) {
+    const out = fromMatches(ctx.iocs.appId(r.package_name), { grade: "strong", title: (m) => `Known malicious app holds app operations: ${m.matched}`, artifact: r.file });
+    const install = r.permissions.find((p) => p.name === "REQUEST_INSTALL_PACKAGES" && p.mode === "allow");
+    if (install && r.system === false && !(r.installer && knownStores().has(r.installer))) {
+      out.push(
+        heuristic({
+          rule: INSTALL_PACKAGES_RULE.id,
+          ruleDescription: INSTALL_PACKAGES_RULE.description,
+          grade: "weak",
+          title: `Sideloaded app may install other apps: ${r.package_name}`,
+          why: "Droppers and stalkerware installers use this permission to fetch and install their payload. Alternative stores and browsers hold it too.",
+          matched: `${r.package_name} REQUEST_INSTALL_PACKAGES`,
+          artifact: r.file
+        })
+      );
+    }
+    if (r.uid === "0" || r.uid === "2000") {
+      for (const p of r.permissions) {
+        const used = p.entries.filter((e) => e.access === "Access");
+        if (!SENSITIVE_OPS.has(p.name) || used.length === 0) continue;
+        out.push(
+          heuristic({
+            rule: PRIVILEGED_UID_RULE.id,
+            ruleDescription: PRIVILEGED_UID_RULE.description,
+            grade: "weak",
+            title: `${r.uid === "0" ? "Root" : "The adb shell"} used ${p.name} (${r.package_name})`,
+            why: "Apps use these operations under their own uid. Use by root or the shell means a root tool or an adb session did; it also happens during developer testing.",
+            matched: `uid ${r.uid} ${p.name}`,
+            artifact: r.file,
+            timestamp: used[0].timestamp
+          })
+        );
+      }
+    }
+    return out;
+  }
+});
+export {
+  INSTALL_PACKAGES_RULE,
+  PRIVILEGED_UID_RULE,
+  dumpsys_appops_default as default
+};

@@ -1,0 +1,26 @@
+import { defineModule, fromMatches } from "../../core/module.js";
+import { parseDbinfo } from "../../formats/dumpsys.js";
+import { DUMPSYS_READS, dumpsysService } from "./lib/common.js";
+var dumpsys_dbinfo_default = defineModule({
+  name: "dumpsys_dbinfo",
+  title: "Open app databases (dbinfo)",
+  platform: "android",
+  description: "Databases apps had open and their recent queries (dumpsys dbinfo): database paths are checked against file indicators and process names against app ids.",
+  reads: DUMPSYS_READS,
+  async *records(ctx) {
+    for (const { file, lines } of await dumpsysService(ctx, "dbinfo")) {
+      for (const op of parseDbinfo(lines)) yield { ...op, file };
+    }
+  },
+  events(r) {
+    return r.timestamp && r.action ? [{ timestamp: r.timestamp, event: "database_query", description: `${r.process ?? "pid " + r.pid} ${r.action} on ${r.path} (device clock)` }] : [];
+  },
+  check(r, ctx) {
+    const out = fromMatches(ctx.iocs.filePath(r.path), { grade: "strong", title: (m) => `Known spyware database open on the device: ${m.matched}`, artifact: r.file, timestamp: r.timestamp });
+    if (r.process) out.push(...fromMatches(ctx.iocs.appId(r.process.split(":")[0]), { grade: "strong", title: (m) => `Known malicious app had a database open: ${m.matched}`, artifact: r.file, timestamp: r.timestamp }));
+    return out;
+  }
+});
+export {
+  dumpsys_dbinfo_default as default
+};

@@ -1,0 +1,65 @@
+import { defineModule, fromMatches, heuristic } from "../../core/module.js";
+import { DUMPSYS_READS, packageIndex } from "./lib/common.js";
+import { resolverEntries } from "./lib/resolver.js";
+const SENSITIVE_RECEIVERS = {
+  "android.provider.Telephony.SMS_RECEIVED": "incoming SMS",
+  "android.provider.Telephony.SMS_DELIVER": "SMS as the default SMS app",
+  "android.provider.Telephony.WAP_PUSH_RECEIVED": "incoming MMS",
+  "android.intent.action.DATA_SMS_RECEIVED": "binary SMS",
+  "android.intent.action.NEW_OUTGOING_CALL": "outgoing calls",
+  "android.intent.action.PHONE_STATE": "call state and numbers"
+};
+const BOOT = /* @__PURE__ */ new Set(["android.intent.action.BOOT_COMPLETED", "android.intent.action.LOCKED_BOOT_COMPLETED", "android.intent.action.QUICKBOOT_POWERON"]);
+const SENSITIVE_RECEIVER_RULE = {
+  id: "android-sensitive-receiver",
+  description: "A non-system app receives SMS or call broadcasts (SMS_RECEIVED, SMS_DELIVER, WAP_PUSH_RECEIVED, DATA_SMS_RECEIVED, NEW_OUTGOING_CALL, PHONE_STATE); one detection per app, noting when it also starts at boot."
+};
+var dumpsys_receivers_default = defineModule({
+  name: "dumpsys_receivers",
+  title: "Broadcast receivers",
+  platform: "android",
+  description: "Broadcast receivers (dumpsys package, Receiver Resolver Table): packages are checked against indicators, and non-system apps listening for SMS or calls (and boot) are flagged.",
+  reads: DUMPSYS_READS,
+  async *records(ctx) {
+    const idx = await packageIndex(ctx.view);
+    const byPkg = /* @__PURE__ */ new Map();
+    for await (const e of resolverEntries(ctx, "Receiver")) {
+      const system = idx?.get(e.package_name)?.system;
+      yield { ...e, system };
+      if (system !== false) continue;
+      const what = SENSITIVE_RECEIVERS[e.intent];
+      if (!what && !BOOT.has(e.intent)) continue;
+      let p = byPkg.get(e.package_name);
+      if (!p) {
+        p = { file: e.file, sensitive: /* @__PURE__ */ new Set(), boot: false };
+        byPkg.set(e.package_name, p);
+      }
+      if (what) p.sensitive.add(e.intent);
+      else p.boot = true;
+    }
+    for (const [pkg, p] of byPkg) {
+      if (p.sensitive.size === 0) continue;
+      const what = [...p.sensitive].map((i) => SENSITIVE_RECEIVERS[i]);
+      ctx.detect(
+        heuristic({
+          rule: SENSITIVE_RECEIVER_RULE.id,
+          ruleDescription: SENSITIVE_RECEIVER_RULE.description,
+          grade: "weak",
+          title: `Non-system app receives ${what.join(", ")}${p.boot ? " and starts at boot" : ""}: ${pkg}`,
+          why: "Stalkerware registers for these broadcasts to copy messages and call logs, and for boot to restart itself. Messaging, dialer, call-recorder and backup apps do too; check the owner knows the app.",
+          matched: pkg,
+          artifact: p.file,
+          record: { package_name: pkg, intents: [...p.sensitive, ...p.boot ? ["android.intent.action.BOOT_COMPLETED"] : []] }
+        })
+      );
+    }
+  },
+  check(r, ctx) {
+    return fromMatches(ctx.iocs.appId(r.package_name), { grade: "strong", title: (m) => `Known malicious app registered a broadcast receiver: ${m.matched} (${r.intent})`, artifact: r.file });
+  }
+});
+export {
+  SENSITIVE_RECEIVERS,
+  SENSITIVE_RECEIVER_RULE,
+  dumpsys_receivers_default as default
+};

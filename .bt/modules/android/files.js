@@ -1,0 +1,75 @@
+import { defineModule, fromMatches, heuristic } from "../../core/module.js";
+import { fromUnixSeconds } from "../../core/time.js";
+import { jsonArrayElements } from "./lib/json-array.js";
+const TMP_FILE_RULE = {
+  id: "android-file-in-data-local-tmp",
+  description: "A file under /data/local/tmp, other than androidqf's own collector."
+};
+const OWN_TOOLS = /^\/data\/local\/tmp\/(collector(_\w+)?|androidqf[\w.-]*)$/;
+function n(v) {
+  return typeof v === "number" && Number.isFinite(v) ? v : void 0;
+}
+function s(v) {
+  return typeof v === "string" && v ? v : void 0;
+}
+var files_default = defineModule({
+  name: "files",
+  title: "File listing",
+  platform: "android",
+  description: "The file listing androidqf collected (files.json): paths and file hashes are checked against indicators, and files under /data/local/tmp are flagged.",
+  reads: { androidqf: ["files.json"] },
+  async *records(ctx) {
+    for (const f of ctx.files) {
+      for await (const item of jsonArrayElements(await ctx.view.openStream(f), f.path, "a list of files")) {
+        const e = item;
+        if (typeof e?.path !== "string") continue;
+        yield {
+          path: e.path,
+          size: n(e.size),
+          mode: s(e.mode),
+          user_id: n(e.user_id),
+          group_id: n(e.group_id),
+          context: s(e.context),
+          changed_time: n(e.changed_time) ? fromUnixSeconds(n(e.changed_time)) : void 0,
+          modified_time: n(e.modified_time) ? fromUnixSeconds(n(e.modified_time)) : void 0,
+          access_time: n(e.access_time) ? fromUnixSeconds(n(e.access_time)) : void 0,
+          sha256: s(e.sha256),
+          sha1: s(e.sha1),
+          md5: s(e.md5),
+          file: f.path
+        };
+      }
+    }
+  },
+  events(r) {
+    const out = [];
+    if (r.modified_time) out.push({ timestamp: r.modified_time, event: "file_modified", description: `File modified: ${r.path}` });
+    if (r.changed_time && r.changed_time !== r.modified_time) out.push({ timestamp: r.changed_time, event: "file_changed", description: `File metadata changed: ${r.path}` });
+    return out;
+  },
+  check(r, ctx) {
+    const out = fromMatches(ctx.iocs.filePath(r.path), { grade: "strong", title: (m) => `Known spyware file on the device: ${m.matched}`, artifact: r.file, timestamp: r.modified_time });
+    for (const h of [r.sha256, r.sha1, r.md5]) {
+      if (h) out.push(...fromMatches(ctx.iocs.hash(h), { grade: "strong", title: () => `Known malicious file on the device: ${r.path}`, artifact: r.file, timestamp: r.modified_time }));
+    }
+    if (r.path.startsWith("/data/local/tmp/") && !OWN_TOOLS.test(r.path) && !r.mode?.startsWith("d")) {
+      out.push(
+        heuristic({
+          rule: TMP_FILE_RULE.id,
+          ruleDescription: TMP_FILE_RULE.description,
+          grade: "medium",
+          title: `File in /data/local/tmp: ${r.path}`,
+          why: "/data/local/tmp is writable by adb and used by exploit chains and rooting tools to stage binaries; apps and normal use leave nothing there.",
+          matched: r.path,
+          artifact: r.file,
+          timestamp: r.modified_time
+        })
+      );
+    }
+    return out;
+  }
+});
+export {
+  TMP_FILE_RULE,
+  files_default as default
+};

@@ -1,0 +1,78 @@
+import { defineModule, fromMatches, heuristic } from "../../core/module.js";
+import { VigilError } from "../../core/errors.js";
+import { parseGetprop } from "../../formats/getprop.js";
+import { toLines } from "../../formats/dumpsys.js";
+import { DUMPSYS_READS, dumpsysOf, mainDumpFiles, readText, securityBulletins } from "./lib/common.js";
+const OUTDATED_PATCH_RULE = {
+  id: "android-outdated-security-patch",
+  description: "The device's security patch level (ro.build.version.security_patch) is older than the newest Android security bulletin by more than the configured number of months."
+};
+function monthsBetween(a, b) {
+  const ma = /^(\d{4})-(\d\d)/.exec(a);
+  const mb = /^(\d{4})-(\d\d)/.exec(b);
+  if (!ma || !mb) return void 0;
+  return (Number(mb[1]) - Number(ma[1])) * 12 + (Number(mb[2]) - Number(ma[2]));
+}
+var getprop_default = defineModule({
+  name: "getprop",
+  title: "System properties",
+  platform: "android",
+  description: "Android system properties (getprop): names are checked against property indicators, and an outdated security patch level is flagged.",
+  reads: { androidqf: ["getprop.txt"], bugreport: DUMPSYS_READS.bugreport },
+  async *records(ctx) {
+    let patch;
+    let found = 0;
+    for (const f of await mainDumpFiles(ctx)) {
+      let lines;
+      if (ctx.view.specKey === "bugreport") {
+        const ex = await dumpsysOf(ctx.view, f);
+        if (!ex.getprop) {
+          ctx.warn(`${f.path}: no "SYSTEM PROPERTIES" section`);
+          continue;
+        }
+        lines = ex.getprop;
+        found++;
+      } else {
+        lines = toLines(await readText(ctx, f));
+        found++;
+      }
+      const { properties, skipped } = parseGetprop(lines, f.path);
+      if (skipped) ctx.warn(`${f.path}: ${skipped} line(s) not in "[name]: [value]" form were skipped`);
+      for (const p of properties) {
+        if (p.name === "ro.build.version.security_patch") patch = { value: p.value, file: f.path };
+        yield { ...p, file: f.path };
+      }
+    }
+    if (found === 0) throw new VigilError('no "SYSTEM PROPERTIES" section in the bugreport', { file: ctx.files.map((f) => f.path).join(", ") });
+    if (patch) {
+      const { latest_bulletin, outdated_after_months } = securityBulletins();
+      const months = monthsBetween(patch.value, latest_bulletin);
+      if (months === void 0) throw new VigilError(`unreadable security patch level "${patch.value}"`, { file: patch.file });
+      if (months > outdated_after_months) {
+        ctx.detect(
+          heuristic({
+            rule: OUTDATED_PATCH_RULE.id,
+            ruleDescription: OUTDATED_PATCH_RULE.description,
+            grade: "weak",
+            title: `Outdated security patch level: ${patch.value} (${months} months older than the ${latest_bulletin} bulletin)`,
+            why: "Spyware vendors deliver their implants through known, already fixed vulnerabilities on phones that miss updates. An old patch level is not a sign of infection by itself; it makes one easier.",
+            matched: patch.value,
+            artifact: patch.file
+          })
+        );
+      }
+    }
+  },
+  check(r, ctx) {
+    return fromMatches(ctx.iocs.androidProperty(r.name), {
+      grade: "strong",
+      title: (m) => `Known malicious Android property set: ${m.matched}`,
+      artifact: r.file
+    });
+  }
+});
+export {
+  OUTDATED_PATCH_RULE,
+  getprop_default as default,
+  monthsBetween
+};

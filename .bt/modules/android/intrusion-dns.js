@@ -1,0 +1,21 @@
+import { defineModule, fromMatches } from "../../core/module.js";
+import { INTRUSION_READS, intrusionEvents } from "./lib/intrusion.js";
+var intrusion_dns_default = defineModule({
+  name: "intrusion_dns",
+  title: "DNS lookups (intrusion logs)",
+  platform: "android",
+  description: "DNS lookups from Android intrusion logging: hostnames and resolved addresses are checked against indicators.",
+  reads: INTRUSION_READS,
+  records: (ctx) => intrusionEvents(ctx, "dns"),
+  events(r) {
+    return r.isodate ? [{ timestamp: r.isodate, event: "dns_lookup", description: `DNS lookup: ${r.hostname}${r.package_name ? ` by ${r.package_name}` : ""}` }] : [];
+  },
+  check(r, ctx) {
+    const out = fromMatches(ctx.iocs.domain(r.hostname), { grade: "medium", title: (m) => `Known malicious domain looked up: ${m.matched}`, artifact: r.file, timestamp: r.isodate });
+    for (const ip of r.ips) out.push(...fromMatches(ctx.iocs.ip(ip), { grade: "medium", title: (m) => `DNS answer is a known malicious address: ${m.matched} (for ${r.hostname})`, artifact: r.file, timestamp: r.isodate }));
+    return out;
+  }
+});
+export {
+  intrusion_dns_default as default
+};

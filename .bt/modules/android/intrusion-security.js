@@ -1,0 +1,49 @@
+import { defineModule, fromMatches, heuristic } from "../../core/module.js";
+import { INTRUSION_READS, intrusionEvents } from "./lib/intrusion.js";
+const CA_INSTALLED_RULE = {
+  id: "android-ca-certificate-installed",
+  description: "A certificate authority was added to the device's trusted store (security log CERT_AUTHORITY_INSTALLED)."
+};
+function strings(v) {
+  if (typeof v === "string") return [v];
+  if (Array.isArray(v)) return v.flatMap(strings);
+  if (v && typeof v === "object") return Object.values(v).flatMap(strings);
+  return [];
+}
+var intrusion_security_default = defineModule({
+  name: "intrusion_security_events",
+  title: "Security events (intrusion logs)",
+  platform: "android",
+  description: "Security-log events from Android intrusion logging: app names in them are checked against indicators, and added certificate authorities are flagged.",
+  reads: INTRUSION_READS,
+  records: (ctx) => intrusionEvents(ctx, "security"),
+  events(r) {
+    return r.isodate ? [{ timestamp: r.isodate, event: "security_event", description: `Security event ${r.tag_name ?? r.tag ?? "unknown"}${r.package_name ? ` (${r.package_name})` : ""}` }] : [];
+  },
+  check(r, ctx) {
+    const out = [];
+    const names = new Set(strings(r.data).filter((s) => /^[A-Za-z][\w]*(\.[\w]+)+$/.test(s)));
+    if (r.package_name) names.add(r.package_name);
+    for (const n of names) out.push(...fromMatches(ctx.iocs.appId(n), { grade: "strong", title: (m) => `Known malicious app in the security log: ${m.matched} (${r.tag_name ?? r.tag})`, artifact: r.file, timestamp: r.isodate }));
+    const failed = Array.isArray(r.data) && (r.data[0] === 0 || r.data[0] === "0");
+    if (r.tag_name === "CERT_AUTHORITY_INSTALLED" && !failed) {
+      out.push(
+        heuristic({
+          rule: CA_INSTALLED_RULE.id,
+          ruleDescription: CA_INSTALLED_RULE.description,
+          grade: "weak",
+          title: "A certificate authority was installed on the device",
+          why: "A trusted extra certificate authority lets whoever holds its key read the phone's encrypted web traffic; monitoring tools install one. Work profiles and some VPN apps do too.",
+          matched: strings(r.data).join(" ").slice(0, 200) || "CERT_AUTHORITY_INSTALLED",
+          artifact: r.file,
+          timestamp: r.isodate
+        })
+      );
+    }
+    return out;
+  }
+});
+export {
+  CA_INSTALLED_RULE,
+  intrusion_security_default as default
+};

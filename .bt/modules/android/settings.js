@@ -1,0 +1,74 @@
+import { defineModule, heuristic } from "../../core/module.js";
+import { VigilError } from "../../core/errors.js";
+import { readText } from "./lib/common.js";
+const SETTING_RULES = [
+  { key: "package_verifier_enable", value: "0", id: "android-play-protect-disabled", title: "Google Play Protect app verification is turned off", why: "Play Protect scans apps for known malware; stalkerware installers tell the person planting it to turn it off." },
+  { key: "package_verifier_user_consent", value: "-1", id: "android-play-protect-consent-revoked", title: "Google Play Protect scanning consent was revoked", why: "Without consent Play Protect stops checking installed apps against known malware." },
+  { key: "verifier_verify_adb_installs", value: "0", id: "android-adb-install-verification-disabled", title: "Verification of apps installed over USB (adb) is turned off", why: "Apps pushed over a cable are then installed without any check, a common way to plant stalkerware on a phone someone had in hand." },
+  { key: "upload_apk_enable", value: "0", id: "android-play-protect-upload-disabled", title: "Sending unknown apps to Google for analysis is turned off", why: "Play Protect no longer sends unrecognised apps for analysis, so a private spyware build stays unexamined." },
+  { key: "adb_install_need_confirm", value: "0", id: "android-adb-install-confirm-disabled", title: "Confirmation of app installs over USB (adb) is turned off", why: "Apps can then be installed over a cable without anyone confirming on the screen." },
+  // Android 8 (API 26) replaced this global switch by a per-app permission and sets it to 1 on
+  // every device, so it only says something on older versions.
+  { key: "install_non_market_apps", value: "1", id: "android-unknown-sources-enabled", title: "Installing apps from unknown sources is allowed", why: "Sideloaded apps bypass store review; most stalkerware is installed this way.", maxSdk: 25 },
+  { key: "send_action_app_error", value: "0", id: "android-app-error-reports-disabled", title: "App crash reports are turned off", why: "Turning off error reports hides crashes of a malicious app from the vendor; worth a look only with other signs." }
+];
+const RULES_BY_KEY = new Map(SETTING_RULES.map((r) => [r.key, r]));
+function deviceSdk(device) {
+  const sdk = Number(device.sdk);
+  if (Number.isInteger(sdk) && sdk > 0) return sdk;
+  const major = Number(/^(\d+)/.exec(device.osVersion ?? "")?.[1]);
+  if (!Number.isFinite(major) || major <= 0) return void 0;
+  return major >= 8 ? 26 + (major - 8) : 25;
+}
+var settings_default = defineModule({
+  name: "settings",
+  title: "Device settings",
+  platform: "android",
+  description: "Global, secure and system settings (androidqf settings_*.txt): settings that turn off Play Protect or adb install verification, or allow unknown sources, are flagged.",
+  reads: { androidqf: ["settings_*.txt"] },
+  async *records(ctx) {
+    for (const f of ctx.files) {
+      const namespace = /settings_(\w+)\.txt$/.exec(f.path)?.[1] ?? "unknown";
+      const text = await readText(ctx, f);
+      let good = 0;
+      let bad = 0;
+      for (const line of text.split("\n")) {
+        const t = line.replace(/\r$/, "");
+        if (!t.trim()) continue;
+        const eq = t.indexOf("=");
+        if (eq <= 0) {
+          bad++;
+          continue;
+        }
+        good++;
+        yield { namespace, key: t.slice(0, eq), value: t.slice(eq + 1), file: f.path };
+      }
+      if (good === 0 && bad > 0) throw new VigilError('not a settings list (no "key=value" line)', { file: f.path });
+      if (bad) ctx.warn(`${f.path}: ${bad} line(s) without "=" were skipped`);
+    }
+  },
+  check(r, ctx) {
+    const rule = RULES_BY_KEY.get(r.key);
+    if (!rule || r.value.trim() !== rule.value) return [];
+    if (rule.maxSdk !== void 0) {
+      const sdk = deviceSdk(ctx.view.device);
+      if (sdk === void 0 || sdk > rule.maxSdk) return [];
+    }
+    return [
+      heuristic({
+        rule: rule.id,
+        ruleDescription: `Setting ${rule.key} is ${rule.value}.`,
+        grade: "weak",
+        title: `${rule.title} (${r.key}=${r.value})`,
+        why: rule.why,
+        matched: `${r.key}=${r.value}`,
+        artifact: r.file
+      })
+    ];
+  }
+});
+export {
+  SETTING_RULES,
+  settings_default as default,
+  deviceSdk
+};

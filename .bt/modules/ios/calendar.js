@@ -1,0 +1,159 @@
+import { defineModule, fromMatches, heuristic } from "../../core/module.js";
+import { requireSchema } from "../../formats/sqlite.js";
+import { fromMacAbsolute } from "../../core/time.js";
+import { asText, present } from "./lib/checks.js";
+import { emailOf, extractLinks, oneLine } from "./lib/links.js";
+const QUADREAM_RULE = {
+  id: "quadream-calendar-invite",
+  description: `A calendar event titled "Meeting" whose notes are "Notes": the shape of the invitations that carried QuaDream's ENDOFDAYS exploit (MVT's QuaDream check).`
+};
+const BACKDATED_RULE = {
+  id: "calendar-backdated-invite",
+  description: "An event organised by an outside account whose start lies more than 7 days before the event was added to the phone: QuaDream's invitations were placed in the past so that no alert would show. Also fires on late invitations to past events."
+};
+const BACKDATE_MS = 7 * 864e5;
+const TIMESTAMPS = ["start_date", "end_date", "last_modified", "creation_date", "participant_last_modified"];
+function quadreamPattern(r) {
+  return (r.summary ?? "").trim() === "Meeting" && (r.description ?? "").trim() === "Notes";
+}
+function backdatedExternalInvite(r) {
+  if (!r.participant_email || r.organizer_is_self === true || !r.start_date || !r.creation_date) return false;
+  return Date.parse(r.creation_date) - Date.parse(r.start_date) > BACKDATE_MS;
+}
+var calendar_default = defineModule({
+  name: "calendar",
+  title: "Calendar",
+  platform: "ios",
+  description: "Calendar events with their organizer and attendees. Organizer and attendee e-mail addresses are checked against indicators; invitations shaped like QuaDream's exploit delivery are flagged.",
+  reads: {
+    backup: [{ domain: "HomeDomain", path: "Library/Calendar/Calendar.sqlitedb" }],
+    fs: ["private/var/mobile/Library/Calendar/Calendar.sqlitedb"]
+  },
+  async *records(ctx) {
+    for (const file of ctx.files) {
+      const h = await ctx.view.openSqlite(file);
+      try {
+        requireSchema(h, { CalendarItem: ["ROWID", "summary", "start_date"], Participant: ["ROWID", "email"] });
+        const ci = present(h, "CalendarItem", ["description", "end_date", "all_day", "calendar_id", "organizer_id", "url", "last_modified", "external_id", "unique_identifier", "hidden", "UUID", "creation_date"]);
+        const pc = present(h, "Participant", ["UUID", "phone_number", "comment", "last_modified", "is_self", "identity_id", "owner_id"]);
+        const c = (n) => ci.includes(n) ? `c."${n}"` : "NULL";
+        const p = (n) => pc.includes(n) ? `p."${n}"` : "NULL";
+        const hasIdentity = pc.includes("identity_id") && h.tables().has("Identity") && h.columns("Identity").has("display_name");
+        const joinOrganizer = ci.includes("organizer_id");
+        const attendees = /* @__PURE__ */ new Map();
+        if (pc.includes("owner_id")) {
+          for (const [owner, email, pid] of h.db.prepare("SELECT owner_id, email, ROWID FROM Participant WHERE email IS NOT NULL AND owner_id IS NOT NULL").raw(true).iterate()) {
+            const list = attendees.get(owner) ?? [];
+            list.push(`${pid}\0${email}`);
+            attendees.set(owner, list);
+          }
+        }
+        const sql = `SELECT c.ROWID, c.summary, ${c("description")}, c.start_date, ${c("end_date")}, ${c("all_day")}, ${c("calendar_id")}, ${c("organizer_id")},
+            ${c("url")}, ${c("last_modified")}, ${c("external_id")}, ${c("unique_identifier")}, ${c("hidden")}, ${c("UUID")}, ${c("creation_date")},
+            ${joinOrganizer ? `${p("UUID")}, p.email, ${p("phone_number")}, ${p("comment")}, ${p("last_modified")}, ${p("is_self")}, p.ROWID` : "NULL, NULL, NULL, NULL, NULL, NULL, NULL"},
+            ${joinOrganizer && hasIdentity ? "i.display_name" : "NULL"}
+          FROM CalendarItem c
+          ${joinOrganizer ? "LEFT JOIN Participant p ON p.ROWID = c.organizer_id" : ""}
+          ${joinOrganizer && hasIdentity ? "LEFT JOIN Identity i ON i.ROWID = p.identity_id" : ""}`;
+        for (const r of h.db.prepare(sql).raw(true).iterate()) {
+          const organizerRow = r[21];
+          const att = (attendees.get(r[0]) ?? []).filter((x) => !x.startsWith(`${organizerRow}\0`)).map((x) => x.slice(x.indexOf("\0") + 1));
+          yield {
+            id: r[0],
+            summary: asText(r[1]),
+            description: asText(r[2]),
+            start_date: fromMacAbsolute(r[3]) ?? null,
+            end_date: fromMacAbsolute(r[4]) ?? null,
+            all_day: r[5],
+            calendar_id: r[6],
+            organizer_id: r[7],
+            url: asText(r[8]) || null,
+            last_modified: fromMacAbsolute(r[9]) ?? null,
+            external_id: asText(r[10]),
+            unique_identifier: asText(r[11]),
+            hidden: r[12],
+            uuid: asText(r[13]),
+            creation_date: fromMacAbsolute(r[14]) ?? null,
+            participant_uuid: asText(r[15]),
+            participant_email: asText(r[16]),
+            participant_phone: asText(r[17]),
+            participant_comment: asText(r[18]),
+            participant_last_modified: fromMacAbsolute(r[19]) ?? null,
+            organizer_is_self: r[20] === null || r[20] === void 0 ? null : r[20] === 1,
+            organizer_name: asText(r[22]),
+            attendee_emails: att
+          };
+        }
+      } finally {
+        h.close();
+      }
+    }
+  },
+  events(r) {
+    const what = `Calendar event "${oneLine(r.summary, 120)}"${r.description ? ` (${oneLine(r.description, 120)})` : ""}${r.participant_email ? ` (invitation by ${r.participant_email})` : ""}`;
+    const out = [];
+    for (const t of TIMESTAMPS) {
+      const ts = r[t];
+      if (ts) out.push({ timestamp: ts, event: `calendar_${t}`, description: what });
+    }
+    return out;
+  },
+  check(r, ctx) {
+    const out = [];
+    const ts = r.creation_date ?? r.start_date ?? void 0;
+    const emails = /* @__PURE__ */ new Set();
+    const org = emailOf(r.participant_email);
+    if (org) emails.add(org);
+    for (const a of r.attendee_emails) {
+      const e = emailOf(a);
+      if (e) emails.add(e);
+    }
+    for (const e of emails) {
+      out.push(
+        ...fromMatches(ctx.iocs.email(e), {
+          grade: "medium",
+          title: (m) => `Calendar invitation involving a known spyware-operator account: ${m.matched}`,
+          why: "Calendar invitations from attacker accounts delivered zero-click exploits (QuaDream).",
+          timestamp: ts
+        })
+      );
+    }
+    const links = [...r.url ? [r.url] : [], ...extractLinks(r.description)];
+    for (const l of links) {
+      out.push(...fromMatches(ctx.iocs.url(l), { grade: "weak", title: (m) => `Known spyware domain in a calendar event: ${m.matched}`, timestamp: ts }));
+    }
+    if (quadreamPattern(r)) {
+      out.push(
+        heuristic({
+          rule: QUADREAM_RULE.id,
+          ruleDescription: QUADREAM_RULE.description,
+          grade: "medium",
+          title: `Calendar event shaped like QuaDream's exploit invitation: "${r.summary}" / "${r.description}" (${r.uuid ?? r.id})`,
+          why: "QuaDream's ENDOFDAYS exploit was delivered by calendar invitations with this title and notes.",
+          matched: `${r.summary} / ${r.description}`,
+          timestamp: ts
+        })
+      );
+    } else if (backdatedExternalInvite(r)) {
+      out.push(
+        heuristic({
+          rule: BACKDATED_RULE.id,
+          ruleDescription: BACKDATED_RULE.description,
+          grade: "weak",
+          title: `Invitation from ${r.participant_email} placed in the past: starts ${r.start_date}, added ${r.creation_date}`,
+          why: "Exploit invitations were backdated so that the owner would not see them; a late invitation to a past meeting looks the same.",
+          matched: r.participant_email ?? "",
+          timestamp: ts
+        })
+      );
+    }
+    return out;
+  }
+});
+export {
+  BACKDATED_RULE,
+  QUADREAM_RULE,
+  backdatedExternalInvite,
+  calendar_default as default,
+  quadreamPattern
+};

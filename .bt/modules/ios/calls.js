@@ -1,0 +1,88 @@
+import { defineModule, fromMatches } from "../../core/module.js";
+import { requireSchema } from "../../formats/sqlite.js";
+import { fromMacAbsolute } from "../../core/time.js";
+import { asText, present } from "./lib/checks.js";
+import { emailOf } from "./lib/links.js";
+const OPTIONAL = ["ZDURATION", "ZLOCATION", "ZSERVICE_PROVIDER", "ZORIGINATED", "ZANSWERED", "ZCALLTYPE", "ZNAME", "ZISO_COUNTRY_CODE", "ZUNIQUE_ID"];
+const APPS = {
+  "net.whatsapp.WhatsApp": "WhatsApp",
+  "net.whatsapp.WhatsAppSMB": "WhatsApp Business",
+  "org.whispersystems.signal": "Signal",
+  "ph.telegra.Telegraph": "Telegram",
+  "com.facebook.Messenger": "Messenger",
+  "com.skype.skype": "Skype",
+  "com.viber": "Viber",
+  "jp.naver.line": "LINE",
+  "com.tencent.xin": "WeChat"
+};
+function serviceOf(provider, callType) {
+  if (provider === "com.apple.FaceTime" || callType === 8 || callType === 16) return "FaceTime";
+  if (!provider || provider === "com.apple.Telephony") return "Phone";
+  return APPS[provider] ?? provider;
+}
+var calls_default = defineModule({
+  name: "calls",
+  title: "Call history",
+  platform: "ios",
+  description: "Calls in CallHistory.storedata (phone, FaceTime and apps using CallKit) with number, duration and direction. E-mail handles (FaceTime) are checked against e-mail indicators.",
+  reads: {
+    backup: [{ domain: "HomeDomain", path: "Library/CallHistoryDB/CallHistory.storedata" }],
+    fs: ["private/var/mobile/Library/CallHistoryDB/CallHistory.storedata"]
+  },
+  async *records(ctx) {
+    for (const file of ctx.files) {
+      const h = await ctx.view.openSqlite(file);
+      try {
+        requireSchema(h, { ZCALLRECORD: ["ZDATE", "ZADDRESS"] });
+        const opt = present(h, "ZCALLRECORD", OPTIONAL);
+        const c = (n) => opt.includes(n) ? n : "NULL";
+        const sql = `SELECT ZDATE, ZADDRESS, ${OPTIONAL.map(c).join(", ")} FROM ZCALLRECORD`;
+        for (const r of h.db.prepare(sql).raw(true).iterate()) {
+          const provider = asText(r[4]);
+          const callType = r[7];
+          yield {
+            isodate: fromMacAbsolute(r[0]) ?? null,
+            duration: r[2],
+            location: asText(r[3]),
+            // ZADDRESS is a BLOB on some iOS versions.
+            number: asText(r[1]),
+            name: asText(r[8]),
+            provider,
+            service: serviceOf(provider, callType),
+            call_type: callType,
+            direction: r[5] === null || r[5] === void 0 ? null : r[5] === 1 ? "outgoing" : "incoming",
+            answered: r[6] === null || r[6] === void 0 ? null : r[6] === 1,
+            country_code: asText(r[9]),
+            unique_id: asText(r[10])
+          };
+        }
+      } finally {
+        h.close();
+      }
+    }
+  },
+  events(r) {
+    if (!r.isodate) return [];
+    const dir = r.direction === "outgoing" ? "to" : "from";
+    return [
+      {
+        timestamp: r.isodate,
+        event: "call",
+        description: `${r.service} call ${r.direction ?? ""} ${dir} ${r.number ?? "unknown"}${r.name ? ` (${r.name})` : ""}, ${Math.round(r.duration ?? 0)} s${r.answered === false ? ", not answered" : ""}`.replace(/\s+/g, " ")
+      }
+    ];
+  },
+  check(r, ctx) {
+    const email = emailOf(r.number);
+    if (!email) return [];
+    return fromMatches(ctx.iocs.email(email), {
+      grade: "medium",
+      title: (m) => `Call ${r.direction === "outgoing" ? "to" : "from"} a known spyware-operator account: ${m.matched}`,
+      why: "FaceTime calls are placed to Apple ID accounts; this account is listed in an indicator set.",
+      timestamp: r.isodate ?? void 0
+    });
+  }
+});
+export {
+  calls_default as default
+};

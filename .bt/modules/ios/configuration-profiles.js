@@ -1,0 +1,198 @@
+import { defineModule, fromMatches, heuristic } from "../../core/module.js";
+import { describeError } from "../../core/errors.js";
+import { fromDate } from "../../core/time.js";
+import { isDict, plistToJson, readPlistDict, str } from "./lib/plist-values.js";
+const RULE_HIDES_NOTIFICATIONS = {
+  id: "profile-hides-notifications",
+  description: "A configuration profile carries a notification settings payload (com.apple.notificationsettings) that turns off or hides an app's notifications: a way to keep the user from seeing what an app, or spyware posing as one, shows."
+};
+const RULE_ROOT_CA = {
+  id: "profile-root-certificate",
+  description: "A configuration profile installs a root certificate (com.apple.security.root): once trusted, whoever holds its key can read the phone's encrypted web traffic. Companies and schools also do this on managed phones."
+};
+const RULE_MDM = {
+  id: "profile-mdm-enrollment",
+  description: "A configuration profile enrolls the phone in mobile device management (com.apple.mdm): the MDM server can install apps and profiles and read device details. Normal on work phones, not on a personal one."
+};
+const bool = (v) => typeof v === "boolean" ? v : typeof v === "number" ? v !== 0 : null;
+function payloads(p) {
+  const c = p["PayloadContent"];
+  return Array.isArray(c) ? c.filter(isDict) : [];
+}
+function hiddenNotifications(p) {
+  let out;
+  for (const pl of payloads(p)) {
+    if (pl["PayloadType"] !== "com.apple.notificationsettings") continue;
+    out ??= [];
+    const settings = pl["NotificationSettings"];
+    if (!Array.isArray(settings) || settings.length === 0) {
+      out.push("*");
+      continue;
+    }
+    for (const s of settings) {
+      if (!isDict(s)) continue;
+      const hides = s["NotificationsEnabled"] === false || s["ShowInNotificationCenter"] === false || s["ShowInLockScreen"] === false || s["AlertType"] === 0;
+      if (hides) out.push(str(s["BundleIdentifier"]) ?? "?");
+    }
+  }
+  return out;
+}
+function profileRecord(file, p) {
+  const types = payloads(p).map((x) => str(x["PayloadType"])).filter((x) => !!x);
+  const install = p["InstallDate"];
+  const rec = {
+    kind: "profile",
+    file_id: file.fileId ?? null,
+    relative_path: file.relativePath ?? null,
+    domain: file.domain ?? null,
+    install_date: install instanceof Date ? fromDate(install) ?? null : null,
+    plist: plistToJson(p),
+    path: file.path,
+    identifier: str(p["PayloadIdentifier"]) ?? null,
+    uuid: str(p["PayloadUUID"]) ?? null,
+    display_name: str(p["PayloadDisplayName"]) ?? null,
+    organization: str(p["PayloadOrganization"]) ?? null,
+    description: str(p["PayloadDescription"]) ?? null,
+    payload_types: types,
+    removal_disallowed: p["PayloadRemovalDisallowed"] === true
+  };
+  const hidden = hiddenNotifications(p);
+  if (hidden?.length) rec.hidden_notifications = hidden;
+  return rec;
+}
+const base = (p) => p.slice(p.lastIndexOf("/") + 1);
+function dedupe(ms) {
+  const seen = /* @__PURE__ */ new Set();
+  return ms.filter((m) => {
+    const k = `${m.indicator.type}\0${m.indicator.value}\0${m.indicator.set.name}\0${m.indicator.set.sha256}`;
+    return seen.has(k) ? false : (seen.add(k), true);
+  });
+}
+const CP_DOMAIN = "SysSharedContainerDomain-systemgroup.com.apple.configurationprofiles";
+const SYSTEM_GROUP = "private/var/containers/Shared/SystemGroup/*/Library/ConfigurationProfiles";
+var configuration_profiles_default = defineModule({
+  name: "configuration_profiles",
+  title: "Configuration profiles",
+  platform: "ios",
+  description: "Reads the copies iOS keeps of installed configuration profiles (profile-*.stub: identifier, UUID, name, install date, payload types) and CloudConfigurationDetails.plist (supervision, automated MDM enrollment). Flags known malicious profiles, profiles that hide notifications, install a root certificate or enroll the phone in an MDM.",
+  reads: {
+    backup: [
+      { domain: CP_DOMAIN, path: "**/profile-*" },
+      { domain: CP_DOMAIN, path: "Library/ConfigurationProfiles/CloudConfigurationDetails.plist" }
+    ],
+    fs: [
+      `${SYSTEM_GROUP}/profile-*`,
+      `${SYSTEM_GROUP}/CloudConfigurationDetails.plist`,
+      // iOS versions before the shared system group kept them in the mobile user's Library.
+      "private/var/mobile/Library/ConfigurationProfiles/profile-*"
+    ]
+  },
+  async *records(ctx) {
+    const stubs = ctx.files.filter((f) => base(f.path) !== "CloudConfigurationDetails.plist").length;
+    let ok = 0;
+    let firstError;
+    for (const file of ctx.files) {
+      const isCloud = base(file.path) === "CloudConfigurationDetails.plist";
+      let p;
+      try {
+        p = await readPlistDict(ctx.view, file);
+      } catch (e) {
+        if (!isCloud && stubs === 1) throw e;
+        if (!isCloud) firstError ??= e;
+        ctx.warn(describeError(e));
+        continue;
+      }
+      if (!isCloud) ok++;
+      if (isCloud) {
+        yield {
+          kind: "cloud_configuration",
+          path: file.path,
+          is_supervised: bool(p["IsSupervised"]),
+          is_mandatory: bool(p["IsMandatory"]),
+          organization_name: str(p["OrganizationName"]) ?? null,
+          configuration_url: str(p["ConfigurationURL"]) ?? null,
+          plist: plistToJson(p)
+        };
+      } else {
+        yield profileRecord(file, p);
+      }
+    }
+    if (ok === 0 && firstError) throw firstError;
+  },
+  events(r) {
+    if (r.kind !== "profile" || !r.install_date) return [];
+    const name = r.display_name ?? r.identifier ?? r.uuid ?? "unnamed profile";
+    return [
+      {
+        timestamp: r.install_date,
+        event: "configuration_profile_install",
+        description: `Configuration profile "${name}" (${r.identifier ?? "no identifier"}, UUID ${r.uuid ?? "none"}) installed; payloads: ${r.payload_types.join(", ") || "none listed"}`
+      }
+    ];
+  },
+  check(r, ctx) {
+    if (r.kind !== "profile") return [];
+    const out = [];
+    const name = r.display_name ?? r.identifier ?? r.uuid ?? "unnamed profile";
+    const ms = [];
+    if (r.uuid) ms.push(...ctx.iocs.configurationProfile(r.uuid));
+    if (r.identifier) ms.push(...ctx.iocs.configurationProfile(r.identifier));
+    out.push(
+      ...fromMatches(dedupe(ms), {
+        grade: "strong",
+        title: (m) => `Known malicious configuration profile "${name}" installed (${m.matched}; ${m.indicator.set.name})`,
+        why: "The profile is installed on this device.",
+        timestamp: r.install_date ?? void 0,
+        artifact: r.path
+      })
+    );
+    const common = { timestamp: r.install_date ?? void 0, artifact: r.path };
+    if (r.hidden_notifications?.length) {
+      const apps = r.hidden_notifications.includes("*") ? "notifications (details not in the stored copy)" : `notifications of ${r.hidden_notifications.join(", ")}`;
+      out.push(
+        heuristic({
+          rule: RULE_HIDES_NOTIFICATIONS.id,
+          ruleDescription: RULE_HIDES_NOTIFICATIONS.description,
+          grade: "medium",
+          title: `Configuration profile "${name}" hides ${apps}`,
+          why: "Hiding an app's notifications keeps its activity out of the user's sight; check who installed this profile and why.",
+          matched: `${r.identifier ?? r.uuid ?? name}: com.apple.notificationsettings`,
+          ...common
+        })
+      );
+    }
+    if (r.payload_types.includes("com.apple.security.root")) {
+      out.push(
+        heuristic({
+          rule: RULE_ROOT_CA.id,
+          ruleDescription: RULE_ROOT_CA.description,
+          grade: "weak",
+          title: `Configuration profile "${name}" installs a root certificate`,
+          why: "A trusted root certificate lets its owner intercept encrypted traffic; expected only on a managed work or school phone.",
+          matched: `${r.identifier ?? r.uuid ?? name}: com.apple.security.root`,
+          ...common
+        })
+      );
+    }
+    if (r.payload_types.includes("com.apple.mdm")) {
+      out.push(
+        heuristic({
+          rule: RULE_MDM.id,
+          ruleDescription: RULE_MDM.description,
+          grade: "weak",
+          title: `Configuration profile "${name}" enrolls the phone in device management (MDM)`,
+          why: "An MDM server can push apps and profiles and read device details; expected only on a managed phone.",
+          matched: `${r.identifier ?? r.uuid ?? name}: com.apple.mdm`,
+          ...common
+        })
+      );
+    }
+    return out;
+  }
+});
+export {
+  RULE_HIDES_NOTIFICATIONS,
+  RULE_MDM,
+  RULE_ROOT_CA,
+  configuration_profiles_default as default
+};

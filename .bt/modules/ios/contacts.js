@@ -1,0 +1,71 @@
+import { defineModule, fromMatches } from "../../core/module.js";
+import { requireSchema } from "../../formats/sqlite.js";
+import { fromMacAbsolute } from "../../core/time.js";
+import { asText, present } from "./lib/checks.js";
+import { emailOf } from "./lib/links.js";
+const KINDS = { 3: "phone", 4: "email", 5: "address", 13: "instant_message", 22: "url", 23: "related_name", 46: "social_profile" };
+var contacts_default = defineModule({
+  name: "contacts",
+  title: "Contacts",
+  platform: "ios",
+  description: "Phone numbers, e-mail addresses and URLs of the address book. E-mail addresses and URLs are checked against indicators (weak: a contact only shows the owner knows the address).",
+  reads: {
+    backup: [{ domain: "HomeDomain", path: "Library/AddressBook/AddressBook.sqlitedb" }],
+    fs: ["private/var/mobile/Library/AddressBook/AddressBook.sqlitedb"]
+  },
+  async *records(ctx) {
+    for (const file of ctx.files) {
+      const h = await ctx.view.openSqlite(file);
+      try {
+        requireSchema(h, { ABPerson: ["ROWID"], ABMultiValue: ["record_id", "property", "value"] });
+        const p = present(h, "ABPerson", ["First", "Middle", "Last", "Organization", "CreationDate", "ModificationDate"]);
+        const c = (n) => p.includes(n) ? `p.${n}` : "NULL";
+        const sql = `SELECT p.ROWID, mv.value, mv.property, ${c("First")}, ${c("Middle")}, ${c("Last")}, ${c("Organization")}, ${c("CreationDate")}, ${c("ModificationDate")}
+          FROM ABMultiValue mv JOIN ABPerson p ON p.ROWID = mv.record_id
+          WHERE mv.value IS NOT NULL ORDER BY p.ROWID`;
+        for (const r of h.db.prepare(sql).raw(true).iterate()) {
+          yield {
+            person_id: r[0],
+            value: asText(r[1]) ?? "",
+            kind: KINDS[r[2]] ?? `property_${r[2]}`,
+            first: asText(r[3]),
+            middle: asText(r[4]),
+            last: asText(r[5]),
+            organization: asText(r[6]),
+            creation_date: fromMacAbsolute(r[7]) ?? null,
+            modification_date: fromMacAbsolute(r[8]) ?? null
+          };
+        }
+      } finally {
+        h.close();
+      }
+    }
+  },
+  check(r, ctx) {
+    const who = [r.first, r.last].filter(Boolean).join(" ") || r.organization || `contact ${r.person_id}`;
+    const out = [];
+    const email = r.kind === "email" || r.kind === "instant_message" || r.kind === "social_profile" ? emailOf(r.value) : void 0;
+    if (email) {
+      out.push(
+        ...fromMatches(ctx.iocs.email(email), {
+          grade: "weak",
+          title: (m) => `Known spyware-operator e-mail address in the contacts (${who}): ${m.matched}`,
+          why: "The address is saved in the address book; this alone does not show any contact with it."
+        })
+      );
+    }
+    if (r.kind === "url") {
+      out.push(
+        ...fromMatches(ctx.iocs.url(r.value), {
+          grade: "weak",
+          title: (m) => `Known spyware domain in a contact's URL (${who}): ${m.matched}`,
+          why: "The URL is only saved in the address book."
+        })
+      );
+    }
+    return out;
+  }
+});
+export {
+  contacts_default as default
+};

@@ -1,0 +1,53 @@
+import { defineModule } from "../../core/module.js";
+import { parseIps } from "../../formats/ips.js";
+import { describeError, VigilError } from "../../core/errors.js";
+import { fromMatches } from "../../core/module.js";
+import { iosRules } from "../../rules/index.js";
+import { checkProcessPath, ruleDetections, uniqueMatches } from "../../rules/process-paths.js";
+var crash_reports_default = defineModule({
+  name: "crash_reports",
+  title: "Crash reports (.ips)",
+  platform: "ios",
+  description: "Reads crash and diagnostic reports (.ips): process name and path, exception, time and iOS version. Flags known spyware process names and paths, and crashes of the processes that parse incoming messages (BlastDoor, imagent and others), which failed zero-click exploits cause.",
+  reads: {
+    fs: ["private/var/mobile/Library/Logs/CrashReporter/**/*.ips"],
+    sysdiagnose: ["crashes_and_spins/**/*.ips"]
+  },
+  async *records(ctx) {
+    let bad = 0;
+    for (const f of ctx.files) {
+      if (f.path.split("/").pop().startsWith(".")) continue;
+      let rep;
+      try {
+        rep = parseIps(await ctx.view.readFile(f), f.path);
+      } catch (e) {
+        if (++bad <= 20) ctx.warn(describeError(e));
+        continue;
+      }
+      yield { ...rep, process: rep.proc_name ?? rep.name, file: f.path };
+    }
+    if (bad > 20) ctx.warn(`${bad - 20} more unreadable crash reports`);
+    if (bad > 0 && bad === ctx.files.length) throw new VigilError(`none of the ${bad} crash reports could be read`, { file: ctx.files[0].path, code: "format" });
+  },
+  events: (r) => r.timestamp ? [{ timestamp: r.timestamp, event: "crash_report", description: `${r.process ?? "unknown process"} ${r.bug_type === "309" || r.bug_type === "109" ? "crashed" : `report (bug type ${r.bug_type ?? "?"})`}${r.exception_type ? ` (${r.exception_type})` : ""}` }] : [],
+  check(r, ctx) {
+    const out = [];
+    if (r.process) {
+      out.push(
+        ...fromMatches(uniqueMatches(ctx.iocs.process(r.process)), {
+          grade: "strong",
+          title: (m) => `Crash report of a known spyware process: ${m.matched}`,
+          why: "The report shows this process ran on the device.",
+          timestamp: r.timestamp,
+          artifact: r.file
+        })
+      );
+    }
+    if (r.proc_path) out.push(...checkProcessPath(ctx.iocs, r.proc_path, { where: "in a crash report", grade: "strong", timestamp: r.timestamp, artifact: r.file }).filter((d) => !out.some((o) => o.matched_indicator?.value === d.matched_indicator?.value)));
+    out.push(...ruleDetections(iosRules(), "crash_report", r, { osVersion: r.os_version ?? ctx.view.device.osVersion }, { timestamp: r.timestamp, artifact: r.file }));
+    return out;
+  }
+});
+export {
+  crash_reports_default as default
+};

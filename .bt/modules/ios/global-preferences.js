@@ -1,0 +1,44 @@
+import { defineModule } from "../../core/module.js";
+import { plistToJson, readPlistDict } from "./lib/plist-values.js";
+const LDM = "LDMGlobalEnabled";
+var global_preferences_default = defineModule({
+  name: "global_preferences",
+  title: "Global preferences (Lockdown Mode)",
+  platform: "ios",
+  description: "Reads .GlobalPreferences.plist and states whether Lockdown Mode (LDMGlobalEnabled) is on or off; every preference is kept as a record. Lockdown Mode off is not a detection: it is context for the other findings.",
+  reads: {
+    backup: [{ domain: "HomeDomain", path: "Library/Preferences/.GlobalPreferences.plist" }],
+    fs: ["private/var/mobile/Library/Preferences/.GlobalPreferences.plist"]
+  },
+  async *records(ctx) {
+    for (const file of ctx.files) {
+      const prefs = await readPlistDict(ctx.view, file);
+      const on = prefs[LDM] === true || prefs[LDM] === 1;
+      yield {
+        entry: LDM,
+        value: LDM in prefs ? plistToJson(prefs[LDM]) : null,
+        lockdown_mode: on ? "on" : "off",
+        ...file.modified ? { as_of: file.modified } : {},
+        ...LDM in prefs ? {} : { note: "not set: Lockdown Mode has not been turned on on this device" },
+        source: file.path
+      };
+      for (const [entry, value] of Object.entries(prefs)) {
+        if (entry === LDM) continue;
+        yield { entry, value: plistToJson(value), source: file.path };
+      }
+    }
+  },
+  events(r) {
+    if (!r.lockdown_mode || !r.as_of) return [];
+    return [
+      {
+        timestamp: r.as_of,
+        event: "lockdown_mode",
+        description: `Lockdown Mode ${r.lockdown_mode} (state when ${r.source.split("/").pop()} was last written)`
+      }
+    ];
+  }
+});
+export {
+  global_preferences_default as default
+};

@@ -1,0 +1,103 @@
+import { defineModule, fromMatches, heuristic } from "../../core/module.js";
+import { VigilError } from "../../core/errors.js";
+import { parsePlist } from "../../formats/plist.js";
+import { fromDate, fromMacAbsolute } from "../../core/time.js";
+import { emailOf } from "./lib/links.js";
+const NUL_RULE = {
+  id: "idstatuscache-nul-handle",
+  description: "An IDS status cache handle containing NUL bytes. Lookups of malformed handles were seen during iMessage exploitation attempts (MVT flags two NULs in a row); two or more consecutive NULs grade medium, a single NUL weak."
+};
+function isDict(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v) && !(v instanceof Date);
+}
+function lookupDate(v) {
+  if (v instanceof Date) return fromDate(v);
+  if (typeof v === "number" || typeof v === "bigint") return fromMacAbsolute(v);
+  return void 0;
+}
+var idstatuscache_default = defineModule({
+  name: "idstatuscache",
+  title: "iMessage/FaceTime lookups (IDS status cache)",
+  platform: "ios",
+  description: "Handles the phone looked up for iMessage and FaceTime, with dates. E-mail handles are checked against e-mail indicators (medium: the phone was in contact with that account); handles with NUL bytes are flagged.",
+  reads: {
+    backup: [{ domain: "HomeDomain", path: "Library/Preferences/com.apple.identityservices.idstatuscache.plist" }],
+    fs: [
+      "private/var/mobile/Library/Preferences/com.apple.identityservices.idstatuscache.plist",
+      "private/var/mobile/Library/IdentityServices/idstatuscache.plist"
+    ]
+  },
+  async *records(ctx) {
+    for (const file of ctx.files) {
+      const root = parsePlist(await ctx.view.readFile(file), file.path);
+      if (!isDict(root)) throw new VigilError("unexpected content: the plist is not a dictionary of services", { file: file.path, code: "plist" });
+      const entries = [];
+      const counts = /* @__PURE__ */ new Map();
+      for (const [pkg, handles] of Object.entries(root)) {
+        if (!isDict(handles)) continue;
+        for (const [raw, info] of Object.entries(handles)) {
+          if (!isDict(info)) continue;
+          if (!("LookupDate" in info) && !("IDStatus" in info)) continue;
+          const nul = raw.split("\0").length - 1;
+          const user = nul ? raw.replaceAll("\0", "\\x00") : raw;
+          counts.set(user, (counts.get(user) ?? 0) + 1);
+          entries.push({
+            package: pkg,
+            user,
+            isodate: lookupDate(info.LookupDate) ?? null,
+            idstatus: typeof info.IDStatus === "number" ? info.IDStatus : null,
+            occurrences: 0,
+            nul_bytes: nul,
+            source: file.path
+          });
+        }
+      }
+      for (const e of entries) {
+        e.occurrences = counts.get(e.user) ?? 1;
+        yield e;
+      }
+    }
+  },
+  events(r) {
+    if (!r.isodate) return [];
+    return [{ timestamp: r.isodate, event: "lookup", description: `Lookup of ${r.user} within ${r.package} (status ${r.idstatus ?? "?"})` }];
+  },
+  check(r, ctx) {
+    const out = [];
+    const ts = r.isodate ?? void 0;
+    if (r.user.toLowerCase().startsWith("mailto:")) {
+      const email = emailOf(r.user.replaceAll("\\x00", ""));
+      if (email) {
+        out.push(
+          ...fromMatches(ctx.iocs.email(email), {
+            grade: "medium",
+            title: (m) => `The phone looked up a known spyware-operator account for ${r.package === "com.apple.madrid" ? "iMessage" : r.package}: ${m.matched}`,
+            why: "iMessage exploits were sent from such accounts; the lookup shows the phone was in contact with it.",
+            timestamp: ts,
+            artifact: r.source
+          })
+        );
+      }
+    }
+    if (r.nul_bytes > 0) {
+      const double = r.user.includes("\\x00\\x00");
+      out.push(
+        heuristic({
+          rule: NUL_RULE.id,
+          ruleDescription: NUL_RULE.description,
+          grade: double ? "medium" : "weak",
+          title: `IDS status cache entry with ${double ? "repeated " : ""}NUL bytes: ${r.user}`,
+          why: "Handles with NUL bytes are not typed by people; they were seen in lookups made during iMessage exploitation attempts.",
+          matched: r.user,
+          timestamp: ts,
+          artifact: r.source
+        })
+      );
+    }
+    return out;
+  }
+});
+export {
+  NUL_RULE,
+  idstatuscache_default as default
+};

@@ -1,0 +1,163 @@
+import { defineModule, fromMatches } from "../../core/module.js";
+import { requireSchema } from "../../formats/sqlite.js";
+import { fromMacAbsolute } from "../../core/time.js";
+import { asText } from "./lib/checks.js";
+import { emailOf } from "./lib/links.js";
+import { loadWhatsappIdentities } from "./lib/whatsapp.js";
+const WHATSAPP_BUNDLES = /* @__PURE__ */ new Set(["net.whatsapp.WhatsApp", "net.whatsapp.WhatsAppSMB"]);
+const FIELDS = [
+  ["table_id", "i", "Z_PK", "num"],
+  ["start_date", "i", "ZSTARTDATE", "date"],
+  ["end_date", "i", "ZENDDATE", "date"],
+  ["interactions_creation_date", "i", "ZCREATIONDATE", "date"],
+  ["bundle_id", "i", "ZBUNDLEID", "text"],
+  ["target_bundle_id", "i", "ZTARGETBUNDLEID", "text"],
+  ["account", "i", "ZACCOUNT", "text"],
+  ["direction", "i", "ZDIRECTION", "num"],
+  ["mechanism", "i", "ZMECHANISM", "num"],
+  ["is_response", "i", "ZISRESPONSE", "num"],
+  ["recipient_count", "i", "ZRECIPIENTCOUNT", "num"],
+  ["domain_identifier", "i", "ZDOMAINIDENTIFIER", "text"],
+  ["group_name", "i", "ZGROUPNAME", "text"],
+  ["derivied_intent_id", "i", "ZDERIVEDINTENTIDENTIFIER", "text"],
+  ["interaction_content_url", "i", "ZCONTENTURL", "text"],
+  ["location_uuid", "i", "ZLOCATIONUUID", "text"],
+  ["sender_display_name", "s", "ZDISPLAYNAME", "text"],
+  ["sender_identifier", "s", "ZIDENTIFIER", "text"],
+  ["sender_personid", "s", "ZPERSONID", "text"],
+  ["custom_id", "s", "ZCUSTOMIDENTIFIER", "text"],
+  ["incoming_recipient_count", "s", "ZINCOMINGRECIPIENTCOUNT", "num"],
+  ["incoming_sender_count", "s", "ZINCOMINGSENDERCOUNT", "num"],
+  ["outgoing_recipient_count", "s", "ZOUTGOINGRECIPIENTCOUNT", "num"],
+  ["contacts_creation_date", "s", "ZCREATIONDATE", "date"],
+  ["first_incoming_recipient_date", "s", "ZFIRSTINCOMINGRECIPIENTDATE", "date"],
+  ["first_incoming_sender_date", "s", "ZFIRSTINCOMINGSENDERDATE", "date"],
+  ["first_outgoing_recipient_date", "s", "ZFIRSTOUTGOINGRECIPIENTDATE", "date"],
+  ["last_incoming_sender_date", "s", "ZLASTINCOMINGSENDERDATE", "date"],
+  ["last_incoming_recipient_date", "s", "ZLASTINCOMINGRECIPIENTDATE", "date"],
+  ["last_outgoing_recipient_date", "s", "ZLASTOUTGOINGRECIPIENTDATE", "date"],
+  ["recipient_display_name", "r", "ZDISPLAYNAME", "text"],
+  ["recipient_identifier", "r", "ZIDENTIFIER", "text"],
+  ["recipient_personid", "r", "ZPERSONID", "text"],
+  ["content", "a", "ZCONTENTTEXT", "text"],
+  ["uti", "a", "ZUTI", "text"],
+  ["attachment_content_url", "a", "ZCONTENTURL", "text"],
+  ["size", "a", "ZSIZEINBYTES", "num"],
+  ["photo_local_id", "a", "ZPHOTOLOCALIDENTIFIER", "text"],
+  ["attachment_id", "a", "ZIDENTIFIER", "hex"],
+  ["cloud_id", "a", "ZCLOUDIDENTIFIER", "text"]
+];
+function joinTable(h, table, a, b) {
+  for (const t of h.tables()) {
+    if (!table.test(t)) continue;
+    const cols = [...h.columns(t)];
+    const ca = cols.find((c) => a.test(c));
+    const cb = cols.find((c) => b.test(c) && c !== ca);
+    if (ca && cb) return { name: t, a: ca, b: cb };
+  }
+  return void 0;
+}
+function who(name, id) {
+  if (name && id) return `${name} (${id})`;
+  return name ?? id ?? "unknown";
+}
+var interactionc_default = defineModule({
+  name: "interactionc",
+  title: "Interactions (CoreDuet interactionC)",
+  platform: "ios",
+  description: "Messages, calls and shares the system logged per app and contact, with dates. E-mail handles are checked against e-mail indicators and shared URLs against URL indicators.",
+  reads: {
+    backup: [{ domain: "HomeDomain", path: "Library/CoreDuet/People/interactionC.db" }],
+    fs: ["private/var/mobile/Library/CoreDuet/People/interactionC.db"]
+  },
+  async *records(ctx) {
+    const ids = await loadWhatsappIdentities(ctx);
+    for (const file of ctx.files) {
+      const h = await ctx.view.openSqlite(file);
+      try {
+        requireSchema(h, { ZINTERACTIONS: ["Z_PK", "ZSTARTDATE"] });
+        const haveContacts = h.tables().has("ZCONTACTS") && h.columns("ZCONTACTS").has("Z_PK");
+        const senderJoin = haveContacts && h.columns("ZINTERACTIONS").has("ZSENDER");
+        const att = h.tables().has("ZATTACHMENT") ? joinTable(h, /^Z_\d+INTERACTIONS$/, /^Z_\d+ATTACHMENTS$/, /^Z_\d+INTERACTIONS$/) : void 0;
+        const rec = haveContacts ? joinTable(h, /^Z_\d+INTERACTIONRECIPIENT$/, /^Z_\d+RECIPIENTS$/, /^Z_\d+INTERACTIONRECIPIENT$/) : void 0;
+        const avail = {
+          i: h.columns("ZINTERACTIONS"),
+          s: senderJoin ? h.columns("ZCONTACTS") : void 0,
+          r: rec ? h.columns("ZCONTACTS") : void 0,
+          a: att ? h.columns("ZATTACHMENT") : void 0
+        };
+        const sel = FIELDS.map(([, src, col, kind]) => {
+          if (!avail[src]?.has(col)) return "NULL";
+          return kind === "hex" ? `HEX(${src}.${col})` : `${src}.${col}`;
+        });
+        const sql = `SELECT ${sel.join(", ")} FROM ZINTERACTIONS i
+          ${senderJoin ? "LEFT JOIN ZCONTACTS s ON s.Z_PK = i.ZSENDER" : ""}
+          ${att ? `LEFT JOIN "${att.name}" ja ON ja."${att.b}" = i.Z_PK LEFT JOIN ZATTACHMENT a ON a.Z_PK = ja."${att.a}"` : ""}
+          ${rec ? `LEFT JOIN "${rec.name}" jr ON jr."${rec.b}" = i.Z_PK LEFT JOIN ZCONTACTS r ON r.Z_PK = jr."${rec.a}"` : ""}`;
+        for (const row of h.db.prepare(sql).raw(true).iterate()) {
+          const out = {};
+          for (let k = 0; k < FIELDS.length; k++) {
+            const [name, , , kind] = FIELDS[k];
+            const v = row[k];
+            out[name] = kind === "date" ? fromMacAbsolute(v) ?? null : kind === "text" || kind === "hex" ? asText(v) || null : v ?? null;
+          }
+          const d = out.direction;
+          out.direction = d === 0 ? "INCOMING" : d === 1 ? "OUTGOING" : d === null ? null : String(d);
+          const wa = WHATSAPP_BUNDLES.has(out.bundle_id);
+          for (const k of ["sender", "recipient", "domain"]) {
+            const r = wa ? ids.resolve(out[k === "domain" ? "domain_identifier" : `${k}_identifier`]) : void 0;
+            out[`${k}_resolved_phone_number`] = r?.phone ?? null;
+            out[`${k}_resolved_name`] = r?.name ?? null;
+          }
+          yield out;
+        }
+      } finally {
+        h.close();
+      }
+    }
+  },
+  events(r) {
+    const from = r.direction === "OUTGOING" ? "local user" : who(r.sender_resolved_name ?? r.sender_display_name, r.sender_resolved_phone_number ?? r.sender_identifier);
+    const to = r.direction !== "OUTGOING" ? "local user" : r.recipient_identifier ? who(r.recipient_resolved_name ?? r.recipient_display_name, r.recipient_resolved_phone_number ?? r.recipient_identifier) : who(r.domain_resolved_name, r.domain_resolved_phone_number ?? r.domain_identifier);
+    const what = `[${r.bundle_id ?? "unknown app"}] ${r.direction ?? ""} from ${from} to ${to}${r.content ? `: ${r.content}` : ""}`.replace("]  from", "] from");
+    const out = [];
+    if (r.start_date) out.push({ timestamp: r.start_date, event: "interaction", description: what });
+    if (r.interactions_creation_date && r.start_date && Math.abs(Date.parse(r.interactions_creation_date) - Date.parse(r.start_date)) > 36e5) {
+      const days = Math.round((Date.parse(r.interactions_creation_date) - Date.parse(r.start_date)) / 864e5);
+      out.push({ timestamp: r.interactions_creation_date, event: "interactions_creation_date", description: `Interaction record created ${days} days after the event: ${what}` });
+    }
+    return out;
+  },
+  check(r, ctx) {
+    const out = [];
+    const ts = r.start_date ?? void 0;
+    const seen = /* @__PURE__ */ new Set();
+    for (const h of [r.sender_identifier, r.recipient_identifier, r.account, r.custom_id]) {
+      const e = h && h.includes("@") ? emailOf(h) : void 0;
+      if (!e || seen.has(e)) continue;
+      seen.add(e);
+      out.push(
+        ...fromMatches(ctx.iocs.email(e), {
+          grade: "medium",
+          title: (m) => `Interaction with a known spyware-operator account in ${r.bundle_id ?? "an app"}: ${m.matched}`,
+          why: "The phone exchanged messages or calls with this account.",
+          timestamp: ts
+        })
+      );
+    }
+    for (const u of [r.interaction_content_url, r.attachment_content_url]) {
+      if (!u || u.startsWith("file:")) continue;
+      out.push(
+        ...fromMatches(ctx.iocs.url(u), {
+          grade: r.direction === "OUTGOING" ? "weak" : "medium",
+          title: (m) => `Known spyware URL shared in ${r.bundle_id ?? "an app"}: ${m.matched}`,
+          timestamp: ts
+        })
+      );
+    }
+    return out;
+  }
+});
+export {
+  interactionc_default as default
+};

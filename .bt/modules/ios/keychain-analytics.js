@@ -1,0 +1,96 @@
+import { describeError, VigilError } from "../../core/errors.js";
+import { defineModule, fromMatches } from "../../core/module.js";
+import { fromUnixAuto } from "../../core/time.js";
+import { parsePlist } from "../../formats/plist.js";
+import { uniqueMatches } from "../../rules/process-paths.js";
+import { isDict, plistToJson } from "./lib/plist-values.js";
+const TABLES = ["hard_failures", "soft_failures", "all_events"];
+const RESERVED = /* @__PURE__ */ new Set(["isodate", "artifact", "table", "file"]);
+function* strings(v, key, depth = 0) {
+  if (depth > 8 || v === null || v === void 0) return;
+  if (typeof v === "string") yield [key, v];
+  else if (Array.isArray(v)) for (const x of v) yield* strings(x, key, depth + 1);
+  else if (typeof v === "object") for (const [k, x] of Object.entries(v)) yield* strings(x, k, depth + 1);
+}
+var keychain_analytics_default = defineModule({
+  name: "keychain_analytics",
+  title: "Keychain analytics (securityd failure records)",
+  platform: "ios",
+  description: "Reads the keychain analytics databases (private/var/Keychains/Analytics/*.db), whose rows are plists naming processes and hosts. Flags string values that are known spyware process names or domains.",
+  reads: {
+    fs: ["private/var/Keychains/Analytics/*.db"]
+  },
+  async *records(ctx) {
+    let failed = 0;
+    for (const f of ctx.files) {
+      let h;
+      try {
+        h = await ctx.view.openSqlite(f);
+      } catch (e) {
+        failed++;
+        ctx.warn(describeError(e));
+        continue;
+      }
+      try {
+        const present = TABLES.filter((t) => h.tables().has(t) && h.columns(t).has("timestamp") && h.columns(t).has("data"));
+        if (present.length === 0) {
+          ctx.warn(new VigilError("unexpected schema: none of hard_failures, soft_failures, all_events with timestamp and data", { file: f.path, code: "schema" }).oneLine());
+          continue;
+        }
+        const artifact = f.path.slice(f.path.lastIndexOf("/") + 1);
+        for (const table of present) {
+          const stmt = h.db.prepare(`SELECT timestamp, data FROM "${table}"`);
+          for (const row of stmt.iterate()) {
+            const rec = { isodate: fromUnixAuto(row.timestamp ?? void 0), artifact, table, file: f.path };
+            if (row.data && Buffer.isBuffer(row.data) && row.data.length) {
+              try {
+                const v = parsePlist(row.data, f.path);
+                if (isDict(v)) {
+                  for (const [k, x] of Object.entries(v)) rec[RESERVED.has(k) ? `data_${k}` : k] = plistToJson(x);
+                } else rec.data = plistToJson(v);
+              } catch {
+                rec.data_undecoded = row.data.toString("base64");
+              }
+            }
+            yield rec;
+          }
+        }
+      } finally {
+        h.close();
+      }
+    }
+    if (failed > 0 && failed === ctx.files.length) throw new VigilError(`none of the ${failed} analytics databases could be opened`, { file: ctx.files[0].path, code: "sqlite" });
+  },
+  events: (r) => r.isodate ? [{ timestamp: r.isodate, event: `keychain_${r.table}`, description: `Keychain analytics ${r.table.replace("_", " ")} in ${r.artifact}${typeof r.process === "string" ? ` by ${r.process}` : ""}` }] : [],
+  check(r, ctx) {
+    const out = [];
+    for (const [key, value] of strings(r, "")) {
+      if (RESERVED.has(key) || value.length > 512) continue;
+      out.push(
+        ...fromMatches(uniqueMatches(ctx.iocs.process(value)), {
+          grade: "strong",
+          title: (m) => `Known spyware process ${m.matched} in keychain analytics (${r.artifact})`,
+          why: "Keychain analytics records the process that used the keychain, so the process ran on the device.",
+          timestamp: r.isodate,
+          artifact: r.file
+        })
+      );
+      const doms = ctx.iocs.domain(value);
+      if (doms.length) {
+        out.push(
+          ...fromMatches(uniqueMatches(doms), {
+            grade: "medium",
+            title: (m) => `Known spyware domain ${m.matched} in keychain analytics (${r.artifact})`,
+            why: "Keychain analytics records hosts of TLS trust checks, so the device likely connected to this domain.",
+            timestamp: r.isodate,
+            artifact: r.file
+          })
+        );
+      }
+    }
+    return out;
+  }
+});
+export {
+  keychain_analytics_default as default
+};

@@ -1,0 +1,238 @@
+import { defineModule, fromMatches, heuristic } from "../../../core/module.js";
+import { describeError, VigilError } from "../../../core/errors.js";
+import { fromMacAbsolute } from "../../../core/time.js";
+import { requireSchema } from "../../../formats/sqlite.js";
+import { baseName } from "./plist-values.js";
+const MAX_HOLE_SIZE = 3;
+const MAX_HOLES = 10;
+const RULE_RECORD_DELETED = {
+  id: "process-record-deleted",
+  description: "A network usage row points to a process record (ZLIVEUSAGE.ZHASPROCESS \u2192 ZPROCESS) that was deleted while its usage stayed: what spyware removing its own process rows (as described for Pegasus) leaves behind."
+};
+const RULE_ID_GAP = {
+  id: "process-id-gap",
+  description: `Process record ids (ZPROCESS.Z_PK) have a hole of 1 to ${MAX_HOLE_SIZE} ids, in a database with at most ${MAX_HOLES} holes: rows were deleted, which spyware cleaning its traces does and which iOS also does when an app is removed.`
+};
+const carriesProcessEvents = /* @__PURE__ */ new WeakSet();
+const flagged = /* @__PURE__ */ new WeakMap();
+function once(ctx, key) {
+  let s = flagged.get(ctx);
+  if (!s) flagged.set(ctx, s = /* @__PURE__ */ new Set());
+  if (s.has(key)) return false;
+  s.add(key);
+  return true;
+}
+const num = (v) => typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : null;
+const text = (v) => typeof v === "string" ? v : v === null || v === void 0 ? null : String(v);
+function toRecord(r, source) {
+  const first = fromMacAbsolute(num(r[0])) ?? null;
+  const live = fromMacAbsolute(num(r[11])) ?? null;
+  const procId = num(r[4]);
+  const liveProc = num(r[10]);
+  const rec = {
+    first_isodate: first,
+    isodate: fromMacAbsolute(num(r[1])) ?? null,
+    proc_name: text(r[2]),
+    bundle_id: text(r[3]),
+    proc_id: procId,
+    wifi_in: num(r[5]),
+    wifi_out: num(r[6]),
+    wwan_in: num(r[7]),
+    wwan_out: num(r[8]),
+    live_id: num(r[9]),
+    live_proc_id: liveProc,
+    live_isodate: live ?? first,
+    source
+  };
+  if (procId === null && liveProc !== null && liveProc !== 0) rec.process_record_missing = true;
+  return rec;
+}
+function* readDatabase(h, ctx, label) {
+  requireSchema(h, {
+    ZPROCESS: ["Z_PK", "ZPROCNAME", "ZFIRSTTIMESTAMP", "ZTIMESTAMP"],
+    ZLIVEUSAGE: ["Z_PK", "ZHASPROCESS", "ZTIMESTAMP", "ZWWANIN", "ZWWANOUT"]
+  });
+  const live = h.columns("ZLIVEUSAGE");
+  const proc = h.columns("ZPROCESS");
+  const wifiIn = live.has("ZWIFIIN") ? "l.ZWIFIIN" : "NULL";
+  const wifiOut = live.has("ZWIFIOUT") ? "l.ZWIFIOUT" : "NULL";
+  const bundle = proc.has("ZBUNDLENAME") ? "p.ZBUNDLENAME" : "NULL";
+  const joined = h.db.prepare(
+    `SELECT p.ZFIRSTTIMESTAMP, p.ZTIMESTAMP, p.ZPROCNAME, ${bundle} AS ZBUNDLENAME, p.Z_PK AS PROC_PK,
+            ${wifiIn} AS ZWIFIIN, ${wifiOut} AS ZWIFIOUT, l.ZWWANIN, l.ZWWANOUT,
+            l.Z_PK AS LIVE_PK, l.ZHASPROCESS, l.ZTIMESTAMP AS LIVE_TS
+       FROM ZLIVEUSAGE l LEFT JOIN ZPROCESS p ON l.ZHASPROCESS = p.Z_PK
+      ORDER BY l.Z_PK`
+  ).raw(true);
+  const unused = h.db.prepare(
+    `SELECT p.ZFIRSTTIMESTAMP, p.ZTIMESTAMP, p.ZPROCNAME, ${bundle} AS ZBUNDLENAME, p.Z_PK AS PROC_PK,
+            NULL AS ZWIFIIN, NULL AS ZWIFIOUT, NULL AS ZWWANIN, NULL AS ZWWANOUT,
+            NULL AS LIVE_PK, NULL AS ZHASPROCESS, NULL AS LIVE_TS
+       FROM ZPROCESS p
+      WHERE NOT EXISTS (SELECT 1 FROM ZLIVEUSAGE l WHERE l.ZHASPROCESS = p.Z_PK)
+      ORDER BY p.Z_PK`
+  ).raw(true);
+  const seen = /* @__PURE__ */ new Set();
+  for (const row of joined.iterate()) {
+    const rec = toRecord(row, h.path);
+    if (rec.proc_id !== null && !seen.has(rec.proc_id)) {
+      seen.add(rec.proc_id);
+      carriesProcessEvents.add(rec);
+    }
+    yield rec;
+  }
+  for (const row of unused.iterate()) {
+    const rec = toRecord(row, h.path);
+    carriesProcessEvents.add(rec);
+    yield rec;
+  }
+  findIdGaps(h, ctx, label);
+}
+function findIdGaps(h, ctx, label) {
+  const holes = [];
+  let total = 0;
+  let prev;
+  const stmt = h.db.prepare("SELECT Z_PK, ZPROCNAME, ZFIRSTTIMESTAMP FROM ZPROCESS ORDER BY Z_PK");
+  for (const r of stmt.iterate()) {
+    const id = num(r.Z_PK);
+    if (id === null) continue;
+    const cur = { id, name: text(r.ZPROCNAME), first: fromMacAbsolute(num(r.ZFIRSTTIMESTAMP)) ?? null };
+    if (prev && id - prev.id > 1) {
+      total++;
+      const size = id - prev.id - 1;
+      if (size <= MAX_HOLE_SIZE && holes.length <= MAX_HOLES) {
+        holes.push({ prev, next: cur, missing: Array.from({ length: size }, (_, i) => prev.id + 1 + i) });
+      }
+    }
+    prev = cur;
+  }
+  if (total > MAX_HOLES) {
+    ctx.warn(`${h.path}: ${total} gaps in process record ids; deletions are routine in this database, so gaps were not flagged (at most ${MAX_HOLES})`);
+    return;
+  }
+  for (const hole of holes) {
+    const ids = hole.missing.join(", ");
+    const plural = hole.missing.length > 1;
+    ctx.detect(
+      heuristic({
+        rule: RULE_ID_GAP.id,
+        ruleDescription: RULE_ID_GAP.description,
+        grade: "weak",
+        title: `Deleted process record${plural ? "s" : ""} in ${label}: id${plural ? "s" : ""} ${ids} missing after "${hole.prev.name ?? "?"}"`,
+        why: `${plural ? `Rows ${ids} of ZPROCESS were` : `Row ${ids} of ZPROCESS was`} deleted. Spyware that cleans up after itself deletes its own process rows; iOS also deletes rows, for example when an app is removed, so this is worth an expert's look, not proof.`,
+        matched: `ZPROCESS.Z_PK ${ids}`,
+        timestamp: hole.prev.first ?? void 0,
+        artifact: h.path,
+        record: {
+          missing_proc_ids: hole.missing,
+          previous: { proc_id: hole.prev.id, proc_name: hole.prev.name, first_isodate: hole.prev.first },
+          next: { proc_id: hole.next.id, proc_name: hole.next.name, first_isodate: hole.next.first }
+        }
+      })
+    );
+  }
+}
+const UUID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/i;
+function processNameMatches(name, ctx) {
+  const slash = name.indexOf("/");
+  if (slash < 0) return ctx.iocs.process(name, { maybeTruncated: true });
+  const head = name.slice(0, slash);
+  const tail = baseName(name);
+  const out = UUID.test(head) ? [] : ctx.iocs.process(head, { maybeTruncated: true });
+  if (tail && tail !== head) out.push(...ctx.iocs.process(tail), ...ctx.iocs.appId(tail));
+  return out;
+}
+function dedupe(matches) {
+  const seen = /* @__PURE__ */ new Set();
+  return matches.filter((m) => {
+    const k = `${m.indicator.type}\0${m.indicator.value}\0${m.indicator.set.name}\0${m.indicator.set.sha256}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+function processUsageModule(opts) {
+  const { label } = opts;
+  return defineModule({
+    name: opts.name,
+    title: opts.title,
+    platform: "ios",
+    description: opts.description,
+    reads: opts.reads,
+    async *records(ctx) {
+      let ok = 0;
+      let firstError;
+      for (const file of ctx.files) {
+        let h;
+        try {
+          h = await ctx.view.openSqlite(file);
+          yield* readDatabase(h, ctx, label);
+          ok++;
+        } catch (e) {
+          if (ctx.files.length === 1) throw e;
+          firstError ??= e;
+          ctx.warn(describeError(e));
+        } finally {
+          h?.close();
+        }
+      }
+      if (ok === 0 && firstError) throw firstError instanceof VigilError ? firstError : new VigilError(describeError(firstError));
+    },
+    events(r) {
+      const who = `${r.proc_name ?? "(deleted process record)"} (bundle id: ${r.bundle_id ?? "none"}, id: ${r.proc_id ?? r.live_proc_id ?? "?"})`;
+      const out = [];
+      if (r.live_id !== null && r.live_isodate) {
+        out.push({
+          timestamp: r.live_isodate,
+          event: "live_usage",
+          description: `${who} used the network: WWAN in ${r.wwan_in ?? 0} B, out ${r.wwan_out ?? 0} B${r.wifi_in !== null ? `, Wi-Fi in ${r.wifi_in} B, out ${r.wifi_out ?? 0} B` : ""}`
+        });
+      }
+      if (carriesProcessEvents.has(r)) {
+        if (r.first_isodate) out.push({ timestamp: r.first_isodate, event: "first_usage", description: `${who} first used the network` });
+        if (r.isodate) out.push({ timestamp: r.isodate, event: "current_usage", description: `${who} last used the network` });
+      }
+      return out;
+    },
+    check(r, ctx) {
+      const out = [];
+      if (r.process_record_missing && once(ctx, `missing\0${r.source}\0${r.live_proc_id}`)) {
+        out.push(
+          heuristic({
+            rule: RULE_RECORD_DELETED.id,
+            ruleDescription: RULE_RECORD_DELETED.description,
+            grade: "weak",
+            title: `Network usage of a deleted process record in ${label} (process id ${r.live_proc_id})`,
+            why: "The usage counters survived but the row naming the process was deleted, as when spyware removes its own traces. A database repair by iOS could do the same, so an expert should look at what happened around this time.",
+            matched: `ZLIVEUSAGE.ZHASPROCESS ${r.live_proc_id}`,
+            timestamp: r.live_isodate ?? void 0,
+            artifact: r.source
+          })
+        );
+      }
+      if (r.proc_id === null || !once(ctx, `ioc\0${r.source}\0${r.proc_id}`)) return out;
+      const matches = [];
+      if (r.proc_name) matches.push(...processNameMatches(r.proc_name, ctx));
+      if (r.bundle_id) matches.push(...ctx.iocs.process(r.bundle_id), ...ctx.iocs.appId(r.bundle_id));
+      if (matches.length) {
+        out.push(
+          ...fromMatches(dedupe(matches), {
+            grade: "strong",
+            title: (m) => `${m.truncated ? "Possibly (name truncated by iOS) known" : "Known"} spyware process ${m.matched} used the network (${label}; ${m.indicator.set.name})`,
+            why: `${label} lists processes that ran and used the network, so the process was on this device.`,
+            timestamp: r.first_isodate ?? r.live_isodate ?? void 0,
+            artifact: r.source
+          })
+        );
+      }
+      return out;
+    }
+  });
+}
+export {
+  MAX_HOLES,
+  MAX_HOLE_SIZE,
+  RULE_ID_GAP,
+  RULE_RECORD_DELETED,
+  processUsageModule
+};

@@ -1,0 +1,73 @@
+import { defineModule, fromMatches } from "../../core/module.js";
+import { fromMacAbsolute } from "../../core/time.js";
+import { baseName, isDict, plistToJson, readPlistDict } from "./lib/plist-values.js";
+const LOCATIOND_TIMESTAMPS = [
+  "ConsumptionPeriodBegin",
+  "ReceivingLocationInformationTimeStopped",
+  "VisitTimeStopped",
+  "LocationTimeStopped",
+  "BackgroundLocationTimeStopped",
+  "SignificantTimeStopped",
+  "NonPersistentSignificantTimeStopped",
+  "FenceTimeStopped",
+  "BeaconRegionTimeStopped"
+];
+function dedupe(ms) {
+  const seen = /* @__PURE__ */ new Set();
+  return ms.filter((m) => {
+    const k = `${m.indicator.type}\0${m.indicator.value}\0${m.indicator.set.name}\0${m.indicator.set.sha256}`;
+    return seen.has(k) ? false : (seen.add(k), true);
+  });
+}
+var locationd_default = defineModule({
+  name: "locationd_clients",
+  title: "Location services clients (locationd)",
+  platform: "ios",
+  description: "Reads locationd's clients.plist: every app, daemon or bundle registered with location services, its authorization and when it last received locations. Flags clients whose name, bundle id or executable/bundle path is a known spyware indicator.",
+  reads: {
+    backup: [{ domain: "RootDomain", path: "Library/Caches/locationd/clients.plist" }],
+    fs: ["private/var/mobile/Library/Caches/locationd/clients.plist", "private/var/root/Library/Caches/locationd/clients.plist"]
+  },
+  async *records(ctx) {
+    for (const file of ctx.files) {
+      const clients = await readPlistDict(ctx.view, file);
+      for (const [key, value] of Object.entries(clients)) {
+        if (!isDict(value)) continue;
+        const rec = {};
+        for (const [k, v] of Object.entries(value)) {
+          rec[k] = LOCATIOND_TIMESTAMPS.includes(k) && typeof v === "number" ? fromMacAbsolute(v) ?? null : plistToJson(v);
+        }
+        yield { ...rec, package: key.replace(/:$/, ""), source: file.path };
+      }
+    }
+  },
+  events(r) {
+    const out = [];
+    for (const k of LOCATIOND_TIMESTAMPS) {
+      const t = r[k];
+      if (typeof t === "string" && t) out.push({ timestamp: t, event: k, description: `${k} from ${r.package}` });
+    }
+    return out;
+  },
+  check(r, ctx) {
+    const iocs = ctx.iocs;
+    const ms = [...iocs.process(baseName(r.package))];
+    if (r.package.startsWith("/")) ms.push(...iocs.filePath(r.package));
+    if (typeof r.BundleId === "string") ms.push(...iocs.process(r.BundleId), ...iocs.appId(r.BundleId));
+    for (const k of ["BundlePath", "Executable", "Registered"]) {
+      const p = r[k];
+      if (typeof p === "string" && p) ms.push(...iocs.filePath(p), ...iocs.process(baseName(p)));
+    }
+    if (!ms.length) return [];
+    return fromMatches(dedupe(ms), {
+      grade: "strong",
+      title: (m) => `Known spyware ${m.indicator.type === "file_path" ? "file" : m.indicator.type === "app_id" ? "app" : "process"} ${m.matched} registered with location services (${m.indicator.set.name})`,
+      why: "locationd only lists clients that ran on this device and asked for location.",
+      artifact: r.source
+    });
+  }
+});
+export {
+  LOCATIOND_TIMESTAMPS,
+  locationd_default as default
+};

@@ -1,0 +1,64 @@
+import { defineModule, fromMatches } from "../../core/module.js";
+import { VigilError } from "../../core/errors.js";
+import { fromDate } from "../../core/time.js";
+import { baseName, isDict, readPlistDict } from "./lib/plist-values.js";
+const num = (v) => typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : null;
+var os_analytics_ad_daily_default = defineModule({
+  name: "os_analytics_ad_daily",
+  title: "Network usage per process (OSAnalytics daily)",
+  platform: "ios",
+  description: "Reads the netUsageBaseline of com.apple.osanalytics.addaily.plist: per-process Wi-Fi and cellular bytes with the time of the baseline. Flags known spyware process names (names iOS may have truncated are graded one step lower).",
+  reads: {
+    backup: [{ domain: "HomeDomain", path: "Library/Preferences/com.apple.osanalytics.addaily.plist" }],
+    fs: ["private/var/mobile/Library/Preferences/com.apple.osanalytics.addaily.plist"]
+  },
+  async *records(ctx) {
+    for (const file of ctx.files) {
+      const plist = await readPlistDict(ctx.view, file);
+      const base = plist["netUsageBaseline"];
+      if (base === void 0) continue;
+      if (!isDict(base)) throw new VigilError("unexpected plist: netUsageBaseline is not a dictionary", { file: file.path, code: "schema" });
+      let bad = 0;
+      for (const [pkg, values] of Object.entries(base)) {
+        if (!Array.isArray(values) || values.length < 5) {
+          bad++;
+          continue;
+        }
+        const when = values[0];
+        yield {
+          package: pkg,
+          ts: when instanceof Date ? fromDate(when) ?? null : null,
+          wifi_in: num(values[1]),
+          wifi_out: num(values[2]),
+          wwan_in: num(values[3]),
+          wwan_out: num(values[4]),
+          source: file.path
+        };
+      }
+      if (bad) ctx.warn(`${file.path}: ${bad} netUsageBaseline entr${bad === 1 ? "y is" : "ies are"} not [date, 4 counters] and were skipped`);
+    }
+  },
+  events(r) {
+    if (!r.ts) return [];
+    return [
+      {
+        timestamp: r.ts,
+        event: "osanalytics_addaily",
+        description: `${r.package} network baseline: Wi-Fi in ${r.wifi_in ?? 0} B, out ${r.wifi_out ?? 0} B; WWAN in ${r.wwan_in ?? 0} B, out ${r.wwan_out ?? 0} B`
+      }
+    ];
+  },
+  check(r, ctx) {
+    const ms = ctx.iocs.process(baseName(r.package), { maybeTruncated: true });
+    return fromMatches(ms, {
+      grade: "strong",
+      title: (m) => `${m.truncated ? "Possibly (name truncated by iOS) known" : "Known"} spyware process ${m.matched} used the network (OSAnalytics daily baseline; ${m.indicator.set.name})`,
+      why: "The daily analytics baseline only lists processes that ran on this device and used the network.",
+      timestamp: r.ts ?? void 0,
+      artifact: r.source
+    });
+  }
+});
+export {
+  os_analytics_ad_daily_default as default
+};

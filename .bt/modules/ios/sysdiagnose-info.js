@@ -1,0 +1,50 @@
+import { defineModule } from "../../core/module.js";
+import { parseActivationRequest, parseRemotectlProperties, parseSysdiagnoseName } from "../../formats/sysdiagnose-info.js";
+import { newerIosRelease } from "./ios-releases.js";
+var sysdiagnose_info_default = defineModule({
+  name: "sysdiagnose_info",
+  title: "Sysdiagnose and device details",
+  platform: "ios",
+  description: "Reads the device model, iOS version and build, serial number and the sysdiagnose's creation time from remotectl_dumpstate.txt, the mobile activation request and sysdiagnose.log, and notes when a newer iOS exists.",
+  reads: {
+    sysdiagnose: ["remotectl_dumpstate.txt", "logs/MobileActivation/collection_oob_request.txt", "sysdiagnose.log"]
+  },
+  async *records(ctx) {
+    const v = ctx.view;
+    if (typeof v.refused === "function") for (const r of v.refused().slice(0, 50)) ctx.warn(`refused archive entry ${JSON.stringify(r.entry)}: ${r.reason}`);
+    const rec = {};
+    for (const f of ctx.files) {
+      const text = (await ctx.view.readFile(f)).toString("utf8");
+      if (f.path.endsWith("remotectl_dumpstate.txt")) Object.assign(rec, parseRemotectlProperties(text));
+      else if (f.path.endsWith("collection_oob_request.txt")) {
+        const b = parseActivationRequest(text);
+        if (b) {
+          const s = (k) => typeof b[k] === "string" ? b[k] : void 0;
+          rec.SerialNumber ??= s("serial-number");
+          rec.ProductType ??= s("productType");
+          rec.IMEI ??= s("imei");
+          rec.ProductVersion ??= s("os-version");
+          rec.UniqueIdentifier ??= s("udid");
+          rec.MEID ??= s("meid");
+          rec.BuildVersion ??= s("os-build");
+        }
+      } else if (f.path.endsWith("sysdiagnose.log")) {
+        const m = /sysdiagnose_\S+?\.tar\.gz/.exec(text);
+        const n = m ? parseSysdiagnoseName(m[0]) : void 0;
+        if (m && n) {
+          rec.OriginalFilename = m[0].slice(m[0].lastIndexOf("/") + 1);
+          rec.CreatedTimestamp = n.created;
+        }
+      }
+    }
+    const version = rec.OSVersion ?? rec.ProductVersion ?? ctx.view.device.osVersion;
+    if (version) rec.ios_version = version;
+    const newer = version ? newerIosRelease(version)?.version : void 0;
+    if (newer) rec.newer_ios_available = newer;
+    yield rec;
+  },
+  events: (r) => r.CreatedTimestamp ? [{ timestamp: r.CreatedTimestamp, event: "sysdiagnose_created", description: `Sysdiagnose taken (${r.OriginalFilename ?? "sysdiagnose"})` }] : []
+});
+export {
+  sysdiagnose_info_default as default
+};

@@ -1,0 +1,129 @@
+import { defineModule, fromMatches } from "../../core/module.js";
+import { VigilError } from "../../core/errors.js";
+import { fromUnixSeconds } from "../../core/time.js";
+import { baseName } from "./lib/plist-values.js";
+const AUTH_VALUES = { 0: "denied", 1: "unknown", 2: "allowed", 3: "limited" };
+const ALLOWED_OLD = { 0: "denied", 1: "allowed" };
+const AUTH_REASONS = {
+  1: "error",
+  2: "user_consent",
+  3: "user_set",
+  4: "system_set",
+  5: "service_policy",
+  6: "mdm_policy",
+  7: "override_policy",
+  8: "missing_usage_string",
+  9: "prompt_timeout",
+  10: "preflight_unknown",
+  11: "entitled",
+  12: "app_type_policy"
+};
+const SERVICE_WORDS = {
+  kTCCServiceCamera: "the camera",
+  kTCCServiceMicrophone: "the microphone",
+  kTCCServiceAddressBook: "contacts",
+  kTCCServiceCalendar: "the calendar",
+  kTCCServiceReminders: "reminders",
+  kTCCServicePhotos: "photos",
+  kTCCServicePhotosAdd: "adding photos",
+  kTCCServiceMediaLibrary: "the media library",
+  kTCCServiceMotion: "motion data",
+  kTCCServiceBluetoothAlways: "Bluetooth",
+  kTCCServiceSpeechRecognition: "speech recognition",
+  kTCCServiceWillow: "HomeKit",
+  kTCCServiceUserTracking: "tracking across apps",
+  kTCCServiceFaceID: "Face ID"
+};
+function generation(cols, file) {
+  const base = ["service", "client", "client_type"];
+  const missing = base.filter((c) => !cols.has(c));
+  if (missing.length) throw new VigilError(`unexpected schema: table access lacks ${missing.join(", ")}`, { file, code: "schema" });
+  if (cols.has("auth_value") && cols.has("auth_reason") && cols.has("last_modified")) return "v3";
+  if (cols.has("allowed") && cols.has("prompt_count")) return cols.has("last_modified") ? "v2" : "v1";
+  throw new VigilError("unexpected schema: table access has neither auth_value/auth_reason (iOS 14+) nor allowed/prompt_count (iOS 13 and earlier)", { file, code: "schema" });
+}
+const QUERIES = {
+  v3: "SELECT service, client, client_type, auth_value, auth_reason, last_modified FROM access",
+  v2: "SELECT service, client, client_type, allowed, prompt_count, last_modified FROM access",
+  v1: "SELECT service, client, client_type, allowed, prompt_count, NULL FROM access"
+};
+const n = (v) => typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : null;
+function dedupe(ms) {
+  const seen = /* @__PURE__ */ new Set();
+  return ms.filter((m) => {
+    const k = `${m.indicator.type}\0${m.indicator.value}\0${m.indicator.set.name}\0${m.indicator.set.sha256}`;
+    return seen.has(k) ? false : (seen.add(k), true);
+  });
+}
+var tcc_default = defineModule({
+  name: "tcc",
+  title: "Privacy permissions (TCC)",
+  platform: "ios",
+  description: "Reads TCC.db, the privacy permissions apps and processes asked for (camera, microphone, contacts, photos...) and the answers, in the three schema generations (iOS 11 and earlier, iOS 12\u201313, iOS 14 and later). Flags clients that are known spyware processes, apps or paths.",
+  reads: {
+    backup: [{ domain: "HomeDomain", path: "Library/TCC/TCC.db" }],
+    fs: ["private/var/mobile/Library/TCC/TCC.db"]
+  },
+  async *records(ctx) {
+    for (const file of ctx.files) {
+      const h = await ctx.view.openSqlite(file);
+      try {
+        if (!h.tables().has("access")) throw new VigilError("unexpected schema: no table access", { file: h.path, code: "schema" });
+        const gen = generation(h.columns("access"), h.path);
+        for (const row of h.db.prepare(QUERIES[gen]).raw(true).iterate()) {
+          const base = {
+            service: String(row[0]),
+            client: String(row[1]),
+            client_type: n(row[2]) === 0 ? "bundle_id" : "absolute_path"
+          };
+          if (gen === "v3") {
+            const value = n(row[3]);
+            const reason = n(row[4]);
+            yield {
+              ...base,
+              auth_value: value === null ? "" : AUTH_VALUES[value] ?? String(value),
+              auth_reason_desc: reason === null ? "unknown" : AUTH_REASONS[reason] ?? "unknown",
+              last_modified: fromUnixSeconds(n(row[5])) ?? null
+            };
+          } else {
+            const allowed = n(row[3]);
+            const rec = {
+              ...base,
+              allowed_value: allowed === null ? "" : ALLOWED_OLD[allowed] ?? String(allowed),
+              prompt_count: n(row[4])
+            };
+            if (gen === "v2") rec.last_modified = fromUnixSeconds(n(row[5])) ?? null;
+            yield rec;
+          }
+        }
+      } finally {
+        h.close();
+      }
+    }
+  },
+  events(r) {
+    if (!r.last_modified) return [];
+    const what = SERVICE_WORDS[r.service] ? `${SERVICE_WORDS[r.service]} (${r.service})` : r.service;
+    const answer = r.auth_value !== void 0 ? `${r.auth_value}${r.auth_reason_desc ? ` (${r.auth_reason_desc})` : ""}` : r.allowed_value;
+    return [{ timestamp: r.last_modified, event: "access_request", description: `Access to ${what} by ${r.client}: ${answer}` }];
+  },
+  check(r, ctx) {
+    const iocs = ctx.iocs;
+    const ms = [];
+    if (r.client_type === "bundle_id") {
+      ms.push(...iocs.appId(r.client), ...iocs.process(r.client));
+    } else {
+      ms.push(...iocs.filePath(r.client), ...iocs.process(baseName(r.client)));
+    }
+    if (!ms.length) return [];
+    return fromMatches(dedupe(ms), {
+      grade: "strong",
+      title: (m) => `Known spyware ${m.indicator.type === "file_path" ? "file" : m.indicator.type === "app_id" ? "app" : "process"} ${m.matched} asked for privacy permission ${r.service} (TCC; ${m.indicator.set.name})`,
+      why: "TCC.db only lists clients that ran on this device and asked for a permission.",
+      timestamp: r.last_modified ?? void 0
+    });
+  }
+});
+export {
+  tcc_default as default
+};

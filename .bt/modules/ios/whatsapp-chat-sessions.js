@@ -1,0 +1,73 @@
+import { defineModule } from "../../core/module.js";
+import { requireSchema } from "../../formats/sqlite.js";
+import { fromMacAbsolute } from "../../core/time.js";
+import { asText, present } from "./lib/checks.js";
+import { loadWhatsappIdentities, whatsappFile } from "./lib/whatsapp.js";
+function describe(r) {
+  const jid = r.contact_jid ?? "unknown";
+  const id = r.partner_resolved_phone_number ?? jid;
+  const label = r.partner_name ? `'${r.partner_name}' (${id})` : id;
+  return jid.endsWith("@g.us") || r.group_creation_date ? `WhatsApp group chat ${label}` : `WhatsApp chat with ${label}`;
+}
+var whatsapp_chat_sessions_default = defineModule({
+  name: "whatsapp_chat_sessions",
+  title: "WhatsApp chats",
+  platform: "ios",
+  description: "WhatsApp conversations with their partner, group creation date and first/last message dates (for the timeline; no indicator applies).",
+  reads: whatsappFile("ChatStorage.sqlite"),
+  async *records(ctx) {
+    for (const file of ctx.files) {
+      const h = await ctx.view.openSqlite(file);
+      try {
+        requireSchema(h, { ZWACHATSESSION: ["Z_PK", "ZCONTACTJID"], ZWAMESSAGE: ["Z_PK", "ZMESSAGEDATE"] });
+        const ids = await loadWhatsappIdentities(ctx, h);
+        const sc = present(h, "ZWACHATSESSION", ["ZPARTNERNAME", "ZSESSIONTYPE", "ZARCHIVED", "ZREMOVED", "ZHIDDEN", "ZMESSAGECOUNTER", "ZLASTMESSAGEDATE", "ZGROUPINFO"]);
+        const s = (c) => sc.includes(c) ? `s.${c}` : "NULL";
+        const group = sc.includes("ZGROUPINFO") && h.tables().has("ZWAGROUPINFO") && h.columns("ZWAGROUPINFO").has("ZCREATIONDATE");
+        const linked = h.columns("ZWAMESSAGE").has("ZCHATSESSION");
+        const sql = `SELECT s.Z_PK, s.ZCONTACTJID, ${s("ZPARTNERNAME")}, ${s("ZSESSIONTYPE")}, ${s("ZARCHIVED")}, ${s("ZREMOVED")}, ${s("ZHIDDEN")},
+            ${s("ZMESSAGECOUNTER")}, ${s("ZLASTMESSAGEDATE")}, ${group ? "g.ZCREATIONDATE" : "NULL"},
+            ${linked ? "MIN(m.ZMESSAGEDATE), MAX(m.ZMESSAGEDATE), COUNT(m.Z_PK)" : "NULL, NULL, 0"}
+          FROM ZWACHATSESSION s
+          ${group ? "LEFT JOIN ZWAGROUPINFO g ON g.Z_PK = s.ZGROUPINFO" : ""}
+          ${linked ? "LEFT JOIN ZWAMESSAGE m ON m.ZCHATSESSION = s.Z_PK" : ""}
+          GROUP BY s.Z_PK`;
+        for (const r of h.db.prepare(sql).raw(true).iterate()) {
+          const jid = asText(r[1]);
+          const phone = jid && jid.endsWith("@lid") ? ids.resolve(jid).phone : null;
+          yield {
+            record_type: "chat_session",
+            session_pk: r[0],
+            contact_jid: jid,
+            partner_name: asText(r[2]),
+            partner_resolved_phone_number: phone,
+            session_type: r[3],
+            archived: r[4],
+            removed: r[5],
+            hidden: r[6],
+            message_counter: r[7],
+            last_message_date: fromMacAbsolute(r[8]) ?? null,
+            group_creation_date: fromMacAbsolute(r[9]) ?? null,
+            first_stored_message_date: fromMacAbsolute(r[10]) ?? null,
+            last_stored_message_date: fromMacAbsolute(r[11]) ?? null,
+            stored_message_count: r[12] ?? 0
+          };
+        }
+      } finally {
+        h.close();
+      }
+    }
+  },
+  events(r) {
+    const chat = describe(r);
+    const out = [];
+    if (r.group_creation_date) out.push({ timestamp: r.group_creation_date, event: "group_created", description: `${chat} was created` });
+    if (r.first_stored_message_date) out.push({ timestamp: r.first_stored_message_date, event: "chat_first_message", description: `First stored message in ${chat}` });
+    const last = r.last_message_date ?? r.last_stored_message_date;
+    if (last) out.push({ timestamp: last, event: "chat_last_message", description: `Last message in ${chat}` });
+    return out;
+  }
+});
+export {
+  whatsapp_chat_sessions_default as default
+};

@@ -1,0 +1,103 @@
+import { defineModule } from "../../core/module.js";
+import { requireSchema } from "../../formats/sqlite.js";
+import { fromMacAbsolute } from "../../core/time.js";
+import { asText, checkLinksAndText, present } from "./lib/checks.js";
+import { extractLinks, isWhatsAppInfraLink, oneLine } from "./lib/links.js";
+import { whatsappFile } from "./lib/whatsapp.js";
+const MESSAGE_COLS = ["ZCHATSESSION", "ZFROMJID", "ZTOJID", "ZPUSHNAME", "ZMESSAGETYPE", "ZISFROMME", "ZSTANZAID"];
+const MEDIA_COLS = ["ZAUTHORNAME", "ZMEDIAURL", "ZMEDIALOCALPATH"];
+const DATA_COLS = ["ZCONTENT1", "ZCONTENT2", "ZMATCHEDTEXT", "ZSUMMARY", "ZTITLE"];
+const WHY_RECEIVED = "Operators send exploit and phishing links by WhatsApp; receiving one shows the owner was targeted.";
+var whatsapp_default = defineModule({
+  name: "whatsapp",
+  title: "WhatsApp messages",
+  platform: "ios",
+  description: "WhatsApp messages with the links found in their text, link previews and media URLs (WhatsApp's own media servers left out). Links are checked against URL and domain indicators.",
+  reads: whatsappFile("ChatStorage.sqlite"),
+  async *records(ctx) {
+    for (const file of ctx.files) {
+      const h = await ctx.view.openSqlite(file);
+      try {
+        requireSchema(h, { ZWAMESSAGE: ["Z_PK", "ZTEXT", "ZMESSAGEDATE"] });
+        const mc = present(h, "ZWAMESSAGE", MESSAGE_COLS);
+        const media = h.tables().has("ZWAMEDIAITEM") && h.columns("ZWAMEDIAITEM").has("ZMESSAGE") ? present(h, "ZWAMEDIAITEM", MEDIA_COLS) : [];
+        const data = h.tables().has("ZWAMESSAGEDATAITEM") && h.columns("ZWAMESSAGEDATAITEM").has("ZMESSAGE") ? present(h, "ZWAMESSAGEDATAITEM", DATA_COLS) : [];
+        const sel = [
+          "m.Z_PK",
+          "m.ZTEXT",
+          "m.ZMESSAGEDATE",
+          ...MESSAGE_COLS.map((c) => mc.includes(c) ? `m.${c}` : "NULL"),
+          ...MEDIA_COLS.map((c) => media.includes(c) ? `mi.${c}` : "NULL"),
+          ...DATA_COLS.map((c) => data.includes(c) ? `di.${c}` : "NULL")
+        ];
+        const sql = `SELECT ${sel.join(", ")} FROM ZWAMESSAGE m
+          ${media.length ? "LEFT JOIN ZWAMEDIAITEM mi ON mi.ZMESSAGE = m.Z_PK" : ""}
+          ${data.length ? "LEFT JOIN ZWAMESSAGEDATAITEM di ON di.ZMESSAGE = m.Z_PK" : ""}`;
+        for (const r of h.db.prepare(sql).raw(true).iterate()) {
+          const text = asText(r[1]) ?? "";
+          const mediaUrl = asText(r[11]);
+          const c1 = asText(r[13]);
+          const c2 = asText(r[14]);
+          const matched = asText(r[15]);
+          let links = extractLinks(text);
+          for (const extra of [matched, mediaUrl, c1, c2]) {
+            if (!extra) continue;
+            for (const l of extractLinks(extra)) if (!links.includes(l)) links = [...links, l];
+          }
+          if (links.length) links = links.filter((l) => !isWhatsAppInfraLink(l));
+          const fromMe = r[8] === 1;
+          yield {
+            Z_PK: r[0],
+            ZCHATSESSION: r[3],
+            ZFROMJID: asText(r[4]),
+            ZTOJID: asText(r[5]),
+            ZPUSHNAME: asText(r[6]),
+            ZTEXT: text,
+            ZMESSAGEDATE: r[2],
+            ZMESSAGETYPE: r[7],
+            ZISFROMME: r[8],
+            ZSTANZAID: asText(r[9]),
+            ZAUTHORNAME: asText(r[10]),
+            ZMEDIAURL: mediaUrl,
+            ZMEDIALOCALPATH: asText(r[12]),
+            ZCONTENT1: c1,
+            ZCONTENT2: c2,
+            ZMATCHEDTEXT: matched,
+            ZSUMMARY: asText(r[16]),
+            ZTITLE: asText(r[17]),
+            isodate: fromMacAbsolute(r[2]) ?? null,
+            direction: fromMe ? "sent" : "received",
+            links
+          };
+        }
+      } finally {
+        h.close();
+      }
+    }
+  },
+  events(r) {
+    if (!r.isodate) return [];
+    const who = r.direction === "sent" ? `to ${r.ZTOJID ?? "chat " + (r.ZCHATSESSION ?? "?")}` : `from ${r.ZFROMJID ?? "unknown"}`;
+    return [
+      {
+        timestamp: r.isodate,
+        event: r.direction === "sent" ? "whatsapp_sent" : "whatsapp_received",
+        description: `WhatsApp message ${who}: "${oneLine(r.ZTEXT, 200)}"${r.links.length ? ` (links: ${r.links.join(", ")})` : ""}`
+      }
+    ];
+  },
+  check(r, ctx) {
+    if (!r.ZTEXT && !r.links.length) return [];
+    const received = r.direction === "received";
+    return checkLinksAndText(ctx.iocs, r.links, [r.ZTEXT], {
+      grade: received ? "medium" : "weak",
+      title: `Known spyware link in a ${received ? "received" : "sent"} WhatsApp message: `,
+      why: received ? WHY_RECEIVED : "The owner sent this link; it may have been forwarded for help.",
+      mentionTitle: "Known spyware domain mentioned in a WhatsApp message: ",
+      timestamp: r.isodate ?? void 0
+    });
+  }
+});
+export {
+  whatsapp_default as default
+};

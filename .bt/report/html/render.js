@@ -1,0 +1,182 @@
+import { readFileSync } from "node:fs";
+import { GRADES } from "../../core/model.js";
+import { toJson } from "../json-writer.js";
+import { summarize } from "../summary.js";
+import { catalogs, translator } from "../i18n/index.js";
+const CSS = readFileSync(new URL("./style.css", import.meta.url), "utf8");
+const CLIENT = readFileSync(new URL("./client.js", import.meta.url), "utf8");
+function esc(s) {
+  return String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+}
+function scriptJson(v) {
+  return toJson(v).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
+function tr(t, key, args, tag = "span", attrs = "") {
+  const a = args ? ` data-i18n-args="${esc(JSON.stringify(args))}"` : "";
+  return `<${tag} data-i18n="${esc(key)}"${a}${attrs ? " " + attrs : ""}>${esc(t(key, args))}</${tag}>`;
+}
+function linkify(html) {
+  return html.replace(/https:\/\/[^\s)&<]+[^\s)&<.,]/g, (u) => `<a href="${u}" rel="noreferrer noopener">${u}</a>`);
+}
+function fmtTime(ts) {
+  return ts ? ts.replace("T", " ").replace(/\.\d+Z$/, " UTC").replace(/Z$/, " UTC") : "";
+}
+function detectionCard(t, d, i, ctx, titles) {
+  const where = titles.get(d.module) ?? d.module;
+  const ind = d.matched_indicator;
+  const rows = [];
+  const row = (key, value) => rows.push(`<tr><th>${tr(t, key)}</th><td>${value}</td></tr>`);
+  row("field.where", `${esc(where)} <code>${esc(d.module)}</code>`);
+  row("field.file", `<code>${esc(d.artifact)}</code>`);
+  row("field.when", d.timestamp ? `<time datetime="${esc(d.timestamp)}">${esc(fmtTime(d.timestamp))}</time>` : tr(t, "field.unknown_time"));
+  if (ind) {
+    row("field.indicator", `<code>${esc(ind.value)}</code> (${esc(ind.type)})`);
+    row("field.set", esc(ind.name));
+    row("field.source", `<code>${esc(ind.source || ind.stix2_file_name)}</code>${ind.sha256 ? ` <small>sha256 ${esc(ind.sha256.slice(0, 16))}\u2026</small>` : ""}`);
+  }
+  if (d.rule) row("field.rule", `<code>${esc(d.rule.id)}</code>: ${esc(d.rule.description)}`);
+  const why = d.why ? esc(d.why) : ind ? tr(t, "why.indicator", { set: ind.name }) : "";
+  if (why) row("field.why", why);
+  const context = ctx?.length ? `<details class="ctx"><summary>${tr(t, "field.context")}</summary><table class="events">${ctx.map((e) => `<tr${e.timestamp === d.timestamp ? ' class="hit"' : ""}><td><time>${esc(fmtTime(e.timestamp))}</time></td><td><code>${esc(e.module)}</code></td><td>${esc(e.event)}</td><td>${esc(e.description)}</td></tr>`).join("")}</table></details>` : "";
+  const raw = d.record !== void 0 ? `<details class="raw"><summary>${tr(t, "field.raw")}</summary><pre>${esc(toJson(d.record, 2))}</pre></details>` : "";
+  const search = [d.title, d.module, where, d.matched, ind?.value, ind?.name, d.rule?.id].join(" ").toLowerCase();
+  return `<article class="det g-${d.grade}" id="det-${i}" data-grade="${d.grade}" data-day="${esc(d.timestamp?.slice(0, 10) ?? "")}" data-search="${esc(search)}">
+<h4><span class="badge">${tr(t, `kind.${d.kind}`)}</span> ${esc(d.title)}</h4>
+<table class="kv">${rows.join("")}</table>${context}${raw}</article>`;
+}
+function overviewSvg(days) {
+  if (!days.length) return "";
+  const W = 1e3;
+  const H = 120;
+  const max = Math.max(1, ...days.map((d) => d.count));
+  const bw = W / days.length;
+  const bars = days.map((d, i) => {
+    const h = Math.max(d.count ? 1 : 0, Math.round(Math.log1p(d.count) / Math.log1p(max) * (H - 14)));
+    const x = (i * bw).toFixed(2);
+    const mark = d.detections ? `<rect class="mark" x="${x}" y="0" width="${Math.max(bw, 2).toFixed(2)}" height="8"><title>${esc(d.day)}: ${d.detections}</title></rect>` : "";
+    return `<rect class="bar" x="${x}" y="${H - h}" width="${Math.max(bw - 0.5, 0.5).toFixed(2)}" height="${h}"><title>${esc(d.day)}: ${d.count}</title></rect>${mark}`;
+  }).join("");
+  return `<svg id="overview" viewBox="0 0 ${W} ${H}" preserveAspectRatio="none" role="img" aria-label="events per day">${bars}</svg>
+<div class="axis"><span>${esc(days[0].day)}</span><span>${esc(days[days.length - 1].day)}</span></div>`;
+}
+function coverageTable(t, coverage) {
+  if (!coverage) return `<p>${tr(t, "coverage.unknown")}</p>`;
+  const order = { failed: 0, checked: 1, absent: 2, not_applicable: 3 };
+  const rows = [...coverage].filter((c) => c.status !== "not_applicable").sort((a, b) => order[a.status] - order[b.status] || a.title.localeCompare(b.title)).map(
+    (c) => `<tr class="cov-${c.status}"><td>${esc(c.title)}<br><code>${esc(c.module)}</code></td><td>${tr(t, `coverage.${c.status}`)}</td><td class="num">${c.records ?? ""}</td><td>${esc(c.reason ?? "")}${c.warnings?.length ? `<br><small>${c.warnings.map(esc).join("<br>")}</small>` : ""}</td></tr>`
+  ).join("");
+  return `<p>${tr(t, "coverage.intro")}</p><table class="cov"><thead><tr><th>${tr(t, "coverage.module")}</th><th>${tr(t, "coverage.status")}</th><th>${tr(t, "coverage.records")}</th><th>${tr(t, "coverage.detail")}</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+function deviceSection(t, info, detections) {
+  if (!info) return "";
+  const d = info.device;
+  const rows = [];
+  const row = (key, v) => {
+    if (v !== void 0 && v !== null && v !== "") rows.push(`<tr><th>${tr(t, key)}</th><td>${esc(v)}</td></tr>`);
+  };
+  row("device.platform", d?.platform);
+  row("device.model", d?.model);
+  row("device.name", d?.name);
+  row("device.os", d?.osVersion);
+  row("device.build", d?.build);
+  row("device.patch", d?.patchLevel);
+  row("device.acquisition", `${info.acquisition.kind} \u2014 ${info.acquisition.path}`);
+  rows.push(`<tr><th>${tr(t, "device.encrypted")}</th><td>${tr(t, info.acquisition.encrypted ? "device.yes" : "device.no")}</td></tr>`);
+  const outdatedRule = detections.find((x) => x.rule && /outdated/.test(x.rule.id));
+  const newer = d?.newerOsAvailable ?? (outdatedRule ? outdatedRule.matched : void 0);
+  const warn = d?.newerOsAvailable || outdatedRule ? `<p class="warn">${tr(t, "device.outdated", { v: String(newer ?? "?") })}</p>` : "";
+  return `<table class="kv">${rows.join("")}</table>${warn}`;
+}
+function provenanceSection(t, results) {
+  const info = results.info;
+  if (!info) {
+    const mvt = results.mvtInfo ? `<pre>${esc(JSON.stringify(results.mvtInfo, null, 2))}</pre>` : "";
+    return `<p>${tr(t, "provenance.mvt")}</p>${mvt}`;
+  }
+  const kv = [
+    ["provenance.version", info.version],
+    ["provenance.command", `vigil ${info.command.join(" ")}`],
+    ["provenance.started", info.started],
+    ["provenance.finished", info.finished],
+    ["provenance.snapshot", info.iocs.snapshot]
+  ].filter(([, v]) => v).map(([k, v]) => `<tr><th>${tr(t, k)}</th><td><code>${esc(v)}</code></td></tr>`).join("");
+  const inputs = info.inputs.map((i) => `<tr><td><code>${esc(i.path)}</code></td><td class="num">${i.size}</td><td><code class="hash">${esc(i.sha256)}</code></td></tr>`).join("");
+  const sets = info.iocs.sets.map(
+    (s) => `<tr><td>${esc(s.name)}${s.indexName && s.indexName !== s.name ? `<br><small>${esc(s.indexName)}</small>` : ""}</td><td><code>${esc(s.source)}</code></td><td class="num">${Object.values(s.counts).reduce((a, b) => a + (b ?? 0), 0)}</td><td><code class="hash">${esc(s.sha256)}</code></td><td>${esc(s.loadedAt)}</td></tr>`
+  ).join("");
+  return `<p>${tr(t, "provenance.intro")}</p><table class="kv">${kv}</table>
+<details><summary>${tr(t, "provenance.inputs")} (${info.inputs.length})</summary><table class="list">${inputs}</table></details>
+<details><summary>${tr(t, "provenance.iocs")} (${info.iocs.sets.length})</summary><table class="list"><thead><tr><th>${tr(t, "field.set")}</th><th>${tr(t, "field.source")}</th><th>${tr(t, "provenance.count")}</th><th>SHA-256</th><th>${tr(t, "provenance.loaded")}</th></tr></thead>${sets}</table></details>`;
+}
+function renderReport(results, data, lang, version) {
+  const t = translator(lang);
+  const summary = summarize(data.detections, results.coverage ?? [], results.dir);
+  const verdict = summary.verdict;
+  const failed = (results.coverage ?? []).filter((c) => c.status === "failed").length;
+  const titles = new Map((results.coverage ?? []).map((c) => [c.module, c.title]));
+  const byGrade = GRADES.map((g) => {
+    const items = data.detections.map((d, i) => ({ d, i })).filter((x) => x.d.grade === g);
+    if (!items.length) return "";
+    return `<section class="grade g-${g}"><h3>${tr(t, `grade.${g}`)} <small>(${items.length})</small></h3><p class="muted">${tr(t, `grade.${g}.meaning`)}</p>${items.map((x) => detectionCard(t, x.d, x.i, data.context[x.i], titles)).join("")}</section>`;
+  }).join("");
+  const langs = Object.entries(catalogs()).map(([code, c]) => `<option value="${esc(code)}"${code === lang ? " selected" : ""}>${esc(c["lang.name"] ?? code)}</option>`);
+  return `<!DOCTYPE html>
+<html lang="${esc(lang)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<meta name="referrer" content="no-referrer">
+<title>${esc(t("title"))}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<header>
+<div class="top"><h1>${tr(t, "title")}</h1><label class="js-only" hidden>${tr(t, "js.language")} <select id="lang">${langs.join("")}</select></label></div>
+<p class="muted">${tr(t, "subtitle")}</p>
+<nav><a href="#detections">${tr(t, "nav.detections")}</a> \xB7 <a href="#timeline">${tr(t, "nav.timeline")}</a> \xB7 <a href="#coverage">${tr(t, "nav.coverage")}</a> \xB7 <a href="#device">${tr(t, "nav.device")}</a> \xB7 <a href="#provenance">${tr(t, "nav.provenance")}</a></nav>
+</header>
+<main>
+<section id="verdict" class="verdict v-${verdict}" data-verdict="${verdict}">
+<p class="label">${tr(t, "verdict.label")}</p>
+<h2>${tr(t, `verdict.${verdict}`)}</h2>
+<p>${tr(t, `verdict.${verdict}.meaning`)}</p>
+${summary.incomplete ? `<p class="incomplete">${tr(t, "verdict.incomplete", { n: failed })}</p>` : ""}
+<p class="counts">${GRADES.map((g) => `<span class="pill g-${g}">${tr(t, `grade.${g}`)}: ${summary.detections[g]}</span>`).join(" ")}</p>
+<p class="help" data-i18n="help" data-linkify="1">${linkify(esc(t("help")))}</p>
+</section>
+<section id="detections">
+<h2>${tr(t, "detections.title")}</h2>
+${data.detections.length ? `<p class="js-only" hidden><input id="filter" type="search" placeholder="${esc(t("detections.filter"))}" data-i18n-placeholder="detections.filter"> <span id="shown"></span></p>${byGrade}` : `<p>${tr(t, "detections.none")}</p>`}
+</section>
+<section id="timeline">
+<h2>${tr(t, "timeline.title")}</h2>
+${data.days.length ? `<p class="muted">${tr(t, "timeline.overview")} ${tr(t, "timeline.events", { n: data.totalEvents, d: data.days.length })}</p>
+<div class="js-only zoom" hidden>${tr(t, "timeline.zoom")}: <label>${tr(t, "timeline.from")} <input type="date" id="from"></label> <label>${tr(t, "timeline.to")} <input type="date" id="to"></label> <button id="reset">${tr(t, "timeline.reset")}</button> <button id="around">${tr(t, "timeline.detections_only")}</button></div>
+<div id="chart">${overviewSvg(data.days)}</div>` : `<p>${tr(t, "timeline.none")}</p>`}
+</section>
+<section id="coverage">
+<h2>${tr(t, "coverage.title")}</h2>
+${coverageTable(t, results.coverage)}
+</section>
+<section id="device">
+<h2>${tr(t, "device.title")}</h2>
+${deviceSection(t, results.info, data.detections)}
+</section>
+<section id="provenance">
+<h2>${tr(t, "provenance.title")}</h2>
+${provenanceSection(t, results)}
+</section>
+</main>
+<footer>${tr(t, "footer", { v: version })}</footer>
+<script id="i18n" type="application/json">${scriptJson(catalogs())}</script>
+<script id="days" type="application/json">${scriptJson(data.days)}</script>
+<script>${CLIENT}</script>
+</body>
+</html>
+`;
+}
+export {
+  esc,
+  renderReport
+};
