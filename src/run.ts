@@ -125,12 +125,8 @@ export interface CheckRun {
   warnings: Record<string, string[]>;
 }
 
-/**
- * Runs every module that applies to the view, writing `<module>.json` (and the detected
- * records) into outputDir as it goes. Timeline events are kept in a TimelineStore for the
- * results writer to sort.
- */
-export async function runModules(opts: {
+/** Options shared by the serial runner and the parallel one. */
+export interface RunModulesOptions {
   view: AcquisitionView;
   modules: ModuleDef<any>[];
   iocs: Matcher;
@@ -140,7 +136,15 @@ export async function runModules(opts: {
   timeline?: TimelineStore;
   /** Prefix of output file names, for nested views whose module names could collide. */
   prefix?: string;
-}): Promise<CheckRun> {
+}
+
+/**
+ * Runs every module that applies to the view, writing `<module>.json` (and the detected
+ * records) into outputDir as it goes. Timeline events are kept in a TimelineStore for the
+ * results writer to sort. `numbering` gives each module's place in the whole run, for the
+ * progress lines of a worker that runs only some of them.
+ */
+export async function runModules(opts: RunModulesOptions & { numbering?: { index: Map<string, number>; total: number } }): Promise<CheckRun> {
   const { view, modules, iocs, outputDir } = opts;
   const progress = opts.progress ?? (() => {});
   const prefix = opts.prefix ?? "";
@@ -150,12 +154,14 @@ export async function runModules(opts: {
   const coverage: Coverage[] = [];
   const warnings: Record<string, string[]> = {};
   const applicable = modules.filter((m) => m.platform === view.platform);
+  const total = opts.numbering?.total ?? applicable.length;
   let i = 0;
   for (const mod of applicable) {
     i++;
+    const n = opts.numbering?.index.get(mod.name) ?? i;
     const writer = new JsonArrayWriter(join(outputDir, `${prefix}${mod.name}.json`));
     const detected = new JsonArrayWriter(join(outputDir, `${prefix}${mod.name}_detected.json`));
-    progress(`[${i}/${applicable.length}] ${mod.name}`, true);
+    progress(`[${n}/${total}] ${mod.name}`, true);
     const t0 = performance.now();
     const { coverage: cov, warnings: w } = await runModule(
       mod,
@@ -167,7 +173,7 @@ export async function runModules(opts: {
         eventFields: (timestamp, module, event, description, detected) => timeline.addFields(timestamp, module, event, description, detected),
         detection: (d) => {
           detections.push(d);
-          detected.write({ ...(typeof d.record === "object" && d.record ? d.record : { value: d.record }), matched_indicator: d.matched_indicator, vigil_detection: { ...d, record: undefined } });
+          detected.write(detectedRecord(d));
         },
       },
       progress,
@@ -184,9 +190,14 @@ export async function runModules(opts: {
       cov.status === "checked" ? `${cov.records} records${cov.detections ? `, ${cov.detections} detections` : ""}` : cov.status === "failed" ? `FAILED: ${cov.reason}` : cov.status.replace("_", " ");
     // A nested view (the backup inside an androidqf bundle) applies to few modules: listing the
     // rest as "not applicable" a second time only buries the lines that matter.
-    if (!(prefix && cov.status === "not_applicable")) progress(`[${i}/${applicable.length}] ${mod.name}${prefix ? ` (${prefix.replace(/_$/, "")})` : ""}: ${what} (${ms} ms)`);
+    if (!(prefix && cov.status === "not_applicable")) progress(`[${n}/${total}] ${mod.name}${prefix ? ` (${prefix.replace(/_$/, "")})` : ""}: ${what} (${ms} ms)`);
   }
   return { coverage, detections, timeline, warnings };
+}
+
+/** A line of `<module>_detected.json`: the record, the indicator it matched, and the detection. */
+function detectedRecord(d: Detection): unknown {
+  return { ...(typeof d.record === "object" && d.record ? d.record : { value: d.record }), matched_indicator: d.matched_indicator, vigil_detection: { ...d, record: undefined } };
 }
 
 export type { RunInfo };

@@ -93,4 +93,13 @@ export interface AcquisitionView {
   inputsRead(): InputFile[];
   /** Removes private temp copies. Idempotent. */
   close(): Promise<void>;
+  /**
+   * How a worker thread can open this same acquisition again, to run some of the modules in
+   * parallel (src/parallel). Absent where reopening would cost more than it saves. The spec
+   * may hold a derived key: it is passed between threads in memory only, never written.
+   */
+  reopenSpec?(): ReopenSpec;
 }
+
+/** What a worker thread needs to open an acquisition the main thread already opened. */
+export type ReopenSpec = { opener: "ios_backup"; path: string; derivedKey?: Uint8Array };

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, realpathSync, statSync } from "node
 import { dirname, resolve, sep } from "node:path";
 import type { AcquisitionView } from "../acquisitions/view.ts";
 import { describeError, VigilError } from "../core/errors.ts";
-import type { Coverage, Detection, RunInfo } from "../core/model.ts";
+import type { Coverage, Detection, InputFile, RunInfo } from "../core/model.ts";
 import { EXIT } from "../core/model.ts";
 import { loadIndicatorsForRun } from "../indicators/for-run.ts";
 import type { Matcher } from "../indicators/matcher-api.ts";
@@ -15,6 +15,7 @@ import { writeHtmlReport } from "../report/html/index.ts";
 import { writeResults } from "../report/results.ts";
 import { formatSummary } from "../report/summary.ts";
 import { TimelineStore } from "../report/timeline-store.ts";
+import { defaultJobs, runModulesParallel } from "../parallel/pool.ts";
 import { runModules, type ProgressFn } from "../run.ts";
 import { VERSION } from "../version.ts";
 
@@ -26,6 +27,7 @@ export interface CheckCliOptions {
   quiet?: boolean;
   report?: boolean;
   module?: string[];
+  jobs?: string;
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -35,6 +37,7 @@ export function addCheckOptions(cmd: Command): Command {
     .option("-i, --iocs <path>", "indicator file or folder (repeatable); default: the newest indicator snapshot", collect)
     .option("-o, --output <dir>", "results folder (default: ./vigil-results/<kind>-<time>)")
     .option("-m, --module <name>", "run only this module (repeatable)", collect)
+    .option("-j, --jobs <n>", "threads running modules (default: one per CPU core, for big acquisitions; 1: no worker threads)")
     .option("--json", "print the summary as JSON on stdout")
     .option("--lang <code>", "report language (en, fr); default: from the system locale")
     .option("--no-report", "do not write report.html")
@@ -155,7 +158,9 @@ export async function runCheck(
   }
   makeOutputDir(outputDir);
 
+  const jobs = opts.jobs === undefined ? defaultJobs() : Number(opts.jobs);
   const timeline = new TimelineStore();
+  const workerInputs: InputFile[] = [];
   const coverage: Coverage[] = [];
   const detections: Detection[] = [];
   const warnings: Record<string, string[]> = {};
@@ -164,7 +169,10 @@ export async function runCheck(
     for (const { view, prefix } of views) {
       let modules = modulesFor(view.platform);
       if (opts.module?.length) modules = modules.filter((m) => opts.module!.includes(m.name));
-      const run = await runModules({ view, modules, iocs: loaded.matcher, outputDir, progress, timeline, prefix });
+      const base = { view, modules, iocs: loaded.matcher, outputDir, progress, timeline, prefix };
+      const parallel = jobs > 1 ? await runModulesParallel({ ...base, jobs, force: opts.jobs !== undefined }) : undefined;
+      const run = parallel ?? (await runModules(base));
+      if (parallel) workerInputs.push(...parallel.inputs);
       perView.push({ prefix: prefix ?? "", coverage: run.coverage });
       detections.push(...run.detections);
     }
@@ -195,7 +203,7 @@ export async function runCheck(
       finished: new Date().toISOString(),
       acquisition: { kind: main.kind, path: resolve(inputPath), encrypted: main.encrypted },
       device: main.device,
-      inputs: views.flatMap((v) => v.view.inputsRead()),
+      inputs: mergeInputs([...views.flatMap((v) => v.view.inputsRead()), ...workerInputs]),
       iocs: { snapshot: loaded.snapshot, sets: loaded.sets, errors: loaded.problems },
       lang: opts.lang,
     };
@@ -220,11 +228,19 @@ export async function runCheck(
   }
 }
 
+/** One entry per evidence file, by path: the same list whether modules ran in one thread or several. */
+function mergeInputs(inputs: InputFile[]): InputFile[] {
+  const seen = new Map<string, InputFile>();
+  for (const i of inputs) if (!seen.has(i.path)) seen.set(i.path, i);
+  return [...seen.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
 /** Rejects options that would otherwise produce a misleading result, before any work. */
 function checkOptions(opts: CheckCliOptions): void {
   if (opts.lang !== undefined) pickLanguage(opts.lang);
   const unknown = (opts.module ?? []).filter((n) => !allModules.some((m) => m.name === n));
   if (unknown.length) throw new VigilError(`unknown module ${unknown.map((n) => JSON.stringify(n)).join(", ")} (see "vigil modules")`, { code: "usage" });
+  if (opts.jobs !== undefined && !/^[1-9]\d*$/.test(opts.jobs)) throw new VigilError(`--jobs ${opts.jobs}: expected a whole number of threads, 1 or more`, { code: "usage" });
   const missing = (opts.iocs ?? []).filter((p) => p.trim() !== "" && !existsSync(p));
   if (missing.length) throw new VigilError("--iocs: no such file or folder", { file: missing.join(", "), code: "usage" });
 }

@@ -8,6 +8,8 @@ export const PASSWORD_ENV = "VIGIL_BACKUP_PASSWORD";
 export interface SecretOptions {
   password?: string;
   keyFile?: string;
+  /** The derived key itself (a worker thread reopening a backup the main thread unlocked). */
+  derivedKey?: Uint8Array;
   /** true: prompt when a terminal is attached (default); false: never; a function: ask it. */
   promptPassword?: boolean | ((question: string) => Promise<string>);
 }

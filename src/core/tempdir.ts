@@ -5,6 +5,8 @@ import { join } from "node:path";
 
 let root: string | undefined;
 let counter = 0;
+/** Distinguishes the folders of worker threads sharing one root. */
+let prefix = "";
 
 function cleanup(): void {
   if (root) {
@@ -17,8 +19,8 @@ function cleanup(): void {
   }
 }
 
-/** A fresh folder under the process's private temp root (mode 0700 via mkdtemp). */
-export function privateTempDir(label = "t"): string {
+/** The process's private temp root, created on first use. */
+export function privateTempRoot(): string {
   if (!root) {
     root = mkdtempSync(join(tmpdir(), "vigil-"));
     process.once("exit", cleanup);
@@ -29,7 +31,21 @@ export function privateTempDir(label = "t"): string {
       });
     }
   }
-  return mkdtempSync(join(root, `${label.replace(/[^\w.-]/g, "_")}-${counter++}-`));
+  return root;
+}
+
+/**
+ * A worker thread uses the main thread's root: what it leaves there (timeline chunks handed
+ * over at the end) must outlive the thread, and the main thread removes the root at exit.
+ */
+export function useTempRoot(dir: string, label: string): void {
+  root = dir;
+  prefix = label;
+}
+
+/** A fresh folder under the process's private temp root (mode 0700 via mkdtemp). */
+export function privateTempDir(label = "t"): string {
+  return mkdtempSync(join(privateTempRoot(), `${prefix}${label.replace(/[^\w.-]/g, "_")}-${counter++}-`));
 }
 
 export function removeTempDir(dir: string): void {

@@ -406,8 +406,17 @@ function plainHost(h: string): 0 | 1 | 2 {
   return upper ? 2 : 1;
 }
 
+const sources = new WeakMap<Matcher, LoadedSet[]>();
+
 export function buildMatcher(sets: LoadedSet[]): Matcher {
-  return new IndexMatcher(sets);
+  const m = new IndexMatcher(sets);
+  sources.set(m, sets);
+  return m;
+}
+
+/** The sets a matcher was built from, to build the same matcher in a worker thread. */
+export function matcherSources(m: Matcher): LoadedSet[] | undefined {
+  return sources.get(m);
 }
 
 /** Counts per kind of a set's valid, distinct indicators (what the matcher will hold). */

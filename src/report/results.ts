@@ -6,41 +6,47 @@ import { join } from "node:path";
 import type { Coverage, Detection, RunInfo, Summary } from "../core/model.ts";
 import { ReportDataCollector, type ReportData } from "./html/data.ts";
 import type { CheckRun } from "../run.ts";
-import { csvField, csvRow } from "./csv.ts";
+import { csvRow } from "./csv.ts";
 import { toJson } from "./json-writer.ts";
 import { sortDetections, summarize } from "./summary.ts";
 import type { TimelineStore } from "./timeline-store.ts";
 
 export const TIMELINE_HEADER = ["UTC Timestamp", "Plugin", "Event", "Description"];
 
-/** Writes timeline.csv and timeline_detected.csv in one pass, feeding `collector` with every event. */
+/** Writes timeline.csv and timeline_detected.csv, feeding `collector` with every event. */
 function writeTimelines(store: TimelineStore, dir: string, collector: ReportDataCollector): number {
-  const all = openSync(join(dir, "timeline.csv"), "w");
-  const hit = openSync(join(dir, "timeline_detected.csv"), "w");
   const header = csvRow(TIMELINE_HEADER);
-  let buf = header;
-  let hitBuf = header;
   let n = 0;
-  try {
-    store.forEachSorted((timestamp, module, event, description, detected) => {
-      // Same text as csvRow([timestamp, module, event, description]), without the array.
-      const row = `"${csvField(timestamp)}","${csvField(module)}","${csvField(event)}","${csvField(description)}"\r\n`;
-      buf += row;
-      if (detected) hitBuf += row;
-      collector.addFields(timestamp, module, event, description);
+  writeRows(join(dir, "timeline.csv"), header, (emit) =>
+    store.forEachSortedRow((row) => {
+      emit(row);
+      collector.addRow(row);
       n++;
-      if (buf.length > 1 << 20) {
-        writeSync(all, buf);
-        buf = "";
+    }),
+  );
+  writeRows(join(dir, "timeline_detected.csv"), header, (emit) => store.forEachSortedDetectedRow(emit));
+  return n;
+}
+
+/** Writes `header` and the rows `produce` emits, in blocks of about a megabyte. */
+function writeRows(path: string, header: string, produce: (emit: (row: string) => void) => void): void {
+  const fd = openSync(path, "w");
+  try {
+    let block: string[] = [header];
+    let size = 0;
+    produce((row) => {
+      block.push(row);
+      size += row.length;
+      if (size > 1 << 20) {
+        writeSync(fd, block.join(""));
+        block = [];
+        size = 0;
       }
     });
-    writeSync(all, buf);
-    writeSync(hit, hitBuf);
+    writeSync(fd, block.join(""));
   } finally {
-    closeSync(all);
-    closeSync(hit);
+    closeSync(fd);
   }
-  return n;
 }
 
 export function writeJson(path: string, value: unknown): void {

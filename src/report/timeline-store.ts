@@ -5,35 +5,34 @@ import { closeSync, openSync, readSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { TimelineEvent } from "../core/model.ts";
 import { privateTempDir, removeTempDir } from "../core/tempdir.ts";
+import { csvField, parseCsv } from "./csv.ts";
 
-const FS = "\u0001"; // field separator; sorts below every character a field can hold
-const RS = "\u0000"; // record separator in spill files
+const RS = "\u0000"; // record separator in spill files; replaced by a space inside fields
 const CHUNK = 200_000;
 // Chunks are also bounded by their text: what a chunk costs the heap (and, through the garbage
 // collector's head room, the peak RSS) depends on the length of its descriptions.
 const CHUNK_CHARS = 16_000_000;
 const SPILL_BLOCK = 4096;
-// Fields from evidence may hold anything; only the two separators are replaced.
-const SEPARATORS = /[\u0000\u0001]/g;
 
 function clean(s: string): string {
-  return s.indexOf(RS) >= 0 || s.indexOf(FS) >= 0 ? s.replace(SEPARATORS, " ") : s;
+  return s.indexOf(RS) >= 0 ? s.replaceAll(RS, " ") : s;
 }
 
-function decode(line: string): TimelineEvent {
-  const a = line.split(FS);
-  return { timestamp: a[0], module: a[1], event: a[2], description: a[3], detected: a[4] === "1" };
+/**
+ * One timeline.csv row, as MVT writes it (every field quoted, CRLF). Events are stored as their
+ * final rows: sorting rows sorts by time first (the timestamp leads, in one fixed format), and
+ * writing the merged stream needs no further formatting.
+ */
+export function timelineRow(timestamp: string, module: string, event: string, description: string): string {
+  // join() makes one flat string. A template literal would keep a tree of string pieces alive
+  // until the spill, holding on to every piece of the description (URLs, message texts).
+  return ['"', csvField(clean(timestamp)), '","', csvField(clean(module)), '","', csvField(clean(event)), '","', csvField(clean(description)), '"\r\n'].join("");
 }
 
-/** Receives the fields of one event; the hot path of the timeline writer, with no object per event. */
-export type EventFieldsFn = (timestamp: string, module: string, event: string, description: string, detected: boolean) => void;
-
-function emitLine(line: string, fn: EventFieldsFn): void {
-  const a = line.indexOf(FS);
-  const b = line.indexOf(FS, a + 1);
-  const c = line.indexOf(FS, b + 1);
-  const d = line.lastIndexOf(FS);
-  fn(line.slice(0, a), line.slice(a + 1, b), line.slice(b + 1, c), line.slice(c + 1, d), line.charCodeAt(d + 1) === 0x31);
+/** The fields of a row made by timelineRow. */
+export function decodeRow(row: string): { timestamp: string; module: string; event: string; description: string } {
+  const f = parseCsv(row).next().value ?? [];
+  return { timestamp: f[0] ?? "", module: f[1] ?? "", event: f[2] ?? "", description: f[3] ?? "" };
 }
 
 /** Reads one spill file back, record by record, in blocks. */
@@ -75,16 +74,35 @@ class SpillReader {
   }
 }
 
+/** A store's sorted chunks on disk, handed from a worker thread to the main thread's store. */
+export interface SpilledTimeline {
+  dir: string;
+  spills: string[];
+  count: number;
+  /** The detected events' own store. */
+  hits?: SpilledTimeline;
+}
+
+/**
+ * Timeline events of a run, as timeline.csv rows. Detected events are also kept in a second
+ * store, for timeline_detected.csv.
+ */
 export class TimelineStore {
   private dir: string | undefined;
+  /** Folders of chunks adopted from other stores; removed by close(). */
+  private adopted: string[] = [];
   private chunk: string[] = [];
   private chunkChars = 0;
   private spills: string[] = [];
+  private hits: TimelineStore | undefined;
   count = 0;
-  detectedCount = 0;
 
   /** `chunkSize` events are held in memory before a sorted chunk is spilled to disk. */
   constructor(private readonly chunkSize = CHUNK) {}
+
+  get detectedCount(): number {
+    return this.hits?.count ?? 0;
+  }
 
   add(e: TimelineEvent): void {
     this.addFields(e.timestamp, e.module, e.event, e.description, e.detected === true);
@@ -92,14 +110,15 @@ export class TimelineStore {
 
   /** Same as add(), without an event object (the pipeline calls this once per event). */
   addFields(timestamp: string, module: string, event: string, description: string, detected: boolean): void {
-    // join() makes one flat string. A template literal would keep a tree of string pieces alive
-    // until the spill, holding on to every piece of the description (URLs, message texts):
-    // three times the memory of the line itself on a 200k-event chunk.
-    const line = [timestamp, clean(module), clean(event), clean(description), detected ? "1" : "0"].join(FS);
-    this.chunk.push(line);
-    this.chunkChars += line.length;
+    const row = timelineRow(timestamp, module, event, description);
+    this.addRow(row);
+    if (detected) (this.hits ??= new TimelineStore(this.chunkSize)).addRow(row);
+  }
+
+  private addRow(row: string): void {
+    this.chunk.push(row);
+    this.chunkChars += row.length;
     this.count++;
-    if (detected) this.detectedCount++;
     if (this.chunk.length >= this.chunkSize || this.chunkChars >= CHUNK_CHARS) this.spill();
   }
 
@@ -125,20 +144,24 @@ export class TimelineStore {
 
   /** Events in time order (then module, event, description, for a stable diffable output). */
   *sorted(onlyDetected = false): IterableIterator<TimelineEvent> {
-    for (const line of this.sortedLines()) if (!onlyDetected || line.endsWith(`${FS}1`)) yield decode(line);
-  }
-
-  /** sorted() as fields passed to `fn`: no generator step or object per event. */
-  forEachSorted(fn: EventFieldsFn): void {
-    if (this.spills.length === 0) {
-      this.chunk.sort();
-      for (const line of this.chunk) emitLine(line, fn);
+    if (onlyDetected) {
+      if (this.hits) for (const row of this.hits.sortedRows()) yield { ...decodeRow(row), detected: true };
       return;
     }
-    for (const line of this.sortedLines()) emitLine(line, fn);
+    for (const row of this.sortedRows()) yield decodeRow(row);
   }
 
-  private *sortedLines(): IterableIterator<string> {
+  /** Every row in order, to `fn`: timeline.csv's body. */
+  forEachSortedRow(fn: (row: string) => void): void {
+    for (const row of this.sortedRows()) fn(row);
+  }
+
+  /** The detected events' rows in order: timeline_detected.csv's body. */
+  forEachSortedDetectedRow(fn: (row: string) => void): void {
+    if (this.hits) this.hits.forEachSortedRow(fn);
+  }
+
+  private *sortedRows(): IterableIterator<string> {
     if (this.spills.length === 0) {
       this.chunk.sort();
       yield* this.chunk;
@@ -192,10 +215,34 @@ export class TimelineStore {
     }
   }
 
+  /**
+   * Spills what is still in memory and gives up the chunk files, for another store to adopt().
+   * This store is empty afterwards; the folder is no longer its to remove.
+   */
+  detach(): SpilledTimeline | undefined {
+    if (this.chunk.length) this.spill();
+    if (!this.dir) return undefined;
+    const out: SpilledTimeline = { dir: this.dir, spills: this.spills, count: this.count, hits: this.hits?.detach() };
+    this.dir = undefined;
+    this.spills = [];
+    this.count = 0;
+    return out;
+  }
+
+  /** Takes over another store's detached chunks: they are merged with this store's events. */
+  adopt(t: SpilledTimeline): void {
+    this.adopted.push(t.dir);
+    this.spills.push(...t.spills);
+    this.count += t.count;
+    if (t.hits) (this.hits ??= new TimelineStore(this.chunkSize)).adopt(t.hits);
+  }
+
   close(): void {
     this.chunk = [];
     this.chunkChars = 0;
     if (this.dir) removeTempDir(this.dir);
     this.dir = undefined;
+    for (const d of this.adopted.splice(0)) removeTempDir(d);
+    this.hits?.close();
   }
 }

@@ -429,6 +429,7 @@ function makeView(
     info,
     manifestPlist,
     derivedKey: unlocked?.kek,
+    reopenSpec: () => ({ opener: "ios_backup", path: given, derivedKey: unlocked ? new Uint8Array(unlocked.kek) : undefined }),
     manifestDbPath: dbPath,
 
     async find(spec: ArtifactSpec): Promise<FileEntry[]> {

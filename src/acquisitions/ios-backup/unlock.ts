@@ -25,7 +25,10 @@ export async function unlockBackup(manifestPlist: Record<string, unknown>, manif
   const keybag = keybagOf(manifestPlist, manifestPlistPath);
   let kek: Buffer;
   let what: string;
-  if (opts.keyFile !== undefined) {
+  if (opts.derivedKey !== undefined) {
+    kek = Buffer.from(opts.derivedKey);
+    what = "wrong derived key for this backup";
+  } else if (opts.keyFile !== undefined) {
     let text: string;
     try {
       text = readFileSync(opts.keyFile, "latin1");

@@ -4,6 +4,7 @@
 import type { Detection } from "../../core/model.ts";
 import { readTimeline, type LoadedResults } from "../load-results.ts";
 import { sortDetections } from "../summary.ts";
+import { decodeRow } from "../timeline-store.ts";
 
 export const CONTEXT_WINDOW_MS = 60 * 60 * 1000;
 const CONTEXT_EACH_SIDE = 6;
@@ -57,24 +58,53 @@ export class ReportDataCollector {
     this.addFields(e.timestamp, e.module, e.event, e.description);
   }
 
-  /** add() without an event object: the results writer calls it once per timeline event. */
+  /** add() without an event object. */
   addFields(timestamp: string, module: string, event: string, description: string): void {
+    this.countDay(timestamp, 0);
+    if (this.dayInWindow) this.place(timestamp, () => ({ timestamp, module, event, description }));
+  }
+
+  /**
+   * A timeline.csv row (as made by timelineRow): the results writer calls this once per event.
+   * Only the day is read from most rows; a row is parsed only when it falls near a detection.
+   */
+  addRow(row: string): void {
+    this.countDay(row, 1);
+    if (this.dayInWindow) this.place(row.slice(1, row.indexOf('"', 1)), () => decodeRow(row));
+  }
+
+  /** Counts an event on the day that starts at `s[at]`. */
+  private countDay(s: string, at: number): void {
     this.total++;
     // Events come in time order, so a day's events are contiguous: count them without a map
     // lookup (and a day string) per event. Any order still counts right.
-    if (this.curDay.length === 10 && timestamp.startsWith(this.curDay)) this.curCount++;
+    if (this.curDay.length === 10 && s.startsWith(this.curDay, at)) this.curCount++;
     else {
       this.flushDay();
-      this.curDay = timestamp.slice(0, 10);
+      this.curDay = s.slice(at, at + 10);
       this.curCount = 1;
+      this.dayInWindow = this.windowsTouch(this.curDay);
     }
+  }
+
+  /** Whether any detection's context window overlaps the day (true when the day does not parse). */
+  private windowsTouch(day: string): boolean {
+    if (!this.windows.length) return false;
+    const start = Date.parse(`${day}T00:00:00.000Z`);
+    if (!Number.isFinite(start)) return true;
+    return this.windows.some(([, c]) => c.t + CONTEXT_WINDOW_MS >= start && c.t - CONTEXT_WINDOW_MS < start + 86_400_000);
+  }
+
+  private dayInWindow = false;
+
+  private place(timestamp: string, fields: () => ContextEvent): void {
     const windows = this.windows;
-    if (!windows.length) return;
     const t = this.parseTime(timestamp);
     while (this.lo < windows.length && windows[this.lo][1].t + CONTEXT_WINDOW_MS < t) this.lo++;
+    let ev: ContextEvent | undefined;
     for (let k = this.lo; k < windows.length && windows[k][1].t - CONTEXT_WINDOW_MS <= t; k++) {
       const c = windows[k][1];
-      const ev = { timestamp, module, event, description };
+      ev ??= fields();
       if (t < c.t) {
         c.before.push(ev);
         if (c.before.length > CONTEXT_EACH_SIDE) c.before.shift();

@@ -1,0 +1,41 @@
+// Messages between the main thread and the worker threads that run modules (see pool.ts).
+import type { ReopenSpec } from "../acquisitions/view.ts";
+import type { Coverage, InputFile } from "../core/model.ts";
+import type { LoadedSet } from "../indicators/types.ts";
+import type { SpilledTimeline } from "../report/timeline-store.ts";
+
+/** Given to each worker when it starts. */
+export interface WorkerSetup {
+  reopen: ReopenSpec;
+  /** The indicator sets of the run: each worker builds its own matcher from them. */
+  indicators: LoadedSet[];
+  outputDir: string;
+  prefix: string;
+  /** The main thread's private temp root, which outlives the worker (tempdir.ts). */
+  tempRoot: string;
+  /** Each module's place in the whole run, for progress lines ("[19/43] sms"). */
+  numbering: [string, number][];
+  total: number;
+  /** The modules to run, biggest artifacts first. */
+  queue: string[];
+  /**
+   * Shared by every thread of the run (an Int32Array's first element): the index of the next
+   * module of `queue` to take, taken with Atomics.add so no thread waits for another to hand out work.
+   */
+  next: SharedArrayBuffer;
+}
+
+/** Worker → main. */
+export type FromWorker =
+  /** Took a module from the queue. */
+  | { type: "start"; module: string }
+  | { type: "progress"; line: string; transient?: boolean }
+  /**
+   * One module done. Detections travel as JSON text: a record's Buffers become base64 exactly
+   * as in the files, instead of turning into Uint8Arrays in a structured clone.
+   */
+  | { type: "module"; module: string; coverage: Coverage; detections: string }
+  /** The queue is empty: the worker's timeline chunks and the evidence files it read. */
+  | { type: "finished"; timeline?: SpilledTimeline; inputs: InputFile[] }
+  /** The worker could not open the acquisition: it took no module, the other threads go on. */
+  | { type: "failed"; message: string };

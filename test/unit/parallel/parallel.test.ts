@@ -1,0 +1,123 @@
+// Modules run in worker threads give the same results as a serial run, file for file: through
+// the `vigil` command (the bundled worker), in process (the worker through tsx), on an encrypted
+// backup (workers reopen it with the derived key), and when no worker can open the acquisition.
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { before, test } from "node:test";
+import { openIosBackup } from "../../../src/acquisitions/ios-backup/open.ts";
+import { buildSyntheticBackup, DEMO_PLANTED, type BackupSizes } from "../../../src/demo/demo-backup.ts";
+import { loadIndicators } from "../../../src/indicators/load.ts";
+import { modulesFor } from "../../../src/modules/registry.ts";
+import { runModulesParallel } from "../../../src/parallel/pool.ts";
+import { TimelineStore } from "../../../src/report/timeline-store.ts";
+import { runModules } from "../../../src/run.ts";
+import { hashTree, runVigil } from "../../helpers/evidence.ts";
+
+const IOCS = resolve(import.meta.dirname, "../../../data/iocs/amnesty/2021-07-18_nso");
+const SIZES: BackupSizes = { sms: 3000, smsLinkShare: 0.3, safariVisits: 3000, processes: 200, whatsapp: 600, manifestFiles: 400 };
+const tmp = mkdtempSync(join(tmpdir(), "vigil-parallel-"));
+let plain: string;
+let encrypted: string;
+
+before(async () => {
+  plain = (await buildSyntheticBackup(join(tmp, "plain"), SIZES, { planted: DEMO_PLANTED })).dir;
+  encrypted = (await buildSyntheticBackup(join(tmp, "enc"), SIZES, { planted: DEMO_PLANTED, encrypted: { password: "pw", dpic: 1000, iter: 10 } })).dir;
+});
+
+/** Every file of two results folders must be equal, except what names the run itself. */
+function assertSameResults(a: string, b: string): void {
+  const files = readdirSync(a).sort();
+  assert.deepEqual(readdirSync(b).sort(), files);
+  for (const f of files) {
+    if (f === "report.html") continue; // names the results folder and the run's times
+    if (f === "info.json") {
+      const [x, y] = [a, b].map((d) => JSON.parse(readFileSync(join(d, f), "utf8")));
+      assert.deepEqual(y.inputs, x.inputs, "info.json inputs");
+      assert.deepEqual(y.device, x.device);
+      continue;
+    }
+    if (f === "summary.json") {
+      const [x, y] = [a, b].map((d) => JSON.parse(readFileSync(join(d, f), "utf8")));
+      delete x.outputDir;
+      delete y.outputDir;
+      assert.deepEqual(y, x, "summary.json");
+      continue;
+    }
+    assert.equal(readFileSync(join(b, f), "utf8"), readFileSync(join(a, f), "utf8"), `${f} differs`);
+  }
+}
+
+test("check-backup with 3 threads writes the same files as with 1, and leaves the evidence unchanged", async () => {
+  const evidence = hashTree(plain);
+  const serial = join(tmp, "serial");
+  const parallel = join(tmp, "parallel");
+  const r1 = await runVigil(["check-backup", plain, "--iocs", IOCS, "--output", serial, "--jobs", "1"]);
+  const r3 = await runVigil(["check-backup", plain, "--iocs", IOCS, "--output", parallel, "--jobs", "3"]);
+  assert.equal(r1.status, 10, r1.stderr);
+  assert.equal(r3.status, 10, r3.stderr);
+  assertSameResults(serial, parallel);
+  const timeline = readFileSync(join(parallel, "timeline.csv"), "utf8").trim().split("\r\n");
+  assert.ok(timeline.length > 6000, `timeline has ${timeline.length} rows`);
+  assert.ok(readFileSync(join(parallel, "timeline_detected.csv"), "utf8").includes("urlpush.net"));
+  assert.deepEqual(hashTree(plain), evidence);
+});
+
+test("an encrypted backup checked by several threads (reopened with the derived key) gives the serial run's files", async () => {
+  const serial = join(tmp, "enc-serial");
+  const parallel = join(tmp, "enc-parallel");
+  const r1 = await runVigil(["check-backup", encrypted, "--iocs", IOCS, "--output", serial, "--jobs", "1", "--password", "pw"]);
+  const r2 = await runVigil(["check-backup", encrypted, "--iocs", IOCS, "--output", parallel, "--jobs", "2", "--password", "pw"]);
+  assert.equal(r1.status, 10, r1.stderr);
+  assert.equal(r2.status, 10, r2.stderr);
+  assertSameResults(serial, parallel);
+  // The same records as the plain backup's.
+  for (const f of ["sms.json", "safari_history.json", "whatsapp.json", "datausage.json"]) {
+    assert.equal(readFileSync(join(parallel, f), "utf8"), readFileSync(join(tmp, "serial", f), "utf8"), f);
+  }
+});
+
+test("--jobs must be a whole number of threads", async () => {
+  const r = await runVigil(["check-backup", plain, "--iocs", IOCS, "--output", join(tmp, "bad-jobs"), "--jobs", "0"]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--jobs 0/);
+});
+
+async function runInProcess(out: string, jobs: number, breakReopen = false) {
+  const view = await openIosBackup(plain);
+  if (breakReopen) view.reopenSpec = () => ({ opener: "ios_backup", path: join(tmp, "no-such-backup") });
+  const { matcher } = loadIndicators([IOCS]);
+  const timeline = new TimelineStore();
+  const lines: string[] = [];
+  try {
+    const base = { view, modules: modulesFor("ios"), iocs: matcher, outputDir: out, timeline, progress: (l: string) => lines.push(l) };
+    const run = jobs > 1 ? await runModulesParallel({ ...base, jobs, force: true }) : await runModules(base);
+    assert.ok(run);
+    const rows: string[] = [];
+    run.timeline.forEachSortedRow((r) => rows.push(r));
+    return { run, rows, lines };
+  } finally {
+    timeline.close();
+    await view.close();
+  }
+}
+
+test("in process (worker through tsx): same coverage, detections and timeline as serial", async () => {
+  const a = await runInProcess(join(tmp, "ip-serial"), 1);
+  const b = await runInProcess(join(tmp, "ip-parallel"), 2);
+  assert.equal((b.run as { jobs?: number }).jobs, 2);
+  assert.deepEqual(b.run.coverage, a.run.coverage);
+  assert.deepEqual(b.run.detections, a.run.detections);
+  assert.deepEqual(b.rows, a.rows);
+  assert.ok(a.rows.length > 6000);
+});
+
+test("when no worker can open the acquisition, this thread runs every module: nothing is lost", async () => {
+  const a = await runInProcess(join(tmp, "fail-serial"), 1);
+  const b = await runInProcess(join(tmp, "fail-parallel"), 3, true);
+  assert.ok(b.lines.some((l) => /worker thread could not open the acquisition/.test(l)), b.lines.join("\n"));
+  assert.deepEqual(b.run.coverage, a.run.coverage);
+  assert.deepEqual(b.run.detections, a.run.detections);
+  assert.deepEqual(b.rows, a.rows);
+});
