@@ -3,7 +3,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { AcquisitionView, FileEntry } from "./acquisitions/view.ts";
 import { applies, isWhole } from "./acquisitions/spec-match.ts";
-import type { ModuleContext, ModuleDef } from "./core/module.ts";
+import { isBatched, type ModuleContext, type ModuleDef } from "./core/module.ts";
 import type { Coverage, Detection, DetectionInput, RunInfo, TimelineEvent } from "./core/model.ts";
 import { describeError } from "./core/errors.ts";
 import type { Matcher } from "./indicators/matcher-api.ts";
@@ -86,7 +86,9 @@ export async function runModule(
   try {
     const source = mod.records(ctx);
     // A sync generator is walked without `for await`, which would cost a promise per row.
-    if (Symbol.iterator in source) {
+    if (isBatched(source)) {
+      for await (const batch of source.batches) for (const rec of batch) handle(rec);
+    } else if (Symbol.iterator in source) {
       for (const rec of source as Iterable<unknown>) handle(rec);
     } else {
       for await (const rec of source) handle(rec);
@@ -162,6 +164,7 @@ export async function runModules(opts: RunModulesOptions & { numbering?: { index
     const writer = new JsonArrayWriter(join(outputDir, `${prefix}${mod.name}.json`));
     const detected = new JsonArrayWriter(join(outputDir, `${prefix}${mod.name}_detected.json`));
     progress(`[${n}/${total}] ${mod.name}`, true);
+    timeline.section();
     const t0 = performance.now();
     const { coverage: cov, warnings: w } = await runModule(
       mod,

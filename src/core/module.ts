@@ -37,11 +37,28 @@ export interface ModuleDef<R = Record<string, unknown>> {
    * Throw (a VigilError ideally) when the artifact cannot be read: the module is then
    * "failed" with that reason in the coverage and the others go on.
    */
-  records(ctx: ModuleContext): AsyncIterable<R> | Iterable<R>;
+  records(ctx: ModuleContext): AsyncIterable<R> | Iterable<R> | RecordBatches<R>;
   /** Timeline events for one record. Timestamps are UTC ISO-8601 from src/core/time.ts. */
   events?(record: R): Omit<TimelineEvent, "module">[];
   /** Detections for one record: indicator matches and per-record heuristics. */
   check?(record: R, ctx: ModuleContext): DetectionInput[];
+}
+
+/**
+ * Records handed over in batches (a file's rows): the async work (opening a database) happens
+ * per batch and the rows are walked synchronously. An async generator yielding each row costs
+ * a promise per row, a noticeable share of a 500k-row table.
+ */
+export interface RecordBatches<R> {
+  readonly batches: AsyncIterable<Iterable<R>>;
+}
+
+export function batched<R>(batches: AsyncIterable<Iterable<R>>): RecordBatches<R> {
+  return { batches };
+}
+
+export function isBatched<R>(source: AsyncIterable<R> | Iterable<R> | RecordBatches<R>): source is RecordBatches<R> {
+  return typeof (source as RecordBatches<R>).batches === "object";
 }
 
 export function defineModule<R>(def: ModuleDef<R>): ModuleDef<R> {

@@ -13,6 +13,8 @@ const CHUNK = 200_000;
 // collector's head room, the peak RSS) depends on the length of its descriptions.
 const CHUNK_CHARS = 16_000_000;
 const SPILL_BLOCK = 4096;
+/** A run (see TimelineStore.section) is written in blocks of this many characters. */
+const RUN_BLOCK_CHARS = 1 << 20;
 
 function clean(s: string): string {
   return s.indexOf(RS) >= 0 ? s.replaceAll(RS, " ") : s;
@@ -83,6 +85,15 @@ export interface SpilledTimeline {
   hits?: SpilledTimeline;
 }
 
+/** Rows that arrived in order, on their way to a file of their own (see section()). */
+interface Run {
+  rows: string[];
+  chars: number;
+  last: string;
+  fd?: number;
+  path?: string;
+}
+
 /**
  * Timeline events of a run, as timeline.csv rows. Detected events are also kept in a second
  * store, for timeline_detected.csv.
@@ -95,6 +106,7 @@ export class TimelineStore {
   private chunkChars = 0;
   private spills: string[] = [];
   private hits: TimelineStore | undefined;
+  private run: Run | undefined;
   count = 0;
 
   /** `chunkSize` events are held in memory before a sorted chunk is spilled to disk. */
@@ -115,11 +127,57 @@ export class TimelineStore {
     if (detected) (this.hits ??= new TimelineStore(this.chunkSize)).addRow(row);
   }
 
+  /**
+   * Starts a new section (the pipeline calls it before each module). Most modules produce
+   * their events in time order: within a section, every row not older than the one before goes
+   * straight to a "run" file, which is already sorted; only the others wait in the chunk. Rows
+   * then die young instead of filling the heap until a spill, and need no sorting.
+   */
+  section(): void {
+    this.endRun();
+  }
+
   private addRow(row: string): void {
+    this.count++;
+    const run = (this.run ??= { rows: [], chars: 0, last: row });
+    if (row >= run.last) {
+      run.rows.push(row);
+      run.chars += row.length;
+      run.last = row;
+      if (run.chars >= RUN_BLOCK_CHARS) this.flushRun(run);
+      return;
+    }
     this.chunk.push(row);
     this.chunkChars += row.length;
-    this.count++;
     if (this.chunk.length >= this.chunkSize || this.chunkChars >= CHUNK_CHARS) this.spill();
+  }
+
+  private flushRun(run: Run): void {
+    if (run.fd === undefined) {
+      this.dir ??= privateTempDir("timeline");
+      run.path = join(this.dir, `run-${this.spills.length}`);
+      run.fd = openSync(run.path, "w", 0o600);
+      this.spills.push(run.path);
+    }
+    writeSync(run.fd, run.rows.join(RS) + RS);
+    run.rows = [];
+    run.chars = 0;
+  }
+
+  /** Closes the current run: its file joins the spills, or a short run's rows join the chunk. */
+  private endRun(): void {
+    const run = this.run;
+    if (!run) return;
+    this.run = undefined;
+    if (run.fd === undefined) {
+      // Never written: too short to be worth a file of its own.
+      for (const row of run.rows) this.chunk.push(row);
+      this.chunkChars += run.chars;
+      if (this.chunk.length >= this.chunkSize || this.chunkChars >= CHUNK_CHARS) this.spill();
+      return;
+    }
+    if (run.rows.length) this.flushRun(run);
+    closeSync(run.fd);
   }
 
   private spill(): void {
@@ -162,6 +220,7 @@ export class TimelineStore {
   }
 
   private *sortedRows(): IterableIterator<string> {
+    this.endRun();
     if (this.spills.length === 0) {
       this.chunk.sort();
       yield* this.chunk;
@@ -220,6 +279,7 @@ export class TimelineStore {
    * This store is empty afterwards; the folder is no longer its to remove.
    */
   detach(): SpilledTimeline | undefined {
+    this.endRun();
     if (this.chunk.length) this.spill();
     if (!this.dir) return undefined;
     const out: SpilledTimeline = { dir: this.dir, spills: this.spills, count: this.count, hits: this.hits?.detach() };
@@ -238,6 +298,8 @@ export class TimelineStore {
   }
 
   close(): void {
+    if (this.run?.fd !== undefined) closeSync(this.run.fd);
+    this.run = undefined;
     this.chunk = [];
     this.chunkChars = 0;
     if (this.dir) removeTempDir(this.dir);

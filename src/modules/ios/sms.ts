@@ -1,14 +1,15 @@
 // SMS and iMessage messages (sms.db): every message with the links it carries. Exploit links
 // have been delivered by SMS/iMessage (Pegasus, Predator); Apple's own threat notifications
 // also arrive by iMessage.
-import type { ArtifactSpec } from "../../acquisitions/view.ts";
+import type { ArtifactSpec, SqliteHandle } from "../../acquisitions/view.ts";
 import { defineModule, fromMatches, heuristic } from "../../core/module.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { VigilError } from "../../core/errors.ts";
 import { requireSchema } from "../../formats/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { attributedBodyText } from "./lib/attributed-body.ts";
-import { checkLinksAndText, present } from "./lib/checks.ts";
+import { checkLinksAndText } from "./lib/checks.ts";
+import { eachFile, sqliteRows } from "./lib/web.ts";
 import { emailOf, extractLinks, hostOf, oneLine } from "./lib/links.ts";
 
 export interface SmsRecord {
@@ -81,6 +82,63 @@ const WHY_RECEIVED_LINK =
   "Spyware operators send exploit links by SMS and iMessage; receiving one shows the owner was targeted, and opening it may have infected the phone.";
 const WHY_SENT_LINK = "The owner sent this link; it may have been forwarded for help.";
 
+/** The messages of one sms.db, as records. */
+function* messages(h: SqliteHandle, path: string): Generator<SmsRecord> {
+  requireSchema(h, { message: ["ROWID", "guid", "date", "handle_id", "is_from_me"], handle: ["ROWID", "id"] });
+  const cols = h.columns("message");
+  if (!cols.has("text") && !cols.has("attributedBody")) {
+    throw new VigilError("unexpected schema: table message has neither text nor attributedBody", { file: path, code: "schema" });
+  }
+  // Handles are few: a map costs less than joining them to every message row.
+  const handles = new Map<number, string | null>();
+  for (const [id, value] of h.db.prepare("SELECT ROWID, id FROM handle").raw(true).iterate() as Iterable<[number, string | null]>) handles.set(id, value);
+  // Raw rows (arrays) cost half as much as keyed objects on 500k-row tables, and every column
+  // costs: only the columns this schema has are selected, at fixed places.
+  const select = ["ROWID", "guid", "handle_id", "date", "is_from_me"];
+  const at = (c: string) => (cols.has(c) ? select.push(c) - 1 : -1);
+  const iText = at("text");
+  const iBody = cols.has("attributedBody") ? select.push(iText >= 0 ? "CASE WHEN text IS NULL OR text = '' THEN attributedBody END" : "attributedBody") - 1 : -1;
+  const opt = OPTIONAL.map(at);
+  const [iService, iAccount, iRead, iDelivered, iIsRead, iAttach, iItem, iServiceMsg, iCaller] = opt;
+  const val = (row: unknown[], i: number) => (i < 0 ? null : (row[i] ?? null));
+  const stmt = h.db.prepare(`SELECT ${select.map((c) => (c.startsWith("CASE") || c === "attributedBody" ? c : `"${c}"`)).join(", ")} FROM message`).raw(true);
+  for (const row of stmt.iterate() as Iterable<unknown[]>) {
+    let text = iText >= 0 && typeof row[iText] === "string" ? (row[iText] as string) : "";
+    let source: SmsRecord["text_source"] = text ? "text" : "none";
+    if (!text && iBody >= 0 && row[iBody]) {
+      const t = attributedBodyText(row[iBody] as Buffer);
+      if (t) {
+        text = t;
+        source = "attributedBody";
+      }
+    }
+    const fromMe = row[4] === 1;
+    const handleId = (row[2] as number | null) ?? null;
+    yield {
+      ROWID: row[0] as number,
+      guid: row[1] as string,
+      service: val(row, iService) as string | null,
+      account: val(row, iAccount) as string | null,
+      handle_id: handleId,
+      phone_number: handleId === null ? null : (handles.get(handleId) ?? null),
+      text,
+      text_source: source,
+      date: (row[3] as number | null) ?? null,
+      isodate: fromMacAbsolute(row[3] as number | null) ?? null,
+      isodate_read: fromMacAbsolute(val(row, iRead) as number | null) ?? null,
+      isodate_delivered: fromMacAbsolute(val(row, iDelivered) as number | null) ?? null,
+      direction: fromMe ? "sent" : "received",
+      is_from_me: fromMe ? 1 : 0,
+      is_read: val(row, iIsRead) as number | null,
+      cache_has_attachments: val(row, iAttach) as number | null,
+      item_type: val(row, iItem) as number | null,
+      is_service_message: val(row, iServiceMsg) as number | null,
+      destination_caller_id: val(row, iCaller) as string | null,
+      links: extractLinks(text),
+    };
+  }
+}
+
 /** sms.db, read by the sms and sms_attachments modules. */
 export const SMS_DB: ArtifactSpec = {
   backup: [{ domain: "HomeDomain", path: "Library/SMS/sms.db" }],
@@ -94,67 +152,8 @@ export default defineModule<SmsRecord>({
   description:
     "Messages in sms.db with the links they carry. Links are checked against URL and domain indicators; Apple's threat notifications are flagged.",
   reads: SMS_DB,
-  async *records(ctx) {
-    for (const file of ctx.files) {
-      const h = await ctx.view.openSqlite(file);
-      try {
-        requireSchema(h, { message: ["ROWID", "guid", "date", "handle_id", "is_from_me"], handle: ["ROWID", "id"] });
-        const cols = h.columns("message");
-        if (!cols.has("text") && !cols.has("attributedBody")) {
-          throw new VigilError("unexpected schema: table message has neither text nor attributedBody", { file: file.path, code: "schema" });
-        }
-        const opt = present(h, "message", OPTIONAL);
-        const textExpr = cols.has("text") ? "m.text" : "NULL";
-        const bodyExpr = cols.has("attributedBody")
-          ? cols.has("text")
-            ? "CASE WHEN m.text IS NULL OR m.text = '' THEN m.attributedBody END"
-            : "m.attributedBody"
-          : "NULL";
-        // Raw rows (arrays) cost half as much as keyed objects on 500k-row tables.
-        const select = [
-          "m.ROWID", "m.guid", textExpr, bodyExpr, "m.handle_id", "m.date", "m.is_from_me", "hd.id",
-          ...OPTIONAL.map((c) => (opt.includes(c) ? `m."${c}"` : "NULL")),
-        ];
-        const stmt = h.db.prepare(`SELECT ${select.join(", ")} FROM message m LEFT JOIN handle hd ON hd.ROWID = m.handle_id`).raw(true);
-        const O = 8;
-        for (const row of stmt.iterate() as Iterable<any[]>) {
-          let text: string = typeof row[2] === "string" ? row[2] : "";
-          let source: SmsRecord["text_source"] = text ? "text" : "none";
-          if (!text && row[3]) {
-            const t = attributedBodyText(row[3]);
-            if (t) {
-              text = t;
-              source = "attributedBody";
-            }
-          }
-          const fromMe = row[6] === 1;
-          yield {
-            ROWID: row[0],
-            guid: row[1],
-            service: row[O] ?? null,
-            account: row[O + 1] ?? null,
-            handle_id: row[4] ?? null,
-            phone_number: row[7] ?? null,
-            text,
-            text_source: source,
-            date: row[5] ?? null,
-            isodate: fromMacAbsolute(row[5]) ?? null,
-            isodate_read: fromMacAbsolute(row[O + 2]) ?? null,
-            isodate_delivered: fromMacAbsolute(row[O + 3]) ?? null,
-            direction: fromMe ? "sent" : "received",
-            is_from_me: fromMe ? 1 : 0,
-            is_read: row[O + 4] ?? null,
-            cache_has_attachments: row[O + 5] ?? null,
-            item_type: row[O + 6] ?? null,
-            is_service_message: row[O + 7] ?? null,
-            destination_caller_id: row[O + 8] ?? null,
-            links: extractLinks(text),
-          };
-        }
-      } finally {
-        h.close();
-      }
-    }
+  records(ctx) {
+    return eachFile(ctx, (file) => sqliteRows(ctx, file, (h) => messages(h, file.path)));
   },
   events(r) {
     const who = r.phone_number ?? "unknown";

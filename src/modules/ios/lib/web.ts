@@ -3,7 +3,7 @@
 // and decoding of WebKit's per-origin storage names and "origin" files.
 import { getDomain } from "tldts";
 import type { ArtifactSpec, FileEntry, SqliteHandle } from "../../../acquisitions/view.ts";
-import { fromMatches, type ModuleContext } from "../../../core/module.ts";
+import { batched, fromMatches, type ModuleContext, type RecordBatches } from "../../../core/module.ts";
 import type { DetectionInput, IndicatorMatch } from "../../../core/model.ts";
 import { VigilError, describeError } from "../../../core/errors.ts";
 import type { Matcher } from "../../../indicators/matcher-api.ts";
@@ -17,23 +17,38 @@ import type { Matcher } from "../../../indicators/matcher-api.ts";
  * `perFile` does its async work (opening the file) up front and returns a synchronous iterable:
  * one async generator layer per module keeps the per-record cost low on 500k-row tables.
  */
-export async function* eachFile<R>(
-  ctx: ModuleContext,
-  perFile: (file: FileEntry) => Promise<Iterable<R>> | Iterable<R>,
-): AsyncGenerator<R> {
-  let firstError: unknown;
-  let ok = 0;
-  for (const file of ctx.files) {
-    try {
-      const rows = await perFile(file);
-      for (const r of rows) yield r;
-      ok++;
-    } catch (e) {
-      firstError ??= e;
-      if (ctx.files.length > 1) ctx.warn(describeError(withFile(e, file.path)));
-    }
+export function eachFile<R>(ctx: ModuleContext, perFile: (file: FileEntry) => Promise<Iterable<R>> | Iterable<R>): RecordBatches<R> {
+  return batched(
+    (async function* () {
+      let firstError: unknown;
+      let ok = 0;
+      for (const file of ctx.files) {
+        let failed = false;
+        const onError = (e: unknown) => {
+          failed = true;
+          firstError ??= e;
+          if (ctx.files.length > 1) ctx.warn(describeError(withFile(e, file.path)));
+        };
+        try {
+          yield guarded(await perFile(file), onError);
+        } catch (e) {
+          onError(e);
+        }
+        // The batch was walked to its end (or to its error) before this generator resumes.
+        if (!failed) ok++;
+      }
+      if (ok === 0 && firstError !== undefined) throw withFile(firstError, ctx.files[0]?.path);
+    })(),
+  );
+}
+
+/** A file's rows, with an error while reading them reported to `onError` instead of thrown. */
+function* guarded<R>(rows: Iterable<R>, onError: (e: unknown) => void): Generator<R> {
+  try {
+    yield* rows;
+  } catch (e) {
+    onError(e);
   }
-  if (ok === 0 && firstError !== undefined) throw withFile(firstError, ctx.files[0]?.path);
 }
 
 /** Errors from SQLite or a plist parser that do not say which file they concern get its name. */
