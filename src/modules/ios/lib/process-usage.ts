@@ -114,13 +114,14 @@ function* readDatabase(h: SqliteHandle, ctx: ModuleContext, label: string): Gene
        FROM ZLIVEUSAGE l LEFT JOIN ZPROCESS p ON l.ZHASPROCESS = p.Z_PK
       ORDER BY l.Z_PK`,
   ).raw(true);
-  // NOT EXISTS rather than NOT IN: one NULL ZHASPROCESS would make NOT IN match nothing.
-  const unused = h.db.prepare(
+  // Processes with no usage row: every ZPROCESS row whose Z_PK the usage rows never named. Read
+  // and filtered here: a NOT EXISTS subquery rescans ZLIVEUSAGE (no index on ZHASPROCESS) for
+  // each process, which took most of the module's time on 4k processes.
+  const processes = h.db.prepare(
     `SELECT p.ZFIRSTTIMESTAMP, p.ZTIMESTAMP, p.ZPROCNAME, ${bundle} AS ZBUNDLENAME, p.Z_PK AS PROC_PK,
             NULL AS ZWIFIIN, NULL AS ZWIFIOUT, NULL AS ZWWANIN, NULL AS ZWWANOUT,
             NULL AS LIVE_PK, NULL AS ZHASPROCESS, NULL AS LIVE_TS
        FROM ZPROCESS p
-      WHERE NOT EXISTS (SELECT 1 FROM ZLIVEUSAGE l WHERE l.ZHASPROCESS = p.Z_PK)
       ORDER BY p.Z_PK`,
   ).raw(true);
   const seen = new Set<number>();
@@ -132,7 +133,9 @@ function* readDatabase(h: SqliteHandle, ctx: ModuleContext, label: string): Gene
     }
     yield rec;
   }
-  for (const row of unused.iterate() as Iterable<Row>) {
+  for (const row of processes.iterate() as Iterable<Row>) {
+    const pk = num(row[4]);
+    if (pk !== null && seen.has(pk)) continue;
     const rec = toRecord(row, h.path);
     carriesProcessEvents.add(rec);
     yield rec;
