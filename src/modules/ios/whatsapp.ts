@@ -7,6 +7,7 @@ import { fromMacAbsolute } from "../../core/time.ts";
 import { asText, checkLinksAndText, present } from "./lib/checks.ts";
 import { extractLinks, isWhatsAppInfraLink, oneLine } from "./lib/links.ts";
 import { whatsappFile } from "./lib/whatsapp.ts";
+import { eachFile, sqliteRows } from "./lib/web.ts";
 
 export interface WhatsappMessageRecord {
   Z_PK: number;
@@ -45,10 +46,9 @@ export default defineModule<WhatsappMessageRecord>({
   description:
     "WhatsApp messages with the links found in their text, link previews and media URLs (WhatsApp's own media servers left out). Links are checked against URL and domain indicators.",
   reads: whatsappFile("ChatStorage.sqlite"),
-  async *records(ctx) {
-    for (const file of ctx.files) {
-      const h = await ctx.view.openSqlite(file);
-      try {
+  records(ctx) {
+    return eachFile(ctx, (file) =>
+      sqliteRows(ctx, file, function* (h) {
         requireSchema(h, { ZWAMESSAGE: ["Z_PK", "ZTEXT", "ZMESSAGEDATE"] });
         const mc = present(h, "ZWAMESSAGE", MESSAGE_COLS);
         const media = h.tables().has("ZWAMEDIAITEM") && h.columns("ZWAMEDIAITEM").has("ZMESSAGE") ? present(h, "ZWAMEDIAITEM", MEDIA_COLS) : [];
@@ -101,10 +101,8 @@ export default defineModule<WhatsappMessageRecord>({
             links,
           };
         }
-      } finally {
-        h.close();
-      }
-    }
+      }),
+    );
   },
   events(r) {
     if (!r.isodate) return [];
