@@ -14,7 +14,7 @@ const CHUNK = 200_000;
 const CHUNK_CHARS = 16_000_000;
 const SPILL_BLOCK = 4096;
 /** A run (see TimelineStore.section) is written in blocks of this many characters. */
-const RUN_BLOCK_CHARS = 1 << 20;
+const RUN_BLOCK_CHARS = 1 << 16;
 
 function clean(s: string): string {
   return s.indexOf(RS) >= 0 ? s.replaceAll(RS, " ") : s;
