@@ -37,6 +37,34 @@ export function decodeRow(row: string): { timestamp: string; module: string; eve
   return { timestamp: f[0] ?? "", module: f[1] ?? "", event: f[2] ?? "", description: f[3] ?? "" };
 }
 
+interface Head {
+  row: string;
+  key: number;
+  reader: SpillReader;
+}
+
+/** Whether a sorts before b: by timestamp key, then (on ties or unparsed keys) by text. */
+function before(a: Head, b: Head): boolean {
+  return a.key === b.key || a.key !== a.key || b.key !== b.key ? a.row < b.row : a.key < b.key;
+}
+
+/**
+ * `"YYYY-MM-DDTHH:MM:SS.mmmZ"` at the start of a row as the number YYYYMMDDHHMMSSmmm; NaN for
+ * any other start. Above 2^53 the number is rounded, but rounding never reverses an order, it
+ * can only make two keys equal, and equal keys are compared as text.
+ */
+function rowKey(row: string): number {
+  if (row.length < 26 || row.charCodeAt(0) !== 0x22 || row.charCodeAt(24) !== 0x5a || row.charCodeAt(25) !== 0x22) return NaN;
+  let k = 0;
+  for (let i = 1; i < 24; i++) {
+    const c = row.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) k = k * 10 + (c - 0x30);
+    // The separators of the fixed format, and nothing else, are skipped.
+    else if (!((i === 5 || i === 8) && c === 0x2d) && !(i === 11 && c === 0x54) && !((i === 14 || i === 17) && c === 0x3a) && !(i === 20 && c === 0x2e)) return NaN;
+  }
+  return k;
+}
+
 /** Reads one spill file back, record by record, in blocks. */
 class SpillReader {
   private fd: number;
@@ -211,7 +239,7 @@ export class TimelineStore {
 
   /** Every row in order, to `fn`: timeline.csv's body. */
   forEachSortedRow(fn: (row: string) => void): void {
-    for (const row of this.sortedRows()) fn(row);
+    this.merge(fn);
   }
 
   /** The detected events' rows in order: timeline_detected.csv's body. */
@@ -220,47 +248,51 @@ export class TimelineStore {
   }
 
   private *sortedRows(): IterableIterator<string> {
+    const rows: string[] = [];
+    this.merge((row) => rows.push(row));
+    yield* rows;
+  }
+
+  /**
+   * Every row in order, to `fn`: the in-memory chunk sorted, or a k-way merge of the spilled
+   * chunks and runs. The merge compares rows by their timestamp read as a number (rows lead with
+   * one fixed-format timestamp) and by their text only on ties or other formats: the same order
+   * as comparing the texts, for a fraction of the cost on a million rows sharing long prefixes.
+   */
+  private merge(fn: (row: string) => void): void {
     this.endRun();
     if (this.spills.length === 0) {
       this.chunk.sort();
-      yield* this.chunk;
+      for (const row of this.chunk) fn(row);
       return;
     }
     if (this.chunk.length) this.spill();
-    const readers = this.spills.map((p) => new SpillReader(p));
-    // A binary heap over the readers' current heads.
-    const heap: { line: string; r: SpillReader }[] = [];
-    const up = (i: number) => {
-      while (i > 0) {
-        const p = (i - 1) >> 1;
-        if (heap[p].line <= heap[i].line) break;
-        [heap[p], heap[i]] = [heap[i], heap[p]];
-        i = p;
-      }
-    };
+    // A binary heap over the readers' current rows.
+    const heap: Head[] = [];
     const down = (i: number) => {
+      const n = heap.length;
+      const item = heap[i];
       for (;;) {
         const l = 2 * i + 1;
+        if (l >= n) break;
         const r = l + 1;
-        let m = i;
-        if (l < heap.length && heap[l].line < heap[m].line) m = l;
-        if (r < heap.length && heap[r].line < heap[m].line) m = r;
-        if (m === i) return;
-        [heap[m], heap[i]] = [heap[i], heap[m]];
-        i = m;
+        const c = r < n && before(heap[r], heap[l]) ? r : l;
+        if (!before(heap[c], item)) break;
+        heap[i] = heap[c];
+        i = c;
       }
+      heap[i] = item;
     };
-    for (const r of readers) {
-      const line = r.next();
-      if (line !== undefined) {
-        heap.push({ line, r });
-        up(heap.length - 1);
-      }
+    for (const path of this.spills) {
+      const reader = new SpillReader(path);
+      const row = reader.next();
+      if (row !== undefined) heap.push({ row, key: rowKey(row), reader });
     }
+    for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i);
     while (heap.length) {
       const top = heap[0];
-      yield top.line;
-      const next = top.r.next();
+      fn(top.row);
+      const next = top.reader.next();
       if (next === undefined) {
         const last = heap.pop()!;
         if (heap.length) {
@@ -268,7 +300,8 @@ export class TimelineStore {
           down(0);
         }
       } else {
-        top.line = next;
+        top.row = next;
+        top.key = rowKey(next);
         down(0);
       }
     }
