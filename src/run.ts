@@ -3,7 +3,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { AcquisitionView, FileEntry } from "./acquisitions/view.ts";
 import { applies, isWhole } from "./acquisitions/spec-match.ts";
-import { isBatched, type ModuleContext, type ModuleDef } from "./core/module.ts";
+import { isBatched, type ModuleContext, type ModuleDef, type Shard } from "./core/module.ts";
 import type { Coverage, Detection, DetectionInput, RunInfo, TimelineEvent } from "./core/model.ts";
 import { describeError } from "./core/errors.ts";
 import type { Matcher } from "./indicators/matcher-api.ts";
@@ -33,6 +33,7 @@ export async function runModule(
   iocs: Matcher,
   sink: ModuleSink,
   progress: ProgressFn = () => {},
+  shard?: Shard,
 ): Promise<ModuleOutcome> {
   const base = { module: mod.name, title: mod.title };
   const warnings: string[] = [];
@@ -66,6 +67,7 @@ export async function runModule(
     event: (e) => sink.event({ ...e, module: mod.name }),
     warn: (m) => warnings.push(m),
     progress: (done, total) => progress(`${mod.name}: ${done.toLocaleString("en")}${total ? ` / ${total.toLocaleString("en")}` : ""}`, true),
+    shard,
   };
   const fields = sink.eventFields?.bind(sink);
   const handle = (rec: unknown) => {
@@ -146,7 +148,13 @@ export interface RunModulesOptions {
  * results writer to sort. `numbering` gives each module's place in the whole run, for the
  * progress lines of a worker that runs only some of them.
  */
-export async function runModules(opts: RunModulesOptions & { numbering?: { index: Map<string, number>; total: number } }): Promise<CheckRun> {
+export async function runModules(
+  opts: RunModulesOptions & {
+    numbering?: { index: Map<string, number>; total: number };
+    /** Run the (one) module as this part, its JSON written as fragments into `partDir` (see src/parallel). */
+    shard?: Shard & { partDir: string };
+  },
+): Promise<CheckRun> {
   const { view, modules, iocs, outputDir } = opts;
   const progress = opts.progress ?? (() => {});
   const prefix = opts.prefix ?? "";
@@ -161,9 +169,13 @@ export async function runModules(opts: RunModulesOptions & { numbering?: { index
   for (const mod of applicable) {
     i++;
     const n = opts.numbering?.index.get(mod.name) ?? i;
-    const writer = new JsonArrayWriter(join(outputDir, `${prefix}${mod.name}.json`));
-    const detected = new JsonArrayWriter(join(outputDir, `${prefix}${mod.name}_detected.json`));
-    progress(`[${n}/${total}] ${mod.name}`, true);
+    const shard = opts.shard;
+    const writer = shard ? new JsonArrayWriter(shardPart(shard, `${prefix}${mod.name}.json`), true) : new JsonArrayWriter(join(outputDir, `${prefix}${mod.name}.json`));
+    const detected = shard
+      ? new JsonArrayWriter(shardPart(shard, `${prefix}${mod.name}_detected.json`), true)
+      : new JsonArrayWriter(join(outputDir, `${prefix}${mod.name}_detected.json`));
+    const label = shard ? `${mod.name} (part ${shard.index + 1}/${shard.count})` : mod.name;
+    progress(`[${n}/${total}] ${label}`, true);
     timeline.section();
     const t0 = performance.now();
     const { coverage: cov, warnings: w } = await runModule(
@@ -180,6 +192,7 @@ export async function runModules(opts: RunModulesOptions & { numbering?: { index
         },
       },
       progress,
+      shard,
     );
     writer.close(cov.status === "checked" || writer.count > 0);
     detected.close(false);
@@ -193,9 +206,14 @@ export async function runModules(opts: RunModulesOptions & { numbering?: { index
       cov.status === "checked" ? `${cov.records} records${cov.detections ? `, ${cov.detections} detections` : ""}` : cov.status === "failed" ? `FAILED: ${cov.reason}` : cov.status.replace("_", " ");
     // A nested view (the backup inside an androidqf bundle) applies to few modules: listing the
     // rest as "not applicable" a second time only buries the lines that matter.
-    if (!(prefix && cov.status === "not_applicable")) progress(`[${n}/${total}] ${mod.name}${prefix ? ` (${prefix.replace(/_$/, "")})` : ""}: ${what} (${ms} ms)`);
+    if (!(prefix && cov.status === "not_applicable")) progress(`[${n}/${total}] ${label}${prefix ? ` (${prefix.replace(/_$/, "")})` : ""}: ${what} (${ms} ms)`);
   }
   return { coverage, detections, timeline, warnings };
+}
+
+/** Where part `shard.index` of an output file goes before the parts are put together. */
+export function shardPart(shard: Shard & { partDir: string }, file: string): string {
+  return join(shard.partDir, `${file}.part-${shard.index}`);
 }
 
 /** A line of `<module>_detected.json`: the record, the indicator it matched, and the detection. */

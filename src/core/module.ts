@@ -21,6 +21,29 @@ export interface ModuleContext {
   warn(message: string): void;
   /** Progress for long steps, shown on stderr. */
   progress(done: number, total?: number): void;
+  /**
+   * Set when a `shardable` module runs as one part of several (one per thread): yield only
+   * this part's records (see ModuleDef.shardable).
+   */
+  shard?: Shard;
+}
+
+/** Part `index` (from 0) of `count`. */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/**
+ * The [from, to] key range of part `shard` of the keys lo..hi: contiguous ranges in key order,
+ * so the parts' records, put end to end, are the whole table in its usual order.
+ */
+export function shardRange(lo: number, hi: number, shard: Shard | undefined): [number, number] {
+  if (!shard || shard.count <= 1) return [lo, hi];
+  const span = hi - lo + 1;
+  const from = lo + Math.floor((span * shard.index) / shard.count);
+  const to = shard.index === shard.count - 1 ? hi : lo + Math.floor((span * (shard.index + 1)) / shard.count) - 1;
+  return [from, to];
 }
 
 export interface ModuleDef<R = Record<string, unknown>> {
@@ -38,6 +61,14 @@ export interface ModuleDef<R = Record<string, unknown>> {
    * "failed" with that reason in the coverage and the others go on.
    */
   records(ctx: ModuleContext): AsyncIterable<R> | Iterable<R> | RecordBatches<R>;
+  /**
+   * The module can run as several parts at once, on big artifacts (src/parallel): given
+   * ctx.shard, records() yields only that part, the parts in index order making up exactly the
+   * records of a whole run, in the same order; and check() and events() depend on one record
+   * only. The records of a big table split by rowid range (shardRange) qualify. Only a
+   * module whose artifact is one file is split.
+   */
+  shardable?: boolean;
   /** Timeline events for one record. Timestamps are UTC ISO-8601 from src/core/time.ts. */
   events?(record: R): Omit<TimelineEvent, "module">[];
   /** Detections for one record: indicator matches and per-record heuristics. */

@@ -7,17 +7,19 @@
 // The result is the same as a serial run (a test compares them file by file); only the order
 // of the progress lines differs.
 import { availableParallelism } from "node:os";
+import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { applies, isWhole } from "../acquisitions/spec-match.ts";
 import type { AcquisitionView } from "../acquisitions/view.ts";
 import { describeError } from "../core/errors.ts";
 import type { Coverage, Detection, InputFile } from "../core/model.ts";
 import type { ModuleDef } from "../core/module.ts";
-import { privateTempRoot } from "../core/tempdir.ts";
+import { privateTempDir, privateTempRoot, removeTempDir } from "../core/tempdir.ts";
 import { matcherSources } from "../indicators/matcher.ts";
 import { TimelineStore } from "../report/timeline-store.ts";
-import { runModules, type CheckRun, type ProgressFn, type RunModulesOptions } from "../run.ts";
-import type { FromWorker, WorkerSetup } from "./protocol.ts";
+import { assembleJsonArray } from "../report/json-writer.ts";
+import { runModules, shardPart, type CheckRun, type ProgressFn, type RunModulesOptions } from "../run.ts";
+import type { FromWorker, WorkerSetup, WorkItem } from "./protocol.ts";
 import { takeNext } from "./queue.ts";
 
 /** Below this much artifact data, starting threads costs more than it saves. */
@@ -25,6 +27,13 @@ export const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
 /** Cost guessed for a module that reads the whole acquisition (the Manifest listing). */
 const WHOLE_COST = 16 * 1024 * 1024;
 const MAX_JOBS = 8;
+/**
+ * A shardable module's single file at least this big, and bigger than a thread's fair share of
+ * the whole run, is split into one part per thread. A module smaller than a fair share is better
+ * left whole: on the bench backup (two threads), splitting sms and Safari history cost a little
+ * more CPU and 20 MB more memory for no gain in time.
+ */
+const SHARD_MIN_BYTES = 8 * 1024 * 1024;
 /**
  * Young generation of a worker's heap. Modules allocate a short-lived record per row; a bigger
  * nursery than V8's default cuts garbage-collection time (measured on the bench backup).
@@ -40,17 +49,20 @@ function workerUrl(): URL {
   return import.meta.url.endsWith(".ts") ? new URL("./worker-tsx.mjs", import.meta.url) : new URL("./worker.js", import.meta.url);
 }
 
-/** Bytes of artifact a module will read: what orders the queue (biggest first). */
-async function estimateCost(mod: ModuleDef<any>, view: AcquisitionView): Promise<number> {
-  if (!applies(mod.reads, view)) return 0;
-  if (isWhole(mod.reads, view)) return WHOLE_COST;
+/** Bytes of artifact a module will read (what orders the queue, biggest first) and its file count. */
+async function estimateCost(mod: ModuleDef<any>, view: AcquisitionView): Promise<{ cost: number; files: number }> {
+  if (!applies(mod.reads, view)) return { cost: 0, files: 0 };
+  if (isWhole(mod.reads, view)) return { cost: WHOLE_COST, files: 0 };
   try {
     const files = await view.find(mod.reads);
-    return files.reduce((a, f) => a + (f.size ?? 0) + 1, 0);
+    return { cost: files.reduce((a, f) => a + (f.size ?? 0) + 1, 0), files: files.length };
   } catch {
-    return 0; // the module will report the problem itself
+    return { cost: 0, files: 0 }; // the module will report the problem itself
   }
 }
+
+/** The queue's items: a module, or one part of a module split across the threads. */
+const keyOf = (w: WorkItem) => (w.shard ? `${w.module}#${w.shard.index}` : w.module);
 
 export interface ParallelRun extends CheckRun {
   /** Evidence files the workers read (their views log their own reads). */
@@ -64,32 +76,42 @@ export interface ParallelRun extends CheckRun {
  * cannot be reopened, the matcher was not built from sets) or not worth it (fewer than two
  * modules with work, or less than PARALLEL_MIN_BYTES of artifacts unless `force`).
  */
-export async function runModulesParallel(opts: RunModulesOptions & { jobs: number; force?: boolean }): Promise<ParallelRun | undefined> {
+export async function runModulesParallel(
+  opts: RunModulesOptions & { jobs: number; force?: boolean; /** Tests: split shardable modules from this size. */ shardMinBytes?: number },
+): Promise<ParallelRun | undefined> {
   const { view } = opts;
   const reopen = view.reopenSpec?.();
   const indicators = matcherSources(opts.iocs);
   if (!reopen || !indicators || opts.jobs < 2) return undefined;
   const applicable = opts.modules.filter((m) => m.platform === view.platform);
-  const cost = new Map<string, number>();
-  for (const m of applicable) cost.set(m.name, await estimateCost(m, view));
-  const totalCost = [...cost.values()].reduce((a, b) => a + b, 0);
-  const withWork = applicable.filter((m) => cost.get(m.name)! > 0).length;
+  const est = new Map<string, { cost: number; files: number }>();
+  for (const m of applicable) est.set(m.name, await estimateCost(m, view));
+  const totalCost = [...est.values()].reduce((a, b) => a + b.cost, 0);
+  const withWork = applicable.filter((m) => est.get(m.name)!.cost > 0).length;
   if (withWork < 2 || (!opts.force && totalCost < PARALLEL_MIN_BYTES)) return undefined;
   const jobs = Math.min(opts.jobs, withWork);
 
   const progress = opts.progress ?? (() => {});
   const prefix = opts.prefix ?? "";
   const timeline = opts.timeline ?? new TimelineStore();
-  const queue = applicable
-    .map((m, i) => ({ name: m.name, i, cost: cost.get(m.name)! }))
-    .sort((a, b) => b.cost - a.cost || a.i - b.i)
-    .map((x) => x.name);
+  // A big single-file table of a shardable module is split into one part per thread, so that
+  // the biggest module does not decide alone how long the run takes.
+  const fairShare = opts.shardMinBytes === undefined ? totalCost / jobs : 0;
+  const items: (WorkItem & { cost: number; i: number })[] = [];
+  applicable.forEach((m, i) => {
+    const { cost, files } = est.get(m.name)!;
+    if (m.shardable && files === 1 && cost >= (opts.shardMinBytes ?? SHARD_MIN_BYTES) && cost > fairShare) {
+      for (let k = 0; k < jobs; k++) items.push({ module: m.name, shard: { index: k, count: jobs }, cost: cost / jobs, i });
+    } else items.push({ module: m.name, cost, i });
+  });
+  const queue: WorkItem[] = items.sort((a, b) => b.cost - a.cost || a.i - b.i || (a.shard?.index ?? 0) - (b.shard?.index ?? 0)).map(({ module, shard }) => ({ module, shard }));
   const setup: WorkerSetup = {
     reopen,
     indicators,
     outputDir: opts.outputDir,
     prefix,
     tempRoot: privateTempRoot(),
+    partDir: privateTempDir("parts"),
     numbering: applicable.map((m, i) => [m.name, i + 1]),
     total: applicable.length,
     queue,
@@ -98,28 +120,54 @@ export async function runModulesParallel(opts: RunModulesOptions & { jobs: numbe
   const done = new Map<string, { coverage: Coverage; detections: Detection[] }>();
   const inputs: InputFile[] = [];
 
-  // jobs - 1 workers; this thread is the last runner (one heap fewer than a coordinator thread).
-  const exited: Promise<void>[] = [];
-  for (let k = 1; k < jobs; k++) exited.push(startWorker(setup, opts.modules, done, timeline, inputs, progress));
+  try {
+    // jobs - 1 workers; this thread is the last runner (one heap fewer than a coordinator thread).
+    const exited: Promise<void>[] = [];
+    for (let k = 1; k < jobs; k++) exited.push(startWorker(setup, opts.modules, done, timeline, inputs, progress));
 
-  const numbering = { index: new Map(setup.numbering), total: setup.total };
-  const byName = new Map(applicable.map((m) => [m.name, m]));
-  for (let name = takeNext(setup); name !== undefined; name = takeNext(setup)) {
-    const run = await runModules({ ...opts, modules: [byName.get(name)!], timeline, numbering });
-    done.set(name, { coverage: run.coverage[0], detections: run.detections });
-  }
-  await Promise.all(exited);
+    const numbering = { index: new Map(setup.numbering), total: setup.total };
+    const byName = new Map(applicable.map((m) => [m.name, m]));
+    for (let item = takeNext(setup); item !== undefined; item = takeNext(setup)) {
+      const shard = item.shard && { ...item.shard, partDir: setup.partDir };
+      const run = await runModules({ ...opts, modules: [byName.get(item.module)!], timeline, numbering, shard });
+      done.set(keyOf(item), { coverage: run.coverage[0], detections: run.detections });
+    }
+    await Promise.all(exited);
 
-  const coverage: Coverage[] = [];
-  const detections: Detection[] = [];
-  const warnings: Record<string, string[]> = {};
-  for (const m of applicable) {
-    const r = done.get(m.name) ?? { coverage: failedCoverage(opts.modules, m.name, "no thread ran it"), detections: [] };
-    coverage.push(r.coverage);
-    detections.push(...r.detections);
-    if (r.coverage.warnings?.length) warnings[m.name] = r.coverage.warnings;
+    const coverage: Coverage[] = [];
+    const detections: Detection[] = [];
+    const warnings: Record<string, string[]> = {};
+    for (const m of applicable) {
+      const parts = queue.filter((w) => w.module === m.name);
+      const results = parts.map((w) => done.get(keyOf(w)) ?? { coverage: failedCoverage(opts.modules, m.name, "no thread ran it"), detections: [] });
+      const cov = results.length === 1 ? results[0].coverage : mergePartCoverage(results.map((r) => r.coverage));
+      if (parts.length > 1) {
+        const file = (suffix: string) => `${prefix}${m.name}${suffix}.json`;
+        const frags = (suffix: string) => parts.map((w) => shardPart({ ...w.shard!, partDir: setup.partDir }, file(suffix)));
+        assembleJsonArray(join(opts.outputDir, file("")), frags(""), cov.status === "checked" || (cov.records ?? 0) > 0);
+        assembleJsonArray(join(opts.outputDir, file("_detected")), frags("_detected"), false);
+      }
+      coverage.push(cov);
+      for (const r of results) detections.push(...r.detections);
+      if (cov.warnings?.length) warnings[m.name] = cov.warnings;
+    }
+    return { coverage, detections, timeline, warnings, inputs, jobs };
+  } finally {
+    removeTempDir(setup.partDir);
   }
-  return { coverage, detections, timeline, warnings, inputs, jobs };
+}
+
+/** One coverage entry for a module run in parts: failed if a part failed, records summed. */
+function mergePartCoverage(parts: Coverage[]): Coverage {
+  const failed = parts.find((c) => c.status === "failed");
+  const first = failed ?? parts.find((c) => c.status === "checked") ?? parts[0];
+  const out: Coverage = { ...first };
+  if (parts.some((c) => c.records !== undefined)) out.records = parts.reduce((a, c) => a + (c.records ?? 0), 0);
+  if (parts.some((c) => c.detections !== undefined)) out.detections = parts.reduce((a, c) => a + (c.detections ?? 0), 0);
+  const warnings = [...new Set(parts.flatMap((c) => c.warnings ?? []))];
+  if (warnings.length) out.warnings = warnings;
+  else delete out.warnings;
+  return out;
 }
 
 /** Starts one worker; resolves when it has exited, its results recorded in `done`. */
@@ -134,13 +182,13 @@ function startWorker(
   return new Promise((exited) => {
     const worker = new Worker(workerUrl(), { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
     const mine: string[] = [];
-    let current: string | undefined;
+    let current: { key: string; module: string } | undefined;
     let handedOver = false;
     const stopped = (why: string) => {
       // The module it was running fails; the ones it finished keep their files and detections,
       // but their timeline events were in its store.
-      if (current !== undefined && !done.has(current)) {
-        done.set(current, { coverage: failedCoverage(modules, current, `the worker thread running it stopped: ${why}`), detections: [] });
+      if (current !== undefined && !done.has(current.key)) {
+        done.set(current.key, { coverage: failedCoverage(modules, current.module, `the worker thread running it stopped: ${why}`), detections: [] });
       }
       current = undefined;
       if (!handedOver) {
@@ -156,12 +204,12 @@ function startWorker(
           progress(m.line, m.transient);
           break;
         case "start":
-          current = m.module;
+          current = { key: m.key, module: m.module };
           break;
         case "module":
           current = undefined;
-          done.set(m.module, { coverage: m.coverage, detections: JSON.parse(m.detections) as Detection[] });
-          mine.push(m.module);
+          done.set(m.key, { coverage: m.coverage, detections: JSON.parse(m.detections) as Detection[] });
+          mine.push(m.key);
           break;
         case "finished":
           handedOver = true;

@@ -1,6 +1,7 @@
 // Messages between the main thread and the worker threads that run modules (see pool.ts).
 import type { ReopenSpec } from "../acquisitions/view.ts";
 import type { Coverage, InputFile } from "../core/model.ts";
+import type { Shard } from "../core/module.ts";
 import type { LoadedSet } from "../indicators/types.ts";
 import type { SpilledTimeline } from "../report/timeline-store.ts";
 
@@ -16,8 +17,10 @@ export interface WorkerSetup {
   /** Each module's place in the whole run, for progress lines ("[19/43] sms"). */
   numbering: [string, number][];
   total: number;
-  /** The modules to run, biggest artifacts first. */
-  queue: string[];
+  /** Where parts of split modules write their JSON fragments. */
+  partDir: string;
+  /** The modules (or parts of modules) to run, biggest artifacts first. */
+  queue: WorkItem[];
   /**
    * Shared by every thread of the run (an Int32Array's first element): the index of the next
    * module of `queue` to take, taken with Atomics.add so no thread waits for another to hand out work.
@@ -25,16 +28,22 @@ export interface WorkerSetup {
   next: SharedArrayBuffer;
 }
 
+/** One module, or one part of a module split across threads (ModuleDef.shardable). */
+export interface WorkItem {
+  module: string;
+  shard?: Shard;
+}
+
 /** Worker → main. */
 export type FromWorker =
-  /** Took a module from the queue. */
-  | { type: "start"; module: string }
+  /** Took a module from the queue (`key`: the module's name, with "#part" for a part). */
+  | { type: "start"; key: string; module: string }
   | { type: "progress"; line: string; transient?: boolean }
   /**
    * One module done. Detections travel as JSON text: a record's Buffers become base64 exactly
    * as in the files, instead of turning into Uint8Arrays in a structured clone.
    */
-  | { type: "module"; module: string; coverage: Coverage; detections: string }
+  | { type: "module"; key: string; module: string; coverage: Coverage; detections: string }
   /** The queue is empty: the worker's timeline chunks and the evidence files it read. */
   | { type: "finished"; timeline?: SpilledTimeline; inputs: InputFile[] }
   /** The worker could not open the acquisition: it took no module, the other threads go on. */

@@ -33,12 +33,14 @@ if (view) {
   const modules = new Map(modulesFor(view.platform).map((m) => [m.name, m]));
   const numbering = { index: new Map(setup.numbering), total: setup.total };
   const progress = (line: string, transient?: boolean) => send({ type: "progress", line, transient });
-  for (let name = takeNext(setup); name !== undefined; name = takeNext(setup)) {
-    const mod = modules.get(name);
-    if (!mod) throw new Error(`no module ${name}`);
-    send({ type: "start", module: name });
-    const run = await runModules({ view, modules: [mod], iocs, outputDir: setup.outputDir, prefix: setup.prefix, timeline, progress, numbering });
-    send({ type: "module", module: name, coverage: run.coverage[0], detections: toJson(run.detections) });
+  for (let item = takeNext(setup); item !== undefined; item = takeNext(setup)) {
+    const mod = modules.get(item.module);
+    if (!mod) throw new Error(`no module ${item.module}`);
+    const key = item.shard ? `${item.module}#${item.shard.index}` : item.module;
+    send({ type: "start", key, module: item.module });
+    const shard = item.shard && { ...item.shard, partDir: setup.partDir };
+    const run = await runModules({ view, modules: [mod], iocs, outputDir: setup.outputDir, prefix: setup.prefix, timeline, progress, numbering, shard });
+    send({ type: "module", key, module: item.module, coverage: run.coverage[0], detections: toJson(run.detections) });
   }
   await (view as { settled?: () => Promise<void> }).settled?.();
   const spilled = timeline.detach();

@@ -1,6 +1,6 @@
 // Streams a JSON array to disk, one record at a time, so a module with a million rows never
 // holds them all. Buffers are written as base64, bigints as strings.
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, statSync, writeSync } from "node:fs";
 
 export function jsonReplacer(_key: string, value: unknown): unknown {
   if (typeof value === "bigint") return value.toString();
@@ -42,12 +42,19 @@ export class JsonArrayWriter {
   private partsLength = 0;
   private first = true;
   count = 0;
-  constructor(readonly path: string) {}
+  /**
+   * `fragment`: the records only, without the enclosing brackets (one part of a module run in
+   * several parts; see assembleJsonArray).
+   */
+  constructor(
+    readonly path: string,
+    private readonly fragment = false,
+  ) {}
 
   write(record: unknown): void {
     if (this.fd === undefined) {
       this.fd = openSync(this.path, "w");
-      this.push("[\n");
+      if (!this.fragment) this.push("[\n");
     }
     this.push(this.first ? "  " : ",\n  ");
     this.push(toJson(record));
@@ -71,6 +78,12 @@ export class JsonArrayWriter {
 
   /** Closes the file; writes "[]" when nothing was written and `always` is set. */
   close(always = true): void {
+    if (this.fragment) {
+      this.flush();
+      if (this.fd !== undefined) closeSync(this.fd);
+      this.fd = undefined;
+      return;
+    }
     if (this.fd === undefined) {
       if (!always) return;
       this.fd = openSync(this.path, "w");
@@ -80,5 +93,36 @@ export class JsonArrayWriter {
     this.flush();
     closeSync(this.fd);
     this.fd = undefined;
+  }
+}
+
+/**
+ * Writes the JSON array made of fragments (JsonArrayWriter with `fragment`), in order: the same
+ * bytes a single writer would have written. Missing fragment files hold no records. Nothing is
+ * written when there is no record and `always` is false.
+ */
+export function assembleJsonArray(path: string, fragments: string[], always: boolean): void {
+  const present = fragments.filter((f) => existsSync(f) && statSync(f).size > 0);
+  if (!present.length && !always) return;
+  const fd = openSync(path, "w");
+  try {
+    if (!present.length) {
+      writeSync(fd, "[]\n");
+      return;
+    }
+    writeSync(fd, "[\n");
+    const block = Buffer.allocUnsafe(1 << 20);
+    present.forEach((f, i) => {
+      if (i) writeSync(fd, ",\n");
+      const src = openSync(f, "r");
+      try {
+        for (let n; (n = readSync(src, block, 0, block.length, null)) > 0; ) writeSync(fd, block, 0, n);
+      } finally {
+        closeSync(src);
+      }
+    });
+    writeSync(fd, "\n]\n");
+  } finally {
+    closeSync(fd);
   }
 }

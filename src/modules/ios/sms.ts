@@ -2,7 +2,7 @@
 // have been delivered by SMS/iMessage (Pegasus, Predator); Apple's own threat notifications
 // also arrive by iMessage.
 import type { ArtifactSpec, SqliteHandle } from "../../acquisitions/view.ts";
-import { defineModule, fromMatches, heuristic } from "../../core/module.ts";
+import { defineModule, fromMatches, heuristic, shardRange, type Shard } from "../../core/module.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { VigilError } from "../../core/errors.ts";
 import { requireSchema } from "../../formats/sqlite.ts";
@@ -83,7 +83,7 @@ const WHY_RECEIVED_LINK =
 const WHY_SENT_LINK = "The owner sent this link; it may have been forwarded for help.";
 
 /** The messages of one sms.db, as records. */
-function* messages(h: SqliteHandle, path: string): Generator<SmsRecord> {
+function* messages(h: SqliteHandle, path: string, shard: Shard | undefined): Generator<SmsRecord> {
   requireSchema(h, { message: ["ROWID", "guid", "date", "handle_id", "is_from_me"], handle: ["ROWID", "id"] });
   const cols = h.columns("message");
   if (!cols.has("text") && !cols.has("attributedBody")) {
@@ -101,8 +101,17 @@ function* messages(h: SqliteHandle, path: string): Generator<SmsRecord> {
   const opt = OPTIONAL.map(at);
   const [iService, iAccount, iRead, iDelivered, iIsRead, iAttach, iItem, iServiceMsg, iCaller] = opt;
   const val = (row: unknown[], i: number) => (i < 0 ? null : (row[i] ?? null));
-  const stmt = h.db.prepare(`SELECT ${select.map((c) => (c.startsWith("CASE") || c === "attributedBody" ? c : `"${c}"`)).join(", ")} FROM message`).raw(true);
-  for (const row of stmt.iterate() as Iterable<unknown[]>) {
+  const columns = select.map((c) => (c.startsWith("CASE") || c === "attributedBody" ? c : `"${c}"`)).join(", ");
+  let rows: Iterable<unknown[]>;
+  if (shard) {
+    const [lo, hi] = h.db.prepare("SELECT min(ROWID), max(ROWID) FROM message").raw(true).get() as [number | null, number | null];
+    if (lo === null || hi === null) return;
+    const [from, to] = shardRange(lo, hi, shard);
+    rows = h.db.prepare(`SELECT ${columns} FROM message WHERE ROWID BETWEEN ? AND ?`).raw(true).iterate(from, to) as Iterable<unknown[]>;
+  } else {
+    rows = h.db.prepare(`SELECT ${columns} FROM message`).raw(true).iterate() as Iterable<unknown[]>;
+  }
+  for (const row of rows) {
     let text = iText >= 0 && typeof row[iText] === "string" ? (row[iText] as string) : "";
     let source: SmsRecord["text_source"] = text ? "text" : "none";
     if (!text && iBody >= 0 && row[iBody]) {
@@ -152,8 +161,9 @@ export default defineModule<SmsRecord>({
   description:
     "Messages in sms.db with the links they carry. Links are checked against URL and domain indicators; Apple's threat notifications are flagged.",
   reads: SMS_DB,
+  shardable: true,
   records(ctx) {
-    return eachFile(ctx, (file) => sqliteRows(ctx, file, (h) => messages(h, file.path)));
+    return eachFile(ctx, (file) => sqliteRows(ctx, file, (h) => messages(h, file.path, ctx.shard)));
   },
   events(r) {
     const who = r.phone_number ?? "unknown";

@@ -70,8 +70,14 @@ test("pagedRows: every row once, in key order, across page boundaries and gaps",
       "t.db",
     );
     try {
-      const got = [...pagedRows(h, "SELECT v, id FROM t WHERE id > ?", "id", 1, 2)].map((r) => r[1]);
+      const got = [...pagedRows(h, "SELECT v, id FROM t WHERE id > ?", "id", 1, undefined, 2)].map((r) => r[1]);
       assert.deepEqual(got, ids, `n=${n}`);
+      // A key range (one shard): exactly the ids inside it, in order.
+      if (ids.length) {
+        const mid = ids[Math.floor(ids.length / 2)];
+        const part = [...pagedRows(h, "SELECT v, id FROM t WHERE id > ?", "id", 1, [ids[0], mid], 2)].map((r) => r[1]);
+        assert.deepEqual(part, ids.filter((i) => i <= mid), `n=${n} range`);
+      }
     } finally {
       h.close();
     }

@@ -84,7 +84,7 @@ test("--jobs must be a whole number of threads", async () => {
   assert.match(r.stderr, /--jobs 0/);
 });
 
-async function runInProcess(out: string, jobs: number, breakReopen = false) {
+async function runInProcess(out: string, jobs: number, breakReopen = false, shardMinBytes?: number) {
   const view = await openIosBackup(plain);
   if (breakReopen) view.reopenSpec = () => ({ opener: "ios_backup", path: join(tmp, "no-such-backup") });
   const { matcher } = loadIndicators([IOCS]);
@@ -92,7 +92,7 @@ async function runInProcess(out: string, jobs: number, breakReopen = false) {
   const lines: string[] = [];
   try {
     const base = { view, modules: modulesFor("ios"), iocs: matcher, outputDir: out, timeline, progress: (l: string) => lines.push(l) };
-    const run = jobs > 1 ? await runModulesParallel({ ...base, jobs, force: true }) : await runModules(base);
+    const run = jobs > 1 ? await runModulesParallel({ ...base, jobs, force: true, shardMinBytes }) : await runModules(base);
     assert.ok(run);
     const rows: string[] = [];
     run.timeline.forEachSortedRow((r) => rows.push(r));
@@ -120,4 +120,35 @@ test("when no worker can open the acquisition, this thread runs every module: no
   assert.deepEqual(b.run.coverage, a.run.coverage);
   assert.deepEqual(b.run.detections, a.run.detections);
   assert.deepEqual(b.rows, a.rows);
+});
+
+test("big tables split into one part per thread (sms, Safari history) give the serial run's files, coverage and timeline", async () => {
+  const a = await runInProcess(join(tmp, "shard-serial"), 1);
+  const b = await runInProcess(join(tmp, "shard-parallel"), 3, false, 0);
+  assert.ok(b.lines.some((l) => /sms \(part 2\/3\)/.test(l)), b.lines.join("\n"));
+  assert.ok(b.lines.some((l) => /safari_history \(part 3\/3\)/.test(l)), b.lines.join("\n"));
+  assert.deepEqual(b.run.coverage, a.run.coverage);
+  assert.deepEqual(b.run.detections, a.run.detections);
+  assert.deepEqual(b.rows, a.rows);
+  for (const f of readdirSync(join(tmp, "shard-serial")).sort()) {
+    assert.equal(readFileSync(join(tmp, "shard-parallel", f), "utf8"), readFileSync(join(tmp, "shard-serial", f), "utf8"), f);
+  }
+  assert.deepEqual(readdirSync(join(tmp, "shard-parallel")).sort(), readdirSync(join(tmp, "shard-serial")).sort());
+});
+
+test("shardRange: contiguous parts that cover the key range exactly once", async () => {
+  const { shardRange } = await import("../../../src/core/module.ts");
+  for (const [lo, hi] of [[1, 1], [1, 10], [-4, 7], [5, 1_000_003]] as const) {
+    for (const count of [1, 2, 3, 7]) {
+      let next = lo;
+      for (let index = 0; index < count; index++) {
+        const [from, to] = shardRange(lo, hi, { index, count });
+        assert.equal(from, next, `${lo}..${hi} part ${index}/${count}`);
+        assert.ok(to >= from - 1);
+        next = to + 1;
+      }
+      assert.equal(next, hi + 1);
+    }
+  }
+  assert.deepEqual(shardRange(3, 9, undefined), [3, 9]);
 });
