@@ -16,37 +16,18 @@ export const TIMELINE_HEADER = ["UTC Timestamp", "Plugin", "Event", "Description
 /** Writes timeline.csv and timeline_detected.csv, feeding `collector` with every event. */
 function writeTimelines(store: TimelineStore, dir: string, collector: ReportDataCollector): number {
   const header = csvRow(TIMELINE_HEADER);
-  let n = 0;
-  writeRows(join(dir, "timeline.csv"), header, (emit) =>
-    store.forEachSortedRow((row) => {
-      emit(row);
-      collector.addRow(row);
-      n++;
-    }),
-  );
-  writeRows(join(dir, "timeline_detected.csv"), header, (emit) => store.forEachSortedDetectedRow(emit));
+  const write = (file: string, body: (fd: number) => number): number => {
+    const fd = openSync(join(dir, file), "w");
+    try {
+      writeSync(fd, header);
+      return body(fd);
+    } finally {
+      closeSync(fd);
+    }
+  };
+  const n = write("timeline.csv", (fd) => store.writeSorted(fd, collector));
+  write("timeline_detected.csv", (fd) => store.writeSortedDetected(fd));
   return n;
-}
-
-/** Writes `header` and the rows `produce` emits, in blocks of about a megabyte. */
-function writeRows(path: string, header: string, produce: (emit: (row: string) => void) => void): void {
-  const fd = openSync(path, "w");
-  try {
-    let block: string[] = [header];
-    let size = 0;
-    produce((row) => {
-      block.push(row);
-      size += row.length;
-      if (size > 1 << 20) {
-        writeSync(fd, block.join(""));
-        block = [];
-        size = 0;
-      }
-    });
-    writeSync(fd, block.join(""));
-  } finally {
-    closeSync(fd);
-  }
 }
 
 export function writeJson(path: string, value: unknown): void {

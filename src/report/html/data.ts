@@ -73,6 +73,25 @@ export class ReportDataCollector {
     if (this.dayInWindow) this.place(row.slice(1, row.indexOf('"', 1)), () => decodeRow(row));
   }
 
+  /**
+   * addRow() for a row held as bytes, with its timestamp as the number YYYYMMDDHHMMSSmmm (NaN
+   * when not in that form): most rows are counted from the number alone, without a string.
+   */
+  addRowBytes(buf: Buffer, start: number, end: number, key: number): void {
+    const day = Math.floor(key / 1e9);
+    if (key === key && day === this.curDayNum) {
+      this.total++;
+      this.curCount++;
+      if (this.dayInWindow) this.place(buf.toString("latin1", start + 1, start + 25), () => decodeRow(buf.toString("utf8", start, end)));
+      return;
+    }
+    this.addRow(buf.toString("utf8", start, end));
+    this.curDayNum = key === key ? day : NaN;
+  }
+
+  /** The current day as the number YYYYMMDD when it came from addRowBytes. */
+  private curDayNum = NaN;
+
   /** Counts an event on the day that starts at `s[at]`. */
   private countDay(s: string, at: number): void {
     this.total++;
@@ -82,6 +101,7 @@ export class ReportDataCollector {
     else {
       this.flushDay();
       this.curDay = s.slice(at, at + 10);
+      this.curDayNum = NaN;
       this.curCount = 1;
       this.dayInWindow = this.windowsTouch(this.curDay);
     }
