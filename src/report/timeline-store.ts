@@ -178,9 +178,20 @@ function bytesBefore(a: ByteRowReader, b: ByteRowReader): boolean {
 
 /** Writes strings and byte ranges to a file in blocks of a megabyte. */
 class BlockWriter {
-  private block = Buffer.allocUnsafe(1 << 20);
+  private block: Buffer;
   private used = 0;
-  constructor(private readonly fd: number) {}
+  constructor(
+    private readonly fd: number,
+    size = 1 << 20,
+  ) {
+    this.block = Buffer.allocUnsafe(size);
+  }
+  /** A row and the record separator of spill files. */
+  record(row: string): void {
+    this.string(row);
+    if (this.used === this.block.length) this.flush();
+    this.block[this.used++] = 0;
+  }
   bytes(b: Buffer, start: number, end: number): void {
     const n = end - start;
     if (this.used + n > this.block.length) {
@@ -232,6 +243,7 @@ interface Run {
   last: string;
   fd?: number;
   path?: string;
+  out?: BlockWriter;
 }
 
 /**
@@ -293,13 +305,14 @@ export class TimelineStore {
   }
 
   private flushRun(run: Run): void {
-    if (run.fd === undefined) {
+    if (run.out === undefined) {
       this.dir ??= privateTempDir("timeline");
       run.path = join(this.dir, `run-${this.spills.length}`);
       run.fd = openSync(run.path, "w", 0o600);
+      run.out = new BlockWriter(run.fd, 1 << 18);
       this.spills.push(run.path);
     }
-    writeSync(run.fd, run.rows.join(RS) + RS);
+    for (const row of run.rows) run.out.record(row);
     run.rows = [];
     run.chars = 0;
   }
@@ -309,7 +322,7 @@ export class TimelineStore {
     const run = this.run;
     if (!run) return;
     this.run = undefined;
-    if (run.fd === undefined) {
+    if (run.out === undefined) {
       // Never written: too short to be worth a file of its own.
       for (const row of run.rows) this.chunk.push(row);
       this.chunkChars += run.chars;
@@ -317,7 +330,8 @@ export class TimelineStore {
       return;
     }
     if (run.rows.length) this.flushRun(run);
-    closeSync(run.fd);
+    run.out.flush();
+    closeSync(run.fd!);
   }
 
   private spill(): void {
