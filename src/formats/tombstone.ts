@@ -2,7 +2,8 @@
 // form ("*** *** ***" banner, then "pid: P, tid: T, name: N  >>> cmd <<<", "uid:", "signal ...")
 // and, since Android 12, the protobuf form (tombstone_NN.pb, message Tombstone of AOSP's
 // system/core/debuggerd/proto/tombstone.proto). Only the header fields are decoded.
-import protobuf from "protobufjs";
+import { createRequire } from "node:module";
+import type protobuf from "protobufjs";
 import { VigilError } from "../core/errors.ts";
 import { parseLooseTimestamp } from "../core/time.ts";
 
@@ -69,7 +70,11 @@ message Thread { int32 id = 1; string name = 2; }
 `;
 let tombstoneType: protobuf.Type | undefined;
 function type(): protobuf.Type {
-  tombstoneType ??= protobuf.parse(PROTO, { keepCase: true }).root.lookupType("Tombstone");
+  if (!tombstoneType) {
+    // Required on first use, not at startup: only Android tombstones need protobufjs.
+    const pb = createRequire(import.meta.url)("protobufjs") as typeof protobuf;
+    tombstoneType = pb.parse(PROTO, { keepCase: true }).root.lookupType("Tombstone");
+  }
   return tombstoneType;
 }
 

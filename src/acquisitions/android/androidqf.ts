@@ -10,7 +10,6 @@ import { join } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import { armor, Decrypter } from "age-encryption";
 import { VigilError, WrongPasswordError } from "../../core/errors.ts";
 import type { InputFile } from "../../core/model.ts";
 import { privateTempDir, removeTempDir } from "../../core/tempdir.ts";
@@ -107,6 +106,8 @@ function readIdentities(file: string): string[] {
  * encrypted file's hash for provenance.
  */
 export async function decryptAgeFile(path: string, dest: string, opts: { passphrase?: string; identityFile?: string }, display = path): Promise<InputFile> {
+  // Loaded here, not at startup: it costs a tenth of a second and only age files need it.
+  const { armor, Decrypter } = await import("age-encryption");
   const d = new Decrypter();
   if (opts.passphrase !== undefined) d.addPassphrase(opts.passphrase);
   if (opts.identityFile) for (const id of readIdentities(opts.identityFile)) d.addIdentity(id);
