@@ -131,19 +131,27 @@ export async function runCheck(
   checkOutputDir(outputDir, [inputPath]);
   checkOptions(opts);
 
-  // Opened first: a wrong password or a path that is not an acquisition fails before any work.
-  const opened = await open();
-  const views = Array.isArray(opened) ? opened : [{ view: opened, prefix: "" }];
-  const main = views[0].view;
-  progress(`Checking ${main.kind.replace(/_/g, " ")} ${main.root}${main.encrypted ? " (encrypted)" : ""}`);
-
-  let loaded: Awaited<ReturnType<typeof loadIndicatorsForRun>> | { matcher: Matcher; sets: Matcher["sets"]; problems: string[]; snapshot: undefined };
+  // The acquisition is opened first, so a wrong password or a path that is not an acquisition
+  // fails before any output. The indicators load while the opening waits on its own work (key
+  // derivation and file copies run off the main thread); their result is used only once the
+  // acquisition is open.
+  const opening = open();
+  opening.catch(() => {}); // awaited below; a rejection must not count as unhandled meanwhile
+  let loaded: Awaited<ReturnType<typeof loadIndicatorsForRun>> | { matcher: Matcher; sets: Matcher["sets"]; problems: string[]; snapshot: undefined } | undefined;
+  let loadError: unknown;
   try {
     loaded = extra.iocs ? { matcher: extra.iocs, sets: extra.iocs.sets, problems: [] as string[], snapshot: undefined } : await loadIndicatorsForRun(opts.iocs);
   } catch (e) {
-    for (const { view } of views) await view.close();
-    throw e;
+    loadError = e;
   }
+  const opened = await opening;
+  const views = Array.isArray(opened) ? opened : [{ view: opened, prefix: "" }];
+  const main = views[0].view;
+  if (!loaded) {
+    for (const { view } of views) await view.close();
+    throw loadError;
+  }
+  progress(`Checking ${main.kind.replace(/_/g, " ")} ${main.root}${main.encrypted ? " (encrypted)" : ""}`);
   for (const p of loaded.problems.slice(0, 20)) progress(`indicators: ${p}`);
   if (loaded.problems.length > 20) progress(`indicators: ... ${loaded.problems.length - 20} more problems (see info.json)`);
   progress(`Indicators: ${loaded.sets.length} sets, ${loaded.matcher.count()} indicators${loaded.snapshot ? ` (${loaded.snapshot})` : ""}`);
