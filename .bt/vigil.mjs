@@ -1,1 +1,0 @@
-await import("./cli/main.js");
