@@ -37,73 +37,6 @@ export function decodeRow(row: string): { timestamp: string; module: string; eve
   return { timestamp: f[0] ?? "", module: f[1] ?? "", event: f[2] ?? "", description: f[3] ?? "" };
 }
 
-interface Head {
-  row: string;
-  key: number;
-  reader: SpillReader;
-}
-
-/** Whether a sorts before b: by timestamp key, then (on ties or unparsed keys) by text. */
-function before(a: Head, b: Head): boolean {
-  return a.key === b.key || a.key !== a.key || b.key !== b.key ? a.row < b.row : a.key < b.key;
-}
-
-/**
- * `"YYYY-MM-DDTHH:MM:SS.mmmZ"` at the start of a row as the number YYYYMMDDHHMMSSmmm; NaN for
- * any other start. Above 2^53 the number is rounded, but rounding never reverses an order, it
- * can only make two keys equal, and equal keys are compared as text.
- */
-function rowKey(row: string): number {
-  if (row.length < 26 || row.charCodeAt(0) !== 0x22 || row.charCodeAt(24) !== 0x5a || row.charCodeAt(25) !== 0x22) return NaN;
-  let k = 0;
-  for (let i = 1; i < 24; i++) {
-    const c = row.charCodeAt(i);
-    if (c >= 0x30 && c <= 0x39) k = k * 10 + (c - 0x30);
-    // The separators of the fixed format, and nothing else, are skipped.
-    else if (!((i === 5 || i === 8) && c === 0x2d) && !(i === 11 && c === 0x54) && !((i === 14 || i === 17) && c === 0x3a) && !(i === 20 && c === 0x2e)) return NaN;
-  }
-  return k;
-}
-
-/** Reads one spill file back, record by record, in blocks. */
-class SpillReader {
-  private fd: number;
-  private buf = "";
-  private pos = 0;
-  private eof = false;
-  // A reader per spilled chunk is open during the merge: small blocks keep that bounded.
-  private block = Buffer.alloc(1 << 18);
-  private leftover = Buffer.alloc(0);
-  constructor(path: string) {
-    this.fd = openSync(path, "r");
-  }
-  next(): string | undefined {
-    for (;;) {
-      const end = this.buf.indexOf(RS, this.pos);
-      if (end >= 0) {
-        const line = this.buf.slice(this.pos, end);
-        this.pos = end + 1;
-        return line;
-      }
-      if (this.eof) {
-        closeSync(this.fd);
-        return undefined;
-      }
-      const n = readSync(this.fd, this.block, 0, this.block.length, null);
-      if (n === 0) {
-        this.eof = true;
-        continue;
-      }
-      // Decode only up to the last complete record so no UTF-8 sequence is cut in two.
-      const data = this.leftover.length ? Buffer.concat([this.leftover, this.block.subarray(0, n)]) : this.block.subarray(0, n);
-      const cut = data.lastIndexOf(0);
-      this.buf = this.buf.slice(this.pos) + data.subarray(0, cut + 1).toString("utf8");
-      this.leftover = Buffer.from(data.subarray(cut + 1));
-      this.pos = 0;
-    }
-  }
-}
-
 /**
  * Reads one spill file back as bytes: the current row is buf[start, end). The merge that writes
  * timeline.csv works on these bytes, so a million rows are never decoded into strings and
@@ -153,7 +86,11 @@ class ByteRowReader {
   }
 }
 
-/** rowKey() of a row held as bytes. */
+/**
+ * `"YYYY-MM-DDTHH:MM:SS.mmmZ"` at the start of a row (held as bytes) as the number
+ * YYYYMMDDHHMMSSmmm; NaN for any other start. Above 2^53 the number is rounded, but rounding
+ * never reverses an order, it can only make two keys equal, and equal keys are compared as bytes.
+ */
 function bytesKey(b: Buffer, start: number, end: number): number {
   if (end - start < 26 || b[start] !== 0x22 || b[start + 24] !== 0x5a || b[start + 25] !== 0x22) return NaN;
   let k = 0;
@@ -368,18 +305,58 @@ export class TimelineStore {
    * Returns the number of rows.
    */
   writeSorted(fd: number, sink?: RowSink): number {
-    this.endRun();
     const out = new BlockWriter(fd);
     let n = 0;
-    if (this.spills.length === 0) {
-      this.chunk.sort();
-      for (const row of this.chunk) {
+    this.merge(
+      (row) => {
         out.string(row);
         sink?.addRow(row);
         n++;
-      }
-      out.flush();
-      return n;
+      },
+      (buf, start, end, key) => {
+        out.bytes(buf, start, end);
+        sink?.addRowBytes(buf, start, end, key);
+        n++;
+      },
+    );
+    out.flush();
+    return n;
+  }
+
+  /** writeSorted() for the detected events: timeline_detected.csv's body. */
+  writeSortedDetected(fd: number): number {
+    return this.hits ? this.hits.writeSorted(fd) : 0;
+  }
+
+  /** Every row in order, to `fn`. */
+  forEachSortedRow(fn: (row: string) => void): void {
+    this.merge(fn, (buf, start, end) => fn(buf.toString("utf8", start, end)));
+  }
+
+  /** The detected events' rows in order: timeline_detected.csv's body. */
+  forEachSortedDetectedRow(fn: (row: string) => void): void {
+    if (this.hits) this.hits.forEachSortedRow(fn);
+  }
+
+  private *sortedRows(): IterableIterator<string> {
+    const rows: string[] = [];
+    this.forEachSortedRow((row) => rows.push(row));
+    yield* rows;
+  }
+
+  /**
+   * Every row in order: the in-memory chunk sorted (rows to `text`), or a k-way merge of the
+   * spilled chunks and runs (rows as bytes to `bytes`). The merge compares rows by their
+   * timestamp read as a number (rows lead with one fixed-format timestamp) and by their bytes
+   * only on ties or other formats: the order of the texts, for a fraction of the cost on a
+   * million rows sharing long prefixes.
+   */
+  private merge(text: (row: string) => void, bytes: (buf: Buffer, start: number, end: number, key: number) => void): void {
+    this.endRun();
+    if (this.spills.length === 0) {
+      this.chunk.sort();
+      for (const row of this.chunk) text(row);
+      return;
     }
     if (this.chunk.length) this.spill();
     const heap: ByteRowReader[] = [];
@@ -404,9 +381,7 @@ export class TimelineStore {
     for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i);
     while (heap.length) {
       const top = heap[0];
-      out.bytes(top.buf, top.start, top.end);
-      sink?.addRowBytes(top.buf, top.start, top.end, top.key);
-      n++;
+      bytes(top.buf, top.start, top.end, top.key);
       if (!top.next()) {
         const last = heap.pop()!;
         if (heap.length) {
@@ -414,83 +389,6 @@ export class TimelineStore {
           down(0);
         }
       } else down(0);
-    }
-    out.flush();
-    return n;
-  }
-
-  /** writeSorted() for the detected events: timeline_detected.csv's body. */
-  writeSortedDetected(fd: number): number {
-    return this.hits ? this.hits.writeSorted(fd) : 0;
-  }
-
-  /** Every row in order, to `fn`. */
-  forEachSortedRow(fn: (row: string) => void): void {
-    this.merge(fn);
-  }
-
-  /** The detected events' rows in order: timeline_detected.csv's body. */
-  forEachSortedDetectedRow(fn: (row: string) => void): void {
-    if (this.hits) this.hits.forEachSortedRow(fn);
-  }
-
-  private *sortedRows(): IterableIterator<string> {
-    const rows: string[] = [];
-    this.merge((row) => rows.push(row));
-    yield* rows;
-  }
-
-  /**
-   * Every row in order, to `fn`: the in-memory chunk sorted, or a k-way merge of the spilled
-   * chunks and runs. The merge compares rows by their timestamp read as a number (rows lead with
-   * one fixed-format timestamp) and by their text only on ties or other formats: the same order
-   * as comparing the texts, for a fraction of the cost on a million rows sharing long prefixes.
-   */
-  private merge(fn: (row: string) => void): void {
-    this.endRun();
-    if (this.spills.length === 0) {
-      this.chunk.sort();
-      for (const row of this.chunk) fn(row);
-      return;
-    }
-    if (this.chunk.length) this.spill();
-    // A binary heap over the readers' current rows.
-    const heap: Head[] = [];
-    const down = (i: number) => {
-      const n = heap.length;
-      const item = heap[i];
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= n) break;
-        const r = l + 1;
-        const c = r < n && before(heap[r], heap[l]) ? r : l;
-        if (!before(heap[c], item)) break;
-        heap[i] = heap[c];
-        i = c;
-      }
-      heap[i] = item;
-    };
-    for (const path of this.spills) {
-      const reader = new SpillReader(path);
-      const row = reader.next();
-      if (row !== undefined) heap.push({ row, key: rowKey(row), reader });
-    }
-    for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i);
-    while (heap.length) {
-      const top = heap[0];
-      fn(top.row);
-      const next = top.reader.next();
-      if (next === undefined) {
-        const last = heap.pop()!;
-        if (heap.length) {
-          heap[0] = last;
-          down(0);
-        }
-      } else {
-        top.row = next;
-        top.key = rowKey(next);
-        down(0);
-      }
     }
   }
 
