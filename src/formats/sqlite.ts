@@ -14,14 +14,14 @@ function checkHeader(head: Buffer, display: string): void {
   if (!head.subarray(0, 16).equals(MAGIC)) throw new VigilError("not an SQLite database (bad header; encrypted or corrupt?)", { file: display, code: "sqlite" });
 }
 
-function wrap(db: Database.Database, display: string, dir: string): SqliteHandle {
+function wrap(db: Database.Database, display: string, drop: () => void): SqliteHandle {
   try {
     db.pragma("query_only = 1");
     // Forces SQLite to read the schema now, so corruption is reported as this file's problem.
     db.prepare("SELECT count(*) FROM sqlite_master").get();
   } catch (e) {
     db.close();
-    removeTempDir(dir);
+    drop();
     throw new VigilError(`corrupt SQLite database: ${(e as Error).message}`, { file: display, code: "sqlite", cause: e });
   }
   let tables: Set<string> | undefined;
@@ -42,8 +42,10 @@ function wrap(db: Database.Database, display: string, dir: string): SqliteHandle
       return c;
     },
     close() {
-      if (db.open) db.close();
-      removeTempDir(dir);
+      if (db.open) {
+        db.close();
+        drop();
+      }
     },
   };
 }
@@ -66,7 +68,7 @@ export function openSqliteFile(file: string, display: string): SqliteHandle {
   for (const suffix of ["-wal", "-journal"]) {
     if (existsSync(file + suffix)) copyFileSync(file + suffix, copy + suffix);
   }
-  return openCopy(copy, display, dir);
+  return openCopy(copy, display, () => removeTempDir(dir));
 }
 
 /**
@@ -74,7 +76,12 @@ export function openSqliteFile(file: string, display: string): SqliteHandle {
  * in its own private folder `dir`, without copying it again; the handle then owns `dir` and
  * removes it on close (or at once when the file cannot be opened).
  */
-export function openSqlitePrivateCopy(copy: string, display: string, dir: string): SqliteHandle {
+/**
+ * Opens a private copy. The handle owns `dir` (removed on close, or on failure), unless
+ * `release` is given: then the caller keeps the copy and `release` is called instead.
+ */
+export function openSqlitePrivateCopy(copy: string, display: string, dir: string, release?: () => void): SqliteHandle {
+  const drop = release ?? (() => removeTempDir(dir));
   const head = Buffer.alloc(100);
   let n: number;
   try {
@@ -86,10 +93,10 @@ export function openSqlitePrivateCopy(copy: string, display: string, dir: string
     }
     checkHeader(head.subarray(0, n), display);
   } catch (e) {
-    removeTempDir(dir);
+    drop();
     throw e;
   }
-  return openCopy(copy, display, dir);
+  return openCopy(copy, display, drop);
 }
 
 /**
@@ -102,18 +109,18 @@ export function openSqliteBuffer(data: Buffer, display: string, wal?: Buffer): S
   const copy = join(dir, basename(display) || "db.sqlite");
   writeFileSync(copy, data, { mode: 0o600 });
   if (wal) writeFileSync(copy + "-wal", wal, { mode: 0o600 });
-  return openCopy(copy, display, dir);
+  return openCopy(copy, display, () => removeTempDir(dir));
 }
 
-function openCopy(copy: string, display: string, dir: string): SqliteHandle {
+function openCopy(copy: string, display: string, drop: () => void): SqliteHandle {
   let db: Database.Database;
   try {
     db = new Database(copy, { fileMustExist: true });
   } catch (e) {
-    removeTempDir(dir);
+    drop();
     throw new VigilError(`cannot open SQLite database: ${(e as Error).message}`, { file: display, code: "sqlite", cause: e });
   }
-  return wrap(db, display, dir);
+  return wrap(db, display, drop);
 }
 
 /** Throws a one-line "unexpected schema" error unless every table (and its columns) exists. */

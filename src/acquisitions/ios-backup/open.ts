@@ -290,6 +290,21 @@ function makeView(
   const byName = db.prepare(`SELECT ${COLS} FROM Files WHERE domain = ? AND relativePath = ?`);
   const page = db.prepare(`SELECT ${COLS} FROM Files WHERE rowid > ? ORDER BY rowid LIMIT 2000`).raw(true);
   const findCache = new Map<string, Database.Statement>();
+  // Private copies of databases, kept while a handle uses them and, after that, the most recently
+  // released one: sms and sms_attachments, or the parts of a split module, read the same sms.db,
+  // which is then exported (decrypted, hashed) once.
+  const sqliteCopies = new Map<string, { dir: string; copy: string; users: number }>();
+  let lastReleased: string | undefined;
+  const releaseCopy = (key: string) => {
+    const c = sqliteCopies.get(key);
+    if (!c || --c.users > 0) return;
+    const old = lastReleased !== undefined && lastReleased !== key ? sqliteCopies.get(lastReleased) : undefined;
+    if (old && old.users === 0) {
+      removeTempDir(old.dir);
+      sqliteCopies.delete(lastReleased!);
+    }
+    lastReleased = key;
+  };
   let closed = false;
 
   const payloadRel = (fileId: string) => `${fileId.slice(0, 2)}/${fileId}`;
@@ -510,26 +525,31 @@ function makeView(
 
     async openSqlite(entry: FileEntry): Promise<SqliteHandle> {
       const p = payloadOf(entry);
-      const work = privateTempDir("backup-sqlite");
-      let owned = false;
-      try {
+      const key = entry.fileId ?? entry.path;
+      let c = sqliteCopies.get(key);
+      if (!c) {
+        const work = privateTempDir("backup-sqlite");
         const name = basename(entry.relativePath ?? entry.path) || "db.sqlite";
         const copy = join(work, name);
-        await exportPayload(entry, copy);
-        // The WAL is a separate Manifest.db entry; bring it along when its payload is present.
-        if (entry.domain !== undefined && entry.relativePath !== undefined) {
-          const walRow = byName.get(entry.domain, entry.relativePath + "-wal") as Row | undefined;
-          if (walRow && existsSync(join(dir, payloadRel(walRow.fileID)))) {
-            await exportPayload({ path: `${entry.path}-wal`, fileId: walRow.fileID }, copy + "-wal");
+        try {
+          await exportPayload(entry, copy);
+          // The WAL is a separate Manifest.db entry; bring it along when its payload is present.
+          if (entry.domain !== undefined && entry.relativePath !== undefined) {
+            const walRow = byName.get(entry.domain, entry.relativePath + "-wal") as Row | undefined;
+            if (walRow && existsSync(join(dir, payloadRel(walRow.fileID)))) {
+              await exportPayload({ path: `${entry.path}-wal`, fileId: walRow.fileID }, copy + "-wal");
+            }
           }
+        } catch (e) {
+          removeTempDir(work);
+          throw e;
         }
-        // The exported payload already is a private copy: the handle takes it (and its folder)
-        // over instead of copying it once more.
-        owned = true;
-        return openSqlitePrivateCopy(copy, p.display, work);
-      } finally {
-        if (!owned) removeTempDir(work);
+        c = { dir: work, copy, users: 0 };
+        sqliteCopies.set(key, c);
       }
+      c.users++;
+      // The exported payload already is a private copy: the handle uses it as it is.
+      return openSqlitePrivateCopy(c.copy, p.display, c.dir, () => releaseCopy(key));
     },
 
     inputsRead(): InputFile[] {
@@ -575,6 +595,8 @@ function makeView(
         db.close();
       } finally {
         removeTempDir(tmp);
+        for (const c of sqliteCopies.values()) removeTempDir(c.dir);
+        sqliteCopies.clear();
       }
     },
   };
