@@ -97,11 +97,12 @@ export async function runModulesParallel(
   // A big single-file table of a shardable module is split into one part per thread, so that
   // the biggest module does not decide alone how long the run takes.
   const fairShare = opts.shardMinBytes === undefined ? totalCost / jobs : 0;
+  const parts = jobs;
   const items: (WorkItem & { cost: number; i: number })[] = [];
   applicable.forEach((m, i) => {
     const { cost, files } = est.get(m.name)!;
     if (m.shardable && files === 1 && cost >= (opts.shardMinBytes ?? SHARD_MIN_BYTES) && cost > fairShare) {
-      for (let k = 0; k < jobs; k++) items.push({ module: m.name, shard: { index: k, count: jobs }, cost: cost / jobs, i });
+      for (let k = 0; k < parts; k++) items.push({ module: m.name, shard: { index: k, count: parts }, cost: cost / parts, i });
     } else items.push({ module: m.name, cost, i });
   });
   const queue: WorkItem[] = items.sort((a, b) => b.cost - a.cost || a.i - b.i || (a.shard?.index ?? 0) - (b.shard?.index ?? 0)).map(({ module, shard }) => ({ module, shard }));
