@@ -69,6 +69,12 @@ export interface ModuleDef<R = Record<string, unknown>> {
    * module whose artifact is one file is split.
    */
   shardable?: boolean;
+  /**
+   * Work per byte of artifact relative to an average module (default 1): only orders the queue
+   * of a parallel run, biggest first. sms_attachments reads a few rows of the big sms.db; WhatsApp
+   * joins three tables per message.
+   */
+  costPerByte?: number;
   /** Timeline events for one record. Timestamps are UTC ISO-8601 from src/core/time.ts. */
   events?(record: R): Omit<TimelineEvent, "module">[];
   /** Detections for one record: indicator matches and per-record heuristics. */

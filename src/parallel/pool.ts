@@ -55,7 +55,7 @@ async function estimateCost(mod: ModuleDef<any>, view: AcquisitionView): Promise
   if (isWhole(mod.reads, view)) return { cost: WHOLE_COST, files: 0 };
   try {
     const files = await view.find(mod.reads);
-    return { cost: files.reduce((a, f) => a + (f.size ?? 0) + 1, 0), files: files.length };
+    return { cost: files.reduce((a, f) => a + (f.size ?? 0) + 1, 0) * (mod.costPerByte ?? 1), files: files.length };
   } catch {
     return { cost: 0, files: 0 }; // the module will report the problem itself
   }

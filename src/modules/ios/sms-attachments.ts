@@ -50,6 +50,7 @@ export default defineModule<SmsAttachmentRecord>({
   description:
     "Attachments of messages in sms.db (file name, type, size, direction). Paths are checked against file indicators; received attachments stored under /var/tmp with a \"-1\" suffix are flagged.",
   reads: SMS_DB,
+  costPerByte: 0.05,
   async *records(ctx) {
     for (const file of ctx.files) {
       const h = await ctx.view.openSqlite(file);

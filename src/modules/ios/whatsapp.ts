@@ -46,6 +46,7 @@ export default defineModule<WhatsappMessageRecord>({
   description:
     "WhatsApp messages with the links found in their text, link previews and media URLs (WhatsApp's own media servers left out). Links are checked against URL and domain indicators.",
   reads: whatsappFile("ChatStorage.sqlite"),
+  costPerByte: 2,
   records(ctx) {
     return eachFile(ctx, (file) =>
       sqliteRows(ctx, file, function* (h) {
