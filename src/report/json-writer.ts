@@ -31,6 +31,20 @@ export function toJson(value: unknown, indent?: number): string {
   return needsReplacer(value, 3) ? JSON.stringify(value, jsonReplacer, indent) : JSON.stringify(value, null, indent);
 }
 
+/** The first key JSON.stringify writes for a plain object record; undefined for anything else. */
+function firstKey(r: unknown): string | undefined {
+  if (typeof r !== "object" || r === null || Array.isArray(r) || typeof (r as { toJSON?: unknown }).toJSON === "function") return undefined;
+  for (const k in r) {
+    const v = (r as Record<string, unknown>)[k];
+    // JSON.stringify skips these: the record would not start with this key.
+    return v === undefined || typeof v === "function" || typeof v === "symbol" ? undefined : k;
+  }
+  return undefined;
+}
+
+/** Records encoded per JSON.stringify call. */
+const BATCH = 256;
+
 export class JsonArrayWriter {
   private fd: number | undefined;
   // Records are encoded straight into one reused buffer: joining strings per flush made
@@ -53,10 +67,51 @@ export class JsonArrayWriter {
       this.fd = openSync(this.path, "w");
       if (!this.fragment) this.push("[\n");
     }
-    this.push(this.first ? "  " : ",\n  ");
-    this.push(toJson(record));
-    this.first = false;
+    this.pending.push(record);
+    if (this.pending.length >= BATCH) this.encodePending();
     this.count++;
+  }
+
+  private pending: unknown[] = [];
+
+  /**
+   * Encodes the waiting records with one JSON.stringify call for the lot (half the cost of a
+   * call per record on 500k-row tables), then cuts the array text back into one line per
+   * record. The cuts are where one record ends and the next begins with the first key, `},{"key":`:
+   * a quote inside a JSON string is always escaped, so that text only occurs there or inside a
+   * nested object that starts with the same key. Every record is a plain object starting with
+   * that key (so every boundary has the pattern), and only when the cuts number exactly one fewer
+   * than the records (so no nested object has it) is the text used; otherwise each record is
+   * encoded on its own.
+   */
+  private encodePending(): void {
+    const recs = this.pending;
+    this.pending = [];
+    const key = recs.length > 1 ? firstKey(recs[0]) : undefined;
+    if (key !== undefined && recs.every((r) => firstKey(r) === key && !needsReplacer(r, 3))) {
+      {
+        const text = JSON.stringify(recs);
+        const sep = `},{${JSON.stringify(key)}:`;
+        const cuts: number[] = [];
+        for (let i = text.indexOf(sep); i >= 0 && cuts.length < recs.length; i = text.indexOf(sep, i + sep.length)) cuts.push(i);
+        if (cuts.length === recs.length - 1) {
+          let start = 1;
+          for (const cut of cuts) {
+            this.record(text.slice(start, cut + 1));
+            start = cut + 2;
+          }
+          this.record(text.slice(start, text.length - 1));
+          return;
+        }
+      }
+    }
+    for (const r of recs) this.record(toJson(r));
+  }
+
+  private record(json: string): void {
+    this.push(this.first ? "  " : ",\n  ");
+    this.push(json);
+    this.first = false;
   }
 
   private push(s: string): void {
@@ -80,6 +135,7 @@ export class JsonArrayWriter {
 
   /** Closes the file; writes "[]" when nothing was written and `always` is set. */
   close(always = true): void {
+    this.encodePending();
     if (this.fragment) {
       this.flush();
       if (this.fd !== undefined) closeSync(this.fd);

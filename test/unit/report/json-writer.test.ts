@@ -1,0 +1,56 @@
+// The JSON array writer encodes records in batches and cuts the batch text back into one line per
+// record: the file must be exactly what encoding each record on its own gives, whatever the
+// records hold.
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { assembleJsonArray, JsonArrayWriter, toJson } from "../../../src/report/json-writer.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "vigil-json-"));
+const expected = (recs: unknown[]) => (recs.length ? `[\n${recs.map((r) => `  ${toJson(r)}`).join(",\n")}\n]\n` : "[]\n");
+
+function written(name: string, recs: unknown[]): string {
+  const w = new JsonArrayWriter(join(dir, name));
+  for (const r of recs) w.write(r);
+  w.close();
+  assert.equal(w.count, recs.length);
+  return readFileSync(join(dir, name), "utf8");
+}
+
+const cases: Record<string, unknown[]> = {
+  empty: [],
+  one: [{ a: 1 }],
+  "many plain records over several batches": Array.from({ length: 1000 }, (_, i) => ({ id: i, text: `t${i}`, links: [`https://x/${i}`], n: null })),
+  "text that looks like a record boundary": Array.from({ length: 300 }, (_, i) => ({ id: i, text: `},{"id":${i} and "quotes" \\ and \u0000 and é 😀` })),
+  "nested objects that start with the same key": Array.from({ length: 300 }, (_, i) => ({ id: i, children: [{ id: 1 }, { id: 2 }] })),
+  "records that start with different keys": Array.from({ length: 300 }, (_, i) => (i % 7 ? { a: i, x: [{ b: 1 }, { b: 2 }] } : { b: i, y: [{ a: 1 }, { a: 2 }] })),
+  "a first key whose value JSON leaves out": Array.from({ length: 300 }, (_, i) => ({ a: i % 5 ? i : undefined, b: [{ a: 1 }, { a: 2 }] })),
+  "buffers and bigints (encoded with the replacer)": Array.from({ length: 300 }, (_, i) => ({ id: i, raw: i % 3 ? Buffer.from([i & 255, 1]) : null, big: i % 2 ? BigInt(i) * 10n ** 18n : 0 })),
+  "integer-like keys, which JSON writes first": Array.from({ length: 300 }, (_, i) => ({ name: `n${i}`, 7: i, children: [{ 7: 1 }] })),
+};
+
+for (const [label, recs] of Object.entries(cases)) {
+  test(`JSON array writer: ${label}`, () => {
+    const text = written(label.replace(/\W+/g, "_"), recs);
+    assert.equal(text, expected(recs));
+    JSON.parse(text);
+  });
+}
+
+test("JSON array writer: fragments assembled in order give the single-writer file", () => {
+  const recs = Array.from({ length: 700 }, (_, i) => ({ id: i, s: `r${i}` }));
+  const parts = [recs.slice(0, 300), [], recs.slice(300)];
+  const files = parts.map((p, k) => {
+    const f = join(dir, `frag-${k}`);
+    const w = new JsonArrayWriter(f, true);
+    for (const r of p) w.write(r);
+    w.close();
+    return f;
+  });
+  assembleJsonArray(join(dir, "assembled.json"), files, true);
+  assert.equal(readFileSync(join(dir, "assembled.json"), "utf8"), expected(recs));
+  assembleJsonArray(join(dir, "none.json"), [join(dir, "missing-a"), join(dir, "missing-b")], true);
+  assert.equal(readFileSync(join(dir, "none.json"), "utf8"), "[]\n");
+});
