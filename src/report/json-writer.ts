@@ -95,12 +95,8 @@ export class JsonArrayWriter {
         const cuts: number[] = [];
         for (let i = text.indexOf(sep); i >= 0 && cuts.length < recs.length; i = text.indexOf(sep, i + sep.length)) cuts.push(i);
         if (cuts.length === recs.length - 1) {
-          let start = 1;
-          for (const cut of cuts) {
-            this.record(text.slice(start, cut + 1));
-            start = cut + 2;
-          }
-          this.record(text.slice(start, text.length - 1));
+          // Every match is a boundary: one native replace puts each record on its own line.
+          this.record(text.slice(1, text.length - 1).replaceAll(sep, `},\n  {${JSON.stringify(key)}:`));
           return;
         }
       }
