@@ -4,7 +4,7 @@ import { defineModule, fromMatches } from "../../core/module.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { fromWebKit } from "../../core/time.ts";
 import { requireSchema } from "../../formats/sqlite.ts";
-import { cachedChecks, eachFile, seenTitle, sqliteRows } from "./lib/web.ts";
+import { chromeProfileFile, cachedChecks, eachFile, seenTitle, sqliteRows } from "./lib/web.ts";
 
 export interface ChromeFavicon {
   url: string;
@@ -15,17 +15,13 @@ export interface ChromeFavicon {
 }
 
 // "Default", and one folder per extra Chrome profile.
-const REL = "Library/Application Support/Google/Chrome/*/Favicons";
 
 export default defineModule<ChromeFavicon>({
   name: "chrome_favicon",
   title: "Chrome favicons",
   platform: "ios",
   description: "Chrome for iOS's Favicons database: the page URL and icon URL of every cached favicon are checked against indicators.",
-  reads: {
-    backup: [{ domain: "AppDomain-com.google.chrome.ios", path: REL }],
-    fs: [`private/var/mobile/Containers/Data/Application/*/${REL}`],
-  },
+  reads: chromeProfileFile("Favicons"),
   records(ctx) {
     return eachFile(ctx, (file) =>
       sqliteRows(ctx, file, function* (h) {

@@ -2,7 +2,7 @@
 import { defineModule, fromMatches } from "../../core/module.ts";
 import { fromWebKit } from "../../core/time.ts";
 import { requireSchema } from "../../formats/sqlite.ts";
-import { cachedChecks, eachFile, pagedRows, seenTitle, sqliteRows } from "./lib/web.ts";
+import { chromeProfileFile, cachedChecks, eachFile, pagedRows, seenTitle, sqliteRows } from "./lib/web.ts";
 
 export interface ChromeVisit {
   id: number;
@@ -15,17 +15,13 @@ export interface ChromeVisit {
 }
 
 // "Default", and one folder per extra Chrome profile.
-const REL = "Library/Application Support/Google/Chrome/*/History";
 
 export default defineModule<ChromeVisit>({
   name: "chrome_history",
   title: "Chrome browsing history",
   platform: "ios",
   description: "Chrome for iOS's History database: every visited URL is checked against indicators.",
-  reads: {
-    backup: [{ domain: "AppDomain-com.google.chrome.ios", path: REL }],
-    fs: [`private/var/mobile/Containers/Data/Application/*/${REL}`],
-  },
+  reads: chromeProfileFile("History"),
   records(ctx) {
     return eachFile(ctx, (file) =>
       sqliteRows(ctx, file, function* (h) {

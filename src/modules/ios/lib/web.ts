@@ -8,6 +8,15 @@ import type { DetectionInput, IndicatorMatch } from "../../../core/model.ts";
 import { VigilError, describeError } from "../../../core/errors.ts";
 import type { Matcher } from "../../../indicators/matcher-api.ts";
 
+/** A file of every Chrome for iOS profile ("History", "Favicons"), for the chrome_* modules. */
+export function chromeProfileFile(name: string): ArtifactSpec {
+  const rel = `Library/Application Support/Google/Chrome/*/${name}`;
+  return {
+    backup: [{ domain: "AppDomain-com.google.chrome.ios", path: rel }],
+    fs: [`private/var/mobile/Containers/Data/Application/*/${rel}`],
+  };
+}
+
 /**
  * Runs `perFile` over every file the module's `reads` resolved to. When several files exist
  * (Safari profiles, one observations.db per app), one unreadable file becomes a coverage warning
