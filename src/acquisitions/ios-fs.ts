@@ -11,7 +11,7 @@
 // Unsafe archive members ("..", absolute names, links leaving the root) are refused and listed
 // by `refused()`; the filesystem module reports them as coverage warnings.
 import Database from "better-sqlite3";
-import { createReadStream, lstatSync, promises as fsp, readdirSync, readlinkSync, statSync } from "node:fs";
+import { createReadStream, type Dir, lstatSync, promises as fsp, readdirSync, readlinkSync, statSync } from "node:fs";
 import { join } from "node:path";
 import picomatch from "picomatch";
 import type { Readable } from "node:stream";
@@ -169,14 +169,19 @@ async function openFolder(path: string): Promise<IosFsView> {
   const base: BaseView = openFolderView(path, { kind: "ios_fs", platform: "ios", specKey: "fs", prefix: prefix || undefined, root: path });
   const rootDir = prefix ? join(path, prefix) : path;
 
+  /** The folder at view path `dir`, to read entry by entry; undefined when it cannot be listed. */
+  async function listDir(dir: string): Promise<Dir | undefined> {
+    try {
+      return await fsp.opendir(join(rootDir, ...dir.split("/").filter(Boolean)), { bufferSize: 256 });
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Files under `dir` (a view path), walking at most `depth` levels (Infinity for all), optionally only those named `name`. */
   async function* under(dir: string, depth: number, name?: string): AsyncGenerator<FileEntry> {
-    let d;
-    try {
-      d = await fsp.opendir(join(rootDir, ...dir.split("/").filter(Boolean)), { bufferSize: 256 });
-    } catch {
-      return;
-    }
+    const d = await listDir(dir);
+    if (!d) return;
     const subs: string[] = [];
     for await (const ent of d) {
       const p = dir ? `${dir}/${ent.name}` : ent.name;
@@ -209,12 +214,8 @@ async function openFolder(path: string): Promise<IosFsView> {
       return;
     }
     const m = picomatch(seg, { dot: true });
-    let d;
-    try {
-      d = await fsp.opendir(join(rootDir, ...dir.split("/").filter(Boolean)), { bufferSize: 256 });
-    } catch {
-      return;
-    }
+    const d = await listDir(dir);
+    if (!d) return;
     const subs: string[] = [];
     for await (const ent of d) {
       if (!m(ent.name)) continue;
