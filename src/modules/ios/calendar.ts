@@ -7,6 +7,7 @@ import { requireSchema } from "../../formats/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { asText, present } from "./lib/checks.ts";
 import { emailOf, extractLinks, oneLine } from "./lib/links.ts";
+import { eachFile, sqliteRows } from "./lib/web.ts";
 
 export interface CalendarRecord {
   id: number;
@@ -68,10 +69,9 @@ export default defineModule<CalendarRecord>({
     backup: [{ domain: "HomeDomain", path: "Library/Calendar/Calendar.sqlitedb" }],
     fs: ["private/var/mobile/Library/Calendar/Calendar.sqlitedb"],
   },
-  async *records(ctx) {
-    for (const file of ctx.files) {
-      const h = await ctx.view.openSqlite(file);
-      try {
+  records(ctx) {
+    return eachFile(ctx, (file) =>
+      sqliteRows(ctx, file, function* (h) {
         requireSchema(h, { CalendarItem: ["ROWID", "summary", "start_date"], Participant: ["ROWID", "email"] });
         const ci = present(h, "CalendarItem", ["description", "end_date", "all_day", "calendar_id", "organizer_id", "url", "last_modified", "external_id", "unique_identifier", "hidden", "UUID", "creation_date"]);
         const pc = present(h, "Participant", ["UUID", "phone_number", "comment", "last_modified", "is_self", "identity_id", "owner_id"]);
@@ -127,10 +127,8 @@ export default defineModule<CalendarRecord>({
             attendee_emails: att,
           };
         }
-      } finally {
-        h.close();
-      }
-    }
+      }),
+    );
   },
   events(r) {
     const what = `Calendar event "${oneLine(r.summary, 120)}"${r.description ? ` (${oneLine(r.description, 120)})` : ""}${r.participant_email ? ` (invitation by ${r.participant_email})` : ""}`;

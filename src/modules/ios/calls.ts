@@ -5,6 +5,7 @@ import { requireSchema } from "../../formats/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { asText, present } from "./lib/checks.ts";
 import { emailOf } from "./lib/links.ts";
+import { eachFile, sqliteRows } from "./lib/web.ts";
 
 export interface CallRecord {
   isodate: string | null;
@@ -52,10 +53,9 @@ export default defineModule<CallRecord>({
     backup: [{ domain: "HomeDomain", path: "Library/CallHistoryDB/CallHistory.storedata" }],
     fs: ["private/var/mobile/Library/CallHistoryDB/CallHistory.storedata"],
   },
-  async *records(ctx) {
-    for (const file of ctx.files) {
-      const h = await ctx.view.openSqlite(file);
-      try {
+  records(ctx) {
+    return eachFile(ctx, (file) =>
+      sqliteRows(ctx, file, function* (h) {
         requireSchema(h, { ZCALLRECORD: ["ZDATE", "ZADDRESS"] });
         const opt = present(h, "ZCALLRECORD", OPTIONAL);
         const c = (n: string) => (opt.includes(n as (typeof OPTIONAL)[number]) ? n : "NULL");
@@ -79,10 +79,8 @@ export default defineModule<CallRecord>({
             unique_id: asText(r[10]),
           };
         }
-      } finally {
-        h.close();
-      }
-    }
+      }),
+    );
   },
   events(r) {
     if (!r.isodate) return [];

@@ -6,6 +6,7 @@ import { requireSchema } from "../../formats/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { asText, present } from "./lib/checks.ts";
 import { emailOf } from "./lib/links.ts";
+import { eachFile, sqliteRows } from "./lib/web.ts";
 
 export interface ContactRecord {
   person_id: number;
@@ -32,10 +33,9 @@ export default defineModule<ContactRecord>({
     backup: [{ domain: "HomeDomain", path: "Library/AddressBook/AddressBook.sqlitedb" }],
     fs: ["private/var/mobile/Library/AddressBook/AddressBook.sqlitedb"],
   },
-  async *records(ctx) {
-    for (const file of ctx.files) {
-      const h = await ctx.view.openSqlite(file);
-      try {
+  records(ctx) {
+    return eachFile(ctx, (file) =>
+      sqliteRows(ctx, file, function* (h) {
         requireSchema(h, { ABPerson: ["ROWID"], ABMultiValue: ["record_id", "property", "value"] });
         const p = present(h, "ABPerson", ["First", "Middle", "Last", "Organization", "CreationDate", "ModificationDate"]);
         const c = (n: string) => (p.includes(n) ? `p.${n}` : "NULL");
@@ -55,10 +55,8 @@ export default defineModule<ContactRecord>({
             modification_date: fromMacAbsolute(r[8]) ?? null,
           };
         }
-      } finally {
-        h.close();
-      }
-    }
+      }),
+    );
   },
   check(r, ctx) {
     const who = [r.first, r.last].filter(Boolean).join(" ") || r.organization || `contact ${r.person_id}`;

@@ -8,6 +8,7 @@ import { fromMacAbsolute } from "../../core/time.ts";
 import { parsePlist } from "../../formats/plist.ts";
 import { asText, present } from "./lib/checks.ts";
 import { extractLinks, oneLine } from "./lib/links.ts";
+import { eachFile, sqliteRows } from "./lib/web.ts";
 
 export interface ShortcutRecord {
   shortcut_id: number;
@@ -69,10 +70,9 @@ export default defineModule<ShortcutRecord>({
     backup: [{ domain: "HomeDomain", path: "Library/Shortcuts/Shortcuts.sqlite" }],
     fs: ["private/var/mobile/Library/Shortcuts/Shortcuts.sqlite"],
   },
-  async *records(ctx) {
-    for (const file of ctx.files) {
-      const h = await ctx.view.openSqlite(file);
-      try {
+  records(ctx) {
+    return eachFile(ctx, (file) =>
+      sqliteRows(ctx, file, function* (h) {
         // The actions (a binary plist) live in ZSHORTCUTACTIONS.ZDATA, one row per shortcut.
         requireSchema(h, { ZSHORTCUT: ["Z_PK"], ZSHORTCUTACTIONS: ["ZSHORTCUT", "ZDATA"] });
         const sc = present(h, "ZSHORTCUT", ["ZNAME", "ZACTIONSDESCRIPTION", "ZCREATIONDATE", "ZMODIFICATIONDATE"]);
@@ -104,10 +104,8 @@ export default defineModule<ShortcutRecord>({
           }
           yield rec;
         }
-      } finally {
-        h.close();
-      }
-    }
+      }),
+    );
   },
   events(r) {
     const what = `Shortcut '${r.shortcut_name ?? r.shortcut_id}'${r.description ? `: ${oneLine(r.description, 150)}` : ""}${r.action_urls.length ? ` (URLs in actions: ${r.action_urls.join(", ")})` : ""}`;

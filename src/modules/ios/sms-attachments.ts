@@ -6,6 +6,7 @@ import type { DetectionInput } from "../../core/model.ts";
 import { requireSchema } from "../../formats/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { present } from "./lib/checks.ts";
+import { eachFile, sqliteRows } from "./lib/web.ts";
 
 export interface SmsAttachmentRecord {
   attachment_id: number;
@@ -51,10 +52,9 @@ export default defineModule<SmsAttachmentRecord>({
     "Attachments of messages in sms.db (file name, type, size, direction). Paths are checked against file indicators; received attachments stored under /var/tmp with a \"-1\" suffix are flagged.",
   reads: SMS_DB,
   costPerByte: 0.05,
-  async *records(ctx) {
-    for (const file of ctx.files) {
-      const h = await ctx.view.openSqlite(file);
-      try {
+  records(ctx) {
+    return eachFile(ctx, (file) =>
+      sqliteRows(ctx, file, function* (h) {
         requireSchema(h, {
           attachment: ["ROWID", "filename"],
           message_attachment_join: ["message_id", "attachment_id"],
@@ -98,10 +98,8 @@ export default defineModule<SmsAttachmentRecord>({
             phone_number: r[17],
           };
         }
-      } finally {
-        h.close();
-      }
-    }
+      }),
+    );
   },
   events(r) {
     if (!r.isodate) return [];

@@ -5,6 +5,7 @@ import type { DetectionInput, IndicatorMatch } from "../../core/model.ts";
 import { VigilError } from "../../core/errors.ts";
 import { fromUnixSeconds } from "../../core/time.ts";
 import { baseName } from "./lib/plist-values.ts";
+import { eachFile, sqliteRows } from "./lib/web.ts";
 
 export interface TccRecord {
   service: string;
@@ -93,10 +94,9 @@ export default defineModule<TccRecord>({
     backup: [{ domain: "HomeDomain", path: "Library/TCC/TCC.db" }],
     fs: ["private/var/mobile/Library/TCC/TCC.db"],
   },
-  async *records(ctx) {
-    for (const file of ctx.files) {
-      const h = await ctx.view.openSqlite(file);
-      try {
+  records(ctx) {
+    return eachFile(ctx, (file) =>
+      sqliteRows(ctx, file, function* (h) {
         if (!h.tables().has("access")) throw new VigilError("unexpected schema: no table access", { file: h.path, code: "schema" });
         const gen = generation(h.columns("access"), h.path);
         for (const row of h.db.prepare(QUERIES[gen]).raw(true).iterate() as Iterable<unknown[]>) {
@@ -125,10 +125,8 @@ export default defineModule<TccRecord>({
             yield rec;
           }
         }
-      } finally {
-        h.close();
-      }
-    }
+      }),
+    );
   },
   events(r) {
     if (!r.last_modified) return [];

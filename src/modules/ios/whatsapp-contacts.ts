@@ -6,6 +6,7 @@ import { fromMacAbsolute } from "../../core/time.ts";
 import { asText, checkLinksAndText } from "./lib/checks.ts";
 import { extractLinks } from "./lib/links.ts";
 import { whatsappFile } from "./lib/whatsapp.ts";
+import { eachFile, sqliteRows } from "./lib/web.ts";
 
 export interface WhatsappContactRecord {
   row_pk: number;
@@ -62,10 +63,9 @@ export default defineModule<WhatsappContactRecord>({
   platform: "ios",
   description: "WhatsApp contacts with their WhatsApp id, LID, phone number and disappearing-messages timer. Links in \"about\" texts are checked against indicators (weak).",
   reads: whatsappFile("ContactsV2.sqlite"),
-  async *records(ctx) {
-    for (const file of ctx.files) {
-      const h = await ctx.view.openSqlite(file);
-      try {
+  records(ctx) {
+    return eachFile(ctx, (file) =>
+      sqliteRows(ctx, file, function* (h) {
         requireSchema(h, { ZWAADDRESSBOOKCONTACT: ["Z_PK"] });
         const have = h.columns("ZWAADDRESSBOOKCONTACT");
         const chosen = FIELDS.map(([, cands]) => cands.find((c) => have.has(c)));
@@ -82,10 +82,8 @@ export default defineModule<WhatsappContactRecord>({
           rec.disappearing_mode_label = hasDuration ? (d ? DURATIONS[Math.trunc(d)] ?? `${Math.trunc(d)} seconds` : "off") : null;
           yield rec as unknown as WhatsappContactRecord;
         }
-      } finally {
-        h.close();
-      }
-    }
+      }),
+    );
   },
   events(r) {
     if (!r.disappearing_mode_timestamp) return [];
