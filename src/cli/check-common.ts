@@ -169,6 +169,7 @@ export async function runCheck(
   const jobs = opts.jobs === undefined ? defaultJobs() : Number(opts.jobs);
   const timeline = new TimelineStore();
   const workerInputs: InputFile[] = [];
+  let threads = 1;
   const coverage: Coverage[] = [];
   const detections: Detection[] = [];
   const warnings: Record<string, string[]> = {};
@@ -181,6 +182,7 @@ export async function runCheck(
       const parallel = jobs > 1 ? await runModulesParallel({ ...base, jobs, force: opts.jobs !== undefined }) : undefined;
       const run = parallel ?? (await runModules(base));
       if (parallel) workerInputs.push(...parallel.inputs);
+      threads = Math.max(threads, parallel?.jobs ?? 1);
       perView.push({ prefix: prefix ?? "", coverage: run.coverage });
       detections.push(...run.detections);
     }
@@ -214,6 +216,7 @@ export async function runCheck(
       inputs: mergeInputs([...views.flatMap((v) => v.view.inputsRead()), ...workerInputs]),
       iocs: { snapshot: loaded.snapshot, sets: loaded.sets, errors: loaded.problems },
       lang: opts.lang,
+      threads,
     };
     const written = writeResults(outputDir, { coverage, detections, timeline, warnings }, info);
     let reportPath: string | undefined;

@@ -160,6 +160,8 @@ export interface RunInfo {
   inputs: InputFile[];
   iocs: { snapshot?: string; sets: IocSetInfo[]; errors: string[] };
   lang?: string;
+  /** Threads that ran modules (1: all in the main thread; see --jobs). */
+  threads?: number;
 }
 
 export type Verdict = "traces_found" | "worth_a_look" | "no_known_traces";

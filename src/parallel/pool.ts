@@ -87,8 +87,11 @@ export async function runModulesParallel(
   const est = new Map<string, { cost: number; files: number }>();
   for (const m of applicable) est.set(m.name, await estimateCost(m, view));
   const totalCost = [...est.values()].reduce((a, b) => a + b.cost, 0);
+  // Whether threads are worth it is decided on the artifacts' real sizes: the guess for modules
+  // that read the whole acquisition only orders the queue.
+  const fileBytes = applicable.reduce((a, m) => a + (isWhole(m.reads, view) ? 0 : est.get(m.name)!.cost), 0);
   const withWork = applicable.filter((m) => est.get(m.name)!.cost > 0).length;
-  if (withWork < 2 || (!opts.force && totalCost < PARALLEL_MIN_BYTES)) return undefined;
+  if (withWork < 2 || (!opts.force && fileBytes < PARALLEL_MIN_BYTES)) return undefined;
   const jobs = Math.min(opts.jobs, withWork);
 
   const progress = opts.progress ?? (() => {});
