@@ -1,6 +1,7 @@
-// Timeline events of a run, sorted with an external merge sort: events are kept as compact
-// strings in chunks; each full chunk is sorted and spilled to a private temp file; the sorted
-// stream is a k-way merge of the chunks. Memory stays flat however many events a case has.
+// Timeline events of a run, sorted with an external merge sort: events are kept as their final
+// timeline.csv rows; rows that arrive in time order go straight to "run" files, the others wait
+// in chunks that are sorted and spilled to private temp files; timeline.csv is a k-way merge of
+// the runs and chunks. Memory stays flat however many events a case has.
 import { closeSync, openSync, readSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { TimelineEvent } from "../core/model.ts";
@@ -12,7 +13,6 @@ const CHUNK = 200_000;
 // Chunks are also bounded by their text: what a chunk costs the heap (and, through the garbage
 // collector's head room, the peak RSS) depends on the length of its descriptions.
 const CHUNK_CHARS = 16_000_000;
-const SPILL_BLOCK = 4096;
 /** A run (see TimelineStore.section) is written in blocks of this many characters. */
 const RUN_BLOCK_CHARS = 1 << 16;
 
@@ -179,7 +179,6 @@ interface Run {
   chars: number;
   last: string;
   fd?: number;
-  path?: string;
   out?: BlockWriter;
 }
 
@@ -244,10 +243,10 @@ export class TimelineStore {
   private flushRun(run: Run): void {
     if (run.out === undefined) {
       this.dir ??= privateTempDir("timeline");
-      run.path = join(this.dir, `run-${this.spills.length}`);
-      run.fd = openSync(run.path, "w", 0o600);
+      const path = join(this.dir, `run-${this.spills.length}`);
+      run.fd = openSync(path, "w", 0o600);
       run.out = new BlockWriter(run.fd, 1 << 18);
-      this.spills.push(run.path);
+      this.spills.push(path);
     }
     for (const row of run.rows) run.out.record(row);
     run.rows = [];
@@ -277,12 +276,9 @@ export class TimelineStore {
     const path = join(this.dir, `chunk-${this.spills.length}`);
     const fd = openSync(path, "w", 0o600);
     try {
-      // join() builds each block flat in one go; appending line by line made a rope that the
-      // write then had to flatten.
-      const chunk = this.chunk;
-      for (let i = 0; i < chunk.length; i += SPILL_BLOCK) {
-        writeSync(fd, chunk.slice(i, i + SPILL_BLOCK).join(RS) + RS);
-      }
+      const out = new BlockWriter(fd, 1 << 18);
+      for (const row of this.chunk) out.record(row);
+      out.flush();
     } finally {
       closeSync(fd);
     }
@@ -291,13 +287,14 @@ export class TimelineStore {
     this.chunkChars = 0;
   }
 
-  /** Events in time order (then module, event, description, for a stable diffable output). */
-  *sorted(onlyDetected = false): IterableIterator<TimelineEvent> {
-    if (onlyDetected) {
-      if (this.hits) for (const row of this.hits.sortedRows()) yield { ...decodeRow(row), detected: true };
-      return;
-    }
-    for (const row of this.sortedRows()) yield decodeRow(row);
+  /**
+   * Events in time order (then module, event, description, for a stable diffable output),
+   * collected in memory: for tests and small stores. Results are written with writeSorted().
+   */
+  sorted(onlyDetected = false): TimelineEvent[] {
+    const out: TimelineEvent[] = [];
+    (onlyDetected ? this.hits : this)?.forEachSortedRow((row) => out.push(onlyDetected ? { ...decodeRow(row), detected: true } : decodeRow(row)));
+    return out;
   }
 
   /**
@@ -331,17 +328,6 @@ export class TimelineStore {
   /** Every row in order, to `fn`. */
   forEachSortedRow(fn: (row: string) => void): void {
     this.merge(fn, (buf, start, end) => fn(buf.toString("utf8", start, end)));
-  }
-
-  /** The detected events' rows in order: timeline_detected.csv's body. */
-  forEachSortedDetectedRow(fn: (row: string) => void): void {
-    if (this.hits) this.hits.forEachSortedRow(fn);
-  }
-
-  private *sortedRows(): IterableIterator<string> {
-    const rows: string[] = [];
-    this.forEachSortedRow((row) => rows.push(row));
-    yield* rows;
   }
 
   /**
