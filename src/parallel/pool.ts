@@ -20,7 +20,7 @@ import { TimelineStore } from "../report/timeline-store.ts";
 import { assembleJsonArray } from "../report/json-writer.ts";
 import { runModules, shardPart, type CheckRun, type ProgressFn, type RunModulesOptions } from "../run.ts";
 import type { FromWorker, WorkerSetup, WorkItem } from "./protocol.ts";
-import { takeNext } from "./queue.ts";
+import { keyOf, shardOf, takeNext } from "./queue.ts";
 
 /** Below this much artifact data, starting threads costs more than it saves. */
 export const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
@@ -61,9 +61,6 @@ async function estimateCost(mod: ModuleDef<any>, view: AcquisitionView): Promise
   }
 }
 
-/** The queue's items: a module, or one part of a module split across the threads. */
-const keyOf = (w: WorkItem) => (w.shard ? `${w.module}#${w.shard.index}` : w.module);
-
 export interface ParallelRun extends CheckRun {
   /** Evidence files the workers read (their views log their own reads). */
   inputs: InputFile[];
@@ -74,7 +71,7 @@ export interface ParallelRun extends CheckRun {
 /**
  * Runs the modules in worker threads, or returns undefined when that is not possible (the view
  * cannot be reopened, the matcher was not built from sets) or not worth it (fewer than two
- * modules with work, or less than PARALLEL_MIN_BYTES of artifacts unless `force`).
+ * modules with work, or less than PARALLEL_MIN_BYTES of artifact files unless `force`).
  */
 export async function runModulesParallel(
   opts: RunModulesOptions & { jobs: number; force?: boolean; /** Tests: split shardable modules from this size. */ shardMinBytes?: number },
@@ -100,12 +97,11 @@ export async function runModulesParallel(
   // A big single-file table of a shardable module is split into one part per thread, so that
   // the biggest module does not decide alone how long the run takes.
   const fairShare = opts.shardMinBytes === undefined ? totalCost / jobs : 0;
-  const parts = jobs;
   const items: (WorkItem & { cost: number; i: number })[] = [];
   applicable.forEach((m, i) => {
     const { cost, files } = est.get(m.name)!;
     if (m.shardable && files === 1 && cost >= (opts.shardMinBytes ?? SHARD_MIN_BYTES) && cost > fairShare) {
-      for (let k = 0; k < parts; k++) items.push({ module: m.name, shard: { index: k, count: parts }, cost: cost / parts, i });
+      for (let k = 0; k < jobs; k++) items.push({ module: m.name, shard: { index: k, count: jobs }, cost: cost / jobs, i });
     } else items.push({ module: m.name, cost, i });
   });
   const queue: WorkItem[] = items.sort((a, b) => b.cost - a.cost || a.i - b.i || (a.shard?.index ?? 0) - (b.shard?.index ?? 0)).map(({ module, shard }) => ({ module, shard }));
@@ -132,8 +128,7 @@ export async function runModulesParallel(
     const numbering = { index: new Map(setup.numbering), total: setup.total };
     const byName = new Map(applicable.map((m) => [m.name, m]));
     for (let item = takeNext(setup); item !== undefined; item = takeNext(setup)) {
-      const shard = item.shard && { ...item.shard, partDir: setup.partDir };
-      const run = await runModules({ ...opts, modules: [byName.get(item.module)!], timeline, numbering, shard });
+      const run = await runModules({ ...opts, modules: [byName.get(item.module)!], timeline, numbering, shard: shardOf(item, setup) });
       done.set(keyOf(item), { coverage: run.coverage[0], detections: run.detections });
     }
     await Promise.all(exited);
@@ -147,7 +142,7 @@ export async function runModulesParallel(
       const cov = results.length === 1 ? results[0].coverage : mergePartCoverage(results.map((r) => r.coverage));
       if (parts.length > 1) {
         const file = (suffix: string) => `${prefix}${m.name}${suffix}.json`;
-        const frags = (suffix: string) => parts.map((w) => shardPart({ ...w.shard!, partDir: setup.partDir }, file(suffix)));
+        const frags = (suffix: string) => parts.map((w) => shardPart(shardOf(w, setup)!, file(suffix)));
         assembleJsonArray(join(opts.outputDir, file("")), frags(""), cov.status === "checked" || (cov.records ?? 0) > 0);
         assembleJsonArray(join(opts.outputDir, file("_detected")), frags("_detected"), false);
       }

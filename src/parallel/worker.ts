@@ -13,7 +13,7 @@ import { TimelineStore } from "../report/timeline-store.ts";
 import { runModules } from "../run.ts";
 import type { FromWorker, WorkerSetup } from "./protocol.ts";
 import { reopenView } from "./reopen.ts";
-import { takeNext } from "./queue.ts";
+import { keyOf, shardOf, takeNext } from "./queue.ts";
 
 const port = parentPort!;
 const setup = workerData as WorkerSetup;
@@ -36,10 +36,9 @@ if (view) {
   for (let item = takeNext(setup); item !== undefined; item = takeNext(setup)) {
     const mod = modules.get(item.module);
     if (!mod) throw new Error(`no module ${item.module}`);
-    const key = item.shard ? `${item.module}#${item.shard.index}` : item.module;
+    const key = keyOf(item);
     send({ type: "start", key, module: item.module });
-    const shard = item.shard && { ...item.shard, partDir: setup.partDir };
-    const run = await runModules({ view, modules: [mod], iocs, outputDir: setup.outputDir, prefix: setup.prefix, timeline, progress, numbering, shard });
+    const run = await runModules({ view, modules: [mod], iocs, outputDir: setup.outputDir, prefix: setup.prefix, timeline, progress, numbering, shard: shardOf(item, setup) });
     send({ type: "module", key, module: item.module, coverage: run.coverage[0], detections: toJson(run.detections) });
   }
   await (view as { settled?: () => Promise<void> }).settled?.();
