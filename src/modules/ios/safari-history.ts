@@ -1,10 +1,10 @@
 // Safari's History.db: every page visit, with the redirect links between visits. Since iOS 17
 // each Safari profile keeps its own History.db under Library/Safari/Profiles/<UUID>/.
-import { defineModule, fromMatches, heuristic, shardRange } from "../../core/module.ts";
+import { defineModule, fromMatches, heuristic } from "../../core/module.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { requireSchema } from "../../formats/sqlite.ts";
-import { cachedChecks, eachFile, pagedRows, seenTitle, sqliteRows } from "./lib/web.ts";
+import { cachedChecks, eachFile, pagedRows, seenTitle, shardKeyRange, sqliteRows } from "./lib/web.ts";
 
 export interface SafariVisit {
   id: number;
@@ -64,12 +64,7 @@ export default defineModule<SafariVisit>({
         const dest = h.db
           .prepare("SELECT dv.visit_time, di.url FROM history_visits dv JOIN history_items di ON di.id = dv.history_item WHERE dv.id = ?")
           .raw(true);
-        let range: [number, number] | undefined;
-        if (ctx.shard) {
-          const [lo, hi] = h.db.prepare("SELECT min(id), max(id) FROM history_visits").raw(true).get() as [number | null, number | null];
-          if (lo === null || hi === null) return;
-          range = shardRange(lo, hi, ctx.shard);
-        }
+        const range = shardKeyRange(h, "history_visits", "id", ctx.shard);
         for (const row of pagedRows(h, select, "v.id", 2, range)) {
           const rec: SafariVisit = {
             id: row[0] as number,

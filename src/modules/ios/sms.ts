@@ -2,14 +2,14 @@
 // have been delivered by SMS/iMessage (Pegasus, Predator); Apple's own threat notifications
 // also arrive by iMessage.
 import type { ArtifactSpec, SqliteHandle } from "../../acquisitions/view.ts";
-import { defineModule, fromMatches, heuristic, shardRange, type Shard } from "../../core/module.ts";
+import { defineModule, fromMatches, heuristic, type Shard } from "../../core/module.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { VigilError } from "../../core/errors.ts";
 import { requireSchema } from "../../formats/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { attributedBodyText } from "./lib/attributed-body.ts";
 import { checkLinksAndText } from "./lib/checks.ts";
-import { eachFile, sqliteRows } from "./lib/web.ts";
+import { eachFile, shardKeyRange, sqliteRows } from "./lib/web.ts";
 import { emailOf, extractLinks, hostOf, oneLine } from "./lib/links.ts";
 
 export interface SmsRecord {
@@ -103,11 +103,9 @@ function* messages(h: SqliteHandle, path: string, shard: Shard | undefined): Gen
   const val = (row: unknown[], i: number) => (i < 0 ? null : (row[i] ?? null));
   const columns = select.map((c) => (c.startsWith("CASE") || c === "attributedBody" ? c : `"${c}"`)).join(", ");
   let rows: Iterable<unknown[]>;
-  if (shard) {
-    const [lo, hi] = h.db.prepare("SELECT min(ROWID), max(ROWID) FROM message").raw(true).get() as [number | null, number | null];
-    if (lo === null || hi === null) return;
-    const [from, to] = shardRange(lo, hi, shard);
-    rows = h.db.prepare(`SELECT ${columns} FROM message WHERE ROWID BETWEEN ? AND ?`).raw(true).iterate(from, to) as Iterable<unknown[]>;
+  const range = shardKeyRange(h, "message", "ROWID", shard);
+  if (range) {
+    rows = h.db.prepare(`SELECT ${columns} FROM message WHERE ROWID BETWEEN ? AND ?`).raw(true).iterate(...range) as Iterable<unknown[]>;
   } else {
     rows = h.db.prepare(`SELECT ${columns} FROM message`).raw(true).iterate() as Iterable<unknown[]>;
   }

@@ -3,7 +3,7 @@
 // and decoding of WebKit's per-origin storage names and "origin" files.
 import { getDomain } from "tldts";
 import type { ArtifactSpec, FileEntry, SqliteHandle } from "../../../acquisitions/view.ts";
-import { batched, fromMatches, type ModuleContext, type RecordBatches } from "../../../core/module.ts";
+import { batched, fromMatches, shardRange, type ModuleContext, type RecordBatches, type Shard } from "../../../core/module.ts";
 import type { DetectionInput, IndicatorMatch } from "../../../core/model.ts";
 import { VigilError, describeError } from "../../../core/errors.ts";
 import type { Matcher } from "../../../indicators/matcher-api.ts";
@@ -406,6 +406,17 @@ export function checkWebKitOrigin(r: WebKitOriginRecord, ctx: ModuleContext, wha
   if (r.top_origin) hits = hits.concat(checks.url(r.top_origin));
   if (!hits.length) return [];
   return fromMatches(hits, { grade: "medium", title: (m) => seenTitle(what, m), timestamp: r.timestamp, artifact: r.folder });
+}
+
+/**
+ * For a module running as one part of several (ctx.shard): the [from, to] range of `key` in
+ * `table` this part reads ([1, 0], nothing, when the table is empty). Undefined when the module
+ * runs whole.
+ */
+export function shardKeyRange(h: SqliteHandle, table: string, key: string, shard: Shard | undefined): [number, number] | undefined {
+  if (!shard) return undefined;
+  const [lo, hi] = h.db.prepare(`SELECT min(${key}), max(${key}) FROM ${table}`).raw(true).get() as [number | null, number | null];
+  return lo === null || hi === null ? [1, 0] : shardRange(lo, hi, shard);
 }
 
 /**
