@@ -170,10 +170,10 @@ export async function runModules(
     i++;
     const n = opts.numbering?.index.get(mod.name) ?? i;
     const shard = opts.shard;
-    const writer = shard ? new JsonArrayWriter(shardPart(shard, `${prefix}${mod.name}.json`), true) : new JsonArrayWriter(join(outputDir, `${prefix}${mod.name}.json`));
-    const detected = shard
-      ? new JsonArrayWriter(shardPart(shard, `${prefix}${mod.name}_detected.json`), true)
-      : new JsonArrayWriter(join(outputDir, `${prefix}${mod.name}_detected.json`));
+    // A part of a split module writes fragments, put together when every part is done.
+    const jsonFile = (file: string) => (shard ? new JsonArrayWriter(shardPart(shard, file), true) : new JsonArrayWriter(join(outputDir, file)));
+    const writer = jsonFile(`${prefix}${mod.name}.json`);
+    const detected = jsonFile(`${prefix}${mod.name}_detected.json`);
     const label = shard ? `${mod.name} (part ${shard.index + 1}/${shard.count})` : mod.name;
     progress(`[${n}/${total}] ${label}`, true);
     timeline.section();

@@ -77,11 +77,10 @@ export function openSqliteFile(file: string, display: string): SqliteHandle {
  * removes it on close (or at once when the file cannot be opened).
  */
 /**
- * Opens a private copy. The handle owns `dir` (removed on close, or on failure), unless
- * `release` is given: then the caller keeps the copy and `release` is called instead.
+ * Opens a private copy the caller keeps: `release` is called once the handle is closed (or
+ * when opening fails), for the caller to remove the copy or keep it for the next user.
  */
-export function openSqlitePrivateCopy(copy: string, display: string, dir: string, release?: () => void): SqliteHandle {
-  const drop = release ?? (() => removeTempDir(dir));
+export function openSqlitePrivateCopy(copy: string, display: string, release: () => void): SqliteHandle {
   const head = Buffer.alloc(100);
   let n: number;
   try {
@@ -93,10 +92,10 @@ export function openSqlitePrivateCopy(copy: string, display: string, dir: string
     }
     checkHeader(head.subarray(0, n), display);
   } catch (e) {
-    drop();
+    release();
     throw e;
   }
-  return openCopy(copy, display, drop);
+  return openCopy(copy, display, release);
 }
 
 /**

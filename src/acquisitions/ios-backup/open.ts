@@ -549,7 +549,7 @@ function makeView(
       }
       c.users++;
       // The exported payload already is a private copy: the handle uses it as it is.
-      return openSqlitePrivateCopy(c.copy, p.display, c.dir, () => releaseCopy(key));
+      return openSqlitePrivateCopy(c.copy, p.display, () => releaseCopy(key));
     },
 
     inputsRead(): InputFile[] {
