@@ -2,6 +2,9 @@
 // Vigil ships as TypeScript and needs no build step: the sources are bundled on first run (and
 // again after any change) into dist/, see scripts/bundle.mjs. Where that cannot be done, the
 // sources run through tsx. VIGIL_NO_BUNDLE=1 forces the tsx path.
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+
 let bundle;
 if (!process.env.VIGIL_NO_BUNDLE) {
   try {
@@ -11,7 +14,7 @@ if (!process.env.VIGIL_NO_BUNDLE) {
   }
 }
 if (bundle) {
-  await import(new URL(`file://${bundle}/main.js`).href);
+  await import(pathToFileURL(join(bundle, "main.js")).href);
 } else {
   const { register } = await import("tsx/esm/api");
   register();

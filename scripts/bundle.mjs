@@ -46,9 +46,8 @@ export async function ensureBundle() {
       target: "node20",
       packages: "external",
       sourcemap: "linked",
+      // Packages stay imports by name: node resolves them from the repository's node_modules.
       logLevel: "silent",
-      // Chunks of the bundle import packages by name: node resolves them from the repository's node_modules.
-      outExtension: { ".js": ".js" },
     });
     writeFileSync(join(tmp, "package.json"), '{ "type": "module" }\n');
     try {
