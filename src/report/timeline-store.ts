@@ -13,6 +13,8 @@ const CHUNK = 200_000;
 // Chunks are also bounded by their text: what a chunk costs the heap (and, through the garbage
 // collector's head room, the peak RSS) depends on the length of its descriptions.
 const CHUNK_CHARS = 16_000_000;
+/** Byte ranges up to this long are copied by a loop (BlockWriter.bytes). */
+const SHORT_COPY = 512;
 /** A run (see TimelineStore.section) is written in blocks of this many characters. */
 const RUN_BLOCK_CHARS = 1 << 16;
 
@@ -109,8 +111,21 @@ function bytesKey(b: Buffer, start: number, end: number): number {
  * come out in another order; every row is still written, and the same input gives the same file.
  */
 function bytesBefore(a: ByteRowReader, b: ByteRowReader): boolean {
-  if (a.key === b.key || a.key !== a.key || b.key !== b.key) return a.buf.compare(b.buf, b.start, b.end, a.start, a.end) < 0;
+  if (a.key === b.key || a.key !== a.key || b.key !== b.key) return compareBytes(a.buf, a.start, a.end, b.buf, b.start, b.end) < 0;
   return a.key < b.key;
+}
+
+/**
+ * Buffer#compare on two ranges, as a loop: rows that tie on the timestamp differ a few bytes
+ * after it (the module name), and the loop costs less than the native call's set-up.
+ */
+function compareBytes(a: Buffer, as: number, ae: number, b: Buffer, bs: number, be: number): number {
+  const n = Math.min(ae - as, be - bs);
+  for (let i = 0; i < n; i++) {
+    const d = a[as + i] - b[bs + i];
+    if (d !== 0) return d;
+  }
+  return ae - as - (be - bs);
 }
 
 /** Writes strings and byte ranges to a file in blocks of a megabyte. */
@@ -138,8 +153,17 @@ class BlockWriter {
         return;
       }
     }
-    b.copy(this.block, this.used, start, end);
-    this.used += n;
+    if (n > SHORT_COPY) {
+      b.copy(this.block, this.used, start, end);
+      this.used += n;
+      return;
+    }
+    // A row is about a hundred bytes: a loop costs less than Buffer#copy's per-call set-up
+    // (a fifth of the merge's time on a million rows, measured).
+    const block = this.block;
+    let u = this.used;
+    for (let i = start; i < end; i++) block[u++] = b[i];
+    this.used = u;
   }
   string(s: string): void {
     if (this.used + s.length * 3 > this.block.length) {

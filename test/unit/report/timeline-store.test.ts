@@ -2,6 +2,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { TimelineStore } from "../../../src/report/timeline-store.ts";
 import { rng } from "../../../src/demo/synthetic.ts";
+import { closeSync, mkdtempSync, openSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 function events(n: number, seed: number) {
   const r = rng(seed);
@@ -31,3 +34,33 @@ for (const [label, chunk] of [["in memory", 1_000_000], ["spilled to several sor
     store.close();
   });
 }
+
+test("the merge of spilled chunks orders rows that share a timestamp by their bytes, long rows included, as the in-memory sort does", () => {
+  const r = rng(11);
+  const stamps = ["2024-01-01T00:00:00.000Z", "2024-01-01T00:00:07.603Z", "2024-01-02T10:00:00.000Z"];
+  const input = Array.from({ length: 3000 }, (_, i) => ({
+    timestamp: stamps[Math.floor(r() * stamps.length)],
+    module: ["sms", "safari_history", "manifest", "sms_attachments"][Math.floor(r() * 4)],
+    event: r() < 0.5 ? "a" : "ab",
+    // Some descriptions are longer than the merge's short-copy limit (512 bytes).
+    description: i % 50 === 0 ? `long ${"é".repeat(400)} ${i}` : `d${Math.floor(r() * 40)}`,
+    detected: false,
+  }));
+  const write = (chunk: number) => {
+    const store = new TimelineStore(chunk);
+    for (const e of input) store.add(e);
+    const path = join(mkdtempSync(join(tmpdir(), "vigil-tl-")), "t.csv");
+    const fd = openSync(path, "w");
+    try {
+      assert.equal(store.writeSorted(fd), input.length);
+    } finally {
+      closeSync(fd);
+      store.close();
+    }
+    return readFileSync(path);
+  };
+  const inMemory = write(1_000_000);
+  const merged = write(97);
+  assert.ok(merged.equals(inMemory));
+  assert.ok(inMemory.includes(Buffer.from("é".repeat(400))));
+});
