@@ -102,4 +102,10 @@ export interface AcquisitionView {
 }
 
 /** What a worker thread needs to open an acquisition the main thread already opened. */
-export type ReopenSpec = { opener: "ios_backup"; path: string; derivedKey?: Uint8Array };
+export type ReopenSpec = {
+  opener: "ios_backup";
+  path: string;
+  derivedKey?: Uint8Array;
+  /** The main thread's private plaintext Manifest.db, which outlives the workers. */
+  manifestCopy?: string;
+};

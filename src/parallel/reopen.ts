@@ -5,7 +5,8 @@ import { openIosBackup } from "../acquisitions/ios-backup/open.ts";
 export async function reopenView(spec: ReopenSpec): Promise<AcquisitionView> {
   switch (spec.opener) {
     case "ios_backup":
-      // The derived key, not the password: PBKDF2 ran once, in the main thread.
-      return openIosBackup(spec.path, { derivedKey: spec.derivedKey, promptPassword: false });
+      // The derived key, not the password: PBKDF2 ran once, in the main thread; and the main
+      // thread's plaintext Manifest.db, not a new copy.
+      return openIosBackup(spec.path, { derivedKey: spec.derivedKey, promptPassword: false, manifestCopy: spec.manifestCopy });
   }
 }

@@ -25,7 +25,16 @@ import { InputLog, copyLogged, hashTap, payloadDecipher, readLogged, sizeOf } fr
 import { locateBackup } from "./locate.ts";
 import { unlockBackup, type Unlocked } from "./unlock.ts";
 
-export type OpenIosBackupOptions = SecretOptions;
+/** Temp space kept for database copies no module has open (see releaseCopy). */
+const RELEASED_COPIES_BYTES = 512 * 1024 * 1024;
+
+export type OpenIosBackupOptions = SecretOptions & {
+  /**
+   * The plaintext Manifest.db the main thread already made (a worker thread reopening the
+   * backup): opened as it is, not copied, decrypted and hashed again.
+   */
+  manifestCopy?: string;
+};
 
 /** Files smaller than this are read whole for openStream (simpler, and hashing is exact). */
 const STREAM_WHOLE_LIMIT = 16 * 1024 * 1024;
@@ -170,9 +179,9 @@ export async function openIosBackup(path: string, opts: OpenIosBackupOptions = {
   const tmp = privateTempDir("ios-backup");
   let db: Database.Database | undefined;
   try {
-    const dbPath = join(tmp, "Manifest.db");
+    const dbPath = opts.manifestCopy ?? join(tmp, "Manifest.db");
     const manifestDbPath = abs("Manifest.db");
-    await materializeManifest(log, manifestDbPath, dbPath, unlocked, manifestPlist, manifestPlistPath);
+    if (!opts.manifestCopy) await materializeManifest(log, manifestDbPath, dbPath, unlocked, manifestPlist, manifestPlistPath);
     db = openManifest(dbPath, manifestDbPath, !manifestPlist);
     return makeView(path, dir, tmp, dbPath, db, log, info, manifestPlist, unlocked);
   } catch (e) {
@@ -293,17 +302,25 @@ function makeView(
   // Private copies of databases, kept while a handle uses them and, after that, the most recently
   // released one: sms and sms_attachments, or the parts of a split module, read the same sms.db,
   // which is then exported (decrypted, hashed) once.
-  const sqliteCopies = new Map<string, { dir: string; copy: string; users: number }>();
-  let lastReleased: string | undefined;
+  const sqliteCopies = new Map<string, { dir: string; copy: string; users: number; bytes: number }>();
+  // Copies no module has open, least recently released first. They are kept for the next module
+  // that opens the same database (sms and sms_attachments both read sms.db, often with other
+  // modules in between) while they fit in RELEASED_COPIES_BYTES of temp space.
+  const released = new Set<string>();
   const releaseCopy = (key: string) => {
     const c = sqliteCopies.get(key);
     if (!c || --c.users > 0) return;
-    const old = lastReleased !== undefined && lastReleased !== key ? sqliteCopies.get(lastReleased) : undefined;
-    if (old && old.users === 0) {
+    released.add(key);
+    let kept = 0;
+    for (const k of released) kept += sqliteCopies.get(k)!.bytes;
+    for (const k of released) {
+      if (kept <= RELEASED_COPIES_BYTES) break;
+      const old = sqliteCopies.get(k)!;
       removeTempDir(old.dir);
-      sqliteCopies.delete(lastReleased!);
+      sqliteCopies.delete(k);
+      released.delete(k);
+      kept -= old.bytes;
     }
-    lastReleased = key;
   };
   let closed = false;
 
@@ -444,7 +461,7 @@ function makeView(
     info,
     manifestPlist,
     derivedKey: unlocked?.kek,
-    reopenSpec: () => ({ opener: "ios_backup", path: given, derivedKey: unlocked ? new Uint8Array(unlocked.kek) : undefined }),
+    reopenSpec: () => ({ opener: "ios_backup", path: given, derivedKey: unlocked ? new Uint8Array(unlocked.kek) : undefined, manifestCopy: dbPath }),
     manifestDbPath: dbPath,
 
     async find(spec: ArtifactSpec): Promise<FileEntry[]> {
@@ -544,10 +561,11 @@ function makeView(
           removeTempDir(work);
           throw e;
         }
-        c = { dir: work, copy, users: 0 };
+        c = { dir: work, copy, users: 0, bytes: (sizeOf(copy) ?? 0) + (sizeOf(copy + "-wal") ?? 0) };
         sqliteCopies.set(key, c);
       }
       c.users++;
+      released.delete(key);
       // The exported payload already is a private copy: the handle uses it as it is.
       return openSqlitePrivateCopy(c.copy, p.display, () => releaseCopy(key));
     },

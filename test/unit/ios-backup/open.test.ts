@@ -2,7 +2,7 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import Database from "better-sqlite3";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, unlinkSync, writeFileSync, cpSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, unlinkSync, writeFileSync, cpSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { openIosBackup } from "../../../src/acquisitions/ios-backup/open.ts";
@@ -400,4 +400,32 @@ test("a big stream closed early is still hashed in full for provenance (settled)
   } finally {
     await v.close();
   }
+});
+
+test("a database copy is reused by the next module that opens it, even after other databases were opened", async () => {
+  const dir = fresh();
+  const dbs = ["A", "B", "C"].map((x) => ({ domain: "HomeDomain", relativePath: `Library/${x}/x.db`, data: smsDb() }));
+  await buildIosBackup(dir, { files: dbs });
+  const before = hashTree(dir);
+  const v = await openIosBackup(dir);
+  try {
+    const copyOf = async (x: string) => {
+      const [e] = await v.find({ backup: [{ domain: "HomeDomain", path: `Library/${x}/x.db` }] });
+      const h = await v.openSqlite(e);
+      try {
+        assert.equal((h.db.prepare("SELECT count(*) AS n FROM message").get() as { n: number }).n, 3);
+        return h.db.name;
+      } finally {
+        h.close();
+      }
+    };
+    const first = await copyOf("A");
+    await copyOf("B");
+    await copyOf("C");
+    assert.equal(await copyOf("A"), first, "A's private copy was kept");
+    assert.ok(existsSync(first));
+  } finally {
+    await v.close();
+  }
+  assert.deepEqual(hashTree(dir), before, "evidence unchanged");
 });
