@@ -15,7 +15,7 @@ import { writeHtmlReport } from "../report/html/index.ts";
 import { writeResults } from "../report/results.ts";
 import { formatSummary } from "../report/summary.ts";
 import { TimelineStore } from "../report/timeline-store.ts";
-import { defaultJobs, runModulesParallel } from "../parallel/pool.ts";
+import { defaultJobs, EarlyWorkers, runModulesParallel } from "../parallel/pool.ts";
 import { runModules, type ProgressFn } from "../run.ts";
 import { VERSION } from "../version.ts";
 
@@ -123,13 +123,35 @@ export async function runCheck(
   inputPath: string,
   open: () => Promise<AcquisitionView | { view: AcquisitionView; prefix?: string }[]>,
   opts: CheckCliOptions,
-  extra: { iocs?: Matcher } = {},
+  extra: {
+    iocs?: Matcher;
+    /** The acquisition is known to be big (its modules will run in threads): start the worker threads at once. */
+    big?: boolean;
+  } = {},
+): Promise<CheckOutcome> {
+  checkOptions(opts);
+  const jobs = opts.jobs === undefined ? defaultJobs() : Number(opts.jobs);
+  const early = extra.big && jobs > 1 ? new EarlyWorkers(jobs - 1) : undefined;
+  try {
+    return await check(kind, inputPath, open, opts, extra.iocs, jobs, early);
+  } finally {
+    early?.dispose();
+  }
+}
+
+async function check(
+  kind: string,
+  inputPath: string,
+  open: () => Promise<AcquisitionView | { view: AcquisitionView; prefix?: string }[]>,
+  opts: CheckCliOptions,
+  givenIocs: Matcher | undefined,
+  jobs: number,
+  early: EarlyWorkers | undefined,
 ): Promise<CheckOutcome> {
   const progress = makeProgress(opts.quiet || opts.json);
   const started = new Date().toISOString();
   const outputDir = resolve(opts.output ?? defaultOutputDir(kind));
   checkOutputDir(outputDir, [inputPath]);
-  checkOptions(opts);
 
   // The acquisition is opened first, so a wrong password or a path that is not an acquisition
   // fails before any output. The indicators load while the opening waits on its own work (key
@@ -140,7 +162,7 @@ export async function runCheck(
   let loaded: Awaited<ReturnType<typeof loadIndicatorsForRun>> | { matcher: Matcher; sets: Matcher["sets"]; problems: string[]; snapshot: undefined } | undefined;
   let loadError: unknown;
   try {
-    loaded = extra.iocs ? { matcher: extra.iocs, sets: extra.iocs.sets, problems: [] as string[], snapshot: undefined } : await loadIndicatorsForRun(opts.iocs);
+    loaded = givenIocs ? { matcher: givenIocs, sets: givenIocs.sets, problems: [] as string[], snapshot: undefined } : await loadIndicatorsForRun(opts.iocs);
   } catch (e) {
     loadError = e;
   }
@@ -166,7 +188,6 @@ export async function runCheck(
   }
   makeOutputDir(outputDir);
 
-  const jobs = opts.jobs === undefined ? defaultJobs() : Number(opts.jobs);
   const timeline = new TimelineStore();
   const workerInputs: InputFile[] = [];
   let threads = 1;
@@ -179,7 +200,7 @@ export async function runCheck(
       let modules = modulesFor(view.platform);
       if (opts.module?.length) modules = modules.filter((m) => opts.module!.includes(m.name));
       const base = { view, modules, iocs: loaded.matcher, outputDir, progress, timeline, prefix };
-      const parallel = jobs > 1 ? await runModulesParallel({ ...base, jobs, force: opts.jobs !== undefined }) : undefined;
+      const parallel = jobs > 1 ? await runModulesParallel({ ...base, jobs, force: opts.jobs !== undefined, early }) : undefined;
       const run = parallel ?? (await runModules(base));
       if (parallel) workerInputs.push(...parallel.inputs);
       threads = Math.max(threads, parallel?.jobs ?? 1);
