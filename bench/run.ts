@@ -1,15 +1,15 @@
 // `npm run bench`: every benchmark, figures printed and saved to bench/.work/results.json.
 // Generated acquisitions are cached in bench/.work so a second run only measures.
-// Usage: npm run bench [-- indicators ios-backup ios-fs android]
+// Usage: npm run bench [-- indicators ios-backup ios-backup-scale ios-fs android]
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { benchAndroid } from "./android.ts";
 import { benchIndicators } from "./indicators.ts";
-import { benchIosBackup } from "./ios-backup.ts";
+import { benchIosBackup, benchIosBackupScale } from "./ios-backup.ts";
 import { benchIosFs } from "./ios-fs.ts";
 
-const ALL = ["indicators", "ios-backup", "ios-fs", "android"] as const;
+const ALL = ["indicators", "ios-backup", "ios-backup-scale", "ios-fs", "android"] as const;
 const wanted = process.argv.slice(2).filter((a) => (ALL as readonly string[]).includes(a));
 const run = wanted.length ? wanted : [...ALL];
 const results: Record<string, unknown> = {
@@ -21,6 +21,7 @@ for (const name of run) {
   const t0 = performance.now();
   if (name === "indicators") results[name] = await benchIndicators();
   if (name === "ios-backup") results[name] = await benchIosBackup();
+  if (name === "ios-backup-scale") results[name] = await benchIosBackupScale();
   if (name === "ios-fs") results[name] = await benchIosFs();
   if (name === "android") results[name] = await benchAndroid();
   process.stderr.write(`(${name}: ${((performance.now() - t0) / 1000).toFixed(1)} s including generation)\n`);
