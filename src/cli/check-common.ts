@@ -12,7 +12,7 @@ import type { Matcher } from "../indicators/matcher-api.ts";
 import { allModules, modulesFor } from "../modules/registry.ts";
 import { pickLanguage } from "../report/i18n/index.ts";
 import { writeHtmlReport } from "../report/html/index.ts";
-import { writeResults } from "../report/results.ts";
+import { writeResults, type TimelineHelper } from "../report/results.ts";
 import { formatSummary } from "../report/summary.ts";
 import { TimelineStore } from "../report/timeline-store.ts";
 import { defaultJobs, EarlyWorkers, runModulesParallel } from "../parallel/pool.ts";
@@ -190,6 +190,9 @@ async function check(
 
   const timeline = new TimelineStore();
   const workerInputs: InputFile[] = [];
+  // Worker threads stay alive after the modules, to help write timeline.csv.
+  const helpers: TimelineHelper[] = [];
+  const endWorkers: (() => void)[] = [];
   let threads = 1;
   const coverage: Coverage[] = [];
   const detections: Detection[] = [];
@@ -202,7 +205,11 @@ async function check(
       const base = { view, modules, iocs: loaded.matcher, outputDir, progress, timeline, prefix };
       const parallel = jobs > 1 ? await runModulesParallel({ ...base, jobs, force: opts.jobs !== undefined, early }) : undefined;
       const run = parallel ?? (await runModules(base));
-      if (parallel) workerInputs.push(...parallel.inputs);
+      if (parallel) {
+        workerInputs.push(...parallel.inputs);
+        helpers.push(...parallel.helpers);
+        endWorkers.push(parallel.end);
+      }
       threads = Math.max(threads, parallel?.jobs ?? 1);
       perView.push({ prefix: prefix ?? "", coverage: run.coverage });
       detections.push(...run.detections);
@@ -239,7 +246,7 @@ async function check(
       lang: opts.lang,
       threads,
     };
-    const written = writeResults(outputDir, { coverage, detections, timeline, warnings }, info);
+    const written = await writeResults(outputDir, { coverage, detections, timeline, warnings }, info, helpers);
     let reportPath: string | undefined;
     if (opts.report !== false) {
       try {
@@ -255,6 +262,7 @@ async function check(
     }
     return { exitCode: written.summary.exitCode, outputDir, detections: written.detections, coverage };
   } finally {
+    for (const end of endWorkers) end();
     timeline.close();
     for (const { view } of views) await view.close();
   }

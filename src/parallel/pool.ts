@@ -19,11 +19,17 @@ import { matcherSources } from "../indicators/matcher.ts";
 import { TimelineStore } from "../report/timeline-store.ts";
 import { assembleJsonArray } from "../report/json-writer.ts";
 import { runModules, shardPart, type CheckRun, type ProgressFn, type RunModulesOptions } from "../run.ts";
-import type { FromWorker, WorkerSetup, WorkItem } from "./protocol.ts";
+import type { FromWorker, ToWorker, WorkerSetup, WorkItem } from "./protocol.ts";
+import type { CollectorPart } from "../report/html/data.ts";
+import type { TimelineHelper } from "../report/results.ts";
 import { keyOf, shardOf, takeNext } from "./queue.ts";
 
-/** Below this much artifact data, starting threads costs more than it saves. */
-export const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
+/**
+ * Below this much artifact data, starting threads costs more than it saves: MVT's test backup
+ * (9 MB counted this way) checks in 1.4 s on one thread and 1.6 s on two; a quarter of the
+ * bench backup (33 MB) in 6.0 s on one and 3.5 s on two.
+ */
+export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
 /** Cost guessed for a module that reads the whole acquisition (the Manifest listing). */
 const WHOLE_COST = 16 * 1024 * 1024;
 const MAX_JOBS = 8;
@@ -102,6 +108,10 @@ export interface ParallelRun extends CheckRun {
   inputs: InputFile[];
   /** Threads used. */
   jobs: number;
+  /** The workers, still alive, to help write timeline.csv (writeResults). */
+  helpers: TimelineHelper[];
+  /** Ends the workers: call once the results are written. */
+  end(): void;
 }
 
 /**
@@ -117,6 +127,8 @@ export async function runModulesParallel(
     shardMinBytes?: number;
     /** Workers already started; used first. */
     early?: EarlyWorkers;
+    /** Tests: wait for workers that took no module (so they help write the timeline) instead of ending them. */
+    keepIdle?: boolean;
   },
 ): Promise<ParallelRun | undefined> {
   const { view } = opts;
@@ -163,18 +175,22 @@ export async function runModulesParallel(
   const done = new Map<string, { coverage: Coverage; detections: Detection[] }>();
   const inputs: InputFile[] = [];
 
+  const workers: WorkerRun[] = [];
   try {
     // jobs - 1 workers; this thread is the last runner (one heap fewer than a coordinator thread).
-    const exited: Promise<void>[] = [];
-    for (let k = 1; k < jobs; k++) exited.push(startWorker(setup, opts.early?.take(), opts.modules, done, timeline, inputs, progress));
+    for (let k = 1; k < jobs; k++) workers.push(startWorker(setup, opts.early?.take(), opts.modules, done, timeline, inputs, progress));
 
     const numbering = { index: new Map(setup.numbering), total: setup.total };
     const byName = new Map(applicable.map((m) => [m.name, m]));
+    let taken = 0;
     for (let item = takeNext(setup); item !== undefined; item = takeNext(setup)) {
+      taken++;
       const run = await runModules({ ...opts, modules: [byName.get(item.module)!], timeline, numbering, shard: shardOf(item, setup) });
       done.set(keyOf(item), { coverage: run.coverage[0], detections: run.detections });
     }
-    await Promise.all(exited);
+    // This thread ran every module: a worker still starting has nothing to hand over.
+    if (taken === queue.length && !opts.keepIdle) for (const w of workers) if (!w.tookWork()) w.end();
+    await Promise.all(workers.map((w) => w.settled));
 
     const coverage: Coverage[] = [];
     const detections: Detection[] = [];
@@ -193,7 +209,11 @@ export async function runModulesParallel(
       for (const r of results) detections.push(...r.detections);
       if (cov.warnings?.length) warnings[m.name] = cov.warnings;
     }
-    return { coverage, detections, timeline, warnings, inputs, jobs };
+    const helpers = workers.map((w) => w.helper()).filter((h) => h !== undefined);
+    return { coverage, detections, timeline, warnings, inputs, jobs, helpers, end: () => workers.forEach((w) => w.end()) };
+  } catch (e) {
+    for (const w of workers) w.end();
+    throw e;
   } finally {
     removeTempDir(setup.partDir);
   }
@@ -212,10 +232,19 @@ function mergePartCoverage(parts: Coverage[]): Coverage {
   return out;
 }
 
-/**
- * Starts one worker (or gives an early one its setup); resolves when it has exited, its results
- * recorded in `done`.
- */
+/** A worker of the run, as the main thread sees it. */
+interface WorkerRun {
+  /** Resolves once it handed over its results (or failed, or stopped). */
+  settled: Promise<void>;
+  /** Whether it took any module from the queue. */
+  tookWork(): boolean;
+  /** After it handed over: a helper for writing timeline.csv, while the worker is alive. */
+  helper(): TimelineHelper | undefined;
+  /** Ends the worker (it exits; a merge in progress is abandoned). */
+  end(): void;
+}
+
+/** Starts one worker (or gives an early one its setup); its results are recorded in `done`. */
 function startWorker(
   setup: WorkerSetup,
   early: Worker | undefined,
@@ -224,57 +253,98 @@ function startWorker(
   timeline: TimelineStore,
   inputs: InputFile[],
   progress: ProgressFn,
-): Promise<void> {
-  return new Promise((exited) => {
-    const worker = early ?? spawnWorker(setup);
-    if (early) early.postMessage(setup);
-    const mine: string[] = [];
-    let current: { key: string; module: string } | undefined;
-    let handedOver = false;
-    const stopped = (why: string) => {
-      // The module it was running fails; the ones it finished keep their files and detections,
-      // but their timeline events were in its store.
-      if (current !== undefined && !done.has(current.key)) {
-        done.set(current.key, { coverage: failedCoverage(modules, current.module, `the worker thread running it stopped: ${why}`), detections: [] });
+): WorkerRun {
+  const worker = early ?? spawnWorker(setup);
+  if (early) early.postMessage(setup);
+  const mine: string[] = [];
+  let current: { key: string; module: string } | undefined;
+  let handedOver = false;
+  let took = false;
+  let alive = true;
+  let settle!: () => void;
+  const settled = new Promise<void>((r) => (settle = r));
+  // The merge the worker is doing (one at a time), resolved by its "merged" message or its end.
+  let merging: ((r: { rows: number; part: CollectorPart } | undefined) => void) | undefined;
+  const stopped = (why: string) => {
+    // The module it was running fails; the ones it finished keep their files and detections,
+    // but their timeline events were in its store.
+    if (current !== undefined && !done.has(current.key)) {
+      done.set(current.key, { coverage: failedCoverage(modules, current.module, `the worker thread running it stopped: ${why}`), detections: [] });
+    }
+    current = undefined;
+    if (!handedOver) {
+      for (const name of mine) {
+        const c = done.get(name)!.coverage;
+        c.warnings = [...(c.warnings ?? []), `its timeline events were lost: the worker thread stopped (${why})`];
       }
-      current = undefined;
-      if (!handedOver) {
-        for (const name of mine) {
-          const c = done.get(name)!.coverage;
-          c.warnings = [...(c.warnings ?? []), `its timeline events were lost: the worker thread stopped (${why})`];
-        }
-      }
-    };
-    worker.on("message", (m: FromWorker) => {
-      switch (m.type) {
-        case "progress":
-          progress(m.line, m.transient);
-          break;
-        case "start":
-          current = { key: m.key, module: m.module };
-          break;
-        case "module":
-          current = undefined;
-          done.set(m.key, { coverage: m.coverage, detections: JSON.parse(m.detections) as Detection[] });
-          mine.push(m.key);
-          break;
-        case "finished":
-          handedOver = true;
-          if (m.timeline) timeline.adopt(m.timeline);
-          inputs.push(...m.inputs);
-          break;
-        case "failed":
-          progress(`a worker thread could not open the acquisition (${m.message}); the other threads go on`);
-          handedOver = true;
-          break;
-      }
-    });
-    worker.on("error", (e) => stopped(describeError(e)));
-    worker.on("exit", (code) => {
-      if (code !== 0 || !handedOver) stopped(code !== 0 ? `exit code ${code}` : "it ended early");
-      exited();
-    });
+    }
+  };
+  worker.on("message", (m: FromWorker) => {
+    switch (m.type) {
+      case "progress":
+        progress(m.line, m.transient);
+        break;
+      case "start":
+        current = { key: m.key, module: m.module };
+        took = true;
+        break;
+      case "module":
+        current = undefined;
+        done.set(m.key, { coverage: m.coverage, detections: JSON.parse(m.detections) as Detection[] });
+        mine.push(m.key);
+        break;
+      case "finished":
+        handedOver = true;
+        if (m.timeline) timeline.adopt(m.timeline);
+        inputs.push(...m.inputs);
+        // Waiting for a merge or its end, it must not keep the process alive (referenced again while it merges).
+        worker.unref();
+        settle();
+        break;
+      case "failed":
+        progress(`a worker thread could not open the acquisition (${m.message}); the other threads go on`);
+        handedOver = true;
+        settle();
+        break;
+      case "merged":
+        worker.unref();
+        merging?.("failed" in m ? undefined : { rows: m.rows, part: m.part });
+        merging = undefined;
+        break;
+    }
   });
+  worker.on("error", (e) => stopped(describeError(e)));
+  worker.on("exit", (code) => {
+    alive = false;
+    if (code !== 0 || !handedOver) stopped(code !== 0 ? `exit code ${code}` : "it ended early");
+    merging?.(undefined);
+    merging = undefined;
+    settle();
+  });
+  const end = () => {
+    if (!alive) return;
+    alive = false;
+    worker.postMessage({ type: "end" } satisfies ToWorker);
+    // A worker still opening the acquisition or running is stopped.
+    if (!handedOver) void worker.terminate();
+  };
+  return {
+    settled,
+    tookWork: () => took,
+    end,
+    helper: () =>
+      alive && handedOver && current === undefined
+        ? {
+            merge: (files, range, out, windows) =>
+              new Promise((resolve) => {
+                if (!alive || merging) return resolve(undefined);
+                merging = resolve;
+                worker.ref();
+                worker.postMessage({ type: "merge", files, range, out, windows } satisfies ToWorker);
+              }),
+          }
+        : undefined,
+  };
 }
 
 function failedCoverage(modules: ModuleDef<any>[], name: string, reason: string): Coverage {

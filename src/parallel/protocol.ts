@@ -3,7 +3,8 @@ import type { ReopenSpec } from "../acquisitions/view.ts";
 import type { Coverage, InputFile } from "../core/model.ts";
 import type { Shard } from "../core/module.ts";
 import type { LoadedSet } from "../indicators/types.ts";
-import type { SpilledTimeline } from "../report/timeline-store.ts";
+import type { ContextWindows, CollectorPart } from "../report/html/data.ts";
+import type { RowRange, SpilledTimeline } from "../report/timeline-store.ts";
 
 /** Given to each worker when it starts. */
 export interface WorkerSetup {
@@ -34,6 +35,11 @@ export interface WorkItem {
   shard?: Shard;
 }
 
+/** Main → a worker that handed over its results: merge a part of timeline.csv (results.ts), or end. */
+export type ToWorker =
+  | { type: "merge"; files: string[]; range: RowRange; out: string; windows: ContextWindows }
+  | { type: "end" };
+
 /** Worker → main. */
 export type FromWorker =
   /** Took a module from the queue (`key`: the module's name, with "#part" for a part). */
@@ -47,4 +53,7 @@ export type FromWorker =
   /** The queue is empty: the worker's timeline chunks and the evidence files it read. */
   | { type: "finished"; timeline?: SpilledTimeline; inputs: InputFile[] }
   /** The worker could not open the acquisition: it took no module, the other threads go on. */
-  | { type: "failed"; message: string };
+  | { type: "failed"; message: string }
+  /** A part of timeline.csv merged (ToWorker "merge"): its rows and report data, or why not. */
+  | { type: "merged"; rows: number; part: CollectorPart }
+  | { type: "merged"; failed: string };

@@ -2,6 +2,7 @@
 // acquisition again, builds the same indicator matcher, then takes modules from the shared queue
 // until it is empty, writing their JSON files itself and keeping its timeline events in its own
 // store, whose sorted chunks it hands to the main thread at the end.
+import { closeSync, openSync } from "node:fs";
 import { parentPort, threadId, workerData } from "node:worker_threads";
 import type { AcquisitionView } from "../acquisitions/view.ts";
 import { describeError } from "../core/errors.ts";
@@ -9,9 +10,10 @@ import { useTempRoot } from "../core/tempdir.ts";
 import { buildMatcher } from "../indicators/matcher.ts";
 import { modulesFor } from "../modules/registry.ts";
 import { toJson } from "../report/json-writer.ts";
-import { TimelineStore } from "../report/timeline-store.ts";
+import { ReportDataCollector } from "../report/html/data.ts";
+import { TimelineStore, writeMerged } from "../report/timeline-store.ts";
 import { runModules } from "../run.ts";
-import type { FromWorker, WorkerSetup } from "./protocol.ts";
+import type { FromWorker, ToWorker, WorkerSetup } from "./protocol.ts";
 import { reopenView } from "./reopen.ts";
 import { keyOf, shardOf, takeNext } from "./queue.ts";
 
@@ -47,4 +49,24 @@ if (view) {
   const inputs = view.inputsRead();
   await view.close();
   send({ type: "finished", timeline: spilled, inputs });
+  // The main thread may now give it a part of timeline.csv to merge (results.ts), then ends it.
+  for (;;) {
+    const m = (await new Promise((r) => port.once("message", r))) as ToWorker;
+    if (m.type !== "merge") break;
+    try {
+      const collector = ReportDataCollector.forPart(m.windows);
+      // Buffers arrive as Uint8Arrays.
+      const bytes = (b: Uint8Array | undefined) => (b ? Buffer.from(b.buffer, b.byteOffset, b.byteLength) : undefined);
+      const fd = openSync(m.out, "w", 0o600);
+      let rows: number;
+      try {
+        rows = writeMerged(m.files, fd, { from: bytes(m.range.from), to: bytes(m.range.to) }, collector);
+      } finally {
+        closeSync(fd);
+      }
+      send({ type: "merged", rows, part: collector.partState() });
+    } catch (e) {
+      send({ type: "merged", failed: describeError(e) });
+    }
+  }
 }

@@ -1,33 +1,89 @@
 // Writes a results folder from one check run: timeline.csv (sorted, UTC), timeline_detected.csv,
 // alerts.json, coverage.json, info.json and summary.json. Per-module JSON files were already
 // streamed by the pipeline. Field and file names follow MVT where MVT has them.
-import { closeSync, openSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, openSync, readSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { Coverage, Detection, RunInfo, Summary } from "../core/model.ts";
-import { ReportDataCollector, type ReportData } from "./html/data.ts";
+import { privateTempDir, removeTempDir } from "../core/tempdir.ts";
+import { ReportDataCollector, type CollectorPart, type ContextWindows, type ReportData } from "./html/data.ts";
 import type { CheckRun } from "../run.ts";
 import { csvRow } from "./csv.ts";
 import { toJson } from "./json-writer.ts";
 import { sortDetections, summarize } from "./summary.ts";
-import type { TimelineStore } from "./timeline-store.ts";
+import { splitRanges, writeMerged, type RowRange, type TimelineStore } from "./timeline-store.ts";
 
 export const TIMELINE_HEADER = ["UTC Timestamp", "Plugin", "Event", "Description"];
 
-/** Writes timeline.csv and timeline_detected.csv, feeding `collector` with every event. */
-function writeTimelines(store: TimelineStore, dir: string, collector: ReportDataCollector): number {
+/**
+ * Another thread that can merge a part of the timeline (see pool.ts): writes the rows of `range`
+ * of the sorted `files` to the file `out`, gathering report data for the given context windows.
+ * Resolves undefined when it could not; the part is then merged here.
+ */
+export interface TimelineHelper {
+  merge(files: string[], range: RowRange, out: string, windows: ContextWindows): Promise<{ rows: number; part: CollectorPart } | undefined>;
+}
+
+/** Below this many bytes of spilled rows, timeline.csv is merged by this thread alone. */
+const PARALLEL_MERGE_MIN_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Writes timeline.csv and timeline_detected.csv, feeding `collector` with every event. With
+ * helper threads, a big timeline is cut into time ranges: this thread merges the first into
+ * timeline.csv while each helper merges another into a file of its own, appended in order.
+ */
+async function writeTimelines(store: TimelineStore, dir: string, collector: ReportDataCollector, helpers: TimelineHelper[], minBytes: number): Promise<number> {
   const header = csvRow(TIMELINE_HEADER);
-  const write = (file: string, body: (fd: number) => number): number => {
+  const write = async (file: string, body: (fd: number) => number | Promise<number>): Promise<number> => {
     const fd = openSync(join(dir, file), "w");
     try {
       writeSync(fd, header);
-      return body(fd);
+      return await body(fd);
     } finally {
       closeSync(fd);
     }
   };
-  const n = write("timeline.csv", (fd) => store.writeSorted(fd, collector));
-  write("timeline_detected.csv", (fd) => store.writeSortedDetected(fd));
+  const files = helpers.length ? store.spillFiles() : [];
+  const bytes = files.reduce((a, f) => a + statSync(f).size, 0);
+  const ranges = bytes >= minBytes ? splitRanges(files, helpers.length + 1) : [];
+  const n = await write("timeline.csv", (fd) => (ranges.length > 1 ? writeInParts(fd, files, ranges, collector, helpers) : store.writeSorted(fd, collector)));
+  await write("timeline_detected.csv", (fd) => store.writeSortedDetected(fd));
   return n;
+}
+
+async function writeInParts(fd: number, files: string[], ranges: RowRange[], collector: ReportDataCollector, helpers: TimelineHelper[]): Promise<number> {
+  const partsDir = privateTempDir("timeline-parts");
+  try {
+    const windows = collector.contextWindows();
+    const parts = ranges.slice(1).map((range, i) => {
+      const out = join(partsDir, `part-${i + 1}`);
+      return { range, out, done: helpers[i].merge(files, range, out, windows) };
+    });
+    let n = writeMerged(files, fd, ranges[0], collector);
+    for (const p of parts) {
+      const r = await p.done;
+      if (r) {
+        appendFile(fd, p.out);
+        collector.absorb(r.part);
+        n += r.rows;
+      } else {
+        n += writeMerged(files, fd, p.range, collector);
+      }
+    }
+    return n;
+  } finally {
+    removeTempDir(partsDir);
+  }
+}
+
+/** Copies the file at `path` to the end of what was written to `fd`. */
+function appendFile(fd: number, path: string): void {
+  const src = openSync(path, "r");
+  const block = Buffer.allocUnsafe(1 << 20);
+  try {
+    for (let n; (n = readSync(src, block, 0, block.length, null)) > 0; ) writeSync(fd, block, 0, n);
+  } finally {
+    closeSync(src);
+  }
 }
 
 export function writeJson(path: string, value: unknown): void {
@@ -43,10 +99,20 @@ export interface WrittenResults {
   reportData: ReportData;
 }
 
-export function writeResults(outputDir: string, run: CheckRun, info: RunInfo): WrittenResults {
+/**
+ * `helpers`: other threads that merge parts of a big timeline.csv (from `mergeMinBytes` of
+ * spilled rows; tests lower it).
+ */
+export async function writeResults(
+  outputDir: string,
+  run: CheckRun,
+  info: RunInfo,
+  helpers: TimelineHelper[] = [],
+  mergeMinBytes = PARALLEL_MERGE_MIN_BYTES,
+): Promise<WrittenResults> {
   const detections = sortDetections(run.detections);
   const collector = new ReportDataCollector(detections);
-  const events = writeTimelines(run.timeline, outputDir, collector);
+  const events = await writeTimelines(run.timeline, outputDir, collector, helpers, mergeMinBytes);
   writeJson(join(outputDir, "alerts.json"), detections);
   writeJson(join(outputDir, "coverage.json"), run.coverage);
   writeJson(join(outputDir, "info.json"), info);

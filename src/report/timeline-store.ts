@@ -2,7 +2,7 @@
 // timeline.csv rows; rows that arrive in time order go straight to "run" files, the others wait
 // in chunks that are sorted and spilled to private temp files; timeline.csv is a k-way merge of
 // the runs and chunks. Memory stays flat however many events a case has.
-import { closeSync, openSync, readSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { TimelineEvent } from "../core/model.ts";
 import { privateTempDir, removeTempDir } from "../core/tempdir.ts";
@@ -40,9 +40,18 @@ export function decodeRow(row: string): { timestamp: string; module: string; eve
 }
 
 /**
+ * Part of the merged order: the rows r with from <= r < to, compared as bytes (the merge's
+ * order). Either bound may be missing. Used to write timeline.csv in parts on several threads.
+ */
+export interface RowRange {
+  from?: Buffer;
+  to?: Buffer;
+}
+
+/**
  * Reads one spill file back as bytes: the current row is buf[start, end). The merge that writes
  * timeline.csv works on these bytes, so a million rows are never decoded into strings and
- * encoded again.
+ * encoded again. With a range, only the rows inside it are read.
  */
 class ByteRowReader {
   private fd: number;
@@ -53,11 +62,42 @@ class ByteRowReader {
   private len = 0;
   private pos = 0;
   private eof = false;
-  constructor(path: string) {
+  private closed = false;
+  private filePos = 0;
+  private from: Buffer | undefined;
+  private readonly to: Buffer | undefined;
+  private readonly toKey: number;
+  constructor(path: string, range?: RowRange) {
     this.fd = openSync(path, "r");
+    this.to = range?.to;
+    this.toKey = this.to ? bytesKey(this.to, 0, this.to.length) : NaN;
+    if (range?.from) {
+      this.from = range.from;
+      this.filePos = startNear(this.fd, range.from);
+    }
   }
-  /** Moves to the next row; false at the end of the file. */
+  /** Moves to the next row in the range; false at its end (the file is then closed). */
   next(): boolean {
+    for (;;) {
+      if (!this.advance()) return false;
+      if (this.from) {
+        if (compareBytes(this.buf, this.start, this.end, this.from, 0, this.from.length) < 0) continue;
+        this.from = undefined;
+      }
+      const to = this.to;
+      // Before the end of the range: by timestamp key when both have one, else by bytes.
+      if (to && !(this.key < this.toKey || ((this.key !== this.key || this.key === this.toKey || this.toKey !== this.toKey) && compareBytes(this.buf, this.start, this.end, to, 0, to.length) < 0))) {
+        this.close();
+        return false;
+      }
+      return true;
+    }
+  }
+  private close(): void {
+    if (!this.closed) closeSync(this.fd);
+    this.closed = true;
+  }
+  private advance(): boolean {
     for (;;) {
       const at = this.pos < this.len ? this.buf.indexOf(0, this.pos) : -1;
       if (at >= 0 && at < this.len) {
@@ -68,7 +108,7 @@ class ByteRowReader {
         return true;
       }
       if (this.eof) {
-        closeSync(this.fd);
+        this.close();
         return false;
       }
       // Keep the unfinished row at the front (a row longer than the buffer doubles it).
@@ -81,11 +121,136 @@ class ByteRowReader {
         this.buf.copy(bigger, 0, 0, this.len);
         this.buf = bigger;
       }
-      const n = readSync(this.fd, this.buf, this.len, this.buf.length - this.len, null);
+      const n = readSync(this.fd, this.buf, this.len, this.buf.length - this.len, this.filePos);
+      this.filePos += n;
       if (n === 0) this.eof = true;
       else this.len += n;
     }
   }
+}
+
+const PROBE = 1 << 16;
+
+/**
+ * A row start in a sorted spill file at most PROBE bytes before its first row that is not
+ * before `from` (a binary search on file offsets: each probe reads the first whole row after a
+ * point). The reader then skips the few rows before `from` one by one.
+ */
+function startNear(fd: number, from: Buffer): number {
+  const probe = Buffer.allocUnsafe(PROBE);
+  let lo = 0; // a row start, not after the answer
+  let hi = fstatSync(fd).size; // a row start (or the end), not before the answer
+  while (hi - lo > PROBE) {
+    const p = lo + Math.floor((hi - lo) / 2);
+    const n = readSync(fd, probe, 0, PROBE, p - 1);
+    const sep = probe.indexOf(0);
+    const end = sep < 0 ? -1 : probe.indexOf(0, sep + 1);
+    const start = p + sep;
+    // No whole row in the probe (a very long one), or none before hi: the reader scans from lo.
+    if (sep < 0 || end < 0 || end >= n || start >= hi) break;
+    if (compareBytes(probe, sep + 1, end, from, 0, from.length) < 0) lo = p + end;
+    else hi = start;
+  }
+  return lo;
+}
+
+/**
+ * Cuts the merged order of sorted spill files into `parts` ranges holding about the same bytes,
+ * at rows sampled evenly through every file.
+ */
+export function splitRanges(files: string[], parts: number, samplesPerFile = 64): RowRange[] {
+  const samples: { row: Buffer; weight: number }[] = [];
+  const probe = Buffer.allocUnsafe(PROBE);
+  for (const path of files) {
+    const fd = openSync(path, "r");
+    try {
+      const size = fstatSync(fd).size;
+      for (let k = 1; k < samplesPerFile; k++) {
+        const p = Math.floor((size * k) / samplesPerFile);
+        const n = readSync(fd, probe, 0, PROBE, p);
+        const sep = probe.subarray(0, n).indexOf(0);
+        const end = sep < 0 ? -1 : probe.subarray(0, n).indexOf(0, sep + 1);
+        if (end > sep + 1) samples.push({ row: Buffer.from(probe.subarray(sep + 1, end)), weight: size / samplesPerFile });
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+  samples.sort((a, b) => compareBytes(a.row, 0, a.row.length, b.row, 0, b.row.length));
+  const total = samples.reduce((a, x) => a + x.weight, 0);
+  const cuts: Buffer[] = [];
+  let acc = 0;
+  let k = 1;
+  for (const x of samples) {
+    acc += x.weight;
+    while (k < parts && acc >= (total * k) / parts) {
+      if (!cuts.length || compareBytes(cuts[cuts.length - 1], 0, cuts[cuts.length - 1].length, x.row, 0, x.row.length) < 0) cuts.push(x.row);
+      k++;
+    }
+  }
+  return Array.from({ length: cuts.length + 1 }, (_, i) => ({ from: cuts[i - 1], to: cuts[i] }));
+}
+
+type RowBytesFn = (buf: Buffer, start: number, end: number, key: number) => void;
+
+/**
+ * A k-way merge of sorted spill files (rows as bytes to `bytes`), optionally of one range only.
+ * Rows are compared by their timestamp read as a number (rows lead with one fixed-format
+ * timestamp) and by their bytes only on ties or other formats: the order of the texts, for a
+ * fraction of the cost on a million rows sharing long prefixes.
+ */
+function mergeFiles(files: string[], bytes: RowBytesFn, range?: RowRange): void {
+  const heap: ByteRowReader[] = [];
+  const down = (i: number) => {
+    const len = heap.length;
+    const item = heap[i];
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= len) break;
+      const r = l + 1;
+      const c = r < len && bytesBefore(heap[r], heap[l]) ? r : l;
+      if (!bytesBefore(heap[c], item)) break;
+      heap[i] = heap[c];
+      i = c;
+    }
+    heap[i] = item;
+  };
+  for (const path of files) {
+    const reader = new ByteRowReader(path, range);
+    if (reader.next()) heap.push(reader);
+  }
+  for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i);
+  while (heap.length) {
+    const top = heap[0];
+    bytes(top.buf, top.start, top.end, top.key);
+    if (!top.next()) {
+      const last = heap.pop()!;
+      if (heap.length) {
+        heap[0] = last;
+        down(0);
+      }
+    } else down(0);
+  }
+}
+
+/**
+ * Writes the rows of sorted spill files (TimelineStore.spillFiles) within `range`, in order, to
+ * `fd` (part of timeline.csv's body), each also given to `sink`. Returns the number of rows.
+ */
+export function writeMerged(files: string[], fd: number, range?: RowRange, sink?: RowSink): number {
+  const out = new BlockWriter(fd);
+  let n = 0;
+  mergeFiles(
+    files,
+    (buf, start, end, key) => {
+      out.bytes(buf, start, end);
+      sink?.addRowBytes(buf, start, end, key);
+      n++;
+    },
+    range,
+  );
+  out.flush();
+  return n;
 }
 
 /**
@@ -356,12 +521,9 @@ export class TimelineStore {
 
   /**
    * Every row in order: the in-memory chunk sorted (rows to `text`), or a k-way merge of the
-   * spilled chunks and runs (rows as bytes to `bytes`). The merge compares rows by their
-   * timestamp read as a number (rows lead with one fixed-format timestamp) and by their bytes
-   * only on ties or other formats: the order of the texts, for a fraction of the cost on a
-   * million rows sharing long prefixes.
+   * spilled chunks and runs (rows as bytes to `bytes`, see mergeFiles).
    */
-  private merge(text: (row: string) => void, bytes: (buf: Buffer, start: number, end: number, key: number) => void): void {
+  private merge(text: (row: string) => void, bytes: RowBytesFn): void {
     this.endRun();
     if (this.spills.length === 0) {
       this.chunk.sort();
@@ -369,37 +531,17 @@ export class TimelineStore {
       return;
     }
     if (this.chunk.length) this.spill();
-    const heap: ByteRowReader[] = [];
-    const down = (i: number) => {
-      const len = heap.length;
-      const item = heap[i];
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= len) break;
-        const r = l + 1;
-        const c = r < len && bytesBefore(heap[r], heap[l]) ? r : l;
-        if (!bytesBefore(heap[c], item)) break;
-        heap[i] = heap[c];
-        i = c;
-      }
-      heap[i] = item;
-    };
-    for (const path of this.spills) {
-      const reader = new ByteRowReader(path);
-      if (reader.next()) heap.push(reader);
-    }
-    for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i);
-    while (heap.length) {
-      const top = heap[0];
-      bytes(top.buf, top.start, top.end, top.key);
-      if (!top.next()) {
-        const last = heap.pop()!;
-        if (heap.length) {
-          heap[0] = last;
-          down(0);
-        }
-      } else down(0);
-    }
+    mergeFiles(this.spills, bytes);
+  }
+
+  /**
+   * The store's rows as sorted files (what is still in memory is spilled first), for a merge
+   * in parts (writeMerged); the files stay the store's.
+   */
+  spillFiles(): string[] {
+    this.endRun();
+    if (this.chunk.length) this.spill();
+    return [...this.spills];
   }
 
   /**

@@ -81,7 +81,7 @@ export async function buildResultsFolder(opts: { planted?: boolean; days?: numbe
     inputs: view.inputsRead(),
     iocs: { sets: iocs.sets, errors: [] },
   };
-  writeResults(out, run, info);
+  await writeResults(out, run, info);
   run.timeline.close();
   return out;
 }

@@ -18,6 +18,16 @@ export interface ContextEvent {
   description: string;
 }
 
+/** [detection index, detection time in ms] of each detection whose context is gathered. */
+export type ContextWindows = [number, number][];
+
+/** What a collector of one part of the timeline gathered (ReportDataCollector.partState). */
+export interface CollectorPart {
+  perDay: [string, number][];
+  total: number;
+  context: [number, ContextEvent[], ContextEvent[]][];
+}
+
 export interface ReportData {
   detections: Detection[];
   /** Index-aligned with detections; undefined when no context was gathered. */
@@ -42,16 +52,56 @@ export class ReportDataCollector {
   private curCount = 0;
   total = 0;
 
-  constructor(detections: Detection[]) {
+  /** `part`: the context windows of the whole run's collector, for a collector of one part (forPart). */
+  constructor(detections: Detection[], part?: ContextWindows) {
     this.detections = sortDetections(detections);
     for (const d of this.detections) if (d.timestamp) this.detDays.set(d.timestamp.slice(0, 10), (this.detDays.get(d.timestamp.slice(0, 10)) ?? 0) + 1);
-    const withTime = this.detections
-      .map((d, i) => ({ i, t: d.timestamp ? Date.parse(d.timestamp) : NaN }))
-      .filter((x) => Number.isFinite(x.t))
-      .slice(0, MAX_CONTEXT_DETECTIONS);
-    this.ctx = new Map(withTime.map((x) => [x.i, { t: x.t, before: [], after: [] }]));
+    const withTime =
+      part ??
+      this.detections
+        .map((d, i): [number, number] => [i, d.timestamp ? Date.parse(d.timestamp) : NaN])
+        .filter((x) => Number.isFinite(x[1]))
+        .slice(0, MAX_CONTEXT_DETECTIONS);
+    this.ctx = new Map(withTime.map(([i, t]) => [i, { t, before: [], after: [] }]));
     // Sorted by time so each event only looks at detections whose window can contain it.
     this.windows = [...this.ctx.entries()].sort((a, b) => a[1].t - b[1].t);
+  }
+
+  /**
+   * A collector for one part of the timeline, fed in another thread (the rows of a time range):
+   * its partState() is then absorbed by the whole run's collector.
+   */
+  static forPart(windows: ContextWindows): ReportDataCollector {
+    return new ReportDataCollector([], windows);
+  }
+
+  /** The detections' context windows ([detection index, time]), for forPart(). */
+  contextWindows(): ContextWindows {
+    return [...this.ctx.entries()].map(([i, c]) => [i, c.t]);
+  }
+
+  /** What a part's collector gathered, for absorb(). */
+  partState(): CollectorPart {
+    this.flushDay();
+    return { perDay: [...this.perDay.entries()], total: this.total, context: [...this.ctx.entries()].map(([i, c]) => [i, c.before, c.after]) };
+  }
+
+  /**
+   * Adds what a part's collector gathered from rows that all come after the rows this one saw:
+   * the same result as having seen them here, in order.
+   */
+  absorb(part: CollectorPart): void {
+    this.flushDay();
+    this.curDay = "";
+    this.curDayNum = NaN;
+    for (const [day, n] of part.perDay) this.perDay.set(day, (this.perDay.get(day) ?? 0) + n);
+    this.total += part.total;
+    for (const [i, before, after] of part.context) {
+      const c = this.ctx.get(i);
+      if (!c) continue;
+      c.before = [...c.before, ...before].slice(-CONTEXT_EACH_SIDE);
+      c.after = [...c.after, ...after].slice(0, CONTEXT_EACH_SIDE + 1);
+    }
   }
 
   add(e: ContextEvent): void {

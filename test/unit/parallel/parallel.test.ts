@@ -12,7 +12,9 @@ import { loadIndicators } from "../../../src/indicators/load.ts";
 import { modulesFor } from "../../../src/modules/registry.ts";
 import { EarlyWorkers, runModulesParallel } from "../../../src/parallel/pool.ts";
 import { TimelineStore } from "../../../src/report/timeline-store.ts";
+import { writeResults, type TimelineHelper } from "../../../src/report/results.ts";
 import { runModules } from "../../../src/run.ts";
+import type { RunInfo } from "../../../src/core/model.ts";
 import { hashTree, runVigil } from "../../helpers/evidence.ts";
 
 const IOCS = resolve(import.meta.dirname, "../../../data/iocs/amnesty/2021-07-18_nso");
@@ -92,8 +94,9 @@ async function runInProcess(out: string, jobs: number, breakReopen = false, shar
   const lines: string[] = [];
   try {
     const base = { view, modules: modulesFor("ios"), iocs: matcher, outputDir: out, timeline, progress: (l: string) => lines.push(l) };
-    const run = jobs > 1 ? await runModulesParallel({ ...base, jobs, force: true, shardMinBytes, early }) : await runModules(base);
-    assert.ok(run);
+    const parallel = jobs > 1 ? await runModulesParallel({ ...base, jobs, force: true, shardMinBytes, early, keepIdle: true }) : undefined;
+    parallel?.end();
+    const run = parallel ?? (await runModules(base));
     const rows: string[] = [];
     run.timeline.forEachSortedRow((r) => rows.push(r));
     return { run, rows, lines };
@@ -167,6 +170,47 @@ test("big tables split into one part per thread (sms, Safari history) give the s
     assert.equal(readFileSync(join(tmp, "shard-parallel", f), "utf8"), readFileSync(join(tmp, "shard-serial", f), "utf8"), f);
   }
   assert.deepEqual(readdirSync(join(tmp, "shard-parallel")).sort(), readdirSync(join(tmp, "shard-serial")).sort());
+});
+
+test("the worker threads, once done with the modules, write parts of timeline.csv: same files and report data as one thread", async () => {
+  const results = async (jobs: number) => {
+    const out = mkdtempSync(join(tmp, `merge-${jobs}-`));
+    const view = await openIosBackup(plain);
+    const { matcher } = loadIndicators([IOCS]);
+    const timeline = new TimelineStore(2000); // small chunks: many files to merge
+    try {
+      const base = { view, modules: modulesFor("ios"), iocs: matcher, outputDir: out, timeline };
+      const parallel = jobs > 1 ? await runModulesParallel({ ...base, jobs, force: true, keepIdle: true }) : undefined;
+      const run = parallel ?? (await runModules(base));
+      // Counts the parts the workers merged (a part a worker fails is merged by this thread).
+      let merged = 0;
+      const helpers = (parallel?.helpers ?? []).map((h): TimelineHelper => ({
+        merge: async (...args) => {
+          const r = await h.merge(...args);
+          if (r) merged++;
+          return r;
+        },
+      }));
+      assert.equal(helpers.length, jobs - 1);
+      const info = { tool: "vigil", version: "test", command: [], started: "", finished: "", acquisition: { kind: "ios_backup", path: "x", encrypted: false }, inputs: [], iocs: { sets: [], errors: [] } } as unknown as RunInfo;
+      try {
+        // Every timeline is "big" here (0 bytes): the helpers merge their parts.
+        const w = await writeResults(out, run, info, helpers, 0);
+        assert.equal(merged, jobs - 1, "every worker merged a part");
+        return { out, report: w.reportData };
+      } finally {
+        parallel?.end();
+      }
+    } finally {
+      timeline.close();
+      await view.close();
+    }
+  };
+  const a = await results(1);
+  const b = await results(3);
+  for (const f of ["timeline.csv", "timeline_detected.csv"]) assert.equal(readFileSync(join(b.out, f), "utf8"), readFileSync(join(a.out, f), "utf8"), f);
+  assert.deepEqual(b.report, a.report);
+  assert.ok(readFileSync(join(b.out, "timeline.csv"), "utf8").split("\r\n").length > 6000);
 });
 
 test("shardRange: contiguous parts that cover the key range exactly once", async () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { TimelineStore } from "../../../src/report/timeline-store.ts";
+import { splitRanges, TimelineStore, writeMerged, type RowRange } from "../../../src/report/timeline-store.ts";
 import { rng } from "../../../src/demo/synthetic.ts";
 import { closeSync, mkdtempSync, openSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -63,4 +63,51 @@ test("the merge of spilled chunks orders rows that share a timestamp by their by
   const merged = write(97);
   assert.ok(merged.equals(inMemory));
   assert.ok(inMemory.includes(Buffer.from("é".repeat(400))));
+});
+
+test("a merge cut into ranges (splitRanges) gives the whole merge when its parts are put end to end", () => {
+  const r = rng(5);
+  // Many ties, a few rows far longer than a probe's worth of neighbours, and timestamps outside
+  // the usual form (compared as bytes).
+  const odd = ["", "2024-01-01 10:00:00", "not a time"];
+  const input = Array.from({ length: 20_000 }, (_, i) => ({
+    timestamp: i % 501 === 0 ? odd[i % 3] : new Date(Date.UTC(2024, 0, 1) + Math.floor(r() * 50) * 1000).toISOString(),
+    module: r() < 0.5 ? "sms" : "safari_history",
+    event: "e",
+    description: i % 997 === 0 ? `long ${"x".repeat(70_000)} ${i}` : `d${Math.floor(r() * 1000)}`,
+    detected: false,
+  }));
+  // Chunks of 5000 rows: files of several hundred KB, so finding a range's start searches them.
+  const store = new TimelineStore(5000);
+  store.section();
+  for (const e of input) store.add(e);
+  const files = store.spillFiles();
+  assert.ok(files.length >= 4);
+  const dir = mkdtempSync(join(tmpdir(), "vigil-tl-"));
+  const merged = (range?: RowRange) => {
+    const path = join(dir, `m-${Math.random()}`);
+    const fd = openSync(path, "w");
+    try {
+      return { rows: writeMerged(files, fd, range), bytes: readFileSync(path) };
+    } finally {
+      closeSync(fd);
+    }
+  };
+  const whole = merged();
+  assert.equal(whole.rows, input.length);
+  for (const parts of [2, 3, 7]) {
+    const ranges = splitRanges(files, parts);
+    assert.ok(ranges.length > 1 && ranges.length <= parts, `${ranges.length} ranges for ${parts}`);
+    const pieces = ranges.map((range) => merged(range));
+    assert.equal(pieces.reduce((a, p) => a + p.rows, 0), input.length, `${parts} parts: rows`);
+    assert.ok(Buffer.concat(pieces.map((p) => p.bytes)).equals(whole.bytes), `${parts} parts: bytes`);
+    // The cuts share the rows out.
+    assert.ok(pieces.every((p) => p.rows > 0), `${parts} parts: ${pieces.map((p) => p.rows).join(", ")}`);
+  }
+  // A range starting or ending between rows that tie on their timestamp.
+  const tie = Buffer.from(`"${input[1].timestamp}","sms"`);
+  const a = merged({ to: tie });
+  const b = merged({ from: tie });
+  assert.ok(Buffer.concat([a.bytes, b.bytes]).equals(whole.bytes));
+  store.close();
 });
