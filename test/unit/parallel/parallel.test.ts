@@ -51,15 +51,21 @@ function assertSameResults(a: string, b: string): void {
   }
 }
 
+/** `check-backup` with one thread and with `jobs`: both find the planted traces and write the same files. */
+async function checkTwice(backup: string, name: string, jobs: number, extra: string[] = []): Promise<{ serial: string; parallel: string }> {
+  const serial = join(tmp, `${name}serial`);
+  const parallel = join(tmp, `${name}parallel`);
+  const r1 = await runVigil(["check-backup", backup, "--iocs", IOCS, "--output", serial, "--jobs", "1", ...extra]);
+  const r2 = await runVigil(["check-backup", backup, "--iocs", IOCS, "--output", parallel, "--jobs", String(jobs), ...extra]);
+  assert.equal(r1.status, 10, r1.stderr);
+  assert.equal(r2.status, 10, r2.stderr);
+  assertSameResults(serial, parallel);
+  return { serial, parallel };
+}
+
 test("check-backup with 3 threads writes the same files as with 1, and leaves the evidence unchanged", async () => {
   const evidence = hashTree(plain);
-  const serial = join(tmp, "serial");
-  const parallel = join(tmp, "parallel");
-  const r1 = await runVigil(["check-backup", plain, "--iocs", IOCS, "--output", serial, "--jobs", "1"]);
-  const r3 = await runVigil(["check-backup", plain, "--iocs", IOCS, "--output", parallel, "--jobs", "3"]);
-  assert.equal(r1.status, 10, r1.stderr);
-  assert.equal(r3.status, 10, r3.stderr);
-  assertSameResults(serial, parallel);
+  const { parallel } = await checkTwice(plain, "", 3);
   const timeline = readFileSync(join(parallel, "timeline.csv"), "utf8").trim().split("\r\n");
   assert.ok(timeline.length > 6000, `timeline has ${timeline.length} rows`);
   assert.ok(readFileSync(join(parallel, "timeline_detected.csv"), "utf8").includes("urlpush.net"));
@@ -67,13 +73,7 @@ test("check-backup with 3 threads writes the same files as with 1, and leaves th
 });
 
 test("an encrypted backup checked by several threads (reopened with the derived key) gives the serial run's files", async () => {
-  const serial = join(tmp, "enc-serial");
-  const parallel = join(tmp, "enc-parallel");
-  const r1 = await runVigil(["check-backup", encrypted, "--iocs", IOCS, "--output", serial, "--jobs", "1", "--password", "pw"]);
-  const r2 = await runVigil(["check-backup", encrypted, "--iocs", IOCS, "--output", parallel, "--jobs", "2", "--password", "pw"]);
-  assert.equal(r1.status, 10, r1.stderr);
-  assert.equal(r2.status, 10, r2.stderr);
-  assertSameResults(serial, parallel);
+  const { parallel } = await checkTwice(encrypted, "enc-", 2, ["--password", "pw"]);
   // The same records as the plain backup's.
   for (const f of ["sms.json", "safari_history.json", "whatsapp.json", "datausage.json"]) {
     assert.equal(readFileSync(join(parallel, f), "utf8"), readFileSync(join(tmp, "serial", f), "utf8"), f);
@@ -135,13 +135,7 @@ test("a backup with a big Manifest.db starts its threads before opening; the res
   // Above the 8 MB of Manifest.db that make check-backup start its worker threads at once.
   const big = (await buildSyntheticBackup(join(tmp, "big"), { ...SIZES, manifestFiles: 10_600 }, { planted: DEMO_PLANTED })).dir;
   assert.ok(statSync(join(big, "Manifest.db")).size >= 8 * 1024 * 1024);
-  const serial = join(tmp, "big-serial");
-  const parallel = join(tmp, "big-parallel");
-  const r1 = await runVigil(["check-backup", big, "--iocs", IOCS, "--output", serial, "--jobs", "1"]);
-  const r2 = await runVigil(["check-backup", big, "--iocs", IOCS, "--output", parallel, "--jobs", "2"]);
-  assert.equal(r1.status, 10, r1.stderr);
-  assert.equal(r2.status, 10, r2.stderr);
-  assertSameResults(serial, parallel);
+  const { parallel } = await checkTwice(big, "big-", 2);
   assert.equal(JSON.parse(readFileSync(join(parallel, "info.json"), "utf8")).threads, 2);
   // One module with work: no threads are used, and the early one must not keep the process alive.
   const one = await runVigil(["check-backup", big, "--iocs", IOCS, "--output", join(tmp, "big-one"), "--jobs", "2", "--module", "datausage"]);
