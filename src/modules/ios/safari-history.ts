@@ -21,9 +21,6 @@ export interface SafariVisit {
   safari_history_db: string;
 }
 
-/** Up to `itemMap` history items, their URLs are looked up in a map rather than joined (see records; tests lower it). */
-export const SAFARI_LIMITS = { itemMap: 300_000 };
-
 export const FAST_REDIRECT_RULE = {
   id: "safari-fast-redirect",
   description:
@@ -60,16 +57,8 @@ export default defineModule<SafariVisit>({
         // Visits come in rowid order, which is the order Safari inserted them (chronological);
         // sorting 500k rows by visit_time would cost more than the whole check, and the
         // timeline is sorted later anyway.
-        const redirects = hasRedirects ? "v.redirect_source, v.redirect_destination" : "NULL, NULL";
-        // With not too many items, their URLs are read into a map first and the visits are read
-        // alone: one pass over history_items costs less than an index lookup per visit (1.15 s
-        // against 1.8 s for 500k visits of 125k items). More items are joined, so memory stays bounded.
-        const itemCount = (h.db.prepare("SELECT count(*) FROM history_items").raw(true).get() as [number])[0];
-        const urls = itemCount <= SAFARI_LIMITS.itemMap ? new Map<number, string>() : undefined;
-        if (urls) for (const [id, url] of h.db.prepare("SELECT id, url FROM history_items").raw(true).iterate() as Iterable<[number, string]>) urls.set(id, url);
-        const select = urls
-          ? `SELECT v.history_item, NULL, v.id, v.visit_time, ${redirects} FROM history_visits v WHERE v.id > ?`
-          : `SELECT i.id, i.url, v.id, v.visit_time, ${redirects} FROM history_visits v JOIN history_items i ON i.id = v.history_item WHERE v.id > ?`;
+        const select = `SELECT i.id, i.url, v.id, v.visit_time, ${hasRedirects ? "v.redirect_source, v.redirect_destination" : "NULL, NULL"}
+             FROM history_visits v JOIN history_items i ON i.id = v.history_item WHERE v.id > ?`;
         // Redirect destinations are looked up one by one: few visits redirect, and a LEFT JOIN
         // over every visit costs more than these point lookups.
         const dest = h.db
@@ -77,15 +66,9 @@ export default defineModule<SafariVisit>({
           .raw(true);
         const range = shardKeyRange(h, "history_visits", "id", ctx.shard);
         for (const row of pagedRows(h, select, "v.id", 2, range)) {
-          let url = row[1] as string | null | undefined;
-          if (urls) {
-            // As the join: a visit whose item is gone is not listed.
-            url = urls.get(row[0] as number);
-            if (url === undefined) continue;
-          }
           const rec: SafariVisit = {
             id: row[0] as number,
-            url: url ?? "",
+            url: (row[1] as string | null) ?? "",
             visit_id: row[2] as number,
             timestamp: fromMacAbsolute(row[3] as number | null),
             redirect_source: (row[4] as number | null) ?? null,

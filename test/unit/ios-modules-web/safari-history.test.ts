@@ -2,8 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { memoryView } from "../../../src/acquisitions/memory.ts";
 import { collectModule } from "../../../src/run.ts";
-import Database from "better-sqlite3";
-import mod, { SAFARI_LIMITS, type SafariVisit } from "../../../src/modules/ios/safari-history.ts";
+import mod, { type SafariVisit } from "../../../src/modules/ios/safari-history.ts";
 import { matcherFromValues, safariHistoryDb, sqliteBytes } from "./helpers.ts";
 
 const iocs = matcherFromValues({ domain: ["evil-exploit.net"] }, "Pegasus");
@@ -170,36 +169,4 @@ test("safari_history: an old History.db without redirect columns is still read",
   assert.equal(out.coverage.status, "checked");
   assert.deepEqual(out.records, [{ id: 1, url: "http://evil-exploit.net/", visit_id: 1, timestamp: "2013-09-04T15:06:40.500Z", redirect_source: null, redirect_destination: null, safari_history_db: "HomeDomain/Library/Safari/History.db" }]);
   assert.equal(out.detections.length, 1);
-});
-
-test("safari_history: items looked up in a map or joined give the same records; a visit whose item is gone is not listed", async () => {
-  const visits = [
-    { id: 1, url: "https://a.example/", time: "2023-05-01T10:00:00.000Z" },
-    { id: 2, url: "https://b.example/", time: "2023-05-01T10:01:00.000Z" },
-    { id: 3, url: "https://a.example/", time: "2023-05-01T10:02:00.000Z" },
-    { id: 4, url: "https://gone.example/", time: "2023-05-01T10:03:00.000Z" },
-    { id: 5, url: "https://b.example/", time: "2023-05-01T10:04:00.000Z", source: 2 },
-  ];
-  const d = new Database(safariHistoryDb(visits));
-  d.pragma("foreign_keys = OFF"); // no cascade: the visit stays, its item is gone
-  d.exec("DELETE FROM history_items WHERE url = 'https://gone.example/'");
-  const db = d.serialize();
-  d.close();
-  const run = async () => (await collectModule(mod, backup([{ relativePath: "Library/Safari/History.db", data: db }]), none)).records as SafariVisit[];
-  const mapped = await run();
-  const saved = SAFARI_LIMITS.itemMap;
-  SAFARI_LIMITS.itemMap = 0;
-  let joined: SafariVisit[];
-  try {
-    joined = await run();
-  } finally {
-    SAFARI_LIMITS.itemMap = saved;
-  }
-  assert.deepEqual(mapped.map((r) => [r.visit_id, r.id, r.url]), [
-    [1, 1, "https://a.example/"],
-    [2, 2, "https://b.example/"],
-    [3, 1, "https://a.example/"],
-    [5, 2, "https://b.example/"],
-  ]);
-  assert.deepEqual(joined, mapped);
 });
