@@ -1,9 +1,7 @@
 // `vigil check-backup PATH`: an iPhone backup folder (plain or encrypted), or an Android .ab file.
 import type { Command } from "commander";
 import { closeSync, openSync, readSync, statSync } from "node:fs";
-import { join } from "node:path";
 import { openAndroidBackup } from "../acquisitions/android/android-backup.ts";
-import { locateBackup } from "../acquisitions/ios-backup/locate.ts";
 import { openIosBackup } from "../acquisitions/ios-backup/open.ts";
 import { VigilError } from "../core/errors.ts";
 import { action, addCheckOptions, runCheck, type CheckCliOptions } from "./check-common.ts";
@@ -22,20 +20,6 @@ export function isAndroidBackupFile(path: string): boolean {
     closeSync(fd);
   }
   return head.toString("latin1") === "ANDROID BACKUP";
-}
-
-/**
- * A backup whose Manifest.db alone is this big lists tens of thousands of files: its modules
- * will run in threads (pool.ts), so the threads are started before the backup is opened.
- */
-const BIG_MANIFEST_BYTES = 8 * 1024 * 1024;
-
-function isBigBackup(path: string): boolean {
-  try {
-    return statSync(join(locateBackup(path).dir, "Manifest.db")).size >= BIG_MANIFEST_BYTES;
-  } catch {
-    return false; // opening the backup reports the problem
-  }
 }
 
 interface Options extends CheckCliOptions {
@@ -59,7 +43,7 @@ export function register(program: Command): void {
         }, opts);
         return outcome.exitCode;
       }
-      const outcome = await runCheck("ios_backup", path, () => openIosBackup(path, { password: opts.password, keyFile: opts.keyFile }), opts, { big: isBigBackup(path) });
+      const outcome = await runCheck("ios_backup", path, () => openIosBackup(path, { password: opts.password, keyFile: opts.keyFile }), opts);
       return outcome.exitCode;
     }),
   );

@@ -15,7 +15,7 @@ import { writeHtmlReport } from "../report/html/index.ts";
 import { writeResults, type TimelineHelper } from "../report/results.ts";
 import { formatSummary } from "../report/summary.ts";
 import { TimelineStore } from "../report/timeline-store.ts";
-import { defaultJobs, EarlyWorkers, runModulesParallel } from "../parallel/pool.ts";
+import { defaultJobs, runModulesParallel } from "../parallel/pool.ts";
 import { runModules, type ProgressFn } from "../run.ts";
 import { VERSION } from "../version.ts";
 
@@ -123,35 +123,13 @@ export async function runCheck(
   inputPath: string,
   open: () => Promise<AcquisitionView | { view: AcquisitionView; prefix?: string }[]>,
   opts: CheckCliOptions,
-  extra: {
-    iocs?: Matcher;
-    /** The acquisition is known to be big (its modules will run in threads): start the worker threads at once. */
-    big?: boolean;
-  } = {},
-): Promise<CheckOutcome> {
-  checkOptions(opts);
-  const jobs = opts.jobs === undefined ? defaultJobs() : Number(opts.jobs);
-  const early = extra.big && jobs > 1 ? new EarlyWorkers(jobs - 1) : undefined;
-  try {
-    return await check(kind, inputPath, open, opts, extra.iocs, jobs, early);
-  } finally {
-    early?.dispose();
-  }
-}
-
-async function check(
-  kind: string,
-  inputPath: string,
-  open: () => Promise<AcquisitionView | { view: AcquisitionView; prefix?: string }[]>,
-  opts: CheckCliOptions,
-  givenIocs: Matcher | undefined,
-  jobs: number,
-  early: EarlyWorkers | undefined,
+  extra: { iocs?: Matcher } = {},
 ): Promise<CheckOutcome> {
   const progress = makeProgress(opts.quiet || opts.json);
   const started = new Date().toISOString();
   const outputDir = resolve(opts.output ?? defaultOutputDir(kind));
   checkOutputDir(outputDir, [inputPath]);
+  checkOptions(opts);
 
   // The acquisition is opened first, so a wrong password or a path that is not an acquisition
   // fails before any output. The indicators load while the opening waits on its own work (key
@@ -162,7 +140,7 @@ async function check(
   let loaded: Awaited<ReturnType<typeof loadIndicatorsForRun>> | { matcher: Matcher; sets: Matcher["sets"]; problems: string[]; snapshot: undefined } | undefined;
   let loadError: unknown;
   try {
-    loaded = givenIocs ? { matcher: givenIocs, sets: givenIocs.sets, problems: [] as string[], snapshot: undefined } : await loadIndicatorsForRun(opts.iocs);
+    loaded = extra.iocs ? { matcher: extra.iocs, sets: extra.iocs.sets, problems: [] as string[], snapshot: undefined } : await loadIndicatorsForRun(opts.iocs);
   } catch (e) {
     loadError = e;
   }
@@ -188,6 +166,7 @@ async function check(
   }
   makeOutputDir(outputDir);
 
+  const jobs = opts.jobs === undefined ? defaultJobs() : Number(opts.jobs);
   const timeline = new TimelineStore();
   const workerInputs: InputFile[] = [];
   // Worker threads stay alive after the modules, to help write timeline.csv.
@@ -203,7 +182,7 @@ async function check(
       let modules = modulesFor(view.platform);
       if (opts.module?.length) modules = modules.filter((m) => opts.module!.includes(m.name));
       const base = { view, modules, iocs: loaded.matcher, outputDir, progress, timeline, prefix };
-      const parallel = jobs > 1 ? await runModulesParallel({ ...base, jobs, force: opts.jobs !== undefined, early }) : undefined;
+      const parallel = jobs > 1 ? await runModulesParallel({ ...base, jobs, force: opts.jobs !== undefined }) : undefined;
       const run = parallel ?? (await runModules(base));
       if (parallel) {
         workerInputs.push(...parallel.inputs);

@@ -50,41 +50,6 @@ export function defaultJobs(): number {
   return Math.min(MAX_JOBS, availableParallelism());
 }
 
-function spawnWorker(setup: WorkerSetup | undefined): Worker {
-  return new Worker(workerUrl(), { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
-}
-
-/**
- * Worker threads started before the acquisition is open, when a run is known to be big enough
- * for threads (see runCheck). A worker takes about half a second to load its code; started
- * early, that overlaps the main thread's own start (loading indicators, opening the backup).
- * runModulesParallel hands them their work; dispose() ends those it did not use.
- */
-export class EarlyWorkers {
-  private idle: Worker[] = [];
-  constructor(count: number) {
-    for (let k = 0; k < count; k++) {
-      const w = spawnWorker(undefined);
-      // An idle worker must not keep the process alive; it is referenced again when it gets work.
-      w.unref();
-      // A worker that fails before it gets work is simply not used.
-      w.on("error", () => this.drop(w));
-      w.on("exit", () => this.drop(w));
-      this.idle.push(w);
-    }
-  }
-  take(): Worker | undefined {
-    const w = this.idle.shift();
-    w?.ref();
-    return w;
-  }
-  dispose(): void {
-    for (const w of this.idle.splice(0)) void w.terminate();
-  }
-  private drop(w: Worker): void {
-    this.idle = this.idle.filter((x) => x !== w);
-  }
-}
 
 /** The worker's entry: the bundled worker.js beside this chunk, or the sources through tsx. */
 function workerUrl(): URL {
@@ -125,8 +90,6 @@ export async function runModulesParallel(
     force?: boolean;
     /** Tests: split shardable modules from this size. */
     shardMinBytes?: number;
-    /** Workers already started; used first. */
-    early?: EarlyWorkers;
     /** Tests: wait for workers that took no module (so they help write the timeline) instead of ending them. */
     keepIdle?: boolean;
   },
@@ -178,7 +141,7 @@ export async function runModulesParallel(
   const workers: WorkerRun[] = [];
   try {
     // jobs - 1 workers; this thread is the last runner (one heap fewer than a coordinator thread).
-    for (let k = 1; k < jobs; k++) workers.push(startWorker(setup, opts.early?.take(), opts.modules, done, timeline, inputs, progress));
+    for (let k = 1; k < jobs; k++) workers.push(startWorker(setup, opts.modules, done, timeline, inputs, progress));
 
     const numbering = { index: new Map(setup.numbering), total: setup.total };
     const byName = new Map(applicable.map((m) => [m.name, m]));
@@ -244,18 +207,16 @@ interface WorkerRun {
   end(): void;
 }
 
-/** Starts one worker (or gives an early one its setup); its results are recorded in `done`. */
+/** Starts one worker; its results are recorded in `done`. */
 function startWorker(
   setup: WorkerSetup,
-  early: Worker | undefined,
   modules: ModuleDef<any>[],
   done: Map<string, { coverage: Coverage; detections: Detection[] }>,
   timeline: TimelineStore,
   inputs: InputFile[],
   progress: ProgressFn,
 ): WorkerRun {
-  const worker = early ?? spawnWorker(setup);
-  if (early) early.postMessage(setup);
+  const worker = new Worker(workerUrl(), { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
   const mine: string[] = [];
   let current: { key: string; module: string } | undefined;
   let handedOver = false;

@@ -18,8 +18,7 @@ import { reopenView } from "./reopen.ts";
 import { keyOf, shardOf, takeNext } from "./queue.ts";
 
 const port = parentPort!;
-// A worker started early (EarlyWorkers) gets its setup as its first message.
-const setup = ((workerData as WorkerSetup | undefined) ?? (await new Promise((r) => port.once("message", r)))) as WorkerSetup;
+const setup = workerData as WorkerSetup;
 const send = (m: FromWorker) => port.postMessage(m);
 useTempRoot(setup.tempRoot, `w${threadId}-`);
 

@@ -2,7 +2,7 @@
 // the `vigil` command (the bundled worker), in process (the worker through tsx), on an encrypted
 // backup (workers reopen it with the derived key), and when no worker can open the acquisition.
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { before, test } from "node:test";
@@ -10,7 +10,7 @@ import { openIosBackup } from "../../../src/acquisitions/ios-backup/open.ts";
 import { buildSyntheticBackup, DEMO_PLANTED, type BackupSizes } from "../../../src/demo/demo-backup.ts";
 import { loadIndicators } from "../../../src/indicators/load.ts";
 import { modulesFor } from "../../../src/modules/registry.ts";
-import { EarlyWorkers, runModulesParallel } from "../../../src/parallel/pool.ts";
+import { runModulesParallel } from "../../../src/parallel/pool.ts";
 import { TimelineStore } from "../../../src/report/timeline-store.ts";
 import { writeResults, type TimelineHelper } from "../../../src/report/results.ts";
 import { runModules } from "../../../src/run.ts";
@@ -86,7 +86,7 @@ test("--jobs must be a whole number of threads", async () => {
   assert.match(r.stderr, /--jobs 0/);
 });
 
-async function runInProcess(out: string, jobs: number, breakReopen = false, shardMinBytes?: number, early?: EarlyWorkers) {
+async function runInProcess(out: string, jobs: number, breakReopen = false, shardMinBytes?: number) {
   const view = await openIosBackup(plain);
   if (breakReopen) view.reopenSpec = () => ({ opener: "ios_backup", path: join(tmp, "no-such-backup") });
   const { matcher } = loadIndicators([IOCS]);
@@ -94,7 +94,7 @@ async function runInProcess(out: string, jobs: number, breakReopen = false, shar
   const lines: string[] = [];
   try {
     const base = { view, modules: modulesFor("ios"), iocs: matcher, outputDir: out, timeline, progress: (l: string) => lines.push(l) };
-    const parallel = jobs > 1 ? await runModulesParallel({ ...base, jobs, force: true, shardMinBytes, early, keepIdle: true }) : undefined;
+    const parallel = jobs > 1 ? await runModulesParallel({ ...base, jobs, force: true, shardMinBytes, keepIdle: true }) : undefined;
     parallel?.end();
     const run = parallel ?? (await runModules(base));
     const rows: string[] = [];
@@ -114,33 +114,6 @@ test("in process (worker through tsx): same coverage, detections and timeline as
   assert.deepEqual(b.run.detections, a.run.detections);
   assert.deepEqual(b.rows, a.rows);
   assert.ok(a.rows.length > 6000);
-});
-
-test("workers started before the backup was opened (EarlyWorkers) get their work by message: same results as serial", async () => {
-  const a = await runInProcess(join(tmp, "early-serial"), 1);
-  const early = new EarlyWorkers(2);
-  try {
-    const b = await runInProcess(join(tmp, "early-parallel"), 3, false, undefined, early);
-    assert.equal((b.run as { jobs?: number }).jobs, 3);
-    assert.equal(early.take(), undefined, "both early workers were used");
-    assert.deepEqual(b.run.coverage, a.run.coverage);
-    assert.deepEqual(b.run.detections, a.run.detections);
-    assert.deepEqual(b.rows, a.rows);
-  } finally {
-    early.dispose();
-  }
-});
-
-test("a backup with a big Manifest.db starts its threads before opening; the results are the serial run's, and unused threads are ended", async () => {
-  // Above the 8 MB of Manifest.db that make check-backup start its worker threads at once.
-  const big = (await buildSyntheticBackup(join(tmp, "big"), { ...SIZES, manifestFiles: 10_600 }, { planted: DEMO_PLANTED })).dir;
-  assert.ok(statSync(join(big, "Manifest.db")).size >= 8 * 1024 * 1024);
-  const { parallel } = await checkTwice(big, "big-", 2);
-  assert.equal(JSON.parse(readFileSync(join(parallel, "info.json"), "utf8")).threads, 2);
-  // One module with work: no threads are used, and the early one must not keep the process alive.
-  const one = await runVigil(["check-backup", big, "--iocs", IOCS, "--output", join(tmp, "big-one"), "--jobs", "2", "--module", "datausage"]);
-  assert.equal(one.status, 10, one.stderr);
-  assert.equal(JSON.parse(readFileSync(join(tmp, "big-one", "info.json"), "utf8")).threads, 1);
 });
 
 test("when no worker can open the acquisition, this thread runs every module: nothing is lost", async () => {
