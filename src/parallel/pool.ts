@@ -50,7 +50,6 @@ export function defaultJobs(): number {
   return Math.min(MAX_JOBS, availableParallelism());
 }
 
-
 /** The worker's entry: the bundled worker.js beside this chunk, or the sources through tsx. */
 function workerUrl(): URL {
   return import.meta.url.endsWith(".ts") ? new URL("./worker-tsx.mjs", import.meta.url) : new URL("./worker.js", import.meta.url);
@@ -220,6 +219,8 @@ function startWorker(
   const mine: string[] = [];
   let current: { key: string; module: string } | undefined;
   let handedOver = false;
+  // Handed over its timeline (not "failed"): it waits for a merge to do.
+  let finished = false;
   let took = false;
   let alive = true;
   let settle!: () => void;
@@ -256,6 +257,7 @@ function startWorker(
         break;
       case "finished":
         handedOver = true;
+        finished = true;
         if (m.timeline) timeline.adopt(m.timeline);
         inputs.push(...m.inputs);
         // Waiting for a merge or its end, it must not keep the process alive (referenced again while it merges).
@@ -294,7 +296,7 @@ function startWorker(
     tookWork: () => took,
     end,
     helper: () =>
-      alive && handedOver && current === undefined
+      alive && finished
         ? {
             merge: (files, range, out, windows) =>
               new Promise((resolve) => {
