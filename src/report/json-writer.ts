@@ -163,18 +163,23 @@ export function assembleJsonArray(path: string, fragments: string[], always: boo
       return;
     }
     writeSync(fd, "[\n");
-    const block = Buffer.allocUnsafe(1 << 20);
     present.forEach((f, i) => {
       if (i) writeSync(fd, ",\n");
-      const src = openSync(f, "r");
-      try {
-        for (let n; (n = readSync(src, block, 0, block.length, null)) > 0; ) writeSync(fd, block, 0, n);
-      } finally {
-        closeSync(src);
-      }
+      appendFile(fd, f);
     });
     writeSync(fd, "\n]\n");
   } finally {
     closeSync(fd);
+  }
+}
+
+/** Copies the file at `path` to the end of what was written to `fd` (parts of an output file). */
+export function appendFile(fd: number, path: string): void {
+  const src = openSync(path, "r");
+  const block = Buffer.allocUnsafe(1 << 20);
+  try {
+    for (let n; (n = readSync(src, block, 0, block.length, null)) > 0; ) writeSync(fd, block, 0, n);
+  } finally {
+    closeSync(src);
   }
 }

@@ -1,14 +1,14 @@
 // Writes a results folder from one check run: timeline.csv (sorted, UTC), timeline_detected.csv,
 // alerts.json, coverage.json, info.json and summary.json. Per-module JSON files were already
 // streamed by the pipeline. Field and file names follow MVT where MVT has them.
-import { closeSync, openSync, readSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, openSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { Coverage, Detection, RunInfo, Summary } from "../core/model.ts";
 import { privateTempDir, removeTempDir } from "../core/tempdir.ts";
 import { ReportDataCollector, type CollectorPart, type ContextWindows, type ReportData } from "./html/data.ts";
 import type { CheckRun } from "../run.ts";
 import { csvRow } from "./csv.ts";
-import { toJson } from "./json-writer.ts";
+import { appendFile, toJson } from "./json-writer.ts";
 import { sortDetections, summarize } from "./summary.ts";
 import { splitRanges, writeMerged, type RowRange, type TimelineStore } from "./timeline-store.ts";
 
@@ -42,7 +42,8 @@ async function writeTimelines(store: TimelineStore, dir: string, collector: Repo
       closeSync(fd);
     }
   };
-  const files = helpers.length ? store.spillFiles() : [];
+  // A timeline still all in memory is small: it is not written out just to be cut in parts.
+  const files = helpers.length && store.spilled ? store.spillFiles() : [];
   const bytes = files.reduce((a, f) => a + statSync(f).size, 0);
   const ranges = bytes >= minBytes ? splitRanges(files, helpers.length + 1) : [];
   const n = await write("timeline.csv", (fd) => (ranges.length > 1 ? writeInParts(fd, files, ranges, collector, helpers) : store.writeSorted(fd, collector)));
@@ -72,17 +73,6 @@ async function writeInParts(fd: number, files: string[], ranges: RowRange[], col
     return n;
   } finally {
     removeTempDir(partsDir);
-  }
-}
-
-/** Copies the file at `path` to the end of what was written to `fd`. */
-function appendFile(fd: number, path: string): void {
-  const src = openSync(path, "r");
-  const block = Buffer.allocUnsafe(1 << 20);
-  try {
-    for (let n; (n = readSync(src, block, 0, block.length, null)) > 0; ) writeSync(fd, block, 0, n);
-  } finally {
-    closeSync(src);
   }
 }
 

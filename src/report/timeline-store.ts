@@ -238,19 +238,31 @@ function mergeFiles(files: string[], bytes: RowBytesFn, range?: RowRange): void 
  * `fd` (part of timeline.csv's body), each also given to `sink`. Returns the number of rows.
  */
 export function writeMerged(files: string[], fd: number, range?: RowRange, sink?: RowSink): number {
+  const w = rowWriter(fd, sink);
+  mergeFiles(files, w.bytes, range);
+  return w.finish();
+}
+
+/** Writes rows (as strings or as bytes) to `fd` in blocks, each also to `sink`, and counts them. */
+function rowWriter(fd: number, sink?: RowSink): { text: (row: string) => void; bytes: RowBytesFn; finish: () => number } {
   const out = new BlockWriter(fd);
   let n = 0;
-  mergeFiles(
-    files,
-    (buf, start, end, key) => {
+  return {
+    text: (row) => {
+      out.string(row);
+      sink?.addRow(row);
+      n++;
+    },
+    bytes: (buf, start, end, key) => {
       out.bytes(buf, start, end);
       sink?.addRowBytes(buf, start, end, key);
       n++;
     },
-    range,
-  );
-  out.flush();
-  return n;
+    finish: () => {
+      out.flush();
+      return n;
+    },
+  };
 }
 
 /**
@@ -491,22 +503,9 @@ export class TimelineStore {
    * Returns the number of rows.
    */
   writeSorted(fd: number, sink?: RowSink): number {
-    const out = new BlockWriter(fd);
-    let n = 0;
-    this.merge(
-      (row) => {
-        out.string(row);
-        sink?.addRow(row);
-        n++;
-      },
-      (buf, start, end, key) => {
-        out.bytes(buf, start, end);
-        sink?.addRowBytes(buf, start, end, key);
-        n++;
-      },
-    );
-    out.flush();
-    return n;
+    const w = rowWriter(fd, sink);
+    this.merge(w.text, w.bytes);
+    return w.finish();
   }
 
   /** writeSorted() for the detected events: timeline_detected.csv's body. */
@@ -530,8 +529,12 @@ export class TimelineStore {
       for (const row of this.chunk) text(row);
       return;
     }
-    if (this.chunk.length) this.spill();
-    mergeFiles(this.spills, bytes);
+    mergeFiles(this.spillFiles(), bytes);
+  }
+
+  /** Whether some rows are on disk already (a store held only in memory is small). */
+  get spilled(): boolean {
+    return this.spills.length > 0;
   }
 
   /**
