@@ -65,7 +65,9 @@ export function writeSmsDb(path: string, opts: { messages: number; linkShare?: n
       const text = r() < linkShare ? `${word} https://${SITES[Math.floor(r() * SITES.length)]}/p/${i}` : word;
       const h = 1 + Math.floor(r() * handles);
       const fromMe = r() < 0.5 ? 1 : 0;
-      const ns = BigInt(Math.round(macSeconds(at) * 1000)) * 1_000_000n;
+      // Real sms.db dates have digits below the millisecond (a CFAbsoluteTime times 1e9), not
+      // round milliseconds; the part below the millisecond leaves isodate unchanged.
+      const ns = BigInt(Math.round(macSeconds(at) * 1000)) * 1_000_000n + BigInt(((i * 7919) % 997) * 1000 + ((i * 31) % 1000) + 1);
       insM.run(`G-${i}`, text, h, h % 3 ? "iMessage" : "SMS", "e:", ns, fromMe ? 0 : ns + 5_000_000_000n, fromMe);
     }
     for (const [k, p] of (opts.planted ?? []).entries()) {
