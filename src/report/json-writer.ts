@@ -18,11 +18,15 @@ function needsReplacer(v: unknown, depth: number): boolean {
   if (typeof v !== "object" || v === null) return false;
   if (Buffer.isBuffer(v) || v instanceof Map || v instanceof Set || ArrayBuffer.isView(v)) return true;
   if (depth === 0) return true;
+  // Strings, numbers and nulls are most values: they are settled here, without a call each.
   if (Array.isArray(v)) {
-    for (const x of v) if (needsReplacer(x, depth - 1)) return true;
+    for (const x of v) if ((typeof x === "object" && x !== null) || typeof x === "bigint" ? needsReplacer(x, depth - 1) : false) return true;
     return false;
   }
-  for (const k in v) if (needsReplacer((v as Record<string, unknown>)[k], depth - 1)) return true;
+  for (const k in v) {
+    const x = (v as Record<string, unknown>)[k];
+    if ((typeof x === "object" && x !== null) || typeof x === "bigint" ? needsReplacer(x, depth - 1) : false) return true;
+  }
   return false;
 }
 
@@ -91,11 +95,11 @@ export class JsonArrayWriter {
     if (key !== undefined && recs.every((r) => firstKey(r) === key && !needsReplacer(r, 3))) {
       const text = JSON.stringify(recs);
       const sep = `},{${JSON.stringify(key)}:`;
-      let cuts = 0;
-      for (let i = text.indexOf(sep); i >= 0 && cuts < recs.length; i = text.indexOf(sep, i + sep.length)) cuts++;
-      if (cuts === recs.length - 1) {
-        // Every match is a boundary: one native replace puts each record on its own line.
-        this.record(text.slice(1, text.length - 1).replaceAll(sep, `},\n  {${JSON.stringify(key)}:`));
+      // One native replace puts each record on its own line; each cut adds the 3 characters of
+      // ",\n  " less ",": the growth in length counts the cuts without a search of its own.
+      const lines = text.slice(1, text.length - 1).replaceAll(sep, `},\n  {${JSON.stringify(key)}:`);
+      if (lines.length - (text.length - 2) === 3 * (recs.length - 1)) {
+        this.record(lines);
         return;
       }
     }

@@ -39,6 +39,16 @@ for (const [label, recs] of Object.entries(cases)) {
   });
 }
 
+test("JSON array writer: bigints, buffers, maps and sets inside arrays and nested objects go through the replacer", () => {
+  const recs = Array.from({ length: 300 }, (_, i) => ({ id: i, list: ["a", 1, null, i === 7 ? 5n : 0], nested: { m: i === 9 ? new Map([["k", 1]]) : null, s: i === 11 ? new Set(["x"]) : [] }, raw: [i === 13 ? Buffer.from("hi") : "b"] }));
+  const out = JSON.parse(written("nested_replacer", recs)) as { list: unknown[]; nested: { m: unknown; s: unknown }; raw: unknown[] }[];
+  assert.deepEqual(out[7].list, ["a", 1, null, "5"]);
+  assert.deepEqual(out[9].nested.m, { k: 1 });
+  assert.deepEqual(out[11].nested.s, ["x"]);
+  assert.deepEqual(out[13].raw, ["aGk="]);
+  assert.deepEqual(out[0], { id: 0, list: ["a", 1, null, 0], nested: { m: null, s: [] }, raw: ["b"] });
+});
+
 test("JSON array writer: fragments assembled in order give the single-writer file", () => {
   const recs = Array.from({ length: 700 }, (_, i) => ({ id: i, s: `r${i}` }));
   const parts = [recs.slice(0, 300), [], recs.slice(300)];
