@@ -13,8 +13,6 @@ const CHUNK = 200_000;
 // Chunks are also bounded by their text: what a chunk costs the heap (and, through the garbage
 // collector's head room, the peak RSS) depends on the length of its descriptions.
 const CHUNK_CHARS = 16_000_000;
-/** Byte ranges up to this long are copied by a loop (BlockWriter.bytes). */
-const SHORT_COPY = 512;
 /** A run (see TimelineStore.section) is written in blocks of this many characters. */
 const RUN_BLOCK_CHARS = 1 << 16;
 
@@ -330,17 +328,11 @@ class BlockWriter {
         return;
       }
     }
-    if (n > SHORT_COPY) {
-      b.copy(this.block, this.used, start, end);
-      this.used += n;
-      return;
-    }
-    // A row is about a hundred bytes: a loop costs less than Buffer#copy's per-call set-up
-    // (a fifth of the merge's time on a million rows, measured).
-    const block = this.block;
-    let u = this.used;
-    for (let i = start; i < end; i++) block[u++] = b[i];
-    this.used = u;
+    // TypedArray#set of a view: a native copy with less set-up than Buffer#copy. A byte loop
+    // (used before for rows up to 512 bytes) took eight times its instructions on rows of
+    // 120-160 bytes (callgrind, 1.4 M rows).
+    this.block.set(b.subarray(start, end), this.used);
+    this.used += n;
   }
   string(s: string): void {
     if (this.used + s.length * 3 > this.block.length) {

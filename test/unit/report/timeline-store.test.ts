@@ -42,7 +42,7 @@ test("the merge of spilled chunks orders rows that share a timestamp by their by
     timestamp: stamps[Math.floor(r() * stamps.length)],
     module: ["sms", "safari_history", "manifest", "sms_attachments"][Math.floor(r() * 4)],
     event: r() < 0.5 ? "a" : "ab",
-    // Some descriptions are longer than the merge's short-copy limit (512 bytes).
+    // Some descriptions are far longer than the others (hundreds of bytes).
     description: i % 50 === 0 ? `long ${"é".repeat(400)} ${i}` : `d${Math.floor(r() * 40)}`,
     detected: false,
   }));
