@@ -61,7 +61,7 @@ function generatorStamp(sizes: BackupSizes): string {
   return h.digest("hex");
 }
 
-export async function ensureBackup(name: string, encrypted?: { password: string }, sizes: BackupSizes = BIG): Promise<string> {
+async function ensureBackup(name: string, encrypted?: { password: string }, sizes: BackupSizes = BIG): Promise<string> {
   const dir = join(WORK, name);
   const stampFile = join(WORK, `${name}.stamp`);
   const stamp = generatorStamp(sizes);

@@ -20,12 +20,12 @@ function needsReplacer(v: unknown, depth: number): boolean {
   if (depth === 0) return true;
   // Strings, numbers and nulls are most values: they are settled here, without a call each.
   if (Array.isArray(v)) {
-    for (const x of v) if ((typeof x === "object" && x !== null) || typeof x === "bigint" ? needsReplacer(x, depth - 1) : false) return true;
+    for (const x of v) if (typeof x === "bigint" || (typeof x === "object" && x !== null && needsReplacer(x, depth - 1))) return true;
     return false;
   }
   for (const k in v) {
     const x = (v as Record<string, unknown>)[k];
-    if ((typeof x === "object" && x !== null) || typeof x === "bigint" ? needsReplacer(x, depth - 1) : false) return true;
+    if (typeof x === "bigint" || (typeof x === "object" && x !== null && needsReplacer(x, depth - 1))) return true;
   }
   return false;
 }
