@@ -63,12 +63,11 @@ class ByteRowReader {
   private closed = false;
   private filePos = 0;
   private from: Buffer | undefined;
-  private readonly to: Buffer | undefined;
-  private readonly toKey: number;
+  /** The range's end as a row, compared as the merge compares rows (bytesBefore). */
+  private readonly to: Row | undefined;
   constructor(path: string, range?: RowRange) {
     this.fd = openSync(path, "r");
-    this.to = range?.to;
-    this.toKey = this.to ? bytesKey(this.to, 0, this.to.length) : NaN;
+    if (range?.to) this.to = { buf: range.to, start: 0, end: range.to.length, key: bytesKey(range.to, 0, range.to.length) };
     if (range?.from) {
       this.from = range.from;
       this.filePos = startNear(this.fd, range.from);
@@ -82,9 +81,7 @@ class ByteRowReader {
         if (compareBytes(this.buf, this.start, this.end, this.from, 0, this.from.length) < 0) continue;
         this.from = undefined;
       }
-      const to = this.to;
-      // Before the end of the range: by timestamp key when both have one, else by bytes.
-      if (to && !(this.key < this.toKey || ((this.key !== this.key || this.key === this.toKey || this.toKey !== this.toKey) && compareBytes(this.buf, this.start, this.end, to, 0, to.length) < 0))) {
+      if (this.to && !bytesBefore(this, this.to)) {
         this.close();
         return false;
       }
@@ -139,17 +136,27 @@ function startNear(fd: number, from: Buffer): number {
   let lo = 0; // a row start, not after the answer
   let hi = fstatSync(fd).size; // a row start (or the end), not before the answer
   while (hi - lo > PROBE) {
-    const p = lo + Math.floor((hi - lo) / 2);
-    const n = readSync(fd, probe, 0, PROBE, p - 1);
-    const sep = probe.indexOf(0);
-    const end = sep < 0 ? -1 : probe.indexOf(0, sep + 1);
-    const start = p + sep;
+    // Read from p - 1: a row that starts at p is the one found.
+    const at = lo + Math.floor((hi - lo) / 2) - 1;
+    const row = rowAfter(fd, probe, at);
     // No whole row in the probe (a very long one), or none before hi: the reader scans from lo.
-    if (sep < 0 || end < 0 || end >= n || start >= hi) break;
-    if (compareBytes(probe, sep + 1, end, from, 0, from.length) < 0) lo = p + end;
-    else hi = start;
+    if (!row || at + row.start >= hi) break;
+    if (compareBytes(probe, row.start, row.end, from, 0, from.length) < 0) lo = at + row.end + 1;
+    else hi = at + row.start;
   }
   return lo;
+}
+
+/**
+ * The first whole row of a spill file after the separator found at offset `pos` or later: the
+ * probe is filled from `pos` and the row is probe[start, end). Undefined when the probe holds no
+ * whole row.
+ */
+function rowAfter(fd: number, probe: Buffer, pos: number): { start: number; end: number } | undefined {
+  const bytes = probe.subarray(0, readSync(fd, probe, 0, probe.length, pos));
+  const sep = bytes.indexOf(0);
+  const end = sep < 0 ? -1 : bytes.indexOf(0, sep + 1);
+  return end < 0 ? undefined : { start: sep + 1, end };
 }
 
 /**
@@ -164,11 +171,8 @@ export function splitRanges(files: string[], parts: number, samplesPerFile = 64)
     try {
       const size = fstatSync(fd).size;
       for (let k = 1; k < samplesPerFile; k++) {
-        const p = Math.floor((size * k) / samplesPerFile);
-        const n = readSync(fd, probe, 0, PROBE, p);
-        const sep = probe.subarray(0, n).indexOf(0);
-        const end = sep < 0 ? -1 : probe.subarray(0, n).indexOf(0, sep + 1);
-        if (end > sep + 1) samples.push({ row: Buffer.from(probe.subarray(sep + 1, end)), weight: size / samplesPerFile });
+        const row = rowAfter(fd, probe, Math.floor((size * k) / samplesPerFile));
+        if (row && row.end > row.start) samples.push({ row: Buffer.from(probe.subarray(row.start, row.end)), weight: size / samplesPerFile });
       }
     } finally {
       closeSync(fd);
@@ -285,7 +289,15 @@ function bytesKey(b: Buffer, start: number, end: number): number {
  * between characters above U+FFFF and U+E000–U+FFFF: at worst two rows with the same timestamp
  * come out in another order; every row is still written, and the same input gives the same file.
  */
-function bytesBefore(a: ByteRowReader, b: ByteRowReader): boolean {
+/** A row held as bytes, buf[start, end), with its timestamp key (bytesKey). */
+interface Row {
+  buf: Buffer;
+  start: number;
+  end: number;
+  key: number;
+}
+
+function bytesBefore(a: Row, b: Row): boolean {
   if (a.key === b.key || a.key !== a.key || b.key !== b.key) return compareBytes(a.buf, a.start, a.end, b.buf, b.start, b.end) < 0;
   return a.key < b.key;
 }
