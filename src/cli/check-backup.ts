@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { openAndroidBackup } from "../acquisitions/android/android-backup.ts";
-import { openIosBackup } from "../acquisitions/ios-backup/open.ts";
+import { guessArtifactBytes, openIosBackup } from "../acquisitions/ios-backup/open.ts";
 import { VigilError } from "../core/errors.ts";
 import { action, addCheckOptions, runCheck, type CheckCliOptions } from "./check-common.ts";
 import { resolvePassword } from "./password.ts";
@@ -43,7 +43,9 @@ export function register(program: Command): void {
         }, opts);
         return outcome.exitCode;
       }
-      const outcome = await runCheck("ios_backup", path, () => openIosBackup(path, { password: opts.password, keyFile: opts.keyFile }), opts);
+      const outcome = await runCheck("ios_backup", path, () => openIosBackup(path, { password: opts.password, keyFile: opts.keyFile }), opts, {
+        expectedBytes: () => guessArtifactBytes(path),
+      });
       return outcome.exitCode;
     }),
   );

@@ -15,7 +15,7 @@ import { writeHtmlReport } from "../report/html/index.ts";
 import { writeResults, type TimelineHelper } from "../report/results.ts";
 import { formatSummary } from "../report/summary.ts";
 import { TimelineStore } from "../report/timeline-store.ts";
-import { defaultJobs, runModulesParallel } from "../parallel/pool.ts";
+import { defaultJobs, PARALLEL_MIN_BYTES, runModulesParallel, startWorkers, type StartedWorkers } from "../parallel/pool.ts";
 import { runModules, type ProgressFn } from "../run.ts";
 import { VERSION } from "../version.ts";
 
@@ -123,14 +123,37 @@ export async function runCheck(
   inputPath: string,
   open: () => Promise<AcquisitionView | { view: AcquisitionView; prefix?: string }[]>,
   opts: CheckCliOptions,
-  extra: { iocs?: Matcher } = {},
+  extra: {
+    iocs?: Matcher;
+    /** Bytes of artifacts the acquisition likely holds, guessed before it is opened (see startWorkers). */
+    expectedBytes?: () => number;
+  } = {},
 ): Promise<CheckOutcome> {
   const progress = makeProgress(opts.quiet || opts.json);
   const started = new Date().toISOString();
   const outputDir = resolve(opts.output ?? defaultOutputDir(kind));
   checkOutputDir(outputDir, [inputPath]);
   checkOptions(opts);
+  const jobs = opts.jobs === undefined ? defaultJobs() : Number(opts.jobs);
+  // Worker threads load Vigil's code while this thread opens the acquisition, when the run will
+  // likely use them: --jobs given, or artifacts big enough for threads (runModulesParallel).
+  const early = jobs > 1 && (opts.jobs !== undefined || (extra.expectedBytes?.() ?? 0) >= PARALLEL_MIN_BYTES) ? startWorkers(jobs - 1) : undefined;
+  try {
+    return await checkOpened(inputPath, open, opts, extra.iocs, { progress, started, outputDir, jobs, early });
+  } finally {
+    early?.end();
+  }
+}
 
+/** runCheck, from the opening of the acquisition on. */
+async function checkOpened(
+  inputPath: string,
+  open: () => Promise<AcquisitionView | { view: AcquisitionView; prefix?: string }[]>,
+  opts: CheckCliOptions,
+  iocs: Matcher | undefined,
+  setup: { progress: ProgressFn; started: string; outputDir: string; jobs: number; early: StartedWorkers | undefined },
+): Promise<CheckOutcome> {
+  const { progress, started, outputDir, jobs, early } = setup;
   // The acquisition is opened first, so a wrong password or a path that is not an acquisition
   // fails before any output. The indicators load while the opening waits on its own work (key
   // derivation and file copies run off the main thread); their result is used only once the
@@ -140,7 +163,7 @@ export async function runCheck(
   let loaded: Awaited<ReturnType<typeof loadIndicatorsForRun>> | { matcher: Matcher; sets: Matcher["sets"]; problems: string[]; snapshot: undefined } | undefined;
   let loadError: unknown;
   try {
-    loaded = extra.iocs ? { matcher: extra.iocs, sets: extra.iocs.sets, problems: [] as string[], snapshot: undefined } : await loadIndicatorsForRun(opts.iocs);
+    loaded = iocs ? { matcher: iocs, sets: iocs.sets, problems: [] as string[], snapshot: undefined } : await loadIndicatorsForRun(opts.iocs);
   } catch (e) {
     loadError = e;
   }
@@ -166,7 +189,6 @@ export async function runCheck(
   }
   makeOutputDir(outputDir);
 
-  const jobs = opts.jobs === undefined ? defaultJobs() : Number(opts.jobs);
   const timeline = new TimelineStore();
   const workerInputs: InputFile[] = [];
   // Worker threads stay alive after the modules, to help write timeline.csv.
@@ -182,7 +204,9 @@ export async function runCheck(
       let modules = modulesFor(view.platform);
       if (opts.module?.length) modules = modules.filter((m) => opts.module!.includes(m.name));
       const base = { view, modules, iocs: loaded.matcher, outputDir, progress, timeline, prefix };
-      const parallel = jobs > 1 ? await runModulesParallel({ ...base, jobs, force: opts.jobs !== undefined }) : undefined;
+      const parallel = jobs > 1 ? await runModulesParallel({ ...base, jobs, force: opts.jobs !== undefined, started: early }) : undefined;
+      // Started workers the first view did not use would only hold memory.
+      early?.end();
       const run = parallel ?? (await runModules(base));
       if (parallel) {
         workerInputs.push(...parallel.inputs);

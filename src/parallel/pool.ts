@@ -55,6 +55,45 @@ function workerUrl(): URL {
   return import.meta.url.endsWith(".ts") ? new URL("./worker-tsx.mjs", import.meta.url) : new URL("./worker.js", import.meta.url);
 }
 
+function spawnWorker(): Worker {
+  return new Worker(workerUrl(), { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+}
+
+/** Worker threads started before the run (startWorkers), waiting for their setup. */
+export interface StartedWorkers {
+  /** One of them, or a new one if none is left or one died while waiting. */
+  take(): Worker;
+  /** Ends the ones not taken. */
+  end(): void;
+}
+
+/**
+ * Starts `count` workers now, before the acquisition is open and the indicators are loaded: a
+ * worker spends about 0.3 s loading Vigil's code, which then overlaps the main thread's own
+ * start instead of delaying the worker's first module (runModulesParallel takes them). While
+ * they wait they do not keep the process alive. `spawn`: tests start workers of their own.
+ */
+export function startWorkers(count: number, spawn: () => Worker = spawnWorker): StartedWorkers {
+  const idle = Array.from({ length: count }, () => {
+    const w = spawn();
+    const entry = { worker: w, dead: false };
+    // A worker that fails before it is taken is replaced by a new one when taken.
+    w.on("error", () => {});
+    w.once("exit", () => (entry.dead = true));
+    w.unref();
+    return entry;
+  });
+  return {
+    take() {
+      for (let e = idle.shift(); e; e = idle.shift()) if (!e.dead) return e.worker;
+      return spawnWorker();
+    },
+    end() {
+      for (const e of idle.splice(0)) void e.worker.terminate();
+    },
+  };
+}
+
 /** Bytes of artifact a module will read (what orders the queue, biggest first) and its file count. */
 async function estimateCost(mod: ModuleDef<any>, view: AcquisitionView): Promise<{ cost: number; files: number }> {
   if (!applies(mod.reads, view)) return { cost: 0, files: 0 };
@@ -91,6 +130,8 @@ export async function runModulesParallel(
     shardMinBytes?: number;
     /** Tests: wait for workers that took no module (so they help write the timeline) instead of ending them. */
     keepIdle?: boolean;
+    /** Workers already started (startWorkers); new ones are started when these are too few. */
+    started?: StartedWorkers;
   },
 ): Promise<ParallelRun | undefined> {
   const { view } = opts;
@@ -140,7 +181,7 @@ export async function runModulesParallel(
   const workers: WorkerRun[] = [];
   try {
     // jobs - 1 workers; this thread is the last runner (one heap fewer than a coordinator thread).
-    for (let k = 1; k < jobs; k++) workers.push(startWorker(setup, opts.modules, done, timeline, inputs, progress));
+    for (let k = 1; k < jobs; k++) workers.push(startWorker(opts.started?.take() ?? spawnWorker(), setup, opts.modules, done, timeline, inputs, progress));
 
     const numbering = { index: new Map(setup.numbering), total: setup.total };
     const byName = new Map(applicable.map((m) => [m.name, m]));
@@ -206,8 +247,9 @@ interface WorkerRun {
   end(): void;
 }
 
-/** Starts one worker; its results are recorded in `done`. */
+/** Gives a started worker its setup; its results are recorded in `done`. */
 function startWorker(
+  worker: Worker,
   setup: WorkerSetup,
   modules: ModuleDef<any>[],
   done: Map<string, { coverage: Coverage; detections: Detection[] }>,
@@ -215,7 +257,6 @@ function startWorker(
   inputs: InputFile[],
   progress: ProgressFn,
 ): WorkerRun {
-  const worker = new Worker(workerUrl(), { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
   const mine: string[] = [];
   let current: { key: string; module: string } | undefined;
   let handedOver = false;
@@ -284,6 +325,9 @@ function startWorker(
     merging = undefined;
     settle();
   });
+  // Kept alive by the worker until it hands over (startWorkers unreferenced it while it waited).
+  worker.ref();
+  worker.postMessage({ type: "setup", setup } satisfies ToWorker);
   const end = () => {
     if (!alive) return;
     alive = false;

@@ -6,7 +6,7 @@ import type { LoadedSet } from "../indicators/types.ts";
 import type { ContextWindows, CollectorPart } from "../report/html/data.ts";
 import type { RowRange, SpilledTimeline } from "../report/timeline-store.ts";
 
-/** Given to each worker when it starts. */
+/** Sent to each worker as its first message: what to open and run. */
 export interface WorkerSetup {
   reopen: ReopenSpec;
   /** The indicator sets of the run: each worker builds its own matcher from them. */
@@ -35,8 +35,13 @@ export interface WorkItem {
   shard?: Shard;
 }
 
-/** Main → a worker that handed over its results: merge a part of timeline.csv (results.ts), or end. */
+/**
+ * Main → worker: first the setup (a worker is started before the acquisition is open, and
+ * waits for it); then, once it handed over its results, a part of timeline.csv to merge
+ * (results.ts), or the end.
+ */
 export type ToWorker =
+  | { type: "setup"; setup: WorkerSetup }
   | { type: "merge"; files: string[]; range: RowRange; out: string; windows: ContextWindows }
   | { type: "end" };
 

@@ -1,9 +1,10 @@
-// A worker thread that runs modules beside the main thread (see pool.ts): it opens the same
-// acquisition again, builds the same indicator matcher, then takes modules from the shared queue
+// A worker thread that runs modules beside the main thread (see pool.ts). It starts while the
+// main thread is still opening the acquisition and loading indicators, and waits for its setup;
+// then it opens the same acquisition again, builds the same indicator matcher, then takes modules from the shared queue
 // until it is empty, writing their JSON files itself and keeping its timeline events in its own
 // store, whose sorted chunks it hands to the main thread at the end.
 import { closeSync, openSync } from "node:fs";
-import { parentPort, threadId, workerData } from "node:worker_threads";
+import { parentPort, threadId } from "node:worker_threads";
 import type { AcquisitionView } from "../acquisitions/view.ts";
 import { describeError } from "../core/errors.ts";
 import { useTempRoot } from "../core/tempdir.ts";
@@ -18,8 +19,11 @@ import { reopenView } from "./reopen.ts";
 import { keyOf, shardOf, takeNext } from "./queue.ts";
 
 const port = parentPort!;
-const setup = workerData as WorkerSetup;
 const send = (m: FromWorker) => port.postMessage(m);
+const next = () => new Promise<ToWorker>((r) => port.once("message", r));
+const first = await next();
+if (first.type !== "setup") process.exit(0);
+const setup: WorkerSetup = first.setup;
 useTempRoot(setup.tempRoot, `w${threadId}-`);
 
 let view: AcquisitionView | undefined;
@@ -50,7 +54,7 @@ if (view) {
   send({ type: "finished", timeline: spilled, inputs });
   // The main thread may now give it a part of timeline.csv to merge (results.ts), then ends it.
   for (;;) {
-    const m = (await new Promise((r) => port.once("message", r))) as ToWorker;
+    const m = await next();
     if (m.type !== "merge") break;
     try {
       const collector = ReportDataCollector.forPart(m.windows);

@@ -39,10 +39,17 @@ export class InputLog {
   }
 }
 
+/**
+ * Read size for copying and hashing evidence files. Node's default (64 KB) made copying the
+ * bench backup's 41 MB Manifest.db take twice as long (measured: 150-190 ms against 67-108 ms
+ * with 1 MB), and that copy is on the way to the first module.
+ */
+const CHUNK = 1 << 20;
+
 export async function hashFile(abs: string): Promise<{ sha256: string; size: number }> {
   const h = createHash("sha256");
   let size = 0;
-  for await (const chunk of createReadStream(abs)) {
+  for await (const chunk of createReadStream(abs, { highWaterMark: CHUNK })) {
     h.update(chunk as Buffer);
     size += (chunk as Buffer).length;
   }
@@ -83,8 +90,8 @@ export function payloadDecipher(key: Buffer, autoPadding = true): Decipher {
 /** Streams src → (hash) → (decrypt) → dst, with dst private to this user. */
 export async function copyLogged(log: InputLog, display: string, src: string, dst: string, decipher?: Decipher): Promise<void> {
   const out = createWriteStream(dst, { mode: 0o600 });
-  if (decipher) await pipeline(createReadStream(src), hashTap(log, display), decipher, out);
-  else await pipeline(createReadStream(src), hashTap(log, display), out);
+  if (decipher) await pipeline(createReadStream(src, { highWaterMark: CHUNK }), hashTap(log, display), decipher, out);
+  else await pipeline(createReadStream(src, { highWaterMark: CHUNK }), hashTap(log, display), out);
 }
 
 export function sizeOf(abs: string): number | undefined {

@@ -10,7 +10,11 @@ import { openIosBackup } from "../../../src/acquisitions/ios-backup/open.ts";
 import { buildSyntheticBackup, DEMO_PLANTED, type BackupSizes } from "../../../src/demo/demo-backup.ts";
 import { loadIndicators } from "../../../src/indicators/load.ts";
 import { modulesFor } from "../../../src/modules/registry.ts";
-import { runModulesParallel } from "../../../src/parallel/pool.ts";
+import { runModulesParallel, startWorkers, type StartedWorkers } from "../../../src/parallel/pool.ts";
+import { guessArtifactBytes } from "../../../src/acquisitions/ios-backup/open.ts";
+import { once } from "node:events";
+import { statSync } from "node:fs";
+import { Worker } from "node:worker_threads";
 import { TimelineStore } from "../../../src/report/timeline-store.ts";
 import { writeResults, type TimelineHelper } from "../../../src/report/results.ts";
 import { runModules } from "../../../src/run.ts";
@@ -86,7 +90,7 @@ test("--jobs must be a whole number of threads", async () => {
   assert.match(r.stderr, /--jobs 0/);
 });
 
-async function runInProcess(out: string, jobs: number, breakReopen = false, shardMinBytes?: number) {
+async function runInProcess(out: string, jobs: number, breakReopen = false, shardMinBytes?: number, started?: StartedWorkers) {
   const view = await openIosBackup(plain);
   if (breakReopen) view.reopenSpec = () => ({ opener: "ios_backup", path: join(tmp, "no-such-backup") });
   const { matcher } = loadIndicators([IOCS]);
@@ -94,7 +98,7 @@ async function runInProcess(out: string, jobs: number, breakReopen = false, shar
   const lines: string[] = [];
   try {
     const base = { view, modules: modulesFor("ios"), iocs: matcher, outputDir: out, timeline, progress: (l: string) => lines.push(l) };
-    const parallel = jobs > 1 ? await runModulesParallel({ ...base, jobs, force: true, shardMinBytes, keepIdle: true }) : undefined;
+    const parallel = jobs > 1 ? await runModulesParallel({ ...base, jobs, force: true, shardMinBytes, keepIdle: true, started }) : undefined;
     parallel?.end();
     const run = parallel ?? (await runModules(base));
     const rows: string[] = [];
@@ -114,6 +118,54 @@ test("in process (worker through tsx): same coverage, detections and timeline as
   assert.deepEqual(b.run.detections, a.run.detections);
   assert.deepEqual(b.rows, a.rows);
   assert.ok(a.rows.length > 6000);
+});
+
+test("workers started before the acquisition is open do the same work; one that died while waiting is replaced", async () => {
+  const a = await runInProcess(join(tmp, "early-serial"), 1);
+  const spawned: Worker[] = [];
+  const real = new URL("../../../src/parallel/worker-tsx.mjs", import.meta.url);
+  // The first worker started dies at once, before it is taken.
+  const started = startWorkers(3, () => {
+    const w = spawned.length === 0 ? new Worker("process.exit(3)", { eval: true }) : new Worker(real, { resourceLimits: { maxYoungGenerationSizeMb: 48 } });
+    spawned.push(w);
+    return w;
+  });
+  spawned[0].ref(); // waiting workers do not keep the process alive; this test waits for one
+  await once(spawned[0], "exit");
+  try {
+    const b = await runInProcess(join(tmp, "early-parallel"), 3, false, undefined, started);
+    assert.equal((b.run as { jobs?: number }).jobs, 3);
+    assert.deepEqual(b.run.coverage, a.run.coverage);
+    assert.deepEqual(b.run.detections, a.run.detections);
+    assert.deepEqual(b.rows, a.rows);
+    assert.ok(!b.lines.some((l) => /worker thread/.test(l)), b.lines.join("\n"));
+  } finally {
+    started.end();
+  }
+  // Both live workers were taken (none left to end), and the dead one was replaced by a new one.
+  assert.equal(spawned.length, 3);
+});
+
+test("end() stops the started workers nobody took", async () => {
+  const spawned: Worker[] = [];
+  const started = startWorkers(2, () => {
+    const w = new Worker("setInterval(() => {}, 1000)", { eval: true });
+    spawned.push(w);
+    return w;
+  });
+  const exits = spawned.map((w) => (w.ref(), once(w, "exit")));
+  started.end();
+  await Promise.all(exits);
+});
+
+test("guessArtifactBytes: the sizes of the big databases of a backup, found by file ID", () => {
+  const db = (id: string) => statSync(join(plain, id.slice(0, 2), id)).size;
+  // sms.db, Safari History.db and WhatsApp's ChatStorage.sqlite, as the synthetic backup has them.
+  const expected = db("3d0d7e5fb2ce288813306e4d4636395e047a3d28") + db("1a0e7afc19d307da602ccdcece51af33afe92c53") + db("7c7fba66680ef796b916b067077cc246adacf01d");
+  assert.equal(guessArtifactBytes(plain), expected);
+  // A folder holding two backups (plain and encrypted), or none: no guess (opening it says why).
+  assert.equal(guessArtifactBytes(tmp), 0);
+  assert.equal(guessArtifactBytes(join(tmp, "no-such-folder")), 0);
 });
 
 test("when no worker can open the acquisition, this thread runs every module: nothing is lost", async () => {
