@@ -2,6 +2,7 @@
 // SHA-256 of exactly the bytes on disk (the ciphertext, for an encrypted backup).
 import { createHash, createDecipheriv, type Decipher } from "node:crypto";
 import { createReadStream, createWriteStream, readFileSync, statSync } from "node:fs";
+import { chmod, copyFile } from "node:fs/promises";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { InputFile } from "../../core/model.ts";
@@ -87,11 +88,22 @@ export function payloadDecipher(key: Buffer, autoPadding = true): Decipher {
   return d;
 }
 
-/** Streams src → (hash) → (decrypt) → dst, with dst private to this user. */
+/**
+ * Copies src to dst (private to this user), decrypting it with `decipher`, and logs the hash of
+ * the evidence bytes. A plain file is copied by the kernel on libuv's thread pool and the copy is
+ * then hashed: the copy goes on while this thread is busy (loading indicators while the backup
+ * opens), where a stream copy would wait for it. The hash is the evidence's: the copy holds the
+ * same bytes.
+ */
 export async function copyLogged(log: InputLog, display: string, src: string, dst: string, decipher?: Decipher): Promise<void> {
-  const out = createWriteStream(dst, { mode: 0o600 });
-  if (decipher) await pipeline(createReadStream(src, { highWaterMark: CHUNK }), hashTap(log, display), decipher, out);
-  else await pipeline(createReadStream(src, { highWaterMark: CHUNK }), hashTap(log, display), out);
+  if (decipher) {
+    await pipeline(createReadStream(src, { highWaterMark: CHUNK }), hashTap(log, display), decipher, createWriteStream(dst, { mode: 0o600 }));
+    return;
+  }
+  await copyFile(src, dst);
+  await chmod(dst, 0o600);
+  const { sha256, size } = await hashFile(dst);
+  log.record(display, sha256, size);
 }
 
 export function sizeOf(abs: string): number | undefined {
