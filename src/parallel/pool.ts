@@ -342,12 +342,12 @@ function startWorker(
     helper: () =>
       alive && finished
         ? {
-            merge: (files, range, out, windows) =>
+            merge: (files, range, out, at, windows) =>
               new Promise((resolve) => {
                 if (!alive || merging) return resolve(undefined);
                 merging = resolve;
                 worker.ref();
-                worker.postMessage({ type: "merge", files, range, out, windows } satisfies ToWorker);
+                worker.postMessage({ type: "merge", files, range, out, at, windows } satisfies ToWorker);
               }),
           }
         : undefined,

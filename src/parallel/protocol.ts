@@ -42,7 +42,7 @@ export interface WorkItem {
  */
 export type ToWorker =
   | { type: "setup"; setup: WorkerSetup }
-  | { type: "merge"; files: string[]; range: RowRange; out: string; windows: ContextWindows }
+  | { type: "merge"; files: string[]; range: RowRange; out: string; at: number; windows: ContextWindows }
   | { type: "end" };
 
 /** Worker → main. */

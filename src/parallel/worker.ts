@@ -3,7 +3,6 @@
 // then it opens the same acquisition again, builds the same indicator matcher, and takes modules
 // from the shared queue until it is empty, writing their JSON files itself and keeping its timeline events in its own
 // store, whose sorted chunks it hands to the main thread at the end.
-import { closeSync, openSync } from "node:fs";
 import { parentPort, threadId } from "node:worker_threads";
 import type { AcquisitionView } from "../acquisitions/view.ts";
 import { describeError } from "../core/errors.ts";
@@ -12,7 +11,7 @@ import { buildMatcher } from "../indicators/matcher.ts";
 import { modulesFor } from "../modules/registry.ts";
 import { toJson } from "../report/json-writer.ts";
 import { ReportDataCollector } from "../report/html/data.ts";
-import { TimelineStore, writeMerged } from "../report/timeline-store.ts";
+import { TimelineStore, writeMergedAt } from "../report/timeline-store.ts";
 import { runModules } from "../run.ts";
 import type { FromWorker, ToWorker, WorkerSetup } from "./protocol.ts";
 import { reopenView } from "./reopen.ts";
@@ -60,13 +59,7 @@ if (view) {
       const collector = ReportDataCollector.forPart(m.windows);
       // Buffers arrive as Uint8Arrays.
       const bytes = (b: Uint8Array | undefined) => (b ? Buffer.from(b.buffer, b.byteOffset, b.byteLength) : undefined);
-      const fd = openSync(m.out, "w", 0o600);
-      let rows: number;
-      try {
-        rows = writeMerged(m.files, fd, { from: bytes(m.range.from), to: bytes(m.range.to) }, collector);
-      } finally {
-        closeSync(fd);
-      }
+      const rows = writeMergedAt(m.files, m.out, m.at, { from: bytes(m.range.from), to: bytes(m.range.to) }, collector);
       send({ type: "merged", rows, part: collector.partState() });
     } catch (e) {
       send({ type: "merged", failed: describeError(e) });

@@ -4,23 +4,23 @@
 import { closeSync, openSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { Coverage, Detection, RunInfo, Summary } from "../core/model.ts";
-import { privateTempDir, removeTempDir } from "../core/tempdir.ts";
 import { ReportDataCollector, type CollectorPart, type ContextWindows, type ReportData } from "./html/data.ts";
 import type { CheckRun } from "../run.ts";
 import { csvRow } from "./csv.ts";
-import { appendFile, toJson } from "./json-writer.ts";
+import { toJson } from "./json-writer.ts";
 import { sortDetections, summarize } from "./summary.ts";
-import { splitRanges, writeMerged, type RowRange, type TimelineStore } from "./timeline-store.ts";
+import { splitRanges, writeMerged, writeMergedAt, type RowRange, type TimelineStore } from "./timeline-store.ts";
 
 export const TIMELINE_HEADER = ["UTC Timestamp", "Plugin", "Event", "Description"];
 
 /**
  * Another thread that can merge a part of the timeline (see pool.ts): writes the rows of `range`
- * of the sorted `files` to the file `out`, gathering report data for the given context windows.
- * Resolves undefined when it could not; the part is then merged here.
+ * of the sorted `files` at their place in the file `out` after its header of `at` bytes
+ * (writeMergedAt), gathering report data for the given context windows. Resolves undefined when
+ * it could not; the part is then merged here.
  */
 export interface TimelineHelper {
-  merge(files: string[], range: RowRange, out: string, windows: ContextWindows): Promise<{ rows: number; part: CollectorPart } | undefined>;
+  merge(files: string[], range: RowRange, out: string, at: number, windows: ContextWindows): Promise<{ rows: number; part: CollectorPart } | undefined>;
 }
 
 /** Below this many bytes of spilled rows, timeline.csv is merged by this thread alone. */
@@ -29,7 +29,7 @@ const PARALLEL_MERGE_MIN_BYTES = 16 * 1024 * 1024;
 /**
  * Writes timeline.csv and timeline_detected.csv, feeding `collector` with every event. With
  * helper threads, a big timeline is cut into time ranges: this thread merges the first into
- * timeline.csv while each helper merges another into a file of its own, appended in order.
+ * timeline.csv while each helper writes another at its place further on in the same file.
  */
 async function writeTimelines(store: TimelineStore, dir: string, collector: ReportDataCollector, helpers: TimelineHelper[], minBytes: number): Promise<number> {
   const header = csvRow(TIMELINE_HEADER);
@@ -46,34 +46,28 @@ async function writeTimelines(store: TimelineStore, dir: string, collector: Repo
   const files = helpers.length && store.spilled ? store.spillFiles() : [];
   const bytes = files.reduce((a, f) => a + statSync(f).size, 0);
   const ranges = bytes >= minBytes ? splitRanges(files, helpers.length + 1) : [];
-  const n = await write("timeline.csv", (fd) => (ranges.length > 1 ? writeInParts(fd, files, ranges, collector, helpers) : store.writeSorted(fd, collector)));
+  const path = join(dir, "timeline.csv");
+  const at = Buffer.byteLength(header);
+  const n = await write("timeline.csv", (fd) => (ranges.length > 1 ? writeInParts(path, fd, at, files, ranges, collector, helpers) : store.writeSorted(fd, collector)));
   await write("timeline_detected.csv", (fd) => store.writeSortedDetected(fd));
   return n;
 }
 
-async function writeInParts(fd: number, files: string[], ranges: RowRange[], collector: ReportDataCollector, helpers: TimelineHelper[]): Promise<number> {
-  const partsDir = privateTempDir("timeline-parts");
-  try {
-    const windows = collector.contextWindows();
-    const parts = ranges.slice(1).map((range, i) => {
-      const out = join(partsDir, `part-${i + 1}`);
-      return { range, out, done: helpers[i].merge(files, range, out, windows) };
-    });
-    let n = writeMerged(files, fd, ranges[0], collector);
-    for (const p of parts) {
-      const r = await p.done;
-      if (r) {
-        appendFile(fd, p.out);
-        collector.absorb(r.part);
-        n += r.rows;
-      } else {
-        n += writeMerged(files, fd, p.range, collector);
-      }
+/** `fd`: `path` opened with its header of `at` bytes written. */
+async function writeInParts(path: string, fd: number, at: number, files: string[], ranges: RowRange[], collector: ReportDataCollector, helpers: TimelineHelper[]): Promise<number> {
+  const windows = collector.contextWindows();
+  const parts = ranges.slice(1).map((range, i) => ({ range, done: helpers[i].merge(files, range, path, at, windows) }));
+  let n = writeMerged(files, fd, ranges[0], collector);
+  for (const p of parts) {
+    const r = await p.done;
+    if (r) {
+      collector.absorb(r.part);
+      n += r.rows;
+    } else {
+      n += writeMergedAt(files, path, at, p.range, collector);
     }
-    return n;
-  } finally {
-    removeTempDir(partsDir);
   }
+  return n;
 }
 
 export function writeJson(path: string, value: unknown): void {

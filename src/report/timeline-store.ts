@@ -2,7 +2,7 @@
 // timeline.csv rows; rows that arrive in time order go straight to "run" files, the others wait
 // in chunks that are sorted and spilled to private temp files; timeline.csv is a k-way merge of
 // the runs and chunks. Memory stays flat however many events a case has.
-import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { TimelineEvent } from "../core/model.ts";
 import { privateTempDir, removeTempDir } from "../core/tempdir.ts";
@@ -73,6 +73,10 @@ class ByteRowReader {
       this.filePos = startNear(this.fd, range.from);
     }
   }
+  /** Where the current row starts in its file. */
+  offset(): number {
+    return this.filePos - this.len + this.start;
+  }
   /** Moves to the next row in the range; false at its end (the file is then closed). */
   next(): boolean {
     for (;;) {
@@ -88,7 +92,7 @@ class ByteRowReader {
       return true;
     }
   }
-  private close(): void {
+  close(): void {
     if (!this.closed) closeSync(this.fd);
     this.closed = true;
   }
@@ -238,16 +242,70 @@ function mergeFiles(files: string[], bytes: RowBytesFn, range?: RowRange): void 
 /**
  * Writes the rows of sorted spill files (TimelineStore.spillFiles) within `range`, in order, to
  * `fd` (part of timeline.csv's body), each also given to `sink`. Returns the number of rows.
+ * With `position`, the rows are written from that offset of the file instead of its current one.
  */
-export function writeMerged(files: string[], fd: number, range?: RowRange, sink?: RowSink): number {
-  const w = rowWriter(fd, sink);
+export function writeMerged(files: string[], fd: number, range?: RowRange, sink?: RowSink, position?: number): number {
+  const w = rowWriter(fd, sink, position);
   mergeFiles(files, w.bytes, range);
   return w.finish();
 }
 
+/**
+ * Merges the rows of `range` into the file at `path` (timeline.csv, being written by other
+ * threads too) at their final place: after the `at` bytes of its header, and after the rows of
+ * every range before this one (rangeOffset). Each thread writes its part of the one file, and no
+ * part has to be copied after it.
+ */
+export function writeMergedAt(files: string[], path: string, at: number, range: RowRange, sink?: RowSink): number {
+  const fd = openSync(path, "r+");
+  try {
+    return writeMerged(files, fd, range, sink, at + rangeOffset(files, range));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The bytes that the rows before `range.from` take in the merged output. Each spill file is
+ * sorted, so those rows are the start of each file: the bytes up to its first row not before
+ * `from`, less one record separator per row.
+ */
+export function rangeOffset(files: string[], range: RowRange): number {
+  if (!range.from) return 0;
+  let total = 0;
+  for (const path of files) {
+    const reader = new ByteRowReader(path, { from: range.from });
+    let end: number;
+    if (reader.next()) {
+      end = reader.offset();
+      reader.close();
+    } else end = statSync(path).size;
+    total += end - countZeros(path, end);
+  }
+  return total;
+}
+
+/** Zero bytes (record separators) among the first `end` bytes of a file. */
+function countZeros(path: string, end: number): number {
+  const fd = openSync(path, "r");
+  const buf = Buffer.allocUnsafe(1 << 20);
+  let zeros = 0;
+  try {
+    for (let pos = 0; pos < end; ) {
+      const n = readSync(fd, buf, 0, Math.min(buf.length, end - pos), pos);
+      if (n === 0) break;
+      for (let i = buf.indexOf(0); i >= 0 && i < n; i = buf.indexOf(0, i + 1)) zeros++;
+      pos += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return zeros;
+}
+
 /** Writes rows (as strings or as bytes) to `fd` in blocks, each also to `sink`, and counts them. */
-function rowWriter(fd: number, sink?: RowSink): { text: (row: string) => void; bytes: RowBytesFn; finish: () => number } {
-  const out = new BlockWriter(fd);
+function rowWriter(fd: number, sink?: RowSink, position?: number): { text: (row: string) => void; bytes: RowBytesFn; finish: () => number } {
+  const out = new BlockWriter(fd, 1 << 20, position ?? null);
   let n = 0;
   return {
     text: (row) => {
@@ -319,11 +377,17 @@ function compareBytes(a: Buffer, as: number, ae: number, b: Buffer, bs: number, 
 class BlockWriter {
   private block: Buffer;
   private used = 0;
+  /** `position`: where in the file to write (else at the file's current offset). */
   constructor(
     private readonly fd: number,
     size = 1 << 20,
+    private position: number | null = null,
   ) {
     this.block = Buffer.allocUnsafe(size);
+  }
+  private write(b: Buffer, start: number, n: number): void {
+    writeSync(this.fd, b, start, n, this.position);
+    if (this.position !== null) this.position += n;
   }
   /** A row and the record separator of spill files. */
   record(row: string): void {
@@ -336,7 +400,7 @@ class BlockWriter {
     if (this.used + n > this.block.length) {
       this.flush();
       if (n > this.block.length) {
-        writeSync(this.fd, b, start, n);
+        this.write(b, start, n);
         return;
       }
     }
@@ -350,14 +414,15 @@ class BlockWriter {
     if (this.used + s.length * 3 > this.block.length) {
       this.flush();
       if (s.length * 3 > this.block.length) {
-        writeSync(this.fd, s);
+        const b = Buffer.from(s);
+        this.write(b, 0, b.length);
         return;
       }
     }
     this.used += this.block.write(s, this.used);
   }
   flush(): void {
-    if (this.used) writeSync(this.fd, this.block, 0, this.used);
+    if (this.used) this.write(this.block, 0, this.used);
     this.used = 0;
   }
 }

@@ -1,7 +1,7 @@
 // timeline.csv written in parts by several threads (results.ts, TimelineHelper): the parts put
 // end to end, and the report data gathered per part and absorbed in order, equal one merge.
 import assert from "node:assert/strict";
-import { closeSync, mkdtempSync, openSync, readFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -9,7 +9,7 @@ import type { Detection, RunInfo } from "../../../src/core/model.ts";
 import { rng } from "../../../src/demo/synthetic.ts";
 import { ReportDataCollector } from "../../../src/report/html/data.ts";
 import { writeResults, type TimelineHelper } from "../../../src/report/results.ts";
-import { decodeRow, splitRanges, TimelineStore, writeMerged } from "../../../src/report/timeline-store.ts";
+import { decodeRow, rangeOffset, splitRanges, TimelineStore, writeMerged, writeMergedAt } from "../../../src/report/timeline-store.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "vigil-pmerge-"));
 
@@ -41,18 +41,53 @@ function detectionsAt(files: string[], parts: number): Detection[] {
 
 /** A helper in this thread doing what a worker does (the state crosses a structured clone). */
 const inThread: TimelineHelper = {
-  async merge(files, range, out, windows) {
+  async merge(files, range, out, at, windows) {
     const c = ReportDataCollector.forPart(windows);
-    const fd = openSync(out, "w");
-    try {
-      const rows = writeMerged(files, fd, range, c);
-      return structuredClone({ rows, part: c.partState() });
-    } finally {
-      closeSync(fd);
-    }
+    const rows = writeMergedAt(files, out, at, range, c);
+    return structuredClone({ rows, part: c.partState() });
   },
 };
 const failing: TimelineHelper = { merge: async () => undefined };
+/** A helper that wrote into its part of the file, then failed: the part is written again. */
+const failingMidway: TimelineHelper = {
+  async merge(files, range, out, at) {
+    const fd = openSync(out, "r+");
+    writeSync(fd, "X".repeat(300), at + rangeOffset(files, range));
+    closeSync(fd);
+    return undefined;
+  },
+};
+
+test("parts written at their offsets into one file, in any order, give the single merge; rangeOffset is the bytes before each part", () => {
+  const s = store();
+  // A row longer than the readers' first buffer (256 KiB), so that offsets are taken after it grew.
+  s.section();
+  s.add({ timestamp: "2025-05-01T10:00:00.000Z", module: "long", event: "e", description: "y".repeat(300_000) });
+  const files = s.spillFiles();
+  const fd = openSync(join(tmp, "whole-at"), "w");
+  const rows = writeMerged(files, fd);
+  closeSync(fd);
+  const whole = readFileSync(join(tmp, "whole-at"));
+  for (const parts of [2, 3, 7]) {
+    const ranges = splitRanges(files, parts, 8);
+    const out = join(tmp, `at-${parts}`);
+    writeFileSync(out, "HEADER\r\n");
+    let n = 0;
+    let expectedAt = 0;
+    for (const r of ranges) {
+      assert.equal(rangeOffset(files, r), expectedAt, `${parts} parts: offset`);
+      const part = join(tmp, "one-part");
+      const pfd = openSync(part, "w");
+      writeMerged(files, pfd, r);
+      closeSync(pfd);
+      expectedAt += readFileSync(part).length;
+    }
+    for (const r of [...ranges].reverse()) n += writeMergedAt(files, out, 8, r);
+    assert.equal(n, rows);
+    assert.ok(readFileSync(out).equals(Buffer.concat([Buffer.from("HEADER\r\n"), whole])), `${parts} parts`);
+  }
+  s.close();
+});
 
 test("report data gathered per part and absorbed in order equals one pass over every row", () => {
   const s = store();
@@ -85,7 +120,7 @@ test("report data gathered per part and absorbed in order equals one pass over e
 test("writeResults with helper threads writes the files a single thread writes; a helper that fails is replaced", async () => {
   const info = { tool: "vigil", version: "test", command: [], started: "", finished: "", acquisition: { kind: "ios_backup", path: "x", encrypted: false }, inputs: [], iocs: { sets: [], errors: [] } } as unknown as RunInfo;
   const outs: Record<string, { dir: string; report: unknown }> = {};
-  for (const [label, helpers] of [["one thread", []], ["two helpers", [inThread, inThread]], ["one fails", [inThread, failing]]] as const) {
+  for (const [label, helpers] of [["one thread", []], ["two helpers", [inThread, inThread]], ["one fails", [inThread, failing]], ["one fails midway", [failingMidway, inThread]]] as const) {
     const s = store();
     const dets = detectionsAt(s.spillFiles(), 3);
     const dir = mkdtempSync(join(tmp, "out-"));
@@ -94,7 +129,7 @@ test("writeResults with helper threads writes the files a single thread writes; 
     outs[label] = { dir, report: w.reportData };
     assert.equal(w.timelineEvents, 30_000);
   }
-  for (const label of ["two helpers", "one fails"]) {
+  for (const label of ["two helpers", "one fails", "one fails midway"]) {
     for (const f of ["timeline.csv", "timeline_detected.csv", "summary.json"]) {
       assert.equal(readFileSync(join(outs[label].dir, f), "utf8").replaceAll(outs[label].dir, ""), readFileSync(join(outs["one thread"].dir, f), "utf8").replaceAll(outs["one thread"].dir, ""), `${label}: ${f}`);
     }
