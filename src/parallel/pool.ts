@@ -86,7 +86,7 @@ export function startWorkers(count: number, spawn: () => Worker = spawnWorker): 
   return {
     take() {
       for (let e = idle.shift(); e; e = idle.shift()) if (!e.dead) return e.worker;
-      return spawnWorker();
+      return spawn();
     },
     end() {
       for (const e of idle.splice(0)) void e.worker.terminate();

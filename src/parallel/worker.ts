@@ -1,8 +1,8 @@
 // A worker thread that runs modules beside the main thread (see pool.ts). It starts while the
 // main thread is still opening the acquisition and loading indicators, and waits for its setup;
 // then it opens the same acquisition again, builds the same indicator matcher, and takes modules
-// from the shared queue until it is empty, writing their JSON files itself and keeping its timeline events in its own
-// store, whose sorted chunks it hands to the main thread at the end.
+// from the shared queue until it is empty, writing their JSON files itself and keeping its
+// timeline events in its own store, whose sorted chunks it hands to the main thread at the end.
 import { parentPort, threadId } from "node:worker_threads";
 import type { AcquisitionView } from "../acquisitions/view.ts";
 import { describeError } from "../core/errors.ts";
