@@ -168,12 +168,13 @@ test("the CSV files whose header names a kind load; the others are reported, not
   assert.equal(t.problems[0]!.level, "skipped");
 });
 
-test("the whole corpus snapshot loads fast, the index resolves to its files, nothing is silently ignored", { skip }, () => {
+// How fast it loads is measured by `npm run bench -- indicators`; the timeout only catches a load
+// that went pathological.
+test("the whole corpus snapshot loads, the index resolves to its files, nothing is silently ignored", { skip, timeout: 60_000 }, () => {
   const t0 = performance.now();
   const r = loadIndicators([IOCS]);
   const ms = performance.now() - t0;
   process.stderr.write(`# corpus indicators: ${r.files} files, ${r.sets.length} sets, ${r.matcher.count()} indicators in ${ms.toFixed(0)} ms\n`);
-  assert.ok(ms < 5000, `loading took ${ms} ms`);
   const errors = r.problems.filter((p) => p.level === "error");
   // The only defects in the corpus: one-label "domains" in Predator's files, reported.
   for (const e of errors) assert.match(e.reason, /"[a-z0-9-]+" is not a valid domain$/, JSON.stringify(e));
