@@ -341,12 +341,6 @@ function bytesKey(b: Buffer, start: number, end: number): number {
   return k;
 }
 
-/**
- * Whether reader a's row sorts before reader b's: by timestamp key, then by bytes. UTF-8 byte
- * order is code-point order, which differs from the UTF-16 order the chunks were sorted in only
- * between characters above U+FFFF and U+E000–U+FFFF: at worst two rows with the same timestamp
- * come out in another order; every row is still written, and the same input gives the same file.
- */
 /** A row held as bytes, buf[start, end), with its timestamp key (bytesKey). */
 interface Row {
   buf: Buffer;
@@ -355,6 +349,12 @@ interface Row {
   key: number;
 }
 
+/**
+ * Whether row a sorts before row b: by timestamp key, then by bytes. UTF-8 byte order is
+ * code-point order, which differs from the UTF-16 order the chunks were sorted in only between
+ * characters above U+FFFF and U+E000–U+FFFF: at worst two rows with the same timestamp come out
+ * in another order; every row is still written, and the same input gives the same file.
+ */
 function bytesBefore(a: Row, b: Row): boolean {
   if (a.key === b.key || a.key !== a.key || b.key !== b.key) return compareBytes(a.buf, a.start, a.end, b.buf, b.start, b.end) < 0;
   return a.key < b.key;
