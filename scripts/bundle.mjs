@@ -44,9 +44,13 @@ export async function ensureBundle() {
       format: "esm",
       platform: "node",
       target: "node20",
-      packages: "external",
+      // Pure-JS packages are bundled too: loading them from node_modules one file at a time (CommonJS
+      // parsed twice, once to find its exports) took a tenth of a second of every start. Native
+      // and lazily loaded ones stay imports by name, resolved from the repository's node_modules.
+      external: ["better-sqlite3", "age-encryption", "esbuild", "tsx"],
+      // Bundled CommonJS packages require node's built-ins.
+      banner: { js: 'import { createRequire as __vigilRequire } from "node:module"; const require = __vigilRequire(import.meta.url);' },
       sourcemap: "linked",
-      // Packages stay imports by name: node resolves them from the repository's node_modules.
       logLevel: "silent",
     });
     writeFileSync(join(tmp, "package.json"), '{ "type": "module" }\n');

@@ -2,7 +2,8 @@
 // Runs Node's test runner over test files found under the given folders (Node 20's --test
 // takes no globs). Usage: node scripts/run-tests.mjs test/unit [more folders or files]
 import { spawnSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 function collect(p, out) {
@@ -24,5 +25,12 @@ if (files.length === 0) {
   console.error(`no test files under ${roots.join(", ")}`);
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", ...passthrough, ...files], { stdio: "inherit" });
+// Vigil's home folder (indicator snapshots, parsed-indicator cache) is a fresh one for each test
+// run: tests never read or write the user's, and never depend on what an earlier run left.
+const home = mkdtempSync(join(tmpdir(), "vigil-test-home-"));
+const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", ...passthrough, ...files], {
+  stdio: "inherit",
+  env: { ...process.env, VIGIL_HOME: home },
+});
+rmSync(home, { recursive: true, force: true });
 process.exit(r.status ?? 1);

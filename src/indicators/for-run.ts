@@ -3,6 +3,7 @@ import type { IocSetInfo } from "../core/model.ts";
 import { defaultIndicatorPaths } from "./cache.ts";
 import { formatProblem, loadIndicators } from "./load.ts";
 import type { Matcher } from "./matcher-api.ts";
+import { defaultParseCache } from "./parse-cache.ts";
 import type { LoadProblem } from "./types.ts";
 
 export interface RunIndicators {
@@ -23,7 +24,7 @@ export async function loadIndicatorsForRun(paths?: string[]): Promise<RunIndicat
     use = d.paths;
     snapshot = d.description;
   }
-  const r = loadIndicators(use);
+  const r = loadIndicators(use, { cache: defaultParseCache() });
   // Files of other formats (YARA, Suricata rules) are expected in a snapshot: one line for them
   // all, the details are in `vigil iocs list`.
   const problems = r.problems.filter((p) => p.level === "error").map(formatProblem);

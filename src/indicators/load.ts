@@ -10,6 +10,7 @@ import { buildMatcher } from "./matcher.ts";
 import type { Matcher } from "./matcher-api.ts";
 import { parseIndex, type IndexEntry } from "./mvt-index.ts";
 import type { FileMeta } from "./set.ts";
+import { parseCacheKey, readParsed, writeParsed, type ParseCache, type ParsedFiles } from "./parse-cache.ts";
 import { loadStix } from "./stix.ts";
 import type { LoadedSet, LoadProblem } from "./types.ts";
 
@@ -161,7 +162,7 @@ function orderOf(path: string): number {
  * root gives licences per top folder. Plain lists next to a STIX file take that file's malware
  * name, so the matcher folds their duplicates into one indicator per set name.
  */
-export function loadIndicators(paths: string[], opts: { now?: Date } = {}): LoadResult {
+export function loadIndicators(paths: string[], opts: { now?: Date; cache?: ParseCache } = {}): LoadResult {
   const loadedAt = (opts.now ?? new Date()).toISOString();
   const problems: LoadProblem[] = [];
   const files: { path: string; root: string }[] = [];
@@ -203,6 +204,29 @@ export function loadIndicators(paths: string[], opts: { now?: Date } = {}): Load
   }
   items.sort((a, b) => orderOf(a.path) - orderOf(b.path) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
+  let parsed: ParsedFiles | undefined;
+  const { cache } = opts;
+  if (cache) {
+    const roots = [...new Set(items.map((i) => i.root))].sort();
+    const key = parseCacheKey(
+      cache,
+      items.map((i) => [i.path, i.root, i.sha256]),
+      roots.map((r) => [r, readSnapshotSources(r)]),
+    );
+    parsed = readParsed(cache, key, loadedAt);
+    if (!parsed) writeParsed(cache, key, (parsed = parseItems(items, loadedAt)));
+  } else parsed = parseItems(items, loadedAt);
+  problems.push(...parsed.problems);
+  const sets = parsed.sets;
+  return { matcher: buildMatcher(sets), sets: sets.map((s) => s.info), loaded: sets, problems, files: items.length };
+}
+
+/**
+ * Parses the files read by loadIndicators, in their load order: what it gives depends only on
+ * the files (paths and bytes), each root's snapshot.json and `loadedAt` (see parse-cache.ts).
+ */
+function parseItems(items: { path: string; root: string; data: Buffer; sha256: string }[], loadedAt: string): ParsedFiles {
+  const problems: LoadProblem[] = [];
   const snapshotSources = new Map<string, SnapshotSource[]>();
   const sourcesFor = (root: string) => {
     let s = snapshotSources.get(root);
@@ -246,7 +270,7 @@ export function loadIndicators(paths: string[], opts: { now?: Date } = {}): Load
     if (r.format === "stix2" && r.sets.length > 0 && !nameOfDir.has(dir)) nameOfDir.set(dir, r.sets[0]!.info.name);
     sets.push(...r.sets);
   }
-  return { matcher: buildMatcher(sets), sets: sets.map((s) => s.info), loaded: sets, problems, files: items.length };
+  return { sets, problems };
 }
 
 /** Finds the local copy of each index entry: by its snapshot path, else by a unique file name. */

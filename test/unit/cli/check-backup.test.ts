@@ -81,3 +81,24 @@ test("results folder inside the evidence is refused", () => {
   assert.match(r.stderr, /must not be inside the evidence/);
   assert.equal(existsSync(join(plain, "results")), false);
 });
+
+test("parsed indicators are cached between runs: the second run reads them and finds the same", () => {
+  const home = join(tmp, "home-cache");
+  const alertsOf = (out: string) => readFileSync(join(out, "alerts.json"), "utf8");
+  const setsOf = (out: string) => (JSON.parse(readFileSync(join(out, "info.json"), "utf8")).iocs.sets as { loadedAt: string }[]).map((s) => ({ ...s, loadedAt: undefined }));
+  const off = vigil(["check-backup", plain, "--iocs", IOCS, "--output", join(tmp, "out-nocache"), "--json"], { VIGIL_HOME: home, VIGIL_NO_PARSE_CACHE: "1" });
+  assert.equal(off.status, 10, off.stderr);
+  assert.ok(!existsSync(join(home, "parsed-iocs")), "nothing cached when VIGIL_NO_PARSE_CACHE is set");
+  const first = vigil(["check-backup", plain, "--iocs", IOCS, "--output", join(tmp, "out-cache1"), "--json"], { VIGIL_HOME: home });
+  assert.equal(first.status, 10, first.stderr);
+  const [entry] = readdirSync(join(home, "parsed-iocs"));
+  assert.match(entry ?? "", /^[0-9a-f]{64}\.json$/);
+  const written = statSync(join(home, "parsed-iocs", entry!)).mtimeMs;
+  const second = vigil(["check-backup", plain, "--iocs", IOCS, "--output", join(tmp, "out-cache2"), "--json"], { VIGIL_HOME: home });
+  assert.equal(second.status, 10, second.stderr);
+  assert.deepEqual(readdirSync(join(home, "parsed-iocs")), [entry], "the entry was reused, not a second one made");
+  assert.equal(statSync(join(home, "parsed-iocs", entry!)).mtimeMs, written, "the entry was read, not written again");
+  assert.equal(alertsOf(join(tmp, "out-cache2")), alertsOf(join(tmp, "out-nocache")));
+  assert.equal(alertsOf(join(tmp, "out-cache1")), alertsOf(join(tmp, "out-nocache")));
+  assert.deepEqual(setsOf(join(tmp, "out-cache2")), setsOf(join(tmp, "out-nocache")));
+});
