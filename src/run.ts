@@ -171,7 +171,7 @@ export async function runModules(
     const n = opts.numbering?.index.get(mod.name) ?? i;
     const shard = opts.shard;
     // A part of a split module writes fragments, put together when every part is done.
-    const jsonFile = (file: string) => (shard ? new JsonArrayWriter(shardPart(shard, file), true) : new JsonArrayWriter(join(outputDir, file)));
+    const jsonFile = (file: string) => new JsonArrayWriter(shard ? shardPart(shard, file) : join(outputDir, file), !!shard, mod.exactIntegers);
     const writer = jsonFile(`${prefix}${mod.name}.json`);
     const detected = jsonFile(`${prefix}${mod.name}_detected.json`);
     const label = shard ? `${mod.name} (part ${shard.index + 1}/${shard.count})` : mod.name;

@@ -75,6 +75,12 @@ export interface ModuleDef<R = Record<string, unknown>> {
    * joins three tables per message.
    */
   costPerByte?: number;
+  /**
+   * Record fields that may hold a 64-bit integer as its decimal digits (a string): a JavaScript
+   * number keeps only 53 bits. The JSON files write such a value as a number, digit for digit
+   * (as MVT writes SQLite's integers); see JsonArrayWriter.
+   */
+  exactIntegers?: string[];
   /** Timeline events for one record. Timestamps are UTC ISO-8601 from src/core/time.ts. */
   events?(record: R): Omit<TimelineEvent, "module">[];
   /** Detections for one record: indicator matches and per-record heuristics. */

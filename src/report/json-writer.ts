@@ -57,14 +57,29 @@ export class JsonArrayWriter {
   private used = 0;
   private first = true;
   count = 0;
+  /** Finds the values of `exactIntegers` keys that are decimal digits, quoted. */
+  private readonly quotedIntegers: RegExp | undefined;
   /**
    * `fragment`: the records only, without the enclosing brackets (one part of a module run in
    * several parts; see assembleJsonArray).
+   * `exactIntegers`: keys whose value, when a string of decimal digits (a 64-bit integer read
+   * exactly), is written as a JSON number. Only for records without nested objects that use
+   * these keys: in JSON text, `"key":"` outside a string value is always a key, since a quote
+   * inside a string value is escaped.
    */
   constructor(
     readonly path: string,
     private readonly fragment = false,
-  ) {}
+    exactIntegers?: readonly string[],
+  ) {
+    for (const k of exactIntegers ?? []) if (!/^\w+$/.test(k)) throw new Error(`exactIntegers: ${JSON.stringify(k)} is not a plain key`);
+    this.quotedIntegers = exactIntegers?.length ? new RegExp(`("(?:${exactIntegers.join("|")})":)"(-?(?:0|[1-9]\\d{0,19}))"`, "g") : undefined;
+  }
+
+  /** JSON text with the exact integers unquoted. */
+  private exact(json: string): string {
+    return this.quotedIntegers ? json.replace(this.quotedIntegers, "$1$2") : json;
+  }
 
   write(record: unknown): void {
     if (this.fd === undefined) {
@@ -99,11 +114,11 @@ export class JsonArrayWriter {
       // ",\n  " less ",": the growth in length counts the cuts without a search of its own.
       const lines = text.slice(1, text.length - 1).replaceAll(sep, `},\n  {${JSON.stringify(key)}:`);
       if (lines.length - (text.length - 2) === 3 * (recs.length - 1)) {
-        this.record(lines);
+        this.record(this.exact(lines));
         return;
       }
     }
-    for (const r of recs) this.record(toJson(r));
+    for (const r of recs) this.record(this.exact(toJson(r)));
   }
 
   private record(json: string): void {

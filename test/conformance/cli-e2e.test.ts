@@ -108,6 +108,8 @@ test("check-backup on MVT's plain backup: weak signs, incomplete (partial backup
   assert.equal(info.device.osVersion, "14.3");
   assert.ok(info.inputs.some((i: { path: string; sha256: string }) => i.path.endsWith("Manifest.db") && /^[0-9a-f]{64}$/.test(i.sha256)));
   for (const f of ["alerts.json", "timeline.csv", "report.html", "manifest.json", "datausage.json", "sms.json"]) assert.ok(existsSync(join(out("ios"), f)), f);
+  // The raw date as sms.db stores it (and MVT writes it): exact, though beyond a double's 53 bits.
+  assert.match(readFileSync(join(out("ios"), "sms.json"), "utf8"), /"date":588813210539788032,/);
 });
 
 test("encrypted copy of the same backup: password and --key-file give the plain run's coverage and detections", { skip }, () => {

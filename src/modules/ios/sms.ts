@@ -22,7 +22,11 @@ export interface SmsRecord {
   text: string;
   /** "text" column, or "attributedBody" when iOS 16+ kept the text only there. */
   text_source: "text" | "attributedBody" | "none";
-  date: number | null;
+  /**
+   * As stored: nanoseconds (iOS 11+) or seconds since 2001. An integer beyond 2^53 (every date
+   * in nanoseconds) is held as its decimal digits, and written to JSON as that exact number.
+   */
+  date: number | string | null;
   isodate: string | null;
   isodate_read: string | null;
   isodate_delivered: string | null;
@@ -94,7 +98,8 @@ function* messages(h: SqliteHandle, path: string, shard: Shard | undefined): Gen
   for (const [id, value] of h.db.prepare("SELECT ROWID, id FROM handle").raw(true).iterate() as Iterable<[number, string | null]>) handles.set(id, value);
   // Raw rows (arrays) cost half as much as keyed objects on 500k-row tables, and every column
   // costs: only the columns this schema has are selected, at fixed places.
-  const select = ["ROWID", "guid", "handle_id", "date", "is_from_me"];
+  // Column 5: the date's exact digits when a double cannot hold it (SQLite integers are 64-bit).
+  const select = ["ROWID", "guid", "handle_id", "date", "is_from_me", `CASE WHEN typeof(date) = 'integer' AND (date > ${Number.MAX_SAFE_INTEGER} OR date < -${Number.MAX_SAFE_INTEGER}) THEN CAST(date AS TEXT) END`];
   const at = (c: string) => (cols.has(c) ? select.push(c) - 1 : -1);
   const iText = at("text");
   const iBody = cols.has("attributedBody") ? select.push(iText >= 0 ? "CASE WHEN text IS NULL OR text = '' THEN attributedBody END" : "attributedBody") - 1 : -1;
@@ -130,7 +135,7 @@ function* messages(h: SqliteHandle, path: string, shard: Shard | undefined): Gen
       phone_number: handleId === null ? null : (handles.get(handleId) ?? null),
       text,
       text_source: source,
-      date: (row[3] as number | null) ?? null,
+      date: (row[5] as string | null) ?? (row[3] as number | null) ?? null,
       isodate: fromMacAbsolute(row[3] as number | null) ?? null,
       isodate_read: fromMacAbsolute(val(row, iRead) as number | null) ?? null,
       isodate_delivered: fromMacAbsolute(val(row, iDelivered) as number | null) ?? null,
@@ -160,6 +165,7 @@ export default defineModule<SmsRecord>({
     "Messages in sms.db with the links they carry. Links are checked against URL and domain indicators; Apple's threat notifications are flagged.",
   reads: SMS_DB,
   shardable: true,
+  exactIntegers: ["date"],
   records(ctx) {
     return eachFile(ctx, (file) => sqliteRows(ctx, file, (h) => messages(h, file.path, ctx.shard)));
   },

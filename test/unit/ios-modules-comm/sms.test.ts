@@ -1,5 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { JsonArrayWriter } from "../../../src/report/json-writer.ts";
 import sms from "../../../src/modules/ios/sms.ts";
 import { collectModule } from "../../../src/run.ts";
 import { matcherFromValues } from "../../../src/indicators/matcher.ts";
@@ -162,4 +166,43 @@ test("sms: older databases (dates in seconds, no attributedBody or optional colu
   assert.equal(r.isodate_read, null);
   assert.equal(r.account, null);
   assert.equal(out.detections.length, 1);
+});
+
+test("sms: dates beyond 2^53 are kept exact, as MVT writes them; others stay numbers", async () => {
+  const db = sqliteImage(SMS_SCHEMA, (db) => {
+    db.prepare("INSERT INTO handle (ROWID, id, service) VALUES (1, '+41791234567', 'iMessage')").run();
+    const m = db.prepare("INSERT INTO message (ROWID, guid, text, handle_id, service, date, is_from_me) VALUES (?,?,?,?,?,?,?)");
+    m.run(1, "NS", "nanoseconds", 1, "iMessage", 644198407603940123n, 0);
+    m.run(2, "S", "seconds (iOS 10)", 1, "iMessage", 644198407, 0);
+    m.run(3, "R", "stored as a real", 1, "iMessage", 644198407.5, 0);
+    m.run(4, "NEG", "before 2001, in nanoseconds", 1, "iMessage", -9007199254740993n, 0);
+    m.run(5, "MAX", "the largest integer SQLite holds", 1, "iMessage", 9223372036854775807n, 0);
+    m.run(6, "MIN", "the smallest", 1, "iMessage", -9223372036854775808n, 0);
+  });
+  const out = await collectModule(sms, backup([{ domain: "HomeDomain", relativePath: "Library/SMS/sms.db", data: db }]), iocs());
+  assert.equal(out.coverage.status, "checked", out.coverage.reason);
+  const date = new Map((out.records as any[]).map((r) => [r.guid, r.date]));
+  assert.deepEqual(Object.fromEntries(date), {
+    NS: "644198407603940123",
+    S: 644198407,
+    R: 644198407.5,
+    NEG: "-9007199254740993",
+    MAX: "9223372036854775807",
+    MIN: "-9223372036854775808",
+  });
+  assert.equal((out.records as any[])[0].isodate, "2021-06-01T00:00:07.603Z");
+  // Written as the module's JSON file is: exact numbers.
+  const dir = mkdtempSync(join(tmpdir(), "vigil-sms-"));
+  try {
+    const w = new JsonArrayWriter(join(dir, "sms.json"), false, sms.exactIntegers);
+    for (const r of out.records) w.write(r);
+    w.close();
+    const text = readFileSync(join(dir, "sms.json"), "utf8");
+    for (const want of ['"date":644198407603940123,', '"date":644198407,', '"date":644198407.5,', '"date":-9007199254740993,', '"date":9223372036854775807,', '"date":-9223372036854775808,']) {
+      assert.ok(text.includes(want), want);
+    }
+    JSON.parse(text);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

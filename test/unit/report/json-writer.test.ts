@@ -64,3 +64,47 @@ test("JSON array writer: fragments assembled in order give the single-writer fil
   assembleJsonArray(join(dir, "none.json"), [join(dir, "missing-a"), join(dir, "missing-b")], true);
   assert.equal(readFileSync(join(dir, "none.json"), "utf8"), "[]\n");
 });
+
+test("JSON array writer: exactIntegers keys holding decimal digits are written as exact numbers, nothing else changes", () => {
+  const recs = Array.from({ length: 600 }, (_, i) => ({
+    id: i,
+    date: i % 4 === 0 ? "644198407603940123" : i % 4 === 1 ? 12.5 : i % 4 === 2 ? null : `-${9007199254740993n + BigInt(i)}`,
+    text: `"date":"123" and \\"date\\":\\"456\\" and {"date":"789"}`,
+    other: "644198407603940123",
+    weird: i === 3 ? { date: "1" } : null,
+    odd: { date: "0123" },
+  }));
+  const path = join(dir, "exact");
+  const w = new JsonArrayWriter(path, false, ["date"]);
+  for (const r of recs) w.write(r);
+  w.close();
+  const text = readFileSync(path, "utf8");
+  const lines = text.split("\n").slice(1, -2);
+  assert.equal(lines.length, 600);
+  assert.match(lines[0], /^ {2}\{"id":0,"date":644198407603940123,"text":/);
+  assert.match(lines[1], /"date":12\.5,/);
+  assert.match(lines[2], /"date":null,/);
+  assert.match(lines[3], /^ {2}\{"id":3,"date":-9007199254740996,/);
+  // Inside strings and under other keys, the digits stay strings; a number JSON could not hold
+  // as such (a leading zero) stays a string too.
+  for (const l of lines) {
+    assert.ok(l.includes(`"text":"\\"date\\":\\"123\\" and \\\\\\"date\\\\\\":\\\\\\"456\\\\\\" and {\\"date\\":\\"789\\"}"`), l);
+    assert.ok(l.includes(`"other":"644198407603940123"`));
+    assert.ok(l.includes(`"odd":{"date":"0123"}`));
+  }
+  // The same text as encoding each record alone, with only those values unquoted.
+  assert.equal(text.replace(/"date":(-?\d+),"text"/g, '"date":"$1","text"').replace(`"weird":{"date":1}`, `"weird":{"date":"1"}`), expected(recs));
+  const parsed = JSON.parse(text) as { date: unknown }[];
+  assert.equal(parsed[0].date, 644198407603940123);
+  assert.throws(() => new JsonArrayWriter(join(dir, "bad"), false, ["da|te"]), /not a plain key/);
+});
+
+test("JSON array writer: exactIntegers also apply to records encoded one by one (with the replacer)", () => {
+  const path = join(dir, "exact-one-by-one");
+  const w = new JsonArrayWriter(path, false, ["date"]);
+  for (let i = 0; i < 300; i++) w.write({ id: i, date: "588813210539788032", big: BigInt(i) });
+  w.close();
+  const lines = readFileSync(path, "utf8").split("\n").slice(1, -2);
+  assert.equal(lines.length, 300);
+  lines.forEach((l, i) => assert.equal(l.replace(/,$/, ""), `  {"id":${i},"date":588813210539788032,"big":"${i}"}`));
+});
