@@ -63,9 +63,9 @@ export class JsonArrayWriter {
    * `fragment`: the records only, without the enclosing brackets (one part of a module run in
    * several parts; see assembleJsonArray).
    * `exactIntegers`: keys whose value, when a string of decimal digits (a 64-bit integer read
-   * exactly), is written as a JSON number. Only for records without nested objects that use
-   * these keys: in JSON text, `"key":"` outside a string value is always a key, since a quote
-   * inside a string value is escaped.
+   * exactly), is written as a JSON number. The text `"key":"` cannot occur inside a JSON string
+   * (its quotes would be escaped there): it is always that key with a string value. Nested
+   * objects are not told apart, so this is for records whose nested objects do not use the keys.
    */
   constructor(
     readonly path: string,
