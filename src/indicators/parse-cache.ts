@@ -87,16 +87,21 @@ export function readParsed(cache: ParseCache, key: string, loadedAt: string): Pa
 
 /** Stores an entry; best effort (a read-only home folder only costs the next run the parse). */
 export function writeParsed(cache: ParseCache, key: string, parsed: ParsedFiles): void {
+  const tmp = join(cache.dir, `.${key}-${process.pid}-${Date.now()}`);
   try {
     mkdirSync(cache.dir, { recursive: true, mode: 0o700 });
     const body = Buffer.from(JSON.stringify({ sets: parsed.sets.map((s) => ({ ...s, info: { ...s.info, loadedAt: "" } })), problems: parsed.problems }));
     const head = JSON.stringify({ key, sha256: createHash("sha256").update(body).digest("hex") });
-    const tmp = join(cache.dir, `.${key}-${process.pid}-${Date.now()}`);
     writeFileSync(tmp, Buffer.concat([Buffer.from(`${head}\n`), body]), { mode: 0o600 });
     renameSync(tmp, join(cache.dir, `${key}.json`));
     prune(cache.dir);
   } catch {
-    /* not cached */
+    // Not cached; a partly written file (a full disk) is not left behind.
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      /* no folder to leave it in */
+    }
   }
 }
 

@@ -141,3 +141,21 @@ test("parse cache: code has an identity only inside a bundle folder (dist/<16 he
   const id = codeIdentity("/x/dist/0123456789abcdef");
   assert.ok(id?.startsWith(`0123456789abcdef|${process.version}|`));
 });
+
+test("parse cache: an entry that cannot be stored leaves no partial file behind", () => {
+  const dir = mkdtempSync(join(tmpdir(), "vigil-pc-"));
+  try {
+    writeFileSync(join(dir, "domains.txt"), "evil.example\n");
+    const cache: ParseCache = { dir: join(dir, "parsed"), code: "x" };
+    loadIndicators([join(dir, "domains.txt")], { cache });
+    const [entry] = entries(cache.dir);
+    // The entry's place is taken by a folder: it cannot be read, and the new one cannot be renamed there.
+    rmSync(join(cache.dir, entry!));
+    mkdirSync(join(cache.dir, entry!, "x"), { recursive: true });
+    const r = loadIndicators([join(dir, "domains.txt")], { cache });
+    assert.equal(r.matcher.domain("evil.example").length, 1);
+    assert.deepEqual(readdirSync(cache.dir), [entry]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
