@@ -184,7 +184,7 @@ export function loadIndicators(paths: string[], opts: { now?: Date; cache?: Pars
 
   // Read everything once; identical copies (same SHA-256) load once.
   const seenHash = new Set<string>();
-  const items: { path: string; root: string; data: Buffer; sha256: string }[] = [];
+  const items: Item[] = [];
   for (const f of files) {
     let data: Buffer;
     try {
@@ -204,28 +204,34 @@ export function loadIndicators(paths: string[], opts: { now?: Date; cache?: Pars
   }
   items.sort((a, b) => orderOf(a.path) - orderOf(b.path) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
-  let parsed: ParsedFiles | undefined;
-  const { cache } = opts;
-  if (cache) {
-    const roots = [...new Set(items.map((i) => i.root))].sort();
-    const key = parseCacheKey(
-      cache,
-      items.map((i) => [i.path, i.root, i.sha256]),
-      roots.map((r) => [r, readSnapshotSources(r)]),
-    );
-    parsed = readParsed(cache, key, loadedAt);
-    if (!parsed) writeParsed(cache, key, (parsed = parseItems(items, loadedAt)));
-  } else parsed = parseItems(items, loadedAt);
+  const parsed = opts.cache ? parseCached(opts.cache, items, loadedAt) : parseItems(items, loadedAt);
   problems.push(...parsed.problems);
   const sets = parsed.sets;
   return { matcher: buildMatcher(sets), sets: sets.map((s) => s.info), loaded: sets, problems, files: items.length };
+}
+
+type Item = { path: string; root: string; data: Buffer; sha256: string };
+
+/** parseItems, read from the parse cache when it holds these inputs, else parsed and stored there. */
+function parseCached(cache: ParseCache, items: Item[], loadedAt: string): ParsedFiles {
+  const roots = [...new Set(items.map((i) => i.root))].sort();
+  const key = parseCacheKey(
+    cache,
+    items.map((i) => [i.path, i.root, i.sha256]),
+    roots.map((r) => [r, readSnapshotSources(r)]),
+  );
+  const cached = readParsed(cache, key, loadedAt);
+  if (cached) return cached;
+  const parsed = parseItems(items, loadedAt);
+  writeParsed(cache, key, parsed);
+  return parsed;
 }
 
 /**
  * Parses the files read by loadIndicators, in their load order: what it gives depends only on
  * the files (paths and bytes), each root's snapshot.json and `loadedAt` (see parse-cache.ts).
  */
-function parseItems(items: { path: string; root: string; data: Buffer; sha256: string }[], loadedAt: string): ParsedFiles {
+function parseItems(items: Item[], loadedAt: string): ParsedFiles {
   const problems: LoadProblem[] = [];
   const snapshotSources = new Map<string, SnapshotSource[]>();
   const sourcesFor = (root: string) => {
