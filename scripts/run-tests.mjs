@@ -2,7 +2,7 @@
 // Runs Node's test runner over test files found under the given folders (Node 20's --test
 // takes no globs). Usage: node scripts/run-tests.mjs test/unit [more folders or files]
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -25,12 +25,18 @@ if (files.length === 0) {
   console.error(`no test files under ${roots.join(", ")}`);
   process.exit(1);
 }
-// Vigil's home folder (indicator snapshots, parsed-indicator cache) is a fresh one for each test
-// run: tests never read or write the user's, and never depend on what an earlier run left.
-const home = mkdtempSync(join(tmpdir(), "vigil-test-home-"));
+// Each test run gets a fresh folder, removed afterwards, that holds Vigil's home folder
+// (indicator snapshots, parsed-indicator cache) and serves as the temp folder (TMPDIR) of the
+// tests and of the Vigil processes they start: tests never read or write the user's home, never
+// depend on what an earlier run left, and leave no fixtures behind in the system's temp folder.
+const scratch = mkdtempSync(join(tmpdir(), "vigil-test-run-"));
+const home = join(scratch, "home");
+const temp = join(scratch, "tmp");
+mkdirSync(home);
+mkdirSync(temp);
 const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", ...passthrough, ...files], {
   stdio: "inherit",
-  env: { ...process.env, VIGIL_HOME: home },
+  env: { ...process.env, VIGIL_HOME: home, TMPDIR: temp },
 });
-rmSync(home, { recursive: true, force: true });
+rmSync(scratch, { recursive: true, force: true });
 process.exit(r.status ?? 1);
