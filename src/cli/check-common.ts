@@ -17,7 +17,7 @@ import { formatSummary } from "../report/summary.ts";
 import { TimelineStore } from "../report/timeline-store.ts";
 import { defaultJobs, PARALLEL_MIN_BYTES, runModulesParallel, startWorkers, type StartedWorkers } from "../parallel/pool.ts";
 import { runModules, type ProgressFn } from "../run.ts";
-import { VERSION } from "../version.ts";
+import { runtimeInfo, VERSION } from "../version.ts";
 
 export interface CheckCliOptions {
   iocs?: string[];
@@ -248,6 +248,7 @@ async function checkOpened(
       iocs: { snapshot: loaded.snapshot, sets: loaded.sets, errors: loaded.problems },
       lang: opts.lang,
       threads,
+      runtime: runtimeInfo(),
     };
     const written = await writeResults(outputDir, { coverage, detections, timeline, warnings }, info, helpers);
     let reportPath: string | undefined;

@@ -9,7 +9,7 @@ import { loadIndicatorsForRun } from "../indicators/for-run.ts";
 import { recheckResults } from "../indicators/recheck.ts";
 import { writeJson } from "../report/results.ts";
 import { formatSummary, sortDetections, summarize } from "../report/summary.ts";
-import { VERSION } from "../version.ts";
+import { runtimeInfo, VERSION } from "../version.ts";
 import { action, makeOutputDir, makeProgress } from "./check-common.ts";
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -74,6 +74,7 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
     acquisition: { kind: r.producer === "vigil" ? "vigil_results" : "mvt_results", path: input, encrypted: false },
     inputs: r.inputs,
     iocs: { snapshot: loaded.snapshot, sets: loaded.sets, errors: loaded.problems },
+    runtime: runtimeInfo(),
   };
   writeJson(join(outputDir, "info.json"), info);
   const summary = summarize(detections, r.coverage, outputDir);

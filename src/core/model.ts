@@ -162,6 +162,8 @@ export interface RunInfo {
   lang?: string;
   /** Threads that ran modules (1: all in the main thread; see --jobs). */
   threads?: number;
+  /** The Node.js that ran the check: version, platform, and the flags node was started with. */
+  runtime?: { node: string; platform: string; arch: string; nodeFlags: string[] };
 }
 
 export type Verdict = "traces_found" | "worth_a_look" | "no_known_traces";
