@@ -1,8 +1,8 @@
 // Chrome for iOS keeps a desktop-Chrome History database in its app container.
 import { defineModule, fromMatches } from "../../core/module.ts";
 import { fromWebKit } from "../../core/time.ts";
-import { requireSchema } from "../../formats/sqlite.ts";
-import { chromeProfileFile, cachedChecks, eachFile, pagedRows, seenTitle, sqliteRows } from "./lib/web.ts";
+import { pagedJsonRows, requireSchema } from "../../formats/sqlite.ts";
+import { chromeProfileFile, cachedChecks, eachFile, seenTitle, sqliteRows } from "./lib/web.ts";
 
 export interface ChromeVisit {
   id: number;
@@ -27,8 +27,8 @@ export default defineModule<ChromeVisit>({
       sqliteRows(ctx, file, function* (h) {
         requireSchema(h, { urls: ["id", "url"], visits: ["id", "url", "visit_time", "from_visit"] });
         // Rowid order is insertion (chronological) order; see safari_history for why no sort.
-        const select = "SELECT u.id, u.url, v.id, v.visit_time, v.from_visit FROM visits v JOIN urls u ON u.id = v.url WHERE v.id > ?";
-        for (const row of pagedRows(h, select, "v.id", 2)) {
+        const query = { columns: ["u.id", "u.url", "v.id", "v.visit_time", "v.from_visit"], from: "FROM visits v JOIN urls u ON u.id = v.url", key: "v.id", keyColumn: 2 };
+        for (const row of pagedJsonRows(h.db, query)) {
           const from = row[4] as number | null;
           yield {
             id: row[0] as number,

@@ -3,8 +3,8 @@
 import { defineModule, fromMatches, heuristic } from "../../core/module.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
-import { requireSchema } from "../../formats/sqlite.ts";
-import { cachedChecks, eachFile, pagedRows, seenTitle, shardKeyRange, sqliteRows } from "./lib/web.ts";
+import { pagedJsonRows, requireSchema } from "../../formats/sqlite.ts";
+import { cachedChecks, eachFile, seenTitle, shardKeyRange, sqliteRows } from "./lib/web.ts";
 
 export interface SafariVisit {
   id: number;
@@ -57,15 +57,19 @@ export default defineModule<SafariVisit>({
         // Visits come in rowid order, which is the order Safari inserted them (chronological);
         // sorting 500k rows by visit_time would cost more than the whole check, and the
         // timeline is sorted later anyway.
-        const select = `SELECT i.id, i.url, v.id, v.visit_time, ${hasRedirects ? "v.redirect_source, v.redirect_destination" : "NULL, NULL"}
-             FROM history_visits v JOIN history_items i ON i.id = v.history_item WHERE v.id > ?`;
+        const query = {
+          columns: ["i.id", "i.url", "v.id", "v.visit_time", ...(hasRedirects ? ["v.redirect_source", "v.redirect_destination"] : ["NULL", "NULL"])],
+          from: "FROM history_visits v JOIN history_items i ON i.id = v.history_item",
+          key: "v.id",
+          keyColumn: 2,
+          range: shardKeyRange(h, "history_visits", "id", ctx.shard),
+        };
         // Redirect destinations are looked up one by one: few visits redirect, and a LEFT JOIN
         // over every visit costs more than these point lookups.
         const dest = h.db
           .prepare("SELECT dv.visit_time, di.url FROM history_visits dv JOIN history_items di ON di.id = dv.history_item WHERE dv.id = ?")
           .raw(true);
-        const range = shardKeyRange(h, "history_visits", "id", ctx.shard);
-        for (const row of pagedRows(h, select, "v.id", 2, range)) {
+        for (const row of pagedJsonRows(h.db, query)) {
           const rec: SafariVisit = {
             id: row[0] as number,
             url: (row[1] as string | null) ?? "",

@@ -5,7 +5,7 @@ import type { ArtifactSpec, SqliteHandle } from "../../acquisitions/view.ts";
 import { defineModule, fromMatches, heuristic, type Shard } from "../../core/module.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { VigilError } from "../../core/errors.ts";
-import { requireSchema } from "../../formats/sqlite.ts";
+import { pagedJsonRows, requireSchema } from "../../formats/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { attributedBodyText } from "./lib/attributed-body.ts";
 import { checkLinksAndText } from "./lib/checks.ts";
@@ -102,23 +102,18 @@ function* messages(h: SqliteHandle, path: string, shard: Shard | undefined): Gen
   const select = ["ROWID", "guid", "handle_id", "date", "is_from_me", `CASE WHEN typeof(date) = 'integer' AND (date > ${Number.MAX_SAFE_INTEGER} OR date < -${Number.MAX_SAFE_INTEGER}) THEN CAST(date AS TEXT) END`];
   const at = (c: string) => (cols.has(c) ? select.push(c) - 1 : -1);
   const iText = at("text");
-  const iBody = cols.has("attributedBody") ? select.push(iText >= 0 ? "CASE WHEN text IS NULL OR text = '' THEN attributedBody END" : "attributedBody") - 1 : -1;
+  // attributedBody comes as hex text (rows arrive as JSON, which holds no BLOBs).
+  const iBody = cols.has("attributedBody") ? select.push(iText >= 0 ? "CASE WHEN text IS NULL OR text = '' THEN hex(attributedBody) END" : "hex(attributedBody)") - 1 : -1;
   const opt = OPTIONAL.map(at);
   const [iService, iAccount, iRead, iDelivered, iIsRead, iAttach, iItem, iServiceMsg, iCaller] = opt;
   const val = (row: unknown[], i: number) => (i < 0 ? null : (row[i] ?? null));
-  const columns = select.map((c) => (c.startsWith("CASE") || c === "attributedBody" ? c : `"${c}"`)).join(", ");
-  let rows: Iterable<unknown[]>;
-  const range = shardKeyRange(h, "message", "ROWID", shard);
-  if (range) {
-    rows = h.db.prepare(`SELECT ${columns} FROM message WHERE ROWID BETWEEN ? AND ?`).raw(true).iterate(...range) as Iterable<unknown[]>;
-  } else {
-    rows = h.db.prepare(`SELECT ${columns} FROM message`).raw(true).iterate() as Iterable<unknown[]>;
-  }
+  const columns = select.map((c) => (c.startsWith("CASE") || c.startsWith("hex(") ? c : `"${c}"`));
+  const rows = pagedJsonRows(h.db, { columns, from: "FROM message", key: "ROWID", keyColumn: 0, range: shardKeyRange(h, "message", "ROWID", shard) });
   for (const row of rows) {
     let text = iText >= 0 && typeof row[iText] === "string" ? (row[iText] as string) : "";
     let source: SmsRecord["text_source"] = text ? "text" : "none";
-    if (!text && iBody >= 0 && row[iBody]) {
-      const t = attributedBodyText(row[iBody] as Buffer);
+    if (!text && iBody >= 0 && typeof row[iBody] === "string" && row[iBody]) {
+      const t = attributedBodyText(Buffer.from(row[iBody] as string, "hex"));
       if (t) {
         text = t;
         source = "attributedBody";

@@ -1,8 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { CachedChecks, fastHost, originFromWebKitName, originsInPath, pagedRows } from "../../../src/modules/ios/lib/web.ts";
-import { openSqliteBuffer } from "../../../src/formats/sqlite.ts";
-import { matcherFromValues, sqliteBytes } from "./helpers.ts";
+import { CachedChecks, fastHost, originFromWebKitName, originsInPath } from "../../../src/modules/ios/lib/web.ts";
+import { matcherFromValues } from "./helpers.ts";
 
 test("fastHost: hosts of plain http(s) URLs; undefined when the full parser is needed", () => {
   assert.equal(fastHost("https://WWW.Example.com:8443/a?b#c"), "www.example.com");
@@ -60,26 +59,4 @@ test("WebKit origin names", () => {
     { folder: "X/WebsiteData/IndexedDB/v1", url: "https://a.com" },
     { folder: "X/WebsiteData/IndexedDB/v1/https_a.com_0", url: "https://b.com" },
   ]);
-});
-
-test("pagedRows: every row once, in key order, across page boundaries and gaps", () => {
-  for (const n of [0, 1, 4, 5, 9]) {
-    const ids = Array.from({ length: n }, (_, i) => i * 3 - 4); // negative and gapped rowids
-    const h = openSqliteBuffer(
-      sqliteBytes("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);", (d) => ids.forEach((id) => d.prepare("INSERT INTO t VALUES (?, ?)").run(id, `v${id}`))),
-      "t.db",
-    );
-    try {
-      const got = [...pagedRows(h, "SELECT v, id FROM t WHERE id > ?", "id", 1, undefined, 2)].map((r) => r[1]);
-      assert.deepEqual(got, ids, `n=${n}`);
-      // A key range (one shard): exactly the ids inside it, in order.
-      if (ids.length) {
-        const mid = ids[Math.floor(ids.length / 2)];
-        const part = [...pagedRows(h, "SELECT v, id FROM t WHERE id > ?", "id", 1, [ids[0], mid], 2)].map((r) => r[1]);
-        assert.deepEqual(part, ids.filter((i) => i <= mid), `n=${n} range`);
-      }
-    } finally {
-      h.close();
-    }
-  }
 });
