@@ -26,18 +26,24 @@ function fingerprint() {
   return h.digest("hex").slice(0, 16);
 }
 
-/** Returns the folder of an up-to-date bundle, building it when needed. Throws when it cannot. */
-export async function ensureBundle() {
+/**
+ * Returns the folder of an up-to-date bundle, building it when needed. Throws when it cannot.
+ * `dist` is where bundles are kept (tests use their own).
+ */
+export async function ensureBundle(dist = DIST) {
   const id = fingerprint();
-  const dir = join(DIST, id);
+  const dir = join(dist, id);
   if (existsSync(join(dir, "main.js"))) return dir;
   const { build } = await import("esbuild");
-  mkdirSync(DIST, { recursive: true });
+  mkdirSync(dist, { recursive: true });
   // Built beside its final place and renamed, so concurrent first runs never see half a bundle.
-  const tmp = join(DIST, `.tmp-${process.pid}-${Date.now()}`);
+  const tmp = join(dist, `.tmp-${process.pid}-${Date.now()}`);
   try {
     await build({
       entryPoints: ENTRY_POINTS,
+      // Entry points are relative to the repository, not to where vigil was started from.
+      absWorkingDir: ROOT,
+      // Entry points are relative to the repository, not to where vigil was started from.
       outdir: tmp,
       bundle: true,
       splitting: true,
@@ -63,15 +69,15 @@ export async function ensureBundle() {
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-  prune(id);
+  prune(dist, id);
   return dir;
 }
 
-function prune(keep) {
+function prune(dist, keep) {
   const now = Date.now();
-  for (const name of readdirSync(DIST)) {
+  for (const name of readdirSync(dist)) {
     if (name === keep) continue;
-    const p = join(DIST, name);
+    const p = join(dist, name);
     try {
       if (now - statSync(p).mtimeMs > KEEP_OLD_MS) rmSync(p, { recursive: true, force: true });
     } catch {
