@@ -161,10 +161,11 @@ const BLOB_IN_JSON = /JSON cannot hold BLOB values/;
  * The rows of a query, as arrays of column values, in key order. Each page is one native call
  * that returns the page's rows as one JSON text, built by SQLite: better-sqlite3 builds every row
  * array value by value through V8's slowest property path (reading the bench backup's
- * 500k-message sms.db alone: 11.9 G instructions row by row, 8.1 G in JSON pages). The values are the same: text (including NULs)
- * and REALs (SQLite 3.53 writes the shortest exact digits) come through JSON unchanged, and an
- * integer beyond 2^53 becomes the nearest double, as better-sqlite3 makes it. A page where some value is a BLOB (a table whose declared types the data ignores)
- * is read again the usual way.
+ * 500k-message sms.db alone: 11.9 G instructions row by row, 8.1 G in JSON pages). The values
+ * are the same: text (including NULs) and REALs (SQLite 3.53 writes the shortest exact digits)
+ * come through JSON unchanged, and an integer beyond 2^53 becomes the nearest double, as
+ * better-sqlite3 makes it. A page where some value is a BLOB (a table whose declared types the
+ * data ignores) is read again the usual way.
  */
 export function* pagedJsonRows(db: Database.Database, q: PagedQuery): Generator<unknown[]> {
   const size = Math.trunc(q.pageSize ?? 512);
