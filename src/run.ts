@@ -170,11 +170,13 @@ export async function runModules(
     i++;
     const n = opts.numbering?.index.get(mod.name) ?? i;
     const shard = opts.shard;
-    // A part of a split module writes fragments, put together when every part is done.
-    const jsonFile = (file: string) => new JsonArrayWriter(shard ? shardPart(shard, file) : join(outputDir, file), !!shard, mod.exactIntegers);
+    // A part of a split module (or keys taken over) writes fragments, put together when every
+    // part is done; a module run whole writes its files, even if its end may be taken over.
+    const part = shard && !shard.live ? shard : undefined;
+    const jsonFile = (file: string) => new JsonArrayWriter(part ? shardPart(part, file) : join(outputDir, file), !!part, mod.exactIntegers);
     const writer = jsonFile(`${prefix}${mod.name}.json`);
     const detected = jsonFile(`${prefix}${mod.name}_detected.json`);
-    const label = shard ? `${mod.name} (part ${shard.index + 1}/${shard.count})` : mod.name;
+    const label = !part ? mod.name : part.range ? `${mod.name} (keys ${part.range[0]}-${part.range[1]}, taken over)` : `${mod.name} (part ${part.index + 1}/${part.count})`;
     progress(`[${n}/${total}] ${label}`, true);
     timeline.section();
     const t0 = performance.now();

@@ -27,12 +27,18 @@ export interface WorkerSetup {
    * module of `queue` to take, taken with Atomics.add so no thread waits for another to hand out work.
    */
   next: SharedArrayBuffer;
+  /** Where modules run whole announce the keys other threads may take over (steal.ts). */
+  steal: SharedArrayBuffer;
+  /** Tests: see takeWork. */
+  takeOverMinKeys?: number;
 }
 
 /** One module, or one part of a module split across threads (ModuleDef.shardable). */
 export interface WorkItem {
   module: string;
   shard?: Shard;
+  /** A module run whole whose keys other threads may take over: its slot in `steal`. */
+  slot?: number;
 }
 
 /**
@@ -47,7 +53,7 @@ export type ToWorker =
 
 /** Worker → main. */
 export type FromWorker =
-  /** Took a module from the queue (`key`: the module's name, with "#part" for a part). */
+  /** Took a module from the queue (`key`: see keyOf). */
   | { type: "start"; key: string; module: string }
   | { type: "progress"; line: string; transient?: boolean }
   /**

@@ -15,7 +15,7 @@ import { TimelineStore, writeMergedAt } from "../report/timeline-store.ts";
 import { runModules } from "../run.ts";
 import type { FromWorker, ToWorker, WorkerSetup } from "./protocol.ts";
 import { reopenView } from "./reopen.ts";
-import { keyOf, shardOf, takeNext } from "./queue.ts";
+import { keyOf, shardOf, takeWork } from "./queue.ts";
 
 const port = parentPort!;
 const send = (m: FromWorker) => port.postMessage(m);
@@ -38,12 +38,14 @@ if (view) {
   const modules = new Map(modulesFor(view.platform).map((m) => [m.name, m]));
   const numbering = { index: new Map(setup.numbering), total: setup.total };
   const progress = (line: string, transient?: boolean) => send({ type: "progress", line, transient });
-  for (let item = takeNext(setup); item !== undefined; item = takeNext(setup)) {
+  for (let item = takeWork(setup, setup.takeOverMinKeys); item !== undefined; item = takeWork(setup, setup.takeOverMinKeys)) {
     const mod = modules.get(item.module);
     if (!mod) throw new Error(`no module ${item.module}`);
     const key = keyOf(item);
     send({ type: "start", key, module: item.module });
-    const run = await runModules({ view, modules: [mod], iocs, outputDir: setup.outputDir, prefix: setup.prefix, timeline, progress, numbering, shard: shardOf(item, setup) });
+    const shard = shardOf(item, setup);
+    const run = await runModules({ view, modules: [mod], iocs, outputDir: setup.outputDir, prefix: setup.prefix, timeline, progress, numbering, shard });
+    shard?.live?.end();
     send({ type: "module", key, module: item.module, coverage: run.coverage[0], detections: toJson(run.detections) });
   }
   await (view as { settled?: () => Promise<void> }).settled?.();

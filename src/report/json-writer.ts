@@ -1,6 +1,6 @@
 // Streams a JSON array to disk, one record at a time, so a module with a million rows never
 // holds them all. Buffers are written as base64, bigints as strings.
-import { closeSync, existsSync, openSync, readSync, statSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, statSync, truncateSync, writeSync } from "node:fs";
 
 export function jsonReplacer(_key: string, value: unknown): unknown {
   if (typeof value === "bigint") return value.toString();
@@ -191,6 +191,47 @@ export function assembleJsonArray(path: string, fragments: string[], always: boo
     closeSync(fd);
   }
 }
+
+/**
+ * Appends the records of fragments, in order, to the JSON array a JsonArrayWriter wrote at
+ * `path` (its closing bracket is moved to the end): the same bytes a single writer would have
+ * written. With no records in the fragments the file is left as it is; with no file (a writer
+ * that had no record and did not write one), the array is written from the fragments alone.
+ */
+export function appendJsonFragments(path: string, fragments: string[]): void {
+  const present = fragments.filter((f) => existsSync(f) && statSync(f).size > 0);
+  if (!present.length) return;
+  const size = existsSync(path) ? statSync(path).size : 0;
+  let first = true;
+  if (size > EMPTY_ARRAY.length) {
+    const tail = Buffer.alloc(CLOSE.length);
+    const rfd = openSync(path, "r");
+    try {
+      readSync(rfd, tail, 0, tail.length, size - tail.length);
+    } finally {
+      closeSync(rfd);
+    }
+    if (tail.toString() !== CLOSE) throw new Error(`${path}: not a JSON array written by Vigil (it does not end with "\n]\n")`);
+    truncateSync(path, size - CLOSE.length);
+    first = false;
+  }
+  const fd = openSync(path, first ? "w" : "a");
+  try {
+    if (first) writeSync(fd, "[\n");
+    for (const f of present) {
+      if (!first) writeSync(fd, ",\n");
+      appendFile(fd, f);
+      first = false;
+    }
+    writeSync(fd, CLOSE);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** How JsonArrayWriter ends an array with records, and writes one without. */
+const CLOSE = "\n]\n";
+const EMPTY_ARRAY = "[]\n";
 
 /** Copies the file at `path` to the end of what was written to `fd` (parts of an output file). */
 export function appendFile(fd: number, path: string): void {

@@ -4,8 +4,8 @@ import { defineModule, fromMatches, heuristic } from "../../core/module.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import type Database from "better-sqlite3";
-import { pagedJsonRows, requireSchema } from "../../formats/sqlite.ts";
-import { cachedChecks, eachFile, seenTitle, shardKeyRange, sqliteRows } from "./lib/web.ts";
+import { pagedJsonRows, requireSchema, type PagedQuery } from "../../formats/sqlite.ts";
+import { cachedChecks, eachFile, seenTitle, shardKeys, sqliteRows } from "./lib/web.ts";
 
 export interface SafariVisit {
   id: number;
@@ -41,7 +41,7 @@ export const ITEM_MAP_LIMITS = { items: 300_000, chars: 40_000_000 };
  * URLs are read once into a map instead, when they are few enough (`limits`: memory stays
  * bounded however big the history is) and their ids are unique. Otherwise SQLite joins.
  */
-export function* visitRows(db: Database.Database, redirects: string[], range: [number, number] | undefined, limits = ITEM_MAP_LIMITS): Generator<unknown[]> {
+export function* visitRows(db: Database.Database, redirects: string[], keys: Pick<PagedQuery, "range" | "live"> = {}, limits = ITEM_MAP_LIMITS): Generator<unknown[]> {
   const urls = itemUrls(db, limits);
   if (!urls) {
     yield* pagedJsonRows(db, {
@@ -49,11 +49,11 @@ export function* visitRows(db: Database.Database, redirects: string[], range: [n
       from: "FROM history_visits v JOIN history_items i ON i.id = v.history_item",
       key: "v.id",
       keyColumn: 2,
-      range,
+      ...keys,
     });
     return;
   }
-  for (const row of pagedJsonRows(db, { columns: ["v.history_item", "v.id", "v.visit_time", ...redirects], from: "FROM history_visits v", key: "v.id", keyColumn: 1, range })) {
+  for (const row of pagedJsonRows(db, { columns: ["v.history_item", "v.id", "v.visit_time", ...redirects], from: "FROM history_visits v", key: "v.id", keyColumn: 1, ...keys })) {
     const url = urls.get(row[0] as number);
     if (url === undefined) continue;
     yield [row[0], url, row[1], row[2], row[3], row[4]];
@@ -113,13 +113,13 @@ export default defineModule<SafariVisit>({
         // sorting 500k rows by visit_time would cost more than the whole check, and the
         // timeline is sorted later anyway.
         const redirects = hasRedirects ? ["v.redirect_source", "v.redirect_destination"] : ["NULL", "NULL"];
-        const range = shardKeyRange(h, "history_visits", "id", ctx.shard);
+        const keys = shardKeys(h, "history_visits", "id", ctx.shard);
         // Redirect destinations are looked up one by one: few visits redirect, and a LEFT JOIN
         // over every visit costs more than these point lookups.
         const dest = h.db
           .prepare("SELECT dv.visit_time, di.url FROM history_visits dv JOIN history_items di ON di.id = dv.history_item WHERE dv.id = ?")
           .raw(true);
-        for (const row of visitRows(h.db, redirects, range)) {
+        for (const row of visitRows(h.db, redirects, keys)) {
           const rec: SafariVisit = {
             id: row[0] as number,
             url: (row[1] as string | null) ?? "",

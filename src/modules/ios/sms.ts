@@ -9,7 +9,7 @@ import { pagedJsonRows, requireSchema } from "../../formats/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { attributedBodyText } from "./lib/attributed-body.ts";
 import { checkLinksAndText } from "./lib/checks.ts";
-import { eachFile, shardKeyRange, sqliteRows } from "./lib/web.ts";
+import { eachFile, shardKeys, sqliteRows } from "./lib/web.ts";
 import { emailOf, extractLinks, hostOf, oneLine } from "./lib/links.ts";
 
 export interface SmsRecord {
@@ -108,7 +108,7 @@ function* messages(h: SqliteHandle, path: string, shard: Shard | undefined): Gen
   const [iService, iAccount, iRead, iDelivered, iIsRead, iAttach, iItem, iServiceMsg, iCaller] = opt;
   const val = (row: unknown[], i: number) => (i < 0 ? null : (row[i] ?? null));
   const columns = select.map((c) => (c.startsWith("CASE") || c.startsWith("hex(") ? c : `"${c}"`));
-  const rows = pagedJsonRows(h.db, { columns, from: "FROM message", key: "ROWID", keyColumn: 0, range: shardKeyRange(h, "message", "ROWID", shard) });
+  const rows = pagedJsonRows(h.db, { columns, from: "FROM message", key: "ROWID", keyColumn: 0, ...shardKeys(h, "message", "ROWID", shard) });
   for (const row of rows) {
     let text = iText >= 0 && typeof row[iText] === "string" ? (row[iText] as string) : "";
     let source: SmsRecord["text_source"] = text ? "text" : "none";

@@ -183,19 +183,19 @@ test("safari_history: visits read with the items' URLs in memory equal the SQLit
   // Visits out of item order, a visit of a deleted item (999), a NULL item, gaps in the ids.
   for (let v = 1; v <= 1500; v++) visit.run(v * 2, v % 97 === 0 ? 999 : v % 101 === 0 ? null : ((v * 7) % 40) * 3 + 3, 700000000 + v / 3, v % 5 ? null : v - 1, null);
   const redirects = ["v.redirect_source", "v.redirect_destination"];
-  const joined = [...visitRows(db, redirects, undefined, { items: 0, chars: 0 })];
-  const mapped = [...visitRows(db, redirects, undefined)];
+  const joined = [...visitRows(db, redirects, {}, { items: 0, chars: 0 })];
+  const mapped = [...visitRows(db, redirects)];
   assert.ok(joined.length > 1400 && joined.length < 1500, `${joined.length} joined rows`);
   assert.deepEqual(mapped, joined);
   // A shard's key range; and limits that stop the map part-way (items, then characters).
-  assert.deepEqual([...visitRows(db, redirects, [300, 1700])], [...visitRows(db, redirects, [300, 1700], { items: 0, chars: 0 })]);
-  assert.deepEqual([...visitRows(db, redirects, undefined, { items: 20, chars: 1e9 })], joined);
-  assert.deepEqual([...visitRows(db, redirects, undefined, { items: 1e9, chars: 200 })], joined);
+  assert.deepEqual([...visitRows(db, redirects, { range: [300, 1700] })], [...visitRows(db, redirects, { range: [300, 1700] }, { items: 0, chars: 0 })]);
+  assert.deepEqual([...visitRows(db, redirects, {}, { items: 20, chars: 1e9 })], joined);
+  assert.deepEqual([...visitRows(db, redirects, {}, { items: 1e9, chars: 200 })], joined);
   // The join is what decides when ids repeat (a table where id is not the key).
   const odd = new Database(":memory:");
   odd.exec(`CREATE TABLE history_items (id INTEGER, url TEXT); CREATE TABLE history_visits (id INTEGER PRIMARY KEY, history_item INTEGER, visit_time REAL);
     INSERT INTO history_items VALUES (1, 'https://a.example/'), (1, 'https://b.example/'); INSERT INTO history_visits VALUES (1, 1, 5), (2, 1, 6);`);
   const none = ["NULL", "NULL"];
-  assert.deepEqual([...visitRows(odd, none, undefined)], [...visitRows(odd, none, undefined, { items: 0, chars: 0 })]);
-  assert.equal([...visitRows(odd, none, undefined)].length, 4);
+  assert.deepEqual([...visitRows(odd, none)], [...visitRows(odd, none, {}, { items: 0, chars: 0 })]);
+  assert.equal([...visitRows(odd, none)].length, 4);
 });

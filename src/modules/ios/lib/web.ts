@@ -7,6 +7,7 @@ import { batched, fromMatches, shardRange, type ModuleContext, type RecordBatche
 import type { DetectionInput, IndicatorMatch } from "../../../core/model.ts";
 import { VigilError, describeError } from "../../../core/errors.ts";
 import type { Matcher } from "../../../indicators/matcher-api.ts";
+import type { PagedQuery } from "../../../formats/sqlite.ts";
 
 /** A file of every Chrome for iOS profile ("History", "Favicons"), for the chrome_* modules. */
 export function chromeProfileFile(name: string): ArtifactSpec {
@@ -409,12 +410,19 @@ export function checkWebKitOrigin(r: WebKitOriginRecord, ctx: ModuleContext, wha
 }
 
 /**
- * For a module running as one part of several (ctx.shard): the [from, to] range of `key` in
- * `table` this part reads ([1, 0], nothing, when the table is empty). Undefined when the module
- * runs whole.
+ * The keys of `table` a module reads under ctx.shard, for pagedJsonRows: a part of several
+ * reads the [from, to] range of `key` ([1, 0], nothing, when the table is empty); a module run
+ * whole whose end other threads may take over announces its keys (LiveKeys). Nothing when the
+ * module simply runs whole.
  */
-export function shardKeyRange(h: SqliteHandle, table: string, key: string, shard: Shard | undefined): [number, number] | undefined {
-  if (!shard) return undefined;
+export function shardKeys(h: SqliteHandle, table: string, key: string, shard: Shard | undefined): Pick<PagedQuery, "range" | "live"> {
+  if (!shard) return {};
+  if (shard.range) return { range: shard.range };
   const [lo, hi] = h.db.prepare(`SELECT min(${key}), max(${key}) FROM ${table}`).raw(true).get() as [number | null, number | null];
-  return lo === null || hi === null ? [1, 0] : shardRange(lo, hi, shard);
+  if (lo === null || hi === null) return { range: [1, 0] };
+  if (shard.live) {
+    shard.live.begin(lo, hi);
+    return { live: shard.live };
+  }
+  return { range: shardRange(lo, hi, shard) };
 }
