@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { splitRanges, TimelineStore, writeMerged, type RowRange } from "../../../src/report/timeline-store.ts";
+import { decodeRow, splitRanges, timelineRow, TimelineStore, writeMerged, type RowRange } from "../../../src/report/timeline-store.ts";
 import { rng } from "../../../src/demo/synthetic.ts";
 import { closeSync, mkdtempSync, openSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -110,4 +110,21 @@ test("a merge cut into ranges (splitRanges) gives the whole merge when its parts
   const b = merged({ from: tie });
   assert.ok(Buffer.concat([a.bytes, b.bytes]).equals(whole.bytes));
   store.close();
+});
+
+test("timelineRow: every field quoted and escaped, NULs made spaces, with 300 modules of 300 event names each (past the cache's bounds)", () => {
+  const odd = ['plain', 'with "quotes"', "nul\u0000inside", "comma, and\nnewline", ""];
+  for (let m = 0; m < 300; m++) {
+    for (let e = 0; e < 300; e += m < 2 ? 1 : 37) {
+      const module = `${odd[m % odd.length]}-m${m}`;
+      const event = `${odd[e % odd.length]}-e${e}`;
+      const desc = `d "${m}" ${e}\u0000`;
+      const row = timelineRow("2024-01-01T00:00:00.000Z", module, event, desc);
+      const q = (s: string) => `"${s.replaceAll("\u0000", " ").replaceAll('"', '""')}"`;
+      assert.equal(row, `${q("2024-01-01T00:00:00.000Z")},${q(module)},${q(event)},${q(desc)}\r\n`);
+      assert.deepEqual(decodeRow(row), { timestamp: "2024-01-01T00:00:00.000Z", module: module.replaceAll("\u0000", " "), event: event.replaceAll("\u0000", " "), description: desc.replaceAll("\u0000", " ") });
+      // Asked again (from the cache, or built again past its bounds): the same row.
+      assert.equal(timelineRow("2024-01-01T00:00:00.000Z", module, event, desc), row);
+    }
+  }
 });
