@@ -31,7 +31,7 @@ const FAST_REDIRECT_WHY =
   "Network injection attacks (as used to deliver Pegasus) rewrite an unencrypted HTTP response so the browser is sent at once to exploit infrastructure on another domain. Many such redirects are harmless (link shorteners, captive portals); the destination is worth a look.";
 
 /** Most history items whose URLs are held in memory, and their most characters (see visitRows). */
-export const ITEM_MAP_LIMITS = { items: 300_000, chars: 40_000_000 };
+export const ITEM_MAP_LIMITS = { items: 150_000, chars: 12_000_000 };
 
 /**
  * The visits as rows [item id, URL, visit id, visit_time, redirect_source, redirect_destination]
