@@ -60,7 +60,6 @@ export interface LiveKeys {
  * so the parts' records, put end to end, are the whole table in its usual order.
  */
 export function shardRange(lo: number, hi: number, shard: Shard | undefined): [number, number] {
-  if (shard?.range) return shard.range;
   if (!shard || shard.count <= 1) return [lo, hi];
   const span = hi - lo + 1;
   const from = lo + Math.floor((span * shard.index) / shard.count);

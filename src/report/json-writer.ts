@@ -1,6 +1,6 @@
 // Streams a JSON array to disk, one record at a time, so a module with a million rows never
 // holds them all. Buffers are written as base64, bigints as strings.
-import { closeSync, existsSync, openSync, readSync, statSync, truncateSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from "node:fs";
 
 export function jsonReplacer(_key: string, value: unknown): unknown {
   if (typeof value === "bigint") return value.toString();
@@ -173,24 +173,13 @@ export class JsonArrayWriter {
  * written when there is no record and `always` is false.
  */
 export function assembleJsonArray(path: string, fragments: string[], always: boolean): void {
-  const present = fragments.filter((f) => existsSync(f) && statSync(f).size > 0);
-  if (!present.length && !always) return;
-  const fd = openSync(path, "w");
-  try {
-    if (!present.length) {
-      writeSync(fd, "[]\n");
-      return;
-    }
-    writeSync(fd, "[\n");
-    present.forEach((f, i) => {
-      if (i) writeSync(fd, ",\n");
-      appendFile(fd, f);
-    });
-    writeSync(fd, "\n]\n");
-  } finally {
-    closeSync(fd);
-  }
+  if (fragments.some(hasRecords)) {
+    rmSync(path, { force: true });
+    appendJsonFragments(path, fragments);
+  } else if (always) writeFileSync(path, EMPTY_ARRAY);
 }
+
+const hasRecords = (f: string) => existsSync(f) && statSync(f).size > 0;
 
 /**
  * Appends the records of fragments, in order, to the JSON array a JsonArrayWriter wrote at
@@ -199,7 +188,7 @@ export function assembleJsonArray(path: string, fragments: string[], always: boo
  * that had no record and did not write one), the array is written from the fragments alone.
  */
 export function appendJsonFragments(path: string, fragments: string[]): void {
-  const present = fragments.filter((f) => existsSync(f) && statSync(f).size > 0);
+  const present = fragments.filter(hasRecords);
   if (!present.length) return;
   const size = existsSync(path) ? statSync(path).size : 0;
   let first = true;
