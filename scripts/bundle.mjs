@@ -43,7 +43,6 @@ export async function ensureBundle(dist = DIST) {
       entryPoints: ENTRY_POINTS,
       // Entry points are relative to the repository, not to where vigil was started from.
       absWorkingDir: ROOT,
-      // Entry points are relative to the repository, not to where vigil was started from.
       outdir: tmp,
       bundle: true,
       splitting: true,

@@ -198,7 +198,7 @@ export async function runModulesParallel(
     const numbering = { index: new Map(setup.numbering), total: setup.total };
     const byName = new Map(applicable.map((m) => [m.name, m]));
     let taken = 0;
-    for (let item = takeWork(setup, opts.takeOverMinKeys); item !== undefined; item = takeWork(setup, opts.takeOverMinKeys)) {
+    for (let item = takeWork(setup); item !== undefined; item = takeWork(setup)) {
       if (!item.shard?.range) taken++;
       const shard = shardOf(item, setup);
       const run = await runModules({ ...opts, modules: [byName.get(item.module)!], timeline, numbering, shard });

@@ -23,9 +23,10 @@ export const TAKE_OVER_MIN_KEYS = 16_384;
  * The next item: from the queue, or when it is empty, the end of a module another thread is
  * still running (steal.ts); undefined when there is neither.
  */
-export function takeWork(q: Pick<WorkerSetup, "queue" | "next" | "steal">, minKeys = TAKE_OVER_MIN_KEYS): WorkItem | undefined {
+export function takeWork(q: Pick<WorkerSetup, "queue" | "next" | "steal" | "takeOverMinKeys">): WorkItem | undefined {
   const item = takeNext(q);
   if (item) return item;
+  const minKeys = q.takeOverMinKeys ?? TAKE_OVER_MIN_KEYS;
   for (const w of q.queue) {
     if (w.slot === undefined) continue;
     const t = takeOver(q.steal, w.slot, minKeys);

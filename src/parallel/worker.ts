@@ -38,7 +38,7 @@ if (view) {
   const modules = new Map(modulesFor(view.platform).map((m) => [m.name, m]));
   const numbering = { index: new Map(setup.numbering), total: setup.total };
   const progress = (line: string, transient?: boolean) => send({ type: "progress", line, transient });
-  for (let item = takeWork(setup, setup.takeOverMinKeys); item !== undefined; item = takeWork(setup, setup.takeOverMinKeys)) {
+  for (let item = takeWork(setup); item !== undefined; item = takeWork(setup)) {
     const mod = modules.get(item.module);
     if (!mod) throw new Error(`no module ${item.module}`);
     const key = keyOf(item);

@@ -111,7 +111,7 @@ test("takeWork: the queue first, then the end of a running module; part names so
   assert.deepEqual(a, { module: "sms", shard: { index: 1, count: 0, range: [50_001, 100_000] } });
   const b = takeWork(q)!;
   assert.deepEqual(b.shard?.range, [25_001, 50_000]);
-  assert.equal(takeWork(q, 1_000_000), undefined, "too few keys left");
+  assert.equal(takeWork({ ...q, takeOverMinKeys: 1_000_000 }), undefined, "too few keys left");
   const keys = ["calls", keyOf(a), "sms", keyOf(b), "smsx~5~9"];
   assert.deepEqual(takenParts("sms", keys), [
     { key: "sms~25001~2", index: 2 },
