@@ -13,11 +13,21 @@ import { pathToFileURL } from "node:url";
 // child process that has it; this process only waits and passes on signals and the exit code.
 // (--single-threaded implies the flag.) VIGIL_DEFAULT_GC=1 keeps node's default collector.
 const GC_FLAG = "--single-threaded-gc";
+// The child also gets fixed glibc malloc thresholds (unless the caller set them): blocks of 1 MB
+// and more are mapped and unmapped on their own, instead of glibc raising its threshold after the
+// first big free and serving later big blocks (SQLite's result pages, file buffers) from heaps
+// that it cannot give back. Measured on the bench backup at 2x: 330 MB instead of 367 MB of peak
+// (mean of 4 alternating runs); at 1x, 289 instead of 312 MB, in the same time. The top of a heap
+// is given back only past 32 MB, so that small blocks do not make it shrink and grow again
+// (setting the first threshold alone would also fix this one at 128 kB: 2.5 times the calls).
+// Other C libraries ignore these variables.
+const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: String(1 << 20), MALLOC_TRIM_THRESHOLD_: String(32 << 20) };
 const args = process.argv.slice(2);
 const hasFlag = process.execArgv.some((a) => a === GC_FLAG || a === "--single-threaded");
 if (!hasFlag && !process.env.VIGIL_DEFAULT_GC && args.some((a) => a === "demo" || a.startsWith("check-"))) {
   const { spawn } = await import("node:child_process");
-  const child = spawn(process.execPath, [...process.execArgv, GC_FLAG, process.argv[1], ...args], { stdio: "inherit" });
+  const env = { ...MALLOC_ENV, ...process.env };
+  const child = spawn(process.execPath, [...process.execArgv, GC_FLAG, process.argv[1], ...args], { stdio: "inherit", env });
   const signals = ["SIGINT", "SIGTERM", "SIGHUP"];
   // Ctrl-C reaches both processes; a signal sent to this one alone is passed on.
   const pass = (signal) => child.kill(signal);

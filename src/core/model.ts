@@ -162,8 +162,18 @@ export interface RunInfo {
   lang?: string;
   /** Threads that ran modules (1: all in the main thread; see --jobs). */
   threads?: number;
-  /** The Node.js that ran the check: version, platform, and the flags node was started with. */
-  runtime?: { node: string; platform: string; arch: string; nodeFlags: string[] };
+  /** The Node.js that ran the check: version, platform, the flags node was started with and the allocator's settings. */
+  runtime?: RuntimeInfo;
+}
+
+/** The Node.js that ran a check, as info.json records it. */
+export interface RuntimeInfo {
+  node: string;
+  platform: string;
+  arch: string;
+  nodeFlags: string[];
+  /** Memory allocator settings from the environment (bin/vigil.js sets glibc's thresholds). */
+  mallocEnv?: Record<string, string>;
 }
 
 export type Verdict = "traces_found" | "worth_a_look" | "no_known_traces";

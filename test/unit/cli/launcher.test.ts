@@ -1,12 +1,14 @@
 // bin/vigil.js runs checks in a child node started with --single-threaded-gc: the check must see
 // the flag (info.json records it), exit codes and signals must reach the caller unchanged, and
-// VIGIL_DEFAULT_GC=1 keeps node's default collector in the same process.
+// VIGIL_DEFAULT_GC=1 keeps node's default collector in the same process. The child also gets
+// fixed glibc malloc thresholds, recorded in info.json.
 import assert from "node:assert/strict";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { before, test } from "node:test";
+import type { RuntimeInfo } from "../../../src/core/model.ts";
 import { buildSyntheticBackup, DEMO_PLANTED, DEMO_SIZES } from "../../../src/demo/demo-backup.ts";
 
 const BIN = resolve(import.meta.dirname, "../../../bin/vigil.js");
@@ -18,24 +20,42 @@ before(async () => {
   backup = (await buildSyntheticBackup(join(tmp, "backup"), DEMO_SIZES, { planted: DEMO_PLANTED })).dir;
 });
 
-function runtimeOf(out: string): { node: string; nodeFlags: string[] } {
-  return (JSON.parse(readFileSync(join(out, "info.json"), "utf8")) as { runtime: { node: string; nodeFlags: string[] } }).runtime;
+function runtimeOf(out: string): RuntimeInfo {
+  return (JSON.parse(readFileSync(join(out, "info.json"), "utf8")) as { runtime: RuntimeInfo }).runtime;
+}
+
+/** This process's environment without allocator settings, plus `extra`. */
+function envWithout(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const k of Object.keys(env)) if (/^(MALLOC_|GLIBC_TUNABLES$)/.test(k)) delete env[k];
+  return { ...env, ...extra };
 }
 
 test("a check runs with the single-threaded collector and its exit code reaches the caller", () => {
   const out = join(tmp, "out-flag");
-  const r = spawnSync(process.execPath, [BIN, "check-backup", backup, "--iocs", IOCS, "--output", out, "--quiet", "--no-report"], { encoding: "utf8", env: { ...process.env, VIGIL_DEFAULT_GC: "" } });
+  const r = spawnSync(process.execPath, [BIN, "check-backup", backup, "--iocs", IOCS, "--output", out, "--quiet", "--no-report"], { encoding: "utf8", env: envWithout({ VIGIL_DEFAULT_GC: "" }) });
   assert.equal(r.status, 10, r.stderr);
   const runtime = runtimeOf(out);
   assert.deepEqual(runtime.nodeFlags, ["--single-threaded-gc"]);
   assert.equal(runtime.node, process.version);
+  // glibc's thresholds are fixed in the child, and info.json says so.
+  assert.deepEqual(runtime.mallocEnv, { MALLOC_MMAP_THRESHOLD_: "1048576", MALLOC_TRIM_THRESHOLD_: "33554432" });
+});
+
+test("the caller's own allocator settings win over the launcher's", () => {
+  const out = join(tmp, "out-malloc");
+  const env = envWithout({ VIGIL_DEFAULT_GC: "", MALLOC_MMAP_THRESHOLD_: "4194304" });
+  const r = spawnSync(process.execPath, [BIN, "check-backup", backup, "--iocs", IOCS, "--output", out, "--quiet", "--no-report"], { encoding: "utf8", env });
+  assert.equal(r.status, 10, r.stderr);
+  assert.deepEqual(runtimeOf(out).mallocEnv, { MALLOC_MMAP_THRESHOLD_: "4194304", MALLOC_TRIM_THRESHOLD_: "33554432" });
 });
 
 test("VIGIL_DEFAULT_GC=1 runs the check in the same process with node's default collector", () => {
   const out = join(tmp, "out-default");
-  const r = spawnSync(process.execPath, [BIN, "check-backup", backup, "--iocs", IOCS, "--output", out, "--quiet", "--no-report"], { encoding: "utf8", env: { ...process.env, VIGIL_DEFAULT_GC: "1" } });
+  const r = spawnSync(process.execPath, [BIN, "check-backup", backup, "--iocs", IOCS, "--output", out, "--quiet", "--no-report"], { encoding: "utf8", env: envWithout({ VIGIL_DEFAULT_GC: "1" }) });
   assert.equal(r.status, 10, r.stderr);
   assert.deepEqual(runtimeOf(out).nodeFlags, []);
+  assert.equal(runtimeOf(out).mallocEnv, undefined);
 });
 
 test("usage errors and commands other than checks keep their exit codes", () => {
