@@ -2,7 +2,7 @@
 // timeline.csv rows; rows that arrive in time order go straight to "run" files, the others wait
 // in chunks that are sorted and spilled to private temp files; timeline.csv is a k-way merge of
 // the runs and chunks. Memory stays flat however many events a case has.
-import { closeSync, fstatSync, openSync, readSync, statSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, rmSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { TimelineEvent } from "../core/model.ts";
 import { privateTempDir, removeTempDir } from "../core/tempdir.ts";
@@ -11,8 +11,16 @@ import { csvField, parseCsv } from "./csv.ts";
 const RS = "\u0000"; // record separator in spill files; replaced by a space inside fields
 const CHUNK = 200_000;
 // Chunks are also bounded by their text: what a chunk costs the heap (and, through the garbage
-// collector's head room, the peak RSS) depends on the length of its descriptions.
-const CHUNK_CHARS = 16_000_000;
+// collector's head room, the peak RSS) depends on the length of its descriptions. Measured on
+// twice the bench backup with --jobs 1: a peak of 260 MB with chunks of 16M characters, 224 MB
+// with 6M and 218 MB with 3M, in the same time.
+const CHUNK_CHARS = 4_000_000;
+/**
+ * Sorted files a store keeps before it merges them into one (see compact()): the merge that
+ * writes timeline.csv reads every file at once, so their number stays bounded however many
+ * events a case has (a file descriptor and a read buffer each).
+ */
+const MAX_SPILLS = 64;
 /** A run (see TimelineStore.section) is written in blocks of this many characters. */
 const RUN_BLOCK_CHARS = 1 << 16;
 
@@ -414,6 +422,12 @@ class BlockWriter {
     if (this.used === this.block.length) this.flush();
     this.block[this.used++] = 0;
   }
+  /** A row held as bytes and the record separator of spill files. */
+  recordBytes(b: Buffer, start: number, end: number): void {
+    this.bytes(b, start, end);
+    if (this.used === this.block.length) this.flush();
+    this.block[this.used++] = 0;
+  }
   bytes(b: Buffer, start: number, end: number): void {
     const n = end - start;
     if (this.used + n > this.block.length) {
@@ -469,6 +483,8 @@ interface Run {
   last: string;
   fd?: number;
   out?: BlockWriter;
+  /** Its file, once written to (one of the store's spills). */
+  path?: string;
 }
 
 /**
@@ -482,12 +498,20 @@ export class TimelineStore {
   private chunk: string[] = [];
   private chunkChars = 0;
   private spills: string[] = [];
+  /** Files this store has made, for their names (unique: compact() removes files). */
+  private made = 0;
   private hits: TimelineStore | undefined;
   private run: Run | undefined;
   count = 0;
 
-  /** `chunkSize` events are held in memory before a sorted chunk is spilled to disk. */
-  constructor(private readonly chunkSize = CHUNK) {}
+  /**
+   * `chunkSize` events are held in memory before a sorted chunk is spilled to disk; past
+   * `maxSpills` sorted files, they are merged into one.
+   */
+  constructor(
+    private readonly chunkSize = CHUNK,
+    private readonly maxSpills = MAX_SPILLS,
+  ) {}
 
   get detectedCount(): number {
     return this.hits?.count ?? 0;
@@ -501,7 +525,7 @@ export class TimelineStore {
   addFields(timestamp: string, module: string, event: string, description: string, detected: boolean): void {
     const row = timelineRow(timestamp, module, event, description);
     this.addRow(row);
-    if (detected) (this.hits ??= new TimelineStore(this.chunkSize)).addRow(row);
+    if (detected) (this.hits ??= new TimelineStore(this.chunkSize, this.maxSpills)).addRow(row);
   }
 
   /**
@@ -532,9 +556,10 @@ export class TimelineStore {
   private flushRun(run: Run): void {
     if (run.out === undefined) {
       this.dir ??= privateTempDir("timeline");
-      const path = join(this.dir, `run-${this.spills.length}`);
+      const path = join(this.dir, `run-${this.made++}`);
       run.fd = openSync(path, "w", 0o600);
       run.out = new BlockWriter(run.fd, 1 << 18);
+      run.path = path;
       this.spills.push(path);
     }
     for (const row of run.rows) run.out.record(row);
@@ -562,7 +587,7 @@ export class TimelineStore {
   private spill(): void {
     this.dir ??= privateTempDir("timeline");
     this.chunk.sort();
-    const path = join(this.dir, `chunk-${this.spills.length}`);
+    const path = join(this.dir, `chunk-${this.made++}`);
     const fd = openSync(path, "w", 0o600);
     try {
       const out = new BlockWriter(fd, 1 << 18);
@@ -574,6 +599,28 @@ export class TimelineStore {
     this.spills.push(path);
     this.chunk = [];
     this.chunkChars = 0;
+    if (this.spills.length > this.maxSpills) this.compact();
+  }
+
+  /**
+   * Merges every sorted file but the run being written into one file in this store's folder,
+   * and removes them (files adopted from other stores included: they are this store's now).
+   */
+  private compact(): void {
+    const open = this.run?.path;
+    const files = this.spills.filter((p) => p !== open);
+    if (files.length < 2) return;
+    const path = join(this.dir!, `merged-${this.made++}`);
+    const fd = openSync(path, "w", 0o600);
+    try {
+      const out = new BlockWriter(fd, 1 << 20);
+      mergeFiles(files, (buf, start, end) => out.recordBytes(buf, start, end));
+      out.flush();
+    } finally {
+      closeSync(fd);
+    }
+    for (const f of files) rmSync(f, { force: true });
+    this.spills = open === undefined ? [path] : [path, open];
   }
 
   /**
@@ -620,6 +667,11 @@ export class TimelineStore {
     mergeFiles(this.spillFiles(), bytes);
   }
 
+  /** Sorted files on disk now (for tests). */
+  get spillCount(): number {
+    return this.spills.length;
+  }
+
   /** Whether some rows are on disk already (a store held only in memory is small). */
   get spilled(): boolean {
     return this.spills.length > 0;
@@ -655,7 +707,7 @@ export class TimelineStore {
     this.adopted.push(t.dir);
     this.spills.push(...t.spills);
     this.count += t.count;
-    if (t.hits) (this.hits ??= new TimelineStore(this.chunkSize)).adopt(t.hits);
+    if (t.hits) (this.hits ??= new TimelineStore(this.chunkSize, this.maxSpills)).adopt(t.hits);
   }
 
   close(): void {

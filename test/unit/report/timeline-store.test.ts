@@ -128,3 +128,53 @@ test("timelineRow: every field quoted and escaped, NULs made spaces, with 300 mo
     }
   }
 });
+
+test("past its limit of sorted files a store merges them into one, keeping the run being written, and writes the same timeline", () => {
+  const r = rng(23);
+  // One long section whose in-order rows (later than all others) make a run file (more than 64k characters) while
+  // out-of-order rows spill many small chunks; a second section; and an adopted store's files.
+  const ordered = Array.from({ length: 6000 }, (_, i) => ({ timestamp: new Date(Date.UTC(2030, 0, 1) + i * 1000).toISOString(), module: "sms", event: "in_order", description: `row ${i} ${"x".repeat(20)}`, detected: i % 500 === 0 }));
+  const scattered = events(3000, 29);
+  const mixed: typeof ordered = [];
+  for (let i = 0, j = 0; i < ordered.length || j < scattered.length; ) {
+    if (j >= scattered.length || (i < ordered.length && r() < 0.66)) mixed.push(ordered[i++]);
+    else mixed.push(scattered[j++]);
+  }
+  const second = events(2000, 31);
+  const other = events(1500, 37);
+  const write = (store: TimelineStore, maxFiles?: number) => {
+    store.section();
+    for (const e of mixed) {
+      store.add(e);
+      if (maxFiles !== undefined) assert.ok(store.spillCount <= maxFiles + 1, `${store.spillCount} files`);
+    }
+    store.section();
+    for (const e of second) store.add(e);
+    const helper = new TimelineStore(maxFiles === undefined ? 1_000_000 : 40, maxFiles);
+    helper.section();
+    for (const e of other) helper.add(e);
+    const adopted = helper.detach()!;
+    if (maxFiles !== undefined) assert.ok(adopted.spills.length > 1 && adopted.spills.length <= maxFiles + 1, `${adopted.spills.length} adopted files`);
+    store.adopt(adopted);
+    helper.close();
+    const dir = mkdtempSync(join(tmpdir(), "vigil-tl-"));
+    const out = (name: string, fn: (fd: number) => number) => {
+      const fd = openSync(join(dir, name), "w");
+      try {
+        assert.equal(fn(fd), name === "all" ? mixed.length + second.length + other.length : [...mixed, ...second, ...other].filter((e) => e.detected).length);
+      } finally {
+        closeSync(fd);
+      }
+      return readFileSync(join(dir, name));
+    };
+    const result = { all: out("all", (fd) => store.writeSorted(fd)), detected: out("detected", (fd) => store.writeSortedDetected(fd)), files: store.spillCount };
+    store.close();
+    return result;
+  };
+  const plain = write(new TimelineStore(1_000_000));
+  const compacted = write(new TimelineStore(40, 4), 4);
+  assert.ok(compacted.all.equals(plain.all), "timeline.csv");
+  assert.ok(compacted.detected.equals(plain.detected), "timeline_detected.csv");
+  // The merge writes from at most the limit, the open run, and the adopted store's files.
+  assert.ok(compacted.files <= 10, `${compacted.files} files at the end`);
+});
