@@ -39,7 +39,7 @@ test("a check runs with the single-threaded collector and its exit code reaches 
   assert.deepEqual(runtime.nodeFlags, ["--single-threaded-gc"]);
   assert.equal(runtime.node, process.version);
   // glibc's thresholds are fixed in the child, and info.json says so.
-  assert.deepEqual(runtime.mallocEnv, { MALLOC_MMAP_THRESHOLD_: "1048576", MALLOC_TRIM_THRESHOLD_: "33554432" });
+  assert.deepEqual(runtime.mallocEnv, { MALLOC_MMAP_THRESHOLD_: "1048576", MALLOC_TRIM_THRESHOLD_: "4194304" });
 });
 
 test("the caller's own allocator settings win over the launcher's", () => {
@@ -47,7 +47,7 @@ test("the caller's own allocator settings win over the launcher's", () => {
   const env = envWithout({ VIGIL_DEFAULT_GC: "", MALLOC_MMAP_THRESHOLD_: "4194304" });
   const r = spawnSync(process.execPath, [BIN, "check-backup", backup, "--iocs", IOCS, "--output", out, "--quiet", "--no-report"], { encoding: "utf8", env });
   assert.equal(r.status, 10, r.stderr);
-  assert.deepEqual(runtimeOf(out).mallocEnv, { MALLOC_MMAP_THRESHOLD_: "4194304", MALLOC_TRIM_THRESHOLD_: "33554432" });
+  assert.deepEqual(runtimeOf(out).mallocEnv, { MALLOC_MMAP_THRESHOLD_: "4194304", MALLOC_TRIM_THRESHOLD_: "4194304" });
 });
 
 test("VIGIL_DEFAULT_GC=1 runs the check in the same process with node's default collector", () => {
