@@ -2,7 +2,8 @@
 // the `vigil` command (the bundled worker), in process (the worker through tsx), on an encrypted
 // backup (workers reopen it with the derived key), and when no worker can open the acquisition.
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { before, test } from "node:test";
@@ -159,6 +160,46 @@ test("end() stops the started workers nobody took", async () => {
   const exits = spawned.map((w) => (w.ref(), once(w, "exit")));
   started.end();
   await Promise.all(exits);
+});
+
+test("a worker thread that dies in the middle of a module leaves that module failed with the reason, never clean; the others are checked", async () => {
+  const a = await runInProcess(join(tmp, "crash-serial"), 1);
+  // A real worker whose thread exits (code 7) as soon as it has announced its first module. It
+  // says "loaded" when Vigil's worker code, loaded, starts to wait for its setup.
+  const wrapper = join(tmp, "crashing-worker.mjs");
+  const real = new URL("../../../src/parallel/worker-tsx.mjs", import.meta.url).href;
+  writeFileSync(
+    wrapper,
+    `import { parentPort } from "node:worker_threads";
+const post = parentPort.postMessage.bind(parentPort);
+parentPort.postMessage = (m) => { post(m); if (m && m.type === "start") process.exit(7); };
+const once = parentPort.once.bind(parentPort);
+parentPort.once = (event, fn) => { if (event === "message") post({ type: "loaded" }); return once(event, fn); };
+await import(${JSON.stringify(real)});
+`,
+  );
+  const started = startWorkers(1, () => new Worker(pathToFileURL(wrapper)));
+  // Once the worker has loaded Vigil's code, it takes a module as soon as the run starts.
+  const worker = started.take();
+  worker.ref();
+  await once(worker, "message");
+  const again = { take: () => worker, end: () => void worker.terminate() };
+  let b: Awaited<ReturnType<typeof runInProcess>>;
+  try {
+    b = await runInProcess(join(tmp, "crash-parallel"), 2, false, undefined, again);
+  } finally {
+    again.end();
+  }
+  const failed = b.run.coverage.filter((c) => c.status === "failed");
+  assert.equal(failed.length, 1, JSON.stringify(b.run.coverage));
+  assert.match(failed[0].reason ?? "", /the worker thread running it stopped: exit code 7/);
+  const before = a.run.coverage.find((c) => c.module === failed[0].module)!;
+  assert.notEqual(before.status, "failed");
+  // Every other module was checked by the main thread as in the serial run.
+  assert.deepEqual(
+    b.run.coverage.filter((c) => c !== failed[0]),
+    a.run.coverage.filter((c) => c.module !== failed[0].module),
+  );
 });
 
 test("guessArtifactBytes: the sizes of the big databases of a backup, found by file ID", () => {
