@@ -16,7 +16,7 @@ const CHUNK = 200_000;
 // with 6M and 218 MB with 3M, in the same time.
 const CHUNK_CHARS = 4_000_000;
 /**
- * Sorted files a store keeps before it merges them into one (see compact()): the merge that
+ * Sorted files a store keeps before it merges the smaller half of them (see compact()): the merge that
  * writes timeline.csv reads every file at once, so their number stays bounded however many
  * events a case has (a file descriptor and a read buffer each).
  */
@@ -603,13 +603,18 @@ export class TimelineStore {
   }
 
   /**
-   * Merges every sorted file but the run being written into one file in this store's folder,
-   * and removes them (files adopted from other stores included: they are this store's now).
+   * Merges the smaller half of the sorted files (never the run being written) into one file in
+   * this store's folder, and removes them (files adopted from other stores included: they are
+   * this store's now). Merging the smaller half rather than all keeps what is written again
+   * small: a row is merged again only when its file is among the smaller ones, a few times in
+   * all however many chunks a case spills, instead of at every compaction.
    */
   private compact(): void {
     const open = this.run?.path;
-    const files = this.spills.filter((p) => p !== open);
-    if (files.length < 2) return;
+    const closed = this.spills.filter((p) => p !== open).map((p) => ({ p, size: statSync(p).size }));
+    if (closed.length < 2) return;
+    closed.sort((a, b) => a.size - b.size);
+    const files = closed.slice(0, Math.max(2, Math.ceil(closed.length / 2))).map((f) => f.p);
     const path = join(this.dir!, `merged-${this.made++}`);
     const fd = openSync(path, "w", 0o600);
     try {
@@ -619,8 +624,9 @@ export class TimelineStore {
     } finally {
       closeSync(fd);
     }
+    const merged = new Set(files);
     for (const f of files) rmSync(f, { force: true });
-    this.spills = open === undefined ? [path] : [path, open];
+    this.spills = [...this.spills.filter((p) => !merged.has(p)), path];
   }
 
   /**

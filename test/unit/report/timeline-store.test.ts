@@ -129,7 +129,7 @@ test("timelineRow: every field quoted and escaped, NULs made spaces, with 300 mo
   }
 });
 
-test("past its limit of sorted files a store merges them into one, keeping the run being written, and writes the same timeline", () => {
+test("past its limit of sorted files a store merges the smaller half into one, never the run being written, and writes the same timeline", () => {
   const r = rng(23);
   // One long section whose in-order rows (later than all others) make a run file (more than 64k characters) while
   // out-of-order rows spill many small chunks; a second section; and an adopted store's files.
