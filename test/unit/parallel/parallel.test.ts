@@ -182,7 +182,7 @@ await import(${JSON.stringify(real)});
   // Once the worker has loaded Vigil's code, it takes a module as soon as the run starts.
   const worker = started.take();
   worker.ref();
-  await once(worker, "message");
+  await once(worker, "message", { signal: AbortSignal.timeout(60_000) });
   const again = { take: () => worker, end: () => void worker.terminate() };
   let b: Awaited<ReturnType<typeof runInProcess>>;
   try {

@@ -131,8 +131,9 @@ test("timelineRow: every field quoted and escaped, NULs made spaces, with 300 mo
 
 test("past its limit of sorted files a store merges the smaller half into one, never the run being written, and writes the same timeline", () => {
   const r = rng(23);
-  // One long section whose in-order rows (later than all others) make a run file (more than 64k characters) while
-  // out-of-order rows spill many small chunks; a second section; and an adopted store's files.
+  // One long section whose in-order rows (later than all others) make a run file (more than 64k
+  // characters) while out-of-order rows spill many small chunks; a second section; and an
+  // adopted store's files.
   const ordered = Array.from({ length: 6000 }, (_, i) => ({ timestamp: new Date(Date.UTC(2030, 0, 1) + i * 1000).toISOString(), module: "sms", event: "in_order", description: `row ${i} ${"x".repeat(20)}`, detected: i % 500 === 0 }));
   const scattered = events(3000, 29);
   const mixed: typeof ordered = [];
