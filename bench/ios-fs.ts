@@ -9,33 +9,7 @@ import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from 
 import { join, resolve } from "node:path";
 import { createGzip } from "node:zlib";
 import { spawnSync } from "node:child_process";
-
-export interface FsCheckFigures {
-  label: string;
-  wallSeconds: number;
-  /** User + system CPU seconds: what the check costs when the machine is shared. */
-  cpuSeconds: number;
-  peakRssMB: number;
-  exitCode: number;
-  detections?: number;
-}
-
-/** Runs the CLI under GNU time: wall time, CPU time and peak RSS of the whole process. */
-function timeCheck(label: string, args: string[]): FsCheckFigures {
-  const r = spawnSync("/usr/bin/time", ["-f", "VIGIL_TIME %e %M %U %S", process.execPath, join(ROOT, "bin", "vigil.js"), ...args, "--quiet", "--json"], {
-    encoding: "utf8",
-    maxBuffer: 64 << 20,
-  });
-  const m = /VIGIL_TIME ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(r.stderr);
-  if (!m) throw new Error(`${label}: no timing (exit ${r.status}): ${r.stderr.slice(-2000)}`);
-  let detections: number | undefined;
-  try {
-    detections = Object.values((JSON.parse(r.stdout) as { detections: Record<string, number> }).detections).reduce((a, b) => a + b, 0);
-  } catch {
-    /* the figures still stand */
-  }
-  return { label, wallSeconds: Number(m[1]), cpuSeconds: Math.round((Number(m[3]) + Number(m[4])) * 10) / 10, peakRssMB: Math.round(Number(m[2]) / 1024), exitCode: r.status ?? -1, detections };
-}
+import { timeCheck, type CheckFigures } from "./measure.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const WORK = join(ROOT, "bench", ".work");
@@ -160,7 +134,7 @@ async function ensureFolder(files: number): Promise<string> {
 }
 
 /** check-fs on an extracted folder (the walk and glob-directed finds on a real filesystem). */
-export function benchFolder(files = 100_000): Promise<FsCheckFigures> {
+export function benchFolder(files = 100_000): Promise<CheckFigures> {
   return ensureFolder(files).then((dir) => {
     const outDir = join(WORK, `results-ios-fs-folder-${files}`);
     rmSync(outDir, { recursive: true, force: true });
@@ -183,11 +157,11 @@ async function ensureDump(files: number): Promise<string> {
   return p;
 }
 
-export async function benchIosFs(sizes: number[] = [250_000, 1_000_000]): Promise<FsCheckFigures[]> {
+export async function benchIosFs(sizes: number[] = [250_000, 1_000_000]): Promise<CheckFigures[]> {
   const iocDir = join(WORK, "ios-fs-iocs");
   mkdirSync(iocDir, { recursive: true });
   writeFileSync(join(iocDir, "processes.txt"), "bh\nsubridged\n");
-  const out: FsCheckFigures[] = [];
+  const out: CheckFigures[] = [];
   for (const n of sizes) {
     const dump = await ensureDump(n);
     const outDir = join(WORK, `results-ios-fs-${n}`);
