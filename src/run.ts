@@ -196,6 +196,8 @@ export async function runModules(
       progress,
       shard,
     );
+    // Its keys can no longer be taken over, even those it never read because it failed first.
+    shard?.live?.end();
     writer.close(cov.status === "checked" || writer.count > 0);
     detected.close(false);
     coverage.push(cov);

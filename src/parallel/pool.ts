@@ -162,6 +162,9 @@ export async function runModulesParallel(
   // over by a thread that ran out of work (steal.ts). Not on an encrypted backup: there, on the
   // bench backup, runs where a thread took over peaked at 317-372 MB (mean 346) against 302-338
   // MB (mean 321) where none did, over the 350 MB budget; plain backups showed no such rise.
+  // (Measured before bin/vigil.js fixed glibc's malloc thresholds. Since then, with take-over
+  // allowed, a thread took over in only 1 of 10 encrypted runs: too rare to measure again, so it
+  // stays off.)
   const takeOvers = !view.encrypted;
   const items: (WorkItem & { cost: number; i: number })[] = [];
   let slots = 0;
@@ -200,9 +203,7 @@ export async function runModulesParallel(
     let taken = 0;
     for (let item = takeWork(setup); item !== undefined; item = takeWork(setup)) {
       if (!item.shard?.range) taken++;
-      const shard = shardOf(item, setup);
-      const run = await runModules({ ...opts, modules: [byName.get(item.module)!], timeline, numbering, shard });
-      shard?.live?.end();
+      const run = await runModules({ ...opts, modules: [byName.get(item.module)!], timeline, numbering, shard: shardOf(item, setup) });
       done.set(keyOf(item), { coverage: run.coverage[0], detections: run.detections });
     }
     // This thread ran every module: a worker still starting has nothing to hand over.

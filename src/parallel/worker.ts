@@ -43,9 +43,7 @@ if (view) {
     if (!mod) throw new Error(`no module ${item.module}`);
     const key = keyOf(item);
     send({ type: "start", key, module: item.module });
-    const shard = shardOf(item, setup);
-    const run = await runModules({ view, modules: [mod], iocs, outputDir: setup.outputDir, prefix: setup.prefix, timeline, progress, numbering, shard });
-    shard?.live?.end();
+    const run = await runModules({ view, modules: [mod], iocs, outputDir: setup.outputDir, prefix: setup.prefix, timeline, progress, numbering, shard: shardOf(item, setup) });
     send({ type: "module", key, module: item.module, coverage: run.coverage[0], detections: toJson(run.detections) });
   }
   await (view as { settled?: () => Promise<void> }).settled?.();
