@@ -106,6 +106,9 @@ export type ReopenSpec = {
   opener: "ios_backup";
   path: string;
   derivedKey?: Uint8Array;
-  /** The main thread's private plaintext Manifest.db, which outlives the workers. */
+  /**
+   * The Manifest.db the main thread opened, which outlives the workers: its private plaintext
+   * copy, or the evidence itself when it was read in place.
+   */
   manifestCopy?: string;
 };

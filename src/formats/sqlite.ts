@@ -1,14 +1,40 @@
-// SQLite databases from evidence, opened on a private copy so that nothing (no -shm, no WAL
-// checkpoint, no journal rollback) ever touches the original.
+// SQLite databases from evidence, opened so that nothing (no -shm, no WAL checkpoint, no journal
+// rollback, no lock) ever touches the original: in place as an immutable read-only database
+// when no WAL or journal goes with it, else on a private copy that holds them too.
 import Database from "better-sqlite3";
 import { copyFileSync, existsSync, openSync, readSync, closeSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { SqliteHandle } from "../acquisitions/view.ts";
 import { VigilError } from "../core/errors.ts";
 import type { LiveKeys } from "../core/module.ts";
 import { privateTempDir, removeTempDir } from "../core/tempdir.ts";
 
 const MAGIC = Buffer.from("SQLite format 3\0", "latin1");
+
+// better-sqlite3's SQLite takes "file:" URIs (needed for immutable opens, see openImmutable) only
+// when this variable is 1 as its addon loads, at the first database opened in the process.
+// Plain paths mean the same either way. A caller's own value is kept; 0 means every database is
+// copied first.
+process.env.SQLITE_USE_URI ??= "1";
+
+/**
+ * Opens a database file read-only as immutable (SQLite's "immutable=1"): SQLite then opens it
+ * O_RDONLY and takes no lock, creates no -shm, and reads or writes no WAL or journal. For a file
+ * that no WAL or journal goes with (the caller checks), this reads exactly what a private copy
+ * would, without writing one: the bench backup's databases are 150 MB, copied (and later
+ * deleted) once per thread reading them. Returns undefined when SQLite cannot open it so (URIs
+ * turned off): the caller makes a copy instead, and reports that copy's errors.
+ */
+export function openImmutable(file: string): Database.Database | undefined {
+  const url = pathToFileURL(file);
+  url.search = "?immutable=1";
+  try {
+    return new Database(url.href, { readonly: true, fileMustExist: true });
+  } catch {
+    return undefined;
+  }
+}
 
 function checkHeader(head: Buffer, display: string): void {
   if (head.length < 100) throw new VigilError("truncated SQLite database (shorter than its 100-byte header)", { file: display, code: "sqlite" });
@@ -51,47 +77,52 @@ function wrap(db: Database.Database, display: string, drop: () => void): SqliteH
   };
 }
 
-/** Opens a database file from disk, copying it and any -wal/-journal beside it first. */
-export function openSqliteFile(file: string, display: string): SqliteHandle {
+/** The first 100 bytes of a file (fewer when it is shorter). */
+function readHeader(file: string): Buffer {
   const head = Buffer.alloc(100);
   const fd = openSync(file, "r");
-  let n: number;
   try {
-    n = readSync(fd, head, 0, 100, 0);
+    return head.subarray(0, readSync(fd, head, 0, 100, 0));
   } finally {
     closeSync(fd);
   }
-  checkHeader(head.subarray(0, n), display);
+}
+
+/**
+ * Opens a database file from disk: in place (immutable, see openImmutable) when no -wal or
+ * -journal is beside it; else on a private copy of it and them.
+ */
+export function openSqliteFile(file: string, display: string): SqliteHandle {
+  const extra = ["-wal", "-journal"].filter((suffix) => existsSync(file + suffix));
+  const inPlace = extra.length ? undefined : openSqliteInPlace(file, display);
+  if (inPlace) return inPlace;
+  if (extra.length) checkHeader(readHeader(file), display);
   const dir = privateTempDir("sqlite");
   const name = basename(file) || "db.sqlite";
   const copy = join(dir, name);
   copyFileSync(file, copy);
-  for (const suffix of ["-wal", "-journal"]) {
-    if (existsSync(file + suffix)) copyFileSync(file + suffix, copy + suffix);
-  }
+  for (const suffix of extra) copyFileSync(file + suffix, copy + suffix);
   return openCopy(copy, display, () => removeTempDir(dir));
 }
 
 /**
- * Opens a private copy the caller already made (an acquisition's decrypted or copied payload)
- * in its own private folder `dir`, without copying it again; the handle then owns `dir` and
- * removes it on close (or at once when the file cannot be opened).
+ * Opens an evidence database in place, immutable (see openImmutable), for a file that no WAL or
+ * journal goes with; undefined when SQLite cannot open it so. Corruption is reported as
+ * openCopy reports it.
  */
+export function openSqliteInPlace(file: string, display: string): SqliteHandle | undefined {
+  checkHeader(readHeader(file), display);
+  const db = openImmutable(file);
+  return db && wrap(db, display, () => {});
+}
+
 /**
  * Opens a private copy the caller keeps: `release` is called once the handle is closed (or
  * when opening fails), for the caller to remove the copy or keep it for the next user.
  */
 export function openSqlitePrivateCopy(copy: string, display: string, release: () => void): SqliteHandle {
-  const head = Buffer.alloc(100);
-  let n: number;
   try {
-    const fd = openSync(copy, "r");
-    try {
-      n = readSync(fd, head, 0, 100, 0);
-    } finally {
-      closeSync(fd);
-    }
-    checkHeader(head.subarray(0, n), display);
+    checkHeader(readHeader(copy), display);
   } catch (e) {
     release();
     throw e;

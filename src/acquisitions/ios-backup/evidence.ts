@@ -2,7 +2,7 @@
 // SHA-256 of exactly the bytes on disk (the ciphertext, for an encrypted backup).
 import { createHash, createDecipheriv, type Decipher } from "node:crypto";
 import { createReadStream, createWriteStream, readFileSync, statSync } from "node:fs";
-import { chmod, copyFile } from "node:fs/promises";
+import { chmod, copyFile, open } from "node:fs/promises";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { InputFile } from "../../core/model.ts";
@@ -47,12 +47,20 @@ export class InputLog {
  */
 const CHUNK = 1 << 20;
 
+/**
+ * SHA-256 and size of a file, read into one reused buffer: a stream would allocate a buffer per
+ * read, and a file hashed while modules run (a database read in place) then left dozens of
+ * 1 MB buffers for the garbage collector (20 MB more peak memory on the bench backup).
+ */
 export async function hashFile(abs: string): Promise<{ sha256: string; size: number }> {
   const h = createHash("sha256");
+  const buf = Buffer.allocUnsafe(CHUNK);
   let size = 0;
-  for await (const chunk of createReadStream(abs, { highWaterMark: CHUNK })) {
-    h.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
+  const fh = await open(abs, "r");
+  try {
+    for (let n; (n = (await fh.read(buf, 0, CHUNK, null)).bytesRead) > 0; size += n) h.update(buf.subarray(0, n));
+  } finally {
+    await fh.close();
   }
   return { sha256: h.digest("hex"), size };
 }

@@ -16,7 +16,7 @@ import { fromUnixSeconds } from "../../core/time.ts";
 import { aesUnwrap, decryptCbcRaw, splitWrappedKey, stripPkcs7 } from "../../formats/keybag.ts";
 import { decodeMBFile, type MBFile } from "../../formats/mbfile.ts";
 import { parsePlist } from "../../formats/plist.ts";
-import { openSqlitePrivateCopy } from "../../formats/sqlite.ts";
+import { openImmutable, openSqliteInPlace, openSqlitePrivateCopy } from "../../formats/sqlite.ts";
 import type { SecretOptions } from "../../cli/password.ts";
 import { newerIosRelease } from "../../modules/ios/ios-releases.ts";
 import { glob } from "../spec-match.ts";
@@ -30,8 +30,9 @@ const RELEASED_COPIES_BYTES = 512 * 1024 * 1024;
 
 export type OpenIosBackupOptions = SecretOptions & {
   /**
-   * The plaintext Manifest.db the main thread already made (a worker thread reopening the
-   * backup): opened as it is, not copied, decrypted and hashed again.
+   * The plaintext Manifest.db the main thread already opened (a worker thread reopening the
+   * backup): opened as it is (immutable when it is the evidence), not copied, decrypted and
+   * hashed again.
    */
   manifestCopy?: string;
 };
@@ -51,7 +52,10 @@ export interface IosBackupView extends AcquisitionView {
   manifestPlist?: Record<string, unknown>;
   /** Derived key (KEK) of an encrypted backup. */
   derivedKey?: Buffer;
-  /** Private path of the plaintext Manifest.db (padding removed). Never hand it to users as evidence. */
+  /**
+   * The plaintext Manifest.db the view reads: the evidence itself for a plain one without a WAL
+   * (never to be written), else a private copy (decrypted, padding removed).
+   */
   manifestDbPath: string;
   /** Every Files row with a payload on disk, in pages (decrypt-backup). */
   payloadRows(): Iterable<{ fileId: string; domain: string; relativePath: string; path: string }>;
@@ -210,11 +214,23 @@ export async function openIosBackup(path: string, opts: OpenIosBackupOptions = {
   const tmp = privateTempDir("ios-backup");
   let db: Database.Database | undefined;
   try {
-    const dbPath = opts.manifestCopy ?? join(tmp, "Manifest.db");
     const manifestDbPath = abs("Manifest.db");
-    if (!opts.manifestCopy) await materializeManifest(log, manifestDbPath, dbPath, unlocked, manifestPlist, manifestPlistPath);
-    db = openManifest(dbPath, manifestDbPath, !manifestPlist);
-    return makeView(path, dir, tmp, dbPath, db, log, info, manifestPlist, unlocked);
+    let dbPath = opts.manifestCopy;
+    // A plain Manifest.db without a WAL is read where it is (immutable, see openImmutable) and
+    // hashed meanwhile; otherwise a private copy is made (decrypted, with its WAL).
+    const plain = !unlocked || !Buffer.isBuffer(manifestPlist?.["ManifestKey"]);
+    if ((dbPath === undefined && plain && !existsSync(manifestDbPath + "-wal")) || dbPath === manifestDbPath) {
+      db = openManifest(manifestDbPath, manifestDbPath, !manifestPlist, true);
+      if (db && dbPath === undefined) log.hashLater("Manifest.db", manifestDbPath);
+      if (db) dbPath = manifestDbPath;
+      else if (dbPath === manifestDbPath) throw new VigilError("cannot open Manifest.db read-only where it is", { file: manifestDbPath, code: "sqlite" });
+    }
+    if (!db) {
+      dbPath ??= join(tmp, "Manifest.db");
+      if (!opts.manifestCopy) await materializeManifest(log, manifestDbPath, dbPath, unlocked, manifestPlist, manifestPlistPath);
+      db = openManifest(dbPath, manifestDbPath, !manifestPlist, false)!;
+    }
+    return makeView(path, dir, tmp, dbPath!, db, log, info, manifestPlist, unlocked);
   } catch (e) {
     try {
       db?.close();
@@ -267,15 +283,20 @@ async function materializeManifest(
   }
 }
 
-function openManifest(path: string, display: string, noManifestPlist: boolean): Database.Database {
+/**
+ * Opens Manifest.db: the evidence itself when `inPlace` (immutable; undefined when SQLite cannot
+ * open it so), else a private copy.
+ */
+function openManifest(path: string, display: string, noManifestPlist: boolean, inPlace: boolean): Database.Database | undefined {
   const problem = truncationProblem(path);
   if (problem === "not an SQLite database" && noManifestPlist) {
     throw new VigilError("Manifest.db is not an SQLite database and Manifest.plist is missing: an encrypted backup copied without its Manifest.plist?", { file: display, code: "sqlite" });
   }
   if (problem) throw new VigilError(`Manifest.db is ${problem}`, { file: display, code: "sqlite" });
-  let db: Database.Database;
+  let db: Database.Database | undefined;
   try {
-    db = new Database(path, { fileMustExist: true });
+    db = inPlace ? openImmutable(path) : new Database(path, { fileMustExist: true });
+    if (!db) return undefined;
     db.pragma("query_only = 1");
     const cols = new Set((db.prepare("PRAGMA table_info(Files)").all() as { name: string }[]).map((r) => r.name));
     const missing = ["fileID", "domain", "relativePath", "flags", "file"].filter((c) => !cols.has(c));
@@ -573,6 +594,17 @@ function makeView(
 
     async openSqlite(entry: FileEntry): Promise<SqliteHandle> {
       const p = payloadOf(entry);
+      // The WAL is a separate Manifest.db entry; it is brought along when its payload is present.
+      const walRow = entry.domain !== undefined && entry.relativePath !== undefined ? (byName.get(entry.domain, entry.relativePath + "-wal") as Row | undefined) : undefined;
+      const wal = walRow && existsSync(join(dir, payloadRel(walRow.fileID))) ? walRow : undefined;
+      // A plain database without a WAL is read where it is, and hashed meanwhile.
+      if (!p.key && !p.empty && !wal) {
+        const h = openSqliteInPlace(p.abs, p.display);
+        if (h) {
+          log.hashLater(p.rel, p.abs);
+          return h;
+        }
+      }
       const key = entry.fileId ?? entry.path;
       let c = sqliteCopies.get(key);
       if (!c) {
@@ -581,13 +613,7 @@ function makeView(
         const copy = join(work, name);
         try {
           await exportPayload(entry, copy);
-          // The WAL is a separate Manifest.db entry; bring it along when its payload is present.
-          if (entry.domain !== undefined && entry.relativePath !== undefined) {
-            const walRow = byName.get(entry.domain, entry.relativePath + "-wal") as Row | undefined;
-            if (walRow && existsSync(join(dir, payloadRel(walRow.fileID)))) {
-              await exportPayload({ path: `${entry.path}-wal`, fileId: walRow.fileID }, copy + "-wal");
-            }
-          }
+          if (wal) await exportPayload({ path: `${entry.path}-wal`, fileId: wal.fileID }, copy + "-wal");
         } catch (e) {
           removeTempDir(work);
           throw e;

@@ -45,6 +45,21 @@ test("check-backup finds the planted traces, exits 10, and leaves the evidence u
   assert.deepEqual(hashTree(plain), before);
 });
 
+test("with SQLite's URIs turned off, databases are copied instead of read in place: the same results", () => {
+  const before = hashTree(plain);
+  const outs = ["out-uri-on", "out-uri-off"].map((d) => join(tmp, d));
+  for (const [i, env] of [{}, { SQLITE_USE_URI: "0" }].entries()) {
+    const r = vigil(["check-backup", plain, "--iocs", IOCS, "--output", outs[i], "--json"], env);
+    assert.equal(r.status, 10, r.stderr);
+  }
+  for (const f of ["alerts.json", "coverage.json", "sms.json", "datausage.json", "manifest.json", "timeline.csv"]) {
+    assert.equal(readFileSync(join(outs[1], f), "utf8"), readFileSync(join(outs[0], f), "utf8"), f);
+  }
+  const info = outs.map((o) => JSON.parse(readFileSync(join(o, "info.json"), "utf8")));
+  assert.deepEqual(info[1].inputs, info[0].inputs, "the same files hashed alike");
+  assert.deepEqual(hashTree(plain), before);
+});
+
 test("encrypted backup: checked with the password, same findings; evidence unchanged", () => {
   const before = hashTree(encrypted);
   const out = join(tmp, "out-enc");

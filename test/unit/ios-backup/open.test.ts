@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, unlinkSync, writeFileSync, cpSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
 import { openIosBackup } from "../../../src/acquisitions/ios-backup/open.ts";
 import { locateBackup } from "../../../src/acquisitions/ios-backup/locate.ts";
 import { VigilError, WrongPasswordError } from "../../../src/core/errors.ts";
@@ -97,6 +98,9 @@ test("plain backup: device info, find (exact and globs), entries with MBFile met
     try {
       assert.equal((h.db.prepare("SELECT count(*) AS n FROM message").get() as { n: number }).n, 3);
       assert.equal(h.path, "HomeDomain/Library/SMS/sms.db");
+      // No WAL goes with it: read where it is, immutable, not copied.
+      assert.equal(h.db.name, `${pathToFileURL(join(dir, sms.fileId!.slice(0, 2), sms.fileId!)).href}?immutable=1`);
+      assert.equal(h.db.readonly, true);
     } finally {
       h.close();
     }
@@ -115,6 +119,9 @@ test("plain backup: device info, find (exact and globs), entries with MBFile met
     assert.equal(link.meta?.target, "/private/var/tmp");
     assert.equal(entries.find((e) => e.relativePath === "Library")?.type, "directory");
 
+    assert.equal(v.manifestDbPath, join(dir, "Manifest.db"), "a plain Manifest.db without WAL is read in place");
+    // Databases read in place are hashed in the background: settled() waits for it.
+    await v.settled();
     const inputs = v.inputsRead();
     const smsInput = inputs.find((i) => i.path === `${sms.fileId!.slice(0, 2)}/${sms.fileId}`)!;
     assert.equal(smsInput.sha256, before.get(`${sms.fileId!.slice(0, 2)}/${sms.fileId}`));
@@ -174,6 +181,42 @@ test("find leaves out missing payloads when other matches are present", async ()
   } finally {
     await v.close();
   }
+});
+
+test("WAL-mode databases without a WAL entry (Manifest.db included) are read in place, and nothing appears beside them", async () => {
+  // A read-only open that is not immutable would create -shm and -wal files beside a WAL-mode
+  // database (its header says WAL even after the WAL was checkpointed away).
+  const dir = fresh();
+  const scratch = mkdtempSync(join(base, "walmode-"));
+  const p = join(scratch, "w.db");
+  const w = new Database(p);
+  w.pragma("journal_mode = WAL");
+  w.exec("CREATE TABLE t (v TEXT); INSERT INTO t VALUES ('kept')");
+  w.close();
+  const data = readFileSync(p);
+  assert.equal(data[18], 2, "the header says WAL");
+  await buildIosBackup(dir, { files: [{ domain: "HomeDomain", relativePath: "Library/w.db", data }] });
+  const m = new Database(join(dir, "Manifest.db"));
+  m.pragma("journal_mode = WAL");
+  m.close();
+  const before = hashTree(dir);
+  const v = await openIosBackup(dir);
+  try {
+    assert.equal(v.manifestDbPath, join(dir, "Manifest.db"));
+    const [e] = await v.find({ backup: [{ domain: "HomeDomain", path: "Library/w.db" }] });
+    const h = await v.openSqlite(e);
+    try {
+      assert.ok(h.db.name.endsWith("?immutable=1"), h.db.name);
+      assert.deepEqual(h.db.prepare("SELECT v FROM t").all(), [{ v: "kept" }]);
+    } finally {
+      h.close();
+    }
+    await v.settled();
+    assert.equal(v.inputsRead().find((i) => i.path === "Manifest.db")?.sha256, before.get("Manifest.db"));
+  } finally {
+    await v.close();
+  }
+  assert.deepEqual(hashTree(dir), before, "no file changed or appeared in the backup folder");
 });
 
 test("SQLite with its -wal entry: the WAL is applied from the private copy", async () => {
@@ -402,12 +445,12 @@ test("a big stream closed early is still hashed in full for provenance (settled)
   }
 });
 
-test("a database copy is reused by the next module that opens it, even after other databases were opened", async () => {
+test("a database copy (decrypted) is reused by the next module that opens it, even after other databases were opened", async () => {
   const dir = fresh();
   const dbs = ["A", "B", "C"].map((x) => ({ domain: "HomeDomain", relativePath: `Library/${x}/x.db`, data: smsDb() }));
-  await buildIosBackup(dir, { files: dbs });
+  await buildIosBackup(dir, { files: dbs, encrypted: { password: "pw" } });
   const before = hashTree(dir);
-  const v = await openIosBackup(dir);
+  const v = await openIosBackup(dir, { password: "pw" });
   try {
     const copyOf = async (x: string) => {
       const [e] = await v.find({ backup: [{ domain: "HomeDomain", path: `Library/${x}/x.db` }] });
