@@ -1,7 +1,7 @@
 // bin/vigil.js runs checks in a child node started with --single-threaded-gc: the check must see
 // the flag (info.json records it), exit codes and signals must reach the caller unchanged, and
 // VIGIL_DEFAULT_GC=1 keeps node's default collector in the same process. The child also gets
-// fixed glibc malloc thresholds, recorded in info.json.
+// fixed glibc malloc thresholds, recorded in info.json, and no NODE_EXTRA_CA_CERTS.
 import assert from "node:assert/strict";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -48,6 +48,15 @@ test("the caller's own allocator settings win over the launcher's", () => {
   const r = spawnSync(process.execPath, [BIN, "check-backup", backup, "--iocs", IOCS, "--output", out, "--quiet", "--no-report"], { encoding: "utf8", env });
   assert.equal(r.status, 10, r.stderr);
   assert.deepEqual(runtimeOf(out).mallocEnv, { MALLOC_MMAP_THRESHOLD_: "4194304", MALLOC_TRIM_THRESHOLD_: "4194304" });
+});
+
+test("the child is not given NODE_EXTRA_CA_CERTS (a check makes no network connection)", () => {
+  // Node warns at start when the file cannot be loaded: the launcher does, the child must not.
+  const out = join(tmp, "out-certs");
+  const env = envWithout({ VIGIL_DEFAULT_GC: "", NODE_EXTRA_CA_CERTS: join(tmp, "no-such-certs.pem") });
+  const r = spawnSync(process.execPath, [BIN, "check-backup", backup, "--iocs", IOCS, "--output", out, "--quiet", "--no-report"], { encoding: "utf8", env });
+  assert.equal(r.status, 10, r.stderr);
+  assert.equal(r.stderr.match(/Ignoring extra certs/g)?.length, 1, r.stderr);
 });
 
 test("VIGIL_DEFAULT_GC=1 runs the check in the same process with node's default collector", () => {
