@@ -48,7 +48,8 @@ test("check-backup finds the planted traces, exits 10, and leaves the evidence u
 test("with SQLite's URIs turned off, databases are copied instead of read in place: the same results", () => {
   const before = hashTree(plain);
   const outs = ["out-uri-on", "out-uri-off"].map((d) => join(tmp, d));
-  for (const [i, env] of [{}, { SQLITE_USE_URI: "0" }].entries()) {
+  const envs: Record<string, string>[] = [{}, { SQLITE_USE_URI: "0" }];
+  for (const [i, env] of envs.entries()) {
     const r = vigil(["check-backup", plain, "--iocs", IOCS, "--output", outs[i], "--json"], env);
     assert.equal(r.status, 10, r.stderr);
   }
