@@ -89,7 +89,11 @@ export interface AcquisitionView {
   readFile(entry: FileEntry): Promise<Buffer>;
   openStream(entry: FileEntry): Promise<Readable>;
   openSqlite(entry: FileEntry): Promise<SqliteHandle>;
-  /** SHA-256 and size of every input file read so far, for provenance. */
+  /**
+   * SHA-256 and size of every input file read so far, for provenance. Views that hash some
+   * files in the background (folders, archives, databases read in place) list them once their
+   * `settled()` resolves.
+   */
   inputsRead(): InputFile[];
   /** Removes private temp copies. Idempotent. */
   close(): Promise<void>;
