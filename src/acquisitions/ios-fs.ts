@@ -400,19 +400,24 @@ function indexedView(opts: {
       }
       return [...out.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     },
-    async *entries() {
+    async *entryPages() {
       // Pages by rowid so no statement stays open while the consumer runs other queries.
       let last = 0;
       for (;;) {
         const rows = all.all(last) as Row[];
         if (rows.length === 0) return;
+        const page: FileEntry[] = [];
         for (const r of rows) {
           if (pl && !r.path.startsWith(prefix)) continue;
           if (r.path.length === pl) continue;
-          yield rowEntry(r, pl);
+          page.push(rowEntry(r, pl));
         }
+        if (page.length) yield page;
         last = rows[rows.length - 1].rowid;
       }
+    },
+    async *entries() {
+      for await (const page of view.entryPages!()) yield* page;
     },
     async readFile(e) {
       return fsp.readFile(await reader.local(innerOf(e)));

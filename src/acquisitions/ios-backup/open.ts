@@ -418,6 +418,34 @@ function makeView(
     return e;
   };
 
+  /** Every Files row as an entry, in pages of up to 2000. */
+  async function* entryPages(): AsyncIterable<FileEntry[]> {
+    // Keyset pages rather than one open cursor: the consumer may query the view between pages.
+    let last = 0;
+    for (;;) {
+      // Raw rows (arrays) spare one object per row on million-file backups.
+      const rows = page.all(last) as [number, string, string | null, string | null, number | null, Buffer | null][];
+      if (rows.length === 0) return;
+      const r = { rowid: 0, fileID: "", domain: null, relativePath: null, flags: null, file: null } as Row;
+      const out: FileEntry[] = [];
+      for (const a of rows) {
+        r.rowid = a[0];
+        r.fileID = a[1];
+        r.domain = a[2];
+        r.relativePath = a[3];
+        r.flags = a[4];
+        r.file = a[5];
+        out.push(toEntry(r));
+      }
+      yield out;
+      last = rows[rows.length - 1][0];
+    }
+  }
+
+  async function* entries(): AsyncIterable<FileEntry> {
+    for await (const p of entryPages()) yield* p;
+  }
+
   const rowFor = (entry: FileEntry): Row => {
     let r: Row | undefined;
     if (entry.fileId) r = byId.get(entry.fileId) as Row | undefined;
@@ -546,26 +574,8 @@ function makeView(
       return result.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     },
 
-    async *entries(): AsyncIterable<FileEntry> {
-      // Keyset pages rather than one open cursor: the consumer may query the view between rows.
-      let last = 0;
-      for (;;) {
-        // Raw rows (arrays) spare one object per row on million-file backups.
-        const rows = page.all(last) as [number, string, string | null, string | null, number | null, Buffer | null][];
-        if (rows.length === 0) return;
-        const r = { rowid: 0, fileID: "", domain: null, relativePath: null, flags: null, file: null } as Row;
-        for (const a of rows) {
-          r.rowid = a[0];
-          r.fileID = a[1];
-          r.domain = a[2];
-          r.relativePath = a[3];
-          r.flags = a[4];
-          r.file = a[5];
-          yield toEntry(r);
-        }
-        last = rows[rows.length - 1][0];
-      }
-    },
+    entries,
+    entryPages,
 
     async readFile(entry: FileEntry): Promise<Buffer> {
       if (isRootFile(entry)) return readLogged(log, entry.path, join(dir, entry.path));

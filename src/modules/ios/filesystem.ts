@@ -2,7 +2,8 @@
 // time, as MVT's filesystem module. A path that is a known spyware file is strong evidence it
 // existed on the phone; a path component named like a known spyware process is medium (the
 // name could be a coincidence, the location is not checked).
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { entryPages } from "../../acquisitions/view.ts";
+import { batched, defineModule, fromMatches, type ModuleContext } from "../../core/module.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import type { Refusal } from "../../acquisitions/archive.ts";
 
@@ -17,25 +18,24 @@ interface WithRefusals {
   refused(): Refusal[];
 }
 
-export default defineModule<FilesystemRecord>({
-  name: "filesystem",
-  title: "Filesystem walk (every file and folder)",
-  platform: "ios",
-  description:
-    "Walks every entry of a full-filesystem dump, recording its path and modification time. Flags paths and file names that are known spyware files, and path components named like known spyware processes.",
-  reads: { whole: ["ios_fs"] },
-  async *records(ctx) {
-    const v = ctx.view as unknown as Partial<WithRefusals>;
-    if (typeof v.refused === "function") {
-      const refused = v.refused();
-      for (const r of refused.slice(0, 50)) ctx.warn(`refused archive entry ${JSON.stringify(r.entry)}: ${r.reason}`);
-      if (refused.length > 50) ctx.warn(`${refused.length - 50} more archive entries refused`);
-    }
-    // Consecutive entries share most of their folder: only components past the part shared
-    // with the previous path are checked against process names, so a spyware-named folder
-    // alerts once, not once per file inside it.
-    let prev = "";
-    for await (const e of ctx.view.entries()) {
+/**
+ * The walk, in the view's pages of entries (an awaited step per entry cost more than the rest of
+ * reading it).
+ */
+async function* recordPages(ctx: ModuleContext): AsyncIterable<FilesystemRecord[]> {
+  const v = ctx.view as unknown as Partial<WithRefusals>;
+  if (typeof v.refused === "function") {
+    const refused = v.refused();
+    for (const r of refused.slice(0, 50)) ctx.warn(`refused archive entry ${JSON.stringify(r.entry)}: ${r.reason}`);
+    if (refused.length > 50) ctx.warn(`${refused.length - 50} more archive entries refused`);
+  }
+  // Consecutive entries share most of their folder: only components past the part shared
+  // with the previous path are checked against process names, so a spyware-named folder
+  // alerts once, not once per file inside it.
+  let prev = "";
+  for await (const entries of entryPages(ctx.view)) {
+    const page: FilesystemRecord[] = [];
+    for (const e of entries) {
       const rec: FilesystemRecord = { path: e.path, modified: e.modified };
       if (e.size !== undefined && (e.type ?? "file") === "file") rec.size = e.size;
       if (e.type && e.type !== "file") rec.type = e.type;
@@ -51,8 +51,21 @@ export default defineModule<FilesystemRecord>({
       else cut = e.path.lastIndexOf("/", shared - 1) + 1;
       newFrom.set(rec, cut);
       prev = e.path;
-      yield rec;
+      page.push(rec);
     }
+    yield page;
+  }
+}
+
+export default defineModule<FilesystemRecord>({
+  name: "filesystem",
+  title: "Filesystem walk (every file and folder)",
+  platform: "ios",
+  description:
+    "Walks every entry of a full-filesystem dump, recording its path and modification time. Flags paths and file names that are known spyware files, and path components named like known spyware processes.",
+  reads: { whole: ["ios_fs"] },
+  records(ctx) {
+    return batched(recordPages(ctx));
   },
   events: (r) => (r.modified ? [{ timestamp: r.modified, event: "entry_modified", description: r.path }] : []),
   check(r, ctx) {

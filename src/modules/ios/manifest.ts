@@ -3,8 +3,8 @@
 // on the phone at backup time: a known spyware file path or name is a strong trace; a host name
 // inside a file name (WebKit and Safari keep website data in folders such as
 // "https_evil.com_0") says the phone stored data for that site.
-import type { FileEntry } from "../../acquisitions/view.ts";
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { entryPages, type FileEntry } from "../../acquisitions/view.ts";
+import { batched, defineModule, fromMatches, type ModuleContext } from "../../core/module.ts";
 import type { DetectionInput, IndicatorMatch } from "../../core/model.ts";
 import type { Matcher } from "../../indicators/matcher-api.ts";
 
@@ -210,6 +210,27 @@ export function checkManifestRecord(r: ManifestRecord, iocs: Matcher, reported: 
 
 const reportedByRun = new WeakMap<object, Set<string>>();
 
+/**
+ * The listing as pages of records. Awaiting each of the bench backup's 50k entries through two
+ * async generators cost 0.2 s of CPU (a tenth of a manifest-only check), more than the SQLite
+ * reads of the listing.
+ */
+async function* recordPages(ctx: ModuleContext): AsyncIterable<ManifestRecord[]> {
+  let n = 0;
+  let unreadable = 0;
+  let example = "";
+  for await (const entries of entryPages(ctx.view)) {
+    const page: ManifestRecord[] = [];
+    for (const e of entries) {
+      if (e.meta?.metadata_unreadable && unreadable++ === 0) example = e.path;
+      page.push(toRecord(e));
+    }
+    yield page;
+    ctx.progress((n += page.length));
+  }
+  if (unreadable) ctx.warn(`${unreadable} Manifest.db item(s) have unreadable file metadata (MBFile), e.g. ${example}: listed without times, mode or size`);
+}
+
 export default defineModule<ManifestRecord>({
   name: "manifest",
   title: "Backup file list (Manifest.db)",
@@ -218,16 +239,8 @@ export default defineModule<ManifestRecord>({
     "Lists every file, folder and symlink in the backup's Manifest.db with its creation, modification and status-change times, mode, owner and size. Flags known spyware file paths (strong) and names (medium), and known spyware domains in file names: website-data folders named after a site (medium), other mentions (weak).",
   reads: { whole: ["ios_backup"] },
 
-  async *records(ctx) {
-    let n = 0;
-    let unreadable = 0;
-    let example = "";
-    for await (const e of ctx.view.entries()) {
-      if (e.meta?.metadata_unreadable && unreadable++ === 0) example = e.path;
-      yield toRecord(e);
-      if ((++n & 0x3fff) === 0) ctx.progress(n);
-    }
-    if (unreadable) ctx.warn(`${unreadable} Manifest.db item(s) have unreadable file metadata (MBFile), e.g. ${example}: listed without times, mode or size`);
+  records(ctx) {
+    return batched(recordPages(ctx));
   },
 
   events(r) {
