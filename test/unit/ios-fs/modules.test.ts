@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { memoryView, type MemoryFile } from "../../../src/acquisitions/memory.ts";
+import { entryPages } from "../../../src/acquisitions/view.ts";
 import { collectModule } from "../../../src/run.ts";
 import { matcherFromValues } from "../../../src/indicators/matcher.ts";
 import shutdownLog from "../../../src/modules/ios/shutdown-log.ts";
@@ -180,6 +181,26 @@ test("filesystem: path indicator strong, process-named folder medium once (whole
   ]);
   const clean = await collectModule(filesystem, fsView(files), none);
   assert.deepEqual(clean.detections, []);
+});
+
+test("filesystem: a dump read in pages gives every entry once, in order; a folder across a page boundary alerts once", async () => {
+  // 4,500 entries: pages of 2000 (entryPages); the spyware-named folder's files straddle the
+  // first boundary, so the "already checked" state must carry from one page to the next.
+  const files: MemoryFile[] = [];
+  for (let i = 0; i < 4500; i++) {
+    const path = i >= 1998 && i <= 2001 ? `private/var/tmp/bh/f${i}` : `private/var/mobile/Media/f${String(i).padStart(5, "0")}`;
+    files.push({ path, data: "x" });
+  }
+  const view = fsView(files);
+  const pages: number[] = [];
+  for await (const page of entryPages(view)) pages.push(page.length);
+  assert.deepEqual(pages, [2000, 2000, 500]);
+  const r = await collectModule(filesystem, view, iocs);
+  assert.deepEqual(
+    r.records.map((x) => (x as { path: string }).path),
+    files.map((f) => f.path),
+  );
+  assert.deepEqual(r.detections.map((d) => [d.grade, d.matched]), [["medium", "/private/var/tmp/bh"]]);
 });
 
 test("filesystem does not apply to a sysdiagnose; sysdiagnose_info reads device facts", async () => {
