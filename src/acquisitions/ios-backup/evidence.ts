@@ -23,15 +23,20 @@ export class InputLog {
   has(path: string): boolean {
     return this.seen.has(path);
   }
-  /** Hashes a file in the background (a stream that was not read to its end). */
+  /** Hashes a file in the background (a stream not read to its end, a database read in place), once. */
   hashLater(path: string, abs: string): void {
-    if (this.seen.has(path)) return;
+    if (this.seen.has(path) || this.hashing.has(path)) return;
+    this.hashing.add(path);
     const p = hashFile(abs)
       .then(({ sha256, size }) => this.record(path, sha256, size))
       .catch(() => {})
-      .finally(() => this.pending.delete(p));
+      .finally(() => {
+        this.pending.delete(p);
+        this.hashing.delete(path);
+      });
     this.pending.add(p);
   }
+  private readonly hashing = new Set<string>();
   async settle(): Promise<void> {
     await Promise.all([...this.pending]);
   }
