@@ -178,6 +178,11 @@ test("sms: dates beyond 2^53 are kept exact, as MVT writes them; others stay num
     m.run(4, "NEG", "before 2001, in nanoseconds", 1, "iMessage", -9007199254740993n, 0);
     m.run(5, "MAX", "the largest integer SQLite holds", 1, "iMessage", 9223372036854775807n, 0);
     m.run(6, "MIN", "the smallest", 1, "iMessage", -9223372036854775808n, 0);
+    m.run(7, "R17", "a real needing 17 digits", 1, "iMessage", 644198438.0320001, 0);
+    m.run(8, "TXT", "a date stored as text", 1, "iMessage", "2021-06-01", 0);
+    m.run(9, "NUL", "no date", 1, "iMessage", null, 0);
+    m.run(10, "BLOB", "a date stored as bytes", 1, "iMessage", Buffer.from([1, 2, 3]), 0);
+    m.run(11, "INF", "an infinite real", 1, "iMessage", Infinity, 0);
   });
   const out = await collectModule(sms, backup([{ domain: "HomeDomain", relativePath: "Library/SMS/sms.db", data: db }]), iocs());
   assert.equal(out.coverage.status, "checked", out.coverage.reason);
@@ -189,8 +194,16 @@ test("sms: dates beyond 2^53 are kept exact, as MVT writes them; others stay num
     NEG: "-9007199254740993",
     MAX: "9223372036854775807",
     MIN: "-9223372036854775808",
+    R17: 644198438.0320001,
+    TXT: "2021-06-01",
+    NUL: null,
+    BLOB: Buffer.from([1, 2, 3]),
+    INF: Infinity,
   });
-  assert.equal((out.records as any[])[0].isodate, "2021-06-01T00:00:07.603Z");
+  const isodate = new Map((out.records as any[]).map((r) => [r.guid, r.isodate]));
+  assert.equal(isodate.get("NS"), "2021-06-01T00:00:07.603Z");
+  assert.equal(isodate.get("R17"), "2021-06-01T00:00:38.032Z");
+  for (const g of ["TXT", "NUL", "BLOB", "INF"]) assert.equal(isodate.get(g), null, g);
   // Written as the module's JSON file is: exact numbers.
   const dir = mkdtempSync(join(tmpdir(), "vigil-sms-"));
   try {
@@ -198,7 +211,7 @@ test("sms: dates beyond 2^53 are kept exact, as MVT writes them; others stay num
     for (const r of out.records) w.write(r);
     w.close();
     const text = readFileSync(join(dir, "sms.json"), "utf8");
-    for (const want of ['"date":644198407603940123,', '"date":644198407,', '"date":644198407.5,', '"date":-9007199254740993,', '"date":9223372036854775807,', '"date":-9223372036854775808,']) {
+    for (const want of ['"date":644198407603940123,', '"date":644198407,', '"date":644198407.5,', '"date":-9007199254740993,', '"date":9223372036854775807,', '"date":-9223372036854775808,', '"date":644198438.0320001,', '"date":null,', '"date":"AQID",']) {
       assert.ok(text.includes(want), want);
     }
     JSON.parse(text);
