@@ -11,7 +11,7 @@
 // Unsafe archive members ("..", absolute names, links leaving the root) are refused and listed
 // by `refused()`; the filesystem module reports them as coverage warnings.
 import Database from "better-sqlite3";
-import { createReadStream, type Dir, lstatSync, promises as fsp, readdirSync, readlinkSync, statSync } from "node:fs";
+import { createReadStream, type Dir, promises as fsp, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import picomatch from "picomatch";
 import type { Readable } from "node:stream";

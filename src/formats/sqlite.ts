@@ -77,8 +77,8 @@ function wrap(db: Database.Database, display: string, drop: () => void): SqliteH
   };
 }
 
-/** The first 100 bytes of a file (fewer when it is shorter). */
-function readHeader(file: string): Buffer {
+/** The first 100 bytes of a file (fewer when it is shorter): an SQLite database's header. */
+export function readHeader(file: string): Buffer {
   const head = Buffer.alloc(100);
   const fd = openSync(file, "r");
   try {

@@ -11,6 +11,8 @@ import { ZERO_IV } from "../../formats/keybag.ts";
 export class InputLog {
   private readonly seen = new Map<string, InputFile>();
   private readonly pending = new Set<Promise<void>>();
+  /** Paths being hashed in the background. */
+  private readonly hashing = new Set<string>();
   /**
    * `prefix`: where the backup folder sits relative to the path the user gave, so recorded
    * paths read against the acquisition path of the run ("<udid>/Manifest.db" when the user
@@ -36,7 +38,6 @@ export class InputLog {
       });
     this.pending.add(p);
   }
-  private readonly hashing = new Set<string>();
   async settle(): Promise<void> {
     await Promise.all([...this.pending]);
   }

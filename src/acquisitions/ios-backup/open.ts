@@ -16,7 +16,7 @@ import { fromUnixSeconds } from "../../core/time.ts";
 import { aesUnwrap, decryptCbcRaw, splitWrappedKey, stripPkcs7 } from "../../formats/keybag.ts";
 import { decodeMBFile, type MBFile } from "../../formats/mbfile.ts";
 import { parsePlist } from "../../formats/plist.ts";
-import { openImmutable, openSqliteInPlace, openSqlitePrivateCopy } from "../../formats/sqlite.ts";
+import { openImmutable, openSqliteInPlace, openSqlitePrivateCopy, readHeader } from "../../formats/sqlite.ts";
 import type { SecretOptions } from "../../cli/password.ts";
 import { newerIosRelease } from "../../modules/ios/ios-releases.ts";
 import { glob } from "../spec-match.ts";
@@ -172,15 +172,8 @@ function isoSeconds(s: number | undefined): string | undefined {
 }
 
 function truncationProblem(path: string): string | undefined {
-  const head = Buffer.alloc(100);
-  const fd = openSync(path, "r");
-  let n: number;
-  try {
-    n = readSync(fd, head, 0, 100, 0);
-  } finally {
-    closeSync(fd);
-  }
-  if (n < 100) return "truncated (shorter than the 100-byte SQLite header)";
+  const head = readHeader(path);
+  if (head.length < 100) return "truncated (shorter than the 100-byte SQLite header)";
   if (!head.subarray(0, 16).equals(SQLITE_MAGIC)) return "not an SQLite database";
   let pageSize = head.readUInt16BE(16);
   if (pageSize === 1) pageSize = 65536;
