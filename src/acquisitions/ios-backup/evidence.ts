@@ -54,17 +54,26 @@ export class InputLog {
 const CHUNK = 1 << 20;
 
 /**
- * SHA-256 and size of a file, read into one reused buffer: a stream would allocate a buffer per
+ * SHA-256 and size of a file, read into two reused buffers: a stream would allocate a buffer per
  * read, and a file hashed while modules run (a database read in place) then left dozens of
- * 1 MB buffers for the garbage collector (20 MB more peak memory on the bench backup).
+ * 1 MB buffers for the garbage collector (20 MB more peak memory on the bench backup). The next
+ * read is under way while a buffer is hashed (52 MB from the page cache: 39 ms, against 57 ms
+ * reading and hashing in turn).
  */
 export async function hashFile(abs: string): Promise<{ sha256: string; size: number }> {
   const h = createHash("sha256");
-  const buf = Buffer.allocUnsafe(CHUNK);
+  const bufs = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
   let size = 0;
   const fh = await open(abs, "r");
   try {
-    for (let n; (n = (await fh.read(buf, 0, CHUNK, null)).bytesRead) > 0; size += n) h.update(buf.subarray(0, n));
+    let reading = fh.read(bufs[0], 0, CHUNK, 0);
+    for (let i = 0; ; i ^= 1) {
+      const n = (await reading).bytesRead;
+      if (n === 0) break;
+      size += n;
+      reading = fh.read(bufs[i ^ 1], 0, CHUNK, size);
+      h.update(bufs[i].subarray(0, n));
+    }
   } finally {
     await fh.close();
   }

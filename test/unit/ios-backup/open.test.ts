@@ -429,7 +429,9 @@ test("large payloads stream (encrypted), and the hash is logged once read to the
 
 test("a big stream closed early is still hashed in full for provenance (settled)", async () => {
   const dir = fresh();
-  const big = Buffer.alloc(17 * 1024 * 1024, 9);
+  // Each megabyte differs (and the last is partial), so chunks hashed out of order would show.
+  const big = Buffer.alloc(17 * 1024 * 1024 + 12345);
+  for (let i = 0; i <= 17; i++) big.fill(i + 1, i << 20, Math.min(big.length, (i + 1) << 20));
   const built = await buildIosBackup(dir, { files: [{ domain: "MediaDomain", relativePath: "Media/big.bin", data: big }] });
   const v = await openIosBackup(dir);
   try {
