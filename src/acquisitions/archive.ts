@@ -47,7 +47,6 @@
  *   single top-level folder, when every entry sits in one). Entry paths shown to modules are
  *   relative to it.
  *   `inputsRead()`: the archive itself (path, sha256, size); for a folder, each file read.
- * - `sha256File(path)`: streamed SHA-256 and size of a file.
  */
 import { createHash } from "node:crypto";
 import { closeSync, createReadStream, createWriteStream, read as fsRead, fstatSync, lstatSync, openSync, promises as fsp, readlinkSync, readSync, realpathSync, statSync, type Dirent } from "node:fs";
@@ -61,6 +60,7 @@ import type { DeviceInfo, InputFile, Platform } from "../core/model.ts";
 import { VigilError } from "../core/errors.ts";
 import { privateTempDir, removeTempDir } from "../core/tempdir.ts";
 import { openSqliteBuffer, openSqliteFile } from "../formats/sqlite.ts";
+import { hashedInput } from "./hash.ts";
 import { specKeyFor } from "./memory.ts";
 import { applies, findByScan } from "./spec-match.ts";
 import type { AcquisitionKind, AcquisitionView, ArtifactSpec, FileEntry, SqliteHandle } from "./view.ts";
@@ -199,16 +199,6 @@ class ByteGuard extends Transform {
     if (r && this.n >= r.limits.ratioFloor && this.n / Math.max(1, r.compressed) > r.limits.maxRatio) return cb(r.onRatio());
     cb(null, chunk);
   }
-}
-
-export async function sha256File(path: string): Promise<InputFile> {
-  const h = createHash("sha256");
-  let size = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-    h.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
-  }
-  return { path, sha256: h.digest("hex"), size };
 }
 
 async function readAll(s: Readable): Promise<Buffer> {
@@ -964,12 +954,8 @@ export async function openZipView(path: string, opts: BaseViewOptions): Promise<
   const zip = await ZipArchive.open(path, opts);
   const names = [...zip.list()].map((e) => e.path);
   const prefix = resolvePrefix(opts.prefix, names);
-  const hashing = sha256File(path).then(
-    (r) => r,
-    () => undefined,
-  );
   let archiveHash: InputFile | undefined;
-  void hashing.then((h) => (archiveHash = h ? { ...h, path: display } : undefined));
+  const hashing = hashedInput(path, display).then((h) => (archiveHash = h));
   let tmp: string | undefined;
   const extracted = new Map<string, Promise<string>>();
   const inner = (e: FileEntry) => prefix + e.path;
@@ -1048,10 +1034,7 @@ export async function openTarView(source: TarSource, opts: BaseViewOptions): Pro
   let archiveHash: InputFile | undefined = first.walk.input ? { ...first.walk.input, path: display } : undefined;
   let hashing: Promise<unknown> = Promise.resolve();
   if (!archiveHash && opts.inputPath) {
-    hashing = sha256File(opts.inputPath).then(
-      (h) => (archiveHash = { ...h, path: display }),
-      () => undefined,
-    );
+    hashing = hashedInput(opts.inputPath, display).then((h) => (archiveHash = h));
   }
   const refused = [...first.walk.refused];
 
@@ -1218,12 +1201,7 @@ export function openFolderView(path: string, opts: BaseViewOptions): BaseView {
       read.set(p, { path: join(display, p), size: data.length, sha256: createHash("sha256").update(data).digest("hex") });
     } else if (file) {
       read.set(p, { path: join(display, p), size: 0, sha256: "" });
-      hashes.push(
-        sha256File(file).then(
-          (h) => read.set(p, { ...h, path: join(display, p) }),
-          () => read.delete(p),
-        ),
-      );
+      hashes.push(hashedInput(file, join(display, p)).then((h) => read.set(p, h)));
     }
   };
 
@@ -1266,7 +1244,8 @@ export function openFolderView(path: string, opts: BaseViewOptions): BaseView {
       record(e.path, undefined, f);
       return f;
     },
-    inputsRead: () => [...read.values()].filter((i) => i.sha256),
+    // Entries still being hashed have neither a hash nor an error yet.
+    inputsRead: () => [...read.values()].filter((i) => i.sha256 || i.error),
     refused: () => [],
     async settled() {
       await Promise.all(hashes);

@@ -28,10 +28,10 @@ import {
   extractTar,
   openFolderView,
   type Refusal,
-  sha256File,
   walkFolder,
   ZipArchive,
 } from "./archive.ts";
+import { hashedInput } from "./hash.ts";
 import { applies } from "./spec-match.ts";
 import type { AcquisitionView, ArtifactSpec, FileEntry, SqliteHandle } from "./view.ts";
 
@@ -523,10 +523,7 @@ async function openZip(path: string): Promise<IosFsView> {
   let tmp: string | undefined;
   const extracted = new Map<string, Promise<string>>();
   let hash: InputFile | undefined;
-  const hashing = sha256File(path).then(
-    (h) => (hash = { ...h, path }),
-    () => undefined,
-  );
+  const hashing = hashedInput(path, path).then((h) => (hash = h));
   const reader: ArchiveReader = {
     local(inner) {
       let p = extracted.get(inner);

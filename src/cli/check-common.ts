@@ -236,6 +236,9 @@ async function checkOpened(
     }
     // Archive and folder views hash their inputs in the background; wait so provenance is complete.
     for (const { view } of views) await (view as { settled?: () => Promise<void> }).settled?.();
+    const inputs = mergeInputs([...views.flatMap((v) => v.view.inputsRead()), ...workerInputs]);
+    // Always shown, --quiet or not: results from a file that changed under the check.
+    for (const i of inputs) if (i.error) process.stderr.write(`vigil: warning: ${i.path}: ${i.error}\n`);
     const info: RunInfo = {
       tool: "vigil",
       version: VERSION,
@@ -244,7 +247,7 @@ async function checkOpened(
       finished: new Date().toISOString(),
       acquisition: { kind: main.kind, path: resolve(inputPath), encrypted: main.encrypted },
       device: main.device,
-      inputs: mergeInputs([...views.flatMap((v) => v.view.inputsRead()), ...workerInputs]),
+      inputs,
       iocs: { snapshot: loaded.snapshot, sets: loaded.sets, errors: loaded.problems },
       lang: opts.lang,
       threads,
@@ -275,7 +278,8 @@ async function checkOpened(
 /** One entry per evidence file, by path: the same list whether modules ran in one thread or several. */
 function mergeInputs(inputs: InputFile[]): InputFile[] {
   const seen = new Map<string, InputFile>();
-  for (const i of inputs) if (!seen.has(i.path)) seen.set(i.path, i);
+  // A file one thread hashed and another could not (it vanished in between) keeps its hash.
+  for (const i of inputs) if (!seen.has(i.path) || (seen.get(i.path)!.error && !i.error)) seen.set(i.path, i);
   return [...seen.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 

@@ -130,8 +130,14 @@ export interface Coverage {
 
 export interface InputFile {
   path: string;
+  /** "" when the file could not be hashed (see error). */
   sha256: string;
   size: number;
+  /**
+   * Set when the file was read but could not be hashed afterwards (it vanished or became
+   * unreadable during the check): what was found in it cannot be tied to known bytes.
+   */
+  error?: string;
 }
 
 export interface DeviceInfo {

@@ -11,7 +11,8 @@ import type { DeviceInfo, InputFile } from "../../core/model.ts";
 import { parseGetprop } from "../../formats/getprop.ts";
 import { openSqliteFile } from "../../formats/sqlite.ts";
 import { androidModules } from "../../modules/android/index.ts";
-import { sha256File, type BaseView, type Refusal } from "../archive.ts";
+import type { BaseView, Refusal } from "../archive.ts";
+import { hashedInput } from "../hash.ts";
 import { specKeyFor } from "../memory.ts";
 import { findByScan, glob } from "../spec-match.ts";
 import type { AcquisitionKind, AcquisitionView, FileEntry } from "../view.ts";
@@ -86,7 +87,7 @@ export function filesView(files: string[], opts: { kind: AcquisitionKind; platfo
   const hashLater = (f: string) => {
     if (read.has(f)) return;
     read.set(f, { path: f, sha256: "", size: 0 });
-    pending.push(sha256File(f).then((h) => read.set(f, h)));
+    pending.push(hashedInput(f, f).then((h) => read.set(f, h)));
   };
   const info = (name: string, f: string): FileEntry => {
     const st = statSync(f);
@@ -126,7 +127,7 @@ export function filesView(files: string[], opts: { kind: AcquisitionKind; platfo
     async localPath(e) {
       return real(e);
     },
-    inputsRead: () => [...read.values()].filter((i) => i.sha256),
+    inputsRead: () => [...read.values()].filter((i) => i.sha256 || i.error),
     refused: (): Refusal[] => [],
     async settled() {
       await Promise.all(pending);

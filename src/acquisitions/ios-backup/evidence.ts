@@ -2,11 +2,12 @@
 // SHA-256 of exactly the bytes on disk (the ciphertext, for an encrypted backup).
 import { createHash, createDecipheriv, type Decipher } from "node:crypto";
 import { createReadStream, createWriteStream, readFileSync, statSync } from "node:fs";
-import { chmod, copyFile, open } from "node:fs/promises";
+import { chmod, copyFile } from "node:fs/promises";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { InputFile } from "../../core/model.ts";
 import { ZERO_IV } from "../../formats/keybag.ts";
+import { hashedInput, hashFile } from "../hash.ts";
 
 export class InputLog {
   private readonly seen = new Map<string, InputFile>();
@@ -20,7 +21,10 @@ export class InputLog {
    */
   constructor(private readonly prefix = "") {}
   record(path: string, sha256: string, size: number): void {
-    if (!this.seen.has(path)) this.seen.set(path, { path: this.prefix ? `${this.prefix}/${path}` : path, sha256, size });
+    if (!this.seen.has(path)) this.seen.set(path, { path: this.shown(path), sha256, size });
+  }
+  private shown(path: string): string {
+    return this.prefix ? `${this.prefix}/${path}` : path;
   }
   has(path: string): boolean {
     return this.seen.has(path);
@@ -29,9 +33,10 @@ export class InputLog {
   hashLater(path: string, abs: string): void {
     if (this.seen.has(path) || this.hashing.has(path)) return;
     this.hashing.add(path);
-    const p = hashFile(abs)
-      .then(({ sha256, size }) => this.record(path, sha256, size))
-      .catch(() => {})
+    const p = hashedInput(abs, path)
+      .then((i) => {
+        if (!this.seen.has(path)) this.seen.set(path, { ...i, path: this.shown(path) });
+      })
       .finally(() => {
         this.pending.delete(p);
         this.hashing.delete(path);
@@ -52,33 +57,6 @@ export class InputLog {
  * with 1 MB), and that copy is on the way to the first module.
  */
 const CHUNK = 1 << 20;
-
-/**
- * SHA-256 and size of a file, read into two reused buffers: a stream would allocate a buffer per
- * read, and a file hashed while modules run (a database read in place) then left dozens of
- * 1 MB buffers for the garbage collector (20 MB more peak memory on the bench backup). The next
- * read is under way while a buffer is hashed (52 MB from the page cache: 39 ms, against 57 ms
- * reading and hashing in turn).
- */
-export async function hashFile(abs: string): Promise<{ sha256: string; size: number }> {
-  const h = createHash("sha256");
-  const bufs = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
-  let size = 0;
-  const fh = await open(abs, "r");
-  try {
-    let reading = fh.read(bufs[0], 0, CHUNK, 0);
-    for (let i = 0; ; i ^= 1) {
-      const n = (await reading).bytesRead;
-      if (n === 0) break;
-      size += n;
-      reading = fh.read(bufs[i ^ 1], 0, CHUNK, size);
-      h.update(bufs[i].subarray(0, n));
-    }
-  } finally {
-    await fh.close();
-  }
-  return { sha256: h.digest("hex"), size };
-}
 
 /** Reads a small evidence file whole and logs its hash. */
 export function readLogged(log: InputLog, display: string, abs: string): Buffer {

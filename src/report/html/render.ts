@@ -138,7 +138,7 @@ function provenanceSection(t: T, results: LoadedResults): string {
     .map(([k, v]) => `<tr><th>${tr(t, k!)}</th><td><code>${esc(v)}</code></td></tr>`)
     .join("");
   const inputs = info.inputs
-    .map((i) => `<tr><td><code>${esc(i.path)}</code></td><td class="num">${i.size}</td><td><code class="hash">${esc(i.sha256)}</code></td></tr>`)
+    .map((i) => `<tr><td><code>${esc(i.path)}</code></td><td class="num">${i.size}</td><td>${i.error ? esc(i.error) : `<code class="hash">${esc(i.sha256)}</code>`}</td></tr>`)
     .join("");
   const sets = info.iocs.sets
     .map(

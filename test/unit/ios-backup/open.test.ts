@@ -447,6 +447,33 @@ test("a big stream closed early is still hashed in full for provenance (settled)
   }
 });
 
+test("a file that vanishes before its background hash is listed with the reason, not left out", async () => {
+  const dir = fresh();
+  const big = Buffer.alloc(17 * 1024 * 1024, 3);
+  const built = await buildIosBackup(dir, { files: [{ domain: "MediaDomain", relativePath: "Media/big.bin", data: big }] });
+  const v = await openIosBackup(dir);
+  try {
+    const [e] = await v.find({ backup: [{ domain: "MediaDomain", path: "Media/big.bin" }] });
+    const s = await v.openStream(e);
+    const id = built.fileIds["MediaDomain/Media/big.bin"];
+    const rel = `${id.slice(0, 2)}/${id}`;
+    for await (const _ of s) {
+      // Gone while being read (the open stream keeps its own descriptor): the hash after the
+      // early close cannot be made.
+      rmSync(join(dir, rel));
+      break;
+    }
+    await new Promise((r) => setImmediate(r));
+    await v.settled();
+    const input = v.inputsRead().find((i) => i.path === rel);
+    assert.ok(input, "the file read is still listed");
+    assert.equal(input.sha256, "");
+    assert.match(input.error ?? "", /could not be hashed.*ENOENT/);
+  } finally {
+    await v.close();
+  }
+});
+
 test("a database copy (decrypted) is reused by the next module that opens it, even after other databases were opened", async () => {
   const dir = fresh();
   const dbs = ["A", "B", "C"].map((x) => ({ domain: "HomeDomain", relativePath: `Library/${x}/x.db`, data: smsDb() }));
