@@ -6,6 +6,8 @@ import { formatProblem, loadIndicators } from "../indicators/load.ts";
 import { DEFAULT_INDEX_URL } from "../indicators/mvt-index.ts";
 import { INDICATOR_KINDS } from "../indicators/types.ts";
 import { importIndicators, updateIndicators } from "../indicators/update.ts";
+import { loadIndicatorsForRun } from "../indicators/for-run.ts";
+import { describeError } from "../core/errors.ts";
 import { action } from "./check-common.ts";
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -100,6 +102,7 @@ export function register(program: Command): void {
         for (const wline of r.warnings.slice(0, 20)) process.stderr.write(`warning: ${wline}\n`);
         if (r.warnings.length > 20) process.stderr.write(`warning: ... ${r.warnings.length - 20} more\n`);
         process.stdout.write(`New indicator snapshot: ${r.dir} (${r.files} files, ${r.indicators} indicators)\n`);
+        await parseForNextChecks();
         return 0;
       }),
     );
@@ -114,7 +117,21 @@ export function register(program: Command): void {
         for (const wline of r.warnings.slice(0, 20)) process.stderr.write(`warning: ${wline}\n`);
         if (r.warnings.length > 20) process.stderr.write(`warning: ... ${r.warnings.length - 20} more\n`);
         process.stdout.write(`New indicator snapshot: ${r.dir} (${r.files} files, ${r.indicators} indicators)\n`);
+        await parseForNextChecks();
         return 0;
       }),
     );
+}
+
+/**
+ * Parses the new snapshot once, as the next check would, so that its parsed indicators are in
+ * the cache (see parse-cache.ts) and the first check after an update starts as fast as later
+ * ones. A failure here does not undo the snapshot: the next check then parses the files itself.
+ */
+async function parseForNextChecks(): Promise<void> {
+  try {
+    await loadIndicatorsForRun();
+  } catch (e) {
+    process.stderr.write(`note: the new indicators could not be parsed ahead of the next check (${describeError(e)}); it will parse them itself\n`);
+  }
 }

@@ -3,7 +3,7 @@
 // loads nothing, a missing input), and check-iocs keeps an incomplete run incomplete.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { before, test } from "node:test";
@@ -125,4 +125,20 @@ test("a results folder that cannot be created: one line and exit 2, never a hang
     assert.equal(runs.outUnderProc.status, 2, runs.outUnderProc.stderr);
     assert.match(oneError(runs.outUnderProc), /vigil-e2e-results: cannot create the folder/);
   }
+});
+
+test("iocs import parses the new snapshot ahead, and the next check reads it from the parse cache", async () => {
+  const home = join(tmp, "home-import");
+  const src = join(tmp, "import-src");
+  mkdirSync(src, { recursive: true });
+  writeFileSync(join(src, "domains.txt"), "planted-evil.example\n");
+  const imported = await vigil(["iocs", "import", src], { VIGIL_HOME: home });
+  assert.equal(imported.status, 0, imported.stderr);
+  const cacheDir = join(home, "parsed-iocs");
+  const entries = () => (existsSync(cacheDir) ? readdirSync(cacheDir).map((f) => `${f}@${statSync(join(cacheDir, f)).mtimeMs}`) : []);
+  const after = entries();
+  assert.equal(after.length, 1, "one parsed entry, for the new snapshot");
+  const checked = await vigil(["check-backup", backup, "--output", join(tmp, "out-import"), "--quiet"], { VIGIL_HOME: home });
+  assert.equal(checked.status, 10, checked.stderr);
+  assert.deepEqual(entries(), after, "the check used that entry: none added or rewritten");
 });
