@@ -5,10 +5,10 @@ import type { InputFile } from "../core/model.ts";
 import { describeError } from "../core/errors.ts";
 
 /** Read size for hashing: 1 MB (node's default stream reads of 64 KB cost more system calls). */
-export const HASH_CHUNK = 1 << 20;
+const HASH_CHUNK = 1 << 20;
 
 /**
- * SHA-256 and size of a file, read into two reused buffers: a stream would allocate a buffer per
+ * SHA-256 and size of a file (rejects when it cannot be read), read into two reused buffers: a stream would allocate a buffer per
  * read, and a file hashed while modules run (a database read in place) then left dozens of
  * 1 MB buffers for the garbage collector (20 MB more peak memory on the bench backup). The next
  * read is under way while a buffer is hashed (52 MB from the page cache: 39 ms, against 57 ms
@@ -39,11 +39,6 @@ export async function hashFile(abs: string): Promise<{ sha256: string; size: num
   return { sha256: h.digest("hex"), size };
 }
 
-/** SHA-256 and size of the file at `path`, recorded under that path. Rejects when it cannot be read. */
-export async function sha256File(path: string): Promise<InputFile> {
-  return { path, ...(await hashFile(path)) };
-}
-
 /**
  * The input record of an evidence file hashed after (or while) a module read it, recorded as
  * `display`. It never rejects: a file that vanished or became unreadable during the check is
@@ -59,6 +54,6 @@ export async function hashedInput(abs: string, display: string): Promise<InputFi
 }
 
 /** An input that was read but could not be hashed: no SHA-256 (""), and why. */
-export function unhashed(display: string, e: unknown): InputFile {
+function unhashed(display: string, e: unknown): InputFile {
   return { path: display, sha256: "", size: 0, error: `read, but could not be hashed afterwards: ${describeError(e)}` };
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { EXIT } from "../../../src/core/model.ts";
@@ -88,4 +88,21 @@ test("report: no detections gives the no-known-traces verdict, never 'clean'", a
   assert.match(html, /No known traces in what could be checked/);
   const verdict = html.slice(html.indexOf('<section id="verdict"'), html.indexOf('<section id="detections"'));
   assert.doesNotMatch(verdict, /\bclean\b/i);
+});
+
+test("report.html: an input read but not hashed shows its reason in place of a hash", async () => {
+  const dir = await buildResultsFolder();
+  const infoPath = join(dir, "info.json");
+  const info = JSON.parse(readFileSync(infoPath, "utf8"));
+  info.inputs = [
+    { path: "HomeDomain/visits.txt", sha256: "a".repeat(64), size: 10 },
+    { path: "gone.db", sha256: "", size: 0, error: "read, but could not be hashed afterwards: ENOENT <gone>" },
+  ];
+  writeFileSync(infoPath, JSON.stringify(info));
+  const html = readFileSync(await writeHtmlReport(dir, { lang: "en" }), "utf8");
+  let row = html.slice(html.indexOf("<code>gone.db</code>"));
+  row = row.slice(0, row.indexOf("</tr>"));
+  assert.match(row, /<td>read, but could not be hashed afterwards: ENOENT &lt;gone&gt;<\/td>/);
+  assert.doesNotMatch(row, /class="hash"/, "no empty hash cell");
+  assert.ok(html.includes(`<code class="hash">${"a".repeat(64)}</code>`));
 });
