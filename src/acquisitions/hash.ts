@@ -4,7 +4,7 @@ import { open } from "node:fs/promises";
 import type { InputFile } from "../core/model.ts";
 import { describeError } from "../core/errors.ts";
 
-/** Read size for hashing: 1 MB (node's default stream reads of 64 KB cost more system calls). */
+/** Read size for hashing, as for copying evidence (see CHUNK in ios-backup/evidence.ts). */
 const HASH_CHUNK = 1 << 20;
 
 /**
