@@ -33,9 +33,9 @@ export class InputLog {
   hashLater(path: string, abs: string): void {
     if (this.seen.has(path) || this.hashing.has(path)) return;
     this.hashing.add(path);
-    const p = hashedInput(abs, path)
+    const p = hashedInput(abs, this.shown(path))
       .then((i) => {
-        if (!this.seen.has(path)) this.seen.set(path, { ...i, path: this.shown(path) });
+        if (!this.seen.has(path)) this.seen.set(path, i);
       })
       .finally(() => {
         this.pending.delete(p);
