@@ -17,7 +17,7 @@ import { formatSummary } from "../report/summary.ts";
 import { TimelineStore } from "../report/timeline-store.ts";
 import { defaultJobs, PARALLEL_MIN_BYTES, runModulesParallel, startWorkers, type StartedWorkers } from "../parallel/pool.ts";
 import { runModules, type ProgressFn } from "../run.ts";
-import { runtimeInfo, VERSION } from "../version.ts";
+import { runtimeInfo, VERSION } from "../core/version.ts";
 
 export interface CheckCliOptions {
   iocs?: string[];

@@ -9,7 +9,7 @@ import { loadIndicatorsForRun } from "../indicators/for-run.ts";
 import { recheckResults } from "../indicators/recheck.ts";
 import { writeJson } from "../report/results.ts";
 import { formatSummary, sortDetections, summarize } from "../report/summary.ts";
-import { runtimeInfo, VERSION } from "../version.ts";
+import { runtimeInfo, VERSION } from "../core/version.ts";
 import { action, makeOutputDir, makeProgress } from "./check-common.ts";
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];

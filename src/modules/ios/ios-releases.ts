@@ -2,7 +2,7 @@
 // backup_info module and the device info of acquisitions.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DATA_DIR } from "../../paths.ts";
+import { DATA_DIR } from "../../core/paths.ts";
 
 export interface IosRelease {
   version: string;

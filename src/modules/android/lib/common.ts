@@ -7,7 +7,7 @@ import type { ModuleContext } from "../../../core/module.ts";
 import { VigilError } from "../../../core/errors.ts";
 import { extractDumpsys, parseDumpsysPackages, readLines, type DumpsysExtract, type DumpsysPackage } from "../../../formats/dumpsys.ts";
 import { join } from "node:path";
-import { DATA_DIR } from "../../../paths.ts";
+import { DATA_DIR } from "../../../core/paths.ts";
 
 /** Where the dumpsys text is, per acquisition kind. */
 export const DUMPSYS_READS = {
