@@ -21,7 +21,7 @@ import { privateTempDir, removeTempDir } from "../core/tempdir.ts";
 import { parsePlist } from "../formats/plist.ts";
 import { openSqliteBuffer } from "../formats/sqlite.ts";
 import { allModules } from "../modules/registry.ts";
-import { newerIosRelease } from "../modules/ios/ios-releases.ts";
+import { newerIosRelease } from "../core/ios-releases.ts";
 import {
   type ArchiveEntry,
   type BaseView,

@@ -8,7 +8,7 @@ import { basename, join } from "node:path";
 import { VigilError } from "../core/errors.ts";
 import type { DeviceInfo } from "../core/model.ts";
 import { allModules } from "../modules/registry.ts";
-import { newerIosRelease } from "../modules/ios/ios-releases.ts";
+import { newerIosRelease } from "../core/ios-releases.ts";
 import { type BaseView, openArchiveView, openFolderView } from "./archive.ts";
 import { GlobIndex } from "./ios-fs.ts";
 import { parseActivationRequest, parseRemotectlProperties, parseSysdiagnoseName, SYSDIAGNOSE_NAME } from "../formats/sysdiagnose-info.ts";

@@ -18,7 +18,7 @@ import { decodeMBFile, type MBFile } from "../../formats/mbfile.ts";
 import { parsePlist } from "../../formats/plist.ts";
 import { openImmutable, openSqliteInPlace, openSqlitePrivateCopy, readHeader } from "../../formats/sqlite.ts";
 import type { SecretOptions } from "../../cli/password.ts";
-import { newerIosRelease } from "../../modules/ios/ios-releases.ts";
+import { newerIosRelease } from "../../core/ios-releases.ts";
 import { glob } from "../spec-match.ts";
 import type { AcquisitionView, ArtifactSpec, FileEntry, SqliteHandle } from "../view.ts";
 import { InputLog, copyLogged, hashTap, payloadDecipher, readLogged, sizeOf } from "./evidence.ts";
