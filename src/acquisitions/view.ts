@@ -2,8 +2,11 @@
 // learn which kind of acquisition (plain or encrypted backup, filesystem dump, archive,
 // androidqf bundle, bugreport) they are reading.
 import type { Readable } from "node:stream";
-import type Database from "better-sqlite3";
 import type { DeviceInfo, InputFile, Platform } from "../core/model.ts";
+import type { SqliteHandle } from "../formats/sqlite.ts";
+
+/** What openSqlite gives: defined by the SQLite reader in formats/, named here with the rest of the view. */
+export type { SqliteHandle };
 
 export type AcquisitionKind =
   | "ios_backup"
@@ -60,16 +63,6 @@ export interface ArtifactSpec {
   intrusion_logs?: string[];
   /** Whole-acquisition modules (manifest listing, filesystem walk): run on these kinds. */
   whole?: AcquisitionKind[];
-}
-
-/** An SQLite database opened read-only on a private copy (with its -wal/-journal). */
-export interface SqliteHandle {
-  db: Database.Database;
-  /** Path of the artifact inside the acquisition. */
-  path: string;
-  tables(): Set<string>;
-  columns(table: string): Set<string>;
-  close(): void;
 }
 
 export interface AcquisitionView {
