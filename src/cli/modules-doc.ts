@@ -1,6 +1,6 @@
 // docs/modules.md, generated from the modules' own declarations (what they read, what they look
 // for), so the document cannot drift from the code: a unit test compares the two.
-import type { ModuleDef } from "../core/module.ts";
+import type { ModuleDef } from "../modules/contract.ts";
 
 const KINDS = [
   ["backup", "iPhone backup"],

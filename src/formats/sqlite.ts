@@ -6,7 +6,7 @@ import { copyFileSync, existsSync, openSync, readSync, closeSync, writeFileSync 
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { VigilError } from "../core/errors.ts";
-import type { LiveKeys } from "../core/module.ts";
+import type { LiveKeys } from "../core/shard.ts";
 import { privateTempDir, removeTempDir } from "../core/tempdir.ts";
 
 const MAGIC = Buffer.from("SQLite format 3\0", "latin1");

@@ -13,7 +13,7 @@ import { applies, isWhole } from "../acquisitions/spec-match.ts";
 import type { AcquisitionView } from "../acquisitions/view.ts";
 import { describeError } from "../core/errors.ts";
 import type { Coverage, Detection, InputFile } from "../core/model.ts";
-import type { ModuleDef } from "../core/module.ts";
+import type { ModuleDef } from "../modules/contract.ts";
 import { privateTempDir, privateTempRoot, removeTempDir } from "../core/tempdir.ts";
 import { matcherSources } from "../indicators/matcher.ts";
 import { TimelineStore } from "../report/timeline-store.ts";

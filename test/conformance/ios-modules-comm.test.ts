@@ -10,7 +10,7 @@ import { openSqliteFile } from "../../src/formats/sqlite.ts";
 import { collectModule } from "../../src/run.ts";
 import { matcherFromValues } from "../../src/indicators/matcher.ts";
 import { openIosBackup } from "../../src/acquisitions/ios-backup/open.ts";
-import type { ModuleDef } from "../../src/core/module.ts";
+import type { ModuleDef } from "../../src/modules/contract.ts";
 import sms from "../../src/modules/ios/sms.ts";
 import smsAttachments from "../../src/modules/ios/sms-attachments.ts";
 import calls from "../../src/modules/ios/calls.ts";

@@ -1,7 +1,8 @@
 // dumpsys accessibility: accessibility services, the way most Android stalkerware and banking
 // trojans read the screen and act on it. Before Android 14 the dump lists installed and
 // enabled services; from 14 only the enabled ones.
-import { defineModule, fromMatches, heuristic } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { parseAccessibility, type AccessibilityService } from "../../formats/dumpsys.ts";
 import { DUMPSYS_READS, dumpsysService, packageIndex } from "./lib/common.ts";

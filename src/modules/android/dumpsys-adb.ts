@@ -1,7 +1,8 @@
 // dumpsys adb: the computers trusted for USB/Wi-Fi debugging (their public keys, and in the XML
 // keystore the last time each connected). Whoever holds such a key can install apps and read
 // data over adb without unlocking the phone again.
-import { defineModule, heuristic } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { heuristic } from "../../core/detection.ts";
 import { parseAdb, type AdbKey } from "../../formats/dumpsys.ts";
 import { DUMPSYS_READS, dumpsysService } from "./lib/common.ts";
 

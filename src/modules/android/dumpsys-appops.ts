@@ -1,6 +1,7 @@
 // dumpsys appops: per app, which runtime operations (camera, microphone, SMS, install packages,
 // ...) it may use and when it last used or was refused them.
-import { defineModule, fromMatches, heuristic } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { parseAppops, type AppopsPackage } from "../../formats/dumpsys.ts";
 import { DUMPSYS_READS, dumpsysService, knownStores, packageIndex } from "./lib/common.ts";

@@ -1,6 +1,7 @@
 // dumpsys batterystats "Daily stats": per day, the package updates and uninstalls the battery
 // service noted. An uninstall or a version downgrade can be the trace of an app removed after use.
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import { parseBatteryDaily, type BatteryDailyChange } from "../../formats/dumpsys.ts";
 import { DUMPSYS_READS, dumpsysService } from "./lib/common.ts";
 

@@ -1,6 +1,7 @@
 // dumpsys batterystats "Battery History": events since the last reset, with the app involved
 // (app in the foreground, jobs, package installs and uninstalls).
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import { parseBatteryHistory, type BatteryHistoryEvent } from "../../formats/dumpsys.ts";
 import { DUMPSYS_READS, dumpsysService } from "./lib/common.ts";
 

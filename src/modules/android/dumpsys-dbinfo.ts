@@ -1,5 +1,6 @@
 // dumpsys dbinfo: the SQLite databases apps had open and their recent queries.
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { parseDbinfo, type DbinfoOperation } from "../../formats/dumpsys.ts";
 import { DUMPSYS_READS, dumpsysService } from "./lib/common.ts";

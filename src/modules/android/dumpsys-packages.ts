@@ -1,6 +1,7 @@
 // The "dumpsys package" section (androidqf dumpsys.txt, bugreport dumpstate): every package with
 // its install source, install and update times, and permissions.
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import type { DumpsysPackage } from "../../formats/dumpsys.ts";
 import { DUMPSYS_READS, dumpsysService, packagesOf } from "./lib/common.ts";

@@ -1,6 +1,7 @@
 // dumpsys platform_compat: per-package compatibility overrides. Packages appear here when an
 // override was set for them, which names apps that may no longer be installed.
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import { parsePlatformCompat, type CompatOverride } from "../../formats/dumpsys.ts";
 import { DUMPSYS_READS, dumpsysService } from "./lib/common.ts";
 

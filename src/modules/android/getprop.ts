@@ -1,7 +1,8 @@
 // Android system properties (getprop): androidqf's getprop.txt, or the "SYSTEM PROPERTIES"
 // part of a bugreport's dumpstate. Property names are checked against android_property
 // indicators; the security patch level is compared with the newest bulletin Vigil knows.
-import { defineModule, fromMatches, heuristic } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches, heuristic } from "../../core/detection.ts";
 import { VigilError } from "../../core/errors.ts";
 import { parseGetprop, type Property } from "../../formats/getprop.ts";
 import { toLines } from "../../formats/dumpsys.ts";

@@ -2,7 +2,7 @@
 // dumpsys text assembled from sections.
 import { memoryView, type MemoryFile } from "../../../src/acquisitions/memory.ts";
 import type { AcquisitionKind } from "../../../src/acquisitions/view.ts";
-import type { ModuleDef } from "../../../src/core/module.ts";
+import type { ModuleDef } from "../../../src/modules/contract.ts";
 import type { IndicatorKind } from "../../../src/core/model.ts";
 import { matcherFromValues } from "../../../src/indicators/matcher.ts";
 import { collectModule } from "../../../src/run.ts";

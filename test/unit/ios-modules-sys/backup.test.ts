@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { openIosBackup } from "../../../src/acquisitions/ios-backup/open.ts";
 import { collectModule } from "../../../src/run.ts";
-import type { ModuleDef } from "../../../src/core/module.ts";
+import type { ModuleDef } from "../../../src/modules/contract.ts";
 import { matcherFromValues } from "../../../src/indicators/matcher.ts";
 import datausage from "../../../src/modules/ios/datausage.ts";
 import netusage from "../../../src/modules/ios/netusage.ts";

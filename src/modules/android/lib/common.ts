@@ -3,7 +3,7 @@
 // the same run), the package list that tells system apps from user apps, and the bundled lists.
 import { readFileSync } from "node:fs";
 import type { AcquisitionView, FileEntry } from "../../../acquisitions/view.ts";
-import type { ModuleContext } from "../../../core/module.ts";
+import type { ModuleContext } from "../../contract.ts";
 import { VigilError } from "../../../core/errors.ts";
 import { extractDumpsys, parseDumpsysPackages, readLines, type DumpsysExtract, type DumpsysPackage } from "../../../formats/dumpsys.ts";
 import { join } from "node:path";
