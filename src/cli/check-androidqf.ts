@@ -3,7 +3,7 @@
 import type { Command } from "commander";
 import { openAndroidqf } from "../acquisitions/android/androidqf.ts";
 import { action, addCheckOptions, makeProgress, runCheck, type CheckCliOptions } from "./check-common.ts";
-import { AGE_PASSPHRASE_ENV, BACKUP_PASSWORD_ENV, secretChain } from "./android-secrets.ts";
+import { AGE_PASSPHRASE_ENV, PASSWORD_ENV, secretChain } from "./password.ts";
 
 interface Options extends CheckCliOptions {
   passphrase?: string;
@@ -19,7 +19,7 @@ export function register(program: Command): void {
       .argument("<path>", "androidqf acquisition folder, .zip or .zip.age")
       .option("--passphrase <passphrase>", `age passphrase of a .zip.age (else $${AGE_PASSPHRASE_ENV}, else asked for on a terminal)`)
       .option("--identity <file>", "age identity file (AGE-SECRET-KEY-1...) for a .zip.age")
-      .option("--backup-password <password>", `password of an encrypted backup.ab in the bundle (else $${BACKUP_PASSWORD_ENV}, else asked for)`),
+      .option("--backup-password <password>", `password of an encrypted backup.ab in the bundle (else $${PASSWORD_ENV}, else asked for)`),
   ).action(
     action(async (path: string, opts: Options) => {
       const progress = makeProgress(opts.quiet || opts.json);
@@ -32,7 +32,7 @@ export function register(program: Command): void {
             identityFile: opts.identity,
             getPassphrase: secretChain(undefined, AGE_PASSPHRASE_ENV, "age passphrase: "),
             backupPassword: opts.backupPassword,
-            getBackupPassword: secretChain(undefined, BACKUP_PASSWORD_ENV, "backup.ab password: "),
+            getBackupPassword: secretChain(undefined, PASSWORD_ENV, "backup.ab password: "),
           });
           const nested = await view.nested();
           for (const v of [view, ...nested.map((n) => n.view)]) {

@@ -5,7 +5,7 @@ import { openAndroidBackup } from "../acquisitions/android/android-backup.ts";
 import { guessArtifactBytes, openIosBackup } from "../acquisitions/ios-backup/open.ts";
 import { VigilError } from "../core/errors.ts";
 import { action, addCheckOptions, runCheck, type CheckCliOptions } from "./check-common.ts";
-import { resolvePassword } from "./password.ts";
+import { PASSWORD_ENV, secretChain } from "./password.ts";
 
 /** An Android backup is a file starting with "ANDROID BACKUP"; everything else is treated as iOS. */
 export function isAndroidBackupFile(path: string): boolean {
@@ -39,11 +39,11 @@ export function register(program: Command): void {
     action(async (path: string, opts: Options) => {
       if (isAndroidBackupFile(path)) {
         const outcome = await runCheck("android_backup", path, async () => {
-          return openAndroidBackup(path, { password: opts.password, getPassword: () => resolvePassword(opts, "Android backup password: ") });
+          return openAndroidBackup(path, { getPassword: secretChain(opts.password, PASSWORD_ENV, "Android backup password: ") });
         }, opts);
         return outcome.exitCode;
       }
-      const outcome = await runCheck("ios_backup", path, () => openIosBackup(path, { password: opts.password, keyFile: opts.keyFile }), opts, {
+      const outcome = await runCheck("ios_backup", path, () => openIosBackup(path, { keyFile: opts.keyFile, getPassword: secretChain(opts.password, PASSWORD_ENV, "Backup password: ") }), opts, {
         expectedBytes: () => guessArtifactBytes(path),
       });
       return outcome.exitCode;

@@ -166,7 +166,7 @@ test("modules whose artifacts this backup lacks are absent or failed, never clea
 
 test("the same modules through the encrypted copy of the backup give the same records", { skip }, async () => {
   const plain = await openIosBackup(BACKUP());
-  const enc = await openIosBackup(corpus("ios_backup_encrypted", "small-fast"), { password: "vigil-test-1", promptPassword: false });
+  const enc = await openIosBackup(corpus("ios_backup_encrypted", "small-fast"), { password: "vigil-test-1" });
   try {
     assert.equal(enc.encrypted, true);
     for (const mod of [datausage, tcc, globalPreferences, applications]) {

@@ -49,7 +49,7 @@ test("iOS system modules read an encrypted backup through the real opener", asyn
       { domain: CP, relativePath: "Library/ConfigurationProfiles/ProfileTruth.plist", data: writeBplist({}) },
     ],
   });
-  const view = await openIosBackup(b.dir, { password: "pw", promptPassword: false });
+  const view = await openIosBackup(b.dir, { password: "pw" });
   const iocs = matcherFromValues({ process: ["bh"], app_id: ["com.stalker.app"], configuration_profile: ["BBBB"] }, "Test");
   // module → [status, records, indicator detections, heuristic detections]
   const expected: [ModuleDef<any>, string, number, number, number][] = [
