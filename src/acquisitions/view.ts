@@ -63,7 +63,16 @@ export interface ArtifactSpec {
   intrusion_logs?: string[];
   /** Whole-acquisition modules (manifest listing, filesystem walk): run on these kinds. */
   whole?: AcquisitionKind[];
+  /**
+   * Services whose "DUMP OF SERVICE" sections the module reads from the dumpsys/dumpstate text its
+   * androidqf or bugreport globs name. The text is split once per run, keeping the sections every
+   * module of the run declares here.
+   */
+  dumpsys?: string[];
 }
+
+/** The ArtifactSpec key that names files on one kind of acquisition. */
+export type SpecKey = Exclude<keyof ArtifactSpec, "whole" | "dumpsys">;
 
 export interface AcquisitionView {
   kind: AcquisitionKind;
@@ -73,7 +82,7 @@ export interface AcquisitionView {
   encrypted: boolean;
   device: DeviceInfo;
   /** Which ArtifactSpec key applies to this acquisition. */
-  specKey: Exclude<keyof ArtifactSpec, "whole">;
+  specKey: SpecKey;
 
   /** Files matching the spec's part for this kind; [] when nothing matches. */
   find(spec: ArtifactSpec): Promise<FileEntry[]>;
