@@ -2,10 +2,12 @@
 // backup.ab and bugreport zip inside the bundle are checked too.
 import type { Command } from "commander";
 import { openAndroidqf } from "../acquisitions/android/androidqf.ts";
-import { action, addCheckOptions, makeProgress, runCheck, type CheckCliOptions } from "./check-common.ts";
+import { runCheck, type CheckOptions } from "../pipeline/check.ts";
+import { makeProgress } from "../pipeline/progress.ts";
+import { action, addCheckOptions } from "./check-common.ts";
 import { AGE_PASSPHRASE_ENV, PASSWORD_ENV, secretChain } from "./password.ts";
 
-interface Options extends CheckCliOptions {
+interface Options extends CheckOptions {
   passphrase?: string;
   identity?: string;
   backupPassword?: string;
@@ -26,8 +28,9 @@ export function register(program: Command): void {
       const outcome = await runCheck(
         "androidqf",
         path,
-        async () => {
+        async (wanted) => {
           const view = await openAndroidqf(path, {
+            wanted,
             passphrase: opts.passphrase,
             identityFile: opts.identity,
             getPassphrase: secretChain(undefined, AGE_PASSPHRASE_ENV, "age passphrase: "),

@@ -7,7 +7,8 @@ import { dirname, join, resolve, sep } from "node:path";
 import * as plist from "plist";
 import { openIosBackup } from "../acquisitions/ios-backup/open.ts";
 import { describeError, VigilError } from "../core/errors.ts";
-import { action, makeOutputDir } from "./check-common.ts";
+import { makeOutputDir } from "../pipeline/output-dir.ts";
+import { action } from "./check-common.ts";
 import { PASSWORD_ENV, secretChain } from "./password.ts";
 
 interface Options {

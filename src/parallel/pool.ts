@@ -18,10 +18,11 @@ import { privateTempDir, privateTempRoot, removeTempDir } from "../core/tempdir.
 import { matcherSources } from "../indicators/matcher.ts";
 import { TimelineStore } from "../report/timeline-store.ts";
 import { appendJsonFragments, assembleJsonArray } from "../report/json-writer.ts";
-import { runModules, shardPart, type CheckRun, type ProgressFn, type RunModulesOptions } from "../run.ts";
+import type { ProgressFn } from "../pipeline/progress.ts";
+import { runModules, shardPart, type RunModulesOptions } from "../pipeline/run-modules.ts";
 import type { FromWorker, ToWorker, WorkerSetup, WorkItem } from "./protocol.ts";
 import type { CollectorPart } from "../report/html/data.ts";
-import type { TimelineHelper } from "../report/results.ts";
+import type { CheckRun, TimelineHelper } from "../report/results.ts";
 import { keyOf, shardOf, takenParts, takeWork } from "./queue.ts";
 import { stealMemory } from "./steal.ts";
 

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { HAVE_CORPUS, MVT_BACKUP, mvtBackupPayload, mvtBackupSql } from "../helpers/corpus.ts";
 import { openSqliteFile } from "../../src/formats/sqlite.ts";
-import { collectModule } from "../../src/run.ts";
+import { collectModule } from "../../src/pipeline/run-modules.ts";
 import { matcherFromValues } from "../../src/indicators/matcher.ts";
 import { openIosBackup } from "../../src/acquisitions/ios-backup/open.ts";
 import type { ModuleDef } from "../../src/modules/contract.ts";

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { HAVE_CORPUS, corpus } from "../helpers/corpus.ts";
-import { collectModule } from "../../src/run.ts";
+import { collectModule } from "../../src/pipeline/run-modules.ts";
 import { matcherFromValues } from "../../src/indicators/matcher.ts";
 import { openSqliteFile } from "../../src/formats/sqlite.ts";
 import { parsePlist } from "../../src/formats/plist.ts";

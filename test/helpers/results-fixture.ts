@@ -9,7 +9,7 @@ import { fromMatches } from "../../src/core/detection.ts";
 import type { RunInfo } from "../../src/core/model.ts";
 import { matcherFromValues } from "../../src/indicators/matcher.ts";
 import { writeResults } from "../../src/report/results.ts";
-import { runModules } from "../../src/run.ts";
+import { runModules } from "../../src/pipeline/run-modules.ts";
 
 export const PLANTED_DOMAIN = "planted-evil.example";
 

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { openIosFs } from "../../../src/acquisitions/ios-fs.ts";
-import { collectModule } from "../../../src/run.ts";
+import { collectModule } from "../../../src/pipeline/run-modules.ts";
 import type { ModuleDef } from "../../../src/modules/contract.ts";
 import { matcherFromValues } from "../../../src/indicators/matcher.ts";
 import datausage from "../../../src/modules/ios/datausage.ts";

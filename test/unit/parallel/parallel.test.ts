@@ -18,7 +18,7 @@ import { statSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { TimelineStore } from "../../../src/report/timeline-store.ts";
 import { writeResults, type TimelineHelper } from "../../../src/report/results.ts";
-import { runModules } from "../../../src/run.ts";
+import { runModules } from "../../../src/pipeline/run-modules.ts";
 import type { LiveKeys } from "../../../src/core/shard.ts";
 import { liveKeys, stealMemory, takeOver, type Taken } from "../../../src/parallel/steal.ts";
 import { appendJsonFragments } from "../../../src/report/json-writer.ts";

@@ -1,15 +1,20 @@
-// The pipeline: open → run every applicable module → check → write. Progress goes to stderr.
+// Running modules on one acquisition view: each module that applies reads through the view, its
+// records go to `<module>.json`, its events to the timeline store and its findings to the
+// detections, and its coverage says what was checked. Used by a check (check.ts), by the worker
+// threads of a parallel run (src/parallel) and, through collectModule, by tests.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { AcquisitionView, FileEntry } from "./acquisitions/view.ts";
-import { applies, isWhole } from "./acquisitions/spec-match.ts";
-import { isBatched, type ModuleContext, type ModuleDef } from "./modules/contract.ts";
-import type { Shard } from "./core/shard.ts";
-import type { Coverage, Detection, DetectionInput, RunInfo, TimelineEvent } from "./core/model.ts";
-import { describeError } from "./core/errors.ts";
-import type { Matcher } from "./indicators/matcher-api.ts";
-import { JsonArrayWriter } from "./report/json-writer.ts";
-import { TimelineStore } from "./report/timeline-store.ts";
+import type { AcquisitionView, FileEntry } from "../acquisitions/view.ts";
+import { applies, isWhole } from "../acquisitions/spec-match.ts";
+import { isBatched, type ModuleContext, type ModuleDef } from "../modules/contract.ts";
+import type { Shard } from "../core/shard.ts";
+import type { Coverage, Detection, DetectionInput, TimelineEvent } from "../core/model.ts";
+import { describeError } from "../core/errors.ts";
+import type { Matcher } from "../indicators/matcher-api.ts";
+import { JsonArrayWriter } from "../report/json-writer.ts";
+import type { CheckRun } from "../report/results.ts";
+import { TimelineStore } from "../report/timeline-store.ts";
+import type { ProgressFn } from "./progress.ts";
 
 /** Where a module's output goes. The results writer and the in-memory collector implement it. */
 export interface ModuleSink {
@@ -24,8 +29,6 @@ export interface ModuleOutcome {
   coverage: Coverage;
   warnings: string[];
 }
-
-export type ProgressFn = (line: string, transient?: boolean) => void;
 
 /** Runs one module against a view. Never throws for the artifact's problems: they land in coverage. */
 export async function runModule(
@@ -123,13 +126,6 @@ export async function collectModule(mod: ModuleDef<any>, view: AcquisitionView, 
   return { records, events, detections, ...outcome };
 }
 
-export interface CheckRun {
-  coverage: Coverage[];
-  detections: Detection[];
-  timeline: TimelineStore;
-  warnings: Record<string, string[]>;
-}
-
 /** Options shared by the serial runner and the parallel one. */
 export interface RunModulesOptions {
   view: AcquisitionView;
@@ -225,5 +221,3 @@ export function shardPart(shard: Shard & { partDir: string }, file: string): str
 function detectedRecord(d: Detection): unknown {
   return { ...(typeof d.record === "object" && d.record ? d.record : { value: d.record }), matched_indicator: d.matched_indicator, vigil_detection: { ...d, record: undefined } };
 }
-
-export type { RunInfo };
