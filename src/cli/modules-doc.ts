@@ -32,6 +32,7 @@ export function modulesMarkdown(mods: ModuleDef<any>[]): string {
         if (v?.length) out.push(`- ${label}: ${v.map((g) => `\`${g}\``).join(", ")}`);
       }
       if (r.whole?.length) out.push(`- whole acquisition: ${r.whole.join(", ")}`);
+      if (r.dumpsys?.length) out.push(`- dumpsys sections: ${r.dumpsys.map((s) => `\`${s}\``).join(", ")}`);
       out.push("");
     }
   }

@@ -13,6 +13,11 @@ export interface ModuleContext {
   iocs: Matcher;
   /** The files this module's `reads` resolved to in this acquisition (never empty when run). */
   files: FileEntry[];
+  /**
+   * What every module of this run reads (their `reads` merged, as the opener was told): a reader
+   * that several modules share (the dumpsys split, one pass per file) keeps what all of them need.
+   */
+  wanted: ArtifactSpec;
   /** Report a detection that is not tied to one yielded record (cross-record heuristics). */
   detect(d: DetectionInput): void;
   /** Add a timeline event that is not tied to one yielded record. */

@@ -90,7 +90,8 @@ async function checkOpened(
   // fails before any output. The indicators load while the opening waits on its own work (key
   // derivation and file copies run off the main thread); their result is used only once the
   // acquisition is open.
-  const opening = open(mergeSpecs(selectedModules(opts, allModules).map((m) => m.reads)));
+  const wanted = mergeSpecs(selectedModules(opts, allModules).map((m) => m.reads));
+  const opening = open(wanted);
   opening.catch(() => {}); // awaited below; a rejection must not count as unhandled meanwhile
   let loaded: Awaited<ReturnType<typeof loadIndicatorsForRun>> | { matcher: Matcher; sets: Matcher["sets"]; problems: string[]; snapshot: undefined } | undefined;
   let loadError: unknown;
@@ -134,7 +135,7 @@ async function checkOpened(
     const perView: { prefix: string; coverage: Coverage[] }[] = [];
     for (const { view, prefix } of views) {
       const modules = selectedModules(opts, modulesFor(view.platform));
-      const base = { view, modules, iocs: loaded.matcher, outputDir, progress, timeline, prefix };
+      const base = { view, modules, iocs: loaded.matcher, outputDir, progress, timeline, prefix, wanted };
       const parallel = jobs > 1 ? await runModulesParallel({ ...base, jobs, force: opts.jobs !== undefined, started: early }) : undefined;
       // Started workers the first view did not use would only hold memory.
       early?.end();

@@ -4,8 +4,8 @@
 // threads of a parallel run (src/parallel) and, through collectModule, by tests.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { AcquisitionView, FileEntry } from "../acquisitions/view.ts";
-import { applies, isWhole } from "../acquisitions/spec-match.ts";
+import type { AcquisitionView, ArtifactSpec, FileEntry } from "../acquisitions/view.ts";
+import { applies, isWhole, mergeSpecs } from "../acquisitions/spec-match.ts";
 import { isBatched, type ModuleContext, type ModuleDef } from "../modules/contract.ts";
 import type { Shard } from "../core/shard.ts";
 import type { Coverage, Detection, DetectionInput, TimelineEvent } from "../core/model.ts";
@@ -30,15 +30,18 @@ export interface ModuleOutcome {
   warnings: string[];
 }
 
-/** Runs one module against a view. Never throws for the artifact's problems: they land in coverage. */
+/**
+ * Runs one module against a view. Never throws for the artifact's problems: they land in coverage.
+ * `wanted`: what every module of the run reads (the module's own `reads` when it runs alone).
+ */
 export async function runModule(
   mod: ModuleDef<any>,
   view: AcquisitionView,
   iocs: Matcher,
   sink: ModuleSink,
-  progress: ProgressFn = () => {},
-  shard?: Shard,
+  opts: { progress?: ProgressFn; shard?: Shard; wanted?: ArtifactSpec } = {},
 ): Promise<ModuleOutcome> {
+  const { progress = () => {}, shard, wanted = mod.reads } = opts;
   const base = { module: mod.name, title: mod.title };
   const warnings: string[] = [];
   if (mod.platform !== view.platform || !applies(mod.reads, view)) {
@@ -67,6 +70,7 @@ export async function runModule(
     view,
     iocs,
     files,
+    wanted,
     detect: (d) => sink.detection(complete(d)),
     event: (e) => sink.event({ ...e, module: mod.name }),
     warn: (m) => warnings.push(m),
@@ -137,6 +141,8 @@ export interface RunModulesOptions {
   timeline?: TimelineStore;
   /** Prefix of output file names, for nested views whose module names could collide. */
   prefix?: string;
+  /** What every module of the run reads (default: what `modules` read). */
+  wanted?: ArtifactSpec;
 }
 
 /**
@@ -155,6 +161,7 @@ export async function runModules(
   const { view, modules, iocs, outputDir } = opts;
   const progress = opts.progress ?? (() => {});
   const prefix = opts.prefix ?? "";
+  const wanted = opts.wanted ?? mergeSpecs(modules.map((m) => m.reads));
   mkdirSync(outputDir, { recursive: true });
   const timeline = opts.timeline ?? new TimelineStore();
   const detections: Detection[] = [];
@@ -190,8 +197,7 @@ export async function runModules(
           detected.write(detectedRecord(d));
         },
       },
-      progress,
-      shard,
+      { progress, shard, wanted },
     );
     // Its keys can no longer be taken over, even those it never read because it failed first.
     shard?.live?.end();

@@ -5,7 +5,7 @@ import { defineModule } from "../contract.ts";
 import { fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { parseAccessibility, type AccessibilityService } from "../../formats/dumpsys.ts";
-import { DUMPSYS_READS, dumpsysService, packageIndex } from "./lib/common.ts";
+import { dumpsysReads, dumpsysService, packageIndex } from "./lib/common.ts";
 
 export interface AccessibilityRecord extends AccessibilityService {
   /** Whether the package list marks the app as a system app; undefined when unknown. */
@@ -24,9 +24,9 @@ export default defineModule<AccessibilityRecord>({
   platform: "android",
   description:
     "Installed and enabled accessibility services (dumpsys accessibility): packages are checked against indicators, and an enabled service of a non-system app is flagged.",
-  reads: DUMPSYS_READS,
+  reads: dumpsysReads("accessibility", "package"),
   async *records(ctx) {
-    const idx = await packageIndex(ctx.view);
+    const idx = await packageIndex(ctx);
     for (const { file, lines } of await dumpsysService(ctx, "accessibility")) {
       for (const s of parseAccessibility(lines)) yield { ...s, system: idx?.get(s.package_name)?.system, file };
     }

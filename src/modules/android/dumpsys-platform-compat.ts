@@ -3,7 +3,7 @@
 import { defineModule } from "../contract.ts";
 import { fromMatches } from "../../core/detection.ts";
 import { parsePlatformCompat, type CompatOverride } from "../../formats/dumpsys.ts";
-import { DUMPSYS_READS, dumpsysService } from "./lib/common.ts";
+import { dumpsysReads, dumpsysService } from "./lib/common.ts";
 
 export type PlatformCompatRecord = CompatOverride & { file: string };
 
@@ -12,7 +12,7 @@ export default defineModule<PlatformCompatRecord>({
   title: "Compatibility overrides (platform_compat)",
   platform: "android",
   description: "Packages named in compatibility overrides (dumpsys platform_compat): checked against app id indicators.",
-  reads: DUMPSYS_READS,
+  reads: dumpsysReads("platform_compat"),
   async *records(ctx) {
     for (const { file, lines } of await dumpsysService(ctx, "platform_compat")) {
       for (const o of parsePlatformCompat(lines)) yield { ...o, file };

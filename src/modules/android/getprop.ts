@@ -38,7 +38,7 @@ export default defineModule<GetpropRecord>({
     for (const f of await mainDumpFiles(ctx)) {
       let lines: string[];
       if (ctx.view.specKey === "bugreport") {
-        const ex = await dumpsysOf(ctx.view, f);
+        const ex = await dumpsysOf(ctx, f);
         if (!ex.getprop) {
           ctx.warn(`${f.path}: no "SYSTEM PROPERTIES" section`);
           continue;
