@@ -86,11 +86,12 @@ async function checkOpened(
   setup: { progress: ProgressFn; started: string; outputDir: string; jobs: number; early: StartedWorkers | undefined },
 ): Promise<CheckOutcome> {
   const { progress, started, outputDir, jobs, early } = setup;
+  // The opener extracts from an archive, in its first pass, what the modules of the run read.
+  const wanted = mergeSpecs(selectedModules(opts, allModules).map((m) => m.reads));
   // The acquisition is opened first, so a wrong password or a path that is not an acquisition
   // fails before any output. The indicators load while the opening waits on its own work (key
   // derivation and file copies run off the main thread); their result is used only once the
   // acquisition is open.
-  const wanted = mergeSpecs(selectedModules(opts, allModules).map((m) => m.reads));
   const opening = open(wanted);
   opening.catch(() => {}); // awaited below; a rejection must not count as unhandled meanwhile
   let loaded: Awaited<ReturnType<typeof loadIndicatorsForRun>> | { matcher: Matcher; sets: Matcher["sets"]; problems: string[]; snapshot: undefined } | undefined;
