@@ -1,7 +1,7 @@
 // The `vigil` command: argument parsing and wiring only; each subcommand lives in its own file.
 import { setFlagsFromString } from "node:v8";
 import { Command } from "commander";
-import { VERSION } from "../version.ts";
+import { VERSION } from "../core/version.ts";
 import { register as checkAndroidqf } from "./check-androidqf.ts";
 import { register as checkBackup } from "./check-backup.ts";
 import { register as checkBugreport } from "./check-bugreport.ts";

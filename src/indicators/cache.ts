@@ -4,7 +4,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve, sep } from "node:path";
-import { DATA_DIR } from "../paths.ts";
+import { DATA_DIR } from "../core/paths.ts";
 
 export const BUNDLED_SNAPSHOT = join(DATA_DIR, "iocs");
 

@@ -1,8 +1,9 @@
-// The bundled iOS release table (data/ios-releases.json) and version comparison, shared by the
-// backup_info module and the device info of acquisitions.
+// The bundled iOS release table (data/ios-releases.json) and version comparison: reference data
+// that the openers (device info: a newer iOS exists) and the modules (backup_info, sysdiagnose_info)
+// both read, so it sits below both.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DATA_DIR } from "../../paths.ts";
+import { DATA_DIR } from "./paths.ts";
 
 export interface IosRelease {
   version: string;
