@@ -270,11 +270,21 @@ export function buildExposureTable(input: BuildInput): BuildResult {
     if (below && !parseIosVersion(below)) rd.fail(id, "exploited_below must be an iOS version");
 
     let fixes = fixed ?? (v && scope ? derivedFixes(v, scope) : []);
-    // An iOS fix read in the vendor's record cites that record when it names no other source.
-    fixes = fixes.map((f) => ("os" in f && f.os === "ios" && f.verified && !f.source && isCve ? { ...f, source: CVE_RECORD + id } : f));
+    // A fix read in the vendor's CVE record cites that record when it names no other source.
+    fixes = fixes.map((f) => (f.verified && !f.source && isCve ? { ...f, source: CVE_RECORD + id } : f));
     const requires = (c.requires as ExposureEntry["requires"]) ?? scope?.requires;
     const lookFor = rd.str(id, c, "look_for");
-    const sources = [...new Set([...(rd.strings(id, c, "sources") ?? []), ...(v ? urlsIn(v.notes) : []), ...fixes.map((f) => f.source).filter((s): s is string => !!s)])];
+    const campaigns = rd.campaigns(id, c) ?? [];
+    const isUrl = (s: string | undefined): s is string => !!s && /^https?:\/\//.test(s);
+    const sources = [
+      ...new Set([
+        ...(rd.strings(id, c, "sources") ?? []),
+        ...campaigns.map((x) => x.source),
+        ...[sinceSource, knownSource].filter(isUrl),
+        ...(v ? urlsIn(v.notes) : []),
+        ...fixes.map((f) => f.source).filter(isUrl),
+      ]),
+    ];
     const entry: ExposureEntry = clean({
       id,
       cve: isCve ? id : undefined,
@@ -291,7 +301,7 @@ export function buildExposureTable(input: BuildInput): BuildResult {
       exploited_since_source: sinceSource,
       known_exploited: known,
       known_exploited_source: knownSource,
-      campaigns: rd.campaigns(id, c) ?? [],
+      campaigns,
       look_for: lookFor ?? (v ? genericLookFor(v, effScope) : GENERIC.other),
       look_for_kind: lookFor ? "curated" : "generic",
       sources,
