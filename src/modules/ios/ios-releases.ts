@@ -1,8 +1,7 @@
 // The bundled iOS release table (data/ios-releases.json) and version comparison, shared by the
 // backup_info module and the device info of acquisitions.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { DATA_DIR } from "../../paths.ts";
+import { datasetFile } from "../../indicators/datasets.ts";
 
 export interface IosRelease {
   version: string;
@@ -17,7 +16,8 @@ interface Table {
 
 let table: Table | undefined;
 export function iosReleaseTable(): Table {
-  table ??= JSON.parse(readFileSync(join(DATA_DIR, "ios-releases.json"), "utf8")) as Table;
+  // The copy `vigil update` refreshed, else the bundled data/ios-releases.json.
+  table ??= JSON.parse(readFileSync(datasetFile("ios-releases"), "utf8")) as Table;
   return table;
 }
 

@@ -245,8 +245,11 @@ export function buildExposureTable(input: BuildInput): BuildResult {
     const v = kev.get(id);
     const scope = v ? scopeOf(v) : undefined;
     const isCve = /^CVE-\d{4}-\d{4,}$/.test(id);
-    if (!v && isCve && input.kev && !c.known_exploited) warnings.push(`${id} is not in the KEV catalog and has no known_exploited date in the curated file; skipped`);
-    if (!v && isCve && input.kev && !c.known_exploited) continue;
+    // A curated CVE the catalog lacks (a newer flaw, or an older catalog copy) stands alone only when the curated file gives all it needs.
+    if (!v && isCve && input.kev && !(c.known_exploited && c.title && c.product)) {
+      warnings.push(`${id} is not in the KEV catalog and the curated file lacks its title, product or known_exploited date; skipped`);
+      continue;
+    }
 
     const fixed = Array.isArray(c.fixed) ? (c.fixed as unknown[]).map((f) => rd.fix(id, f)) : c.fixed === undefined ? undefined : rd.fail(id, "fixed must be a list");
     const platformField = rd.str(id, c, "platform", /^(ios|android)$/) as PhonePlatform | undefined;
