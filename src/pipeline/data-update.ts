@@ -3,6 +3,7 @@
 // Apple's software lookup service), each recorded with its source, fetch date and SHA-256.
 // `--export DIR` also writes what was fetched to a folder, and `--import DIR` installs such a
 // folder on a machine with no network, after checking every file against the folder's manifest.
+// A source that cannot be reached leaves its own data set as it was and is reported.
 // An update is an export to a private folder followed by its import, so the two paths agree.
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -50,6 +51,8 @@ export interface DataUpdateOptions {
 
 export interface DataUpdateResult {
   indicators: SnapshotResult;
+  /** Data sets that could not be updated (source unreachable or unusable), one line each. */
+  failed: string[];
   /** The data-set snapshot written (exposure table and iOS release table). */
   datasets: { dir: string; sets: DatasetRecord[]; exposureEntries: number; iosReleasesAdded: string[]; warnings: string[] };
 }
@@ -66,7 +69,7 @@ function walk(dir: string, out: string[]): void {
 }
 
 /** Downloads every source into `dir` in the export layout and writes its manifest. */
-async function fetchInto(dir: string, opts: DataUpdateOptions): Promise<SnapshotResult> {
+async function fetchInto(dir: string, opts: DataUpdateOptions, failed: string[]): Promise<SnapshotResult> {
   const f = opts.fetch ?? fetch;
   const timeout = opts.timeoutMs ?? 60_000;
   const log = opts.log ?? (() => {});
@@ -93,7 +96,9 @@ async function fetchInto(dir: string, opts: DataUpdateOptions): Promise<Snapshot
     try {
       data = await download(url, f, timeout);
     } catch (e) {
-      throw new VigilError(`${(e as Error).message}; nothing was changed for this data set`, { file: url });
+      // One source down does not hold back the others; the caller reports it.
+      failed.push(`${url}: ${(e as Error).message}; the ${set} data set is not updated`);
+      continue;
     }
     mkdirSync(dirname(join(dir, rel)), { recursive: true });
     writeFileSync(join(dir, rel), data);
@@ -127,41 +132,61 @@ function readExport(dir: string): ExportManifest {
     }
     if (sha256(data) !== f.sha256) throw new VigilError("does not match the SHA-256 in the manifest (damaged or changed); nothing was imported", { file: p });
   }
-  for (const rel of [KEV_FILE, PMV_FILE]) if (!m.files.some((f) => f.path === rel)) throw new VigilError(`does not list ${rel}`, { file: mpath });
   return m;
 }
 
-/** Builds the exposure table and merges the iOS releases from an export folder, into a new data-set snapshot. */
-function installDatasets(dir: string, m: ExportManifest, how: string, now: Date): DataUpdateResult["datasets"] {
-  const entry = (rel: string) => m.files.find((f) => f.path === rel)!;
-  const kevRaw = readFileSync(join(dir, KEV_FILE));
-  const pmvRaw = readFileSync(join(dir, PMV_FILE));
-  const kevEntry = entry(KEV_FILE);
-  const pmvEntry = entry(PMV_FILE);
-  const curatedPath = join(DATA_DIR, "exposure", "curated.yaml");
-  const { table, warnings } = buildExposureTable({
-    kev: { data: kevRaw, source: kevEntry.source ?? KEV_URL },
-    curated: { data: readFileSync(curatedPath), file: "data/exposure/curated.yaml" },
-    built: kevEntry.fetched.slice(0, 10),
-  });
-  const listed = parseApplePmv(pmvRaw, join(dir, PMV_FILE));
-  const current = JSON.parse(readFileSync(datasetFile("ios-releases"), "utf8")) as IosReleaseTable;
-  const merged = mergeIosReleases(current, listed, pmvEntry.fetched);
-
-  const sets: DatasetRecord[] = [
-    { name: "exposure", file: "exposure/exploited.json", source: kevEntry.source ?? KEV_URL, fetched: kevEntry.fetched, sha256: kevEntry.sha256, version: table.kev?.catalogVersion },
-    { name: "ios-releases", file: "ios-releases.json", source: pmvEntry.source ?? APPLE_PMV_URL, fetched: pmvEntry.fetched, sha256: pmvEntry.sha256 },
-  ];
+/**
+ * Builds the exposure table and merges the iOS releases from an export folder into a new data-set
+ * snapshot. A source that is absent or unusable leaves its data set as it was, with the reason in
+ * `failed`; the other is still installed.
+ */
+function installDatasets(dir: string, m: ExportManifest, how: string, now: Date, failed: string[]): DataUpdateResult["datasets"] {
+  const kevEntry = m.files.find((f) => f.path === KEV_FILE);
+  const pmvEntry = m.files.find((f) => f.path === PMV_FILE);
+  const warnings: string[] = [];
+  const files: { rel: string; data: Buffer; url?: string }[] = [];
+  const sets: DatasetRecord[] = [];
+  let exposureEntries = 0;
+  let added: string[] = [];
+  if (kevEntry) {
+    try {
+      const kevRaw = readFileSync(join(dir, KEV_FILE));
+      const built = buildExposureTable({
+        kev: { data: kevRaw, source: kevEntry.source ?? KEV_URL },
+        curated: { data: readFileSync(join(DATA_DIR, "exposure", "curated.yaml")), file: "data/exposure/curated.yaml" },
+        built: kevEntry.fetched.slice(0, 10),
+      });
+      warnings.push(...built.warnings);
+      exposureEntries = built.table.entries.length;
+      files.push({ rel: "exposure/exploited.json", data: Buffer.from(JSON.stringify(built.table, null, 1) + "\n") }, { rel: `raw/${KEV_FILE}`, data: kevRaw, url: kevEntry.source });
+      sets.push({ name: "exposure", file: "exposure/exploited.json", source: kevEntry.source ?? KEV_URL, fetched: kevEntry.fetched, sha256: kevEntry.sha256, version: built.table.kev?.catalogVersion });
+    } catch (e) {
+      if (!(e instanceof VigilError)) throw e;
+      failed.push(`${e.oneLine()}; the exposure data set is not updated`);
+    }
+  }
+  if (pmvEntry) {
+    try {
+      const pmvRaw = readFileSync(join(dir, PMV_FILE));
+      const listed = parseApplePmv(pmvRaw, pmvEntry.source ?? join(dir, PMV_FILE));
+      const current = JSON.parse(readFileSync(datasetFile("ios-releases"), "utf8")) as IosReleaseTable;
+      const merged = mergeIosReleases(current, listed, pmvEntry.fetched);
+      added = merged.added;
+      files.push({ rel: "ios-releases.json", data: Buffer.from(JSON.stringify(merged.table, null, 1) + "\n") }, { rel: `raw/${PMV_FILE}`, data: pmvRaw, url: pmvEntry.source });
+      sets.push({ name: "ios-releases", file: "ios-releases.json", source: pmvEntry.source ?? APPLE_PMV_URL, fetched: pmvEntry.fetched, sha256: pmvEntry.sha256 });
+    } catch (e) {
+      if (!(e instanceof VigilError)) throw e;
+      failed.push(`${e.oneLine()}; the ios-releases data set is not updated`);
+    }
+  }
+  if (sets.length === 0) return { dir: "", sets, exposureEntries, iosReleasesAdded: added, warnings };
   const pending = beginSnapshot(now, datasetsRoot());
   try {
-    pending.write("exposure/exploited.json", Buffer.from(JSON.stringify(table, null, 1) + "\n"));
-    pending.write(`raw/${KEV_FILE}`, kevRaw, kevEntry.source);
-    pending.write("ios-releases.json", Buffer.from(JSON.stringify(merged.table, null, 1) + "\n"));
-    pending.write(`raw/${PMV_FILE}`, pmvRaw, pmvEntry.source);
+    for (const f of files) pending.write(f.rel, f.data, f.url);
     const manifest: DatasetsManifest = { created: now.toISOString(), how, sets };
     pending.write("datasets.json", Buffer.from(JSON.stringify(manifest, null, 2) + "\n"));
     const out = pending.commit({ created: now.toISOString(), source: how });
-    return { dir: out, sets, exposureEntries: table.entries.length, iosReleasesAdded: merged.added, warnings };
+    return { dir: out, sets, exposureEntries, iosReleasesAdded: added, warnings };
   } catch (e) {
     pending.abort();
     throw e;
@@ -175,8 +200,12 @@ export function importData(folder: string, opts: { now?: Date } = {}): DataUpdat
   const m = readExport(dir);
   const now = opts.now ?? new Date();
   const indicators = importIndicators(join(dir, "iocs"), { now });
-  const datasets = installDatasets(dir, m, `import ${dir}`, now);
-  return { indicators, datasets };
+  const failed: string[] = [];
+  const datasets = installDatasets(dir, m, `import ${dir}`, now, failed);
+  for (const [set, rel] of [["exposure", KEV_FILE], ["ios-releases", PMV_FILE]] as const) {
+    if (!m.files.some((f) => f.path === rel)) failed.push(`${rel} is not in the folder; the ${set} data set is not updated`);
+  }
+  return { indicators, failed, datasets };
 }
 
 /** Downloads every data set and installs it; with `exportTo`, also leaves the downloads there. */
@@ -189,9 +218,10 @@ export async function updateData(opts: DataUpdateOptions & { exportTo?: string }
   }
   try {
     // The indicator snapshot is made while fetching; importing it again is only for other machines.
-    const indicators = await fetchInto(target, { ...opts, now });
-    const datasets = installDatasets(target, readExport(target), "update", now);
-    return { indicators, datasets, exported: opts.exportTo ? target : undefined };
+    const failed: string[] = [];
+    const indicators = await fetchInto(target, { ...opts, now }, failed);
+    const datasets = installDatasets(target, readExport(target), "update", now, failed);
+    return { indicators, failed, datasets, exported: opts.exportTo ? target : undefined };
   } finally {
     if (!opts.exportTo) rmSync(target, { recursive: true, force: true });
   }

@@ -74,6 +74,7 @@ test("update fetches every data set, records source, date and SHA-256, and check
   await withHome(async () => {
     const hits: string[] = [];
     const r = await updateData(opts(hits));
+    assert.deepEqual(r.failed, []);
     assert.deepEqual(hits.sort(), [INDEX_URL, "https://indicators.test/pegasus.stix2", KEV_URL, PMV_URL].sort());
     assert.deepEqual(r.datasets.sets.map((s) => [s.name, s.source, s.fetched, s.sha256, s.version ?? ""]), [
       ["exposure", KEV_URL, NOW.toISOString(), sha(KEV), "2027.01.15"],
@@ -141,15 +142,22 @@ test("import refuses a changed or incomplete folder and leaves the data sets as 
   }
 });
 
-test("a failed download installs no data set and says which source failed", async () => {
+test("a source that fails leaves its own data set as it was, installs the others, and is reported", async () => {
   await withHome(async () => {
     const files: Record<string, string> = SOURCES();
     delete files[PMV_URL];
-    await assert.rejects(updateData(opts([], files)), (e: unknown) => e instanceof VigilError && e.file === PMV_URL && /HTTP 404/.test(e.message));
+    const r = await updateData(opts([], files));
+    assert.equal(r.failed.length, 1);
+    assert.match(r.failed[0]!, /^https:\/\/apple\.test\/pmv: HTTP 404 Not Found; the ios-releases data set is not updated$/);
     assert.equal(datasetFile("ios-releases"), BUNDLED_DATASETS["ios-releases"]);
-    const bad = { ...SOURCES(), [KEV_URL]: "{}" };
-    await assert.rejects(updateData(opts([], bad)), /not the CISA KEV catalog/);
+    assert.notEqual(datasetFile("exposure"), BUNDLED_DATASETS.exposure);
+    assert.deepEqual(r.datasets.sets.map((s) => s.name), ["exposure"]);
+  });
+  await withHome(async () => {
+    const r = await updateData(opts([], { ...SOURCES(), [KEV_URL]: "{}" }));
+    assert.match(r.failed[0]!, /https:\/\/kev\.test\/kev\.json: is not the CISA KEV catalog .*; the exposure data set is not updated/);
     assert.equal(datasetFile("exposure"), BUNDLED_DATASETS.exposure);
+    assert.notEqual(datasetFile("ios-releases"), BUNDLED_DATASETS["ios-releases"]);
   });
 });
 
@@ -173,6 +181,14 @@ test("vigil update --import installs an exported folder from the command line", 
     assert.match(r.stdout, /exposure table, \d+ entries: https:\/\/kev\.test\/kev\.json \(version 2027\.01\.15\), fetched 2027-01-20T08:00:00\.000Z, sha256 [0-9a-f]{64}/);
     assert.match(r.stdout, /iOS release table, added 18\.7\.9, 27\.0\.1/);
     assert.equal(readdirSync(join(home, "datasets")).filter((n) => !n.startsWith(".")).length, 1);
+    // A folder without Apple's list: the rest is installed, the command ends with the error code.
+    const m = JSON.parse(readFileSync(join(out, "e", EXPORT_MANIFEST), "utf8"));
+    m.files = m.files.filter((f: { path: string }) => f.path !== "apple/pmv.json");
+    writeFileSync(join(out, "e", EXPORT_MANIFEST), JSON.stringify(m));
+    const partial = spawnSync(process.execPath, [join(REPO_ROOT, "bin", "vigil.js"), "update", "--import", join(out, "e")], { env: { ...process.env, VIGIL_HOME: home }, encoding: "utf8" });
+    assert.equal(partial.status, 1);
+    assert.match(partial.stderr, /apple\/pmv\.json is not in the folder; the ios-releases data set is not updated/);
+    assert.match(partial.stdout, /exposure table, \d+ entries/);
     const both = spawnSync(process.execPath, [join(REPO_ROOT, "bin", "vigil.js"), "update", "--import", out, "--export", out], { env: { ...process.env, VIGIL_HOME: home }, encoding: "utf8" });
     assert.equal(both.status, 2);
   } finally {
