@@ -21,7 +21,7 @@ import type { DeviceInfo, InputFile } from "../core/model.ts";
 import { privateTempDir, removeTempDir } from "../core/tempdir.ts";
 import { parsePlist } from "../formats/plist.ts";
 import { openSqliteBuffer } from "../formats/sqlite.ts";
-import { newerIosRelease } from "../core/ios-releases.ts";
+import { newerIosRelease } from "../indicators/ios-releases.ts";
 import {
   type ArchiveEntry,
   type BaseView,

@@ -7,7 +7,7 @@ import { readdirSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { VigilError } from "../core/errors.ts";
 import type { DeviceInfo } from "../core/model.ts";
-import { newerIosRelease } from "../core/ios-releases.ts";
+import { newerIosRelease } from "../indicators/ios-releases.ts";
 import { type BaseView, openArchiveView, openFolderView } from "./archive.ts";
 import { GlobIndex } from "./ios-fs.ts";
 import { parseActivationRequest, parseRemotectlProperties, parseSysdiagnoseName, SYSDIAGNOSE_NAME } from "../formats/sysdiagnose-info.ts";
