@@ -22,15 +22,12 @@ import { parsePlist } from "../formats/plist.ts";
 import { openSqliteBuffer } from "../formats/sqlite.ts";
 import { allModules } from "../modules/registry.ts";
 import { newerIosRelease } from "../modules/ios/ios-releases.ts";
-import {
-  type ArchiveEntry,
-  type BaseView,
-  extractTar,
-  openFolderView,
-  type Refusal,
-  walkFolder,
-  ZipArchive,
-} from "./archive.ts";
+import type { BaseView } from "./archive/base-view.ts";
+import type { ArchiveEntry } from "./archive/entry.ts";
+import { openFolderView, walkFolder } from "./archive/folder-view.ts";
+import type { Refusal } from "./archive/safety.ts";
+import { extractTar } from "./archive/tar.ts";
+import { ZipArchive } from "./archive/zip.ts";
 import { hashedInput } from "./hash.ts";
 import { applies } from "./spec-match.ts";
 import type { AcquisitionView, ArtifactSpec, FileEntry, SqliteHandle } from "./view.ts";

@@ -5,7 +5,7 @@
 import { entryPages } from "../../acquisitions/view.ts";
 import { batched, defineModule, fromMatches, type ModuleContext } from "../../core/module.ts";
 import type { DetectionInput } from "../../core/model.ts";
-import type { Refusal } from "../../acquisitions/archive.ts";
+import type { Refusal } from "../../acquisitions/archive/safety.ts";
 
 export interface FilesystemRecord {
   path: string;
