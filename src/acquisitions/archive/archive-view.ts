@@ -1,14 +1,17 @@
-// The one view over an archive, which the zip and tar views (and through them the Android and
-// sysdiagnose openers) share: entries come from an EntryIndex filled at open, bytes from the
-// EntryData the zip or tar view provides. Paths shown to modules are archive paths less the acquisition's root folder.
+// The one view over an archive, which the zip and tar views (and through them the Android,
+// sysdiagnose and iOS filesystem openers) share: entries come from an EntryIndex filled at open
+// (in memory, or in SQLite for dumps of millions), bytes from the EntryData the zip or tar view
+// provides. Paths shown to modules are archive paths less the acquisition's root folder.
 import type { Readable } from "node:stream";
 import type { InputFile } from "../../core/model.ts";
 import { openSqliteBuffer } from "../../formats/sqlite.ts";
-import type { FileEntry, SqliteHandle } from "../view.ts";
+import { applies } from "../spec-match.ts";
+import type { ArtifactSpec, FileEntry, SqliteHandle } from "../view.ts";
 import { findFast, viewBasics, type BaseView, type BaseViewOptions } from "./base-view.ts";
 import { toFileEntry } from "./entry.ts";
 import { MemoryEntryIndex, type EntryIndex } from "./entry-index.ts";
 import type { Refusal } from "./safety.ts";
+import { SqliteEntryIndex } from "./sqlite-entry-index.ts";
 
 /** How an archive view gets an entry's bytes, by the entry's full path inside the archive. */
 export interface EntryData {
@@ -21,8 +24,8 @@ export interface EntryData {
   close(): void;
 }
 
-export function newEntryIndex(_opts: BaseViewOptions): EntryIndex {
-  return new MemoryEntryIndex();
+export function newEntryIndex(opts: BaseViewOptions): EntryIndex {
+  return opts.index === "sqlite" ? new SqliteEntryIndex() : new MemoryEntryIndex();
 }
 
 export function archiveView(parts: {
@@ -49,10 +52,17 @@ export function archiveView(parts: {
     }
   }
 
+  async function find(spec: ArtifactSpec): Promise<FileEntry[]> {
+    if (!index.find) return findFast(view, spec);
+    if (!applies(spec, view)) return [];
+    const globs = (spec[view.specKey] as string[] | undefined) ?? [];
+    return index.find(prefix, globs).map((a) => toFileEntry(a, shown(a)));
+  }
+
   const view: BaseView = {
     ...viewBasics(parts.opts, parts.path),
     entryCount: index.count,
-    find: (spec) => findFast(view, spec),
+    find,
     entryPages: pages,
     async *entries() {
       for await (const page of pages()) yield* page;

@@ -13,6 +13,7 @@ import type { DeviceInfo, Platform } from "../../core/model.ts";
 import { specKeyFor } from "../memory.ts";
 import { applies, findByScan } from "../spec-match.ts";
 import type { AcquisitionKind, AcquisitionView, ArtifactSpec, FileEntry } from "../view.ts";
+import type { RootSpec } from "./root-prefix.ts";
 import type { ArchiveOptions, Refusal } from "./safety.ts";
 
 export interface BaseViewOptions extends ArchiveOptions {
@@ -24,16 +25,22 @@ export interface BaseViewOptions extends ArchiveOptions {
   device?: Partial<DeviceInfo>;
   encrypted?: boolean;
   /**
-   * The sub-folder that is the acquisition's root, or "auto" (the single top-level folder, when
-   * every entry sits in one). Entry paths shown to modules are relative to it.
+   * The sub-folder that is the acquisition's root: a path, "auto" (the single top-level folder,
+   * when every entry sits in one), or, for archives, a function naming it from the first entry
+   * that shows it (see root-prefix.ts). Entry paths shown to modules are relative to it.
    */
-  prefix?: string;
+  prefix?: RootSpec;
   /** Tar only: entries to extract during the indexing pass at open. */
   prefetch?: (e: FileEntry) => boolean;
   /** Tar fed by a function: the raw file to hash for provenance (e.g. the .ab file). */
   inputPath?: string;
   /** Tar fed by a function that inflates: see TarWalkOptions.compressedBytes. */
   compressedBytes?: () => number;
+  /**
+   * Archives: where the list of entries is kept. "memory" (default) for bundles of thousands of
+   * files; "sqlite" keeps it in a private SQLite file, off the heap, for dumps of millions.
+   */
+  index?: "memory" | "sqlite";
 }
 
 export interface BaseView extends AcquisitionView {

@@ -1,5 +1,6 @@
 // The list of an archive's entries that a view answers from: filled once at open, then looked
-// up by path and listed in pages.
+// up by path, listed in pages, and (for the SQLite index) searched by glob. The in-memory index
+// is for bundles of thousands of entries; sqlite-entry-index.ts holds dumps of millions.
 import type { ArchiveEntry } from "./entry.ts";
 
 export interface EntryIndex {
@@ -11,6 +12,11 @@ export interface EntryIndex {
   get(path: string): ArchiveEntry | undefined;
   /** Every entry in archive order, a page at a time. */
   pages(): Iterable<ArchiveEntry[]>;
+  /**
+   * Files whose path below `prefix` matches one of the globs, in path order, answered from the
+   * index's own tables. Absent: the view scans its entries.
+   */
+  find?(prefix: string, globs: string[]): ArchiveEntry[];
   close(): void;
 }
 

@@ -63,7 +63,8 @@ export function openFolderView(path: string, opts: BaseViewOptions): BaseView {
     if (e instanceof VigilError) throw e;
     throw new VigilError(`cannot open folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: display, cause: e });
   }
-  const prefix = opts.prefix && opts.prefix !== "auto" ? opts.prefix.replace(/^\/+|\/+$/g, "") : "";
+  // Only a fixed sub-folder applies to a folder ("auto" and root-finding functions are for archives).
+  const prefix = typeof opts.prefix === "string" && opts.prefix !== "auto" ? opts.prefix.replace(/^\/+|\/+$/g, "") : "";
   const base = prefix ? join(rootReal, prefix) : rootReal;
   const read = new Map<string, InputFile>();
   const hashes: Promise<unknown>[] = [];

@@ -5,25 +5,37 @@
 import type { FileEntry } from "../view.ts";
 import { toFileEntry, type ArchiveEntry } from "./entry.ts";
 
+/**
+ * A fixed sub-folder ("" or undefined for none); "auto": the single top-level folder when every
+ * entry sits in one; or a function naming the root ("" for the archive's own) from the first
+ * entry path that shows it, undefined for the others.
+ */
+export type RootSpec = string | ((path: string) => string | undefined);
+
 export class RootFinder {
   private readonly fixed: string | undefined;
+  private found: string | undefined;
   private top: string | undefined;
   private mixed = false;
   private nested = false;
 
-  /** `spec`: a fixed sub-folder ("" or undefined for none), or "auto": the single top-level folder when every entry sits in one. */
-  constructor(spec: string | undefined) {
+  constructor(private readonly spec: RootSpec | undefined) {
     if (!spec) this.fixed = "";
-    else if (spec !== "auto") this.fixed = spec.replace(/^\/+|\/+$/g, "") + "/";
+    else if (typeof spec === "string" && spec !== "auto") this.fixed = spec.replace(/^\/+|\/+$/g, "") + "/";
   }
 
-  /** The root once it can no longer change (a fixed one); undefined before. */
+  /** The root once it can no longer change (fixed, or found by the function); undefined before. */
   get known(): string | undefined {
-    return this.fixed;
+    return this.fixed ?? this.found;
   }
 
   see(path: string): void {
-    if (this.known !== undefined || this.mixed) return;
+    if (this.known !== undefined) return;
+    if (typeof this.spec === "function") {
+      this.found = this.spec(path);
+      return;
+    }
+    if (this.mixed) return;
     const i = path.indexOf("/");
     const first = i < 0 ? path : path.slice(0, i);
     if (this.top === undefined) this.top = first;
@@ -35,7 +47,7 @@ export class RootFinder {
   result(): string {
     const k = this.known;
     if (k !== undefined) return k;
-    if (this.mixed || this.top === undefined || !this.nested) return "";
+    if (typeof this.spec === "function" || this.mixed || this.top === undefined || !this.nested) return "";
     return this.top + "/";
   }
 }
