@@ -3,7 +3,7 @@
 // enabled services; from 14 only the enabled ones.
 import { defineModule, fromMatches, heuristic } from "../../core/module.ts";
 import type { DetectionInput } from "../../core/model.ts";
-import { parseAccessibility, type AccessibilityService } from "../../formats/dumpsys.ts";
+import { parseAccessibility, type AccessibilityService } from "../../formats/dumpsys/accessibility.ts";
 import { DUMPSYS_READS, dumpsysService, packageIndex } from "./lib/common.ts";
 
 export interface AccessibilityRecord extends AccessibilityService {

@@ -1,6 +1,6 @@
 // The "Activity Resolver Table" of dumpsys package: which app's activity handles which intent.
 import { defineModule, fromMatches } from "../../core/module.ts";
-import type { ResolverEntry } from "../../formats/dumpsys.ts";
+import type { ResolverEntry } from "../../formats/dumpsys/resolver.ts";
 import { DUMPSYS_READS } from "./lib/common.ts";
 import { resolverEntries } from "./lib/resolver.ts";
 

@@ -2,7 +2,7 @@
 // keystore the last time each connected). Whoever holds such a key can install apps and read
 // data over adb without unlocking the phone again.
 import { defineModule, heuristic } from "../../core/module.ts";
-import { parseAdb, type AdbKey } from "../../formats/dumpsys.ts";
+import { parseAdb, type AdbKey } from "../../formats/dumpsys/adb.ts";
 import { DUMPSYS_READS, dumpsysService } from "./lib/common.ts";
 
 export interface AdbKeyRecord extends AdbKey {

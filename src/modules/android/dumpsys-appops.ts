@@ -2,7 +2,7 @@
 // ...) it may use and when it last used or was refused them.
 import { defineModule, fromMatches, heuristic } from "../../core/module.ts";
 import type { DetectionInput } from "../../core/model.ts";
-import { parseAppops, type AppopsPackage } from "../../formats/dumpsys.ts";
+import { parseAppops, type AppopsPackage } from "../../formats/dumpsys/appops.ts";
 import { DUMPSYS_READS, dumpsysService, knownStores, packageIndex } from "./lib/common.ts";
 
 export interface AppopsRecord extends AppopsPackage {

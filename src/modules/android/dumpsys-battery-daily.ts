@@ -1,7 +1,7 @@
 // dumpsys batterystats "Daily stats": per day, the package updates and uninstalls the battery
 // service noted. An uninstall or a version downgrade can be the trace of an app removed after use.
 import { defineModule, fromMatches } from "../../core/module.ts";
-import { parseBatteryDaily, type BatteryDailyChange } from "../../formats/dumpsys.ts";
+import { parseBatteryDaily, type BatteryDailyChange } from "../../formats/dumpsys/battery-daily.ts";
 import { DUMPSYS_READS, dumpsysService } from "./lib/common.ts";
 
 export interface BatteryDailyRecord extends BatteryDailyChange {

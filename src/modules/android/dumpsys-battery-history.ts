@@ -1,7 +1,7 @@
 // dumpsys batterystats "Battery History": events since the last reset, with the app involved
 // (app in the foreground, jobs, package installs and uninstalls).
 import { defineModule, fromMatches } from "../../core/module.ts";
-import { parseBatteryHistory, type BatteryHistoryEvent } from "../../formats/dumpsys.ts";
+import { parseBatteryHistory, type BatteryHistoryEvent } from "../../formats/dumpsys/battery-history.ts";
 import { DUMPSYS_READS, dumpsysService } from "./lib/common.ts";
 
 export type BatteryHistoryRecord = BatteryHistoryEvent & {

@@ -1,7 +1,7 @@
 // dumpsys dbinfo: the SQLite databases apps had open and their recent queries.
 import { defineModule, fromMatches } from "../../core/module.ts";
 import type { DetectionInput } from "../../core/model.ts";
-import { parseDbinfo, type DbinfoOperation } from "../../formats/dumpsys.ts";
+import { parseDbinfo, type DbinfoOperation } from "../../formats/dumpsys/dbinfo.ts";
 import { DUMPSYS_READS, dumpsysService } from "./lib/common.ts";
 
 export type DbinfoRecord = DbinfoOperation & { file: string };

@@ -2,7 +2,7 @@
 // its install source, install and update times, and permissions.
 import { defineModule, fromMatches } from "../../core/module.ts";
 import type { DetectionInput } from "../../core/model.ts";
-import type { DumpsysPackage } from "../../formats/dumpsys.ts";
+import type { DumpsysPackage } from "../../formats/dumpsys/package.ts";
 import { DUMPSYS_READS, dumpsysService, packagesOf } from "./lib/common.ts";
 import { packageHeuristics } from "./lib/package-checks.ts";
 

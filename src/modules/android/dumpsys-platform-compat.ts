@@ -1,7 +1,7 @@
 // dumpsys platform_compat: per-package compatibility overrides. Packages appear here when an
 // override was set for them, which names apps that may no longer be installed.
 import { defineModule, fromMatches } from "../../core/module.ts";
-import { parsePlatformCompat, type CompatOverride } from "../../formats/dumpsys.ts";
+import { parsePlatformCompat, type CompatOverride } from "../../formats/dumpsys/platform-compat.ts";
 import { DUMPSYS_READS, dumpsysService } from "./lib/common.ts";
 
 export type PlatformCompatRecord = CompatOverride & { file: string };

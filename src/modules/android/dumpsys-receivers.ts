@@ -1,7 +1,7 @@
 // The "Receiver Resolver Table" of dumpsys package: which app is woken by which broadcast.
 // Stalkerware listens for incoming SMS and calls, and for boot to restart itself.
 import { defineModule, fromMatches, heuristic } from "../../core/module.ts";
-import type { ResolverEntry } from "../../formats/dumpsys.ts";
+import type { ResolverEntry } from "../../formats/dumpsys/resolver.ts";
 import { DUMPSYS_READS, packageIndex } from "./lib/common.ts";
 import { resolverEntries } from "./lib/resolver.ts";
 
