@@ -26,18 +26,13 @@ export function isoDate(d: Date | undefined): string | undefined {
 
 /** The entry as a view lists it, at `path` (its archive path less the acquisition's root folder). */
 export function toFileEntry(a: ArchiveEntry, path: string): FileEntry {
-  const meta: Record<string, unknown> = {};
-  if (a.mode !== undefined) meta.mode = a.mode;
-  if (a.uid !== undefined) meta.uid = a.uid;
-  if (a.gid !== undefined) meta.gid = a.gid;
-  if (a.linkTarget !== undefined) meta.linkTarget = a.linkTarget;
-  if (a.hardlinkTo !== undefined) meta.hardlinkTo = a.hardlinkTo;
-  if (a.compressedSize !== undefined) meta.compressedSize = a.compressedSize;
-  return {
-    path,
-    size: a.size,
-    modified: a.modified,
-    type: a.type === "file" ? undefined : a.type,
-    meta: Object.keys(meta).length ? meta : undefined,
-  };
+  // Called for every entry of a dump of millions: meta is only built when there is some.
+  let meta: Record<string, unknown> | undefined;
+  if (a.mode !== undefined) (meta ??= {}).mode = a.mode;
+  if (a.uid !== undefined) (meta ??= {}).uid = a.uid;
+  if (a.gid !== undefined) (meta ??= {}).gid = a.gid;
+  if (a.linkTarget !== undefined) (meta ??= {}).linkTarget = a.linkTarget;
+  if (a.hardlinkTo !== undefined) (meta ??= {}).hardlinkTo = a.hardlinkTo;
+  if (a.compressedSize !== undefined) (meta ??= {}).compressedSize = a.compressedSize;
+  return { path, size: a.size, modified: a.modified, type: a.type === "file" ? undefined : a.type, meta };
 }
