@@ -3,20 +3,18 @@
  * here so a hostile name becomes a refusal instead of a yauzl error).
  *
  * `ZipArchive.open(path, opts)` reads the central directory once, judging every entry
- * (safety.ts) and refusing overlapping entries (the "overlapped zip bomb") and escaping
+ * (zip-member.ts) and refusing overlapping entries (the "overlapped zip bomb") and escaping
  * symlinks at open. Then `list()`, `get(name)`, `openStream(name)`, `readFile(name)`,
  * `extractTo(name, dir)`, `close()`. Symlinks are listed (type "symlink", linkTarget) but never
  * followed or created.
  */
 import { closeSync, openSync, promises as fsp } from "node:fs";
 import type { Readable } from "node:stream";
-import { crc32 } from "node:zlib";
 import yauzl from "yauzl";
 import { VigilError } from "../../core/errors.ts";
-import { isoDate, type ArchiveEntry } from "./entry.ts";
+import type { ArchiveEntry } from "./entry.ts";
 import {
   ByteGuard,
-  checkEntryPath,
   limitError,
   limitsOf,
   linkEscapes,
@@ -29,34 +27,7 @@ import {
   type UnsafePolicy,
 } from "./safety.ts";
 import { BlockReader } from "./zip-block-reader.ts";
-
-const CP437 =
-  "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0";
-
-function decodeZipName(raw: Buffer, utf8: boolean, extra: { id: number; data: Buffer }[]): string {
-  // Info-ZIP Unicode Path field: trusted only when its CRC matches the raw name, as the spec says.
-  for (const f of extra) {
-    if (f.id === 0x7075 && f.data.length >= 6 && f.data[0] === 1 && crc32(raw) >>> 0 === f.data.readUInt32LE(1)) {
-      return f.data.subarray(5).toString("utf8");
-    }
-  }
-  if (utf8) return raw.toString("utf8");
-  let s = "";
-  for (const b of raw) s += b < 0x80 ? String.fromCharCode(b) : CP437[b - 0x80];
-  return s;
-}
-
-interface ZipItem extends ArchiveEntry {
-  offset: number;
-  method: number;
-  flags: number;
-  crc: number;
-}
-
-const S_IFMT = 0o170000;
-const S_IFLNK = 0o120000;
-const S_IFDIR = 0o040000;
-const S_IFREG = 0o100000;
+import { readZipMember, type ZipItem } from "./zip-member.ts";
 
 export class ZipArchive {
   readonly refused: Refusal[] = [];
@@ -136,45 +107,19 @@ export class ZipArchive {
   }
 
   private addEntry(e: yauzl.Entry): void {
-    const raw = e.fileName as unknown as Buffer;
-    const name = decodeZipName(raw, (e.generalPurposeBitFlag & 0x800) !== 0, e.extraFields);
-    const checked = checkEntryPath(name, { backslashIsSeparator: true });
-    if ("reason" in checked) return this.refuse({ entry: name, reason: checked.reason });
-    if (!checked.path) return;
-    const madeBy = e.versionMadeBy >> 8;
-    const unixMode = madeBy === 3 || madeBy === 19 ? (e.externalFileAttributes >>> 16) & 0xffff : 0;
-    const fmt = unixMode & S_IFMT;
-    let type: ArchiveEntry["type"] = "file";
-    if (name.endsWith("/") || name.endsWith("\\") || fmt === S_IFDIR || (madeBy === 0 && (e.externalFileAttributes & 0x10) !== 0)) type = "directory";
-    else if (fmt === S_IFLNK) type = "symlink";
-    else if (fmt !== 0 && fmt !== S_IFREG) return this.refuse({ entry: name, reason: "device file, fifo or socket" }, true);
-    if (e.isEncrypted()) return this.refuse({ entry: name, reason: "entry is encrypted with zip encryption (not supported)" }, true);
-    if (type === "file" && e.uncompressedSize > this.limits.maxEntrySize) {
-      throw limitError(this.display, name, `declared size ${e.uncompressedSize} exceeds the per-entry limit ${this.limits.maxEntrySize}`);
+    const m = readZipMember(e);
+    if ("skip" in m) return;
+    if ("refused" in m) return this.refuse(m.refused, m.always);
+    const { item, name } = m;
+    if (item.type === "file" && item.size > this.limits.maxEntrySize) {
+      throw limitError(this.display, name, `declared size ${item.size} exceeds the per-entry limit ${this.limits.maxEntrySize}`);
     }
-    this.totalDeclared += e.uncompressedSize;
+    this.totalDeclared += item.size;
     if (this.totalDeclared > this.limits.maxTotalSize) {
       throw limitError(this.display, name, `total uncompressed size exceeds the limit ${this.limits.maxTotalSize} (zip bomb?)`);
     }
-    if (this.items.has(checked.path)) return this.refuse({ entry: name, reason: "duplicate entry name (the first one is kept)" }, true);
-    let modified: string | undefined;
-    try {
-      modified = isoDate(e.getLastModDate());
-    } catch {
-      modified = undefined;
-    }
-    this.items.set(checked.path, {
-      path: checked.path,
-      type,
-      size: e.uncompressedSize,
-      compressedSize: e.compressedSize,
-      modified,
-      mode: unixMode ? unixMode & 0o7777 : undefined,
-      offset: e.relativeOffsetOfLocalHeader,
-      method: e.compressionMethod,
-      flags: e.generalPurposeBitFlag,
-      crc: e.crc32,
-    });
+    if (this.items.has(item.path)) return this.refuse({ entry: name, reason: "duplicate entry name (the first one is kept)" }, true);
+    this.items.set(item.path, item);
   }
 
   /** Several central-directory entries sharing compressed data is how flat zip bombs multiply. */
