@@ -13,6 +13,7 @@ export type AcquisitionKind =
   | "android_bugreport"
   | "android_backup"
   | "android_intrusion_logs"
+  | "network"
   | "mvt_results";
 
 /** One file inside an acquisition. */
@@ -58,6 +59,8 @@ export interface ArtifactSpec {
   android_backup?: string[];
   /** Android intrusion logs folder: file globs. */
   intrusion_logs?: string[];
+  /** Network captures and sensor logs: file globs (pcap, Zeek logs, eve.json, PCAPdroid CSV...). */
+  network?: string[];
   /** Whole-acquisition modules (manifest listing, filesystem walk): run on these kinds. */
   whole?: AcquisitionKind[];
 }

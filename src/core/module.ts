@@ -3,7 +3,7 @@
 // record gives, and what it flags; the pipeline needs no change when a module is added.
 import type { AcquisitionView, ArtifactSpec, FileEntry } from "../acquisitions/view.ts";
 import type { Matcher } from "../indicators/matcher-api.ts";
-import type { DetectionInput, Grade, IndicatorMatch, Platform, TimelineEvent } from "./model.ts";
+import type { Coverage, DetectionInput, Grade, IndicatorMatch, Platform, TimelineEvent } from "./model.ts";
 
 export interface ModuleContext {
   view: AcquisitionView;
@@ -19,6 +19,13 @@ export interface ModuleContext {
    * unreadable profile). Shown in the coverage as a warning; the module still counts as checked.
    */
   warn(message: string): void;
+  /**
+   * A coverage entry of its own, listed after the module's: what the artifact could not show,
+   * such as the share of a capture's traffic whose certificates TLS 1.3 hid. Only the serial
+   * runner (src/run.ts) keeps these; the parallel one hands back one entry per module, and the
+   * acquisitions whose modules use this (network captures) are never split across threads.
+   */
+  cover(entry: Omit<Coverage, "detections">): void;
   /** Progress for long steps, shown on stderr. */
   progress(done: number, total?: number): void;
   /**
