@@ -122,7 +122,8 @@ function makeParser(head: Buffer, stats: CaptureStats, onPacket: PacketFn, file:
     stats.format = "pcapng";
     return new PcapngParser(stats, onPacket);
   }
-  throw new CaptureError(`${file}: not a pcap or pcapng capture (first bytes ${head.subarray(0, 4).toString("hex")})`);
+  void file;
+  throw new CaptureError(`not a pcap or pcapng capture (first bytes ${head.subarray(0, 4).toString("hex")})`);
 }
 
 // ---------------------------------------------------------------------------------------------

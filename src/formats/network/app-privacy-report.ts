@@ -1,0 +1,59 @@
+// The iPhone App Privacy Report (Settings > Privacy & Security > App Privacy Report > Save):
+// one JSON object a line. "networkActivity" entries say which app contacted which domain, how
+// often and when; "access" entries say when an app used the camera, microphone, location...
+import type { NetSink } from "./records.ts";
+
+type Obj = Record<string, unknown>;
+const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
+
+function time(v: unknown): string | undefined {
+  if (typeof v !== "string") return undefined;
+  const d = new Date(v);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+}
+
+export async function readAppPrivacyReport(lines: AsyncIterable<string>, file: string, emit: NetSink, problem: (msg: string) => void): Promise<number> {
+  let n = 0;
+  let lineNo = 0;
+  for await (const raw of lines) {
+    lineNo++;
+    const line = raw.trim();
+    if (!line) continue;
+    let e: Obj;
+    try {
+      e = JSON.parse(line) as Obj;
+    } catch {
+      problem(`${file}: line ${lineNo} is not valid JSON`);
+      continue;
+    }
+    const timestamp = time(e.timeStamp);
+    if (!timestamp) {
+      problem(`${file}: line ${lineNo} has no readable timeStamp`);
+      continue;
+    }
+    if (e.type === "networkActivity") {
+      n++;
+      emit({
+        kind: "app_activity",
+        r: {
+          timestamp,
+          file,
+          source: "app_privacy_report",
+          kind: "network",
+          bundle_id: str(e.bundleID),
+          domain: str(e.domain)?.toLowerCase(),
+          domain_owner: str(e.domainOwner),
+          domain_type: e.domainType === undefined ? undefined : String(e.domainType),
+          context: str(e.context),
+          hits: typeof e.hits === "number" ? e.hits : undefined,
+          first_timestamp: time(e.firstTimeStamp),
+        },
+      });
+    } else if (e.type === "access") {
+      n++;
+      const accessor = (e.accessor ?? {}) as Obj;
+      emit({ kind: "app_activity", r: { timestamp, file, source: "app_privacy_report", kind: "access", bundle_id: str(accessor.identifier), category: str(e.category), access_kind: str(e.kind) } });
+    }
+  }
+  return n;
+}
