@@ -41,24 +41,31 @@ export function captureMagic(head: Buffer): "pcap" | "pcapng" | "gzip" | null {
 export async function readCapture(stream: Readable, onPacket: PacketFn, file = "capture"): Promise<CaptureStats> {
   const stats: CaptureStats = { format: "pcap", gzip: false, packets: 0, cut: 0, bytes: 0, problems: [], damaged: 0, linkTypes: [] };
   let parser: Parser | undefined;
-  let leftover: Buffer | null = null;
+  // The unread tail of the last chunk and the next chunk are laid end to end in one reused
+  // buffer: a packet may straddle two chunks, and a fresh buffer per chunk only feeds the
+  // garbage collector. Packets handed to onPacket point into it and are overwritten later.
+  let work = Buffer.allocUnsafe(1 << 21);
+  let have = 0;
   try {
     for await (const raw of inflated(stream, stats)) {
-      let chunk = raw;
       stats.bytes += raw.length;
-      if (leftover) {
-        chunk = Buffer.concat([leftover, chunk]);
-        leftover = null;
+      if (have + raw.length > work.length) {
+        const grown = Buffer.allocUnsafe(Math.max(work.length * 2, have + raw.length));
+        work.copy(grown, 0, 0, have);
+        work = grown;
       }
+      raw.copy(work, have);
+      have += raw.length;
+      const view = work.subarray(0, have);
       if (!parser) {
-        if (chunk.length < 24) {
-          leftover = chunk;
-          continue;
-        }
-        parser = makeParser(chunk, stats, onPacket, file);
+        if (have < 24) continue;
+        parser = makeParser(view, stats, onPacket, file);
       }
-      const used = parser.feed(chunk, false);
-      if (used < chunk.length) leftover = chunk.subarray(used);
+      const used = parser.feed(view, false);
+      if (used > 0) {
+        work.copy(work, 0, used, have);
+        have -= used;
+      }
     }
   } catch (e) {
     // A gzip file cut short: what was inflated so far is kept.
@@ -66,10 +73,10 @@ export async function readCapture(stream: Readable, onPacket: PacketFn, file = "
     problem(stats, `gzip data ends early or is damaged (${(e as Error).message}); the packets before it were read`);
   }
   if (!parser) {
-    if (leftover && leftover.length > 0) throw new CaptureError(`not a pcap or pcapng capture (only ${leftover.length} bytes)`);
+    if (have > 0) throw new CaptureError(`not a pcap or pcapng capture (only ${have} bytes)`);
     throw new CaptureError("empty file");
   }
-  if (leftover && leftover.length > 0) parser.feed(leftover, true);
+  if (have > 0) parser.feed(Buffer.from(work.subarray(0, have)), true);
   return stats;
 }
 

@@ -152,6 +152,10 @@ class Stream {
 }
 
 class Flow {
+  /** The next flow whose IPv4 key hashes to the same number (see TrafficReader.lookup). */
+  chain: Flow | undefined;
+  /** The flow's key: its string for IPv6, its hash for IPv4. */
+  key: string | number = 0;
   pkts = 0;
   bytesOut = 0;
   bytesIn = 0;
@@ -193,6 +197,15 @@ const PROTO_NAMES: Record<number, string> = { 6: "tcp", 17: "udp", 1: "icmp", 58
 
 const iso = (ms: number) => fromUnixMillis(ms) ?? "";
 
+/** A 32-bit hash of an IPv4 flow's endpoints, given in a fixed order. */
+function mix(a: number, pa: number, b: number, pb: number, proto: number): number {
+  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13) ^ b, 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 16) ^ ((pa << 16) | pb), 0x27d4eb2f);
+  h ^= proto;
+  return (h ^ (h >>> 15)) >>> 0;
+}
+
 /**
  * Feeds packets in (`frame`), gets records out through the sink, and `finish()` writes out
  * what is still open at the end of the capture.
@@ -200,7 +213,10 @@ const iso = (ms: number) => fromUnixMillis(ms) ?? "";
 export class TrafficReader {
   readonly stats: TrafficStats = { packets: 0, bytes: 0, flows: 0, flowsEvicted: 0, cutHandshakes: 0, cappedStreams: 0, dnsMalformed: 0, gaps: 0 };
   private readonly decoder: PacketDecoder;
-  private readonly flows = new Map<string, Flow>();
+  /** Open flows: IPv4 ones by a 32-bit hash of their endpoints (chained), IPv6 ones by string. */
+  private readonly flows4 = new Map<number, Flow>();
+  private readonly flows6 = new Map<string, Flow>();
+  private openFlows = 0;
   private readonly texts = new Map<number | string, string>();
   private readonly pendingDns = new Map<string, { ts: number; rec: DnsRecord }>();
   private sinceSweep = 0;
@@ -236,11 +252,7 @@ export class TrafficReader {
     if (st.first === undefined || ts < st.first) st.first = ts;
     if (st.last === undefined || ts > st.last) st.last = ts;
     this.lastTs = ts;
-    const a = s.src;
-    const b = s.dst;
-    const key = a < b || (a === b && s.sport <= s.dport) ? `${a}|${s.sport}|${b}|${s.dport}|${s.proto}` : `${b}|${s.dport}|${a}|${s.sport}|${s.proto}`;
-    let f = this.flows.get(key);
-    if (f === undefined) f = this.newFlow(key, s, ts);
+    const f = this.lookup(s, ts);
     const fromClient = s.src === f.cAddr && s.sport === f.cPort;
     f.pkts++;
     if (ts > f.last) f.last = ts;
@@ -251,14 +263,67 @@ export class TrafficReader {
     if (++this.sinceSweep >= TRAFFIC_LIMITS.sweepEvery) this.sweep(ts, false);
   }
 
-  private newFlow(key: string, s: Segment, ts: number): Flow {
-    if (this.flows.size >= TRAFFIC_LIMITS.maxFlows) this.sweep(ts, true);
+  /**
+   * The flow of a segment, made when new. IPv4 flows are found by a number mixed from both
+   * endpoints (in either direction), so that no key string is built per packet.
+   */
+  private lookup(s: Segment, ts: number): Flow {
+    const a = s.src;
+    const b = s.dst;
+    if (typeof a === "number" && typeof b === "number") {
+      const h = a < b || (a === b && s.sport <= s.dport) ? mix(a, s.sport, b, s.dport, s.proto) : mix(b, s.dport, a, s.sport, s.proto);
+      for (let f = this.flows4.get(h); f !== undefined; f = f.chain) {
+        if (f.proto === s.proto && ((f.cAddr === a && f.cPort === s.sport && f.sAddr === b && f.sPort === s.dport) || (f.cAddr === b && f.cPort === s.dport && f.sAddr === a && f.sPort === s.sport))) return f;
+      }
+      const f = this.newFlow(s, ts);
+      f.key = h;
+      f.chain = this.flows4.get(h);
+      this.flows4.set(h, f);
+      return f;
+    }
+    const key = a < b || (a === b && s.sport <= s.dport) ? `${a}|${s.sport}|${b}|${s.dport}|${s.proto}` : `${b}|${s.dport}|${a}|${s.sport}|${s.proto}`;
+    let f = this.flows6.get(key);
+    if (f === undefined) {
+      f = this.newFlow(s, ts);
+      f.key = key;
+      this.flows6.set(key, f);
+    }
+    return f;
+  }
+
+  private *allFlows(): Generator<Flow> {
+    for (const head of this.flows4.values()) for (let f: Flow | undefined = head; f; f = f.chain) yield f;
+    yield* this.flows6.values();
+  }
+
+  private remove(f: Flow): void {
+    this.openFlows--;
+    if (typeof f.key === "string") {
+      this.flows6.delete(f.key);
+      return;
+    }
+    const head = this.flows4.get(f.key);
+    if (head === f) {
+      if (f.chain) this.flows4.set(f.key, f.chain);
+      else this.flows4.delete(f.key);
+      return;
+    }
+    for (let p = head; p; p = p.chain) {
+      if (p.chain === f) {
+        p.chain = f.chain;
+        return;
+      }
+    }
+  }
+
+  private newFlow(s: Segment, ts: number): Flow {
+    if (this.openFlows >= TRAFFIC_LIMITS.maxFlows) this.sweep(ts, true);
     let srcIsClient = true;
     if (s.proto === 6 && s.flags & SYN) srcIsClient = !(s.flags & ACK);
     else if (s.proto === 6 || s.proto === 17) srcIsClient = serverScore(s.dport) >= serverScore(s.sport);
     const f = srcIsClient ? new Flow(s.proto, s.src, s.sport, s.dst, s.dport, ts) : new Flow(s.proto, s.dst, s.dport, s.src, s.sport, ts);
     if (s.proto !== 6 && s.proto !== 17) f.inspect = false;
-    this.flows.set(key, f);
+    this.openFlows++;
     this.stats.flows++;
     return f;
   }
@@ -526,19 +591,21 @@ export class TrafficReader {
   private sweep(now: number, full: boolean): void {
     this.sinceSweep = 0;
     const L = TRAFFIC_LIMITS;
-    for (const [k, f] of this.flows) {
+    const done: Flow[] = [];
+    for (const f of this.allFlows()) {
       const idle = now - f.last;
       const ended = f.ended & 4 || (f.ended & 3) === 3;
       const limit = ended ? L.endedGraceMs : f.proto === 6 ? L.tcpIdleMs : L.udpIdleMs;
-      if (idle >= limit) {
-        this.flows.delete(k);
-        this.close(f, false);
-      }
+      if (idle >= limit) done.push(f);
     }
-    if (full && this.flows.size >= L.maxFlows) {
-      const byIdle = [...this.flows].sort((x, y) => x[1].last - y[1].last);
-      for (const [k, f] of byIdle.slice(0, Math.ceil(L.maxFlows / 10))) {
-        this.flows.delete(k);
+    for (const f of done) {
+      this.remove(f);
+      this.close(f, false);
+    }
+    if (full && this.openFlows >= L.maxFlows) {
+      const byIdle = [...this.allFlows()].sort((x, y) => x.last - y.last);
+      for (const f of byIdle.slice(0, Math.ceil(L.maxFlows / 10))) {
+        this.remove(f);
         this.stats.flowsEvicted++;
         this.close(f, true);
       }
@@ -622,8 +689,10 @@ export class TrafficReader {
   /** The end of the capture: every open flow and unanswered query is written out. */
   finish(): void {
     this.decoder.finish();
-    for (const f of this.flows.values()) this.close(f, false);
-    this.flows.clear();
+    for (const f of this.allFlows()) this.close(f, false);
+    this.flows4.clear();
+    this.flows6.clear();
+    this.openFlows = 0;
     this.flushDns(Infinity);
   }
 }
