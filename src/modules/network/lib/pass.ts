@@ -187,7 +187,7 @@ async function runPass(view: AcquisitionView, ctx: ModuleContext): Promise<PassR
       case "tls":
         // From a capture, a certificate not seen was not checked (TLS 1.3, a resumed session, or
         // a handshake the capture missed); logs say the version only.
-        share(hidden.certificates, /^TLS ?v?1\.3$/i.test(rec.r.version ?? "") || (rec.r.source === "capture" && !rec.r.cert_sha1));
+        share(hidden.certificates, /^TLS ?v?1\.?3$/i.test(rec.r.version ?? "") || (rec.r.source === "capture" && !rec.r.cert_sha1));
         share(hidden.ech, !!rec.r.ech);
         break;
       case "quic":
