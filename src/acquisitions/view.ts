@@ -96,6 +96,12 @@ export interface AcquisitionView {
   entryPages?(): AsyncIterable<FileEntry[]>;
   readFile(entry: FileEntry): Promise<Buffer>;
   openStream(entry: FileEntry): Promise<Readable>;
+  /**
+   * The evidence file's own path, when the entry is a plain file on disk (a folder's or a loose
+   * file given on the command line; never a copy), for readers that read a big file in place
+   * into a reused buffer. Logged for provenance like openStream. Undefined otherwise.
+   */
+  inPlacePath?(entry: FileEntry): Promise<string | undefined>;
   openSqlite(entry: FileEntry): Promise<SqliteHandle>;
   /**
    * SHA-256 and size of every input file read so far, for provenance. Views that hash some

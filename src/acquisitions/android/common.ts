@@ -128,6 +128,11 @@ export function filesView(files: string[], opts: { kind: AcquisitionKind; platfo
     async localPath(e) {
       return real(e);
     },
+    async inPlacePath(e) {
+      const f = real(e);
+      hashLater(f);
+      return f;
+    },
     inputsRead: () => [...read.values()].filter((i) => i.sha256 || i.error),
     refused: (): Refusal[] => [],
     async settled() {

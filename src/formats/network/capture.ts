@@ -38,7 +38,7 @@ export function captureMagic(head: Buffer): "pcap" | "pcapng" | "gzip" | null {
 }
 
 /** Reads a whole capture from a stream, calling `onPacket` for each packet in file order. */
-export async function readCapture(stream: Readable, onPacket: PacketFn, file = "capture"): Promise<CaptureStats> {
+export async function readCapture(stream: Readable | AsyncIterable<Buffer>, onPacket: PacketFn, file = "capture"): Promise<CaptureStats> {
   const stats: CaptureStats = { format: "pcap", gzip: false, packets: 0, cut: 0, bytes: 0, problems: [], damaged: 0, linkTypes: [] };
   let parser: Parser | undefined;
   // The unread tail of the last chunk and the next chunk are laid end to end in one reused
@@ -80,8 +80,11 @@ export async function readCapture(stream: Readable, onPacket: PacketFn, file = "
   return stats;
 }
 
-/** The stream's chunks, inflated when the data starts with the gzip magic. */
-async function* inflated(stream: Readable, stats: CaptureStats): AsyncGenerator<Buffer> {
+/**
+ * The stream's chunks, inflated when the data starts with the gzip magic. A chunk may be a buffer
+ * the source reuses: it is used (copied) before the next one is asked for.
+ */
+async function* inflated(stream: Readable | AsyncIterable<Buffer>, stats: CaptureStats): AsyncGenerator<Buffer> {
   const it = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const first = await it.next();
   if (first.done) return;
@@ -93,10 +96,11 @@ async function* inflated(stream: Readable, stats: CaptureStats): AsyncGenerator<
   }
   stats.gzip = true;
   const gunzip = createGunzip();
+  // The inflater keeps what it is given for a while: copies, not a reused buffer.
   const source = Readable.from(
     (async function* () {
-      yield head;
-      for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+      yield Buffer.from(head);
+      for (let r = await it.next(); !r.done; r = await it.next()) yield Buffer.from(r.value);
     })(),
     { objectMode: false },
   );
@@ -106,7 +110,8 @@ async function* inflated(stream: Readable, stats: CaptureStats): AsyncGenerator<
     for await (const c of gunzip) yield c as Buffer;
   } finally {
     source.destroy();
-    stream.destroy();
+    if (stream instanceof Readable) stream.destroy();
+    else await it.return?.();
   }
 }
 

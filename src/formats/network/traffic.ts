@@ -4,6 +4,7 @@
 // QUIC Initial packets. Memory is bounded whatever the capture's size: at most MAX_FLOWS open
 // flows (idle ones are closed and written out first), at most STREAM_CAP bytes buffered per
 // direction of a flow, and nothing buffered once a flow's interesting part has been read.
+import { createHash } from "node:crypto";
 import { fromUnixMillis } from "../../core/time.ts";
 import { decodeDns, type DnsMessage } from "./dns.ts";
 import { looksLikeHttp, parseRequests, requestUrl } from "./http.ts";
@@ -219,6 +220,8 @@ export class TrafficReader {
   private openFlows = 0;
   private readonly texts = new Map<number | string, string>();
   private readonly pendingDns = new Map<string, { ts: number; rec: DnsRecord }>();
+  /** Certificates already read, by their bytes' SHA-256: servers send the same chain again and again. */
+  private readonly certs = new Map<string, CertInfo>();
   private sinceSweep = 0;
   private lastTs = 0;
 
@@ -234,10 +237,21 @@ export class TrafficReader {
     this.decoder.frame(linkType, data, start, end, Number.isNaN(ts) ? this.lastTs : ts);
   };
 
+  private cert(der: Buffer): CertInfo {
+    const key = createHash("sha256").update(der).digest("hex");
+    let c = this.certs.get(key);
+    if (!c) {
+      if (this.certs.size >= 4096) this.certs.clear();
+      c = certInfo(der);
+      this.certs.set(key, c);
+    }
+    return c;
+  }
+
   private text(a: number | string): string {
     let t = this.texts.get(a);
     if (t === undefined) {
-      if (this.texts.size > 100_000) this.texts.clear();
+      if (this.texts.size > 20_000) this.texts.clear();
       t = ipText(a);
       this.texts.set(a, t);
     }
@@ -398,7 +412,7 @@ export class TrafficReader {
         // TLS 1.3: the certificates that follow are encrypted.
         if (!f.sh || f.sh.version === 0x0304) done = true;
       } else if (!fromClient && m.type === 11) {
-        f.certs = certificateList(m.body).map(certInfo);
+        f.certs = certificateList(m.body).map((der) => this.cert(der));
         done = true;
       }
     }

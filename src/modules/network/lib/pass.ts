@@ -6,7 +6,7 @@
 // While the records go by, the pass remembers which addresses each DNS answer gave (so that a
 // later connection to an address can be tied to the name it was looked up as) and counts what
 // the traffic hid (see hidden.ts): the modules turn those counts into coverage entries.
-import { closeSync, createReadStream, openSync, writeSync } from "node:fs";
+import { closeSync, createReadStream, openSync, promises as fsp, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
@@ -20,7 +20,7 @@ import { readCapture } from "../../../formats/network/capture.ts";
 import { readPcapdroidCsv } from "../../../formats/network/pcapdroid.ts";
 import type { FlowRecord, NetKind, NetRecord } from "../../../formats/network/records.ts";
 import { readEve } from "../../../formats/network/suricata.ts";
-import { TrafficReader } from "../../../formats/network/traffic.ts";
+import { TRAFFIC_LIMITS, TrafficReader } from "../../../formats/network/traffic.ts";
 import { EVERY_SOURCE, sourceKind } from "../../../formats/network/sources.ts";
 import { readZeek, zeekLogOf } from "../../../formats/network/zeek.ts";
 
@@ -93,7 +93,9 @@ export function passRecords<T>(ctx: ModuleContext, kind: NetKind, each?: (r: T) 
 
 async function* readSpill<T>(path: string, each?: (r: T) => void): AsyncGenerator<T[]> {
   let rest = "";
-  for await (const chunk of createReadStream(path, { encoding: "utf8", highWaterMark: 1 << 20 })) {
+  // Small batches: records that die young cost the garbage collector little; a big batch lives
+  // through several young-generation collections and is copied into the old one.
+  for await (const chunk of createReadStream(path, { encoding: "utf8", highWaterMark: 1 << 16 })) {
     const text = rest + (chunk as string);
     const lines = text.split("\n");
     rest = lines.pop()!;
@@ -132,7 +134,8 @@ class Spill {
   }
 }
 
-const MAX_RESOLVED_IPS = 200_000;
+/** Addresses remembered with the names they were given (the oldest forgotten first). */
+const MAX_RESOLVED_IPS = 65_536;
 
 async function runPass(view: AcquisitionView, ctx: ModuleContext): Promise<PassResult> {
   const files = (await view.find({ network: EVERY_SOURCE })).filter((f) => sourceKind(f.path));
@@ -150,12 +153,13 @@ async function runPass(view: AcquisitionView, ctx: ModuleContext): Promise<PassR
   // Address -> names it was given as, with the time of the answer (ms); oldest forgotten first.
   const resolved = new Map<string, { name: string; at: number }[]>();
 
+  // Every record's times are ISO-8601 UTC with milliseconds, which sort as strings.
+  let first: string | undefined;
+  let last: string | undefined;
   const seen = (iso: string | undefined) => {
     if (!iso) return;
-    const t = Date.parse(iso);
-    if (Number.isNaN(t)) return;
-    if (hidden.first === undefined || t < hidden.first) hidden.first = t;
-    if (hidden.last === undefined || t > hidden.last) hidden.last = t;
+    if (first === undefined || iso < first) first = iso;
+    if (last === undefined || iso > last) last = iso;
   };
   const share = (s: Share, hit: boolean, bytes?: number) => {
     s.of++;
@@ -225,6 +229,10 @@ async function runPass(view: AcquisitionView, ctx: ModuleContext): Promise<PassR
     ctx.progress(i, files.length);
   }
   for (const s of spills.values()) s.close();
+  if (first && last) {
+    hidden.first = Date.parse(first);
+    hidden.last = Date.parse(last);
+  }
   return { counts, hidden, fileErrors, fileWarnings, spill: new Map([...spills].map(([k, s]) => [k, s.path])) };
 }
 
@@ -237,9 +245,33 @@ function addResolvedNames(r: FlowRecord, resolved: Map<string, { name: string; a
   if (names.length) r.resolved_names = names;
 }
 
+/**
+ * A capture's bytes: read in place into one reused buffer when the view has the file on disk (a
+ * 64 KB buffer per chunk from a stream, over a gigabyte, made the garbage collector run dozens of
+ * full collections), else the view's stream. The capture reader copies each chunk before asking
+ * for the next.
+ */
+async function captureBytes(view: AcquisitionView, f: FileEntry): Promise<AsyncIterable<Buffer> & { destroy?: () => void }> {
+  const path = await view.inPlacePath?.(f);
+  if (!path) return view.openStream(f);
+  return (async function* () {
+    const fh = await fsp.open(path, "r");
+    const buf = Buffer.allocUnsafe(1 << 20);
+    try {
+      for (;;) {
+        const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+        if (bytesRead === 0) return;
+        yield buf.subarray(0, bytesRead);
+      }
+    } finally {
+      await fh.close();
+    }
+  })();
+}
+
 async function open(view: AcquisitionView, f: FileEntry): Promise<Readable> {
   const s = await view.openStream(f);
-  if (!/\.gz$/i.test(f.path) || sourceKind(f.path) === "capture") return s; // captures sniff gzip themselves
+  if (!/\.gz$/i.test(f.path)) return s;
   const g = createGunzip();
   s.on("error", (e) => g.destroy(e));
   return s.pipe(g);
@@ -247,27 +279,17 @@ async function open(view: AcquisitionView, f: FileEntry): Promise<Readable> {
 
 async function readSource(view: AcquisitionView, f: FileEntry, sink: (r: NetRecord) => void, problem: (m: string) => void): Promise<void> {
   const kind = sourceKind(f.path)!;
+  if (kind === "capture") {
+    const bytes = await captureBytes(view, f);
+    try {
+      return await readCaptureFile(bytes, f, sink, problem);
+    } finally {
+      bytes.destroy?.();
+    }
+  }
   const stream = await open(view, f);
   try {
     switch (kind) {
-      case "capture": {
-        const reader = new TrafficReader(sink, f.path);
-        const stats = await readCapture(stream, reader.frame, f.path);
-        reader.finish();
-        for (const p of stats.problems) problem(`${f.path}: ${p}`);
-        if (stats.damaged > stats.problems.length) problem(`${f.path}: ${stats.damaged - stats.problems.length} more damaged places skipped`);
-        const link = reader.linkStats;
-        const t = reader.stats;
-        if (stats.packets === 0) problem(`${f.path}: the capture holds no packet`);
-        if (stats.cut) problem(`${f.path}: ${stats.cut} of ${stats.packets} packets were cut short by the capture's snapshot length${t.cutHandshakes ? `, ${t.cutHandshakes} TLS handshakes among them (their server names could not be read)` : ""}`);
-        if (link.encrypted80211) problem(`${f.path}: ${link.encrypted80211} Wi-Fi frames are encrypted (WPA): capture on the access point or hotspot instead, where the traffic is in the clear`);
-        for (const [lt, n] of link.unknownLinks) problem(`${f.path}: ${n} packets have a link type Vigil does not read (${lt})`);
-        if (link.fragmentsDropped) problem(`${f.path}: ${link.fragmentsDropped} IP fragments could not be put back together`);
-        if (t.flowsEvicted) problem(`${f.path}: ${t.flowsEvicted} flows were written out early to bound memory (more than ${50_000} open at once); a later packet of one starts a new flow record`);
-        if (t.cappedStreams) problem(`${f.path}: ${t.cappedStreams} handshakes or request heads were longer than the bytes kept per flow and were read only in part`);
-        if (t.dnsMalformed) problem(`${f.path}: ${t.dnsMalformed} DNS messages could not be decoded`);
-        return;
-      }
       case "zeek":
         await readZeek(readLines(stream), zeekLogOf(f.path)!, f.path, sink, problem);
         return;
@@ -284,4 +306,22 @@ async function readSource(view: AcquisitionView, f: FileEntry, sink: (r: NetReco
   } finally {
     stream.destroy();
   }
+}
+
+async function readCaptureFile(bytes: AsyncIterable<Buffer>, f: FileEntry, sink: (r: NetRecord) => void, problem: (m: string) => void): Promise<void> {
+  const reader = new TrafficReader(sink, f.path);
+  const stats = await readCapture(bytes, reader.frame, f.path);
+  reader.finish();
+  for (const p of stats.problems) problem(`${f.path}: ${p}`);
+  if (stats.damaged > stats.problems.length) problem(`${f.path}: ${stats.damaged - stats.problems.length} more damaged places skipped`);
+  const link = reader.linkStats;
+  const t = reader.stats;
+  if (stats.packets === 0) problem(`${f.path}: the capture holds no packet`);
+  if (stats.cut) problem(`${f.path}: ${stats.cut} of ${stats.packets} packets were cut short by the capture's snapshot length${t.cutHandshakes ? `, ${t.cutHandshakes} TLS handshakes among them (their server names could not be read)` : ""}`);
+  if (link.encrypted80211) problem(`${f.path}: ${link.encrypted80211} Wi-Fi frames are encrypted (WPA): capture on the access point or hotspot instead, where the traffic is in the clear`);
+  for (const [lt, n] of link.unknownLinks) problem(`${f.path}: ${n} packets have a link type Vigil does not read (${lt})`);
+  if (link.fragmentsDropped) problem(`${f.path}: ${link.fragmentsDropped} IP fragments could not be put back together`);
+  if (t.flowsEvicted) problem(`${f.path}: ${t.flowsEvicted} flows were written out early to bound memory (more than ${TRAFFIC_LIMITS.maxFlows.toLocaleString("en")} open at once); a later packet of one starts a new flow record`);
+  if (t.cappedStreams) problem(`${f.path}: ${t.cappedStreams} handshakes or request heads were longer than the bytes kept per flow and were read only in part`);
+  if (t.dnsMalformed) problem(`${f.path}: ${t.dnsMalformed} DNS messages could not be decoded`);
 }
