@@ -317,10 +317,11 @@ interface Figures {
 
 /** Child-process side: open, run every Android module, print figures as JSON. */
 async function measure(kind: "bugreport" | "androidqf", path: string, out: string): Promise<void> {
-  const { runModules } = await import("../src/run.ts");
+  const { runModules } = await import("../src/pipeline/run-modules.ts");
   const { androidModules } = await import("../src/modules/android/index.ts");
   const { loadIndicatorsForRun } = await import("../src/indicators/for-run.ts");
   const { TimelineStore } = await import("../src/report/timeline-store.ts");
+  const { mergeSpecs } = await import("../src/acquisitions/spec-match.ts");
   const iocs = (await loadIndicatorsForRun(undefined)).matcher;
   const t0 = performance.now();
   const views: { view: import("../src/acquisitions/view.ts").AcquisitionView; prefix: string }[] = [];
@@ -329,7 +330,7 @@ async function measure(kind: "bugreport" | "androidqf", path: string, out: strin
     views.push({ view: await openBugreport(path), prefix: "" });
   } else {
     const { openAndroidqf } = await import("../src/acquisitions/android/androidqf.ts");
-    const v = await openAndroidqf(path, { backupPassword: "benchpw" });
+    const v = await openAndroidqf(path, { backupPassword: "benchpw", wanted: mergeSpecs(androidModules.map((m) => m.reads)) });
     views.push({ view: v, prefix: "" }, ...(await v.nested()));
   }
   const t1 = performance.now();

@@ -195,14 +195,15 @@ export function benchPhases(dump: string, heapLimitMB = 160): PhaseFigures {
 
 async function phasesChild(dump: string): Promise<void> {
   const { openIosFs } = await import("../src/acquisitions/ios-fs.ts");
-  const { runModules } = await import("../src/run.ts");
+  const { runModules } = await import("../src/pipeline/run-modules.ts");
   const { iosModules } = await import("../src/modules/ios/index.ts");
   const { matcherFromValues } = await import("../src/indicators/matcher.ts");
+  const { mergeSpecs } = await import("../src/acquisitions/spec-match.ts");
   const outDir = join(WORK, "results-phases");
   rmSync(outDir, { recursive: true, force: true });
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  const view = await openIosFs(dump);
+  const view = await openIosFs(dump, { wanted: mergeSpecs(iosModules.map((m) => m.reads)) });
   const c1 = process.cpuUsage(c0);
   const t1 = performance.now();
   await runModules({ view, modules: iosModules, iocs: matcherFromValues({ process: ["bh", "subridged"] }, "bench"), outputDir: outDir });

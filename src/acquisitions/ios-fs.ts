@@ -5,8 +5,9 @@
 // - a folder is walked with streamed opendir, and `find` walks only under each glob's literal
 //   base folder;
 // - a tar is read in one streaming pass that records every entry (path, size, mtime, type) in a
-//   private SQLite index and extracts only the files some module's `reads.fs` globs name into
-//   a private temp folder (later requests for other files cost one more pass);
+//   private SQLite index and extracts only the files the run's modules name in `reads.fs`
+//   (given as `wanted`) into a private temp folder (later requests for other files cost one
+//   more pass);
 // - a zip's central directory is indexed into the same SQLite index.
 // Unsafe archive members ("..", absolute names, links leaving the root) are refused and listed
 // by `refused()`; the filesystem module reports them as coverage warnings.
@@ -20,8 +21,7 @@ import type { DeviceInfo, InputFile } from "../core/model.ts";
 import { privateTempDir, removeTempDir } from "../core/tempdir.ts";
 import { parsePlist } from "../formats/plist.ts";
 import { openSqliteBuffer } from "../formats/sqlite.ts";
-import { allModules } from "../modules/registry.ts";
-import { newerIosRelease } from "../modules/ios/ios-releases.ts";
+import { newerIosRelease } from "../indicators/ios-releases.ts";
 import {
   type ArchiveEntry,
   type BaseView,
@@ -35,6 +35,11 @@ import { hashedInput } from "./hash.ts";
 import { applies } from "./spec-match.ts";
 import type { AcquisitionView, ArtifactSpec, FileEntry, SqliteHandle } from "./view.ts";
 
+export interface IosFsOptions {
+  /** What the run's modules read (their `reads` merged): a tar extracts these files in its first pass. */
+  wanted?: ArtifactSpec;
+}
+
 export const SYSTEM_VERSION_PLIST = "System/Library/CoreServices/SystemVersion.plist";
 
 export interface IosFsView extends AcquisitionView {
@@ -44,11 +49,9 @@ export interface IosFsView extends AcquisitionView {
   entryCount?: number;
 }
 
-/** Every fs glob the registered modules declare, plus what the opener itself reads. */
-export function wantedFsGlobs(): string[] {
-  const set = new Set<string>([SYSTEM_VERSION_PLIST]);
-  for (const m of allModules) for (const g of m.reads.fs ?? []) set.add(g);
-  return [...set];
+/** The fs globs the modules want, plus what the opener itself reads. */
+export function wantedFsGlobs(wanted: ArtifactSpec = {}): string[] {
+  return [...new Set([SYSTEM_VERSION_PLIST, ...(wanted.fs ?? [])])];
 }
 
 /**
@@ -441,8 +444,8 @@ function indexedView(opts: {
   return view;
 }
 
-async function openTar(path: string): Promise<IosFsView> {
-  const want = new GlobIndex(wantedFsGlobs());
+async function openTar(path: string, wanted: ArtifactSpec | undefined): Promise<IosFsView> {
+  const want = new GlobIndex(wantedFsGlobs(wanted));
   const index = new EntryIndex();
   const tmp = privateTempDir("fsdump");
   const refused: Refusal[] = [];
@@ -574,7 +577,7 @@ async function isZip(path: string): Promise<boolean> {
 }
 
 /** Opens a full-filesystem dump: a folder, or a .tar, .tar.gz or .zip of one. */
-export async function openIosFs(path: string): Promise<IosFsView> {
+export async function openIosFs(path: string, opts: IosFsOptions = {}): Promise<IosFsView> {
   let st;
   try {
     st = statSync(path);
@@ -583,5 +586,5 @@ export async function openIosFs(path: string): Promise<IosFsView> {
   }
   if (st.isDirectory()) return openFolder(path);
   if (!st.isFile()) throw new VigilError("neither a folder nor an archive file", { file: path });
-  return (await isZip(path)) ? openZip(path) : openTar(path);
+  return (await isZip(path)) ? openZip(path) : openTar(path, opts.wanted);
 }

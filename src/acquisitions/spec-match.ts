@@ -23,6 +23,23 @@ export function isWhole(spec: ArtifactSpec, view: Pick<AcquisitionView, "kind">)
   return !!spec.whole?.includes(view.kind);
 }
 
+/**
+ * What a list of modules reads, as one spec: openers that extract files in one pass over an
+ * archive take what it names for their kind, and shared readers keep what it names.
+ */
+export function mergeSpecs(specs: ArtifactSpec[]): ArtifactSpec {
+  const parts = new Map<string, Map<string, unknown>>();
+  for (const spec of specs) {
+    for (const [key, part] of Object.entries(spec) as [string, unknown[]][]) {
+      let values = parts.get(key);
+      if (!values) parts.set(key, (values = new Map()));
+      // Globs and kinds are strings; a backup entry is a { domain, path } pair.
+      for (const v of part) values.set(typeof v === "string" ? v : JSON.stringify(v), v);
+    }
+  }
+  return Object.fromEntries([...parts].map(([key, values]) => [key, [...values.values()]]));
+}
+
 /** Whether one entry is named by the spec's part for this kind. */
 export function matchesEntry(spec: ArtifactSpec, specKey: AcquisitionView["specKey"], e: FileEntry): boolean {
   if (specKey === "backup") {

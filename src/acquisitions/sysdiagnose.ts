@@ -2,19 +2,23 @@
 // holding one folder of that name, or that folder extracted. Paths shown to modules are
 // relative to that folder ("ps.txt", "system_logs.logarchive/Extra/shutdown.log", ...).
 // The archive is read through the shared safe tar reader: one pass indexes it and extracts
-// the files some module's `reads.sysdiagnose` globs name (the multi-GB log archive is skipped).
+// the files the run's modules name in `reads.sysdiagnose` (the multi-GB log archive is skipped).
 import { readdirSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { VigilError } from "../core/errors.ts";
 import type { DeviceInfo } from "../core/model.ts";
-import { allModules } from "../modules/registry.ts";
-import { newerIosRelease } from "../modules/ios/ios-releases.ts";
+import { newerIosRelease } from "../indicators/ios-releases.ts";
 import { type BaseView, openArchiveView, openFolderView } from "./archive.ts";
 import { GlobIndex } from "./ios-fs.ts";
 import { parseActivationRequest, parseRemotectlProperties, parseSysdiagnoseName, SYSDIAGNOSE_NAME } from "../formats/sysdiagnose-info.ts";
 
 export { parseActivationRequest, parseRemotectlProperties, parseSysdiagnoseName, SYSDIAGNOSE_NAME };
-import type { FileEntry } from "./view.ts";
+import type { ArtifactSpec, FileEntry } from "./view.ts";
+
+export interface SysdiagnoseOptions {
+  /** What the run's modules read (their `reads` merged): an archive extracts these files in its first pass. */
+  wanted?: ArtifactSpec;
+}
 
 const MARKERS = ["ps.txt", "sysdiagnose.log", "remotectl_dumpstate.txt", "system_logs.logarchive", "crashes_and_spins", "summaries"];
 const INFO_FILES = ["remotectl_dumpstate.txt", "logs/MobileActivation/collection_oob_request.txt", "sysdiagnose.log"];
@@ -54,10 +58,9 @@ export async function readSysdiagnoseDevice(view: BaseView, name: string): Promi
   return out;
 }
 
-export function wantedSysdiagnoseGlobs(): string[] {
-  const set = new Set<string>(INFO_FILES);
-  for (const m of allModules) for (const g of m.reads.sysdiagnose ?? []) set.add(g);
-  return [...set];
+/** The sysdiagnose globs the modules want, plus the files the opener reads for device info. */
+export function wantedSysdiagnoseGlobs(wanted: ArtifactSpec = {}): string[] {
+  return [...new Set([...INFO_FILES, ...(wanted.sysdiagnose ?? [])])];
 }
 
 function folderRoot(path: string): { prefix: string; name: string } {
@@ -79,7 +82,7 @@ function folderRoot(path: string): { prefix: string; name: string } {
 }
 
 /** Opens a sysdiagnose .tar.gz (or .tar) or its extracted folder. */
-export async function openSysdiagnose(path: string): Promise<BaseView> {
+export async function openSysdiagnose(path: string, opts: SysdiagnoseOptions = {}): Promise<BaseView> {
   let st;
   try {
     st = statSync(path);
@@ -94,7 +97,7 @@ export async function openSysdiagnose(path: string): Promise<BaseView> {
     name = r.name;
     view = openFolderView(path, { ...common, prefix: r.prefix || undefined });
   } else {
-    const want = new GlobIndex(wantedSysdiagnoseGlobs());
+    const want = new GlobIndex(wantedSysdiagnoseGlobs(opts.wanted));
     view = await openArchiveView(path, {
       ...common,
       prefix: "auto",

@@ -2,8 +2,11 @@
 // learn which kind of acquisition (plain or encrypted backup, filesystem dump, archive,
 // androidqf bundle, bugreport) they are reading.
 import type { Readable } from "node:stream";
-import type Database from "better-sqlite3";
 import type { DeviceInfo, InputFile, Platform } from "../core/model.ts";
+import type { SqliteHandle } from "../formats/sqlite.ts";
+
+/** What openSqlite gives: defined by the SQLite reader in formats/, named here with the rest of the view. */
+export type { SqliteHandle };
 
 export type AcquisitionKind =
   | "ios_backup"
@@ -63,17 +66,16 @@ export interface ArtifactSpec {
   network?: string[];
   /** Whole-acquisition modules (manifest listing, filesystem walk): run on these kinds. */
   whole?: AcquisitionKind[];
+  /**
+   * Services whose "DUMP OF SERVICE" sections the module reads from the dumpsys/dumpstate text its
+   * androidqf or bugreport globs name. The text is split once per run, keeping the sections every
+   * module of the run declares here.
+   */
+  dumpsys?: string[];
 }
 
-/** An SQLite database opened read-only on a private copy (with its -wal/-journal). */
-export interface SqliteHandle {
-  db: Database.Database;
-  /** Path of the artifact inside the acquisition. */
-  path: string;
-  tables(): Set<string>;
-  columns(table: string): Set<string>;
-  close(): void;
-}
+/** The ArtifactSpec key that names files on one kind of acquisition. */
+export type SpecKey = Exclude<keyof ArtifactSpec, "whole" | "dumpsys">;
 
 export interface AcquisitionView {
   kind: AcquisitionKind;
@@ -83,7 +85,7 @@ export interface AcquisitionView {
   encrypted: boolean;
   device: DeviceInfo;
   /** Which ArtifactSpec key applies to this acquisition. */
-  specKey: Exclude<keyof ArtifactSpec, "whole">;
+  specKey: SpecKey;
 
   /** Files matching the spec's part for this kind; [] when nothing matches. */
   find(spec: ArtifactSpec): Promise<FileEntry[]>;

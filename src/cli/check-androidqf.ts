@@ -2,10 +2,12 @@
 // backup.ab and bugreport zip inside the bundle are checked too.
 import type { Command } from "commander";
 import { openAndroidqf } from "../acquisitions/android/androidqf.ts";
-import { action, addCheckOptions, makeProgress, runCheck, type CheckCliOptions } from "./check-common.ts";
-import { AGE_PASSPHRASE_ENV, BACKUP_PASSWORD_ENV, secretChain } from "./android-secrets.ts";
+import { runCheck, type CheckOptions } from "../pipeline/check.ts";
+import { makeProgress } from "../pipeline/progress.ts";
+import { action, addCheckOptions } from "./check-common.ts";
+import { AGE_PASSPHRASE_ENV, PASSWORD_ENV, secretChain } from "./password.ts";
 
-interface Options extends CheckCliOptions {
+interface Options extends CheckOptions {
   passphrase?: string;
   identity?: string;
   backupPassword?: string;
@@ -19,20 +21,21 @@ export function register(program: Command): void {
       .argument("<path>", "androidqf acquisition folder, .zip or .zip.age")
       .option("--passphrase <passphrase>", `age passphrase of a .zip.age (else $${AGE_PASSPHRASE_ENV}, else asked for on a terminal)`)
       .option("--identity <file>", "age identity file (AGE-SECRET-KEY-1...) for a .zip.age")
-      .option("--backup-password <password>", `password of an encrypted backup.ab in the bundle (else $${BACKUP_PASSWORD_ENV}, else asked for)`),
+      .option("--backup-password <password>", `password of an encrypted backup.ab in the bundle (else $${PASSWORD_ENV}, else asked for)`),
   ).action(
     action(async (path: string, opts: Options) => {
       const progress = makeProgress(opts.quiet || opts.json);
       const outcome = await runCheck(
         "androidqf",
         path,
-        async () => {
+        async (wanted) => {
           const view = await openAndroidqf(path, {
+            wanted,
             passphrase: opts.passphrase,
             identityFile: opts.identity,
             getPassphrase: secretChain(undefined, AGE_PASSPHRASE_ENV, "age passphrase: "),
             backupPassword: opts.backupPassword,
-            getBackupPassword: secretChain(undefined, BACKUP_PASSWORD_ENV, "backup.ab password: "),
+            getBackupPassword: secretChain(undefined, PASSWORD_ENV, "backup.ab password: "),
           });
           const nested = await view.nested();
           for (const v of [view, ...nested.map((n) => n.view)]) {

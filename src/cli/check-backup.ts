@@ -4,8 +4,9 @@ import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { openAndroidBackup } from "../acquisitions/android/android-backup.ts";
 import { guessArtifactBytes, openIosBackup } from "../acquisitions/ios-backup/open.ts";
 import { VigilError } from "../core/errors.ts";
-import { action, addCheckOptions, runCheck, type CheckCliOptions } from "./check-common.ts";
-import { resolvePassword } from "./password.ts";
+import { runCheck, type CheckOptions } from "../pipeline/check.ts";
+import { action, addCheckOptions } from "./check-common.ts";
+import { PASSWORD_ENV, secretChain } from "./password.ts";
 
 /** An Android backup is a file starting with "ANDROID BACKUP"; everything else is treated as iOS. */
 export function isAndroidBackupFile(path: string): boolean {
@@ -22,7 +23,7 @@ export function isAndroidBackupFile(path: string): boolean {
   return head.toString("latin1") === "ANDROID BACKUP";
 }
 
-interface Options extends CheckCliOptions {
+interface Options extends CheckOptions {
   password?: string;
   keyFile?: string;
 }
@@ -38,12 +39,12 @@ export function register(program: Command): void {
   ).action(
     action(async (path: string, opts: Options) => {
       if (isAndroidBackupFile(path)) {
-        const outcome = await runCheck("android_backup", path, async () => {
-          return openAndroidBackup(path, { password: opts.password, getPassword: () => resolvePassword(opts, "Android backup password: ") });
+        const outcome = await runCheck("android_backup", path, async (wanted) => {
+          return openAndroidBackup(path, { getPassword: secretChain(opts.password, PASSWORD_ENV, "Android backup password: "), wanted });
         }, opts);
         return outcome.exitCode;
       }
-      const outcome = await runCheck("ios_backup", path, () => openIosBackup(path, { password: opts.password, keyFile: opts.keyFile }), opts, {
+      const outcome = await runCheck("ios_backup", path, () => openIosBackup(path, { keyFile: opts.keyFile, getPassword: secretChain(opts.password, PASSWORD_ENV, "Backup password: ") }), opts, {
         expectedBytes: () => guessArtifactBytes(path),
       });
       return outcome.exitCode;

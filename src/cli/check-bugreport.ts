@@ -1,7 +1,8 @@
 // `vigil check-bugreport PATH`: an Android bugreport .zip or the folder it was extracted to.
 import type { Command } from "commander";
 import { openBugreport } from "../acquisitions/android/bugreport.ts";
-import { action, addCheckOptions, runCheck, type CheckCliOptions } from "./check-common.ts";
+import { runCheck, type CheckOptions } from "../pipeline/check.ts";
+import { action, addCheckOptions } from "./check-common.ts";
 
 export function register(program: Command): void {
   addCheckOptions(
@@ -10,7 +11,7 @@ export function register(program: Command): void {
       .description("check an Android bugreport (.zip from `adb bugreport`, or its extracted folder)")
       .argument("<path>", "bugreport .zip or folder"),
   ).action(
-    action(async (path: string, opts: CheckCliOptions) => {
+    action(async (path: string, opts: CheckOptions) => {
       const outcome = await runCheck("android_bugreport", path, () => openBugreport(path), opts);
       return outcome.exitCode;
     }),

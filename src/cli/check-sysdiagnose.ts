@@ -1,7 +1,8 @@
 // `vigil check-sysdiagnose PATH`: an iPhone sysdiagnose (.tar.gz or its extracted folder).
 import type { Command } from "commander";
 import { openSysdiagnose } from "../acquisitions/sysdiagnose.ts";
-import { action, addCheckOptions, runCheck, type CheckCliOptions } from "./check-common.ts";
+import { runCheck, type CheckOptions } from "../pipeline/check.ts";
+import { action, addCheckOptions } from "./check-common.ts";
 import { announceRefused } from "./check-fs.ts";
 
 export function register(program: Command): void {
@@ -11,8 +12,8 @@ export function register(program: Command): void {
       .description("check an iPhone sysdiagnose (.tar.gz, or its extracted folder)")
       .argument("<path>", "sysdiagnose_....tar.gz, its folder, or the folder holding it"),
   ).action(
-    action(async (path: string, opts: CheckCliOptions) => {
-      const outcome = await runCheck("ios_sysdiagnose", path, () => openSysdiagnose(path).then((v) => announceRefused(v, opts)), opts);
+    action(async (path: string, opts: CheckOptions) => {
+      const outcome = await runCheck("ios_sysdiagnose", path, (wanted) => openSysdiagnose(path, { wanted }).then((v) => announceRefused(v, opts)), opts);
       return outcome.exitCode;
     }),
   );

@@ -7,7 +7,9 @@ import { dirname, join, resolve, sep } from "node:path";
 import * as plist from "plist";
 import { openIosBackup } from "../acquisitions/ios-backup/open.ts";
 import { describeError, VigilError } from "../core/errors.ts";
-import { action, makeOutputDir } from "./check-common.ts";
+import { makeOutputDir } from "../pipeline/output-dir.ts";
+import { action } from "./check-common.ts";
+import { PASSWORD_ENV, secretChain } from "./password.ts";
 
 interface Options {
   dest: string;
@@ -44,7 +46,7 @@ export function checkDest(dest: string, source: string): void {
 export async function decryptBackup(path: string, opts: Options, log: (line: string, transient?: boolean) => void = () => {}): Promise<{ written: number; failed: string[]; withoutPayload: number; dest: string }> {
   // Both the folder given and the backup found in it are evidence; check before asking for a password.
   checkDest(opts.dest, path);
-  const view = await openIosBackup(path, { password: opts.password, keyFile: opts.keyFile });
+  const view = await openIosBackup(path, { keyFile: opts.keyFile, getPassword: secretChain(opts.password, PASSWORD_ENV, "Backup password: ") });
   try {
     if (!view.encrypted) throw new VigilError("this backup is not encrypted; it can be checked as it is", { file: view.backupDir, code: "usage" });
     checkDest(opts.dest, view.backupDir);

@@ -5,7 +5,8 @@ import { join, resolve } from "node:path";
 import { privateTempDir } from "../core/tempdir.ts";
 import { buildSyntheticBackup, DEMO_PLANTED, DEMO_SIZES } from "../demo/demo-backup.ts";
 import { openIosBackup } from "../acquisitions/ios-backup/open.ts";
-import { action, addCheckOptions, runCheck, type CheckCliOptions } from "./check-common.ts";
+import { runCheck, type CheckOptions } from "../pipeline/check.ts";
+import { action, addCheckOptions } from "./check-common.ts";
 
 export function register(program: Command): void {
   addCheckOptions(
@@ -14,7 +15,7 @@ export function register(program: Command): void {
       .description("check a small synthetic iPhone backup with planted Pegasus traces (exit 0 when every planted trace is found)")
       .option("--backup-dir <dir>", "where to build the demo backup (default: a private temp folder, removed afterwards)"),
   ).action(
-    action(async (opts: CheckCliOptions & { backupDir?: string }) => {
+    action(async (opts: CheckOptions & { backupDir?: string }) => {
       const dir = opts.backupDir ? resolve(opts.backupDir) : join(privateTempDir("demo"), "backup");
       process.stderr.write(`Building the demo backup in ${dir}\n`);
       await buildSyntheticBackup(dir, DEMO_SIZES, { planted: DEMO_PLANTED });

@@ -10,6 +10,7 @@ import { VigilError } from "../core/errors.ts";
 import { parsePlist } from "../formats/plist.ts";
 import { action } from "./check-common.ts";
 import { isInside } from "./decrypt-backup.ts";
+import { PASSWORD_ENV, secretChain } from "./password.ts";
 
 interface Options {
   password?: string;
@@ -24,7 +25,7 @@ export async function extractKey(path: string, opts: { password?: string; prompt
   if (!existsSync(mpPath)) throw new VigilError("no Manifest.plist: this backup is not encrypted (or is incomplete)", { file: dir, code: "usage" });
   const mp = parsePlist(readFileSync(mpPath), mpPath) as Record<string, unknown>;
   if (!mp || typeof mp !== "object" || mp["IsEncrypted"] !== true) throw new VigilError("this backup is not encrypted; there is no key to extract", { file: mpPath, code: "usage" });
-  const u = await unlockBackup(mp, mpPath, { password: opts.password, promptPassword: opts.promptPassword });
+  const u = await unlockBackup(mp, mpPath, { getPassword: secretChain(opts.password, PASSWORD_ENV, "Backup password: ", opts.promptPassword ?? true) });
   return { keyHex: u.kek.toString("hex"), backupDir: dir };
 }
 

@@ -1,7 +1,7 @@
 // The `vigil` command: argument parsing and wiring only; each subcommand lives in its own file.
 import { setFlagsFromString } from "node:v8";
 import { Command } from "commander";
-import { VERSION } from "../version.ts";
+import { VERSION } from "../core/version.ts";
 import { register as checkAndroidqf } from "./check-androidqf.ts";
 import { register as checkBackup } from "./check-backup.ts";
 import { register as checkBugreport } from "./check-bugreport.ts";
@@ -16,6 +16,7 @@ import { register as iocs } from "./iocs.ts";
 import { register as checkIocs } from "./check-iocs.ts";
 import { register as modules } from "./modules.ts";
 import { register as report } from "./report.ts";
+import { register as update } from "./update.ts";
 
 // A check's old generation is mostly timeline chunks that die at their spill. V8's default head
 // room lets the heap reach four times what is live before collecting, which made the peak RSS of
@@ -40,6 +41,6 @@ program
     process.exit(err.exitCode === 0 ? 0 : err.code === "commander.help" || err.code === "commander.version" ? 0 : 2);
   });
 
-for (const register of [demo, checkBackup, checkFs, checkSysdiagnose, checkAndroidqf, checkBugreport, checkIntrusionLogs, checkNetwork, decryptBackup, extractKey, report, modules, iocs, checkIocs]) register(program);
+for (const register of [demo, checkBackup, checkFs, checkSysdiagnose, checkAndroidqf, checkBugreport, checkIntrusionLogs, checkNetwork, decryptBackup, extractKey, report, modules, iocs, update, checkIocs]) register(program);
 
 await program.parseAsync(process.argv);

@@ -1,6 +1,6 @@
 // docs/modules.md, generated from the modules' own declarations (what they read, what they look
 // for), so the document cannot drift from the code: a unit test compares the two.
-import type { ModuleDef } from "../core/module.ts";
+import type { ModuleDef } from "../modules/contract.ts";
 
 const KINDS = [
   ["backup", "iPhone backup"],
@@ -33,6 +33,7 @@ export function modulesMarkdown(mods: ModuleDef<any>[]): string {
         if (v?.length) out.push(`- ${label}: ${v.map((g) => `\`${g}\``).join(", ")}`);
       }
       if (r.whole?.length) out.push(`- whole acquisition: ${r.whole.join(", ")}`);
+      if (r.dumpsys?.length) out.push(`- dumpsys sections: ${r.dumpsys.map((s) => `\`${s}\``).join(", ")}`);
       out.push("");
     }
   }

@@ -23,6 +23,7 @@ export function register(program: Command): void {
           if (r[key]?.length) process.stdout.write(`         ${key}: ${r[key]!.join(", ")}\n`);
         }
         if (r.whole?.length) process.stdout.write(`         whole acquisition: ${r.whole.join(", ")}\n`);
+        if (r.dumpsys?.length) process.stdout.write(`         dumpsys sections: ${r.dumpsys.join(", ")}\n`);
       }
     });
 }

@@ -1,31 +1,34 @@
-// Where the password of an encrypted backup comes from: --password, else the environment
-// variable, else a hidden prompt when a terminal is attached. A key file (--key-file) skips the
-// password entirely.
+// Where the secrets of the commands come from: the option, else the environment variable, else a
+// hidden prompt when a terminal is attached, else nothing (the opener then says which option to
+// give). The openers receive the option's value and this chain as a callback, asked only when
+// the acquisition turns out to be encrypted; a key file (--key-file) skips the password entirely.
 import { VigilError } from "../core/errors.ts";
 
 export const PASSWORD_ENV = "VIGIL_BACKUP_PASSWORD";
-
-export interface SecretOptions {
-  password?: string;
-  keyFile?: string;
-  /** The derived key itself (a worker thread reopening a backup the main thread unlocked). */
-  derivedKey?: Uint8Array;
-  /** true: prompt when a terminal is attached (default); false: never; a function: ask it. */
-  promptPassword?: boolean | ((question: string) => Promise<string>);
-}
+export const AGE_PASSPHRASE_ENV = "VIGIL_AGE_PASSPHRASE";
 
 export function canPrompt(): boolean {
   return !!process.stdin.isTTY && !!process.stderr.isTTY;
 }
 
-/** The password given by option or environment, or asked for; undefined when there is no way to get one. */
-export async function resolvePassword(opts: SecretOptions, question: string): Promise<string | undefined> {
-  if (opts.password !== undefined) return opts.password;
-  const env = process.env[PASSWORD_ENV];
-  if (env !== undefined && env !== "") return env;
-  if (typeof opts.promptPassword === "function") return opts.promptPassword(question);
-  if (opts.promptPassword !== false && canPrompt()) return promptHidden(question);
-  return undefined;
+/**
+ * The secret given by option or environment, or asked for. `prompt`: false never asks (tests, a
+ * run with no terminal); a function is asked in place of the terminal.
+ */
+export function secretChain(
+  option: string | undefined,
+  env: string,
+  question: string,
+  prompt: boolean | ((question: string) => Promise<string>) = true,
+): () => Promise<string | undefined> {
+  return async () => {
+    if (option !== undefined) return option;
+    const v = process.env[env];
+    if (v !== undefined && v !== "") return v;
+    if (typeof prompt === "function") return prompt(question);
+    if (prompt && canPrompt()) return promptHidden(question);
+    return undefined;
+  };
 }
 
 /** Reads a line from the terminal without echoing it. */

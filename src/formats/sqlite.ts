@@ -5,9 +5,8 @@ import Database from "better-sqlite3";
 import { copyFileSync, existsSync, openSync, readSync, closeSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { SqliteHandle } from "../acquisitions/view.ts";
 import { VigilError } from "../core/errors.ts";
-import type { LiveKeys } from "../core/module.ts";
+import type { LiveKeys } from "../core/shard.ts";
 import { privateTempDir, removeTempDir } from "../core/tempdir.ts";
 
 const MAGIC = Buffer.from("SQLite format 3\0", "latin1");
@@ -17,6 +16,16 @@ const MAGIC = Buffer.from("SQLite format 3\0", "latin1");
 // Plain paths mean the same either way. A caller's own value is kept; 0 means every database is
 // copied first.
 process.env.SQLITE_USE_URI ??= "1";
+
+/** An SQLite database opened read-only on a private copy (with its -wal/-journal) or immutable in place. */
+export interface SqliteHandle {
+  db: Database.Database;
+  /** Path of the artifact inside the acquisition. */
+  path: string;
+  tables(): Set<string>;
+  columns(table: string): Set<string>;
+  close(): void;
+}
 
 /**
  * Opens a database file read-only as immutable (SQLite's "immutable=1"): SQLite then opens it

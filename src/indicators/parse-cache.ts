@@ -10,7 +10,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { REPO_ROOT } from "../paths.ts";
+import { REPO_ROOT } from "../core/paths.ts";
 import { vigilHome } from "./cache.ts";
 import type { LoadedSet, LoadProblem } from "./types.ts";
 

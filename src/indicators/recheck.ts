@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Coverage, Detection, DetectionInput, Grade, IndicatorMatch, InputFile } from "../core/model.ts";
-import { fromMatches } from "../core/module.ts";
+import { fromMatches } from "../core/detection.ts";
 import type { Matcher } from "./matcher-api.ts";
 
 type Check = "exec" | "url" | "domain" | "ip" | "process" | "app" | "path" | "file_name" | "email" | "hash" | "cert" | "tls_cert" | "ja3" | "ja4" | "profile" | "property" | "text" | "skip";

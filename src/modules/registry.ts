@@ -1,4 +1,4 @@
-import type { ModuleDef } from "../core/module.ts";
+import type { ModuleDef } from "./contract.ts";
 import type { Platform } from "../core/model.ts";
 import { androidModules } from "./android/index.ts";
 import { iosModules } from "./ios/index.ts";

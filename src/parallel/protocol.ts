@@ -1,7 +1,7 @@
 // Messages between the main thread and the worker threads that run modules (see pool.ts).
 import type { ReopenSpec } from "../acquisitions/view.ts";
 import type { Coverage, InputFile } from "../core/model.ts";
-import type { Shard } from "../core/module.ts";
+import type { Shard } from "../core/shard.ts";
 import type { LoadedSet } from "../indicators/types.ts";
 import type { ContextWindows, CollectorPart } from "../report/html/data.ts";
 import type { RowRange, SpilledTimeline } from "../report/timeline-store.ts";

@@ -1,5 +1,5 @@
 // The run's module queue, shared by the main thread and the workers (see protocol.ts).
-import type { Shard } from "../core/module.ts";
+import type { Shard } from "../core/shard.ts";
 import type { WorkerSetup, WorkItem } from "./protocol.ts";
 import { liveKeys, takeOver } from "./steal.ts";
 

@@ -7,6 +7,6 @@ export async function reopenView(spec: ReopenSpec): Promise<AcquisitionView> {
     case "ios_backup":
       // The derived key, not the password: PBKDF2 ran once, in the main thread; and the main
       // thread's plaintext Manifest.db, not a new copy.
-      return openIosBackup(spec.path, { derivedKey: spec.derivedKey, promptPassword: false, manifestCopy: spec.manifestCopy });
+      return openIosBackup(spec.path, { derivedKey: spec.derivedKey, manifestCopy: spec.manifestCopy });
   }
 }

@@ -6,7 +6,7 @@
 // read yet, and runs the module on those as a part whose output is put after the owner's.
 // The owner claims each page of rows under a lock (LiveKeys.accept), so no row is read twice or
 // missed however the two threads interleave.
-import type { LiveKeys } from "../core/module.ts";
+import type { LiveKeys } from "../core/shard.ts";
 
 /** Bytes of shared memory per module that can be taken over. */
 const SLOT_BYTES = 32;

@@ -12,7 +12,7 @@ import { modulesFor } from "../modules/registry.ts";
 import { toJson } from "../report/json-writer.ts";
 import { ReportDataCollector } from "../report/html/data.ts";
 import { TimelineStore, writeMergedAt } from "../report/timeline-store.ts";
-import { runModules } from "../run.ts";
+import { runModules } from "../pipeline/run-modules.ts";
 import type { FromWorker, ToWorker, WorkerSetup } from "./protocol.ts";
 import { reopenView } from "./reopen.ts";
 import { keyOf, shardOf, takeWork } from "./queue.ts";

@@ -5,13 +5,20 @@ import { closeSync, openSync, statSync, writeFileSync, writeSync } from "node:fs
 import { join } from "node:path";
 import type { Coverage, Detection, RunInfo, Summary } from "../core/model.ts";
 import { ReportDataCollector, type CollectorPart, type ContextWindows, type ReportData } from "./html/data.ts";
-import type { CheckRun } from "../run.ts";
 import { csvRow } from "./csv.ts";
 import { toJson } from "./json-writer.ts";
 import { sortDetections, summarize } from "./summary.ts";
 import { splitRanges, writeMerged, writeMergedAt, type RowRange, type TimelineStore } from "./timeline-store.ts";
 
 export const TIMELINE_HEADER = ["UTC Timestamp", "Plugin", "Event", "Description"];
+
+/** What a check's modules produced, as the pipeline hands it over to be written. */
+export interface CheckRun {
+  coverage: Coverage[];
+  detections: Detection[];
+  timeline: TimelineStore;
+  warnings: Record<string, string[]>;
+}
 
 /**
  * Another thread that can merge a part of the timeline (see pool.ts): writes the rows of `range`

@@ -1,7 +1,7 @@
 // The rule set Vigil ships, loaded once from the YAML beside this file.
 import { join } from "node:path";
 import { loadRuleSet, type RuleSet } from "./engine.ts";
-import { srcAsset } from "../paths.ts";
+import { srcAsset } from "../core/paths.ts";
 
 const HERE = srcAsset("rules");
 export const RULE_FILES = [join(HERE, "data", "ios.yaml")];

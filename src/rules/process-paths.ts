@@ -1,12 +1,10 @@
 // Indicator checks shared by the iOS modules that see process binaries by path (shutdown.log,
 // ps listings, crash reports, the filesystem walk): the path against file-path indicators and
 // each path component against process-name indicators, as MVT does for shutdown.log.
-import type { Grade, IndicatorMatch } from "../core/model.ts";
-import { fromMatches } from "../core/module.ts";
-import type { DetectionInput } from "../core/model.ts";
+import type { DetectionInput, Grade, IndicatorMatch } from "../core/model.ts";
+import { fromMatches, heuristic } from "../core/detection.ts";
 import type { Matcher } from "../indicators/matcher-api.ts";
 import type { RuleEnv, RuleSet } from "./engine.ts";
-import { heuristic } from "../core/module.ts";
 
 /** Process indicators matching whole components of a path ("/private/var/db/x/bh" → "bh"). */
 export function processComponentMatches(iocs: Matcher, path: string, from = 0): IndicatorMatch[] {

@@ -10,7 +10,7 @@ import { openBugreport } from "../../src/acquisitions/android/bugreport.ts";
 import { WrongPasswordError } from "../../src/core/errors.ts";
 import { matcherFromValues } from "../../src/indicators/matcher.ts";
 import { androidModules } from "../../src/modules/android/index.ts";
-import { collectModule } from "../../src/run.ts";
+import { collectModule } from "../../src/pipeline/run-modules.ts";
 import { corpus, HAVE_CORPUS } from "../helpers/corpus.ts";
 
 const skip = !HAVE_CORPUS;

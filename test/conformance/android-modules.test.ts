@@ -8,8 +8,9 @@ import { readFileSync, readdirSync } from "node:fs";
 import { inflateSync } from "node:zlib";
 import { HAVE_CORPUS, corpus } from "../helpers/corpus.ts";
 import { memoryView } from "../../src/acquisitions/memory.ts";
+import { mergeSpecs } from "../../src/acquisitions/spec-match.ts";
 import type { AcquisitionKind } from "../../src/acquisitions/view.ts";
-import { collectModule } from "../../src/run.ts";
+import { collectModule } from "../../src/pipeline/run-modules.ts";
 import { matcherFromValues } from "../../src/indicators/matcher.ts";
 import { androidModules } from "../../src/modules/android/index.ts";
 import {
@@ -205,7 +206,8 @@ test("through the Android openers: androidqf folder (with its nested backup), .a
   const { openAndroidBackup } = await import("../../src/acquisitions/android/android-backup.ts");
   const { openBugreport } = await import("../../src/acquisitions/android/bugreport.ts");
   const iocs = matcherFromValues({ domain: ["google.com"], app_id: ["com.malware.blah"] }, "Conformance");
-  const qfView = await openAndroidqf(A("androidqf"));
+  const wanted = mergeSpecs(androidModules.map((m) => m.reads));
+  const qfView = await openAndroidqf(A("androidqf"), { wanted });
   const memView = folderView("androidqf", "androidqf");
   try {
     for (const m of androidModules) {
@@ -226,7 +228,7 @@ test("through the Android openers: androidqf folder (with its nested backup), .a
     await qfView.close();
   }
   for (const [f, n] of [["backup.ab", 2], ["backup2.ab", 1], ["backup3.ab", 1]] as const) {
-    const v = await openAndroidBackup(A("android_backup", f), { password: "123456" });
+    const v = await openAndroidBackup(A("android_backup", f), { password: "123456", wanted });
     try {
       const r = await collectModule(mod("sms"), v, iocs);
       assert.equal(r.coverage.status, "checked", `${f}: ${r.coverage.reason}`);

@@ -103,7 +103,7 @@ test("small-fast: keybag steps (stage 1, KEK, all 11 class keys, Manifest.db key
 });
 
 test("small-fast: wrong password and wrong key file are rejected at open time", { skip }, async () => {
-  await assert.rejects(openIosBackup(ENC("small-fast"), { password: "vigil-test-2", promptPassword: false }), (e: unknown) => e instanceof WrongPasswordError && e.file === ENC("small-fast", UDID, "Manifest.plist"));
+  await assert.rejects(openIosBackup(ENC("small-fast"), { password: "vigil-test-2" }), (e: unknown) => e instanceof WrongPasswordError && e.file === ENC("small-fast", UDID, "Manifest.plist"));
   const other = join(tmp, "other-key.txt");
   writeFileSync(other, readFileSync(ENC("realistic", "derived_key.txt")));
   await assert.rejects(openIosBackup(ENC("small-fast"), { keyFile: other }), WrongPasswordError);
@@ -117,7 +117,7 @@ test("small-fast: decrypt-backup output matches the expected plaintext and opens
   assert.equal(r.withoutPayload, 1079);
   assert.equal(sha(readFileSync(join(dest, "Manifest.db"))), exp.manifest_db.plaintext_sha256);
   for (const [id, f] of Object.entries(exp.files)) assert.equal(sha(readFileSync(join(dest, id.slice(0, 2), id))), f.plaintext_sha256);
-  const v = await openIosBackup(dest, { promptPassword: false });
+  const v = await openIosBackup(dest);
   assert.equal(v.encrypted, false);
   await v.close();
   const { keyHex } = await extractKey(ENC("small-fast"), { password: exp.password, promptPassword: false });

@@ -10,7 +10,7 @@ import { openIosBackup } from "../../src/acquisitions/ios-backup/open.ts";
 import { matcherFromValues } from "../../src/indicators/matcher.ts";
 import backupInfo from "../../src/modules/ios/backup-info.ts";
 import manifest from "../../src/modules/ios/manifest.ts";
-import { collectModule } from "../../src/run.ts";
+import { collectModule } from "../../src/pipeline/run-modules.ts";
 import { HAVE_CORPUS, corpus } from "../helpers/corpus.ts";
 import { hashTree } from "../helpers/evidence.ts";
 

@@ -8,10 +8,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { HAVE_CORPUS, corpus } from "../helpers/corpus.ts";
-import { collectModule } from "../../src/run.ts";
+import { collectModule } from "../../src/pipeline/run-modules.ts";
 import { loadIndicators } from "../../src/indicators/load.ts";
 import { openIosFs } from "../../src/acquisitions/ios-fs.ts";
 import { openSysdiagnose } from "../../src/acquisitions/sysdiagnose.ts";
+import { mergeSpecs } from "../../src/acquisitions/spec-match.ts";
 import { iosModules } from "../../src/modules/ios/index.ts";
 import type { Detection } from "../../src/core/model.ts";
 import { buildIosFsTar, buildSysdiagnoseTar, ipsText, psText, remotectlDumpstate, shutdownLogText } from "../helpers/ios-fs-builder.ts";
@@ -30,6 +31,9 @@ function stixProcesses(): string[] {
   }
   return out;
 }
+
+/** What every iOS module reads: the archives extract it in their first pass, as in a check. */
+const WANTED = mergeSpecs(iosModules.map((m) => m.reads));
 
 async function runAll(view: Awaited<ReturnType<typeof openIosFs>> | Awaited<ReturnType<typeof openSysdiagnose>>, iocs: ReturnType<typeof loadIndicators>["matcher"]) {
   const detections: Detection[] = [];
@@ -72,7 +76,7 @@ test("ios_fs: Pegasus process names from Amnesty's STIX2 are found in shutdown.l
     },
     { gzip: true },
   );
-  const view = await openIosFs(dump);
+  const view = await openIosFs(dump, { wanted: WANTED });
   try {
     const d = await runAll(view, iocs);
     const byModule = (m: string) => d.filter((x) => x.module === m);
@@ -92,7 +96,7 @@ test("ios_fs: Pegasus process names from Amnesty's STIX2 are found in shutdown.l
 test("ios_fs and sysdiagnose: ordinary iOS paths and daemons give no detection against every corpus indicator set", { skip }, async () => {
   const loaded = loadIndicators([corpus("iocs")]);
   assert.ok(loaded.matcher.count("process") > 50 && loaded.matcher.count("domain") > 1000);
-  const view = await openIosFs(await buildIosFsTar(clean, { gzip: true }));
+  const view = await openIosFs(await buildIosFsTar(clean, { gzip: true }), { wanted: WANTED });
   try {
     const d = await runAll(view, loaded.matcher);
     assert.deepEqual(d.map((x) => `${x.module}: ${x.title}`), []);
@@ -112,6 +116,7 @@ test("ios_fs and sysdiagnose: ordinary iOS paths and daemons give no detection a
       "system_logs.logarchive/Extra/shutdown.log": clean["private/var/db/diagnostics/shutdown.log"],
       "crashes_and_spins/MobileSafari-2024-03-01-100000.ips": clean["private/var/mobile/Library/Logs/CrashReporter/MobileSafari-2024-03-01-100000.ips"],
     }),
+    { wanted: WANTED },
   );
   try {
     const d = await runAll(sd, loaded.matcher);

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { HAVE_CORPUS, corpus } from "../helpers/corpus.ts";
-import { collectModule } from "../../src/run.ts";
+import { collectModule } from "../../src/pipeline/run-modules.ts";
 import { matcherFromValues } from "../../src/indicators/matcher.ts";
 import { openSqliteFile } from "../../src/formats/sqlite.ts";
 import { parsePlist } from "../../src/formats/plist.ts";
@@ -166,7 +166,7 @@ test("modules whose artifacts this backup lacks are absent or failed, never clea
 
 test("the same modules through the encrypted copy of the backup give the same records", { skip }, async () => {
   const plain = await openIosBackup(BACKUP());
-  const enc = await openIosBackup(corpus("ios_backup_encrypted", "small-fast"), { password: "vigil-test-1", promptPassword: false });
+  const enc = await openIosBackup(corpus("ios_backup_encrypted", "small-fast"), { password: "vigil-test-1" });
   try {
     assert.equal(enc.encrypted, true);
     for (const mod of [datausage, tcc, globalPreferences, applications]) {

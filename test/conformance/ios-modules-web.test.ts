@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { HAVE_CORPUS, MVT_BACKUP, mvtBackupPayload, mvtBackupSql } from "../helpers/corpus.ts";
-import { collectModule } from "../../src/run.ts";
+import { collectModule } from "../../src/pipeline/run-modules.ts";
 import { matcherFromValues } from "../../src/indicators/matcher.ts";
 import { openIosBackup } from "../../src/acquisitions/ios-backup/open.ts";
 import safariHistory from "../../src/modules/ios/safari-history.ts";

@@ -4,11 +4,12 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { memoryView } from "../../src/acquisitions/memory.ts";
-import { defineModule, fromMatches } from "../../src/core/module.ts";
+import { defineModule } from "../../src/modules/contract.ts";
+import { fromMatches } from "../../src/core/detection.ts";
 import type { RunInfo } from "../../src/core/model.ts";
 import { matcherFromValues } from "../../src/indicators/matcher.ts";
 import { writeResults } from "../../src/report/results.ts";
-import { runModules } from "../../src/run.ts";
+import { runModules } from "../../src/pipeline/run-modules.ts";
 
 export const PLANTED_DOMAIN = "planted-evil.example";
 

@@ -1,10 +1,11 @@
 // Android backups (.ab, from `adb backup` or androidqf): the tar inside is read as a stream,
-// decrypted and inflated on the fly, indexed in one pass (extracting what the registered
-// Android modules read on the way), and later requests cost one more pass.
+// decrypted and inflated on the fly, indexed in one pass (extracting what the run's modules
+// read on the way, given as `wanted`), and later requests cost one more pass.
 import { statSync } from "node:fs";
 import { VigilError } from "../../core/errors.ts";
 import { abTarStream, readAbHeader, unlockAb, type AbKey } from "../../formats/android-backup.ts";
 import { openTarView, type ArchiveLimits, type BaseView } from "../archive.ts";
+import type { ArtifactSpec } from "../view.ts";
 import { failedView, wantedBy, type SecretSource } from "./common.ts";
 
 export interface AndroidBackupOptions {
@@ -20,6 +21,8 @@ export interface AndroidBackupOptions {
    */
   deferErrors?: boolean;
   limits?: Partial<ArchiveLimits>;
+  /** What the run's modules read (their `reads` merged): extracted in the first pass. */
+  wanted?: ArtifactSpec;
 }
 
 export async function openAndroidBackup(path: string, opts: AndroidBackupOptions = {}): Promise<BaseView> {
@@ -57,7 +60,7 @@ export async function openAndroidBackup(path: string, opts: AndroidBackupOptions
         compressedBytes: header.compressed ? () => counter.raw : undefined,
         // A hostile name inside a backup is reported, and the rest of the backup still checked.
         onUnsafe: "skip",
-        prefetch: wantedBy("android_backup"),
+        prefetch: wantedBy(opts.wanted ?? {}, "android_backup"),
       },
     );
     view.device = { ...view.device, backupFormatVersion: header.version, backupCompressed: header.compressed, backupEncryption: header.encryption };

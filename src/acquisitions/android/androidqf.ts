@@ -14,7 +14,7 @@ import { VigilError, WrongPasswordError } from "../../core/errors.ts";
 import type { InputFile } from "../../core/model.ts";
 import { privateTempDir, removeTempDir } from "../../core/tempdir.ts";
 import { openFolderView, openZipView, type ArchiveLimits, type BaseView } from "../archive.ts";
-import type { AcquisitionView } from "../view.ts";
+import type { AcquisitionView, ArtifactSpec } from "../view.ts";
 import { openAndroidBackup } from "./android-backup.ts";
 import { openBugreport } from "./bugreport.ts";
 import { deviceFromGetprop, failedView, isDirectory, type SecretSource } from "./common.ts";
@@ -30,6 +30,8 @@ export interface AndroidqfOptions {
   getBackupPassword?: SecretSource;
   display?: string;
   limits?: Partial<ArchiveLimits>;
+  /** What the run's modules read (their `reads` merged), for the nested backup.ab. */
+  wanted?: ArtifactSpec;
 }
 
 export interface NestedView {
@@ -232,7 +234,7 @@ async function openNested(view: BaseView, opts: AndroidqfOptions, display: strin
     let nested: BaseView;
     try {
       const local = await view.localPath(ab);
-      nested = await openAndroidBackup(local, { password: opts.backupPassword, getPassword: opts.getBackupPassword, display: name, deferErrors: true, limits: opts.limits });
+      nested = await openAndroidBackup(local, { password: opts.backupPassword, getPassword: opts.getBackupPassword, display: name, deferErrors: true, limits: opts.limits, wanted: opts.wanted });
     } catch (e) {
       nested = failedView({ kind: "android_backup", platform: "android", root: name, encrypted: false, error: e });
     }

@@ -1,7 +1,7 @@
 // What the Android openers share: device info from system properties, a view over a list of
 // loose files, a view whose opening failed but whose failure must land in the coverage rather
-// than stop the check (a nested encrypted backup with no password), and the globs the
-// registered modules read (for prefetching from sequential archives).
+// than stop the check (a nested encrypted backup with no password), and the files the run's
+// modules want (for prefetching from sequential archives).
 import { createHash } from "node:crypto";
 import { createReadStream, promises as fsp, statSync } from "node:fs";
 import { basename } from "node:path";
@@ -10,12 +10,11 @@ import { VigilError } from "../../core/errors.ts";
 import type { DeviceInfo, InputFile, Platform } from "../../core/model.ts";
 import { parseGetprop } from "../../formats/getprop.ts";
 import { openSqliteFile } from "../../formats/sqlite.ts";
-import { androidModules } from "../../modules/android/index.ts";
 import type { BaseView, Refusal } from "../archive.ts";
 import { hashedInput } from "../hash.ts";
 import { specKeyFor } from "../memory.ts";
 import { findByScan, glob } from "../spec-match.ts";
-import type { AcquisitionKind, AcquisitionView, FileEntry } from "../view.ts";
+import type { AcquisitionKind, AcquisitionView, ArtifactSpec, FileEntry } from "../view.ts";
 
 /** Device fields from Android system properties (getprop names). */
 export function deviceFromProps(props: Map<string, string>): Partial<DeviceInfo> {
@@ -50,16 +49,9 @@ export async function deviceFromGetprop(view: BaseView, path = "getprop.txt"): P
   return deviceFromProps(new Map(properties.map((p) => [p.name, p.value])));
 }
 
-/** Every glob the registered Android modules read on this kind of acquisition. */
-export function moduleGlobs(kind: AcquisitionKind): string[] {
-  const key = specKeyFor(kind);
-  const out = new Set<string>();
-  for (const m of androidModules) for (const g of (m.reads[key] as string[] | undefined) ?? []) out.add(g);
-  return [...out];
-}
-
-export function wantedBy(kind: AcquisitionKind): (e: FileEntry) => boolean {
-  const tests = moduleGlobs(kind).map((g) => glob(g));
+/** Whether an entry of this kind of acquisition is one the modules want (`wanted`: their `reads` merged). */
+export function wantedBy(wanted: ArtifactSpec, kind: AcquisitionKind): (e: FileEntry) => boolean {
+  const tests = ((wanted[specKeyFor(kind)] as string[] | undefined) ?? []).map((g) => glob(g));
   return (e) => tests.some((t) => t(e.path));
 }
 

@@ -17,18 +17,17 @@ import { aesUnwrap, decryptCbcRaw, splitWrappedKey, stripPkcs7 } from "../../for
 import { decodeMBFile, type MBFile } from "../../formats/mbfile.ts";
 import { parsePlist } from "../../formats/plist.ts";
 import { openImmutable, openSqliteInPlace, openSqlitePrivateCopy, readHeader } from "../../formats/sqlite.ts";
-import type { SecretOptions } from "../../cli/password.ts";
-import { newerIosRelease } from "../../modules/ios/ios-releases.ts";
+import { newerIosRelease } from "../../indicators/ios-releases.ts";
 import { glob } from "../spec-match.ts";
 import type { AcquisitionView, ArtifactSpec, FileEntry, SqliteHandle } from "../view.ts";
 import { InputLog, copyLogged, hashTap, payloadDecipher, readLogged, sizeOf } from "./evidence.ts";
 import { locateBackup } from "./locate.ts";
-import { unlockBackup, type Unlocked } from "./unlock.ts";
+import { unlockBackup, type BackupSecrets, type Unlocked } from "./unlock.ts";
 
 /** Temp space kept for database copies no module has open (see releaseCopy). */
 const RELEASED_COPIES_BYTES = 512 * 1024 * 1024;
 
-export type OpenIosBackupOptions = SecretOptions & {
+export type OpenIosBackupOptions = BackupSecrets & {
   /**
    * The plaintext Manifest.db the main thread already opened (a worker thread reopening the
    * backup): opened as it is (immutable when it is the evidence), not copied, decrypted and

@@ -2,7 +2,20 @@
 import { readFileSync } from "node:fs";
 import { VigilError, WrongPasswordError } from "../../core/errors.ts";
 import { deriveKeyFromPassword, parseKeyHex, parseKeybag, unlockKeybag, type Keybag } from "../../formats/keybag.ts";
-import { resolvePassword, type SecretOptions } from "../../cli/password.ts";
+
+/**
+ * How an encrypted backup is unlocked, first match wins: the derived key itself (a worker thread
+ * reopening a backup the main thread unlocked), a key file, the password, or `getPassword`.
+ * Where a password comes from (option, environment, prompt) is the caller's business: the opener
+ * never reads the environment or the terminal.
+ */
+export interface BackupSecrets {
+  derivedKey?: Uint8Array;
+  keyFile?: string;
+  password?: string;
+  /** Asked only when the backup is encrypted and nothing above was given; undefined: no way to get one. */
+  getPassword?: () => Promise<string | undefined>;
+}
 
 export interface Unlocked {
   keybag: Keybag;
@@ -18,10 +31,10 @@ export function keybagOf(manifestPlist: Record<string, unknown>, manifestPlistPa
 }
 
 /**
- * Gets the KEK from the key file or the password (option, VIGIL_BACKUP_PASSWORD, prompt) and
- * unwraps the class keys; a wrong password or key is a WrongPasswordError naming Manifest.plist.
+ * Gets the KEK from the derived key, the key file or the password and unwraps the class keys;
+ * a wrong password or key is a WrongPasswordError naming Manifest.plist.
  */
-export async function unlockBackup(manifestPlist: Record<string, unknown>, manifestPlistPath: string, opts: SecretOptions): Promise<Unlocked> {
+export async function unlockBackup(manifestPlist: Record<string, unknown>, manifestPlistPath: string, opts: BackupSecrets): Promise<Unlocked> {
   const keybag = keybagOf(manifestPlist, manifestPlistPath);
   let kek: Buffer;
   let what: string;
@@ -38,7 +51,7 @@ export async function unlockBackup(manifestPlist: Record<string, unknown>, manif
     kek = parseKeyHex(text, opts.keyFile);
     what = `wrong key file for this backup (${opts.keyFile})`;
   } else {
-    const password = await resolvePassword(opts, "Backup password: ");
+    const password = opts.password ?? (await opts.getPassword?.());
     if (password === undefined) {
       throw new VigilError("the backup is encrypted: give its password (--password, or the VIGIL_BACKUP_PASSWORD environment variable) or a key file (--key-file)", {
         file: manifestPlistPath,

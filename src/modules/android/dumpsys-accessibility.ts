@@ -1,10 +1,11 @@
 // dumpsys accessibility: accessibility services, the way most Android stalkerware and banking
 // trojans read the screen and act on it. Before Android 14 the dump lists installed and
 // enabled services; from 14 only the enabled ones.
-import { defineModule, fromMatches, heuristic } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { parseAccessibility, type AccessibilityService } from "../../formats/dumpsys.ts";
-import { DUMPSYS_READS, dumpsysService, packageIndex } from "./lib/common.ts";
+import { dumpsysReads, dumpsysService, packageIndex } from "./lib/common.ts";
 
 export interface AccessibilityRecord extends AccessibilityService {
   /** Whether the package list marks the app as a system app; undefined when unknown. */
@@ -23,9 +24,9 @@ export default defineModule<AccessibilityRecord>({
   platform: "android",
   description:
     "Installed and enabled accessibility services (dumpsys accessibility): packages are checked against indicators, and an enabled service of a non-system app is flagged.",
-  reads: DUMPSYS_READS,
+  reads: dumpsysReads("accessibility", "package"),
   async *records(ctx) {
-    const idx = await packageIndex(ctx.view);
+    const idx = await packageIndex(ctx);
     for (const { file, lines } of await dumpsysService(ctx, "accessibility")) {
       for (const s of parseAccessibility(lines)) yield { ...s, system: idx?.get(s.package_name)?.system, file };
     }

@@ -1,7 +1,8 @@
 // The "Activity Resolver Table" of dumpsys package: which app's activity handles which intent.
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import type { ResolverEntry } from "../../formats/dumpsys.ts";
-import { DUMPSYS_READS } from "./lib/common.ts";
+import { dumpsysReads } from "./lib/common.ts";
 import { resolverEntries } from "./lib/resolver.ts";
 
 export type ActivityRecord = ResolverEntry & { file: string };
@@ -11,7 +12,7 @@ export default defineModule<ActivityRecord>({
   title: "Activities (intent handlers)",
   platform: "android",
   description: "Activities registered for intents (dumpsys package, Activity Resolver Table): packages are checked against indicators.",
-  reads: DUMPSYS_READS,
+  reads: dumpsysReads("package"),
   records: (ctx) => resolverEntries(ctx, "Activity"),
   check(r, ctx) {
     return fromMatches(ctx.iocs.appId(r.package_name), { grade: "strong", title: (m) => `Known malicious app registered an activity: ${m.matched} (${r.intent})`, artifact: r.file });

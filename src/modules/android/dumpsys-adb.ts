@@ -1,9 +1,10 @@
 // dumpsys adb: the computers trusted for USB/Wi-Fi debugging (their public keys, and in the XML
 // keystore the last time each connected). Whoever holds such a key can install apps and read
 // data over adb without unlocking the phone again.
-import { defineModule, heuristic } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { heuristic } from "../../core/detection.ts";
 import { parseAdb, type AdbKey } from "../../formats/dumpsys.ts";
-import { DUMPSYS_READS, dumpsysService } from "./lib/common.ts";
+import { dumpsysReads, dumpsysService } from "./lib/common.ts";
 
 export interface AdbKeyRecord extends AdbKey {
   connected_to_adb?: boolean;
@@ -25,7 +26,7 @@ export default defineModule<AdbKeyRecord>({
   platform: "android",
   description:
     "Public keys of computers trusted for adb debugging (dumpsys adb): keys other than the acquiring computer's are flagged.",
-  reads: DUMPSYS_READS,
+  reads: dumpsysReads("adb"),
   async *records(ctx) {
     for (const { file, lines } of await dumpsysService(ctx, "adb")) {
       const st = parseAdb(lines);

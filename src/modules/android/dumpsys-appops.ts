@@ -1,9 +1,10 @@
 // dumpsys appops: per app, which runtime operations (camera, microphone, SMS, install packages,
 // ...) it may use and when it last used or was refused them.
-import { defineModule, fromMatches, heuristic } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { parseAppops, type AppopsPackage } from "../../formats/dumpsys.ts";
-import { DUMPSYS_READS, dumpsysService, knownStores, packageIndex } from "./lib/common.ts";
+import { dumpsysReads, dumpsysService, knownStores, packageIndex } from "./lib/common.ts";
 
 export interface AppopsRecord extends AppopsPackage {
   installer?: string;
@@ -39,9 +40,9 @@ export default defineModule<AppopsRecord>({
   platform: "android",
   description:
     "Runtime operations each app may use and when it last did (dumpsys appops): packages are checked against indicators; sideloaded apps allowed to install apps, and sensitive operations used by root or the shell, are flagged.",
-  reads: DUMPSYS_READS,
+  reads: dumpsysReads("appops", "package"),
   async *records(ctx) {
-    const idx = await packageIndex(ctx.view);
+    const idx = await packageIndex(ctx);
     for (const { file, lines } of await dumpsysService(ctx, "appops")) {
       for (const p of parseAppops(lines)) {
         const facts = idx?.get(p.package_name);

@@ -1,8 +1,9 @@
 // dumpsys batterystats "Daily stats": per day, the package updates and uninstalls the battery
 // service noted. An uninstall or a version downgrade can be the trace of an app removed after use.
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import { parseBatteryDaily, type BatteryDailyChange } from "../../formats/dumpsys.ts";
-import { DUMPSYS_READS, dumpsysService } from "./lib/common.ts";
+import { dumpsysReads, dumpsysService } from "./lib/common.ts";
 
 export interface BatteryDailyRecord extends BatteryDailyChange {
   /** Set on an update whose version is lower than the one the previous update installed. */
@@ -15,7 +16,7 @@ export default defineModule<BatteryDailyRecord>({
   title: "Battery daily stats: package changes",
   platform: "android",
   description: "Package updates and uninstalls recorded per day by batterystats: packages are checked against indicators; uninstalls and downgrades go on the timeline.",
-  reads: DUMPSYS_READS,
+  reads: dumpsysReads("batterystats"),
   async *records(ctx) {
     for (const { file, lines } of await dumpsysService(ctx, "batterystats")) {
       const changes = parseBatteryDaily(lines);

@@ -1,8 +1,9 @@
 // dumpsys batterystats "Battery History": events since the last reset, with the app involved
 // (app in the foreground, jobs, package installs and uninstalls).
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import { parseBatteryHistory, type BatteryHistoryEvent } from "../../formats/dumpsys.ts";
-import { DUMPSYS_READS, dumpsysService } from "./lib/common.ts";
+import { dumpsysReads, dumpsysService } from "./lib/common.ts";
 
 export type BatteryHistoryRecord = BatteryHistoryEvent & {
   /** For an install: the higher version code an earlier install in the history had. */
@@ -27,7 +28,7 @@ export default defineModule<BatteryHistoryRecord>({
   platform: "android",
   description:
     "App events in the batterystats history (installs, uninstalls, foreground, jobs): packages are checked against indicators; installs, uninstalls and downgrades go on the timeline.",
-  reads: DUMPSYS_READS,
+  reads: dumpsysReads("batterystats"),
   async *records(ctx) {
     for (const { file, lines } of await dumpsysService(ctx, "batterystats")) {
       // pkginst carries the installed version code where other events carry the uid.

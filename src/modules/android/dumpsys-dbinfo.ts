@@ -1,8 +1,9 @@
 // dumpsys dbinfo: the SQLite databases apps had open and their recent queries.
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { parseDbinfo, type DbinfoOperation } from "../../formats/dumpsys.ts";
-import { DUMPSYS_READS, dumpsysService } from "./lib/common.ts";
+import { dumpsysReads, dumpsysService } from "./lib/common.ts";
 
 export type DbinfoRecord = DbinfoOperation & { file: string };
 
@@ -11,7 +12,7 @@ export default defineModule<DbinfoRecord>({
   title: "Open app databases (dbinfo)",
   platform: "android",
   description: "Databases apps had open and their recent queries (dumpsys dbinfo): database paths are checked against file indicators and process names against app ids.",
-  reads: DUMPSYS_READS,
+  reads: dumpsysReads("dbinfo"),
   async *records(ctx) {
     for (const { file, lines } of await dumpsysService(ctx, "dbinfo")) {
       for (const op of parseDbinfo(lines)) yield { ...op, file };

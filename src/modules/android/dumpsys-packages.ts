@@ -1,9 +1,10 @@
 // The "dumpsys package" section (androidqf dumpsys.txt, bugreport dumpstate): every package with
 // its install source, install and update times, and permissions.
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import type { DumpsysPackage } from "../../formats/dumpsys.ts";
-import { DUMPSYS_READS, dumpsysService, packagesOf } from "./lib/common.ts";
+import { dumpsysReads, dumpsysService, packagesOf } from "./lib/common.ts";
 import { packageHeuristics } from "./lib/package-checks.ts";
 
 export interface DumpsysPackageRecord extends DumpsysPackage {
@@ -20,7 +21,7 @@ export default defineModule<DumpsysPackageRecord>({
   platform: "android",
   description:
     "Packages listed by dumpsys package: app ids and certificate digests are checked against indicators; rooting tools and apps not from a known store are flagged when androidqf's packages.json is not there to do it.",
-  reads: DUMPSYS_READS,
+  reads: dumpsysReads("package"),
   async *records(ctx) {
     const hasPackagesJson = ctx.view.specKey === "androidqf" && (await ctx.view.find({ androidqf: ["packages.json"] })).length > 0;
     if (!hasPackagesJson) heuristicsHere.add(ctx);

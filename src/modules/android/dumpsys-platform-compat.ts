@@ -1,8 +1,9 @@
 // dumpsys platform_compat: per-package compatibility overrides. Packages appear here when an
 // override was set for them, which names apps that may no longer be installed.
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import { parsePlatformCompat, type CompatOverride } from "../../formats/dumpsys.ts";
-import { DUMPSYS_READS, dumpsysService } from "./lib/common.ts";
+import { dumpsysReads, dumpsysService } from "./lib/common.ts";
 
 export type PlatformCompatRecord = CompatOverride & { file: string };
 
@@ -11,7 +12,7 @@ export default defineModule<PlatformCompatRecord>({
   title: "Compatibility overrides (platform_compat)",
   platform: "android",
   description: "Packages named in compatibility overrides (dumpsys platform_compat): checked against app id indicators.",
-  reads: DUMPSYS_READS,
+  reads: dumpsysReads("platform_compat"),
   async *records(ctx) {
     for (const { file, lines } of await dumpsysService(ctx, "platform_compat")) {
       for (const o of parsePlatformCompat(lines)) yield { ...o, file };

@@ -1,8 +1,9 @@
 // The "Receiver Resolver Table" of dumpsys package: which app is woken by which broadcast.
 // Stalkerware listens for incoming SMS and calls, and for boot to restart itself.
-import { defineModule, fromMatches, heuristic } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches, heuristic } from "../../core/detection.ts";
 import type { ResolverEntry } from "../../formats/dumpsys.ts";
-import { DUMPSYS_READS, packageIndex } from "./lib/common.ts";
+import { dumpsysReads, packageIndex } from "./lib/common.ts";
 import { resolverEntries } from "./lib/resolver.ts";
 
 export type ReceiverRecord = ResolverEntry & { system?: boolean; file: string };
@@ -30,9 +31,9 @@ export default defineModule<ReceiverRecord>({
   platform: "android",
   description:
     "Broadcast receivers (dumpsys package, Receiver Resolver Table): packages are checked against indicators, and non-system apps listening for SMS or calls (and boot) are flagged.",
-  reads: DUMPSYS_READS,
+  reads: dumpsysReads("package"),
   async *records(ctx) {
-    const idx = await packageIndex(ctx.view);
+    const idx = await packageIndex(ctx);
     // Per non-system package: what it listens for. BOOT_COMPLETED alone is too common among
     // ordinary apps (alarms, sync, messengers) to flag, so it only adds to an SMS/call finding.
     const byPkg = new Map<string, { file: string; sensitive: Set<string>; boot: boolean }>();

@@ -1,7 +1,8 @@
 // androidqf's files.json: the file listing its collector took (path, size, mode, owner, times,
 // and hashes when collected). Paths and hashes are checked against indicators; files left in
 // /data/local/tmp, where exploit chains and adb-pushed tools drop their payloads, are flagged.
-import { defineModule, fromMatches, heuristic } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { fromUnixSeconds } from "../../core/time.ts";
 import { jsonArrayElements } from "./lib/json-array.ts";

@@ -1,7 +1,8 @@
 // Android system properties (getprop): androidqf's getprop.txt, or the "SYSTEM PROPERTIES"
 // part of a bugreport's dumpstate. Property names are checked against android_property
 // indicators; the security patch level is compared with the newest bulletin Vigil knows.
-import { defineModule, fromMatches, heuristic } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches, heuristic } from "../../core/detection.ts";
 import { VigilError } from "../../core/errors.ts";
 import { parseGetprop, type Property } from "../../formats/getprop.ts";
 import { toLines } from "../../formats/dumpsys.ts";
@@ -37,7 +38,7 @@ export default defineModule<GetpropRecord>({
     for (const f of await mainDumpFiles(ctx)) {
       let lines: string[];
       if (ctx.view.specKey === "bugreport") {
-        const ex = await dumpsysOf(ctx.view, f);
+        const ex = await dumpsysOf(ctx, f);
         if (!ex.getprop) {
           ctx.warn(`${f.path}: no "SYSTEM PROPERTIES" section`);
           continue;

@@ -1,5 +1,5 @@
 // Every Android module, in the order they run. Add one import and one array entry per module.
-import type { ModuleDef } from "../../core/module.ts";
+import type { ModuleDef } from "../contract.ts";
 import getprop from "./getprop.ts";
 import settings from "./settings.ts";
 import packages from "./packages.ts";

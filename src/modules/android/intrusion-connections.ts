@@ -1,5 +1,6 @@
 // Network connections from Android intrusion logging: destination address and port per app.
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import type { IntrusionConnect } from "../../formats/intrusion-log.ts";
 import { INTRUSION_READS, intrusionEvents } from "./lib/intrusion.ts";
 

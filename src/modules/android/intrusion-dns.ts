@@ -1,5 +1,6 @@
 // DNS lookups from Android intrusion logging: every hostname an app resolved, with the answers.
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import type { IntrusionDns } from "../../formats/intrusion-log.ts";
 import { INTRUSION_READS, intrusionEvents } from "./lib/intrusion.ts";

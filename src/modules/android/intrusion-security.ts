@@ -1,6 +1,7 @@
 // Security-log events from Android intrusion logging (adb shell use, files pushed over adb, app
 // starts, keyguard, certificate authorities, ...). Unknown event types are kept as they are.
-import { defineModule, fromMatches, heuristic } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import type { IntrusionSecurity } from "../../formats/intrusion-log.ts";
 import { INTRUSION_READS, intrusionEvents } from "./lib/intrusion.ts";

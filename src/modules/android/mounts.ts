@@ -1,7 +1,8 @@
 // Mount points (androidqf mounts.json: a list of "dev on /mnt type fs (options)" lines, or a
 // plain mounts text). A system partition mounted read-write means someone modified, or could
 // modify, the operating system itself.
-import { defineModule, heuristic } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { VigilError } from "../../core/errors.ts";
 import { readText } from "./lib/common.ts";

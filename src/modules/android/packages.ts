@@ -1,6 +1,7 @@
 // androidqf's packages.json: every installed package with its APK files, their hashes and the
 // signing certificate androidqf read from each APK.
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { VigilError } from "../../core/errors.ts";
 import { installerOf, parseJsonFile, readText } from "./lib/common.ts";

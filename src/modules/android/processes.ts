@@ -1,6 +1,7 @@
 // Running processes as androidqf lists them: ps.txt / processes.txt (toybox "ps -A" columns
 // USER PID PPID VSZ RSS WCHAN ADDR S NAME) or processes.json (newer collectors).
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { VigilError } from "../../core/errors.ts";
 import { readText } from "./lib/common.ts";

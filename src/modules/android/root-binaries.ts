@@ -1,6 +1,7 @@
 // androidqf's root_binaries.json: paths of su, magisk, busybox and similar binaries androidqf
 // found on the device.
-import { defineModule, fromMatches, heuristic } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { VigilError } from "../../core/errors.ts";
 import { readText } from "./lib/common.ts";

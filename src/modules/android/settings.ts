@@ -1,7 +1,8 @@
 // Android settings as androidqf dumps them (settings_global.txt, settings_secure.txt,
 // settings_system.txt: "key=value" lines). Settings that switch off the platform's app checks
 // (Play Protect, adb install verification) or allow sideloading are flagged.
-import { defineModule, heuristic } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { VigilError } from "../../core/errors.ts";
 import { readText } from "./lib/common.ts";

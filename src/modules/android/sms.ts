@@ -1,7 +1,8 @@
 // SMS and MMS from an Android backup (the telephony provider's *_sms_backup and *_mms_backup,
 // zlib-compressed JSON). Links in message bodies are checked against indicators: exploit links
 // sent by SMS are how Pegasus and Predator reached many Android phones.
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import { parseSmsBackup, type AndroidMessage } from "../../formats/android-sms.ts";
 
 export type SmsRecord = AndroidMessage;

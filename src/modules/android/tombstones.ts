@@ -1,7 +1,8 @@
 // Native crash reports (tombstones) from /data/tombstones, text and protobuf. Exploits against
 // privileged services (media parsers, Bluetooth, system_server) often crash their target on a
 // failed attempt; such crashes are flagged for a closer look.
-import { defineModule, fromMatches, heuristic } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { parseTombstone, type Tombstone } from "../../formats/tombstone.ts";
 import { describeError } from "../../core/errors.ts";

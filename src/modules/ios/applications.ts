@@ -10,7 +10,8 @@
 //   When no iTunesMetadata is there, a backup cannot tell where an app came from: such apps
 //   are "unknown", never flagged as not from the App Store.
 import type { FileEntry } from "../../acquisitions/view.ts";
-import { defineModule, fromMatches, heuristic, type ModuleContext } from "../../core/module.ts";
+import { defineModule, type ModuleContext } from "../contract.ts";
+import { fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput, IndicatorMatch } from "../../core/model.ts";
 import { describeError, VigilError } from "../../core/errors.ts";
 import { fromDate, parseLooseTimestamp } from "../../core/time.ts";

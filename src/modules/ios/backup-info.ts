@@ -2,9 +2,10 @@
 // listed and when the backup was made, as MVT's backup_info. An iOS version older than the
 // newest in Vigil's release table is flagged (weak): it is a risk factor, not a trace.
 import { VigilError, describeError } from "../../core/errors.ts";
-import { defineModule, heuristic } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { heuristic } from "../../core/detection.ts";
 import { parsePlist } from "../../formats/plist.ts";
-import { iosReleaseTable, latestInMajor, newerIosRelease } from "./ios-releases.ts";
+import { iosReleaseTable, latestInMajor, newerIosRelease } from "../../indicators/ios-releases.ts";
 import { isDict, plistToJson, type JsonValue } from "./lib/plist-values.ts";
 
 /** Info.plist fields MVT writes, in MVT's order and spelling. */

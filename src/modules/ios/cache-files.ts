@@ -1,7 +1,8 @@
 // CFNetwork's URL cache (Cache.db) of every app: the URL of each cached HTTP response. Apps and
 // system daemons keep these for days, so an exploit delivery URL fetched by any process can be
 // found here. Caches are not in iTunes backups: filesystem dumps only.
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import { parseLooseTimestamp } from "../../core/time.ts";
 import { requireSchema } from "../../formats/sqlite.ts";
 import { cachedChecks, eachFile, seenTitle, sqliteRows } from "./lib/web.ts";

@@ -1,7 +1,8 @@
 // Calendar events (Calendar.sqlitedb). QuaDream's ENDOFDAYS zero-click exploit arrived as
 // iCloud calendar invitations placed in the past (so no reminder fires), which stay in the
 // database as events organised by an outside account.
-import { defineModule, fromMatches, heuristic } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { requireSchema } from "../../formats/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";

@@ -1,6 +1,7 @@
 // Call history (CallHistory.storedata, Core Data): phone, FaceTime and third-party VoIP calls
 // (WhatsApp, Signal...) that use CallKit.
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import { requireSchema } from "../../formats/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { asText, present } from "./lib/checks.ts";

@@ -1,6 +1,7 @@
 // Chrome for iOS's Favicons database: the icon of every page Chrome showed, with the page URL.
 // Icons outlive history entries, so a page can be found here after its visit was deleted.
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { fromWebKit } from "../../core/time.ts";
 import { requireSchema } from "../../formats/sqlite.ts";

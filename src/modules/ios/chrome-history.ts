@@ -1,5 +1,6 @@
 // Chrome for iOS keeps a desktop-Chrome History database in its app container.
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import { fromWebKit } from "../../core/time.ts";
 import { pagedJsonRows, requireSchema } from "../../formats/sqlite.ts";
 import { chromeProfileFile, cachedChecks, eachFile, seenTitle, sqliteRows } from "./lib/web.ts";

@@ -3,7 +3,8 @@
 // Profiles can hide notifications, trust a root certificate or enroll the phone in an MDM:
 // all ways to watch or control a phone without a software exploit.
 import type { FileEntry } from "../../acquisitions/view.ts";
-import { defineModule, fromMatches, heuristic } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput, IndicatorMatch } from "../../core/model.ts";
 import { describeError } from "../../core/errors.ts";
 import { fromDate } from "../../core/time.ts";

@@ -1,6 +1,7 @@
 // The address book (AddressBook.sqlitedb): one record per phone number, e-mail address, URL or
 // other value of a contact, as MVT lists them.
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { requireSchema } from "../../formats/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";

@@ -1,10 +1,10 @@
 // Crash and diagnostic reports (.ips). A report names the process that crashed, its binary
 // path and the exception: a known spyware process that crashed was running, and crashes of
 // the processes that parse incoming messages are what failed zero-click attempts leave.
-import { defineModule } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
 import { parseIps, type CrashReport } from "../../formats/ips.ts";
 import { describeError, VigilError } from "../../core/errors.ts";
-import { fromMatches } from "../../core/module.ts";
+import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { iosRules } from "../../rules/index.ts";
 import { checkProcessPath, ruleDetections, uniqueMatches } from "../../rules/process-paths.ts";

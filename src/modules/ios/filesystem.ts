@@ -3,7 +3,8 @@
 // existed on the phone; a path component named like a known spyware process is medium (the
 // name could be a coincidence, the location is not checked).
 import { entryPages } from "../../acquisitions/view.ts";
-import { batched, defineModule, fromMatches, type ModuleContext } from "../../core/module.ts";
+import { batched, defineModule, type ModuleContext } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import type { Refusal } from "../../acquisitions/archive.ts";
 

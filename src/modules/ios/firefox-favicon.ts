@@ -1,5 +1,6 @@
 // Firefox for iOS's favicon cache in browser.db, joined to the history entry it belongs to.
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import { fromUnixAuto } from "../../core/time.ts";
 import { requireSchema } from "../../formats/sqlite.ts";
 import { cachedChecks, eachFile, seenTitle, sqliteRows } from "./lib/web.ts";

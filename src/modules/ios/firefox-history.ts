@@ -1,6 +1,7 @@
 // Firefox for iOS history: browser.db (history + visits) in older versions, places.db (the
 // shared Mozilla "places" store: moz_places + moz_historyvisits) in current ones.
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import { fromUnixAuto } from "../../core/time.ts";
 import { VigilError } from "../../core/errors.ts";
 import { requireSchema } from "../../formats/sqlite.ts";

@@ -1,6 +1,6 @@
 // .GlobalPreferences.plist: device-wide settings. Vigil states whether Lockdown Mode, Apple's
 // hardening against mercenary spyware, is on: useful context for every other finding.
-import { defineModule } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
 import { plistToJson, readPlistDict, type JsonValue } from "./lib/plist-values.ts";
 
 export interface GlobalPreferenceRecord {

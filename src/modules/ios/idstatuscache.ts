@@ -1,7 +1,8 @@
 // The IDS status cache (idstatuscache.plist): every handle (phone number, e-mail address) the
 // phone looked up for iMessage/FaceTime, with the lookup date. Pegasus's iMessage exploits left
 // lookups of the operators' Apple ID accounts here.
-import { defineModule, fromMatches, heuristic } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { VigilError } from "../../core/errors.ts";
 import { parsePlist, type PlistValue } from "../../formats/plist.ts";

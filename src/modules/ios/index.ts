@@ -1,5 +1,5 @@
 // Every iOS module, in the order they run. Add one import and one array entry per module.
-import type { ModuleDef } from "../../core/module.ts";
+import type { ModuleDef } from "../contract.ts";
 import backupInfo from "./backup-info.ts";
 import manifest from "./manifest.ts";
 import datausage from "./datausage.ts";

@@ -1,6 +1,7 @@
 // CoreDuet's interaction log (interactionC.db): who the owner exchanged messages, calls and
 // shares with, in which app, when, even after the app's own history was deleted.
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { requireSchema } from "../../formats/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";

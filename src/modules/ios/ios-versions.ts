@@ -4,7 +4,7 @@
 // An investigator uses it to tell whether the phone ran a version an exploit chain targeted.
 import { createInterface } from "node:readline";
 import { describeError } from "../../core/errors.ts";
-import { defineModule } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
 import { fromOffsetDateTime, fromUnixAuto } from "../../core/time.ts";
 import { splitOsVersion } from "../../formats/ips.ts";
 import { parsePlist } from "../../formats/plist.ts";

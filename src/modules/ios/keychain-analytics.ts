@@ -2,7 +2,8 @@
 // keychain and trust failures, each a plist of fields that often name the calling process and
 // the host a TLS check was about. A known spyware process or domain there was active on the phone.
 import { describeError, VigilError } from "../../core/errors.ts";
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { fromUnixAuto } from "../../core/time.ts";
 import { parsePlist } from "../../formats/plist.ts";

@@ -1,6 +1,7 @@
 // locationd's clients.plist: every app, daemon and bundle registered with location services,
 // with its authorization and the times it last received locations.
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import type { IndicatorMatch } from "../../core/model.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { baseName, isDict, plistToJson, readPlistDict, type JsonValue } from "./lib/plist-values.ts";

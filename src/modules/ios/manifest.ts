@@ -4,7 +4,8 @@
 // inside a file name (WebKit and Safari keep website data in folders such as
 // "https_evil.com_0") says the phone stored data for that site.
 import { entryPages, type FileEntry } from "../../acquisitions/view.ts";
-import { batched, defineModule, fromMatches, type ModuleContext } from "../../core/module.ts";
+import { batched, defineModule, type ModuleContext } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput, IndicatorMatch } from "../../core/model.ts";
 import type { Matcher } from "../../indicators/matcher-api.ts";
 

@@ -1,6 +1,7 @@
 // com.apple.osanalytics.addaily.plist: the daily analytics baseline of network bytes per
 // process. A process listed here ran on the device and used the network.
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import { VigilError } from "../../core/errors.ts";
 import { fromDate } from "../../core/time.ts";
 import { baseName, isDict, readPlistDict } from "./lib/plist-values.ts";

@@ -1,6 +1,7 @@
 // MCProfileEvents.plist: the log of configuration profile installs and removals, with the
 // process that did each. It keeps events of profiles removed since, which the stubs do not.
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import type { IndicatorMatch } from "../../core/model.ts";
 import { VigilError } from "../../core/errors.ts";
 import { fromDate } from "../../core/time.ts";

@@ -1,6 +1,7 @@
 // Safari's BrowserState.db: the open tabs, each with its back/forward list (the session data
 // blob), so pages left open or navigated through in a tab are checked too.
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { requireSchema } from "../../formats/sqlite.ts";

@@ -1,7 +1,8 @@
 // Safari's favicon cache (Favicons.db): the icon of every page Safari showed, and the icons it
 // rejected. Icons outlive history entries, so a page can be found here after its visit was
 // cleared. Not in iTunes backups: filesystem dumps only.
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { requireSchema } from "../../formats/sqlite.ts";
 import { cachedChecks, eachFile, seenTitle, sqliteRows } from "./lib/web.ts";

@@ -1,6 +1,7 @@
 // Safari's History.db: every page visit, with the redirect links between visits. Since iOS 17
 // each Safari profile keeps its own History.db under Library/Safari/Profiles/<UUID>/.
-import { defineModule, fromMatches, heuristic } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import type Database from "better-sqlite3";

@@ -1,6 +1,7 @@
 // Shortcuts (Shortcuts.sqlite): each shortcut with its actions and the URLs inside the actions'
 // parameters. A shortcut can fetch URLs and run automations, so a planted one is a foothold.
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { VigilError } from "../../core/errors.ts";
 import { requireSchema } from "../../formats/sqlite.ts";

@@ -3,7 +3,7 @@
 // reboots. In a full-filesystem dump it is private/var/db/diagnostics/shutdown.log; in a
 // sysdiagnose it is under system_logs.logarchive/Extra/, rotated as shutdown.N.log on newer iOS.
 import { createInterface } from "node:readline";
-import { defineModule } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
 import { ShutdownLogParser, type ShutdownReboot } from "../../formats/shutdown-log.ts";
 import { iosRules } from "../../rules/index.ts";
 import { checkProcessPath, ruleDetections } from "../../rules/process-paths.ts";

@@ -1,7 +1,8 @@
 // SMS/iMessage attachments (sms.db attachment table). Zero-click iMessage exploits
 // (FORCEDENTRY, BLASTPASS) arrived as attachments; some left files under /var/tmp.
 import { SMS_DB } from "./sms.ts";
-import { defineModule, fromMatches, heuristic } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { requireSchema } from "../../formats/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";

@@ -3,7 +3,9 @@
 // also arrive by iMessage.
 import type { Statement } from "better-sqlite3";
 import type { ArtifactSpec, SqliteHandle } from "../../acquisitions/view.ts";
-import { defineModule, fromMatches, heuristic, type Shard } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches, heuristic } from "../../core/detection.ts";
+import type { Shard } from "../../core/shard.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { VigilError } from "../../core/errors.ts";
 import { pagedJsonRows, requireSchema } from "../../formats/sqlite.ts";

@@ -2,9 +2,9 @@
 // and when it was taken (from remotectl_dumpstate.txt, MobileActivation's request log and
 // sysdiagnose.log), as MVT's sysdiagnose_info. An outdated iOS is reported in the device info
 // (newerOsAvailable), not as a detection: it is a risk, not a trace of spyware.
-import { defineModule } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
 import { parseActivationRequest, parseRemotectlProperties, parseSysdiagnoseName } from "../../formats/sysdiagnose-info.ts";
-import { newerIosRelease } from "./ios-releases.ts";
+import { newerIosRelease } from "../../indicators/ios-releases.ts";
 
 export interface SysdiagnoseInfoRecord {
   [key: string]: string | undefined;

@@ -3,10 +3,10 @@
 // running from a writable system location, is flagged.
 import { createInterface } from "node:readline";
 import { VigilError } from "../../core/errors.ts";
-import { defineModule } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
 import { iosRules } from "../../rules/index.ts";
 import { checkProcessPath, ruleDetections, uniqueMatches } from "../../rules/process-paths.ts";
-import { fromMatches } from "../../core/module.ts";
+import { fromMatches } from "../../core/detection.ts";
 
 export interface ProcessRecord {
   user?: string;

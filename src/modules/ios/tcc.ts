@@ -1,6 +1,7 @@
 // TCC.db: the privacy permissions (camera, microphone, contacts, photos, ...) each app or
 // process asked for, and what the user or the system answered.
-import { defineModule, fromMatches, type ModuleContext } from "../../core/module.ts";
+import { defineModule, type ModuleContext } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput, IndicatorMatch } from "../../core/model.ts";
 import { VigilError } from "../../core/errors.ts";
 import { fromUnixSeconds } from "../../core/time.ts";

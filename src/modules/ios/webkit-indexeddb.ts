@@ -1,7 +1,7 @@
 // WebKit IndexedDB folders: WebKit names each per-origin database folder after the origin
 // ("https_example.com_0"), so the folder names list the sites that stored data in an app's web
 // views, even after their history is gone.
-import { defineModule } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
 import { checkWebKitOrigin, webKitOrigins, webKitStorageReads, type WebKitOriginRecord } from "./lib/web.ts";
 
 export default defineModule<WebKitOriginRecord>({

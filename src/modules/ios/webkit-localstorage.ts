@@ -1,6 +1,6 @@
 // WebKit LocalStorage: one "<scheme>_<host>_<port>.localstorage" database per origin, so the file
 // names list the sites that stored data in an app's web views.
-import { defineModule } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
 import { checkWebKitOrigin, webKitOrigins, webKitStorageReads, type WebKitOriginRecord } from "./lib/web.ts";
 
 export default defineModule<WebKitOriginRecord>({

@@ -1,7 +1,8 @@
 // WebKit's Intelligent Tracking Prevention store (observations.db): every registrable domain a
 // WebKit view loaded something from, in Safari and in every app that embeds WebKit. Domains stay
 // here after history is cleared, which makes it a good place to find exploit-server visits.
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import { fromUnixSeconds } from "../../core/time.ts";
 import { requireSchema } from "../../formats/sqlite.ts";
 import { cachedChecks, eachFile, seenTitle, sqliteRows } from "./lib/web.ts";

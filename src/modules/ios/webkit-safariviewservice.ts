@@ -2,7 +2,7 @@
 // in; its website data lives in the calling app's container under SystemData. Origin-named
 // folders and files there show which sites were opened from inside apps (a common way exploit
 // links sent by message are opened).
-import { defineModule } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
 import { checkWebKitOrigin, webKitOrigins, type WebKitOriginRecord } from "./lib/web.ts";
 
 export default defineModule<WebKitOriginRecord>({

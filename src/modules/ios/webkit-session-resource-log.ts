@@ -2,7 +2,8 @@
 // that WebKit writes out per browsing session (Safari, SafariViewService, web clips). Each entry
 // is a domain with the domains that redirected to it and that it redirected to, so a whole
 // redirect chain through exploit infrastructure can be seen even when history was cleared.
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput, IndicatorMatch } from "../../core/model.ts";
 import { fromDate, fromUnixSeconds } from "../../core/time.ts";
 import { VigilError } from "../../core/errors.ts";

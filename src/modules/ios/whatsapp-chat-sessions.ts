@@ -1,7 +1,7 @@
 // One record per WhatsApp chat (ChatStorage.sqlite ZWACHATSESSION) with the first and last
 // message dates: when a conversation with a given account started and ended, even when the
 // messages themselves were deleted.
-import { defineModule } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
 import { requireSchema } from "../../formats/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { asText, present } from "./lib/checks.ts";

@@ -1,6 +1,6 @@
 // WhatsApp's contact list (ContactsV2.sqlite): WhatsApp ids, LIDs, phone numbers, "about" texts
 // and the per-contact disappearing-messages timer (ChatStorage does not record it for 1:1 chats).
-import { defineModule } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
 import { requireSchema } from "../../formats/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { asText, checkLinksAndText } from "./lib/checks.ts";

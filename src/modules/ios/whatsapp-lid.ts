@@ -1,7 +1,7 @@
 // WhatsApp's pairs of LID (the anonymous "…@lid" account id of newer WhatsApp versions) and
 // phone number, from LID.sqlite or, in versions before it, from ChatStorage.sqlite. They let an
 // investigator tie a LID in other artifacts (interactionC, chats) to a phone number.
-import { defineModule } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
 import { VigilError } from "../../core/errors.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { asText } from "./lib/checks.ts";

@@ -1,6 +1,6 @@
 // WhatsApp messages (ChatStorage.sqlite) with the links they carry: text, link previews and
 // media URLs. Links to WhatsApp's own media servers are left out.
-import { defineModule } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { requireSchema } from "../../formats/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";

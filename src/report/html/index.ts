@@ -1,7 +1,7 @@
 // report.html for a results folder (Vigil's or MVT's).
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { VERSION } from "../../version.ts";
+import { VERSION } from "../../core/version.ts";
 import { pickLanguage } from "../i18n/index.ts";
 import { loadResults } from "../load-results.ts";
 import { gatherReportData, type ReportData } from "./data.ts";

@@ -10,7 +10,7 @@ import type { LoadedResults } from "../load-results.ts";
 import { summarize } from "../summary.ts";
 import { catalogs, translator } from "../i18n/index.ts";
 import type { ReportData } from "./data.ts";
-import { srcAsset } from "../../paths.ts";
+import { srcAsset } from "../../core/paths.ts";
 
 const CSS = readFileSync(srcAsset("report", "html", "style.css"), "utf8");
 const CLIENT = readFileSync(srcAsset("report", "html", "client.js"), "utf8");

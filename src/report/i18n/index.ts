@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { VigilError } from "../../core/errors.ts";
 import { join } from "node:path";
-import { srcAsset } from "../../paths.ts";
+import { srcAsset } from "../../core/paths.ts";
 
 export type Catalog = Record<string, string>;
 

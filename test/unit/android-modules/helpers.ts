@@ -2,10 +2,10 @@
 // dumpsys text assembled from sections.
 import { memoryView, type MemoryFile } from "../../../src/acquisitions/memory.ts";
 import type { AcquisitionKind } from "../../../src/acquisitions/view.ts";
-import type { ModuleDef } from "../../../src/core/module.ts";
+import type { ModuleDef } from "../../../src/modules/contract.ts";
 import type { IndicatorKind } from "../../../src/core/model.ts";
 import { matcherFromValues } from "../../../src/indicators/matcher.ts";
-import { collectModule } from "../../../src/run.ts";
+import { collectModule } from "../../../src/pipeline/run-modules.ts";
 
 export function view(kind: AcquisitionKind, files: Record<string, string | Buffer>, device?: Record<string, string>) {
   const list: MemoryFile[] = Object.entries(files).map(([path, data]) => ({ path, data }));

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { createHash } from "node:crypto";
 import { matcherFromValues } from "../../../src/indicators/matcher.ts";
 import { recheckRecord, recheckResults } from "../../../src/indicators/recheck.ts";
-import { checkIocs } from "../../../src/cli/check-iocs.ts";
+import { checkIocs } from "../../../src/pipeline/check-iocs.ts";
 import { EXIT } from "../../../src/core/model.ts";
 
 const iocs = matcherFromValues(

@@ -39,7 +39,7 @@ test("decrypt-backup writes a plain backup with the same layout that opens witho
   assert.equal(createHash("sha256").update(readFileSync(join(dest, "Manifest.db"))).digest("hex"), built.manifestDbSha256);
   const id = built.fileIds["HomeDomain/Library/Preferences/a.plist"];
   assert.equal(readFileSync(join(dest, id.slice(0, 2), id), "utf8"), "aaa");
-  const v = await openIosBackup(dest, { promptPassword: false });
+  const v = await openIosBackup(dest);
   try {
     assert.equal(v.encrypted, false);
     const [sms] = await v.find({ backup: [{ domain: "HomeDomain", path: "Library/SMS/sms.db" }] });

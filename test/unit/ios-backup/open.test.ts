@@ -9,6 +9,7 @@ import { pathToFileURL } from "node:url";
 import { openIosBackup } from "../../../src/acquisitions/ios-backup/open.ts";
 import { locateBackup } from "../../../src/acquisitions/ios-backup/locate.ts";
 import { VigilError, WrongPasswordError } from "../../../src/core/errors.ts";
+import { PASSWORD_ENV, secretChain } from "../../../src/cli/password.ts";
 import { buildIosBackup, fileIdFor, type BackupFileSpec } from "../../helpers/ios-backup-builder.ts";
 import { hashTree } from "../../helpers/evidence.ts";
 
@@ -245,7 +246,7 @@ test("SQLite with its -wal entry: the WAL is applied from the private copy", asy
   assert.deepEqual(hashTree(dir), before);
 });
 
-test("encrypted backup: password, key file (with trailing newline), env var, prompt; provenance hashes the ciphertext", async () => {
+test("encrypted backup: password, key file (with trailing newline), the CLI's env var and prompt chain; provenance hashes the ciphertext", async () => {
   const dir = fresh();
   const built = await buildIosBackup(dir, { files: FILES, encrypted: { password: "correct horse" } });
   const before = hashTree(dir);
@@ -253,7 +254,7 @@ test("encrypted backup: password, key file (with trailing newline), env var, pro
   writeFileSync(keyFile, built.derivedKeyHex + "\n");
   const envBefore = process.env.VIGIL_BACKUP_PASSWORD;
   try {
-    const ways: Parameters<typeof openIosBackup>[1][] = [{ password: "correct horse" }, { keyFile }, { promptPassword: async () => "correct horse" }];
+    const ways: Parameters<typeof openIosBackup>[1][] = [{ password: "correct horse" }, { keyFile }, { getPassword: secretChain(undefined, PASSWORD_ENV, "q", async () => "correct horse") }];
     for (const opts of ways) {
       const v = await openIosBackup(dir, opts);
       try {
@@ -273,7 +274,7 @@ test("encrypted backup: password, key file (with trailing newline), env var, pro
       }
     }
     process.env.VIGIL_BACKUP_PASSWORD = "correct horse";
-    const v = await openIosBackup(dir, { promptPassword: false });
+    const v = await openIosBackup(dir, { getPassword: secretChain(undefined, PASSWORD_ENV, "q", false) });
     assert.equal(v.encrypted, true);
     await v.close();
   } finally {
@@ -287,18 +288,21 @@ test("encrypted backup: wrong password or key file fails at open time naming Man
   const dir = fresh();
   await buildIosBackup(dir, { files: FILES.slice(0, 3), encrypted: { password: "right" } });
   const mp = join(dir, "Manifest.plist");
-  await assert.rejects(openIosBackup(dir, { password: "wrong", promptPassword: false }), (e: unknown) => e instanceof WrongPasswordError && e.file === mp && /wrong backup password/.test(e.oneLine()));
+  await assert.rejects(openIosBackup(dir, { password: "wrong" }), (e: unknown) => e instanceof WrongPasswordError && e.file === mp && /wrong backup password/.test(e.oneLine()));
   const badKey = join(base, `bad-${n}.txt`);
   writeFileSync(badKey, "ab".repeat(32));
   await assert.rejects(openIosBackup(dir, { keyFile: badKey }), (e: unknown) => e instanceof WrongPasswordError && /wrong key file/.test(e.message));
   writeFileSync(badKey, "not a key");
   await assert.rejects(openIosBackup(dir, { keyFile: badKey }), (e: unknown) => e instanceof VigilError && !(e instanceof WrongPasswordError) && e.file === badKey);
+  // Neither a secret nor a way to ask for one: the opener reads no environment and no terminal.
   const envBefore = process.env.VIGIL_BACKUP_PASSWORD;
-  delete process.env.VIGIL_BACKUP_PASSWORD;
+  process.env.VIGIL_BACKUP_PASSWORD = "right";
   try {
-    await assert.rejects(openIosBackup(dir, { promptPassword: false }), (e: unknown) => e instanceof VigilError && /encrypted: give its password/.test(e.message));
+    await assert.rejects(openIosBackup(dir), (e: unknown) => e instanceof VigilError && /encrypted: give its password/.test(e.message));
+    await assert.rejects(openIosBackup(dir, { getPassword: async () => undefined }), (e: unknown) => e instanceof VigilError && /encrypted: give its password/.test(e.message));
   } finally {
-    if (envBefore !== undefined) process.env.VIGIL_BACKUP_PASSWORD = envBefore;
+    if (envBefore === undefined) delete process.env.VIGIL_BACKUP_PASSWORD;
+    else process.env.VIGIL_BACKUP_PASSWORD = envBefore;
   }
 });
 

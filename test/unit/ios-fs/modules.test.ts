@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { memoryView, type MemoryFile } from "../../../src/acquisitions/memory.ts";
 import { entryPages } from "../../../src/acquisitions/view.ts";
-import { collectModule } from "../../../src/run.ts";
+import { collectModule } from "../../../src/pipeline/run-modules.ts";
 import { matcherFromValues } from "../../../src/indicators/matcher.ts";
 import shutdownLog from "../../../src/modules/ios/shutdown-log.ts";
 import crashReports from "../../../src/modules/ios/crash-reports.ts";

@@ -5,7 +5,7 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { openIosFs, GlobIndex } from "../../../src/acquisitions/ios-fs.ts";
 import { openSysdiagnose, parseSysdiagnoseName } from "../../../src/acquisitions/sysdiagnose.ts";
-import { collectModule } from "../../../src/run.ts";
+import { collectModule } from "../../../src/pipeline/run-modules.ts";
 import { matcherFromValues } from "../../../src/indicators/matcher.ts";
 import { VigilError } from "../../../src/core/errors.ts";
 import { iosModules } from "../../../src/modules/ios/index.ts";

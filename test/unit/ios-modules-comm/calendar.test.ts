@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import calendar, { backdatedExternalInvite, quadreamPattern } from "../../../src/modules/ios/calendar.ts";
-import { collectModule } from "../../../src/run.ts";
+import { collectModule } from "../../../src/pipeline/run-modules.ts";
 import { matcherFromValues } from "../../../src/indicators/matcher.ts";
 import { backup, mac, sqliteImage } from "./helpers.ts";
 

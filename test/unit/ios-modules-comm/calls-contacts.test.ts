@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import calls from "../../../src/modules/ios/calls.ts";
 import contacts from "../../../src/modules/ios/contacts.ts";
-import { collectModule } from "../../../src/run.ts";
+import { collectModule } from "../../../src/pipeline/run-modules.ts";
 import { matcherFromValues } from "../../../src/indicators/matcher.ts";
 import { backup, mac, sqliteImage } from "./helpers.ts";
 

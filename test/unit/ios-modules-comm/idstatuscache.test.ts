@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import bplistCreator from "bplist-creator";
 import idstatuscache from "../../../src/modules/ios/idstatuscache.ts";
-import { collectModule } from "../../../src/run.ts";
+import { collectModule } from "../../../src/pipeline/run-modules.ts";
 import { matcherFromValues } from "../../../src/indicators/matcher.ts";
 import { backup, fsDump, mac } from "./helpers.ts";
 

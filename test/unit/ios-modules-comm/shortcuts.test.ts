@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import bplistCreator from "bplist-creator";
 import shortcuts from "../../../src/modules/ios/shortcuts.ts";
-import { collectModule } from "../../../src/run.ts";
+import { collectModule } from "../../../src/pipeline/run-modules.ts";
 import { matcherFromValues } from "../../../src/indicators/matcher.ts";
 import { backup, mac, sqliteImage } from "./helpers.ts";
 

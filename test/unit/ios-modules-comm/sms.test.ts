@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { JsonArrayWriter } from "../../../src/report/json-writer.ts";
 import sms from "../../../src/modules/ios/sms.ts";
-import { collectModule } from "../../../src/run.ts";
+import { collectModule } from "../../../src/pipeline/run-modules.ts";
 import { matcherFromValues } from "../../../src/indicators/matcher.ts";
 import { attributedBodyText } from "../../../src/modules/ios/lib/attributed-body.ts";
 import { SMS_SCHEMA, backup, fsDump, mac, makeAttributedBody, sqliteImage } from "./helpers.ts";

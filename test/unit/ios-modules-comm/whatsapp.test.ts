@@ -4,7 +4,7 @@ import whatsapp from "../../../src/modules/ios/whatsapp.ts";
 import sessions from "../../../src/modules/ios/whatsapp-chat-sessions.ts";
 import lid from "../../../src/modules/ios/whatsapp-lid.ts";
 import contacts from "../../../src/modules/ios/whatsapp-contacts.ts";
-import { collectModule } from "../../../src/run.ts";
+import { collectModule } from "../../../src/pipeline/run-modules.ts";
 import { matcherFromValues } from "../../../src/indicators/matcher.ts";
 import { backup, fsDump, mac, sqliteImage } from "./helpers.ts";
 

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import { createHash } from "node:crypto";
 import assert from "node:assert/strict";
 import { memoryView, type MemoryFile } from "../../../src/acquisitions/memory.ts";
-import { collectModule } from "../../../src/run.ts";
+import { collectModule } from "../../../src/pipeline/run-modules.ts";
 import { matcherFromValues } from "../../../src/indicators/matcher.ts";
 import applications, { type AppRecord } from "../../../src/modules/ios/applications.ts";
 import { xmlPlist } from "./fixtures.ts";

@@ -3,8 +3,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { openIosBackup } from "../../../src/acquisitions/ios-backup/open.ts";
-import { collectModule } from "../../../src/run.ts";
-import type { ModuleDef } from "../../../src/core/module.ts";
+import { collectModule } from "../../../src/pipeline/run-modules.ts";
+import type { ModuleDef } from "../../../src/modules/contract.ts";
 import { matcherFromValues } from "../../../src/indicators/matcher.ts";
 import datausage from "../../../src/modules/ios/datausage.ts";
 import netusage from "../../../src/modules/ios/netusage.ts";
@@ -49,7 +49,7 @@ test("iOS system modules read an encrypted backup through the real opener", asyn
       { domain: CP, relativePath: "Library/ConfigurationProfiles/ProfileTruth.plist", data: writeBplist({}) },
     ],
   });
-  const view = await openIosBackup(b.dir, { password: "pw", promptPassword: false });
+  const view = await openIosBackup(b.dir, { password: "pw" });
   const iocs = matcherFromValues({ process: ["bh"], app_id: ["com.stalker.app"], configuration_profile: ["BBBB"] }, "Test");
   // module → [status, records, indicator detections, heuristic detections]
   const expected: [ModuleDef<any>, string, number, number, number][] = [

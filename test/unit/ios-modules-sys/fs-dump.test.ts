@@ -3,8 +3,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { openIosFs } from "../../../src/acquisitions/ios-fs.ts";
-import { collectModule } from "../../../src/run.ts";
-import type { ModuleDef } from "../../../src/core/module.ts";
+import { collectModule } from "../../../src/pipeline/run-modules.ts";
+import type { ModuleDef } from "../../../src/modules/contract.ts";
 import { matcherFromValues } from "../../../src/indicators/matcher.ts";
 import datausage from "../../../src/modules/ios/datausage.ts";
 import netusage from "../../../src/modules/ios/netusage.ts";

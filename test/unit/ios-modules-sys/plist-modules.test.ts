@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { memoryView, type MemoryFile } from "../../../src/acquisitions/memory.ts";
-import { collectModule } from "../../../src/run.ts";
+import { collectModule } from "../../../src/pipeline/run-modules.ts";
 import { matcherFromValues } from "../../../src/indicators/matcher.ts";
 import globalPreferences, { type GlobalPreferenceRecord } from "../../../src/modules/ios/global-preferences.ts";
 import addaily, { type AdDailyRecord } from "../../../src/modules/ios/os-analytics-ad-daily.ts";

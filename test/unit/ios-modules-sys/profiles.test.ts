@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { memoryView, type MemoryFile } from "../../../src/acquisitions/memory.ts";
-import { collectModule } from "../../../src/run.ts";
+import { collectModule } from "../../../src/pipeline/run-modules.ts";
 import { matcherFromValues } from "../../../src/indicators/matcher.ts";
 import profiles, { type ConfigurationProfilesRecord, type ProfileRecord } from "../../../src/modules/ios/configuration-profiles.ts";
 import profileEvents, { type ProfileEventRecord } from "../../../src/modules/ios/profile-events.ts";

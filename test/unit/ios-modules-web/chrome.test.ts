@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { memoryView } from "../../../src/acquisitions/memory.ts";
-import { collectModule } from "../../../src/run.ts";
+import { collectModule } from "../../../src/pipeline/run-modules.ts";
 import history, { type ChromeVisit } from "../../../src/modules/ios/chrome-history.ts";
 import favicon, { type ChromeFavicon } from "../../../src/modules/ios/chrome-favicon.ts";
 import { matcherFromValues, sqliteBytes, webkit } from "./helpers.ts";

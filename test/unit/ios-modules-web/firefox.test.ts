@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { memoryView } from "../../../src/acquisitions/memory.ts";
-import { collectModule } from "../../../src/run.ts";
+import { collectModule } from "../../../src/pipeline/run-modules.ts";
 import history, { type FirefoxVisit } from "../../../src/modules/ios/firefox-history.ts";
 import favicon, { type FirefoxFavicon } from "../../../src/modules/ios/firefox-favicon.ts";
 import { matcherFromValues, sqliteBytes, unix } from "./helpers.ts";

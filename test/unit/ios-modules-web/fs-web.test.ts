@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { memoryView, type MemoryFile } from "../../../src/acquisitions/memory.ts";
-import { collectModule } from "../../../src/run.ts";
+import { collectModule } from "../../../src/pipeline/run-modules.ts";
 import { VigilError } from "../../../src/core/errors.ts";
 import cacheFiles, { type CacheResponse, urlOfRequestKey } from "../../../src/modules/ios/cache-files.ts";
 import safariFavicon, { type SafariFavicon } from "../../../src/modules/ios/safari-favicon.ts";

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import bplistCreator from "bplist-creator";
 import { memoryView } from "../../../src/acquisitions/memory.ts";
-import { collectModule } from "../../../src/run.ts";
+import { collectModule } from "../../../src/pipeline/run-modules.ts";
 import mod, { type SafariTab } from "../../../src/modules/ios/safari-browser-state.ts";
 import { BROWSER_STATE_SCHEMA, mac, matcherFromValues, sqliteBytes } from "./helpers.ts";
 

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { memoryView } from "../../../src/acquisitions/memory.ts";
-import { collectModule } from "../../../src/run.ts";
+import { collectModule } from "../../../src/pipeline/run-modules.ts";
 import mod, { type SafariVisit } from "../../../src/modules/ios/safari-history.ts";
 import { matcherFromValues, safariHistoryDb, sqliteBytes } from "./helpers.ts";
 

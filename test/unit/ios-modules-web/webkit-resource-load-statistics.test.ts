@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { memoryView } from "../../../src/acquisitions/memory.ts";
-import { collectModule } from "../../../src/run.ts";
+import { collectModule } from "../../../src/pipeline/run-modules.ts";
 import mod, { type ObservedDomain } from "../../../src/modules/ios/webkit-resource-load-statistics.ts";
 import { matcherFromValues, observationsDb, sqliteBytes } from "./helpers.ts";
 

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import bplistCreator from "bplist-creator";
 import { memoryView } from "../../../src/acquisitions/memory.ts";
-import { collectModule } from "../../../src/run.ts";
+import { collectModule } from "../../../src/pipeline/run-modules.ts";
 import mod, { type SessionResourceLogEntry } from "../../../src/modules/ios/webkit-session-resource-log.ts";
 import { matcherFromValues, unix } from "./helpers.ts";
 

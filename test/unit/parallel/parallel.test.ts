@@ -18,8 +18,8 @@ import { statSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { TimelineStore } from "../../../src/report/timeline-store.ts";
 import { writeResults, type TimelineHelper } from "../../../src/report/results.ts";
-import { runModules } from "../../../src/run.ts";
-import type { LiveKeys } from "../../../src/core/module.ts";
+import { runModules } from "../../../src/pipeline/run-modules.ts";
+import type { LiveKeys } from "../../../src/core/shard.ts";
 import { liveKeys, stealMemory, takeOver, type Taken } from "../../../src/parallel/steal.ts";
 import { appendJsonFragments } from "../../../src/report/json-writer.ts";
 import type { RunInfo } from "../../../src/core/model.ts";
@@ -349,7 +349,7 @@ test("the worker threads, once done with the modules, write parts of timeline.cs
 });
 
 test("shardRange: contiguous parts that cover the key range exactly once", async () => {
-  const { shardRange } = await import("../../../src/core/module.ts");
+  const { shardRange } = await import("../../../src/core/shard.ts");
   for (const [lo, hi] of [[1, 1], [1, 10], [-4, 7], [5, 1_000_003]] as const) {
     for (const count of [1, 2, 3, 7]) {
       let next = lo;

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import Database from "better-sqlite3";
-import type { LiveKeys } from "../../../src/core/module.ts";
+import type { LiveKeys } from "../../../src/core/shard.ts";
 import { pagedJsonRows, type PagedQuery } from "../../../src/formats/sqlite.ts";
 import { liveKeys, stealMemory, takeOver } from "../../../src/parallel/steal.ts";
 import { keyOf, takenParts, takeWork } from "../../../src/parallel/queue.ts";

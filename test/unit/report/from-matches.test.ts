@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { fromMatches } from "../../../src/core/module.ts";
+import { fromMatches } from "../../../src/core/detection.ts";
 import { matcherFromValues } from "../../../src/indicators/matcher.ts";
 
 test("one detection per matched value: most specific indicator kept, other sets named", () => {

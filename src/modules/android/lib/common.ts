@@ -1,13 +1,14 @@
 // Shared reading for the Android modules: the dumpsys sections of androidqf's dumpsys.txt or a
-// bugreport's dumpstate (split in one streamed pass per file and kept for the other modules of
-// the same run), the package list that tells system apps from user apps, and the bundled lists.
+// bugreport's dumpstate (split in one streamed pass per file, keeping the sections every module
+// of the run declares in `reads.dumpsys`), the package list that tells system apps from user
+// apps, and the bundled lists.
 import { readFileSync } from "node:fs";
-import type { AcquisitionView, FileEntry } from "../../../acquisitions/view.ts";
-import type { ModuleContext } from "../../../core/module.ts";
+import type { AcquisitionView, ArtifactSpec, FileEntry } from "../../../acquisitions/view.ts";
+import type { ModuleContext } from "../../contract.ts";
 import { VigilError } from "../../../core/errors.ts";
 import { extractDumpsys, parseDumpsysPackages, readLines, type DumpsysExtract, type DumpsysPackage } from "../../../formats/dumpsys.ts";
 import { join } from "node:path";
-import { DATA_DIR } from "../../../paths.ts";
+import { DATA_DIR } from "../../../core/paths.ts";
 
 /** Where the dumpsys text is, per acquisition kind. */
 export const DUMPSYS_READS = {
@@ -15,23 +16,31 @@ export const DUMPSYS_READS = {
   bugreport: ["dumpstate.txt", "dumpstate-*.txt", "bugreport-*.txt", "*/dumpstate.txt", "*/bugreport-*.txt"],
 };
 
-/** Services any Android module asks for; one pass keeps all of them. */
-const WANTED = new Set(["package", "accessibility", "adb", "appops", "batterystats", "dbinfo", "platform_compat"]);
+/** What a module reading the sections of these dumpsys services declares. */
+export function dumpsysReads(...services: string[]): ArtifactSpec {
+  return { ...DUMPSYS_READS, dumpsys: services };
+}
 
-const extracts = new WeakMap<AcquisitionView, Map<string, Promise<DumpsysExtract>>>();
+const splits = new WeakMap<AcquisitionView, Map<string, { kept: Set<string>; extract: Promise<DumpsysExtract> }>>();
 
-export function dumpsysOf(view: AcquisitionView, entry: FileEntry): Promise<DumpsysExtract> {
-  let perView = extracts.get(view);
+/**
+ * One dumpsys file split into sections, once for every module of the run: it keeps the sections
+ * the run's modules declare (ctx.wanted.dumpsys) and `also`. A later request for a section that
+ * was not kept (another run over the same view) splits the file again.
+ */
+export function dumpsysOf(ctx: Pick<ModuleContext, "view" | "wanted">, entry: FileEntry, also: string[] = []): Promise<DumpsysExtract> {
+  let perView = splits.get(ctx.view);
   if (!perView) {
     perView = new Map();
-    extracts.set(view, perView);
+    splits.set(ctx.view, perView);
   }
-  let p = perView.get(entry.path);
-  if (!p) {
-    p = view.openStream(entry).then((s) => extractDumpsys(readLines(s), WANTED));
-    perView.set(entry.path, p);
-  }
-  return p;
+  const want = [...(ctx.wanted.dumpsys ?? []), ...also];
+  const split = perView.get(entry.path);
+  if (split && want.every((s) => split.kept.has(s))) return split.extract;
+  const kept = new Set([...(split?.kept ?? []), ...want]);
+  const extract = ctx.view.openStream(entry).then((s) => extractDumpsys(readLines(s), kept));
+  perView.set(entry.path, { kept, extract });
+  return extract;
 }
 
 /**
@@ -40,9 +49,11 @@ export function dumpsysOf(view: AcquisitionView, entry: FileEntry): Promise<Dump
  * cut short); no section in any file is an error, so the module shows as not checked.
  */
 export async function dumpsysService(ctx: ModuleContext, service: string): Promise<{ file: string; lines: string[] }[]> {
+  // Every section read must be declared, so one pass keeps what each module of a run needs.
+  if (!ctx.wanted.dumpsys?.includes(service)) throw new Error(`the "${service}" dumpsys section is read but no module of the run declares it in reads.dumpsys`);
   const out: { file: string; lines: string[] }[] = [];
   for (const f of await mainDumpFiles(ctx)) {
-    const ex = await dumpsysOf(ctx.view, f);
+    const ex = await dumpsysOf(ctx, f);
     if (ex.lines > 0 && ex.services.length === 0) {
       throw new VigilError('not a dumpsys output (no "DUMP OF SERVICE" section)', { file: f.path });
     }
@@ -93,18 +104,20 @@ const packageIndexes = new WeakMap<AcquisitionView, Promise<Map<string, PackageF
 
 /**
  * Which packages are system apps and who installed each one, from packages.json (androidqf) or
- * the dumpsys package section. Undefined when the acquisition has neither.
+ * the dumpsys package section (a module that asks declares "package" in its reads.dumpsys).
+ * Undefined when the acquisition has neither.
  */
-export function packageIndex(view: AcquisitionView): Promise<Map<string, PackageFacts> | undefined> {
-  let p = packageIndexes.get(view);
+export function packageIndex(ctx: Pick<ModuleContext, "view" | "wanted">): Promise<Map<string, PackageFacts> | undefined> {
+  let p = packageIndexes.get(ctx.view);
   if (!p) {
-    p = buildPackageIndex(view).catch(() => undefined);
-    packageIndexes.set(view, p);
+    p = buildPackageIndex(ctx).catch(() => undefined);
+    packageIndexes.set(ctx.view, p);
   }
   return p;
 }
 
-async function buildPackageIndex(view: AcquisitionView): Promise<Map<string, PackageFacts> | undefined> {
+async function buildPackageIndex(ctx: Pick<ModuleContext, "view" | "wanted">): Promise<Map<string, PackageFacts> | undefined> {
+  const { view } = ctx;
   const idx = new Map<string, PackageFacts>();
   if (view.specKey === "androidqf") {
     const [pj] = await view.find({ androidqf: ["packages.json"] });
@@ -119,7 +132,7 @@ async function buildPackageIndex(view: AcquisitionView): Promise<Map<string, Pac
   }
   const files = await view.find({ androidqf: DUMPSYS_READS.androidqf, bugreport: DUMPSYS_READS.bugreport });
   for (const f of files) {
-    const lines = (await dumpsysOf(view, f)).sections.get("package");
+    const lines = (await dumpsysOf(ctx, f, ["package"])).sections.get("package");
     if (!lines) continue;
     for (const p of packagesOf(lines)) idx.set(p.package_name, { system: p.system, installer: p.installer, uid: p.uid });
   }

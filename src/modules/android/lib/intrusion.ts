@@ -1,6 +1,6 @@
 // Streams one kind of event out of the intrusion-log files, with malformed lines reported by
 // number (a few in full, then a count) and skipped.
-import type { ModuleContext } from "../../../core/module.ts";
+import type { ModuleContext } from "../../contract.ts";
 import { VigilError } from "../../../core/errors.ts";
 import { readLines } from "../../../formats/dumpsys.ts";
 import { parseIntrusionLine, type IntrusionEvent } from "../../../formats/intrusion-log.ts";

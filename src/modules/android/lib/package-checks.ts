@@ -1,5 +1,5 @@
 // Checks shared by the two package lists (androidqf's packages.json and dumpsys package).
-import { heuristic } from "../../../core/module.ts";
+import { heuristic } from "../../../core/detection.ts";
 import type { DetectionInput } from "../../../core/model.ts";
 import { knownStores, rootPackages } from "./common.ts";
 

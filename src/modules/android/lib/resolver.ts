@@ -1,5 +1,5 @@
 // The intent resolver tables of dumpsys package, for dumpsys_activities and dumpsys_receivers.
-import type { ModuleContext } from "../../../core/module.ts";
+import type { ModuleContext } from "../../contract.ts";
 import { parseResolverTable, type ResolverEntry } from "../../../formats/dumpsys.ts";
 import { dumpsysService } from "./common.ts";
 

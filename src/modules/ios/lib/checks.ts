@@ -1,6 +1,6 @@
 // Indicator checks shared by the communication modules: links a message carried (graded by
 // the module) and domains only mentioned in its text (always weak).
-import { fromMatches } from "../../../core/module.ts";
+import { fromMatches } from "../../../core/detection.ts";
 import type { DetectionInput, Grade, IndicatorMatch } from "../../../core/model.ts";
 import type { Matcher } from "../../../indicators/matcher-api.ts";
 import type { SqliteHandle } from "../../../acquisitions/view.ts";

@@ -4,7 +4,8 @@
 // are built here so their records, events, checks and heuristics stay identical.
 import type { ArtifactSpec, SqliteHandle } from "../../../acquisitions/view.ts";
 import type { DetectionInput, IndicatorMatch } from "../../../core/model.ts";
-import { defineModule, fromMatches, heuristic, type ModuleContext, type ModuleDef } from "../../../core/module.ts";
+import { defineModule, type ModuleContext, type ModuleDef } from "../../contract.ts";
+import { fromMatches, heuristic } from "../../../core/detection.ts";
 import { describeError, VigilError } from "../../../core/errors.ts";
 import { fromMacAbsolute } from "../../../core/time.ts";
 import { requireSchema } from "../../../formats/sqlite.ts";

@@ -3,7 +3,9 @@
 // and decoding of WebKit's per-origin storage names and "origin" files.
 import { getDomain } from "tldts";
 import type { ArtifactSpec, FileEntry, SqliteHandle } from "../../../acquisitions/view.ts";
-import { batched, fromMatches, shardRange, type ModuleContext, type RecordBatches, type Shard } from "../../../core/module.ts";
+import { batched, type ModuleContext, type RecordBatches } from "../../contract.ts";
+import { fromMatches } from "../../../core/detection.ts";
+import { shardRange, type Shard } from "../../../core/shard.ts";
 import type { DetectionInput, IndicatorMatch } from "../../../core/model.ts";
 import { VigilError, describeError } from "../../../core/errors.ts";
 import type { Matcher } from "../../../indicators/matcher-api.ts";

@@ -1,6 +1,6 @@
 // Where WhatsApp (and WhatsApp Business) keep their databases, for the whatsapp* modules.
 import type { ArtifactSpec, FileEntry, SqliteHandle } from "../../../acquisitions/view.ts";
-import type { ModuleContext } from "../../../core/module.ts";
+import type { ModuleContext } from "../../contract.ts";
 import { describeError } from "../../../core/errors.ts";
 import { asText } from "./checks.ts";
 

@@ -1,14 +1,20 @@
-// The pipeline: open → run every applicable module → check → write. Progress goes to stderr.
+// Running modules on one acquisition view: each module that applies reads through the view, its
+// records go to `<module>.json`, its events to the timeline store and its findings to the
+// detections, and its coverage says what was checked. Used by a check (check.ts), by the worker
+// threads of a parallel run (src/parallel) and, through collectModule, by tests.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { AcquisitionView, FileEntry } from "./acquisitions/view.ts";
-import { applies, isWhole } from "./acquisitions/spec-match.ts";
-import { isBatched, type ModuleContext, type ModuleDef, type Shard } from "./core/module.ts";
-import type { Coverage, Detection, DetectionInput, RunInfo, TimelineEvent } from "./core/model.ts";
-import { describeError } from "./core/errors.ts";
-import type { Matcher } from "./indicators/matcher-api.ts";
-import { JsonArrayWriter } from "./report/json-writer.ts";
-import { TimelineStore } from "./report/timeline-store.ts";
+import type { AcquisitionView, ArtifactSpec, FileEntry } from "../acquisitions/view.ts";
+import { applies, isWhole, mergeSpecs } from "../acquisitions/spec-match.ts";
+import { isBatched, type ModuleContext, type ModuleDef } from "../modules/contract.ts";
+import type { Shard } from "../core/shard.ts";
+import type { Coverage, Detection, DetectionInput, TimelineEvent } from "../core/model.ts";
+import { describeError } from "../core/errors.ts";
+import type { Matcher } from "../indicators/matcher-api.ts";
+import { JsonArrayWriter } from "../report/json-writer.ts";
+import type { CheckRun } from "../report/results.ts";
+import { TimelineStore } from "../report/timeline-store.ts";
+import type { ProgressFn } from "./progress.ts";
 
 /** Where a module's output goes. The results writer and the in-memory collector implement it. */
 export interface ModuleSink {
@@ -26,17 +32,18 @@ export interface ModuleOutcome {
   more: Coverage[];
 }
 
-export type ProgressFn = (line: string, transient?: boolean) => void;
-
-/** Runs one module against a view. Never throws for the artifact's problems: they land in coverage. */
+/**
+ * Runs one module against a view. Never throws for the artifact's problems: they land in coverage.
+ * `wanted`: what every module of the run reads (the module's own `reads` when it runs alone).
+ */
 export async function runModule(
   mod: ModuleDef<any>,
   view: AcquisitionView,
   iocs: Matcher,
   sink: ModuleSink,
-  progress: ProgressFn = () => {},
-  shard?: Shard,
+  opts: { progress?: ProgressFn; shard?: Shard; wanted?: ArtifactSpec } = {},
 ): Promise<ModuleOutcome> {
+  const { progress = () => {}, shard, wanted = mod.reads } = opts;
   const base = { module: mod.name, title: mod.title };
   const warnings: string[] = [];
   const more: Coverage[] = [];
@@ -66,6 +73,7 @@ export async function runModule(
     view,
     iocs,
     files,
+    wanted,
     detect: (d) => sink.detection(complete(d)),
     event: (e) => sink.event({ ...e, module: mod.name }),
     warn: (m) => warnings.push(m),
@@ -127,13 +135,6 @@ export async function collectModule(mod: ModuleDef<any>, view: AcquisitionView, 
   return { records, events, detections, ...outcome };
 }
 
-export interface CheckRun {
-  coverage: Coverage[];
-  detections: Detection[];
-  timeline: TimelineStore;
-  warnings: Record<string, string[]>;
-}
-
 /** Options shared by the serial runner and the parallel one. */
 export interface RunModulesOptions {
   view: AcquisitionView;
@@ -145,6 +146,8 @@ export interface RunModulesOptions {
   timeline?: TimelineStore;
   /** Prefix of output file names, for nested views whose module names could collide. */
   prefix?: string;
+  /** What every module of the run reads (default: what `modules` read). */
+  wanted?: ArtifactSpec;
 }
 
 /**
@@ -163,6 +166,7 @@ export async function runModules(
   const { view, modules, iocs, outputDir } = opts;
   const progress = opts.progress ?? (() => {});
   const prefix = opts.prefix ?? "";
+  const wanted = opts.wanted ?? mergeSpecs(modules.map((m) => m.reads));
   mkdirSync(outputDir, { recursive: true });
   const timeline = opts.timeline ?? new TimelineStore();
   const detections: Detection[] = [];
@@ -198,8 +202,7 @@ export async function runModules(
           detected.write(detectedRecord(d));
         },
       },
-      progress,
-      shard,
+      { progress, shard, wanted },
     );
     // Its keys can no longer be taken over, even those it never read because it failed first.
     shard?.live?.end();
@@ -229,5 +232,3 @@ export function shardPart(shard: Shard & { partDir: string }, file: string): str
 function detectedRecord(d: Detection): unknown {
   return { ...(typeof d.record === "object" && d.record ? d.record : { value: d.record }), matched_indicator: d.matched_indicator, vigil_detection: { ...d, record: undefined } };
 }
-
-export type { RunInfo };

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { RuntimeInfo } from "./core/model.ts";
+import type { RuntimeInfo } from "./model.ts";
 import { REPO_ROOT } from "./paths.ts";
 
 /** The package version, read once from package.json so there is one source of truth. */

@@ -1,0 +1,91 @@
+// Building detections: from indicator matches (one per matched value, graded by what the
+// artifact is worth) and from heuristics (with their rule id). Used by modules, rules and the
+// re-check of earlier results.
+import type { DetectionInput, Grade, IndicatorMatch } from "./model.ts";
+
+/**
+ * Turns indicator matches into detections. `grade` is what a full match in this artifact is
+ * worth; a match on a truncated process name drops one grade.
+ */
+export function fromMatches(
+  matches: IndicatorMatch[],
+  opts: {
+    grade: Grade;
+    /** e.g. (m) => `Known spyware domain ${m.matched} visited in Safari` */
+    title: (m: IndicatorMatch) => string;
+    why?: string;
+    record?: unknown;
+    timestamp?: string;
+    artifact?: string;
+  },
+): DetectionInput[] {
+  // One artifact value gives one detection: the same indicator often sits in several sets (a
+  // STIX file and the list beside it), and a host can match both itself and a parent domain.
+  // The most specific indicator is kept; the other sets are named.
+  const byKey = new Map<string, { m: IndicatorMatch; others: string[] }>();
+  for (const m of matches) {
+    const seen = byKey.get(m.matched);
+    if (!seen) {
+      byKey.set(m.matched, { m, others: [] });
+      continue;
+    }
+    const moreSpecific = m.indicator.value.length > seen.m.indicator.value.length || (seen.m.truncated && !m.truncated);
+    const loser = moreSpecific ? seen.m : m;
+    if (moreSpecific) seen.m = m;
+    const name = loser.indicator.set.name;
+    if (name !== seen.m.indicator.set.name && !seen.others.includes(name)) seen.others.push(name);
+  }
+  return [...byKey.values()].map(({ m, others }) => {
+    const grade: Grade = m.truncated ? lowerGrade(opts.grade) : opts.grade;
+    const ind = m.indicator;
+    return {
+      grade,
+      kind: "indicator" as const,
+      title: opts.title(m),
+      why: opts.why,
+      matched: m.matched,
+      matched_indicator: {
+        value: ind.value,
+        type: ind.type,
+        id: ind.id,
+        name: ind.set.name,
+        stix2_file_name: ind.set.file,
+        source: ind.set.source,
+        sha256: ind.set.sha256,
+        ...(others.length ? { also_in: others } : {}),
+      },
+      artifact: opts.artifact,
+      timestamp: opts.timestamp,
+      record: opts.record,
+    };
+  });
+}
+
+export function lowerGrade(g: Grade): Grade {
+  return g === "strong" ? "medium" : "weak";
+}
+
+/** A heuristic detection, with its rule id so the README's rule table and the output agree. */
+export function heuristic(opts: {
+  rule: string;
+  ruleDescription: string;
+  grade: Grade;
+  title: string;
+  why?: string;
+  matched: string;
+  record?: unknown;
+  timestamp?: string;
+  artifact?: string;
+}): DetectionInput {
+  return {
+    grade: opts.grade,
+    kind: "heuristic",
+    title: opts.title,
+    why: opts.why,
+    matched: opts.matched,
+    rule: { id: opts.rule, description: opts.ruleDescription },
+    record: opts.record,
+    timestamp: opts.timestamp,
+    artifact: opts.artifact,
+  };
+}

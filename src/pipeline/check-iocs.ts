@@ -1,0 +1,103 @@
+// Re-checking a previous results folder (Vigil's or MVT's) against the current indicators
+// (`vigil check-iocs`), writing into a new folder and never into the input.
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { VigilError } from "../core/errors.ts";
+import type { Coverage, RunInfo } from "../core/model.ts";
+import { loadIndicatorsForRun } from "../indicators/for-run.ts";
+import { recheckResults } from "../indicators/recheck.ts";
+import { writeJson } from "../report/results.ts";
+import { formatSummary, sortDetections, summarize } from "../report/summary.ts";
+import { runtimeInfo, VERSION } from "../core/version.ts";
+import { makeOutputDir } from "./output-dir.ts";
+import { makeProgress } from "./progress.ts";
+
+export interface CheckIocsOptions {
+  iocs?: string[];
+  output?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now = new Date()): Promise<{ exitCode: number; outputDir: string }> {
+  const input = resolve(resultsDir);
+  if (!existsSync(input) || !statSync(input).isDirectory()) throw new VigilError("not a results folder (expected a folder of <module>.json files)", { file: input, code: "usage" });
+  const stamp = now.toISOString().replace(/[:]/g, "").replace(/\..*$/, "");
+  const outputDir = resolve(opts.output ?? join(input, `check-iocs-${stamp}`));
+  // The default sits inside the results folder as a new subfolder; anywhere else, refuse to
+  // overwrite a previous run.
+  if (existsSync(outputDir) && readdirSync(outputDir).some((n) => n === "alerts.json")) {
+    throw new VigilError("folder already holds check-iocs results; choose another --output", { file: outputDir, code: "usage" });
+  }
+  if (realpathOrSelf(outputDir) === realpathOrSelf(input)) {
+    throw new VigilError("the output folder must not be the results folder being re-checked", { file: outputDir, code: "usage" });
+  }
+  const missing = (opts.iocs ?? []).filter((p) => p.trim() !== "" && !existsSync(p));
+  if (missing.length) throw new VigilError("--iocs: no such file or folder", { file: missing.join(", "), code: "usage" });
+  const progress = makeProgress(opts.quiet || opts.json);
+  const started = now.toISOString();
+  const loaded = await loadIndicatorsForRun(opts.iocs);
+  for (const p of loaded.problems.slice(0, 20)) progress(`indicators: ${p}`);
+  progress(`Indicators: ${loaded.sets.length} sets, ${loaded.matcher.count()} indicators${loaded.snapshot ? ` (${loaded.snapshot})` : ""}`);
+  if (opts.iocs?.length && loaded.matcher.count() === 0) {
+    throw new VigilError("no indicators could be loaded from the files given with --iocs", { file: opts.iocs.join(", "), code: "input" });
+  }
+
+  const r = recheckResults(input, loaded.matcher);
+  if (r.modules.length === 0) throw new VigilError("holds no module JSON files to re-check", { file: input, code: "usage" });
+  progress(`Re-checking ${r.producer === "vigil" ? "Vigil" : "MVT"} results in ${input}: ${r.modules.length} module files`);
+  makeOutputDir(outputDir);
+  for (const m of r.modules) {
+    if (m.detectedRecords.length > 0) writeJson(join(outputDir, `${m.module}_detected.json`), m.detectedRecords);
+    const what = m.coverage.status === "checked" ? `${m.records} records${m.detections.length ? `, ${m.detections.length} detections` : ""}` : `FAILED: ${m.coverage.reason}`;
+    progress(`  ${m.module}: ${what}`);
+  }
+  // What the original run could not check is still unchecked: carry it over, so a re-check
+  // of an incomplete run is not reported as complete.
+  for (const c of originalGaps(input)) {
+    const reason = `not (fully) checked in the original run: ${c.reason ?? "failed"}`;
+    const again = r.coverage.find((x) => x.module === c.module);
+    if (again) Object.assign(again, { status: "failed", reason });
+    else r.coverage.push({ module: c.module, title: c.title ?? c.module, status: "failed", reason });
+  }
+  const detections = sortDetections(r.detections);
+  writeJson(join(outputDir, "alerts.json"), detections);
+  writeJson(join(outputDir, "coverage.json"), r.coverage);
+  const info: RunInfo = {
+    tool: "vigil",
+    version: VERSION,
+    command: ["check-iocs", ...process.argv.slice(3)],
+    started,
+    finished: new Date().toISOString(),
+    acquisition: { kind: r.producer === "vigil" ? "vigil_results" : "mvt_results", path: input, encrypted: false },
+    inputs: r.inputs,
+    iocs: { snapshot: loaded.snapshot, sets: loaded.sets, errors: loaded.problems },
+    runtime: runtimeInfo(),
+  };
+  writeJson(join(outputDir, "info.json"), info);
+  const summary = summarize(detections, r.coverage, outputDir);
+  writeJson(join(outputDir, "summary.json"), summary);
+  if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
+  else process.stdout.write(formatSummary(summary, { topDetections: detections }) + "\n");
+  return { exitCode: summary.exitCode, outputDir };
+}
+
+/** The modules a Vigil results folder's coverage.json lists as failed. */
+function originalGaps(dir: string): Coverage[] {
+  const file = join(dir, "coverage.json");
+  if (!existsSync(file)) return [];
+  try {
+    const cov = JSON.parse(readFileSync(file, "utf8")) as unknown;
+    return Array.isArray(cov) ? (cov as Coverage[]).filter((c) => c && typeof c.module === "string" && c.status === "failed") : [];
+  } catch {
+    throw new VigilError("coverage.json is not valid JSON", { file, code: "input" });
+  }
+}
+
+function realpathOrSelf(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}

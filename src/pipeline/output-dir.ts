@@ -1,0 +1,51 @@
+// The results folder: its default name, the checks made before any work (never inside the
+// evidence, never over a previous run), and its creation.
+import { existsSync, mkdirSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { dirname, resolve, sep } from "node:path";
+import { describeError, VigilError } from "../core/errors.ts";
+
+export function defaultOutputDir(kind: string): string {
+  const stamp = new Date().toISOString().replace(/[:]/g, "").replace(/\..*$/, "");
+  return resolve("vigil-results", `${kind}-${stamp}`);
+}
+
+/** Refuses an output folder inside the evidence: evidence is never written to. */
+export function checkOutputDir(out: string, inputs: string[]): void {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  const o = real(out);
+  for (const input of inputs) {
+    const i = real(input);
+    if (o === i || o.startsWith(i + sep)) throw new VigilError("the results folder must not be inside the evidence", { file: out, code: "usage" });
+  }
+  let up = resolve(out);
+  while (!existsSync(up) && dirname(up) !== up) up = dirname(up);
+  if (!statSync(up).isDirectory()) throw new VigilError("not a folder", { file: up, code: "usage" });
+  if (existsSync(out) && readdirSync(out).some((f) => f === "info.json")) {
+    throw new VigilError("results folder already holds a previous run; choose another --output", { file: out, code: "usage" });
+  }
+}
+
+/**
+ * Creates the results folder one level at a time: Node's recursive mkdir spins forever where
+ * mkdir answers ENOENT for an existing parent (under /proc, for one), and the user gets no error.
+ */
+export function makeOutputDir(out: string, mode?: number): void {
+  const missing: string[] = [];
+  for (let d = resolve(out); !existsSync(d); d = dirname(d)) {
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing) {
+    try {
+      mkdirSync(d, mode);
+    } catch (e) {
+      throw new VigilError(`cannot create the folder (${(e as NodeJS.ErrnoException).code ?? describeError(e)})`, { file: out, code: "usage" });
+    }
+  }
+}
