@@ -2,7 +2,8 @@
 // a zip, or loose files), checked offline against the same indicators.
 import type { Command } from "commander";
 import { openNetwork } from "../acquisitions/network/open.ts";
-import { action, addCheckOptions, runCheck, type CheckCliOptions } from "./check-common.ts";
+import { runCheck, type CheckOptions } from "../pipeline/check.ts";
+import { action, addCheckOptions } from "./check-common.ts";
 
 export function register(program: Command): void {
   addCheckOptions(
@@ -11,7 +12,7 @@ export function register(program: Command): void {
       .description("check a phone's traffic: pcap/pcapng captures (tcpdump, PCAPdroid), Zeek logs, Suricata eve.json, PCAPdroid CSV, the iPhone App Privacy Report")
       .argument("<paths...>", "a folder or zip of captures and logs taken as one acquisition, or one or more files"),
   ).action(
-    action(async (paths: string[], opts: CheckCliOptions) => {
+    action(async (paths: string[], opts: CheckOptions) => {
       const outcome = await runCheck("network", paths[0]!, () => openNetwork(paths), opts);
       return outcome.exitCode;
     }),

@@ -1,36 +1,16 @@
 // The iPhone App Privacy Report (Settings > Privacy & Security > App Privacy Report > Save):
 // one JSON object a line. "networkActivity" entries say which app contacted which domain, how
 // often and when; "access" entries say when an app used the camera, microphone, location...
+import { isoTime, jsonLines, type JsonObject } from "./json-lines.ts";
 import type { NetSink } from "./records.ts";
 
-type Obj = Record<string, unknown>;
+type Obj = JsonObject;
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
-
-function time(v: unknown): string | undefined {
-  if (typeof v !== "string") return undefined;
-  const d = new Date(v);
-  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
-}
+const time = isoTime;
 
 export async function readAppPrivacyReport(lines: AsyncIterable<string>, file: string, emit: NetSink, problem: (msg: string) => void): Promise<number> {
   let n = 0;
-  let lineNo = 0;
-  for await (const raw of lines) {
-    lineNo++;
-    const line = raw.trim();
-    if (!line) continue;
-    let e: Obj;
-    try {
-      e = JSON.parse(line) as Obj;
-    } catch {
-      problem(`${file}: line ${lineNo} is not valid JSON`);
-      continue;
-    }
-    const timestamp = time(e.timeStamp);
-    if (!timestamp) {
-      problem(`${file}: line ${lineNo} has no readable timeStamp`);
-      continue;
-    }
+  for await (const { e, timestamp } of jsonLines(lines, file, "timeStamp", problem)) {
     if (e.type === "networkActivity") {
       n++;
       emit({

@@ -2,18 +2,15 @@
 // the same records a packet capture gives. DNS comes in three layouts (version 1: one event per
 // answer record; version 2: grouped answers; version 3, Suricata 8: queries and answers lists).
 import { isIP } from "node:net";
+import { isoTime, jsonLines, type JsonObject } from "./json-lines.ts";
 import type { DnsRecord, NetSink } from "./records.ts";
 
-type Obj = Record<string, unknown>;
+type Obj = JsonObject;
 const o = (v: unknown): Obj => (v && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
 
-function time(v: unknown): string | undefined {
-  if (typeof v !== "string") return undefined;
-  const d = new Date(v);
-  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
-}
+const time = isoTime;
 
 /** "9F:3A:..." as Suricata writes certificate fingerprints, to plain lowercase hex. */
 const hex = (v: unknown) => str(v)?.replace(/:/g, "").toLowerCase();
@@ -23,25 +20,7 @@ export async function readEve(lines: AsyncIterable<string>, file: string, emit: 
   // its answer and is written alone, unanswered, at the end if none came.
   const queries = new Map<string, DnsRecord>();
   let n = 0;
-  let lineNo = 0;
-  for await (const line of lines) {
-    lineNo++;
-    if (!line.startsWith("{")) {
-      if (line.trim()) problem(`${file}: line ${lineNo} is not a JSON event`);
-      continue;
-    }
-    let e: Obj;
-    try {
-      e = JSON.parse(line) as Obj;
-    } catch {
-      problem(`${file}: line ${lineNo} is not valid JSON`);
-      continue;
-    }
-    const timestamp = time(e.timestamp);
-    if (!timestamp) {
-      problem(`${file}: line ${lineNo} has no readable timestamp`);
-      continue;
-    }
+  for await (const { e, timestamp } of jsonLines(lines, file, "timestamp", problem)) {
     n++;
     const ends = { client_ip: str(e.src_ip), client_port: num(e.src_port), server_ip: str(e.dest_ip), server_port: num(e.dest_port) };
     const base = { timestamp, file, source: "suricata" as const };

@@ -431,21 +431,14 @@ export class TrafficReader {
     }
     const { requests, used, stop, skip } = parseRequests(stream.view());
     for (const req of requests) {
-      const server = this.text(f.sAddr);
       this.sink({
         kind: "http",
         r: {
-          timestamp: iso(ts),
-          file: this.file,
-          source: "capture",
-          client_ip: this.text(f.cAddr),
-          client_port: f.cPort,
-          server_ip: server,
-          server_port: f.sPort,
+          ...this.ends(f, ts),
           method: req.method,
           host: req.host,
           uri: req.target,
-          url: requestUrl(req, server, f.sPort),
+          url: requestUrl(req, this.text(f.sAddr), f.sPort),
           user_agent: req.userAgent,
         },
       });
@@ -511,13 +504,7 @@ export class TrafficReader {
           this.sink({
             kind: "quic",
             r: {
-              timestamp: iso(ts),
-              file: this.file,
-              source: "capture",
-              client_ip: this.text(f.cAddr),
-              client_port: f.cPort,
-              server_ip: this.text(f.sAddr),
-              server_port: f.sPort,
+              ...this.ends(f, ts),
               quic_version: quicVersionName(ini.version),
               server_name: f.serverName,
               alpn: ch.alpn.length ? ch.alpn : undefined,
@@ -541,51 +528,37 @@ export class TrafficReader {
     if (!m.response) {
       if (this.pendingDns.has(key)) return; // a retransmission
       if (this.pendingDns.size >= TRAFFIC_LIMITS.dnsPendingMax) this.flushDns(Infinity, 1);
-      this.pendingDns.set(key, {
-        ts,
-        rec: {
-          timestamp: iso(ts),
-          file: this.file,
-          source: "capture",
-          client_ip: client,
-          client_port: f.cPort,
-          server_ip: this.text(f.sAddr),
-          server_port: f.sPort,
-          transport,
-          id: m.id,
-          query: m.query,
-          qtype: m.qtype,
-          answered: false,
-          answer_ips: [],
-          cnames: [],
-        },
-      });
+      this.pendingDns.set(key, { ts, rec: this.dnsRecord(f, m, transport, ts) });
       return;
     }
     const pending = this.pendingDns.get(key);
     this.pendingDns.delete(key);
-    const rec: DnsRecord = pending?.rec ?? {
-      timestamp: iso(ts),
-      file: this.file,
-      source: "capture",
-      client_ip: client,
-      client_port: f.cPort,
-      server_ip: this.text(f.sAddr),
-      server_port: f.sPort,
-      transport,
-      id: m.id,
-      query: m.query,
-      qtype: m.qtype,
-      answered: false,
-      answer_ips: [],
-      cnames: [],
-    };
+    // A response whose query the capture did not hold is written on its own.
+    const rec: DnsRecord = pending?.rec ?? this.dnsRecord(f, m, transport, ts);
     rec.answered = true;
     rec.rcode = m.rcode;
     rec.answer_ips = m.answerIps;
     rec.cnames = m.cnames;
     if (m.ttl !== undefined) rec.ttl = m.ttl;
     this.sink({ kind: "dns", r: rec });
+  }
+
+  /** What every record of a flow starts with: its time, file, source and endpoints. */
+  private ends(f: Flow, ts: number) {
+    return { timestamp: iso(ts), file: this.file, source: "capture" as const, client_ip: this.text(f.cAddr), client_port: f.cPort, server_ip: this.text(f.sAddr), server_port: f.sPort };
+  }
+
+  private dnsRecord(f: Flow, m: DnsMessage, transport: "udp" | "tcp", ts: number): DnsRecord {
+    return {
+      ...this.ends(f, ts),
+      transport,
+      id: m.id,
+      query: m.query!,
+      qtype: m.qtype,
+      answered: false,
+      answer_ips: [],
+      cnames: [],
+    };
   }
 
   /** Writes out queries older than `before` (all of them with Infinity), at most `max`. */

@@ -1,6 +1,7 @@
 // The iPhone App Privacy Report: which app contacted which domain, and when apps used the
 // camera, microphone, location or contacts. A known domain here names the app that contacted it.
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import type { AppActivityRecord } from "../../formats/network/records.ts";
 import { CONTACT } from "./lib/contact.ts";

@@ -1,7 +1,8 @@
 // Server certificates that crossed the network in the clear (TLS 1.2 and earlier; Zeek's
 // x509.log, Suricata's tls events): SHA-1 and SHA-256 checked against certificate indicators,
 // and the names the certificate is for against domain indicators.
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import type { CertRecord } from "../../formats/network/records.ts";
 import { CERT } from "./lib/contact.ts";

@@ -1,7 +1,8 @@
 // DNS lookups seen in the traffic (packets, Zeek dns.log, Suricata eve.json, PCAPdroid): the
 // name asked for, its CNAME chain and the addresses of the answer, each checked against the
 // indicators. A lookup alone is a visit attempt (see lib/contact.ts).
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import type { DnsRecord } from "../../formats/network/records.ts";
 import { by, LOOKUP } from "./lib/contact.ts";

@@ -2,7 +2,8 @@
 // addresses are checked against address indicators and, for a connection that named no server,
 // against the names the traffic's own DNS answers gave its address: a connection to an address
 // a known spyware domain resolved to is contact with that domain. Regular, repeated contact with a known destination is beaconing.
-import { batched, defineModule, fromMatches } from "../../core/module.ts";
+import { batched, defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import type { FlowRecord } from "../../formats/network/records.ts";
 import { BeaconTracker } from "./lib/beacon.ts";

@@ -1,6 +1,7 @@
 // Plain HTTP requests: method, Host and URL of each request head, checked against URL, domain
 // and address indicators.
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import type { HttpRecord } from "../../formats/network/records.ts";
 import { by, CONTACT, hostPort } from "./lib/contact.ts";

@@ -1,5 +1,5 @@
 // Every network module, in the order they run. Add one import and one array entry per module.
-import type { ModuleDef } from "../../core/module.ts";
+import type { ModuleDef } from "../contract.ts";
 import dns from "./dns.ts";
 import tls from "./tls.ts";
 import quic from "./quic.ts";

@@ -1,6 +1,7 @@
 // QUIC connections: the server name and ALPN of the client's first (Initial) packets, which any
 // observer can decrypt, and the JA4 fingerprint of its ClientHello.
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import type { QuicRecord } from "../../formats/network/records.ts";
 import { by, CONTACT, FINGERPRINT, hostPort } from "./lib/contact.ts";

@@ -1,6 +1,7 @@
 // Alerts a Suricata sensor raised on the traffic (eve.json). They come from the sensor's own
 // rules, not from Vigil's indicators: high-severity ones are listed as worth a look.
-import { defineModule, heuristic } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { heuristic } from "../../core/detection.ts";
 import type { AlertRecord } from "../../formats/network/records.ts";
 import { hostPort } from "./lib/contact.ts";
 import { EVE, passRecords } from "./lib/pass.ts";

@@ -1,7 +1,8 @@
 // TLS connections seen in the traffic: the server name the client asked for (SNI), its JA3 and
 // JA4 fingerprints, the negotiated version and, up to TLS 1.2, the server certificate's hashes
 // (checked by the certificates module).
-import { defineModule, fromMatches } from "../../core/module.ts";
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import type { TlsRecord } from "../../formats/network/records.ts";
 import { by, CONTACT, FINGERPRINT, hostPort } from "./lib/contact.ts";

@@ -1,7 +1,7 @@
 // Beaconing: an implant calls its server at a fixed interval, a person's use of the phone does
 // not keep such a rhythm. Connections to an indicator-matched destination whose start times are
 // this regular are graded strong (rule NET-BEACON-01 in docs/rules.md).
-import { heuristic } from "../../../core/module.ts";
+import { heuristic } from "../../../core/detection.ts";
 import type { DetectionInput } from "../../../core/model.ts";
 import { fromUnixMillis } from "../../../core/time.ts";
 

@@ -2,7 +2,7 @@
 // once per acquisition (by the first network module that runs). A share above zero is listed as
 // not checked ("failed"): a name or certificate that crossed encrypted could not be compared with
 // the indicators, and that must never read as clean.
-import type { ModuleContext } from "../../../core/module.ts";
+import type { ModuleContext } from "../../contract.ts";
 import type { Coverage } from "../../../core/model.ts";
 import type { PassResult, Share } from "./pass.ts";
 

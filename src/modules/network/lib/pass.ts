@@ -11,7 +11,7 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { VigilError, describeError } from "../../../core/errors.ts";
-import { batched, type ModuleContext, type RecordBatches } from "../../../core/module.ts";
+import { batched, type ModuleContext, type RecordBatches } from "../../contract.ts";
 import { privateTempDir } from "../../../core/tempdir.ts";
 import type { AcquisitionView, FileEntry } from "../../../acquisitions/view.ts";
 import { readLines } from "../../../formats/dumpsys.ts";
