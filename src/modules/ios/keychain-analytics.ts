@@ -3,11 +3,10 @@
 // the host a TLS check was about. A known spyware process or domain there was active on the phone.
 import { describeError, VigilError } from "../../core/errors.ts";
 import { defineModule } from "../contract.ts";
-import { fromMatches } from "../../core/detection.ts";
+import { dedupeMatches, fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { fromUnixAuto } from "../../core/time.ts";
 import { parsePlist } from "../../formats/plist.ts";
-import { uniqueMatches } from "../../rules/process-paths.ts";
 import { isDict, plistToJson, type JsonValue } from "./lib/plist-values.ts";
 
 export interface KeychainAnalyticsRecord {
@@ -86,7 +85,7 @@ export default defineModule<KeychainAnalyticsRecord>({
     for (const [key, value] of strings(r as unknown as JsonValue, "")) {
       if (RESERVED.has(key) || value.length > 512) continue;
       out.push(
-        ...fromMatches(uniqueMatches(ctx.iocs.process(value)), {
+        ...fromMatches(dedupeMatches(ctx.iocs.process(value)), {
           grade: "strong",
           title: (m) => `Known spyware process ${m.matched} in keychain analytics (${r.artifact})`,
           why: "Keychain analytics records the process that used the keychain, so the process ran on the device.",
@@ -97,7 +96,7 @@ export default defineModule<KeychainAnalyticsRecord>({
       const doms = ctx.iocs.domain(value);
       if (doms.length) {
         out.push(
-          ...fromMatches(uniqueMatches(doms), {
+          ...fromMatches(dedupeMatches(doms), {
             grade: "medium",
             title: (m) => `Known spyware domain ${m.matched} in keychain analytics (${r.artifact})`,
             why: "Keychain analytics records hosts of TLS trust checks, so the device likely connected to this domain.",

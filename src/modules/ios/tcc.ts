@@ -1,7 +1,7 @@
 // TCC.db: the privacy permissions (camera, microphone, contacts, photos, ...) each app or
 // process asked for, and what the user or the system answered.
 import { defineModule, type ModuleContext } from "../contract.ts";
-import { fromMatches } from "../../core/detection.ts";
+import { dedupeMatches, fromMatches } from "../../core/detection.ts";
 import type { DetectionInput, IndicatorMatch } from "../../core/model.ts";
 import { VigilError } from "../../core/errors.ts";
 import { fromUnixSeconds } from "../../core/time.ts";
@@ -77,13 +77,6 @@ const QUERIES: Record<Generation, string> = {
 
 const n = (v: unknown): number | null => (typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : null);
 
-function dedupe(ms: IndicatorMatch[]): IndicatorMatch[] {
-  const seen = new Set<string>();
-  return ms.filter((m) => {
-    const k = `${m.indicator.type}\0${m.indicator.value}\0${m.indicator.set.name}\0${m.indicator.set.sha256}`;
-    return seen.has(k) ? false : (seen.add(k), true);
-  });
-}
 
 export default defineModule<TccRecord>({
   name: "tcc",
@@ -144,7 +137,7 @@ export default defineModule<TccRecord>({
       ms.push(...iocs.filePath(r.client), ...iocs.process(baseName(r.client)));
     }
     if (!ms.length) return [];
-    return fromMatches(dedupe(ms), {
+    return fromMatches(dedupeMatches(ms), {
       grade: "strong",
       title: (m) => `Known spyware ${m.indicator.type === "file_path" ? "file" : m.indicator.type === "app_id" ? "app" : "process"} ${m.matched} asked for privacy permission ${r.service} (TCC; ${m.indicator.set.name})`,
       why: "TCC.db only lists clients that ran on this device and asked for a permission.",

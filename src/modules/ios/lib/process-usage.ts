@@ -5,7 +5,7 @@
 import type { ArtifactSpec, SqliteHandle } from "../../../acquisitions/view.ts";
 import type { DetectionInput, IndicatorMatch } from "../../../core/model.ts";
 import { defineModule, type ModuleContext, type ModuleDef } from "../../contract.ts";
-import { fromMatches, heuristic } from "../../../core/detection.ts";
+import { dedupeMatches, fromMatches, heuristic } from "../../../core/detection.ts";
 import { describeError, VigilError } from "../../../core/errors.ts";
 import { fromMacAbsolute } from "../../../core/time.ts";
 import { requireSchema } from "../../../formats/sqlite.ts";
@@ -208,15 +208,6 @@ function processNameMatches(name: string, ctx: ModuleContext): IndicatorMatch[] 
   return out;
 }
 
-function dedupe(matches: IndicatorMatch[]): IndicatorMatch[] {
-  const seen = new Set<string>();
-  return matches.filter((m) => {
-    const k = `${m.indicator.type}\0${m.indicator.value}\0${m.indicator.set.name}\0${m.indicator.set.sha256}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
 
 export function processUsageModule(opts: {
   name: string;
@@ -291,7 +282,7 @@ export function processUsageModule(opts: {
       if (r.bundle_id) matches.push(...ctx.iocs.process(r.bundle_id), ...ctx.iocs.appId(r.bundle_id));
       if (matches.length) {
         out.push(
-          ...fromMatches(dedupe(matches), {
+          ...fromMatches(dedupeMatches(matches), {
             grade: "strong",
             title: (m) =>
               `${m.truncated ? "Possibly (name truncated by iOS) known" : "Known"} spyware process ${m.matched} used the network (${label}; ${m.indicator.set.name})`,
