@@ -164,7 +164,7 @@ function openCopy(copy: string, display: string, drop: () => void): SqliteHandle
 }
 
 /** Throws a one-line "unexpected schema" error unless every table (and its columns) exists. */
-export function requireSchema(h: SqliteHandle, need: Record<string, string[]>): void {
+export function requireSchema(h: SqliteHandle, need: Record<string, readonly string[]>): void {
   for (const [table, columns] of Object.entries(need)) {
     if (!h.tables().has(table)) throw new VigilError(`unexpected schema: no table ${table}`, { file: h.path, code: "schema" });
     const have = h.columns(table);

@@ -1,13 +1,10 @@
 // SMS/iMessage attachments (sms.db attachment table). Zero-click iMessage exploits
 // (FORCEDENTRY, BLASTPASS) arrived as attachments; some left files under /var/tmp.
 import { SMS_DB } from "./sms.ts";
-import { defineModule } from "../contract.ts";
 import { fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
-import { requireSchema } from "../../formats/sqlite.ts";
+import { defineSqliteModule } from "../lib/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
-import { present } from "./lib/checks.ts";
-import { eachFile, sqliteRows } from "./lib/web.ts";
 
 export interface SmsAttachmentRecord {
   attachment_id: number;
@@ -45,7 +42,7 @@ export function isSuspiciousVarTmp(filename: string | null | undefined, directio
   return f.startsWith("/var/tmp/") && f.endsWith("-1") && f.length > "/var/tmp/-1".length;
 }
 
-export default defineModule<SmsAttachmentRecord>({
+export default defineSqliteModule<SmsAttachmentRecord>({
   name: "sms_attachments",
   title: "SMS and iMessage attachments",
   platform: "ios",
@@ -53,54 +50,48 @@ export default defineModule<SmsAttachmentRecord>({
     "Attachments of messages in sms.db (file name, type, size, direction). Paths are checked against file indicators; received attachments stored under /var/tmp with a \"-1\" suffix are flagged.",
   reads: SMS_DB,
   costPerByte: 0.05,
-  records(ctx) {
-    return eachFile(ctx, (file) =>
-      sqliteRows(ctx, file, function* (h) {
-        requireSchema(h, {
-          attachment: ["ROWID", "filename"],
-          message_attachment_join: ["message_id", "attachment_id"],
-          message: ["ROWID", "handle_id"],
-          handle: ["ROWID", "id"],
-        });
-        const opt = present(h, "attachment", OPTIONAL);
-        const mcols = h.columns("message");
-        const a = (c: string) => (opt.includes(c as (typeof OPTIONAL)[number]) ? `a."${c}"` : "NULL");
-        const hasUserInfo = h.columns("attachment").has("user_info") ? "a.user_info IS NOT NULL" : "0";
-        const sql = `SELECT a.ROWID, ${a("guid")}, a.filename, ${a("transfer_name")}, ${a("mime_type")}, ${a("uti")},
-            ${a("total_bytes")}, ${a("is_sticker")}, ${a("hide_attachment")}, ${a("transfer_state")}, ${hasUserInfo},
-            ${a("created_date")}, ${a("start_date")}, ${a("is_outgoing")},
-            ${mcols.has("service") ? "m.service" : "NULL"}, ${mcols.has("guid") ? "m.guid" : "NULL"},
-            ${mcols.has("is_from_me") ? "m.is_from_me" : "NULL"}, hd.id
-          FROM attachment a
-          LEFT JOIN message_attachment_join j ON j.attachment_id = a.ROWID
-          LEFT JOIN message m ON m.ROWID = j.message_id
-          LEFT JOIN handle hd ON hd.ROWID = m.handle_id`;
-        for (const r of h.db.prepare(sql).raw(true).iterate() as Iterable<any[]>) {
-          // is_outgoing is the attachment's own flag; older databases only have the message's.
-          const outgoing = r[13] ?? r[16];
-          yield {
-            attachment_id: r[0],
-            guid: r[1],
-            filename: r[2] ?? "NULL",
-            transfer_name: r[3],
-            mime_type: r[4],
-            uti: r[5],
-            total_bytes: r[6],
-            is_sticker: r[7],
-            hide_attachment: r[8],
-            transfer_state: r[9],
-            has_user_info: r[10] === 1,
-            created_date: r[11],
-            isodate: fromMacAbsolute(r[11]) ?? null,
-            start_date: fromMacAbsolute(r[12]) ?? null,
-            direction: outgoing === 1 ? "sent" : "received",
-            service: r[14] ?? "Unknown",
-            message_guid: r[15],
-            phone_number: r[17],
-          };
-        }
-      }),
-    );
+  requires: {
+    attachment: ["ROWID", "filename"],
+    message_attachment_join: ["message_id", "attachment_id"],
+    message: ["ROWID", "handle_id"],
+    handle: ["ROWID", "id"],
+  },
+  *rows(db) {
+    const a = (c: (typeof OPTIONAL)[number]) => db.optional("attachment", c, "a");
+    const m = (c: string) => db.optional("message", c, "m");
+    const hasUserInfo = db.has("attachment", "user_info") ? "a.user_info IS NOT NULL" : "0";
+    const sql = `SELECT a.ROWID, ${a("guid")}, a.filename, ${a("transfer_name")}, ${a("mime_type")}, ${a("uti")},
+        ${a("total_bytes")}, ${a("is_sticker")}, ${a("hide_attachment")}, ${a("transfer_state")}, ${hasUserInfo},
+        ${a("created_date")}, ${a("start_date")}, ${a("is_outgoing")},
+        ${m("service")}, ${m("guid")}, ${m("is_from_me")}, hd.id
+      FROM attachment a
+      LEFT JOIN message_attachment_join j ON j.attachment_id = a.ROWID
+      LEFT JOIN message m ON m.ROWID = j.message_id
+      LEFT JOIN handle hd ON hd.ROWID = m.handle_id`;
+    for (const r of db.rows(sql)) {
+      // is_outgoing is the attachment's own flag; older databases only have the message's.
+      const outgoing = r[13] ?? r[16];
+      yield {
+        attachment_id: r[0],
+        guid: r[1],
+        filename: r[2] ?? "NULL",
+        transfer_name: r[3],
+        mime_type: r[4],
+        uti: r[5],
+        total_bytes: r[6],
+        is_sticker: r[7],
+        hide_attachment: r[8],
+        transfer_state: r[9],
+        has_user_info: r[10] === 1,
+        created_date: r[11],
+        isodate: fromMacAbsolute(r[11]) ?? null,
+        start_date: fromMacAbsolute(r[12]) ?? null,
+        direction: outgoing === 1 ? "sent" : "received",
+        service: r[14] ?? "Unknown",
+        message_guid: r[15],
+        phone_number: r[17],
+      };
+    }
   },
   events(r) {
     if (!r.isodate) return [];
