@@ -29,10 +29,9 @@ export interface ModuleContext {
   warn(message: string): void;
   /**
    * A coverage entry of its own, listed after the module's: what the artifact could not show,
-   * such as the share of a capture's traffic whose certificates TLS 1.3 hid. Only the serial
-   * runner (src/pipeline/run-modules.ts) keeps these; the parallel one hands back one entry per
-   * module, and the acquisitions whose modules use this (network captures) are never split
-   * across threads.
+   * such as the share of a capture's traffic whose certificates TLS 1.3 hid. The serial and the
+   * parallel runner keep them alike; a module run as several parts (shardable) keeps an entry
+   * its parts repeat once.
    */
   cover(entry: Omit<Coverage, "detections">): void;
   /** Progress for long steps, shown on stderr. */

@@ -191,7 +191,7 @@ export async function runModulesParallel(
     steal: stealMemory(slots),
     takeOverMinKeys: opts.takeOverMinKeys,
   };
-  const done = new Map<string, { coverage: Coverage; detections: Detection[] }>();
+  const done = new Map<string, Done>();
   const inputs: InputFile[] = [];
 
   const workers: WorkerRun[] = [];
@@ -205,7 +205,7 @@ export async function runModulesParallel(
     for (let item = takeWork(setup); item !== undefined; item = takeWork(setup)) {
       if (!item.shard?.range) taken++;
       const run = await runModules({ ...opts, modules: [byName.get(item.module)!], timeline, numbering, shard: shardOf(item, setup) });
-      done.set(keyOf(item), { coverage: run.coverage[0], detections: run.detections });
+      done.set(keyOf(item), { coverage: run.coverage[0], more: run.coverage.slice(1), detections: run.detections });
     }
     // This thread ran every module: a worker still starting has nothing to hand over.
     if (taken === queue.length && !opts.keepIdle) for (const w of workers) if (!w.tookWork()) w.end();
@@ -232,7 +232,7 @@ export async function runModulesParallel(
         appendJsonFragments(join(opts.outputDir, file("")), frags(""));
         appendJsonFragments(join(opts.outputDir, file("_detected")), frags("_detected"));
       }
-      coverage.push(cov);
+      coverage.push(cov, ...moreCoverage(results));
       for (const r of results) detections.push(...r.detections);
       if (cov.warnings?.length) warnings[m.name] = cov.warnings;
     }
@@ -244,6 +244,26 @@ export async function runModulesParallel(
   } finally {
     removeTempDir(setup.partDir);
   }
+}
+
+/** What a thread hands back for one module or part: its coverage, the entries it added (ctx.cover), its detections. */
+interface Done {
+  coverage: Coverage;
+  more?: Coverage[];
+  detections: Detection[];
+}
+
+/** The entries a module added of its own (ctx.cover), after its own entry as in a serial run; an entry that parts of one module repeat is kept once. */
+function moreCoverage(results: Done[]): Coverage[] {
+  const seen = new Set<string>();
+  const out: Coverage[] = [];
+  for (const c of results.flatMap((r) => r.more ?? [])) {
+    const k = JSON.stringify(c);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(c);
+  }
+  return out;
 }
 
 /** One coverage entry for a module run in parts: failed if a part failed, records summed. */
@@ -276,7 +296,7 @@ function startWorker(
   worker: Worker,
   setup: WorkerSetup,
   modules: ModuleDef<any>[],
-  done: Map<string, { coverage: Coverage; detections: Detection[] }>,
+  done: Map<string, Done>,
   timeline: TimelineStore,
   inputs: InputFile[],
   progress: ProgressFn,
@@ -317,7 +337,7 @@ function startWorker(
         break;
       case "module":
         current = undefined;
-        done.set(m.key, { coverage: m.coverage, detections: JSON.parse(m.detections) as Detection[] });
+        done.set(m.key, { coverage: m.coverage, more: m.more, detections: JSON.parse(m.detections) as Detection[] });
         mine.push(m.key);
         break;
       case "finished":

@@ -57,10 +57,11 @@ export type FromWorker =
   | { type: "start"; key: string; module: string }
   | { type: "progress"; line: string; transient?: boolean }
   /**
-   * One module done. Detections travel as JSON text: a record's Buffers become base64 exactly
-   * as in the files, instead of turning into Uint8Arrays in a structured clone.
+   * One module done: its coverage entry, the entries it added of its own (ctx.cover). Detections
+   * travel as JSON text: a record's Buffers become base64 exactly as in the files, instead of
+   * turning into Uint8Arrays in a structured clone.
    */
-  | { type: "module"; key: string; module: string; coverage: Coverage; detections: string }
+  | { type: "module"; key: string; module: string; coverage: Coverage; more: Coverage[]; detections: string }
   /** The queue is empty: the worker's timeline chunks and the evidence files it read. */
   | { type: "finished"; timeline?: SpilledTimeline; inputs: InputFile[] }
   /** The worker could not open the acquisition: it took no module, the other threads go on. */
