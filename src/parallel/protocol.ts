@@ -27,18 +27,12 @@ export interface WorkerSetup {
    * module of `queue` to take, taken with Atomics.add so no thread waits for another to hand out work.
    */
   next: SharedArrayBuffer;
-  /** Where modules run whole announce the keys other threads may take over (steal.ts). */
-  steal: SharedArrayBuffer;
-  /** Tests: see takeWork. */
-  takeOverMinKeys?: number;
 }
 
 /** One module, or one part of a module split across threads (ModuleDef.shardable). */
 export interface WorkItem {
   module: string;
   shard?: Shard;
-  /** A module run whole whose keys other threads may take over: its slot in `steal`. */
-  slot?: number;
 }
 
 /**

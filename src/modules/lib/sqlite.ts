@@ -84,7 +84,7 @@ function readError(e: unknown, file: string): unknown {
 }
 
 /** A query over a big table, read in pages of rows in key order (see pagedJsonRows). */
-export interface BigQuery extends Omit<PagedQuery, "range" | "live"> {
+export interface BigQuery extends Omit<PagedQuery, "range"> {
   /**
    * The big table whose rows a module run as several parts (ModuleDef.shardable) divides between
    * them, as `from` names it ("message", "history_visits v"): each part reads only its share of
@@ -161,20 +161,10 @@ export class SqliteDb {
     return pagedJsonRows(this.handle.db, { ...query, ...this.shardKeys(split, query.key) });
   }
 
-  /**
-   * The keys a module run as part of several reads: a part reads its [from, to] range of the key
-   * ([1, 0], nothing, when the table is empty); a module run whole whose end other threads may
-   * take over announces its keys (LiveKeys).
-   */
-  private shardKeys(table: string, key: string): Pick<PagedQuery, "range" | "live"> {
-    const shard = this.shard!;
-    if (shard.range) return { range: shard.range };
+  /** The [from, to] keys a module run as part of several reads ([1, 0], nothing, for an empty table). */
+  private shardKeys(table: string, key: string): Pick<PagedQuery, "range"> {
     const [lo, hi] = this.handle.db.prepare(`SELECT min(${key}), max(${key}) FROM ${table}`).raw(true).get() as [number | null, number | null];
     if (lo === null || hi === null) return { range: [1, 0] };
-    if (shard.live) {
-      shard.live.begin(lo, hi);
-      return { live: shard.live };
-    }
-    return { range: shardRange(lo, hi, shard) };
+    return { range: shardRange(lo, hi, this.shard) };
   }
 }

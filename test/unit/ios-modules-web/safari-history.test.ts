@@ -198,13 +198,9 @@ test("safari_history: visits read with the items' URLs in memory equal the SQLit
   const mapped = [...visitRows(db, redirects)];
   assert.ok(joined.length > 1400 && joined.length < 1500, `${joined.length} joined rows`);
   assert.deepEqual(mapped, joined);
-  // A shard's key range (keys taken over from another thread; part 2 of 3); and limits that stop the map part-way (items, then characters).
-  const taken = sqliteDb(raw, { index: 1, count: 0, range: [300, 1700] });
-  assert.deepEqual([...visitRows(taken, redirects)], [...visitRows(taken, redirects, { items: 0, chars: 0 })]);
-  assert.deepEqual(
-    [...visitRows(taken, redirects)],
-    joined.filter((r) => (r[2] as number) >= 300 && (r[2] as number) <= 1700),
-  );
+  // The parts of a parallel run, read with the URLs in memory and joined; and limits that stop the map part-way (items, then characters).
+  const second = sqliteDb(raw, { index: 1, count: 3 });
+  assert.deepEqual([...visitRows(second, redirects)], [...visitRows(second, redirects, { items: 0, chars: 0 })]);
   const parts = [0, 1, 2].map((index) => [...visitRows(sqliteDb(raw, { index, count: 3 }), redirects)]);
   assert.deepEqual(parts.flat(), joined);
   assert.ok(parts.every((p) => p.length > 0));
