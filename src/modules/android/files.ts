@@ -6,6 +6,7 @@ import { fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { fromUnixSeconds } from "../../core/time.ts";
 import { jsonArrayElements } from "./lib/json-array.ts";
+import { androidPattern } from "../../rules/index.ts";
 
 export interface FileRecord {
   path: string;
@@ -27,8 +28,6 @@ export const TMP_FILE_RULE = {
   id: "android-file-in-data-local-tmp",
   description: "A file under /data/local/tmp, other than androidqf's own collector.",
 };
-// androidqf pushes its collector binary there itself.
-const OWN_TOOLS = /^\/data\/local\/tmp\/(collector(_\w+)?|androidqf[\w.-]*)$/;
 
 function n(v: unknown): number | undefined {
   return typeof v === "number" && Number.isFinite(v) ? v : undefined;
@@ -79,7 +78,7 @@ export default defineModule<FileRecord>({
     for (const h of [r.sha256, r.sha1, r.md5]) {
       if (h) out.push(...fromMatches(ctx.iocs.hash(h), { grade: "strong", title: () => `Known malicious file on the device: ${r.path}`, artifact: r.file, timestamp: r.modified_time }));
     }
-    if (r.path.startsWith("/data/local/tmp/") && !OWN_TOOLS.test(r.path) && !r.mode?.startsWith("d")) {
+    if (r.path.startsWith("/data/local/tmp/") && !androidPattern("data_local_tmp_own_files").test(r.path) && !r.mode?.startsWith("d")) {
       out.push(
         heuristic({
           rule: TMP_FILE_RULE.id,
