@@ -38,7 +38,8 @@ export interface ModuleContext {
   progress(done: number, total?: number): void;
   /**
    * Set when a `shardable` module runs as one part of several (one per thread): yield only
-   * this part's records (see ModuleDef.shardable).
+   * this part's records (see ModuleDef.shardable). The SQLite helper's paged queries read it
+   * (modules/lib/sqlite.ts, BigQuery.split); a module on that helper does not.
    */
   shard?: Shard;
 }
@@ -62,8 +63,8 @@ export interface ModuleDef<R = Record<string, unknown>> {
    * The module can run as several parts at once, on big artifacts (src/parallel): given
    * ctx.shard, records() yields only that part, the parts in index order making up exactly the
    * records of a whole run, in the same order; and check() and events() depend on one record
-   * only. The records of a big table split by rowid range (shardRange) qualify. Only a
-   * module whose artifact is one file is split.
+   * only. A module whose records are the rows of one big table read with SqliteDb.paged and
+   * `split` qualifies (sms, safari_history). Only a module whose artifact is one file is split.
    */
   shardable?: boolean;
   /**
