@@ -42,7 +42,7 @@ export function sqliteRecords<R>(ctx: ModuleContext, source: SqliteSource<R>, af
  * however that ends. Errors from SQLite (a corrupt page, "no such column" on an odd schema) become
  * one-line errors naming the file.
  */
-export async function openRows<R>(ctx: ModuleContext, file: FileEntry, source: SqliteSource<R>): Promise<Iterable<R>> {
+async function openRows<R>(ctx: ModuleContext, file: FileEntry, source: SqliteSource<R>): Promise<Iterable<R>> {
   const h = await ctx.view.openSqlite(file);
   let rows: Iterable<R>;
   try {
