@@ -35,7 +35,8 @@ const KEEP = 8;
 /**
  * The identity of the running code when Vigil runs from its build (dist/, see scripts/build.mjs,
  * whose build.json holds a digest of the built files), else undefined. The installed packages
- * count too: npm rewrites node_modules/.package-lock.json on every install.
+ * count too: in a checkout npm rewrites node_modules/.package-lock.json on every install; a
+ * global install has no such file but creates its node_modules folder anew.
  */
 export function codeIdentity(moduleDir = import.meta.dirname): string | undefined {
   if (basename(moduleDir) !== "dist") return undefined;
@@ -47,11 +48,14 @@ export function codeIdentity(moduleDir = import.meta.dirname): string | undefine
   }
   if (typeof id !== "string" || id === "") return undefined;
   let packages = "none";
-  try {
-    const st = statSync(join(REPO_ROOT, "node_modules", ".package-lock.json"));
-    packages = `${st.size}:${st.mtimeMs}`;
-  } catch {
-    /* no lock file: the build's id and Node's version still count */
+  for (const p of [join(REPO_ROOT, "node_modules", ".package-lock.json"), join(REPO_ROOT, "node_modules")]) {
+    try {
+      const st = statSync(p);
+      packages = `${st.size}:${st.mtimeMs}`;
+      break;
+    } catch {
+      /* not there: the next, else the build's id and Node's version still count */
+    }
   }
   return `${id}|${process.version}|${packages}`;
 }
