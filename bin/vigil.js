@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
 // Checks run with V8's garbage collector on the JavaScript threads only: its helper threads would
-// take cores from the threads running modules (bench/NOTES.md, "Launcher"). The flag can only be
+// take cores from the threads running modules (bench/NOTES.md). The flag can only be
 // given when node starts, so a check started without it runs again in a child process that has
 // it; this process only waits and passes on signals and the exit code. (--single-threaded
 // implies the flag.) VIGIL_DEFAULT_GC=1 keeps node's default collector.
