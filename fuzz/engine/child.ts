@@ -43,6 +43,8 @@ const fatal = (e: unknown) => {
   process.send!({ type: "finding", target: at.target, index: at.index, kind: f.kind, signature: f.signature, message: f.message, stack: f.stack } satisfies ChildMessage, () => process.exit(70));
 };
 process.on("uncaughtException", fatal);
+// The supervisor is gone (stopped or killed): stop too, rather than fuzz on unwatched.
+process.on("disconnect", () => process.exit(0));
 process.on("unhandledRejection", fatal);
 
 async function runTarget(t: Target, ti: number, start: number): Promise<void> {

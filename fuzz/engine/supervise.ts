@@ -80,11 +80,19 @@ export async function fuzz(o: FuzzOptions): Promise<TargetStats[]> {
     child.stderr!.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
     const began = new Map<string, number>();
     let done = 0;
-    let last = { at: Date.now(), mark: "" };
+    // When the counter last moved, in wall time and in the process's CPU time: a busy loop is
+    // judged on CPU time (a loaded machine slows the wall clock, not the work), a wait that
+    // never ends on a much longer wall time.
+    let last = { at: Date.now(), mark: "", cpu: 0 };
     let killedFor: { kind: FindingKind; message: string } | undefined;
+    // The watchdog is armed while a target executes inputs, not while a process starts or
+    // builds a target's seeds.
+    let armed = false;
     child.on("message", (m: ChildMessage) => {
       const s = stats.get(m.target)!;
       if (m.type === "ready") {
+        armed = true;
+        last = { at: Date.now(), mark: last.mark, cpu: cpuMs(child) ?? 0 };
         s.seeds = m.seeds;
         began.set(m.target, Date.now());
       } else if (m.type === "finding") {
@@ -95,6 +103,7 @@ export async function fuzz(o: FuzzOptions): Promise<TargetStats[]> {
         s.messages = Math.max(s.messages, m.messages);
         s.executions = m.index;
         if (m.type === "done") {
+          armed = false;
           done++;
           s.seconds += (Date.now() - (began.get(m.target) ?? Date.now())) / 1000;
           began.delete(m.target);
@@ -107,11 +116,13 @@ export async function fuzz(o: FuzzOptions): Promise<TargetStats[]> {
       try {
         mark = readFileSync(counter).toString("hex");
       } catch {}
-      if (mark !== last.mark) last = { at: Date.now(), mark };
+      const cpu = cpuMs(child);
+      if (mark !== last.mark) last = { at: Date.now(), mark, cpu: cpu ?? last.cpu };
       const which = currentOf(counter, targets);
       const limit = Math.max(o.timeoutMs, targetByName(which.target).timeoutMs ?? 0);
-      if (Date.now() - last.at > limit && !killedFor) {
-        killedFor = { kind: "hang", message: `no progress for ${limit} ms` };
+      const busy = cpu === undefined ? 0 : cpu - last.cpu;
+      if (armed && (busy > limit || Date.now() - last.at > 6 * limit) && !killedFor) {
+        killedFor = { kind: "hang", message: busy > limit ? `no progress for ${limit} ms of CPU time` : `no progress for ${6 * limit} ms` };
         child.kill("SIGKILL");
       }
       const rss = rssMb(child);
@@ -160,6 +171,17 @@ function currentOf(counter: string, targets: string[]): { target: string; index:
   const b = Buffer.alloc(8);
   readFileSync(counter).copy(b);
   return { target: targets[Math.min(b.readUInt32LE(0), targets.length - 1)], index: b.readUInt32LE(4) };
+}
+
+/** User + system CPU time of a process, from /proc (Linux). */
+function cpuMs(child: ChildProcess): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${child.pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 function rssMb(child: ChildProcess): number | undefined {

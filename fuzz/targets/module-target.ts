@@ -153,7 +153,7 @@ export async function discoverDatabase(module: string, kind: AcquisitionKind = "
         message = (e as Error).message;
       }
       let m: RegExpExecArray | null;
-      if ((m = /no (?:such )?table:? ([\w.$]+)/.exec(message))) db.exec(`CREATE TABLE ${q(m[1].replace(/^main\./, ""))} (fuzz_id INTEGER)`);
+      if ((m = /no (?:such )?table:? ([\w.$]+)|unexpected schema: neither ([\w$]+)/.exec(message))) db.exec(`CREATE TABLE ${q((m[1] ?? m[2]).replace(/^main\./, ""))} (fuzz_id INTEGER)`);
       else if ((m = /table ([\w$]+) lacks (.+)$/.exec(message))) for (const c of m[2].split(", ")) addColumn(m[1], c.trim());
       else if ((m = /no such column: (?:[\w$]+\.)?([\w$]+)/.exec(message))) for (const t of tables()) addColumn(t, m[1]);
       else break;
