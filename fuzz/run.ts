@@ -82,8 +82,8 @@ const findingsDir = resolve(a.findings ?? join(import.meta.dirname, "findings"))
 const started = Date.now();
 const stats = await fuzz({
   targets,
-  runs: num(a.runs, smoke ? 1000 : Number.MAX_SAFE_INTEGER),
-  seconds: num(a.time, smoke ? 20 : 60),
+  runs: num(a.runs, smoke ? 2000 : Number.MAX_SAFE_INTEGER),
+  seconds: num(a.time, smoke ? 2 : 60),
   seed,
   jobs: num(a.jobs, 2),
   grouping: smoke ? "shared" : "per-target",

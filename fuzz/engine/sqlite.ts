@@ -98,7 +98,8 @@ export const sqliteTruncate: Mutator = {
 function logical(buf: Buffer, fn: (db: Database.Database) => void): Buffer {
   let db: Database.Database;
   try {
-    db = new Database(buf);
+    // A copy: opening a serialized image can take over (detach) the memory it is given.
+    db = new Database(Buffer.from(buf));
   } catch {
     return buf;
   }
