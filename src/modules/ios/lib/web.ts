@@ -70,6 +70,15 @@ function withFile(e: unknown, file: string | undefined): unknown {
 }
 
 /**
+ * An error met while reading a database (SQLite's own, such as "database disk image is
+ * malformed" on a damaged page) as a one-line VigilError naming the file; a VigilError as it is.
+ */
+export function databaseError(e: unknown, file: string): VigilError {
+  if (e instanceof VigilError) return e;
+  return new VigilError(`cannot read database: ${describeError(e)}`, { file, code: "sqlite", cause: e });
+}
+
+/**
  * Opens a database through the view and returns the rows `fn` yields from it; the handle is
  * closed when the iteration ends, however it ends.
  */
@@ -84,8 +93,7 @@ export async function sqliteRows<R>(ctx: ModuleContext, file: FileEntry, fn: (h:
       try {
         yield* fn(h);
       } catch (e) {
-        if (e instanceof VigilError) throw e;
-        throw new VigilError(`cannot read database: ${describeError(e)}`, { file: file.path, code: "sqlite", cause: e });
+        throw databaseError(e, file.path);
       }
     } finally {
       h.close();
