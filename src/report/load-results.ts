@@ -5,7 +5,7 @@ import { createReadStream, existsSync, readdirSync, readFileSync, statSync } fro
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { VigilError } from "../core/errors.ts";
-import type { Coverage, Detection, Exposure, InformationalAlert, RunInfo, TimelineEvent } from "../core/model.ts";
+import type { Coverage, Detection, Exposure, InformationalAlert, ModuleExposure, RunInfo, TimelineEvent } from "../core/model.ts";
 import { parseLooseTimestamp } from "../core/time.ts";
 import { parseCsv } from "./csv.ts";
 import { describeExposure } from "./exposure.ts";
@@ -55,6 +55,27 @@ function mvtAlerts(dir: string, files: string[]): MappedAlerts {
   return out;
 }
 
+/**
+ * Older Vigil versions reported an outdated iOS and an old Android patch level as weak rules
+ * (ios-outdated, android-outdated-security-patch). Read back, they are exposure, never signs.
+ */
+function fromLegacyRules(all: Detection[]): { detections: Detection[]; exposure: Exposure[] } {
+  const detections: Detection[] = [];
+  const found: ModuleExposure[] = [];
+  for (const d of all) {
+    const base = { module: d.module, artifact: d.artifact, level: "risk" as const };
+    if (d.rule?.id === "ios-outdated") {
+      found.push({ ...base, kind: "outdated_os", params: { os: "iOS", version: d.matched, newest: /iOS ([\d.]+) is available/.exec(d.title)?.[1] ?? "?" } });
+    } else if (d.rule?.id === "android-outdated-security-patch") {
+      const m = /\((\d+) months older than the (\S+) bulletin\)/.exec(d.title);
+      found.push({ ...base, kind: "old_security_patch", params: { patch: d.matched, months: m ? Number(m[1]) : "?", bulletin: m?.[2] ?? "?" } });
+    } else {
+      detections.push(d);
+    }
+  }
+  return { detections, exposure: describeExposure(found) };
+}
+
 export function loadResults(dir: string): LoadedResults {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new VigilError("not a results folder", { file: dir, code: "usage" });
   const files = readdirSync(dir);
@@ -64,14 +85,17 @@ export function loadResults(dir: string): LoadedResults {
     // alerts.json lists the detections, then informational entries that never count.
     const alerts = readJson(join(dir, "alerts.json"));
     const list = (Array.isArray(alerts) ? alerts : []) as (Detection | InformationalAlert)[];
-    const exposure = has("exposure.json") ? readJson(join(dir, "exposure.json")) : [];
+    const detections = list.filter((a): a is Detection => a.kind === "indicator" || a.kind === "heuristic");
+    // Results of an older Vigil have no exposure.json: their exposure is still among the detections.
+    const legacy = has("exposure.json") ? undefined : fromLegacyRules(detections);
+    const exposure = legacy ? legacy.exposure : readJson(join(dir, "exposure.json"));
     return {
       dir,
       origin: "vigil",
       info,
       kind: info?.acquisition?.original_kind ?? info?.acquisition?.kind,
       coverage: readJson(join(dir, "coverage.json")) as Coverage[],
-      detections: list.filter((a): a is Detection => a.kind === "indicator" || a.kind === "heuristic"),
+      detections: legacy ? legacy.detections : detections,
       informational: list.filter((a): a is InformationalAlert => a.kind === "informational"),
       exposure: (Array.isArray(exposure) ? exposure : []) as Exposure[],
     };
