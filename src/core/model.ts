@@ -233,13 +233,14 @@ export interface Exposure extends ExposureInput {
 }
 
 /**
- * An entry of alerts.json that is not a detection (MVT's INFO level): the exposure entries of
+ * An entry of alerts.json that is not a detection (MVT's INFORMATIONAL level, spelled as MVT
+ * writes it): the exposure entries of
  * the check (the Lockdown Mode state among them) and MVT's informational alerts. It never counts
  * as a detection and never changes the verdict or the exit code.
  */
 export interface InformationalAlert {
   module: string;
-  level: "INFO";
+  level: "INFORMATIONAL";
   kind: "informational";
   title: string;
   why?: string;

@@ -1,7 +1,7 @@
 // Exposure entries in words: a title and what it means, from the catalogs (`exposure.<kind>.title`
 // and `.meaning`, filled from the entry's params). The JSON files carry the English words; the
 // report and the terminal show the reader's language. Each entry is also listed in alerts.json
-// as an informational entry (MVT's INFO level), which never counts as a detection.
+// as an informational entry (MVT's INFORMATIONAL level), which never counts as a detection.
 import type { Exposure, InformationalAlert, ModuleExposure } from "../core/model.ts";
 import { translator } from "./i18n/index.ts";
 
@@ -31,7 +31,7 @@ export function exposureMeaning(e: Pick<Exposure, "kind" | "params" | "what_it_m
 export function informationalAlerts(exposure: Exposure[]): InformationalAlert[] {
   return exposure.map((e) => ({
     module: e.module,
-    level: "INFO",
+    level: "INFORMATIONAL",
     kind: "informational",
     title: e.title,
     why: e.what_it_means,

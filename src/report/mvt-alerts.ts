@@ -187,7 +187,7 @@ export function mapMvtAlerts(items: unknown[], module: string): MappedAlerts {
       }
     }
     if (outcome.as === "informational" || outcome.as === "exposure") {
-      out.informational.push({ module: mod, level: "INFO", kind: "informational", title, artifact: `${mod}.json`, ...(timestamp ? { timestamp } : {}), record });
+      out.informational.push({ module: mod, level: "INFORMATIONAL", kind: "informational", title, artifact: `${mod}.json`, ...(timestamp ? { timestamp } : {}), record });
       continue;
     }
     out.detections.push({

@@ -36,7 +36,7 @@ test("an outdated iPhone with nothing found: exposure only, verdict 'no known tr
   assert.match(exposure[0].what_it_means, /not a trace of infection/);
   assert.deepEqual(summary.exposure, exposure);
   const alerts = JSON.parse(readFileSync(join(out, "alerts.json"), "utf8"));
-  assert.deepEqual(alerts.map((a: { kind: string; level: string; exposure: string }) => [a.kind, a.level, a.exposure]), [["informational", "INFO", "outdated_os"]]);
+  assert.deepEqual(alerts.map((a: { kind: string; level: string; exposure: string }) => [a.kind, a.level, a.exposure]), [["informational", "INFORMATIONAL", "outdated_os"]]);
   assert.match(r.stdout, /^Exposure \(what the phone was open to; not evidence of spyware\):\n {2}\[risk\] iOS 14\.6 is out of date/m);
   assert.match(r.stdout, /^Device: Name Demo iPhone; Model iPhone12,1; OS version 14\.6; Build 18F72; Lockdown Mode not recorded in this acquisition; Acquisition date \d{4}-\d\d-\d\d [\d:]+ UTC; Artifacts cover \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d$/m);
   const html = readFileSync(join(out, "report.html"), "utf8");
@@ -63,7 +63,7 @@ test("results writer: Lockdown Mode in exposure.json, in alerts.json as an INFO 
   assert.deepEqual(alerts, [
     {
       module: "global_preferences",
-      level: "INFO",
+      level: "INFORMATIONAL",
       kind: "informational",
       title: "Lockdown Mode is on",
       why: w.summary.exposure[0].what_it_means,

@@ -47,7 +47,7 @@ test("alerts.json: informational entries are read apart from the detections", as
   const dir = await buildResultsFolder();
   try {
     const alerts = JSON.parse(readFileSync(join(dir, "alerts.json"), "utf8"));
-    writeFileSync(join(dir, "alerts.json"), JSON.stringify([...alerts, { module: "global_preferences", level: "INFO", kind: "informational", title: "Lockdown Mode is on", exposure: "lockdown_on" }]));
+    writeFileSync(join(dir, "alerts.json"), JSON.stringify([...alerts, { module: "global_preferences", level: "INFORMATIONAL", kind: "informational", title: "Lockdown Mode is on", exposure: "lockdown_on" }]));
     const r = loadResults(dir);
     assert.equal(r.detections.length, 1);
     assert.deepEqual(r.informational.map((i) => i.exposure), ["lockdown_on"]);

@@ -60,7 +60,7 @@ test("MVT's androidqf results: each alert mapped by kind and level; the old patc
       [["old_security_patch", { patch: "2021-06-05", months: r.exposure[0].params.months, bulletin: r.exposure[0].params.bulletin }]],
     );
     assert.ok(Number(r.exposure[0].params.months) > 6);
-    assert.deepEqual(r.informational.map((i) => [i.module, i.level]), [["aqf_packages", "INFO"]]);
+    assert.deepEqual(r.informational.map((i) => [i.module, i.level]), [["aqf_packages", "INFORMATIONAL"]]);
     const html = readFileSync(await writeHtmlReport(dir, { lang: "en", out: reportOut() }), "utf8");
     // Behaviour signs only: worth a look, never "traces of known spyware".
     assert.match(html, /data-verdict="worth_a_look"/);
@@ -153,7 +153,7 @@ test("check-iocs on MVT's results: alerts without an indicator are carried over 
       alerts.map((a) => [a.kind, a.grade ?? a.level, a.rule?.id ?? a.exposure]),
       [
         ["heuristic", "weak", "process-id-gap"],
-        ["informational", "INFO", "lockdown_on"],
+        ["informational", "INFORMATIONAL", "lockdown_on"],
       ],
     );
     const summary = JSON.parse(readFileSync(join(out, "re", "summary.json"), "utf8"));
