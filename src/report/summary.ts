@@ -128,7 +128,7 @@ export function formatSummary(
   const t = translator(extra.lang ?? "en");
   const lines: string[] = [];
   lines.push("");
-  lines.push(`${t("terminal.verdict")}: ${t(`terminal.verdict.${s.verdict}`)}${s.incomplete ? ` ${t("terminal.incomplete")}` : ""}`);
+  lines.push(t("terminal.verdict", { verdict: `${t(`terminal.verdict.${s.verdict}`)}${s.incomplete ? ` ${t("terminal.incomplete")}` : ""}` }));
   lines.push(t("terminal.detections", { strong: s.detections.strong, medium: s.detections.medium, weak: s.detections.weak }));
   for (const d of (extra.topDetections ?? []).slice(0, 10)) {
     lines.push(`  [${d.grade}] ${d.title}${d.timestamp ? ` (${d.timestamp})` : ""}`);
@@ -138,14 +138,17 @@ export function formatSummary(
   if (s.missing.length) {
     lines.push(t("terminal.missing"));
     for (const m of s.missing) lines.push(`  - ${t(`need.${m.need}`, m.params)}${m.modules.length ? ` (${m.modules.join(", ")})` : ""}`);
-    if (s.advice) lines.push(`  ${t("terminal.advice")}: ${t(`advice.${s.advice.id}`)}`);
+    if (s.advice) lines.push(`  ${t("terminal.advice", { advice: t(`advice.${s.advice.id}`) })}`);
   }
   if (s.exposure.length) {
     lines.push(t("terminal.exposure"));
     for (const e of s.exposure) lines.push(`  [${t(`exposure.level.${e.level}`)}] ${exposureTitle(e, t)}`);
   }
   const facts = deviceFacts(extra.device, s.exposure, s.span, t);
-  if (facts.length) lines.push(`${t("device.title")}: ${facts.map(([k, v]) => `${t(k)} ${v}`).join("; ")}`);
+  if (facts.length) {
+    lines.push(t("terminal.device"));
+    for (const [k, v] of facts) lines.push(`  ${t("terminal.fact", { label: t(k), value: v })}`);
+  }
   const failed = s.notChecked.filter((n) => n.status === "failed");
   if (failed.length) {
     lines.push(`Could not check (${failed.length}):`);

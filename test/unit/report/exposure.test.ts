@@ -38,7 +38,10 @@ test("an outdated iPhone with nothing found: exposure only, verdict 'no known tr
   const alerts = JSON.parse(readFileSync(join(out, "alerts.json"), "utf8"));
   assert.deepEqual(alerts.map((a: { kind: string; level: string; exposure: string }) => [a.kind, a.level, a.exposure]), [["informational", "INFORMATIONAL", "outdated_os"]]);
   assert.match(r.stdout, /^Exposure \(what the phone was open to; not evidence of spyware\):\n {2}\[risk\] iOS 14\.6 is out of date/m);
-  assert.match(r.stdout, /^Device: Name Demo iPhone; Model iPhone12,1; OS version 14\.6; Build 18F72; Lockdown Mode not recorded in this acquisition; Acquisition date \d{4}-\d\d-\d\d [\d:]+ UTC; Artifacts cover \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d$/m);
+  assert.match(
+    r.stdout,
+    /^Device:\n {2}Name: Demo iPhone\n {2}Model: iPhone12,1\n {2}OS version: 14\.6\n {2}Build: 18F72\n {2}Lockdown Mode: not recorded in this acquisition\n {2}Acquisition date: \d{4}-\d\d-\d\d [\d:]+ UTC\n {2}Artifacts cover: \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d$/m,
+  );
   const html = readFileSync(join(out, "report.html"), "utf8");
   assert.match(html, /<section id="exposure">/);
   assert.match(html, /<article class="exposure x-risk" data-kind="outdated_os" data-level="risk">/);
