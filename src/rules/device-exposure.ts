@@ -4,7 +4,7 @@
 // the bundled tables, never with the clock, so a result can be reproduced.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { compareIosVersions, iosReleaseTable, latestInMajor, newerIosRelease } from "../core/ios-releases.ts";
+import { compareIosVersions, iosReleaseTable, latestInMajor, newerIosRelease } from "../indicators/ios-releases.ts";
 import type { DeviceInfo, ExposureInput } from "../core/model.ts";
 import { DATA_DIR } from "../core/paths.ts";
 

@@ -1,7 +1,7 @@
 // .GlobalPreferences.plist: device-wide settings. Vigil states whether Lockdown Mode, Apple's
 // hardening against mercenary spyware, is on: useful context for every other finding. The state
 // is exposure (off: a risk; on: context), never a detection.
-import { parseIosVersion } from "../../core/ios-releases.ts";
+import { parseIosVersion } from "../../indicators/ios-releases.ts";
 import { defineModule } from "../contract.ts";
 import { plistToJson, readPlistDict, type JsonValue } from "./lib/plist-values.ts";
 

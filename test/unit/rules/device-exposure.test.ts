@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { latestIosRelease } from "../../../src/core/ios-releases.ts";
+import { latestIosRelease } from "../../../src/indicators/ios-releases.ts";
 import { deviceExposure, monthsBetween, securityBulletins } from "../../../src/rules/device-exposure.ts";
 
 function monthsBefore(date: string, months: number): string {
