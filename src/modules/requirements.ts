@@ -11,6 +11,8 @@ export interface Need {
   /** Catalog key part: `need.<need>` names it for the reader. */
   need: string;
   anyOf: string[];
+  /** The module must also have found at least one record (a capture that holds no traffic is not a check). */
+  withRecords?: boolean;
 }
 
 export interface CheckRequirement {
@@ -81,6 +83,10 @@ export const CHECK_REQUIREMENTS: Partial<Record<AcquisitionKind, CheckRequiremen
     needs: [{ need: "network_events", anyOf: ["intrusion_dns", "intrusion_connections"] }],
     advice: "android_intrusion_logs",
   },
+  network: {
+    needs: [{ need: "traffic", anyOf: ["flows", "dns", "tls", "app_privacy_report"], withRecords: true }],
+    advice: "network",
+  },
 };
 
 /** The need that stands for `minChecked`: too few artifacts at all. */
@@ -90,11 +96,13 @@ export const MORE_ARTIFACTS = "more_artifacts";
  * What the check of a `kind` acquisition needed and did not get, given its coverage; [] when
  * enough was checked or the kind has no requirement (a results folder of unknown origin).
  */
-export function missingNeeds(kind: string | undefined, coverage: Pick<Coverage, "module" | "status">[]): { need: string; modules: string[]; params?: Record<string, number> }[] {
+export function missingNeeds(kind: string | undefined, coverage: Pick<Coverage, "module" | "status" | "records">[]): { need: string; modules: string[]; params?: Record<string, number> }[] {
   const req = kind ? CHECK_REQUIREMENTS[kind as AcquisitionKind] : undefined;
   if (!req) return [];
   const checked = new Set(coverage.filter((c) => c.status === "checked").map((c) => c.module));
-  const out: ReturnType<typeof missingNeeds> = req.needs.filter((n) => !n.anyOf.some((m) => checked.has(m))).map((n) => ({ need: n.need, modules: [...n.anyOf] }));
+  const withRecords = new Set(coverage.filter((c) => c.status === "checked" && (c.records ?? 0) > 0).map((c) => c.module));
+  const met = (n: Need) => n.anyOf.some((m) => (n.withRecords ? withRecords : checked).has(m));
+  const out: ReturnType<typeof missingNeeds> = req.needs.filter((n) => !met(n)).map((n) => ({ need: n.need, modules: [...n.anyOf] }));
   if (req.minChecked) {
     const counted = [...checked].filter((m) => !req.minChecked!.notCounting.includes(m)).length;
     if (counted < req.minChecked.count) out.push({ need: MORE_ARTIFACTS, modules: [], params: { checked: counted, count: req.minChecked.count } });

@@ -6,7 +6,7 @@ import { catalogs } from "../../../src/report/i18n/index.ts";
 import { CHECK_REQUIREMENTS, MORE_ARTIFACTS, missingNeeds } from "../../../src/modules/requirements.ts";
 import { allModules } from "../../../src/modules/registry.ts";
 
-const PLATFORM: Record<string, string> = { ios_backup: "ios", ios_fs: "ios", ios_sysdiagnose: "ios", androidqf: "android", android_bugreport: "android", android_backup: "android", android_intrusion_logs: "android" };
+const PLATFORM: Record<string, string> = { ios_backup: "ios", ios_fs: "ios", ios_sysdiagnose: "ios", androidqf: "android", android_bugreport: "android", android_backup: "android", android_intrusion_logs: "android", network: "network" };
 
 test("every acquisition kind a check reads has a requirement, naming modules that exist and read that kind", () => {
   for (const kind of Object.keys(PLATFORM)) assert.ok(CHECK_REQUIREMENTS[kind as AcquisitionKind], `${kind} has no requirement`);
@@ -43,4 +43,7 @@ test("missingNeeds: one checked module of a group meets it; absent or failed do 
   const fs = ["filesystem", "netusage", "sms", "safari_history", "tcc"].map((m) => c(m, "checked"));
   assert.deepEqual(missingNeeds("ios_fs", fs).map((m) => [m.need, m.params]), [[MORE_ARTIFACTS, { checked: 4, count: 5 }]], "the file listing does not count");
   assert.deepEqual(missingNeeds("ios_fs", [...fs, c("calls", "checked")]), []);
+  // A capture that holds no traffic is read ("checked") but is not a check.
+  assert.deepEqual(missingNeeds("network", [{ module: "flows", status: "checked", records: 0 }, { module: "dns", status: "checked", records: 0 }]).map((m) => m.need), ["traffic"]);
+  assert.deepEqual(missingNeeds("network", [{ module: "flows", status: "checked", records: 0 }, { module: "dns", status: "checked", records: 3 }]), []);
 });
