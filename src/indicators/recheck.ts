@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { Coverage, Detection, DetectionInput, Grade, IndicatorMatch, InputFile } from "../core/model.ts";
+import type { Coverage, Detection, DetectionInput, Grade, IndicatorKind, IndicatorMatch, InputFile } from "../core/model.ts";
 import { fromMatches } from "../core/detection.ts";
 import type { Matcher } from "./matcher-api.ts";
 
@@ -132,6 +132,18 @@ function runCheck(iocs: Matcher, check: Check, value: string, parentKey: string)
     case "skip":
       return { matches: [], strength: "mention" };
   }
+}
+
+/** Indicator kinds that name an address the phone reached or was sent; the others name something present on it. */
+const ADDRESS_KINDS = new Set<IndicatorKind>(["domain", "url", "ipv4", "ipv6", "email"]);
+
+/**
+ * The grade of an indicator of `type` another tool matched in a record of `module` (an MVT
+ * alert), by the same scale as a re-check: something present is strong, an address is medium,
+ * or weak in a module that only mentions addresses (messages, contacts).
+ */
+export function gradeForIndicator(type: IndicatorKind, module: string): Grade {
+  return gradeOf(ADDRESS_KINDS.has(type) ? "visit" : "presence", module);
 }
 
 function gradeOf(strength: "presence" | "visit" | "mention", module: string): Grade {

@@ -12,7 +12,7 @@ import { Worker } from "node:worker_threads";
 import { applies, isWhole } from "../acquisitions/spec-match.ts";
 import type { AcquisitionView } from "../acquisitions/view.ts";
 import { describeError } from "../core/errors.ts";
-import type { Coverage, Detection, InputFile } from "../core/model.ts";
+import type { Coverage, Detection, InputFile, ModuleExposure } from "../core/model.ts";
 import type { ModuleDef } from "../modules/contract.ts";
 import { privateTempDir, privateTempRoot, removeTempDir } from "../core/tempdir.ts";
 import { matcherSources } from "../indicators/matcher.ts";
@@ -25,6 +25,9 @@ import type { CollectorPart } from "../report/html/data.ts";
 import type { CheckRun, TimelineHelper } from "../report/results.ts";
 import { keyOf, shardOf, takenParts, takeWork } from "./queue.ts";
 import { stealMemory } from "./steal.ts";
+
+/** What one module (or one part of it) handed over. */
+type ModuleDone = { coverage: Coverage; detections: Detection[]; exposure: ModuleExposure[] };
 
 /** Below this much artifact data, starting threads costs more than it saves (bench/NOTES.md). */
 export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
@@ -183,7 +186,7 @@ export async function runModulesParallel(
     steal: stealMemory(slots),
     takeOverMinKeys: opts.takeOverMinKeys,
   };
-  const done = new Map<string, { coverage: Coverage; detections: Detection[] }>();
+  const done = new Map<string, ModuleDone>();
   const inputs: InputFile[] = [];
 
   const workers: WorkerRun[] = [];
@@ -197,7 +200,7 @@ export async function runModulesParallel(
     for (let item = takeWork(setup); item !== undefined; item = takeWork(setup)) {
       if (!item.shard?.range) taken++;
       const run = await runModules({ ...opts, modules: [byName.get(item.module)!], timeline, numbering, shard: shardOf(item, setup) });
-      done.set(keyOf(item), { coverage: run.coverage[0], detections: run.detections });
+      done.set(keyOf(item), { coverage: run.coverage[0], detections: run.detections, exposure: run.exposure });
     }
     // This thread ran every module: a worker still starting has nothing to hand over.
     if (taken === queue.length && !opts.keepIdle) for (const w of workers) if (!w.tookWork()) w.end();
@@ -205,12 +208,13 @@ export async function runModulesParallel(
 
     const coverage: Coverage[] = [];
     const detections: Detection[] = [];
+    const exposure: ModuleExposure[] = [];
     const warnings: Record<string, string[]> = {};
     for (const m of applicable) {
       const parts = queue.filter((w) => w.module === m.name);
       const taken = takenParts(m.name, done.keys());
       const results = [...parts.map(keyOf), ...taken.map((t) => t.key)].map(
-        (key) => done.get(key) ?? { coverage: failedCoverage(opts.modules, m.name, "no thread ran it"), detections: [] },
+        (key) => done.get(key) ?? { coverage: failedCoverage(opts.modules, m.name, "no thread ran it"), detections: [], exposure: [] },
       );
       const cov = results.length === 1 ? results[0].coverage : mergePartCoverage(results.map((r) => r.coverage));
       const file = (suffix: string) => `${prefix}${m.name}${suffix}.json`;
@@ -225,11 +229,14 @@ export async function runModulesParallel(
         appendJsonFragments(join(opts.outputDir, file("_detected")), frags("_detected"));
       }
       coverage.push(cov);
-      for (const r of results) detections.push(...r.detections);
+      for (const r of results) {
+        detections.push(...r.detections);
+        exposure.push(...r.exposure);
+      }
       if (cov.warnings?.length) warnings[m.name] = cov.warnings;
     }
     const helpers = workers.map((w) => w.helper()).filter((h) => h !== undefined);
-    return { coverage, detections, timeline, warnings, inputs, jobs, helpers, end: () => workers.forEach((w) => w.end()) };
+    return { coverage, detections, exposure, timeline, warnings, inputs, jobs, helpers, end: () => workers.forEach((w) => w.end()) };
   } catch (e) {
     for (const w of workers) w.end();
     throw e;
@@ -268,7 +275,7 @@ function startWorker(
   worker: Worker,
   setup: WorkerSetup,
   modules: ModuleDef<any>[],
-  done: Map<string, { coverage: Coverage; detections: Detection[] }>,
+  done: Map<string, ModuleDone>,
   timeline: TimelineStore,
   inputs: InputFile[],
   progress: ProgressFn,
@@ -288,7 +295,7 @@ function startWorker(
     // The module it was running fails; the ones it finished keep their files and detections,
     // but their timeline events were in its store.
     if (current !== undefined && !done.has(current.key)) {
-      done.set(current.key, { coverage: failedCoverage(modules, current.module, `the worker thread running it stopped: ${why}`), detections: [] });
+      done.set(current.key, { coverage: failedCoverage(modules, current.module, `the worker thread running it stopped: ${why}`), detections: [], exposure: [] });
     }
     current = undefined;
     if (!handedOver) {
@@ -309,7 +316,7 @@ function startWorker(
         break;
       case "module":
         current = undefined;
-        done.set(m.key, { coverage: m.coverage, detections: JSON.parse(m.detections) as Detection[] });
+        done.set(m.key, { coverage: m.coverage, detections: JSON.parse(m.detections) as Detection[], exposure: m.exposure });
         mine.push(m.key);
         break;
       case "finished":

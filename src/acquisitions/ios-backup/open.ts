@@ -319,7 +319,7 @@ function deviceInfo(info: Record<string, unknown>, manifestPlist: Record<string,
   const productName = str(info["Product Name"]);
   if (productName) d.productName = productName;
   const lastBackup = info["Last Backup Date"];
-  if (lastBackup instanceof Date) d.lastBackup = lastBackup.toISOString();
+  if (lastBackup instanceof Date) d.lastBackup = d.acquired = lastBackup.toISOString();
   const newer = osVersion ? newerIosRelease(osVersion) : undefined;
   if (newer) d.newerOsAvailable = newer.version;
   for (const k of Object.keys(d)) if (d[k] === undefined) delete d[k];

@@ -161,10 +161,6 @@ export function rootPackages(): Set<string> {
   return roots;
 }
 
-export function securityBulletins(): { latest_bulletin: string; outdated_after_months: number } {
-  return loadJson("security-bulletins.json");
-}
-
 /** Whether a uid string ("u0a94", "10094", "1000") is an app uid rather than a system one. */
 export function isAppUid(uid: string | number | undefined): boolean {
   if (uid === undefined) return false;
