@@ -120,7 +120,7 @@ export function moduleTarget(o: ModuleTargetOptions): Target {
       const view = memoryView({ kind: o.kind, platform, files: [{ ...place, data: input }] });
       const s = spied(mod);
       let n = 0;
-      const out = await runModule(s.mod, view, IOCS, { record: () => n++, event: () => {}, detection: () => {} });
+      const out = await runModule(s.mod, view, IOCS, { record: () => n++, event: () => {}, detection: () => {}, exposure: () => {} });
       const e = s.error();
       if (e !== undefined) throw e;
       if (out.coverage.status === "failed") throw new Error(`failed without an error from the module: ${out.coverage.reason}`);

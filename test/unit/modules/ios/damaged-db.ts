@@ -1,11 +1,11 @@
 // For the regression tests of modules that met a damaged database page (found by npm run fuzz):
 // a database whose schema reads fine but whose last page, a leaf of the table read, is zeroed,
 // so SQLite fails in the middle of the module's query; and a runner that keeps the raw error.
+import { moduleContext } from "../../../helpers/module-context.ts";
 import Database from "better-sqlite3";
 import { memoryView } from "../../../../src/acquisitions/memory.ts";
 import type { ModuleDef } from "../../../../src/modules/contract.ts";
 import { isBatched } from "../../../../src/modules/contract.ts";
-import { matcherFromValues } from "../../../../src/indicators/matcher.ts";
 
 export function damagedDb(schema: string, fill: (db: Database.Database) => void): Buffer {
   const db = new Database(":memory:");
@@ -21,7 +21,7 @@ export function damagedDb(schema: string, fill: (db: Database.Database) => void)
 /** Walks the module's records on a one-file backup; resolves, or rejects with what the module threw. */
 export async function walk(mod: ModuleDef<any>, file: { domain?: string; relativePath?: string; path?: string }, data: Buffer, kind: "ios_backup" | "ios_fs" = "ios_backup"): Promise<void> {
   const view = memoryView({ kind, platform: "ios", files: [{ ...file, data }] });
-  const ctx = { view, iocs: matcherFromValues({}), files: await view.find(mod.reads), wanted: mod.reads, detect() {}, event() {}, warn() {}, progress() {}, cover() {} };
+  const ctx = await moduleContext(mod, view);
   const src = mod.records(ctx);
   if (isBatched(src)) for await (const b of src.batches) for (const _ of b);
   else for await (const _ of src as AsyncIterable<unknown>);
