@@ -27,6 +27,7 @@ import whatsapp from "./whatsapp.ts";
 import whatsappChatSessions from "./whatsapp-chat-sessions.ts";
 import whatsappLid from "./whatsapp-lid.ts";
 import whatsappContacts from "./whatsapp-contacts.ts";
+import whatsappCalls from "./whatsapp-calls.ts";
 import safariHistory from "./safari-history.ts";
 import safariBrowserState from "./safari-browser-state.ts";
 import safariFavicon from "./safari-favicon.ts";
@@ -72,6 +73,7 @@ export const iosModules: ModuleDef<any>[] = [
   whatsappChatSessions,
   whatsappLid,
   whatsappContacts,
+  whatsappCalls,
   safariHistory,
   safariBrowserState,
   safariFavicon,
