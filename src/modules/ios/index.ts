@@ -28,6 +28,7 @@ import whatsappChatSessions from "./whatsapp-chat-sessions.ts";
 import whatsappLid from "./whatsapp-lid.ts";
 import whatsappContacts from "./whatsapp-contacts.ts";
 import whatsappCalls from "./whatsapp-calls.ts";
+import whatsappGroups from "./whatsapp-groups.ts";
 import safariHistory from "./safari-history.ts";
 import safariBrowserState from "./safari-browser-state.ts";
 import safariFavicon from "./safari-favicon.ts";
@@ -74,6 +75,7 @@ export const iosModules: ModuleDef<any>[] = [
   whatsappLid,
   whatsappContacts,
   whatsappCalls,
+  whatsappGroups,
   safariHistory,
   safariBrowserState,
   safariFavicon,
