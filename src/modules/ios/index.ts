@@ -29,6 +29,7 @@ import whatsappLid from "./whatsapp-lid.ts";
 import whatsappContacts from "./whatsapp-contacts.ts";
 import whatsappCalls from "./whatsapp-calls.ts";
 import whatsappGroups from "./whatsapp-groups.ts";
+import whatsappMedia from "./whatsapp-media.ts";
 import safariHistory from "./safari-history.ts";
 import safariBrowserState from "./safari-browser-state.ts";
 import safariFavicon from "./safari-favicon.ts";
@@ -76,6 +77,7 @@ export const iosModules: ModuleDef<any>[] = [
   whatsappContacts,
   whatsappCalls,
   whatsappGroups,
+  whatsappMedia,
   safariHistory,
   safariBrowserState,
   safariFavicon,
