@@ -10,7 +10,7 @@ import { describeError } from "../../core/errors.ts";
 import { requireSchema } from "../../formats/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { present } from "./lib/checks.ts";
-import { loadContactBook } from "./lib/contact-book.ts";
+import { loadContactBook, type ContactBook } from "./lib/contact-book.ts";
 import { contentFindings, declaredTypes, fileIndex, inspectAttachment, type AttachmentContent } from "./lib/attachment-content.ts";
 import { sqliteRows } from "./lib/web.ts";
 
@@ -69,12 +69,13 @@ export default defineModule<SmsAttachmentRecord>({
   reads: SMS_DB,
   costPerByte: 0.05,
   async *records(ctx) {
-    const book = await loadContactBook(ctx);
+    let book: ContactBook | undefined;
     let files: Map<string, FileEntry> | undefined;
     let unreadable = 0;
     for (const file of ctx.files) {
       for (const rec of await sqliteRows(ctx, file, attachmentRows)) {
         if (rec.direction === "received") {
+          book ??= await loadContactBook(ctx);
           rec.sender_is_contact = book.isContact(rec.phone_number);
           const at = rec.filename.indexOf(ATTACHMENTS_DIR);
           if (at >= 0) {
