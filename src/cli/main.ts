@@ -7,6 +7,7 @@ import { register as checkBackup } from "./check-backup.ts";
 import { register as checkBugreport } from "./check-bugreport.ts";
 import { register as checkFs } from "./check-fs.ts";
 import { register as checkIntrusionLogs } from "./check-intrusion-logs.ts";
+import { register as checkNetwork } from "./check-network.ts";
 import { register as checkSysdiagnose } from "./check-sysdiagnose.ts";
 import { register as decryptBackup } from "./decrypt-backup.ts";
 import { register as demo } from "./demo.ts";
@@ -40,6 +41,6 @@ program
     process.exit(err.exitCode === 0 ? 0 : err.code === "commander.help" || err.code === "commander.version" ? 0 : 2);
   });
 
-for (const register of [demo, checkBackup, checkFs, checkSysdiagnose, checkAndroidqf, checkBugreport, checkIntrusionLogs, decryptBackup, extractKey, report, modules, iocs, update, checkIocs]) register(program);
+for (const register of [demo, checkBackup, checkFs, checkSysdiagnose, checkAndroidqf, checkBugreport, checkIntrusionLogs, checkNetwork, decryptBackup, extractKey, report, modules, iocs, update, checkIocs]) register(program);
 
 await program.parseAsync(process.argv);

@@ -1,7 +1,8 @@
 // The result model every module, check and report writer shares.
 // Field names follow MVT where an investigator's scripts would expect them.
 
-export type Platform = "ios" | "android";
+/** "network": a traffic capture or sensor logs, which can come from either kind of phone. */
+export type Platform = "ios" | "android" | "network";
 
 /**
  * How strong a piece of evidence is. Documented for users in the README ("Grades").
@@ -30,7 +31,12 @@ export type IndicatorKind =
   | "app_id"
   | "app_cert_hash"
   | "android_property"
-  | "configuration_profile";
+  | "configuration_profile"
+  /** TLS client fingerprints (JA3: MD5 hex; JA4: "t13d1516h2_..._..."). */
+  | "ja3"
+  | "ja4"
+  /** SHA-1 or SHA-256 of an X.509 certificate a server presented (not an app's signing certificate). */
+  | "tls_cert_hash";
 
 /** One IOC set as loaded: what it is, where it came from, and how to re-check it later. */
 export interface IocSetInfo {

@@ -8,7 +8,7 @@ import type { Coverage, Detection, DetectionInput, Grade, IndicatorMatch, InputF
 import { fromMatches } from "../core/detection.ts";
 import type { Matcher } from "./matcher-api.ts";
 
-type Check = "exec" | "url" | "domain" | "ip" | "process" | "app" | "path" | "file_name" | "email" | "hash" | "cert" | "profile" | "property" | "text" | "skip";
+type Check = "exec" | "url" | "domain" | "ip" | "process" | "app" | "path" | "file_name" | "email" | "hash" | "cert" | "tls_cert" | "ja3" | "ja4" | "profile" | "property" | "text" | "skip";
 
 /** Field names as MVT and Vigil write them, lowercased. */
 const FIELDS: Record<string, Check> = {};
@@ -42,6 +42,16 @@ const MODULE_FIELDS: Record<string, Record<string, Check>> = {
   // shutdown.log clients are executable paths ("/private/var/db/.../rolexd").
   shutdownlog: { client: "exec" },
   shutdown_log: { client: "exec" },
+  // Network records (src/formats/network/records.ts): addresses, names, fingerprints and the
+  // certificates servers presented; the phone's own side and free text are not indicators.
+  dns: { query: "domain", cnames: "domain", answer_ips: "ip", client_ip: "skip", server_ip: "skip", file: "skip", source: "skip", rcode: "skip", qtype: "skip", transport: "skip", app: "skip" },
+  tls: { server_name: "domain", server_ip: "ip", client_ip: "skip", ja3: "ja3", ja4: "ja4", ja3_string: "skip", cert_sha1: "skip", cert_sha256: "skip", alpn: "skip", version: "skip", client_versions: "skip", cipher: "skip", file: "skip", source: "skip", app: "skip" },
+  quic: { server_name: "domain", server_ip: "ip", client_ip: "skip", ja4: "ja4", alpn: "skip", quic_version: "skip", file: "skip", source: "skip", app: "skip" },
+  http: { url: "url", host: "domain", server_ip: "ip", client_ip: "skip", uri: "skip", method: "skip", user_agent: "skip", file: "skip", source: "skip", app: "skip" },
+  certificates: { cert_sha1: "tls_cert", cert_sha256: "tls_cert", server_name: "skip", server_ip: "skip", subject: "skip", issuer: "skip", serial: "skip", file: "skip", source: "skip" },
+  flows: { dst_ip: "ip", src_ip: "skip", resolved_names: "domain", server_name: "skip", proto: "skip", app_protocol: "skip", tls_version: "skip", file: "skip", source: "skip", app: "skip" },
+  sensor_alerts: { signature: "skip", category: "skip", client_ip: "skip", server_ip: "skip", file: "skip", source: "skip", action: "skip" },
+  app_privacy_report: { domain: "domain", context: "domain", bundle_id: "app", domain_owner: "skip", category: "skip", kind: "skip", access_kind: "skip", file: "skip", source: "skip" },
 };
 
 /** Modules whose URLs are mentions (messages, contacts, notes), not visits. */
@@ -66,6 +76,9 @@ const KIND_WORDS: Record<string, string> = {
   app_cert_hash: "app signing certificate",
   android_property: "system property",
   configuration_profile: "configuration profile",
+  ja3: "TLS client fingerprint (JA3)",
+  ja4: "TLS client fingerprint (JA4)",
+  tls_cert_hash: "server certificate",
 };
 
 export interface RecheckedModule {
@@ -104,6 +117,12 @@ function runCheck(iocs: Matcher, check: Check, value: string, parentKey: string)
       return { matches: /cert/.test(parentKey) ? iocs.appCertHash(value) : iocs.hash(value), strength: "presence" };
     case "cert":
       return { matches: iocs.appCertHash(value), strength: "presence" };
+    case "tls_cert":
+      return { matches: iocs.tlsCertHash(value), strength: "visit" };
+    case "ja3":
+      return { matches: iocs.ja3(value), strength: "mention" };
+    case "ja4":
+      return { matches: iocs.ja4(value), strength: "mention" };
     case "profile":
       return { matches: iocs.configurationProfile(value), strength: "presence" };
     case "property":
@@ -156,7 +175,9 @@ export function recheckRecord(iocs: Matcher, module: string, record: unknown, ar
         grade: gradeOf(strength, module),
         title: (m) => `Known ${m.indicator.set.name} ${KIND_WORDS[m.indicator.type] ?? m.indicator.type} in ${module}${key ? ` (${key})` : ""}: ${m.matched}`,
         why:
-          strength === "presence"
+          check === "ja3" || check === "ja4"
+            ? "The phone's TLS client sent the same handshake as a known spyware client; apps built on the same TLS library share a fingerprint."
+            : strength === "presence"
             ? "This indicator names something that ran or was present on the device."
             : strength === "visit"
               ? "The device reached or was sent this known spyware address."

@@ -28,6 +28,8 @@ export interface ModuleSink {
 export interface ModuleOutcome {
   coverage: Coverage;
   warnings: string[];
+  /** Entries the module added about what its artifact could not show (ctx.cover). */
+  more: Coverage[];
 }
 
 /**
@@ -44,19 +46,20 @@ export async function runModule(
   const { progress = () => {}, shard, wanted = mod.reads } = opts;
   const base = { module: mod.name, title: mod.title };
   const warnings: string[] = [];
+  const more: Coverage[] = [];
   if (mod.platform !== view.platform || !applies(mod.reads, view)) {
-    return { coverage: { ...base, status: "not_applicable", reason: `not part of an ${view.kind} acquisition` }, warnings };
+    return { coverage: { ...base, status: "not_applicable", reason: `not part of an ${view.kind} acquisition` }, warnings, more };
   }
   let files: FileEntry[] = [];
   try {
     if (!isWhole(mod.reads, view)) {
       files = await view.find(mod.reads);
       if (files.length === 0) {
-        return { coverage: { ...base, status: "absent", reason: describeSpec(mod, view) }, warnings };
+        return { coverage: { ...base, status: "absent", reason: describeSpec(mod, view) }, warnings, more };
       }
     }
   } catch (e) {
-    return { coverage: { ...base, status: "failed", reason: describeError(e) }, warnings };
+    return { coverage: { ...base, status: "failed", reason: describeError(e) }, warnings, more };
   }
   const artifacts = files.map((f) => f.path);
   const defaultArtifact = artifacts.length === 1 ? artifacts[0] : artifacts.length ? artifacts.join(", ") : view.root;
@@ -74,6 +77,7 @@ export async function runModule(
     detect: (d) => sink.detection(complete(d)),
     event: (e) => sink.event({ ...e, module: mod.name }),
     warn: (m) => warnings.push(m),
+    cover: (c) => more.push(c),
     progress: (done, total) => progress(`${mod.name}: ${done.toLocaleString("en")}${total ? ` / ${total.toLocaleString("en")}` : ""}`, true),
     shard,
   };
@@ -107,9 +111,10 @@ export async function runModule(
     return {
       coverage: { ...base, status: "failed", records: n, reason: describeError(e), artifacts, detections: nDetections },
       warnings,
+      more,
     };
   }
-  return { coverage: { ...base, status: "checked", records: n, artifacts, detections: nDetections }, warnings };
+  return { coverage: { ...base, status: "checked", records: n, artifacts, detections: nDetections }, warnings, more };
 }
 
 function describeSpec(mod: ModuleDef<any>, view: AcquisitionView): string {
@@ -184,7 +189,7 @@ export async function runModules(
     progress(`[${n}/${total}] ${label}`, true);
     timeline.section();
     const t0 = performance.now();
-    const { coverage: cov, warnings: w } = await runModule(
+    const { coverage: cov, warnings: w, more } = await runModule(
       mod,
       view,
       iocs,
@@ -203,7 +208,7 @@ export async function runModules(
     shard?.live?.end();
     writer.close(cov.status === "checked" || writer.count > 0);
     detected.close(false);
-    coverage.push(cov);
+    coverage.push(cov, ...more);
     if (w.length) {
       warnings[mod.name] = w;
       cov.warnings = w;

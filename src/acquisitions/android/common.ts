@@ -7,10 +7,11 @@ import { createReadStream, promises as fsp, statSync } from "node:fs";
 import { basename } from "node:path";
 import type { Readable } from "node:stream";
 import { VigilError } from "../../core/errors.ts";
-import type { DeviceInfo, InputFile } from "../../core/model.ts";
+import type { DeviceInfo, InputFile, Platform } from "../../core/model.ts";
 import { parseGetprop } from "../../formats/getprop.ts";
 import { openSqliteFile } from "../../formats/sqlite.ts";
-import type { BaseView, Refusal } from "../archive.ts";
+import type { BaseView } from "../archive/base-view.ts";
+import type { Refusal } from "../archive/safety.ts";
 import { hashedInput } from "../hash.ts";
 import { specKeyFor } from "../memory.ts";
 import { findByScan, glob } from "../spec-match.ts";
@@ -59,14 +60,15 @@ export function wantedBy(wanted: ArtifactSpec, kind: AcquisitionKind): (e: FileE
 export type SecretSource = () => Promise<string | undefined>;
 
 /**
- * A view of a few loose files (intrusion-log exports given one by one), each named by its base
- * name. Reads go to the files themselves; nothing is written.
+ * A view of a few loose files (intrusion-log exports or captures given one by one), each named
+ * by its base name (or by `name`). Reads go to the files themselves; nothing is written.
  */
-export function filesView(files: string[], opts: { kind: AcquisitionKind; platform: "android" | "ios"; root: string }): BaseView {
+export function filesView(files: string[], opts: { kind: AcquisitionKind; platform: Platform; root: string; name?: (file: string) => string }): BaseView {
   const byName = new Map<string, string>();
   for (const f of files) {
-    let name = basename(f);
-    for (let i = 2; byName.has(name); i++) name = `${i}-${basename(f)}`;
+    const base = opts.name?.(f) ?? basename(f);
+    let name = base;
+    for (let i = 2; byName.has(name); i++) name = `${i}-${base}`;
     byName.set(name, f);
   }
   const read = new Map<string, InputFile>();
@@ -118,6 +120,11 @@ export function filesView(files: string[], opts: { kind: AcquisitionKind; platfo
     },
     async localPath(e) {
       return real(e);
+    },
+    async inPlacePath(e) {
+      const f = real(e);
+      hashLater(f);
+      return f;
     },
     inputsRead: () => [...read.values()].filter((i) => i.sha256 || i.error),
     refused: (): Refusal[] => [],
