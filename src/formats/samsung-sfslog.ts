@@ -7,7 +7,7 @@
 import { createGunzip } from "node:zlib";
 import { Readable, pipeline } from "node:stream";
 import { fromOffsetDateTime } from "../core/time.ts";
-import { adbKeyFingerprint } from "./dumpsys.ts";
+import { adbKeyFingerprint } from "./dumpsys/adb.ts";
 
 const LINE = /^(\d{2})-(\d{2})-(\d{2}) \(GMT([+-]\d{2}:\d{2})\) (\d{2}:\d{2}:\d{2}\.\d{3}) +(\d+) ([VDIWEAF]) ([^:]+): (.*)$/;
 const USB_DEVICE = /^USB device attached: vidpid (\S+?):(\S+) mfg\/product\/ver(\/serial)? (.*) hasAudio\/HID\/Storage: (true|false)\/(true|false)\/(true|false)$/;

@@ -7,7 +7,8 @@
 import { defineModule } from "../contract.ts";
 import { heuristic } from "../../core/detection.ts";
 import { VigilError, describeError } from "../../core/errors.ts";
-import { parseAdb, readLines } from "../../formats/dumpsys.ts";
+import { parseAdb } from "../../formats/dumpsys/adb.ts";
+import { readLines } from "../../formats/lines.ts";
 import { parseSfsLine, sfsEvent, sfslogText, type SfsEvent } from "../../formats/samsung-sfslog.ts";
 import type { ModuleContext } from "../contract.ts";
 import { DUMPSYS_READS, dumpsysOf } from "./lib/common.ts";

@@ -18,6 +18,7 @@ function ctxFor(files: MemoryFile[]): { ctx: ModuleContext; warnings: string[] }
     detect: () => {},
     event: () => {},
     warn: (m) => warnings.push(m),
+    cover: () => {},
     progress: () => {},
   };
   return { ctx, warnings };
