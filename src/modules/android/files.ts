@@ -73,7 +73,7 @@ export default defineModule<FileRecord>({
   title: "File listing",
   platform: "android",
   description:
-    "The file listing androidqf collected (files.json): paths and file hashes are checked against indicators, and files under /data/local/tmp are flagged.",
+    "The file listing androidqf collected (files.json): paths and file hashes are checked against indicators; files under /data/local/tmp and folders of forensic extraction agents are flagged.",
   reads: { androidqf: ["files.json"] },
   async *records(ctx) {
     for (const f of ctx.files) {
