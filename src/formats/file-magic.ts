@@ -1,6 +1,7 @@
 // What a file is, from its first bytes (magic numbers), and whether a ZIP archive ends it, from
 // its last bytes. Only the head and the tail are kept while the file streams by, so a large
 // attachment costs no memory; a caller that needs no tail stops reading after the head.
+import { open } from "node:fs/promises";
 import type { Readable } from "node:stream";
 
 export type ContentType =
@@ -176,4 +177,23 @@ export async function readHeadTail(stream: Readable, wantTail: (head: Buffer) =>
   if (!tailWanted) return { head, size };
   const joined = Buffer.concat(ring);
   return { head, tail: joined.subarray(Math.max(0, joined.length - TAIL_BYTES)), size };
+}
+
+/**
+ * The same as readHeadTail for a file on disk (read in place): the head, and the tail read at
+ * its offset, without reading what lies between.
+ */
+export async function readHeadTailAt(path: string, wantTail: (head: Buffer) => boolean): Promise<HeadTail> {
+  const fh = await open(path, "r");
+  try {
+    const size = (await fh.stat()).size;
+    const head = Buffer.alloc(Math.min(HEAD_BYTES, size));
+    await fh.read(head, 0, head.length, 0);
+    if (!wantTail(head)) return { head, size };
+    const tail = Buffer.alloc(Math.min(TAIL_BYTES, size));
+    await fh.read(tail, 0, tail.length, size - tail.length);
+    return { head, tail, size };
+  } finally {
+    await fh.close();
+  }
 }

@@ -1,7 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Readable } from "node:stream";
-import { HEAD_BYTES, TAIL_BYTES, readHeadTail, sniff, zipAtEnd } from "../../../src/formats/file-magic.ts";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { HEAD_BYTES, TAIL_BYTES, readHeadTail, readHeadTailAt, sniff, zipAtEnd } from "../../../src/formats/file-magic.ts";
 import { dngFile, gifFile, jbig2File, jpegFile, pdfFile, pkpassFile, pngFile, webpFile, withAppendedZip } from "../../helpers/attachment-fixtures.ts";
 
 test("sniff: the type of a file from its first bytes", () => {
@@ -75,4 +78,25 @@ test("readHeadTail: keeps the head and the last TAIL_BYTES of a stream in chunks
   const small = await readHeadTail(Readable.from([gifFile()]), () => true);
   assert.deepEqual(small.tail, gifFile());
   assert.equal(small.size, gifFile().length);
+});
+
+test("readHeadTailAt: a file on disk gives the same head, tail and size as its stream", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "vigil-magic-"));
+  try {
+    const big = withAppendedZip(dngFile(TAIL_BYTES * 2));
+    const small = gifFile();
+    writeFileSync(join(dir, "big"), big);
+    writeFileSync(join(dir, "small"), small);
+    for (const [name, data] of [["big", big], ["small", small]] as const) {
+      const a = await readHeadTailAt(join(dir, name), () => true);
+      const b = await readHeadTail(Readable.from([data]), () => true);
+      assert.deepEqual([a.head, a.tail, a.size], [b.head, b.tail, b.size], name);
+    }
+    const noTail = await readHeadTailAt(join(dir, "big"), () => false);
+    assert.equal(noTail.tail, undefined);
+    assert.equal(noTail.size, big.length);
+    assert.equal(zipAtEnd((await readHeadTailAt(join(dir, "big"), () => true)).tail!, big.length)?.archiveStart, TAIL_BYTES * 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

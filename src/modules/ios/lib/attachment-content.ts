@@ -7,7 +7,7 @@ import type { AcquisitionView, ArtifactSpec, FileEntry } from "../../../acquisit
 import { heuristic } from "../../../core/detection.ts";
 import type { ContactFlag, DetectionInput } from "../../../core/model.ts";
 import { describeError } from "../../../core/errors.ts";
-import { readHeadTail, sniff, zipAtEnd, type ContentType } from "../../../formats/file-magic.ts";
+import { readHeadTail, readHeadTailAt, sniff, zipAtEnd, type ContentType } from "../../../formats/file-magic.ts";
 import type { ModuleContext } from "../../contract.ts";
 
 export interface AttachmentContent {
@@ -77,7 +77,9 @@ export async function inspectAttachment(view: AcquisitionView, entry: FileEntry,
     const t = sniff(head);
     return t === "jpeg" || t === "tiff" || t === "zip" || declared.some((d) => d === "jpeg" || d === "tiff" || d === "dng" || d === "pkpass");
   };
-  const { head, tail, size } = await readHeadTail(await view.openStream(entry), wantsTail);
+  // A file on disk (a folder dump, a plain backup) is read at its two ends only.
+  const path = await view.inPlacePath?.(entry);
+  const { head, tail, size } = path ? await readHeadTailAt(path, wantsTail) : await readHeadTail(await view.openStream(entry), wantsTail);
   const type = sniff(head);
   const zip = tail ? zipAtEnd(tail, size) : undefined;
   const fits = SATISFIES[type] ?? [type];
