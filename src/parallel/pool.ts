@@ -26,11 +26,7 @@ import type { CheckRun, TimelineHelper } from "../report/results.ts";
 import { keyOf, shardOf, takenParts, takeWork } from "./queue.ts";
 import { stealMemory } from "./steal.ts";
 
-/**
- * Below this much artifact data, starting threads costs more than it saves: MVT's test backup
- * (9 MB counted this way) checks in 1.4 s on one thread and 1.6 s on two; a quarter of the
- * bench backup (33 MB) in 6.0 s on one and 3.5 s on two.
- */
+/** Below this much artifact data, starting threads costs more than it saves (bench/NOTES.md). */
 export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
 /** Cost guessed for a module that reads the whole acquisition (the Manifest listing). */
 const WHOLE_COST = 16 * 1024 * 1024;
@@ -38,13 +34,12 @@ const MAX_JOBS = 8;
 /**
  * A shardable module's single file at least this big, and bigger than a thread's fair share of
  * the whole run, is split into one part per thread. A module smaller than a fair share is better
- * left whole: on the bench backup (two threads), splitting sms and Safari history cost a little
- * more CPU and 20 MB more memory for no gain in time.
+ * left whole: splitting it costs CPU and memory for no gain in time (bench/NOTES.md).
  */
 const SHARD_MIN_BYTES = 8 * 1024 * 1024;
 /**
  * Young generation of a worker's heap. Modules allocate a short-lived record per row; a bigger
- * nursery than V8's default cuts garbage-collection time (measured on the bench backup).
+ * nursery than V8's default cuts garbage-collection time (bench/NOTES.md).
  */
 const WORKER_YOUNG_MB = Number(process.env.VIGIL_WORKER_YOUNG_MB ?? 0) || 48;
 
@@ -160,12 +155,9 @@ export async function runModulesParallel(
   // the biggest module does not decide alone how long the run takes.
   const fairShare = opts.shardMinBytes === undefined ? totalCost / jobs : 0;
   // A shardable module of one file that runs whole can still have the end of its keys taken
-  // over by a thread that ran out of work (steal.ts). Not on an encrypted backup: there, on the
-  // bench backup, runs where a thread took over peaked at 317-372 MB (mean 346) against 302-338
-  // MB (mean 321) where none did, over the 350 MB budget; plain backups showed no such rise.
-  // (Measured before bin/vigil.js fixed glibc's malloc thresholds. Since then, with take-over
-  // allowed, a thread took over in only 1 of 10 encrypted runs: too rare to measure again, so it
-  // stays off.)
+  // over by a thread that ran out of work (steal.ts). Not on an encrypted backup, where taking
+  // over raised the peak memory past the 350 MB budget (bench/NOTES.md, also on why that was
+  // not measured again).
   const takeOvers = !view.encrypted;
   const items: (WorkItem & { cost: number; i: number })[] = [];
   let slots = 0;

@@ -3,14 +3,10 @@
 // Keeping them as data lets docs/rules.md, the tests and the output agree on ids and grades,
 // and lets an investigator read every heuristic without reading module code.
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import type YAMLType from "yaml";
 import type { Grade } from "../core/model.ts";
 import { GRADES } from "../core/model.ts";
 import { VigilError } from "../core/errors.ts";
-
-/** The YAML parser, required on first use: rule files are read by few commands, and loading it costs 50 ms at every start. */
-const yaml = (): typeof YAMLType => createRequire(import.meta.url)("yaml") as typeof YAMLType;
+import { parseYaml } from "../core/yaml.ts";
 
 /** A test on one field of the subject; every key given must hold. */
 export interface FieldTest {
@@ -211,7 +207,7 @@ export class RuleSet {
 export function loadRuleSet(ruleFiles: string[], baselineFiles: Record<string, string>): RuleSet {
   const files = ruleFiles.map((f) => {
     try {
-      return yaml().parse(readFileSync(f, "utf8")) as RuleFile;
+      return parseYaml(readFileSync(f, "utf8")) as RuleFile;
     } catch (e) {
       throw new VigilError(`cannot read rules: ${(e as Error).message.split("\n")[0]}`, { file: f, code: "rules", cause: e });
     }
@@ -219,7 +215,7 @@ export function loadRuleSet(ruleFiles: string[], baselineFiles: Record<string, s
   const baselines: Record<string, Baseline> = {};
   for (const [name, f] of Object.entries(baselineFiles)) {
     try {
-      baselines[name] = yaml().parse(readFileSync(f, "utf8")) as Baseline;
+      baselines[name] = parseYaml(readFileSync(f, "utf8")) as Baseline;
     } catch (e) {
       throw new VigilError(`cannot read baseline: ${(e as Error).message.split("\n")[0]}`, { file: f, code: "rules", cause: e });
     }

@@ -96,13 +96,12 @@ function* messages(h: SqliteHandle, path: string, shard: Shard | undefined): Gen
   // Handles are few: a map costs less than joining them to every message row.
   const handles = new Map<number, string | null>();
   for (const [id, value] of h.db.prepare("SELECT ROWID, id FROM handle").raw(true).iterate() as Iterable<[number, string | null]>) handles.set(id, value);
-  // Raw rows (arrays) cost half as much as keyed objects on 500k-row tables, and every column
-  // costs: only the columns this schema has are selected, at fixed places.
+  // Raw rows (arrays) cost half as much as keyed objects, and every column costs: only the
+  // columns this schema has are selected, at fixed places.
   // Column 3: the date as text. SQLite writes an integer as its exact digits (64-bit: iOS's
   // nanosecond dates are beyond what a double holds exactly) and a REAL as its shortest exact
-  // digits; see dateOf. (A CASE that gave the digits only for integers beyond 2^53, beside the
-  // date as a number, took 15% more instructions to read the bench backup's table; the date's
-  // type as a column, 6% more.)
+  // digits; see dateOf. Cheaper than a CASE for big integers or the date's type as a column
+  // (bench/NOTES.md).
   const select = ["ROWID", "guid", "handle_id", "CAST(date AS TEXT)", "is_from_me"];
   const at = (c: string) => (cols.has(c) ? select.push(c) - 1 : -1);
   const iText = at("text");

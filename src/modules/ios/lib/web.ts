@@ -75,9 +75,8 @@ function withFile(e: unknown, file: string | undefined): unknown {
  */
 export async function sqliteRows<R>(ctx: ModuleContext, file: FileEntry, fn: (h: SqliteHandle) => Iterable<R>): Promise<Iterable<R>> {
   const h = await ctx.view.openSqlite(file);
-  // No mmap: memory-mapped pages of a 50 MB database count in the peak RSS, and on the bench
-  // backup mapping History.db and sms.db saved no measurable CPU (8.2-8.8 s either way for
-  // 500k Safari visits) while adding 30-40 MB per database.
+  // No mmap: memory-mapped pages of a big database count in the peak RSS, for no measurable CPU
+  // saved (bench/NOTES.md).
   return (function* () {
     try {
       // better-sqlite3 errors (e.g. "no such column" on an odd schema) become one-line errors
