@@ -96,7 +96,8 @@ function whenOf(iso: string | null): number {
 
 /** The phone's own WhatsApp id: the address system messages are sent to. */
 function ownerJid(h: SqliteHandle): string | null {
-  if (!h.columns("ZWAMESSAGE").has("ZTOJID")) return null;
+  const cols = h.columns("ZWAMESSAGE");
+  if (!cols.has("ZTOJID") || !cols.has("ZISFROMME")) return null;
   const row = h.db
     .prepare("SELECT ZTOJID FROM ZWAMESSAGE WHERE ZISFROMME = 0 AND ZMESSAGETYPE IN (6, 10) AND (ZTOJID LIKE '%@s.whatsapp.net' OR ZTOJID LIKE '%@lid') GROUP BY ZTOJID ORDER BY COUNT(*) DESC LIMIT 1")
     .pluck()
