@@ -61,6 +61,8 @@ const KINDS: Record<number, GroupEventKind> = {
   15: "joined_by_link",
   50: "added",
 };
+/** Events that concern one member (the owner when the row names none). */
+const ABOUT_A_MEMBER = new Set<GroupEventKind>(["added", "joined_by_link", "left", "removed", "admin_granted", "admin_revoked"]);
 const GROUP_EVENT_MESSAGE = 6;
 const DOCUMENT_MESSAGE = 8;
 /** An "added" event within this much of the group's creation is the creator adding members. */
@@ -248,7 +250,7 @@ function groupEvent(r: any[], g: Group, owner: string | null, book: ContactBook)
   }
   if (fromMe) actor = owner ?? "owner";
   // An event about no member, that the owner did not make, is about the owner ("you were added").
-  const targetIsOwner = (!fromMe && member === null && type !== 50 && kind !== "created" && kind !== "subject_changed" && kind !== "icon_changed") || (owner !== null && target === owner);
+  const targetIsOwner = (!fromMe && member === null && type !== 50 && ABOUT_A_MEMBER.has(kind)) || (owner !== null && target === owner);
   if (kind === "created" && !actor) actor = g.creator ?? member;
   const at = whenOf(isodate);
   if (kind === "added" && targetIsOwner && !actor && g.creator && g.created !== null && Math.abs(at - g.created) <= AT_CREATION_MS) actor = g.creator;

@@ -94,3 +94,25 @@ test("whatsapp_groups: without a contact list nothing is flagged", async () => {
   assert.equal(out.detections.length, 0);
   assert.ok((out.records as any[]).filter((x) => x.target_is_owner).every((x) => x.sender_is_contact === "unknown"));
 });
+
+test("whatsapp_groups and whatsapp_media: an old ChatStorage with few columns is checked, not failed", async () => {
+  const { default: whatsappMedia } = await import("../../../../src/modules/ios/whatsapp-media.ts");
+  const { sqliteImage } = await import("../../ios-modules-comm/helpers.ts");
+  const db = sqliteImage(
+    `CREATE TABLE ZWACHATSESSION (Z_PK INTEGER PRIMARY KEY, ZCONTACTJID VARCHAR);
+     CREATE TABLE ZWAMESSAGE (Z_PK INTEGER PRIMARY KEY, ZCHATSESSION INTEGER, ZMESSAGETYPE INTEGER, ZMESSAGEDATE TIMESTAMP);
+     CREATE TABLE ZWAMEDIAITEM (Z_PK INTEGER PRIMARY KEY, ZMESSAGE INTEGER);`,
+    (d) => {
+      d.prepare("INSERT INTO ZWACHATSESSION VALUES (1, '120363000000000009@g.us')").run();
+      d.prepare("INSERT INTO ZWAMESSAGE VALUES (1, 1, 6, 700000000), (2, 1, 1, 700000100)").run();
+      d.prepare("INSERT INTO ZWAMEDIAITEM VALUES (1, 2)").run();
+    },
+  );
+  const v = memoryView({ kind: "ios_backup", platform: "ios", files: [{ domain: WA_DOMAIN, relativePath: "ChatStorage.sqlite", data: db }] });
+  const g = await collectModule(whatsappGroups, v, matcherFromValues({}));
+  assert.equal(g.coverage.status, "checked", g.coverage.reason);
+  assert.deepEqual((g.records as any[]).map((x) => [x.kind, x.group_event_type, x.target_is_owner]), [["other", null, false]]);
+  const m = await collectModule(whatsappMedia, v, matcherFromValues({}));
+  assert.equal(m.coverage.status, "checked", m.coverage.reason);
+  assert.deepEqual((m.records as any[]).map((x) => [x.kind, x.direction]), [["image", "received"]]);
+});
