@@ -81,7 +81,18 @@ export interface TimelineEvent {
   description: string;
   /** Set by the pipeline when a detection points to this record. */
   detected?: boolean;
+  /**
+   * For a delivery (a received message, attachment, call or group invitation): the handle it
+   * came from (phone number, e-mail address, WhatsApp id) and whether the owner's contacts hold
+   * it ("unknown" when no contact list could be read or the handle could not be compared).
+   * Correlation rules key on these; timeline.csv keeps the description only.
+   */
+  sender?: string;
+  sender_is_contact?: ContactFlag;
 }
+
+/** Whether a handle is one of the owner's contacts; "unknown" when that cannot be said. */
+export type ContactFlag = boolean | "unknown";
 
 export interface Detection {
   module: string;

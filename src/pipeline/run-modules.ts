@@ -93,7 +93,7 @@ export async function runModule(
       for (const e of mod.events(rec)) {
         if (!e.timestamp) continue;
         if (fields) fields(e.timestamp, mod.name, e.event, e.description, detected);
-        else sink.event({ timestamp: e.timestamp, module: mod.name, event: e.event, description: e.description, detected });
+        else sink.event({ ...e, module: mod.name, detected });
       }
     }
     for (const d of found) sink.detection(complete({ ...d, record: d.record ?? rec }));

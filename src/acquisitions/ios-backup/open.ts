@@ -574,6 +574,15 @@ function makeView(
       return readPayload(payloadOf(entry));
     },
 
+    // A plain backup's payload is the file itself; an encrypted one's bytes mean nothing in place.
+    async inPlacePath(entry: FileEntry): Promise<string | undefined> {
+      if (encrypted || isRootFile(entry)) return undefined;
+      const p = payloadOf(entry);
+      if (p.empty) return undefined;
+      if (!log.has(p.rel)) log.hashLater(p.rel, p.abs);
+      return p.abs;
+    },
+
     async openStream(entry: FileEntry): Promise<Readable> {
       if (isRootFile(entry)) return Readable.from([readLogged(log, entry.path, join(dir, entry.path))]);
       const p = payloadOf(entry);
