@@ -262,7 +262,8 @@ export class CorrelationSet {
             if (v !== undefined) fields[name] = v;
           }
         }
-        out.push({ at, timestamp: ts as string, acquisition, module, event: s.kind, fields: { ...fields, time_of: t === "@taken" ? "taken" : t } });
+        // One spelling of each time (milliseconds always written), so that times sort as text.
+        out.push({ at, timestamp: new Date(at).toISOString(), acquisition, module, event: s.kind, fields: { ...fields, time_of: t === "@taken" ? "taken" : t } });
       }
     }
     return out;
