@@ -53,7 +53,7 @@ export function fieldCheck(module: string, key: string): Check {
 const MENTION_MODULES = /^(sms|sms_attachments|whatsapp|signal|telegram|calendar|contacts|notes|shortcuts|mail|imessage|messages|chat|calls)(_|$)/;
 
 /** Files of a results folder that are not module outputs. */
-const NOT_MODULES = /^(info|alerts|coverage|summary|command|timeline|timeline_detected|device_info)\.json$|_detected\.json$/i;
+export const NOT_MODULES = /^(info|alerts|coverage|summary|command|timeline|timeline_detected|device_info)\.json$|_detected\.json$/i;
 
 const KIND_WORDS: Record<string, string> = {
   domain: "domain",

@@ -89,5 +89,8 @@ export function recordValues(module: string, record: unknown): { values: RecordV
     add(check, value, key || "value");
   };
   visit(record, "", "", 0);
-  return { values: out, timestamp: pickTimestamp(record) };
+  // A link a module already lists (sms "links") is not kept again as written in the text.
+  const listed = new Set(out.filter((v) => v.kind !== "text").map((v) => v.value));
+  const values = listed.size ? out.filter((v) => v.kind !== "text" || !listed.has(v.value)) : out;
+  return { values, timestamp: pickTimestamp(record) };
 }
