@@ -41,6 +41,9 @@ export class SqliteArchive implements CaseArchive {
       this.db.pragma("journal_mode = WAL");
       this.db.pragma("synchronous = NORMAL");
       this.db.pragma("foreign_keys = ON");
+      // The value and sighting indexes take random inserts: a page cache of SQLite's default
+      // 2 MB made archiving a case mostly page reads.
+      this.db.pragma("cache_size = -65536");
       this.db.transaction(() => {
         for (const s of schemaStatements("sqlite")) this.db.exec(s);
         const v = this.db.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get() as string | undefined;
@@ -170,8 +173,12 @@ export class SqliteArchive implements CaseArchive {
 
   async sightingsOf(valueIds: number[], only?: { caseId: string; acq: string }): Promise<Seen[]> {
     const out: Seen[] = [];
-    const stmt = this.db.prepare(`${SEEN_SELECT} WHERE s.value_id = ?${only ? " AND a.case_id = ? AND a.acq = ?" : ""}`);
-    for (const id of valueIds) for (const r of (only ? stmt.all(id, only.caseId, only.acq) : stmt.all(id)) as Record<string, unknown>[]) out.push(toSeen(r));
+    // The ids go in as one JSON array: one statement for a batch instead of one per value.
+    const stmt = this.db.prepare(`${SEEN_SELECT} WHERE s.value_id IN (SELECT value FROM json_each(?))${only ? " AND a.case_id = ? AND a.acq = ?" : ""}`);
+    for (let i = 0; i < valueIds.length; i += BATCH) {
+      const ids = JSON.stringify(valueIds.slice(i, i + BATCH));
+      for (const r of (only ? stmt.all(ids, only.caseId, only.acq) : stmt.all(ids)) as Record<string, unknown>[]) out.push(toSeen(r));
+    }
     return out;
   }
 
