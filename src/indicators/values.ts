@@ -31,7 +31,8 @@ export function normalizeValue(kind: Check, raw: string): string | undefined {
     case "ip":
       return normalizeIpv4(v) ?? normalizeIpv6(v) ?? undefined;
     case "email":
-      return v.includes("@") ? (normalizeEmail(v) ?? undefined) : undefined;
+      // iMessage writes its accounts "E:address".
+      return v.includes("@") ? (normalizeEmail(v.replace(/^(e|mailto):/i, "")) ?? undefined) : undefined;
     case "hash":
       return normalizeHash(v) ?? undefined;
     case "cert":
