@@ -10,7 +10,7 @@ import type { Matcher } from "../indicators/matcher-api.ts";
 import { readAcquisition } from "./acquisition-results.ts";
 import { archiveAcquisition, archiveCaseRow, archiveCorrelations } from "./archive-case.ts";
 import { buildCase, type BuiltCase } from "./build.ts";
-import { ACQUISITIONS_DIR, nextAcquisitionId, withCaseLock, writeCaseJson, type CaseAcquisition, type OpenCase } from "./case-folder.ts";
+import { ACQUISITIONS_DIR, loadCase, nextAcquisitionId, withCaseLock, writeCaseJson, type CaseAcquisition, type OpenCase } from "./case-folder.ts";
 import { retroHunt } from "./retro-hunt.ts";
 
 /** Checks one acquisition of a kind into `outputDir` (the CLI gives the check of that kind). */
@@ -39,6 +39,8 @@ export async function addAcquisitions(open: OpenCase, paths: string[], detect: D
   const log = opts.log ?? (() => {});
   const now = opts.now ?? (() => new Date());
   return withCaseLock(open.dir, async () => {
+    // Read again under the lock: another command may have added an acquisition meanwhile.
+    open.info = loadCase(open.dir).info;
     const added: CaseAcquisition[] = [];
     const failed: AddResult["failed"] = [];
     for (const path of paths) {

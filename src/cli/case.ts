@@ -106,7 +106,7 @@ export function register(program: Command): void {
     .action(
       action(async (dir: string, opts: { report?: boolean; archive?: string | false; json?: boolean }) => {
         const open = loadCase(dir);
-        const built = await withCaseLock(open.dir, () => buildCase(open, { report: opts.report }));
+        const built = await withCaseLock(open.dir, () => buildCase(loadCase(open.dir), { report: opts.report }));
         if (opts.archive !== false) {
           await withArchive(opts.archive || undefined, async (a) => {
             await archiveCaseRow(a, open);
@@ -177,7 +177,7 @@ export function register(program: Command): void {
         const { retroHunt } = await import("../cases/retro-hunt.ts");
         await withArchive(opts.archive, async (a) => {
           await withCaseLock(open.dir, async () => {
-            const built = await buildCase(open, { report: false });
+            const built = await buildCase(loadCase(open.dir));
             await archiveCaseRow(a, open);
             const iocs = (await loadIndicatorsForRun(opts.iocs)).matcher;
             for (const acq of built.acquisitions) {
