@@ -1,10 +1,10 @@
 // Which kind of acquisition a path is, from a look at it (names, first bytes, an archive's
 // first entries), for `vigil check PATH` and `vigil case add`: nothing is opened or extracted.
 // The opener of the kind found then reads it for real and says what is wrong with it.
-import { closeSync, openSync, readdirSync, readSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { VigilError } from "../core/errors.ts";
-import { ANDROIDQF_MARKERS, isAgeFile } from "./android/androidqf.ts";
+import { ANDROIDQF_MARKERS, head, isAgeFile } from "./android/androidqf.ts";
 import { walkTar, ZipArchive } from "./archive.ts";
 import { isBackupFolder } from "./ios-backup/locate.ts";
 
@@ -23,15 +23,6 @@ const BUGREPORT_MAIN = /^(main_entry\.txt|dumpstate\.txt|bugreport-.*\.txt)$/;
 /** Tar entries looked at before giving up on an archive. */
 const TAR_PEEK = 2000;
 
-function head(path: string, n: number): Buffer {
-  const b = Buffer.alloc(n);
-  const fd = openSync(path, "r");
-  try {
-    return b.subarray(0, readSync(fd, b, 0, n, 0));
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** What entry names (relative to the acquisition's top, wrapper folder removed) say. */
 function fromNames(names: string[]): Detected | undefined {

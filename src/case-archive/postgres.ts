@@ -19,6 +19,7 @@ export function redactUrl(url: string): string {
   }
 }
 
+/** Where values were seen: append a WHERE on s.value_id. */
 const SEEN_SELECT = `SELECT v.id AS value_id, v.kind, v.value, c.id AS case_id, c.name AS case_name, c.folder, a.acq, a.kind AS acq_kind, s.module, s.field, s.first_seen, s.last_seen, s.n
   FROM sightings s JOIN vals v ON v.id = s.value_id JOIN acquisitions a ON a.k = s.acq_k JOIN cases c ON c.id = a.case_id`;
 

@@ -8,27 +8,6 @@ import { CASE_ACQ, iso, ms, schemaStatements } from "./schema.ts";
 import { BATCH, hostOfArchived, reverseHost, SCHEMA_VERSION, type ArchivedAcquisition, type ArchivedCase, type ArchivedDetection, type CaseArchive, type CaseListing, type Hit, type Seen, type Sighting, type ValueRow } from "./store.ts";
 import { huntKeys } from "./hunt-keys.ts";
 
-const SEEN_SELECT = `SELECT v.id AS value_id, v.kind, v.value, c.id AS case_id, c.name AS case_name, c.folder, a.acq, a.kind AS acq_kind, s.module, s.field, s.first_seen, s.last_seen, s.n
-  FROM sightings s JOIN vals v ON v.id = s.value_id JOIN acquisitions a ON a.k = s.acq_k JOIN cases c ON c.id = a.case_id`;
-
-function toSeen(r: Record<string, unknown>): Seen {
-  return {
-    value_id: Number(r.value_id),
-    kind: String(r.kind),
-    value: String(r.value),
-    case_id: String(r.case_id),
-    case_name: String(r.case_name),
-    folder: String(r.folder),
-    acq: String(r.acq),
-    acq_kind: String(r.acq_kind),
-    module: String(r.module),
-    field: String(r.field),
-    first_seen: iso(r.first_seen),
-    last_seen: iso(r.last_seen),
-    count: Number(r.n),
-  };
-}
-
 export class SqliteArchive implements CaseArchive {
   readonly location: string;
   private readonly db: Database.Database;
@@ -173,11 +152,41 @@ export class SqliteArchive implements CaseArchive {
 
   async sightingsOf(valueIds: number[], only?: { caseId: string; acq: string }): Promise<Seen[]> {
     const out: Seen[] = [];
-    // The ids go in as one JSON array: one statement for a batch instead of one per value.
-    const stmt = this.db.prepare(`${SEEN_SELECT} WHERE s.value_id IN (SELECT value FROM json_each(?))${only ? " AND a.case_id = ? AND a.acq = ?" : ""}`);
+    if (!valueIds.length) return out;
+    const onlyK = only ? this.acqKey(only.caseId, only.acq) : undefined;
+    if (only && onlyK === undefined) return out;
+    // Sightings are read without joins and completed from the few acquisitions and values
+    // involved: joining cases and acquisitions on every row cost most of a hunt for a value seen
+    // in every case.
+    const acqOf = this.db.prepare("SELECT a.k, c.id, c.name, c.folder, a.acq, a.kind FROM acquisitions a JOIN cases c ON c.id = a.case_id WHERE a.k IN (SELECT value FROM json_each(?))").raw(true);
+    const byValue = this.db.prepare("SELECT id, kind, value FROM vals WHERE id IN (SELECT value FROM json_each(?))").raw(true);
+    const rowsOf = this.db.prepare(`SELECT value_id, acq_k, module, field, first_seen, last_seen, n FROM sightings WHERE value_id IN (SELECT value FROM json_each(?))${only ? " AND acq_k = ?" : ""}`).raw(true);
     for (let i = 0; i < valueIds.length; i += BATCH) {
       const ids = JSON.stringify(valueIds.slice(i, i + BATCH));
-      for (const r of (only ? stmt.all(ids, only.caseId, only.acq) : stmt.all(ids)) as Record<string, unknown>[]) out.push(toSeen(r));
+      const rows = (only ? rowsOf.all(ids, onlyK) : rowsOf.all(ids)) as unknown[][];
+      const vals = new Map<number, unknown[]>();
+      for (const v of byValue.all(ids) as unknown[][]) vals.set(v[0] as number, v);
+      const acqs = new Map<number, unknown[]>();
+      for (const a of acqOf.all(JSON.stringify([...new Set(rows.map((r) => r[1]))])) as unknown[][]) acqs.set(a[0] as number, a);
+      for (const r of rows) {
+        const a = acqs.get(r[1] as number)!;
+        const v = vals.get(r[0] as number)!;
+        out.push({
+          value_id: r[0] as number,
+          kind: v[1] as string,
+          value: v[2] as string,
+          case_id: a[1] as string,
+          case_name: a[2] as string,
+          folder: a[3] as string,
+          acq: a[4] as string,
+          acq_kind: a[5] as string,
+          module: r[2] as string,
+          field: r[3] as string,
+          first_seen: iso(r[4]),
+          last_seen: iso(r[5]),
+          count: r[6] as number,
+        });
+      }
     }
     return out;
   }
