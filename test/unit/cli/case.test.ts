@@ -11,6 +11,7 @@ import { writeSmsDb } from "../../../src/demo/synthetic.ts";
 import { testDir } from "../../helpers/archive-builder.ts";
 import { hashTree, runVigil, treeDigest } from "../../helpers/evidence.ts";
 import { buildSysdiagnoseFolder, ipsText } from "../../helpers/ios-fs-builder.ts";
+import { pgUnavailable, startPostgres } from "../../helpers/postgres.ts";
 
 const T = Date.parse("2024-04-20T09:00:00Z");
 const LINK_HOST = "delivery.evil-case.example";
@@ -152,4 +153,31 @@ test("case commands refuse a folder that is not a case, and a second init", asyn
   assert.match(add.stderr, /missing: not added: .*no such file or folder/);
   assert.deepEqual(readdirSync(join(c.caseDir, "acquisitions")), []);
   assert.ok(!existsSync(join(c.home, "cases.sqlite")));
+});
+
+test("the same case commands with a team's PostgreSQL archive (--archive postgres://...)", { skip: pgUnavailable() }, async () => {
+  const pg = await startPostgres();
+  try {
+    const c = await makeCase();
+    const env = { VIGIL_HOME: c.home };
+    const url = await pg.newDatabase("team");
+    assert.equal((await runVigil(["case", "init", c.caseDir, "--name", "Ana", "--archive", url], env)).status, 0);
+    const add = await runVigil(["case", "add", c.caseDir, c.backup, c.sysdiag, "--iocs", c.iocs, "--archive", url], env);
+    assert.equal(add.status, 10, add.stderr);
+    assert.match(add.stdout, /Correlated across acquisitions \(1\)/);
+    assert.match(add.stderr, /Archived in postgres:\/\/vigil:\*\*\*@127\.0\.0\.1/);
+    const hunt = await runVigil(["hunt", LINK_HOST, "--archive", url], env);
+    assert.match(hunt.stdout, /Case "Ana" .*\n  01-ios_backup \(ios backup\): https:\/\/delivery\.evil-case\.example\/p\/77 in sms\.links/);
+    const newer = join(c.root, "newer");
+    mkdirSync(newer);
+    writeFileSync(join(newer, "domains.txt"), `${LINK_HOST}\n`);
+    const retro = await runVigil(["case", "retro-hunt", "--archive", url, "--iocs", newer], env);
+    assert.equal(retro.status, 10, retro.stderr);
+    assert.match(retro.stdout, /Case "Ana" \(.+\): 1 new match/);
+    for (const out of [add.stdout, add.stderr, hunt.stdout, retro.stdout, retro.stderr]) assert.ok(!out.includes(pg.password));
+    // Nothing went to the local SQLite archive.
+    assert.ok(!existsSync(join(c.home, "cases.sqlite")));
+  } finally {
+    await pg.stop();
+  }
 });
