@@ -23,7 +23,7 @@ const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: String(1 << 20), MALLOC_TRIM_THRESH
 const UNUSED_IN_CHILD = ["NODE_EXTRA_CA_CERTS"];
 const args = process.argv.slice(2);
 const hasFlag = process.execArgv.some((a) => a === GC_FLAG || a === "--single-threaded");
-if (!hasFlag && !process.env.VIGIL_DEFAULT_GC && args.some((a) => a === "demo" || a.startsWith("check-"))) {
+if (!hasFlag && !process.env.VIGIL_DEFAULT_GC && args.some((a) => a === "demo" || a === "check" || a.startsWith("check-"))) {
   const { spawn } = await import("node:child_process");
   const env = { ...MALLOC_ENV, ...process.env };
   for (const k of UNUSED_IN_CHILD) delete env[k];

@@ -54,6 +54,8 @@ export async function build({ root = ROOT, dist = join(root, "dist"), clean = fa
     write: false,
     bundle: true,
     splitting: true,
+    // Shared and lazily loaded code alike: dist/ holds main.js, worker.js and chunk-*.js.
+    chunkNames: "chunk-[hash]",
     format: "esm",
     platform: "node",
     target: "node20",

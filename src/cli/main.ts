@@ -2,6 +2,8 @@
 import { setFlagsFromString } from "node:v8";
 import { Command } from "commander";
 import { VERSION } from "../core/version.ts";
+import { register as caseCommand } from "./case.ts";
+import { register as check } from "./check.ts";
 import { register as checkAndroidqf } from "./check-androidqf.ts";
 import { register as checkBackup } from "./check-backup.ts";
 import { register as checkBugreport } from "./check-bugreport.ts";
@@ -12,6 +14,7 @@ import { register as checkSysdiagnose } from "./check-sysdiagnose.ts";
 import { register as decryptBackup } from "./decrypt-backup.ts";
 import { register as demo } from "./demo.ts";
 import { register as extractKey } from "./extract-key.ts";
+import { register as hunt } from "./hunt.ts";
 import { register as iocs } from "./iocs.ts";
 import { register as checkIocs } from "./check-iocs.ts";
 import { register as modules } from "./modules.ts";
@@ -39,6 +42,6 @@ program
     process.exit(err.exitCode === 0 ? 0 : err.code === "commander.help" || err.code === "commander.version" ? 0 : 2);
   });
 
-for (const register of [demo, checkBackup, checkFs, checkSysdiagnose, checkAndroidqf, checkBugreport, checkIntrusionLogs, checkNetwork, decryptBackup, extractKey, report, modules, iocs, update, checkIocs]) register(program);
+for (const register of [demo, check, checkBackup, checkFs, checkSysdiagnose, checkAndroidqf, checkBugreport, checkIntrusionLogs, checkNetwork, decryptBackup, extractKey, report, modules, iocs, update, checkIocs, caseCommand, hunt]) register(program);
 
 await program.parseAsync(process.argv);

@@ -34,6 +34,8 @@ export interface CheckOptions {
   report?: boolean;
   module?: string[];
   jobs?: string;
+  /** false: print nothing on stdout (a case command prints the case's summary instead). */
+  printSummary?: boolean;
 }
 
 /**
@@ -190,7 +192,9 @@ async function checkOpened(
         progress(`report.html could not be written: ${describeError(e)}`);
       }
     }
-    if (opts.json) {
+    if (opts.printSummary === false) {
+      // The caller reports.
+    } else if (opts.json) {
       process.stdout.write(JSON.stringify({ ...written.summary, report: reportPath }, null, 2) + "\n");
     } else {
       process.stdout.write(formatSummary(written.summary, { reportPath, topDetections: written.detections, lang: pickLanguage(opts.lang), device: main.device }) + "\n");

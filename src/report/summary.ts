@@ -117,6 +117,13 @@ function fmtDate(ts: string | undefined): string | undefined {
   return ts ? ts.replace("T", " ").replace(/\.\d+Z$/, " UTC").replace(/Z$/, " UTC") : undefined;
 }
 
+/** The verdict in the terminal's words ("SIGNS WORTH AN EXPERT'S LOOK"); an unknown one as it is. */
+export function verdictText(verdict: string, lang = "en"): string {
+  const key = `terminal.verdict.${verdict}`;
+  const text = translator(lang)(key);
+  return text === key ? verdict : text;
+}
+
 /**
  * The terminal summary: the verdict, detections by grade, how much was checked, what a
  * meaningful check missed, the exposure, the device, and what could not be checked.

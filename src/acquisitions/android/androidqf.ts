@@ -75,7 +75,8 @@ export const ANDROIDQF_MARKERS = [
 const AGE_MAGIC = "age-encryption.org/v1\n";
 const AGE_ARMOR = "-----BEGIN AGE ENCRYPTED FILE-----";
 
-function head(path: string, n: number): Buffer {
+/** The first `n` bytes of a file (fewer when it is shorter). */
+export function head(path: string, n: number): Buffer {
   const b = Buffer.alloc(n);
   const fd = openSync(path, "r");
   try {
