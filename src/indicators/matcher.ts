@@ -68,6 +68,14 @@ const TEXT_URL =
   /\b(?:https?:\/\/[^\s<>"'`{}|\\^]+|(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?(?:\/[^\s<>"'`{}|\\^]*)?|(?:[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}[a-z0-9](?::\d{1,5})?(?:\/[^\s<>"'`{}|\\^]*)?)/gi;
 const TRAILING_PUNCT = /[.,;:!?)\]}'"»…]+$/;
 
+/** The URLs, IP addresses and domain names written in a text, as urlsInText() checks them. */
+export function urlTokensInText(text: string): string[] {
+  const out: string[] = [];
+  TEXT_URL.lastIndex = 0;
+  for (let m = TEXT_URL.exec(text); m !== null; m = TEXT_URL.exec(text)) out.push(m[0].replace(TRAILING_PUNCT, ""));
+  return out;
+}
+
 class IndexMatcher implements Matcher {
   readonly sets: IocSetInfo[];
   private readonly counts = new Map<IndicatorKind, number>();

@@ -4,11 +4,11 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { Coverage, Detection, DetectionInput, Grade, IndicatorMatch, InputFile } from "../core/model.ts";
+import type { Coverage, Detection, DetectionInput, Grade, IndicatorKind, IndicatorMatch, InputFile } from "../core/model.ts";
 import { fromMatches } from "../core/detection.ts";
 import type { Matcher } from "./matcher-api.ts";
 
-type Check = "exec" | "url" | "domain" | "ip" | "process" | "app" | "path" | "file_name" | "email" | "hash" | "cert" | "tls_cert" | "ja3" | "ja4" | "profile" | "property" | "text" | "skip";
+export type Check = "exec" | "url" | "domain" | "ip" | "process" | "app" | "path" | "file_name" | "email" | "hash" | "cert" | "tls_cert" | "ja3" | "ja4" | "profile" | "property" | "text" | "skip";
 
 /** Field names as MVT and Vigil write them, lowercased. */
 const FIELDS: Record<string, Check> = {};
@@ -54,11 +54,16 @@ const MODULE_FIELDS: Record<string, Record<string, Check>> = {
   app_privacy_report: { domain: "domain", context: "domain", bundle_id: "app", domain_owner: "skip", category: "skip", kind: "skip", access_kind: "skip", file: "skip", source: "skip" },
 };
 
+/** What a field of a module's records holds ("skip" for bookkeeping; "text" when unknown). */
+export function fieldCheck(module: string, key: string): Check {
+  return MODULE_FIELDS[module]?.[key] ?? FIELDS[key] ?? "text";
+}
+
 /** Modules whose URLs are mentions (messages, contacts, notes), not visits. */
 const MENTION_MODULES = /^(sms|sms_attachments|whatsapp|signal|telegram|calendar|contacts|notes|shortcuts|mail|imessage|messages|chat|calls)(_|$)/;
 
 /** Files of a results folder that are not module outputs. */
-const NOT_MODULES = /^(info|alerts|coverage|summary|command|timeline|timeline_detected|device_info)\.json$|_detected\.json$/i;
+export const NOT_MODULES = /^(info|alerts|coverage|summary|command|timeline|timeline_detected|device_info)\.json$|_detected\.json$/i;
 
 const KIND_WORDS: Record<string, string> = {
   domain: "domain",
@@ -90,7 +95,8 @@ export interface RecheckedModule {
   coverage: Coverage;
 }
 
-function runCheck(iocs: Matcher, check: Check, value: string, parentKey: string): { matches: IndicatorMatch[]; strength: "presence" | "visit" | "mention" } {
+/** Matches one value by what its field holds (`parentKey`: the key of the object holding it). */
+export function matchValue(iocs: Matcher, check: Check, value: string, parentKey: string): { matches: IndicatorMatch[]; strength: "presence" | "visit" | "mention" } {
   switch (check) {
     case "url":
       return { matches: iocs.url(value), strength: "visit" };
@@ -134,7 +140,19 @@ function runCheck(iocs: Matcher, check: Check, value: string, parentKey: string)
   }
 }
 
-function gradeOf(strength: "presence" | "visit" | "mention", module: string): Grade {
+/** Indicator kinds that name an address the phone reached or was sent; the others name something present on it. */
+const ADDRESS_KINDS = new Set<IndicatorKind>(["domain", "url", "ipv4", "ipv6", "email"]);
+
+/**
+ * The grade of an indicator of `type` another tool matched in a record of `module` (an MVT
+ * alert), by the same scale as a re-check: something present is strong, an address is medium,
+ * or weak in a module that only mentions addresses (messages, contacts).
+ */
+export function gradeForIndicator(type: IndicatorKind, module: string): Grade {
+  return gradeOf(ADDRESS_KINDS.has(type) ? "visit" : "presence", module);
+}
+
+export function gradeOf(strength: "presence" | "visit" | "mention", module: string): Grade {
   if (strength === "presence") return "strong";
   if (strength === "visit") return MENTION_MODULES.test(module) ? "weak" : "medium";
   return "weak";
@@ -162,7 +180,7 @@ export function recheckRecord(iocs: Matcher, module: string, record: unknown, ar
     }
     if (typeof value !== "string" || value.length === 0 || value.length > 100_000) return;
     const check: Check = overrides?.[key] ?? FIELDS[key] ?? "text";
-    const { matches, strength } = runCheck(iocs, check, value, parentKey);
+    const { matches, strength } = matchValue(iocs, check, value, parentKey);
     if (matches.length === 0) return;
     const fresh = matches.filter((m) => {
       const k = `${m.indicator.type}\0${m.indicator.value.toLowerCase()}\0${m.matched}`;
@@ -192,7 +210,7 @@ export function recheckRecord(iocs: Matcher, module: string, record: unknown, ar
   return out;
 }
 
-function pickTimestamp(record: unknown): string | undefined {
+export function pickTimestamp(record: unknown): string | undefined {
   if (!record || typeof record !== "object") return undefined;
   const r = record as Record<string, unknown>;
   for (const k of ["isodate", "timestamp", "first_isodate", "date", "last_seen", "first_seen"]) {

@@ -12,7 +12,7 @@ import { Worker } from "node:worker_threads";
 import { applies, isWhole } from "../acquisitions/spec-match.ts";
 import type { AcquisitionView } from "../acquisitions/view.ts";
 import { describeError } from "../core/errors.ts";
-import type { Coverage, Detection, InputFile } from "../core/model.ts";
+import type { Coverage, Detection, InputFile, ModuleExposure } from "../core/model.ts";
 import type { ModuleDef } from "../modules/contract.ts";
 import { privateTempDir, privateTempRoot, removeTempDir } from "../core/tempdir.ts";
 import { matcherSources } from "../indicators/matcher.ts";
@@ -25,11 +25,11 @@ import type { CollectorPart } from "../report/html/data.ts";
 import type { CheckRun, TimelineHelper } from "../report/results.ts";
 import { keyOf, shardOf, takeNext } from "./queue.ts";
 
-/**
- * Below this much artifact data, starting threads costs more than it saves: MVT's test backup
- * (9 MB counted this way) checks in 1.4 s on one thread and 1.6 s on two; a quarter of the
- * bench backup (33 MB) in 6.0 s on one and 3.5 s on two.
- */
+/** What one module (or one part of it) handed over. */
+/** What a thread hands back for one module or part: its coverage, the entries it added (ctx.cover), its detections and exposure. */
+type ModuleDone = { coverage: Coverage; more?: Coverage[]; detections: Detection[]; exposure: ModuleExposure[] };
+
+/** Below this much artifact data, starting threads costs more than it saves (bench/NOTES.md). */
 export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
 /** Cost guessed for a module that reads the whole acquisition (the Manifest listing). */
 const WHOLE_COST = 16 * 1024 * 1024;
@@ -37,13 +37,12 @@ const MAX_JOBS = 8;
 /**
  * A shardable module's single file at least this big, and bigger than a thread's fair share of
  * the whole run, is split into one part per thread. A module smaller than a fair share is better
- * left whole: on the bench backup (two threads), splitting sms and Safari history cost a little
- * more CPU and 20 MB more memory for no gain in time.
+ * left whole: splitting it costs CPU and memory for no gain in time (bench/NOTES.md).
  */
 const SHARD_MIN_BYTES = 8 * 1024 * 1024;
 /**
  * Young generation of a worker's heap. Modules allocate a short-lived record per row; a bigger
- * nursery than V8's default cuts garbage-collection time (measured on the bench backup).
+ * nursery than V8's default cuts garbage-collection time (bench/NOTES.md).
  */
 const WORKER_YOUNG_MB = Number(process.env.VIGIL_WORKER_YOUNG_MB ?? 0) || 48;
 
@@ -176,7 +175,7 @@ export async function runModulesParallel(
     queue,
     next: new SharedArrayBuffer(4),
   };
-  const done = new Map<string, Done>();
+  const done = new Map<string, ModuleDone>();
   const inputs: InputFile[] = [];
 
   const workers: WorkerRun[] = [];
@@ -190,7 +189,7 @@ export async function runModulesParallel(
     for (let item = takeNext(setup); item !== undefined; item = takeNext(setup)) {
       taken++;
       const run = await runModules({ ...opts, modules: [byName.get(item.module)!], timeline, numbering, shard: shardOf(item, setup) });
-      done.set(keyOf(item), { coverage: run.coverage[0], more: run.coverage.slice(1), detections: run.detections });
+      done.set(keyOf(item), { coverage: run.coverage[0], more: run.coverage.slice(1), detections: run.detections, exposure: run.exposure });
     }
     // This thread ran every module: a worker still starting has nothing to hand over.
     if (taken === queue.length && !opts.keepIdle) for (const w of workers) if (!w.tookWork()) w.end();
@@ -198,10 +197,11 @@ export async function runModulesParallel(
 
     const coverage: Coverage[] = [];
     const detections: Detection[] = [];
+    const exposure: ModuleExposure[] = [];
     const warnings: Record<string, string[]> = {};
     for (const m of applicable) {
       const parts = queue.filter((w) => w.module === m.name);
-      const results = parts.map((w) => done.get(keyOf(w)) ?? { coverage: failedCoverage(opts.modules, m.name, "no thread ran it"), detections: [] });
+      const results = parts.map((w) => done.get(keyOf(w)) ?? { coverage: failedCoverage(opts.modules, m.name, "no thread ran it"), detections: [], exposure: [] });
       const cov = results.length === 1 ? results[0].coverage : mergePartCoverage(results.map((r) => r.coverage));
       const file = (suffix: string) => `${prefix}${m.name}${suffix}.json`;
       if (parts.length > 1) {
@@ -210,11 +210,14 @@ export async function runModulesParallel(
         assembleJsonArray(join(opts.outputDir, file("_detected")), frags("_detected"), false);
       }
       coverage.push(cov, ...moreCoverage(results));
-      for (const r of results) detections.push(...r.detections);
+      for (const r of results) {
+        detections.push(...r.detections);
+        exposure.push(...r.exposure);
+      }
       if (cov.warnings?.length) warnings[m.name] = cov.warnings;
     }
     const helpers = workers.map((w) => w.helper()).filter((h) => h !== undefined);
-    return { coverage, detections, timeline, warnings, inputs, jobs, helpers, end: () => workers.forEach((w) => w.end()) };
+    return { coverage, detections, exposure, timeline, warnings, inputs, jobs, helpers, end: () => workers.forEach((w) => w.end()) };
   } catch (e) {
     for (const w of workers) w.end();
     throw e;
@@ -223,15 +226,8 @@ export async function runModulesParallel(
   }
 }
 
-/** What a thread hands back for one module or part: its coverage, the entries it added (ctx.cover), its detections. */
-interface Done {
-  coverage: Coverage;
-  more?: Coverage[];
-  detections: Detection[];
-}
-
 /** The entries a module added of its own (ctx.cover), after its own entry as in a serial run; an entry that parts of one module repeat is kept once. */
-function moreCoverage(results: Done[]): Coverage[] {
+function moreCoverage(results: ModuleDone[]): Coverage[] {
   const seen = new Set<string>();
   const out: Coverage[] = [];
   for (const c of results.flatMap((r) => r.more ?? [])) {
@@ -273,7 +269,7 @@ function startWorker(
   worker: Worker,
   setup: WorkerSetup,
   modules: ModuleDef<any>[],
-  done: Map<string, Done>,
+  done: Map<string, ModuleDone>,
   timeline: TimelineStore,
   inputs: InputFile[],
   progress: ProgressFn,
@@ -293,7 +289,7 @@ function startWorker(
     // The module it was running fails; the ones it finished keep their files and detections,
     // but their timeline events were in its store.
     if (current !== undefined && !done.has(current.key)) {
-      done.set(current.key, { coverage: failedCoverage(modules, current.module, `the worker thread running it stopped: ${why}`), detections: [] });
+      done.set(current.key, { coverage: failedCoverage(modules, current.module, `the worker thread running it stopped: ${why}`), detections: [], exposure: [] });
     }
     current = undefined;
     if (!handedOver) {
@@ -314,7 +310,7 @@ function startWorker(
         break;
       case "module":
         current = undefined;
-        done.set(m.key, { coverage: m.coverage, more: m.more, detections: JSON.parse(m.detections) as Detection[] });
+        done.set(m.key, { coverage: m.coverage, more: m.more, detections: JSON.parse(m.detections) as Detection[], exposure: m.exposure });
         mine.push(m.key);
         break;
       case "finished":

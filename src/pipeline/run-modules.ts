@@ -8,7 +8,7 @@ import type { AcquisitionView, ArtifactSpec, FileEntry } from "../acquisitions/v
 import { applies, isWhole, mergeSpecs } from "../acquisitions/spec-match.ts";
 import { isBatched, type ModuleContext, type ModuleDef } from "../modules/contract.ts";
 import type { Shard } from "../core/shard.ts";
-import type { Coverage, Detection, DetectionInput, TimelineEvent } from "../core/model.ts";
+import type { Coverage, Detection, DetectionInput, ModuleExposure, TimelineEvent } from "../core/model.ts";
 import { describeError } from "../core/errors.ts";
 import type { Matcher } from "../indicators/matcher-api.ts";
 import { JsonArrayWriter } from "../report/json-writer.ts";
@@ -23,6 +23,7 @@ export interface ModuleSink {
   /** event() without the event object, for sinks that store fields (the timeline store). */
   eventFields?(timestamp: string, module: string, event: string, description: string, detected: boolean): void;
   detection(d: Detection): void;
+  exposure(e: ModuleExposure): void;
 }
 
 export interface ModuleOutcome {
@@ -75,6 +76,7 @@ export async function runModule(
     files,
     wanted,
     detect: (d) => sink.detection(complete(d)),
+    expose: (e) => sink.exposure({ ...e, module: mod.name }),
     event: (e) => sink.event({ ...e, module: mod.name }),
     warn: (m) => warnings.push(m),
     cover: (c) => more.push(c),
@@ -91,7 +93,7 @@ export async function runModule(
       for (const e of mod.events(rec)) {
         if (!e.timestamp) continue;
         if (fields) fields(e.timestamp, mod.name, e.event, e.description, detected);
-        else sink.event({ timestamp: e.timestamp, module: mod.name, event: e.event, description: e.description, detected });
+        else sink.event({ ...e, module: mod.name, detected });
       }
     }
     for (const d of found) sink.detection(complete({ ...d, record: d.record ?? rec }));
@@ -127,12 +129,14 @@ export async function collectModule(mod: ModuleDef<any>, view: AcquisitionView, 
   const records: unknown[] = [];
   const events: TimelineEvent[] = [];
   const detections: Detection[] = [];
+  const exposure: ModuleExposure[] = [];
   const outcome = await runModule(mod, view, iocs, {
     record: (r) => records.push(r),
     event: (e) => events.push(e),
     detection: (d) => detections.push(d),
+    exposure: (e) => exposure.push(e),
   });
-  return { records, events, detections, ...outcome };
+  return { records, events, detections, exposure, ...outcome };
 }
 
 /** Options shared by the serial runner and the parallel one. */
@@ -170,6 +174,7 @@ export async function runModules(
   mkdirSync(outputDir, { recursive: true });
   const timeline = opts.timeline ?? new TimelineStore();
   const detections: Detection[] = [];
+  const exposure: ModuleExposure[] = [];
   const coverage: Coverage[] = [];
   const warnings: Record<string, string[]> = {};
   const applicable = modules.filter((m) => m.platform === view.platform);
@@ -199,6 +204,7 @@ export async function runModules(
           detections.push(d);
           detected.write(detectedRecord(d));
         },
+        exposure: (e) => exposure.push(e),
       },
       { progress, shard: part, wanted },
     );
@@ -216,7 +222,7 @@ export async function runModules(
     // rest as "not applicable" a second time only buries the lines that matter.
     if (!(prefix && cov.status === "not_applicable")) progress(`[${n}/${total}] ${label}${prefix ? ` (${prefix.replace(/_$/, "")})` : ""}: ${what} (${ms} ms)`);
   }
-  return { coverage, detections, timeline, warnings };
+  return { coverage, detections, exposure, timeline, warnings };
 }
 
 /** Where part `shard.index` of an output file goes before the parts are put together. */

@@ -50,6 +50,22 @@ export async function deviceFromGetprop(view: BaseView, path = "getprop.txt"): P
   return deviceFromProps(new Map(properties.map((p) => [p.name, p.value])));
 }
 
+/**
+ * When androidqf started the acquisition, from its acquisition.json (`started`, an RFC 3339 time);
+ * {} when the file is missing or says nothing readable.
+ */
+export async function acquiredFromAndroidqf(view: BaseView, path = "acquisition.json"): Promise<Partial<DeviceInfo>> {
+  const e = await view.entry(path);
+  if (!e || (e.type ?? "file") !== "file") return {};
+  try {
+    const meta = JSON.parse((await view.readFile(e)).toString("utf8")) as { started?: unknown };
+    const t = typeof meta?.started === "string" ? Date.parse(meta.started) : NaN;
+    return Number.isFinite(t) ? { acquired: new Date(t).toISOString() } : {};
+  } catch {
+    return {};
+  }
+}
+
 /** Whether an entry of this kind of acquisition is one the modules want (`wanted`: their `reads` merged). */
 export function wantedBy(wanted: ArtifactSpec, kind: AcquisitionKind): (e: FileEntry) => boolean {
   const tests = ((wanted[specKeyFor(kind)] as string[] | undefined) ?? []).map((g) => glob(g));

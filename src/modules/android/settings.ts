@@ -64,7 +64,7 @@ export default defineModule<SettingRecord>({
   title: "Device settings",
   platform: "android",
   description:
-    "Global, secure and system settings (androidqf settings_*.txt): settings that turn off Play Protect or adb install verification, or allow unknown sources, are flagged.",
+    "Global, secure and system settings (androidqf settings_*.txt): settings that turn off Play Protect or adb install verification, or allow unknown sources or wireless debugging, are flagged.",
   reads: { androidqf: ["settings_*.txt"] },
   async *records(ctx) {
     for (const f of ctx.files) {

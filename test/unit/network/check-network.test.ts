@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 import { before, test } from "node:test";
 import { testDir } from "../../helpers/archive-builder.ts";
 import { hashTree } from "../../helpers/evidence.ts";
-import { clientHello, clientHelloMessage, dnsQuery, dnsResponse, frame, pcap, pcapngInterface, pcapngPacket, pcapngSectionHeader, quicInitial, serverFlight, tcpSession, udp, type Pkt } from "../../helpers/net-builder.ts";
+import { clientHello, clientHelloMessage, dnsQuery, dnsResponse, ethernet, frame, pcap, pcapngInterface, pcapngPacket, pcapngSectionHeader, quicInitial, serverFlight, tcpSession, udp, type Pkt } from "../../helpers/net-builder.ts";
 
 const BIN = resolve(import.meta.dirname, "../../../bin/vigil.js");
 const FIXTURES = resolve(import.meta.dirname, "../../fixtures/network");
@@ -133,6 +133,18 @@ test("beaconing: regular contacts with a known domain's address are strong evide
     assert.match(enc.reason!, /^DNS over HTTPS or TLS .*: 1 of 22 connections \(4\.5%\)/);
     assert.equal(cov.find((c) => c.module === "capture_length")!.status, "checked");
   }
+});
+
+test("a capture that holds no traffic (one ARP frame): too little could be checked to say, exit 20, never 'no known traces'", () => {
+  const file = join(dir, "arp-only.pcap");
+  writeFileSync(file, pcap([{ ts: T0, data: ethernet(Buffer.alloc(28, 1), 0x0806) }]));
+  const out = join(dir, "out-arp-only");
+  const r = vigil(["check-network", file, "--iocs", iocs, "-o", out]);
+  assert.equal(r.status, 20, r.stderr);
+  const s = JSON.parse(r.stdout);
+  assert.equal(s.verdict, "too_little_to_say");
+  assert.deepEqual(s.missing.map((m: { need: string }) => m.need), ["traffic"]);
+  assert.equal(s.advice.id, "network");
 });
 
 test("a damaged capture: the rest is read, and a coverage entry says what could not be", () => {

@@ -23,6 +23,7 @@ test("android.yaml: the lists, values and tables of the Android rules", () => {
       ["upload_apk_enable", "0", undefined],
       ["adb_install_need_confirm", "0", undefined],
       ["install_non_market_apps", "1", 25],
+      ["adb_wifi_enabled", "1", undefined],
       ["send_action_app_error", "0", undefined],
     ],
   );
