@@ -8,7 +8,7 @@ import type { Coverage, Detection, DetectionInput, Grade, IndicatorKind, Indicat
 import { fromMatches } from "../core/detection.ts";
 import type { Matcher } from "./matcher-api.ts";
 
-export type Check = "exec" | "url" | "domain" | "ip" | "process" | "app" | "path" | "file_name" | "email" | "hash" | "cert" | "tls_cert" | "ja3" | "ja4" | "profile" | "property" | "text" | "skip";
+export type Check = "exec" | "client" | "url" | "domain" | "ip" | "process" | "app" | "path" | "file_name" | "email" | "hash" | "cert" | "tls_cert" | "ja3" | "ja4" | "profile" | "property" | "text" | "skip";
 
 /** Field names as MVT and Vigil write them, lowercased. */
 const FIELDS: Record<string, Check> = {};
@@ -36,6 +36,9 @@ const MODULE_FIELDS: Record<string, Record<string, Check>> = {
   ps: { name: "process" },
   packages: { name: "app" },
   configuration_profiles: { uuid: "profile" },
+  // A TCC client is an app id or an executable's path; either may name a known process (as the
+  // live module matches it).
+  tcc: { client: "client" },
   profile_events: { uuid: "profile", profile_uuid: "profile" },
   // MVT's backup manifest: "domain" is the backup domain (HomeDomain, AppDomain-...).
   manifest: { domain: "skip" },
@@ -112,6 +115,9 @@ export function matchValue(iocs: Matcher, check: Check, value: string, parentKey
     }
     case "app":
       return { matches: iocs.appId(value), strength: "presence" };
+    case "client":
+      if (value.includes("/")) return matchValue(iocs, "exec", value, parentKey);
+      return { matches: [...iocs.appId(value), ...iocs.process(value)], strength: "presence" };
     case "path":
       return { matches: [...iocs.filePath(value), ...iocs.fileName(value)], strength: "presence" };
     case "file_name":
@@ -229,8 +235,12 @@ export interface RecheckResult {
   producer: "vigil" | "mvt";
 }
 
-/** Reads every module JSON of a results folder (read-only) and re-checks it. */
-export function recheckResults(dir: string, iocs: Matcher): RecheckResult {
+/**
+ * Reads every module JSON of a results folder (read-only) and re-checks it. `moduleOf` names the
+ * module a file's records come from (its field meanings and grades), given the file's name
+ * without `.json`: MVT's slugs (aqf_packages) are read as the module they stand for.
+ */
+export function recheckResults(dir: string, iocs: Matcher, moduleOf: (slug: string) => string = (s) => s): RecheckResult {
   const names = readdirSync(dir)
     .filter((n) => n.toLowerCase().endsWith(".json") && !NOT_MODULES.test(n))
     .filter((n) => statSync(join(dir, n)).isFile())
@@ -245,7 +255,7 @@ export function recheckResults(dir: string, iocs: Matcher): RecheckResult {
   const modules: RecheckedModule[] = [];
   const inputs: InputFile[] = [];
   for (const name of names) {
-    const module = name.slice(0, -5);
+    const module = moduleOf(name.slice(0, -5));
     const path = join(dir, name);
     const data = readFileSync(path);
     inputs.push({ path, sha256: createHash("sha256").update(data).digest("hex"), size: data.length });
@@ -266,7 +276,7 @@ export function recheckResults(dir: string, iocs: Matcher): RecheckResult {
     const records = Array.isArray(doc) ? doc : [doc];
     const detections: Detection[] = [];
     const detectedRecords: unknown[] = [];
-    const artifact = `${module}.json`;
+    const artifact = name;
     for (const record of records) {
       const ds = recheckRecord(iocs, module, record, artifact);
       if (ds.length === 0) continue;

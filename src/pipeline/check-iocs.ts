@@ -7,6 +7,7 @@ import type { Coverage, Detection, DeviceInfo, Exposure, InformationalAlert, Run
 import { loadIndicatorsForRun } from "../indicators/for-run.ts";
 import { recheckResults } from "../indicators/recheck.ts";
 import { informationalAlerts } from "../report/exposure.ts";
+import { moduleOfSlug } from "../modules/mvt-names.ts";
 import { loadResults } from "../report/load-results.ts";
 import { writeJson } from "../report/results.ts";
 import { formatSummary, sortDetections, summarize } from "../report/summary.ts";
@@ -45,12 +46,12 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
     throw new VigilError("no indicators could be loaded from the files given with --iocs", { file: opts.iocs.join(", "), code: "input" });
   }
 
-  const r = recheckResults(input, loaded.matcher);
+  const r = recheckResults(input, loaded.matcher, moduleOfSlug);
   if (r.modules.length === 0) throw new VigilError("holds no module JSON files to re-check", { file: input, code: "usage" });
   progress(`Re-checking ${r.producer === "vigil" ? "Vigil" : "MVT"} results in ${input}: ${r.modules.length} module files`);
   makeOutputDir(outputDir);
   for (const m of r.modules) {
-    if (m.detectedRecords.length > 0) writeJson(join(outputDir, `${m.module}_detected.json`), m.detectedRecords);
+    if (m.detectedRecords.length > 0) writeJson(join(outputDir, `${m.file.slice(0, -5)}_detected.json`), m.detectedRecords);
     const what = m.coverage.status === "checked" ? `${m.records} records${m.detections.length ? `, ${m.detections.length} detections` : ""}` : `FAILED: ${m.coverage.reason}`;
     progress(`  ${m.module}: ${what}`);
   }

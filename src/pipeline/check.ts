@@ -22,7 +22,7 @@ import { defaultJobs, PARALLEL_MIN_BYTES, runModulesParallel, startWorkers, type
 import { mergeCoverage, refusedCoverage } from "./coverage.ts";
 import { checkOutputDir, defaultOutputDir, makeOutputDir } from "./output-dir.ts";
 import { makeProgress, type ProgressFn } from "./progress.ts";
-import { runModules } from "./run-modules.ts";
+import { resultsFileSlug, runModules } from "./run-modules.ts";
 
 /** What a check is asked to do (the check-* commands' shared options). */
 export interface CheckOptions {
@@ -139,9 +139,11 @@ async function checkOpened(
   const warnings: Record<string, string[]> = {};
   try {
     const perView: { prefix: string; coverage: Coverage[] }[] = [];
+    // Results files the earlier views wrote: a nested view's file of the same name is prefixed.
+    const taken: string[] = [];
     for (const { view, prefix } of views) {
       const modules = selectedModules(opts, modulesFor(view.platform));
-      const base = { view, modules, iocs: loaded.matcher, outputDir, progress, timeline, prefix, wanted };
+      const base = { view, modules, iocs: loaded.matcher, outputDir, progress, timeline, prefix, taken: [...taken], wanted };
       const parallel = jobs > 1 ? await runModulesParallel({ ...base, jobs, force: opts.jobs !== undefined, started: early }) : undefined;
       // Started workers the first view did not use would only hold memory.
       early?.end();
@@ -153,6 +155,7 @@ async function checkOpened(
       }
       threads = Math.max(threads, parallel?.jobs ?? 1);
       perView.push({ prefix: prefix ?? "", coverage: run.coverage });
+      for (const c of run.coverage) if (c.status === "checked" || (c.records ?? 0) > 0) taken.push(resultsFileSlug(c.module, view.specKey, prefix, taken));
       detections.push(...run.detections);
       exposure.push(...run.exposure);
     }

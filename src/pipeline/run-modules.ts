@@ -4,13 +4,14 @@
 // threads of a parallel run (src/parallel) and, through collectModule, by tests.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { AcquisitionView, ArtifactSpec, FileEntry } from "../acquisitions/view.ts";
+import type { AcquisitionView, ArtifactSpec, FileEntry, SpecKey } from "../acquisitions/view.ts";
 import { applies, isWhole, mergeSpecs } from "../acquisitions/spec-match.ts";
 import { isBatched, type ModuleContext, type ModuleDef } from "../modules/contract.ts";
 import type { Shard } from "../core/shard.ts";
 import type { Coverage, Detection, DetectionInput, ModuleExposure, TimelineEvent } from "../core/model.ts";
 import { describeError } from "../core/errors.ts";
 import type { Matcher } from "../indicators/matcher-api.ts";
+import { resultsSlug } from "../modules/mvt-names.ts";
 import { JsonArrayWriter } from "../report/json-writer.ts";
 import type { CheckRun } from "../report/results.ts";
 import { TimelineStore } from "../report/timeline-store.ts";
@@ -148,8 +149,10 @@ export interface RunModulesOptions {
   progress?: ProgressFn;
   /** Shared across the views of one check (an androidqf bundle and its nested backup). */
   timeline?: TimelineStore;
-  /** Prefix of output file names, for nested views whose module names could collide. */
+  /** Prefix of output file names of a nested view, for the names an earlier view of the check writes (`taken`). */
   prefix?: string;
+  /** Results file slugs the earlier views of the check write: a nested view's file of the same name gets `prefix`. */
+  taken?: string[];
   /** What every module of the run reads (default: what `modules` read). */
   wanted?: ArtifactSpec;
 }
@@ -186,8 +189,9 @@ export async function runModules(
     // A part of a split module writes fragments, put together when every part is done.
     const part = opts.shard;
     const jsonFile = (file: string) => new JsonArrayWriter(part ? shardPart(part, file) : join(outputDir, file), !!part, mod.exactIntegers);
-    const writer = jsonFile(`${prefix}${mod.name}.json`);
-    const detected = jsonFile(`${prefix}${mod.name}_detected.json`);
+    const slug = resultsFileSlug(mod.name, view.specKey, prefix, opts.taken);
+    const writer = jsonFile(`${slug}.json`);
+    const detected = jsonFile(`${slug}_detected.json`);
     const label = part ? `${mod.name} (part ${part.index + 1}/${part.count})` : mod.name;
     progress(`[${n}/${total}] ${label}`, true);
     timeline.section();
@@ -223,6 +227,17 @@ export async function runModules(
     if (!(prefix && cov.status === "not_applicable")) progress(`[${n}/${total}] ${label}${prefix ? ` (${prefix.replace(/_$/, "")})` : ""}: ${what} (${ms} ms)`);
   }
   return { coverage, detections, exposure, timeline, warnings };
+}
+
+/**
+ * The name of a module's results file (without `.json`): MVT's slug on this kind of acquisition
+ * where MVT has the module (modules/mvt-names.ts), else the module's name; a nested view's file
+ * (the backup inside an androidqf bundle) gets its prefix only when an earlier view of the check
+ * writes the same name, so the bundle's SMS are `sms.json` as MVT writes them.
+ */
+export function resultsFileSlug(module: string, kind: SpecKey, prefix = "", taken: readonly string[] = []): string {
+  const slug = resultsSlug(module, kind);
+  return prefix && taken.includes(slug) ? prefix + slug : slug;
 }
 
 /** Where part `shard.index` of an output file goes before the parts are put together. */

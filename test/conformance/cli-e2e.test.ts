@@ -172,7 +172,9 @@ test("check-androidqf on the androidqf folder: root binaries found, nested backu
   assert.equal(m.get("sms")?.records, 2);
   assert.equal(m.get("getprop")?.status, "checked");
   assert.equal(m.get("root_binaries")?.detections, 4);
-  assert.ok(existsSync(join(out("aqf"), "backup_sms.json")));
+  // MVT's names: the nested backup's SMS as sms.json, the bundle's modules as aqf_*.
+  for (const f of ["sms.json", "aqf_get_prop.json", "aqf_packages.json", "root_binaries.json"]) assert.ok(existsSync(join(out("aqf"), f)), f);
+  assert.ok(!existsSync(join(out("aqf"), "backup_sms.json")));
 });
 
 test("check-backup on an encrypted .ab: with the password the SMS is read; without, one line and exit 1", { skip }, () => {
