@@ -216,10 +216,14 @@ export function recheckRecord(iocs: Matcher, module: string, record: unknown, ar
   return out;
 }
 
+/**
+ * When a record's match happened, as the live check dates it: the first time a process was seen
+ * (datausage, netusage: first_isodate before the last use in isodate), else the record's time.
+ */
 export function pickTimestamp(record: unknown): string | undefined {
   if (!record || typeof record !== "object") return undefined;
   const r = record as Record<string, unknown>;
-  for (const k of ["isodate", "timestamp", "first_isodate", "date", "last_seen", "first_seen"]) {
+  for (const k of ["first_isodate", "isodate", "timestamp", "date", "last_seen", "first_seen"]) {
     const v = r[k];
     if (typeof v === "string" && /^\d{4}-\d{2}-\d{2}/.test(v)) return v;
   }

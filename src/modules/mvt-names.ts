@@ -118,6 +118,14 @@ export function moduleOfSlug(slug: string): string {
   return BY_SLUG.get(slug) ?? slug;
 }
 
+const BY_PLUGIN = new Map<string, string>();
+for (const [module, kinds] of Object.entries(MVT_NAMES)) for (const n of Object.values(kinds)) if (n) BY_PLUGIN.set(n.plugin, module);
+
+/** The Vigil module a timeline.csv plugin name stands for (`SafariHistory` → `safari_history`); the name itself otherwise. */
+export function moduleOfPlugin(plugin: string): string {
+  return BY_PLUGIN.get(plugin) ?? plugin;
+}
+
 /** The whole table, for docs/mvt-compatibility.md and `vigil modules`. */
 export function mvtNameTable(): { module: string; kind: SpecKey; name: MvtName }[] {
   const out: { module: string; kind: SpecKey; name: MvtName }[] = [];

@@ -1,18 +1,24 @@
 // Re-checking a previous results folder (Vigil's or MVT's) against the current indicators
 // (`vigil check-iocs`), writing into a new folder and never into the input.
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describeError, VigilError } from "../core/errors.ts";
+import { redactArgs } from "../core/redact.ts";
 import type { Coverage, Detection, DeviceInfo, Exposure, InformationalAlert, RunInfo } from "../core/model.ts";
 import { loadIndicatorsForRun } from "../indicators/for-run.ts";
 import { recheckResults } from "../indicators/recheck.ts";
+import { alertsJson, alertsTimelineCsv } from "../report/alerts.ts";
 import { informationalAlerts } from "../report/exposure.ts";
+import { writeHtmlReport } from "../report/html/index.ts";
+import { withMvtInfoFields } from "../report/info.ts";
 import { moduleOfSlug } from "../modules/mvt-names.ts";
 import { loadResults } from "../report/load-results.ts";
 import { writeJson } from "../report/results.ts";
 import { formatSummary, sortDetections, summarize } from "../report/summary.ts";
 import { runtimeInfo, VERSION } from "../core/version.ts";
+import { CommandLog } from "./command-log.ts";
 import { makeOutputDir } from "./output-dir.ts";
+import { recheckWithModules } from "./recheck-modules.ts";
 import { makeProgress } from "./progress.ts";
 
 export interface CheckIocsOptions {
@@ -37,7 +43,8 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
   }
   const missing = (opts.iocs ?? []).filter((p) => p.trim() !== "" && !existsSync(p));
   if (missing.length) throw new VigilError("--iocs: no such file or folder", { file: missing.join(", "), code: "usage" });
-  const progress = makeProgress(opts.quiet || opts.json);
+  const log = new CommandLog(["check-iocs", ...process.argv.slice(3)]);
+  const progress = log.tee(makeProgress(opts.quiet || opts.json));
   const started = now.toISOString();
   const loaded = await loadIndicatorsForRun(opts.iocs);
   for (const p of loaded.problems.slice(0, 20)) progress(`indicators: ${p}`);
@@ -48,6 +55,8 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
 
   const r = recheckResults(input, loaded.matcher, moduleOfSlug);
   if (r.modules.length === 0) throw new VigilError("holds no module JSON files to re-check", { file: input, code: "usage" });
+  // Vigil's own results: each module's records go through that module's check again.
+  if (r.producer === "vigil") await recheckWithModules(input, originalKind(input), r, loaded.matcher);
   progress(`Re-checking ${r.producer === "vigil" ? "Vigil" : "MVT"} results in ${input}: ${r.modules.length} module files`);
   makeOutputDir(outputDir);
   for (const m of r.modules) {
@@ -67,13 +76,15 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
   // are carried over from the results as they were (MVT's alerts mapped by kind and level).
   const carried = carriedOver(input, r.coverage);
   const detections = sortDetections([...r.detections, ...carried.detections]);
-  writeJson(join(outputDir, "alerts.json"), [...detections, ...informationalAlerts(carried.exposure), ...carried.informational]);
+  const alerts = alertsJson(detections, [...informationalAlerts(carried.exposure), ...carried.informational]);
+  writeJson(join(outputDir, "alerts.json"), alerts);
+  writeFileSync(join(outputDir, "alerts_timeline.csv"), alertsTimelineCsv(alerts));
   writeJson(join(outputDir, "coverage.json"), r.coverage);
   writeJson(join(outputDir, "exposure.json"), carried.exposure);
   const info: RunInfo = {
     tool: "vigil",
     version: VERSION,
-    command: ["check-iocs", ...process.argv.slice(3)],
+    command: redactArgs(["check-iocs", ...process.argv.slice(3)]),
     started,
     finished: new Date().toISOString(),
     acquisition: { kind: r.producer === "vigil" ? "vigil_results" : "mvt_results", path: input, encrypted: false, ...(carried.kind ? { original_kind: carried.kind } : {}) },
@@ -82,12 +93,22 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
     iocs: { snapshot: loaded.snapshot, sets: loaded.sets, errors: loaded.problems },
     runtime: runtimeInfo(),
   };
-  writeJson(join(outputDir, "info.json"), info);
+  writeJson(join(outputDir, "info.json"), withMvtInfoFields(info));
   // The requirements of a meaningful check are those of the original acquisition's kind.
   const summary = summarize({ detections, coverage: r.coverage, kind: carried.kind, exposure: carried.exposure, outputDir });
   writeJson(join(outputDir, "summary.json"), summary);
-  if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
-  else process.stdout.write(formatSummary(summary, { topDetections: detections, device: carried.device }) + "\n");
+  // The events did not change: the original timeline goes with the new results, and the report
+  // is built from both.
+  for (const f of ["timeline.csv", "timeline_detected.csv"]) if (existsSync(join(input, f))) copyFileSync(join(input, f), join(outputDir, f));
+  let reportPath: string | undefined;
+  try {
+    reportPath = await writeHtmlReport(outputDir);
+  } catch (e) {
+    progress(`report.html could not be written: ${describeError(e)}`);
+  }
+  log.write(outputDir);
+  if (opts.json) process.stdout.write(JSON.stringify({ ...summary, report: reportPath }, null, 2) + "\n");
+  else process.stdout.write(formatSummary(summary, { topDetections: detections, device: carried.device, reportPath }) + "\n");
   return { exitCode: summary.exitCode, outputDir };
 }
 
@@ -111,6 +132,16 @@ function carriedOver(dir: string, coverage: Coverage[]): { detections: Detection
   } catch (e) {
     coverage.push({ module: "original_alerts", title: "Alerts of the results folder", status: "failed", reason: describeError(e) });
     return { detections: [], exposure: [], informational: [] };
+  }
+}
+
+/** The acquisition kind a Vigil results folder's info.json names (a re-check's original kind). */
+function originalKind(dir: string): string | undefined {
+  try {
+    const info = JSON.parse(readFileSync(join(dir, "info.json"), "utf8")) as Partial<RunInfo>;
+    return info.acquisition?.original_kind ?? info.acquisition?.kind;
+  } catch {
+    return undefined;
   }
 }
 

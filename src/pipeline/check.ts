@@ -2,10 +2,11 @@
 // meanwhile, run the modules on each view (in worker threads when the acquisition is big), then
 // write the results folder and the report, print the summary, and give the exit code.
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { mergeSpecs } from "../acquisitions/spec-match.ts";
 import type { AcquisitionView, ArtifactSpec } from "../acquisitions/view.ts";
 import { describeError, VigilError } from "../core/errors.ts";
+import { redactArgs } from "../core/redact.ts";
 import type { Coverage, Detection, InputFile, ModuleExposure, RunInfo } from "../core/model.ts";
 import { runtimeInfo, VERSION } from "../core/version.ts";
 import { loadIndicatorsForRun } from "../indicators/for-run.ts";
@@ -19,6 +20,7 @@ import { writeResults, type TimelineHelper } from "../report/results.ts";
 import { formatSummary } from "../report/summary.ts";
 import { TimelineStore } from "../report/timeline-store.ts";
 import { defaultJobs, PARALLEL_MIN_BYTES, runModulesParallel, startWorkers, type StartedWorkers } from "../parallel/pool.ts";
+import { CommandLog } from "./command-log.ts";
 import { mergeCoverage, refusedCoverage } from "./coverage.ts";
 import { checkOutputDir, defaultOutputDir, makeOutputDir } from "./output-dir.ts";
 import { makeProgress, type ProgressFn } from "./progress.ts";
@@ -64,7 +66,8 @@ export async function runCheck(
     expectedBytes?: () => number;
   } = {},
 ): Promise<CheckOutcome> {
-  const progress = makeProgress(opts.quiet || opts.json);
+  const log = new CommandLog(process.argv.slice(2));
+  const progress = log.tee(makeProgress(opts.quiet || opts.json));
   const started = new Date().toISOString();
   const outputDir = resolve(opts.output ?? defaultOutputDir(kind));
   checkOutputDir(outputDir, [inputPath]);
@@ -77,6 +80,8 @@ export async function runCheck(
     return await checkOpened(inputPath, open, opts, extra.iocs, { progress, started, outputDir, jobs, early });
   } finally {
     early?.end();
+    // Only into a results folder this run made (it holds info.json once the check wrote it).
+    if (existsSync(join(outputDir, "info.json"))) log.write(outputDir);
   }
 }
 
@@ -175,7 +180,7 @@ async function checkOpened(
     const info: RunInfo = {
       tool: "vigil",
       version: VERSION,
-      command: process.argv.slice(2),
+      command: redactArgs(process.argv.slice(2)),
       started,
       finished: new Date().toISOString(),
       acquisition: { kind: main.kind, path: resolve(inputPath), encrypted: main.encrypted },

@@ -11,7 +11,7 @@ import type { Shard } from "../core/shard.ts";
 import type { Coverage, Detection, DetectionInput, ModuleExposure, TimelineEvent } from "../core/model.ts";
 import { describeError } from "../core/errors.ts";
 import type { Matcher } from "../indicators/matcher-api.ts";
-import { resultsSlug } from "../modules/mvt-names.ts";
+import { resultsSlug, timelinePlugin } from "../modules/mvt-names.ts";
 import { JsonArrayWriter } from "../report/json-writer.ts";
 import type { CheckRun } from "../report/results.ts";
 import { TimelineStore } from "../report/timeline-store.ts";
@@ -190,6 +190,7 @@ export async function runModules(
     const part = opts.shard;
     const jsonFile = (file: string) => new JsonArrayWriter(part ? shardPart(part, file) : join(outputDir, file), !!part, mod.exactIntegers);
     const slug = resultsFileSlug(mod.name, view.specKey, prefix, opts.taken);
+    const plugin = timelinePlugin(mod.name, view.specKey);
     const writer = jsonFile(`${slug}.json`);
     const detected = jsonFile(`${slug}_detected.json`);
     const label = part ? `${mod.name} (part ${part.index + 1}/${part.count})` : mod.name;
@@ -202,9 +203,11 @@ export async function runModules(
       iocs,
       {
         record: (r) => writer.write(r),
-        event: (e) => timeline.add(e),
-        eventFields: (timestamp, module, event, description, detected) => timeline.addFields(timestamp, module, event, description, detected),
+        // timeline.csv names MVT's plugin (SafariHistory) where MVT has the module.
+        event: (e) => timeline.add({ ...e, module: plugin }),
+        eventFields: (timestamp, _module, event, description, detected) => timeline.addFields(timestamp, plugin, event, description, detected),
         detection: (d) => {
+          d.results_file = `${slug}.json`;
           detections.push(d);
           detected.write(detectedRecord(d));
         },

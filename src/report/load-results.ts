@@ -9,6 +9,7 @@ import type { Coverage, Detection, Exposure, InformationalAlert, ModuleExposure,
 import { parseLooseTimestamp } from "../core/time.ts";
 import { parseCsv } from "./csv.ts";
 import { describeExposure } from "./exposure.ts";
+import { fromAlert } from "./alerts.ts";
 import { mapMvtAlerts, type MappedAlerts } from "./mvt-alerts.ts";
 
 export interface LoadedResults {
@@ -84,7 +85,7 @@ export function loadResults(dir: string): LoadedResults {
     const info = has("info.json") ? (readJson(join(dir, "info.json")) as RunInfo) : undefined;
     // alerts.json lists the detections, then informational entries that never count.
     const alerts = readJson(join(dir, "alerts.json"));
-    const list = (Array.isArray(alerts) ? alerts : []) as (Detection | InformationalAlert)[];
+    const list = (Array.isArray(alerts) ? alerts : []).filter((a): a is Record<string, unknown> => !!a && typeof a === "object").map(fromAlert);
     const detections = list.filter((a): a is Detection => a.kind === "indicator" || a.kind === "heuristic");
     // Results of an older Vigil have no exposure.json: their exposure is still among the detections.
     const legacy = has("exposure.json") ? undefined : fromLegacyRules(detections);

@@ -5,7 +5,9 @@ import { closeSync, openSync, statSync, writeFileSync, writeSync } from "node:fs
 import { join } from "node:path";
 import type { Coverage, Detection, ModuleExposure, RunInfo, Summary } from "../core/model.ts";
 import { ReportDataCollector, type CollectorPart, type ContextWindows, type ReportData } from "./html/data.ts";
+import { alertsJson, alertsTimelineCsv } from "./alerts.ts";
 import { csvRow } from "./csv.ts";
+import { withMvtInfoFields } from "./info.ts";
 import { toJson } from "./json-writer.ts";
 import { describeExposure, informationalAlerts } from "./exposure.ts";
 import { sortDetections, spanOfDays, summarize } from "./summary.ts";
@@ -109,10 +111,12 @@ export async function writeResults(
   const collector = new ReportDataCollector(detections);
   const events = await writeTimelines(run.timeline, outputDir, collector, helpers, mergeMinBytes);
   const reportData = collector.finish();
-  writeJson(join(outputDir, "alerts.json"), [...detections, ...informationalAlerts(exposure)]);
+  const alerts = alertsJson(detections, informationalAlerts(exposure));
+  writeJson(join(outputDir, "alerts.json"), alerts);
+  writeFileSync(join(outputDir, "alerts_timeline.csv"), alertsTimelineCsv(alerts));
   writeJson(join(outputDir, "coverage.json"), run.coverage);
   writeJson(join(outputDir, "exposure.json"), exposure);
-  writeJson(join(outputDir, "info.json"), info);
+  writeJson(join(outputDir, "info.json"), withMvtInfoFields(info));
   const summary = summarize({ detections, coverage: run.coverage, kind: info.acquisition.kind, exposure, span: spanOfDays(reportData.days), outputDir });
   writeJson(join(outputDir, "summary.json"), { ...summary, timeline_events: events });
   return { summary, detections, coverage: run.coverage, timelineEvents: events, reportData };

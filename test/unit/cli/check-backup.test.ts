@@ -118,3 +118,14 @@ test("parsed indicators are cached between runs: the second run reads them and f
   assert.equal(alertsOf(join(tmp, "out-cache1")), alertsOf(join(tmp, "out-nocache")));
   assert.deepEqual(setsOf(join(tmp, "out-cache2")), setsOf(join(tmp, "out-nocache")));
 });
+
+test("a password given as an option never reaches the results: info.json's command and command.log say ***", () => {
+  const out = join(tmp, "out-enc-option");
+  const r = vigil(["check-backup", encrypted, "--iocs", IOCS, "--output", out, "--password", "correct horse"]);
+  assert.equal(r.status, 10, r.stderr);
+  assert.deepEqual(JSON.parse(readFileSync(join(out, "info.json"), "utf8")).command.slice(-2), ["--password", "***"]);
+  const log = readFileSync(join(out, "command.log"), "utf8");
+  assert.match(log, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} - vigil - INFO - vigil \S+: check-backup .* --password \*\*\*\n/);
+  assert.match(log, /Checking ios backup/);
+  for (const f of readdirSync(out)) assert.ok(!readFileSync(join(out, f)).includes("correct horse"), `${f} holds the password`);
+});

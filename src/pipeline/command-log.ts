@@ -1,0 +1,35 @@
+// command.log, as MVT keeps one in each results folder: the command line and every lasting
+// progress line of the run, each with its UTC time, secrets replaced by *** (core/redact.ts).
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { redactArgs, redactText } from "../core/redact.ts";
+import { VERSION } from "../core/version.ts";
+import type { ProgressFn } from "./progress.ts";
+
+function stamp(d: Date): string {
+  return d.toISOString().replace("T", " ").replace("Z", "").replace(".", ",");
+}
+
+export class CommandLog {
+  private lines: string[] = [];
+
+  constructor(args: readonly string[], now = new Date()) {
+    this.add(`vigil ${VERSION}: ${redactArgs(args).join(" ")}`, now);
+  }
+
+  private add(message: string, now = new Date()): void {
+    this.lines.push(`${stamp(now)} - vigil - INFO - ${redactText(message)}`);
+  }
+
+  /** `progress`, with every lasting line also kept for the log (transient row counts are not). */
+  tee(progress: ProgressFn): ProgressFn {
+    return (line, transient) => {
+      if (!transient) this.add(line);
+      progress(line, transient);
+    };
+  }
+
+  write(dir: string): void {
+    writeFileSync(join(dir, "command.log"), this.lines.join("\n") + "\n");
+  }
+}
