@@ -44,7 +44,9 @@ test("check-androidqf: planted process found (exit 10), nested backup checked wi
   assert.equal(r.status, 10, r.stderr);
   const alerts = json(join(out, "alerts.json")) as { module: string; matched: string }[];
   const seen = new Set(alerts.map((a) => `${a.module}:${a.matched}`));
-  assert.ok(seen.has("processes:bh"), [...seen].join(", "));
+  // MVT's module name (its file's slug) leads; Vigil's module is beside it.
+  assert.ok(seen.has("aqf_processes:bh"), [...seen].join(", "));
+  assert.ok(alerts.some((a) => (a as { vigil_module?: string }).vigil_module === "processes" && a.matched === "bh"));
   assert.ok([...seen].some((s) => s.startsWith("sms:") && s.includes("evil-c2.example")), [...seen].join(", "));
   // MVT's file names: the bundle's own modules as aqf_*, the nested backup's SMS as sms.json.
   const names = readdirSync(out);
