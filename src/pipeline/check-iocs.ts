@@ -9,6 +9,7 @@ import { loadIndicatorsForRun } from "../indicators/for-run.ts";
 import { recheckResults } from "../indicators/recheck.ts";
 import { alertsJson, alertsTimelineCsv } from "../report/alerts.ts";
 import { informationalAlerts } from "../report/exposure.ts";
+import { exportResults } from "../report/export.ts";
 import { writeHtmlReport } from "../report/html/index.ts";
 import { withMvtInfoFields } from "../report/info.ts";
 import { moduleOfSlug } from "../modules/mvt-names.ts";
@@ -26,6 +27,8 @@ export interface CheckIocsOptions {
   output?: string;
   json?: boolean;
   quiet?: boolean;
+  /** Also write timesketch.jsonl (report/export-timesketch.ts). */
+  timesketch?: boolean;
 }
 
 export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now = new Date()): Promise<{ exitCode: number; outputDir: string }> {
@@ -106,6 +109,7 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
   } catch (e) {
     progress(`report.html could not be written: ${describeError(e)}`);
   }
+  if (opts.timesketch) await exportResults(outputDir, "timesketch", { out: join(outputDir, "timesketch.jsonl") });
   log.write(outputDir);
   if (opts.json) process.stdout.write(JSON.stringify({ ...summary, report: reportPath }, null, 2) + "\n");
   else process.stdout.write(formatSummary(summary, { topDetections: detections, device: carried.device, reportPath }) + "\n");

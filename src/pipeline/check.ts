@@ -14,6 +14,7 @@ import type { Matcher } from "../indicators/matcher-api.ts";
 import type { ModuleDef } from "../modules/contract.ts";
 import { deviceExposure } from "../rules/device-exposure.ts";
 import { allModules, modulesFor } from "../modules/registry.ts";
+import { exportResults } from "../report/export.ts";
 import { writeHtmlReport } from "../report/html/index.ts";
 import { pickLanguage } from "../report/i18n/index.ts";
 import { writeResults, type TimelineHelper } from "../report/results.ts";
@@ -34,6 +35,8 @@ export interface CheckOptions {
   lang?: string;
   quiet?: boolean;
   report?: boolean;
+  /** Also write timesketch.jsonl into the results folder (report/export-timesketch.ts). */
+  timesketch?: boolean;
   module?: string[];
   jobs?: string;
   /** false: print nothing on stdout (a case command prints the case's summary instead). */
@@ -200,6 +203,7 @@ async function checkOpened(
         progress(`report.html could not be written: ${describeError(e)}`);
       }
     }
+    if (opts.timesketch) await exportResults(outputDir, "timesketch", { out: join(outputDir, "timesketch.jsonl") });
     if (opts.printSummary === false) {
       // The caller reports.
     } else if (opts.json) {
