@@ -17,7 +17,10 @@ export interface SettingRecord {
 
 interface SettingRule {
   key: string;
-  value: string;
+  /** Flagged at this value (Vigil's rules where other values are normal)... */
+  value?: string;
+  /** ...or at any value but this one (MVT's rule for every setting it covers). */
+  safe?: string;
   id: string;
   title: string;
   why: string;
@@ -42,7 +45,10 @@ function rulesByKey(): Map<string, SettingRule> {
   };
   const rules = new Map<string, SettingRule>();
   for (const row of androidRules().table("settings")) {
-    const rule: SettingRule = { key: text(row, "key"), value: text(row, "value"), id: text(row, "id"), title: text(row, "title"), why: text(row, "why") };
+    const value = typeof row.value === "string" ? row.value : undefined;
+    const safe = typeof row.safe === "string" ? row.safe : undefined;
+    if ((value === undefined) === (safe === undefined)) throw new VigilError(`table settings: ${String(row.key)} needs exactly one of value and safe`, { file: ANDROID_RULE_FILES[0], code: "rules" });
+    const rule: SettingRule = { key: text(row, "key"), value, safe, id: text(row, "id"), title: text(row, "title"), why: text(row, "why") };
     if (typeof row.max_sdk === "number") rule.maxSdk = row.max_sdk;
     rules.set(rule.key, rule);
   }
@@ -89,7 +95,8 @@ export default defineModule<SettingRecord>({
   },
   check(r, ctx): DetectionInput[] {
     const rule = rulesByKey().get(r.key);
-    if (!rule || r.value.trim() !== rule.value) return [];
+    const v = r.value.trim();
+    if (!rule || (rule.value !== undefined ? v !== rule.value : v === rule.safe)) return [];
     if (rule.maxSdk !== undefined) {
       const sdk = deviceSdk(ctx.view.device);
       // Unknown version: the value is the default on every current phone, so say nothing.
@@ -98,7 +105,7 @@ export default defineModule<SettingRecord>({
     return [
       heuristic({
         rule: rule.id,
-        ruleDescription: `Setting ${rule.key} is ${rule.value}.`,
+        ruleDescription: rule.value !== undefined ? `Setting ${rule.key} is ${rule.value}.` : `Setting ${rule.key} is not ${rule.safe}, its safe value.`,
         grade: "weak",
         title: `${rule.title} (${r.key}=${r.value})`,
         why: rule.why,
