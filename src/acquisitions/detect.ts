@@ -8,6 +8,7 @@ import { ANDROIDQF_MARKERS, head, isAgeFile } from "./android/androidqf.ts";
 import { walkTar } from "./archive/tar.ts";
 import { ZipArchive } from "./archive/zip.ts";
 import { isBackupFolder } from "./ios-backup/locate.ts";
+import { unpackedBackupRoot } from "./android/android-backup.ts";
 
 export type AcquisitionKind = "ios_backup" | "android_backup" | "ios_fs" | "ios_sysdiagnose" | "androidqf" | "android_bugreport" | "android_intrusion_logs";
 
@@ -92,6 +93,7 @@ export async function detectAcquisition(path: string): Promise<Detected> {
     if (backups.length) return { kind: "ios_backup", because: `holds the backup ${backups[0].name}` };
     const found = fromNames(folderNames(path));
     if (found) return found;
+    if (unpackedBackupRoot(path) !== undefined) return { kind: "android_backup", because: "holds the apps/ tree of an unpacked Android backup" };
     const files = readdirSync(path).filter((n) => /\.(json|jsonl|log|txt)$/i.test(n));
     if (files.length && files.some((f) => looksLikeJsonLines(join(path, f)))) return { kind: "android_intrusion_logs", because: "holds JSON-lines log files" };
     throw new VigilError("cannot tell what kind of acquisition this folder is (no iPhone backup, file system dump, sysdiagnose, androidqf, bugreport or intrusion logs found); use the check-* command for its kind", { file: path, code: "usage" });

@@ -101,3 +101,29 @@ test("check-bugreport on a zip and check-intrusion-logs on a folder", () => {
   assert.equal(r3.status, 2);
   assert.match(r3.stderr, /nope: no such file or folder/);
 });
+
+test("an unpacked Android backup folder (apps/ tree) is checked like the .ab it came from, by check-backup and by check", () => {
+  const sms = deflateSync(Buffer.from(JSON.stringify([{ address: "+15550002", body: "go to https://evil-c2.example/y", date: "1700000000000", type: "1" }])));
+  const unpacked = writeFolder(join(dir, "unpacked"), { [SMS_BACKUP_PATH]: sms, "apps/com.example/_manifest": "x" });
+  // The folder above it, as an unpacking tool leaves it, works too.
+  const wrapped = writeFolder(join(dir, "wrapped"), { [`backup/${SMS_BACKUP_PATH}`]: sms });
+  const before = hashTree(unpacked);
+  for (const [name, args] of [
+    ["cb", ["check-backup", unpacked]],
+    ["any", ["check", unpacked]],
+    ["wrapped", ["check-backup", wrapped]],
+  ] as const) {
+    const out = join(dir, `out-unpacked-${name}`);
+    const r = vigil([...args, "-o", out]);
+    assert.equal(r.status, 10, `${name}: ${r.stderr}`);
+    const info = json(join(out, "info.json"));
+    assert.equal(info.acquisition.kind, "android_backup", name);
+    const cov = json(join(out, "coverage.json")) as { module: string; status: string; records?: number }[];
+    assert.equal(cov.find((c) => c.module === "sms")?.records, 1, name);
+    assert.ok(readdirSync(out).includes("sms.json"));
+  }
+  assert.deepEqual(hashTree(unpacked), before);
+  const empty = writeFolder(join(dir, "not-a-backup"), { "notes.txt": "x" });
+  const bad = vigil(["check-backup", empty, "-o", join(dir, "out-not-a-backup")]);
+  assert.equal(bad.status === 0, false);
+});
