@@ -1,5 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { allModules } from "../../../src/modules/registry.ts";
 import { moduleOfSlug, mvtNameTable, resultsSlug, resultsSlugsOf, timelinePlugin } from "../../../src/modules/mvt-names.ts";
 import { resultsFileSlug } from "../../../src/pipeline/run-modules.ts";
@@ -47,4 +49,11 @@ test("results file names: a nested view's file is prefixed only when an earlier 
   assert.equal(resultsFileSlug("dumpsys_packages", "bugreport", "bugreport_", ["dumpsys_packages"]), "bugreport_dumpsys_packages");
   assert.equal(resultsFileSlug("getprop", "bugreport", "bugreport_", ["aqf_get_prop"]), "dumpsys_get_prop");
   assert.equal(resultsFileSlug("packages", "androidqf"), "aqf_packages");
+});
+
+test("docs/mvt-compatibility.md lists every MVT file of the table with its Vigil module", () => {
+  const doc = readFileSync(join(import.meta.dirname, "../../../docs/mvt-compatibility.md"), "utf8");
+  for (const { module, name } of mvtNameTable()) {
+    assert.match(doc, new RegExp(`\\| \`${name.slug}\\.json\` \\| ${name.plugin} \\| \`${module}\` \\|`), `${name.slug} (${module})`);
+  }
 });
