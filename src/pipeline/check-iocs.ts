@@ -1,8 +1,9 @@
 // Re-checking a previous results folder (Vigil's or MVT's) against the current indicators
 // (`vigil check-iocs`), writing into a new folder and never into the input.
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { VigilError } from "../core/errors.ts";
+import { realPath } from "../core/real-path.ts";
 import type { Coverage, RunInfo } from "../core/model.ts";
 import { loadIndicatorsForRun } from "../indicators/for-run.ts";
 import { recheckResults } from "../indicators/recheck.ts";
@@ -29,7 +30,7 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
   if (existsSync(outputDir) && readdirSync(outputDir).some((n) => n === "alerts.json")) {
     throw new VigilError("folder already holds check-iocs results; choose another --output", { file: outputDir, code: "usage" });
   }
-  if (realpathOrSelf(outputDir) === realpathOrSelf(input)) {
+  if (realPath(outputDir) === realPath(input)) {
     throw new VigilError("the output folder must not be the results folder being re-checked", { file: outputDir, code: "usage" });
   }
   const missing = (opts.iocs ?? []).filter((p) => p.trim() !== "" && !existsSync(p));
@@ -91,13 +92,5 @@ function originalGaps(dir: string): Coverage[] {
     return Array.isArray(cov) ? (cov as Coverage[]).filter((c) => c && typeof c.module === "string" && c.status === "failed") : [];
   } catch {
     throw new VigilError("coverage.json is not valid JSON", { file, code: "input" });
-  }
-}
-
-function realpathOrSelf(p: string): string {
-  try {
-    return realpathSync(p);
-  } catch {
-    return p;
   }
 }

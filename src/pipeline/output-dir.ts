@@ -1,27 +1,23 @@
 // The results folder: its default name, the checks made before any work (never inside the
 // evidence, never over a previous run), and its creation.
-import { existsSync, mkdirSync, readdirSync, realpathSync, statSync } from "node:fs";
-import { dirname, resolve, sep } from "node:path";
+import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { describeError, VigilError } from "../core/errors.ts";
+import { isInside } from "../core/real-path.ts";
 
 export function defaultOutputDir(kind: string): string {
   const stamp = new Date().toISOString().replace(/[:]/g, "").replace(/\..*$/, "");
   return resolve("vigil-results", `${kind}-${stamp}`);
 }
 
-/** Refuses an output folder inside the evidence: evidence is never written to. */
+/**
+ * Refuses an output folder inside the evidence: evidence is never written to. Symlinks are
+ * resolved on every existing part of the path, so a link that leads into the evidence is caught
+ * before the folder below it exists.
+ */
 export function checkOutputDir(out: string, inputs: string[]): void {
-  const real = (p: string) => {
-    try {
-      return realpathSync(p);
-    } catch {
-      return resolve(p);
-    }
-  };
-  const o = real(out);
   for (const input of inputs) {
-    const i = real(input);
-    if (o === i || o.startsWith(i + sep)) throw new VigilError("the results folder must not be inside the evidence", { file: out, code: "usage" });
+    if (isInside(out, input)) throw new VigilError("the results folder must not be inside the evidence", { file: out, code: "usage" });
   }
   let up = resolve(out);
   while (!existsSync(up) && dirname(up) !== up) up = dirname(up);
