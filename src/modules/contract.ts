@@ -27,6 +27,12 @@ export interface ModuleContext {
    * unreadable profile). Shown in the coverage as a warning; the module still counts as checked.
    */
   warn(message: string): void;
+  /**
+   * Records of evidence that could not be read and were left out (a malformed log line): what
+   * they held was not checked, so the module is reported incomplete ("failed", with the count
+   * and the first reason) even though the rest of its records were checked.
+   */
+  skip(reason: string, count?: number): void;
   /** Progress for long steps, shown on stderr. */
   progress(done: number, total?: number): void;
   /**

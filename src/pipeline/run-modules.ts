@@ -62,6 +62,8 @@ export async function runModule(
   const defaultArtifact = artifacts.length === 1 ? artifacts[0] : artifacts.length ? artifacts.join(", ") : view.root;
   let n = 0;
   let nDetections = 0;
+  let skipped = 0;
+  let firstSkip = "";
   const complete = (d: DetectionInput): Detection => {
     nDetections++;
     return { ...d, module: mod.name, artifact: d.artifact ?? defaultArtifact };
@@ -74,6 +76,11 @@ export async function runModule(
     detect: (d) => sink.detection(complete(d)),
     event: (e) => sink.event({ ...e, module: mod.name }),
     warn: (m) => warnings.push(m),
+    skip: (reason, count = 1) => {
+      if (count <= 0) return;
+      skipped += count;
+      firstSkip ||= reason;
+    },
     progress: (done, total) => progress(`${mod.name}: ${done.toLocaleString("en")}${total ? ` / ${total.toLocaleString("en")}` : ""}`, true),
     shard,
   };
@@ -105,9 +112,13 @@ export async function runModule(
     }
   } catch (e) {
     return {
-      coverage: { ...base, status: "failed", records: n, reason: describeError(e), artifacts, detections: nDetections },
+      coverage: { ...base, status: "failed", records: n, ...(skipped ? { skipped } : {}), reason: describeError(e), artifacts, detections: nDetections },
       warnings,
     };
+  }
+  if (skipped) {
+    const reason = `${skipped.toLocaleString("en")} record${skipped === 1 ? "" : "s"} could not be read and ${skipped === 1 ? "was" : "were"} not checked (first: ${firstSkip}); ${n.toLocaleString("en")} checked`;
+    return { coverage: { ...base, status: "failed", records: n, skipped, reason, artifacts, detections: nDetections }, warnings };
   }
   return { coverage: { ...base, status: "checked", records: n, artifacts, detections: nDetections }, warnings };
 }
