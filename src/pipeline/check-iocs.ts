@@ -4,13 +4,14 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { VigilError } from "../core/errors.ts";
 import { realPath } from "../core/real-path.ts";
-import type { Coverage, RunInfo } from "../core/model.ts";
+import type { Coverage, RunInfo, Summary } from "../core/model.ts";
 import { loadIndicatorsForRun } from "../indicators/for-run.ts";
 import { recheckResults } from "../indicators/recheck.ts";
 import { writeJson } from "../report/results.ts";
 import { formatSummary, sortDetections, summarize } from "../report/summary.ts";
 import { runtimeInfo, VERSION } from "../core/version.ts";
-import { makeOutputDir } from "./output-dir.ts";
+import { claimOutputDir } from "./output-dir.ts";
+import { refuseIfLocked } from "./output-lock.ts";
 import { makeProgress } from "./progress.ts";
 
 export interface CheckIocsOptions {
@@ -30,6 +31,7 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
   if (existsSync(outputDir) && readdirSync(outputDir).some((n) => n === "alerts.json")) {
     throw new VigilError("folder already holds check-iocs results; choose another --output", { file: outputDir, code: "usage" });
   }
+  if (existsSync(outputDir)) refuseIfLocked(outputDir);
   if (realPath(outputDir) === realPath(input)) {
     throw new VigilError("the output folder must not be the results folder being re-checked", { file: outputDir, code: "usage" });
   }
@@ -47,37 +49,44 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
   const r = recheckResults(input, loaded.matcher);
   if (r.modules.length === 0) throw new VigilError("holds no module JSON files to re-check", { file: input, code: "usage" });
   progress(`Re-checking ${r.producer === "vigil" ? "Vigil" : "MVT"} results in ${input}: ${r.modules.length} module files`);
-  makeOutputDir(outputDir);
-  for (const m of r.modules) {
-    if (m.detectedRecords.length > 0) writeJson(join(outputDir, `${m.module}_detected.json`), m.detectedRecords);
-    const what = m.coverage.status === "checked" ? `${m.records} records${m.detections.length ? `, ${m.detections.length} detections` : ""}` : `FAILED: ${m.coverage.reason}`;
-    progress(`  ${m.module}: ${what}`);
-  }
-  // What the original run could not check is still unchecked: carry it over, so a re-check
-  // of an incomplete run is not reported as complete.
-  for (const c of originalGaps(input)) {
-    const reason = `not (fully) checked in the original run: ${c.reason ?? "failed"}`;
-    const again = r.coverage.find((x) => x.module === c.module);
-    if (again) Object.assign(again, { status: "failed", reason });
-    else r.coverage.push({ module: c.module, title: c.title ?? c.module, status: "failed", reason });
-  }
+  const claim = claimOutputDir(outputDir, "alerts.json");
   const detections = sortDetections(r.detections);
-  writeJson(join(outputDir, "alerts.json"), detections);
-  writeJson(join(outputDir, "coverage.json"), r.coverage);
-  const info: RunInfo = {
-    tool: "vigil",
-    version: VERSION,
-    command: ["check-iocs", ...process.argv.slice(3)],
-    started,
-    finished: new Date().toISOString(),
-    acquisition: { kind: r.producer === "vigil" ? "vigil_results" : "mvt_results", path: input, encrypted: false },
-    inputs: r.inputs,
-    iocs: { snapshot: loaded.snapshot, sets: loaded.sets, errors: loaded.problems },
-    runtime: runtimeInfo(),
-  };
-  writeJson(join(outputDir, "info.json"), info);
-  const summary = summarize(detections, r.coverage, outputDir);
-  writeJson(join(outputDir, "summary.json"), summary);
+  let summary: Summary;
+  try {
+    for (const m of r.modules) {
+      if (m.detectedRecords.length > 0) writeJson(join(outputDir, `${m.module}_detected.json`), m.detectedRecords);
+      const what = m.coverage.status === "checked" ? `${m.records} records${m.detections.length ? `, ${m.detections.length} detections` : ""}` : `FAILED: ${m.coverage.reason}`;
+      progress(`  ${m.module}: ${what}`);
+    }
+    // What the original run could not check is still unchecked: carry it over, so a re-check
+    // of an incomplete run is not reported as complete.
+    for (const c of originalGaps(input)) {
+      const reason = `not (fully) checked in the original run: ${c.reason ?? "failed"}`;
+      const again = r.coverage.find((x) => x.module === c.module);
+      if (again) Object.assign(again, { status: "failed", reason });
+      else r.coverage.push({ module: c.module, title: c.title ?? c.module, status: "failed", reason });
+    }
+    writeJson(join(outputDir, "alerts.json"), detections);
+    writeJson(join(outputDir, "coverage.json"), r.coverage);
+    const info: RunInfo = {
+      tool: "vigil",
+      version: VERSION,
+      command: ["check-iocs", ...process.argv.slice(3)],
+      started,
+      finished: new Date().toISOString(),
+      acquisition: { kind: r.producer === "vigil" ? "vigil_results" : "mvt_results", path: input, encrypted: false },
+      inputs: r.inputs,
+      iocs: { snapshot: loaded.snapshot, sets: loaded.sets, errors: loaded.problems },
+      runtime: runtimeInfo(),
+    };
+    writeJson(join(outputDir, "info.json"), info);
+    summary = summarize(detections, r.coverage, outputDir);
+    writeJson(join(outputDir, "summary.json"), summary);
+    claim.keep();
+  } catch (e) {
+    claim.discard();
+    throw e;
+  }
   if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
   else process.stdout.write(formatSummary(summary, { topDetections: detections }) + "\n");
   return { exitCode: summary.exitCode, outputDir };
