@@ -183,7 +183,8 @@ async function checkOpened(
       try {
         reportPath = await writeHtmlReport(outputDir, { lang: opts.lang, data: written.reportData });
       } catch (e) {
-        progress(`report.html could not be written: ${describeError(e)}`);
+        // Said even with --quiet: the results are there, the page is not.
+        process.stderr.write(`vigil: warning: report.html could not be written: ${describeError(e)}\n`);
       }
     }
     claim.keep();

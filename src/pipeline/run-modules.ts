@@ -10,6 +10,7 @@ import { isBatched, type ModuleContext, type ModuleDef } from "../modules/contra
 import type { Shard } from "../core/shard.ts";
 import type { Coverage, Detection, DetectionInput, TimelineEvent } from "../core/model.ts";
 import { describeError } from "../core/errors.ts";
+import { OutputError } from "../core/output-file.ts";
 import type { Matcher } from "../indicators/matcher-api.ts";
 import { JsonArrayWriter } from "../report/json-writer.ts";
 import type { CheckRun } from "../report/results.ts";
@@ -111,6 +112,8 @@ export async function runModule(
       for await (const rec of source) handle(rec);
     }
   } catch (e) {
+    // A result that cannot be written (a full disk) stops the check: it is not the artifact's fault.
+    if (e instanceof OutputError) throw e;
     return {
       coverage: { ...base, status: "failed", records: n, ...(skipped ? { skipped } : {}), reason: describeError(e), artifacts, detections: nDetections },
       warnings,
@@ -195,21 +198,29 @@ export async function runModules(
     progress(`[${n}/${total}] ${label}`, true);
     timeline.section();
     const t0 = performance.now();
-    const { coverage: cov, warnings: w } = await runModule(
-      mod,
-      view,
-      iocs,
-      {
-        record: (r) => writer.write(r),
-        event: (e) => timeline.add(e),
-        eventFields: (timestamp, module, event, description, detected) => timeline.addFields(timestamp, module, event, description, detected),
-        detection: (d) => {
-          detections.push(d);
-          detected.write(detectedRecord(d));
+    let outcome: ModuleOutcome;
+    try {
+      outcome = await runModule(
+        mod,
+        view,
+        iocs,
+        {
+          record: (r) => writer.write(r),
+          event: (e) => timeline.add(e),
+          eventFields: (timestamp, module, event, description, detected) => timeline.addFields(timestamp, module, event, description, detected),
+          detection: (d) => {
+            detections.push(d);
+            detected.write(detectedRecord(d));
+          },
         },
-      },
-      { progress, shard, wanted },
-    );
+        { progress, shard, wanted },
+      );
+    } catch (e) {
+      writer.discard();
+      detected.discard();
+      throw e;
+    }
+    const { coverage: cov, warnings: w } = outcome;
     // Its keys can no longer be taken over, even those it never read because it failed first.
     shard?.live?.end();
     writer.close(cov.status === "checked" || writer.count > 0);
