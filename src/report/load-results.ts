@@ -1,11 +1,12 @@
 // Reads a results folder back into the result model: Vigil's own (info.json, coverage.json,
 // alerts.json, timeline.csv) or MVT's (per-module *_detected.json, timeline.csv, info.json).
 // The HTML report and `vigil report` are built from this, so a report can be rebuilt later.
-import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { createReadStream, existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { VigilError } from "../core/errors.ts";
 import type { Coverage, Detection, Grade, IndicatorKind, RunInfo, TimelineEvent } from "../core/model.ts";
+import { ALERTS_FILE, COVERAGE_FILE, INFO_FILE, MVT_DETECTED_FILE, MVT_INFO_FILE, readResultsFile } from "../core/results-schema.ts";
 import { parseLooseTimestamp } from "../core/time.ts";
 import { parseCsv } from "./csv.ts";
 
@@ -19,13 +20,8 @@ export interface LoadedResults {
   detections: Detection[];
 }
 
-function readJson(path: string): unknown {
-  try {
-    return JSON.parse(readFileSync(path, "utf8"));
-  } catch (e) {
-    throw new VigilError(`malformed JSON: ${(e as Error).message}`, { file: path, code: "json" });
-  }
-}
+/** A results file, read and checked against the shape its readers rely on (core/results-schema.ts). */
+const readJson = readResultsFile;
 
 const MVT_TYPE: Record<string, IndicatorKind> = {
   "domain-name:value": "domain",
@@ -59,7 +55,7 @@ function mvtDetections(dir: string, files: string[]): Detection[] {
   const out: Detection[] = [];
   for (const f of files.filter((x) => x.endsWith("_detected.json"))) {
     const module = f.replace(/_detected\.json$/, "");
-    const data = readJson(join(dir, f));
+    const data = readJson(join(dir, f), MVT_DETECTED_FILE);
     const recs = Array.isArray(data) ? data : [];
     for (const r of recs as Record<string, unknown>[]) {
       const mi = (r.matched_indicator ?? {}) as Record<string, unknown>;
@@ -93,13 +89,13 @@ export function loadResults(dir: string): LoadedResults {
   const files = readdirSync(dir);
   const has = (f: string) => files.includes(f);
   if (has("coverage.json") && has("alerts.json")) {
-    const info = has("info.json") ? (readJson(join(dir, "info.json")) as RunInfo) : undefined;
+    const info = has("info.json") ? readJson(join(dir, "info.json"), INFO_FILE) : undefined;
     return {
       dir,
       origin: "vigil",
       info,
-      coverage: readJson(join(dir, "coverage.json")) as Coverage[],
-      detections: readJson(join(dir, "alerts.json")) as Detection[],
+      coverage: readJson(join(dir, "coverage.json"), COVERAGE_FILE),
+      detections: readJson(join(dir, "alerts.json"), ALERTS_FILE),
     };
   }
   const detectedFiles = files.filter((f) => f.endsWith("_detected.json"));
@@ -108,7 +104,7 @@ export function loadResults(dir: string): LoadedResults {
   return {
     dir,
     origin: "mvt",
-    mvtInfo: has("info.json") ? (readJson(join(dir, "info.json")) as Record<string, unknown>) : undefined,
+    mvtInfo: has("info.json") ? readJson(join(dir, "info.json"), MVT_INFO_FILE) : undefined,
     detections: mvtDetections(dir, detectedFiles),
   };
 }
