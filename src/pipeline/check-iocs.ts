@@ -1,8 +1,10 @@
 // Re-checking a previous results folder (Vigil's or MVT's) against the current indicators
 // (`vigil check-iocs`), writing into a new folder and never into the input.
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { VigilError } from "../core/errors.ts";
+import { describeError, VigilError } from "../core/errors.ts";
+import { PARTIAL_SUFFIX } from "../core/output-file.ts";
+import { COVERAGE_FILE, readResultsFile } from "../core/results-schema.ts";
 import { realPath } from "../core/real-path.ts";
 import type { Coverage, RunInfo, Summary } from "../core/model.ts";
 import { loadIndicatorsForRun } from "../indicators/for-run.ts";
@@ -60,7 +62,7 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
     }
     // What the original run could not check is still unchecked: carry it over, so a re-check
     // of an incomplete run is not reported as complete.
-    for (const c of originalGaps(input)) {
+    for (const c of originalGaps(input, r.producer)) {
       const reason = `not (fully) checked in the original run: ${c.reason ?? "failed"}`;
       const again = r.coverage.find((x) => x.module === c.module);
       if (again) Object.assign(again, { status: "failed", reason });
@@ -92,14 +94,28 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
   return { exitCode: summary.exitCode, outputDir };
 }
 
-/** The modules a Vigil results folder's coverage.json lists as failed. */
-function originalGaps(dir: string): Coverage[] {
-  const file = join(dir, "coverage.json");
-  if (!existsSync(file)) return [];
-  try {
-    const cov = JSON.parse(readFileSync(file, "utf8")) as unknown;
-    return Array.isArray(cov) ? (cov as Coverage[]).filter((c) => c && typeof c.module === "string" && c.status === "failed") : [];
-  } catch {
-    throw new VigilError("coverage.json is not valid JSON", { file, code: "input" });
+/**
+ * What the original run did not check: the modules its coverage.json lists as failed, and an
+ * entry of its own when that cannot be known (coverage.json of a Vigil run missing or unreadable)
+ * or the run did not finish (files left under their temporary name).
+ */
+function originalGaps(dir: string, producer: "vigil" | "mvt"): Coverage[] {
+  const gaps: Coverage[] = [];
+  const unfinished = readdirSync(dir).filter((n) => n.endsWith(PARTIAL_SUFFIX));
+  if (unfinished.length) {
+    const reason = `the original run did not finish: ${unfinished.length} file(s) left unfinished, e.g. ${join(dir, unfinished[0])}`;
+    gaps.push({ module: "original_run", title: "The original run", status: "failed", reason });
   }
+  const file = join(dir, "coverage.json");
+  const unknown = (why: string): Coverage => ({ module: "original_coverage", title: "What the original run checked (coverage.json)", status: "failed", reason: `${why}; what the original run could not check is unknown` });
+  if (!existsSync(file)) {
+    if (producer === "vigil") gaps.push(unknown(`${file}: missing`));
+    return gaps;
+  }
+  try {
+    gaps.push(...readResultsFile(file, COVERAGE_FILE).filter((c) => c.status === "failed"));
+  } catch (e) {
+    gaps.push(unknown(describeError(e)));
+  }
+  return gaps;
 }
