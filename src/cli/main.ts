@@ -15,6 +15,7 @@ import { register as iocs } from "./iocs.ts";
 import { register as checkIocs } from "./check-iocs.ts";
 import { register as modules } from "./modules.ts";
 import { register as report } from "./report.ts";
+import { register as update } from "./update.ts";
 
 // A check's old generation is mostly timeline chunks that die at their spill. V8's default head
 // room lets the heap reach four times what is live before collecting, which made the peak RSS of
@@ -39,6 +40,6 @@ program
     process.exit(err.exitCode === 0 ? 0 : err.code === "commander.help" || err.code === "commander.version" ? 0 : 2);
   });
 
-for (const register of [demo, checkBackup, checkFs, checkSysdiagnose, checkAndroidqf, checkBugreport, checkIntrusionLogs, decryptBackup, extractKey, report, modules, iocs, checkIocs]) register(program);
+for (const register of [demo, checkBackup, checkFs, checkSysdiagnose, checkAndroidqf, checkBugreport, checkIntrusionLogs, decryptBackup, extractKey, report, modules, iocs, update, checkIocs]) register(program);
 
 await program.parseAsync(process.argv);

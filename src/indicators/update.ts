@@ -39,7 +39,8 @@ function validate(name: string, data: Buffer, source: string, warnings: string[]
   return n;
 }
 
-async function download(url: string, fetchImpl: typeof fetch, timeoutMs: number): Promise<Buffer> {
+/** Downloads one public file (HTTP 200 only, size-capped); the error says why in a few words. */
+export async function download(url: string, fetchImpl: typeof fetch, timeoutMs: number): Promise<Buffer> {
   let res: Response;
   try {
     res = await fetchImpl(url, { signal: AbortSignal.timeout(timeoutMs), redirect: "follow", headers: { "user-agent": "vigil-iocs-update" } });

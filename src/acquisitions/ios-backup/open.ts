@@ -17,7 +17,7 @@ import { aesUnwrap, decryptCbcRaw, splitWrappedKey, stripPkcs7 } from "../../for
 import { decodeMBFile, type MBFile } from "../../formats/mbfile.ts";
 import { parsePlist } from "../../formats/plist.ts";
 import { openImmutable, openSqliteInPlace, openSqlitePrivateCopy, readHeader } from "../../formats/sqlite.ts";
-import { newerIosRelease } from "../../core/ios-releases.ts";
+import { newerIosRelease } from "../../indicators/ios-releases.ts";
 import { glob } from "../spec-match.ts";
 import type { AcquisitionView, ArtifactSpec, FileEntry, SqliteHandle } from "../view.ts";
 import { InputLog, copyLogged, hashTap, payloadDecipher, readLogged, sizeOf } from "./evidence.ts";

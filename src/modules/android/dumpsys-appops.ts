@@ -3,7 +3,7 @@
 import { defineModule } from "../contract.ts";
 import { fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
-import { parseAppops, type AppopsPackage } from "../../formats/dumpsys.ts";
+import { parseAppops, type AppopsPackage } from "../../formats/dumpsys/appops.ts";
 import { dumpsysReads, dumpsysService, knownStores, packageIndex } from "./lib/common.ts";
 
 export interface AppopsRecord extends AppopsPackage {

@@ -3,7 +3,7 @@
 import { defineModule } from "../contract.ts";
 import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
-import type { DumpsysPackage } from "../../formats/dumpsys.ts";
+import type { DumpsysPackage } from "../../formats/dumpsys/package.ts";
 import { dumpsysReads, dumpsysService, packagesOf } from "./lib/common.ts";
 import { packageHeuristics } from "./lib/package-checks.ts";
 

@@ -5,7 +5,7 @@ import { defineModule } from "../contract.ts";
 import { fromMatches, heuristic } from "../../core/detection.ts";
 import { VigilError } from "../../core/errors.ts";
 import { parseGetprop, type Property } from "../../formats/getprop.ts";
-import { toLines } from "../../formats/dumpsys.ts";
+import { toLines } from "../../formats/lines.ts";
 import { DUMPSYS_READS, dumpsysOf, mainDumpFiles, readText, securityBulletins } from "./lib/common.ts";
 
 export interface GetpropRecord extends Property {

@@ -5,7 +5,7 @@ import { VigilError, describeError } from "../../core/errors.ts";
 import { defineModule } from "../contract.ts";
 import { heuristic } from "../../core/detection.ts";
 import { parsePlist } from "../../formats/plist.ts";
-import { iosReleaseTable, latestInMajor, newerIosRelease } from "../../core/ios-releases.ts";
+import { iosReleaseTable, latestInMajor, newerIosRelease } from "../../indicators/ios-releases.ts";
 import { isDict, plistToJson, type JsonValue } from "./lib/plist-values.ts";
 
 /** Info.plist fields MVT writes, in MVT's order and spelling. */

@@ -4,7 +4,7 @@
 // (newerOsAvailable), not as a detection: it is a risk, not a trace of spyware.
 import { defineModule } from "../contract.ts";
 import { parseActivationRequest, parseRemotectlProperties, parseSysdiagnoseName } from "../../formats/sysdiagnose-info.ts";
-import { newerIosRelease } from "../../core/ios-releases.ts";
+import { newerIosRelease } from "../../indicators/ios-releases.ts";
 
 export interface SysdiagnoseInfoRecord {
   [key: string]: string | undefined;

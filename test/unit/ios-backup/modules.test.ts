@@ -9,7 +9,7 @@ import { matcherFromValues } from "../../../src/indicators/matcher.ts";
 import { collectModule } from "../../../src/pipeline/run-modules.ts";
 import backupInfo from "../../../src/modules/ios/backup-info.ts";
 import manifest, { devicePath, hostsInPath } from "../../../src/modules/ios/manifest.ts";
-import { latestIosRelease } from "../../../src/core/ios-releases.ts";
+import { latestIosRelease } from "../../../src/indicators/ios-releases.ts";
 import { buildIosBackup, type BackupFileSpec } from "../../helpers/ios-backup-builder.ts";
 
 const base = mkdtempSync(join(tmpdir(), "vigil-iosb-mod-"));

@@ -6,7 +6,9 @@ import { readFileSync } from "node:fs";
 import type { AcquisitionView, ArtifactSpec, FileEntry } from "../../../acquisitions/view.ts";
 import type { ModuleContext } from "../../contract.ts";
 import { VigilError } from "../../../core/errors.ts";
-import { extractDumpsys, parseDumpsysPackages, readLines, type DumpsysExtract, type DumpsysPackage } from "../../../formats/dumpsys.ts";
+import { readLines } from "../../../formats/lines.ts";
+import { parseDumpsysPackages, type DumpsysPackage } from "../../../formats/dumpsys/package.ts";
+import { extractDumpsys, type DumpsysExtract } from "../../../formats/dumpsys/sections.ts";
 import { join } from "node:path";
 import { DATA_DIR } from "../../../core/paths.ts";
 

@@ -1,9 +1,8 @@
-// The bundled iOS release table (data/ios-releases.json) and version comparison: reference data
-// that the openers (device info: a newer iOS exists) and the modules (backup_info, sysdiagnose_info)
-// both read, so it sits below both.
+// The iOS release table and version comparison: reference data that the openers (device info: a
+// newer iOS exists) and the modules (backup_info, sysdiagnose_info) both read, so it sits below
+// both, beside the other data sets `vigil update` refreshes.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { DATA_DIR } from "./paths.ts";
+import { datasetFile } from "./datasets.ts";
 
 export interface IosRelease {
   version: string;
@@ -18,7 +17,8 @@ interface Table {
 
 let table: Table | undefined;
 export function iosReleaseTable(): Table {
-  table ??= JSON.parse(readFileSync(join(DATA_DIR, "ios-releases.json"), "utf8")) as Table;
+  // The copy `vigil update` refreshed, else the bundled data/ios-releases.json.
+  table ??= JSON.parse(readFileSync(datasetFile("ios-releases"), "utf8")) as Table;
   return table;
 }
 
