@@ -4,7 +4,7 @@
 // a log (a note beside the exports) and is only warned about.
 import type { ModuleContext } from "../../contract.ts";
 import { VigilError } from "../../../core/errors.ts";
-import { readLines } from "../../../formats/lines.ts";
+import { MAX_LINE, readLines } from "../../../formats/lines.ts";
 import { parseIntrusionLine, type IntrusionEvent } from "../../../formats/intrusion-log.ts";
 
 // Exports come as loose files with or without an extension; every file is tried and one that
@@ -21,9 +21,10 @@ export async function* intrusionEvents<T extends IntrusionEvent["type"]>(ctx: Mo
     let firstError = "";
     // Whether some line looks like a JSON object: the file is then a log, however damaged.
     let jsonLike = false;
-    for await (const line of readLines(await ctx.view.openStream(f))) {
+    const cut = new Set<number>();
+    for await (const line of readLines(await ctx.view.openStream(f), { onLong: (k) => cut.add(k) })) {
       n++;
-      const r = parseIntrusionLine(line, n, f.path);
+      const r = cut.has(n) ? { error: `${f.path}: line ${n}: longer than ${MAX_LINE} characters (not read)` } : parseIntrusionLine(line, n, f.path);
       if ("skip" in r) continue;
       if ("error" in r) {
         bad++;
