@@ -11,7 +11,7 @@ import { VigilError } from "../../core/errors.ts";
 import { pagedJsonRows, requireSchema } from "../../formats/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { attributedBodyText } from "./lib/attributed-body.ts";
-import { checkLinksAndText } from "./lib/checks.ts";
+import { asText, checkLinksAndText, undecodableWarning } from "./lib/checks.ts";
 import { eachFile, shardKeys, sqliteRows } from "./lib/web.ts";
 import { emailOf, extractLinks, hostOf, oneLine } from "./lib/links.ts";
 
@@ -114,7 +114,7 @@ function dateOf(text: string | null, stored: (rowid: unknown) => SmsRecord["date
 }
 
 /** The messages of one sms.db, as records. */
-function* messages(h: SqliteHandle, path: string, shard: Shard | undefined): Generator<SmsRecord> {
+function* messages(h: SqliteHandle, path: string, shard: Shard | undefined, warn: (m: string) => void): Generator<SmsRecord> {
   requireSchema(h, { message: ["ROWID", "guid", "date", "handle_id", "is_from_me"], handle: ["ROWID", "id"] });
   const cols = h.columns("message");
   if (!cols.has("text") && !cols.has("attributedBody")) {
@@ -142,8 +142,10 @@ function* messages(h: SqliteHandle, path: string, shard: Shard | undefined): Gen
   let typedDate: Statement | undefined;
   const storedDate = (rowid: unknown) => (typedDate ??= h.db.prepare("SELECT date FROM message WHERE ROWID = ?").pluck()).get(rowid) as SmsRecord["date"];
   const rows = pagedJsonRows(h.db, { columns, from: "FROM message", key: "ROWID", keyColumn: 0, ...shardKeys(h, "message", "ROWID", shard) });
+  // A text stored as a BLOB makes its page come as raw rows, the BLOB as bytes (pagedJsonRows).
+  const undecodable = { count: 0 };
   for (const row of rows) {
-    let text = iText >= 0 && typeof row[iText] === "string" ? (row[iText] as string) : "";
+    let text = iText >= 0 ? (asText(row[iText], undecodable) ?? "") : "";
     let source: SmsRecord["text_source"] = text ? "text" : "none";
     if (!text && iBody >= 0 && typeof row[iBody] === "string" && row[iBody]) {
       const t = attributedBodyText(Buffer.from(row[iBody] as string, "hex"));
@@ -178,6 +180,8 @@ function* messages(h: SqliteHandle, path: string, shard: Shard | undefined): Gen
       links: extractLinks(text),
     };
   }
+  const w = undecodableWarning(path, undecodable.count, "message text(s)");
+  if (w) warn(w);
 }
 
 /** sms.db, read by the sms and sms_attachments modules. */
@@ -196,7 +200,7 @@ export default defineModule<SmsRecord>({
   shardable: true,
   exactIntegers: ["date"],
   records(ctx) {
-    return eachFile(ctx, (file) => sqliteRows(ctx, file, (h) => messages(h, file.path, ctx.shard)));
+    return eachFile(ctx, (file) => sqliteRows(ctx, file, (h) => messages(h, file.path, ctx.shard, ctx.warn)));
   },
   events(r) {
     const who = r.phone_number ?? "unknown";

@@ -4,7 +4,7 @@ import { defineModule } from "../contract.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { requireSchema } from "../../formats/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
-import { asText, checkLinksAndText, present } from "./lib/checks.ts";
+import { asText, undecodableWarning, checkLinksAndText, present } from "./lib/checks.ts";
 import { extractLinks, isWhatsAppInfraLink, oneLine } from "./lib/links.ts";
 import { whatsappFile } from "./lib/whatsapp.ts";
 import { eachFile, sqliteRows } from "./lib/web.ts";
@@ -65,8 +65,9 @@ export default defineModule<WhatsappMessageRecord>({
         const sql = `SELECT ${sel.join(", ")} FROM ZWAMESSAGE m
           ${media.length ? "LEFT JOIN ZWAMEDIAITEM mi ON mi.ZMESSAGE = m.Z_PK" : ""}
           ${data.length ? "LEFT JOIN ZWAMESSAGEDATAITEM di ON di.ZMESSAGE = m.Z_PK" : ""}`;
+        const undecodable = { count: 0 };
         for (const r of h.db.prepare(sql).raw(true).iterate() as Iterable<any[]>) {
-          const text = asText(r[1]) ?? "";
+          const text = asText(r[1], undecodable) ?? "";
           const mediaUrl = asText(r[11]);
           const c1 = asText(r[13]);
           const c2 = asText(r[14]);
@@ -102,6 +103,8 @@ export default defineModule<WhatsappMessageRecord>({
             links,
           };
         }
+        const w = undecodableWarning(file.path, undecodable.count, "message text(s)");
+        if (w) ctx.warn(w);
       }),
     );
   },
