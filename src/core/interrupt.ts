@@ -6,9 +6,9 @@
 
 type Cleanup = (signal: NodeJS.Signals) => void;
 
-const SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
-const cleanups: Cleanup[] = [];
-let installed = false;
+export const ALL_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+const cleanups: { fn: Cleanup; signals: readonly NodeJS.Signals[] }[] = [];
+const installed = new Set<NodeJS.Signals>();
 let stopping = false;
 
 function stop(signal: NodeJS.Signals): void {
@@ -16,26 +16,40 @@ function stop(signal: NodeJS.Signals): void {
   if (stopping) return;
   stopping = true;
   process.stderr.write(`\nvigil: interrupted (${signal})\n`);
-  for (const fn of [...cleanups].reverse()) {
+  for (const { fn } of [...cleanups].reverse()) {
     try {
       fn(signal);
     } catch {
       // Best effort: the next clean-up still runs.
     }
   }
-  for (const s of SIGNALS) process.off(s, stop);
+  for (const s of installed) process.off(s, stop);
+  installed.clear();
   process.kill(process.pid, signal);
 }
 
-/** Runs `fn` if the process is stopped by a signal; returns a function that unregisters it. */
-export function onInterrupt(fn: Cleanup): () => void {
-  if (!installed) {
-    installed = true;
-    for (const s of SIGNALS) process.on(s, stop);
-  }
-  cleanups.push(fn);
+/** Handles exactly the signals some registered clean-up asks for; the others keep their default action. */
+function sync(): void {
+  const wanted = new Set(cleanups.flatMap((c) => c.signals));
+  for (const s of wanted) if (!installed.has(s)) process.on(s, stop);
+  for (const s of installed) if (!wanted.has(s)) process.off(s, stop);
+  installed.clear();
+  for (const s of wanted) installed.add(s);
+}
+
+/**
+ * Runs `fn` if the process is stopped by one of `signals`; returns a function that unregisters
+ * it. A JavaScript handler only runs when the main thread is free: a process blocked in a
+ * synchronous call (a read from a FIFO) stops only once it returns, so only what has something
+ * to clean up asks for signals.
+ */
+export function onInterrupt(fn: Cleanup, signals: readonly NodeJS.Signals[] = ALL_SIGNALS): () => void {
+  const entry = { fn, signals };
+  cleanups.push(entry);
+  sync();
   return () => {
-    const i = cleanups.lastIndexOf(fn);
+    const i = cleanups.lastIndexOf(entry);
     if (i >= 0) cleanups.splice(i, 1);
+    if (!stopping) sync();
   };
 }

@@ -25,7 +25,8 @@ export function privateTempRoot(): string {
   if (!root) {
     root = mkdtempSync(join(tmpdir(), "vigil-"));
     process.once("exit", cleanup);
-    onInterrupt(cleanup);
+    // SIGHUP keeps its default action, as before results are being written (see output-dir.ts).
+    onInterrupt(cleanup, ["SIGINT", "SIGTERM"]);
   }
   return root;
 }
