@@ -53,7 +53,7 @@ export async function readSysdiagnoseDevice(view: BaseView, name: string): Promi
   const n = parseSysdiagnoseName(name);
   if (n) {
     out.build ??= n.build;
-    out.sysdiagnoseCreated = n.created;
+    out.sysdiagnoseCreated = out.acquired = n.created;
   }
   const newer = out.osVersion ? newerIosRelease(out.osVersion) : undefined;
   if (newer) out.newerOsAvailable = newer.version;

@@ -4,7 +4,7 @@ import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { openAndroidBackup } from "../acquisitions/android/android-backup.ts";
 import { guessArtifactBytes, openIosBackup } from "../acquisitions/ios-backup/open.ts";
 import { VigilError } from "../core/errors.ts";
-import { runCheck, type CheckOptions } from "../pipeline/check.ts";
+import { runCheck, type CheckOptions, type CheckOutcome } from "../pipeline/check.ts";
 import { action, addCheckOptions } from "./check-common.ts";
 import { PASSWORD_ENV, secretChain } from "./password.ts";
 
@@ -35,7 +35,7 @@ export function isAndroidBackupFile(path: string): boolean {
   return false;
 }
 
-interface Options extends CheckOptions {
+export interface Options extends CheckOptions {
   password?: string;
   keyFile?: string;
 }
@@ -50,19 +50,30 @@ export function register(program: Command): void {
       .option("-k, --key-file <file>", "iOS: file with the derived key in hex (as written by extract-key)"),
   ).action(
     action(async (path: string, opts: Options) => {
-      if (opts.keyFile !== undefined && !statSync(opts.keyFile, { throwIfNoEntry: false })?.isFile()) {
-        throw new VigilError("--key-file: no such file", { file: opts.keyFile, code: "usage" });
-      }
-      if (isAndroidBackupFile(path)) {
-        const outcome = await runCheck("android_backup", path, async (wanted) => {
-          return openAndroidBackup(path, { getPassword: secretChain(opts.password, PASSWORD_ENV, "Android backup password: "), wanted });
-        }, opts);
-        return outcome.exitCode;
-      }
-      const outcome = await runCheck("ios_backup", path, () => openIosBackup(path, { keyFile: opts.keyFile, getPassword: secretChain(opts.password, PASSWORD_ENV, "Backup password: ") }), opts, {
-        expectedBytes: () => guessArtifactBytes(path),
-      });
-      return outcome.exitCode;
+      requireKeyFile(opts);
+      return (await (isAndroidBackupFile(path) ? checkAndroidBackup(path, opts) : checkIosBackup(path, opts))).exitCode;
     }),
   );
+}
+
+/** A --key-file that is not there is a usage error (exit 2), found before any work. */
+export function requireKeyFile(opts: { keyFile?: string }): void {
+  if (opts.keyFile !== undefined && !statSync(opts.keyFile, { throwIfNoEntry: false })?.isFile()) {
+    throw new VigilError("--key-file: no such file", { file: opts.keyFile, code: "usage" });
+  }
+}
+
+/** Checks an Android .ab backup (the password from the option, the environment or a prompt). */
+export function checkAndroidBackup(path: string, opts: Options): Promise<CheckOutcome> {
+  return runCheck("android_backup", path, async (wanted) => {
+    return openAndroidBackup(path, { getPassword: secretChain(opts.password, PASSWORD_ENV, "Android backup password: "), wanted });
+  }, opts);
+}
+
+/** Checks an iPhone backup folder (the password from the option, the environment or a prompt). */
+export async function checkIosBackup(path: string, opts: Options): Promise<CheckOutcome> {
+  requireKeyFile(opts);
+  return runCheck("ios_backup", path, () => openIosBackup(path, { keyFile: opts.keyFile, getPassword: secretChain(opts.password, PASSWORD_ENV, "Backup password: ") }), opts, {
+    expectedBytes: () => guessArtifactBytes(path),
+  });
 }

@@ -2,13 +2,14 @@
 // (same layout; Manifest.db decrypted; Manifest.plist marked unencrypted) that opens as a plain
 // backup in Vigil, MVT and other tools.
 import type { Command } from "commander";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as plist from "plist";
 import { openIosBackup } from "../acquisitions/ios-backup/open.ts";
 import { describeError, VigilError } from "../core/errors.ts";
 import { isInside } from "../core/real-path.ts";
 import { makeOutputDir } from "../pipeline/output-dir.ts";
+import { requireKeyFile } from "./check-backup.ts";
 import { action } from "./check-common.ts";
 import { PASSWORD_ENV, secretChain } from "./password.ts";
 
@@ -28,9 +29,7 @@ export function checkDest(dest: string, source: string): void {
 export async function decryptBackup(path: string, opts: Options, log: (line: string, transient?: boolean) => void = () => {}): Promise<{ written: number; failed: string[]; withoutPayload: number; dest: string }> {
   // Both the folder given and the backup found in it are evidence; check before asking for a password.
   checkDest(opts.dest, path);
-  if (opts.keyFile !== undefined && !statSync(opts.keyFile, { throwIfNoEntry: false })?.isFile()) {
-    throw new VigilError("--key-file: no such file", { file: opts.keyFile, code: "usage" });
-  }
+  requireKeyFile(opts);
   const view = await openIosBackup(path, { keyFile: opts.keyFile, getPassword: secretChain(opts.password, PASSWORD_ENV, "Backup password: ") });
   try {
     if (!view.encrypted) throw new VigilError("this backup is not encrypted; it can be checked as it is", { file: view.backupDir, code: "usage" });

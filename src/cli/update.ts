@@ -6,6 +6,7 @@ import { datasetsInUse } from "../indicators/datasets.ts";
 import { DEFAULT_INDEX_URL } from "../indicators/mvt-index.ts";
 import { importData, updateData, type DataUpdateResult } from "../pipeline/data-update.ts";
 import { action } from "./check-common.ts";
+import { RETRO_HUNT_ARCHIVE_HELP, retroHuntAfter, type RetroHuntOpts } from "./iocs.ts";
 
 function printResult(r: DataUpdateResult): void {
   const w = (s: string) => process.stdout.write(s + "\n");
@@ -30,8 +31,10 @@ export function register(program: Command): void {
     .option("--import <dir>", "install a folder made by 'vigil update --export' (no network)")
     .option("--index-url <url>", "indicator index to download", DEFAULT_INDEX_URL)
     .option("--list", "only show the data sets in use, with their source, date and SHA-256")
+    .option("--archive <location>", RETRO_HUNT_ARCHIVE_HELP)
+    .option("--no-retro-hunt", "do not re-check the archived cases against the new indicators")
     .action(
-      action(async (opts: { export?: string; import?: string; indexUrl: string; list?: boolean }) => {
+      action(async (opts: { export?: string; import?: string; indexUrl: string; list?: boolean } & RetroHuntOpts) => {
         if (opts.list) {
           for (const d of datasetsInUse()) {
             process.stdout.write(`${d.name}: ${d.kind}, ${d.date ?? "date unknown"}, ${d.source}${d.sha256 ? `, sha256 ${d.sha256}` : ""}\n    ${d.path}\n`);
@@ -42,14 +45,14 @@ export function register(program: Command): void {
         if (opts.import) {
           const r = importData(opts.import);
           printResult(r);
-          return exitFor(r);
+          return exitFor(r) || (await retroHuntAfter(opts));
         }
         process.stderr.write("Using the network: downloading the indicator index and its files, CISA's KEV catalog and Apple's software lookup list.\n");
         process.stderr.write("Nothing about your devices is sent; these are plain downloads of public files.\n");
         const r = await updateData({ indexUrl: opts.indexUrl, exportTo: opts.export, log: (l) => process.stderr.write(l + "\n") });
         printResult(r);
         if (r.exported) process.stdout.write(`Exported to ${r.exported}: copy it to the offline machine and run "vigil update --import" on it.\n`);
-        return exitFor(r);
+        return exitFor(r) || (await retroHuntAfter(opts));
       }),
     );
 }

@@ -6,11 +6,19 @@
 import { readFileSync } from "node:fs";
 import * as v from "valibot";
 import { VigilError } from "./errors.ts";
-import { GRADES, type Coverage, type Detection, type RunInfo } from "./model.ts";
+import { GRADES, type Coverage, type Detection, type Exposure, type InformationalAlert, type RunInfo } from "./model.ts";
 
 const str = v.string();
 const optStr = v.optional(str);
 const optNum = v.optional(v.number());
+
+/** A JSON object: valibot's object schemas also take an array (as an object of its indexes). */
+const notArray = <S extends v.GenericSchema>(schema: S) =>
+  v.pipe(
+    v.unknown(),
+    v.check((x) => !Array.isArray(x), "expected Object, found Array"),
+    schema,
+  );
 
 export const COVERAGE_STATUSES = ["checked", "absent", "failed", "not_applicable"] as const;
 
@@ -42,13 +50,38 @@ const detection = v.looseObject({
   record: v.optional(v.unknown()),
 });
 
+/** An entry of alerts.json that never counts (exposure mirrored there, MVT's INFO alerts). */
+const informational = v.looseObject({
+  module: str,
+  level: str,
+  kind: v.literal("informational"),
+  title: str,
+  why: optStr,
+  exposure: optStr,
+  artifact: optStr,
+  timestamp: optStr,
+  record: v.optional(v.unknown()),
+});
+
+/** An entry of exposure.json; its kind may be one a newer Vigil knows (its own words are kept). */
+const exposure = v.looseObject({
+  kind: str,
+  level: v.picklist(["risk", "info"]),
+  params: notArray(v.record(str, v.union([str, v.number()]))),
+  module: str,
+  title: str,
+  what_it_means: str,
+  artifact: optStr,
+  timestamp: optStr,
+});
+
 const runInfo = v.looseObject({
   tool: v.literal("vigil"),
   version: str,
   command: v.array(str),
   started: str,
   finished: optStr,
-  acquisition: v.looseObject({ kind: str, path: str, encrypted: v.boolean() }),
+  acquisition: v.looseObject({ kind: str, path: str, encrypted: v.boolean(), original_kind: optStr }),
   device: v.optional(v.looseObject({ platform: v.optional(v.picklist(["ios", "android"])) })),
   inputs: v.array(v.looseObject({ path: str, sha256: str, size: v.number(), error: optStr })),
   iocs: v.looseObject({
@@ -69,23 +102,27 @@ export interface ResultsFileKind<T> {
 }
 
 export const COVERAGE_FILE: ResultsFileKind<Coverage[]> = { schema: v.array(coverageEntry), expected: "a list of coverage entries (module, title, status)" };
-export const ALERTS_FILE: ResultsFileKind<Detection[]> = { schema: v.array(detection), expected: "a list of detections (module, grade, kind, title, matched, artifact)" };
+export const ALERTS_FILE: ResultsFileKind<(Detection | InformationalAlert)[]> = {
+  // Told apart by kind, so that an entry is checked against the fields of its own kind.
+  schema: v.array(v.variant("kind", [detection, informational])),
+  expected: "a list of detections (module, grade, kind, title, matched, artifact) and informational entries",
+};
+export const EXPOSURE_FILE: ResultsFileKind<Exposure[]> = { schema: v.array(exposure), expected: "a list of exposure entries (kind, level, params, module, title, what_it_means)" };
 export const INFO_FILE: ResultsFileKind<RunInfo> = { schema: runInfo, expected: "Vigil's run information (tool, version, command, acquisition, inputs, iocs)" };
-/** A JSON object: valibot's object schemas also take an array (as an object of its indexes). */
-const notArray = <S extends v.GenericSchema>(schema: S) =>
-  v.pipe(
-    v.unknown(),
-    v.check((x) => !Array.isArray(x), "expected Object, found Array"),
-    schema,
-  );
 
 /** MVT's info.json: only an object is expected of it. */
 export const MVT_INFO_FILE: ResultsFileKind<Record<string, unknown>> = { schema: notArray(v.record(str, v.unknown())), expected: "a JSON object" };
-/** MVT's `<module>_detected.json`: records, each with the indicator it matched. */
+/**
+ * MVT's `<module>_detected.json`: its alerts (level, module, message, event, matched_indicator)
+ * or, from older MVT, the flagged records, each with the indicator it matched. MVT writes a
+ * null matched_indicator for an alert that matched none.
+ */
 export const MVT_DETECTED_FILE: ResultsFileKind<Record<string, unknown>[]> = {
-  schema: v.array(notArray(v.looseObject({ matched_indicator: v.optional(notArray(v.record(str, v.unknown()))) }))),
+  schema: v.array(notArray(v.looseObject({ matched_indicator: v.nullish(notArray(v.record(str, v.unknown()))) }))),
   expected: "a list of records (objects), each with its matched_indicator",
 };
+/** MVT's alerts.json: a list; entries that are not MVT alerts send the reader to the _detected.json files. */
+export const MVT_ALERTS_FILE: ResultsFileKind<unknown[]> = { schema: v.array(v.unknown()), expected: "a list of alerts" };
 
 /** "[3].status" for the path of a valibot issue; "" at the top of the file. */
 function where(issue: v.BaseIssue<unknown>): string {

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative, resolve, sep } from "node:path";
 import { VigilError } from "../core/errors.ts";
 import { beginSnapshot, type SnapshotInfo, type SnapshotSource } from "./cache.ts";
-import { parseYamlDoc } from "./echap.ts";
+import { parseYaml } from "../core/yaml.ts";
 import { loadContent } from "./load.ts";
 import { DEFAULT_INDEX_URL, parseIndex, repoDir, repoLicense, type IndexEntry } from "./mvt-index.ts";
 import type { FileMeta } from "./set.ts";
@@ -79,7 +79,7 @@ export async function updateIndicators(opts: {
   }
   let entries: IndexEntry[];
   try {
-    const parsed = parseIndex(parseYamlDoc(indexData.toString("utf8")));
+    const parsed = parseIndex(parseYaml(indexData.toString("utf8"), { duplicateKeys: true }));
     entries = parsed.entries;
     for (const p of parsed.problems) warnings.push(`${indexUrl} (${p.id}): ${p.reason}`);
   } catch (e) {

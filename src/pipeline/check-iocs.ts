@@ -6,9 +6,11 @@ import { describeError, VigilError } from "../core/errors.ts";
 import { PARTIAL_SUFFIX } from "../core/output-file.ts";
 import { COVERAGE_FILE, readResultsFile } from "../core/results-schema.ts";
 import { realPath } from "../core/real-path.ts";
-import type { Coverage, RunInfo, Summary } from "../core/model.ts";
+import type { Coverage, Detection, DeviceInfo, Exposure, InformationalAlert, RunInfo, Summary } from "../core/model.ts";
 import { loadIndicatorsForRun } from "../indicators/for-run.ts";
 import { recheckResults } from "../indicators/recheck.ts";
+import { informationalAlerts } from "../report/exposure.ts";
+import { loadResults } from "../report/load-results.ts";
 import { writeJson } from "../report/results.ts";
 import { formatSummary, sortDetections, summarize } from "../report/summary.ts";
 import { runtimeInfo, VERSION } from "../core/version.ts";
@@ -52,8 +54,9 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
   if (r.modules.length === 0) throw new VigilError("holds no module JSON files to re-check", { file: input, code: "usage" });
   progress(`Re-checking ${r.producer === "vigil" ? "Vigil" : "MVT"} results in ${input}: ${r.modules.length} module files`);
   const claim = claimOutputDir(outputDir, "alerts.json");
-  const detections = sortDetections(r.detections);
   let summary: Summary;
+  let carried: ReturnType<typeof carriedOver>;
+  let detections: Detection[];
   try {
     for (const m of r.modules) {
       if (m.detectedRecords.length > 0) writeJson(join(outputDir, `${m.module}_detected.json`), m.detectedRecords);
@@ -68,21 +71,28 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
       if (again) Object.assign(again, { status: "failed", reason });
       else r.coverage.push({ module: c.module, title: c.title ?? c.module, status: "failed", reason });
     }
-    writeJson(join(outputDir, "alerts.json"), detections);
+    // Behaviour signs, exposure and informational entries do not depend on the indicators: they
+    // are carried over from the results as they were (MVT's alerts mapped by kind and level).
+    carried = carriedOver(input, r.coverage);
+    detections = sortDetections([...r.detections, ...carried.detections]);
+    writeJson(join(outputDir, "alerts.json"), [...detections, ...informationalAlerts(carried.exposure), ...carried.informational]);
     writeJson(join(outputDir, "coverage.json"), r.coverage);
+    writeJson(join(outputDir, "exposure.json"), carried.exposure);
     const info: RunInfo = {
       tool: "vigil",
       version: VERSION,
       command: ["check-iocs", ...process.argv.slice(3)],
       started,
       finished: new Date().toISOString(),
-      acquisition: { kind: r.producer === "vigil" ? "vigil_results" : "mvt_results", path: input, encrypted: false },
+      acquisition: { kind: r.producer === "vigil" ? "vigil_results" : "mvt_results", path: input, encrypted: false, ...(carried.kind ? { original_kind: carried.kind } : {}) },
+      ...(carried.device ? { device: carried.device } : {}),
       inputs: r.inputs,
       iocs: { snapshot: loaded.snapshot, sets: loaded.sets, errors: loaded.problems },
       runtime: runtimeInfo(),
     };
     writeJson(join(outputDir, "info.json"), info);
-    summary = summarize(detections, r.coverage, outputDir);
+    // The requirements of a meaningful check are those of the original acquisition's kind.
+    summary = summarize({ detections, coverage: r.coverage, kind: carried.kind, exposure: carried.exposure, outputDir });
     writeJson(join(outputDir, "summary.json"), summary);
     claim.keep();
   } catch (e) {
@@ -90,8 +100,31 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
     throw e;
   }
   if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
-  else process.stdout.write(formatSummary(summary, { topDetections: detections }) + "\n");
+  else process.stdout.write(formatSummary(summary, { topDetections: detections, device: carried.device }) + "\n");
   return { exitCode: summary.exitCode, outputDir };
+}
+
+/**
+ * What a re-check keeps from the results folder: its behaviour signs (Vigil's heuristics, or
+ * MVT's alerts without a matched indicator, mapped by kind and level), its exposure and
+ * informational entries, and the original acquisition's kind and device. Indicator matches are
+ * not carried over: the re-check finds them again with the current indicators. When the
+ * folder's alerts cannot be read, that is a coverage failure, never a silent loss.
+ */
+function carriedOver(dir: string, coverage: Coverage[]): { detections: Detection[]; exposure: Exposure[]; informational: InformationalAlert[]; kind?: string; device?: DeviceInfo } {
+  try {
+    const loaded = loadResults(dir);
+    return {
+      detections: loaded.detections.filter((d) => d.kind === "heuristic"),
+      exposure: loaded.exposure,
+      informational: loaded.informational.filter((i) => !i.exposure),
+      kind: loaded.kind,
+      device: loaded.info?.device,
+    };
+  } catch (e) {
+    coverage.push({ module: "original_alerts", title: "Alerts of the results folder", status: "failed", reason: describeError(e) });
+    return { detections: [], exposure: [], informational: [] };
+  }
 }
 
 /**

@@ -8,7 +8,7 @@ import type { AcquisitionView, ArtifactSpec, FileEntry } from "../acquisitions/v
 import { applies, isWhole, mergeSpecs } from "../acquisitions/spec-match.ts";
 import { isBatched, type ModuleContext, type ModuleDef } from "../modules/contract.ts";
 import type { Shard } from "../core/shard.ts";
-import type { Coverage, Detection, DetectionInput, TimelineEvent } from "../core/model.ts";
+import type { Coverage, Detection, DetectionInput, ModuleExposure, TimelineEvent } from "../core/model.ts";
 import { describeError } from "../core/errors.ts";
 import { OutputError } from "../core/output-file.ts";
 import type { Matcher } from "../indicators/matcher-api.ts";
@@ -24,11 +24,14 @@ export interface ModuleSink {
   /** event() without the event object, for sinks that store fields (the timeline store). */
   eventFields?(timestamp: string, module: string, event: string, description: string, detected: boolean): void;
   detection(d: Detection): void;
+  exposure(e: ModuleExposure): void;
 }
 
 export interface ModuleOutcome {
   coverage: Coverage;
   warnings: string[];
+  /** Entries the module added about what its artifact could not show (ctx.cover). */
+  more: Coverage[];
 }
 
 /**
@@ -45,19 +48,20 @@ export async function runModule(
   const { progress = () => {}, shard, wanted = mod.reads } = opts;
   const base = { module: mod.name, title: mod.title };
   const warnings: string[] = [];
+  const more: Coverage[] = [];
   if (mod.platform !== view.platform || !applies(mod.reads, view)) {
-    return { coverage: { ...base, status: "not_applicable", reason: `not part of an ${view.kind} acquisition` }, warnings };
+    return { coverage: { ...base, status: "not_applicable", reason: `not part of an ${view.kind} acquisition` }, warnings, more };
   }
   let files: FileEntry[] = [];
   try {
     if (!isWhole(mod.reads, view)) {
       files = await view.find(mod.reads);
       if (files.length === 0) {
-        return { coverage: { ...base, status: "absent", reason: describeSpec(mod, view) }, warnings };
+        return { coverage: { ...base, status: "absent", reason: describeSpec(mod, view) }, warnings, more };
       }
     }
   } catch (e) {
-    return { coverage: { ...base, status: "failed", reason: describeError(e) }, warnings };
+    return { coverage: { ...base, status: "failed", reason: describeError(e) }, warnings, more };
   }
   const artifacts = files.map((f) => f.path);
   const defaultArtifact = artifacts.length === 1 ? artifacts[0] : artifacts.length ? artifacts.join(", ") : view.root;
@@ -75,6 +79,7 @@ export async function runModule(
     files,
     wanted,
     detect: (d) => sink.detection(complete(d)),
+    expose: (e) => sink.exposure({ ...e, module: mod.name }),
     event: (e) => sink.event({ ...e, module: mod.name }),
     warn: (m) => warnings.push(m),
     skip: (reason, count = 1) => {
@@ -82,6 +87,7 @@ export async function runModule(
       skipped += count;
       firstSkip ||= reason;
     },
+    cover: (c) => more.push(c),
     progress: (done, total) => progress(`${mod.name}: ${done.toLocaleString("en")}${total ? ` / ${total.toLocaleString("en")}` : ""}`, true),
     shard,
   };
@@ -95,7 +101,7 @@ export async function runModule(
       for (const e of mod.events(rec)) {
         if (!e.timestamp) continue;
         if (fields) fields(e.timestamp, mod.name, e.event, e.description, detected);
-        else sink.event({ timestamp: e.timestamp, module: mod.name, event: e.event, description: e.description, detected });
+        else sink.event({ ...e, module: mod.name, detected });
       }
     }
     for (const d of found) sink.detection(complete({ ...d, record: d.record ?? rec }));
@@ -117,13 +123,14 @@ export async function runModule(
     return {
       coverage: { ...base, status: "failed", records: n, ...(skipped ? { skipped } : {}), reason: describeError(e), artifacts, detections: nDetections },
       warnings,
+      more,
     };
   }
   if (skipped) {
     const reason = `${skipped.toLocaleString("en")} record${skipped === 1 ? "" : "s"} could not be read and ${skipped === 1 ? "was" : "were"} not checked (first: ${firstSkip}); ${n.toLocaleString("en")} checked`;
-    return { coverage: { ...base, status: "failed", records: n, skipped, reason, artifacts, detections: nDetections }, warnings };
+    return { coverage: { ...base, status: "failed", records: n, skipped, reason, artifacts, detections: nDetections }, warnings, more };
   }
-  return { coverage: { ...base, status: "checked", records: n, artifacts, detections: nDetections }, warnings };
+  return { coverage: { ...base, status: "checked", records: n, artifacts, detections: nDetections }, warnings, more };
 }
 
 function describeSpec(mod: ModuleDef<any>, view: AcquisitionView): string {
@@ -136,12 +143,14 @@ export async function collectModule(mod: ModuleDef<any>, view: AcquisitionView, 
   const records: unknown[] = [];
   const events: TimelineEvent[] = [];
   const detections: Detection[] = [];
+  const exposure: ModuleExposure[] = [];
   const outcome = await runModule(mod, view, iocs, {
     record: (r) => records.push(r),
     event: (e) => events.push(e),
     detection: (d) => detections.push(d),
+    exposure: (e) => exposure.push(e),
   });
-  return { records, events, detections, ...outcome };
+  return { records, events, detections, exposure, ...outcome };
 }
 
 /** Options shared by the serial runner and the parallel one. */
@@ -179,6 +188,7 @@ export async function runModules(
   mkdirSync(outputDir, { recursive: true });
   const timeline = opts.timeline ?? new TimelineStore();
   const detections: Detection[] = [];
+  const exposure: ModuleExposure[] = [];
   const coverage: Coverage[] = [];
   const warnings: Record<string, string[]> = {};
   const applicable = modules.filter((m) => m.platform === view.platform);
@@ -212,6 +222,7 @@ export async function runModules(
             detections.push(d);
             detected.write(detectedRecord(d));
           },
+          exposure: (e) => exposure.push(e),
         },
         { progress, shard, wanted },
       );
@@ -220,12 +231,12 @@ export async function runModules(
       detected.discard();
       throw e;
     }
-    const { coverage: cov, warnings: w } = outcome;
+    const { coverage: cov, warnings: w, more } = outcome;
     // Its keys can no longer be taken over, even those it never read because it failed first.
     shard?.live?.end();
     writer.close(cov.status === "checked" || writer.count > 0);
     detected.close(false);
-    coverage.push(cov);
+    coverage.push(cov, ...more);
     if (w.length) {
       warnings[mod.name] = w;
       cov.warnings = w;
@@ -237,7 +248,7 @@ export async function runModules(
     // rest as "not applicable" a second time only buries the lines that matter.
     if (!(prefix && cov.status === "not_applicable")) progress(`[${n}/${total}] ${label}${prefix ? ` (${prefix.replace(/_$/, "")})` : ""}: ${what} (${ms} ms)`);
   }
-  return { coverage, detections, timeline, warnings };
+  return { coverage, detections, exposure, timeline, warnings };
 }
 
 /** Where part `shard.index` of an output file goes before the parts are put together. */

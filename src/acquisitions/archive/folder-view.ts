@@ -178,6 +178,11 @@ export function openFolderView(path: string, opts: BaseViewOptions): BaseView {
       record(e.path, undefined, f);
       return f;
     },
+    async inPlacePath(e) {
+      const f = await real(e.path);
+      record(e.path, undefined, f);
+      return f;
+    },
     // Entries still being hashed have neither a hash nor an error yet.
     inputsRead: () => [...read.values()].filter((i) => i.sha256 || i.error),
     refused: () => [],

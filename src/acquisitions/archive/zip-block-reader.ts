@@ -5,7 +5,7 @@ import yauzl from "yauzl";
 
 /**
  * yauzl reads the central directory with two small reads per entry; through the default fd
- * reader each is a thread-pool round trip (a 65k-entry zip took 17 s to list). This reader
+ * reader each is a thread-pool round trip, slow on big zips (bench/NOTES.md). This reader
  * serves those small reads from a 1 MiB block read synchronously, and file data as streams.
  */
 export class BlockReader extends yauzl.RandomAccessReader {

@@ -9,6 +9,7 @@ import type { SqliteHandle } from "../../acquisitions/view.ts";
 import { asText } from "./lib/checks.ts";
 import { emailOf } from "./lib/links.ts";
 import { loadWhatsappIdentities } from "./lib/whatsapp.ts";
+import { databaseError } from "./lib/web.ts";
 
 export interface InteractionRecord {
   table_id: number;
@@ -176,6 +177,8 @@ export default defineModule<InteractionRecord>({
           }
           yield out as unknown as InteractionRecord;
         }
+      } catch (e) {
+        throw databaseError(e, file.path);
       } finally {
         h.close();
       }

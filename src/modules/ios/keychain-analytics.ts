@@ -9,6 +9,7 @@ import { fromUnixAuto } from "../../core/time.ts";
 import { parsePlist } from "../../formats/plist.ts";
 import { uniqueMatches } from "../../rules/process-paths.ts";
 import { isDict, plistToJson, type JsonValue } from "./lib/plist-values.ts";
+import { databaseError } from "./lib/web.ts";
 
 export interface KeychainAnalyticsRecord {
   isodate?: string;
@@ -74,6 +75,8 @@ export default defineModule<KeychainAnalyticsRecord>({
             yield rec;
           }
         }
+      } catch (e) {
+        throw databaseError(e, f.path);
       } finally {
         h.close();
       }

@@ -3,13 +3,10 @@
 // overlays what data/exposure/curated.yaml adds (fixed versions, campaigns, what to look for).
 // Pure: scripts/build-exposure.ts and `vigil update` call it with the bytes they read.
 import { createHash } from "node:crypto";
-import { createRequire } from "node:module";
-import type YAMLType from "yaml";
 import { VigilError } from "../../core/errors.ts";
+import { parseYaml } from "../../core/yaml.ts";
 import type { AndroidFix, AppFix, Campaign, ExposureEntry, ExposureTable, Fix, IosFix, KevFacts, PhonePlatform } from "./model.ts";
 import { normalizePatchLevel, parseIosVersion, compareDotted } from "./versions.ts";
-
-const yaml = (): typeof YAMLType => createRequire(import.meta.url)("yaml") as typeof YAMLType;
 
 export const KEV_URL = "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json";
 const KEV_LICENSE = "CC0 1.0 (CISA)";
@@ -212,7 +209,7 @@ export function buildExposureTable(input: BuildInput): BuildResult {
   const rd = new CuratedReader(input.curated.file);
   let doc: { entries?: Record<string, Raw> };
   try {
-    doc = yaml().parse(input.curated.data.toString("utf8")) as typeof doc;
+    doc = parseYaml(input.curated.data.toString("utf8")) as typeof doc;
   } catch (e) {
     throw new VigilError(`not valid YAML (${(e as Error).message.split("\n")[0]})`, { file: input.curated.file });
   }

@@ -21,7 +21,11 @@ test("a results file of another shape is named, with where and what was expected
   );
   assert.equal(
     message(() => validateResults("/r/alerts.json", [{}], ALERTS_FILE)),
-    "/r/alerts.json: not a list of detections (module, grade, kind, title, matched, artifact): [0].module: missing",
+    "/r/alerts.json: not a list of detections (module, grade, kind, title, matched, artifact) and informational entries: [0].kind: missing",
+  );
+  assert.equal(
+    message(() => validateResults("/r/alerts.json", [{ kind: "indicator" }], ALERTS_FILE)),
+    "/r/alerts.json: not a list of detections (module, grade, kind, title, matched, artifact) and informational entries: [0].module: missing",
   );
   assert.match(message(() => validateResults("/r/info.json", { version: "1" }, INFO_FILE)), /^\/r\/info\.json: not Vigil's run information .*: tool: missing$/);
 });

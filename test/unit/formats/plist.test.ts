@@ -1,5 +1,6 @@
 // Damaged plists get a precise one-line message: a cycle or too deep a nesting, a truncated
-// binary plist; never "Maximum call stack size exceeded" or "maxObjectCount exceeded".
+// binary plist (never "Maximum call stack size exceeded" or "maxObjectCount exceeded"), keyed
+// archive collections of the wrong type (found by fuzzing: npm run fuzz, target nskeyedarchiver).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { VigilError } from "../../../src/core/errors.ts";
@@ -48,4 +49,22 @@ test("a keyed archive nested deeper than the stack", () => {
   for (let i = 1; i <= n; i++) objects.push({ "NS.objects": i < n ? [{ UID: i + 1 }] : [] });
   const archive = { $archiver: "NSKeyedArchiver", $top: { root: { UID: 1 } }, $objects: objects } as PlistValue;
   assert.equal(oneLine(() => unarchive(archive, "z.plist")), "z.plist: keyed archive objects nest too deep");
+});
+
+const archive = (root: Record<string, PlistValue>): PlistValue => ({ $archiver: "NSKeyedArchiver", $version: 100000, $top: { root: { UID: 1 } }, $objects: ["$null", root] });
+
+test("a dictionary whose NS.objects is not an array is a VigilError naming the file", () => {
+  assert.throws(
+    () => unarchive(archive({ "NS.keys": [], "NS.objects": "x" }), "state.plist"),
+    (e: unknown) => e instanceof VigilError && e.oneLine() === "state.plist: keyed archive NS.objects is not an array",
+  );
+});
+
+test("an array whose NS.objects is not an array, and NS.keys that is not one, likewise", () => {
+  assert.throws(() => unarchive(archive({ "NS.objects": 7 }), "a.plist"), (e: unknown) => e instanceof VigilError && e.message === "keyed archive NS.objects is not an array");
+  assert.throws(() => unarchive(archive({ "NS.keys": { UID: 0 }, "NS.objects": [] }), "a.plist"), (e: unknown) => e instanceof VigilError && e.message === "keyed archive NS.keys is not an array");
+});
+
+test("well-formed collections still decode", () => {
+  assert.deepEqual(unarchive({ $archiver: "NSKeyedArchiver", $version: 100000, $top: { root: { UID: 1 } }, $objects: ["$null", { "NS.keys": [{ UID: 2 }], "NS.objects": [{ UID: 3 }] }, "k", "v"] }, "a.plist"), { k: "v" });
 });

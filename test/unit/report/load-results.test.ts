@@ -1,16 +1,20 @@
-// `vigil report` and the report writer read results files back: a file of an unexpected shape is
-// refused with one line naming it and what was expected, never a JavaScript error.
+// Reading results folders back (`vigil report`, check-iocs): a file of an unexpected shape is
+// refused with one line naming it and what was expected, never a JavaScript error; results of an
+// older Vigil and informational entries are read as what they are.
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { before, test } from "node:test";
+import { after, before, test } from "node:test";
 import { VigilError } from "../../../src/core/errors.ts";
+import { EXIT } from "../../../src/core/model.ts";
+import { checkIocs } from "../../../src/pipeline/check-iocs.ts";
 import { loadResults } from "../../../src/report/load-results.ts";
 import { buildResultsFolder } from "../../helpers/results-fixture.ts";
 import { runVigil } from "../../helpers/evidence.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "vigil-load-results-"));
+after(() => rmSync(tmp, { recursive: true, force: true }));
 let good: string;
 
 before(async () => {
@@ -30,6 +34,9 @@ const CASES: [string, string, string, RegExp][] = [
   ["coverage-status", "coverage.json", '[{"module":"sms","title":"SMS","status":7}]', /coverage\.json: not a list of coverage entries .*: \[0\]\.status: expected \(.*\), found 7$/],
   ["alerts-object", "alerts.json", '{"detections":[]}', /alerts\.json: not a list of detections .*: expected Array, found Object$/],
   ["alerts-grade", "alerts.json", '[{"module":"m","grade":"huge","kind":"indicator","title":"t","matched":"x","artifact":"a"}]', /alerts\.json: .*\[0\]\.grade: expected \("strong" \| "medium" \| "weak"\), found "huge"$/],
+  ["alerts-informational", "alerts.json", '[{"module":"m","level":"INFORMATIONAL","kind":"informational"}]', /alerts\.json: .*\[0\]\.title: missing$/],
+  ["exposure-object", "exposure.json", '{"outdated_os":true}', /exposure\.json: not a list of exposure entries .*: expected Array, found Object$/],
+  ["exposure-params", "exposure.json", '[{"kind":"outdated_os","level":"risk","params":[],"module":"device","title":"t","what_it_means":"w"}]', /exposure\.json: .*\[0\]\.params: expected Object, found Array$/],
   ["info-inputs", "info.json", '{"tool":"vigil","version":"1","command":[],"started":"s","acquisition":{"kind":"k","path":"p","encrypted":false},"inputs":5,"iocs":{"sets":[],"errors":[]}}', /info\.json: not Vigil's run information .*: inputs: expected Array, found 5$/],
 ];
 
@@ -51,9 +58,67 @@ test("an MVT folder's _detected.json that is not a list of records is refused, n
   assert.throws(() => loadResults(dir), (e: unknown) => e instanceof VigilError && /sms_detected\.json: not a list of records .*: \[0\]: expected Object, found Array$/.test(e.oneLine()));
 });
 
+test("an MVT alert list with a null matched_indicator (an alert that matched none) is read", () => {
+  const dir = join(tmp, "mvt-null");
+  cpSync(good, dir, { recursive: true });
+  for (const f of ["coverage.json", "alerts.json", "info.json"]) rmSync(join(dir, f));
+  const alert = { level: "HIGH", module: "calls", message: "Found a suspicious thing", event_time: "2024-05-01 10:00:00.000000", event: { text: "x" }, matched_indicator: null };
+  writeFileSync(join(dir, "calls_detected.json"), JSON.stringify([alert]));
+  const r = loadResults(dir);
+  assert.deepEqual(r.detections.filter((d) => d.module === "calls").map((d) => [d.kind, d.rule?.id]), [["heuristic", "mvt-alert-high"]]);
+});
+
 test("vigil report on a coverage.json of the wrong shape: exit 1, one line naming it", async () => {
   const dir = join(tmp, "coverage-object");
   const r = await runVigil(["report", dir, "--out", join(tmp, "r.html")]);
   assert.equal(r.status, 1);
   assert.equal(r.stderr, `vigil: error: ${join(dir, "coverage.json")}: not a list of coverage entries (module, title, status): expected Array, found Object\n`);
+});
+
+/** The weak rules an older Vigil wrote for an outdated iOS and an old patch level. */
+const LEGACY = [
+  { module: "backup_info", grade: "weak", kind: "heuristic", title: "Outdated iOS 14.3: iOS 26.1 is available", matched: "14.3", rule: { id: "ios-outdated", description: "" }, artifact: "Info.plist" },
+  { module: "getprop", grade: "weak", kind: "heuristic", title: "Outdated security patch level: 2021-06-05 (51 months older than the 2025-09-01 bulletin)", matched: "2021-06-05", rule: { id: "android-outdated-security-patch", description: "" }, artifact: "getprop.txt" },
+];
+
+test("results of an older Vigil: its outdated-iOS and old-patch rules are read back as exposure, never as signs; re-checked, they do not make exit 10", async () => {
+  const dir = await buildResultsFolder({ planted: false });
+  const out = mkdtempSync(join(tmpdir(), "vigil-legacy-"));
+  try {
+    writeFileSync(join(dir, "alerts.json"), JSON.stringify(LEGACY));
+    unlinkSync(join(dir, "exposure.json"));
+    const r = loadResults(dir);
+    assert.deepEqual(r.detections, []);
+    assert.deepEqual(
+      r.exposure.map((e) => [e.kind, e.title]),
+      [
+        ["outdated_os", "iOS 14.3 is out of date: iOS 26.1 is available"],
+        ["old_security_patch", "Old Android security patch: 2021-06-05, 51 months before the 2025-09-01 bulletin"],
+      ],
+    );
+    writeFileSync(join(out, "domains.txt"), "nothing-here.example\n");
+    const re = await checkIocs(dir, { output: join(out, "re"), quiet: true, iocs: [join(out, "domains.txt")] });
+    const summary = JSON.parse(readFileSync(join(out, "re", "summary.json"), "utf8"));
+    assert.deepEqual(summary.detections, { strong: 0, medium: 0, weak: 0 });
+    assert.equal(summary.exposure.length, 2);
+    // The fixture backup holds none of what a backup check needs: too little to say, never "worth a look".
+    assert.equal(re.exitCode, EXIT.incomplete);
+    assert.equal(summary.verdict, "too_little_to_say");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test("alerts.json: informational entries are read apart from the detections", async () => {
+  const dir = await buildResultsFolder();
+  try {
+    const alerts = JSON.parse(readFileSync(join(dir, "alerts.json"), "utf8"));
+    writeFileSync(join(dir, "alerts.json"), JSON.stringify([...alerts, { module: "global_preferences", level: "INFORMATIONAL", kind: "informational", title: "Lockdown Mode is on", exposure: "lockdown_on" }]));
+    const r = loadResults(dir);
+    assert.equal(r.detections.length, 1);
+    assert.deepEqual(r.informational.map((i) => i.exposure), ["lockdown_on"]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

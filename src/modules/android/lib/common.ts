@@ -172,8 +172,11 @@ export function rootPackages(): Set<string> {
   return roots;
 }
 
-export function securityBulletins(): { latest_bulletin: string; outdated_after_months: number } {
-  return loadJson("security-bulletins.json");
+let forensic: Map<string, string> | undefined;
+/** Packages forensic extraction tools install (data/android/forensic-tools.json): package → tool. */
+export function forensicToolPackages(): Map<string, string> {
+  forensic ??= new Map(loadJson<{ packages: { package: string; tool: string }[] }>("forensic-tools.json").packages.map((p) => [p.package, p.tool]));
+  return forensic;
 }
 
 /** Whether a uid string ("u0a94", "10094", "1000") is an app uid rather than a system one. */
