@@ -55,6 +55,16 @@ export interface TarWalkResult {
  * leaves unread is discarded by drain().
  */
 function memberBody(entry: TarMember) {
+  // tar-stream gives a directory no data, whatever size its header says (the next block is read
+  // as a header), and its stream ends only when that size is 0: a damaged header's size would
+  // leave the stream open for ever. Its body is empty, and nothing waits for the stream.
+  if (entry.header.type === "directory") {
+    return {
+      open: () => new PassThrough().end(),
+      drain: () => Promise.resolve(),
+      skip: () => Promise.resolve(),
+    };
+  }
   let out: PassThrough | undefined;
   let pump: Promise<void> = Promise.resolve();
   return {
