@@ -47,3 +47,22 @@ test("check-fs on such a zip: the modules reading it fail, the others run, exit 
   assert.ok(coverage.some((c) => c.status === "absent"), "the other modules ran");
   assert.ok(existsSync(join(out, "summary.json")));
 });
+
+test("a symlink member whose stored target is corrupt is refused with the reason, and the archive still opens", async () => {
+  const zip = buildZip([
+    { name: "link", data: "target.txt", mode: 0o120777 },
+    { name: "target.txt", data: "x".repeat(100) },
+  ]);
+  // The link's deflated target follows its 30-byte header, its name and the 9-byte "UT" field.
+  zip.fill(0xff, 30 + "link".length + 9, 30 + "link".length + 9 + 4);
+  const path = join(testDir("vigil-corrupt-link"), "link.zip");
+  writeFileSync(path, zip);
+  const a = await ZipArchive.open(path);
+  try {
+    assert.deepEqual([...a.list()].map((e) => e.path), ["target.txt"]);
+    assert.equal(a.refused.length, 1);
+    assert.match(a.refused[0].reason, /^symlink whose target cannot be read \(invalid block type \(Z_DATA_ERROR\)\)$/);
+  } finally {
+    a.close();
+  }
+});
