@@ -9,7 +9,7 @@ import type { FileEntry, SqliteHandle } from "../../acquisitions/view.ts";
 import { describeError } from "../../core/errors.ts";
 import { requireSchema } from "../../formats/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
-import { present } from "./lib/checks.ts";
+import { asText, present, undecodableWarning } from "./lib/checks.ts";
 import { loadContactBook, type ContactBook } from "./lib/contact-book.ts";
 import { contentFindings, declaredTypes, fileIndex, inspectAttachment, type AttachmentContent } from "./lib/attachment-content.ts";
 import { sqliteRows } from "./lib/web.ts";
@@ -73,7 +73,7 @@ export default defineModule<SmsAttachmentRecord>({
     let files: Map<string, FileEntry> | undefined;
     let unreadable = 0;
     for (const file of ctx.files) {
-      for (const rec of await sqliteRows(ctx, file, attachmentRows)) {
+      for (const rec of await sqliteRows(ctx, file, (h) => attachmentRows(h, file.path, ctx.warn))) {
         if (rec.direction === "received") {
           book ??= await loadContactBook(ctx);
           rec.sender_is_contact = book.isContact(rec.phone_number);
@@ -151,8 +151,12 @@ export default defineModule<SmsAttachmentRecord>({
   },
 });
 
-/** The attachment table of one sms.db, with each attachment's message and handle. */
-function* attachmentRows(h: SqliteHandle): Generator<SmsAttachmentRecord> {
+/**
+ * The attachment table of one sms.db, with each attachment's message and handle. Text columns
+ * are read as text whatever SQLite holds there (a number, a BLOB: see asText); names stored as
+ * bytes that are neither UTF-8 nor an archived string are counted in a warning.
+ */
+function* attachmentRows(h: SqliteHandle, path: string, warn: (m: string) => void): Generator<SmsAttachmentRecord> {
   requireSchema(h, {
     attachment: ["ROWID", "filename"],
     message_attachment_join: ["message_id", "attachment_id"],
@@ -172,16 +176,17 @@ function* attachmentRows(h: SqliteHandle): Generator<SmsAttachmentRecord> {
     LEFT JOIN message_attachment_join j ON j.attachment_id = a.ROWID
     LEFT JOIN message m ON m.ROWID = j.message_id
     LEFT JOIN handle hd ON hd.ROWID = m.handle_id`;
+  const undecodable = { count: 0 };
   for (const r of h.db.prepare(sql).raw(true).iterate() as Iterable<any[]>) {
     // is_outgoing is the attachment's own flag; older databases only have the message's.
     const outgoing = r[13] ?? r[16];
     yield {
       attachment_id: r[0],
-      guid: r[1],
-      filename: r[2] ?? "NULL",
-      transfer_name: r[3],
-      mime_type: r[4],
-      uti: r[5],
+      guid: asText(r[1]),
+      filename: asText(r[2], undecodable) ?? "NULL",
+      transfer_name: asText(r[3], undecodable),
+      mime_type: asText(r[4]),
+      uti: asText(r[5]),
       total_bytes: r[6],
       is_sticker: r[7],
       hide_attachment: r[8],
@@ -191,11 +196,13 @@ function* attachmentRows(h: SqliteHandle): Generator<SmsAttachmentRecord> {
       isodate: fromMacAbsolute(r[11]) ?? null,
       start_date: fromMacAbsolute(r[12]) ?? null,
       direction: outgoing === 1 ? "sent" : "received",
-      service: r[14] ?? "Unknown",
-      message_guid: r[15],
-      phone_number: r[17],
+      service: asText(r[14]) ?? "Unknown",
+      message_guid: asText(r[15]),
+      phone_number: asText(r[17]),
       sender_is_contact: null,
       content: null,
     };
   }
+  const w = undecodableWarning(path, undecodable.count, "attachment name(s)");
+  if (w) warn(w);
 }

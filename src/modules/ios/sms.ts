@@ -94,8 +94,10 @@ function* messages(h: SqliteHandle, path: string, shard: Shard | undefined, warn
     throw new VigilError("unexpected schema: table message has neither text nor attributedBody", { file: path, code: "schema" });
   }
   // Handles are few: a map costs less than joining them to every message row.
+  // A handle's id is read as text whatever SQLite holds there (a number, a BLOB: see asText).
   const handles = new Map<number, string | null>();
-  for (const [id, value] of h.db.prepare("SELECT ROWID, id FROM handle").raw(true).iterate() as Iterable<[number, string | null]>) handles.set(id, value);
+  const undecodableHandles = { count: 0 };
+  for (const [id, value] of h.db.prepare("SELECT ROWID, id FROM handle").raw(true).iterate() as Iterable<[number, unknown]>) handles.set(id, asText(value, undecodableHandles));
   // Raw rows (arrays) cost half as much as keyed objects, and every column costs: only the
   // columns this schema has are selected, at fixed places.
   // Column 3: the date as text. SQLite writes an integer as its exact digits (64-bit: iOS's
@@ -131,9 +133,9 @@ function* messages(h: SqliteHandle, path: string, shard: Shard | undefined, warn
     const [date, dateNumber] = dateOf(row[3] as string | null, storedDate, row[0]);
     yield {
       ROWID: row[0] as number,
-      guid: row[1] as string,
-      service: val(row, iService) as string | null,
-      account: val(row, iAccount) as string | null,
+      guid: asText(row[1]) as string,
+      service: asText(val(row, iService)),
+      account: asText(val(row, iAccount)),
       handle_id: handleId,
       phone_number: handleId === null ? null : (handles.get(handleId) ?? null),
       text,
@@ -148,12 +150,14 @@ function* messages(h: SqliteHandle, path: string, shard: Shard | undefined, warn
       cache_has_attachments: val(row, iAttach) as number | null,
       item_type: val(row, iItem) as number | null,
       is_service_message: val(row, iServiceMsg) as number | null,
-      destination_caller_id: val(row, iCaller) as string | null,
+      destination_caller_id: asText(val(row, iCaller)),
       links: extractLinks(text),
     };
   }
   const w = undecodableWarning(path, undecodable.count, "message text(s)");
   if (w) warn(w);
+  const wh = undecodableWarning(path, undecodableHandles.count, "handle id(s)");
+  if (wh) warn(wh);
 }
 
 /** sms.db, read by the sms and sms_attachments modules. */
