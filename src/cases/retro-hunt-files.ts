@@ -1,7 +1,8 @@
 // The retro-hunt matches saved in a case folder (retro-hunts/<time>.json, one file per hunt that
 // found something new in the case), and the detections they stand for in the case report.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { writeOutputFile } from "../core/output-file.ts";
 import type { Detection, Grade, IndicatorKind } from "../core/model.ts";
 
 export const RETRO_HUNTS_DIR = "retro-hunts";
@@ -37,7 +38,7 @@ export function saveRetroHunt(caseDir: string, hunt: RetroHuntFile): string {
   mkdirSync(dir, { recursive: true });
   let path = join(dir, `${stamp(hunt.ran)}.json`);
   for (let n = 2; existsSync(path); n++) path = join(dir, `${stamp(hunt.ran)}-${n}.json`);
-  writeFileSync(path, JSON.stringify(hunt, null, 2) + "\n");
+  writeOutputFile(path, JSON.stringify(hunt, null, 2) + "\n");
   return path;
 }
 

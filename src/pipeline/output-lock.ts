@@ -1,6 +1,7 @@
-// One check at a time per results folder: a lock file created exclusively (O_EXCL) in the
-// folder, holding the pid of the process that writes there. A lock whose process is gone (a
-// check killed with SIGKILL, a machine that rebooted) is stale and is taken over.
+// One check at a time per results folder (and one command at a time per case folder): a lock
+// file created exclusively (O_EXCL) in the folder, holding the pid of the process that writes
+// there. A lock whose process is gone (a check killed with SIGKILL, a machine that rebooted) is
+// stale and is taken over.
 import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { VigilError } from "../core/errors.ts";
@@ -19,9 +20,12 @@ function alive(pid: number): boolean {
   }
 }
 
-/** The pid of the live check holding `dir`'s lock; undefined when there is none or it is stale. */
-export function lockHolder(dir: string): number | undefined {
-  const path = join(dir, LOCK_FILE);
+/**
+ * The pid of the live process holding `dir`'s lock (`file`); undefined when there is none or it
+ * is stale; -1 while its holder is still writing its pid.
+ */
+export function lockHolder(dir: string, file = LOCK_FILE): number | undefined {
+  const path = join(dir, file);
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -47,19 +51,28 @@ export function refuseIfLocked(dir: string): void {
   if (pid !== undefined) throw refusal(dir, pid);
 }
 
-/** Takes `dir`'s lock for this process; throws a usage error when a live check holds it. */
-export function lockFolder(dir: string): { release(): void } {
-  const path = join(dir, LOCK_FILE);
+export interface LockOptions {
+  /** The lock file's name in the folder (default: a results folder's). */
+  file?: string;
+  /** The error when a live process holds the lock (its pid; -1 when not known yet). */
+  refusal?: (dir: string, pid: number) => VigilError;
+}
+
+/** Takes `dir`'s lock for this process; throws a usage error when a live process holds it. */
+export function lockFolder(dir: string, opts: LockOptions = {}): { release(): void } {
+  const file = opts.file ?? LOCK_FILE;
+  const refused = opts.refusal ?? refusal;
+  const path = join(dir, file);
   for (let attempt = 0; ; attempt++) {
     let fd: number;
     try {
       fd = openSync(path, "wx", 0o644);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") {
-        throw new VigilError(`cannot create ${LOCK_FILE} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: dir, code: "usage" });
+        throw new VigilError(`cannot create ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: dir, code: "usage" });
       }
-      const pid = lockHolder(dir);
-      if (pid !== undefined || attempt > 0) throw refusal(dir, pid ?? -1);
+      const pid = lockHolder(dir, file);
+      if (pid !== undefined || attempt > 0) throw refused(dir, pid ?? -1);
       rmSync(path, { force: true }); // stale
       continue;
     }
