@@ -75,3 +75,20 @@ test("a full disk while writing report.html: a warning naming it, the results st
   assert.deepEqual(readdirSync(out).filter((n) => /report|partial/.test(n)), []);
   assert.ok(existsSync(join(out, "summary.json")));
 });
+
+test("a full disk while writing exposure.json: exit 1, one line naming it, no results left", async () => {
+  const out = join(tmp, "full-exposure");
+  const r = await fullDiskCheck("exposure.json", out, 0);
+  assert.equal(r.status, 1, r.stderr);
+  assert.equal(r.stderr, `vigil: error: ${join(out, "exposure.json")}: cannot write: no space left on device (ENOSPC)\n`);
+  assert.equal(existsSync(out), false);
+});
+
+test("a full temp disk while the network pass spills its records: exit 1, one line naming the spill file, no results left", async () => {
+  const capture = resolve(import.meta.dirname, "../../fixtures/network/loopback-dns-http.pcapng");
+  const out = join(tmp, "full-spill");
+  const r = await runVigil(["check-network", capture, "--iocs", IOCS, "--output", out, "--quiet", "--no-report"], { VIGIL_TEST_FULL_DISK: "dns.ndjson" }, ["--import", FULL_DISK]);
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /^vigil: error: \/\S+\/dns\.ndjson: cannot write: no space left on device \(ENOSPC\)\n$/);
+  assert.equal(existsSync(out), false);
+});
