@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import * as v from "valibot";
 import { VigilError } from "./errors.ts";
-import { GRADES, type Coverage, type Detection, type Exposure, type InformationalAlert, type RunInfo } from "./model.ts";
+import { GRADES, type Coverage, type Detection, type Exposure, type Grade, type InformationalAlert, type RunInfo } from "./model.ts";
 
 const str = v.string();
 const optStr = v.optional(str);
@@ -93,6 +93,19 @@ const runInfo = v.looseObject({
   threads: optNum,
 });
 
+/**
+ * summary.json of a check (read back by the case commands) or of a case: the fields they use.
+ * A verdict this Vigil does not know (a newer one's) is kept; it ranks below the known ones.
+ */
+const summary = notArray(
+  v.looseObject({
+    verdict: str,
+    incomplete: v.optional(v.boolean()),
+    detections: v.optional(notArray(v.record(str, v.number()))),
+    exitCode: optNum,
+  }),
+);
+
 /** A results file Vigil reads back: its schema and, for messages, what it should be. */
 export interface ResultsFileKind<T> {
   schema: v.GenericSchema<unknown, unknown>;
@@ -109,6 +122,11 @@ export const ALERTS_FILE: ResultsFileKind<(Detection | InformationalAlert)[]> = 
 };
 export const EXPOSURE_FILE: ResultsFileKind<Exposure[]> = { schema: v.array(exposure), expected: "a list of exposure entries (kind, level, params, module, title, what_it_means)" };
 export const INFO_FILE: ResultsFileKind<RunInfo> = { schema: runInfo, expected: "Vigil's run information (tool, version, command, acquisition, inputs, iocs)" };
+
+export const SUMMARY_FILE: ResultsFileKind<{ verdict: string; incomplete?: boolean; detections?: Record<Grade, number>; exitCode?: number }> = {
+  schema: summary,
+  expected: "a summary (verdict, incomplete, detections)",
+};
 
 /** MVT's info.json: only an object is expected of it. */
 export const MVT_INFO_FILE: ResultsFileKind<Record<string, unknown>> = { schema: notArray(v.record(str, v.unknown())), expected: "a JSON object" };
