@@ -254,6 +254,11 @@ export interface RecheckResult {
   producer: "vigil" | "mvt";
 }
 
+/** A module file that could not be re-checked at all: failed, with why. */
+function unreadModule(module: string, name: string, why: string): RecheckedModule {
+  return { module, file: name, records: 0, detections: [], detectedRecords: [], coverage: { module, title: name, status: "failed", reason: `${name}: ${why}` } };
+}
+
 /** Reads every module JSON of a results folder (read-only) and re-checks it. */
 export function recheckResults(dir: string, iocs: Matcher): RecheckResult {
   const names = readdirSync(dir)
@@ -278,26 +283,12 @@ export function recheckResults(dir: string, iocs: Matcher): RecheckResult {
     try {
       doc = JSON.parse(data.toString("utf8"));
     } catch (e) {
-      modules.push({
-        module,
-        file: name,
-        records: 0,
-        detections: [],
-        detectedRecords: [],
-        coverage: { module, title: name, status: "failed", reason: `${name}: not valid JSON (${(e as Error).message.split("\n")[0]})` },
-      });
+      modules.push(unreadModule(module, name, `not valid JSON (${(e as Error).message.split("\n")[0]})`));
       continue;
     }
     const shape = moduleRecords(doc, producer);
     if ("problem" in shape) {
-      modules.push({
-        module,
-        file: name,
-        records: 0,
-        detections: [],
-        detectedRecords: [],
-        coverage: { module, title: name, status: "failed", reason: `${name}: not a module output (${shape.problem})` },
-      });
+      modules.push(unreadModule(module, name, `not a module output (${shape.problem})`));
       continue;
     }
     const records = shape.records;
