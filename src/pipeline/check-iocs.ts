@@ -1,25 +1,29 @@
 // Re-checking a previous results folder (Vigil's or MVT's) against the current indicators
 // (`vigil check-iocs`), writing into a new folder and never into the input.
-import { copyFileSync, existsSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readdirSync, readFileSync, renameSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describeError, VigilError } from "../core/errors.ts";
+import { PARTIAL_SUFFIX, guardOutput, partialPath, writeOutputFile } from "../core/output-file.ts";
 import { redactArgs } from "../core/redact.ts";
-import type { Coverage, Detection, DeviceInfo, Exposure, InformationalAlert, RunInfo } from "../core/model.ts";
+import { COVERAGE_FILE, readResultsFile } from "../core/results-schema.ts";
+import { realPath } from "../core/real-path.ts";
+import type { Coverage, Detection, DeviceInfo, Exposure, InformationalAlert, RunInfo, Summary } from "../core/model.ts";
 import { loadIndicatorsForRun } from "../indicators/for-run.ts";
 import { recheckResults } from "../indicators/recheck.ts";
+import { moduleOfSlug } from "../modules/mvt-names.ts";
 import { alertsJson, alertsTimelineCsv } from "../report/alerts.ts";
 import { informationalAlerts } from "../report/exposure.ts";
 import { exportResults } from "../report/export.ts";
 import { writeHtmlReport } from "../report/html/index.ts";
 import { withMvtInfoFields } from "../report/info.ts";
-import { moduleOfSlug } from "../modules/mvt-names.ts";
 import { loadResults } from "../report/load-results.ts";
 import { writeJson } from "../report/results.ts";
 import { formatSummary, sortDetections, summarize } from "../report/summary.ts";
 import { runtimeInfo, VERSION } from "../core/version.ts";
 import { CommandLog } from "./command-log.ts";
-import { makeOutputDir } from "./output-dir.ts";
+import { claimOutputDir } from "./output-dir.ts";
 import { recheckWithModules } from "./recheck-modules.ts";
+import { refuseIfLocked } from "../core/output-lock.ts";
 import { makeProgress } from "./progress.ts";
 
 export interface CheckIocsOptions {
@@ -41,7 +45,8 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
   if (existsSync(outputDir) && readdirSync(outputDir).some((n) => n === "alerts.json")) {
     throw new VigilError("folder already holds check-iocs results; choose another --output", { file: outputDir, code: "usage" });
   }
-  if (realpathOrSelf(outputDir) === realpathOrSelf(input)) {
+  if (existsSync(outputDir)) refuseIfLocked(outputDir);
+  if (realPath(outputDir) === realPath(input)) {
     throw new VigilError("the output folder must not be the results folder being re-checked", { file: outputDir, code: "usage" });
   }
   const missing = (opts.iocs ?? []).filter((p) => p.trim() !== "" && !existsSync(p));
@@ -61,56 +66,65 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
   // Vigil's own results: each module's records go through that module's check again.
   if (r.producer === "vigil") await recheckWithModules(input, originalKind(input), r, loaded.matcher);
   progress(`Re-checking ${r.producer === "vigil" ? "Vigil" : "MVT"} results in ${input}: ${r.modules.length} module files`);
-  makeOutputDir(outputDir);
-  for (const m of r.modules) {
-    if (m.detectedRecords.length > 0) writeJson(join(outputDir, `${m.file.slice(0, -5)}_detected.json`), m.detectedRecords);
-    const what = m.coverage.status === "checked" ? `${m.records} records${m.detections.length ? `, ${m.detections.length} detections` : ""}` : `FAILED: ${m.coverage.reason}`;
-    progress(`  ${m.module}: ${what}`);
-  }
-  // What the original run could not check is still unchecked: carry it over, so a re-check
-  // of an incomplete run is not reported as complete.
-  for (const c of originalGaps(input)) {
-    const reason = `not (fully) checked in the original run: ${c.reason ?? "failed"}`;
-    const again = r.coverage.find((x) => x.module === c.module);
-    if (again) Object.assign(again, { status: "failed", reason });
-    else r.coverage.push({ module: c.module, title: c.title ?? c.module, status: "failed", reason });
-  }
-  // Behaviour signs, exposure and informational entries do not depend on the indicators: they
-  // are carried over from the results as they were (MVT's alerts mapped by kind and level).
-  const carried = carriedOver(input, r.coverage);
-  const detections = sortDetections([...r.detections, ...carried.detections]);
-  const alerts = alertsJson(detections, [...informationalAlerts(carried.exposure), ...carried.informational]);
-  writeJson(join(outputDir, "alerts.json"), alerts);
-  writeFileSync(join(outputDir, "alerts_timeline.csv"), alertsTimelineCsv(alerts));
-  writeJson(join(outputDir, "coverage.json"), r.coverage);
-  writeJson(join(outputDir, "exposure.json"), carried.exposure);
-  const info: RunInfo = {
-    tool: "vigil",
-    version: VERSION,
-    command: redactArgs(["check-iocs", ...process.argv.slice(3)]),
-    started,
-    finished: new Date().toISOString(),
-    acquisition: { kind: r.producer === "vigil" ? "vigil_results" : "mvt_results", path: input, encrypted: false, ...(carried.kind ? { original_kind: carried.kind } : {}) },
-    ...(carried.device ? { device: carried.device } : {}),
-    inputs: r.inputs,
-    iocs: { snapshot: loaded.snapshot, sets: loaded.sets, errors: loaded.problems },
-    runtime: runtimeInfo(),
-  };
-  writeJson(join(outputDir, "info.json"), withMvtInfoFields(info));
-  // The requirements of a meaningful check are those of the original acquisition's kind.
-  const summary = summarize({ detections, coverage: r.coverage, kind: carried.kind, exposure: carried.exposure, outputDir });
-  writeJson(join(outputDir, "summary.json"), summary);
-  // The events did not change: the original timeline goes with the new results, and the report
-  // is built from both.
-  for (const f of ["timeline.csv", "timeline_detected.csv"]) if (existsSync(join(input, f))) copyFileSync(join(input, f), join(outputDir, f));
+  const claim = claimOutputDir(outputDir, "alerts.json");
+  let summary: Summary;
+  let carried: ReturnType<typeof carriedOver>;
+  let detections: Detection[];
   let reportPath: string | undefined;
   try {
-    reportPath = await writeHtmlReport(outputDir);
+    for (const m of r.modules) {
+      if (m.detectedRecords.length > 0) writeJson(join(outputDir, `${m.file.slice(0, -5)}_detected.json`), m.detectedRecords);
+      const what = m.coverage.status === "checked" ? `${m.records} records${m.detections.length ? `, ${m.detections.length} detections` : ""}` : `FAILED: ${m.coverage.reason}`;
+      progress(`  ${m.module}: ${what}`);
+    }
+    // What the original run could not check is still unchecked: carry it over, so a re-check
+    // of an incomplete run is not reported as complete.
+    for (const c of originalGaps(input, r.producer)) {
+      const reason = `not (fully) checked in the original run: ${c.reason ?? "failed"}`;
+      const again = r.coverage.find((x) => x.module === c.module);
+      if (again) Object.assign(again, { status: "failed", reason });
+      else r.coverage.push({ module: c.module, title: c.title ?? c.module, status: "failed", reason });
+    }
+    // Behaviour signs, exposure and informational entries do not depend on the indicators: they
+    // are carried over from the results as they were (MVT's alerts mapped by kind and level).
+    carried = carriedOver(input, r.coverage);
+    detections = sortDetections([...r.detections, ...carried.detections]);
+    const alerts = alertsJson(detections, [...informationalAlerts(carried.exposure), ...carried.informational]);
+    writeJson(join(outputDir, "alerts.json"), alerts);
+    writeOutputFile(join(outputDir, "alerts_timeline.csv"), alertsTimelineCsv(alerts));
+    writeJson(join(outputDir, "coverage.json"), r.coverage);
+    writeJson(join(outputDir, "exposure.json"), carried.exposure);
+    const info: RunInfo = {
+      tool: "vigil",
+      version: VERSION,
+      command: redactArgs(["check-iocs", ...process.argv.slice(3)]),
+      started,
+      finished: new Date().toISOString(),
+      acquisition: { kind: r.producer === "vigil" ? "vigil_results" : "mvt_results", path: input, encrypted: false, ...(carried.kind ? { original_kind: carried.kind } : {}) },
+      ...(carried.device ? { device: carried.device } : {}),
+      inputs: r.inputs,
+      iocs: { snapshot: loaded.snapshot, sets: loaded.sets, errors: loaded.problems },
+      runtime: runtimeInfo(),
+    };
+    writeJson(join(outputDir, "info.json"), withMvtInfoFields(info));
+    // The requirements of a meaningful check are those of the original acquisition's kind.
+    summary = summarize({ detections, coverage: r.coverage, kind: carried.kind, exposure: carried.exposure, outputDir });
+    writeJson(join(outputDir, "summary.json"), summary);
+    // The events did not change: the original timeline goes with the new results, and the
+    // report is built from both.
+    for (const f of ["timeline.csv", "timeline_detected.csv"]) if (existsSync(join(input, f))) copyOutput(join(input, f), join(outputDir, f));
+    try {
+      reportPath = await writeHtmlReport(outputDir);
+    } catch (e) {
+      progress(`report.html could not be written: ${describeError(e)}`);
+    }
+    if (opts.timesketch) await exportResults(outputDir, "timesketch", { out: join(outputDir, "timesketch.jsonl") });
+    log.write(outputDir);
+    claim.keep();
   } catch (e) {
-    progress(`report.html could not be written: ${describeError(e)}`);
+    claim.discard();
+    throw e;
   }
-  if (opts.timesketch) await exportResults(outputDir, "timesketch", { out: join(outputDir, "timesketch.jsonl") });
-  log.write(outputDir);
   if (opts.json) process.stdout.write(JSON.stringify({ ...summary, report: reportPath }, null, 2) + "\n");
   else process.stdout.write(formatSummary(summary, { topDetections: detections, device: carried.device, reportPath }) + "\n");
   return { exitCode: summary.exitCode, outputDir };
@@ -139,6 +153,14 @@ function carriedOver(dir: string, coverage: Coverage[]): { detections: Detection
   }
 }
 
+/** Copies a results file under its temporary name first, as every results file is written. */
+function copyOutput(from: string, to: string): void {
+  guardOutput(to, () => {
+    copyFileSync(from, partialPath(to));
+    renameSync(partialPath(to), to);
+  });
+}
+
 /** The acquisition kind a Vigil results folder's info.json names (a re-check's original kind). */
 function originalKind(dir: string): string | undefined {
   try {
@@ -149,22 +171,28 @@ function originalKind(dir: string): string | undefined {
   }
 }
 
-/** The modules a Vigil results folder's coverage.json lists as failed. */
-function originalGaps(dir: string): Coverage[] {
+/**
+ * What the original run did not check: the modules its coverage.json lists as failed, and an
+ * entry of its own when that cannot be known (coverage.json of a Vigil run missing or unreadable)
+ * or the run did not finish (files left under their temporary name).
+ */
+function originalGaps(dir: string, producer: "vigil" | "mvt"): Coverage[] {
+  const gaps: Coverage[] = [];
+  const unfinished = readdirSync(dir).filter((n) => n.endsWith(PARTIAL_SUFFIX));
+  if (unfinished.length) {
+    const reason = `the original run did not finish: ${unfinished.length} file(s) left unfinished, e.g. ${join(dir, unfinished[0])}`;
+    gaps.push({ module: "original_run", title: "The original run", status: "failed", reason });
+  }
   const file = join(dir, "coverage.json");
-  if (!existsSync(file)) return [];
-  try {
-    const cov = JSON.parse(readFileSync(file, "utf8")) as unknown;
-    return Array.isArray(cov) ? (cov as Coverage[]).filter((c) => c && typeof c.module === "string" && c.status === "failed") : [];
-  } catch {
-    throw new VigilError("coverage.json is not valid JSON", { file, code: "input" });
+  const unknown = (why: string): Coverage => ({ module: "original_coverage", title: "What the original run checked (coverage.json)", status: "failed", reason: `${why}; what the original run could not check is unknown` });
+  if (!existsSync(file)) {
+    if (producer === "vigil") gaps.push(unknown(`${file}: missing`));
+    return gaps;
   }
-}
-
-function realpathOrSelf(p: string): string {
   try {
-    return realpathSync(p);
-  } catch {
-    return p;
+    gaps.push(...readResultsFile(file, COVERAGE_FILE).filter((c) => c.status === "failed"));
+  } catch (e) {
+    gaps.push(unknown(describeError(e)));
   }
+  return gaps;
 }

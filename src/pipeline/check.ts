@@ -23,7 +23,7 @@ import { TimelineStore } from "../report/timeline-store.ts";
 import { defaultJobs, PARALLEL_MIN_BYTES, runModulesParallel, startWorkers, type StartedWorkers } from "../parallel/pool.ts";
 import { CommandLog } from "./command-log.ts";
 import { mergeCoverage, refusedCoverage } from "./coverage.ts";
-import { checkOutputDir, defaultOutputDir, makeOutputDir } from "./output-dir.ts";
+import { checkOutputDir, claimOutputDir, defaultOutputDir } from "./output-dir.ts";
 import { makeProgress, type ProgressFn } from "./progress.ts";
 import { resultsFileSlug, runModules } from "./run-modules.ts";
 
@@ -80,11 +80,9 @@ export async function runCheck(
   // likely use them: --jobs given, or artifacts big enough for threads (runModulesParallel).
   const early = jobs > 1 && (opts.jobs !== undefined || (extra.expectedBytes?.() ?? 0) >= PARALLEL_MIN_BYTES) ? startWorkers(jobs - 1) : undefined;
   try {
-    return await checkOpened(inputPath, open, opts, extra.iocs, { progress, started, outputDir, jobs, early });
+    return await checkOpened(inputPath, open, opts, extra.iocs, { progress, log, started, outputDir, jobs, early });
   } finally {
     early?.end();
-    // Only into a results folder this run made (it holds info.json once the check wrote it).
-    if (existsSync(join(outputDir, "info.json"))) log.write(outputDir);
   }
 }
 
@@ -94,9 +92,9 @@ async function checkOpened(
   open: OpenAcquisition,
   opts: CheckOptions,
   iocs: Matcher | undefined,
-  setup: { progress: ProgressFn; started: string; outputDir: string; jobs: number; early: StartedWorkers | undefined },
+  setup: { progress: ProgressFn; log: CommandLog; started: string; outputDir: string; jobs: number; early: StartedWorkers | undefined },
 ): Promise<CheckOutcome> {
-  const { progress, started, outputDir, jobs, early } = setup;
+  const { progress, log, started, outputDir, jobs, early } = setup;
   // The opener extracts from an archive, in its first pass, what the modules of the run read.
   const wanted = mergeSpecs(selectedModules(opts, allModules).map((m) => m.reads));
   // The acquisition is opened first, so a wrong password or a path that is not an acquisition
@@ -132,7 +130,7 @@ async function checkOpened(
     for (const { view } of views) await view.close();
     throw new VigilError(`--module ${opts.module.join(", ")}: no such module for an ${main.platform} acquisition (see "vigil modules")`, { code: "usage" });
   }
-  makeOutputDir(outputDir);
+  const claim = claimOutputDir(outputDir, "info.json");
 
   const timeline = new TimelineStore();
   const workerInputs: InputFile[] = [];
@@ -200,10 +198,13 @@ async function checkOpened(
       try {
         reportPath = await writeHtmlReport(outputDir, { lang: opts.lang, data: written.reportData });
       } catch (e) {
-        progress(`report.html could not be written: ${describeError(e)}`);
+        // Said even with --quiet: the results are there, the page is not.
+        process.stderr.write(`vigil: warning: report.html could not be written: ${describeError(e)}\n`);
       }
     }
     if (opts.timesketch) await exportResults(outputDir, "timesketch", { out: join(outputDir, "timesketch.jsonl") });
+    log.write(outputDir);
+    claim.keep();
     if (opts.printSummary === false) {
       // The caller reports.
     } else if (opts.json) {
@@ -212,6 +213,12 @@ async function checkOpened(
       process.stdout.write(formatSummary(written.summary, { reportPath, topDetections: written.detections, lang: pickLanguage(opts.lang), device: main.device }) + "\n");
     }
     return { exitCode: written.summary.exitCode, outputDir, detections: written.detections, coverage };
+  } catch (e) {
+    // No partial results left to look finished: what this check wrote is removed (once no
+    // worker thread can write there any more).
+    for (const end of endWorkers) end();
+    claim.discard();
+    throw e;
   } finally {
     for (const end of endWorkers) end();
     timeline.close();

@@ -1,7 +1,7 @@
 // command.log, as MVT keeps one in each results folder: the command line and every lasting
 // progress line of the run, each with its UTC time, secrets replaced by *** (core/redact.ts).
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { writeOutputFile } from "../core/output-file.ts";
 import { redactArgs, redactText } from "../core/redact.ts";
 import { VERSION } from "../core/version.ts";
 import type { ProgressFn } from "./progress.ts";
@@ -30,6 +30,6 @@ export class CommandLog {
   }
 
   write(dir: string): void {
-    writeFileSync(join(dir, "command.log"), this.lines.join("\n") + "\n");
+    writeOutputFile(join(dir, "command.log"), this.lines.join("\n") + "\n");
   }
 }

@@ -44,6 +44,7 @@ function recheckContext(mod: ModuleDef<any>, iocs: Matcher): ModuleContext {
     expose: gone,
     event: () => {},
     warn: () => {},
+    skip: () => {},
     cover: () => {},
     progress: () => {},
   };
