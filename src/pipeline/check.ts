@@ -13,7 +13,7 @@ import type { Matcher } from "../indicators/matcher-api.ts";
 import type { ModuleDef } from "../modules/contract.ts";
 import { allModules, modulesFor } from "../modules/registry.ts";
 import { writeHtmlReport } from "../report/html/index.ts";
-import { pickLanguage } from "../report/i18n/index.ts";
+import { pickLanguage } from "../core/i18n/index.ts";
 import { writeResults, type TimelineHelper } from "../report/results.ts";
 import { formatSummary } from "../report/summary.ts";
 import { TimelineStore } from "../report/timeline-store.ts";

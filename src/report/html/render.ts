@@ -8,7 +8,7 @@ import { GRADES } from "../../core/model.ts";
 import { toJson } from "../json-writer.ts";
 import type { LoadedResults } from "../load-results.ts";
 import { summarize } from "../summary.ts";
-import { catalogs, translator } from "../i18n/index.ts";
+import { catalogs, translator } from "../../core/i18n/index.ts";
 import type { ReportData } from "./data.ts";
 import { srcAsset } from "../../core/paths.ts";
 

@@ -1,12 +1,12 @@
 // Message catalogs: one JSON file per language in this folder, so adding a language is one file.
 import { readdirSync, readFileSync } from "node:fs";
-import { VigilError } from "../../core/errors.ts";
+import { VigilError } from "../errors.ts";
 import { join } from "node:path";
-import { srcAsset } from "../../core/paths.ts";
+import { srcAsset } from "../paths.ts";
 
 export type Catalog = Record<string, string>;
 
-const DIR = srcAsset("report", "i18n");
+const DIR = srcAsset("core", "i18n");
 
 let cache: Record<string, Catalog> | undefined;
 
