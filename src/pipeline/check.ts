@@ -63,15 +63,17 @@ export async function runCheck(
 ): Promise<CheckOutcome> {
   const progress = makeProgress(opts.quiet || opts.json);
   const started = new Date().toISOString();
+  // Without --output, the folder is named after the time and made unique when it is created.
+  const unique = opts.output === undefined;
   const outputDir = resolve(opts.output ?? defaultOutputDir(kind));
-  checkOutputDir(outputDir, [inputPath]);
+  checkOutputDir(outputDir, [inputPath], { unique });
   checkOptions(opts);
   const jobs = opts.jobs === undefined ? defaultJobs() : Number(opts.jobs);
   // Worker threads load Vigil's code while this thread opens the acquisition, when the run will
   // likely use them: --jobs given, or artifacts big enough for threads (runModulesParallel).
   const early = jobs > 1 && (opts.jobs !== undefined || (extra.expectedBytes?.() ?? 0) >= PARALLEL_MIN_BYTES) ? startWorkers(jobs - 1) : undefined;
   try {
-    return await checkOpened(inputPath, open, opts, extra.iocs, { progress, started, outputDir, jobs, early });
+    return await checkOpened(inputPath, open, opts, extra.iocs, { progress, started, outputDir, unique, jobs, early });
   } finally {
     early?.end();
   }
@@ -83,9 +85,9 @@ async function checkOpened(
   open: OpenAcquisition,
   opts: CheckOptions,
   iocs: Matcher | undefined,
-  setup: { progress: ProgressFn; started: string; outputDir: string; jobs: number; early: StartedWorkers | undefined },
+  setup: { progress: ProgressFn; started: string; outputDir: string; unique: boolean; jobs: number; early: StartedWorkers | undefined },
 ): Promise<CheckOutcome> {
-  const { progress, started, outputDir, jobs, early } = setup;
+  const { progress, started, jobs, early } = setup;
   // The opener extracts from an archive, in its first pass, what the modules of the run read.
   const wanted = mergeSpecs(selectedModules(opts, allModules).map((m) => m.reads));
   // The acquisition is opened first, so a wrong password or a path that is not an acquisition
@@ -121,7 +123,7 @@ async function checkOpened(
     for (const { view } of views) await view.close();
     throw new VigilError(`--module ${opts.module.join(", ")}: no such module for an ${main.platform} acquisition (see "vigil modules")`, { code: "usage" });
   }
-  makeOutputDir(outputDir);
+  const outputDir = makeOutputDir(setup.outputDir, { unique: setup.unique });
 
   const timeline = new TimelineStore();
   const workerInputs: InputFile[] = [];
