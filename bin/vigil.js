@@ -2,8 +2,10 @@
 // Vigil ships as TypeScript and needs no build step: the sources are bundled on first run (and
 // again after any change) into dist/, see scripts/bundle.mjs. Where that cannot be done, the
 // sources run through tsx. VIGIL_NO_BUNDLE=1 forces the tsx path.
+import { closeSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { redactArgs } from "../src/core/secret-args.mjs";
 
 // Checks run with V8's garbage collector on the JavaScript threads only. By default V8 also
 // collects on helper threads; with two threads running modules on two cores, those helpers take
@@ -26,13 +28,34 @@ const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: String(1 << 20), MALLOC_TRIM_THRESH
 // reads and parses those certificates as it starts, whether or not they are used (85 ms of
 // every start on a machine that sets it to the system's 140 certificates).
 const UNUSED_IN_CHILD = ["NODE_EXTRA_CA_CERTS"];
-const args = process.argv.slice(2);
+// A password given as an option (--password, --passphrase, --backup-password) is on this
+// process's command line, which every user of the machine can read (ps, /proc/PID/cmdline).
+// The title is rewritten at once with "***" in its place (the kernel shows the rewritten
+// argument area), and the child below is started with the same "***" line and receives the
+// real arguments over a pipe (fd 3), never on its command line or in its environment.
+const ARGS_FD = "VIGIL_ARGS_FD";
+let args = process.argv.slice(2);
+if (process.env[ARGS_FD]) {
+  const fd = Number(process.env[ARGS_FD]);
+  delete process.env[ARGS_FD];
+  args = JSON.parse(readFileSync(fd, "utf8"));
+  closeSync(fd);
+  process.argv = [...process.argv.slice(0, 2), ...args];
+}
+const shown = redactArgs(args);
+const secret = shown.some((a, i) => a !== args[i]);
+if (secret) process.title = [process.argv0, ...process.execArgv, process.argv[1], ...shown].join(" ");
 const hasFlag = process.execArgv.some((a) => a === GC_FLAG || a === "--single-threaded");
 if (!hasFlag && !process.env.VIGIL_DEFAULT_GC && args.some((a) => a === "demo" || a.startsWith("check-"))) {
   const { spawn } = await import("node:child_process");
   const env = { ...MALLOC_ENV, ...process.env };
   for (const k of UNUSED_IN_CHILD) delete env[k];
-  const child = spawn(process.execPath, [...process.execArgv, GC_FLAG, process.argv[1], ...args], { stdio: "inherit", env });
+  if (secret) env[ARGS_FD] = "3";
+  const child = spawn(process.execPath, [...process.execArgv, GC_FLAG, process.argv[1], ...shown], { stdio: secret ? ["inherit", "inherit", "inherit", "pipe"] : "inherit", env });
+  if (secret) {
+    child.stdio[3].on("error", () => {}); // the child ended before reading: its exit code says why
+    child.stdio[3].end(JSON.stringify(args));
+  }
   const signals = ["SIGINT", "SIGTERM", "SIGHUP"];
   // Ctrl-C reaches both processes; a signal sent to this one alone is passed on.
   const pass = (signal) => child.kill(signal);

@@ -8,6 +8,7 @@ import { loadIndicatorsForRun } from "../indicators/for-run.ts";
 import { recheckResults } from "../indicators/recheck.ts";
 import { writeJson } from "../report/results.ts";
 import { formatSummary, sortDetections, summarize } from "../report/summary.ts";
+import { redactArgs } from "../core/secret-args.mjs";
 import { runtimeInfo, VERSION } from "../core/version.ts";
 import { makeOutputDir } from "./output-dir.ts";
 import { makeProgress } from "./progress.ts";
@@ -66,7 +67,7 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
   const info: RunInfo = {
     tool: "vigil",
     version: VERSION,
-    command: ["check-iocs", ...process.argv.slice(3)],
+    command: ["check-iocs", ...redactArgs(process.argv.slice(3))],
     started,
     finished: new Date().toISOString(),
     acquisition: { kind: r.producer === "vigil" ? "vigil_results" : "mvt_results", path: input, encrypted: false },

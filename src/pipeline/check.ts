@@ -7,6 +7,7 @@ import { mergeSpecs } from "../acquisitions/spec-match.ts";
 import type { AcquisitionView, ArtifactSpec } from "../acquisitions/view.ts";
 import { describeError, VigilError } from "../core/errors.ts";
 import type { Coverage, Detection, InputFile, RunInfo } from "../core/model.ts";
+import { redactArgs } from "../core/secret-args.mjs";
 import { runtimeInfo, VERSION } from "../core/version.ts";
 import { loadIndicatorsForRun } from "../indicators/for-run.ts";
 import type { Matcher } from "../indicators/matcher-api.ts";
@@ -168,7 +169,8 @@ async function checkOpened(
     const info: RunInfo = {
       tool: "vigil",
       version: VERSION,
-      command: process.argv.slice(2),
+      // Secrets given as options are recorded as "***" (and so shown in report.html).
+      command: redactArgs(process.argv.slice(2)),
       started,
       finished: new Date().toISOString(),
       acquisition: { kind: main.kind, path: resolve(inputPath), encrypted: main.encrypted },

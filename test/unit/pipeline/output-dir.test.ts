@@ -12,21 +12,18 @@ import { defaultOutputDir, makeOutputDir } from "../../../src/pipeline/output-di
 test("two checks started in the same second write to two different default folders", async () => {
   const cwd = process.cwd();
   const dir = mkdtempSync(join(tmpdir(), "vigil-outdir-"));
-  const write = process.stdout.write;
   // The clock stands still: both checks start in the same second whatever the machine's speed.
   mock.timers.enable({ apis: ["Date"], now: Date.UTC(2026, 2, 4, 12, 0, 0, 250) });
   process.chdir(dir);
-  process.stdout.write = () => true; // the two terminal summaries
   try {
     const iocs = matcherFromValues({ domain: ["evil.example"] }, "Test set");
     const open = async () => memoryView({ kind: "ios_backup", platform: "ios", files: [{ domain: "HomeDomain", relativePath: "x.txt", data: "x" }] });
-    const opts = { quiet: true, report: false, jobs: "1", module: ["sms"] };
+    const opts = { quiet: true, json: true, report: false, jobs: "1", module: ["sms"] };
     const [a, b] = await Promise.all([runCheck("ios_backup", "/evidence", open, opts, { iocs }), runCheck("ios_backup", "/evidence", open, opts, { iocs })]);
     assert.notEqual(a.outputDir, b.outputDir);
     for (const o of [a, b]) assert.ok(existsSync(join(o.outputDir, "info.json")), o.outputDir);
     assert.deepEqual(readdirSync(join(dir, "vigil-results")).sort(), ["ios_backup-2026-03-04T120000", "ios_backup-2026-03-04T120000-2"]);
   } finally {
-    process.stdout.write = write;
     process.chdir(cwd);
     mock.timers.reset();
   }
