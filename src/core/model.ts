@@ -77,6 +77,18 @@ export interface TimelineEvent {
   detected?: boolean;
 }
 
+/**
+ * A sentence from Vigil's catalogs (src/core/i18n): its id and parameters. Parameters taken from
+ * the evidence are plain strings and numbers, shown as they are; a parameter that is itself a
+ * message is a word Vigil chooses, rendered in the reader's language; a list is rendered item by
+ * item and joined with ", ".
+ */
+export interface Message {
+  id: string;
+  params?: MessageParams;
+}
+export type MessageParams = Record<string, string | number | Message | (string | Message)[]>;
+
 export interface Detection {
   module: string;
   grade: Grade;
@@ -86,6 +98,12 @@ export interface Detection {
   title: string;
   /** Plain words: why it matters. */
   why?: string;
+  /**
+   * `title`, `why` and the rule's description as catalog messages: the report and the terminal
+   * render them in the reader's language; `title`, `why` and `rule.description` hold their
+   * English text (for JSON readers and MVT's).
+   */
+  message?: { title: Message; why?: Message; rule?: Message };
   /** The value from the artifact that matched or triggered the rule. */
   matched: string;
   matched_indicator?: {
@@ -120,6 +138,8 @@ export interface Coverage {
   records?: number;
   /** For failed: the one-line reason. For absent/not_applicable: what was looked for. */
   reason?: string;
+  /** `reason` as a catalog message, when Vigil wrote it (not an error's own words). */
+  reason_message?: Message;
   /** Artifacts read, as paths inside the acquisition. */
   artifacts?: string[];
   /** Problems with part of the artifact that did not stop the module. */

@@ -5,7 +5,8 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type YAMLType from "yaml";
-import type { Grade } from "../core/model.ts";
+import { englishText, msg } from "../core/i18n/index.ts";
+import type { Grade, Message } from "../core/model.ts";
 import { GRADES } from "../core/model.ts";
 import { VigilError } from "../core/errors.ts";
 
@@ -39,11 +40,13 @@ export interface RuleDef {
   /** Which kind of record the rule reads ("shutdown_client", "crash_report", ...). */
   subject: string;
   grade: Grade;
-  /** One sentence: what the rule flags. */
+  /**
+   * The rule's words, in English: one sentence saying what it flags, the detection title ("{field}"
+   * is replaced by the subject's field) and why it matters. Rule files leave them out: they are
+   * read from the catalogs (rule.<id>.description, .title, .why), which hold every language.
+   */
   description: string;
-  /** Plain-words detection title; "{field}" is replaced by the subject's field. */
   title: string;
-  /** Why it matters, in plain words. */
   why: string;
   /** Field whose value is reported as `matched`. */
   matched: string;
@@ -65,7 +68,10 @@ export interface RuleEnv {
 
 export interface RuleHit {
   rule: RuleDef;
+  /** The English title. */
   title: string;
+  /** The title as a catalog message (rule.<id>.title with the subject's fields). */
+  message: Message;
   matched: string;
 }
 
@@ -126,11 +132,9 @@ export class RuleSet {
     const rec = record as Record<string, unknown>;
     for (const { rule, test } of rules) {
       if (!test(rec, cenv)) continue;
-      out.push({
-        rule,
-        title: rule.title.replace(/\{(\w+)\}/g, (_, f: string) => String(rec[f] ?? "")),
-        matched: String(rec[rule.matched] ?? ""),
-      });
+      const params: Record<string, string> = {};
+      const title = rule.title.replace(/\{(\w+)\}/g, (_, f: string) => (params[f] = String(rec[f] ?? "")));
+      out.push({ rule, title, message: msg(`rule.${rule.id}.title`, params), matched: String(rec[rule.matched] ?? "") });
     }
     return out;
   }
@@ -207,14 +211,26 @@ export class RuleSet {
   }
 }
 
-/** Reads YAML rule files and baselines into a RuleSet. */
+/** Reads YAML rule files and baselines into a RuleSet; each rule's words come from the English catalog. */
 export function loadRuleSet(ruleFiles: string[], baselineFiles: Record<string, string>): RuleSet {
   const files = ruleFiles.map((f) => {
+    let file: RuleFile;
     try {
-      return yaml().parse(readFileSync(f, "utf8")) as RuleFile;
+      file = yaml().parse(readFileSync(f, "utf8")) as RuleFile;
     } catch (e) {
       throw new VigilError(`cannot read rules: ${(e as Error).message.split("\n")[0]}`, { file: f, code: "rules", cause: e });
     }
+    for (const r of file.rules ?? []) {
+      for (const k of ["description", "title", "why"] as const) {
+        if (r[k] !== undefined) throw new VigilError(`rule ${r.id}: ${k} belongs in the catalogs (rule.${r.id}.${k} in src/core/i18n), not in the rule file`, { file: f, code: "rules" });
+        try {
+          r[k] = englishText(`rule.${r.id}.${k}`);
+        } catch {
+          throw new VigilError(`rule ${r.id} lacks ${k}: no rule.${r.id}.${k} in src/core/i18n/en.rules.json`, { file: f, code: "rules" });
+        }
+      }
+    }
+    return file;
   });
   const baselines: Record<string, Baseline> = {};
   for (const [name, f] of Object.entries(baselineFiles)) {

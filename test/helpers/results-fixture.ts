@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { memoryView } from "../../src/acquisitions/memory.ts";
 import { defineModule } from "../../src/modules/contract.ts";
 import { fromMatches } from "../../src/core/detection.ts";
+import { msg } from "../../src/core/i18n/index.ts";
 import type { RunInfo } from "../../src/core/model.ts";
 import { matcherFromValues } from "../../src/indicators/matcher.ts";
 import { writeResults } from "../../src/report/results.ts";
@@ -28,7 +29,7 @@ export const visitsModule = defineModule<{ url: string; at: string }>({
     }
   },
   events: (r) => [{ timestamp: r.at, event: "visit", description: r.url }],
-  check: (r, ctx) => fromMatches(ctx.iocs.url(r.url), { grade: "medium", title: (m) => `Known spyware domain visited: ${m.matched}`, timestamp: r.at }),
+  check: (r, ctx) => fromMatches(ctx.iocs.url(r.url), { grade: "medium", title: (m) => msg("det.web.seen", { set: m.indicator.set.name, type: msg("ind.type.domain"), what: msg("det.what.visited_safari"), value: m.matched }), timestamp: r.at }),
 });
 
 export const missingModule = defineModule<never>({

@@ -2,10 +2,11 @@
 // and hashes when collected). Paths and hashes are checked against indicators; files left in
 // /data/local/tmp, where exploit chains and adb-pushed tools drop their payloads, are flagged.
 import { defineModule } from "../contract.ts";
-import { fromMatches, heuristic } from "../../core/detection.ts";
+import { codeRule, fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { fromUnixSeconds } from "../../core/time.ts";
 import { jsonArrayElements } from "./lib/json-array.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface FileRecord {
   path: string;
@@ -23,10 +24,7 @@ export interface FileRecord {
   file: string;
 }
 
-export const TMP_FILE_RULE = {
-  id: "android-file-in-data-local-tmp",
-  description: "A file under /data/local/tmp, other than androidqf's own collector.",
-};
+export const TMP_FILE_RULE = codeRule("android-file-in-data-local-tmp");
 // androidqf pushes its collector binary there itself.
 const OWN_TOOLS = /^\/data\/local\/tmp\/(collector(_\w+)?|androidqf[\w.-]*)$/;
 
@@ -75,9 +73,9 @@ export default defineModule<FileRecord>({
     return out;
   },
   check(r, ctx) {
-    const out: DetectionInput[] = fromMatches(ctx.iocs.filePath(r.path), { grade: "strong", title: (m) => `Known spyware file on the device: ${m.matched}`, artifact: r.file, timestamp: r.modified_time });
+    const out: DetectionInput[] = fromMatches(ctx.iocs.filePath(r.path), { grade: "strong", title: (m) => msg("det.files.path", { value: m.matched }), artifact: r.file, timestamp: r.modified_time });
     for (const h of [r.sha256, r.sha1, r.md5]) {
-      if (h) out.push(...fromMatches(ctx.iocs.hash(h), { grade: "strong", title: () => `Known malicious file on the device: ${r.path}`, artifact: r.file, timestamp: r.modified_time }));
+      if (h) out.push(...fromMatches(ctx.iocs.hash(h), { grade: "strong", title: () => msg("det.files.hash", { value: r.path }), artifact: r.file, timestamp: r.modified_time }));
     }
     if (r.path.startsWith("/data/local/tmp/") && !OWN_TOOLS.test(r.path) && !r.mode?.startsWith("d")) {
       out.push(
@@ -85,8 +83,8 @@ export default defineModule<FileRecord>({
           rule: TMP_FILE_RULE.id,
           ruleDescription: TMP_FILE_RULE.description,
           grade: "medium",
-          title: `File in /data/local/tmp: ${r.path}`,
-          why: "/data/local/tmp is writable by adb and used by exploit chains and rooting tools to stage binaries; apps and normal use leave nothing there.",
+          title: msg("det.files.tmp", { value: r.path }),
+          why: msg("det.files.tmp.why"),
           matched: r.path,
           artifact: r.file,
           timestamp: r.modified_time,

@@ -2,20 +2,18 @@
 // part of a bugreport's dumpstate. Property names are checked against android_property
 // indicators; the security patch level is compared with the newest bulletin Vigil knows.
 import { defineModule } from "../contract.ts";
-import { fromMatches, heuristic } from "../../core/detection.ts";
+import { codeRule, fromMatches, heuristic } from "../../core/detection.ts";
 import { VigilError } from "../../core/errors.ts";
 import { parseGetprop, type Property } from "../../formats/getprop.ts";
 import { toLines } from "../../formats/dumpsys.ts";
 import { DUMPSYS_READS, dumpsysOf, mainDumpFiles, readText, securityBulletins } from "./lib/common.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface GetpropRecord extends Property {
   file: string;
 }
 
-export const OUTDATED_PATCH_RULE = {
-  id: "android-outdated-security-patch",
-  description: "The device's security patch level (ro.build.version.security_patch) is older than the newest Android security bulletin by more than the configured number of months.",
-};
+export const OUTDATED_PATCH_RULE = codeRule("android-outdated-security-patch");
 
 /** Whole months between two YYYY-MM-DD dates (b after a). */
 export function monthsBetween(a: string, b: string): number | undefined {
@@ -67,8 +65,8 @@ export default defineModule<GetpropRecord>({
             rule: OUTDATED_PATCH_RULE.id,
             ruleDescription: OUTDATED_PATCH_RULE.description,
             grade: "weak",
-            title: `Outdated security patch level: ${patch.value} (${months} months older than the ${latest_bulletin} bulletin)`,
-            why: "Spyware vendors deliver their implants through known, already fixed vulnerabilities on phones that miss updates. An old patch level is not a sign of infection by itself; it makes one easier.",
+            title: msg("det.getprop.outdated_patch", { value: patch.value, months, bulletin: latest_bulletin }),
+            why: msg("det.getprop.outdated_patch.why"),
             matched: patch.value,
             artifact: patch.file,
           }),
@@ -79,7 +77,7 @@ export default defineModule<GetpropRecord>({
   check(r, ctx) {
     return fromMatches(ctx.iocs.androidProperty(r.name), {
       grade: "strong",
-      title: (m) => `Known malicious Android property set: ${m.matched}`,
+      title: (m) => msg("det.getprop.property", { value: m.matched }),
       artifact: r.file,
     });
   },

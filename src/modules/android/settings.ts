@@ -2,10 +2,11 @@
 // settings_system.txt: "key=value" lines). Settings that switch off the platform's app checks
 // (Play Protect, adb install verification) or allow sideloading are flagged.
 import { defineModule } from "../contract.ts";
-import { heuristic } from "../../core/detection.ts";
+import { codeRule, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { VigilError } from "../../core/errors.ts";
 import { readText } from "./lib/common.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface SettingRecord {
   namespace: string;
@@ -17,24 +18,23 @@ export interface SettingRecord {
 interface SettingRule {
   key: string;
   value: string;
+  /** Its title and why are rule.<id>.title and rule.<id>.why in the catalogs (src/core/i18n). */
   id: string;
-  title: string;
-  why: string;
   /** The setting means something only up to this API level (checked against the device's). */
   maxSdk?: number;
 }
 
 /** Values that weaken the device's own checks on apps; each is a weak heuristic. */
 export const SETTING_RULES: SettingRule[] = [
-  { key: "package_verifier_enable", value: "0", id: "android-play-protect-disabled", title: "Google Play Protect app verification is turned off", why: "Play Protect scans apps for known malware; stalkerware installers tell the person planting it to turn it off." },
-  { key: "package_verifier_user_consent", value: "-1", id: "android-play-protect-consent-revoked", title: "Google Play Protect scanning consent was revoked", why: "Without consent Play Protect stops checking installed apps against known malware." },
-  { key: "verifier_verify_adb_installs", value: "0", id: "android-adb-install-verification-disabled", title: "Verification of apps installed over USB (adb) is turned off", why: "Apps pushed over a cable are then installed without any check, a common way to plant stalkerware on a phone someone had in hand." },
-  { key: "upload_apk_enable", value: "0", id: "android-play-protect-upload-disabled", title: "Sending unknown apps to Google for analysis is turned off", why: "Play Protect no longer sends unrecognised apps for analysis, so a private spyware build stays unexamined." },
-  { key: "adb_install_need_confirm", value: "0", id: "android-adb-install-confirm-disabled", title: "Confirmation of app installs over USB (adb) is turned off", why: "Apps can then be installed over a cable without anyone confirming on the screen." },
+  { key: "package_verifier_enable", value: "0", id: "android-play-protect-disabled" },
+  { key: "package_verifier_user_consent", value: "-1", id: "android-play-protect-consent-revoked" },
+  { key: "verifier_verify_adb_installs", value: "0", id: "android-adb-install-verification-disabled" },
+  { key: "upload_apk_enable", value: "0", id: "android-play-protect-upload-disabled" },
+  { key: "adb_install_need_confirm", value: "0", id: "android-adb-install-confirm-disabled" },
   // Android 8 (API 26) replaced this global switch by a per-app permission and sets it to 1 on
   // every device, so it only says something on older versions.
-  { key: "install_non_market_apps", value: "1", id: "android-unknown-sources-enabled", title: "Installing apps from unknown sources is allowed", why: "Sideloaded apps bypass store review; most stalkerware is installed this way.", maxSdk: 25 },
-  { key: "send_action_app_error", value: "0", id: "android-app-error-reports-disabled", title: "App crash reports are turned off", why: "Turning off error reports hides crashes of a malicious app from the vendor; worth a look only with other signs." },
+  { key: "install_non_market_apps", value: "1", id: "android-unknown-sources-enabled", maxSdk: 25 },
+  { key: "send_action_app_error", value: "0", id: "android-app-error-reports-disabled" },
 ];
 const RULES_BY_KEY = new Map(SETTING_RULES.map((r) => [r.key, r]));
 
@@ -87,10 +87,10 @@ export default defineModule<SettingRecord>({
     return [
       heuristic({
         rule: rule.id,
-        ruleDescription: `Setting ${rule.key} is ${rule.value}.`,
+        ruleDescription: codeRule(rule.id, { key: rule.key, value: rule.value }).description,
         grade: "weak",
-        title: `${rule.title} (${r.key}=${r.value})`,
-        why: rule.why,
+        title: msg("det.settings.rule", { rule: msg(`rule.${rule.id}.title`), key: r.key, value: r.value }),
+        why: msg(`rule.${rule.id}.why`),
         matched: `${r.key}=${r.value}`,
         artifact: r.file,
       }),

@@ -3,10 +3,11 @@
 // newest in Vigil's release table is flagged (weak): it is a risk factor, not a trace.
 import { VigilError, describeError } from "../../core/errors.ts";
 import { defineModule } from "../contract.ts";
-import { heuristic } from "../../core/detection.ts";
+import { codeRule, heuristic } from "../../core/detection.ts";
 import { parsePlist } from "../../formats/plist.ts";
 import { iosReleaseTable, latestInMajor, newerIosRelease } from "../../core/ios-releases.ts";
 import { isDict, plistToJson, type JsonValue } from "./lib/plist-values.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 /** Info.plist fields MVT writes, in MVT's order and spelling. */
 const FIELDS = [
@@ -39,10 +40,7 @@ export type BackupInfoRecord = { [K in (typeof FIELDS)[number]]: JsonValue } & {
   newer_ios_same_major: string | null;
 };
 
-export const RULE_IOS_OUTDATED = {
-  id: "ios-outdated",
-  description: "The device runs an iOS version older than the newest release Vigil knows of. Mercenary spyware exploits bugs that later releases fix.",
-};
+export const RULE_IOS_OUTDATED = codeRule("ios-outdated");
 
 export default defineModule<BackupInfoRecord>({
   name: "backup_info",
@@ -82,14 +80,14 @@ export default defineModule<BackupInfoRecord>({
   check(r) {
     if (!r.newer_ios_available) return [];
     const version = String(r["Product Version"]);
-    const sameMajor = r.newer_ios_same_major ? ` (or at least ${r.newer_ios_same_major}, the last ${version.split(".")[0]}.x release, if this model cannot update further)` : "";
+    const sameMajor = r.newer_ios_same_major ? msg("det.backup_info.outdated.same_major", { version: r.newer_ios_same_major, major: version.split(".")[0] }) : "";
     return [
       heuristic({
         rule: RULE_IOS_OUTDATED.id,
         ruleDescription: RULE_IOS_OUTDATED.description,
         grade: "weak",
-        title: `Outdated iOS ${version}: iOS ${r.newer_ios_available} is available`,
-        why: `Spyware such as Pegasus and Predator gets in through bugs that newer iOS releases fix. Updating to iOS ${r.newer_ios_available}${sameMajor} closes known holes. This is a risk, not a trace of infection. Release table known through ${iosReleaseTable().complete_through}.`,
+        title: msg("det.backup_info.outdated", { version, newer: r.newer_ios_available }),
+        why: msg("det.backup_info.outdated.why", { newer: r.newer_ios_available, same_major: sameMajor, through: iosReleaseTable().complete_through }),
         matched: version,
         artifact: "Info.plist",
       }),

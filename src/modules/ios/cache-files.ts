@@ -6,6 +6,7 @@ import { fromMatches } from "../../core/detection.ts";
 import { parseLooseTimestamp } from "../../core/time.ts";
 import { requireSchema } from "../../formats/sqlite.ts";
 import { cachedChecks, eachFile, seenTitle, sqliteRows } from "./lib/web.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface CacheResponse {
   entry_id: number;
@@ -68,6 +69,6 @@ export default defineModule<CacheResponse>({
   check(r, ctx) {
     const hits = cachedChecks(ctx).url(r.url);
     if (!hits.length) return [];
-    return fromMatches(hits, { grade: "medium", title: (m) => seenTitle("fetched (URL cache)", m), timestamp: r.timestamp, artifact: r.cache_db });
+    return fromMatches(hits, { grade: "medium", title: (m) => seenTitle(msg("det.what.url_cache"), m), timestamp: r.timestamp, artifact: r.cache_db });
   },
 });

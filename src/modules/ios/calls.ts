@@ -7,6 +7,7 @@ import { fromMacAbsolute } from "../../core/time.ts";
 import { asText, present } from "./lib/checks.ts";
 import { emailOf } from "./lib/links.ts";
 import { eachFile, sqliteRows } from "./lib/web.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface CallRecord {
   isodate: string | null;
@@ -99,8 +100,8 @@ export default defineModule<CallRecord>({
     if (!email) return [];
     return fromMatches(ctx.iocs.email(email), {
       grade: "medium",
-      title: (m) => `Call ${r.direction === "outgoing" ? "to" : "from"} a known spyware-operator account: ${m.matched}`,
-      why: "FaceTime calls are placed to Apple ID accounts; this account is listed in an indicator set.",
+      title: (m) => msg(r.direction === "outgoing" ? "det.calls.to" : "det.calls.from", { value: m.matched }),
+      why: msg("det.calls.why"),
       timestamp: r.isodate ?? undefined,
     });
   },

@@ -4,6 +4,7 @@ import { fromMatches } from "../../core/detection.ts";
 import { fromWebKit } from "../../core/time.ts";
 import { pagedJsonRows, requireSchema } from "../../formats/sqlite.ts";
 import { chromeProfileFile, cachedChecks, eachFile, seenTitle, sqliteRows } from "./lib/web.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface ChromeVisit {
   id: number;
@@ -51,6 +52,6 @@ export default defineModule<ChromeVisit>({
   check(r, ctx) {
     const hits = cachedChecks(ctx).urlById(r.chrome_history_db, r.id, r.url);
     if (!hits.length) return [];
-    return fromMatches(hits, { grade: "medium", title: (m) => seenTitle("visited in Chrome", m), timestamp: r.timestamp, artifact: r.chrome_history_db });
+    return fromMatches(hits, { grade: "medium", title: (m) => seenTitle(msg("det.what.visited_chrome"), m), timestamp: r.timestamp, artifact: r.chrome_history_db });
   },
 });

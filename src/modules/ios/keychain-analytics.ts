@@ -9,6 +9,7 @@ import { fromUnixAuto } from "../../core/time.ts";
 import { parsePlist } from "../../formats/plist.ts";
 import { uniqueMatches } from "../../rules/process-paths.ts";
 import { isDict, plistToJson, type JsonValue } from "./lib/plist-values.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface KeychainAnalyticsRecord {
   isodate?: string;
@@ -88,8 +89,8 @@ export default defineModule<KeychainAnalyticsRecord>({
       out.push(
         ...fromMatches(uniqueMatches(ctx.iocs.process(value)), {
           grade: "strong",
-          title: (m) => `Known spyware process ${m.matched} in keychain analytics (${r.artifact})`,
-          why: "Keychain analytics records the process that used the keychain, so the process ran on the device.",
+          title: (m) => msg("det.keychain_analytics.process", { value: m.matched, artifact: r.artifact }),
+          why: msg("det.keychain_analytics.process.why"),
           timestamp: r.isodate,
           artifact: r.file,
         }),
@@ -99,8 +100,8 @@ export default defineModule<KeychainAnalyticsRecord>({
         out.push(
           ...fromMatches(uniqueMatches(doms), {
             grade: "medium",
-            title: (m) => `Known spyware domain ${m.matched} in keychain analytics (${r.artifact})`,
-            why: "Keychain analytics records hosts of TLS trust checks, so the device likely connected to this domain.",
+            title: (m) => msg("det.keychain_analytics.domain", { value: m.matched, artifact: r.artifact }),
+            why: msg("det.keychain_analytics.domain.why"),
             timestamp: r.isodate,
             artifact: r.file,
           }),

@@ -7,6 +7,7 @@ import { fromMacAbsolute } from "../../core/time.ts";
 import { requireSchema } from "../../formats/sqlite.ts";
 import { parsePlist, type PlistValue } from "../../formats/plist.ts";
 import { cachedChecks, eachFile, seenTitle, sqliteRows } from "./lib/web.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface SessionEntry {
   entry_title?: string;
@@ -134,7 +135,7 @@ export default defineModule<SafariTab>({
         return true;
       });
       if (hits.length) {
-        const where = u === r.tab_url || u === r.tab_visible_url ? "open in a Safari tab" : "in a Safari tab's history";
+        const where = u === r.tab_url || u === r.tab_visible_url ? msg("det.what.safari_tab_open") : msg("det.what.safari_tab_history");
         out.push(...fromMatches(hits, { grade: "medium", title: (m) => seenTitle(where, m), timestamp: r.last_viewed_timestamp, artifact: r.safari_browser_state_db }));
       }
     }

@@ -2,12 +2,13 @@
 // (FORCEDENTRY, BLASTPASS) arrived as attachments; some left files under /var/tmp.
 import { SMS_DB } from "./sms.ts";
 import { defineModule } from "../contract.ts";
-import { fromMatches, heuristic } from "../../core/detection.ts";
+import { codeRule, fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { requireSchema } from "../../formats/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { present } from "./lib/checks.ts";
 import { eachFile, sqliteRows } from "./lib/web.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface SmsAttachmentRecord {
   attachment_id: number;
@@ -32,11 +33,7 @@ export interface SmsAttachmentRecord {
 
 const OPTIONAL = ["guid", "transfer_name", "mime_type", "uti", "total_bytes", "is_sticker", "hide_attachment", "transfer_state", "created_date", "start_date", "is_outgoing"] as const;
 
-export const VAR_TMP_RULE = {
-  id: "sms-attachment-var-tmp",
-  description:
-    "A received SMS/iMessage attachment stored under /var/tmp/ (or /private/var/tmp/) with a name ending in \"-1\": Messages keeps attachments under ~/Library/SMS/Attachments; this path and suffix match attachments seen in iMessage exploitation (MVT rule).",
-};
+export const VAR_TMP_RULE = codeRule("sms-attachment-var-tmp");
 
 /** The rule on one attachment path and direction; exported for its tests. */
 export function isSuspiciousVarTmp(filename: string | null | undefined, direction: string): boolean {
@@ -122,8 +119,8 @@ export default defineModule<SmsAttachmentRecord>({
       out.push(
         ...fromMatches(ctx.iocs.filePath(abs), {
           grade: "strong",
-          title: (m) => `Known spyware file path among message attachments: ${m.matched}`,
-          why: "The file was delivered to the phone as a message attachment.",
+          title: (m) => msg("det.sms_attachments.path", { value: m.matched }),
+          why: msg("det.sms_attachments.path.why"),
           timestamp: ts,
         }),
       );
@@ -133,7 +130,7 @@ export default defineModule<SmsAttachmentRecord>({
       out.push(
         ...fromMatches(ctx.iocs.fileName(base), {
           grade: "medium",
-          title: (m) => `Known spyware file name among message attachments: ${m.matched}`,
+          title: (m) => msg("det.sms_attachments.name", { value: m.matched }),
           timestamp: ts,
         }),
       );
@@ -144,8 +141,8 @@ export default defineModule<SmsAttachmentRecord>({
           rule: VAR_TMP_RULE.id,
           ruleDescription: VAR_TMP_RULE.description,
           grade: "medium",
-          title: `Suspicious iMessage attachment in /var/tmp: ${r.filename}`,
-          why: "Ordinary attachments live under ~/Library/SMS/Attachments. Received attachments in /var/tmp ending in \"-1\" were seen in zero-click iMessage exploitation.",
+          title: msg("det.sms_attachments.var_tmp", { value: r.filename }),
+          why: msg("det.sms_attachments.var_tmp.why"),
           matched: r.filename,
           timestamp: ts,
         }),

@@ -4,7 +4,7 @@
 import type { Statement } from "better-sqlite3";
 import type { ArtifactSpec, SqliteHandle } from "../../acquisitions/view.ts";
 import { defineModule } from "../contract.ts";
-import { fromMatches, heuristic } from "../../core/detection.ts";
+import { codeRule, fromMatches, heuristic } from "../../core/detection.ts";
 import type { Shard } from "../../core/shard.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { VigilError } from "../../core/errors.ts";
@@ -14,6 +14,7 @@ import { attributedBodyText } from "./lib/attributed-body.ts";
 import { checkLinksAndText } from "./lib/checks.ts";
 import { eachFile, shardKeys, sqliteRows } from "./lib/web.ts";
 import { emailOf, extractLinks, hostOf, oneLine } from "./lib/links.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface SmsRecord {
   ROWID: number;
@@ -61,11 +62,7 @@ const OPTIONAL = [
 const THREAT_TITLE = /^\s*ALERT: (State-sponsored attackers may be targeting your iPhone|Apple detected a (targeted )?mercenary spyware attack against your iPhone)/i;
 const THREAT_BODY = /(targeted by (a )?(mercenary spyware|state-sponsored) attack|state-sponsored attackers|mercenary spyware attack)/i;
 const THREAT_PREFILTER = /ALERT|spyware|tate-sponsored/i;
-export const APPLE_THREAT_RULE = {
-  id: "apple-threat-notification",
-  description:
-    "A received iMessage reads like Apple's threat notification (\"ALERT: State-sponsored attackers may be targeting your iPhone\" / \"Apple detected a targeted mercenary spyware attack against your iPhone\"), or quotes its warning together with a link to apple.com.",
-};
+export const APPLE_THREAT_RULE = codeRule("apple-threat-notification");
 
 function threatNotification(r: SmsRecord): DetectionInput | undefined {
   if (r.direction !== "received" || !r.text) return undefined;
@@ -79,16 +76,15 @@ function threatNotification(r: SmsRecord): DetectionInput | undefined {
     rule: APPLE_THREAT_RULE.id,
     ruleDescription: APPLE_THREAT_RULE.description,
     grade: "medium",
-    title: `Apple threat notification received by ${r.service ?? "message"} on ${r.isodate ?? "an unknown date"}`,
-    why: "Apple sends these notifications when it detects that the owner was targeted by mercenary spyware. It says the account was targeted, not that the phone is infected; an expert should check the phone.",
+    title: msg("det.sms.threat_notification", { service: r.service ?? msg("det.sms.threat_notification.message"), date: r.isodate ?? msg("det.unknown_date") }),
+    why: msg("det.sms.threat_notification.why"),
     matched: oneLine(r.text, 200),
     timestamp: r.isodate ?? undefined,
   });
 }
 
-const WHY_RECEIVED_LINK =
-  "Spyware operators send exploit links by SMS and iMessage; receiving one shows the owner was targeted, and opening it may have infected the phone.";
-const WHY_SENT_LINK = "The owner sent this link; it may have been forwarded for help.";
+const WHY_RECEIVED_LINK = msg("det.sms.link_received.why");
+const WHY_SENT_LINK = msg("det.link.sent.why");
 
 // How SQLite writes an integer and a REAL as text (an integer never with leading zeros).
 const INTEGER_TEXT = /^-?(?:0|[1-9]\d*)$/;
@@ -215,9 +211,9 @@ export default defineModule<SmsRecord>({
         // A link the phone was sent: the delivery step of one-click exploits. A link the owner
         // sent is weaker (forwarded to a friend or to a helper).
         grade: received ? "medium" : "weak",
-        title: `Known spyware link in a ${received ? "received" : "sent"} ${kind}: `,
+        title: msg(received ? "det.sms.link_received" : "det.sms.link_sent", { kind }),
         why: received ? WHY_RECEIVED_LINK : WHY_SENT_LINK,
-        mentionTitle: `Known spyware domain mentioned in a ${kind}: `,
+        mentionTitle: msg("det.sms.mention", { kind }),
         timestamp: r.isodate ?? undefined,
         linksFromTexts: true,
       });
@@ -231,8 +227,8 @@ export default defineModule<SmsRecord>({
         (out ??= []).push(
           ...fromMatches(ms, {
             grade: "medium",
-            title: (m) => `${received ? "Message from" : "Message to"} a known spyware-operator account: ${m.matched}`,
-            why: "Operators used such accounts to send zero-click exploits over iMessage.",
+            title: (m) => msg(received ? "det.sms.account_from" : "det.sms.account_to", { value: m.matched }),
+            why: msg("det.sms.account.why"),
             timestamp: r.isodate ?? undefined,
           }),
         );

@@ -6,6 +6,7 @@ import { fromMatches } from "../../core/detection.ts";
 import { fromUnixSeconds } from "../../core/time.ts";
 import { requireSchema } from "../../formats/sqlite.ts";
 import { cachedChecks, eachFile, seenTitle, sqliteRows } from "./lib/web.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface ObservedDomain {
   domain_id: number;
@@ -89,7 +90,7 @@ export default defineModule<ObservedDomain>({
   check(r, ctx) {
     const hits = cachedChecks(ctx).host(r.registrable_domain);
     if (!hits.length) return [];
-    const app = r.domain ? ` (${r.domain.replace(/^AppDomain-/, "")})` : "";
-    return fromMatches(hits, { grade: "medium", title: (m) => seenTitle(`loaded by WebKit${app}`, m), timestamp: r.last_seen, artifact: r.path });
+    const what = r.domain ? msg("det.what.loaded_webkit_app", { app: r.domain.replace(/^AppDomain-/, "") }) : msg("det.what.loaded_webkit");
+    return fromMatches(hits, { grade: "medium", title: (m) => seenTitle(what, m), timestamp: r.last_seen, artifact: r.path });
   },
 });

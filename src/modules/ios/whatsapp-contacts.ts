@@ -7,6 +7,7 @@ import { asText, checkLinksAndText } from "./lib/checks.ts";
 import { extractLinks } from "./lib/links.ts";
 import { whatsappFile } from "./lib/whatsapp.ts";
 import { eachFile, sqliteRows } from "./lib/web.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface WhatsappContactRecord {
   row_pk: number;
@@ -100,8 +101,8 @@ export default defineModule<WhatsappContactRecord>({
     if (!r.about_text) return [];
     return checkLinksAndText(ctx.iocs, extractLinks(r.about_text), [r.about_text], {
       grade: "weak",
-      title: "Known spyware link in a WhatsApp contact's about text: ",
-      mentionTitle: "Known spyware domain in a WhatsApp contact's about text: ",
+      title: msg("det.whatsapp_contacts.link"),
+      mentionTitle: msg("det.whatsapp_contacts.mention"),
       linksFromTexts: true,
     });
   },

@@ -8,6 +8,7 @@ import { asText, checkLinksAndText, present } from "./lib/checks.ts";
 import { extractLinks, isWhatsAppInfraLink, oneLine } from "./lib/links.ts";
 import { whatsappFile } from "./lib/whatsapp.ts";
 import { eachFile, sqliteRows } from "./lib/web.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface WhatsappMessageRecord {
   Z_PK: number;
@@ -37,7 +38,7 @@ const MESSAGE_COLS = ["ZCHATSESSION", "ZFROMJID", "ZTOJID", "ZPUSHNAME", "ZMESSA
 const MEDIA_COLS = ["ZAUTHORNAME", "ZMEDIAURL", "ZMEDIALOCALPATH"] as const;
 const DATA_COLS = ["ZCONTENT1", "ZCONTENT2", "ZMATCHEDTEXT", "ZSUMMARY", "ZTITLE"] as const;
 
-const WHY_RECEIVED = "Operators send exploit and phishing links by WhatsApp; receiving one shows the owner was targeted.";
+const WHY_RECEIVED = msg("det.whatsapp.link_received.why");
 
 export default defineModule<WhatsappMessageRecord>({
   name: "whatsapp",
@@ -121,9 +122,9 @@ export default defineModule<WhatsappMessageRecord>({
     const received = r.direction === "received";
     return checkLinksAndText(ctx.iocs, r.links, [r.ZTEXT], {
       grade: received ? "medium" : "weak",
-      title: `Known spyware link in a ${received ? "received" : "sent"} WhatsApp message: `,
-      why: received ? WHY_RECEIVED : "The owner sent this link; it may have been forwarded for help.",
-      mentionTitle: "Known spyware domain mentioned in a WhatsApp message: ",
+      title: msg(received ? "det.whatsapp.link_received" : "det.whatsapp.link_sent"),
+      why: received ? WHY_RECEIVED : msg("det.link.sent.why"),
+      mentionTitle: msg("det.whatsapp.mention"),
       timestamp: r.isodate ?? undefined,
     });
   },
