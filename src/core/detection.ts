@@ -32,7 +32,7 @@ export function fromMatches(
   matches: IndicatorMatch[],
   opts: {
     grade: Grade;
-    /** e.g. (m) => msg("det.safari_history.visited", { value: m.matched }) */
+    /** e.g. (m) => msg("det.files.path", { value: m.matched }) */
     title: (m: IndicatorMatch) => Message;
     why?: Message;
     record?: unknown;

@@ -182,6 +182,8 @@ export interface RunInfo {
   started: string;
   finished?: string;
   acquisition: { kind: string; path: string; encrypted: boolean };
+  /** Set by `vigil demo`: the phone is synthetic and its traces were planted. */
+  demo?: boolean;
   device?: DeviceInfo;
   inputs: InputFile[];
   iocs: { snapshot?: string; sets: IocSetInfo[]; errors: string[] };
@@ -208,7 +210,7 @@ export interface Summary {
   verdict: Verdict;
   incomplete: boolean;
   detections: Record<Grade, number>;
-  notChecked: { module: string; title: string; status: CoverageStatus; reason?: string }[];
+  notChecked: { module: string; title: string; status: CoverageStatus; reason?: string; reason_message?: Message }[];
   exitCode: number;
   outputDir?: string;
 }

@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { VigilError } from "../core/errors.ts";
+import { english, msg, pickLanguage } from "../core/i18n/index.ts";
 import type { Coverage, RunInfo } from "../core/model.ts";
 import { loadIndicatorsForRun } from "../indicators/for-run.ts";
 import { recheckResults } from "../indicators/recheck.ts";
@@ -18,10 +19,13 @@ export interface CheckIocsOptions {
   output?: string;
   json?: boolean;
   quiet?: boolean;
+  /** Language of the terminal summary (and of the report built later from info.json's lang). */
+  lang?: string;
 }
 
 export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now = new Date()): Promise<{ exitCode: number; outputDir: string }> {
   const input = resolve(resultsDir);
+  if (opts.lang !== undefined) pickLanguage(opts.lang);
   if (!existsSync(input) || !statSync(input).isDirectory()) throw new VigilError("not a results folder (expected a folder of <module>.json files)", { file: input, code: "usage" });
   const stamp = now.toISOString().replace(/[:]/g, "").replace(/\..*$/, "");
   const outputDir = resolve(opts.output ?? join(input, `check-iocs-${stamp}`));
@@ -56,10 +60,11 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
   // What the original run could not check is still unchecked: carry it over, so a re-check
   // of an incomplete run is not reported as complete.
   for (const c of originalGaps(input)) {
-    const reason = `not (fully) checked in the original run: ${c.reason ?? "failed"}`;
+    const message = msg("coverage.reason.original_gap", { reason: c.reason_message ?? c.reason ?? msg("coverage.reason.failed") });
+    const gap = { status: "failed" as const, reason: english(message), reason_message: message };
     const again = r.coverage.find((x) => x.module === c.module);
-    if (again) Object.assign(again, { status: "failed", reason });
-    else r.coverage.push({ module: c.module, title: c.title ?? c.module, status: "failed", reason });
+    if (again) Object.assign(again, gap);
+    else r.coverage.push({ module: c.module, title: c.title ?? c.module, ...gap });
   }
   const detections = sortDetections(r.detections);
   writeJson(join(outputDir, "alerts.json"), detections);
@@ -73,13 +78,14 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
     acquisition: { kind: r.producer === "vigil" ? "vigil_results" : "mvt_results", path: input, encrypted: false },
     inputs: r.inputs,
     iocs: { snapshot: loaded.snapshot, sets: loaded.sets, errors: loaded.problems },
+    lang: opts.lang,
     runtime: runtimeInfo(),
   };
   writeJson(join(outputDir, "info.json"), info);
   const summary = summarize(detections, r.coverage, outputDir);
   writeJson(join(outputDir, "summary.json"), summary);
   if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
-  else process.stdout.write(formatSummary(summary, { topDetections: detections }) + "\n");
+  else process.stdout.write(formatSummary(summary, { topDetections: detections, lang: pickLanguage(opts.lang) }) + "\n");
   return { exitCode: summary.exitCode, outputDir };
 }
 

@@ -60,6 +60,8 @@ export async function runCheck(
     iocs?: Matcher;
     /** Bytes of artifacts the acquisition likely holds, guessed before it is opened (see startWorkers). */
     expectedBytes?: () => number;
+    /** The acquisition is `vigil demo`'s synthetic backup: info.json and the report say so. */
+    demo?: boolean;
   } = {},
 ): Promise<CheckOutcome> {
   const progress = makeProgress(opts.quiet || opts.json);
@@ -74,7 +76,7 @@ export async function runCheck(
   // likely use them: --jobs given, or artifacts big enough for threads (runModulesParallel).
   const early = jobs > 1 && (opts.jobs !== undefined || (extra.expectedBytes?.() ?? 0) >= PARALLEL_MIN_BYTES) ? startWorkers(jobs - 1) : undefined;
   try {
-    return await checkOpened(inputPath, open, opts, extra.iocs, { progress, started, outputDir, unique, jobs, early });
+    return await checkOpened(inputPath, open, opts, extra.iocs, { progress, started, outputDir, unique, jobs, early, demo: extra.demo });
   } finally {
     early?.end();
   }
@@ -86,7 +88,7 @@ async function checkOpened(
   open: OpenAcquisition,
   opts: CheckOptions,
   iocs: Matcher | undefined,
-  setup: { progress: ProgressFn; started: string; outputDir: string; unique: boolean; jobs: number; early: StartedWorkers | undefined },
+  setup: { progress: ProgressFn; started: string; outputDir: string; unique: boolean; jobs: number; early: StartedWorkers | undefined; demo?: boolean },
 ): Promise<CheckOutcome> {
   const { progress, started, jobs, early } = setup;
   // The opener extracts from an archive, in its first pass, what the modules of the run read.
@@ -174,6 +176,7 @@ async function checkOpened(
       started,
       finished: new Date().toISOString(),
       acquisition: { kind: main.kind, path: resolve(inputPath), encrypted: main.encrypted },
+      ...(setup.demo ? { demo: true } : {}),
       device: main.device,
       inputs,
       iocs: { snapshot: loaded.snapshot, sets: loaded.sets, errors: loaded.problems },
@@ -193,7 +196,7 @@ async function checkOpened(
     if (opts.json) {
       process.stdout.write(JSON.stringify({ ...written.summary, report: reportPath }, null, 2) + "\n");
     } else {
-      process.stdout.write(formatSummary(written.summary, { reportPath, topDetections: written.detections }) + "\n");
+      process.stdout.write(formatSummary(written.summary, { reportPath, topDetections: written.detections, lang: pickLanguage(opts.lang) }) + "\n");
     }
     return { exitCode: written.summary.exitCode, outputDir, detections: written.detections, coverage };
   } finally {

@@ -8,8 +8,9 @@ import type { AcquisitionView, ArtifactSpec, FileEntry } from "../acquisitions/v
 import { applies, isWhole, mergeSpecs } from "../acquisitions/spec-match.ts";
 import { isBatched, type ModuleContext, type ModuleDef } from "../modules/contract.ts";
 import type { Shard } from "../core/shard.ts";
-import type { Coverage, Detection, DetectionInput, TimelineEvent } from "../core/model.ts";
+import type { Coverage, Detection, DetectionInput, Message, TimelineEvent } from "../core/model.ts";
 import { describeError } from "../core/errors.ts";
+import { english, msg } from "../core/i18n/index.ts";
 import type { Matcher } from "../indicators/matcher-api.ts";
 import { JsonArrayWriter } from "../report/json-writer.ts";
 import type { CheckRun } from "../report/results.ts";
@@ -45,14 +46,16 @@ export async function runModule(
   const base = { module: mod.name, title: mod.title };
   const warnings: string[] = [];
   if (mod.platform !== view.platform || !applies(mod.reads, view)) {
-    return { coverage: { ...base, status: "not_applicable", reason: `not part of an ${view.kind} acquisition` }, warnings };
+    const reason = msg("coverage.reason.not_applicable", { kind: msg(`acquisition.${view.kind}`) });
+    return { coverage: { ...base, status: "not_applicable", reason: english(reason), reason_message: reason }, warnings };
   }
   let files: FileEntry[] = [];
   try {
     if (!isWhole(mod.reads, view)) {
       files = await view.find(mod.reads);
       if (files.length === 0) {
-        return { coverage: { ...base, status: "absent", reason: describeSpec(mod, view) }, warnings };
+        const reason = describeSpec(mod, view);
+        return { coverage: { ...base, status: "absent", reason: english(reason), reason_message: reason }, warnings };
       }
     }
   } catch (e) {
@@ -112,9 +115,9 @@ export async function runModule(
   return { coverage: { ...base, status: "checked", records: n, artifacts, detections: nDetections }, warnings };
 }
 
-function describeSpec(mod: ModuleDef<any>, view: AcquisitionView): string {
-  if (view.specKey === "backup") return `not in this backup: ${(mod.reads.backup ?? []).map((b) => `${b.domain}/${b.path}`).join(", ")}`;
-  return `not in this acquisition: ${((mod.reads[view.specKey] as string[] | undefined) ?? []).join(", ")}`;
+function describeSpec(mod: ModuleDef<any>, view: AcquisitionView): Message {
+  if (view.specKey === "backup") return msg("coverage.reason.absent_backup", { paths: (mod.reads.backup ?? []).map((b) => `${b.domain}/${b.path}`).join(", ") });
+  return msg("coverage.reason.absent", { paths: ((mod.reads[view.specKey] as string[] | undefined) ?? []).join(", ") });
 }
 
 /** Collects a module's output in memory: for tests and small checks. */

@@ -2,6 +2,8 @@
 // terminal, summary.json and the HTML report always agree.
 import type { Coverage, Detection, Grade, Summary, Verdict } from "../core/model.ts";
 import { EXIT, GRADES } from "../core/model.ts";
+import { render, translator } from "../core/i18n/index.ts";
+import { detectionTitle } from "./localize.ts";
 
 /**
  * traces_found: at least one known indicator matched with strong or medium evidence.
@@ -19,38 +21,34 @@ export function summarize(detections: Pick<Detection, "kind" | "grade">[], cover
   for (const d of detections) byGrade[d.grade]++;
   const notChecked = coverage
     .filter((c) => c.status === "failed" || c.status === "absent")
-    .map((c) => ({ module: c.module, title: c.title, status: c.status, reason: c.reason }));
+    .map((c) => ({ module: c.module, title: c.title, status: c.status, reason: c.reason, ...(c.reason_message ? { reason_message: c.reason_message } : {}) }));
   const incomplete = coverage.some((c) => c.status === "failed");
   const verdict = verdictOf(detections);
   const exitCode = detections.length > 0 ? EXIT.detections : incomplete ? EXIT.incomplete : EXIT.nothingFound;
   return { verdict, incomplete, detections: byGrade, notChecked, exitCode, outputDir };
 }
 
-export const VERDICT_TEXT: Record<Verdict, string> = {
-  traces_found: "TRACES OF KNOWN SPYWARE FOUND",
-  worth_a_look: "SIGNS WORTH AN EXPERT'S LOOK",
-  no_known_traces: "NO KNOWN TRACES in what could be checked",
-};
-
-/** The terminal summary: a verdict line, detections by grade, what could not be checked. */
-export function formatSummary(s: Summary, extra: { reportPath?: string; topDetections?: Detection[] } = {}): string {
+/** The terminal summary, in `lang`: a verdict line, detections by grade, what could not be checked. */
+export function formatSummary(s: Summary, extra: { reportPath?: string; topDetections?: Detection[]; lang?: string } = {}): string {
+  const lang = extra.lang ?? "en";
+  const t = translator(lang);
   const lines: string[] = [];
   lines.push("");
-  lines.push(`Verdict: ${VERDICT_TEXT[s.verdict]}${s.incomplete ? " (check INCOMPLETE: some artifacts could not be checked)" : ""}`);
-  lines.push(`Detections: ${s.detections.strong} strong, ${s.detections.medium} medium, ${s.detections.weak} weak`);
+  lines.push(t("summary.verdict", { verdict: t(`summary.verdict.${s.verdict}`) }) + (s.incomplete ? t("summary.incomplete") : ""));
+  lines.push(t("summary.detections", { strong: s.detections.strong, medium: s.detections.medium, weak: s.detections.weak }));
   for (const d of (extra.topDetections ?? []).slice(0, 10)) {
-    lines.push(`  [${d.grade}] ${d.title}${d.timestamp ? ` (${d.timestamp})` : ""}`);
+    lines.push(`  [${t(`summary.grade.${d.grade}`)}] ${detectionTitle(lang, d).text}${d.timestamp ? ` (${d.timestamp})` : ""}`);
   }
-  if ((extra.topDetections?.length ?? 0) > 10) lines.push(`  ... and ${extra.topDetections!.length - 10} more (see alerts.json)`);
+  if ((extra.topDetections?.length ?? 0) > 10) lines.push(`  ${t("summary.more", { n: extra.topDetections!.length - 10 })}`);
   const failed = s.notChecked.filter((n) => n.status === "failed");
   if (failed.length) {
-    lines.push(`Could not check (${failed.length}):`);
-    for (const f of failed) lines.push(`  ${f.module}: ${f.reason ?? "failed"}`);
+    lines.push(t("summary.failed", { n: failed.length }));
+    for (const f of failed) lines.push(`  ${f.module}: ${f.reason_message ? render(lang, f.reason_message) : (f.reason ?? t("coverage.reason.failed"))}`);
   }
   const absent = s.notChecked.filter((n) => n.status === "absent");
-  if (absent.length) lines.push(`Not in this acquisition (${absent.length}): ${absent.map((a) => a.module).join(", ")}`);
-  if (s.outputDir) lines.push(`Results: ${s.outputDir}`);
-  if (extra.reportPath) lines.push(`Report: ${extra.reportPath}`);
+  if (absent.length) lines.push(t("summary.absent", { n: absent.length, modules: absent.map((a) => a.module).join(", ") }));
+  if (s.outputDir) lines.push(t("summary.results", { path: s.outputDir }));
+  if (extra.reportPath) lines.push(t("summary.report", { path: extra.reportPath }));
   return lines.join("\n");
 }
 

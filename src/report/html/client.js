@@ -6,17 +6,38 @@
   var $ = function (id) { return document.getElementById(id); };
   Array.prototype.forEach.call(document.querySelectorAll(".js-only"), function (el) { el.hidden = false; });
 
-  function fmt(lang, key, args) {
-    var s = (catalogs[lang] && catalogs[lang][key]) || (catalogs.en && catalogs.en[key]) || key;
-    if (args) Object.keys(args).forEach(function (k) { s = s.split("{" + k + "}").join(String(args[k])); });
-    return s;
+  // The same rendering as src/core/i18n: plural forms by the number in "n", parameters that are
+  // messages themselves or lists of them; a message no catalog has shows its English text.
+  function template(lang, key, args) {
+    var cat = catalogs[lang] || {};
+    if (cat[key] !== undefined) return cat[key];
+    if (args && typeof args.n === "number" && cat[key + ".other"] !== undefined) {
+      var form = cat[key + "." + new Intl.PluralRules(lang).select(args.n)];
+      return form !== undefined ? form : cat[key + ".other"];
+    }
+    return undefined;
+  }
+  function value(lang, v) {
+    if (Array.isArray(v)) return v.map(function (x) { return value(lang, x); }).join(", ");
+    if (v && typeof v === "object") return fmt(lang, v.id, v.params);
+    return String(v);
+  }
+  function fmt(lang, key, args, english) {
+    var s = template(lang, key, args);
+    if (s === undefined) s = template("en", key, args);
+    if (s === undefined) return english !== undefined && english !== null ? english : key;
+    if (!args) return s;
+    return s.replace(/\{(\w+)\}/g, function (whole, k) { return args[k] === undefined ? whole : value(lang, args[k]); });
   }
   function escapeHtml(s) { return s.replace(/[&<>"']/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]; }); }
   function setLang(lang) {
     document.documentElement.lang = lang;
     Array.prototype.forEach.call(document.querySelectorAll("[data-i18n]"), function (el) {
       var args = el.getAttribute("data-i18n-args");
-      var text = fmt(lang, el.getAttribute("data-i18n"), args ? JSON.parse(args) : null);
+      var key = el.getAttribute("data-i18n");
+      // A message this language lacks keeps the English text the page was given.
+      var english = el.getAttribute("data-i18n-en");
+      var text = english !== null && template(lang, key, args ? JSON.parse(args) : null) === undefined ? english : fmt(lang, key, args ? JSON.parse(args) : null, english);
       if (el.hasAttribute("data-linkify")) {
         el.innerHTML = escapeHtml(text).replace(/https:\/\/[^\s)&<]+[^\s)&<.,]/g, function (u) { return '<a href="' + u + '" rel="noreferrer noopener">' + u + "</a>"; });
       } else {

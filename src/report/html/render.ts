@@ -9,6 +9,7 @@ import { toJson } from "../json-writer.ts";
 import type { LoadedResults } from "../load-results.ts";
 import { summarize } from "../summary.ts";
 import { catalogs, translator } from "../../core/i18n/index.ts";
+import { coverageReason, detectionTitle, detectionWhy, moduleTitle, ruleDescription, type Localized } from "../localize.ts";
 import type { ReportData } from "./data.ts";
 import { srcAsset } from "../../core/paths.ts";
 
@@ -32,6 +33,16 @@ function tr(t: T, key: string, args?: Record<string, string | number>, tag = "sp
   return `<${tag} data-i18n="${esc(key)}"${a}${attrs ? " " + attrs : ""}>${esc(t(key, args))}</${tag}>`;
 }
 
+/**
+ * A text in the reader's language. When it came from a catalog message, the element carries the
+ * message (and its English text) so that the page's language switch can render it again.
+ */
+function trl(loc: Localized, tag = "span"): string {
+  if (!loc.message) return esc(loc.text);
+  const a = loc.message.params ? ` data-i18n-args="${esc(JSON.stringify(loc.message.params))}"` : "";
+  return `<${tag} data-i18n="${esc(loc.message.id)}"${a} data-i18n-en="${esc(loc.english)}">${esc(loc.text)}</${tag}>`;
+}
+
 /** Turns the URLs in a catalog sentence into links (they are only followed when clicked). */
 function linkify(html: string): string {
   return html.replace(/https:\/\/[^\s)&<]+[^\s)&<.,]/g, (u) => `<a href="${u}" rel="noreferrer noopener">${u}</a>`);
@@ -41,12 +52,13 @@ function fmtTime(ts?: string): string {
   return ts ? ts.replace("T", " ").replace(/\.\d+Z$/, " UTC").replace(/Z$/, " UTC") : "";
 }
 
-function detectionCard(t: T, d: Detection, i: number, ctx: ReportData["context"][number], titles: Map<string, string>): string {
-  const where = titles.get(d.module) ?? d.module;
+function detectionCard(t: T, lang: string, d: Detection, i: number, ctx: ReportData["context"][number], titles: Map<string, Localized>): string {
+  const where = titles.get(d.module) ?? { text: d.module, english: d.module };
+  const title = detectionTitle(lang, d);
   const ind = d.matched_indicator;
   const rows: string[] = [];
   const row = (key: string, value: string) => rows.push(`<tr><th>${tr(t, key)}</th><td>${value}</td></tr>`);
-  row("field.where", `${esc(where)} <code>${esc(d.module)}</code>`);
+  row("field.where", `${trl(where)} <code>${esc(d.module)}</code>`);
   row("field.file", `<code>${esc(d.artifact)}</code>`);
   row("field.when", d.timestamp ? `<time datetime="${esc(d.timestamp)}">${esc(fmtTime(d.timestamp))}</time>` : tr(t, "field.unknown_time"));
   if (ind) {
@@ -54,18 +66,20 @@ function detectionCard(t: T, d: Detection, i: number, ctx: ReportData["context"]
     row("field.set", esc(ind.name));
     row("field.source", `<code>${esc(ind.source || ind.stix2_file_name)}</code>${ind.sha256 ? ` <small>sha256 ${esc(ind.sha256.slice(0, 16))}…</small>` : ""}`);
   }
-  if (d.rule) row("field.rule", `<code>${esc(d.rule.id)}</code>: ${esc(d.rule.description)}`);
-  const why = d.why ? esc(d.why) : ind ? tr(t, "why.indicator", { set: ind.name }) : "";
+  const rule = ruleDescription(lang, d);
+  if (d.rule && rule) row("field.rule", `<code>${esc(d.rule.id)}</code> — ${trl(rule)}`);
+  const whyText = detectionWhy(lang, d);
+  const why = whyText ? trl(whyText) : ind ? tr(t, "why.indicator", { set: ind.name }) : "";
   if (why) row("field.why", why);
   const context = ctx?.length
-    ? `<details class="ctx"><summary>${tr(t, "field.context")}</summary><table class="events">${ctx
+    ? `<details class="ctx"><summary>${tr(t, "field.context")}</summary>${tr(t, "field.context.as_recorded", undefined, "p", 'class="muted note"')}<table class="events">${ctx
         .map((e) => `<tr${e.timestamp === d.timestamp ? ' class="hit"' : ""}><td><time>${esc(fmtTime(e.timestamp))}</time></td><td><code>${esc(e.module)}</code></td><td>${esc(e.event)}</td><td>${esc(e.description)}</td></tr>`)
         .join("")}</table></details>`
     : "";
   const raw = d.record !== undefined ? `<details class="raw"><summary>${tr(t, "field.raw")}</summary><pre>${esc(toJson(d.record, 2))}</pre></details>` : "";
-  const search = [d.title, d.module, where, d.matched, ind?.value, ind?.name, d.rule?.id].join(" ").toLowerCase();
+  const search = [d.title, title.text, d.module, where.text, d.matched, ind?.value, ind?.name, d.rule?.id].join(" ").toLowerCase();
   return `<article class="det g-${d.grade}" id="det-${i}" data-grade="${d.grade}" data-day="${esc(d.timestamp?.slice(0, 10) ?? "")}" data-search="${esc(search)}">
-<h4><span class="badge">${tr(t, `kind.${d.kind}`)}</span> ${esc(d.title)}</h4>
+<h4><span class="badge">${tr(t, `kind.${d.kind}`)}</span> ${trl(title)}</h4>
 <table class="kv">${rows.join("")}</table>${context}${raw}</article>`;
 }
 
@@ -87,17 +101,19 @@ function overviewSvg(days: ReportData["days"]): string {
 <div class="axis"><span>${esc(days[0].day)}</span><span>${esc(days[days.length - 1].day)}</span></div>`;
 }
 
-function coverageTable(t: T, coverage: Coverage[] | undefined): string {
+function coverageTable(t: T, lang: string, coverage: Coverage[] | undefined, titles: Map<string, Localized>): string {
   if (!coverage) return `<p>${tr(t, "coverage.unknown")}</p>`;
   const order: Record<string, number> = { failed: 0, checked: 1, absent: 2, not_applicable: 3 };
   const rows = [...coverage]
     .filter((c) => c.status !== "not_applicable")
-    .sort((a, b) => order[a.status] - order[b.status] || a.title.localeCompare(b.title))
-    .map(
-      (c) => `<tr class="cov-${c.status}"><td>${esc(c.title)}<br><code>${esc(c.module)}</code></td><td>${tr(t, `coverage.${c.status}`)}</td><td class="num">${c.records ?? ""}</td><td>${esc(c.reason ?? "")}${c.warnings?.length ? `<br><small>${c.warnings.map(esc).join("<br>")}</small>` : ""}</td></tr>`,
-    )
+    .map((c) => ({ c, title: titles.get(c.module) ?? { text: c.title, english: c.title } }))
+    .sort((a, b) => order[a.c.status] - order[b.c.status] || a.title.text.localeCompare(b.title.text, lang))
+    .map(({ c, title }) => {
+      const reason = coverageReason(lang, c);
+      return `<tr class="cov-${c.status}"><td>${trl(title)}<br><code>${esc(c.module)}</code></td><td>${tr(t, `coverage.${c.status}`)}</td><td class="num">${c.records ?? ""}</td><td>${reason ? trl(reason) : ""}${c.warnings?.length ? `<br><small class="warnings">${c.warnings.map(esc).join("<br>")}</small>` : ""}</td></tr>`;
+    })
     .join("");
-  return `<p>${tr(t, "coverage.intro")}</p><table class="cov"><thead><tr><th>${tr(t, "coverage.module")}</th><th>${tr(t, "coverage.status")}</th><th>${tr(t, "coverage.records")}</th><th>${tr(t, "coverage.detail")}</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<p>${tr(t, "coverage.intro")} ${tr(t, "coverage.warnings_as_recorded")}</p><table class="cov"><thead><tr><th>${tr(t, "coverage.module")}</th><th>${tr(t, "coverage.status")}</th><th>${tr(t, "coverage.records")}</th><th>${tr(t, "coverage.detail")}</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 function deviceSection(t: T, info: RunInfo | undefined, detections: Detection[]): string {
@@ -156,13 +172,14 @@ export function renderReport(results: LoadedResults, data: ReportData, lang: str
   const summary = summarize(data.detections, results.coverage ?? [], results.dir);
   const verdict: Verdict = summary.verdict;
   const failed = (results.coverage ?? []).filter((c) => c.status === "failed").length;
-  const titles = new Map((results.coverage ?? []).map((c) => [c.module, c.title]));
+  const platform = results.info?.device?.platform;
+  const titles = new Map((results.coverage ?? []).map((c) => [c.module, moduleTitle(lang, platform, c)]));
 
   const byGrade = GRADES.map((g: Grade) => {
     const items = data.detections.map((d, i) => ({ d, i })).filter((x) => x.d.grade === g);
     if (!items.length) return "";
     return `<section class="grade g-${g}"><h3>${tr(t, `grade.${g}`)} <small>(${items.length})</small></h3><p class="muted">${tr(t, `grade.${g}.meaning`)}</p>${items
-      .map((x) => detectionCard(t, x.d, x.i, data.context[x.i], titles))
+      .map((x) => detectionCard(t, lang, x.d, x.i, data.context[x.i], titles))
       .join("")}</section>`;
   }).join("");
 
@@ -184,6 +201,7 @@ export function renderReport(results: LoadedResults, data: ReportData, lang: str
 <nav><a href="#detections">${tr(t, "nav.detections")}</a> · <a href="#timeline">${tr(t, "nav.timeline")}</a> · <a href="#coverage">${tr(t, "nav.coverage")}</a> · <a href="#device">${tr(t, "nav.device")}</a> · <a href="#provenance">${tr(t, "nav.provenance")}</a></nav>
 </header>
 <main>
+${results.info?.demo ? `<p id="demo" class="demo" role="note">${tr(t, "demo.banner", undefined, "strong")}</p>` : ""}
 <section id="verdict" class="verdict v-${verdict}" data-verdict="${verdict}">
 <p class="label">${tr(t, "verdict.label")}</p>
 <h2>${tr(t, `verdict.${verdict}`)}</h2>
@@ -204,7 +222,7 @@ ${data.days.length ? `<p class="muted">${tr(t, "timeline.overview")} ${tr(t, "ti
 </section>
 <section id="coverage">
 <h2>${tr(t, "coverage.title")}</h2>
-${coverageTable(t, results.coverage)}
+${coverageTable(t, lang, results.coverage, titles)}
 </section>
 <section id="device">
 <h2>${tr(t, "device.title")}</h2>
