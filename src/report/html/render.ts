@@ -3,14 +3,15 @@
 // detections, coverage and overview read fine with JavaScript off; the script only adds
 // language switching, filtering and timeline zoom.
 import { readFileSync } from "node:fs";
-import type { Coverage, Detection, Grade, RunInfo, Verdict } from "../../core/model.ts";
+import type { Coverage, Detection, Grade, MessageParams, RunInfo, Verdict } from "../../core/model.ts";
 import { GRADES } from "../../core/model.ts";
 import { toJson } from "../json-writer.ts";
 import type { LoadedResults } from "../load-results.ts";
 import { summarize } from "../summary.ts";
-import { catalogs, translator } from "../../core/i18n/index.ts";
+import { catalogs, msg, translator } from "../../core/i18n/index.ts";
 import { coverageReason, detectionTitle, detectionWhy, moduleTitle, ruleDescription, type Localized } from "../localize.ts";
 import type { ReportData } from "./data.ts";
+import { isGap, MAX_EMPTY_DRAWN, PLACEHOLDER_BEFORE, timelineAxis, type Day, type TimelineAxis } from "./timeline-axis.ts";
 import { srcAsset } from "../../core/paths.ts";
 
 const CSS = readFileSync(srcAsset("report", "html", "style.css"), "utf8");
@@ -28,7 +29,7 @@ function scriptJson(v: unknown): string {
 type T = ReturnType<typeof translator>;
 
 /** A translatable element: text in the default language, key (and arguments) for the script. */
-function tr(t: T, key: string, args?: Record<string, string | number>, tag = "span", attrs = ""): string {
+function tr(t: T, key: string, args?: MessageParams, tag = "span", attrs = ""): string {
   const a = args ? ` data-i18n-args="${esc(JSON.stringify(args))}"` : "";
   return `<${tag} data-i18n="${esc(key)}"${a}${attrs ? " " + attrs : ""}>${esc(t(key, args))}</${tag}>`;
 }
@@ -83,22 +84,44 @@ function detectionCard(t: T, lang: string, d: Detection, i: number, ctx: ReportD
 <table class="kv">${rows.join("")}</table>${context}${raw}</article>`;
 }
 
-function overviewSvg(days: ReportData["days"]): string {
-  if (!days.length) return "";
+function overviewSvg(t: T, axis: TimelineAxis): string {
+  const { slots } = axis;
+  if (!slots.length) return "";
   const W = 1000;
   const H = 120;
+  const days = slots.filter((x): x is Day => !isGap(x));
   const max = Math.max(1, ...days.map((d) => d.count));
-  const bw = W / days.length;
-  const bars = days
+  const bw = W / slots.length;
+  const bars = slots
     .map((d, i) => {
-      const h = Math.max(d.count ? 1 : 0, Math.round((Math.log1p(d.count) / Math.log1p(max)) * (H - 14)));
       const x = (i * bw).toFixed(2);
+      if (isGap(d)) {
+        const mid = (i * bw + bw / 2).toFixed(2);
+        return `<g class="gap"><rect x="${x}" y="0" width="${bw.toFixed(2)}" height="${H}"></rect><line x1="${mid}" y1="0" x2="${mid}" y2="${H}"></line><title>${esc(t("timeline.gap", { from: d.from, to: d.to, days: d.days }))}</title></g>`;
+      }
+      const h = Math.max(d.count ? 1 : 0, Math.round((Math.log1p(d.count) / Math.log1p(max)) * (H - 14)));
       const mark = d.detections ? `<rect class="mark" x="${x}" y="0" width="${Math.max(bw, 2).toFixed(2)}" height="8"><title>${esc(d.day)}: ${d.detections}</title></rect>` : "";
       return `<rect class="bar" x="${x}" y="${H - h}" width="${Math.max(bw - 0.5, 0.5).toFixed(2)}" height="${h}"><title>${esc(d.day)}: ${d.count}</title></rect>${mark}`;
     })
     .join("");
-  return `<svg id="overview" viewBox="0 0 ${W} ${H}" preserveAspectRatio="none" role="img" aria-label="events per day">${bars}</svg>
+  return `<svg id="overview" viewBox="0 0 ${W} ${H}" preserveAspectRatio="none" role="img" aria-label="${esc(t("timeline.chart_label"))}">${bars}</svg>
 <div class="axis"><span>${esc(days[0].day)}</span><span>${esc(days[days.length - 1].day)}</span></div>`;
+}
+
+/** What the chart leaves out: skipped empty stretches, and events at placeholder dates. */
+function axisNotes(t: T, axis: TimelineAxis): string {
+  const out: string[] = [];
+  if (axis.gaps.length) {
+    const shown = axis.gaps.slice(0, 8).map((g) => `<li>${tr(t, "timeline.gap", { from: g.from, to: g.to, days: g.days })}</li>`);
+    if (axis.gaps.length > 8) shown.push(`<li>${tr(t, "timeline.gaps_more", { n: axis.gaps.length - 8 })}</li>`);
+    out.push(`<div id="gaps" class="note-block"><p>${tr(t, "timeline.gaps", { n: axis.gaps.length, max: MAX_EMPTY_DRAWN })}</p><ul>${shown.join("")}</ul></div>`);
+  }
+  if (axis.placeholders.length) {
+    const n = axis.placeholders.reduce((a, d) => a + d.count, 0);
+    const list = axis.placeholders.map((d) => `<li>${tr(t, "timeline.placeholder_day", { day: d.day, n: d.count })}</li>`).join("");
+    out.push(`<div id="placeholders" class="note-block"><p>${tr(t, "timeline.placeholders", { n, before: PLACEHOLDER_BEFORE.slice(0, 4) })}</p><ul>${list}</ul></div>`);
+  }
+  return out.join("\n");
 }
 
 function coverageTable(t: T, lang: string, coverage: Coverage[] | undefined, titles: Map<string, Localized>): string {
@@ -110,7 +133,7 @@ function coverageTable(t: T, lang: string, coverage: Coverage[] | undefined, tit
     .sort((a, b) => order[a.c.status] - order[b.c.status] || a.title.text.localeCompare(b.title.text, lang))
     .map(({ c, title }) => {
       const reason = coverageReason(lang, c);
-      return `<tr class="cov-${c.status}"><td>${trl(title)}<br><code>${esc(c.module)}</code></td><td>${tr(t, `coverage.${c.status}`)}</td><td class="num">${c.records ?? ""}</td><td>${reason ? trl(reason) : ""}${c.warnings?.length ? `<br><small class="warnings">${c.warnings.map(esc).join("<br>")}</small>` : ""}</td></tr>`;
+      return `<tr class="cov-${c.status}"><td>${trl(title)}<br><code>${esc(c.module)}</code></td><td>${tr(t, `coverage.${c.status}`)}</td><td class="num">${c.records !== undefined ? `<span class="lbl">${tr(t, "coverage.records")} </span>${c.records}` : ""}</td><td>${reason ? trl(reason) : ""}${c.warnings?.length ? `<br><small class="warnings">${c.warnings.map(esc).join("<br>")}</small>` : ""}</td></tr>`;
     })
     .join("");
   return `<p>${tr(t, "coverage.intro")} ${tr(t, "coverage.warnings_as_recorded")}</p><table class="cov"><thead><tr><th>${tr(t, "coverage.module")}</th><th>${tr(t, "coverage.status")}</th><th>${tr(t, "coverage.records")}</th><th>${tr(t, "coverage.detail")}</th></tr></thead><tbody>${rows}</tbody></table>`;
@@ -159,7 +182,7 @@ function provenanceSection(t: T, results: LoadedResults): string {
   const sets = info.iocs.sets
     .map(
       (s) =>
-        `<tr><td>${esc(s.name)}${s.indexName && s.indexName !== s.name ? `<br><small>${esc(s.indexName)}</small>` : ""}</td><td><code>${esc(s.source)}</code></td><td class="num">${Object.values(s.counts).reduce((a, b) => a + (b ?? 0), 0)}</td><td><code class="hash">${esc(s.sha256)}</code></td><td>${esc(s.loadedAt)}</td></tr>`,
+        `<tr><td>${esc(s.name)}${s.indexName && s.indexName !== s.name ? `<br><small>${esc(s.indexName)}</small>` : ""}</td><td><code>${esc(s.source)}</code></td><td class="num"><span class="lbl">${tr(t, "provenance.count")} </span>${Object.values(s.counts).reduce((a, b) => a + (b ?? 0), 0)}</td><td><code class="hash">${esc(s.sha256)}</code></td><td><span class="lbl">${tr(t, "provenance.loaded")} </span>${esc(fmtTime(s.loadedAt))}</td></tr>`,
     )
     .join("");
   return `<p>${tr(t, "provenance.intro")}</p><table class="kv">${kv}</table>
@@ -173,6 +196,7 @@ export function renderReport(results: LoadedResults, data: ReportData, lang: str
   const verdict: Verdict = summary.verdict;
   const failed = (results.coverage ?? []).filter((c) => c.status === "failed").length;
   const platform = results.info?.device?.platform;
+  const axis = timelineAxis(data.days);
   const titles = new Map((results.coverage ?? []).map((c) => [c.module, moduleTitle(lang, platform, c)]));
 
   const byGrade = GRADES.map((g: Grade) => {
@@ -207,7 +231,7 @@ ${results.info?.demo ? `<p id="demo" class="demo" role="note">${tr(t, "demo.bann
 <h2>${tr(t, `verdict.${verdict}`)}</h2>
 <p>${tr(t, `verdict.${verdict}.meaning`)}</p>
 ${summary.incomplete ? `<p class="incomplete">${tr(t, "verdict.incomplete", { n: failed })}</p>` : ""}
-<p class="counts">${GRADES.map((g) => `<span class="pill g-${g}">${tr(t, `grade.${g}`)}: ${summary.detections[g]}</span>`).join(" ")}</p>
+<p class="counts">${GRADES.map((g) => `<span class="pill g-${g}">${tr(t, "grade.count", { grade: msg(`grade.${g}`), n: summary.detections[g] })}</span>`).join(" ")}</p>
 <p class="help" data-i18n="help" data-linkify="1">${linkify(esc(t("help")))}</p>
 </section>
 <section id="detections">
@@ -217,8 +241,9 @@ ${data.detections.length ? `<p class="js-only" hidden><input id="filter" type="s
 <section id="timeline">
 <h2>${tr(t, "timeline.title")}</h2>
 ${data.days.length ? `<p class="muted">${tr(t, "timeline.overview")} ${tr(t, "timeline.events", { n: data.totalEvents, d: data.days.length })}</p>
-<div class="js-only zoom" hidden>${tr(t, "timeline.zoom")}: <label>${tr(t, "timeline.from")} <input type="date" id="from"></label> <label>${tr(t, "timeline.to")} <input type="date" id="to"></label> <button id="reset">${tr(t, "timeline.reset")}</button> <button id="around">${tr(t, "timeline.detections_only")}</button></div>
-<div id="chart">${overviewSvg(data.days)}</div>` : `<p>${tr(t, "timeline.none")}</p>`}
+${axis.slots.length ? `<div class="js-only zoom" hidden><strong>${tr(t, "timeline.zoom")}</strong> <label>${tr(t, "timeline.from")} <input type="date" id="from"></label> <label>${tr(t, "timeline.to")} <input type="date" id="to"></label> <button id="reset">${tr(t, "timeline.reset")}</button> <button id="around">${tr(t, "timeline.detections_only")}</button></div>
+<div id="chart">${overviewSvg(t, axis)}</div>` : ""}
+${axisNotes(t, axis)}` : `<p>${tr(t, "timeline.none")}</p>`}
 </section>
 <section id="coverage">
 <h2>${tr(t, "coverage.title")}</h2>
@@ -235,7 +260,7 @@ ${provenanceSection(t, results)}
 </main>
 <footer>${tr(t, "footer", { v: version })}</footer>
 <script id="i18n" type="application/json">${scriptJson(catalogs())}</script>
-<script id="days" type="application/json">${scriptJson(data.days)}</script>
+<script id="days" type="application/json">${scriptJson(axis.slots)}</script>
 <script>${CLIENT}</script>
 </body>
 </html>
