@@ -1,32 +1,26 @@
 #!/usr/bin/env node
-// Vigil ships as TypeScript and needs no build step: the sources are bundled on first run (and
-// again after any change) into dist/, see scripts/bundle.mjs. Where that cannot be done, the
-// sources run through tsx. VIGIL_NO_BUNDLE=1 forces the tsx path.
-import { closeSync, readFileSync } from "node:fs";
+// The `vigil` command. It runs the build in dist/ (npm run build: scripts/build.mjs) and writes
+// nothing beside itself, so an installed copy may be read-only. In a git checkout (src/ beside
+// dist/) it first rebuilds dist/ when src/ changed since the last build.
+import { closeSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { redactArgs } from "../src/core/secret-args.mjs";
 
-// Checks run with V8's garbage collector on the JavaScript threads only. By default V8 also
-// collects on helper threads; with two threads running modules on two cores, those helpers take
-// cores from the modules, and every collection waits for them (measured on the bench backup:
-// about 1.2 s less CPU and 0.3-0.9 s less wall time per check; see the README's "Commands").
-// The flag can only be given when node starts, so a check started without it runs again in a
-// child process that has it; this process only waits and passes on signals and the exit code.
-// (--single-threaded implies the flag.) VIGIL_DEFAULT_GC=1 keeps node's default collector.
+// Checks run with V8's garbage collector on the JavaScript threads only: its helper threads would
+// take cores from the threads running modules (bench/NOTES.md). The flag can only be
+// given when node starts, so a check started without it runs again in a child process that has
+// it; this process only waits and passes on signals and the exit code. (--single-threaded
+// implies the flag.) VIGIL_DEFAULT_GC=1 keeps node's default collector.
 const GC_FLAG = "--single-threaded-gc";
 // The child also gets fixed glibc malloc thresholds (unless the caller set them): blocks of 1 MB
-// and more are mapped and unmapped on their own, instead of glibc raising its threshold after the
-// first big free and serving later big blocks (SQLite's result pages, file buffers) from heaps
-// that it cannot give back; and the free top of a heap is given back past 4 MB (fixing the first
-// threshold alone would fix this one at 128 kB: 2.5 times the system calls; 4 MB makes no more
-// calls than glibc's default). Measured on the bench backup at 2x: 330 MB instead of 367 MB of
-// peak (mean of 4 alternating runs) with a trim threshold of 32 MB, and 15 MB less with 4 MB;
-// at 1x, 289 instead of 312 MB; the time did not change. Other C libraries ignore the variables.
+// and more are mapped on their own, and free memory past 4 MB at the top of a heap is given back,
+// instead of glibc raising its thresholds after the first big free and keeping what SQLite's
+// result pages and file buffers used; this lowers a big check's peak memory (bench/NOTES.md).
+// Other C libraries ignore the variables.
 const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: String(1 << 20), MALLOC_TRIM_THRESHOLD_: String(4 << 20) };
-// A check makes no network connection, so the child is not given NODE_EXTRA_CA_CERTS: node 20
-// reads and parses those certificates as it starts, whether or not they are used (85 ms of
-// every start on a machine that sets it to the system's 140 certificates).
+// A check makes no network connection, so the child is not given NODE_EXTRA_CA_CERTS, which
+// node 20 reads and parses as it starts whether or not they are used.
 const UNUSED_IN_CHILD = ["NODE_EXTRA_CA_CERTS"];
 // A password given as an option (--password, --passphrase, --backup-password) is on this
 // process's command line, which every user of the machine can read (ps, /proc/PID/cmdline).
@@ -46,7 +40,7 @@ const shown = redactArgs(args);
 const secret = shown.some((a, i) => a !== args[i]);
 if (secret) process.title = [process.argv0, ...process.execArgv, process.argv[1], ...shown].join(" ");
 const hasFlag = process.execArgv.some((a) => a === GC_FLAG || a === "--single-threaded");
-if (!hasFlag && !process.env.VIGIL_DEFAULT_GC && args.some((a) => a === "demo" || a.startsWith("check-"))) {
+if (!hasFlag && !process.env.VIGIL_DEFAULT_GC && args.some((a) => a === "demo" || a === "check" || a.startsWith("check-"))) {
   const { spawn } = await import("node:child_process");
   const env = { ...MALLOC_ENV, ...process.env };
   for (const k of UNUSED_IN_CHILD) delete env[k];
@@ -72,18 +66,22 @@ if (!hasFlag && !process.env.VIGIL_DEFAULT_GC && args.some((a) => a === "demo" |
   process.exit(code ?? 1);
 }
 
-let bundle;
-if (!process.env.VIGIL_NO_BUNDLE) {
-  try {
-    bundle = await (await import("../scripts/bundle.mjs")).ensureBundle();
-  } catch {
-    bundle = undefined;
+const ROOT = join(import.meta.dirname, "..");
+if (existsSync(join(ROOT, "src", "cli", "main.ts"))) {
+  const { isBuilt, build } = await import("../scripts/build.mjs");
+  if (!isBuilt()) {
+    console.error("vigil: dist/ is missing or older than src/; building it (npm run build)");
+    try {
+      await build();
+    } catch (e) {
+      console.error(`vigil: cannot build dist/: ${String(e?.message ?? e).split("\n")[0]}; run npm ci, or npm run build`);
+      process.exit(1);
+    }
   }
 }
-if (bundle) {
-  await import(pathToFileURL(join(bundle, "main.js")).href);
-} else {
-  const { register } = await import("tsx/esm/api");
-  register();
-  await import("../src/cli/main.ts");
+const main = join(ROOT, "dist", "main.js");
+if (!existsSync(main)) {
+  console.error(`vigil: ${main} is missing: this copy of Vigil was never built (npm run build)`);
+  process.exit(1);
 }
+await import(pathToFileURL(main).href);

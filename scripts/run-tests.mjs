@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // Runs Node's test runner over test files found under the given folders (Node 20's --test
-// takes no globs). Usage: node scripts/run-tests.mjs test/unit [more folders or files]
+// takes no globs), after building dist/ (scripts/build.mjs), which the tests that start the
+// `vigil` command run. Usage: node scripts/run-tests.mjs test/unit [more folders or files]
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { build } from "./build.mjs";
 
 function collect(p, out) {
   const st = statSync(p, { throwIfNoEntry: false });
@@ -23,6 +25,12 @@ const files = [];
 for (const r of roots.length ? roots : ["test/unit"]) collect(r, files);
 if (files.length === 0) {
   console.error(`no test files under ${roots.join(", ")}`);
+  process.exit(1);
+}
+try {
+  await build();
+} catch (e) {
+  console.error(`cannot build dist/: ${e.message}`);
   process.exit(1);
 }
 // Each test run gets a fresh folder, removed afterwards, that holds Vigil's home folder

@@ -10,9 +10,8 @@ const HASH_CHUNK = 1 << 20;
 /**
  * SHA-256 and size of a file (rejects when it cannot be read), read into two reused buffers: a stream would allocate a buffer per
  * read, and a file hashed while modules run (a database read in place) then left dozens of
- * 1 MB buffers for the garbage collector (20 MB more peak memory on the bench backup). The next
- * read is under way while a buffer is hashed (52 MB from the page cache: 39 ms, against 57 ms
- * reading and hashing in turn).
+ * 1 MB buffers for the garbage collector. The next read is under way while a buffer is hashed
+ * (bench/NOTES.md).
  */
 export async function hashFile(abs: string): Promise<{ sha256: string; size: number }> {
   const h = createHash("sha256");

@@ -4,36 +4,25 @@
 // A dump has a million files or more, so nothing lists it into memory:
 // - a folder is walked with streamed opendir, and `find` walks only under each glob's literal
 //   base folder;
-// - a tar is read in one streaming pass that records every entry (path, size, mtime, type) in a
-//   private SQLite index and extracts only the files the run's modules name in `reads.fs`
-//   (given as `wanted`) into a private temp folder (later requests for other files cost one
-//   more pass);
-// - a zip's central directory is indexed into the same SQLite index.
+// - an archive is opened as the shared archive view (archive/) with its entries in a private
+//   SQLite index: a tar in one streaming pass that records every entry and extracts only the
+//   files the run's modules name in `reads.fs` (given as `wanted`; later requests for other
+//   files cost one more pass), a zip from its central directory.
 // Unsafe archive members ("..", absolute names, links leaving the root) are refused and listed
 // by `refused()`; the filesystem module reports them as coverage warnings.
-import Database from "better-sqlite3";
-import { createReadStream, type Dir, promises as fsp, readdirSync, statSync } from "node:fs";
+import { type Dir, promises as fsp, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import picomatch from "picomatch";
-import type { Readable } from "node:stream";
 import { VigilError } from "../core/errors.ts";
-import type { DeviceInfo, InputFile } from "../core/model.ts";
-import { privateTempDir, removeTempDir } from "../core/tempdir.ts";
+import type { DeviceInfo } from "../core/model.ts";
 import { parsePlist } from "../formats/plist.ts";
-import { openSqliteBuffer } from "../formats/sqlite.ts";
-import { newerIosRelease } from "../core/ios-releases.ts";
-import {
-  type ArchiveEntry,
-  type BaseView,
-  extractTar,
-  openFolderView,
-  type Refusal,
-  walkFolder,
-  ZipArchive,
-} from "./archive.ts";
-import { hashedInput } from "./hash.ts";
+import { newerIosRelease } from "../indicators/ios-releases.ts";
+import type { BaseView } from "./archive/base-view.ts";
+import { openFolderView, walkFolder } from "./archive/folder-view.ts";
+import { openArchiveView } from "./archive/open.ts";
+import type { Refusal } from "./archive/safety.ts";
 import { applies } from "./spec-match.ts";
-import type { AcquisitionView, ArtifactSpec, FileEntry, SqliteHandle } from "./view.ts";
+import type { AcquisitionView, ArtifactSpec, FileEntry } from "./view.ts";
 
 export interface IosFsOptions {
   /** What the run's modules read (their `reads` merged): a tar extracts these files in its first pass. */
@@ -42,12 +31,8 @@ export interface IosFsOptions {
 
 export const SYSTEM_VERSION_PLIST = "System/Library/CoreServices/SystemVersion.plist";
 
-export interface IosFsView extends AcquisitionView {
-  /** Archive members refused as unsafe (empty for a folder). */
-  refused(): Refusal[];
-  /** Entries recorded (archives) — for progress and the benchmark. */
-  entryCount?: number;
-}
+/** A base view: `refused()` lists archive members refused as unsafe (none for a folder). */
+export type IosFsView = BaseView;
 
 /** The fs globs the modules want, plus what the opener itself reads. */
 export function wantedFsGlobs(wanted: ArtifactSpec = {}): string[] {
@@ -260,293 +245,27 @@ async function openFolder(path: string): Promise<IosFsView> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Archives: a SQLite index of every entry
+// Archives: the shared archive view, with its entries in a SQLite index
 
-const TYPE_CODE = { file: 0, directory: 1, symlink: 2 } as const;
-const TYPE_NAME = ["file", "directory", "symlink"] as const;
-
-class EntryIndex {
-  readonly dir = privateTempDir("fsindex");
-  readonly db = new Database(join(this.dir, "entries.db"));
-  private ins: Database.Statement;
-  private insMany: Database.Statement;
-  // Rows go in 64 at a time: one native call per row was the indexing pass's largest cost.
-  private static readonly BATCH = 64;
-  private batch: unknown[] = [];
-  private pending = 0;
-  count = 0;
-  constructor() {
-    this.db.pragma("journal_mode = OFF");
-    this.db.pragma("synchronous = OFF");
-    this.db.exec("CREATE TABLE e (path TEXT NOT NULL, name TEXT NOT NULL, size INTEGER, mtime TEXT, type INTEGER, link TEXT, hardlink TEXT)");
-    const row = "(?, ?, ?, ?, ?, ?, ?)";
-    this.ins = this.db.prepare(`INSERT INTO e VALUES ${row}`);
-    this.insMany = this.db.prepare(`INSERT INTO e VALUES ${Array(EntryIndex.BATCH).fill(row).join(", ")}`);
-    this.db.exec("BEGIN");
-  }
-  add(a: ArchiveEntry): void {
-    this.batch.push(a.path, a.path.slice(a.path.lastIndexOf("/") + 1), a.type === "file" ? a.size : null, a.modified ?? null, TYPE_CODE[a.type], a.linkTarget ?? null, a.hardlinkTo ?? null);
-    this.count++;
-    if (this.batch.length === EntryIndex.BATCH * 7) {
-      this.insMany.run(this.batch);
-      this.batch = [];
-      if (++this.pending >= 300) {
-        this.db.exec("COMMIT; BEGIN");
-        this.pending = 0;
-      }
-    }
-  }
-  finish(): void {
-    for (let i = 0; i < this.batch.length; i += 7) this.ins.run(this.batch.slice(i, i + 7));
-    this.batch = [];
-    if (this.db.inTransaction) this.db.exec("COMMIT");
-    // Most module globs end in a literal file name ("*/Library/Safari/History.db"): the name
-    // index finds those without scanning every container; the path index serves the rest.
-    this.db.exec("CREATE INDEX e_path ON e(path); CREATE INDEX e_name ON e(name)");
-  }
-  close(): void {
-    if (this.db.open) this.db.close();
-    removeTempDir(this.dir);
-  }
-}
-
-interface Row {
-  rowid: number;
-  path: string;
-  name: string;
-  size: number | null;
-  mtime: string | null;
-  type: number;
-  link: string | null;
-  hardlink: string | null;
-}
-
-function rowEntry(r: Row, prefixLen: number): FileEntry {
-  const e: FileEntry = { path: r.path.slice(prefixLen) };
-  if (r.size !== null) e.size = r.size;
-  if (r.mtime) e.modified = r.mtime;
-  if (r.type !== 0) e.type = TYPE_NAME[r.type];
-  if (r.link !== null || r.hardlink !== null) e.meta = r.link !== null ? { linkTarget: r.link } : { hardlinkTo: r.hardlink };
-  return e;
-}
-
-/**
- * A SQLite GLOB pattern matching at least what the picomatch glob matches (SQLite's "*" also
- * crosses "/"), so SQLite discards most rows before JavaScript sees them; picomatch decides.
- */
-function sqliteGlob(prefix: string, g: string): string {
-  const lit = (x: string) => x.replace(/[[*?]/g, (c) => `[${c}]`);
-  if (/[[\]{}()!+@]/.test(g)) return lit(prefix) + "*";
-  return lit(prefix) + g.replace(/\*\*\/?/g, "*");
-}
-
-/** Upper bound for a range scan of every path starting with `p`. */
-const after = (p: string) => p + "\u{10FFFF}";
-
-interface ArchiveReader {
-  /** A local file holding the archive entry `inner` (full archive path). */
-  local(inner: string): Promise<string>;
-  stream(inner: string): Promise<Readable>;
-  close(): Promise<void>;
-  input(): InputFile | undefined;
-}
-
-function indexedView(opts: {
-  path: string;
-  index: EntryIndex;
-  prefix: string;
-  reader: ArchiveReader;
-  refused: Refusal[];
-}): IosFsView {
-  const { index, prefix, reader } = opts;
-  const db = index.db;
-  const pl = prefix.length;
-  const byPath = db.prepare("SELECT rowid, * FROM e WHERE path = ? LIMIT 1");
-  const range = db.prepare("SELECT rowid, * FROM e WHERE path >= ? AND path < ? AND type = 0 AND path GLOB ?");
-  const byName = db.prepare("SELECT rowid, * FROM e WHERE name = ? AND type = 0");
-  const all = db.prepare("SELECT rowid, * FROM e WHERE rowid > ? ORDER BY rowid LIMIT 512");
-  const lookup = (p: string): Row | undefined => byPath.get(prefix + p) as Row | undefined;
-  const innerOf = (e: FileEntry) => {
-    // Hard links read their target's data.
-    let r = lookup(e.path);
-    for (let i = 0; r?.hardlink && i < 32; i++) r = byPath.get(r.hardlink) as Row | undefined;
-    return r?.path ?? prefix + e.path;
-  };
-  const view: IosFsView = {
+async function openArchive(path: string, wanted: ArtifactSpec | undefined): Promise<IosFsView> {
+  const want = new GlobIndex(wantedFsGlobs(wanted));
+  let root: string | undefined;
+  const view = await openArchiveView(path, {
     kind: "ios_fs",
     platform: "ios",
-    root: opts.path,
-    encrypted: false,
-    device: { platform: "ios" },
     specKey: "fs",
-    entryCount: index.count,
-    async find(spec) {
-      if (!applies(spec, view)) return [];
-      const out = new Map<string, FileEntry>();
-      for (const g of spec.fs ?? []) {
-        const s = picomatch.scan(g);
-        if (!s.isGlob) {
-          const r = lookup(g);
-          if (r && r.type === 0) out.set(g, rowEntry(r, pl));
-          continue;
-        }
-        const m = picomatch(g, { dot: true });
-        const last = g.slice(g.lastIndexOf("/") + 1);
-        const rows = !/[*?[\]{}()!+@]/.test(last)
-          ? (byName.iterate(last) as Iterable<Row>)
-          : (range.iterate(prefix + (s.base ? s.base + "/" : ""), after(prefix + (s.base ? s.base + "/" : "")), sqliteGlob(prefix, g)) as Iterable<Row>);
-        for (const r of rows) {
-          if (pl && !r.path.startsWith(prefix)) continue;
-          const p = r.path.slice(pl);
-          if (!out.has(p) && m(p)) out.set(p, rowEntry(r, pl));
-        }
-      }
-      return [...out.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    },
-    async *entryPages() {
-      // Pages by rowid so no statement stays open while the consumer runs other queries.
-      let last = 0;
-      for (;;) {
-        const rows = all.all(last) as Row[];
-        if (rows.length === 0) return;
-        const page: FileEntry[] = [];
-        for (const r of rows) {
-          if (pl && !r.path.startsWith(prefix)) continue;
-          if (r.path.length === pl) continue;
-          page.push(rowEntry(r, pl));
-        }
-        if (page.length) yield page;
-        last = rows[rows.length - 1].rowid;
-      }
-    },
-    async *entries() {
-      for await (const page of view.entryPages!()) yield* page;
-    },
-    async readFile(e) {
-      return fsp.readFile(await reader.local(innerOf(e)));
-    },
-    openStream: (e) => reader.stream(innerOf(e)),
-    async openSqlite(e): Promise<SqliteHandle> {
-      const data = await fsp.readFile(await reader.local(innerOf(e)));
-      const wal = lookup(e.path + "-wal");
-      return openSqliteBuffer(data, e.path, wal ? await fsp.readFile(await reader.local(wal.path)) : undefined);
-    },
-    inputsRead: () => {
-      const i = reader.input();
-      return i ? [i] : [];
-    },
-    refused: () => opts.refused,
-    async close() {
-      await reader.close();
-      index.close();
-    },
-  };
-  return view;
-}
-
-async function openTar(path: string, wanted: ArtifactSpec | undefined): Promise<IosFsView> {
-  const want = new GlobIndex(wantedFsGlobs(wanted));
-  const index = new EntryIndex();
-  const tmp = privateTempDir("fsdump");
-  const refused: Refusal[] = [];
-  let prefix: string | undefined;
-  let res;
-  try {
-    res = await extractTar(
-      path,
-      (a) => {
-        // Before the root is known (first entry under private/var/), try the path as it is
-        // and with its first folder removed.
-        if (prefix !== undefined) return a.path.startsWith(prefix) && want.matchesWithCompanions(a.path.slice(prefix.length));
-        if (want.matchesWithCompanions(a.path)) return true;
-        const i = a.path.indexOf("/");
-        return i > 0 && want.matchesWithCompanions(a.path.slice(i + 1));
-      },
-      tmp,
-      {
-        onUnsafe: "skip",
-        onRefused: (r) => refused.push(r),
-        onEntry: (a) => {
-          index.add(a);
-          if (prefix === undefined) prefix = rootPrefixOf(a.path);
-        },
-      },
-    );
-  } catch (e) {
-    index.close();
-    removeTempDir(tmp);
-    throw e;
-  }
-  index.finish();
-  if (prefix === undefined) {
-    index.close();
-    removeTempDir(tmp);
+    onUnsafe: "skip",
+    index: "sqlite",
+    // The dump's root is the folder holding private/var/, shown by the first entry under it.
+    prefix: (p) => (root = rootPrefixOf(p)),
+    prefetch: (e) => want.matchesWithCompanions(e.path),
+  });
+  if (root === undefined) {
+    const refused = view.refused();
+    await view.close();
     throw notADump(path, refused);
   }
-  const files = res.files;
-  const input = res.walk.input;
-  const reader: ArchiveReader = {
-    async local(inner) {
-      const have = files.get(inner);
-      if (have) return have;
-      // Not named by any module's globs at open: one more pass for it.
-      const r = await extractTar(path, (a) => a.path === inner, tmp, { onUnsafe: "skip", stopWhen: () => files.has(inner) });
-      for (const [k, v] of r.files) files.set(k, v);
-      const got = files.get(inner);
-      if (!got) throw new VigilError(`no file ${JSON.stringify(inner)} in the archive`, { file: path, code: "archive" });
-      return got;
-    },
-    async stream(inner) {
-      return createReadStream(await this.local(inner));
-    },
-    async close() {
-      removeTempDir(tmp);
-    },
-    input: () => (input ? { ...input, path } : undefined),
-  };
-  const view = indexedView({ path, index, prefix, reader, refused });
-  view.device = { platform: "ios", ...(await readDevice(view, async (p) => (await view.find({ fs: [p] }))[0])) };
-  return view;
-}
-
-async function openZip(path: string): Promise<IosFsView> {
-  const zip = await ZipArchive.open(path, { onUnsafe: "skip" });
-  const index = new EntryIndex();
-  let prefix: string | undefined;
-  for (const a of zip.list()) {
-    index.add(a);
-    if (prefix === undefined) prefix = rootPrefixOf(a.path);
-  }
-  index.finish();
-  if (prefix === undefined) {
-    index.close();
-    zip.close();
-    throw notADump(path, zip.refused);
-  }
-  let tmp: string | undefined;
-  const extracted = new Map<string, Promise<string>>();
-  let hash: InputFile | undefined;
-  const hashing = hashedInput(path, path).then((h) => (hash = h));
-  const reader: ArchiveReader = {
-    local(inner) {
-      let p = extracted.get(inner);
-      if (!p) {
-        tmp ??= privateTempDir("fszip");
-        p = zip.extractTo(inner, tmp);
-        extracted.set(inner, p);
-      }
-      return p;
-    },
-    stream: (inner) => zip.openStream(inner),
-    async close() {
-      await hashing;
-      zip.close();
-      if (tmp) removeTempDir(tmp);
-    },
-    input: () => hash,
-  };
-  const view = indexedView({ path, index, prefix, reader, refused: zip.refused });
-  view.device = { platform: "ios", ...(await readDevice(view, async (p) => (await view.find({ fs: [p] }))[0])) };
+  view.device = { ...view.device, ...(await readDevice(view, (p) => view.entry(p))) };
   return view;
 }
 
@@ -565,17 +284,6 @@ function notADump(path: string, refused: Refusal[]): VigilError {
   return new VigilError("not an iOS filesystem dump: no private/var/ entries in the archive", { file: path });
 }
 
-async function isZip(path: string): Promise<boolean> {
-  const fh = await fsp.open(path, "r");
-  try {
-    const b = Buffer.alloc(4);
-    const { bytesRead } = await fh.read(b, 0, 4, 0);
-    return bytesRead === 4 && b[0] === 0x50 && b[1] === 0x4b && (b[2] === 3 || b[2] === 5);
-  } finally {
-    await fh.close();
-  }
-}
-
 /** Opens a full-filesystem dump: a folder, or a .tar, .tar.gz or .zip of one. */
 export async function openIosFs(path: string, opts: IosFsOptions = {}): Promise<IosFsView> {
   let st;
@@ -586,5 +294,5 @@ export async function openIosFs(path: string, opts: IosFsOptions = {}): Promise<
   }
   if (st.isDirectory()) return openFolder(path);
   if (!st.isFile()) throw new VigilError("neither a folder nor an archive file", { file: path });
-  return (await isZip(path)) ? openZip(path) : openTar(path, opts.wanted);
+  return openArchive(path, opts.wanted);
 }

@@ -21,6 +21,7 @@ const SPEC_KEY: Record<AcquisitionKind, AcquisitionView["specKey"]> = {
   android_bugreport: "bugreport",
   android_backup: "android_backup",
   android_intrusion_logs: "intrusion_logs",
+  network: "network",
   mvt_results: "fs",
 };
 export function specKeyFor(kind: AcquisitionKind): AcquisitionView["specKey"] {

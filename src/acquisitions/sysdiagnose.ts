@@ -7,8 +7,10 @@ import { readdirSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { VigilError } from "../core/errors.ts";
 import type { DeviceInfo } from "../core/model.ts";
-import { newerIosRelease } from "../core/ios-releases.ts";
-import { type BaseView, openArchiveView, openFolderView } from "./archive.ts";
+import { newerIosRelease } from "../indicators/ios-releases.ts";
+import type { BaseView } from "./archive/base-view.ts";
+import { openFolderView } from "./archive/folder-view.ts";
+import { openArchiveView } from "./archive/open.ts";
 import { GlobIndex } from "./ios-fs.ts";
 import { parseActivationRequest, parseRemotectlProperties, parseSysdiagnoseName, SYSDIAGNOSE_NAME } from "../formats/sysdiagnose-info.ts";
 
@@ -51,7 +53,7 @@ export async function readSysdiagnoseDevice(view: BaseView, name: string): Promi
   const n = parseSysdiagnoseName(name);
   if (n) {
     out.build ??= n.build;
-    out.sysdiagnoseCreated = n.created;
+    out.sysdiagnoseCreated = out.acquired = n.created;
   }
   const newer = out.osVersion ? newerIosRelease(out.osVersion) : undefined;
   if (newer) out.newerOsAvailable = newer.version;

@@ -16,6 +16,7 @@ export type AcquisitionKind =
   | "android_bugreport"
   | "android_backup"
   | "android_intrusion_logs"
+  | "network"
   | "mvt_results";
 
 /** One file inside an acquisition. */
@@ -61,6 +62,8 @@ export interface ArtifactSpec {
   android_backup?: string[];
   /** Android intrusion logs folder: file globs. */
   intrusion_logs?: string[];
+  /** Network captures and sensor logs: file globs (pcap, Zeek logs, eve.json, PCAPdroid CSV...). */
+  network?: string[];
   /** Whole-acquisition modules (manifest listing, filesystem walk): run on these kinds. */
   whole?: AcquisitionKind[];
   /**
@@ -95,6 +98,12 @@ export interface AcquisitionView {
   entryPages?(): AsyncIterable<FileEntry[]>;
   readFile(entry: FileEntry): Promise<Buffer>;
   openStream(entry: FileEntry): Promise<Readable>;
+  /**
+   * The evidence file's own path, when the entry is a plain file on disk (a folder's or a loose
+   * file given on the command line; never a copy), for readers that read a big file in place
+   * into a reused buffer. Logged for provenance like openStream. Undefined otherwise.
+   */
+  inPlacePath?(entry: FileEntry): Promise<string | undefined>;
   openSqlite(entry: FileEntry): Promise<SqliteHandle>;
   /**
    * SHA-256 and size of every input file read so far, for provenance. Views that hash some

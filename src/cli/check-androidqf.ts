@@ -2,12 +2,12 @@
 // backup.ab and bugreport zip inside the bundle are checked too.
 import type { Command } from "commander";
 import { openAndroidqf } from "../acquisitions/android/androidqf.ts";
-import { runCheck, type CheckOptions } from "../pipeline/check.ts";
+import { runCheck, type CheckOptions, type CheckOutcome } from "../pipeline/check.ts";
 import { makeProgress } from "../pipeline/progress.ts";
 import { action, addCheckOptions } from "./check-common.ts";
 import { AGE_PASSPHRASE_ENV, PASSWORD_ENV, secretChain } from "./password.ts";
 
-interface Options extends CheckOptions {
+export interface Options extends CheckOptions {
   passphrase?: string;
   identity?: string;
   backupPassword?: string;
@@ -23,29 +23,31 @@ export function register(program: Command): void {
       .option("--identity <file>", "age identity file (AGE-SECRET-KEY-1...) for a .zip.age")
       .option("--backup-password <password>", `password of an encrypted backup.ab in the bundle (else $${PASSWORD_ENV}, else asked for)`),
   ).action(
-    action(async (path: string, opts: Options) => {
-      const progress = makeProgress(opts.quiet || opts.json);
-      const outcome = await runCheck(
-        "androidqf",
-        path,
-        async (wanted) => {
-          const view = await openAndroidqf(path, {
-            wanted,
-            passphrase: opts.passphrase,
-            identityFile: opts.identity,
-            getPassphrase: secretChain(undefined, AGE_PASSPHRASE_ENV, "age passphrase: "),
-            backupPassword: opts.backupPassword,
-            getBackupPassword: secretChain(undefined, PASSWORD_ENV, "backup.ab password: "),
-          });
-          const nested = await view.nested();
-          for (const v of [view, ...nested.map((n) => n.view)]) {
-            for (const r of (v as typeof view).refused?.() ?? []) progress(`${v.root}: refused unsafe entry ${JSON.stringify(r.entry)}: ${r.reason}`);
-          }
-          return [{ view, prefix: "" }, ...nested];
-        },
-        opts,
-      );
-      return outcome.exitCode;
-    }),
+    action(async (path: string, opts: Options) => (await checkAndroidqf(path, opts)).exitCode),
+  );
+}
+
+/** Checks an androidqf bundle and the backup and bugreport inside it. */
+export function checkAndroidqf(path: string, opts: Options): Promise<CheckOutcome> {
+  const progress = makeProgress(opts.quiet || opts.json);
+  return runCheck(
+    "androidqf",
+    path,
+    async (wanted) => {
+      const view = await openAndroidqf(path, {
+        wanted,
+        passphrase: opts.passphrase,
+        identityFile: opts.identity,
+        getPassphrase: secretChain(undefined, AGE_PASSPHRASE_ENV, "age passphrase: "),
+        backupPassword: opts.backupPassword,
+        getBackupPassword: secretChain(undefined, PASSWORD_ENV, "backup.ab password: "),
+      });
+      const nested = await view.nested();
+      for (const v of [view, ...nested.map((n) => n.view)]) {
+        for (const r of (v as typeof view).refused?.() ?? []) progress(`${v.root}: refused unsafe entry ${JSON.stringify(r.entry)}: ${r.reason}`);
+      }
+      return [{ view, prefix: "" }, ...nested];
+    },
+    opts,
   );
 }

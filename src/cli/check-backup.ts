@@ -4,7 +4,7 @@ import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { openAndroidBackup } from "../acquisitions/android/android-backup.ts";
 import { guessArtifactBytes, openIosBackup } from "../acquisitions/ios-backup/open.ts";
 import { VigilError } from "../core/errors.ts";
-import { runCheck, type CheckOptions } from "../pipeline/check.ts";
+import { runCheck, type CheckOptions, type CheckOutcome } from "../pipeline/check.ts";
 import { action, addCheckOptions } from "./check-common.ts";
 import { PASSWORD_ENV, secretChain } from "./password.ts";
 
@@ -23,7 +23,7 @@ export function isAndroidBackupFile(path: string): boolean {
   return head.toString("latin1") === "ANDROID BACKUP";
 }
 
-interface Options extends CheckOptions {
+export interface Options extends CheckOptions {
   password?: string;
   keyFile?: string;
 }
@@ -37,17 +37,20 @@ export function register(program: Command): void {
       .option("-p, --password <password>", "backup password (else $VIGIL_BACKUP_PASSWORD, else asked for on a terminal)")
       .option("-k, --key-file <file>", "iOS: file with the derived key in hex (as written by extract-key)"),
   ).action(
-    action(async (path: string, opts: Options) => {
-      if (isAndroidBackupFile(path)) {
-        const outcome = await runCheck("android_backup", path, async (wanted) => {
-          return openAndroidBackup(path, { getPassword: secretChain(opts.password, PASSWORD_ENV, "Android backup password: "), wanted });
-        }, opts);
-        return outcome.exitCode;
-      }
-      const outcome = await runCheck("ios_backup", path, () => openIosBackup(path, { keyFile: opts.keyFile, getPassword: secretChain(opts.password, PASSWORD_ENV, "Backup password: ") }), opts, {
-        expectedBytes: () => guessArtifactBytes(path),
-      });
-      return outcome.exitCode;
-    }),
+    action(async (path: string, opts: Options) => (await (isAndroidBackupFile(path) ? checkAndroidBackup(path, opts) : checkIosBackup(path, opts))).exitCode),
   );
+}
+
+/** Checks an Android .ab backup (the password from the option, the environment or a prompt). */
+export function checkAndroidBackup(path: string, opts: Options): Promise<CheckOutcome> {
+  return runCheck("android_backup", path, async (wanted) => {
+    return openAndroidBackup(path, { getPassword: secretChain(opts.password, PASSWORD_ENV, "Android backup password: "), wanted });
+  }, opts);
+}
+
+/** Checks an iPhone backup folder (the password from the option, the environment or a prompt). */
+export function checkIosBackup(path: string, opts: Options): Promise<CheckOutcome> {
+  return runCheck("ios_backup", path, () => openIosBackup(path, { keyFile: opts.keyFile, getPassword: secretChain(opts.password, PASSWORD_ENV, "Backup password: ") }), opts, {
+    expectedBytes: () => guessArtifactBytes(path),
+  });
 }

@@ -1,7 +1,7 @@
 // `vigil check-fs PATH`: an iPhone full-filesystem dump (folder, .tar, .tar.gz or .zip).
 import type { Command } from "commander";
 import { openIosFs } from "../acquisitions/ios-fs.ts";
-import { runCheck, type CheckOptions } from "../pipeline/check.ts";
+import { runCheck, type CheckOptions, type CheckOutcome } from "../pipeline/check.ts";
 import { action, addCheckOptions } from "./check-common.ts";
 
 export function register(program: Command): void {
@@ -11,11 +11,12 @@ export function register(program: Command): void {
       .description("check an iPhone full-filesystem dump (folder, .tar, .tar.gz or .zip)")
       .argument("<path>", "dump folder (holding private/var, or one level above it), or an archive of it"),
   ).action(
-    action(async (path: string, opts: CheckOptions) => {
-      const outcome = await runCheck("ios_fs", path, (wanted) => openIosFs(path, { wanted }).then((v) => announceRefused(v, opts)), opts);
-      return outcome.exitCode;
-    }),
+    action(async (path: string, opts: CheckOptions) => (await checkIosFs(path, opts)).exitCode),
   );
+}
+
+export function checkIosFs(path: string, opts: CheckOptions): Promise<CheckOutcome> {
+  return runCheck("ios_fs", path, (wanted) => openIosFs(path, { wanted }).then((v) => announceRefused(v, opts)), opts);
 }
 
 /** Says on stderr that hostile archive members were refused (details in the coverage warnings). */

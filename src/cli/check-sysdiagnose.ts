@@ -1,7 +1,7 @@
 // `vigil check-sysdiagnose PATH`: an iPhone sysdiagnose (.tar.gz or its extracted folder).
 import type { Command } from "commander";
 import { openSysdiagnose } from "../acquisitions/sysdiagnose.ts";
-import { runCheck, type CheckOptions } from "../pipeline/check.ts";
+import { runCheck, type CheckOptions, type CheckOutcome } from "../pipeline/check.ts";
 import { action, addCheckOptions } from "./check-common.ts";
 import { announceRefused } from "./check-fs.ts";
 
@@ -12,9 +12,10 @@ export function register(program: Command): void {
       .description("check an iPhone sysdiagnose (.tar.gz, or its extracted folder)")
       .argument("<path>", "sysdiagnose_....tar.gz, its folder, or the folder holding it"),
   ).action(
-    action(async (path: string, opts: CheckOptions) => {
-      const outcome = await runCheck("ios_sysdiagnose", path, (wanted) => openSysdiagnose(path, { wanted }).then((v) => announceRefused(v, opts)), opts);
-      return outcome.exitCode;
-    }),
+    action(async (path: string, opts: CheckOptions) => (await checkSysdiagnose(path, opts)).exitCode),
   );
+}
+
+export function checkSysdiagnose(path: string, opts: CheckOptions): Promise<CheckOutcome> {
+  return runCheck("ios_sysdiagnose", path, (wanted) => openSysdiagnose(path, { wanted }).then((v) => announceRefused(v, opts)), opts);
 }

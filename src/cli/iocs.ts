@@ -9,6 +9,7 @@ import { importIndicators, updateIndicators } from "../indicators/update.ts";
 import { loadIndicatorsForRun } from "../indicators/for-run.ts";
 import { describeError } from "../core/errors.ts";
 import { action } from "./check-common.ts";
+import { runRetroHunt } from "./retro-hunt.ts";
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -94,8 +95,10 @@ export function register(program: Command): void {
     .command("update")
     .description("download the public indicator index (mvt-indicators) and every file it names into a new snapshot (uses the network)")
     .option("--index-url <url>", "index to download", DEFAULT_INDEX_URL)
+    .option("--archive <location>", RETRO_HUNT_ARCHIVE_HELP)
+    .option("--no-retro-hunt", "do not re-check the archived cases against the new indicators")
     .action(
-      action(async (opts: { indexUrl: string }) => {
+      action(async (opts: { indexUrl: string } & RetroHuntOpts) => {
         process.stderr.write(`Using the network: downloading the indicator index ${opts.indexUrl} and the files it names.\n`);
         process.stderr.write("Nothing about your devices is sent; these are plain downloads of public files.\n");
         const r = await updateIndicators({ indexUrl: opts.indexUrl, log: (l) => process.stderr.write(l + "\n") });
@@ -103,7 +106,7 @@ export function register(program: Command): void {
         if (r.warnings.length > 20) process.stderr.write(`warning: ... ${r.warnings.length - 20} more\n`);
         process.stdout.write(`New indicator snapshot: ${r.dir} (${r.files} files, ${r.indicators} indicators)\n`);
         await parseForNextChecks();
-        return 0;
+        return retroHuntAfter(opts);
       }),
     );
 
@@ -111,16 +114,29 @@ export function register(program: Command): void {
     .command("import")
     .description("copy a folder of indicator files into a new snapshot (for machines with no network)")
     .argument("<dir>", "folder holding STIX2 files, an mvt-indicators snapshot, an ioc.yaml or plain lists")
+    .option("--archive <location>", RETRO_HUNT_ARCHIVE_HELP)
+    .option("--no-retro-hunt", "do not re-check the archived cases against the new indicators")
     .action(
-      action(async (dir: string) => {
+      action(async (dir: string, opts: RetroHuntOpts) => {
         const r = importIndicators(dir);
         for (const wline of r.warnings.slice(0, 20)) process.stderr.write(`warning: ${wline}\n`);
         if (r.warnings.length > 20) process.stderr.write(`warning: ... ${r.warnings.length - 20} more\n`);
         process.stdout.write(`New indicator snapshot: ${r.dir} (${r.files} files, ${r.indicators} indicators)\n`);
         await parseForNextChecks();
-        return 0;
+        return retroHuntAfter(opts);
       }),
     );
+}
+
+export const RETRO_HUNT_ARCHIVE_HELP = "case archive to re-hunt with the new indicators (default: $VIGIL_ARCHIVE, else cases.sqlite in Vigil's home folder)";
+export interface RetroHuntOpts {
+  archive?: string;
+  retroHunt?: boolean;
+}
+
+/** After new indicators: every archived case re-checked (exit 10 when some case has new matches). */
+export function retroHuntAfter(opts: RetroHuntOpts): Promise<number> {
+  return opts.retroHunt === false ? Promise.resolve(0) : runRetroHunt({ archive: opts.archive, quietWhenNoArchive: true });
 }
 
 /**

@@ -7,7 +7,7 @@ export function register(program: Command): void {
     .command("modules")
     .description("list every module: what it reads on each kind of acquisition and what it looks for")
     .option("--json", "as JSON")
-    .option("-p, --platform <ios|android>", "only this platform")
+    .option("-p, --platform <ios|android|network>", "only this platform")
     .action((opts: { json?: boolean; platform?: string }) => {
       const mods = allModules.filter((m) => !opts.platform || m.platform === opts.platform);
       if (opts.json) {

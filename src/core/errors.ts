@@ -7,7 +7,9 @@ export class VigilError extends Error {
   readonly file?: string;
   readonly code: string;
   constructor(message: string, opts: { file?: string; code?: string; cause?: unknown } = {}) {
-    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    // One line whatever the message quotes (a database schema, a damaged name): line breaks and
+    // the indentation around them become one space.
+    super(message.replace(/\s*[\r\n]+\s*/g, " "), opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = "VigilError";
     this.file = opts.file;
     this.code = opts.code ?? "input";

@@ -1,7 +1,8 @@
 // The result model every module, check and report writer shares.
 // Field names follow MVT where an investigator's scripts would expect them.
 
-export type Platform = "ios" | "android";
+/** "network": a traffic capture or sensor logs, which can come from either kind of phone. */
+export type Platform = "ios" | "android" | "network";
 
 /**
  * How strong a piece of evidence is. Documented for users in the README ("Grades").
@@ -30,7 +31,12 @@ export type IndicatorKind =
   | "app_id"
   | "app_cert_hash"
   | "android_property"
-  | "configuration_profile";
+  | "configuration_profile"
+  /** TLS client fingerprints (JA3: MD5 hex; JA4: "t13d1516h2_..._..."). */
+  | "ja3"
+  | "ja4"
+  /** SHA-1 or SHA-256 of an X.509 certificate a server presented (not an app's signing certificate). */
+  | "tls_cert_hash";
 
 /** One IOC set as loaded: what it is, where it came from, and how to re-check it later. */
 export interface IocSetInfo {
@@ -75,6 +81,14 @@ export interface TimelineEvent {
   description: string;
   /** Set by the pipeline when a detection points to this record. */
   detected?: boolean;
+  /**
+   * For a delivery (a received message, attachment, call or group invitation): the handle it
+   * came from (phone number, e-mail address, WhatsApp id) and whether the owner's contacts hold
+   * it ("unknown" when no contact list could be read or the handle could not be compared).
+   * Correlation rules key on these; timeline.csv keeps the description only.
+   */
+  sender?: string;
+  sender_is_contact?: ContactFlag;
 }
 
 /**
@@ -88,6 +102,9 @@ export interface Message {
   params?: MessageParams;
 }
 export type MessageParams = Record<string, string | number | Message | (string | Message)[]>;
+
+/** Whether a handle is one of the owner's contacts; "unknown" when that cannot be said. */
+export type ContactFlag = boolean | "unknown";
 
 export interface Detection {
   module: string;
@@ -124,6 +141,8 @@ export interface Detection {
   timestamp?: string;
   /** The record that produced the detection, as written to the module's JSON. */
   record?: unknown;
+  /** Set when the detection is an MVT alert read from MVT's results: MVT's level and message. */
+  mvt?: { level: string; message: string };
 }
 
 /** What a module returns for one check; the pipeline adds `module` and defaults `artifact`. */
@@ -172,6 +191,8 @@ export interface DeviceInfo {
   newerOsAvailable?: string;
   /** Security patch level (Android). */
   patchLevel?: string;
+  /** When the acquisition was made, as it records it (UTC ISO-8601). */
+  acquired?: string;
   [key: string]: unknown;
 }
 
@@ -181,7 +202,8 @@ export interface RunInfo {
   command: string[];
   started: string;
   finished?: string;
-  acquisition: { kind: string; path: string; encrypted: boolean };
+  /** `original_kind`: for a re-check of a results folder, the kind of acquisition those results came from. */
+  acquisition: { kind: string; path: string; encrypted: boolean; original_kind?: string };
   /** Set by `vigil demo`: the phone is synthetic and its traces were planted. */
   demo?: boolean;
   device?: DeviceInfo;
@@ -204,12 +226,109 @@ export interface RuntimeInfo {
   mallocEnv?: Record<string, string>;
 }
 
-export type Verdict = "traces_found" | "worth_a_look" | "no_known_traces";
+/**
+ * What the phone was open to, never evidence that it was attacked (README "Exposure"): an OS
+ * or security patch older than the fixes for flaws spyware used, Lockdown Mode off. Each kind has
+ * a title and a "what it means" in the report's catalogs (`exposure.<kind>.title` and
+ * `.meaning`, filled from `params`). A new kind (flaws exploited in the wild that this phone's
+ * version was open to, for example) is one more member here and two catalog entries.
+ */
+export type ExposureKind =
+  /** The OS is older than the newest release Vigil knows of. */
+  | "outdated_os"
+  /** The Android security patch level is older than the newest bulletin by more than a few months. */
+  | "old_security_patch"
+  /** Lockdown Mode, Apple's hardening against mercenary spyware, is off. */
+  | "lockdown_off"
+  /** Lockdown Mode is on: context, not a risk (level "info"). */
+  | "lockdown_on";
+
+export interface ExposureInput {
+  kind: ExposureKind;
+  /** risk: it makes an attack easier; info: context for the reader (Lockdown Mode on). */
+  level: "risk" | "info";
+  /** The values the catalog's text is filled with (versions, dates, months). */
+  params: Record<string, string | number>;
+  /** Where it was read, inside the acquisition (Info.plist, getprop.txt...). */
+  artifact?: string;
+  /** When the state was last recorded, when the artifact says so. */
+  timestamp?: string;
+  /** Set when the entry comes from another tool's results (an MVT alert): its level and words. */
+  source?: { tool: "mvt"; level: string; message: string };
+  /** Structured facts of the kind that do not fit `params` (a flaw's window, its sources). */
+  details?: Record<string, unknown>;
+}
+
+/** An exposure entry as a module or the device information gave it, before it is put in words. */
+export type ModuleExposure = ExposureInput & { module: string };
+
+/** One exposure entry as written to exposure.json and summary.json. */
+export interface Exposure extends ExposureInput {
+  /** The module that read it; "device" when it comes from the acquisition's device information. */
+  module: string;
+  /** Plain English words (from the catalog); the report shows them in the reader's language. */
+  title: string;
+  what_it_means: string;
+}
+
+/**
+ * An entry of alerts.json that is not a detection (MVT's INFORMATIONAL level, spelled as MVT
+ * writes it): the exposure entries of
+ * the check (the Lockdown Mode state among them) and MVT's informational alerts. It never counts
+ * as a detection and never changes the verdict or the exit code.
+ */
+export interface InformationalAlert {
+  module: string;
+  level: "INFORMATIONAL";
+  kind: "informational";
+  title: string;
+  why?: string;
+  /** For an exposure entry: its kind. */
+  exposure?: ExposureKind;
+  artifact?: string;
+  timestamp?: string;
+  record?: unknown;
+}
+
+/**
+ * traces_found: a known indicator matched with strong or medium evidence.
+ * worth_a_look: only weak matches or behaviour rules.
+ * too_little_to_say: nothing matched, and the artifacts a meaningful check of this kind of
+ *   acquisition needs were not there or could not be read (see modules/requirements.ts).
+ * no_known_traces: nothing matched in what could be checked (never called "clean").
+ */
+export type Verdict = "traces_found" | "worth_a_look" | "too_little_to_say" | "no_known_traces";
+
+/** One thing a meaningful check of this kind of acquisition needs and did not get. */
+export interface MissingNeed {
+  /** Catalog key part: `need.<need>` names it for the reader. */
+  need: string;
+  /** Plain English words (from the catalog). */
+  what: string;
+  /** The modules any one of which, checked, would have met the need. */
+  modules: string[];
+  /** Values the catalog's text is filled with (how many artifacts were checked, of how many needed). */
+  params?: Record<string, number>;
+}
 
 export interface Summary {
   verdict: Verdict;
+  /** Some artifacts were found but could not be read (coverage "failed"). */
   incomplete: boolean;
   detections: Record<Grade, number>;
+  /** Modules per coverage status, as the report's "What was checked" counts them. */
+  coverage: Record<CoverageStatus, number>;
+  /**
+   * What a meaningful check of this acquisition kind needs and did not get, and how to get more
+   * (empty, and no advice, when enough was checked or the kind has no requirement).
+   */
+  missing: MissingNeed[];
+  /** How to get an acquisition that holds more (`id`: catalog key part `advice.<id>`; `text`: English). */
+  advice?: { id: string; text: string };
+  /** What the phone was open to; never counted in the verdict or the exit code. */
+  exposure: Exposure[];
+  /** First and last day of the timeline's events (placeholder dates before 2007 left out). */
+  span?: { from: string; to: string };
   notChecked: { module: string; title: string; status: CoverageStatus; reason?: string; reason_message?: Message }[];
   exitCode: number;
   outputDir?: string;
@@ -221,5 +340,6 @@ export const EXIT = {
   error: 1,
   usage: 2,
   detections: 10,
+  /** Nothing found, but some artifacts could not be read or too little could be checked to say. */
   incomplete: 20,
 } as const;

@@ -36,7 +36,13 @@ export const DEMO_PLANTED: Required<Planted> = {
 export async function buildSyntheticBackup(
   dir: string,
   sizes: BackupSizes,
-  opts: { planted?: Planted; encrypted?: { password: string; dpic?: number; iter?: number }; info?: Record<string, string> } = {},
+  opts: {
+    planted?: Planted;
+    encrypted?: { password: string; dpic?: number; iter?: number };
+    info?: Record<string, string>;
+    /** More files for the backup (a preferences plist a test needs). */
+    extraFiles?: BackupFileSpec[];
+  } = {},
 ): Promise<{ dir: string; derivedKeyHex?: string }> {
   const work = privateTempDir("synthetic");
   try {
@@ -54,6 +60,7 @@ export async function buildSyntheticBackup(
       { domain: "HomeDomain", relativePath: "Library/Safari/History.db", fromFile: history },
       { domain: "WirelessDomain", relativePath: "Library/Databases/DataUsage.sqlite", fromFile: usage },
       { domain: "AppDomainGroup-group.net.whatsapp.WhatsApp.shared", relativePath: "ChatStorage.sqlite", fromFile: chat },
+      ...(opts.extraFiles ?? []),
     ];
     for (let i = 0; i < sizes.manifestFiles; i++) {
       files.push({ domain: `AppDomain-com.example.app${i % 40}`, relativePath: `Library/Caches/item-${i}.dat`, data: `cache entry ${i}\n`, mtime: new Date(START + i * 60_000) });

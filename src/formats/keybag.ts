@@ -50,7 +50,9 @@ export function parseKeybag(data: Buffer, file?: string): Keybag {
     const tag = data.toString("latin1", off, off + 4);
     const len = data.readUInt32BE(off + 4);
     const start = off + 8;
-    if (start + len > data.length) throw new VigilError(`keybag record ${tag} runs past the end`, { file, code: "keybag" });
+    // A damaged tag can hold any byte (a newline would split the one-line error): quoted then.
+    const shown = /^[\x20-\x7e]{4}$/.test(tag) ? tag : JSON.stringify(tag);
+    if (start + len > data.length) throw new VigilError(`keybag record ${shown} runs past the end`, { file, code: "keybag" });
     const value = data.subarray(start, start + len);
     const int = len === 4 ? value.readUInt32BE(0) : undefined;
     off = start + len;

@@ -95,6 +95,12 @@ export function unarchive(archive: PlistValue, file?: string, rootKey?: string):
     throw new VigilError("keyed archive without $objects or $top", { file, code: "plist" });
   }
   const stack = new Set<number>();
+  // A collection's members must be an array; a damaged archive can hold anything there.
+  const list = (o: Record<string, unknown>, key: string): unknown[] => {
+    const v = o[key];
+    if (!Array.isArray(v)) throw new VigilError(`keyed archive ${key} is not an array`, { file, code: "plist" });
+    return v;
+  };
   const MAC_EPOCH = Date.UTC(2001, 0, 1);
 
   const decode = (v: unknown): unknown => {
@@ -114,13 +120,13 @@ export function unarchive(archive: PlistValue, file?: string, rootKey?: string):
       const cls = uidOf(o["$class"]) !== undefined ? (objects[uidOf(o["$class"])!] as Record<string, unknown>) : undefined;
       const className = cls && typeof cls === "object" ? String(cls["$classname"] ?? "") : "";
       if ("NS.keys" in o && "NS.objects" in o) {
-        const keys = (o["NS.keys"] as unknown[]).map(decode);
-        const vals = (o["NS.objects"] as unknown[]).map(decode);
+        const keys = list(o, "NS.keys").map(decode);
+        const vals = list(o, "NS.objects").map(decode);
         const out: Record<string, unknown> = {};
         keys.forEach((k, i) => (out[String(k)] = vals[i]));
         return out;
       }
-      if ("NS.objects" in o) return (o["NS.objects"] as unknown[]).map(decode);
+      if ("NS.objects" in o) return list(o, "NS.objects").map(decode);
       if ("NS.string" in o) return decode(o["NS.string"]);
       if ("NS.bytes" in o) return decode(o["NS.bytes"]);
       if ("NS.data" in o) return decode(o["NS.data"]);

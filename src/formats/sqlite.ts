@@ -31,9 +31,9 @@ export interface SqliteHandle {
  * Opens a database file read-only as immutable (SQLite's "immutable=1"): SQLite then opens it
  * O_RDONLY and takes no lock, creates no -shm, and reads or writes no WAL or journal. For a file
  * that no WAL or journal goes with (the caller checks), this reads exactly what a private copy
- * would, without writing one: the bench backup's databases are 150 MB, copied (and later
- * deleted) once per thread reading them. Returns undefined when SQLite cannot open it so (URIs
- * turned off): the caller makes a copy instead, and reports that copy's errors.
+ * would, without writing one: a copy is written (and later deleted) once per thread reading
+ * it. Returns undefined when SQLite cannot open it so (URIs turned off): the caller makes a copy
+ * instead, and reports that copy's errors.
  */
 export function openImmutable(file: string): Database.Database | undefined {
   const url = pathToFileURL(file);
@@ -191,9 +191,8 @@ export interface PagedQuery {
   /** Keys whose end another thread may take over while these are read (see LiveKeys). */
   live?: LiveKeys;
   /**
-   * Rows per page. Small pages die young: with 8192-row pages, every young-generation collection
-   * during a page copied the page's live rows, and the module took more instructions (sms on a
-   * tenth of the bench backup: 6.35 G with 8192, 6.24 G with 512, 6.63 G read row by row).
+   * Rows per page. Small pages die young: with big pages, every young-generation collection
+   * during a page copied the page's live rows (512 and 8192 compared in bench/NOTES.md).
    */
   pageSize?: number;
 }
@@ -203,12 +202,11 @@ const BLOB_IN_JSON = /JSON cannot hold BLOB values/;
 /**
  * The rows of a query, as arrays of column values, in key order. Each page is one native call
  * that returns the page's rows as one JSON text, built by SQLite: better-sqlite3 builds every row
- * array value by value through V8's slowest property path (reading the bench backup's
- * 500k-message sms.db alone: 11.9 G instructions row by row, 8.1 G in JSON pages). The values
- * are the same: text (including NULs) and REALs (SQLite 3.53 writes the shortest exact digits)
- * come through JSON unchanged, and an integer beyond 2^53 becomes the nearest double, as
- * better-sqlite3 makes it. A page where some value is a BLOB (a table whose declared types the
- * data ignores) is read again the usual way.
+ * array value by value through V8's slowest property path, which costs far more per row (see
+ * bench/NOTES.md). The values are the same: text (including NULs) and REALs (SQLite 3.53 writes
+ * the shortest exact digits) come through JSON unchanged, and an integer beyond 2^53 becomes the
+ * nearest double, as better-sqlite3 makes it. A page where some value is a BLOB (a table whose
+ * declared types the data ignores) is read again the usual way.
  */
 export function* pagedJsonRows(db: Database.Database, q: PagedQuery): Generator<unknown[]> {
   const { live } = q;

@@ -62,9 +62,8 @@ function readInfo(dir: string): SnapshotInfo | undefined {
   }
 }
 
-/** Complete cache snapshots (with a manifest), newest first. */
-export function listCachedSnapshots(): { dir: string; info?: SnapshotInfo }[] {
-  const root = cacheRoot();
+/** Complete cache snapshots (with a manifest) under `root` (the indicator cache by default), newest first. */
+export function listCachedSnapshots(root = cacheRoot()): { dir: string; info?: SnapshotInfo }[] {
   let names: string[];
   try {
     names = readdirSync(root);
@@ -111,12 +110,11 @@ export interface PendingSnapshot {
 }
 
 /**
- * A new snapshot folder that becomes visible only when complete: files go to a hidden
+ * A new snapshot folder (under `root`, the indicator cache by default) that becomes visible only when complete: files go to a hidden
  * temporary folder, and commit() writes the manifest and renames it into place, so a failed
  * update never leaves a half-written snapshot as the newest one.
  */
-export function beginSnapshot(now = new Date()): PendingSnapshot {
-  const root = cacheRoot();
+export function beginSnapshot(now = new Date(), root = cacheRoot()): PendingSnapshot {
   mkdirSync(root, { recursive: true });
   const tmp = join(root, `.partial-${stamp(now)}-${randomBytes(4).toString("hex")}`);
   mkdirSync(tmp);

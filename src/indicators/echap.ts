@@ -1,6 +1,5 @@
 // Echap's stalkerware-indicators `ioc.yaml`: a list of apps, each with its names, Android
 // package names, signing certificate fingerprints, websites, distribution sites and C2.
-import { CORE_SCHEMA, load as loadYaml } from "js-yaml";
 import type { IndicatorKind } from "../core/model.ts";
 import { resolveKind, type ListKind } from "./lists.ts";
 import { normalizeIndicator, refang } from "./normalize.ts";
@@ -85,13 +84,4 @@ export function loadEchap(doc: unknown[], meta: FileMeta): { sets: LoadedSet[]; 
     problems.push({ file: meta.source, reason: `"${key}" (${n} ${n === 1 ? "entry" : "entries"}) is not an indicator kind Vigil matches`, level: "skipped" });
   }
   return { sets, problems };
-}
-
-/**
- * YAML 1.2 core schema (no timestamps or custom tags: every value stays a string, number or
- * boolean). js-yaml rather than the `yaml` package here: it reads Echap's 94 KB file about four
- * times faster, which is most of the indicator load time.
- */
-export function parseYamlDoc(text: string): unknown {
-  return loadYaml(text, { schema: CORE_SCHEMA, json: true });
 }

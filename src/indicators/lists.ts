@@ -22,6 +22,10 @@ const LIST_NAMES: [RegExp, ListKind][] = [
   [/^(?:package_cert_hashes|cert_hashes|certificates)\.txt$/, "app_cert_hash"],
   [/^android_properties\.txt$/, "android_property"],
   [/^(?:config_profiles|configuration_profiles)\.txt$/, "configuration_profile"],
+  [/^(?:ip_ranges|cidrs?|networks)\.txt$/, "ip"],
+  [/^ja3(?:_fingerprints|_hashes)?\.txt$/, "ja3"],
+  [/^ja4(?:_fingerprints)?\.txt$/, "ja4"],
+  [/^(?:tls_cert_hashes|tls_certificates|ssl_certificates|x509(?:_certificates|_hashes)?)\.txt$/, "tls_cert_hash"],
 ];
 
 export function listKindOf(fileName: string): ListKind | null {
@@ -30,7 +34,7 @@ export function listKindOf(fileName: string): ListKind | null {
   return null;
 }
 
-const IPV4ISH = /^\/?\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?$/;
+const IPV4ISH = /^\/?\d{1,3}(?:\.\d{1,3}){3}(?::\d+|\/\d{1,2})?$/;
 
 /**
  * The kind of one value in a list of `kind`: IP lists hold both families, hash lists all three
@@ -149,6 +153,14 @@ const CSV_COLUMNS: Record<string, ListKind> = {
   certificate_sha1: "app_cert_hash",
   certificate_sha256: "app_cert_hash",
   cert_hash: "app_cert_hash",
+  cidr: "ip",
+  ip_range: "ip",
+  ja3: "ja3",
+  ja3_hash: "ja3",
+  ja4: "ja4",
+  x509_sha1: "tls_cert_hash",
+  x509_sha256: "tls_cert_hash",
+  tls_cert_hash: "tls_cert_hash",
   process: "process",
   process_name: "process",
   file_name: "file_name",
@@ -170,6 +182,14 @@ const ROW_TYPES: Record<string, ListKind> = {
   sha256: "hash",
   sha1: "hash",
   md5: "hash",
+  // MISP attribute types.
+  "ip-dst": "ip",
+  "ip-src": "ip",
+  hostname: "domain",
+  "ja3-fingerprint-md5": "ja3",
+  ja4: "ja4",
+  "x509-fingerprint-sha1": "tls_cert_hash",
+  "x509-fingerprint-sha256": "tls_cert_hash",
 };
 
 function headerKey(h: string): string {
@@ -265,7 +285,8 @@ export function loadHosts(text: string, meta: FileMeta): { sets: LoadedSet[]; pr
 export function loadTinycheck(doc: { iocs: unknown[] }, meta: FileMeta): { sets: LoadedSet[]; problems: LoadProblem[] } {
   const problems: LoadProblem[] = [];
   const indicators: Indicator[] = [];
-  const types: Record<string, ListKind> = { domain: "domain", ip4addr: "ipv4", ip6addr: "ipv6", ip: "ip", ipv4: "ipv4", ipv6: "ipv6", sha256: "hash", sha1: "hash", md5: "hash", url: "url", email: "email" };
+  // "cidr" ranges and "sha1cert" (a TLS server's certificate) are TinyCheck's network indicators.
+  const types: Record<string, ListKind> = { domain: "domain", ip4addr: "ipv4", ip6addr: "ipv6", ip: "ip", ipv4: "ipv4", ipv6: "ipv6", cidr: "ip", sha1cert: "tls_cert_hash", sha256: "hash", sha1: "hash", md5: "hash", url: "url", email: "email" };
   doc.iocs.forEach((o, i) => {
     const e = o as { type?: unknown; value?: unknown };
     const listKind = typeof e?.type === "string" ? types[e.type.toLowerCase()] : undefined;

@@ -4,7 +4,8 @@ import { createHash } from "node:crypto";
 import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import type { IocSetInfo } from "../core/model.ts";
-import { isEchapDoc, loadEchap, parseYamlDoc } from "./echap.ts";
+import { isEchapDoc, loadEchap } from "./echap.ts";
+import { parseYaml } from "../core/yaml.ts";
 import { listKindOf, loadCsv, loadHosts, loadList, loadTinycheck } from "./lists.ts";
 import { buildMatcher } from "./matcher.ts";
 import type { Matcher } from "./matcher-api.ts";
@@ -56,7 +57,7 @@ export function loadContent(name: string, data: Buffer, meta: FileMeta): Content
     if (ext === ".yaml" || ext === ".yml") {
       let doc: unknown;
       try {
-        doc = parseYamlDoc(text);
+        doc = parseYaml(text, { duplicateKeys: true });
       } catch (e) {
         return { format: "unsupported", sets: [], problems: [{ file: meta.source, reason: `not valid YAML (${(e as Error).message.split("\n")[0]})`, level: "error" }] };
       }

@@ -18,7 +18,10 @@ export interface Matcher {
   url(url: string): IndicatorMatch[];
   /** Every URL found in free text (messages, notes), each checked as url(). */
   urlsInText(text: string): IndicatorMatch[];
-  /** IPv4 or IPv6, exact; brackets, a leading "/" (Android) and a port are accepted. */
+  /**
+   * IPv4 or IPv6: equal to an address indicator or inside a range one (CIDR); brackets, a
+   * leading "/" (Android) and a port are accepted.
+   */
   ip(ip: string): IndicatorMatch[];
   /** Case-insensitive; "mailto:" and "Name <address>" forms are accepted. */
   email(address: string): IndicatorMatch[];
@@ -37,4 +40,10 @@ export interface Matcher {
   appCertHash(hex: string): IndicatorMatch[];
   androidProperty(name: string): IndicatorMatch[];
   configurationProfile(id: string): IndicatorMatch[];
+  /** A TLS client's JA3 fingerprint (MD5 hex), case-insensitive. */
+  ja3(hash: string): IndicatorMatch[];
+  /** A TLS or QUIC client's JA4 fingerprint, case-insensitive. */
+  ja4(fingerprint: string): IndicatorMatch[];
+  /** SHA-1 or SHA-256 of a certificate a server presented, with or without ":" separators. */
+  tlsCertHash(hex: string): IndicatorMatch[];
 }

@@ -4,8 +4,13 @@ import { getDomain, parse as parseDomain } from "tldts";
 import type { IndicatorKind, IndicatorMatch, IndicatorRef, IocSetInfo } from "../core/model.ts";
 import type { Matcher } from "./matcher-api.ts";
 import {
+  ipv4Number,
+  ipv6Hex,
   mappedIpv4,
+  maskHex,
   normalizeCertHash,
+  normalizeJa3,
+  normalizeJa4,
   hostKey,
   normalizeEmail,
   normalizeHash,
@@ -63,6 +68,14 @@ const TEXT_URL =
   /\b(?:https?:\/\/[^\s<>"'`{}|\\^]+|(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?(?:\/[^\s<>"'`{}|\\^]*)?|(?:[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}[a-z0-9](?::\d{1,5})?(?:\/[^\s<>"'`{}|\\^]*)?)/gi;
 const TRAILING_PUNCT = /[.,;:!?)\]}'"»…]+$/;
 
+/** The URLs, IP addresses and domain names written in a text, as urlsInText() checks them. */
+export function urlTokensInText(text: string): string[] {
+  const out: string[] = [];
+  TEXT_URL.lastIndex = 0;
+  for (let m = TEXT_URL.exec(text); m !== null; m = TEXT_URL.exec(text)) out.push(m[0].replace(TRAILING_PUNCT, ""));
+  return out;
+}
+
 class IndexMatcher implements Matcher {
   readonly sets: IocSetInfo[];
   private readonly counts = new Map<IndicatorKind, number>();
@@ -73,6 +86,12 @@ class IndexMatcher implements Matcher {
   private readonly domainTails = new Set<string>();
   private readonly ipv4: Index = new Map();
   private readonly ipv6: Index = new Map();
+  /** Address ranges by prefix length: network number (IPv4) or masked hex digits (IPv6). */
+  private readonly ipv4Ranges = new Map<number, Map<number, IndicatorRef[]>>();
+  private readonly ipv6Ranges = new Map<number, Map<string, IndicatorRef[]>>();
+  private readonly ja3s: Index = new Map();
+  private readonly ja4s: Index = new Map();
+  private readonly tlsCerts: Index = new Map();
   private readonly urls: Index = new Map();
   /** Hosts of URL indicators: the full URL parse is only worth doing for these. */
   private readonly urlHosts = new Set<string>();
@@ -120,9 +139,29 @@ class IndexMatcher implements Matcher {
         break;
       }
       case "ipv4":
-        return add(this.ipv4, key, ref);
-      case "ipv6":
-        return add(this.ipv6, key, ref);
+      case "ipv6": {
+        const slash = key.indexOf("/");
+        if (slash < 0) return add(ref.type === "ipv4" ? this.ipv4 : this.ipv6, key, ref);
+        const prefix = Number(key.slice(slash + 1));
+        if (ref.type === "ipv4") {
+          let m = this.ipv4Ranges.get(prefix);
+          if (!m) this.ipv4Ranges.set(prefix, (m = new Map()));
+          const net = ipv4Number(key.slice(0, slash));
+          m.set(net, [...(m.get(net) ?? []), ref]);
+        } else {
+          let m = this.ipv6Ranges.get(prefix);
+          if (!m) this.ipv6Ranges.set(prefix, (m = new Map()));
+          const net = maskHex(ipv6Hex(key.slice(0, slash)), prefix);
+          m.set(net, [...(m.get(net) ?? []), ref]);
+        }
+        break;
+      }
+      case "ja3":
+        return add(this.ja3s, key, ref);
+      case "ja4":
+        return add(this.ja4s, key, ref);
+      case "tls_cert_hash":
+        return add(this.tlsCerts, key, ref);
       case "url": {
         add(this.urls, key, ref);
         const host = parseUrl(ref.value)?.host;
@@ -259,7 +298,7 @@ class IndexMatcher implements Matcher {
   urlsInText(text: string): IndicatorMatch[] {
     const out: IndicatorMatch[] = [];
     if (typeof text !== "string" || text.length === 0) return out;
-    if (this.domains.size === 0 && this.urls.size === 0 && this.ipv4.size === 0 && this.ipv6.size === 0) return out;
+    if (this.domains.size === 0 && this.urls.size === 0 && this.ipv4.size === 0 && this.ipv6.size === 0 && this.ipv4Ranges.size === 0 && this.ipv6Ranges.size === 0) return out;
     const seen = new Set<IndicatorRef>();
     TEXT_URL.lastIndex = 0;
     for (let m = TEXT_URL.exec(text); m !== null; m = TEXT_URL.exec(text)) {
@@ -279,14 +318,52 @@ class IndexMatcher implements Matcher {
     const v4 = normalizeIpv4(ip);
     if (v4 !== null) {
       push(out, this.ipv4.get(v4), v4);
+      this.v4RangesInto(v4, v4, out);
       return out;
     }
     const v6 = normalizeIpv6(ip);
     if (v6 !== null) {
       push(out, this.ipv6.get(v6), v6);
+      if (this.ipv6Ranges.size) {
+        const hex = ipv6Hex(v6);
+        for (const [prefix, nets] of this.ipv6Ranges) push(out, nets.get(maskHex(hex, prefix)), v6);
+      }
       const mapped = mappedIpv4(v6);
-      if (mapped) push(out, this.ipv4.get(mapped), v6);
+      if (mapped) {
+        push(out, this.ipv4.get(mapped), v6);
+        this.v4RangesInto(mapped, v6, out);
+      }
     }
+    return out;
+  }
+
+  private v4RangesInto(v4: string, matched: string, out: IndicatorMatch[]): void {
+    if (this.ipv4Ranges.size === 0) return;
+    const n = ipv4Number(v4);
+    for (const [prefix, nets] of this.ipv4Ranges) push(out, nets.get(prefix === 0 ? 0 : (n & (~0 << (32 - prefix))) >>> 0), matched);
+  }
+
+  ja3(hash: string): IndicatorMatch[] {
+    const out: IndicatorMatch[] = [];
+    if (typeof hash !== "string" || this.ja3s.size === 0) return out;
+    const h = normalizeJa3(hash);
+    if (h !== null) push(out, this.ja3s.get(h), h);
+    return out;
+  }
+
+  ja4(fingerprint: string): IndicatorMatch[] {
+    const out: IndicatorMatch[] = [];
+    if (typeof fingerprint !== "string" || this.ja4s.size === 0) return out;
+    const f = normalizeJa4(fingerprint);
+    if (f !== null) push(out, this.ja4s.get(f), f);
+    return out;
+  }
+
+  tlsCertHash(hex: string): IndicatorMatch[] {
+    const out: IndicatorMatch[] = [];
+    if (typeof hex !== "string" || this.tlsCerts.size === 0) return out;
+    const h = normalizeCertHash(hex);
+    if (h !== null) push(out, this.tlsCerts.get(h), h);
     return out;
   }
 

@@ -50,6 +50,66 @@ export function normalizeIpv4(raw: string): string | null {
   return isIPv4(s) ? s : null;
 }
 
+/**
+ * An address range in CIDR notation ("203.0.113.0/24", "2001:db8::/32"), as its network address
+ * and prefix length ("203.0.113.7/24" names the same range as "203.0.113.0/24"). A /32 (IPv4) or
+ * /128 (IPv6) is the single address. Null when it is not a range.
+ */
+export function normalizeCidr(raw: string): { v: 4 | 6; key: string; bits: number; prefix: number } | null {
+  const s = raw.trim();
+  const slash = s.indexOf("/");
+  if (slash < 0 || !/^\d{1,3}$/.test(s.slice(slash + 1))) return null;
+  const prefix = Number(s.slice(slash + 1));
+  const addr = s.slice(0, slash);
+  if (isIPv4(addr)) {
+    if (prefix > 32) return null;
+    const n = ipv4Number(addr);
+    const masked = prefix === 0 ? 0 : (n & (~0 << (32 - prefix))) >>> 0;
+    const net = `${masked >>> 24}.${(masked >>> 16) & 255}.${(masked >>> 8) & 255}.${masked & 255}`;
+    return { v: 4, key: prefix === 32 ? net : `${net}/${prefix}`, bits: masked, prefix };
+  }
+  const v6 = normalizeIpv6(addr);
+  if (v6 === null || prefix > 128) return null;
+  const hex = maskHex(ipv6Hex(v6), prefix);
+  const net = normalizeIpv6(hexToIpv6(hex))!;
+  return { v: 6, key: prefix === 128 ? net : `${net}/${prefix}`, bits: 0, prefix };
+}
+
+export function ipv4Number(ip: string): number {
+  const p = ip.split(".");
+  return ((Number(p[0]) << 24) | (Number(p[1]) << 16) | (Number(p[2]) << 8) | Number(p[3])) >>> 0;
+}
+
+/** The 32 hex digits of a normalized IPv6 address. */
+export function ipv6Hex(v6: string): string {
+  let s = v6;
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(s);
+  if (dotted) {
+    const n = ipv4Number(dotted[1]!);
+    s = s.slice(0, dotted.index) + `${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}`;
+  }
+  const [head, tail] = s.includes("::") ? s.split("::") : [s, undefined];
+  const h = head ? head.split(":") : [];
+  const t = tail ? tail.split(":") : [];
+  const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill("0"), ...t];
+  return groups.map((g) => g.padStart(4, "0")).join("");
+}
+
+/** The first `prefix` bits of 32 hex digits, the rest zeroed. */
+export function maskHex(hex: string, prefix: number): string {
+  const full = prefix >> 2;
+  const rem = prefix & 3;
+  let out = hex.slice(0, full);
+  if (rem) out += ((parseInt(hex[full]!, 16) & (0xf << (4 - rem)) & 0xf) >>> 0).toString(16);
+  return out.padEnd(32, "0");
+}
+
+function hexToIpv6(hex: string): string {
+  const g: string[] = [];
+  for (let i = 0; i < 32; i += 4) g.push(hex.slice(i, i + 4));
+  return g.join(":");
+}
+
 const v6cache = new Map<string, string>();
 /** RFC 5952 form (lowercase, longest zero run compressed), so "2001:db8:0:0::1" meets "2001:db8::1". */
 export function normalizeIpv6(raw: string): string | null {
@@ -150,6 +210,19 @@ export function normalizeCertHash(raw: string): string | null {
   return h.length >= 32 && HEX.test(h) ? h : null;
 }
 
+/** A JA3 (or JA3S) fingerprint: the MD5 of its text, 32 hex digits. */
+export function normalizeJa3(raw: string): string | null {
+  const h = raw.trim().toLowerCase();
+  return h.length === 32 && HEX.test(h) ? h : null;
+}
+
+const JA4 = /^[tqd][0-9s][0-9a-z][di]\d{4}[0-9a-z]{2}_[0-9a-f]{12}_[0-9a-f]{12}$/;
+/** A JA4 fingerprint in its hashed form ("t13d1516h2_8daaf6152771_02713d6af862"). */
+export function normalizeJa4(raw: string): string | null {
+  const f = raw.trim().toLowerCase();
+  return JA4.test(f) ? f : null;
+}
+
 export function normalizeEmail(raw: string): string | null {
   let e = raw.trim().toLowerCase();
   // "Name <user@host>" as mail headers and contact cards write it.
@@ -165,15 +238,27 @@ function exact(raw: string): string | null {
   return v.length > 0 ? v : null;
 }
 
+const CIDR_TAIL = /[0-9a-f.:]\/\d{1,3}\s*$/i;
+
 /** The key an indicator of this kind is stored under; null when the value is not valid for it. */
 export function normalizeIndicator(kind: IndicatorKind, raw: string): string | null {
   switch (kind) {
     case "domain":
       return normalizeDomain(raw);
-    case "ipv4":
+    case "ipv4": {
+      if (CIDR_TAIL.test(raw)) {
+        const c = normalizeCidr(raw);
+        return c && c.v === 4 ? c.key : null;
+      }
       return normalizeIpv4(raw);
-    case "ipv6":
+    }
+    case "ipv6": {
+      if (CIDR_TAIL.test(raw)) {
+        const c = normalizeCidr(raw);
+        return c && c.v === 6 ? c.key : null;
+      }
       return normalizeIpv6(raw);
+    }
     case "url": {
       const u = parseUrl(raw);
       return u && u.host ? u.key : null;
@@ -190,6 +275,14 @@ export function normalizeIndicator(kind: IndicatorKind, raw: string): string | n
     }
     case "app_cert_hash":
       return normalizeCertHash(raw);
+    case "tls_cert_hash": {
+      const h = normalizeCertHash(raw);
+      return h && (h.length === 40 || h.length === 64 || h.length === 32) ? h : null;
+    }
+    case "ja3":
+      return normalizeJa3(raw);
+    case "ja4":
+      return normalizeJa4(raw);
     case "process":
     case "file_name":
     case "app_id":

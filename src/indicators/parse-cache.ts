@@ -2,14 +2,14 @@
 // YAML, CSV and lists: 7 MB, 24k indicators) takes about half a second of a check's start; the
 // parsed result, read back, takes a tenth of that. An entry is used only when everything that
 // went into it is the same: the bytes of every file (SHA-256), their paths, each root's
-// snapshot.json, and the code that parsed them (the bundle's fingerprint, which changes with
-// any source file, the Node version, and the installed packages). Without a bundle (Vigil run
-// through tsx) there is no such fingerprint, and nothing is cached.
+// snapshot.json, and the code that parsed them (the build's id, which changes with any source
+// file, the Node version, and the installed packages). Without a build (Vigil run through tsx)
+// there is no such id, and nothing is cached.
 // Entries are checked against a digest of their content, written whole and renamed into place;
 // a damaged or unreadable entry is ignored (the files are parsed again), never trusted.
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename, join } from "node:path";
 import { REPO_ROOT } from "../core/paths.ts";
 import { vigilHome } from "./cache.ts";
 import type { LoadedSet, LoadProblem } from "./types.ts";
@@ -33,19 +33,29 @@ const FORMAT = 1;
 const KEEP = 8;
 
 /**
- * The identity of the running code, when Vigil runs from its bundle (dist/<fingerprint>/, see
- * scripts/bundle.mjs), else undefined. The installed packages count too: npm rewrites
- * node_modules/.package-lock.json on every install.
+ * The identity of the running code when Vigil runs from its build (dist/, see scripts/build.mjs,
+ * whose build.json holds a digest of the built files), else undefined. The installed packages
+ * count too: in a checkout npm rewrites node_modules/.package-lock.json on every install; a
+ * global install has no such file but creates its node_modules folder anew.
  */
 export function codeIdentity(moduleDir = import.meta.dirname): string | undefined {
-  const id = basename(moduleDir);
-  if (!/^[0-9a-f]{16}$/.test(id) || basename(dirname(moduleDir)) !== "dist") return undefined;
-  let packages = "none";
+  if (basename(moduleDir) !== "dist") return undefined;
+  let id: unknown;
   try {
-    const st = statSync(join(REPO_ROOT, "node_modules", ".package-lock.json"));
-    packages = `${st.size}:${st.mtimeMs}`;
+    id = (JSON.parse(readFileSync(join(moduleDir, "build.json"), "utf8")) as { id?: unknown }).id;
   } catch {
-    /* no lock file: the bundle's fingerprint and Node's version still count */
+    return undefined;
+  }
+  if (typeof id !== "string" || id === "") return undefined;
+  let packages = "none";
+  for (const p of [join(REPO_ROOT, "node_modules", ".package-lock.json"), join(REPO_ROOT, "node_modules")]) {
+    try {
+      const st = statSync(p);
+      packages = `${st.size}:${st.mtimeMs}`;
+      break;
+    } catch {
+      /* not there: the next, else the build's id and Node's version still count */
+    }
   }
   return `${id}|${process.version}|${packages}`;
 }

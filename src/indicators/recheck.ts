@@ -4,12 +4,12 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { Coverage, Detection, DetectionInput, Grade, IndicatorMatch, InputFile } from "../core/model.ts";
+import type { Coverage, Detection, DetectionInput, Grade, IndicatorKind, IndicatorMatch, InputFile } from "../core/model.ts";
 import { fromMatches } from "../core/detection.ts";
 import type { Matcher } from "./matcher-api.ts";
 import { msg } from "../core/i18n/index.ts";
 
-type Check = "exec" | "url" | "domain" | "ip" | "process" | "app" | "path" | "file_name" | "email" | "hash" | "cert" | "profile" | "property" | "text" | "skip";
+export type Check = "exec" | "url" | "domain" | "ip" | "process" | "app" | "path" | "file_name" | "email" | "hash" | "cert" | "tls_cert" | "ja3" | "ja4" | "profile" | "property" | "text" | "skip";
 
 /** Field names as MVT and Vigil write them, lowercased. */
 const FIELDS: Record<string, Check> = {};
@@ -43,13 +43,28 @@ const MODULE_FIELDS: Record<string, Record<string, Check>> = {
   // shutdown.log clients are executable paths ("/private/var/db/.../rolexd").
   shutdownlog: { client: "exec" },
   shutdown_log: { client: "exec" },
+  // Network records (src/formats/network/records.ts): addresses, names, fingerprints and the
+  // certificates servers presented; the phone's own side and free text are not indicators.
+  dns: { query: "domain", cnames: "domain", answer_ips: "ip", client_ip: "skip", server_ip: "skip", file: "skip", source: "skip", rcode: "skip", qtype: "skip", transport: "skip", app: "skip" },
+  tls: { server_name: "domain", server_ip: "ip", client_ip: "skip", ja3: "ja3", ja4: "ja4", ja3_string: "skip", cert_sha1: "skip", cert_sha256: "skip", alpn: "skip", version: "skip", client_versions: "skip", cipher: "skip", file: "skip", source: "skip", app: "skip" },
+  quic: { server_name: "domain", server_ip: "ip", client_ip: "skip", ja4: "ja4", alpn: "skip", quic_version: "skip", file: "skip", source: "skip", app: "skip" },
+  http: { url: "url", host: "domain", server_ip: "ip", client_ip: "skip", uri: "skip", method: "skip", user_agent: "skip", file: "skip", source: "skip", app: "skip" },
+  certificates: { cert_sha1: "tls_cert", cert_sha256: "tls_cert", server_name: "skip", server_ip: "skip", subject: "skip", issuer: "skip", serial: "skip", file: "skip", source: "skip" },
+  flows: { dst_ip: "ip", src_ip: "skip", resolved_names: "domain", server_name: "skip", proto: "skip", app_protocol: "skip", tls_version: "skip", file: "skip", source: "skip", app: "skip" },
+  sensor_alerts: { signature: "skip", category: "skip", client_ip: "skip", server_ip: "skip", file: "skip", source: "skip", action: "skip" },
+  app_privacy_report: { domain: "domain", context: "domain", bundle_id: "app", domain_owner: "skip", category: "skip", kind: "skip", access_kind: "skip", file: "skip", source: "skip" },
 };
+
+/** What a field of a module's records holds ("skip" for bookkeeping; "text" when unknown). */
+export function fieldCheck(module: string, key: string): Check {
+  return MODULE_FIELDS[module]?.[key] ?? FIELDS[key] ?? "text";
+}
 
 /** Modules whose URLs are mentions (messages, contacts, notes), not visits. */
 const MENTION_MODULES = /^(sms|sms_attachments|whatsapp|signal|telegram|calendar|contacts|notes|shortcuts|mail|imessage|messages|chat|calls)(_|$)/;
 
 /** Files of a results folder that are not module outputs. */
-const NOT_MODULES = /^(info|alerts|coverage|summary|command|timeline|timeline_detected|device_info)\.json$|_detected\.json$/i;
+export const NOT_MODULES = /^(info|alerts|coverage|summary|command|timeline|timeline_detected|device_info)\.json$|_detected\.json$/i;
 
 const KIND_WORDS: Record<string, string> = {
   domain: "domain",
@@ -67,6 +82,9 @@ const KIND_WORDS: Record<string, string> = {
   app_cert_hash: "app signing certificate",
   android_property: "system property",
   configuration_profile: "configuration profile",
+  ja3: "TLS client fingerprint (JA3)",
+  ja4: "TLS client fingerprint (JA4)",
+  tls_cert_hash: "server certificate",
 };
 
 export interface RecheckedModule {
@@ -78,7 +96,8 @@ export interface RecheckedModule {
   coverage: Coverage;
 }
 
-function runCheck(iocs: Matcher, check: Check, value: string, parentKey: string): { matches: IndicatorMatch[]; strength: "presence" | "visit" | "mention" } {
+/** Matches one value by what its field holds (`parentKey`: the key of the object holding it). */
+export function matchValue(iocs: Matcher, check: Check, value: string, parentKey: string): { matches: IndicatorMatch[]; strength: "presence" | "visit" | "mention" } {
   switch (check) {
     case "url":
       return { matches: iocs.url(value), strength: "visit" };
@@ -105,6 +124,12 @@ function runCheck(iocs: Matcher, check: Check, value: string, parentKey: string)
       return { matches: /cert/.test(parentKey) ? iocs.appCertHash(value) : iocs.hash(value), strength: "presence" };
     case "cert":
       return { matches: iocs.appCertHash(value), strength: "presence" };
+    case "tls_cert":
+      return { matches: iocs.tlsCertHash(value), strength: "visit" };
+    case "ja3":
+      return { matches: iocs.ja3(value), strength: "mention" };
+    case "ja4":
+      return { matches: iocs.ja4(value), strength: "mention" };
     case "profile":
       return { matches: iocs.configurationProfile(value), strength: "presence" };
     case "property":
@@ -116,7 +141,19 @@ function runCheck(iocs: Matcher, check: Check, value: string, parentKey: string)
   }
 }
 
-function gradeOf(strength: "presence" | "visit" | "mention", module: string): Grade {
+/** Indicator kinds that name an address the phone reached or was sent; the others name something present on it. */
+const ADDRESS_KINDS = new Set<IndicatorKind>(["domain", "url", "ipv4", "ipv6", "email"]);
+
+/**
+ * The grade of an indicator of `type` another tool matched in a record of `module` (an MVT
+ * alert), by the same scale as a re-check: something present is strong, an address is medium,
+ * or weak in a module that only mentions addresses (messages, contacts).
+ */
+export function gradeForIndicator(type: IndicatorKind, module: string): Grade {
+  return gradeOf(ADDRESS_KINDS.has(type) ? "visit" : "presence", module);
+}
+
+export function gradeOf(strength: "presence" | "visit" | "mention", module: string): Grade {
   if (strength === "presence") return "strong";
   if (strength === "visit") return MENTION_MODULES.test(module) ? "weak" : "medium";
   return "weak";
@@ -144,7 +181,7 @@ export function recheckRecord(iocs: Matcher, module: string, record: unknown, ar
     }
     if (typeof value !== "string" || value.length === 0 || value.length > 100_000) return;
     const check: Check = overrides?.[key] ?? FIELDS[key] ?? "text";
-    const { matches, strength } = runCheck(iocs, check, value, parentKey);
+    const { matches, strength } = matchValue(iocs, check, value, parentKey);
     if (matches.length === 0) return;
     const fresh = matches.filter((m) => {
       const k = `${m.indicator.type}\0${m.indicator.value.toLowerCase()}\0${m.matched}`;
@@ -163,7 +200,7 @@ export function recheckRecord(iocs: Matcher, module: string, record: unknown, ar
             field: key,
             value: m.matched,
           }),
-        why: msg(`det.recheck.${strength}.why`),
+        why: msg(check === "ja3" || check === "ja4" ? "det.recheck.fingerprint.why" : `det.recheck.${strength}.why`),
         record,
         timestamp,
         artifact,
@@ -174,7 +211,7 @@ export function recheckRecord(iocs: Matcher, module: string, record: unknown, ar
   return out;
 }
 
-function pickTimestamp(record: unknown): string | undefined {
+export function pickTimestamp(record: unknown): string | undefined {
   if (!record || typeof record !== "object") return undefined;
   const r = record as Record<string, unknown>;
   for (const k of ["isodate", "timestamp", "first_isodate", "date", "last_seen", "first_seen"]) {

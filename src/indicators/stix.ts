@@ -183,6 +183,12 @@ export function kindOfTerm(term: PatternTerm): IndicatorKind | { reason: string 
   }
   // MVT writes app:cert.sha256, app:cert.sha1 and app:cert.md5; other tools app:cert_hash.
   if (p.startsWith("app:cert")) return "app_cert_hash";
+  // A server's certificate: x509-certificate:hashes.'SHA-256' (or SHA-1).
+  if (p.startsWith("x509-certificate:hashes.")) return "tls_cert_hash";
+  // STIX has no JA3/JA4 object; sets write them as custom objects or extensions
+  // (x-ja3:value, network-traffic:extensions.'x-tls'.ja3). The value decides which.
+  if (/ja3/.test(p) && !/ja3s/.test(p)) return "ja3";
+  if (/ja4/.test(p) && !/ja4s/.test(p)) return "ja4";
   return { reason: `object path ${p} is not an indicator kind Vigil matches` };
 }
 

@@ -42,4 +42,7 @@ export const INDICATOR_KINDS: readonly IndicatorKind[] = [
   "app_cert_hash",
   "android_property",
   "configuration_profile",
+  "ja3",
+  "ja4",
+  "tls_cert_hash",
 ];

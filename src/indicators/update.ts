@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative, resolve, sep } from "node:path";
 import { VigilError } from "../core/errors.ts";
 import { beginSnapshot, type SnapshotInfo, type SnapshotSource } from "./cache.ts";
-import { parseYamlDoc } from "./echap.ts";
+import { parseYaml } from "../core/yaml.ts";
 import { loadContent } from "./load.ts";
 import { DEFAULT_INDEX_URL, parseIndex, repoDir, repoLicense, type IndexEntry } from "./mvt-index.ts";
 import type { FileMeta } from "./set.ts";
@@ -39,7 +39,8 @@ function validate(name: string, data: Buffer, source: string, warnings: string[]
   return n;
 }
 
-async function download(url: string, fetchImpl: typeof fetch, timeoutMs: number): Promise<Buffer> {
+/** Downloads one public file (HTTP 200 only, size-capped); the error says why in a few words. */
+export async function download(url: string, fetchImpl: typeof fetch, timeoutMs: number): Promise<Buffer> {
   let res: Response;
   try {
     res = await fetchImpl(url, { signal: AbortSignal.timeout(timeoutMs), redirect: "follow", headers: { "user-agent": "vigil-iocs-update" } });
@@ -78,7 +79,7 @@ export async function updateIndicators(opts: {
   }
   let entries: IndexEntry[];
   try {
-    const parsed = parseIndex(parseYamlDoc(indexData.toString("utf8")));
+    const parsed = parseIndex(parseYaml(indexData.toString("utf8"), { duplicateKeys: true }));
     entries = parsed.entries;
     for (const p of parsed.problems) warnings.push(`${indexUrl} (${p.id}): ${p.reason}`);
   } catch (e) {

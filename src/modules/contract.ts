@@ -4,7 +4,7 @@
 // It lives with the modules because it speaks of what they use from the rooms below: the
 // acquisition view (acquisitions/) and the indicator matcher (indicators/).
 import type { AcquisitionView, ArtifactSpec, FileEntry } from "../acquisitions/view.ts";
-import type { DetectionInput, TimelineEvent, Platform } from "../core/model.ts";
+import type { Coverage, DetectionInput, ExposureInput, TimelineEvent, Platform } from "../core/model.ts";
 import type { Shard } from "../core/shard.ts";
 import type { Matcher } from "../indicators/matcher-api.ts";
 
@@ -20,6 +20,11 @@ export interface ModuleContext {
   wanted: ArtifactSpec;
   /** Report a detection that is not tied to one yielded record (cross-record heuristics). */
   detect(d: DetectionInput): void;
+  /**
+   * Report what the phone was open to (Lockdown Mode off, for example): exposure, which never
+   * counts as a detection nor changes the verdict.
+   */
+  expose(e: ExposureInput): void;
   /** Add a timeline event that is not tied to one yielded record. */
   event(e: Omit<TimelineEvent, "module">): void;
   /**
@@ -27,6 +32,14 @@ export interface ModuleContext {
    * unreadable profile). Shown in the coverage as a warning; the module still counts as checked.
    */
   warn(message: string): void;
+  /**
+   * A coverage entry of its own, listed after the module's: what the artifact could not show,
+   * such as the share of a capture's traffic whose certificates TLS 1.3 hid. Only the serial
+   * runner (src/pipeline/run-modules.ts) keeps these; the parallel one hands back one entry per
+   * module, and the acquisitions whose modules use this (network captures) are never split
+   * across threads.
+   */
+  cover(entry: Omit<Coverage, "detections">): void;
   /** Progress for long steps, shown on stderr. */
   progress(done: number, total?: number): void;
   /**

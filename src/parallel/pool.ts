@@ -12,7 +12,7 @@ import { Worker } from "node:worker_threads";
 import { applies, isWhole } from "../acquisitions/spec-match.ts";
 import type { AcquisitionView } from "../acquisitions/view.ts";
 import { describeError } from "../core/errors.ts";
-import type { Coverage, Detection, InputFile } from "../core/model.ts";
+import type { Coverage, Detection, InputFile, ModuleExposure } from "../core/model.ts";
 import type { ModuleDef } from "../modules/contract.ts";
 import { privateTempDir, privateTempRoot, removeTempDir } from "../core/tempdir.ts";
 import { matcherSources } from "../indicators/matcher.ts";
@@ -26,11 +26,10 @@ import type { CheckRun, TimelineHelper } from "../report/results.ts";
 import { keyOf, shardOf, takenParts, takeWork } from "./queue.ts";
 import { stealMemory } from "./steal.ts";
 
-/**
- * Below this much artifact data, starting threads costs more than it saves: MVT's test backup
- * (9 MB counted this way) checks in 1.4 s on one thread and 1.6 s on two; a quarter of the
- * bench backup (33 MB) in 6.0 s on one and 3.5 s on two.
- */
+/** What one module (or one part of it) handed over. */
+type ModuleDone = { coverage: Coverage; detections: Detection[]; exposure: ModuleExposure[] };
+
+/** Below this much artifact data, starting threads costs more than it saves (bench/NOTES.md). */
 export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
 /** Cost guessed for a module that reads the whole acquisition (the Manifest listing). */
 const WHOLE_COST = 16 * 1024 * 1024;
@@ -38,13 +37,12 @@ const MAX_JOBS = 8;
 /**
  * A shardable module's single file at least this big, and bigger than a thread's fair share of
  * the whole run, is split into one part per thread. A module smaller than a fair share is better
- * left whole: on the bench backup (two threads), splitting sms and Safari history cost a little
- * more CPU and 20 MB more memory for no gain in time.
+ * left whole: splitting it costs CPU and memory for no gain in time (bench/NOTES.md).
  */
 const SHARD_MIN_BYTES = 8 * 1024 * 1024;
 /**
  * Young generation of a worker's heap. Modules allocate a short-lived record per row; a bigger
- * nursery than V8's default cuts garbage-collection time (measured on the bench backup).
+ * nursery than V8's default cuts garbage-collection time (bench/NOTES.md).
  */
 const WORKER_YOUNG_MB = Number(process.env.VIGIL_WORKER_YOUNG_MB ?? 0) || 48;
 
@@ -160,12 +158,9 @@ export async function runModulesParallel(
   // the biggest module does not decide alone how long the run takes.
   const fairShare = opts.shardMinBytes === undefined ? totalCost / jobs : 0;
   // A shardable module of one file that runs whole can still have the end of its keys taken
-  // over by a thread that ran out of work (steal.ts). Not on an encrypted backup: there, on the
-  // bench backup, runs where a thread took over peaked at 317-372 MB (mean 346) against 302-338
-  // MB (mean 321) where none did, over the 350 MB budget; plain backups showed no such rise.
-  // (Measured before bin/vigil.js fixed glibc's malloc thresholds. Since then, with take-over
-  // allowed, a thread took over in only 1 of 10 encrypted runs: too rare to measure again, so it
-  // stays off.)
+  // over by a thread that ran out of work (steal.ts). Not on an encrypted backup, where taking
+  // over raised the peak memory past the 350 MB budget (bench/NOTES.md, also on why that was
+  // not measured again).
   const takeOvers = !view.encrypted;
   const items: (WorkItem & { cost: number; i: number })[] = [];
   let slots = 0;
@@ -191,7 +186,7 @@ export async function runModulesParallel(
     steal: stealMemory(slots),
     takeOverMinKeys: opts.takeOverMinKeys,
   };
-  const done = new Map<string, { coverage: Coverage; detections: Detection[] }>();
+  const done = new Map<string, ModuleDone>();
   const inputs: InputFile[] = [];
 
   const workers: WorkerRun[] = [];
@@ -205,7 +200,7 @@ export async function runModulesParallel(
     for (let item = takeWork(setup); item !== undefined; item = takeWork(setup)) {
       if (!item.shard?.range) taken++;
       const run = await runModules({ ...opts, modules: [byName.get(item.module)!], timeline, numbering, shard: shardOf(item, setup) });
-      done.set(keyOf(item), { coverage: run.coverage[0], detections: run.detections });
+      done.set(keyOf(item), { coverage: run.coverage[0], detections: run.detections, exposure: run.exposure });
     }
     // This thread ran every module: a worker still starting has nothing to hand over.
     if (taken === queue.length && !opts.keepIdle) for (const w of workers) if (!w.tookWork()) w.end();
@@ -213,12 +208,13 @@ export async function runModulesParallel(
 
     const coverage: Coverage[] = [];
     const detections: Detection[] = [];
+    const exposure: ModuleExposure[] = [];
     const warnings: Record<string, string[]> = {};
     for (const m of applicable) {
       const parts = queue.filter((w) => w.module === m.name);
       const taken = takenParts(m.name, done.keys());
       const results = [...parts.map(keyOf), ...taken.map((t) => t.key)].map(
-        (key) => done.get(key) ?? { coverage: failedCoverage(opts.modules, m.name, "no thread ran it"), detections: [] },
+        (key) => done.get(key) ?? { coverage: failedCoverage(opts.modules, m.name, "no thread ran it"), detections: [], exposure: [] },
       );
       const cov = results.length === 1 ? results[0].coverage : mergePartCoverage(results.map((r) => r.coverage));
       const file = (suffix: string) => `${prefix}${m.name}${suffix}.json`;
@@ -233,11 +229,14 @@ export async function runModulesParallel(
         appendJsonFragments(join(opts.outputDir, file("_detected")), frags("_detected"));
       }
       coverage.push(cov);
-      for (const r of results) detections.push(...r.detections);
+      for (const r of results) {
+        detections.push(...r.detections);
+        exposure.push(...r.exposure);
+      }
       if (cov.warnings?.length) warnings[m.name] = cov.warnings;
     }
     const helpers = workers.map((w) => w.helper()).filter((h) => h !== undefined);
-    return { coverage, detections, timeline, warnings, inputs, jobs, helpers, end: () => workers.forEach((w) => w.end()) };
+    return { coverage, detections, exposure, timeline, warnings, inputs, jobs, helpers, end: () => workers.forEach((w) => w.end()) };
   } catch (e) {
     for (const w of workers) w.end();
     throw e;
@@ -276,7 +275,7 @@ function startWorker(
   worker: Worker,
   setup: WorkerSetup,
   modules: ModuleDef<any>[],
-  done: Map<string, { coverage: Coverage; detections: Detection[] }>,
+  done: Map<string, ModuleDone>,
   timeline: TimelineStore,
   inputs: InputFile[],
   progress: ProgressFn,
@@ -296,7 +295,7 @@ function startWorker(
     // The module it was running fails; the ones it finished keep their files and detections,
     // but their timeline events were in its store.
     if (current !== undefined && !done.has(current.key)) {
-      done.set(current.key, { coverage: failedCoverage(modules, current.module, `the worker thread running it stopped: ${why}`), detections: [] });
+      done.set(current.key, { coverage: failedCoverage(modules, current.module, `the worker thread running it stopped: ${why}`), detections: [], exposure: [] });
     }
     current = undefined;
     if (!handedOver) {
@@ -317,7 +316,7 @@ function startWorker(
         break;
       case "module":
         current = undefined;
-        done.set(m.key, { coverage: m.coverage, detections: JSON.parse(m.detections) as Detection[] });
+        done.set(m.key, { coverage: m.coverage, detections: JSON.parse(m.detections) as Detection[], exposure: m.exposure });
         mine.push(m.key);
         break;
       case "finished":

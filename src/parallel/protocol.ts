@@ -1,6 +1,6 @@
 // Messages between the main thread and the worker threads that run modules (see pool.ts).
 import type { ReopenSpec } from "../acquisitions/view.ts";
-import type { Coverage, InputFile } from "../core/model.ts";
+import type { Coverage, InputFile, ModuleExposure } from "../core/model.ts";
 import type { Shard } from "../core/shard.ts";
 import type { LoadedSet } from "../indicators/types.ts";
 import type { ContextWindows, CollectorPart } from "../report/html/data.ts";
@@ -60,7 +60,7 @@ export type FromWorker =
    * One module done. Detections travel as JSON text: a record's Buffers become base64 exactly
    * as in the files, instead of turning into Uint8Arrays in a structured clone.
    */
-  | { type: "module"; key: string; module: string; coverage: Coverage; detections: string }
+  | { type: "module"; key: string; module: string; coverage: Coverage; detections: string; exposure: ModuleExposure[] }
   /** The queue is empty: the worker's timeline chunks and the evidence files it read. */
   | { type: "finished"; timeline?: SpilledTimeline; inputs: InputFile[] }
   /** The worker could not open the acquisition: it took no module, the other threads go on. */

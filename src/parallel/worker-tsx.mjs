@@ -1,4 +1,4 @@
-// The worker's entry when Vigil runs from its sources (tests, VIGIL_NO_BUNDLE): a worker thread
+// The worker's entry when Vigil runs from its sources (tests that import src/): a worker thread
 // does not inherit the main thread's tsx loader, so it registers its own.
 import { register } from "tsx/esm/api";
 

@@ -44,7 +44,7 @@ if (view) {
     const key = keyOf(item);
     send({ type: "start", key, module: item.module });
     const run = await runModules({ view, modules: [mod], iocs, outputDir: setup.outputDir, prefix: setup.prefix, timeline, progress, numbering, shard: shardOf(item, setup) });
-    send({ type: "module", key, module: item.module, coverage: run.coverage[0], detections: toJson(run.detections) });
+    send({ type: "module", key, module: item.module, coverage: run.coverage[0], detections: toJson(run.detections), exposure: run.exposure });
   }
   await (view as { settled?: () => Promise<void> }).settled?.();
   const spilled = timeline.detach();

@@ -2,11 +2,13 @@
 // (`vigil check-iocs`), writing into a new folder and never into the input.
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { VigilError } from "../core/errors.ts";
+import { describeError, VigilError } from "../core/errors.ts";
 import { english, msg, pickLanguage } from "../core/i18n/index.ts";
-import type { Coverage, RunInfo } from "../core/model.ts";
+import type { Coverage, Detection, DeviceInfo, Exposure, InformationalAlert, RunInfo } from "../core/model.ts";
 import { loadIndicatorsForRun } from "../indicators/for-run.ts";
 import { recheckResults } from "../indicators/recheck.ts";
+import { informationalAlerts } from "../report/exposure.ts";
+import { loadResults } from "../report/load-results.ts";
 import { writeJson } from "../report/results.ts";
 import { formatSummary, sortDetections, summarize } from "../report/summary.ts";
 import { redactArgs } from "../core/secret-args.mjs";
@@ -66,27 +68,56 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
     if (again) Object.assign(again, gap);
     else r.coverage.push({ module: c.module, title: c.title ?? c.module, ...gap });
   }
-  const detections = sortDetections(r.detections);
-  writeJson(join(outputDir, "alerts.json"), detections);
+  // Behaviour signs, exposure and informational entries do not depend on the indicators: they
+  // are carried over from the results as they were (MVT's alerts mapped by kind and level).
+  const carried = carriedOver(input, r.coverage);
+  const detections = sortDetections([...r.detections, ...carried.detections]);
+  writeJson(join(outputDir, "alerts.json"), [...detections, ...informationalAlerts(carried.exposure), ...carried.informational]);
   writeJson(join(outputDir, "coverage.json"), r.coverage);
+  writeJson(join(outputDir, "exposure.json"), carried.exposure);
   const info: RunInfo = {
     tool: "vigil",
     version: VERSION,
     command: ["check-iocs", ...redactArgs(process.argv.slice(3))],
     started,
     finished: new Date().toISOString(),
-    acquisition: { kind: r.producer === "vigil" ? "vigil_results" : "mvt_results", path: input, encrypted: false },
+    acquisition: { kind: r.producer === "vigil" ? "vigil_results" : "mvt_results", path: input, encrypted: false, ...(carried.kind ? { original_kind: carried.kind } : {}) },
+    ...(carried.device ? { device: carried.device } : {}),
     inputs: r.inputs,
     iocs: { snapshot: loaded.snapshot, sets: loaded.sets, errors: loaded.problems },
     lang: opts.lang,
     runtime: runtimeInfo(),
   };
   writeJson(join(outputDir, "info.json"), info);
-  const summary = summarize(detections, r.coverage, outputDir);
+  // The requirements of a meaningful check are those of the original acquisition's kind.
+  const summary = summarize({ detections, coverage: r.coverage, kind: carried.kind, exposure: carried.exposure, outputDir });
   writeJson(join(outputDir, "summary.json"), summary);
   if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
-  else process.stdout.write(formatSummary(summary, { topDetections: detections, lang: pickLanguage(opts.lang) }) + "\n");
+  else process.stdout.write(formatSummary(summary, { topDetections: detections, lang: pickLanguage(opts.lang), device: carried.device }) + "\n");
   return { exitCode: summary.exitCode, outputDir };
+}
+
+/**
+ * What a re-check keeps from the results folder: its behaviour signs (Vigil's heuristics, or
+ * MVT's alerts without a matched indicator, mapped by kind and level), its exposure and
+ * informational entries, and the original acquisition's kind and device. Indicator matches are
+ * not carried over: the re-check finds them again with the current indicators. When the
+ * folder's alerts cannot be read, that is a coverage failure, never a silent loss.
+ */
+function carriedOver(dir: string, coverage: Coverage[]): { detections: Detection[]; exposure: Exposure[]; informational: InformationalAlert[]; kind?: string; device?: DeviceInfo } {
+  try {
+    const loaded = loadResults(dir);
+    return {
+      detections: loaded.detections.filter((d) => d.kind === "heuristic"),
+      exposure: loaded.exposure,
+      informational: loaded.informational.filter((i) => !i.exposure),
+      kind: loaded.kind,
+      device: loaded.info?.device,
+    };
+  } catch (e) {
+    coverage.push({ module: "original_alerts", title: "Alerts of the results folder", status: "failed", reason: describeError(e) });
+    return { detections: [], exposure: [], informational: [] };
+  }
 }
 
 /** The modules a Vigil results folder's coverage.json lists as failed. */

@@ -6,12 +6,13 @@ import { resolve } from "node:path";
 import { mergeSpecs } from "../acquisitions/spec-match.ts";
 import type { AcquisitionView, ArtifactSpec } from "../acquisitions/view.ts";
 import { describeError, VigilError } from "../core/errors.ts";
-import type { Coverage, Detection, InputFile, RunInfo } from "../core/model.ts";
+import type { Coverage, Detection, InputFile, ModuleExposure, RunInfo } from "../core/model.ts";
 import { redactArgs } from "../core/secret-args.mjs";
 import { runtimeInfo, VERSION } from "../core/version.ts";
 import { loadIndicatorsForRun } from "../indicators/for-run.ts";
 import type { Matcher } from "../indicators/matcher-api.ts";
 import type { ModuleDef } from "../modules/contract.ts";
+import { deviceExposure } from "../rules/device-exposure.ts";
 import { allModules, modulesFor } from "../modules/registry.ts";
 import { writeHtmlReport } from "../report/html/index.ts";
 import { pickLanguage } from "../core/i18n/index.ts";
@@ -34,6 +35,8 @@ export interface CheckOptions {
   report?: boolean;
   module?: string[];
   jobs?: string;
+  /** false: print nothing on stdout (a case command prints the case's summary instead). */
+  printSummary?: boolean;
 }
 
 /**
@@ -136,6 +139,8 @@ async function checkOpened(
   let threads = 1;
   const coverage: Coverage[] = [];
   const detections: Detection[] = [];
+  // What the phone was open to: from the device information first, then from the modules.
+  const exposure: ModuleExposure[] = deviceExposure(main.device).map((e) => ({ ...e, module: "device" }));
   const warnings: Record<string, string[]> = {};
   try {
     const perView: { prefix: string; coverage: Coverage[] }[] = [];
@@ -154,6 +159,7 @@ async function checkOpened(
       threads = Math.max(threads, parallel?.jobs ?? 1);
       perView.push({ prefix: prefix ?? "", coverage: run.coverage });
       detections.push(...run.detections);
+      exposure.push(...run.exposure);
     }
     for (const c of mergeCoverage(perView)) {
       coverage.push(c);
@@ -184,7 +190,7 @@ async function checkOpened(
       threads,
       runtime: runtimeInfo(),
     };
-    const written = await writeResults(outputDir, { coverage, detections, timeline, warnings }, info, helpers);
+    const written = await writeResults(outputDir, { coverage, detections, exposure, timeline, warnings }, info, helpers);
     let reportPath: string | undefined;
     if (opts.report !== false) {
       try {
@@ -193,10 +199,12 @@ async function checkOpened(
         progress(`report.html could not be written: ${describeError(e)}`);
       }
     }
-    if (opts.json) {
+    if (opts.printSummary === false) {
+      // The caller reports.
+    } else if (opts.json) {
       process.stdout.write(JSON.stringify({ ...written.summary, report: reportPath }, null, 2) + "\n");
     } else {
-      process.stdout.write(formatSummary(written.summary, { reportPath, topDetections: written.detections, lang: pickLanguage(opts.lang) }) + "\n");
+      process.stdout.write(formatSummary(written.summary, { reportPath, topDetections: written.detections, lang: pickLanguage(opts.lang), device: main.device }) + "\n");
     }
     return { exitCode: written.summary.exitCode, outputDir, detections: written.detections, coverage };
   } finally {

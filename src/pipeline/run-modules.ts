@@ -8,7 +8,7 @@ import type { AcquisitionView, ArtifactSpec, FileEntry } from "../acquisitions/v
 import { applies, isWhole, mergeSpecs } from "../acquisitions/spec-match.ts";
 import { isBatched, type ModuleContext, type ModuleDef } from "../modules/contract.ts";
 import type { Shard } from "../core/shard.ts";
-import type { Coverage, Detection, DetectionInput, Message, TimelineEvent } from "../core/model.ts";
+import type { Coverage, Detection, DetectionInput, Message, ModuleExposure, TimelineEvent } from "../core/model.ts";
 import { describeError } from "../core/errors.ts";
 import { english, msg } from "../core/i18n/index.ts";
 import type { Matcher } from "../indicators/matcher-api.ts";
@@ -24,11 +24,14 @@ export interface ModuleSink {
   /** event() without the event object, for sinks that store fields (the timeline store). */
   eventFields?(timestamp: string, module: string, event: string, description: string, detected: boolean): void;
   detection(d: Detection): void;
+  exposure(e: ModuleExposure): void;
 }
 
 export interface ModuleOutcome {
   coverage: Coverage;
   warnings: string[];
+  /** Entries the module added about what its artifact could not show (ctx.cover). */
+  more: Coverage[];
 }
 
 /**
@@ -45,9 +48,10 @@ export async function runModule(
   const { progress = () => {}, shard, wanted = mod.reads } = opts;
   const base = { module: mod.name, title: mod.title };
   const warnings: string[] = [];
+  const more: Coverage[] = [];
   if (mod.platform !== view.platform || !applies(mod.reads, view)) {
     const reason = msg("coverage.reason.not_applicable", { kind: msg(`acquisition.${view.kind}`) });
-    return { coverage: { ...base, status: "not_applicable", reason: english(reason), reason_message: reason }, warnings };
+    return { coverage: { ...base, status: "not_applicable", reason: english(reason), reason_message: reason }, warnings, more };
   }
   let files: FileEntry[] = [];
   try {
@@ -55,11 +59,11 @@ export async function runModule(
       files = await view.find(mod.reads);
       if (files.length === 0) {
         const reason = describeSpec(mod, view);
-        return { coverage: { ...base, status: "absent", reason: english(reason), reason_message: reason }, warnings };
+        return { coverage: { ...base, status: "absent", reason: english(reason), reason_message: reason }, warnings, more };
       }
     }
   } catch (e) {
-    return { coverage: { ...base, status: "failed", reason: describeError(e) }, warnings };
+    return { coverage: { ...base, status: "failed", reason: describeError(e) }, warnings, more };
   }
   const artifacts = files.map((f) => f.path);
   const defaultArtifact = artifacts.length === 1 ? artifacts[0] : artifacts.length ? artifacts.join(", ") : view.root;
@@ -75,8 +79,10 @@ export async function runModule(
     files,
     wanted,
     detect: (d) => sink.detection(complete(d)),
+    expose: (e) => sink.exposure({ ...e, module: mod.name }),
     event: (e) => sink.event({ ...e, module: mod.name }),
     warn: (m) => warnings.push(m),
+    cover: (c) => more.push(c),
     progress: (done, total) => progress(`${mod.name}: ${done.toLocaleString("en")}${total ? ` / ${total.toLocaleString("en")}` : ""}`, true),
     shard,
   };
@@ -90,7 +96,7 @@ export async function runModule(
       for (const e of mod.events(rec)) {
         if (!e.timestamp) continue;
         if (fields) fields(e.timestamp, mod.name, e.event, e.description, detected);
-        else sink.event({ timestamp: e.timestamp, module: mod.name, event: e.event, description: e.description, detected });
+        else sink.event({ ...e, module: mod.name, detected });
       }
     }
     for (const d of found) sink.detection(complete({ ...d, record: d.record ?? rec }));
@@ -110,9 +116,10 @@ export async function runModule(
     return {
       coverage: { ...base, status: "failed", records: n, reason: describeError(e), artifacts, detections: nDetections },
       warnings,
+      more,
     };
   }
-  return { coverage: { ...base, status: "checked", records: n, artifacts, detections: nDetections }, warnings };
+  return { coverage: { ...base, status: "checked", records: n, artifacts, detections: nDetections }, warnings, more };
 }
 
 function describeSpec(mod: ModuleDef<any>, view: AcquisitionView): Message {
@@ -125,12 +132,14 @@ export async function collectModule(mod: ModuleDef<any>, view: AcquisitionView, 
   const records: unknown[] = [];
   const events: TimelineEvent[] = [];
   const detections: Detection[] = [];
+  const exposure: ModuleExposure[] = [];
   const outcome = await runModule(mod, view, iocs, {
     record: (r) => records.push(r),
     event: (e) => events.push(e),
     detection: (d) => detections.push(d),
+    exposure: (e) => exposure.push(e),
   });
-  return { records, events, detections, ...outcome };
+  return { records, events, detections, exposure, ...outcome };
 }
 
 /** Options shared by the serial runner and the parallel one. */
@@ -168,6 +177,7 @@ export async function runModules(
   mkdirSync(outputDir, { recursive: true });
   const timeline = opts.timeline ?? new TimelineStore();
   const detections: Detection[] = [];
+  const exposure: ModuleExposure[] = [];
   const coverage: Coverage[] = [];
   const warnings: Record<string, string[]> = {};
   const applicable = modules.filter((m) => m.platform === view.platform);
@@ -187,7 +197,7 @@ export async function runModules(
     progress(`[${n}/${total}] ${label}`, true);
     timeline.section();
     const t0 = performance.now();
-    const { coverage: cov, warnings: w } = await runModule(
+    const { coverage: cov, warnings: w, more } = await runModule(
       mod,
       view,
       iocs,
@@ -199,6 +209,7 @@ export async function runModules(
           detections.push(d);
           detected.write(detectedRecord(d));
         },
+        exposure: (e) => exposure.push(e),
       },
       { progress, shard, wanted },
     );
@@ -206,7 +217,7 @@ export async function runModules(
     shard?.live?.end();
     writer.close(cov.status === "checked" || writer.count > 0);
     detected.close(false);
-    coverage.push(cov);
+    coverage.push(cov, ...more);
     if (w.length) {
       warnings[mod.name] = w;
       cov.warnings = w;
@@ -218,7 +229,7 @@ export async function runModules(
     // rest as "not applicable" a second time only buries the lines that matter.
     if (!(prefix && cov.status === "not_applicable")) progress(`[${n}/${total}] ${label}${prefix ? ` (${prefix.replace(/_$/, "")})` : ""}: ${what} (${ms} ms)`);
   }
-  return { coverage, detections, timeline, warnings };
+  return { coverage, detections, exposure, timeline, warnings };
 }
 
 /** Where part `shard.index` of an output file goes before the parts are put together. */

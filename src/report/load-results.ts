@@ -5,9 +5,11 @@ import { createReadStream, existsSync, readdirSync, readFileSync, statSync } fro
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { VigilError } from "../core/errors.ts";
-import type { Coverage, Detection, Grade, IndicatorKind, RunInfo, TimelineEvent } from "../core/model.ts";
+import type { Coverage, Detection, Exposure, InformationalAlert, ModuleExposure, RunInfo, TimelineEvent } from "../core/model.ts";
 import { parseLooseTimestamp } from "../core/time.ts";
 import { parseCsv } from "./csv.ts";
+import { describeExposure } from "./exposure.ts";
+import { mapMvtAlerts, type MappedAlerts } from "./mvt-alerts.ts";
 
 export interface LoadedResults {
   dir: string;
@@ -15,8 +17,14 @@ export interface LoadedResults {
   info?: RunInfo;
   /** MVT's info.json as it is, when the folder is MVT's. */
   mvtInfo?: Record<string, unknown>;
+  /** The acquisition kind the results come from, when known (Vigil's info.json). */
+  kind?: string;
   coverage?: Coverage[];
   detections: Detection[];
+  /** Entries that never count as detections: exposure mirrored in alerts.json, MVT's INFO alerts. */
+  informational: InformationalAlert[];
+  /** What the phone was open to (exposure.json, or MVT's alerts mapped). */
+  exposure: Exposure[];
 }
 
 function readJson(path: string): unknown {
@@ -27,65 +35,45 @@ function readJson(path: string): unknown {
   }
 }
 
-const MVT_TYPE: Record<string, IndicatorKind> = {
-  "domain-name:value": "domain",
-  domains: "domain",
-  "url:value": "url",
-  urls: "url",
-  "process:name": "process",
-  processes: "process",
-  "email-addr:value": "email",
-  emails: "email",
-  "file:name": "file_name",
-  "file:path": "file_path",
-  file_paths: "file_path",
-  "app:id": "app_id",
-  app_ids: "app_id",
-  "ipv4-addr:value": "ipv4",
-  "android-property:name": "android_property",
-  "configuration-profile:id": "configuration_profile",
-};
-
-function mvtTimestamp(rec: Record<string, unknown>): string | undefined {
-  for (const k of ["isodate", "timestamp", "first_isodate", "last_seen", "date", "visit_date", "modified", "created"]) {
-    const v = rec[k];
-    if (typeof v === "string" && /^\d{4}-\d{2}-\d{2}/.test(v)) return parseLooseTimestamp(v);
+/**
+ * MVT's alerts: from alerts.json when it holds MVT's alert list (every module's alerts), else
+ * from each `<module>_detected.json` (older MVT wrote only these).
+ */
+function mvtAlerts(dir: string, files: string[]): MappedAlerts {
+  if (files.includes("alerts.json")) {
+    const all = readJson(join(dir, "alerts.json"));
+    if (Array.isArray(all) && all.length && all.every((a) => a && typeof a === "object" && "level" in a)) return mapMvtAlerts(all, "unknown");
   }
-  return undefined;
-}
-
-/** MVT writes one `<module>_detected.json` per module with detections; each record carries matched_indicator. */
-function mvtDetections(dir: string, files: string[]): Detection[] {
-  const out: Detection[] = [];
+  const out: MappedAlerts = { detections: [], exposure: [], informational: [] };
   for (const f of files.filter((x) => x.endsWith("_detected.json"))) {
-    const module = f.replace(/_detected\.json$/, "");
     const data = readJson(join(dir, f));
-    const recs = Array.isArray(data) ? data : [];
-    for (const r of recs as Record<string, unknown>[]) {
-      const mi = (r.matched_indicator ?? {}) as Record<string, unknown>;
-      const type = MVT_TYPE[String(mi.type ?? "")] ?? "domain";
-      const value = String(mi.value ?? "");
-      out.push({
-        module,
-        grade: "medium" as Grade,
-        kind: "indicator",
-        title: `Known indicator ${value} (${String(mi.name ?? "IOC set")}) in ${module}`,
-        matched: value,
-        matched_indicator: {
-          value,
-          type,
-          name: String(mi.name ?? ""),
-          stix2_file_name: String(mi.stix2_file_name ?? ""),
-          source: String(mi.stix2_file_name ?? ""),
-          sha256: "",
-        },
-        artifact: module,
-        timestamp: mvtTimestamp(r),
-        record: r,
-      });
-    }
+    const m = mapMvtAlerts(Array.isArray(data) ? data : [], f.replace(/_detected\.json$/, ""));
+    out.detections.push(...m.detections);
+    out.exposure.push(...m.exposure);
+    out.informational.push(...m.informational);
   }
   return out;
+}
+
+/**
+ * Older Vigil versions reported an outdated iOS and an old Android patch level as weak rules
+ * (ios-outdated, android-outdated-security-patch). Read back, they are exposure, never signs.
+ */
+function fromLegacyRules(all: Detection[]): { detections: Detection[]; exposure: Exposure[] } {
+  const detections: Detection[] = [];
+  const found: ModuleExposure[] = [];
+  for (const d of all) {
+    const base = { module: d.module, artifact: d.artifact, level: "risk" as const };
+    if (d.rule?.id === "ios-outdated") {
+      found.push({ ...base, kind: "outdated_os", params: { os: "iOS", version: d.matched, newest: /iOS ([\d.]+) is available/.exec(d.title)?.[1] ?? "?" } });
+    } else if (d.rule?.id === "android-outdated-security-patch") {
+      const m = /\((\d+) months older than the (\S+) bulletin\)/.exec(d.title);
+      found.push({ ...base, kind: "old_security_patch", params: { patch: d.matched, months: m ? Number(m[1]) : "?", bulletin: m?.[2] ?? "?" } });
+    } else {
+      detections.push(d);
+    }
+  }
+  return { detections, exposure: describeExposure(found) };
 }
 
 export function loadResults(dir: string): LoadedResults {
@@ -94,22 +82,34 @@ export function loadResults(dir: string): LoadedResults {
   const has = (f: string) => files.includes(f);
   if (has("coverage.json") && has("alerts.json")) {
     const info = has("info.json") ? (readJson(join(dir, "info.json")) as RunInfo) : undefined;
+    // alerts.json lists the detections, then informational entries that never count.
+    const alerts = readJson(join(dir, "alerts.json"));
+    const list = (Array.isArray(alerts) ? alerts : []) as (Detection | InformationalAlert)[];
+    const detections = list.filter((a): a is Detection => a.kind === "indicator" || a.kind === "heuristic");
+    // Results of an older Vigil have no exposure.json: their exposure is still among the detections.
+    const legacy = has("exposure.json") ? undefined : fromLegacyRules(detections);
+    const exposure = legacy ? legacy.exposure : readJson(join(dir, "exposure.json"));
     return {
       dir,
       origin: "vigil",
       info,
+      kind: info?.acquisition?.original_kind ?? info?.acquisition?.kind,
       coverage: readJson(join(dir, "coverage.json")) as Coverage[],
-      detections: readJson(join(dir, "alerts.json")) as Detection[],
+      detections: legacy ? legacy.detections : detections,
+      informational: list.filter((a): a is InformationalAlert => a.kind === "informational"),
+      exposure: (Array.isArray(exposure) ? exposure : []) as Exposure[],
     };
   }
-  const detectedFiles = files.filter((f) => f.endsWith("_detected.json"));
   const moduleFiles = files.filter((f) => f.endsWith(".json") && !["info.json", "command.log"].includes(f));
   if (!has("timeline.csv") && moduleFiles.length === 0) throw new VigilError("neither a Vigil nor an MVT results folder (no alerts.json, no module JSON files)", { file: dir, code: "usage" });
+  const mapped = mvtAlerts(dir, files);
   return {
     dir,
     origin: "mvt",
     mvtInfo: has("info.json") ? (readJson(join(dir, "info.json")) as Record<string, unknown>) : undefined,
-    detections: mvtDetections(dir, detectedFiles),
+    detections: mapped.detections,
+    informational: mapped.informational,
+    exposure: describeExposure(mapped.exposure),
   };
 }
 

@@ -1,13 +1,14 @@
 // Writes a results folder from one check run: timeline.csv (sorted, UTC), timeline_detected.csv,
-// alerts.json, coverage.json, info.json and summary.json. Per-module JSON files were already
+// alerts.json, coverage.json, exposure.json, info.json and summary.json. Per-module JSON files were already
 // streamed by the pipeline. Field and file names follow MVT where MVT has them.
 import { closeSync, openSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import type { Coverage, Detection, RunInfo, Summary } from "../core/model.ts";
+import type { Coverage, Detection, ModuleExposure, RunInfo, Summary } from "../core/model.ts";
 import { ReportDataCollector, type CollectorPart, type ContextWindows, type ReportData } from "./html/data.ts";
 import { csvRow } from "./csv.ts";
 import { toJson } from "./json-writer.ts";
-import { sortDetections, summarize } from "./summary.ts";
+import { describeExposure, informationalAlerts } from "./exposure.ts";
+import { sortDetections, spanOfDays, summarize } from "./summary.ts";
 import { splitRanges, writeMerged, writeMergedAt, type RowRange, type TimelineStore } from "./timeline-store.ts";
 
 export const TIMELINE_HEADER = ["UTC Timestamp", "Plugin", "Event", "Description"];
@@ -16,6 +17,8 @@ export const TIMELINE_HEADER = ["UTC Timestamp", "Plugin", "Event", "Description
 export interface CheckRun {
   coverage: Coverage[];
   detections: Detection[];
+  /** What the phone was open to, as the modules and the device information said (never a detection). */
+  exposure: ModuleExposure[];
   timeline: TimelineStore;
   warnings: Record<string, string[]>;
 }
@@ -102,12 +105,15 @@ export async function writeResults(
   mergeMinBytes = PARALLEL_MERGE_MIN_BYTES,
 ): Promise<WrittenResults> {
   const detections = sortDetections(run.detections);
+  const exposure = describeExposure(run.exposure);
   const collector = new ReportDataCollector(detections);
   const events = await writeTimelines(run.timeline, outputDir, collector, helpers, mergeMinBytes);
-  writeJson(join(outputDir, "alerts.json"), detections);
+  const reportData = collector.finish();
+  writeJson(join(outputDir, "alerts.json"), [...detections, ...informationalAlerts(exposure)]);
   writeJson(join(outputDir, "coverage.json"), run.coverage);
+  writeJson(join(outputDir, "exposure.json"), exposure);
   writeJson(join(outputDir, "info.json"), info);
-  const summary = summarize(detections, run.coverage, outputDir);
+  const summary = summarize({ detections, coverage: run.coverage, kind: info.acquisition.kind, exposure, span: spanOfDays(reportData.days), outputDir });
   writeJson(join(outputDir, "summary.json"), { ...summary, timeline_events: events });
-  return { summary, detections, coverage: run.coverage, timelineEvents: events, reportData: collector.finish() };
+  return { summary, detections, coverage: run.coverage, timelineEvents: events, reportData };
 }

@@ -11,9 +11,8 @@ import { csvField, parseCsv } from "./csv.ts";
 const RS = "\u0000"; // record separator in spill files; replaced by a space inside fields
 const CHUNK = 200_000;
 // Chunks are also bounded by their text: what a chunk costs the heap (and, through the garbage
-// collector's head room, the peak RSS) depends on the length of its descriptions. Measured on
-// twice the bench backup with --jobs 1: a peak of 260 MB with chunks of 16M characters, 224 MB
-// with 6M and 218 MB with 3M, in the same time.
+// collector's head room, the peak RSS) depends on the length of its descriptions (sizes compared
+// in bench/NOTES.md).
 const CHUNK_CHARS = 4_000_000;
 /**
  * Sorted files a store keeps before it merges the smaller half of them (see compact()): the merge that
@@ -437,9 +436,8 @@ class BlockWriter {
         return;
       }
     }
-    // Buffer#copy makes no view object per row, as TypedArray#set(b.subarray(...)) did: 1.6 k
-    // instead of 2.5 k instructions per 116-byte row (callgrind, 2.1 M rows). A byte loop took
-    // eight times the instructions of set() on rows of 120-160 bytes.
+    // Buffer#copy makes no view object per row, as TypedArray#set(b.subarray(...)) did; a byte
+    // loop costs more than either (bench/NOTES.md).
     b.copy(this.block, this.used, start, end);
     this.used += n;
   }

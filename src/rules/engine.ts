@@ -3,15 +3,11 @@
 // Keeping them as data lets docs/rules.md, the tests and the output agree on ids and grades,
 // and lets an investigator read every heuristic without reading module code.
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import type YAMLType from "yaml";
 import { englishText, msg } from "../core/i18n/index.ts";
 import type { Grade, Message } from "../core/model.ts";
 import { GRADES } from "../core/model.ts";
 import { VigilError } from "../core/errors.ts";
-
-/** The YAML parser, required on first use: rule files are read by few commands, and loading it costs 50 ms at every start. */
-const yaml = (): typeof YAMLType => createRequire(import.meta.url)("yaml") as typeof YAMLType;
+import { parseYaml } from "../core/yaml.ts";
 
 /** A test on one field of the subject; every key given must hold. */
 export interface FieldTest {
@@ -32,6 +28,13 @@ export interface FieldTest {
   exists?: boolean;
   /** The field is an array and at least one item satisfies this predicate. */
   any_item?: Predicate;
+  /**
+   * The value is in (in_set) or not in (not_in_set) a set the caller provides at evaluation
+   * time (a case's contacts). A set the caller could not build holds nothing: in_set is then
+   * false and not_in_set true (see correlation.ts, which says so in its detections).
+   */
+  in_set?: string;
+  not_in_set?: string;
 }
 export type Predicate = { all: Predicate[] } | { any: Predicate[] } | { not: Predicate } | FieldTest;
 
@@ -75,9 +78,11 @@ export interface RuleHit {
   matched: string;
 }
 
-type Compiled = (s: Record<string, unknown>, env: CompiledEnv) => boolean;
-interface CompiledEnv {
+export type Compiled = (s: Record<string, unknown>, env: CompiledEnv) => boolean;
+export interface CompiledEnv {
   baseline(name: string, value: string): boolean;
+  /** Whether `value` is in the named set; false when the set is not available. */
+  inSet?(name: string, value: string): boolean;
 }
 
 function basename(p: string): string {
@@ -166,6 +171,11 @@ export class RuleSet {
     return v.map(String);
   }
 
+  /** A predicate of another kind of rule (correlation patterns) compiled with this set's lists and baselines. */
+  compilePredicate(p: Predicate, id: string, source: string): Compiled {
+    return this.compile(p, id, source);
+  }
+
   private compile(p: Predicate, id: string, source: string): Compiled {
     if (!p || typeof p !== "object") throw new VigilError(`rule ${id}: predicate must be an object`, { file: source, code: "rules" });
     if ("all" in p) {
@@ -206,6 +216,9 @@ export class RuleSet {
     if (t.lte !== undefined) tests.push((s) => typeof s[f] === "number" && (s[f] as number) <= t.lte!);
     if (t.in_baseline) tests.push((s, e) => typeof s[f] === "string" && e.baseline(t.in_baseline!, s[f] as string));
     if (item) tests.push((s, e) => Array.isArray(s[f]) && (s[f] as object[]).some((x) => x !== null && typeof x === "object" && item(x as Record<string, unknown>, e)));
+    const member = (s: Record<string, unknown>, e: CompiledEnv, name: string) => typeof s[f] === "string" && e.inSet?.(name, s[f] as string) === true;
+    if (t.in_set !== undefined) tests.push((s, e) => member(s, e, t.in_set!));
+    if (t.not_in_set !== undefined) tests.push((s, e) => typeof s[f] === "string" && !member(s, e, t.not_in_set!));
     if (tests.length === 0) throw new VigilError(`rule ${id}: test on ${f} has no condition`, { file: source, code: "rules" });
     return (s, e) => tests.every((x) => x(s, e));
   }
@@ -216,7 +229,7 @@ export function loadRuleSet(ruleFiles: string[], baselineFiles: Record<string, s
   const files = ruleFiles.map((f) => {
     let file: RuleFile;
     try {
-      file = yaml().parse(readFileSync(f, "utf8")) as RuleFile;
+      file = parseYaml(readFileSync(f, "utf8")) as RuleFile;
     } catch (e) {
       throw new VigilError(`cannot read rules: ${(e as Error).message.split("\n")[0]}`, { file: f, code: "rules", cause: e });
     }
@@ -235,7 +248,7 @@ export function loadRuleSet(ruleFiles: string[], baselineFiles: Record<string, s
   const baselines: Record<string, Baseline> = {};
   for (const [name, f] of Object.entries(baselineFiles)) {
     try {
-      baselines[name] = yaml().parse(readFileSync(f, "utf8")) as Baseline;
+      baselines[name] = parseYaml(readFileSync(f, "utf8")) as Baseline;
     } catch (e) {
       throw new VigilError(`cannot read baseline: ${(e as Error).message.split("\n")[0]}`, { file: f, code: "rules", cause: e });
     }

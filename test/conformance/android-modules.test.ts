@@ -13,19 +13,17 @@ import type { AcquisitionKind } from "../../src/acquisitions/view.ts";
 import { collectModule } from "../../src/pipeline/run-modules.ts";
 import { matcherFromValues } from "../../src/indicators/matcher.ts";
 import { androidModules } from "../../src/modules/android/index.ts";
-import {
-  parseAccessibility,
-  parseAdb,
-  parseAppops,
-  parseBatteryDaily,
-  parseBatteryHistory,
-  parseDbinfo,
-  parseDumpsysPackages,
-  parsePlatformCompat,
-  parseResolverTable,
-  splitDumpsys,
-  toLines,
-} from "../../src/formats/dumpsys.ts";
+import { parseAccessibility } from "../../src/formats/dumpsys/accessibility.ts";
+import { parseAdb } from "../../src/formats/dumpsys/adb.ts";
+import { parseAppops } from "../../src/formats/dumpsys/appops.ts";
+import { parseBatteryDaily } from "../../src/formats/dumpsys/battery-daily.ts";
+import { parseBatteryHistory } from "../../src/formats/dumpsys/battery-history.ts";
+import { parseDbinfo } from "../../src/formats/dumpsys/dbinfo.ts";
+import { toLines } from "../../src/formats/lines.ts";
+import { parseDumpsysPackages } from "../../src/formats/dumpsys/package.ts";
+import { parsePlatformCompat } from "../../src/formats/dumpsys/platform-compat.ts";
+import { parseResolverTable } from "../../src/formats/dumpsys/resolver.ts";
+import { splitDumpsys } from "../../src/formats/dumpsys/sections.ts";
 import { parseGetprop } from "../../src/formats/getprop.ts";
 import { parseTombstone } from "../../src/formats/tombstone.ts";
 import { parsePs } from "../../src/modules/android/processes.ts";

@@ -19,6 +19,7 @@ const IOS = corpus("mvt-artifacts", "ios_backup");
 const SMALL = corpus("ios_backup_encrypted", "small-fast", "1cb128eafa77c5be74283e9a3a2130af36a3c059");
 const SMALL_KEY = corpus("ios_backup_encrypted", "small-fast", "derived_key.txt");
 const AQF = corpus("mvt-artifacts", "androidqf");
+const AQF_ZIP = corpus("mvt-artifacts", "androidqf.zip");
 const AB2 = corpus("mvt-artifacts", "android_backup", "backup2.ab");
 const BUGREPORT = corpus("mvt-artifacts", "android_data", "bugreport");
 
@@ -48,7 +49,7 @@ function oneError(r: Run, re: RegExp): void {
 }
 
 const runs: Record<string, Run> = {};
-const evidence = [IOS, SMALL, AQF, AB2, BUGREPORT];
+const evidence = [IOS, SMALL, AQF, AQF_ZIP, AB2, BUGREPORT];
 const before_: Record<string, string> = {};
 
 before(async () => {
@@ -63,6 +64,7 @@ before(async () => {
     ["encKey", ["check-backup", SMALL, "--key-file", SMALL_KEY, "-o", out("encKey"), "--json", "--no-report"]],
     ["encWrong", ["check-backup", SMALL, "--password", "wrong", "-o", out("encWrong")]],
     ["aqf", ["check-androidqf", AQF, "-o", out("aqf"), "--json", "--no-report"]],
+    ["aqfZip", ["check-androidqf", AQF_ZIP, "-o", out("aqfZip"), "--json", "--no-report"]],
     ["ab2", ["check-backup", AB2, "--password", "123456", "-o", out("ab2"), "--json", "--no-report"]],
     ["ab2NoPw", ["check-backup", AB2, "-o", out("ab2NoPw")]],
     ["bugreport", ["check-bugreport", BUGREPORT, "-o", out("bugreport"), "--json", "--no-report"]],
@@ -94,6 +96,14 @@ test("check-backup on MVT's plain backup: weak signs, incomplete (partial backup
   const s = JSON.parse(r.stdout);
   assert.equal(s.verdict, "worth_a_look");
   assert.equal(s.incomplete, true);
+  // The outdated iOS and Lockdown Mode are exposure, not signs; Safari's history is missing.
+  assert.deepEqual(s.exposure.map((e: { kind: string }) => e.kind), ["outdated_os", "lockdown_on"]);
+  assert.deepEqual(s.missing.map((m: { need: string }) => m.need), ["safari"]);
+  assert.deepEqual(json(out("ios"), "alerts.json").map((a: { kind: string; rule?: { id: string }; exposure?: string }) => `${a.kind}:${a.rule?.id ?? a.exposure}`), [
+    "heuristic:process-id-gap",
+    "informational:outdated_os",
+    "informational:lockdown_on",
+  ]);
   const cov = coverage("ios");
   assert.equal(new Set(cov.map((c) => c.module)).size, cov.length, "each module once");
   const m = byModule(cov);
@@ -181,10 +191,28 @@ test("check-bugreport on the bugreport folder: the privileged-process crash is f
   assert.ok(json(out("bugreport"), "alerts.json").some((a: { module: string }) => a.module === "tombstones"));
 });
 
-test("check-iocs on the plain backup's results: no indicator hit, and still incomplete (exit 20)", { skip }, () => {
-  const r = runs.recheck;
+test("check-androidqf on the androidqf sample zip (getprop.txt only): too little could be checked to say, exit 20", { skip }, () => {
+  const r = runs.aqfZip;
   assert.equal(r.status, 20, r.stderr);
+  noStack(r);
   const s = JSON.parse(r.stdout);
+  assert.equal(s.verdict, "too_little_to_say");
+  assert.equal(s.incomplete, false, "nothing failed: the artifacts are simply not there");
+  assert.deepEqual(s.missing.map((m: { need: string }) => m.need), ["app_list", "processes_or_services"]);
+  assert.equal(s.advice.id, "androidqf");
+  // Every module that reads an androidqf bundle but get_prop (18 since samsung_sfs_logs) finds nothing.
+  assert.deepEqual(s.coverage, { checked: 1, failed: 0, absent: 18, not_applicable: s.coverage.not_applicable });
+});
+
+test("check-iocs on the plain backup's results: no indicator hit; the original weak sign and exposure are kept; still incomplete", { skip }, () => {
+  const r = runs.recheck;
+  // The deleted-process sign does not depend on indicators: a re-check keeps it (exit 10).
+  assert.equal(r.status, 10, r.stderr);
+  const s = JSON.parse(r.stdout);
+  assert.equal(s.verdict, "worth_a_look");
+  assert.deepEqual(s.detections, { strong: 0, medium: 0, weak: 1 });
   assert.equal(s.incomplete, true);
   assert.ok(s.notChecked.some((n: { module: string }) => n.module === "safari_history"));
+  assert.deepEqual(s.missing.map((m: { need: string }) => m.need), ["safari"], "judged as the iPhone backup it came from");
+  assert.deepEqual(s.exposure.map((e: { kind: string }) => e.kind), ["outdated_os", "lockdown_on"]);
 });

@@ -11,6 +11,7 @@ import { matcherFromValues } from "../../src/indicators/matcher.ts";
 import backupInfo from "../../src/modules/ios/backup-info.ts";
 import manifest from "../../src/modules/ios/manifest.ts";
 import { collectModule } from "../../src/pipeline/run-modules.ts";
+import { deviceExposure } from "../../src/rules/device-exposure.ts";
 import { HAVE_CORPUS, corpus } from "../helpers/corpus.ts";
 import { hashTree } from "../helpers/evidence.ts";
 
@@ -45,7 +46,9 @@ test("backup_info and manifest run on the MVT backup; the corpus is unchanged", 
     const rec = info.records[0] as Record<string, unknown>;
     assert.equal(rec["Product Version"], "14.3");
     assert.deepEqual(rec["Installed Applications"], ["ph.telegra.Telegraph", "com.google.Gmail", "ch.icoaching.typewise", "com.google.chrome.ios", "net.whatsapp.WhatsApp", "org.mozilla.ios.Firefox"]);
-    assert.ok(info.detections.some((d) => d.rule?.id === "ios-outdated" && d.matched === "14.3"));
+    // iOS 14.3 is exposure (what the phone was open to), never a detection.
+    assert.deepEqual(info.detections, []);
+    assert.deepEqual(deviceExposure(v.device).map((e) => [e.kind, e.params.version]), [["outdated_os", "14.3"]]);
 
     const m = await collectModule(manifest, v, iocs);
     assert.equal(m.coverage.status, "checked");

@@ -20,6 +20,9 @@ import whatsapp from "../../src/modules/ios/whatsapp.ts";
 import whatsappChatSessions from "../../src/modules/ios/whatsapp-chat-sessions.ts";
 import whatsappLid from "../../src/modules/ios/whatsapp-lid.ts";
 import whatsappContacts from "../../src/modules/ios/whatsapp-contacts.ts";
+import whatsappCalls from "../../src/modules/ios/whatsapp-calls.ts";
+import whatsappGroups from "../../src/modules/ios/whatsapp-groups.ts";
+import whatsappMedia from "../../src/modules/ios/whatsapp-media.ts";
 import shortcuts from "../../src/modules/ios/shortcuts.ts";
 import idstatuscache from "../../src/modules/ios/idstatuscache.ts";
 import interactionc from "../../src/modules/ios/interactionc.ts";
@@ -139,6 +142,25 @@ test("ios communication modules on MVT's test backup", { skip: !HAVE_CORPUS }, a
       const recs = out.records as any[];
       assert.deepEqual(recs.map((r) => [r.row_pk, r.full_name]), want.map((w) => [w.pk, Buffer.from(w.name).toString("utf8")]));
       assert.equal(recs[0].disappearing_mode_label, "24 hours");
+    });
+
+    await t.test("whatsapp_calls: WhatsApp's CallHistory.sqlite listed in Manifest.db, payload missing: failed, never clean", async () => {
+      const out = await collectModule(whatsappCalls, view, iocs);
+      assert.equal(out.coverage.status, "failed");
+      assert.match(out.coverage.reason!, /^AppDomainGroup-group\.net\.whatsapp\.WhatsApp\.shared\/CallHistory\.sqlite: listed in Manifest\.db but its payload .* is missing/);
+    });
+
+    await t.test("whatsapp_groups and whatsapp_media: this ChatStorage has no group event and no media item", async () => {
+      const [{ events }] = sql<{ events: number }>(CHAT_DB, "SELECT COUNT(*) AS events FROM ZWAMESSAGE WHERE ZMESSAGETYPE = 6");
+      const [{ media }] = sql<{ media: number }>(CHAT_DB, "SELECT COUNT(*) AS media FROM ZWAMEDIAITEM");
+      const g = await collectModule(whatsappGroups, view, iocs);
+      assert.equal(g.coverage.status, "checked", g.coverage.reason);
+      assert.equal(g.coverage.records, events);
+      const m = await collectModule(whatsappMedia, view, iocs);
+      assert.equal(m.coverage.status, "checked", m.coverage.reason);
+      assert.equal(m.coverage.records, media);
+      // The address book is listed without its payload: a warning, and contacts unknown rather than "not a contact".
+      assert.ok(g.warnings.some((w) => /AddressBook\.sqlitedb unreadable/.test(w)), g.warnings.join("; "));
     });
 
     await t.test("calls, contacts, shortcuts and idstatuscache: listed in Manifest.db, payload missing: failed, never clean", async () => {

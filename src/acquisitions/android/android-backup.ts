@@ -4,7 +4,9 @@
 import { statSync } from "node:fs";
 import { VigilError } from "../../core/errors.ts";
 import { abTarStream, readAbHeader, unlockAb, type AbKey } from "../../formats/android-backup.ts";
-import { openTarView, type ArchiveLimits, type BaseView } from "../archive.ts";
+import type { BaseView } from "../archive/base-view.ts";
+import type { ArchiveLimits } from "../archive/safety.ts";
+import { openTarView } from "../archive/tar-view.ts";
 import type { ArtifactSpec } from "../view.ts";
 import { failedView, wantedBy, type SecretSource } from "./common.ts";
 

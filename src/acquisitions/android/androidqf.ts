@@ -13,11 +13,14 @@ import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { VigilError, WrongPasswordError } from "../../core/errors.ts";
 import type { InputFile } from "../../core/model.ts";
 import { privateTempDir, removeTempDir } from "../../core/tempdir.ts";
-import { openFolderView, openZipView, type ArchiveLimits, type BaseView } from "../archive.ts";
+import type { BaseView } from "../archive/base-view.ts";
+import { openFolderView } from "../archive/folder-view.ts";
+import type { ArchiveLimits } from "../archive/safety.ts";
+import { openZipView } from "../archive/zip-view.ts";
 import type { AcquisitionView, ArtifactSpec } from "../view.ts";
 import { openAndroidBackup } from "./android-backup.ts";
 import { openBugreport } from "./bugreport.ts";
-import { deviceFromGetprop, failedView, isDirectory, type SecretSource } from "./common.ts";
+import { acquiredFromAndroidqf, deviceFromGetprop, failedView, isDirectory, type SecretSource } from "./common.ts";
 
 export interface AndroidqfOptions {
   /** age passphrase (scrypt recipient). */
@@ -72,7 +75,8 @@ export const ANDROIDQF_MARKERS = [
 const AGE_MAGIC = "age-encryption.org/v1\n";
 const AGE_ARMOR = "-----BEGIN AGE ENCRYPTED FILE-----";
 
-function head(path: string, n: number): Buffer {
+/** The first `n` bytes of a file (fewer when it is shorter). */
+export function head(path: string, n: number): Buffer {
   const b = Buffer.alloc(n);
   const fd = openSync(path, "r");
   try {
@@ -192,7 +196,7 @@ export async function openAndroidqf(path: string, opts: AndroidqfOptions = {}): 
     let found = false;
     for (const m of ANDROIDQF_MARKERS) if (await base.entry(m)) found = true;
     if (!found) throw new VigilError(`not an androidqf acquisition (none of ${ANDROIDQF_MARKERS.slice(0, 4).join(", ")}, ... found)`, { file: display, code: "format" });
-    base.device = { ...base.device, ...(await deviceFromGetprop(base)) };
+    base.device = { ...base.device, ...(await deviceFromGetprop(base)), ...(await acquiredFromAndroidqf(base)) };
   } catch (e) {
     await base.close();
     if (tmp) removeTempDir(tmp);

@@ -6,7 +6,9 @@ import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { VigilError } from "../../core/errors.ts";
 import type { DeviceInfo } from "../../core/model.ts";
-import { openFolderView, openZipView, type BaseView } from "../archive.ts";
+import type { BaseView } from "../archive/base-view.ts";
+import { openFolderView } from "../archive/folder-view.ts";
+import { openZipView } from "../archive/zip-view.ts";
 import { deviceFromFingerprint, deviceFromProps, isDirectory } from "./common.ts";
 
 export interface BugreportOptions {

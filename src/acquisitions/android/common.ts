@@ -7,10 +7,11 @@ import { createReadStream, promises as fsp, statSync } from "node:fs";
 import { basename } from "node:path";
 import type { Readable } from "node:stream";
 import { VigilError } from "../../core/errors.ts";
-import type { DeviceInfo, InputFile } from "../../core/model.ts";
+import type { DeviceInfo, InputFile, Platform } from "../../core/model.ts";
 import { parseGetprop } from "../../formats/getprop.ts";
 import { openSqliteFile } from "../../formats/sqlite.ts";
-import type { BaseView, Refusal } from "../archive.ts";
+import type { BaseView } from "../archive/base-view.ts";
+import type { Refusal } from "../archive/safety.ts";
 import { hashedInput } from "../hash.ts";
 import { specKeyFor } from "../memory.ts";
 import { findByScan, glob } from "../spec-match.ts";
@@ -49,6 +50,22 @@ export async function deviceFromGetprop(view: BaseView, path = "getprop.txt"): P
   return deviceFromProps(new Map(properties.map((p) => [p.name, p.value])));
 }
 
+/**
+ * When androidqf started the acquisition, from its acquisition.json (`started`, an RFC 3339 time);
+ * {} when the file is missing or says nothing readable.
+ */
+export async function acquiredFromAndroidqf(view: BaseView, path = "acquisition.json"): Promise<Partial<DeviceInfo>> {
+  const e = await view.entry(path);
+  if (!e || (e.type ?? "file") !== "file") return {};
+  try {
+    const meta = JSON.parse((await view.readFile(e)).toString("utf8")) as { started?: unknown };
+    const t = typeof meta?.started === "string" ? Date.parse(meta.started) : NaN;
+    return Number.isFinite(t) ? { acquired: new Date(t).toISOString() } : {};
+  } catch {
+    return {};
+  }
+}
+
 /** Whether an entry of this kind of acquisition is one the modules want (`wanted`: their `reads` merged). */
 export function wantedBy(wanted: ArtifactSpec, kind: AcquisitionKind): (e: FileEntry) => boolean {
   const tests = ((wanted[specKeyFor(kind)] as string[] | undefined) ?? []).map((g) => glob(g));
@@ -59,14 +76,15 @@ export function wantedBy(wanted: ArtifactSpec, kind: AcquisitionKind): (e: FileE
 export type SecretSource = () => Promise<string | undefined>;
 
 /**
- * A view of a few loose files (intrusion-log exports given one by one), each named by its base
- * name. Reads go to the files themselves; nothing is written.
+ * A view of a few loose files (intrusion-log exports or captures given one by one), each named
+ * by its base name (or by `name`). Reads go to the files themselves; nothing is written.
  */
-export function filesView(files: string[], opts: { kind: AcquisitionKind; platform: "android" | "ios"; root: string }): BaseView {
+export function filesView(files: string[], opts: { kind: AcquisitionKind; platform: Platform; root: string; name?: (file: string) => string }): BaseView {
   const byName = new Map<string, string>();
   for (const f of files) {
-    let name = basename(f);
-    for (let i = 2; byName.has(name); i++) name = `${i}-${basename(f)}`;
+    const base = opts.name?.(f) ?? basename(f);
+    let name = base;
+    for (let i = 2; byName.has(name); i++) name = `${i}-${base}`;
     byName.set(name, f);
   }
   const read = new Map<string, InputFile>();
@@ -118,6 +136,11 @@ export function filesView(files: string[], opts: { kind: AcquisitionKind; platfo
     },
     async localPath(e) {
       return real(e);
+    },
+    async inPlacePath(e) {
+      const f = real(e);
+      hashLater(f);
+      return f;
     },
     inputsRead: () => [...read.values()].filter((i) => i.sha256 || i.error),
     refused: (): Refusal[] => [],

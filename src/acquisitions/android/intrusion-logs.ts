@@ -3,7 +3,9 @@
 // only lists the files; src/formats/intrusion-log.ts parses the lines.
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { VigilError } from "../../core/errors.ts";
-import { openFolderView, openZipView, type BaseView } from "../archive.ts";
+import type { BaseView } from "../archive/base-view.ts";
+import { openFolderView } from "../archive/folder-view.ts";
+import { openZipView } from "../archive/zip-view.ts";
 import type { FileEntry } from "../view.ts";
 import { filesView } from "./common.ts";
 

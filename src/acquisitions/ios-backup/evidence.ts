@@ -53,9 +53,8 @@ export class InputLog {
 
 /**
  * Read size for copying (decrypting) evidence files; hash.ts reads as much at a time. Node's
- * default (64 KB) made copying the bench backup's 41 MB Manifest.db take twice as long
- * (measured: 150-190 ms against 67-108 ms with 1 MB), and that copy is on the way to the first
- * module.
+ * default (64 KB) made copying a big Manifest.db take twice as long (bench/NOTES.md), and that
+ * copy is on the way to the first module.
  */
 const CHUNK = 1 << 20;
 

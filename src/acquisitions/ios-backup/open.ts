@@ -17,7 +17,7 @@ import { aesUnwrap, decryptCbcRaw, splitWrappedKey, stripPkcs7 } from "../../for
 import { decodeMBFile, type MBFile } from "../../formats/mbfile.ts";
 import { parsePlist } from "../../formats/plist.ts";
 import { openImmutable, openSqliteInPlace, openSqlitePrivateCopy, readHeader } from "../../formats/sqlite.ts";
-import { newerIosRelease } from "../../core/ios-releases.ts";
+import { newerIosRelease } from "../../indicators/ios-releases.ts";
 import { glob } from "../spec-match.ts";
 import type { AcquisitionView, ArtifactSpec, FileEntry, SqliteHandle } from "../view.ts";
 import { InputLog, copyLogged, hashTap, payloadDecipher, readLogged, sizeOf } from "./evidence.ts";
@@ -319,7 +319,7 @@ function deviceInfo(info: Record<string, unknown>, manifestPlist: Record<string,
   const productName = str(info["Product Name"]);
   if (productName) d.productName = productName;
   const lastBackup = info["Last Backup Date"];
-  if (lastBackup instanceof Date) d.lastBackup = lastBackup.toISOString();
+  if (lastBackup instanceof Date) d.lastBackup = d.acquired = lastBackup.toISOString();
   const newer = osVersion ? newerIosRelease(osVersion) : undefined;
   if (newer) d.newerOsAvailable = newer.version;
   for (const k of Object.keys(d)) if (d[k] === undefined) delete d[k];
@@ -572,6 +572,15 @@ function makeView(
     async readFile(entry: FileEntry): Promise<Buffer> {
       if (isRootFile(entry)) return readLogged(log, entry.path, join(dir, entry.path));
       return readPayload(payloadOf(entry));
+    },
+
+    // A plain backup's payload is the file itself; an encrypted one's bytes mean nothing in place.
+    async inPlacePath(entry: FileEntry): Promise<string | undefined> {
+      if (encrypted || isRootFile(entry)) return undefined;
+      const p = payloadOf(entry);
+      if (p.empty) return undefined;
+      if (!log.has(p.rel)) log.hashLater(p.rel, p.abs);
+      return p.abs;
     },
 
     async openStream(entry: FileEntry): Promise<Readable> {

@@ -4,7 +4,7 @@
 import { defineModule } from "../contract.ts";
 import { codeRule, fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
-import { parseAccessibility, type AccessibilityService } from "../../formats/dumpsys.ts";
+import { parseAccessibility, type AccessibilityService } from "../../formats/dumpsys/accessibility.ts";
 import { dumpsysReads, dumpsysService, packageIndex } from "./lib/common.ts";
 import { msg } from "../../core/i18n/index.ts";
 

@@ -1,7 +1,7 @@
 // The "Activity Resolver Table" of dumpsys package: which app's activity handles which intent.
 import { defineModule } from "../contract.ts";
 import { fromMatches } from "../../core/detection.ts";
-import type { ResolverEntry } from "../../formats/dumpsys.ts";
+import type { ResolverEntry } from "../../formats/dumpsys/resolver.ts";
 import { dumpsysReads } from "./lib/common.ts";
 import { resolverEntries } from "./lib/resolver.ts";
 import { msg } from "../../core/i18n/index.ts";

@@ -3,7 +3,7 @@
 // data over adb without unlocking the phone again.
 import { defineModule } from "../contract.ts";
 import { codeRule, heuristic } from "../../core/detection.ts";
-import { parseAdb, type AdbKey } from "../../formats/dumpsys.ts";
+import { parseAdb, type AdbKey } from "../../formats/dumpsys/adb.ts";
 import { dumpsysReads, dumpsysService } from "./lib/common.ts";
 import { msg } from "../../core/i18n/index.ts";
 

@@ -3,7 +3,7 @@
 import { defineModule } from "../contract.ts";
 import { codeRule, fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
-import { parseAppops, type AppopsPackage } from "../../formats/dumpsys.ts";
+import { parseAppops, type AppopsPackage } from "../../formats/dumpsys/appops.ts";
 import { dumpsysReads, dumpsysService, knownStores, packageIndex } from "./lib/common.ts";
 import { msg } from "../../core/i18n/index.ts";
 

@@ -2,7 +2,7 @@
 // service noted. An uninstall or a version downgrade can be the trace of an app removed after use.
 import { defineModule } from "../contract.ts";
 import { fromMatches } from "../../core/detection.ts";
-import { parseBatteryDaily, type BatteryDailyChange } from "../../formats/dumpsys.ts";
+import { parseBatteryDaily, type BatteryDailyChange } from "../../formats/dumpsys/battery-daily.ts";
 import { dumpsysReads, dumpsysService } from "./lib/common.ts";
 import { msg } from "../../core/i18n/index.ts";
 

@@ -2,7 +2,7 @@
 // (app in the foreground, jobs, package installs and uninstalls).
 import { defineModule } from "../contract.ts";
 import { fromMatches } from "../../core/detection.ts";
-import { parseBatteryHistory, type BatteryHistoryEvent } from "../../formats/dumpsys.ts";
+import { parseBatteryHistory, type BatteryHistoryEvent } from "../../formats/dumpsys/battery-history.ts";
 import { dumpsysReads, dumpsysService } from "./lib/common.ts";
 import { msg } from "../../core/i18n/index.ts";
 

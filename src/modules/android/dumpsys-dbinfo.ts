@@ -2,7 +2,7 @@
 import { defineModule } from "../contract.ts";
 import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
-import { parseDbinfo, type DbinfoOperation } from "../../formats/dumpsys.ts";
+import { parseDbinfo, type DbinfoOperation } from "../../formats/dumpsys/dbinfo.ts";
 import { dumpsysReads, dumpsysService } from "./lib/common.ts";
 import { msg } from "../../core/i18n/index.ts";
 

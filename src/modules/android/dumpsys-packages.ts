@@ -3,7 +3,7 @@
 import { defineModule } from "../contract.ts";
 import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
-import type { DumpsysPackage } from "../../formats/dumpsys.ts";
+import type { DumpsysPackage } from "../../formats/dumpsys/package.ts";
 import { dumpsysReads, dumpsysService, packagesOf } from "./lib/common.ts";
 import { packageHeuristics } from "./lib/package-checks.ts";
 import { msg } from "../../core/i18n/index.ts";
@@ -21,7 +21,7 @@ export default defineModule<DumpsysPackageRecord>({
   title: "Installed apps (dumpsys package)",
   platform: "android",
   description:
-    "Packages listed by dumpsys package: app ids and certificate digests are checked against indicators; rooting tools and apps not from a known store are flagged when androidqf's packages.json is not there to do it.",
+    "Packages listed by dumpsys package: app ids and certificate digests are checked against indicators; rooting tools, forensic extraction agents and apps not from a known store are flagged when androidqf's packages.json is not there to do it.",
   reads: dumpsysReads("package"),
   async *records(ctx) {
     const hasPackagesJson = ctx.view.specKey === "androidqf" && (await ctx.view.find({ androidqf: ["packages.json"] })).length > 0;

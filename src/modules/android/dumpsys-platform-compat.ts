@@ -2,7 +2,7 @@
 // override was set for them, which names apps that may no longer be installed.
 import { defineModule } from "../contract.ts";
 import { fromMatches } from "../../core/detection.ts";
-import { parsePlatformCompat, type CompatOverride } from "../../formats/dumpsys.ts";
+import { parsePlatformCompat, type CompatOverride } from "../../formats/dumpsys/platform-compat.ts";
 import { dumpsysReads, dumpsysService } from "./lib/common.ts";
 import { msg } from "../../core/i18n/index.ts";
 

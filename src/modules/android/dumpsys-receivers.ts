@@ -2,7 +2,7 @@
 // Stalkerware listens for incoming SMS and calls, and for boot to restart itself.
 import { defineModule } from "../contract.ts";
 import { codeRule, fromMatches, heuristic } from "../../core/detection.ts";
-import type { ResolverEntry } from "../../formats/dumpsys.ts";
+import type { ResolverEntry } from "../../formats/dumpsys/resolver.ts";
 import { dumpsysReads, packageIndex } from "./lib/common.ts";
 import { resolverEntries } from "./lib/resolver.ts";
 import { msg } from "../../core/i18n/index.ts";

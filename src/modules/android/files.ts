@@ -1,12 +1,14 @@
 // androidqf's files.json: the file listing its collector took (path, size, mode, owner, times,
 // and hashes when collected). Paths and hashes are checked against indicators; files left in
-// /data/local/tmp, where exploit chains and adb-pushed tools drop their payloads, are flagged.
+// /data/local/tmp, where exploit chains and adb-pushed tools drop their payloads, and folders of
+// forensic extraction agents are flagged. A change of the trusted adb keys is a timeline event.
 import { defineModule } from "../contract.ts";
 import { codeRule, fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { fromUnixSeconds } from "../../core/time.ts";
 import { jsonArrayElements } from "./lib/json-array.ts";
 import { msg } from "../../core/i18n/index.ts";
+import { forensicToolPackages } from "./lib/common.ts";
 
 export interface FileRecord {
   path: string;
@@ -28,6 +30,35 @@ export const TMP_FILE_RULE = codeRule("android-file-in-data-local-tmp");
 // androidqf pushes its collector binary there itself.
 const OWN_TOOLS = /^\/data\/local\/tmp\/(collector(_\w+)?|androidqf[\w.-]*)$/;
 
+export const FORENSIC_FILES_RULE = {
+  id: "android-forensic-tool-files",
+  description:
+    "A folder of a forensic extraction tool's agent package (data/android/forensic-tools.json) is on the phone: its data (/data/data, /data/user*/N), app (/data/app) or external-storage (Android/data, Android/obb) folder. Flagged once per package.",
+};
+// Where an app's files live, in a folder named after it: data, app (".../<pkg>-<suffix>") and
+// external-storage folders.
+const APP_DIRS = [
+  /^\/data\/data\/([^/]+)/,
+  /^\/data\/user(?:_de)?\/\d+\/([^/]+)/,
+  /^\/data\/app\/(?:~~[^/]+\/)?([^/]+)/,
+  /^\/(?:sdcard|storage\/emulated\/\d+|data\/media\/\d+)\/Android\/(?:data|obb|media)\/([^/]+)/,
+];
+
+/** The forensic tool whose agent package owns the app folder of this path, if any. */
+function forensicPackageIn(path: string): [string, string] | undefined {
+  for (const re of APP_DIRS) {
+    const dir = re.exec(path)?.[1];
+    if (!dir) continue;
+    const name = dir.split("-")[0];
+    const tool = forensicToolPackages().get(name);
+    return tool ? [name, tool] : undefined;
+  }
+  return undefined;
+}
+/** Trusted adb keys: the file changes when a computer is authorised ("always allow"). */
+const ADB_KEYS = new Set(["/data/misc/adb/adb_keys", "/data/misc/adb/adb_temp_keys.xml"]);
+const flaggedTools = new WeakMap<object, Set<string>>();
+
 function n(v: unknown): number | undefined {
   return typeof v === "number" && Number.isFinite(v) ? v : undefined;
 }
@@ -40,7 +71,7 @@ export default defineModule<FileRecord>({
   title: "File listing",
   platform: "android",
   description:
-    "The file listing androidqf collected (files.json): paths and file hashes are checked against indicators, and files under /data/local/tmp are flagged.",
+    "The file listing androidqf collected (files.json): paths and file hashes are checked against indicators; files under /data/local/tmp and folders of forensic extraction agents are flagged.",
   reads: { androidqf: ["files.json"] },
   async *records(ctx) {
     for (const f of ctx.files) {
@@ -68,6 +99,10 @@ export default defineModule<FileRecord>({
   },
   events(r) {
     const out = [];
+    if (ADB_KEYS.has(r.path) && r.modified_time) {
+      out.push({ timestamp: r.modified_time, event: "adb_keys_modified", description: `Trusted adb keys changed (${r.path}): a computer was last authorised for USB debugging then` });
+      return out;
+    }
     if (r.modified_time) out.push({ timestamp: r.modified_time, event: "file_modified", description: `File modified: ${r.path}` });
     if (r.changed_time && r.changed_time !== r.modified_time) out.push({ timestamp: r.changed_time, event: "file_changed", description: `File metadata changed: ${r.path}` });
     return out;
@@ -76,6 +111,26 @@ export default defineModule<FileRecord>({
     const out: DetectionInput[] = fromMatches(ctx.iocs.filePath(r.path), { grade: "strong", title: (m) => msg("det.files.path", { value: m.matched }), artifact: r.file, timestamp: r.modified_time });
     for (const h of [r.sha256, r.sha1, r.md5]) {
       if (h) out.push(...fromMatches(ctx.iocs.hash(h), { grade: "strong", title: () => msg("det.files.hash", { value: r.path }), artifact: r.file, timestamp: r.modified_time }));
+    }
+    const [pkg, tool] = forensicPackageIn(r.path) ?? [];
+    if (pkg && tool) {
+      const seen = flaggedTools.get(ctx) ?? new Set<string>();
+      flaggedTools.set(ctx, seen);
+      if (!seen.has(pkg)) {
+        seen.add(pkg);
+        out.push(
+          heuristic({
+            rule: FORENSIC_FILES_RULE.id,
+            ruleDescription: FORENSIC_FILES_RULE.description,
+            grade: "medium",
+            title: `Files of a forensic extraction tool's agent on the phone: ${pkg} (${tool}), ${r.path}`,
+            why: "Forensic tools install an agent app over adb to pull data from a phone they have in hand; its folders left behind mean the phone went through such an extraction, even when the app itself is gone.",
+            matched: r.path,
+            artifact: r.file,
+            timestamp: r.modified_time,
+          }),
+        );
+      }
     }
     if (r.path.startsWith("/data/local/tmp/") && !OWN_TOOLS.test(r.path) && !r.mode?.startsWith("d")) {
       out.push(

@@ -12,6 +12,7 @@ import dumpsysAccessibility from "./dumpsys-accessibility.ts";
 import dumpsysActivities from "./dumpsys-activities.ts";
 import dumpsysReceivers from "./dumpsys-receivers.ts";
 import dumpsysAdb from "./dumpsys-adb.ts";
+import samsungSfsLogs from "./samsung-sfs-logs.ts";
 import dumpsysAppops from "./dumpsys-appops.ts";
 import dumpsysBatteryDaily from "./dumpsys-battery-daily.ts";
 import dumpsysBatteryHistory from "./dumpsys-battery-history.ts";
@@ -36,6 +37,7 @@ export const androidModules: ModuleDef<any>[] = [
   dumpsysActivities,
   dumpsysReceivers,
   dumpsysAdb,
+  samsungSfsLogs,
   dumpsysAppops,
   dumpsysBatteryDaily,
   dumpsysBatteryHistory,

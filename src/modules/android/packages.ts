@@ -64,7 +64,7 @@ export default defineModule<PackageRecord>({
   title: "Installed apps",
   platform: "android",
   description:
-    "Installed packages from androidqf's packages.json: app ids, APK hashes (SHA-256, SHA-1, MD5) and signing certificates are checked against indicators; rooting tools and apps not installed from a known store are flagged.",
+    "Installed packages from androidqf's packages.json: app ids, APK hashes (SHA-256, SHA-1, MD5) and signing certificates are checked against indicators; rooting tools, forensic extraction agents and apps not installed from a known store are flagged.",
   reads: { androidqf: ["packages.json"] },
   async *records(ctx) {
     for (const f of ctx.files) {

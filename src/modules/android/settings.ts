@@ -34,6 +34,9 @@ export const SETTING_RULES: SettingRule[] = [
   // Android 8 (API 26) replaced this global switch by a per-app permission and sets it to 1 on
   // every device, so it only says something on older versions.
   { key: "install_non_market_apps", value: "1", id: "android-unknown-sources-enabled", maxSdk: 25 },
+  // USB debugging itself (adb_enabled=1) is not flagged: every androidqf or adb acquisition
+  // needs it on. Wireless debugging is not needed and lets paired computers in reach use adb.
+  { key: "adb_wifi_enabled", value: "1", id: "android-wireless-debugging-enabled" },
   { key: "send_action_app_error", value: "0", id: "android-app-error-reports-disabled" },
 ];
 const RULES_BY_KEY = new Map(SETTING_RULES.map((r) => [r.key, r]));
@@ -53,7 +56,7 @@ export default defineModule<SettingRecord>({
   title: "Device settings",
   platform: "android",
   description:
-    "Global, secure and system settings (androidqf settings_*.txt): settings that turn off Play Protect or adb install verification, or allow unknown sources, are flagged.",
+    "Global, secure and system settings (androidqf settings_*.txt): settings that turn off Play Protect or adb install verification, or allow unknown sources or wireless debugging, are flagged.",
   reads: { androidqf: ["settings_*.txt"] },
   async *records(ctx) {
     for (const f of ctx.files) {

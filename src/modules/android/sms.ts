@@ -1,10 +1,15 @@
 // SMS and MMS from an Android backup (the telephony provider's *_sms_backup and *_mms_backup,
 // zlib-compressed JSON). Links in message bodies are checked against indicators: exploit links
-// sent by SMS are how Pegasus and Predator reached many Android phones.
+// sent by SMS are how Pegasus and Predator reached many Android phones. Security notifications
+// from WhatsApp/Meta quoted with their link are flagged.
 import { defineModule } from "../contract.ts";
 import { fromMatches } from "../../core/detection.ts";
 import { parseSmsBackup, type AndroidMessage } from "../../formats/android-sms.ts";
 import { msg } from "../../core/i18n/index.ts";
+import { NOTIFICATION_PREFILTER, threatNotification } from "../../rules/threat-notifications.ts";
+
+/** The host of each http(s) link in a message body. */
+const LINK_HOST = /https?:\/\/([^/\s?#:]+)/gi;
 
 export type SmsRecord = AndroidMessage;
 
@@ -12,7 +17,7 @@ export default defineModule<SmsRecord>({
   name: "sms",
   title: "SMS and MMS (backup)",
   platform: "android",
-  description: "SMS and MMS from an Android backup: links in message bodies are checked against indicators.",
+  description: "SMS and MMS from an Android backup: links in message bodies are checked against indicators; vendors' spyware notifications are flagged.",
   reads: {
     android_backup: ["apps/com.android.providers.telephony/d_f/*_sms_backup", "apps/com.android.providers.telephony/d_f/*_mms_backup"],
   },
@@ -26,12 +31,16 @@ export default defineModule<SmsRecord>({
   },
   check(r, ctx) {
     if (!r.body) return [];
-    return fromMatches(ctx.iocs.urlsInText(r.body), {
+    const hits = fromMatches(ctx.iocs.urlsInText(r.body), {
       grade: "medium",
       title: (m) => msg(r.direction === "sent" ? "det.android_sms.link_to" : "det.android_sms.link_from", { kind: r.message_type.toUpperCase(), who: r.address ?? msg("det.android_sms.unknown"), value: m.matched }),
       why: msg("det.android_sms.link.why"),
       artifact: r.file,
       timestamp: r.isodate,
     });
+    if (r.direction !== "received" || !NOTIFICATION_PREFILTER.test(r.body)) return hits;
+    const hosts = [...r.body.matchAll(LINK_HOST)].map((m) => m[1].toLowerCase());
+    const notice = threatNotification({ text: r.body, hosts, service: r.message_type.toUpperCase(), timestamp: r.isodate });
+    return notice ? [...hits, { ...notice, artifact: r.file }] : hits;
   },
 });

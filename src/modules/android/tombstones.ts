@@ -5,7 +5,7 @@ import { defineModule } from "../contract.ts";
 import { codeRule, fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { parseTombstone, type Tombstone } from "../../formats/tombstone.ts";
-import { describeError } from "../../core/errors.ts";
+import { VigilError, describeError } from "../../core/errors.ts";
 import { msg } from "../../core/i18n/index.ts";
 
 export interface TombstoneRecord extends Tombstone {
@@ -44,7 +44,7 @@ export default defineModule<TombstoneRecord>({
     const seen = new Map<string, TombstoneRecord>();
     const out: TombstoneRecord[] = [];
     let failed = 0;
-    let lastError = "";
+    let lastError: unknown;
     for (const f of ctx.files) {
       let t: Tombstone;
       try {
@@ -52,8 +52,8 @@ export default defineModule<TombstoneRecord>({
       } catch (e) {
         // One unreadable tombstone does not hide the others.
         failed++;
-        lastError = describeError(e);
-        ctx.warn(lastError);
+        lastError = e;
+        ctx.warn(describeError(e));
         continue;
       }
       const key = `${t.pid}:${t.tid}:${t.timestamp ?? t.timestamp_raw ?? ""}`;
@@ -66,7 +66,8 @@ export default defineModule<TombstoneRecord>({
       seen.set(key, rec);
       out.push(rec);
     }
-    if (failed === ctx.files.length && failed > 0) throw new Error(lastError);
+    // Every tombstone unreadable: the module fails with the last one's one-line error.
+    if (failed === ctx.files.length && failed > 0) throw lastError instanceof VigilError ? lastError : new VigilError(describeError(lastError), { cause: lastError });
     yield* out;
   },
   events(r) {

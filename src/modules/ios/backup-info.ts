@@ -1,13 +1,12 @@
 // The backup's Info.plist: the device (model, iOS version, serial, identifiers), the apps it
 // listed and when the backup was made, as MVT's backup_info. An iOS version older than the
-// newest in Vigil's release table is flagged (weak): it is a risk factor, not a trace.
+// newest in Vigil's release table is noted in the record; it is exposure (a risk, not a trace),
+// which the pipeline reads from the device information (rules/device-exposure.ts).
 import { VigilError, describeError } from "../../core/errors.ts";
 import { defineModule } from "../contract.ts";
-import { codeRule, heuristic } from "../../core/detection.ts";
 import { parsePlist } from "../../formats/plist.ts";
-import { iosReleaseTable, latestInMajor, newerIosRelease } from "../../core/ios-releases.ts";
+import { latestInMajor, newerIosRelease } from "../../indicators/ios-releases.ts";
 import { isDict, plistToJson, type JsonValue } from "./lib/plist-values.ts";
-import { msg } from "../../core/i18n/index.ts";
 
 /** Info.plist fields MVT writes, in MVT's order and spelling. */
 const FIELDS = [
@@ -40,14 +39,12 @@ export type BackupInfoRecord = { [K in (typeof FIELDS)[number]]: JsonValue } & {
   newer_ios_same_major: string | null;
 };
 
-export const RULE_IOS_OUTDATED = codeRule("ios-outdated");
-
 export default defineModule<BackupInfoRecord>({
   name: "backup_info",
   title: "Backup and device information",
   platform: "ios",
   description:
-    "Reads the backup's Info.plist: device model, iOS version and build, serial number, identifiers, installed app ids and the backup date. Flags an iOS version older than the newest release in Vigil's table (weak: a risk, not a trace).",
+    "Reads the backup's Info.plist: device model, iOS version and build, serial number, identifiers, installed app ids and the backup date. An iOS version older than the newest release in Vigil's table is shown as exposure (a risk, not a trace).",
   // Info.plist sits at the backup's root, outside every Manifest.db domain.
   reads: { whole: ["ios_backup"] },
 
@@ -75,22 +72,5 @@ export default defineModule<BackupInfoRecord>({
     if (!at) return [];
     const device = [r["Product Type"], r["Product Version"] ? `iOS ${r["Product Version"]}` : undefined].filter(Boolean).join(", ");
     return [{ timestamp: at, event: "backup_made", description: `Backup made of ${String(r["Device Name"] ?? "the device")}${device ? ` (${device})` : ""}` }];
-  },
-
-  check(r) {
-    if (!r.newer_ios_available) return [];
-    const version = String(r["Product Version"]);
-    const sameMajor = r.newer_ios_same_major ? msg("det.backup_info.outdated.same_major", { version: r.newer_ios_same_major, major: version.split(".")[0] }) : "";
-    return [
-      heuristic({
-        rule: RULE_IOS_OUTDATED.id,
-        ruleDescription: RULE_IOS_OUTDATED.description,
-        grade: "weak",
-        title: msg("det.backup_info.outdated", { version, newer: r.newer_ios_available }),
-        why: msg("det.backup_info.outdated.why", { newer: r.newer_ios_available, same_major: sameMajor, through: iosReleaseTable().complete_through }),
-        matched: version,
-        artifact: "Info.plist",
-      }),
-    ];
   },
 });

@@ -6,7 +6,7 @@ import { entryPages } from "../../acquisitions/view.ts";
 import { batched, defineModule, type ModuleContext } from "../contract.ts";
 import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
-import type { Refusal } from "../../acquisitions/archive.ts";
+import type { Refusal } from "../../acquisitions/archive/safety.ts";
 import { msg } from "../../core/i18n/index.ts";
 
 export interface FilesystemRecord {

@@ -1,5 +1,7 @@
 // .GlobalPreferences.plist: device-wide settings. Vigil states whether Lockdown Mode, Apple's
-// hardening against mercenary spyware, is on: useful context for every other finding.
+// hardening against mercenary spyware, is on: useful context for every other finding. The state
+// is exposure (off: a risk; on: context), never a detection.
+import { parseIosVersion } from "../../indicators/ios-releases.ts";
 import { defineModule } from "../contract.ts";
 import { plistToJson, readPlistDict, type JsonValue } from "./lib/plist-values.ts";
 
@@ -21,7 +23,7 @@ export default defineModule<GlobalPreferenceRecord>({
   title: "Global preferences (Lockdown Mode)",
   platform: "ios",
   description:
-    "Reads .GlobalPreferences.plist and states whether Lockdown Mode (LDMGlobalEnabled) is on or off; every preference is kept as a record. Lockdown Mode off is not a detection: it is context for the other findings.",
+    "Reads .GlobalPreferences.plist and states whether Lockdown Mode (LDMGlobalEnabled) is on or off; every preference is kept as a record. The state is shown as exposure (off: a risk, on: context), never as a detection.",
   reads: {
     backup: [{ domain: "HomeDomain", path: "Library/Preferences/.GlobalPreferences.plist" }],
     fs: ["private/var/mobile/Library/Preferences/.GlobalPreferences.plist"],
@@ -30,6 +32,11 @@ export default defineModule<GlobalPreferenceRecord>({
     for (const file of ctx.files) {
       const prefs = await readPlistDict(ctx.view, file);
       const on = prefs[LDM] === true || prefs[LDM] === 1;
+      // Lockdown Mode came with iOS 16: on an older iOS, "not set" says nothing about a choice.
+      const major = parseIosVersion(ctx.view.device.osVersion ?? "")?.[0];
+      if (on || LDM in prefs || major === undefined || major >= 16) {
+        ctx.expose({ kind: on ? "lockdown_on" : "lockdown_off", level: on ? "info" : "risk", params: {}, artifact: file.path, ...(file.modified ? { timestamp: file.modified } : {}) });
+      }
       // The Lockdown Mode state comes first so the report can show it without searching.
       yield {
         entry: LDM,

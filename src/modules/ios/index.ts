@@ -27,6 +27,9 @@ import whatsapp from "./whatsapp.ts";
 import whatsappChatSessions from "./whatsapp-chat-sessions.ts";
 import whatsappLid from "./whatsapp-lid.ts";
 import whatsappContacts from "./whatsapp-contacts.ts";
+import whatsappCalls from "./whatsapp-calls.ts";
+import whatsappGroups from "./whatsapp-groups.ts";
+import whatsappMedia from "./whatsapp-media.ts";
 import safariHistory from "./safari-history.ts";
 import safariBrowserState from "./safari-browser-state.ts";
 import safariFavicon from "./safari-favicon.ts";
@@ -72,6 +75,9 @@ export const iosModules: ModuleDef<any>[] = [
   whatsappChatSessions,
   whatsappLid,
   whatsappContacts,
+  whatsappCalls,
+  whatsappGroups,
+  whatsappMedia,
   safariHistory,
   safariBrowserState,
   safariFavicon,

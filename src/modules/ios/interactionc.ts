@@ -10,6 +10,7 @@ import { asText } from "./lib/checks.ts";
 import { emailOf } from "./lib/links.ts";
 import { loadWhatsappIdentities } from "./lib/whatsapp.ts";
 import { msg } from "../../core/i18n/index.ts";
+import { databaseError } from "./lib/web.ts";
 
 export interface InteractionRecord {
   table_id: number;
@@ -177,6 +178,8 @@ export default defineModule<InteractionRecord>({
           }
           yield out as unknown as InteractionRecord;
         }
+      } catch (e) {
+        throw databaseError(e, file.path);
       } finally {
         h.close();
       }

@@ -10,6 +10,7 @@ import { parsePlist } from "../../formats/plist.ts";
 import { uniqueMatches } from "../../rules/process-paths.ts";
 import { isDict, plistToJson, type JsonValue } from "./lib/plist-values.ts";
 import { msg } from "../../core/i18n/index.ts";
+import { databaseError } from "./lib/web.ts";
 
 export interface KeychainAnalyticsRecord {
   isodate?: string;
@@ -75,6 +76,8 @@ export default defineModule<KeychainAnalyticsRecord>({
             yield rec;
           }
         }
+      } catch (e) {
+        throw databaseError(e, f.path);
       } finally {
         h.close();
       }

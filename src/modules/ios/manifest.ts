@@ -208,9 +208,8 @@ export function checkManifestRecord(r: ManifestRecord, iocs: Matcher, reported: 
 const reportedByRun = new WeakMap<object, Set<string>>();
 
 /**
- * The listing as pages of records. Awaiting each of the bench backup's 50k entries through two
- * async generators cost 0.2 s of CPU (a tenth of a manifest-only check), more than the SQLite
- * reads of the listing.
+ * The listing as pages of records: awaiting each entry through two async generators cost more
+ * CPU than the SQLite reads of the listing (bench/NOTES.md).
  */
 async function* recordPages(ctx: ModuleContext): AsyncIterable<ManifestRecord[]> {
   let n = 0;

@@ -33,10 +33,10 @@ export const ITEM_MAP_LIMITS = { items: 150_000, chars: 12_000_000 };
 /**
  * The visits as rows [item id, URL, visit id, visit_time, redirect_source, redirect_destination]
  * in visit id order: visits joined to their history item (a visit whose item is gone is left
- * out). Joining in SQLite costs a B-tree search per visit, two thirds of the reading time on the
- * bench backup's 500k visits of 125k items (1.2 s joined, 0.4 s for the visits alone); the items'
- * URLs are read once into a map instead, when they are few enough (`limits`: memory stays
- * bounded however big the history is) and their ids are unique. Otherwise SQLite joins.
+ * out). Joining in SQLite costs a B-tree search per visit, most of the reading time of a big
+ * history (bench/NOTES.md); the items' URLs are read once into a map instead, when they are few
+ * enough (`limits`: memory stays bounded however big the history is) and their ids are unique.
+ * Otherwise SQLite joins.
  */
 export function* visitRows(db: Database.Database, redirects: string[], keys: Pick<PagedQuery, "range" | "live"> = {}, limits = ITEM_MAP_LIMITS): Generator<unknown[]> {
   const urls = itemUrls(db, limits);

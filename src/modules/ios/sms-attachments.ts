@@ -1,13 +1,18 @@
 // SMS/iMessage attachments (sms.db attachment table). Zero-click iMessage exploits
-// (FORCEDENTRY, BLASTPASS) arrived as attachments; some left files under /var/tmp.
+// (FORCEDENTRY, BLASTPASS) arrived as attachments; some left files under /var/tmp. The files of
+// received attachments present in the acquisition are compared with their name and type.
 import { SMS_DB } from "./sms.ts";
 import { defineModule } from "../contract.ts";
 import { codeRule, fromMatches, heuristic } from "../../core/detection.ts";
-import type { DetectionInput } from "../../core/model.ts";
+import type { ContactFlag, DetectionInput } from "../../core/model.ts";
+import type { FileEntry, SqliteHandle } from "../../acquisitions/view.ts";
+import { describeError } from "../../core/errors.ts";
 import { requireSchema } from "../../formats/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { present } from "./lib/checks.ts";
-import { eachFile, sqliteRows } from "./lib/web.ts";
+import { loadContactBook, type ContactBook } from "./lib/contact-book.ts";
+import { contentFindings, declaredTypes, fileIndex, inspectAttachment, type AttachmentContent } from "./lib/attachment-content.ts";
+import { sqliteRows } from "./lib/web.ts";
 import { msg } from "../../core/i18n/index.ts";
 
 export interface SmsAttachmentRecord {
@@ -29,7 +34,17 @@ export interface SmsAttachmentRecord {
   service: string;
   message_guid: string | null;
   phone_number: string | null;
+  /** Whether the sender of a received attachment is in the contacts (null for sent ones). */
+  sender_is_contact: ContactFlag | null;
+  /** The received attachment's file as found in the acquisition, and what its bytes are. */
+  content: AttachmentContent | null;
 }
+
+const ATTACHMENTS_DIR = "Library/SMS/Attachments/";
+const ATTACHMENT_FILES = {
+  backup: [{ domain: "MediaDomain", path: `${ATTACHMENTS_DIR}**` }],
+  fs: [`private/var/mobile/${ATTACHMENTS_DIR}**`],
+};
 
 const OPTIONAL = ["guid", "transfer_name", "mime_type", "uti", "total_bytes", "is_sticker", "hide_attachment", "transfer_state", "created_date", "start_date", "is_outgoing"] as const;
 
@@ -47,67 +62,45 @@ export default defineModule<SmsAttachmentRecord>({
   title: "SMS and iMessage attachments",
   platform: "ios",
   description:
-    "Attachments of messages in sms.db (file name, type, size, direction). Paths are checked against file indicators; received attachments stored under /var/tmp with a \"-1\" suffix are flagged.",
+    "Attachments of messages in sms.db (file name, type, size, direction, whether the sender is a contact). Paths are checked against file indicators; received attachments stored under /var/tmp with a \"-1\" suffix are flagged, and the files of received attachments are compared with their name and type (documents disguised as images, images with an appended archive, PassKit bundles with WebP images).",
   reads: SMS_DB,
   costPerByte: 0.05,
-  records(ctx) {
-    return eachFile(ctx, (file) =>
-      sqliteRows(ctx, file, function* (h) {
-        requireSchema(h, {
-          attachment: ["ROWID", "filename"],
-          message_attachment_join: ["message_id", "attachment_id"],
-          message: ["ROWID", "handle_id"],
-          handle: ["ROWID", "id"],
-        });
-        const opt = present(h, "attachment", OPTIONAL);
-        const mcols = h.columns("message");
-        const a = (c: string) => (opt.includes(c as (typeof OPTIONAL)[number]) ? `a."${c}"` : "NULL");
-        const hasUserInfo = h.columns("attachment").has("user_info") ? "a.user_info IS NOT NULL" : "0";
-        const sql = `SELECT a.ROWID, ${a("guid")}, a.filename, ${a("transfer_name")}, ${a("mime_type")}, ${a("uti")},
-            ${a("total_bytes")}, ${a("is_sticker")}, ${a("hide_attachment")}, ${a("transfer_state")}, ${hasUserInfo},
-            ${a("created_date")}, ${a("start_date")}, ${a("is_outgoing")},
-            ${mcols.has("service") ? "m.service" : "NULL"}, ${mcols.has("guid") ? "m.guid" : "NULL"},
-            ${mcols.has("is_from_me") ? "m.is_from_me" : "NULL"}, hd.id
-          FROM attachment a
-          LEFT JOIN message_attachment_join j ON j.attachment_id = a.ROWID
-          LEFT JOIN message m ON m.ROWID = j.message_id
-          LEFT JOIN handle hd ON hd.ROWID = m.handle_id`;
-        for (const r of h.db.prepare(sql).raw(true).iterate() as Iterable<any[]>) {
-          // is_outgoing is the attachment's own flag; older databases only have the message's.
-          const outgoing = r[13] ?? r[16];
-          yield {
-            attachment_id: r[0],
-            guid: r[1],
-            filename: r[2] ?? "NULL",
-            transfer_name: r[3],
-            mime_type: r[4],
-            uti: r[5],
-            total_bytes: r[6],
-            is_sticker: r[7],
-            hide_attachment: r[8],
-            transfer_state: r[9],
-            has_user_info: r[10] === 1,
-            created_date: r[11],
-            isodate: fromMacAbsolute(r[11]) ?? null,
-            start_date: fromMacAbsolute(r[12]) ?? null,
-            direction: outgoing === 1 ? "sent" : "received",
-            service: r[14] ?? "Unknown",
-            message_guid: r[15],
-            phone_number: r[17],
-          };
+  async *records(ctx) {
+    let book: ContactBook | undefined;
+    let files: Map<string, FileEntry> | undefined;
+    let unreadable = 0;
+    for (const file of ctx.files) {
+      for (const rec of await sqliteRows(ctx, file, attachmentRows)) {
+        if (rec.direction === "received") {
+          book ??= await loadContactBook(ctx);
+          rec.sender_is_contact = book.isContact(rec.phone_number);
+          const at = rec.filename.indexOf(ATTACHMENTS_DIR);
+          if (at >= 0) {
+            files ??= await fileIndex(ctx, ATTACHMENT_FILES, ATTACHMENTS_DIR);
+            const entry = files.get(rec.filename.slice(at + ATTACHMENTS_DIR.length));
+            if (entry) {
+              try {
+                rec.content = await inspectAttachment(ctx.view, entry, declaredTypes(rec.transfer_name ?? rec.filename, rec.mime_type, rec.uti));
+              } catch (e) {
+                if (unreadable++ === 0) ctx.warn(`attachment file unreadable: ${describeError(e)}`);
+              }
+            }
+          }
         }
-      }),
-    );
+        yield rec;
+      }
+    }
+    if (unreadable > 1) ctx.warn(`${unreadable} attachment files could not be read`);
   },
   events(r) {
     if (!r.isodate) return [];
-    return [
-      {
-        timestamp: r.isodate,
-        event: "sms_attachment",
-        description: `${r.service}: attachment '${r.transfer_name ?? r.filename}' ${r.direction} ${r.direction === "sent" ? "to" : "from"} ${r.phone_number ?? "unknown"} (${r.mime_type ?? "unknown type"}, ${r.total_bytes ?? "?"} bytes)`,
-      },
-    ];
+    const description = `${r.service}: attachment '${r.transfer_name ?? r.filename}' ${r.direction} ${r.direction === "sent" ? "to" : "from"} ${r.phone_number ?? "unknown"}${r.sender_is_contact === false ? " (not a contact)" : ""} (${r.mime_type ?? "unknown type"}, ${r.total_bytes ?? "?"} bytes)`;
+    // Received attachments share their kind with WhatsApp media, for correlation rules; sent
+    // ones keep MVT's kind.
+    if (r.direction === "received") {
+      return [{ timestamp: r.isodate, event: "message_attachment_received", description, sender: r.phone_number ?? undefined, sender_is_contact: r.sender_is_contact ?? "unknown" }];
+    }
+    return [{ timestamp: r.isodate, event: "sms_attachment", description }];
   },
   check(r, ctx) {
     const out: DetectionInput[] = [];
@@ -148,6 +141,58 @@ export default defineModule<SmsAttachmentRecord>({
         }),
       );
     }
+    if (r.content) {
+      out.push(...contentFindings(r.content, { service: r.service, name: r.transfer_name, sender: r.phone_number, sender_is_contact: r.sender_is_contact, timestamp: ts }));
+    }
     return out;
   },
 });
+
+/** The attachment table of one sms.db, with each attachment's message and handle. */
+function* attachmentRows(h: SqliteHandle): Generator<SmsAttachmentRecord> {
+  requireSchema(h, {
+    attachment: ["ROWID", "filename"],
+    message_attachment_join: ["message_id", "attachment_id"],
+    message: ["ROWID", "handle_id"],
+    handle: ["ROWID", "id"],
+  });
+  const opt = present(h, "attachment", OPTIONAL);
+  const mcols = h.columns("message");
+  const a = (c: string) => (opt.includes(c as (typeof OPTIONAL)[number]) ? `a."${c}"` : "NULL");
+  const hasUserInfo = h.columns("attachment").has("user_info") ? "a.user_info IS NOT NULL" : "0";
+  const sql = `SELECT a.ROWID, ${a("guid")}, a.filename, ${a("transfer_name")}, ${a("mime_type")}, ${a("uti")},
+      ${a("total_bytes")}, ${a("is_sticker")}, ${a("hide_attachment")}, ${a("transfer_state")}, ${hasUserInfo},
+      ${a("created_date")}, ${a("start_date")}, ${a("is_outgoing")},
+      ${mcols.has("service") ? "m.service" : "NULL"}, ${mcols.has("guid") ? "m.guid" : "NULL"},
+      ${mcols.has("is_from_me") ? "m.is_from_me" : "NULL"}, hd.id
+    FROM attachment a
+    LEFT JOIN message_attachment_join j ON j.attachment_id = a.ROWID
+    LEFT JOIN message m ON m.ROWID = j.message_id
+    LEFT JOIN handle hd ON hd.ROWID = m.handle_id`;
+  for (const r of h.db.prepare(sql).raw(true).iterate() as Iterable<any[]>) {
+    // is_outgoing is the attachment's own flag; older databases only have the message's.
+    const outgoing = r[13] ?? r[16];
+    yield {
+      attachment_id: r[0],
+      guid: r[1],
+      filename: r[2] ?? "NULL",
+      transfer_name: r[3],
+      mime_type: r[4],
+      uti: r[5],
+      total_bytes: r[6],
+      is_sticker: r[7],
+      hide_attachment: r[8],
+      transfer_state: r[9],
+      has_user_info: r[10] === 1,
+      created_date: r[11],
+      isodate: fromMacAbsolute(r[11]) ?? null,
+      start_date: fromMacAbsolute(r[12]) ?? null,
+      direction: outgoing === 1 ? "sent" : "received",
+      service: r[14] ?? "Unknown",
+      message_guid: r[15],
+      phone_number: r[17],
+      sender_is_contact: null,
+      content: null,
+    };
+  }
+}

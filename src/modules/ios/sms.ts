@@ -1,10 +1,11 @@
 // SMS and iMessage messages (sms.db): every message with the links it carries. Exploit links
 // have been delivered by SMS/iMessage (Pegasus, Predator); Apple's own threat notifications
-// also arrive by iMessage.
+// also arrive by iMessage, and WhatsApp/Meta's security notices can be quoted there.
 import type { Statement } from "better-sqlite3";
 import type { ArtifactSpec, SqliteHandle } from "../../acquisitions/view.ts";
 import { defineModule } from "../contract.ts";
-import { codeRule, fromMatches, heuristic } from "../../core/detection.ts";
+import { fromMatches } from "../../core/detection.ts";
+import { NOTIFICATION_PREFILTER, threatNotification } from "../../rules/threat-notifications.ts";
 import type { Shard } from "../../core/shard.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { VigilError } from "../../core/errors.ts";
@@ -13,7 +14,7 @@ import { fromMacAbsolute } from "../../core/time.ts";
 import { attributedBodyText } from "./lib/attributed-body.ts";
 import { checkLinksAndText } from "./lib/checks.ts";
 import { eachFile, shardKeys, sqliteRows } from "./lib/web.ts";
-import { emailOf, extractLinks, hostOf, oneLine } from "./lib/links.ts";
+import { emailOf, extractLinks, hostsOf, oneLine } from "./lib/links.ts";
 import { msg } from "../../core/i18n/index.ts";
 
 export interface SmsRecord {
@@ -57,31 +58,7 @@ const OPTIONAL = [
   "destination_caller_id",
 ] as const;
 
-// Apple's threat notifications, as sent by iMessage since November 2021 (title line of the
-// 2021 wave and of the 2024-2025 waves), and the body sentence they share.
-const THREAT_TITLE = /^\s*ALERT: (State-sponsored attackers may be targeting your iPhone|Apple detected a (targeted )?mercenary spyware attack against your iPhone)/i;
-const THREAT_BODY = /(targeted by (a )?(mercenary spyware|state-sponsored) attack|state-sponsored attackers|mercenary spyware attack)/i;
-const THREAT_PREFILTER = /ALERT|spyware|tate-sponsored/i;
-export const APPLE_THREAT_RULE = codeRule("apple-threat-notification");
-
-function threatNotification(r: SmsRecord): DetectionInput | undefined {
-  if (r.direction !== "received" || !r.text) return undefined;
-  const title = THREAT_TITLE.test(r.text);
-  const body = !title && THREAT_BODY.test(r.text) && r.links.some((l) => {
-    const h = hostOf(l);
-    return h === "apple.com" || (h !== undefined && h.endsWith(".apple.com"));
-  });
-  if (!title && !body) return undefined;
-  return heuristic({
-    rule: APPLE_THREAT_RULE.id,
-    ruleDescription: APPLE_THREAT_RULE.description,
-    grade: "medium",
-    title: msg("det.sms.threat_notification", { service: r.service ?? msg("det.sms.threat_notification.message"), date: r.isodate ?? msg("det.unknown_date") }),
-    why: msg("det.sms.threat_notification.why"),
-    matched: oneLine(r.text, 200),
-    timestamp: r.isodate ?? undefined,
-  });
-}
+export { APPLE_THREAT_RULE } from "../../rules/threat-notifications.ts";
 
 const WHY_RECEIVED_LINK = msg("det.sms.link_received.why");
 const WHY_SENT_LINK = msg("det.link.sent.why");
@@ -119,13 +96,12 @@ function* messages(h: SqliteHandle, path: string, shard: Shard | undefined): Gen
   // Handles are few: a map costs less than joining them to every message row.
   const handles = new Map<number, string | null>();
   for (const [id, value] of h.db.prepare("SELECT ROWID, id FROM handle").raw(true).iterate() as Iterable<[number, string | null]>) handles.set(id, value);
-  // Raw rows (arrays) cost half as much as keyed objects on 500k-row tables, and every column
-  // costs: only the columns this schema has are selected, at fixed places.
+  // Raw rows (arrays) cost half as much as keyed objects, and every column costs: only the
+  // columns this schema has are selected, at fixed places.
   // Column 3: the date as text. SQLite writes an integer as its exact digits (64-bit: iOS's
   // nanosecond dates are beyond what a double holds exactly) and a REAL as its shortest exact
-  // digits; see dateOf. (A CASE that gave the digits only for integers beyond 2^53, beside the
-  // date as a number, took 15% more instructions to read the bench backup's table; the date's
-  // type as a column, 6% more.)
+  // digits; see dateOf. Cheaper than a CASE for big integers or the date's type as a column
+  // (bench/NOTES.md).
   const select = ["ROWID", "guid", "handle_id", "CAST(date AS TEXT)", "is_from_me"];
   const at = (c: string) => (cols.has(c) ? select.push(c) - 1 : -1);
   const iText = at("text");
@@ -187,7 +163,7 @@ export default defineModule<SmsRecord>({
   title: "SMS and iMessage",
   platform: "ios",
   description:
-    "Messages in sms.db with the links they carry. Links are checked against URL and domain indicators; Apple's threat notifications are flagged.",
+    "Messages in sms.db with the links they carry. Links are checked against URL and domain indicators; Apple's threat notifications and WhatsApp/Meta security notifications are flagged.",
   reads: SMS_DB,
   shardable: true,
   exactIntegers: ["date"],
@@ -234,8 +210,8 @@ export default defineModule<SmsRecord>({
         );
       }
     }
-    if (received && THREAT_PREFILTER.test(r.text)) {
-      const alert = threatNotification(r);
+    if (received && NOTIFICATION_PREFILTER.test(r.text)) {
+      const alert = threatNotification({ text: r.text, hosts: hostsOf(r.links), service: r.service ?? "message", timestamp: r.isodate ?? undefined });
       if (alert) (out ??= []).push(alert);
     }
     return out ?? [];

@@ -1,10 +1,10 @@
 // What a sysdiagnose says about the phone and itself: model, iOS version and build, serial,
 // and when it was taken (from remotectl_dumpstate.txt, MobileActivation's request log and
-// sysdiagnose.log), as MVT's sysdiagnose_info. An outdated iOS is reported in the device info
-// (newerOsAvailable), not as a detection: it is a risk, not a trace of spyware.
+// sysdiagnose.log), as MVT's sysdiagnose_info. An outdated iOS is exposure, read from the device
+// info (rules/device-exposure.ts), not a detection: it is a risk, not a trace of spyware.
 import { defineModule } from "../contract.ts";
 import { parseActivationRequest, parseRemotectlProperties, parseSysdiagnoseName } from "../../formats/sysdiagnose-info.ts";
-import { newerIosRelease } from "../../core/ios-releases.ts";
+import { newerIosRelease } from "../../indicators/ios-releases.ts";
 
 export interface SysdiagnoseInfoRecord {
   [key: string]: string | undefined;
@@ -54,7 +54,7 @@ export default defineModule<SysdiagnoseInfoRecord>({
     const version = rec.OSVersion ?? rec.ProductVersion ?? ctx.view.device.osVersion;
     if (version) rec.ios_version = version;
     const newer = version ? newerIosRelease(version)?.version : undefined;
-    // The report shows it from the device info (newerOsAvailable); the record keeps it too.
+    // The exposure comes from the device info; the record keeps it too.
     if (newer) rec.newer_ios_available = newer;
     yield rec;
   },

@@ -6,6 +6,7 @@ import { requireSchema } from "../../formats/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { asText, present } from "./lib/checks.ts";
 import { loadWhatsappIdentities, whatsappFile } from "./lib/whatsapp.ts";
+import { databaseError } from "./lib/web.ts";
 
 export interface WhatsappChatSessionRecord {
   record_type: "chat_session";
@@ -79,6 +80,8 @@ export default defineModule<WhatsappChatSessionRecord>({
             stored_message_count: r[12] ?? 0,
           };
         }
+      } catch (e) {
+        throw databaseError(e, file.path);
       } finally {
         h.close();
       }

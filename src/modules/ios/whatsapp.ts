@@ -5,7 +5,8 @@ import type { DetectionInput } from "../../core/model.ts";
 import { requireSchema } from "../../formats/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { asText, checkLinksAndText, present } from "./lib/checks.ts";
-import { extractLinks, isWhatsAppInfraLink, oneLine } from "./lib/links.ts";
+import { extractLinks, hostsOf, isWhatsAppInfraLink, oneLine } from "./lib/links.ts";
+import { NOTIFICATION_PREFILTER, isWhatsAppOfficial, threatNotification } from "../../rules/threat-notifications.ts";
 import { whatsappFile } from "./lib/whatsapp.ts";
 import { eachFile, sqliteRows } from "./lib/web.ts";
 import { msg } from "../../core/i18n/index.ts";
@@ -45,7 +46,7 @@ export default defineModule<WhatsappMessageRecord>({
   title: "WhatsApp messages",
   platform: "ios",
   description:
-    "WhatsApp messages with the links found in their text, link previews and media URLs (WhatsApp's own media servers left out). Links are checked against URL and domain indicators.",
+    "WhatsApp messages with the links found in their text, link previews and media URLs (WhatsApp's own media servers left out). Links are checked against URL and domain indicators; security notifications from WhatsApp's official account (and Apple threat notifications forwarded with Apple's link) are flagged.",
   reads: whatsappFile("ChatStorage.sqlite"),
   costPerByte: 2,
   records(ctx) {
@@ -120,12 +121,15 @@ export default defineModule<WhatsappMessageRecord>({
   check(r, ctx): DetectionInput[] {
     if (!r.ZTEXT && !r.links.length) return [];
     const received = r.direction === "received";
-    return checkLinksAndText(ctx.iocs, r.links, [r.ZTEXT], {
+    const hits = checkLinksAndText(ctx.iocs, r.links, [r.ZTEXT], {
       grade: received ? "medium" : "weak",
       title: msg(received ? "det.whatsapp.link_received" : "det.whatsapp.link_sent"),
       why: received ? WHY_RECEIVED : msg("det.link.sent.why"),
       mentionTitle: msg("det.whatsapp.mention"),
       timestamp: r.isodate ?? undefined,
     });
+    if (!received || !NOTIFICATION_PREFILTER.test(r.ZTEXT)) return hits;
+    const notice = threatNotification({ text: r.ZTEXT, hosts: hostsOf(r.links), fromWhatsApp: isWhatsAppOfficial(r.ZFROMJID), service: "WhatsApp", timestamp: r.isodate ?? undefined });
+    return notice ? [...hits, notice] : hits;
   },
 });

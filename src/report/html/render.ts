@@ -3,15 +3,15 @@
 // detections, coverage and overview read fine with JavaScript off; the script only adds
 // language switching, filtering and timeline zoom.
 import { readFileSync } from "node:fs";
-import type { Coverage, Detection, Grade, MessageParams, RunInfo, Verdict } from "../../core/model.ts";
+import type { Coverage, Detection, Exposure, Grade, InformationalAlert, MessageParams, Summary, Verdict } from "../../core/model.ts";
 import { GRADES } from "../../core/model.ts";
 import { toJson } from "../json-writer.ts";
 import type { LoadedResults } from "../load-results.ts";
-import { summarize } from "../summary.ts";
+import { coverageArgs, deviceFacts, FIRST_REAL_DAY, lockdownState, spanOfDays, summarize } from "../summary.ts";
 import { catalogs, msg, translator } from "../../core/i18n/index.ts";
 import { coverageReason, detectionTitle, detectionWhy, moduleTitle, ruleDescription, type Localized } from "../localize.ts";
 import type { ReportData } from "./data.ts";
-import { isGap, MAX_EMPTY_DRAWN, PLACEHOLDER_BEFORE, timelineAxis, type Day, type TimelineAxis } from "./timeline-axis.ts";
+import { isGap, MAX_EMPTY_DRAWN, timelineAxis, type Day, type TimelineAxis } from "./timeline-axis.ts";
 import { srcAsset } from "../../core/paths.ts";
 
 const CSS = readFileSync(srcAsset("report", "html", "style.css"), "utf8");
@@ -69,6 +69,7 @@ function detectionCard(t: T, lang: string, d: Detection, i: number, ctx: ReportD
   }
   const rule = ruleDescription(lang, d);
   if (d.rule && rule) row("field.rule", `<code>${esc(d.rule.id)}</code> — ${trl(rule)}`);
+  if (d.mvt) row("field.mvt", `<code>${esc(d.mvt.level)}</code>${d.mvt.message ? ` ${esc(d.mvt.message)}` : ""}`);
   const whyText = detectionWhy(lang, d);
   const why = whyText ? trl(whyText) : ind ? tr(t, "why.indicator", { set: ind.name }) : "";
   if (why) row("field.why", why);
@@ -119,7 +120,7 @@ function axisNotes(t: T, axis: TimelineAxis): string {
   if (axis.placeholders.length) {
     const n = axis.placeholders.reduce((a, d) => a + d.count, 0);
     const list = axis.placeholders.map((d) => `<li>${tr(t, "timeline.placeholder_day", { day: d.day, n: d.count })}</li>`).join("");
-    out.push(`<div id="placeholders" class="note-block"><p>${tr(t, "timeline.placeholders", { n, before: PLACEHOLDER_BEFORE.slice(0, 4) })}</p><ul>${list}</ul></div>`);
+    out.push(`<div id="placeholders" class="note-block"><p>${tr(t, "timeline.placeholders", { n, before: FIRST_REAL_DAY.slice(0, 4) })}</p><ul>${list}</ul></div>`);
   }
   return out.join("\n");
 }
@@ -139,25 +140,62 @@ function coverageTable(t: T, lang: string, coverage: Coverage[] | undefined, tit
   return `<p>${tr(t, "coverage.intro")} ${tr(t, "coverage.warnings_as_recorded")}</p><table class="cov"><thead><tr><th>${tr(t, "coverage.module")}</th><th>${tr(t, "coverage.status")}</th><th>${tr(t, "coverage.records")}</th><th>${tr(t, "coverage.detail")}</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-function deviceSection(t: T, info: RunInfo | undefined, detections: Detection[]): string {
-  if (!info) return "";
-  const d = info.device;
+function deviceSection(t: T, results: LoadedResults, span: Summary["span"]): string {
+  const info = results.info;
+  const d = info?.device;
+  if (!info && !results.exposure.length && !span) return "";
   const rows: string[] = [];
   const row = (key: string, v: unknown) => {
     if (v !== undefined && v !== null && v !== "") rows.push(`<tr><th>${tr(t, key)}</th><td>${esc(v)}</td></tr>`);
   };
   row("device.platform", d?.platform);
-  row("device.model", d?.model);
-  row("device.name", d?.name);
-  row("device.os", d?.osVersion);
-  row("device.build", d?.build);
+  // Name, model, OS, build, Lockdown Mode, acquisition date, span: the same facts as the terminal.
+  const facts = deviceFacts(d, results.exposure, span, t);
+  for (const [key, value] of facts) {
+    if (key === "device.lockdown") {
+      const state = lockdownState(results.exposure);
+      rows.push(`<tr data-fact="${esc(key)}"><th>${tr(t, key)}</th><td>${tr(t, state ? `device.lockdown.${state}` : "device.lockdown.unknown")}</td></tr>`);
+    } else if (key === "device.span" && span) {
+      rows.push(`<tr data-fact="${esc(key)}"><th>${tr(t, key)}</th><td>${tr(t, "device.span.value", { from: span.from, to: span.to })}</td></tr>`);
+    } else {
+      rows.push(`<tr data-fact="${esc(key)}"><th>${tr(t, key)}</th><td>${esc(value)}</td></tr>`);
+    }
+  }
   row("device.patch", d?.patchLevel);
-  row("device.acquisition", `${info.acquisition.kind} — ${info.acquisition.path}`);
-  rows.push(`<tr><th>${tr(t, "device.encrypted")}</th><td>${tr(t, info.acquisition.encrypted ? "device.yes" : "device.no")}</td></tr>`);
-  const outdatedRule = detections.find((x) => x.rule && /outdated/.test(x.rule.id));
-  const newer = d?.newerOsAvailable ?? (outdatedRule ? outdatedRule.matched : undefined);
-  const warn = d?.newerOsAvailable || outdatedRule ? `<p class="warn">${tr(t, "device.outdated", { v: String(newer ?? "?") })}</p>` : "";
-  return `<table class="kv">${rows.join("")}</table>${warn}`;
+  if (info) {
+    row("device.acquisition", `${info.acquisition.kind} — ${info.acquisition.path}`);
+    rows.push(`<tr><th>${tr(t, "device.encrypted")}</th><td>${tr(t, info.acquisition.encrypted ? "device.yes" : "device.no")}</td></tr>`);
+  }
+  return `<table class="kv">${rows.join("")}</table>`;
+}
+
+/** The exposure entries (risks, then context) and the informational entries that are not exposure. */
+function exposureSection(t: T, exposure: Exposure[], informational: InformationalAlert[]): string {
+  const items = exposure
+    .map((e) => {
+      const mvt = e.source ? `<p class="muted">${tr(t, "exposure.from_mvt", { level: e.source.level, message: e.source.message })}</p>` : "";
+      return `<article class="exposure x-${esc(e.level)}" data-kind="${esc(e.kind)}" data-level="${esc(e.level)}"><h4><span class="badge">${tr(t, `exposure.level.${e.level}`)}</span> ${exposureText(t, e, "title")}</h4><p><strong>${tr(t, "exposure.what_it_means")}:</strong> ${exposureText(t, e, "meaning")}</p>${mvt}</article>`;
+    })
+    .join("");
+  const others = informational.filter((i) => !i.exposure);
+  const info = others.length
+    ? `<h3>${tr(t, "exposure.informational")} <small>(${others.length})</small></h3><ul class="informational">${others.map((i) => `<li><code>${esc(i.module)}</code> ${esc(i.title)}${i.timestamp ? ` <time>${esc(fmtTime(i.timestamp))}</time>` : ""}</li>`).join("")}</ul>`
+    : "";
+  return `<p>${tr(t, "exposure.intro")}</p>${items || `<p>${tr(t, "exposure.none")}</p>`}${info}`;
+}
+
+/** An exposure entry's title or meaning: from the catalog when it knows the kind (switchable by the script), else the entry's words. */
+function exposureText(t: T, e: Exposure, part: "title" | "meaning"): string {
+  const key = `exposure.${e.kind}.${part}`;
+  if (t(key) === key) return esc(part === "title" ? e.title : e.what_it_means);
+  return tr(t, key, e.params);
+}
+
+function missingPart(t: T, summary: Summary, kind: string | undefined): string {
+  if (!summary.missing.length) return "";
+  const items = summary.missing.map((m) => `<li data-need="${esc(m.need)}">${tr(t, `need.${m.need}`, m.params)}${m.modules.length ? ` <small>(${m.modules.map((x) => `<code>${esc(x)}</code>`).join(", ")})</small>` : ""}</li>`).join("");
+  const advice = summary.advice ? `<p class="advice"><strong>${tr(t, "verdict.missing.advice")}:</strong> ${tr(t, `advice.${summary.advice.id}`)}</p>` : "";
+  return `<div class="missing" data-kind="${esc(kind ?? "")}"><p>${tr(t, "verdict.missing.intro")}</p><ul>${items}</ul>${advice}</div>`;
 }
 
 function provenanceSection(t: T, results: LoadedResults): string {
@@ -192,7 +230,8 @@ function provenanceSection(t: T, results: LoadedResults): string {
 
 export function renderReport(results: LoadedResults, data: ReportData, lang: string, version: string): string {
   const t = translator(lang);
-  const summary = summarize(data.detections, results.coverage ?? [], results.dir);
+  const span = spanOfDays(data.days);
+  const summary = summarize({ detections: data.detections, coverage: results.coverage ?? [], kind: results.kind, exposure: results.exposure, span, outputDir: results.dir });
   const verdict: Verdict = summary.verdict;
   const failed = (results.coverage ?? []).filter((c) => c.status === "failed").length;
   const platform = results.info?.device?.platform;
@@ -222,7 +261,7 @@ export function renderReport(results: LoadedResults, data: ReportData, lang: str
 <header>
 <div class="top"><h1>${tr(t, "title")}</h1><label class="js-only" hidden>${tr(t, "js.language")} <select id="lang">${langs.join("")}</select></label></div>
 <p class="muted">${tr(t, "subtitle")}</p>
-<nav><a href="#detections">${tr(t, "nav.detections")}</a> · <a href="#timeline">${tr(t, "nav.timeline")}</a> · <a href="#coverage">${tr(t, "nav.coverage")}</a> · <a href="#device">${tr(t, "nav.device")}</a> · <a href="#provenance">${tr(t, "nav.provenance")}</a></nav>
+<nav><a href="#detections">${tr(t, "nav.detections")}</a> · <a href="#exposure">${tr(t, "nav.exposure")}</a> · <a href="#timeline">${tr(t, "nav.timeline")}</a> · <a href="#coverage">${tr(t, "nav.coverage")}</a> · <a href="#device">${tr(t, "nav.device")}</a> · <a href="#provenance">${tr(t, "nav.provenance")}</a></nav>
 </header>
 <main>
 ${results.info?.demo ? `<p id="demo" class="demo" role="note">${tr(t, "demo.banner", undefined, "strong")}</p>` : ""}
@@ -231,12 +270,18 @@ ${results.info?.demo ? `<p id="demo" class="demo" role="note">${tr(t, "demo.bann
 <h2>${tr(t, `verdict.${verdict}`)}</h2>
 <p>${tr(t, `verdict.${verdict}.meaning`)}</p>
 ${summary.incomplete ? `<p class="incomplete">${tr(t, "verdict.incomplete", { n: failed })}</p>` : ""}
-<p class="counts">${GRADES.map((g) => `<span class="pill g-${g}">${tr(t, "grade.count", { grade: msg(`grade.${g}`), n: summary.detections[g] })}</span>`).join(" ")}</p>
+${missingPart(t, summary, results.kind)}
+<p class="counts">${GRADES.map((g) => `<span class="pill g-${g}" data-grade="${g}" data-count="${summary.detections[g]}">${tr(t, "grade.count", { grade: msg(`grade.${g}`), n: summary.detections[g] })}</span>`).join(" ")}</p>
+<p class="coverage-counts"${results.coverage ? ` data-checked="${summary.coverage.checked}" data-failed="${summary.coverage.failed}" data-absent="${summary.coverage.absent}"` : ""}>${results.coverage ? tr(t, "coverage.counts", coverageArgs(summary)) : tr(t, "coverage.counts.unknown")}</p>
 <p class="help" data-i18n="help" data-linkify="1">${linkify(esc(t("help")))}</p>
 </section>
 <section id="detections">
 <h2>${tr(t, "detections.title")}</h2>
 ${data.detections.length ? `<p class="js-only" hidden><input id="filter" type="search" placeholder="${esc(t("detections.filter"))}" data-i18n-placeholder="detections.filter"> <span id="shown"></span></p>${byGrade}` : `<p>${tr(t, "detections.none")}</p>`}
+</section>
+<section id="exposure">
+<h2>${tr(t, "exposure.title")}</h2>
+${exposureSection(t, results.exposure, results.informational)}
 </section>
 <section id="timeline">
 <h2>${tr(t, "timeline.title")}</h2>
@@ -251,7 +296,7 @@ ${coverageTable(t, lang, results.coverage, titles)}
 </section>
 <section id="device">
 <h2>${tr(t, "device.title")}</h2>
-${deviceSection(t, results.info, data.detections)}
+${deviceSection(t, results, span)}
 </section>
 <section id="provenance">
 <h2>${tr(t, "provenance.title")}</h2>

@@ -4,9 +4,9 @@
 // chart. Between two days with events, up to a week without any is drawn as empty days; a longer
 // empty stretch is skipped, marked on the chart and named below it, so that a case spread over
 // years does not shrink its busy days to hairlines.
+import { FIRST_REAL_DAY } from "../summary.ts";
 import type { ReportData } from "./data.ts";
 
-export const PLACEHOLDER_BEFORE = "2007-01-01";
 /** Empty days drawn between two days with events; a longer stretch is skipped. */
 export const MAX_EMPTY_DRAWN = 7;
 
@@ -27,7 +27,7 @@ const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** `days` sorted by day, as the report data gives them. */
 export function timelineAxis(days: Day[]): TimelineAxis {
-  const placeholders = days.filter((d) => d.day < PLACEHOLDER_BEFORE || Number.isNaN(dayMs(d.day)));
+  const placeholders = days.filter((d) => d.day < FIRST_REAL_DAY || Number.isNaN(dayMs(d.day)));
   const real = days.filter((d) => !placeholders.includes(d));
   const slots: Slot[] = [];
   const gaps: TimelineAxis["gaps"] = [];

@@ -45,6 +45,18 @@ test("androidqf folder: device from getprop.txt, files listed, nested backup and
   }
 });
 
+test("androidqf: the acquisition date from acquisition.json's start time, in UTC; none when it is unreadable", async () => {
+  const good = writeFolder(join(dir, "aqf-dated"), androidqfFiles({ "acquisition.json": JSON.stringify({ uuid: "x", started: "2024-03-20T14:10:22.5+02:00" }) }));
+  const v = await openAndroidqf(good);
+  assert.equal(v.device.acquired, "2024-03-20T12:10:22.500Z");
+  await v.close();
+  const bad = writeFolder(join(dir, "aqf-undated"), androidqfFiles({ "acquisition.json": "{not json" }));
+  const w = await openAndroidqf(bad);
+  assert.equal(w.device.acquired, undefined);
+  assert.equal(w.device.model, "Pixel 7");
+  await w.close();
+});
+
 test("androidqf folder one level down (the folder androidqf ran in) is accepted", async () => {
   const outer = join(dir, "outer");
   writeFolder(join(outer, "2f7c0b4e-uuid"), androidqfFiles());

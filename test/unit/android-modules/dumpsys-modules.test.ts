@@ -11,7 +11,7 @@ import batteryDaily from "../../../src/modules/android/dumpsys-battery-daily.ts"
 import batteryHistory from "../../../src/modules/android/dumpsys-battery-history.ts";
 import dbinfo from "../../../src/modules/android/dumpsys-dbinfo.ts";
 import platformCompat from "../../../src/modules/android/dumpsys-platform-compat.ts";
-import { adbKeyFingerprint } from "../../../src/formats/dumpsys.ts";
+import { adbKeyFingerprint } from "../../../src/formats/dumpsys/adb.ts";
 import { br, dumpsys, packageSection, pkgBlock, qf, run } from "./helpers.ts";
 
 const PKGS = packageSection([pkgBlock("com.spy", { installer: "null" }), pkgBlock("com.android.settings", { system: true }), pkgBlock("com.store.app", { installer: "com.android.vending" })]);

@@ -5,22 +5,17 @@ import { deflateSync } from "node:zlib";
 import { Readable } from "node:stream";
 import protobuf from "protobufjs";
 import { VigilError } from "../../../src/core/errors.ts";
-import {
-  extractDumpsys,
-  parseAccessibility,
-  parseAdb,
-  parseAppops,
-  parseBatteryDaily,
-  parseBatteryHistory,
-  parseDbinfo,
-  parseDumpsysPackages,
-  parsePlatformCompat,
-  parseResolverTable,
-  readLines,
-  splitDumpsys,
-  toLines,
-  adbKeyFingerprint,
-} from "../../../src/formats/dumpsys.ts";
+import { parseAccessibility } from "../../../src/formats/dumpsys/accessibility.ts";
+import { parseAdb, adbKeyFingerprint } from "../../../src/formats/dumpsys/adb.ts";
+import { parseAppops } from "../../../src/formats/dumpsys/appops.ts";
+import { parseBatteryDaily } from "../../../src/formats/dumpsys/battery-daily.ts";
+import { parseBatteryHistory } from "../../../src/formats/dumpsys/battery-history.ts";
+import { parseDbinfo } from "../../../src/formats/dumpsys/dbinfo.ts";
+import { readLines, toLines } from "../../../src/formats/lines.ts";
+import { parseDumpsysPackages } from "../../../src/formats/dumpsys/package.ts";
+import { parsePlatformCompat } from "../../../src/formats/dumpsys/platform-compat.ts";
+import { parseResolverTable } from "../../../src/formats/dumpsys/resolver.ts";
+import { extractDumpsys, splitDumpsys } from "../../../src/formats/dumpsys/sections.ts";
 import { parseGetprop } from "../../../src/formats/getprop.ts";
 import { parseTombstone, parseTombstoneProto, parseTombstoneText } from "../../../src/formats/tombstone.ts";
 import { parseIntrusionLine } from "../../../src/formats/intrusion-log.ts";

@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import getprop, { OUTDATED_PATCH_RULE } from "../../../src/modules/android/getprop.ts";
+import getprop from "../../../src/modules/android/getprop.ts";
 import settings, { SETTING_RULES, deviceSdk } from "../../../src/modules/android/settings.ts";
-import { securityBulletins } from "../../../src/modules/android/lib/common.ts";
+import { securityBulletins } from "../../../src/rules/device-exposure.ts";
 import { br, dumpsys, qf, run } from "./helpers.ts";
 
 function monthsBefore(date: string, months: number): string {
@@ -21,12 +21,11 @@ test("getprop: property indicator is strong; records carry name and value", asyn
   assert.equal(r.detections[0].artifact, "getprop.txt");
 });
 
-test("getprop: outdated security patch flagged (weak); a recent one is not", async () => {
+test("getprop: an outdated security patch is exposure, never a detection", async () => {
   const { latest_bulletin, outdated_after_months } = securityBulletins();
   const old = await run(getprop, qf({ "getprop.txt": `[ro.build.version.security_patch]: [${monthsBefore(latest_bulletin, outdated_after_months + 3)}]\n` }));
-  assert.deepEqual(old.detections.map((d) => [d.rule?.id, d.grade]), [[OUTDATED_PATCH_RULE.id, "weak"]]);
-  const recent = await run(getprop, qf({ "getprop.txt": `[ro.build.version.security_patch]: [${monthsBefore(latest_bulletin, 1)}]\n` }));
-  assert.equal(recent.detections.length, 0);
+  assert.equal(old.coverage.status, "checked");
+  assert.deepEqual(old.detections, []);
 });
 
 test("getprop: read from the bugreport's SYSTEM PROPERTIES; bugreport without it and non-getprop text fail with one line", async () => {

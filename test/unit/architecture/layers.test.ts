@@ -13,10 +13,10 @@ import ts from "typescript";
 const LAYERS: string[][] = [
   ["core"],
   ["formats", "indicators"],
-  ["acquisitions", "rules"],
+  ["acquisitions", "rules", "case-archive"],
   ["modules"],
   ["report"],
-  ["pipeline", "demo"],
+  ["pipeline", "demo", "cases"],
   ["cli"],
 ];
 /** Folders that are part of another folder's room. */

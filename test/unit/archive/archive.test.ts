@@ -5,16 +5,12 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFil
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { VigilError } from "../../../src/core/errors.ts";
-import {
-  checkEntryPath,
-  extractTar,
-  linkEscapes,
-  openArchiveView,
-  openFolderView,
-  walkTar,
-  ZipArchive,
-  type ArchiveEntry,
-} from "../../../src/acquisitions/archive.ts";
+import type { ArchiveEntry } from "../../../src/acquisitions/archive/entry.ts";
+import { openFolderView } from "../../../src/acquisitions/archive/folder-view.ts";
+import { openArchiveView } from "../../../src/acquisitions/archive/open.ts";
+import { checkEntryPath, linkEscapes } from "../../../src/acquisitions/archive/safety.ts";
+import { extractTar, walkTar } from "../../../src/acquisitions/archive/tar.ts";
+import { ZipArchive } from "../../../src/acquisitions/archive/zip.ts";
 import { privateTempDir } from "../../../src/core/tempdir.ts";
 import { buildTar, buildZip, testDir, writeTemp } from "../../helpers/archive-builder.ts";
 

@@ -5,12 +5,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parsePattern, loadStix } from "../../../src/indicators/stix.ts";
 import { loadList, loadCsv, loadHosts, parseCsv, listKindOf } from "../../../src/indicators/lists.ts";
-import { loadEchap, parseYamlDoc } from "../../../src/indicators/echap.ts";
+import { loadEchap } from "../../../src/indicators/echap.ts";
+import { parseYaml } from "../../../src/core/yaml.ts";
 import { parseIndex } from "../../../src/indicators/mvt-index.ts";
 import { loadIndicators, loadContent } from "../../../src/indicators/load.ts";
 import { refang } from "../../../src/indicators/normalize.ts";
 import type { FileMeta } from "../../../src/indicators/set.ts";
-import { parse as parseYaml } from "yaml";
 
 const meta = (name = "f"): FileMeta => ({ source: `/x/${name}`, file: name, sha256: "00", loadedAt: "2026-01-01T00:00:00.000Z", defaultName: name });
 
@@ -199,7 +199,7 @@ const ECHAP = `- name: SpyOne
 `;
 
 test("Echap ioc.yaml: one set per app, every field mapped, unreadable fields reported", () => {
-  const doc = parseYamlDoc(ECHAP) as unknown[];
+  const doc = parseYaml(ECHAP) as unknown[];
   const { sets, problems } = loadEchap(doc, meta("ioc.yaml"));
   assert.deepEqual(sets.map((s) => s.info.name), ["SpyOne", "Spy's Two"]);
   assert.deepEqual(sets[0]!.info.counts, { app_id: 1, app_cert_hash: 1, domain: 3, ipv4: 2 });
@@ -208,16 +208,8 @@ test("Echap ioc.yaml: one set per app, every field mapped, unreadable fields rep
   assert.ok(problems.some((p) => p.level === "skipped" && /certificate_organizations/.test(p.reason)));
 });
 
-test("YAML is read as the yaml package reads it (core schema: strings stay strings)", () => {
-  assert.deepEqual(parseYamlDoc(ECHAP), parseYaml(ECHAP));
-  const index = "indicators:\n  -\n  -\n    type: github\n    name: X\n    sources:\n      - A\n    github:\n      owner: o\n      repo: r\n      path: a/b.stix2\n";
-  assert.deepEqual(parseYamlDoc(index), parseYaml(index));
-  assert.deepEqual(parseYamlDoc("a: [1, 2]\nd: 2024-01-01\n"), { a: [1, 2], d: "2024-01-01" });
-  assert.throws(() => parseYamlDoc("a: [1, 2\n"));
-});
-
 test("mvt-indicators index: github and download entries, empty and unsafe entries reported", () => {
-  const doc = parseYamlDoc(`indicators:
+  const doc = parseYaml(`indicators:
   -
   - type: github
     name: Pegasus IOCs

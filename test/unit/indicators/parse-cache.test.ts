@@ -134,12 +134,24 @@ test("parse cache: a cache path that is a file only costs the parse", () => {
   }
 });
 
-test("parse cache: code has an identity only inside a bundle folder (dist/<16 hex digits>)", () => {
-  assert.equal(codeIdentity("/x/src/indicators"), undefined);
-  assert.equal(codeIdentity("/x/dist/not-a-fingerprint"), undefined);
-  assert.equal(codeIdentity("/x/build/0123456789abcdef"), undefined);
-  const id = codeIdentity("/x/dist/0123456789abcdef");
-  assert.ok(id?.startsWith(`0123456789abcdef|${process.version}|`));
+test("parse cache: code has an identity only in a build folder (dist/ with its build.json)", () => {
+  const root = mkdtempSync(join(tmpdir(), "vigil-pc-"));
+  try {
+    const dist = join(root, "dist");
+    mkdirSync(dist);
+    assert.equal(codeIdentity(dist), undefined, "no build.json");
+    writeFileSync(join(dist, "build.json"), "{ not json");
+    assert.equal(codeIdentity(dist), undefined, "damaged build.json");
+    writeFileSync(join(dist, "build.json"), JSON.stringify({ version: "1", sources: "s" }));
+    assert.equal(codeIdentity(dist), undefined, "no id");
+    writeFileSync(join(dist, "build.json"), JSON.stringify({ version: "1", id: "0123456789abcdef", sources: "s" }));
+    assert.ok(codeIdentity(dist)?.startsWith(`0123456789abcdef|${process.version}|`));
+    mkdirSync(join(root, "src"));
+    writeFileSync(join(root, "src", "build.json"), JSON.stringify({ id: "0123456789abcdef" }));
+    assert.equal(codeIdentity(join(root, "src")), undefined, "the sources, run through tsx");
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
 
 test("parse cache: an entry that cannot be stored leaves no partial file behind", () => {

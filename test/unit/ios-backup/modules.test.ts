@@ -9,7 +9,7 @@ import { matcherFromValues } from "../../../src/indicators/matcher.ts";
 import { collectModule } from "../../../src/pipeline/run-modules.ts";
 import backupInfo from "../../../src/modules/ios/backup-info.ts";
 import manifest, { devicePath, hostsInPath } from "../../../src/modules/ios/manifest.ts";
-import { latestIosRelease } from "../../../src/core/ios-releases.ts";
+import { latestIosRelease } from "../../../src/indicators/ios-releases.ts";
 import { buildIosBackup, type BackupFileSpec } from "../../helpers/ios-backup-builder.ts";
 
 const base = mkdtempSync(join(tmpdir(), "vigil-iosb-mod-"));
@@ -28,7 +28,7 @@ async function withBackup<T>(files: BackupFileSpec[], info: Record<string, strin
   }
 }
 
-test("backup_info: Info.plist fields as MVT names them, backup event; outdated iOS flagged weak (must flag)", async () => {
+test("backup_info: Info.plist fields as MVT names them, backup event; an outdated iOS is noted, never a detection (it is exposure)", async () => {
   await withBackup([{ domain: "HomeDomain", relativePath: "a", data: "x" }], { "Product Version": "15.7.1" }, async (v) => {
     const r = await collectModule(backupInfo, v, noIocs);
     assert.equal(r.coverage.status, "checked");
@@ -44,14 +44,8 @@ test("backup_info: Info.plist fields as MVT names them, backup event; outdated i
     assert.ok(rec.newer_ios_same_major, "15.x has later releases in the table");
     assert.equal(r.events.length, 1);
     assert.equal(r.events[0].event, "backup_made");
-    assert.equal(r.detections.length, 1);
-    const d = r.detections[0];
-    assert.equal(d.grade, "weak");
-    assert.equal(d.kind, "heuristic");
-    assert.equal(d.rule?.id, "ios-outdated");
-    assert.equal(d.matched, "15.7.1");
-    assert.match(d.title, /Outdated iOS 15\.7\.1/);
-    assert.equal(d.artifact, "Info.plist");
+    assert.deepEqual(r.detections, []);
+    assert.deepEqual(r.exposure, []);
   });
 });
 

@@ -44,6 +44,18 @@ test("global_preferences: Lockdown Mode off (false or never set) is stated, neve
   assert.equal(off.detections.length + unset.detections.length, 0);
 });
 
+test("global_preferences: the Lockdown Mode state is exposure (off: a risk, on: context); not set before iOS 16 says nothing", async () => {
+  const on = await collectModule(globalPreferences, backup([{ ...GP, data: xmlPlist({ LDMGlobalEnabled: true }), modified: "2023-08-02T08:00:00.000Z" }]), none);
+  assert.deepEqual(on.exposure, [{ kind: "lockdown_on", level: "info", params: {}, artifact: "HomeDomain/Library/Preferences/.GlobalPreferences.plist", timestamp: "2023-08-02T08:00:00.000Z", module: "global_preferences" }]);
+  const off = await collectModule(globalPreferences, backup([{ ...GP, data: xmlPlist({ LDMGlobalEnabled: false }) }]), none);
+  assert.deepEqual(off.exposure.map((e) => [e.kind, e.level]), [["lockdown_off", "risk"]]);
+  const unset17 = await collectModule(globalPreferences, memoryView({ kind: "ios_backup", platform: "ios", files: [{ ...GP, data: xmlPlist({ AppleLocale: "fr_FR" }) }], device: { osVersion: "17.5" } }), none);
+  assert.deepEqual(unset17.exposure.map((e) => e.kind), ["lockdown_off"]);
+  const unset15 = await collectModule(globalPreferences, memoryView({ kind: "ios_backup", platform: "ios", files: [{ ...GP, data: xmlPlist({ AppleLocale: "fr_FR" }) }], device: { osVersion: "15.7" } }), none);
+  assert.deepEqual(unset15.exposure, [], "Lockdown Mode came with iOS 16");
+  assert.equal(on.detections.length + off.detections.length + unset17.detections.length, 0);
+});
+
 test("global_preferences: malformed plist and a non-dictionary fail with one line naming the file", async () => {
   const bad = await collectModule(globalPreferences, backup([{ ...GP, data: "<?xml version=\"1.0\"?><plist><dict><key>x</key>" }]), none);
   assert.equal(bad.coverage.status, "failed");

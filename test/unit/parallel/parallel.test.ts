@@ -30,9 +30,12 @@ const SIZES: BackupSizes = { sms: 3000, smsLinkShare: 0.3, safariVisits: 3000, p
 const tmp = mkdtempSync(join(tmpdir(), "vigil-parallel-"));
 let plain: string;
 let encrypted: string;
+const LOCKDOWN_OFF = '<?xml version="1.0" encoding="UTF-8"?><plist version="1.0"><dict><key>LDMGlobalEnabled</key><false/></dict></plist>';
 
 before(async () => {
-  plain = (await buildSyntheticBackup(join(tmp, "plain"), SIZES, { planted: DEMO_PLANTED })).dir;
+  // Lockdown Mode off: an exposure entry, which a worker thread hands over like a detection.
+  const prefs = { domain: "HomeDomain", relativePath: "Library/Preferences/.GlobalPreferences.plist", data: LOCKDOWN_OFF };
+  plain = (await buildSyntheticBackup(join(tmp, "plain"), SIZES, { planted: DEMO_PLANTED, extraFiles: [prefs] })).dir;
   encrypted = (await buildSyntheticBackup(join(tmp, "enc"), SIZES, { planted: DEMO_PLANTED, encrypted: { password: "pw", dpic: 1000, iter: 10 } })).dir;
 });
 
@@ -120,6 +123,8 @@ test("in process (worker through tsx): same coverage, detections and timeline as
   assert.equal((b.run as { jobs?: number }).jobs, 2);
   assert.deepEqual(b.run.coverage, a.run.coverage);
   assert.deepEqual(b.run.detections, a.run.detections);
+  assert.deepEqual(b.run.exposure, a.run.exposure);
+  assert.deepEqual(a.run.exposure.map((e) => e.kind), ["lockdown_off"]);
   assert.deepEqual(b.rows, a.rows);
   assert.ok(a.rows.length > 6000);
 });

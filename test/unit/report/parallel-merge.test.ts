@@ -124,7 +124,7 @@ test("writeResults with helper threads writes the files a single thread writes; 
     const s = store();
     const dets = detectionsAt(s.spillFiles(), 3);
     const dir = mkdtempSync(join(tmp, "out-"));
-    const w = await writeResults(dir, { coverage: [], detections: dets, timeline: s, warnings: {} }, info, [...helpers], 0);
+    const w = await writeResults(dir, { coverage: [], detections: dets, exposure: [], timeline: s, warnings: {} }, info, [...helpers], 0);
     s.close();
     outs[label] = { dir, report: w.reportData };
     assert.equal(w.timelineEvents, 30_000);

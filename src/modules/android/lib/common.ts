@@ -6,7 +6,9 @@ import { readFileSync } from "node:fs";
 import type { AcquisitionView, ArtifactSpec, FileEntry } from "../../../acquisitions/view.ts";
 import type { ModuleContext } from "../../contract.ts";
 import { VigilError } from "../../../core/errors.ts";
-import { extractDumpsys, parseDumpsysPackages, readLines, type DumpsysExtract, type DumpsysPackage } from "../../../formats/dumpsys.ts";
+import { readLines } from "../../../formats/lines.ts";
+import { parseDumpsysPackages, type DumpsysPackage } from "../../../formats/dumpsys/package.ts";
+import { extractDumpsys, type DumpsysExtract } from "../../../formats/dumpsys/sections.ts";
 import { join } from "node:path";
 import { DATA_DIR } from "../../../core/paths.ts";
 
@@ -159,8 +161,11 @@ export function rootPackages(): Set<string> {
   return roots;
 }
 
-export function securityBulletins(): { latest_bulletin: string; outdated_after_months: number } {
-  return loadJson("security-bulletins.json");
+let forensic: Map<string, string> | undefined;
+/** Packages forensic extraction tools install (data/android/forensic-tools.json): package → tool. */
+export function forensicToolPackages(): Map<string, string> {
+  forensic ??= new Map(loadJson<{ packages: { package: string; tool: string }[] }>("forensic-tools.json").packages.map((p) => [p.package, p.tool]));
+  return forensic;
 }
 
 /** Whether a uid string ("u0a94", "10094", "1000") is an app uid rather than a system one. */

@@ -2,7 +2,7 @@
 // number (a few in full, then a count) and skipped.
 import type { ModuleContext } from "../../contract.ts";
 import { VigilError } from "../../../core/errors.ts";
-import { readLines } from "../../../formats/dumpsys.ts";
+import { readLines } from "../../../formats/lines.ts";
 import { parseIntrusionLine, type IntrusionEvent } from "../../../formats/intrusion-log.ts";
 
 // Exports come as loose files with or without an extension; every file is tried and one that

@@ -1,14 +1,34 @@
 // Checks shared by the two package lists (androidqf's packages.json and dumpsys package).
 import { codeRule, heuristic } from "../../../core/detection.ts";
 import type { DetectionInput } from "../../../core/model.ts";
-import { knownStores, rootPackages } from "./common.ts";
+import { forensicToolPackages, knownStores, rootPackages } from "./common.ts";
 import { msg } from "../../../core/i18n/index.ts";
 
 export const NOT_FROM_STORE_RULE = codeRule("android-app-not-from-store");
 export const ROOT_PACKAGE_RULE = codeRule("android-root-package");
 
+export const FORENSIC_TOOL_RULE = {
+  id: "android-forensic-tool-package",
+  description: "An installed package is the agent a forensic extraction tool pushes onto the phone during an extraction (bundled list data/android/forensic-tools.json, each entry with its source).",
+};
+
 export function packageHeuristics(p: { package_name: string; installer?: string; system: boolean }, artifact: string, record: unknown): DetectionInput[] {
   const out: DetectionInput[] = [];
+  const tool = forensicToolPackages().get(p.package_name);
+  if (tool) {
+    out.push(
+      heuristic({
+        rule: FORENSIC_TOOL_RULE.id,
+        ruleDescription: FORENSIC_TOOL_RULE.description,
+        grade: "medium",
+        title: `Agent of a forensic extraction tool installed: ${p.package_name} (${tool})`,
+        why: "Forensic tools install an agent app over adb to pull data from a phone they have in hand; one left behind means the phone went through such an extraction. In Serbia (Amnesty, 2024) and Jordan (Citizen Lab, 2025) phones of activists and journalists were extracted this way, some then infected with spyware.",
+        matched: p.package_name,
+        artifact,
+        record,
+      }),
+    );
+  }
   if (rootPackages().has(p.package_name)) {
     out.push(
       heuristic({

@@ -38,6 +38,16 @@ export function hostOf(url: string): string | undefined {
   }
 }
 
+/** The hosts of a message's links (for rules that need a vendor's own domain). */
+export function hostsOf(urls: string[]): string[] {
+  const out: string[] = [];
+  for (const u of urls) {
+    const h = hostOf(u);
+    if (h) out.push(h);
+  }
+  return out;
+}
+
 /**
  * WhatsApp's own infrastructure (media CDN mmg*.whatsapp.net, media-*.cdn.whatsapp.net, profile
  * pictures on pps.whatsapp.net): every media message carries such a link, and whatsapp.net hosts

@@ -7,6 +7,7 @@ import type { DetectionInput, IndicatorMatch } from "../../../core/model.ts";
 import { defineModule, type ModuleContext, type ModuleDef } from "../../contract.ts";
 import { codeRule, fromMatches, heuristic } from "../../../core/detection.ts";
 import { describeError, VigilError } from "../../../core/errors.ts";
+import { databaseError } from "./web.ts";
 import { fromMacAbsolute } from "../../../core/time.ts";
 import { requireSchema } from "../../../formats/sqlite.ts";
 import { baseName } from "./plist-values.ts";
@@ -238,9 +239,9 @@ export function processUsageModule(opts: {
           ok++;
         } catch (e) {
           // A second copy of the database being broken must not hide the first one's rows.
-          if (ctx.files.length === 1) throw e;
+          if (ctx.files.length === 1) throw databaseError(e, file.path);
           firstError ??= e;
-          ctx.warn(describeError(e));
+          ctx.warn(describeError(databaseError(e, file.path)));
         } finally {
           h?.close();
         }

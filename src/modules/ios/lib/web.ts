@@ -71,14 +71,22 @@ function withFile(e: unknown, file: string | undefined): unknown {
 }
 
 /**
+ * An error met while reading a database (SQLite's own, such as "database disk image is
+ * malformed" on a damaged page) as a one-line VigilError naming the file; a VigilError as it is.
+ */
+export function databaseError(e: unknown, file: string): VigilError {
+  if (e instanceof VigilError) return e;
+  return new VigilError(`cannot read database: ${describeError(e)}`, { file, code: "sqlite", cause: e });
+}
+
+/**
  * Opens a database through the view and returns the rows `fn` yields from it; the handle is
  * closed when the iteration ends, however it ends.
  */
 export async function sqliteRows<R>(ctx: ModuleContext, file: FileEntry, fn: (h: SqliteHandle) => Iterable<R>): Promise<Iterable<R>> {
   const h = await ctx.view.openSqlite(file);
-  // No mmap: memory-mapped pages of a 50 MB database count in the peak RSS, and on the bench
-  // backup mapping History.db and sms.db saved no measurable CPU (8.2-8.8 s either way for
-  // 500k Safari visits) while adding 30-40 MB per database.
+  // No mmap: memory-mapped pages of a big database count in the peak RSS, for no measurable CPU
+  // saved (bench/NOTES.md).
   return (function* () {
     try {
       // better-sqlite3 errors (e.g. "no such column" on an odd schema) become one-line errors
@@ -86,8 +94,7 @@ export async function sqliteRows<R>(ctx: ModuleContext, file: FileEntry, fn: (h:
       try {
         yield* fn(h);
       } catch (e) {
-        if (e instanceof VigilError) throw e;
-        throw new VigilError(`cannot read database: ${describeError(e)}`, { file: file.path, code: "sqlite", cause: e });
+        throw databaseError(e, file.path);
       }
     } finally {
       h.close();

@@ -1,0 +1,17 @@
+// Every fuzz target, by name.
+import type { Target } from "../engine/types.ts";
+import { androidTargets } from "./android.ts";
+import { archiveTargets } from "./archives.ts";
+import { indicatorTargets } from "./indicators.ts";
+import { iosDatabaseTargets } from "./ios-databases.ts";
+import { iosTextTargets } from "./ios-text.ts";
+import { plistTargets } from "./plists.ts";
+import { resultsTargets } from "./results.ts";
+
+export const TARGETS: Target[] = [...plistTargets, ...archiveTargets, ...iosTextTargets, ...androidTargets, ...indicatorTargets, ...resultsTargets, ...iosDatabaseTargets];
+
+export function targetByName(name: string): Target {
+  const t = TARGETS.find((x) => x.name === name);
+  if (!t) throw new Error(`no fuzz target named "${name}" (npm run fuzz -- --list)`);
+  return t;
+}

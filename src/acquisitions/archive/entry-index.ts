@@ -1,0 +1,49 @@
+// The list of an archive's entries that a view answers from: filled once at open, then looked
+// up by path, listed in pages, and (for the SQLite index) searched by glob. The in-memory index
+// is for bundles of thousands of entries; sqlite-entry-index.ts holds dumps of millions.
+import type { ArchiveEntry } from "./entry.ts";
+
+export interface EntryIndex {
+  add(a: ArchiveEntry): void;
+  /** Called once, after the last add(). */
+  finish(): void;
+  /** Entries added. */
+  readonly count: number;
+  get(path: string): ArchiveEntry | undefined;
+  /** Every entry in archive order, a page at a time. */
+  pages(): Iterable<ArchiveEntry[]>;
+  /**
+   * Files whose path below `prefix` matches one of the globs, in path order, answered from the
+   * index's own tables. Absent: the view scans its entries.
+   */
+  find?(prefix: string, globs: string[]): ArchiveEntry[];
+  close(): void;
+}
+
+/** Entries in a Map by path; a later entry of the same path replaces an earlier one. */
+export class MemoryEntryIndex implements EntryIndex {
+  private static readonly PAGE = 2000;
+  private readonly byPath = new Map<string, ArchiveEntry>();
+  count = 0;
+
+  add(a: ArchiveEntry): void {
+    this.byPath.set(a.path, a);
+    this.count++;
+  }
+  finish(): void {}
+  get(path: string): ArchiveEntry | undefined {
+    return this.byPath.get(path);
+  }
+  *pages(): Iterable<ArchiveEntry[]> {
+    let page: ArchiveEntry[] = [];
+    for (const a of this.byPath.values()) {
+      page.push(a);
+      if (page.length === MemoryEntryIndex.PAGE) {
+        yield page;
+        page = [];
+      }
+    }
+    if (page.length) yield page;
+  }
+  close(): void {}
+}

@@ -1,0 +1,173 @@
+// Builds a case's own outputs from its acquisitions' results folders (which it only reads):
+// correlations.json, timeline.csv (merged), summary.json, provenance.json and report.html.
+// Run after every `case add` and by `case report`.
+import { createHash } from "node:crypto";
+import { createReadStream, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import type { Detection, Grade, Verdict } from "../core/model.ts";
+import { EXIT, GRADES } from "../core/model.ts";
+import { REPO_ROOT } from "../core/paths.ts";
+import { VERSION } from "../core/version.ts";
+import { writeCaseReport } from "../report/case-html.ts";
+import { writeJson } from "../report/results.ts";
+import { sortDetections } from "../report/summary.ts";
+import { CORRELATION_FILE, shippedCorrelations, type CorrelationSet } from "../rules/correlation.ts";
+import { readAcquisition, type AcquisitionResults } from "./acquisition-results.ts";
+import type { OpenCase } from "./case-folder.ts";
+import { correlateCase, type CaseCorrelation } from "./correlate-case.ts";
+import { retroHuntDetections } from "./retro-hunt-files.ts";
+import { writeCaseTimeline } from "./timeline.ts";
+import { caseVerdict } from "./verdict.ts";
+
+export interface CaseSummary {
+  case: { id: string; name: string; dir: string };
+  verdict: Verdict;
+  incomplete: boolean;
+  /** Every detection of the case by grade: the acquisitions', the correlated ones and retro-hunt matches. */
+  detections: Record<Grade, number>;
+  correlated: number;
+  retro_hunt: number;
+  acquisitions: {
+    id: string;
+    kind: string;
+    input: string;
+    verdict?: string;
+    incomplete?: boolean;
+    detections?: Record<Grade, number>;
+    exit_code: number;
+    problem?: string;
+  }[];
+  sets: CaseCorrelation["sets"];
+  timeline_events: number;
+  exitCode: number;
+}
+
+export interface BuiltCase {
+  summary: CaseSummary;
+  correlated: Detection[];
+  retroHunt: Detection[];
+  acquisitions: AcquisitionResults[];
+  reportPath?: string;
+}
+
+async function sha256File(path: string): Promise<string> {
+  const h = createHash("sha256");
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest("hex");
+}
+
+const byGrade = (ds: Pick<Detection, "grade">[]) => {
+  const c = Object.fromEntries(GRADES.map((g) => [g, 0])) as Record<Grade, number>;
+  for (const d of ds) c[d.grade]++;
+  return c;
+};
+
+/** Every input of every acquisition (as its check hashed them) and every results file, hashed again now. */
+async function provenance(open: OpenCase, acqs: AcquisitionResults[]): Promise<unknown> {
+  const out = [];
+  for (const a of acqs) {
+    const results = [];
+    for (const name of readdirSync(a.dir).sort()) {
+      const p = join(a.dir, name);
+      if (statSync(p).isFile()) results.push({ file: name, sha256: await sha256File(p), size: statSync(p).size });
+    }
+    out.push({
+      id: a.acq.id,
+      kind: a.acq.kind,
+      input: a.acq.input,
+      added: a.acq.added,
+      checked_with: a.info ? { version: a.info.version, started: a.info.started, finished: a.info.finished } : undefined,
+      inputs: a.info?.inputs ?? [],
+      indicators: a.info ? { snapshot: a.info.iocs.snapshot, sets: a.info.iocs.sets.map((s) => ({ name: s.name, file: s.file, source: s.source, sha256: s.sha256 })) } : undefined,
+      results_folder: relative(open.dir, a.dir),
+      results,
+      problem: a.problem,
+    });
+  }
+  return {
+    tool: "vigil",
+    version: VERSION,
+    built: new Date().toISOString(),
+    case: { id: open.info.id, name: open.info.name, created: open.info.created },
+    correlation_rules: { file: relative(REPO_ROOT, CORRELATION_FILE), sha256: createHash("sha256").update(readFileSync(CORRELATION_FILE)).digest("hex") },
+    acquisitions: out,
+  };
+}
+
+export async function buildCase(open: OpenCase, opts: { rules?: CorrelationSet; report?: boolean } = {}): Promise<BuiltCase> {
+  const rules = opts.rules ?? shippedCorrelations();
+  const acqs = open.info.acquisitions.map((a) => readAcquisition(open.dir, a));
+  const corr = await correlateCase(acqs, rules);
+  const correlated = corr.detections;
+  const retro = retroHuntDetections(open.dir);
+  const events = await writeCaseTimeline(join(open.dir, "timeline.csv"), acqs, correlated);
+  writeJson(join(open.dir, "correlations.json"), correlated);
+  const caseDetections = [...correlated, ...retro.detections];
+  const all = [...acqs.flatMap((a) => a.detections), ...caseDetections];
+  const verdict = caseVerdict(
+    acqs.map((a) => a.summary?.verdict),
+    caseDetections,
+  );
+  const incomplete = acqs.some((a) => a.problem || a.summary?.incomplete) || corr.problems.length > 0;
+  const summary: CaseSummary = {
+    case: { id: open.info.id, name: open.info.name, dir: open.dir },
+    verdict,
+    incomplete,
+    detections: byGrade(all),
+    correlated: correlated.length,
+    retro_hunt: retro.detections.length,
+    acquisitions: acqs.map((a) => ({
+      id: a.acq.id,
+      kind: a.acq.kind,
+      input: a.acq.input,
+      verdict: a.summary?.verdict,
+      incomplete: a.summary?.incomplete,
+      detections: a.summary?.detections,
+      exit_code: a.acq.exit_code,
+      ...(a.problem ? { problem: a.problem } : {}),
+    })),
+    sets: corr.sets,
+    timeline_events: events,
+    exitCode: all.length ? EXIT.detections : incomplete || verdict === "too_little_to_say" ? EXIT.incomplete : EXIT.nothingFound,
+  };
+  writeJson(join(open.dir, "summary.json"), summary);
+  writeJson(join(open.dir, "provenance.json"), await provenance(open, acqs));
+  const notes = [
+    ...Object.entries(corr.sets)
+      .filter(([, s]) => !s.available)
+      .map(([name, s]) => `The ${name} could not be read (${s.reason}): the correlation rules counted every sender as not in the ${name}.`),
+    ...corr.problems.map((p) => `Not read by the correlation rules: ${p}`),
+    ...retro.problems.map((p) => `Retro-hunt file not read: ${p}`),
+    ...(corr.stats.dropped ? [`${corr.stats.dropped} partial matches were dropped (too many at once in one rule's window).`] : []),
+  ];
+  let reportPath: string | undefined;
+  if (opts.report !== false) {
+    reportPath = writeCaseReport(open.dir, {
+      name: open.info.name,
+      id: open.info.id,
+      verdict,
+      incomplete,
+      built: new Date().toISOString(),
+      correlated,
+      retroHunt: sortDetections(retro.detections),
+      notes,
+      acquisitions: acqs.map((a) => ({
+        id: a.acq.id,
+        kind: a.acq.kind,
+        input: a.acq.input,
+        verdict: a.summary?.verdict,
+        incomplete: a.summary?.incomplete,
+        detections: sortDetections(a.detections),
+        coverage: a.coverage,
+        report: statSafe(join(a.dir, "report.html")) ? `${relative(open.dir, a.dir)}/report.html` : undefined,
+        problem: a.problem,
+        taken: a.taken,
+      })),
+    });
+  }
+  return { summary, correlated, retroHunt: retro.detections, acquisitions: acqs, reportPath };
+}
+
+function statSafe(p: string): boolean {
+  return statSync(p, { throwIfNoEntry: false })?.isFile() === true;
+}

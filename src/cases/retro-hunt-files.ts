@@ -1,0 +1,80 @@
+// The retro-hunt matches saved in a case folder (retro-hunts/<time>.json, one file per hunt that
+// found something new in the case), and the detections they stand for in the case report.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Detection, Grade, IndicatorKind } from "../core/model.ts";
+
+export const RETRO_HUNTS_DIR = "retro-hunts";
+
+export interface RetroMatch {
+  acquisition: string;
+  module: string;
+  field: string;
+  /** The archived value that matched, and what kind of value it is (url, domain, process...). */
+  value: string;
+  kind: string;
+  first_seen?: string;
+  last_seen?: string;
+  count: number;
+  indicator: { value: string; type: IndicatorKind; set: string; source: string; sha256: string };
+  grade: Grade;
+}
+
+export interface RetroHuntFile {
+  ran: string;
+  /** Which indicators the hunt used ("indicator snapshot of ..."). */
+  indicators: string;
+  matches: RetroMatch[];
+}
+
+function stamp(iso: string): string {
+  return iso.replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+}
+
+/** Writes one hunt's new matches into the case folder; returns the file's path. */
+export function saveRetroHunt(caseDir: string, hunt: RetroHuntFile): string {
+  const dir = join(caseDir, RETRO_HUNTS_DIR);
+  mkdirSync(dir, { recursive: true });
+  let path = join(dir, `${stamp(hunt.ran)}.json`);
+  for (let n = 2; existsSync(path); n++) path = join(dir, `${stamp(hunt.ran)}-${n}.json`);
+  writeFileSync(path, JSON.stringify(hunt, null, 2) + "\n");
+  return path;
+}
+
+const WHY: Record<Grade, string> = {
+  strong: "This indicator, published after the check, names something that ran or was present on the device.",
+  medium: "This indicator, published after the check, is an address the device reached or was sent.",
+  weak: "This indicator, published after the check, is only mentioned (a link in a message, a contact).",
+};
+
+export function retroMatchDetection(m: RetroMatch, ran: string): Detection {
+  return {
+    module: m.module,
+    grade: m.grade,
+    kind: "indicator",
+    title: `Retro-hunt ${ran.slice(0, 10)}: known ${m.indicator.set} ${m.indicator.type.replace(/_/g, " ")} in ${m.module} of ${m.acquisition}: ${m.value}`,
+    why: WHY[m.grade],
+    matched: m.value,
+    matched_indicator: { value: m.indicator.value, type: m.indicator.type, name: m.indicator.set, stix2_file_name: m.indicator.source, source: m.indicator.source, sha256: m.indicator.sha256 },
+    artifact: `${m.acquisition}/${m.module}.json (${m.field})`,
+    timestamp: m.first_seen,
+  };
+}
+
+/** Every retro-hunt match saved in the case folder, as detections; and the files that could not be read. */
+export function retroHuntDetections(caseDir: string): { detections: Detection[]; problems: string[] } {
+  const dir = join(caseDir, RETRO_HUNTS_DIR);
+  const out: Detection[] = [];
+  const problems: string[] = [];
+  if (!existsSync(dir)) return { detections: out, problems };
+  for (const name of readdirSync(dir).filter((n) => n.endsWith(".json")).sort()) {
+    try {
+      const f = JSON.parse(readFileSync(join(dir, name), "utf8")) as RetroHuntFile;
+      for (const m of f.matches ?? []) out.push(retroMatchDetection(m, f.ran));
+    } catch (e) {
+      // The archive still holds its matches (vigil hunt); the report says the file is damaged.
+      problems.push(`${join(RETRO_HUNTS_DIR, name)}: ${(e as Error).message.split("\n")[0]}`);
+    }
+  }
+  return { detections: out, problems };
+}

@@ -1,0 +1,65 @@
+// The case's timeline: every acquisition's timeline.csv (each already in time order) merged as
+// it streams, each row naming its acquisition, with the correlated detections as rows of their
+// own. Its columns are the ones Timesketch's CSV import needs (datetime, timestamp_desc,
+// message) followed by the acquisition, the module and the event kind, so the file can be
+// uploaded to Timesketch as it is.
+import { closeSync, openSync, writeSync } from "node:fs";
+import type { Detection, TimelineEvent } from "../core/model.ts";
+import { csvRow } from "../report/csv.ts";
+import { readTimeline } from "../report/load-results.ts";
+import type { AcquisitionResults } from "./acquisition-results.ts";
+
+export const CASE_TIMELINE_HEADER = ["datetime", "timestamp_desc", "message", "acquisition", "module", "event"];
+
+interface Head {
+  acquisition: string;
+  it: AsyncIterator<TimelineEvent>;
+  ev: TimelineEvent;
+}
+
+/** Writes the merged timeline to `path`; returns the number of rows. */
+export async function writeCaseTimeline(path: string, acqs: AcquisitionResults[], correlated: Detection[]): Promise<number> {
+  const heads: Head[] = [];
+  const start = async (acquisition: string, it: AsyncIterator<TimelineEvent>) => {
+    const r = await it.next();
+    if (!r.done) heads.push({ acquisition, it, ev: r.value });
+  };
+  for (const a of acqs) if (!a.problem) await start(a.acq.id, readTimeline(a.dir)[Symbol.asyncIterator]());
+  const rows = correlated
+    .filter((d) => d.timestamp)
+    .map((d): TimelineEvent => ({ timestamp: d.timestamp!, module: "correlation", event: d.rule?.id ?? "correlation", description: `[${d.grade}] ${d.title}` }))
+    .sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+  await start("case", (async function* () {
+    yield* rows;
+  })());
+  const fd = openSync(path, "w");
+  let n = 0;
+  let buf: string[] = [];
+  let chars = 0;
+  const flush = () => {
+    if (buf.length) writeSync(fd, buf.join(""));
+    buf = [];
+    chars = 0;
+  };
+  try {
+    writeSync(fd, csvRow(CASE_TIMELINE_HEADER));
+    while (heads.length) {
+      // Few acquisitions: the earliest head is found by a scan.
+      let k = 0;
+      for (let i = 1; i < heads.length; i++) if (heads[i].ev.timestamp < heads[k].ev.timestamp) k = i;
+      const h = heads[k];
+      const row = csvRow([h.ev.timestamp, h.ev.event, h.ev.description, h.acquisition, h.ev.module, h.ev.event]);
+      buf.push(row);
+      chars += row.length;
+      n++;
+      if (chars > 1 << 20) flush();
+      const r = await h.it.next();
+      if (r.done) heads.splice(k, 1);
+      else h.ev = r.value;
+    }
+    flush();
+  } finally {
+    closeSync(fd);
+  }
+  return n;
+}

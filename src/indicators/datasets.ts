@@ -1,0 +1,133 @@
+// The data sets besides indicators that `vigil update` refreshes (the exposure table, the iOS
+// release table): where the copy in use lives (the newest updated snapshot, else the one bundled
+// in data/), and each set's source, date and SHA-256, so that a check can record and date the
+// data it used.
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { DATA_DIR } from "../core/paths.ts";
+import { defaultIndicatorPaths, listCachedSnapshots, vigilHome } from "./cache.ts";
+
+export type DatasetName = "exposure" | "ios-releases";
+
+/** One data set as written by an update or import (datasets.json in a snapshot). */
+export interface DatasetRecord {
+  name: DatasetName;
+  /** The file Vigil reads, relative to the snapshot. */
+  file: string;
+  /** Where its source was fetched from. */
+  source: string;
+  /** When the source was fetched (ISO time). */
+  fetched: string;
+  /** SHA-256 of the source file as fetched (kept beside it under raw/). */
+  sha256: string;
+  /** The source's own version, when it has one (KEV catalog version). */
+  version?: string;
+}
+
+export interface DatasetsManifest {
+  created: string;
+  /** "update", "import <folder>". */
+  how: string;
+  sets: DatasetRecord[];
+}
+
+/** A data set in use: the updated copy, or the bundled one with the date of its data. */
+export interface DatasetInUse {
+  name: DatasetName | "indicators";
+  kind: "updated" | "bundled" | "none";
+  path: string;
+  source: string;
+  /** Date of the data (fetch date of an update, build or edit date of bundled data), YYYY-MM-DD. */
+  date?: string;
+  sha256?: string;
+  version?: string;
+}
+
+export const BUNDLED_DATASETS: Record<DatasetName, string> = {
+  exposure: join(DATA_DIR, "exposure", "exploited.json"),
+  "ios-releases": join(DATA_DIR, "ios-releases.json"),
+};
+
+export const datasetsRoot = (): string => join(vigilHome(), "datasets");
+
+function readManifest(dir: string): DatasetsManifest | undefined {
+  try {
+    const m = JSON.parse(readFileSync(join(dir, "datasets.json"), "utf8")) as DatasetsManifest;
+    return Array.isArray(m.sets) ? m : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The newest updated copy of a data set, if an update or import wrote one. */
+export function updatedDataset(name: DatasetName): { path: string; record: DatasetRecord } | undefined {
+  for (const s of listCachedSnapshots(datasetsRoot())) {
+    const rec = readManifest(s.dir)?.sets.find((r) => r.name === name);
+    if (rec && existsSync(join(s.dir, rec.file))) return { path: join(s.dir, rec.file), record: rec };
+  }
+  return undefined;
+}
+
+/** The path Vigil reads a data set from: the newest updated copy, else the bundled file. */
+export function datasetFile(name: DatasetName): string {
+  return updatedDataset(name)?.path ?? BUNDLED_DATASETS[name];
+}
+
+function bundledInfo(name: DatasetName): DatasetInUse {
+  const path = BUNDLED_DATASETS[name];
+  try {
+    const doc = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+    if (name === "exposure") {
+      const kev = doc.kev as { catalogVersion?: string; dateReleased?: string; sha256?: string; source?: string } | null;
+      return {
+        name,
+        kind: "bundled",
+        path,
+        source: `bundled: CISA KEV catalog ${kev?.catalogVersion ?? "?"} and data/exposure/curated.yaml`,
+        date: kev?.dateReleased?.slice(0, 10) || String(doc.built ?? ""),
+        sha256: kev?.sha256,
+        version: kev?.catalogVersion,
+      };
+    }
+    return { name, kind: "bundled", path, source: "bundled: maintained by hand from Apple's security releases page", date: String(doc.updated ?? "") || undefined };
+  } catch {
+    return { name, kind: "none", path, source: "missing or unreadable" };
+  }
+}
+
+/** Every data set a check uses, with its source, date and hash (indicators included). */
+export function datasetsInUse(): DatasetInUse[] {
+  const out: DatasetInUse[] = [];
+  const ind = defaultIndicatorPaths();
+  let manifestSha: string | undefined;
+  if (ind.dir && existsSync(join(ind.dir, "manifest.json"))) {
+    manifestSha = sha256Of(join(ind.dir, "manifest.json"));
+  }
+  out.push({
+    name: "indicators",
+    kind: ind.kind === "cache" ? "updated" : ind.kind,
+    path: ind.dir ?? "",
+    source: ind.info?.source ?? ind.description,
+    date: ind.info?.created?.slice(0, 10),
+    sha256: manifestSha,
+  });
+  for (const name of Object.keys(BUNDLED_DATASETS) as DatasetName[]) {
+    const u = updatedDataset(name);
+    out.push(
+      u
+        ? { name, kind: "updated", path: u.path, source: u.record.source, date: u.record.fetched.slice(0, 10), sha256: u.record.sha256, version: u.record.version }
+        : bundledInfo(name),
+    );
+  }
+  return out;
+}
+
+/** The data sets older than `days` days at `now` (or of unknown date): what a report should warn about. */
+export function staleDatasets(sets: DatasetInUse[], now: Date, days = 30): DatasetInUse[] {
+  const limit = now.getTime() - days * 86_400_000;
+  return sets.filter((s) => s.kind !== "none" && (!s.date || Date.parse(`${s.date}T00:00:00Z`) < limit));
+}
+
+/** SHA-256 of a small file (a manifest), read whole. */
+const sha256Of = (path: string): string => createHash("sha256").update(readFileSync(path)).digest("hex");

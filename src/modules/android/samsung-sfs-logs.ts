@@ -1,0 +1,190 @@
+// Samsung's system framework logs (sfslog.N.gz from /data/log, in androidqf's logs/ folder):
+// USB devices attached to the phone with their vendor and product ids and whether they offered
+// audio, HID (keyboard) or mass storage; USB state changes; and each decision on an adb key,
+// with its time. Forensic unlocking tools work through the USB port: Cellebrite's exploit chain
+// against Android (Amnesty, 2025) emulated a series of USB devices (video, audio, HID) to reach
+// kernel driver flaws, and a computer authorised for adb keeps access to the phone.
+import { defineModule } from "../contract.ts";
+import { heuristic } from "../../core/detection.ts";
+import { VigilError, describeError } from "../../core/errors.ts";
+import { parseAdb } from "../../formats/dumpsys/adb.ts";
+import { readLines } from "../../formats/lines.ts";
+import { parseSfsLine, sfsEvent, sfslogText, type SfsEvent } from "../../formats/samsung-sfslog.ts";
+import type { ModuleContext } from "../contract.ts";
+import { DUMPSYS_READS, dumpsysOf } from "./lib/common.ts";
+
+export type SfsRecord = SfsEvent & {
+  file: string;
+  /** For adb keys: whether it is the key of the computer that made this acquisition (null: unknown). */
+  acquisition_host?: boolean | null;
+};
+
+export const ADB_AUTHORIZED_RULE = {
+  id: "android-adb-key-authorized-other",
+  description:
+    "Samsung's framework log records a computer being allowed to use adb (state user_allowed or automatically_allowed) whose key is not the key of the computer connected for this acquisition (dumpsys adb's last_key_received; without it, the key of the newest authorisation).",
+};
+export const USB_BURST_RULE = {
+  id: "android-usb-device-burst",
+  description: "3 or more different USB devices (vendor:product ids) attached to the phone within 60 seconds (Samsung framework log).",
+};
+export const USB_HID_RULE = {
+  id: "android-usb-hid-device",
+  description: "A USB device that offered a HID (keyboard/mouse) interface without audio was attached to the phone (Samsung framework log); flagged once per vendor:product id.",
+};
+export const BURST_DEVICES = 3;
+export const BURST_WINDOW_MS = 60_000;
+const ALLOWED = new Set([2, 4]);
+
+/** The fingerprint of the adb key of the computer connected when the dump was taken, if any. */
+async function hostKey(ctx: ModuleContext): Promise<string | undefined> {
+  try {
+    for (const f of await ctx.view.find({ androidqf: DUMPSYS_READS.androidqf, bugreport: DUMPSYS_READS.bugreport })) {
+      const lines = (await dumpsysOf(ctx, f, ["adb"])).sections.get("adb");
+      const k = lines ? parseAdb(lines).last_key_received : undefined;
+      if (k) return k.toUpperCase();
+    }
+  } catch (e) {
+    ctx.warn(`dumpsys adb unreadable, the acquiring computer's key is unknown: ${describeError(e)}`);
+  }
+  return undefined;
+}
+
+function device(r: { vendor_id: string; product_id: string; manufacturer: string; product: string }): string {
+  const name = [r.manufacturer, r.product].filter(Boolean).join(" ");
+  return `${r.vendor_id}:${r.product_id}${name ? ` (${name})` : ""}`;
+}
+
+export default defineModule<SfsRecord>({
+  name: "samsung_sfs_logs",
+  title: "Samsung framework logs (USB and adb)",
+  platform: "android",
+  description:
+    "USB devices attached to the phone (vendor/product ids, audio, HID and storage flags), USB state changes and adb key decisions from Samsung's sfslog files. Bursts of different USB devices, keyboard-like devices and computers authorised for adb other than the acquiring one are flagged.",
+  reads: { androidqf: ["**/sfslog*"], bugreport: ["**/sfslog*"] },
+  async *records(ctx) {
+    const host = await hostKey(ctx);
+    const attached: SfsRecord[] = [];
+    const keys: SfsRecord[] = [];
+    let firstError: unknown;
+    let ok = 0;
+    for (const f of ctx.files) {
+      let lines = 0;
+      let logLines = 0;
+      try {
+        for await (const line of readLines(await sfslogText(await ctx.view.openStream(f)))) {
+          if (!line) continue;
+          lines++;
+          const l = parseSfsLine(line);
+          if (!l) continue;
+          logLines++;
+          const e = sfsEvent(l);
+          if (!e) continue;
+          const rec: SfsRecord = { ...e, file: f.path };
+          if (rec.event === "usb_device_attached") attached.push(rec);
+          // Keys wait until every authorisation is known, to tell the acquiring computer's.
+          if (rec.event === "adb_key") keys.push(rec);
+          else yield rec;
+        }
+        if (lines > 0 && logLines === 0) throw new VigilError("not a Samsung framework log (no dated log line)", { file: f.path });
+        ok++;
+      } catch (e) {
+        const err = e instanceof VigilError ? e : new VigilError(`cannot read: ${describeError(e)}`, { file: f.path, cause: e });
+        firstError ??= err;
+        if (ctx.files.length > 1) ctx.warn(describeError(err));
+      }
+    }
+    if (ok === 0 && firstError) throw firstError;
+
+    // The acquiring computer: the one dumpsys names, else the last one allowed.
+    const allowed = keys.filter((k) => k.event === "adb_key" && ALLOWED.has(k.state)).sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
+    const last = allowed[allowed.length - 1];
+    const hostFp = host ?? (last?.event === "adb_key" ? (last.fingerprint ?? undefined) : undefined);
+    const flagged = new Set<string>();
+    for (const k of keys) {
+      if (k.event !== "adb_key") continue;
+      k.acquisition_host = hostFp && k.fingerprint ? k.fingerprint === hostFp : null;
+      yield k;
+      if (!ALLOWED.has(k.state) || k.acquisition_host !== false || flagged.has(k.fingerprint!)) continue;
+      flagged.add(k.fingerprint!);
+      ctx.detect(
+        heuristic({
+          rule: ADB_AUTHORIZED_RULE.id,
+          ruleDescription: ADB_AUTHORIZED_RULE.description,
+          grade: "weak",
+          title: `Another computer was allowed to use USB debugging on ${k.timestamp}${k.comment ? `: ${k.comment}` : ""} (key ${k.fingerprint})`,
+          why: "A computer trusted for adb can install apps and pull data over a cable. Forensic tools and people planting stalkerware use it with the phone in hand; check whether the owner recognises this computer and that date.",
+          matched: k.fingerprint!,
+          artifact: k.file,
+          timestamp: k.timestamp,
+          record: k,
+        }),
+      );
+    }
+
+    const hid = new Set<string>();
+    for (const a of attached) {
+      if (a.event !== "usb_device_attached") continue;
+      const id = `${a.vendor_id}:${a.product_id}`;
+      if (!a.has_hid || a.has_audio || hid.has(id)) continue;
+      hid.add(id);
+      ctx.detect(
+        heuristic({
+          rule: USB_HID_RULE.id,
+          ruleDescription: USB_HID_RULE.description,
+          grade: "weak",
+          title: `A keyboard-like USB device was attached to the phone on ${a.timestamp}: ${device(a)}`,
+          why: "PIN-guessing and unlocking tools present themselves to the phone as a keyboard; Cellebrite's Android exploit also went through the HID driver. A real keyboard or mouse does the same, hence weak.",
+          matched: id,
+          artifact: a.file,
+          timestamp: a.timestamp,
+          record: a,
+        }),
+      );
+    }
+    for (const burst of bursts(attached)) {
+      const ids = [...new Set(burst.map((b) => (b.event === "usb_device_attached" ? `${b.vendor_id}:${b.product_id}` : "")))];
+      ctx.detect(
+        heuristic({
+          rule: USB_BURST_RULE.id,
+          ruleDescription: USB_BURST_RULE.description,
+          grade: "weak",
+          title: `${ids.length} different USB devices attached to the phone within a minute from ${burst[0].timestamp}: ${ids.join(", ")}`,
+          why: "Cellebrite's Android unlocking exploit (Amnesty International, February 2025) emulated a series of USB devices to reach flaws in the kernel's USB video, audio and HID drivers. A USB hub with several devices also does this, hence weak: compare with when the phone was out of the owner's hands.",
+          matched: ids.join(", "),
+          artifact: burst[0].file,
+          timestamp: burst[0].timestamp,
+          record: burst,
+        }),
+      );
+    }
+  },
+  events(r) {
+    if (r.event === "usb_device_attached") {
+      const offers = [r.has_audio && "audio", r.has_hid && "HID", r.has_storage && "storage"].filter(Boolean).join(", ");
+      return [{ timestamp: r.timestamp, event: "usb_device_attached", description: `USB device ${device(r)} attached${r.serial ? `, serial ${r.serial}` : ""}${offers ? `; offers ${offers}` : ""}` }];
+    }
+    if (r.event === "usb_state") return [{ timestamp: r.timestamp, event: "usb_state", description: `USB state ${r.usb_state}${r.device_path ? ` (${r.device_path})` : ""}` }];
+    const kind = ALLOWED.has(r.state) ? "adb_key_authorized" : r.state === 3 || r.state === 5 || r.state === 6 ? "adb_key_denied" : "adb_key_event";
+    return [{ timestamp: r.timestamp, event: kind, description: `adb key ${r.fingerprint ?? "?"}${r.comment ? ` (${r.comment})` : ""}: ${r.state_name}${r.always_allow ? ", always allow" : ""}${r.acquisition_host ? " (the acquiring computer)" : ""}` }];
+  },
+});
+
+/** Runs of BURST_DEVICES or more different devices within BURST_WINDOW_MS of the first. */
+function bursts(attached: SfsRecord[]): SfsRecord[][] {
+  const sorted = attached.filter((a) => a.event === "usb_device_attached").sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
+  const out: SfsRecord[][] = [];
+  let i = 0;
+  while (i < sorted.length) {
+    const start = Date.parse(sorted[i].timestamp);
+    let j = i;
+    while (j + 1 < sorted.length && Date.parse(sorted[j + 1].timestamp) - start <= BURST_WINDOW_MS) j++;
+    const run = sorted.slice(i, j + 1);
+    const distinct = new Set(run.map((r) => (r.event === "usb_device_attached" ? `${r.vendor_id}:${r.product_id}` : ""))).size;
+    if (distinct >= BURST_DEVICES) {
+      out.push(run);
+      i = j + 1;
+    } else i++;
+  }
+  return out;
+}

@@ -1,0 +1,29 @@
+// DNS lookups seen in the traffic (packets, Zeek dns.log, Suricata eve.json, PCAPdroid): the
+// name asked for, its CNAME chain and the addresses of the answer, each checked against the
+// indicators. A lookup alone is a visit attempt (see lib/contact.ts).
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
+import type { DetectionInput } from "../../core/model.ts";
+import type { DnsRecord } from "../../formats/network/records.ts";
+import { by, LOOKUP } from "./lib/contact.ts";
+import { CAPTURES, EVE, PCAPDROID, passRecords, zeekLogs } from "./lib/pass.ts";
+
+export default defineModule<DnsRecord>({
+  name: "dns",
+  title: "DNS lookups",
+  platform: "network",
+  description: "DNS lookups in the traffic (UDP and TCP, with answers and CNAME chains): the names looked up, the names they pointed to and the addresses given are checked against indicators. A lookup alone is a visit attempt.",
+  reads: { network: [...CAPTURES, ...zeekLogs("dns"), ...EVE, ...PCAPDROID] },
+  records: (ctx) => passRecords<DnsRecord>(ctx, "dns"),
+  events(r) {
+    const answer = !r.answered ? " (no answer seen)" : r.rcode && r.rcode !== "NOERROR" ? ` → ${r.rcode}` : r.answer_ips.length ? ` → ${r.answer_ips.slice(0, 4).join(", ")}${r.answer_ips.length > 4 ? ", ..." : ""}` : "";
+    return [{ timestamp: r.timestamp, event: "dns_lookup", description: `DNS lookup of ${r.query}${r.qtype ? ` (${r.qtype})` : ""}${by(r.app)}${answer}` }];
+  },
+  check(r, ctx) {
+    const common = { grade: LOOKUP.grade, why: LOOKUP.why, artifact: r.file, timestamp: r.timestamp };
+    const out: DetectionInput[] = fromMatches(ctx.iocs.domain(r.query), { ...common, title: (m) => `Known ${m.indicator.set.name} domain looked up: ${m.matched}${by(r.app)}${r.answered ? "" : " (no answer seen)"}` });
+    for (const c of r.cnames) out.push(...fromMatches(ctx.iocs.domain(c), { ...common, title: (m) => `Lookup of ${r.query} led to known ${m.indicator.set.name} domain ${m.matched} (CNAME)${by(r.app)}` }));
+    for (const ip of r.answer_ips) out.push(...fromMatches(ctx.iocs.ip(ip), { ...common, title: (m) => `DNS answer for ${r.query} is a known ${m.indicator.set.name} address: ${m.matched}` }));
+    return out;
+  },
+});

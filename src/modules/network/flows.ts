@@ -1,0 +1,59 @@
+// Every connection in the traffic, with its endpoints, times and bytes. Destination (and source)
+// addresses are checked against address indicators and, for a connection that named no server,
+// against the names the traffic's own DNS answers gave its address: a connection to an address
+// a known spyware domain resolved to is contact with that domain. Regular, repeated contact with a known destination is beaconing.
+import { batched, defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
+import type { DetectionInput } from "../../core/model.ts";
+import type { FlowRecord } from "../../formats/network/records.ts";
+import { BeaconTracker } from "./lib/beacon.ts";
+import { by, CONTACT, hostPort } from "./lib/contact.ts";
+import { CAPTURES, EVE, PCAPDROID, passRecords, zeekLogs } from "./lib/pass.ts";
+
+const NAMED = new Set(["dns", "tls", "quic", "http"]);
+
+export default defineModule<FlowRecord>({
+  name: "flows",
+  title: "Network connections (flows)",
+  platform: "network",
+  description: "Every connection with its endpoints, first and last time and bytes. Addresses are checked against address and range indicators, and against the names this traffic's DNS answers gave them (contact with a known domain through its address); regular repeated contact with a known destination is flagged as beaconing (NET-BEACON-01).",
+  reads: { network: [...CAPTURES, ...zeekLogs("conn"), ...EVE, ...PCAPDROID] },
+  records(ctx) {
+    const beacons = new BeaconTracker();
+    const files = new Set<string>();
+    const source = passRecords<FlowRecord>(ctx, "flow", (r) => {
+      const m = [...ctx.iocs.ip(r.dst_ip), ...(r.server_name ? ctx.iocs.domain(r.server_name) : []), ...(r.resolved_names ?? []).flatMap((n) => ctx.iocs.domain(n))][0];
+      if (!m) return;
+      beacons.add(m.indicator.value, m.indicator.set.name, r.timestamp);
+      files.add(r.file);
+    });
+    return batched(
+      (async function* () {
+        yield* source.batches;
+        for (const d of beacons.detections([...files].join(", "))) ctx.detect(d);
+      })(),
+    );
+  },
+  events(r) {
+    // Connections that DNS, TLS, QUIC or HTTP records already describe stay out of the timeline.
+    if (r.app_protocol && NAMED.has(r.app_protocol)) return [];
+    return [{ timestamp: r.timestamp, event: "network_flow", description: `${r.proto.toUpperCase()} ${hostPort(r.src_ip, r.src_port)} → ${hostPort(r.dst_ip, r.dst_port)}${r.server_name ? ` (${r.server_name})` : ""}${r.bytes !== undefined ? `, ${r.bytes.toLocaleString("en")} bytes` : ""}${by(r.app)}` }];
+  },
+  check(r, ctx) {
+    const common = { ...CONTACT, artifact: r.file, timestamp: r.timestamp };
+    const out: DetectionInput[] = fromMatches(ctx.iocs.ip(r.dst_ip), { ...common, title: (m) => `Connection to known ${m.indicator.set.name} address ${hostPort(m.matched, r.dst_port)}${r.server_name ? ` (${r.server_name})` : ""}${by(r.app)}` });
+    if (r.src_ip) out.push(...fromMatches(ctx.iocs.ip(r.src_ip), { ...common, title: (m) => `Connection from known ${m.indicator.set.name} address ${hostPort(m.matched, r.src_port)} to ${hostPort(r.dst_ip, r.dst_port)}${by(r.app)}` }));
+    // A flow that named its server (SNI, Host) is checked by name in the TLS, QUIC and HTTP
+    // modules; an unnamed one is tied to the names its address was given.
+    for (const name of r.server_name ? [] : (r.resolved_names ?? [])) {
+      out.push(
+        ...fromMatches(ctx.iocs.domain(name), {
+          ...common,
+          why: "The traffic's own DNS answer gave this address for a known spyware domain, and the phone connected to it afterwards: contact with that domain.",
+          title: (m) => `Connection to ${hostPort(r.dst_ip, r.dst_port)}, an address known ${m.indicator.set.name} domain ${m.matched} resolved to${by(r.app)}`,
+        }),
+      );
+    }
+    return out;
+  },
+});

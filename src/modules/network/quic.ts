@@ -1,0 +1,28 @@
+// QUIC connections: the server name and ALPN of the client's first (Initial) packets, which any
+// observer can decrypt, and the JA4 fingerprint of its ClientHello.
+import { defineModule } from "../contract.ts";
+import { fromMatches } from "../../core/detection.ts";
+import type { DetectionInput } from "../../core/model.ts";
+import type { QuicRecord } from "../../formats/network/records.ts";
+import { by, CONTACT, FINGERPRINT, hostPort } from "./lib/contact.ts";
+import { CAPTURES, EVE, PCAPDROID, passRecords, zeekLogs } from "./lib/pass.ts";
+
+export default defineModule<QuicRecord>({
+  name: "quic",
+  title: "QUIC connections",
+  platform: "network",
+  description: "QUIC (HTTP/3) connections: the server name in the client's Initial packets (decrypted with the version's published keys) and the server address are checked against indicators (contact), and the JA4 fingerprint.",
+  reads: { network: [...CAPTURES, ...zeekLogs("quic"), ...EVE, ...PCAPDROID] },
+  records: (ctx) => passRecords<QuicRecord>(ctx, "quic"),
+  events(r) {
+    return [{ timestamp: r.timestamp, event: "quic_connection", description: `QUIC connection to ${r.server_name ?? hostPort(r.server_ip, r.server_port)}${r.server_name && r.server_ip ? ` (${hostPort(r.server_ip, r.server_port)})` : ""}${by(r.app)}` }];
+  },
+  check(r, ctx) {
+    const common = { artifact: r.file, timestamp: r.timestamp };
+    const out: DetectionInput[] = [];
+    if (r.server_name) out.push(...fromMatches(ctx.iocs.domain(r.server_name), { ...common, ...CONTACT, title: (m) => `QUIC connection to known ${m.indicator.set.name} server ${m.matched}${by(r.app)}` }));
+    if (r.server_ip) out.push(...fromMatches(ctx.iocs.ip(r.server_ip), { ...common, ...CONTACT, title: (m) => `QUIC connection to known ${m.indicator.set.name} address ${hostPort(m.matched, r.server_port)}${by(r.app)}` }));
+    if (r.ja4) out.push(...fromMatches(ctx.iocs.ja4(r.ja4), { ...common, ...FINGERPRINT, title: (m) => `QUIC client fingerprint (JA4 ${m.matched}) of known ${m.indicator.set.name} client${by(r.app)}` }));
+    return out;
+  },
+});

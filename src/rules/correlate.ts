@@ -1,0 +1,351 @@
+// Runs the correlation rules over a case's merged event stream, one event at a time in time
+// order. What a rule holds is bounded by its windows: a sequence keeps the partial matches whose
+// next step can still come (events older than the window are dropped as time moves on), a
+// cluster keeps the events of one window. Detections are kept until the end; a `first_seen`
+// pattern keeps the values it has seen (distinct process names: a few thousand).
+import type { Detection } from "../core/model.ts";
+import { hostWithin, type CaseEvent } from "./case-events.ts";
+import type { CompiledCluster, CompiledPattern, CompiledRule, CompiledSequence, CorrelationSet } from "./correlation.ts";
+import type { CompiledEnv } from "./engine.ts";
+
+/** The sets the rules look into, built from the whole case before the stream runs. */
+export interface CaseSets {
+  /** Values per set that could be built. */
+  values: Map<string, Set<string>>;
+  /** Per set that could not be built (its artifacts absent or failed everywhere): why. */
+  unavailable: Map<string, string>;
+}
+
+export interface CorrelatorStats {
+  events: number;
+  /** Most partial matches and window events held at once, over all rules. */
+  maxHeld: number;
+  /** Partial matches dropped because a step held more than maxPartials (the oldest go first). */
+  dropped: number;
+}
+
+/** The module name correlated detections carry. */
+export const CORRELATION_MODULE = "correlation";
+
+/** Partial matches one step of a sequence keeps at most; beyond, the oldest are dropped (and counted). */
+const MAX_PARTIALS = 100_000;
+/** Earlier partial matches one event extends at most (the most recent ones). */
+const FAN_OUT = 8;
+/** Further matches of the same first event listed in a detection. */
+const MAX_ALSO = 20;
+
+/** "42 s", "3 min", "2 h 5 min", "3 days". */
+export function humanGap(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+  return `${Math.round(h / 24)} days`;
+}
+
+const KEY_FIELDS = ["sender", "process", "hosts", "path", "client"];
+
+function show(v: unknown): string {
+  if (Array.isArray(v)) return v.map(String).join(", ");
+  return v === undefined || v === null ? "?" : String(v);
+}
+
+/** What a detection keeps of an event: where it came from and its normalised fields (no message text). */
+function slim(e: CaseEvent, step?: string): Record<string, unknown> {
+  return { ...(step ? { step } : {}), acquisition: e.acquisition, module: e.module, event: e.event, timestamp: e.timestamp, fields: e.fields };
+}
+
+interface Found {
+  rule: CompiledRule;
+  chain: CaseEvent[];
+  stepNames: string[];
+  also: CaseEvent[][];
+  alsoCount: number;
+  classes?: string[];
+}
+
+/** A queue with cheap removal at the front. */
+class Queue<T> {
+  items: T[] = [];
+  head = 0;
+  get length(): number {
+    return this.items.length - this.head;
+  }
+  at(i: number): T {
+    return this.items[this.head + i];
+  }
+  push(x: T): void {
+    this.items.push(x);
+  }
+  shift(n = 1): void {
+    this.head += n;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
+
+export class Correlator {
+  readonly stats: CorrelatorStats = { events: 0, maxHeld: 0, dropped: 0 };
+  private readonly env: CompiledEnv;
+  private readonly sequences: SequenceRun[];
+  private readonly clusters: ClusterRun[];
+  private readonly found: Found[] = [];
+  private last = -Infinity;
+
+  constructor(
+    private readonly set: CorrelationSet,
+    private readonly sets: CaseSets,
+    opts: { maxPartials?: number } = {},
+  ) {
+    this.env = {
+      baseline: () => false,
+      inSet: (name, value) => sets.values.get(name)?.has(value) === true,
+    };
+    const emit = (f: Found) => this.found.push(f);
+    this.sequences = set.rules.filter((r): r is CompiledSequence => r.kind === "sequence").map((r) => new SequenceRun(r, this.env, emit, opts.maxPartials ?? MAX_PARTIALS, this.stats));
+    this.clusters = set.rules.filter((r): r is CompiledCluster => r.kind === "cluster").map((r) => new ClusterRun(r, this.env, emit));
+  }
+
+  /** One event; events come in time order. */
+  push(e: CaseEvent): void {
+    if (e.at < this.last) throw new Error(`correlation events out of order: ${e.timestamp} after ${new Date(this.last).toISOString()}`);
+    this.last = e.at;
+    this.stats.events++;
+    let held = 0;
+    for (const s of this.sequences) held += s.push(e);
+    for (const c of this.clusters) held += c.push(e);
+    if (held > this.stats.maxHeld) this.stats.maxHeld = held;
+  }
+
+  /** Ends the stream: the correlated detections, in time order. */
+  end(): Detection[] {
+    for (const c of this.clusters) c.end();
+    return this.found.map((f) => this.detection(f)).sort((a, b) => (a.timestamp ?? "").localeCompare(b.timestamp ?? ""));
+  }
+
+  private detection(f: Found): Detection {
+    const def = f.rule.def;
+    const first = f.chain[0];
+    const lastEv = f.chain[f.chain.length - 1];
+    const gap = humanGap(lastEv.at - first.at);
+    const title = def.title.replace(/\{(\w+)(?:\.(\w+))?\}/g, (whole, a: string, b?: string) => {
+      if (!b) {
+        if (a === "gap" || a === "span") return gap;
+        if (a === "classes") return (f.classes ?? []).join(", ");
+        return whole;
+      }
+      const i = f.stepNames.indexOf(a);
+      if (i < 0) return whole;
+      const ev = f.chain[i];
+      return b === "event" ? this.set.label(ev.event) : show(ev.fields[b]);
+    });
+    const patterns = f.rule.kind === "sequence" ? f.rule.steps : [...f.rule.classes.flatMap((c) => c.patterns), ...f.rule.unless];
+    const notes: string[] = [];
+    for (const name of new Set(patterns.flatMap((p) => p.sets))) {
+      const why = this.sets.unavailable.get(name);
+      if (why !== undefined) notes.push(`The ${name} could not be read (${why}): every sender counts as not in the ${name}.`);
+    }
+    const acquisitions = [...new Set(f.chain.map((e) => `${e.acquisition} (${e.module})`))];
+    return {
+      module: CORRELATION_MODULE,
+      grade: def.grade,
+      kind: "heuristic",
+      title,
+      why: [def.why, ...notes].join(" "),
+      matched: f.chain.map((e) => show(KEY_FIELDS.map((k) => e.fields[k]).find((v) => v !== undefined))).join(" → "),
+      rule: { id: def.id, description: def.description },
+      artifact: acquisitions.join(", "),
+      timestamp: first.timestamp,
+      record: {
+        rule: def.id,
+        events: f.chain.map((e, i) => slim(e, f.stepNames[i])),
+        ...(f.alsoCount ? { also: f.also.map((c) => slim(c[c.length - 1])), also_count: f.alsoCount } : {}),
+        ...(notes.length ? { notes } : {}),
+        sources: def.sources,
+      },
+    };
+  }
+}
+
+/** Whether an event matches a pattern, first_seen aside. */
+function matches(p: CompiledPattern, e: CaseEvent, env: CompiledEnv): boolean {
+  return p.events.has(e.event) && p.test(e.fields, env);
+}
+
+function joinHolds(p: CompiledPattern, e: CaseEvent, chain: CaseEvent[]): boolean {
+  if (!p.join) return true;
+  const mine = e.fields[p.join.field];
+  const theirs = chain[p.join.step]?.fields[p.join.stepField];
+  const a = (Array.isArray(mine) ? mine : [mine]).filter((x): x is string => typeof x === "string");
+  const b = (Array.isArray(theirs) ? theirs : [theirs]).filter((x): x is string => typeof x === "string");
+  return a.some((x) => b.some((y) => hostWithin(x, y)));
+}
+
+interface PartialMatch {
+  chain: CaseEvent[];
+  at: number;
+}
+
+class SequenceRun {
+  private readonly partials: Queue<PartialMatch>[];
+  private readonly seen: (Set<string> | undefined)[];
+  /** Completed matches by their first event: a delivery followed by three crashes is one detection. */
+  private readonly byFirst = new Map<CaseEvent, Found>();
+
+  constructor(
+    private readonly rule: CompiledSequence,
+    private readonly env: CompiledEnv,
+    private readonly emit: (f: Found) => void,
+    private readonly maxPartials: number,
+    private readonly stats: CorrelatorStats,
+  ) {
+    this.partials = rule.steps.slice(1).map(() => new Queue<PartialMatch>());
+    this.seen = rule.steps.map((s) => (s.firstSeen ? new Set<string>() : undefined));
+  }
+
+  /** Returns how many partial matches it holds. */
+  push(e: CaseEvent): number {
+    const steps = this.rule.steps;
+    // Partial matches whose next step's window has passed can never complete.
+    for (let i = 0; i < this.partials.length; i++) {
+      const q = this.partials[i];
+      const window = steps[i + 1].withinMs;
+      let n = 0;
+      while (n < q.length && e.at - q.at(n).at > window) n++;
+      if (n) q.shift(n);
+    }
+    const hit = steps.map((s, i) => matches(s, e, this.env) && this.firstTime(i, e));
+    for (let i = steps.length - 1; i >= 0; i--) {
+      if (!hit[i]) continue;
+      if (i === 0) {
+        if (steps.length === 1) this.complete([e]);
+        else this.add(0, { chain: [e], at: e.at });
+        continue;
+      }
+      const q = this.partials[i - 1];
+      const extended: PartialMatch[] = [];
+      for (let k = q.length - 1; k >= 0 && extended.length < FAN_OUT; k--) {
+        const p = q.at(k);
+        if (joinHolds(steps[i], e, p.chain)) extended.push({ chain: [...p.chain, e], at: e.at });
+      }
+      if (!extended.length) continue;
+      if (i === steps.length - 1) {
+        // The nearest earlier chain (the first found, walking back) names the detection.
+        this.complete(extended[0].chain);
+      } else {
+        for (const p of extended.reverse()) this.add(i, p);
+      }
+    }
+    // A first_seen pattern remembers every value of its event kinds, matched or not.
+    for (let i = 0; i < steps.length; i++) {
+      const s = steps[i];
+      const v = s.firstSeen && s.events.has(e.event) ? e.fields[s.firstSeen] : undefined;
+      if (typeof v === "string") this.seen[i]!.add(v);
+    }
+    return this.partials.reduce((a, q) => a + q.length, 0);
+  }
+
+  private firstTime(i: number, e: CaseEvent): boolean {
+    const f = this.rule.steps[i].firstSeen;
+    if (!f) return true;
+    const v = e.fields[f];
+    return typeof v === "string" && !this.seen[i]!.has(v);
+  }
+
+  private add(i: number, p: PartialMatch): void {
+    const q = this.partials[i];
+    q.push(p);
+    if (q.length > this.maxPartials) {
+      q.shift();
+      this.stats.dropped++;
+    }
+  }
+
+  private complete(chain: CaseEvent[]): void {
+    const known = this.byFirst.get(chain[0]);
+    if (known) {
+      known.alsoCount++;
+      if (known.also.length < MAX_ALSO) known.also.push(chain);
+      return;
+    }
+    const f: Found = { rule: this.rule, chain, stepNames: this.rule.steps.map((s) => s.name), also: [], alsoCount: 0 };
+    this.byFirst.set(chain[0], f);
+    this.emit(f);
+    // The map only needs first events that can still complete: those inside the whole sequence's span.
+    if (this.byFirst.size > 4096) {
+      const span = this.rule.steps.reduce((a, s) => a + s.withinMs, 0);
+      for (const k of this.byFirst.keys()) if (chain[chain.length - 1].at - k.at > span) this.byFirst.delete(k);
+    }
+  }
+}
+
+interface WindowEvent {
+  e: CaseEvent;
+  /** Per class, per pattern: matched. */
+  hits: boolean[][];
+  anchor: boolean;
+  unless: boolean;
+}
+
+class ClusterRun {
+  private readonly window = new Queue<WindowEvent>();
+
+  constructor(
+    private readonly rule: CompiledCluster,
+    private readonly env: CompiledEnv,
+    private readonly emit: (f: Found) => void,
+  ) {}
+
+  push(e: CaseEvent): number {
+    while (this.window.length && e.at - this.window.at(0).e.at > this.rule.withinMs) this.settleFirst();
+    const hits = this.rule.classes.map((c) => c.patterns.map((p) => matches(p, e, this.env)));
+    const anchor = hits.some((h) => h.some(Boolean));
+    const unless = this.rule.unless.some((p) => matches(p, e, this.env));
+    if (anchor || unless) this.window.push({ e, hits, anchor, unless });
+    return this.window.length;
+  }
+
+  end(): void {
+    while (this.window.length) this.settleFirst();
+  }
+
+  /**
+   * Decides the window that starts at the oldest held event (all its events have arrived): a
+   * detection when enough classes are satisfied and no excluding event is in it; its events are
+   * then used up. Otherwise the oldest event is dropped.
+   */
+  private settleFirst(): void {
+    const q = this.window;
+    const first = q.at(0);
+    if (!first.anchor) {
+      q.shift();
+      return;
+    }
+    let n = 0;
+    while (n < q.length && q.at(n).e.at - first.e.at <= this.rule.withinMs) n++;
+    const satisfied: string[] = [];
+    let excluded = false;
+    for (let k = 0; k < n; k++) if (q.at(k).unless) excluded = true;
+    if (!excluded) {
+      this.rule.classes.forEach((c, ci) => {
+        const per = c.patterns.map((_, pi) => {
+          for (let k = 0; k < n; k++) if (q.at(k).hits[ci][pi]) return true;
+          return false;
+        });
+        if (c.all ? per.every(Boolean) : per.some(Boolean)) satisfied.push(c.name);
+      });
+    }
+    if (excluded || satisfied.length < this.rule.atLeast) {
+      q.shift();
+      return;
+    }
+    const chain: CaseEvent[] = [];
+    for (let k = 0; k < n; k++) if (q.at(k).anchor) chain.push(q.at(k).e);
+    this.emit({ rule: this.rule, chain, stepNames: [], also: [], alsoCount: 0, classes: satisfied });
+    q.shift(n);
+  }
+}

@@ -1,0 +1,282 @@
+// Exposure windows: given the versions a phone ran (and, where known, when), which flaws
+// exploited in the wild was it open to? A phone is in a flaw's window when it ran a version
+// below the fix while the flaw was being exploited: from the earliest documented use (or, when
+// none is documented, the day exploitation became public) on. Exposure describes what the phone
+// was open to; it never changes the verdict by itself.
+import type { AndroidFix, AppFix, ExposureEntry, ExposureTable, Fix, IosFix, PhonePlatform } from "./model.ts";
+import { androidFixStatus, appFixStatus, iosFixStatus, normalizePatchLevel, compareIosVersions, type IosFixVerdict } from "./versions.ts";
+
+/** A time span in which the phone is known to have run a version (ISO dates or times). */
+export interface Span {
+  /** First time the version is known to have run; absent when unknown. */
+  from?: string;
+  /** Last time it is known to have run (often the acquisition date); absent when unknown. */
+  to?: string;
+}
+
+export interface IosObservation extends Span {
+  kind: "ios";
+  version: string;
+  build?: string;
+  /** Rapid Security Response letter installed on top of `version` ("a", "c"). */
+  rsr?: string;
+}
+export interface AndroidObservation extends Span {
+  kind: "android";
+  /** ro.build.version.security_patch ("2023-03-05"). */
+  patchLevel: string;
+}
+export interface AppObservation extends Span {
+  kind: "app";
+  app: "whatsapp";
+  os: PhonePlatform;
+  edition?: "business";
+  version: string;
+}
+export type Observation = IosObservation | AndroidObservation | AppObservation;
+
+export interface DeviceFacts {
+  platform: PhonePlatform;
+  /** iPhone or iPad, from the product type ("iPhone9,3"). */
+  iosDevice?: "iphone" | "ipad";
+  /** ro.product.manufacturer. */
+  manufacturer?: string;
+  /** Hardware known to be in the phone ("qualcomm", "mali", "mediatek"); absent when not known. */
+  components?: string[];
+}
+
+export interface ExposureInput {
+  device: DeviceFacts;
+  observations: Observation[];
+}
+
+export interface ExposureWindow {
+  id: string;
+  cve?: string;
+  product: string;
+  title: string;
+  /** The release that closes the window for this phone ("iOS 14.8", "patch level 2025-04-01 (Samsung)"). */
+  fixed_in: string;
+  /** Every fix recorded for the flaw. */
+  fixed_versions: string[];
+  /** False when the fix named in fixed_in was not read at the vendor (see the table's note). */
+  fix_verified: boolean;
+  /** The version(s) the phone ran inside the window. */
+  versions: string[];
+  exploited_since?: string;
+  known_exploited: string;
+  /** When the phone is known to have been in the window (either end absent when unknown). */
+  window: Span;
+  campaigns: ExposureEntry["campaigns"];
+  what_to_look_for: string;
+  look_for_kind: ExposureEntry["look_for_kind"];
+  sources: string[];
+  /** False when the vendor says the known attacks used only older versions than the phone's. */
+  targeted: boolean;
+  /** Set when the flaw applies only to hardware or a maker the acquisition does not show. */
+  condition?: string;
+  /** One sentence saying why the phone was in the window. */
+  reason: string;
+}
+
+export interface NotEvaluated {
+  id: string;
+  title: string;
+  reason: string;
+}
+
+export interface ExposureResult {
+  windows: ExposureWindow[];
+  /** Flaws that concern this phone's platform but could not be placed (no fixed version recorded, unreadable version). */
+  notEvaluated: NotEvaluated[];
+  table: { built: string; kevCatalog?: string };
+}
+
+const COMPONENT_NAMES: Record<string, string> = { qualcomm: "a Qualcomm chipset", mali: "an Arm Mali GPU", mediatek: "a MediaTek chipset" };
+const MAKER_NAMES: Record<string, string> = { samsung: "Samsung", google: "Google Pixel" };
+
+/** The first day a partial date ("2019", "2021-02") stands for. */
+function startOf(d: string): string {
+  return d.length === 4 ? `${d}-01-01` : d.length === 7 ? `${d}-01` : d.slice(0, 10);
+}
+
+const day = (iso: string | undefined): string | undefined => (iso ? iso.slice(0, 10) : undefined);
+
+function describeFix(f: Fix): string {
+  if ("app" in f) return `WhatsApp${f.edition ? " Business" : ""} for ${f.os === "ios" ? "iOS" : "Android"} ${f.version}`;
+  if (f.os === "ios") return `${f.ipad_only ? "iPadOS" : "iOS"} ${f.version}${f.rsr ? ` (${f.rsr})` : ""}`;
+  return `security patch level ${f.patch_level}${f.vendor ? ` (${MAKER_NAMES[f.vendor]})` : ""}`;
+}
+
+function describeObservation(o: Observation): string {
+  if (o.kind === "ios") return `iOS ${o.version}${o.rsr ? ` (${o.rsr})` : ""}${o.build ? ` (${o.build})` : ""}`;
+  if (o.kind === "android") return `security patch level ${o.patchLevel}`;
+  return `WhatsApp${o.edition ? " Business" : ""} ${o.version}`;
+}
+
+function monthName(d: string): string {
+  const [y, m, dd] = d.split("-");
+  if (!m) return y!;
+  const name = new Date(Date.UTC(Number(y), Number(m) - 1, 1)).toLocaleString("en", { month: "long", timeZone: "UTC" });
+  return dd ? `${Number(dd)} ${name} ${y}` : `${name} ${y}`;
+}
+
+interface Placement {
+  below: boolean;
+  fix?: Fix;
+  condition?: string;
+  olderBranch?: boolean;
+  unknown?: string;
+}
+
+function place(entry: ExposureEntry, o: Observation, device: DeviceFacts): Placement | "not_applicable" {
+  if (o.kind === "ios") {
+    const fixes = entry.fixed.filter((f): f is IosFix => !("app" in f) && f.os === "ios");
+    if (fixes.length === 0) return entry.fixed.length ? "not_applicable" : { below: false, unknown: entry.no_fix_recorded ?? "no fixed version recorded" };
+    const v: IosFixVerdict = iosFixStatus({ version: o.version, build: o.build, rsr: o.rsr, kind: device.iosDevice }, fixes);
+    if (v.status === "unknown") return { below: false, unknown: v.why };
+    if (v.status === "fixed") return { below: false };
+    return { below: true, fix: v.next, olderBranch: v.branch === "older" };
+  }
+  if (o.kind === "android") {
+    const fixes = entry.fixed.filter((f): f is AndroidFix => !("app" in f) && f.os === "android");
+    if (fixes.length === 0) return entry.fixed.length ? "not_applicable" : { below: false, unknown: entry.no_fix_recorded ?? "no fixed version recorded" };
+    const v = androidFixStatus({ patchLevel: o.patchLevel, manufacturer: device.manufacturer }, fixes);
+    if (v.status === "not_applicable") return "not_applicable";
+    if (v.status === "unknown") return { below: false, unknown: v.why };
+    if (v.status === "fixed") return { below: false };
+    return { below: true, fix: v.next, condition: v.condition };
+  }
+  const fixes = entry.fixed.filter((f): f is AppFix => "app" in f && f.app === o.app);
+  if (fixes.length === 0) return "not_applicable";
+  const v = appFixStatus({ app: o.app, os: o.os, edition: o.edition, version: o.version }, fixes);
+  if (v.status === "not_applicable") return "not_applicable";
+  if (v.status === "unknown") return { below: false, unknown: v.why };
+  if (v.status === "fixed") return { below: false };
+  return { below: true, fix: v.next };
+}
+
+/** Whether the entry can concern this device at all, and under which condition. */
+function applies(entry: ExposureEntry, device: DeviceFacts): { ok: boolean; condition?: string } {
+  const isApp = entry.fixed.some((f) => "app" in f);
+  if (!isApp && !entry.platforms.includes(device.platform)) return { ok: false };
+  const req = entry.requires;
+  if (req?.manufacturer) {
+    const maker = device.manufacturer?.trim().toLowerCase();
+    if (maker && maker !== req.manufacturer) return { ok: false };
+    if (!maker) return { ok: true, condition: `applies only if the phone is a ${MAKER_NAMES[req.manufacturer]} phone (its maker is not known)` };
+  }
+  if (req?.component) {
+    const known = device.components?.map((c) => c.toLowerCase());
+    if (known && !known.includes(req.component)) return { ok: false };
+    if (!known) return { ok: true, condition: `applies only if the phone has ${COMPONENT_NAMES[req.component]} (the acquisition does not say)` };
+  }
+  return { ok: true };
+}
+
+function relevantObservation(entry: ExposureEntry, o: Observation): boolean {
+  if (o.kind === "app") return entry.fixed.some((f) => "app" in f && f.os === o.os);
+  return !entry.fixed.some((f) => "app" in f);
+}
+
+export function evaluateExposure(table: ExposureTable, input: ExposureInput): ExposureResult {
+  const windows: ExposureWindow[] = [];
+  const notEvaluated: NotEvaluated[] = [];
+  for (const entry of table.entries) {
+    const gate = applies(entry, input.device);
+    if (!gate.ok) continue;
+    const obs = input.observations.filter((o) => relevantObservation(entry, o));
+    if (obs.length === 0) continue;
+    const start = startOf(entry.exploited_since ?? entry.known_exploited);
+    const hits: { o: Observation; p: Placement }[] = [];
+    let unknown: string | undefined;
+    for (const o of obs) {
+      const p = place(entry, o, input.device);
+      if (p === "not_applicable") continue;
+      if (p.unknown) {
+        unknown ??= p.unknown;
+        continue;
+      }
+      if (!p.below) continue;
+      // Known to have run the version only before exploitation is on record: not in the window.
+      if (o.to && day(o.to)! < start) continue;
+      hits.push({ o, p });
+    }
+    if (hits.length === 0) {
+      if (unknown) notEvaluated.push({ id: entry.id, title: entry.title, reason: unknown });
+      continue;
+    }
+    windows.push(toWindow(entry, hits, start, gate.condition));
+  }
+  windows.sort(
+    (a, b) => Number(b.campaigns.length > 0) - Number(a.campaigns.length > 0) || b.known_exploited.localeCompare(a.known_exploited) || a.id.localeCompare(b.id),
+  );
+  return { windows, notEvaluated, table: { built: table.built, kevCatalog: table.kev?.catalogVersion } };
+}
+
+function toWindow(entry: ExposureEntry, hits: { o: Observation; p: Placement }[], start: string, gateCondition?: string): ExposureWindow {
+  const first = hits[0]!;
+  const fix = first.p.fix!;
+  const froms = hits.map((h) => day(h.o.from)).filter((d): d is string => !!d);
+  const tos = hits.map((h) => day(h.o.to)).filter((d): d is string => !!d);
+  const allFrom = froms.length === hits.length;
+  const allTo = tos.length === hits.length;
+  const from = allFrom ? [...froms].sort()[0]! : undefined;
+  const window: Span = {
+    from: from ? (from > start ? from : start) : undefined,
+    to: allTo ? [...tos].sort().at(-1) : undefined,
+  };
+  const targeted = !(
+    entry.exploited_below &&
+    hits.every((h) => h.o.kind === "ios" && compareIosVersions(h.o.version, entry.exploited_below!) >= 0)
+  );
+  const condition = [gateCondition, ...hits.map((h) => h.p.condition)].filter((c): c is string => !!c)[0];
+  const versions = [...new Set(hits.map((h) => describeObservation(h.o)))];
+  return {
+    id: entry.id,
+    cve: entry.cve,
+    product: entry.product,
+    title: entry.title,
+    fixed_in: describeFix(fix),
+    fixed_versions: entry.fixed.map(describeFix),
+    fix_verified: fix.verified,
+    versions,
+    exploited_since: entry.exploited_since,
+    known_exploited: entry.known_exploited,
+    window,
+    campaigns: entry.campaigns,
+    what_to_look_for: entry.look_for,
+    look_for_kind: entry.look_for_kind,
+    sources: entry.sources,
+    targeted,
+    condition,
+    reason: reasonFor(entry, first.o, first.p, fix, targeted, window),
+  };
+}
+
+function reasonFor(entry: ExposureEntry, o: Observation, p: Placement, fix: Fix, targeted: boolean, window: Span): string {
+  const seen = o.from && o.to ? ` (from ${day(o.from)} to ${day(o.to)})` : o.to ? ` (still on ${day(o.to)})` : o.from ? ` (from ${day(o.from)})` : "";
+  const ran = `The phone ran ${describeObservation(o)}${seen}`;
+  let fixPart: string;
+  if (p.olderBranch && o.kind === "ios") {
+    const major = o.version.split(".")[0];
+    fixPart = `no iOS ${major} release fixes this flaw; it was fixed in ${describeFix(fix)}`;
+  } else {
+    fixPart = `the flaw was fixed in ${describeFix(fix)}${fix.verified ? "" : " (fixed version not confirmed at the vendor)"}`;
+  }
+  const when = entry.exploited_since
+    ? `it was exploited in the wild from ${monthName(entry.exploited_since)}`
+    : entry.known_exploited_source.startsWith("CISA KEV")
+      ? `CISA listed it as exploited in the wild on ${monthName(entry.known_exploited)} (earlier use is not documented here)`
+      : `its exploitation in the wild was public from ${monthName(entry.known_exploited)} (earlier use is not documented here)`;
+  const dates = window.to || window.from ? "" : "; when the phone ran that version is not known";
+  const campaign = entry.campaigns[0] ? ` by ${entry.campaigns[0].name}` : "";
+  let s = `${ran}; ${fixPart}; ${when}${campaign}${dates}.`;
+  if (entry.exploited_below) {
+    s += targeted
+      ? ` The vendor reports exploitation against versions before iOS ${entry.exploited_below}, which include this one.`
+      : ` The vendor reports exploitation only against versions before iOS ${entry.exploited_below}; this phone's version is newer, so it was open to the flaw but not to the attacks seen so far.`;
+  }
+  if (o.kind === "android" && !normalizePatchLevel(o.patchLevel)) s += " The patch level could not be read.";
+  return s;
+}

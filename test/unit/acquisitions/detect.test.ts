@@ -1,0 +1,56 @@
+// Telling an acquisition's kind from its path, for `vigil check PATH` and `vigil case add`.
+import assert from "node:assert/strict";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { detectAcquisition } from "../../../src/acquisitions/detect.ts";
+import { buildIosBackup } from "../../../src/acquisitions/ios-backup/build.ts";
+import { androidqfFiles, buildAb, bugreportFiles, writeFolder, zipOf } from "../../helpers/android-builder.ts";
+import { testDir } from "../../helpers/archive-builder.ts";
+import { buildIosFsFolder, buildIosFsTar, buildIosFsZip, buildSysdiagnoseFolder, buildSysdiagnoseTar } from "../../helpers/ios-fs-builder.ts";
+
+const kind = async (p: string) => (await detectAcquisition(p)).kind;
+
+test("iPhone backups: the backup folder and a folder above it", async () => {
+  const root = testDir("vigil-detect");
+  const backup = join(root, "Backup", "00008110-000A");
+  await buildIosBackup(backup, { files: [] });
+  assert.equal(await kind(backup), "ios_backup");
+  assert.equal(await kind(join(root, "Backup")), "ios_backup");
+});
+
+test("sysdiagnoses and file system dumps, as folders and archives", async () => {
+  assert.equal(await kind(buildSysdiagnoseFolder({ "ps.txt": "" })), "ios_sysdiagnose");
+  const tar = await buildSysdiagnoseTar({ "ps.txt": "" });
+  assert.equal(await kind(tar), "ios_sysdiagnose");
+  assert.equal(await kind(buildIosFsFolder({ "private/var/mobile/Library/x": "1" })), "ios_fs");
+  assert.equal(await kind(buildIosFsZip({ "private/var/mobile/Library/x": "1" })), "ios_fs");
+  assert.equal(await kind(await buildIosFsTar({ "private/var/mobile/Library/x": "1" })), "ios_fs");
+});
+
+test("Android: .ab backups, androidqf bundles, bugreports and intrusion logs", async () => {
+  const root = testDir("vigil-detect-android");
+  const ab = join(root, "phone.ab");
+  writeFileSync(ab, await buildAb([]));
+  assert.equal(await kind(ab), "android_backup");
+  assert.equal(await kind(writeFolder(join(root, "qf"), androidqfFiles())), "androidqf");
+  const qfZip = join(root, "qf.zip");
+  writeFileSync(qfZip, zipOf(androidqfFiles()));
+  assert.equal(await kind(qfZip), "androidqf");
+  const br = join(root, "bugreport.zip");
+  writeFileSync(br, zipOf(bugreportFiles()));
+  assert.equal(await kind(br), "android_bugreport");
+  const logs = join(root, "logs");
+  mkdirSync(logs);
+  writeFileSync(join(logs, "network.jsonl"), '{"dns":{"hostname":"a.example"}}\n');
+  assert.equal(await kind(logs), "android_intrusion_logs");
+  assert.equal(await kind(join(logs, "network.jsonl")), "android_intrusion_logs");
+});
+
+test("a path that is no acquisition is a one-line usage error", async () => {
+  const root = testDir("vigil-detect-none");
+  writeFileSync(join(root, "notes.txt"), "just some notes\n");
+  await assert.rejects(detectAcquisition(root), /cannot tell what kind of acquisition this folder is/);
+  await assert.rejects(detectAcquisition(join(root, "notes.txt")), /cannot tell what kind of acquisition this file is/);
+  await assert.rejects(detectAcquisition(join(root, "missing")), /no such file or folder/);
+});

@@ -1,0 +1,84 @@
+// Exposure is its own part of the results: exposure.json, summary.json, informational entries in
+// alerts.json, the report's Exposure and Device sections. It never makes a detection, a verdict
+// or an exit code on its own.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { memoryView } from "../../../src/acquisitions/memory.ts";
+import type { RunInfo } from "../../../src/core/model.ts";
+import { EXIT } from "../../../src/core/model.ts";
+import { buildSyntheticBackup } from "../../../src/demo/demo-backup.ts";
+import { matcherFromValues } from "../../../src/indicators/matcher.ts";
+import globalPreferences from "../../../src/modules/ios/global-preferences.ts";
+import { runModules } from "../../../src/pipeline/run-modules.ts";
+import { writeHtmlReport } from "../../../src/report/html/index.ts";
+import { writeResults } from "../../../src/report/results.ts";
+import { xmlPlist } from "../ios-modules-sys/fixtures.ts";
+
+const BIN = resolve(import.meta.dirname, "../../../bin/vigil.js");
+const IOCS = resolve(import.meta.dirname, "../../../data/iocs/amnesty/2021-07-18_nso");
+
+test("an outdated iPhone with nothing found: exposure only, verdict 'no known traces', exit 0", async () => {
+  const tmp = mkdtempSync(join(tmpdir(), "vigil-exposure-"));
+  const backup = (await buildSyntheticBackup(join(tmp, "backup"), { sms: 5, smsLinkShare: 0.3, safariVisits: 5, processes: 5, whatsapp: 3, manifestFiles: 5 }, { info: { "Product Version": "14.6" } })).dir;
+  const out = join(tmp, "out");
+  const r = spawnSync(process.execPath, [BIN, "check-backup", backup, "--iocs", IOCS, "--output", out, "--lang", "en"], { encoding: "utf8", env: { ...process.env, VIGIL_BACKUP_PASSWORD: "" } });
+  assert.equal(r.status, EXIT.nothingFound, r.stdout + r.stderr);
+  const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
+  assert.equal(summary.verdict, "no_known_traces");
+  assert.deepEqual(summary.detections, { strong: 0, medium: 0, weak: 0 });
+  const exposure = JSON.parse(readFileSync(join(out, "exposure.json"), "utf8"));
+  assert.deepEqual(exposure.map((e: { kind: string; module: string }) => [e.kind, e.module]), [["outdated_os", "device"]]);
+  assert.match(exposure[0].title, /^iOS 14\.6 is out of date: iOS \d+/);
+  assert.match(exposure[0].what_it_means, /not a trace of infection/);
+  assert.deepEqual(summary.exposure, exposure);
+  const alerts = JSON.parse(readFileSync(join(out, "alerts.json"), "utf8"));
+  assert.deepEqual(alerts.map((a: { kind: string; level: string; exposure: string }) => [a.kind, a.level, a.exposure]), [["informational", "INFORMATIONAL", "outdated_os"]]);
+  assert.match(r.stdout, /^Exposure \(what the phone was open to; not evidence of spyware\):\n {2}\[risk\] iOS 14\.6 is out of date/m);
+  assert.match(
+    r.stdout,
+    /^Device:\n {2}Name: Demo iPhone\n {2}Model: iPhone12,1\n {2}OS version: 14\.6\n {2}Build: 18F72\n {2}Lockdown Mode: not recorded in this acquisition\n {2}Acquisition date: \d{4}-\d\d-\d\d [\d:]+ UTC\n {2}Artifacts cover: \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d$/m,
+  );
+  const html = readFileSync(join(out, "report.html"), "utf8");
+  assert.match(html, /<section id="exposure">/);
+  assert.match(html, /<article class="exposure x-risk" data-kind="outdated_os" data-level="risk">/);
+});
+
+test("results writer: Lockdown Mode in exposure.json, in alerts.json as an INFO entry that does not count, and in the report's Device section", async () => {
+  const view = memoryView({
+    kind: "ios_backup",
+    platform: "ios",
+    files: [{ domain: "HomeDomain", relativePath: "Library/Preferences/.GlobalPreferences.plist", data: xmlPlist({ LDMGlobalEnabled: true }), modified: "2024-03-01T10:00:00.000Z" }],
+    device: { model: "iPhone15,2", name: "Test phone", osVersion: "17.4", build: "21E219", lastBackup: "2024-03-02T09:00:00.000Z" },
+  });
+  const out = mkdtempSync(join(tmpdir(), "vigil-exposure-results-"));
+  const iocs = matcherFromValues({}, "Empty");
+  const run = await runModules({ view, modules: [globalPreferences], iocs, outputDir: out });
+  const info = { tool: "vigil", version: "test", command: [], started: "", acquisition: { kind: "test", path: "x", encrypted: false }, device: view.device, inputs: [], iocs: { sets: [], errors: [] } } as RunInfo;
+  const w = await writeResults(out, run, info);
+  run.timeline.close();
+  assert.equal(w.summary.verdict, "no_known_traces");
+  assert.equal(w.summary.exitCode, EXIT.nothingFound);
+  const alerts = JSON.parse(readFileSync(join(out, "alerts.json"), "utf8"));
+  assert.deepEqual(alerts, [
+    {
+      module: "global_preferences",
+      level: "INFORMATIONAL",
+      kind: "informational",
+      title: "Lockdown Mode is on",
+      why: w.summary.exposure[0].what_it_means,
+      exposure: "lockdown_on",
+      artifact: "HomeDomain/Library/Preferences/.GlobalPreferences.plist",
+      timestamp: "2024-03-01T10:00:00.000Z",
+    },
+  ]);
+  const html = readFileSync(await writeHtmlReport(out, { lang: "fr" }), "utf8");
+  assert.match(html, /data-verdict="no_known_traces"/);
+  assert.match(html, /<tr data-fact="device\.lockdown"><th><span data-i18n="device\.lockdown">Mode Isolement<\/span><\/th><td><span data-i18n="device\.lockdown\.on">activé<\/span><\/td><\/tr>/);
+  assert.match(html, /<tr data-fact="device\.acquired"><th>[^]*?<td>2024-03-02 09:00:00 UTC<\/td>/);
+  assert.match(html, /<tr data-fact="device\.span"><th>[^]*?du 2024-03-01 au 2024-03-01/);
+  assert.match(html, /Le mode Isolement est activé/);
+});
