@@ -9,13 +9,20 @@ const SECRET_SHORT = "p";
 /** Short options that take a value: in a cluster ("-qp VALUE", "-pVALUE") the rest is their value. */
 const VALUE_SHORT = "iomjk";
 export const REDACTED = "***";
+/** The password of a URL's credentials ("postgres://user:password@host/db", the case archive). */
+const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^/?#@:\s]*):[^/?#@\s]*@/gi;
 
 /**
  * The arguments (without node and the script) with every secret option's value replaced by
- * "***": `--password X`, `--password=X`, `-p X`, `-pX`, `-qp X`. Arguments after "--" are
- * operands and are kept.
+ * "***": `--password X`, `--password=X`, `-p X`, `-pX`, `-qp X`; and the password of any URL
+ * given with credentials (`--archive postgres://user:***@host/db`). Other arguments after "--"
+ * are operands and are kept.
  */
 export function redactArgs(args) {
+  return redactOptions(args).map((a) => a.replace(URL_PASSWORD, `$1:${REDACTED}@`));
+}
+
+function redactOptions(args) {
   const out = [];
   let hideNext = false;
   let operands = false;

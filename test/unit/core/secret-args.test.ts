@@ -28,3 +28,13 @@ test("other options and operands are kept as given", () => {
   // "-ip" is -i with the value "p", not -p.
   assert.deepEqual(redactArgs(["check-backup", "b", "-ip"]), ["check-backup", "b", "-ip"]);
 });
+
+test("the password of a URL given with credentials (the case archive) is replaced by ***", () => {
+  const url = "postgres://vigil:s3cr%40t@127.0.0.1:5432/team";
+  assert.deepEqual(redactArgs(["case", "add", "c", "b", "--archive", url]), ["case", "add", "c", "b", "--archive", "postgres://vigil:***@127.0.0.1:5432/team"]);
+  assert.deepEqual(redactArgs(["hunt", "x.example", `--archive=${url}`]), ["hunt", "x.example", "--archive=postgres://vigil:***@127.0.0.1:5432/team"]);
+  assert.equal(hasSecretArgs(["case", "list", "--archive", url]), true);
+  // A URL without a password, and a path holding "@", are kept.
+  const plain = ["case", "list", "--archive", "postgres://vigil@127.0.0.1/team", "/cases/a:b@c"];
+  assert.deepEqual(redactArgs(plain), plain);
+});
