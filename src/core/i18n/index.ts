@@ -4,7 +4,9 @@
 // language is the files that start with its code; the parts are merged into one catalog.
 // Templates take `{name}` parameters; a parameter may itself be a message (a word Vigil chooses,
 // rendered in the same language) or a list (joined with ", "), and a key with `.one`/`.other`
-// forms is chosen by the number in its `n` parameter (Intl.PluralRules).
+// forms is chosen by the number in its `n` parameter (Intl.PluralRules). Numbers are written the
+// language's way: fractions always (0.25, 0,25), digit groups where the template asks with
+// `{name:number}` (2,000, 2 000).
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { VigilError } from "../errors.ts";
@@ -84,13 +86,32 @@ export function render(lang: string, m: Message): string {
   return fill(lang, tpl, m.params);
 }
 
+/**
+ * A parameter's place in a template: `{name}` (a name may hold dots: `{crash.process}`), or
+ * `{name:number}` / `{name:number.N}` (see formatNumber).
+ */
+export const PLACEHOLDER = /\{(\w+(?:\.\w+)*)(?::(number(?:\.\d)?))?\}/g;
+
+/**
+ * A number as the reader writes it. Plain `{n}`: whole numbers as they are (ids, years, ports),
+ * fractions with the language's decimal sign (0.25, 0,25). `{n:number}`: with the language's
+ * digit grouping too (2,000, 2 000), for counts and sizes; `{n:number.1}`: with exactly one decimal.
+ */
+function formatNumber(lang: string, v: number, format: string | undefined): string {
+  if (format === undefined) return Number.isInteger(v) ? String(v) : v.toLocaleString(lang, { useGrouping: false, maximumFractionDigits: 20 });
+  const digits = format.startsWith("number.") ? Number(format.slice(7)) : undefined;
+  return v.toLocaleString(lang, digits === undefined ? { maximumFractionDigits: 20 } : { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
 function fill(lang: string, tpl: string, params: MessageParams | undefined): string {
   if (!params) return tpl;
-  return tpl.replace(/\{(\w+)\}/g, (whole, name: string) => {
+  return tpl.replace(PLACEHOLDER, (whole, name: string, format: string | undefined) => {
     const v = params[name];
     if (v === undefined) return whole;
     if (Array.isArray(v)) return v.map((x) => (typeof x === "object" ? render(lang, x) : x)).join(", ");
-    return typeof v === "object" ? render(lang, v) : String(v);
+    if (typeof v === "object") return render(lang, v);
+    if (typeof v === "number") return formatNumber(lang, v, format);
+    return String(v);
   });
 }
 
