@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
+import { msg } from "../core/i18n/index.ts";
 import type { Detection, Grade, Verdict } from "../core/model.ts";
 import { EXIT, GRADES } from "../core/model.ts";
 import { REPO_ROOT } from "../core/paths.ts";
@@ -12,6 +13,7 @@ import { writeCaseReport } from "../report/case-html.ts";
 import { writeJson } from "../report/results.ts";
 import { sortDetections } from "../report/summary.ts";
 import { CORRELATION_FILE, shippedCorrelations, type CorrelationSet } from "../rules/correlation.ts";
+import { unavailableNote } from "../rules/correlate.ts";
 import { readAcquisition, type AcquisitionResults } from "./acquisition-results.ts";
 import type { OpenCase } from "./case-folder.ts";
 import { correlateCase, type CaseCorrelation } from "./correlate-case.ts";
@@ -94,7 +96,8 @@ async function provenance(open: OpenCase, acqs: AcquisitionResults[]): Promise<u
   };
 }
 
-export async function buildCase(open: OpenCase, opts: { rules?: CorrelationSet; report?: boolean } = {}): Promise<BuiltCase> {
+/** `lang`: the report's language (default English). */
+export async function buildCase(open: OpenCase, opts: { rules?: CorrelationSet; report?: boolean; lang?: string } = {}): Promise<BuiltCase> {
   const rules = opts.rules ?? shippedCorrelations();
   const acqs = open.info.acquisitions.map((a) => readAcquisition(open.dir, a));
   const corr = await correlateCase(acqs, rules);
@@ -135,10 +138,10 @@ export async function buildCase(open: OpenCase, opts: { rules?: CorrelationSet; 
   const notes = [
     ...Object.entries(corr.sets)
       .filter(([, s]) => !s.available)
-      .map(([name, s]) => `The ${name} could not be read (${s.reason}): the correlation rules counted every sender as not in the ${name}.`),
-    ...corr.problems.map((p) => `Not read by the correlation rules: ${p}`),
-    ...retro.problems.map((p) => `Retro-hunt file not read: ${p}`),
-    ...(corr.stats.dropped ? [`${corr.stats.dropped} partial matches were dropped (too many at once in one rule's window).`] : []),
+      .map(([name, s]) => unavailableNote(name, s.reason ?? "")),
+    ...corr.problems.map((problem) => msg("case.note.not_read", { problem })),
+    ...retro.problems.map((problem) => msg("case.note.retro_not_read", { problem })),
+    ...(corr.stats.dropped ? [msg("case.note.dropped", { n: corr.stats.dropped })] : []),
   ];
   let reportPath: string | undefined;
   if (opts.report !== false) {
@@ -163,7 +166,7 @@ export async function buildCase(open: OpenCase, opts: { rules?: CorrelationSet; 
         problem: a.problem,
         taken: a.taken,
       })),
-    });
+    }, opts.lang);
   }
   return { summary, correlated, retroHunt: retro.detections, acquisitions: acqs, reportPath };
 }

@@ -161,7 +161,7 @@ export function formatSummary(
   const failed = s.notChecked.filter((n) => n.status === "failed");
   if (failed.length) {
     lines.push(t("terminal.failed", { n: failed.length }));
-    for (const f of failed) lines.push(`  ${f.module}: ${f.reason_message ? render(lang, f.reason_message) : (f.reason ?? t("coverage.reason.failed"))}`);
+    for (const f of failed) lines.push(`  ${t("terminal.fact", { label: f.module, value: f.reason_message ? render(lang, f.reason_message) : (f.reason ?? t("coverage.reason.failed")) })}`);
   }
   const absent = s.notChecked.filter((n) => n.status === "absent");
   if (absent.length) lines.push(t("terminal.absent", { n: absent.length, modules: absent.map((a) => a.module).join(", ") }));

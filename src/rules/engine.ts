@@ -224,6 +224,21 @@ export class RuleSet {
   }
 }
 
+/**
+ * Fills a rule's words (`keys` of `def`) with their English text from the catalogs; a rule file
+ * that writes them itself, or a rule the catalogs have no words for, is an error naming `file`.
+ */
+export function wordsFromCatalog(def: Record<string, unknown>, what: string, keys: string[], id: (key: string) => string, file: string): void {
+  for (const k of keys) {
+    if (def[k] !== undefined) throw new VigilError(`${what}: ${k} belongs in the catalogs (${id(k)} in src/core/i18n), not in the rule file`, { file, code: "rules" });
+    try {
+      def[k] = englishText(id(k));
+    } catch {
+      throw new VigilError(`${what} lacks ${k}: no ${id(k)} in src/core/i18n`, { file, code: "rules" });
+    }
+  }
+}
+
 /** Reads YAML rule files and baselines into a RuleSet; each rule's words come from the English catalog. */
 export function loadRuleSet(ruleFiles: string[], baselineFiles: Record<string, string>): RuleSet {
   const files = ruleFiles.map((f) => {
@@ -233,16 +248,7 @@ export function loadRuleSet(ruleFiles: string[], baselineFiles: Record<string, s
     } catch (e) {
       throw new VigilError(`cannot read rules: ${(e as Error).message.split("\n")[0]}`, { file: f, code: "rules", cause: e });
     }
-    for (const r of file.rules ?? []) {
-      for (const k of ["description", "title", "why"] as const) {
-        if (r[k] !== undefined) throw new VigilError(`rule ${r.id}: ${k} belongs in the catalogs (rule.${r.id}.${k} in src/core/i18n), not in the rule file`, { file: f, code: "rules" });
-        try {
-          r[k] = englishText(`rule.${r.id}.${k}`);
-        } catch {
-          throw new VigilError(`rule ${r.id} lacks ${k}: no rule.${r.id}.${k} in src/core/i18n/en.rules.json`, { file: f, code: "rules" });
-        }
-      }
-    }
+    for (const r of file.rules ?? []) wordsFromCatalog(r as unknown as Record<string, unknown>, `rule ${r.id}`, ["description", "title", "why"], (k) => `rule.${r.id}.${k}`, f);
     return file;
   });
   const baselines: Record<string, Baseline> = {};

@@ -30,11 +30,7 @@ export const TMP_FILE_RULE = codeRule("android-file-in-data-local-tmp");
 // androidqf pushes its collector binary there itself.
 const OWN_TOOLS = /^\/data\/local\/tmp\/(collector(_\w+)?|androidqf[\w.-]*)$/;
 
-export const FORENSIC_FILES_RULE = {
-  id: "android-forensic-tool-files",
-  description:
-    "A folder of a forensic extraction tool's agent package (data/android/forensic-tools.json) is on the phone: its data (/data/data, /data/user*/N), app (/data/app) or external-storage (Android/data, Android/obb) folder. Flagged once per package.",
-};
+export const FORENSIC_FILES_RULE = codeRule("android-forensic-tool-files");
 // Where an app's files live, in a folder named after it: data, app (".../<pkg>-<suffix>") and
 // external-storage folders.
 const APP_DIRS = [
@@ -123,8 +119,8 @@ export default defineModule<FileRecord>({
             rule: FORENSIC_FILES_RULE.id,
             ruleDescription: FORENSIC_FILES_RULE.description,
             grade: "medium",
-            title: `Files of a forensic extraction tool's agent on the phone: ${pkg} (${tool}), ${r.path}`,
-            why: "Forensic tools install an agent app over adb to pull data from a phone they have in hand; its folders left behind mean the phone went through such an extraction, even when the app itself is gone.",
+            title: msg("det.files.forensic_tool", { pkg, tool, path: r.path }),
+            why: msg("det.files.forensic_tool.why"),
             matched: r.path,
             artifact: r.file,
             timestamp: r.modified_time,

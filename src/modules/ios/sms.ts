@@ -211,7 +211,7 @@ export default defineModule<SmsRecord>({
       }
     }
     if (received && NOTIFICATION_PREFILTER.test(r.text)) {
-      const alert = threatNotification({ text: r.text, hosts: hostsOf(r.links), service: r.service ?? "message", timestamp: r.isodate ?? undefined });
+      const alert = threatNotification({ text: r.text, hosts: hostsOf(r.links), service: r.service ?? msg("det.threat.a_message"), timestamp: r.isodate ?? undefined });
       if (alert) (out ??= []).push(alert);
     }
     return out ?? [];

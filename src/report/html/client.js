@@ -7,7 +7,8 @@
   Array.prototype.forEach.call(document.querySelectorAll(".js-only"), function (el) { el.hidden = false; });
 
   // The same rendering as src/core/i18n: plural forms by the number in "n", parameters that are
-  // messages themselves or lists of them; a message no catalog has shows its English text.
+  // messages themselves or lists of them, numbers in the language's way ({n:number} with digit
+  // groups); a message no catalog has shows its English text.
   function template(lang, key, args) {
     var cat = catalogs[lang] || {};
     if (cat[key] !== undefined) return cat[key];
@@ -17,9 +18,14 @@
     }
     return undefined;
   }
-  function value(lang, v) {
+  function value(lang, v, format) {
     if (Array.isArray(v)) return v.map(function (x) { return value(lang, x); }).join(", ");
     if (v && typeof v === "object") return fmt(lang, v.id, v.params);
+    if (typeof v === "number") {
+      if (!format) return Number.isInteger(v) ? String(v) : v.toLocaleString(lang, { useGrouping: false, maximumFractionDigits: 20 });
+      var digits = format.indexOf("number.") === 0 ? Number(format.slice(7)) : undefined;
+      return v.toLocaleString(lang, digits === undefined ? { maximumFractionDigits: 20 } : { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    }
     return String(v);
   }
   function fmt(lang, key, args, english) {
@@ -27,7 +33,7 @@
     if (s === undefined) s = template("en", key, args);
     if (s === undefined) return english !== undefined && english !== null ? english : key;
     if (!args) return s;
-    return s.replace(/\{(\w+)\}/g, function (whole, k) { return args[k] === undefined ? whole : value(lang, args[k]); });
+    return s.replace(/\{(\w+(?:\.\w+)*)(?::(number(?:\.\d)?))?\}/g, function (whole, k, format) { return args[k] === undefined ? whole : value(lang, args[k], format); });
   }
   function escapeHtml(s) { return s.replace(/[&<>"']/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]; }); }
   function setLang(lang) {

@@ -174,7 +174,7 @@ function exposureSection(t: T, exposure: Exposure[], informational: Informationa
   const items = exposure
     .map((e) => {
       const mvt = e.source ? `<p class="muted">${tr(t, "exposure.from_mvt", { level: e.source.level, message: e.source.message })}</p>` : "";
-      return `<article class="exposure x-${esc(e.level)}" data-kind="${esc(e.kind)}" data-level="${esc(e.level)}"><h4><span class="badge">${tr(t, `exposure.level.${e.level}`)}</span> ${exposureText(t, e, "title")}</h4><p><strong>${tr(t, "exposure.what_it_means")}:</strong> ${exposureText(t, e, "meaning")}</p>${mvt}</article>`;
+      return `<article class="exposure x-${esc(e.level)}" data-kind="${esc(e.kind)}" data-level="${esc(e.level)}"><h4><span class="badge">${tr(t, `exposure.level.${e.level}`)}</span> ${exposureText(t, e, "title")}</h4><p><strong>${tr(t, "label", { label: msg("exposure.what_it_means") })}</strong> ${exposureText(t, e, "meaning")}</p>${mvt}</article>`;
     })
     .join("");
   const others = informational.filter((i) => !i.exposure);
@@ -194,7 +194,7 @@ function exposureText(t: T, e: Exposure, part: "title" | "meaning"): string {
 function missingPart(t: T, summary: Summary, kind: string | undefined): string {
   if (!summary.missing.length) return "";
   const items = summary.missing.map((m) => `<li data-need="${esc(m.need)}">${tr(t, `need.${m.need}`, m.params)}${m.modules.length ? ` <small>(${m.modules.map((x) => `<code>${esc(x)}</code>`).join(", ")})</small>` : ""}</li>`).join("");
-  const advice = summary.advice ? `<p class="advice"><strong>${tr(t, "verdict.missing.advice")}:</strong> ${tr(t, `advice.${summary.advice.id}`)}</p>` : "";
+  const advice = summary.advice ? `<p class="advice"><strong>${tr(t, "label", { label: msg("verdict.missing.advice") })}</strong> ${tr(t, `advice.${summary.advice.id}`)}</p>` : "";
   return `<div class="missing" data-kind="${esc(kind ?? "")}"><p>${tr(t, "verdict.missing.intro")}</p><ul>${items}</ul>${advice}</div>`;
 }
 

@@ -89,7 +89,7 @@ test("a case of a backup and a sysdiagnose: correlated across them, archived, hu
   assert.match(report, /acquisitions\/02-ios_sysdiagnose\/report\.html/);
 
   const status = await runVigil(["case", "status", c.caseDir], env);
-  assert.match(status.stdout, /01-ios_backup[\s\S]*02-ios_sysdiagnose[\s\S]*Verdict: worth_a_look/);
+  assert.match(status.stdout, /01-ios_backup[\s\S]*02-ios_sysdiagnose[\s\S]*Verdict: SIGNS WORTH AN EXPERT'S LOOK/);
   const list = await runVigil(["case", "list", "--json"], env);
   const listed = JSON.parse(list.stdout);
   assert.equal(listed.length, 1);
@@ -167,7 +167,7 @@ test("the same case commands with a team's PostgreSQL archive (--archive postgre
     assert.match(add.stdout, /Correlated across acquisitions \(1\)/);
     assert.match(add.stderr, /Archived in postgres:\/\/vigil:\*\*\*@127\.0\.0\.1/);
     const hunt = await runVigil(["hunt", LINK_HOST, "--archive", url], env);
-    assert.match(hunt.stdout, /Case "Ana" .*\n  01-ios_backup \(ios backup\): https:\/\/delivery\.evil-case\.example\/p\/77 in sms\.links/);
+    assert.match(hunt.stdout, /Case "Ana" .*\n  01-ios_backup \(an iPhone backup\): https:\/\/delivery\.evil-case\.example\/p\/77 in sms\.links/);
     const newer = join(c.root, "newer");
     mkdirSync(newer);
     writeFileSync(join(newer, "domains.txt"), `${LINK_HOST}\n`);
@@ -175,6 +175,10 @@ test("the same case commands with a team's PostgreSQL archive (--archive postgre
     assert.equal(retro.status, 10, retro.stderr);
     assert.match(retro.stdout, /Case "Ana" \(.+\): 1 new match/);
     for (const out of [add.stdout, add.stderr, hunt.stdout, retro.stdout, retro.stderr]) assert.ok(!out.includes(pg.password));
+    // Nor in any file of the case: the checks record their command line (info.json, report.html) with the archive's URL.
+    const files = readdirSync(c.caseDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    assert.ok(files.length > 10);
+    for (const f of files) assert.ok(!readFileSync(join(f.parentPath, f.name)).includes(pg.password), join(f.parentPath, f.name));
     // Nothing went to the local SQLite archive.
     assert.ok(!existsSync(join(c.home, "cases.sqlite")));
   } finally {

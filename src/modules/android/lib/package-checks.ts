@@ -7,10 +7,7 @@ import { msg } from "../../../core/i18n/index.ts";
 export const NOT_FROM_STORE_RULE = codeRule("android-app-not-from-store");
 export const ROOT_PACKAGE_RULE = codeRule("android-root-package");
 
-export const FORENSIC_TOOL_RULE = {
-  id: "android-forensic-tool-package",
-  description: "An installed package is the agent a forensic extraction tool pushes onto the phone during an extraction (bundled list data/android/forensic-tools.json, each entry with its source).",
-};
+export const FORENSIC_TOOL_RULE = codeRule("android-forensic-tool-package");
 
 export function packageHeuristics(p: { package_name: string; installer?: string; system: boolean }, artifact: string, record: unknown): DetectionInput[] {
   const out: DetectionInput[] = [];
@@ -21,8 +18,8 @@ export function packageHeuristics(p: { package_name: string; installer?: string;
         rule: FORENSIC_TOOL_RULE.id,
         ruleDescription: FORENSIC_TOOL_RULE.description,
         grade: "medium",
-        title: `Agent of a forensic extraction tool installed: ${p.package_name} (${tool})`,
-        why: "Forensic tools install an agent app over adb to pull data from a phone they have in hand; one left behind means the phone went through such an extraction. In Serbia (Amnesty, 2024) and Jordan (Citizen Lab, 2025) phones of activists and journalists were extracted this way, some then infected with spyware.",
+        title: msg("det.packages.forensic_tool", { value: p.package_name, tool }),
+        why: msg("det.packages.forensic_tool.why"),
         matched: p.package_name,
         artifact,
         record,
