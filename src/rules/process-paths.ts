@@ -2,7 +2,7 @@
 // ps listings, crash reports, the filesystem walk): the path against file-path indicators and
 // each path component against process-name indicators, as MVT does for shutdown.log.
 import type { DetectionInput, Grade, IndicatorMatch, Message } from "../core/model.ts";
-import { fromMatches, heuristic } from "../core/detection.ts";
+import { dedupeMatches, fromMatches, heuristic } from "../core/detection.ts";
 import type { Matcher } from "../indicators/matcher-api.ts";
 import type { RuleEnv, RuleSet } from "./engine.ts";
 import { msg } from "../core/i18n/index.ts";
@@ -24,16 +24,6 @@ export function processComponentMatches(iocs: Matcher, path: string, from = 0): 
   return out;
 }
 
-/** Drops repeated matches of the same indicator (a path and its component both matching). */
-export function uniqueMatches(ms: IndicatorMatch[]): IndicatorMatch[] {
-  const seen = new Set<string>();
-  return ms.filter((m) => {
-    const k = `${m.indicator.type}\0${m.indicator.value}\0${m.indicator.set.file}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
 
 /** Path and process-component indicator detections for a process binary path. */
 export function checkProcessPath(
@@ -45,13 +35,13 @@ export function checkProcessPath(
   const byComponent = processComponentMatches(iocs, path).filter((m) => !byPath.some((p) => p.indicator.value === m.indicator.value));
   const base = { record: opts.record, timestamp: opts.timestamp, artifact: opts.artifact };
   return [
-    ...fromMatches(uniqueMatches(byPath), {
+    ...fromMatches(dedupeMatches(byPath), {
       ...base,
       grade: opts.grade,
       title: (m) => msg(m.indicator.type === "file_name" ? "det.process_path.file_name" : "det.process_path.file_path", { indicator: m.indicator.value, where: opts.where, path }),
       why: msg("det.process_path.file.why"),
     }),
-    ...fromMatches(uniqueMatches(byComponent), {
+    ...fromMatches(dedupeMatches(byComponent), {
       ...base,
       grade: opts.componentGrade ?? opts.grade,
       title: (m) => msg("det.process_path.component", { indicator: m.indicator.value, where: opts.where, path }),

@@ -6,6 +6,7 @@ import { codeRule, heuristic } from "../../core/detection.ts";
 import { parseAdb, type AdbKey } from "../../formats/dumpsys/adb.ts";
 import { dumpsysReads, dumpsysService } from "./lib/common.ts";
 import { msg } from "../../core/i18n/index.ts";
+import { androidRules } from "../../rules/index.ts";
 
 export interface AdbKeyRecord extends AdbKey {
   connected_to_adb?: boolean;
@@ -15,7 +16,6 @@ export interface AdbKeyRecord extends AdbKey {
 }
 
 export const STALE_ADB_KEY_RULE = codeRule("android-other-adb-key");
-const DAY_MS = 86_400_000;
 
 export default defineModule<AdbKeyRecord>({
   name: "dumpsys_adb",
@@ -39,7 +39,7 @@ export default defineModule<AdbKeyRecord>({
       recs.forEach((r, i) => {
         if (r.current) return;
         const t = times[i];
-        const stale = !Number.isNaN(t) ? newest - t > DAY_MS : recs.length > 1 && recs.some((o) => o.current);
+        const stale = !Number.isNaN(t) ? newest - t > androidRules().value("adb_key_stale_days") * 86_400_000 : recs.length > 1 && recs.some((o) => o.current);
         if (!stale) return;
         ctx.detect(
           heuristic({

@@ -4,6 +4,7 @@ import { defineModule } from "../contract.ts";
 import { codeRule, fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { parseAppops, type AppopsPackage } from "../../formats/dumpsys/appops.ts";
+import { androidSet } from "../../rules/index.ts";
 import { dumpsysReads, dumpsysService, knownStores, packageIndex } from "./lib/common.ts";
 import { msg } from "../../core/i18n/index.ts";
 
@@ -15,19 +16,6 @@ export interface AppopsRecord extends AppopsPackage {
 
 export const INSTALL_PACKAGES_RULE = codeRule("android-sideloaded-app-can-install");
 export const PRIVILEGED_UID_RULE = codeRule("android-root-shell-sensitive-op");
-const SENSITIVE_OPS = new Set([
-  "CAMERA",
-  "RECORD_AUDIO",
-  "READ_SMS",
-  "RECEIVE_SMS",
-  "SEND_SMS",
-  "READ_CALL_LOG",
-  "READ_CONTACTS",
-  "FINE_LOCATION",
-  "COARSE_LOCATION",
-  "PROJECT_MEDIA",
-  "READ_CLIPBOARD",
-]);
 
 export default defineModule<AppopsRecord>({
   name: "dumpsys_appops",
@@ -73,7 +61,7 @@ export default defineModule<AppopsRecord>({
     if (r.uid === "0" || r.uid === "2000") {
       for (const p of r.permissions) {
         const used = p.entries.filter((e) => e.access === "Access");
-        if (!SENSITIVE_OPS.has(p.name) || used.length === 0) continue;
+        if (!androidSet("appops_sensitive_ops").has(p.name) || used.length === 0) continue;
         out.push(
           heuristic({
             rule: PRIVILEGED_UID_RULE.id,

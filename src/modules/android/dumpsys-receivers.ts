@@ -2,23 +2,22 @@
 // Stalkerware listens for incoming SMS and calls, and for boot to restart itself.
 import { defineModule } from "../contract.ts";
 import { codeRule, fromMatches, heuristic } from "../../core/detection.ts";
+import type { Message } from "../../core/model.ts";
 import type { ResolverEntry } from "../../formats/dumpsys/resolver.ts";
 import { dumpsysReads, packageIndex } from "./lib/common.ts";
 import { resolverEntries } from "./lib/resolver.ts";
 import { msg } from "../../core/i18n/index.ts";
+import { androidSet } from "../../rules/index.ts";
 
 export type ReceiverRecord = ResolverEntry & { system?: boolean; file: string };
 
-/** Broadcasts that reveal messages or calls. */
-export const SENSITIVE_RECEIVERS: Record<string, string> = {
-  "android.provider.Telephony.SMS_RECEIVED": "incoming SMS",
-  "android.provider.Telephony.SMS_DELIVER": "SMS as the default SMS app",
-  "android.provider.Telephony.WAP_PUSH_RECEIVED": "incoming MMS",
-  "android.intent.action.DATA_SMS_RECEIVED": "binary SMS",
-  "android.intent.action.NEW_OUTGOING_CALL": "outgoing calls",
-  "android.intent.action.PHONE_STATE": "call state and numbers",
-};
-const BOOT = new Set(["android.intent.action.BOOT_COMPLETED", "android.intent.action.LOCKED_BOOT_COMPLETED", "android.intent.action.QUICKBOOT_POWERON"]);
+/**
+ * What a broadcast of the rule's list (sensitive_receiver_actions in rules/data/android.yaml)
+ * hands an app, in words: det.receivers.intent.<last part of the action> in the catalogs.
+ */
+export function receiverWords(action: string): Message {
+  return msg(`det.receivers.intent.${action.slice(action.lastIndexOf(".") + 1)}`);
+}
 
 export const SENSITIVE_RECEIVER_RULE = codeRule("android-sensitive-receiver");
 
@@ -39,19 +38,19 @@ export default defineModule<ReceiverRecord>({
       yield { ...e, system };
       // Unknown system status counts as non-system only when a package list exists to say so.
       if (system !== false) continue;
-      const what = SENSITIVE_RECEIVERS[e.intent];
-      if (!what && !BOOT.has(e.intent)) continue;
+      const sensitive = androidSet("sensitive_receiver_actions").has(e.intent);
+      if (!sensitive && !androidSet("boot_actions").has(e.intent)) continue;
       let p = byPkg.get(e.package_name);
       if (!p) {
         p = { file: e.file, sensitive: new Set(), boot: false };
         byPkg.set(e.package_name, p);
       }
-      if (what) p.sensitive.add(e.intent);
+      if (sensitive) p.sensitive.add(e.intent);
       else p.boot = true;
     }
     for (const [pkg, p] of byPkg) {
       if (p.sensitive.size === 0) continue;
-      const what = [...p.sensitive].map((i) => msg(`det.receivers.intent.${i.slice(i.lastIndexOf(".") + 1)}`));
+      const what = [...p.sensitive].map(receiverWords);
       ctx.detect(
         heuristic({
           rule: SENSITIVE_RECEIVER_RULE.id,

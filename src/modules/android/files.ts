@@ -8,6 +8,7 @@ import type { DetectionInput } from "../../core/model.ts";
 import { fromUnixSeconds } from "../../core/time.ts";
 import { jsonArrayElements } from "./lib/json-array.ts";
 import { msg } from "../../core/i18n/index.ts";
+import { androidPattern } from "../../rules/index.ts";
 import { forensicToolPackages } from "./lib/common.ts";
 
 export interface FileRecord {
@@ -27,8 +28,6 @@ export interface FileRecord {
 }
 
 export const TMP_FILE_RULE = codeRule("android-file-in-data-local-tmp");
-// androidqf pushes its collector binary there itself.
-const OWN_TOOLS = /^\/data\/local\/tmp\/(collector(_\w+)?|androidqf[\w.-]*)$/;
 
 export const FORENSIC_FILES_RULE = codeRule("android-forensic-tool-files");
 // Where an app's files live, in a folder named after it: data, app (".../<pkg>-<suffix>") and
@@ -128,7 +127,7 @@ export default defineModule<FileRecord>({
         );
       }
     }
-    if (r.path.startsWith("/data/local/tmp/") && !OWN_TOOLS.test(r.path) && !r.mode?.startsWith("d")) {
+    if (r.path.startsWith("/data/local/tmp/") && !androidPattern("data_local_tmp_own_files").test(r.path) && !r.mode?.startsWith("d")) {
       out.push(
         heuristic({
           rule: TMP_FILE_RULE.id,

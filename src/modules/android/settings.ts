@@ -6,7 +6,8 @@ import { codeRule, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { VigilError } from "../../core/errors.ts";
 import { readText } from "./lib/common.ts";
-import { msg } from "../../core/i18n/index.ts";
+import { hasMessage, msg } from "../../core/i18n/index.ts";
+import { ANDROID_RULE_FILES, androidRules } from "../../rules/index.ts";
 
 export interface SettingRecord {
   namespace: string;
@@ -24,22 +25,37 @@ interface SettingRule {
   maxSdk?: number;
 }
 
-/** Values that weaken the device's own checks on apps; each is a weak heuristic. */
-export const SETTING_RULES: SettingRule[] = [
-  { key: "package_verifier_enable", value: "0", id: "android-play-protect-disabled" },
-  { key: "package_verifier_user_consent", value: "-1", id: "android-play-protect-consent-revoked" },
-  { key: "verifier_verify_adb_installs", value: "0", id: "android-adb-install-verification-disabled" },
-  { key: "upload_apk_enable", value: "0", id: "android-play-protect-upload-disabled" },
-  { key: "adb_install_need_confirm", value: "0", id: "android-adb-install-confirm-disabled" },
-  // Android 8 (API 26) replaced this global switch by a per-app permission and sets it to 1 on
-  // every device, so it only says something on older versions.
-  { key: "install_non_market_apps", value: "1", id: "android-unknown-sources-enabled", maxSdk: 25 },
-  // USB debugging itself (adb_enabled=1) is not flagged: every androidqf or adb acquisition
-  // needs it on. Wireless debugging is not needed and lets paired computers in reach use adb.
-  { key: "adb_wifi_enabled", value: "1", id: "android-wireless-debugging-enabled" },
-  { key: "send_action_app_error", value: "0", id: "android-app-error-reports-disabled" },
-];
-const RULES_BY_KEY = new Map(SETTING_RULES.map((r) => [r.key, r]));
+let byKey: Map<string, SettingRule> | undefined;
+/**
+ * Values that weaken the device's own checks on apps, each a weak heuristic: the "settings" table
+ * of src/rules/data/android.yaml. Each row's title and why are rule.<id>.title and rule.<id>.why
+ * in the catalogs (src/core/i18n); a row that writes them itself is refused.
+ */
+export function settingRules(): SettingRule[] {
+  return [...rulesByKey().values()];
+}
+
+function rulesByKey(): Map<string, SettingRule> {
+  byKey ??= new Map(readSettingRules(androidRules().table("settings"), ANDROID_RULE_FILES[0]).map((r) => [r.key, r]));
+  return byKey;
+}
+
+/** The rows of a settings table as rules; a row lacking a field, or writing its own words, is an error naming `file`. */
+export function readSettingRules(rows: Record<string, unknown>[], file: string): SettingRule[] {
+  const text = (row: Record<string, unknown>, k: string) => {
+    if (typeof row[k] !== "string" || !row[k]) throw new VigilError(`table settings: a row lacks ${k}`, { file, code: "rules" });
+    return row[k] as string;
+  };
+  return rows.map((row) => {
+    const rule: SettingRule = { key: text(row, "key"), value: text(row, "value"), id: text(row, "id") };
+    for (const k of ["title", "why", "description"]) {
+      if (row[k] !== undefined) throw new VigilError(`table settings: ${rule.id}: ${k} belongs in the catalogs (rule.${rule.id}.${k} in src/core/i18n), not in the rule file`, { file, code: "rules" });
+      if (!hasMessage(`rule.${rule.id}.${k}`)) throw new VigilError(`table settings: ${rule.id} lacks ${k}: no rule.${rule.id}.${k} in src/core/i18n`, { file, code: "rules" });
+    }
+    if (typeof row.max_sdk === "number") rule.maxSdk = row.max_sdk;
+    return rule;
+  });
+}
 
 /** The device's API level from the acquisition's device info (sdk, else the release number). */
 export function deviceSdk(device: { sdk?: unknown; osVersion?: string }): number | undefined {
@@ -80,7 +96,7 @@ export default defineModule<SettingRecord>({
     }
   },
   check(r, ctx): DetectionInput[] {
-    const rule = RULES_BY_KEY.get(r.key);
+    const rule = rulesByKey().get(r.key);
     if (!rule || r.value.trim() !== rule.value) return [];
     if (rule.maxSdk !== undefined) {
       const sdk = deviceSdk(ctx.view.device);

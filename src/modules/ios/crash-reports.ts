@@ -4,10 +4,10 @@
 import { defineModule } from "../contract.ts";
 import { parseIps, type CrashReport } from "../../formats/ips.ts";
 import { describeError, VigilError } from "../../core/errors.ts";
-import { fromMatches } from "../../core/detection.ts";
+import { dedupeMatches, fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { iosRules } from "../../rules/index.ts";
-import { checkProcessPath, ruleDetections, uniqueMatches } from "../../rules/process-paths.ts";
+import { checkProcessPath, ruleDetections } from "../../rules/process-paths.ts";
 import { msg } from "../../core/i18n/index.ts";
 
 export interface CrashReportRecord extends CrashReport {
@@ -51,7 +51,7 @@ export default defineModule<CrashReportRecord>({
     const out: DetectionInput[] = [];
     if (r.process) {
       out.push(
-        ...fromMatches(uniqueMatches(ctx.iocs.process(r.process)), {
+        ...fromMatches(dedupeMatches(ctx.iocs.process(r.process)), {
           grade: "strong",
           title: (m) => msg("det.crash_reports.process", { value: m.matched }),
           why: msg("det.crash_reports.process.why"),

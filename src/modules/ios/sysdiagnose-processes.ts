@@ -5,8 +5,8 @@ import { createInterface } from "node:readline";
 import { VigilError } from "../../core/errors.ts";
 import { defineModule } from "../contract.ts";
 import { iosRules } from "../../rules/index.ts";
-import { checkProcessPath, ruleDetections, uniqueMatches } from "../../rules/process-paths.ts";
-import { fromMatches } from "../../core/detection.ts";
+import { checkProcessPath, ruleDetections } from "../../rules/process-paths.ts";
+import { dedupeMatches, fromMatches } from "../../core/detection.ts";
 import { msg } from "../../core/i18n/index.ts";
 
 export interface ProcessRecord {
@@ -109,7 +109,7 @@ export default defineModule<ProcessRecord>({
     }
   },
   check(r, ctx) {
-    const out = fromMatches(uniqueMatches(ctx.iocs.process(r.process_name)), {
+    const out = fromMatches(dedupeMatches(ctx.iocs.process(r.process_name)), {
       grade: "strong",
       title: (m) => msg("det.sysdiagnose_processes.running", { value: m.matched }),
       why: msg("det.sysdiagnose_processes.running.why"),

@@ -8,7 +8,8 @@ import type { DetectionInput, IndicatorMatch, Message } from "../../core/model.t
 import { fromDate, fromUnixSeconds } from "../../core/time.ts";
 import { VigilError } from "../../core/errors.ts";
 import { parsePlist, type PlistValue } from "../../formats/plist.ts";
-import { cachedChecks, eachFile } from "./lib/web.ts";
+import { cachedChecks } from "./lib/web.ts";
+import { eachFile } from "../lib/each-file.ts";
 import { msg } from "../../core/i18n/index.ts";
 
 export interface SessionResourceLogEntry {

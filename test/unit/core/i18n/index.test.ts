@@ -8,7 +8,7 @@ import { test } from "node:test";
 import { catalogs, english, hasMessage, msg, PLACEHOLDER, render } from "../../../../src/core/i18n/index.ts";
 import { allModules } from "../../../../src/modules/registry.ts";
 import { iosRules } from "../../../../src/rules/index.ts";
-import { SETTING_RULES } from "../../../../src/modules/android/settings.ts";
+import { settingRules } from "../../../../src/modules/android/settings.ts";
 
 const SRC = resolve(import.meta.dirname, "../../../../src");
 const placeholders = (s: string) => [...new Set([...s.matchAll(PLACEHOLDER)].map((m) => m[0]))].sort();
@@ -52,7 +52,7 @@ test("every message id the code names exists in English and French", () => {
 
 test("every rule and every module has its words in both catalogs", () => {
   for (const r of iosRules().rules) for (const part of ["description", "title", "why"]) for (const lang of ["en", "fr"]) assert.ok(hasMessage(`rule.${r.id}.${part}`, lang), `${r.id}.${part}`);
-  for (const r of SETTING_RULES) for (const part of ["description", "title", "why"]) assert.ok(hasMessage(`rule.${r.id}.${part}`, "fr"), `${r.id}.${part}`);
+  for (const r of settingRules()) for (const part of ["description", "title", "why"]) assert.ok(hasMessage(`rule.${r.id}.${part}`, "fr"), `${r.id}.${part}`);
   for (const m of allModules) {
     assert.equal(english(msg(`module.${m.platform}.${m.name}`)), m.title, `module.${m.platform}.${m.name} is the module's title`);
     assert.ok(hasMessage(`module.${m.platform}.${m.name}`, "fr"));
