@@ -6,26 +6,16 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { buildIosBackup } from "../../../src/acquisitions/ios-backup/build.ts";
-import { writeSmsDb } from "../../../src/demo/synthetic.ts";
 import { testDir } from "../../helpers/archive-builder.ts";
 import { hashTree, runVigil, treeDigest } from "../../helpers/evidence.ts";
-import { buildSysdiagnoseFolder, ipsText } from "../../helpers/ios-fs-builder.ts";
+import { buildCaseEvidence, CASE_LINK_HOST } from "../../helpers/case-evidence.ts";
 import { pgUnavailable, startPostgres } from "../../helpers/postgres.ts";
 
-const T = Date.parse("2024-04-20T09:00:00Z");
-const LINK_HOST = "delivery.evil-case.example";
+const LINK_HOST = CASE_LINK_HOST;
 
 async function makeCase(): Promise<{ root: string; backup: string; sysdiag: string; caseDir: string; home: string; iocs: string }> {
   const root = testDir("vigil-case-e2e");
-  const smsPath = join(root, "sms.db");
-  writeSmsDb(smsPath, { messages: 0, start: T, end: T, planted: [{ text: `Your parcel: https://${LINK_HOST}/p/77`, at: T }] });
-  const backup = join(root, "backup");
-  await buildIosBackup(backup, { files: [{ domain: "HomeDomain", relativePath: "Library/SMS/sms.db", fromFile: smsPath }] });
-  const sysdiag = buildSysdiagnoseFolder({
-    "ps.txt": "USER UID PID PPID %CPU %MEM STARTED TIME COMMAND\n",
-    "crashes_and_spins/IMTranscoderAgent-2024-04-20-090200.ips": ipsText({ procName: "IMTranscoderAgent", timestamp: "2024-04-20 09:02:00.00 +0000", osVersion: "iPhone OS 17.4.1 (21E236)" }),
-  });
+  const { backup, sysdiag } = await buildCaseEvidence(root);
   // Indicators with nothing the case holds, so that the checks find no known indicator.
   const iocs = join(root, "iocs");
   mkdirSync(iocs);

@@ -10,21 +10,20 @@ import { join, resolve } from "node:path";
 import { before, test } from "node:test";
 import { deflateSync } from "node:zlib";
 import { memoryView } from "../../../src/acquisitions/memory.ts";
-import { buildIosBackup } from "../../../src/acquisitions/ios-backup/build.ts";
 import { openIosBackup } from "../../../src/acquisitions/ios-backup/open.ts";
 import { openNetwork } from "../../../src/acquisitions/network/open.ts";
 import type { AcquisitionView } from "../../../src/acquisitions/view.ts";
 import { catalogs, msg, PLACEHOLDER, render } from "../../../src/core/i18n/index.ts";
 import type { Detection, Exposure, Summary } from "../../../src/core/model.ts";
 import { buildSyntheticBackup, DEMO_PLANTED, DEMO_SIZES } from "../../../src/demo/demo-backup.ts";
-import { writeSmsDb } from "../../../src/demo/synthetic.ts";
 import { runCheck } from "../../../src/pipeline/check.ts";
 import { checkIocs } from "../../../src/pipeline/check-iocs.ts";
 import { writeHtmlReport } from "../../../src/report/html/index.ts";
 import { testDir } from "../../helpers/archive-builder.ts";
 import { SMS_BACKUP_PATH, writeFolder } from "../../helpers/android-builder.ts";
 import { runVigil } from "../../helpers/evidence.ts";
-import { buildSysdiagnoseFolder, ipsText, psText, shutdownLogText, systemVersionPlist } from "../../helpers/ios-fs-builder.ts";
+import { ipsText, psText, shutdownLogText, systemVersionPlist } from "../../helpers/ios-fs-builder.ts";
+import { buildCaseEvidence } from "../../helpers/case-evidence.ts";
 
 const dir = testDir("vigil-lang");
 const iocs = join(dir, "iocs");
@@ -225,15 +224,7 @@ test("a case in French: its report and its terminal summary, the correlated dete
   const root = join(dir, "case");
   mkdirSync(root, { recursive: true });
   // A message with a link from a stranger in a backup, and a crash of a message parser two minutes later in a sysdiagnose.
-  const at = Date.parse("2024-04-20T09:00:00Z");
-  const smsPath = join(root, "sms.db");
-  writeSmsDb(smsPath, { messages: 0, start: at, end: at, planted: [{ text: "Your parcel: https://delivery.evil-case.example/p/77", at }] });
-  const backup = join(root, "backup");
-  await buildIosBackup(backup, { files: [{ domain: "HomeDomain", relativePath: "Library/SMS/sms.db", fromFile: smsPath }] });
-  const sysdiag = buildSysdiagnoseFolder({
-    "ps.txt": "USER UID PID PPID %CPU %MEM STARTED TIME COMMAND\n",
-    "crashes_and_spins/IMTranscoderAgent-2024-04-20-090200.ips": ipsText({ procName: "IMTranscoderAgent", timestamp: "2024-04-20 09:02:00.00 +0000", osVersion: "iPhone OS 17.4.1 (21E236)" }),
-  });
+  const { backup, sysdiag } = await buildCaseEvidence(root);
   const home = join(root, "home");
   mkdirSync(home);
   const env = { VIGIL_HOME: home };
