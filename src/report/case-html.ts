@@ -3,7 +3,7 @@
 // acquisition with its verdict, its strongest detections and its coverage, linking to the
 // acquisition's own report. Written in one language (the catalogs'); values from the evidence
 // stay as they are.
-import { writeFileSync } from "node:fs";
+import { writeOutputFile } from "../core/output-file.ts";
 import { join } from "node:path";
 import { hasMessage, msg, translator } from "../core/i18n/index.ts";
 import type { Coverage, Detection, Grade, Message, Platform, Verdict } from "../core/model.ts";
@@ -116,6 +116,6 @@ ${acqs.join("\n")}
 
 export function writeCaseReport(dir: string, d: CaseReportData, lang = "en"): string {
   const path = join(dir, "report.html");
-  writeFileSync(path, renderCaseReport(d, lang));
+  writeOutputFile(path, renderCaseReport(d, lang));
   return path;
 }
