@@ -2,7 +2,8 @@
 // progress line of the run, each with its UTC time, secrets replaced by *** (core/redact.ts).
 import { join } from "node:path";
 import { writeOutputFile } from "../core/output-file.ts";
-import { redactArgs, redactText } from "../core/redact.ts";
+import { redactText } from "../core/redact.ts";
+import { redactArgs } from "../core/secret-args.mjs";
 import { VERSION } from "../core/version.ts";
 import type { ProgressFn } from "./progress.ts";
 

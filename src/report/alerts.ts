@@ -23,9 +23,13 @@ function mvtModule(d: { module: string; results_file?: string }): string {
   return d.results_file ? d.results_file.replace(/\.json$/, "") : d.module;
 }
 
-/** One alerts.json entry for a detection: MVT's fields first, then Vigil's (`vigil_module` is Vigil's module name). */
+/**
+ * One alerts.json entry for a detection: MVT's fields first, then Vigil's (`vigil_module` is
+ * Vigil's module name, `vigil_message` the catalog messages of its title, why and rule, which
+ * MVT's `message` — a sentence — cannot hold).
+ */
 export function detectionAlert(d: Detection): Record<string, unknown> {
-  const { record, module, results_file, ...rest } = d;
+  const { record, module, results_file, message, ...rest } = d;
   return {
     level: mvtLevel(d),
     module: mvtModule(d),
@@ -35,6 +39,7 @@ export function detectionAlert(d: Detection): Record<string, unknown> {
     matched_indicator: d.matched_indicator ?? null,
     vigil_module: module,
     ...rest,
+    ...(message ? { vigil_message: message } : {}),
     ...(results_file ? { results_file } : {}),
   };
 }
@@ -65,8 +70,11 @@ export function alertsJson(detections: Detection[], informational: Informational
  */
 export function fromAlert(a: Record<string, unknown>): Detection | InformationalAlert {
   const out: Record<string, unknown> = { ...a };
-  for (const k of ["level", "message", "event_time", "event", "vigil_module"]) delete out[k];
+  for (const k of ["level", "message", "event_time", "event", "vigil_module", "vigil_message"]) delete out[k];
   if (typeof a.vigil_module === "string") out.module = a.vigil_module;
+  if (a.vigil_message && typeof a.vigil_message === "object") out.message = a.vigil_message;
+  // An alerts.json of a Vigil before MVT's shape: `message` was the catalog messages.
+  else if (a.message && typeof a.message === "object") out.message = a.message;
   const event = a.event;
   const emptyEvent = event === undefined || (typeof event === "object" && event !== null && !Array.isArray(event) && Object.keys(event).length === 0);
   if (!("record" in a) && !emptyEvent) out.record = event;
