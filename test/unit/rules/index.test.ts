@@ -41,7 +41,9 @@ test("android.yaml: a settings row's words are in the catalogs, not in the rule 
   assert.equal(readSettingRules([row], "android.yaml")[0].id, row.id);
   assert.throws(() => readSettingRules([{ ...row, title: "Play Protect is off" }], "android.yaml"), /android-play-protect-disabled: title belongs in the catalogs/);
   assert.throws(() => readSettingRules([{ ...row, id: "android-no-such-setting" }], "android.yaml"), /lacks title: no rule\.android-no-such-setting\.title/);
-  assert.throws(() => readSettingRules([{ key: "x", id: "y" }], "android.yaml"), /a row lacks value/);
+  assert.throws(() => readSettingRules([{ key: "x", id: "y" }], "android.yaml"), /y needs exactly one of value and safe/);
+  assert.throws(() => readSettingRules([{ ...row, safe: "1" }], "android.yaml"), /android-play-protect-disabled needs exactly one of value and safe/);
+  assert.equal(readSettingRules([{ key: "package_verifier_enable", safe: "1", id: "android-play-protect-disabled" }], "android.yaml")[0].safe, "1");
 });
 
 test("android.yaml: pattern lists match whole names only", () => {
