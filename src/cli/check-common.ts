@@ -16,6 +16,7 @@ export function addCheckOptions(cmd: Command): Command {
     .option("--lang <code>", "report language (en, fr); default: from the system locale")
     .option("--no-report", "do not write report.html")
     .option("--timesketch", "also write timesketch.jsonl (the timeline as Timesketch imports it; see vigil export)")
+    .option("--progress <mode>", "progress on stderr: text (default) or json (JSON Lines, one event per step, for programs)")
     .option("-q, --quiet", "no progress on stderr");
 }
 

@@ -25,7 +25,7 @@ import { CommandLog } from "./command-log.ts";
 import { claimOutputDir } from "./output-dir.ts";
 import { recheckWithModules } from "./recheck-modules.ts";
 import { refuseIfLocked } from "../core/output-lock.ts";
-import { makeProgress } from "./progress.ts";
+import { makeProgress, progressMode } from "./progress.ts";
 
 export interface CheckIocsOptions {
   iocs?: string[];
@@ -34,6 +34,8 @@ export interface CheckIocsOptions {
   quiet?: boolean;
   /** Also write timesketch.jsonl (report/export-timesketch.ts). */
   timesketch?: boolean;
+  /** "json": progress as JSON Lines on stderr (pipeline/progress.ts). */
+  progress?: string;
   /** Language of the terminal summary (and of the report built later from info.json's lang). */
   lang?: string;
 }
@@ -56,7 +58,7 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
   const missing = (opts.iocs ?? []).filter((p) => p.trim() !== "" && !existsSync(p));
   if (missing.length) throw new VigilError("--iocs: no such file or folder", { file: missing.join(", "), code: "usage" });
   const log = new CommandLog(["check-iocs", ...process.argv.slice(3)]);
-  const progress = log.tee(makeProgress(opts.quiet || opts.json));
+  const progress = log.tee(makeProgress(opts.quiet || opts.json, progressMode(opts.progress)));
   const started = now.toISOString();
   const loaded = await loadIndicatorsForRun(opts.iocs);
   for (const p of loaded.problems.slice(0, 20)) progress(`indicators: ${p}`);

@@ -24,7 +24,7 @@ import { defaultJobs, PARALLEL_MIN_BYTES, runModulesParallel, startWorkers, type
 import { CommandLog } from "./command-log.ts";
 import { mergeCoverage, refusedCoverage } from "./coverage.ts";
 import { checkOutputDir, claimOutputDir, defaultOutputDir } from "./output-dir.ts";
-import { makeProgress, type ProgressFn } from "./progress.ts";
+import { makeProgress, progressMode, type ProgressFn } from "./progress.ts";
 import { resultsFileSlug, runModules } from "./run-modules.ts";
 
 /** What a check is asked to do (the check-* commands' shared options). */
@@ -37,6 +37,8 @@ export interface CheckOptions {
   report?: boolean;
   /** Also write timesketch.jsonl into the results folder (report/export-timesketch.ts). */
   timesketch?: boolean;
+  /** "json": progress as JSON Lines on stderr (pipeline/progress.ts). */
+  progress?: string;
   module?: string[];
   jobs?: string;
   /** false: print nothing on stdout (a case command prints the case's summary instead). */
@@ -72,7 +74,7 @@ export async function runCheck(
   } = {},
 ): Promise<CheckOutcome> {
   const log = new CommandLog(process.argv.slice(2));
-  const progress = log.tee(makeProgress(opts.quiet || opts.json));
+  const progress = log.tee(makeProgress(opts.quiet || opts.json, progressMode(opts.progress)));
   const started = new Date().toISOString();
   // Without --output, the folder is named after the time and made unique when it is created.
   const unique = opts.output === undefined;
