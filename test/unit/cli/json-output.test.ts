@@ -31,6 +31,8 @@ test("--json output parses: case init, iocs import (JSON Lines), update --list",
   assert.equal(imp.status, 0, imp.stderr);
   const lines = imp.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l));
   assert.equal(lines[0].indicators, 1);
+  const mods = JSON.parse((await runVigil(["modules", "--json", "-p", "android"], env)).stdout) as { name: string; mvt: Record<string, { slug: string }> }[];
+  assert.deepEqual(mods.find((m) => m.name === "getprop")?.mvt, { androidqf: { slug: "aqf_get_prop", plugin: "AQFGetProp" }, bugreport: { slug: "dumpsys_get_prop", plugin: "DumpsysGetProp" } });
   const list = await runVigil(["update", "--list", "--json"], env);
   assert.equal(list.status, 0, list.stderr);
   assert.ok(Array.isArray(JSON.parse(list.stdout)));
