@@ -208,8 +208,7 @@ export interface RuntimeInfo {
  * What the phone was open to, never evidence that it was attacked (README "Exposure"): an OS
  * or security patch older than the fixes for flaws spyware used, Lockdown Mode off. Each kind has
  * a title and a "what it means" in the report's catalogs (`exposure.<kind>.title` and
- * `.meaning`, filled from `params`). A new kind (flaws exploited in the wild that this phone's
- * version was open to, for example) is one more member here and two catalog entries.
+ * `.meaning`, filled from `params`). A new kind is one more member here and two catalog entries.
  */
 export type ExposureKind =
   /** The OS is older than the newest release Vigil knows of. */
@@ -219,7 +218,9 @@ export type ExposureKind =
   /** Lockdown Mode, Apple's hardening against mercenary spyware, is off. */
   | "lockdown_off"
   /** Lockdown Mode is on: context, not a risk (level "info"). */
-  | "lockdown_on";
+  | "lockdown_on"
+  /** At acquisition time the phone ran a version below the fix of a flaw exploited in the wild (rules/exploited-flaws.ts). */
+  | "exploited_flaw";
 
 export interface ExposureInput {
   kind: ExposureKind;

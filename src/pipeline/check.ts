@@ -12,6 +12,7 @@ import { loadIndicatorsForRun } from "../indicators/for-run.ts";
 import type { Matcher } from "../indicators/matcher-api.ts";
 import type { ModuleDef } from "../modules/contract.ts";
 import { deviceExposure } from "../rules/device-exposure.ts";
+import { deviceFlawExposure } from "../rules/exploited-flaws.ts";
 import { allModules, modulesFor } from "../modules/registry.ts";
 import { writeHtmlReport } from "../report/html/index.ts";
 import { pickLanguage } from "../report/i18n/index.ts";
@@ -135,7 +136,7 @@ async function checkOpened(
   const coverage: Coverage[] = [];
   const detections: Detection[] = [];
   // What the phone was open to: from the device information first, then from the modules.
-  const exposure: ModuleExposure[] = deviceExposure(main.device).map((e) => ({ ...e, module: "device" }));
+  const exposure: ModuleExposure[] = [...deviceExposure(main.device), ...deviceFlawExposure(main.device)].map((e) => ({ ...e, module: "device" }));
   const warnings: Record<string, string[]> = {};
   try {
     const perView: { prefix: string; coverage: Coverage[] }[] = [];

@@ -3,8 +3,11 @@
 import type { Coverage, CoverageStatus, DeviceInfo, Detection, Exposure, Grade, MissingNeed, Summary, Verdict } from "../core/model.ts";
 import { EXIT, GRADES } from "../core/model.ts";
 import { adviceFor, missingNeeds } from "../modules/requirements.ts";
-import { exposureTitle } from "./exposure.ts";
+import { exploitedFlaws, exposureTitle } from "./exposure.ts";
 import { translator } from "./i18n/index.ts";
+
+/** Exploited flaws named in the terminal summary; the rest are counted. */
+const TERMINAL_FLAWS = 6;
 
 const COVERAGE_STATUSES: readonly CoverageStatus[] = ["checked", "failed", "absent", "not_applicable"];
 
@@ -149,7 +152,14 @@ export function formatSummary(
   }
   if (s.exposure.length) {
     lines.push(t("terminal.exposure"));
-    for (const e of s.exposure) lines.push(`  [${t(`exposure.level.${e.level}`)}] ${exposureTitle(e, t)}`);
+    for (const e of s.exposure) if (e.kind !== "exploited_flaw") lines.push(`  [${t(`exposure.level.${e.level}`)}] ${exposureTitle(e, t)}`);
+    // Dozens of flaws for an old phone: one line, the campaigns' flaws named first.
+    const flaws = exploitedFlaws(s.exposure);
+    if (flaws.length) {
+      const shown = flaws.slice(0, TERMINAL_FLAWS).map((e) => String(e.params.cve));
+      const list = shown.join(", ") + (flaws.length > shown.length ? `, +${flaws.length - shown.length} (exposure.json)` : "");
+      lines.push(t("terminal.exploited_flaws", { count: flaws.length, attributed: flaws.filter((e) => e.params.used_for).length, list }));
+    }
   }
   const facts = deviceFacts(extra.device, s.exposure, s.span, t);
   if (facts.length) {

@@ -6,6 +6,7 @@ import type { DetectionInput } from "../../core/model.ts";
 import type { DumpsysPackage } from "../../formats/dumpsys/package.ts";
 import { dumpsysReads, dumpsysService, packagesOf } from "./lib/common.ts";
 import { packageHeuristics } from "./lib/package-checks.ts";
+import { installedAppFlawExposure } from "../../rules/exploited-flaws.ts";
 
 export interface DumpsysPackageRecord extends DumpsysPackage {
   file: string;
@@ -39,6 +40,8 @@ export default defineModule<DumpsysPackageRecord>({
     const out: DetectionInput[] = fromMatches(ctx.iocs.appId(r.package_name), { grade: "strong", title: (m) => `Known malicious app installed: ${m.matched}`, artifact: r.file });
     for (const h of r.cert_sha256) out.push(...fromMatches(ctx.iocs.appCertHash(h), { grade: "strong", title: () => `App signed with a known malicious certificate: ${r.package_name}`, artifact: r.file }));
     if (heuristicsHere.has(ctx)) out.push(...packageHeuristics(r, r.file, undefined));
+    // WhatsApp's version: the flaws exploited in the wild it left the phone open to (exposure, not detections).
+    for (const e of installedAppFlawExposure(r.package_name, r.version_name, ctx.view.device)) ctx.expose({ ...e, artifact: r.file });
     return out;
   },
 });

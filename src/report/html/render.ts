@@ -9,6 +9,7 @@ import { toJson } from "../json-writer.ts";
 import type { LoadedResults } from "../load-results.ts";
 import { coverageArgs, deviceFacts, lockdownState, spanOfDays, summarize } from "../summary.ts";
 import { catalogs, translator } from "../i18n/index.ts";
+import { exploitedFlaws, meaningKey } from "../exposure.ts";
 import type { ReportData } from "./data.ts";
 import { srcAsset } from "../../core/paths.ts";
 
@@ -133,6 +134,7 @@ function deviceSection(t: T, results: LoadedResults, span: Summary["span"]): str
 /** The exposure entries (risks, then context) and the informational entries that are not exposure. */
 function exposureSection(t: T, exposure: Exposure[], informational: InformationalAlert[]): string {
   const items = exposure
+    .filter((e) => e.kind !== "exploited_flaw")
     .map((e) => {
       const mvt = e.source ? `<p class="muted">${tr(t, "exposure.from_mvt", { level: e.source.level, message: e.source.message })}</p>` : "";
       return `<article class="exposure x-${esc(e.level)}" data-kind="${esc(e.kind)}" data-level="${esc(e.level)}"><h4><span class="badge">${tr(t, `exposure.level.${e.level}`)}</span> ${exposureText(t, e, "title")}</h4><p><strong>${tr(t, "exposure.what_it_means")}:</strong> ${exposureText(t, e, "meaning")}</p>${mvt}</article>`;
@@ -142,12 +144,30 @@ function exposureSection(t: T, exposure: Exposure[], informational: Informationa
   const info = others.length
     ? `<h3>${tr(t, "exposure.informational")} <small>(${others.length})</small></h3><ul class="informational">${others.map((i) => `<li><code>${esc(i.module)}</code> ${esc(i.title)}${i.timestamp ? ` <time>${esc(fmtTime(i.timestamp))}</time>` : ""}</li>`).join("")}</ul>`
     : "";
-  return `<p>${tr(t, "exposure.intro")}</p>${items || `<p>${tr(t, "exposure.none")}</p>`}${info}`;
+  const flaws = flawsTable(t, exploitedFlaws(exposure));
+  return `<p>${tr(t, "exposure.intro")}</p>${items || flaws ? items : `<p>${tr(t, "exposure.none")}</p>`}${flaws}${info}`;
+}
+
+/** The exploited flaws the phone was open to: one row each (the campaigns' first), what to look for and why folded. */
+function flawsTable(t: T, flaws: Exposure[]): string {
+  if (!flaws.length) return "";
+  const rows = flaws
+    .map((e) => {
+      const p = e.params;
+      const d = (e.details ?? {}) as { what_to_look_for?: string; reason?: string; sources?: string[]; condition?: string };
+      const usedFor = p.used_for ? esc(p.used_for) : `<span class="muted">${tr(t, "exposure.flaws.unattributed")}</span>`;
+      const more = [d.what_to_look_for, d.condition, d.reason].filter(Boolean).map((x) => `<p>${linkify(esc(x))}</p>`).join("");
+      const sources = d.sources?.length ? `<p><small>${d.sources.map((u) => linkify(esc(u))).join(" · ")}</small></p>` : "";
+      return `<tr data-kind="exploited_flaw" data-cve="${esc(p.cve)}"><td><code>${esc(p.cve)}</code></td><td>${esc(p.product)}</td><td>${usedFor}</td><td>${esc(p.date_added)}</td><td>${esc(p.fixed_in)}</td><td><details><summary>${tr(t, "exposure.flaws.look_for")}</summary>${more}${sources}</details></td></tr>`;
+    })
+    .join("");
+  const head = ["cve", "product", "used_for", "date_added", "fixed_in", "look_for"].map((k) => `<th>${tr(t, `exposure.flaws.${k}`)}</th>`).join("");
+  return `<h3>${tr(t, "exposure.flaws.title", { count: flaws.length })}</h3><p>${tr(t, "exposure.flaws.intro")}</p><table class="list flaws"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 /** An exposure entry's title or meaning: from the catalog when it knows the kind (switchable by the script), else the entry's words. */
 function exposureText(t: T, e: Exposure, part: "title" | "meaning"): string {
-  const key = `exposure.${e.kind}.${part}`;
+  const key = part === "meaning" ? meaningKey(e) : `exposure.${e.kind}.title`;
   if (t(key) === key) return esc(part === "title" ? e.title : e.what_it_means);
   return tr(t, key, e.params);
 }
