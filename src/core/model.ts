@@ -192,6 +192,26 @@ export interface RunInfo {
   threads?: number;
   /** The Node.js that ran the check: version, platform, the flags node was started with and the allocator's settings. */
   runtime?: RuntimeInfo;
+  /** The data sets the check used (indicators, exposure table, iOS releases), each with its date. */
+  datasets?: DatasetInfo[];
+}
+
+/** A data set a check used, as info.json records it (see indicators/datasets.ts). */
+export interface DatasetInfo {
+  /** "indicators", "exposure", "ios-releases". */
+  name: string;
+  /** updated: by `vigil update`; bundled: shipped with Vigil; given: files named with --iocs; none: missing. */
+  kind: "updated" | "bundled" | "given" | "none";
+  path: string;
+  source: string;
+  /** Date of the data (YYYY-MM-DD), when known. */
+  date?: string;
+  sha256?: string;
+  version?: string;
+  /** Whole days between the data's date and the check. */
+  age_days?: number;
+  /** More than 30 days older than the check, or of unknown date (never for files given with --iocs). */
+  stale: boolean;
 }
 
 /** The Node.js that ran a check, as info.json records it. */
@@ -219,6 +239,10 @@ export type ExposureKind =
   | "lockdown_off"
   /** Lockdown Mode is on: context, not a risk (level "info"). */
   | "lockdown_on"
+  /** The iOS is newer than every release in Vigil's table: whether it is current cannot be said (level "info"). */
+  | "os_newer_than_data"
+  /** The Android patch level is newer than the newest bulletin Vigil knows of (level "info"). */
+  | "patch_newer_than_data"
   /** At acquisition time the phone ran a version below the fix of a flaw exploited in the wild (rules/exploited-flaws.ts). */
   | "exploited_flaw";
 

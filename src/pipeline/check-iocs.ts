@@ -7,6 +7,7 @@ import type { Coverage, Detection, DeviceInfo, Exposure, InformationalAlert, Run
 import { loadIndicatorsForRun } from "../indicators/for-run.ts";
 import { recheckResults } from "../indicators/recheck.ts";
 import { informationalAlerts } from "../report/exposure.ts";
+import { datasetsForCheck } from "../indicators/datasets.ts";
 import { loadResults } from "../report/load-results.ts";
 import { writeJson } from "../report/results.ts";
 import { formatSummary, sortDetections, summarize } from "../report/summary.ts";
@@ -80,13 +81,14 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
     inputs: r.inputs,
     iocs: { snapshot: loaded.snapshot, sets: loaded.sets, errors: loaded.problems },
     runtime: runtimeInfo(),
+    datasets: datasetsForCheck(now, { iocs: opts.iocs?.filter((p) => p.trim() !== "") }),
   };
   writeJson(join(outputDir, "info.json"), info);
   // The requirements of a meaningful check are those of the original acquisition's kind.
   const summary = summarize({ detections, coverage: r.coverage, kind: carried.kind, exposure: carried.exposure, outputDir });
   writeJson(join(outputDir, "summary.json"), summary);
   if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
-  else process.stdout.write(formatSummary(summary, { topDetections: detections, device: carried.device }) + "\n");
+  else process.stdout.write(formatSummary(summary, { topDetections: detections, device: carried.device, datasets: info.datasets }) + "\n");
   return { exitCode: summary.exitCode, outputDir };
 }
 

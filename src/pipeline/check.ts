@@ -8,6 +8,7 @@ import type { AcquisitionView, ArtifactSpec } from "../acquisitions/view.ts";
 import { describeError, VigilError } from "../core/errors.ts";
 import type { Coverage, Detection, InputFile, ModuleExposure, RunInfo } from "../core/model.ts";
 import { runtimeInfo, VERSION } from "../core/version.ts";
+import { datasetsForCheck } from "../indicators/datasets.ts";
 import { loadIndicatorsForRun } from "../indicators/for-run.ts";
 import type { Matcher } from "../indicators/matcher-api.ts";
 import type { ModuleDef } from "../modules/contract.ts";
@@ -183,6 +184,8 @@ async function checkOpened(
       lang: opts.lang,
       threads,
       runtime: runtimeInfo(),
+      // Dated at the check's start, so that a re-run of old evidence judges the data it had then.
+      datasets: datasetsForCheck(new Date(started), { iocs: opts.iocs?.filter((p) => p.trim() !== "") }),
     };
     const written = await writeResults(outputDir, { coverage, detections, exposure, timeline, warnings }, info, helpers);
     let reportPath: string | undefined;
@@ -198,7 +201,7 @@ async function checkOpened(
     } else if (opts.json) {
       process.stdout.write(JSON.stringify({ ...written.summary, report: reportPath }, null, 2) + "\n");
     } else {
-      process.stdout.write(formatSummary(written.summary, { reportPath, topDetections: written.detections, lang: pickLanguage(opts.lang), device: main.device }) + "\n");
+      process.stdout.write(formatSummary(written.summary, { reportPath, topDetections: written.detections, lang: pickLanguage(opts.lang), device: main.device, datasets: info.datasets }) + "\n");
     }
     return { exitCode: written.summary.exitCode, outputDir, detections: written.detections, coverage };
   } finally {

@@ -1,6 +1,6 @@
 // The verdict and exit code, derived in one place from detections, coverage and the acquisition
 // kind's requirements, so that the terminal, summary.json and the HTML report always agree.
-import type { Coverage, CoverageStatus, DeviceInfo, Detection, Exposure, Grade, MissingNeed, Summary, Verdict } from "../core/model.ts";
+import type { Coverage, CoverageStatus, DatasetInfo, DeviceInfo, Detection, Exposure, Grade, MissingNeed, Summary, Verdict } from "../core/model.ts";
 import { EXIT, GRADES } from "../core/model.ts";
 import { adviceFor, missingNeeds } from "../modules/requirements.ts";
 import { exploitedFlaws, exposureTitle } from "./exposure.ts";
@@ -120,6 +120,15 @@ function fmtDate(ts: string | undefined): string | undefined {
   return ts ? ts.replace("T", " ").replace(/\.\d+Z$/, " UTC").replace(/Z$/, " UTC") : undefined;
 }
 
+/** The stale data sets of a check in words ("exposure table: 2025-08-25, 469 days old"), or undefined when none is. */
+export function staleData(datasets: DatasetInfo[] | undefined, t: (key: string, args?: Record<string, string | number>) => string): string | undefined {
+  const stale = (datasets ?? []).filter((d) => d.stale);
+  if (!stale.length) return undefined;
+  return stale
+    .map((d) => t(d.date ? "data.stale.dated" : "data.stale.undated", { name: t(`data.name.${d.name}`), date: d.date ?? "", days: d.age_days ?? "" }))
+    .join("; ");
+}
+
 /** The verdict in the terminal's words ("SIGNS WORTH AN EXPERT'S LOOK"); an unknown one as it is. */
 export function verdictText(verdict: string, lang = "en"): string {
   const key = `terminal.verdict.${verdict}`;
@@ -133,7 +142,7 @@ export function verdictText(verdict: string, lang = "en"): string {
  */
 export function formatSummary(
   s: Summary,
-  extra: { reportPath?: string; topDetections?: Detection[]; lang?: string; device?: DeviceInfo } = {},
+  extra: { reportPath?: string; topDetections?: Detection[]; lang?: string; device?: DeviceInfo; datasets?: DatasetInfo[] } = {},
 ): string {
   const t = translator(extra.lang ?? "en");
   const lines: string[] = [];
@@ -161,6 +170,8 @@ export function formatSummary(
       lines.push(t("terminal.exploited_flaws", { count: flaws.length, attributed: flaws.filter((e) => e.params.used_for).length, list }));
     }
   }
+  const stale = staleData(extra.datasets, t);
+  if (stale) lines.push(t("terminal.stale_data", { list: stale }));
   const facts = deviceFacts(extra.device, s.exposure, s.span, t);
   if (facts.length) {
     lines.push(t("terminal.device"));

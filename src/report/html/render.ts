@@ -3,7 +3,7 @@
 // detections, coverage and overview read fine with JavaScript off; the script only adds
 // language switching, filtering and timeline zoom.
 import { readFileSync } from "node:fs";
-import type { Coverage, Detection, Exposure, Grade, InformationalAlert, Summary, Verdict } from "../../core/model.ts";
+import type { Coverage, DatasetInfo, Detection, Exposure, Grade, InformationalAlert, Summary, Verdict } from "../../core/model.ts";
 import { GRADES } from "../../core/model.ts";
 import { toJson } from "../json-writer.ts";
 import type { LoadedResults } from "../load-results.ts";
@@ -179,6 +179,25 @@ function missingPart(t: T, summary: Summary, kind: string | undefined): string {
   return `<div class="missing" data-kind="${esc(kind ?? "")}"><p>${tr(t, "verdict.missing.intro")}</p><ul>${items}</ul>${advice}</div>`;
 }
 
+/** The warning that a data set the check used is more than 30 days older than the check. */
+function staleDataPart(t: T, datasets: DatasetInfo[] | undefined): string {
+  const stale = (datasets ?? []).filter((d) => d.stale);
+  if (!stale.length) return "";
+  const items = stale
+    .map((d) => `<li data-dataset="${esc(d.name)}">${tr(t, `data.name.${d.name}`)}: ${d.date ? tr(t, "data.stale.age", { date: d.date, days: d.age_days ?? "" }) : tr(t, "data.stale.no_date")}</li>`)
+    .join("");
+  return `<div class="stale-data"><p><strong>${tr(t, "data.stale.title")}</strong> ${tr(t, "data.stale.intro")}</p><ul>${items}</ul></div>`;
+}
+
+/** The data sets of the check: each with its kind, date, source and hash. */
+function datasetsTable(t: T, datasets: DatasetInfo[] | undefined): string {
+  if (!datasets?.length) return "";
+  const rows = datasets
+    .map((d) => `<tr data-dataset="${esc(d.name)}"${d.stale ? ' class="stale"' : ""}><td>${tr(t, `data.name.${d.name}`)}</td><td>${tr(t, `data.kind.${d.kind}`)}</td><td>${esc(d.date ?? "")}</td><td><code>${esc(d.source)}</code></td><td>${d.sha256 ? `<code class="hash">${esc(d.sha256)}</code>` : ""}</td></tr>`)
+    .join("");
+  return `<details><summary>${tr(t, "provenance.datasets")} (${datasets.length})</summary><table class="list"><thead><tr><th>${tr(t, "provenance.dataset")}</th><th>${tr(t, "provenance.dataset_kind")}</th><th>${tr(t, "provenance.dataset_date")}</th><th>${tr(t, "field.source")}</th><th>SHA-256</th></tr></thead>${rows}</table></details>`;
+}
+
 function provenanceSection(t: T, results: LoadedResults): string {
   const info = results.info;
   if (!info) {
@@ -206,7 +225,8 @@ function provenanceSection(t: T, results: LoadedResults): string {
     .join("");
   return `<p>${tr(t, "provenance.intro")}</p><table class="kv">${kv}</table>
 <details><summary>${tr(t, "provenance.inputs")} (${info.inputs.length})</summary><table class="list">${inputs}</table></details>
-<details><summary>${tr(t, "provenance.iocs")} (${info.iocs.sets.length})</summary><table class="list"><thead><tr><th>${tr(t, "field.set")}</th><th>${tr(t, "field.source")}</th><th>${tr(t, "provenance.count")}</th><th>SHA-256</th><th>${tr(t, "provenance.loaded")}</th></tr></thead>${sets}</table></details>`;
+<details><summary>${tr(t, "provenance.iocs")} (${info.iocs.sets.length})</summary><table class="list"><thead><tr><th>${tr(t, "field.set")}</th><th>${tr(t, "field.source")}</th><th>${tr(t, "provenance.count")}</th><th>SHA-256</th><th>${tr(t, "provenance.loaded")}</th></tr></thead>${sets}</table></details>
+${datasetsTable(t, info.datasets)}`;
 }
 
 export function renderReport(results: LoadedResults, data: ReportData, lang: string, version: string): string {
@@ -251,6 +271,7 @@ ${summary.incomplete ? `<p class="incomplete">${tr(t, "verdict.incomplete", { n:
 ${missingPart(t, summary, results.kind)}
 <p class="counts">${GRADES.map((g) => `<span class="pill g-${g}" data-grade="${g}" data-count="${summary.detections[g]}">${tr(t, `grade.${g}`)}: ${summary.detections[g]}</span>`).join(" ")}</p>
 <p class="coverage-counts"${results.coverage ? ` data-checked="${summary.coverage.checked}" data-failed="${summary.coverage.failed}" data-absent="${summary.coverage.absent}"` : ""}>${results.coverage ? tr(t, "coverage.counts", coverageArgs(summary)) : tr(t, "coverage.counts.unknown")}</p>
+${staleDataPart(t, results.info?.datasets)}
 <p class="help" data-i18n="help" data-linkify="1">${linkify(esc(t("help")))}</p>
 </section>
 <section id="detections">
