@@ -135,6 +135,31 @@ test("beaconing: regular contacts with a known domain's address are strong evide
   }
 });
 
+test("an address several names resolved to: a connection takes the name last looked up before it, not every name the address had", () => {
+  const answer = (ts: number, name: string, id: number): Pkt[] => [
+    { ts, data: frame("10.0.0.2", "10.0.0.1", 17, udp(41000 + id, 53, dnsQuery(name, id))) },
+    { ts: ts + 5, data: frame("10.0.0.1", "10.0.0.2", 17, udp(53, 41000 + id, dnsResponse(name, ["198.51.100.50"], { id }))) },
+  ];
+  const connect = (ts: number, port: number) => tcpSession({ client: "10.0.0.2", server: "198.51.100.50", cport: port, sport: 443, ts, toServer: [Buffer.from([0x17, 3, 3, 0, 2, 1, 2])] });
+  const pkts = [
+    ...answer(T0, "c2.evil.example", 1),
+    ...connect(T0 + 5_000, 52001), // after the known domain's answer: contact with it
+    ...answer(T0 + 10_000, "cdn.example", 2),
+    ...connect(T0 + 20_000, 52002), // the same address, now looked up as a harmless name
+    ...answer(T0 + 30_000, "c2.evil.example", 3),
+    ...connect(T0 + 40_000, 52003), // looked up as the known domain again
+  ].sort((a, b) => a.ts - b.ts);
+  const file = join(dir, "shared-address.pcap");
+  writeFileSync(file, pcap(pkts));
+  const out = join(dir, "out-shared-address");
+  const r = vigil(["check-network", file, "--iocs", iocs, "-o", out]);
+  assert.equal(r.status, 10, r.stderr);
+  const flows = json<{ src_port: number; resolved_names?: string[] }[]>(join(out, "flows.json")).filter((f) => f.src_port >= 52001 && f.src_port <= 52003);
+  assert.deepEqual(flows.map((f) => [f.src_port, f.resolved_names]), [[52001, ["c2.evil.example"]], [52002, ["cdn.example"]], [52003, ["c2.evil.example"]]]);
+  const viaAddress = json<Alert[]>(join(out, "alerts.json")).filter((a) => a.module === "flows" && a.title.includes("an address known"));
+  assert.equal(viaAddress.length, 2, viaAddress.map((a) => a.title).join("\n"));
+});
+
 test("a capture that holds no traffic (one ARP frame): too little could be checked to say, exit 20, never 'no known traces'", () => {
   const file = join(dir, "arp-only.pcap");
   writeFileSync(file, pcap([{ ts: T0, data: ethernet(Buffer.alloc(28, 1), 0x0806) }]));
