@@ -160,6 +160,19 @@ test("an address several names resolved to: a connection takes the name last loo
   assert.equal(viaAddress.length, 2, viaAddress.map((a) => a.title).join("\n"));
 });
 
+test("vigil check on a capture runs the network check: the same results as check-network", () => {
+  const file = join(dir, "generic-check.pcap");
+  writeFileSync(file, beaconingCapture(true));
+  const outs = ["check", "check-network"].map((cmd) => {
+    const out = join(dir, `out-generic-${cmd}`);
+    const r = vigil([cmd, file, "--iocs", iocs, "-o", out]);
+    assert.equal(r.status, 10, r.stderr);
+    return out;
+  });
+  for (const f of ["alerts.json", "coverage.json", "flows.json", "dns.json"]) assert.deepEqual(json(join(outs[0]!, f)), json(join(outs[1]!, f)), f);
+  assert.equal(json<{ acquisition: { kind: string } }>(join(outs[0]!, "info.json")).acquisition.kind, "network");
+});
+
 test("a capture that holds no traffic (one ARP frame): too little could be checked to say, exit 20, never 'no known traces'", () => {
   const file = join(dir, "arp-only.pcap");
   writeFileSync(file, pcap([{ ts: T0, data: ethernet(Buffer.alloc(28, 1), 0x0806) }]));
