@@ -143,6 +143,12 @@ export interface Coverage {
   artifacts?: string[];
   /** Problems with part of the artifact that did not stop the module. */
   warnings?: string[];
+  /**
+   * Read in full, but part of what it holds cannot be compared with indicators by its nature (a
+   * share of the traffic encrypted, a capture shorter than an hour): `reason` says what and how
+   * much. A limit of the evidence, not a failure to read it: listed, never "clean", never exit 20.
+   */
+  limited?: boolean;
   /** Number of detections this module produced. */
   detections?: number;
 }
@@ -333,6 +339,8 @@ export interface Summary {
   /** First and last day of the timeline's events (placeholder dates before 2007 left out). */
   span?: { from: string; to: string };
   notChecked: { module: string; title: string; status: CoverageStatus; reason?: string }[];
+  /** What the evidence, read in full, could not show (coverage entries marked `limited`). */
+  limits?: { module: string; title: string; reason?: string }[];
   exitCode: number;
   outputDir?: string;
 }

@@ -45,6 +45,7 @@ export function summarize(input: SummaryInput): Summary {
   const notChecked = coverage
     .filter((c) => c.status === "failed" || c.status === "absent")
     .map((c) => ({ module: c.module, title: c.title, status: c.status, reason: c.reason }));
+  const limits = coverage.filter((c) => c.limited).map((c) => ({ module: c.module, title: c.title, reason: c.reason }));
   const incomplete = coverage.some((c) => c.status === "failed");
   const missing: MissingNeed[] = missingNeeds(input.kind, coverage).map((m) => ({ ...m, what: en(`need.${m.need}`, m.params) }));
   const advice = missing.length ? adviceFor(input.kind) : undefined;
@@ -60,6 +61,7 @@ export function summarize(input: SummaryInput): Summary {
     exposure: input.exposure ?? [],
     ...(input.span ? { span: input.span } : {}),
     notChecked,
+    ...(limits.length ? { limits } : {}),
     exitCode,
     outputDir: input.outputDir,
   };
@@ -181,6 +183,10 @@ export function formatSummary(
   if (failed.length) {
     lines.push(`Could not check (${failed.length}):`);
     for (const f of failed) lines.push(`  ${f.module}: ${f.reason ?? "failed"}`);
+  }
+  if (s.limits?.length) {
+    lines.push(t("terminal.limits", { n: s.limits.length }));
+    for (const l of s.limits) lines.push(`  ${l.module}: ${l.reason ?? ""}`);
   }
   const absent = s.notChecked.filter((n) => n.status === "absent");
   if (absent.length) lines.push(`Not in this acquisition (${absent.length}): ${absent.map((a) => a.module).join(", ")}`);

@@ -96,7 +96,7 @@ function coverageTable(t: T, coverage: Coverage[] | undefined): string {
     .filter((c) => c.status !== "not_applicable")
     .sort((a, b) => order[a.status] - order[b.status] || a.title.localeCompare(b.title))
     .map(
-      (c) => `<tr class="cov-${c.status}"><td>${esc(c.title)}<br><code>${esc(c.module)}</code></td><td>${tr(t, `coverage.${c.status}`)}</td><td class="num">${c.records ?? ""}</td><td>${esc(c.reason ?? "")}${c.warnings?.length ? `<br><small>${c.warnings.map(esc).join("<br>")}</small>` : ""}</td></tr>`,
+      (c) => `<tr class="cov-${c.status}"><td>${esc(c.title)}<br><code>${esc(c.module)}</code></td><td>${tr(t, `coverage.${c.status}`)}${c.limited ? ` <small>(${tr(t, "coverage.limited")})</small>` : ""}</td><td class="num">${c.records ?? ""}</td><td>${esc(c.reason ?? "")}${c.warnings?.length ? `<br><small>${c.warnings.map(esc).join("<br>")}</small>` : ""}</td></tr>`,
     )
     .join("");
   return `<p>${tr(t, "coverage.intro")}</p><table class="cov"><thead><tr><th>${tr(t, "coverage.module")}</th><th>${tr(t, "coverage.status")}</th><th>${tr(t, "coverage.records")}</th><th>${tr(t, "coverage.detail")}</th></tr></thead><tbody>${rows}</tbody></table>`;

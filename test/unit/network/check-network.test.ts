@@ -22,7 +22,7 @@ function vigil(args: string[]) {
 }
 const json = <T = any>(p: string): T => JSON.parse(readFileSync(p, "utf8")) as T;
 type Alert = { module: string; grade: string; kind: string; title: string; matched: string; artifact: string; rule?: { id: string }; matched_indicator?: { value: string; type: string } };
-type Cov = { module: string; status: string; reason?: string; records?: number; warnings?: string[] };
+type Cov = { module: string; status: string; reason?: string; records?: number; warnings?: string[]; limited?: boolean };
 
 before(() => {
   mkdirSync(iocs, { recursive: true });
@@ -65,9 +65,11 @@ test("real loopback captures (tcpdump): the names, fingerprints and certificate 
 
   const cov = json<Cov[]>(join(out, "coverage.json"));
   const c = (m: string) => cov.find((x) => x.module === m)!;
-  assert.equal(c("hidden_certificates").status, "failed");
+  // What the traffic hid is a limit of the evidence, read in full: listed, not a failure.
+  assert.deepEqual([c("hidden_certificates").status, c("hidden_certificates").limited], ["checked", true]);
   assert.match(c("hidden_certificates").reason!, /1 of 2 TLS\/QUIC connections \(50\.0%\)/);
-  assert.equal(c("capture_length").status, "failed");
+  assert.deepEqual([c("capture_length").status, c("capture_length").limited], ["checked", true]);
+  assert.equal(c("encrypted_dns").limited, undefined);
   assert.equal(c("encrypted_dns").status, "checked");
   assert.equal(c("quic").status, "checked");
   assert.equal(c("app_privacy_report").status, "absent");
@@ -129,7 +131,7 @@ test("beaconing: regular contacts with a known domain's address are strong evide
     assert.ok(alerts.some((a) => a.module === "quic" && a.matched === "203.0.113.9" && a.matched_indicator?.value === "203.0.113.0/24"));
     const cov = json<Cov[]>(join(out, "coverage.json"));
     const enc = cov.find((c) => c.module === "encrypted_dns")!;
-    assert.equal(enc.status, "failed");
+    assert.deepEqual([enc.status, enc.limited], ["checked", true]);
     assert.match(enc.reason!, /^DNS over HTTPS or TLS .*: 1 of 22 connections \(4\.5%\)/);
     assert.equal(cov.find((c) => c.module === "capture_length")!.status, "checked");
   }
@@ -183,6 +185,36 @@ test("a capture that holds no traffic (one ARP frame): too little could be check
   assert.equal(s.verdict, "too_little_to_say");
   assert.deepEqual(s.missing.map((m: { need: string }) => m.need), ["traffic"]);
   assert.equal(s.advice.id, "network");
+});
+
+test("exit codes: a clean capture read in full is 0 even when TLS 1.3 hid certificates and it is short; one with a damaged part stays 20", () => {
+  // A lookup and a TLS 1.3 connection to a harmless name, a few seconds long.
+  const pkts: Pkt[] = [
+    { ts: T0, data: frame("10.0.0.2", "10.0.0.1", 17, udp(40000, 53, dnsQuery("www.example.org", 1))) },
+    { ts: T0 + 5, data: frame("10.0.0.1", "10.0.0.2", 17, udp(53, 40000, dnsResponse("www.example.org", ["192.0.2.80"], { id: 1 }))) },
+    ...tcpSession({ client: "10.0.0.2", server: "192.0.2.80", cport: 50123, sport: 443, ts: T0 + 10, toServer: [clientHello({ sni: "www.example.org", versions: [0x0304] })], toClient: [serverFlight(0x0304)] }),
+  ];
+  const clean = join(dir, "clean.pcapng");
+  writeFileSync(clean, Buffer.concat([pcapngSectionHeader(), pcapngInterface(1), ...pkts.map((p) => pcapngPacket(p))]));
+  const out = join(dir, "out-clean");
+  const r = vigil(["check-network", clean, "--iocs", iocs, "-o", out]);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const s = JSON.parse(r.stdout);
+  assert.deepEqual([s.verdict, s.incomplete, s.coverage.failed], ["no_known_traces", false, 0]);
+  // The limits are listed, with their share, in summary.json and the terminal.
+  assert.deepEqual(s.limits.map((l: { module: string }) => l.module), ["hidden_certificates", "capture_length"]);
+  assert.match(s.limits[0].reason, /1 of 1 TLS\/QUIC connections \(100%\)/);
+  const text = spawnSync(process.execPath, [BIN, "check-network", clean, "--iocs", iocs, "-o", join(dir, "out-clean-text"), "--no-report"], { encoding: "utf8" });
+  assert.equal(text.status, 0);
+  assert.match(text.stdout, /^Read in full, but not visible in this evidence \(2\):\n {2}hidden_certificates: TLS 1\.3 and QUIC encrypt .*\n {2}capture_length: the traffic covers \d+ s, less than an hour/m);
+  // The same traffic with a damaged block between its packets: part could not be read.
+  const damaged = join(dir, "clean-damaged.pcapng");
+  writeFileSync(damaged, Buffer.concat([pcapngSectionHeader(), pcapngInterface(1), pcapngPacket(pkts[0]!), Buffer.alloc(32, 0xab), ...pkts.slice(1).map((p) => pcapngPacket(p))]));
+  const r2 = vigil(["check-network", damaged, "--iocs", iocs, "-o", join(dir, "out-clean-damaged")]);
+  assert.equal(r2.status, 20, r2.stdout + r2.stderr);
+  const s2 = JSON.parse(r2.stdout);
+  assert.deepEqual([s2.verdict, s2.incomplete], ["no_known_traces", true]);
+  assert.deepEqual(s2.notChecked.filter((n: { status: string }) => n.status === "failed").map((n: { module: string }) => n.module), ["unreadable_traffic"]);
 });
 
 test("a damaged capture: the rest is read, and a coverage entry says what could not be", () => {

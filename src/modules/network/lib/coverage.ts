@@ -1,7 +1,9 @@
 // Coverage entries for what the traffic cannot show, each with its share of the traffic, added
-// once per acquisition (by the first network module that runs). A share above zero is listed as
-// not checked ("failed"): a name or certificate that crossed encrypted could not be compared with
-// the indicators, and that must never read as clean.
+// once per acquisition (by the first network module that runs). A share above zero, or a capture
+// shorter than an hour, is a limit of the evidence: the traffic was read in full, but a name or
+// certificate that crossed encrypted could not be compared with the indicators. Such entries are
+// "checked" and `limited`, listed in the results, never read as clean, and not a reason for exit
+// 20, which stays for traffic that could not be read (unreadable_traffic, a file that failed).
 import type { ModuleContext } from "../../contract.ts";
 import type { Coverage } from "../../../core/model.ts";
 import type { PassResult, Share } from "./pass.ts";
@@ -39,7 +41,7 @@ export function shareText(s: Share, unit: string): string {
 function entry(module: string, title: string, s: Share, unit: string, hiddenWhy: string, none: string): Omit<Coverage, "detections"> {
   if (s.of === 0) return { module, title, status: "not_applicable", reason: none };
   if (s.n === 0) return { module, title, status: "checked", records: s.of, reason: `nothing hidden: ${shareText(s, unit)}` };
-  return { module, title, status: "failed", records: s.of, reason: `${hiddenWhy}: ${shareText(s, unit)}` };
+  return { module, title, status: "checked", limited: true, records: s.of, reason: `${hiddenWhy}: ${shareText(s, unit)}` };
 }
 
 export function coverTraffic(ctx: ModuleContext, pass: PassResult): void {
@@ -54,7 +56,7 @@ export function coverTraffic(ctx: ModuleContext, pass: PassResult): void {
     const span = h.last - h.first;
     ctx.cover(
       span < SHORT_CAPTURE_MS
-        ? { module: "capture_length", title: "Length of the traffic", status: "failed", reason: `the traffic covers ${duration(span)}, less than an hour: spyware that calls home hourly or less often may not appear in it` }
+        ? { module: "capture_length", title: "Length of the traffic", status: "checked", limited: true, reason: `the traffic covers ${duration(span)}, less than an hour: spyware that calls home hourly or less often may not appear in it` }
         : { module: "capture_length", title: "Length of the traffic", status: "checked", reason: `the traffic covers ${duration(span)}` },
     );
   }
