@@ -33,18 +33,11 @@ export interface DatasetsManifest {
   sets: DatasetRecord[];
 }
 
-/** A data set in use: the updated copy, or the bundled one with the date of its data. */
-export interface DatasetInUse {
-  name: DatasetName | "indicators";
-  /** given: indicator files named with --iocs (their date is not known). */
-  kind: "updated" | "bundled" | "given" | "none";
-  path: string;
-  source: string;
-  /** Date of the data (fetch date of an update, build or edit date of bundled data), YYYY-MM-DD. */
-  date?: string;
-  sha256?: string;
-  version?: string;
-}
+/**
+ * A data set in use: the updated copy, or the bundled one with the date of its data (fetch date
+ * of an update, build or edit date of bundled data); what info.json records before its age.
+ */
+export type DatasetInUse = Omit<DatasetInfo, "age_days" | "stale"> & { name: DatasetName | "indicators" };
 
 export const BUNDLED_DATASETS: Record<DatasetName, string> = {
   exposure: join(DATA_DIR, "exposure", "exploited.json"),
