@@ -53,7 +53,7 @@ const STALE: DatasetInfo[] = [
 test("the terminal warns about stale data, in the reader's language; nothing when all is current", () => {
   const s = summarize({ detections: [], coverage: [], kind: "ios_backup", exposure: [] });
   assert.match(formatSummary(s, { datasets: STALE }), /^Warning: data older than 30 days at this check \(run "vigil update", or "vigil update --import" offline\): exposure table \(exploited flaws, CISA KEV\) of 2025-08-25, 469 days old$/m);
-  assert.match(formatSummary(s, { datasets: STALE, lang: "fr" }), /^Attention : données de plus de 30 jours .*: table d'exposition \(failles exploitées, CISA KEV\) du 2025-08-25, vieux de 469 jours$/m);
+  assert.match(formatSummary(s, { datasets: STALE, lang: "fr" }), /^Attention : données de plus de 30 jours .*: table d'exposition \(failles exploitées, CISA KEV\) du 2025-08-25 \(il y a 469 jours\)$/m);
   assert.doesNotMatch(formatSummary(s, { datasets: STALE.map((d) => ({ ...d, stale: false })) }), /older than 30 days/);
   assert.doesNotMatch(formatSummary(s, {}), /older than 30 days/);
 });
