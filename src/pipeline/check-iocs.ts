@@ -11,6 +11,7 @@ import type { Coverage, Detection, DeviceInfo, Exposure, InformationalAlert, Run
 import { loadIndicatorsForRun } from "../indicators/for-run.ts";
 import { recheckResults } from "../indicators/recheck.ts";
 import { informationalAlerts } from "../report/exposure.ts";
+import { datasetsForCheck } from "../indicators/datasets.ts";
 import { loadResults } from "../report/load-results.ts";
 import { writeJson } from "../report/results.ts";
 import { formatSummary, sortDetections, summarize } from "../report/summary.ts";
@@ -62,6 +63,7 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
   let summary: Summary;
   let carried: ReturnType<typeof carriedOver>;
   let detections: Detection[];
+  const datasets = datasetsForCheck(now, { iocs: opts.iocs?.filter((p) => p.trim() !== "") });
   try {
     for (const m of r.modules) {
       if (m.detectedRecords.length > 0) writeJson(join(outputDir, `${m.module}_detected.json`), m.detectedRecords);
@@ -96,6 +98,7 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
       iocs: { snapshot: loaded.snapshot, sets: loaded.sets, errors: loaded.problems },
       lang: opts.lang,
       runtime: runtimeInfo(),
+      datasets,
     };
     writeJson(join(outputDir, "info.json"), info);
     // The requirements of a meaningful check are those of the original acquisition's kind.
@@ -107,7 +110,7 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
     throw e;
   }
   if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
-  else process.stdout.write(formatSummary(summary, { topDetections: detections, lang: pickLanguage(opts.lang), device: carried.device }) + "\n");
+  else process.stdout.write(formatSummary(summary, { topDetections: detections, lang: pickLanguage(opts.lang), device: carried.device, datasets }) + "\n");
   return { exitCode: summary.exitCode, outputDir };
 }
 

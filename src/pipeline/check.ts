@@ -9,10 +9,12 @@ import { describeError, VigilError } from "../core/errors.ts";
 import type { Coverage, Detection, InputFile, ModuleExposure, RunInfo } from "../core/model.ts";
 import { redactArgs } from "../core/secret-args.mjs";
 import { runtimeInfo, VERSION } from "../core/version.ts";
+import { datasetsForCheck } from "../indicators/datasets.ts";
 import { loadIndicatorsForRun } from "../indicators/for-run.ts";
 import type { Matcher } from "../indicators/matcher-api.ts";
 import type { ModuleDef } from "../modules/contract.ts";
 import { deviceExposure } from "../rules/device-exposure.ts";
+import { deviceFlawExposure } from "../rules/exploited-flaws.ts";
 import { allModules, modulesFor } from "../modules/registry.ts";
 import { writeHtmlReport } from "../report/html/index.ts";
 import { pickLanguage } from "../core/i18n/index.ts";
@@ -141,7 +143,7 @@ async function checkOpened(
   const coverage: Coverage[] = [];
   const detections: Detection[] = [];
   // What the phone was open to: from the device information first, then from the modules.
-  const exposure: ModuleExposure[] = deviceExposure(main.device).map((e) => ({ ...e, module: "device" }));
+  const exposure: ModuleExposure[] = [...deviceExposure(main.device), ...deviceFlawExposure(main.device)].map((e) => ({ ...e, module: "device" }));
   const warnings: Record<string, string[]> = {};
   try {
     const perView: { prefix: string; coverage: Coverage[] }[] = [];
@@ -190,6 +192,8 @@ async function checkOpened(
       lang: opts.lang,
       threads,
       runtime: runtimeInfo(),
+      // Dated at the check's start, so that a re-run of old evidence judges the data it had then.
+      datasets: datasetsForCheck(new Date(started), { iocs: opts.iocs?.filter((p) => p.trim() !== "") }),
     };
     const written = await writeResults(outputDir, { coverage, detections, exposure, timeline, warnings }, info, helpers);
     let reportPath: string | undefined;
@@ -207,7 +211,7 @@ async function checkOpened(
     } else if (opts.json) {
       process.stdout.write(JSON.stringify({ ...written.summary, report: reportPath }, null, 2) + "\n");
     } else {
-      process.stdout.write(formatSummary(written.summary, { reportPath, topDetections: written.detections, lang: pickLanguage(opts.lang), device: main.device }) + "\n");
+      process.stdout.write(formatSummary(written.summary, { reportPath, topDetections: written.detections, lang: pickLanguage(opts.lang), device: main.device, datasets: info.datasets }) + "\n");
     }
     return { exitCode: written.summary.exitCode, outputDir, detections: written.detections, coverage };
   } catch (e) {
