@@ -2,6 +2,7 @@
 import { setFlagsFromString } from "node:v8";
 import { Command } from "commander";
 import { VERSION } from "../core/version.ts";
+import { register as backups } from "./backups.ts";
 import { register as caseCommand } from "./case.ts";
 import { register as check } from "./check.ts";
 import { register as checkAndroidqf } from "./check-androidqf.ts";
@@ -42,6 +43,6 @@ program
     process.exit(err.exitCode === 0 ? 0 : err.code === "commander.help" || err.code === "commander.version" ? 0 : 2);
   });
 
-for (const register of [demo, check, checkBackup, checkFs, checkSysdiagnose, checkAndroidqf, checkBugreport, checkIntrusionLogs, checkNetwork, decryptBackup, extractKey, report, modules, iocs, update, checkIocs, caseCommand, hunt]) register(program);
+for (const register of [demo, check, checkBackup, checkFs, checkSysdiagnose, checkAndroidqf, checkBugreport, checkIntrusionLogs, checkNetwork, decryptBackup, extractKey, report, modules, iocs, update, checkIocs, caseCommand, hunt, backups]) register(program);
 
 await program.parseAsync(process.argv);
