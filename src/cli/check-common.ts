@@ -15,7 +15,8 @@ export function addCheckOptions(cmd: Command): Command {
     .option("--json", "print the summary as JSON on stdout")
     .option("--lang <code>", "report language (en, fr); default: from the system locale")
     .option("--no-report", "do not write report.html")
-    .option("-q, --quiet", "no progress on stderr");
+    .option("-q, --quiet", "no progress on stderr")
+    .option("--progress <format>", "progress on stderr: text, or json (one JSON object a line, also with --json; for programs)");
 }
 
 /** Wraps a command action: one-line errors, documented exit codes, stack only with VIGIL_DEBUG. */

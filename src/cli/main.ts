@@ -2,6 +2,7 @@
 import { setFlagsFromString } from "node:v8";
 import { Command } from "commander";
 import { VERSION } from "../core/version.ts";
+import { listenToApp } from "./app-channel.ts";
 import { register as backups } from "./backups.ts";
 import { register as caseCommand } from "./case.ts";
 import { register as check } from "./check.ts";
@@ -31,6 +32,9 @@ setFlagsFromString("--heap-growing-percent=40");
 // young-generation collection keep megabytes alive, on some runs and not others. Without it,
 // collection time is low and the same on every run (bench/NOTES.md).
 setFlagsFromString("--no-allocation-site-pretenuring");
+
+// A command started by `vigil app` stops when the app cancels it or goes away.
+listenToApp();
 
 const program = new Command();
 program

@@ -1,0 +1,34 @@
+// The command's side of the channel to `vigil app` (app/child-protocol.ts): secrets asked of the
+// app instead of a terminal, and the app's "cancel" (or its going away) ending the command. The
+// channel never keeps the command alive by itself: it is referenced only while a secret is awaited.
+import { APP_CHANNEL_ENV, CANCELLED_EXIT, type FromCommand, type SecretName, type ToCommand } from "../app/child-protocol.ts";
+
+/** True when the app started this command with its channel. */
+export function fromApp(): boolean {
+  return process.env[APP_CHANNEL_ENV] === "1" && typeof process.send === "function";
+}
+
+/** Stops the command when the app says so or goes away. */
+export function listenToApp(): void {
+  if (!fromApp()) return;
+  process.channel?.unref();
+  process.on("message", (m: ToCommand) => {
+    if (m?.type === "cancel") process.exit(CANCELLED_EXIT);
+  });
+  process.on("disconnect", () => process.exit(CANCELLED_EXIT));
+}
+
+/** Asks the app for a secret; undefined when the person gave none. */
+export function askApp(secret: SecretName, question: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const onMessage = (m: ToCommand) => {
+      if (m?.type !== "secret") return;
+      process.off("message", onMessage);
+      process.channel?.unref();
+      resolve(m.value ?? undefined);
+    };
+    process.on("message", onMessage);
+    process.channel?.ref();
+    process.send!({ type: "secret", secret, question } satisfies FromCommand);
+  });
+}
