@@ -10,7 +10,7 @@ import { VigilError } from "../core/errors.ts";
 
 export const CASE_FILE = "case.json";
 export const ACQUISITIONS_DIR = "acquisitions";
-const LOCK_FILE = "case.lock";
+export const LOCK_FILE = "case.lock";
 
 export interface CaseAcquisition {
   /** "01-ios_backup": its order in the case and its kind; also its folder's name. */
