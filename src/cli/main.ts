@@ -3,6 +3,7 @@ import { setFlagsFromString } from "node:v8";
 import { Command } from "commander";
 import { VERSION } from "../core/version.ts";
 import { listenToApp } from "./app-channel.ts";
+import { register as app } from "./app.ts";
 import { register as backups } from "./backups.ts";
 import { register as caseCommand } from "./case.ts";
 import { register as check } from "./check.ts";
@@ -47,6 +48,6 @@ program
     process.exit(err.exitCode === 0 ? 0 : err.code === "commander.help" || err.code === "commander.version" ? 0 : 2);
   });
 
-for (const register of [demo, check, checkBackup, checkFs, checkSysdiagnose, checkAndroidqf, checkBugreport, checkIntrusionLogs, checkNetwork, decryptBackup, extractKey, report, modules, iocs, update, checkIocs, caseCommand, hunt, backups]) register(program);
+for (const register of [demo, check, checkBackup, checkFs, checkSysdiagnose, checkAndroidqf, checkBugreport, checkIntrusionLogs, checkNetwork, decryptBackup, extractKey, report, modules, iocs, update, checkIocs, caseCommand, hunt, backups, app]) register(program);
 
 await program.parseAsync(process.argv);
