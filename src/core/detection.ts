@@ -61,6 +61,22 @@ export function fromMatches(
   });
 }
 
+/**
+ * Drops repeated matches of one indicator of one set (a value checked as a process and as an app
+ * id, a path and one of its components). `seen` carries over between calls, for matches gathered
+ * in several steps that must not repeat one another.
+ */
+export function dedupeMatches(matches: IndicatorMatch[], seen: Set<string> = new Set()): IndicatorMatch[] {
+  const out: IndicatorMatch[] = [];
+  for (const m of matches) {
+    const k = `${m.indicator.type}\0${m.indicator.value}\0${m.indicator.set.name}\0${m.indicator.set.sha256}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(m);
+  }
+  return out;
+}
+
 export function lowerGrade(g: Grade): Grade {
   return g === "strong" ? "medium" : "weak";
 }

@@ -6,7 +6,6 @@ import { copyFileSync, existsSync, openSync, readSync, closeSync, writeFileSync 
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { VigilError } from "../core/errors.ts";
-import type { LiveKeys } from "../core/shard.ts";
 import { privateTempDir, removeTempDir } from "../core/tempdir.ts";
 
 const MAGIC = Buffer.from("SQLite format 3\0", "latin1");
@@ -164,7 +163,7 @@ function openCopy(copy: string, display: string, drop: () => void): SqliteHandle
 }
 
 /** Throws a one-line "unexpected schema" error unless every table (and its columns) exists. */
-export function requireSchema(h: SqliteHandle, need: Record<string, string[]>): void {
+export function requireSchema(h: SqliteHandle, need: Record<string, readonly string[]>): void {
   for (const [table, columns] of Object.entries(need)) {
     if (!h.tables().has(table)) throw new VigilError(`unexpected schema: no table ${table}`, { file: h.path, code: "schema" });
     const have = h.columns(table);
@@ -188,8 +187,6 @@ export interface PagedQuery {
   keyColumn: number;
   /** Only keys in [from, to]. */
   range?: [number, number];
-  /** Keys whose end another thread may take over while these are read (see LiveKeys). */
-  live?: LiveKeys;
   /**
    * Rows per page. Small pages die young: with big pages, every young-generation collection
    * during a page copied the page's live rows (512 and 8192 compared in bench/NOTES.md).
@@ -209,50 +206,21 @@ const BLOB_IN_JSON = /JSON cannot hold BLOB values/;
  * declared types the data ignores) is read again the usual way.
  */
 export function* pagedJsonRows(db: Database.Database, q: PagedQuery): Generator<unknown[]> {
-  const { live } = q;
-  if (!live) return yield* pages(db, q);
-  // The bound can move down between the query and the page's use: rows above it are another
-  // thread's now.
-  try {
-    for (const { rows, full } of pages(db, q, live)) {
-      if (!rows.length) return;
-      const last = rows[rows.length - 1][q.keyColumn] as number;
-      const bound = live.accept(last);
-      if (last <= bound) {
-        yield* rows;
-        if (!full) return;
-        continue;
-      }
-      for (const row of rows) {
-        if ((row[q.keyColumn] as number) > bound) return;
-        yield row;
-      }
-      return;
-    }
-  } finally {
-    live.end();
-  }
-}
-
-function pages(db: Database.Database, q: PagedQuery): Generator<unknown[]>;
-function pages(db: Database.Database, q: PagedQuery, live: LiveKeys): Generator<{ rows: unknown[][]; full: boolean }>;
-function* pages(db: Database.Database, q: PagedQuery, live?: LiveKeys): Generator<unknown> {
   const size = Math.trunc(q.pageSize ?? 512);
-  const bound = live ? ` AND ${q.key} <= ?` : q.range ? ` AND ${q.key} <= ${Math.trunc(q.range[1])}` : "";
+  const bound = q.range ? ` AND ${q.key} <= ${Math.trunc(q.range[1])}` : "";
   const inner = `SELECT ${q.columns.map((c, i) => `${c} AS c${i}`).join(", ")} ${q.from} WHERE ${q.key} > ?${bound} ORDER BY ${q.key} LIMIT ${size}`;
   const json = db.prepare(`SELECT json_group_array(json_array(${q.columns.map((_, i) => `c${i}`).join(", ")})) FROM (${inner})`).pluck();
   let plain: Database.Statement | undefined;
   let last = q.range ? Math.trunc(q.range[0]) - 1 : -Infinity;
   const k = q.keyColumn;
   for (;;) {
-    const params = live ? [last, live.bound()] : [last];
     let rows: unknown[][];
     try {
-      rows = JSON.parse(json.get(...params) as string) as unknown[][];
+      rows = JSON.parse(json.get(last) as string) as unknown[][];
     } catch (e) {
       if (!BLOB_IN_JSON.test((e as Error).message)) throw e;
       plain ??= db.prepare(inner).raw(true);
-      rows = plain.all(...params) as unknown[][];
+      rows = plain.all(last) as unknown[][];
     }
     // SQLite hands an ordered subquery's rows to the aggregate in order, but SQL does not
     // promise it: the order is checked, and restored when needed.
@@ -262,8 +230,7 @@ function* pages(db: Database.Database, q: PagedQuery, live?: LiveKeys): Generato
         break;
       }
     }
-    if (live) yield { rows, full: rows.length === size };
-    else yield* rows;
+    yield* rows;
     if (rows.length < size) return;
     last = rows[rows.length - 1][k] as number;
   }

@@ -34,17 +34,17 @@ export interface ModuleContext {
   warn(message: string): void;
   /**
    * A coverage entry of its own, listed after the module's: what the artifact could not show,
-   * such as the share of a capture's traffic whose certificates TLS 1.3 hid. Only the serial
-   * runner (src/pipeline/run-modules.ts) keeps these; the parallel one hands back one entry per
-   * module, and the acquisitions whose modules use this (network captures) are never split
-   * across threads.
+   * such as the share of a capture's traffic whose certificates TLS 1.3 hid. The serial and the
+   * parallel runner keep them alike; a module run as several parts (shardable) keeps an entry
+   * its parts repeat once.
    */
   cover(entry: Omit<Coverage, "detections">): void;
   /** Progress for long steps, shown on stderr. */
   progress(done: number, total?: number): void;
   /**
    * Set when a `shardable` module runs as one part of several (one per thread): yield only
-   * this part's records (see ModuleDef.shardable).
+   * this part's records (see ModuleDef.shardable). The SQLite helper's paged queries read it
+   * (modules/lib/sqlite.ts, BigQuery.split); a module on that helper does not.
    */
   shard?: Shard;
 }
@@ -68,8 +68,8 @@ export interface ModuleDef<R = Record<string, unknown>> {
    * The module can run as several parts at once, on big artifacts (src/parallel): given
    * ctx.shard, records() yields only that part, the parts in index order making up exactly the
    * records of a whole run, in the same order; and check() and events() depend on one record
-   * only. The records of a big table split by rowid range (shardRange) qualify. Only a
-   * module whose artifact is one file is split.
+   * only. A module whose records are the rows of one big table read with SqliteDb.paged and
+   * `split` qualifies (sms, safari_history). Only a module whose artifact is one file is split.
    */
   shardable?: boolean;
   /**

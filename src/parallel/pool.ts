@@ -17,17 +17,17 @@ import type { ModuleDef } from "../modules/contract.ts";
 import { privateTempDir, privateTempRoot, removeTempDir } from "../core/tempdir.ts";
 import { matcherSources } from "../indicators/matcher.ts";
 import { TimelineStore } from "../report/timeline-store.ts";
-import { appendJsonFragments, assembleJsonArray } from "../report/json-writer.ts";
+import { assembleJsonArray } from "../report/json-writer.ts";
 import type { ProgressFn } from "../pipeline/progress.ts";
 import { runModules, shardPart, type RunModulesOptions } from "../pipeline/run-modules.ts";
 import type { FromWorker, ToWorker, WorkerSetup, WorkItem } from "./protocol.ts";
 import type { CollectorPart } from "../report/html/data.ts";
 import type { CheckRun, TimelineHelper } from "../report/results.ts";
-import { keyOf, shardOf, takenParts, takeWork } from "./queue.ts";
-import { stealMemory } from "./steal.ts";
+import { keyOf, shardOf, takeNext } from "./queue.ts";
 
 /** What one module (or one part of it) handed over. */
-type ModuleDone = { coverage: Coverage; detections: Detection[]; exposure: ModuleExposure[] };
+/** What a thread hands back for one module or part: its coverage, the entries it added (ctx.cover), its detections and exposure. */
+type ModuleDone = { coverage: Coverage; more?: Coverage[]; detections: Detection[]; exposure: ModuleExposure[] };
 
 /** Below this much artifact data, starting threads costs more than it saves (bench/NOTES.md). */
 export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
@@ -132,8 +132,6 @@ export async function runModulesParallel(
     keepIdle?: boolean;
     /** Workers already started (startWorkers); new ones are started when these are too few. */
     started?: StartedWorkers;
-    /** Tests: take over the end of a running module from this many keys left (TAKE_OVER_MIN_KEYS). */
-    takeOverMinKeys?: number;
   },
 ): Promise<ParallelRun | undefined> {
   const { view } = opts;
@@ -157,21 +155,14 @@ export async function runModulesParallel(
   // A big single-file table of a shardable module is split into one part per thread, so that
   // the biggest module does not decide alone how long the run takes.
   const fairShare = opts.shardMinBytes === undefined ? totalCost / jobs : 0;
-  // A shardable module of one file that runs whole can still have the end of its keys taken
-  // over by a thread that ran out of work (steal.ts). Not on an encrypted backup, where taking
-  // over raised the peak memory past the 350 MB budget (bench/NOTES.md, also on why that was
-  // not measured again).
-  const takeOvers = !view.encrypted;
   const items: (WorkItem & { cost: number; i: number })[] = [];
-  let slots = 0;
   applicable.forEach((m, i) => {
     const { cost, files } = est.get(m.name)!;
     if (m.shardable && files === 1 && cost >= (opts.shardMinBytes ?? SHARD_MIN_BYTES) && cost > fairShare) {
       for (let k = 0; k < jobs; k++) items.push({ module: m.name, shard: { index: k, count: jobs }, cost: cost / jobs, i });
-    } else if (takeOvers && m.shardable && files === 1) items.push({ module: m.name, slot: slots++, cost, i });
-    else items.push({ module: m.name, cost, i });
+    } else items.push({ module: m.name, cost, i });
   });
-  const queue: WorkItem[] = items.sort((a, b) => b.cost - a.cost || a.i - b.i || (a.shard?.index ?? 0) - (b.shard?.index ?? 0)).map(({ module, shard, slot }) => ({ module, shard, slot }));
+  const queue: WorkItem[] = items.sort((a, b) => b.cost - a.cost || a.i - b.i || (a.shard?.index ?? 0) - (b.shard?.index ?? 0)).map(({ module, shard }) => ({ module, shard }));
   const setup: WorkerSetup = {
     reopen,
     indicators,
@@ -183,8 +174,6 @@ export async function runModulesParallel(
     total: applicable.length,
     queue,
     next: new SharedArrayBuffer(4),
-    steal: stealMemory(slots),
-    takeOverMinKeys: opts.takeOverMinKeys,
   };
   const done = new Map<string, ModuleDone>();
   const inputs: InputFile[] = [];
@@ -197,10 +186,10 @@ export async function runModulesParallel(
     const numbering = { index: new Map(setup.numbering), total: setup.total };
     const byName = new Map(applicable.map((m) => [m.name, m]));
     let taken = 0;
-    for (let item = takeWork(setup); item !== undefined; item = takeWork(setup)) {
-      if (!item.shard?.range) taken++;
+    for (let item = takeNext(setup); item !== undefined; item = takeNext(setup)) {
+      taken++;
       const run = await runModules({ ...opts, modules: [byName.get(item.module)!], timeline, numbering, shard: shardOf(item, setup) });
-      done.set(keyOf(item), { coverage: run.coverage[0], detections: run.detections, exposure: run.exposure });
+      done.set(keyOf(item), { coverage: run.coverage[0], more: run.coverage.slice(1), detections: run.detections, exposure: run.exposure });
     }
     // This thread ran every module: a worker still starting has nothing to hand over.
     if (taken === queue.length && !opts.keepIdle) for (const w of workers) if (!w.tookWork()) w.end();
@@ -212,23 +201,15 @@ export async function runModulesParallel(
     const warnings: Record<string, string[]> = {};
     for (const m of applicable) {
       const parts = queue.filter((w) => w.module === m.name);
-      const taken = takenParts(m.name, done.keys());
-      const results = [...parts.map(keyOf), ...taken.map((t) => t.key)].map(
-        (key) => done.get(key) ?? { coverage: failedCoverage(opts.modules, m.name, "no thread ran it"), detections: [], exposure: [] },
-      );
+      const results = parts.map((w) => done.get(keyOf(w)) ?? { coverage: failedCoverage(opts.modules, m.name, "no thread ran it"), detections: [], exposure: [] });
       const cov = results.length === 1 ? results[0].coverage : mergePartCoverage(results.map((r) => r.coverage));
       const file = (suffix: string) => `${prefix}${m.name}${suffix}.json`;
       if (parts.length > 1) {
         const frags = (suffix: string) => parts.map((w) => shardPart(shardOf(w, setup)!, file(suffix)));
         assembleJsonArray(join(opts.outputDir, file("")), frags(""), cov.status === "checked" || (cov.records ?? 0) > 0);
         assembleJsonArray(join(opts.outputDir, file("_detected")), frags("_detected"), false);
-      } else if (taken.length) {
-        // The owner wrote the module's files; the parts taken over from it follow its records.
-        const frags = (suffix: string) => taken.map((t) => shardPart({ index: t.index, count: 0, partDir: setup.partDir }, file(suffix)));
-        appendJsonFragments(join(opts.outputDir, file("")), frags(""));
-        appendJsonFragments(join(opts.outputDir, file("_detected")), frags("_detected"));
       }
-      coverage.push(cov);
+      coverage.push(cov, ...moreCoverage(results));
       for (const r of results) {
         detections.push(...r.detections);
         exposure.push(...r.exposure);
@@ -243,6 +224,19 @@ export async function runModulesParallel(
   } finally {
     removeTempDir(setup.partDir);
   }
+}
+
+/** The entries a module added of its own (ctx.cover), after its own entry as in a serial run; an entry that parts of one module repeat is kept once. */
+function moreCoverage(results: ModuleDone[]): Coverage[] {
+  const seen = new Set<string>();
+  const out: Coverage[] = [];
+  for (const c of results.flatMap((r) => r.more ?? [])) {
+    const k = JSON.stringify(c);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(c);
+  }
+  return out;
 }
 
 /** One coverage entry for a module run in parts: failed if a part failed, records summed. */
@@ -316,7 +310,7 @@ function startWorker(
         break;
       case "module":
         current = undefined;
-        done.set(m.key, { coverage: m.coverage, detections: JSON.parse(m.detections) as Detection[], exposure: m.exposure });
+        done.set(m.key, { coverage: m.coverage, more: m.more, detections: JSON.parse(m.detections) as Detection[], exposure: m.exposure });
         mine.push(m.key);
         break;
       case "finished":

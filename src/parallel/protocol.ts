@@ -28,18 +28,12 @@ export interface WorkerSetup {
    * module of `queue` to take, taken with Atomics.add so no thread waits for another to hand out work.
    */
   next: SharedArrayBuffer;
-  /** Where modules run whole announce the keys other threads may take over (steal.ts). */
-  steal: SharedArrayBuffer;
-  /** Tests: see takeWork. */
-  takeOverMinKeys?: number;
 }
 
 /** One module, or one part of a module split across threads (ModuleDef.shardable). */
 export interface WorkItem {
   module: string;
   shard?: Shard;
-  /** A module run whole whose keys other threads may take over: its slot in `steal`. */
-  slot?: number;
 }
 
 /**
@@ -58,10 +52,11 @@ export type FromWorker =
   | { type: "start"; key: string; module: string }
   | { type: "progress"; line: string; transient?: boolean; step?: ProgressStep }
   /**
-   * One module done. Detections travel as JSON text: a record's Buffers become base64 exactly
-   * as in the files, instead of turning into Uint8Arrays in a structured clone.
+   * One module done: its coverage entry, the entries it added of its own (ctx.cover). Detections
+   * travel as JSON text: a record's Buffers become base64 exactly as in the files, instead of
+   * turning into Uint8Arrays in a structured clone.
    */
-  | { type: "module"; key: string; module: string; coverage: Coverage; detections: string; exposure: ModuleExposure[] }
+  | { type: "module"; key: string; module: string; coverage: Coverage; more: Coverage[]; detections: string; exposure: ModuleExposure[] }
   /** The queue is empty: the worker's timeline chunks and the evidence files it read. */
   | { type: "finished"; timeline?: SpilledTimeline; inputs: InputFile[] }
   /** The worker could not open the acquisition: it took no module, the other threads go on. */

@@ -16,7 +16,7 @@ import type { ProgressFn } from "../pipeline/progress.ts";
 import { runModules } from "../pipeline/run-modules.ts";
 import type { FromWorker, ToWorker, WorkerSetup } from "./protocol.ts";
 import { reopenView } from "./reopen.ts";
-import { keyOf, shardOf, takeWork } from "./queue.ts";
+import { keyOf, shardOf, takeNext } from "./queue.ts";
 
 const port = parentPort!;
 const send = (m: FromWorker) => port.postMessage(m);
@@ -39,13 +39,13 @@ if (view) {
   const modules = new Map(modulesFor(view.platform).map((m) => [m.name, m]));
   const numbering = { index: new Map(setup.numbering), total: setup.total };
   const progress: ProgressFn = (line, transient, step) => send({ type: "progress", line, transient, step });
-  for (let item = takeWork(setup); item !== undefined; item = takeWork(setup)) {
+  for (let item = takeNext(setup); item !== undefined; item = takeNext(setup)) {
     const mod = modules.get(item.module);
     if (!mod) throw new Error(`no module ${item.module}`);
     const key = keyOf(item);
     send({ type: "start", key, module: item.module });
     const run = await runModules({ view, modules: [mod], iocs, outputDir: setup.outputDir, prefix: setup.prefix, timeline, progress, numbering, shard: shardOf(item, setup) });
-    send({ type: "module", key, module: item.module, coverage: run.coverage[0], detections: toJson(run.detections), exposure: run.exposure });
+    send({ type: "module", key, module: item.module, coverage: run.coverage[0], more: run.coverage.slice(1), detections: toJson(run.detections), exposure: run.exposure });
   }
   await (view as { settled?: () => Promise<void> }).settled?.();
   const spilled = timeline.detach();

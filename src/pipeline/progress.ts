@@ -11,8 +11,8 @@ export interface ProgressStep {
   /** Its place in the run: index of total, from 1. */
   index: number;
   total: number;
-  /** One part of a module split across threads, or a range of its keys taken over by another thread. */
-  part?: { index: number; count: number } | "taken_over";
+  /** One part of a module split across threads. */
+  part?: { index: number; count: number };
   /** Output prefix of a nested view (the backup inside an androidqf bundle). */
   view?: string;
   status?: CoverageStatus;

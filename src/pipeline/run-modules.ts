@@ -183,15 +183,13 @@ export async function runModules(
   for (const mod of applicable) {
     i++;
     const n = opts.numbering?.index.get(mod.name) ?? i;
-    const shard = opts.shard;
-    // A part of a split module (or keys taken over) writes fragments, put together when every
-    // part is done; a module run whole writes its files, even if its end may be taken over.
-    const part = shard && !shard.live ? shard : undefined;
+    // A part of a split module writes fragments, put together when every part is done.
+    const part = opts.shard;
     const jsonFile = (file: string) => new JsonArrayWriter(part ? shardPart(part, file) : join(outputDir, file), !!part, mod.exactIntegers);
     const writer = jsonFile(`${prefix}${mod.name}.json`);
     const detected = jsonFile(`${prefix}${mod.name}_detected.json`);
-    const label = !part ? mod.name : part.range ? `${mod.name} (keys ${part.range[0]}-${part.range[1]}, taken over)` : `${mod.name} (part ${part.index + 1}/${part.count})`;
-    const step = { module: mod.name, index: n, total, ...(part ? { part: part.range ? ("taken_over" as const) : { index: part.index + 1, count: part.count } } : {}), ...(prefix ? { view: prefix.replace(/_$/, "") } : {}) };
+    const label = part ? `${mod.name} (part ${part.index + 1}/${part.count})` : mod.name;
+    const step = { module: mod.name, index: n, total, ...(part ? { part: { index: part.index + 1, count: part.count } } : {}), ...(prefix ? { view: prefix.replace(/_$/, "") } : {}) };
     progress(`[${n}/${total}] ${label}`, true, step);
     timeline.section();
     const t0 = performance.now();
@@ -209,10 +207,8 @@ export async function runModules(
         },
         exposure: (e) => exposure.push(e),
       },
-      { progress, shard, wanted },
+      { progress, shard: part, wanted },
     );
-    // Its keys can no longer be taken over, even those it never read because it failed first.
-    shard?.live?.end();
     writer.close(cov.status === "checked" || writer.count > 0);
     detected.close(false);
     coverage.push(cov, ...more);

@@ -1,6 +1,6 @@
 // Streams a JSON array to disk, one record at a time, so a module with a million rows never
 // holds them all. Buffers are written as base64, bigints as strings.
-import { closeSync, existsSync, openSync, readSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, statSync, writeFileSync, writeSync } from "node:fs";
 
 export function jsonReplacer(_key: string, value: unknown): unknown {
   if (typeof value === "bigint") return value.toString();
@@ -173,45 +173,18 @@ export class JsonArrayWriter {
  * written when there is no record and `always` is false.
  */
 export function assembleJsonArray(path: string, fragments: string[], always: boolean): void {
-  if (fragments.some(hasRecords)) {
-    rmSync(path, { force: true });
-    appendJsonFragments(path, fragments);
-  } else if (always) writeFileSync(path, EMPTY_ARRAY);
-}
-
-const hasRecords = (f: string) => existsSync(f) && statSync(f).size > 0;
-
-/**
- * Appends the records of fragments, in order, to the JSON array a JsonArrayWriter wrote at
- * `path` (its closing bracket is moved to the end): the same bytes a single writer would have
- * written. With no records in the fragments the file is left as it is; with no file (a writer
- * that had no record and did not write one), the array is written from the fragments alone.
- */
-export function appendJsonFragments(path: string, fragments: string[]): void {
-  const present = fragments.filter(hasRecords);
-  if (!present.length) return;
-  const size = existsSync(path) ? statSync(path).size : 0;
-  let first = true;
-  if (size > EMPTY_ARRAY.length) {
-    const tail = Buffer.alloc(CLOSE.length);
-    const rfd = openSync(path, "r");
-    try {
-      readSync(rfd, tail, 0, tail.length, size - tail.length);
-    } finally {
-      closeSync(rfd);
-    }
-    if (tail.toString() !== CLOSE) throw new Error(`${path}: not a JSON array written by Vigil (it does not end with "\n]\n")`);
-    truncateSync(path, size - CLOSE.length);
-    first = false;
+  const present = fragments.filter((f) => existsSync(f) && statSync(f).size > 0);
+  if (!present.length) {
+    if (always) writeFileSync(path, EMPTY_ARRAY);
+    return;
   }
-  const fd = openSync(path, first ? "w" : "a");
+  const fd = openSync(path, "w");
   try {
-    if (first) writeSync(fd, "[\n");
-    for (const f of present) {
-      if (!first) writeSync(fd, ",\n");
+    writeSync(fd, "[\n");
+    present.forEach((f, i) => {
+      if (i > 0) writeSync(fd, ",\n");
       appendFile(fd, f);
-      first = false;
-    }
+    });
     writeSync(fd, CLOSE);
   } finally {
     closeSync(fd);

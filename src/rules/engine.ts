@@ -1,7 +1,8 @@
 // A small rule engine: heuristics are data (src/rules/data/*.yaml), each a predicate over the
 // fields of one parsed record (a shutdown.log client, a shutdown, a crash report, a process).
 // Keeping them as data lets docs/rules.md, the tests and the output agree on ids and grades,
-// and lets an investigator read every heuristic without reading module code.
+// and lets an investigator read every heuristic without reading module code. Rules whose test
+// is code (the Android ones) read their lists, numbers and tables from the same files.
 import { readFileSync } from "node:fs";
 import type { Grade } from "../core/model.ts";
 import { GRADES } from "../core/model.ts";
@@ -55,6 +56,10 @@ export interface RuleDef {
 
 interface RuleFile {
   lists?: Record<string, string[]>;
+  /** Numbers that rules written in module code compare with (a number of days, an address). */
+  values?: Record<string, number>;
+  /** Rows that rules written in module code read (the Android settings they flag). */
+  tables?: Record<string, Record<string, unknown>[]>;
   rules?: RuleDef[];
 }
 
@@ -88,12 +93,26 @@ export class RuleSet {
   readonly rules: RuleDef[];
   private readonly compiled: Map<string, { rule: RuleDef; test: Compiled }[]> = new Map();
   private readonly lists: Map<string, string[]>;
+  private readonly values = new Map<string, number>();
+  private readonly tables = new Map<string, Record<string, unknown>[]>();
   private readonly baselines: Map<string, Baseline>;
   private readonly baselineCache = new Map<string, Set<string>>();
 
   constructor(files: RuleFile[], baselines: Record<string, Baseline>, source = "rules") {
     this.lists = new Map();
     for (const f of files) for (const [k, v] of Object.entries(f.lists ?? {})) this.lists.set(k, v.map(String));
+    for (const f of files) {
+      for (const [k, v] of Object.entries(f.values ?? {})) {
+        if (typeof v !== "number" || !Number.isFinite(v)) throw new VigilError(`value ${k} must be a number`, { file: source, code: "rules" });
+        this.values.set(k, v);
+      }
+      for (const [k, v] of Object.entries(f.tables ?? {})) {
+        if (!Array.isArray(v) || !v.every((row) => row !== null && typeof row === "object" && !Array.isArray(row))) {
+          throw new VigilError(`table ${k} must be a list of mappings`, { file: source, code: "rules" });
+        }
+        this.tables.set(k, v);
+      }
+    }
     this.baselines = new Map(Object.entries(baselines));
     this.rules = files.flatMap((f) => f.rules ?? []);
     const seen = new Set<string>();
@@ -115,6 +134,18 @@ export class RuleSet {
     const l = this.lists.get(name);
     if (!l) throw new Error(`no rule list ${name}`);
     return l;
+  }
+
+  value(name: string): number {
+    const v = this.values.get(name);
+    if (v === undefined) throw new Error(`no rule value ${name}`);
+    return v;
+  }
+
+  table(name: string): Record<string, unknown>[] {
+    const t = this.tables.get(name);
+    if (!t) throw new Error(`no rule table ${name}`);
+    return t;
   }
 
   /** Whether `value` is an ordinary value of baseline `name` for this iOS version. */

@@ -2,7 +2,7 @@
 // ps listings, crash reports, the filesystem walk): the path against file-path indicators and
 // each path component against process-name indicators, as MVT does for shutdown.log.
 import type { DetectionInput, Grade, IndicatorMatch } from "../core/model.ts";
-import { fromMatches, heuristic } from "../core/detection.ts";
+import { dedupeMatches, fromMatches, heuristic } from "../core/detection.ts";
 import type { Matcher } from "../indicators/matcher-api.ts";
 import type { RuleEnv, RuleSet } from "./engine.ts";
 
@@ -23,16 +23,6 @@ export function processComponentMatches(iocs: Matcher, path: string, from = 0): 
   return out;
 }
 
-/** Drops repeated matches of the same indicator (a path and its component both matching). */
-export function uniqueMatches(ms: IndicatorMatch[]): IndicatorMatch[] {
-  const seen = new Set<string>();
-  return ms.filter((m) => {
-    const k = `${m.indicator.type}\0${m.indicator.value}\0${m.indicator.set.file}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
 
 /** Path and process-component indicator detections for a process binary path. */
 export function checkProcessPath(
@@ -44,13 +34,13 @@ export function checkProcessPath(
   const byComponent = processComponentMatches(iocs, path).filter((m) => !byPath.some((p) => p.indicator.value === m.indicator.value));
   const base = { record: opts.record, timestamp: opts.timestamp, artifact: opts.artifact };
   return [
-    ...fromMatches(uniqueMatches(byPath), {
+    ...fromMatches(dedupeMatches(byPath), {
       ...base,
       grade: opts.grade,
       title: (m) => `Known spyware file ${m.indicator.type === "file_name" ? "name" : "path"} ${m.indicator.value} ${opts.where}: ${path}`,
       why: "The indicator names a file that spyware installs; its path appears in an artifact of what ran or existed on the device.",
     }),
-    ...fromMatches(uniqueMatches(byComponent), {
+    ...fromMatches(dedupeMatches(byComponent), {
       ...base,
       grade: opts.componentGrade ?? opts.grade,
       title: (m) => `Known spyware process name ${m.indicator.value} ${opts.where}: ${path}`,

@@ -5,6 +5,7 @@ import { defineModule } from "../contract.ts";
 import { heuristic } from "../../core/detection.ts";
 import { parseAdb, type AdbKey } from "../../formats/dumpsys/adb.ts";
 import { dumpsysReads, dumpsysService } from "./lib/common.ts";
+import { androidRules } from "../../rules/index.ts";
 
 export interface AdbKeyRecord extends AdbKey {
   connected_to_adb?: boolean;
@@ -18,7 +19,6 @@ export const STALE_ADB_KEY_RULE = {
   description:
     "A computer other than the one connected for the acquisition is trusted for adb debugging: a key last seen more than a day before the newest one, or one of several keys when the dump gives no times.",
 };
-const DAY_MS = 86_400_000;
 
 export default defineModule<AdbKeyRecord>({
   name: "dumpsys_adb",
@@ -42,7 +42,7 @@ export default defineModule<AdbKeyRecord>({
       recs.forEach((r, i) => {
         if (r.current) return;
         const t = times[i];
-        const stale = !Number.isNaN(t) ? newest - t > DAY_MS : recs.length > 1 && recs.some((o) => o.current);
+        const stale = !Number.isNaN(t) ? newest - t > androidRules().value("adb_key_stale_days") * 86_400_000 : recs.length > 1 && recs.some((o) => o.current);
         if (!stale) return;
         ctx.detect(
           heuristic({

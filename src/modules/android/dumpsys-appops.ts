@@ -4,6 +4,7 @@ import { defineModule } from "../contract.ts";
 import { fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { parseAppops, type AppopsPackage } from "../../formats/dumpsys/appops.ts";
+import { androidSet } from "../../rules/index.ts";
 import { dumpsysReads, dumpsysService, knownStores, packageIndex } from "./lib/common.ts";
 
 export interface AppopsRecord extends AppopsPackage {
@@ -20,19 +21,6 @@ export const PRIVILEGED_UID_RULE = {
   id: "android-root-shell-sensitive-op",
   description: "The root (0) or shell (2000) uid used a privacy-sensitive operation (camera, microphone, SMS, call log, contacts, location, screen capture).",
 };
-const SENSITIVE_OPS = new Set([
-  "CAMERA",
-  "RECORD_AUDIO",
-  "READ_SMS",
-  "RECEIVE_SMS",
-  "SEND_SMS",
-  "READ_CALL_LOG",
-  "READ_CONTACTS",
-  "FINE_LOCATION",
-  "COARSE_LOCATION",
-  "PROJECT_MEDIA",
-  "READ_CLIPBOARD",
-]);
 
 export default defineModule<AppopsRecord>({
   name: "dumpsys_appops",
@@ -78,7 +66,7 @@ export default defineModule<AppopsRecord>({
     if (r.uid === "0" || r.uid === "2000") {
       for (const p of r.permissions) {
         const used = p.entries.filter((e) => e.access === "Access");
-        if (!SENSITIVE_OPS.has(p.name) || used.length === 0) continue;
+        if (!androidSet("appops_sensitive_ops").has(p.name) || used.length === 0) continue;
         out.push(
           heuristic({
             rule: PRIVILEGED_UID_RULE.id,

@@ -5,10 +5,11 @@ import { fromMatches, heuristic } from "../../core/detection.ts";
 import type { ResolverEntry } from "../../formats/dumpsys/resolver.ts";
 import { dumpsysReads, packageIndex } from "./lib/common.ts";
 import { resolverEntries } from "./lib/resolver.ts";
+import { androidSet } from "../../rules/index.ts";
 
 export type ReceiverRecord = ResolverEntry & { system?: boolean; file: string };
 
-/** Broadcasts that reveal messages or calls. */
+/** What the broadcasts of the rule's list (sensitive_receiver_actions in rules/data/android.yaml) hand an app, in words. */
 export const SENSITIVE_RECEIVERS: Record<string, string> = {
   "android.provider.Telephony.SMS_RECEIVED": "incoming SMS",
   "android.provider.Telephony.SMS_DELIVER": "SMS as the default SMS app",
@@ -17,7 +18,6 @@ export const SENSITIVE_RECEIVERS: Record<string, string> = {
   "android.intent.action.NEW_OUTGOING_CALL": "outgoing calls",
   "android.intent.action.PHONE_STATE": "call state and numbers",
 };
-const BOOT = new Set(["android.intent.action.BOOT_COMPLETED", "android.intent.action.LOCKED_BOOT_COMPLETED", "android.intent.action.QUICKBOOT_POWERON"]);
 
 export const SENSITIVE_RECEIVER_RULE = {
   id: "android-sensitive-receiver",
@@ -42,14 +42,14 @@ export default defineModule<ReceiverRecord>({
       yield { ...e, system };
       // Unknown system status counts as non-system only when a package list exists to say so.
       if (system !== false) continue;
-      const what = SENSITIVE_RECEIVERS[e.intent];
-      if (!what && !BOOT.has(e.intent)) continue;
+      const sensitive = androidSet("sensitive_receiver_actions").has(e.intent);
+      if (!sensitive && !androidSet("boot_actions").has(e.intent)) continue;
       let p = byPkg.get(e.package_name);
       if (!p) {
         p = { file: e.file, sensitive: new Set(), boot: false };
         byPkg.set(e.package_name, p);
       }
-      if (what) p.sensitive.add(e.intent);
+      if (sensitive) p.sensitive.add(e.intent);
       else p.boot = true;
     }
     for (const [pkg, p] of byPkg) {

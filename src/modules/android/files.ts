@@ -7,6 +7,7 @@ import { fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { fromUnixSeconds } from "../../core/time.ts";
 import { jsonArrayElements } from "./lib/json-array.ts";
+import { androidPattern } from "../../rules/index.ts";
 import { forensicToolPackages } from "./lib/common.ts";
 
 export interface FileRecord {
@@ -29,8 +30,6 @@ export const TMP_FILE_RULE = {
   id: "android-file-in-data-local-tmp",
   description: "A file under /data/local/tmp, other than androidqf's own collector.",
 };
-// androidqf pushes its collector binary there itself.
-const OWN_TOOLS = /^\/data\/local\/tmp\/(collector(_\w+)?|androidqf[\w.-]*)$/;
 
 export const FORENSIC_FILES_RULE = {
   id: "android-forensic-tool-files",
@@ -134,7 +133,7 @@ export default defineModule<FileRecord>({
         );
       }
     }
-    if (r.path.startsWith("/data/local/tmp/") && !OWN_TOOLS.test(r.path) && !r.mode?.startsWith("d")) {
+    if (r.path.startsWith("/data/local/tmp/") && !androidPattern("data_local_tmp_own_files").test(r.path) && !r.mode?.startsWith("d")) {
       out.push(
         heuristic({
           rule: TMP_FILE_RULE.id,

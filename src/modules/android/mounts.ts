@@ -6,6 +6,7 @@ import { heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { VigilError } from "../../core/errors.ts";
 import { readText } from "./lib/common.ts";
+import { androidSet } from "../../rules/index.ts";
 
 export interface MountRecord {
   device: string;
@@ -20,7 +21,6 @@ export const RW_SYSTEM_RULE = {
   id: "android-system-partition-rw",
   description: "A system partition (/, /system, /vendor, /product, /system_ext, /odm) is mounted read-write.",
 };
-const SYSTEM_MOUNTS = new Set(["/", "/system", "/system_root", "/vendor", "/product", "/system_ext", "/odm"]);
 
 // "dev on /mnt type fs (opts)" (mount) or "dev /mnt fs opts 0 0" (/proc/mounts).
 const MOUNT_RE = /^(\S+) on (\S+) type (\S+) \(([^)]*)\)/;
@@ -64,9 +64,9 @@ export default defineModule<MountRecord>({
     }
   },
   check(r): DetectionInput[] {
-    if (!r.read_write || !SYSTEM_MOUNTS.has(r.mount_point)) return [];
-    // Some builds mount "/" as a read-write rootfs/tmpfs before switching to system-as-root.
-    if (r.mount_point === "/" && (r.fs_type === "rootfs" || r.fs_type === "tmpfs")) return [];
+    if (!r.read_write || !androidSet("system_mount_points").has(r.mount_point)) return [];
+    // Some builds mount "/" as a read-write ramdisk before switching to system-as-root.
+    if (r.mount_point === "/" && androidSet("ramdisk_root_types").has(r.fs_type)) return [];
     return [
       heuristic({
         rule: RW_SYSTEM_RULE.id,

@@ -6,6 +6,7 @@ import { heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { VigilError } from "../../core/errors.ts";
 import { readText } from "./lib/common.ts";
+import { ANDROID_RULE_FILES, androidRules } from "../../rules/index.ts";
 
 export interface SettingRecord {
   namespace: string;
@@ -24,22 +25,29 @@ interface SettingRule {
   maxSdk?: number;
 }
 
-/** Values that weaken the device's own checks on apps; each is a weak heuristic. */
-export const SETTING_RULES: SettingRule[] = [
-  { key: "package_verifier_enable", value: "0", id: "android-play-protect-disabled", title: "Google Play Protect app verification is turned off", why: "Play Protect scans apps for known malware; stalkerware installers tell the person planting it to turn it off." },
-  { key: "package_verifier_user_consent", value: "-1", id: "android-play-protect-consent-revoked", title: "Google Play Protect scanning consent was revoked", why: "Without consent Play Protect stops checking installed apps against known malware." },
-  { key: "verifier_verify_adb_installs", value: "0", id: "android-adb-install-verification-disabled", title: "Verification of apps installed over USB (adb) is turned off", why: "Apps pushed over a cable are then installed without any check, a common way to plant stalkerware on a phone someone had in hand." },
-  { key: "upload_apk_enable", value: "0", id: "android-play-protect-upload-disabled", title: "Sending unknown apps to Google for analysis is turned off", why: "Play Protect no longer sends unrecognised apps for analysis, so a private spyware build stays unexamined." },
-  { key: "adb_install_need_confirm", value: "0", id: "android-adb-install-confirm-disabled", title: "Confirmation of app installs over USB (adb) is turned off", why: "Apps can then be installed over a cable without anyone confirming on the screen." },
-  // Android 8 (API 26) replaced this global switch by a per-app permission and sets it to 1 on
-  // every device, so it only says something on older versions.
-  { key: "install_non_market_apps", value: "1", id: "android-unknown-sources-enabled", title: "Installing apps from unknown sources is allowed", why: "Sideloaded apps bypass store review; most stalkerware is installed this way.", maxSdk: 25 },
-  // USB debugging itself (adb_enabled=1) is not flagged: every androidqf or adb acquisition
-  // needs it on. Wireless debugging is not needed and lets paired computers in reach use adb.
-  { key: "adb_wifi_enabled", value: "1", id: "android-wireless-debugging-enabled", title: "Wireless debugging (adb over Wi-Fi) is turned on", why: "Any computer paired with the phone can then install apps and pull data over the network without a cable; it is rarely left on outside app development." },
-  { key: "send_action_app_error", value: "0", id: "android-app-error-reports-disabled", title: "App crash reports are turned off", why: "Turning off error reports hides crashes of a malicious app from the vendor; worth a look only with other signs." },
-];
-const RULES_BY_KEY = new Map(SETTING_RULES.map((r) => [r.key, r]));
+let byKey: Map<string, SettingRule> | undefined;
+/**
+ * Values that weaken the device's own checks on apps, each a weak heuristic: the "settings" table
+ * of src/rules/data/android.yaml.
+ */
+export function settingRules(): SettingRule[] {
+  return [...rulesByKey().values()];
+}
+
+function rulesByKey(): Map<string, SettingRule> {
+  if (byKey) return byKey;
+  const text = (row: Record<string, unknown>, k: string) => {
+    if (typeof row[k] !== "string" || !row[k]) throw new VigilError(`table settings: a row lacks ${k}`, { file: ANDROID_RULE_FILES[0], code: "rules" });
+    return row[k] as string;
+  };
+  const rules = new Map<string, SettingRule>();
+  for (const row of androidRules().table("settings")) {
+    const rule: SettingRule = { key: text(row, "key"), value: text(row, "value"), id: text(row, "id"), title: text(row, "title"), why: text(row, "why") };
+    if (typeof row.max_sdk === "number") rule.maxSdk = row.max_sdk;
+    rules.set(rule.key, rule);
+  }
+  return (byKey = rules);
+}
 
 /** The device's API level from the acquisition's device info (sdk, else the release number). */
 export function deviceSdk(device: { sdk?: unknown; osVersion?: string }): number | undefined {
@@ -80,7 +88,7 @@ export default defineModule<SettingRecord>({
     }
   },
   check(r, ctx): DetectionInput[] {
-    const rule = RULES_BY_KEY.get(r.key);
+    const rule = rulesByKey().get(r.key);
     if (!rule || r.value.trim() !== rule.value) return [];
     if (rule.maxSdk !== undefined) {
       const sdk = deviceSdk(ctx.view.device);

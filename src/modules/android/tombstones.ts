@@ -6,6 +6,7 @@ import { fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { parseTombstone, type Tombstone } from "../../formats/tombstone.ts";
 import { VigilError, describeError } from "../../core/errors.ts";
+import { androidPattern, androidRules, androidSet } from "../../rules/index.ts";
 
 export interface TombstoneRecord extends Tombstone {
   file: string;
@@ -23,12 +24,6 @@ export const REMOTE_SURFACE_CRASH_RULE = {
     "A memory-corruption crash (SIGSEGV/SIGBUS/SIGILL at a non-null address) of a process that parses data from outside the phone (media, Bluetooth, NFC, telephony).",
 };
 
-// AIDs: 0 root, 1000 system, 1001 radio, 1002 bluetooth, 1013 media, 1027 nfc, 1040 mediaex,
-// 1041 audioserver, 1046 mediacodec, 1047 cameraserver.
-const PRIVILEGED_UIDS = new Set([0, 1000, 1001, 1002, 1013, 1027, 1040, 1041, 1046, 1047]);
-const PRIVILEGED_NAMES = /^(system_server|surfaceflinger|mediaserver|media\.\w+|cameraserver|audioserver|installd|vold|netd|zygote(64)?|init|servicemanager|keystore2?|gatekeeperd|android\.hardware\..*|com\.android\.(bluetooth|nfc|phone|systemui))$/;
-const REMOTE_SURFACES = /^(mediaserver|media\.(extractor|codec|swcodec|metrics)|android\.hardware\.media\..*|com\.android\.(bluetooth|nfc|phone|mms|messaging)|com\.google\.android\.(bluetooth|apps\.messaging)|\S*bluetooth\S*)$/;
-const MEMORY_SIGNALS = new Set(["SIGSEGV", "SIGBUS", "SIGILL"]);
 
 function baseName(p: string | undefined): string {
   if (!p) return "";
@@ -87,8 +82,8 @@ export default defineModule<TombstoneRecord>({
     out.push(...fromMatches(matches, { grade: "strong", title: (m) => `Known spyware process crashed: ${m.matched}`, artifact: r.file, timestamp: r.timestamp }));
     const sig = r.signal_info?.name ?? "";
     const fault = r.signal_info?.fault_address ? Number.parseInt(r.signal_info.fault_address, 16) : NaN;
-    const nullish = (Number.isFinite(fault) && fault < 0x10000) || /null pointer/i.test(r.cause ?? "");
-    if (REMOTE_SURFACES.test(name) && MEMORY_SIGNALS.has(sig) && Number.isFinite(fault) && !nullish) {
+    const nullish = (Number.isFinite(fault) && fault < androidRules().value("null_page_end")) || /null pointer/i.test(r.cause ?? "");
+    if (androidPattern("remote_surface_processes").test(name) && androidSet("memory_corruption_signals").has(sig) && Number.isFinite(fault) && !nullish) {
       out.push(
         heuristic({
           rule: REMOTE_SURFACE_CRASH_RULE.id,
@@ -101,7 +96,7 @@ export default defineModule<TombstoneRecord>({
           timestamp: r.timestamp,
         }),
       );
-    } else if ((r.uid !== undefined && PRIVILEGED_UIDS.has(r.uid)) || PRIVILEGED_NAMES.test(name)) {
+    } else if ((r.uid !== undefined && androidSet("privileged_uids").has(String(r.uid))) || androidPattern("privileged_processes").test(name)) {
       out.push(
         heuristic({
           rule: PRIVILEGED_CRASH_RULE.id,

@@ -11,7 +11,7 @@
 //   are "unknown", never flagged as not from the App Store.
 import type { FileEntry } from "../../acquisitions/view.ts";
 import { defineModule, type ModuleContext } from "../contract.ts";
-import { fromMatches, heuristic } from "../../core/detection.ts";
+import { dedupeMatches, fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput, IndicatorMatch } from "../../core/model.ts";
 import { describeError, VigilError } from "../../core/errors.ts";
 import { fromDate, parseLooseTimestamp } from "../../core/time.ts";
@@ -231,13 +231,6 @@ async function* fromFilesystem(ctx: ModuleContext): AsyncGenerator<AppRecord> {
   if (ok === 0 && firstError) throw firstError;
 }
 
-function dedupe(ms: IndicatorMatch[]): IndicatorMatch[] {
-  const seen = new Set<string>();
-  return ms.filter((m) => {
-    const k = `${m.indicator.type}\0${m.indicator.value}\0${m.indicator.set.name}\0${m.indicator.set.sha256}`;
-    return seen.has(k) ? false : (seen.add(k), true);
-  });
-}
 
 export default defineModule<AppRecord>({
   name: "applications",
@@ -269,7 +262,7 @@ export default defineModule<AppRecord>({
     if (r.executable) ms.push(...ctx.iocs.process(r.executable));
     const artifact = r.file_path;
     out.push(
-      ...fromMatches(dedupe(ms), {
+      ...fromMatches(dedupeMatches(ms), {
         grade: "strong",
         title: (m) => `Known spyware app ${r.bundle_id} is installed (${m.matched}; ${m.indicator.set.name})`,
         why: "The app is installed on this device.",

@@ -1,11 +1,10 @@
 // CFNetwork's URL cache (Cache.db) of every app: the URL of each cached HTTP response. Apps and
 // system daemons keep these for days, so an exploit delivery URL fetched by any process can be
 // found here. Caches are not in iTunes backups: filesystem dumps only.
-import { defineModule } from "../contract.ts";
 import { fromMatches } from "../../core/detection.ts";
+import { defineSqliteModule } from "../lib/sqlite.ts";
 import { parseLooseTimestamp } from "../../core/time.ts";
-import { requireSchema } from "../../formats/sqlite.ts";
-import { cachedChecks, eachFile, seenTitle, sqliteRows } from "./lib/web.ts";
+import { cachedChecks, seenTitle } from "./lib/web.ts";
 
 export interface CacheResponse {
   entry_id: number;
@@ -28,7 +27,7 @@ export function urlOfRequestKey(key: string): string {
   return m ? key.slice(m.index) : key;
 }
 
-export default defineModule<CacheResponse>({
+export default defineSqliteModule<CacheResponse>({
   name: "cache_files",
   title: "App URL caches (Cache.db)",
   platform: "ios",
@@ -36,30 +35,23 @@ export default defineModule<CacheResponse>({
   reads: {
     fs: ["private/var/**/Cache.db"],
   },
-  records(ctx) {
-    return eachFile(ctx, (file) =>
-      sqliteRows(ctx, file, function* (h) {
-        requireSchema(h, { cfurl_cache_response: ["entry_ID", "request_key", "time_stamp"] });
-        const cols = h.columns("cfurl_cache_response");
-        const col = (c: string) => (cols.has(c) ? c : "NULL");
-        const stmt = h.db
-          .prepare(`SELECT entry_ID, ${col("version")}, ${col("hash_value")}, ${col("storage_policy")}, request_key, time_stamp FROM cfurl_cache_response ORDER BY entry_ID`)
-          .raw(true);
-        for (const row of stmt.iterate() as IterableIterator<unknown[]>) {
-          const ts = row[5];
-          yield {
-            entry_id: row[0] as number,
-            version: (row[1] as number | null) ?? null,
-            hash_value: (row[2] as number | null) ?? null,
-            storage_policy: (row[3] as number | null) ?? null,
-            url: urlOfRequestKey(String(row[4] ?? "")),
-            // CURRENT_TIMESTAMP text, in UTC
-            timestamp: typeof ts === "string" ? parseLooseTimestamp(ts) : undefined,
-            cache_db: file.path,
-          };
-        }
-      }),
-    );
+  requires: { cfurl_cache_response: ["entry_ID", "request_key", "time_stamp"] },
+  *rows(db) {
+    const col = (c: string) => db.optional("cfurl_cache_response", c);
+    const sql = `SELECT entry_ID, ${col("version")}, ${col("hash_value")}, ${col("storage_policy")}, request_key, time_stamp FROM cfurl_cache_response ORDER BY entry_ID`;
+    for (const row of db.rows<unknown[]>(sql)) {
+      const ts = row[5];
+      yield {
+        entry_id: row[0] as number,
+        version: (row[1] as number | null) ?? null,
+        hash_value: (row[2] as number | null) ?? null,
+        storage_policy: (row[3] as number | null) ?? null,
+        url: urlOfRequestKey(String(row[4] ?? "")),
+        // CURRENT_TIMESTAMP text, in UTC
+        timestamp: typeof ts === "string" ? parseLooseTimestamp(ts) : undefined,
+        cache_db: db.path,
+      };
+    }
   },
   events(r) {
     if (!r.timestamp) return [];

@@ -1,14 +1,12 @@
 // Calendar events (Calendar.sqlitedb). QuaDream's ENDOFDAYS zero-click exploit arrived as
 // iCloud calendar invitations placed in the past (so no reminder fires), which stay in the
 // database as events organised by an outside account.
-import { defineModule } from "../contract.ts";
 import { fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
-import { requireSchema } from "../../formats/sqlite.ts";
+import { defineSqliteModule } from "../lib/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
-import { asText, present } from "./lib/checks.ts";
+import { asText } from "./lib/checks.ts";
 import { emailOf, extractLinks, oneLine } from "./lib/links.ts";
-import { eachFile, sqliteRows } from "./lib/web.ts";
 
 export interface CalendarRecord {
   id: number;
@@ -60,7 +58,7 @@ export function backdatedExternalInvite(r: Pick<CalendarRecord, "start_date" | "
   return Date.parse(r.creation_date) - Date.parse(r.start_date) > BACKDATE_MS;
 }
 
-export default defineModule<CalendarRecord>({
+export default defineSqliteModule<CalendarRecord>({
   name: "calendar",
   title: "Calendar",
   platform: "ios",
@@ -70,66 +68,62 @@ export default defineModule<CalendarRecord>({
     backup: [{ domain: "HomeDomain", path: "Library/Calendar/Calendar.sqlitedb" }],
     fs: ["private/var/mobile/Library/Calendar/Calendar.sqlitedb"],
   },
-  records(ctx) {
-    return eachFile(ctx, (file) =>
-      sqliteRows(ctx, file, function* (h) {
-        requireSchema(h, { CalendarItem: ["ROWID", "summary", "start_date"], Participant: ["ROWID", "email"] });
-        const ci = present(h, "CalendarItem", ["description", "end_date", "all_day", "calendar_id", "organizer_id", "url", "last_modified", "external_id", "unique_identifier", "hidden", "UUID", "creation_date"]);
-        const pc = present(h, "Participant", ["UUID", "phone_number", "comment", "last_modified", "is_self", "identity_id", "owner_id"]);
-        const c = (n: string) => (ci.includes(n) ? `c."${n}"` : "NULL");
-        const p = (n: string) => (pc.includes(n) ? `p."${n}"` : "NULL");
-        const hasIdentity = pc.includes("identity_id") && h.tables().has("Identity") && h.columns("Identity").has("display_name");
-        const joinOrganizer = ci.includes("organizer_id");
+  requires: { CalendarItem: ["ROWID", "summary", "start_date"], Participant: ["ROWID", "email"] },
+  *rows(db) {
+    const ci = db.present("CalendarItem", ["description", "end_date", "all_day", "calendar_id", "organizer_id", "url", "last_modified", "external_id", "unique_identifier", "hidden", "UUID", "creation_date"]);
+    const pc = db.present("Participant", ["UUID", "phone_number", "comment", "last_modified", "is_self", "identity_id", "owner_id"]);
+    const c = (n: string) => (ci.includes(n) ? `c."${n}"` : "NULL");
+    const p = (n: string) => (pc.includes(n) ? `p."${n}"` : "NULL");
+    const hasIdentity = pc.includes("identity_id") && db.has("Identity", "display_name");
+    const joinOrganizer = ci.includes("organizer_id");
 
-        // Attendees per event, read once (calendars hold thousands of rows, not millions).
-        const attendees = new Map<number, string[]>();
-        if (pc.includes("owner_id")) {
-          for (const [owner, email, pid] of h.db.prepare("SELECT owner_id, email, ROWID FROM Participant WHERE email IS NOT NULL AND owner_id IS NOT NULL").raw(true).iterate() as Iterable<any[]>) {
-            const list = attendees.get(owner) ?? [];
-            list.push(`${pid}\u0000${email}`);
-            attendees.set(owner, list);
-          }
-        }
-        const sql = `SELECT c.ROWID, c.summary, ${c("description")}, c.start_date, ${c("end_date")}, ${c("all_day")}, ${c("calendar_id")}, ${c("organizer_id")},
-            ${c("url")}, ${c("last_modified")}, ${c("external_id")}, ${c("unique_identifier")}, ${c("hidden")}, ${c("UUID")}, ${c("creation_date")},
-            ${joinOrganizer ? `${p("UUID")}, p.email, ${p("phone_number")}, ${p("comment")}, ${p("last_modified")}, ${p("is_self")}, p.ROWID` : "NULL, NULL, NULL, NULL, NULL, NULL, NULL"},
-            ${joinOrganizer && hasIdentity ? "i.display_name" : "NULL"}
-          FROM CalendarItem c
-          ${joinOrganizer ? "LEFT JOIN Participant p ON p.ROWID = c.organizer_id" : ""}
-          ${joinOrganizer && hasIdentity ? "LEFT JOIN Identity i ON i.ROWID = p.identity_id" : ""}`;
-        for (const r of h.db.prepare(sql).raw(true).iterate() as Iterable<any[]>) {
-          const organizerRow = r[21];
-          const att = (attendees.get(r[0]) ?? [])
-            .filter((x) => !x.startsWith(`${organizerRow}\u0000`))
-            .map((x) => x.slice(x.indexOf("\u0000") + 1));
-          yield {
-            id: r[0],
-            summary: asText(r[1]),
-            description: asText(r[2]),
-            start_date: fromMacAbsolute(r[3]) ?? null,
-            end_date: fromMacAbsolute(r[4]) ?? null,
-            all_day: r[5],
-            calendar_id: r[6],
-            organizer_id: r[7],
-            url: asText(r[8]) || null,
-            last_modified: fromMacAbsolute(r[9]) ?? null,
-            external_id: asText(r[10]),
-            unique_identifier: asText(r[11]),
-            hidden: r[12],
-            uuid: asText(r[13]),
-            creation_date: fromMacAbsolute(r[14]) ?? null,
-            participant_uuid: asText(r[15]),
-            participant_email: asText(r[16]),
-            participant_phone: asText(r[17]),
-            participant_comment: asText(r[18]),
-            participant_last_modified: fromMacAbsolute(r[19]) ?? null,
-            organizer_is_self: r[20] === null || r[20] === undefined ? null : r[20] === 1,
-            organizer_name: asText(r[22]),
-            attendee_emails: att,
-          };
-        }
-      }),
-    );
+    // Attendees per event, read once (calendars hold thousands of rows, not millions).
+    const attendees = new Map<number, string[]>();
+    if (pc.includes("owner_id")) {
+      for (const [owner, email, pid] of db.rows("SELECT owner_id, email, ROWID FROM Participant WHERE email IS NOT NULL AND owner_id IS NOT NULL")) {
+        const list = attendees.get(owner) ?? [];
+        list.push(`${pid}\u0000${email}`);
+        attendees.set(owner, list);
+      }
+    }
+    const sql = `SELECT c.ROWID, c.summary, ${c("description")}, c.start_date, ${c("end_date")}, ${c("all_day")}, ${c("calendar_id")}, ${c("organizer_id")},
+        ${c("url")}, ${c("last_modified")}, ${c("external_id")}, ${c("unique_identifier")}, ${c("hidden")}, ${c("UUID")}, ${c("creation_date")},
+        ${joinOrganizer ? `${p("UUID")}, p.email, ${p("phone_number")}, ${p("comment")}, ${p("last_modified")}, ${p("is_self")}, p.ROWID` : "NULL, NULL, NULL, NULL, NULL, NULL, NULL"},
+        ${joinOrganizer && hasIdentity ? "i.display_name" : "NULL"}
+      FROM CalendarItem c
+      ${joinOrganizer ? "LEFT JOIN Participant p ON p.ROWID = c.organizer_id" : ""}
+      ${joinOrganizer && hasIdentity ? "LEFT JOIN Identity i ON i.ROWID = p.identity_id" : ""}`;
+    for (const r of db.rows(sql)) {
+      const organizerRow = r[21];
+      const att = (attendees.get(r[0]) ?? [])
+        .filter((x) => !x.startsWith(`${organizerRow}\u0000`))
+        .map((x) => x.slice(x.indexOf("\u0000") + 1));
+      yield {
+        id: r[0],
+        summary: asText(r[1]),
+        description: asText(r[2]),
+        start_date: fromMacAbsolute(r[3]) ?? null,
+        end_date: fromMacAbsolute(r[4]) ?? null,
+        all_day: r[5],
+        calendar_id: r[6],
+        organizer_id: r[7],
+        url: asText(r[8]) || null,
+        last_modified: fromMacAbsolute(r[9]) ?? null,
+        external_id: asText(r[10]),
+        unique_identifier: asText(r[11]),
+        hidden: r[12],
+        uuid: asText(r[13]),
+        creation_date: fromMacAbsolute(r[14]) ?? null,
+        participant_uuid: asText(r[15]),
+        participant_email: asText(r[16]),
+        participant_phone: asText(r[17]),
+        participant_comment: asText(r[18]),
+        participant_last_modified: fromMacAbsolute(r[19]) ?? null,
+        organizer_is_self: r[20] === null || r[20] === undefined ? null : r[20] === 1,
+        organizer_name: asText(r[22]),
+        attendee_emails: att,
+      };
+    }
   },
   events(r) {
     const what = `Calendar event "${oneLine(r.summary, 120)}"${r.description ? ` (${oneLine(r.description, 120)})` : ""}${r.participant_email ? ` (invitation by ${r.participant_email})` : ""}`;

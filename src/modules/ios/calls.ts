@@ -1,12 +1,10 @@
 // Call history (CallHistory.storedata, Core Data): phone, FaceTime and third-party VoIP calls
 // (WhatsApp, Signal...) that use CallKit.
-import { defineModule } from "../contract.ts";
 import { fromMatches } from "../../core/detection.ts";
-import { requireSchema } from "../../formats/sqlite.ts";
+import { defineSqliteModule } from "../lib/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
-import { asText, present } from "./lib/checks.ts";
+import { asText } from "./lib/checks.ts";
 import { emailOf } from "./lib/links.ts";
-import { eachFile, sqliteRows } from "./lib/web.ts";
 
 export interface CallRecord {
   isodate: string | null;
@@ -45,7 +43,7 @@ function serviceOf(provider: string | null, callType: number | null): string {
   return APPS[provider] ?? provider;
 }
 
-export default defineModule<CallRecord>({
+export default defineSqliteModule<CallRecord>({
   name: "calls",
   title: "Call history",
   platform: "ios",
@@ -54,34 +52,28 @@ export default defineModule<CallRecord>({
     backup: [{ domain: "HomeDomain", path: "Library/CallHistoryDB/CallHistory.storedata" }],
     fs: ["private/var/mobile/Library/CallHistoryDB/CallHistory.storedata"],
   },
-  records(ctx) {
-    return eachFile(ctx, (file) =>
-      sqliteRows(ctx, file, function* (h) {
-        requireSchema(h, { ZCALLRECORD: ["ZDATE", "ZADDRESS"] });
-        const opt = present(h, "ZCALLRECORD", OPTIONAL);
-        const c = (n: string) => (opt.includes(n as (typeof OPTIONAL)[number]) ? n : "NULL");
-        const sql = `SELECT ZDATE, ZADDRESS, ${OPTIONAL.map(c).join(", ")} FROM ZCALLRECORD`;
-        for (const r of h.db.prepare(sql).raw(true).iterate() as Iterable<any[]>) {
-          const provider = asText(r[4]);
-          const callType = r[7];
-          yield {
-            isodate: fromMacAbsolute(r[0]) ?? null,
-            duration: r[2],
-            location: asText(r[3]),
-            // ZADDRESS is a BLOB on some iOS versions.
-            number: asText(r[1]),
-            name: asText(r[8]),
-            provider,
-            service: serviceOf(provider, callType),
-            call_type: callType,
-            direction: r[5] === null || r[5] === undefined ? null : r[5] === 1 ? "outgoing" : "incoming",
-            answered: r[6] === null || r[6] === undefined ? null : r[6] === 1,
-            country_code: asText(r[9]),
-            unique_id: asText(r[10]),
-          };
-        }
-      }),
-    );
+  requires: { ZCALLRECORD: ["ZDATE", "ZADDRESS"] },
+  *rows(db) {
+    const sql = `SELECT ZDATE, ZADDRESS, ${OPTIONAL.map((c) => db.optional("ZCALLRECORD", c)).join(", ")} FROM ZCALLRECORD`;
+    for (const r of db.rows(sql)) {
+      const provider = asText(r[4]);
+      const callType = r[7];
+      yield {
+        isodate: fromMacAbsolute(r[0]) ?? null,
+        duration: r[2],
+        location: asText(r[3]),
+        // ZADDRESS is a BLOB on some iOS versions.
+        number: asText(r[1]),
+        name: asText(r[8]),
+        provider,
+        service: serviceOf(provider, callType),
+        call_type: callType,
+        direction: r[5] === null || r[5] === undefined ? null : r[5] === 1 ? "outgoing" : "incoming",
+        answered: r[6] === null || r[6] === undefined ? null : r[6] === 1,
+        country_code: asText(r[9]),
+        unique_id: asText(r[10]),
+      };
+    }
   },
   events(r) {
     if (!r.isodate) return [];

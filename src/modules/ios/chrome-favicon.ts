@@ -1,11 +1,10 @@
 // Chrome for iOS's Favicons database: the icon of every page Chrome showed, with the page URL.
 // Icons outlive history entries, so a page can be found here after its visit was deleted.
-import { defineModule } from "../contract.ts";
 import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { fromWebKit } from "../../core/time.ts";
-import { requireSchema } from "../../formats/sqlite.ts";
-import { chromeProfileFile, cachedChecks, eachFile, seenTitle, sqliteRows } from "./lib/web.ts";
+import { defineSqliteModule } from "../lib/sqlite.ts";
+import { chromeProfileFile, cachedChecks, seenTitle } from "./lib/web.ts";
 
 export interface ChromeFavicon {
   url: string;
@@ -17,35 +16,27 @@ export interface ChromeFavicon {
 
 // "Default", and one folder per extra Chrome profile.
 
-export default defineModule<ChromeFavicon>({
+export default defineSqliteModule<ChromeFavicon>({
   name: "chrome_favicon",
   title: "Chrome favicons",
   platform: "ios",
   description: "Chrome for iOS's Favicons database: the page URL and icon URL of every cached favicon are checked against indicators.",
   reads: chromeProfileFile("Favicons"),
-  records(ctx) {
-    return eachFile(ctx, (file) =>
-      sqliteRows(ctx, file, function* (h) {
-        requireSchema(h, { icon_mapping: ["page_url", "icon_id"], favicons: ["id", "url"], favicon_bitmaps: ["icon_id", "last_updated"] });
-        const requested = h.columns("favicon_bitmaps").has("last_requested") ? "b.last_requested" : "0";
-        const stmt = h.db
-          .prepare(
-            `SELECT m.page_url, f.url, b.last_updated, ${requested}
-             FROM icon_mapping m JOIN favicon_bitmaps b ON b.icon_id = m.icon_id JOIN favicons f ON f.id = m.icon_id
-             ORDER BY m.id`,
-          )
-          .raw(true);
-        for (const row of stmt.iterate() as IterableIterator<unknown[]>) {
-          const updated = Number(row[2] ?? 0);
-          yield {
-            url: (row[0] as string | null) ?? "",
-            icon_url: (row[1] as string | null) ?? "",
-            timestamp: fromWebKit(updated || Number(row[3] ?? 0)),
-            chrome_favicon_db: file.path,
-          };
-        }
-      }),
-    );
+  requires: { icon_mapping: ["page_url", "icon_id"], favicons: ["id", "url"], favicon_bitmaps: ["icon_id", "last_updated"] },
+  *rows(db) {
+    const requested = db.has("favicon_bitmaps", "last_requested") ? "b.last_requested" : "0";
+    const sql = `SELECT m.page_url, f.url, b.last_updated, ${requested}
+      FROM icon_mapping m JOIN favicon_bitmaps b ON b.icon_id = m.icon_id JOIN favicons f ON f.id = m.icon_id
+      ORDER BY m.id`;
+    for (const row of db.rows<unknown[]>(sql)) {
+      const updated = Number(row[2] ?? 0);
+      yield {
+        url: (row[0] as string | null) ?? "",
+        icon_url: (row[1] as string | null) ?? "",
+        timestamp: fromWebKit(updated || Number(row[3] ?? 0)),
+        chrome_favicon_db: db.path,
+      };
+    }
   },
   events(r) {
     if (!r.timestamp) return [];

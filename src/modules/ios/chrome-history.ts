@@ -1,9 +1,8 @@
 // Chrome for iOS keeps a desktop-Chrome History database in its app container.
-import { defineModule } from "../contract.ts";
 import { fromMatches } from "../../core/detection.ts";
 import { fromWebKit } from "../../core/time.ts";
-import { pagedJsonRows, requireSchema } from "../../formats/sqlite.ts";
-import { chromeProfileFile, cachedChecks, eachFile, seenTitle, sqliteRows } from "./lib/web.ts";
+import { defineSqliteModule } from "../lib/sqlite.ts";
+import { chromeProfileFile, cachedChecks, seenTitle } from "./lib/web.ts";
 
 export interface ChromeVisit {
   id: number;
@@ -17,31 +16,27 @@ export interface ChromeVisit {
 
 // "Default", and one folder per extra Chrome profile.
 
-export default defineModule<ChromeVisit>({
+export default defineSqliteModule<ChromeVisit>({
   name: "chrome_history",
   title: "Chrome browsing history",
   platform: "ios",
   description: "Chrome for iOS's History database: every visited URL is checked against indicators.",
   reads: chromeProfileFile("History"),
-  records(ctx) {
-    return eachFile(ctx, (file) =>
-      sqliteRows(ctx, file, function* (h) {
-        requireSchema(h, { urls: ["id", "url"], visits: ["id", "url", "visit_time", "from_visit"] });
-        // Rowid order is insertion (chronological) order; see safari_history for why no sort.
-        const query = { columns: ["u.id", "u.url", "v.id", "v.visit_time", "v.from_visit"], from: "FROM visits v JOIN urls u ON u.id = v.url", key: "v.id", keyColumn: 2 };
-        for (const row of pagedJsonRows(h.db, query)) {
-          const from = row[4] as number | null;
-          yield {
-            id: row[0] as number,
-            url: (row[1] as string | null) ?? "",
-            visit_id: row[2] as number,
-            timestamp: fromWebKit(row[3] as number | bigint | null),
-            redirect_source: from ? from : null,
-            chrome_history_db: file.path,
-          };
-        }
-      }),
-    );
+  requires: { urls: ["id", "url"], visits: ["id", "url", "visit_time", "from_visit"] },
+  *rows(db) {
+    // Rowid order is insertion (chronological) order; see safari_history for why no sort.
+    const query = { columns: ["u.id", "u.url", "v.id", "v.visit_time", "v.from_visit"], from: "FROM visits v JOIN urls u ON u.id = v.url", key: "v.id", keyColumn: 2 };
+    for (const row of db.paged(query)) {
+      const from = row[4] as number | null;
+      yield {
+        id: row[0] as number,
+        url: (row[1] as string | null) ?? "",
+        visit_id: row[2] as number,
+        timestamp: fromWebKit(row[3] as number | bigint | null),
+        redirect_source: from ? from : null,
+        chrome_history_db: db.path,
+      };
+    }
   },
   events(r) {
     if (!r.timestamp) return [];

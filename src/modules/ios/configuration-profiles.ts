@@ -4,7 +4,7 @@
 // all ways to watch or control a phone without a software exploit.
 import type { FileEntry } from "../../acquisitions/view.ts";
 import { defineModule } from "../contract.ts";
-import { fromMatches, heuristic } from "../../core/detection.ts";
+import { dedupeMatches, fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput, IndicatorMatch } from "../../core/model.ts";
 import { describeError } from "../../core/errors.ts";
 import { fromDate } from "../../core/time.ts";
@@ -122,13 +122,6 @@ function profileRecord(file: FileEntry, p: Record<string, PlistValue>): ProfileR
 
 const base = (p: string) => p.slice(p.lastIndexOf("/") + 1);
 
-function dedupe(ms: IndicatorMatch[]): IndicatorMatch[] {
-  const seen = new Set<string>();
-  return ms.filter((m) => {
-    const k = `${m.indicator.type}\0${m.indicator.value}\0${m.indicator.set.name}\0${m.indicator.set.sha256}`;
-    return seen.has(k) ? false : (seen.add(k), true);
-  });
-}
 
 const CP_DOMAIN = "SysSharedContainerDomain-systemgroup.com.apple.configurationprofiles";
 const SYSTEM_GROUP = "private/var/containers/Shared/SystemGroup/*/Library/ConfigurationProfiles";
@@ -204,7 +197,7 @@ export default defineModule<ConfigurationProfilesRecord>({
     if (r.uuid) ms.push(...ctx.iocs.configurationProfile(r.uuid));
     if (r.identifier) ms.push(...ctx.iocs.configurationProfile(r.identifier));
     out.push(
-      ...fromMatches(dedupe(ms), {
+      ...fromMatches(dedupeMatches(ms), {
         grade: "strong",
         title: (m) => `Known malicious configuration profile "${name}" installed (${m.matched}; ${m.indicator.set.name})`,
         why: "The profile is installed on this device.",

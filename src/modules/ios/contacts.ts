@@ -1,13 +1,11 @@
 // The address book (AddressBook.sqlitedb): one record per phone number, e-mail address, URL or
 // other value of a contact, as MVT lists them.
-import { defineModule } from "../contract.ts";
 import { fromMatches } from "../../core/detection.ts";
+import { defineSqliteModule } from "../lib/sqlite.ts";
 import type { DetectionInput } from "../../core/model.ts";
-import { requireSchema } from "../../formats/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
-import { asText, present } from "./lib/checks.ts";
+import { asText } from "./lib/checks.ts";
 import { emailOf } from "./lib/links.ts";
-import { eachFile, sqliteRows } from "./lib/web.ts";
 
 export interface ContactRecord {
   person_id: number;
@@ -25,7 +23,7 @@ export interface ContactRecord {
 // AddressBook property ids of ABMultiValue rows.
 const KINDS: Record<number, string> = { 3: "phone", 4: "email", 5: "address", 13: "instant_message", 22: "url", 23: "related_name", 46: "social_profile" };
 
-export default defineModule<ContactRecord>({
+export default defineSqliteModule<ContactRecord>({
   name: "contacts",
   title: "Contacts",
   platform: "ios",
@@ -34,30 +32,25 @@ export default defineModule<ContactRecord>({
     backup: [{ domain: "HomeDomain", path: "Library/AddressBook/AddressBook.sqlitedb" }],
     fs: ["private/var/mobile/Library/AddressBook/AddressBook.sqlitedb"],
   },
-  records(ctx) {
-    return eachFile(ctx, (file) =>
-      sqliteRows(ctx, file, function* (h) {
-        requireSchema(h, { ABPerson: ["ROWID"], ABMultiValue: ["record_id", "property", "value"] });
-        const p = present(h, "ABPerson", ["First", "Middle", "Last", "Organization", "CreationDate", "ModificationDate"]);
-        const c = (n: string) => (p.includes(n) ? `p.${n}` : "NULL");
-        const sql = `SELECT p.ROWID, mv.value, mv.property, ${c("First")}, ${c("Middle")}, ${c("Last")}, ${c("Organization")}, ${c("CreationDate")}, ${c("ModificationDate")}
-          FROM ABMultiValue mv JOIN ABPerson p ON p.ROWID = mv.record_id
-          WHERE mv.value IS NOT NULL ORDER BY p.ROWID`;
-        for (const r of h.db.prepare(sql).raw(true).iterate() as Iterable<any[]>) {
-          yield {
-            person_id: r[0],
-            value: asText(r[1]) ?? "",
-            kind: KINDS[r[2]] ?? `property_${r[2]}`,
-            first: asText(r[3]),
-            middle: asText(r[4]),
-            last: asText(r[5]),
-            organization: asText(r[6]),
-            creation_date: fromMacAbsolute(r[7]) ?? null,
-            modification_date: fromMacAbsolute(r[8]) ?? null,
-          };
-        }
-      }),
-    );
+  requires: { ABPerson: ["ROWID"], ABMultiValue: ["record_id", "property", "value"] },
+  *rows(db) {
+    const c = (n: string) => db.optional("ABPerson", n, "p");
+    const sql = `SELECT p.ROWID, mv.value, mv.property, ${c("First")}, ${c("Middle")}, ${c("Last")}, ${c("Organization")}, ${c("CreationDate")}, ${c("ModificationDate")}
+      FROM ABMultiValue mv JOIN ABPerson p ON p.ROWID = mv.record_id
+      WHERE mv.value IS NOT NULL ORDER BY p.ROWID`;
+    for (const r of db.rows(sql)) {
+      yield {
+        person_id: r[0],
+        value: asText(r[1]) ?? "",
+        kind: KINDS[r[2]] ?? `property_${r[2]}`,
+        first: asText(r[3]),
+        middle: asText(r[4]),
+        last: asText(r[5]),
+        organization: asText(r[6]),
+        creation_date: fromMacAbsolute(r[7]) ?? null,
+        modification_date: fromMacAbsolute(r[8]) ?? null,
+      };
+    }
   },
   check(r, ctx) {
     const who = [r.first, r.last].filter(Boolean).join(" ") || r.organization || `contact ${r.person_id}`;

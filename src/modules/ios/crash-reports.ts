@@ -4,10 +4,10 @@
 import { defineModule } from "../contract.ts";
 import { parseIps, type CrashReport } from "../../formats/ips.ts";
 import { describeError, VigilError } from "../../core/errors.ts";
-import { fromMatches } from "../../core/detection.ts";
+import { dedupeMatches, fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { iosRules } from "../../rules/index.ts";
-import { checkProcessPath, ruleDetections, uniqueMatches } from "../../rules/process-paths.ts";
+import { checkProcessPath, ruleDetections } from "../../rules/process-paths.ts";
 
 export interface CrashReportRecord extends CrashReport {
   /** The crashed process: procName from the body, else the name in the header. */
@@ -50,7 +50,7 @@ export default defineModule<CrashReportRecord>({
     const out: DetectionInput[] = [];
     if (r.process) {
       out.push(
-        ...fromMatches(uniqueMatches(ctx.iocs.process(r.process)), {
+        ...fromMatches(dedupeMatches(ctx.iocs.process(r.process)), {
           grade: "strong",
           title: (m) => `Crash report of a known spyware process: ${m.matched}`,
           why: "The report shows this process ran on the device.",

@@ -1,9 +1,8 @@
 // Firefox for iOS's favicon cache in browser.db, joined to the history entry it belongs to.
-import { defineModule } from "../contract.ts";
 import { fromMatches } from "../../core/detection.ts";
 import { fromUnixAuto } from "../../core/time.ts";
-import { requireSchema } from "../../formats/sqlite.ts";
-import { cachedChecks, eachFile, seenTitle, sqliteRows } from "./lib/web.ts";
+import { defineSqliteModule } from "../lib/sqlite.ts";
+import { cachedChecks, seenTitle } from "./lib/web.ts";
 
 export interface FirefoxFavicon {
   id: number;
@@ -20,7 +19,7 @@ export interface FirefoxFavicon {
 
 const GROUP = "AppDomainGroup-group.org.mozilla.ios.Firefox";
 
-export default defineModule<FirefoxFavicon>({
+export default defineSqliteModule<FirefoxFavicon>({
   name: "firefox_favicon",
   title: "Firefox favicons",
   platform: "ios",
@@ -29,31 +28,23 @@ export default defineModule<FirefoxFavicon>({
     backup: [{ domain: GROUP, path: "profile.profile/browser.db" }],
     fs: ["private/var/mobile/Containers/Shared/AppGroup/*/profile.profile/browser.db", "private/var/mobile/profile.profile/browser.db"],
   },
-  records(ctx) {
-    return eachFile(ctx, (file) =>
-      sqliteRows(ctx, file, function* (h) {
-        requireSchema(h, { favicons: ["id", "url", "width", "height", "type", "date"], favicon_sites: ["siteID", "faviconID"], history: ["id", "url"] });
-        const stmt = h.db
-          .prepare(
-            `SELECT f.id, f.url, f.width, f.height, f.type, f.date, h.id, h.url
-             FROM favicons f JOIN favicon_sites s ON s.faviconID = f.id JOIN history h ON h.id = s.siteID`,
-          )
-          .raw(true);
-        for (const row of stmt.iterate() as IterableIterator<unknown[]>) {
-          yield {
-            id: row[0] as number,
-            url: (row[1] as string | null) ?? "",
-            width: (row[2] as number | null) ?? null,
-            height: (row[3] as number | null) ?? null,
-            type: (row[4] as number | null) ?? null,
-            timestamp: fromUnixAuto(row[5] as number | null),
-            history_id: row[6] as number,
-            history_url: (row[7] as string | null) ?? "",
-            firefox_favicon_db: file.path,
-          };
-        }
-      }),
-    );
+  requires: { favicons: ["id", "url", "width", "height", "type", "date"], favicon_sites: ["siteID", "faviconID"], history: ["id", "url"] },
+  *rows(db) {
+    const sql = `SELECT f.id, f.url, f.width, f.height, f.type, f.date, h.id, h.url
+      FROM favicons f JOIN favicon_sites s ON s.faviconID = f.id JOIN history h ON h.id = s.siteID`;
+    for (const row of db.rows<unknown[]>(sql)) {
+      yield {
+        id: row[0] as number,
+        url: (row[1] as string | null) ?? "",
+        width: (row[2] as number | null) ?? null,
+        height: (row[3] as number | null) ?? null,
+        type: (row[4] as number | null) ?? null,
+        timestamp: fromUnixAuto(row[5] as number | null),
+        history_id: row[6] as number,
+        history_url: (row[7] as string | null) ?? "",
+        firefox_favicon_db: db.path,
+      };
+    }
   },
   events(r) {
     if (!r.timestamp) return [];

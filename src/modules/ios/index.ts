@@ -22,6 +22,7 @@ import sms from "./sms.ts";
 import smsAttachments from "./sms-attachments.ts";
 import calls from "./calls.ts";
 import contacts from "./contacts.ts";
+import accounts from "./accounts.ts";
 import calendar from "./calendar.ts";
 import whatsapp from "./whatsapp.ts";
 import whatsappChatSessions from "./whatsapp-chat-sessions.ts";
@@ -70,6 +71,7 @@ export const iosModules: ModuleDef<any>[] = [
   smsAttachments,
   calls,
   contacts,
+  accounts,
   calendar,
   whatsapp,
   whatsappChatSessions,

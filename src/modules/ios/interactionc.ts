@@ -3,13 +3,11 @@
 import { defineModule } from "../contract.ts";
 import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
-import { requireSchema } from "../../formats/sqlite.ts";
+import { sqliteRecords, type SqliteDb } from "../lib/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
-import type { SqliteHandle } from "../../acquisitions/view.ts";
 import { asText } from "./lib/checks.ts";
 import { emailOf } from "./lib/links.ts";
-import { loadWhatsappIdentities } from "./lib/whatsapp.ts";
-import { databaseError } from "./lib/web.ts";
+import { loadWhatsappIdentities, type WhatsappIdentities } from "./lib/whatsapp.ts";
 
 export interface InteractionRecord {
   table_id: number;
@@ -109,10 +107,10 @@ const FIELDS: [keyof InteractionRecord, "i" | "s" | "r" | "a", string, Kind][] =
 ];
 
 /** A Core Data many-to-many table: its entity numbers shift between iOS versions, so find it by shape. */
-function joinTable(h: SqliteHandle, table: RegExp, a: RegExp, b: RegExp): { name: string; a: string; b: string } | undefined {
-  for (const t of h.tables()) {
+function joinTable(db: SqliteDb, table: RegExp, a: RegExp, b: RegExp): { name: string; a: string; b: string } | undefined {
+  for (const t of db.tables()) {
     if (!table.test(t)) continue;
-    const cols = [...h.columns(t)];
+    const cols = [...db.columns(t)];
     const ca = cols.find((c) => a.test(c));
     const cb = cols.find((c) => b.test(c) && c !== ca);
     if (ca && cb) return { name: t, a: ca, b: cb };
@@ -125,6 +123,45 @@ function who(name: string | null, id: string | null): string {
   return name ?? id ?? "unknown";
 }
 
+/** The interactions of one interactionC.db, with WhatsApp ids resolved through `ids`. */
+function* interactions(db: SqliteDb, ids: WhatsappIdentities): Generator<InteractionRecord> {
+  const haveContacts = db.has("ZCONTACTS", "Z_PK");
+  const senderJoin = haveContacts && db.has("ZINTERACTIONS", "ZSENDER");
+  const att = db.has("ZATTACHMENT") ? joinTable(db, /^Z_\d+INTERACTIONS$/, /^Z_\d+ATTACHMENTS$/, /^Z_\d+INTERACTIONS$/) : undefined;
+  const rec = haveContacts ? joinTable(db, /^Z_\d+INTERACTIONRECIPIENT$/, /^Z_\d+RECIPIENTS$/, /^Z_\d+INTERACTIONRECIPIENT$/) : undefined;
+  const avail: Record<string, Set<string> | undefined> = {
+    i: db.columns("ZINTERACTIONS"),
+    s: senderJoin ? db.columns("ZCONTACTS") : undefined,
+    r: rec ? db.columns("ZCONTACTS") : undefined,
+    a: att ? db.columns("ZATTACHMENT") : undefined,
+  };
+  const sel = FIELDS.map(([, src, col, kind]) => {
+    if (!avail[src]?.has(col)) return "NULL";
+    return kind === "hex" ? `HEX(${src}.${col})` : `${src}.${col}`;
+  });
+  const sql = `SELECT ${sel.join(", ")} FROM ZINTERACTIONS i
+    ${senderJoin ? "LEFT JOIN ZCONTACTS s ON s.Z_PK = i.ZSENDER" : ""}
+    ${att ? `LEFT JOIN "${att.name}" ja ON ja."${att.b}" = i.Z_PK LEFT JOIN ZATTACHMENT a ON a.Z_PK = ja."${att.a}"` : ""}
+    ${rec ? `LEFT JOIN "${rec.name}" jr ON jr."${rec.b}" = i.Z_PK LEFT JOIN ZCONTACTS r ON r.Z_PK = jr."${rec.a}"` : ""}`;
+  for (const row of db.rows(sql)) {
+    const out: Record<string, unknown> = {};
+    for (let k = 0; k < FIELDS.length; k++) {
+      const [name, , , kind] = FIELDS[k];
+      const v = row[k];
+      out[name] = kind === "date" ? fromMacAbsolute(v) ?? null : kind === "text" || kind === "hex" ? asText(v) || null : v ?? null;
+    }
+    const d = out.direction;
+    out.direction = d === 0 ? "INCOMING" : d === 1 ? "OUTGOING" : d === null ? null : String(d);
+    const wa = WHATSAPP_BUNDLES.has(out.bundle_id as string);
+    for (const k of ["sender", "recipient", "domain"] as const) {
+      const r = wa ? ids.resolve(out[k === "domain" ? "domain_identifier" : `${k}_identifier`] as string | null) : undefined;
+      out[`${k}_resolved_phone_number`] = r?.phone ?? null;
+      out[`${k}_resolved_name`] = r?.name ?? null;
+    }
+    yield out as unknown as InteractionRecord;
+  }
+}
+
 export default defineModule<InteractionRecord>({
   name: "interactionc",
   title: "Interactions (CoreDuet interactionC)",
@@ -135,54 +172,10 @@ export default defineModule<InteractionRecord>({
     backup: [{ domain: "HomeDomain", path: "Library/CoreDuet/People/interactionC.db" }],
     fs: ["private/var/mobile/Library/CoreDuet/People/interactionC.db"],
   },
-  async *records(ctx) {
+  records(ctx) {
     // WhatsApp logs its chats under LIDs; WhatsApp's own databases, when present, resolve them.
-    const ids = await loadWhatsappIdentities(ctx);
-    for (const file of ctx.files) {
-      const h = await ctx.view.openSqlite(file);
-      try {
-        requireSchema(h, { ZINTERACTIONS: ["Z_PK", "ZSTARTDATE"] });
-        const haveContacts = h.tables().has("ZCONTACTS") && h.columns("ZCONTACTS").has("Z_PK");
-        const senderJoin = haveContacts && h.columns("ZINTERACTIONS").has("ZSENDER");
-        const att = h.tables().has("ZATTACHMENT") ? joinTable(h, /^Z_\d+INTERACTIONS$/, /^Z_\d+ATTACHMENTS$/, /^Z_\d+INTERACTIONS$/) : undefined;
-        const rec = haveContacts ? joinTable(h, /^Z_\d+INTERACTIONRECIPIENT$/, /^Z_\d+RECIPIENTS$/, /^Z_\d+INTERACTIONRECIPIENT$/) : undefined;
-        const avail: Record<string, Set<string> | undefined> = {
-          i: h.columns("ZINTERACTIONS"),
-          s: senderJoin ? h.columns("ZCONTACTS") : undefined,
-          r: rec ? h.columns("ZCONTACTS") : undefined,
-          a: att ? h.columns("ZATTACHMENT") : undefined,
-        };
-        const sel = FIELDS.map(([, src, col, kind]) => {
-          if (!avail[src]?.has(col)) return "NULL";
-          return kind === "hex" ? `HEX(${src}.${col})` : `${src}.${col}`;
-        });
-        const sql = `SELECT ${sel.join(", ")} FROM ZINTERACTIONS i
-          ${senderJoin ? "LEFT JOIN ZCONTACTS s ON s.Z_PK = i.ZSENDER" : ""}
-          ${att ? `LEFT JOIN "${att.name}" ja ON ja."${att.b}" = i.Z_PK LEFT JOIN ZATTACHMENT a ON a.Z_PK = ja."${att.a}"` : ""}
-          ${rec ? `LEFT JOIN "${rec.name}" jr ON jr."${rec.b}" = i.Z_PK LEFT JOIN ZCONTACTS r ON r.Z_PK = jr."${rec.a}"` : ""}`;
-        for (const row of h.db.prepare(sql).raw(true).iterate() as Iterable<any[]>) {
-          const out: Record<string, unknown> = {};
-          for (let k = 0; k < FIELDS.length; k++) {
-            const [name, , , kind] = FIELDS[k];
-            const v = row[k];
-            out[name] = kind === "date" ? fromMacAbsolute(v) ?? null : kind === "text" || kind === "hex" ? asText(v) || null : v ?? null;
-          }
-          const d = out.direction;
-          out.direction = d === 0 ? "INCOMING" : d === 1 ? "OUTGOING" : d === null ? null : String(d);
-          const wa = WHATSAPP_BUNDLES.has(out.bundle_id as string);
-          for (const k of ["sender", "recipient", "domain"] as const) {
-            const r = wa ? ids.resolve(out[k === "domain" ? "domain_identifier" : `${k}_identifier`] as string | null) : undefined;
-            out[`${k}_resolved_phone_number`] = r?.phone ?? null;
-            out[`${k}_resolved_name`] = r?.name ?? null;
-          }
-          yield out as unknown as InteractionRecord;
-        }
-      } catch (e) {
-        throw databaseError(e, file.path);
-      } finally {
-        h.close();
-      }
-    }
+    const ids = loadWhatsappIdentities(ctx);
+    return sqliteRecords(ctx, { requires: { ZINTERACTIONS: ["Z_PK", "ZSTARTDATE"] }, rows: async (db) => interactions(db, await ids) });
   },
   events(r) {
     const from =

@@ -1,7 +1,7 @@
 // locationd's clients.plist: every app, daemon and bundle registered with location services,
 // with its authorization and the times it last received locations.
 import { defineModule } from "../contract.ts";
-import { fromMatches } from "../../core/detection.ts";
+import { dedupeMatches, fromMatches } from "../../core/detection.ts";
 import type { IndicatorMatch } from "../../core/model.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { baseName, isDict, plistToJson, readPlistDict, type JsonValue } from "./lib/plist-values.ts";
@@ -25,13 +25,6 @@ export const LOCATIOND_TIMESTAMPS = [
   "BeaconRegionTimeStopped",
 ] as const;
 
-function dedupe(ms: IndicatorMatch[]): IndicatorMatch[] {
-  const seen = new Set<string>();
-  return ms.filter((m) => {
-    const k = `${m.indicator.type}\0${m.indicator.value}\0${m.indicator.set.name}\0${m.indicator.set.sha256}`;
-    return seen.has(k) ? false : (seen.add(k), true);
-  });
-}
 
 export default defineModule<LocationdRecord>({
   name: "locationd_clients",
@@ -76,7 +69,7 @@ export default defineModule<LocationdRecord>({
       if (typeof p === "string" && p) ms.push(...iocs.filePath(p), ...iocs.process(baseName(p)));
     }
     if (!ms.length) return [];
-    return fromMatches(dedupe(ms), {
+    return fromMatches(dedupeMatches(ms), {
       grade: "strong",
       title: (m) => `Known spyware ${m.indicator.type === "file_path" ? "file" : m.indicator.type === "app_id" ? "app" : "process"} ${m.matched} registered with location services (${m.indicator.set.name})`,
       why: "locationd only lists clients that ran on this device and asked for location.",

@@ -1,12 +1,11 @@
 // Safari's BrowserState.db: the open tabs, each with its back/forward list (the session data
 // blob), so pages left open or navigated through in a tab are checked too.
-import { defineModule } from "../contract.ts";
 import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
-import { requireSchema } from "../../formats/sqlite.ts";
+import { defineSqliteModule } from "../lib/sqlite.ts";
 import { parsePlist, type PlistValue } from "../../formats/plist.ts";
-import { cachedChecks, eachFile, seenTitle, sqliteRows } from "./lib/web.ts";
+import { cachedChecks, seenTitle } from "./lib/web.ts";
 
 export interface SessionEntry {
   entry_title?: string;
@@ -57,7 +56,7 @@ function dict(v: PlistValue | undefined): { [k: string]: PlistValue } | undefine
 }
 const str = (v: PlistValue | undefined) => (typeof v === "string" ? v : undefined);
 
-export default defineModule<SafariTab>({
+export default defineSqliteModule<SafariTab>({
   name: "safari_browser_state",
   title: "Safari open tabs",
   platform: "ios",
@@ -70,47 +69,42 @@ export default defineModule<SafariTab>({
       "private/var/mobile/Containers/Data/Application/*/Library/Safari/BrowserState.db",
     ],
   },
-  records(ctx) {
-    return eachFile(ctx, (file) =>
-      sqliteRows(ctx, file, function* (h) {
-        requireSchema(h, { tabs: ["title", "url", "last_viewed_time"] });
-        const tabCols = h.columns("tabs");
-        const visible = tabCols.has("user_visible_url") ? "t.user_visible_url" : "NULL";
-        // iOS 12 and later keep the session blob in tab_sessions; older versions in tabs.
-        let sql: string;
-        if (h.tables().has("tab_sessions") && h.columns("tab_sessions").has("session_data")) {
-          sql = `SELECT t.title, t.url, ${visible}, t.last_viewed_time, s.session_data
-                 FROM tabs t LEFT JOIN tab_sessions s ON s.tab_uuid = t.uuid ORDER BY t.last_viewed_time`;
-        } else if (tabCols.has("session_data")) {
-          sql = `SELECT t.title, t.url, ${visible}, t.last_viewed_time, t.session_data FROM tabs t ORDER BY t.last_viewed_time`;
-        } else {
-          sql = `SELECT t.title, t.url, ${visible}, t.last_viewed_time, NULL FROM tabs t ORDER BY t.last_viewed_time`;
+  requires: { tabs: ["title", "url", "last_viewed_time"] },
+  *rows(db, ctx) {
+    const visible = db.optional("tabs", "user_visible_url", "t");
+    // iOS 12 and later keep the session blob in tab_sessions; older versions in tabs.
+    let sql: string;
+    if (db.has("tab_sessions", "session_data")) {
+      sql = `SELECT t.title, t.url, ${visible}, t.last_viewed_time, s.session_data
+             FROM tabs t LEFT JOIN tab_sessions s ON s.tab_uuid = t.uuid ORDER BY t.last_viewed_time`;
+    } else if (db.has("tabs", "session_data")) {
+      sql = `SELECT t.title, t.url, ${visible}, t.last_viewed_time, t.session_data FROM tabs t ORDER BY t.last_viewed_time`;
+    } else {
+      sql = `SELECT t.title, t.url, ${visible}, t.last_viewed_time, NULL FROM tabs t ORDER BY t.last_viewed_time`;
+    }
+    let undecoded = 0;
+    for (const row of db.rows<unknown[]>(sql)) {
+      let session: SessionEntry[] = [];
+      const blob = row[4];
+      if (Buffer.isBuffer(blob) && blob.length > 0) {
+        try {
+          const parsed = parseSessionData(blob);
+          if (parsed) session = parsed;
+          else undecoded++;
+        } catch {
+          undecoded++;
         }
-        let undecoded = 0;
-        for (const row of h.db.prepare(sql).raw(true).iterate() as IterableIterator<unknown[]>) {
-          let session: SessionEntry[] = [];
-          const blob = row[4];
-          if (Buffer.isBuffer(blob) && blob.length > 0) {
-            try {
-              const parsed = parseSessionData(blob);
-              if (parsed) session = parsed;
-              else undecoded++;
-            } catch {
-              undecoded++;
-            }
-          }
-          yield {
-            tab_title: (row[0] as string | null) ?? null,
-            tab_url: (row[1] as string | null) ?? null,
-            tab_visible_url: (row[2] as string | null) ?? null,
-            last_viewed_timestamp: fromMacAbsolute(row[3] as number | null),
-            session_data: session,
-            safari_browser_state_db: file.path,
-          };
-        }
-        if (undecoded) ctx.warn(`${file.path}: session history of ${undecoded} tab(s) could not be decoded; only their current URLs were checked`);
-      }),
-    );
+      }
+      yield {
+        tab_title: (row[0] as string | null) ?? null,
+        tab_url: (row[1] as string | null) ?? null,
+        tab_visible_url: (row[2] as string | null) ?? null,
+        last_viewed_timestamp: fromMacAbsolute(row[3] as number | null),
+        session_data: session,
+        safari_browser_state_db: db.path,
+      };
+    }
+    if (undecoded) ctx.warn(`${db.path}: session history of ${undecoded} tab(s) could not be decoded; only their current URLs were checked`);
   },
   events(r) {
     if (!r.last_viewed_timestamp) return [];

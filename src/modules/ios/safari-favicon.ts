@@ -1,11 +1,10 @@
 // Safari's favicon cache (Favicons.db): the icon of every page Safari showed, and the icons it
 // rejected. Icons outlive history entries, so a page can be found here after its visit was
 // cleared. Not in iTunes backups: filesystem dumps only.
-import { defineModule } from "../contract.ts";
 import { fromMatches } from "../../core/detection.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
-import { requireSchema } from "../../formats/sqlite.ts";
-import { cachedChecks, eachFile, seenTitle, sqliteRows } from "./lib/web.ts";
+import { defineSqliteModule } from "../lib/sqlite.ts";
+import { cachedChecks, seenTitle } from "./lib/web.ts";
 
 export interface SafariFavicon {
   url: string;
@@ -18,7 +17,7 @@ export interface SafariFavicon {
 
 const REL = "Library/Image Cache/Favicons/Favicons.db";
 
-export default defineModule<SafariFavicon>({
+export default defineSqliteModule<SafariFavicon>({
   name: "safari_favicon",
   title: "Safari favicons",
   platform: "ios",
@@ -26,26 +25,18 @@ export default defineModule<SafariFavicon>({
   reads: {
     fs: [`private/var/mobile/${REL}`, `private/var/mobile/Containers/Data/Application/*/${REL}`],
   },
-  records(ctx) {
-    return eachFile(ctx, (file) =>
-      sqliteRows(ctx, file, function* (h) {
-        requireSchema(h, { icon_info: ["uuid", "url", "timestamp"], page_url: ["uuid", "url"] });
-        const valid = h.db
-          .prepare("SELECT p.url, i.url, i.timestamp FROM page_url p JOIN icon_info i ON i.uuid = p.uuid ORDER BY i.timestamp")
-          .raw(true);
-        for (const row of valid.iterate() as IterableIterator<unknown[]>) {
-          yield { url: String(row[0] ?? ""), icon_url: String(row[1] ?? ""), timestamp: fromMacAbsolute(row[2] as number | null), type: "valid", safari_favicon_db_path: file.path };
-        }
-        // Older databases have no rejected_resources table.
-        if (h.tables().has("rejected_resources")) {
-          requireSchema(h, { rejected_resources: ["page_url", "icon_url", "timestamp"] });
-          const rejected = h.db.prepare("SELECT page_url, icon_url, timestamp FROM rejected_resources ORDER BY timestamp").raw(true);
-          for (const row of rejected.iterate() as IterableIterator<unknown[]>) {
-            yield { url: String(row[0] ?? ""), icon_url: String(row[1] ?? ""), timestamp: fromMacAbsolute(row[2] as number | null), type: "rejected", safari_favicon_db_path: file.path };
-          }
-        }
-      }),
-    );
+  requires: { icon_info: ["uuid", "url", "timestamp"], page_url: ["uuid", "url"] },
+  *rows(db) {
+    for (const row of db.rows<unknown[]>("SELECT p.url, i.url, i.timestamp FROM page_url p JOIN icon_info i ON i.uuid = p.uuid ORDER BY i.timestamp")) {
+      yield { url: String(row[0] ?? ""), icon_url: String(row[1] ?? ""), timestamp: fromMacAbsolute(row[2] as number | null), type: "valid", safari_favicon_db_path: db.path };
+    }
+    // Older databases have no rejected_resources table.
+    if (db.has("rejected_resources")) {
+      db.require({ rejected_resources: ["page_url", "icon_url", "timestamp"] });
+      for (const row of db.rows<unknown[]>("SELECT page_url, icon_url, timestamp FROM rejected_resources ORDER BY timestamp")) {
+        yield { url: String(row[0] ?? ""), icon_url: String(row[1] ?? ""), timestamp: fromMacAbsolute(row[2] as number | null), type: "rejected", safari_favicon_db_path: db.path };
+      }
+    }
   },
   events(r) {
     if (!r.timestamp) return [];

@@ -1,12 +1,10 @@
 // Safari's History.db: every page visit, with the redirect links between visits. Since iOS 17
 // each Safari profile keeps its own History.db under Library/Safari/Profiles/<UUID>/.
-import { defineModule } from "../contract.ts";
 import { fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
-import type Database from "better-sqlite3";
-import { pagedJsonRows, requireSchema, type PagedQuery } from "../../formats/sqlite.ts";
-import { cachedChecks, eachFile, seenTitle, shardKeys, sqliteRows } from "./lib/web.ts";
+import { defineSqliteModule, type SqliteDb } from "../lib/sqlite.ts";
+import { cachedChecks, seenTitle } from "./lib/web.ts";
 
 export interface SafariVisit {
   id: number;
@@ -42,19 +40,19 @@ export const ITEM_MAP_LIMITS = { items: 150_000, chars: 12_000_000 };
  * enough (`limits`: memory stays bounded however big the history is) and their ids are unique.
  * Otherwise SQLite joins.
  */
-export function* visitRows(db: Database.Database, redirects: string[], keys: Pick<PagedQuery, "range" | "live"> = {}, limits = ITEM_MAP_LIMITS): Generator<unknown[]> {
+export function* visitRows(db: SqliteDb, redirects: string[], limits = ITEM_MAP_LIMITS): Generator<unknown[]> {
   const urls = itemUrls(db, limits);
   if (!urls) {
-    yield* pagedJsonRows(db, {
+    yield* db.paged({
       columns: ["i.id", "i.url", "v.id", "v.visit_time", ...redirects],
       from: "FROM history_visits v JOIN history_items i ON i.id = v.history_item",
       key: "v.id",
       keyColumn: 2,
-      ...keys,
+      split: "history_visits v",
     });
     return;
   }
-  for (const row of pagedJsonRows(db, { columns: ["v.history_item", "v.id", "v.visit_time", ...redirects], from: "FROM history_visits v", key: "v.id", keyColumn: 1, ...keys })) {
+  for (const row of db.paged({ columns: ["v.history_item", "v.id", "v.visit_time", ...redirects], from: "FROM history_visits v", key: "v.id", keyColumn: 1, split: "history_visits v" })) {
     const url = urls.get(row[0] as number);
     if (url === undefined) continue;
     yield [row[0], url, row[1], row[2], row[3], row[4]];
@@ -62,7 +60,7 @@ export function* visitRows(db: Database.Database, redirects: string[], keys: Pic
 }
 
 /** id -> URL of every history item, or undefined when they exceed `limits` or an id repeats. */
-function itemUrls(db: Database.Database, limits: { items: number; chars: number }): Map<number, unknown> | undefined {
+function itemUrls(db: SqliteDb, limits: { items: number; chars: number }): Map<number, unknown> | undefined {
   try {
     return readItemUrls(db, limits);
   } catch {
@@ -70,13 +68,13 @@ function itemUrls(db: Database.Database, limits: { items: number; chars: number 
   }
 }
 
-function readItemUrls(db: Database.Database, limits: { items: number; chars: number }): Map<number, unknown> | undefined {
-  const count = db.prepare("SELECT count(*) FROM history_items").pluck().get() as number;
+function readItemUrls(db: SqliteDb, limits: { items: number; chars: number }): Map<number, unknown> | undefined {
+  const count = db.raw.prepare("SELECT count(*) FROM history_items").pluck().get() as number;
   if (count > limits.items) return undefined;
   const urls = new Map<number, unknown>();
   let chars = 0;
   // Paged by rowid, so that every row is seen even if `id` were not the table's key.
-  for (const [, id, url] of pagedJsonRows(db, { columns: ["rowid", "id", "url"], from: "FROM history_items", key: "rowid", keyColumn: 0 })) {
+  for (const [, id, url] of db.paged({ columns: ["rowid", "id", "url"], from: "FROM history_items", key: "rowid", keyColumn: 0 })) {
     if (typeof id !== "number" || urls.has(id)) return undefined;
     chars += typeof url === "string" ? url.length : 64;
     if (chars > limits.chars || urls.size >= limits.items) return undefined;
@@ -85,7 +83,7 @@ function readItemUrls(db: Database.Database, limits: { items: number; chars: num
   return urls;
 }
 
-export default defineModule<SafariVisit>({
+export default defineSqliteModule<SafariVisit>({
   name: "safari_history",
   title: "Safari browsing history",
   platform: "ios",
@@ -104,43 +102,37 @@ export default defineModule<SafariVisit>({
     ],
   },
   shardable: true,
-  records(ctx) {
-    return eachFile(ctx, (file) =>
-      sqliteRows(ctx, file, function* (h) {
-        requireSchema(h, { history_items: ["id", "url"], history_visits: ["id", "history_item", "visit_time"] });
-        const cols = h.columns("history_visits");
-        const hasRedirects = cols.has("redirect_source") && cols.has("redirect_destination");
-        // Visits come in rowid order, which is the order Safari inserted them (chronological);
-        // sorting 500k rows by visit_time would cost more than the whole check, and the
-        // timeline is sorted later anyway.
-        const redirects = hasRedirects ? ["v.redirect_source", "v.redirect_destination"] : ["NULL", "NULL"];
-        const keys = shardKeys(h, "history_visits", "id", ctx.shard);
-        // Redirect destinations are looked up one by one: few visits redirect, and a LEFT JOIN
-        // over every visit costs more than these point lookups.
-        const dest = h.db
-          .prepare("SELECT dv.visit_time, di.url FROM history_visits dv JOIN history_items di ON di.id = dv.history_item WHERE dv.id = ?")
-          .raw(true);
-        for (const row of visitRows(h.db, redirects, keys)) {
-          const rec: SafariVisit = {
-            id: row[0] as number,
-            url: (row[1] as string | null) ?? "",
-            visit_id: row[2] as number,
-            timestamp: fromMacAbsolute(row[3] as number | null),
-            redirect_source: (row[4] as number | null) ?? null,
-            redirect_destination: (row[5] as number | null) ?? null,
-            safari_history_db: file.path,
-          };
-          if (rec.redirect_destination !== null) {
-            const d = dest.get(rec.redirect_destination) as [number | null, string | null] | undefined;
-            if (d && d[1] !== null) {
-              rec.redirect_destination_url = d[1];
-              if (typeof d[0] === "number" && typeof row[3] === "number") rec.redirect_elapsed_ms = Math.round((d[0] - row[3]) * 1000);
-            }
-          }
-          yield rec;
+  requires: { history_items: ["id", "url"], history_visits: ["id", "history_item", "visit_time"] },
+  *rows(db) {
+    const hasRedirects = db.has("history_visits", "redirect_source", "redirect_destination");
+    // Visits come in rowid order, which is the order Safari inserted them (chronological);
+    // sorting 500k rows by visit_time would cost more than the whole check, and the
+    // timeline is sorted later anyway.
+    const redirects = hasRedirects ? ["v.redirect_source", "v.redirect_destination"] : ["NULL", "NULL"];
+    // Redirect destinations are looked up one by one: few visits redirect, and a LEFT JOIN
+    // over every visit costs more than these point lookups.
+    const dest = db.raw
+      .prepare("SELECT dv.visit_time, di.url FROM history_visits dv JOIN history_items di ON di.id = dv.history_item WHERE dv.id = ?")
+      .raw(true);
+    for (const row of visitRows(db, redirects)) {
+      const rec: SafariVisit = {
+        id: row[0] as number,
+        url: (row[1] as string | null) ?? "",
+        visit_id: row[2] as number,
+        timestamp: fromMacAbsolute(row[3] as number | null),
+        redirect_source: (row[4] as number | null) ?? null,
+        redirect_destination: (row[5] as number | null) ?? null,
+        safari_history_db: db.path,
+      };
+      if (rec.redirect_destination !== null) {
+        const d = dest.get(rec.redirect_destination) as [number | null, string | null] | undefined;
+        if (d && d[1] !== null) {
+          rec.redirect_destination_url = d[1];
+          if (typeof d[0] === "number" && typeof row[3] === "number") rec.redirect_elapsed_ms = Math.round((d[0] - row[3]) * 1000);
         }
-      }),
-    );
+      }
+      yield rec;
+    }
   },
   events(r) {
     if (!r.timestamp) return [];

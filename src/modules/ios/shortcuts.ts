@@ -1,15 +1,13 @@
 // Shortcuts (Shortcuts.sqlite): each shortcut with its actions and the URLs inside the actions'
 // parameters. A shortcut can fetch URLs and run automations, so a planted one is a foothold.
-import { defineModule } from "../contract.ts";
 import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { VigilError } from "../../core/errors.ts";
-import { requireSchema } from "../../formats/sqlite.ts";
+import { defineSqliteModule } from "../lib/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { parsePlist } from "../../formats/plist.ts";
-import { asText, present } from "./lib/checks.ts";
+import { asText } from "./lib/checks.ts";
 import { extractLinks, oneLine } from "./lib/links.ts";
-import { eachFile, sqliteRows } from "./lib/web.ts";
 
 export interface ShortcutRecord {
   shortcut_id: number;
@@ -62,7 +60,7 @@ function collectUrls(v: unknown, out: string[], depth: number): void {
   }
 }
 
-export default defineModule<ShortcutRecord>({
+export default defineSqliteModule<ShortcutRecord>({
   name: "shortcuts",
   title: "Shortcuts",
   platform: "ios",
@@ -71,42 +69,38 @@ export default defineModule<ShortcutRecord>({
     backup: [{ domain: "HomeDomain", path: "Library/Shortcuts/Shortcuts.sqlite" }],
     fs: ["private/var/mobile/Library/Shortcuts/Shortcuts.sqlite"],
   },
-  records(ctx) {
-    return eachFile(ctx, (file) =>
-      sqliteRows(ctx, file, function* (h) {
-        // The actions (a binary plist) live in ZSHORTCUTACTIONS.ZDATA, one row per shortcut.
-        requireSchema(h, { ZSHORTCUT: ["Z_PK"], ZSHORTCUTACTIONS: ["ZSHORTCUT", "ZDATA"] });
-        const sc = present(h, "ZSHORTCUT", ["ZNAME", "ZACTIONSDESCRIPTION", "ZCREATIONDATE", "ZMODIFICATIONDATE"]);
-        const s = (c: string) => (sc.includes(c) ? `s.${c}` : "NULL");
-        const sql = `SELECT s.Z_PK, ${s("ZNAME")}, ${s("ZACTIONSDESCRIPTION")}, ${s("ZCREATIONDATE")}, ${s("ZMODIFICATIONDATE")}, a.ZDATA
-          FROM ZSHORTCUT s LEFT JOIN ZSHORTCUTACTIONS a ON a.ZSHORTCUT = s.Z_PK`;
-        for (const r of h.db.prepare(sql).raw(true).iterate() as Iterable<any[]>) {
-          const rec: ShortcutRecord = {
-            shortcut_id: r[0],
-            shortcut_name: asText(r[1]),
-            description: asText(r[2]),
-            isodate: fromMacAbsolute(r[3]) ?? null,
-            modified_date: fromMacAbsolute(r[4]) ?? null,
-            parsed_actions: 0,
-            actions: [],
-            action_urls: [],
-          };
-          if (Buffer.isBuffer(r[5]) && r[5].length) {
-            try {
-              const p = parseActions(r[5], file.path);
-              rec.parsed_actions = p.identifiers.length;
-              rec.actions = p.identifiers;
-              rec.action_urls = p.urls;
-            } catch (e) {
-              // One unreadable shortcut does not hide the others.
-              rec.actions_error = e instanceof VigilError ? e.message : String(e);
-              ctx.warn(`${file.path}: shortcut ${rec.shortcut_id}: ${rec.actions_error}`);
-            }
-          }
-          yield rec;
+  // The actions (a binary plist) live in ZSHORTCUTACTIONS.ZDATA, one row per shortcut.
+  requires: { ZSHORTCUT: ["Z_PK"], ZSHORTCUTACTIONS: ["ZSHORTCUT", "ZDATA"] },
+  *rows(db, ctx) {
+    const sc = db.present("ZSHORTCUT", ["ZNAME", "ZACTIONSDESCRIPTION", "ZCREATIONDATE", "ZMODIFICATIONDATE"]);
+    const s = (c: string) => (sc.includes(c) ? `s.${c}` : "NULL");
+    const sql = `SELECT s.Z_PK, ${s("ZNAME")}, ${s("ZACTIONSDESCRIPTION")}, ${s("ZCREATIONDATE")}, ${s("ZMODIFICATIONDATE")}, a.ZDATA
+      FROM ZSHORTCUT s LEFT JOIN ZSHORTCUTACTIONS a ON a.ZSHORTCUT = s.Z_PK`;
+    for (const r of db.rows(sql)) {
+      const rec: ShortcutRecord = {
+        shortcut_id: r[0],
+        shortcut_name: asText(r[1]),
+        description: asText(r[2]),
+        isodate: fromMacAbsolute(r[3]) ?? null,
+        modified_date: fromMacAbsolute(r[4]) ?? null,
+        parsed_actions: 0,
+        actions: [],
+        action_urls: [],
+      };
+      if (Buffer.isBuffer(r[5]) && r[5].length) {
+        try {
+          const p = parseActions(r[5], db.path);
+          rec.parsed_actions = p.identifiers.length;
+          rec.actions = p.identifiers;
+          rec.action_urls = p.urls;
+        } catch (e) {
+          // One unreadable shortcut does not hide the others.
+          rec.actions_error = e instanceof VigilError ? e.message : String(e);
+          ctx.warn(`${db.path}: shortcut ${rec.shortcut_id}: ${rec.actions_error}`);
         }
-      }),
-    );
+      }
+      yield rec;
+    }
   },
   events(r) {
     const what = `Shortcut '${r.shortcut_name ?? r.shortcut_id}'${r.description ? `: ${oneLine(r.description, 150)}` : ""}${r.action_urls.length ? ` (URLs in actions: ${r.action_urls.join(", ")})` : ""}`;

@@ -5,14 +5,12 @@ import { SMS_DB } from "./sms.ts";
 import { defineModule } from "../contract.ts";
 import { fromMatches, heuristic } from "../../core/detection.ts";
 import type { ContactFlag, DetectionInput } from "../../core/model.ts";
-import type { FileEntry, SqliteHandle } from "../../acquisitions/view.ts";
+import type { FileEntry } from "../../acquisitions/view.ts";
 import { describeError } from "../../core/errors.ts";
-import { requireSchema } from "../../formats/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
-import { present } from "./lib/checks.ts";
+import { sqliteRecords, type SqliteDb } from "../lib/sqlite.ts";
 import { loadContactBook, type ContactBook } from "./lib/contact-book.ts";
 import { contentFindings, declaredTypes, fileIndex, inspectAttachment, type AttachmentContent } from "./lib/attachment-content.ts";
-import { sqliteRows } from "./lib/web.ts";
 
 export interface SmsAttachmentRecord {
   attachment_id: number;
@@ -72,8 +70,8 @@ export default defineModule<SmsAttachmentRecord>({
     let book: ContactBook | undefined;
     let files: Map<string, FileEntry> | undefined;
     let unreadable = 0;
-    for (const file of ctx.files) {
-      for (const rec of await sqliteRows(ctx, file, attachmentRows)) {
+    for await (const batch of sqliteRecords(ctx, { requires: TABLES, rows: attachmentRows }).batches) {
+      for (const rec of batch) {
         if (rec.direction === "received") {
           book ??= await loadContactBook(ctx);
           rec.sender_is_contact = book.isContact(rec.phone_number);
@@ -151,28 +149,27 @@ export default defineModule<SmsAttachmentRecord>({
   },
 });
 
+const TABLES = {
+  attachment: ["ROWID", "filename"],
+  message_attachment_join: ["message_id", "attachment_id"],
+  message: ["ROWID", "handle_id"],
+  handle: ["ROWID", "id"],
+};
+
 /** The attachment table of one sms.db, with each attachment's message and handle. */
-function* attachmentRows(h: SqliteHandle): Generator<SmsAttachmentRecord> {
-  requireSchema(h, {
-    attachment: ["ROWID", "filename"],
-    message_attachment_join: ["message_id", "attachment_id"],
-    message: ["ROWID", "handle_id"],
-    handle: ["ROWID", "id"],
-  });
-  const opt = present(h, "attachment", OPTIONAL);
-  const mcols = h.columns("message");
-  const a = (c: string) => (opt.includes(c as (typeof OPTIONAL)[number]) ? `a."${c}"` : "NULL");
-  const hasUserInfo = h.columns("attachment").has("user_info") ? "a.user_info IS NOT NULL" : "0";
+function* attachmentRows(db: SqliteDb): Generator<SmsAttachmentRecord> {
+  const a = (c: (typeof OPTIONAL)[number]) => db.optional("attachment", c, "a");
+  const m = (c: string) => db.optional("message", c, "m");
+  const hasUserInfo = db.has("attachment", "user_info") ? "a.user_info IS NOT NULL" : "0";
   const sql = `SELECT a.ROWID, ${a("guid")}, a.filename, ${a("transfer_name")}, ${a("mime_type")}, ${a("uti")},
       ${a("total_bytes")}, ${a("is_sticker")}, ${a("hide_attachment")}, ${a("transfer_state")}, ${hasUserInfo},
       ${a("created_date")}, ${a("start_date")}, ${a("is_outgoing")},
-      ${mcols.has("service") ? "m.service" : "NULL"}, ${mcols.has("guid") ? "m.guid" : "NULL"},
-      ${mcols.has("is_from_me") ? "m.is_from_me" : "NULL"}, hd.id
+      ${m("service")}, ${m("guid")}, ${m("is_from_me")}, hd.id
     FROM attachment a
     LEFT JOIN message_attachment_join j ON j.attachment_id = a.ROWID
     LEFT JOIN message m ON m.ROWID = j.message_id
     LEFT JOIN handle hd ON hd.ROWID = m.handle_id`;
-  for (const r of h.db.prepare(sql).raw(true).iterate() as Iterable<any[]>) {
+  for (const r of db.rows(sql)) {
     // is_outgoing is the attachment's own flag; older databases only have the message's.
     const outgoing = r[13] ?? r[16];
     yield {

@@ -2,18 +2,15 @@
 // have been delivered by SMS/iMessage (Pegasus, Predator); Apple's own threat notifications
 // also arrive by iMessage, and WhatsApp/Meta's security notices can be quoted there.
 import type { Statement } from "better-sqlite3";
-import type { ArtifactSpec, SqliteHandle } from "../../acquisitions/view.ts";
-import { defineModule } from "../contract.ts";
+import type { ArtifactSpec } from "../../acquisitions/view.ts";
 import { fromMatches } from "../../core/detection.ts";
 import { NOTIFICATION_PREFILTER, threatNotification } from "../../rules/threat-notifications.ts";
-import type { Shard } from "../../core/shard.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { VigilError } from "../../core/errors.ts";
-import { pagedJsonRows, requireSchema } from "../../formats/sqlite.ts";
+import { defineSqliteModule, type SqliteDb } from "../lib/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { attributedBodyText } from "./lib/attributed-body.ts";
 import { checkLinksAndText } from "./lib/checks.ts";
-import { eachFile, shardKeys, sqliteRows } from "./lib/web.ts";
 import { emailOf, extractLinks, hostsOf, oneLine } from "./lib/links.ts";
 
 export interface SmsRecord {
@@ -87,15 +84,14 @@ function dateOf(text: string | null, stored: (rowid: unknown) => SmsRecord["date
 }
 
 /** The messages of one sms.db, as records. */
-function* messages(h: SqliteHandle, path: string, shard: Shard | undefined): Generator<SmsRecord> {
-  requireSchema(h, { message: ["ROWID", "guid", "date", "handle_id", "is_from_me"], handle: ["ROWID", "id"] });
-  const cols = h.columns("message");
+function* messages(db: SqliteDb): Generator<SmsRecord> {
+  const cols = db.columns("message");
   if (!cols.has("text") && !cols.has("attributedBody")) {
-    throw new VigilError("unexpected schema: table message has neither text nor attributedBody", { file: path, code: "schema" });
+    throw new VigilError("unexpected schema: table message has neither text nor attributedBody", { file: db.path, code: "schema" });
   }
   // Handles are few: a map costs less than joining them to every message row.
   const handles = new Map<number, string | null>();
-  for (const [id, value] of h.db.prepare("SELECT ROWID, id FROM handle").raw(true).iterate() as Iterable<[number, string | null]>) handles.set(id, value);
+  for (const [id, value] of db.rows<[number, string | null]>("SELECT ROWID, id FROM handle")) handles.set(id, value);
   // Raw rows (arrays) cost half as much as keyed objects, and every column costs: only the
   // columns this schema has are selected, at fixed places.
   // Column 3: the date as text. SQLite writes an integer as its exact digits (64-bit: iOS's
@@ -112,8 +108,8 @@ function* messages(h: SqliteHandle, path: string, shard: Shard | undefined): Gen
   const val = (row: unknown[], i: number) => (i < 0 ? null : (row[i] ?? null));
   const columns = select.map((c) => (c.includes("(") ? c : `"${c}"`));
   let typedDate: Statement | undefined;
-  const storedDate = (rowid: unknown) => (typedDate ??= h.db.prepare("SELECT date FROM message WHERE ROWID = ?").pluck()).get(rowid) as SmsRecord["date"];
-  const rows = pagedJsonRows(h.db, { columns, from: "FROM message", key: "ROWID", keyColumn: 0, ...shardKeys(h, "message", "ROWID", shard) });
+  const storedDate = (rowid: unknown) => (typedDate ??= db.raw.prepare("SELECT date FROM message WHERE ROWID = ?").pluck()).get(rowid) as SmsRecord["date"];
+  const rows = db.paged({ columns, from: "FROM message", key: "ROWID", keyColumn: 0, split: "message" });
   for (const row of rows) {
     let text = iText >= 0 && typeof row[iText] === "string" ? (row[iText] as string) : "";
     let source: SmsRecord["text_source"] = text ? "text" : "none";
@@ -158,7 +154,7 @@ export const SMS_DB: ArtifactSpec = {
   fs: ["private/var/mobile/Library/SMS/sms.db"],
 };
 
-export default defineModule<SmsRecord>({
+export default defineSqliteModule<SmsRecord>({
   name: "sms",
   title: "SMS and iMessage",
   platform: "ios",
@@ -167,9 +163,8 @@ export default defineModule<SmsRecord>({
   reads: SMS_DB,
   shardable: true,
   exactIntegers: ["date"],
-  records(ctx) {
-    return eachFile(ctx, (file) => sqliteRows(ctx, file, (h) => messages(h, file.path, ctx.shard)));
-  },
+  requires: { message: ["ROWID", "guid", "date", "handle_id", "is_from_me"], handle: ["ROWID", "id"] },
+  rows: messages,
   events(r) {
     const who = r.phone_number ?? "unknown";
     const what = `${r.service ?? "SMS"} ${r.direction === "sent" ? "to" : "from"} ${who}: "${oneLine(r.text, 200)}"${r.links.length ? ` (links: ${r.links.join(", ")})` : ""}`;

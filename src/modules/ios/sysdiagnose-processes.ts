@@ -5,8 +5,8 @@ import { createInterface } from "node:readline";
 import { VigilError } from "../../core/errors.ts";
 import { defineModule } from "../contract.ts";
 import { iosRules } from "../../rules/index.ts";
-import { checkProcessPath, ruleDetections, uniqueMatches } from "../../rules/process-paths.ts";
-import { fromMatches } from "../../core/detection.ts";
+import { checkProcessPath, ruleDetections } from "../../rules/process-paths.ts";
+import { dedupeMatches, fromMatches } from "../../core/detection.ts";
 
 export interface ProcessRecord {
   user?: string;
@@ -108,7 +108,7 @@ export default defineModule<ProcessRecord>({
     }
   },
   check(r, ctx) {
-    const out = fromMatches(uniqueMatches(ctx.iocs.process(r.process_name)), {
+    const out = fromMatches(dedupeMatches(ctx.iocs.process(r.process_name)), {
       grade: "strong",
       title: (m) => `Known spyware process running: ${m.matched}`,
       why: "The process was running when the sysdiagnose was taken.",

@@ -1,12 +1,12 @@
 // TCC.db: the privacy permissions (camera, microphone, contacts, photos, ...) each app or
 // process asked for, and what the user or the system answered.
-import { defineModule, type ModuleContext } from "../contract.ts";
-import { fromMatches } from "../../core/detection.ts";
+import type { ModuleContext } from "../contract.ts";
+import { defineSqliteModule } from "../lib/sqlite.ts";
+import { dedupeMatches, fromMatches } from "../../core/detection.ts";
 import type { DetectionInput, IndicatorMatch } from "../../core/model.ts";
 import { VigilError } from "../../core/errors.ts";
 import { fromUnixSeconds } from "../../core/time.ts";
 import { baseName } from "./lib/plist-values.ts";
-import { eachFile, sqliteRows } from "./lib/web.ts";
 
 export interface TccRecord {
   service: string;
@@ -60,9 +60,6 @@ const SERVICE_WORDS: Record<string, string> = {
 type Generation = "v3" | "v2" | "v1";
 
 function generation(cols: Set<string>, file: string): Generation {
-  const base = ["service", "client", "client_type"];
-  const missing = base.filter((c) => !cols.has(c));
-  if (missing.length) throw new VigilError(`unexpected schema: table access lacks ${missing.join(", ")}`, { file, code: "schema" });
   // iOS 14 replaced allowed/prompt_count with auth_value/auth_reason.
   if (cols.has("auth_value") && cols.has("auth_reason") && cols.has("last_modified")) return "v3";
   if (cols.has("allowed") && cols.has("prompt_count")) return cols.has("last_modified") ? "v2" : "v1";
@@ -77,15 +74,8 @@ const QUERIES: Record<Generation, string> = {
 
 const n = (v: unknown): number | null => (typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : null);
 
-function dedupe(ms: IndicatorMatch[]): IndicatorMatch[] {
-  const seen = new Set<string>();
-  return ms.filter((m) => {
-    const k = `${m.indicator.type}\0${m.indicator.value}\0${m.indicator.set.name}\0${m.indicator.set.sha256}`;
-    return seen.has(k) ? false : (seen.add(k), true);
-  });
-}
 
-export default defineModule<TccRecord>({
+export default defineSqliteModule<TccRecord>({
   name: "tcc",
   title: "Privacy permissions (TCC)",
   platform: "ios",
@@ -95,39 +85,35 @@ export default defineModule<TccRecord>({
     backup: [{ domain: "HomeDomain", path: "Library/TCC/TCC.db" }],
     fs: ["private/var/mobile/Library/TCC/TCC.db"],
   },
-  records(ctx) {
-    return eachFile(ctx, (file) =>
-      sqliteRows(ctx, file, function* (h) {
-        if (!h.tables().has("access")) throw new VigilError("unexpected schema: no table access", { file: h.path, code: "schema" });
-        const gen = generation(h.columns("access"), h.path);
-        for (const row of h.db.prepare(QUERIES[gen]).raw(true).iterate() as Iterable<unknown[]>) {
-          const base = {
-            service: String(row[0]),
-            client: String(row[1]),
-            client_type: n(row[2]) === 0 ? "bundle_id" : "absolute_path",
-          };
-          if (gen === "v3") {
-            const value = n(row[3]);
-            const reason = n(row[4]);
-            yield {
-              ...base,
-              auth_value: value === null ? "" : (AUTH_VALUES[value] ?? String(value)),
-              auth_reason_desc: reason === null ? "unknown" : (AUTH_REASONS[reason] ?? "unknown"),
-              last_modified: fromUnixSeconds(n(row[5])) ?? null,
-            };
-          } else {
-            const allowed = n(row[3]);
-            const rec: TccRecord = {
-              ...base,
-              allowed_value: allowed === null ? "" : (ALLOWED_OLD[allowed] ?? String(allowed)),
-              prompt_count: n(row[4]),
-            };
-            if (gen === "v2") rec.last_modified = fromUnixSeconds(n(row[5])) ?? null;
-            yield rec;
-          }
-        }
-      }),
-    );
+  requires: { access: ["service", "client", "client_type"] },
+  *rows(db) {
+    const gen = generation(db.columns("access"), db.path);
+    for (const row of db.rows<unknown[]>(QUERIES[gen])) {
+      const base = {
+        service: String(row[0]),
+        client: String(row[1]),
+        client_type: n(row[2]) === 0 ? "bundle_id" : "absolute_path",
+      };
+      if (gen === "v3") {
+        const value = n(row[3]);
+        const reason = n(row[4]);
+        yield {
+          ...base,
+          auth_value: value === null ? "" : (AUTH_VALUES[value] ?? String(value)),
+          auth_reason_desc: reason === null ? "unknown" : (AUTH_REASONS[reason] ?? "unknown"),
+          last_modified: fromUnixSeconds(n(row[5])) ?? null,
+        };
+      } else {
+        const allowed = n(row[3]);
+        const rec: TccRecord = {
+          ...base,
+          allowed_value: allowed === null ? "" : (ALLOWED_OLD[allowed] ?? String(allowed)),
+          prompt_count: n(row[4]),
+        };
+        if (gen === "v2") rec.last_modified = fromUnixSeconds(n(row[5])) ?? null;
+        yield rec;
+      }
+    }
   },
   events(r) {
     if (!r.last_modified) return [];
@@ -144,7 +130,7 @@ export default defineModule<TccRecord>({
       ms.push(...iocs.filePath(r.client), ...iocs.process(baseName(r.client)));
     }
     if (!ms.length) return [];
-    return fromMatches(dedupe(ms), {
+    return fromMatches(dedupeMatches(ms), {
       grade: "strong",
       title: (m) => `Known spyware ${m.indicator.type === "file_path" ? "file" : m.indicator.type === "app_id" ? "app" : "process"} ${m.matched} asked for privacy permission ${r.service} (TCC; ${m.indicator.set.name})`,
       why: "TCC.db only lists clients that ran on this device and asked for a permission.",

@@ -1,11 +1,10 @@
 // WebKit's Intelligent Tracking Prevention store (observations.db): every registrable domain a
 // WebKit view loaded something from, in Safari and in every app that embeds WebKit. Domains stay
 // here after history is cleared, which makes it a good place to find exploit-server visits.
-import { defineModule } from "../contract.ts";
 import { fromMatches } from "../../core/detection.ts";
 import { fromUnixSeconds } from "../../core/time.ts";
-import { requireSchema } from "../../formats/sqlite.ts";
-import { cachedChecks, eachFile, seenTitle, sqliteRows } from "./lib/web.ts";
+import { defineSqliteModule } from "../lib/sqlite.ts";
+import { cachedChecks, seenTitle } from "./lib/web.ts";
 
 export interface ObservedDomain {
   domain_id: number;
@@ -24,7 +23,7 @@ export interface ObservedDomain {
 
 const REL = "Library/WebKit/WebsiteData/ResourceLoadStatistics/observations.db";
 
-export default defineModule<ObservedDomain>({
+export default defineSqliteModule<ObservedDomain>({
   name: "webkit_resource_load_statistics",
   title: "WebKit resource load statistics",
   platform: "ios",
@@ -39,47 +38,41 @@ export default defineModule<ObservedDomain>({
       `private/var/mobile/${REL}`,
     ],
   },
-  records(ctx) {
-    return eachFile(ctx, (file) =>
-      sqliteRows(ctx, file, function* (h) {
-        requireSchema(h, { ObservedDomains: ["domainID", "registrableDomain", "lastSeen", "hadUserInteraction"] });
-        const hasMru = h.columns("ObservedDomains").has("mostRecentUserInteractionTime");
-        const redirects = (table: string, from: string, to: string) => {
-          const m = new Map<number, string[]>();
-          if (!h.tables().has(table)) return m;
-          const cols = h.columns(table);
-          if (!cols.has(from) || !cols.has(to)) return m;
-          const sql = `SELECT r."${from}", o.registrableDomain FROM "${table}" r JOIN ObservedDomains o ON o.domainID = r."${to}"`;
-          for (const [id, d] of h.db.prepare(sql).raw(true).iterate() as IterableIterator<[number, string]>) {
-            const list = m.get(id);
-            if (list) list.push(d);
-            else m.set(id, [d]);
-          }
-          return m;
-        };
-        // The redirect tables are small (one row per distinct pair of domains).
-        const to = redirects("TopFrameUniqueRedirectsTo", "sourceDomainID", "toDomainID");
-        const from = redirects("TopFrameUniqueRedirectsFrom", "targetDomainID", "fromDomainID");
-        const sql = `SELECT domainID, registrableDomain, lastSeen, hadUserInteraction, ${hasMru ? "mostRecentUserInteractionTime" : "NULL"} FROM ObservedDomains ORDER BY domainID`;
-        for (const row of h.db.prepare(sql).raw(true).iterate() as IterableIterator<unknown[]>) {
-          const id = row[0] as number;
-          const mru = row[4] as number | null;
-          const rec: ObservedDomain = {
-            domain_id: id,
-            registrable_domain: String(row[1] ?? ""),
-            last_seen: fromUnixSeconds(row[2] as number | null),
-            had_user_interaction: !!row[3],
-            // -1 means "never"
-            most_recent_user_interaction: typeof mru === "number" && mru > 0 ? fromUnixSeconds(mru) : undefined,
-            domain: file.domain ?? "",
-            path: file.path,
-          };
-          if (to.has(id)) rec.redirects_to = to.get(id);
-          if (from.has(id)) rec.redirects_from = from.get(id);
-          yield rec;
-        }
-      }),
-    );
+  requires: { ObservedDomains: ["domainID", "registrableDomain", "lastSeen", "hadUserInteraction"] },
+  *rows(db) {
+    const mru = db.optional("ObservedDomains", "mostRecentUserInteractionTime");
+    const redirects = (table: string, from: string, to: string) => {
+      const m = new Map<number, string[]>();
+      if (!db.has(table, from, to)) return m;
+      const sql = `SELECT r."${from}", o.registrableDomain FROM "${table}" r JOIN ObservedDomains o ON o.domainID = r."${to}"`;
+      for (const [id, d] of db.rows<[number, string]>(sql)) {
+        const list = m.get(id);
+        if (list) list.push(d);
+        else m.set(id, [d]);
+      }
+      return m;
+    };
+    // The redirect tables are small (one row per distinct pair of domains).
+    const to = redirects("TopFrameUniqueRedirectsTo", "sourceDomainID", "toDomainID");
+    const from = redirects("TopFrameUniqueRedirectsFrom", "targetDomainID", "fromDomainID");
+    const sql = `SELECT domainID, registrableDomain, lastSeen, hadUserInteraction, ${mru} FROM ObservedDomains ORDER BY domainID`;
+    for (const row of db.rows<unknown[]>(sql)) {
+      const id = row[0] as number;
+      const lastInteraction = row[4] as number | null;
+      const rec: ObservedDomain = {
+        domain_id: id,
+        registrable_domain: String(row[1] ?? ""),
+        last_seen: fromUnixSeconds(row[2] as number | null),
+        had_user_interaction: !!row[3],
+        // -1 means "never"
+        most_recent_user_interaction: typeof lastInteraction === "number" && lastInteraction > 0 ? fromUnixSeconds(lastInteraction) : undefined,
+        domain: db.file.domain ?? "",
+        path: db.path,
+      };
+      if (to.has(id)) rec.redirects_to = to.get(id);
+      if (from.has(id)) rec.redirects_from = from.get(id);
+      yield rec;
+    }
   },
   events(r) {
     if (!r.last_seen) return [];

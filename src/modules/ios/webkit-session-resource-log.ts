@@ -8,7 +8,8 @@ import type { DetectionInput, IndicatorMatch } from "../../core/model.ts";
 import { fromDate, fromUnixSeconds } from "../../core/time.ts";
 import { VigilError } from "../../core/errors.ts";
 import { parsePlist, type PlistValue } from "../../formats/plist.ts";
-import { cachedChecks, eachFile } from "./lib/web.ts";
+import { cachedChecks } from "./lib/web.ts";
+import { eachFile } from "../lib/each-file.ts";
 
 export interface SessionResourceLogEntry {
   origin: string;

@@ -6,10 +6,10 @@
 import { defineModule } from "../contract.ts";
 import { heuristic } from "../../core/detection.ts";
 import type { ContactFlag } from "../../core/model.ts";
-import { requireSchema } from "../../formats/sqlite.ts";
+import { sqliteRecords, type SqliteDb } from "../lib/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
-import { asText, present } from "./lib/checks.ts";
-import { loadContactBook } from "./lib/contact-book.ts";
+import { asText } from "./lib/checks.ts";
+import { loadContactBook, type ContactBook } from "./lib/contact-book.ts";
 import { whatsappFile } from "./lib/whatsapp.ts";
 
 export interface WhatsappCallRecord {
@@ -68,6 +68,70 @@ function who(r: WhatsappCallRecord): string {
   return `${id}${phone}${name}`;
 }
 
+/** The calls of one CallHistory.sqlite; incoming unanswered calls from strangers are added to `strangers`. */
+function* callRows(db: SqliteDb, book: ContactBook, strangers: WhatsappCallRecord[]): Generator<WhatsappCallRecord> {
+  const ec = db.present("ZWACDCALLEVENT", EVENT_COLS);
+  const e = (c: string) => (ec.includes(c as (typeof EVENT_COLS)[number]) ? `e.${c}` : "NULL");
+  const agg = ec.includes("Z1CALLEVENTS") && db.has("ZWAAGGREGATECALLEVENT");
+  const ac = agg ? db.present("ZWAAGGREGATECALLEVENT", AGG_COLS) : [];
+  const a = (c: string) => (ac.includes(c as (typeof AGG_COLS)[number]) ? `a.${c}` : "NULL");
+  // Participants hang off the call-list entry (Z1PARTICIPANTS, entity 1 = the aggregate).
+  const parts = new Map<number, string[]>();
+  if (agg && db.has("ZWACDCALLEVENTPARTICIPANT", "Z1PARTICIPANTS", "ZJIDSTRING")) {
+    for (const [k, jid] of db.rows<[number, unknown]>("SELECT Z1PARTICIPANTS, ZJIDSTRING FROM ZWACDCALLEVENTPARTICIPANT ORDER BY Z_PK")) {
+      const j = asText(jid);
+      if (j === null) continue;
+      const list = parts.get(k);
+      if (list) list.push(j);
+      else parts.set(k, [j]);
+    }
+  }
+  const sql = `SELECT e.Z_PK, e.ZDATE, ${e("ZDURATION")}, ${e("ZOUTCOME")}, ${e("ZBYTESSENT")}, ${e("ZBYTESRECEIVED")},
+      ${e("ZGROUPCALLCREATORUSERJIDSTRING")}, ${e("ZGROUPJIDSTRING")}, ${e("ZCALLIDSTRING")}, ${e("ZVIDEO")},
+      ${agg ? "a.Z_PK" : "NULL"}, ${a("ZINCOMING")}, ${a("ZMISSED")}, ${a("ZMISSEDREASON")}, ${a("ZVIDEO")}
+    FROM ZWACDCALLEVENT e ${agg ? "LEFT JOIN ZWAAGGREGATECALLEVENT a ON a.Z_PK = e.Z1CALLEVENTS" : ""} ORDER BY e.ZDATE, e.Z_PK`;
+  for (const r of db.rows(sql)) {
+    const creator = asText(r[6]);
+    const aggPk: number | null = r[10] ?? null;
+    const participants = aggPk === null ? [] : (parts.get(aggPk) ?? []);
+    // The call list says which way the call went; without it, the creator being one of the
+    // other parties means the call came in.
+    const incoming = flag(r[11]) ?? (creator && participants.length ? participants.includes(creator) : null);
+    const direction = incoming === null ? null : incoming ? "incoming" : "outgoing";
+    const outcome: number | null = r[3] ?? null;
+    const status = outcome === null ? "unknown" : (OUTCOMES[outcome] ?? "unknown");
+    const missedFlag = flag(r[12]);
+    const missed = direction === "outgoing" ? false : missedFlag === true || status === "missed" ? true : missedFlag === false || outcome !== null ? false : null;
+    const sender = direction === "incoming" ? (creator ?? participants[0] ?? null) : null;
+    const rec: WhatsappCallRecord = {
+      call_pk: r[0],
+      aggregate_pk: aggPk,
+      call_id: asText(r[8]),
+      isodate: fromMacAbsolute(r[1]) ?? null,
+      duration: r[2] ?? null,
+      direction,
+      outcome,
+      status,
+      answered: missed === true ? false : outcome === null ? null : status === "answered",
+      missed,
+      missed_reason: r[13] ?? null,
+      video: flag(r[14]) ?? flag(r[9]),
+      group_jid: asText(r[7]),
+      creator_jid: creator,
+      participants,
+      sender,
+      sender_phone: sender ? book.phoneOf(sender) : null,
+      sender_name: sender ? book.nameOf(sender) : null,
+      sender_is_contact: sender ? book.isContact(sender) : null,
+      callee: direction === "outgoing" ? (participants.find((p) => p !== creator) ?? null) : null,
+      bytes_sent: r[4] ?? null,
+      bytes_received: r[5] ?? null,
+    };
+    if (direction === "incoming" && rec.answered === false && rec.sender_is_contact === false && rec.isodate) strangers.push(rec);
+    yield rec;
+  }
+}
+
 export default defineModule<WhatsappCallRecord>({
   name: "whatsapp_calls",
   title: "WhatsApp calls",
@@ -75,95 +139,31 @@ export default defineModule<WhatsappCallRecord>({
   description:
     "WhatsApp's call log (CallHistory.sqlite): every voice and video call with its direction, whether it was answered, the caller and whether the caller is a contact. Three or more unanswered calls from strangers within an hour are flagged (the 2019 WhatsApp call exploit).",
   reads: whatsappFile("CallHistory.sqlite"),
-  async *records(ctx) {
+  records(ctx) {
     const strangers: WhatsappCallRecord[] = [];
-    const book = await loadContactBook(ctx, { whatsapp: true });
-    if (book.sources.length === 0) ctx.warn("no contact list could be read: whether callers are contacts is unknown");
-    for (const file of ctx.files) {
-      const h = await ctx.view.openSqlite(file);
-      try {
-        requireSchema(h, { ZWACDCALLEVENT: ["Z_PK", "ZDATE"] });
-        const ec = present(h, "ZWACDCALLEVENT", EVENT_COLS);
-        const e = (c: string) => (ec.includes(c as (typeof EVENT_COLS)[number]) ? `e.${c}` : "NULL");
-        const agg = ec.includes("Z1CALLEVENTS") && h.tables().has("ZWAAGGREGATECALLEVENT");
-        const ac = agg ? present(h, "ZWAAGGREGATECALLEVENT", AGG_COLS) : [];
-        const a = (c: string) => (ac.includes(c as (typeof AGG_COLS)[number]) ? `a.${c}` : "NULL");
-        // Participants hang off the call-list entry (Z1PARTICIPANTS, entity 1 = the aggregate).
-        const parts = new Map<number, string[]>();
-        if (agg && h.tables().has("ZWACDCALLEVENTPARTICIPANT")) {
-          const pc = h.columns("ZWACDCALLEVENTPARTICIPANT");
-          if (pc.has("Z1PARTICIPANTS") && pc.has("ZJIDSTRING")) {
-            for (const [k, jid] of h.db.prepare("SELECT Z1PARTICIPANTS, ZJIDSTRING FROM ZWACDCALLEVENTPARTICIPANT ORDER BY Z_PK").raw(true).iterate() as Iterable<[number, unknown]>) {
-              const j = asText(jid);
-              if (j === null) continue;
-              const list = parts.get(k);
-              if (list) list.push(j);
-              else parts.set(k, [j]);
-            }
-          }
-        }
-        const sql = `SELECT e.Z_PK, e.ZDATE, ${e("ZDURATION")}, ${e("ZOUTCOME")}, ${e("ZBYTESSENT")}, ${e("ZBYTESRECEIVED")},
-            ${e("ZGROUPCALLCREATORUSERJIDSTRING")}, ${e("ZGROUPJIDSTRING")}, ${e("ZCALLIDSTRING")}, ${e("ZVIDEO")},
-            ${agg ? "a.Z_PK" : "NULL"}, ${a("ZINCOMING")}, ${a("ZMISSED")}, ${a("ZMISSEDREASON")}, ${a("ZVIDEO")}
-          FROM ZWACDCALLEVENT e ${agg ? "LEFT JOIN ZWAAGGREGATECALLEVENT a ON a.Z_PK = e.Z1CALLEVENTS" : ""} ORDER BY e.ZDATE, e.Z_PK`;
-        for (const r of h.db.prepare(sql).raw(true).iterate() as Iterable<any[]>) {
-          const creator = asText(r[6]);
-          const aggPk: number | null = r[10] ?? null;
-          const participants = aggPk === null ? [] : (parts.get(aggPk) ?? []);
-          // The call list says which way the call went; without it, the creator being one of the
-          // other parties means the call came in.
-          const incoming = flag(r[11]) ?? (creator && participants.length ? participants.includes(creator) : null);
-          const direction = incoming === null ? null : incoming ? "incoming" : "outgoing";
-          const outcome: number | null = r[3] ?? null;
-          const status = outcome === null ? "unknown" : (OUTCOMES[outcome] ?? "unknown");
-          const missedFlag = flag(r[12]);
-          const missed = direction === "outgoing" ? false : missedFlag === true || status === "missed" ? true : missedFlag === false || outcome !== null ? false : null;
-          const sender = direction === "incoming" ? (creator ?? participants[0] ?? null) : null;
-          const rec: WhatsappCallRecord = {
-            call_pk: r[0],
-            aggregate_pk: aggPk,
-            call_id: asText(r[8]),
-            isodate: fromMacAbsolute(r[1]) ?? null,
-            duration: r[2] ?? null,
-            direction,
-            outcome,
-            status,
-            answered: missed === true ? false : outcome === null ? null : status === "answered",
-            missed,
-            missed_reason: r[13] ?? null,
-            video: flag(r[14]) ?? flag(r[9]),
-            group_jid: asText(r[7]),
-            creator_jid: creator,
-            participants,
-            sender,
-            sender_phone: sender ? book.phoneOf(sender) : null,
-            sender_name: sender ? book.nameOf(sender) : null,
-            sender_is_contact: sender ? book.isContact(sender) : null,
-            callee: direction === "outgoing" ? (participants.find((p) => p !== creator) ?? null) : null,
-            bytes_sent: r[4] ?? null,
-            bytes_received: r[5] ?? null,
-          };
-          if (direction === "incoming" && rec.answered === false && rec.sender_is_contact === false && rec.isodate) strangers.push(rec);
-          yield rec;
-        }
-      } finally {
-        h.close();
-      }
-    }
-    flagBursts(strangers, (first, calls) => {
-      const callers = [...new Set(calls.map((c) => c.sender_phone ?? c.sender))];
-      ctx.detect(
-        heuristic({
-          rule: MISSED_CALL_BURST_RULE.id,
-          ruleDescription: MISSED_CALL_BURST_RULE.description,
-          grade: "weak",
-          title: `${calls.length} unanswered WhatsApp calls from strangers between ${first.isodate} and ${calls[calls.length - 1].isodate}: ${callers.join(", ")}`,
-          why: "In 2019 Pegasus was installed through WhatsApp voice calls (CVE-2019-3568) that targets saw only as missed calls from unknown numbers. Spam callers do the same, so this alone is weak: compare the dates with crashes, new processes or the phone's WhatsApp version at the time.",
-          matched: callers.join(", "),
-          timestamp: first.isodate ?? undefined,
-          record: calls,
-        }),
-      );
+    const book = loadContactBook(ctx, { whatsapp: true }).then((b) => {
+      if (b.sources.length === 0) ctx.warn("no contact list could be read: whether callers are contacts is unknown");
+      return b;
+    });
+    book.catch(() => {}); // a failure is each database's reason, when one is read
+    const rows = async (db: SqliteDb) => callRows(db, await book, strangers);
+    return sqliteRecords(ctx, { requires: { ZWACDCALLEVENT: ["Z_PK", "ZDATE"] }, rows }, () => {
+      flagBursts(strangers, (first, calls) => {
+        const callers = [...new Set(calls.map((c) => c.sender_phone ?? c.sender))];
+        ctx.detect(
+          heuristic({
+            rule: MISSED_CALL_BURST_RULE.id,
+            ruleDescription: MISSED_CALL_BURST_RULE.description,
+            grade: "weak",
+            title: `${calls.length} unanswered WhatsApp calls from strangers between ${first.isodate} and ${calls[calls.length - 1].isodate}: ${callers.join(", ")}`,
+            why: "In 2019 Pegasus was installed through WhatsApp voice calls (CVE-2019-3568) that targets saw only as missed calls from unknown numbers. Spam callers do the same, so this alone is weak: compare the dates with crashes, new processes or the phone's WhatsApp version at the time.",
+            matched: callers.join(", "),
+            timestamp: first.isodate ?? undefined,
+            record: calls,
+          }),
+        );
+      });
+      return [];
     });
   },
   events(r) {

@@ -1,12 +1,10 @@
 // One record per WhatsApp chat (ChatStorage.sqlite ZWACHATSESSION) with the first and last
 // message dates: when a conversation with a given account started and ended, even when the
 // messages themselves were deleted.
-import { defineModule } from "../contract.ts";
-import { requireSchema } from "../../formats/sqlite.ts";
+import { defineSqliteModule, type SqliteDb } from "../lib/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
-import { asText, present } from "./lib/checks.ts";
-import { loadWhatsappIdentities, whatsappFile } from "./lib/whatsapp.ts";
-import { databaseError } from "./lib/web.ts";
+import { asText } from "./lib/checks.ts";
+import { loadWhatsappIdentities, whatsappFile, type WhatsappIdentities } from "./lib/whatsapp.ts";
 
 export interface WhatsappChatSessionRecord {
   record_type: "chat_session";
@@ -34,58 +32,53 @@ function describe(r: WhatsappChatSessionRecord): string {
   return jid.endsWith("@g.us") || r.group_creation_date ? `WhatsApp group chat ${label}` : `WhatsApp chat with ${label}`;
 }
 
-export default defineModule<WhatsappChatSessionRecord>({
+/** The chats of one ChatStorage.sqlite, with their partners resolved through `ids`. */
+function* sessions(db: SqliteDb, ids: WhatsappIdentities): Generator<WhatsappChatSessionRecord> {
+  const sc = db.present("ZWACHATSESSION", ["ZPARTNERNAME", "ZSESSIONTYPE", "ZARCHIVED", "ZREMOVED", "ZHIDDEN", "ZMESSAGECOUNTER", "ZLASTMESSAGEDATE", "ZGROUPINFO"]);
+  const s = (c: string) => (sc.includes(c) ? `s.${c}` : "NULL");
+  const group = sc.includes("ZGROUPINFO") && db.has("ZWAGROUPINFO", "ZCREATIONDATE");
+  const linked = db.has("ZWAMESSAGE", "ZCHATSESSION");
+  const sql = `SELECT s.Z_PK, s.ZCONTACTJID, ${s("ZPARTNERNAME")}, ${s("ZSESSIONTYPE")}, ${s("ZARCHIVED")}, ${s("ZREMOVED")}, ${s("ZHIDDEN")},
+      ${s("ZMESSAGECOUNTER")}, ${s("ZLASTMESSAGEDATE")}, ${group ? "g.ZCREATIONDATE" : "NULL"},
+      ${linked ? "MIN(m.ZMESSAGEDATE), MAX(m.ZMESSAGEDATE), COUNT(m.Z_PK)" : "NULL, NULL, 0"}
+    FROM ZWACHATSESSION s
+    ${group ? "LEFT JOIN ZWAGROUPINFO g ON g.Z_PK = s.ZGROUPINFO" : ""}
+    ${linked ? "LEFT JOIN ZWAMESSAGE m ON m.ZCHATSESSION = s.Z_PK" : ""}
+    GROUP BY s.Z_PK`;
+  for (const r of db.rows(sql)) {
+    const jid = asText(r[1]);
+    const phone = jid && jid.endsWith("@lid") ? ids.resolve(jid).phone : null;
+    yield {
+      record_type: "chat_session",
+      session_pk: r[0],
+      contact_jid: jid,
+      partner_name: asText(r[2]),
+      partner_resolved_phone_number: phone,
+      session_type: r[3],
+      archived: r[4],
+      removed: r[5],
+      hidden: r[6],
+      message_counter: r[7],
+      last_message_date: fromMacAbsolute(r[8]) ?? null,
+      group_creation_date: fromMacAbsolute(r[9]) ?? null,
+      first_stored_message_date: fromMacAbsolute(r[10]) ?? null,
+      last_stored_message_date: fromMacAbsolute(r[11]) ?? null,
+      stored_message_count: r[12] ?? 0,
+    };
+  }
+}
+
+export default defineSqliteModule<WhatsappChatSessionRecord>({
   name: "whatsapp_chat_sessions",
   title: "WhatsApp chats",
   platform: "ios",
   description: "WhatsApp conversations with their partner, group creation date and first/last message dates (for the timeline; no indicator applies).",
   reads: whatsappFile("ChatStorage.sqlite"),
-  async *records(ctx) {
-    for (const file of ctx.files) {
-      const h = await ctx.view.openSqlite(file);
-      try {
-        requireSchema(h, { ZWACHATSESSION: ["Z_PK", "ZCONTACTJID"], ZWAMESSAGE: ["Z_PK", "ZMESSAGEDATE"] });
-        // The pair table may be in this database (older versions) or in LID.sqlite; the contact
-        // list (ContactsV2.sqlite) also pairs LIDs with numbers.
-        const ids = await loadWhatsappIdentities(ctx, h);
-        const sc = present(h, "ZWACHATSESSION", ["ZPARTNERNAME", "ZSESSIONTYPE", "ZARCHIVED", "ZREMOVED", "ZHIDDEN", "ZMESSAGECOUNTER", "ZLASTMESSAGEDATE", "ZGROUPINFO"]);
-        const s = (c: string) => (sc.includes(c) ? `s.${c}` : "NULL");
-        const group = sc.includes("ZGROUPINFO") && h.tables().has("ZWAGROUPINFO") && h.columns("ZWAGROUPINFO").has("ZCREATIONDATE");
-        const linked = h.columns("ZWAMESSAGE").has("ZCHATSESSION");
-        const sql = `SELECT s.Z_PK, s.ZCONTACTJID, ${s("ZPARTNERNAME")}, ${s("ZSESSIONTYPE")}, ${s("ZARCHIVED")}, ${s("ZREMOVED")}, ${s("ZHIDDEN")},
-            ${s("ZMESSAGECOUNTER")}, ${s("ZLASTMESSAGEDATE")}, ${group ? "g.ZCREATIONDATE" : "NULL"},
-            ${linked ? "MIN(m.ZMESSAGEDATE), MAX(m.ZMESSAGEDATE), COUNT(m.Z_PK)" : "NULL, NULL, 0"}
-          FROM ZWACHATSESSION s
-          ${group ? "LEFT JOIN ZWAGROUPINFO g ON g.Z_PK = s.ZGROUPINFO" : ""}
-          ${linked ? "LEFT JOIN ZWAMESSAGE m ON m.ZCHATSESSION = s.Z_PK" : ""}
-          GROUP BY s.Z_PK`;
-        for (const r of h.db.prepare(sql).raw(true).iterate() as Iterable<any[]>) {
-          const jid = asText(r[1]);
-          const phone = jid && jid.endsWith("@lid") ? ids.resolve(jid).phone : null;
-          yield {
-            record_type: "chat_session",
-            session_pk: r[0],
-            contact_jid: jid,
-            partner_name: asText(r[2]),
-            partner_resolved_phone_number: phone,
-            session_type: r[3],
-            archived: r[4],
-            removed: r[5],
-            hidden: r[6],
-            message_counter: r[7],
-            last_message_date: fromMacAbsolute(r[8]) ?? null,
-            group_creation_date: fromMacAbsolute(r[9]) ?? null,
-            first_stored_message_date: fromMacAbsolute(r[10]) ?? null,
-            last_stored_message_date: fromMacAbsolute(r[11]) ?? null,
-            stored_message_count: r[12] ?? 0,
-          };
-        }
-      } catch (e) {
-        throw databaseError(e, file.path);
-      } finally {
-        h.close();
-      }
-    }
+  requires: { ZWACHATSESSION: ["Z_PK", "ZCONTACTJID"], ZWAMESSAGE: ["Z_PK", "ZMESSAGEDATE"] },
+  async rows(db, ctx) {
+    // The pair table may be in this database (older versions) or in LID.sqlite; the contact
+    // list (ContactsV2.sqlite) also pairs LIDs with numbers.
+    return sessions(db, await loadWhatsappIdentities(ctx, db));
   },
   events(r) {
     const chat = describe(r);

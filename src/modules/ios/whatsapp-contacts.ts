@@ -1,12 +1,10 @@
 // WhatsApp's contact list (ContactsV2.sqlite): WhatsApp ids, LIDs, phone numbers, "about" texts
 // and the per-contact disappearing-messages timer (ChatStorage does not record it for 1:1 chats).
-import { defineModule } from "../contract.ts";
-import { requireSchema } from "../../formats/sqlite.ts";
+import { defineSqliteModule } from "../lib/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { asText, checkLinksAndText } from "./lib/checks.ts";
 import { extractLinks } from "./lib/links.ts";
 import { whatsappFile } from "./lib/whatsapp.ts";
-import { eachFile, sqliteRows } from "./lib/web.ts";
 
 export interface WhatsappContactRecord {
   row_pk: number;
@@ -57,33 +55,29 @@ const FIELDS: [keyof WhatsappContactRecord, string[], "text" | "date" | "raw"][]
 
 const DURATIONS: Record<number, string> = { 86400: "24 hours", 604800: "7 days", 1209600: "14 days", 2592000: "30 days", 7776000: "90 days" };
 
-export default defineModule<WhatsappContactRecord>({
+export default defineSqliteModule<WhatsappContactRecord>({
   name: "whatsapp_contacts",
   title: "WhatsApp contacts",
   platform: "ios",
   description: "WhatsApp contacts with their WhatsApp id, LID, phone number and disappearing-messages timer. Links in \"about\" texts are checked against indicators (weak).",
   reads: whatsappFile("ContactsV2.sqlite"),
-  records(ctx) {
-    return eachFile(ctx, (file) =>
-      sqliteRows(ctx, file, function* (h) {
-        requireSchema(h, { ZWAADDRESSBOOKCONTACT: ["Z_PK"] });
-        const have = h.columns("ZWAADDRESSBOOKCONTACT");
-        const chosen = FIELDS.map(([, cands]) => cands.find((c) => have.has(c)));
-        const hasDuration = chosen[12] !== undefined;
-        const sql = `SELECT Z_PK, ${chosen.map((c) => c ?? "NULL").join(", ")} FROM ZWAADDRESSBOOKCONTACT`;
-        for (const r of h.db.prepare(sql).raw(true).iterate() as Iterable<any[]>) {
-          const rec: Record<string, unknown> = { row_pk: r[0] };
-          FIELDS.forEach(([name, , kind], i) => {
-            const v = r[i + 1];
-            rec[name] = kind === "text" ? asText(v) : kind === "date" ? fromMacAbsolute(v) ?? null : v ?? null;
-          });
-          const d = rec.disappearing_mode_duration as number | null;
-          rec.disappearing_mode_is_on = hasDuration ? !!d : null;
-          rec.disappearing_mode_label = hasDuration ? (d ? DURATIONS[Math.trunc(d)] ?? `${Math.trunc(d)} seconds` : "off") : null;
-          yield rec as unknown as WhatsappContactRecord;
-        }
-      }),
-    );
+  requires: { ZWAADDRESSBOOKCONTACT: ["Z_PK"] },
+  *rows(db) {
+    const have = db.columns("ZWAADDRESSBOOKCONTACT");
+    const chosen = FIELDS.map(([, cands]) => cands.find((c) => have.has(c)));
+    const hasDuration = chosen[12] !== undefined;
+    const sql = `SELECT Z_PK, ${chosen.map((c) => c ?? "NULL").join(", ")} FROM ZWAADDRESSBOOKCONTACT`;
+    for (const r of db.rows(sql)) {
+      const rec: Record<string, unknown> = { row_pk: r[0] };
+      FIELDS.forEach(([name, , kind], i) => {
+        const v = r[i + 1];
+        rec[name] = kind === "text" ? asText(v) : kind === "date" ? fromMacAbsolute(v) ?? null : v ?? null;
+      });
+      const d = rec.disappearing_mode_duration as number | null;
+      rec.disappearing_mode_is_on = hasDuration ? !!d : null;
+      rec.disappearing_mode_label = hasDuration ? (d ? DURATIONS[Math.trunc(d)] ?? `${Math.trunc(d)} seconds` : "off") : null;
+      yield rec as unknown as WhatsappContactRecord;
+    }
   },
   events(r) {
     if (!r.disappearing_mode_timestamp) return [];

@@ -3,10 +3,10 @@
 // 2024-2025 Paragon's Graphite reached WhatsApp users by adding them to a group and sending a
 // PDF there (Meta, Citizen Lab): being added by a stranger is flagged, and so is a document a
 // stranger sent in such a group shortly after.
-import { defineModule } from "../contract.ts";
+import { defineModule, type ModuleContext } from "../contract.ts";
 import { heuristic } from "../../core/detection.ts";
 import type { ContactFlag } from "../../core/model.ts";
-import { requireSchema } from "../../formats/sqlite.ts";
+import { sqliteRecords } from "../lib/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import type { SqliteHandle } from "../../acquisitions/view.ts";
 import { asText, present } from "./lib/checks.ts";
@@ -145,6 +145,58 @@ function membersAreContacts(g: Group, owner: string | null, book: ContactBook): 
   return known ? false : "unknown";
 }
 
+/** The group events of one ChatStorage.sqlite; the two group heuristics report through ctx.detect. */
+function* groupEvents(ctx: ModuleContext, h: SqliteHandle, book: ContactBook): Generator<WhatsappGroupEventRecord> {
+  const owner = ownerJid(h);
+  const groups = groupsOf(h);
+  const mc = present(h, "ZWAMESSAGE", ["ZGROUPEVENTTYPE", "ZISFROMME", "ZTEXT", "ZGROUPMEMBER", "ZFROMJID", "ZMEDIAITEM"]);
+  const m = (c: string) => (mc.includes(c) ? `m.${c}` : "NULL");
+  const members = mc.includes("ZGROUPMEMBER") && h.tables().has("ZWAGROUPMEMBER") && h.columns("ZWAGROUPMEMBER").has("ZMEMBERJID");
+  const addedAt = new Map<number, { at: number; rec: WhatsappGroupEventRecord }[]>();
+  const sql = `SELECT m.Z_PK, m.ZCHATSESSION, m.ZMESSAGEDATE, ${m("ZGROUPEVENTTYPE")}, ${m("ZISFROMME")}, ${m("ZTEXT")}, ${members ? "gm.ZMEMBERJID" : "NULL"}
+    FROM ZWAMESSAGE m ${members ? "LEFT JOIN ZWAGROUPMEMBER gm ON gm.Z_PK = m.ZGROUPMEMBER" : ""}
+    WHERE m.ZMESSAGETYPE = ${GROUP_EVENT_MESSAGE} ORDER BY m.ZMESSAGEDATE, m.Z_PK`;
+  for (const r of h.db.prepare(sql).raw(true).iterate() as Iterable<any[]>) {
+    const g = groups.get(r[1]);
+    if (!g) continue;
+    const rec = groupEvent(r, g, owner, book);
+    if (rec.kind === "added" && rec.target_is_owner && rec.isodate) {
+      const list = addedAt.get(g.pk) ?? [];
+      list.push({ at: Date.parse(rec.isodate), rec });
+      addedAt.set(g.pk, list);
+      if (rec.sender_is_contact === false) {
+        ctx.detect(
+          heuristic({
+            rule: ADDED_BY_STRANGER_RULE.id,
+            ruleDescription: ADDED_BY_STRANGER_RULE.description,
+            grade: "weak",
+            title: `Added to the WhatsApp group ${label(g)} by ${rec.sender ?? "someone"} who is not a contact${rec.sender_basis === "members" ? " (no member of the group is a contact)" : ""}`,
+            why: "Paragon's Graphite spyware reached WhatsApp users in 2024-2025 by adding them to a group and sending a PDF there. Scam and marketing groups do the same, so this alone is weak: look at what was sent in the group and at crashes or new processes just after.",
+            matched: g.jid ?? String(g.pk),
+            timestamp: rec.isodate,
+            record: rec,
+          }),
+        );
+      }
+    }
+    yield rec;
+  }
+  if (addedAt.size) documentsAfterAdd(h, groups, addedAt, owner, book, m, members, (rec, doc) => {
+    ctx.detect(
+      heuristic({
+        rule: GROUP_DOCUMENT_RULE.id,
+        ruleDescription: GROUP_DOCUMENT_RULE.description,
+        grade: "weak",
+        title: `Document ${doc.title ? `'${doc.title}' ` : ""}received in the WhatsApp group ${rec.group_name ?? rec.group_jid ?? ""} from ${doc.author ?? "a member"}, not a contact, ${Math.round((Date.parse(doc.isodate) - Date.parse(rec.isodate!)) / 60_000)} min after the owner was added`,
+        why: "This is the delivery Meta and Citizen Lab described for Paragon's Graphite (2025): a stranger adds the target to a group and sends a PDF that is parsed without a tap. A document from a stranger in a new group is also common spam, so weak alone; a crash of WhatsApp or of a media process just after makes it stronger.",
+        matched: doc.path ?? doc.title ?? `message ${doc.pk}`,
+        timestamp: doc.isodate,
+        record: { group_event: rec, document: doc },
+      }),
+    );
+  });
+}
+
 export default defineModule<WhatsappGroupEventRecord>({
   name: "whatsapp_groups",
   title: "WhatsApp group events",
@@ -152,65 +204,15 @@ export default defineModule<WhatsappGroupEventRecord>({
   description:
     "WhatsApp group membership events (created, added, joined, left, removed) with who did it and whether they are a contact. Being added to a group by a stranger, and a document sent there by a stranger within a day, are flagged (the 2025 Graphite delivery).",
   reads: whatsappFile("ChatStorage.sqlite"),
-  async *records(ctx) {
-    for (const file of ctx.files) {
-      const h = await ctx.view.openSqlite(file);
-      try {
-        requireSchema(h, { ZWACHATSESSION: ["Z_PK", "ZCONTACTJID"], ZWAMESSAGE: ["Z_PK", "ZCHATSESSION", "ZMESSAGETYPE", "ZMESSAGEDATE"] });
-        const book = await loadContactBook(ctx, { whatsapp: true, chat: h });
+  records(ctx) {
+    return sqliteRecords(ctx, {
+      requires: { ZWACHATSESSION: ["Z_PK", "ZCONTACTJID"], ZWAMESSAGE: ["Z_PK", "ZCHATSESSION", "ZMESSAGETYPE", "ZMESSAGEDATE"] },
+      async rows(db) {
+        const book = await loadContactBook(ctx, { whatsapp: true, chat: db });
         if (book.sources.length === 0) ctx.warn("no contact list could be read: whether group members are contacts is unknown");
-        const owner = ownerJid(h);
-        const groups = groupsOf(h);
-        const mc = present(h, "ZWAMESSAGE", ["ZGROUPEVENTTYPE", "ZISFROMME", "ZTEXT", "ZGROUPMEMBER", "ZFROMJID", "ZMEDIAITEM"]);
-        const m = (c: string) => (mc.includes(c) ? `m.${c}` : "NULL");
-        const members = mc.includes("ZGROUPMEMBER") && h.tables().has("ZWAGROUPMEMBER") && h.columns("ZWAGROUPMEMBER").has("ZMEMBERJID");
-        const addedAt = new Map<number, { at: number; rec: WhatsappGroupEventRecord }[]>();
-        const sql = `SELECT m.Z_PK, m.ZCHATSESSION, m.ZMESSAGEDATE, ${m("ZGROUPEVENTTYPE")}, ${m("ZISFROMME")}, ${m("ZTEXT")}, ${members ? "gm.ZMEMBERJID" : "NULL"}
-          FROM ZWAMESSAGE m ${members ? "LEFT JOIN ZWAGROUPMEMBER gm ON gm.Z_PK = m.ZGROUPMEMBER" : ""}
-          WHERE m.ZMESSAGETYPE = ${GROUP_EVENT_MESSAGE} ORDER BY m.ZMESSAGEDATE, m.Z_PK`;
-        for (const r of h.db.prepare(sql).raw(true).iterate() as Iterable<any[]>) {
-          const g = groups.get(r[1]);
-          if (!g) continue;
-          const rec = groupEvent(r, g, owner, book);
-          if (rec.kind === "added" && rec.target_is_owner && rec.isodate) {
-            const list = addedAt.get(g.pk) ?? [];
-            list.push({ at: Date.parse(rec.isodate), rec });
-            addedAt.set(g.pk, list);
-            if (rec.sender_is_contact === false) {
-              ctx.detect(
-                heuristic({
-                  rule: ADDED_BY_STRANGER_RULE.id,
-                  ruleDescription: ADDED_BY_STRANGER_RULE.description,
-                  grade: "weak",
-                  title: `Added to the WhatsApp group ${label(g)} by ${rec.sender ?? "someone"} who is not a contact${rec.sender_basis === "members" ? " (no member of the group is a contact)" : ""}`,
-                  why: "Paragon's Graphite spyware reached WhatsApp users in 2024-2025 by adding them to a group and sending a PDF there. Scam and marketing groups do the same, so this alone is weak: look at what was sent in the group and at crashes or new processes just after.",
-                  matched: g.jid ?? String(g.pk),
-                  timestamp: rec.isodate,
-                  record: rec,
-                }),
-              );
-            }
-          }
-          yield rec;
-        }
-        if (addedAt.size) documentsAfterAdd(h, groups, addedAt, owner, book, m, members, (rec, doc) => {
-          ctx.detect(
-            heuristic({
-              rule: GROUP_DOCUMENT_RULE.id,
-              ruleDescription: GROUP_DOCUMENT_RULE.description,
-              grade: "weak",
-              title: `Document ${doc.title ? `'${doc.title}' ` : ""}received in the WhatsApp group ${rec.group_name ?? rec.group_jid ?? ""} from ${doc.author ?? "a member"}, not a contact, ${Math.round((Date.parse(doc.isodate) - Date.parse(rec.isodate!)) / 60_000)} min after the owner was added`,
-              why: "This is the delivery Meta and Citizen Lab described for Paragon's Graphite (2025): a stranger adds the target to a group and sends a PDF that is parsed without a tap. A document from a stranger in a new group is also common spam, so weak alone; a crash of WhatsApp or of a media process just after makes it stronger.",
-              matched: doc.path ?? doc.title ?? `message ${doc.pk}`,
-              timestamp: doc.isodate,
-              record: { group_event: rec, document: doc },
-            }),
-          );
-        });
-      } finally {
-        h.close();
-      }
-    }
+        return groupEvents(ctx, db.handle, book);
+      },
+    });
   },
   events(r) {
     if (!r.isodate) return [];

@@ -2,6 +2,7 @@
 // phone number, from LID.sqlite or, in versions before it, from ChatStorage.sqlite. They let an
 // investigator tie a LID in other artifacts (interactionC, chats) to a phone number.
 import { defineModule } from "../contract.ts";
+import { sqliteRecords, type SqliteDb } from "../lib/sqlite.ts";
 import { VigilError } from "../../core/errors.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { asText } from "./lib/checks.ts";
@@ -25,33 +26,27 @@ export default defineModule<WhatsappLidRecord>({
   platform: "ios",
   description: "Pairs of WhatsApp LID account ids and phone numbers (ZWAPHONENUMBERLIDPAIR), for resolving LIDs seen elsewhere; no indicator applies.",
   reads: { backup: [...LID.backup!, ...CHAT.backup!], fs: [...LID.fs!, ...CHAT.fs!] },
-  async *records(ctx) {
+  records(ctx) {
     let tables = 0;
-    for (const file of ctx.files) {
-      const isLidDb = file.path.endsWith("LID.sqlite");
-      const h = await ctx.view.openSqlite(file);
-      try {
-        if (!h.tables().has("ZWAPHONENUMBERLIDPAIR")) {
-          // LID.sqlite exists only for the pair table; ChatStorage.sqlite holds it only in some versions.
-          if (isLidDb) throw new VigilError("unexpected schema: no table ZWAPHONENUMBERLIDPAIR", { file: file.path, code: "schema" });
-          continue;
-        }
-        const cols = h.columns("ZWAPHONENUMBERLIDPAIR");
-        if (!cols.has("ZLID") || !cols.has("ZPHONENUMBER")) {
-          throw new VigilError("unexpected schema: table ZWAPHONENUMBERLIDPAIR lacks ZLID or ZPHONENUMBER", { file: file.path, code: "schema" });
-        }
-        tables++;
-        const ts = cols.has("ZTIMESTAMP") ? "ZTIMESTAMP" : "NULL";
-        for (const [lid, phone, t] of h.db.prepare(`SELECT ZLID, ZPHONENUMBER, ${ts} FROM ZWAPHONENUMBERLIDPAIR`).raw(true).iterate() as Iterable<any[]>) {
-          yield { record_type: "lid_phone_number_pair", lid: asText(lid), phone_number: asText(phone), pair_timestamp: fromMacAbsolute(t) ?? null, source: file.path };
-        }
-      } finally {
-        h.close();
+    const rows = function* (db: SqliteDb): Generator<WhatsappLidRecord> {
+      if (!db.has("ZWAPHONENUMBERLIDPAIR")) {
+        // LID.sqlite exists only for the pair table; ChatStorage.sqlite holds it only in some versions.
+        if (db.path.endsWith("LID.sqlite")) throw new VigilError("unexpected schema: no table ZWAPHONENUMBERLIDPAIR", { file: db.path, code: "schema" });
+        return;
       }
-    }
-    if (tables === 0) {
-      ctx.warn("no LID-phone number table: this WhatsApp version keeps it in LID.sqlite, which is not in this acquisition");
-    }
+      if (!db.has("ZWAPHONENUMBERLIDPAIR", "ZLID", "ZPHONENUMBER")) {
+        throw new VigilError("unexpected schema: table ZWAPHONENUMBERLIDPAIR lacks ZLID or ZPHONENUMBER", { file: db.path, code: "schema" });
+      }
+      tables++;
+      const ts = db.optional("ZWAPHONENUMBERLIDPAIR", "ZTIMESTAMP");
+      for (const [lid, phone, t] of db.rows(`SELECT ZLID, ZPHONENUMBER, ${ts} FROM ZWAPHONENUMBERLIDPAIR`)) {
+        yield { record_type: "lid_phone_number_pair", lid: asText(lid), phone_number: asText(phone), pair_timestamp: fromMacAbsolute(t) ?? null, source: db.path };
+      }
+    };
+    return sqliteRecords(ctx, { rows }, () => {
+      if (tables === 0) ctx.warn("no LID-phone number table: this WhatsApp version keeps it in LID.sqlite, which is not in this acquisition");
+      return [];
+    });
   },
   events(r) {
     if (!r.pair_timestamp) return [];

@@ -7,10 +7,10 @@ import { defineModule } from "../contract.ts";
 import type { ContactFlag } from "../../core/model.ts";
 import type { FileEntry } from "../../acquisitions/view.ts";
 import { describeError } from "../../core/errors.ts";
-import { requireSchema } from "../../formats/sqlite.ts";
+import { sqliteRecords, type SqliteDb } from "../lib/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
-import { asText, present } from "./lib/checks.ts";
-import { loadContactBook } from "./lib/contact-book.ts";
+import { asText } from "./lib/checks.ts";
+import { loadContactBook, type ContactBook } from "./lib/contact-book.ts";
 import { contentFindings, declaredTypes, fileIndex, inspectAttachment, type AttachmentContent } from "./lib/attachment-content.ts";
 import { whatsappFile } from "./lib/whatsapp.ts";
 
@@ -43,6 +43,50 @@ const DOCUMENT = 8;
 const MEDIA_DIR = "Message/";
 const MEDIA_FILES = whatsappFile("Message/Media/**");
 
+/** The media messages of one ChatStorage.sqlite, their senders looked up in `book`. */
+function* mediaRows(db: SqliteDb, book: ContactBook): Generator<WhatsappMediaRecord> {
+  const mi = db.present("ZWAMEDIAITEM", ["ZMEDIALOCALPATH", "ZTITLE", "ZFILESIZE"]);
+  const mc = db.present("ZWAMESSAGE", ["ZCHATSESSION", "ZMESSAGETYPE", "ZISFROMME", "ZFROMJID", "ZGROUPMEMBER"]);
+  const i = (c: string) => (mi.includes(c) ? `mi.${c}` : "NULL");
+  const m = (c: string) => (mc.includes(c) ? `m.${c}` : "NULL");
+  const sessions = mc.includes("ZCHATSESSION") && db.has("ZWACHATSESSION", "ZCONTACTJID");
+  const members = mc.includes("ZGROUPMEMBER") && db.has("ZWAGROUPMEMBER", "ZMEMBERJID");
+  const sql = `SELECT m.Z_PK, mi.Z_PK, ${m("ZMESSAGETYPE")}, ${m("ZISFROMME")}, m.ZMESSAGEDATE, ${sessions ? "s.ZCONTACTJID" : "NULL"}, ${m("ZFROMJID")},
+      ${members ? "gm.ZMEMBERJID" : "NULL"}, ${i("ZTITLE")}, ${i("ZMEDIALOCALPATH")}, ${i("ZFILESIZE")}
+    FROM ZWAMEDIAITEM mi JOIN ZWAMESSAGE m ON m.Z_PK = mi.ZMESSAGE
+    ${sessions ? "LEFT JOIN ZWACHATSESSION s ON s.Z_PK = m.ZCHATSESSION" : ""}
+    ${members ? "LEFT JOIN ZWAGROUPMEMBER gm ON gm.Z_PK = m.ZGROUPMEMBER" : ""}
+    WHERE ${mc.includes("ZMESSAGETYPE") ? `m.ZMESSAGETYPE IN (${MEDIA_TYPES})` : "0"}${mi.includes("ZMEDIALOCALPATH") ? " OR mi.ZMEDIALOCALPATH IS NOT NULL" : ""}
+    ORDER BY m.ZMESSAGEDATE, m.Z_PK`;
+  for (const r of db.rows(sql)) {
+    const chat = asText(r[5]);
+    const inGroup = !!chat?.endsWith("@g.us");
+    const received = r[3] !== 1;
+    const sender = received ? (inGroup ? asText(r[7]) : (asText(r[6]) ?? chat)) : null;
+    const type: number | null = r[2] ?? null;
+    const localPath = asText(r[9]);
+    const rec: WhatsappMediaRecord = {
+      message_pk: r[0],
+      media_pk: r[1],
+      message_type: type,
+      kind: type === null ? "media" : (KINDS[type] ?? `type_${type}`),
+      direction: received ? "received" : "sent",
+      isodate: fromMacAbsolute(r[4]) ?? null,
+      chat_jid: chat,
+      in_group: inGroup,
+      sender,
+      sender_phone: sender ? book.phoneOf(sender) : null,
+      sender_name: sender ? book.nameOf(sender) : null,
+      sender_is_contact: received ? book.isContact(sender) : null,
+      title: asText(r[8]),
+      local_path: localPath,
+      file_size: r[10] ?? null,
+      content: null,
+    };
+    yield rec;
+  }
+}
+
 export default defineModule<WhatsappMediaRecord>({
   name: "whatsapp_media",
   title: "WhatsApp media and documents",
@@ -53,64 +97,21 @@ export default defineModule<WhatsappMediaRecord>({
   async *records(ctx) {
     let files: Map<string, FileEntry> | undefined;
     let unreadable = 0;
-    for (const file of ctx.files) {
-      const h = await ctx.view.openSqlite(file);
-      try {
-        requireSchema(h, { ZWAMEDIAITEM: ["Z_PK", "ZMESSAGE"], ZWAMESSAGE: ["Z_PK", "ZMESSAGEDATE"] });
-        const book = await loadContactBook(ctx, { whatsapp: true, chat: h });
-        const mi = present(h, "ZWAMEDIAITEM", ["ZMEDIALOCALPATH", "ZTITLE", "ZFILESIZE"]);
-        const mc = present(h, "ZWAMESSAGE", ["ZCHATSESSION", "ZMESSAGETYPE", "ZISFROMME", "ZFROMJID", "ZGROUPMEMBER"]);
-        const i = (c: string) => (mi.includes(c) ? `mi.${c}` : "NULL");
-        const m = (c: string) => (mc.includes(c) ? `m.${c}` : "NULL");
-        const sessions = mc.includes("ZCHATSESSION") && h.tables().has("ZWACHATSESSION") && h.columns("ZWACHATSESSION").has("ZCONTACTJID");
-        const members = mc.includes("ZGROUPMEMBER") && h.tables().has("ZWAGROUPMEMBER") && h.columns("ZWAGROUPMEMBER").has("ZMEMBERJID");
-        const sql = `SELECT m.Z_PK, mi.Z_PK, ${m("ZMESSAGETYPE")}, ${m("ZISFROMME")}, m.ZMESSAGEDATE, ${sessions ? "s.ZCONTACTJID" : "NULL"}, ${m("ZFROMJID")},
-            ${members ? "gm.ZMEMBERJID" : "NULL"}, ${i("ZTITLE")}, ${i("ZMEDIALOCALPATH")}, ${i("ZFILESIZE")}
-          FROM ZWAMEDIAITEM mi JOIN ZWAMESSAGE m ON m.Z_PK = mi.ZMESSAGE
-          ${sessions ? "LEFT JOIN ZWACHATSESSION s ON s.Z_PK = m.ZCHATSESSION" : ""}
-          ${members ? "LEFT JOIN ZWAGROUPMEMBER gm ON gm.Z_PK = m.ZGROUPMEMBER" : ""}
-          WHERE ${mc.includes("ZMESSAGETYPE") ? `m.ZMESSAGETYPE IN (${MEDIA_TYPES})` : "0"}${mi.includes("ZMEDIALOCALPATH") ? " OR mi.ZMEDIALOCALPATH IS NOT NULL" : ""}
-          ORDER BY m.ZMESSAGEDATE, m.Z_PK`;
-        for (const r of h.db.prepare(sql).raw(true).iterate() as Iterable<any[]>) {
-          const chat = asText(r[5]);
-          const inGroup = !!chat?.endsWith("@g.us");
-          const received = r[3] !== 1;
-          const sender = received ? (inGroup ? asText(r[7]) : (asText(r[6]) ?? chat)) : null;
-          const type: number | null = r[2] ?? null;
-          const localPath = asText(r[9]);
-          const rec: WhatsappMediaRecord = {
-            message_pk: r[0],
-            media_pk: r[1],
-            message_type: type,
-            kind: type === null ? "media" : (KINDS[type] ?? `type_${type}`),
-            direction: received ? "received" : "sent",
-            isodate: fromMacAbsolute(r[4]) ?? null,
-            chat_jid: chat,
-            in_group: inGroup,
-            sender,
-            sender_phone: sender ? book.phoneOf(sender) : null,
-            sender_name: sender ? book.nameOf(sender) : null,
-            sender_is_contact: received ? book.isContact(sender) : null,
-            title: asText(r[8]),
-            local_path: localPath,
-            file_size: r[10] ?? null,
-            content: null,
-          };
-          if (received && localPath) {
-            files ??= await fileIndex(ctx, MEDIA_FILES, MEDIA_DIR);
-            const entry = files.get(localPath.replace(/^\/+/, "").replace(/^Message\//, ""));
-            if (entry) {
-              try {
-                rec.content = await inspectAttachment(ctx.view, entry, [...new Set([...declaredTypes(localPath, null, null), ...declaredTypes(rec.title, null, null)])]);
-              } catch (e) {
-                if (unreadable++ === 0) ctx.warn(`WhatsApp media file unreadable: ${describeError(e)}`);
-              }
+    const rows = async (db: SqliteDb) => mediaRows(db, await loadContactBook(ctx, { whatsapp: true, chat: db }));
+    for await (const batch of sqliteRecords(ctx, { requires: { ZWAMEDIAITEM: ["Z_PK", "ZMESSAGE"], ZWAMESSAGE: ["Z_PK", "ZMESSAGEDATE"] }, rows }).batches) {
+      for (const rec of batch) {
+        if (rec.direction === "received" && rec.local_path) {
+          files ??= await fileIndex(ctx, MEDIA_FILES, MEDIA_DIR);
+          const entry = files.get(rec.local_path.replace(/^\/+/, "").replace(/^Message\//, ""));
+          if (entry) {
+            try {
+              rec.content = await inspectAttachment(ctx.view, entry, [...new Set([...declaredTypes(rec.local_path, null, null), ...declaredTypes(rec.title, null, null)])]);
+            } catch (e) {
+              if (unreadable++ === 0) ctx.warn(`WhatsApp media file unreadable: ${describeError(e)}`);
             }
           }
-          yield rec;
         }
-      } finally {
-        h.close();
+        yield rec;
       }
     }
     if (unreadable > 1) ctx.warn(`${unreadable} WhatsApp media files could not be read`);

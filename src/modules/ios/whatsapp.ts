@@ -1,14 +1,12 @@
 // WhatsApp messages (ChatStorage.sqlite) with the links they carry: text, link previews and
 // media URLs. Links to WhatsApp's own media servers are left out.
-import { defineModule } from "../contract.ts";
 import type { DetectionInput } from "../../core/model.ts";
-import { requireSchema } from "../../formats/sqlite.ts";
+import { defineSqliteModule } from "../lib/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { asText, checkLinksAndText, present } from "./lib/checks.ts";
 import { extractLinks, hostsOf, isWhatsAppInfraLink, oneLine } from "./lib/links.ts";
 import { NOTIFICATION_PREFILTER, isWhatsAppOfficial, threatNotification } from "../../rules/threat-notifications.ts";
 import { whatsappFile } from "./lib/whatsapp.ts";
-import { eachFile, sqliteRows } from "./lib/web.ts";
 
 export interface WhatsappMessageRecord {
   Z_PK: number;
@@ -40,7 +38,7 @@ const DATA_COLS = ["ZCONTENT1", "ZCONTENT2", "ZMATCHEDTEXT", "ZSUMMARY", "ZTITLE
 
 const WHY_RECEIVED = "Operators send exploit and phishing links by WhatsApp; receiving one shows the owner was targeted.";
 
-export default defineModule<WhatsappMessageRecord>({
+export default defineSqliteModule<WhatsappMessageRecord>({
   name: "whatsapp",
   title: "WhatsApp messages",
   platform: "ios",
@@ -48,63 +46,59 @@ export default defineModule<WhatsappMessageRecord>({
     "WhatsApp messages with the links found in their text, link previews and media URLs (WhatsApp's own media servers left out). Links are checked against URL and domain indicators; security notifications from WhatsApp's official account (and Apple threat notifications forwarded with Apple's link) are flagged.",
   reads: whatsappFile("ChatStorage.sqlite"),
   costPerByte: 2,
-  records(ctx) {
-    return eachFile(ctx, (file) =>
-      sqliteRows(ctx, file, function* (h) {
-        requireSchema(h, { ZWAMESSAGE: ["Z_PK", "ZTEXT", "ZMESSAGEDATE"] });
-        const mc = present(h, "ZWAMESSAGE", MESSAGE_COLS);
-        const media = h.tables().has("ZWAMEDIAITEM") && h.columns("ZWAMEDIAITEM").has("ZMESSAGE") ? present(h, "ZWAMEDIAITEM", MEDIA_COLS) : [];
-        const data = h.tables().has("ZWAMESSAGEDATAITEM") && h.columns("ZWAMESSAGEDATAITEM").has("ZMESSAGE") ? present(h, "ZWAMESSAGEDATAITEM", DATA_COLS) : [];
-        const sel = [
-          "m.Z_PK",
-          "m.ZTEXT",
-          "m.ZMESSAGEDATE",
-          ...MESSAGE_COLS.map((c) => (mc.includes(c) ? `m.${c}` : "NULL")),
-          ...MEDIA_COLS.map((c) => (media.includes(c) ? `mi.${c}` : "NULL")),
-          ...DATA_COLS.map((c) => (data.includes(c) ? `di.${c}` : "NULL")),
-        ];
-        const sql = `SELECT ${sel.join(", ")} FROM ZWAMESSAGE m
-          ${media.length ? "LEFT JOIN ZWAMEDIAITEM mi ON mi.ZMESSAGE = m.Z_PK" : ""}
-          ${data.length ? "LEFT JOIN ZWAMESSAGEDATAITEM di ON di.ZMESSAGE = m.Z_PK" : ""}`;
-        for (const r of h.db.prepare(sql).raw(true).iterate() as Iterable<any[]>) {
-          const text = asText(r[1]) ?? "";
-          const mediaUrl = asText(r[11]);
-          const c1 = asText(r[13]);
-          const c2 = asText(r[14]);
-          const matched = asText(r[15]);
-          let links = extractLinks(text);
-          for (const extra of [matched, mediaUrl, c1, c2]) {
-            if (!extra) continue;
-            for (const l of extractLinks(extra)) if (!links.includes(l)) links = [...links, l];
-          }
-          if (links.length) links = links.filter((l) => !isWhatsAppInfraLink(l));
-          const fromMe = r[8] === 1;
-          yield {
-            Z_PK: r[0],
-            ZCHATSESSION: r[3],
-            ZFROMJID: asText(r[4]),
-            ZTOJID: asText(r[5]),
-            ZPUSHNAME: asText(r[6]),
-            ZTEXT: text,
-            ZMESSAGEDATE: r[2],
-            ZMESSAGETYPE: r[7],
-            ZISFROMME: r[8],
-            ZSTANZAID: asText(r[9]),
-            ZAUTHORNAME: asText(r[10]),
-            ZMEDIAURL: mediaUrl,
-            ZMEDIALOCALPATH: asText(r[12]),
-            ZCONTENT1: c1,
-            ZCONTENT2: c2,
-            ZMATCHEDTEXT: matched,
-            ZSUMMARY: asText(r[16]),
-            ZTITLE: asText(r[17]),
-            isodate: fromMacAbsolute(r[2]) ?? null,
-            direction: fromMe ? "sent" : "received",
-            links,
-          };
-        }
-      }),
-    );
+  requires: { ZWAMESSAGE: ["Z_PK", "ZTEXT", "ZMESSAGEDATE"] },
+  *rows(db) {
+    const mc = db.present("ZWAMESSAGE", MESSAGE_COLS);
+    const media = db.has("ZWAMEDIAITEM", "ZMESSAGE") ? db.present("ZWAMEDIAITEM", MEDIA_COLS) : [];
+    const data = db.has("ZWAMESSAGEDATAITEM", "ZMESSAGE") ? db.present("ZWAMESSAGEDATAITEM", DATA_COLS) : [];
+    const sel = [
+      "m.Z_PK",
+      "m.ZTEXT",
+      "m.ZMESSAGEDATE",
+      ...MESSAGE_COLS.map((c) => (mc.includes(c) ? `m.${c}` : "NULL")),
+      ...MEDIA_COLS.map((c) => (media.includes(c) ? `mi.${c}` : "NULL")),
+      ...DATA_COLS.map((c) => (data.includes(c) ? `di.${c}` : "NULL")),
+    ];
+    const sql = `SELECT ${sel.join(", ")} FROM ZWAMESSAGE m
+      ${media.length ? "LEFT JOIN ZWAMEDIAITEM mi ON mi.ZMESSAGE = m.Z_PK" : ""}
+      ${data.length ? "LEFT JOIN ZWAMESSAGEDATAITEM di ON di.ZMESSAGE = m.Z_PK" : ""}`;
+    for (const r of db.rows(sql)) {
+      const text = asText(r[1]) ?? "";
+      const mediaUrl = asText(r[11]);
+      const c1 = asText(r[13]);
+      const c2 = asText(r[14]);
+      const matched = asText(r[15]);
+      let links = extractLinks(text);
+      for (const extra of [matched, mediaUrl, c1, c2]) {
+        if (!extra) continue;
+        for (const l of extractLinks(extra)) if (!links.includes(l)) links = [...links, l];
+      }
+      if (links.length) links = links.filter((l) => !isWhatsAppInfraLink(l));
+      const fromMe = r[8] === 1;
+      yield {
+        Z_PK: r[0],
+        ZCHATSESSION: r[3],
+        ZFROMJID: asText(r[4]),
+        ZTOJID: asText(r[5]),
+        ZPUSHNAME: asText(r[6]),
+        ZTEXT: text,
+        ZMESSAGEDATE: r[2],
+        ZMESSAGETYPE: r[7],
+        ZISFROMME: r[8],
+        ZSTANZAID: asText(r[9]),
+        ZAUTHORNAME: asText(r[10]),
+        ZMEDIAURL: mediaUrl,
+        ZMEDIALOCALPATH: asText(r[12]),
+        ZCONTENT1: c1,
+        ZCONTENT2: c2,
+        ZMATCHEDTEXT: matched,
+        ZSUMMARY: asText(r[16]),
+        ZTITLE: asText(r[17]),
+        isodate: fromMacAbsolute(r[2]) ?? null,
+        direction: fromMe ? "sent" : "received",
+        links,
+      };
+    }
   },
   events(r) {
     if (!r.isodate) return [];

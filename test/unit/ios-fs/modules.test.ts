@@ -127,14 +127,30 @@ test("keychain_analytics: process (strong) and domain (medium) values in plist r
   assert.equal((r.records[0] as { artifact: string }).artifact, "trust_analytics.db");
 });
 
-test("keychain_analytics: a database with none of the tables is a warning, a corrupt one fails the module", async () => {
+test("keychain_analytics: a database with none of the tables, or a corrupt one, is a warning beside a good one and fails the module alone", async () => {
   const odd = keychainAnalyticsDb([], { tables: ["other"] });
-  const r = await collectModule(keychainAnalytics, fsView([{ path: "private/var/Keychains/Analytics/x.db", data: odd }]), none);
+  const good = keychainAnalyticsDb([{ timestamp: T, data: writeBplist({ process: "x" }) }]);
+  const corrupt = Buffer.from("SQLite format 3\0" + "x".repeat(10));
+  const r = await collectModule(
+    keychainAnalytics,
+    fsView([
+      { path: "private/var/Keychains/Analytics/x.db", data: odd },
+      { path: "private/var/Keychains/Analytics/y.db", data: corrupt },
+      { path: "private/var/Keychains/Analytics/z.db", data: good },
+    ]),
+    none,
+  );
   assert.equal(r.coverage.status, "checked");
-  assert.match(r.warnings[0], /unexpected schema/);
-  const bad = await collectModule(keychainAnalytics, fsView([{ path: "private/var/Keychains/Analytics/y.db", data: Buffer.from("SQLite format 3\0" + "x".repeat(10)) }]), none);
+  assert.equal(r.records.length, 1);
+  assert.equal(r.warnings.length, 2);
+  assert.match(r.warnings[0], /x\.db: unexpected schema/);
+  assert.match(r.warnings[1], /y\.db: /);
+  const alone = await collectModule(keychainAnalytics, fsView([{ path: "private/var/Keychains/Analytics/x.db", data: odd }]), none);
+  assert.equal(alone.coverage.status, "failed");
+  assert.match(alone.coverage.reason!, /x\.db: unexpected schema/);
+  const bad = await collectModule(keychainAnalytics, fsView([{ path: "private/var/Keychains/Analytics/y.db", data: corrupt }]), none);
   assert.equal(bad.coverage.status, "failed");
-  assert.match(bad.coverage.reason!, /analytics databases could be opened/);
+  assert.match(bad.coverage.reason!, /y\.db: /);
 });
 
 test("ios_versions: first appearance of each version from analytics journals and keychain analytics builds", async () => {

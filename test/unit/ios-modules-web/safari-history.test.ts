@@ -1,4 +1,5 @@
 import { test } from "node:test";
+import type { Shard } from "../../../src/core/shard.ts";
 import assert from "node:assert/strict";
 import { memoryView } from "../../../src/acquisitions/memory.ts";
 import { collectModule } from "../../../src/pipeline/run-modules.ts";
@@ -174,28 +175,45 @@ test("safari_history: an old History.db without redirect columns is still read",
 test("safari_history: visits read with the items' URLs in memory equal the SQLite join, in every case", async () => {
   const { default: Database } = await import("better-sqlite3");
   const { visitRows } = await import("../../../src/modules/ios/safari-history.ts");
-  const db = new Database(":memory:");
-  db.exec(`CREATE TABLE history_items (id INTEGER PRIMARY KEY, url TEXT);
+  const { SqliteDb } = await import("../../../src/modules/lib/sqlite.ts");
+  const { openSqliteBuffer } = await import("../../../src/formats/sqlite.ts");
+  // The database as a module sees it, whole or as the part of a parallel run given by `shard`.
+  const opened: { close(): void }[] = [];
+  const sqliteDb = (db: InstanceType<typeof Database>, shard?: Shard) => {
+    const h = openSqliteBuffer(db.serialize(), "History.db");
+    opened.push(h);
+    return new SqliteDb(h, { path: "History.db" }, shard);
+  };
+  const raw = new Database(":memory:");
+  raw.exec(`CREATE TABLE history_items (id INTEGER PRIMARY KEY, url TEXT);
     CREATE TABLE history_visits (id INTEGER PRIMARY KEY, history_item INTEGER, visit_time REAL, redirect_source INTEGER, redirect_destination INTEGER);`);
-  const item = db.prepare("INSERT INTO history_items VALUES (?, ?)");
+  const item = raw.prepare("INSERT INTO history_items VALUES (?, ?)");
   for (let i = 1; i <= 40; i++) item.run(i * 3, i === 7 ? null : i === 8 ? "" : `https://site${i}.example/${'"'.repeat(i % 3)}\u00e9`);
-  const visit = db.prepare("INSERT INTO history_visits VALUES (?, ?, ?, ?, ?)");
+  const visit = raw.prepare("INSERT INTO history_visits VALUES (?, ?, ?, ?, ?)");
   // Visits out of item order, a visit of a deleted item (999), a NULL item, gaps in the ids.
   for (let v = 1; v <= 1500; v++) visit.run(v * 2, v % 97 === 0 ? 999 : v % 101 === 0 ? null : ((v * 7) % 40) * 3 + 3, 700000000 + v / 3, v % 5 ? null : v - 1, null);
+  const db = sqliteDb(raw);
   const redirects = ["v.redirect_source", "v.redirect_destination"];
-  const joined = [...visitRows(db, redirects, {}, { items: 0, chars: 0 })];
+  const joined = [...visitRows(db, redirects, { items: 0, chars: 0 })];
   const mapped = [...visitRows(db, redirects)];
   assert.ok(joined.length > 1400 && joined.length < 1500, `${joined.length} joined rows`);
   assert.deepEqual(mapped, joined);
-  // A shard's key range; and limits that stop the map part-way (items, then characters).
-  assert.deepEqual([...visitRows(db, redirects, { range: [300, 1700] })], [...visitRows(db, redirects, { range: [300, 1700] }, { items: 0, chars: 0 })]);
-  assert.deepEqual([...visitRows(db, redirects, {}, { items: 20, chars: 1e9 })], joined);
-  assert.deepEqual([...visitRows(db, redirects, {}, { items: 1e9, chars: 200 })], joined);
+  // The parts of a parallel run, read with the URLs in memory and joined; and limits that stop the map part-way (items, then characters).
+  const second = sqliteDb(raw, { index: 1, count: 3 });
+  assert.deepEqual([...visitRows(second, redirects)], [...visitRows(second, redirects, { items: 0, chars: 0 })]);
+  const parts = [0, 1, 2].map((index) => [...visitRows(sqliteDb(raw, { index, count: 3 }), redirects)]);
+  assert.deepEqual(parts.flat(), joined);
+  assert.ok(parts.every((p) => p.length > 0));
+  assert.deepEqual([...visitRows(db, redirects, { items: 20, chars: 1e9 })], joined);
+  assert.deepEqual([...visitRows(db, redirects, { items: 1e9, chars: 200 })], joined);
   // The join is what decides when ids repeat (a table where id is not the key).
-  const odd = new Database(":memory:");
-  odd.exec(`CREATE TABLE history_items (id INTEGER, url TEXT); CREATE TABLE history_visits (id INTEGER PRIMARY KEY, history_item INTEGER, visit_time REAL);
+  const oddRaw = new Database(":memory:");
+  oddRaw.exec(`CREATE TABLE history_items (id INTEGER, url TEXT); CREATE TABLE history_visits (id INTEGER PRIMARY KEY, history_item INTEGER, visit_time REAL);
     INSERT INTO history_items VALUES (1, 'https://a.example/'), (1, 'https://b.example/'); INSERT INTO history_visits VALUES (1, 1, 5), (2, 1, 6);`);
+  const odd = sqliteDb(oddRaw);
   const none = ["NULL", "NULL"];
-  assert.deepEqual([...visitRows(odd, none)], [...visitRows(odd, none, {}, { items: 0, chars: 0 })]);
+  assert.deepEqual([...visitRows(odd, none)], [...visitRows(odd, none, { items: 0, chars: 0 })]);
   assert.equal([...visitRows(odd, none)].length, 4);
+  for (const h of opened) h.close();
 });
+

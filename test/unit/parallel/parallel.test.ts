@@ -19,9 +19,6 @@ import { Worker } from "node:worker_threads";
 import { TimelineStore } from "../../../src/report/timeline-store.ts";
 import { writeResults, type TimelineHelper } from "../../../src/report/results.ts";
 import { runModules } from "../../../src/pipeline/run-modules.ts";
-import type { LiveKeys } from "../../../src/core/shard.ts";
-import { liveKeys, stealMemory, takeOver, type Taken } from "../../../src/parallel/steal.ts";
-import { appendJsonFragments } from "../../../src/report/json-writer.ts";
 import type { RunInfo } from "../../../src/core/model.ts";
 import { hashTree, runVigil } from "../../helpers/evidence.ts";
 
@@ -97,7 +94,7 @@ test("--jobs must be a whole number of threads", async () => {
   assert.match(r.stderr, /--jobs 0/);
 });
 
-async function runInProcess(out: string, jobs: number, breakReopen = false, shardMinBytes?: number, started?: StartedWorkers, takeOverMinKeys?: number) {
+async function runInProcess(out: string, jobs: number, breakReopen = false, shardMinBytes?: number, started?: StartedWorkers) {
   const view = await openIosBackup(plain);
   if (breakReopen) view.reopenSpec = () => ({ opener: "ios_backup", path: join(tmp, "no-such-backup") });
   const { matcher } = loadIndicators([IOCS]);
@@ -105,7 +102,7 @@ async function runInProcess(out: string, jobs: number, breakReopen = false, shar
   const lines: string[] = [];
   try {
     const base = { view, modules: modulesFor("ios"), iocs: matcher, outputDir: out, timeline, progress: (l: string) => lines.push(l) };
-    const parallel = jobs > 1 ? await runModulesParallel({ ...base, jobs, force: true, shardMinBytes, keepIdle: true, started, takeOverMinKeys }) : undefined;
+    const parallel = jobs > 1 ? await runModulesParallel({ ...base, jobs, force: true, shardMinBytes, keepIdle: true, started }) : undefined;
     parallel?.end();
     const run = parallel ?? (await runModules(base));
     const rows: string[] = [];
@@ -238,78 +235,6 @@ test("big tables split into one part per thread (sms, Safari history) give the s
     assert.equal(readFileSync(join(tmp, "shard-parallel", f), "utf8"), readFileSync(join(tmp, "shard-serial", f), "utf8"), f);
   }
   assert.deepEqual(readdirSync(join(tmp, "shard-parallel")).sort(), readdirSync(join(tmp, "shard-serial")).sort());
-});
-
-test("threads that take over the end of sms or Safari history from the thread running it give the serial run's files, coverage and timeline", async () => {
-  const a = await runInProcess(join(tmp, "take-serial"), 1);
-  // Whether a thread takes over depends on timing; taking over from 2 keys left makes it likely.
-  // Either way the files must be the serial run's (test/unit/parallel/take-over.test.ts takes
-  // over at chosen moments).
-  const b = await runInProcess(join(tmp, "take-parallel"), 3, false, undefined, undefined, 2);
-  assert.deepEqual(b.run.coverage, a.run.coverage);
-  assert.deepEqual(b.run.detections, a.run.detections);
-  assert.deepEqual(b.rows, a.rows);
-  assert.deepEqual(readdirSync(join(tmp, "take-parallel")).sort(), readdirSync(join(tmp, "take-serial")).sort());
-  for (const f of readdirSync(join(tmp, "take-serial")).sort()) {
-    assert.equal(readFileSync(join(tmp, "take-parallel", f), "utf8"), readFileSync(join(tmp, "take-serial", f), "utf8"), f);
-  }
-  const taken = b.lines.filter((l) => /taken over\)/.test(l));
-  process.stderr.write(`take-over lines: ${taken.length}\n`);
-});
-
-test("sms and Safari history with their end taken over mid-run (at a chosen page): the serial run's files, records and timeline", async () => {
-  const view = await openIosBackup(plain);
-  const { matcher } = loadIndicators([IOCS]);
-  try {
-    for (const name of ["sms", "safari_history"]) {
-      const mod = modulesFor("ios").find((m) => m.name === name)!;
-      const serialDir = join(tmp, `chosen-${name}-serial`);
-      const serial = await runModules({ view, modules: [mod], iocs: matcher, outputDir: serialDir });
-      const dir = join(tmp, `chosen-${name}`);
-      const partDir = mkdtempSync(join(tmp, "parts-"));
-      const mem = stealMemory(1);
-      const inner = liveKeys(mem, 0);
-      const taken: Taken[] = [];
-      let calls = 0;
-      // Taken over twice: as the owner queries its second page, and its third.
-      const live: LiveKeys = {
-        ...inner,
-        bound: () => {
-          const b = inner.bound();
-          if (++calls === 2 || calls === 3) taken.push(takeOver(mem, 0, 2)!);
-          return b;
-        },
-      };
-      const timeline = new TimelineStore();
-      const owner = await runModules({ view, modules: [mod], iocs: matcher, outputDir: dir, timeline, shard: { index: 0, count: 1, live, partDir } });
-      assert.equal(taken.length, 2, `${name}: ${calls} calls, ${JSON.stringify(taken)}`);
-      const parts = [];
-      for (const t of taken) parts.push(await runModules({ view, modules: [mod], iocs: matcher, outputDir: dir, timeline, shard: { index: t.part, count: 0, range: [t.from, t.to], partDir } }));
-      const order = taken.map((t, i) => ({ t, i })).sort((x, y) => x.t.from - y.t.from);
-      for (const suffix of ["", "_detected"]) {
-        appendJsonFragments(join(dir, `${name}${suffix}.json`), order.map(({ t }) => join(partDir, `${name}${suffix}.json.part-${t.part}`)));
-      }
-      assert.deepEqual(readdirSync(dir).sort(), readdirSync(serialDir).sort());
-      for (const f of readdirSync(serialDir)) assert.equal(readFileSync(join(dir, f), "utf8"), readFileSync(join(serialDir, f), "utf8"), f);
-      const records = [owner, ...parts].reduce((a, r) => a + (r.coverage[0].records ?? 0), 0);
-      assert.equal(records, serial.coverage[0].records);
-      assert.ok(parts.every((p) => (p.coverage[0].records ?? 0) > 0), "each part has records");
-      const rows = (t: TimelineStore) => {
-        const out: string[] = [];
-        t.forEachSortedRow((r) => out.push(r));
-        return out;
-      };
-      assert.deepEqual(rows(timeline), rows(serial.timeline));
-      assert.deepEqual(
-        [owner, ...parts].flatMap((r) => r.detections).map((d) => JSON.stringify(d)).sort(),
-        serial.detections.map((d) => JSON.stringify(d)).sort(),
-      );
-      timeline.close();
-      serial.timeline.close();
-    }
-  } finally {
-    await view.close();
-  }
 });
 
 test("the worker threads, once done with the modules, write parts of timeline.csv: same files and report data as one thread", async () => {

@@ -1,6 +1,6 @@
 // Indicator checks shared by the communication modules: links a message carried (graded by
 // the module) and domains only mentioned in its text (always weak).
-import { fromMatches } from "../../../core/detection.ts";
+import { dedupeMatches, fromMatches } from "../../../core/detection.ts";
 import type { DetectionInput, Grade, IndicatorMatch } from "../../../core/model.ts";
 import type { Matcher } from "../../../indicators/matcher-api.ts";
 import type { SqliteHandle } from "../../../acquisitions/view.ts";
@@ -57,11 +57,11 @@ export function checkLinksAndText(iocs: Matcher, links: string[], texts: (string
   for (const link of links) {
     const ms = iocs.url(link);
     if (!ms.length) continue;
-    const fresh = dedupe(ms, seen);
+    const fresh = dedupeMatches(ms, seen);
     if (fresh.length) (out ??= []).push(...fromMatches(fresh, { grade: opts.grade, title: (m) => opts.title + m.matched, why: opts.why, timestamp: opts.timestamp, artifact: opts.artifact }));
   }
   for (const ms of textHits ?? []) {
-    const fresh = dedupe(ms, seen);
+    const fresh = dedupeMatches(ms, seen);
     if (fresh.length) {
       (out ??= []).push(
         ...fromMatches(fresh, { grade: "weak", title: (m) => opts.mentionTitle + m.matched, why: MENTION_WHY, timestamp: opts.timestamp, artifact: opts.artifact }),
@@ -82,17 +82,6 @@ function hasUrlIndicators(iocs: Matcher): boolean {
 }
 
 const NONE = Object.freeze([]) as unknown as DetectionInput[];
-
-function dedupe(ms: IndicatorMatch[], seen: Set<string>): IndicatorMatch[] {
-  const out: IndicatorMatch[] = [];
-  for (const m of ms) {
-    const k = `${m.indicator.type}\u0000${m.indicator.value}\u0000${m.indicator.set.sha256}`;
-    if (seen.has(k)) continue;
-    seen.add(k);
-    out.push(m);
-  }
-  return out;
-}
 
 /** Column names of `table` that exist, from a wish list (schemas differ across iOS versions). */
 export function present(h: SqliteHandle, table: string, wanted: readonly string[]): string[] {

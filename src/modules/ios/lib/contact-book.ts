@@ -5,10 +5,11 @@
 // WhatsApp LIDs are turned into phone numbers with the LID-phone pairs. Read on a best-effort
 // basis by modules whose own artifact is another file: what cannot be read makes answers
 // "unknown", never "not a contact".
-import type { FileEntry, SqliteHandle } from "../../../acquisitions/view.ts";
+import type { FileEntry } from "../../../acquisitions/view.ts";
 import type { ContactFlag } from "../../../core/model.ts";
 import { describeError } from "../../../core/errors.ts";
 import type { ModuleContext } from "../../contract.ts";
+import { withSqlite, type SqliteDb } from "../../lib/sqlite.ts";
 import { asText } from "./checks.ts";
 import { jidUser, loadWhatsappIdentities, whatsappFile, type WhatsappIdentities } from "./whatsapp.ts";
 
@@ -130,7 +131,7 @@ function phoneDigits(raw: string | null | undefined): string {
 }
 
 /** Reads one optional database of the acquisition; a failure is a coverage warning. */
-async function eachOptional(ctx: ModuleContext, spec: Parameters<ModuleContext["view"]["find"]>[0], what: string, read: (h: SqliteHandle) => void): Promise<boolean> {
+async function eachOptional(ctx: ModuleContext, spec: Parameters<ModuleContext["view"]["find"]>[0], what: string, read: (db: SqliteDb) => void): Promise<boolean> {
   let files: FileEntry[] = [];
   try {
     files = await ctx.view.find(spec);
@@ -140,15 +141,11 @@ async function eachOptional(ctx: ModuleContext, spec: Parameters<ModuleContext["
   }
   let ok = false;
   for (const f of files) {
-    let h: SqliteHandle | undefined;
     try {
-      h = await ctx.view.openSqlite(f);
-      read(h);
+      await withSqlite(ctx, f, read);
       ok = true;
     } catch (e) {
       ctx.warn(`${what} unreadable, contacts from it unknown: ${describeError(e)}`);
-    } finally {
-      h?.close();
     }
   }
   return ok;
@@ -159,16 +156,15 @@ async function eachOptional(ctx: ModuleContext, spec: Parameters<ModuleContext["
  * contact list and LID pairs (`chat`: an open ChatStorage.sqlite, which holds the pairs in older
  * WhatsApp versions).
  */
-export async function loadContactBook(ctx: ModuleContext, opts: { whatsapp?: boolean; chat?: SqliteHandle } = {}): Promise<ContactBook> {
+export async function loadContactBook(ctx: ModuleContext, opts: { whatsapp?: boolean; chat?: SqliteDb } = {}): Promise<ContactBook> {
   const book = new Book();
-  const ab = await eachOptional(ctx, ADDRESS_BOOK, "AddressBook.sqlitedb", (h) => {
-    if (!h.tables().has("ABMultiValue")) throw new Error("no ABMultiValue table");
-    const person = h.tables().has("ABPerson") && h.columns("ABPerson").has("ROWID");
-    const cols = person ? h.columns("ABPerson") : new Set<string>();
-    const c = (n: string) => (cols.has(n) ? `p.${n}` : "NULL");
+  const ab = await eachOptional(ctx, ADDRESS_BOOK, "AddressBook.sqlitedb", (db) => {
+    if (!db.has("ABMultiValue")) throw new Error("no ABMultiValue table");
+    const person = db.has("ABPerson", "ROWID");
+    const c = (n: string) => (person ? db.optional("ABPerson", n, "p") : "NULL");
     const sql = `SELECT mv.property, mv.value, ${c("First")}, ${c("Last")}, ${c("Organization")} FROM ABMultiValue mv
       ${person ? "LEFT JOIN ABPerson p ON p.ROWID = mv.record_id" : ""} WHERE mv.property IN (${AB_PHONE}, ${AB_EMAIL})`;
-    for (const [prop, value, first, last, org] of h.db.prepare(sql).raw(true).iterate() as Iterable<unknown[]>) {
+    for (const [prop, value, first, last, org] of db.rows<unknown[]>(sql)) {
       const name = [asText(first), asText(last)].filter(Boolean).join(" ") || asText(org);
       if (prop === AB_PHONE) book.addPhone(asText(value), { name });
       else book.addEmail(asText(value), { name });
@@ -176,12 +172,11 @@ export async function loadContactBook(ctx: ModuleContext, opts: { whatsapp?: boo
   });
   if (ab) book.markAddressBook();
   if (opts.whatsapp) {
-    const wa = await eachOptional(ctx, whatsappFile("ContactsV2.sqlite"), "WhatsApp ContactsV2.sqlite", (h) => {
-      if (!h.tables().has("ZWAADDRESSBOOKCONTACT")) throw new Error("no ZWAADDRESSBOOKCONTACT table");
-      const cols = h.columns("ZWAADDRESSBOOKCONTACT");
-      const c = (n: string) => (cols.has(n) ? n : "NULL");
+    const wa = await eachOptional(ctx, whatsappFile("ContactsV2.sqlite"), "WhatsApp ContactsV2.sqlite", (db) => {
+      if (!db.has("ZWAADDRESSBOOKCONTACT")) throw new Error("no ZWAADDRESSBOOKCONTACT table");
+      const c = (n: string) => db.optional("ZWAADDRESSBOOKCONTACT", n);
       const sql = `SELECT ${c("ZWHATSAPPID")}, ${c("ZPHONENUMBER")}, ${c("ZLID")}, ${c("ZFULLNAME")} FROM ZWAADDRESSBOOKCONTACT`;
-      for (const [waid, phone, lid, name] of h.db.prepare(sql).raw(true).iterate() as Iterable<unknown[]>) {
+      for (const [waid, phone, lid, name] of db.rows<unknown[]>(sql)) {
         const person = { name: asText(name) };
         book.addPhone(jidUser(asText(waid)) || asText(phone), person);
         if (asText(phone)) book.addPhone(asText(phone), person);

@@ -2,14 +2,12 @@
 // ZPROCESS holds one row per process or app that used the network (first and last seen), and
 // ZLIVEUSAGE holds byte counters that point to their process through ZHASPROCESS. Both modules
 // are built here so their records, events, checks and heuristics stay identical.
-import type { ArtifactSpec, SqliteHandle } from "../../../acquisitions/view.ts";
+import type { ArtifactSpec } from "../../../acquisitions/view.ts";
 import type { DetectionInput, IndicatorMatch } from "../../../core/model.ts";
-import { defineModule, type ModuleContext, type ModuleDef } from "../../contract.ts";
-import { fromMatches, heuristic } from "../../../core/detection.ts";
-import { describeError, VigilError } from "../../../core/errors.ts";
-import { databaseError } from "./web.ts";
+import type { ModuleContext, ModuleDef } from "../../contract.ts";
+import { defineSqliteModule, type SqliteDb } from "../../lib/sqlite.ts";
+import { dedupeMatches, fromMatches, heuristic } from "../../../core/detection.ts";
 import { fromMacAbsolute } from "../../../core/time.ts";
-import { requireSchema } from "../../../formats/sqlite.ts";
 import { baseName } from "./plist-values.ts";
 
 /** One ZLIVEUSAGE row with its process, or one ZPROCESS row that has no usage row. MVT's field names. */
@@ -98,18 +96,12 @@ function toRecord(r: Row, source: string): ProcessUsageRecord {
   return rec;
 }
 
-function* readDatabase(h: SqliteHandle, ctx: ModuleContext, label: string): Generator<ProcessUsageRecord> {
-  requireSchema(h, {
-    ZPROCESS: ["Z_PK", "ZPROCNAME", "ZFIRSTTIMESTAMP", "ZTIMESTAMP"],
-    ZLIVEUSAGE: ["Z_PK", "ZHASPROCESS", "ZTIMESTAMP", "ZWWANIN", "ZWWANOUT"],
-  });
-  const live = h.columns("ZLIVEUSAGE");
-  const proc = h.columns("ZPROCESS");
+function* readDatabase(db: SqliteDb, ctx: ModuleContext, label: string): Generator<ProcessUsageRecord> {
   // Recent iOS versions dropped the Wi-Fi counters from ZLIVEUSAGE.
-  const wifiIn = live.has("ZWIFIIN") ? "l.ZWIFIIN" : "NULL";
-  const wifiOut = live.has("ZWIFIOUT") ? "l.ZWIFIOUT" : "NULL";
-  const bundle = proc.has("ZBUNDLENAME") ? "p.ZBUNDLENAME" : "NULL";
-  const joined = h.db.prepare(
+  const wifiIn = db.optional("ZLIVEUSAGE", "ZWIFIIN", "l");
+  const wifiOut = db.optional("ZLIVEUSAGE", "ZWIFIOUT", "l");
+  const bundle = db.optional("ZPROCESS", "ZBUNDLENAME", "p");
+  const joined = db.raw.prepare(
     `SELECT p.ZFIRSTTIMESTAMP, p.ZTIMESTAMP, p.ZPROCNAME, ${bundle} AS ZBUNDLENAME, p.Z_PK AS PROC_PK,
             ${wifiIn} AS ZWIFIIN, ${wifiOut} AS ZWIFIOUT, l.ZWWANIN, l.ZWWANOUT,
             l.Z_PK AS LIVE_PK, l.ZHASPROCESS, l.ZTIMESTAMP AS LIVE_TS
@@ -119,7 +111,7 @@ function* readDatabase(h: SqliteHandle, ctx: ModuleContext, label: string): Gene
   // Processes with no usage row: every ZPROCESS row whose Z_PK the usage rows never named. Read
   // and filtered here: a NOT EXISTS subquery rescans ZLIVEUSAGE (no index on ZHASPROCESS) for
   // each process, which took most of the module's time on 4k processes.
-  const processes = h.db.prepare(
+  const processes = db.raw.prepare(
     `SELECT p.ZFIRSTTIMESTAMP, p.ZTIMESTAMP, p.ZPROCNAME, ${bundle} AS ZBUNDLENAME, p.Z_PK AS PROC_PK,
             NULL AS ZWIFIIN, NULL AS ZWIFIOUT, NULL AS ZWWANIN, NULL AS ZWWANOUT,
             NULL AS LIVE_PK, NULL AS ZHASPROCESS, NULL AS LIVE_TS
@@ -128,7 +120,7 @@ function* readDatabase(h: SqliteHandle, ctx: ModuleContext, label: string): Gene
   ).raw(true);
   const seen = new Set<number>();
   for (const row of joined.iterate() as Iterable<Row>) {
-    const rec = toRecord(row, h.path);
+    const rec = toRecord(row, db.path);
     if (rec.proc_id !== null && !seen.has(rec.proc_id)) {
       seen.add(rec.proc_id);
       carriesProcessEvents.add(rec);
@@ -138,20 +130,20 @@ function* readDatabase(h: SqliteHandle, ctx: ModuleContext, label: string): Gene
   for (const row of processes.iterate() as Iterable<Row>) {
     const pk = num(row[4]);
     if (pk !== null && seen.has(pk)) continue;
-    const rec = toRecord(row, h.path);
+    const rec = toRecord(row, db.path);
     carriesProcessEvents.add(rec);
     yield rec;
   }
-  findIdGaps(h, ctx, label);
+  findIdGaps(db, ctx, label);
 }
 
 /** The process-id-gap heuristic over one database (thresholds documented above). */
-function findIdGaps(h: SqliteHandle, ctx: ModuleContext, label: string): void {
+function findIdGaps(db: SqliteDb, ctx: ModuleContext, label: string): void {
   interface P { id: number; name: string | null; first: string | null }
   const holes: { prev: P; next: P; missing: number[] }[] = [];
   let total = 0;
   let prev: P | undefined;
-  const stmt = h.db.prepare("SELECT Z_PK, ZPROCNAME, ZFIRSTTIMESTAMP FROM ZPROCESS ORDER BY Z_PK");
+  const stmt = db.raw.prepare("SELECT Z_PK, ZPROCNAME, ZFIRSTTIMESTAMP FROM ZPROCESS ORDER BY Z_PK");
   for (const r of stmt.iterate() as Iterable<{ Z_PK: unknown; ZPROCNAME: unknown; ZFIRSTTIMESTAMP: unknown }>) {
     const id = num(r.Z_PK);
     if (id === null) continue;
@@ -166,7 +158,7 @@ function findIdGaps(h: SqliteHandle, ctx: ModuleContext, label: string): void {
     prev = cur;
   }
   if (total > MAX_HOLES) {
-    ctx.warn(`${h.path}: ${total} gaps in process record ids; deletions are routine in this database, so gaps were not flagged (at most ${MAX_HOLES})`);
+    ctx.warn(`${db.path}: ${total} gaps in process record ids; deletions are routine in this database, so gaps were not flagged (at most ${MAX_HOLES})`);
     return;
   }
   for (const hole of holes) {
@@ -181,7 +173,7 @@ function findIdGaps(h: SqliteHandle, ctx: ModuleContext, label: string): void {
         why: `${plural ? `Rows ${ids} of ZPROCESS were` : `Row ${ids} of ZPROCESS was`} deleted. Spyware that cleans up after itself deletes its own process rows; iOS also deletes rows, for example when an app is removed, so this is worth an expert's look, not proof.`,
         matched: `ZPROCESS.Z_PK ${ids}`,
         timestamp: hole.prev.first ?? undefined,
-        artifact: h.path,
+        artifact: db.path,
         record: {
           missing_proc_ids: hole.missing,
           previous: { proc_id: hole.prev.id, proc_name: hole.prev.name, first_isodate: hole.prev.first },
@@ -209,15 +201,6 @@ function processNameMatches(name: string, ctx: ModuleContext): IndicatorMatch[] 
   return out;
 }
 
-function dedupe(matches: IndicatorMatch[]): IndicatorMatch[] {
-  const seen = new Set<string>();
-  return matches.filter((m) => {
-    const k = `${m.indicator.type}\0${m.indicator.value}\0${m.indicator.set.name}\0${m.indicator.set.sha256}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
 
 export function processUsageModule(opts: {
   name: string;
@@ -228,32 +211,17 @@ export function processUsageModule(opts: {
   reads: ArtifactSpec;
 }): ModuleDef<ProcessUsageRecord> {
   const { label } = opts;
-  return defineModule<ProcessUsageRecord>({
+  return defineSqliteModule<ProcessUsageRecord>({
     name: opts.name,
     title: opts.title,
     platform: "ios",
     description: opts.description,
     reads: opts.reads,
-    async *records(ctx) {
-      let ok = 0;
-      let firstError: unknown;
-      for (const file of ctx.files) {
-        let h: SqliteHandle | undefined;
-        try {
-          h = await ctx.view.openSqlite(file);
-          yield* readDatabase(h, ctx, label);
-          ok++;
-        } catch (e) {
-          // A second copy of the database being broken must not hide the first one's rows.
-          if (ctx.files.length === 1) throw databaseError(e, file.path);
-          firstError ??= e;
-          ctx.warn(describeError(databaseError(e, file.path)));
-        } finally {
-          h?.close();
-        }
-      }
-      if (ok === 0 && firstError) throw firstError instanceof VigilError ? firstError : new VigilError(describeError(firstError));
+    requires: {
+      ZPROCESS: ["Z_PK", "ZPROCNAME", "ZFIRSTTIMESTAMP", "ZTIMESTAMP"],
+      ZLIVEUSAGE: ["Z_PK", "ZHASPROCESS", "ZTIMESTAMP", "ZWWANIN", "ZWWANOUT"],
     },
+    rows: (db, ctx) => readDatabase(db, ctx, label),
     events(r) {
       const who = `${r.proc_name ?? "(deleted process record)"} (bundle id: ${r.bundle_id ?? "none"}, id: ${r.proc_id ?? r.live_proc_id ?? "?"})`;
       const out = [];
@@ -292,7 +260,7 @@ export function processUsageModule(opts: {
       if (r.bundle_id) matches.push(...ctx.iocs.process(r.bundle_id), ...ctx.iocs.appId(r.bundle_id));
       if (matches.length) {
         out.push(
-          ...fromMatches(dedupe(matches), {
+          ...fromMatches(dedupeMatches(matches), {
             grade: "strong",
             title: (m) =>
               `${m.truncated ? "Possibly (name truncated by iOS) known" : "Known"} spyware process ${m.matched} used the network (${label}; ${m.indicator.set.name})`,

@@ -1,15 +1,13 @@
-// Helpers shared by the iOS browser and web-data modules: per-file iteration that survives one
-// broken database among several, indicator checks memoised per URL row for big history tables,
-// and decoding of WebKit's per-origin storage names and "origin" files.
+// Helpers shared by the iOS browser and web-data modules: indicator checks memoised per URL row
+// for big history tables, and decoding of WebKit's per-origin storage names and "origin" files.
 import { getDomain } from "tldts";
-import type { ArtifactSpec, FileEntry, SqliteHandle } from "../../../acquisitions/view.ts";
-import { batched, type ModuleContext, type RecordBatches } from "../../contract.ts";
+import type { ArtifactSpec, FileEntry } from "../../../acquisitions/view.ts";
+import type { ModuleContext } from "../../contract.ts";
 import { fromMatches } from "../../../core/detection.ts";
-import { shardRange, type Shard } from "../../../core/shard.ts";
 import type { DetectionInput, IndicatorMatch } from "../../../core/model.ts";
-import { VigilError, describeError } from "../../../core/errors.ts";
+import { describeError } from "../../../core/errors.ts";
 import type { Matcher } from "../../../indicators/matcher-api.ts";
-import type { PagedQuery } from "../../../formats/sqlite.ts";
+import { withFile } from "../../lib/each-file.ts";
 
 /** A file of every Chrome for iOS profile ("History", "Favicons"), for the chrome_* modules. */
 export function chromeProfileFile(name: string): ArtifactSpec {
@@ -18,87 +16,6 @@ export function chromeProfileFile(name: string): ArtifactSpec {
     backup: [{ domain: "AppDomain-com.google.chrome.ios", path: rel }],
     fs: [`private/var/mobile/Containers/Data/Application/*/${rel}`],
   };
-}
-
-/**
- * Runs `perFile` over every file the module's `reads` resolved to. When several files exist
- * (Safari profiles, one observations.db per app), one unreadable file becomes a coverage warning
- * and the others are still checked; when every file fails, the first error is thrown so the
- * module is reported as failed rather than clean.
- *
- * `perFile` does its async work (opening the file) up front and returns a synchronous iterable:
- * one async generator layer per module keeps the per-record cost low on 500k-row tables.
- */
-export function eachFile<R>(ctx: ModuleContext, perFile: (file: FileEntry) => Promise<Iterable<R>> | Iterable<R>): RecordBatches<R> {
-  return batched(
-    (async function* () {
-      let firstError: unknown;
-      let ok = 0;
-      for (const file of ctx.files) {
-        let failed = false;
-        const onError = (e: unknown) => {
-          failed = true;
-          firstError ??= e;
-          if (ctx.files.length > 1) ctx.warn(describeError(withFile(e, file.path)));
-        };
-        try {
-          yield guarded(await perFile(file), onError);
-        } catch (e) {
-          onError(e);
-        }
-        // The batch was walked to its end (or to its error) before this generator resumes.
-        if (!failed) ok++;
-      }
-      if (ok === 0 && firstError !== undefined) throw withFile(firstError, ctx.files[0]?.path);
-    })(),
-  );
-}
-
-/** A file's rows, with an error while reading them reported to `onError` instead of thrown. */
-function* guarded<R>(rows: Iterable<R>, onError: (e: unknown) => void): Generator<R> {
-  try {
-    yield* rows;
-  } catch (e) {
-    onError(e);
-  }
-}
-
-/** Errors from SQLite or a plist parser that do not say which file they concern get its name. */
-function withFile(e: unknown, file: string | undefined): unknown {
-  if (e instanceof VigilError || !file) return e;
-  return new VigilError(describeError(e), { file, cause: e });
-}
-
-/**
- * An error met while reading a database (SQLite's own, such as "database disk image is
- * malformed" on a damaged page) as a one-line VigilError naming the file; a VigilError as it is.
- */
-export function databaseError(e: unknown, file: string): VigilError {
-  if (e instanceof VigilError) return e;
-  return new VigilError(`cannot read database: ${describeError(e)}`, { file, code: "sqlite", cause: e });
-}
-
-/**
- * Opens a database through the view and returns the rows `fn` yields from it; the handle is
- * closed when the iteration ends, however it ends.
- */
-export async function sqliteRows<R>(ctx: ModuleContext, file: FileEntry, fn: (h: SqliteHandle) => Iterable<R>): Promise<Iterable<R>> {
-  const h = await ctx.view.openSqlite(file);
-  // No mmap: memory-mapped pages of a big database count in the peak RSS, for no measurable CPU
-  // saved (bench/NOTES.md).
-  return (function* () {
-    try {
-      // better-sqlite3 errors (e.g. "no such column" on an odd schema) become one-line errors
-      // naming the file.
-      try {
-        yield* fn(h);
-      } catch (e) {
-        throw databaseError(e, file.path);
-      }
-    } finally {
-      h.close();
-    }
-  })();
 }
 
 /**
@@ -416,22 +333,4 @@ export function checkWebKitOrigin(r: WebKitOriginRecord, ctx: ModuleContext, wha
   if (r.top_origin) hits = hits.concat(checks.url(r.top_origin));
   if (!hits.length) return [];
   return fromMatches(hits, { grade: "medium", title: (m) => seenTitle(what, m), timestamp: r.timestamp, artifact: r.folder });
-}
-
-/**
- * The keys of `table` a module reads under ctx.shard, for pagedJsonRows: a part of several
- * reads the [from, to] range of `key` ([1, 0], nothing, when the table is empty); a module run
- * whole whose end other threads may take over announces its keys (LiveKeys). Nothing when the
- * module simply runs whole.
- */
-export function shardKeys(h: SqliteHandle, table: string, key: string, shard: Shard | undefined): Pick<PagedQuery, "range" | "live"> {
-  if (!shard) return {};
-  if (shard.range) return { range: shard.range };
-  const [lo, hi] = h.db.prepare(`SELECT min(${key}), max(${key}) FROM ${table}`).raw(true).get() as [number | null, number | null];
-  if (lo === null || hi === null) return { range: [1, 0] };
-  if (shard.live) {
-    shard.live.begin(lo, hi);
-    return { live: shard.live };
-  }
-  return { range: shardRange(lo, hi, shard) };
 }

@@ -1,7 +1,8 @@
 // Where WhatsApp (and WhatsApp Business) keep their databases, for the whatsapp* modules.
-import type { ArtifactSpec, FileEntry, SqliteHandle } from "../../../acquisitions/view.ts";
+import type { ArtifactSpec, FileEntry } from "../../../acquisitions/view.ts";
 import type { ModuleContext } from "../../contract.ts";
 import { describeError } from "../../../core/errors.ts";
+import { withSqlite, type SqliteDb } from "../../lib/sqlite.ts";
 import { asText } from "./checks.ts";
 
 // WhatsApp Business uses the group "group.net.whatsapp.WhatsAppSMB.shared".
@@ -32,26 +33,23 @@ export interface WhatsappIdentities {
   readonly lids: number;
 }
 
-export async function loadWhatsappIdentities(ctx: ModuleContext, extra?: SqliteHandle): Promise<WhatsappIdentities> {
+export async function loadWhatsappIdentities(ctx: ModuleContext, extra?: SqliteDb): Promise<WhatsappIdentities> {
   const lidToPhone = new Map<string, string>();
   const phoneToName = new Map<string, string>();
   const lidToName = new Map<string, string>();
-  const readPairs = (h: SqliteHandle) => {
-    if (!h.tables().has("ZWAPHONENUMBERLIDPAIR")) return;
-    const cols = h.columns("ZWAPHONENUMBERLIDPAIR");
-    if (!cols.has("ZLID") || !cols.has("ZPHONENUMBER")) return;
-    for (const [lid, phone] of h.db.prepare("SELECT ZLID, ZPHONENUMBER FROM ZWAPHONENUMBERLIDPAIR").raw(true).iterate() as Iterable<unknown[]>) {
+  const readPairs = (db: SqliteDb) => {
+    if (!db.has("ZWAPHONENUMBERLIDPAIR", "ZLID", "ZPHONENUMBER")) return;
+    for (const [lid, phone] of db.rows<unknown[]>("SELECT ZLID, ZPHONENUMBER FROM ZWAPHONENUMBERLIDPAIR")) {
       const l = jidUser(asText(lid));
       const p = jidUser(asText(phone));
       if (l && p) lidToPhone.set(l, p);
     }
   };
-  const readContacts = (h: SqliteHandle) => {
-    if (!h.tables().has("ZWAADDRESSBOOKCONTACT")) return;
-    const cols = h.columns("ZWAADDRESSBOOKCONTACT");
-    const c = (n: string) => (cols.has(n) ? n : "NULL");
+  const readContacts = (db: SqliteDb) => {
+    if (!db.has("ZWAADDRESSBOOKCONTACT")) return;
+    const c = (n: string) => db.optional("ZWAADDRESSBOOKCONTACT", n);
     const sql = `SELECT ${c("ZLID")}, ${c("ZPHONENUMBER")}, ${c("ZWHATSAPPID")}, ${c("ZFULLNAME")} FROM ZWAADDRESSBOOKCONTACT`;
-    for (const [lid, phone, waid, name] of h.db.prepare(sql).raw(true).iterate() as Iterable<unknown[]>) {
+    for (const [lid, phone, waid, name] of db.rows<unknown[]>(sql)) {
       const l = jidUser(asText(lid));
       const p = jidUser(asText(phone)) || jidUser(asText(waid));
       const n = asText(name);
@@ -75,14 +73,10 @@ export async function loadWhatsappIdentities(ctx: ModuleContext, extra?: SqliteH
       ctx.warn(`WhatsApp ${name} not searchable: ${describeError(e)}`);
     }
     for (const f of files) {
-      let h: SqliteHandle | undefined;
       try {
-        h = await ctx.view.openSqlite(f);
-        read(h);
+        await withSqlite(ctx, f, read);
       } catch (e) {
         ctx.warn(`WhatsApp ids not resolved from ${describeError(e)}`);
-      } finally {
-        h?.close();
       }
     }
   }
