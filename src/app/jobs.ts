@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { REPO_ROOT } from "../core/paths.ts";
 import type { ProgressStep } from "../pipeline/progress.ts";
 import { APP_CHANNEL_ENV, CANCELLED_EXIT, type FromCommand, type SecretName, type ToCommand } from "./child-protocol.ts";
+import { foldStep, stepKey } from "./steps.ts";
 
 export const VIGIL_BIN = join(REPO_ROOT, "bin", "vigil.js");
 /** How long a cancelled command gets to exit on its own before it is killed. */
@@ -58,6 +59,8 @@ interface Job {
   child: ChildProcess;
   secret?: string;
   cancelled: boolean;
+  /** The parts of split modules that ended so far. */
+  parts: Map<string, ProgressStep[]>;
 }
 
 export interface StartOptions {
@@ -94,7 +97,7 @@ export class Jobs extends EventEmitter<{ event: [JobEvent] }> {
       windowsHide: true,
     });
     const view: JobView = { id, kind, state: "running", input: opts.input, started: new Date().toISOString(), steps: {}, lines: [], extra: { ...opts.extra } };
-    const job: Job = { view, child, secret: opts.secret, cancelled: false };
+    const job: Job = { view, child, secret: opts.secret, cancelled: false, parts: new Map() };
     this.jobs.set(id, job);
     let stdout = "";
     let pending = "";
@@ -151,15 +154,14 @@ export class Jobs extends EventEmitter<{ event: [JobEvent] }> {
       try {
         const p = JSON.parse(text) as { progress: string; transient?: boolean; step?: ProgressStep };
         const v = job.view;
-        if (p.step) {
-          const key = p.step.view ? `${p.step.view}/${p.step.module}` : p.step.module;
-          // A part's end does not end the module; its start shows it running.
-          if (!p.step.part || !v.steps[key]?.status) v.steps[key] = p.step.part ? { ...p.step, status: undefined } : p.step;
+        const key = p.step && stepKey(p.step);
+        if (p.step && key) {
+          v.steps[key] = foldStep(v.steps[key], p.step, job.parts);
           v.total = p.step.total;
         }
         if (p.transient) v.current = p.progress;
         else this.keep(job, p.progress);
-        if (p.step) this.emit("event", { type: "step", id: v.id, step: v.steps[p.step.view ? `${p.step.view}/${p.step.module}` : p.step.module], current: v.current });
+        if (key) this.emit("event", { type: "step", id: v.id, step: v.steps[key], current: v.current });
         return;
       } catch {
         // Not a progress line after all: kept as text.
