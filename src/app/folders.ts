@@ -8,7 +8,8 @@ import type { RunInfo, Summary } from "../core/model.ts";
 
 export const CASES_DIR = "cases";
 
-function readJson<T>(path: string): T | undefined {
+/** A JSON file's content; undefined when it is missing or damaged. */
+export function readJson<T>(path: string): T | undefined {
   try {
     return JSON.parse(readFileSync(path, "utf8")) as T;
   } catch {

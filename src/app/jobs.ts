@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { join } from "node:path";
+import { EXIT } from "../core/model.ts";
 import { REPO_ROOT } from "../core/paths.ts";
 import type { ProgressStep } from "../pipeline/progress.ts";
 import { APP_CHANNEL_ENV, CANCELLED_EXIT, type FromCommand, type SecretName, type ToCommand } from "./child-protocol.ts";
@@ -15,6 +16,8 @@ import { foldStep, stepKey } from "./steps.ts";
 export const VIGIL_BIN = join(REPO_ROOT, "bin", "vigil.js");
 /** How long a cancelled command gets to exit on its own before it is killed. */
 const CANCEL_GRACE_MS = 5000;
+/** The exit codes of a command that did its job, whatever it found. */
+const FINISHED = new Set<number>([EXIT.nothingFound, EXIT.detections, EXIT.incomplete]);
 /** Lines of a task's own output kept for the page. */
 const KEEP_LINES = 200;
 // The launcher (bin/vigil.js) runs a check in a child with this collector flag and these malloc
@@ -134,7 +137,7 @@ export class Jobs extends EventEmitter<{ event: [JobEvent] }> {
         view.output = stdout;
       }
       if (job.cancelled || code === CANCELLED_EXIT) view.state = "cancelled";
-      else if (code === 0 || code === 10 || code === 20) view.state = "done";
+      else if (code !== null && FINISHED.has(code)) view.state = "done";
       else {
         view.state = "failed";
         view.error ??= view.lines.filter((l) => l.startsWith("vigil: error:")).map((l) => l.slice("vigil: error: ".length)).pop() ?? `the command ended with ${signal ?? `exit code ${code}`}`;

@@ -12,9 +12,8 @@ import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import { isAbsolute, join, resolve, sep } from "node:path";
 import { detectAcquisition } from "../acquisitions/detect.ts";
-import { describeBackup, listPlaces } from "../acquisitions/ios-backup/found.ts";
+import { backupsHere, describeBackup } from "../acquisitions/ios-backup/found.ts";
 import { locateBackup } from "../acquisitions/ios-backup/locate.ts";
-import { backupPlaces, thisComputer } from "../acquisitions/ios-backup/places.ts";
 import { describeError } from "../core/errors.ts";
 import { srcAsset } from "../core/paths.ts";
 import { VERSION } from "../core/version.ts";
@@ -22,7 +21,7 @@ import { allModules } from "../modules/registry.ts";
 import { pickLanguage } from "../report/i18n/index.ts";
 import { browsePlaces, listFolder } from "./browse.ts";
 import { appCatalogs } from "./catalogs.ts";
-import { checkFolder, cleanCancelledAdd, earlierChecks, listCases, newCase } from "./folders.ts";
+import { checkFolder, cleanCancelledAdd, earlierChecks, listCases, newCase, readJson as readJsonFile } from "./folders.ts";
 import { Guard } from "./guard.ts";
 import { indicatorsInUse } from "./indicators.ts";
 import { Jobs, type JobEvent, type JobView } from "./jobs.ts";
@@ -80,7 +79,7 @@ class HttpError extends Error {
  * Reads a JSON body, then zero-fills every buffer that held it: a password in it is not left
  * lying in memory Node may reuse (the parsed string itself goes when nothing refers to it).
  */
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
   if (!/^application\/json\b/i.test(req.headers["content-type"] ?? "")) throw new HttpError(415, "expected application/json");
   const chunks: Buffer[] = [];
   let size = 0;
@@ -203,10 +202,8 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
         return send(res, 200, moduleTitles);
       case "GET /api/events":
         return events(req, res);
-      case "GET /api/backups": {
-        const places = [...backupPlaces(thisComputer()), ...(opts.backupDirs ?? []).map((dir) => ({ dir }))];
-        return send(res, 200, await listPlaces(places));
-      }
+      case "GET /api/backups":
+        return send(res, 200, await backupsHere(opts.backupDirs));
       case "GET /api/browse": {
         const places = browsePlaces({ platform: process.platform, home: opts.home, user: process.env.USER ?? process.env.LOGNAME, exists: existsSync, list: (d) => readdirSync(d) });
         const listing = await listFolder(url.searchParams.get("path") || opts.home, places);
@@ -214,36 +211,36 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
         return send(res, 200, listing);
       }
       case "POST /api/inspect":
-        return send(res, 200, await inspect(await readJson(req)));
+        return send(res, 200, await inspect(await readBody(req)));
       case "GET /api/results":
         return send(res, 200, earlierChecks(opts.results).map((c) => ({ ...c, report: reportPath(c.dir) })));
       case "GET /api/jobs":
         return send(res, 200, jobs.list());
       case "POST /api/checks":
-        return send(res, 200, await startCheck(await readJson(req)));
+        return send(res, 200, await startCheck(await readBody(req)));
       case "POST /api/jobs/:id/cancel":
-        await readJson(req);
+        await readBody(req);
         if (!jobs.cancel(jobId!)) throw new HttpError(409, "this task is not running");
         return send(res, 200, {});
       case "POST /api/jobs/:id/secret": {
-        const body = await readJson(req);
+        const body = await readBody(req);
         if (!jobs.giveSecret(jobId!, typeof body.value === "string" && body.value !== "" ? body.value : null)) throw new HttpError(409, "this task is not waiting for a password");
         return send(res, 200, {});
       }
       case "GET /api/cases":
         return send(res, 200, casesWithReports());
       case "POST /api/cases": {
-        const name = text((await readJson(req)).name);
+        const name = text((await readBody(req)).name);
         if (!name) throw new HttpError(400, "give the case a name");
         return send(res, 200, newCase(opts.results, name));
       }
       case "GET /api/indicators":
         return send(res, 200, await indicatorsInUse());
       case "POST /api/indicators/update":
-        await readJson(req);
+        await readBody(req);
         return send(res, 200, jobs.start("update", ["update"]));
       case "POST /api/quit":
-        await readJson(req);
+        await readBody(req);
         send(res, 200, {});
         setImmediate(() => void stop("asked to stop"));
         return;
@@ -303,7 +300,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
           const added = (view.output as { added?: string[] } | undefined)?.added?.[0];
           if (added) {
             const dir = join(c.dir, "acquisitions", added);
-            view.extra.summary = readSummary(dir);
+            view.extra.summary = readJsonFile(join(dir, "summary.json"));
             view.extra.outputDir = dir;
             view.extra.report = reportPath(c.dir, join("acquisitions", added, "report.html"));
           }
@@ -321,19 +318,11 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
         // A cancelled or failed check leaves no half-written results folder behind.
         if (view.state !== "done") rmSync(outputDir, { recursive: true, force: true });
         else {
-          view.extra.summary = readSummary(outputDir);
+          view.extra.summary = readJsonFile(join(outputDir, "summary.json"));
           view.extra.report = reportPath(outputDir);
         }
       },
     });
-  }
-
-  function readSummary(dir: string): unknown {
-    try {
-      return JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));
-    } catch {
-      return undefined;
-    }
   }
 
   /** A report.html below a folder the page was given a path for; nothing else is served there. */

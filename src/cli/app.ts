@@ -4,12 +4,10 @@
 import type { Command } from "commander";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { existsSync } from "node:fs";
 import { startApp } from "../app/server.ts";
 import { describeError, VigilError } from "../core/errors.ts";
-import { action } from "./check-common.ts";
-
-const collect = (v: string, prev: string[] = []) => [...prev, v];
+import { checkInFolders } from "./backups.ts";
+import { action, collect } from "./check-common.ts";
 
 /** Opens `url` in the default browser; false when no browser could be started. */
 async function openBrowser(url: string): Promise<boolean> {
@@ -38,7 +36,7 @@ export function register(program: Command): void {
     .option("--stop-after <minutes>", "stop after this many minutes with no Vigil page open and nothing running", "5")
     .action(
       action(async (opts: { in?: string[]; results?: string; port?: string; open: boolean; stopAfter: string }) => {
-        for (const d of opts.in ?? []) if (!existsSync(d)) throw new VigilError("--in: no such folder", { file: d, code: "usage" });
+        checkInFolders(opts.in);
         if (opts.port !== undefined && !/^\d+$/.test(opts.port)) throw new VigilError(`--port ${opts.port}: expected a port number`, { code: "usage" });
         const minutes = Number(opts.stopAfter);
         if (!(minutes > 0)) throw new VigilError(`--stop-after ${opts.stopAfter}: expected a number of minutes`, { code: "usage" });

@@ -2,17 +2,13 @@
 // and idevicebackup2 keep them, and folders given with --in), each described from its plists.
 import type { Command } from "commander";
 import { existsSync } from "node:fs";
-import { listPlaces, type FoundBackup, type PlaceListing } from "../acquisitions/ios-backup/found.ts";
-import { backupPlaces, thisComputer } from "../acquisitions/ios-backup/places.ts";
+import { backupsHere, type FoundBackup, type PlaceListing } from "../acquisitions/ios-backup/found.ts";
 import { VigilError } from "../core/errors.ts";
-import { action } from "./check-common.ts";
+import { action, collect } from "./check-common.ts";
 
-const collect = (v: string, prev: string[] = []) => [...prev, v];
-
-/** The places of this system, then the folders given with --in. */
-export async function backupsHere(extra: string[] = []): Promise<PlaceListing[]> {
-  for (const d of extra) if (!existsSync(d)) throw new VigilError("--in: no such folder", { file: d, code: "usage" });
-  return listPlaces([...backupPlaces(thisComputer()), ...extra.map((dir) => ({ dir }))]);
+/** Each folder given with --in must exist. */
+export function checkInFolders(dirs: string[] = []): void {
+  for (const d of dirs) if (!existsSync(d)) throw new VigilError("--in: no such folder", { file: d, code: "usage" });
 }
 
 export function formatSize(bytes: number): string {
@@ -62,6 +58,7 @@ export function register(program: Command): void {
     .option("--json", "print as JSON")
     .action(
       action(async (opts: { in?: string[]; json?: boolean }) => {
+        checkInFolders(opts.in);
         const places = await backupsHere(opts.in);
         process.stdout.write(opts.json ? JSON.stringify(places, null, 2) + "\n" : formatListing(places) + "\n");
         return 0;

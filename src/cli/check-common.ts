@@ -4,7 +4,8 @@ import type { Command } from "commander";
 import { describeError, VigilError } from "../core/errors.ts";
 import { EXIT } from "../core/model.ts";
 
-const collect = (v: string, prev: string[] = []) => [...prev, v];
+/** Commander's collector for a repeatable option. */
+export const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export function addCheckOptions(cmd: Command): Command {
   return cmd

@@ -6,6 +6,7 @@ import { readFile, readdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { describeError } from "../../core/errors.ts";
 import { parsePlist, type PlistValue } from "../../formats/plist.ts";
+import { backupPlaces, thisComputer } from "./places.ts";
 
 export type BackupState = "complete" | "unfinished" | "damaged";
 
@@ -172,4 +173,9 @@ export async function listPlaces(places: { dir: string; by?: string }[]): Promis
     out.push({ dir, by: p.by, exists, backups });
   }
   return out;
+}
+
+/** The backups in this computer's places, then in the folders given (--in). */
+export function backupsHere(extra: string[] = []): Promise<PlaceListing[]> {
+  return listPlaces([...backupPlaces(thisComputer()), ...extra.map((dir) => ({ dir }))]);
 }
