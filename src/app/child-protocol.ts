@@ -8,7 +8,10 @@ export const APP_CHANNEL_ENV = "VIGIL_APP_CHANNEL";
 
 export type SecretName = "password" | "passphrase";
 
-export type FromCommand = { type: "secret"; secret: SecretName; question: string };
+export type FromCommand =
+  | { type: "secret"; secret: SecretName; question: string }
+  /** The command's one-line error, with its VigilError code ("password" for a wrong one), as it ends. */
+  | { type: "failed"; code?: string; message: string };
 
 export type ToCommand =
   /** The secret asked for; null when the person gave none. */

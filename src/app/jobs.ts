@@ -49,6 +49,8 @@ export interface JobView {
   exitCode?: number | null;
   /** The one-line error of a failed command. */
   error?: string;
+  /** Its kind, as the command told it ("password": a wrong or missing password). */
+  errorCode?: string;
   /** The command's stdout, parsed, when it printed JSON. */
   output?: unknown;
   /** Whatever the caller attached (results folder, report address...). */
@@ -112,6 +114,11 @@ export class Jobs extends EventEmitter<{ event: [JobEvent] }> {
       for (const l of parts) this.line(job, l);
     });
     child.on("message", (m: FromCommand) => {
+      if (m?.type === "failed") {
+        view.error = m.message;
+        view.errorCode = m.code;
+        return;
+      }
       if (m?.type !== "secret") return;
       if (job.secret !== undefined) {
         this.answer(job, job.secret);

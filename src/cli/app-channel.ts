@@ -32,3 +32,9 @@ export function askApp(secret: SecretName, question: string): Promise<string | u
     process.send!({ type: "secret", secret, question } satisfies FromCommand);
   });
 }
+
+/** Tells the app why the command failed, so that its page can say what to do (a wrong password). */
+export function tellAppFailed(code: string | undefined, message: string): Promise<void> {
+  if (!fromApp() || !process.connected) return Promise.resolve();
+  return new Promise((resolve) => process.send!({ type: "failed", ...(code ? { code } : {}), message } satisfies FromCommand, undefined, {}, () => resolve()));
+}

@@ -406,7 +406,10 @@ function renderJob(job) {
   $("secret").value = "";
   if (job.state === "done") return renderResult(job);
   $("failure-title").textContent = t(job.state === "cancelled" ? "failure.cancelled" : "failure.failed");
-  $("failure-text").textContent = job.state === "cancelled" ? t("failure.cancelled.text") : job.error ?? "";
+  // A wrong or missing password is said in plain words first; the command's own line follows.
+  const password = job.state === "failed" && job.errorCode === "password";
+  $("failure-text").textContent = job.state === "cancelled" ? t("failure.cancelled.text") : password ? t("failure.password") : job.error ?? "";
+  $("failure-detail").textContent = password ? job.error ?? "" : "";
   $("failure-title").focus();
   announce(`${$("failure-title").textContent}. ${$("failure-text").textContent}`);
 }
@@ -466,7 +469,8 @@ $("secret-form").addEventListener("submit", async (ev) => {
 $("retry").addEventListener("click", () => {
   state.jobId = undefined;
   prepareCheck();
-  $("check-title").focus();
+  if (!$("password-row").hidden) $("password").focus();
+  else $("check-title").focus();
 });
 
 // ---------------------------------------------------------------- live events

@@ -1,9 +1,11 @@
 // `vigil app` driven in a real headless Chromium (Debian's package, through playwright-core, as
 // the report's browser test): the app runs as `vigil app --no-open` on a temporary home folder
 // holding a generated encrypted iPhone backup; the page lists it, takes the password, shows the
-// live progress and the verdict, and embeds the report; a check is cancelled; requests without
-// the token, from another origin or host, and from another page on 127.0.0.1 are refused; the
-// pages make no request outside the app's address. Screenshots go to test-output/app/.
+// live progress and the verdict, and embeds the report; a check is cancelled; a wrong password is
+// said; requests without the token, from another origin or host, and from another page on
+// 127.0.0.1 are refused; French, keyboard and a phone's width; the folder browser; a case; the
+// indicators page; the pages make no request outside the app's address; Quit and the idle stop.
+// Screenshots go to test-output/app/.
 // Skipped with a reason when Chromium is not installed.
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
@@ -153,6 +155,25 @@ test("cancel a check: it stops and leaves no results folder", { skip }, async ()
   assert.equal(await page.evaluate("document.activeElement?.id"), "failure-title");
   await page.screenshot({ path: join(SHOTS, "cancelled.png"), fullPage: true });
   assert.deepEqual(new Set(readdirSync(results)), before);
+  await page.close();
+});
+
+test("a wrong password: the check says so, keeps nothing, and the form comes back empty", { skip }, async () => {
+  const page = await appPage();
+  const inResults = () => new Set(existsSync(results) ? readdirSync(results) : []);
+  const before = inResults();
+  await page.locator("#backups li", { hasText: "iPhone de Zoë" }).getByRole("button", { name: "Check this backup" }).click();
+  await page.getByLabel("Backup password").fill("not the password");
+  await page.getByRole("button", { name: "Start the check" }).click();
+  await page.locator("#failure-title", { hasText: "The check could not be done" }).waitFor({ timeout: 60_000 });
+  assert.match(await page.locator("#failure-text").innerText(), /This is not the backup.s password/);
+  assert.match(await page.locator("#failure-detail").innerText(), /Manifest\.plist: wrong backup password/);
+  assert.equal(await page.evaluate("document.activeElement?.id"), "failure-title");
+  assert.deepEqual(inResults(), before);
+  await page.getByRole("button", { name: "Try again" }).click();
+  assert.equal(await page.getByLabel("Backup password").isVisible(), true);
+  assert.equal(await page.evaluate("document.activeElement?.id"), "password");
+  assert.equal(await page.getByLabel("Backup password").inputValue(), "");
   await page.close();
 });
 

@@ -93,6 +93,10 @@ test("no password given: a one-line error, no results", async () => {
   const r = await runAsApp(["check", encrypted, "--json", "--progress", "json", "-o", out], {}, () => ({ type: "secret", value: null }));
   assert.equal(r.code, 1);
   assert.match(r.other.join("\n"), /^vigil: error: .*password/m);
+  // The app is told the error's kind too, so that its page can ask for the password again.
+  const failed = r.asked.find((m) => m.type === "failed");
+  assert.equal(failed?.type === "failed" && failed.code, "password");
+  assert.match(failed?.type === "failed" ? failed.message : "", /password/);
 });
 
 test("cancel: the check stops at once and its temp folder goes", async () => {
