@@ -39,8 +39,8 @@ export interface FileEntry {
   created?: string;
   /** Mode, owner and other metadata the acquisition keeps (MBFile fields for a backup). */
   meta?: Record<string, unknown>;
-  /** Entry type; regular file when absent. */
-  type?: "file" | "directory" | "symlink";
+  /** Entry type; regular file when absent. "special": a FIFO, socket or device (meta.special), listed, never read. */
+  type?: "file" | "directory" | "symlink" | "special";
 }
 
 /**

@@ -16,8 +16,5 @@ export type FromCommand =
 export type ToCommand =
   /** The secret asked for; null when the person gave none. */
   | { type: "secret"; value: string | null }
-  /** Stop now: the command exits, and its exit handlers remove its temp folder. */
+  /** Stop now: the command stops as on SIGTERM (its clean-ups remove what it wrote and its temp folder). */
   | { type: "cancel" };
-
-/** The exit code of a command the app cancelled. */
-export const CANCELLED_EXIT = 130;

@@ -1,9 +1,10 @@
 // The app's results folder: one folder per check (named after the kind and the time, as the
 // command line names them), and cases/ with one folder per case. Earlier checks and cases are
-// listed from what their folders hold (info.json, summary.json, case.json).
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+// listed from what their folders hold (info.json, summary.json, case.json). A cancelled check or
+// case addition cleans up after itself (it stops as on SIGTERM).
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ACQUISITIONS_DIR, CASE_FILE, initCase, loadCase, LOCK_FILE, type OpenCase } from "../cases/case-folder.ts";
+import { CASE_FILE, initCase, loadCase, type OpenCase } from "../cases/case-folder.ts";
 import type { RunInfo, Summary } from "../core/model.ts";
 
 export const CASES_DIR = "cases";
@@ -111,19 +112,4 @@ export function listCases(root: string, others: string[] = []): CaseEntry[] {
 /** A new case in the results folder's cases/. */
 export function newCase(root: string, name: string): CaseEntry {
   return caseEntry(initCase(freeFolder(join(root, CASES_DIR), folderName(name)), name));
-}
-
-/**
- * After `case add` was cancelled: the lock it held and the folder of the acquisition it did not
- * finish (any acquisitions/ folder case.json does not list) go, as the command removes them
- * when a check fails. Only when the lock is the cancelled command's own.
- */
-export function cleanCancelledAdd(caseDir: string, pid: number | undefined): void {
-  const lock = join(caseDir, LOCK_FILE);
-  const holder = readJson<number>(lock);
-  if (pid === undefined || holder !== pid) return;
-  const listed = new Set(loadCase(caseDir).info.acquisitions.map((a) => a.id));
-  const acqs = join(caseDir, ACQUISITIONS_DIR);
-  for (const d of existsSync(acqs) ? readdirSync(acqs) : []) if (!listed.has(d)) rmSync(join(acqs, d), { recursive: true, force: true });
-  rmSync(lock, { force: true });
 }

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { EXIT } from "../core/model.ts";
 import { REPO_ROOT } from "../core/paths.ts";
 import type { ProgressStep } from "../pipeline/progress.ts";
-import { APP_CHANNEL_ENV, CANCELLED_EXIT, type FromCommand, type SecretName, type ToCommand } from "./child-protocol.ts";
+import { APP_CHANNEL_ENV, type FromCommand, type SecretName, type ToCommand } from "./child-protocol.ts";
 import { foldStep, stepKey } from "./steps.ts";
 
 export const VIGIL_BIN = join(REPO_ROOT, "bin", "vigil.js");
@@ -74,7 +74,7 @@ export interface StartOptions {
   secret?: string;
   extra?: Record<string, unknown>;
   /** Runs when the command has ended, before the page is told (e.g. removes a cancelled check's folder). */
-  onEnd?: (view: JobView, pid: number | undefined) => void | Promise<void>;
+  onEnd?: (view: JobView) => void | Promise<void>;
 }
 
 export class Jobs extends EventEmitter<{ event: [JobEvent] }> {
@@ -143,14 +143,14 @@ export class Jobs extends EventEmitter<{ event: [JobEvent] }> {
       } catch {
         view.output = stdout;
       }
-      if (job.cancelled || code === CANCELLED_EXIT) view.state = "cancelled";
+      if (job.cancelled) view.state = "cancelled";
       else if (code !== null && FINISHED.has(code)) view.state = "done";
       else {
         view.state = "failed";
         view.error ??= view.lines.filter((l) => l.startsWith("vigil: error:")).map((l) => l.slice("vigil: error: ".length)).pop() ?? `the command ended with ${signal ?? `exit code ${code}`}`;
       }
       try {
-        await opts.onEnd?.(view, child.pid);
+        await opts.onEnd?.(view);
       } finally {
         this.emit("event", { type: "job", job: view });
       }

@@ -21,7 +21,7 @@ import { allModules } from "../modules/registry.ts";
 import { pickLanguage } from "../report/i18n/index.ts";
 import { browsePlaces, listFolder } from "./browse.ts";
 import { appCatalogs } from "./catalogs.ts";
-import { checkFolder, cleanCancelledAdd, earlierChecks, listCases, newCase, readJson as readJsonFile } from "./folders.ts";
+import { checkFolder, earlierChecks, listCases, newCase, readJson as readJsonFile } from "./folders.ts";
 import { Guard } from "./guard.ts";
 import { indicatorsInUse } from "./indicators.ts";
 import { Jobs, type JobEvent, type JobView } from "./jobs.ts";
@@ -295,8 +295,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
         input: path,
         secret,
         extra: { caseId, caseName: c.name },
-        onEnd: (view, pid) => {
-          if (view.state === "cancelled") cleanCancelledAdd(c.dir, pid);
+        onEnd: (view) => {
           const added = (view.output as { added?: string[] } | undefined)?.added?.[0];
           if (added) {
             const dir = join(c.dir, "acquisitions", added);

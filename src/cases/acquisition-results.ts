@@ -1,9 +1,10 @@
 // One acquisition of a case as its results folder holds it: what the check found, what it could
 // check, and when the acquisition was made.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describeError } from "../core/errors.ts";
 import type { Coverage, Detection, RunInfo, Summary } from "../core/model.ts";
+import { readResultsFile, SUMMARY_FILE } from "../core/results-schema.ts";
 import { loadResults } from "../report/load-results.ts";
 import type { CaseAcquisition } from "./case-folder.ts";
 
@@ -29,7 +30,8 @@ export function readAcquisition(caseDir: string, acq: CaseAcquisition): Acquisit
   try {
     const r = loadResults(dir);
     const summaryPath = join(dir, "summary.json");
-    const summary = existsSync(summaryPath) ? (JSON.parse(readFileSync(summaryPath, "utf8")) as AcquisitionResults["summary"]) : undefined;
+    // Checked for the fields the case verdict uses (a damaged file is this acquisition's problem).
+    const summary = existsSync(summaryPath) ? (readResultsFile(summaryPath, SUMMARY_FILE) as AcquisitionResults["summary"]) : undefined;
     const device = r.info?.device as Record<string, unknown> | undefined;
     const taken = [device?.sysdiagnoseCreated, device?.lastBackup].find((v): v is string => typeof v === "string");
     return { acq, dir, info: r.info, summary, coverage: r.coverage ?? [], detections: r.detections, taken };

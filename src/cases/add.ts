@@ -6,10 +6,11 @@ import { join, resolve } from "node:path";
 import type { AcquisitionKind } from "../acquisitions/detect.ts";
 import type { CaseArchive } from "../case-archive/store.ts";
 import { describeError } from "../core/errors.ts";
+import { onInterrupt } from "../core/interrupt.ts";
 import type { Matcher } from "../indicators/matcher-api.ts";
 import { readAcquisition } from "./acquisition-results.ts";
 import { archiveAcquisition, archiveCaseRow, archiveCorrelations } from "./archive-case.ts";
-import { buildCase, type BuiltCase } from "./build.ts";
+import { buildCase, removeStaleCaseOutputs, type BuiltCase } from "./build.ts";
 import { ACQUISITIONS_DIR, loadCase, nextAcquisitionId, withCaseLock, writeCaseJson, type CaseAcquisition, type OpenCase } from "./case-folder.ts";
 import { retroHunt } from "./retro-hunt.ts";
 
@@ -43,12 +44,20 @@ export async function addAcquisitions(open: OpenCase, paths: string[], detect: D
     open.info = loadCase(open.dir).info;
     const added: CaseAcquisition[] = [];
     const failed: AddResult["failed"] = [];
+    // Stopped by a signal (the check's own clean-up has removed its partial results): the
+    // acquisition being added is not left half there, and once one was recorded, the case's
+    // outputs no longer describe the case (buildCase handles its own stop).
+    let current: string | undefined;
+    const off = onInterrupt(() => {
+      if (current && !open.info.acquisitions.some((a) => join(open.dir, a.results) === current)) rmSync(current, { recursive: true, force: true });
+      if (added.length) removeStaleCaseOutputs(open.dir);
+    }, ["SIGINT", "SIGTERM"]);
     for (const path of paths) {
       let outputDir: string | undefined;
       try {
         const kind = await detect(path);
         const id = nextAcquisitionId(open.info, kind);
-        outputDir = join(open.dir, ACQUISITIONS_DIR, id);
+        outputDir = current = join(open.dir, ACQUISITIONS_DIR, id);
         log(`Adding ${path} to case "${open.info.name}" as ${id}`);
         const outcome = await check(path, kind, outputDir);
         const acq: CaseAcquisition = { id, kind, input: resolve(path), added: now().toISOString(), results: `${ACQUISITIONS_DIR}/${id}`, exit_code: outcome.exitCode };
@@ -61,6 +70,8 @@ export async function addAcquisitions(open: OpenCase, paths: string[], detect: D
         failed.push({ path, error: describeError(e) });
       }
     }
+    current = undefined;
+    off();
     const built = await buildCase(open, { report: opts.report });
     const archiveNotes: string[] = [];
     if (opts.archive && added.length) {

@@ -2,9 +2,11 @@
 // correlations.json, timeline.csv (merged), summary.json, provenance.json and report.html.
 // Run after every `case add` and by `case report`.
 import { createHash } from "node:crypto";
-import { createReadStream, readdirSync, readFileSync, statSync } from "node:fs";
+import { createReadStream, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
+import { onInterrupt } from "../core/interrupt.ts";
 import type { Detection, Grade, Verdict } from "../core/model.ts";
+import { partialPath } from "../core/output-file.ts";
 import { EXIT, GRADES } from "../core/model.ts";
 import { REPO_ROOT } from "../core/paths.ts";
 import { VERSION } from "../core/version.ts";
@@ -48,6 +50,22 @@ export interface BuiltCase {
   retroHunt: Detection[];
   acquisitions: AcquisitionResults[];
   reportPath?: string;
+}
+
+/** The case's own outputs, rebuilt from its acquisitions by buildCase. */
+export const CASE_OUTPUTS = ["timeline.csv", "correlations.json", "summary.json", "provenance.json", "report.html"] as const;
+type CaseOutput = (typeof CASE_OUTPUTS)[number];
+
+/**
+ * Removes the case outputs not in `keep`, out of date once the case has changed, and any left
+ * under their temporary name, so that none is left to look finished; says so on stderr.
+ */
+export function removeStaleCaseOutputs(dir: string, keep: ReadonlySet<string> = new Set()): void {
+  for (const name of CASE_OUTPUTS) {
+    if (!keep.has(name)) rmSync(join(dir, name), { force: true });
+    rmSync(partialPath(join(dir, name)), { force: true });
+  }
+  process.stderr.write(`vigil: the case's outputs were not all rebuilt; the ones left from before were removed ("vigil case report ${dir}" rebuilds them)\n`);
 }
 
 async function sha256File(path: string): Promise<string> {
@@ -94,14 +112,30 @@ async function provenance(open: OpenCase, acqs: AcquisitionResults[]): Promise<u
   };
 }
 
+/**
+ * Rebuilds the case's outputs. Stopped by a signal half-way, it removes those it had not yet
+ * rewritten: each output left is either rebuilt or gone, never one of the case before.
+ */
 export async function buildCase(open: OpenCase, opts: { rules?: CorrelationSet; report?: boolean } = {}): Promise<BuiltCase> {
+  const rebuilt = new Set<CaseOutput>();
+  const off = onInterrupt(() => removeStaleCaseOutputs(open.dir, rebuilt), ["SIGINT", "SIGTERM"]);
+  try {
+    return await buildOutputs(open, opts, (name) => rebuilt.add(name));
+  } finally {
+    off();
+  }
+}
+
+async function buildOutputs(open: OpenCase, opts: { rules?: CorrelationSet; report?: boolean }, done: (name: CaseOutput) => void): Promise<BuiltCase> {
   const rules = opts.rules ?? shippedCorrelations();
   const acqs = open.info.acquisitions.map((a) => readAcquisition(open.dir, a));
   const corr = await correlateCase(acqs, rules);
   const correlated = corr.detections;
   const retro = retroHuntDetections(open.dir);
   const events = await writeCaseTimeline(join(open.dir, "timeline.csv"), acqs, correlated);
+  done("timeline.csv");
   writeJson(join(open.dir, "correlations.json"), correlated);
+  done("correlations.json");
   const caseDetections = [...correlated, ...retro.detections];
   const all = [...acqs.flatMap((a) => a.detections), ...caseDetections];
   const verdict = caseVerdict(
@@ -131,7 +165,9 @@ export async function buildCase(open: OpenCase, opts: { rules?: CorrelationSet; 
     exitCode: all.length ? EXIT.detections : incomplete || verdict === "too_little_to_say" ? EXIT.incomplete : EXIT.nothingFound,
   };
   writeJson(join(open.dir, "summary.json"), summary);
+  done("summary.json");
   writeJson(join(open.dir, "provenance.json"), await provenance(open, acqs));
+  done("provenance.json");
   const notes = [
     ...Object.entries(corr.sets)
       .filter(([, s]) => !s.available)
@@ -164,6 +200,7 @@ export async function buildCase(open: OpenCase, opts: { rules?: CorrelationSet; 
         taken: a.taken,
       })),
     });
+    done("report.html");
   }
   return { summary, correlated, retroHunt: retro.detections, acquisitions: acqs, reportPath };
 }

@@ -4,13 +4,16 @@
 // summary.json, provenance.json, report.html, retro-hunts/). case.json is replaced atomically,
 // and commands that change the case hold case.lock.
 import { randomUUID } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { VigilError } from "../core/errors.ts";
+import { onInterrupt } from "../core/interrupt.ts";
+import { writeOutputFile } from "../core/output-file.ts";
+import { lockFolder } from "../core/output-lock.ts";
 
 export const CASE_FILE = "case.json";
 export const ACQUISITIONS_DIR = "acquisitions";
-export const LOCK_FILE = "case.lock";
+const LOCK_FILE = "case.lock";
 
 export interface CaseAcquisition {
   /** "01-ios_backup": its order in the case and its kind; also its folder's name. */
@@ -39,14 +42,8 @@ export interface OpenCase {
   info: CaseInfo;
 }
 
-function writeAtomic(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
-
 export function writeCaseJson(dir: string, info: CaseInfo): void {
-  writeAtomic(join(dir, CASE_FILE), JSON.stringify(info, null, 2) + "\n");
+  writeOutputFile(join(dir, CASE_FILE), JSON.stringify(info, null, 2) + "\n");
 }
 
 /** Creates a case in `dir` (new or empty). */
@@ -88,41 +85,23 @@ export function nextAcquisitionId(info: CaseInfo, kind: string): string {
   }
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /**
- * Runs `fn` holding the case's lock, so two commands never change one case at once. A lock left
- * by a process that no longer runs is taken over.
+ * Runs `fn` holding the case's lock (case.lock, taken as a results folder's: see
+ * core/output-lock.ts), so two commands never change one case at once. A lock left by a
+ * process that no longer runs is taken over.
  */
 export async function withCaseLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
-  const path = join(dir, LOCK_FILE);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const fd = openSync(path, "wx");
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST" || attempt > 0) {
-        throw new VigilError(`another Vigil command is working on this case (${LOCK_FILE}); try again when it is done`, { file: dir, code: "usage" });
-      }
-      const holder = Number(readFileSync(path, "utf8").trim());
-      if (Number.isInteger(holder) && holder > 0 && pidAlive(holder)) {
-        throw new VigilError(`another Vigil command (process ${holder}) is working on this case; try again when it is done`, { file: dir, code: "usage" });
-      }
-      rmSync(path, { force: true });
-    }
-  }
+  const lock = lockFolder(dir, {
+    file: LOCK_FILE,
+    refusal: (at, pid) =>
+      new VigilError(pid > 0 ? `another Vigil command (process ${pid}) is working on this case; try again when it is done` : `another Vigil command is working on this case (${LOCK_FILE}); try again when it is done`, { file: at, code: "usage" }),
+  });
+  // Stopped by Ctrl-C or SIGTERM, the command lets the case go (its other clean-ups run first).
+  const off = onInterrupt(() => lock.release(), ["SIGINT", "SIGTERM"]);
   try {
     return await fn();
   } finally {
-    rmSync(path, { force: true });
+    off();
+    lock.release();
   }
 }

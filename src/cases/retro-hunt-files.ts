@@ -1,8 +1,12 @@
 // The retro-hunt matches saved in a case folder (retro-hunts/<time>.json, one file per hunt that
 // found something new in the case), and the detections they stand for in the case report.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import type { Detection, Grade, IndicatorKind } from "../core/model.ts";
+import * as v from "valibot";
+import { describeError } from "../core/errors.ts";
+import { writeOutputFile } from "../core/output-file.ts";
+import { GRADES, type Detection, type Grade, type IndicatorKind } from "../core/model.ts";
+import { readResultsFile, type ResultsFileKind } from "../core/results-schema.ts";
 
 export const RETRO_HUNTS_DIR = "retro-hunts";
 
@@ -27,6 +31,26 @@ export interface RetroHuntFile {
   matches: RetroMatch[];
 }
 
+const str = v.string();
+/** What the case report reads of a saved hunt (see core/results-schema.ts). */
+const RETRO_HUNT_FILE: ResultsFileKind<RetroHuntFile> = {
+  schema: v.looseObject({
+    ran: str,
+    matches: v.array(
+      v.looseObject({
+        acquisition: str,
+        module: str,
+        field: str,
+        value: str,
+        first_seen: v.optional(str),
+        indicator: v.looseObject({ value: str, type: str, set: str, source: str, sha256: str }),
+        grade: v.picklist(GRADES),
+      }),
+    ),
+  }),
+  expected: "a retro-hunt file (ran, matches with their indicator and grade)",
+};
+
 function stamp(iso: string): string {
   return iso.replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
 }
@@ -37,7 +61,7 @@ export function saveRetroHunt(caseDir: string, hunt: RetroHuntFile): string {
   mkdirSync(dir, { recursive: true });
   let path = join(dir, `${stamp(hunt.ran)}.json`);
   for (let n = 2; existsSync(path); n++) path = join(dir, `${stamp(hunt.ran)}-${n}.json`);
-  writeFileSync(path, JSON.stringify(hunt, null, 2) + "\n");
+  writeOutputFile(path, JSON.stringify(hunt, null, 2) + "\n");
   return path;
 }
 
@@ -69,11 +93,11 @@ export function retroHuntDetections(caseDir: string): { detections: Detection[];
   if (!existsSync(dir)) return { detections: out, problems };
   for (const name of readdirSync(dir).filter((n) => n.endsWith(".json")).sort()) {
     try {
-      const f = JSON.parse(readFileSync(join(dir, name), "utf8")) as RetroHuntFile;
-      for (const m of f.matches ?? []) out.push(retroMatchDetection(m, f.ran));
+      const f = readResultsFile(join(dir, name), RETRO_HUNT_FILE);
+      for (const m of f.matches) out.push(retroMatchDetection(m, f.ran));
     } catch (e) {
       // The archive still holds its matches (vigil hunt); the report says the file is damaged.
-      problems.push(`${join(RETRO_HUNTS_DIR, name)}: ${(e as Error).message.split("\n")[0]}`);
+      problems.push(describeError(e).replace(dir, RETRO_HUNTS_DIR));
     }
   }
   return { detections: out, problems };

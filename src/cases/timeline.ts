@@ -3,8 +3,8 @@
 // own. Its columns are the ones Timesketch's CSV import needs (datetime, timestamp_desc,
 // message) followed by the acquisition, the module and the event kind, so the file can be
 // uploaded to Timesketch as it is.
-import { closeSync, openSync, writeSync } from "node:fs";
 import type { Detection, TimelineEvent } from "../core/model.ts";
+import { OutputFile } from "../core/output-file.ts";
 import { csvRow } from "../report/csv.ts";
 import { readTimeline } from "../report/load-results.ts";
 import type { AcquisitionResults } from "./acquisition-results.ts";
@@ -32,17 +32,18 @@ export async function writeCaseTimeline(path: string, acqs: AcquisitionResults[]
   await start("case", (async function* () {
     yield* rows;
   })());
-  const fd = openSync(path, "w");
+  // Written under a temporary name until complete (core/output-file.ts).
+  const out = new OutputFile(path);
   let n = 0;
   let buf: string[] = [];
   let chars = 0;
   const flush = () => {
-    if (buf.length) writeSync(fd, buf.join(""));
+    if (buf.length) out.write(buf.join(""));
     buf = [];
     chars = 0;
   };
   try {
-    writeSync(fd, csvRow(CASE_TIMELINE_HEADER));
+    out.write(csvRow(CASE_TIMELINE_HEADER));
     while (heads.length) {
       // Few acquisitions: the earliest head is found by a scan.
       let k = 0;
@@ -58,8 +59,10 @@ export async function writeCaseTimeline(path: string, acqs: AcquisitionResults[]
       else h.ev = r.value;
     }
     flush();
-  } finally {
-    closeSync(fd);
+    out.commit();
+  } catch (e) {
+    out.discard();
+    throw e;
   }
   return n;
 }

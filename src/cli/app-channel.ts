@@ -1,7 +1,8 @@
 // The command's side of the channel to `vigil app` (app/child-protocol.ts): secrets asked of the
 // app instead of a terminal, and the app's "cancel" (or its going away) ending the command. The
 // channel never keeps the command alive by itself: it is referenced only while a secret is awaited.
-import { APP_CHANNEL_ENV, CANCELLED_EXIT, type FromCommand, type SecretName, type ToCommand } from "../app/child-protocol.ts";
+import { APP_CHANNEL_ENV, type FromCommand, type SecretName, type ToCommand } from "../app/child-protocol.ts";
+import { interrupt } from "../core/interrupt.ts";
 
 /** True when the app started this command with its channel. */
 export function fromApp(): boolean {
@@ -13,9 +14,9 @@ export function listenToApp(): void {
   if (!fromApp()) return;
   process.channel?.unref();
   process.on("message", (m: ToCommand) => {
-    if (m?.type === "cancel") process.exit(CANCELLED_EXIT);
+    if (m?.type === "cancel") interrupt("SIGTERM");
   });
-  process.on("disconnect", () => process.exit(CANCELLED_EXIT));
+  process.on("disconnect", () => interrupt("SIGTERM"));
 }
 
 /** Asks the app for a secret; undefined when the person gave none. */

@@ -1,6 +1,6 @@
 // `vigil case init|add|report|status|list|archive|retro-hunt`: every acquisition of one person
 // in one case folder, correlated, archived and re-hunted (the work is in src/cases/).
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { detectAcquisition } from "../acquisitions/detect.ts";
@@ -12,6 +12,7 @@ import { buildCase } from "../cases/build.ts";
 import { initCase, loadCase, withCaseLock } from "../cases/case-folder.ts";
 import { formatCase, formatCaseList } from "../cases/format.ts";
 import { EXIT } from "../core/model.ts";
+import { readResultsFile, SUMMARY_FILE } from "../core/results-schema.ts";
 import { loadIndicatorsForRun } from "../indicators/for-run.ts";
 import { checkAs, addSecretOptions, type AnyCheckOptions } from "./check.ts";
 import { action } from "./check-common.ts";
@@ -128,7 +129,7 @@ export function register(program: Command): void {
       action(async (dir: string, opts: { json?: boolean }) => {
         const open = loadCase(dir);
         const path = join(open.dir, "summary.json");
-        const summary = existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as { verdict?: string; incomplete?: boolean; detections?: Record<string, number>; correlated?: number; retro_hunt?: number; exitCode?: number }) : undefined;
+        const summary = existsSync(path) ? (readResultsFile(path, SUMMARY_FILE) as { verdict?: string; incomplete?: boolean; detections?: Record<string, number>; correlated?: number; retro_hunt?: number; exitCode?: number }) : undefined;
         if (opts.json) {
           process.stdout.write(JSON.stringify({ case: open.info, summary }, null, 2) + "\n");
           return summary?.exitCode ?? 0;

@@ -2,12 +2,14 @@
 // (same layout; Manifest.db decrypted; Manifest.plist marked unencrypted) that opens as a plain
 // backup in Vigil, MVT and other tools.
 import type { Command } from "commander";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, realpathSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve, sep } from "node:path";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import * as plist from "plist";
 import { openIosBackup } from "../acquisitions/ios-backup/open.ts";
 import { describeError, VigilError } from "../core/errors.ts";
+import { isInside } from "../core/real-path.ts";
 import { makeOutputDir } from "../pipeline/output-dir.ts";
+import { requireKeyFile } from "./check-backup.ts";
 import { action } from "./check-common.ts";
 import { PASSWORD_ENV, secretChain } from "./password.ts";
 
@@ -18,34 +20,16 @@ interface Options {
   quiet?: boolean;
 }
 
-function real(p: string): string {
-  try {
-    return realpathSync(p);
-  } catch {
-    // A destination that does not exist yet: resolve its nearest existing parent.
-    const parent = dirname(p);
-    return parent === p ? p : join(real(parent), p.slice(parent.length + 1));
-  }
-}
-
-/** Whether `dest` is the folder `source` or inside it (symlinks resolved). */
-export function isInside(dest: string, source: string): boolean {
-  const d = real(resolve(dest));
-  const s = real(resolve(source));
-  return d === s || d.startsWith(s + sep);
-}
-
 export function checkDest(dest: string, source: string): void {
-  const d = real(resolve(dest));
-  const s = real(resolve(source));
   if (isInside(dest, source)) throw new VigilError("the destination must not be inside the backup (evidence is never written to)", { file: dest, code: "usage" });
-  if (s.startsWith(d + sep)) throw new VigilError("the destination must not contain the backup", { file: dest, code: "usage" });
+  if (isInside(source, dest)) throw new VigilError("the destination must not contain the backup", { file: dest, code: "usage" });
   if (existsSync(dest) && readdirSync(dest).length > 0) throw new VigilError("the destination folder is not empty", { file: dest, code: "usage" });
 }
 
 export async function decryptBackup(path: string, opts: Options, log: (line: string, transient?: boolean) => void = () => {}): Promise<{ written: number; failed: string[]; withoutPayload: number; dest: string }> {
   // Both the folder given and the backup found in it are evidence; check before asking for a password.
   checkDest(opts.dest, path);
+  requireKeyFile(opts);
   const view = await openIosBackup(path, { keyFile: opts.keyFile, getPassword: secretChain(opts.password, PASSWORD_ENV, "Backup password: ") });
   try {
     if (!view.encrypted) throw new VigilError("this backup is not encrypted; it can be checked as it is", { file: view.backupDir, code: "usage" });

@@ -9,7 +9,7 @@ import { unlockBackup } from "../acquisitions/ios-backup/unlock.ts";
 import { VigilError } from "../core/errors.ts";
 import { parsePlist } from "../formats/plist.ts";
 import { action } from "./check-common.ts";
-import { isInside } from "./decrypt-backup.ts";
+import { isInside } from "../core/real-path.ts";
 import { PASSWORD_ENV, secretChain } from "./password.ts";
 
 interface Options {

@@ -137,6 +137,8 @@ export interface Coverage {
   title: string;
   status: CoverageStatus;
   records?: number;
+  /** Records of evidence that could not be read and were left out (the module is then failed). */
+  skipped?: number;
   /** For failed: the one-line reason. For absent/not_applicable: what was looked for. */
   reason?: string;
   /** Artifacts read, as paths inside the acquisition. */

@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { onInterrupt } from "./interrupt.ts";
 
 let root: string | undefined;
 let counter = 0;
@@ -24,12 +25,8 @@ export function privateTempRoot(): string {
   if (!root) {
     root = mkdtempSync(join(tmpdir(), "vigil-"));
     process.once("exit", cleanup);
-    for (const sig of ["SIGINT", "SIGTERM"] as const) {
-      process.once(sig, () => {
-        cleanup();
-        process.exit(130);
-      });
-    }
+    // SIGHUP keeps its default action, as before results are being written (see output-dir.ts).
+    onInterrupt(cleanup, ["SIGINT", "SIGTERM"]);
   }
   return root;
 }

@@ -19,11 +19,40 @@ export type PlistValue =
 
 const BPLIST_MAGIC = Buffer.from("bplist00");
 
+/**
+ * Why a binary plist's trailer (its last 32 bytes) cannot describe its object table, or
+ * undefined: a file cut short ends in other bytes, which bplist-parser would read as a huge
+ * object count ("maxObjectCount exceeded") or offsets past the end.
+ */
+function trailerProblem(data: Buffer): string | undefined {
+  if (data.length < 8 + 32) return "malformed plist: truncated binary plist (too short to hold its trailer)";
+  const t = data.subarray(data.length - 32);
+  const offsetSize = t[6];
+  const refSize = t[7];
+  const objects = t.readBigUInt64BE(8);
+  const top = t.readBigUInt64BE(16);
+  const tableAt = t.readBigUInt64BE(24);
+  const bad =
+    offsetSize < 1 || offsetSize > 8 || refSize < 1 || refSize > 8 || objects < 1n || top >= objects || tableAt < 8n || tableAt + objects * BigInt(offsetSize) > BigInt(data.length - 32);
+  return bad ? "malformed plist: truncated or damaged binary plist (its trailer does not describe an object table inside the file)" : undefined;
+}
+
+/** A stack overflow while decoding: the objects refer to themselves or nest too deep. */
+const isStackOverflow = (e: unknown) => e instanceof RangeError && /call stack/i.test(e.message);
+
 /** Parses a binary or XML plist. Throws a VigilError naming `file` when it is malformed. */
 export function parsePlist(data: Buffer, file?: string): PlistValue {
   try {
     if (data.subarray(0, 8).equals(BPLIST_MAGIC)) {
-      const parsed = bplist.parseBuffer(data) as PlistValue[];
+      const problem = trailerProblem(data);
+      if (problem) throw new VigilError(problem, { file, code: "plist" });
+      let parsed: PlistValue[];
+      try {
+        parsed = bplist.parseBuffer(data) as PlistValue[];
+      } catch (e) {
+        if (isStackOverflow(e)) throw new VigilError("malformed plist: an object contains itself (a cycle) or objects nest too deep", { file, code: "plist" });
+        throw e;
+      }
       if (!Array.isArray(parsed) || parsed.length === 0) throw new Error("empty binary plist");
       return parsed[0];
     }
@@ -31,6 +60,7 @@ export function parsePlist(data: Buffer, file?: string): PlistValue {
     if (!/^\s*(<\?xml|<!DOCTYPE plist|<plist)/.test(text)) throw new Error("neither a binary nor an XML plist");
     return dataAsBuffers(quietly(() => plist.parse(text))) as PlistValue;
   } catch (e) {
+    if (e instanceof VigilError) throw e;
     throw new VigilError(`malformed plist: ${(e as Error).message.split("\n")[0]}`, { file, code: "plist", cause: e });
   }
 }
@@ -149,7 +179,12 @@ export function unarchive(archive: PlistValue, file?: string, rootKey?: string):
   };
 
   const key = rootKey ?? ("root" in top ? "root" : Object.keys(top)[0]);
-  return decode(top[key]);
+  try {
+    return decode(top[key]);
+  } catch (e) {
+    if (isStackOverflow(e)) throw new VigilError("keyed archive objects nest too deep", { file, code: "plist" });
+    throw e;
+  }
 }
 
 /** Parses a buffer and unarchives it when it is a keyed archive; plain plists are returned as they are. */

@@ -101,7 +101,11 @@ interface SnapshotSource {
 }
 
 const MAX_FILES = 20_000;
-const MAX_FILE_SIZE = 64 * 1024 * 1024;
+/**
+ * Indicator files are parsed whole (their text, then JSON.parse or the YAML parser): a bigger
+ * file is refused as too large rather than taking more memory than a check should.
+ */
+export const MAX_FILE_SIZE = 256 * 1024 * 1024;
 
 /** Regular files under dir; hidden entries skipped, symbolic links to folders not followed (loops). */
 function walk(dir: string, out: string[], problems: LoadProblem[]): void {
@@ -189,8 +193,9 @@ export function loadIndicators(paths: string[], opts: { now?: Date; cache?: Pars
   for (const f of files) {
     let data: Buffer;
     try {
-      if (statSync(f.path).size > MAX_FILE_SIZE) {
-        problems.push({ file: f.path, reason: `larger than ${MAX_FILE_SIZE >> 20} MiB: not an indicator file Vigil reads`, level: "skipped" });
+      const size = statSync(f.path).size;
+      if (size > MAX_FILE_SIZE) {
+        problems.push({ file: f.path, reason: `too large to load (${(size / 2 ** 20).toFixed(0)} MiB; indicator files are read up to ${MAX_FILE_SIZE >> 20} MiB)`, level: "error" });
         continue;
       }
       data = readFileSync(f.path);

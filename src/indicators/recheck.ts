@@ -158,14 +158,24 @@ export function gradeOf(strength: "presence" | "visit" | "mention", module: stri
   return "weak";
 }
 
-/** Checks one record; returns its detections (one per indicator and matched value). */
-export function recheckRecord(iocs: Matcher, module: string, record: unknown, artifact: string): DetectionInput[] {
+/** Values nested deeper than this in a record are not visited: the record is then not checked whole. */
+export const MAX_RECORD_DEPTH = 32;
+
+/**
+ * Checks one record; returns its detections (one per indicator and matched value). `whole` is
+ * set to false when part of the record lies deeper than MAX_RECORD_DEPTH and was not checked.
+ */
+export function recheckRecord(iocs: Matcher, module: string, record: unknown, artifact: string, whole: { value: boolean } = { value: true }): DetectionInput[] {
   const overrides = MODULE_FIELDS[module];
   const out: DetectionInput[] = [];
   const seen = new Set<string>();
   const timestamp = pickTimestamp(record);
   const visit = (value: unknown, key: string, parentKey: string, depth: number) => {
-    if (depth > 6 || value === null || value === undefined) return;
+    if (value === null || value === undefined) return;
+    if (depth > MAX_RECORD_DEPTH) {
+      whole.value = false;
+      return;
+    }
     if (Array.isArray(value)) {
       for (const v of value) visit(v, key, parentKey, depth + 1);
       return;
@@ -220,6 +230,21 @@ export function pickTimestamp(record: unknown): string | undefined {
   return undefined;
 }
 
+const kindOf = (x: unknown) => (x === null ? "null" : Array.isArray(x) ? "an array" : typeof x === "object" ? "an object" : `a ${typeof x}`);
+
+/**
+ * The records of a module output: a JSON array of records (objects), as Vigil and MVT write
+ * them; MVT writes a few modules' results (backup_info) as one object, taken as one record.
+ */
+function moduleRecords(doc: unknown, producer: "vigil" | "mvt"): { records: unknown[] } | { problem: string } {
+  if (Array.isArray(doc)) {
+    const bad = doc.findIndex((r) => r === null || typeof r !== "object" || Array.isArray(r));
+    return bad < 0 ? { records: doc } : { problem: `expected a JSON array of records (objects); item ${bad} is ${kindOf(doc[bad])}` };
+  }
+  if (producer === "mvt" && doc !== null && typeof doc === "object") return { records: [doc] };
+  return { problem: `expected a JSON array of records, found ${kindOf(doc)}` };
+}
+
 export interface RecheckResult {
   modules: RecheckedModule[];
   coverage: Coverage[];
@@ -227,6 +252,11 @@ export interface RecheckResult {
   inputs: InputFile[];
   /** "vigil" when the folder has Vigil's info.json, else "mvt". */
   producer: "vigil" | "mvt";
+}
+
+/** A module file that could not be re-checked at all: failed, with why. */
+function unreadModule(module: string, name: string, why: string): RecheckedModule {
+  return { module, file: name, records: 0, detections: [], detectedRecords: [], coverage: { module, title: name, status: "failed", reason: `${name}: ${why}` } };
 }
 
 /** Reads every module JSON of a results folder (read-only) and re-checks it. */
@@ -253,22 +283,23 @@ export function recheckResults(dir: string, iocs: Matcher): RecheckResult {
     try {
       doc = JSON.parse(data.toString("utf8"));
     } catch (e) {
-      modules.push({
-        module,
-        file: name,
-        records: 0,
-        detections: [],
-        detectedRecords: [],
-        coverage: { module, title: name, status: "failed", reason: `${name}: not valid JSON (${(e as Error).message.split("\n")[0]})` },
-      });
+      modules.push(unreadModule(module, name, `not valid JSON (${(e as Error).message.split("\n")[0]})`));
       continue;
     }
-    const records = Array.isArray(doc) ? doc : [doc];
+    const shape = moduleRecords(doc, producer);
+    if ("problem" in shape) {
+      modules.push(unreadModule(module, name, `not a module output (${shape.problem})`));
+      continue;
+    }
+    const records = shape.records;
     const detections: Detection[] = [];
     const detectedRecords: unknown[] = [];
     const artifact = `${module}.json`;
+    let tooDeep = 0;
     for (const record of records) {
-      const ds = recheckRecord(iocs, module, record, artifact);
+      const whole = { value: true };
+      const ds = recheckRecord(iocs, module, record, artifact, whole);
+      if (!whole.value) tooDeep++;
       if (ds.length === 0) continue;
       for (const d of ds) detections.push({ ...d, module, artifact: d.artifact ?? artifact });
       detectedRecords.push({
@@ -276,14 +307,19 @@ export function recheckResults(dir: string, iocs: Matcher): RecheckResult {
         matched_indicator: ds[0]!.matched_indicator,
       });
     }
-    modules.push({
-      module,
-      file: name,
-      records: records.length,
-      detections,
-      detectedRecords,
-      coverage: { module, title: name, status: "checked", records: records.length, detections: detections.length, artifacts: [name] },
-    });
+    const coverage: Coverage = tooDeep
+      ? {
+          module,
+          title: name,
+          status: "failed",
+          records: records.length - tooDeep,
+          skipped: tooDeep,
+          reason: `${name}: ${tooDeep} record${tooDeep === 1 ? " is" : "s are"} nested deeper than ${MAX_RECORD_DEPTH} levels and could not be checked whole`,
+          detections: detections.length,
+          artifacts: [name],
+        }
+      : { module, title: name, status: "checked", records: records.length, detections: detections.length, artifacts: [name] };
+    modules.push({ module, file: name, records: records.length, detections, detectedRecords, coverage });
   }
   return {
     modules,

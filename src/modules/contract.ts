@@ -33,6 +33,12 @@ export interface ModuleContext {
    */
   warn(message: string): void;
   /**
+   * Records of evidence that could not be read and were left out (a malformed log line): what
+   * they held was not checked, so the module is reported incomplete ("failed", with the count
+   * and the first reason) even though the rest of its records were checked.
+   */
+  skip(reason: string, count?: number): void;
+  /**
    * A coverage entry of its own, listed after the module's: what the artifact could not show,
    * such as the share of a capture's traffic whose certificates TLS 1.3 hid. The serial and the
    * parallel runner keep them alike; a module run as several parts (shardable) keeps an entry

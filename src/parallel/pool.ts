@@ -245,6 +245,7 @@ function mergePartCoverage(parts: Coverage[]): Coverage {
   const first = failed ?? parts.find((c) => c.status === "checked") ?? parts[0];
   const out: Coverage = { ...first };
   if (parts.some((c) => c.records !== undefined)) out.records = parts.reduce((a, c) => a + (c.records ?? 0), 0);
+  if (parts.some((c) => c.skipped !== undefined)) out.skipped = parts.reduce((a, c) => a + (c.skipped ?? 0), 0);
   if (parts.some((c) => c.detections !== undefined)) out.detections = parts.reduce((a, c) => a + (c.detections ?? 0), 0);
   const warnings = [...new Set(parts.flatMap((c) => c.warnings ?? []))];
   if (warnings.length) out.warnings = warnings;

@@ -1,9 +1,12 @@
 // Re-checking a previous results folder (Vigil's or MVT's) against the current indicators
 // (`vigil check-iocs`), writing into a new folder and never into the input.
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describeError, VigilError } from "../core/errors.ts";
-import type { Coverage, Detection, DeviceInfo, Exposure, InformationalAlert, RunInfo } from "../core/model.ts";
+import { PARTIAL_SUFFIX } from "../core/output-file.ts";
+import { COVERAGE_FILE, readResultsFile } from "../core/results-schema.ts";
+import { realPath } from "../core/real-path.ts";
+import type { Coverage, Detection, DeviceInfo, Exposure, InformationalAlert, RunInfo, Summary } from "../core/model.ts";
 import { loadIndicatorsForRun } from "../indicators/for-run.ts";
 import { recheckResults } from "../indicators/recheck.ts";
 import { informationalAlerts } from "../report/exposure.ts";
@@ -11,7 +14,8 @@ import { loadResults } from "../report/load-results.ts";
 import { writeJson } from "../report/results.ts";
 import { formatSummary, sortDetections, summarize } from "../report/summary.ts";
 import { runtimeInfo, VERSION } from "../core/version.ts";
-import { makeOutputDir } from "./output-dir.ts";
+import { claimOutputDir } from "./output-dir.ts";
+import { refuseIfLocked } from "../core/output-lock.ts";
 import { makeProgress } from "./progress.ts";
 
 export interface CheckIocsOptions {
@@ -31,7 +35,8 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
   if (existsSync(outputDir) && readdirSync(outputDir).some((n) => n === "alerts.json")) {
     throw new VigilError("folder already holds check-iocs results; choose another --output", { file: outputDir, code: "usage" });
   }
-  if (realpathOrSelf(outputDir) === realpathOrSelf(input)) {
+  if (existsSync(outputDir)) refuseIfLocked(outputDir);
+  if (realPath(outputDir) === realPath(input)) {
     throw new VigilError("the output folder must not be the results folder being re-checked", { file: outputDir, code: "usage" });
   }
   const missing = (opts.iocs ?? []).filter((p) => p.trim() !== "" && !existsSync(p));
@@ -48,43 +53,52 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
   const r = recheckResults(input, loaded.matcher);
   if (r.modules.length === 0) throw new VigilError("holds no module JSON files to re-check", { file: input, code: "usage" });
   progress(`Re-checking ${r.producer === "vigil" ? "Vigil" : "MVT"} results in ${input}: ${r.modules.length} module files`);
-  makeOutputDir(outputDir);
-  for (const m of r.modules) {
-    if (m.detectedRecords.length > 0) writeJson(join(outputDir, `${m.module}_detected.json`), m.detectedRecords);
-    const what = m.coverage.status === "checked" ? `${m.records} records${m.detections.length ? `, ${m.detections.length} detections` : ""}` : `FAILED: ${m.coverage.reason}`;
-    progress(`  ${m.module}: ${what}`);
+  const claim = claimOutputDir(outputDir, "alerts.json");
+  let summary: Summary;
+  let carried: ReturnType<typeof carriedOver>;
+  let detections: Detection[];
+  try {
+    for (const m of r.modules) {
+      if (m.detectedRecords.length > 0) writeJson(join(outputDir, `${m.module}_detected.json`), m.detectedRecords);
+      const what = m.coverage.status === "checked" ? `${m.records} records${m.detections.length ? `, ${m.detections.length} detections` : ""}` : `FAILED: ${m.coverage.reason}`;
+      progress(`  ${m.module}: ${what}`);
+    }
+    // What the original run could not check is still unchecked: carry it over, so a re-check
+    // of an incomplete run is not reported as complete.
+    for (const c of originalGaps(input, r.producer)) {
+      const reason = `not (fully) checked in the original run: ${c.reason ?? "failed"}`;
+      const again = r.coverage.find((x) => x.module === c.module);
+      if (again) Object.assign(again, { status: "failed", reason });
+      else r.coverage.push({ module: c.module, title: c.title ?? c.module, status: "failed", reason });
+    }
+    // Behaviour signs, exposure and informational entries do not depend on the indicators: they
+    // are carried over from the results as they were (MVT's alerts mapped by kind and level).
+    carried = carriedOver(input, r.coverage);
+    detections = sortDetections([...r.detections, ...carried.detections]);
+    writeJson(join(outputDir, "alerts.json"), [...detections, ...informationalAlerts(carried.exposure), ...carried.informational]);
+    writeJson(join(outputDir, "coverage.json"), r.coverage);
+    writeJson(join(outputDir, "exposure.json"), carried.exposure);
+    const info: RunInfo = {
+      tool: "vigil",
+      version: VERSION,
+      command: ["check-iocs", ...process.argv.slice(3)],
+      started,
+      finished: new Date().toISOString(),
+      acquisition: { kind: r.producer === "vigil" ? "vigil_results" : "mvt_results", path: input, encrypted: false, ...(carried.kind ? { original_kind: carried.kind } : {}) },
+      ...(carried.device ? { device: carried.device } : {}),
+      inputs: r.inputs,
+      iocs: { snapshot: loaded.snapshot, sets: loaded.sets, errors: loaded.problems },
+      runtime: runtimeInfo(),
+    };
+    writeJson(join(outputDir, "info.json"), info);
+    // The requirements of a meaningful check are those of the original acquisition's kind.
+    summary = summarize({ detections, coverage: r.coverage, kind: carried.kind, exposure: carried.exposure, outputDir });
+    writeJson(join(outputDir, "summary.json"), summary);
+    claim.keep();
+  } catch (e) {
+    claim.discard();
+    throw e;
   }
-  // What the original run could not check is still unchecked: carry it over, so a re-check
-  // of an incomplete run is not reported as complete.
-  for (const c of originalGaps(input)) {
-    const reason = `not (fully) checked in the original run: ${c.reason ?? "failed"}`;
-    const again = r.coverage.find((x) => x.module === c.module);
-    if (again) Object.assign(again, { status: "failed", reason });
-    else r.coverage.push({ module: c.module, title: c.title ?? c.module, status: "failed", reason });
-  }
-  // Behaviour signs, exposure and informational entries do not depend on the indicators: they
-  // are carried over from the results as they were (MVT's alerts mapped by kind and level).
-  const carried = carriedOver(input, r.coverage);
-  const detections = sortDetections([...r.detections, ...carried.detections]);
-  writeJson(join(outputDir, "alerts.json"), [...detections, ...informationalAlerts(carried.exposure), ...carried.informational]);
-  writeJson(join(outputDir, "coverage.json"), r.coverage);
-  writeJson(join(outputDir, "exposure.json"), carried.exposure);
-  const info: RunInfo = {
-    tool: "vigil",
-    version: VERSION,
-    command: ["check-iocs", ...process.argv.slice(3)],
-    started,
-    finished: new Date().toISOString(),
-    acquisition: { kind: r.producer === "vigil" ? "vigil_results" : "mvt_results", path: input, encrypted: false, ...(carried.kind ? { original_kind: carried.kind } : {}) },
-    ...(carried.device ? { device: carried.device } : {}),
-    inputs: r.inputs,
-    iocs: { snapshot: loaded.snapshot, sets: loaded.sets, errors: loaded.problems },
-    runtime: runtimeInfo(),
-  };
-  writeJson(join(outputDir, "info.json"), info);
-  // The requirements of a meaningful check are those of the original acquisition's kind.
-  const summary = summarize({ detections, coverage: r.coverage, kind: carried.kind, exposure: carried.exposure, outputDir });
-  writeJson(join(outputDir, "summary.json"), summary);
   if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
   else process.stdout.write(formatSummary(summary, { topDetections: detections, device: carried.device }) + "\n");
   return { exitCode: summary.exitCode, outputDir };
@@ -113,22 +127,28 @@ function carriedOver(dir: string, coverage: Coverage[]): { detections: Detection
   }
 }
 
-/** The modules a Vigil results folder's coverage.json lists as failed. */
-function originalGaps(dir: string): Coverage[] {
+/**
+ * What the original run did not check: the modules its coverage.json lists as failed, and an
+ * entry of its own when that cannot be known (coverage.json of a Vigil run missing or unreadable)
+ * or the run did not finish (files left under their temporary name).
+ */
+function originalGaps(dir: string, producer: "vigil" | "mvt"): Coverage[] {
+  const gaps: Coverage[] = [];
+  const unfinished = readdirSync(dir).filter((n) => n.endsWith(PARTIAL_SUFFIX));
+  if (unfinished.length) {
+    const reason = `the original run did not finish: ${unfinished.length} file(s) left unfinished, e.g. ${join(dir, unfinished[0])}`;
+    gaps.push({ module: "original_run", title: "The original run", status: "failed", reason });
+  }
   const file = join(dir, "coverage.json");
-  if (!existsSync(file)) return [];
-  try {
-    const cov = JSON.parse(readFileSync(file, "utf8")) as unknown;
-    return Array.isArray(cov) ? (cov as Coverage[]).filter((c) => c && typeof c.module === "string" && c.status === "failed") : [];
-  } catch {
-    throw new VigilError("coverage.json is not valid JSON", { file, code: "input" });
+  const unknown = (why: string): Coverage => ({ module: "original_coverage", title: "What the original run checked (coverage.json)", status: "failed", reason: `${why}; what the original run could not check is unknown` });
+  if (!existsSync(file)) {
+    if (producer === "vigil") gaps.push(unknown(`${file}: missing`));
+    return gaps;
   }
-}
-
-function realpathOrSelf(p: string): string {
   try {
-    return realpathSync(p);
-  } catch {
-    return p;
+    gaps.push(...readResultsFile(file, COVERAGE_FILE).filter((c) => c.status === "failed"));
+  } catch (e) {
+    gaps.push(unknown(describeError(e)));
   }
+  return gaps;
 }

@@ -20,7 +20,7 @@ import { formatSummary } from "../report/summary.ts";
 import { TimelineStore } from "../report/timeline-store.ts";
 import { defaultJobs, PARALLEL_MIN_BYTES, runModulesParallel, startWorkers, type StartedWorkers } from "../parallel/pool.ts";
 import { mergeCoverage, refusedCoverage } from "./coverage.ts";
-import { checkOutputDir, defaultOutputDir, makeOutputDir } from "./output-dir.ts";
+import { checkOutputDir, claimOutputDir, defaultOutputDir } from "./output-dir.ts";
 import { makeProgress, PROGRESS_FORMATS, type ProgressFn } from "./progress.ts";
 import { runModules } from "./run-modules.ts";
 
@@ -131,7 +131,7 @@ async function checkOpened(
     for (const { view } of views) await view.close();
     throw new VigilError(`--module ${opts.module.join(", ")}: no such module for an ${main.platform} acquisition (see "vigil modules")`, { code: "usage" });
   }
-  makeOutputDir(outputDir);
+  const claim = claimOutputDir(outputDir, "info.json");
 
   const timeline = new TimelineStore();
   const workerInputs: InputFile[] = [];
@@ -196,9 +196,11 @@ async function checkOpened(
       try {
         reportPath = await writeHtmlReport(outputDir, { lang: opts.lang, data: written.reportData });
       } catch (e) {
-        progress(`report.html could not be written: ${describeError(e)}`);
+        // Said even with --quiet: the results are there, the page is not.
+        process.stderr.write(`vigil: warning: report.html could not be written: ${describeError(e)}\n`);
       }
     }
+    claim.keep();
     if (opts.printSummary === false) {
       // The caller reports.
     } else if (opts.json) {
@@ -207,6 +209,12 @@ async function checkOpened(
       process.stdout.write(formatSummary(written.summary, { reportPath, topDetections: written.detections, lang: pickLanguage(opts.lang), device: main.device }) + "\n");
     }
     return { exitCode: written.summary.exitCode, outputDir, detections: written.detections, coverage };
+  } catch (e) {
+    // No partial results left to look finished: what this check wrote is removed (once no
+    // worker thread can write there any more).
+    for (const end of endWorkers) end();
+    claim.discard();
+    throw e;
   } finally {
     for (const end of endWorkers) end();
     timeline.close();

@@ -10,6 +10,7 @@ import { isBatched, type ModuleContext, type ModuleDef } from "../modules/contra
 import type { Shard } from "../core/shard.ts";
 import type { Coverage, Detection, DetectionInput, ModuleExposure, TimelineEvent } from "../core/model.ts";
 import { describeError } from "../core/errors.ts";
+import { OutputError } from "../core/output-file.ts";
 import type { Matcher } from "../indicators/matcher-api.ts";
 import { JsonArrayWriter } from "../report/json-writer.ts";
 import type { CheckRun } from "../report/results.ts";
@@ -66,6 +67,8 @@ export async function runModule(
   const defaultArtifact = artifacts.length === 1 ? artifacts[0] : artifacts.length ? artifacts.join(", ") : view.root;
   let n = 0;
   let nDetections = 0;
+  let skipped = 0;
+  let firstSkip = "";
   const complete = (d: DetectionInput): Detection => {
     nDetections++;
     return { ...d, module: mod.name, artifact: d.artifact ?? defaultArtifact };
@@ -79,6 +82,11 @@ export async function runModule(
     expose: (e) => sink.exposure({ ...e, module: mod.name }),
     event: (e) => sink.event({ ...e, module: mod.name }),
     warn: (m) => warnings.push(m),
+    skip: (reason, count = 1) => {
+      if (count <= 0) return;
+      skipped += count;
+      firstSkip ||= reason;
+    },
     cover: (c) => more.push(c),
     progress: (done, total) => progress(`${mod.name}: ${done.toLocaleString("en")}${total ? ` / ${total.toLocaleString("en")}` : ""}`, true),
     shard,
@@ -110,11 +118,17 @@ export async function runModule(
       for await (const rec of source) handle(rec);
     }
   } catch (e) {
+    // A result that cannot be written (a full disk) stops the check: it is not the artifact's fault.
+    if (e instanceof OutputError) throw e;
     return {
-      coverage: { ...base, status: "failed", records: n, reason: describeError(e), artifacts, detections: nDetections },
+      coverage: { ...base, status: "failed", records: n, ...(skipped ? { skipped } : {}), reason: describeError(e), artifacts, detections: nDetections },
       warnings,
       more,
     };
+  }
+  if (skipped) {
+    const reason = `${skipped.toLocaleString("en")} record${skipped === 1 ? "" : "s"} could not be read and ${skipped === 1 ? "was" : "were"} not checked (first: ${firstSkip}); ${n.toLocaleString("en")} checked`;
+    return { coverage: { ...base, status: "failed", records: n, skipped, reason, artifacts, detections: nDetections }, warnings, more };
   }
   return { coverage: { ...base, status: "checked", records: n, artifacts, detections: nDetections }, warnings, more };
 }
@@ -193,22 +207,30 @@ export async function runModules(
     progress(`[${n}/${total}] ${label}`, true, step);
     timeline.section();
     const t0 = performance.now();
-    const { coverage: cov, warnings: w, more } = await runModule(
-      mod,
-      view,
-      iocs,
-      {
-        record: (r) => writer.write(r),
-        event: (e) => timeline.add(e),
-        eventFields: (timestamp, module, event, description, detected) => timeline.addFields(timestamp, module, event, description, detected),
-        detection: (d) => {
-          detections.push(d);
-          detected.write(detectedRecord(d));
+    let outcome: ModuleOutcome;
+    try {
+      outcome = await runModule(
+        mod,
+        view,
+        iocs,
+        {
+          record: (r) => writer.write(r),
+          event: (e) => timeline.add(e),
+          eventFields: (timestamp, module, event, description, detected) => timeline.addFields(timestamp, module, event, description, detected),
+          detection: (d) => {
+            detections.push(d);
+            detected.write(detectedRecord(d));
+          },
+          exposure: (e) => exposure.push(e),
         },
-        exposure: (e) => exposure.push(e),
-      },
-      { progress, shard: part, wanted },
-    );
+        { progress, shard: part, wanted },
+      );
+    } catch (e) {
+      writer.discard();
+      detected.discard();
+      throw e;
+    }
+    const { coverage: cov, warnings: w, more } = outcome;
     writer.close(cov.status === "checked" || writer.count > 0);
     detected.close(false);
     coverage.push(cov, ...more);

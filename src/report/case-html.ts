@@ -2,7 +2,7 @@
 // verdict, the correlated detections first, the matches later retro-hunts found, then each
 // acquisition with its verdict, its strongest detections and its coverage, linking to the
 // acquisition's own report.
-import { writeFileSync } from "node:fs";
+import { writeOutputFile } from "../core/output-file.ts";
 import { join } from "node:path";
 import type { Coverage, Detection, Grade, Verdict } from "../core/model.ts";
 import { verdictText } from "./summary.ts";
@@ -93,6 +93,6 @@ ${acqs.join("\n")}
 
 export function writeCaseReport(dir: string, d: CaseReportData): string {
   const path = join(dir, "report.html");
-  writeFileSync(path, renderCaseReport(d));
+  writeOutputFile(path, renderCaseReport(d));
   return path;
 }

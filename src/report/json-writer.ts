@@ -1,6 +1,8 @@
 // Streams a JSON array to disk, one record at a time, so a module with a million rows never
-// holds them all. Buffers are written as base64, bigints as strings.
-import { closeSync, existsSync, openSync, readSync, statSync, writeFileSync, writeSync } from "node:fs";
+// holds them all. Buffers are written as base64, bigints as strings. A results file is written
+// under its temporary name and renamed once complete (core/output-file.ts).
+import { closeSync, existsSync, openSync, readSync, renameSync, rmSync, statSync, truncateSync, writeSync } from "node:fs";
+import { guardOutput, partialPath, writeOutputFile } from "../core/output-file.ts";
 
 export function jsonReplacer(_key: string, value: unknown): unknown {
   if (typeof value === "bigint") return value.toString();
@@ -81,9 +83,18 @@ export class JsonArrayWriter {
     return this.quotedIntegers ? json.replace(this.quotedIntegers, "$1$2") : json;
   }
 
+  /** Where the records go until close(): a fragment is already a temporary file. */
+  private get target(): string {
+    return this.fragment ? this.path : partialPath(this.path);
+  }
+
+  private openTarget(): void {
+    this.fd = guardOutput(this.path, () => openSync(this.target, "w"));
+  }
+
   write(record: unknown): void {
     if (this.fd === undefined) {
-      this.fd = openSync(this.path, "w");
+      this.openTarget();
       if (!this.fragment) this.push("[\n");
     }
     this.pending.push(record);
@@ -132,7 +143,7 @@ export class JsonArrayWriter {
     if (this.used + s.length * 3 > this.buf.length) {
       this.flush();
       if (s.length * 3 > this.buf.length) {
-        writeSync(this.fd!, s);
+        guardOutput(this.path, () => writeSync(this.fd!, s));
         return;
       }
     }
@@ -141,12 +152,13 @@ export class JsonArrayWriter {
 
   private flush(): void {
     if (this.fd !== undefined && this.used) {
-      writeSync(this.fd, this.buf, 0, this.used);
+      const fd = this.fd;
+      guardOutput(this.path, () => writeSync(fd, this.buf, 0, this.used));
       this.used = 0;
     }
   }
 
-  /** Closes the file; writes "[]" when nothing was written and `always` is set. */
+  /** Closes the file (giving it its final name); writes "[]" when nothing was written and `always` is set. */
   close(always = true): void {
     this.encodePending();
     if (this.fragment) {
@@ -157,13 +169,30 @@ export class JsonArrayWriter {
     }
     if (this.fd === undefined) {
       if (!always) return;
-      this.fd = openSync(this.path, "w");
+      this.openTarget();
       this.push("[");
     }
     this.push(this.first ? "]\n" : "\n]\n");
     this.flush();
-    closeSync(this.fd);
+    const fd = this.fd!;
     this.fd = undefined;
+    guardOutput(this.path, () => {
+      closeSync(fd);
+      renameSync(this.target, this.path);
+    });
+  }
+
+  /** Closes and removes an unfinished file (the check is stopping). */
+  discard(): void {
+    if (this.fd !== undefined) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        // Removed either way.
+      }
+      this.fd = undefined;
+    }
+    rmSync(this.target, { force: true });
   }
 }
 
@@ -173,22 +202,55 @@ export class JsonArrayWriter {
  * written when there is no record and `always` is false.
  */
 export function assembleJsonArray(path: string, fragments: string[], always: boolean): void {
-  const present = fragments.filter((f) => existsSync(f) && statSync(f).size > 0);
-  if (!present.length) {
-    if (always) writeFileSync(path, EMPTY_ARRAY);
-    return;
+  if (fragments.some(hasRecords)) {
+    rmSync(path, { force: true });
+    appendJsonFragments(path, fragments);
+  } else if (always) writeOutputFile(path, EMPTY_ARRAY);
+}
+
+const hasRecords = (f: string) => existsSync(f) && statSync(f).size > 0;
+
+/**
+ * Appends the records of fragments, in order, to the JSON array a JsonArrayWriter wrote at
+ * `path` (its closing bracket is moved to the end): the same bytes a single writer would have
+ * written. With no records in the fragments the file is left as it is; with no file (a writer
+ * that had no record and did not write one), the array is written from the fragments alone.
+ */
+export function appendJsonFragments(path: string, fragments: string[]): void {
+  const present = fragments.filter(hasRecords);
+  if (!present.length) return;
+  // The file goes back to its temporary name while it grows: cut short, it must not look finished.
+  const tmp = partialPath(path);
+  const size = existsSync(path) ? statSync(path).size : 0;
+  if (size) renameSync(path, tmp);
+  let first = true;
+  if (size > EMPTY_ARRAY.length) {
+    const tail = Buffer.alloc(CLOSE.length);
+    const rfd = openSync(tmp, "r");
+    try {
+      readSync(rfd, tail, 0, tail.length, size - tail.length);
+    } finally {
+      closeSync(rfd);
+    }
+    if (tail.toString() !== CLOSE) throw new Error(`${path}: not a JSON array written by Vigil (it does not end with "\n]\n")`);
+    truncateSync(tmp, size - CLOSE.length);
+    first = false;
   }
-  const fd = openSync(path, "w");
-  try {
-    writeSync(fd, "[\n");
-    present.forEach((f, i) => {
-      if (i > 0) writeSync(fd, ",\n");
-      appendFile(fd, f);
-    });
-    writeSync(fd, CLOSE);
-  } finally {
-    closeSync(fd);
-  }
+  guardOutput(path, () => {
+    const fd = openSync(tmp, first ? "w" : "a");
+    try {
+      if (first) writeSync(fd, "[\n");
+      for (const f of present) {
+        if (!first) writeSync(fd, ",\n");
+        appendFile(fd, f);
+        first = false;
+      }
+      writeSync(fd, CLOSE);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  });
 }
 
 /** How JsonArrayWriter ends an array with records, and writes one without. */

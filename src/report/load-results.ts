@@ -1,11 +1,12 @@
 // Reads a results folder back into the result model: Vigil's own (info.json, coverage.json,
 // alerts.json, timeline.csv) or MVT's (per-module *_detected.json, timeline.csv, info.json).
 // The HTML report and `vigil report` are built from this, so a report can be rebuilt later.
-import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { createReadStream, existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { VigilError } from "../core/errors.ts";
 import type { Coverage, Detection, Exposure, InformationalAlert, ModuleExposure, RunInfo, TimelineEvent } from "../core/model.ts";
+import { ALERTS_FILE, COVERAGE_FILE, EXPOSURE_FILE, INFO_FILE, MVT_ALERTS_FILE, MVT_DETECTED_FILE, MVT_INFO_FILE, readResultsFile } from "../core/results-schema.ts";
 import { parseLooseTimestamp } from "../core/time.ts";
 import { parseCsv } from "./csv.ts";
 import { describeExposure } from "./exposure.ts";
@@ -27,13 +28,8 @@ export interface LoadedResults {
   exposure: Exposure[];
 }
 
-function readJson(path: string): unknown {
-  try {
-    return JSON.parse(readFileSync(path, "utf8"));
-  } catch (e) {
-    throw new VigilError(`malformed JSON: ${(e as Error).message}`, { file: path, code: "json" });
-  }
-}
+/** A results file, read and checked against the shape its readers rely on (core/results-schema.ts). */
+const readJson = readResultsFile;
 
 /**
  * MVT's alerts: from alerts.json when it holds MVT's alert list (every module's alerts), else
@@ -41,13 +37,13 @@ function readJson(path: string): unknown {
  */
 function mvtAlerts(dir: string, files: string[]): MappedAlerts {
   if (files.includes("alerts.json")) {
-    const all = readJson(join(dir, "alerts.json"));
-    if (Array.isArray(all) && all.length && all.every((a) => a && typeof a === "object" && "level" in a)) return mapMvtAlerts(all, "unknown");
+    const all = readJson(join(dir, "alerts.json"), MVT_ALERTS_FILE);
+    if (all.length && all.every((a) => a && typeof a === "object" && "level" in a)) return mapMvtAlerts(all, "unknown");
   }
   const out: MappedAlerts = { detections: [], exposure: [], informational: [] };
   for (const f of files.filter((x) => x.endsWith("_detected.json"))) {
-    const data = readJson(join(dir, f));
-    const m = mapMvtAlerts(Array.isArray(data) ? data : [], f.replace(/_detected\.json$/, ""));
+    const data = readJson(join(dir, f), MVT_DETECTED_FILE);
+    const m = mapMvtAlerts(data, f.replace(/_detected\.json$/, ""));
     out.detections.push(...m.detections);
     out.exposure.push(...m.exposure);
     out.informational.push(...m.informational);
@@ -81,23 +77,22 @@ export function loadResults(dir: string): LoadedResults {
   const files = readdirSync(dir);
   const has = (f: string) => files.includes(f);
   if (has("coverage.json") && has("alerts.json")) {
-    const info = has("info.json") ? (readJson(join(dir, "info.json")) as RunInfo) : undefined;
+    const info = has("info.json") ? readJson(join(dir, "info.json"), INFO_FILE) : undefined;
     // alerts.json lists the detections, then informational entries that never count.
-    const alerts = readJson(join(dir, "alerts.json"));
-    const list = (Array.isArray(alerts) ? alerts : []) as (Detection | InformationalAlert)[];
+    const list = readJson(join(dir, "alerts.json"), ALERTS_FILE);
     const detections = list.filter((a): a is Detection => a.kind === "indicator" || a.kind === "heuristic");
     // Results of an older Vigil have no exposure.json: their exposure is still among the detections.
     const legacy = has("exposure.json") ? undefined : fromLegacyRules(detections);
-    const exposure = legacy ? legacy.exposure : readJson(join(dir, "exposure.json"));
+    const exposure = legacy ? legacy.exposure : readJson(join(dir, "exposure.json"), EXPOSURE_FILE);
     return {
       dir,
       origin: "vigil",
       info,
       kind: info?.acquisition?.original_kind ?? info?.acquisition?.kind,
-      coverage: readJson(join(dir, "coverage.json")) as Coverage[],
+      coverage: readJson(join(dir, "coverage.json"), COVERAGE_FILE),
       detections: legacy ? legacy.detections : detections,
       informational: list.filter((a): a is InformationalAlert => a.kind === "informational"),
-      exposure: (Array.isArray(exposure) ? exposure : []) as Exposure[],
+      exposure,
     };
   }
   const moduleFiles = files.filter((f) => f.endsWith(".json") && !["info.json", "command.log"].includes(f));
@@ -106,7 +101,7 @@ export function loadResults(dir: string): LoadedResults {
   return {
     dir,
     origin: "mvt",
-    mvtInfo: has("info.json") ? (readJson(join(dir, "info.json")) as Record<string, unknown>) : undefined,
+    mvtInfo: has("info.json") ? readJson(join(dir, "info.json"), MVT_INFO_FILE) : undefined,
     detections: mapped.detections,
     informational: mapped.informational,
     exposure: describeExposure(mapped.exposure),

@@ -1,8 +1,9 @@
 // Writes a results folder from one check run: timeline.csv (sorted, UTC), timeline_detected.csv,
 // alerts.json, coverage.json, exposure.json, info.json and summary.json. Per-module JSON files were already
 // streamed by the pipeline. Field and file names follow MVT where MVT has them.
-import { closeSync, openSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { statSync } from "node:fs";
 import { join } from "node:path";
+import { OutputFile, outputError, writeOutputFile } from "../core/output-file.ts";
 import type { Coverage, Detection, ModuleExposure, RunInfo, Summary } from "../core/model.ts";
 import { ReportDataCollector, type CollectorPart, type ContextWindows, type ReportData } from "./html/data.ts";
 import { csvRow } from "./csv.ts";
@@ -43,22 +44,25 @@ const PARALLEL_MERGE_MIN_BYTES = 16 * 1024 * 1024;
  */
 async function writeTimelines(store: TimelineStore, dir: string, collector: ReportDataCollector, helpers: TimelineHelper[], minBytes: number): Promise<number> {
   const header = csvRow(TIMELINE_HEADER);
-  const write = async (file: string, body: (fd: number) => number | Promise<number>): Promise<number> => {
-    const fd = openSync(join(dir, file), "w");
+  // `path` in the body is the file being written (its temporary name), for the helper threads.
+  const write = async (file: string, body: (fd: number, path: string) => number | Promise<number>): Promise<number> => {
+    const out = new OutputFile(join(dir, file));
     try {
-      writeSync(fd, header);
-      return await body(fd);
-    } finally {
-      closeSync(fd);
+      out.write(header);
+      const n = await body(out.fd, out.tmp);
+      out.commit();
+      return n;
+    } catch (e) {
+      out.discard();
+      throw outputError(e, out.path);
     }
   };
   // A timeline still all in memory is small: it is not written out just to be cut in parts.
   const files = helpers.length && store.spilled ? store.spillFiles() : [];
   const bytes = files.reduce((a, f) => a + statSync(f).size, 0);
   const ranges = bytes >= minBytes ? splitRanges(files, helpers.length + 1) : [];
-  const path = join(dir, "timeline.csv");
   const at = Buffer.byteLength(header);
-  const n = await write("timeline.csv", (fd) => (ranges.length > 1 ? writeInParts(path, fd, at, files, ranges, collector, helpers) : store.writeSorted(fd, collector)));
+  const n = await write("timeline.csv", (fd, path) => (ranges.length > 1 ? writeInParts(path, fd, at, files, ranges, collector, helpers) : store.writeSorted(fd, collector)));
   await write("timeline_detected.csv", (fd) => store.writeSortedDetected(fd));
   return n;
 }
@@ -80,8 +84,9 @@ async function writeInParts(path: string, fd: number, at: number, files: string[
   return n;
 }
 
+/** Writes a JSON results file (under a temporary name until complete). */
 export function writeJson(path: string, value: unknown): void {
-  writeFileSync(path, toJson(value, 2) + "\n");
+  writeOutputFile(path, toJson(value, 2) + "\n");
 }
 
 export interface WrittenResults {

@@ -3,6 +3,7 @@
 // in chunks that are sorted and spilled to private temp files; timeline.csv is a k-way merge of
 // the runs and chunks. Memory stays flat however many events a case has.
 import { closeSync, fstatSync, openSync, readSync, rmSync, statSync, writeSync } from "node:fs";
+import { outputError } from "../core/output-file.ts";
 import { join } from "node:path";
 import type { TimelineEvent } from "../core/model.ts";
 import { privateTempDir, removeTempDir } from "../core/tempdir.ts";
@@ -403,16 +404,24 @@ function compareBytes(a: Buffer, as: number, ae: number, b: Buffer, bs: number, 
 class BlockWriter {
   private block: Buffer;
   private used = 0;
-  /** `position`: where in the file to write (else at the file's current offset). */
+  /**
+   * `position`: where in the file to write (else at the file's current offset). `path`: the file,
+   * named by a failed write (a spill file; timeline.csv's writer names itself).
+   */
   constructor(
     private readonly fd: number,
     size = 1 << 20,
     private position: number | null = null,
+    private readonly path?: string,
   ) {
     this.block = Buffer.allocUnsafe(size);
   }
   private write(b: Buffer, start: number, n: number): void {
-    writeSync(this.fd, b, start, n, this.position);
+    try {
+      writeSync(this.fd, b, start, n, this.position);
+    } catch (e) {
+      throw this.path ? outputError(e, this.path) : e;
+    }
     if (this.position !== null) this.position += n;
   }
   /** A row and the record separator of spill files. */
@@ -556,7 +565,7 @@ export class TimelineStore {
       this.dir ??= privateTempDir("timeline");
       const path = join(this.dir, `run-${this.made++}`);
       run.fd = openSync(path, "w", 0o600);
-      run.out = new BlockWriter(run.fd, 1 << 18);
+      run.out = new BlockWriter(run.fd, 1 << 18, null, path);
       run.path = path;
       this.spills.push(path);
     }
@@ -588,7 +597,7 @@ export class TimelineStore {
     const path = join(this.dir, `chunk-${this.made++}`);
     const fd = openSync(path, "w", 0o600);
     try {
-      const out = new BlockWriter(fd, 1 << 18);
+      const out = new BlockWriter(fd, 1 << 18, null, path);
       for (const row of this.chunk) out.record(row);
       out.flush();
     } finally {
@@ -616,7 +625,7 @@ export class TimelineStore {
     const path = join(this.dir!, `merged-${this.made++}`);
     const fd = openSync(path, "w", 0o600);
     try {
-      const out = new BlockWriter(fd, 1 << 20);
+      const out = new BlockWriter(fd, 1 << 20, null, path);
       mergeFiles(files, (buf, start, end) => out.recordBytes(buf, start, end));
       out.flush();
     } finally {

@@ -35,10 +35,13 @@ export interface VigilRun {
   stderr: string;
 }
 
-/** Runs `vigil` asynchronously (tests run in parallel), with no password in the environment. */
-export function runVigil(args: string[], env: Record<string, string> = {}): Promise<VigilRun> {
+/**
+ * Runs `vigil` asynchronously (tests run in parallel), with no password in the environment.
+ * `nodeArgs`: options for node itself (a preloaded module); the launcher passes them on to the check.
+ */
+export function runVigil(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<VigilRun> {
   return new Promise((res, rej) => {
-    const p = spawn(process.execPath, [VIGIL_BIN, ...args], {
+    const p = spawn(process.execPath, [...nodeArgs, VIGIL_BIN, ...args], {
       env: { ...process.env, VIGIL_BACKUP_PASSWORD: "", VIGIL_AGE_PASSPHRASE: "", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -4,6 +4,7 @@
 // (FS/data/tombstones/*, FS/data/anr/*). Zip entry times are kept as `modified`.
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { readLines } from "../../formats/lines.ts";
 import { VigilError } from "../../core/errors.ts";
 import type { DeviceInfo } from "../../core/model.ts";
 import type { BaseView } from "../archive/base-view.ts";
@@ -38,25 +39,16 @@ async function deviceFromDumpstate(view: BaseView, path: string): Promise<Partia
   const props = new Map<string, string>();
   let fingerprint: string | undefined;
   const stream = await view.openStream(e);
-  let rest = "";
-  let done = false;
   const PROP = /^\[([^\]]+)\]: \[(.*)\]\s*$/;
   try {
-    for await (const chunk of stream) {
-      const lines = (rest + (chunk as Buffer).toString("utf8")).split("\n");
-      rest = lines.pop() ?? "";
-      for (const line of lines) {
-        if (!fingerprint && line.startsWith("Build fingerprint: ")) fingerprint = line.slice(19).replace(/^'|'\s*$/g, "");
-        // Properties sit together in one section; past it, the rest of a 100 MB file has none.
-        if (props.size && line.startsWith("------ ")) {
-          done = true;
-          break;
-        }
-        if (line.charCodeAt(0) !== 0x5b) continue;
-        const m = PROP.exec(line);
-        if (m && want.has(m[1])) props.set(m[1], m[2]);
-      }
-      if (done || props.size === want.size) break;
+    for await (const line of readLines(stream)) {
+      if (!fingerprint && line.startsWith("Build fingerprint: ")) fingerprint = line.slice(19).replace(/^'|'\s*$/g, "");
+      // Properties sit together in one section; past it, the rest of a 100 MB file has none.
+      if (props.size && line.startsWith("------ ")) break;
+      if (line.charCodeAt(0) !== 0x5b) continue;
+      const m = PROP.exec(line);
+      if (m && want.has(m[1])) props.set(m[1], m[2]);
+      if (props.size === want.size) break;
     }
   } finally {
     stream.destroy();

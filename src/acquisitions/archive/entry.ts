@@ -15,6 +15,8 @@ export interface ArchiveEntry {
   linkTarget?: string;
   /** A tar hard link: the archive path whose data this entry shares. */
   hardlinkTo?: string;
+  /** Why the member's bytes cannot be restored exactly (a tar sparse format Vigil does not read): reading it fails with this. */
+  unrestorable?: string;
 }
 
 /** UTC ISO-8601, or undefined for a missing or invalid date. */

@@ -12,44 +12,86 @@ import type { ArtifactSpec, FileEntry } from "../view.ts";
 import { findFast, viewBasics, type BaseView, type BaseViewOptions } from "./base-view.ts";
 import { checkEntryPath } from "./safety.ts";
 
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
 /**
- * Streams a folder's entries one listing at a time, never following a symlink. Stats are
- * synchronous: on a million-file dump an awaited lstat per file (a thread-pool round trip each)
- * dominated the walk.
+ * A file name as shown: its UTF-8 text, or, for bytes that are not UTF-8, the name with every
+ * byte past ASCII written as \xNN (and a backslash as \\), flagged so that nothing reads it
+ * by that name.
  */
-export async function* walkFolder(dir: string, rel: string, display: string): AsyncGenerator<FileEntry> {
+export function shownName(raw: Buffer): { name: string; escaped: boolean } {
+  try {
+    return { name: UTF8.decode(raw), escaped: false };
+  } catch {
+    let out = "";
+    for (const b of raw) out += b === 0x5c ? "\\\\" : b < 0x80 ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, "0")}`;
+    return { name: out, escaped: true };
+  }
+}
+
+function specialKind(ent: Dirent<Buffer>): string | undefined {
+  if (ent.isFIFO()) return "fifo";
+  if (ent.isSocket()) return "socket";
+  if (ent.isBlockDevice()) return "block device";
+  if (ent.isCharacterDevice()) return "character device";
+  return undefined;
+}
+
+/**
+ * Streams a folder's entries one listing at a time, never following a symlink. Names are read
+ * as bytes: one that is not UTF-8 is listed escaped (meta.nameNotUtf8), and FIFOs, sockets and
+ * devices are listed as "special" (meta.special); neither is ever read. Stats are synchronous:
+ * on a million-file dump an awaited lstat per file (a thread-pool round trip each) dominated
+ * the walk.
+ */
+export async function* walkFolder(dir: string | Buffer, rel: string, display: string, underEscaped = false): AsyncGenerator<FileEntry> {
+  const dirBytes = typeof dir === "string" ? Buffer.from(dir) : dir;
   let d;
   try {
-    d = await fsp.opendir(dir, { bufferSize: 256 });
+    d = await fsp.opendir(dirBytes as unknown as string, { bufferSize: 256, encoding: "buffer" } as unknown as Parameters<typeof fsp.opendir>[1]);
   } catch (e) {
     throw new VigilError(`cannot list ${rel || "."} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: display, cause: e });
   }
-  const subdirs: string[] = [];
-  for await (const ent of d as AsyncIterable<Dirent>) {
-    const p = rel ? `${rel}/${ent.name}` : ent.name;
-    const full = join(dir, ent.name);
+  const subdirs: { bytes: Buffer; rel: string; escaped: boolean }[] = [];
+  const SLASH = Buffer.from("/");
+  for await (const ent of d as unknown as AsyncIterable<Dirent<Buffer>>) {
+    const { name, escaped } = shownName(ent.name);
+    const p = rel ? `${rel}/${name}` : name;
+    const full = Buffer.concat([dirBytes, SLASH, ent.name]);
+    // Below a folder whose name is not UTF-8, no path can be read by its name either.
+    const flag = escaped || underEscaped ? { nameNotUtf8: true } : undefined;
     if (ent.isDirectory()) {
-      subdirs.push(ent.name);
-      yield { path: p, type: "directory" };
+      subdirs.push({ bytes: full, rel: p, escaped: escaped || underEscaped });
+      yield { path: p, type: "directory", meta: flag };
     } else if (ent.isSymbolicLink()) {
       let target: string | undefined;
       try {
-        target = readlinkSync(full);
+        target = readlinkSync(full).toString();
       } catch {
         target = undefined;
       }
-      yield { path: p, type: "symlink", meta: target !== undefined ? { linkTarget: target } : undefined };
+      yield { path: p, type: "symlink", meta: target !== undefined || flag ? { ...flag, ...(target !== undefined ? { linkTarget: target } : {}) } : undefined };
     } else if (ent.isFile()) {
       let st;
       try {
         st = lstatSync(full);
       } catch {
+        yield { path: p, meta: { ...flag, unreadable: true } };
         continue;
       }
-      yield { path: p, size: st.size, modified: st.mtime.toISOString(), changed: st.ctime.toISOString(), created: st.birthtimeMs ? st.birthtime.toISOString() : undefined, meta: { mode: st.mode & 0o7777 } };
+      yield { path: p, size: st.size, modified: st.mtime.toISOString(), changed: st.ctime.toISOString(), created: st.birthtimeMs ? st.birthtime.toISOString() : undefined, meta: { mode: st.mode & 0o7777, ...flag } };
+    } else {
+      const kind = specialKind(ent) ?? "unknown type";
+      let modified: string | undefined;
+      try {
+        modified = lstatSync(full).mtime.toISOString();
+      } catch {
+        modified = undefined;
+      }
+      yield { path: p, type: "special", modified, meta: { special: kind, ...flag } };
     }
   }
-  for (const s of subdirs) yield* walkFolder(join(dir, s), rel ? `${rel}/${s}` : s, display);
+  for (const s of subdirs) yield* walkFolder(s.bytes, s.rel, display, s.escaped);
 }
 
 /** A plain folder as an acquisition view; symlinks are listed, never followed. */

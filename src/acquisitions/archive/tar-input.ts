@@ -9,6 +9,7 @@ import { createGunzip } from "node:zlib";
 import tar from "tar-stream";
 import { VigilError } from "../../core/errors.ts";
 import { limitError, type ArchiveLimits } from "./safety.ts";
+import { keepPaxSparseMap } from "./tar-sparse.ts";
 
 /** A tar file's path, or a function giving a fresh Readable of the tar bytes for each pass. */
 export type TarSource = string | (() => Readable | Promise<Readable>);
@@ -89,7 +90,7 @@ export async function openTarInput(source: TarSource, display: string, lim: Arch
     },
   });
   body.on("error", (e) => guard.destroy(e));
-  const extract = tar.extract();
+  const extract = keepPaxSparseMap(tar.extract());
   body.pipe(guard).pipe(extract);
   guard.on("error", (e) => extract.destroy(e));
   return {

@@ -22,6 +22,8 @@ export async function openTarView(source: TarSource, opts: BaseViewOptions): Pro
   const root = new RootFinder(opts.prefix);
   const tmp = privateTempDir("tar");
   const files = new Map<string, string>();
+  // Members that cannot be restored exactly (sparse formats Vigil does not read), with why.
+  const unrestorable = new Map<string, string>();
   let first;
   try {
     first = await extractTar(source, prefetchTest(opts.prefetch, root), tmp, {
@@ -30,6 +32,7 @@ export async function openTarView(source: TarSource, opts: BaseViewOptions): Pro
       onEntry: (a) => {
         index.add(a);
         root.see(a.path);
+        if (a.unrestorable) unrestorable.set(a.path, a.unrestorable);
       },
     });
     index.finish();
@@ -49,7 +52,7 @@ export async function openTarView(source: TarSource, opts: BaseViewOptions): Pro
     path,
     index,
     prefix: root.result(),
-    data: extractedData(source, wopts, index, tmp, files),
+    data: extractedData(source, wopts, index, tmp, files, unrestorable),
     refused: () => refused,
     inputsRead: () => (archiveHash ? [archiveHash] : []),
     async settled() {
@@ -59,7 +62,7 @@ export async function openTarView(source: TarSource, opts: BaseViewOptions): Pro
 }
 
 /** Bytes from files extracted below tmp: those the first pass prefetched, the rest in batched passes. */
-function extractedData(source: TarSource, wopts: TarWalkOptions, index: EntryIndex, tmp: string, files: Map<string, string>): EntryData {
+function extractedData(source: TarSource, wopts: TarWalkOptions, index: EntryIndex, tmp: string, files: Map<string, string>, unrestorable: Map<string, string>): EntryData {
   const display = wopts.display!;
   const lim = limitsOf(wopts);
   let pending = new Set<string>();
@@ -95,6 +98,8 @@ function extractedData(source: TarSource, wopts: TarWalkOptions, index: EntryInd
     const a = index.get(key);
     if (!a) throw new VigilError(`no entry ${JSON.stringify(inner)} in the archive`, { file: display, code: "archive" });
     if (a.type !== "file") throw new VigilError(`entry ${JSON.stringify(inner)} is a ${a.type}, not a file`, { file: display, code: "archive" });
+    const why = unrestorable.get(key);
+    if (why) throw new VigilError(`entry ${JSON.stringify(inner)} cannot be read: ${why}`, { file: display, code: "archive" });
     while (!files.has(key)) {
       if (missing.has(key)) throw new VigilError(`entry ${JSON.stringify(inner)} was not found on a second read (archive changed?)`, { file: display, code: "archive" });
       pending.add(key);

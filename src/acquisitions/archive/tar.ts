@@ -14,11 +14,13 @@ import { promises as fsp } from "node:fs";
 import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import type { Extract } from "tar-stream";
+import { VigilError } from "../../core/errors.ts";
 import type { InputFile } from "../../core/model.ts";
 import type { ArchiveEntry } from "./entry.ts";
 import { limitError, limitsOf, safeJoin, unsafeError, writeNew, type ArchiveOptions, type Refusal } from "./safety.ts";
 import { openTarInput, tarError, type TarSource } from "./tar-input.ts";
 import { readMember } from "./tar-member.ts";
+import { SparseRestore, type SparseLayout } from "./tar-sparse.ts";
 
 export type { TarSource };
 
@@ -53,6 +55,16 @@ export interface TarWalkResult {
  * leaves unread is discarded by drain().
  */
 function memberBody(entry: TarMember) {
+  // tar-stream gives a directory no data, whatever size its header says (the next block is read
+  // as a header), and its stream ends only when that size is 0: a damaged header's size would
+  // leave the stream open for ever. Its body is empty, and nothing waits for the stream.
+  if (entry.header.type === "directory") {
+    return {
+      open: () => new PassThrough().end(),
+      drain: () => Promise.resolve(),
+      skip: () => Promise.resolve(),
+    };
+  }
   let out: PassThrough | undefined;
   let pump: Promise<void> = Promise.resolve();
   return {
@@ -101,6 +113,15 @@ function memberBody(entry: TarMember) {
   };
 }
 
+/** A sparse member's file, restored from its stored data; a mismatch fails naming the entry. */
+function sparseBody(stored: Readable, layout: SparseLayout, display: string, path: string): Readable {
+  const out = new SparseRestore(layout);
+  const fail = (e: Error) => out.destroy(new VigilError(`sparse entry ${JSON.stringify(path)} cannot be restored (${e.message})`, { file: display, code: "archive", cause: e }));
+  stored.on("error", fail);
+  out.on("error", () => {}); // the reader sees errors through its own listeners
+  return stored.pipe(out);
+}
+
 /**
  * One sequential pass over a tar or tar.gz. onEntry sees each safe entry and may consume its
  * body; an unconsumed body is skipped. Return false from onEntry to stop reading.
@@ -132,17 +153,22 @@ export async function walkTar(
         await body.drain();
         continue;
       }
-      const e = m.entry;
-      // tar-stream hands out exactly header.size bytes, so the declared size is the real one.
+      const e = m.unrestorable ? { ...m.entry, unrestorable: m.unrestorable } : m.entry;
+      // Listed, so that reading it fails instead of finding it absent; and refused, so that the
+      // check says so even when no module reads it.
+      if (m.unrestorable) refuse({ entry: e.path, reason: `${m.unrestorable}: not restored` }, true);
+      // tar-stream hands out exactly header.size bytes (for a sparse member, the real size is checked).
       if (e.type === "file" && !e.hardlinkTo && e.size > lim.maxEntrySize) {
         throw limitError(display, e.path, `size ${e.size} exceeds the per-entry limit ${lim.maxEntrySize}`);
       }
       let r: boolean | void;
-      if (opts.skipBody?.(e)) {
+      if (m.unrestorable || opts.skipBody?.(e)) {
         r = await onEntry(e, Readable.from([]));
         await body.skip();
       } else {
-        r = await onEntry(e, body.open());
+        const stored = body.open();
+        const sparse = m.sparse;
+        r = await onEntry(e, sparse ? sparseBody(stored, sparse, display, e.path) : stored);
         await body.drain();
       }
       if (r === false) {
@@ -179,7 +205,7 @@ export async function extractTar(
   const isWanted = (e: ArchiveEntry): boolean => {
     if (judged !== e) {
       judged = e;
-      wanted = e.type === "file" && want(e);
+      wanted = e.type === "file" && !e.unrestorable && want(e);
     }
     return wanted;
   };

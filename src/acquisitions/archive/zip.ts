@@ -11,7 +11,7 @@
 import { closeSync, openSync, promises as fsp } from "node:fs";
 import type { Readable } from "node:stream";
 import yauzl from "yauzl";
-import { VigilError } from "../../core/errors.ts";
+import { describeError, VigilError } from "../../core/errors.ts";
 import type { ArchiveEntry } from "./entry.ts";
 import {
   ByteGuard,
@@ -142,7 +142,15 @@ export class ZipArchive {
         this.items.delete(it.path);
         continue;
       }
-      const target = (await readAll(await this.rawStream(it))).toString("utf8");
+      let target: string;
+      try {
+        target = (await readAll(await this.rawStream(it))).toString("utf8");
+      } catch (e) {
+        // A link whose stored target cannot be read is never followed, and is counted as refused.
+        this.refuse({ entry: it.path, reason: `symlink whose target cannot be read (${describeError(e)})` }, true);
+        this.items.delete(it.path);
+        continue;
+      }
       if (linkEscapes(it.path, target)) {
         this.refuse({ entry: it.path, reason: `symlink to ${JSON.stringify(target)} escapes the archive` });
         this.items.delete(it.path);

@@ -4,7 +4,7 @@
 // module runs); Manifest.db is decrypted into a private temp folder, and payloads only when a
 // module asks for them. Plaintext is never written beside the evidence.
 import Database from "better-sqlite3";
-import { closeSync, createReadStream, existsSync, ftruncateSync, openSync, readSync } from "node:fs";
+import { closeSync, createReadStream, existsSync, ftruncateSync, openSync, readSync, statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { basename, join, relative, resolve, sep } from "node:path";
 import { Readable } from "node:stream";
@@ -465,13 +465,29 @@ function makeView(
     }
   };
 
+  /** true when the payload is there, false when the system says it is not, else why it cannot be told (EACCES...). */
+  const payloadOnDisk = (abs: string): boolean | string => {
+    try {
+      statSync(abs);
+      return true;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      return code === "ENOENT" ? false : (code ?? describeError(e));
+    }
+  };
+
   const payloadOf = (entry: FileEntry): Payload => {
     const r = rowFor(entry);
     const display = `${r.domain ?? ""}/${r.relativePath ?? ""}`;
     if (r.flags === 2 || r.flags === 4) throw new VigilError(`is a ${r.flags === 2 ? "directory" : "symlink"}, not a file`, { file: display });
     const rel = payloadRel(r.fileID);
     const absPath = join(dir, rel);
-    if (!existsSync(absPath)) {
+    const onDisk = payloadOnDisk(absPath);
+    if (onDisk !== true && onDisk !== false) {
+      // Unreadable (a folder without permission, a file where the folder should be): not missing.
+      throw new VigilError(`payload ${rel} cannot be read (${onDisk})`, { file: display, code: "unreadable" });
+    }
+    if (!onDisk) {
       // A file of size 0 has nothing to store: its missing payload is its (empty) content.
       const mb = r.file && r.file.length ? safeMBFile(r.file) : undefined;
       if (mb?.size === 0) return { rel, abs: absPath, display, empty: true };
@@ -561,7 +577,7 @@ function makeView(
       // match is present; when none is, they are returned so that reading one fails with the
       // "payload missing" reason (the module is then "failed", not wrongly "absent").
       const all = [...out.values()];
-      const present = all.filter((e) => e.size === 0 || existsSync(join(dir, payloadRel(e.fileId!))));
+      const present = all.filter((e) => e.size === 0 || payloadOnDisk(join(dir, payloadRel(e.fileId!))) !== false);
       const result = present.length ? present : all;
       return result.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     },

@@ -12,7 +12,11 @@ export interface FilesystemRecord {
   path: string;
   modified?: string;
   size?: number;
-  type?: "file" | "directory" | "symlink";
+  type?: "file" | "directory" | "symlink" | "special";
+  /** A FIFO, socket or device: listed, never read. */
+  special?: string;
+  /** The name is not UTF-8: `path` shows its bytes escaped (\xNN), and the file was not read. */
+  name_not_utf8?: boolean;
 }
 
 interface WithRefusals {
@@ -34,12 +38,22 @@ async function* recordPages(ctx: ModuleContext): AsyncIterable<FilesystemRecord[
   // with the previous path are checked against process names, so a spyware-named folder
   // alerts once, not once per file inside it.
   let prev = "";
+  let special = 0;
+  let notUtf8 = 0;
   for await (const entries of entryPages(ctx.view)) {
     const page: FilesystemRecord[] = [];
     for (const e of entries) {
       const rec: FilesystemRecord = { path: e.path, modified: e.modified };
       if (e.size !== undefined && (e.type ?? "file") === "file") rec.size = e.size;
       if (e.type && e.type !== "file") rec.type = e.type;
+      if (e.type === "special") {
+        rec.special = String(e.meta?.special ?? "unknown type");
+        special++;
+      }
+      if (e.meta?.nameNotUtf8) {
+        rec.name_not_utf8 = true;
+        if ((e.type ?? "file") === "file") notUtf8++;
+      }
       let shared = 0;
       const n = Math.min(prev.length, e.path.length);
       while (shared < n && prev.charCodeAt(shared) === e.path.charCodeAt(shared)) shared++;
@@ -56,6 +70,8 @@ async function* recordPages(ctx: ModuleContext): AsyncIterable<FilesystemRecord[
     }
     yield page;
   }
+  if (special) ctx.warn(`${special} FIFO(s), socket(s) or device(s) listed (type "special"), not read`);
+  if (notUtf8) ctx.warn(`${notUtf8} file(s) whose name is not UTF-8 listed with the bytes escaped (\\xNN, name_not_utf8), not read`);
 }
 
 export default defineModule<FilesystemRecord>({

@@ -15,7 +15,7 @@ export interface ManifestRecord {
   relative_path: string;
   /** Files.flags: 1 file, 2 directory, 4 symlink. */
   flags: number | null;
-  type: "file" | "directory" | "symlink";
+  type: "file" | "directory" | "symlink" | "special";
   created: string | null;
   modified: string | null;
   status_changed: string | null;

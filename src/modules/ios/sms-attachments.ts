@@ -2,13 +2,14 @@
 // (FORCEDENTRY, BLASTPASS) arrived as attachments; some left files under /var/tmp. The files of
 // received attachments present in the acquisition are compared with their name and type.
 import { SMS_DB } from "./sms.ts";
-import { defineModule } from "../contract.ts";
+import { defineModule, type ModuleContext } from "../contract.ts";
 import { fromMatches, heuristic } from "../../core/detection.ts";
 import type { ContactFlag, DetectionInput } from "../../core/model.ts";
 import type { FileEntry } from "../../acquisitions/view.ts";
 import { describeError } from "../../core/errors.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { sqliteRecords, type SqliteDb } from "../lib/sqlite.ts";
+import { asText, undecodableWarning } from "./lib/checks.ts";
 import { loadContactBook, type ContactBook } from "./lib/contact-book.ts";
 import { contentFindings, declaredTypes, fileIndex, inspectAttachment, type AttachmentContent } from "./lib/attachment-content.ts";
 
@@ -156,8 +157,12 @@ const TABLES = {
   handle: ["ROWID", "id"],
 };
 
-/** The attachment table of one sms.db, with each attachment's message and handle. */
-function* attachmentRows(db: SqliteDb): Generator<SmsAttachmentRecord> {
+/**
+ * The attachment table of one sms.db, with each attachment's message and handle. Text columns
+ * are read as text whatever SQLite holds there (a number, a BLOB: see asText); names stored as
+ * bytes that are neither UTF-8 nor an archived string are counted in a warning.
+ */
+function* attachmentRows(db: SqliteDb, ctx: ModuleContext): Generator<SmsAttachmentRecord> {
   const a = (c: (typeof OPTIONAL)[number]) => db.optional("attachment", c, "a");
   const m = (c: string) => db.optional("message", c, "m");
   const hasUserInfo = db.has("attachment", "user_info") ? "a.user_info IS NOT NULL" : "0";
@@ -169,16 +174,17 @@ function* attachmentRows(db: SqliteDb): Generator<SmsAttachmentRecord> {
     LEFT JOIN message_attachment_join j ON j.attachment_id = a.ROWID
     LEFT JOIN message m ON m.ROWID = j.message_id
     LEFT JOIN handle hd ON hd.ROWID = m.handle_id`;
+  const undecodable = { count: 0 };
   for (const r of db.rows(sql)) {
     // is_outgoing is the attachment's own flag; older databases only have the message's.
     const outgoing = r[13] ?? r[16];
     yield {
       attachment_id: r[0],
-      guid: r[1],
-      filename: r[2] ?? "NULL",
-      transfer_name: r[3],
-      mime_type: r[4],
-      uti: r[5],
+      guid: asText(r[1]),
+      filename: asText(r[2], undecodable) ?? "NULL",
+      transfer_name: asText(r[3], undecodable),
+      mime_type: asText(r[4]),
+      uti: asText(r[5]),
       total_bytes: r[6],
       is_sticker: r[7],
       hide_attachment: r[8],
@@ -188,11 +194,13 @@ function* attachmentRows(db: SqliteDb): Generator<SmsAttachmentRecord> {
       isodate: fromMacAbsolute(r[11]) ?? null,
       start_date: fromMacAbsolute(r[12]) ?? null,
       direction: outgoing === 1 ? "sent" : "received",
-      service: r[14] ?? "Unknown",
-      message_guid: r[15],
-      phone_number: r[17],
+      service: asText(r[14]) ?? "Unknown",
+      message_guid: asText(r[15]),
+      phone_number: asText(r[17]),
       sender_is_contact: null,
       content: null,
     };
   }
+  const w = undecodableWarning(db.path, undecodable.count, "attachment name(s)");
+  if (w) ctx.warn(w);
 }

@@ -7,10 +7,11 @@ import { fromMatches } from "../../core/detection.ts";
 import { NOTIFICATION_PREFILTER, threatNotification } from "../../rules/threat-notifications.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { VigilError } from "../../core/errors.ts";
+import type { ModuleContext } from "../contract.ts";
 import { defineSqliteModule, type SqliteDb } from "../lib/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { attributedBodyText } from "./lib/attributed-body.ts";
-import { checkLinksAndText } from "./lib/checks.ts";
+import { asText, checkLinksAndText, undecodableWarning } from "./lib/checks.ts";
 import { emailOf, extractLinks, hostsOf, oneLine } from "./lib/links.ts";
 
 export interface SmsRecord {
@@ -84,14 +85,16 @@ function dateOf(text: string | null, stored: (rowid: unknown) => SmsRecord["date
 }
 
 /** The messages of one sms.db, as records. */
-function* messages(db: SqliteDb): Generator<SmsRecord> {
+function* messages(db: SqliteDb, ctx: ModuleContext): Generator<SmsRecord> {
   const cols = db.columns("message");
   if (!cols.has("text") && !cols.has("attributedBody")) {
     throw new VigilError("unexpected schema: table message has neither text nor attributedBody", { file: db.path, code: "schema" });
   }
   // Handles are few: a map costs less than joining them to every message row.
+  // A handle's id is read as text whatever SQLite holds there (a number, a BLOB: see asText).
   const handles = new Map<number, string | null>();
-  for (const [id, value] of db.rows<[number, string | null]>("SELECT ROWID, id FROM handle")) handles.set(id, value);
+  const undecodableHandles = { count: 0 };
+  for (const [id, value] of db.rows<[number, unknown]>("SELECT ROWID, id FROM handle")) handles.set(id, asText(value, undecodableHandles));
   // Raw rows (arrays) cost half as much as keyed objects, and every column costs: only the
   // columns this schema has are selected, at fixed places.
   // Column 3: the date as text. SQLite writes an integer as its exact digits (64-bit: iOS's
@@ -110,8 +113,10 @@ function* messages(db: SqliteDb): Generator<SmsRecord> {
   let typedDate: Statement | undefined;
   const storedDate = (rowid: unknown) => (typedDate ??= db.raw.prepare("SELECT date FROM message WHERE ROWID = ?").pluck()).get(rowid) as SmsRecord["date"];
   const rows = db.paged({ columns, from: "FROM message", key: "ROWID", keyColumn: 0, split: "message" });
+  // A text stored as a BLOB makes its page come as raw rows, the BLOB as bytes (pagedJsonRows).
+  const undecodable = { count: 0 };
   for (const row of rows) {
-    let text = iText >= 0 && typeof row[iText] === "string" ? (row[iText] as string) : "";
+    let text = iText >= 0 ? (asText(row[iText], undecodable) ?? "") : "";
     let source: SmsRecord["text_source"] = text ? "text" : "none";
     if (!text && iBody >= 0 && typeof row[iBody] === "string" && row[iBody]) {
       const t = attributedBodyText(Buffer.from(row[iBody] as string, "hex"));
@@ -125,9 +130,9 @@ function* messages(db: SqliteDb): Generator<SmsRecord> {
     const [date, dateNumber] = dateOf(row[3] as string | null, storedDate, row[0]);
     yield {
       ROWID: row[0] as number,
-      guid: row[1] as string,
-      service: val(row, iService) as string | null,
-      account: val(row, iAccount) as string | null,
+      guid: asText(row[1]) as string,
+      service: asText(val(row, iService)),
+      account: asText(val(row, iAccount)),
       handle_id: handleId,
       phone_number: handleId === null ? null : (handles.get(handleId) ?? null),
       text,
@@ -142,10 +147,14 @@ function* messages(db: SqliteDb): Generator<SmsRecord> {
       cache_has_attachments: val(row, iAttach) as number | null,
       item_type: val(row, iItem) as number | null,
       is_service_message: val(row, iServiceMsg) as number | null,
-      destination_caller_id: val(row, iCaller) as string | null,
+      destination_caller_id: asText(val(row, iCaller)),
       links: extractLinks(text),
     };
   }
+  const w = undecodableWarning(db.path, undecodable.count, "message text(s)");
+  if (w) ctx.warn(w);
+  const wh = undecodableWarning(db.path, undecodableHandles.count, "handle id(s)");
+  if (wh) ctx.warn(wh);
 }
 
 /** sms.db, read by the sms and sms_attachments modules. */

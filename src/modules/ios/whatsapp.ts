@@ -3,7 +3,7 @@
 import type { DetectionInput } from "../../core/model.ts";
 import { defineSqliteModule } from "../lib/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
-import { asText, checkLinksAndText, present } from "./lib/checks.ts";
+import { asText, undecodableWarning, checkLinksAndText, present } from "./lib/checks.ts";
 import { extractLinks, hostsOf, isWhatsAppInfraLink, oneLine } from "./lib/links.ts";
 import { NOTIFICATION_PREFILTER, isWhatsAppOfficial, threatNotification } from "../../rules/threat-notifications.ts";
 import { whatsappFile } from "./lib/whatsapp.ts";
@@ -47,7 +47,7 @@ export default defineSqliteModule<WhatsappMessageRecord>({
   reads: whatsappFile("ChatStorage.sqlite"),
   costPerByte: 2,
   requires: { ZWAMESSAGE: ["Z_PK", "ZTEXT", "ZMESSAGEDATE"] },
-  *rows(db) {
+  *rows(db, ctx) {
     const mc = db.present("ZWAMESSAGE", MESSAGE_COLS);
     const media = db.has("ZWAMEDIAITEM", "ZMESSAGE") ? db.present("ZWAMEDIAITEM", MEDIA_COLS) : [];
     const data = db.has("ZWAMESSAGEDATAITEM", "ZMESSAGE") ? db.present("ZWAMESSAGEDATAITEM", DATA_COLS) : [];
@@ -62,8 +62,9 @@ export default defineSqliteModule<WhatsappMessageRecord>({
     const sql = `SELECT ${sel.join(", ")} FROM ZWAMESSAGE m
       ${media.length ? "LEFT JOIN ZWAMEDIAITEM mi ON mi.ZMESSAGE = m.Z_PK" : ""}
       ${data.length ? "LEFT JOIN ZWAMESSAGEDATAITEM di ON di.ZMESSAGE = m.Z_PK" : ""}`;
+    const undecodable = { count: 0 };
     for (const r of db.rows(sql)) {
-      const text = asText(r[1]) ?? "";
+      const text = asText(r[1], undecodable) ?? "";
       const mediaUrl = asText(r[11]);
       const c1 = asText(r[13]);
       const c2 = asText(r[14]);
@@ -99,6 +100,8 @@ export default defineSqliteModule<WhatsappMessageRecord>({
         links,
       };
     }
+    const w = undecodableWarning(db.path, undecodable.count, "message text(s)");
+    if (w) ctx.warn(w);
   },
   events(r) {
     if (!r.isodate) return [];

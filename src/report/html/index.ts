@@ -1,6 +1,6 @@
 // report.html for a results folder (Vigil's or MVT's).
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { writeOutputFile } from "../../core/output-file.ts";
 import { VERSION } from "../../core/version.ts";
 import { pickLanguage } from "../i18n/index.ts";
 import { loadResults } from "../load-results.ts";
@@ -14,6 +14,6 @@ export async function writeHtmlReport(resultsDir: string, opts: { lang?: string;
   // A check passes the data it gathered while writing the timeline; `vigil report` reads it back.
   const data = opts.data ?? (await gatherReportData(results));
   const out = opts.out ?? join(resultsDir, "report.html");
-  writeFileSync(out, renderReport(results, data, lang, VERSION));
+  writeOutputFile(out, renderReport(results, data, lang, VERSION));
   return out;
 }

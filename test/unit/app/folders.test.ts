@@ -1,11 +1,10 @@
 // The app's results folder: folder names every system accepts, one folder per check, earlier
-// checks and cases listed from what their folders hold, and what a cancelled `case add` leaves.
+// checks and cases listed from what their folders hold.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { checkFolder, earlierChecks, folderName, listCases, newCase, cleanCancelledAdd, CASES_DIR } from "../../../src/app/folders.ts";
-import { LOCK_FILE } from "../../../src/cases/case-folder.ts";
+import { checkFolder, earlierChecks, folderName, listCases, newCase, CASES_DIR } from "../../../src/app/folders.ts";
 import { testDir } from "../../helpers/archive-builder.ts";
 
 test("folder names: separators and characters Windows refuses replaced, reserved names avoided, accents kept", () => {
@@ -49,18 +48,4 @@ test("earlier checks: folders with a verdict, newest first; cases: listed from c
   writeFileSync(join(root, CASES_DIR, "broken", "case.json"), "{");
   assert.deepEqual(listCases(root).map((c) => c.name).sort(), ["Zoë: dossier 12", "Zoë: dossier 12"]);
   assert.equal(earlierChecks(root).length, 2, "the cases folder is not a check");
-});
-
-test("after a cancelled case add: its unfinished acquisition folder and its lock go, only when the lock is its own", () => {
-  const root = testDir("vigil-app-cancel");
-  const c = newCase(root, "cancelled");
-  const acqs = join(c.dir, "acquisitions");
-  mkdirSync(join(acqs, "01-ios_backup"), { recursive: true });
-  writeFileSync(join(c.dir, LOCK_FILE), "4242");
-  cleanCancelledAdd(c.dir, 4343);
-  assert.ok(existsSync(join(c.dir, LOCK_FILE)), "another process's lock stays");
-  assert.deepEqual(readdirSync(acqs), ["01-ios_backup"]);
-  cleanCancelledAdd(c.dir, 4242);
-  assert.equal(existsSync(join(c.dir, LOCK_FILE)), false);
-  assert.deepEqual(readdirSync(acqs), []);
 });

@@ -266,7 +266,7 @@ test("tar view: prefetch at open, later reads batched, hard links resolved, prov
   const v = await openArchiveView(p, { kind: "ios_fs", platform: "ios", prefix: "auto", prefetch: (e) => e.path.endsWith(".db") });
   try {
     const all: ArchiveEntry[] = [];
-    for await (const e of v.entries()) all.push({ path: e.path, type: e.type ?? "file", size: e.size ?? 0 });
+    for await (const e of v.entries()) all.push({ path: e.path, type: (e.type ?? "file") as ArchiveEntry["type"], size: e.size ?? 0 });
     assert.deepEqual(all.map((e) => `${e.path}:${e.type}`), ["private/var/a.db:file", "private/var/b.txt:file", "private/var/c.txt:file", "private/var/hard:file", "etc:symlink"]);
     assert.equal((await v.readFile({ path: "private/var/a.db" })).toString(), "A");
     const [b, c, h] = await Promise.all([v.readFile({ path: "private/var/b.txt" }), v.readFile({ path: "private/var/c.txt" }), v.readFile({ path: "private/var/hard" })]);

@@ -4,10 +4,11 @@
 // start and end, and a "cancel" message ends the check with its temp folder removed.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, test } from "node:test";
-import { APP_CHANNEL_ENV, CANCELLED_EXIT, type FromCommand, type ToCommand } from "../../../src/app/child-protocol.ts";
+import { APP_CHANNEL_ENV, type FromCommand, type ToCommand } from "../../../src/app/child-protocol.ts";
+import { initCase, loadCase } from "../../../src/cases/case-folder.ts";
 import { buildSyntheticBackup, DEMO_PLANTED } from "../../../src/demo/demo-backup.ts";
 import type { ProgressStep } from "../../../src/pipeline/progress.ts";
 import { testDir } from "../../helpers/archive-builder.ts";
@@ -26,6 +27,7 @@ before(async () => {
 
 interface Run {
   code: number | null;
+  signal: NodeJS.Signals | null;
   stdout: string;
   lines: { progress: string; transient?: boolean; step?: ProgressStep }[];
   other: string[];
@@ -39,7 +41,7 @@ function runAsApp(args: string[], env: Record<string, string>, answer: (m: FromC
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       env: { ...process.env, VIGIL_BACKUP_PASSWORD: "", [APP_CHANNEL_ENV]: "1", ...env },
     });
-    const run: Run = { code: null, stdout: "", lines: [], other: [], asked: [] };
+    const run: Run = { code: null, signal: null, stdout: "", lines: [], other: [], asked: [] };
     let rest = "";
     child.stdout!.on("data", (d) => (run.stdout += d));
     child.stderr!.on("data", (d) => {
@@ -63,7 +65,7 @@ function runAsApp(args: string[], env: Record<string, string>, answer: (m: FromC
       if (reply) child.send(reply);
     });
     child.on("error", reject);
-    child.on("close", (code) => resolve({ ...run, code }));
+    child.on("close", (code, signal) => resolve({ ...run, code, signal }));
   });
 }
 
@@ -99,19 +101,38 @@ test("no password given: a one-line error, no results", async () => {
   assert.match(failed?.type === "failed" ? failed.message : "", /password/);
 });
 
-test("cancel: the check stops at once and its temp folder goes", async () => {
+/** Sends "cancel" once the first module has started. */
+function cancelAtFirstStep(onCancel: () => void = () => {}): (l: Run["lines"][number]) => ToCommand | undefined {
+  let sent = false;
+  return (l) => {
+    if (sent || !l.step) return undefined;
+    sent = true;
+    onCancel();
+    return { type: "cancel" };
+  };
+}
+
+test("cancel: the check stops at once as on SIGTERM; its results folder and temp folder go", async () => {
   const out = join(root, "out-cancel");
   const tmp = join(root, "tmp-cancel");
   mkdirSync(tmp);
-  let sent = false;
-  const r = await runAsApp(["check", big, "--json", "--progress", "json", "-o", out, "--jobs", "1"], { TMPDIR: tmp, SQLITE_USE_URI: "0" }, () => undefined, (l) => {
-    if (sent || !l.step) return undefined;
-    sent = true;
+  const r = await runAsApp(["check", big, "--json", "--progress", "json", "-o", out, "--jobs", "1"], { TMPDIR: tmp, SQLITE_USE_URI: "0" }, () => undefined, cancelAtFirstStep(() => {
     // SQLite copies live in the temp folder by now (SQLITE_USE_URI=0 copies every database).
     assert.notDeepEqual(readdirSync(tmp), []);
-    return { type: "cancel" };
-  });
-  assert.equal(r.code, CANCELLED_EXIT, r.other.join("\n"));
+    assert.ok(existsSync(out));
+  }));
+  assert.equal(r.signal, "SIGTERM", r.other.join("\n"));
   assert.equal(r.stdout, "");
+  assert.equal(existsSync(out), false, "the results folder the check made is removed");
   assert.deepEqual(readdirSync(tmp), []);
+});
+
+test("cancel a case add: no half-added acquisition, the case unlocked and as it was", async () => {
+  const dir = join(root, "case-cancel");
+  initCase(dir, "cancelled");
+  const r = await runAsApp(["case", "add", dir, big, "--json", "--progress", "json"], {}, () => undefined, cancelAtFirstStep());
+  assert.equal(r.signal, "SIGTERM", r.other.join("\n"));
+  assert.deepEqual(loadCase(dir).info.acquisitions, []);
+  assert.deepEqual(readdirSync(join(dir, "acquisitions")), []);
+  assert.equal(existsSync(join(dir, "case.lock")), false);
 });

@@ -118,3 +118,27 @@ test("parsed indicators are cached between runs: the second run reads them and f
   assert.equal(alertsOf(join(tmp, "out-cache1")), alertsOf(join(tmp, "out-nocache")));
   assert.deepEqual(setsOf(join(tmp, "out-cache2")), setsOf(join(tmp, "out-nocache")));
 });
+
+test("a missing --key-file is a usage error (exit 2), before any work", () => {
+  const out = join(tmp, "out-nokey");
+  const r = vigil(["check-backup", encrypted, "--key-file", join(tmp, "no-such.key"), "--iocs", IOCS, "--output", out]);
+  assert.equal(r.status, 2, r.stderr);
+  assert.equal(r.stderr, `vigil: error: ${join(tmp, "no-such.key")}: --key-file: no such file\n`);
+  assert.equal(existsSync(out), false);
+});
+
+test("an empty or cut-short .ab file is named as such, not as an iPhone backup that is not a folder", () => {
+  const cases: [string, string | Buffer, string][] = [
+    ["empty.ab", "", "empty file: neither an Android backup (.ab) nor an iPhone backup (a folder)"],
+    ["empty-file", "", "empty file: neither an Android backup (.ab) nor an iPhone backup (a folder)"],
+    ["cut.ab", "ANDROID BAC", 'truncated Android backup: 11 bytes, cut short inside its "ANDROID BACKUP" header'],
+    ["other.ab", "PK\u0003\u0004 something else", 'not an Android backup: it does not start with "ANDROID BACKUP"'],
+  ];
+  for (const [name, data, message] of cases) {
+    const file = join(tmp, name);
+    writeFileSync(file, data);
+    const r = vigil(["check-backup", file, "--iocs", IOCS, "--output", join(tmp, `out-${name}`)]);
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(r.stderr, `vigil: error: ${file}: ${message}\n`);
+  }
+});

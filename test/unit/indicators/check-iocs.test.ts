@@ -114,6 +114,7 @@ test("check-iocs default output is a new subfolder; a clean folder exits 0 (or 2
     mkdirSync(join(list, ".."), { recursive: true });
     writeFileSync(list, "evil.com\n");
     writeFileSync(join(results, "info.json"), JSON.stringify({ tool: "vigil" }));
+    writeFileSync(join(results, "coverage.json"), JSON.stringify([{ module: "chrome_history", title: "Chrome history", status: "checked", records: 1 }]));
     writeFileSync(join(results, "chrome_history.json"), JSON.stringify([{ url: "https://example.org/" }]));
     const r = await checkIocs(results, { quiet: true, iocs: [list] }, new Date("2026-01-02T03:04:05Z"));
     assert.equal(r.outputDir, join(results, "check-iocs-2026-01-02T030405"));

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import type { AcquisitionView, ArtifactSpec, FileEntry } from "../../../acquisitions/view.ts";
 import type { ModuleContext } from "../../contract.ts";
 import { VigilError } from "../../../core/errors.ts";
-import { readLines } from "../../../formats/lines.ts";
+import { MAX_LINE, readLines } from "../../../formats/lines.ts";
 import { parseDumpsysPackages, type DumpsysPackage } from "../../../formats/dumpsys/package.ts";
 import { extractDumpsys, type DumpsysExtract } from "../../../formats/dumpsys/sections.ts";
 import { join } from "node:path";
@@ -23,14 +23,17 @@ export function dumpsysReads(...services: string[]): ArtifactSpec {
   return { ...DUMPSYS_READS, dumpsys: services };
 }
 
-const splits = new WeakMap<AcquisitionView, Map<string, { kept: Set<string>; extract: Promise<DumpsysExtract> }>>();
+/** A split dumpsys file, with the lines longer than MAX_LINE that were cut. */
+type Split = DumpsysExtract & { cut: { line: number; length: number }[] };
+
+const splits = new WeakMap<AcquisitionView, Map<string, { kept: Set<string>; extract: Promise<Split> }>>();
 
 /**
  * One dumpsys file split into sections, once for every module of the run: it keeps the sections
  * the run's modules declare (ctx.wanted.dumpsys) and `also`. A later request for a section that
  * was not kept (another run over the same view) splits the file again.
  */
-export function dumpsysOf(ctx: Pick<ModuleContext, "view" | "wanted">, entry: FileEntry, also: string[] = []): Promise<DumpsysExtract> {
+export function dumpsysOf(ctx: Pick<ModuleContext, "view" | "wanted">, entry: FileEntry, also: string[] = []): Promise<Split> {
   let perView = splits.get(ctx.view);
   if (!perView) {
     perView = new Map();
@@ -40,7 +43,11 @@ export function dumpsysOf(ctx: Pick<ModuleContext, "view" | "wanted">, entry: Fi
   const split = perView.get(entry.path);
   if (split && want.every((s) => split.kept.has(s))) return split.extract;
   const kept = new Set([...(split?.kept ?? []), ...want]);
-  const extract = ctx.view.openStream(entry).then((s) => extractDumpsys(readLines(s), kept));
+  const cut: { line: number; length: number }[] = [];
+  const extract = ctx.view
+    .openStream(entry)
+    .then((s) => extractDumpsys(readLines(s, { onLong: (line, length) => cut.push({ line, length }) }), kept))
+    .then((ex) => ({ ...ex, cut }));
   perView.set(entry.path, { kept, extract });
   return extract;
 }
@@ -58,6 +65,10 @@ export async function dumpsysService(ctx: ModuleContext, service: string): Promi
     const ex = await dumpsysOf(ctx, f);
     if (ex.lines > 0 && ex.services.length === 0) {
       throw new VigilError('not a dumpsys output (no "DUMP OF SERVICE" section)', { file: f.path });
+    }
+    if (ex.cut.length) {
+      const first = ex.cut[0];
+      ctx.warn(`${f.path}: ${ex.cut.length} line(s) longer than ${MAX_LINE} characters were cut to that length (first: line ${first.line}, ${first.length} characters)`);
     }
     const lines = ex.sections.get(service);
     if (lines) out.push({ file: f.path, lines });

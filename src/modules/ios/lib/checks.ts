@@ -4,6 +4,8 @@ import { dedupeMatches, fromMatches } from "../../../core/detection.ts";
 import type { DetectionInput, Grade, IndicatorMatch } from "../../../core/model.ts";
 import type { Matcher } from "../../../indicators/matcher-api.ts";
 import type { SqliteHandle } from "../../../acquisitions/view.ts";
+import { parsePlistDeep } from "../../../formats/plist.ts";
+import { attributedBodyText } from "./attributed-body.ts";
 
 const netCounts = new WeakMap<Matcher, boolean>();
 /** Whether the loaded sets hold anything a URL or a text can match (skips per-row work otherwise). */
@@ -89,11 +91,49 @@ export function present(h: SqliteHandle, table: string, wanted: readonly string[
   return wanted.filter((c) => have.has(c));
 }
 
-/** Text from a column that some app versions store as a UTF-8 BLOB. */
-export function asText(v: unknown): string | null {
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/** The text a BLOB holds: UTF-8, else an archived string (attributedBody typedstream, NSKeyedArchiver); undefined when neither. */
+function blobText(b: Buffer): string | undefined {
+  try {
+    return UTF8.decode(b);
+  } catch {
+    // Not UTF-8: an archived string, as Messages and other Apple apps store text.
+  }
+  const typed = attributedBodyText(b);
+  if (typed !== undefined) return typed;
+  if (b.subarray(0, 8).toString("latin1") === "bplist00") {
+    try {
+      const v = parsePlistDeep(b) as unknown;
+      if (typeof v === "string") return v;
+      const s = v && typeof v === "object" ? (v as Record<string, unknown>).NSString : undefined;
+      if (typeof s === "string") return s;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Text from a column that some app versions store as a BLOB: UTF-8, or an archived string
+ * (attributedBody, NSKeyedArchiver). Bytes that are neither are read as UTF-8 with replacement
+ * characters (ASCII links in them still show) and counted in `undecodable`, for a warning.
+ */
+export function asText(v: unknown, undecodable?: { count: number }): string | null {
   if (v === null || v === undefined) return null;
   if (typeof v === "string") return v;
-  if (Buffer.isBuffer(v)) return v.toString("utf8");
-  if (v instanceof Uint8Array) return Buffer.from(v).toString("utf8");
+  if (v instanceof Uint8Array) {
+    const b = Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+    const t = blobText(b);
+    if (t !== undefined) return t;
+    if (undecodable) undecodable.count++;
+    return b.toString("utf8");
+  }
   return String(v);
+}
+
+/** The coverage warning for `n` text values that could not be decoded, or undefined. */
+export function undecodableWarning(file: string, n: number, what: string): string | undefined {
+  return n ? `${file}: ${n} ${what} stored as bytes that are neither UTF-8 nor an archived string: read with replacement characters` : undefined;
 }

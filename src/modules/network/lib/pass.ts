@@ -12,6 +12,7 @@ import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { VigilError, describeError } from "../../../core/errors.ts";
 import { batched, type ModuleContext, type RecordBatches } from "../../contract.ts";
+import { guardOutput, OutputError } from "../../../core/output-file.ts";
 import { privateTempDir } from "../../../core/tempdir.ts";
 import type { AcquisitionView, FileEntry } from "../../../acquisitions/view.ts";
 import { readLines } from "../../../formats/lines.ts";
@@ -110,12 +111,16 @@ async function* readSpill<T>(path: string, each?: (r: T) => void): AsyncGenerato
   }
 }
 
+/**
+ * Records of one kind spilled to the private temp folder. A failed write (a full disk) is an
+ * OutputError naming the file, which stops the check as a full disk does for its results.
+ */
 class Spill {
   private fd: number;
   private buf: string[] = [];
   private size = 0;
   constructor(readonly path: string) {
-    this.fd = openSync(path, "w", 0o600);
+    this.fd = guardOutput(path, () => openSync(path, "w", 0o600));
   }
   write(r: unknown): void {
     const s = JSON.stringify(r);
@@ -124,13 +129,13 @@ class Spill {
     if (this.size > 1 << 20) this.flush();
   }
   flush(): void {
-    if (this.buf.length) writeSync(this.fd, this.buf.join("\n") + "\n");
+    if (this.buf.length) guardOutput(this.path, () => writeSync(this.fd, this.buf.join("\n") + "\n"));
     this.buf = [];
     this.size = 0;
   }
   close(): void {
     this.flush();
-    closeSync(this.fd);
+    guardOutput(this.path, () => closeSync(this.fd));
   }
 }
 
@@ -223,6 +228,8 @@ async function runPass(view: AcquisitionView, ctx: ModuleContext): Promise<PassR
     try {
       await readSource(view, f, sink, problem);
     } catch (e) {
+      // A spill file that cannot be written is not the capture's fault: it stops the check.
+      if (e instanceof OutputError) throw e;
       fileErrors.set(f.path, e instanceof VigilError ? e.message : describeError(e));
     }
     if (warnings.length) fileWarnings.set(f.path, warnings);

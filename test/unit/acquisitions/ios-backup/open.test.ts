@@ -1,10 +1,14 @@
-// inPlacePath of the iPhone backup view (the rest of the opener is tested in test/unit/ios-backup/).
-import { test, after } from "node:test";
+// The iPhone backup opener (the rest of it is tested in test/unit/ios-backup/): inPlacePath of its
+// view, and a payload that is there but cannot be read, which is not reported as missing.
+import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire, syncBuiltinESMExports } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openIosBackup } from "../../../../src/acquisitions/ios-backup/open.ts";
+import { buildSyntheticBackup, DEMO_PLANTED, DEMO_SIZES } from "../../../../src/demo/demo-backup.ts";
 import { buildIosBackup } from "../../../helpers/ios-backup-builder.ts";
 import { hashTree } from "../../../helpers/evidence.ts";
 import smsAttachments from "../../../../src/modules/ios/sms-attachments.ts";
@@ -14,7 +18,7 @@ import { matcherFromValues } from "../../../../src/indicators/matcher.ts";
 import { SMS_SCHEMA, sqliteImage } from "../../ios-modules-comm/helpers.ts";
 import { dngFile, withAppendedZip } from "../../../helpers/attachment-fixtures.ts";
 
-const base = mkdtempSync(join(tmpdir(), "vigil-inplace-"));
+const base = mkdtempSync(join(tmpdir(), "vigil-backup-open-"));
 after(() => rmSync(base, { recursive: true, force: true }));
 
 const IMG = withAppendedZip(dngFile(400_000));
@@ -63,4 +67,61 @@ test("ios backup: an encrypted payload has no in-place path; the attachment is s
   } finally {
     await v.close();
   }
+});
+
+const tmp = join(base, "payload");
+const SMS = { domain: "HomeDomain", path: "Library/SMS/sms.db" };
+const smsId = createHash("sha1").update("HomeDomain-Library/SMS/sms.db").digest("hex");
+let good: string;
+
+before(async () => {
+  good = (await buildSyntheticBackup(join(tmp, "good"), DEMO_SIZES, { planted: DEMO_PLANTED })).dir;
+});
+
+async function readSms(backup: string): Promise<string> {
+  const view = await openIosBackup(backup, {});
+  try {
+    const [entry] = await view.find({ backup: [SMS] });
+    assert.ok(entry, "sms.db is listed");
+    await view.readFile(entry);
+    return "read";
+  } catch (e) {
+    return (e as { oneLine?: () => string }).oneLine?.() ?? String(e);
+  } finally {
+    await view.close();
+  }
+}
+
+test("a payload folder that is a file: 'cannot be read (ENOTDIR)', not missing", async () => {
+  const backup = join(tmp, "notdir");
+  cpSync(good, backup, { recursive: true });
+  rmSync(join(backup, smsId.slice(0, 2)), { recursive: true });
+  writeFileSync(join(backup, smsId.slice(0, 2)), "not a folder");
+  assert.equal(await readSms(backup), `HomeDomain/Library/SMS/sms.db: payload ${smsId.slice(0, 2)}/${smsId} cannot be read (ENOTDIR)`);
+});
+
+test("an unreadable payload folder: 'cannot be read (EACCES)'; a missing one is still 'missing'", async () => {
+  const backup = join(tmp, "eacces");
+  cpSync(good, backup, { recursive: true });
+  const folder = join(backup, smsId.slice(0, 2));
+  // Root reads any folder: the refusal is played by the file system calls.
+  type Fn = (...a: unknown[]) => unknown;
+  const fs = createRequire(import.meta.url)("node:fs") as { statSync: Fn; existsSync: Fn };
+  const { statSync, existsSync } = fs;
+  const denied = (p: unknown) => typeof p === "string" && p.startsWith(folder + "/");
+  fs.statSync = (p, ...rest) => {
+    if (denied(p)) throw Object.assign(new Error(`EACCES: permission denied, stat '${String(p)}'`), { code: "EACCES", syscall: "stat", path: p });
+    return statSync(p, ...rest);
+  };
+  fs.existsSync = (p) => !denied(p) && existsSync(p);
+  syncBuiltinESMExports();
+  try {
+    assert.equal(await readSms(backup), `HomeDomain/Library/SMS/sms.db: payload ${smsId.slice(0, 2)}/${smsId} cannot be read (EACCES)`);
+  } finally {
+    fs.statSync = statSync;
+    fs.existsSync = existsSync;
+    syncBuiltinESMExports();
+  }
+  rmSync(folder, { recursive: true });
+  assert.match(await readSms(backup), /payload .* is missing from the backup folder/);
 });

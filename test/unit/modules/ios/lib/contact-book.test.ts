@@ -4,26 +4,13 @@ import Database from "better-sqlite3";
 import { loadContactBook } from "../../../../../src/modules/ios/lib/contact-book.ts";
 import type { ModuleContext } from "../../../../../src/modules/contract.ts";
 import { memoryView, type MemoryFile } from "../../../../../src/acquisitions/memory.ts";
-import { matcherFromValues } from "../../../../../src/indicators/matcher.ts";
+import { bareContext } from "../../../../helpers/module-context.ts";
 import { WA_DOMAIN, addressBookDb, contactsV2Db } from "../../../../helpers/messaging-fixtures.ts";
-
-const none = () => {};
 
 function ctxFor(files: MemoryFile[]): { ctx: ModuleContext; warnings: string[] } {
   const warnings: string[] = [];
   const view = memoryView({ kind: "ios_backup", platform: "ios", files });
-  const ctx: ModuleContext = {
-    view,
-    iocs: matcherFromValues({}),
-    files: [],
-    wanted: {},
-    detect: none,
-    expose: none,
-    event: none,
-    warn: (m) => warnings.push(m),
-    cover: none,
-    progress: none,
-  };
+  const ctx = bareContext(view, { warn: (m) => warnings.push(m) });
   return { ctx, warnings };
 }
 

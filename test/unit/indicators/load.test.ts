@@ -1,0 +1,18 @@
+// An indicator file over the size limit is reported as too large, not as a format Vigil does not read.
+import assert from "node:assert/strict";
+import { closeSync, mkdtempSync, openSync, ftruncateSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { loadIndicators, MAX_FILE_SIZE } from "../../../src/indicators/load.ts";
+
+test("a STIX2 file over the limit is too large to load (an error, with its size and the limit)", () => {
+  const file = join(mkdtempSync(join(tmpdir(), "vigil-big-stix-")), "huge.stix2");
+  // A sparse file: its size without the disk space.
+  const fd = openSync(file, "w");
+  ftruncateSync(fd, MAX_FILE_SIZE + 2 ** 20);
+  closeSync(fd);
+  const r = loadIndicators([file]);
+  assert.deepEqual(r.problems, [{ file, reason: `too large to load (${(MAX_FILE_SIZE >> 20) + 1} MiB; indicator files are read up to ${MAX_FILE_SIZE >> 20} MiB)`, level: "error" }]);
+  assert.ok(MAX_FILE_SIZE >= 256 * 2 ** 20, "the limit was raised from 64 MiB");
+});
