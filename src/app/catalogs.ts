@@ -2,8 +2,8 @@
 // verdicts, what a check needs and the advice, so that the app and the report say the same thing.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { catalogs as reportCatalogs } from "../core/i18n/index.ts";
 import { srcAsset } from "../core/paths.ts";
-import { catalogs as reportCatalogs } from "../report/i18n/index.ts";
 
 export function appCatalogs(): Record<string, Record<string, string>> {
   const dir = srcAsset("app", "i18n");

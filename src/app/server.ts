@@ -18,7 +18,7 @@ import { describeError } from "../core/errors.ts";
 import { srcAsset } from "../core/paths.ts";
 import { VERSION } from "../core/version.ts";
 import { allModules } from "../modules/registry.ts";
-import { pickLanguage } from "../report/i18n/index.ts";
+import { pickLanguage } from "../core/i18n/index.ts";
 import { browsePlaces, listFolder } from "./browse.ts";
 import { appCatalogs } from "./catalogs.ts";
 import { checkFolder, earlierChecks, listCases, newCase, readJson as readJsonFile } from "./folders.ts";

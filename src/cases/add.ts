@@ -25,6 +25,8 @@ export interface AddOptions {
   /** The indicators the checks used, for the archive to know which matches the check already saw. */
   indicators?: () => Promise<Matcher>;
   report?: boolean;
+  /** The case report's language (default English). */
+  lang?: string;
   log?: (line: string) => void;
   now?: () => Date;
 }
@@ -72,7 +74,7 @@ export async function addAcquisitions(open: OpenCase, paths: string[], detect: D
     }
     current = undefined;
     off();
-    const built = await buildCase(open, { report: opts.report });
+    const built = await buildCase(open, { report: opts.report, lang: opts.lang });
     const archiveNotes: string[] = [];
     if (opts.archive && added.length) {
       const store = opts.archive;

@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
+import { msg } from "../core/i18n/index.ts";
 import { onInterrupt } from "../core/interrupt.ts";
 import type { Detection, Grade, Verdict } from "../core/model.ts";
 import { partialPath } from "../core/output-file.ts";
@@ -14,6 +15,7 @@ import { writeCaseReport } from "../report/case-html.ts";
 import { writeJson } from "../report/results.ts";
 import { sortDetections } from "../report/summary.ts";
 import { CORRELATION_FILE, shippedCorrelations, type CorrelationSet } from "../rules/correlation.ts";
+import { unavailableNote } from "../rules/correlate.ts";
 import { readAcquisition, type AcquisitionResults } from "./acquisition-results.ts";
 import type { OpenCase } from "./case-folder.ts";
 import { correlateCase, type CaseCorrelation } from "./correlate-case.ts";
@@ -113,10 +115,11 @@ async function provenance(open: OpenCase, acqs: AcquisitionResults[]): Promise<u
 }
 
 /**
- * Rebuilds the case's outputs. Stopped by a signal half-way, it removes those it had not yet
- * rewritten: each output left is either rebuilt or gone, never one of the case before.
+ * Rebuilds the case's outputs, the report in `lang` (default English). Stopped by a signal
+ * half-way, it removes those it had not yet rewritten: each output left is either rebuilt or
+ * gone, never one of the case before.
  */
-export async function buildCase(open: OpenCase, opts: { rules?: CorrelationSet; report?: boolean } = {}): Promise<BuiltCase> {
+export async function buildCase(open: OpenCase, opts: { rules?: CorrelationSet; report?: boolean; lang?: string } = {}): Promise<BuiltCase> {
   const rebuilt = new Set<CaseOutput>();
   const off = onInterrupt(() => removeStaleCaseOutputs(open.dir, rebuilt), ["SIGINT", "SIGTERM"]);
   try {
@@ -126,7 +129,7 @@ export async function buildCase(open: OpenCase, opts: { rules?: CorrelationSet; 
   }
 }
 
-async function buildOutputs(open: OpenCase, opts: { rules?: CorrelationSet; report?: boolean }, done: (name: CaseOutput) => void): Promise<BuiltCase> {
+async function buildOutputs(open: OpenCase, opts: { rules?: CorrelationSet; report?: boolean; lang?: string }, done: (name: CaseOutput) => void): Promise<BuiltCase> {
   const rules = opts.rules ?? shippedCorrelations();
   const acqs = open.info.acquisitions.map((a) => readAcquisition(open.dir, a));
   const corr = await correlateCase(acqs, rules);
@@ -171,10 +174,10 @@ async function buildOutputs(open: OpenCase, opts: { rules?: CorrelationSet; repo
   const notes = [
     ...Object.entries(corr.sets)
       .filter(([, s]) => !s.available)
-      .map(([name, s]) => `The ${name} could not be read (${s.reason}): the correlation rules counted every sender as not in the ${name}.`),
-    ...corr.problems.map((p) => `Not read by the correlation rules: ${p}`),
-    ...retro.problems.map((p) => `Retro-hunt file not read: ${p}`),
-    ...(corr.stats.dropped ? [`${corr.stats.dropped} partial matches were dropped (too many at once in one rule's window).`] : []),
+      .map(([name, s]) => unavailableNote(name, s.reason ?? "")),
+    ...corr.problems.map((problem) => msg("case.note.not_read", { problem })),
+    ...retro.problems.map((problem) => msg("case.note.retro_not_read", { problem })),
+    ...(corr.stats.dropped ? [msg("case.note.dropped", { n: corr.stats.dropped })] : []),
   ];
   let reportPath: string | undefined;
   if (opts.report !== false) {
@@ -199,7 +202,7 @@ async function buildOutputs(open: OpenCase, opts: { rules?: CorrelationSet; repo
         problem: a.problem,
         taken: a.taken,
       })),
-    });
+    }, opts.lang);
     done("report.html");
   }
   return { summary, correlated, retroHunt: retro.detections, acquisitions: acqs, reportPath };

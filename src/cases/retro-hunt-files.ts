@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
 import { describeError } from "../core/errors.ts";
+import { english, hasMessage, msg } from "../core/i18n/index.ts";
 import { writeOutputFile } from "../core/output-file.ts";
 import { GRADES, type Detection, type Grade, type IndicatorKind } from "../core/model.ts";
 import { readResultsFile, type ResultsFileKind } from "../core/results-schema.ts";
@@ -65,19 +66,18 @@ export function saveRetroHunt(caseDir: string, hunt: RetroHuntFile): string {
   return path;
 }
 
-const WHY: Record<Grade, string> = {
-  strong: "This indicator, published after the check, names something that ran or was present on the device.",
-  medium: "This indicator, published after the check, is an address the device reached or was sent.",
-  weak: "This indicator, published after the check, is only mentioned (a link in a message, a contact).",
-};
-
 export function retroMatchDetection(m: RetroMatch, ran: string): Detection {
+  // The kind of indicator in the re-check's words (det.recheck.kind.<type>), else its id.
+  const kind = hasMessage(`det.recheck.kind.${m.indicator.type}`) ? msg(`det.recheck.kind.${m.indicator.type}`) : m.indicator.type.replace(/_/g, " ");
+  const title = msg("case.retro.title", { date: ran.slice(0, 10), set: m.indicator.set, kind, module: m.module, acquisition: m.acquisition, value: m.value });
+  const why = msg(`case.retro.why.${m.grade}`);
   return {
     module: m.module,
     grade: m.grade,
     kind: "indicator",
-    title: `Retro-hunt ${ran.slice(0, 10)}: known ${m.indicator.set} ${m.indicator.type.replace(/_/g, " ")} in ${m.module} of ${m.acquisition}: ${m.value}`,
-    why: WHY[m.grade],
+    title: english(title),
+    why: english(why),
+    message: { title, why },
     matched: m.value,
     matched_indicator: { value: m.indicator.value, type: m.indicator.type, name: m.indicator.set, stix2_file_name: m.indicator.source, source: m.indicator.source, sha256: m.indicator.sha256 },
     artifact: `${m.acquisition}/${m.module}.json (${m.field})`,

@@ -11,9 +11,11 @@ import { archiveAcquisition, archiveCaseRow, archiveCorrelations } from "../case
 import { buildCase } from "../cases/build.ts";
 import { initCase, loadCase, withCaseLock } from "../cases/case-folder.ts";
 import { formatCase, formatCaseList } from "../cases/format.ts";
+import { msg, pickLanguage, translator } from "../core/i18n/index.ts";
 import { EXIT } from "../core/model.ts";
 import { readResultsFile, SUMMARY_FILE } from "../core/results-schema.ts";
 import { loadIndicatorsForRun } from "../indicators/for-run.ts";
+import { verdictText } from "../report/summary.ts";
 import { checkAs, addSecretOptions, type AnyCheckOptions } from "./check.ts";
 import { action } from "./check-common.ts";
 import { runRetroHunt } from "./retro-hunt.ts";
@@ -62,7 +64,7 @@ export function register(program: Command): void {
       .option("-i, --iocs <path>", "indicator file or folder (repeatable); default: the newest indicator snapshot", collect)
       .option("-m, --module <name>", "run only this module (repeatable)", collect)
       .option("-j, --jobs <n>", "threads running modules")
-      .option("--lang <code>", "report language of each acquisition's report (en, fr)")
+      .option("--lang <code>", "language of the case's and each acquisition's report and of the summary (en, fr); default: from the system locale")
       .option("--no-report", "do not write report.html files")
       .option("--archive <location>", ARCHIVE_HELP)
       .option("--no-archive", "do not archive the case")
@@ -71,6 +73,7 @@ export function register(program: Command): void {
       .option("--progress <format>", "progress of each check on stderr: text, or json (one JSON object a line, also with --json)"),
   ).action(
     action(async (dir: string, paths: string[], opts: AddOpts) => {
+      const lang = pickLanguage(opts.lang);
       const open = loadCase(dir);
       const log = (l: string) => (opts.quiet || opts.json ? undefined : process.stderr.write(l + "\n"));
       const archive = opts.archive === false ? undefined : await openArchive(opts.archive || undefined);
@@ -84,12 +87,13 @@ export function register(program: Command): void {
             archive,
             indicators: async () => (await loadIndicatorsForRun(opts.iocs)).matcher,
             report: opts.report,
+            lang,
             log,
           },
         );
         for (const f of r.failed) process.stderr.write(`vigil: error: ${f.path}: not added: ${f.error}\n`);
         for (const n of r.archiveNotes) log(n);
-        process.stdout.write(opts.json ? JSON.stringify({ ...r.built.summary, added: r.added.map((a) => a.id), failed: r.failed, report: r.built.reportPath }, null, 2) + "\n" : formatCase(r.built) + "\n");
+        process.stdout.write(opts.json ? JSON.stringify({ ...r.built.summary, added: r.added.map((a) => a.id), failed: r.failed, report: r.built.reportPath }, null, 2) + "\n" : formatCase(r.built, lang) + "\n");
         return r.failed.length ? EXIT.error : r.built.summary.exitCode;
       } finally {
         await archive?.close();
@@ -105,17 +109,19 @@ export function register(program: Command): void {
     .option("--archive <location>", ARCHIVE_HELP)
     .option("--no-archive", "do not update the case's correlations in the case archive")
     .option("--json", "print the case summary as JSON")
+    .option("--lang <code>", "language of the report and the summary (en, fr); default: from the system locale")
     .action(
-      action(async (dir: string, opts: { report?: boolean; archive?: string | false; json?: boolean }) => {
+      action(async (dir: string, opts: { report?: boolean; archive?: string | false; json?: boolean; lang?: string }) => {
+        const lang = pickLanguage(opts.lang);
         const open = loadCase(dir);
-        const built = await withCaseLock(open.dir, () => buildCase(loadCase(open.dir), { report: opts.report }));
+        const built = await withCaseLock(open.dir, () => buildCase(loadCase(open.dir), { report: opts.report, lang }));
         if (opts.archive !== false) {
           await withArchive(opts.archive || undefined, async (a) => {
             await archiveCaseRow(a, open);
             await archiveCorrelations(a, open, built.correlated);
           });
         }
-        process.stdout.write(opts.json ? JSON.stringify({ ...built.summary, report: built.reportPath }, null, 2) + "\n" : formatCase(built) + "\n");
+        process.stdout.write(opts.json ? JSON.stringify({ ...built.summary, report: built.reportPath }, null, 2) + "\n" : formatCase(built, lang) + "\n");
         return built.summary.exitCode;
       }),
     );
@@ -125,8 +131,11 @@ export function register(program: Command): void {
     .description("show a case's acquisitions and verdict as last built (nothing is rebuilt)")
     .argument("<dir>", "the case folder")
     .option("--json", "print as JSON")
+    .option("--lang <code>", "language (en, fr); default: from the system locale")
     .action(
-      action(async (dir: string, opts: { json?: boolean }) => {
+      action(async (dir: string, opts: { json?: boolean; lang?: string }) => {
+        const lang = pickLanguage(opts.lang);
+        const t = translator(lang);
         const open = loadCase(dir);
         const path = join(open.dir, "summary.json");
         const summary = existsSync(path) ? (readResultsFile(path, SUMMARY_FILE) as { verdict?: string; incomplete?: boolean; detections?: Record<string, number>; correlated?: number; retro_hunt?: number; exitCode?: number }) : undefined;
@@ -135,13 +144,22 @@ export function register(program: Command): void {
           return summary?.exitCode ?? 0;
         }
         const w = (s: string) => process.stdout.write(s + "\n");
-        w(`Case "${open.info.name}" (${open.info.id}), created ${open.info.created}`);
-        for (const a of open.info.acquisitions) w(`  ${a.id.padEnd(26)} ${a.input} (added ${a.added}, exit code ${a.exit_code})`);
-        if (!open.info.acquisitions.length) w("  no acquisition yet");
+        w(t("case.status.heading", { name: open.info.name, id: open.info.id, created: open.info.created }));
+        for (const a of open.info.acquisitions) w(`  ${a.id.padEnd(26)} ${t("case.status.acquisition", { input: a.input, added: a.added, code: a.exit_code })}`);
+        if (!open.info.acquisitions.length) w(`  ${t("case.status.empty")}`);
         if (summary) {
-          w(`Verdict: ${summary.verdict}${summary.incomplete ? " (incomplete)" : ""}; detections ${summary.detections?.strong ?? 0} strong, ${summary.detections?.medium ?? 0} medium, ${summary.detections?.weak ?? 0} weak; ${summary.correlated ?? 0} correlated; ${summary.retro_hunt ?? 0} from retro-hunts`);
+          const d = summary.detections ?? {};
+          w(
+            t("case.status.summary", {
+              verdict: summary.verdict ? verdictText(summary.verdict, lang) : t("case.verdict.unknown"),
+              incomplete: summary.incomplete ? msg("case.incomplete.short") : "",
+              counts: t("case.counts", { strong: d.strong ?? 0, medium: d.medium ?? 0, weak: d.weak ?? 0 }),
+              correlated: summary.correlated ?? 0,
+              retro: summary.retro_hunt ?? 0,
+            }),
+          );
         } else {
-          w('Not built yet: run "vigil case report".');
+          w(t("case.status.not_built"));
         }
         return summary?.exitCode ?? 0;
       }),
@@ -152,16 +170,18 @@ export function register(program: Command): void {
     .description("list the cases in the case archive")
     .option("--archive <location>", ARCHIVE_HELP)
     .option("--json", "print as JSON")
+    .option("--lang <code>", "language (en, fr); default: from the system locale")
     .action(
-      action(async (opts: { archive?: string; json?: boolean }) => {
+      action(async (opts: { archive?: string; json?: boolean; lang?: string }) => {
+        const lang = pickLanguage(opts.lang);
         const loc = archiveLocation(opts.archive);
         if (!/^postgres(ql)?:\/\//i.test(loc) && !existsSync(loc)) {
-          process.stdout.write(opts.json ? "[]\n" : `No case archive yet at ${loc}.\n`);
+          process.stdout.write(opts.json ? "[]\n" : `${translator(lang)("case.list.no_archive", { location: loc })}\n`);
           return 0;
         }
         await withArchive(opts.archive, async (a) => {
           const cases = await a.cases();
-          process.stdout.write(opts.json ? JSON.stringify(cases, null, 2) + "\n" : formatCaseList(cases, a.location) + "\n");
+          process.stdout.write(opts.json ? JSON.stringify(cases, null, 2) + "\n" : formatCaseList(cases, a.location, lang) + "\n");
         });
         return 0;
       }),
@@ -202,5 +222,6 @@ export function register(program: Command): void {
     .option("--archive <location>", ARCHIVE_HELP)
     .option("-i, --iocs <path>", "indicator file or folder (repeatable); default: the newest snapshot", collect)
     .option("--json", "print the new matches as JSON")
-    .action(action(async (opts: { archive?: string; iocs?: string[]; json?: boolean }) => runRetroHunt({ archive: opts.archive, iocs: opts.iocs, json: opts.json })));
+    .option("--lang <code>", "language (en, fr); default: from the system locale")
+    .action(action(async (opts: { archive?: string; iocs?: string[]; json?: boolean; lang?: string }) => runRetroHunt({ archive: opts.archive, iocs: opts.iocs, json: opts.json, lang: opts.lang })));
 }

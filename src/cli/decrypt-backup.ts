@@ -34,7 +34,7 @@ export async function decryptBackup(path: string, opts: Options, log: (line: str
   try {
     if (!view.encrypted) throw new VigilError("this backup is not encrypted; it can be checked as it is", { file: view.backupDir, code: "usage" });
     checkDest(opts.dest, view.backupDir);
-    makeOutputDir(opts.dest, 0o700);
+    makeOutputDir(opts.dest, { mode: 0o700 });
     for (const name of ["Info.plist", "Status.plist"]) {
       if (existsSync(join(view.backupDir, name))) copyFileSync(join(view.backupDir, name), join(opts.dest, name));
     }

@@ -19,7 +19,7 @@ export function register(program: Command): void {
       const dir = opts.backupDir ? resolve(opts.backupDir) : join(privateTempDir("demo"), "backup");
       process.stderr.write(`Building the demo backup in ${dir}\n`);
       await buildSyntheticBackup(dir, DEMO_SIZES, { planted: DEMO_PLANTED });
-      const outcome = await runCheck("demo", dir, () => openIosBackup(dir), { ...opts, output: opts.output ?? join("vigil-results", `demo-${new Date().toISOString().replace(/[:]/g, "").replace(/\..*$/, "")}`) });
+      const outcome = await runCheck("demo", dir, () => openIosBackup(dir), opts, { demo: true });
       const found = (s: string) => outcome.detections.some((d) => d.matched.includes(s) || (d.matched_indicator?.value ?? "") === s);
       const expected = ["free247downloads.com", "urlpush.net", "bh", "roleaboutd"];
       const missing = expected.filter((s) => !found(s));

@@ -6,14 +6,16 @@ import { archiveLocation, isPostgresUrl, openArchive } from "../case-archive/ope
 import { formatRetroHunt } from "../cases/format.ts";
 import { retroHunt } from "../cases/retro-hunt.ts";
 import { describeError } from "../core/errors.ts";
+import { pickLanguage, translator } from "../core/i18n/index.ts";
 import { EXIT } from "../core/model.ts";
 import { loadIndicatorsForRun } from "../indicators/for-run.ts";
 
 /** Returns the exit code: 10 when some case has new matches, 1 when the hunt failed, else 0. */
-export async function runRetroHunt(opts: { archive?: string; iocs?: string[]; json?: boolean; quietWhenNoArchive?: boolean }): Promise<number> {
+export async function runRetroHunt(opts: { archive?: string; iocs?: string[]; json?: boolean; quietWhenNoArchive?: boolean; lang?: string }): Promise<number> {
   const loc = archiveLocation(opts.archive);
+  const lang = pickLanguage(opts.lang);
   if (!isPostgresUrl(loc) && !existsSync(loc)) {
-    if (!opts.quietWhenNoArchive) process.stdout.write(opts.json ? `${JSON.stringify({ archive: loc, cases: [] })}\n` : `No case archive at ${loc}: nothing to re-hunt.\n`);
+    if (!opts.quietWhenNoArchive) process.stdout.write(opts.json ? `${JSON.stringify({ archive: loc, cases: [] })}\n` : `${translator(lang)("case.retro.no_archive", { location: loc })}\n`);
     return 0;
   }
   try {
@@ -21,7 +23,7 @@ export async function runRetroHunt(opts: { archive?: string; iocs?: string[]; js
     const store = await openArchive(opts.archive);
     try {
       const r = await retroHunt(store, loaded.matcher, { found: new Date().toISOString(), indicators: loaded.snapshot ?? (opts.iocs ?? []).join(", "), save: true });
-      process.stdout.write(opts.json ? `${JSON.stringify({ archive: store.location, ...r }, null, 2)}\n` : `${formatRetroHunt(r, store.location)}\n`);
+      process.stdout.write(opts.json ? `${JSON.stringify({ archive: store.location, ...r }, null, 2)}\n` : `${formatRetroHunt(r, store.location, lang)}\n`);
       return r.cases.length ? EXIT.detections : 0;
     } finally {
       await store.close();

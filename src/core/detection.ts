@@ -1,7 +1,28 @@
 // Building detections: from indicator matches (one per matched value, graded by what the
 // artifact is worth) and from heuristics (with their rule id). Used by modules, rules and the
-// re-check of earlier results.
-import type { DetectionInput, Grade, IndicatorMatch } from "./model.ts";
+// re-check of earlier results. Titles and whys are catalog messages (src/core/i18n): the
+// detection keeps the message for the report and the terminal, and its English text in
+// `title` and `why`.
+import { english, hasMessage, msg } from "./i18n/index.ts";
+import type { DetectionInput, Grade, IndicatorMatch, Message, MessageParams } from "./model.ts";
+
+/** Parameters of the rule descriptions that have some (codeRule), by rule id. */
+const ruleParams = new Map<string, MessageParams>();
+
+/**
+ * A heuristic rule defined in code: its id and its English description, from the catalogs
+ * (`rule.<id>.description`, with `params` when the description names values from the code).
+ */
+export function codeRule(id: string, params?: MessageParams): { id: string; description: string } {
+  if (!hasMessage(`rule.${id}.description`)) throw new Error(`no rule.${id}.description in src/core/i18n/en.rules.json`);
+  if (params) ruleParams.set(id, params);
+  return { id, description: english(msg(`rule.${id}.description`, params)) };
+}
+
+/** title/why and their messages, as a detection holds them. */
+function texts(title: Message, why: Message | undefined): Pick<DetectionInput, "title" | "why" | "message"> {
+  return { title: english(title), why: why && english(why), message: why ? { title, why } : { title } };
+}
 
 /**
  * Turns indicator matches into detections. `grade` is what a full match in this artifact is
@@ -11,9 +32,9 @@ export function fromMatches(
   matches: IndicatorMatch[],
   opts: {
     grade: Grade;
-    /** e.g. (m) => `Known spyware domain ${m.matched} visited in Safari` */
-    title: (m: IndicatorMatch) => string;
-    why?: string;
+    /** e.g. (m) => msg("det.files.path", { value: m.matched }) */
+    title: (m: IndicatorMatch) => Message;
+    why?: Message;
     record?: unknown;
     timestamp?: string;
     artifact?: string;
@@ -41,8 +62,7 @@ export function fromMatches(
     return {
       grade,
       kind: "indicator" as const,
-      title: opts.title(m),
-      why: opts.why,
+      ...texts(opts.title(m), opts.why),
       matched: m.matched,
       matched_indicator: {
         value: ind.value,
@@ -86,18 +106,21 @@ export function heuristic(opts: {
   rule: string;
   ruleDescription: string;
   grade: Grade;
-  title: string;
-  why?: string;
+  title: Message;
+  why?: Message;
   matched: string;
   record?: unknown;
   timestamp?: string;
   artifact?: string;
 }): DetectionInput {
+  const t = texts(opts.title, opts.why);
+  // Every rule, in a file or in code, has its description in the catalogs under its id.
+  const rule = msg(`rule.${opts.rule}.description`, ruleParams.get(opts.rule));
   return {
     grade: opts.grade,
     kind: "heuristic",
-    title: opts.title,
-    why: opts.why,
+    ...t,
+    message: { ...t.message!, rule },
     matched: opts.matched,
     rule: { id: opts.rule, description: opts.ruleDescription },
     record: opts.record,

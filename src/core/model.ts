@@ -91,6 +91,18 @@ export interface TimelineEvent {
   sender_is_contact?: ContactFlag;
 }
 
+/**
+ * A sentence from Vigil's catalogs (src/core/i18n): its id and parameters. Parameters taken from
+ * the evidence are plain strings and numbers, shown as they are; a parameter that is itself a
+ * message is a word Vigil chooses, rendered in the reader's language; a list is rendered item by
+ * item and joined with ", ".
+ */
+export interface Message {
+  id: string;
+  params?: MessageParams;
+}
+export type MessageParams = Record<string, string | number | Message | (string | Message)[]>;
+
 /** Whether a handle is one of the owner's contacts; "unknown" when that cannot be said. */
 export type ContactFlag = boolean | "unknown";
 
@@ -103,6 +115,12 @@ export interface Detection {
   title: string;
   /** Plain words: why it matters. */
   why?: string;
+  /**
+   * `title`, `why` and the rule's description as catalog messages: the report and the terminal
+   * render them in the reader's language; `title`, `why` and `rule.description` hold their
+   * English text (for JSON readers and MVT's).
+   */
+  message?: { title: Message; why?: Message; rule?: Message };
   /** The value from the artifact that matched or triggered the rule. */
   matched: string;
   matched_indicator?: {
@@ -141,6 +159,8 @@ export interface Coverage {
   skipped?: number;
   /** For failed: the one-line reason. For absent/not_applicable: what was looked for. */
   reason?: string;
+  /** `reason` as a catalog message, when Vigil wrote it (not an error's own words). */
+  reason_message?: Message;
   /** Artifacts read, as paths inside the acquisition. */
   artifacts?: string[];
   /** Problems with part of the artifact that did not stop the module. */
@@ -186,6 +206,8 @@ export interface RunInfo {
   finished?: string;
   /** `original_kind`: for a re-check of a results folder, the kind of acquisition those results came from. */
   acquisition: { kind: string; path: string; encrypted: boolean; original_kind?: string };
+  /** Set by `vigil demo`: the phone is synthetic and its traces were planted. */
+  demo?: boolean;
   device?: DeviceInfo;
   inputs: InputFile[];
   iocs: { snapshot?: string; sets: IocSetInfo[]; errors: string[] };
@@ -309,7 +331,7 @@ export interface Summary {
   exposure: Exposure[];
   /** First and last day of the timeline's events (placeholder dates before 2007 left out). */
   span?: { from: string; to: string };
-  notChecked: { module: string; title: string; status: CoverageStatus; reason?: string }[];
+  notChecked: { module: string; title: string; status: CoverageStatus; reason?: string; reason_message?: Message }[];
   exitCode: number;
   outputDir?: string;
 }

@@ -82,7 +82,7 @@ const runInfo = v.looseObject({
   started: str,
   finished: optStr,
   acquisition: v.looseObject({ kind: str, path: str, encrypted: v.boolean(), original_kind: optStr }),
-  device: v.optional(v.looseObject({ platform: v.optional(v.picklist(["ios", "android"])) })),
+  device: v.optional(v.looseObject({ platform: v.optional(v.picklist(["ios", "android", "network"])) })),
   inputs: v.array(v.looseObject({ path: str, sha256: str, size: v.number(), error: optStr })),
   iocs: v.looseObject({
     snapshot: optStr,

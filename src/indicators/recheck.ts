@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type { Coverage, Detection, DetectionInput, Grade, IndicatorKind, IndicatorMatch, InputFile } from "../core/model.ts";
 import { fromMatches } from "../core/detection.ts";
 import type { Matcher } from "./matcher-api.ts";
+import { msg } from "../core/i18n/index.ts";
 
 export type Check = "exec" | "url" | "domain" | "ip" | "process" | "app" | "path" | "file_name" | "email" | "hash" | "cert" | "tls_cert" | "ja3" | "ja4" | "profile" | "property" | "text" | "skip";
 
@@ -201,15 +202,15 @@ export function recheckRecord(iocs: Matcher, module: string, record: unknown, ar
     out.push(
       ...fromMatches(fresh, {
         grade: gradeOf(strength, module),
-        title: (m) => `Known ${m.indicator.set.name} ${KIND_WORDS[m.indicator.type] ?? m.indicator.type} in ${module}${key ? ` (${key})` : ""}: ${m.matched}`,
-        why:
-          check === "ja3" || check === "ja4"
-            ? "The phone's TLS client sent the same handshake as a known spyware client; apps built on the same TLS library share a fingerprint."
-            : strength === "presence"
-            ? "This indicator names something that ran or was present on the device."
-            : strength === "visit"
-              ? "The device reached or was sent this known spyware address."
-              : "The address is only mentioned in text; it may never have been opened.",
+        title: (m) =>
+          msg(key ? "det.recheck.found_in_field" : "det.recheck.found", {
+            set: m.indicator.set.name,
+            kind: KIND_WORDS[m.indicator.type] ? msg(`det.recheck.kind.${m.indicator.type}`) : m.indicator.type,
+            module,
+            field: key,
+            value: m.matched,
+          }),
+        why: msg(check === "ja3" || check === "ja4" ? "det.recheck.fingerprint.why" : `det.recheck.${strength}.why`),
         record,
         timestamp,
         artifact,

@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describeError, VigilError } from "../core/errors.ts";
+import { english, msg, pickLanguage } from "../core/i18n/index.ts";
 import { PARTIAL_SUFFIX } from "../core/output-file.ts";
 import { COVERAGE_FILE, readResultsFile } from "../core/results-schema.ts";
 import { realPath } from "../core/real-path.ts";
@@ -13,6 +14,7 @@ import { informationalAlerts } from "../report/exposure.ts";
 import { loadResults } from "../report/load-results.ts";
 import { writeJson } from "../report/results.ts";
 import { formatSummary, sortDetections, summarize } from "../report/summary.ts";
+import { redactArgs } from "../core/secret-args.mjs";
 import { runtimeInfo, VERSION } from "../core/version.ts";
 import { claimOutputDir } from "./output-dir.ts";
 import { refuseIfLocked } from "../core/output-lock.ts";
@@ -23,10 +25,13 @@ export interface CheckIocsOptions {
   output?: string;
   json?: boolean;
   quiet?: boolean;
+  /** Language of the terminal summary (and of the report built later from info.json's lang). */
+  lang?: string;
 }
 
 export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now = new Date()): Promise<{ exitCode: number; outputDir: string }> {
   const input = resolve(resultsDir);
+  if (opts.lang !== undefined) pickLanguage(opts.lang);
   if (!existsSync(input) || !statSync(input).isDirectory()) throw new VigilError("not a results folder (expected a folder of <module>.json files)", { file: input, code: "usage" });
   const stamp = now.toISOString().replace(/[:]/g, "").replace(/\..*$/, "");
   const outputDir = resolve(opts.output ?? join(input, `check-iocs-${stamp}`));
@@ -66,10 +71,11 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
     // What the original run could not check is still unchecked: carry it over, so a re-check
     // of an incomplete run is not reported as complete.
     for (const c of originalGaps(input, r.producer)) {
-      const reason = `not (fully) checked in the original run: ${c.reason ?? "failed"}`;
+      const message = msg("coverage.reason.original_gap", { reason: c.reason_message ?? c.reason ?? msg("coverage.reason.failed") });
+      const gap = { status: "failed" as const, reason: english(message), reason_message: message };
       const again = r.coverage.find((x) => x.module === c.module);
-      if (again) Object.assign(again, { status: "failed", reason });
-      else r.coverage.push({ module: c.module, title: c.title ?? c.module, status: "failed", reason });
+      if (again) Object.assign(again, gap);
+      else r.coverage.push({ module: c.module, title: c.title ?? c.module, ...gap });
     }
     // Behaviour signs, exposure and informational entries do not depend on the indicators: they
     // are carried over from the results as they were (MVT's alerts mapped by kind and level).
@@ -81,13 +87,14 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
     const info: RunInfo = {
       tool: "vigil",
       version: VERSION,
-      command: ["check-iocs", ...process.argv.slice(3)],
+      command: ["check-iocs", ...redactArgs(process.argv.slice(3))],
       started,
       finished: new Date().toISOString(),
       acquisition: { kind: r.producer === "vigil" ? "vigil_results" : "mvt_results", path: input, encrypted: false, ...(carried.kind ? { original_kind: carried.kind } : {}) },
       ...(carried.device ? { device: carried.device } : {}),
       inputs: r.inputs,
       iocs: { snapshot: loaded.snapshot, sets: loaded.sets, errors: loaded.problems },
+      lang: opts.lang,
       runtime: runtimeInfo(),
     };
     writeJson(join(outputDir, "info.json"), info);
@@ -100,7 +107,7 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
     throw e;
   }
   if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
-  else process.stdout.write(formatSummary(summary, { topDetections: detections, device: carried.device }) + "\n");
+  else process.stdout.write(formatSummary(summary, { topDetections: detections, lang: pickLanguage(opts.lang), device: carried.device }) + "\n");
   return { exitCode: summary.exitCode, outputDir };
 }
 
@@ -122,7 +129,7 @@ function carriedOver(dir: string, coverage: Coverage[]): { detections: Detection
       device: loaded.info?.device,
     };
   } catch (e) {
-    coverage.push({ module: "original_alerts", title: "Alerts of the results folder", status: "failed", reason: describeError(e) });
+    coverage.push({ module: "original_alerts", title: english(msg("module.original_alerts")), status: "failed", reason: describeError(e) });
     return { detections: [], exposure: [], informational: [] };
   }
 }
@@ -136,11 +143,14 @@ function originalGaps(dir: string, producer: "vigil" | "mvt"): Coverage[] {
   const gaps: Coverage[] = [];
   const unfinished = readdirSync(dir).filter((n) => n.endsWith(PARTIAL_SUFFIX));
   if (unfinished.length) {
-    const reason = `the original run did not finish: ${unfinished.length} file(s) left unfinished, e.g. ${join(dir, unfinished[0])}`;
-    gaps.push({ module: "original_run", title: "The original run", status: "failed", reason });
+    const message = msg("coverage.reason.original_unfinished", { n: unfinished.length, path: join(dir, unfinished[0]) });
+    gaps.push({ module: "original_run", title: english(msg("module.original_run")), status: "failed", reason: english(message), reason_message: message });
   }
   const file = join(dir, "coverage.json");
-  const unknown = (why: string): Coverage => ({ module: "original_coverage", title: "What the original run checked (coverage.json)", status: "failed", reason: `${why}; what the original run could not check is unknown` });
+  const unknown = (why: string): Coverage => {
+    const message = msg("coverage.reason.original_coverage_unknown", { why });
+    return { module: "original_coverage", title: english(msg("module.original_coverage")), status: "failed", reason: english(message), reason_message: message };
+  };
   if (!existsSync(file)) {
     if (producer === "vigil") gaps.push(unknown(`${file}: missing`));
     return gaps;

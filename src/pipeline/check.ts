@@ -7,6 +7,7 @@ import { mergeSpecs } from "../acquisitions/spec-match.ts";
 import type { AcquisitionView, ArtifactSpec } from "../acquisitions/view.ts";
 import { describeError, VigilError } from "../core/errors.ts";
 import type { Coverage, Detection, InputFile, ModuleExposure, RunInfo } from "../core/model.ts";
+import { redactArgs } from "../core/secret-args.mjs";
 import { runtimeInfo, VERSION } from "../core/version.ts";
 import { loadIndicatorsForRun } from "../indicators/for-run.ts";
 import type { Matcher } from "../indicators/matcher-api.ts";
@@ -14,7 +15,7 @@ import type { ModuleDef } from "../modules/contract.ts";
 import { deviceExposure } from "../rules/device-exposure.ts";
 import { allModules, modulesFor } from "../modules/registry.ts";
 import { writeHtmlReport } from "../report/html/index.ts";
-import { pickLanguage } from "../report/i18n/index.ts";
+import { pickLanguage } from "../core/i18n/index.ts";
 import { writeResults, type TimelineHelper } from "../report/results.ts";
 import { formatSummary } from "../report/summary.ts";
 import { TimelineStore } from "../report/timeline-store.ts";
@@ -69,19 +70,23 @@ export async function runCheck(
     iocs?: Matcher;
     /** Bytes of artifacts the acquisition likely holds, guessed before it is opened (see startWorkers). */
     expectedBytes?: () => number;
+    /** The acquisition is `vigil demo`'s synthetic backup: info.json and the report say so. */
+    demo?: boolean;
   } = {},
 ): Promise<CheckOutcome> {
   const progress = progressFor(opts);
   const started = new Date().toISOString();
+  // Without --output, the folder is named after the time and made unique when it is created.
+  const unique = opts.output === undefined;
   const outputDir = resolve(opts.output ?? defaultOutputDir(kind));
-  checkOutputDir(outputDir, [inputPath]);
+  checkOutputDir(outputDir, [inputPath], { unique });
   checkOptions(opts);
   const jobs = opts.jobs === undefined ? defaultJobs() : Number(opts.jobs);
   // Worker threads load Vigil's code while this thread opens the acquisition, when the run will
   // likely use them: --jobs given, or artifacts big enough for threads (runModulesParallel).
   const early = jobs > 1 && (opts.jobs !== undefined || (extra.expectedBytes?.() ?? 0) >= PARALLEL_MIN_BYTES) ? startWorkers(jobs - 1) : undefined;
   try {
-    return await checkOpened(inputPath, open, opts, extra.iocs, { progress, started, outputDir, jobs, early });
+    return await checkOpened(inputPath, open, opts, extra.iocs, { progress, started, outputDir, unique, jobs, early, demo: extra.demo });
   } finally {
     early?.end();
   }
@@ -93,9 +98,9 @@ async function checkOpened(
   open: OpenAcquisition,
   opts: CheckOptions,
   iocs: Matcher | undefined,
-  setup: { progress: ProgressFn; started: string; outputDir: string; jobs: number; early: StartedWorkers | undefined },
+  setup: { progress: ProgressFn; started: string; outputDir: string; unique: boolean; jobs: number; early: StartedWorkers | undefined; demo?: boolean },
 ): Promise<CheckOutcome> {
-  const { progress, started, outputDir, jobs, early } = setup;
+  const { progress, started, jobs, early } = setup;
   // The opener extracts from an archive, in its first pass, what the modules of the run read.
   const wanted = mergeSpecs(selectedModules(opts, allModules).map((m) => m.reads));
   // The acquisition is opened first, so a wrong password or a path that is not an acquisition
@@ -131,7 +136,8 @@ async function checkOpened(
     for (const { view } of views) await view.close();
     throw new VigilError(`--module ${opts.module.join(", ")}: no such module for an ${main.platform} acquisition (see "vigil modules")`, { code: "usage" });
   }
-  const claim = claimOutputDir(outputDir, "info.json");
+  const claim = claimOutputDir(setup.outputDir, "info.json", { unique: setup.unique });
+  const outputDir = claim.dir;
 
   const timeline = new TimelineStore();
   const workerInputs: InputFile[] = [];
@@ -179,10 +185,12 @@ async function checkOpened(
     const info: RunInfo = {
       tool: "vigil",
       version: VERSION,
-      command: process.argv.slice(2),
+      // Secrets given as options are recorded as "***" (and so shown in report.html).
+      command: redactArgs(process.argv.slice(2)),
       started,
       finished: new Date().toISOString(),
       acquisition: { kind: main.kind, path: resolve(inputPath), encrypted: main.encrypted },
+      ...(setup.demo ? { demo: true } : {}),
       device: main.device,
       inputs,
       iocs: { snapshot: loaded.snapshot, sets: loaded.sets, errors: loaded.problems },

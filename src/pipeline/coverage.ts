@@ -1,6 +1,7 @@
 // The coverage of a check made of several views (an androidqf bundle and the backup or bugreport
 // inside it), and what an archive view refused to read.
 import type { AcquisitionView } from "../acquisitions/view.ts";
+import { english, msg } from "../core/i18n/index.ts";
 import type { Coverage } from "../core/model.ts";
 
 /**
@@ -34,11 +35,13 @@ export function mergeCoverage(perView: { prefix: string; coverage: Coverage[] }[
 export function refusedCoverage(view: AcquisitionView, prefix: string): Coverage | undefined {
   const refused = (view as { refused?: () => { entry: string; reason: string }[] }).refused?.() ?? [];
   if (!refused.length) return undefined;
+  const reason = msg("coverage.reason.refused", { root: view.root, n: refused.length, entry: JSON.stringify(refused[0].entry), reason: refused[0].reason });
   return {
     module: `${prefix}unsafe_archive_entries`,
-    title: "Unsafe archive entries (refused, never read)",
+    title: english(msg("module.unsafe_archive_entries")),
     status: "failed",
-    reason: `${view.root}: ${refused.length} unsafe entr${refused.length === 1 ? "y" : "ies"} refused, e.g. ${JSON.stringify(refused[0].entry)}: ${refused[0].reason}`,
+    reason: english(reason),
+    reason_message: reason,
     warnings: refused.slice(0, 50).map((r) => `${JSON.stringify(r.entry)}: ${r.reason}`),
   };
 }

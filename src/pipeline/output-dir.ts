@@ -9,24 +9,30 @@ import { onInterrupt } from "../core/interrupt.ts";
 import { isInside } from "../core/real-path.ts";
 import { lockFolder, refuseIfLocked } from "../core/output-lock.ts";
 
-export function defaultOutputDir(kind: string): string {
-  const stamp = new Date().toISOString().replace(/[:]/g, "").replace(/\..*$/, "");
+/**
+ * The default results folder, `vigil-results/<kind>-<UTC time to the second>`. Two checks started
+ * in the same second get the same name here; claimOutputDir(..., { unique: true }) then gives the
+ * second one `-2`, `-3`...
+ */
+export function defaultOutputDir(kind: string, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[:]/g, "").replace(/\..*$/, "");
   return resolve("vigil-results", `${kind}-${stamp}`);
 }
 
 /**
  * Refuses an output folder inside the evidence: evidence is never written to. Symlinks are
  * resolved on every existing part of the path, so a link that leads into the evidence is caught
- * before the folder below it exists.
+ * before the folder below it exists. With `unique` (a default folder, never reused: a fresh name
+ * beside it is taken when it is made), a previous run or a running check there is no obstacle.
  */
-export function checkOutputDir(out: string, inputs: string[]): void {
+export function checkOutputDir(out: string, inputs: string[], opts: { unique?: boolean } = {}): void {
   for (const input of inputs) {
     if (isInside(out, input)) throw new VigilError("the results folder must not be inside the evidence", { file: out, code: "usage" });
   }
   let up = resolve(out);
   while (!existsSync(up) && dirname(up) !== up) up = dirname(up);
   if (!statSync(up).isDirectory()) throw new VigilError("not a folder", { file: up, code: "usage" });
-  if (existsSync(out)) {
+  if (!opts.unique && existsSync(out)) {
     refuseIfLocked(out);
     if (existsSync(join(out, "info.json"))) throw previousRun(out);
   }
@@ -36,6 +42,8 @@ const previousRun = (out: string) => new VigilError("results folder already hold
 
 /** A results folder held by this check until it is kept (complete) or discarded. */
 export interface OutputClaim {
+  /** The folder claimed: `out`, or with `unique` the fresh folder beside it. */
+  dir: string;
   /** The results are complete: the folder is released with them. */
   keep(): void;
   /** The check stopped: the files it wrote and the folders it created are removed. */
@@ -45,10 +53,11 @@ export interface OutputClaim {
 /**
  * Creates and locks the results folder. `previous`: a file whose presence means the folder holds
  * a finished run (checked again once locked: another check may have finished there meanwhile).
- * Until keep(), a signal that stops the process discards what the check wrote.
+ * Until keep(), a signal that stops the process discards what the check wrote. With `unique`, the
+ * folder is a new one (see makeOutputDir).
  */
-export function claimOutputDir(out: string, previous: string): OutputClaim {
-  const created = makeOutputDir(out);
+export function claimOutputDir(target: string, previous: string, opts: { unique?: boolean } = {}): OutputClaim {
+  const { dir: out, created } = makeOutputDir(target, { unique: opts.unique });
   const removeCreated = () => {
     for (const d of [...created].reverse()) {
       try {
@@ -83,6 +92,7 @@ export function claimOutputDir(out: string, previous: string): OutputClaim {
     process.stderr.write(`vigil: the unfinished results were removed from ${out}\n`);
   });
   return {
+    dir: out,
     keep() {
       off();
       if (!done) lock.release();
@@ -98,25 +108,32 @@ export function claimOutputDir(out: string, previous: string): OutputClaim {
 /**
  * Creates the results folder one level at a time: Node's recursive mkdir spins forever where
  * mkdir answers ENOENT for an existing parent (under /proc, for one), and the user gets no error.
- * Returns the folders it created, outermost first.
+ * With `unique`, the folder itself must be new: when `out` exists (another check started in the
+ * same second made it), `out-2`, `out-3`... is tried, each created atomically, so two concurrent
+ * checks never share a folder. Returns the folder (`dir`) and the folders it created, outermost
+ * first (`created`).
  */
-export function makeOutputDir(out: string, mode?: number): string[] {
+export function makeOutputDir(out: string, opts: { mode?: number; unique?: boolean } = {}): { dir: string; created: string[] } {
+  const target = resolve(out);
   const missing: string[] = [];
-  for (let d = resolve(out); !existsSync(d); d = dirname(d)) {
+  for (let d = opts.unique ? dirname(target) : target; !existsSync(d); d = dirname(d)) {
     missing.unshift(d);
     if (dirname(d) === d) break;
   }
-  for (const d of [...missing]) {
+  /** Creates one folder; false when it already exists (made meanwhile by another check: not ours to remove). */
+  const make = (d: string): boolean => {
     try {
-      mkdirSync(d, mode);
+      mkdirSync(d, opts.mode);
+      return true;
     } catch (e) {
-      // Made meanwhile by another process (another check): not ours to remove.
-      if ((e as NodeJS.ErrnoException).code === "EEXIST" && statSync(d).isDirectory()) {
-        missing.splice(missing.indexOf(d), 1);
-        continue;
-      }
+      if ((e as NodeJS.ErrnoException).code === "EEXIST" && statSync(d).isDirectory()) return false;
       throw new VigilError(`cannot create the folder (${(e as NodeJS.ErrnoException).code ?? describeError(e)})`, { file: out, code: "usage" });
     }
+  };
+  const created = missing.filter(make);
+  if (!opts.unique) return { dir: target, created };
+  for (let n = 1; ; n++) {
+    const d = n === 1 ? target : `${target}-${n}`;
+    if (make(d)) return { dir: d, created: [...created, d] };
   }
-  return missing;
 }

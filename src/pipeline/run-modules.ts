@@ -8,8 +8,9 @@ import type { AcquisitionView, ArtifactSpec, FileEntry } from "../acquisitions/v
 import { applies, isWhole, mergeSpecs } from "../acquisitions/spec-match.ts";
 import { isBatched, type ModuleContext, type ModuleDef } from "../modules/contract.ts";
 import type { Shard } from "../core/shard.ts";
-import type { Coverage, Detection, DetectionInput, ModuleExposure, TimelineEvent } from "../core/model.ts";
+import type { Coverage, Detection, DetectionInput, Message, ModuleExposure, TimelineEvent } from "../core/model.ts";
 import { describeError } from "../core/errors.ts";
+import { english, msg } from "../core/i18n/index.ts";
 import { OutputError } from "../core/output-file.ts";
 import type { Matcher } from "../indicators/matcher-api.ts";
 import { JsonArrayWriter } from "../report/json-writer.ts";
@@ -50,14 +51,16 @@ export async function runModule(
   const warnings: string[] = [];
   const more: Coverage[] = [];
   if (mod.platform !== view.platform || !applies(mod.reads, view)) {
-    return { coverage: { ...base, status: "not_applicable", reason: `not part of an ${view.kind} acquisition` }, warnings, more };
+    const reason = msg("coverage.reason.not_applicable", { kind: msg(`acquisition.${view.kind}`) });
+    return { coverage: { ...base, status: "not_applicable", reason: english(reason), reason_message: reason }, warnings, more };
   }
   let files: FileEntry[] = [];
   try {
     if (!isWhole(mod.reads, view)) {
       files = await view.find(mod.reads);
       if (files.length === 0) {
-        return { coverage: { ...base, status: "absent", reason: describeSpec(mod, view) }, warnings, more };
+        const reason = describeSpec(mod, view);
+        return { coverage: { ...base, status: "absent", reason: english(reason), reason_message: reason }, warnings, more };
       }
     }
   } catch (e) {
@@ -127,15 +130,15 @@ export async function runModule(
     };
   }
   if (skipped) {
-    const reason = `${skipped.toLocaleString("en")} record${skipped === 1 ? "" : "s"} could not be read and ${skipped === 1 ? "was" : "were"} not checked (first: ${firstSkip}); ${n.toLocaleString("en")} checked`;
-    return { coverage: { ...base, status: "failed", records: n, skipped, reason, artifacts, detections: nDetections }, warnings, more };
+    const reason = msg("coverage.reason.skipped", { n: skipped, first: firstSkip, checked: n });
+    return { coverage: { ...base, status: "failed", records: n, skipped, reason: english(reason), reason_message: reason }, warnings, more };
   }
   return { coverage: { ...base, status: "checked", records: n, artifacts, detections: nDetections }, warnings, more };
 }
 
-function describeSpec(mod: ModuleDef<any>, view: AcquisitionView): string {
-  if (view.specKey === "backup") return `not in this backup: ${(mod.reads.backup ?? []).map((b) => `${b.domain}/${b.path}`).join(", ")}`;
-  return `not in this acquisition: ${((mod.reads[view.specKey] as string[] | undefined) ?? []).join(", ")}`;
+function describeSpec(mod: ModuleDef<any>, view: AcquisitionView): Message {
+  if (view.specKey === "backup") return msg("coverage.reason.absent_backup", { paths: (mod.reads.backup ?? []).map((b) => `${b.domain}/${b.path}`).join(", ") });
+  return msg("coverage.reason.absent", { paths: ((mod.reads[view.specKey] as string[] | undefined) ?? []).join(", ") });
 }
 
 /** Collects a module's output in memory: for tests and small checks. */

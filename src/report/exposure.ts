@@ -3,7 +3,7 @@
 // report and the terminal show the reader's language. Each entry is also listed in alerts.json
 // as an informational entry (MVT's INFORMATIONAL level), which never counts as a detection.
 import type { Exposure, InformationalAlert, ModuleExposure } from "../core/model.ts";
-import { translator } from "./i18n/index.ts";
+import { translator } from "../core/i18n/index.ts";
 
 type Translate = (key: string, args?: Record<string, string | number>) => string;
 

@@ -7,11 +7,11 @@
 // MVT writes its alerts as a list of {level, module, message, event_time, event,
 // matched_indicator} in alerts.json and in each module's <module>_detected.json; older versions
 // wrote the flagged records themselves, each with matched_indicator, in <module>_detected.json.
-import type { Detection, Grade, IndicatorKind, InformationalAlert, ModuleExposure } from "../core/model.ts";
+import type { Detection, Grade, IndicatorKind, InformationalAlert, Message, ModuleExposure } from "../core/model.ts";
 import { parseLooseTimestamp } from "../core/time.ts";
 import { gradeForIndicator } from "../indicators/recheck.ts";
 import { monthsBetween, securityBulletins } from "../rules/device-exposure.ts";
-import { translator } from "./i18n/index.ts";
+import { english, msg } from "../core/i18n/index.ts";
 
 /** MVT's indicator collection names (and STIX2 keys) as Vigil's indicator kinds. */
 const MVT_TYPE: Record<string, IndicatorKind> = {
@@ -144,7 +144,6 @@ function kindOf(type: string, value: string): IndicatorKind {
  * module, used when an alert does not name its own.
  */
 export function mapMvtAlerts(items: unknown[], module: string): MappedAlerts {
-  const en = translator("en");
   const out: MappedAlerts = { detections: [], exposure: [], informational: [] };
   for (const item of items) {
     if (!isObject(item)) continue;
@@ -162,11 +161,13 @@ export function mapMvtAlerts(items: unknown[], module: string): MappedAlerts {
     if (mi && value) {
       const type = kindOf(String(mi.type ?? ""), value);
       const set = String(mi.name ?? "") || String(mi.stix2_file_name ?? "") || "MVT";
+      const title = titleOf(message, msg("mvt.indicator.title", { value, set, module: mod }));
       out.detections.push({
         module: mod,
         grade: gradeForIndicator(type, mod),
         kind: "indicator",
-        title: message || en("mvt.indicator.title", { value, set, module: mod }),
+        title: english(title),
+        message: { title },
         matched: value,
         matched_indicator: { value, type, name: set, stix2_file_name: String(mi.stix2_file_name ?? ""), source: String(mi.stix2_file_name ?? ""), sha256: "" },
         artifact: `${mod}.json`,
@@ -178,7 +179,7 @@ export function mapMvtAlerts(items: unknown[], module: string): MappedAlerts {
     }
     const known = alert ? KNOWN_KINDS.find((k) => k.modules.test(mod) && k.message.test(message)) : undefined;
     const outcome: Outcome = known?.outcome ?? (level ? BY_LEVEL[level] : { as: "heuristic", grade: "weak", rule: "mvt-flagged-record" });
-    const title = message || en("mvt.flagged.title", { module: mod });
+    const title = titleOf(message, msg("mvt.flagged.title", { module: mod }));
     if (outcome.as === "exposure") {
       const e = outcome.exposure(event);
       if (e) {
@@ -187,17 +188,21 @@ export function mapMvtAlerts(items: unknown[], module: string): MappedAlerts {
       }
     }
     if (outcome.as === "informational" || outcome.as === "exposure") {
-      out.informational.push({ module: mod, level: "INFORMATIONAL", kind: "informational", title, artifact: `${mod}.json`, ...(timestamp ? { timestamp } : {}), record });
+      out.informational.push({ module: mod, level: "INFORMATIONAL", kind: "informational", title: english(title), artifact: `${mod}.json`, ...(timestamp ? { timestamp } : {}), record });
       continue;
     }
+    const why = msg("mvt.heuristic.why", { level: mvt.level });
+    // MVT's own catch-all levels have their rule in the catalogs; a known kind names Vigil's rule for the same finding.
+    const rule = outcome.rule.startsWith("mvt-") ? msg(`rule.${outcome.rule}.description`, { level: mvt.level }) : msg("mvt.rule.vigil", { level: mvt.level });
     out.detections.push({
       module: mod,
       grade: outcome.grade,
       kind: "heuristic",
-      title,
-      why: en("mvt.heuristic.why", { level: mvt.level }),
+      title: english(title),
+      why: english(why),
+      message: { title, why, rule },
       matched: message || mod,
-      rule: { id: outcome.rule, description: en(outcome.rule.startsWith("mvt-") ? `rule.${outcome.rule}` : "mvt.rule.vigil", { level: mvt.level }) },
+      rule: { id: outcome.rule, description: english(rule) },
       artifact: `${mod}.json`,
       ...(timestamp ? { timestamp } : {}),
       record,
@@ -205,6 +210,14 @@ export function mapMvtAlerts(items: unknown[], module: string): MappedAlerts {
     });
   }
   return out;
+}
+
+/**
+ * A detection's title as a message: MVT's own words when it gave some (shown as they are, in
+ * every language), else Vigil's sentence.
+ */
+function titleOf(message: string, fallback: Message): Message {
+  return message ? msg("mvt.message", { message }) : fallback;
 }
 
 function withoutIndicator(r: Record<string, unknown>): Record<string, unknown> {

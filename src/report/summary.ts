@@ -2,9 +2,10 @@
 // kind's requirements, so that the terminal, summary.json and the HTML report always agree.
 import type { Coverage, CoverageStatus, DeviceInfo, Detection, Exposure, Grade, MissingNeed, Summary, Verdict } from "../core/model.ts";
 import { EXIT, GRADES } from "../core/model.ts";
+import { render, translator } from "../core/i18n/index.ts";
 import { adviceFor, missingNeeds } from "../modules/requirements.ts";
 import { exposureTitle } from "./exposure.ts";
-import { translator } from "./i18n/index.ts";
+import { detectionTitle } from "./localize.ts";
 
 const COVERAGE_STATUSES: readonly CoverageStatus[] = ["checked", "failed", "absent", "not_applicable"];
 
@@ -41,7 +42,7 @@ export function summarize(input: SummaryInput): Summary {
   for (const c of coverage) counts[c.status]++;
   const notChecked = coverage
     .filter((c) => c.status === "failed" || c.status === "absent")
-    .map((c) => ({ module: c.module, title: c.title, status: c.status, reason: c.reason }));
+    .map((c) => ({ module: c.module, title: c.title, status: c.status, reason: c.reason, ...(c.reason_message ? { reason_message: c.reason_message } : {}) }));
   const incomplete = coverage.some((c) => c.status === "failed");
   const missing: MissingNeed[] = missingNeeds(input.kind, coverage).map((m) => ({ ...m, what: en(`need.${m.need}`, m.params) }));
   const advice = missing.length ? adviceFor(input.kind) : undefined;
@@ -132,15 +133,16 @@ export function formatSummary(
   s: Summary,
   extra: { reportPath?: string; topDetections?: Detection[]; lang?: string; device?: DeviceInfo } = {},
 ): string {
-  const t = translator(extra.lang ?? "en");
+  const lang = extra.lang ?? "en";
+  const t = translator(lang);
   const lines: string[] = [];
   lines.push("");
   lines.push(t("terminal.verdict", { verdict: `${t(`terminal.verdict.${s.verdict}`)}${s.incomplete ? ` ${t("terminal.incomplete")}` : ""}` }));
   lines.push(t("terminal.detections", { strong: s.detections.strong, medium: s.detections.medium, weak: s.detections.weak }));
   for (const d of (extra.topDetections ?? []).slice(0, 10)) {
-    lines.push(`  [${d.grade}] ${d.title}${d.timestamp ? ` (${d.timestamp})` : ""}`);
+    lines.push(`  [${t(`terminal.grade.${d.grade}`)}] ${detectionTitle(lang, d).text}${d.timestamp ? ` (${d.timestamp})` : ""}`);
   }
-  if ((extra.topDetections?.length ?? 0) > 10) lines.push(`  ... and ${extra.topDetections!.length - 10} more (see alerts.json)`);
+  if ((extra.topDetections?.length ?? 0) > 10) lines.push(`  ${t("terminal.more", { n: extra.topDetections!.length - 10 })}`);
   lines.push(t("coverage.counts", coverageArgs(s)));
   if (s.missing.length) {
     lines.push(t("terminal.missing"));
@@ -158,13 +160,13 @@ export function formatSummary(
   }
   const failed = s.notChecked.filter((n) => n.status === "failed");
   if (failed.length) {
-    lines.push(`Could not check (${failed.length}):`);
-    for (const f of failed) lines.push(`  ${f.module}: ${f.reason ?? "failed"}`);
+    lines.push(t("terminal.failed", { n: failed.length }));
+    for (const f of failed) lines.push(`  ${t("terminal.fact", { label: f.module, value: f.reason_message ? render(lang, f.reason_message) : (f.reason ?? t("coverage.reason.failed")) })}`);
   }
   const absent = s.notChecked.filter((n) => n.status === "absent");
-  if (absent.length) lines.push(`Not in this acquisition (${absent.length}): ${absent.map((a) => a.module).join(", ")}`);
-  if (s.outputDir) lines.push(`Results: ${s.outputDir}`);
-  if (extra.reportPath) lines.push(`Report: ${extra.reportPath}`);
+  if (absent.length) lines.push(t("terminal.absent", { n: absent.length, modules: absent.map((a) => a.module).join(", ") }));
+  if (s.outputDir) lines.push(t("terminal.results", { path: s.outputDir }));
+  if (extra.reportPath) lines.push(t("terminal.report", { path: extra.reportPath }));
   return lines.join("\n");
 }
 

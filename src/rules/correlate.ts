@@ -3,7 +3,8 @@
 // next step can still come (events older than the window are dropped as time moves on), a
 // cluster keeps the events of one window. Detections are kept until the end; a `first_seen`
 // pattern keeps the values it has seen (distinct process names: a few thousand).
-import type { Detection } from "../core/model.ts";
+import { english, hasMessage, msg } from "../core/i18n/index.ts";
+import type { Detection, Message, MessageParams } from "../core/model.ts";
 import { hostWithin, type CaseEvent } from "./case-events.ts";
 import type { CompiledCluster, CompiledPattern, CompiledRule, CompiledSequence, CorrelationSet } from "./correlation.ts";
 import type { CompiledEnv } from "./engine.ts";
@@ -34,15 +35,22 @@ const FAN_OUT = 8;
 /** Further matches of the same first event listed in a detection. */
 const MAX_ALSO = 20;
 
-/** "42 s", "3 min", "2 h 5 min", "3 days". */
-export function humanGap(ms: number): string {
+/** "42 s", "3 min", "2 h 5 min" (the same in every language), or "3 days" (a catalog message). */
+export function humanGap(ms: number): string | Message {
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s} s`;
   const m = Math.round(s / 60);
   if (m < 60) return `${m} min`;
   const h = Math.floor(m / 60);
   if (h < 48) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
-  return `${Math.round(h / 24)} days`;
+  return msg("case.gap.days", { n: Math.round(h / 24) });
+}
+
+const text = (v: string | Message): string => (typeof v === "string" ? v : english(v));
+
+/** The note a detection carries when a set it looks into could not be built. */
+export function unavailableNote(set: string, why: string): Message {
+  return hasMessage(`case.note.unavailable.${set}`) ? msg(`case.note.unavailable.${set}`, { why }) : msg("case.note.unavailable", { set, why });
 }
 
 const KEY_FIELDS = ["sender", "process", "hosts", "path", "client"];
@@ -132,30 +140,47 @@ export class Correlator {
     const first = f.chain[0];
     const lastEv = f.chain[f.chain.length - 1];
     const gap = humanGap(lastEv.at - first.at);
+    // The title's parameters, by their name in the template ("gap", "crash.process"): the
+    // English title is the rule's template filled with them, the message renders any language.
+    const params: MessageParams = {};
     const title = def.title.replace(/\{(\w+)(?:\.(\w+))?\}/g, (whole, a: string, b?: string) => {
+      let v: string | Message;
       if (!b) {
-        if (a === "gap" || a === "span") return gap;
-        if (a === "classes") return (f.classes ?? []).join(", ");
-        return whole;
+        if (a === "gap" || a === "span") v = gap;
+        else if (a === "classes") v = (f.classes ?? []).join(", ");
+        else return whole;
+      } else {
+        const i = f.stepNames.indexOf(a);
+        if (i < 0) return whole;
+        const ev = f.chain[i];
+        v = b === "event" ? this.set.labelMessage(ev.event) : show(ev.fields[b]);
       }
-      const i = f.stepNames.indexOf(a);
-      if (i < 0) return whole;
-      const ev = f.chain[i];
-      return b === "event" ? this.set.label(ev.event) : show(ev.fields[b]);
+      params[b ? `${a}.${b}` : a] = v;
+      return text(v);
     });
     const patterns = f.rule.kind === "sequence" ? f.rule.steps : [...f.rule.classes.flatMap((c) => c.patterns), ...f.rule.unless];
-    const notes: string[] = [];
+    const notes: Message[] = [];
     for (const name of new Set(patterns.flatMap((p) => p.sets))) {
       const why = this.sets.unavailable.get(name);
-      if (why !== undefined) notes.push(`The ${name} could not be read (${why}): every sender counts as not in the ${name}.`);
+      if (why !== undefined) notes.push(unavailableNote(name, why));
     }
+    const why = [def.why, ...notes.map(english)].join(" ");
+    // The shipped rules have their words in the catalogs; a rule given in code keeps its English.
+    const message = hasMessage(`rule.${def.id}.title`)
+      ? {
+          title: msg(`rule.${def.id}.title`, params),
+          why: notes.length ? msg("case.why_with_notes", { why: msg(`rule.${def.id}.why`), notes }) : msg(`rule.${def.id}.why`),
+          rule: msg(`rule.${def.id}.description`),
+        }
+      : undefined;
     const acquisitions = [...new Set(f.chain.map((e) => `${e.acquisition} (${e.module})`))];
     return {
       module: CORRELATION_MODULE,
       grade: def.grade,
       kind: "heuristic",
       title,
-      why: [def.why, ...notes].join(" "),
+      why,
+      ...(message ? { message } : {}),
       matched: f.chain.map((e) => show(KEY_FIELDS.map((k) => e.fields[k]).find((v) => v !== undefined))).join(" → "),
       rule: { id: def.id, description: def.description },
       artifact: acquisitions.join(", "),
@@ -164,7 +189,7 @@ export class Correlator {
         rule: def.id,
         events: f.chain.map((e, i) => slim(e, f.stepNames[i])),
         ...(f.alsoCount ? { also: f.also.map((c) => slim(c[c.length - 1])), also_count: f.alsoCount } : {}),
-        ...(notes.length ? { notes } : {}),
+        ...(notes.length ? { notes: notes.map(english) } : {}),
         sources: def.sources,
       },
     };

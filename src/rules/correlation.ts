@@ -7,9 +7,10 @@ import { join } from "node:path";
 import { parseYaml } from "../core/yaml.ts";
 import { srcAsset } from "../core/paths.ts";
 import { VigilError } from "../core/errors.ts";
-import { GRADES, type Grade } from "../core/model.ts";
+import { hasMessage, msg } from "../core/i18n/index.ts";
+import { GRADES, type Grade, type Message } from "../core/model.ts";
 import { fieldSpecProblem, fieldValue, isoMillis, type CaseEvent, type FieldSpec } from "./case-events.ts";
-import { RuleSet, type Compiled, type CompiledEnv, type Predicate } from "./engine.ts";
+import { RuleSet, wordsFromCatalog, type Compiled, type CompiledEnv, type Predicate } from "./engine.ts";
 
 export const CORRELATION_FILE = join(srcAsset("rules"), "data", "correlations.yaml");
 
@@ -21,6 +22,7 @@ export interface EventSourceDef {
   fields: Record<string, FieldSpec>;
 }
 export interface EventKindDef {
+  /** The kind in a detection title ("message"); from the catalogs (case.event.<kind>) for the shipped file. */
   label: string;
   description: string;
   from: EventSourceDef[];
@@ -51,6 +53,7 @@ export interface ClusterDef {
 export interface CorrelationDef {
   id: string;
   grade: Grade;
+  /** The rule's words in English; the shipped file leaves them to the catalogs (rule.<id>.description, .title, .why). */
   description: string;
   title: string;
   why: string;
@@ -286,15 +289,26 @@ export class CorrelationSet {
   label(kind: string): string {
     return this.kinds.get(kind)?.label ?? kind.replace(/_/g, " ");
   }
+
+  /** The kind's label as a catalog message (case.event.<kind>) when the catalogs have it, else its label. */
+  labelMessage(kind: string): Message | string {
+    return hasMessage(`case.event.${kind}`) ? msg(`case.event.${kind}`) : this.label(kind);
+  }
 }
 
-/** Reads a correlation rule file. */
+/** Reads a correlation rule file; the rules' words and the event kinds' labels come from the English catalog. */
 export function loadCorrelations(file = CORRELATION_FILE): CorrelationSet {
   let doc: CorrelationFile;
   try {
     doc = (parseYaml(readFileSync(file, "utf8")) ?? {}) as CorrelationFile;
   } catch (e) {
     throw new VigilError(`cannot read correlation rules: ${(e as Error).message.split("\n")[0]}`, { file, code: "rules", cause: e });
+  }
+  for (const [kind, def] of Object.entries(doc.events ?? {})) {
+    if (def && typeof def === "object") wordsFromCatalog(def as unknown as Record<string, unknown>, `event kind ${kind}`, ["label"], () => `case.event.${kind}`, file);
+  }
+  for (const def of doc.correlations ?? []) {
+    if (def && typeof def === "object") wordsFromCatalog(def as unknown as Record<string, unknown>, `correlation ${def.id}`, ["description", "title", "why"], (k) => `rule.${def.id}.${k}`, file);
   }
   return new CorrelationSet(doc, file);
 }

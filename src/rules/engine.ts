@@ -4,7 +4,8 @@
 // and lets an investigator read every heuristic without reading module code. Rules whose test
 // is code (the Android ones) read their lists, numbers and tables from the same files.
 import { readFileSync } from "node:fs";
-import type { Grade } from "../core/model.ts";
+import { englishText, msg } from "../core/i18n/index.ts";
+import type { Grade, Message } from "../core/model.ts";
 import { GRADES } from "../core/model.ts";
 import { VigilError } from "../core/errors.ts";
 import { parseYaml } from "../core/yaml.ts";
@@ -43,11 +44,13 @@ export interface RuleDef {
   /** Which kind of record the rule reads ("shutdown_client", "crash_report", ...). */
   subject: string;
   grade: Grade;
-  /** One sentence: what the rule flags. */
+  /**
+   * The rule's words, in English: one sentence saying what it flags, the detection title ("{field}"
+   * is replaced by the subject's field) and why it matters. Rule files leave them out: they are
+   * read from the catalogs (rule.<id>.description, .title, .why), which hold every language.
+   */
   description: string;
-  /** Plain-words detection title; "{field}" is replaced by the subject's field. */
   title: string;
-  /** Why it matters, in plain words. */
   why: string;
   /** Field whose value is reported as `matched`. */
   matched: string;
@@ -73,7 +76,10 @@ export interface RuleEnv {
 
 export interface RuleHit {
   rule: RuleDef;
+  /** The English title. */
   title: string;
+  /** The title as a catalog message (rule.<id>.title with the subject's fields). */
+  message: Message;
   matched: string;
 }
 
@@ -162,11 +168,9 @@ export class RuleSet {
     const rec = record as Record<string, unknown>;
     for (const { rule, test } of rules) {
       if (!test(rec, cenv)) continue;
-      out.push({
-        rule,
-        title: rule.title.replace(/\{(\w+)\}/g, (_, f: string) => String(rec[f] ?? "")),
-        matched: String(rec[rule.matched] ?? ""),
-      });
+      const params: Record<string, string> = {};
+      const title = rule.title.replace(/\{(\w+)\}/g, (_, f: string) => (params[f] = String(rec[f] ?? "")));
+      out.push({ rule, title, message: msg(`rule.${rule.id}.title`, params), matched: String(rec[rule.matched] ?? "") });
     }
     return out;
   }
@@ -251,14 +255,32 @@ export class RuleSet {
   }
 }
 
-/** Reads YAML rule files and baselines into a RuleSet. */
+/**
+ * Fills a rule's words (`keys` of `def`) with their English text from the catalogs; a rule file
+ * that writes them itself, or a rule the catalogs have no words for, is an error naming `file`.
+ */
+export function wordsFromCatalog(def: Record<string, unknown>, what: string, keys: string[], id: (key: string) => string, file: string): void {
+  for (const k of keys) {
+    if (def[k] !== undefined) throw new VigilError(`${what}: ${k} belongs in the catalogs (${id(k)} in src/core/i18n), not in the rule file`, { file, code: "rules" });
+    try {
+      def[k] = englishText(id(k));
+    } catch {
+      throw new VigilError(`${what} lacks ${k}: no ${id(k)} in src/core/i18n`, { file, code: "rules" });
+    }
+  }
+}
+
+/** Reads YAML rule files and baselines into a RuleSet; each rule's words come from the English catalog. */
 export function loadRuleSet(ruleFiles: string[], baselineFiles: Record<string, string>): RuleSet {
   const files = ruleFiles.map((f) => {
+    let file: RuleFile;
     try {
-      return parseYaml(readFileSync(f, "utf8")) as RuleFile;
+      file = parseYaml(readFileSync(f, "utf8")) as RuleFile;
     } catch (e) {
       throw new VigilError(`cannot read rules: ${(e as Error).message.split("\n")[0]}`, { file: f, code: "rules", cause: e });
     }
+    for (const r of file.rules ?? []) wordsFromCatalog(r as unknown as Record<string, unknown>, `rule ${r.id}`, ["description", "title", "why"], (k) => `rule.${r.id}.${k}`, f);
+    return file;
   });
   const baselines: Record<string, Baseline> = {};
   for (const [name, f] of Object.entries(baselineFiles)) {

@@ -1,10 +1,11 @@
 // Indicator checks shared by the iOS modules that see process binaries by path (shutdown.log,
 // ps listings, crash reports, the filesystem walk): the path against file-path indicators and
 // each path component against process-name indicators, as MVT does for shutdown.log.
-import type { DetectionInput, Grade, IndicatorMatch } from "../core/model.ts";
+import type { DetectionInput, Grade, IndicatorMatch, Message } from "../core/model.ts";
 import { dedupeMatches, fromMatches, heuristic } from "../core/detection.ts";
 import type { Matcher } from "../indicators/matcher-api.ts";
 import type { RuleEnv, RuleSet } from "./engine.ts";
+import { msg } from "../core/i18n/index.ts";
 
 /** Process indicators matching whole components of a path ("/private/var/db/x/bh" → "bh"). */
 export function processComponentMatches(iocs: Matcher, path: string, from = 0): IndicatorMatch[] {
@@ -28,7 +29,7 @@ export function processComponentMatches(iocs: Matcher, path: string, from = 0): 
 export function checkProcessPath(
   iocs: Matcher,
   path: string,
-  opts: { where: string; grade: Grade; componentGrade?: Grade; record?: unknown; timestamp?: string; artifact?: string },
+  opts: { where: Message; grade: Grade; componentGrade?: Grade; record?: unknown; timestamp?: string; artifact?: string },
 ): DetectionInput[] {
   const byPath = [...iocs.filePath(path), ...iocs.fileName(path.slice(path.lastIndexOf("/") + 1)).map((m) => ({ ...m, matched: path }))];
   const byComponent = processComponentMatches(iocs, path).filter((m) => !byPath.some((p) => p.indicator.value === m.indicator.value));
@@ -37,14 +38,14 @@ export function checkProcessPath(
     ...fromMatches(dedupeMatches(byPath), {
       ...base,
       grade: opts.grade,
-      title: (m) => `Known spyware file ${m.indicator.type === "file_name" ? "name" : "path"} ${m.indicator.value} ${opts.where}: ${path}`,
-      why: "The indicator names a file that spyware installs; its path appears in an artifact of what ran or existed on the device.",
+      title: (m) => msg(m.indicator.type === "file_name" ? "det.process_path.file_name" : "det.process_path.file_path", { indicator: m.indicator.value, where: opts.where, path }),
+      why: msg("det.process_path.file.why"),
     }),
     ...fromMatches(dedupeMatches(byComponent), {
       ...base,
       grade: opts.componentGrade ?? opts.grade,
-      title: (m) => `Known spyware process name ${m.indicator.value} ${opts.where}: ${path}`,
-      why: "A component of this path is the name of a known spyware process.",
+      title: (m) => msg("det.process_path.component", { indicator: m.indicator.value, where: opts.where, path }),
+      why: msg("det.process_path.component.why"),
     }),
   ];
 }
@@ -62,8 +63,8 @@ export function ruleDetections(
       rule: h.rule.id,
       ruleDescription: h.rule.description,
       grade: h.rule.grade,
-      title: h.title,
-      why: h.rule.why,
+      title: h.message,
+      why: msg(`rule.${h.rule.id}.why`),
       matched: h.matched,
       record: extra.record,
       timestamp: extra.timestamp,

@@ -4,19 +4,12 @@
 // exploit in 2019, Paragon's Graphite in 2025). A notification says the owner was targeted, not
 // that the phone is infected. Quotes forwarded by friends (news articles) must not count: a
 // body quote needs the vendor's own link, or the vendor's own account as sender.
-import type { DetectionInput } from "../core/model.ts";
-import { heuristic } from "../core/detection.ts";
+import type { DetectionInput, Message } from "../core/model.ts";
+import { codeRule, heuristic } from "../core/detection.ts";
+import { msg } from "../core/i18n/index.ts";
 
-export const APPLE_THREAT_RULE = {
-  id: "apple-threat-notification",
-  description:
-    "A received message reads like Apple's threat notification (\"ALERT: State-sponsored attackers may be targeting your iPhone\" / \"Apple detected a targeted mercenary spyware attack against your iPhone\"), or quotes its warning together with a link to apple.com.",
-};
-export const META_THREAT_RULE = {
-  id: "whatsapp-security-notification",
-  description:
-    "A received message from WhatsApp's official account that speaks of spyware, a malicious file, malware, hacking or a targeted or state-sponsored attack; or such a message elsewhere that names WhatsApp or Meta and links to whatsapp.com, meta.com or facebook.com.",
-};
+export const APPLE_THREAT_RULE = codeRule("apple-threat-notification");
+export const META_THREAT_RULE = codeRule("whatsapp-security-notification");
 
 // Title lines of Apple's 2021 and 2024-2025 waves, and the sentence their bodies share.
 const APPLE_TITLE = /^\s*ALERT: (State-sponsored attackers may be targeting your iPhone|Apple detected a (targeted )?mercenary spyware attack against your iPhone)/i;
@@ -43,8 +36,8 @@ export interface NotificationInput {
   hosts: string[];
   /** The message came from the vendor's own account (WhatsApp's official chat). */
   fromWhatsApp?: boolean;
-  /** "iMessage", "SMS", "WhatsApp"... */
-  service: string;
+  /** "iMessage", "SMS", "WhatsApp"... (a message when the record does not say) */
+  service: string | Message;
   timestamp?: string;
 }
 
@@ -52,15 +45,15 @@ export interface NotificationInput {
 export function threatNotification(m: NotificationInput): DetectionInput | undefined {
   const { text } = m;
   if (!text || !NOTIFICATION_PREFILTER.test(text)) return undefined;
-  const when = m.timestamp ?? "an unknown date";
+  const when = m.timestamp ?? msg("det.unknown_date");
   const snippet = text.replace(/\s+/g, " ").trim().slice(0, 200);
   if (APPLE_TITLE.test(text) || (APPLE_BODY.test(text) && onDomain(m.hosts, ["apple.com"]))) {
     return heuristic({
       rule: APPLE_THREAT_RULE.id,
       ruleDescription: APPLE_THREAT_RULE.description,
       grade: "medium",
-      title: `Apple threat notification received by ${m.service} on ${when}`,
-      why: "Apple sends these notifications when it detects that the owner was targeted by mercenary spyware. It says the account was targeted, not that the phone is infected; an expert should check the phone.",
+      title: msg("det.threat.apple", { service: m.service, date: when }),
+      why: msg("det.threat.apple.why"),
       matched: snippet,
       timestamp: m.timestamp,
     });
@@ -70,8 +63,8 @@ export function threatNotification(m: NotificationInput): DetectionInput | undef
       rule: META_THREAT_RULE.id,
       ruleDescription: META_THREAT_RULE.description,
       grade: "medium",
-      title: `WhatsApp/Meta security notification received by ${m.service} on ${when}`,
-      why: "WhatsApp wrote to the users it found targeted by spyware (NSO Group's call exploit in 2019, Paragon's Graphite in 2025). Like Apple's notifications it says the account was targeted, not that the phone is infected; the phone should be checked by an expert around the dates it gives.",
+      title: msg("det.threat.meta", { service: m.service, date: when }),
+      why: msg("det.threat.meta.why"),
       matched: snippet,
       timestamp: m.timestamp,
     });

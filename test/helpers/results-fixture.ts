@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { memoryView } from "../../src/acquisitions/memory.ts";
 import { defineModule } from "../../src/modules/contract.ts";
 import { fromMatches } from "../../src/core/detection.ts";
+import { msg } from "../../src/core/i18n/index.ts";
 import type { RunInfo } from "../../src/core/model.ts";
 import { matcherFromValues } from "../../src/indicators/matcher.ts";
 import { writeResults } from "../../src/report/results.ts";
@@ -28,7 +29,7 @@ export const visitsModule = defineModule<{ url: string; at: string }>({
     }
   },
   events: (r) => [{ timestamp: r.at, event: "visit", description: r.url }],
-  check: (r, ctx) => fromMatches(ctx.iocs.url(r.url), { grade: "medium", title: (m) => `Known spyware domain visited: ${m.matched}`, timestamp: r.at }),
+  check: (r, ctx) => fromMatches(ctx.iocs.url(r.url), { grade: "medium", title: (m) => msg("det.web.seen", { set: m.indicator.set.name, type: msg("ind.type.domain"), what: msg("det.what.visited_safari"), value: m.matched }), timestamp: r.at }),
 });
 
 export const missingModule = defineModule<never>({
@@ -52,13 +53,27 @@ export const brokenModule = defineModule<never>({
   },
 });
 
-export async function buildResultsFolder(opts: { planted?: boolean; days?: number } = {}): Promise<string> {
+/** A URL with a long path and query and no space: it must wrap in the report, never widen it. */
+export const LONG_URL = `https://x.${PLANTED_DOMAIN}/${"exploit-chain-stage-".repeat(12)}final?${"session=0123456789abcdef&".repeat(8)}end=1`;
+/** Dates that are placeholders (a zero Unix time, a zero Mac time), not real times. */
+export const PLACEHOLDER_TIMES = ["1970-01-01T00:00:00.000Z", "2001-01-01T00:00:00.000Z"];
+
+/**
+ * `long`: also a visit to LONG_URL, a second stretch of days after 60 days without events, and
+ * visits at placeholder dates: the layout and timeline cases of the report.
+ */
+export async function buildResultsFolder(opts: { planted?: boolean; days?: number; long?: boolean } = {}): Promise<string> {
   const lines: string[] = [];
   const days = opts.days ?? 30;
   for (let d = 0; d < days; d++) {
     for (let k = 0; k < 5; k++) lines.push(`${new Date(Date.UTC(2026, 0, 1 + d, 10, k * 7)).toISOString()} https://news-${k}.example.org/a`);
   }
   if (opts.planted !== false) lines.push(`2026-01-15T10:03:00.000Z https://x.${PLANTED_DOMAIN}/exploit?id=1`);
+  if (opts.long) {
+    lines.push(`2026-01-16T11:00:00.000Z ${LONG_URL}`);
+    for (let d = 0; d < 5; d++) lines.push(`${new Date(Date.UTC(2026, 0, days + 60 + d, 9)).toISOString()} https://later.example.org/${d}`);
+    for (const t of PLACEHOLDER_TIMES) lines.push(`${t} https://placeholder.example.org/a`);
+  }
   const view = memoryView({
     kind: "ios_backup",
     platform: "ios",

@@ -2,10 +2,11 @@
 // trojans read the screen and act on it. Before Android 14 the dump lists installed and
 // enabled services; from 14 only the enabled ones.
 import { defineModule } from "../contract.ts";
-import { fromMatches, heuristic } from "../../core/detection.ts";
+import { codeRule, fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { parseAccessibility, type AccessibilityService } from "../../formats/dumpsys/accessibility.ts";
 import { dumpsysReads, dumpsysService, packageIndex } from "./lib/common.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface AccessibilityRecord extends AccessibilityService {
   /** Whether the package list marks the app as a system app; undefined when unknown. */
@@ -13,10 +14,7 @@ export interface AccessibilityRecord extends AccessibilityService {
   file: string;
 }
 
-export const USER_A11Y_RULE = {
-  id: "android-user-accessibility-service",
-  description: "An accessibility service of an app that is not a system app is enabled.",
-};
+export const USER_A11Y_RULE = codeRule("android-user-accessibility-service");
 
 export default defineModule<AccessibilityRecord>({
   name: "dumpsys_accessibility",
@@ -34,7 +32,7 @@ export default defineModule<AccessibilityRecord>({
   check(r, ctx) {
     const out: DetectionInput[] = fromMatches(ctx.iocs.appId(r.package_name), {
       grade: "strong",
-      title: (m) => `Known malicious app has an accessibility service ${r.state === "enabled" ? "enabled" : "installed"}: ${m.matched}`,
+      title: (m) => msg(r.state === "enabled" ? "det.accessibility.known_enabled" : "det.accessibility.known_installed", { value: m.matched }),
       artifact: r.file,
     });
     if (r.state === "enabled" && r.system !== true) {
@@ -43,8 +41,8 @@ export default defineModule<AccessibilityRecord>({
           rule: USER_A11Y_RULE.id,
           ruleDescription: USER_A11Y_RULE.description,
           grade: "weak",
-          title: `Accessibility service of a non-system app is enabled: ${r.service}`,
-          why: "An accessibility service can read everything on screen and tap for the user; stalkerware relies on it. Screen readers, password managers and automation apps use it too, so check the owner enabled it.",
+          title: msg("det.accessibility.user_enabled", { value: r.service }),
+          why: msg("det.accessibility.user_enabled.why"),
           matched: r.service,
           artifact: r.file,
         }),

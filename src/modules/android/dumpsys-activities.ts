@@ -4,6 +4,7 @@ import { fromMatches } from "../../core/detection.ts";
 import type { ResolverEntry } from "../../formats/dumpsys/resolver.ts";
 import { dumpsysReads } from "./lib/common.ts";
 import { resolverEntries } from "./lib/resolver.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export type ActivityRecord = ResolverEntry & { file: string };
 
@@ -15,6 +16,6 @@ export default defineModule<ActivityRecord>({
   reads: dumpsysReads("package"),
   records: (ctx) => resolverEntries(ctx, "Activity"),
   check(r, ctx) {
-    return fromMatches(ctx.iocs.appId(r.package_name), { grade: "strong", title: (m) => `Known malicious app registered an activity: ${m.matched} (${r.intent})`, artifact: r.file });
+    return fromMatches(ctx.iocs.appId(r.package_name), { grade: "strong", title: (m) => msg("det.activities.known", { value: m.matched, intent: r.intent }), artifact: r.file });
   },
 });

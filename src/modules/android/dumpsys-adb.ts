@@ -2,9 +2,10 @@
 // keystore the last time each connected). Whoever holds such a key can install apps and read
 // data over adb without unlocking the phone again.
 import { defineModule } from "../contract.ts";
-import { heuristic } from "../../core/detection.ts";
+import { codeRule, heuristic } from "../../core/detection.ts";
 import { parseAdb, type AdbKey } from "../../formats/dumpsys/adb.ts";
 import { dumpsysReads, dumpsysService } from "./lib/common.ts";
+import { msg } from "../../core/i18n/index.ts";
 import { androidRules } from "../../rules/index.ts";
 
 export interface AdbKeyRecord extends AdbKey {
@@ -14,11 +15,7 @@ export interface AdbKeyRecord extends AdbKey {
   file: string;
 }
 
-export const STALE_ADB_KEY_RULE = {
-  id: "android-other-adb-key",
-  description:
-    "A computer other than the one connected for the acquisition is trusted for adb debugging: a key last seen more than a day before the newest one, or one of several keys when the dump gives no times.",
-};
+export const STALE_ADB_KEY_RULE = codeRule("android-other-adb-key");
 
 export default defineModule<AdbKeyRecord>({
   name: "dumpsys_adb",
@@ -49,8 +46,8 @@ export default defineModule<AdbKeyRecord>({
             rule: STALE_ADB_KEY_RULE.id,
             ruleDescription: STALE_ADB_KEY_RULE.description,
             grade: "weak",
-            title: `Another computer is trusted for USB debugging${r.comment ? `: ${r.comment}` : ""}${r.last_connection ? ` (last connected ${r.last_connection})` : ""}`,
-            why: "A trusted adb key lets its computer install apps and pull data over a cable. Check the owner recognises it (their own computer, a repair shop); otherwise revoke USB debugging authorisations.",
+            title: msg(r.last_connection ? "det.adb.other_key_seen" : "det.adb.other_key", { name: r.comment ? `: ${r.comment}` : "", last: r.last_connection ?? "" }),
+            why: msg("det.adb.other_key.why"),
             matched: r.fingerprint ?? r.key.slice(0, 32),
             artifact: file,
             timestamp: r.last_connection,

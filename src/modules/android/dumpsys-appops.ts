@@ -1,11 +1,12 @@
 // dumpsys appops: per app, which runtime operations (camera, microphone, SMS, install packages,
 // ...) it may use and when it last used or was refused them.
 import { defineModule } from "../contract.ts";
-import { fromMatches, heuristic } from "../../core/detection.ts";
+import { codeRule, fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { parseAppops, type AppopsPackage } from "../../formats/dumpsys/appops.ts";
 import { androidSet } from "../../rules/index.ts";
 import { dumpsysReads, dumpsysService, knownStores, packageIndex } from "./lib/common.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface AppopsRecord extends AppopsPackage {
   installer?: string;
@@ -13,14 +14,8 @@ export interface AppopsRecord extends AppopsPackage {
   file: string;
 }
 
-export const INSTALL_PACKAGES_RULE = {
-  id: "android-sideloaded-app-can-install",
-  description: "A non-system app that did not come from a known store is allowed REQUEST_INSTALL_PACKAGES (it can install other apps).",
-};
-export const PRIVILEGED_UID_RULE = {
-  id: "android-root-shell-sensitive-op",
-  description: "The root (0) or shell (2000) uid used a privacy-sensitive operation (camera, microphone, SMS, call log, contacts, location, screen capture).",
-};
+export const INSTALL_PACKAGES_RULE = codeRule("android-sideloaded-app-can-install");
+export const PRIVILEGED_UID_RULE = codeRule("android-root-shell-sensitive-op");
 
 export default defineModule<AppopsRecord>({
   name: "dumpsys_appops",
@@ -48,7 +43,7 @@ export default defineModule<AppopsRecord>({
     return out;
   },
   check(r, ctx) {
-    const out: DetectionInput[] = fromMatches(ctx.iocs.appId(r.package_name), { grade: "strong", title: (m) => `Known malicious app holds app operations: ${m.matched}`, artifact: r.file });
+    const out: DetectionInput[] = fromMatches(ctx.iocs.appId(r.package_name), { grade: "strong", title: (m) => msg("det.appops.known", { value: m.matched }), artifact: r.file });
     const install = r.permissions.find((p) => p.name === "REQUEST_INSTALL_PACKAGES" && p.mode === "allow");
     if (install && r.system === false && !(r.installer && knownStores().has(r.installer))) {
       out.push(
@@ -56,8 +51,8 @@ export default defineModule<AppopsRecord>({
           rule: INSTALL_PACKAGES_RULE.id,
           ruleDescription: INSTALL_PACKAGES_RULE.description,
           grade: "weak",
-          title: `Sideloaded app may install other apps: ${r.package_name}`,
-          why: "Droppers and stalkerware installers use this permission to fetch and install their payload. Alternative stores and browsers hold it too.",
+          title: msg("det.appops.can_install", { value: r.package_name }),
+          why: msg("det.appops.can_install.why"),
           matched: `${r.package_name} REQUEST_INSTALL_PACKAGES`,
           artifact: r.file,
         }),
@@ -72,8 +67,8 @@ export default defineModule<AppopsRecord>({
             rule: PRIVILEGED_UID_RULE.id,
             ruleDescription: PRIVILEGED_UID_RULE.description,
             grade: "weak",
-            title: `${r.uid === "0" ? "Root" : "The adb shell"} used ${p.name} (${r.package_name})`,
-            why: "Apps use these operations under their own uid. Use by root or the shell means a root tool or an adb session did; it also happens during developer testing.",
+            title: msg(r.uid === "0" ? "det.appops.root_used" : "det.appops.shell_used", { op: p.name, app: r.package_name }),
+            why: msg("det.appops.privileged.why"),
             matched: `uid ${r.uid} ${p.name}`,
             artifact: r.file,
             timestamp: used[0].timestamp,

@@ -4,6 +4,7 @@ import { defineModule } from "../contract.ts";
 import { fromMatches } from "../../core/detection.ts";
 import { parseBatteryDaily, type BatteryDailyChange } from "../../formats/dumpsys/battery-daily.ts";
 import { dumpsysReads, dumpsysService } from "./lib/common.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface BatteryDailyRecord extends BatteryDailyChange {
   /** Set on an update whose version is lower than the one the previous update installed. */
@@ -44,6 +45,6 @@ export default defineModule<BatteryDailyRecord>({
     return [{ timestamp: at, event: "package_updated", description: `App updated: ${r.package_name} to version ${r.vers} (device clock)` }];
   },
   check(r, ctx) {
-    return fromMatches(ctx.iocs.appId(r.package_name), { grade: "strong", title: (m) => `Known malicious app ${r.action === "uninstall" ? "uninstalled" : "installed or updated"}: ${m.matched}`, artifact: r.file, timestamp: r.to ?? r.from });
+    return fromMatches(ctx.iocs.appId(r.package_name), { grade: "strong", title: (m) => msg(r.action === "uninstall" ? "det.battery_daily.uninstalled" : "det.battery_daily.installed", { value: m.matched }), artifact: r.file, timestamp: r.to ?? r.from });
   },
 });

@@ -4,6 +4,7 @@ import { defineModule } from "../contract.ts";
 import { fromMatches } from "../../core/detection.ts";
 import { parseBatteryHistory, type BatteryHistoryEvent } from "../../formats/dumpsys/battery-history.ts";
 import { dumpsysReads, dumpsysService } from "./lib/common.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export type BatteryHistoryRecord = BatteryHistoryEvent & {
   /** For an install: the higher version code an earlier install in the history had. */
@@ -51,6 +52,6 @@ export default defineModule<BatteryHistoryRecord>({
     return [{ timestamp: r.timestamp, event: r.kind === "pkginst" ? "package_installed" : r.kind === "pkgunin" ? "package_uninstalled" : "app_foreground", description: `${KIND_TEXT[r.kind]}: ${r.package_name} (device clock, from the history's reset time)` }];
   },
   check(r, ctx) {
-    return fromMatches(ctx.iocs.appId(r.package_name), { grade: "strong", title: (m) => `Known malicious app in the battery history: ${m.matched} (${KIND_TEXT[r.kind] ?? r.kind})`, artifact: r.file, timestamp: r.timestamp });
+    return fromMatches(ctx.iocs.appId(r.package_name), { grade: "strong", title: (m) => msg("det.battery_history.known", { value: m.matched, kind: KIND_TEXT[r.kind] ? msg(`det.battery_history.kind.${r.kind}`) : r.kind }), artifact: r.file, timestamp: r.timestamp });
   },
 });

@@ -4,6 +4,7 @@ import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { parseDbinfo, type DbinfoOperation } from "../../formats/dumpsys/dbinfo.ts";
 import { dumpsysReads, dumpsysService } from "./lib/common.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export type DbinfoRecord = DbinfoOperation & { file: string };
 
@@ -22,8 +23,8 @@ export default defineModule<DbinfoRecord>({
     return r.timestamp && r.action ? [{ timestamp: r.timestamp, event: "database_query", description: `${r.process ?? "pid " + r.pid} ${r.action} on ${r.path} (device clock)` }] : [];
   },
   check(r, ctx) {
-    const out: DetectionInput[] = fromMatches(ctx.iocs.filePath(r.path), { grade: "strong", title: (m) => `Known spyware database open on the device: ${m.matched}`, artifact: r.file, timestamp: r.timestamp });
-    if (r.process) out.push(...fromMatches(ctx.iocs.appId(r.process.split(":")[0]), { grade: "strong", title: (m) => `Known malicious app had a database open: ${m.matched}`, artifact: r.file, timestamp: r.timestamp }));
+    const out: DetectionInput[] = fromMatches(ctx.iocs.filePath(r.path), { grade: "strong", title: (m) => msg("det.dbinfo.database", { value: m.matched }), artifact: r.file, timestamp: r.timestamp });
+    if (r.process) out.push(...fromMatches(ctx.iocs.appId(r.process.split(":")[0]), { grade: "strong", title: (m) => msg("det.dbinfo.app", { value: m.matched }), artifact: r.file, timestamp: r.timestamp }));
     return out;
   },
 });

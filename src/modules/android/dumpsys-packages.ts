@@ -6,6 +6,7 @@ import type { DetectionInput } from "../../core/model.ts";
 import type { DumpsysPackage } from "../../formats/dumpsys/package.ts";
 import { dumpsysReads, dumpsysService, packagesOf } from "./lib/common.ts";
 import { packageHeuristics } from "./lib/package-checks.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface DumpsysPackageRecord extends DumpsysPackage {
   file: string;
@@ -36,8 +37,8 @@ export default defineModule<DumpsysPackageRecord>({
     return out;
   },
   check(r, ctx) {
-    const out: DetectionInput[] = fromMatches(ctx.iocs.appId(r.package_name), { grade: "strong", title: (m) => `Known malicious app installed: ${m.matched}`, artifact: r.file });
-    for (const h of r.cert_sha256) out.push(...fromMatches(ctx.iocs.appCertHash(h), { grade: "strong", title: () => `App signed with a known malicious certificate: ${r.package_name}`, artifact: r.file }));
+    const out: DetectionInput[] = fromMatches(ctx.iocs.appId(r.package_name), { grade: "strong", title: (m) => msg("det.packages.installed", { value: m.matched }), artifact: r.file });
+    for (const h of r.cert_sha256) out.push(...fromMatches(ctx.iocs.appCertHash(h), { grade: "strong", title: () => msg("det.packages.certificate", { value: r.package_name }), artifact: r.file }));
     if (heuristicsHere.has(ctx)) out.push(...packageHeuristics(r, r.file, undefined));
     return out;
   },

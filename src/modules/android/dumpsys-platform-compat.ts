@@ -4,6 +4,7 @@ import { defineModule } from "../contract.ts";
 import { fromMatches } from "../../core/detection.ts";
 import { parsePlatformCompat, type CompatOverride } from "../../formats/dumpsys/platform-compat.ts";
 import { dumpsysReads, dumpsysService } from "./lib/common.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export type PlatformCompatRecord = CompatOverride & { file: string };
 
@@ -19,6 +20,6 @@ export default defineModule<PlatformCompatRecord>({
     }
   },
   check(r, ctx) {
-    return fromMatches(ctx.iocs.appId(r.package_name), { grade: "strong", title: (m) => `Known malicious app named in compatibility overrides: ${m.matched}`, artifact: r.file });
+    return fromMatches(ctx.iocs.appId(r.package_name), { grade: "strong", title: (m) => msg("det.platform_compat.known", { value: m.matched }), artifact: r.file });
   },
 });

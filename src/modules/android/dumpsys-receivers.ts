@@ -1,29 +1,25 @@
 // The "Receiver Resolver Table" of dumpsys package: which app is woken by which broadcast.
 // Stalkerware listens for incoming SMS and calls, and for boot to restart itself.
 import { defineModule } from "../contract.ts";
-import { fromMatches, heuristic } from "../../core/detection.ts";
+import { codeRule, fromMatches, heuristic } from "../../core/detection.ts";
+import type { Message } from "../../core/model.ts";
 import type { ResolverEntry } from "../../formats/dumpsys/resolver.ts";
 import { dumpsysReads, packageIndex } from "./lib/common.ts";
 import { resolverEntries } from "./lib/resolver.ts";
+import { msg } from "../../core/i18n/index.ts";
 import { androidSet } from "../../rules/index.ts";
 
 export type ReceiverRecord = ResolverEntry & { system?: boolean; file: string };
 
-/** What the broadcasts of the rule's list (sensitive_receiver_actions in rules/data/android.yaml) hand an app, in words. */
-export const SENSITIVE_RECEIVERS: Record<string, string> = {
-  "android.provider.Telephony.SMS_RECEIVED": "incoming SMS",
-  "android.provider.Telephony.SMS_DELIVER": "SMS as the default SMS app",
-  "android.provider.Telephony.WAP_PUSH_RECEIVED": "incoming MMS",
-  "android.intent.action.DATA_SMS_RECEIVED": "binary SMS",
-  "android.intent.action.NEW_OUTGOING_CALL": "outgoing calls",
-  "android.intent.action.PHONE_STATE": "call state and numbers",
-};
+/**
+ * What a broadcast of the rule's list (sensitive_receiver_actions in rules/data/android.yaml)
+ * hands an app, in words: det.receivers.intent.<last part of the action> in the catalogs.
+ */
+export function receiverWords(action: string): Message {
+  return msg(`det.receivers.intent.${action.slice(action.lastIndexOf(".") + 1)}`);
+}
 
-export const SENSITIVE_RECEIVER_RULE = {
-  id: "android-sensitive-receiver",
-  description:
-    "A non-system app receives SMS or call broadcasts (SMS_RECEIVED, SMS_DELIVER, WAP_PUSH_RECEIVED, DATA_SMS_RECEIVED, NEW_OUTGOING_CALL, PHONE_STATE); one detection per app, noting when it also starts at boot.",
-};
+export const SENSITIVE_RECEIVER_RULE = codeRule("android-sensitive-receiver");
 
 export default defineModule<ReceiverRecord>({
   name: "dumpsys_receivers",
@@ -54,14 +50,14 @@ export default defineModule<ReceiverRecord>({
     }
     for (const [pkg, p] of byPkg) {
       if (p.sensitive.size === 0) continue;
-      const what = [...p.sensitive].map((i) => SENSITIVE_RECEIVERS[i]);
+      const what = [...p.sensitive].map(receiverWords);
       ctx.detect(
         heuristic({
           rule: SENSITIVE_RECEIVER_RULE.id,
           ruleDescription: SENSITIVE_RECEIVER_RULE.description,
           grade: "weak",
-          title: `Non-system app receives ${what.join(", ")}${p.boot ? " and starts at boot" : ""}: ${pkg}`,
-          why: "Stalkerware registers for these broadcasts to copy messages and call logs, and for boot to restart itself. Messaging, dialer, call-recorder and backup apps do too; check the owner knows the app.",
+          title: msg(p.boot ? "det.receivers.sensitive_boot" : "det.receivers.sensitive", { what, value: pkg }),
+          why: msg("det.receivers.sensitive.why"),
           matched: pkg,
           artifact: p.file,
           record: { package_name: pkg, intents: [...p.sensitive, ...(p.boot ? ["android.intent.action.BOOT_COMPLETED"] : [])] },
@@ -70,6 +66,6 @@ export default defineModule<ReceiverRecord>({
     }
   },
   check(r, ctx) {
-    return fromMatches(ctx.iocs.appId(r.package_name), { grade: "strong", title: (m) => `Known malicious app registered a broadcast receiver: ${m.matched} (${r.intent})`, artifact: r.file });
+    return fromMatches(ctx.iocs.appId(r.package_name), { grade: "strong", title: (m) => msg("det.receivers.known", { value: m.matched, intent: r.intent }), artifact: r.file });
   },
 });

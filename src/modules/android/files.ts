@@ -3,10 +3,11 @@
 // /data/local/tmp, where exploit chains and adb-pushed tools drop their payloads, and folders of
 // forensic extraction agents are flagged. A change of the trusted adb keys is a timeline event.
 import { defineModule } from "../contract.ts";
-import { fromMatches, heuristic } from "../../core/detection.ts";
+import { codeRule, fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { fromUnixSeconds } from "../../core/time.ts";
 import { jsonArrayElements } from "./lib/json-array.ts";
+import { msg } from "../../core/i18n/index.ts";
 import { androidPattern } from "../../rules/index.ts";
 import { forensicToolPackages } from "./lib/common.ts";
 
@@ -26,16 +27,9 @@ export interface FileRecord {
   file: string;
 }
 
-export const TMP_FILE_RULE = {
-  id: "android-file-in-data-local-tmp",
-  description: "A file under /data/local/tmp, other than androidqf's own collector.",
-};
+export const TMP_FILE_RULE = codeRule("android-file-in-data-local-tmp");
 
-export const FORENSIC_FILES_RULE = {
-  id: "android-forensic-tool-files",
-  description:
-    "A folder of a forensic extraction tool's agent package (data/android/forensic-tools.json) is on the phone: its data (/data/data, /data/user*/N), app (/data/app) or external-storage (Android/data, Android/obb) folder. Flagged once per package.",
-};
+export const FORENSIC_FILES_RULE = codeRule("android-forensic-tool-files");
 // Where an app's files live, in a folder named after it: data, app (".../<pkg>-<suffix>") and
 // external-storage folders.
 const APP_DIRS = [
@@ -109,9 +103,9 @@ export default defineModule<FileRecord>({
     return out;
   },
   check(r, ctx) {
-    const out: DetectionInput[] = fromMatches(ctx.iocs.filePath(r.path), { grade: "strong", title: (m) => `Known spyware file on the device: ${m.matched}`, artifact: r.file, timestamp: r.modified_time });
+    const out: DetectionInput[] = fromMatches(ctx.iocs.filePath(r.path), { grade: "strong", title: (m) => msg("det.files.path", { value: m.matched }), artifact: r.file, timestamp: r.modified_time });
     for (const h of [r.sha256, r.sha1, r.md5]) {
-      if (h) out.push(...fromMatches(ctx.iocs.hash(h), { grade: "strong", title: () => `Known malicious file on the device: ${r.path}`, artifact: r.file, timestamp: r.modified_time }));
+      if (h) out.push(...fromMatches(ctx.iocs.hash(h), { grade: "strong", title: () => msg("det.files.hash", { value: r.path }), artifact: r.file, timestamp: r.modified_time }));
     }
     const [pkg, tool] = forensicPackageIn(r.path) ?? [];
     if (pkg && tool) {
@@ -124,8 +118,8 @@ export default defineModule<FileRecord>({
             rule: FORENSIC_FILES_RULE.id,
             ruleDescription: FORENSIC_FILES_RULE.description,
             grade: "medium",
-            title: `Files of a forensic extraction tool's agent on the phone: ${pkg} (${tool}), ${r.path}`,
-            why: "Forensic tools install an agent app over adb to pull data from a phone they have in hand; its folders left behind mean the phone went through such an extraction, even when the app itself is gone.",
+            title: msg("det.files.forensic_tool", { pkg, tool, path: r.path }),
+            why: msg("det.files.forensic_tool.why"),
             matched: r.path,
             artifact: r.file,
             timestamp: r.modified_time,
@@ -139,8 +133,8 @@ export default defineModule<FileRecord>({
           rule: TMP_FILE_RULE.id,
           ruleDescription: TMP_FILE_RULE.description,
           grade: "medium",
-          title: `File in /data/local/tmp: ${r.path}`,
-          why: "/data/local/tmp is writable by adb and used by exploit chains and rooting tools to stage binaries; apps and normal use leave nothing there.",
+          title: msg("det.files.tmp", { value: r.path }),
+          why: msg("det.files.tmp.why"),
           matched: r.path,
           artifact: r.file,
           timestamp: r.modified_time,

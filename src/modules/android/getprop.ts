@@ -8,6 +8,7 @@ import { VigilError } from "../../core/errors.ts";
 import { parseGetprop, type Property } from "../../formats/getprop.ts";
 import { toLines } from "../../formats/lines.ts";
 import { DUMPSYS_READS, dumpsysOf, mainDumpFiles, readText } from "./lib/common.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface GetpropRecord extends Property {
   file: string;
@@ -45,7 +46,7 @@ export default defineModule<GetpropRecord>({
   check(r, ctx) {
     return fromMatches(ctx.iocs.androidProperty(r.name), {
       grade: "strong",
-      title: (m) => `Known malicious Android property set: ${m.matched}`,
+      title: (m) => msg("det.getprop.property", { value: m.matched }),
       artifact: r.file,
     });
   },

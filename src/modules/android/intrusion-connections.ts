@@ -3,6 +3,7 @@ import { defineModule } from "../contract.ts";
 import { fromMatches } from "../../core/detection.ts";
 import type { IntrusionConnect } from "../../formats/intrusion-log.ts";
 import { INTRUSION_READS, intrusionEvents } from "./lib/intrusion.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export default defineModule<IntrusionConnect>({
   name: "intrusion_connections",
@@ -15,6 +16,6 @@ export default defineModule<IntrusionConnect>({
     return r.isodate ? [{ timestamp: r.isodate, event: "network_connection", description: `Connection to ${r.ip}${r.port !== undefined ? ":" + r.port : ""}${r.package_name ? ` by ${r.package_name}` : ""}` }] : [];
   },
   check(r, ctx) {
-    return fromMatches(ctx.iocs.ip(r.ip), { grade: "medium", title: (m) => `Connection to a known malicious address: ${m.matched}${r.port !== undefined ? ":" + r.port : ""}`, artifact: r.file, timestamp: r.isodate });
+    return fromMatches(ctx.iocs.ip(r.ip), { grade: "medium", title: (m) => msg("det.intrusion.connection", { value: `${m.matched}${r.port !== undefined ? ":" + r.port : ""}` }), artifact: r.file, timestamp: r.isodate });
   },
 });

@@ -1,15 +1,13 @@
 // Security-log events from Android intrusion logging (adb shell use, files pushed over adb, app
 // starts, keyguard, certificate authorities, ...). Unknown event types are kept as they are.
 import { defineModule } from "../contract.ts";
-import { fromMatches, heuristic } from "../../core/detection.ts";
+import { codeRule, fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import type { IntrusionSecurity } from "../../formats/intrusion-log.ts";
 import { INTRUSION_READS, intrusionEvents } from "./lib/intrusion.ts";
+import { msg } from "../../core/i18n/index.ts";
 
-export const CA_INSTALLED_RULE = {
-  id: "android-ca-certificate-installed",
-  description: "A certificate authority was added to the device's trusted store (security log CERT_AUTHORITY_INSTALLED).",
-};
+export const CA_INSTALLED_RULE = codeRule("android-ca-certificate-installed");
 
 function strings(v: unknown): string[] {
   if (typeof v === "string") return [v];
@@ -33,7 +31,7 @@ export default defineModule<IntrusionSecurity>({
     const out: DetectionInput[] = [];
     const names = new Set(strings(r.data).filter((s) => /^[A-Za-z][\w]*(\.[\w]+)+$/.test(s)));
     if (r.package_name) names.add(r.package_name);
-    for (const n of names) out.push(...fromMatches(ctx.iocs.appId(n), { grade: "strong", title: (m) => `Known malicious app in the security log: ${m.matched} (${r.tag_name ?? r.tag})`, artifact: r.file, timestamp: r.isodate }));
+    for (const n of names) out.push(...fromMatches(ctx.iocs.appId(n), { grade: "strong", title: (m) => msg("det.intrusion.security_app", { value: m.matched, tag: String(r.tag_name ?? r.tag) }), artifact: r.file, timestamp: r.isodate }));
     // Its data starts with the result: 0 is a failed install.
     const failed = Array.isArray(r.data) && (r.data[0] === 0 || r.data[0] === "0");
     if (r.tag_name === "CERT_AUTHORITY_INSTALLED" && !failed) {
@@ -42,8 +40,8 @@ export default defineModule<IntrusionSecurity>({
           rule: CA_INSTALLED_RULE.id,
           ruleDescription: CA_INSTALLED_RULE.description,
           grade: "weak",
-          title: "A certificate authority was installed on the device",
-          why: "A trusted extra certificate authority lets whoever holds its key read the phone's encrypted web traffic; monitoring tools install one. Work profiles and some VPN apps do too.",
+          title: msg("det.intrusion.ca_installed"),
+          why: msg("det.intrusion.ca_installed.why"),
           matched: strings(r.data).join(" ").slice(0, 200) || "CERT_AUTHORITY_INSTALLED",
           artifact: r.file,
           timestamp: r.isodate,

@@ -2,10 +2,11 @@
 // plain mounts text). A system partition mounted read-write means someone modified, or could
 // modify, the operating system itself.
 import { defineModule } from "../contract.ts";
-import { heuristic } from "../../core/detection.ts";
+import { codeRule, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { VigilError } from "../../core/errors.ts";
 import { readText } from "./lib/common.ts";
+import { msg } from "../../core/i18n/index.ts";
 import { androidSet } from "../../rules/index.ts";
 
 export interface MountRecord {
@@ -17,10 +18,7 @@ export interface MountRecord {
   file: string;
 }
 
-export const RW_SYSTEM_RULE = {
-  id: "android-system-partition-rw",
-  description: "A system partition (/, /system, /vendor, /product, /system_ext, /odm) is mounted read-write.",
-};
+export const RW_SYSTEM_RULE = codeRule("android-system-partition-rw");
 
 // "dev on /mnt type fs (opts)" (mount) or "dev /mnt fs opts 0 0" (/proc/mounts).
 const MOUNT_RE = /^(\S+) on (\S+) type (\S+) \(([^)]*)\)/;
@@ -72,8 +70,8 @@ export default defineModule<MountRecord>({
         rule: RW_SYSTEM_RULE.id,
         ruleDescription: RW_SYSTEM_RULE.description,
         grade: "medium",
-        title: `System partition mounted read-write: ${r.mount_point} (${r.device})`,
-        why: "Android mounts its system partitions read-only; a read-write mount takes root and is how persistent implants and root tools change the operating system.",
+        title: msg("det.mounts.rw_system", { mount: r.mount_point, device: r.device }),
+        why: msg("det.mounts.rw_system.why"),
         matched: `${r.device} on ${r.mount_point} (${r.options.join(",")})`,
         artifact: r.file,
       }),

@@ -6,6 +6,7 @@ import type { DetectionInput } from "../../core/model.ts";
 import { VigilError } from "../../core/errors.ts";
 import { installerOf, parseJsonFile, readText } from "./lib/common.ts";
 import { packageHeuristics } from "./lib/package-checks.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface PackageFile {
   path: string;
@@ -83,7 +84,7 @@ export default defineModule<PackageRecord>({
   check(r, ctx) {
     const out: DetectionInput[] = fromMatches(ctx.iocs.appId(r.package_name), {
       grade: "strong",
-      title: (m) => `Known malicious app installed: ${m.matched}`,
+      title: (m) => msg("det.packages.installed", { value: m.matched }),
       artifact: r.file,
     });
     const seen = new Set<string>();
@@ -91,12 +92,12 @@ export default defineModule<PackageRecord>({
       for (const h of [f.sha256, f.sha1, f.md5]) {
         if (!h || seen.has(h)) continue;
         seen.add(h);
-        out.push(...fromMatches(ctx.iocs.hash(h), { grade: "strong", title: () => `Known malicious APK installed: ${r.package_name} (${f.path})`, artifact: r.file }));
+        out.push(...fromMatches(ctx.iocs.hash(h), { grade: "strong", title: () => msg("det.packages.apk", { value: r.package_name, path: f.path }), artifact: r.file }));
       }
       for (const h of [f.certificate?.sha256, f.certificate?.sha1, f.certificate?.md5]) {
         if (!h || seen.has(h)) continue;
         seen.add(h);
-        out.push(...fromMatches(ctx.iocs.appCertHash(h), { grade: "strong", title: () => `App signed with a known malicious certificate: ${r.package_name}`, artifact: r.file }));
+        out.push(...fromMatches(ctx.iocs.appCertHash(h), { grade: "strong", title: () => msg("det.packages.certificate", { value: r.package_name }), artifact: r.file }));
       }
     }
     out.push(...packageHeuristics(r, r.file, undefined));

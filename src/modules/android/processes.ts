@@ -5,6 +5,7 @@ import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { VigilError } from "../../core/errors.ts";
 import { readText } from "./lib/common.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface ProcessRecord {
   user?: string;
@@ -136,7 +137,7 @@ export default defineModule<ProcessRecord>({
       // Kernel and comm names are cut at 15 characters.
       for (const d of fromMatches(ctx.iocs.process(name, { maybeTruncated: name.length >= 15 && (name === r.comm || r.path === undefined) }), {
         grade: "strong",
-        title: (m) => `Known spyware process running: ${m.matched} (pid ${r.pid})`,
+        title: (m) => msg("det.processes.running", { value: m.matched, pid: r.pid }),
         artifact: r.file,
       })) {
         const k = d.matched_indicator!.value + "\0" + d.matched_indicator!.name;

@@ -1,10 +1,11 @@
 // androidqf's root_binaries.json: paths of su, magisk, busybox and similar binaries androidqf
 // found on the device.
 import { defineModule } from "../contract.ts";
-import { fromMatches, heuristic } from "../../core/detection.ts";
+import { codeRule, fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { VigilError } from "../../core/errors.ts";
 import { readText } from "./lib/common.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface RootBinaryRecord {
   path: string;
@@ -12,10 +13,7 @@ export interface RootBinaryRecord {
   file: string;
 }
 
-export const ROOT_BINARY_RULE = {
-  id: "android-root-binary",
-  description: "androidqf found a root binary (su, magisk, busybox, ...) on the device.",
-};
+export const ROOT_BINARY_RULE = codeRule("android-root-binary");
 
 export default defineModule<RootBinaryRecord>({
   name: "root_binaries",
@@ -39,14 +37,14 @@ export default defineModule<RootBinaryRecord>({
     }
   },
   check(r, ctx) {
-    const out: DetectionInput[] = fromMatches(ctx.iocs.filePath(r.path), { grade: "strong", title: (m) => `Known spyware file on the device: ${m.matched}`, artifact: r.file });
+    const out: DetectionInput[] = fromMatches(ctx.iocs.filePath(r.path), { grade: "strong", title: (m) => msg("det.files.path", { value: m.matched }), artifact: r.file });
     out.push(
       heuristic({
         rule: ROOT_BINARY_RULE.id,
         ruleDescription: ROOT_BINARY_RULE.description,
         grade: "medium",
-        title: `Root binary on the device: ${r.path}`,
-        why: "Root binaries mean the phone is rooted: any app granted root can read every other app's data. Spyware planted by someone with the phone in hand often relies on it.",
+        title: msg("det.root_binaries.found", { value: r.path }),
+        why: msg("det.root_binaries.found.why"),
         matched: r.path,
         artifact: r.file,
       }),

@@ -5,7 +5,8 @@
 // against Android (Amnesty, 2025) emulated a series of USB devices (video, audio, HID) to reach
 // kernel driver flaws, and a computer authorised for adb keeps access to the phone.
 import { defineModule } from "../contract.ts";
-import { heuristic } from "../../core/detection.ts";
+import { codeRule, heuristic } from "../../core/detection.ts";
+import { msg } from "../../core/i18n/index.ts";
 import { VigilError, describeError } from "../../core/errors.ts";
 import { parseAdb } from "../../formats/dumpsys/adb.ts";
 import { readLines } from "../../formats/lines.ts";
@@ -19,21 +20,11 @@ export type SfsRecord = SfsEvent & {
   acquisition_host?: boolean | null;
 };
 
-export const ADB_AUTHORIZED_RULE = {
-  id: "android-adb-key-authorized-other",
-  description:
-    "Samsung's framework log records a computer being allowed to use adb (state user_allowed or automatically_allowed) whose key is not the key of the computer connected for this acquisition (dumpsys adb's last_key_received; without it, the key of the newest authorisation).",
-};
-export const USB_BURST_RULE = {
-  id: "android-usb-device-burst",
-  description: "3 or more different USB devices (vendor:product ids) attached to the phone within 60 seconds (Samsung framework log).",
-};
-export const USB_HID_RULE = {
-  id: "android-usb-hid-device",
-  description: "A USB device that offered a HID (keyboard/mouse) interface without audio was attached to the phone (Samsung framework log); flagged once per vendor:product id.",
-};
 export const BURST_DEVICES = 3;
 export const BURST_WINDOW_MS = 60_000;
+export const ADB_AUTHORIZED_RULE = codeRule("android-adb-key-authorized-other");
+export const USB_BURST_RULE = codeRule("android-usb-device-burst", { n: BURST_DEVICES, seconds: BURST_WINDOW_MS / 1000 });
+export const USB_HID_RULE = codeRule("android-usb-hid-device");
 const ALLOWED = new Set([2, 4]);
 
 /** The fingerprint of the adb key of the computer connected when the dump was taken, if any. */
@@ -112,8 +103,8 @@ export default defineModule<SfsRecord>({
           rule: ADB_AUTHORIZED_RULE.id,
           ruleDescription: ADB_AUTHORIZED_RULE.description,
           grade: "weak",
-          title: `Another computer was allowed to use USB debugging on ${k.timestamp}${k.comment ? `: ${k.comment}` : ""} (key ${k.fingerprint})`,
-          why: "A computer trusted for adb can install apps and pull data over a cable. Forensic tools and people planting stalkerware use it with the phone in hand; check whether the owner recognises this computer and that date.",
+          title: msg(k.comment ? "det.sfslog.adb_allowed_named" : "det.sfslog.adb_allowed", { date: k.timestamp, name: k.comment ?? "", key: k.fingerprint! }),
+          why: msg("det.sfslog.adb_allowed.why"),
           matched: k.fingerprint!,
           artifact: k.file,
           timestamp: k.timestamp,
@@ -133,8 +124,8 @@ export default defineModule<SfsRecord>({
           rule: USB_HID_RULE.id,
           ruleDescription: USB_HID_RULE.description,
           grade: "weak",
-          title: `A keyboard-like USB device was attached to the phone on ${a.timestamp}: ${device(a)}`,
-          why: "PIN-guessing and unlocking tools present themselves to the phone as a keyboard; Cellebrite's Android exploit also went through the HID driver. A real keyboard or mouse does the same, hence weak.",
+          title: msg("det.sfslog.usb_hid", { date: a.timestamp, device: device(a) }),
+          why: msg("det.sfslog.usb_hid.why"),
           matched: id,
           artifact: a.file,
           timestamp: a.timestamp,
@@ -149,8 +140,8 @@ export default defineModule<SfsRecord>({
           rule: USB_BURST_RULE.id,
           ruleDescription: USB_BURST_RULE.description,
           grade: "weak",
-          title: `${ids.length} different USB devices attached to the phone within a minute from ${burst[0].timestamp}: ${ids.join(", ")}`,
-          why: "Cellebrite's Android unlocking exploit (Amnesty International, February 2025) emulated a series of USB devices to reach flaws in the kernel's USB video, audio and HID drivers. A USB hub with several devices also does this, hence weak: compare with when the phone was out of the owner's hands.",
+          title: msg("det.sfslog.usb_burst", { n: ids.length, date: burst[0].timestamp, ids: ids.join(", ") }),
+          why: msg("det.sfslog.usb_burst.why"),
           matched: ids.join(", "),
           artifact: burst[0].file,
           timestamp: burst[0].timestamp,

@@ -2,10 +2,11 @@
 // settings_system.txt: "key=value" lines). Settings that switch off the platform's app checks
 // (Play Protect, adb install verification) or allow sideloading are flagged.
 import { defineModule } from "../contract.ts";
-import { heuristic } from "../../core/detection.ts";
+import { codeRule, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { VigilError } from "../../core/errors.ts";
 import { readText } from "./lib/common.ts";
+import { hasMessage, msg } from "../../core/i18n/index.ts";
 import { ANDROID_RULE_FILES, androidRules } from "../../rules/index.ts";
 
 export interface SettingRecord {
@@ -18,9 +19,8 @@ export interface SettingRecord {
 interface SettingRule {
   key: string;
   value: string;
+  /** Its title and why are rule.<id>.title and rule.<id>.why in the catalogs (src/core/i18n). */
   id: string;
-  title: string;
-  why: string;
   /** The setting means something only up to this API level (checked against the device's). */
   maxSdk?: number;
 }
@@ -28,25 +28,33 @@ interface SettingRule {
 let byKey: Map<string, SettingRule> | undefined;
 /**
  * Values that weaken the device's own checks on apps, each a weak heuristic: the "settings" table
- * of src/rules/data/android.yaml.
+ * of src/rules/data/android.yaml. Each row's title and why are rule.<id>.title and rule.<id>.why
+ * in the catalogs (src/core/i18n); a row that writes them itself is refused.
  */
 export function settingRules(): SettingRule[] {
   return [...rulesByKey().values()];
 }
 
 function rulesByKey(): Map<string, SettingRule> {
-  if (byKey) return byKey;
+  byKey ??= new Map(readSettingRules(androidRules().table("settings"), ANDROID_RULE_FILES[0]).map((r) => [r.key, r]));
+  return byKey;
+}
+
+/** The rows of a settings table as rules; a row lacking a field, or writing its own words, is an error naming `file`. */
+export function readSettingRules(rows: Record<string, unknown>[], file: string): SettingRule[] {
   const text = (row: Record<string, unknown>, k: string) => {
-    if (typeof row[k] !== "string" || !row[k]) throw new VigilError(`table settings: a row lacks ${k}`, { file: ANDROID_RULE_FILES[0], code: "rules" });
+    if (typeof row[k] !== "string" || !row[k]) throw new VigilError(`table settings: a row lacks ${k}`, { file, code: "rules" });
     return row[k] as string;
   };
-  const rules = new Map<string, SettingRule>();
-  for (const row of androidRules().table("settings")) {
-    const rule: SettingRule = { key: text(row, "key"), value: text(row, "value"), id: text(row, "id"), title: text(row, "title"), why: text(row, "why") };
+  return rows.map((row) => {
+    const rule: SettingRule = { key: text(row, "key"), value: text(row, "value"), id: text(row, "id") };
+    for (const k of ["title", "why", "description"]) {
+      if (row[k] !== undefined) throw new VigilError(`table settings: ${rule.id}: ${k} belongs in the catalogs (rule.${rule.id}.${k} in src/core/i18n), not in the rule file`, { file, code: "rules" });
+      if (!hasMessage(`rule.${rule.id}.${k}`)) throw new VigilError(`table settings: ${rule.id} lacks ${k}: no rule.${rule.id}.${k} in src/core/i18n`, { file, code: "rules" });
+    }
     if (typeof row.max_sdk === "number") rule.maxSdk = row.max_sdk;
-    rules.set(rule.key, rule);
-  }
-  return (byKey = rules);
+    return rule;
+  });
 }
 
 /** The device's API level from the acquisition's device info (sdk, else the release number). */
@@ -98,10 +106,10 @@ export default defineModule<SettingRecord>({
     return [
       heuristic({
         rule: rule.id,
-        ruleDescription: `Setting ${rule.key} is ${rule.value}.`,
+        ruleDescription: codeRule(rule.id, { key: rule.key, value: rule.value }).description,
         grade: "weak",
-        title: `${rule.title} (${r.key}=${r.value})`,
-        why: rule.why,
+        title: msg("det.settings.rule", { rule: msg(`rule.${rule.id}.title`), key: r.key, value: r.value }),
+        why: msg(`rule.${rule.id}.why`),
         matched: `${r.key}=${r.value}`,
         artifact: r.file,
       }),

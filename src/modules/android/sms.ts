@@ -5,6 +5,7 @@
 import { defineModule } from "../contract.ts";
 import { fromMatches } from "../../core/detection.ts";
 import { parseSmsBackup, type AndroidMessage } from "../../formats/android-sms.ts";
+import { msg } from "../../core/i18n/index.ts";
 import { NOTIFICATION_PREFILTER, threatNotification } from "../../rules/threat-notifications.ts";
 
 /** The host of each http(s) link in a message body. */
@@ -32,8 +33,8 @@ export default defineModule<SmsRecord>({
     if (!r.body) return [];
     const hits = fromMatches(ctx.iocs.urlsInText(r.body), {
       grade: "medium",
-      title: (m) => `Known malicious link in an ${r.message_type.toUpperCase()} ${r.direction === "sent" ? "to" : "from"} ${r.address ?? "unknown"}: ${m.matched}`,
-      why: "Spyware operators send one-click exploit links by SMS; a link to their infrastructure means the phone was targeted (and infected if it was opened).",
+      title: (m) => msg(r.direction === "sent" ? "det.android_sms.link_to" : "det.android_sms.link_from", { kind: r.message_type.toUpperCase(), who: r.address ?? msg("det.android_sms.unknown"), value: m.matched }),
+      why: msg("det.android_sms.link.why"),
       artifact: r.file,
       timestamp: r.isodate,
     });

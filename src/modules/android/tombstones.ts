@@ -2,10 +2,11 @@
 // privileged services (media parsers, Bluetooth, system_server) often crash their target on a
 // failed attempt; such crashes are flagged for a closer look.
 import { defineModule } from "../contract.ts";
-import { fromMatches, heuristic } from "../../core/detection.ts";
+import { codeRule, fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { parseTombstone, type Tombstone } from "../../formats/tombstone.ts";
 import { VigilError, describeError } from "../../core/errors.ts";
+import { msg } from "../../core/i18n/index.ts";
 import { androidPattern, androidRules, androidSet } from "../../rules/index.ts";
 
 export interface TombstoneRecord extends Tombstone {
@@ -14,15 +15,8 @@ export interface TombstoneRecord extends Tombstone {
   also_in?: string;
 }
 
-export const PRIVILEGED_CRASH_RULE = {
-  id: "android-privileged-process-crash",
-  description: "A native crash of a privileged process (root, system, media, Bluetooth, radio, NFC or camera uid, or a core system daemon).",
-};
-export const REMOTE_SURFACE_CRASH_RULE = {
-  id: "android-remote-surface-memory-crash",
-  description:
-    "A memory-corruption crash (SIGSEGV/SIGBUS/SIGILL at a non-null address) of a process that parses data from outside the phone (media, Bluetooth, NFC, telephony).",
-};
+export const PRIVILEGED_CRASH_RULE = codeRule("android-privileged-process-crash");
+export const REMOTE_SURFACE_CRASH_RULE = codeRule("android-remote-surface-memory-crash");
 
 
 function baseName(p: string | undefined): string {
@@ -79,7 +73,7 @@ export default defineModule<TombstoneRecord>({
     const out: DetectionInput[] = [];
     // The base name and the full command line can match the same indicator: one detection.
     const matches = [...new Set([name, r.process_name ?? ""].filter(Boolean))].flatMap((n) => ctx.iocs.process(n));
-    out.push(...fromMatches(matches, { grade: "strong", title: (m) => `Known spyware process crashed: ${m.matched}`, artifact: r.file, timestamp: r.timestamp }));
+    out.push(...fromMatches(matches, { grade: "strong", title: (m) => msg("det.tombstones.known", { value: m.matched }), artifact: r.file, timestamp: r.timestamp }));
     const sig = r.signal_info?.name ?? "";
     const fault = r.signal_info?.fault_address ? Number.parseInt(r.signal_info.fault_address, 16) : NaN;
     const nullish = (Number.isFinite(fault) && fault < androidRules().value("null_page_end")) || /null pointer/i.test(r.cause ?? "");
@@ -89,8 +83,8 @@ export default defineModule<TombstoneRecord>({
           rule: REMOTE_SURFACE_CRASH_RULE.id,
           ruleDescription: REMOTE_SURFACE_CRASH_RULE.description,
           grade: "medium",
-          title: `Memory-corruption crash of ${name} (${sig} at ${r.signal_info?.fault_address})`,
-          why: "Zero-click exploits target parsers of media, messages and radio data; a failed attempt often crashes the parser at a wild address. Buggy vendor codecs crash this way too; look for other signs around that time.",
+          title: msg("det.tombstones.memory", { name, signal: sig, address: r.signal_info?.fault_address ?? "" }),
+          why: msg("det.tombstones.memory.why"),
           matched: `${r.process_name} ${sig}`,
           artifact: r.file,
           timestamp: r.timestamp,
@@ -102,8 +96,8 @@ export default defineModule<TombstoneRecord>({
           rule: PRIVILEGED_CRASH_RULE.id,
           ruleDescription: PRIVILEGED_CRASH_RULE.description,
           grade: "weak",
-          title: `Crash of a privileged process: ${name || r.process_name} (${sig || "signal " + r.signal_info?.number}, uid ${r.uid})`,
-          why: "Exploits against system services can crash them. Most such crashes are ordinary bugs; they matter next to other findings from the same time.",
+          title: msg("det.tombstones.privileged", { name: name || (r.process_name ?? ""), signal: sig || msg("det.tombstones.signal", { n: String(r.signal_info?.number) }), uid: String(r.uid) }),
+          why: msg("det.tombstones.privileged.why"),
           matched: `${r.process_name} ${sig}`,
           artifact: r.file,
           timestamp: r.timestamp,

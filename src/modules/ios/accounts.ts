@@ -1,6 +1,7 @@
 // The accounts set up on the phone (Accounts3.sqlite): iCloud, mail, Game Center... A spyware
 // operator's account among them was signed in by someone with the phone or its Apple ID.
 import { fromMatches } from "../../core/detection.ts";
+import { msg } from "../../core/i18n/index.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { defineSqliteModule } from "../lib/sqlite.ts";
 import { emailOf } from "./lib/links.ts";
@@ -35,7 +36,7 @@ export default defineSqliteModule<AccountRecord>({
   check(r, ctx) {
     const email = emailOf(r.username);
     if (!email) return [];
-    const why = "The account is set up on this phone: someone signed it in with the phone in hand or with its Apple ID.";
-    return fromMatches(ctx.iocs.email(email), { grade: "strong", title: (m) => `Known spyware-operator account set up on the phone: ${m.matched}`, why, timestamp: r.isodate ?? undefined });
+    const why = msg("det.accounts.operator.why");
+    return fromMatches(ctx.iocs.email(email), { grade: "strong", title: (m) => msg("det.accounts.operator", { value: m.matched }), why, timestamp: r.isodate ?? undefined });
   },
 });

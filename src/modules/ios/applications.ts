@@ -11,13 +11,14 @@
 //   are "unknown", never flagged as not from the App Store.
 import type { FileEntry } from "../../acquisitions/view.ts";
 import { defineModule, type ModuleContext } from "../contract.ts";
-import { dedupeMatches, fromMatches, heuristic } from "../../core/detection.ts";
+import { dedupeMatches, fromMatches, heuristic, codeRule } from "../../core/detection.ts";
 import type { DetectionInput, IndicatorMatch } from "../../core/model.ts";
 import { describeError, VigilError } from "../../core/errors.ts";
 import { fromDate, parseLooseTimestamp } from "../../core/time.ts";
 import { parsePlist, type PlistValue } from "../../formats/plist.ts";
 import { createHash } from "node:crypto";
 import { asDict, isDict, readPlistDict, str } from "./lib/plist-values.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 /**
  * app_store: App Store metadata with the App Store as installer. mdm: installed by device
@@ -56,11 +57,7 @@ const APP_STORE = new Set(["com.apple.AppStore", "com.apple.AppStore.ProductPage
 const MDM = new Set(["com.apple.dmd", "dmd"]);
 const TESTFLIGHT = new Set(["com.apple.TestFlight"]);
 
-export const RULE_NOT_FROM_APP_STORE = {
-  id: "app-not-from-app-store",
-  description:
-    "A third-party app was not installed by the App Store, TestFlight or device management: its bundle has no store metadata, or the metadata names another installer. Stalkerware and some spyware are installed this way (enterprise certificates, sideloading); so are developers' own builds and alternative marketplaces.",
-};
+export const RULE_NOT_FROM_APP_STORE = codeRule("app-not-from-app-store");
 
 function sourceOf(meta: Record<string, PlistValue> | undefined, haveBundle: boolean): { source: AppSource; sourceApp: string | null } {
   if (!meta) return { source: haveBundle ? "no_store_metadata" : "unknown", sourceApp: null };
@@ -264,8 +261,8 @@ export default defineModule<AppRecord>({
     out.push(
       ...fromMatches(dedupeMatches(ms), {
         grade: "strong",
-        title: (m) => `Known spyware app ${r.bundle_id} is installed (${m.matched}; ${m.indicator.set.name})`,
-        why: "The app is installed on this device.",
+        title: (m) => msg("det.applications.installed", { app: r.bundle_id, value: m.matched, set: m.indicator.set.name }),
+        why: msg("det.applications.installed.why"),
         timestamp: r.isodate ?? undefined,
         artifact,
       }),
@@ -277,11 +274,8 @@ export default defineModule<AppRecord>({
           rule: RULE_NOT_FROM_APP_STORE.id,
           ruleDescription: RULE_NOT_FROM_APP_STORE.description,
           grade: "weak",
-          title:
-            r.source === "other_installer"
-              ? `App ${r.name ?? r.bundle_id} (${r.bundle_id}) was installed by ${r.sourceApp}, not the App Store`
-              : `App ${r.name ?? r.bundle_id} (${r.bundle_id}) has no App Store metadata: not installed from the App Store`,
-          why: "Apps from outside the App Store skip Apple's review; check whether the owner knows this app and installed it.",
+          title: msg(r.source === "other_installer" ? "det.applications.other_installer" : "det.applications.no_store_metadata", { name: r.name ?? r.bundle_id, app: r.bundle_id, installer: r.sourceApp ?? "" }),
+          why: msg("det.applications.not_from_store.why"),
           matched: r.bundle_id,
           timestamp: r.isodate ?? undefined,
           artifact,

@@ -5,6 +5,7 @@ import { fromMatches } from "../../core/detection.ts";
 import { defineSqliteModule } from "../lib/sqlite.ts";
 import { parseLooseTimestamp } from "../../core/time.ts";
 import { cachedChecks, seenTitle } from "./lib/web.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface CacheResponse {
   entry_id: number;
@@ -60,6 +61,6 @@ export default defineSqliteModule<CacheResponse>({
   check(r, ctx) {
     const hits = cachedChecks(ctx).url(r.url);
     if (!hits.length) return [];
-    return fromMatches(hits, { grade: "medium", title: (m) => seenTitle("fetched (URL cache)", m), timestamp: r.timestamp, artifact: r.cache_db });
+    return fromMatches(hits, { grade: "medium", title: (m) => seenTitle(msg("det.what.url_cache"), m), timestamp: r.timestamp, artifact: r.cache_db });
   },
 });

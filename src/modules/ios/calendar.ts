@@ -1,12 +1,13 @@
 // Calendar events (Calendar.sqlitedb). QuaDream's ENDOFDAYS zero-click exploit arrived as
 // iCloud calendar invitations placed in the past (so no reminder fires), which stay in the
 // database as events organised by an outside account.
-import { fromMatches, heuristic } from "../../core/detection.ts";
+import { fromMatches, heuristic, codeRule } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { defineSqliteModule } from "../lib/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { asText } from "./lib/checks.ts";
 import { emailOf, extractLinks, oneLine } from "./lib/links.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface CalendarRecord {
   id: number;
@@ -35,16 +36,8 @@ export interface CalendarRecord {
   attendee_emails: string[];
 }
 
-export const QUADREAM_RULE = {
-  id: "quadream-calendar-invite",
-  description:
-    "A calendar event titled \"Meeting\" whose notes are \"Notes\": the shape of the invitations that carried QuaDream's ENDOFDAYS exploit (MVT's QuaDream check).",
-};
-export const BACKDATED_RULE = {
-  id: "calendar-backdated-invite",
-  description:
-    "An event organised by an outside account whose start lies more than 7 days before the event was added to the phone: QuaDream's invitations were placed in the past so that no alert would show. Also fires on late invitations to past events.",
-};
+export const QUADREAM_RULE = codeRule("quadream-calendar-invite");
+export const BACKDATED_RULE = codeRule("calendar-backdated-invite");
 const BACKDATE_MS = 7 * 86400_000;
 
 const TIMESTAMPS = ["start_date", "end_date", "last_modified", "creation_date", "participant_last_modified"] as const;
@@ -148,15 +141,15 @@ export default defineSqliteModule<CalendarRecord>({
       out.push(
         ...fromMatches(ctx.iocs.email(e), {
           grade: "medium",
-          title: (m) => `Calendar invitation involving a known spyware-operator account: ${m.matched}`,
-          why: "Calendar invitations from attacker accounts delivered zero-click exploits (QuaDream).",
+          title: (m) => msg("det.calendar.account", { value: m.matched }),
+          why: msg("det.calendar.account.why"),
           timestamp: ts,
         }),
       );
     }
     const links = [...(r.url ? [r.url] : []), ...extractLinks(r.description)];
     for (const l of links) {
-      out.push(...fromMatches(ctx.iocs.url(l), { grade: "weak", title: (m) => `Known spyware domain in a calendar event: ${m.matched}`, timestamp: ts }));
+      out.push(...fromMatches(ctx.iocs.url(l), { grade: "weak", title: (m) => msg("det.calendar.link", { value: m.matched }), timestamp: ts }));
     }
     if (quadreamPattern(r)) {
       out.push(
@@ -164,8 +157,8 @@ export default defineSqliteModule<CalendarRecord>({
           rule: QUADREAM_RULE.id,
           ruleDescription: QUADREAM_RULE.description,
           grade: "medium",
-          title: `Calendar event shaped like QuaDream's exploit invitation: "${r.summary}" / "${r.description}" (${r.uuid ?? r.id})`,
-          why: "QuaDream's ENDOFDAYS exploit was delivered by calendar invitations with this title and notes.",
+          title: msg("det.calendar.quadream", { summary: r.summary ?? "", description: r.description ?? "", id: r.uuid ?? r.id }),
+          why: msg("det.calendar.quadream.why"),
           matched: `${r.summary} / ${r.description}`,
           timestamp: ts,
         }),
@@ -176,8 +169,8 @@ export default defineSqliteModule<CalendarRecord>({
           rule: BACKDATED_RULE.id,
           ruleDescription: BACKDATED_RULE.description,
           grade: "weak",
-          title: `Invitation from ${r.participant_email} placed in the past: starts ${r.start_date}, added ${r.creation_date}`,
-          why: "Exploit invitations were backdated so that the owner would not see them; a late invitation to a past meeting looks the same.",
+          title: msg("det.calendar.backdated", { email: r.participant_email ?? "", start: r.start_date ?? "", added: r.creation_date ?? "" }),
+          why: msg("det.calendar.backdated.why"),
           matched: r.participant_email ?? "",
           timestamp: ts,
         }),

@@ -5,6 +5,7 @@ import { defineSqliteModule } from "../lib/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { asText } from "./lib/checks.ts";
 import { emailOf } from "./lib/links.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface CallRecord {
   isodate: string | null;
@@ -91,8 +92,8 @@ export default defineSqliteModule<CallRecord>({
     if (!email) return [];
     return fromMatches(ctx.iocs.email(email), {
       grade: "medium",
-      title: (m) => `Call ${r.direction === "outgoing" ? "to" : "from"} a known spyware-operator account: ${m.matched}`,
-      why: "FaceTime calls are placed to Apple ID accounts; this account is listed in an indicator set.",
+      title: (m) => msg(r.direction === "outgoing" ? "det.calls.to" : "det.calls.from", { value: m.matched }),
+      why: msg("det.calls.why"),
       timestamp: r.isodate ?? undefined,
     });
   },

@@ -5,6 +5,7 @@ import type { DetectionInput } from "../../core/model.ts";
 import { fromWebKit } from "../../core/time.ts";
 import { defineSqliteModule } from "../lib/sqlite.ts";
 import { chromeProfileFile, cachedChecks, seenTitle } from "./lib/web.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface ChromeFavicon {
   url: string;
@@ -48,7 +49,7 @@ export default defineSqliteModule<ChromeFavicon>({
     // The page is what the user visited; the icon URL only counts when the page did not match.
     const hits = page.length ? page : checks.url(r.icon_url);
     if (!hits.length) return [];
-    const what = page.length ? "visited in Chrome (favicon cache)" : "served a favicon to Chrome";
+    const what = page.length ? msg("det.what.favicon_visited_chrome") : msg("det.what.favicon_served_chrome");
     const out: DetectionInput[] = fromMatches(hits, { grade: "medium", title: (m) => seenTitle(what, m), timestamp: r.timestamp, artifact: r.chrome_favicon_db });
     return out;
   },

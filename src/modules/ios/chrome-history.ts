@@ -3,6 +3,7 @@ import { fromMatches } from "../../core/detection.ts";
 import { fromWebKit } from "../../core/time.ts";
 import { defineSqliteModule } from "../lib/sqlite.ts";
 import { chromeProfileFile, cachedChecks, seenTitle } from "./lib/web.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface ChromeVisit {
   id: number;
@@ -46,6 +47,6 @@ export default defineSqliteModule<ChromeVisit>({
   check(r, ctx) {
     const hits = cachedChecks(ctx).urlById(r.chrome_history_db, r.id, r.url);
     if (!hits.length) return [];
-    return fromMatches(hits, { grade: "medium", title: (m) => seenTitle("visited in Chrome", m), timestamp: r.timestamp, artifact: r.chrome_history_db });
+    return fromMatches(hits, { grade: "medium", title: (m) => seenTitle(msg("det.what.visited_chrome"), m), timestamp: r.timestamp, artifact: r.chrome_history_db });
   },
 });

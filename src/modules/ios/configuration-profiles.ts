@@ -4,12 +4,13 @@
 // all ways to watch or control a phone without a software exploit.
 import type { FileEntry } from "../../acquisitions/view.ts";
 import { defineModule } from "../contract.ts";
-import { dedupeMatches, fromMatches, heuristic } from "../../core/detection.ts";
+import { dedupeMatches, fromMatches, heuristic, codeRule } from "../../core/detection.ts";
 import type { DetectionInput, IndicatorMatch } from "../../core/model.ts";
 import { describeError } from "../../core/errors.ts";
 import { fromDate } from "../../core/time.ts";
 import type { PlistValue } from "../../formats/plist.ts";
 import { isDict, plistToJson, readPlistDict, str, type JsonValue } from "./lib/plist-values.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface ProfileRecord {
   kind: "profile";
@@ -44,21 +45,9 @@ export interface CloudConfigurationRecord {
 
 export type ConfigurationProfilesRecord = ProfileRecord | CloudConfigurationRecord;
 
-export const RULE_HIDES_NOTIFICATIONS = {
-  id: "profile-hides-notifications",
-  description:
-    "A configuration profile carries a notification settings payload (com.apple.notificationsettings) that turns off or hides an app's notifications: a way to keep the user from seeing what an app, or spyware posing as one, shows.",
-};
-export const RULE_ROOT_CA = {
-  id: "profile-root-certificate",
-  description:
-    "A configuration profile installs a root certificate (com.apple.security.root): once trusted, whoever holds its key can read the phone's encrypted web traffic. Companies and schools also do this on managed phones.",
-};
-export const RULE_MDM = {
-  id: "profile-mdm-enrollment",
-  description:
-    "A configuration profile enrolls the phone in mobile device management (com.apple.mdm): the MDM server can install apps and profiles and read device details. Normal on work phones, not on a personal one.",
-};
+export const RULE_HIDES_NOTIFICATIONS = codeRule("profile-hides-notifications");
+export const RULE_ROOT_CA = codeRule("profile-root-certificate");
+export const RULE_MDM = codeRule("profile-mdm-enrollment");
 
 const bool = (v: unknown): boolean | null => (typeof v === "boolean" ? v : typeof v === "number" ? v !== 0 : null);
 
@@ -199,22 +188,22 @@ export default defineModule<ConfigurationProfilesRecord>({
     out.push(
       ...fromMatches(dedupeMatches(ms), {
         grade: "strong",
-        title: (m) => `Known malicious configuration profile "${name}" installed (${m.matched}; ${m.indicator.set.name})`,
-        why: "The profile is installed on this device.",
+        title: (m) => msg("det.configuration_profiles.known", { name, value: m.matched, set: m.indicator.set.name }),
+        why: msg("det.configuration_profiles.known.why"),
         timestamp: r.install_date ?? undefined,
         artifact: r.path,
       }),
     );
     const common = { timestamp: r.install_date ?? undefined, artifact: r.path };
     if (r.hidden_notifications?.length) {
-      const apps = r.hidden_notifications.includes("*") ? "notifications (details not in the stored copy)" : `notifications of ${r.hidden_notifications.join(", ")}`;
+      const apps = r.hidden_notifications.includes("*") ? msg("det.configuration_profiles.hidden_any") : msg("det.configuration_profiles.hidden_of", { apps: r.hidden_notifications.join(", ") });
       out.push(
         heuristic({
           rule: RULE_HIDES_NOTIFICATIONS.id,
           ruleDescription: RULE_HIDES_NOTIFICATIONS.description,
           grade: "medium",
-          title: `Configuration profile "${name}" hides ${apps}`,
-          why: "Hiding an app's notifications keeps its activity out of the user's sight; check who installed this profile and why.",
+          title: msg("det.configuration_profiles.hides", { name, apps }),
+          why: msg("det.configuration_profiles.hides.why"),
           matched: `${r.identifier ?? r.uuid ?? name}: com.apple.notificationsettings`,
           ...common,
         }),
@@ -226,8 +215,8 @@ export default defineModule<ConfigurationProfilesRecord>({
           rule: RULE_ROOT_CA.id,
           ruleDescription: RULE_ROOT_CA.description,
           grade: "weak",
-          title: `Configuration profile "${name}" installs a root certificate`,
-          why: "A trusted root certificate lets its owner intercept encrypted traffic; expected only on a managed work or school phone.",
+          title: msg("det.configuration_profiles.root_ca", { name }),
+          why: msg("det.configuration_profiles.root_ca.why"),
           matched: `${r.identifier ?? r.uuid ?? name}: com.apple.security.root`,
           ...common,
         }),
@@ -239,8 +228,8 @@ export default defineModule<ConfigurationProfilesRecord>({
           rule: RULE_MDM.id,
           ruleDescription: RULE_MDM.description,
           grade: "weak",
-          title: `Configuration profile "${name}" enrolls the phone in device management (MDM)`,
-          why: "An MDM server can push apps and profiles and read device details; expected only on a managed phone.",
+          title: msg("det.configuration_profiles.mdm", { name }),
+          why: msg("det.configuration_profiles.mdm.why"),
           matched: `${r.identifier ?? r.uuid ?? name}: com.apple.mdm`,
           ...common,
         }),

@@ -6,6 +6,7 @@ import type { DetectionInput } from "../../core/model.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { asText } from "./lib/checks.ts";
 import { emailOf } from "./lib/links.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface ContactRecord {
   person_id: number;
@@ -53,15 +54,15 @@ export default defineSqliteModule<ContactRecord>({
     }
   },
   check(r, ctx) {
-    const who = [r.first, r.last].filter(Boolean).join(" ") || r.organization || `contact ${r.person_id}`;
+    const who = [r.first, r.last].filter(Boolean).join(" ") || r.organization || msg("det.contacts.who", { id: r.person_id });
     const out: DetectionInput[] = [];
     const email = r.kind === "email" || r.kind === "instant_message" || r.kind === "social_profile" ? emailOf(r.value) : undefined;
     if (email) {
       out.push(
         ...fromMatches(ctx.iocs.email(email), {
           grade: "weak",
-          title: (m) => `Known spyware-operator e-mail address in the contacts (${who}): ${m.matched}`,
-          why: "The address is saved in the address book; this alone does not show any contact with it.",
+          title: (m) => msg("det.contacts.email", { who, value: m.matched }),
+          why: msg("det.contacts.email.why"),
         }),
       );
     }
@@ -69,8 +70,8 @@ export default defineSqliteModule<ContactRecord>({
       out.push(
         ...fromMatches(ctx.iocs.url(r.value), {
           grade: "weak",
-          title: (m) => `Known spyware domain in a contact's URL (${who}): ${m.matched}`,
-          why: "The URL is only saved in the address book.",
+          title: (m) => msg("det.contacts.url", { who, value: m.matched }),
+          why: msg("det.contacts.url.why"),
         }),
       );
     }

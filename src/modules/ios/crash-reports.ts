@@ -8,6 +8,7 @@ import { dedupeMatches, fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { iosRules } from "../../rules/index.ts";
 import { checkProcessPath, ruleDetections } from "../../rules/process-paths.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface CrashReportRecord extends CrashReport {
   /** The crashed process: procName from the body, else the name in the header. */
@@ -52,14 +53,14 @@ export default defineModule<CrashReportRecord>({
       out.push(
         ...fromMatches(dedupeMatches(ctx.iocs.process(r.process)), {
           grade: "strong",
-          title: (m) => `Crash report of a known spyware process: ${m.matched}`,
-          why: "The report shows this process ran on the device.",
+          title: (m) => msg("det.crash_reports.process", { value: m.matched }),
+          why: msg("det.crash_reports.process.why"),
           timestamp: r.timestamp,
           artifact: r.file,
         }),
       );
     }
-    if (r.proc_path) out.push(...checkProcessPath(ctx.iocs, r.proc_path, { where: "in a crash report", grade: "strong", timestamp: r.timestamp, artifact: r.file }).filter((d) => !out.some((o) => o.matched_indicator?.value === d.matched_indicator?.value)));
+    if (r.proc_path) out.push(...checkProcessPath(ctx.iocs, r.proc_path, { where: msg("det.where.crash_report"), grade: "strong", timestamp: r.timestamp, artifact: r.file }).filter((d) => !out.some((o) => o.matched_indicator?.value === d.matched_indicator?.value)));
     out.push(...ruleDetections(iosRules(), "crash_report", r, { osVersion: r.os_version ?? ctx.view.device.osVersion }, { timestamp: r.timestamp, artifact: r.file }));
     return out;
   },

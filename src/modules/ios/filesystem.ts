@@ -7,6 +7,7 @@ import { batched, defineModule, type ModuleContext } from "../contract.ts";
 import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import type { Refusal } from "../../acquisitions/archive/safety.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface FilesystemRecord {
   path: string;
@@ -96,8 +97,8 @@ export default defineModule<FilesystemRecord>({
       out.push(
         ...fromMatches(byName, {
           grade: "strong",
-          title: (m) => `Known spyware file name present: ${full}`,
-          why: "The indicator names a file that spyware installs, and a file of that name exists in this dump.",
+          title: () => msg("det.filesystem.name", { path: full }),
+          why: msg("det.filesystem.name.why"),
           artifact: r.path,
           timestamp: r.modified,
         }),
@@ -107,8 +108,8 @@ export default defineModule<FilesystemRecord>({
       out.push(
         ...fromMatches(byPath, {
           grade: "strong",
-          title: (m) => `Known spyware file path present: ${full}`,
-          why: "The indicator names a file or folder that spyware installs, and it exists in this dump.",
+          title: () => msg("det.filesystem.path", { path: full }),
+          why: msg("det.filesystem.path.why"),
           artifact: r.path,
           timestamp: r.modified,
         }),
@@ -128,8 +129,8 @@ export default defineModule<FilesystemRecord>({
               ms.filter((m) => !byPath.some((p) => p.indicator.value === m.indicator.value)).map((m) => ({ ...m, matched: "/" + dir })),
               {
                 grade: "medium",
-                title: (m) => `Path named like a known spyware process (${m.indicator.value}): /${dir}`,
-                why: "A file or folder carries the name of a known spyware process; spyware often stores its binary or data under its own name.",
+                title: (m) => msg("det.filesystem.process_name", { name: m.indicator.value, path: "/" + dir }),
+                why: msg("det.filesystem.process_name.why"),
                 artifact: dir,
                 timestamp: r.modified,
               },

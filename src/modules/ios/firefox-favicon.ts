@@ -3,6 +3,7 @@ import { fromMatches } from "../../core/detection.ts";
 import { fromUnixAuto } from "../../core/time.ts";
 import { defineSqliteModule } from "../lib/sqlite.ts";
 import { cachedChecks, seenTitle } from "./lib/web.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface FirefoxFavicon {
   id: number;
@@ -55,7 +56,7 @@ export default defineSqliteModule<FirefoxFavicon>({
     const page = checks.url(r.history_url);
     const hits = page.length ? page : checks.url(r.url);
     if (!hits.length) return [];
-    const what = page.length ? "visited in Firefox (favicon cache)" : "served a favicon to Firefox";
+    const what = page.length ? msg("det.what.favicon_visited_firefox") : msg("det.what.favicon_served_firefox");
     return fromMatches(hits, { grade: "medium", title: (m) => seenTitle(what, m), timestamp: r.timestamp, artifact: r.firefox_favicon_db });
   },
 });

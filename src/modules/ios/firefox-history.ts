@@ -5,6 +5,7 @@ import { fromUnixAuto } from "../../core/time.ts";
 import { VigilError } from "../../core/errors.ts";
 import { defineSqliteModule } from "../lib/sqlite.ts";
 import { cachedChecks, seenTitle } from "./lib/web.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface FirefoxVisit {
   /** Visit id. */
@@ -68,6 +69,6 @@ export default defineSqliteModule<FirefoxVisit>({
   check(r, ctx) {
     const hits = cachedChecks(ctx).url(r.url);
     if (!hits.length) return [];
-    return fromMatches(hits, { grade: "medium", title: (m) => seenTitle("visited in Firefox", m), timestamp: r.timestamp, artifact: r.firefox_history_db });
+    return fromMatches(hits, { grade: "medium", title: (m) => seenTitle(msg("det.what.visited_firefox"), m), timestamp: r.timestamp, artifact: r.firefox_history_db });
   },
 });

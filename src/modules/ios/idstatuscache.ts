@@ -2,12 +2,13 @@
 // phone looked up for iMessage/FaceTime, with the lookup date. Pegasus's iMessage exploits left
 // lookups of the operators' Apple ID accounts here.
 import { defineModule } from "../contract.ts";
-import { fromMatches, heuristic } from "../../core/detection.ts";
+import { codeRule, fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { VigilError } from "../../core/errors.ts";
 import { parsePlist, type PlistValue } from "../../formats/plist.ts";
 import { fromDate, fromMacAbsolute } from "../../core/time.ts";
 import { emailOf } from "./lib/links.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface IdStatusCacheRecord {
   /** The IDS service that did the lookup ("com.apple.madrid" is iMessage). */
@@ -24,11 +25,7 @@ export interface IdStatusCacheRecord {
   source: string;
 }
 
-export const NUL_RULE = {
-  id: "idstatuscache-nul-handle",
-  description:
-    "An IDS status cache handle containing NUL bytes. Lookups of malformed handles were seen during iMessage exploitation attempts (MVT flags two NULs in a row); two or more consecutive NULs grade medium, a single NUL weak.",
-};
+export const NUL_RULE = codeRule("idstatuscache-nul-handle");
 
 function isDict(v: unknown): v is Record<string, PlistValue> {
   return typeof v === "object" && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v) && !(v instanceof Date);
@@ -97,8 +94,8 @@ export default defineModule<IdStatusCacheRecord>({
         out.push(
           ...fromMatches(ctx.iocs.email(email), {
             grade: "medium",
-            title: (m) => `The phone looked up a known spyware-operator account for ${r.package === "com.apple.madrid" ? "iMessage" : r.package}: ${m.matched}`,
-            why: "iMessage exploits were sent from such accounts; the lookup shows the phone was in contact with it.",
+            title: (m) => msg("det.idstatuscache.account", { service: r.package === "com.apple.madrid" ? "iMessage" : r.package, value: m.matched }),
+            why: msg("det.idstatuscache.account.why"),
             timestamp: ts,
             artifact: r.source,
           }),
@@ -112,8 +109,8 @@ export default defineModule<IdStatusCacheRecord>({
           rule: NUL_RULE.id,
           ruleDescription: NUL_RULE.description,
           grade: double ? "medium" : "weak",
-          title: `IDS status cache entry with ${double ? "repeated " : ""}NUL bytes: ${r.user}`,
-          why: "Handles with NUL bytes are not typed by people; they were seen in lookups made during iMessage exploitation attempts.",
+          title: msg(double ? "det.idstatuscache.nul_repeated" : "det.idstatuscache.nul", { value: r.user }),
+          why: msg("det.idstatuscache.nul.why"),
           matched: r.user,
           timestamp: ts,
           artifact: r.source,

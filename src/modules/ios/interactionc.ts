@@ -8,6 +8,7 @@ import { fromMacAbsolute } from "../../core/time.ts";
 import { asText } from "./lib/checks.ts";
 import { emailOf } from "./lib/links.ts";
 import { loadWhatsappIdentities, type WhatsappIdentities } from "./lib/whatsapp.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface InteractionRecord {
   table_id: number;
@@ -207,8 +208,8 @@ export default defineModule<InteractionRecord>({
       out.push(
         ...fromMatches(ctx.iocs.email(e), {
           grade: "medium",
-          title: (m) => `Interaction with a known spyware-operator account in ${r.bundle_id ?? "an app"}: ${m.matched}`,
-          why: "The phone exchanged messages or calls with this account.",
+          title: (m) => msg("det.interactionc.account", { app: r.bundle_id ?? msg("det.an_app"), value: m.matched }),
+          why: msg("det.interactionc.account.why"),
           timestamp: ts,
         }),
       );
@@ -218,7 +219,7 @@ export default defineModule<InteractionRecord>({
       out.push(
         ...fromMatches(ctx.iocs.url(u), {
           grade: r.direction === "OUTGOING" ? "weak" : "medium",
-          title: (m) => `Known spyware URL shared in ${r.bundle_id ?? "an app"}: ${m.matched}`,
+          title: (m) => msg("det.interactionc.url", { app: r.bundle_id ?? msg("det.an_app"), value: m.matched }),
           timestamp: ts,
         }),
       );

@@ -8,6 +8,7 @@ import type { DetectionInput } from "../../core/model.ts";
 import { fromUnixAuto } from "../../core/time.ts";
 import { parsePlist } from "../../formats/plist.ts";
 import { isDict, plistToJson, type JsonValue } from "./lib/plist-values.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface KeychainAnalyticsRecord {
   isodate?: string;
@@ -67,8 +68,8 @@ export default defineSqliteModule<KeychainAnalyticsRecord>({
       out.push(
         ...fromMatches(dedupeMatches(ctx.iocs.process(value)), {
           grade: "strong",
-          title: (m) => `Known spyware process ${m.matched} in keychain analytics (${r.artifact})`,
-          why: "Keychain analytics records the process that used the keychain, so the process ran on the device.",
+          title: (m) => msg("det.keychain_analytics.process", { value: m.matched, artifact: r.artifact }),
+          why: msg("det.keychain_analytics.process.why"),
           timestamp: r.isodate,
           artifact: r.file,
         }),
@@ -78,8 +79,8 @@ export default defineSqliteModule<KeychainAnalyticsRecord>({
         out.push(
           ...fromMatches(dedupeMatches(doms), {
             grade: "medium",
-            title: (m) => `Known spyware domain ${m.matched} in keychain analytics (${r.artifact})`,
-            why: "Keychain analytics records hosts of TLS trust checks, so the device likely connected to this domain.",
+            title: (m) => msg("det.keychain_analytics.domain", { value: m.matched, artifact: r.artifact }),
+            why: msg("det.keychain_analytics.domain.why"),
             timestamp: r.isodate,
             artifact: r.file,
           }),

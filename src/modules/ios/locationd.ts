@@ -5,6 +5,7 @@ import { dedupeMatches, fromMatches } from "../../core/detection.ts";
 import type { IndicatorMatch } from "../../core/model.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { baseName, isDict, plistToJson, readPlistDict, type JsonValue } from "./lib/plist-values.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export type LocationdRecord = {
   /** The client's key in clients.plist (bundle id or bundle path), trailing ":" removed. */
@@ -71,8 +72,8 @@ export default defineModule<LocationdRecord>({
     if (!ms.length) return [];
     return fromMatches(dedupeMatches(ms), {
       grade: "strong",
-      title: (m) => `Known spyware ${m.indicator.type === "file_path" ? "file" : m.indicator.type === "app_id" ? "app" : "process"} ${m.matched} registered with location services (${m.indicator.set.name})`,
-      why: "locationd only lists clients that ran on this device and asked for location.",
+      title: (m) => msg(`det.locationd.${m.indicator.type === "file_path" ? "file" : m.indicator.type === "app_id" ? "app" : "process"}`, { value: m.matched, set: m.indicator.set.name }),
+      why: msg("det.locationd.why"),
       artifact: r.source,
     });
   },

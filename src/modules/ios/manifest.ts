@@ -8,6 +8,7 @@ import { batched, defineModule, type ModuleContext } from "../contract.ts";
 import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput, IndicatorMatch } from "../../core/model.ts";
 import type { Matcher } from "../../indicators/matcher-api.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface ManifestRecord {
   file_id: string;
@@ -161,8 +162,8 @@ export function checkManifestRecord(r: ManifestRecord, iocs: Matcher, reported: 
       out.push(
         ...fromMatches(m, {
           grade: "strong",
-          title: (x) => `Known spyware file path in the backup: ${x.matched}`,
-          why: "The backup lists this file, so it existed on the phone when the backup was made.",
+          title: (x) => msg("det.manifest.path", { value: x.matched }),
+          why: msg("det.manifest.path.why"),
           artifact,
           timestamp,
         }),
@@ -176,8 +177,8 @@ export function checkManifestRecord(r: ManifestRecord, iocs: Matcher, reported: 
       out.push(
         ...fromMatches(m, {
           grade: "medium",
-          title: (x) => `Known spyware file name in the backup: ${x.matched} (${artifact})`,
-          why: "A file with a name a spyware indicator lists existed on the phone; the name alone can be shared by harmless files, so look at where it sits.",
+          title: (x) => msg("det.manifest.name", { value: x.matched, artifact }),
+          why: msg("det.manifest.name.why"),
           artifact,
           timestamp,
         }),
@@ -194,13 +195,8 @@ export function checkManifestRecord(r: ManifestRecord, iocs: Matcher, reported: 
     out.push(
       ...fromMatches(m, {
         grade: origin ? "medium" : "weak",
-        title: (x) =>
-          origin
-            ? `Website data stored for a known spyware domain: ${x.matched} (${where})`
-            : `Known spyware domain named in a backup file name: ${x.matched} (${where})`,
-        why: origin
-          ? "Browsers and apps keep website data in folders named after the site, so the phone loaded a page from this domain."
-          : "The domain appears in a file or folder name; the file's contents were not checked here.",
+        title: (x) => msg(origin ? "det.manifest.website_data" : "det.manifest.domain_in_name", { value: x.matched, where }),
+        why: msg(origin ? "det.manifest.website_data.why" : "det.manifest.domain_in_name.why"),
         artifact: where,
         timestamp,
       }),

@@ -5,6 +5,7 @@ import { fromMatches } from "../../core/detection.ts";
 import { VigilError } from "../../core/errors.ts";
 import { fromDate } from "../../core/time.ts";
 import { baseName, isDict, readPlistDict } from "./lib/plist-values.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface AdDailyRecord {
   package: string;
@@ -69,8 +70,8 @@ export default defineModule<AdDailyRecord>({
     const ms = ctx.iocs.process(baseName(r.package), { maybeTruncated: true });
     return fromMatches(ms, {
       grade: "strong",
-      title: (m) => `${m.truncated ? "Possibly (name truncated by iOS) known" : "Known"} spyware process ${m.matched} used the network (OSAnalytics daily baseline; ${m.indicator.set.name})`,
-      why: "The daily analytics baseline only lists processes that ran on this device and used the network.",
+      title: (m) => msg(m.truncated ? "det.network_usage.process_truncated" : "det.network_usage.process", { value: m.matched, source: msg("det.os_analytics.source"), set: m.indicator.set.name }),
+      why: msg("det.os_analytics.why"),
       timestamp: r.ts ?? undefined,
       artifact: r.source,
     });

@@ -6,6 +6,7 @@ import type { IndicatorMatch } from "../../core/model.ts";
 import { VigilError } from "../../core/errors.ts";
 import { fromDate } from "../../core/time.ts";
 import { isDict, plistToJson, readPlistDict, type JsonValue } from "./lib/plist-values.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export type ProfileEventRecord = {
   profile_id: string;
@@ -74,15 +75,15 @@ export default defineModule<ProfileEventRecord>({
     return [
       ...fromMatches(byProfile, {
         grade: "strong",
-        title: (m) => `Known malicious configuration profile ${m.matched} was ${r.operation === "remove" ? "removed" : "installed"} (${m.indicator.set.name})`,
-        why: "The profile log shows the profile on this device, even if it was removed since.",
+        title: (m) => msg(r.operation === "remove" ? "det.profile_events.removed" : "det.profile_events.installed", { value: m.matched, set: m.indicator.set.name }),
+        why: msg("det.profile_events.profile.why"),
         timestamp: r.timestamp ?? undefined,
         artifact: r.source,
       }),
       ...fromMatches(byProcess, {
         grade: "strong",
-        title: (m) => `Known spyware process ${m.matched} changed configuration profile ${r.profile_id} (${m.indicator.set.name})`,
-        why: "The profile log names the process that ran the operation on this device.",
+        title: (m) => msg("det.profile_events.process", { value: m.matched, profile: r.profile_id, set: m.indicator.set.name }),
+        why: msg("det.profile_events.process.why"),
         timestamp: r.timestamp ?? undefined,
         artifact: r.source,
       }),

@@ -6,6 +6,7 @@ import { fromMacAbsolute } from "../../core/time.ts";
 import { defineSqliteModule } from "../lib/sqlite.ts";
 import { parsePlist, type PlistValue } from "../../formats/plist.ts";
 import { cachedChecks, seenTitle } from "./lib/web.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface SessionEntry {
   entry_title?: string;
@@ -128,7 +129,7 @@ export default defineSqliteModule<SafariTab>({
         return true;
       });
       if (hits.length) {
-        const where = u === r.tab_url || u === r.tab_visible_url ? "open in a Safari tab" : "in a Safari tab's history";
+        const where = u === r.tab_url || u === r.tab_visible_url ? msg("det.what.safari_tab_open") : msg("det.what.safari_tab_history");
         out.push(...fromMatches(hits, { grade: "medium", title: (m) => seenTitle(where, m), timestamp: r.last_viewed_timestamp, artifact: r.safari_browser_state_db }));
       }
     }

@@ -5,6 +5,7 @@ import { fromMatches } from "../../core/detection.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { defineSqliteModule } from "../lib/sqlite.ts";
 import { cachedChecks, seenTitle } from "./lib/web.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface SafariFavicon {
   url: string;
@@ -47,7 +48,7 @@ export default defineSqliteModule<SafariFavicon>({
     const page = checks.url(r.url);
     const hits = page.length ? page : checks.url(r.icon_url);
     if (!hits.length) return [];
-    const what = page.length ? "visited in Safari (favicon cache)" : "served a favicon to Safari";
+    const what = page.length ? msg("det.what.favicon_visited_safari") : msg("det.what.favicon_served_safari");
     return fromMatches(hits, { grade: "medium", title: (m) => seenTitle(what, m), timestamp: r.timestamp, artifact: r.safari_favicon_db_path });
   },
 });

@@ -1,10 +1,11 @@
 // Safari's History.db: every page visit, with the redirect links between visits. Since iOS 17
 // each Safari profile keeps its own History.db under Library/Safari/Profiles/<UUID>/.
-import { fromMatches, heuristic } from "../../core/detection.ts";
+import { codeRule, fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { defineSqliteModule, type SqliteDb } from "../lib/sqlite.ts";
 import { cachedChecks, seenTitle } from "./lib/web.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface SafariVisit {
   id: number;
@@ -21,13 +22,8 @@ export interface SafariVisit {
   safari_history_db: string;
 }
 
-export const FAST_REDIRECT_RULE = {
-  id: "safari-fast-redirect",
-  description:
-    "A plain-HTTP page visit that Safari recorded as redirected, in under one second, to a page on another registrable domain.",
-};
-const FAST_REDIRECT_WHY =
-  "Network injection attacks (as used to deliver Pegasus) rewrite an unencrypted HTTP response so the browser is sent at once to exploit infrastructure on another domain. Many such redirects are harmless (link shorteners, captive portals); the destination is worth a look.";
+export const FAST_REDIRECT_RULE = codeRule("safari-fast-redirect");
+const FAST_REDIRECT_WHY = msg("det.safari_history.fast_redirect.why");
 
 /** Most history items whose URLs are held in memory, and their most characters (see visitRows). */
 export const ITEM_MAP_LIMITS = { items: 150_000, chars: 12_000_000 };
@@ -143,7 +139,7 @@ export default defineSqliteModule<SafariVisit>({
     const checks = cachedChecks(ctx);
     const hits = checks.urlById(r.safari_history_db, r.id, r.url);
     const out: DetectionInput[] = hits.length
-      ? fromMatches(hits, { grade: "medium", title: (m) => seenTitle("visited in Safari", m), timestamp: r.timestamp, artifact: r.safari_history_db })
+      ? fromMatches(hits, { grade: "medium", title: (m) => seenTitle(msg("det.what.visited_safari"), m), timestamp: r.timestamp, artifact: r.safari_history_db })
       : [];
     const dest = r.redirect_destination_url;
     if (
@@ -163,7 +159,7 @@ export default defineSqliteModule<SafariVisit>({
             rule: FAST_REDIRECT_RULE.id,
             ruleDescription: FAST_REDIRECT_RULE.description,
             grade: known ? "medium" : "weak",
-            title: `Safari was redirected from ${from} to ${to} in ${r.redirect_elapsed_ms} ms`,
+            title: msg("det.safari_history.fast_redirect", { from, to, ms: r.redirect_elapsed_ms }),
             why: FAST_REDIRECT_WHY,
             matched: `${r.url} -> ${dest}`,
             timestamp: r.timestamp,

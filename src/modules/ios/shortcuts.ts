@@ -8,6 +8,7 @@ import { fromMacAbsolute } from "../../core/time.ts";
 import { parsePlist } from "../../formats/plist.ts";
 import { asText } from "./lib/checks.ts";
 import { extractLinks, oneLine } from "./lib/links.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface ShortcutRecord {
   shortcut_id: number;
@@ -115,8 +116,8 @@ export default defineSqliteModule<ShortcutRecord>({
       out.push(
         ...fromMatches(ctx.iocs.url(u), {
           grade: "medium",
-          title: (m) => `Known spyware URL in the actions of shortcut '${r.shortcut_name ?? r.shortcut_id}': ${m.matched}`,
-          why: "The shortcut contacts or opens this address when it runs.",
+          title: (m) => msg("det.shortcuts.url", { shortcut: r.shortcut_name ?? r.shortcut_id, value: m.matched }),
+          why: msg("det.shortcuts.url.why"),
           timestamp: r.modified_date ?? r.isodate ?? undefined,
         }),
       );

@@ -7,6 +7,7 @@ import { defineModule } from "../contract.ts";
 import { ShutdownLogParser, type ShutdownReboot } from "../../formats/shutdown-log.ts";
 import { iosRules } from "../../rules/index.ts";
 import { checkProcessPath, ruleDetections } from "../../rules/process-paths.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface ShutdownLogRecord {
   /** Time of the shutdown's SIGTERM line (absent for a last shutdown cut short). */
@@ -85,7 +86,7 @@ export default defineModule<ShutdownLogRecord>({
   check(r, ctx) {
     const env = { osVersion: ctx.view.device.osVersion };
     return [
-      ...checkProcessPath(ctx.iocs, r.client, { where: "was running at shutdown (shutdown.log)", grade: "strong", timestamp: r.isodate, artifact: r.file }),
+      ...checkProcessPath(ctx.iocs, r.client, { where: msg("det.where.shutdown_log"), grade: "strong", timestamp: r.isodate, artifact: r.file }),
       ...ruleDetections(iosRules(), "shutdown_client", r, env, { timestamp: r.isodate, artifact: r.file }),
     ];
   },

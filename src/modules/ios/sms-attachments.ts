@@ -3,7 +3,7 @@
 // received attachments present in the acquisition are compared with their name and type.
 import { SMS_DB } from "./sms.ts";
 import { defineModule, type ModuleContext } from "../contract.ts";
-import { fromMatches, heuristic } from "../../core/detection.ts";
+import { codeRule, fromMatches, heuristic } from "../../core/detection.ts";
 import type { ContactFlag, DetectionInput } from "../../core/model.ts";
 import type { FileEntry } from "../../acquisitions/view.ts";
 import { describeError } from "../../core/errors.ts";
@@ -12,6 +12,7 @@ import { sqliteRecords, type SqliteDb } from "../lib/sqlite.ts";
 import { asText, undecodableWarning } from "./lib/checks.ts";
 import { loadContactBook, type ContactBook } from "./lib/contact-book.ts";
 import { contentFindings, declaredTypes, fileIndex, inspectAttachment, type AttachmentContent } from "./lib/attachment-content.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface SmsAttachmentRecord {
   attachment_id: number;
@@ -46,11 +47,7 @@ const ATTACHMENT_FILES = {
 
 const OPTIONAL = ["guid", "transfer_name", "mime_type", "uti", "total_bytes", "is_sticker", "hide_attachment", "transfer_state", "created_date", "start_date", "is_outgoing"] as const;
 
-export const VAR_TMP_RULE = {
-  id: "sms-attachment-var-tmp",
-  description:
-    "A received SMS/iMessage attachment stored under /var/tmp/ (or /private/var/tmp/) with a name ending in \"-1\": Messages keeps attachments under ~/Library/SMS/Attachments; this path and suffix match attachments seen in iMessage exploitation (MVT rule).",
-};
+export const VAR_TMP_RULE = codeRule("sms-attachment-var-tmp");
 
 /** The rule on one attachment path and direction; exported for its tests. */
 export function isSuspiciousVarTmp(filename: string | null | undefined, direction: string): boolean {
@@ -114,8 +111,8 @@ export default defineModule<SmsAttachmentRecord>({
       out.push(
         ...fromMatches(ctx.iocs.filePath(abs), {
           grade: "strong",
-          title: (m) => `Known spyware file path among message attachments: ${m.matched}`,
-          why: "The file was delivered to the phone as a message attachment.",
+          title: (m) => msg("det.sms_attachments.path", { value: m.matched }),
+          why: msg("det.sms_attachments.path.why"),
           timestamp: ts,
         }),
       );
@@ -125,7 +122,7 @@ export default defineModule<SmsAttachmentRecord>({
       out.push(
         ...fromMatches(ctx.iocs.fileName(base), {
           grade: "medium",
-          title: (m) => `Known spyware file name among message attachments: ${m.matched}`,
+          title: (m) => msg("det.sms_attachments.name", { value: m.matched }),
           timestamp: ts,
         }),
       );
@@ -136,8 +133,8 @@ export default defineModule<SmsAttachmentRecord>({
           rule: VAR_TMP_RULE.id,
           ruleDescription: VAR_TMP_RULE.description,
           grade: "medium",
-          title: `Suspicious iMessage attachment in /var/tmp: ${r.filename}`,
-          why: "Ordinary attachments live under ~/Library/SMS/Attachments. Received attachments in /var/tmp ending in \"-1\" were seen in zero-click iMessage exploitation.",
+          title: msg("det.sms_attachments.var_tmp", { value: r.filename }),
+          why: msg("det.sms_attachments.var_tmp.why"),
           matched: r.filename,
           timestamp: ts,
         }),

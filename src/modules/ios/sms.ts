@@ -13,6 +13,7 @@ import { fromMacAbsolute } from "../../core/time.ts";
 import { attributedBodyText } from "./lib/attributed-body.ts";
 import { asText, checkLinksAndText, undecodableWarning } from "./lib/checks.ts";
 import { emailOf, extractLinks, hostsOf, oneLine } from "./lib/links.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface SmsRecord {
   ROWID: number;
@@ -57,9 +58,8 @@ const OPTIONAL = [
 
 export { APPLE_THREAT_RULE } from "../../rules/threat-notifications.ts";
 
-const WHY_RECEIVED_LINK =
-  "Spyware operators send exploit links by SMS and iMessage; receiving one shows the owner was targeted, and opening it may have infected the phone.";
-const WHY_SENT_LINK = "The owner sent this link; it may have been forwarded for help.";
+const WHY_RECEIVED_LINK = msg("det.sms.link_received.why");
+const WHY_SENT_LINK = msg("det.link.sent.why");
 
 // How SQLite writes an integer and a REAL as text (an integer never with leading zeros).
 const INTEGER_TEXT = /^-?(?:0|[1-9]\d*)$/;
@@ -191,9 +191,9 @@ export default defineSqliteModule<SmsRecord>({
         // A link the phone was sent: the delivery step of one-click exploits. A link the owner
         // sent is weaker (forwarded to a friend or to a helper).
         grade: received ? "medium" : "weak",
-        title: `Known spyware link in a ${received ? "received" : "sent"} ${kind}: `,
+        title: msg(received ? "det.sms.link_received" : "det.sms.link_sent", { kind }),
         why: received ? WHY_RECEIVED_LINK : WHY_SENT_LINK,
-        mentionTitle: `Known spyware domain mentioned in a ${kind}: `,
+        mentionTitle: msg("det.sms.mention", { kind }),
         timestamp: r.isodate ?? undefined,
         linksFromTexts: true,
       });
@@ -207,15 +207,15 @@ export default defineSqliteModule<SmsRecord>({
         (out ??= []).push(
           ...fromMatches(ms, {
             grade: "medium",
-            title: (m) => `${received ? "Message from" : "Message to"} a known spyware-operator account: ${m.matched}`,
-            why: "Operators used such accounts to send zero-click exploits over iMessage.",
+            title: (m) => msg(received ? "det.sms.account_from" : "det.sms.account_to", { value: m.matched }),
+            why: msg("det.sms.account.why"),
             timestamp: r.isodate ?? undefined,
           }),
         );
       }
     }
     if (received && NOTIFICATION_PREFILTER.test(r.text)) {
-      const alert = threatNotification({ text: r.text, hosts: hostsOf(r.links), service: r.service ?? "message", timestamp: r.isodate ?? undefined });
+      const alert = threatNotification({ text: r.text, hosts: hostsOf(r.links), service: r.service ?? msg("det.threat.a_message"), timestamp: r.isodate ?? undefined });
       if (alert) (out ??= []).push(alert);
     }
     return out ?? [];

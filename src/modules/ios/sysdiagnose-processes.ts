@@ -7,6 +7,7 @@ import { defineModule } from "../contract.ts";
 import { iosRules } from "../../rules/index.ts";
 import { checkProcessPath, ruleDetections } from "../../rules/process-paths.ts";
 import { dedupeMatches, fromMatches } from "../../core/detection.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface ProcessRecord {
   user?: string;
@@ -110,12 +111,12 @@ export default defineModule<ProcessRecord>({
   check(r, ctx) {
     const out = fromMatches(dedupeMatches(ctx.iocs.process(r.process_name)), {
       grade: "strong",
-      title: (m) => `Known spyware process running: ${m.matched}`,
-      why: "The process was running when the sysdiagnose was taken.",
+      title: (m) => msg("det.sysdiagnose_processes.running", { value: m.matched }),
+      why: msg("det.sysdiagnose_processes.running.why"),
       artifact: r.file,
     });
     if (r.path) {
-      for (const d of checkProcessPath(ctx.iocs, r.path, { where: "was running (ps)", grade: "strong", artifact: r.file })) {
+      for (const d of checkProcessPath(ctx.iocs, r.path, { where: msg("det.where.ps"), grade: "strong", artifact: r.file })) {
         if (!out.some((o) => o.matched_indicator?.value === d.matched_indicator?.value)) out.push(d);
       }
     }

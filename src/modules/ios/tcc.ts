@@ -7,6 +7,7 @@ import type { DetectionInput, IndicatorMatch } from "../../core/model.ts";
 import { VigilError } from "../../core/errors.ts";
 import { fromUnixSeconds } from "../../core/time.ts";
 import { baseName } from "./lib/plist-values.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface TccRecord {
   service: string;
@@ -132,8 +133,8 @@ export default defineSqliteModule<TccRecord>({
     if (!ms.length) return [];
     return fromMatches(dedupeMatches(ms), {
       grade: "strong",
-      title: (m) => `Known spyware ${m.indicator.type === "file_path" ? "file" : m.indicator.type === "app_id" ? "app" : "process"} ${m.matched} asked for privacy permission ${r.service} (TCC; ${m.indicator.set.name})`,
-      why: "TCC.db only lists clients that ran on this device and asked for a permission.",
+      title: (m) => msg(`det.tcc.${m.indicator.type === "file_path" ? "file" : m.indicator.type === "app_id" ? "app" : "process"}`, { value: m.matched, service: r.service, set: m.indicator.set.name }),
+      why: msg("det.tcc.why"),
       timestamp: r.last_modified ?? undefined,
     });
   },

@@ -3,6 +3,7 @@
 // views, even after their history is gone.
 import { defineModule } from "../contract.ts";
 import { checkWebKitOrigin, webKitOrigins, webKitStorageReads, type WebKitOriginRecord } from "./lib/web.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export default defineModule<WebKitOriginRecord>({
   name: "webkit_indexeddb",
@@ -13,5 +14,5 @@ export default defineModule<WebKitOriginRecord>({
   records: (ctx) => webKitOrigins(ctx, ["/WebsiteData/IndexedDB/"], ["IndexedDB"]),
   events: (r) =>
     r.timestamp ? [{ timestamp: r.timestamp, event: "webkit_indexeddb", description: `IndexedDB folder ${r.folder} containing file for URL ${r.url}` }] : [],
-  check: (r, ctx) => checkWebKitOrigin(r, ctx, "stored IndexedDB data in a WebKit view"),
+  check: (r, ctx) => checkWebKitOrigin(r, ctx, msg("det.what.webkit_indexeddb")),
 });

@@ -2,6 +2,7 @@
 // names list the sites that stored data in an app's web views.
 import { defineModule } from "../contract.ts";
 import { checkWebKitOrigin, webKitOrigins, webKitStorageReads, type WebKitOriginRecord } from "./lib/web.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export default defineModule<WebKitOriginRecord>({
   name: "webkit_local_storage",
@@ -12,5 +13,5 @@ export default defineModule<WebKitOriginRecord>({
   records: (ctx) => webKitOrigins(ctx, ["/WebsiteData/LocalStorage/"], ["LocalStorage"]),
   events: (r) =>
     r.timestamp ? [{ timestamp: r.timestamp, event: "webkit_local_storage", description: `WebKit Local Storage folder ${r.folder} containing file for URL ${r.url}` }] : [],
-  check: (r, ctx) => checkWebKitOrigin(r, ctx, "stored LocalStorage data in a WebKit view"),
+  check: (r, ctx) => checkWebKitOrigin(r, ctx, msg("det.what.webkit_localstorage")),
 });

@@ -5,6 +5,7 @@ import { fromMatches } from "../../core/detection.ts";
 import { fromUnixSeconds } from "../../core/time.ts";
 import { defineSqliteModule } from "../lib/sqlite.ts";
 import { cachedChecks, seenTitle } from "./lib/web.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface ObservedDomain {
   domain_id: number;
@@ -82,7 +83,7 @@ export default defineSqliteModule<ObservedDomain>({
   check(r, ctx) {
     const hits = cachedChecks(ctx).host(r.registrable_domain);
     if (!hits.length) return [];
-    const app = r.domain ? ` (${r.domain.replace(/^AppDomain-/, "")})` : "";
-    return fromMatches(hits, { grade: "medium", title: (m) => seenTitle(`loaded by WebKit${app}`, m), timestamp: r.last_seen, artifact: r.path });
+    const what = r.domain ? msg("det.what.loaded_webkit_app", { app: r.domain.replace(/^AppDomain-/, "") }) : msg("det.what.loaded_webkit");
+    return fromMatches(hits, { grade: "medium", title: (m) => seenTitle(what, m), timestamp: r.last_seen, artifact: r.path });
   },
 });

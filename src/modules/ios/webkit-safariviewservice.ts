@@ -4,6 +4,7 @@
 // links sent by message are opened).
 import { defineModule } from "../contract.ts";
 import { checkWebKitOrigin, webKitOrigins, type WebKitOriginRecord } from "./lib/web.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export default defineModule<WebKitOriginRecord>({
   name: "webkit_safari_view_service",
@@ -16,5 +17,5 @@ export default defineModule<WebKitOriginRecord>({
   records: (ctx) => webKitOrigins(ctx, ["/com.apple.SafariViewService/Library/WebKit/WebsiteData/"]),
   events: (r) =>
     r.timestamp ? [{ timestamp: r.timestamp, event: "webkit_safari_view_service", description: `SafariViewService folder ${r.folder} containing data for URL ${r.url}` }] : [],
-  check: (r, ctx) => checkWebKitOrigin(r, ctx, "opened in an in-app Safari view"),
+  check: (r, ctx) => checkWebKitOrigin(r, ctx, msg("det.what.in_app_safari_view")),
 });

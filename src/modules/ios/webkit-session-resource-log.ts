@@ -4,12 +4,13 @@
 // redirect chain through exploit infrastructure can be seen even when history was cleared.
 import { defineModule } from "../contract.ts";
 import { fromMatches } from "../../core/detection.ts";
-import type { DetectionInput, IndicatorMatch } from "../../core/model.ts";
+import type { DetectionInput, IndicatorMatch, Message } from "../../core/model.ts";
 import { fromDate, fromUnixSeconds } from "../../core/time.ts";
 import { VigilError } from "../../core/errors.ts";
 import { parsePlist, type PlistValue } from "../../formats/plist.ts";
 import { cachedChecks } from "./lib/web.ts";
 import { eachFile } from "../lib/each-file.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface SessionResourceLogEntry {
   origin: string;
@@ -125,12 +126,12 @@ export default defineModule<SessionResourceLogEntry>({
     const chain = redirectChain(r);
     // Redirect chain and top-frame origin: the device navigated there (medium). Frames and
     // resources under the origin were loaded too, also medium: the phone connected to them.
-    const groups: [string[], string][] = [
-      [[r.origin], "visited (WebKit session origin)"],
-      [r.redirect_source, "redirected to a WebKit session origin"],
-      [r.redirect_destination, "reached by redirect in a WebKit session"],
-      [r.subframe_under_origin, "loaded as a frame in a WebKit session"],
-      [r.subresource_under_origin, "loaded as a resource in a WebKit session"],
+    const groups: [string[], Message][] = [
+      [[r.origin], msg("det.what.webkit_session_origin")],
+      [r.redirect_source, msg("det.what.webkit_session_redirect_source")],
+      [r.redirect_destination, msg("det.what.webkit_session_redirect_destination")],
+      [r.subframe_under_origin, msg("det.what.webkit_session_frame")],
+      [r.subresource_under_origin, msg("det.what.webkit_session_resource")],
     ];
     for (const [domains, what] of groups) {
       for (const d of domains) {
@@ -141,7 +142,7 @@ export default defineModule<SessionResourceLogEntry>({
           out.push(
             ...fromMatches(hits, {
               grade: "medium",
-              title: (m) => `Known ${m.indicator.set.name} ${m.indicator.type} ${what}: ${m.matched} (${chain})`,
+              title: (m) => msg("det.web.seen_chain", { set: m.indicator.set.name, type: msg(`ind.type.${m.indicator.type}`), what, value: m.matched, chain }),
               timestamp: r.last_seen,
               artifact: r.file,
             }),

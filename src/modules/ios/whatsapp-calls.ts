@@ -4,7 +4,8 @@
 // was enough to infect a phone with Pegasus (CVE-2019-3568), even unanswered: targets saw
 // missed calls from unknown numbers. Bursts of missed calls from strangers are flagged.
 import { defineModule } from "../contract.ts";
-import { heuristic } from "../../core/detection.ts";
+import { codeRule, heuristic } from "../../core/detection.ts";
+import { msg } from "../../core/i18n/index.ts";
 import type { ContactFlag } from "../../core/model.ts";
 import { sqliteRecords, type SqliteDb } from "../lib/sqlite.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
@@ -45,14 +46,10 @@ export interface WhatsappCallRecord {
 
 const OUTCOMES: Record<number, WhatsappCallRecord["status"]> = { 0: "answered", 1: "missed", 2: "failed", 4: "rejected" };
 
-export const MISSED_CALL_BURST_RULE = {
-  id: "whatsapp-missed-call-burst",
-  description:
-    "3 or more incoming WhatsApp calls that were not answered, from callers who are not in the contacts (address book or WhatsApp's contact list), within 60 minutes.",
-};
 /** Calls and window of the burst rule. */
 export const BURST_CALLS = 3;
 export const BURST_WINDOW_MS = 60 * 60_000;
+export const MISSED_CALL_BURST_RULE = codeRule("whatsapp-missed-call-burst", { n: BURST_CALLS, minutes: BURST_WINDOW_MS / 60_000 });
 
 const EVENT_COLS = ["ZDURATION", "ZOUTCOME", "ZBYTESSENT", "ZBYTESRECEIVED", "ZGROUPCALLCREATORUSERJIDSTRING", "ZGROUPJIDSTRING", "ZCALLIDSTRING", "Z1CALLEVENTS", "ZVIDEO"] as const;
 const AGG_COLS = ["ZINCOMING", "ZMISSED", "ZMISSEDREASON", "ZVIDEO"] as const;
@@ -155,8 +152,8 @@ export default defineModule<WhatsappCallRecord>({
             rule: MISSED_CALL_BURST_RULE.id,
             ruleDescription: MISSED_CALL_BURST_RULE.description,
             grade: "weak",
-            title: `${calls.length} unanswered WhatsApp calls from strangers between ${first.isodate} and ${calls[calls.length - 1].isodate}: ${callers.join(", ")}`,
-            why: "In 2019 Pegasus was installed through WhatsApp voice calls (CVE-2019-3568) that targets saw only as missed calls from unknown numbers. Spam callers do the same, so this alone is weak: compare the dates with crashes, new processes or the phone's WhatsApp version at the time.",
+            title: msg("det.whatsapp_calls.burst", { n: calls.length, from: first.isodate ?? "", to: calls[calls.length - 1].isodate ?? "", callers: callers.join(", ") }),
+            why: msg("det.whatsapp_calls.burst.why"),
             matched: callers.join(", "),
             timestamp: first.isodate ?? undefined,
             record: calls,

@@ -5,6 +5,7 @@ import { fromMacAbsolute } from "../../core/time.ts";
 import { asText, checkLinksAndText } from "./lib/checks.ts";
 import { extractLinks } from "./lib/links.ts";
 import { whatsappFile } from "./lib/whatsapp.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface WhatsappContactRecord {
   row_pk: number;
@@ -94,8 +95,8 @@ export default defineSqliteModule<WhatsappContactRecord>({
     if (!r.about_text) return [];
     return checkLinksAndText(ctx.iocs, extractLinks(r.about_text), [r.about_text], {
       grade: "weak",
-      title: "Known spyware link in a WhatsApp contact's about text: ",
-      mentionTitle: "Known spyware domain in a WhatsApp contact's about text: ",
+      title: msg("det.whatsapp_contacts.link"),
+      mentionTitle: msg("det.whatsapp_contacts.mention"),
       linksFromTexts: true,
     });
   },

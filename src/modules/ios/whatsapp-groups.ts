@@ -4,9 +4,10 @@
 // PDF there (Meta, Citizen Lab): being added by a stranger is flagged, and so is a document a
 // stranger sent in such a group shortly after.
 import { defineModule, type ModuleContext } from "../contract.ts";
-import { heuristic } from "../../core/detection.ts";
-import type { ContactFlag } from "../../core/model.ts";
+import { heuristic, codeRule } from "../../core/detection.ts";
+import type { ContactFlag, Message } from "../../core/model.ts";
 import { sqliteRecords } from "../lib/sqlite.ts";
+import { msg } from "../../core/i18n/index.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import type { SqliteHandle } from "../../acquisitions/view.ts";
 import { asText, present } from "./lib/checks.ts";
@@ -70,16 +71,8 @@ const AT_CREATION_MS = 60_000;
 /** A document within this long after the owner was added counts as "shortly after". */
 export const DOC_AFTER_ADD_MS = 24 * 3_600_000;
 
-export const ADDED_BY_STRANGER_RULE = {
-  id: "whatsapp-group-added-by-stranger",
-  description:
-    "The owner was added to a WhatsApp group by someone who is not in the contacts (address book or WhatsApp's contact list), or, when the adder is not recorded, to a group none of whose known members is a contact.",
-};
-export const GROUP_DOCUMENT_RULE = {
-  id: "whatsapp-group-document-from-stranger",
-  description:
-    "A document (PDF or other file) received in a WhatsApp group from a member who is not a contact, within 24 hours after the owner was added to that group by someone not known as a contact.",
-};
+export const ADDED_BY_STRANGER_RULE = codeRule("whatsapp-group-added-by-stranger");
+export const GROUP_DOCUMENT_RULE = codeRule("whatsapp-group-document-from-stranger", { hours: DOC_AFTER_ADD_MS / 3_600_000 });
 
 const JID = /^[\w.+-]+@(s\.whatsapp\.net|lid|c\.us)$/;
 
@@ -170,8 +163,12 @@ function* groupEvents(ctx: ModuleContext, h: SqliteHandle, book: ContactBook): G
             rule: ADDED_BY_STRANGER_RULE.id,
             ruleDescription: ADDED_BY_STRANGER_RULE.description,
             grade: "weak",
-            title: `Added to the WhatsApp group ${label(g)} by ${rec.sender ?? "someone"} who is not a contact${rec.sender_basis === "members" ? " (no member of the group is a contact)" : ""}`,
-            why: "Paragon's Graphite spyware reached WhatsApp users in 2024-2025 by adding them to a group and sending a PDF there. Scam and marketing groups do the same, so this alone is weak: look at what was sent in the group and at crashes or new processes just after.",
+            title: msg("det.whatsapp_groups.added_by_stranger", {
+              group: label(g),
+              who: rec.sender ?? msg("det.whatsapp_groups.someone"),
+              basis: rec.sender_basis === "members" ? msg("det.whatsapp_groups.no_member_contact") : "",
+            }),
+            why: msg("det.whatsapp_groups.added_by_stranger.why"),
             matched: g.jid ?? String(g.pk),
             timestamp: rec.isodate,
             record: rec,
@@ -187,8 +184,13 @@ function* groupEvents(ctx: ModuleContext, h: SqliteHandle, book: ContactBook): G
         rule: GROUP_DOCUMENT_RULE.id,
         ruleDescription: GROUP_DOCUMENT_RULE.description,
         grade: "weak",
-        title: `Document ${doc.title ? `'${doc.title}' ` : ""}received in the WhatsApp group ${rec.group_name ?? rec.group_jid ?? ""} from ${doc.author ?? "a member"}, not a contact, ${Math.round((Date.parse(doc.isodate) - Date.parse(rec.isodate!)) / 60_000)} min after the owner was added`,
-        why: "This is the delivery Meta and Citizen Lab described for Paragon's Graphite (2025): a stranger adds the target to a group and sends a PDF that is parsed without a tap. A document from a stranger in a new group is also common spam, so weak alone; a crash of WhatsApp or of a media process just after makes it stronger.",
+        title: msg(doc.title ? "det.whatsapp_groups.document_named" : "det.whatsapp_groups.document", {
+          title: doc.title ?? "",
+          group: rec.group_name ?? rec.group_jid ?? "",
+          who: doc.author ?? msg("det.whatsapp_groups.a_member"),
+          minutes: Math.round((Date.parse(doc.isodate) - Date.parse(rec.isodate!)) / 60_000),
+        }),
+        why: msg("det.whatsapp_groups.document.why"),
         matched: doc.path ?? doc.title ?? `message ${doc.pk}`,
         timestamp: doc.isodate,
         record: { group_event: rec, document: doc },
@@ -227,8 +229,9 @@ export default defineModule<WhatsappGroupEventRecord>({
   },
 });
 
-function label(g: Group): string {
-  return g.name ? `'${g.name}' (${g.jid})` : (g.jid ?? `#${g.pk}`);
+/** The group as a title names it: its name and id, else its id. */
+function label(g: Group): Message | string {
+  return g.name ? msg("det.whatsapp_groups.named", { name: g.name, jid: g.jid ?? `#${g.pk}` }) : (g.jid ?? `#${g.pk}`);
 }
 
 /** One group-event row as a record: who did what to whom, and whether the adder is a contact. */

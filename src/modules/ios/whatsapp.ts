@@ -7,6 +7,7 @@ import { asText, undecodableWarning, checkLinksAndText, present } from "./lib/ch
 import { extractLinks, hostsOf, isWhatsAppInfraLink, oneLine } from "./lib/links.ts";
 import { NOTIFICATION_PREFILTER, isWhatsAppOfficial, threatNotification } from "../../rules/threat-notifications.ts";
 import { whatsappFile } from "./lib/whatsapp.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export interface WhatsappMessageRecord {
   Z_PK: number;
@@ -36,7 +37,7 @@ const MESSAGE_COLS = ["ZCHATSESSION", "ZFROMJID", "ZTOJID", "ZPUSHNAME", "ZMESSA
 const MEDIA_COLS = ["ZAUTHORNAME", "ZMEDIAURL", "ZMEDIALOCALPATH"] as const;
 const DATA_COLS = ["ZCONTENT1", "ZCONTENT2", "ZMATCHEDTEXT", "ZSUMMARY", "ZTITLE"] as const;
 
-const WHY_RECEIVED = "Operators send exploit and phishing links by WhatsApp; receiving one shows the owner was targeted.";
+const WHY_RECEIVED = msg("det.whatsapp.link_received.why");
 
 export default defineSqliteModule<WhatsappMessageRecord>({
   name: "whatsapp",
@@ -119,9 +120,9 @@ export default defineSqliteModule<WhatsappMessageRecord>({
     const received = r.direction === "received";
     const hits = checkLinksAndText(ctx.iocs, r.links, [r.ZTEXT], {
       grade: received ? "medium" : "weak",
-      title: `Known spyware link in a ${received ? "received" : "sent"} WhatsApp message: `,
-      why: received ? WHY_RECEIVED : "The owner sent this link; it may have been forwarded for help.",
-      mentionTitle: "Known spyware domain mentioned in a WhatsApp message: ",
+      title: msg(received ? "det.whatsapp.link_received" : "det.whatsapp.link_sent"),
+      why: received ? WHY_RECEIVED : msg("det.link.sent.why"),
+      mentionTitle: msg("det.whatsapp.mention"),
       timestamp: r.isodate ?? undefined,
     });
     if (!received || !NOTIFICATION_PREFILTER.test(r.ZTEXT)) return hits;

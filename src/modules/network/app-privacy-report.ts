@@ -6,6 +6,7 @@ import type { DetectionInput } from "../../core/model.ts";
 import type { AppActivityRecord } from "../../formats/network/records.ts";
 import { CONTACT } from "./lib/contact.ts";
 import { APP_PRIVACY_REPORT, passRecords } from "./lib/pass.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export default defineModule<AppActivityRecord>({
   name: "app_privacy_report",
@@ -23,10 +24,10 @@ export default defineModule<AppActivityRecord>({
   check(r, ctx) {
     const common = { artifact: r.file, timestamp: r.first_timestamp ?? r.timestamp };
     const out: DetectionInput[] = [];
-    const app = r.bundle_id ?? "an app";
-    if (r.domain) out.push(...fromMatches(ctx.iocs.domain(r.domain), { ...common, ...CONTACT, why: "The App Privacy Report records that this app contacted the domain.", title: (m) => `${app} contacted known ${m.indicator.set.name} domain ${m.matched}` }));
-    if (r.context) out.push(...fromMatches(ctx.iocs.domain(r.context), { ...common, ...CONTACT, why: "The App Privacy Report records the app was showing this website when it made a connection.", title: (m) => `${app} was showing known ${m.indicator.set.name} website ${m.matched}` }));
-    if (r.bundle_id) out.push(...fromMatches(ctx.iocs.appId(r.bundle_id), { ...common, grade: "strong", why: "The App Privacy Report shows this known spyware app was installed and active.", title: (m) => `Known ${m.indicator.set.name} app ${m.matched} active on the iPhone` }));
+    const app = r.bundle_id ?? msg("det.net.apr.an_app");
+    if (r.domain) out.push(...fromMatches(ctx.iocs.domain(r.domain), { ...common, ...CONTACT, why: msg("det.net.apr.domain.why"), title: (m) => msg("det.net.apr.domain", { app, set: m.indicator.set.name, value: m.matched }) }));
+    if (r.context) out.push(...fromMatches(ctx.iocs.domain(r.context), { ...common, ...CONTACT, why: msg("det.net.apr.website.why"), title: (m) => msg("det.net.apr.website", { app, set: m.indicator.set.name, value: m.matched }) }));
+    if (r.bundle_id) out.push(...fromMatches(ctx.iocs.appId(r.bundle_id), { ...common, grade: "strong", why: msg("det.net.apr.app.why"), title: (m) => msg("det.net.apr.app", { set: m.indicator.set.name, value: m.matched }) }));
     return out;
   },
 });

@@ -7,6 +7,7 @@ import type { DetectionInput } from "../../core/model.ts";
 import type { CertRecord } from "../../formats/network/records.ts";
 import { CERT } from "./lib/contact.ts";
 import { CAPTURES, EVE, passRecords, zeekLogs } from "./lib/pass.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 /** The host names a certificate's subject names (CN=...). */
 export function subjectNames(subject: string | undefined): string[] {
@@ -24,8 +25,8 @@ export default defineModule<CertRecord>({
   check(r, ctx) {
     const common = { ...CERT, artifact: r.file, timestamp: r.timestamp };
     const out: DetectionInput[] = [];
-    for (const h of [r.cert_sha256, r.cert_sha1]) if (h) out.push(...fromMatches(ctx.iocs.tlsCertHash(h), { ...common, title: (m) => `Known ${m.indicator.set.name} certificate presented by ${r.server_name ?? r.server_ip ?? "a server"} (${m.matched.slice(0, 16)}...)` }));
-    for (const n of subjectNames(r.subject)) out.push(...fromMatches(ctx.iocs.domain(n), { ...common, title: (m) => `Certificate issued for known ${m.indicator.set.name} domain ${m.matched} presented by ${r.server_ip ?? "a server"}` }));
+    for (const h of [r.cert_sha256, r.cert_sha1]) if (h) out.push(...fromMatches(ctx.iocs.tlsCertHash(h), { ...common, title: (m) => msg("det.net.cert.hash", { set: m.indicator.set.name, server: r.server_name ?? r.server_ip ?? msg("det.net.a_server"), hash: m.matched.slice(0, 16) }) }));
+    for (const n of subjectNames(r.subject)) out.push(...fromMatches(ctx.iocs.domain(n), { ...common, title: (m) => msg("det.net.cert.name", { set: m.indicator.set.name, value: m.matched, server: r.server_ip ?? msg("det.net.a_server") }) }));
     return out;
   },
 });

@@ -5,8 +5,9 @@ import { defineModule } from "../contract.ts";
 import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import type { DnsRecord } from "../../formats/network/records.ts";
-import { by, LOOKUP } from "./lib/contact.ts";
+import { by, byApp, LOOKUP } from "./lib/contact.ts";
 import { CAPTURES, EVE, PCAPDROID, passRecords, zeekLogs } from "./lib/pass.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export default defineModule<DnsRecord>({
   name: "dns",
@@ -21,9 +22,9 @@ export default defineModule<DnsRecord>({
   },
   check(r, ctx) {
     const common = { grade: LOOKUP.grade, why: LOOKUP.why, artifact: r.file, timestamp: r.timestamp };
-    const out: DetectionInput[] = fromMatches(ctx.iocs.domain(r.query), { ...common, title: (m) => `Known ${m.indicator.set.name} domain looked up: ${m.matched}${by(r.app)}${r.answered ? "" : " (no answer seen)"}` });
-    for (const c of r.cnames) out.push(...fromMatches(ctx.iocs.domain(c), { ...common, title: (m) => `Lookup of ${r.query} led to known ${m.indicator.set.name} domain ${m.matched} (CNAME)${by(r.app)}` }));
-    for (const ip of r.answer_ips) out.push(...fromMatches(ctx.iocs.ip(ip), { ...common, title: (m) => `DNS answer for ${r.query} is a known ${m.indicator.set.name} address: ${m.matched}` }));
+    const out: DetectionInput[] = fromMatches(ctx.iocs.domain(r.query), { ...common, title: (m) => msg("det.net.dns.lookup", { set: m.indicator.set.name, value: m.matched, by: byApp(r.app), unanswered: r.answered ? "" : msg("det.net.dns.no_answer") }) });
+    for (const c of r.cnames) out.push(...fromMatches(ctx.iocs.domain(c), { ...common, title: (m) => msg("det.net.dns.cname", { query: r.query, set: m.indicator.set.name, value: m.matched, by: byApp(r.app) }) }));
+    for (const ip of r.answer_ips) out.push(...fromMatches(ctx.iocs.ip(ip), { ...common, title: (m) => msg("det.net.dns.answer", { query: r.query, set: m.indicator.set.name, value: m.matched }) }));
     return out;
   },
 });

@@ -7,8 +7,9 @@ import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import type { FlowRecord } from "../../formats/network/records.ts";
 import { BeaconTracker } from "./lib/beacon.ts";
-import { by, CONTACT, hostPort } from "./lib/contact.ts";
+import { by, byApp, CONTACT, hostPort } from "./lib/contact.ts";
 import { CAPTURES, EVE, PCAPDROID, passRecords, zeekLogs } from "./lib/pass.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 const NAMED = new Set(["dns", "tls", "quic", "http"]);
 
@@ -41,16 +42,16 @@ export default defineModule<FlowRecord>({
   },
   check(r, ctx) {
     const common = { ...CONTACT, artifact: r.file, timestamp: r.timestamp };
-    const out: DetectionInput[] = fromMatches(ctx.iocs.ip(r.dst_ip), { ...common, title: (m) => `Connection to known ${m.indicator.set.name} address ${hostPort(m.matched, r.dst_port)}${r.server_name ? ` (${r.server_name})` : ""}${by(r.app)}` });
-    if (r.src_ip) out.push(...fromMatches(ctx.iocs.ip(r.src_ip), { ...common, title: (m) => `Connection from known ${m.indicator.set.name} address ${hostPort(m.matched, r.src_port)} to ${hostPort(r.dst_ip, r.dst_port)}${by(r.app)}` }));
+    const out: DetectionInput[] = fromMatches(ctx.iocs.ip(r.dst_ip), { ...common, title: (m) => msg("det.net.flow.to", { set: m.indicator.set.name, value: hostPort(m.matched, r.dst_port), name: r.server_name ? ` (${r.server_name})` : "", by: byApp(r.app) }) });
+    if (r.src_ip) out.push(...fromMatches(ctx.iocs.ip(r.src_ip), { ...common, title: (m) => msg("det.net.flow.from", { set: m.indicator.set.name, value: hostPort(m.matched, r.src_port), dest: hostPort(r.dst_ip, r.dst_port), by: byApp(r.app) }) }));
     // A flow that named its server (SNI, Host) is checked by name in the TLS, QUIC and HTTP
     // modules; an unnamed one is tied to the names its address was given.
     for (const name of r.server_name ? [] : (r.resolved_names ?? [])) {
       out.push(
         ...fromMatches(ctx.iocs.domain(name), {
           ...common,
-          why: "The traffic's own DNS answer gave this address for a known spyware domain, and the phone connected to it afterwards: contact with that domain.",
-          title: (m) => `Connection to ${hostPort(r.dst_ip, r.dst_port)}, an address known ${m.indicator.set.name} domain ${m.matched} resolved to${by(r.app)}`,
+          why: msg("det.net.flow.resolved.why"),
+          title: (m) => msg("det.net.flow.resolved", { dest: hostPort(r.dst_ip, r.dst_port), set: m.indicator.set.name, value: m.matched, by: byApp(r.app) }),
         }),
       );
     }

@@ -4,8 +4,9 @@ import { defineModule } from "../contract.ts";
 import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import type { HttpRecord } from "../../formats/network/records.ts";
-import { by, CONTACT, hostPort } from "./lib/contact.ts";
+import { by, byApp, CONTACT, hostPort } from "./lib/contact.ts";
 import { CAPTURES, EVE, PCAPDROID, passRecords, zeekLogs } from "./lib/pass.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export default defineModule<HttpRecord>({
   name: "http",
@@ -20,9 +21,9 @@ export default defineModule<HttpRecord>({
   check(r, ctx) {
     const common = { ...CONTACT, artifact: r.file, timestamp: r.timestamp };
     const out: DetectionInput[] = [];
-    if (r.url) out.push(...fromMatches(ctx.iocs.url(r.url), { ...common, title: (m) => `HTTP request to known ${m.indicator.set.name} ${m.indicator.type === "url" ? "URL" : "server"} ${m.matched}${by(r.app)}` }));
-    else if (r.host) out.push(...fromMatches(ctx.iocs.domain(r.host), { ...common, title: (m) => `HTTP request to known ${m.indicator.set.name} server ${m.matched}${by(r.app)}` }));
-    if (r.server_ip) out.push(...fromMatches(ctx.iocs.ip(r.server_ip), { ...common, title: (m) => `HTTP request to known ${m.indicator.set.name} address ${hostPort(m.matched, r.server_port)}${by(r.app)}` }));
+    if (r.url) out.push(...fromMatches(ctx.iocs.url(r.url), { ...common, title: (m) => msg(m.indicator.type === "url" ? "det.net.http.url" : "det.net.http.server", { set: m.indicator.set.name, value: m.matched, by: byApp(r.app) }) }));
+    else if (r.host) out.push(...fromMatches(ctx.iocs.domain(r.host), { ...common, title: (m) => msg("det.net.http.server", { set: m.indicator.set.name, value: m.matched, by: byApp(r.app) }) }));
+    if (r.server_ip) out.push(...fromMatches(ctx.iocs.ip(r.server_ip), { ...common, title: (m) => msg("det.net.http.address", { set: m.indicator.set.name, value: hostPort(m.matched, r.server_port), by: byApp(r.app) }) }));
     return out;
   },
 });

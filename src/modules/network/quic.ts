@@ -4,8 +4,9 @@ import { defineModule } from "../contract.ts";
 import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import type { QuicRecord } from "../../formats/network/records.ts";
-import { by, CONTACT, FINGERPRINT, hostPort } from "./lib/contact.ts";
+import { by, byApp, CONTACT, FINGERPRINT, hostPort } from "./lib/contact.ts";
 import { CAPTURES, EVE, PCAPDROID, passRecords, zeekLogs } from "./lib/pass.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export default defineModule<QuicRecord>({
   name: "quic",
@@ -20,9 +21,9 @@ export default defineModule<QuicRecord>({
   check(r, ctx) {
     const common = { artifact: r.file, timestamp: r.timestamp };
     const out: DetectionInput[] = [];
-    if (r.server_name) out.push(...fromMatches(ctx.iocs.domain(r.server_name), { ...common, ...CONTACT, title: (m) => `QUIC connection to known ${m.indicator.set.name} server ${m.matched}${by(r.app)}` }));
-    if (r.server_ip) out.push(...fromMatches(ctx.iocs.ip(r.server_ip), { ...common, ...CONTACT, title: (m) => `QUIC connection to known ${m.indicator.set.name} address ${hostPort(m.matched, r.server_port)}${by(r.app)}` }));
-    if (r.ja4) out.push(...fromMatches(ctx.iocs.ja4(r.ja4), { ...common, ...FINGERPRINT, title: (m) => `QUIC client fingerprint (JA4 ${m.matched}) of known ${m.indicator.set.name} client${by(r.app)}` }));
+    if (r.server_name) out.push(...fromMatches(ctx.iocs.domain(r.server_name), { ...common, ...CONTACT, title: (m) => msg("det.net.quic.server", { set: m.indicator.set.name, value: m.matched, by: byApp(r.app) }) }));
+    if (r.server_ip) out.push(...fromMatches(ctx.iocs.ip(r.server_ip), { ...common, ...CONTACT, title: (m) => msg("det.net.quic.address", { set: m.indicator.set.name, value: hostPort(m.matched, r.server_port), by: byApp(r.app) }) }));
+    if (r.ja4) out.push(...fromMatches(ctx.iocs.ja4(r.ja4), { ...common, ...FINGERPRINT, title: (m) => msg("det.net.quic.ja4", { set: m.indicator.set.name, value: m.matched, by: byApp(r.app) }) }));
     return out;
   },
 });

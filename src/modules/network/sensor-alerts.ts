@@ -1,10 +1,13 @@
 // Alerts a Suricata sensor raised on the traffic (eve.json). They come from the sensor's own
 // rules, not from Vigil's indicators: high-severity ones are listed as worth a look.
 import { defineModule } from "../contract.ts";
-import { heuristic } from "../../core/detection.ts";
+import { codeRule, heuristic } from "../../core/detection.ts";
+import { msg } from "../../core/i18n/index.ts";
 import type { AlertRecord } from "../../formats/network/records.ts";
 import { hostPort } from "./lib/contact.ts";
 import { EVE, passRecords } from "./lib/pass.ts";
+
+export const SENSOR_RULE = codeRule("NET-SENSOR-01");
 
 export default defineModule<AlertRecord>({
   name: "sensor_alerts",
@@ -20,11 +23,11 @@ export default defineModule<AlertRecord>({
     if (r.severity !== 1) return [];
     return [
       heuristic({
-        rule: "NET-SENSOR-01",
-        ruleDescription: "A Suricata alert of severity 1 on the phone's traffic",
+        rule: SENSOR_RULE.id,
+        ruleDescription: SENSOR_RULE.description,
         grade: "weak",
-        title: `Suricata alert: ${r.signature}`,
-        why: "The sensor's own rule fired with its highest severity. Its rules are not spyware indicators and also fire on ordinary traffic: read the alert with the rest of the findings.",
+        title: msg("det.net.sensor.alert", { value: r.signature }),
+        why: msg("det.net.sensor.alert.why"),
         matched: r.signature,
         artifact: r.file,
         timestamp: r.timestamp,

@@ -5,8 +5,9 @@ import { defineModule } from "../contract.ts";
 import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import type { TlsRecord } from "../../formats/network/records.ts";
-import { by, CONTACT, FINGERPRINT, hostPort } from "./lib/contact.ts";
+import { by, byApp, CONTACT, FINGERPRINT, hostPort } from "./lib/contact.ts";
 import { CAPTURES, EVE, PCAPDROID, passRecords, zeekLogs } from "./lib/pass.ts";
+import { msg } from "../../core/i18n/index.ts";
 
 export default defineModule<TlsRecord>({
   name: "tls",
@@ -21,11 +22,11 @@ export default defineModule<TlsRecord>({
   check(r, ctx) {
     const common = { artifact: r.file, timestamp: r.timestamp };
     const out: DetectionInput[] = [];
-    const ech = r.ech ? " (outer name of an Encrypted Client Hello)" : "";
-    if (r.server_name) out.push(...fromMatches(ctx.iocs.domain(r.server_name), { ...common, ...CONTACT, title: (m) => `TLS connection to known ${m.indicator.set.name} server ${m.matched}${ech}${by(r.app)}` }));
-    if (r.server_ip) out.push(...fromMatches(ctx.iocs.ip(r.server_ip), { ...common, ...CONTACT, title: (m) => `TLS connection to known ${m.indicator.set.name} address ${hostPort(m.matched, r.server_port)}${r.server_name ? ` (${r.server_name})` : ""}${by(r.app)}` }));
-    if (r.ja3) out.push(...fromMatches(ctx.iocs.ja3(r.ja3), { ...common, ...FINGERPRINT, title: (m) => `TLS client fingerprint (JA3 ${m.matched}) of known ${m.indicator.set.name} client${by(r.app)}` }));
-    if (r.ja4) out.push(...fromMatches(ctx.iocs.ja4(r.ja4), { ...common, ...FINGERPRINT, title: (m) => `TLS client fingerprint (JA4 ${m.matched}) of known ${m.indicator.set.name} client${by(r.app)}` }));
+    const ech = r.ech ? msg("det.net.tls.ech") : "";
+    if (r.server_name) out.push(...fromMatches(ctx.iocs.domain(r.server_name), { ...common, ...CONTACT, title: (m) => msg("det.net.tls.server", { set: m.indicator.set.name, value: m.matched, ech, by: byApp(r.app) }) }));
+    if (r.server_ip) out.push(...fromMatches(ctx.iocs.ip(r.server_ip), { ...common, ...CONTACT, title: (m) => msg("det.net.tls.address", { set: m.indicator.set.name, value: hostPort(m.matched, r.server_port), name: r.server_name ? ` (${r.server_name})` : "", by: byApp(r.app) }) }));
+    if (r.ja3) out.push(...fromMatches(ctx.iocs.ja3(r.ja3), { ...common, ...FINGERPRINT, title: (m) => msg("det.net.tls.ja3", { set: m.indicator.set.name, value: m.matched, by: byApp(r.app) }) }));
+    if (r.ja4) out.push(...fromMatches(ctx.iocs.ja4(r.ja4), { ...common, ...FINGERPRINT, title: (m) => msg("det.net.tls.ja4", { set: m.indicator.set.name, value: m.matched, by: byApp(r.app) }) }));
     return out;
   },
 });

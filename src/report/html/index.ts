@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import { writeOutputFile } from "../../core/output-file.ts";
 import { VERSION } from "../../core/version.ts";
-import { pickLanguage } from "../i18n/index.ts";
+import { pickLanguage } from "../../core/i18n/index.ts";
 import { loadResults } from "../load-results.ts";
 import { gatherReportData, type ReportData } from "./data.ts";
 import { renderReport } from "./render.ts";

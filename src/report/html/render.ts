@@ -3,13 +3,15 @@
 // detections, coverage and overview read fine with JavaScript off; the script only adds
 // language switching, filtering and timeline zoom.
 import { readFileSync } from "node:fs";
-import type { Coverage, Detection, Exposure, Grade, InformationalAlert, Summary, Verdict } from "../../core/model.ts";
+import type { Coverage, Detection, Exposure, Grade, InformationalAlert, MessageParams, Summary, Verdict } from "../../core/model.ts";
 import { GRADES } from "../../core/model.ts";
 import { toJson } from "../json-writer.ts";
 import type { LoadedResults } from "../load-results.ts";
-import { coverageArgs, deviceFacts, lockdownState, spanOfDays, summarize } from "../summary.ts";
-import { catalogs, translator } from "../i18n/index.ts";
+import { coverageArgs, deviceFacts, FIRST_REAL_DAY, lockdownState, spanOfDays, summarize } from "../summary.ts";
+import { catalogs, msg, translator } from "../../core/i18n/index.ts";
+import { coverageReason, detectionTitle, detectionWhy, moduleTitle, ruleDescription, type Localized } from "../localize.ts";
 import type { ReportData } from "./data.ts";
+import { isGap, MAX_EMPTY_DRAWN, timelineAxis, type Day, type TimelineAxis } from "./timeline-axis.ts";
 import { srcAsset } from "../../core/paths.ts";
 
 const CSS = readFileSync(srcAsset("report", "html", "style.css"), "utf8");
@@ -27,9 +29,19 @@ function scriptJson(v: unknown): string {
 type T = ReturnType<typeof translator>;
 
 /** A translatable element: text in the default language, key (and arguments) for the script. */
-function tr(t: T, key: string, args?: Record<string, string | number>, tag = "span", attrs = ""): string {
+function tr(t: T, key: string, args?: MessageParams, tag = "span", attrs = ""): string {
   const a = args ? ` data-i18n-args="${esc(JSON.stringify(args))}"` : "";
   return `<${tag} data-i18n="${esc(key)}"${a}${attrs ? " " + attrs : ""}>${esc(t(key, args))}</${tag}>`;
+}
+
+/**
+ * A text in the reader's language. When it came from a catalog message, the element carries the
+ * message (and its English text) so that the page's language switch can render it again.
+ */
+function trl(loc: Localized, tag = "span"): string {
+  if (!loc.message) return esc(loc.text);
+  const a = loc.message.params ? ` data-i18n-args="${esc(JSON.stringify(loc.message.params))}"` : "";
+  return `<${tag} data-i18n="${esc(loc.message.id)}"${a} data-i18n-en="${esc(loc.english)}">${esc(loc.text)}</${tag}>`;
 }
 
 /** Turns the URLs in a catalog sentence into links (they are only followed when clicked). */
@@ -41,12 +53,13 @@ function fmtTime(ts?: string): string {
   return ts ? ts.replace("T", " ").replace(/\.\d+Z$/, " UTC").replace(/Z$/, " UTC") : "";
 }
 
-function detectionCard(t: T, d: Detection, i: number, ctx: ReportData["context"][number], titles: Map<string, string>): string {
-  const where = titles.get(d.module) ?? d.module;
+function detectionCard(t: T, lang: string, d: Detection, i: number, ctx: ReportData["context"][number], titles: Map<string, Localized>): string {
+  const where = titles.get(d.module) ?? { text: d.module, english: d.module };
+  const title = detectionTitle(lang, d);
   const ind = d.matched_indicator;
   const rows: string[] = [];
   const row = (key: string, value: string) => rows.push(`<tr><th>${tr(t, key)}</th><td>${value}</td></tr>`);
-  row("field.where", `${esc(where)} <code>${esc(d.module)}</code>`);
+  row("field.where", `${trl(where)} <code>${esc(d.module)}</code>`);
   row("field.file", `<code>${esc(d.artifact)}</code>`);
   row("field.when", d.timestamp ? `<time datetime="${esc(d.timestamp)}">${esc(fmtTime(d.timestamp))}</time>` : tr(t, "field.unknown_time"));
   if (ind) {
@@ -54,51 +67,77 @@ function detectionCard(t: T, d: Detection, i: number, ctx: ReportData["context"]
     row("field.set", esc(ind.name));
     row("field.source", `<code>${esc(ind.source || ind.stix2_file_name)}</code>${ind.sha256 ? ` <small>sha256 ${esc(ind.sha256.slice(0, 16))}…</small>` : ""}`);
   }
-  if (d.rule) row("field.rule", `<code>${esc(d.rule.id)}</code>: ${esc(d.rule.description)}`);
+  const rule = ruleDescription(lang, d);
+  if (d.rule && rule) row("field.rule", `<code>${esc(d.rule.id)}</code> — ${trl(rule)}`);
   if (d.mvt) row("field.mvt", `<code>${esc(d.mvt.level)}</code>${d.mvt.message ? ` ${esc(d.mvt.message)}` : ""}`);
-  const why = d.why ? esc(d.why) : ind ? tr(t, "why.indicator", { set: ind.name }) : "";
+  const whyText = detectionWhy(lang, d);
+  const why = whyText ? trl(whyText) : ind ? tr(t, "why.indicator", { set: ind.name }) : "";
   if (why) row("field.why", why);
   const context = ctx?.length
-    ? `<details class="ctx"><summary>${tr(t, "field.context")}</summary><table class="events">${ctx
+    ? `<details class="ctx"><summary>${tr(t, "field.context")}</summary>${tr(t, "field.context.as_recorded", undefined, "p", 'class="muted note"')}<table class="events">${ctx
         .map((e) => `<tr${e.timestamp === d.timestamp ? ' class="hit"' : ""}><td><time>${esc(fmtTime(e.timestamp))}</time></td><td><code>${esc(e.module)}</code></td><td>${esc(e.event)}</td><td>${esc(e.description)}</td></tr>`)
         .join("")}</table></details>`
     : "";
   const raw = d.record !== undefined ? `<details class="raw"><summary>${tr(t, "field.raw")}</summary><pre>${esc(toJson(d.record, 2))}</pre></details>` : "";
-  const search = [d.title, d.module, where, d.matched, ind?.value, ind?.name, d.rule?.id].join(" ").toLowerCase();
+  const search = [d.title, title.text, d.module, where.text, d.matched, ind?.value, ind?.name, d.rule?.id].join(" ").toLowerCase();
   return `<article class="det g-${d.grade}" id="det-${i}" data-grade="${d.grade}" data-day="${esc(d.timestamp?.slice(0, 10) ?? "")}" data-search="${esc(search)}">
-<h4><span class="badge">${tr(t, `kind.${d.kind}`)}</span> ${esc(d.title)}</h4>
+<h4><span class="badge">${tr(t, `kind.${d.kind}`)}</span> ${trl(title)}</h4>
 <table class="kv">${rows.join("")}</table>${context}${raw}</article>`;
 }
 
-function overviewSvg(days: ReportData["days"]): string {
-  if (!days.length) return "";
+function overviewSvg(t: T, axis: TimelineAxis): string {
+  const { slots } = axis;
+  if (!slots.length) return "";
   const W = 1000;
   const H = 120;
+  const days = slots.filter((x): x is Day => !isGap(x));
   const max = Math.max(1, ...days.map((d) => d.count));
-  const bw = W / days.length;
-  const bars = days
+  const bw = W / slots.length;
+  const bars = slots
     .map((d, i) => {
-      const h = Math.max(d.count ? 1 : 0, Math.round((Math.log1p(d.count) / Math.log1p(max)) * (H - 14)));
       const x = (i * bw).toFixed(2);
+      if (isGap(d)) {
+        const mid = (i * bw + bw / 2).toFixed(2);
+        return `<g class="gap"><rect x="${x}" y="0" width="${bw.toFixed(2)}" height="${H}"></rect><line x1="${mid}" y1="0" x2="${mid}" y2="${H}"></line><title>${esc(t("timeline.gap", { from: d.from, to: d.to, days: d.days }))}</title></g>`;
+      }
+      const h = Math.max(d.count ? 1 : 0, Math.round((Math.log1p(d.count) / Math.log1p(max)) * (H - 14)));
       const mark = d.detections ? `<rect class="mark" x="${x}" y="0" width="${Math.max(bw, 2).toFixed(2)}" height="8"><title>${esc(d.day)}: ${d.detections}</title></rect>` : "";
       return `<rect class="bar" x="${x}" y="${H - h}" width="${Math.max(bw - 0.5, 0.5).toFixed(2)}" height="${h}"><title>${esc(d.day)}: ${d.count}</title></rect>${mark}`;
     })
     .join("");
-  return `<svg id="overview" viewBox="0 0 ${W} ${H}" preserveAspectRatio="none" role="img" aria-label="events per day">${bars}</svg>
+  return `<svg id="overview" viewBox="0 0 ${W} ${H}" preserveAspectRatio="none" role="img" aria-label="${esc(t("timeline.chart_label"))}">${bars}</svg>
 <div class="axis"><span>${esc(days[0].day)}</span><span>${esc(days[days.length - 1].day)}</span></div>`;
 }
 
-function coverageTable(t: T, coverage: Coverage[] | undefined): string {
+/** What the chart leaves out: skipped empty stretches, and events at placeholder dates. */
+function axisNotes(t: T, axis: TimelineAxis): string {
+  const out: string[] = [];
+  if (axis.gaps.length) {
+    const shown = axis.gaps.slice(0, 8).map((g) => `<li>${tr(t, "timeline.gap", { from: g.from, to: g.to, days: g.days })}</li>`);
+    if (axis.gaps.length > 8) shown.push(`<li>${tr(t, "timeline.gaps_more", { n: axis.gaps.length - 8 })}</li>`);
+    out.push(`<div id="gaps" class="note-block"><p>${tr(t, "timeline.gaps", { n: axis.gaps.length, max: MAX_EMPTY_DRAWN })}</p><ul>${shown.join("")}</ul></div>`);
+  }
+  if (axis.placeholders.length) {
+    const n = axis.placeholders.reduce((a, d) => a + d.count, 0);
+    const list = axis.placeholders.map((d) => `<li>${tr(t, "timeline.placeholder_day", { day: d.day, n: d.count })}</li>`).join("");
+    out.push(`<div id="placeholders" class="note-block"><p>${tr(t, "timeline.placeholders", { n, before: FIRST_REAL_DAY.slice(0, 4) })}</p><ul>${list}</ul></div>`);
+  }
+  return out.join("\n");
+}
+
+function coverageTable(t: T, lang: string, coverage: Coverage[] | undefined, titles: Map<string, Localized>): string {
   if (!coverage) return `<p>${tr(t, "coverage.unknown")}</p>`;
   const order: Record<string, number> = { failed: 0, checked: 1, absent: 2, not_applicable: 3 };
   const rows = [...coverage]
     .filter((c) => c.status !== "not_applicable")
-    .sort((a, b) => order[a.status] - order[b.status] || a.title.localeCompare(b.title))
-    .map(
-      (c) => `<tr class="cov-${c.status}"><td>${esc(c.title)}<br><code>${esc(c.module)}</code></td><td>${tr(t, `coverage.${c.status}`)}</td><td class="num">${c.records ?? ""}</td><td>${esc(c.reason ?? "")}${c.warnings?.length ? `<br><small>${c.warnings.map(esc).join("<br>")}</small>` : ""}</td></tr>`,
-    )
+    .map((c) => ({ c, title: titles.get(c.module) ?? { text: c.title, english: c.title } }))
+    .sort((a, b) => order[a.c.status] - order[b.c.status] || a.title.text.localeCompare(b.title.text, lang))
+    .map(({ c, title }) => {
+      const reason = coverageReason(lang, c);
+      return `<tr class="cov-${c.status}"><td>${trl(title)}<br><code>${esc(c.module)}</code></td><td>${tr(t, `coverage.${c.status}`)}</td><td class="num">${c.records !== undefined ? `<span class="lbl">${tr(t, "coverage.records")} </span>${c.records}` : ""}</td><td>${reason ? trl(reason) : ""}${c.warnings?.length ? `<br><small class="warnings">${c.warnings.map(esc).join("<br>")}</small>` : ""}</td></tr>`;
+    })
     .join("");
-  return `<p>${tr(t, "coverage.intro")}</p><table class="cov"><thead><tr><th>${tr(t, "coverage.module")}</th><th>${tr(t, "coverage.status")}</th><th>${tr(t, "coverage.records")}</th><th>${tr(t, "coverage.detail")}</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<p>${tr(t, "coverage.intro")} ${tr(t, "coverage.warnings_as_recorded")}</p><table class="cov"><thead><tr><th>${tr(t, "coverage.module")}</th><th>${tr(t, "coverage.status")}</th><th>${tr(t, "coverage.records")}</th><th>${tr(t, "coverage.detail")}</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 function deviceSection(t: T, results: LoadedResults, span: Summary["span"]): string {
@@ -135,7 +174,7 @@ function exposureSection(t: T, exposure: Exposure[], informational: Informationa
   const items = exposure
     .map((e) => {
       const mvt = e.source ? `<p class="muted">${tr(t, "exposure.from_mvt", { level: e.source.level, message: e.source.message })}</p>` : "";
-      return `<article class="exposure x-${esc(e.level)}" data-kind="${esc(e.kind)}" data-level="${esc(e.level)}"><h4><span class="badge">${tr(t, `exposure.level.${e.level}`)}</span> ${exposureText(t, e, "title")}</h4><p><strong>${tr(t, "exposure.what_it_means")}:</strong> ${exposureText(t, e, "meaning")}</p>${mvt}</article>`;
+      return `<article class="exposure x-${esc(e.level)}" data-kind="${esc(e.kind)}" data-level="${esc(e.level)}"><h4><span class="badge">${tr(t, `exposure.level.${e.level}`)}</span> ${exposureText(t, e, "title")}</h4><p><strong>${tr(t, "label", { label: msg("exposure.what_it_means") })}</strong> ${exposureText(t, e, "meaning")}</p>${mvt}</article>`;
     })
     .join("");
   const others = informational.filter((i) => !i.exposure);
@@ -155,7 +194,7 @@ function exposureText(t: T, e: Exposure, part: "title" | "meaning"): string {
 function missingPart(t: T, summary: Summary, kind: string | undefined): string {
   if (!summary.missing.length) return "";
   const items = summary.missing.map((m) => `<li data-need="${esc(m.need)}">${tr(t, `need.${m.need}`, m.params)}${m.modules.length ? ` <small>(${m.modules.map((x) => `<code>${esc(x)}</code>`).join(", ")})</small>` : ""}</li>`).join("");
-  const advice = summary.advice ? `<p class="advice"><strong>${tr(t, "verdict.missing.advice")}:</strong> ${tr(t, `advice.${summary.advice.id}`)}</p>` : "";
+  const advice = summary.advice ? `<p class="advice"><strong>${tr(t, "label", { label: msg("verdict.missing.advice") })}</strong> ${tr(t, `advice.${summary.advice.id}`)}</p>` : "";
   return `<div class="missing" data-kind="${esc(kind ?? "")}"><p>${tr(t, "verdict.missing.intro")}</p><ul>${items}</ul>${advice}</div>`;
 }
 
@@ -181,7 +220,7 @@ function provenanceSection(t: T, results: LoadedResults): string {
   const sets = info.iocs.sets
     .map(
       (s) =>
-        `<tr><td>${esc(s.name)}${s.indexName && s.indexName !== s.name ? `<br><small>${esc(s.indexName)}</small>` : ""}</td><td><code>${esc(s.source)}</code></td><td class="num">${Object.values(s.counts).reduce((a, b) => a + (b ?? 0), 0)}</td><td><code class="hash">${esc(s.sha256)}</code></td><td>${esc(s.loadedAt)}</td></tr>`,
+        `<tr><td>${esc(s.name)}${s.indexName && s.indexName !== s.name ? `<br><small>${esc(s.indexName)}</small>` : ""}</td><td><code>${esc(s.source)}</code></td><td class="num"><span class="lbl">${tr(t, "provenance.count")} </span>${Object.values(s.counts).reduce((a, b) => a + (b ?? 0), 0)}</td><td><code class="hash">${esc(s.sha256)}</code></td><td><span class="lbl">${tr(t, "provenance.loaded")} </span>${esc(fmtTime(s.loadedAt))}</td></tr>`,
     )
     .join("");
   return `<p>${tr(t, "provenance.intro")}</p><table class="kv">${kv}</table>
@@ -195,13 +234,15 @@ export function renderReport(results: LoadedResults, data: ReportData, lang: str
   const summary = summarize({ detections: data.detections, coverage: results.coverage ?? [], kind: results.kind, exposure: results.exposure, span, outputDir: results.dir });
   const verdict: Verdict = summary.verdict;
   const failed = (results.coverage ?? []).filter((c) => c.status === "failed").length;
-  const titles = new Map((results.coverage ?? []).map((c) => [c.module, c.title]));
+  const platform = results.info?.device?.platform;
+  const axis = timelineAxis(data.days);
+  const titles = new Map((results.coverage ?? []).map((c) => [c.module, moduleTitle(lang, platform, c)]));
 
   const byGrade = GRADES.map((g: Grade) => {
     const items = data.detections.map((d, i) => ({ d, i })).filter((x) => x.d.grade === g);
     if (!items.length) return "";
     return `<section class="grade g-${g}"><h3>${tr(t, `grade.${g}`)} <small>(${items.length})</small></h3><p class="muted">${tr(t, `grade.${g}.meaning`)}</p>${items
-      .map((x) => detectionCard(t, x.d, x.i, data.context[x.i], titles))
+      .map((x) => detectionCard(t, lang, x.d, x.i, data.context[x.i], titles))
       .join("")}</section>`;
   }).join("");
 
@@ -223,13 +264,14 @@ export function renderReport(results: LoadedResults, data: ReportData, lang: str
 <nav><a href="#detections">${tr(t, "nav.detections")}</a> · <a href="#exposure">${tr(t, "nav.exposure")}</a> · <a href="#timeline">${tr(t, "nav.timeline")}</a> · <a href="#coverage">${tr(t, "nav.coverage")}</a> · <a href="#device">${tr(t, "nav.device")}</a> · <a href="#provenance">${tr(t, "nav.provenance")}</a></nav>
 </header>
 <main>
+${results.info?.demo ? `<p id="demo" class="demo" role="note">${tr(t, "demo.banner", undefined, "strong")}</p>` : ""}
 <section id="verdict" class="verdict v-${verdict}" data-verdict="${verdict}">
 <p class="label">${tr(t, "verdict.label")}</p>
 <h2>${tr(t, `verdict.${verdict}`)}</h2>
 <p>${tr(t, `verdict.${verdict}.meaning`)}</p>
 ${summary.incomplete ? `<p class="incomplete">${tr(t, "verdict.incomplete", { n: failed })}</p>` : ""}
 ${missingPart(t, summary, results.kind)}
-<p class="counts">${GRADES.map((g) => `<span class="pill g-${g}" data-grade="${g}" data-count="${summary.detections[g]}">${tr(t, `grade.${g}`)}: ${summary.detections[g]}</span>`).join(" ")}</p>
+<p class="counts">${GRADES.map((g) => `<span class="pill g-${g}" data-grade="${g}" data-count="${summary.detections[g]}">${tr(t, "grade.count", { grade: msg(`grade.${g}`), n: summary.detections[g] })}</span>`).join(" ")}</p>
 <p class="coverage-counts"${results.coverage ? ` data-checked="${summary.coverage.checked}" data-failed="${summary.coverage.failed}" data-absent="${summary.coverage.absent}"` : ""}>${results.coverage ? tr(t, "coverage.counts", coverageArgs(summary)) : tr(t, "coverage.counts.unknown")}</p>
 <p class="help" data-i18n="help" data-linkify="1">${linkify(esc(t("help")))}</p>
 </section>
@@ -244,12 +286,13 @@ ${exposureSection(t, results.exposure, results.informational)}
 <section id="timeline">
 <h2>${tr(t, "timeline.title")}</h2>
 ${data.days.length ? `<p class="muted">${tr(t, "timeline.overview")} ${tr(t, "timeline.events", { n: data.totalEvents, d: data.days.length })}</p>
-<div class="js-only zoom" hidden>${tr(t, "timeline.zoom")}: <label>${tr(t, "timeline.from")} <input type="date" id="from"></label> <label>${tr(t, "timeline.to")} <input type="date" id="to"></label> <button id="reset">${tr(t, "timeline.reset")}</button> <button id="around">${tr(t, "timeline.detections_only")}</button></div>
-<div id="chart">${overviewSvg(data.days)}</div>` : `<p>${tr(t, "timeline.none")}</p>`}
+${axis.slots.length ? `<div class="js-only zoom" hidden><strong>${tr(t, "timeline.zoom")}</strong> <label>${tr(t, "timeline.from")} <input type="date" id="from"></label> <label>${tr(t, "timeline.to")} <input type="date" id="to"></label> <button id="reset">${tr(t, "timeline.reset")}</button> <button id="around">${tr(t, "timeline.detections_only")}</button></div>
+<div id="chart">${overviewSvg(t, axis)}</div>` : ""}
+${axisNotes(t, axis)}` : `<p>${tr(t, "timeline.none")}</p>`}
 </section>
 <section id="coverage">
 <h2>${tr(t, "coverage.title")}</h2>
-${coverageTable(t, results.coverage)}
+${coverageTable(t, lang, results.coverage, titles)}
 </section>
 <section id="device">
 <h2>${tr(t, "device.title")}</h2>
@@ -262,7 +305,7 @@ ${provenanceSection(t, results)}
 </main>
 <footer>${tr(t, "footer", { v: version })}</footer>
 <script id="i18n" type="application/json">${scriptJson(catalogs())}</script>
-<script id="days" type="application/json">${scriptJson(data.days)}</script>
+<script id="days" type="application/json">${scriptJson(axis.slots)}</script>
 <script>${CLIENT}</script>
 </body>
 </html>

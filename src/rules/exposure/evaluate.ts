@@ -3,6 +3,8 @@
 // below the fix while the flaw was being exploited: from the earliest documented use (or, when
 // none is documented, the day exploitation became public) on. Exposure describes what the phone
 // was open to; it never changes the verdict by itself.
+import { english, msg } from "../../core/i18n/index.ts";
+import type { Message } from "../../core/model.ts";
 import type { AndroidFix, AppFix, ExposureEntry, ExposureTable, Fix, IosFix, PhonePlatform } from "./model.ts";
 import { androidFixStatus, appFixStatus, iosFixStatus, normalizePatchLevel, compareIosVersions, type IosFixVerdict } from "./versions.ts";
 
@@ -73,16 +75,22 @@ export interface ExposureWindow {
   sources: string[];
   /** False when the vendor says the known attacks used only older versions than the phone's. */
   targeted: boolean;
-  /** Set when the flaw applies only to hardware or a maker the acquisition does not show. */
+  /** Set when the flaw applies only to hardware or a maker the acquisition does not show (English). */
   condition?: string;
-  /** One sentence saying why the phone was in the window. */
+  /** `condition` as a catalog message, for the reader's language. */
+  condition_message?: Message;
+  /** One sentence saying why the phone was in the window (English). */
   reason: string;
+  /** `reason` as a catalog message, for the reader's language. */
+  reason_message: Message;
 }
 
 export interface NotEvaluated {
   id: string;
   title: string;
   reason: string;
+  /** `reason` as a catalog message, when Vigil wrote it (not the table's own note). */
+  reason_message?: Message;
 }
 
 export interface ExposureResult {
@@ -92,7 +100,8 @@ export interface ExposureResult {
   table: { built: string; kevCatalog?: string };
 }
 
-const COMPONENT_NAMES: Record<string, string> = { qualcomm: "a Qualcomm chipset", mali: "an Arm Mali GPU", mediatek: "a MediaTek chipset" };
+/** Hardware a flaw needs, as the catalogs name it (exposure.component.<id>). */
+const COMPONENTS = new Set(["qualcomm", "mali", "mediatek"]);
 const MAKER_NAMES: Record<string, string> = { samsung: "Samsung", google: "Google Pixel" };
 
 /** The first day a partial date ("2019", "2021-02") stands for. */
@@ -102,37 +111,50 @@ function startOf(d: string): string {
 
 const day = (iso: string | undefined): string | undefined => (iso ? iso.slice(0, 10) : undefined);
 
-function describeFix(f: Fix): string {
-  if ("app" in f) return `WhatsApp${f.edition ? " Business" : ""} for ${f.os === "ios" ? "iOS" : "Android"} ${f.version}`;
+/** A fixed release in words: "iOS 15.7.7", "security patch level 2025-04-01 (Samsung)". */
+function fixWords(f: Fix): Message | string {
+  if ("app" in f) return msg("exposure.fix.app", { app: `WhatsApp${f.edition ? " Business" : ""}`, os: f.os === "ios" ? "iOS" : "Android", version: f.version });
   if (f.os === "ios") return `${f.ipad_only ? "iPadOS" : "iOS"} ${f.version}${f.rsr ? ` (${f.rsr})` : ""}`;
-  return `security patch level ${f.patch_level}${f.vendor ? ` (${MAKER_NAMES[f.vendor]})` : ""}`;
+  return msg("exposure.patch_level", { patch: f.patch_level, maker: f.vendor ? ` (${MAKER_NAMES[f.vendor]})` : "" });
 }
 
-function describeObservation(o: Observation): string {
+function describeFix(f: Fix): string {
+  const w = fixWords(f);
+  return typeof w === "string" ? w : english(w);
+}
+
+/** A version the phone ran, in words: "iOS 16.5 (20F66)", "security patch level 2023-03-05". */
+function observationWords(o: Observation): Message | string {
   if (o.kind === "ios") return `iOS ${o.version}${o.rsr ? ` (${o.rsr})` : ""}${o.build ? ` (${o.build})` : ""}`;
-  if (o.kind === "android") return `security patch level ${o.patchLevel}`;
+  if (o.kind === "android") return msg("exposure.patch_level", { patch: o.patchLevel, maker: "" });
   return `WhatsApp${o.edition ? " Business" : ""} ${o.version}`;
 }
 
-function monthName(d: string): string {
+function describeObservation(o: Observation): string {
+  const w = observationWords(o);
+  return typeof w === "string" ? w : english(w);
+}
+
+/** A partial date in words, in the reader's language: "2019", "April 2019", "31 January 2024". */
+function dateWords(d: string): Message | string {
   const [y, m, dd] = d.split("-");
   if (!m) return y!;
-  const name = new Date(Date.UTC(Number(y), Number(m) - 1, 1)).toLocaleString("en", { month: "long", timeZone: "UTC" });
-  return dd ? `${Number(dd)} ${name} ${y}` : `${name} ${y}`;
+  const month = msg(`date.month.${Number(m)}`);
+  return dd ? msg("date.day_month_year", { n: Number(dd), month, year: y! }) : msg("date.month_year", { month, year: y! });
 }
 
 interface Placement {
   below: boolean;
   fix?: Fix;
-  condition?: string;
+  condition?: Message;
   olderBranch?: boolean;
-  unknown?: string;
+  unknown?: Message | string;
 }
 
 function place(entry: ExposureEntry, o: Observation, device: DeviceFacts): Placement | "not_applicable" {
   if (o.kind === "ios") {
     const fixes = entry.fixed.filter((f): f is IosFix => !("app" in f) && f.os === "ios");
-    if (fixes.length === 0) return entry.fixed.length ? "not_applicable" : { below: false, unknown: entry.no_fix_recorded ?? "no fixed version recorded" };
+    if (fixes.length === 0) return entry.fixed.length ? "not_applicable" : { below: false, unknown: entry.no_fix_recorded ?? msg("exposure.why.no_fix") };
     const v: IosFixVerdict = iosFixStatus({ version: o.version, build: o.build, rsr: o.rsr, kind: device.iosDevice }, fixes);
     if (v.status === "unknown") return { below: false, unknown: v.why };
     if (v.status === "fixed") return { below: false };
@@ -140,7 +162,7 @@ function place(entry: ExposureEntry, o: Observation, device: DeviceFacts): Place
   }
   if (o.kind === "android") {
     const fixes = entry.fixed.filter((f): f is AndroidFix => !("app" in f) && f.os === "android");
-    if (fixes.length === 0) return entry.fixed.length ? "not_applicable" : { below: false, unknown: entry.no_fix_recorded ?? "no fixed version recorded" };
+    if (fixes.length === 0) return entry.fixed.length ? "not_applicable" : { below: false, unknown: entry.no_fix_recorded ?? msg("exposure.why.no_fix") };
     const v = androidFixStatus({ patchLevel: o.patchLevel, manufacturer: device.manufacturer }, fixes);
     if (v.status === "not_applicable") return "not_applicable";
     if (v.status === "unknown") return { below: false, unknown: v.why };
@@ -157,19 +179,19 @@ function place(entry: ExposureEntry, o: Observation, device: DeviceFacts): Place
 }
 
 /** Whether the entry can concern this device at all, and under which condition. */
-function applies(entry: ExposureEntry, device: DeviceFacts): { ok: boolean; condition?: string } {
+function applies(entry: ExposureEntry, device: DeviceFacts): { ok: boolean; condition?: Message } {
   const isApp = entry.fixed.some((f) => "app" in f);
   if (!isApp && !entry.platforms.includes(device.platform)) return { ok: false };
   const req = entry.requires;
   if (req?.manufacturer) {
     const maker = device.manufacturer?.trim().toLowerCase();
     if (maker && maker !== req.manufacturer) return { ok: false };
-    if (!maker) return { ok: true, condition: `applies only if the phone is a ${MAKER_NAMES[req.manufacturer]} phone (its maker is not known)` };
+    if (!maker) return { ok: true, condition: msg("exposure.condition.maker", { maker: MAKER_NAMES[req.manufacturer] }) };
   }
   if (req?.component) {
     const known = device.components?.map((c) => c.toLowerCase());
     if (known && !known.includes(req.component)) return { ok: false };
-    if (!known) return { ok: true, condition: `applies only if the phone has ${COMPONENT_NAMES[req.component]} (the acquisition does not say)` };
+    if (!known) return { ok: true, condition: msg("exposure.condition.component", { component: COMPONENTS.has(req.component) ? msg(`exposure.component.${req.component}`) : req.component }) };
   }
   return { ok: true };
 }
@@ -189,7 +211,7 @@ export function evaluateExposure(table: ExposureTable, input: ExposureInput): Ex
     if (obs.length === 0) continue;
     const start = startOf(entry.exploited_since ?? entry.known_exploited);
     const hits: { o: Observation; p: Placement }[] = [];
-    let unknown: string | undefined;
+    let unknown: Message | string | undefined;
     for (const o of obs) {
       const p = place(entry, o, input.device);
       if (p === "not_applicable") continue;
@@ -203,7 +225,7 @@ export function evaluateExposure(table: ExposureTable, input: ExposureInput): Ex
       hits.push({ o, p });
     }
     if (hits.length === 0) {
-      if (unknown) notEvaluated.push({ id: entry.id, title: entry.title, reason: unknown });
+      if (unknown) notEvaluated.push(typeof unknown === "string" ? { id: entry.id, title: entry.title, reason: unknown } : { id: entry.id, title: entry.title, reason: english(unknown), reason_message: unknown });
       continue;
     }
     windows.push(toWindow(entry, hits, start, gate.condition));
@@ -214,7 +236,7 @@ export function evaluateExposure(table: ExposureTable, input: ExposureInput): Ex
   return { windows, notEvaluated, table: { built: table.built, kevCatalog: table.kev?.catalogVersion } };
 }
 
-function toWindow(entry: ExposureEntry, hits: { o: Observation; p: Placement }[], start: string, gateCondition?: string): ExposureWindow {
+function toWindow(entry: ExposureEntry, hits: { o: Observation; p: Placement }[], start: string, gateCondition?: Message): ExposureWindow {
   const first = hits[0]!;
   const fix = first.p.fix!;
   const froms = hits.map((h) => day(h.o.from)).filter((d): d is string => !!d);
@@ -230,7 +252,8 @@ function toWindow(entry: ExposureEntry, hits: { o: Observation; p: Placement }[]
     entry.exploited_below &&
     hits.every((h) => h.o.kind === "ios" && compareIosVersions(h.o.version, entry.exploited_below!) >= 0)
   );
-  const condition = [gateCondition, ...hits.map((h) => h.p.condition)].filter((c): c is string => !!c)[0];
+  const condition = [gateCondition, ...hits.map((h) => h.p.condition)].filter((c): c is Message => !!c)[0];
+  const reason = reasonFor(entry, first.o, first.p, fix, targeted, window);
   const versions = [...new Set(hits.map((h) => describeObservation(h.o)))];
   return {
     id: entry.id,
@@ -249,34 +272,32 @@ function toWindow(entry: ExposureEntry, hits: { o: Observation; p: Placement }[]
     look_for_kind: entry.look_for_kind,
     sources: entry.sources,
     targeted,
-    condition,
-    reason: reasonFor(entry, first.o, first.p, fix, targeted, window),
+    ...(condition ? { condition: english(condition), condition_message: condition } : {}),
+    reason: english(reason),
+    reason_message: reason,
   };
 }
 
-function reasonFor(entry: ExposureEntry, o: Observation, p: Placement, fix: Fix, targeted: boolean, window: Span): string {
-  const seen = o.from && o.to ? ` (from ${day(o.from)} to ${day(o.to)})` : o.to ? ` (still on ${day(o.to)})` : o.from ? ` (from ${day(o.from)})` : "";
-  const ran = `The phone ran ${describeObservation(o)}${seen}`;
-  let fixPart: string;
-  if (p.olderBranch && o.kind === "ios") {
-    const major = o.version.split(".")[0];
-    fixPart = `no iOS ${major} release fixes this flaw; it was fixed in ${describeFix(fix)}`;
-  } else {
-    fixPart = `the flaw was fixed in ${describeFix(fix)}${fix.verified ? "" : " (fixed version not confirmed at the vendor)"}`;
-  }
+function reasonFor(entry: ExposureEntry, o: Observation, p: Placement, fix: Fix, targeted: boolean, window: Span): Message {
+  const seen =
+    o.from && o.to ? msg("exposure.window.seen_from_to", { from: day(o.from)!, to: day(o.to)! }) : o.to ? msg("exposure.window.still_on", { to: day(o.to)! }) : o.from ? msg("exposure.window.seen_from", { from: day(o.from)! }) : "";
+  const fixed =
+    p.olderBranch && o.kind === "ios"
+      ? msg("exposure.window.no_branch_fix", { major: o.version.split(".")[0]!, fix: fixWords(fix) })
+      : msg("exposure.window.fixed_in", { fix: fixWords(fix), unverified: fix.verified ? "" : msg("exposure.window.fix_unverified") });
   const when = entry.exploited_since
-    ? `it was exploited in the wild from ${monthName(entry.exploited_since)}`
+    ? msg("exposure.window.exploited_since", { date: dateWords(entry.exploited_since) })
     : entry.known_exploited_source.startsWith("CISA KEV")
-      ? `CISA listed it as exploited in the wild on ${monthName(entry.known_exploited)} (earlier use is not documented here)`
-      : `its exploitation in the wild was public from ${monthName(entry.known_exploited)} (earlier use is not documented here)`;
-  const dates = window.to || window.from ? "" : "; when the phone ran that version is not known";
-  const campaign = entry.campaigns[0] ? ` by ${entry.campaigns[0].name}` : "";
-  let s = `${ran}; ${fixPart}; ${when}${campaign}${dates}.`;
-  if (entry.exploited_below) {
-    s += targeted
-      ? ` The vendor reports exploitation against versions before iOS ${entry.exploited_below}, which include this one.`
-      : ` The vendor reports exploitation only against versions before iOS ${entry.exploited_below}; this phone's version is newer, so it was open to the flaw but not to the attacks seen so far.`;
-  }
-  if (o.kind === "android" && !normalizePatchLevel(o.patchLevel)) s += " The patch level could not be read.";
-  return s;
+      ? msg("exposure.window.kev_listed", { date: dateWords(entry.known_exploited) })
+      : msg("exposure.window.public_since", { date: dateWords(entry.known_exploited) });
+  return msg("exposure.window.reason", {
+    version: observationWords(o),
+    seen,
+    fix: fixed,
+    when,
+    campaign: entry.campaigns[0] ? msg("exposure.window.campaign", { name: entry.campaigns[0].name }) : "",
+    dates: window.to || window.from ? "" : msg("exposure.window.dates_unknown"),
+    targeted: entry.exploited_below ? msg(targeted ? "exposure.window.targeted" : "exposure.window.not_targeted", { below: entry.exploited_below }) : "",
+    patch: o.kind === "android" && !normalizePatchLevel(o.patchLevel) ? msg("exposure.window.patch_unreadable") : "",
+  });
 }

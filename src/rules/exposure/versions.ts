@@ -1,5 +1,7 @@
 // Version arithmetic for exposure windows: iOS versions and their fix branches, Apple build
 // numbers, Rapid Security Responses, Android security patch levels and app versions.
+import { msg } from "../../core/i18n/index.ts";
+import type { Message } from "../../core/model.ts";
 import type { AndroidFix, AppFix, IosFix } from "./model.ts";
 
 /** "16.5.1", "16.5.1 (c)", "17.0" → numbers and the RSR letter; undefined when not a version. */
@@ -52,7 +54,7 @@ export type IosFixVerdict =
   | { status: "fixed"; by?: IosFix }
   /** `branch` is "same" (this major version has a fix, the phone is below it) or "older" (no fix for this major; a later one has it). */
   | { status: "below"; next: IosFix; branch: "same" | "older" }
-  | { status: "unknown"; why: string };
+  | { status: "unknown"; why: Message };
 
 function satisfies(d: IosDevice, f: IosFix): boolean {
   const c = compareIosVersions(d.version, f.version);
@@ -73,10 +75,10 @@ const byVersion = (a: IosFix, b: IosFix): number => compareIosVersions(a.version
  */
 export function iosFixStatus(d: IosDevice, fixes: IosFix[]): IosFixVerdict {
   const p = parseIosVersion(d.version);
-  if (!p) return { status: "unknown", why: `"${d.version}" is not an iOS version` };
+  if (!p) return { status: "unknown", why: msg("exposure.why.not_ios_version", { version: d.version }) };
   const major = p.parts[0];
   const usable = fixes.filter((f) => !f.ipad_only || d.kind !== "iphone");
-  if (usable.length === 0) return { status: "unknown", why: "no iOS fix is recorded for this kind of device" };
+  if (usable.length === 0) return { status: "unknown", why: msg("exposure.why.no_ios_fix_for_device") };
   const same = usable.filter((f) => iosMajor(f.version) === major).sort(byVersion);
   if (same.length > 0) {
     const by = same.find((f) => satisfies(d, f));
@@ -107,24 +109,24 @@ export interface AndroidDevice {
 
 export type AndroidFixVerdict =
   | { status: "fixed"; by: AndroidFix }
-  | { status: "below"; next: AndroidFix; condition?: string }
-  | { status: "not_applicable"; why: string }
-  | { status: "unknown"; why: string };
+  | { status: "below"; next: AndroidFix; condition?: Message }
+  | { status: "not_applicable"; why: Message }
+  | { status: "unknown"; why: Message };
 
 const VENDOR_NAMES: Record<NonNullable<AndroidFix["vendor"]>, string> = { samsung: "Samsung", google: "Google Pixel" };
 
 /** A fix tied to a maker applies to that maker's phones; with the maker unknown, it applies under a condition. */
 export function androidFixStatus(d: AndroidDevice, fixes: AndroidFix[]): AndroidFixVerdict {
   const level = normalizePatchLevel(d.patchLevel);
-  if (!level) return { status: "unknown", why: `"${d.patchLevel}" is not a security patch level` };
+  if (!level) return { status: "unknown", why: msg("exposure.why.not_patch_level", { patch: d.patchLevel }) };
   const maker = d.manufacturer?.trim().toLowerCase();
   const usable = fixes.filter((f) => !f.vendor || !maker || maker === f.vendor);
-  if (usable.length === 0) return { status: "not_applicable", why: `the fix is specific to ${fixes.map((f) => VENDOR_NAMES[f.vendor!]).join(", ")} phones` };
+  if (usable.length === 0) return { status: "not_applicable", why: msg("exposure.why.vendor_fix", { makers: fixes.map((f) => VENDOR_NAMES[f.vendor!]).join(", ") }) };
   const sorted = [...usable].sort((a, b) => a.patch_level.localeCompare(b.patch_level));
   const by = sorted.find((f) => level >= f.patch_level);
   if (by) return { status: "fixed", by };
   const next = sorted[0]!;
-  const condition = next.vendor && !maker ? `applies only if the phone is a ${VENDOR_NAMES[next.vendor]} phone (its maker is not known)` : undefined;
+  const condition = next.vendor && !maker ? msg("exposure.condition.maker", { maker: VENDOR_NAMES[next.vendor] }) : undefined;
   return { status: "below", next, condition };
 }
 
@@ -150,17 +152,17 @@ export interface AppInstall {
 export type AppFixVerdict =
   | { status: "fixed"; by: AppFix }
   | { status: "below"; next: AppFix }
-  | { status: "not_applicable"; why: string }
-  | { status: "unknown"; why: string };
+  | { status: "not_applicable"; why: Message }
+  | { status: "unknown"; why: Message };
 
 export function appFixStatus(a: AppInstall, fixes: AppFix[]): AppFixVerdict {
   const fix = fixes.find((f) => f.app === a.app && f.os === a.os && (f.edition ?? "") === (a.edition ?? ""));
-  if (!fix) return { status: "not_applicable", why: `no fix is recorded for ${a.app}${a.edition ? ` ${a.edition}` : ""} on ${a.os}` };
+  if (!fix) return { status: "not_applicable", why: msg("exposure.why.no_app_fix", { app: `${a.app}${a.edition ? ` ${a.edition}` : ""}`, os: a.os }) };
   const c = compareDotted(a.version, fix.version);
-  if (c === undefined) return { status: "unknown", why: `"${a.version}" is not a version number` };
+  if (c === undefined) return { status: "unknown", why: msg("exposure.why.not_version", { version: a.version }) };
   if (c >= 0) return { status: "fixed", by: fix };
   if (fix.affected_from && (compareDotted(a.version, fix.affected_from) ?? 0) < 0) {
-    return { status: "not_applicable", why: `versions before ${fix.affected_from} are not affected` };
+    return { status: "not_applicable", why: msg("exposure.why.not_affected_before", { version: fix.affected_from }) };
   }
   return { status: "below", next: fix };
 }

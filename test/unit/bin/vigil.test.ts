@@ -15,7 +15,8 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 
 function checkout(name: string, { withSources = true, withPackages = true } = {}): string {
   const root = join(tmp, name);
-  for (const f of ["bin/vigil.js", "scripts/build.mjs"]) cpSync(join(REPO, f), join(root, f));
+  // The launcher and what it imports before dist/ (the secret options' list, shipped in the package too).
+  for (const f of ["bin/vigil.js", "scripts/build.mjs", "src/core/secret-args.mjs"]) cpSync(join(REPO, f), join(root, f));
   writeFileSync(join(root, "package.json"), '{ "name": "fake", "version": "0.0.1", "type": "module" }\n');
   if (withSources) {
     mkdirSync(join(root, "src", "parallel"), { recursive: true });

@@ -6,26 +6,16 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { buildIosBackup } from "../../../src/acquisitions/ios-backup/build.ts";
-import { writeSmsDb } from "../../../src/demo/synthetic.ts";
 import { testDir } from "../../helpers/archive-builder.ts";
 import { hashTree, runVigil, treeDigest } from "../../helpers/evidence.ts";
-import { buildSysdiagnoseFolder, ipsText } from "../../helpers/ios-fs-builder.ts";
+import { buildCaseEvidence, CASE_LINK_HOST } from "../../helpers/case-evidence.ts";
 import { pgUnavailable, startPostgres } from "../../helpers/postgres.ts";
 
-const T = Date.parse("2024-04-20T09:00:00Z");
-const LINK_HOST = "delivery.evil-case.example";
+const LINK_HOST = CASE_LINK_HOST;
 
 async function makeCase(): Promise<{ root: string; backup: string; sysdiag: string; caseDir: string; home: string; iocs: string }> {
   const root = testDir("vigil-case-e2e");
-  const smsPath = join(root, "sms.db");
-  writeSmsDb(smsPath, { messages: 0, start: T, end: T, planted: [{ text: `Your parcel: https://${LINK_HOST}/p/77`, at: T }] });
-  const backup = join(root, "backup");
-  await buildIosBackup(backup, { files: [{ domain: "HomeDomain", relativePath: "Library/SMS/sms.db", fromFile: smsPath }] });
-  const sysdiag = buildSysdiagnoseFolder({
-    "ps.txt": "USER UID PID PPID %CPU %MEM STARTED TIME COMMAND\n",
-    "crashes_and_spins/IMTranscoderAgent-2024-04-20-090200.ips": ipsText({ procName: "IMTranscoderAgent", timestamp: "2024-04-20 09:02:00.00 +0000", osVersion: "iPhone OS 17.4.1 (21E236)" }),
-  });
+  const { backup, sysdiag } = await buildCaseEvidence(root);
   // Indicators with nothing the case holds, so that the checks find no known indicator.
   const iocs = join(root, "iocs");
   mkdirSync(iocs);
@@ -89,7 +79,7 @@ test("a case of a backup and a sysdiagnose: correlated across them, archived, hu
   assert.match(report, /acquisitions\/02-ios_sysdiagnose\/report\.html/);
 
   const status = await runVigil(["case", "status", c.caseDir], env);
-  assert.match(status.stdout, /01-ios_backup[\s\S]*02-ios_sysdiagnose[\s\S]*Verdict: worth_a_look/);
+  assert.match(status.stdout, /01-ios_backup[\s\S]*02-ios_sysdiagnose[\s\S]*Verdict: SIGNS WORTH AN EXPERT'S LOOK/);
   const list = await runVigil(["case", "list", "--json"], env);
   const listed = JSON.parse(list.stdout);
   assert.equal(listed.length, 1);
@@ -167,7 +157,7 @@ test("the same case commands with a team's PostgreSQL archive (--archive postgre
     assert.match(add.stdout, /Correlated across acquisitions \(1\)/);
     assert.match(add.stderr, /Archived in postgres:\/\/vigil:\*\*\*@127\.0\.0\.1/);
     const hunt = await runVigil(["hunt", LINK_HOST, "--archive", url], env);
-    assert.match(hunt.stdout, /Case "Ana" .*\n  01-ios_backup \(ios backup\): https:\/\/delivery\.evil-case\.example\/p\/77 in sms\.links/);
+    assert.match(hunt.stdout, /Case "Ana" .*\n  01-ios_backup \(an iPhone backup\): https:\/\/delivery\.evil-case\.example\/p\/77 in sms\.links/);
     const newer = join(c.root, "newer");
     mkdirSync(newer);
     writeFileSync(join(newer, "domains.txt"), `${LINK_HOST}\n`);
@@ -175,6 +165,10 @@ test("the same case commands with a team's PostgreSQL archive (--archive postgre
     assert.equal(retro.status, 10, retro.stderr);
     assert.match(retro.stdout, /Case "Ana" \(.+\): 1 new match/);
     for (const out of [add.stdout, add.stderr, hunt.stdout, retro.stdout, retro.stderr]) assert.ok(!out.includes(pg.password));
+    // Nor in any file of the case: the checks record their command line (info.json, report.html) with the archive's URL.
+    const files = readdirSync(c.caseDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    assert.ok(files.length > 10);
+    for (const f of files) assert.ok(!readFileSync(join(f.parentPath, f.name)).includes(pg.password), join(f.parentPath, f.name));
     // Nothing went to the local SQLite archive.
     assert.ok(!existsSync(join(c.home, "cases.sqlite")));
   } finally {

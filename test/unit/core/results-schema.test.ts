@@ -36,3 +36,18 @@ test("valid files pass as they are, extra fields kept", () => {
   const alerts = [{ module: "sms", grade: "weak", kind: "indicator", title: "t", matched: "m", artifact: "a", record: { deep: [[[1]]] } }];
   assert.equal(validateResults("/r/alerts.json", alerts, ALERTS_FILE), alerts);
 });
+
+test("the run information of every platform's check reads, a network capture's included", () => {
+  const info = (platform: string) => ({
+    tool: "vigil",
+    version: "0.1.0",
+    command: ["check-network", "capture"],
+    started: "2026-01-01T00:00:00.000Z",
+    acquisition: { kind: "network", path: "/c", encrypted: false },
+    device: { platform },
+    inputs: [],
+    iocs: { sets: [], errors: [] },
+  });
+  for (const platform of ["ios", "android", "network"]) assert.equal(validateResults("/r/info.json", info(platform), INFO_FILE).device?.platform, platform);
+  assert.match(message(() => validateResults("/r/info.json", info("windows"), INFO_FILE)), /device\.platform: expected \("ios" \| "android" \| "network"\), found "windows"$/);
+});

@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { render } from "../../../src/core/i18n/index.ts";
 import { evaluateExposure, type ExposureInput } from "../../../src/rules/exposure/evaluate.ts";
 import type { ExposureEntry, ExposureTable } from "../../../src/rules/exposure/model.ts";
 
@@ -89,6 +90,11 @@ test("a version the phone ran only before exploitation is on record is not in th
   const w = evaluateExposure(TABLE, iphone([{ kind: "ios", version: "16.1", from: "2024-02-01", to: "2024-03-01" }])).windows.find((x) => x.id === "LATE")!;
   assert.deepEqual(w.window, { from: "2024-02-01", to: "2024-03-01" });
   assert.match(w.reason, /CISA listed it as exploited in the wild on 31 January 2024/);
+  // The same sentence in French, from the catalogs: month names and French punctuation too.
+  assert.equal(
+    render("fr", w.reason_message),
+    "Le téléphone utilisait iOS 16.1 (du 2024-02-01 au 2024-03-01) ; la faille a été corrigée dans iOS 16.2 ; la CISA l'a inscrite parmi les failles exploitées dans la nature (31 janvier 2024 ; une utilisation antérieure n'est pas documentée ici).",
+  );
 });
 
 test("the window starts at the later of exploitation and the first day the version is known to have run", () => {

@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { english, render } from "../../../src/core/i18n/index.ts";
 import {
   androidFixStatus,
   appFixStatus,
@@ -89,7 +90,9 @@ test("Android patch levels: a device at or after the fix's level is fixed; maker
   assert.equal(androidFixStatus({ patchLevel: "2025-04-01", manufacturer: "samsung" }, [smr]).status, "fixed");
   const unknownMaker = androidFixStatus({ patchLevel: "2025-01-01" }, [smr]);
   assert.equal(unknownMaker.status, "below");
-  assert.match(unknownMaker.status === "below" ? unknownMaker.condition ?? "" : "", /Samsung phone/);
+  assert.ok(unknownMaker.status === "below" && unknownMaker.condition);
+  assert.match(english(unknownMaker.condition), /Samsung phone/);
+  assert.match(render("fr", unknownMaker.condition), /téléphone Samsung/);
   assert.equal(normalizePatchLevel("2024-13-01"), undefined);
 });
 

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { specKeyFor } from "../../../src/acquisitions/memory.ts";
 import type { AcquisitionKind } from "../../../src/acquisitions/view.ts";
-import { catalogs } from "../../../src/report/i18n/index.ts";
+import { catalogs } from "../../../src/core/i18n/index.ts";
 import { CHECK_REQUIREMENTS, MORE_ARTIFACTS, missingNeeds } from "../../../src/modules/requirements.ts";
 import { allModules } from "../../../src/modules/registry.ts";
 

@@ -1,14 +1,18 @@
 // The results folder is never inside the evidence, also when a symlink on the way leads there;
-// a check that stops before it is complete (an error, a signal) leaves none of its files there.
+// a check that stops before it is complete (an error, a signal) leaves none of its files there;
+// two checks started in the same second each get their own default folder.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { test } from "node:test";
+import { mock, test } from "node:test";
+import { memoryView } from "../../../src/acquisitions/memory.ts";
 import { VigilError } from "../../../src/core/errors.ts";
 import { buildSyntheticBackup, DEMO_PLANTED } from "../../../src/demo/demo-backup.ts";
-import { checkOutputDir, claimOutputDir } from "../../../src/pipeline/output-dir.ts";
+import { matcherFromValues } from "../../../src/indicators/matcher.ts";
+import { runCheck } from "../../../src/pipeline/check.ts";
+import { checkOutputDir, claimOutputDir, defaultOutputDir, makeOutputDir } from "../../../src/pipeline/output-dir.ts";
 import { LOCK_FILE } from "../../../src/core/output-lock.ts";
 import { hashTree, runVigil, VIGIL_BIN } from "../../helpers/evidence.ts";
 
@@ -90,4 +94,42 @@ test("Ctrl-C through the launcher: the check stops, says so, and leaves no parti
   assert.ok(stderr.includes(`vigil: the unfinished results were removed from ${out}\n`), stderr);
   assert.equal(existsSync(out), false);
   assert.deepEqual(hashTree(backup), before);
+});
+
+test("two checks started in the same second write to two different default folders", async () => {
+  const cwd = process.cwd();
+  const dir = mkdtempSync(join(tmpdir(), "vigil-outdir-"));
+  // The clock stands still: both checks start in the same second whatever the machine's speed.
+  mock.timers.enable({ apis: ["Date"], now: Date.UTC(2026, 2, 4, 12, 0, 0, 250) });
+  process.chdir(dir);
+  try {
+    const iocs = matcherFromValues({ domain: ["evil.example"] }, "Test set");
+    const open = async () => memoryView({ kind: "ios_backup", platform: "ios", files: [{ domain: "HomeDomain", relativePath: "x.txt", data: "x" }] });
+    const opts = { quiet: true, json: true, report: false, jobs: "1", module: ["sms"] };
+    const [a, b] = await Promise.all([runCheck("ios_backup", "/evidence", open, opts, { iocs }), runCheck("ios_backup", "/evidence", open, opts, { iocs })]);
+    assert.notEqual(a.outputDir, b.outputDir);
+    for (const o of [a, b]) assert.ok(existsSync(join(o.outputDir, "info.json")), o.outputDir);
+    assert.deepEqual(readdirSync(join(dir, "vigil-results")).sort(), ["ios_backup-2026-03-04T120000", "ios_backup-2026-03-04T120000-2"]);
+  } finally {
+    process.chdir(cwd);
+    mock.timers.reset();
+  }
+});
+
+test("a default folder is created afresh, next to one left by an earlier run; --output is used as given", () => {
+  const dir = mkdtempSync(join(tmpdir(), "vigil-outdir-"));
+  const base = join(dir, "results", "kind-x");
+  assert.equal(makeOutputDir(base, { unique: true }).dir, base);
+  assert.equal(makeOutputDir(base, { unique: true }).dir, `${base}-2`);
+  assert.equal(makeOutputDir(base, { unique: true }).dir, `${base}-3`);
+  assert.equal(makeOutputDir(base).dir, base);
+  // A claim of a default folder takes a fresh one beside a finished run, and a discard removes only it.
+  writeFileSync(join(base, "info.json"), "{}\n");
+  checkOutputDir(base, [], { unique: true });
+  const claim = claimOutputDir(base, "info.json", { unique: true });
+  assert.equal(claim.dir, `${base}-4`);
+  claim.discard();
+  assert.equal(existsSync(`${base}-4`), false);
+  assert.ok(existsSync(join(base, "info.json")));
+  assert.match(defaultOutputDir("ios_backup", new Date(Date.UTC(2026, 0, 2, 3, 4, 5))), /vigil-results\/ios_backup-2026-01-02T030405$/);
 });

@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { buildSyntheticBackup, DEMO_PLANTED } from "../../../src/demo/demo-backup.ts";
 import type { Coverage, Exposure } from "../../../src/core/model.ts";
 import { EXIT } from "../../../src/core/model.ts";
-import { translator } from "../../../src/report/i18n/index.ts";
+import { translator } from "../../../src/core/i18n/index.ts";
 import { formatSummary, summarize, verdictOf } from "../../../src/report/summary.ts";
 
 const BIN = resolve(import.meta.dirname, "../../../bin/vigil.js");

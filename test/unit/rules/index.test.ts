@@ -2,8 +2,9 @@
 // modules name is there and reads as they expect.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { SENSITIVE_RECEIVERS } from "../../../src/modules/android/dumpsys-receivers.ts";
-import { settingRules } from "../../../src/modules/android/settings.ts";
+import { receiverWords } from "../../../src/modules/android/dumpsys-receivers.ts";
+import { readSettingRules, settingRules } from "../../../src/modules/android/settings.ts";
+import { hasMessage } from "../../../src/core/i18n/index.ts";
 import { androidPattern, androidRules, androidSet } from "../../../src/rules/index.ts";
 
 test("android.yaml: the lists, values and tables of the Android rules", () => {
@@ -27,8 +28,16 @@ test("android.yaml: the lists, values and tables of the Android rules", () => {
       ["send_action_app_error", "0", undefined],
     ],
   );
-  // Every broadcast of the rule's list has its words for the detection title.
-  for (const action of androidSet("sensitive_receiver_actions")) assert.ok(SENSITIVE_RECEIVERS[action], action);
+  // Every broadcast of the rule's list has its words for the detection title, in both catalogs.
+  for (const action of androidSet("sensitive_receiver_actions")) for (const lang of ["en", "fr"]) assert.ok(hasMessage(receiverWords(action).id, lang), `${action} (${lang})`);
+});
+
+test("android.yaml: a settings row's words are in the catalogs, not in the rule file", () => {
+  const row = { key: "package_verifier_enable", value: "0", id: "android-play-protect-disabled" };
+  assert.equal(readSettingRules([row], "android.yaml")[0].id, row.id);
+  assert.throws(() => readSettingRules([{ ...row, title: "Play Protect is off" }], "android.yaml"), /android-play-protect-disabled: title belongs in the catalogs/);
+  assert.throws(() => readSettingRules([{ ...row, id: "android-no-such-setting" }], "android.yaml"), /lacks title: no rule\.android-no-such-setting\.title/);
+  assert.throws(() => readSettingRules([{ key: "x", id: "y" }], "android.yaml"), /a row lacks value/);
 });
 
 test("android.yaml: pattern lists match whole names only", () => {

@@ -4,8 +4,9 @@
 // ".gif"; BLASTPASS (2023) sent PassKit bundles with crafted WebP images; LANDFALL (2024-2025)
 // appended a ZIP archive to DNG images named like WhatsApp photos.
 import type { AcquisitionView, ArtifactSpec, FileEntry } from "../../../acquisitions/view.ts";
-import { heuristic } from "../../../core/detection.ts";
-import type { ContactFlag, DetectionInput } from "../../../core/model.ts";
+import { codeRule, heuristic } from "../../../core/detection.ts";
+import { msg } from "../../../core/i18n/index.ts";
+import type { ContactFlag, DetectionInput, Message } from "../../../core/model.ts";
 import { describeError } from "../../../core/errors.ts";
 import { readHeadTail, readHeadTailAt, sniff, zipAtEnd, type ContentType } from "../../../formats/file-magic.ts";
 import type { ModuleContext } from "../../contract.ts";
@@ -115,26 +116,11 @@ export async function fileIndex(ctx: ModuleContext, spec: ArtifactSpec, marker: 
   return index;
 }
 
-export const DISGUISED_DOCUMENT_RULE = {
-  id: "attachment-document-disguised-as-image",
-  description: "A received attachment named or typed as an image (by extension, MIME type or UTI) whose content is a PDF, a JBIG2 stream or a Photoshop (PSD) file.",
-};
-export const APPENDED_ARCHIVE_RULE = {
-  id: "attachment-image-with-appended-archive",
-  description: "A received JPEG, TIFF or DNG image (by content or declared type) with a ZIP archive appended after the image data.",
-};
-export const PASSKIT_WEBP_RULE = {
-  id: "attachment-passkit-webp",
-  description: "A received PassKit bundle (.pkpass, a ZIP with pass.json) that holds WebP images; passes carry PNG images.",
-};
-export const PASSKIT_STRANGER_RULE = {
-  id: "attachment-passkit-from-stranger",
-  description: "A PassKit bundle (.pkpass) received in a message from a handle that is not in the contacts.",
-};
-export const WEBP_DISGUISED_RULE = {
-  id: "attachment-webp-disguised",
-  description: "A received attachment declared as another image type (PNG, JPEG, GIF, HEIC, TIFF) or as a PassKit bundle whose content is a WebP image.",
-};
+export const DISGUISED_DOCUMENT_RULE = codeRule("attachment-document-disguised-as-image");
+export const APPENDED_ARCHIVE_RULE = codeRule("attachment-image-with-appended-archive");
+export const PASSKIT_WEBP_RULE = codeRule("attachment-passkit-webp");
+export const PASSKIT_STRANGER_RULE = codeRule("attachment-passkit-from-stranger");
+export const WEBP_DISGUISED_RULE = codeRule("attachment-webp-disguised");
 
 export interface AttachmentContext {
   /** "iMessage", "SMS", "WhatsApp"... */
@@ -146,9 +132,10 @@ export interface AttachmentContext {
   record?: unknown;
 }
 
-function fromWhom(a: AttachmentContext): string {
+/** " from <sender>", saying whether the sender is a contact when that is known. */
+function fromWhom(a: AttachmentContext): Message | "" {
   if (!a.sender) return "";
-  return ` from ${a.sender}${a.sender_is_contact === false ? " (not a contact)" : a.sender_is_contact === true ? " (a contact)" : ""}`;
+  return msg(a.sender_is_contact === false ? "det.attachment.from_stranger" : a.sender_is_contact === true ? "det.attachment.from_contact" : "det.attachment.from", { who: a.sender });
 }
 
 /** The delivery heuristics for one received attachment's content. */
@@ -164,8 +151,8 @@ export function contentFindings(c: AttachmentContent, a: AttachmentContext): Det
         rule: DISGUISED_DOCUMENT_RULE.id,
         ruleDescription: DISGUISED_DOCUMENT_RULE.description,
         grade: "medium",
-        title: `${a.service} attachment '${name}'${fromWhom(a)} is a ${c.content_type.toUpperCase()} file disguised as an image (${[...declared].join(", ")})`,
-        why: "FORCEDENTRY (NSO Group's Pegasus, 2021) reached iPhones as iMessage attachments named '.gif' that were PDF and PSD files carrying a JBIG2 exploit, parsed without a tap. Ordinary apps do not send documents named as images.",
+        title: msg("det.attachment.disguised_document", { service: a.service, name, from: fromWhom(a), type: c.content_type.toUpperCase(), declared: [...declared].join(", ") }),
+        why: msg("det.attachment.disguised_document.why"),
         matched: `${name}: ${c.content_type}`,
         ...common,
       }),
@@ -179,8 +166,15 @@ export function contentFindings(c: AttachmentContent, a: AttachmentContext): Det
         rule: APPENDED_ARCHIVE_RULE.id,
         ruleDescription: APPENDED_ARCHIVE_RULE.description,
         grade: "medium",
-        title: `${a.service} image '${name}'${fromWhom(a)} ends with a ZIP archive of ${c.appended_archive.entry_count} file(s) at byte ${c.appended_archive.offset}${entries.length ? `: ${entries.join(", ")}` : ""}`,
-        why: "LANDFALL spyware (Unit 42, 2025) was delivered as DNG images named like WhatsApp photos with a ZIP archive of its loader appended, exploiting Samsung's image library. A photo has no reason to carry an archive.",
+        title: msg("det.attachment.appended_archive", {
+          service: a.service,
+          name,
+          from: fromWhom(a),
+          n: c.appended_archive.entry_count,
+          offset: c.appended_archive.offset,
+          entries: entries.length ? msg("det.attachment.entries", { list: entries.join(", ") }) : "",
+        }),
+        why: msg("det.attachment.appended_archive.why"),
         matched: `${name}: zip at ${c.appended_archive.offset}`,
         ...common,
       }),
@@ -195,8 +189,8 @@ export function contentFindings(c: AttachmentContent, a: AttachmentContext): Det
           rule: PASSKIT_WEBP_RULE.id,
           ruleDescription: PASSKIT_WEBP_RULE.description,
           grade: "medium",
-          title: `${a.service} PassKit attachment '${name}'${fromWhom(a)} holds WebP images: ${webp.slice(0, 10).join(", ")}`,
-          why: "BLASTPASS (NSO Group's Pegasus, 2023) was delivered as PassKit attachments carrying crafted WebP images, exploiting the image parser without a tap. Wallet passes carry PNG images.",
+          title: msg("det.attachment.passkit_webp", { service: a.service, name, from: fromWhom(a), list: webp.slice(0, 10).join(", ") }),
+          why: msg("det.attachment.passkit_webp.why"),
           matched: `${name}: ${webp[0]}`,
           ...common,
         }),
@@ -208,8 +202,8 @@ export function contentFindings(c: AttachmentContent, a: AttachmentContext): Det
           rule: PASSKIT_STRANGER_RULE.id,
           ruleDescription: PASSKIT_STRANGER_RULE.description,
           grade: "weak",
-          title: `PassKit attachment '${name}' received by ${a.service}${fromWhom(a)}`,
-          why: "BLASTPASS arrived as PassKit attachments from attacker accounts. Passes are usually added from an app or an e-mail, rarely sent by a stranger in a message; weak alone.",
+          title: msg("det.attachment.passkit_stranger", { service: a.service, name, from: fromWhom(a) }),
+          why: msg("det.attachment.passkit_stranger.why"),
           matched: name,
           ...common,
         }),
@@ -222,8 +216,8 @@ export function contentFindings(c: AttachmentContent, a: AttachmentContext): Det
         rule: WEBP_DISGUISED_RULE.id,
         ruleDescription: WEBP_DISGUISED_RULE.description,
         grade: "weak",
-        title: `${a.service} attachment '${name}'${fromWhom(a)} is a WebP image declared as ${[...declared].join(", ")}`,
-        why: "The WebP parser flaw exploited by BLASTPASS (CVE-2023-41064) was reached with WebP images presented as something else. Some apps convert images without renaming them, hence weak.",
+        title: msg("det.attachment.webp_disguised", { service: a.service, name, from: fromWhom(a), declared: [...declared].join(", ") }),
+        why: msg("det.attachment.webp_disguised.why"),
         matched: `${name}: webp`,
         ...common,
       }),

@@ -1,9 +1,10 @@
 // Indicator checks shared by the communication modules: links a message carried (graded by
 // the module) and domains only mentioned in its text (always weak).
 import { dedupeMatches, fromMatches } from "../../../core/detection.ts";
-import type { DetectionInput, Grade, IndicatorMatch } from "../../../core/model.ts";
+import type { DetectionInput, Grade, IndicatorMatch, Message } from "../../../core/model.ts";
 import type { Matcher } from "../../../indicators/matcher-api.ts";
 import type { SqliteHandle } from "../../../acquisitions/view.ts";
+import { msg } from "../../../core/i18n/index.ts";
 import { parsePlistDeep } from "../../../formats/plist.ts";
 import { attributedBodyText } from "./attributed-body.ts";
 
@@ -20,11 +21,11 @@ export function hasNetworkIndicators(iocs: Matcher): boolean {
 
 export interface LinkCheckOpts {
   grade: Grade;
-  /** Title of a link hit, followed by the matched value: "Known spyware link in a received SMS: ". */
-  title: string;
-  why?: string;
-  /** Title of a mention hit, followed by the matched value. */
-  mentionTitle: string;
+  /** Title of a link hit; the matched value is its `value` parameter. */
+  title: Message;
+  why?: Message;
+  /** Title of a mention hit; the matched value is its `value` parameter. */
+  mentionTitle: Message;
   timestamp?: string;
   artifact?: string;
   /** Every link was extracted from `texts` (so the text scan sees it too). */
@@ -35,7 +36,12 @@ export interface LinkCheckOpts {
 // a dot, or "://". Most messages have neither; this test costs a tenth of a full text scan.
 const MAYBE_HOST = /[\p{L}\p{N}_-]\.[\p{L}\p{N}]|:\/\//u;
 
-const MENTION_WHY = "The domain is written in the text without being a link the device was sent; it may only be mentioned.";
+const MENTION_WHY = msg("det.link.mention.why");
+
+/** `m` with the matched value as its `value` parameter. */
+function withValue(m: Message, value: string): Message {
+  return { id: m.id, params: { ...m.params, value } };
+}
 
 /**
  * Checks the links of a message with iocs.url (at opts.grade) and the rest of its text with
@@ -60,13 +66,13 @@ export function checkLinksAndText(iocs: Matcher, links: string[], texts: (string
     const ms = iocs.url(link);
     if (!ms.length) continue;
     const fresh = dedupeMatches(ms, seen);
-    if (fresh.length) (out ??= []).push(...fromMatches(fresh, { grade: opts.grade, title: (m) => opts.title + m.matched, why: opts.why, timestamp: opts.timestamp, artifact: opts.artifact }));
+    if (fresh.length) (out ??= []).push(...fromMatches(fresh, { grade: opts.grade, title: (m) => withValue(opts.title, m.matched), why: opts.why, timestamp: opts.timestamp, artifact: opts.artifact }));
   }
   for (const ms of textHits ?? []) {
     const fresh = dedupeMatches(ms, seen);
     if (fresh.length) {
       (out ??= []).push(
-        ...fromMatches(fresh, { grade: "weak", title: (m) => opts.mentionTitle + m.matched, why: MENTION_WHY, timestamp: opts.timestamp, artifact: opts.artifact }),
+        ...fromMatches(fresh, { grade: "weak", title: (m) => withValue(opts.mentionTitle, m.matched), why: MENTION_WHY, timestamp: opts.timestamp, artifact: opts.artifact }),
       );
     }
   }

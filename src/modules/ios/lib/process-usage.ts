@@ -6,9 +6,10 @@ import type { ArtifactSpec } from "../../../acquisitions/view.ts";
 import type { DetectionInput, IndicatorMatch } from "../../../core/model.ts";
 import type { ModuleContext, ModuleDef } from "../../contract.ts";
 import { defineSqliteModule, type SqliteDb } from "../../lib/sqlite.ts";
-import { dedupeMatches, fromMatches, heuristic } from "../../../core/detection.ts";
+import { dedupeMatches, fromMatches, heuristic, codeRule } from "../../../core/detection.ts";
 import { fromMacAbsolute } from "../../../core/time.ts";
 import { baseName } from "./plist-values.ts";
+import { msg } from "../../../core/i18n/index.ts";
 
 /** One ZLIVEUSAGE row with its process, or one ZPROCESS row that has no usage row. MVT's field names. */
 export interface ProcessUsageRecord {
@@ -42,15 +43,8 @@ export const MAX_HOLE_SIZE = 3;
  */
 export const MAX_HOLES = 10;
 
-export const RULE_RECORD_DELETED = {
-  id: "process-record-deleted",
-  description:
-    "A network usage row points to a process record (ZLIVEUSAGE.ZHASPROCESS → ZPROCESS) that was deleted while its usage stayed: what spyware removing its own process rows (as described for Pegasus) leaves behind.",
-};
-export const RULE_ID_GAP = {
-  id: "process-id-gap",
-  description: `Process record ids (ZPROCESS.Z_PK) have a hole of 1 to ${MAX_HOLE_SIZE} ids, in a database with at most ${MAX_HOLES} holes: rows were deleted, which spyware cleaning its traces does and which iOS also does when an app is removed.`,
-};
+export const RULE_RECORD_DELETED = codeRule("process-record-deleted");
+export const RULE_ID_GAP = codeRule("process-id-gap", { size: MAX_HOLE_SIZE, holes: MAX_HOLES });
 
 // Records that carry their process's first/last-seen events: the first row of each process.
 const carriesProcessEvents = new WeakSet<ProcessUsageRecord>();
@@ -169,8 +163,8 @@ function findIdGaps(db: SqliteDb, ctx: ModuleContext, label: string): void {
         rule: RULE_ID_GAP.id,
         ruleDescription: RULE_ID_GAP.description,
         grade: "weak",
-        title: `Deleted process record${plural ? "s" : ""} in ${label}: id${plural ? "s" : ""} ${ids} missing after "${hole.prev.name ?? "?"}"`,
-        why: `${plural ? `Rows ${ids} of ZPROCESS were` : `Row ${ids} of ZPROCESS was`} deleted. Spyware that cleans up after itself deletes its own process rows; iOS also deletes rows, for example when an app is removed, so this is worth an expert's look, not proof.`,
+        title: msg("det.process_usage.id_gap", { n: hole.missing.length, source: label, ids, after: hole.prev.name ?? "?" }),
+        why: msg("det.process_usage.id_gap.why", { n: hole.missing.length, ids }),
         matched: `ZPROCESS.Z_PK ${ids}`,
         timestamp: hole.prev.first ?? undefined,
         artifact: db.path,
@@ -246,8 +240,8 @@ export function processUsageModule(opts: {
             rule: RULE_RECORD_DELETED.id,
             ruleDescription: RULE_RECORD_DELETED.description,
             grade: "weak",
-            title: `Network usage of a deleted process record in ${label} (process id ${r.live_proc_id})`,
-            why: "The usage counters survived but the row naming the process was deleted, as when spyware removes its own traces. A database repair by iOS could do the same, so an expert should look at what happened around this time.",
+            title: msg("det.process_usage.record_deleted", { source: label, id: r.live_proc_id ?? "" }),
+            why: msg("det.process_usage.record_deleted.why"),
             matched: `ZLIVEUSAGE.ZHASPROCESS ${r.live_proc_id}`,
             timestamp: r.live_isodate ?? undefined,
             artifact: r.source,
@@ -262,9 +256,8 @@ export function processUsageModule(opts: {
         out.push(
           ...fromMatches(dedupeMatches(matches), {
             grade: "strong",
-            title: (m) =>
-              `${m.truncated ? "Possibly (name truncated by iOS) known" : "Known"} spyware process ${m.matched} used the network (${label}; ${m.indicator.set.name})`,
-            why: `${label} lists processes that ran and used the network, so the process was on this device.`,
+            title: (m) => msg(m.truncated ? "det.network_usage.process_truncated" : "det.network_usage.process", { value: m.matched, source: label, set: m.indicator.set.name }),
+            why: msg("det.process_usage.why", { source: label }),
             timestamp: r.first_isodate ?? r.live_isodate ?? undefined,
             artifact: r.source,
           }),

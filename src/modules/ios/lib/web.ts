@@ -4,10 +4,11 @@ import { getDomain } from "tldts";
 import type { ArtifactSpec, FileEntry } from "../../../acquisitions/view.ts";
 import type { ModuleContext } from "../../contract.ts";
 import { fromMatches } from "../../../core/detection.ts";
-import type { DetectionInput, IndicatorMatch } from "../../../core/model.ts";
+import type { DetectionInput, IndicatorMatch, Message } from "../../../core/model.ts";
 import { describeError } from "../../../core/errors.ts";
 import type { Matcher } from "../../../indicators/matcher-api.ts";
 import { withFile } from "../../lib/each-file.ts";
+import { msg } from "../../../core/i18n/index.ts";
 
 /** A file of every Chrome for iOS profile ("History", "Favicons"), for the chrome_* modules. */
 export function chromeProfileFile(name: string): ArtifactSpec {
@@ -190,8 +191,8 @@ export function cachedChecks(ctx: ModuleContext): CachedChecks {
 }
 
 /** Detection title, e.g. "Known Pegasus domain visited in Safari: evil.example". */
-export function seenTitle(what: string, m: IndicatorMatch): string {
-  return `Known ${m.indicator.set.name} ${m.indicator.type} ${what}: ${m.matched}`;
+export function seenTitle(what: Message, m: IndicatorMatch): Message {
+  return msg("det.web.seen", { set: m.indicator.set.name, type: msg(`ind.type.${m.indicator.type}`), what, value: m.matched });
 }
 
 /** One web origin that has storage (IndexedDB, LocalStorage...) in a WebKit data folder. */
@@ -326,7 +327,7 @@ export async function* webKitOrigins(ctx: ModuleContext, markers: string[], kind
   }
 }
 
-export function checkWebKitOrigin(r: WebKitOriginRecord, ctx: ModuleContext, what: string): DetectionInput[] {
+export function checkWebKitOrigin(r: WebKitOriginRecord, ctx: ModuleContext, what: Message): DetectionInput[] {
   const checks = cachedChecks(ctx);
   let hits = checks.url(r.url);
   // A third-party frame's data is also evidence the top-level page was loaded.

@@ -1,7 +1,8 @@
 // Beaconing: an implant calls its server at a fixed interval, a person's use of the phone does
 // not keep such a rhythm. Connections to an indicator-matched destination whose start times are
 // this regular are graded strong (rule NET-BEACON-01 in docs/rules.md).
-import { heuristic } from "../../../core/detection.ts";
+import { codeRule, heuristic } from "../../../core/detection.ts";
+import { msg } from "../../../core/i18n/index.ts";
 import type { DetectionInput } from "../../../core/model.ts";
 import { fromUnixMillis } from "../../../core/time.ts";
 
@@ -41,11 +42,15 @@ export function rhythm(times: number[]): Rhythm | null {
   return { contacts: kept.length, meanMs: mean, cv, first: kept[0]!, last: kept[kept.length - 1]! };
 }
 
+export const BEACON_RULE = codeRule("NET-BEACON-01", { n: BEACON.minContacts, cv: BEACON.maxCv, every: BEACON.minMeanMs / 1000 });
+
+/** An interval in units both languages write the same way ("45 s", "10 min", "2 h 30 min"). */
 function human(ms: number): string {
   const s = Math.round(ms / 1000);
   if (s < 120) return `${s} s`;
-  if (s < 7200) return `${Math.round(s / 60)} min`;
-  return `${(s / 3600).toFixed(1)} h`;
+  const min = Math.round(s / 60);
+  if (min < 120) return `${min} min`;
+  return min % 60 ? `${Math.floor(min / 60)} h ${min % 60} min` : `${min / 60} h`;
 }
 
 /** Start times of connections per matched destination; detections for the regular ones. */
@@ -67,11 +72,11 @@ export class BeaconTracker {
       if (!r) continue;
       out.push(
         heuristic({
-          rule: "NET-BEACON-01",
-          ruleDescription: `At least ${BEACON.minContacts} connections to a known spyware destination at regular intervals (coefficient of variation at most ${BEACON.maxCv}, every ${BEACON.minMeanMs / 1000} s or more)`,
+          rule: BEACON_RULE.id,
+          ruleDescription: BEACON_RULE.description,
           grade: "strong",
-          title: `Regular connections to known ${set} infrastructure ${dest}: ${r.contacts} contacts about every ${human(r.meanMs)}`,
-          why: "Spyware implants check in with their servers at a fixed interval; a person using the phone does not keep such a rhythm. Repeated, periodic contact shows something on the phone kept calling this server.",
+          title: msg("det.net.beacon", { set, value: dest, n: r.contacts, interval: human(r.meanMs) }),
+          why: msg("det.net.beacon.why"),
           matched: dest,
           timestamp: fromUnixMillis(r.first),
           artifact,

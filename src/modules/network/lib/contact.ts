@@ -1,34 +1,28 @@
 // What the network modules say about a match, in one place so that a lookup, a contact and a
 // fingerprint read the same in every module and in docs/rules.md.
-import type { Grade } from "../../../core/model.ts";
+import { msg } from "../../../core/i18n/index.ts";
+import type { Grade, Message } from "../../../core/model.ts";
 
 /** A DNS lookup alone: a visit attempt. */
-export const LOOKUP: { grade: Grade; why: string } = {
-  grade: "medium",
-  why: "A DNS lookup shows that something on the phone asked for this name: a visit attempt. On its own it does not show that a connection followed.",
-};
+export const LOOKUP: { grade: Grade; why: Message } = { grade: "medium", why: msg("det.net.lookup.why") };
 
 /** A connection: TLS or QUIC server name, HTTP Host, or an address (or one a known name resolved to). */
-export const CONTACT: { grade: Grade; why: string } = {
-  grade: "medium",
-  why: "The phone connected to this known spyware server (contact), as the traffic shows.",
-};
+export const CONTACT: { grade: Grade; why: Message } = { grade: "medium", why: msg("det.net.contact.why") };
 
 /** The server presented a certificate known from spyware infrastructure. */
-export const CERT: { grade: Grade; why: string } = {
-  grade: "medium",
-  why: "The server the phone connected to presented a certificate known from spyware infrastructure (contact).",
-};
+export const CERT: { grade: Grade; why: Message } = { grade: "medium", why: msg("det.net.cert.why") };
 
 /** JA3/JA4 client fingerprints. */
-export const FINGERPRINT: { grade: Grade; why: string } = {
-  grade: "weak",
-  why: "The phone's TLS client sent the same handshake as a known spyware client. Every app built on the same TLS library shares a fingerprint, so this alone is only worth a look.",
-};
+export const FINGERPRINT: { grade: Grade; why: Message } = { grade: "weak", why: msg("det.net.fingerprint.why") };
 
-/** " by <app>" when the source names the app. */
+/** " by <app>" when the source names the app (timeline descriptions, in English). */
 export function by(app: string | undefined): string {
   return app ? ` by ${app}` : "";
+}
+
+/** The same for a detection's title: a catalog message, or nothing. */
+export function byApp(app: string | undefined): Message | "" {
+  return app ? msg("det.net.by", { app }) : "";
 }
 
 /** "host:port", bracketing IPv6 addresses. */

@@ -3,7 +3,8 @@
 // not checked ("failed"): a name or certificate that crossed encrypted could not be compared with
 // the indicators, and that must never read as clean.
 import type { ModuleContext } from "../../contract.ts";
-import type { Coverage } from "../../../core/model.ts";
+import { english, msg } from "../../../core/i18n/index.ts";
+import type { Coverage, Message } from "../../../core/model.ts";
 import type { PassResult, Share } from "./pass.ts";
 
 const covered = new WeakSet<object>();
@@ -11,16 +12,20 @@ const covered = new WeakSet<object>();
 /** A capture shorter than this says little: implants may call home hourly or daily. */
 export const SHORT_CAPTURE_MS = 3_600_000;
 
-const pct = (n: number, of: number) => (of === 0 ? "0%" : `${((100 * n) / of).toFixed(n === of || n === 0 ? 0 : 1)}%`);
-const fmt = (n: number) => n.toLocaleString("en");
-
-function size(b: number): string {
-  if (b < 1024) return `${b} B`;
-  if (b < 1024 ** 2) return `${(b / 1024).toFixed(1)} KB`;
-  if (b < 1024 ** 3) return `${(b / 1024 ** 2).toFixed(1)} MB`;
-  return `${(b / 1024 ** 3).toFixed(2)} GB`;
+/** A share in percent: exact when none or all, else with one decimal ("0.7%"). */
+function pct(n: number, of: number): Message {
+  if (of === 0 || n === 0 || n === of) return msg("net.cover.pct_exact", { p: of === 0 ? 0 : (100 * n) / of });
+  return msg("net.cover.pct", { p: (100 * n) / of });
 }
 
+function size(b: number): Message {
+  if (b < 1024) return msg("net.cover.size.b", { n: b });
+  if (b < 1024 ** 2) return msg("net.cover.size.kb", { n: b / 1024 });
+  if (b < 1024 ** 3) return msg("net.cover.size.mb", { n: b / 1024 ** 2 });
+  return msg("net.cover.size.gb", { n: b / 1024 ** 3 });
+}
+
+/** A duration in units both languages write the same way ("5 min 3 s", "2 h 10 min"). */
 function duration(ms: number): string {
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s} s`;
@@ -30,41 +35,54 @@ function duration(ms: number): string {
 }
 
 /** "14 of 2,000 connections (0.7%), 1.2 MB of 3.4 GB of the traffic (0.0%)". */
-export function shareText(s: Share, unit: string): string {
-  let t = `${fmt(s.n)} of ${fmt(s.of)} ${unit} (${pct(s.n, s.of)})`;
-  if (s.ofBytes) t += `, ${size(s.bytes ?? 0)} of ${size(s.ofBytes)} of the traffic (${pct(s.bytes ?? 0, s.ofBytes)})`;
-  return t;
+export function shareText(s: Share, unit: Message): Message {
+  const share = msg("net.cover.share", { n: s.n, of: s.of, unit, pct: pct(s.n, s.of) });
+  if (!s.ofBytes) return share;
+  return msg("net.cover.share_bytes", { share, bytes: size(s.bytes ?? 0), of: size(s.ofBytes), pct: pct(s.bytes ?? 0, s.ofBytes) });
 }
 
-function entry(module: string, title: string, s: Share, unit: string, hiddenWhy: string, none: string): Omit<Coverage, "detections"> {
-  if (s.of === 0) return { module, title, status: "not_applicable", reason: none };
-  if (s.n === 0) return { module, title, status: "checked", records: s.of, reason: `nothing hidden: ${shareText(s, unit)}` };
-  return { module, title, status: "failed", records: s.of, reason: `${hiddenWhy}: ${shareText(s, unit)}` };
+/** A coverage reason Vigil writes: its English text, and its message for the report. */
+function reason(m: Message): Pick<Coverage, "reason" | "reason_message"> {
+  return { reason: english(m), reason_message: m };
+}
+
+/** The entry's title, from the catalogs (module.network.<name>), as module titles are. */
+const title = (module: string) => english(msg(`module.network.${module}`));
+
+function entry(module: string, s: Share, unit: Message, hidden: string, none: string): Omit<Coverage, "detections"> {
+  const base = { module, title: title(module) };
+  if (s.of === 0) return { ...base, status: "not_applicable", ...reason(msg(none)) };
+  if (s.n === 0) return { ...base, status: "checked", records: s.of, ...reason(msg("net.cover.nothing_hidden", { share: shareText(s, unit) })) };
+  return { ...base, status: "failed", records: s.of, ...reason(msg(hidden, { share: shareText(s, unit) })) };
 }
 
 export function coverTraffic(ctx: ModuleContext, pass: PassResult): void {
   if (covered.has(ctx.view)) return;
   covered.add(ctx.view);
   const h = pass.hidden;
-  ctx.cover(entry("hidden_certificates", "Server certificates hidden by TLS 1.3 and QUIC", h.certificates, "TLS/QUIC connections", "TLS 1.3 and QUIC encrypt the server's certificate, so it could not be compared with certificate indicators", "no TLS or QUIC connection in this traffic"));
-  ctx.cover(entry("encrypted_client_hello", "Server names hidden by Encrypted Client Hello", h.ech, "TLS/QUIC connections", "Encrypted Client Hello hides the real server name (only the provider's public name is visible)", "no TLS or QUIC connection in this traffic"));
-  ctx.cover(entry("encrypted_dns", "Names hidden by encrypted DNS (DoH, DoT)", h.encryptedDns, "connections", "DNS over HTTPS or TLS to a public resolver hides the names the phone looked up", "no connection in this traffic"));
-  ctx.cover(entry("tunnels", "Traffic inside VPN tunnels or iCloud Private Relay", h.tunnels, "connections", "A VPN or relay tunnel hides every name and address inside it", "no connection in this traffic"));
+  const tlsQuic = msg("net.cover.unit.tls_quic");
+  const connections = msg("net.cover.unit.connections");
+  ctx.cover(entry("hidden_certificates", h.certificates, tlsQuic, "net.cover.hidden_certificates", "net.cover.no_tls"));
+  ctx.cover(entry("encrypted_client_hello", h.ech, tlsQuic, "net.cover.encrypted_client_hello", "net.cover.no_tls"));
+  ctx.cover(entry("encrypted_dns", h.encryptedDns, connections, "net.cover.encrypted_dns", "net.cover.no_connection"));
+  ctx.cover(entry("tunnels", h.tunnels, connections, "net.cover.tunnels", "net.cover.no_connection"));
   if (h.first !== undefined && h.last !== undefined) {
     const span = h.last - h.first;
+    const base = { module: "capture_length", title: title("capture_length") };
     ctx.cover(
       span < SHORT_CAPTURE_MS
-        ? { module: "capture_length", title: "Length of the traffic", status: "failed", reason: `the traffic covers ${duration(span)}, less than an hour: spyware that calls home hourly or less often may not appear in it` }
-        : { module: "capture_length", title: "Length of the traffic", status: "checked", reason: `the traffic covers ${duration(span)}` },
+        ? { ...base, status: "failed", ...reason(msg("net.cover.short", { duration: duration(span) })) }
+        : { ...base, status: "checked", ...reason(msg("net.cover.length", { duration: duration(span) })) },
     );
   }
   const problems = [...pass.fileErrors].map(([f, e]) => `${f}: ${e}`).concat([...pass.fileWarnings.values()].flat());
   if (problems.length) {
     ctx.cover({
       module: "unreadable_traffic",
-      title: "Parts of the captures and logs that could not be read",
+      title: title("unreadable_traffic"),
       status: "failed",
-      reason: problems.length === 1 ? problems[0]! : `${problems[0]} (and ${problems.length - 1} more, see warnings)`,
+      // The readers' own words, with how many more there are.
+      ...(problems.length === 1 ? { reason: problems[0]! } : reason(msg("net.cover.unreadable_more", { first: problems[0]!, n: problems.length - 1 }))),
       warnings: problems,
     });
   }

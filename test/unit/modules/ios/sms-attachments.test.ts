@@ -94,7 +94,7 @@ test("sms_attachments: received files are compared with their name and type; FOR
   const forced = out.detections[0];
   assert.match(forced.title, /image1\.gif' from \+971500000001 \(not a contact\) is a PDF file disguised as an image/);
   assert.equal(forced.artifact, "MediaDomain/Library/SMS/Attachments/aa/01/A1/image1.gif");
-  assert.match(out.detections[4].title, /ZIP archive of 2 file\(s\) at byte 20000: lib\/arm64-v8a\/libloader\.so, b\.so/);
+  assert.match(out.detections[4].title, /ZIP archive of 2 files at byte 20000: lib\/arm64-v8a\/libloader\.so, b\.so/);
 });
 
 test("sms_attachments: received attachments are message_attachment_received events with the sender", async () => {
