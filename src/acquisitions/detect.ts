@@ -9,8 +9,10 @@ import { walkTar } from "./archive/tar.ts";
 import { ZipArchive } from "./archive/zip.ts";
 import { isBackupFolder } from "./ios-backup/locate.ts";
 import { unpackedBackupRoot } from "./android/android-backup.ts";
+import { captureMagic } from "../formats/network/capture.ts";
+import { sourceKind } from "../formats/network/sources.ts";
 
-export type AcquisitionKind = "ios_backup" | "android_backup" | "ios_fs" | "ios_sysdiagnose" | "androidqf" | "android_bugreport" | "android_intrusion_logs";
+export type AcquisitionKind = "ios_backup" | "android_backup" | "ios_fs" | "ios_sysdiagnose" | "androidqf" | "android_bugreport" | "android_intrusion_logs" | "network";
 
 export interface Detected {
   kind: AcquisitionKind;
@@ -47,6 +49,19 @@ function fromNames(names: string[]): Detected | undefined {
   if (sd) return { kind: "ios_sysdiagnose", because: `holds ${sd}` };
   if (fs) return { kind: "ios_fs", because: "holds private/var" };
   return undefined;
+}
+
+/**
+ * Network evidence among names (what `vigil check-network` reads: captures, Zeek logs, Suricata's
+ * eve.json, the App Privacy Report, PCAPdroid's CSV). A CSV alone decides only when nothing else
+ * in the list is a file of another kind of acquisition, which fromNames has ruled out already.
+ */
+function networkFromNames(names: string[]): Detected | undefined {
+  const hit = names.map((n) => n.replace(/\/+$/, "")).find((n) => sourceKind(n) && sourceKind(n) !== "pcapdroid") ?? names.find((n) => sourceKind(n) === "pcapdroid");
+  if (!hit) return undefined;
+  const what: Record<string, string> = { capture: "a packet capture", zeek: "a Zeek log", eve: "Suricata's eve.json", apr: "an App Privacy Report", pcapdroid: "a PCAPdroid CSV" };
+  const base = hit.replace(/^.*\//, "");
+  return { kind: "network", because: names.length === 1 ? `is ${what[sourceKind(hit)!]}` : `holds ${what[sourceKind(hit)!]} (${base})` };
 }
 
 function folderNames(dir: string): string[] {
@@ -91,14 +106,20 @@ export async function detectAcquisition(path: string): Promise<Detected> {
     const kids = readdirSync(path, { withFileTypes: true }).filter((d) => d.isDirectory());
     const backups = kids.filter((d) => isBackupFolder(join(path, d.name)));
     if (backups.length) return { kind: "ios_backup", because: `holds the backup ${backups[0].name}` };
-    const found = fromNames(folderNames(path));
+    const names = folderNames(path);
+    const found = fromNames(names) ?? networkFromNames(names);
     if (found) return found;
     if (unpackedBackupRoot(path) !== undefined) return { kind: "android_backup", because: "holds the apps/ tree of an unpacked Android backup" };
     const files = readdirSync(path).filter((n) => /\.(json|jsonl|log|txt)$/i.test(n));
     if (files.length && files.some((f) => looksLikeJsonLines(join(path, f)))) return { kind: "android_intrusion_logs", because: "holds JSON-lines log files" };
-    throw new VigilError("cannot tell what kind of acquisition this folder is (no iPhone backup, file system dump, sysdiagnose, androidqf, bugreport or intrusion logs found); use the check-* command for its kind", { file: path, code: "usage" });
+    throw new VigilError("cannot tell what kind of acquisition this folder is (no iPhone backup, file system dump, sysdiagnose, androidqf, bugreport, intrusion logs or network capture found); use the check-* command for its kind", { file: path, code: "usage" });
   }
+  // A capture or sensor log by its name (also a gzip-compressed capture), before any look inside.
+  const byName = networkFromNames([name]);
+  if (byName && sourceKind(name) !== "pcapdroid") return byName;
   const h = head(path, 512);
+  const magic = captureMagic(h);
+  if (magic === "pcap" || magic === "pcapng") return { kind: "network", because: `is a ${magic} capture` };
   if (h.subarray(0, 14).toString("latin1") === "ANDROID BACKUP") return { kind: "android_backup", because: "starts with ANDROID BACKUP" };
   if (isAgeFile(path)) return { kind: "androidqf", because: "is age-encrypted (an androidqf bundle)" };
   if (/^sysdiagnose_.*\.tar(\.gz)?$/i.test(name)) return { kind: "ios_sysdiagnose", because: "is named sysdiagnose_*" };
@@ -109,14 +130,15 @@ export async function detectAcquisition(path: string): Promise<Detected> {
     let zip: ZipArchive | undefined;
     try {
       zip = await ZipArchive.open(path, { onUnsafe: "skip" });
-      const found = fromNames([...zip.list()].map((e) => e.path));
+      const names = [...zip.list()].map((e) => e.path);
+      const found = fromNames(names) ?? networkFromNames(names);
       if (found) return found;
     } catch (e) {
       throw new VigilError(`cannot tell what kind of acquisition this zip is (${(e as Error).message})`, { file: path, code: "usage" });
     } finally {
       zip?.close();
     }
-    throw new VigilError("cannot tell what kind of acquisition this zip is (no androidqf, bugreport or file system dump entries)", { file: path, code: "usage" });
+    throw new VigilError("cannot tell what kind of acquisition this zip is (no androidqf, bugreport, file system dump or network capture entries)", { file: path, code: "usage" });
   }
   if (isGzip || isTar) {
     const found = fromNames(await tarNames(path));
@@ -124,5 +146,6 @@ export async function detectAcquisition(path: string): Promise<Detected> {
     throw new VigilError("cannot tell what kind of acquisition this archive is (no sysdiagnose or file system dump entries among its first ones)", { file: path, code: "usage" });
   }
   if (looksLikeJsonLines(path)) return { kind: "android_intrusion_logs", because: "holds JSON lines" };
+  if (byName) return byName;
   throw new VigilError("cannot tell what kind of acquisition this file is; use the check-* command for its kind", { file: path, code: "usage" });
 }

@@ -2,8 +2,13 @@
 // a zip, or loose files), checked offline against the same indicators.
 import type { Command } from "commander";
 import { openNetwork } from "../acquisitions/network/open.ts";
-import { runCheck, type CheckOptions } from "../pipeline/check.ts";
+import { runCheck, type CheckOptions, type CheckOutcome } from "../pipeline/check.ts";
 import { action, addCheckOptions } from "./check-common.ts";
+
+/** Checks captures and logs taken as one acquisition (also what `vigil check` runs for network evidence). */
+export function checkNetwork(paths: string[], opts: CheckOptions): Promise<CheckOutcome> {
+  return runCheck("network", paths[0]!, () => openNetwork(paths), opts);
+}
 
 export function register(program: Command): void {
   addCheckOptions(
@@ -13,8 +18,7 @@ export function register(program: Command): void {
       .argument("<paths...>", "a folder or zip of captures and logs taken as one acquisition, or one or more files"),
   ).action(
     action(async (paths: string[], opts: CheckOptions) => {
-      const outcome = await runCheck("network", paths[0]!, () => openNetwork(paths), opts);
-      return outcome.exitCode;
+      return (await checkNetwork(paths, opts)).exitCode;
     }),
   );
 }

@@ -9,6 +9,7 @@ import { checkBugreport } from "./check-bugreport.ts";
 import { action, addCheckOptions } from "./check-common.ts";
 import { checkIosFs } from "./check-fs.ts";
 import { checkIntrusionLogs } from "./check-intrusion-logs.ts";
+import { checkNetwork } from "./check-network.ts";
 import { checkSysdiagnose } from "./check-sysdiagnose.ts";
 import { AGE_PASSPHRASE_ENV, PASSWORD_ENV } from "./password.ts";
 
@@ -30,6 +31,7 @@ const RUNNERS: Record<AcquisitionKind, (path: string, opts: AnyCheckOptions) => 
   androidqf: (path, opts) => checkAndroidqf(path, { ...opts, backupPassword: opts.backupPassword ?? opts.password }),
   android_bugreport: checkBugreport,
   android_intrusion_logs: (path, opts) => checkIntrusionLogs([path], opts),
+  network: (path, opts) => checkNetwork([path], opts),
 };
 
 /** Checks `path` as the kind it was detected as. */
@@ -51,7 +53,7 @@ export function register(program: Command): void {
     addCheckOptions(
       program
         .command("check")
-        .description("check any acquisition: its kind (iPhone backup, file system dump, sysdiagnose, Android backup, androidqf, bugreport, intrusion logs) is told from the path")
+        .description("check any acquisition: its kind (iPhone backup, file system dump, sysdiagnose, Android backup, androidqf, bugreport, intrusion logs, network capture or sensor logs) is told from the path")
         .argument("<path>", "the acquisition: a folder, an archive or a file"),
     ),
   ).action(

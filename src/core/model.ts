@@ -167,6 +167,12 @@ export interface Coverage {
   artifacts?: string[];
   /** Problems with part of the artifact that did not stop the module. */
   warnings?: string[];
+  /**
+   * Read in full, but part of what it holds cannot be compared with indicators by its nature (a
+   * share of the traffic encrypted, a capture shorter than an hour): `reason` says what and how
+   * much. A limit of the evidence, not a failure to read it: listed, never "clean", never exit 20.
+   */
+  limited?: boolean;
   /** Number of detections this module produced. */
   detections?: number;
 }
@@ -223,6 +229,26 @@ export interface RunInfo {
   date?: string;
   ioc_files?: string[];
   hashes?: { file_path: string; sha256: string }[];
+  /** The data sets the check used (indicators, exposure table, iOS releases), each with its date. */
+  datasets?: DatasetInfo[];
+}
+
+/** A data set a check used, as info.json records it (see indicators/datasets.ts). */
+export interface DatasetInfo {
+  /** "indicators", "exposure", "ios-releases". */
+  name: string;
+  /** updated: by `vigil update`; bundled: shipped with Vigil; given: files named with --iocs; none: missing. */
+  kind: "updated" | "bundled" | "given" | "none";
+  path: string;
+  source: string;
+  /** Date of the data (YYYY-MM-DD), when known. */
+  date?: string;
+  sha256?: string;
+  version?: string;
+  /** Whole days between the data's date and the check. */
+  age_days?: number;
+  /** More than 30 days older than the check, or of unknown date (never for files given with --iocs). */
+  stale: boolean;
 }
 
 /** The Node.js that ran a check, as info.json records it. */
@@ -239,8 +265,7 @@ export interface RuntimeInfo {
  * What the phone was open to, never evidence that it was attacked (README "Exposure"): an OS
  * or security patch older than the fixes for flaws spyware used, Lockdown Mode off. Each kind has
  * a title and a "what it means" in the report's catalogs (`exposure.<kind>.title` and
- * `.meaning`, filled from `params`). A new kind (flaws exploited in the wild that this phone's
- * version was open to, for example) is one more member here and two catalog entries.
+ * `.meaning`, filled from `params`). A new kind is one more member here and two catalog entries.
  */
 export type ExposureKind =
   /** The OS is older than the newest release Vigil knows of. */
@@ -250,7 +275,13 @@ export type ExposureKind =
   /** Lockdown Mode, Apple's hardening against mercenary spyware, is off. */
   | "lockdown_off"
   /** Lockdown Mode is on: context, not a risk (level "info"). */
-  | "lockdown_on";
+  | "lockdown_on"
+  /** The iOS is newer than every release in Vigil's table: whether it is current cannot be said (level "info"). */
+  | "os_newer_than_data"
+  /** The Android patch level is newer than the newest bulletin Vigil knows of (level "info"). */
+  | "patch_newer_than_data"
+  /** At acquisition time the phone ran a version below the fix of a flaw exploited in the wild (rules/exploited-flaws.ts). */
+  | "exploited_flaw";
 
 export interface ExposureInput {
   kind: ExposureKind;
@@ -339,6 +370,8 @@ export interface Summary {
   /** First and last day of the timeline's events (placeholder dates before 2007 left out). */
   span?: { from: string; to: string };
   notChecked: { module: string; title: string; status: CoverageStatus; reason?: string; reason_message?: Message }[];
+  /** What the evidence, read in full, could not show (coverage entries marked `limited`). */
+  limits?: { module: string; title: string; reason?: string; reason_message?: Message }[];
   exitCode: number;
   outputDir?: string;
 }

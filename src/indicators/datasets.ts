@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { DatasetInfo } from "../core/model.ts";
 import { DATA_DIR } from "../core/paths.ts";
 import { defaultIndicatorPaths, listCachedSnapshots, vigilHome } from "./cache.ts";
 
@@ -32,17 +33,11 @@ export interface DatasetsManifest {
   sets: DatasetRecord[];
 }
 
-/** A data set in use: the updated copy, or the bundled one with the date of its data. */
-export interface DatasetInUse {
-  name: DatasetName | "indicators";
-  kind: "updated" | "bundled" | "none";
-  path: string;
-  source: string;
-  /** Date of the data (fetch date of an update, build or edit date of bundled data), YYYY-MM-DD. */
-  date?: string;
-  sha256?: string;
-  version?: string;
-}
+/**
+ * A data set in use: the updated copy, or the bundled one with the date of its data (fetch date
+ * of an update, build or edit date of bundled data); what info.json records before its age.
+ */
+export type DatasetInUse = Omit<DatasetInfo, "age_days" | "stale"> & { name: DatasetName | "indicators" };
 
 export const BUNDLED_DATASETS: Record<DatasetName, string> = {
   exposure: join(DATA_DIR, "exposure", "exploited.json"),
@@ -96,22 +91,29 @@ function bundledInfo(name: DatasetName): DatasetInUse {
   }
 }
 
-/** Every data set a check uses, with its source, date and hash (indicators included). */
-export function datasetsInUse(): DatasetInUse[] {
+/**
+ * Every data set a check uses, with its source, date and hash (indicators included). `iocs`: the
+ * indicator files a check was given instead of the newest snapshot.
+ */
+export function datasetsInUse(opts: { iocs?: string[] } = {}): DatasetInUse[] {
   const out: DatasetInUse[] = [];
-  const ind = defaultIndicatorPaths();
-  let manifestSha: string | undefined;
-  if (ind.dir && existsSync(join(ind.dir, "manifest.json"))) {
-    manifestSha = sha256Of(join(ind.dir, "manifest.json"));
+  if (opts.iocs?.length) {
+    out.push({ name: "indicators", kind: "given", path: opts.iocs.join(", "), source: "files given with --iocs" });
+  } else {
+    const ind = defaultIndicatorPaths();
+    let manifestSha: string | undefined;
+    if (ind.dir && existsSync(join(ind.dir, "manifest.json"))) {
+      manifestSha = sha256Of(join(ind.dir, "manifest.json"));
+    }
+    out.push({
+      name: "indicators",
+      kind: ind.kind === "cache" ? "updated" : ind.kind,
+      path: ind.dir ?? "",
+      source: ind.info?.source ?? ind.description,
+      date: ind.info?.created?.slice(0, 10),
+      sha256: manifestSha,
+    });
   }
-  out.push({
-    name: "indicators",
-    kind: ind.kind === "cache" ? "updated" : ind.kind,
-    path: ind.dir ?? "",
-    source: ind.info?.source ?? ind.description,
-    date: ind.info?.created?.slice(0, 10),
-    sha256: manifestSha,
-  });
   for (const name of Object.keys(BUNDLED_DATASETS) as DatasetName[]) {
     const u = updatedDataset(name);
     out.push(
@@ -123,10 +125,24 @@ export function datasetsInUse(): DatasetInUse[] {
   return out;
 }
 
-/** The data sets older than `days` days at `now` (or of unknown date): what a report should warn about. */
-export function staleDatasets(sets: DatasetInUse[], now: Date, days = 30): DatasetInUse[] {
+/** Data more than this many days older than the check is flagged in its results. */
+export const STALE_AFTER_DAYS = 30;
+
+/** The data sets older than `days` days at `now` (or of unknown date): what a report should warn about. Files given with --iocs are the user's choice and not judged. */
+export function staleDatasets(sets: DatasetInUse[], now: Date, days = STALE_AFTER_DAYS): DatasetInUse[] {
   const limit = now.getTime() - days * 86_400_000;
-  return sets.filter((s) => s.kind !== "none" && (!s.date || Date.parse(`${s.date}T00:00:00Z`) < limit));
+  return sets.filter((s) => s.kind !== "none" && s.kind !== "given" && (!s.date || !(Date.parse(`${s.date}T00:00:00Z`) >= limit)));
+}
+
+/** The data sets a check at `at` used, as info.json records them: each with its age and whether it is stale. */
+export function datasetsForCheck(at: Date, opts: { iocs?: string[] } = {}): DatasetInfo[] {
+  const sets = datasetsInUse(opts);
+  const stale = new Set(staleDatasets(sets, at));
+  return sets.map((s) => {
+    const t = s.date ? Date.parse(`${s.date}T00:00:00Z`) : NaN;
+    const age = Number.isFinite(t) ? Math.floor((at.getTime() - t) / 86_400_000) : undefined;
+    return { ...s, ...(age !== undefined ? { age_days: age } : {}), stale: stale.has(s) };
+  });
 }
 
 /** SHA-256 of a small file (a manifest), read whole. */

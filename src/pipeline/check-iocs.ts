@@ -16,6 +16,7 @@ import { informationalAlerts } from "../report/exposure.ts";
 import { exportResults } from "../report/export.ts";
 import { writeHtmlReport } from "../report/html/index.ts";
 import { withMvtInfoFields } from "../report/info.ts";
+import { datasetsForCheck } from "../indicators/datasets.ts";
 import { loadResults } from "../report/load-results.ts";
 import { writeJson } from "../report/results.ts";
 import { formatSummary, sortDetections, summarize } from "../report/summary.ts";
@@ -25,7 +26,7 @@ import { CommandLog } from "./command-log.ts";
 import { claimOutputDir } from "./output-dir.ts";
 import { recheckWithModules } from "./recheck-modules.ts";
 import { refuseIfLocked } from "../core/output-lock.ts";
-import { makeProgress, progressMode } from "./progress.ts";
+import { makeProgress, PROGRESS_FORMATS, type ProgressFormat } from "./progress.ts";
 
 export interface CheckIocsOptions {
   iocs?: string[];
@@ -58,7 +59,8 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
   const missing = (opts.iocs ?? []).filter((p) => p.trim() !== "" && !existsSync(p));
   if (missing.length) throw new VigilError("--iocs: no such file or folder", { file: missing.join(", "), code: "usage" });
   const log = new CommandLog(["check-iocs", ...process.argv.slice(3)]);
-  const progress = log.tee(makeProgress(opts.quiet || opts.json, progressMode(opts.progress)));
+  if (opts.progress !== undefined && !PROGRESS_FORMATS.includes(opts.progress as ProgressFormat)) throw new VigilError(`--progress ${opts.progress}: expected ${PROGRESS_FORMATS.join(" or ")}`, { code: "usage" });
+  const progress = log.tee(opts.progress === "json" ? makeProgress(opts.quiet, "json") : makeProgress(opts.quiet || opts.json));
   const started = now.toISOString();
   const loaded = await loadIndicatorsForRun(opts.iocs);
   for (const p of loaded.problems.slice(0, 20)) progress(`indicators: ${p}`);
@@ -77,6 +79,7 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
   let carried: ReturnType<typeof carriedOver>;
   let detections: Detection[];
   let reportPath: string | undefined;
+  const datasets = datasetsForCheck(now, { iocs: opts.iocs?.filter((p) => p.trim() !== "") });
   try {
     for (const m of r.modules) {
       if (m.detectedRecords.length > 0) writeJson(join(outputDir, `${m.file.slice(0, -5)}_detected.json`), m.detectedRecords);
@@ -113,6 +116,7 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
       iocs: { snapshot: loaded.snapshot, sets: loaded.sets, errors: loaded.problems },
       lang: opts.lang,
       runtime: runtimeInfo(),
+      datasets,
     };
     writeJson(join(outputDir, "info.json"), withMvtInfoFields(info));
     // The requirements of a meaningful check are those of the original acquisition's kind.
@@ -134,7 +138,7 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
     throw e;
   }
   if (opts.json) process.stdout.write(JSON.stringify({ ...summary, report: reportPath }, null, 2) + "\n");
-  else process.stdout.write(formatSummary(summary, { topDetections: detections, lang: pickLanguage(opts.lang), device: carried.device, reportPath }) + "\n");
+  else process.stdout.write(formatSummary(summary, { topDetections: detections, lang: pickLanguage(opts.lang), device: carried.device, datasets, reportPath }) + "\n");
   return { exitCode: summary.exitCode, outputDir };
 }
 

@@ -9,10 +9,12 @@ import { describeError, VigilError } from "../core/errors.ts";
 import type { Coverage, Detection, InputFile, ModuleExposure, RunInfo } from "../core/model.ts";
 import { redactArgs } from "../core/secret-args.mjs";
 import { runtimeInfo, VERSION } from "../core/version.ts";
+import { datasetsForCheck } from "../indicators/datasets.ts";
 import { loadIndicatorsForRun } from "../indicators/for-run.ts";
 import type { Matcher } from "../indicators/matcher-api.ts";
 import type { ModuleDef } from "../modules/contract.ts";
 import { deviceExposure } from "../rules/device-exposure.ts";
+import { deviceFlawExposure } from "../rules/exploited-flaws.ts";
 import { allModules, modulesFor } from "../modules/registry.ts";
 import { exportResults } from "../report/export.ts";
 import { writeHtmlReport } from "../report/html/index.ts";
@@ -24,7 +26,7 @@ import { defaultJobs, PARALLEL_MIN_BYTES, runModulesParallel, startWorkers, type
 import { CommandLog } from "./command-log.ts";
 import { mergeCoverage, refusedCoverage } from "./coverage.ts";
 import { checkOutputDir, claimOutputDir, defaultOutputDir } from "./output-dir.ts";
-import { makeProgress, progressMode, type ProgressFn } from "./progress.ts";
+import { makeProgress, PROGRESS_FORMATS, type ProgressFn } from "./progress.ts";
 import { resultsFileSlug, runModules } from "./run-modules.ts";
 
 /** What a check is asked to do (the check-* commands' shared options). */
@@ -37,12 +39,17 @@ export interface CheckOptions {
   report?: boolean;
   /** Also write timesketch.jsonl into the results folder (report/export-timesketch.ts). */
   timesketch?: boolean;
-  /** "json": progress as JSON Lines on stderr (pipeline/progress.ts). */
-  progress?: string;
   module?: string[];
   jobs?: string;
   /** false: print nothing on stdout (a case command prints the case's summary instead). */
   printSummary?: boolean;
+  /** "json": progress as JSON lines on stderr, even with --json (for programs such as `vigil app`). */
+  progress?: string;
+}
+
+/** The progress the options ask for: JSON lines with --progress json, else text unless --quiet or --json. */
+export function progressFor(opts: CheckOptions): ProgressFn {
+  return opts.progress === "json" ? makeProgress(opts.quiet, "json") : makeProgress(opts.quiet || opts.json);
 }
 
 /**
@@ -74,7 +81,7 @@ export async function runCheck(
   } = {},
 ): Promise<CheckOutcome> {
   const log = new CommandLog(process.argv.slice(2));
-  const progress = log.tee(makeProgress(opts.quiet || opts.json, progressMode(opts.progress)));
+  const progress = log.tee(progressFor(opts));
   const started = new Date().toISOString();
   // Without --output, the folder is named after the time and made unique when it is created.
   const unique = opts.output === undefined;
@@ -148,7 +155,7 @@ async function checkOpened(
   const coverage: Coverage[] = [];
   const detections: Detection[] = [];
   // What the phone was open to: from the device information first, then from the modules.
-  const exposure: ModuleExposure[] = deviceExposure(main.device).map((e) => ({ ...e, module: "device" }));
+  const exposure: ModuleExposure[] = [...deviceExposure(main.device), ...deviceFlawExposure(main.device)].map((e) => ({ ...e, module: "device" }));
   const warnings: Record<string, string[]> = {};
   try {
     const perView: { prefix: string; coverage: Coverage[] }[] = [];
@@ -200,6 +207,8 @@ async function checkOpened(
       lang: opts.lang,
       threads,
       runtime: runtimeInfo(),
+      // Dated at the check's start, so that a re-run of old evidence judges the data it had then.
+      datasets: datasetsForCheck(new Date(started), { iocs: opts.iocs?.filter((p) => p.trim() !== "") }),
     };
     const written = await writeResults(outputDir, { coverage, detections, exposure, timeline, warnings }, info, helpers);
     let reportPath: string | undefined;
@@ -219,7 +228,7 @@ async function checkOpened(
     } else if (opts.json) {
       process.stdout.write(JSON.stringify({ ...written.summary, report: reportPath }, null, 2) + "\n");
     } else {
-      process.stdout.write(formatSummary(written.summary, { reportPath, topDetections: written.detections, lang: pickLanguage(opts.lang), device: main.device }) + "\n");
+      process.stdout.write(formatSummary(written.summary, { reportPath, topDetections: written.detections, lang: pickLanguage(opts.lang), device: main.device, datasets: info.datasets }) + "\n");
     }
     return { exitCode: written.summary.exitCode, outputDir, detections: written.detections, coverage };
   } catch (e) {
@@ -246,6 +255,9 @@ function mergeInputs(inputs: InputFile[]): InputFile[] {
 /** Rejects options that would otherwise produce a misleading result, before any work. */
 function checkOptions(opts: CheckOptions): void {
   if (opts.lang !== undefined) pickLanguage(opts.lang);
+  if (opts.progress !== undefined && !(PROGRESS_FORMATS as readonly string[]).includes(opts.progress)) {
+    throw new VigilError(`--progress ${opts.progress}: expected ${PROGRESS_FORMATS.join(" or ")}`, { code: "usage" });
+  }
   const unknown = (opts.module ?? []).filter((n) => !allModules.some((m) => m.name === n));
   if (unknown.length) throw new VigilError(`unknown module ${unknown.map((n) => JSON.stringify(n)).join(", ")} (see "vigil modules")`, { code: "usage" });
   if (opts.jobs !== undefined && !/^[1-9]\d*$/.test(opts.jobs)) throw new VigilError(`--jobs ${opts.jobs}: expected a whole number of threads, 1 or more`, { code: "usage" });

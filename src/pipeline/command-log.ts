@@ -24,9 +24,9 @@ export class CommandLog {
 
   /** `progress`, with every lasting line also kept for the log (transient row counts are not). */
   tee(progress: ProgressFn): ProgressFn {
-    return (line, transient) => {
+    return (line, transient, step) => {
       if (!transient) this.add(line);
-      progress(line, transient);
+      progress(line, transient, step);
     };
   }
 

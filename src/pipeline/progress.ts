@@ -1,25 +1,37 @@
-// Progress on stderr. Text (the default): a transient line (a module's row count) is redrawn in
-// place on a terminal and dropped otherwise; a lasting line clears it first. JSON (`--progress
-// json`, for programs that drive Vigil): one JSON object per line, every step, whatever stdout
-// holds (the summary with --json) and whether stderr is a terminal.
-import { VigilError } from "../core/errors.ts";
+// Progress lines on stderr. A transient line (a module's row count) is redrawn in place on a
+// terminal and dropped otherwise; a lasting line clears it first. With the "json" format
+// (--progress json, for programs such as `vigil app`) every line, transient or not, is one JSON
+// object on its own line: { progress, transient?, step? }, where step says which module started
+// or ended and how.
+import type { CoverageStatus } from "../core/model.ts";
 
-export type ProgressFn = (line: string, transient?: boolean) => void;
-
-export type ProgressMode = "text" | "json";
-
-/** A module's progress line: "[3/47] sms: 3001 records (478 ms)" or "[3/47] sms". */
-const STEP = /^\[(\d+)\/(\d+)\] (\S+)(?: \(part (\d+)\/(\d+)\))?(?: \([^)]*\))?(?:: (.*))?$/;
-
-/** One progress line as a JSON Lines event: its time, the words, and the module step it reports. */
-export function progressEvent(line: string, transient: boolean, now = new Date()): Record<string, unknown> {
-  const m = STEP.exec(line);
-  const step = m ? { module: m[3], index: Number(m[1]), total: Number(m[2]), ...(m[6] !== undefined ? { done: true } : { done: false }) } : {};
-  return { event: transient ? "count" : m ? "module" : "message", time: now.toISOString(), message: line, ...step };
+/** A module starting (no status) or ending (its coverage status). */
+export interface ProgressStep {
+  module: string;
+  /** Its place in the run: index of total, from 1. */
+  index: number;
+  total: number;
+  /** One part of a module split across threads. */
+  part?: { index: number; count: number };
+  /** Output prefix of a nested view (the backup inside an androidqf bundle). */
+  view?: string;
+  status?: CoverageStatus;
+  records?: number;
+  detections?: number;
+  reason?: string;
 }
 
-export function makeProgress(quiet?: boolean, mode: ProgressMode = "text"): ProgressFn {
-  if (mode === "json") return (line, transient) => process.stderr.write(JSON.stringify(progressEvent(line, transient === true)) + "\n");
+export type ProgressFn = (line: string, transient?: boolean, step?: ProgressStep) => void;
+
+export type ProgressFormat = "text" | "json";
+export const PROGRESS_FORMATS: readonly ProgressFormat[] = ["text", "json"];
+
+export function makeProgress(quiet?: boolean, format: ProgressFormat = "text"): ProgressFn {
+  if (format === "json") {
+    return (line, transient, step) => {
+      if (!quiet) process.stderr.write(JSON.stringify({ progress: line, ...(transient ? { transient: true } : {}), ...(step ? { step } : {}) }) + "\n");
+    };
+  }
   const tty = process.stderr.isTTY;
   let transientShown = false;
   return (line, transient) => {
@@ -34,10 +46,4 @@ export function makeProgress(quiet?: boolean, mode: ProgressMode = "text"): Prog
     transientShown = false;
     process.stderr.write(line + "\n");
   };
-}
-
-/** The --progress option's value, refused when it is neither text nor json. */
-export function progressMode(value: string | undefined): ProgressMode {
-  if (value === undefined || value === "text" || value === "json") return value ?? "text";
-  throw new VigilError(`--progress ${value}: expected text or json`, { code: "usage" });
 }

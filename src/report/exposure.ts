@@ -22,9 +22,20 @@ export function exposureTitle(e: Pick<Exposure, "kind" | "params" | "title">, t:
 }
 
 export function exposureMeaning(e: Pick<Exposure, "kind" | "params" | "what_it_means">, t: Translate): string {
-  const key = `exposure.${e.kind}.meaning`;
+  const key = meaningKey(e);
   const s = t(key, e.params);
   return s === key ? e.what_it_means : s;
+}
+
+/** The catalog key of an entry's meaning: a flaw with no campaign on record has words of its own. */
+export function meaningKey(e: Pick<Exposure, "kind" | "params">): string {
+  return e.kind === "exploited_flaw" && !e.params.used_for ? "exposure.exploited_flaw.meaning_unattributed" : `exposure.${e.kind}.meaning`;
+}
+
+/** The exploited flaws among the entries, those used by known campaigns first (their order kept otherwise). */
+export function exploitedFlaws<T extends Pick<Exposure, "kind" | "params">>(entries: T[]): T[] {
+  const flaws = entries.filter((e) => e.kind === "exploited_flaw");
+  return [...flaws.filter((e) => e.params.used_for), ...flaws.filter((e) => !e.params.used_for)];
 }
 
 /** alerts.json's informational entries for the exposure of a check. */

@@ -1,11 +1,14 @@
 // The verdict and exit code, derived in one place from detections, coverage and the acquisition
 // kind's requirements, so that the terminal, summary.json and the HTML report always agree.
-import type { Coverage, CoverageStatus, DeviceInfo, Detection, Exposure, Grade, MissingNeed, Summary, Verdict } from "../core/model.ts";
+import type { Coverage, CoverageStatus, DatasetInfo, DeviceInfo, Detection, Exposure, Grade, MissingNeed, Summary, Verdict } from "../core/model.ts";
 import { EXIT, GRADES } from "../core/model.ts";
 import { render, translator } from "../core/i18n/index.ts";
 import { adviceFor, missingNeeds } from "../modules/requirements.ts";
-import { exposureTitle } from "./exposure.ts";
+import { exploitedFlaws, exposureTitle } from "./exposure.ts";
 import { detectionTitle } from "./localize.ts";
+
+/** Exploited flaws named in the terminal summary; the rest are counted. */
+const TERMINAL_FLAWS = 6;
 
 const COVERAGE_STATUSES: readonly CoverageStatus[] = ["checked", "failed", "absent", "not_applicable"];
 
@@ -43,6 +46,7 @@ export function summarize(input: SummaryInput): Summary {
   const notChecked = coverage
     .filter((c) => c.status === "failed" || c.status === "absent")
     .map((c) => ({ module: c.module, title: c.title, status: c.status, reason: c.reason, ...(c.reason_message ? { reason_message: c.reason_message } : {}) }));
+  const limits = coverage.filter((c) => c.limited).map((c) => ({ module: c.module, title: c.title, reason: c.reason, ...(c.reason_message ? { reason_message: c.reason_message } : {}) }));
   const incomplete = coverage.some((c) => c.status === "failed");
   const missing: MissingNeed[] = missingNeeds(input.kind, coverage).map((m) => ({ ...m, what: en(`need.${m.need}`, m.params) }));
   const advice = missing.length ? adviceFor(input.kind) : undefined;
@@ -58,6 +62,7 @@ export function summarize(input: SummaryInput): Summary {
     exposure: input.exposure ?? [],
     ...(input.span ? { span: input.span } : {}),
     notChecked,
+    ...(limits.length ? { limits } : {}),
     exitCode,
     outputDir: input.outputDir,
   };
@@ -118,6 +123,15 @@ function fmtDate(ts: string | undefined): string | undefined {
   return ts ? ts.replace("T", " ").replace(/\.\d+Z$/, " UTC").replace(/Z$/, " UTC") : undefined;
 }
 
+/** The stale data sets of a check in words ("exposure table: 2025-08-25, 469 days old"), or undefined when none is. */
+export function staleData(datasets: DatasetInfo[] | undefined, t: (key: string, args?: Record<string, string | number>) => string): string | undefined {
+  const stale = (datasets ?? []).filter((d) => d.stale);
+  if (!stale.length) return undefined;
+  return stale
+    .map((d) => t(d.date ? "data.stale.dated" : "data.stale.undated", { name: t(`data.name.${d.name}`), date: d.date ?? "", days: d.age_days ?? "" }))
+    .join("; ");
+}
+
 /** The verdict in the terminal's words ("SIGNS WORTH AN EXPERT'S LOOK"); an unknown one as it is. */
 export function verdictText(verdict: string, lang = "en"): string {
   const key = `terminal.verdict.${verdict}`;
@@ -131,7 +145,7 @@ export function verdictText(verdict: string, lang = "en"): string {
  */
 export function formatSummary(
   s: Summary,
-  extra: { reportPath?: string; topDetections?: Detection[]; lang?: string; device?: DeviceInfo } = {},
+  extra: { reportPath?: string; topDetections?: Detection[]; lang?: string; device?: DeviceInfo; datasets?: DatasetInfo[] } = {},
 ): string {
   const lang = extra.lang ?? "en";
   const t = translator(lang);
@@ -151,8 +165,17 @@ export function formatSummary(
   }
   if (s.exposure.length) {
     lines.push(t("terminal.exposure"));
-    for (const e of s.exposure) lines.push(`  [${t(`exposure.level.${e.level}`)}] ${exposureTitle(e, t)}`);
+    for (const e of s.exposure) if (e.kind !== "exploited_flaw") lines.push(`  [${t(`exposure.level.${e.level}`)}] ${exposureTitle(e, t)}`);
+    // Dozens of flaws for an old phone: one line, the campaigns' flaws named first.
+    const flaws = exploitedFlaws(s.exposure);
+    if (flaws.length) {
+      const shown = flaws.slice(0, TERMINAL_FLAWS).map((e) => String(e.params.cve));
+      const list = shown.join(", ") + (flaws.length > shown.length ? `, +${flaws.length - shown.length} (exposure.json)` : "");
+      lines.push(t("terminal.exploited_flaws", { count: flaws.length, attributed: flaws.filter((e) => e.params.used_for).length, list }));
+    }
   }
+  const stale = staleData(extra.datasets, t);
+  if (stale) lines.push(t("terminal.stale_data", { list: stale }));
   const facts = deviceFacts(extra.device, s.exposure, s.span, t);
   if (facts.length) {
     lines.push(t("terminal.device"));
@@ -162,6 +185,10 @@ export function formatSummary(
   if (failed.length) {
     lines.push(t("terminal.failed", { n: failed.length }));
     for (const f of failed) lines.push(`  ${t("terminal.fact", { label: f.module, value: f.reason_message ? render(lang, f.reason_message) : (f.reason ?? t("coverage.reason.failed")) })}`);
+  }
+  if (s.limits?.length) {
+    lines.push(t("terminal.limits", { n: s.limits.length }));
+    for (const l of s.limits) lines.push(`  ${t("terminal.fact", { label: l.module, value: l.reason_message ? render(lang, l.reason_message) : (l.reason ?? "") })}`);
   }
   const absent = s.notChecked.filter((n) => n.status === "absent");
   if (absent.length) lines.push(t("terminal.absent", { n: absent.length, modules: absent.map((a) => a.module).join(", ") }));

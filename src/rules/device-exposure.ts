@@ -1,10 +1,11 @@
 // Exposure read from the acquisition's device information: an iOS older than the newest release
 // Vigil knows of, an Android security patch level months older than the newest bulletin. Both
 // say what the phone was open to, never that it was attacked (README "Exposure"). Compared with
-// the bundled tables, never with the clock, so a result can be reproduced.
+// the bundled tables, never with the clock, so a result can be reproduced; a version newer than
+// every one the tables know says the data is behind, never that the phone is up to date.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { compareIosVersions, iosReleaseTable, latestInMajor, newerIosRelease } from "../indicators/ios-releases.ts";
+import { compareIosVersions, iosReleaseTable, latestInMajor, latestIosRelease, newerIosRelease, parseIosVersion } from "../indicators/ios-releases.ts";
 import type { DeviceInfo, ExposureInput } from "../core/model.ts";
 import { DATA_DIR } from "../core/paths.ts";
 
@@ -35,12 +36,18 @@ export function deviceExposure(device: DeviceInfo | undefined): ExposureInput[] 
   const version = device.osVersion;
   if (device.platform === "ios" && version) {
     const newer = newerIosRelease(version);
+    const newest = latestIosRelease();
+    const through = iosReleaseTable().complete_through;
+    if (newest && parseIosVersion(version) && compareIosVersions(version, newest.version) > 0) {
+      // Newer than every release the table knows: the table is behind, not the phone.
+      out.push({ kind: "os_newer_than_data", level: "info", params: { os: "iOS", version, newest: newest.version, through } });
+    }
     if (newer) {
       const sameMajor = latestInMajor(version);
       out.push({
         kind: "outdated_os",
         level: "risk",
-        params: { os: "iOS", version, newest: newer.version },
+        params: { os: "iOS", version, newest: newer.version, through },
         details: {
           newest_date: newer.date,
           // A model that cannot take the newest major still gets the last release of its own.
@@ -56,6 +63,9 @@ export function deviceExposure(device: DeviceInfo | undefined): ExposureInput[] 
     const months = monthsBetween(patch, latest_bulletin);
     if (months !== undefined && months > outdated_after_months) {
       out.push({ kind: "old_security_patch", level: "risk", params: { patch: patch.trim(), months, bulletin: latest_bulletin } });
+    }
+    if (months !== undefined && months < 0) {
+      out.push({ kind: "patch_newer_than_data", level: "info", params: { patch: patch.trim(), bulletin: latest_bulletin } });
     }
   }
   return out;

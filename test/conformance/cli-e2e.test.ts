@@ -32,6 +32,28 @@ interface Cov {
 }
 
 const json = (...p: string[]) => JSON.parse(readFileSync(join(...p), "utf8"));
+
+type Flaw = { kind: string; module: string; params: Record<string, string>; timestamp?: string };
+/**
+ * MVT's backup (iOS 14.3, 18C66, backed up 2021-12-03): the flaws exploited in the wild it was
+ * open to, each with the date CISA's catalog (the corpus's copy) lists it as exploited when it does.
+ */
+function assertFlawsFromKev(exposure: Flaw[]): void {
+  const flaws = exposure.filter((e) => e.kind === "exploited_flaw");
+  const kev = new Map<string, { dateAdded: string }>(json(corpus("reference", "cisa-kev", "known_exploited_vulnerabilities.json")).vulnerabilities.map((v: { cveID: string; dateAdded: string }) => [v.cveID, v]));
+  const cves = flaws.map((f) => f.params.cve);
+  for (const id of ["CVE-2021-30860", "CVE-2021-1782", "CVE-2021-30661", "CVE-2023-32434", "CVE-2023-41990"]) assert.ok(cves.includes(id), `${id} listed`);
+  for (const id of ["CVE-2023-41064", "CVE-2021-30666", "CVE-2016-4657"]) assert.ok(!cves.includes(id), `${id} not listed`);
+  for (const f of flaws) {
+    assert.equal(f.module, "device");
+    assert.equal(f.params.version, "iOS 14.3 (18C66)");
+    assert.equal(f.timestamp?.slice(0, 10), "2021-12-03");
+    const k = kev.get(f.params.cve!);
+    if (k) assert.equal(f.params.date_added, k.dateAdded, f.params.cve);
+  }
+  assert.ok(flaws.filter((f) => kev.has(f.params.cve!)).length >= flaws.length - 2, "nearly every listed flaw is in CISA's catalog");
+  assert.match(flaws.find((f) => f.params.cve === "CVE-2021-30860")!.params.used_for!, /FORCEDENTRY/);
+}
 const out = (name: string) => join(tmp, name);
 const coverage = (name: string) => json(out(name), "coverage.json") as Cov[];
 const byModule = (c: Cov[]) => new Map(c.map((x) => [x.module, x]));
@@ -96,13 +118,15 @@ test("check-backup on MVT's plain backup: weak signs, incomplete (partial backup
   const s = JSON.parse(r.stdout);
   assert.equal(s.verdict, "worth_a_look");
   assert.equal(s.incomplete, true);
-  // The outdated iOS and Lockdown Mode are exposure, not signs; Safari's history is missing.
-  assert.deepEqual(s.exposure.map((e: { kind: string }) => e.kind), ["outdated_os", "lockdown_on"]);
+  // The outdated iOS, the flaws exploited in the wild it was open to and Lockdown Mode are
+  // exposure, not signs; Safari's history is missing.
+  const kinds = s.exposure.map((e: { kind: string }) => e.kind);
+  assert.deepEqual(kinds.filter((k: string) => k !== "exploited_flaw"), ["outdated_os", "lockdown_on"]);
+  assertFlawsFromKev(s.exposure);
   assert.deepEqual(s.missing.map((m: { need: string }) => m.need), ["safari"]);
   assert.deepEqual(json(out("ios"), "alerts.json").map((a: { kind: string; rule?: { id: string }; exposure?: string }) => `${a.kind}:${a.rule?.id ?? a.exposure}`), [
     "heuristic:process-id-gap",
-    "informational:outdated_os",
-    "informational:lockdown_on",
+    ...kinds.map((k: string) => `informational:${k}`),
   ]);
   const cov = coverage("ios");
   assert.equal(new Set(cov.map((c) => c.module)).size, cov.length, "each module once");
@@ -217,5 +241,5 @@ test("check-iocs on the plain backup's results: no indicator hit; the original w
   assert.equal(s.incomplete, true);
   assert.ok(s.notChecked.some((n: { module: string }) => n.module === "safari_history"));
   assert.deepEqual(s.missing.map((m: { need: string }) => m.need), ["safari"], "judged as the iPhone backup it came from");
-  assert.deepEqual(s.exposure.map((e: { kind: string }) => e.kind), ["outdated_os", "lockdown_on"]);
+  assert.deepEqual(s.exposure, JSON.parse(runs.ios!.stdout).exposure, "exposure carried over as it was");
 });

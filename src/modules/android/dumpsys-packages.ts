@@ -7,6 +7,7 @@ import type { DumpsysPackage } from "../../formats/dumpsys/package.ts";
 import { dumpsysReads, dumpsysService, packagesOf } from "./lib/common.ts";
 import { packageHeuristics } from "./lib/package-checks.ts";
 import { msg } from "../../core/i18n/index.ts";
+import { installedAppFlawExposure } from "../../rules/exploited-flaws.ts";
 
 export interface DumpsysPackageRecord extends DumpsysPackage {
   file: string;
@@ -40,6 +41,8 @@ export default defineModule<DumpsysPackageRecord>({
     const out: DetectionInput[] = fromMatches(ctx.iocs.appId(r.package_name), { grade: "strong", title: (m) => msg("det.packages.installed", { value: m.matched }), artifact: r.file });
     for (const h of r.cert_sha256) out.push(...fromMatches(ctx.iocs.appCertHash(h), { grade: "strong", title: () => msg("det.packages.certificate", { value: r.package_name }), artifact: r.file }));
     if (heuristicsHere.has(ctx)) out.push(...packageHeuristics(r, r.file, undefined));
+    // WhatsApp's version: the flaws exploited in the wild it left the phone open to (exposure, not detections).
+    for (const e of installedAppFlawExposure(r.package_name, r.version_name, ctx.view.device)) ctx.expose({ ...e, artifact: r.file });
     return out;
   },
 });

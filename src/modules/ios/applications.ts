@@ -19,6 +19,7 @@ import { parsePlist, type PlistValue } from "../../formats/plist.ts";
 import { createHash } from "node:crypto";
 import { asDict, isDict, readPlistDict, str } from "./lib/plist-values.ts";
 import { msg } from "../../core/i18n/index.ts";
+import { installedAppFlawExposure } from "../../rules/exploited-flaws.ts";
 
 /**
  * app_store: App Store metadata with the App Store as installer. mdm: installed by device
@@ -267,6 +268,8 @@ export default defineModule<AppRecord>({
         artifact,
       }),
     );
+    // WhatsApp's version: the flaws exploited in the wild it left the phone open to (exposure, not detections).
+    for (const e of installedAppFlawExposure(r.bundle_id, r.version ?? r.build, ctx.view.device)) ctx.expose({ ...e, artifact });
     const notStore = r.source === "no_store_metadata" || r.source === "other_installer";
     if (notStore && !r.bundle_id.startsWith("com.apple.")) {
       out.push(

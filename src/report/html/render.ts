@@ -3,13 +3,14 @@
 // detections, coverage and overview read fine with JavaScript off; the script only adds
 // language switching, filtering and timeline zoom.
 import { readFileSync } from "node:fs";
-import type { Coverage, Detection, Exposure, Grade, InformationalAlert, MessageParams, Summary, Verdict } from "../../core/model.ts";
+import type { Coverage, DatasetInfo, Detection, Exposure, Grade, InformationalAlert, MessageParams, Summary, Verdict } from "../../core/model.ts";
 import { GRADES } from "../../core/model.ts";
 import { toJson } from "../json-writer.ts";
 import type { LoadedResults } from "../load-results.ts";
 import { coverageArgs, deviceFacts, FIRST_REAL_DAY, lockdownState, spanOfDays, summarize } from "../summary.ts";
 import { catalogs, msg, translator } from "../../core/i18n/index.ts";
 import { coverageReason, detectionTitle, detectionWhy, moduleTitle, ruleDescription, type Localized } from "../localize.ts";
+import { exploitedFlaws, meaningKey } from "../exposure.ts";
 import type { ReportData } from "./data.ts";
 import { isGap, MAX_EMPTY_DRAWN, timelineAxis, type Day, type TimelineAxis } from "./timeline-axis.ts";
 import { srcAsset } from "../../core/paths.ts";
@@ -134,7 +135,7 @@ function coverageTable(t: T, lang: string, coverage: Coverage[] | undefined, tit
     .sort((a, b) => order[a.c.status] - order[b.c.status] || a.title.text.localeCompare(b.title.text, lang))
     .map(({ c, title }) => {
       const reason = coverageReason(lang, c);
-      return `<tr class="cov-${c.status}"><td>${trl(title)}<br><code>${esc(c.module)}</code></td><td>${tr(t, `coverage.${c.status}`)}</td><td class="num">${c.records !== undefined ? `<span class="lbl">${tr(t, "coverage.records")} </span>${c.records}` : ""}</td><td>${reason ? trl(reason) : ""}${c.warnings?.length ? `<br><small class="warnings">${c.warnings.map(esc).join("<br>")}</small>` : ""}</td></tr>`;
+      return `<tr class="cov-${c.status}"><td>${trl(title)}<br><code>${esc(c.module)}</code></td><td>${tr(t, `coverage.${c.status}`)}${c.limited ? ` <small>(${tr(t, "coverage.limited")})</small>` : ""}</td><td class="num">${c.records !== undefined ? `<span class="lbl">${tr(t, "coverage.records")} </span>${c.records}` : ""}</td><td>${reason ? trl(reason) : ""}${c.warnings?.length ? `<br><small class="warnings">${c.warnings.map(esc).join("<br>")}</small>` : ""}</td></tr>`;
     })
     .join("");
   return `<p>${tr(t, "coverage.intro")} ${tr(t, "coverage.warnings_as_recorded")}</p><table class="cov"><thead><tr><th>${tr(t, "coverage.module")}</th><th>${tr(t, "coverage.status")}</th><th>${tr(t, "coverage.records")}</th><th>${tr(t, "coverage.detail")}</th></tr></thead><tbody>${rows}</tbody></table>`;
@@ -172,6 +173,7 @@ function deviceSection(t: T, results: LoadedResults, span: Summary["span"]): str
 /** The exposure entries (risks, then context) and the informational entries that are not exposure. */
 function exposureSection(t: T, exposure: Exposure[], informational: InformationalAlert[]): string {
   const items = exposure
+    .filter((e) => e.kind !== "exploited_flaw")
     .map((e) => {
       const mvt = e.source ? `<p class="muted">${tr(t, "exposure.from_mvt", { level: e.source.level, message: e.source.message })}</p>` : "";
       return `<article class="exposure x-${esc(e.level)}" data-kind="${esc(e.kind)}" data-level="${esc(e.level)}"><h4><span class="badge">${tr(t, `exposure.level.${e.level}`)}</span> ${exposureText(t, e, "title")}</h4><p><strong>${tr(t, "label", { label: msg("exposure.what_it_means") })}</strong> ${exposureText(t, e, "meaning")}</p>${mvt}</article>`;
@@ -181,12 +183,30 @@ function exposureSection(t: T, exposure: Exposure[], informational: Informationa
   const info = others.length
     ? `<h3>${tr(t, "exposure.informational")} <small>(${others.length})</small></h3><ul class="informational">${others.map((i) => `<li><code>${esc(i.module)}</code> ${esc(i.title)}${i.timestamp ? ` <time>${esc(fmtTime(i.timestamp))}</time>` : ""}</li>`).join("")}</ul>`
     : "";
-  return `<p>${tr(t, "exposure.intro")}</p>${items || `<p>${tr(t, "exposure.none")}</p>`}${info}`;
+  const flaws = flawsTable(t, exploitedFlaws(exposure));
+  return `<p>${tr(t, "exposure.intro")}</p>${items || flaws ? items : `<p>${tr(t, "exposure.none")}</p>`}${flaws}${info}`;
+}
+
+/** The exploited flaws the phone was open to: one row each (the campaigns' first), what to look for and why folded. */
+function flawsTable(t: T, flaws: Exposure[]): string {
+  if (!flaws.length) return "";
+  const rows = flaws
+    .map((e) => {
+      const p = e.params;
+      const d = (e.details ?? {}) as { what_to_look_for?: string; reason?: string; sources?: string[]; condition?: string };
+      const usedFor = p.used_for ? esc(p.used_for) : `<span class="muted">${tr(t, "exposure.flaws.unattributed")}</span>`;
+      const more = [d.what_to_look_for, d.condition, d.reason].filter(Boolean).map((x) => `<p>${linkify(esc(x))}</p>`).join("");
+      const sources = d.sources?.length ? `<p><small>${d.sources.map((u) => linkify(esc(u))).join(" · ")}</small></p>` : "";
+      return `<tr data-kind="exploited_flaw" data-cve="${esc(p.cve)}"><td><code>${esc(p.cve)}</code></td><td>${esc(p.product)}</td><td>${usedFor}</td><td>${esc(p.date_added)}</td><td>${esc(p.fixed_in)}</td><td><details><summary>${tr(t, "exposure.flaws.look_for")}</summary>${more}${sources}</details></td></tr>`;
+    })
+    .join("");
+  const head = ["cve", "product", "used_for", "date_added", "fixed_in", "look_for"].map((k) => `<th>${tr(t, `exposure.flaws.${k}`)}</th>`).join("");
+  return `<h3>${tr(t, "exposure.flaws.title", { count: flaws.length })}</h3><p>${tr(t, "exposure.flaws.intro")}</p><table class="list flaws"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 /** An exposure entry's title or meaning: from the catalog when it knows the kind (switchable by the script), else the entry's words. */
 function exposureText(t: T, e: Exposure, part: "title" | "meaning"): string {
-  const key = `exposure.${e.kind}.${part}`;
+  const key = part === "meaning" ? meaningKey(e) : `exposure.${e.kind}.title`;
   if (t(key) === key) return esc(part === "title" ? e.title : e.what_it_means);
   return tr(t, key, e.params);
 }
@@ -196,6 +216,25 @@ function missingPart(t: T, summary: Summary, kind: string | undefined): string {
   const items = summary.missing.map((m) => `<li data-need="${esc(m.need)}">${tr(t, `need.${m.need}`, m.params)}${m.modules.length ? ` <small>(${m.modules.map((x) => `<code>${esc(x)}</code>`).join(", ")})</small>` : ""}</li>`).join("");
   const advice = summary.advice ? `<p class="advice"><strong>${tr(t, "label", { label: msg("verdict.missing.advice") })}</strong> ${tr(t, `advice.${summary.advice.id}`)}</p>` : "";
   return `<div class="missing" data-kind="${esc(kind ?? "")}"><p>${tr(t, "verdict.missing.intro")}</p><ul>${items}</ul>${advice}</div>`;
+}
+
+/** The warning that a data set the check used is more than 30 days older than the check. */
+function staleDataPart(t: T, datasets: DatasetInfo[] | undefined): string {
+  const stale = (datasets ?? []).filter((d) => d.stale);
+  if (!stale.length) return "";
+  const items = stale
+    .map((d) => `<li data-dataset="${esc(d.name)}">${tr(t, `data.name.${d.name}`)}: ${d.date ? tr(t, "data.stale.age", { date: d.date, days: d.age_days ?? "" }) : tr(t, "data.stale.no_date")}</li>`)
+    .join("");
+  return `<div class="stale-data"><p><strong>${tr(t, "data.stale.title")}</strong> ${tr(t, "data.stale.intro")}</p><ul>${items}</ul></div>`;
+}
+
+/** The data sets of the check: each with its kind, date, source and hash. */
+function datasetsTable(t: T, datasets: DatasetInfo[] | undefined): string {
+  if (!datasets?.length) return "";
+  const rows = datasets
+    .map((d) => `<tr data-dataset="${esc(d.name)}"${d.stale ? ' class="stale"' : ""}><td>${tr(t, `data.name.${d.name}`)}</td><td>${tr(t, `data.kind.${d.kind}`)}</td><td>${esc(d.date ?? "")}</td><td><code>${esc(d.source)}</code></td><td>${d.sha256 ? `<code class="hash">${esc(d.sha256)}</code>` : ""}</td></tr>`)
+    .join("");
+  return `<details><summary>${tr(t, "provenance.datasets")} (${datasets.length})</summary><table class="list"><thead><tr><th>${tr(t, "provenance.dataset")}</th><th>${tr(t, "provenance.dataset_kind")}</th><th>${tr(t, "provenance.dataset_date")}</th><th>${tr(t, "field.source")}</th><th>SHA-256</th></tr></thead>${rows}</table></details>`;
 }
 
 function provenanceSection(t: T, results: LoadedResults): string {
@@ -225,7 +264,8 @@ function provenanceSection(t: T, results: LoadedResults): string {
     .join("");
   return `<p>${tr(t, "provenance.intro")}</p><table class="kv">${kv}</table>
 <details><summary>${tr(t, "provenance.inputs")} (${info.inputs.length})</summary><table class="list">${inputs}</table></details>
-<details><summary>${tr(t, "provenance.iocs")} (${info.iocs.sets.length})</summary><table class="list"><thead><tr><th>${tr(t, "field.set")}</th><th>${tr(t, "field.source")}</th><th>${tr(t, "provenance.count")}</th><th>SHA-256</th><th>${tr(t, "provenance.loaded")}</th></tr></thead>${sets}</table></details>`;
+<details><summary>${tr(t, "provenance.iocs")} (${info.iocs.sets.length})</summary><table class="list"><thead><tr><th>${tr(t, "field.set")}</th><th>${tr(t, "field.source")}</th><th>${tr(t, "provenance.count")}</th><th>SHA-256</th><th>${tr(t, "provenance.loaded")}</th></tr></thead>${sets}</table></details>
+${datasetsTable(t, info.datasets)}`;
 }
 
 export function renderReport(results: LoadedResults, data: ReportData, lang: string, version: string): string {
@@ -273,6 +313,7 @@ ${summary.incomplete ? `<p class="incomplete">${tr(t, "verdict.incomplete", { n:
 ${missingPart(t, summary, results.kind)}
 <p class="counts">${GRADES.map((g) => `<span class="pill g-${g}" data-grade="${g}" data-count="${summary.detections[g]}">${tr(t, "grade.count", { grade: msg(`grade.${g}`), n: summary.detections[g] })}</span>`).join(" ")}</p>
 <p class="coverage-counts"${results.coverage ? ` data-checked="${summary.coverage.checked}" data-failed="${summary.coverage.failed}" data-absent="${summary.coverage.absent}"` : ""}>${results.coverage ? tr(t, "coverage.counts", coverageArgs(summary)) : tr(t, "coverage.counts.unknown")}</p>
+${staleDataPart(t, results.info?.datasets)}
 <p class="help" data-i18n="help" data-linkify="1">${linkify(esc(t("help")))}</p>
 </section>
 <section id="detections">

@@ -67,6 +67,8 @@ export interface ExposureWindow {
   versions: string[];
   exploited_since?: string;
   known_exploited: string;
+  /** When CISA added the flaw to its Known Exploited Vulnerabilities catalog (YYYY-MM-DD), when it did. */
+  kev_added?: string;
   /** When the phone is known to have been in the window (either end absent when unknown). */
   window: Span;
   campaigns: ExposureEntry["campaigns"];
@@ -266,6 +268,7 @@ function toWindow(entry: ExposureEntry, hits: { o: Observation; p: Placement }[]
     versions,
     exploited_since: entry.exploited_since,
     known_exploited: entry.known_exploited,
+    ...(entry.kev?.dateAdded || entry.kev_added ? { kev_added: entry.kev?.dateAdded ?? entry.kev_added } : {}),
     window,
     campaigns: entry.campaigns,
     what_to_look_for: entry.look_for,

@@ -2,11 +2,13 @@
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { test } from "node:test";
 import { detectAcquisition } from "../../../src/acquisitions/detect.ts";
 import { buildIosBackup } from "../../../src/acquisitions/ios-backup/build.ts";
 import { androidqfFiles, buildAb, bugreportFiles, writeFolder, zipOf } from "../../helpers/android-builder.ts";
 import { testDir } from "../../helpers/archive-builder.ts";
+import { dnsQuery, frame, pcap, udp } from "../../helpers/net-builder.ts";
 import { buildIosFsFolder, buildIosFsTar, buildIosFsZip, buildSysdiagnoseFolder, buildSysdiagnoseTar } from "../../helpers/ios-fs-builder.ts";
 
 const kind = async (p: string) => (await detectAcquisition(p)).kind;
@@ -45,6 +47,37 @@ test("Android: .ab backups, androidqf bundles, bugreports and intrusion logs", a
   writeFileSync(join(logs, "network.jsonl"), '{"dns":{"hostname":"a.example"}}\n');
   assert.equal(await kind(logs), "android_intrusion_logs");
   assert.equal(await kind(join(logs, "network.jsonl")), "android_intrusion_logs");
+});
+
+test("network evidence: captures by content or name, gzip'd captures, Zeek logs (also JSON), eve.json, App Privacy Report, PCAPdroid CSV, folders and zips of them", async () => {
+  const root = testDir("vigil-detect-network");
+  const capture = pcap([{ ts: Date.UTC(2024, 0, 1), data: frame("10.0.0.2", "10.0.0.1", 17, udp(40000, 53, dnsQuery("a.example", 1))) }]);
+  const file = (name: string, data: string | Buffer) => {
+    const p = join(root, name);
+    writeFileSync(p, data);
+    return p;
+  };
+  assert.deepEqual(await detectAcquisition(file("phone.pcap", capture)), { kind: "network", because: "is a packet capture" });
+  assert.deepEqual(await detectAcquisition(file("capture-no-extension", capture)), { kind: "network", because: "is a pcap capture" });
+  assert.equal(await kind(file("phone.pcapng.gz", gzipSync(capture))), "network");
+  // Zeek's JSON logs and eve.json are JSON lines too: their names say they are network logs.
+  assert.equal(await kind(file("dns.log", '{"ts":1700000000,"query":"a.example"}\n')), "network");
+  assert.equal(await kind(file("eve.json", '{"event_type":"dns"}\n')), "network");
+  assert.equal(await kind(file("App_Privacy_Report_v4_2024-01-01T00_00_00.ndjson", '{"type":"networkActivity"}\n')), "network");
+  assert.equal(await kind(file("connections.csv", "proto,src_ip\n")), "network");
+  const folder = join(root, "hotspot");
+  mkdirSync(join(folder, "zeek"), { recursive: true });
+  writeFileSync(join(folder, "zeek", "ssl.log"), "#fields\tts\n");
+  writeFileSync(join(folder, "notes.txt"), "taken at the helpline\n");
+  assert.deepEqual(await detectAcquisition(folder), { kind: "network", because: "holds a Zeek log (ssl.log)" });
+  const zip = join(root, "captures.zip");
+  writeFileSync(zip, zipOf({ "captures/phone.pcap": capture }));
+  assert.equal(await kind(zip), "network");
+  // JSON-lines files with other names stay intrusion logs.
+  const logs = join(root, "logs");
+  mkdirSync(logs);
+  writeFileSync(join(logs, "network.jsonl"), '{"dns":{"hostname":"a.example"}}\n');
+  assert.equal(await kind(logs), "android_intrusion_logs");
 });
 
 test("a path that is no acquisition is a one-line usage error", async () => {

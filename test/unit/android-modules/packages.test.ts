@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import packages from "../../../src/modules/android/packages.ts";
 import dumpsysPackages from "../../../src/modules/android/dumpsys-packages.ts";
 import { NOT_FROM_STORE_RULE, ROOT_PACKAGE_RULE } from "../../../src/modules/android/lib/package-checks.ts";
-import { br, dumpsys, packageSection, pkgBlock, qf, run } from "./helpers.ts";
+import { br, dumpsys, packageSection, pkgBlock, qf, run, view } from "./helpers.ts";
 
 const SHA = "a".repeat(64);
 const CERT = "b".repeat(64);
@@ -100,4 +100,14 @@ test("packages: APK MD5 and SHA-1 hash indicators match too", async () => {
   Object.assign(p.files[0], { md5: "f".repeat(32), sha1: "9".repeat(40) });
   const r = await run(packages, qf({ "packages.json": JSON.stringify([p]) }), { md5: ["f".repeat(32)], sha1: ["9".repeat(40)] });
   assert.deepEqual(r.detections.filter((d) => d.kind === "indicator").map((d) => d.matched).sort(), ["9".repeat(40), "f".repeat(32)]);
+});
+
+test("dumpsys_packages: WhatsApp's versionName is exposure to the WhatsApp flaws exploited in the wild before the acquisition", async () => {
+  const wa = pkgBlock("com.whatsapp", { installer: "com.android.vending" }).replace("versionName=1.2", "versionName=2.19.120");
+  const sec = dumpsys({ package: packageSection([wa, pkgBlock("com.a", { installer: "com.android.vending" })]) });
+  const r = await run(dumpsysPackages, view("android_bugreport", { "dumpstate.txt": sec }, { acquired: "2019-08-01T00:00:00.000Z" }));
+  assert.deepEqual(r.detections, []);
+  assert.deepEqual(r.exposure.map((e) => [e.module, e.params.cve, e.params.version, e.params.fixed_in, e.artifact]), [
+    ["dumpsys_packages", "CVE-2019-3568", "WhatsApp 2.19.120", "WhatsApp for Android 2.19.134", "dumpstate.txt"],
+  ]);
 });

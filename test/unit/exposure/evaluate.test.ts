@@ -3,67 +3,45 @@ import assert from "node:assert/strict";
 import { render } from "../../../src/core/i18n/index.ts";
 import { evaluateExposure, type ExposureInput } from "../../../src/rules/exposure/evaluate.ts";
 import type { ExposureEntry, ExposureTable } from "../../../src/rules/exposure/model.ts";
+import { exposureEntry, exposureTable } from "../../helpers/exposure-table.ts";
 
-function entry(id: string, e: Partial<ExposureEntry>): ExposureEntry {
-  return {
-    id,
-    cve: id,
-    title: `flaw ${id}`,
-    product: "iOS/iPadOS",
-    platforms: ["ios"],
-    fixed: [],
-    known_exploited: "2023-06-21",
-    known_exploited_source: "CISA KEV, date added (catalog test)",
-    campaigns: [],
-    look_for: "look here",
-    look_for_kind: "curated",
-    sources: [`https://example.org/${id}`],
-    curated: [],
-    ...e,
-  };
-}
+const entry = (id: string, e: Partial<ExposureEntry>) => exposureEntry(id, e);
 
-const TABLE: ExposureTable = {
-  about: "test",
-  built: "2026-01-01",
-  kev: null,
-  curated: { file: "test", sha256: "" },
-  entries: [
-    entry("TRI", {
-      fixed: [{ os: "ios", version: "16.5.1", verified: true }, { os: "ios", version: "15.7.7", verified: true }],
-      exploited_since: "2019",
-      exploited_since_source: "https://example.org/kaspersky",
-      exploited_below: "15.7",
-      campaigns: [{ name: "Operation Test", source: "https://example.org/c" }],
-    }),
-    entry("LATE", { fixed: [{ os: "ios", version: "16.2", verified: true }], known_exploited: "2024-01-31" }),
-    entry("NOFIX", { fixed: [], no_fix_recorded: "nothing checked" }),
-    entry("SAM", {
-      product: "Samsung mobile devices",
-      platforms: ["android"],
-      requires: { manufacturer: "samsung" },
-      fixed: [{ os: "android", vendor: "samsung", patch_level: "2025-04-01", verified: true }],
-      exploited_since: "2024-07",
-      exploited_since_source: "https://example.org/u42",
-    }),
-    entry("QC", {
-      product: "Qualcomm chipsets",
-      platforms: ["android"],
-      requires: { component: "qualcomm" },
-      fixed: [{ os: "android", patch_level: "2024-11-05", verified: false }],
-    }),
-    entry("WA", {
-      product: "WhatsApp",
-      platforms: ["ios", "android"],
-      fixed: [
-        { app: "whatsapp", os: "ios", version: "2.19.51", verified: true },
-        { app: "whatsapp", os: "android", version: "2.19.134", verified: true },
-      ],
-      exploited_since: "2019-04-29",
-      exploited_since_source: "https://example.org/cl",
-    }),
-  ],
-};
+const TABLE: ExposureTable = exposureTable([
+  entry("TRI", {
+    fixed: [{ os: "ios", version: "16.5.1", verified: true }, { os: "ios", version: "15.7.7", verified: true }],
+    exploited_since: "2019",
+    exploited_since_source: "https://example.org/kaspersky",
+    exploited_below: "15.7",
+    campaigns: [{ name: "Operation Test", source: "https://example.org/c" }],
+  }),
+  entry("LATE", { fixed: [{ os: "ios", version: "16.2", verified: true }], known_exploited: "2024-01-31" }),
+  entry("NOFIX", { fixed: [], no_fix_recorded: "nothing checked" }),
+  entry("SAM", {
+    product: "Samsung mobile devices",
+    platforms: ["android"],
+    requires: { manufacturer: "samsung" },
+    fixed: [{ os: "android", vendor: "samsung", patch_level: "2025-04-01", verified: true }],
+    exploited_since: "2024-07",
+    exploited_since_source: "https://example.org/u42",
+  }),
+  entry("QC", {
+    product: "Qualcomm chipsets",
+    platforms: ["android"],
+    requires: { component: "qualcomm" },
+    fixed: [{ os: "android", patch_level: "2024-11-05", verified: false }],
+  }),
+  entry("WA", {
+    product: "WhatsApp",
+    platforms: ["ios", "android"],
+    fixed: [
+      { app: "whatsapp", os: "ios", version: "2.19.51", verified: true },
+      { app: "whatsapp", os: "android", version: "2.19.134", verified: true },
+    ],
+    exploited_since: "2019-04-29",
+    exploited_since_source: "https://example.org/cl",
+  }),
+]);
 
 const iphone = (observations: ExposureInput["observations"]): ExposureInput => ({ device: { platform: "ios", iosDevice: "iphone" }, observations });
 const ids = (input: ExposureInput) => evaluateExposure(TABLE, input).windows.map((w) => w.id);

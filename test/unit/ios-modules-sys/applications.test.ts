@@ -179,3 +179,19 @@ test("applications (backup): binary Info.plist with binary iTunesMetadata inside
   assert.equal((out2.records[0] as AppRecord).source, "unknown");
   assert.match(out2.warnings[0], /^Info\.plist Applications\/com\.example\.c\/iTunesMetadata: malformed plist/);
 });
+
+test("applications (backup): WhatsApp's version is exposure to the WhatsApp flaws exploited in the wild before the backup, never a detection", async () => {
+  const info = {
+    Applications: { "net.whatsapp.WhatsApp": { iTunesMetadata: itunesMetadata("net.whatsapp.WhatsApp", "WhatsApp Messenger", "com.apple.AppStore", { bundleShortVersionString: "2.19.40" }) } },
+    "Installed Applications": ["net.whatsapp.WhatsApp"],
+  };
+  const at = (acquired: string) => memoryView({ kind: "ios_backup", platform: "ios", files: [{ path: "Info.plist", data: xmlPlist(info) }], device: { platform: "ios", model: "iPhone11,2", acquired } });
+  const out = await collectModule(applications, at("2019-06-01T00:00:00.000Z"), none);
+  assert.deepEqual(out.detections, []);
+  // The 2019 missed-call flaw (fixed in 2.19.51); the 2025 one is public only after this backup.
+  assert.deepEqual(out.exposure.map((e) => [e.module, e.kind, e.params.cve, e.params.version, e.params.fixed_in, e.artifact]), [
+    ["applications", "exploited_flaw", "CVE-2019-3568", "WhatsApp 2.19.40", "WhatsApp for iOS 2.19.51", "Info.plist"],
+  ]);
+  const later = await collectModule(applications, at("2025-09-15T00:00:00.000Z"), none);
+  assert.deepEqual(later.exposure.map((e) => e.params.cve), ["CVE-2019-3568"], "2.19.40 is older than the versions CVE-2025-55177 affects");
+});

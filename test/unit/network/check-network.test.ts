@@ -22,7 +22,7 @@ function vigil(args: string[]) {
 }
 const json = <T = any>(p: string): T => JSON.parse(readFileSync(p, "utf8")) as T;
 type Alert = { module: string; grade: string; kind: string; title: string; matched: string; artifact: string; rule?: { id: string }; matched_indicator?: { value: string; type: string } };
-type Cov = { module: string; status: string; reason?: string; records?: number; warnings?: string[] };
+type Cov = { module: string; status: string; reason?: string; records?: number; warnings?: string[]; limited?: boolean };
 
 before(() => {
   mkdirSync(iocs, { recursive: true });
@@ -65,9 +65,11 @@ test("real loopback captures (tcpdump): the names, fingerprints and certificate 
 
   const cov = json<Cov[]>(join(out, "coverage.json"));
   const c = (m: string) => cov.find((x) => x.module === m)!;
-  assert.equal(c("hidden_certificates").status, "failed");
+  // What the traffic hid is a limit of the evidence, read in full: listed, not a failure.
+  assert.deepEqual([c("hidden_certificates").status, c("hidden_certificates").limited], ["checked", true]);
   assert.match(c("hidden_certificates").reason!, /1 of 2 TLS\/QUIC connections \(50\.0%\)/);
-  assert.equal(c("capture_length").status, "failed");
+  assert.deepEqual([c("capture_length").status, c("capture_length").limited], ["checked", true]);
+  assert.equal(c("encrypted_dns").limited, undefined);
   assert.equal(c("encrypted_dns").status, "checked");
   assert.equal(c("quic").status, "checked");
   assert.equal(c("app_privacy_report").status, "absent");
@@ -132,10 +134,48 @@ test("beaconing: regular contacts with a known domain's address are strong evide
     assert.ok(alerts.some((a) => a.module === "quic" && a.matched === "203.0.113.9" && a.matched_indicator?.value === "203.0.113.0/24"));
     const cov = json<Cov[]>(join(out, "coverage.json"));
     const enc = cov.find((c) => c.module === "encrypted_dns")!;
-    assert.equal(enc.status, "failed");
+    assert.deepEqual([enc.status, enc.limited], ["checked", true]);
     assert.match(enc.reason!, /^DNS over HTTPS or TLS .*: 1 of 22 connections \(4\.5%\)/);
     assert.equal(cov.find((c) => c.module === "capture_length")!.status, "checked");
   }
+});
+
+test("an address several names resolved to: a connection takes the name last looked up before it, not every name the address had", () => {
+  const answer = (ts: number, name: string, id: number): Pkt[] => [
+    { ts, data: frame("10.0.0.2", "10.0.0.1", 17, udp(41000 + id, 53, dnsQuery(name, id))) },
+    { ts: ts + 5, data: frame("10.0.0.1", "10.0.0.2", 17, udp(53, 41000 + id, dnsResponse(name, ["198.51.100.50"], { id }))) },
+  ];
+  const connect = (ts: number, port: number) => tcpSession({ client: "10.0.0.2", server: "198.51.100.50", cport: port, sport: 443, ts, toServer: [Buffer.from([0x17, 3, 3, 0, 2, 1, 2])] });
+  const pkts = [
+    ...answer(T0, "c2.evil.example", 1),
+    ...connect(T0 + 5_000, 52001), // after the known domain's answer: contact with it
+    ...answer(T0 + 10_000, "cdn.example", 2),
+    ...connect(T0 + 20_000, 52002), // the same address, now looked up as a harmless name
+    ...answer(T0 + 30_000, "c2.evil.example", 3),
+    ...connect(T0 + 40_000, 52003), // looked up as the known domain again
+  ].sort((a, b) => a.ts - b.ts);
+  const file = join(dir, "shared-address.pcap");
+  writeFileSync(file, pcap(pkts));
+  const out = join(dir, "out-shared-address");
+  const r = vigil(["check-network", file, "--iocs", iocs, "-o", out]);
+  assert.equal(r.status, 10, r.stderr);
+  const flows = json<{ src_port: number; resolved_names?: string[] }[]>(join(out, "flows.json")).filter((f) => f.src_port >= 52001 && f.src_port <= 52003);
+  assert.deepEqual(flows.map((f) => [f.src_port, f.resolved_names]), [[52001, ["c2.evil.example"]], [52002, ["cdn.example"]], [52003, ["c2.evil.example"]]]);
+  const viaAddress = json<Alert[]>(join(out, "alerts.json")).filter((a) => a.module === "flows" && a.title.includes("an address known"));
+  assert.equal(viaAddress.length, 2, viaAddress.map((a) => a.title).join("\n"));
+});
+
+test("vigil check on a capture runs the network check: the same results as check-network", () => {
+  const file = join(dir, "generic-check.pcap");
+  writeFileSync(file, beaconingCapture(true));
+  const outs = ["check", "check-network"].map((cmd) => {
+    const out = join(dir, `out-generic-${cmd}`);
+    const r = vigil([cmd, file, "--iocs", iocs, "-o", out]);
+    assert.equal(r.status, 10, r.stderr);
+    return out;
+  });
+  for (const f of ["alerts.json", "coverage.json", "flows.json", "dns.json"]) assert.deepEqual(json(join(outs[0]!, f)), json(join(outs[1]!, f)), f);
+  assert.equal(json<{ acquisition: { kind: string } }>(join(outs[0]!, "info.json")).acquisition.kind, "network");
 });
 
 test("a capture that holds no traffic (one ARP frame): too little could be checked to say, exit 20, never 'no known traces'", () => {
@@ -148,6 +188,36 @@ test("a capture that holds no traffic (one ARP frame): too little could be check
   assert.equal(s.verdict, "too_little_to_say");
   assert.deepEqual(s.missing.map((m: { need: string }) => m.need), ["traffic"]);
   assert.equal(s.advice.id, "network");
+});
+
+test("exit codes: a clean capture read in full is 0 even when TLS 1.3 hid certificates and it is short; one with a damaged part stays 20", () => {
+  // A lookup and a TLS 1.3 connection to a harmless name, a few seconds long.
+  const pkts: Pkt[] = [
+    { ts: T0, data: frame("10.0.0.2", "10.0.0.1", 17, udp(40000, 53, dnsQuery("www.example.org", 1))) },
+    { ts: T0 + 5, data: frame("10.0.0.1", "10.0.0.2", 17, udp(53, 40000, dnsResponse("www.example.org", ["192.0.2.80"], { id: 1 }))) },
+    ...tcpSession({ client: "10.0.0.2", server: "192.0.2.80", cport: 50123, sport: 443, ts: T0 + 10, toServer: [clientHello({ sni: "www.example.org", versions: [0x0304] })], toClient: [serverFlight(0x0304)] }),
+  ];
+  const clean = join(dir, "clean.pcapng");
+  writeFileSync(clean, Buffer.concat([pcapngSectionHeader(), pcapngInterface(1), ...pkts.map((p) => pcapngPacket(p))]));
+  const out = join(dir, "out-clean");
+  const r = vigil(["check-network", clean, "--iocs", iocs, "-o", out]);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const s = JSON.parse(r.stdout);
+  assert.deepEqual([s.verdict, s.incomplete, s.coverage.failed], ["no_known_traces", false, 0]);
+  // The limits are listed, with their share, in summary.json and the terminal.
+  assert.deepEqual(s.limits.map((l: { module: string }) => l.module), ["hidden_certificates", "capture_length"]);
+  assert.match(s.limits[0].reason, /1 of 1 TLS\/QUIC connections \(100%\)/);
+  const text = spawnSync(process.execPath, [BIN, "check-network", clean, "--iocs", iocs, "-o", join(dir, "out-clean-text"), "--no-report"], { encoding: "utf8" });
+  assert.equal(text.status, 0);
+  assert.match(text.stdout, /^Read in full, but not visible in this evidence \(2\):\n {2}hidden_certificates: TLS 1\.3 and QUIC encrypt .*\n {2}capture_length: the traffic covers \d+ s, less than an hour/m);
+  // The same traffic with a damaged block between its packets: part could not be read.
+  const damaged = join(dir, "clean-damaged.pcapng");
+  writeFileSync(damaged, Buffer.concat([pcapngSectionHeader(), pcapngInterface(1), pcapngPacket(pkts[0]!), Buffer.alloc(32, 0xab), ...pkts.slice(1).map((p) => pcapngPacket(p))]));
+  const r2 = vigil(["check-network", damaged, "--iocs", iocs, "-o", join(dir, "out-clean-damaged")]);
+  assert.equal(r2.status, 20, r2.stdout + r2.stderr);
+  const s2 = JSON.parse(r2.stdout);
+  assert.deepEqual([s2.verdict, s2.incomplete], ["no_known_traces", true]);
+  assert.deepEqual(s2.notChecked.filter((n: { status: string }) => n.status === "failed").map((n: { module: string }) => n.module), ["unreadable_traffic"]);
 });
 
 test("a damaged capture: the rest is read, and a coverage entry says what could not be", () => {

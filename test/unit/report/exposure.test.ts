@@ -31,13 +31,28 @@ test("an outdated iPhone with nothing found: exposure only, verdict 'no known tr
   assert.equal(summary.verdict, "no_known_traces");
   assert.deepEqual(summary.detections, { strong: 0, medium: 0, weak: 0 });
   const exposure = JSON.parse(readFileSync(join(out, "exposure.json"), "utf8"));
-  assert.deepEqual(exposure.map((e: { kind: string; module: string }) => [e.kind, e.module]), [["outdated_os", "device"]]);
+  type Entry = { kind: string; module: string; title: string; what_it_means: string; params: Record<string, string>; details: Record<string, unknown> };
+  assert.deepEqual(exposure[0].kind, "outdated_os");
   assert.match(exposure[0].title, /^iOS 14\.6 is out of date: iOS \d+/);
   assert.match(exposure[0].what_it_means, /not a trace of infection/);
+  // The flaws exploited in the wild that iOS 14.6 (18F72) was open to on the backup's day, from the bundled table.
+  const flaws = (exposure as Entry[]).filter((e) => e.kind === "exploited_flaw");
+  assert.equal(flaws.length + 1, exposure.length);
+  assert.ok(flaws.every((e) => e.module === "device" && /^iOS 14\.6 \(18F72\)$/.test(e.params.version!)));
+  const fe = flaws.find((e) => e.params.cve === "CVE-2021-30860")!;
+  assert.deepEqual([fe.params.product, fe.params.fixed_in, fe.params.date_added], ["iOS/iPadOS", "iOS 14.8", "2021-11-03"]);
+  assert.match(fe.params.used_for!, /FORCEDENTRY/);
+  assert.equal(fe.title, "Open to CVE-2021-30860 (iOS/iPadOS), exploited in the wild: fixed in iOS 14.8");
+  assert.match(fe.what_it_means, /^This flaw was used in attacks: FORCEDENTRY.*listed as exploited in the wild on 2021-11-03.*not that it was attacked/);
+  assert.ok(typeof fe.details.what_to_look_for === "string" && Array.isArray(fe.details.sources));
+  assert.ok(!flaws.some((e) => e.params.cve === "CVE-2021-30666"), "fixed only for iOS 12");
   assert.deepEqual(summary.exposure, exposure);
   const alerts = JSON.parse(readFileSync(join(out, "alerts.json"), "utf8"));
-  assert.deepEqual(alerts.map((a: { kind: string; level: string; exposure: string }) => [a.kind, a.level, a.exposure]), [["informational", "INFORMATIONAL", "outdated_os"]]);
+  assert.ok(alerts.every((a: { kind: string; level: string }) => a.kind === "informational" && a.level === "INFORMATIONAL"));
+  assert.deepEqual(alerts.map((a: { exposure: string }) => a.exposure), exposure.map((e: Entry) => e.kind));
   assert.match(r.stdout, /^Exposure \(what the phone was open to; not evidence of spyware\):\n {2}\[risk\] iOS 14\.6 is out of date/m);
+  const attributed = flaws.filter((e) => e.params.used_for).length;
+  assert.match(r.stdout, new RegExp(`^ {2}\\[risk\\] Flaws exploited in the wild that the phone was open to at acquisition time: ${flaws.length} \\(${attributed} used by known spyware campaigns\\): CVE-[^ ]+, .*, \\+${flaws.length - 6} \\(exposure\\.json\\)$`, "m"));
   assert.match(
     r.stdout,
     /^Device:\n {2}Name: Demo iPhone\n {2}Model: iPhone12,1\n {2}OS version: 14\.6\n {2}Build: 18F72\n {2}Lockdown Mode: not recorded in this acquisition\n {2}Acquisition date: \d{4}-\d\d-\d\d [\d:]+ UTC\n {2}Artifacts cover: \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d$/m,
@@ -45,6 +60,11 @@ test("an outdated iPhone with nothing found: exposure only, verdict 'no known tr
   const html = readFileSync(join(out, "report.html"), "utf8");
   assert.match(html, /<section id="exposure">/);
   assert.match(html, /<article class="exposure x-risk" data-kind="outdated_os" data-level="risk">/);
+  assert.equal(html.match(/<tr data-kind="exploited_flaw"/g)?.length, flaws.length);
+  assert.match(html, /<tr data-kind="exploited_flaw" data-cve="CVE-2021-30860"><td><code>CVE-2021-30860<\/code><\/td><td>iOS\/iPadOS<\/td><td>FORCEDENTRY[^<]*<\/td><td>2021-11-03<\/td><td>iOS 14\.8<\/td>/);
+  const fr = readFileSync(await writeHtmlReport(out, { lang: "fr" }), "utf8");
+  assert.match(fr, new RegExp(`Failles exploitées dans la nature auxquelles ce téléphone était exposé \\(${flaws.length}\\)`));
+  assert.match(fr, /<th><span data-i18n="exposure\.flaws\.fixed_in">Corrigée dans<\/span><\/th>/);
 });
 
 test("results writer: Lockdown Mode in exposure.json, in alerts.json as an INFO entry that does not count, and in the report's Device section", async () => {

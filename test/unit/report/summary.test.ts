@@ -83,7 +83,9 @@ function stated(terminal: string, dir: string) {
     detections: (([, s, m, w]) => ({ strong: +s, medium: +m, weak: +w }))(/^Detections: (\d+) strong, (\d+) medium, (\d+) weak$/m.exec(terminal)!),
     coverage: (([, c, , f, a]) => ({ checked: +c, failed: +f, absent: +a }))(/^(\d+) of (\d+) artifacts checked; (\d+) could not be checked; (\d+) not in this acquisition\.$/m.exec(terminal)!),
     missing: [...terminal.matchAll(/^ {2}- (.*?)(?: \([a-z_, ]+\))?$/gm)].map((m) => m[1]),
-    exposure: [...terminal.matchAll(/^ {2}\[(risk|context)\] (.*)$/gm)].map((m) => m[2]),
+    exposure: [...terminal.matchAll(/^ {2}\[(risk|context)\] (.*)$/gm)].map((m) => m[2]).filter((x) => !x.startsWith("Flaws exploited")),
+    // The terminal counts the exploited flaws on one line; the others list them.
+    flaws: Number(/^ {2}\[risk\] Flaws exploited in the wild that the phone was open to at acquisition time: (\d+) /m.exec(terminal)?.[1] ?? 0),
   };
   const s = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));
   const fromJson = {
@@ -91,7 +93,8 @@ function stated(terminal: string, dir: string) {
     detections: s.detections,
     coverage: { checked: s.coverage.checked, failed: s.coverage.failed, absent: s.coverage.absent },
     missing: s.missing.map((m: { what: string }) => m.what),
-    exposure: s.exposure.map((e: { title: string }) => e.title),
+    exposure: s.exposure.filter((e: { kind: string }) => e.kind !== "exploited_flaw").map((e: { title: string }) => e.title),
+    flaws: s.exposure.filter((e: { kind: string }) => e.kind === "exploited_flaw").length,
   };
   const html = readFileSync(join(dir, "report.html"), "utf8");
   const attr = (re: RegExp) => Number(re.exec(html)?.[1]);
@@ -101,6 +104,7 @@ function stated(terminal: string, dir: string) {
     coverage: { checked: attr(/data-checked="(\d+)"/), failed: attr(/data-failed="(\d+)"/), absent: attr(/data-absent="(\d+)"/) },
     missing: [...html.matchAll(/<li data-need="[a-z_]+"><span data-i18n="need\.[a-z_]+"(?: data-i18n-args="[^"]*")?>([^<]*)<\/span>/g)].map((m) => m[1].replace(/&#39;/g, "'")),
     exposure: [...html.matchAll(/<article class="exposure[^"]*"[^>]*><h4><span class="badge">.*?<\/span><\/span> <span data-i18n="exposure\.[a-z_]+\.title"[^>]*>([^<]*)<\/span>/g)].map((m) => m[1]),
+    flaws: html.match(/<tr data-kind="exploited_flaw"/g)?.length ?? 0,
   };
   return { fromTerminal, fromJson, fromReport };
 }
@@ -119,6 +123,7 @@ test("a check of an iPhone backup: the terminal summary, summary.json and report
   assert.ok(fromJson.detections.strong > 0);
   assert.ok(fromJson.coverage.checked >= 10 && fromJson.coverage.absent > 0, JSON.stringify(fromJson.coverage));
   assert.ok(fromJson.exposure.length > 0, "the synthetic phone runs an outdated iOS");
+  assert.ok(fromJson.flaws > 10, "iOS 14.6 was open to flaws exploited in the wild");
   assert.deepEqual(fromTerminal, fromJson);
   assert.deepEqual(fromReport, fromJson);
 });

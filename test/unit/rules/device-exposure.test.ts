@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { latestIosRelease } from "../../../src/indicators/ios-releases.ts";
+import { iosReleaseTable, latestIosRelease } from "../../../src/indicators/ios-releases.ts";
+import { translator } from "../../../src/core/i18n/index.ts";
 import { deviceExposure, monthsBetween, securityBulletins } from "../../../src/rules/device-exposure.ts";
 
 function monthsBefore(date: string, months: number): string {
@@ -14,15 +15,27 @@ test("an iOS older than the newest known release is exposure (outdated_os, a ris
   assert.deepEqual(rest, []);
   assert.equal(e.kind, "outdated_os");
   assert.equal(e.level, "risk");
-  assert.deepEqual(e.params, { os: "iOS", version: "15.7.1", newest: latestIosRelease()!.version });
+  assert.deepEqual(e.params, { os: "iOS", version: "15.7.1", newest: latestIosRelease()!.version, through: iosReleaseTable().complete_through });
   assert.match(String(e.details?.newest_same_major), /^15\./);
 });
 
-test("the newest iOS, a version newer than the table, or no version: no exposure", () => {
+test("the newest iOS or no version: no exposure", () => {
   assert.deepEqual(deviceExposure({ platform: "ios", osVersion: latestIosRelease()!.version }), []);
-  assert.deepEqual(deviceExposure({ platform: "ios", osVersion: "99.0" }), []);
   assert.deepEqual(deviceExposure({ platform: "ios" }), []);
   assert.deepEqual(deviceExposure(undefined), []);
+});
+
+test("a version newer than the data: said so (context), never taken as up to date or out of date", () => {
+  const newest = latestIosRelease()!.version;
+  assert.deepEqual(deviceExposure({ platform: "ios", osVersion: "99.0" }), [
+    { kind: "os_newer_than_data", level: "info", params: { os: "iOS", version: "99.0", newest, through: iosReleaseTable().complete_through } },
+  ]);
+  const t = translator("en");
+  assert.match(t("exposure.os_newer_than_data.title", deviceExposure({ platform: "ios", osVersion: "99.0" })[0]!.params), /^iOS 99\.0 is newer than the data Vigil has \(its newest release: iOS /);
+  const { latest_bulletin } = securityBulletins();
+  const ahead = monthsBefore(latest_bulletin, -2);
+  assert.deepEqual(deviceExposure({ platform: "android", patchLevel: ahead }), [{ kind: "patch_newer_than_data", level: "info", params: { patch: ahead, bulletin: latest_bulletin } }]);
+  assert.match(t("exposure.patch_newer_than_data.title", { patch: ahead, bulletin: latest_bulletin }), /is newer than the data Vigil has/);
 });
 
 test("an Android patch level more than the set months older than the newest bulletin is exposure; a recent or unreadable one is not", () => {

@@ -1,7 +1,9 @@
 // Coverage entries for what the traffic cannot show, each with its share of the traffic, added
-// once per acquisition (by the first network module that runs). A share above zero is listed as
-// not checked ("failed"): a name or certificate that crossed encrypted could not be compared with
-// the indicators, and that must never read as clean.
+// once per acquisition (by the first network module that runs). A share above zero, or a capture
+// shorter than an hour, is a limit of the evidence: the traffic was read in full, but a name or
+// certificate that crossed encrypted could not be compared with the indicators. Such entries are
+// "checked" and `limited`, listed in the results, never read as clean, and not a reason for exit
+// 20, which stays for traffic that could not be read (unreadable_traffic, a file that failed).
 import type { ModuleContext } from "../../contract.ts";
 import { english, msg } from "../../../core/i18n/index.ts";
 import type { Coverage, Message } from "../../../core/model.ts";
@@ -53,7 +55,7 @@ function entry(module: string, s: Share, unit: Message, hidden: string, none: st
   const base = { module, title: title(module) };
   if (s.of === 0) return { ...base, status: "not_applicable", ...reason(msg(none)) };
   if (s.n === 0) return { ...base, status: "checked", records: s.of, ...reason(msg("net.cover.nothing_hidden", { share: shareText(s, unit) })) };
-  return { ...base, status: "failed", records: s.of, ...reason(msg(hidden, { share: shareText(s, unit) })) };
+  return { ...base, status: "checked", limited: true, records: s.of, ...reason(msg(hidden, { share: shareText(s, unit) })) };
 }
 
 export function coverTraffic(ctx: ModuleContext, pass: PassResult): void {
@@ -71,7 +73,7 @@ export function coverTraffic(ctx: ModuleContext, pass: PassResult): void {
     const base = { module: "capture_length", title: title("capture_length") };
     ctx.cover(
       span < SHORT_CAPTURE_MS
-        ? { ...base, status: "failed", ...reason(msg("net.cover.short", { duration: duration(span) })) }
+        ? { ...base, status: "checked", limited: true, ...reason(msg("net.cover.short", { duration: duration(span) })) }
         : { ...base, status: "checked", ...reason(msg("net.cover.length", { duration: duration(span) })) },
     );
   }

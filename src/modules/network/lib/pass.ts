@@ -155,8 +155,8 @@ async function runPass(view: AcquisitionView, ctx: ModuleContext): Promise<PassR
   const hidden: HiddenCounts = { certificates: zero(), ech: zero(), encryptedDns: zero(), tunnels: zero() };
   const fileErrors = new Map<string, string>();
   const fileWarnings = new Map<string, string[]>();
-  // Address -> names it was given as, with the time of the answer (ms); oldest forgotten first.
-  const resolved = new Map<string, { name: string; at: number }[]>();
+  // Address -> the answers that gave it (the names of each, the time in ms), in time order.
+  const resolved = new Map<string, Answer[]>();
 
   // Every record's times are ISO-8601 UTC with milliseconds, which sort as strings.
   let first: string | undefined;
@@ -181,15 +181,14 @@ async function runPass(view: AcquisitionView, ctx: ModuleContext): Promise<PassR
       case "dns": {
         const r = rec.r;
         const at = Date.parse(r.timestamp);
-        const names = [r.query, ...r.cnames];
+        const answer: Answer = { names: [r.query, ...r.cnames], at };
         for (const ip of r.answer_ips) {
           let list = resolved.get(ip);
           if (!list) {
             if (resolved.size >= MAX_RESOLVED_IPS) resolved.delete(resolved.keys().next().value!);
             resolved.set(ip, (list = []));
           }
-          for (const name of names) if (!list.some((x) => x.name === name)) list.push({ name, at });
-          if (list.length > 8) list.splice(0, list.length - 8);
+          rememberAnswer(list, answer);
         }
         break;
       }
@@ -243,13 +242,44 @@ async function runPass(view: AcquisitionView, ctx: ModuleContext): Promise<PassR
   return { counts, hidden, fileErrors, fileWarnings, spill: new Map([...spills].map(([k, s]) => [k, s.path])) };
 }
 
-/** The names the capture's own DNS answers gave for the flow's destination before it started. */
-function addResolvedNames(r: FlowRecord, resolved: Map<string, { name: string; at: number }[]>): void {
+/** One DNS answer that gave an address: the name looked up and its CNAME chain, and when. */
+interface Answer {
+  names: string[];
+  at: number;
+}
+
+/**
+ * Changes of name kept per address. Flows reach the pass when they end (a capture's at its end),
+ * after every answer, so an address keeps its history: each time it was given under other names
+ * than just before. Repeated answers with the same names add nothing; the oldest change goes first.
+ */
+const ANSWERS_PER_IP = 32;
+
+const sameNames = (a: Answer, b: Answer): boolean => a.names.length === b.names.length && a.names.every((n, i) => n === b.names[i]);
+
+/** Adds an answer to an address's history, kept in time order (logs and captures may interleave). */
+function rememberAnswer(list: Answer[], a: Answer): void {
+  let i = list.length;
+  while (i > 0 && list[i - 1]!.at > a.at) i--;
+  if (i > 0 && sameNames(list[i - 1]!, a)) return;
+  // The next change, if it gave the same names, now starts earlier: this answer replaces it.
+  if (i < list.length && sameNames(list[i]!, a)) list[i] = a;
+  else list.splice(i, 0, a);
+  if (list.length > ANSWERS_PER_IP) list.splice(0, list.length - ANSWERS_PER_IP);
+}
+
+/**
+ * The names of the last DNS answer that gave the flow's destination before the flow started: an
+ * address shared by several names (a CDN, a reused server) is the name the phone had just looked
+ * up, not every name it ever had.
+ */
+function addResolvedNames(r: FlowRecord, resolved: Map<string, Answer[]>): void {
   const list = resolved.get(r.dst_ip);
   if (!list) return;
   const start = Date.parse(r.timestamp);
-  const names = list.filter((x) => x.at <= start).map((x) => x.name);
-  if (names.length) r.resolved_names = names;
+  let last: Answer | undefined;
+  for (const a of list) if (a.at <= start) last = a;
+  if (last) r.resolved_names = [...last.names];
 }
 
 /**
