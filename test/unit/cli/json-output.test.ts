@@ -9,7 +9,7 @@ import { runVigil } from "../../helpers/evidence.ts";
 const COMMANDS = [
   ["demo"], ["check"], ["check-backup"], ["check-fs"], ["check-sysdiagnose"], ["check-androidqf"], ["check-bugreport"], ["check-intrusion-logs"], ["check-network"],
   ["check-iocs"], ["decrypt-backup"], ["extract-key"], ["report"], ["modules"], ["iocs", "list"], ["iocs", "update"], ["iocs", "import"], ["update"],
-  ["case", "init"], ["case", "add"], ["case", "report"], ["case", "status"], ["case", "list"], ["case", "archive"], ["case", "retro-hunt"], ["hunt"], ["export"],
+  ["case", "init"], ["case", "add"], ["case", "report"], ["case", "status"], ["case", "list"], ["case", "archive"], ["case", "retro-hunt"], ["hunt"], ["export"], ["backups"],
 ];
 
 test("every command that prints offers --json", async () => {
