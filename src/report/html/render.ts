@@ -233,11 +233,11 @@ function staleDataPart(t: T, datasets: DatasetInfo[] | undefined): string {
   return `<div class="stale-data"><p><strong>${tr(t, "data.stale.title")}</strong> ${tr(t, "data.stale.intro")}</p><ul>${items}</ul></div>`;
 }
 
-/** The data sets of the check: each with its kind, date, source and hash. */
+/** The data sets of the check: each with its kind, date, source (for files given with --iocs, the files) and hash. */
 function datasetsTable(t: T, datasets: DatasetInfo[] | undefined): string {
   if (!datasets?.length) return "";
   const rows = datasets
-    .map((d) => `<tr data-dataset="${esc(d.name)}"${d.stale ? ' class="stale"' : ""}><td>${tr(t, `data.name.${d.name}`)}</td><td>${tr(t, `data.kind.${d.kind}`)}</td><td>${esc(d.date ?? "")}</td><td><code>${esc(d.source)}</code></td><td>${d.sha256 ? `<code class="hash">${esc(d.sha256)}</code>` : ""}</td></tr>`)
+    .map((d) => `<tr data-dataset="${esc(d.name)}"${d.stale ? ' class="stale"' : ""}><td>${tr(t, `data.name.${d.name}`)}</td><td>${tr(t, `data.kind.${d.kind}`)}</td><td>${esc(d.date ?? "")}</td><td><code>${esc(d.kind === "given" ? d.path : d.source)}</code></td><td>${d.sha256 ? `<code class="hash">${esc(d.sha256)}</code>` : ""}</td></tr>`)
     .join("");
   return `<details><summary>${tr(t, "provenance.datasets")} (${datasets.length})</summary><table class="list"><thead><tr><th>${tr(t, "provenance.dataset")}</th><th>${tr(t, "provenance.dataset_kind")}</th><th>${tr(t, "provenance.dataset_date")}</th><th>${tr(t, "field.source")}</th><th>SHA-256</th></tr></thead>${rows}</table></details>`;
 }
