@@ -202,7 +202,9 @@ function flawsTable(t: T, flaws: Exposure[]): string {
       const more = lookFor + words(m.condition, d.condition) + words(m.reason, d.reason);
       const fixedIn = m.fixed_in && typeof m.fixed_in === "object" ? tr(t, m.fixed_in.id, m.fixed_in.params) : esc(p.fixed_in);
       const sources = d.sources?.length ? `<p class="sources"><small>${d.sources.map((u) => linkify(esc(u))).join(" · ")}</small></p>` : "";
-      return `<tr data-kind="exploited_flaw" data-cve="${esc(p.cve)}"><td><code>${esc(p.cve)}</code></td><td>${esc(p.product)}</td><td>${usedFor}</td><td>${esc(p.date_added)}</td><td>${fixedIn}</td><td><details><summary>${tr(t, "exposure.flaws.look_for")}</summary>${more}${sources}</details></td></tr>`;
+      // On a phone the table's head is hidden: each value gets its column's name.
+      const lbl = (k: string) => `<span class="lbl">${tr(t, "label", { label: msg(`exposure.flaws.${k}`) })} </span>`;
+      return `<tr data-kind="exploited_flaw" data-cve="${esc(p.cve)}"><td><code>${esc(p.cve)}</code></td><td>${lbl("product")}${esc(p.product)}</td><td>${lbl("used_for")}${usedFor}</td><td>${lbl("date_added")}${esc(p.date_added)}</td><td>${lbl("fixed_in")}${fixedIn}</td><td><details><summary>${tr(t, "exposure.flaws.look_for")}</summary>${more}${sources}</details></td></tr>`;
     })
     .join("");
   const head = ["cve", "product", "used_for", "date_added", "fixed_in", "look_for"].map((k) => `<th>${tr(t, `exposure.flaws.${k}`)}</th>`).join("");
