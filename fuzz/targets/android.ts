@@ -3,7 +3,7 @@
 // protobuf), intrusion logs, the telephony backup inside .ab, and androidqf's JSON lists.
 import protobuf from "protobufjs";
 import { parseTombstoneProto, parseTombstoneText } from "../../src/formats/tombstone.ts";
-import { dumpsys, packageSection, pkgBlock } from "../../test/unit/android-modules/helpers.ts";
+import { dumpsys, packageSection, pkgBlock } from "../../test/helpers/android-views.ts";
 import { SAMPLE_GETPROP } from "../../test/helpers/android-builder.ts";
 import { BYTE_MUTATORS, deleteRange, flipBit, insertNoise, setByte, splice, truncate } from "../engine/bytes.ts";
 import { TEXT_MUTATORS } from "../engine/text.ts";

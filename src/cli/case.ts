@@ -69,7 +69,8 @@ export function register(program: Command): void {
       .option("--archive <location>", ARCHIVE_HELP)
       .option("--no-archive", "do not archive the case")
       .option("--json", "print the case summary as JSON on stdout")
-      .option("-q, --quiet", "no progress on stderr"),
+      .option("-q, --quiet", "no progress on stderr")
+      .option("--progress <format>", "progress of each check on stderr: text, or json (one JSON object a line, also with --json)"),
   ).action(
     action(async (dir: string, paths: string[], opts: AddOpts) => {
       const lang = pickLanguage(opts.lang);
@@ -81,7 +82,7 @@ export function register(program: Command): void {
           open,
           paths,
           async (p) => (await detectAcquisition(p)).kind,
-          (p, kind, outputDir) => checkAs(kind, p, { ...opts, output: outputDir, printSummary: false, json: false, quiet: opts.quiet || opts.json }),
+          (p, kind, outputDir) => checkAs(kind, p, { ...opts, output: outputDir, printSummary: false, json: false, quiet: opts.quiet || (opts.json && opts.progress !== "json") }),
           {
             archive,
             indicators: async () => (await loadIndicatorsForRun(opts.iocs)).matcher,

@@ -2,8 +2,7 @@
 // backup.ab and bugreport zip inside the bundle are checked too.
 import type { Command } from "commander";
 import { openAndroidqf } from "../acquisitions/android/androidqf.ts";
-import { runCheck, type CheckOptions, type CheckOutcome } from "../pipeline/check.ts";
-import { makeProgress } from "../pipeline/progress.ts";
+import { progressFor, runCheck, type CheckOptions, type CheckOutcome } from "../pipeline/check.ts";
 import { action, addCheckOptions } from "./check-common.ts";
 import { AGE_PASSPHRASE_ENV, PASSWORD_ENV, secretChain } from "./password.ts";
 
@@ -29,7 +28,7 @@ export function register(program: Command): void {
 
 /** Checks an androidqf bundle and the backup and bugreport inside it. */
 export function checkAndroidqf(path: string, opts: Options): Promise<CheckOutcome> {
-  const progress = makeProgress(opts.quiet || opts.json);
+  const progress = progressFor(opts);
   return runCheck(
     "androidqf",
     path,

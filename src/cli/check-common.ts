@@ -3,8 +3,10 @@
 import type { Command } from "commander";
 import { describeError, VigilError } from "../core/errors.ts";
 import { EXIT } from "../core/model.ts";
+import { tellAppFailed } from "./app-channel.ts";
 
-const collect = (v: string, prev: string[] = []) => [...prev, v];
+/** Commander's collector for a repeatable option. */
+export const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export function addCheckOptions(cmd: Command): Command {
   return cmd
@@ -15,7 +17,8 @@ export function addCheckOptions(cmd: Command): Command {
     .option("--json", "print the summary as JSON on stdout")
     .option("--lang <code>", "report language (en, fr); default: from the system locale")
     .option("--no-report", "do not write report.html")
-    .option("-q, --quiet", "no progress on stderr");
+    .option("-q, --quiet", "no progress on stderr")
+    .option("--progress <format>", "progress on stderr: text, or json (one JSON object a line, also with --json; for programs)");
 }
 
 /** Wraps a command action: one-line errors, documented exit codes, stack only with VIGIL_DEBUG. */
@@ -28,6 +31,7 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<number |
       if (process.env.VIGIL_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
       process.stderr.write(`vigil: error: ${describeError(e)}\n`);
       process.exitCode = e instanceof VigilError && e.code === "usage" ? EXIT.usage : EXIT.error;
+      await tellAppFailed(e instanceof VigilError ? e.code : undefined, describeError(e));
     }
   };
 }

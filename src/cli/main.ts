@@ -2,6 +2,9 @@
 import { setFlagsFromString } from "node:v8";
 import { Command } from "commander";
 import { VERSION } from "../core/version.ts";
+import { listenToApp } from "./app-channel.ts";
+import { register as app } from "./app.ts";
+import { register as backups } from "./backups.ts";
 import { register as caseCommand } from "./case.ts";
 import { register as check } from "./check.ts";
 import { register as checkAndroidqf } from "./check-androidqf.ts";
@@ -31,6 +34,9 @@ setFlagsFromString("--heap-growing-percent=40");
 // collection time is low and the same on every run (bench/NOTES.md).
 setFlagsFromString("--no-allocation-site-pretenuring");
 
+// A command started by `vigil app` stops when the app cancels it or goes away.
+listenToApp();
+
 const program = new Command();
 program
   .name("vigil")
@@ -42,6 +48,6 @@ program
     process.exit(err.exitCode === 0 ? 0 : err.code === "commander.help" || err.code === "commander.version" ? 0 : 2);
   });
 
-for (const register of [demo, check, checkBackup, checkFs, checkSysdiagnose, checkAndroidqf, checkBugreport, checkIntrusionLogs, checkNetwork, decryptBackup, extractKey, report, modules, iocs, update, checkIocs, caseCommand, hunt]) register(program);
+for (const register of [demo, check, checkBackup, checkFs, checkSysdiagnose, checkAndroidqf, checkBugreport, checkIntrusionLogs, checkNetwork, decryptBackup, extractKey, report, modules, iocs, update, checkIocs, caseCommand, hunt, backups, app]) register(program);
 
 await program.parseAsync(process.argv);

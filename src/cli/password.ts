@@ -1,8 +1,10 @@
 // Where the secrets of the commands come from: the option, else the environment variable, else a
-// hidden prompt when a terminal is attached, else nothing (the opener then says which option to
-// give). The openers receive the option's value and this chain as a callback, asked only when
-// the acquisition turns out to be encrypted; a key file (--key-file) skips the password entirely.
+// hidden prompt when a terminal is attached (a command started by `vigil app` asks the app
+// instead), else nothing (the opener then says which option to give). The openers receive the
+// option's value and this chain as a callback, asked only when the acquisition turns out to be
+// encrypted; a key file (--key-file) skips the password entirely.
 import { VigilError } from "../core/errors.ts";
+import { askApp, fromApp } from "./app-channel.ts";
 
 export const PASSWORD_ENV = "VIGIL_BACKUP_PASSWORD";
 export const AGE_PASSPHRASE_ENV = "VIGIL_AGE_PASSPHRASE";
@@ -26,6 +28,7 @@ export function secretChain(
     const v = process.env[env];
     if (v !== undefined && v !== "") return v;
     if (typeof prompt === "function") return prompt(question);
+    if (prompt && fromApp()) return askApp(env === AGE_PASSPHRASE_ENV ? "passphrase" : "password", question);
     if (prompt && canPrompt()) return promptHidden(question);
     return undefined;
   };

@@ -53,3 +53,11 @@ export function onInterrupt(fn: Cleanup, signals: readonly NodeJS.Signals[] = AL
     if (!stopping) sync();
   };
 }
+
+/**
+ * Stops the process as `signal` would, from within: the registered clean-ups run, then it ends
+ * by that signal. For a command `vigil app` cancels over its channel (or that loses its app).
+ */
+export function interrupt(signal: NodeJS.Signals = "SIGTERM"): void {
+  stop(signal);
+}

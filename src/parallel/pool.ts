@@ -303,7 +303,7 @@ function startWorker(
   worker.on("message", (m: FromWorker) => {
     switch (m.type) {
       case "progress":
-        progress(m.line, m.transient);
+        progress(m.line, m.transient, m.step);
         break;
       case "start":
         current = { key: m.key, module: m.module };

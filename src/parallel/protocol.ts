@@ -3,6 +3,7 @@ import type { ReopenSpec } from "../acquisitions/view.ts";
 import type { Coverage, InputFile, ModuleExposure } from "../core/model.ts";
 import type { Shard } from "../core/shard.ts";
 import type { LoadedSet } from "../indicators/types.ts";
+import type { ProgressStep } from "../pipeline/progress.ts";
 import type { ContextWindows, CollectorPart } from "../report/html/data.ts";
 import type { RowRange, SpilledTimeline } from "../report/timeline-store.ts";
 
@@ -49,7 +50,7 @@ export type ToWorker =
 export type FromWorker =
   /** Took a module from the queue (`key`: see keyOf). */
   | { type: "start"; key: string; module: string }
-  | { type: "progress"; line: string; transient?: boolean }
+  | { type: "progress"; line: string; transient?: boolean; step?: ProgressStep }
   /**
    * One module done: its coverage entry, the entries it added of its own (ctx.cover). Detections
    * travel as JSON text: a record's Buffers become base64 exactly as in the files, instead of

@@ -12,6 +12,7 @@ import { modulesFor } from "../modules/registry.ts";
 import { toJson } from "../report/json-writer.ts";
 import { ReportDataCollector } from "../report/html/data.ts";
 import { TimelineStore, writeMergedAt } from "../report/timeline-store.ts";
+import type { ProgressFn } from "../pipeline/progress.ts";
 import { runModules } from "../pipeline/run-modules.ts";
 import type { FromWorker, ToWorker, WorkerSetup } from "./protocol.ts";
 import { reopenView } from "./reopen.ts";
@@ -37,7 +38,7 @@ if (view) {
   const timeline = new TimelineStore();
   const modules = new Map(modulesFor(view.platform).map((m) => [m.name, m]));
   const numbering = { index: new Map(setup.numbering), total: setup.total };
-  const progress = (line: string, transient?: boolean) => send({ type: "progress", line, transient });
+  const progress: ProgressFn = (line, transient, step) => send({ type: "progress", line, transient, step });
   for (let item = takeNext(setup); item !== undefined; item = takeNext(setup)) {
     const mod = modules.get(item.module);
     if (!mod) throw new Error(`no module ${item.module}`);

@@ -24,7 +24,7 @@ import { TimelineStore } from "../report/timeline-store.ts";
 import { defaultJobs, PARALLEL_MIN_BYTES, runModulesParallel, startWorkers, type StartedWorkers } from "../parallel/pool.ts";
 import { mergeCoverage, refusedCoverage } from "./coverage.ts";
 import { checkOutputDir, claimOutputDir, defaultOutputDir } from "./output-dir.ts";
-import { makeProgress, type ProgressFn } from "./progress.ts";
+import { makeProgress, PROGRESS_FORMATS, type ProgressFn } from "./progress.ts";
 import { runModules } from "./run-modules.ts";
 
 /** What a check is asked to do (the check-* commands' shared options). */
@@ -39,6 +39,13 @@ export interface CheckOptions {
   jobs?: string;
   /** false: print nothing on stdout (a case command prints the case's summary instead). */
   printSummary?: boolean;
+  /** "json": progress as JSON lines on stderr, even with --json (for programs such as `vigil app`). */
+  progress?: string;
+}
+
+/** The progress the options ask for: JSON lines with --progress json, else text unless --quiet or --json. */
+export function progressFor(opts: CheckOptions): ProgressFn {
+  return opts.progress === "json" ? makeProgress(opts.quiet, "json") : makeProgress(opts.quiet || opts.json);
 }
 
 /**
@@ -69,7 +76,7 @@ export async function runCheck(
     demo?: boolean;
   } = {},
 ): Promise<CheckOutcome> {
-  const progress = makeProgress(opts.quiet || opts.json);
+  const progress = progressFor(opts);
   const started = new Date().toISOString();
   // Without --output, the folder is named after the time and made unique when it is created.
   const unique = opts.output === undefined;
@@ -238,6 +245,9 @@ function mergeInputs(inputs: InputFile[]): InputFile[] {
 /** Rejects options that would otherwise produce a misleading result, before any work. */
 function checkOptions(opts: CheckOptions): void {
   if (opts.lang !== undefined) pickLanguage(opts.lang);
+  if (opts.progress !== undefined && !(PROGRESS_FORMATS as readonly string[]).includes(opts.progress)) {
+    throw new VigilError(`--progress ${opts.progress}: expected ${PROGRESS_FORMATS.join(" or ")}`, { code: "usage" });
+  }
   const unknown = (opts.module ?? []).filter((n) => !allModules.some((m) => m.name === n));
   if (unknown.length) throw new VigilError(`unknown module ${unknown.map((n) => JSON.stringify(n)).join(", ")} (see "vigil modules")`, { code: "usage" });
   if (opts.jobs !== undefined && !/^[1-9]\d*$/.test(opts.jobs)) throw new VigilError(`--jobs ${opts.jobs}: expected a whole number of threads, 1 or more`, { code: "usage" });

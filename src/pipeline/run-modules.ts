@@ -206,7 +206,8 @@ export async function runModules(
     const writer = jsonFile(`${prefix}${mod.name}.json`);
     const detected = jsonFile(`${prefix}${mod.name}_detected.json`);
     const label = part ? `${mod.name} (part ${part.index + 1}/${part.count})` : mod.name;
-    progress(`[${n}/${total}] ${label}`, true);
+    const step = { module: mod.name, index: n, total, ...(part ? { part: { index: part.index + 1, count: part.count } } : {}), ...(prefix ? { view: prefix.replace(/_$/, "") } : {}) };
+    progress(`[${n}/${total}] ${label}`, true, step);
     timeline.section();
     const t0 = performance.now();
     let outcome: ModuleOutcome;
@@ -245,7 +246,8 @@ export async function runModules(
       cov.status === "checked" ? `${cov.records} records${cov.detections ? `, ${cov.detections} detections` : ""}` : cov.status === "failed" ? `FAILED: ${cov.reason}` : cov.status.replace("_", " ");
     // A nested view (the backup inside an androidqf bundle) applies to few modules: listing the
     // rest as "not applicable" a second time only buries the lines that matter.
-    if (!(prefix && cov.status === "not_applicable")) progress(`[${n}/${total}] ${label}${prefix ? ` (${prefix.replace(/_$/, "")})` : ""}: ${what} (${ms} ms)`);
+    const ended = { ...step, status: cov.status, ...(cov.status === "checked" ? { records: cov.records, detections: cov.detections } : {}), ...(cov.reason ? { reason: cov.reason } : {}) };
+    if (!(prefix && cov.status === "not_applicable")) progress(`[${n}/${total}] ${label}${prefix ? ` (${prefix.replace(/_$/, "")})` : ""}: ${what} (${ms} ms)`, false, ended);
   }
   return { coverage, detections, exposure, timeline, warnings };
 }

@@ -2,7 +2,8 @@
 // columns of the public iOS 15 reference image in the corpus, WhatsApp 2.22-2.23): the call log
 // (CallHistory.sqlite), chats with groups and media (ChatStorage.sqlite), WhatsApp's contact list
 // (ContactsV2.sqlite) and the address book (AddressBook.sqlitedb).
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
+import { sqliteImage } from "./sqlite-image.ts";
 
 export const WA_DOMAIN = "AppDomainGroup-group.net.whatsapp.WhatsApp.shared";
 
@@ -11,16 +12,6 @@ export function macSeconds(iso: string): number {
   return (Date.parse(iso) - Date.UTC(2001, 0, 1)) / 1000;
 }
 
-function image(schema: string, fill: (db: Database.Database) => void): Buffer {
-  const db = new Database(":memory:");
-  try {
-    db.exec(schema);
-    db.transaction(() => fill(db))();
-    return db.serialize();
-  } finally {
-    db.close();
-  }
-}
 
 export const CALL_HISTORY_SCHEMA = `
 CREATE TABLE ZWAAGGREGATECALLEVENT ( Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER, ZINCOMING INTEGER, ZMISSED INTEGER, ZMISSEDREASON INTEGER, ZVIDEO INTEGER, ZFIRSTDATE TIMESTAMP, ZLINKTOKEN VARCHAR );
@@ -47,7 +38,7 @@ export interface FixtureCall {
 
 /** One call-list entry and one call per item. */
 export function callHistoryDb(calls: FixtureCall[]): Buffer {
-  return image(CALL_HISTORY_SCHEMA, (db) => {
+  return sqliteImage(CALL_HISTORY_SCHEMA, (db) => {
     const a = db.prepare("INSERT INTO ZWAAGGREGATECALLEVENT (Z_PK, Z_ENT, Z_OPT, ZINCOMING, ZMISSED, ZMISSEDREASON, ZVIDEO, ZFIRSTDATE) VALUES (?,1,1,?,?,?,?,?)");
     const e = db.prepare("INSERT INTO ZWACDCALLEVENT (Z_PK, Z_ENT, Z_OPT, ZBYTESRECEIVED, ZBYTESSENT, ZOUTCOME, Z1CALLEVENTS, Z_FOK_1CALLEVENTS, ZDATE, ZDURATION, ZGROUPCALLCREATORUSERJIDSTRING) VALUES (?,2,1,?,?,?,?,2048,?,?,?)");
     const p = db.prepare("INSERT INTO ZWACDCALLEVENTPARTICIPANT (Z_PK, Z_ENT, Z_OPT, ZOUTCOME, Z1PARTICIPANTS, Z_FOK_1PARTICIPANTS, ZJIDSTRING) VALUES (?,3,1,?,?,2048,?)");
@@ -67,7 +58,7 @@ export const CONTACTS_V2_SCHEMA = `CREATE TABLE ZWAADDRESSBOOKCONTACT ( Z_PK INT
 
 /** WhatsApp's contact list: a name, the number as the address book spells it, the WhatsApp id. */
 export function contactsV2Db(rows: { name: string; phone: string; jid: string | null }[]): Buffer {
-  return image(CONTACTS_V2_SCHEMA, (db) => {
+  return sqliteImage(CONTACTS_V2_SCHEMA, (db) => {
     const i = db.prepare("INSERT INTO ZWAADDRESSBOOKCONTACT (Z_ENT, Z_OPT, ZFULLNAME, ZPHONENUMBER, ZWHATSAPPID, ZPHONESTATUS, ZIDENTIFIER) VALUES (1,1,?,?,?,?,?)");
     rows.forEach((r, n) => i.run(r.name, r.phone, r.jid, r.jid ? 2 : 3, `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`));
   });
@@ -80,7 +71,7 @@ CREATE TABLE ABMultiValue (UID INTEGER PRIMARY KEY, record_id INTEGER, property 
 
 /** The address book: people with their phone numbers (property 3) and e-mail addresses (4). */
 export function addressBookDb(people: { first: string; last?: string; phones?: string[]; emails?: string[] }[]): Buffer {
-  return image(ADDRESS_BOOK_SCHEMA, (db) => {
+  return sqliteImage(ADDRESS_BOOK_SCHEMA, (db) => {
     const p = db.prepare("INSERT INTO ABPerson (ROWID, First, Last) VALUES (?,?,?)");
     const v = db.prepare("INSERT INTO ABMultiValue (record_id, property, identifier, label, value) VALUES (?,?,0,1,?)");
     people.forEach((x, i) => {
@@ -129,7 +120,7 @@ export interface FixtureMessage {
  * messages with their media items.
  */
 export function chatStorageDb(chats: FixtureChat[], messages: FixtureMessage[], owner = "15550000001@s.whatsapp.net"): Buffer {
-  return image(CHAT_STORAGE_SCHEMA, (db) => {
+  return sqliteImage(CHAT_STORAGE_SCHEMA, (db) => {
     const s = db.prepare("INSERT INTO ZWACHATSESSION (Z_PK, Z_ENT, Z_OPT, ZCONTACTJID, ZPARTNERNAME, ZSESSIONTYPE, ZGROUPINFO, ZARCHIVED, ZREMOVED, ZHIDDEN) VALUES (?,4,1,?,?,?,?,0,0,0)");
     const g = db.prepare("INSERT INTO ZWAGROUPINFO (Z_PK, Z_ENT, Z_OPT, ZSTATE, ZCHATSESSION, ZCREATIONDATE, ZSUBJECTTIMESTAMP, ZCREATORJID) VALUES (?,5,1,0,?,?,?,?)");
     const gm = db.prepare("INSERT INTO ZWAGROUPMEMBER (Z_PK, Z_ENT, Z_OPT, ZISACTIVE, ZISADMIN, ZCHATSESSION, ZMEMBERJID) VALUES (?,6,1,?,?,?,?)");

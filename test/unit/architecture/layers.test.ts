@@ -17,6 +17,7 @@ const LAYERS: string[][] = [
   ["modules"],
   ["report"],
   ["pipeline", "demo", "cases"],
+  ["app"],
   ["cli"],
 ];
 /** Folders that are part of another folder's room. */

@@ -16,7 +16,7 @@ import globalPreferences from "../../../src/modules/ios/global-preferences.ts";
 import { runModules } from "../../../src/pipeline/run-modules.ts";
 import { writeHtmlReport } from "../../../src/report/html/index.ts";
 import { writeResults } from "../../../src/report/results.ts";
-import { xmlPlist } from "../ios-modules-sys/fixtures.ts";
+import { xmlPlist } from "../../helpers/system-fixtures.ts";
 
 const BIN = resolve(import.meta.dirname, "../../../bin/vigil.js");
 const IOCS = resolve(import.meta.dirname, "../../../data/iocs/amnesty/2021-07-18_nso");

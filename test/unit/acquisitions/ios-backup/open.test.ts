@@ -15,7 +15,7 @@ import smsAttachments from "../../../../src/modules/ios/sms-attachments.ts";
 import { APPENDED_ARCHIVE_RULE } from "../../../../src/modules/ios/lib/attachment-content.ts";
 import { collectModule } from "../../../../src/pipeline/run-modules.ts";
 import { matcherFromValues } from "../../../../src/indicators/matcher.ts";
-import { SMS_SCHEMA, sqliteImage } from "../../ios-modules-comm/helpers.ts";
+import { SMS_SCHEMA, sqliteImage } from "../../../helpers/messaging-views.ts";
 import { dngFile, withAppendedZip } from "../../../helpers/attachment-fixtures.ts";
 
 const base = mkdtempSync(join(tmpdir(), "vigil-backup-open-"));

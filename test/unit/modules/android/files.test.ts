@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import files, { FORENSIC_FILES_RULE } from "../../../../src/modules/android/files.ts";
-import { qf, run } from "../../android-modules/helpers.ts";
+import { qf, run } from "../../../helpers/android-views.ts";
 
 const entry = (path: string, modified = 1730534400, mode = "-rw-------") => ({ path, size: 10, mode, user_id: 0, group_id: 0, changed_time: modified, modified_time: modified, access_time: modified, sha256: "" });
 

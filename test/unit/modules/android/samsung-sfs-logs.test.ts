@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import sfs, { ADB_AUTHORIZED_RULE, USB_BURST_RULE, USB_HID_RULE } from "../../../../src/modules/android/samsung-sfs-logs.ts";
-import { dumpsys, qf, run } from "../../android-modules/helpers.ts";
+import { dumpsys, qf, run } from "../../../helpers/android-views.ts";
 import { adbKey, dumpsysAdbBody, sfslogGz, sfslogText, type SfsFixture } from "../../../helpers/physical-access-fixtures.ts";
 
 const HOST = adbKey("analyst", "analyst@lab");

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { deflateSync } from "node:zlib";
 import sms from "../../../../src/modules/android/sms.ts";
 import { META_THREAT_RULE } from "../../../../src/rules/threat-notifications.ts";
-import { ab, run } from "../../android-modules/helpers.ts";
+import { ab, run } from "../../../helpers/android-views.ts";
 
 const D = "apps/com.android.providers.telephony/d_f/";
 

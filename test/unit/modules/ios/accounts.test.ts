@@ -5,7 +5,7 @@ import { test } from "node:test";
 import accounts from "../../../../src/modules/ios/accounts.ts";
 import { matcherFromValues } from "../../../../src/indicators/matcher.ts";
 import { collectModule } from "../../../../src/pipeline/run-modules.ts";
-import { backup, fsDump, mac, sqliteImage } from "../../ios-modules-comm/helpers.ts";
+import { backup, fsDump, mac, sqliteImage } from "../../../helpers/messaging-views.ts";
 
 const TYPES = `CREATE TABLE ZACCOUNTTYPE (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER, ZACCOUNTTYPEDESCRIPTION VARCHAR, ZIDENTIFIER VARCHAR);
   INSERT INTO ZACCOUNTTYPE VALUES (1, 3, 1, 'iCloud', 'com.apple.account.AppleAccount'), (2, 3, 1, 'Game Center', 'com.apple.account.GameCenter');`;

@@ -1,108 +1,83 @@
-// The content check of received iMessage/SMS attachments: the files in MediaDomain compared with
-// the name, MIME type and UTI sms.db gives them.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import smsAttachments from "../../../../src/modules/ios/sms-attachments.ts";
-import { APPENDED_ARCHIVE_RULE, DISGUISED_DOCUMENT_RULE, PASSKIT_STRANGER_RULE, PASSKIT_WEBP_RULE, WEBP_DISGUISED_RULE } from "../../../../src/modules/ios/lib/attachment-content.ts";
+import mod, { isSuspiciousVarTmp } from "../../../../src/modules/ios/sms-attachments.ts";
 import { collectModule } from "../../../../src/pipeline/run-modules.ts";
 import { matcherFromValues } from "../../../../src/indicators/matcher.ts";
-import { memoryView, type MemoryFile } from "../../../../src/acquisitions/memory.ts";
-import { SMS_SCHEMA, sqliteImage } from "../../ios-modules-comm/helpers.ts";
-import { addressBookDb, macSeconds } from "../../../helpers/messaging-fixtures.ts";
-import { dngFile, gifFile, jbig2File, pdfFile, pkpassFile, webpFile, withAppendedZip } from "../../../helpers/attachment-fixtures.ts";
+import { SMS_SCHEMA, backup, mac, sqliteImage } from "../../../helpers/messaging-views.ts";
 
-const STRANGER = "+971500000001";
-const FRIEND = "+33612345678";
-const APPLE_ID = "pass-sender@example.com";
+const ns = (iso: string) => BigInt(Math.round(mac(iso))) * 1_000_000_000n;
 
-interface Att {
-  dir: string;
-  name: string;
-  mime: string;
-  uti: string;
-  from: string | null;
-  data?: Buffer;
-}
-
-const ATTS: Att[] = [
-  { dir: "aa/01/A1", name: "image1.gif", mime: "image/gif", uti: "com.compuserve.gif", from: STRANGER, data: pdfFile() },
-  { dir: "aa/02/A2", name: "image2.gif", mime: "image/gif", uti: "com.compuserve.gif", from: STRANGER, data: jbig2File() },
-  { dir: "aa/03/A3", name: "Boarding.pkpass", mime: "application/vnd.apple.pkpass", uti: "com.apple.pkpass", from: APPLE_ID, data: pkpassFile({ webp: true }) },
-  { dir: "aa/04/A4", name: "IMG-20240723-WA0000.jpg", mime: "image/jpeg", uti: "public.jpeg", from: FRIEND, data: withAppendedZip(dngFile(20_000)) },
-  { dir: "aa/05/A5", name: "cat.gif", mime: "image/gif", uti: "com.compuserve.gif", from: FRIEND, data: gifFile() },
-  { dir: "aa/06/A6", name: "mine.gif", mime: "image/gif", uti: "com.compuserve.gif", from: null, data: pdfFile() },
-  { dir: "aa/07/A7", name: "sticker.png", mime: "image/png", uti: "public.png", from: STRANGER, data: webpFile() },
-  { dir: "aa/08/A8", name: "gone.gif", mime: "image/gif", uti: "com.compuserve.gif", from: STRANGER },
-  { dir: "aa/09/A9", name: "Ticket.pkpass", mime: "application/vnd.apple.pkpass", uti: "com.apple.pkpass", from: FRIEND, data: pkpassFile() },
-];
-
-function smsDb(): Buffer {
+function db(): Buffer {
   return sqliteImage(SMS_SCHEMA, (db) => {
-    const handles = new Map<string, number>();
-    for (const h of [STRANGER, FRIEND, APPLE_ID]) handles.set(h, Number(db.prepare("INSERT INTO handle (id, service) VALUES (?, 'iMessage')").run(h).lastInsertRowid));
-    ATTS.forEach((a, i) => {
-      const date = macSeconds(`2023-09-0${1 + (i % 8)}T10:00:00Z`) * 1e9;
-      const mid = db.prepare("INSERT INTO message (guid, text, handle_id, service, date, is_from_me) VALUES (?,?,?,?,?,?)").run(`M${i}`, "\ufffc", a.from ? handles.get(a.from) : handles.get(FRIEND), "iMessage", date, a.from ? 0 : 1).lastInsertRowid;
-      const aid = db
-        .prepare("INSERT INTO attachment (guid, original_guid, created_date, filename, uti, mime_type, transfer_name, total_bytes, is_outgoing) VALUES (?,?,?,?,?,?,?,?,?)")
-        .run(`G${i}`, `G${i}`, date / 1e9, `~/Library/SMS/Attachments/${a.dir}/${a.name}`, a.uti, a.mime, a.name, a.data?.length ?? 100, a.from ? 0 : 1).lastInsertRowid;
-      db.prepare("INSERT INTO message_attachment_join (message_id, attachment_id) VALUES (?,?)").run(mid, aid);
-    });
+    db.prepare("INSERT INTO handle (ROWID, id, service) VALUES (1, '+41791234567', 'iMessage')").run();
+    const m = db.prepare("INSERT INTO message (ROWID, guid, text, handle_id, service, date, is_from_me) VALUES (?,?,?,1,'iMessage',?,?)");
+    m.run(1, "M1", "\ufffc", ns("2021-02-01T00:00:00Z"), 0);
+    m.run(2, "M2", "\ufffc", ns("2021-02-02T00:00:00Z"), 0);
+    m.run(3, "M3", "\ufffc", ns("2021-02-03T00:00:00Z"), 1);
+    m.run(4, "M4", "\ufffc", ns("2021-02-04T00:00:00Z"), 0);
+    const a = db.prepare(
+      "INSERT INTO attachment (ROWID, guid, original_guid, created_date, filename, mime_type, transfer_name, total_bytes, is_outgoing, user_info) VALUES (?,?,?,?,?,?,?,?,?,?)",
+    );
+    a.run(1, "A1", "A1", mac("2021-02-01T00:00:01Z"), "~/Library/SMS/Attachments/0f/15/ABC/IMG_0001.HEIC", "image/heic", "IMG_0001.HEIC", 12345, 0, null);
+    a.run(2, "A2", "A2", mac("2021-02-02T00:00:01Z"), "/var/tmp/com.apple.messages/ABCDEF/image.gif-1", "image/gif", "image.gif", 748, 0, Buffer.from([1]));
+    a.run(3, "A3", "A3", mac("2021-02-03T00:00:01Z"), "/private/var/tmp/sent.png-1", "image/png", "sent.png", 1, 1, null);
+    a.run(4, "A4", "A4", mac("2021-02-04T00:00:01Z"), "/private/var/tmp/evil/payload.pdf", "application/pdf", "invoice.pdf", 2, 0, null);
+    a.run(5, "A5", "A5", 0, null, null, null, 0, 0, null);
+    const j = db.prepare("INSERT INTO message_attachment_join (message_id, attachment_id) VALUES (?, ?)");
+    j.run(1, 1);
+    j.run(2, 2);
+    j.run(3, 3);
+    j.run(4, 4);
   });
 }
 
-function view() {
-  const files: MemoryFile[] = [
-    { domain: "HomeDomain", relativePath: "Library/SMS/sms.db", data: smsDb() },
-    { domain: "HomeDomain", relativePath: "Library/AddressBook/AddressBook.sqlitedb", data: addressBookDb([{ first: "Amélie", phones: ["06 12 34 56 78"] }]) },
-  ];
-  for (const a of ATTS) if (a.data) files.push({ domain: "MediaDomain", relativePath: `Library/SMS/Attachments/${a.dir}/${a.name}`, data: a.data });
-  return memoryView({ kind: "ios_backup", platform: "ios", files });
-}
-
-test("sms_attachments: received files are compared with their name and type; FORCEDENTRY, BLASTPASS and LANDFALL shapes are flagged", async () => {
-  const out = await collectModule(smsAttachments, view(), matcherFromValues({}));
+test("sms_attachments: records, events and detections", async () => {
+  const iocs = matcherFromValues({ file_path: ["/private/var/tmp/evil", "/private/var/mobile/Library/SMS/Attachments/0f/15/ABC"], file_name: ["invoice.pdf"] });
+  const out = await collectModule(mod, backup([{ domain: "HomeDomain", relativePath: "Library/SMS/sms.db", data: db() }]), iocs);
   assert.equal(out.coverage.status, "checked", out.coverage.reason);
+  assert.equal(out.records.length, 5);
   const r = out.records as any[];
-  assert.equal(r.length, ATTS.length);
-  assert.deepEqual(
-    r.map((x) => [x.transfer_name, x.sender_is_contact, x.content?.content_type ?? null, x.content?.matches_declared ?? null]),
-    [
-      ["image1.gif", false, "pdf", false],
-      ["image2.gif", false, "jbig2", false],
-      ["Boarding.pkpass", false, "zip", true],
-      ["IMG-20240723-WA0000.jpg", true, "tiff", false],
-      ["cat.gif", true, "gif", true],
-      ["mine.gif", null, null, null],
-      ["sticker.png", false, "webp", false],
-      ["gone.gif", false, null, null],
-      ["Ticket.pkpass", true, "zip", true],
-    ],
-  );
-  assert.equal(r[3].content.appended_archive.offset, 20_000);
-  assert.equal(r[3].content.file, "MediaDomain/Library/SMS/Attachments/aa/04/A4/IMG-20240723-WA0000.jpg");
+  const a2 = r.find((x) => x.guid === "A2");
+  assert.equal(a2.direction, "received");
+  assert.equal(a2.phone_number, "+41791234567");
+  assert.equal(a2.service, "iMessage");
+  assert.equal(a2.message_guid, "M2");
+  assert.equal(a2.has_user_info, true);
+  assert.equal(a2.isodate, "2021-02-02T00:00:01.000Z");
+  assert.equal(r.find((x) => x.guid === "A3").direction, "sent");
+  const orphan = r.find((x) => x.guid === "A5");
+  assert.equal(orphan.filename, "NULL");
+  assert.equal(orphan.service, "Unknown");
+  assert.equal(orphan.isodate, null);
+  assert.equal(out.events.length, 4, "the attachment without a date has no event");
 
-  const got = out.detections.map((d) => [d.rule?.id, d.grade, (d.record as any).transfer_name]);
-  assert.deepEqual(got, [
-    [DISGUISED_DOCUMENT_RULE.id, "medium", "image1.gif"],
-    [DISGUISED_DOCUMENT_RULE.id, "medium", "image2.gif"],
-    [PASSKIT_WEBP_RULE.id, "medium", "Boarding.pkpass"],
-    [PASSKIT_STRANGER_RULE.id, "weak", "Boarding.pkpass"],
-    [APPENDED_ARCHIVE_RULE.id, "medium", "IMG-20240723-WA0000.jpg"],
-    [WEBP_DISGUISED_RULE.id, "weak", "sticker.png"],
-  ]);
-  const forced = out.detections[0];
-  assert.match(forced.title, /image1\.gif' from \+971500000001 \(not a contact\) is a PDF file disguised as an image/);
-  assert.equal(forced.artifact, "MediaDomain/Library/SMS/Attachments/aa/01/A1/image1.gif");
-  assert.match(out.detections[4].title, /ZIP archive of 2 files at byte 20000: lib\/arm64-v8a\/libloader\.so, b\.so/);
+  const rules = out.detections.filter((d) => d.rule?.id === "sms-attachment-var-tmp");
+  assert.deepEqual(rules.map((d) => (d.record as any).guid), ["A2"]);
+  assert.equal(rules[0].grade, "medium");
+  const path = out.detections.filter((d) => d.matched_indicator?.type === "file_path");
+  assert.deepEqual(path.map((d) => (d.record as any).guid), ["A1", "A4"], "a ~/ path is matched as the mobile user's home");
+  assert.ok(path.every((d) => d.grade === "strong"));
+  const name = out.detections.filter((d) => d.matched_indicator?.type === "file_name");
+  assert.equal(name.length, 1);
+  assert.equal(name[0].grade, "medium");
+  assert.equal(out.detections.length, 4);
 });
 
-test("sms_attachments: received attachments are message_attachment_received events with the sender", async () => {
-  const out = await collectModule(smsAttachments, view(), matcherFromValues({}));
-  const received = out.events.filter((e) => e.event === "message_attachment_received");
-  assert.equal(received.length, 8);
-  assert.deepEqual([received[0].sender, received[0].sender_is_contact], [STRANGER, false]);
-  assert.deepEqual([received[2].sender, received[2].sender_is_contact], [APPLE_ID, false], "an e-mail handle absent from a readable address book");
-  assert.match(received[0].description, /from \+971500000001 \(not a contact\)/);
-  assert.equal(out.events.filter((e) => e.event === "sms_attachment").length, 1, "the sent one keeps MVT's kind");
+test("sms_attachments rule: must flag and must not flag", () => {
+  assert.equal(isSuspiciousVarTmp("/var/tmp/com.apple.messages/x.gif-1", "received"), true);
+  assert.equal(isSuspiciousVarTmp("/private/var/tmp/x-1", "received"), true);
+  assert.equal(isSuspiciousVarTmp("/private/var/tmp/x-1", "sent"), false);
+  assert.equal(isSuspiciousVarTmp("/var/tmp/x.gif", "received"), false);
+  assert.equal(isSuspiciousVarTmp("~/Library/SMS/Attachments/aa/10/X/IMG-1", "received"), false);
+  assert.equal(isSuspiciousVarTmp("/var/mobile/tmp/x-1", "received"), false);
+  assert.equal(isSuspiciousVarTmp("/var/tmp/-1", "received"), false);
+});
+
+test("sms_attachments: a database without attachment tables fails with a one-line reason", async () => {
+  const bad = sqliteImage(
+    "CREATE TABLE handle (ROWID INTEGER PRIMARY KEY, id TEXT); CREATE TABLE message (ROWID INTEGER PRIMARY KEY, guid TEXT, handle_id INTEGER, date INTEGER, is_from_me INTEGER);",
+  );
+  const out = await collectModule(mod, backup([{ domain: "HomeDomain", relativePath: "Library/SMS/sms.db", data: bad }]), matcherFromValues({}));
+  assert.equal(out.coverage.status, "failed");
+  assert.equal(out.coverage.reason, "HomeDomain/Library/SMS/sms.db: unexpected schema: no table attachment");
 });

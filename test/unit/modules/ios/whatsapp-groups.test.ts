@@ -97,7 +97,7 @@ test("whatsapp_groups: without a contact list nothing is flagged", async () => {
 
 test("whatsapp_groups and whatsapp_media: an old ChatStorage with few columns is checked, not failed", async () => {
   const { default: whatsappMedia } = await import("../../../../src/modules/ios/whatsapp-media.ts");
-  const { sqliteImage } = await import("../../ios-modules-comm/helpers.ts");
+  const { sqliteImage } = await import("../../../helpers/messaging-views.ts");
   const db = sqliteImage(
     `CREATE TABLE ZWACHATSESSION (Z_PK INTEGER PRIMARY KEY, ZCONTACTJID VARCHAR);
      CREATE TABLE ZWAMESSAGE (Z_PK INTEGER PRIMARY KEY, ZCHATSESSION INTEGER, ZMESSAGETYPE INTEGER, ZMESSAGEDATE TIMESTAMP);

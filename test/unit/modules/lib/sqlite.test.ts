@@ -9,7 +9,7 @@ import type { ModuleContext } from "../../../../src/modules/contract.ts";
 import { matcherFromValues } from "../../../../src/indicators/matcher.ts";
 import { defineSqliteModule, type SqliteDb } from "../../../../src/modules/lib/sqlite.ts";
 import { collectModule } from "../../../../src/pipeline/run-modules.ts";
-import { sqliteBytes } from "../../ios-modules-web/helpers.ts";
+import { sqliteImage } from "../../../helpers/web-fixtures.ts";
 
 const none = matcherFromValues({}, "none");
 
@@ -34,10 +34,10 @@ const notes = defineSqliteModule<Note>({
 });
 
 const good = (n: number, color = true) =>
-  sqliteBytes(`CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT${color ? ", color TEXT" : ""});`, (db) => {
+  sqliteImage(`CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT${color ? ", color TEXT" : ""});`, (db) => {
     for (let i = 1; i <= n; i++) db.prepare(`INSERT INTO notes (id, text${color ? ", color" : ""}) VALUES (?, ?${color ? ", 'red'" : ""})`).run(i, `note ${i}`);
   });
-const noTable = sqliteBytes("CREATE TABLE other (x);");
+const noTable = sqliteImage("CREATE TABLE other (x);");
 const corrupt = Buffer.concat([Buffer.from("SQLite format 3\0"), Buffer.alloc(84, 0x41)]);
 
 /** A view whose SQLite handles are counted open and closed. */

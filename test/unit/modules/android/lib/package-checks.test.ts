@@ -4,7 +4,7 @@ import packages from "../../../../../src/modules/android/packages.ts";
 import dumpsysPackages from "../../../../../src/modules/android/dumpsys-packages.ts";
 import { FORENSIC_TOOL_RULE, packageHeuristics } from "../../../../../src/modules/android/lib/package-checks.ts";
 import { forensicToolPackages } from "../../../../../src/modules/android/lib/common.ts";
-import { br, dumpsys, packageSection, pkgBlock, qf, run } from "../../../android-modules/helpers.ts";
+import { br, dumpsys, packageSection, pkgBlock, qf, run } from "../../../../helpers/android-views.ts";
 
 test("forensic tool agent: Cellebrite's com.client.appA is flagged medium in packages.json and in dumpsys package; other apps are not", async () => {
   assert.equal(forensicToolPackages().get("com.client.appA"), "Cellebrite UFED");

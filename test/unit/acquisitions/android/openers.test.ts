@@ -1,0 +1,222 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { openAndroidqf } from "../../../../src/acquisitions/android/androidqf.ts";
+import { openBugreport } from "../../../../src/acquisitions/android/bugreport.ts";
+import { openIntrusionLogs } from "../../../../src/acquisitions/android/intrusion-logs.ts";
+import { VigilError, WrongPasswordError } from "../../../../src/core/errors.ts";
+import { buildZip, testDir, writeTemp } from "../../../helpers/archive-builder.ts";
+import { ageEncrypt, androidqfFiles, bugreportFiles, buildAb, newAgeIdentity, SMS_BACKUP_PATH, writeFolder, zipOf } from "../../../helpers/android-builder.ts";
+import { oneLineError as oneLine } from "../../../helpers/evidence.ts";
+
+const dir = testDir("vigil-android-acq");
+const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+
+async function paths(v: { entries(): AsyncIterable<{ path: string; type?: string }> }): Promise<string[]> {
+  const out: string[] = [];
+  for await (const e of v.entries()) if ((e.type ?? "file") === "file") out.push(e.path);
+  return out.sort();
+}
+
+const DEVICE = { model: "Pixel 7", osVersion: "14", patchLevel: "2024-03-05", fingerprint: "google/panther/panther:14/UQ1A.240205.004/11269751:user/release-keys" };
+
+test("androidqf folder: device from getprop.txt, files listed, nested backup and bugreport opened", async () => {
+  const ab = await buildAb([{ name: SMS_BACKUP_PATH, data: "[]" }]);
+  const br = zipOf(bugreportFiles());
+  const root = writeFolder(join(dir, "aqf"), androidqfFiles({ "backup.ab": ab, "bugreport.zip": br }));
+  const v = await openAndroidqf(root);
+  try {
+    assert.equal(v.kind, "androidqf");
+    assert.equal(v.encrypted, false);
+    assert.deepEqual({ model: v.device.model, osVersion: v.device.osVersion, patchLevel: v.device.patchLevel, fingerprint: v.device.fingerprint }, DEVICE);
+    assert.deepEqual(await paths(v), ["backup.ab", "bugreport.zip", "dumpsys.txt", "getprop.txt", "packages.json", "ps.txt"]);
+    const nested = await v.nested();
+    assert.deepEqual(nested.map((n) => [n.prefix, n.view.kind, n.view.root]), [
+      ["backup_", "android_backup", `${root}/backup.ab`],
+      ["bugreport_", "android_bugreport", `${root}/bugreport.zip`],
+    ]);
+    assert.equal((await nested[0].view.find({ android_backup: ["apps/**/*_sms_backup"] })).length, 1);
+    assert.equal(nested[1].view.device.model, "Pixel 7");
+    assert.equal(await v.nested(), await v.nested(), "opened once");
+  } finally {
+    await v.close();
+  }
+});
+
+test("androidqf: the acquisition date from acquisition.json's start time, in UTC; none when it is unreadable", async () => {
+  const good = writeFolder(join(dir, "aqf-dated"), androidqfFiles({ "acquisition.json": JSON.stringify({ uuid: "x", started: "2024-03-20T14:10:22.5+02:00" }) }));
+  const v = await openAndroidqf(good);
+  assert.equal(v.device.acquired, "2024-03-20T12:10:22.500Z");
+  await v.close();
+  const bad = writeFolder(join(dir, "aqf-undated"), androidqfFiles({ "acquisition.json": "{not json" }));
+  const w = await openAndroidqf(bad);
+  assert.equal(w.device.acquired, undefined);
+  assert.equal(w.device.model, "Pixel 7");
+  await w.close();
+});
+
+test("androidqf folder one level down (the folder androidqf ran in) is accepted", async () => {
+  const outer = join(dir, "outer");
+  writeFolder(join(outer, "2f7c0b4e-uuid"), androidqfFiles());
+  const v = await openAndroidqf(outer);
+  assert.ok((await paths(v)).includes("getprop.txt"));
+  assert.equal(v.device.model, "Pixel 7");
+  await v.close();
+});
+
+test("androidqf zip with a wrapper folder: entries relative to it, archive hashed", async () => {
+  const data = zipOf(androidqfFiles(), "androidqf_20240320");
+  const p = writeTemp(dir, "aqf.zip", data);
+  const v = await openAndroidqf(p);
+  try {
+    assert.deepEqual(await paths(v), ["dumpsys.txt", "getprop.txt", "packages.json", "ps.txt"]);
+    assert.equal(v.device.patchLevel, "2024-03-05");
+    assert.deepEqual(await v.nested(), []);
+    await v.settled();
+    assert.deepEqual(v.inputsRead(), [{ path: p, sha256: sha(data), size: data.length }]);
+  } finally {
+    await v.close();
+  }
+});
+
+test("androidqf .zip.age with a passphrase; wrong passphrase is a WrongPasswordError; missing one says what to give", async () => {
+  const data = await ageEncrypt(zipOf(androidqfFiles()), { passphrase: "correct horse" });
+  const p = writeTemp(dir, "aqf.zip.age", data);
+  const v = await openAndroidqf(p, { passphrase: "correct horse" });
+  try {
+    assert.equal(v.encrypted, true);
+    assert.equal(v.device.model, "Pixel 7");
+    assert.equal((await v.readFile((await v.entry("ps.txt"))!)).toString().split("\n")[1], "root 1 0 100 10 0 0 S init");
+    await v.settled();
+    assert.deepEqual(v.inputsRead()[0], { path: p, sha256: sha(data), size: data.length });
+  } finally {
+    await v.close();
+  }
+  const wrong = await oneLine(openAndroidqf(p, { passphrase: "wrong" }));
+  assert.ok(wrong instanceof WrongPasswordError, wrong.oneLine());
+  assert.equal(wrong.file, p);
+  const none = await oneLine(openAndroidqf(p, {}));
+  assert.equal(none.code, "password");
+  assert.match(none.oneLine(), /age-encrypted: give --passphrase/);
+  // The passphrase chain is used when no option is given.
+  const asked = await openAndroidqf(p, { getPassphrase: async () => "correct horse" });
+  await asked.close();
+});
+
+test("androidqf .zip.age with an X25519 identity file; another identity is refused", async () => {
+  const id = await newAgeIdentity();
+  const p = writeTemp(dir, "aqf-id.zip.age", await ageEncrypt(zipOf(androidqfFiles()), { identity: id }));
+  const idFile = writeTemp(dir, "key.txt", Buffer.from(`# created: 2024-03-20\n# public key: x\n${id}\n`));
+  const v = await openAndroidqf(p, { identityFile: idFile });
+  assert.equal(v.device.osVersion, "14");
+  await v.close();
+  const other = writeTemp(dir, "other.txt", Buffer.from((await newAgeIdentity()) + "\n"));
+  assert.ok((await oneLine(openAndroidqf(p, { identityFile: other }))) instanceof WrongPasswordError);
+  const bad = writeTemp(dir, "bad.txt", Buffer.from("nothing here\n"));
+  assert.match((await oneLine(openAndroidqf(p, { identityFile: bad }))).oneLine(), /no AGE-SECRET-KEY/);
+});
+
+test("androidqf: truncated age file and non-androidqf inputs give one-line errors", async () => {
+  const data = await ageEncrypt(zipOf(androidqfFiles({ "big.bin": Buffer.alloc(200_000, 3) })), { passphrase: "p" });
+  const p = writeTemp(dir, "cut.zip.age", data.subarray(0, data.length - 1000));
+  assert.match((await oneLine(openAndroidqf(p, { passphrase: "p" }))).oneLine(), /cut\.zip\.age: age-encrypted file is truncated or corrupt/);
+  const other = writeTemp(dir, "other.zip", buildZip([{ name: "hello.txt", data: "x" }]));
+  assert.match((await oneLine(openAndroidqf(other))).oneLine(), /other\.zip: not an androidqf acquisition/);
+  const junk = writeTemp(dir, "junk.bin", Buffer.from("junk"));
+  assert.match((await oneLine(openAndroidqf(junk))).oneLine(), /junk\.bin: not a readable zip archive/);
+  assert.equal((await oneLine(openAndroidqf(join(dir, "missing")))).code, "usage");
+});
+
+test("androidqf: an encrypted nested backup without a password fails its modules, not the check", async () => {
+  const root = writeFolder(join(dir, "aqf-enc"), androidqfFiles({ "backup.ab": await buildAb([{ name: SMS_BACKUP_PATH, data: "[]" }], { password: "pw" }) }));
+  const v = await openAndroidqf(root);
+  const [n] = await v.nested();
+  assert.equal(n.view.kind, "android_backup");
+  assert.match((await oneLine(n.view.find({ android_backup: ["**"] }))).oneLine(), /backup\.ab: the Android backup is encrypted/);
+  await v.close();
+  const v2 = await openAndroidqf(root, { backupPassword: "pw" });
+  const [n2] = await v2.nested();
+  assert.equal((await n2.view.find({ android_backup: ["apps/**/*_sms_backup"] })).length, 1);
+  await v2.close();
+});
+
+test("androidqf zip: a hostile member stops the open with a one-line error", async () => {
+  const p = writeTemp(dir, "hostile-aqf.zip", buildZip([{ name: "getprop.txt", data: "" }, { name: "../../.bashrc", data: "evil" }]));
+  const e = await oneLine(openAndroidqf(p));
+  assert.equal(e.code, "archive_unsafe");
+  assert.match(e.oneLine(), /"\.\.\/\.\.\/\.bashrc"/);
+});
+
+test("bugreport zip: main entry from main_entry.txt, device from the dumpstate, zip times kept", async () => {
+  const files = bugreportFiles({ tombstones: 2 });
+  const when = new Date(Date.UTC(2024, 2, 20, 9, 58, 0));
+  const p = writeTemp(dir, "br.zip", buildZip(Object.entries(files).map(([name, data]) => ({ name, data, mtime: when }))));
+  const v = await openBugreport(p);
+  try {
+    assert.equal(v.kind, "android_bugreport");
+    assert.equal(v.device.bugreportMain, "bugreport-panther-UQ1A.240205.004-2024-03-20-10-00-00.txt");
+    assert.deepEqual({ model: v.device.model, osVersion: v.device.osVersion, patchLevel: v.device.patchLevel, build: v.device.build }, { model: "Pixel 7", osVersion: "14", patchLevel: "2024-03-05", build: "UQ1A.240205.004" });
+    const t = await v.find({ bugreport: ["FS/data/tombstones/tombstone_*"] });
+    assert.equal(t.length, 2);
+    assert.equal(t[0].modified, when.toISOString());
+  } finally {
+    await v.close();
+  }
+});
+
+test("bugreport folder (and the folder above it); an older dumpstate.txt one; not-a-bugreport", async () => {
+  const root = writeFolder(join(dir, "br-folder", "inner"), bugreportFiles({ main: "dumpstate.txt" }));
+  for (const p of [root, join(dir, "br-folder")]) {
+    const v = await openBugreport(p);
+    assert.equal(v.device.bugreportMain, "dumpstate.txt");
+    assert.equal(v.device.fingerprint, DEVICE.fingerprint);
+    assert.ok((await paths(v)).includes("FS/data/tombstones/tombstone_00"));
+    await v.close();
+  }
+  const noMainEntry = writeFolder(join(dir, "br-nomain"), { "bugreport-x.txt": "Build fingerprint: 'a/b/c:13/TQ1A/1:user/release-keys'\n" });
+  const v = await openBugreport(noMainEntry);
+  assert.equal(v.device.osVersion, "13");
+  await v.close();
+  const p = writeTemp(dir, "notbr.zip", buildZip([{ name: "x.txt", data: "x" }]));
+  assert.match((await oneLine(openBugreport(p))).oneLine(), /notbr\.zip: not an Android bugreport/);
+});
+
+test("intrusion logs: a folder, a zip, loose files; nothing found is an error", async () => {
+  const line = JSON.stringify({ dnsEvent: { hostname: "example.com", ipAddresses: ["/1.2.3.4"], timestamp: 1700000000000 } });
+  const folder = writeFolder(join(dir, "il"), { "2024-03-20/dns.jsonl": line + "\n", "security.jsonl": "{}\n" });
+  const v1 = await openIntrusionLogs(folder);
+  assert.equal(v1.kind, "android_intrusion_logs");
+  assert.equal(v1.specKey, "intrusion_logs");
+  assert.deepEqual(await paths(v1), ["2024-03-20/dns.jsonl", "security.jsonl"]);
+  assert.equal((await v1.find({ intrusion_logs: ["**/*.jsonl"] })).length, 2);
+  const z = writeTemp(dir, "il.zip", buildZip([{ name: "export/a.jsonl", data: line }]));
+  assert.deepEqual(await paths(await openIntrusionLogs(z)), ["a.jsonl"]);
+  const f1 = writeTemp(dir, "one.jsonl", Buffer.from(line));
+  mkdirSync(join(dir, "sub"), { recursive: true });
+  const f2 = join(dir, "sub", "one.jsonl");
+  writeFileSync(f2, line);
+  const v3 = await openIntrusionLogs([f1, f2]);
+  assert.deepEqual(await paths(v3), ["2-one.jsonl", "one.jsonl"]);
+  assert.equal((await v3.readFile({ path: "one.jsonl" })).toString(), line);
+  assert.deepEqual(v3.inputsRead().map((i) => i.path), [f1]);
+  mkdirSync(join(dir, "empty"));
+  assert.match((await oneLine(openIntrusionLogs(join(dir, "empty")))).oneLine(), /no intrusion-log files found/);
+});
+
+test("androidqf folder: the nested backup is listed once in the inputs, by the nested view", async () => {
+  const ab = await buildAb([{ name: SMS_BACKUP_PATH, data: "[]" }]);
+  const root = writeFolder(join(dir, "aqf-inputs"), androidqfFiles({ "backup.ab": ab }));
+  const v = await openAndroidqf(root);
+  const nested = await v.nested();
+  await v.readFile((await v.entry("ps.txt"))!);
+  for (const n of [v, ...nested.map((x) => x.view)]) await (n as typeof v).settled();
+  const all = [v, ...nested.map((x) => x.view)].flatMap((x) => x.inputsRead()).map((i) => [i.path, i.sha256]);
+  assert.deepEqual(all.sort(), [
+    [join(root, "backup.ab"), sha(ab)],
+    [join(root, "getprop.txt"), sha(readFileSync(join(root, "getprop.txt")))],
+    [join(root, "ps.txt"), sha(readFileSync(join(root, "ps.txt")))],
+  ]);
+  await v.close();
+});

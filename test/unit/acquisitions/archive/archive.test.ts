@@ -1,0 +1,324 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { VigilError } from "../../../../src/core/errors.ts";
+import type { ArchiveEntry } from "../../../../src/acquisitions/archive/entry.ts";
+import { openFolderView } from "../../../../src/acquisitions/archive/folder-view.ts";
+import { openArchiveView } from "../../../../src/acquisitions/archive/open.ts";
+import { checkEntryPath, linkEscapes } from "../../../../src/acquisitions/archive/safety.ts";
+import { extractTar, walkTar } from "../../../../src/acquisitions/archive/tar.ts";
+import { ZipArchive } from "../../../../src/acquisitions/archive/zip.ts";
+import { privateTempDir } from "../../../../src/core/tempdir.ts";
+import { buildTar, buildZip, testDir, writeTemp } from "../../../helpers/archive-builder.ts";
+
+const dir = testDir("vigil-archive");
+const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+
+async function rejectsWith(p: Promise<unknown>, code: string, ...parts: string[]): Promise<VigilError> {
+  let err: unknown;
+  try {
+    await p;
+  } catch (e) {
+    err = e;
+  }
+  assert.ok(err instanceof VigilError, `expected a VigilError, got ${String(err)}`);
+  assert.equal(err.code, code, err.oneLine());
+  for (const part of parts) assert.ok(err.oneLine().includes(part), `"${err.oneLine()}" lacks "${part}"`);
+  assert.ok(!err.oneLine().includes("\n"));
+  return err;
+}
+
+test("checkEntryPath refuses traversal, absolute, drive letters and NUL; normalises the rest", () => {
+  assert.deepEqual(checkEntryPath("./a//b/./c"), { path: "a/b/c" });
+  assert.deepEqual(checkEntryPath("dir/"), { path: "dir" });
+  for (const bad of ["../x", "a/../../x", "a/..", "/etc/x", "C:/x", "c:x", "a\0b", "//server/share"]) {
+    assert.ok("reason" in checkEntryPath(bad), bad);
+  }
+  assert.ok("reason" in checkEntryPath("a\\..\\..\\x", { backslashIsSeparator: true }));
+  // A literal backslash is a legal character in a tar name on Unix.
+  assert.deepEqual(checkEntryPath("a\\b"), { path: "a\\b" });
+});
+
+test("linkEscapes resolves links inside the archive root", () => {
+  assert.equal(linkEscapes("a/b/link", "../c"), false);
+  assert.equal(linkEscapes("a/link", "../../x"), true);
+  assert.equal(linkEscapes("link", ".."), true);
+  assert.equal(linkEscapes("var", "private/var"), false);
+  // Absolute targets are read inside the archive, as a chroot would.
+  assert.equal(linkEscapes("etc", "/private/etc"), false);
+  assert.equal(linkEscapes("x", "/../../etc"), true);
+  assert.equal(linkEscapes("x", "C:/Windows"), true);
+});
+
+test("zip: lists, reads with timestamps, streams, refuses nothing on a clean archive", async () => {
+  const big = Buffer.alloc(300_000, "abc");
+  const zipPath = writeTemp(
+    dir,
+    "clean.zip",
+    buildZip([
+      { name: "top/", data: "" },
+      { name: "top/getprop.txt", data: "[ro.product.model]: [Pixel]\n", mtime: new Date(Date.UTC(2023, 6, 24, 0, 38, 0)) },
+      { name: "top/stored.bin", data: big, method: 0 },
+      { name: "top/link", mode: 0o120777, data: "getprop.txt", method: 0 },
+    ]),
+  );
+  const z = await ZipArchive.open(zipPath);
+  try {
+    const names = [...z.list()].map((e) => `${e.path}:${e.type}`);
+    assert.deepEqual(names, ["top:directory", "top/getprop.txt:file", "top/stored.bin:file", "top/link:symlink"]);
+    assert.equal(z.get("top/getprop.txt")!.modified, "2023-07-24T00:38:00.000Z");
+    assert.equal(z.get("top/link")!.linkTarget, "getprop.txt");
+    assert.equal((await z.readFile("top/getprop.txt")).toString(), "[ro.product.model]: [Pixel]\n");
+    assert.ok((await z.readFile("top/stored.bin")).equals(big));
+    await assert.rejects(z.readFile("top/link"), /symlink, not a file/);
+    assert.deepEqual(z.refused, []);
+  } finally {
+    z.close();
+  }
+});
+
+test("zip view: prefix auto, find, sqlite-less reads, provenance hash of the archive, localPath", async () => {
+  const data = buildZip([
+    { name: "androidqf_x/getprop.txt", data: "a" },
+    { name: "androidqf_x/sub/ps.txt", data: "b" },
+  ]);
+  const p = writeTemp(dir, "view.zip", data);
+  const v = await openArchiveView(p, { kind: "androidqf", platform: "android", prefix: "auto" });
+  try {
+    const paths: string[] = [];
+    for await (const e of v.entries()) paths.push(e.path);
+    assert.deepEqual(paths, ["getprop.txt", "sub/ps.txt"]);
+    const found = await v.find({ androidqf: ["getprop.txt", "nope.txt"] });
+    assert.deepEqual(found.map((f) => f.path), ["getprop.txt"]);
+    const globbed = await v.find({ androidqf: ["**/*.txt"] });
+    assert.equal(globbed.length, 2);
+    assert.equal((await v.readFile(found[0])).toString(), "a");
+    const local = await v.localPath((await v.entry("sub/ps.txt"))!);
+    assert.equal(readFileSync(local, "utf8"), "b");
+    await v.settled();
+    assert.deepEqual(v.inputsRead(), [{ path: p, sha256: sha(data), size: data.length }]);
+  } finally {
+    await v.close();
+  }
+  assert.ok(!existsSync(join(dir, "sub")), "nothing is written beside the evidence");
+});
+
+for (const [label, name] of [
+  ["dot-dot", "../x"],
+  ["nested dot-dot", "a/../../x"],
+  ["absolute", "/etc/x"],
+  ["drive letter", "C:\\Windows\\x"],
+  ["backslash traversal", "a\\..\\..\\x"],
+] as const) {
+  test(`zip: refuses a hostile entry (${label}) with a one-line error naming archive and entry`, async () => {
+    const p = writeTemp(dir, `hostile-${label.replace(/\W/g, "_")}.zip`, buildZip([{ name: "ok.txt", data: "x" }, { name, data: "evil" }]));
+    await rejectsWith(ZipArchive.open(p), "archive_unsafe", p, "refused unsafe archive entry", JSON.stringify(name));
+    // With "skip" the archive opens and the refusal is reported.
+    const z = await ZipArchive.open(p, { onUnsafe: "skip" });
+    assert.deepEqual([...z.list()].map((e) => e.path), ["ok.txt"]);
+    assert.equal(z.refused.length, 1);
+    assert.equal(z.refused[0].entry, name);
+    z.close();
+  });
+}
+
+test("zip: refuses a symlink escaping the root, keeps one inside", async () => {
+  const p = writeTemp(dir, "symlink.zip", buildZip([{ name: "a/up", mode: 0o120777, data: "../../etc", method: 0 }]));
+  await rejectsWith(ZipArchive.open(p), "archive_unsafe", "a/up", "escapes the archive");
+});
+
+test("zip: device files are skipped and reported, never listed", async () => {
+  const p = writeTemp(dir, "dev.zip", buildZip([{ name: "dev/null", mode: 0o020666, data: "" }, { name: "f", data: "1" }]));
+  const z = await ZipArchive.open(p);
+  assert.deepEqual([...z.list()].map((e) => e.path), ["f"]);
+  assert.match(z.refused[0].reason, /device/);
+  z.close();
+});
+
+test("zip bomb: declared total over the limit is refused at open", async () => {
+  const p = writeTemp(dir, "bomb-total.zip", buildZip([{ name: "a", data: Buffer.alloc(2_000_000) }, { name: "b", data: Buffer.alloc(2_000_000) }]));
+  await rejectsWith(ZipArchive.open(p, { limits: { maxTotalSize: 3_000_000 } }), "archive_limit", p, '"b"', "total uncompressed size");
+});
+
+test("zip bomb: per-entry size and compression ratio are refused when read", async () => {
+  const zeros = Buffer.alloc(5_000_000);
+  const p = writeTemp(dir, "bomb-ratio.zip", buildZip([{ name: "zeros.bin", data: zeros }, { name: "ok", data: "fine" }]));
+  await rejectsWith(ZipArchive.open(p, { limits: { maxEntrySize: 1_000_000 } }), "archive_limit", "zeros.bin", "per-entry limit");
+  const z = await ZipArchive.open(p, { limits: { maxRatio: 100, ratioFloor: 1_000_000 } });
+  await rejectsWith(z.readFile("zeros.bin"), "archive_limit", p, "zeros.bin", "compression ratio");
+  assert.equal((await z.readFile("ok")).toString(), "fine");
+  z.close();
+});
+
+test("zip bomb: an entry inflating past its declared size is stopped", async () => {
+  const p = writeTemp(dir, "liar.zip", buildZip([{ name: "liar.bin", data: Buffer.alloc(1_000_000, 1), declaredSize: 1000 }]));
+  const z = await ZipArchive.open(p);
+  await assert.rejects(z.readFile("liar.bin"), (e: unknown) => e instanceof Error && /liar\.bin|too many bytes|declared/i.test(e.message));
+  z.close();
+});
+
+test("zip bomb: overlapping entries are refused at open", async () => {
+  const p = writeTemp(dir, "overlap.zip", buildZip([{ name: "kernel.bin", data: Buffer.alloc(100_000) }], { overlap: 5 }));
+  await rejectsWith(ZipArchive.open(p), "archive_limit", "overlapping entries");
+});
+
+test("zip: a truncated or non-zip file gives a one-line error", async () => {
+  const good = buildZip([{ name: "a", data: "x".repeat(1000) }]);
+  const p = writeTemp(dir, "trunc.zip", good.subarray(0, good.length - 30));
+  await rejectsWith(ZipArchive.open(p), "archive", p, "zip");
+  const q = writeTemp(dir, "notzip.zip", Buffer.from("hello"));
+  await rejectsWith(ZipArchive.open(q), "archive", q);
+});
+
+test("tar: walkTar streams entries with metadata and hashes the raw input", async () => {
+  const data = await buildTar([
+    { name: "root/", type: "directory" },
+    { name: "root/a.txt", data: "alpha", mtime: new Date("2022-02-03T04:05:06Z") },
+    { name: "root/var", type: "symlink", linkname: "private/var" },
+    { name: "root/b.txt", data: "beta" },
+  ]);
+  for (const gzip of [false, true]) {
+    const raw = gzip ? gzipSync(data) : data;
+    const p = writeTemp(dir, gzip ? "t.tar.gz" : "t.tar", raw);
+    const seen: string[] = [];
+    const r = await walkTar(p, async (e, body) => {
+      seen.push(`${e.path}:${e.type}`);
+      if (e.path === "root/a.txt") {
+        assert.equal(e.modified, "2022-02-03T04:05:06.000Z");
+        let s = "";
+        for await (const c of body) s += c;
+        assert.equal(s, "alpha");
+      }
+      // root/b.txt body left unread: skipped by walkTar.
+    });
+    assert.deepEqual(seen, ["root:directory", "root/a.txt:file", "root/var:symlink", "root/b.txt:file"]);
+    assert.deepEqual(r.input, { path: p, sha256: sha(raw), size: raw.length });
+  }
+});
+
+test("tar: walkTar can stop early", async () => {
+  const p = writeTemp(dir, "stop.tar", await buildTar([{ name: "a", data: "1" }, { name: "b", data: "2" }, { name: "c", data: "3" }]));
+  const seen: string[] = [];
+  const r = await walkTar(p, (e) => {
+    seen.push(e.path);
+    return e.path !== "b";
+  });
+  assert.deepEqual(seen, ["a", "b"]);
+  assert.equal(r.completed, false);
+});
+
+for (const [label, member] of [
+  ["dot-dot", { name: "../x", data: "evil" }],
+  ["absolute", { name: "/etc/x", data: "evil" }],
+  ["symlink escaping", { name: "up", type: "symlink", linkname: "../../" }],
+  ["hard link escaping", { name: "hl", type: "link", linkname: "../../etc/passwd" }],
+] as const) {
+  test(`tar: refuses a hostile member (${label})`, async () => {
+    const p = writeTemp(dir, `hostile-${label.replace(/\W/g, "_")}.tar`, await buildTar([{ name: "ok", data: "fine" }, member as never]));
+    await rejectsWith(walkTar(p, () => {}), "archive_unsafe", p, JSON.stringify(member.name));
+    const out = privateTempDir("hostile");
+    const { files, walk } = await extractTar(p, () => true, out, { onUnsafe: "skip" });
+    assert.deepEqual([...files.keys()], ["ok"]);
+    assert.equal(walk.refused.length, 1);
+    assert.ok(!existsSync(join(out, "..", "x")));
+  });
+}
+
+test("tar: device files and fifos are skipped, never extracted", async () => {
+  const p = writeTemp(dir, "dev.tar", await buildTar([{ name: "dev/zero", type: "character-device" }, { name: "pipe", type: "fifo" }, { name: "f", data: "1" }]));
+  const out = privateTempDir("dev");
+  const { files, walk } = await extractTar(p, () => true, out);
+  assert.deepEqual([...files.keys()], ["f"]);
+  assert.equal(walk.refused.length, 2);
+});
+
+test("tar bomb: gzip ratio and total size limits stop the stream", async () => {
+  const p = writeTemp(dir, "bomb.tar.gz", await buildTar([{ name: "zeros", data: Buffer.alloc(8_000_000) }], { gzip: true }));
+  await rejectsWith(walkTar(p, () => {}, { limits: { maxRatio: 50, ratioFloor: 1_000_000 } }), "archive_limit", p, "ratio");
+  await rejectsWith(walkTar(p, () => {}, { limits: { maxTotalSize: 2_000_000 } }), "archive_limit", "total limit");
+  await rejectsWith(walkTar(p, () => {}, { limits: { maxEntrySize: 1_000_000 } }), "archive_limit", '"zeros"', "per-entry limit");
+});
+
+test("tar: truncated archive gives a one-line error", async () => {
+  const data = await buildTar([{ name: "a", data: Buffer.alloc(5000, 1) }]);
+  const p = writeTemp(dir, "trunc.tar", data.subarray(0, 2048));
+  await rejectsWith(walkTar(p, () => {}), "archive", p, "truncated");
+  const gz = gzipSync(data);
+  const q = writeTemp(dir, "trunc.tar.gz", gz.subarray(0, gz.length - 20));
+  await rejectsWith(walkTar(q, () => {}), "archive", q);
+});
+
+test("tar view: prefetch at open, later reads batched, hard links resolved, provenance", async () => {
+  const data = await buildTar(
+    [
+      { name: "dump/private/var/a.db", data: "A" },
+      { name: "dump/private/var/b.txt", data: "B" },
+      { name: "dump/private/var/c.txt", data: "C" },
+      { name: "dump/private/var/hard", type: "link", linkname: "dump/private/var/b.txt" },
+      { name: "dump/etc", type: "symlink", linkname: "/private/etc" },
+    ],
+    { gzip: true },
+  );
+  const p = writeTemp(dir, "fs.tar.gz", data);
+  const v = await openArchiveView(p, { kind: "ios_fs", platform: "ios", prefix: "auto", prefetch: (e) => e.path.endsWith(".db") });
+  try {
+    const all: ArchiveEntry[] = [];
+    for await (const e of v.entries()) all.push({ path: e.path, type: (e.type ?? "file") as ArchiveEntry["type"], size: e.size ?? 0 });
+    assert.deepEqual(all.map((e) => `${e.path}:${e.type}`), ["private/var/a.db:file", "private/var/b.txt:file", "private/var/c.txt:file", "private/var/hard:file", "etc:symlink"]);
+    assert.equal((await v.readFile({ path: "private/var/a.db" })).toString(), "A");
+    const [b, c, h] = await Promise.all([v.readFile({ path: "private/var/b.txt" }), v.readFile({ path: "private/var/c.txt" }), v.readFile({ path: "private/var/hard" })]);
+    assert.deepEqual([b.toString(), c.toString(), h.toString()], ["B", "C", "B"]);
+    await assert.rejects(v.readFile({ path: "etc" }), /symlink, not a file/);
+    await assert.rejects(v.readFile({ path: "nope" }), /no entry/);
+    assert.deepEqual(v.inputsRead(), [{ path: p, sha256: sha(data), size: data.length }]);
+  } finally {
+    await v.close();
+  }
+});
+
+test("folder view: streamed walk, never follows a symlink out of the root, hashes what it reads", async () => {
+  const root = join(dir, "folder");
+  mkdirSync(join(root, "sub"), { recursive: true });
+  writeFileSync(join(root, "getprop.txt"), "props");
+  writeFileSync(join(root, "sub", "ps.txt"), "ps");
+  const outside = join(dir, "outside.txt");
+  writeFileSync(outside, "secret");
+  symlinkSync(outside, join(root, "escape"));
+  symlinkSync(dir, join(root, "dirlink"));
+  const v = openFolderView(root, { kind: "androidqf", platform: "android" });
+  const seen: string[] = [];
+  for await (const e of v.entries()) seen.push(`${e.path}:${e.type ?? "file"}`);
+  assert.deepEqual(seen.sort(), ["dirlink:symlink", "escape:symlink", "getprop.txt:file", "sub/ps.txt:file", "sub:directory"]);
+  assert.equal((await v.readFile({ path: "getprop.txt" })).toString(), "props");
+  await rejectsWith(v.readFile({ path: "escape" }), "archive_unsafe", "outside the acquisition folder");
+  await rejectsWith(v.readFile({ path: "dirlink/outside.txt" }), "archive_unsafe");
+  await rejectsWith(v.readFile({ path: "../outside.txt" }), "archive_unsafe");
+  const s = await v.openStream({ path: "sub/ps.txt" });
+  for await (const _ of s) void _;
+  await v.settled();
+  const inputs = v.inputsRead().map((i) => [i.path, i.sha256]);
+  assert.deepEqual(inputs.sort(), [
+    [join(root, "getprop.txt"), sha(Buffer.from("props"))],
+    [join(root, "sub/ps.txt"), sha(Buffer.from("ps"))],
+  ]);
+  assert.deepEqual((await v.find({ androidqf: ["getprop.txt", "escape"] })).map((e) => e.path), ["getprop.txt"]);
+});
+
+test("zip: closing releases the file descriptor, also after streams were read or abandoned", async () => {
+  const p = writeTemp(dir, "fd.zip", buildZip([{ name: "a", data: Buffer.alloc(8_000_000, 1), method: 0 }, { name: "b", data: "b" }]));
+  const fds = () => readdirSync("/proc/self/fd").length;
+  const before = fds();
+  for (let i = 0; i < 20; i++) {
+    const z = await ZipArchive.open(p);
+    await z.readFile("b");
+    const s = await z.openStream("a");
+    await new Promise((r) => s.once("readable", r));
+    s.destroy();
+    z.close();
+  }
+  await new Promise((r) => setTimeout(r, 50));
+  assert.ok(fds() <= before + 1, `${fds()} open descriptors, ${before} before`);
+});
