@@ -258,7 +258,7 @@ function provenanceSection(t: T, results: LoadedResults): string {
     ["provenance.snapshot", info.iocs.snapshot],
   ]
     .filter(([, v]) => v)
-    .map(([k, v]) => `<tr><th>${tr(t, k!)}</th><td><code>${esc(v)}</code></td></tr>`)
+    .map(([k, v]) => `<tr><th>${tr(t, k!)}</th><td>${k === "provenance.snapshot" && info.iocs.snapshot_message ? tr(t, info.iocs.snapshot_message.id, info.iocs.snapshot_message.params) : `<code>${esc(v)}</code>`}</td></tr>`)
     .join("");
   const inputs = info.inputs
     .map((i) => `<tr><td><code>${esc(i.path)}</code></td><td class="num">${i.size}</td><td>${i.error ? esc(i.error) : `<code class="hash">${esc(i.sha256)}</code>`}</td></tr>`)
