@@ -4,7 +4,8 @@
 import { readdirSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { VigilError } from "../core/errors.ts";
-import { ANDROIDQF_MARKERS, head, isAgeFile } from "./android/androidqf.ts";
+import { ANDROIDQF_MARKERS, isAgeFile } from "./android/androidqf.ts";
+import { readHead } from "../formats/file-magic.ts";
 import { walkTar } from "./archive/tar.ts";
 import { ZipArchive } from "./archive/zip.ts";
 import { isBackupFolder } from "./ios-backup/locate.ts";
@@ -80,7 +81,7 @@ function folderNames(dir: string): string[] {
 }
 
 function looksLikeJsonLines(path: string): boolean {
-  const text = head(path, 64 * 1024).toString("utf8");
+  const text = readHead(path, 64 * 1024).toString("utf8");
   return text.split("\n").some((l) => /^\s*\{/.test(l));
 }
 
@@ -117,7 +118,7 @@ export async function detectAcquisition(path: string): Promise<Detected> {
   // A capture or sensor log by its name (also a gzip-compressed capture), before any look inside.
   const byName = networkFromNames([name]);
   if (byName && sourceKind(name) !== "pcapdroid") return byName;
-  const h = head(path, 512);
+  const h = readHead(path, 512);
   const magic = captureMagic(h);
   if (magic === "pcap" || magic === "pcapng") return { kind: "network", because: `is a ${magic} capture` };
   if (h.subarray(0, 14).toString("latin1") === "ANDROID BACKUP") return { kind: "android_backup", because: "starts with ANDROID BACKUP" };

@@ -218,7 +218,7 @@ export interface RunInfo {
   demo?: boolean;
   device?: DeviceInfo;
   inputs: InputFile[];
-  iocs: { snapshot?: string; sets: IocSetInfo[]; errors: string[] };
+  iocs: { snapshot?: string; snapshot_message?: Message; sets: IocSetInfo[]; errors: string[] };
   lang?: string;
   /** Threads that ran modules (1: all in the main thread; see --jobs). */
   threads?: number;

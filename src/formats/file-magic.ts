@@ -1,6 +1,7 @@
 // What a file is, from its first bytes (magic numbers), and whether a ZIP archive ends it, from
 // its last bytes. Only the head and the tail are kept while the file streams by, so a large
 // attachment costs no memory; a caller that needs no tail stops reading after the head.
+import { closeSync, openSync, readSync } from "node:fs";
 import { open } from "node:fs/promises";
 import type { Readable } from "node:stream";
 
@@ -195,5 +196,16 @@ export async function readHeadTailAt(path: string, wantTail: (head: Buffer) => b
     return { head, tail, size };
   } finally {
     await fh.close();
+  }
+}
+
+/** The first `n` bytes of a file on disk (fewer when it is shorter), read synchronously. */
+export function readHead(path: string, n: number): Buffer {
+  const b = Buffer.alloc(n);
+  const fd = openSync(path, "r");
+  try {
+    return b.subarray(0, readSync(fd, b, 0, n, 0));
+  } finally {
+    closeSync(fd);
   }
 }

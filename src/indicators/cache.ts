@@ -5,6 +5,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { homedir } from "node:os";
 import { dirname, join, resolve, sep } from "node:path";
 import { DATA_DIR } from "../core/paths.ts";
+import { english, msg } from "../core/i18n/index.ts";
+import type { Message } from "../core/model.ts";
 
 export const BUNDLED_SNAPSHOT = join(DATA_DIR, "iocs");
 
@@ -47,8 +49,9 @@ export interface DefaultIndicators {
   kind: "cache" | "bundled" | "none";
   dir?: string;
   info?: SnapshotInfo;
-  /** One line for info.json and the terminal. */
+  /** One line for info.json and the terminal (English), and the same as a catalog message for the report. */
   description: string;
+  message: Message;
 }
 
 const STAMP = /^\d{8}T\d{6}(?:\d{3})?Z(?:-\d+)?$/;
@@ -82,19 +85,23 @@ export function defaultIndicatorPaths(): DefaultIndicators {
   const cached = listCachedSnapshots()[0];
   if (cached) {
     const date = cached.info?.created ?? "unknown date";
-    return { paths: [cached.dir], kind: "cache", dir: cached.dir, info: cached.info, description: `indicator snapshot of ${date} from ${cached.dir}` };
+    const message = msg("iocs.snapshot.cached", { date, dir: cached.dir });
+    return { paths: [cached.dir], kind: "cache", dir: cached.dir, info: cached.info, description: english(message), message };
   }
   if (existsSync(BUNDLED_SNAPSHOT)) {
     const info = readInfo(BUNDLED_SNAPSHOT);
+    const message = info ? msg("iocs.snapshot.bundled", { date: info.created.slice(0, 10) }) : msg("iocs.snapshot.bundled_undated");
     return {
       paths: [BUNDLED_SNAPSHOT],
       kind: "bundled",
       dir: BUNDLED_SNAPSHOT,
       info,
-      description: `indicator snapshot bundled with Vigil (${info?.created.slice(0, 10) ?? "unknown date"}); run "vigil iocs update" for newer ones`,
+      description: english(message),
+      message,
     };
   }
-  return { paths: [], kind: "none", description: 'no indicators: run "vigil iocs update" or pass --iocs' };
+  const message = msg("iocs.snapshot.none");
+  return { paths: [], kind: "none", description: english(message), message };
 }
 
 function stamp(d: Date): string {

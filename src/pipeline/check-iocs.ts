@@ -113,7 +113,7 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
       acquisition: { kind: r.producer === "vigil" ? "vigil_results" : "mvt_results", path: input, encrypted: false, ...(carried.kind ? { original_kind: carried.kind } : {}) },
       ...(carried.device ? { device: carried.device } : {}),
       inputs: r.inputs,
-      iocs: { snapshot: loaded.snapshot, sets: loaded.sets, errors: loaded.problems },
+      iocs: { snapshot: loaded.snapshot, ...("snapshot_message" in loaded && loaded.snapshot_message ? { snapshot_message: loaded.snapshot_message } : {}), sets: loaded.sets, errors: loaded.problems },
       lang: opts.lang,
       runtime: runtimeInfo(),
       datasets,

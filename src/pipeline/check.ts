@@ -203,7 +203,7 @@ async function checkOpened(
       ...(setup.demo ? { demo: true } : {}),
       device: main.device,
       inputs,
-      iocs: { snapshot: loaded.snapshot, sets: loaded.sets, errors: loaded.problems },
+      iocs: { snapshot: loaded.snapshot, ...("snapshot_message" in loaded && loaded.snapshot_message ? { snapshot_message: loaded.snapshot_message } : {}), sets: loaded.sets, errors: loaded.problems },
       lang: opts.lang,
       threads,
       runtime: runtimeInfo(),

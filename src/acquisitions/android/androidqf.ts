@@ -5,12 +5,13 @@
 // The backup.ab and bugreport.zip inside a bundle are acquisitions of their own: `nested()`
 // opens them so the check runs their modules too.
 import { createHash } from "node:crypto";
-import { closeSync, createReadStream, createWriteStream, openSync, promises as fsp, readdirSync, readFileSync, readSync, statSync } from "node:fs";
+import { createReadStream, createWriteStream, promises as fsp, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { VigilError, WrongPasswordError } from "../../core/errors.ts";
+import { readHead } from "../../formats/file-magic.ts";
 import type { InputFile } from "../../core/model.ts";
 import { privateTempDir, removeTempDir } from "../../core/tempdir.ts";
 import type { BaseView } from "../archive/base-view.ts";
@@ -75,19 +76,9 @@ export const ANDROIDQF_MARKERS = [
 const AGE_MAGIC = "age-encryption.org/v1\n";
 const AGE_ARMOR = "-----BEGIN AGE ENCRYPTED FILE-----";
 
-/** The first `n` bytes of a file (fewer when it is shorter). */
-export function head(path: string, n: number): Buffer {
-  const b = Buffer.alloc(n);
-  const fd = openSync(path, "r");
-  try {
-    return b.subarray(0, readSync(fd, b, 0, n, 0));
-  } finally {
-    closeSync(fd);
-  }
-}
 
 export function isAgeFile(path: string): boolean {
-  const h = head(path, AGE_ARMOR.length).toString("latin1");
+  const h = readHead(path, AGE_ARMOR.length).toString("latin1");
   return h.startsWith(AGE_MAGIC) || h.startsWith(AGE_ARMOR);
 }
 
@@ -126,7 +117,7 @@ export async function decryptAgeFile(path: string, dest: string, opts: { passphr
       cb(null, chunk);
     },
   });
-  const armored = head(path, AGE_ARMOR.length).toString("latin1").startsWith(AGE_ARMOR);
+  const armored = readHead(path, AGE_ARMOR.length).toString("latin1").startsWith(AGE_ARMOR);
   let plain: Readable;
   try {
     if (armored) {

@@ -1,9 +1,10 @@
 // Network evidence as an acquisition: a folder of captures and sensor logs taken as one, a zip
 // of them, or loose files. The view only lists the files; the network modules read them. A loose
 // capture whose name does not say what it is (no .pcap/.pcapng) is named by its content.
-import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { basename } from "node:path";
 import { VigilError } from "../../core/errors.ts";
+import { readHead } from "../../formats/file-magic.ts";
 import { captureMagic } from "../../formats/network/capture.ts";
 import { sourceKind } from "../../formats/network/sources.ts";
 import { filesView } from "../android/common.ts";
@@ -11,18 +12,9 @@ import type { BaseView } from "../archive/base-view.ts";
 import { openFolderView } from "../archive/folder-view.ts";
 import { openZipView } from "../archive/zip-view.ts";
 
-function head(path: string, n = 4): Buffer {
-  const b = Buffer.alloc(n);
-  const fd = openSync(path, "r");
-  try {
-    return b.subarray(0, readSync(fd, b, 0, n, 0));
-  } finally {
-    closeSync(fd);
-  }
-}
 
 const isZip = (path: string) => {
-  const h = head(path);
+  const h = readHead(path, 4);
   return h.length === 4 && h[0] === 0x50 && h[1] === 0x4b && h[2] === 3 && h[3] === 4;
 };
 
@@ -30,7 +22,7 @@ const isZip = (path: string) => {
 function looseName(file: string): string {
   const name = basename(file);
   if (sourceKind(name)) return name;
-  return captureMagic(head(file)) ? `${name}.pcap` : name;
+  return captureMagic(readHead(file, 4)) ? `${name}.pcap` : name;
 }
 
 export const NETWORK_INPUTS = "pcap or pcapng captures (also .gz), Zeek logs (dns, ssl, x509, http, conn, quic), Suricata eve.json, PCAPdroid's connections CSV, or an iPhone App_Privacy_Report .ndjson";

@@ -3,14 +3,14 @@
 // detections, coverage and overview read fine with JavaScript off; the script only adds
 // language switching, filtering and timeline zoom.
 import { readFileSync } from "node:fs";
-import type { Coverage, DatasetInfo, Detection, Exposure, Grade, InformationalAlert, MessageParams, Summary, Verdict } from "../../core/model.ts";
+import type { Coverage, DatasetInfo, Detection, Exposure, Grade, InformationalAlert, Message, MessageParams, Summary, Verdict } from "../../core/model.ts";
 import { GRADES } from "../../core/model.ts";
 import { toJson } from "../json-writer.ts";
 import type { LoadedResults } from "../load-results.ts";
 import { coverageArgs, deviceFacts, FIRST_REAL_DAY, lockdownState, spanOfDays, summarize } from "../summary.ts";
 import { catalogs, msg, translator } from "../../core/i18n/index.ts";
 import { coverageReason, detectionTitle, detectionWhy, moduleTitle, ruleDescription, type Localized } from "../localize.ts";
-import { exploitedFlaws, meaningKey } from "../exposure.ts";
+import { exploitedFlaws, flawMessages, meaningKey, readerParams } from "../exposure.ts";
 import type { ReportData } from "./data.ts";
 import { isGap, MAX_EMPTY_DRAWN, timelineAxis, type Day, type TimelineAxis } from "./timeline-axis.ts";
 import { srcAsset } from "../../core/paths.ts";
@@ -194,10 +194,17 @@ function flawsTable(t: T, flaws: Exposure[]): string {
     .map((e) => {
       const p = e.params;
       const d = (e.details ?? {}) as { what_to_look_for?: string; reason?: string; sources?: string[]; condition?: string };
+      const m = flawMessages(e);
       const usedFor = p.used_for ? esc(p.used_for) : `<span class="muted">${tr(t, "exposure.flaws.unattributed")}</span>`;
-      const more = [d.what_to_look_for, d.condition, d.reason].filter(Boolean).map((x) => `<p>${linkify(esc(x))}</p>`).join("");
-      const sources = d.sources?.length ? `<p><small>${d.sources.map((u) => linkify(esc(u))).join(" · ")}</small></p>` : "";
-      return `<tr data-kind="exploited_flaw" data-cve="${esc(p.cve)}"><td><code>${esc(p.cve)}</code></td><td>${esc(p.product)}</td><td>${usedFor}</td><td>${esc(p.date_added)}</td><td>${esc(p.fixed_in)}</td><td><details><summary>${tr(t, "exposure.flaws.look_for")}</summary>${more}${sources}</details></td></tr>`;
+      // What to look for is the exposure table's own English text (data/exposure/curated.yaml), shown as written.
+      const lookFor = d.what_to_look_for ? `<div class="look-for" lang="en">${tr(t, "exposure.flaws.look_for_as_recorded", undefined, "p", 'class="muted note"')}<p>${linkify(esc(d.what_to_look_for))}</p></div>` : "";
+      const words = (w: Message | string | undefined, english: string | undefined) => (w && typeof w === "object" ? tr(t, w.id, w.params, "p") : english ? `<p>${linkify(esc(english))}</p>` : "");
+      const more = lookFor + words(m.condition, d.condition) + words(m.reason, d.reason);
+      const fixedIn = m.fixed_in && typeof m.fixed_in === "object" ? tr(t, m.fixed_in.id, m.fixed_in.params) : esc(p.fixed_in);
+      const sources = d.sources?.length ? `<p class="sources"><small>${d.sources.map((u) => linkify(esc(u))).join(" · ")}</small></p>` : "";
+      // On a phone the table's head is hidden: each value gets its column's name.
+      const lbl = (k: string) => `<span class="lbl">${tr(t, "label", { label: msg(`exposure.flaws.${k}`) })} </span>`;
+      return `<tr data-kind="exploited_flaw" data-cve="${esc(p.cve)}"><td><code>${esc(p.cve)}</code></td><td>${lbl("product")}${esc(p.product)}</td><td>${lbl("used_for")}${usedFor}</td><td>${lbl("date_added")}${esc(p.date_added)}</td><td>${lbl("fixed_in")}${fixedIn}</td><td><details><summary>${tr(t, "exposure.flaws.look_for")}</summary>${more}${sources}</details></td></tr>`;
     })
     .join("");
   const head = ["cve", "product", "used_for", "date_added", "fixed_in", "look_for"].map((k) => `<th>${tr(t, `exposure.flaws.${k}`)}</th>`).join("");
@@ -208,7 +215,7 @@ function flawsTable(t: T, flaws: Exposure[]): string {
 function exposureText(t: T, e: Exposure, part: "title" | "meaning"): string {
   const key = part === "meaning" ? meaningKey(e) : `exposure.${e.kind}.title`;
   if (t(key) === key) return esc(part === "title" ? e.title : e.what_it_means);
-  return tr(t, key, e.params);
+  return tr(t, key, readerParams(e));
 }
 
 function missingPart(t: T, summary: Summary, kind: string | undefined): string {
@@ -228,11 +235,11 @@ function staleDataPart(t: T, datasets: DatasetInfo[] | undefined): string {
   return `<div class="stale-data"><p><strong>${tr(t, "data.stale.title")}</strong> ${tr(t, "data.stale.intro")}</p><ul>${items}</ul></div>`;
 }
 
-/** The data sets of the check: each with its kind, date, source and hash. */
+/** The data sets of the check: each with its kind, date, source (for files given with --iocs, the files) and hash. */
 function datasetsTable(t: T, datasets: DatasetInfo[] | undefined): string {
   if (!datasets?.length) return "";
   const rows = datasets
-    .map((d) => `<tr data-dataset="${esc(d.name)}"${d.stale ? ' class="stale"' : ""}><td>${tr(t, `data.name.${d.name}`)}</td><td>${tr(t, `data.kind.${d.kind}`)}</td><td>${esc(d.date ?? "")}</td><td><code>${esc(d.source)}</code></td><td>${d.sha256 ? `<code class="hash">${esc(d.sha256)}</code>` : ""}</td></tr>`)
+    .map((d) => `<tr data-dataset="${esc(d.name)}"${d.stale ? ' class="stale"' : ""}><td>${tr(t, `data.name.${d.name}`)}</td><td>${tr(t, `data.kind.${d.kind}`)}</td><td>${esc(d.date ?? "")}</td><td><code>${esc(d.kind === "given" ? d.path : d.source)}</code></td><td>${d.sha256 ? `<code class="hash">${esc(d.sha256)}</code>` : ""}</td></tr>`)
     .join("");
   return `<details><summary>${tr(t, "provenance.datasets")} (${datasets.length})</summary><table class="list"><thead><tr><th>${tr(t, "provenance.dataset")}</th><th>${tr(t, "provenance.dataset_kind")}</th><th>${tr(t, "provenance.dataset_date")}</th><th>${tr(t, "field.source")}</th><th>SHA-256</th></tr></thead>${rows}</table></details>`;
 }
@@ -251,7 +258,7 @@ function provenanceSection(t: T, results: LoadedResults): string {
     ["provenance.snapshot", info.iocs.snapshot],
   ]
     .filter(([, v]) => v)
-    .map(([k, v]) => `<tr><th>${tr(t, k!)}</th><td><code>${esc(v)}</code></td></tr>`)
+    .map(([k, v]) => `<tr><th>${tr(t, k!)}</th><td>${k === "provenance.snapshot" && info.iocs.snapshot_message ? tr(t, info.iocs.snapshot_message.id, info.iocs.snapshot_message.params) : `<code>${esc(v)}</code>`}</td></tr>`)
     .join("");
   const inputs = info.inputs
     .map((i) => `<tr><td><code>${esc(i.path)}</code></td><td class="num">${i.size}</td><td>${i.error ? esc(i.error) : `<code class="hash">${esc(i.sha256)}</code>`}</td></tr>`)

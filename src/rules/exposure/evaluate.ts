@@ -59,12 +59,16 @@ export interface ExposureWindow {
   title: string;
   /** The release that closes the window for this phone ("iOS 14.8", "patch level 2025-04-01 (Samsung)"). */
   fixed_in: string;
+  /** `fixed_in` in the catalog's words, for the reader's language (a string when it has no words to translate). */
+  fixed_in_message: Message | string;
   /** Every fix recorded for the flaw. */
   fixed_versions: string[];
   /** False when the fix named in fixed_in was not read at the vendor (see the table's note). */
   fix_verified: boolean;
   /** The version(s) the phone ran inside the window. */
   versions: string[];
+  /** `versions` in the catalog's words, for the reader's language. */
+  versions_message: (Message | string)[];
   exploited_since?: string;
   known_exploited: string;
   /** When CISA added the flaw to its Known Exploited Vulnerabilities catalog (YYYY-MM-DD), when it did. */
@@ -256,16 +260,18 @@ function toWindow(entry: ExposureEntry, hits: { o: Observation; p: Placement }[]
   );
   const condition = [gateCondition, ...hits.map((h) => h.p.condition)].filter((c): c is Message => !!c)[0];
   const reason = reasonFor(entry, first.o, first.p, fix, targeted, window);
-  const versions = [...new Set(hits.map((h) => describeObservation(h.o)))];
+  const seen = new Map(hits.map((h) => [describeObservation(h.o), observationWords(h.o)] as const));
   return {
     id: entry.id,
     cve: entry.cve,
     product: entry.product,
     title: entry.title,
     fixed_in: describeFix(fix),
+    fixed_in_message: fixWords(fix),
     fixed_versions: entry.fixed.map(describeFix),
     fix_verified: fix.verified,
-    versions,
+    versions: [...seen.keys()],
+    versions_message: [...seen.values()],
     exploited_since: entry.exploited_since,
     known_exploited: entry.known_exploited,
     ...(entry.kev?.dateAdded || entry.kev_added ? { kev_added: entry.kev?.dateAdded ?? entry.kev_added } : {}),

@@ -5,6 +5,7 @@ import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { beginSnapshot, cacheRoot, defaultIndicatorPaths, listCachedSnapshots, vigilHome, BUNDLED_SNAPSHOT } from "../../../src/indicators/cache.ts";
 import { loadIndicatorsForRun } from "../../../src/indicators/for-run.ts";
+import { english, render } from "../../../src/core/i18n/index.ts";
 
 function withEnv(env: Record<string, string | undefined>, fn: () => void | Promise<void>) {
   const prev: Record<string, string | undefined> = {};
@@ -43,6 +44,10 @@ test("default indicators: the newest complete cache snapshot, else the bundled o
       assert.equal(d0.kind, "bundled");
       assert.equal(d0.dir, BUNDLED_SNAPSHOT);
       assert.match(d0.description, /bundled with Vigil/);
+      // The same line as a catalog message, so that a French report says it in French.
+      assert.equal(d0.message.id, "iocs.snapshot.bundled");
+      assert.match(render("fr", d0.message), /^instantané d'indicateurs fourni avec Vigil \(\d{4}-\d{2}-\d{2}\)/);
+      assert.equal(english(d0.message), d0.description);
 
       const a = beginSnapshot(new Date("2026-01-01T00:00:00Z"));
       a.write("x/domains.txt", Buffer.from("evil.com\n"));
@@ -60,6 +65,7 @@ test("default indicators: the newest complete cache snapshot, else the bundled o
       assert.equal(d.kind, "cache");
       assert.equal(d.dir, dirB);
       assert.match(d.description, /2026-02-01/);
+      assert.match(render("fr", d.message), /du 2026-02-01/);
       assert.throws(() => pending.write("../escape.txt", Buffer.from("x")), /unsafe path/);
       pending.abort();
       assert.ok(readdirSync(cacheRoot()).every((n) => !n.startsWith(".")));

@@ -18,6 +18,7 @@ import type { Detection, Exposure, Summary } from "../../../src/core/model.ts";
 import { buildSyntheticBackup, DEMO_PLANTED, DEMO_SIZES } from "../../../src/demo/demo-backup.ts";
 import { runCheck } from "../../../src/pipeline/check.ts";
 import { checkIocs } from "../../../src/pipeline/check-iocs.ts";
+import { flawMessages } from "../../../src/report/exposure.ts";
 import { writeHtmlReport } from "../../../src/report/html/index.ts";
 import { testDir } from "../../helpers/archive-builder.ts";
 import { SMS_BACKUP_PATH, writeFolder } from "../../helpers/android-builder.ts";
@@ -47,13 +48,15 @@ function englishPieces(): string[] {
 
 /**
  * The text a reader sees in report.html: no script, style or attribute. The timeline's event
- * descriptions (the events around a detection, as timeline.csv holds them) and the modules'
- * technical warnings in the coverage table are not catalog text: they stay in English, and the
- * French report says so.
+ * descriptions (the events around a detection, as timeline.csv holds them), the modules'
+ * technical warnings in the coverage table and what to look for after an exploited flaw (the
+ * exposure table's curated text) are not catalog text: they stay in English, and the French
+ * report says so.
  */
 function visibleText(html: string): string {
   return html
     .replace(/<table class="events">[\s\S]*?<\/table>/g, " ")
+    .replace(/<div class="look-for" lang="en">[\s\S]*?<\/div>/g, " ")
     .replace(/<small class="warnings">[\s\S]*?<\/small>/g, " ")
     .replace(/<script[\s\S]*?<\/script>/g, " ")
     .replace(/<style[\s\S]*?<\/style>/g, " ")
@@ -193,12 +196,28 @@ test("the French report and terminal summary show the exposure entries in French
     const summary = r.stdout.slice(r.stdout.indexOf("Verdict :"));
     assert.match(summary, /Exposition \(ce à quoi le téléphone était exposé/);
     for (const e of exposure) {
+      if (e.kind === "exploited_flaw") continue;
       const title = render("fr", msg(`exposure.${e.kind}.title`, e.params));
       assert.notEqual(title, e.title, e.kind);
       assert.ok(text.includes(title) && !text.includes(e.title), `${family}: ${title}`);
       assert.ok(text.includes(render("fr", msg(`exposure.${e.kind}.meaning`, e.params))), `${family}: ${e.kind} meaning`);
       assert.ok(summary.includes(title), `${family} summary: ${title}`);
     }
+    // Exploited flaws: one table in the report, each row's fix and why the phone was open to it
+    // in French; one line in the terminal.
+    const flaws = exposure.filter((e) => e.kind === "exploited_flaw");
+    assert.ok(flaws.length > 0, `${family}: exploited flaws`);
+    assert.ok(text.includes(render("fr", msg("exposure.flaws.title", { count: flaws.length }))), `${family}: flaws table`);
+    for (const e of flaws) {
+      const m = flawMessages(e);
+      assert.ok(m.fixed_in && m.reason, `${family} ${e.params.cve}: messages`);
+      for (const w of [m.fixed_in!, m.reason!]) {
+        const fr = typeof w === "string" ? w : render("fr", w);
+        assert.ok(text.includes(fr), `${family} ${e.params.cve}: ${fr}`);
+      }
+    }
+    const line = render("fr", msg("terminal.exploited_flaws", { count: flaws.length, attributed: flaws.filter((e) => e.params.used_for).length, list: "" }));
+    assert.ok(summary.includes(line.trim()), `${family} summary: ${line}`);
     assertNoEnglish(`${family} exposure`, text.slice(text.indexOf("Exposition")), pieces);
   }
 });
