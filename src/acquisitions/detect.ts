@@ -9,6 +9,7 @@ import { readHead } from "../formats/file-magic.ts";
 import { walkTar } from "./archive/tar.ts";
 import { ZipArchive } from "./archive/zip.ts";
 import { isBackupFolder } from "./ios-backup/locate.ts";
+import { unpackedBackupRoot } from "./android/android-backup.ts";
 import { captureMagic } from "../formats/network/capture.ts";
 import { sourceKind } from "../formats/network/sources.ts";
 
@@ -109,6 +110,7 @@ export async function detectAcquisition(path: string): Promise<Detected> {
     const names = folderNames(path);
     const found = fromNames(names) ?? networkFromNames(names);
     if (found) return found;
+    if (unpackedBackupRoot(path) !== undefined) return { kind: "android_backup", because: "holds the apps/ tree of an unpacked Android backup" };
     const files = readdirSync(path).filter((n) => /\.(json|jsonl|log|txt)$/i.test(n));
     if (files.length && files.some((f) => looksLikeJsonLines(join(path, f)))) return { kind: "android_intrusion_logs", because: "holds JSON-lines log files" };
     throw new VigilError("cannot tell what kind of acquisition this folder is (no iPhone backup, file system dump, sysdiagnose, androidqf, bugreport, intrusion logs or network capture found); use the check-* command for its kind", { file: path, code: "usage" });

@@ -9,13 +9,17 @@ import type { Detection } from "../core/model.ts";
 import { NOT_MODULES } from "../indicators/recheck.ts";
 import { recordValues } from "../indicators/values.ts";
 import { readModuleRecords } from "../report/read-records.ts";
+import { moduleOfSlug } from "../modules/mvt-names.ts";
 import { NESTED_PREFIXES, type AcquisitionResults } from "./acquisition-results.ts";
 import type { OpenCase } from "./case-folder.ts";
 
-/** The module a file's records come from, its nested prefix removed (field meanings are per module). */
+/**
+ * The module a file's records come from, its nested prefix removed and MVT's slug read as the
+ * Vigil module (aqf_packages → packages): field meanings are per module.
+ */
 export function baseModule(name: string): string {
-  for (const p of NESTED_PREFIXES) if (p && name.startsWith(p)) return name.slice(p.length);
-  return name;
+  for (const p of NESTED_PREFIXES) if (p && name.startsWith(p)) return moduleOfSlug(name.slice(p.length));
+  return moduleOfSlug(name);
 }
 
 function archived(caseId: string, acq: string, source: ArchivedDetection["source"], d: Detection): ArchivedDetection {

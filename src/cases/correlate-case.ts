@@ -5,6 +5,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Detection } from "../core/model.ts";
+import { resultsSlugsOf } from "../modules/mvt-names.ts";
 import { readModuleRecords } from "../report/read-records.ts";
 import { TimelineStore, decodeRow } from "../report/timeline-store.ts";
 import type { CaseEvent } from "../rules/case-events.ts";
@@ -21,9 +22,9 @@ export interface CaseCorrelation {
   problems: string[];
 }
 
-/** The files of `module` in an acquisition's results folder (its nested parts included). */
+/** The files of `module` in an acquisition's results folder (under MVT's names too; its nested parts included). */
 function moduleFiles(a: AcquisitionResults, module: string): string[] {
-  return NESTED_PREFIXES.map((p) => join(a.dir, `${p}${module}.json`)).filter((f) => existsSync(f));
+  return NESTED_PREFIXES.flatMap((p) => resultsSlugsOf(module).map((s) => join(a.dir, `${p}${s}.json`))).filter((f) => existsSync(f));
 }
 
 /** Why a set's modules gave nothing usable in any acquisition; undefined when one was checked. */

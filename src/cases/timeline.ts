@@ -5,6 +5,7 @@
 // uploaded to Timesketch as it is.
 import type { Detection, TimelineEvent } from "../core/model.ts";
 import { OutputFile } from "../core/output-file.ts";
+import { moduleOfPlugin } from "../modules/mvt-names.ts";
 import { csvRow } from "../report/csv.ts";
 import { readTimeline } from "../report/load-results.ts";
 import type { AcquisitionResults } from "./acquisition-results.ts";
@@ -49,7 +50,8 @@ export async function writeCaseTimeline(path: string, acqs: AcquisitionResults[]
       let k = 0;
       for (let i = 1; i < heads.length; i++) if (heads[i].ev.timestamp < heads[k].ev.timestamp) k = i;
       const h = heads[k];
-      const row = csvRow([h.ev.timestamp, h.ev.event, h.ev.description, h.acquisition, h.ev.module, h.ev.event]);
+      // Each acquisition's timeline.csv names MVT's plugins; the case names Vigil's modules.
+      const row = csvRow([h.ev.timestamp, h.ev.event, h.ev.description, h.acquisition, moduleOfPlugin(h.ev.module), h.ev.event]);
       buf.push(row);
       chars += row.length;
       n++;

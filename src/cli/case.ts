@@ -46,11 +46,13 @@ export function register(program: Command): void {
     .requiredOption("--name <name>", "the case's name (a person, a file number)")
     .option("--archive <location>", ARCHIVE_HELP)
     .option("--no-archive", "do not record the case in the case archive")
+    .option("--json", "print the new case as JSON")
     .action(
-      action(async (dir: string, opts: { name: string; archive?: string | false }) => {
+      action(async (dir: string, opts: { name: string; archive?: string | false; json?: boolean }) => {
         const open = initCase(dir, opts.name);
         if (opts.archive !== false) await withArchive(opts.archive || undefined, (a) => archiveCaseRow(a, open));
-        process.stdout.write(`Case "${open.info.name}" (${open.info.id}) created in ${open.dir}\nAdd acquisitions with: vigil case add ${dir} PATH...\n`);
+        if (opts.json) process.stdout.write(JSON.stringify({ id: open.info.id, name: open.info.name, dir: open.dir }) + "\n");
+        else process.stdout.write(`Case "${open.info.name}" (${open.info.id}) created in ${open.dir}\nAdd acquisitions with: vigil case add ${dir} PATH...\n`);
         return 0;
       }),
     );
@@ -193,9 +195,11 @@ export function register(program: Command): void {
     .argument("<dir>", "the case folder")
     .option("--archive <location>", ARCHIVE_HELP)
     .option("-i, --iocs <path>", "indicators the case's checks used, so that their matches are not reported again by retro-hunts (default: the newest snapshot)", collect)
+    .option("--json", "print what was archived as JSON")
     .action(
-      action(async (dir: string, opts: { archive?: string; iocs?: string[] }) => {
+      action(async (dir: string, opts: { archive?: string; iocs?: string[]; json?: boolean }) => {
         const open = loadCase(dir);
+        const done: { id: string; sightings: number }[] = [];
         const { retroHunt } = await import("../cases/retro-hunt.ts");
         await withArchive(opts.archive, async (a) => {
           await withCaseLock(open.dir, async () => {
@@ -206,11 +210,13 @@ export function register(program: Command): void {
               const r = await archiveAcquisition(a, open, acq);
               for (const p of r.problems) process.stderr.write(`vigil: warning: ${acq.acq.id}: not archived: ${p}\n`);
               await retroHunt(a, iocs, { only: { caseId: open.info.id, acq: acq.acq.id }, found: "check", indicators: "", save: false });
-              process.stdout.write(`${acq.acq.id}: ${r.sightings} values archived\n`);
+              done.push({ id: acq.acq.id, sightings: r.sightings });
+              if (!opts.json) process.stdout.write(`${acq.acq.id}: ${r.sightings} values archived\n`);
             }
             await archiveCorrelations(a, open, built.correlated);
           });
-          process.stdout.write(`Case "${open.info.name}" archived in ${a.location}\n`);
+          if (opts.json) process.stdout.write(JSON.stringify({ case: open.info.id, archive: a.location, acquisitions: done }) + "\n");
+          else process.stdout.write(`Case "${open.info.name}" archived in ${a.location}\n`);
         });
         return 0;
       }),

@@ -1,7 +1,9 @@
-// `vigil check-backup PATH`: an iPhone backup folder (plain or encrypted), or an Android .ab file.
+// `vigil check-backup PATH`: an iPhone backup folder (plain or encrypted), or an Android backup
+// (.ab file, or the folder it unpacks to).
 import type { Command } from "commander";
 import { closeSync, openSync, readSync, statSync } from "node:fs";
-import { openAndroidBackup } from "../acquisitions/android/android-backup.ts";
+import { openAndroidBackup, unpackedBackupRoot } from "../acquisitions/android/android-backup.ts";
+import { isBackupFolder } from "../acquisitions/ios-backup/locate.ts";
 import { guessArtifactBytes, openIosBackup } from "../acquisitions/ios-backup/open.ts";
 import { VigilError } from "../core/errors.ts";
 import { runCheck, type CheckOptions, type CheckOutcome } from "../pipeline/check.ts";
@@ -11,13 +13,15 @@ import { PASSWORD_ENV, secretChain } from "./password.ts";
 const AB_MAGIC = "ANDROID BACKUP";
 
 /**
- * An Android backup is a file starting with "ANDROID BACKUP"; everything else is treated as iOS.
- * A file that is empty, named .ab, or cut short inside that header is neither, and is refused
- * with a message about what it is instead of one about iPhone backup folders.
+ * An Android backup is a file starting with "ANDROID BACKUP", or a folder holding the apps/ tree
+ * of an unpacked one (and no iPhone backup); everything else is treated as iOS. A file that is
+ * empty, named .ab, or cut short inside that header is neither, and is refused with a message
+ * about what it is instead of one about iPhone backup folders.
  */
-export function isAndroidBackupFile(path: string): boolean {
+export function isAndroidBackup(path: string): boolean {
   const st = statSync(path, { throwIfNoEntry: false });
   if (!st) throw new VigilError("no such file or folder", { file: path, code: "usage" });
+  if (st.isDirectory()) return !isBackupFolder(path) && unpackedBackupRoot(path) !== undefined;
   if (!st.isFile()) return false;
   if (st.size === 0) throw new VigilError("empty file: neither an Android backup (.ab) nor an iPhone backup (a folder)", { file: path });
   const head = Buffer.alloc(AB_MAGIC.length);
@@ -44,14 +48,14 @@ export function register(program: Command): void {
   addCheckOptions(
     program
       .command("check-backup")
-      .description("check an iPhone backup folder (plain or encrypted) or an Android backup (.ab)")
+      .description("check an iPhone backup folder (plain or encrypted) or an Android backup (.ab, or the folder it unpacks to)")
       .argument("<path>", "backup folder, a folder above it (MobileSync/Backup), or an .ab file")
       .option("-p, --password <password>", "backup password (else $VIGIL_BACKUP_PASSWORD, else asked for on a terminal)")
       .option("-k, --key-file <file>", "iOS: file with the derived key in hex (as written by extract-key)"),
   ).action(
     action(async (path: string, opts: Options) => {
       requireKeyFile(opts);
-      return (await (isAndroidBackupFile(path) ? checkAndroidBackup(path, opts) : checkIosBackup(path, opts))).exitCode;
+      return (await (isAndroidBackup(path) ? checkAndroidBackup(path, opts) : checkIosBackup(path, opts))).exitCode;
     }),
   );
 }

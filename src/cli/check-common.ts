@@ -17,6 +17,7 @@ export function addCheckOptions(cmd: Command): Command {
     .option("--json", "print the summary as JSON on stdout")
     .option("--lang <code>", "report language (en, fr); default: from the system locale")
     .option("--no-report", "do not write report.html")
+    .option("--timesketch", "also write timesketch.jsonl (the timeline as Timesketch imports it; see vigil export)")
     .option("-q, --quiet", "no progress on stderr")
     .option("--progress <format>", "progress on stderr: text, or json (one JSON object a line, also with --json; for programs)");
 }

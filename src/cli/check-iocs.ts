@@ -14,6 +14,8 @@ export function register(program: Command): void {
     .option("-i, --iocs <path>", "indicator file or folder (repeatable); default: the newest indicator snapshot", collect)
     .option("-o, --output <dir>", "where to write the new results (default: RESULTS_DIR/check-iocs-<time>)")
     .option("--json", "print the summary as JSON on stdout")
+    .option("--timesketch", "also write timesketch.jsonl (the timeline as Timesketch imports it; see vigil export)")
+    .option("--progress <mode>", "progress on stderr: text (default) or json (JSON Lines, one event per step, for programs)")
     .option("--lang <code>", "language of the summary (en, fr); default: from the system locale")
     .option("-q, --quiet", "no progress on stderr")
     .action(action(async (dir: string, opts: CheckIocsOptions) => (await checkIocs(dir, opts)).exitCode));

@@ -84,8 +84,9 @@ export function register(program: Command): void {
     .option("-p, --password <password>", "backup password (else $VIGIL_BACKUP_PASSWORD, else asked for on a terminal)")
     .option("-k, --key-file <file>", "file with the derived key in hex (as written by extract-key)")
     .option("-q, --quiet", "no progress on stderr")
+    .option("--json", "print the outcome as JSON on stdout")
     .action(
-      action(async (path: string, opts: Options) => {
+      action(async (path: string, opts: Options & { json?: boolean }) => {
         const tty = process.stderr.isTTY;
         let transient = false;
         const log = (line: string, isTransient?: boolean) => {
@@ -103,6 +104,7 @@ export function register(program: Command): void {
         const t0 = Date.now();
         const r = await decryptBackup(path, opts, log);
         log(`decrypted ${r.written} files to ${r.dest} in ${((Date.now() - t0) / 1000).toFixed(1)} s` + (r.withoutPayload > 0 ? ` (${r.withoutPayload} files listed in Manifest.db have no payload in the backup and were skipped)` : ""));
+        if (opts.json) process.stdout.write(JSON.stringify({ dest: r.dest, written: r.written, failed: r.failed, without_payload: r.withoutPayload }) + "\n");
         for (const f of r.failed.slice(0, 10)) log(`could not decrypt: ${f}`);
         if (r.failed.length > 10) log(`... and ${r.failed.length - 10} more`);
         return r.failed.length ? 1 : 0;

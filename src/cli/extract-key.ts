@@ -38,8 +38,9 @@ export function register(program: Command): void {
     .option("-k, --key-file-out <file>", "save the key to this file (64 hex characters, as MVT writes it) instead of printing it")
     // MVT's spelling (`mvt-ios extract-key --key-file FILE`), for investigators' muscle memory.
     .addOption(new Option("--key-file <file>").hideHelp())
+    .option("--json", "print {key} (or {key_file} with --key-file-out) as JSON")
     .action(
-      action(async (path: string, opts: Options) => {
+      action(async (path: string, opts: Options & { json?: boolean }) => {
         opts.keyFileOut ??= opts.keyFile;
         const { keyHex, backupDir } = await extractKey(path, { password: opts.password });
         if (opts.keyFileOut) {
@@ -47,8 +48,9 @@ export function register(program: Command): void {
           checkDestFile(opts.keyFileOut, backupDir);
           writeFileSync(opts.keyFileOut, keyHex, { mode: 0o600 });
           process.stderr.write(`key saved to ${opts.keyFileOut} (keep it as safe as the password: it decrypts the backup)\n`);
+          if (opts.json) process.stdout.write(JSON.stringify({ key_file: opts.keyFileOut }) + "\n");
         } else {
-          process.stdout.write(keyHex + "\n");
+          process.stdout.write(opts.json ? JSON.stringify({ key: keyHex }) + "\n" : keyHex + "\n");
         }
         return 0;
       }),

@@ -97,14 +97,13 @@ export function register(program: Command): void {
     .option("--index-url <url>", "index to download", DEFAULT_INDEX_URL)
     .option("--archive <location>", RETRO_HUNT_ARCHIVE_HELP)
     .option("--no-retro-hunt", "do not re-check the archived cases against the new indicators")
+    .option("--json", "JSON Lines on stdout: the new snapshot, then the retro-hunt")
     .action(
       action(async (opts: { indexUrl: string } & RetroHuntOpts) => {
         process.stderr.write(`Using the network: downloading the indicator index ${opts.indexUrl} and the files it names.\n`);
         process.stderr.write("Nothing about your devices is sent; these are plain downloads of public files.\n");
         const r = await updateIndicators({ indexUrl: opts.indexUrl, log: (l) => process.stderr.write(l + "\n") });
-        for (const wline of r.warnings.slice(0, 20)) process.stderr.write(`warning: ${wline}\n`);
-        if (r.warnings.length > 20) process.stderr.write(`warning: ... ${r.warnings.length - 20} more\n`);
-        process.stdout.write(`New indicator snapshot: ${r.dir} (${r.files} files, ${r.indicators} indicators)\n`);
+        printSnapshot(r, opts.json);
         await parseForNextChecks();
         return retroHuntAfter(opts);
       }),
@@ -116,27 +115,35 @@ export function register(program: Command): void {
     .argument("<dir>", "folder holding STIX2 files, an mvt-indicators snapshot, an ioc.yaml or plain lists")
     .option("--archive <location>", RETRO_HUNT_ARCHIVE_HELP)
     .option("--no-retro-hunt", "do not re-check the archived cases against the new indicators")
+    .option("--json", "JSON Lines on stdout: the new snapshot, then the retro-hunt")
     .action(
       action(async (dir: string, opts: RetroHuntOpts) => {
         const r = importIndicators(dir);
-        for (const wline of r.warnings.slice(0, 20)) process.stderr.write(`warning: ${wline}\n`);
-        if (r.warnings.length > 20) process.stderr.write(`warning: ... ${r.warnings.length - 20} more\n`);
-        process.stdout.write(`New indicator snapshot: ${r.dir} (${r.files} files, ${r.indicators} indicators)\n`);
+        printSnapshot(r, opts.json);
         await parseForNextChecks();
         return retroHuntAfter(opts);
       }),
     );
 }
 
+/** The new snapshot: a line of text, or (--json) one JSON line. Warnings go to stderr. */
+function printSnapshot(r: { dir: string; files: number; indicators: number; warnings: string[] }, json?: boolean): void {
+  for (const wline of r.warnings.slice(0, 20)) process.stderr.write(`warning: ${wline}\n`);
+  if (r.warnings.length > 20) process.stderr.write(`warning: ... ${r.warnings.length - 20} more\n`);
+  process.stdout.write(json ? JSON.stringify({ snapshot: r.dir, files: r.files, indicators: r.indicators, warnings: r.warnings.length }) + "\n" : `New indicator snapshot: ${r.dir} (${r.files} files, ${r.indicators} indicators)\n`);
+}
+
 export const RETRO_HUNT_ARCHIVE_HELP = "case archive to re-hunt with the new indicators (default: $VIGIL_ARCHIVE, else cases.sqlite in Vigil's home folder)";
 export interface RetroHuntOpts {
   archive?: string;
   retroHunt?: boolean;
+  /** JSON Lines: the retro-hunt's outcome as one JSON line after the command's own. */
+  json?: boolean;
 }
 
 /** After new indicators: every archived case re-checked (exit 10 when some case has new matches). */
 export function retroHuntAfter(opts: RetroHuntOpts): Promise<number> {
-  return opts.retroHunt === false ? Promise.resolve(0) : runRetroHunt({ archive: opts.archive, quietWhenNoArchive: true });
+  return opts.retroHunt === false ? Promise.resolve(0) : runRetroHunt({ archive: opts.archive, quietWhenNoArchive: true, json: opts.json });
 }
 
 /**

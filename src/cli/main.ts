@@ -16,6 +16,7 @@ import { register as checkNetwork } from "./check-network.ts";
 import { register as checkSysdiagnose } from "./check-sysdiagnose.ts";
 import { register as decryptBackup } from "./decrypt-backup.ts";
 import { register as demo } from "./demo.ts";
+import { register as exportCommand } from "./export.ts";
 import { register as extractKey } from "./extract-key.ts";
 import { register as hunt } from "./hunt.ts";
 import { register as iocs } from "./iocs.ts";
@@ -48,6 +49,6 @@ program
     process.exit(err.exitCode === 0 ? 0 : err.code === "commander.help" || err.code === "commander.version" ? 0 : 2);
   });
 
-for (const register of [demo, check, checkBackup, checkFs, checkSysdiagnose, checkAndroidqf, checkBugreport, checkIntrusionLogs, checkNetwork, decryptBackup, extractKey, report, modules, iocs, update, checkIocs, caseCommand, hunt, backups, app]) register(program);
+for (const register of [demo, check, checkBackup, checkFs, checkSysdiagnose, checkAndroidqf, checkBugreport, checkIntrusionLogs, checkNetwork, decryptBackup, extractKey, report, modules, iocs, update, checkIocs, caseCommand, hunt, backups, app, exportCommand]) register(program);
 
 await program.parseAsync(process.argv);

@@ -1,6 +1,15 @@
 // `vigil modules`: what each module reads and looks for, derived from the modules' declarations.
 import type { Command } from "commander";
+import type { SpecKey } from "../acquisitions/view.ts";
+import { mvtName, type MvtName } from "../modules/mvt-names.ts";
 import { allModules } from "../modules/registry.ts";
+
+const KINDS: SpecKey[] = ["backup", "fs", "sysdiagnose", "androidqf", "bugreport", "android_backup", "intrusion_logs", "network"];
+
+/** MVT's file and plugin names of a module, per kind of acquisition where MVT has it. */
+function mvtNames(module: string): Partial<Record<SpecKey, MvtName>> {
+  return Object.fromEntries(KINDS.flatMap((k) => (mvtName(module, k) ? [[k, mvtName(module, k)!]] : [])));
+}
 
 export function register(program: Command): void {
   program
@@ -11,7 +20,7 @@ export function register(program: Command): void {
     .action((opts: { json?: boolean; platform?: string }) => {
       const mods = allModules.filter((m) => !opts.platform || m.platform === opts.platform);
       if (opts.json) {
-        process.stdout.write(JSON.stringify(mods.map((m) => ({ name: m.name, title: m.title, platform: m.platform, description: m.description, reads: m.reads })), null, 2) + "\n");
+        process.stdout.write(JSON.stringify(mods.map((m) => ({ name: m.name, title: m.title, platform: m.platform, description: m.description, reads: m.reads, mvt: mvtNames(m.name) })), null, 2) + "\n");
         return;
       }
       for (const m of mods) {
@@ -24,6 +33,8 @@ export function register(program: Command): void {
         }
         if (r.whole?.length) process.stdout.write(`         whole acquisition: ${r.whole.join(", ")}\n`);
         if (r.dumpsys?.length) process.stdout.write(`         dumpsys sections: ${r.dumpsys.join(", ")}\n`);
+        const mvt = Object.entries(mvtNames(m.name)).map(([k, n]) => `${k} ${n!.slug}.json`);
+        if (mvt.length) process.stdout.write(`         MVT's file: ${mvt.join(", ")}\n`);
       }
     });
 }

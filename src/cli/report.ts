@@ -13,12 +13,13 @@ export function register(program: Command): void {
     .argument("<results-dir>", "results folder")
     .option("--lang <code>", "report language (en, fr); default: from the system locale")
     .option("--out <file>", "where to write the report (default: RESULTS_DIR/report.html; required for an MVT folder you do not want to write into)")
+    .option("--json", "print {report} as JSON")
     .action(
-      action(async (dir: string, opts: { lang?: string; out?: string }) => {
+      action(async (dir: string, opts: { lang?: string; out?: string; json?: boolean }) => {
         const resultsDir = resolve(dir);
         if (!existsSync(resultsDir)) throw new VigilError("no such folder", { file: dir, code: "usage" });
         const out = await writeHtmlReport(resultsDir, { lang: opts.lang, out: opts.out ? resolve(opts.out) : join(resultsDir, "report.html") });
-        process.stdout.write(`Report: ${out}\n`);
+        process.stdout.write(opts.json ? JSON.stringify({ report: out }) + "\n" : `Report: ${out}\n`);
       }),
     );
 }

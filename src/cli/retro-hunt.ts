@@ -23,7 +23,8 @@ export async function runRetroHunt(opts: { archive?: string; iocs?: string[]; js
     const store = await openArchive(opts.archive);
     try {
       const r = await retroHunt(store, loaded.matcher, { found: new Date().toISOString(), indicators: loaded.snapshot ?? (opts.iocs ?? []).join(", "), save: true });
-      process.stdout.write(opts.json ? `${JSON.stringify({ archive: store.location, ...r }, null, 2)}\n` : `${formatRetroHunt(r, store.location, lang)}\n`);
+      // One line, so that it follows another command's JSON line as JSON Lines.
+      process.stdout.write(opts.json ? `${JSON.stringify({ archive: store.location, ...r })}\n` : `${formatRetroHunt(r, store.location, lang)}\n`);
       return r.cases.length ? EXIT.detections : 0;
     } finally {
       await store.close();

@@ -8,7 +8,13 @@ import { importData, updateData, type DataUpdateResult } from "../pipeline/data-
 import { action } from "./check-common.ts";
 import { RETRO_HUNT_ARCHIVE_HELP, retroHuntAfter, type RetroHuntOpts } from "./iocs.ts";
 
-function printResult(r: DataUpdateResult): void {
+function printResult(r: DataUpdateResult, json?: boolean): void {
+  if (json) {
+    for (const x of [...r.indicators.warnings, ...r.datasets.warnings].slice(0, 20)) process.stderr.write(`warning: ${x}\n`);
+    for (const x of r.failed) process.stderr.write(`vigil: error: ${x}\n`);
+    process.stdout.write(JSON.stringify(r) + "\n");
+    return;
+  }
   const w = (s: string) => process.stdout.write(s + "\n");
   w(`Indicators: new snapshot ${r.indicators.dir} (${r.indicators.files} files${r.indicators.indicators ? `, ${r.indicators.indicators} indicators` : ""})`);
   for (const s of r.datasets.sets) {
@@ -33,8 +39,13 @@ export function register(program: Command): void {
     .option("--list", "only show the data sets in use, with their source, date and SHA-256")
     .option("--archive <location>", RETRO_HUNT_ARCHIVE_HELP)
     .option("--no-retro-hunt", "do not re-check the archived cases against the new indicators")
+    .option("--json", "JSON on stdout: the data sets (--list), or JSON Lines: the update, then the retro-hunt")
     .action(
       action(async (opts: { export?: string; import?: string; indexUrl: string; list?: boolean } & RetroHuntOpts) => {
+        if (opts.list && opts.json) {
+          process.stdout.write(JSON.stringify(datasetsInUse(), null, 2) + "\n");
+          return 0;
+        }
         if (opts.list) {
           for (const d of datasetsInUse()) {
             process.stdout.write(`${d.name}: ${d.kind}, ${d.date ?? "date unknown"}, ${d.source}${d.sha256 ? `, sha256 ${d.sha256}` : ""}\n    ${d.path}\n`);
@@ -44,14 +55,14 @@ export function register(program: Command): void {
         if (opts.export && opts.import) throw new VigilError("--export and --import cannot be used together", { code: "usage" });
         if (opts.import) {
           const r = importData(opts.import);
-          printResult(r);
+          printResult(r, opts.json);
           return exitFor(r) || (await retroHuntAfter(opts));
         }
         process.stderr.write("Using the network: downloading the indicator index and its files, CISA's KEV catalog and Apple's software lookup list.\n");
         process.stderr.write("Nothing about your devices is sent; these are plain downloads of public files.\n");
         const r = await updateData({ indexUrl: opts.indexUrl, exportTo: opts.export, log: (l) => process.stderr.write(l + "\n") });
-        printResult(r);
-        if (r.exported) process.stdout.write(`Exported to ${r.exported}: copy it to the offline machine and run "vigil update --import" on it.\n`);
+        printResult(r, opts.json);
+        if (r.exported && !opts.json) process.stdout.write(`Exported to ${r.exported}: copy it to the offline machine and run "vigil update --import" on it.\n`);
         return exitFor(r) || (await retroHuntAfter(opts));
       }),
     );

@@ -143,6 +143,8 @@ export interface Detection {
   record?: unknown;
   /** Set when the detection is an MVT alert read from MVT's results: MVT's level and message. */
   mvt?: { level: string; message: string };
+  /** The results file holding the module's records (`aqf_packages.json`), when a check wrote one. */
+  results_file?: string;
 }
 
 /** What a module returns for one check; the pipeline adds `module` and defaults `artifact`. */
@@ -222,6 +224,11 @@ export interface RunInfo {
   threads?: number;
   /** The Node.js that ran the check: version, platform, the flags node was started with and the allocator's settings. */
   runtime?: RuntimeInfo;
+  /** MVT's info.json fields, beside Vigil's (report/info.ts): the input's absolute path, the start in MVT's time format, the indicator files and each input's hash. */
+  target_path?: string;
+  date?: string;
+  ioc_files?: string[];
+  hashes?: { file_path: string; sha256: string }[];
   /** The data sets the check used (indicators, exposure table, iOS releases), each with its date. */
   datasets?: DatasetInfo[];
 }

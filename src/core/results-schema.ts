@@ -41,7 +41,8 @@ const detection = v.looseObject({
   title: str,
   why: optStr,
   matched: str,
-  matched_indicator: v.optional(
+  // null where the detection matched no indicator, as MVT writes alerts.json.
+  matched_indicator: v.nullish(
     v.looseObject({ value: str, type: str, id: optStr, name: str, stix2_file_name: optStr, source: optStr, sha256: optStr, also_in: v.optional(v.array(str)) }),
   ),
   rule: v.optional(v.looseObject({ id: str, description: str })),

@@ -102,6 +102,18 @@ export function fromDate(value: Date | string | null | undefined): string | unde
   return iso(d.getTime());
 }
 
+/**
+ * A UTC ISO-8601 timestamp as MVT writes its times ("YYYY-MM-DD HH:MM:SS.ffffff", UTC, six
+ * fraction digits); "" when there is none, as MVT writes a missing time.
+ */
+export function toMvtTimestamp(iso: string | undefined): string {
+  if (!iso) return "";
+  const t = parseLooseTimestamp(iso);
+  if (!t) return "";
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.(\d+))?Z$/.exec(t);
+  return m ? `${m[1]} ${m[2]}.${(m[3] ?? "").padEnd(6, "0").slice(0, 6)}` : "";
+}
+
 /** MVT writes "YYYY-MM-DD HH:MM:SS.ffffff" in its JSON; accept it and ISO alike. */
 export function parseLooseTimestamp(value: string): string | undefined {
   const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/.exec(value.trim());

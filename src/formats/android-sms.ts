@@ -18,6 +18,11 @@ export interface AndroidMessage {
   direction: "received" | "sent" | "unknown";
   read?: boolean;
   recipients?: string[];
+  /** The provider's own date fields (milliseconds for SMS, seconds for MMS), as MVT keeps them. */
+  date?: string;
+  date_sent?: string;
+  /** The http(s) links in the body (MVT's field), filled in by the sms module. */
+  links?: string[];
   file: string;
 }
 
@@ -63,6 +68,8 @@ export function parseSmsBackup(data: Buffer, file: string): AndroidMessage[] {
         direction: box === "1" ? "received" : box === "2" || box === "4" ? "sent" : "unknown",
         read: m.read === undefined ? undefined : String(m.read) === "1",
         recipients: Array.isArray(m.recipients) ? m.recipients.map(String) : undefined,
+        date: str(m.date),
+        date_sent: str(m.date_sent),
         file,
       } satisfies AndroidMessage;
     }
@@ -77,6 +84,8 @@ export function parseSmsBackup(data: Buffer, file: string): AndroidMessage[] {
       direction: type === "1" ? "received" : type === "2" || type === "4" || type === "5" || type === "6" ? "sent" : "unknown",
       read: m.read === undefined ? undefined : String(m.read) === "1",
       recipients: Array.isArray(m.recipients) ? m.recipients.map(String) : undefined,
+      date: str(m.date),
+      date_sent: str(m.date_sent),
       file,
     } satisfies AndroidMessage;
   });

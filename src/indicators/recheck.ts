@@ -9,7 +9,7 @@ import { fromMatches } from "../core/detection.ts";
 import type { Matcher } from "./matcher-api.ts";
 import { msg } from "../core/i18n/index.ts";
 
-export type Check = "exec" | "url" | "domain" | "ip" | "process" | "app" | "path" | "file_name" | "email" | "hash" | "cert" | "tls_cert" | "ja3" | "ja4" | "profile" | "property" | "text" | "skip";
+export type Check = "exec" | "client" | "url" | "domain" | "ip" | "process" | "app" | "path" | "file_name" | "email" | "hash" | "cert" | "tls_cert" | "ja3" | "ja4" | "profile" | "property" | "text" | "skip";
 
 /** Field names as MVT and Vigil write them, lowercased. */
 const FIELDS: Record<string, Check> = {};
@@ -37,6 +37,9 @@ const MODULE_FIELDS: Record<string, Record<string, Check>> = {
   ps: { name: "process" },
   packages: { name: "app" },
   configuration_profiles: { uuid: "profile" },
+  // A TCC client is an app id or an executable's path; either may name a known process (as the
+  // live module matches it).
+  tcc: { client: "client" },
   profile_events: { uuid: "profile", profile_uuid: "profile" },
   // MVT's backup manifest: "domain" is the backup domain (HomeDomain, AppDomain-...).
   manifest: { domain: "skip" },
@@ -113,6 +116,9 @@ export function matchValue(iocs: Matcher, check: Check, value: string, parentKey
     }
     case "app":
       return { matches: iocs.appId(value), strength: "presence" };
+    case "client":
+      if (value.includes("/")) return matchValue(iocs, "exec", value, parentKey);
+      return { matches: [...iocs.appId(value), ...iocs.process(value)], strength: "presence" };
     case "path":
       return { matches: [...iocs.filePath(value), ...iocs.fileName(value)], strength: "presence" };
     case "file_name":
@@ -221,10 +227,14 @@ export function recheckRecord(iocs: Matcher, module: string, record: unknown, ar
   return out;
 }
 
+/**
+ * When a record's match happened, as the live check dates it: the first time a process was seen
+ * (datausage, netusage: first_isodate before the last use in isodate), else the record's time.
+ */
 export function pickTimestamp(record: unknown): string | undefined {
   if (!record || typeof record !== "object") return undefined;
   const r = record as Record<string, unknown>;
-  for (const k of ["isodate", "timestamp", "first_isodate", "date", "last_seen", "first_seen"]) {
+  for (const k of ["first_isodate", "isodate", "timestamp", "date", "last_seen", "first_seen"]) {
     const v = r[k];
     if (typeof v === "string" && /^\d{4}-\d{2}-\d{2}/.test(v)) return v;
   }
@@ -260,8 +270,12 @@ function unreadModule(module: string, name: string, why: string): RecheckedModul
   return { module, file: name, records: 0, detections: [], detectedRecords: [], coverage: { module, title: name, status: "failed", reason: `${name}: ${why}` } };
 }
 
-/** Reads every module JSON of a results folder (read-only) and re-checks it. */
-export function recheckResults(dir: string, iocs: Matcher): RecheckResult {
+/**
+ * Reads every module JSON of a results folder (read-only) and re-checks it. `moduleOf` names the
+ * module a file's records come from (its field meanings and grades), given the file's name
+ * without `.json`: MVT's slugs (aqf_packages) are read as the module they stand for.
+ */
+export function recheckResults(dir: string, iocs: Matcher, moduleOf: (slug: string) => string = (s) => s): RecheckResult {
   const names = readdirSync(dir)
     .filter((n) => n.toLowerCase().endsWith(".json") && !NOT_MODULES.test(n))
     .filter((n) => statSync(join(dir, n)).isFile())
@@ -276,7 +290,7 @@ export function recheckResults(dir: string, iocs: Matcher): RecheckResult {
   const modules: RecheckedModule[] = [];
   const inputs: InputFile[] = [];
   for (const name of names) {
-    const module = name.slice(0, -5);
+    const module = moduleOf(name.slice(0, -5));
     const path = join(dir, name);
     const data = readFileSync(path);
     inputs.push({ path, sha256: createHash("sha256").update(data).digest("hex"), size: data.length });
@@ -295,7 +309,7 @@ export function recheckResults(dir: string, iocs: Matcher): RecheckResult {
     const records = shape.records;
     const detections: Detection[] = [];
     const detectedRecords: unknown[] = [];
-    const artifact = `${module}.json`;
+    const artifact = name;
     let tooDeep = 0;
     for (const record of records) {
       const whole = { value: true };

@@ -19,7 +19,7 @@ import { matcherSources } from "../indicators/matcher.ts";
 import { TimelineStore } from "../report/timeline-store.ts";
 import { assembleJsonArray } from "../report/json-writer.ts";
 import type { ProgressFn } from "../pipeline/progress.ts";
-import { runModules, shardPart, type RunModulesOptions } from "../pipeline/run-modules.ts";
+import { resultsFileSlug, runModules, shardPart, type RunModulesOptions } from "../pipeline/run-modules.ts";
 import type { FromWorker, ToWorker, WorkerSetup, WorkItem } from "./protocol.ts";
 import type { CollectorPart } from "../report/html/data.ts";
 import type { CheckRun, TimelineHelper } from "../report/results.ts";
@@ -168,6 +168,7 @@ export async function runModulesParallel(
     indicators,
     outputDir: opts.outputDir,
     prefix,
+    taken: opts.taken ?? [],
     tempRoot: privateTempRoot(),
     partDir: privateTempDir("parts"),
     numbering: applicable.map((m, i) => [m.name, i + 1]),
@@ -203,7 +204,7 @@ export async function runModulesParallel(
       const parts = queue.filter((w) => w.module === m.name);
       const results = parts.map((w) => done.get(keyOf(w)) ?? { coverage: failedCoverage(opts.modules, m.name, "no thread ran it"), detections: [], exposure: [] });
       const cov = results.length === 1 ? results[0].coverage : mergePartCoverage(results.map((r) => r.coverage));
-      const file = (suffix: string) => `${prefix}${m.name}${suffix}.json`;
+      const file = (suffix: string) => `${resultsFileSlug(m.name, view.specKey, prefix, opts.taken)}${suffix}.json`;
       if (parts.length > 1) {
         const frags = (suffix: string) => parts.map((w) => shardPart(shardOf(w, setup)!, file(suffix)));
         assembleJsonArray(join(opts.outputDir, file("")), frags(""), cov.status === "checked" || (cov.records ?? 0) > 0);

@@ -14,6 +14,8 @@ export interface WorkerSetup {
   indicators: LoadedSet[];
   outputDir: string;
   prefix: string;
+  /** Results file slugs an earlier view of the check writes (see resultsFileSlug). */
+  taken: string[];
   /** The main thread's private temp root, which outlives the worker (tempdir.ts). */
   tempRoot: string;
   /** Each module's place in the whole run, for progress lines ("[19/43] sms"). */

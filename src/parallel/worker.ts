@@ -44,7 +44,7 @@ if (view) {
     if (!mod) throw new Error(`no module ${item.module}`);
     const key = keyOf(item);
     send({ type: "start", key, module: item.module });
-    const run = await runModules({ view, modules: [mod], iocs, outputDir: setup.outputDir, prefix: setup.prefix, timeline, progress, numbering, shard: shardOf(item, setup) });
+    const run = await runModules({ view, modules: [mod], iocs, outputDir: setup.outputDir, prefix: setup.prefix, taken: setup.taken, timeline, progress, numbering, shard: shardOf(item, setup) });
     send({ type: "module", key, module: item.module, coverage: run.coverage[0], more: run.coverage.slice(1), detections: toJson(run.detections), exposure: run.exposure });
   }
   await (view as { settled?: () => Promise<void> }).settled?.();

@@ -1,31 +1,42 @@
 // Re-checking a previous results folder (Vigil's or MVT's) against the current indicators
 // (`vigil check-iocs`), writing into a new folder and never into the input.
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, readdirSync, readFileSync, renameSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describeError, VigilError } from "../core/errors.ts";
 import { english, msg, pickLanguage } from "../core/i18n/index.ts";
-import { PARTIAL_SUFFIX } from "../core/output-file.ts";
+import { PARTIAL_SUFFIX, guardOutput, partialPath, writeOutputFile } from "../core/output-file.ts";
 import { COVERAGE_FILE, readResultsFile } from "../core/results-schema.ts";
 import { realPath } from "../core/real-path.ts";
 import type { Coverage, Detection, DeviceInfo, Exposure, InformationalAlert, RunInfo, Summary } from "../core/model.ts";
 import { loadIndicatorsForRun } from "../indicators/for-run.ts";
 import { recheckResults } from "../indicators/recheck.ts";
+import { moduleOfSlug } from "../modules/mvt-names.ts";
+import { alertsJson, alertsTimelineCsv } from "../report/alerts.ts";
 import { informationalAlerts } from "../report/exposure.ts";
+import { exportResults } from "../report/export.ts";
+import { writeHtmlReport } from "../report/html/index.ts";
+import { withMvtInfoFields } from "../report/info.ts";
 import { datasetsForCheck } from "../indicators/datasets.ts";
 import { loadResults } from "../report/load-results.ts";
 import { writeJson } from "../report/results.ts";
 import { formatSummary, sortDetections, summarize } from "../report/summary.ts";
 import { redactArgs } from "../core/secret-args.mjs";
 import { runtimeInfo, VERSION } from "../core/version.ts";
+import { CommandLog } from "./command-log.ts";
 import { claimOutputDir } from "./output-dir.ts";
+import { recheckWithModules } from "./recheck-modules.ts";
 import { refuseIfLocked } from "../core/output-lock.ts";
-import { makeProgress } from "./progress.ts";
+import { makeProgress, PROGRESS_FORMATS, type ProgressFormat } from "./progress.ts";
 
 export interface CheckIocsOptions {
   iocs?: string[];
   output?: string;
   json?: boolean;
   quiet?: boolean;
+  /** Also write timesketch.jsonl (report/export-timesketch.ts). */
+  timesketch?: boolean;
+  /** "json": progress as JSON Lines on stderr (pipeline/progress.ts). */
+  progress?: string;
   /** Language of the terminal summary (and of the report built later from info.json's lang). */
   lang?: string;
 }
@@ -47,7 +58,9 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
   }
   const missing = (opts.iocs ?? []).filter((p) => p.trim() !== "" && !existsSync(p));
   if (missing.length) throw new VigilError("--iocs: no such file or folder", { file: missing.join(", "), code: "usage" });
-  const progress = makeProgress(opts.quiet || opts.json);
+  const log = new CommandLog(["check-iocs", ...process.argv.slice(3)]);
+  if (opts.progress !== undefined && !PROGRESS_FORMATS.includes(opts.progress as ProgressFormat)) throw new VigilError(`--progress ${opts.progress}: expected ${PROGRESS_FORMATS.join(" or ")}`, { code: "usage" });
+  const progress = log.tee(opts.progress === "json" ? makeProgress(opts.quiet, "json") : makeProgress(opts.quiet || opts.json));
   const started = now.toISOString();
   const loaded = await loadIndicatorsForRun(opts.iocs);
   for (const p of loaded.problems.slice(0, 20)) progress(`indicators: ${p}`);
@@ -56,17 +69,20 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
     throw new VigilError("no indicators could be loaded from the files given with --iocs", { file: opts.iocs.join(", "), code: "input" });
   }
 
-  const r = recheckResults(input, loaded.matcher);
+  const r = recheckResults(input, loaded.matcher, moduleOfSlug);
   if (r.modules.length === 0) throw new VigilError("holds no module JSON files to re-check", { file: input, code: "usage" });
+  // Vigil's own results: each module's records go through that module's check again.
+  if (r.producer === "vigil") await recheckWithModules(input, originalKind(input), r, loaded.matcher);
   progress(`Re-checking ${r.producer === "vigil" ? "Vigil" : "MVT"} results in ${input}: ${r.modules.length} module files`);
   const claim = claimOutputDir(outputDir, "alerts.json");
   let summary: Summary;
   let carried: ReturnType<typeof carriedOver>;
   let detections: Detection[];
+  let reportPath: string | undefined;
   const datasets = datasetsForCheck(now, { iocs: opts.iocs?.filter((p) => p.trim() !== "") });
   try {
     for (const m of r.modules) {
-      if (m.detectedRecords.length > 0) writeJson(join(outputDir, `${m.module}_detected.json`), m.detectedRecords);
+      if (m.detectedRecords.length > 0) writeJson(join(outputDir, `${m.file.slice(0, -5)}_detected.json`), m.detectedRecords);
       const what = m.coverage.status === "checked" ? `${m.records} records${m.detections.length ? `, ${m.detections.length} detections` : ""}` : `FAILED: ${m.coverage.reason}`;
       progress(`  ${m.module}: ${what}`);
     }
@@ -83,7 +99,9 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
     // are carried over from the results as they were (MVT's alerts mapped by kind and level).
     carried = carriedOver(input, r.coverage);
     detections = sortDetections([...r.detections, ...carried.detections]);
-    writeJson(join(outputDir, "alerts.json"), [...detections, ...informationalAlerts(carried.exposure), ...carried.informational]);
+    const alerts = alertsJson(detections, [...informationalAlerts(carried.exposure), ...carried.informational]);
+    writeJson(join(outputDir, "alerts.json"), alerts);
+    writeOutputFile(join(outputDir, "alerts_timeline.csv"), alertsTimelineCsv(alerts));
     writeJson(join(outputDir, "coverage.json"), r.coverage);
     writeJson(join(outputDir, "exposure.json"), carried.exposure);
     const info: RunInfo = {
@@ -100,17 +118,27 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
       runtime: runtimeInfo(),
       datasets,
     };
-    writeJson(join(outputDir, "info.json"), info);
+    writeJson(join(outputDir, "info.json"), withMvtInfoFields(info));
     // The requirements of a meaningful check are those of the original acquisition's kind.
     summary = summarize({ detections, coverage: r.coverage, kind: carried.kind, exposure: carried.exposure, outputDir });
     writeJson(join(outputDir, "summary.json"), summary);
+    // The events did not change: the original timeline goes with the new results, and the
+    // report is built from both.
+    for (const f of ["timeline.csv", "timeline_detected.csv"]) if (existsSync(join(input, f))) copyOutput(join(input, f), join(outputDir, f));
+    try {
+      reportPath = await writeHtmlReport(outputDir);
+    } catch (e) {
+      progress(`report.html could not be written: ${describeError(e)}`);
+    }
+    if (opts.timesketch) await exportResults(outputDir, "timesketch", { out: join(outputDir, "timesketch.jsonl") });
+    log.write(outputDir);
     claim.keep();
   } catch (e) {
     claim.discard();
     throw e;
   }
-  if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
-  else process.stdout.write(formatSummary(summary, { topDetections: detections, lang: pickLanguage(opts.lang), device: carried.device, datasets }) + "\n");
+  if (opts.json) process.stdout.write(JSON.stringify({ ...summary, report: reportPath }, null, 2) + "\n");
+  else process.stdout.write(formatSummary(summary, { topDetections: detections, lang: pickLanguage(opts.lang), device: carried.device, datasets, reportPath }) + "\n");
   return { exitCode: summary.exitCode, outputDir };
 }
 
@@ -134,6 +162,24 @@ function carriedOver(dir: string, coverage: Coverage[]): { detections: Detection
   } catch (e) {
     coverage.push({ module: "original_alerts", title: english(msg("module.original_alerts")), status: "failed", reason: describeError(e) });
     return { detections: [], exposure: [], informational: [] };
+  }
+}
+
+/** Copies a results file under its temporary name first, as every results file is written. */
+function copyOutput(from: string, to: string): void {
+  guardOutput(to, () => {
+    copyFileSync(from, partialPath(to));
+    renameSync(partialPath(to), to);
+  });
+}
+
+/** The acquisition kind a Vigil results folder's info.json names (a re-check's original kind). */
+function originalKind(dir: string): string | undefined {
+  try {
+    const info = JSON.parse(readFileSync(join(dir, "info.json"), "utf8")) as Partial<RunInfo>;
+    return info.acquisition?.original_kind ?? info.acquisition?.kind;
+  } catch {
+    return undefined;
   }
 }
 

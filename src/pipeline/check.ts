@@ -2,7 +2,7 @@
 // meanwhile, run the modules on each view (in worker threads when the acquisition is big), then
 // write the results folder and the report, print the summary, and give the exit code.
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { mergeSpecs } from "../acquisitions/spec-match.ts";
 import type { AcquisitionView, ArtifactSpec } from "../acquisitions/view.ts";
 import { describeError, VigilError } from "../core/errors.ts";
@@ -16,16 +16,18 @@ import type { ModuleDef } from "../modules/contract.ts";
 import { deviceExposure } from "../rules/device-exposure.ts";
 import { deviceFlawExposure } from "../rules/exploited-flaws.ts";
 import { allModules, modulesFor } from "../modules/registry.ts";
+import { exportResults } from "../report/export.ts";
 import { writeHtmlReport } from "../report/html/index.ts";
 import { pickLanguage } from "../core/i18n/index.ts";
 import { writeResults, type TimelineHelper } from "../report/results.ts";
 import { formatSummary } from "../report/summary.ts";
 import { TimelineStore } from "../report/timeline-store.ts";
 import { defaultJobs, PARALLEL_MIN_BYTES, runModulesParallel, startWorkers, type StartedWorkers } from "../parallel/pool.ts";
+import { CommandLog } from "./command-log.ts";
 import { mergeCoverage, refusedCoverage } from "./coverage.ts";
 import { checkOutputDir, claimOutputDir, defaultOutputDir } from "./output-dir.ts";
 import { makeProgress, PROGRESS_FORMATS, type ProgressFn } from "./progress.ts";
-import { runModules } from "./run-modules.ts";
+import { resultsFileSlug, runModules } from "./run-modules.ts";
 
 /** What a check is asked to do (the check-* commands' shared options). */
 export interface CheckOptions {
@@ -35,6 +37,8 @@ export interface CheckOptions {
   lang?: string;
   quiet?: boolean;
   report?: boolean;
+  /** Also write timesketch.jsonl into the results folder (report/export-timesketch.ts). */
+  timesketch?: boolean;
   module?: string[];
   jobs?: string;
   /** false: print nothing on stdout (a case command prints the case's summary instead). */
@@ -76,7 +80,8 @@ export async function runCheck(
     demo?: boolean;
   } = {},
 ): Promise<CheckOutcome> {
-  const progress = progressFor(opts);
+  const log = new CommandLog(process.argv.slice(2));
+  const progress = log.tee(progressFor(opts));
   const started = new Date().toISOString();
   // Without --output, the folder is named after the time and made unique when it is created.
   const unique = opts.output === undefined;
@@ -88,7 +93,7 @@ export async function runCheck(
   // likely use them: --jobs given, or artifacts big enough for threads (runModulesParallel).
   const early = jobs > 1 && (opts.jobs !== undefined || (extra.expectedBytes?.() ?? 0) >= PARALLEL_MIN_BYTES) ? startWorkers(jobs - 1) : undefined;
   try {
-    return await checkOpened(inputPath, open, opts, extra.iocs, { progress, started, outputDir, unique, jobs, early, demo: extra.demo });
+    return await checkOpened(inputPath, open, opts, extra.iocs, { progress, log, started, outputDir, unique, jobs, early, demo: extra.demo });
   } finally {
     early?.end();
   }
@@ -100,9 +105,9 @@ async function checkOpened(
   open: OpenAcquisition,
   opts: CheckOptions,
   iocs: Matcher | undefined,
-  setup: { progress: ProgressFn; started: string; outputDir: string; unique: boolean; jobs: number; early: StartedWorkers | undefined; demo?: boolean },
+  setup: { progress: ProgressFn; log: CommandLog; started: string; outputDir: string; unique: boolean; jobs: number; early: StartedWorkers | undefined; demo?: boolean },
 ): Promise<CheckOutcome> {
-  const { progress, started, jobs, early } = setup;
+  const { progress, log, started, jobs, early } = setup;
   // The opener extracts from an archive, in its first pass, what the modules of the run read.
   const wanted = mergeSpecs(selectedModules(opts, allModules).map((m) => m.reads));
   // The acquisition is opened first, so a wrong password or a path that is not an acquisition
@@ -154,9 +159,11 @@ async function checkOpened(
   const warnings: Record<string, string[]> = {};
   try {
     const perView: { prefix: string; coverage: Coverage[] }[] = [];
+    // Results files the earlier views wrote: a nested view's file of the same name is prefixed.
+    const taken: string[] = [];
     for (const { view, prefix } of views) {
       const modules = selectedModules(opts, modulesFor(view.platform));
-      const base = { view, modules, iocs: loaded.matcher, outputDir, progress, timeline, prefix, wanted };
+      const base = { view, modules, iocs: loaded.matcher, outputDir, progress, timeline, prefix, taken: [...taken], wanted };
       const parallel = jobs > 1 ? await runModulesParallel({ ...base, jobs, force: opts.jobs !== undefined, started: early }) : undefined;
       // Started workers the first view did not use would only hold memory.
       early?.end();
@@ -168,6 +175,7 @@ async function checkOpened(
       }
       threads = Math.max(threads, parallel?.jobs ?? 1);
       perView.push({ prefix: prefix ?? "", coverage: run.coverage });
+      for (const c of run.coverage) if (c.status === "checked" || (c.records ?? 0) > 0) taken.push(resultsFileSlug(c.module, view.specKey, prefix, taken));
       detections.push(...run.detections);
       exposure.push(...run.exposure);
     }
@@ -212,6 +220,8 @@ async function checkOpened(
         process.stderr.write(`vigil: warning: report.html could not be written: ${describeError(e)}\n`);
       }
     }
+    if (opts.timesketch) await exportResults(outputDir, "timesketch", { out: join(outputDir, "timesketch.jsonl") });
+    log.write(outputDir);
     claim.keep();
     if (opts.printSummary === false) {
       // The caller reports.

@@ -4,7 +4,7 @@
 // threads of a parallel run (src/parallel) and, through collectModule, by tests.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { AcquisitionView, ArtifactSpec, FileEntry } from "../acquisitions/view.ts";
+import type { AcquisitionView, ArtifactSpec, FileEntry, SpecKey } from "../acquisitions/view.ts";
 import { applies, isWhole, mergeSpecs } from "../acquisitions/spec-match.ts";
 import { isBatched, type ModuleContext, type ModuleDef } from "../modules/contract.ts";
 import type { Shard } from "../core/shard.ts";
@@ -13,6 +13,7 @@ import { describeError } from "../core/errors.ts";
 import { english, msg } from "../core/i18n/index.ts";
 import { OutputError } from "../core/output-file.ts";
 import type { Matcher } from "../indicators/matcher-api.ts";
+import { resultsSlug, timelinePlugin } from "../modules/mvt-names.ts";
 import { JsonArrayWriter } from "../report/json-writer.ts";
 import type { CheckRun } from "../report/results.ts";
 import { TimelineStore } from "../report/timeline-store.ts";
@@ -165,8 +166,10 @@ export interface RunModulesOptions {
   progress?: ProgressFn;
   /** Shared across the views of one check (an androidqf bundle and its nested backup). */
   timeline?: TimelineStore;
-  /** Prefix of output file names, for nested views whose module names could collide. */
+  /** Prefix of output file names of a nested view, for the names an earlier view of the check writes (`taken`). */
   prefix?: string;
+  /** Results file slugs the earlier views of the check write: a nested view's file of the same name gets `prefix`. */
+  taken?: string[];
   /** What every module of the run reads (default: what `modules` read). */
   wanted?: ArtifactSpec;
 }
@@ -203,8 +206,10 @@ export async function runModules(
     // A part of a split module writes fragments, put together when every part is done.
     const part = opts.shard;
     const jsonFile = (file: string) => new JsonArrayWriter(part ? shardPart(part, file) : join(outputDir, file), !!part, mod.exactIntegers);
-    const writer = jsonFile(`${prefix}${mod.name}.json`);
-    const detected = jsonFile(`${prefix}${mod.name}_detected.json`);
+    const slug = resultsFileSlug(mod.name, view.specKey, prefix, opts.taken);
+    const plugin = timelinePlugin(mod.name, view.specKey);
+    const writer = jsonFile(`${slug}.json`);
+    const detected = jsonFile(`${slug}_detected.json`);
     const label = part ? `${mod.name} (part ${part.index + 1}/${part.count})` : mod.name;
     const step = { module: mod.name, index: n, total, ...(part ? { part: { index: part.index + 1, count: part.count } } : {}), ...(prefix ? { view: prefix.replace(/_$/, "") } : {}) };
     progress(`[${n}/${total}] ${label}`, true, step);
@@ -218,9 +223,11 @@ export async function runModules(
         iocs,
         {
           record: (r) => writer.write(r),
-          event: (e) => timeline.add(e),
-          eventFields: (timestamp, module, event, description, detected) => timeline.addFields(timestamp, module, event, description, detected),
+          // timeline.csv names MVT's plugin (SafariHistory) where MVT has the module.
+          event: (e) => timeline.add({ ...e, module: plugin }),
+          eventFields: (timestamp, _module, event, description, detected) => timeline.addFields(timestamp, plugin, event, description, detected),
           detection: (d) => {
+            d.results_file = `${slug}.json`;
             detections.push(d);
             detected.write(detectedRecord(d));
           },
@@ -250,6 +257,17 @@ export async function runModules(
     if (!(prefix && cov.status === "not_applicable")) progress(`[${n}/${total}] ${label}${prefix ? ` (${prefix.replace(/_$/, "")})` : ""}: ${what} (${ms} ms)`, false, ended);
   }
   return { coverage, detections, exposure, timeline, warnings };
+}
+
+/**
+ * The name of a module's results file (without `.json`): MVT's slug on this kind of acquisition
+ * where MVT has the module (modules/mvt-names.ts), else the module's name; a nested view's file
+ * (the backup inside an androidqf bundle) gets its prefix only when an earlier view of the check
+ * writes the same name, so the bundle's SMS are `sms.json` as MVT writes them.
+ */
+export function resultsFileSlug(module: string, kind: SpecKey, prefix = "", taken: readonly string[] = []): string {
+  const slug = resultsSlug(module, kind);
+  return prefix && taken.includes(slug) ? prefix + slug : slug;
 }
 
 /** Where part `shard.index` of an output file goes before the parts are put together. */

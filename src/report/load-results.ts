@@ -10,6 +10,7 @@ import { ALERTS_FILE, COVERAGE_FILE, EXPOSURE_FILE, INFO_FILE, MVT_ALERTS_FILE, 
 import { parseLooseTimestamp } from "../core/time.ts";
 import { parseCsv } from "./csv.ts";
 import { describeExposure } from "./exposure.ts";
+import { fromAlert } from "./alerts.ts";
 import { mapMvtAlerts, type MappedAlerts } from "./mvt-alerts.ts";
 
 export interface LoadedResults {
@@ -79,7 +80,8 @@ export function loadResults(dir: string): LoadedResults {
   if (has("coverage.json") && has("alerts.json")) {
     const info = has("info.json") ? readJson(join(dir, "info.json"), INFO_FILE) : undefined;
     // alerts.json lists the detections, then informational entries that never count.
-    const list = readJson(join(dir, "alerts.json"), ALERTS_FILE);
+    // In MVT's shape (report/alerts.ts): Vigil's module and the record come back from vigil_module and event.
+    const list = readJson(join(dir, "alerts.json"), ALERTS_FILE).map((a) => fromAlert(a as unknown as Record<string, unknown>));
     const detections = list.filter((a): a is Detection => a.kind === "indicator" || a.kind === "heuristic");
     // Results of an older Vigil have no exposure.json: their exposure is still among the detections.
     const legacy = has("exposure.json") ? undefined : fromLegacyRules(detections);

@@ -1,10 +1,13 @@
 // Android backups (.ab, from `adb backup` or androidqf): the tar inside is read as a stream,
 // decrypted and inflated on the fly, indexed in one pass (extracting what the run's modules
-// read on the way, given as `wanted`), and later requests cost one more pass.
-import { statSync } from "node:fs";
+// read on the way, given as `wanted`), and later requests cost one more pass. A backup already
+// unpacked (the apps/ tree that abe or `tar` give) is read as a folder, the same way.
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { VigilError } from "../../core/errors.ts";
 import { abTarStream, readAbHeader, unlockAb, type AbKey } from "../../formats/android-backup.ts";
 import type { BaseView } from "../archive/base-view.ts";
+import { openFolderView } from "../archive/folder-view.ts";
 import type { ArchiveLimits } from "../archive/safety.ts";
 import { openTarView } from "../archive/tar-view.ts";
 import type { ArtifactSpec } from "../view.ts";
@@ -33,7 +36,8 @@ export async function openAndroidBackup(path: string, opts: AndroidBackupOptions
   try {
     const st = statSync(path, { throwIfNoEntry: false });
     if (!st) throw new VigilError("no such file", { file: display, code: "usage" });
-    if (!st.isFile()) throw new VigilError("an Android backup is a single .ab file", { file: display, code: "usage" });
+    if (st.isDirectory()) return openUnpackedBackup(path, display);
+    if (!st.isFile()) throw new VigilError("an Android backup is a single .ab file or the folder it unpacks to", { file: display, code: "usage" });
     const header = readAbHeader(path, display);
     encrypted = header.encryption !== "none";
     let key: AbKey | undefined;
@@ -71,4 +75,24 @@ export async function openAndroidBackup(path: string, opts: AndroidBackupOptions
     if (!opts.deferErrors) throw e;
     return failedView({ kind: "android_backup", platform: "android", root: display, encrypted, error: e });
   }
+}
+
+/**
+ * Where an unpacked backup's apps/ tree is: in the folder itself, or in its single subfolder
+ * (the folder above an unpacked backup); undefined when neither holds one.
+ */
+export function unpackedBackupRoot(path: string): string | undefined {
+  const isDir = (p: string) => statSync(p, { throwIfNoEntry: false })?.isDirectory() === true;
+  if (isDir(join(path, "apps"))) return "";
+  const subs = readdirSync(path, { withFileTypes: true }).filter((d) => d.isDirectory() && isDir(join(path, d.name, "apps")));
+  return subs.length === 1 ? subs[0].name : undefined;
+}
+
+/** An Android backup unpacked into a folder (apps/<package>/...): never encrypted, read in place. */
+function openUnpackedBackup(path: string, display: string): BaseView {
+  const prefix = unpackedBackupRoot(path);
+  if (prefix === undefined) throw new VigilError("not an Android backup: a folder must hold the apps/ tree of an unpacked backup", { file: display, code: "format" });
+  const view = openFolderView(path, { kind: "android_backup", platform: "android", display, root: display, prefix });
+  view.device = { ...view.device, backupUnpacked: true };
+  return view;
 }

@@ -13,11 +13,14 @@ export interface PackageFile {
   md5?: string;
   sha1?: string;
   sha256?: string;
-  certificate?: { md5?: string; sha1?: string; sha256?: string; issuer?: string; subject?: string; valid_from?: string; valid_to?: string };
+  /** Vigil's lower-case fields, then androidqf's own (Md5, Sha256...) as MVT keeps them. */
+  certificate?: { md5?: string; sha1?: string; sha256?: string; issuer?: string; subject?: string; valid_from?: string; valid_to?: string; [androidqf: string]: unknown };
   verified_certificate?: boolean;
   trusted_certificate?: boolean;
 }
 export interface PackageRecord {
+  /** androidqf's and MVT's field; package_name is the same value under Vigil's name. */
+  name: string;
   package_name: string;
   installer?: string;
   uid?: number;
@@ -35,6 +38,7 @@ function s(v: unknown): string | undefined {
 export function toPackageRecord(p: Record<string, unknown>, file: string): PackageRecord {
   const files = Array.isArray(p.files) ? (p.files as Record<string, unknown>[]) : [];
   return {
+    name: String(p.name),
     package_name: String(p.name),
     installer: installerOf(p.installer),
     uid: typeof p.uid === "number" ? p.uid : undefined,
@@ -49,7 +53,7 @@ export function toPackageRecord(p: Record<string, unknown>, file: string): Packa
         sha1: s(f?.sha1),
         sha256: s(f?.sha256),
         certificate: c
-          ? { md5: s(c.Md5), sha1: s(c.Sha1), sha256: s(c.Sha256), issuer: s(c.Issuer), subject: s(c.Subject), valid_from: s(c.ValidFrom), valid_to: s(c.ValidTo) }
+          ? { md5: s(c.Md5), sha1: s(c.Sha1), sha256: s(c.Sha256), issuer: s(c.Issuer), subject: s(c.Subject), valid_from: s(c.ValidFrom), valid_to: s(c.ValidTo), ...c }
           : undefined,
         verified_certificate: typeof f?.verified_certificate === "boolean" ? f.verified_certificate : undefined,
         trusted_certificate: typeof f?.trusted_certificate === "boolean" ? f.trusted_certificate : undefined,

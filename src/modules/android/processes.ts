@@ -18,6 +18,11 @@ export interface ProcessRecord {
   state?: string;
   proc_name: string;
   uid?: number;
+  /** MVT's names for the ps columns VSZ, RSS, ADDR (spelled as MVT spells it) and S, beside Vigil's. */
+  virtual_memory_size?: number;
+  resident_set_size?: number;
+  aprocress?: string;
+  stat?: string;
   /** Kernel name (comm), at most 15 characters. */
   comm?: string;
   path?: string;
@@ -55,6 +60,10 @@ export function parsePs(text: string, file: string): { processes: ProcessRecord[
       addr: get("ADDR"),
       state: get("S"),
       proc_name: parts.slice(at).join(" "),
+      virtual_memory_size: get("VSZ") !== undefined ? Number(get("VSZ")) : undefined,
+      resident_set_size: get("RSS") !== undefined ? Number(get("RSS")) : undefined,
+      aprocress: get("ADDR"),
+      stat: get("S"),
       file,
     });
   }
@@ -101,6 +110,7 @@ export function parseProcessJson(text: string, file: string): { processes: Proce
       pid: p.pid,
       ppid: typeof p.ppid === "number" ? p.ppid : undefined,
       state: typeof p.state === "string" && p.state ? p.state : undefined,
+      stat: typeof p.state === "string" && p.state ? p.state : undefined,
       proc_name: name,
       comm,
       path: typeof p.path === "string" && p.path ? p.path : undefined,

@@ -18,7 +18,10 @@ export interface SettingRecord {
 
 interface SettingRule {
   key: string;
-  value: string;
+  /** Flagged at this value (Vigil's rules where other values are normal)... */
+  value?: string;
+  /** ...or at any value but this one (MVT's rule for every setting it covers). */
+  safe?: string;
   /** Its title and why are rule.<id>.title and rule.<id>.why in the catalogs (src/core/i18n). */
   id: string;
   /** The setting means something only up to this API level (checked against the device's). */
@@ -47,7 +50,10 @@ export function readSettingRules(rows: Record<string, unknown>[], file: string):
     return row[k] as string;
   };
   return rows.map((row) => {
-    const rule: SettingRule = { key: text(row, "key"), value: text(row, "value"), id: text(row, "id") };
+    const value = typeof row.value === "string" ? row.value : undefined;
+    const safe = typeof row.safe === "string" ? row.safe : undefined;
+    if ((value === undefined) === (safe === undefined)) throw new VigilError(`table settings: ${String(row.id)} needs exactly one of value and safe`, { file, code: "rules" });
+    const rule: SettingRule = { key: text(row, "key"), value, safe, id: text(row, "id") };
     for (const k of ["title", "why", "description"]) {
       if (row[k] !== undefined) throw new VigilError(`table settings: ${rule.id}: ${k} belongs in the catalogs (rule.${rule.id}.${k} in src/core/i18n), not in the rule file`, { file, code: "rules" });
       if (!hasMessage(`rule.${rule.id}.${k}`)) throw new VigilError(`table settings: ${rule.id} lacks ${k}: no rule.${rule.id}.${k} in src/core/i18n`, { file, code: "rules" });
@@ -97,7 +103,8 @@ export default defineModule<SettingRecord>({
   },
   check(r, ctx): DetectionInput[] {
     const rule = rulesByKey().get(r.key);
-    if (!rule || r.value.trim() !== rule.value) return [];
+    const v = r.value.trim();
+    if (!rule || (rule.value !== undefined ? v !== rule.value : v === rule.safe)) return [];
     if (rule.maxSdk !== undefined) {
       const sdk = deviceSdk(ctx.view.device);
       // Unknown version: the value is the default on every current phone, so say nothing.
@@ -106,7 +113,7 @@ export default defineModule<SettingRecord>({
     return [
       heuristic({
         rule: rule.id,
-        ruleDescription: codeRule(rule.id, { key: rule.key, value: rule.value }).description,
+        ruleDescription: codeRule(rule.id, rule.value !== undefined ? { key: rule.key, value: rule.value } : { key: rule.key, safe: rule.safe! }).description,
         grade: "weak",
         title: msg("det.settings.rule", { rule: msg(`rule.${rule.id}.title`), key: r.key, value: r.value }),
         why: msg(`rule.${rule.id}.why`),

@@ -2,6 +2,7 @@
 // zlib-compressed JSON). Links in message bodies are checked against indicators: exploit links
 // sent by SMS are how Pegasus and Predator reached many Android phones. Security notifications
 // from WhatsApp/Meta quoted with their link are flagged.
+import { extractLinks } from "../ios/lib/links.ts";
 import { defineModule } from "../contract.ts";
 import { fromMatches } from "../../core/detection.ts";
 import { parseSmsBackup, type AndroidMessage } from "../../formats/android-sms.ts";
@@ -22,7 +23,7 @@ export default defineModule<SmsRecord>({
     android_backup: ["apps/com.android.providers.telephony/d_f/*_sms_backup", "apps/com.android.providers.telephony/d_f/*_mms_backup"],
   },
   async *records(ctx) {
-    for (const f of ctx.files) yield* parseSmsBackup(await ctx.view.readFile(f), f.path);
+    for (const f of ctx.files) for (const m of parseSmsBackup(await ctx.view.readFile(f), f.path)) yield { ...m, links: extractLinks(m.body) };
   },
   events(r) {
     if (!r.isodate) return [];

@@ -44,9 +44,14 @@ test("check-androidqf: planted process found (exit 10), nested backup checked wi
   assert.equal(r.status, 10, r.stderr);
   const alerts = json(join(out, "alerts.json")) as { module: string; matched: string }[];
   const seen = new Set(alerts.map((a) => `${a.module}:${a.matched}`));
-  assert.ok(seen.has("processes:bh"), [...seen].join(", "));
+  // MVT's module name (its file's slug) leads; Vigil's module is beside it.
+  assert.ok(seen.has("aqf_processes:bh"), [...seen].join(", "));
+  assert.ok(alerts.some((a) => (a as { vigil_module?: string }).vigil_module === "processes" && a.matched === "bh"));
   assert.ok([...seen].some((s) => s.startsWith("sms:") && s.includes("evil-c2.example")), [...seen].join(", "));
-  assert.ok(readdirSync(out).includes("backup_sms.json"));
+  // MVT's file names: the bundle's own modules as aqf_*, the nested backup's SMS as sms.json.
+  const names = readdirSync(out);
+  for (const f of ["aqf_processes.json", "aqf_get_prop.json", "sms.json", "sms_detected.json", "aqf_processes_detected.json"]) assert.ok(names.includes(f), `${f} in ${names.join(", ")}`);
+  for (const f of ["processes.json", "getprop.json", "backup_sms.json"]) assert.ok(!names.includes(f), f);
   const info = json(join(out, "info.json"));
   assert.equal(info.device.model, "Pixel 7");
   assert.ok(info.inputs.some((i: { path: string }) => i.path.endsWith("backup.ab")));
@@ -95,4 +100,30 @@ test("check-bugreport on a zip and check-intrusion-logs on a folder", () => {
   const r3 = vigil(["check-intrusion-logs", join(dir, "nope"), "-o", join(dir, "out-il2")]);
   assert.equal(r3.status, 2);
   assert.match(r3.stderr, /nope: no such file or folder/);
+});
+
+test("an unpacked Android backup folder (apps/ tree) is checked like the .ab it came from, by check-backup and by check", () => {
+  const sms = deflateSync(Buffer.from(JSON.stringify([{ address: "+15550002", body: "go to https://evil-c2.example/y", date: "1700000000000", type: "1" }])));
+  const unpacked = writeFolder(join(dir, "unpacked"), { [SMS_BACKUP_PATH]: sms, "apps/com.example/_manifest": "x" });
+  // The folder above it, as an unpacking tool leaves it, works too.
+  const wrapped = writeFolder(join(dir, "wrapped"), { [`backup/${SMS_BACKUP_PATH}`]: sms });
+  const before = hashTree(unpacked);
+  for (const [name, args] of [
+    ["cb", ["check-backup", unpacked]],
+    ["any", ["check", unpacked]],
+    ["wrapped", ["check-backup", wrapped]],
+  ] as const) {
+    const out = join(dir, `out-unpacked-${name}`);
+    const r = vigil([...args, "-o", out]);
+    assert.equal(r.status, 10, `${name}: ${r.stderr}`);
+    const info = json(join(out, "info.json"));
+    assert.equal(info.acquisition.kind, "android_backup", name);
+    const cov = json(join(out, "coverage.json")) as { module: string; status: string; records?: number }[];
+    assert.equal(cov.find((c) => c.module === "sms")?.records, 1, name);
+    assert.ok(readdirSync(out).includes("sms.json"));
+  }
+  assert.deepEqual(hashTree(unpacked), before);
+  const empty = writeFolder(join(dir, "not-a-backup"), { "notes.txt": "x" });
+  const bad = vigil(["check-backup", empty, "-o", join(dir, "out-not-a-backup")]);
+  assert.equal(bad.status === 0, false);
 });

@@ -119,6 +119,17 @@ test("parsed indicators are cached between runs: the second run reads them and f
   assert.deepEqual(setsOf(join(tmp, "out-cache2")), setsOf(join(tmp, "out-nocache")));
 });
 
+test("a password given as an option never reaches the results: info.json's command and command.log say ***", () => {
+  const out = join(tmp, "out-enc-option");
+  const r = vigil(["check-backup", encrypted, "--iocs", IOCS, "--output", out, "--password", "correct horse"]);
+  assert.equal(r.status, 10, r.stderr);
+  assert.deepEqual(JSON.parse(readFileSync(join(out, "info.json"), "utf8")).command.slice(-2), ["--password", "***"]);
+  const log = readFileSync(join(out, "command.log"), "utf8");
+  assert.match(log, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} - vigil - INFO - vigil \S+: check-backup .* --password \*\*\*\n/);
+  assert.match(log, /Checking ios backup/);
+  for (const f of readdirSync(out)) assert.ok(!readFileSync(join(out, f)).includes("correct horse"), `${f} holds the password`);
+});
+
 test("a missing --key-file is a usage error (exit 2), before any work", () => {
   const out = join(tmp, "out-nokey");
   const r = vigil(["check-backup", encrypted, "--key-file", join(tmp, "no-such.key"), "--iocs", IOCS, "--output", out]);

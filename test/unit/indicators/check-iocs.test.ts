@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { matcherFromValues } from "../../../src/indicators/matcher.ts";
 import { recheckRecord, recheckResults } from "../../../src/indicators/recheck.ts";
 import { checkIocs } from "../../../src/pipeline/check-iocs.ts";
+import { moduleOfSlug } from "../../../src/modules/mvt-names.ts";
 import { EXIT } from "../../../src/core/model.ts";
 
 const iocs = matcherFromValues(
@@ -125,5 +126,31 @@ test("check-iocs default output is a new subfolder; a clean folder exits 0 (or 2
   } finally {
     rmSync(results, { recursive: true, force: true });
     rmSync(join(list, ".."), { recursive: true, force: true });
+  }
+});
+
+test("check-iocs reads MVT's file slugs as the modules they stand for; TCC clients match as processes too", async () => {
+  const results = mkdtempSync(join(tmpdir(), "vigil-mvt-slugs-"));
+  const out = mkdtempSync(join(tmpdir(), "vigil-out-"));
+  try {
+    writeFileSync(join(results, "aqf_get_prop.json"), JSON.stringify([{ name: "persist.evil", value: "1" }, { name: "persist.good", value: "persist.evil" }]));
+    writeFileSync(join(results, "aqf_packages.json"), JSON.stringify([{ name: "com.evil.spy", files: [] }]));
+    writeFileSync(join(results, "tcc.json"), JSON.stringify([
+      { service: "kTCCServiceMicrophone", client: "roleaccountd", client_type: "bundle_id", last_modified: "2021-07-01 10:00:00.000000" },
+      { service: "kTCCServiceCamera", client: "/private/var/db/com.apple.xpc.roleaccountd.staging/roleaccountd", client_type: "absolute_path" },
+    ]));
+    const r = recheckResults(results, iocs, moduleOfSlug);
+    const got = r.detections.map((d) => [d.module, d.grade, d.matched_indicator!.type, d.matched]);
+    assert.deepEqual(got, [
+      ["getprop", "strong", "android_property", "persist.evil"],
+      ["packages", "strong", "app_id", "com.evil.spy"],
+      ["tcc", "strong", "process", "roleaccountd"],
+      ["tcc", "strong", "file_path", "/private/var/db/com.apple.xpc.roleaccountd.staging/roleaccountd"],
+      ["tcc", "strong", "process", "roleaccountd"],
+    ]);
+    assert.deepEqual(r.detections.map((d) => d.artifact), ["aqf_get_prop.json", "aqf_packages.json", "tcc.json", "tcc.json", "tcc.json"]);
+  } finally {
+    rmSync(results, { recursive: true, force: true });
+    rmSync(out, { recursive: true, force: true });
   }
 });

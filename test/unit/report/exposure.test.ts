@@ -87,10 +87,16 @@ test("results writer: Lockdown Mode in exposure.json, in alerts.json as an INFO 
   assert.equal(w.summary.verdict, "no_known_traces");
   assert.equal(w.summary.exitCode, EXIT.nothingFound);
   const alerts = JSON.parse(readFileSync(join(out, "alerts.json"), "utf8"));
+  // MVT's INFO alert (its fields first), with Vigil's fields beside them.
   assert.deepEqual(alerts, [
     {
-      module: "global_preferences",
       level: "INFORMATIONAL",
+      module: "global_preferences",
+      message: "Lockdown Mode is on",
+      event_time: "2024-03-01 10:00:00.000000",
+      event: {},
+      matched_indicator: null,
+      vigil_module: "global_preferences",
       kind: "informational",
       title: "Lockdown Mode is on",
       why: w.summary.exposure[0].what_it_means,
@@ -99,6 +105,10 @@ test("results writer: Lockdown Mode in exposure.json, in alerts.json as an INFO 
       timestamp: "2024-03-01T10:00:00.000Z",
     },
   ]);
+  assert.equal(
+    readFileSync(join(out, "alerts_timeline.csv"), "utf8"),
+    '"Event Time","Module","Message","Event"\r\n"2024-03-01 10:00:00.000000","global_preferences","Lockdown Mode is on","{}"\r\n',
+  );
   const html = readFileSync(await writeHtmlReport(out, { lang: "fr" }), "utf8");
   assert.match(html, /data-verdict="no_known_traces"/);
   assert.match(html, /<tr data-fact="device\.lockdown"><th><span data-i18n="device\.lockdown">Mode Isolement<\/span><\/th><td><span data-i18n="device\.lockdown\.on">activé<\/span><\/td><\/tr>/);

@@ -16,16 +16,20 @@ test("android.yaml: the lists, values and tables of the Android rules", () => {
   assert.equal(androidRules().value("null_page_end"), 0x10000);
   assert.equal(androidRules().value("adb_key_stale_days"), 1);
   assert.deepEqual(
-    settingRules().map((r) => [r.key, r.value, r.maxSdk]),
+    settingRules().map((r) => [r.key, r.value ?? `not ${r.safe}`, r.maxSdk]),
     [
-      ["package_verifier_enable", "0", undefined],
-      ["package_verifier_user_consent", "-1", undefined],
-      ["verifier_verify_adb_installs", "0", undefined],
-      ["upload_apk_enable", "0", undefined],
-      ["adb_install_need_confirm", "0", undefined],
+      ["package_verifier_enable", "not 1", undefined],
+      ["package_verifier_user_consent", "not 1", undefined],
+      ["verifier_verify_adb_installs", "not 1", undefined],
+      ["upload_apk_enable", "not 1", undefined],
+      ["adb_install_need_confirm", "not 1", undefined],
       ["install_non_market_apps", "1", 25],
       ["adb_wifi_enabled", "1", undefined],
-      ["send_action_app_error", "0", undefined],
+      ["send_action_app_error", "not 1", undefined],
+      ["package_verifier_state", "not 1", undefined],
+      ["send_security_reports", "not 1", undefined],
+      ["samsung_errorlog_agree", "not 1", undefined],
+      ["accessibility_enabled", "not 0", undefined],
     ],
   );
   // Every broadcast of the rule's list has its words for the detection title, in both catalogs.
@@ -37,7 +41,9 @@ test("android.yaml: a settings row's words are in the catalogs, not in the rule 
   assert.equal(readSettingRules([row], "android.yaml")[0].id, row.id);
   assert.throws(() => readSettingRules([{ ...row, title: "Play Protect is off" }], "android.yaml"), /android-play-protect-disabled: title belongs in the catalogs/);
   assert.throws(() => readSettingRules([{ ...row, id: "android-no-such-setting" }], "android.yaml"), /lacks title: no rule\.android-no-such-setting\.title/);
-  assert.throws(() => readSettingRules([{ key: "x", id: "y" }], "android.yaml"), /a row lacks value/);
+  assert.throws(() => readSettingRules([{ key: "x", id: "y" }], "android.yaml"), /y needs exactly one of value and safe/);
+  assert.throws(() => readSettingRules([{ ...row, safe: "1" }], "android.yaml"), /android-play-protect-disabled needs exactly one of value and safe/);
+  assert.equal(readSettingRules([{ key: "package_verifier_enable", safe: "1", id: "android-play-protect-disabled" }], "android.yaml")[0].safe, "1");
 });
 
 test("android.yaml: pattern lists match whole names only", () => {

@@ -99,3 +99,9 @@ test("mounts: read-write system partition flagged medium; read-only and data par
   const bad = await run(mounts, qf({ "mounts.json": "{" }));
   assert.equal(bad.coverage.reason, "mounts.json: not valid JSON (expected a list of mount lines; truncated?)");
 });
+
+test("aqf_processes records: MVT's ps column names beside Vigil's", async () => {
+  const r = await run(processes, qf({ "ps.txt": "USER PID PPID VSZ RSS WCHAN ADDR S NAME\nroot 1 0 1000 20 SyS_epoll 0 S init\n" }));
+  const rec = r.records[0] as Record<string, unknown>;
+  assert.deepEqual([rec.vsz, rec.virtual_memory_size, rec.rss, rec.resident_set_size, rec.addr, rec.aprocress, rec.state, rec.stat, rec.proc_name], [1000, 1000, 20, 20, "0", "0", "S", "S", "init"]);
+});

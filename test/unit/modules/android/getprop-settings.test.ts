@@ -61,16 +61,38 @@ test("settings: verification turned off or unknown sources allowed are flagged; 
   assert.equal(bad.coverage.reason, 'settings_system.txt: not a settings list (no "key=value" line)');
 });
 
-test("settings: every rule fires on its value and only on it", async () => {
-  assert.equal(settingRules().length, 8);
+test("settings: a rule with a value fires on it only; a rule with a safe value (MVT's) fires on any other", async () => {
+  assert.equal(settingRules().length, 12);
   for (const rule of settingRules()) {
     const old = { sdk: "23" };
-    const hit = await run(settings, qf({ "settings_global.txt": `${rule.key}=${rule.value}\n` }, old));
-    assert.deepEqual(hit.detections.map((d) => d.rule?.id), [rule.id], rule.key);
-    const other = rule.value === "1" ? "0" : "1";
-    const miss = await run(settings, qf({ "settings_global.txt": `${rule.key}=${other}\n` }, old));
+    const bad = rule.value !== undefined ? [rule.value] : [rule.safe === "1" ? "0" : "1", "-1", "2", ""];
+    for (const v of bad) {
+      const hit = await run(settings, qf({ "settings_global.txt": `${rule.key}=${v}\n` }, old));
+      assert.deepEqual(hit.detections.map((d) => d.rule?.id), [rule.id], `${rule.key}=${v}`);
+    }
+    const good = rule.value !== undefined ? (rule.value === "1" ? "0" : "1") : rule.safe!;
+    const miss = await run(settings, qf({ "settings_global.txt": `${rule.key}=${good}\n` }, old));
     assert.equal(miss.detections.length, 0, rule.key);
   }
+});
+
+test("settings: every setting MVT flags is covered (samsung_errorlog_agree, send_security_reports, package_verifier_state, accessibility_enabled...)", async () => {
+  const r = await run(
+    settings,
+    qf({
+      "settings_global.txt": "package_verifier_state=-1\nsend_action_app_error=0\n",
+      "settings_secure.txt": "send_security_reports=0\nsamsung_errorlog_agree=0\naccessibility_enabled=1\npackage_verifier_user_consent=0\n",
+    }),
+  );
+  assert.deepEqual(r.detections.map((d) => d.rule?.id).sort(), [
+    "android-accessibility-enabled",
+    "android-app-error-reports-disabled",
+    "android-package-verification-off",
+    "android-play-protect-consent-revoked",
+    "android-samsung-error-logs-disabled",
+    "android-security-reports-disabled",
+  ]);
+  assert.ok(r.detections.every((d) => d.grade === "weak" && d.kind === "heuristic"));
 });
 
 test("settings: install_non_market_apps=1 is the default from Android 8 on and says nothing there (or when the version is unknown)", async () => {

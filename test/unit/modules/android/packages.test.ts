@@ -111,3 +111,14 @@ test("dumpsys_packages: WhatsApp's versionName is exposure to the WhatsApp flaws
     ["dumpsys_packages", "CVE-2019-3568", "WhatsApp 2.19.120", "WhatsApp for Android 2.19.134", "dumpstate.txt"],
   ]);
 });
+
+test("aqf_packages records: MVT's name beside package_name, androidqf's certificate fields beside Vigil's", async () => {
+  const pkg = { name: "com.example.app", installer: "com.android.vending", system: false, files: [{ path: "/data/app/base.apk", sha256: "c".repeat(64), certificate: { Sha256: "d".repeat(64), Md5: "e".repeat(32), Subject: "CN=x" } }] };
+  const r = await run(packages, qf({ "packages.json": JSON.stringify([pkg]) }));
+  const rec = r.records[0] as Record<string, any>;
+  assert.equal(rec.name, "com.example.app");
+  assert.equal(rec.package_name, "com.example.app");
+  assert.equal(rec.files[0].certificate.sha256, "d".repeat(64));
+  assert.equal(rec.files[0].certificate.Sha256, "d".repeat(64));
+  assert.equal(rec.files[0].certificate.Md5, "e".repeat(32));
+});
