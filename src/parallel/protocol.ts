@@ -5,7 +5,8 @@ import type { Shard } from "../core/shard.ts";
 import type { LoadedSet } from "../indicators/types.ts";
 import type { ProgressStep } from "../pipeline/progress.ts";
 import type { ContextWindows, CollectorPart } from "../report/html/data.ts";
-import type { RowRange, SpilledTimeline } from "../report/timeline-store.ts";
+import type { RowRange } from "../report/timeline-merge.ts";
+import type { SpilledTimeline } from "../report/timeline-store.ts";
 
 /** Sent to each worker as its first message: what to open and run. */
 export interface WorkerSetup {

@@ -12,7 +12,8 @@ import { withMvtInfoFields } from "./info.ts";
 import { toJson } from "./json-writer.ts";
 import { describeExposure, informationalAlerts } from "./exposure.ts";
 import { sortDetections, spanOfDays, summarize } from "./summary.ts";
-import { splitRanges, writeMerged, writeMergedAt, type RowRange, type TimelineStore } from "./timeline-store.ts";
+import { splitRanges, writeMerged, writeMergedAt, type RowRange } from "./timeline-merge.ts";
+import type { TimelineStore } from "./timeline-store.ts";
 
 export const TIMELINE_HEADER = ["UTC Timestamp", "Plugin", "Event", "Description"];
 

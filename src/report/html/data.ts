@@ -4,7 +4,7 @@
 import type { Detection } from "../../core/model.ts";
 import { readTimeline, type LoadedResults } from "../load-results.ts";
 import { sortDetections } from "../summary.ts";
-import { decodeRow } from "../timeline-store.ts";
+import { decodeRow } from "../timeline-row.ts";
 
 export const CONTEXT_WINDOW_MS = 60 * 60 * 1000;
 const CONTEXT_EACH_SIDE = 6;

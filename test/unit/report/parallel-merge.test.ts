@@ -9,7 +9,9 @@ import type { Detection, RunInfo } from "../../../src/core/model.ts";
 import { rng } from "../../../src/demo/synthetic.ts";
 import { ReportDataCollector } from "../../../src/report/html/data.ts";
 import { writeResults, type TimelineHelper } from "../../../src/report/results.ts";
-import { decodeRow, rangeOffset, splitRanges, TimelineStore, writeMerged, writeMergedAt } from "../../../src/report/timeline-store.ts";
+import { TimelineStore } from "../../../src/report/timeline-store.ts";
+import { rangeOffset, splitRanges, writeMerged, writeMergedAt } from "../../../src/report/timeline-merge.ts";
+import { decodeRow } from "../../../src/report/timeline-row.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "vigil-pmerge-"));
 

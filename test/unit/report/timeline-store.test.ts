@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { decodeRow, splitRanges, timelineRow, TimelineStore, writeMerged, type RowRange } from "../../../src/report/timeline-store.ts";
+import { TimelineStore } from "../../../src/report/timeline-store.ts";
+import { splitRanges, writeMerged, type RowRange } from "../../../src/report/timeline-merge.ts";
+import { decodeRow, timelineRow } from "../../../src/report/timeline-row.ts";
 import { rng } from "../../../src/demo/synthetic.ts";
 import { closeSync, mkdtempSync, openSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,0 +1,46 @@
+// The rows of timeline.csv as the timeline store keeps and sorts them: each event is its final CSV
+// row, its fields cleaned of the record separator that ends rows in the store's spill files.
+import { csvField, parseCsv } from "./csv.ts";
+
+/** Record separator of the spill files; replaced by a space inside fields. */
+const RS = "\u0000";
+
+function clean(s: string): string {
+  return s.indexOf(RS) >= 0 ? s.replaceAll(RS, " ") : s;
+}
+
+/**
+ * One timeline.csv row, as MVT writes it (every field quoted, CRLF). Events are stored as their
+ * final rows: sorting rows sorts by time first (the timestamp leads, in one fixed format), and
+ * writing the merged stream needs no further formatting.
+ */
+export function timelineRow(timestamp: string, module: string, event: string, description: string): string {
+  // join() makes one flat string. A template literal would keep a tree of string pieces alive
+  // until the spill, holding on to every piece of the description (URLs, message texts).
+  return ['"', csvField(clean(timestamp)), middle(module, event), csvField(clean(description)), '"\r\n'].join("");
+}
+
+/** The `","module","event","` part of rows, per module and event: a module has few event names (a saving of about 1 k instructions per row). */
+const middles = new Map<string, Map<string, string>>();
+const MIDDLES_PER_MODULE = 256;
+
+function middle(module: string, event: string): string {
+  let byEvent = middles.get(module);
+  if (!byEvent) {
+    byEvent = new Map();
+    if (middles.size < MIDDLES_PER_MODULE) middles.set(module, byEvent);
+  }
+  let s = byEvent.get(event);
+  if (s === undefined) {
+    s = ['","', csvField(clean(module)), '","', csvField(clean(event)), '","'].join("");
+    // Module and event names are Vigil's own words; were they ever data, memory stays bounded.
+    if (byEvent.size < MIDDLES_PER_MODULE) byEvent.set(event, s);
+  }
+  return s;
+}
+
+/** The fields of a row made by timelineRow. */
+export function decodeRow(row: string): { timestamp: string; module: string; event: string; description: string } {
+  const f = parseCsv(row).next().value ?? [];
+  return { timestamp: f[0] ?? "", module: f[1] ?? "", event: f[2] ?? "", description: f[3] ?? "" };
+}
