@@ -6,6 +6,7 @@ import { privateTempDir } from "../core/tempdir.ts";
 import { buildSyntheticBackup, DEMO_PLANTED, DEMO_SIZES } from "../demo/demo-backup.ts";
 import { openIosBackup } from "../acquisitions/ios-backup/open.ts";
 import { runCheck, type CheckOptions } from "../pipeline/check.ts";
+import { pickLanguage, translator } from "../core/i18n/index.ts";
 import { action, addCheckOptions } from "./check-common.ts";
 
 export function register(program: Command): void {
@@ -16,18 +17,19 @@ export function register(program: Command): void {
       .option("--backup-dir <dir>", "where to build the demo backup (default: a private temp folder, removed afterwards)"),
   ).action(
     action(async (opts: CheckOptions & { backupDir?: string }) => {
+      const t = translator(pickLanguage(opts.lang));
       const dir = opts.backupDir ? resolve(opts.backupDir) : join(privateTempDir("demo"), "backup");
-      process.stderr.write(`Building the demo backup in ${dir}\n`);
+      process.stderr.write(`${t("demo.building", { dir })}\n`);
       await buildSyntheticBackup(dir, DEMO_SIZES, { planted: DEMO_PLANTED });
       const outcome = await runCheck("demo", dir, () => openIosBackup(dir), opts, { demo: true });
       const found = (s: string) => outcome.detections.some((d) => d.matched.includes(s) || (d.matched_indicator?.value ?? "") === s);
       const expected = ["free247downloads.com", "urlpush.net", "bh", "roleaboutd"];
       const missing = expected.filter((s) => !found(s));
       if (missing.length) {
-        process.stderr.write(`demo: planted traces NOT found: ${missing.join(", ")}\n`);
+        process.stderr.write(`demo: ${t("demo.missing", { traces: missing.join(", ") })}\n`);
         return 1;
       }
-      process.stderr.write(`demo: all ${expected.length} planted traces found (a real check would exit with code ${outcome.exitCode})\n`);
+      process.stderr.write(`demo: ${t("demo.found", { n: expected.length, code: outcome.exitCode })}\n`);
       return 0;
     }),
   );

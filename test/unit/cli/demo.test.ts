@@ -18,4 +18,7 @@ test("vigil demo --lang fr: info.json marks the demo, the report's first words s
   assert.match(main, /Démonstration : ce téléphone n&#39;existe pas/);
   // The terminal summary is French too.
   assert.match(r.stdout, /^Verdict : TRACES DE LOGICIEL ESPION CONNU TROUVÉES$/m);
+  // So are the demo's own lines.
+  assert.match(r.stderr, /^Construction de la sauvegarde de démonstration dans /m);
+  assert.match(r.stderr, /^demo: les 4 traces plantées ont été trouvées \(une vraie vérification se terminerait avec le code 10\)$/m);
 });
