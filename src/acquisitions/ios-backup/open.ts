@@ -12,7 +12,6 @@ import { createHash } from "node:crypto";
 import type { DeviceInfo, InputFile } from "../../core/model.ts";
 import { VigilError, describeError } from "../../core/errors.ts";
 import { privateTempDir, removeTempDir } from "../../core/tempdir.ts";
-import { fromUnixSeconds } from "../../core/time.ts";
 import { aesUnwrap, decryptCbcRaw, splitWrappedKey, stripPkcs7 } from "../../formats/keybag.ts";
 import { decodeMBFile, type MBFile } from "../../formats/mbfile.ts";
 import { parsePlist } from "../../formats/plist.ts";
@@ -22,6 +21,7 @@ import { glob } from "../spec-match.ts";
 import type { AcquisitionView, ArtifactSpec, FileEntry, SqliteHandle } from "../view.ts";
 import { InputLog, copyLogged, hashTap, payloadDecipher, readLogged, sizeOf } from "./evidence.ts";
 import { locateBackup } from "./locate.ts";
+import { condition, GLOB_CHARS, isoSeconds, typeOfFlags } from "./manifest-rows.ts";
 import { unlockBackup, type BackupSecrets, type Unlocked } from "./unlock.ts";
 
 /** Temp space kept for database copies no module has open (see releaseCopy). */
@@ -118,57 +118,6 @@ function asDict(v: unknown, file: string): Record<string, unknown> {
 }
 
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
-
-/** Which glob characters picomatch gives meaning to; a pattern without them is a literal. */
-const GLOB_CHARS = /[*?[\]{}()!+@\\]/;
-const SIMPLE_GLOB = /^[^[\]{}()!+@\\]*$/;
-
-/** A SQLite GLOB that matches a superset of what the picomatch pattern matches. */
-function sqlGlob(pattern: string): string {
-  const esc = (s: string) => s.replace(/[[\]]/g, (c) => `[${c}]`);
-  // "**/" and "/**" may match no folder at all in picomatch ("**/a.db" matches "a.db"), so they
-  // become a bare "*" rather than "*/".
-  if (SIMPLE_GLOB.test(pattern)) return esc(pattern).replace(/(?:^|\/)\*\*(?:\/|$)/g, "*").replace(/\*+/g, "*");
-  const m = GLOB_CHARS.exec(pattern);
-  const prefix = m ? pattern.slice(0, m.index) : pattern;
-  return esc(prefix).replace(/[*?]/g, (c) => `[${c}]`) + "*";
-}
-
-function condition(column: string, pattern: string, params: unknown[]): string | undefined {
-  if (pattern === "**" || (pattern === "*" && column === "domain")) return undefined;
-  if (!GLOB_CHARS.test(pattern)) {
-    params.push(pattern);
-    return `${column} = ?`;
-  }
-  params.push(sqlGlob(pattern));
-  return `${column} GLOB ?`;
-}
-
-function typeOfFlags(flags: number | null, mode: number | undefined): FileEntry["type"] {
-  if (flags === 2) return "directory";
-  if (flags === 4) return "symlink";
-  if (flags === 1) return "file";
-  // Non-standard writers (pyiosbackup's fixture has flags 0): fall back to the mode bits.
-  if (mode !== undefined) {
-    const fmt = mode & 0o170000;
-    if (fmt === 0o040000) return "directory";
-    if (fmt === 0o120000) return "symlink";
-  }
-  return "file";
-}
-
-// Backups hold many files stamped with the same second; Date#toISOString showed up in profiles.
-const isoCache = new Map<number, string | undefined>();
-function isoSeconds(s: number | undefined): string | undefined {
-  if (s === undefined || s === 0) return undefined;
-  let v = isoCache.get(s);
-  if (v === undefined) {
-    v = fromUnixSeconds(s);
-    if (isoCache.size > 100_000) isoCache.clear();
-    isoCache.set(s, v);
-  }
-  return v;
-}
 
 function truncationProblem(path: string): string | undefined {
   const head = readHeader(path);
