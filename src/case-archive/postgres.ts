@@ -5,7 +5,7 @@
 import postgres from "postgres";
 import { VigilError } from "../core/errors.ts";
 import { huntKeys } from "./hunt-keys.ts";
-import { CASE_ACQ, iso, ms, schemaStatements } from "./schema.ts";
+import { CASE_ACQ, CASE_LISTING_SQL, caseListing, iso, ms, schemaStatements } from "./schema.ts";
 import { BATCH, hostOfArchived, reverseHost, SCHEMA_VERSION, type ArchivedAcquisition, type ArchivedCase, type ArchivedDetection, type CaseArchive, type CaseListing, type Hit, type Seen, type Sighting, type ValueRow } from "./store.ts";
 
 /** The URL with its password replaced by ***, for messages. */
@@ -171,16 +171,9 @@ export class PostgresArchive implements CaseArchive {
   }
 
   async cases(): Promise<CaseListing[]> {
-    const rows = await this.sql.unsafe(
-      `SELECT c.*,
-        (SELECT count(*) FROM acquisitions a WHERE a.case_id = c.id AND a.acq <> '${CASE_ACQ}') AS acquisitions,
-        (SELECT count(*) FROM sightings s JOIN acquisitions a ON a.k = s.acq_k WHERE a.case_id = c.id) AS vals,
-        (SELECT count(*) FROM detections d JOIN acquisitions a ON a.k = d.acq_k WHERE a.case_id = c.id) AS detections,
-        (SELECT count(*) FROM hits h JOIN acquisitions a ON a.k = h.acq_k WHERE a.case_id = c.id AND h.found <> 'check') AS hits
-       FROM cases c ORDER BY c.updated DESC`,
-    );
-    return rows.map((r) => ({ id: String(r.id), name: String(r.name), folder: String(r.folder), created: String(r.created), updated: String(r.updated), acquisitions: Number(r.acquisitions), values: Number(r.vals), detections: Number(r.detections), hits: Number(r.hits) }));
+    return (await this.sql.unsafe(CASE_LISTING_SQL)).map(caseListing);
   }
+
 
   async hunt(values: string[]): Promise<Seen[]> {
     const exact = new Set<string>();

@@ -4,7 +4,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { VigilError } from "../core/errors.ts";
-import { CASE_ACQ, iso, ms, schemaStatements } from "./schema.ts";
+import { CASE_ACQ, CASE_LISTING_SQL, caseListing, iso, ms, schemaStatements } from "./schema.ts";
 import { BATCH, hostOfArchived, reverseHost, SCHEMA_VERSION, type ArchivedAcquisition, type ArchivedCase, type ArchivedDetection, type CaseArchive, type CaseListing, type Hit, type Seen, type Sighting, type ValueRow } from "./store.ts";
 import { huntKeys } from "./hunt-keys.ts";
 
@@ -102,18 +102,9 @@ export class SqliteArchive implements CaseArchive {
   }
 
   async cases(): Promise<CaseListing[]> {
-    const rows = this.db
-      .prepare(
-        `SELECT c.*,
-          (SELECT count(*) FROM acquisitions a WHERE a.case_id = c.id AND a.acq <> '${CASE_ACQ}') AS acquisitions,
-          (SELECT count(*) FROM sightings s JOIN acquisitions a ON a.k = s.acq_k WHERE a.case_id = c.id) AS vals,
-          (SELECT count(*) FROM detections d JOIN acquisitions a ON a.k = d.acq_k WHERE a.case_id = c.id) AS detections,
-          (SELECT count(*) FROM hits h JOIN acquisitions a ON a.k = h.acq_k WHERE a.case_id = c.id AND h.found <> 'check') AS hits
-         FROM cases c ORDER BY c.updated DESC`,
-      )
-      .all() as Record<string, unknown>[];
-    return rows.map((r) => ({ id: String(r.id), name: String(r.name), folder: String(r.folder), created: String(r.created), updated: String(r.updated), acquisitions: Number(r.acquisitions), values: Number(r.vals), detections: Number(r.detections), hits: Number(r.hits) }));
+    return (this.db.prepare(CASE_LISTING_SQL).all() as Record<string, unknown>[]).map(caseListing);
   }
+
 
   async hunt(values: string[]): Promise<Seen[]> {
     const ids = new Set<number>();

@@ -154,11 +154,7 @@ async function buildOutputs(open: OpenCase, opts: { rules?: CorrelationSet; repo
     correlated: correlated.length,
     retro_hunt: retro.detections.length,
     acquisitions: acqs.map((a) => ({
-      id: a.acq.id,
-      kind: a.acq.kind,
-      input: a.acq.input,
-      verdict: a.summary?.verdict,
-      incomplete: a.summary?.incomplete,
+      ...acquisitionFacts(a),
       detections: a.summary?.detections,
       exit_code: a.acq.exit_code,
       ...(a.problem ? { problem: a.problem } : {}),
@@ -191,11 +187,7 @@ async function buildOutputs(open: OpenCase, opts: { rules?: CorrelationSet; repo
       retroHunt: sortDetections(retro.detections),
       notes,
       acquisitions: acqs.map((a) => ({
-        id: a.acq.id,
-        kind: a.acq.kind,
-        input: a.acq.input,
-        verdict: a.summary?.verdict,
-        incomplete: a.summary?.incomplete,
+        ...acquisitionFacts(a),
         detections: sortDetections(a.detections),
         coverage: a.coverage,
         report: statSafe(join(a.dir, "report.html")) ? `${relative(open.dir, a.dir)}/report.html` : undefined,
@@ -206,6 +198,11 @@ async function buildOutputs(open: OpenCase, opts: { rules?: CorrelationSet; repo
     done("report.html");
   }
   return { summary, correlated, retroHunt: retro.detections, acquisitions: acqs, reportPath };
+}
+
+/** What the case summary and the case report both say of an acquisition. */
+function acquisitionFacts(a: AcquisitionResults) {
+  return { id: a.acq.id, kind: a.acq.kind, input: a.acq.input, verdict: a.summary?.verdict, incomplete: a.summary?.incomplete };
 }
 
 function statSafe(p: string): boolean {
