@@ -5,7 +5,7 @@
 import { openSync, writeSync } from "node:fs";
 import { setImmediate as tick } from "node:timers/promises";
 import { targetByName } from "../targets/index.ts";
-import { applyPlan, planFor } from "./input.ts";
+import { applyPlan, mutateContext, planFor } from "./input.ts";
 import { finding, judge } from "./invariant.ts";
 import type { Target } from "./types.ts";
 
@@ -51,7 +51,7 @@ async function runTarget(t: Target, ti: number, start: number): Promise<void> {
   const seeds = await t.seeds(job.corpus);
   if (!seeds.length) throw new Error(`${t.name}: no seeds`);
   await send({ type: "ready", target: t.name, seeds: seeds.length });
-  const ctx = { seeds };
+  const ctx = mutateContext(seeds);
   const deadline = Date.now() + job.seconds * 1000;
   const messages = new Set<string>();
   let accepted = 0;
@@ -82,7 +82,8 @@ async function runTarget(t: Target, ti: number, start: number): Promise<void> {
     }
     if (Date.now() - lastReport > 5000) {
       lastReport = Date.now();
-      await send({ type: "progress", ...counts() });
+      // Execution i is done: i + 1 executions so far.
+      await send({ type: "progress", ...counts(), index: i + 1 });
     }
   }
   await send({ type: "done", ...counts() });
