@@ -1,6 +1,6 @@
 // One fuzzing process: runs its targets one after the other, each for a number of executions or
-// a time, whichever ends first. Before each execution it writes (target, index) to a small
-// counter file, so the supervisor can tell which input hung, blew the memory or killed the
+// a time, whichever ends first. Before each execution it writes (target, index, counts) to a
+// small counter file, so the supervisor can tell which input hung, blew the memory or killed the
 // process, and start a new process after it. Findings and counts go to the supervisor by IPC.
 import { openSync, writeSync } from "node:fs";
 import { setImmediate as tick } from "node:timers/promises";
@@ -27,7 +27,8 @@ export type ChildMessage =
 
 const job = JSON.parse(process.argv[2]) as ChildJob;
 const counter = openSync(job.counter, "r+");
-const mark = Buffer.alloc(8);
+/** Target number, execution index, and this process's parsed and rejected counts before it. */
+const mark = Buffer.alloc(16);
 let current: { target: string; index: number } | undefined;
 
 function send(m: ChildMessage): Promise<void> {
@@ -62,7 +63,9 @@ async function runTarget(t: Target, ti: number, start: number): Promise<void> {
   for (; i < job.runs && (i & 63 || Date.now() < deadline); i++) {
     mark.writeUInt32LE(ti, 0);
     mark.writeUInt32LE(i, 4);
-    writeSync(counter, mark, 0, 8, 0);
+    mark.writeUInt32LE(accepted, 8);
+    mark.writeUInt32LE(rejected, 12);
+    writeSync(counter, mark, 0, 16, 0);
     current = { target: t.name, index: i };
     const input = applyPlan(planFor(job.seed, t.name, i, t.mutators.length), t.mutators, ctx);
     try {

@@ -81,7 +81,7 @@ export async function fuzz(o: FuzzOptions): Promise<TargetStats[]> {
 
   const runLane = async (targets: string[], start: number): Promise<void> => {
     const counter = join(work, `counter-${laneNo++}`);
-    writeFileSync(counter, Buffer.alloc(8));
+    writeFileSync(counter, Buffer.alloc(16));
     // After a restart the target gets what is left of its time, not all of it again.
     const budget = (o.resume?.get(targets[0])?.seconds ?? o.seconds) - (stats.get(targets[0])?.seconds ?? 0);
     const job: ChildJob = { targets, start, runs: o.runs, seconds: Math.max(1, budget), seed: o.seed, counter, corpus: o.corpus };
@@ -166,7 +166,11 @@ export async function fuzz(o: FuzzOptions): Promise<TargetStats[]> {
     }
     const s = stats.get(at.target)!;
     s.executions = at.index + 1;
-    base.set(at.target, { accepted: s.accepted, rejected: s.rejected });
+    // The counts up to the input that stopped the process, from its counter (its last report may be seconds old).
+    const before = base.get(at.target) ?? { accepted: 0, rejected: 0 };
+    base.set(at.target, { accepted: before.accepted + at.accepted, rejected: before.rejected + at.rejected });
+    s.accepted = before.accepted + at.accepted;
+    s.rejected = before.rejected + at.rejected;
     const rest = targets.slice(targets.indexOf(at.target));
     if (at.index + 1 >= o.runs) rest.shift();
     if (rest.length) await runLane(rest, rest[0] === at.target ? at.index + 1 : 0);
@@ -187,10 +191,10 @@ export async function fuzz(o: FuzzOptions): Promise<TargetStats[]> {
   return o.targets.map((t) => stats.get(t)!);
 }
 
-function currentOf(counter: string, targets: string[]): { target: string; index: number } {
-  const b = Buffer.alloc(8);
+function currentOf(counter: string, targets: string[]): { target: string; index: number; accepted: number; rejected: number } {
+  const b = Buffer.alloc(16);
   readFileSync(counter).copy(b);
-  return { target: targets[Math.min(b.readUInt32LE(0), targets.length - 1)], index: b.readUInt32LE(4) };
+  return { target: targets[Math.min(b.readUInt32LE(0), targets.length - 1)], index: b.readUInt32LE(4), accepted: b.readUInt32LE(8), rejected: b.readUInt32LE(12) };
 }
 
 /** User + system CPU time of a process, from /proc (Linux). */
