@@ -66,10 +66,12 @@ const COMMON_HEADERS = {
 const MAX_BODY = 64 * 1024;
 const SSE_KEEPALIVE_MS = 20_000;
 
+/** An answer other than 200. `key` names the page's message for it (app/i18n), for the messages a person reads; the English text stays for programs. */
 class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly key?: string,
   ) {
     super(message);
   }
@@ -150,7 +152,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   const server = createServer((req, res) => {
     handle(req, res).catch((e) => {
       const status = e instanceof HttpError ? e.status : 500;
-      if (!res.headersSent) send(res, status, { error: e instanceof HttpError ? e.message : describeError(e) });
+      if (!res.headersSent) send(res, status, e instanceof HttpError ? { error: e.message, key: e.key } : { error: describeError(e) });
       else res.end();
     });
   });
@@ -207,7 +209,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
       case "GET /api/browse": {
         const places = browsePlaces({ platform: process.platform, home: opts.home, user: process.env.USER ?? process.env.LOGNAME, exists: existsSync, list: (d) => readdirSync(d) });
         const listing = await listFolder(url.searchParams.get("path") || opts.home, places);
-        if (!listing) throw new HttpError(403, "the folder browser shows only your home folder and mounted volumes");
+        if (!listing) throw new HttpError(403, "the folder browser shows only your home folder and mounted volumes", "error.browse.outside");
         return send(res, 200, listing);
       }
       case "POST /api/inspect":
@@ -220,18 +222,18 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
         return send(res, 200, await startCheck(await readBody(req)));
       case "POST /api/jobs/:id/cancel":
         await readBody(req);
-        if (!jobs.cancel(jobId!)) throw new HttpError(409, "this task is not running");
+        if (!jobs.cancel(jobId!)) throw new HttpError(409, "this task is not running", "error.job.not_running");
         return send(res, 200, {});
       case "POST /api/jobs/:id/secret": {
         const body = await readBody(req);
-        if (!jobs.giveSecret(jobId!, typeof body.value === "string" && body.value !== "" ? body.value : null)) throw new HttpError(409, "this task is not waiting for a password");
+        if (!jobs.giveSecret(jobId!, typeof body.value === "string" && body.value !== "" ? body.value : null)) throw new HttpError(409, "this task is not waiting for a password", "error.job.no_password");
         return send(res, 200, {});
       }
       case "GET /api/cases":
         return send(res, 200, casesWithReports());
       case "POST /api/cases": {
         const name = text((await readBody(req)).name);
-        if (!name) throw new HttpError(400, "give the case a name");
+        if (!name) throw new HttpError(400, "give the case a name", "cases.name.missing");
         return send(res, 200, newCase(opts.results, name));
       }
       case "GET /api/indicators":
@@ -269,20 +271,20 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   /** What the page needs to know about a path before a check: its kind and, for a backup, what its plists say. */
   async function inspect(body: Record<string, unknown>) {
     const given = text(body.path);
-    if (!given) throw new HttpError(400, "type or paste the path of an acquisition");
+    if (!given) throw new HttpError(400, "type or paste the path of an acquisition", "other.empty");
     const path = resolve(opts.home, given);
     try {
       const found = await detectAcquisition(path);
       const backup = found.kind === "ios_backup" ? await describeBackup(locateBackup(path).dir) : undefined;
       return { path: backup?.dir ?? path, kind: found.kind, because: found.because, backup };
     } catch (e) {
-      throw new HttpError(422, describeError(e));
+      throw new HttpError(422, describeError(e), "error.unreadable");
     }
   }
 
   async function startCheck(body: Record<string, unknown>): Promise<JobView> {
     const path = text(body.path);
-    if (!path || !isAbsolute(path)) throw new HttpError(400, "choose an acquisition first");
+    if (!path || !isAbsolute(path)) throw new HttpError(400, "choose an acquisition first", "error.check.no_path");
     const lang = text(body.lang) ?? "en";
     if (!i18n[lang]) throw new HttpError(400, `no such language: ${lang}`);
     const iocs = strings(body.iocs).flatMap((p) => ["--iocs", resolve(opts.home, p)]);
@@ -290,7 +292,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
     const caseId = text(body.case);
     if (caseId) {
       const c = listCases(opts.results).find((x) => x.id === caseId);
-      if (!c) throw new HttpError(404, "no such case");
+      if (!c) throw new HttpError(404, "no such case", "error.case.missing");
       return jobs.start("case-add", ["case", "add", c.dir, path, "--json", "--progress", "json", "--lang", lang, ...iocs], {
         input: path,
         secret,

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { VigilError } from "../core/errors.ts";
 import { EXIT } from "../core/model.ts";
-import { datasetsInUse } from "../indicators/datasets.ts";
+import { datasetsForCheck, STALE_AFTER_DAYS } from "../indicators/datasets.ts";
 import { DEFAULT_INDEX_URL } from "../indicators/mvt-index.ts";
 import { importData, updateData, type DataUpdateResult } from "../pipeline/data-update.ts";
 import { action } from "./check-common.ts";
@@ -42,13 +42,16 @@ export function register(program: Command): void {
     .option("--json", "JSON on stdout: the data sets (--list), or JSON Lines: the update, then the retro-hunt")
     .action(
       action(async (opts: { export?: string; import?: string; indexUrl: string; list?: boolean } & RetroHuntOpts) => {
-        if (opts.list && opts.json) {
-          process.stdout.write(JSON.stringify(datasetsInUse(), null, 2) + "\n");
-          return 0;
-        }
         if (opts.list) {
-          for (const d of datasetsInUse()) {
-            process.stdout.write(`${d.name}: ${d.kind}, ${d.date ?? "date unknown"}, ${d.source}${d.sha256 ? `, sha256 ${d.sha256}` : ""}\n    ${d.path}\n`);
+          // Each with its age today, and whether a check would warn that it is out of date.
+          const sets = datasetsForCheck(new Date());
+          if (opts.json) {
+            process.stdout.write(JSON.stringify(sets, null, 2) + "\n");
+            return 0;
+          }
+          for (const d of sets) {
+            const age = d.age_days === undefined ? "" : ` (${d.age_days} day${d.age_days === 1 ? "" : "s"} old${d.stale ? `, more than ${STALE_AFTER_DAYS}: run 'vigil update'` : ""})`;
+            process.stdout.write(`${d.name}: ${d.kind}, ${d.date ?? "date unknown"}${age}, ${d.source}${d.sha256 ? `, sha256 ${d.sha256}` : ""}\n    ${d.path}\n`);
           }
           return 0;
         }

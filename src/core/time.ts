@@ -114,6 +114,39 @@ export function toMvtTimestamp(iso: string | undefined): string {
   return m ? `${m[1]} ${m[2]}.${(m[3] ?? "").padEnd(6, "0").slice(0, 6)}` : "";
 }
 
+/**
+ * A timestamp as timeline.csv holds it, in MVT's form ("YYYY-MM-DD HH:MM:SS.ffffff", UTC):
+ * Vigil's milliseconds padded with 000. Built from the ISO string's bytes, no Date (a million
+ * rows go through here). Years outside 0000-9999 keep ISO's six-digit signed year
+ * ("+010000-01-01 00:00:00.000000"); such rows sort before every four-digit year, as they did in
+ * ISO form. Anything that is not ISO is returned as it is.
+ */
+export function isoToMvt(iso: string): string {
+  const n = iso.length;
+  if (n === 24 && iso.charCodeAt(10) === 0x54 && iso.charCodeAt(23) === 0x5a && iso.charCodeAt(19) === 0x2e) {
+    return iso.slice(0, 10) + " " + iso.slice(11, 23) + "000";
+  }
+  const m = /^([+-]\d{6}|\d{4})(-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.(\d+))?Z$/.exec(iso);
+  return m ? `${m[1]}${m[2]} ${m[3]}.${(m[4] ?? "").padEnd(6, "0").slice(0, 6)}` : iso;
+}
+
+/**
+ * A timeline.csv timestamp, in MVT's form or ISO 8601 (Vigil's folders written before timeline.csv
+ * took MVT's form), as Vigil's ISO (milliseconds, `Z`); undefined when it is neither (MVT writes
+ * "" for a missing time). MVT's microseconds beyond the millisecond are dropped, as every Vigil
+ * time has milliseconds.
+ */
+export function timelineToIso(ts: string): string | undefined {
+  const n = ts.length;
+  if (n === 26 && ts.charCodeAt(10) === 0x20 && ts.charCodeAt(19) === 0x2e && ts.charCodeAt(4) === 0x2d) {
+    return ts.slice(0, 10) + "T" + ts.slice(11, 23) + "Z";
+  }
+  if (n === 24 && ts.charCodeAt(10) === 0x54 && ts.charCodeAt(23) === 0x5a) return ts;
+  const m = /^([+-]\d{6}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.(\d+))?Z?$/.exec(ts);
+  if (m) return fromDate(`${m[1]}T${m[2]}.${(m[3] ?? "").padEnd(3, "0").slice(0, 3)}Z`);
+  return ts ? parseLooseTimestamp(ts) : undefined;
+}
+
 /** MVT writes "YYYY-MM-DD HH:MM:SS.ffffff" in its JSON; accept it and ISO alike. */
 export function parseLooseTimestamp(value: string): string | undefined {
   const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/.exec(value.trim());

@@ -36,10 +36,36 @@ export interface ShutdownReboot {
 }
 
 const UUID_RE = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/i;
-const CLIENT_RE = /remaining client pid:\s*(-?\d+)\s*\((.*)\)\s*$/;
+const CLIENT_MARK = "remaining client pid:";
+const CLIENT_HEAD_RE = /\s*(-?\d+)\s*\(/y;
 const AFTER_RE = /^After\s+([\d.]+)\s*s\b/;
 const SIGTERM_RE = /SIGTERM:\s*\[(\d+)\]/;
-const SIGTERM_LOOSE_RE = /SIGTERM:.*?(\d{10})/;
+const TEN_DIGITS_RE = /\d{10}/g;
+
+// The two lookups below are searches a regular expression would backtrack through once per
+// occurrence of their marker: quadratic on a long damaged line that repeats it.
+
+/** "remaining client pid: P (PATH)" ending a trimmed line: the first such marker, PATH up to the last ")". */
+function clientOf(text: string): { pid: number; path: string } | undefined {
+  if (!text.endsWith(")")) return undefined;
+  for (let at = text.indexOf(CLIENT_MARK); at >= 0; at = text.indexOf(CLIENT_MARK, at + CLIENT_MARK.length)) {
+    CLIENT_HEAD_RE.lastIndex = at + CLIENT_MARK.length;
+    const head = CLIENT_HEAD_RE.exec(text);
+    if (head) return { pid: Number(head[1]), path: text.slice(CLIENT_HEAD_RE.lastIndex, -1) };
+  }
+  return undefined;
+}
+
+/** The Unix time of a SIGTERM line: "[N]" after the marker, else the first ten-digit number after it. */
+function sigtermSeconds(text: string): number | undefined {
+  const m = SIGTERM_RE.exec(text);
+  if (m) return Number(m[1]);
+  const at = text.indexOf("SIGTERM:");
+  if (at < 0) return undefined;
+  TEN_DIGITS_RE.lastIndex = at + 8;
+  const d = TEN_DIGITS_RE.exec(text);
+  return d ? Number(d[0]) : undefined;
+}
 
 /** Splits "/usr/libexec/nfcd/EBFB3E7F-4CA4-3656-8E9C-8CCF5995C34A" into path and UUID. */
 export function stripUuidComponent(path: string): { path: string; uuid?: string } {
@@ -91,11 +117,11 @@ export class ShutdownLogParser {
       if (delay > this.maxDelay) this.maxDelay = delay;
       this.lastBlockLine = this.lineNo;
     }
-    const client = CLIENT_RE.exec(text);
+    const client = clientOf(text);
     if (client) {
       this.recognised++;
-      const { path, uuid } = stripUuidComponent(client[2].trim());
-      const pid = Number(client[1]);
+      const { path, uuid } = stripUuidComponent(client.path.trim());
+      const pid = client.pid;
       const key = `${pid}\0${path}`;
       const known = this.clients.get(key);
       if (known) {
@@ -109,9 +135,9 @@ export class ShutdownLogParser {
     }
     if (text.startsWith("SIGTERM")) {
       this.recognised++;
-      const m = SIGTERM_RE.exec(text) ?? SIGTERM_LOOSE_RE.exec(text);
+      const seconds = sigtermSeconds(text);
       this.lastBlockLine = this.lineNo;
-      this.flush(m ? fromUnixSeconds(Number(m[1])) : undefined, true);
+      this.flush(seconds !== undefined ? fromUnixSeconds(seconds) : undefined, true);
     }
   }
 

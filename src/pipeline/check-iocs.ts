@@ -19,6 +19,7 @@ import { withMvtInfoFields } from "../report/info.ts";
 import { datasetsForCheck } from "../indicators/datasets.ts";
 import { loadResults } from "../report/load-results.ts";
 import { writeJson } from "../report/results.ts";
+import { timelineIsIso, writeTimelineInMvtForm } from "../report/timeline-copy.ts";
 import { formatSummary, sortDetections, summarize } from "../report/summary.ts";
 import { redactArgs } from "../core/secret-args.mjs";
 import { runtimeInfo, VERSION } from "../core/version.ts";
@@ -122,9 +123,13 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
     // The requirements of a meaningful check are those of the original acquisition's kind.
     summary = summarize({ detections, coverage: r.coverage, kind: carried.kind, exposure: carried.exposure, outputDir });
     writeJson(join(outputDir, "summary.json"), summary);
-    // The events did not change: the original timeline goes with the new results, and the
-    // report is built from both.
-    for (const f of ["timeline.csv", "timeline_detected.csv"]) if (existsSync(join(input, f))) copyOutput(join(input, f), join(outputDir, f));
+    // The events did not change: the original timeline goes with the new results (an older
+    // Vigil's ISO 8601 times put in MVT's form), and the report is built from both.
+    for (const f of ["timeline.csv", "timeline_detected.csv"]) {
+      if (!existsSync(join(input, f))) continue;
+      if (r.producer === "vigil" && timelineIsIso(join(input, f))) await writeTimelineInMvtForm(join(input, f), join(outputDir, f));
+      else copyOutput(join(input, f), join(outputDir, f));
+    }
     try {
       reportPath = await writeHtmlReport(outputDir);
     } catch (e) {

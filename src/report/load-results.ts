@@ -7,7 +7,7 @@ import { createInterface } from "node:readline";
 import { VigilError } from "../core/errors.ts";
 import type { Coverage, Detection, Exposure, InformationalAlert, ModuleExposure, RunInfo, TimelineEvent } from "../core/model.ts";
 import { ALERTS_FILE, COVERAGE_FILE, EXPOSURE_FILE, INFO_FILE, MVT_ALERTS_FILE, MVT_DETECTED_FILE, MVT_INFO_FILE, readResultsFile } from "../core/results-schema.ts";
-import { parseLooseTimestamp } from "../core/time.ts";
+import { timelineToIso } from "../core/time.ts";
 import { parseCsv } from "./csv.ts";
 import { describeExposure } from "./exposure.ts";
 import { fromAlert } from "./alerts.ts";
@@ -128,7 +128,7 @@ export async function* readTimeline(dir: string, file = "timeline.csv"): AsyncGe
       header = false;
       if (/timestamp/i.test(row[0] ?? "")) continue;
     }
-    const ts = parseLooseTimestamp(row[0] ?? "");
+    const ts = timelineToIso(row[0] ?? "");
     if (!ts) continue;
     yield { timestamp: ts, module: row[1] ?? "", event: row[2] ?? "", description: row[3] ?? "" };
   }

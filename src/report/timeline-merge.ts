@@ -292,17 +292,19 @@ export function rowWriter(fd: number, sink?: RowSink, position?: number): { text
 }
 
 /**
- * `"YYYY-MM-DDTHH:MM:SS.mmmZ"` at the start of a row (held as bytes) as the number
- * YYYYMMDDHHMMSSmmm; NaN for any other start. Above 2^53 the number is rounded, but rounding
- * never reverses an order, it can only make two keys equal, and equal keys are compared as bytes.
+ * `"YYYY-MM-DD HH:MM:SS.ffffff"` (MVT's form, timelineRow) at the start of a row (held as bytes)
+ * as the number YYYYMMDDHHMMSSmmm (its microseconds are left to the byte comparison that breaks
+ * ties); NaN for any other start. Above 2^53 the number is rounded, but rounding never reverses
+ * an order, it can only make two keys equal, and equal keys are compared as bytes.
  */
 function bytesKey(b: Buffer, start: number, end: number): number {
-  if (end - start < 26 || b[start] !== 0x22 || b[start + 24] !== 0x5a || b[start + 25] !== 0x22) return NaN;
+  if (end - start < 28 || b[start] !== 0x22 || b[start + 27] !== 0x22) return NaN;
   let k = 0;
-  for (let i = 1; i < 24; i++) {
+  for (let i = 1; i < 27; i++) {
     const c = b[start + i];
-    if (c >= 0x30 && c <= 0x39) k = k * 10 + (c - 0x30);
-    else if (!((i === 5 || i === 8) && c === 0x2d) && !(i === 11 && c === 0x54) && !((i === 14 || i === 17) && c === 0x3a) && !(i === 20 && c === 0x2e)) return NaN;
+    if (c >= 0x30 && c <= 0x39) {
+      if (i < 24) k = k * 10 + (c - 0x30);
+    } else if (!((i === 5 || i === 8) && c === 0x2d) && !(i === 11 && c === 0x20) && !((i === 14 || i === 17) && c === 0x3a) && !(i === 20 && c === 0x2e)) return NaN;
   }
   return k;
 }

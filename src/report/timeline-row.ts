@@ -1,5 +1,6 @@
 // The rows of timeline.csv as the timeline store keeps and sorts them: each event is its final CSV
 // row, its fields cleaned of the record separator that ends rows in the store's spill files.
+import { isoToMvt, timelineToIso } from "../core/time.ts";
 import { csvField, parseCsv } from "./csv.ts";
 
 /** Record separator of the spill files; replaced by a space inside fields. */
@@ -10,14 +11,16 @@ function clean(s: string): string {
 }
 
 /**
- * One timeline.csv row, as MVT writes it (every field quoted, CRLF). Events are stored as their
- * final rows: sorting rows sorts by time first (the timestamp leads, in one fixed format), and
- * writing the merged stream needs no further formatting.
+ * One timeline.csv row, as MVT writes it (every field quoted, CRLF), from an event's ISO 8601
+ * time: the row holds it in MVT's form, "YYYY-MM-DD HH:MM:SS.ffffff" (isoToMvt). Events are
+ * stored as their final rows: sorting rows sorts by time first (the timestamp leads, in one
+ * fixed-width form whose bytes sort as its times do), and writing the merged stream needs no
+ * further formatting.
  */
 export function timelineRow(timestamp: string, module: string, event: string, description: string): string {
   // join() makes one flat string. A template literal would keep a tree of string pieces alive
   // until the spill, holding on to every piece of the description (URLs, message texts).
-  return ['"', csvField(clean(timestamp)), middle(module, event), csvField(clean(description)), '"\r\n'].join("");
+  return ['"', csvField(clean(isoToMvt(timestamp))), middle(module, event), csvField(clean(description)), '"\r\n'].join("");
 }
 
 /** The `","module","event","` part of rows, per module and event: a module has few event names (a saving of about 1 k instructions per row). */
@@ -39,8 +42,9 @@ function middle(module: string, event: string): string {
   return s;
 }
 
-/** The fields of a row made by timelineRow. */
+/** The fields of a row made by timelineRow, its time back in ISO 8601. */
 export function decodeRow(row: string): { timestamp: string; module: string; event: string; description: string } {
   const f = parseCsv(row).next().value ?? [];
-  return { timestamp: f[0] ?? "", module: f[1] ?? "", event: f[2] ?? "", description: f[3] ?? "" };
+  const ts = f[0] ?? "";
+  return { timestamp: timelineToIso(ts) ?? ts, module: f[1] ?? "", event: f[2] ?? "", description: f[3] ?? "" };
 }

@@ -71,7 +71,8 @@ async function api(path, body) {
   const init = body === undefined ? {} : { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };
   const res = await fetch(path, { ...init, credentials: "same-origin", cache: "no-store" });
   const data = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(data.error || `${res.status}`);
+  // The server names the page's message for what a person reads; its English text is the detail.
+  if (!res.ok) throw new Error(data.key && state.messages[data.key] !== undefined ? t(data.key, { detail: data.error }) : data.error || `${res.status}`);
   return data;
 }
 

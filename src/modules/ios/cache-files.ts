@@ -14,6 +14,8 @@ export interface CacheResponse {
   storage_policy: number | null;
   url: string;
   timestamp?: string;
+  /** MVT's name for the same time (timestamp), as MVT's records carry it; null when unknown. */
+  isodate: string | null;
   /** The Cache.db this response is in (its folder names the app or daemon). */
   cache_db: string;
 }
@@ -42,14 +44,16 @@ export default defineSqliteModule<CacheResponse>({
     const sql = `SELECT entry_ID, ${col("version")}, ${col("hash_value")}, ${col("storage_policy")}, request_key, time_stamp FROM cfurl_cache_response ORDER BY entry_ID`;
     for (const row of db.rows<unknown[]>(sql)) {
       const ts = row[5];
+      // CURRENT_TIMESTAMP text, in UTC
+      const time = typeof ts === "string" ? parseLooseTimestamp(ts) : undefined;
       yield {
         entry_id: row[0] as number,
         version: (row[1] as number | null) ?? null,
         hash_value: (row[2] as number | null) ?? null,
         storage_policy: (row[3] as number | null) ?? null,
         url: urlOfRequestKey(String(row[4] ?? "")),
-        // CURRENT_TIMESTAMP text, in UTC
-        timestamp: typeof ts === "string" ? parseLooseTimestamp(ts) : undefined,
+        timestamp: time,
+        isodate: time ?? null,
         cache_db: db.path,
       };
     }

@@ -34,6 +34,10 @@ export interface CalendarRecord {
   organizer_is_self: boolean | null;
   organizer_name: string | null;
   attendee_emails: string[];
+  /** MVT's other CalendarItem columns, as they are (null when the column is missing). */
+  external_mod_tag: string | null;
+  action: string | number | null;
+  created_by_id: number | null;
 }
 
 export const QUADREAM_RULE = codeRule("quadream-calendar-invite");
@@ -63,7 +67,7 @@ export default defineSqliteModule<CalendarRecord>({
   },
   requires: { CalendarItem: ["ROWID", "summary", "start_date"], Participant: ["ROWID", "email"] },
   *rows(db) {
-    const ci = db.present("CalendarItem", ["description", "end_date", "all_day", "calendar_id", "organizer_id", "url", "last_modified", "external_id", "unique_identifier", "hidden", "UUID", "creation_date"]);
+    const ci = db.present("CalendarItem", ["description", "end_date", "all_day", "calendar_id", "organizer_id", "url", "last_modified", "external_id", "unique_identifier", "hidden", "UUID", "creation_date", "external_mod_tag", "action", "created_by_id"]);
     const pc = db.present("Participant", ["UUID", "phone_number", "comment", "last_modified", "is_self", "identity_id", "owner_id"]);
     const c = (n: string) => (ci.includes(n) ? `c."${n}"` : "NULL");
     const p = (n: string) => (pc.includes(n) ? `p."${n}"` : "NULL");
@@ -82,7 +86,7 @@ export default defineSqliteModule<CalendarRecord>({
     const sql = `SELECT c.ROWID, c.summary, ${c("description")}, c.start_date, ${c("end_date")}, ${c("all_day")}, ${c("calendar_id")}, ${c("organizer_id")},
         ${c("url")}, ${c("last_modified")}, ${c("external_id")}, ${c("unique_identifier")}, ${c("hidden")}, ${c("UUID")}, ${c("creation_date")},
         ${joinOrganizer ? `${p("UUID")}, p.email, ${p("phone_number")}, ${p("comment")}, ${p("last_modified")}, ${p("is_self")}, p.ROWID` : "NULL, NULL, NULL, NULL, NULL, NULL, NULL"},
-        ${joinOrganizer && hasIdentity ? "i.display_name" : "NULL"}
+        ${joinOrganizer && hasIdentity ? "i.display_name" : "NULL"}, ${c("external_mod_tag")}, ${c("action")}, ${c("created_by_id")}
       FROM CalendarItem c
       ${joinOrganizer ? "LEFT JOIN Participant p ON p.ROWID = c.organizer_id" : ""}
       ${joinOrganizer && hasIdentity ? "LEFT JOIN Identity i ON i.ROWID = p.identity_id" : ""}`;
@@ -115,6 +119,9 @@ export default defineSqliteModule<CalendarRecord>({
         organizer_is_self: r[20] === null || r[20] === undefined ? null : r[20] === 1,
         organizer_name: asText(r[22]),
         attendee_emails: att,
+        external_mod_tag: asText(r[23]),
+        action: (r[24] as string | number | null | undefined) ?? null,
+        created_by_id: (r[25] as number | null | undefined) ?? null,
       };
     }
   },

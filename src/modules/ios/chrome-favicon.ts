@@ -12,6 +12,8 @@ export interface ChromeFavicon {
   icon_url: string;
   /** When the icon was last updated (or, when never, last requested). */
   timestamp?: string;
+  /** MVT's name for the same time (timestamp), as MVT's records carry it; null when unknown. */
+  isodate: string | null;
   chrome_favicon_db: string;
 }
 
@@ -31,10 +33,12 @@ export default defineSqliteModule<ChromeFavicon>({
       ORDER BY m.id`;
     for (const row of db.rows<unknown[]>(sql)) {
       const updated = Number(row[2] ?? 0);
+      const time = fromWebKit(updated || Number(row[3] ?? 0));
       yield {
         url: (row[0] as string | null) ?? "",
         icon_url: (row[1] as string | null) ?? "",
-        timestamp: fromWebKit(updated || Number(row[3] ?? 0)),
+        timestamp: time,
+        isodate: time ?? null,
         chrome_favicon_db: db.path,
       };
     }

@@ -10,6 +10,8 @@ export interface ChromeVisit {
   url: string;
   visit_id: number;
   timestamp?: string;
+  /** MVT's name for the same time (timestamp), as MVT's records carry it; null when unknown. */
+  isodate: string | null;
   /** The visit this one came from (visits.from_visit): the referring or redirecting page. */
   redirect_source: number | null;
   chrome_history_db: string;
@@ -29,11 +31,13 @@ export default defineSqliteModule<ChromeVisit>({
     const query = { columns: ["u.id", "u.url", "v.id", "v.visit_time", "v.from_visit"], from: "FROM visits v JOIN urls u ON u.id = v.url", key: "v.id", keyColumn: 2 };
     for (const row of db.paged(query)) {
       const from = row[4] as number | null;
+      const time = fromWebKit(row[3] as number | bigint | null);
       yield {
         id: row[0] as number,
         url: (row[1] as string | null) ?? "",
         visit_id: row[2] as number,
-        timestamp: fromWebKit(row[3] as number | bigint | null),
+        timestamp: time,
+        isodate: time ?? null,
         redirect_source: from ? from : null,
         chrome_history_db: db.path,
       };

@@ -13,6 +13,8 @@ export interface FirefoxFavicon {
   height: number | null;
   type: number | null;
   timestamp?: string;
+  /** MVT's name for the same time (timestamp), as MVT's records carry it; null when unknown. */
+  isodate: string | null;
   history_id: number;
   history_url: string;
   firefox_favicon_db: string;
@@ -34,13 +36,15 @@ export default defineSqliteModule<FirefoxFavicon>({
     const sql = `SELECT f.id, f.url, f.width, f.height, f.type, f.date, h.id, h.url
       FROM favicons f JOIN favicon_sites s ON s.faviconID = f.id JOIN history h ON h.id = s.siteID`;
     for (const row of db.rows<unknown[]>(sql)) {
+      const time = fromUnixAuto(row[5] as number | null);
       yield {
         id: row[0] as number,
         url: (row[1] as string | null) ?? "",
         width: (row[2] as number | null) ?? null,
         height: (row[3] as number | null) ?? null,
         type: (row[4] as number | null) ?? null,
-        timestamp: fromUnixAuto(row[5] as number | null),
+        timestamp: time,
+        isodate: time ?? null,
         history_id: row[6] as number,
         history_url: (row[7] as string | null) ?? "",
         firefox_favicon_db: db.path,

@@ -11,6 +11,8 @@ export interface FirefoxVisit {
   /** Visit id. */
   id: number;
   timestamp?: string;
+  /** MVT's name for the same time (timestamp), as MVT's records carry it; null when unknown. */
+  isodate: string | null;
   url: string;
   title: string | null;
   is_local: number | null;
@@ -50,10 +52,12 @@ export default defineSqliteModule<FirefoxVisit>({
       throw new VigilError("unexpected schema: neither visits (browser.db) nor moz_historyvisits (places.db)", { file: db.path, code: "schema" });
     }
     for (const row of db.rows<unknown[]>(sql)) {
+      const time = fromUnixAuto(row[1] as number | null);
       yield {
         id: row[0] as number,
         // browser.db stores microseconds, places.db milliseconds: the magnitude tells.
-        timestamp: fromUnixAuto(row[1] as number | null),
+        timestamp: time,
+        isodate: time ?? null,
         url: (row[2] as string | null) ?? "",
         title: (row[3] as string | null) ?? null,
         is_local: (row[4] as number | null) ?? null,

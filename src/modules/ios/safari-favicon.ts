@@ -11,6 +11,8 @@ export interface SafariFavicon {
   url: string;
   icon_url: string;
   timestamp?: string;
+  /** MVT's name for the same time (timestamp), as MVT's records carry it; null when unknown. */
+  isodate: string | null;
   /** "valid" (icon_info) or "rejected" (rejected_resources). */
   type: "valid" | "rejected";
   safari_favicon_db_path: string;
@@ -29,13 +31,15 @@ export default defineSqliteModule<SafariFavicon>({
   requires: { icon_info: ["uuid", "url", "timestamp"], page_url: ["uuid", "url"] },
   *rows(db) {
     for (const row of db.rows<unknown[]>("SELECT p.url, i.url, i.timestamp FROM page_url p JOIN icon_info i ON i.uuid = p.uuid ORDER BY i.timestamp")) {
-      yield { url: String(row[0] ?? ""), icon_url: String(row[1] ?? ""), timestamp: fromMacAbsolute(row[2] as number | null), type: "valid", safari_favicon_db_path: db.path };
+      const time = fromMacAbsolute(row[2] as number | null);
+      yield { url: String(row[0] ?? ""), icon_url: String(row[1] ?? ""), timestamp: time, isodate: time ?? null, type: "valid", safari_favicon_db_path: db.path };
     }
     // Older databases have no rejected_resources table.
     if (db.has("rejected_resources")) {
       db.require({ rejected_resources: ["page_url", "icon_url", "timestamp"] });
       for (const row of db.rows<unknown[]>("SELECT page_url, icon_url, timestamp FROM rejected_resources ORDER BY timestamp")) {
-        yield { url: String(row[0] ?? ""), icon_url: String(row[1] ?? ""), timestamp: fromMacAbsolute(row[2] as number | null), type: "rejected", safari_favicon_db_path: db.path };
+        const time = fromMacAbsolute(row[2] as number | null);
+        yield { url: String(row[0] ?? ""), icon_url: String(row[1] ?? ""), timestamp: time, isodate: time ?? null, type: "rejected", safari_favicon_db_path: db.path };
       }
     }
   },

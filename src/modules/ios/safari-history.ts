@@ -12,6 +12,8 @@ export interface SafariVisit {
   url: string;
   visit_id: number;
   timestamp?: string;
+  /** MVT's name for the same time (timestamp), as MVT's records carry it; null when unknown. */
+  isodate: string | null;
   redirect_source: number | null;
   redirect_destination: number | null;
   /** URL of the visit this one redirected to, when Safari recorded the redirect. */
@@ -111,11 +113,13 @@ export default defineSqliteModule<SafariVisit>({
       .prepare("SELECT dv.visit_time, di.url FROM history_visits dv JOIN history_items di ON di.id = dv.history_item WHERE dv.id = ?")
       .raw(true);
     for (const row of visitRows(db, redirects)) {
+      const time = fromMacAbsolute(row[3] as number | null);
       const rec: SafariVisit = {
         id: row[0] as number,
         url: (row[1] as string | null) ?? "",
         visit_id: row[2] as number,
-        timestamp: fromMacAbsolute(row[3] as number | null),
+        timestamp: time,
+        isodate: time ?? null,
         redirect_source: (row[4] as number | null) ?? null,
         redirect_destination: (row[5] as number | null) ?? null,
         safari_history_db: db.path,

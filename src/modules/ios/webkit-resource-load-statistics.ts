@@ -11,8 +11,13 @@ export interface ObservedDomain {
   domain_id: number;
   registrable_domain: string;
   last_seen?: string;
+  /** MVT's name for last_seen; null when unknown. */
+  last_seen_isodate: string | null;
   had_user_interaction: boolean;
   most_recent_user_interaction?: string;
+  /** MVT's fields: the raw column (Unix seconds, -1 for never; null when the column is missing) and its time. */
+  most_recent_user_interaction_time: number | null;
+  most_recent_user_interaction_time_isodate?: string;
   /** Domains this domain redirected the top frame to, and from which it was redirected. */
   redirects_to?: string[];
   redirects_from?: string[];
@@ -20,6 +25,9 @@ export interface ObservedDomain {
   domain: string;
   /** Path of the observations.db inside the acquisition. */
   path: string;
+  /** MVT's fields: the last interaction through a web push notification (raw, and its time). */
+  most_recent_web_push_interaction_time: number | null;
+  most_recent_web_push_interaction_time_isodate?: string;
 }
 
 const REL = "Library/WebKit/WebsiteData/ResourceLoadStatistics/observations.db";
@@ -42,6 +50,7 @@ export default defineSqliteModule<ObservedDomain>({
   requires: { ObservedDomains: ["domainID", "registrableDomain", "lastSeen", "hadUserInteraction"] },
   *rows(db) {
     const mru = db.optional("ObservedDomains", "mostRecentUserInteractionTime");
+    const push = db.optional("ObservedDomains", "mostRecentWebPushInteractionTime");
     const redirects = (table: string, from: string, to: string) => {
       const m = new Map<number, string[]>();
       if (!db.has(table, from, to)) return m;
@@ -56,19 +65,27 @@ export default defineSqliteModule<ObservedDomain>({
     // The redirect tables are small (one row per distinct pair of domains).
     const to = redirects("TopFrameUniqueRedirectsTo", "sourceDomainID", "toDomainID");
     const from = redirects("TopFrameUniqueRedirectsFrom", "targetDomainID", "fromDomainID");
-    const sql = `SELECT domainID, registrableDomain, lastSeen, hadUserInteraction, ${mru} FROM ObservedDomains ORDER BY domainID`;
+    const sql = `SELECT domainID, registrableDomain, lastSeen, hadUserInteraction, ${mru}, ${push} FROM ObservedDomains ORDER BY domainID`;
     for (const row of db.rows<unknown[]>(sql)) {
       const id = row[0] as number;
       const lastInteraction = row[4] as number | null;
+      const lastPush = row[5] as number | null;
+      const lastSeen = fromUnixSeconds(row[2] as number | null);
+      // -1 means "never"
+      const interaction = typeof lastInteraction === "number" && lastInteraction > 0 ? fromUnixSeconds(lastInteraction) : undefined;
       const rec: ObservedDomain = {
         domain_id: id,
         registrable_domain: String(row[1] ?? ""),
-        last_seen: fromUnixSeconds(row[2] as number | null),
+        last_seen: lastSeen,
+        last_seen_isodate: lastSeen ?? null,
         had_user_interaction: !!row[3],
-        // -1 means "never"
-        most_recent_user_interaction: typeof lastInteraction === "number" && lastInteraction > 0 ? fromUnixSeconds(lastInteraction) : undefined,
+        most_recent_user_interaction: interaction,
+        most_recent_user_interaction_time: lastInteraction ?? null,
+        most_recent_user_interaction_time_isodate: interaction,
         domain: db.file.domain ?? "",
         path: db.path,
+        most_recent_web_push_interaction_time: lastPush ?? null,
+        most_recent_web_push_interaction_time_isodate: typeof lastPush === "number" && lastPush > 0 ? fromUnixSeconds(lastPush) : undefined,
       };
       if (to.has(id)) rec.redirects_to = to.get(id);
       if (from.has(id)) rec.redirects_from = from.get(id);

@@ -30,6 +30,8 @@ export interface WhatsappContactRecord {
   /** null when this WhatsApp version does not record the timer. */
   disappearing_mode_is_on: boolean | null;
   disappearing_mode_label: string | null;
+  /** MVT's field: when the "about" text expires. */
+  about_expiration_timestamp: string | null;
 }
 
 // Output field → candidate columns, first present wins (WhatsApp renames columns).
@@ -53,6 +55,8 @@ const FIELDS: [keyof WhatsappContactRecord, string[], "text" | "date" | "raw"][]
   ["phone_status", ["ZPHONESTATUS", "ZPHONENUMBERSTATUS"], "raw"],
   ["sync_policy", ["ZSYNCPOLICY"], "raw"],
 ];
+/** Read after the others, so that the record keeps its layout with the field added at its end. */
+const LATER_FIELDS: typeof FIELDS = [["about_expiration_timestamp", ["ZABOUTEXPIRATIONTIMESTAMP"], "date"]];
 
 const DURATIONS: Record<number, string> = { 86400: "24 hours", 604800: "7 days", 1209600: "14 days", 2592000: "30 days", 7776000: "90 days" };
 
@@ -65,18 +69,26 @@ export default defineSqliteModule<WhatsappContactRecord>({
   requires: { ZWAADDRESSBOOKCONTACT: ["Z_PK"] },
   *rows(db) {
     const have = db.columns("ZWAADDRESSBOOKCONTACT");
-    const chosen = FIELDS.map(([, cands]) => cands.find((c) => have.has(c)));
+    const all = [...FIELDS, ...LATER_FIELDS];
+    const chosen = all.map(([, cands]) => cands.find((c) => have.has(c)));
     const hasDuration = chosen[12] !== undefined;
     const sql = `SELECT Z_PK, ${chosen.map((c) => c ?? "NULL").join(", ")} FROM ZWAADDRESSBOOKCONTACT`;
+    const value = (r: unknown[], i: number) => {
+      const v = r[i + 1];
+      const kind = all[i][2];
+      return kind === "text" ? asText(v) : kind === "date" ? fromMacAbsolute(v as number | null) ?? null : v ?? null;
+    };
     for (const r of db.rows(sql)) {
       const rec: Record<string, unknown> = { row_pk: r[0] };
-      FIELDS.forEach(([name, , kind], i) => {
-        const v = r[i + 1];
-        rec[name] = kind === "text" ? asText(v) : kind === "date" ? fromMacAbsolute(v) ?? null : v ?? null;
+      FIELDS.forEach(([name], i) => {
+        rec[name] = value(r, i);
       });
       const d = rec.disappearing_mode_duration as number | null;
       rec.disappearing_mode_is_on = hasDuration ? !!d : null;
       rec.disappearing_mode_label = hasDuration ? (d ? DURATIONS[Math.trunc(d)] ?? `${Math.trunc(d)} seconds` : "off") : null;
+      LATER_FIELDS.forEach(([name], i) => {
+        rec[name] = value(r, FIELDS.length + i);
+      });
       yield rec as unknown as WhatsappContactRecord;
     }
   },

@@ -2,6 +2,7 @@
 // events per day for the overview, and the events around each detection for context.
 // A case with a million events gives a few thousand day buckets, never a million rows.
 import type { Detection } from "../../core/model.ts";
+import { timelineToIso } from "../../core/time.ts";
 import { readTimeline, type LoadedResults } from "../load-results.ts";
 import { sortDetections } from "../summary.ts";
 import { decodeRow } from "../timeline-row.ts";
@@ -132,7 +133,7 @@ export class ReportDataCollector {
     if (key === key && day === this.curDayNum) {
       this.total++;
       this.curCount++;
-      if (this.dayInWindow) this.place(buf.toString("latin1", start + 1, start + 25), () => decodeRow(buf.toString("utf8", start, end)));
+      if (this.dayInWindow) this.place(buf.toString("latin1", start + 1, start + 27), () => decodeRow(buf.toString("utf8", start, end)));
       return;
     }
     this.addRow(buf.toString("utf8", start, end));
@@ -188,13 +189,17 @@ export class ReportDataCollector {
   private parsedDayMs = NaN;
 
   /**
-   * Date.parse, with a fast path for the "YYYY-MM-DDTHH:MM:SS.sssZ" form every module writes:
-   * the day is parsed once per day and the time of day read digit by digit (Date.parse on a
-   * million events cost more than the rest of the report data).
+   * Date.parse, with a fast path for the "YYYY-MM-DDTHH:MM:SS.sssZ" form every module writes and
+   * timeline.csv's "YYYY-MM-DD HH:MM:SS.ffffff": the day is parsed once per day and the time of
+   * day read digit by digit (Date.parse on a million events cost more than the rest of the
+   * report data).
    */
   private parseTime(ts: string): number {
-    if (ts.length !== 24 || ts.charCodeAt(10) !== 0x54 || ts.charCodeAt(23) !== 0x5a || ts.charCodeAt(13) !== 0x3a || ts.charCodeAt(16) !== 0x3a || ts.charCodeAt(19) !== 0x2e) {
-      return Date.parse(ts);
+    const iso = ts.length === 24 && ts.charCodeAt(10) === 0x54 && ts.charCodeAt(23) === 0x5a;
+    const mvt = ts.length === 26 && ts.charCodeAt(10) === 0x20;
+    if (!(iso || mvt) || ts.charCodeAt(13) !== 0x3a || ts.charCodeAt(16) !== 0x3a || ts.charCodeAt(19) !== 0x2e) {
+      const t = timelineToIso(ts);
+      return t ? Date.parse(t) : NaN;
     }
     if (!ts.startsWith(this.parsedDay) || this.parsedDay.length !== 10) {
       this.parsedDay = ts.slice(0, 10);
@@ -204,7 +209,7 @@ export class ReportDataCollector {
     const m = digits2(ts, 14);
     const sec = digits2(ts, 17);
     const ms = digits2(ts, 20) * 10 + digit(ts, 22);
-    if (!(h < 24 && m < 60 && sec < 60 && ms >= 0) || Number.isNaN(this.parsedDayMs)) return Date.parse(ts);
+    if (!(h < 24 && m < 60 && sec < 60 && ms >= 0) || Number.isNaN(this.parsedDayMs)) return Date.parse(timelineToIso(ts) ?? ts);
     return this.parsedDayMs + h * 3_600_000 + m * 60_000 + sec * 1000 + ms;
   }
 

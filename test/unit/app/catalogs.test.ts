@@ -9,6 +9,7 @@ import { srcAsset } from "../../../src/core/paths.ts";
 const catalogs = appCatalogs();
 const html = readFileSync(srcAsset("app", "static", "index.html"), "utf8");
 const js = readFileSync(srcAsset("app", "static", "app.js"), "utf8");
+const server = readFileSync(srcAsset("app", "server.ts"), "utf8");
 
 test("English and French, with the same keys", () => {
   assert.deepEqual(Object.keys(catalogs).sort(), ["en", "fr"]);
@@ -17,7 +18,10 @@ test("English and French, with the same keys", () => {
 });
 
 test("every key the page names, and every key it builds from a value, is in each catalog", () => {
-  const named = [...html.matchAll(/data-t(?:-aria-label|-title)?="([^"]+)"/g), ...js.matchAll(/\btn?\("([^"]+)"/g)].map((m) => m[1]);
+  // The server names a message for each refusal a person reads (new HttpError(status, text, key)).
+  const refusals = [...server.matchAll(/new HttpError\(\d+, [^;]*?, "([\w.]+)"\)/g)].map((m) => m[1]);
+  assert.ok(refusals.length >= 8, String(refusals.length));
+  const named = [...html.matchAll(/data-t(?:-aria-label|-title)?="([^"]+)"/g), ...js.matchAll(/\btn?\("([^"]+)"/g), ...refusals].map((m) => (typeof m === "string" ? m : m[1]));
   assert.ok(named.length > 100, String(named.length));
   const built = [
     ...["ios_backup", "android_backup", "ios_fs", "ios_sysdiagnose", "androidqf", "android_bugreport", "android_intrusion_logs", "network"].map((k) => `kind.${k}`),

@@ -260,6 +260,12 @@ test("French, keyboard and a phone's width", { skip }, async () => {
   assert.equal(await page.locator("html").getAttribute("lang"), "fr");
   // The list is drawn again in French once the backups are read again.
   await page.locator("#backups li", { hasText: "Chiffrée" }).waitFor();
+  // What the server refuses is said in the page's language, with its technical detail.
+  await page.locator("#path").fill(join(home, "n’existe pas"));
+  await page.getByRole("button", { name: "Continuer" }).click();
+  await page.locator("#path-error", { hasText: "Vigil ne peut pas lire ceci : " }).waitFor();
+  assert.match(await page.locator("#path-error").innerText(), /n’existe pas/);
+  await page.locator("#path").fill("");
   await page.setViewportSize({ width: 390, height: 844 });
   assert.ok(await page.evaluate("document.documentElement.scrollWidth <= 390"), "nothing scrolls sideways at 390 px");
   await page.screenshot({ path: join(SHOTS, "home-fr-390.png"), fullPage: true });

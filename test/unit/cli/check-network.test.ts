@@ -78,7 +78,7 @@ test("real loopback captures (tcpdump): the names, fingerprints and certificate 
   assert.equal(info.inputs.length, 2);
   assert.ok(info.inputs.every((i) => /^[0-9a-f]{64}$/.test(i.sha256)));
   const timeline = readFileSync(join(out, "timeline.csv"), "utf8");
-  assert.match(timeline, /"2\d{3}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z","dns","dns_lookup","DNS lookup of beacon\.vigil-fixture\.test \(A\) → 127\.0\.0\.2"/);
+  assert.match(timeline, /"2\d{3}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}000","dns","dns_lookup","DNS lookup of beacon\.vigil-fixture\.test \(A\) → 127\.0\.0\.2"/);
 
   // check-iocs re-checks the results folder against the indicators.
   const re = vigil(["check-iocs", out, "--iocs", iocs, "-o", join(dir, "recheck-real")]);

@@ -35,5 +35,14 @@ test("--json output parses: case init, iocs import (JSON Lines), update --list",
   assert.deepEqual(mods.find((m) => m.name === "getprop")?.mvt, { androidqf: { slug: "aqf_get_prop", plugin: "AQFGetProp" }, bugreport: { slug: "dumpsys_get_prop", plugin: "DumpsysGetProp" } });
   const list = await runVigil(["update", "--list", "--json"], env);
   assert.equal(list.status, 0, list.stderr);
-  assert.ok(Array.isArray(JSON.parse(list.stdout)));
+  const sets = JSON.parse(list.stdout) as { name: string; date?: string; age_days?: number; stale: boolean }[];
+  assert.ok(Array.isArray(sets));
+  // Each dated data set with its age today, and whether a check would call it out of date.
+  for (const d of sets.filter((x) => x.date)) {
+    assert.equal(d.age_days, Math.floor((Date.now() - Date.parse(`${d.date}T00:00:00Z`)) / 86_400_000), d.name);
+    assert.equal(d.stale, d.age_days! > 30, d.name);
+  }
+  const text = await runVigil(["update", "--list"], env);
+  const exposure = sets.find((x) => x.name === "exposure")!;
+  assert.match(text.stdout, new RegExp(`exposure: bundled, ${exposure.date} \\(${exposure.age_days} days? old${exposure.stale ? ", more than 30: run 'vigil update'" : ""}\\)`));
 });

@@ -54,6 +54,32 @@ test("shutdown.log: one-line classic form (delay and client on one line)", () =>
   assert.equal(r[0].clients[0].delay, 0.1);
 });
 
+test("shutdown.log: a client path holding parentheses, a marker repeated on one line, a SIGTERM time without brackets", () => {
+  const r = parseShutdownLog(
+    [
+      "After 1.5s, these clients are still here:",
+      "remaining client pid: 77 (/Applications/X (beta).app/X)",
+      "noise remaining client pid: x (no) remaining client pid: 78 (/usr/bin/y)",
+      `SIGTERM: see ${T1} flushed`,
+    ].join("\n"),
+  );
+  assert.deepEqual(r[0].clients.map((c) => [c.pid, c.client]), [[77, "/Applications/X (beta).app/X"], [78, "/usr/bin/y"]]);
+  assert.equal(r[0].isodate, new Date(T1 * 1000).toISOString());
+});
+
+// Found by the long fuzz run (shutdown-log #72969 and #584725, seed 2026): a damaged line that
+// repeats a marker made the regular expressions backtrack once per repetition, for minutes.
+test("shutdown.log: a long line repeating a marker is read in one pass", { timeout: 30_000 }, () => {
+  const clients = "remaining client pid: 1 (x".repeat(80_000);
+  const sigterms = "SIGTERM: no time here ".repeat(50_000);
+  const r = parseShutdownLog(`After 0.5s, these clients are still here:\n${clients}\n${clients})\n${sigterms}\n`);
+  assert.equal(r.length, 1);
+  assert.equal(r[0].clients.length, 1);
+  assert.equal(r[0].clients[0].client.length, clients.length - "remaining client pid: 1 (".length);
+  assert.equal(r[0].isodate, undefined);
+  assert.ok(r[0].complete);
+});
+
 test("shutdown.log bad input: binary or unrelated text is a one-line error naming the file", () => {
   assert.throws(() => parseShutdownLog("\0\0\0binary junk", "x/shutdown.log"), (e: unknown) => e instanceof VigilError && e.oneLine() === "x/shutdown.log: not a shutdown.log (binary content)");
   assert.throws(() => parseShutdownLog("hello\nworld\n", "y/shutdown.log"), (e: unknown) => e instanceof VigilError && /^y\/shutdown\.log: not a shutdown\.log/.test(e.oneLine()) && !e.oneLine().includes("\n"));

@@ -1,9 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { allModules } from "../../../src/modules/registry.ts";
 import { moduleOfSlug, mvtNameTable, resultsSlug, resultsSlugsOf, timelinePlugin } from "../../../src/modules/mvt-names.ts";
+import { MVT_IOS_FIELDS } from "../../../src/modules/mvt-fields.ts";
 import { resultsFileSlug } from "../../../src/pipeline/run-modules.ts";
 
 test("MVT names: every entry names a Vigil module of the right platform, and no two modules share a file on one kind", () => {
@@ -55,5 +56,27 @@ test("docs/mvt-compatibility.md lists every MVT file of the table with its Vigil
   const doc = readFileSync(join(import.meta.dirname, "../../../docs/mvt-compatibility.md"), "utf8");
   for (const { module, name } of mvtNameTable()) {
     assert.match(doc, new RegExp(`\\| \`${name.slug}\\.json\` \\| ${name.plugin} \\| \`${module}\` \\|`), `${name.slug} (${module})`);
+  }
+});
+
+test("MVT's iOS record fields: a list for every iOS module MVT has, each checked on a module test's records and shown in docs/mvt-compatibility.md", () => {
+  const ios = new Set(mvtNameTable().filter((e) => e.kind === "backup" || e.kind === "fs").map((e) => e.module));
+  assert.deepEqual(Object.keys(MVT_IOS_FIELDS).sort(), [...ios].sort(), "src/modules/mvt-fields.ts lists exactly the iOS modules MVT has");
+  // Each list is checked against a module's real records by assertMvtFields in its unit test.
+  const tests: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(dir, e.name));
+      else if (e.name.endsWith(".test.ts")) tests.push(readFileSync(join(dir, e.name), "utf8"));
+    }
+  };
+  walk(join(import.meta.dirname, "ios"));
+  const doc = readFileSync(join(import.meta.dirname, "../../../docs/mvt-compatibility.md"), "utf8");
+  const section = doc.slice(doc.indexOf("### iOS record fields"));
+  for (const [module, fields] of Object.entries(MVT_IOS_FIELDS)) {
+    assert.ok(tests.some((t) => t.includes(`assertMvtFields("${module}", `)), `${module}: no unit test checks its records against MVT's fields`);
+    const row = section.split("\n").find((l) => l.startsWith(`| \`${module}\` | `));
+    assert.ok(row, `${module}: no row in the iOS record fields table`);
+    assert.equal(row.split(" | ")[1], fields.map((f) => `\`${f}\``).join(", "), `${module}: the doc's field list`);
   }
 });

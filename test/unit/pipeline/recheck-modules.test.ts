@@ -2,7 +2,7 @@
 // grade, value, time), MVT-shaped alerts.json read back into Vigil's model, and a report.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildSyntheticBackup, DEMO_PLANTED } from "../../../src/demo/demo-backup.ts";
@@ -50,7 +50,19 @@ test("check-iocs on Vigil's own folder: same indicator detections, grades and ti
     const got = new Set(re.detections.filter((d) => d.kind === "indicator").map(key));
     for (const k of want) assert.ok(got.has(k), `${k} found again; got ${[...got].join(", ")}`);
     assert.ok(existsSync(join(again, "report.html")));
-    assert.ok(existsSync(join(again, "timeline.csv")));
+    assert.equal(readFileSync(join(again, "timeline.csv"), "utf8"), readFileSync(join(out, "timeline.csv"), "utf8"));
+
+    // A folder of an older Vigil, whose timelines hold ISO 8601 times: the re-check writes them
+    // in MVT's form, the rows and their order unchanged.
+    const old = join(tmp, "old");
+    cpSync(out, old, { recursive: true });
+    for (const f of ["timeline.csv", "timeline_detected.csv"]) {
+      writeFileSync(join(old, f), readFileSync(join(out, f), "utf8").replace(/^"(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d{3})000",/gm, '"$1T$2Z",'));
+    }
+    assert.match(readFileSync(join(old, "timeline.csv"), "utf8").split("\r\n")[1], /^"\d{4}-\d\d-\d\dT/);
+    const fromOld = join(tmp, "from-old");
+    await checkIocs(old, { iocs: lists, output: fromOld, quiet: true }, new Date("2026-01-01T00:00:00Z"));
+    for (const f of ["timeline.csv", "timeline_detected.csv"]) assert.equal(readFileSync(join(fromOld, f), "utf8"), readFileSync(join(out, f), "utf8"), f);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

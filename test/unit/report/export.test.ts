@@ -3,7 +3,7 @@
 // validated with Ajv against the OASIS STIX 2.1 JSON schemas (test/fixtures/stix2-schemas).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
@@ -14,6 +14,8 @@ import { runCheck } from "../../../src/pipeline/check.ts";
 import { exportResults } from "../../../src/report/export.ts";
 import { DETECTION_TAG } from "../../../src/report/export-timesketch.ts";
 import { uuidv5 } from "../../../src/report/export-stix.ts";
+import { gatherReportData } from "../../../src/report/html/data.ts";
+import { loadResults, readTimeline } from "../../../src/report/load-results.ts";
 import { runVigil } from "../../helpers/evidence.ts";
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
@@ -92,6 +94,44 @@ function stixValidator() {
     of: (type: string) => (kinds[type] ? ajv.getSchema(`${base}${kinds[type]}/${type}.json`)! : ajv.getSchema(`${base}common/cyber-observable-core.json`)!),
   };
 }
+
+test("a timeline.csv of a Vigil folder written before MVT's time form (ISO 8601) gives the same Timesketch lines and report data", async () => {
+  const now = readFileSync(join(out, "timeline.csv"), "utf8");
+  assert.match(now.split("\r\n")[1], /^"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}",/);
+  const old = join(tmp, "results-iso");
+  cpSync(out, old, { recursive: true });
+  for (const f of ["timeline.csv", "timeline_detected.csv"]) {
+    const text = readFileSync(join(out, f), "utf8");
+    const iso = text.replace(/^"(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d{3})000",/gm, '"$1T$2Z",');
+    assert.notEqual(iso, text);
+    writeFileSync(join(old, f), iso);
+  }
+  const oldLines = join(tmp, "export-old");
+  await exportResults(old, "timesketch", { out: oldLines });
+  assert.equal(readFileSync(oldLines, "utf8"), await exported("timesketch"));
+  assert.deepEqual(await gatherReportData(loadResults(old)), await gatherReportData(loadResults(out)));
+  const events = [];
+  for await (const e of readTimeline(old)) events.push(e);
+  const again = [];
+  for await (const e of readTimeline(out)) again.push(e);
+  assert.ok(events.length > 0);
+  assert.deepEqual(events, again);
+  assert.match(events[0].timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+});
+
+test("timeline.csv in MVT's own form (microseconds, an empty time) is read as ISO 8601; Timesketch gets ISO", async () => {
+  const dir = join(tmp, "mvt-timeline");
+  cpSync(out, dir, { recursive: true });
+  const rows = ['"UTC Timestamp","Plugin","Event","Description"', '"","Manifest","file_modified","no time"', '"2021-07-02 08:41:12.123456","SMS","sms_received","From: +1555"', '"2021-07-03 00:00:00.000000","SafariHistory","visit","https://example.org/"'];
+  writeFileSync(join(dir, "timeline.csv"), rows.join("\r\n") + "\r\n");
+  const events = [];
+  for await (const e of readTimeline(dir)) events.push(e);
+  assert.deepEqual(events.map((e) => e.timestamp), ["2021-07-02T08:41:12.123Z", "2021-07-03T00:00:00.000Z"]);
+  const file = join(tmp, "export-mvt");
+  await exportResults(dir, "timesketch", { out: file });
+  const lines = readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as { datetime: string; plugin?: string });
+  assert.deepEqual(lines.filter((l) => l.plugin === "SMS").map((l) => l.datetime), ["2021-07-02T08:41:12.123Z"]);
+});
 
 test("export --format stix2: a bundle the OASIS STIX 2.1 schemas accept; sightings of the matched indicators (STIX ids kept); no personal content", async () => {
   const text = await exported("stix2");

@@ -137,4 +137,15 @@ test("writeResults with helper threads writes the files a single thread writes; 
     }
     assert.deepEqual(outs[label].report, outs["one thread"].report, `${label}: report data`);
   }
+  // The merged rows are in time order, each time in MVT's form (what the merge's keys read).
+  const rows = readFileSync(join(outs["two helpers"].dir, "timeline.csv"), "utf8").split("\r\n").slice(1, -1);
+  assert.equal(rows.length, 30_000);
+  let last = -Infinity;
+  for (const row of rows) {
+    const m = /^"(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d{3})000",/.exec(row);
+    assert.ok(m, row.slice(0, 40));
+    const t = Date.parse(`${m[1]}T${m[2]}Z`);
+    assert.ok(t >= last, `in time order: ${row.slice(0, 40)}`);
+    last = t;
+  }
 });

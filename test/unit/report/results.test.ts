@@ -36,8 +36,14 @@ test("results folder: MVT-style files, sorted timeline, coverage with absent and
   assert.equal(timeline.length, 152);
   const stamps = timeline.slice(1).map((l) => l.split(",")[0]);
   assert.deepEqual(stamps, [...stamps].sort());
+  // MVT's timestamp form, in UTC: "YYYY-MM-DD HH:MM:SS.ffffff" (Vigil's milliseconds padded).
+  const mvtForm = /^"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}000"$/;
+  for (const s of stamps) assert.match(s, mvtForm);
   const detected = readFileSync(join(dir, "timeline_detected.csv"), "utf8").trim().split("\r\n");
   assert.equal(detected.length, 2);
+  assert.equal(detected[0], '"UTC Timestamp","Plugin","Event","Description"');
+  assert.match(detected[1].split(",")[0], mvtForm);
+  assert.equal(detected[1].split(",")[0], '"2026-01-15 10:03:00.000000"');
   assert.match(detected[1], new RegExp(PLANTED_DOMAIN.replace(/\./g, "\\.")));
 
   const perModule = JSON.parse(readFileSync(join(dir, "test_visits.json"), "utf8"));

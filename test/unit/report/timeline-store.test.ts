@@ -123,7 +123,7 @@ test("timelineRow: every field quoted and escaped, NULs made spaces, with 300 mo
       const desc = `d "${m}" ${e}\u0000`;
       const row = timelineRow("2024-01-01T00:00:00.000Z", module, event, desc);
       const q = (s: string) => `"${s.replaceAll("\u0000", " ").replaceAll('"', '""')}"`;
-      assert.equal(row, `${q("2024-01-01T00:00:00.000Z")},${q(module)},${q(event)},${q(desc)}\r\n`);
+      assert.equal(row, `${q("2024-01-01 00:00:00.000000")},${q(module)},${q(event)},${q(desc)}\r\n`);
       assert.deepEqual(decodeRow(row), { timestamp: "2024-01-01T00:00:00.000Z", module: module.replaceAll("\u0000", " "), event: event.replaceAll("\u0000", " "), description: desc.replaceAll("\u0000", " ") });
       // Asked again (from the cache, or built again past its bounds): the same row.
       assert.equal(timelineRow("2024-01-01T00:00:00.000Z", module, event, desc), row);

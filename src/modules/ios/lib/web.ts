@@ -205,6 +205,8 @@ export interface WebKitOriginRecord {
   top_origin?: string;
   /** Latest modification time of the origin's files, when the acquisition records it. */
   timestamp?: string;
+  /** MVT's name for the same time (timestamp), as MVT's records carry it; null when unknown. */
+  isodate: string | null;
 }
 
 /**
@@ -283,7 +285,7 @@ export function webKitStorageReads(store: "IndexedDB" | "LocalStorage"): Artifac
  * A bad "origin" file is a warning, not a failure: the other origins are still checked.
  */
 export async function* webKitOrigins(ctx: ModuleContext, markers: string[], kinds?: string[]): AsyncGenerator<WebKitOriginRecord> {
-  const found = new Map<string, WebKitOriginRecord>();
+  const found = new Map<string, Omit<WebKitOriginRecord, "isodate">>();
   const originFiles = new Map<string, FileEntry>();
   const storageDirs = new Map<string, string | undefined>();
   const later = (a: string | undefined, b: string | undefined) => (a && (!b || a > b) ? a : b);
@@ -306,7 +308,7 @@ export async function* webKitOrigins(ctx: ModuleContext, markers: string[], kind
       if (origins.length) break;
     }
   }
-  yield* found.values();
+  for (const r of found.values()) yield { ...r, isodate: r.timestamp ?? null };
   for (const [dir, modified] of storageDirs) {
     const file = originFiles.get(dir);
     if (!file) continue;
@@ -321,7 +323,7 @@ export async function* webKitOrigins(ctx: ModuleContext, markers: string[], kind
       ctx.warn(`${file.path}: not a WebKit origin file`);
       continue;
     }
-    const rec: WebKitOriginRecord = { folder: dir, url: parsed.client, timestamp: modified };
+    const rec: WebKitOriginRecord = { folder: dir, url: parsed.client, timestamp: modified, isodate: modified ?? null };
     if (parsed.top !== parsed.client) rec.top_origin = parsed.top;
     yield rec;
   }

@@ -7,6 +7,7 @@ import { matcherFromValues } from "../../../../src/indicators/matcher.ts";
 import applications, { type AppRecord } from "../../../../src/modules/ios/applications.ts";
 import { xmlPlist } from "../../../helpers/system-fixtures.ts";
 import { writeBplist } from "../../../helpers/bplist-writer.ts";
+import { assertMvtFields } from "../../../helpers/mvt-fields.ts";
 
 const none = matcherFromValues({}, "Empty");
 
@@ -47,6 +48,7 @@ test("applications (backup): Info.plist Applications with iTunesMetadata, Instal
     { Applications: { "org.mozilla.ios.Firefox": { CFBundleIdentifier: "org.mozilla.ios.Firefox", CFBundleVersion: "39.0", Path: "/var/containers/Bundle/Application/AAAA/Client.app" }, "com.only.manifest": { CFBundleVersion: "1" } } },
   );
   const out = await collectModule(applications, view, none);
+  assertMvtFields("applications", out.records);
   assert.equal(out.coverage.status, "checked");
   const recs = out.records as AppRecord[];
   const by = new Map(recs.map((r) => [r.bundle_id, r]));

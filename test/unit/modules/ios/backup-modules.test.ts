@@ -11,6 +11,7 @@ import backupInfo from "../../../../src/modules/ios/backup-info.ts";
 import manifest, { devicePath, hostsInPath } from "../../../../src/modules/ios/manifest.ts";
 import { latestIosRelease } from "../../../../src/indicators/ios-releases.ts";
 import { buildIosBackup, type BackupFileSpec } from "../../../helpers/ios-backup-builder.ts";
+import { assertMvtFields } from "../../../helpers/mvt-fields.ts";
 
 const base = mkdtempSync(join(tmpdir(), "vigil-iosb-mod-"));
 after(() => rmSync(base, { recursive: true, force: true }));
@@ -31,6 +32,7 @@ async function withBackup<T>(files: BackupFileSpec[], info: Record<string, strin
 test("backup_info: Info.plist fields as MVT names them, backup event; an outdated iOS is noted, never a detection (it is exposure)", async () => {
   await withBackup([{ domain: "HomeDomain", relativePath: "a", data: "x" }], { "Product Version": "15.7.1" }, async (v) => {
     const r = await collectModule(backupInfo, v, noIocs);
+    assertMvtFields("backup_info", r.records);
     assert.equal(r.coverage.status, "checked");
     assert.equal(r.records.length, 1);
     const rec = r.records[0] as Record<string, unknown>;
@@ -73,6 +75,7 @@ test("manifest: every item with MBFile times, mode, owner, size; MACB events", a
   ];
   await withBackup(files, undefined, async (v) => {
     const r = await collectModule(manifest, v, noIocs);
+    assertMvtFields("manifest", r.records);
     assert.equal(r.coverage.status, "checked");
     assert.equal(r.records.length, 3);
     const sms = r.records.find((x: any) => x.relative_path === "Library/SMS/sms.db") as Record<string, unknown>;

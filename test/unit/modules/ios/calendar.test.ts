@@ -4,6 +4,7 @@ import calendar, { backdatedExternalInvite, quadreamPattern } from "../../../../
 import { collectModule } from "../../../../src/pipeline/run-modules.ts";
 import { matcherFromValues } from "../../../../src/indicators/matcher.ts";
 import { backup, mac, sqliteImage } from "../../../helpers/messaging-views.ts";
+import { assertMvtFields } from "../../../helpers/mvt-fields.ts";
 
 const SCHEMA = `
 CREATE TABLE Participant (ROWID INTEGER PRIMARY KEY AUTOINCREMENT, entity_type INTEGER, type INTEGER, status INTEGER, pending_status INTEGER, role INTEGER, identity_id INTEGER, owner_id INTEGER, external_rep BLOB, UUID TEXT, email TEXT, phone_number TEXT, is_self INTEGER, comment TEXT, schedule_agent INTEGER, flags INTEGER, last_modified REAL, proposed_start_date REAL, invited_by TEXT, proposed_start_date_status INTEGER, comment_last_modified REAL);
@@ -37,6 +38,7 @@ function db(): Buffer {
 test("calendar: records with organizer and attendees, events, indicators and rules", async () => {
   const iocs = matcherFromValues({ email: ["op@attacker.example", "listed@attacker2.example"], domain: ["attacker3.example"] });
   const out = await collectModule(calendar, backup([{ domain: "HomeDomain", relativePath: "Library/Calendar/Calendar.sqlitedb", data: db() }]), iocs);
+  assertMvtFields("calendar", out.records);
   assert.equal(out.coverage.status, "checked", out.coverage.reason);
   const r = out.records as any[];
   assert.equal(r.length, 5);

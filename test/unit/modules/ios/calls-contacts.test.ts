@@ -5,6 +5,7 @@ import contacts from "../../../../src/modules/ios/contacts.ts";
 import { collectModule } from "../../../../src/pipeline/run-modules.ts";
 import { matcherFromValues } from "../../../../src/indicators/matcher.ts";
 import { backup, mac, sqliteImage } from "../../../helpers/messaging-views.ts";
+import { assertMvtFields } from "../../../helpers/mvt-fields.ts";
 
 const CALLS_SCHEMA = `CREATE TABLE ZCALLRECORD ( Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER, ZANSWERED INTEGER, ZCALLTYPE INTEGER, ZDISCONNECTED_CAUSE INTEGER, ZFACE_TIME_DATA INTEGER, ZNUMBER_AVAILABILITY INTEGER, ZORIGINATED INTEGER, ZREAD INTEGER, ZJUNKCONFIDENCE INTEGER, ZJUNKIDENTIFICATIONCATEGORY INTEGER, ZDATE TIMESTAMP, ZDURATION FLOAT, ZADDRESS VARCHAR, ZDEVICE_ID VARCHAR, ZISO_COUNTRY_CODE VARCHAR, ZLOCATION VARCHAR, ZNAME VARCHAR, ZSERVICE_PROVIDER VARCHAR, ZUNIQUE_ID VARCHAR )`;
 
@@ -17,6 +18,7 @@ test("calls: records, services, directions, events and e-mail indicators", async
     i.run(mac("2022-03-04T08:00:00Z"), 5, "friend@example.org", "com.apple.FaceTime", 1, 1, 16, null, "U4");
   });
   const out = await collectModule(calls, backup([{ domain: "HomeDomain", relativePath: "Library/CallHistoryDB/CallHistory.storedata", data: db }]), matcherFromValues({ email: ["bogaardlisa803@gmail.com"] }));
+  assertMvtFields("calls", out.records);
   assert.equal(out.coverage.status, "checked", out.coverage.reason);
   const r = out.records as any[];
   assert.equal(r.length, 4);
@@ -68,6 +70,7 @@ test("contacts: one record per value, weak e-mail and URL indicators", async () 
   });
   const iocs = matcherFromValues({ email: ["bogaardlisa803@gmail.com"], domain: ["acme.example"] });
   const out = await collectModule(contacts, backup([{ domain: "HomeDomain", relativePath: "Library/AddressBook/AddressBook.sqlitedb", data: db }]), iocs);
+  assertMvtFields("contacts", out.records);
   assert.equal(out.coverage.status, "checked", out.coverage.reason);
   const r = out.records as any[];
   assert.equal(r.length, 4, "NULL values are skipped");

@@ -5,6 +5,7 @@ import { collectModule } from "../../../../src/pipeline/run-modules.ts";
 import history, { type ChromeVisit } from "../../../../src/modules/ios/chrome-history.ts";
 import favicon, { type ChromeFavicon } from "../../../../src/modules/ios/chrome-favicon.ts";
 import { matcherFromValues, sqliteImage, webkit } from "../../../helpers/web-fixtures.ts";
+import { assertMvtFields } from "../../../helpers/mvt-fields.ts";
 
 const DOMAIN = "AppDomain-com.google.chrome.ios";
 const DIR = "Library/Application Support/Google/Chrome/Default";
@@ -39,10 +40,11 @@ test("chrome_history: visits with WebKit times, URL and domain indicators (must 
     v.run(4, 4, webkit("2021-10-18T12:03:00Z"), 0);
   });
   const out = await collectModule(history, view("History", db), iocs);
+  assertMvtFields("chrome_history", out.records);
   assert.equal(out.coverage.status, "checked");
   assert.equal(out.coverage.records, 4);
   const recs = out.records as ChromeVisit[];
-  assert.deepEqual(recs[0], { id: 1, url: "https://www.example.com/", visit_id: 1, timestamp: "2021-10-18T12:00:00.123Z", redirect_source: null, chrome_history_db: `${DOMAIN}/${DIR}/History` });
+  assert.deepEqual(recs[0], { id: 1, url: "https://www.example.com/", visit_id: 1, timestamp: "2021-10-18T12:00:00.123Z", isodate: "2021-10-18T12:00:00.123Z", redirect_source: null, chrome_history_db: `${DOMAIN}/${DIR}/History` });
   assert.equal(recs[1].redirect_source, 1);
   assert.deepEqual(out.detections.map((d) => [d.matched_indicator?.type, d.grade]), [["domain", "medium"], ["url", "medium"]]);
   assert.match(out.detections[0].title, /Stalkerware domain visited in Chrome: login\.stalk-panel\.io/);
@@ -66,6 +68,7 @@ test("chrome_favicon: page and icon URLs; the icon URL alone can match", async (
     d.prepare("INSERT INTO favicon_bitmaps (id, icon_id, last_updated, last_requested) VALUES (2, 2, 0, ?)").run(webkit("2021-06-06T06:06:06Z"));
   });
   const out = await collectModule(favicon, view("Favicons", db), iocs);
+  assertMvtFields("chrome_favicon", out.records);
   assert.equal(out.coverage.status, "checked");
   const recs = out.records as ChromeFavicon[];
   assert.deepEqual(recs.map((r) => [r.url, r.icon_url, r.timestamp]), [

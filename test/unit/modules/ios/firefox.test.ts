@@ -5,6 +5,7 @@ import { collectModule } from "../../../../src/pipeline/run-modules.ts";
 import history, { type FirefoxVisit } from "../../../../src/modules/ios/firefox-history.ts";
 import favicon, { type FirefoxFavicon } from "../../../../src/modules/ios/firefox-favicon.ts";
 import { matcherFromValues, sqliteImage, unix } from "../../../helpers/web-fixtures.ts";
+import { assertMvtFields } from "../../../helpers/mvt-fields.ts";
 
 const GROUP = "AppDomainGroup-group.org.mozilla.ios.Firefox";
 const iocs = matcherFromValues({ domain: ["c2-relay.info"] }, "Pegasus");
@@ -41,9 +42,10 @@ const view = (name: string, data: Buffer) => memoryView({ kind: "ios_backup", pl
 
 test("firefox_history: browser.db visits (µs times) and indicator match", async () => {
   const out = await collectModule(history, view("browser.db", browserDb()), iocs);
+  assertMvtFields("firefox_history", out.records);
   assert.equal(out.coverage.status, "checked");
   const recs = out.records as FirefoxVisit[];
-  assert.deepEqual(recs[1], { id: 2, timestamp: "2021-11-30T10:00:02.500Z", url: "http://c2-relay.info/a", title: "", is_local: 1, type: 2, firefox_history_db: `${GROUP}/profile.profile/browser.db` });
+  assert.deepEqual(recs[1], { id: 2, timestamp: "2021-11-30T10:00:02.500Z", isodate: "2021-11-30T10:00:02.500Z", url: "http://c2-relay.info/a", title: "", is_local: 1, type: 2, firefox_history_db: `${GROUP}/profile.profile/browser.db` });
   assert.equal(out.detections.length, 1);
   assert.match(out.detections[0].title, /Pegasus domain visited in Firefox: c2-relay\.info/);
   assert.deepEqual(out.events.map((e) => [e.event, e.detected]), [["firefox_history", false], ["firefox_history", true]]);
@@ -71,10 +73,11 @@ test("firefox_history: wrong schema fails with a one-line reason naming the file
 
 test("firefox_favicon: icons joined to their pages; icon-only matches are flagged, clean icons are not", async () => {
   const out = await collectModule(favicon, view("browser.db", browserDb()), iocs);
+  assertMvtFields("firefox_favicon", out.records);
   assert.equal(out.coverage.status, "checked");
   const recs = out.records as FirefoxFavicon[];
   assert.equal(recs.length, 2);
-  assert.deepEqual(recs[0], { id: 1, url: "https://www.mozilla.org/favicon.ico", width: 32, height: 32, type: 1, timestamp: "2021-11-30T10:00:01.000Z", history_id: 1, history_url: "https://www.mozilla.org/", firefox_favicon_db: `${GROUP}/profile.profile/browser.db` });
+  assert.deepEqual(recs[0], { id: 1, url: "https://www.mozilla.org/favicon.ico", width: 32, height: 32, type: 1, timestamp: "2021-11-30T10:00:01.000Z", isodate: "2021-11-30T10:00:01.000Z", history_id: 1, history_url: "https://www.mozilla.org/", firefox_favicon_db: `${GROUP}/profile.profile/browser.db` });
   assert.equal(out.detections.length, 1);
   assert.match(out.detections[0].title, /served a favicon to Firefox: img\.c2-relay\.info/);
 });

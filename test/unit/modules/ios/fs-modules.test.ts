@@ -13,6 +13,7 @@ import filesystem from "../../../../src/modules/ios/filesystem.ts";
 import sysdiagnoseInfo from "../../../../src/modules/ios/sysdiagnose-info.ts";
 import { ipsText, keychainAnalyticsDb, psText, remotectlDumpstate, shutdownLogText } from "../../../helpers/ios-fs-builder.ts";
 import { writeBplist } from "../../../helpers/bplist-writer.ts";
+import { assertMvtFields } from "../../../helpers/mvt-fields.ts";
 
 const iocs = matcherFromValues({ process: ["bh", "roleaccountd"], domain: ["evil-cdn.com"], file_path: ["/private/var/db/com.apple.xpc.roleaccountd.staging/subridged"], file_name: ["roleaccountd.plist"] }, "Test Pegasus");
 const none = matcherFromValues({}, "empty");
@@ -30,6 +31,7 @@ test("shutdown_log: iOS 26 layout in a sysdiagnose, process indicator as a path 
     "ios26",
   );
   const r = await collectModule(shutdownLog, sdView([{ path: "system_logs.logarchive/Extra/shutdown.0.log", data: text }]), iocs);
+  assertMvtFields("shutdown_log", r.records);
   assert.equal(r.coverage.status, "checked");
   assert.equal(r.records.length, 3);
   const strong = r.detections.filter((d) => d.grade === "strong");
@@ -121,6 +123,7 @@ test("keychain_analytics: process (strong) and domain (medium) values in plist r
     { timestamp: T + 10, data: null },
   ]);
   const r = await collectModule(keychainAnalytics, fsView([{ path: "private/var/Keychains/Analytics/trust_analytics.db", data: db }]), iocs);
+  assertMvtFields("keychain_analytics", r.records);
   assert.equal(r.coverage.status, "checked");
   assert.equal(r.records.length, 4);
   assert.deepEqual(r.detections.map((d) => [d.grade, d.matched]).sort(), [["medium", "api.evil-cdn.com"], ["strong", "bh"]]);
@@ -188,6 +191,7 @@ test("filesystem: path indicator strong, process-named folder medium once (whole
     { path: "private/var/db/roleaccountd.plist.bak", data: "x" },
   ];
   const r = await collectModule(filesystem, fsView(files), iocs);
+  assertMvtFields("filesystem", r.records);
   assert.equal(r.coverage.status, "checked");
   assert.equal(r.records.length, 7);
   assert.deepEqual(r.detections.map((d) => [d.grade, d.matched]).sort(), [

@@ -10,6 +10,7 @@ import localstorage from "../../../../src/modules/ios/webkit-localstorage.ts";
 import svs from "../../../../src/modules/ios/webkit-safariviewservice.ts";
 import { parseWebKitOriginFile, type WebKitOriginRecord } from "../../../../src/modules/ios/lib/web.ts";
 import { mac, matcherFromValues, sqliteImage, webkitOriginFile } from "../../../helpers/web-fixtures.ts";
+import { assertMvtFields } from "../../../helpers/mvt-fields.ts";
 
 const APP = "private/var/mobile/Containers/Data/Application/5F1A2B3C-0000-4000-8000-00000000000A";
 const iocs = matcherFromValues({ domain: ["infection-server.com"] }, "Pegasus");
@@ -36,11 +37,12 @@ test("cache_files: every Cache.db under app and system caches; cached URLs are c
     { path: `${APP}/Library/Caches/com.example.app/NotCache.db`, data: cacheDb([["https://infection-server.com/", "2021-10-18 12:31:00"]]) },
   ]);
   const out = await collectModule(cacheFiles, view, iocs);
+  assertMvtFields("cache_files", out.records);
   assert.equal(out.coverage.status, "checked");
   assert.equal(out.coverage.records, 3);
   const recs = out.records as CacheResponse[];
   const hit = recs.find((r) => r.url.includes("infection"))!;
-  assert.deepEqual(hit, { entry_id: 2, version: 0, hash_value: 1001, storage_policy: 0, url: "https://infection-server.com/x.js", timestamp: "2021-10-18T12:31:00.000Z", cache_db: `${APP}/Library/Caches/com.example.app/Cache.db` });
+  assert.deepEqual(hit, { entry_id: 2, version: 0, hash_value: 1001, storage_policy: 0, url: "https://infection-server.com/x.js", timestamp: "2021-10-18T12:31:00.000Z", isodate: "2021-10-18T12:31:00.000Z", cache_db: `${APP}/Library/Caches/com.example.app/Cache.db` });
   assert.ok(recs.some((r) => r.url === "https://cdn.example.org/img.png"));
   assert.equal(out.detections.length, 1);
   assert.equal(out.detections[0].grade, "medium");
@@ -76,6 +78,7 @@ test("safari_favicon: valid and rejected icons; page match and icon-only match",
   });
   const path = `${APP}/Library/Image Cache/Favicons/Favicons.db`;
   const out = await collectModule(safariFavicon, fs([{ path, data: db }]), iocs);
+  assertMvtFields("safari_favicon", out.records);
   assert.equal(out.coverage.status, "checked");
   const recs = out.records as SafariFavicon[];
   assert.deepEqual(recs.map((r) => [r.type, r.url, r.timestamp]), [
@@ -134,6 +137,7 @@ test("webkit_indexeddb: backups list the same folders per app domain", async () 
     ],
   });
   const out = await collectModule(indexeddb, view, iocs);
+  assertMvtFields("webkit_indexeddb", out.records);
   assert.deepEqual((out.records as WebKitOriginRecord[]).map((r) => r.url), ["https://mail.google.com"]);
   assert.equal(out.detections.length, 0, "names that are not WebKit origin names are not guessed at");
 });
@@ -168,6 +172,7 @@ test("webkit_safari_view_service: origins in SafariViewService's website data", 
     ]),
     iocs,
   );
+  assertMvtFields("webkit_safari_view_service", out.records);
   assert.equal(out.coverage.status, "checked");
   assert.deepEqual((out.records as WebKitOriginRecord[]).map((r) => r.url).sort(), ["https://infection-server.com", "https://safe.example"]);
   assert.equal(out.detections.length, 1);
@@ -207,12 +212,13 @@ test("webkit_indexeddb and webkit_local_storage: iOS 16+ Default/<hash>/<hash>/ 
   ];
   const idb = await collectModule(indexeddb, fs(files), iocs);
   assert.equal(idb.coverage.status, "checked");
-  assert.deepEqual(idb.records, [{ folder: `${D}/TOPB/FRM1`, url: "https://tracker.infection-server.com", top_origin: "https://news.example", timestamp: T2 }]);
+  assert.deepEqual(idb.records, [{ folder: `${D}/TOPB/FRM1`, url: "https://tracker.infection-server.com", top_origin: "https://news.example", timestamp: T2, isodate: T2 }]);
   assert.equal(idb.detections.length, 1);
   assert.equal(idb.detections[0].matched, "tracker.infection-server.com");
   assert.deepEqual(idb.warnings, [`${D}/TOPC/TOPC/origin: not a WebKit origin file`]);
   const ls = await collectModule(localstorage, fs(files), iocs);
-  assert.deepEqual(ls.records, [{ folder: `${D}/TOPA/TOPA`, url: "https://www.example.com", timestamp: T1 }]);
+  assertMvtFields("webkit_local_storage", ls.records);
+  assert.deepEqual(ls.records, [{ folder: `${D}/TOPA/TOPA`, url: "https://www.example.com", timestamp: T1, isodate: T1 }]);
   assert.deepEqual(ls.detections, []);
 });
 

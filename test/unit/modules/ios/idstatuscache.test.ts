@@ -5,6 +5,7 @@ import idstatuscache from "../../../../src/modules/ios/idstatuscache.ts";
 import { collectModule } from "../../../../src/pipeline/run-modules.ts";
 import { matcherFromValues } from "../../../../src/indicators/matcher.ts";
 import { backup, fsDump, mac } from "../../../helpers/messaging-views.ts";
+import { assertMvtFields } from "../../../helpers/mvt-fields.ts";
 
 const REL = "Library/Preferences/com.apple.identityservices.idstatuscache.plist";
 
@@ -27,6 +28,7 @@ function plist(): Buffer {
 
 test("idstatuscache: entries, occurrences, events, e-mail indicator and NUL rule", async () => {
   const out = await collectModule(idstatuscache, backup([{ domain: "HomeDomain", relativePath: REL, data: plist() }]), matcherFromValues({ email: ["bogaardlisa803@gmail.com"] }));
+  assertMvtFields("idstatuscache", out.records);
   assert.equal(out.coverage.status, "checked", out.coverage.reason);
   const r = out.records as any[];
   assert.equal(r.length, 6);

@@ -4,6 +4,7 @@ import interactionc from "../../../../src/modules/ios/interactionc.ts";
 import { collectModule } from "../../../../src/pipeline/run-modules.ts";
 import { matcherFromValues } from "../../../../src/indicators/matcher.ts";
 import { backup, mac, sqliteImage } from "../../../helpers/messaging-views.ts";
+import { assertMvtFields } from "../../../helpers/mvt-fields.ts";
 
 const REL = "Library/CoreDuet/People/interactionC.db";
 // iOS 15-17 shape: Core Data entity numbers in the join tables (Z_1…, Z_2…, Z_3…).
@@ -36,6 +37,7 @@ function db(): Buffer {
 test("interactionc: joins senders, recipients and attachments; events; e-mail and URL indicators", async () => {
   const iocs = matcherFromValues({ email: ["bogaardlisa803@gmail.com"], domain: ["evil-ic.example"] });
   const out = await collectModule(interactionc, backup([{ domain: "HomeDomain", relativePath: REL, data: db() }]), iocs);
+  assertMvtFields("interactionc", out.records);
   assert.equal(out.coverage.status, "checked", out.coverage.reason);
   const r = out.records as any[];
   assert.equal(r.length, 4);

@@ -8,6 +8,7 @@ import addaily, { type AdDailyRecord } from "../../../../src/modules/ios/os-anal
 import locationd, { type LocationdRecord } from "../../../../src/modules/ios/locationd.ts";
 import { macTime, xmlPlist } from "../../../helpers/system-fixtures.ts";
 import { Real, writeBplist } from "../../../helpers/bplist-writer.ts";
+import { assertMvtFields } from "../../../helpers/mvt-fields.ts";
 
 const none = matcherFromValues({}, "Empty");
 const backup = (files: MemoryFile[]) => memoryView({ kind: "ios_backup", platform: "ios", files });
@@ -21,6 +22,7 @@ const LD = { domain: "RootDomain", relativePath: "Library/Caches/locationd/clien
 test("global_preferences: Lockdown Mode on is stated first, with an event at the file's time; other entries kept", async () => {
   const data = xmlPlist({ WebKitShowLinkPreviews: false, AppleLanguages: ["en-FR", "fr-FR"], LDMGlobalEnabled: true, AKLastEmailListRequestDateKey: new Date("2023-08-01T21:21:46Z") });
   const out = await collectModule(globalPreferences, backup([{ ...GP, data, modified: "2023-08-02T08:00:00.000Z" }]), none);
+  assertMvtFields("global_preferences", out.records);
   assert.equal(out.coverage.status, "checked");
   const recs = out.records as GlobalPreferenceRecord[];
   assert.equal(recs.length, 4);
@@ -78,6 +80,7 @@ test("os_analytics_ad_daily: per-process counters, events, and process indicator
   });
   const iocs = matcherFromValues({ process: ["bh", "rolexaccountdxyzabc"] }, "Pegasus");
   const out = await collectModule(addaily, backup([{ ...AD, data }]), iocs);
+  assertMvtFields("os_analytics_ad_daily", out.records);
   assert.equal(out.coverage.status, "checked");
   const recs = out.records as AdDailyRecord[];
   assert.equal(recs.length, 3);
@@ -118,6 +121,7 @@ function clients() {
 
 test("locationd_clients: client dictionaries become records with ISO times and events", async () => {
   const out = await collectModule(locationd, backup([{ ...LD, data: clients() }]), none);
+  assertMvtFields("locationd_clients", out.records);
   assert.equal(out.coverage.status, "checked");
   const recs = out.records as LocationdRecord[];
   assert.equal(recs.length, 4, "the migration counter is not a client");

@@ -6,6 +6,7 @@ import { matcherFromValues } from "../../../../src/indicators/matcher.ts";
 import profiles, { type ConfigurationProfilesRecord, type ProfileRecord } from "../../../../src/modules/ios/configuration-profiles.ts";
 import profileEvents, { type ProfileEventRecord } from "../../../../src/modules/ios/profile-events.ts";
 import { xmlPlist } from "../../../helpers/system-fixtures.ts";
+import { assertMvtFields } from "../../../helpers/mvt-fields.ts";
 
 const none = matcherFromValues({}, "Empty");
 const CP = "SysSharedContainerDomain-systemgroup.com.apple.configurationprofiles";
@@ -90,6 +91,7 @@ test("configuration_profiles: profile stubs become records with MVT fields and a
 test("configuration_profiles: known profile by UUID or identifier is strong", async () => {
   const iocs = matcherFromValues({ configuration_profile: ["11111111-1111-1111-1111-111111111111"] }, "Stalkerware");
   const out = await collectModule(profiles, backup([{ domain: CP, relativePath: "Library/ConfigurationProfiles/profile-aaaa.stub", data: wifi }]), iocs);
+  assertMvtFields("configuration_profiles", out.records);
   assert.equal(out.detections.length, 1);
   assert.equal(out.detections[0].grade, "strong");
   assert.equal(out.detections[0].artifact, `${CP}/Library/ConfigurationProfiles/profile-aaaa.stub`);
@@ -170,6 +172,7 @@ const eventsPlist = xmlPlist({
 test("profile_events: installs and removals become records and timeline events; ids and processes checked", async () => {
   const iocs = matcherFromValues({ configuration_profile: ["com.shady.notif"], process: ["bh"] }, "Pegasus");
   const out = await collectModule(profileEvents, backup([{ domain: CP, relativePath: "Library/ConfigurationProfiles/MCProfileEvents.plist", data: eventsPlist }]), iocs);
+  assertMvtFields("profile_events", out.records);
   assert.equal(out.coverage.status, "checked");
   const recs = out.records as ProfileEventRecord[];
   assert.deepEqual(recs[0], { operation: "install", process: "Preferences", profile_id: "com.example.wifi", timestamp: "2022-03-01T08:00:00.000Z", source: `${CP}/Library/ConfigurationProfiles/MCProfileEvents.plist` });

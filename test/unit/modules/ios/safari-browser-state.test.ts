@@ -5,6 +5,7 @@ import { memoryView } from "../../../../src/acquisitions/memory.ts";
 import { collectModule } from "../../../../src/pipeline/run-modules.ts";
 import mod, { type SafariTab } from "../../../../src/modules/ios/safari-browser-state.ts";
 import { BROWSER_STATE_SCHEMA, mac, matcherFromValues, sqliteImage } from "../../../helpers/web-fixtures.ts";
+import { assertMvtFields } from "../../../helpers/mvt-fields.ts";
 
 const iocs = matcherFromValues({ domain: ["bad-landing.com"] }, "Predator");
 
@@ -45,6 +46,7 @@ test("safari_browser_state: tabs with their session history, events and a match 
     { title: "Wiki", url: "https://wiki.example/", time: "2022-06-01T09:00:00Z", session: null },
   ]);
   const out = await collectModule(mod, view(data), iocs);
+  assertMvtFields("safari_browser_state", out.records);
   assert.equal(out.coverage.status, "checked");
   assert.equal(out.coverage.records, 2);
   const [a, b] = out.records as SafariTab[];

@@ -5,6 +5,7 @@ import { memoryView } from "../../../../src/acquisitions/memory.ts";
 import { collectModule } from "../../../../src/pipeline/run-modules.ts";
 import mod, { type SafariVisit } from "../../../../src/modules/ios/safari-history.ts";
 import { matcherFromValues, safariHistoryDb, sqliteImage } from "../../../helpers/web-fixtures.ts";
+import { assertMvtFields } from "../../../helpers/mvt-fields.ts";
 
 const iocs = matcherFromValues({ domain: ["evil-exploit.net"] }, "Pegasus");
 const none = matcherFromValues({}, "Empty");
@@ -19,6 +20,7 @@ test("safari_history: records, events and indicator match from the default Histo
     { id: 2, url: "https://cdn.evil-exploit.net/x", time: "2023-05-01T10:05:00.250Z" },
   ]);
   const out = await collectModule(mod, backup([{ relativePath: "Library/Safari/History.db", data: db }]), iocs);
+  assertMvtFields("safari_history", out.records);
   assert.equal(out.coverage.status, "checked");
   assert.equal(out.coverage.records, 2);
   const recs = out.records as SafariVisit[];
@@ -168,7 +170,7 @@ test("safari_history: an old History.db without redirect columns is still read",
   );
   const out = await collectModule(mod, backup([{ relativePath: "Library/Safari/History.db", data: db }]), iocs);
   assert.equal(out.coverage.status, "checked");
-  assert.deepEqual(out.records, [{ id: 1, url: "http://evil-exploit.net/", visit_id: 1, timestamp: "2013-09-04T15:06:40.500Z", redirect_source: null, redirect_destination: null, safari_history_db: "HomeDomain/Library/Safari/History.db" }]);
+  assert.deepEqual(out.records, [{ id: 1, url: "http://evil-exploit.net/", visit_id: 1, timestamp: "2013-09-04T15:06:40.500Z", isodate: "2013-09-04T15:06:40.500Z", redirect_source: null, redirect_destination: null, safari_history_db: "HomeDomain/Library/Safari/History.db" }]);
   assert.equal(out.detections.length, 1);
 });
 

@@ -5,6 +5,7 @@ import shortcuts from "../../../../src/modules/ios/shortcuts.ts";
 import { collectModule } from "../../../../src/pipeline/run-modules.ts";
 import { matcherFromValues } from "../../../../src/indicators/matcher.ts";
 import { backup, mac, sqliteImage } from "../../../helpers/messaging-views.ts";
+import { assertMvtFields } from "../../../helpers/mvt-fields.ts";
 
 const SCHEMA = `
 CREATE TABLE ZSHORTCUT (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER, ZACTIONCOUNT INTEGER, ZHASSHORTCUTINPUTVARIABLES INTEGER, ZHIDDEN INTEGER, ZICONCOLOR INTEGER, ZTOMBSTONED INTEGER, ZACTIONS INTEGER, ZCREATIONDATE TIMESTAMP, ZMODIFICATIONDATE TIMESTAMP, ZACTIONSDESCRIPTION VARCHAR, ZASSOCIATEDAPPBUNDLEIDENTIFIER VARCHAR, ZNAME VARCHAR, ZWORKFLOWID VARCHAR, ZICONDATA BLOB);
@@ -38,6 +39,7 @@ function db(): Buffer {
 test("shortcuts: names, actions, URLs in nested parameters, events and URL indicators", async () => {
   const iocs = matcherFromValues({ domain: ["bad-shortcut.example"] });
   const out = await collectModule(shortcuts, backup([{ domain: "HomeDomain", relativePath: "Library/Shortcuts/Shortcuts.sqlite", data: db() }]), iocs);
+  assertMvtFields("shortcuts", out.records);
   assert.equal(out.coverage.status, "checked", out.coverage.reason);
   const r = out.records as any[];
   assert.equal(r.length, 4);

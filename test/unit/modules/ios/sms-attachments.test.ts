@@ -4,6 +4,7 @@ import mod, { isSuspiciousVarTmp } from "../../../../src/modules/ios/sms-attachm
 import { collectModule } from "../../../../src/pipeline/run-modules.ts";
 import { matcherFromValues } from "../../../../src/indicators/matcher.ts";
 import { SMS_SCHEMA, backup, mac, sqliteImage } from "../../../helpers/messaging-views.ts";
+import { assertMvtFields } from "../../../helpers/mvt-fields.ts";
 
 const ns = (iso: string) => BigInt(Math.round(mac(iso))) * 1_000_000_000n;
 
@@ -34,6 +35,7 @@ function db(): Buffer {
 test("sms_attachments: records, events and detections", async () => {
   const iocs = matcherFromValues({ file_path: ["/private/var/tmp/evil", "/private/var/mobile/Library/SMS/Attachments/0f/15/ABC"], file_name: ["invoice.pdf"] });
   const out = await collectModule(mod, backup([{ domain: "HomeDomain", relativePath: "Library/SMS/sms.db", data: db() }]), iocs);
+  assertMvtFields("sms_attachments", out.records);
   assert.equal(out.coverage.status, "checked", out.coverage.reason);
   assert.equal(out.records.length, 5);
   const r = out.records as any[];

@@ -9,6 +9,7 @@ import { collectModule } from "../../../../src/pipeline/run-modules.ts";
 import { matcherFromValues } from "../../../../src/indicators/matcher.ts";
 import { attributedBodyText } from "../../../../src/modules/ios/lib/attributed-body.ts";
 import { SMS_SCHEMA, backup, fsDump, mac, makeAttributedBody, sqliteImage } from "../../../helpers/messaging-views.ts";
+import { assertMvtFields } from "../../../helpers/mvt-fields.ts";
 
 const ns = (iso: string) => BigInt(Math.round(mac(iso))) * 1_000_000_000n;
 
@@ -40,6 +41,7 @@ const iocs = () =>
 test("sms: records, links, events and graded detections", async () => {
   const view = backup([{ domain: "HomeDomain", relativePath: "Library/SMS/sms.db", data: smsDb() }]);
   const out = await collectModule(sms, view, iocs());
+  assertMvtFields("sms", out.records);
   assert.equal(out.coverage.status, "checked", out.coverage.reason);
   assert.equal(out.records.length, 9);
   const byGuid = new Map((out.records as any[]).map((r) => [r.guid, r]));

@@ -5,6 +5,7 @@ import { collectModule } from "../../../../src/pipeline/run-modules.ts";
 import { matcherFromValues } from "../../../../src/indicators/matcher.ts";
 import tcc, { type TccRecord } from "../../../../src/modules/ios/tcc.ts";
 import { sqliteImage } from "../../../helpers/system-fixtures.ts";
+import { assertMvtFields } from "../../../helpers/mvt-fields.ts";
 
 const none = matcherFromValues({}, "Empty");
 const backup = (data: Buffer) => memoryView({ kind: "ios_backup", platform: "ios", files: [{ domain: "HomeDomain", relativePath: "Library/TCC/TCC.db", data }] });
@@ -26,6 +27,7 @@ test("tcc: iOS 14+ schema: words for auth value and reason, Unix time, events", 
     ins.run("kTCCServicePhotos", "com.example.photos", 0, 3, 3, 1610657052);
   });
   const out = await collectModule(tcc, backup(db), none);
+  assertMvtFields("tcc", out.records);
   assert.equal(out.coverage.status, "checked");
   const recs = out.records as TccRecord[];
   assert.deepEqual(recs[0], {

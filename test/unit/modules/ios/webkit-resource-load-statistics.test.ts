@@ -4,6 +4,7 @@ import { memoryView } from "../../../../src/acquisitions/memory.ts";
 import { collectModule } from "../../../../src/pipeline/run-modules.ts";
 import mod, { type ObservedDomain } from "../../../../src/modules/ios/webkit-resource-load-statistics.ts";
 import { matcherFromValues, observationsDb, sqliteImage } from "../../../helpers/web-fixtures.ts";
+import { assertMvtFields } from "../../../helpers/mvt-fields.ts";
 
 const REL = "Library/WebKit/WebsiteData/ResourceLoadStatistics/observations.db";
 const iocs = matcherFromValues({ domain: ["exploit-cdn.org"] }, "Pegasus");
@@ -26,6 +27,7 @@ test("webkit_resource_load_statistics: one record per observed domain, per app, 
     ],
   });
   const out = await collectModule(mod, view, iocs);
+  assertMvtFields("webkit_resource_load_statistics", out.records);
   assert.equal(out.coverage.status, "checked");
   assert.equal(out.coverage.records, 3);
   const recs = out.records as ObservedDomain[];

@@ -5,6 +5,7 @@ import { memoryView } from "../../../../src/acquisitions/memory.ts";
 import { collectModule } from "../../../../src/pipeline/run-modules.ts";
 import mod, { type SessionResourceLogEntry } from "../../../../src/modules/ios/webkit-session-resource-log.ts";
 import { matcherFromValues, unix } from "../../../helpers/web-fixtures.ts";
+import { assertMvtFields } from "../../../helpers/mvt-fields.ts";
 
 const REL = "Library/WebKit/WebsiteData/ResourceLoadStatistics/full_browsing_session_resourceLog.plist";
 const iocs = matcherFromValues({ domain: ["redirect-hop.net"] }, "Predator");
@@ -41,6 +42,7 @@ function resourceLog(): Buffer {
 test("webkit_session_resource_log: entries with their redirect chain; a hop in the chain is flagged", async () => {
   const view = memoryView({ kind: "ios_backup", platform: "ios", files: [{ domain: "AppDomain-com.apple.mobilesafari", relativePath: REL, data: resourceLog() }] });
   const out = await collectModule(mod, view, iocs);
+  assertMvtFields("webkit_session_resource_log", out.records);
   assert.equal(out.coverage.status, "checked");
   assert.equal(out.coverage.records, 2);
   const [a, b] = out.records as SessionResourceLogEntry[];

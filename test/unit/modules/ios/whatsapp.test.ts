@@ -7,6 +7,7 @@ import contacts from "../../../../src/modules/ios/whatsapp-contacts.ts";
 import { collectModule } from "../../../../src/pipeline/run-modules.ts";
 import { matcherFromValues } from "../../../../src/indicators/matcher.ts";
 import { backup, fsDump, mac, sqliteImage } from "../../../helpers/messaging-views.ts";
+import { assertMvtFields } from "../../../helpers/mvt-fields.ts";
 
 const DOMAIN = "AppDomainGroup-group.net.whatsapp.WhatsApp.shared";
 
@@ -44,6 +45,7 @@ function chatDb(withLidTable: boolean): Buffer {
 test("whatsapp: messages, links from text, previews and media, CDN links skipped, graded detections", async () => {
   const iocs = matcherFromValues({ domain: ["evil-wa.example", "mention-only.example", "whatsapp.net"] });
   const out = await collectModule(whatsapp, backup([{ domain: DOMAIN, relativePath: "ChatStorage.sqlite", data: chatDb(false) }]), iocs);
+  assertMvtFields("whatsapp", out.records);
   assert.equal(out.coverage.status, "checked", out.coverage.reason);
   const r = out.records as any[];
   assert.equal(r.length, 5);
@@ -140,6 +142,7 @@ test("whatsapp_contacts: BLOB strings, disappearing timer, about-text links; fs 
   });
   const view = fsDump([{ path: "private/var/mobile/Containers/Shared/AppGroup/5A1B/ContactsV2.sqlite", data: db }]);
   const out = await collectModule(contacts, view, matcherFromValues({ domain: ["evil-wa.example"] }));
+  assertMvtFields("whatsapp_contacts", out.records);
   assert.equal(out.coverage.status, "checked", out.coverage.reason);
   const r = out.records as any[];
   assert.equal(r[0].full_name, "Alice Example");

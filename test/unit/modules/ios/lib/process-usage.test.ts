@@ -7,6 +7,7 @@ import datausage from "../../../../../src/modules/ios/datausage.ts";
 import netusage from "../../../../../src/modules/ios/netusage.ts";
 import { MAX_HOLES, type ProcessUsageRecord } from "../../../../../src/modules/ios/lib/process-usage.ts";
 import { processUsageDb, sqliteImage, type Proc, type Usage } from "../../../../helpers/system-fixtures.ts";
+import { assertMvtFields } from "../../../../helpers/mvt-fields.ts";
 
 const none = matcherFromValues({}, "Empty");
 const DU = { domain: "WirelessDomain", relativePath: "Library/Databases/DataUsage.sqlite" };
@@ -30,6 +31,7 @@ const usage: Usage[] = [
 
 test("datausage: records join usage with processes, MVT field names, and list processes without usage", async () => {
   const out = await collectModule(datausage, backup(processUsageDb(procs, usage)), none);
+  assertMvtFields("datausage", out.records);
   assert.equal(out.coverage.status, "checked");
   const recs = out.records as ProcessUsageRecord[];
   assert.equal(recs.length, 3 + 5); // three usage rows + processes 3 to 7 without usage
@@ -183,6 +185,7 @@ test("netusage: both networkd locations, records name their database; one broken
     ],
   });
   const out = await collectModule(netusage, view, matcherFromValues({ process: ["bh"] }, "Pegasus"));
+  assertMvtFields("netusage", out.records);
   assert.equal(out.coverage.status, "checked");
   assert.equal(out.records.length, 3);
   const sources = new Set((out.records as ProcessUsageRecord[]).map((r) => r.source));
