@@ -64,7 +64,13 @@ export async function fuzz(o: FuzzOptions): Promise<TargetStats[]> {
   /** Counts of a target's earlier processes, before a restart. */
   const base = new Map<string, { accepted: number; rejected: number }>();
   const work = mkdtempSync(join(tmpdir(), "vigil-fuzz-"));
-  const cleanUp = () => rmSync(work, { recursive: true, force: true });
+  // Processes still running when the supervisor stops (stopped from outside): a child busy in a
+  // hang would not notice the lost IPC channel, so they are killed.
+  const live = new Set<ChildProcess>();
+  const cleanUp = () => {
+    for (const c of live) c.kill("SIGKILL");
+    rmSync(work, { recursive: true, force: true });
+  };
   process.on("exit", cleanUp);
   const lanes: string[][] = o.grouping === "per-target" ? o.targets.map((t) => [t]) : Array.from({ length: Math.min(o.jobs, o.targets.length) }, (_, i) => o.targets.filter((_, k) => k % o.jobs === i));
   let next = 0;
@@ -90,6 +96,8 @@ export async function fuzz(o: FuzzOptions): Promise<TargetStats[]> {
       stdio: ["ignore", "ignore", "pipe", "ipc"],
       env: { ...process.env, VIGIL_FUZZ_CHILD: "1" },
     });
+    live.add(child);
+    child.on("exit", () => live.delete(child));
     let stderr = "";
     child.stderr!.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
     const began = new Map<string, number>();
