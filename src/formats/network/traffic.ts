@@ -461,7 +461,7 @@ export class TrafficReader {
         if (stream.full) this.stopInspecting(f);
         break;
       }
-      const m = decodeDns(Buffer.from(v.subarray(2, 2 + n)));
+      const m = decodeDns(v, 2, 2 + n);
       if (m) this.dnsMessage(f, m, "tcp", ts);
       else this.stats.dnsMalformed++;
       stream.consume(2 + n);
@@ -475,7 +475,7 @@ export class TrafficReader {
   private udp(f: Flow, s: Segment, fromClient: boolean, ts: number): void {
     if (s.sport === 53 || s.dport === 53) {
       f.app ??= "dns";
-      const m = decodeDns(s.data.subarray(s.start, s.end));
+      const m = decodeDns(s.data, s.start, s.end);
       if (m) this.dnsMessage(f, m, "udp", ts);
       else this.stats.dnsMalformed++;
       return;
@@ -548,9 +548,19 @@ export class TrafficReader {
     return { timestamp: iso(ts), file: this.file, source: "capture" as const, client_ip: this.text(f.cAddr), client_port: f.cPort, server_ip: this.text(f.sAddr), server_port: f.sPort };
   }
 
+  /**
+   * A lookup's record, with every field an answer may set (undefined until then): one object
+   * shape, built whole, rather than fields added one by one (the commonest record by far).
+   */
   private dnsRecord(f: Flow, m: DnsMessage, transport: "udp" | "tcp", ts: number): DnsRecord {
     return {
-      ...this.ends(f, ts),
+      timestamp: iso(ts),
+      file: this.file,
+      source: "capture",
+      client_ip: this.text(f.cAddr),
+      client_port: f.cPort,
+      server_ip: this.text(f.sAddr),
+      server_port: f.sPort,
       transport,
       id: m.id,
       query: m.query!,
@@ -558,6 +568,8 @@ export class TrafficReader {
       answered: false,
       answer_ips: [],
       cnames: [],
+      rcode: undefined,
+      ttl: undefined,
     };
   }
 
