@@ -168,12 +168,12 @@ class PcapParser implements Parser {
 
   /** A record header that could be real: lengths within bounds, time not wildly off the last one. */
   private plausible(buf: Buffer, at: number): boolean {
-    const incl = this.u32(buf, at + 8);
-    const orig = this.u32(buf, at + 12);
-    const frac = this.u32(buf, at + 4);
+    return this.plausibleFields(this.u32(buf, at), this.u32(buf, at + 4), this.u32(buf, at + 8), this.u32(buf, at + 12));
+  }
+
+  private plausibleFields(sec: number, frac: number, incl: number, orig: number): boolean {
     if (incl > orig || incl > Math.max(this.snaplen, 262144) || orig > 262144 * 4) return false;
     if (frac >= (this.nanos ? 1e9 : 1e6)) return false;
-    const sec = this.u32(buf, at);
     return this.lastTs === 0 || Math.abs(sec * 1000 - this.lastTs) < 30 * 86400_000;
   }
 
@@ -192,7 +192,7 @@ class PcapParser implements Parser {
       const frac = le ? buf.readUInt32LE(p + 4) : buf.readUInt32BE(p + 4);
       const incl = le ? buf.readUInt32LE(p + 8) : buf.readUInt32BE(p + 8);
       const orig = le ? buf.readUInt32LE(p + 12) : buf.readUInt32BE(p + 12);
-      if (!this.plausible(buf, p)) {
+      if (!this.plausibleFields(sec, frac, incl, orig)) {
         const at = this.offset;
         const next = this.resync(buf, p + 1, last);
         if (next < 0) {

@@ -177,6 +177,9 @@ class Flow {
   quicDcid: Buffer | undefined;
   quicDgrams = 0;
   ech = false;
+  /** The endpoints' addresses as text, once a record needs them. */
+  cText: string | undefined;
+  sText: string | undefined;
   constructor(
     readonly proto: number,
     readonly cAddr: number | string,
@@ -198,13 +201,13 @@ const PROTO_NAMES: Record<number, string> = { 6: "tcp", 17: "udp", 1: "icmp", 58
 
 const iso = (ms: number) => fromUnixMillis(ms) ?? "";
 
-/** A 32-bit hash of an IPv4 flow's endpoints, given in a fixed order. */
+/** A 32-bit hash of an IPv4 flow's endpoints, given in a fixed order (signed: a small integer to the engine). */
 function mix(a: number, pa: number, b: number, pb: number, proto: number): number {
   let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13) ^ b, 0xc2b2ae35);
   h = Math.imul(h ^ (h >>> 16) ^ ((pa << 16) | pb), 0x27d4eb2f);
   h ^= proto;
-  return (h ^ (h >>> 15)) >>> 0;
+  return h ^ (h >>> 15);
 }
 
 /**
@@ -256,6 +259,14 @@ export class TrafficReader {
       this.texts.set(a, t);
     }
     return t;
+  }
+
+  private clientText(f: Flow): string {
+    return (f.cText ??= this.text(f.cAddr));
+  }
+
+  private serverText(f: Flow): string {
+    return (f.sText ??= this.text(f.sAddr));
   }
 
   private segment(s: Segment): void {
@@ -438,7 +449,7 @@ export class TrafficReader {
           method: req.method,
           host: req.host,
           uri: req.target,
-          url: requestUrl(req, this.text(f.sAddr), f.sPort),
+          url: requestUrl(req, this.serverText(f), f.sPort),
           user_agent: req.userAgent,
         },
       });
@@ -523,7 +534,7 @@ export class TrafficReader {
   private dnsMessage(f: Flow, m: DnsMessage, transport: "udp" | "tcp", ts: number): void {
     if (m.query === undefined) return;
     // The client is whoever asked: for a response, the flow's other side from the responder.
-    const client = this.text(f.cAddr);
+    const client = this.clientText(f);
     const key = `${client}|${f.cPort}|${m.id}|${m.query}`;
     if (!m.response) {
       if (this.pendingDns.has(key)) return; // a retransmission
@@ -545,7 +556,7 @@ export class TrafficReader {
 
   /** What every record of a flow starts with: its time, file, source and endpoints. */
   private ends(f: Flow, ts: number) {
-    return { timestamp: iso(ts), file: this.file, source: "capture" as const, client_ip: this.text(f.cAddr), client_port: f.cPort, server_ip: this.text(f.sAddr), server_port: f.sPort };
+    return { timestamp: iso(ts), file: this.file, source: "capture" as const, client_ip: this.clientText(f), client_port: f.cPort, server_ip: this.serverText(f), server_port: f.sPort };
   }
 
   /**
@@ -557,9 +568,9 @@ export class TrafficReader {
       timestamp: iso(ts),
       file: this.file,
       source: "capture",
-      client_ip: this.text(f.cAddr),
+      client_ip: this.clientText(f),
       client_port: f.cPort,
-      server_ip: this.text(f.sAddr),
+      server_ip: this.serverText(f),
       server_port: f.sPort,
       transport,
       id: m.id,
@@ -613,8 +624,8 @@ export class TrafficReader {
   }
 
   private close(f: Flow, open: boolean): void {
-    const client = this.text(f.cAddr);
-    const server = this.text(f.sAddr);
+    const client = this.clientText(f);
+    const server = this.serverText(f);
     const base = { file: this.file, source: "capture" as const };
     if (f.ch) {
       const j3 = ja3(f.ch);
