@@ -310,25 +310,11 @@ function addResolvedNames(r: FlowRecord, resolved: Map<string, Answer[]>): void 
 /**
  * A capture's bytes: read in place into one reused buffer when the view has the file on disk (a
  * 64 KB buffer per chunk from a stream, over a gigabyte, made the garbage collector run dozens of
- * full collections), else the view's stream. The capture reader copies each chunk before asking
- * for the next.
+ * full collections; and that read also hashes the file, which is not read a second time for
+ * it), else the view's stream. The capture reader copies each chunk before asking for the next.
  */
 async function captureBytes(view: AcquisitionView, f: FileEntry): Promise<AsyncIterable<Buffer> & { destroy?: () => void }> {
-  const path = await view.inPlacePath?.(f);
-  if (!path) return view.openStream(f);
-  return (async function* () {
-    const fh = await fsp.open(path, "r");
-    const buf = Buffer.allocUnsafe(1 << 20);
-    try {
-      for (;;) {
-        const { bytesRead } = await fh.read(buf, 0, buf.length, null);
-        if (bytesRead === 0) return;
-        yield buf.subarray(0, bytesRead);
-      }
-    } finally {
-      await fh.close();
-    }
-  })();
+  return (await view.readInPlace?.(f)) ?? view.openStream(f);
 }
 
 async function open(view: AcquisitionView, f: FileEntry): Promise<Readable> {
