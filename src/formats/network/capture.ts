@@ -23,6 +23,8 @@ export interface CaptureStats {
 }
 
 const PCAPNG_SHB = 0x0a0d0d0a;
+/** Bytes of a chunk laid after the tail of the one before: enough for the packet between them. */
+const BRIDGE = 1 << 16;
 const MAX_RECORD = 256 * 1024 * 1024;
 const MAX_PROBLEMS = 20;
 
@@ -41,31 +43,52 @@ export function captureMagic(head: Buffer): "pcap" | "pcapng" | "gzip" | null {
 export async function readCapture(stream: Readable | AsyncIterable<Buffer>, onPacket: PacketFn, file = "capture"): Promise<CaptureStats> {
   const stats: CaptureStats = { format: "pcap", gzip: false, packets: 0, cut: 0, bytes: 0, problems: [], damaged: 0, linkTypes: [] };
   let parser: Parser | undefined;
-  // The unread tail of the last chunk and the next chunk are laid end to end in one reused
-  // buffer: a packet may straddle two chunks, and a fresh buffer per chunk only feeds the
-  // garbage collector. Packets handed to onPacket point into it and are overwritten later.
+  // Packets are read from each chunk where it lies. The unread tail of a chunk (a packet that
+  // goes on in the next one) is kept in one reused buffer, and the start of the next chunk is
+  // laid after it to read that packet; the rest of that chunk is read in place again. A fresh
+  // buffer per chunk only fed the garbage collector, and copying every chunk cost a memory copy
+  // of the whole capture. Packets handed to onPacket point into the chunk or that buffer and are
+  // overwritten later.
   let work = Buffer.allocUnsafe(1 << 21);
   let have = 0;
+  const keep = (b: Buffer, from: number, to: number) => {
+    if (have + (to - from) > work.length) {
+      const grown = Buffer.allocUnsafe(Math.max(work.length * 2, have + (to - from)));
+      work.copy(grown, 0, 0, have);
+      work = grown;
+    }
+    b.copy(work, have, from, to);
+    have += to - from;
+  };
   try {
     for await (const raw of inflated(stream, stats)) {
       stats.bytes += raw.length;
-      if (have + raw.length > work.length) {
-        const grown = Buffer.allocUnsafe(Math.max(work.length * 2, have + raw.length));
-        work.copy(grown, 0, 0, have);
-        work = grown;
+      let from = 0;
+      if (!parser || have > 0) {
+        const tail = have;
+        const bridge = parser ? Math.min(raw.length, BRIDGE) : raw.length;
+        keep(raw, 0, bridge);
+        if (!parser) {
+          if (have < 24) continue;
+          parser = makeParser(work.subarray(0, have), stats, onPacket, file);
+        }
+        let used = parser.feed(work.subarray(0, have), false);
+        if (used < tail || bridge === raw.length) {
+          // The packet goes on past the bridge: the rest of the chunk joins the buffer, and is
+          // read from there (as is a chunk laid there whole).
+          if (bridge < raw.length) {
+            keep(raw, bridge, raw.length);
+            used += parser.feed(work.subarray(used, have), false);
+          }
+          work.copy(work, 0, used, have);
+          have -= used;
+          continue;
+        }
+        from = used - tail;
+        have = 0;
       }
-      raw.copy(work, have);
-      have += raw.length;
-      const view = work.subarray(0, have);
-      if (!parser) {
-        if (have < 24) continue;
-        parser = makeParser(view, stats, onPacket, file);
-      }
-      const used = parser.feed(view, false);
-      if (used > 0) {
-        work.copy(work, 0, used, have);
-        have -= used;
-      }
+      const used = parser.feed(from === 0 ? raw : raw.subarray(from), false);
+      keep(raw, from + used, raw.length);
     }
   } catch (e) {
     // A gzip file cut short: what was inflated so far is kept.
