@@ -169,7 +169,8 @@ class Flow {
   out: Stream | undefined;
   in: Stream | undefined;
   serverName: string | undefined;
-  ch: ClientHello | undefined;
+  /** What the TLS record needs from the ClientHello (see helloFacts). */
+  hello: Hello | undefined;
   chTs = 0;
   sh: ServerHello | undefined;
   certs: CertInfo[] | undefined;
@@ -200,6 +201,30 @@ function serverScore(port: number): number {
 const PROTO_NAMES: Record<number, string> = { 6: "tcp", 17: "udp", 1: "icmp", 58: "icmpv6", 50: "esp", 47: "gre", 51: "ah", 132: "sctp", 2: "igmp" };
 
 const iso = (ms: number) => fromUnixMillis(ms) ?? "";
+
+/**
+ * What a TLS connection's record needs from its ClientHello, taken as soon as it is read: the
+ * parsed message and its lists would otherwise stay with the flow until it closes, long enough
+ * to be moved to the old generation of the heap, for every TLS connection.
+ */
+interface Hello {
+  alpn: string[] | undefined;
+  clientVersions: string[];
+  ja3: string;
+  ja3Text: string;
+  ja4: string;
+}
+
+function helloFacts(ch: ClientHello): Hello {
+  const j3 = ja3(ch);
+  return {
+    alpn: ch.alpn.length ? ch.alpn : undefined,
+    clientVersions: (ch.versions.length ? ch.versions : [ch.legacyVersion]).filter((v) => (v & 0x0f0f) !== 0x0a0a).map(versionName),
+    ja3: j3.hash,
+    ja3Text: j3.text,
+    ja4: ja4(ch, "t"),
+  };
+}
 
 /** A 32-bit hash of an IPv4 flow's endpoints, given in a fixed order (signed: a small integer to the engine). */
 function mix(a: number, pa: number, b: number, pb: number, proto: number): number {
@@ -372,7 +397,7 @@ export class TrafficReader {
     if (len < s.wireLen) {
       // Cut by snaplen: the bytes after the cut never reach the stream.
       if (f.app === undefined && s.data[s.start] === 0x16) f.app = "tls";
-      if (f.app === "tls" && !(fromClient ? f.ch : f.sh)) this.stats.cutHandshakes++;
+      if (f.app === "tls" && !(fromClient ? f.hello : f.sh)) this.stats.cutHandshakes++;
       stream.finish();
       if ((f.out?.done ?? true) && (f.in?.done ?? true)) this.stopInspecting(f);
       return;
@@ -410,12 +435,13 @@ export class TrafficReader {
     const { messages, ended, notTls } = handshakeMessages(stream.view());
     let done = ended || notTls;
     for (const m of messages) {
-      if (fromClient && m.type === 1 && !f.ch) {
-        f.ch = parseClientHello(m.body);
+      if (fromClient && m.type === 1 && !f.hello) {
+        const ch = parseClientHello(m.body);
         f.chTs = ts;
-        if (f.ch) {
-          f.serverName = f.ch.serverName?.toLowerCase();
-          f.ech = f.ch.ech;
+        if (ch) {
+          f.hello = helloFacts(ch);
+          f.serverName = ch.serverName?.toLowerCase();
+          f.ech = ch.ech;
         }
         done = true;
       } else if (!fromClient && m.type === 2 && !f.sh) {
@@ -627,8 +653,8 @@ export class TrafficReader {
     const client = this.clientText(f);
     const server = this.serverText(f);
     const base = { file: this.file, source: "capture" as const };
-    if (f.ch) {
-      const j3 = ja3(f.ch);
+    const hello = f.hello;
+    if (hello) {
       const leaf = f.certs?.[0];
       this.sink({
         kind: "tls",
@@ -640,13 +666,13 @@ export class TrafficReader {
           server_ip: server,
           server_port: f.sPort,
           server_name: f.serverName,
-          alpn: f.ch.alpn.length ? f.ch.alpn : undefined,
-          client_versions: (f.ch.versions.length ? f.ch.versions : [f.ch.legacyVersion]).filter((v) => (v & 0x0f0f) !== 0x0a0a).map(versionName),
+          alpn: hello.alpn,
+          client_versions: hello.clientVersions,
           version: f.sh ? versionName(f.sh.version) : undefined,
           cipher: f.sh ? `0x${f.sh.cipher.toString(16).padStart(4, "0")}` : undefined,
-          ja3: j3.hash,
-          ja3_string: j3.text,
-          ja4: ja4(f.ch, "t"),
+          ja3: hello.ja3,
+          ja3_string: hello.ja3Text,
+          ja4: hello.ja4,
           ech: f.ech || undefined,
           cert_sha1: leaf?.sha1,
           cert_sha256: leaf?.sha256,
