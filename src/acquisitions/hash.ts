@@ -1,6 +1,6 @@
 // Hashing evidence files for provenance (info.json's inputs): what a run read, by SHA-256 and size.
 import { createHash } from "node:crypto";
-import { open } from "node:fs/promises";
+import { open, type FileHandle } from "node:fs/promises";
 import type { InputFile } from "../core/model.ts";
 import { describeError } from "../core/errors.ts";
 
@@ -55,4 +55,81 @@ export async function hashedInput(abs: string, display: string): Promise<InputFi
 /** An input that was read but could not be hashed: no SHA-256 (""), and why. */
 function unhashed(display: string, e: unknown): InputFile {
   return { path: display, sha256: "", size: 0, error: `read, but could not be hashed afterwards: ${describeError(e)}` };
+}
+
+/**
+ * A file read once from start to end into one reused buffer, both for a reader of a big file
+ * and for its provenance hash (hashFile would read it a second time). Iterating gives the
+ * chunks, each valid until the next is asked for. `hashed()` gives the input record once every
+ * byte went through the hash, reading whatever the reader left (it stopped early, or never
+ * started); it is for when the reader is done, and the chunks stop there. It never rejects: a
+ * file that cannot be read is listed with the reason, as by hashedInput.
+ */
+export class HashedRead implements AsyncIterable<Buffer> {
+  private readonly h = createHash("sha256");
+  private readonly buf = Buffer.allocUnsafe(HASH_CHUNK);
+  private fh: FileHandle | undefined;
+  private size = 0;
+  /** The end of the file was reached, or a read failed. */
+  private ended = false;
+  private failure: unknown;
+  /** The read under way: reads are made one after the other. */
+  private last: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly abs: string,
+    private readonly display: string,
+  ) {}
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
+    for (let c = await this.next(); c; c = await this.next()) yield c;
+  }
+
+  /** The next chunk of the file (hashed), or undefined at its end. */
+  private next(): Promise<Buffer | undefined> {
+    const r = this.last.then(() => this.read());
+    this.last = r.catch(() => undefined);
+    return r;
+  }
+
+  private async read(): Promise<Buffer | undefined> {
+    if (this.ended) return undefined;
+    try {
+      this.fh ??= await open(this.abs, "r");
+      const { bytesRead } = await this.fh.read(this.buf, 0, HASH_CHUNK, this.size);
+      if (bytesRead > 0) {
+        this.size += bytesRead;
+        const chunk = this.buf.subarray(0, bytesRead);
+        this.h.update(chunk);
+        return chunk;
+      }
+    } catch (e) {
+      this.failure = e;
+    }
+    this.ended = true;
+    await this.close();
+    if (this.failure !== undefined) throw this.failure;
+    return undefined;
+  }
+
+  /** Lets go of the open file (a later read opens it again where it stopped). */
+  async close(): Promise<void> {
+    const fh = this.fh;
+    this.fh = undefined;
+    await fh?.close();
+  }
+
+  private result: Promise<InputFile> | undefined;
+
+  hashed(): Promise<InputFile> {
+    return (this.result ??= (async () => {
+      try {
+        while (await this.next());
+      } catch {
+        // Reported below.
+      }
+      if (this.failure !== undefined) return unhashed(this.display, this.failure);
+      return { path: this.display, sha256: this.h.digest("hex"), size: this.size };
+    })());
+  }
 }

@@ -104,6 +104,13 @@ export interface AcquisitionView {
    * into a reused buffer. Logged for provenance like openStream. Undefined otherwise.
    */
   inPlacePath?(entry: FileEntry): Promise<string | undefined>;
+  /**
+   * The same file's bytes, read in place from start to end into one reused buffer (each chunk
+   * valid until the next is asked for), for a reader of a whole big file: the read also hashes
+   * the file for provenance, which inPlacePath and openStream do with a read of their own.
+   * Undefined where inPlacePath would be.
+   */
+  readInPlace?(entry: FileEntry): Promise<AsyncIterable<Buffer> | undefined>;
   openSqlite(entry: FileEntry): Promise<SqliteHandle>;
   /**
    * SHA-256 and size of every input file read so far, for provenance. Views that hash some

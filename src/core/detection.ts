@@ -43,6 +43,7 @@ export function fromMatches(
   // One artifact value gives one detection: the same indicator often sits in several sets (a
   // STIX file and the list beside it), and a host can match both itself and a parent domain.
   // The most specific indicator is kept; the other sets are named.
+  if (matches.length === 0) return []; // most values match nothing: no map for them
   const byKey = new Map<string, { m: IndicatorMatch; others: string[] }>();
   for (const m of matches) {
     const seen = byKey.get(m.matched);

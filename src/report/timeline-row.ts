@@ -44,7 +44,35 @@ function middle(module: string, event: string): string {
 
 /** The fields of a row made by timelineRow, its time back in ISO 8601. */
 export function decodeRow(row: string): { timestamp: string; module: string; event: string; description: string } {
-  const f = parseCsv(row).next().value ?? [];
+  const f = quotedFields(row) ?? parseCsv(row).next().value ?? [];
   const ts = f[0] ?? "";
   return { timestamp: timelineToIso(ts) ?? ts, module: f[1] ?? "", event: f[2] ?? "", description: f[3] ?? "" };
+}
+
+/**
+ * The four fields of a row exactly as timelineRow writes it, cut at its quotes (parseCsv builds
+ * each field a character at a time: the HTML report decodes every row near a detection).
+ * Undefined for any other text, which parseCsv then reads.
+ */
+function quotedFields(row: string): string[] | undefined {
+  const fields: string[] = [];
+  let i = 0;
+  for (let k = 0; k < 4; k++) {
+    if (row.charCodeAt(i) !== 0x22) return undefined;
+    let j = row.indexOf('"', i + 1);
+    let doubled = false;
+    while (j >= 0 && row.charCodeAt(j + 1) === 0x22) {
+      doubled = true;
+      j = row.indexOf('"', j + 2);
+    }
+    if (j < 0) return undefined;
+    const text = row.slice(i + 1, j);
+    fields.push(doubled ? text.replaceAll('""', '"') : text);
+    i = j + 1;
+    if (k < 3) {
+      if (row.charCodeAt(i) !== 0x2c) return undefined;
+      i++;
+    } else if (!(i === row.length || (i + 2 === row.length && row.charCodeAt(i) === 0x0d && row.charCodeAt(i + 1) === 0x0a))) return undefined;
+  }
+  return fields;
 }

@@ -12,7 +12,7 @@ import { parseGetprop } from "../../formats/getprop.ts";
 import { openSqliteFile } from "../../formats/sqlite.ts";
 import type { BaseView } from "../archive/base-view.ts";
 import type { Refusal } from "../archive/safety.ts";
-import { hashedInput } from "../hash.ts";
+import { HashedRead, hashedInput } from "../hash.ts";
 import { specKeyFor } from "../memory.ts";
 import { findByScan, glob } from "../spec-match.ts";
 import type { AcquisitionKind, AcquisitionView, ArtifactSpec, FileEntry } from "../view.ts";
@@ -99,6 +99,8 @@ export function filesView(files: string[], opts: { kind: AcquisitionKind; platfo
     read.set(f, { path: f, sha256: "", size: 0 });
     pending.push(hashedInput(f, f).then((h) => read.set(f, h)));
   };
+  /** Files read by readInPlace: hashed by that read, finished when the view settles. */
+  const readers = new Map<string, HashedRead>();
   const info = (name: string, f: string): FileEntry => {
     const st = statSync(f);
     return { path: name, size: st.size, modified: st.mtime.toISOString(), changed: st.ctime.toISOString() };
@@ -142,12 +144,24 @@ export function filesView(files: string[], opts: { kind: AcquisitionKind; platfo
       hashLater(f);
       return f;
     },
+    async readInPlace(e) {
+      const f = real(e);
+      const reader = new HashedRead(f, f);
+      // A file read before is already hashed: this read's hash goes unused.
+      if (!read.has(f)) {
+        read.set(f, { path: f, sha256: "", size: 0 });
+        readers.set(f, reader);
+      }
+      return reader;
+    },
     inputsRead: () => [...read.values()].filter((i) => i.sha256 || i.error),
     refused: (): Refusal[] => [],
     async settled() {
-      await Promise.all(pending);
+      await Promise.all([...pending, ...[...readers].map(async ([f, r]) => read.set(f, await r.hashed()))]);
     },
-    async close() {},
+    async close() {
+      await Promise.all([...readers.values()].map((r) => r.close()));
+    },
   };
   return view;
 }

@@ -7,7 +7,7 @@ import { join, sep } from "node:path";
 import { VigilError } from "../../core/errors.ts";
 import type { InputFile } from "../../core/model.ts";
 import { openSqliteFile } from "../../formats/sqlite.ts";
-import { hashedInput } from "../hash.ts";
+import { HashedRead, hashedInput } from "../hash.ts";
 import type { ArtifactSpec, FileEntry } from "../view.ts";
 import { findFast, viewBasics, type BaseView, type BaseViewOptions } from "./base-view.ts";
 import { checkEntryPath } from "./safety.ts";
@@ -129,10 +129,15 @@ export function openFolderView(path: string, opts: BaseViewOptions): BaseView {
     if (!st.isFile() && !(st.isSymbolicLink() && (await fsp.stat(full)).isFile())) throw new VigilError(`${checked.path} is not a regular file`, { file: display });
     return r;
   };
-  const record = (p: string, data?: Buffer, file?: string) => {
+  /** Files read by readInPlace, by path: hashed by that read, finished when the view settles. */
+  const readers = new Map<string, HashedRead>();
+  const record = (p: string, data?: Buffer, file?: string, reader?: HashedRead) => {
     if (read.has(p)) return;
     if (data) {
       read.set(p, { path: join(display, p), size: data.length, sha256: createHash("sha256").update(data).digest("hex") });
+    } else if (reader) {
+      read.set(p, { path: join(display, p), size: 0, sha256: "" });
+      readers.set(p, reader);
     } else if (file) {
       read.set(p, { path: join(display, p), size: 0, sha256: "" });
       hashes.push(hashedInput(file, join(display, p)).then((h) => read.set(p, h)));
@@ -183,13 +188,22 @@ export function openFolderView(path: string, opts: BaseViewOptions): BaseView {
       record(e.path, undefined, f);
       return f;
     },
+    async readInPlace(e) {
+      const f = await real(e.path);
+      const reader = new HashedRead(f, join(display, e.path));
+      // A file read before is already hashed: this read's hash goes unused.
+      record(e.path, undefined, f, reader);
+      return reader;
+    },
     // Entries still being hashed have neither a hash nor an error yet.
     inputsRead: () => [...read.values()].filter((i) => i.sha256 || i.error),
     refused: () => [],
     async settled() {
-      await Promise.all(hashes);
+      await Promise.all([...hashes, ...[...readers].map(async ([p, r]) => read.set(p, await r.hashed()))]);
     },
-    async close() {},
+    async close() {
+      await Promise.all([...readers.values()].map((r) => r.close()));
+    },
   };
   return view;
 }

@@ -23,6 +23,8 @@ export interface CaptureStats {
 }
 
 const PCAPNG_SHB = 0x0a0d0d0a;
+/** Bytes of a chunk laid after the tail of the one before: enough for the packet between them. */
+const BRIDGE = 1 << 16;
 const MAX_RECORD = 256 * 1024 * 1024;
 const MAX_PROBLEMS = 20;
 
@@ -41,31 +43,52 @@ export function captureMagic(head: Buffer): "pcap" | "pcapng" | "gzip" | null {
 export async function readCapture(stream: Readable | AsyncIterable<Buffer>, onPacket: PacketFn, file = "capture"): Promise<CaptureStats> {
   const stats: CaptureStats = { format: "pcap", gzip: false, packets: 0, cut: 0, bytes: 0, problems: [], damaged: 0, linkTypes: [] };
   let parser: Parser | undefined;
-  // The unread tail of the last chunk and the next chunk are laid end to end in one reused
-  // buffer: a packet may straddle two chunks, and a fresh buffer per chunk only feeds the
-  // garbage collector. Packets handed to onPacket point into it and are overwritten later.
+  // Packets are read from each chunk where it lies. The unread tail of a chunk (a packet that
+  // goes on in the next one) is kept in one reused buffer, and the start of the next chunk is
+  // laid after it to read that packet; the rest of that chunk is read in place again. A fresh
+  // buffer per chunk only fed the garbage collector, and copying every chunk cost a memory copy
+  // of the whole capture. Packets handed to onPacket point into the chunk or that buffer and are
+  // overwritten later.
   let work = Buffer.allocUnsafe(1 << 21);
   let have = 0;
+  const keep = (b: Buffer, from: number, to: number) => {
+    if (have + (to - from) > work.length) {
+      const grown = Buffer.allocUnsafe(Math.max(work.length * 2, have + (to - from)));
+      work.copy(grown, 0, 0, have);
+      work = grown;
+    }
+    b.copy(work, have, from, to);
+    have += to - from;
+  };
   try {
     for await (const raw of inflated(stream, stats)) {
       stats.bytes += raw.length;
-      if (have + raw.length > work.length) {
-        const grown = Buffer.allocUnsafe(Math.max(work.length * 2, have + raw.length));
-        work.copy(grown, 0, 0, have);
-        work = grown;
+      let from = 0;
+      if (!parser || have > 0) {
+        const tail = have;
+        const bridge = parser ? Math.min(raw.length, BRIDGE) : raw.length;
+        keep(raw, 0, bridge);
+        if (!parser) {
+          if (have < 24) continue;
+          parser = makeParser(work.subarray(0, have), stats, onPacket, file);
+        }
+        let used = parser.feed(work.subarray(0, have), false);
+        if (used < tail || bridge === raw.length) {
+          // The packet goes on past the bridge: the rest of the chunk joins the buffer, and is
+          // read from there (as is a chunk laid there whole).
+          if (bridge < raw.length) {
+            keep(raw, bridge, raw.length);
+            used += parser.feed(work.subarray(used, have), false);
+          }
+          work.copy(work, 0, used, have);
+          have -= used;
+          continue;
+        }
+        from = used - tail;
+        have = 0;
       }
-      raw.copy(work, have);
-      have += raw.length;
-      const view = work.subarray(0, have);
-      if (!parser) {
-        if (have < 24) continue;
-        parser = makeParser(view, stats, onPacket, file);
-      }
-      const used = parser.feed(view, false);
-      if (used > 0) {
-        work.copy(work, 0, used, have);
-        have -= used;
-      }
+      const used = parser.feed(from === 0 ? raw : raw.subarray(from), false);
+      keep(raw, from + used, raw.length);
     }
   } catch (e) {
     // A gzip file cut short: what was inflated so far is kept.
@@ -168,12 +191,12 @@ class PcapParser implements Parser {
 
   /** A record header that could be real: lengths within bounds, time not wildly off the last one. */
   private plausible(buf: Buffer, at: number): boolean {
-    const incl = this.u32(buf, at + 8);
-    const orig = this.u32(buf, at + 12);
-    const frac = this.u32(buf, at + 4);
+    return this.plausibleFields(this.u32(buf, at), this.u32(buf, at + 4), this.u32(buf, at + 8), this.u32(buf, at + 12));
+  }
+
+  private plausibleFields(sec: number, frac: number, incl: number, orig: number): boolean {
     if (incl > orig || incl > Math.max(this.snaplen, 262144) || orig > 262144 * 4) return false;
     if (frac >= (this.nanos ? 1e9 : 1e6)) return false;
-    const sec = this.u32(buf, at);
     return this.lastTs === 0 || Math.abs(sec * 1000 - this.lastTs) < 30 * 86400_000;
   }
 
@@ -192,7 +215,7 @@ class PcapParser implements Parser {
       const frac = le ? buf.readUInt32LE(p + 4) : buf.readUInt32BE(p + 4);
       const incl = le ? buf.readUInt32LE(p + 8) : buf.readUInt32BE(p + 8);
       const orig = le ? buf.readUInt32LE(p + 12) : buf.readUInt32BE(p + 12);
-      if (!this.plausible(buf, p)) {
+      if (!this.plausibleFields(sec, frac, incl, orig)) {
         const at = this.offset;
         const next = this.resync(buf, p + 1, last);
         if (next < 0) {

@@ -9,7 +9,10 @@ export interface Segment {
   ts: number;
   /** 4 or 6. */
   ipv: number;
-  /** IPv4 addresses as unsigned 32-bit numbers; IPv6 as 32 hex digits. */
+  /**
+   * IPv4 addresses as signed 32-bit numbers (small integers to the engine: no heap number per
+   * packet; ipText reads them signed or not); IPv6 as 32 hex digits.
+   */
   src: number | string;
   dst: number | string;
   proto: number;
@@ -192,8 +195,8 @@ export class PacketDecoder {
     const total = (d[p + 2]! << 8) | d[p + 3]!;
     if (ihl < 20 || total < ihl) return this.bad();
     const proto = d[p + 9]!;
-    const src = d.readUInt32BE(p + 12);
-    const dst = d.readUInt32BE(p + 16);
+    const src = d.readInt32BE(p + 12);
+    const dst = d.readInt32BE(p + 16);
     const fragField = (d[p + 6]! << 8) | d[p + 7]!;
     const more = (fragField & 0x2000) !== 0;
     const fragOff = (fragField & 0x1fff) * 8;

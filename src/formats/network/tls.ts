@@ -221,17 +221,34 @@ export function certInfo(der: Buffer): CertInfo {
   return info;
 }
 
+/**
+ * A digest of a fingerprint's text, remembered: a device's TLS stacks send the same lists in
+ * every handshake, so the same few texts come again and again (bounded: cleared when full).
+ */
+function memoDigest(memo: Map<string, string>, algorithm: string, text: string): string {
+  let d = memo.get(text);
+  if (d === undefined) {
+    if (memo.size >= 1024) memo.clear();
+    d = createHash(algorithm).update(text).digest("hex");
+    memo.set(text, d);
+  }
+  return d;
+}
+
+const md5s = new Map<string, string>();
+const sha256s = new Map<string, string>();
+
 /** JA3 (Salesforce): MD5 of version, ciphers, extensions, groups and point formats, GREASE left out. */
 export function ja3(ch: ClientHello): { hash: string; text: string } {
   const list = (xs: number[]) => xs.filter((x) => !isGrease(x)).join("-");
   const text = `${ch.legacyVersion},${list(ch.ciphers)},${list(ch.extensions)},${list(ch.groups)},${ch.pointFormats.join("-")}`;
-  return { hash: createHash("md5").update(text).digest("hex"), text };
+  return { hash: memoDigest(md5s, "md5", text), text };
 }
 
 const JA4_VERSIONS: Record<number, string> = { 0x0304: "13", 0x0303: "12", 0x0302: "11", 0x0301: "10", 0x0300: "s3", 0x0002: "s2", 0xfeff: "d1", 0xfefd: "d2", 0xfefc: "d3" };
 
 const hex4 = (v: number) => v.toString(16).padStart(4, "0");
-const sha12 = (s: string) => createHash("sha256").update(s).digest("hex").slice(0, 12);
+const sha12 = (s: string) => memoDigest(sha256s, "sha256", s).slice(0, 12);
 const isAlnum = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
 /** JA4 (FoxIO): "t13d1516h2_<ciphers>_<extensions>"; `q` for QUIC. */

@@ -169,7 +169,8 @@ class Flow {
   out: Stream | undefined;
   in: Stream | undefined;
   serverName: string | undefined;
-  ch: ClientHello | undefined;
+  /** What the TLS record needs from the ClientHello (see helloFacts). */
+  hello: Hello | undefined;
   chTs = 0;
   sh: ServerHello | undefined;
   certs: CertInfo[] | undefined;
@@ -177,6 +178,9 @@ class Flow {
   quicDcid: Buffer | undefined;
   quicDgrams = 0;
   ech = false;
+  /** The endpoints' addresses as text, once a record needs them. */
+  cText: string | undefined;
+  sText: string | undefined;
   constructor(
     readonly proto: number,
     readonly cAddr: number | string,
@@ -198,13 +202,37 @@ const PROTO_NAMES: Record<number, string> = { 6: "tcp", 17: "udp", 1: "icmp", 58
 
 const iso = (ms: number) => fromUnixMillis(ms) ?? "";
 
-/** A 32-bit hash of an IPv4 flow's endpoints, given in a fixed order. */
+/**
+ * What a TLS connection's record needs from its ClientHello, taken as soon as it is read: the
+ * parsed message and its lists would otherwise stay with the flow until it closes, long enough
+ * to be moved to the old generation of the heap, for every TLS connection.
+ */
+interface Hello {
+  alpn: string[] | undefined;
+  clientVersions: string[];
+  ja3: string;
+  ja3Text: string;
+  ja4: string;
+}
+
+function helloFacts(ch: ClientHello): Hello {
+  const j3 = ja3(ch);
+  return {
+    alpn: ch.alpn.length ? ch.alpn : undefined,
+    clientVersions: (ch.versions.length ? ch.versions : [ch.legacyVersion]).filter((v) => (v & 0x0f0f) !== 0x0a0a).map(versionName),
+    ja3: j3.hash,
+    ja3Text: j3.text,
+    ja4: ja4(ch, "t"),
+  };
+}
+
+/** A 32-bit hash of an IPv4 flow's endpoints, given in a fixed order (signed: a small integer to the engine). */
 function mix(a: number, pa: number, b: number, pb: number, proto: number): number {
   let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13) ^ b, 0xc2b2ae35);
   h = Math.imul(h ^ (h >>> 16) ^ ((pa << 16) | pb), 0x27d4eb2f);
   h ^= proto;
-  return (h ^ (h >>> 15)) >>> 0;
+  return h ^ (h >>> 15);
 }
 
 /**
@@ -256,6 +284,14 @@ export class TrafficReader {
       this.texts.set(a, t);
     }
     return t;
+  }
+
+  private clientText(f: Flow): string {
+    return (f.cText ??= this.text(f.cAddr));
+  }
+
+  private serverText(f: Flow): string {
+    return (f.sText ??= this.text(f.sAddr));
   }
 
   private segment(s: Segment): void {
@@ -361,7 +397,7 @@ export class TrafficReader {
     if (len < s.wireLen) {
       // Cut by snaplen: the bytes after the cut never reach the stream.
       if (f.app === undefined && s.data[s.start] === 0x16) f.app = "tls";
-      if (f.app === "tls" && !(fromClient ? f.ch : f.sh)) this.stats.cutHandshakes++;
+      if (f.app === "tls" && !(fromClient ? f.hello : f.sh)) this.stats.cutHandshakes++;
       stream.finish();
       if ((f.out?.done ?? true) && (f.in?.done ?? true)) this.stopInspecting(f);
       return;
@@ -399,12 +435,13 @@ export class TrafficReader {
     const { messages, ended, notTls } = handshakeMessages(stream.view());
     let done = ended || notTls;
     for (const m of messages) {
-      if (fromClient && m.type === 1 && !f.ch) {
-        f.ch = parseClientHello(m.body);
+      if (fromClient && m.type === 1 && !f.hello) {
+        const ch = parseClientHello(m.body);
         f.chTs = ts;
-        if (f.ch) {
-          f.serverName = f.ch.serverName?.toLowerCase();
-          f.ech = f.ch.ech;
+        if (ch) {
+          f.hello = helloFacts(ch);
+          f.serverName = ch.serverName?.toLowerCase();
+          f.ech = ch.ech;
         }
         done = true;
       } else if (!fromClient && m.type === 2 && !f.sh) {
@@ -438,7 +475,7 @@ export class TrafficReader {
           method: req.method,
           host: req.host,
           uri: req.target,
-          url: requestUrl(req, this.text(f.sAddr), f.sPort),
+          url: requestUrl(req, this.serverText(f), f.sPort),
           user_agent: req.userAgent,
         },
       });
@@ -461,7 +498,7 @@ export class TrafficReader {
         if (stream.full) this.stopInspecting(f);
         break;
       }
-      const m = decodeDns(Buffer.from(v.subarray(2, 2 + n)));
+      const m = decodeDns(v, 2, 2 + n);
       if (m) this.dnsMessage(f, m, "tcp", ts);
       else this.stats.dnsMalformed++;
       stream.consume(2 + n);
@@ -475,7 +512,7 @@ export class TrafficReader {
   private udp(f: Flow, s: Segment, fromClient: boolean, ts: number): void {
     if (s.sport === 53 || s.dport === 53) {
       f.app ??= "dns";
-      const m = decodeDns(s.data.subarray(s.start, s.end));
+      const m = decodeDns(s.data, s.start, s.end);
       if (m) this.dnsMessage(f, m, "udp", ts);
       else this.stats.dnsMalformed++;
       return;
@@ -523,7 +560,7 @@ export class TrafficReader {
   private dnsMessage(f: Flow, m: DnsMessage, transport: "udp" | "tcp", ts: number): void {
     if (m.query === undefined) return;
     // The client is whoever asked: for a response, the flow's other side from the responder.
-    const client = this.text(f.cAddr);
+    const client = this.clientText(f);
     const key = `${client}|${f.cPort}|${m.id}|${m.query}`;
     if (!m.response) {
       if (this.pendingDns.has(key)) return; // a retransmission
@@ -545,12 +582,22 @@ export class TrafficReader {
 
   /** What every record of a flow starts with: its time, file, source and endpoints. */
   private ends(f: Flow, ts: number) {
-    return { timestamp: iso(ts), file: this.file, source: "capture" as const, client_ip: this.text(f.cAddr), client_port: f.cPort, server_ip: this.text(f.sAddr), server_port: f.sPort };
+    return { timestamp: iso(ts), file: this.file, source: "capture" as const, client_ip: this.clientText(f), client_port: f.cPort, server_ip: this.serverText(f), server_port: f.sPort };
   }
 
+  /**
+   * A lookup's record, with every field an answer may set (undefined until then): one object
+   * shape, built whole, rather than fields added one by one (the commonest record by far).
+   */
   private dnsRecord(f: Flow, m: DnsMessage, transport: "udp" | "tcp", ts: number): DnsRecord {
     return {
-      ...this.ends(f, ts),
+      timestamp: iso(ts),
+      file: this.file,
+      source: "capture",
+      client_ip: this.clientText(f),
+      client_port: f.cPort,
+      server_ip: this.serverText(f),
+      server_port: f.sPort,
       transport,
       id: m.id,
       query: m.query!,
@@ -558,6 +605,8 @@ export class TrafficReader {
       answered: false,
       answer_ips: [],
       cnames: [],
+      rcode: undefined,
+      ttl: undefined,
     };
   }
 
@@ -601,11 +650,11 @@ export class TrafficReader {
   }
 
   private close(f: Flow, open: boolean): void {
-    const client = this.text(f.cAddr);
-    const server = this.text(f.sAddr);
+    const client = this.clientText(f);
+    const server = this.serverText(f);
     const base = { file: this.file, source: "capture" as const };
-    if (f.ch) {
-      const j3 = ja3(f.ch);
+    const hello = f.hello;
+    if (hello) {
       const leaf = f.certs?.[0];
       this.sink({
         kind: "tls",
@@ -617,13 +666,13 @@ export class TrafficReader {
           server_ip: server,
           server_port: f.sPort,
           server_name: f.serverName,
-          alpn: f.ch.alpn.length ? f.ch.alpn : undefined,
-          client_versions: (f.ch.versions.length ? f.ch.versions : [f.ch.legacyVersion]).filter((v) => (v & 0x0f0f) !== 0x0a0a).map(versionName),
+          alpn: hello.alpn,
+          client_versions: hello.clientVersions,
           version: f.sh ? versionName(f.sh.version) : undefined,
           cipher: f.sh ? `0x${f.sh.cipher.toString(16).padStart(4, "0")}` : undefined,
-          ja3: j3.hash,
-          ja3_string: j3.text,
-          ja4: ja4(f.ch, "t"),
+          ja3: hello.ja3,
+          ja3_string: hello.ja3Text,
+          ja4: hello.ja4,
           ech: f.ech || undefined,
           cert_sha1: leaf?.sha1,
           cert_sha256: leaf?.sha256,

@@ -21,10 +21,15 @@ export default defineModule<DnsRecord>({
     return [{ timestamp: r.timestamp, event: "dns_lookup", description: `DNS lookup of ${r.query}${r.qtype ? ` (${r.qtype})` : ""}${by(r.app)}${answer}` }];
   },
   check(r, ctx) {
+    const byQuery = ctx.iocs.domain(r.query);
+    const byCname = r.cnames.map((c) => ctx.iocs.domain(c));
+    const byAnswer = r.answer_ips.map((ip) => ctx.iocs.ip(ip));
+    // Most lookups match nothing: no detection options are built for them.
+    if (byQuery.length === 0 && byCname.every((x) => x.length === 0) && byAnswer.every((x) => x.length === 0)) return [];
     const common = { grade: LOOKUP.grade, why: LOOKUP.why, artifact: r.file, timestamp: r.timestamp };
-    const out: DetectionInput[] = fromMatches(ctx.iocs.domain(r.query), { ...common, title: (m) => msg("det.net.dns.lookup", { set: m.indicator.set.name, value: m.matched, by: byApp(r.app), unanswered: r.answered ? "" : msg("det.net.dns.no_answer") }) });
-    for (const c of r.cnames) out.push(...fromMatches(ctx.iocs.domain(c), { ...common, title: (m) => msg("det.net.dns.cname", { query: r.query, set: m.indicator.set.name, value: m.matched, by: byApp(r.app) }) }));
-    for (const ip of r.answer_ips) out.push(...fromMatches(ctx.iocs.ip(ip), { ...common, title: (m) => msg("det.net.dns.answer", { query: r.query, set: m.indicator.set.name, value: m.matched }) }));
+    const out: DetectionInput[] = fromMatches(byQuery, { ...common, title: (m) => msg("det.net.dns.lookup", { set: m.indicator.set.name, value: m.matched, by: byApp(r.app), unanswered: r.answered ? "" : msg("det.net.dns.no_answer") }) });
+    for (const matches of byCname) out.push(...fromMatches(matches, { ...common, title: (m) => msg("det.net.dns.cname", { query: r.query, set: m.indicator.set.name, value: m.matched, by: byApp(r.app) }) }));
+    for (const matches of byAnswer) out.push(...fromMatches(matches, { ...common, title: (m) => msg("det.net.dns.answer", { query: r.query, set: m.indicator.set.name, value: m.matched }) }));
     return out;
   },
 });

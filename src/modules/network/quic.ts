@@ -19,11 +19,16 @@ export default defineModule<QuicRecord>({
     return [{ timestamp: r.timestamp, event: "quic_connection", description: `QUIC connection to ${r.server_name ?? hostPort(r.server_ip, r.server_port)}${r.server_name && r.server_ip ? ` (${hostPort(r.server_ip, r.server_port)})` : ""}${by(r.app)}` }];
   },
   check(r, ctx) {
+    const byName = r.server_name ? ctx.iocs.domain(r.server_name) : [];
+    const byIp = r.server_ip ? ctx.iocs.ip(r.server_ip) : [];
+    const byJa4 = r.ja4 ? ctx.iocs.ja4(r.ja4) : [];
+    // Most connections match nothing: no detection options are built for them.
+    if (byName.length + byIp.length + byJa4.length === 0) return [];
     const common = { artifact: r.file, timestamp: r.timestamp };
     const out: DetectionInput[] = [];
-    if (r.server_name) out.push(...fromMatches(ctx.iocs.domain(r.server_name), { ...common, ...CONTACT, title: (m) => msg("det.net.quic.server", { set: m.indicator.set.name, value: m.matched, by: byApp(r.app) }) }));
-    if (r.server_ip) out.push(...fromMatches(ctx.iocs.ip(r.server_ip), { ...common, ...CONTACT, title: (m) => msg("det.net.quic.address", { set: m.indicator.set.name, value: hostPort(m.matched, r.server_port), by: byApp(r.app) }) }));
-    if (r.ja4) out.push(...fromMatches(ctx.iocs.ja4(r.ja4), { ...common, ...FINGERPRINT, title: (m) => msg("det.net.quic.ja4", { set: m.indicator.set.name, value: m.matched, by: byApp(r.app) }) }));
+    out.push(...fromMatches(byName, { ...common, ...CONTACT, title: (m) => msg("det.net.quic.server", { set: m.indicator.set.name, value: m.matched, by: byApp(r.app) }) }));
+    out.push(...fromMatches(byIp, { ...common, ...CONTACT, title: (m) => msg("det.net.quic.address", { set: m.indicator.set.name, value: hostPort(m.matched, r.server_port), by: byApp(r.app) }) }));
+    out.push(...fromMatches(byJa4, { ...common, ...FINGERPRINT, title: (m) => msg("det.net.quic.ja4", { set: m.indicator.set.name, value: m.matched, by: byApp(r.app) }) }));
     return out;
   },
 });

@@ -6,7 +6,7 @@
 // While the records go by, the pass remembers which addresses each DNS answer gave (so that a
 // later connection to an address can be tied to the name it was looked up as) and counts what
 // the traffic hid (see hidden.ts): the modules turn those counts into coverage entries.
-import { closeSync, createReadStream, openSync, promises as fsp, writeSync } from "node:fs";
+import { closeSync, openSync, promises as fsp, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
@@ -93,45 +93,70 @@ export function passRecords<T>(ctx: ModuleContext, kind: NetKind, each?: (r: T) 
 }
 
 async function* readSpill<T>(path: string, each?: (r: T) => void): AsyncGenerator<T[]> {
-  let rest = "";
+  // Lines are cut from one reused buffer and each made a string once: a text stream made a
+  // string of every chunk, then joined and split it, as much garbage again as the file.
   // Small batches: records that die young cost the garbage collector little; a big batch lives
   // through several young-generation collections and is copied into the old one.
-  for await (const chunk of createReadStream(path, { encoding: "utf8", highWaterMark: 1 << 16 })) {
-    const text = rest + (chunk as string);
-    const lines = text.split("\n");
-    rest = lines.pop()!;
-    const batch: T[] = [];
-    for (const l of lines) {
-      if (!l) continue;
-      const r = JSON.parse(l) as T;
-      each?.(r);
-      batch.push(r);
+  const fh = await fsp.open(path, "r");
+  let buf = Buffer.allocUnsafe(1 << 16);
+  let have = 0;
+  try {
+    for (;;) {
+      if (have === buf.length) {
+        const grown = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(grown, 0, 0, have);
+        buf = grown;
+      }
+      const { bytesRead } = await fh.read(buf, have, buf.length - have, null);
+      if (bytesRead === 0) return;
+      have += bytesRead;
+      const batch: T[] = [];
+      let start = 0;
+      for (let nl = buf.indexOf(10, start); nl >= 0 && nl < have; nl = buf.indexOf(10, start)) {
+        if (nl > start) {
+          const r = JSON.parse(buf.toString("utf8", start, nl)) as T;
+          each?.(r);
+          batch.push(r);
+        }
+        start = nl + 1;
+      }
+      buf.copy(buf, 0, start, have);
+      have -= start;
+      yield batch;
     }
-    yield batch;
+  } finally {
+    await fh.close();
   }
 }
 
 /**
- * Records of one kind spilled to the private temp folder. A failed write (a full disk) is an
- * OutputError naming the file, which stops the check as a full disk does for its results.
+ * Records of one kind spilled to the private temp folder, one JSON line each, encoded into one
+ * reused buffer. A failed write (a full disk) is an OutputError naming the file, which stops
+ * the check as a full disk does for its results.
  */
 class Spill {
   private fd: number;
-  private buf: string[] = [];
-  private size = 0;
+  private buf = Buffer.allocUnsafe(1 << 19);
+  private used = 0;
   constructor(readonly path: string) {
     this.fd = guardOutput(path, () => openSync(path, "w", 0o600));
   }
   write(r: unknown): void {
     const s = JSON.stringify(r);
-    this.buf.push(s);
-    this.size += s.length;
-    if (this.size > 1 << 20) this.flush();
+    // A UTF-8 encoding takes at most 3 bytes per UTF-16 unit.
+    if (this.used + s.length * 3 + 1 > this.buf.length) {
+      this.flush();
+      if (s.length * 3 + 1 > this.buf.length) {
+        guardOutput(this.path, () => writeSync(this.fd, s + "\n"));
+        return;
+      }
+    }
+    this.used += this.buf.write(s, this.used);
+    this.buf[this.used++] = 10;
   }
   flush(): void {
-    if (this.buf.length) guardOutput(this.path, () => writeSync(this.fd, this.buf.join("\n") + "\n"));
-    this.buf = [];
-    this.size = 0;
+    if (this.used) guardOutput(this.path, () => writeSync(this.fd, this.buf, 0, this.used));
+    this.used = 0;
   }
   close(): void {
     this.flush();
@@ -285,25 +310,11 @@ function addResolvedNames(r: FlowRecord, resolved: Map<string, Answer[]>): void 
 /**
  * A capture's bytes: read in place into one reused buffer when the view has the file on disk (a
  * 64 KB buffer per chunk from a stream, over a gigabyte, made the garbage collector run dozens of
- * full collections), else the view's stream. The capture reader copies each chunk before asking
- * for the next.
+ * full collections; and that read also hashes the file, which is not read a second time for
+ * it), else the view's stream. The capture reader copies each chunk before asking for the next.
  */
 async function captureBytes(view: AcquisitionView, f: FileEntry): Promise<AsyncIterable<Buffer> & { destroy?: () => void }> {
-  const path = await view.inPlacePath?.(f);
-  if (!path) return view.openStream(f);
-  return (async function* () {
-    const fh = await fsp.open(path, "r");
-    const buf = Buffer.allocUnsafe(1 << 20);
-    try {
-      for (;;) {
-        const { bytesRead } = await fh.read(buf, 0, buf.length, null);
-        if (bytesRead === 0) return;
-        yield buf.subarray(0, bytesRead);
-      }
-    } finally {
-      await fh.close();
-    }
-  })();
+  return (await view.readInPlace?.(f)) ?? view.openStream(f);
 }
 
 async function open(view: AcquisitionView, f: FileEntry): Promise<Readable> {
