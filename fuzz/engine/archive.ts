@@ -48,12 +48,12 @@ function fixChecksum(buf: Buffer, p: number): void {
 
 export const tarField: Mutator = {
   name: "tar-field",
-  apply(buf, a, b, c) {
+  apply(buf, a, b, c, ctx) {
     const heads = tarHeaders(buf);
     if (!heads.length) return buf;
     const p = heads[a % heads.length];
     const [off, len] = TAR_FIELDS[b % TAR_FIELDS.length];
-    const out = Buffer.from(buf);
+    const out = ctx.writable(buf);
     let value: string;
     if (off === 156) value = TYPEFLAGS[c % TYPEFLAGS.length];
     else if (off === 0 || off === 157 || off === 345) value = NAMES[c % NAMES.length];
@@ -139,13 +139,13 @@ function zipRecords(buf: Buffer, sig: number): number[] {
 
 export const zipField: Mutator = {
   name: "zip-field",
-  apply(buf, a, b, c) {
+  apply(buf, a, b, c, ctx) {
     const f = ZIP_FIELDS[b % ZIP_FIELDS.length];
     const at = zipRecords(buf, f.sig);
     if (!at.length) return buf;
     const p = at[a % at.length] + f.off;
     if (p + f.width > buf.length) return buf;
-    const out = Buffer.from(buf);
+    const out = ctx.writable(buf);
     const old = f.width === 2 ? out.readUInt16LE(p) : out.readUInt32LE(p);
     const choices = [...ZIP_VALUES, old + 1, old - 1, old * 2];
     const v = (choices[c % choices.length] >>> 0) & (f.width === 2 ? 0xffff : 0xffffffff);
@@ -158,7 +158,7 @@ export const zipField: Mutator = {
 /** A member's compressed bytes (after its local header) damaged, as a corrupt deflate stream. */
 export const zipData: Mutator = {
   name: "zip-data",
-  apply(buf, a, b, c) {
+  apply(buf, a, b, c, ctx) {
     const at = zipRecords(buf, 0x04034b50);
     if (!at.length) return buf;
     const p = at[a % at.length];
@@ -166,7 +166,7 @@ export const zipData: Mutator = {
     const start = p + 30 + buf.readUInt16LE(p + 26) + buf.readUInt16LE(p + 28);
     const size = buf.readUInt32LE(p + 18);
     if (start >= buf.length || size === 0) return buf;
-    const out = Buffer.from(buf);
+    const out = ctx.writable(buf);
     const q = start + (b % Math.min(size, out.length - start));
     out[q] ^= 1 + (c % 255);
     return out;

@@ -36,9 +36,9 @@ const WIDTHS = [1, 2, 4, 8];
 
 export const flipBit: Mutator = {
   name: "flip-bit",
-  apply(buf, a, b) {
+  apply(buf, a, b, _c, ctx) {
     if (!buf.length) return buf;
-    const out = Buffer.from(buf);
+    const out = ctx.writable(buf);
     out[a % out.length] ^= 1 << b % 8;
     return out;
   },
@@ -46,9 +46,9 @@ export const flipBit: Mutator = {
 
 export const setByte: Mutator = {
   name: "set-byte",
-  apply(buf, a, b, c) {
+  apply(buf, a, b, c, ctx) {
     if (!buf.length) return buf;
-    const out = Buffer.from(buf);
+    const out = ctx.writable(buf);
     out[a % out.length] = b % 2 ? INTERESTING8[c % INTERESTING8.length] : c & 0xff;
     return out;
   },
@@ -57,10 +57,10 @@ export const setByte: Mutator = {
 /** An integer of 1, 2, 4 or 8 bytes, either byte order, set to an interesting value. */
 export const setInt: Mutator = {
   name: "set-int",
-  apply(buf, a, b, c) {
+  apply(buf, a, b, c, ctx) {
     const width = WIDTHS[b % 4];
     if (buf.length < width) return buf;
-    const out = Buffer.from(buf);
+    const out = ctx.writable(buf);
     const pos = a % (out.length - width + 1);
     const v = c % 3 === 0 ? buf.length + ((c >>> 2) % 5) - 2 : INTERESTING32[c % INTERESTING32.length];
     writeUInt(out, pos, width, v, (b >>> 2) % 2 === 1);
@@ -74,7 +74,7 @@ export const setInt: Mutator = {
  */
 export const lengthField: Mutator = {
   name: "length-field",
-  apply(buf, a, b, c) {
+  apply(buf, a, b, c, ctx) {
     const width = b % 2 ? 4 : 2;
     const little = (b >>> 1) % 2 === 1;
     if (buf.length < width + 1) return buf;
@@ -84,7 +84,7 @@ export const lengthField: Mutator = {
       const v = readUInt(buf, pos, width, little);
       if (v === 0 || v > buf.length) continue;
       const choices = [0, v - 1, v + 1, v * 2, buf.length, buf.length + 1, width === 2 ? 0xffff : 0xffffffff, width === 2 ? 0x8000 : 0x80000000];
-      const out = Buffer.from(buf);
+      const out = ctx.writable(buf);
       writeUInt(out, pos, width, choices[c % choices.length] >>> 0, little);
       return out;
     }
@@ -132,9 +132,9 @@ export const duplicateRange: Mutator = {
 /** A slice copied over another place of the same size (offsets then point at wrong content). */
 export const overwriteRange: Mutator = {
   name: "overwrite-range",
-  apply(buf, a, b, c) {
+  apply(buf, a, b, c, ctx) {
     if (buf.length < 2) return buf;
-    const out = Buffer.from(buf);
+    const out = ctx.writable(buf);
     const from = a % buf.length;
     const to = c % buf.length;
     buf.copy(out, to, from, Math.min(buf.length, from + 1 + (b % 256)));
@@ -162,7 +162,11 @@ export const blowUp: Mutator = {
     const piece = buf.subarray(start, start + 1 + (b % 64));
     const times = Math.min(1 + (c % 65536), Math.floor((2 << 20) / piece.length));
     const at = start + piece.length;
-    return Buffer.concat([buf.subarray(0, at), Buffer.alloc(piece.length * times, piece), buf.subarray(at)]);
+    const out = Buffer.allocUnsafe(buf.length + piece.length * times);
+    buf.copy(out, 0, 0, at);
+    out.fill(piece, at, at + piece.length * times);
+    buf.copy(out, at + piece.length * times, at);
+    return out;
   },
 };
 

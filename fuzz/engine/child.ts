@@ -1,11 +1,11 @@
 // One fuzzing process: runs its targets one after the other, each for a number of executions or
-// a time, whichever ends first. Before each execution it writes (target, index) to a small
-// counter file, so the supervisor can tell which input hung, blew the memory or killed the
+// a time, whichever ends first. Before each execution it writes (target, index, counts) to a
+// small counter file, so the supervisor can tell which input hung, blew the memory or killed the
 // process, and start a new process after it. Findings and counts go to the supervisor by IPC.
 import { openSync, writeSync } from "node:fs";
 import { setImmediate as tick } from "node:timers/promises";
 import { targetByName } from "../targets/index.ts";
-import { applyPlan, planFor } from "./input.ts";
+import { applyPlan, mutateContext, planFor } from "./input.ts";
 import { finding, judge } from "./invariant.ts";
 import type { Target } from "./types.ts";
 
@@ -27,7 +27,8 @@ export type ChildMessage =
 
 const job = JSON.parse(process.argv[2]) as ChildJob;
 const counter = openSync(job.counter, "r+");
-const mark = Buffer.alloc(8);
+/** Target number, execution index, and this process's parsed and rejected counts before it. */
+const mark = Buffer.alloc(16);
 let current: { target: string; index: number } | undefined;
 
 function send(m: ChildMessage): Promise<void> {
@@ -51,7 +52,7 @@ async function runTarget(t: Target, ti: number, start: number): Promise<void> {
   const seeds = await t.seeds(job.corpus);
   if (!seeds.length) throw new Error(`${t.name}: no seeds`);
   await send({ type: "ready", target: t.name, seeds: seeds.length });
-  const ctx = { seeds };
+  const ctx = mutateContext(seeds);
   const deadline = Date.now() + job.seconds * 1000;
   const messages = new Set<string>();
   let accepted = 0;
@@ -62,7 +63,9 @@ async function runTarget(t: Target, ti: number, start: number): Promise<void> {
   for (; i < job.runs && (i & 63 || Date.now() < deadline); i++) {
     mark.writeUInt32LE(ti, 0);
     mark.writeUInt32LE(i, 4);
-    writeSync(counter, mark, 0, 8, 0);
+    mark.writeUInt32LE(accepted, 8);
+    mark.writeUInt32LE(rejected, 12);
+    writeSync(counter, mark, 0, 16, 0);
     current = { target: t.name, index: i };
     const input = applyPlan(planFor(job.seed, t.name, i, t.mutators.length), t.mutators, ctx);
     try {
@@ -82,7 +85,8 @@ async function runTarget(t: Target, ti: number, start: number): Promise<void> {
     }
     if (Date.now() - lastReport > 5000) {
       lastReport = Date.now();
-      await send({ type: "progress", ...counts() });
+      // Execution i is done: i + 1 executions so far.
+      await send({ type: "progress", ...counts(), index: i + 1 });
     }
   }
   await send({ type: "done", ...counts() });

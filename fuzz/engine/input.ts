@@ -38,6 +38,24 @@ export function planFor(runSeed: number, target: string, index: number, mutators
   return fc.sample(arb, { seed: execSeed(runSeed, target, index), numRuns: 1 })[0];
 }
 
+/**
+ * The context the mutators of one target share. Its seeds are copied into one memory block of
+ * their own, so that `writable` can tell a seed (copied before a change) from a buffer an earlier
+ * step of this execution made (changed in place): a plan of eight steps on a 2 MiB input copies it
+ * once, not eight times.
+ */
+export function mutateContext(seeds: readonly Buffer[]): MutateContext {
+  const block = new ArrayBuffer(seeds.reduce((n, s) => n + s.length, 0));
+  let at = 0;
+  const own = seeds.map((s) => {
+    const b = Buffer.from(block, at, s.length);
+    s.copy(b);
+    at += s.length;
+    return b;
+  });
+  return { seeds: own, writable: (input) => (input.buffer === block ? Buffer.from(input) : input) };
+}
+
 /** The seed the plan names, with its steps applied in order. */
 export function applyPlan(plan: Plan, mutators: Mutator[], ctx: MutateContext): Buffer {
   let input = ctx.seeds[plan.seed % ctx.seeds.length];

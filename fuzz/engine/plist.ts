@@ -10,10 +10,10 @@ function isBplist(buf: Buffer): boolean {
 
 export const bplistTrailer: Mutator = {
   name: "bplist-trailer",
-  apply(buf, a, _b, c) {
+  apply(buf, a, _b, c, ctx) {
     if (!isBplist(buf)) return buf;
     const t = buf.length - 32;
-    const out = Buffer.from(buf);
+    const out = ctx.writable(buf);
     const field = a % 5;
     const values = [...INTERESTING32, 3, 5, 8, 9];
     const v = values[c % values.length];
@@ -26,14 +26,14 @@ export const bplistTrailer: Mutator = {
 
 export const bplistOffsets: Mutator = {
   name: "bplist-offsets",
-  apply(buf, a, b) {
+  apply(buf, a, b, _c, ctx) {
     if (!isBplist(buf)) return buf;
     const t = buf.length - 32;
     const offSize = buf[t + 6];
     const count = Number(buf.readBigUInt64BE(t + 8));
     const table = Number(buf.readBigUInt64BE(t + 24));
     if (offSize < 1 || offSize > 4 || count < 2 || table + count * offSize > t) return buf;
-    const out = Buffer.from(buf);
+    const out = ctx.writable(buf);
     const i = a % count;
     const j = b % count;
     // Entry i now points where entry j does.
@@ -45,7 +45,7 @@ export const bplistOffsets: Mutator = {
 /** An object's marker byte changed: a string read as an array, a dict with a huge count, a UID. */
 export const bplistMarker: Mutator = {
   name: "bplist-marker",
-  apply(buf, a, _b, c) {
+  apply(buf, a, _b, c, ctx) {
     if (!isBplist(buf)) return buf;
     const t = buf.length - 32;
     const offSize = buf[t + 6];
@@ -56,7 +56,7 @@ export const bplistMarker: Mutator = {
     const pos = buf.readUIntBE(table + i * offSize, offSize);
     if (pos >= t) return buf;
     const markers = [0x00, 0x08, 0x09, 0x0f, 0x13, 0x14, 0x23, 0x33, 0x4f, 0x5f, 0x6f, 0x80, 0x87, 0xa1, 0xaf, 0xd1, 0xdf, 0x70, 0xf0];
-    const out = Buffer.from(buf);
+    const out = ctx.writable(buf);
     out[pos] = markers[c % markers.length];
     return out;
   },

@@ -28,10 +28,10 @@ function setBE(buf: Buffer, pos: number, width: number, v: number): void {
 
 export const sqliteHeader: Mutator = {
   name: "sqlite-header",
-  apply(buf, a, _b, c) {
+  apply(buf, a, _b, c, ctx) {
     if (buf.length < 100) return buf;
     const [off, width] = HEADER_FIELDS[a % HEADER_FIELDS.length];
-    const out = Buffer.from(buf);
+    const out = ctx.writable(buf);
     const pages = Math.ceil(buf.length / pageSize(buf));
     const choices = [...INTERESTING32, pages, pages + 1, pages - 1, 2, 3, 4];
     setBE(out, off, width, choices[c % choices.length]);
@@ -42,13 +42,13 @@ export const sqliteHeader: Mutator = {
 /** A b-tree page header field (type, first freeblock, cell count, content start, right pointer) or a cell pointer. */
 export const sqlitePageHeader: Mutator = {
   name: "sqlite-page-header",
-  apply(buf, a, b, c) {
+  apply(buf, a, b, c, ctx) {
     const ps = pageSize(buf);
     const pages = Math.floor(buf.length / ps);
     if (pages < 1) return buf;
     const page = a % pages;
     const base = page * ps + (page === 0 ? 100 : 0);
-    const out = Buffer.from(buf);
+    const out = ctx.writable(buf);
     const fields: [number, number][] = [[0, 1], [1, 2], [3, 2], [5, 2], [7, 1], [8, 4]];
     const cells = base + 4 < out.length ? out.readUInt16BE(base + 3) : 0;
     const interior = out[base] === 0x02 || out[base] === 0x05;
@@ -68,12 +68,12 @@ export const sqlitePageHeader: Mutator = {
 /** A whole page zeroed, filled with noise, or replaced by a copy of another page. */
 export const sqlitePage: Mutator = {
   name: "sqlite-page",
-  apply(buf, a, b, c) {
+  apply(buf, a, b, c, ctx) {
     const ps = pageSize(buf);
     const pages = Math.floor(buf.length / ps);
     if (pages < 2) return buf;
     const page = 1 + (a % (pages - 1));
-    const out = Buffer.from(buf);
+    const out = ctx.writable(buf);
     if (b % 3 === 0) out.fill(0, page * ps, (page + 1) * ps);
     else if (b % 3 === 1) noise(c, ps).copy(out, page * ps);
     else buf.copy(out, page * ps, (c % pages) * ps, (c % pages) * ps + ps);
@@ -127,15 +127,19 @@ function q(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
+const NOISE = Symbol("64 bytes of noise drawn from c");
+/** The values oddValue draws from, made once. */
+const ODD_VALUES: unknown[] = [
+  null, 0, -1, 1, 2, 9223372036854775807n, -9223372036854775808n, 2 ** 53 + 1, 1e308, -1e308, 0.5, -0.0, 1e-300,
+  "", "0", "abc", "\u0000\u0000x", "😀é中", "http://[::1", "https://evil.example/a?b=c#d", "x".repeat(70_000), "2021-07-02 08:41:12", "-1e9",
+  Buffer.alloc(0), Buffer.from([0xff, 0xfe, 0x00, 0x41]), Buffer.from("bplist00"), NOISE, Buffer.from("streamtyped"), Buffer.alloc(1 << 20, 0x41),
+  722_000_000, 722_000_000_000_000_000n, 1_600_000_000_000, 13_270_000_000_000_000n, -722_000_000,
+];
+
 /** Values a reader may not expect in a column: every storage class, their edges, odd text and blobs. */
 function oddValue(c: number): unknown {
-  const values: unknown[] = [
-    null, 0, -1, 1, 2, 9223372036854775807n, -9223372036854775808n, 2 ** 53 + 1, 1e308, -1e308, 0.5, -0.0, 1e-300,
-    "", "0", "abc", "\u0000\u0000x", "😀é中", "http://[::1", "https://evil.example/a?b=c#d", "x".repeat(70_000), "2021-07-02 08:41:12", "-1e9",
-    Buffer.alloc(0), Buffer.from([0xff, 0xfe, 0x00, 0x41]), Buffer.from("bplist00"), noise(c, 64), Buffer.from("streamtyped"), Buffer.alloc(1 << 20, 0x41),
-    722_000_000, 722_000_000_000_000_000n, 1_600_000_000_000, 13_270_000_000_000_000n, -722_000_000,
-  ];
-  return values[c % values.length];
+  const v = ODD_VALUES[c % ODD_VALUES.length];
+  return v === NOISE ? noise(c, 64) : v;
 }
 
 export const sqliteValue: Mutator = {

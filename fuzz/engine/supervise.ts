@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { targetByName } from "../targets/index.ts";
 import type { ChildJob, ChildMessage } from "./child.ts";
-import { applyPlan, describePlan, planFor } from "./input.ts";
+import { applyPlan, describePlan, mutateContext, planFor } from "./input.ts";
 import type { Finding, FindingKind } from "./types.ts";
 
 export interface FuzzOptions {
@@ -31,6 +31,16 @@ export interface FuzzOptions {
   /** Where findings (the input and a JSON description) are written. */
   findingsDir?: string;
   log?: (line: string) => void;
+  /**
+   * A long run carried on from an earlier one (per-target grouping only): the execution a target
+   * starts at and the seconds left to it.
+   */
+  resume?: ReadonlyMap<string, { start: number; seconds: number }>;
+  /**
+   * Called whenever a target's counts move (every few seconds, and when it is done), with the
+   * seconds it has run so far.
+   */
+  onUpdate?: (s: TargetStats, done: boolean, seconds: number) => void;
 }
 
 export interface TargetStats {
@@ -54,6 +64,14 @@ export async function fuzz(o: FuzzOptions): Promise<TargetStats[]> {
   /** Counts of a target's earlier processes, before a restart. */
   const base = new Map<string, { accepted: number; rejected: number }>();
   const work = mkdtempSync(join(tmpdir(), "vigil-fuzz-"));
+  // Processes still running when the supervisor stops (stopped from outside): a child busy in a
+  // hang would not notice the lost IPC channel, so they are killed.
+  const live = new Set<ChildProcess>();
+  const cleanUp = () => {
+    for (const c of live) c.kill("SIGKILL");
+    rmSync(work, { recursive: true, force: true });
+  };
+  process.on("exit", cleanUp);
   const lanes: string[][] = o.grouping === "per-target" ? o.targets.map((t) => [t]) : Array.from({ length: Math.min(o.jobs, o.targets.length) }, (_, i) => o.targets.filter((_, k) => k % o.jobs === i));
   let next = 0;
   let laneNo = 0;
@@ -69,13 +87,17 @@ export async function fuzz(o: FuzzOptions): Promise<TargetStats[]> {
 
   const runLane = async (targets: string[], start: number): Promise<void> => {
     const counter = join(work, `counter-${laneNo++}`);
-    writeFileSync(counter, Buffer.alloc(8));
-    const job: ChildJob = { targets, start, runs: o.runs, seconds: o.seconds, seed: o.seed, counter, corpus: o.corpus };
+    writeFileSync(counter, Buffer.alloc(16));
+    // After a restart the target gets what is left of its time, not all of it again.
+    const budget = (o.resume?.get(targets[0])?.seconds ?? o.seconds) - (stats.get(targets[0])?.seconds ?? 0);
+    const job: ChildJob = { targets, start, runs: o.runs, seconds: Math.max(1, budget), seed: o.seed, counter, corpus: o.corpus };
     const child = fork(CHILD, [JSON.stringify(job)], {
       execArgv: ["--import", "tsx", `--max-old-space-size=${o.heapMb}`, "--stack-size=984"],
       stdio: ["ignore", "ignore", "pipe", "ipc"],
       env: { ...process.env, VIGIL_FUZZ_CHILD: "1" },
     });
+    live.add(child);
+    child.on("exit", () => live.delete(child));
     let stderr = "";
     child.stderr!.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
     const began = new Map<string, number>();
@@ -102,11 +124,13 @@ export async function fuzz(o: FuzzOptions): Promise<TargetStats[]> {
         s.rejected = m.rejected + (base.get(m.target)?.rejected ?? 0);
         s.messages = Math.max(s.messages, m.messages);
         s.executions = m.index;
+        if (m.type === "progress") o.onUpdate?.(s, false, s.seconds + (Date.now() - (began.get(m.target) ?? Date.now())) / 1000);
         if (m.type === "done") {
           armed = false;
           done++;
           s.seconds += (Date.now() - (began.get(m.target) ?? Date.now())) / 1000;
           began.delete(m.target);
+          o.onUpdate?.(s, true, s.seconds);
           log(`${m.target}: ${m.index} executions, ${m.accepted} parsed, ${m.rejected} rejected with a VigilError, ${s.findings.length} findings`);
         }
       }
@@ -150,27 +174,35 @@ export async function fuzz(o: FuzzOptions): Promise<TargetStats[]> {
     }
     const s = stats.get(at.target)!;
     s.executions = at.index + 1;
-    base.set(at.target, { accepted: s.accepted, rejected: s.rejected });
+    // The counts up to the input that stopped the process, from its counter (its last report may be seconds old).
+    const before = base.get(at.target) ?? { accepted: 0, rejected: 0 };
+    base.set(at.target, { accepted: before.accepted + at.accepted, rejected: before.rejected + at.rejected });
+    s.accepted = before.accepted + at.accepted;
+    s.rejected = before.rejected + at.rejected;
     const rest = targets.slice(targets.indexOf(at.target));
     if (at.index + 1 >= o.runs) rest.shift();
     if (rest.length) await runLane(rest, rest[0] === at.target ? at.index + 1 : 0);
   };
 
   const worker = async () => {
-    while (next < lanes.length) await runLane(lanes[next++], 0);
+    while (next < lanes.length) {
+      const lane = lanes[next++];
+      await runLane(lane, o.grouping === "per-target" ? (o.resume?.get(lane[0])?.start ?? 0) : 0);
+    }
   };
   try {
     await Promise.all(Array.from({ length: Math.min(o.jobs, lanes.length) }, worker));
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    cleanUp();
+    process.off("exit", cleanUp);
   }
   return o.targets.map((t) => stats.get(t)!);
 }
 
-function currentOf(counter: string, targets: string[]): { target: string; index: number } {
-  const b = Buffer.alloc(8);
+function currentOf(counter: string, targets: string[]): { target: string; index: number; accepted: number; rejected: number } {
+  const b = Buffer.alloc(16);
   readFileSync(counter).copy(b);
-  return { target: targets[Math.min(b.readUInt32LE(0), targets.length - 1)], index: b.readUInt32LE(4) };
+  return { target: targets[Math.min(b.readUInt32LE(0), targets.length - 1)], index: b.readUInt32LE(4), accepted: b.readUInt32LE(8), rejected: b.readUInt32LE(12) };
 }
 
 /** User + system CPU time of a process, from /proc (Linux). */
@@ -203,7 +235,7 @@ function saveFinding(o: FuzzOptions, f: Finding): void {
       const s = seeds ?? (await t.seeds(o.corpus));
       seedCache.set(f.target, s);
       const plan = planFor(o.seed, t.name, f.index, t.mutators.length);
-      const input = applyPlan(plan, t.mutators, { seeds: s });
+      const input = applyPlan(plan, t.mutators, mutateContext(s));
       const dir = join(o.findingsDir!, f.target);
       mkdirSync(dir, { recursive: true });
       const name = `${f.kind}-${createHash("sha256").update(f.signature).digest("hex").slice(0, 10)}`;

@@ -11,11 +11,19 @@ export type Op = readonly [mutator: number, a: number, b: number, c: number];
 export interface MutateContext {
   /** Every seed of the target, for splicing. */
   seeds: readonly Buffer[];
+  /**
+   * The input itself when this execution already made it (the mutator may then change it in
+   * place), else a copy: seeds are never changed. Made by `mutateContext` (input.ts).
+   */
+  writable(input: Buffer): Buffer;
 }
 
 export interface Mutator {
   name: string;
-  /** Returns the mutated input (may be `input` itself when the step does not apply). */
+  /**
+   * Returns the mutated input (may be `input` itself when the step does not apply). A step that
+   * changes bytes in place gets its buffer from `ctx.writable(input)`.
+   */
   apply(input: Buffer, a: number, b: number, c: number, ctx: MutateContext): Buffer;
 }
 
