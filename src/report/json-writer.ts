@@ -48,6 +48,9 @@ function firstKey(r: unknown): string | undefined {
   return undefined;
 }
 
+/** Where linesAsBytes encodes a batch before cutting it into the output buffer (shared by every writer of the thread: used within one call). */
+let scratch = Buffer.allocUnsafe(0);
+
 /** Records encoded per JSON.stringify call. */
 const BATCH = 256;
 
@@ -120,6 +123,7 @@ export class JsonArrayWriter {
     const key = recs.length > 1 ? firstKey(recs[0]) : undefined;
     if (key !== undefined && recs.every((r) => firstKey(r) === key && !needsReplacer(r, 3))) {
       const text = JSON.stringify(recs);
+      if (!this.quotedIntegers && this.linesAsBytes(text, key, recs.length)) return;
       const sep = `},{${JSON.stringify(key)}:`;
       // One native replace puts each record on its own line; each cut adds the 3 characters of
       // ",\n  " less ",": the growth in length counts the cuts without a search of its own.
@@ -130,6 +134,44 @@ export class JsonArrayWriter {
       }
     }
     for (const r of recs) this.record(this.exact(toJson(r)));
+  }
+
+  /**
+   * encodePending's cut into lines done on the UTF-8 bytes, in place in the output buffer: the
+   * same bytes as the string route (the cut text is ASCII, which no multi-byte character holds),
+   * without the copies of the whole text that slicing, replacing and encoding it made. False,
+   * with nothing written, when the cuts are not one fewer than the records.
+   */
+  private linesAsBytes(text: string, key: string, records: number): boolean {
+    // The text, then a line break and indent per cut, and the separator before the first record.
+    const room = text.length * 3 + 3 * records + 4;
+    if (scratch.length < text.length * 3) scratch = Buffer.allocUnsafe(Math.max(text.length * 3, 1 << 16));
+    if (this.used + room > this.buf.length) {
+      this.flush();
+      if (room > this.buf.length) return false;
+    }
+    const src = scratch;
+    const n = src.write(text);
+    const sep = Buffer.from(`},{${JSON.stringify(key)}:`);
+    const out = this.buf;
+    const start = this.used;
+    let at = start + out.write(this.first ? "  " : ",\n  ", start, "latin1");
+    let pos = 1; // after "["
+    const end = n - 1; // before "]"
+    let cuts = 0;
+    for (let i = src.indexOf(sep, pos); i >= 0 && i < end; i = src.indexOf(sep, pos)) {
+      at += src.copy(out, at, pos, i + 2); // up to "},"
+      out[at++] = 10;
+      out[at++] = 32;
+      out[at++] = 32;
+      pos = i + 2;
+      cuts++;
+    }
+    if (cuts !== records - 1) return false;
+    at += src.copy(out, at, pos, end);
+    this.used = at;
+    this.first = false;
+    return true;
   }
 
   private record(json: string): void {
