@@ -48,9 +48,6 @@ function firstKey(r: unknown): string | undefined {
   return undefined;
 }
 
-/** Where linesAsBytes encodes a batch before cutting it into the output buffer (shared by every writer of the thread: used within one call). */
-let scratch = Buffer.allocUnsafe(0);
-
 /** Records encoded per JSON.stringify call. */
 const BATCH = 256;
 
@@ -143,33 +140,35 @@ export class JsonArrayWriter {
    * with nothing written, when the cuts are not one fewer than the records.
    */
   private linesAsBytes(text: string, key: string, records: number): boolean {
-    // The text, then a line break and indent per cut, and the separator before the first record.
-    const room = text.length * 3 + 3 * records + 4;
-    if (scratch.length < text.length * 3) scratch = Buffer.allocUnsafe(Math.max(text.length * 3, 1 << 16));
+    // The separator before the first record, the text, and a line break and indent per cut.
+    const room = 4 + text.length * 3 + 3 * records;
     if (this.used + room > this.buf.length) {
       this.flush();
       if (room > this.buf.length) return false;
     }
-    const src = scratch;
-    const n = src.write(text);
-    const sep = Buffer.from(`},{${JSON.stringify(key)}:`);
     const out = this.buf;
-    const start = this.used;
-    let at = start + out.write(this.first ? "  " : ",\n  ", start, "latin1");
-    let pos = 1; // after "["
-    const end = n - 1; // before "]"
-    let cuts = 0;
-    for (let i = src.indexOf(sep, pos); i >= 0 && i < end; i = src.indexOf(sep, pos)) {
-      at += src.copy(out, at, pos, i + 2); // up to "},"
-      out[at++] = 10;
-      out[at++] = 32;
-      out[at++] = 32;
-      pos = i + 2;
-      cuts++;
+    const at = this.used + out.write(this.first ? "  " : ",\n  ", this.used, "latin1");
+    // The array's "[" lands on the separator's last byte, a space, put back below.
+    const base = at - 1;
+    const n = out.write(text, base);
+    const view = out.subarray(base, base + n - 1); // without the "]"
+    const sep = `},{${JSON.stringify(key)}:`;
+    const cuts: number[] = [];
+    for (let i = view.indexOf(sep, 1, "latin1"); i >= 0; i = view.indexOf(sep, i + 2, "latin1")) cuts.push(i + 2);
+    if (cuts.length !== records - 1) return false;
+    out[base] = 32;
+    // From the last record back, each moves right by the 3 bytes of the breaks before it.
+    let end = base + n - 1;
+    for (let j = cuts.length; j > 0; j--) {
+      const from = base + cuts[j - 1]!;
+      const to = from + 3 * j;
+      out.copyWithin(to, from, end);
+      out[to - 3] = 10;
+      out[to - 2] = 32;
+      out[to - 1] = 32;
+      end = from;
     }
-    if (cuts !== records - 1) return false;
-    at += src.copy(out, at, pos, end);
-    this.used = at;
+    this.used = base + n - 1 + 3 * cuts.length;
     this.first = false;
     return true;
   }
