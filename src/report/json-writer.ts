@@ -120,6 +120,7 @@ export class JsonArrayWriter {
     const key = recs.length > 1 ? firstKey(recs[0]) : undefined;
     if (key !== undefined && recs.every((r) => firstKey(r) === key && !needsReplacer(r, 3))) {
       const text = JSON.stringify(recs);
+      if (!this.quotedIntegers && this.linesAsBytes(text, key, recs.length)) return;
       const sep = `},{${JSON.stringify(key)}:`;
       // One native replace puts each record on its own line; each cut adds the 3 characters of
       // ",\n  " less ",": the growth in length counts the cuts without a search of its own.
@@ -130,6 +131,46 @@ export class JsonArrayWriter {
       }
     }
     for (const r of recs) this.record(this.exact(toJson(r)));
+  }
+
+  /**
+   * encodePending's cut into lines done on the UTF-8 bytes, in place in the output buffer: the
+   * same bytes as the string route (the cut text is ASCII, which no multi-byte character holds),
+   * without the copies of the whole text that slicing, replacing and encoding it made. False,
+   * with nothing written, when the cuts are not one fewer than the records.
+   */
+  private linesAsBytes(text: string, key: string, records: number): boolean {
+    // The separator before the first record, the text, and a line break and indent per cut.
+    const room = 4 + text.length * 3 + 3 * records;
+    if (this.used + room > this.buf.length) {
+      this.flush();
+      if (room > this.buf.length) return false;
+    }
+    const out = this.buf;
+    const at = this.used + out.write(this.first ? "  " : ",\n  ", this.used, "latin1");
+    // The array's "[" lands on the separator's last byte, a space, put back below.
+    const base = at - 1;
+    const n = out.write(text, base);
+    const view = out.subarray(base, base + n - 1); // without the "]"
+    const sep = `},{${JSON.stringify(key)}:`;
+    const cuts: number[] = [];
+    for (let i = view.indexOf(sep, 1, "latin1"); i >= 0; i = view.indexOf(sep, i + 2, "latin1")) cuts.push(i + 2);
+    if (cuts.length !== records - 1) return false;
+    out[base] = 32;
+    // From the last record back, each moves right by the 3 bytes of the breaks before it.
+    let end = base + n - 1;
+    for (let j = cuts.length; j > 0; j--) {
+      const from = base + cuts[j - 1]!;
+      const to = from + 3 * j;
+      out.copyWithin(to, from, end);
+      out[to - 3] = 10;
+      out[to - 2] = 32;
+      out[to - 1] = 32;
+      end = from;
+    }
+    this.used = base + n - 1 + 3 * cuts.length;
+    this.first = false;
+    return true;
   }
 
   private record(json: string): void {

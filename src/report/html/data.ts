@@ -48,7 +48,16 @@ export class ReportDataCollector {
   private windows: [number, { t: number; before: ContextEvent[]; after: ContextEvent[] }][];
   private ctx: Map<number, { t: number; before: ContextEvent[]; after: ContextEvent[] }>;
   private perDay = new Map<string, number>();
+  /** Windows before `lo` are behind the events (or their "after" is full). */
   private lo = 0;
+  /** Windows before `crossed` have had an event at or after their time. */
+  private crossed = 0;
+  /**
+   * The last CONTEXT_EACH_SIDE events placed (time, how to decode it, decoded once asked): a
+   * window's "before" is taken from here when the events reach its time, instead of every event
+   * being decoded and pushed into the "before" of every window ahead of it.
+   */
+  private recent: { t: number; fields: () => ContextEvent; ev: ContextEvent | undefined }[] = [];
   private curDay = "";
   private curCount = 0;
   total = 0;
@@ -84,6 +93,7 @@ export class ReportDataCollector {
   /** What a part's collector gathered, for absorb(). */
   partState(): CollectorPart {
     this.flushDay();
+    this.flushRecent();
     return { perDay: [...this.perDay.entries()], total: this.total, context: [...this.ctx.entries()].map(([i, c]) => [i, c.before, c.after]) };
   }
 
@@ -93,6 +103,7 @@ export class ReportDataCollector {
    */
   absorb(part: CollectorPart): void {
     this.flushDay();
+    this.flushRecent();
     this.curDay = "";
     this.curDayNum = NaN;
     for (const [day, n] of part.perDay) this.perDay.set(day, (this.perDay.get(day) ?? 0) + n);
@@ -133,7 +144,11 @@ export class ReportDataCollector {
     if (key === key && day === this.curDayNum) {
       this.total++;
       this.curCount++;
-      if (this.dayInWindow) this.place(buf.toString("latin1", start + 1, start + 27), () => decodeRow(buf.toString("utf8", start, end)));
+      if (this.dayInWindow) {
+        // The buffer is reused: a row decoded later is copied out now.
+        const row = buf.toString("utf8", start, end);
+        this.place(buf.toString("latin1", start + 1, start + 27), () => decodeRow(row));
+      }
       return;
     }
     this.addRow(buf.toString("utf8", start, end));
@@ -168,21 +183,38 @@ export class ReportDataCollector {
 
   private dayInWindow = false;
 
+  /**
+   * Places an event (given in time order) in the context windows: for a window it reaches or
+   * passes, the events just before it (from `recent`); then the event itself in the "after" of
+   * windows at or before it.
+   */
   private place(timestamp: string, fields: () => ContextEvent): void {
     const windows = this.windows;
     const t = this.parseTime(timestamp);
-    while (this.lo < windows.length && windows[this.lo][1].t + CONTEXT_WINDOW_MS < t) this.lo++;
+    if (t !== t) return; // no time: in no window
+    for (; this.crossed < windows.length && windows[this.crossed][1].t <= t; this.crossed++) this.takeRecent(windows[this.crossed][1]);
+    while (this.lo < this.crossed && (windows[this.lo][1].t + CONTEXT_WINDOW_MS < t || windows[this.lo][1].after.length > CONTEXT_EACH_SIDE)) this.lo++;
     let ev: ContextEvent | undefined;
-    for (let k = this.lo; k < windows.length && windows[k][1].t - CONTEXT_WINDOW_MS <= t; k++) {
+    for (let k = this.lo; k < this.crossed; k++) {
       const c = windows[k][1];
-      ev ??= fields();
-      if (t < c.t) {
-        c.before.push(ev);
-        if (c.before.length > CONTEXT_EACH_SIDE) c.before.shift();
-      } else if (c.after.length < CONTEXT_EACH_SIDE + 1) {
-        c.after.push(ev);
-      }
+      if (c.t + CONTEXT_WINDOW_MS >= t && c.after.length < CONTEXT_EACH_SIDE + 1) c.after.push((ev ??= fields()));
     }
+    const recent = this.recent;
+    if (recent.length === CONTEXT_EACH_SIDE) recent.shift();
+    recent.push({ t, fields, ev });
+  }
+
+  /** Adds the recent events within a window's reach before it to its "before" (the last CONTEXT_EACH_SIDE kept). */
+  private takeRecent(c: { t: number; before: ContextEvent[] }): void {
+    const add: ContextEvent[] = [];
+    for (const r of this.recent) if (r.t + CONTEXT_WINDOW_MS >= c.t && r.t < c.t) add.push((r.ev ??= r.fields()));
+    if (add.length) c.before = c.before.length ? [...c.before, ...add].slice(-CONTEXT_EACH_SIDE) : add;
+  }
+
+  /** Gives the windows not yet reached the recent events, which are then forgotten (a part ends, or one is absorbed). */
+  private flushRecent(): void {
+    for (let k = this.crossed; k < this.windows.length; k++) this.takeRecent(this.windows[k][1]);
+    this.recent.length = 0;
   }
 
   private parsedDay = "";
@@ -220,6 +252,7 @@ export class ReportDataCollector {
 
   finish(): ReportData {
     this.flushDay();
+    this.flushRecent();
     const days = [...new Set([...this.perDay.keys(), ...this.detDays.keys()])]
       .sort()
       .map((day) => ({ day, count: this.perDay.get(day) ?? 0, detections: this.detDays.get(day) ?? 0 }));

@@ -28,6 +28,10 @@ const cases: Record<string, unknown[]> = {
   "records that start with different keys": Array.from({ length: 300 }, (_, i) => (i % 7 ? { a: i, x: [{ b: 1 }, { b: 2 }] } : { b: i, y: [{ a: 1 }, { a: 2 }] })),
   "a first key whose value JSON leaves out": Array.from({ length: 300 }, (_, i) => ({ a: i % 5 ? i : undefined, b: [{ a: 1 }, { a: 2 }] })),
   "buffers and bigints (encoded with the replacer)": Array.from({ length: 300 }, (_, i) => ({ id: i, raw: i % 3 ? Buffer.from([i & 255, 1]) : null, big: i % 2 ? BigInt(i) * 10n ** 18n : 0 })),
+  // Batches cut on their bytes in the output buffer (4 MB): some fill it and flush it midway...
+  "batches that fill the output buffer, with characters of several bytes": Array.from({ length: 1500 }, (_, i) => ({ id: i, text: `é😀${"z".repeat(4000 + (i % 97))}` })),
+  // ...and a batch longer than the whole buffer goes the string way.
+  "a batch longer than the output buffer": Array.from({ length: 300 }, (_, i) => ({ id: i, text: "y".repeat(20_000 + i) })),
   "integer-like keys, which JSON writes first": Array.from({ length: 300 }, (_, i) => ({ name: `n${i}`, 7: i, children: [{ 7: 1 }] })),
 };
 

@@ -1,18 +1,17 @@
 // The one pass over a network acquisition that every network module shares. The first module to
-// ask reads every capture and log once, sorting the records by kind into spill files (NDJSON in
-// the private temp folder); each module then streams its own kind back. A 1 GB capture is thus
+// ask reads every capture and log once, sorting the records by kind into spill files (spill.ts,
+// in the private temp folder); each module then streams its own kind back. A 1 GB capture is thus
 // read once, not once per module, and memory stays bounded by the flow table, not the capture.
 //
 // While the records go by, the pass remembers which addresses each DNS answer gave (so that a
 // later connection to an address can be tied to the name it was looked up as) and counts what
 // the traffic hid (see hidden.ts): the modules turn those counts into coverage entries.
-import { closeSync, openSync, promises as fsp, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { VigilError, describeError } from "../../../core/errors.ts";
 import { batched, type ModuleContext, type RecordBatches } from "../../contract.ts";
-import { guardOutput, OutputError } from "../../../core/output-file.ts";
+import { OutputError } from "../../../core/output-file.ts";
 import { privateTempDir } from "../../../core/tempdir.ts";
 import type { AcquisitionView, FileEntry } from "../../../acquisitions/view.ts";
 import { readLines } from "../../../formats/lines.ts";
@@ -28,6 +27,7 @@ import { readZeek, zeekLogOf } from "../../../formats/network/zeek.ts";
 export { APP_PRIVACY_REPORT, CAPTURES, EVE, PCAPDROID, zeekLogs } from "../../../formats/network/sources.ts";
 import { coverTraffic } from "./coverage.ts";
 import { isEncryptedDns, isTunnel } from "./hidden.ts";
+import { readSpill, Spill } from "./spill.ts";
 
 /** A share of the traffic: connections (and bytes, where the source counts them). */
 export interface Share {
@@ -90,78 +90,6 @@ export function passRecords<T>(ctx: ModuleContext, kind: NetKind, each?: (r: T) 
       coverTraffic(ctx, pass);
     })(),
   );
-}
-
-async function* readSpill<T>(path: string, each?: (r: T) => void): AsyncGenerator<T[]> {
-  // Lines are cut from one reused buffer and each made a string once: a text stream made a
-  // string of every chunk, then joined and split it, as much garbage again as the file.
-  // Small batches: records that die young cost the garbage collector little; a big batch lives
-  // through several young-generation collections and is copied into the old one.
-  const fh = await fsp.open(path, "r");
-  let buf = Buffer.allocUnsafe(1 << 16);
-  let have = 0;
-  try {
-    for (;;) {
-      if (have === buf.length) {
-        const grown = Buffer.allocUnsafe(buf.length * 2);
-        buf.copy(grown, 0, 0, have);
-        buf = grown;
-      }
-      const { bytesRead } = await fh.read(buf, have, buf.length - have, null);
-      if (bytesRead === 0) return;
-      have += bytesRead;
-      const batch: T[] = [];
-      let start = 0;
-      for (let nl = buf.indexOf(10, start); nl >= 0 && nl < have; nl = buf.indexOf(10, start)) {
-        if (nl > start) {
-          const r = JSON.parse(buf.toString("utf8", start, nl)) as T;
-          each?.(r);
-          batch.push(r);
-        }
-        start = nl + 1;
-      }
-      buf.copy(buf, 0, start, have);
-      have -= start;
-      yield batch;
-    }
-  } finally {
-    await fh.close();
-  }
-}
-
-/**
- * Records of one kind spilled to the private temp folder, one JSON line each, encoded into one
- * reused buffer. A failed write (a full disk) is an OutputError naming the file, which stops
- * the check as a full disk does for its results.
- */
-class Spill {
-  private fd: number;
-  private buf = Buffer.allocUnsafe(1 << 19);
-  private used = 0;
-  constructor(readonly path: string) {
-    this.fd = guardOutput(path, () => openSync(path, "w", 0o600));
-  }
-  write(r: unknown): void {
-    const s = JSON.stringify(r);
-    // A UTF-8 encoding takes at most 3 bytes per UTF-16 unit.
-    if (this.used + s.length * 3 + 1 > this.buf.length) {
-      this.flush();
-      if (s.length * 3 + 1 > this.buf.length) {
-        guardOutput(this.path, () => writeSync(this.fd, s + "\n"));
-        return;
-      }
-    }
-    this.used += this.buf.write(s, this.used);
-    this.buf[this.used++] = 10;
-  }
-  flush(): void {
-    if (this.used) guardOutput(this.path, () => writeSync(this.fd, this.buf, 0, this.used));
-    this.used = 0;
-  }
-  close(): void {
-    this.flush();
-    guardOutput(this.path, () => closeSync(this.fd));
-  }
 }
 
 /** Addresses remembered with the names they were given (the oldest forgotten first). */
