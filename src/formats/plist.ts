@@ -2,6 +2,7 @@
 import * as bplist from "bplist-parser";
 import * as plist from "plist";
 import { VigilError } from "../core/errors.ts";
+import { bplistGraphProblem } from "./bplist-graph.ts";
 
 bplist.setMaxObjectCount(10_000_000);
 
@@ -37,6 +38,8 @@ function trailerProblem(data: Buffer): string | undefined {
   return bad ? "malformed plist: truncated or damaged binary plist (its trailer does not describe an object table inside the file)" : undefined;
 }
 
+const CYCLE = "malformed plist: an object contains itself (a cycle) or objects nest too deep";
+
 /** A stack overflow while decoding: the objects refer to themselves or nest too deep. */
 const isStackOverflow = (e: unknown) => e instanceof RangeError && /call stack/i.test(e.message);
 
@@ -46,11 +49,14 @@ export function parsePlist(data: Buffer, file?: string): PlistValue {
     if (data.subarray(0, 8).equals(BPLIST_MAGIC)) {
       const problem = trailerProblem(data);
       if (problem) throw new VigilError(problem, { file, code: "plist" });
+      const graph = bplistGraphProblem(data);
+      if (graph?.kind === "cycle") throw new VigilError(CYCLE, { file, code: "plist" });
+      if (graph) throw new VigilError(`malformed plist: its objects are listed so many times over that it would expand to more than ${graph.limit.toLocaleString("en")} values (it holds ${graph.references.toLocaleString("en")} references)`, { file, code: "plist" });
       let parsed: PlistValue[];
       try {
         parsed = bplist.parseBuffer(data) as PlistValue[];
       } catch (e) {
-        if (isStackOverflow(e)) throw new VigilError("malformed plist: an object contains itself (a cycle) or objects nest too deep", { file, code: "plist" });
+        if (isStackOverflow(e)) throw new VigilError(CYCLE, { file, code: "plist" });
         throw e;
       }
       if (!Array.isArray(parsed) || parsed.length === 0) throw new Error("empty binary plist");

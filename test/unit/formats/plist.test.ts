@@ -68,3 +68,41 @@ test("an array whose NS.objects is not an array, and NS.keys that is not one, li
 test("well-formed collections still decode", () => {
   assert.deepEqual(unarchive({ $archiver: "NSKeyedArchiver", $version: 100000, $top: { root: { UID: 1 } }, $objects: ["$null", { "NS.keys": [{ UID: 2 }], "NS.objects": [{ UID: 3 }] }, "k", "v"] }, "a.plist"), { k: "v" });
 });
+
+/** A binary plist from raw objects (each its marker and payload bytes; references one byte), the first one the top. */
+function rawBplist(objects: number[][]): Buffer {
+  const head = Buffer.from("bplist00");
+  const offsets: number[] = [];
+  const body: number[] = [];
+  for (const o of objects) {
+    offsets.push(head.length + body.length);
+    body.push(...o);
+  }
+  const tableAt = head.length + body.length;
+  const table = Buffer.alloc(objects.length * 2);
+  offsets.forEach((o, i) => table.writeUInt16BE(o, i * 2));
+  const trailer = Buffer.alloc(32);
+  trailer[6] = 2;
+  trailer[7] = 1;
+  trailer.writeBigUInt64BE(BigInt(objects.length), 8);
+  trailer.writeBigUInt64BE(0n, 16);
+  trailer.writeBigUInt64BE(BigInt(tableAt), 24);
+  return Buffer.concat([head, Buffer.from(body), table, trailer]);
+}
+
+// Found by the long fuzz run (plist-binary #151650, seed 2026): bplist-parser builds every
+// reference afresh, so objects that list the next one twice, or a dictionary that lists itself
+// among others, ran for hours before the stack ran out.
+test("binary plist: shared objects that would expand without end are refused at once, a container listed twice is read", { timeout: 30_000 }, () => {
+  const chain = Array.from({ length: 60 }, (_, i) => (i < 59 ? [0xa2, i + 1, i + 1] : [0x10, 7]));
+  assert.throws(
+    () => parsePlist(rawBplist(chain), "bomb.plist"),
+    (e: unknown) => e instanceof VigilError && /^bomb\.plist: malformed plist: its objects are listed so many times over that it would expand to more than [\d,]+ values/.test(e.oneLine()),
+  );
+  // A dictionary whose values include itself, twice: a cycle.
+  const looped = [[0xd2, 1, 2, 0, 0], [0x51, 0x61], [0x51, 0x62]];
+  assert.throws(() => parsePlist(rawBplist(looped), "loop.plist"), (e: unknown) => e instanceof VigilError && /a cycle/.test(e.oneLine()));
+  // One array listed three times, as some writers share equal containers: read in full.
+  const shared = [[0xa3, 1, 1, 1], [0xa2, 2, 3], [0x10, 1], [0x51, 0x78]];
+  assert.deepEqual(parsePlist(rawBplist(shared)), [[1, "x"], [1, "x"], [1, "x"]]);
+});
