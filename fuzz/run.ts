@@ -99,7 +99,7 @@ const resume = ledger && resumePoints(ledger, targets);
 const runSeed = ledger ? ledger.seed : seed;
 let update: ((s: TargetStats, done: boolean, seconds: number) => void) | undefined;
 if (ledger && ledgerPath) {
-  const fold = recorder(ledger, commitOf());
+  const fold = recorder(ledger, commitOf(ledgerPath));
   update = (s, _done, seconds) => {
     fold(s, seconds);
     writeLedger(ledgerPath, ledger);
@@ -146,11 +146,12 @@ if (fresh.length) {
   process.exit(1);
 }
 
-/** The commit this sitting runs (with "+" when the work tree has changes), for the ledger. */
-function commitOf(): string {
+/** The commit this sitting runs (with "+" when its code has changes), for the ledger. */
+function commitOf(ledger: string): string {
   try {
     const head = execSync("git rev-parse --short HEAD", { cwd: import.meta.dirname, encoding: "utf8" }).trim();
-    const dirty = execSync("git status --porcelain -- :/src :/fuzz", { cwd: import.meta.dirname, encoding: "utf8" }).trim();
+    // The ledger itself changes as the run goes: it is not code.
+    const dirty = execSync(`git status --porcelain -- :/src :/fuzz ":(exclude)${ledger}"`, { cwd: import.meta.dirname, encoding: "utf8" }).trim();
     return dirty ? `${head}+` : head;
   } catch {
     return "unknown";
