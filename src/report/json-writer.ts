@@ -142,10 +142,8 @@ export class JsonArrayWriter {
   private linesAsBytes(text: string, key: string, records: number): boolean {
     // The separator before the first record, the text, and a line break and indent per cut.
     const room = 4 + text.length * 3 + 3 * records;
-    if (this.used + room > this.buf.length) {
-      this.flush();
-      if (room > this.buf.length) return false;
-    }
+    if (room > this.buf.length) return false;
+    if (this.used + room > this.buf.length) this.flush();
     const out = this.buf;
     const at = this.used + out.write(this.first ? "  " : ",\n  ", this.used, "latin1");
     // The array's "[" lands on the separator's last byte, a space, put back below.
