@@ -106,3 +106,15 @@ test("binary plist: shared objects that would expand without end are refused at 
   const shared = [[0xa3, 1, 1, 1], [0xa2, 2, 3], [0x10, 1], [0x51, 0x78]];
   assert.deepEqual(parsePlist(rawBplist(shared)), [[1, "x"], [1, "x"], [1, "x"]]);
 });
+
+test("XML plist: a file made of errors is refused at the hundred-and-first, a few errors are still read", { timeout: 60_000 }, () => {
+  // The long fuzz run's plist-xml #2477: a stray end tag and text repeated after the root element.
+  // xmldom recovered from each of the 40,000 errors, tens of microseconds apiece.
+  const damaged = Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>\n<key>name</key>${"me</key>".repeat(20_000)}`);
+  assert.throws(
+    () => parsePlist(damaged, "Info.plist"),
+    (e: unknown) => e instanceof VigilError && e.file === "Info.plist" && /more than 100 XML errors, the first: Unexpected content outside root element/.test(e.message),
+  );
+  const fewErrors = Buffer.from(`<?xml version="1.0"?><plist><dict><key>a</key><string>x & y</string><key>b</key><string>z &c</string></dict></plist>`);
+  assert.deepEqual(parsePlist(fewErrors, "few.plist"), { a: "x & y", b: "z &c" });
+});
