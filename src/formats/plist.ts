@@ -1,6 +1,5 @@
 // Binary and XML property lists, and NSKeyedArchiver object graphs.
 import * as bplist from "bplist-parser";
-import { DOMParser } from "@xmldom/xmldom";
 import * as plist from "plist";
 import { VigilError } from "../core/errors.ts";
 import { bplistGraphProblem } from "./bplist-graph.ts";
@@ -65,8 +64,6 @@ export function parsePlist(data: Buffer, file?: string): PlistValue {
     }
     const text = data.toString("utf8").replace(/^\uFEFF/, "");
     if (!/^\s*(<\?xml|<!DOCTYPE plist|<plist)/.test(text)) throw new Error("neither a binary nor an XML plist");
-    const problem = xmlProblem(text);
-    if (problem) throw new VigilError(problem, { file, code: "plist" });
     return dataAsBuffers(quietly(() => plist.parse(text))) as PlistValue;
   } catch (e) {
     if (e instanceof VigilError) throw e;
@@ -77,38 +74,24 @@ export function parsePlist(data: Buffer, file?: string): PlistValue {
 /** XML errors an XML plist may hold and still be read, as xmldom reads it, recovering from each. */
 const XML_ERRORS = 100;
 
-class TooManyErrors extends Error {}
-
 /**
- * Why XML text is refused before the `plist` package reads it: more than XML_ERRORS errors.
- * xmldom recovers from each error at a cost of tens of microseconds, so a file made of errors
- * (a damaged plist repeating a stray end tag) took minutes; counting stops at the limit.
- * A fatal error is left for the `plist` package to report, with the same message.
- */
-function xmlProblem(text: string): string | undefined {
-  let errors = 0;
-  let first = "";
-  const onError = (level: string, message: string) => {
-    if (level === "warning") return;
-    if (errors++ === 0) first = message.split("\n")[0];
-    if (errors > XML_ERRORS) throw new TooManyErrors();
-  };
-  try {
-    new DOMParser({ onError }).parseFromString(text, "text/xml");
-  } catch (e) {
-    if (errors > XML_ERRORS) return `malformed plist: more than ${XML_ERRORS} XML errors, the first: ${first}`;
-    if (!(e instanceof Error)) throw e;
-  }
-  return undefined;
-}
-
-/**
- * The `plist` package gives xmldom no error handler, so xmldom also prints each problem to the
- * console before throwing: the user would see parser noise above Vigil's one-line error.
+ * The `plist` package gives xmldom no error handler, so xmldom prints each problem to the
+ * console (before throwing, for a fatal one): the user would see parser noise above Vigil's
+ * one-line error. The printing is silenced and counts the errors instead: xmldom recovers from
+ * each at a cost of tens of microseconds, so a file made of errors (a damaged plist repeating a
+ * stray end tag) took minutes; past XML_ERRORS the parse stops with the first one named.
  */
 function quietly<T>(fn: () => T): T {
   const { error, warn } = console;
-  console.error = console.warn = () => {};
+  let errors = 0;
+  let first = "";
+  console.warn = () => {};
+  console.error = (line: unknown) => {
+    const m = /^\[xmldom (\w+)\]\t(.*)/s.exec(String(line));
+    if (!m || m[1] === "warning") return;
+    if (errors++ === 0) first = m[2]!.split("\n")[0]!;
+    if (errors > XML_ERRORS) throw new Error(`more than ${XML_ERRORS} XML errors, the first: ${first}`);
+  };
   try {
     return fn();
   } finally {
