@@ -4,10 +4,10 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { Coverage, Detection, DetectionInput, Grade, IndicatorKind, IndicatorMatch, InputFile } from "../core/model.ts";
+import type { Coverage, Detection, DetectionInput, Grade, IndicatorKind, IndicatorMatch, InputFile, Message } from "../core/model.ts";
 import { fromMatches } from "../core/detection.ts";
 import type { Matcher } from "./matcher-api.ts";
-import { msg } from "../core/i18n/index.ts";
+import { english, msg } from "../core/i18n/index.ts";
 
 export type Check = "exec" | "client" | "url" | "domain" | "ip" | "process" | "app" | "path" | "file_name" | "email" | "hash" | "cert" | "tls_cert" | "ja3" | "ja4" | "profile" | "property" | "text" | "skip";
 
@@ -266,8 +266,8 @@ export interface RecheckResult {
 }
 
 /** A module file that could not be re-checked at all: failed, with why. */
-function unreadModule(module: string, name: string, why: string): RecheckedModule {
-  return { module, file: name, records: 0, detections: [], detectedRecords: [], coverage: { module, title: name, status: "failed", reason: `${name}: ${why}` } };
+function unreadModule(module: string, name: string, why: Message): RecheckedModule {
+  return { module, file: name, records: 0, detections: [], detectedRecords: [], coverage: { module, title: name, status: "failed", reason: english(why), reason_message: why } };
 }
 
 /**
@@ -298,12 +298,12 @@ export function recheckResults(dir: string, iocs: Matcher, moduleOf: (slug: stri
     try {
       doc = JSON.parse(data.toString("utf8"));
     } catch (e) {
-      modules.push(unreadModule(module, name, `not valid JSON (${(e as Error).message.split("\n")[0]})`));
+      modules.push(unreadModule(module, name, msg("coverage.reason.not_json", { file: name, detail: (e as Error).message.split("\n")[0]! })));
       continue;
     }
     const shape = moduleRecords(doc, producer);
     if ("problem" in shape) {
-      modules.push(unreadModule(module, name, `not a module output (${shape.problem})`));
+      modules.push(unreadModule(module, name, msg("coverage.reason.not_module_output", { file: name, detail: shape.problem })));
       continue;
     }
     const records = shape.records;
@@ -322,6 +322,7 @@ export function recheckResults(dir: string, iocs: Matcher, moduleOf: (slug: stri
         matched_indicator: ds[0]!.matched_indicator,
       });
     }
+    const nested = msg("coverage.reason.nested", { file: name, n: tooDeep, depth: MAX_RECORD_DEPTH });
     const coverage: Coverage = tooDeep
       ? {
           module,
@@ -329,7 +330,8 @@ export function recheckResults(dir: string, iocs: Matcher, moduleOf: (slug: stri
           status: "failed",
           records: records.length - tooDeep,
           skipped: tooDeep,
-          reason: `${name}: ${tooDeep} record${tooDeep === 1 ? " is" : "s are"} nested deeper than ${MAX_RECORD_DEPTH} levels and could not be checked whole`,
+          reason: english(nested),
+          reason_message: nested,
           detections: detections.length,
           artifacts: [name],
         }

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { matcherFromValues } from "../../../src/indicators/matcher.ts";
 import { MAX_RECORD_DEPTH, recheckResults } from "../../../src/indicators/recheck.ts";
+import { render } from "../../../src/core/i18n/index.ts";
 
 const iocs = matcherFromValues({ domain: ["evil.example"] }, "Test set");
 
@@ -30,18 +31,29 @@ test("JSON that is not an array of records is not a module output", () => {
       "arrays.json": [[["https://evil.example/"]]],
       "number.json": "42",
       "object.json": { url: "https://evil.example/" },
+      "broken.json": '[{"url": "https://evil.example/"',
     }),
     iocs,
   );
   const reasons = Object.fromEntries(r.coverage.map((c) => [c.module, [c.status, c.records, c.reason]]));
   assert.deepEqual(reasons, {
     arrays: ["failed", undefined, "arrays.json: not a module output (expected a JSON array of records (objects); item 0 is an array)"],
+    broken: ["failed", undefined, `broken.json: not valid JSON (${reasonDetail(r.coverage, "broken")})`],
     deep: ["failed", undefined, "deep.json: not a module output (expected a JSON array of records, found an object)"],
     number: ["failed", undefined, "number.json: not a module output (expected a JSON array of records, found a number)"],
     object: ["failed", undefined, "object.json: not a module output (expected a JSON array of records, found an object)"],
   });
   assert.equal(r.detections.length, 0);
+  // The reasons are catalog messages: a French report says them in French.
+  const fr = Object.fromEntries(r.coverage.map((c) => [c.module, c.reason_message ? render("fr", c.reason_message) : undefined]));
+  assert.equal(fr.number, "number.json : pas une sortie de module (expected a JSON array of records, found a number)");
+  assert.match(fr.broken!, /^broken\.json : JSON non valide \(.+\)$/);
 });
+
+/** The parser's own words after "not valid JSON (", which vary with node's version. */
+function reasonDetail(coverage: { module: string; reason?: string }[], module: string): string {
+  return /\((.*)\)$/.exec(coverage.find((c) => c.module === module)!.reason!)![1]!;
+}
 
 test("MVT's one-object outputs are one record; a record nested too deep is not checked whole", () => {
   const r = recheckResults(
@@ -58,6 +70,7 @@ test("MVT's one-object outputs are one record; a record nested too deep is not c
   assert.equal(by.deep.status, "failed");
   assert.equal(by.deep.skipped, 1);
   assert.equal(by.deep.reason, `deep.json: 1 record is nested deeper than ${MAX_RECORD_DEPTH} levels and could not be checked whole`);
+  assert.equal(render("fr", by.deep.reason_message!), `deep.json : 1 enregistrement est imbriqué sur plus de ${MAX_RECORD_DEPTH} niveaux et n'a pas pu être vérifié en entier`);
   assert.equal(by.fine.status, "checked");
   assert.equal(by.fine.detections, 1, "values well below the old depth limit of 6 are checked");
 });
