@@ -1,5 +1,6 @@
 // The coverage of a check made of several views (an androidqf bundle and the backup or bugreport
 // inside it), and what an archive view refused to read.
+import type { Refusal } from "../acquisitions/archive/safety.ts";
 import type { AcquisitionView } from "../acquisitions/view.ts";
 import { english, msg } from "../core/i18n/index.ts";
 import type { Coverage } from "../core/model.ts";
@@ -33,9 +34,9 @@ export function mergeCoverage(perView: { prefix: string; coverage: Coverage[] }[
 
 /** Unsafe archive members were never read: what they held could not be checked. */
 export function refusedCoverage(view: AcquisitionView, prefix: string): Coverage | undefined {
-  const refused = (view as { refused?: () => { entry: string; reason: string }[] }).refused?.() ?? [];
+  const refused = (view as { refused?: () => Refusal[] }).refused?.() ?? [];
   if (!refused.length) return undefined;
-  const reason = msg("coverage.reason.refused", { root: view.root, n: refused.length, entry: JSON.stringify(refused[0].entry), reason: refused[0].reason });
+  const reason = msg("coverage.reason.refused", { root: view.root, n: refused.length, entry: JSON.stringify(refused[0].entry), reason: refused[0].why ?? refused[0].reason });
   return {
     module: `${prefix}unsafe_archive_entries`,
     title: english(msg("module.unsafe_archive_entries")),

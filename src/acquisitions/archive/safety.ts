@@ -27,6 +27,8 @@ import { join, resolve, sep } from "node:path";
 import { Transform, type Readable, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { VigilError } from "../../core/errors.ts";
+import { english, msg } from "../../core/i18n/index.ts";
+import type { Message, MessageParams } from "../../core/model.ts";
 
 export interface ArchiveLimits {
   maxEntrySize: number;
@@ -63,7 +65,16 @@ export interface ArchiveOptions {
 
 export interface Refusal {
   entry: string;
+  /** In English, for errors and logs. */
   reason: string;
+  /** The same as a catalog message, for the report in the reader's language. */
+  why?: Message;
+}
+
+/** A refusal of `entry` for the reason `archive.refused.<id>` of the catalogs. */
+export function refusal(entry: string, id: string, params?: MessageParams): Refusal {
+  const why = msg(`archive.refused.${id}`, params);
+  return { entry, reason: english(why), why };
 }
 
 export function limitsOf(o?: ArchiveOptions): ArchiveLimits {
@@ -82,18 +93,18 @@ export function unsafeError(archive: string, r: Refusal): VigilError {
 const NEEDS_CHECK = /\0|(?:^|\/)\.\.?(?:\/|$)|\/\/|^\/|^[A-Za-z]:|\/$|^$/;
 
 /** Judges one entry name. Returns the normalised path, or the reason it is refused. */
-export function checkEntryPath(name: string, opts: { backslashIsSeparator?: boolean } = {}): { path: string } | { reason: string } {
+export function checkEntryPath(name: string, opts: { backslashIsSeparator?: boolean } = {}): { path: string } | Refusal {
   // Nearly every name is already clean; those skip the split and join.
   if (!NEEDS_CHECK.test(name) && !(opts.backslashIsSeparator && name.includes("\\"))) return { path: name };
-  if (name.includes("\0")) return { reason: "NUL byte in name" };
+  if (name.includes("\0")) return refusal(name, "nul");
   let n = opts.backslashIsSeparator ? name.replace(/\\/g, "/") : name;
-  if (/^[A-Za-z]:/.test(n)) return { reason: "drive letter in name" };
-  if (n.startsWith("//") || n.startsWith("\\\\")) return { reason: "network (UNC) path" };
-  if (n.startsWith("/")) return { reason: "absolute path" };
+  if (/^[A-Za-z]:/.test(n)) return refusal(name, "drive");
+  if (n.startsWith("//") || n.startsWith("\\\\")) return refusal(name, "unc");
+  if (n.startsWith("/")) return refusal(name, "absolute");
   const parts: string[] = [];
   for (const p of n.split("/")) {
     if (p === "" || p === ".") continue;
-    if (p === "..") return { reason: "'..' component (path escapes the archive)" };
+    if (p === "..") return refusal(name, "dotdot");
     parts.push(p);
   }
   n = parts.join("/");

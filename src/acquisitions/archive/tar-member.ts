@@ -3,7 +3,7 @@
 // several blocks (PAX records, GNU long names) reach here already merged by tar-stream.
 import type { Header } from "tar-stream";
 import { isoDate, type ArchiveEntry } from "./entry.ts";
-import { checkEntryPath, linkEscapes, normaliseLink, type Refusal } from "./safety.ts";
+import { checkEntryPath, linkEscapes, normaliseLink, refusal, type Refusal } from "./safety.ts";
 import { sparseLayout, type SparseLayout } from "./tar-sparse.ts";
 
 export type Member =
@@ -25,7 +25,7 @@ export function readMember(h: Header): Member {
   // A sparse file's real name is in its PAX records (the header names GNUSparseFile.<pid>/...).
   const name = sparse && pax?.["GNU.sparse.name"] ? pax["GNU.sparse.name"] : h.name;
   const checked = checkEntryPath(name);
-  if ("reason" in checked) return { refused: { entry: name, reason: checked.reason } };
+  if ("reason" in checked) return { refused: checked };
   if (!checked.path) return { skip: true };
   const path = checked.path;
   const base = { path, size: h.size ?? 0, modified: isoDate(h.mtime), mode: h.mode, uid: h.uid, gid: h.gid };
@@ -41,13 +41,13 @@ export function readMember(h: Header): Member {
   if (t === "directory") return { entry: { ...base, type: "directory", size: 0 } };
   if (t === "symlink") {
     const target = h.linkname ?? "";
-    if (linkEscapes(path, target)) return { refused: { entry: h.name, reason: `symlink to ${JSON.stringify(target)} escapes the archive` } };
+    if (linkEscapes(path, target)) return { refused: refusal(h.name, "symlink_escapes", { target: JSON.stringify(target) }) };
     return { entry: { ...base, type: "symlink", size: 0, linkTarget: target } };
   }
   if (t === "link") {
     const target = normaliseLink(h.linkname ?? "");
-    if (target === undefined || !target) return { refused: { entry: h.name, reason: `hard link to ${JSON.stringify(h.linkname)} escapes the archive` } };
+    if (target === undefined || !target) return { refused: refusal(h.name, "hardlink_escapes", { target: JSON.stringify(h.linkname) }) };
     return { entry: { ...base, type: "file", size: 0, hardlinkTo: target } };
   }
-  return { refused: { entry: h.name, reason: `${t} entries are never extracted` }, always: true };
+  return { refused: refusal(h.name, "never_extracted", { type: t }), always: true };
 }

@@ -17,7 +17,7 @@ import type { Extract } from "tar-stream";
 import { VigilError } from "../../core/errors.ts";
 import type { InputFile } from "../../core/model.ts";
 import type { ArchiveEntry } from "./entry.ts";
-import { limitError, limitsOf, safeJoin, unsafeError, writeNew, type ArchiveOptions, type Refusal } from "./safety.ts";
+import { limitError, limitsOf, refusal, safeJoin, unsafeError, writeNew, type ArchiveOptions, type Refusal } from "./safety.ts";
 import { openTarInput, tarError, type TarSource } from "./tar-input.ts";
 import { readMember } from "./tar-member.ts";
 import { SparseRestore, type SparseLayout } from "./tar-sparse.ts";
@@ -156,7 +156,7 @@ export async function walkTar(
       const e = m.unrestorable ? { ...m.entry, unrestorable: m.unrestorable } : m.entry;
       // Listed, so that reading it fails instead of finding it absent; and refused, so that the
       // check says so even when no module reads it.
-      if (m.unrestorable) refuse({ entry: e.path, reason: `${m.unrestorable}: not restored` }, true);
+      if (m.unrestorable) refuse(refusal(e.path, "unrestorable", { detail: m.unrestorable }), true);
       // tar-stream hands out exactly header.size bytes (for a sparse member, the real size is checked).
       if (e.type === "file" && !e.hardlinkTo && e.size > lim.maxEntrySize) {
         throw limitError(display, e.path, `size ${e.size} exceeds the per-entry limit ${lim.maxEntrySize}`);

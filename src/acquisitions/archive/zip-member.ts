@@ -5,7 +5,7 @@
 import { crc32 } from "node:zlib";
 import type yauzl from "yauzl";
 import { isoDate, type ArchiveEntry } from "./entry.ts";
-import { checkEntryPath, type Refusal } from "./safety.ts";
+import { checkEntryPath, refusal, type Refusal } from "./safety.ts";
 
 const CP437 =
   "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0";
@@ -48,7 +48,7 @@ export function readZipMember(e: yauzl.Entry): ZipMember {
   const raw = e.fileName as unknown as Buffer;
   const name = decodeZipName(raw, (e.generalPurposeBitFlag & 0x800) !== 0, e.extraFields);
   const checked = checkEntryPath(name, { backslashIsSeparator: true });
-  if ("reason" in checked) return { refused: { entry: name, reason: checked.reason } };
+  if ("reason" in checked) return { refused: checked };
   if (!checked.path) return { skip: true };
   const madeBy = e.versionMadeBy >> 8;
   const unixMode = madeBy === 3 || madeBy === 19 ? (e.externalFileAttributes >>> 16) & 0xffff : 0;
@@ -56,8 +56,8 @@ export function readZipMember(e: yauzl.Entry): ZipMember {
   let type: ArchiveEntry["type"] = "file";
   if (name.endsWith("/") || name.endsWith("\\") || fmt === S_IFDIR || (madeBy === 0 && (e.externalFileAttributes & 0x10) !== 0)) type = "directory";
   else if (fmt === S_IFLNK) type = "symlink";
-  else if (fmt !== 0 && fmt !== S_IFREG) return { refused: { entry: name, reason: "device file, fifo or socket" }, always: true };
-  if (e.isEncrypted()) return { refused: { entry: name, reason: "entry is encrypted with zip encryption (not supported)" }, always: true };
+  else if (fmt !== 0 && fmt !== S_IFREG) return { refused: refusal(name, "special"), always: true };
+  if (e.isEncrypted()) return { refused: refusal(name, "zip_encrypted"), always: true };
   let modified: string | undefined;
   try {
     modified = isoDate(e.getLastModDate());

@@ -18,6 +18,7 @@ import {
   limitError,
   limitsOf,
   linkEscapes,
+  refusal,
   safeJoin,
   unsafeError,
   writeNew,
@@ -118,7 +119,7 @@ export class ZipArchive {
     if (this.totalDeclared > this.limits.maxTotalSize) {
       throw limitError(this.display, name, `total uncompressed size exceeds the limit ${this.limits.maxTotalSize} (zip bomb?)`);
     }
-    if (this.items.has(item.path)) return this.refuse({ entry: name, reason: "duplicate entry name (the first one is kept)" }, true);
+    if (this.items.has(item.path)) return this.refuse(refusal(name, "duplicate"), true);
     this.items.set(item.path, item);
   }
 
@@ -138,7 +139,7 @@ export class ZipArchive {
     for (const it of this.items.values()) {
       if (it.type !== "symlink") continue;
       if ((it.size ?? 0) > 4096) {
-        this.refuse({ entry: it.path, reason: "symlink target longer than 4096 bytes" });
+        this.refuse(refusal(it.path, "symlink_long"));
         this.items.delete(it.path);
         continue;
       }
@@ -147,12 +148,12 @@ export class ZipArchive {
         target = (await readAll(await this.rawStream(it))).toString("utf8");
       } catch (e) {
         // A link whose stored target cannot be read is never followed, and is counted as refused.
-        this.refuse({ entry: it.path, reason: `symlink whose target cannot be read (${describeError(e)})` }, true);
+        this.refuse(refusal(it.path, "symlink_unreadable", { detail: describeError(e) }), true);
         this.items.delete(it.path);
         continue;
       }
       if (linkEscapes(it.path, target)) {
-        this.refuse({ entry: it.path, reason: `symlink to ${JSON.stringify(target)} escapes the archive` });
+        this.refuse(refusal(it.path, "symlink_escapes", { target: JSON.stringify(target) }));
         this.items.delete(it.path);
       } else it.linkTarget = target;
     }

@@ -1,4 +1,7 @@
 import { test } from "node:test";
+import type { AcquisitionView } from "../../../../src/acquisitions/view.ts";
+import { render } from "../../../../src/core/i18n/index.ts";
+import { refusedCoverage } from "../../../../src/pipeline/coverage.ts";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
@@ -233,6 +236,19 @@ test("tar: device files and fifos are skipped, never extracted", async () => {
   const { files, walk } = await extractTar(p, () => true, out);
   assert.deepEqual([...files.keys()], ["f"]);
   assert.equal(walk.refused.length, 2);
+});
+
+test("refusals carry their reason as a catalog message: the coverage entry reads in French", async () => {
+  const p = writeTemp(dir, "mixed.tar", await buildTar([{ name: "ok", data: "fine" }, { name: "../x", data: "evil" }, { name: "up", type: "symlink", linkname: "../../" }, { name: "pipe", type: "fifo" }]));
+  const { walk } = await extractTar(p, () => true, privateTempDir("mixed"), { onUnsafe: "skip" });
+  assert.deepEqual(walk.refused.map((r) => [r.entry, r.reason, r.why && render("fr", r.why)]), [
+    ["../x", "'..' component (path escapes the archive)", "composant « .. » (le chemin sort de l'archive)"],
+    ["up", 'symlink to "../../" escapes the archive', 'lien symbolique vers "../../", hors de l\'archive'],
+    ["pipe", "fifo entries are never extracted", "les entrées de type fifo ne sont jamais extraites"],
+  ]);
+  const cov = refusedCoverage({ root: "dump.tar", refused: () => walk.refused } as unknown as AcquisitionView, "");
+  assert.equal(cov?.reason, `dump.tar: 3 unsafe entries refused, e.g. "../x": '..' component (path escapes the archive)`);
+  assert.equal(render("fr", cov!.reason_message!), `dump.tar : 3 entrées dangereuses refusées, par exemple "../x" : composant « .. » (le chemin sort de l'archive)`);
 });
 
 test("tar bomb: gzip ratio and total size limits stop the stream", async () => {
