@@ -65,13 +65,3 @@ export function recordLines(records: readonly unknown[], text: string, key: stri
   const lines = text.slice(1, text.length - 1).replaceAll(`},{${k}:`, `}${RECORD_SEPARATOR}{${k}:`);
   return lines.length - (text.length - 2) === 3 * (records.length - 1) ? lines : undefined;
 }
-
-/** The records' lines (recordLines), each record encoded on its own when the batch cannot be cut. */
-export function encodeRecordLines(records: readonly unknown[]): string {
-  const key = records.length > 1 ? firstKey(records[0]) : undefined;
-  if (key !== undefined && records.every((r) => firstKey(r) === key && !needsReplacer(r, 3))) {
-    const lines = recordLines(records, JSON.stringify(records), key);
-    if (lines !== undefined) return lines;
-  }
-  return records.map((r) => toJson(r)).join(RECORD_SEPARATOR);
-}

@@ -4,7 +4,7 @@
 // in brackets, after its length: read back, the batch is parsed for the checks and its lines go
 // to the results file as they are, instead of being encoded a second time.
 import { closeSync, openSync, promises as fsp, writeSync } from "node:fs";
-import { encodeRecordLines } from "../../../core/record-lines.ts";
+import { firstKey, RECORD_SEPARATOR, recordLines } from "../../../core/record-lines.ts";
 import { guardOutput } from "../../../core/output-file.ts";
 import type { EncodedBatch } from "../../contract.ts";
 
@@ -82,7 +82,12 @@ export class Spill {
   }
   private encode(): void {
     if (!this.pending.length) return;
-    const s = `[${encodeRecordLines(this.pending)}]`;
+    // The sources make records of plain JSON values (strings, numbers, arrays of strings), so
+    // neither the replacer nor the writer's checks of every record are needed here.
+    const recs = this.pending;
+    const key = firstKey(recs[0]);
+    const lines = (key !== undefined && recs.length > 1 ? recordLines(recs, JSON.stringify(recs), key) : undefined) ?? recs.map((r) => JSON.stringify(r)).join(RECORD_SEPARATOR);
+    const s = `[${lines}]`;
     this.pending = [];
     // A UTF-8 encoding takes at most 3 bytes per UTF-16 unit.
     if (this.used + HEAD + s.length * 3 > this.buf.length) {
