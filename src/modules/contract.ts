@@ -110,10 +110,10 @@ export interface RecordBatches<R> {
  * a spill file kept them: the pipeline writes those lines as they are instead of encoding the
  * records again. The records must be exactly what the lines say.
  */
-export type EncodedBatch<R> = R[] & { readonly json: string };
+export type EncodedBatch<R> = R[] & { readonly json: Buffer };
 
 export function isEncoded<R>(batch: Iterable<R>): batch is EncodedBatch<R> {
-  return typeof (batch as { json?: unknown }).json === "string";
+  return Buffer.isBuffer((batch as { json?: unknown }).json);
 }
 
 export function batched<R>(batches: AsyncIterable<Iterable<R>>): RecordBatches<R> {

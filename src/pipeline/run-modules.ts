@@ -23,7 +23,7 @@ import type { ProgressFn } from "./progress.ts";
 export interface ModuleSink {
   record(r: unknown): void;
   /** Records already encoded as results lines (an EncodedBatch), instead of record() for each. */
-  recordLines?(lines: string, count: number): void;
+  recordLines?(lines: Buffer, count: number): void;
   event(e: TimelineEvent): void;
   /** event() without the event object, for sinks that store fields (the timeline store). */
   eventFields?(timestamp: string, module: string, event: string, description: string, detected: boolean): void;

@@ -86,17 +86,23 @@ export class JsonArrayWriter {
   }
 
   /**
-   * Records given already encoded, as recordLines writes them (one a line, ",\n  " between):
-   * written as they are, after the records waiting to be encoded.
+   * Records given already encoded, the UTF-8 bytes of recordLines's text (one a line, ",\n  "
+   * between): written as they are, after the records waiting to be encoded.
    */
-  writeLines(lines: string, count: number): void {
+  writeLines(lines: Buffer, count: number): void {
     if (count === 0) return;
     if (this.fd === undefined) {
       this.openTarget();
       if (!this.fragment) this.push("[\n");
     }
     this.encodePending();
-    this.record(this.exact(lines));
+    if (this.quotedIntegers) {
+      this.record(this.exact(lines.toString("utf8")));
+    } else {
+      this.push(this.first ? "  " : ",\n  ");
+      this.pushBytes(lines);
+      this.first = false;
+    }
     this.count += count;
   }
 
@@ -154,6 +160,17 @@ export class JsonArrayWriter {
       }
     }
     this.used += this.buf.write(s, this.used);
+  }
+
+  private pushBytes(b: Buffer): void {
+    if (this.used + b.length > this.buf.length) {
+      this.flush();
+      if (b.length > this.buf.length) {
+        guardOutput(this.path, () => writeSync(this.fd!, b));
+        return;
+      }
+    }
+    this.used += b.copy(this.buf, this.used);
   }
 
   private flush(): void {

@@ -42,11 +42,11 @@ export async function* readSpill<T>(path: string, each?: (r: T) => void): AsyncG
           }
           break;
         }
-        const text = buf.toString("utf8", start + HEAD, start + HEAD + len);
+        const batch = JSON.parse(buf.toString("utf8", start + HEAD, start + HEAD + len)) as EncodedBatch<T>;
+        // Without the brackets: the records' lines, as the results file takes them (a copy: the
+        // buffer is read into again).
+        (batch as { json: Buffer }).json = Buffer.from(buf.subarray(start + HEAD + 1, start + HEAD + len - 1));
         start += HEAD + len;
-        const batch = JSON.parse(text) as EncodedBatch<T>;
-        // Without the brackets: the records' lines, as the results file takes them.
-        (batch as { json: string }).json = text.slice(1, text.length - 1);
         if (each) for (const r of batch) each(r);
         yield batch;
       }
