@@ -105,17 +105,6 @@ export interface RecordBatches<R> {
   readonly batches: AsyncIterable<Iterable<R>>;
 }
 
-/**
- * A batch that also holds its records as the lines of a results file (core/record-lines.ts), as
- * a spill file kept them: the pipeline writes those lines as they are instead of encoding the
- * records again. The records must be exactly what the lines say.
- */
-export type EncodedBatch<R> = R[] & { readonly json: Buffer };
-
-export function isEncoded<R>(batch: Iterable<R>): batch is EncodedBatch<R> {
-  return Buffer.isBuffer((batch as { json?: unknown }).json);
-}
-
 export function batched<R>(batches: AsyncIterable<Iterable<R>>): RecordBatches<R> {
   return { batches };
 }

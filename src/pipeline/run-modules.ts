@@ -6,7 +6,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { AcquisitionView, ArtifactSpec, FileEntry, SpecKey } from "../acquisitions/view.ts";
 import { applies, isWhole, mergeSpecs } from "../acquisitions/spec-match.ts";
-import { isBatched, isEncoded, type ModuleContext, type ModuleDef } from "../modules/contract.ts";
+import { isBatched, type ModuleContext, type ModuleDef } from "../modules/contract.ts";
 import type { Shard } from "../core/shard.ts";
 import type { Coverage, Detection, DetectionInput, Message, ModuleExposure, TimelineEvent } from "../core/model.ts";
 import { describeError } from "../core/errors.ts";
@@ -22,8 +22,6 @@ import type { ProgressFn } from "./progress.ts";
 /** Where a module's output goes. The results writer and the in-memory collector implement it. */
 export interface ModuleSink {
   record(r: unknown): void;
-  /** Records already encoded as results lines (an EncodedBatch), instead of record() for each. */
-  recordLines?(lines: Buffer, count: number): void;
   event(e: TimelineEvent): void;
   /** event() without the event object, for sinks that store fields (the timeline store). */
   eventFields?(timestamp: string, module: string, event: string, description: string, detected: boolean): void;
@@ -98,9 +96,9 @@ export async function runModule(
     shard,
   };
   const fields = sink.eventFields?.bind(sink);
-  const handle = (rec: unknown, written = false) => {
+  const handle = (rec: unknown) => {
     n++;
-    if (!written) sink.record(rec);
+    sink.record(rec);
     const found = mod.check ? mod.check(rec, ctx) : [];
     if (mod.events) {
       const detected = found.length > 0;
@@ -117,12 +115,7 @@ export async function runModule(
     const source = mod.records(ctx);
     // A sync generator is walked without `for await`, which would cost a promise per row.
     if (isBatched(source)) {
-      for await (const batch of source.batches) {
-        if (sink.recordLines && isEncoded(batch)) {
-          sink.recordLines(batch.json, batch.length);
-          for (const rec of batch) handle(rec, true);
-        } else for (const rec of batch) handle(rec);
-      }
+      for await (const batch of source.batches) for (const rec of batch) handle(rec);
     } else if (Symbol.iterator in source) {
       for (const rec of source as Iterable<unknown>) handle(rec);
     } else {
@@ -230,7 +223,6 @@ export async function runModules(
         iocs,
         {
           record: (r) => writer.write(r),
-          recordLines: (lines, count) => writer.writeLines(lines, count),
           // timeline.csv names MVT's plugin (SafariHistory) where MVT has the module.
           event: (e) => timeline.add({ ...e, module: plugin }),
           eventFields: (timestamp, _module, event, description, detected) => timeline.addFields(timestamp, plugin, event, description, detected),
