@@ -2,7 +2,7 @@
 // the corpus's real databases (MVT's test backup, the iLEAPP reference image), the databases the
 // tests and the demo build in code, and for every module a small database found by asking it
 // (discoverDatabase), so each target has seeds without ../shared.
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeDataUsageDb, writeSafariHistoryDb, writeSmsDb, writeWhatsAppDb } from "../../src/demo/synthetic.ts";
 import type { AcquisitionKind } from "../../src/acquisitions/view.ts";
@@ -27,7 +27,8 @@ const START = Date.UTC(2021, 5, 1);
 const END = Date.UTC(2021, 6, 1);
 /** A database a demo writer makes at a path, read back. */
 function written(name: string, write: (path: string) => void): Buffer {
-  const p = join(scratchDir(), name);
+  // A folder of its own: the builders add to a database already there (seeds built twice in one process).
+  const p = join(mkdtempSync(join(scratchDir(), "seed-")), name);
   write(p);
   return readFileSync(p);
 }
@@ -58,7 +59,16 @@ const SPECS: Spec[] = [
   { module: "contacts", corpus: [`${SLICES}/Library/AddressBook/AddressBook.sqlitedb`] },
   { module: "calendar", corpus: [mvtFile("2041457d5fe04d39d0ab481178355df6781e6858")] },
   { module: "interactionc", corpus: [mvtFile("1f5a521220a3ad80ebfdc196978df8e7a2e49dee")] },
-  { module: "tcc", corpus: [mvtFile("64d0019cb3d46bfc8cce545a8ba54b93e7ea9347")] },
+  {
+    module: "tcc",
+    corpus: [mvtFile("64d0019cb3d46bfc8cce545a8ba54b93e7ea9347")],
+    // iOS 14's schema, one row a known spyware process, one an ordinary app.
+    built: () => [
+      sqliteImage("CREATE TABLE access (service TEXT, client TEXT, client_type INTEGER, auth_value INTEGER, auth_reason INTEGER, last_modified INTEGER)", (db) => {
+        db.prepare("INSERT INTO access VALUES ('kTCCServiceMicrophone', 'bh', 1, 2, 4, 625000000), ('kTCCServiceCamera', 'com.example.app', 0, 0, 2, 625000100)").run();
+      }),
+    ],
+  },
   {
     module: "datausage",
     corpus: [mvtFile("0d609c54856a9bb2d56729df1d68f2958a88426b")],

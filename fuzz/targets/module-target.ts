@@ -156,8 +156,11 @@ export async function discoverDatabase(module: string, kind: AcquisitionKind = "
       }
       let m: RegExpExecArray | null;
       if ((m = /no (?:such )?table:? ([\w.$]+)|unexpected schema: neither ([\w$]+)/.exec(message))) db.exec(`CREATE TABLE ${q((m[1] ?? m[2]).replace(/^main\./, ""))} (fuzz_id INTEGER)`);
-      else if ((m = /table ([\w$]+) lacks (.+)$/.exec(message))) for (const c of m[2].split(", ")) addColumn(m[1], c.trim());
+      // "lacks A, B" needs both; "lacks A or B" either: both are added.
+      else if ((m = /table ([\w$]+) lacks (.+)$/.exec(message))) for (const c of m[2].split(/, | or /)) addColumn(m[1], c.trim());
       else if ((m = /no such column: (?:[\w$]+\.)?([\w$]+)/.exec(message))) for (const t of tables()) addColumn(t, m[1]);
+      // "table T has neither a/b (...) nor c/d": the first set of columns.
+      else if ((m = /table ([\w$]+) has neither ([\w$]+(?:\/[\w$]+)*)/.exec(message))) for (const c of m[2].split("/")) addColumn(m[1], c);
       else break;
     }
     if (!tables().length) return undefined;

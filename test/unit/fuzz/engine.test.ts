@@ -69,3 +69,29 @@ test("a long run's ledger carries each target on where it stopped, until its goa
   assert.match(table, /\| a \| 900 \| 5\.0 min \| 70 \| 830 \| 90% \| exception #650: x is not a function \| c1, c2 \|/);
   assert.match(table, /\| c \| 0 \| 0 min .*not started/);
 });
+
+test("every target has a seed built in code that its reader accepts: mutations start from evidence that parses", { timeout: 300_000 }, async () => {
+  const { TARGETS } = await import("../../../fuzz/targets/index.ts");
+  const none: string[] = [];
+  for (const t of TARGETS) {
+    let seeds: Buffer[];
+    try {
+      seeds = await t.seeds(undefined);
+    } catch (e) {
+      none.push(`${t.name}: its seeds cannot be built (${(e as Error).message})`);
+      continue;
+    }
+    let accepted = false;
+    for (const s of seeds) {
+      try {
+        await t.run(s);
+        accepted = true;
+        break;
+      } catch {
+        // The next seed.
+      }
+    }
+    if (!accepted) none.push(`${t.name} (${seeds.length} seeds)`);
+  }
+  assert.deepEqual(none, []);
+});
