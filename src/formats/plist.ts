@@ -89,7 +89,8 @@ function quietly<T>(fn: () => T): T {
   console.error = (line: unknown) => {
     const m = /^\[xmldom (\w+)\]\t(.*)/s.exec(String(line));
     if (!m || m[1] === "warning") return;
-    if (errors++ === 0) first = m[2]!.split("\n")[0]!;
+    // The message can quote the damaged text at any length: the one-line error keeps its start.
+    if (errors++ === 0) first = m[2]!.split("\n")[0]!.slice(0, 200);
     if (errors > XML_ERRORS) throw new Error(`more than ${XML_ERRORS} XML errors, the first: ${first}`);
   };
   try {

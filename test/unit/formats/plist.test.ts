@@ -115,6 +115,12 @@ test("XML plist: a file made of errors is refused at the hundred-and-first, a fe
     () => parsePlist(damaged, "Info.plist"),
     (e: unknown) => e instanceof VigilError && e.file === "Info.plist" && /more than 100 XML errors, the first: Unexpected content outside root element/.test(e.message),
   );
+  // The first error quotes the stray text: a long one is cut in the one-line message.
+  const longText = Buffer.from(`<?xml version="1.0"?>\n<key>name</key>${`${"x".repeat(5000)}</key>`.repeat(200)}`);
+  assert.throws(
+    () => parsePlist(longText, "Long.plist"),
+    (e: unknown) => e instanceof VigilError && /more than 100 XML errors/.test(e.message) && e.message.length < 400,
+  );
   const fewErrors = Buffer.from(`<?xml version="1.0"?><plist><dict><key>a</key><string>x & y</string><key>b</key><string>z &c</string></dict></plist>`);
   assert.deepEqual(parsePlist(fewErrors, "few.plist"), { a: "x & y", b: "z &c" });
 });
