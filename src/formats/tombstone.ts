@@ -122,7 +122,28 @@ export function parseTombstoneProto(data: Buffer, file: string): Tombstone {
 }
 
 const HAS_OFFSET = /(Z|[+-]\d\d:?\d\d)$/;
-const HEAD_RE = /^pid: (\d+), tid: (\d+), name: (.*?)\s+>>> (.*) <<<\s*$/;
+const HEAD_START = /^pid: (\d+), tid: (\d+), name: /;
+const isSpace = (c: string | undefined) => c !== undefined && /\s/.test(c);
+
+/**
+ * The "pid: P, tid: T, name: N  >>> cmd <<<" line, read in one forward pass: the thread name
+ * runs to the first whitespace before a ">>> ", the command from there to the last " <<<". A
+ * regular expression doing the same backtracked once per ">>> " on a damaged line repeating it
+ * (quadratic: minutes for a line of 600 KB).
+ */
+function headLine(line: string): { pid: number; tid: number; name: string; command: string } | undefined {
+  const m = HEAD_START.exec(line);
+  if (!m) return undefined;
+  const rest = line.slice(m[0].length);
+  const end = rest.trimEnd();
+  if (!end.endsWith(" <<<")) return undefined;
+  let k = rest.indexOf(">>> ");
+  while (k >= 0 && !isSpace(rest[k - 1])) k = rest.indexOf(">>> ", k + 1);
+  if (k < 0 || k + 4 > end.length - 4) return undefined;
+  let a = k - 1;
+  while (a > 0 && isSpace(rest[a - 1])) a--;
+  return { pid: Number(m[1]), tid: Number(m[2]), name: rest.slice(0, a), command: end.slice(k + 4, end.length - 4) };
+}
 const SIGNAL_RE = /^signal (-?\d+) \((\w+)\), code (-?\d+) \(([^)]*)\)(?:, fault addr (\S+))?/;
 
 function unquote(v: string): string {
@@ -178,13 +199,13 @@ export function parseTombstoneText(text: string, file: string): Tombstone {
         t.cause ??= val;
         continue;
     }
-    const h = HEAD_RE.exec(line);
-    if (h && t.pid === undefined) {
-      t.pid = Number(h[1]);
-      t.tid = Number(h[2]);
-      t.thread_name = h[3];
-      t.process_name = h[4].split(" ")[0];
-      t.command_line ??= h[4].split(" ");
+    const h = t.pid === undefined ? headLine(line) : undefined;
+    if (h) {
+      t.pid = h.pid;
+      t.tid = h.tid;
+      t.thread_name = h.name;
+      t.process_name = h.command.split(" ")[0];
+      t.command_line ??= h.command.split(" ");
       continue;
     }
     const s = SIGNAL_RE.exec(line);

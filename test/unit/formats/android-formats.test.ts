@@ -359,3 +359,18 @@ test("dumpsys package: Android 14 layout (UPDATED_SYSTEM_APP, per-user blocks, o
   assert.deepEqual(p.runtime_permissions.map((r) => r.name), ["com.google.android.wearable.permission.RECEIVE_COMPLICATION_DATA"]);
   assert.deepEqual(parseResolverTable(lines, "Receiver").map((r) => r.component), ["androidx.profileinstaller.ProfileInstallReceiver"]);
 });
+
+test("tombstone: a damaged pid line repeating '>>> ' is read in one pass (long fuzz run, tombstone-text #60)", { timeout: 20_000 }, () => {
+  // The regular expression for this line backtracked once per ">>> ": minutes for 600 KB.
+  const damaged = `*** *** *** *** *** ***\npid: 9850, tid: 9893, name: UsbFfs-worker  >>> /system/bin/adbd <<<${"Ffs-worker  >>> ".repeat(40_000)}\nsignal 6 (SIGABRT), code -1 (SI_QUEUE), fault addr --------\n`;
+  // A bound a thousand times what one pass takes, far under the half minute the old expression took.
+  const cpu = process.cpuUsage();
+  assert.throws(() => parseTombstoneText(damaged, "tombstone_00"), (e: unknown) => e instanceof VigilError && /not a tombstone/.test(e.message));
+  const used = process.cpuUsage(cpu);
+  assert.ok(used.user + used.system < 5e6, `the line took ${((used.user + used.system) / 1e6).toFixed(1)} s of CPU`);
+  // Ended by " <<<", the same line is a header again: the name runs to the first ">>> ", the command to the last " <<<".
+  const t = parseTombstoneText(`pid: 9850, tid: 9893, name: UsbFfs-worker  >>> /system/bin/adbd <<<${"Ffs-worker  >>> ".repeat(40_000)} <<<\n`, "tombstone_01");
+  assert.equal(t.pid, 9850);
+  assert.equal(t.thread_name, "UsbFfs-worker");
+  assert.equal(t.process_name, "/system/bin/adbd");
+});
