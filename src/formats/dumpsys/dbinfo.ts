@@ -12,7 +12,29 @@ export interface DbinfoOperation {
   timestamp_is_device_local: true;
 }
 
-const DB_OP_RE = /^\d+: \[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?)\]\s*(?:\[Pid:\((\d+)\)\])?\s*(\w+) took .*?(?:sql="(.*?)")?(?:, path=(\S+))?$/;
+const DB_OP_HEAD = /^\d+: \[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?)\]\s*(?:\[Pid:\((\d+)\)\])?\s*(\w+) took /;
+
+/**
+ * What follows "took ": the first `sql="..."` (to the first quote that ends the line or comes
+ * just before its `, path=...`) and the trailing `, path=...`, found with a few searches. A
+ * regular expression saying the same (`.*?(?:sql="(.*?)")?(?:, path=(\S+))?$`) scanned the
+ * rest of the line again at every `sql="` of a damaged line: quadratic, a minute for 600 KB.
+ */
+function opTail(rest: string): { sql?: string; path?: string } {
+  // Only the last ", path=" can run to the end without a space (the text itself holds one).
+  const j = rest.lastIndexOf(", path=");
+  const pathAt = j >= 0 && /^\S+$/.test(rest.slice(j + 7)) ? j : -1;
+  const p = rest.indexOf('sql="');
+  if (p >= 0) {
+    // The closing quote: the earliest of the one before ", path=" and the line's last character.
+    const closes = [pathAt > 0 && rest[pathAt - 1] === '"' ? pathAt - 1 : -1, rest.endsWith('"') ? rest.length - 1 : -1].filter((q) => q >= p + 5);
+    if (closes.length && (pathAt < 0 || p < pathAt)) {
+      const q = Math.min(...closes);
+      return { sql: rest.slice(p + 5, q), path: q === pathAt - 1 ? rest.slice(pathAt + 7) : undefined };
+    }
+  }
+  return pathAt >= 0 ? { path: rest.slice(pathAt + 7) } : {};
+}
 
 export function parseDbinfo(lines: string[]): DbinfoOperation[] {
   const out: DbinfoOperation[] = [];
@@ -41,10 +63,11 @@ export function parseDbinfo(lines: string[]): DbinfoOperation[] {
       continue;
     }
     if (!path) continue;
-    const o = DB_OP_RE.exec(t);
+    const o = DB_OP_HEAD.exec(t);
     if (o) {
       pathHadOps = true;
-      out.push({ pid, process: proc, path: o[5] ?? path, action: o[3], sql: o[4], timestamp: deviceTime(o[1]), timestamp_is_device_local: true });
+      const tail = opTail(t.slice(o[0].length));
+      out.push({ pid, process: proc, path: tail.path ?? path, action: o[3], sql: tail.sql, timestamp: deviceTime(o[1]), timestamp_is_device_local: true });
     }
   }
   flushPath();

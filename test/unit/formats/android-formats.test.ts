@@ -374,3 +374,16 @@ test("tombstone: a damaged pid line repeating '>>> ' is read in one pass (long f
   assert.equal(t.thread_name, "UsbFfs-worker");
   assert.equal(t.process_name, "/system/bin/adbd");
 });
+
+test("dumpsys dbinfo: a damaged operation line repeating 'sql=\"' is read in one pass", () => {
+  // The line's regular expression scanned the rest of the line again at every sql=" (quadratic).
+  const damaged = `0: [2021-01-01 12:00:00] executeForCursorWindow took 1ms - succeeded, ${'sql="a'.repeat(60_000)}"x`;
+  const cpu = process.cpuUsage();
+  const ops = parseDbinfo(["Connection pool for /data/data/x/databases/y.db:", damaged]);
+  const used = process.cpuUsage(cpu);
+  assert.ok(used.user + used.system < 5e6, `the line took ${((used.user + used.system) / 1e6).toFixed(1)} s of CPU`);
+  // Nothing ends the first sql=" where the expression allowed (the last character, or just before ", path="): no sql.
+  assert.deepEqual(ops.map((o) => [o.action, o.sql, o.path]), [["executeForCursorWindow", undefined, "/data/data/x/databases/y.db"]]);
+  const fine = parseDbinfo(["Connection pool for /d.db:", '1: [2021-01-01 12:00:00.5] [Pid:(42)] prepare took 0ms - succeeded, sql="SELECT \\"a\\", b", path=/data/data/z/databases/w.db']);
+  assert.deepEqual(fine.map((o) => [o.action, o.sql, o.path]), [["prepare", 'SELECT \\"a\\", b', "/data/data/z/databases/w.db"]]);
+});
