@@ -120,9 +120,9 @@ export function parseIps(data: Buffer | string, file: string): CrashReport {
     if (!value) continue;
     switch (key) {
       case "Process": {
-        const m = /^(.*?)\s*\[(\d+)\]$/.exec(value);
-        r.proc_name = m ? m[1] : value;
-        if (m) r.pid = Number(m[2]);
+        const m = nameAndPid(value);
+        r.proc_name = m ? m.name : value;
+        if (m) r.pid = m.pid;
         break;
       }
       case "Path":
@@ -152,4 +152,17 @@ export function parseIps(data: Buffer | string, file: string): CrashReport {
     }
   }
   return r;
+}
+
+/**
+ * "name [pid]" of a legacy report's Process line, by searching from the end: the expression
+ * /^(.*?)\s*\[(\d+)\]$/ tried its whitespace at every position of a long run of spaces
+ * (quadratic on a damaged line).
+ */
+function nameAndPid(value: string): { name: string; pid: number } | undefined {
+  if (!value.endsWith("]")) return undefined;
+  const open = value.lastIndexOf("[");
+  const digits = value.slice(open + 1, -1);
+  if (open < 0 || !/^\d+$/.test(digits)) return undefined;
+  return { name: value.slice(0, open).trimEnd(), pid: Number(digits) };
 }

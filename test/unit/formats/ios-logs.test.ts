@@ -109,6 +109,19 @@ test(".ips: legacy text body", () => {
   assert.equal(r.timestamp, "2020-01-02T02:04:05.000Z");
 });
 
+test(".ips: a legacy Process line with a long run of spaces is read in one pass", () => {
+  // The expression /^(.*?)\s*\[(\d+)\]$/ tried its whitespace at every space of the run (quadratic).
+  const head = JSON.stringify({ bug_type: "109", name: "x" });
+  const spaces = " ".repeat(150_000);
+  const cpu = process.cpuUsage();
+  const odd = parseIps(`${head}\nProcess: a${spaces}x\n`, "odd.ips");
+  const named = parseIps(`${head}\nProcess: imagent${spaces}[345]\n`, "named.ips");
+  const used = process.cpuUsage(cpu);
+  assert.ok(used.user + used.system < 5e6, `the lines took ${((used.user + used.system) / 1e6).toFixed(1)} s of CPU`);
+  assert.deepEqual([odd.proc_name, odd.pid], [`a${spaces}x`, undefined]);
+  assert.deepEqual([named.proc_name, named.pid], ["imagent", 345]);
+});
+
 test(".ips bad input: no JSON header, truncated body", () => {
   assert.throws(() => parseIps("Incident Identifier: X\n", "c.ips"), (e: unknown) => e instanceof VigilError && e.oneLine() === "c.ips: not a crash report (.ips): first line is not a JSON header");
   const full = ipsText({ procName: "imagent" });
