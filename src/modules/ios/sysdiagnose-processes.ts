@@ -45,7 +45,8 @@ export class PsParser {
   constructor(private readonly file: string) {}
 
   line(raw: string): Omit<ProcessRecord, "file"> | undefined {
-    const text = raw.replace(/\s+$/, "");
+    // trimEnd, not /\s+$/: that expression is quadratic on a long run of spaces inside the line.
+    const text = raw.trimEnd();
     if (!text.trim()) return undefined;
     if (!this.cols) {
       const cols = text.trim().split(/\s+/);

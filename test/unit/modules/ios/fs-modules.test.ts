@@ -109,6 +109,16 @@ test("sysdiagnose_processes: parses ps.txt and ps_thread.txt once per process; f
   assert.deepEqual(commandPath("kernel_task"), { name: "kernel_task" });
 });
 
+test("sysdiagnose_processes: a line with a long run of spaces inside is read in one pass", async () => {
+  // The line's trailing space was cut with /\s+$/, which tries every space of an inner run (quadratic).
+  const ps = psText([{ pid: 1, ppid: 0, command: "/sbin/launchd" }]) + `  2 1 0 0 ??  Ss 0:00.01 /usr/bin/x${" ".repeat(200_000)}y\n`;
+  const cpu = process.cpuUsage();
+  const r = await collectModule(sysdiagnoseProcesses, sdView([{ path: "ps.txt", data: ps }]), none);
+  const used = process.cpuUsage(cpu);
+  assert.ok(used.user + used.system < 5e6, `the listing took ${((used.user + used.system) / 1e6).toFixed(1)} s of CPU`);
+  assert.equal(r.coverage.status, "checked");
+});
+
 test("sysdiagnose_processes: a file without a ps header fails with a one-line reason", async () => {
   const r = await collectModule(sysdiagnoseProcesses, sdView([{ path: "ps.txt", data: "hello world\n" }]), none);
   assert.equal(r.coverage.status, "failed");
