@@ -1,6 +1,7 @@
 // Which kind of acquisition a path is, from a look at it (names, first bytes, an archive's
 // first entries), for `vigil check PATH` and `vigil case add`: nothing is opened or extracted.
 // The opener of the kind found then reads it for real and says what is wrong with it.
+import { trimEndOf } from "../core/trim.ts";
 import { readdirSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { VigilError } from "../core/errors.ts";
@@ -58,7 +59,7 @@ function fromNames(names: string[]): Detected | undefined {
  * in the list is a file of another kind of acquisition, which fromNames has ruled out already.
  */
 function networkFromNames(names: string[]): Detected | undefined {
-  const hit = names.map((n) => n.replace(/\/+$/, "")).find((n) => sourceKind(n) && sourceKind(n) !== "pcapdroid") ?? names.find((n) => sourceKind(n) === "pcapdroid");
+  const hit = names.map((n) => trimEndOf(n, "/")).find((n) => sourceKind(n) && sourceKind(n) !== "pcapdroid") ?? names.find((n) => sourceKind(n) === "pcapdroid");
   if (!hit) return undefined;
   const what: Record<string, string> = { capture: "a packet capture", zeek: "a Zeek log", eve: "Suricata's eve.json", apr: "an App Privacy Report", pcapdroid: "a PCAPdroid CSV" };
   const base = hit.replace(/^.*\//, "");

@@ -1,10 +1,11 @@
 // Link extraction shared by the message modules (sms, whatsapp, shortcuts, calendar).
 // Compiled once: these run on every row of tables with hundreds of thousands of rows.
+import { trimEndOf, trimStartOf } from "../../../core/trim.ts";
 
 // A scheme URL runs until whitespace or a character that never belongs to a URL in running text.
 const URL_RE = /\bhttps?:\/\/[^\s<>"'`\u0000-\u001f\u007f]+/gi;
 // Punctuation that ends a sentence more often than it ends a URL.
-const TRAILING = /[.,;:!?)\]}'"»”’]+$/;
+const TRAILING = ".,;:!?)]}'\"»”’";
 
 /**
  * The http(s) URLs written in a text, in order, without duplicates and without the sentence
@@ -23,7 +24,7 @@ export function extractLinks(text: string | null | undefined): string[] {
 }
 
 function stripTrailing(u: string): string {
-  let s = u.replace(TRAILING, "");
+  let s = trimEndOf(u, TRAILING);
   // A closing parenthesis belongs to the URL when the URL opened one (Wikipedia-style links).
   if (u.length > s.length && u[s.length] === ")" && s.includes("(") && !s.includes(")")) s += ")";
   return s;
@@ -65,7 +66,7 @@ export function emailOf(handle: string | null | undefined): string | undefined {
   if (!handle) return undefined;
   let s = handle.trim();
   if (s.toLowerCase().startsWith("mailto:")) s = s.slice(7);
-  s = s.replace(/^['"<]+|['">]+$/g, "");
+  s = trimEndOf(trimStartOf(s, "'\"<"), "'\">");
   const at = s.indexOf("@");
   if (at <= 0 || at === s.length - 1 || /\s/.test(s)) return undefined;
   // WhatsApp JIDs (…@s.whatsapp.net, …@g.us, …@lid) are account ids, not e-mail addresses.

@@ -1,5 +1,6 @@
 // Plist values made safe for JSON output and for the report: binary blobs as base64 (as MVT
 // writes them), dates as ISO strings, 64-bit integers as numbers when they fit.
+import { trimEndOf } from "../../../core/trim.ts";
 import type { FileEntry } from "../../../acquisitions/view.ts";
 import { VigilError } from "../../../core/errors.ts";
 import { fromDate } from "../../../core/time.ts";
@@ -39,7 +40,7 @@ export function str(v: unknown): string | undefined {
 
 /** The last path component: iOS stores some process names as "UUID/bundle.id" or full paths. */
 export function baseName(p: string): string {
-  const t = p.replace(/\/+$/, "");
+  const t = trimEndOf(p, "/");
   const i = t.lastIndexOf("/");
   return i >= 0 ? t.slice(i + 1) : t;
 }
