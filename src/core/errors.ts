@@ -7,9 +7,10 @@ export class VigilError extends Error {
   readonly file?: string;
   readonly code: string;
   constructor(message: string, opts: { file?: string; code?: string; cause?: unknown } = {}) {
-    // One line whatever the message quotes (a database schema, a damaged name): line breaks and
-    // the indentation around them become one space.
-    super(message.replace(/\s*[\r\n]+\s*/g, " "), opts.cause === undefined ? undefined : { cause: opts.cause });
+    // One line whatever the message quotes (a database schema, a damaged name): each run of
+    // whitespace holding a line break becomes one space (/\s*[\r\n]+\s*/g said the same but
+    // tried every split of a long run of spaces without a line break: quadratic).
+    super(message.replace(/\s+/g, (ws) => (/[\r\n]/.test(ws) ? " " : ws)), opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = "VigilError";
     this.file = opts.file;
     this.code = opts.code ?? "input";

@@ -38,6 +38,9 @@ const str = (v: unknown): string | undefined => (typeof v === "string" && v ? v 
 /** "iPhone OS 17.2.1 (21C66)" → { version: "17.2.1", build: "21C66" }. */
 export function splitOsVersion(s: string | undefined): { version?: string; build?: string } {
   if (!s) return {};
+  // A version string is a few dozen characters: the expressions below are quadratic on a long run
+  // of digits and dots, so a damaged value is read in its first 200 only.
+  if (s.length > 200) s = s.slice(0, 200);
   const m = /(\d+(?:\.\d+)+)\s*\(([0-9A-Za-z]+)\)/.exec(s);
   if (m) return { version: m[1], build: m[2] };
   const v = /(\d+(?:\.\d+)+)/.exec(s);

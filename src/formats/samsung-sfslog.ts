@@ -10,7 +10,7 @@ import { fromOffsetDateTime } from "../core/time.ts";
 import { adbKeyFingerprint } from "./dumpsys/adb.ts";
 
 const LINE = /^(\d{2})-(\d{2})-(\d{2}) \(GMT([+-]\d{2}:\d{2})\) (\d{2}:\d{2}:\d{2}\.\d{3}) +(\d+) ([VDIWEAF]) ([^:]+): (.*)$/;
-const USB_DEVICE = /^USB device attached: vidpid (\S+?):(\S+) mfg\/product\/ver(\/serial)? (.*) hasAudio\/HID\/Storage: (true|false)\/(true|false)\/(true|false)$/;
+const USB_DEVICE = /^USB device attached: vidpid ([^\s:]+):(\S+) mfg\/product\/ver(\/serial)? (.*) hasAudio\/HID\/Storage: (true|false)\/(true|false)\/(true|false)$/;
 const USB_UEVENT = /^USB UEVENT: \{(.*)\}$/;
 const ADB_KEY = /^Logging key (\S+)(?: (.*?))?, state = (\d+), alwaysAllow = (true|false), lastConnectionTime = (\d+), authWindow = (\d+)$/;
 

@@ -83,8 +83,13 @@ export function parseAdb(lines: string[]): AdbState {
       if (text.includes("</keyStore>")) mode = undefined;
       return;
     }
-    const m = /^(QAAAA[A-Za-z0-9+/]+={0,2})(?:\s+(.*))?$/.exec(text.trim());
-    if (m) addKey(m[1], mode, m[2]?.trim() || undefined);
+    // The key, then a comment after whitespace, as /^(QAAAA…)(?:\s+(.*))?$/ read it; in two
+    // steps, since that expression tried every split of a long run of spaces before a line break.
+    const line = text.trim();
+    const m = /^QAAAA[A-Za-z0-9+/]+={0,2}/.exec(line);
+    const after = m ? line.slice(m[0].length) : "";
+    const comment = after.trimStart();
+    if (m && (after === "" || (comment !== after && !/[\n\r\u2028\u2029]/.test(comment)))) addKey(m[0], mode, comment.trim() || undefined);
   }
   return state;
 }

@@ -19,7 +19,9 @@ export interface AppopsPackage {
   timestamp_is_device_local: true;
 }
 
-const OP_RE = /^([A-Z][A-Z0-9_]+) \(([a-z_]+)[^)]*\):?$/;
+// The look-ahead keeps [^)]* from taking back letters of the mode: without it a long run of them
+// was tried at every split (quadratic); the mode is the whole run either way.
+const OP_RE = /^([A-Z][A-Z0-9_]+) \(([a-z_]+)(?![a-z_])[^)]*\):?$/;
 const OP_ENTRY_RE = /^(Access|Reject): \[([\w-]+)\]\s*(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?)/;
 
 export function parseAppops(lines: string[]): AppopsPackage[] {

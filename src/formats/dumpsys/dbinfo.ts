@@ -12,7 +12,7 @@ export interface DbinfoOperation {
   timestamp_is_device_local: true;
 }
 
-const DB_OP_HEAD = /^\d+: \[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?)\]\s*(?:\[Pid:\((\d+)\)\])?\s*(\w+) took /;
+const DB_OP_HEAD = /^\d+: \[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?)\]\s*(?:\[Pid:\((\d+)\)\]\s*)?(\w+) took /;
 
 /**
  * What follows "took ": the first `sql="..."` (to the first quote that ends the line or comes

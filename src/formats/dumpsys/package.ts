@@ -167,8 +167,11 @@ export function parseDumpsysPackages(lines: string[]): DumpsysPackage[] {
           pkg.private_flags = bracketList(v);
           break;
         case "signatures": {
-          const s = /signatures:\[([^\]]*)\]/.exec(v);
-          if (s) pkg.signatures = s[1].split(/[,\s]+/).filter(Boolean);
+          // The first "signatures:[" and the "]" after it (an expression rescanned to the end at each
+          // "signatures:[" of a damaged line).
+          const at = v.indexOf("signatures:[");
+          const end = at < 0 ? -1 : v.indexOf("]", at + 12);
+          if (end >= 0) pkg.signatures = v.slice(at + 12, end).split(/[,\s]+/).filter(Boolean);
           break;
         }
         default:

@@ -6,7 +6,8 @@ import type { AndroidFix, AppFix, IosFix } from "./model.ts";
 
 /** "16.5.1", "16.5.1 (c)", "17.0" → numbers and the RSR letter; undefined when not a version. */
 export function parseIosVersion(v: string): { parts: [number, number, number]; rsr?: string } | undefined {
-  const m = /^\s*(\d+)(?:\.(\d+))?(?:\.(\d+))?\s*(?:\(([a-z])\))?\s*$/.exec(v);
+  // Trimmed first: the expression's leading and trailing \s* tried every split of a long run of spaces.
+  const m = /^(\d+)(?:\.(\d+))?(?:\.(\d+))?\s*(?:\(([a-z])\))?$/.exec(v.trim());
   if (!m) return undefined;
   return { parts: [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)], rsr: m[4] };
 }

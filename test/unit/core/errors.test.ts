@@ -7,3 +7,13 @@ test("a VigilError is one line even when its message quotes text with line break
   assert.equal(e.oneLine(), 'x/ChatStorage.sqlite: corrupt SQLite database: malformed database schema (T) - unrecognized token: "`  A BLOB, B REAL, C"');
   assert.ok(!describeError(e).includes("\n"));
 });
+
+test("a message with a long run of spaces and no line break is made one line in linear time", () => {
+  // /\s*[\r\n]+\s*/g tried every split of such a run (quadratic: minutes for a quoted megabyte).
+  const quoted = `x${" ".repeat(300_000)}y`;
+  const cpu = process.cpuUsage();
+  const e = new VigilError(`bad value ${quoted}\n  at line 2`);
+  const used = process.cpuUsage(cpu);
+  assert.ok(used.user + used.system < 5e6, `the message took ${((used.user + used.system) / 1e6).toFixed(1)} s of CPU`);
+  assert.equal(e.message, `bad value ${quoted} at line 2`);
+});

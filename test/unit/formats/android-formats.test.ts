@@ -387,3 +387,21 @@ test("dumpsys dbinfo: a damaged operation line repeating 'sql=\"' is read in one
   const fine = parseDbinfo(["Connection pool for /d.db:", '1: [2021-01-01 12:00:00.5] [Pid:(42)] prepare took 0ms - succeeded, sql="SELECT \\"a\\", b", path=/data/data/z/databases/w.db']);
   assert.deepEqual(fine.map((o) => [o.action, o.sql, o.path]), [["prepare", 'SELECT \\"a\\", b', "/data/data/z/databases/w.db"]]);
 });
+
+test("dumpsys lines that made their expressions quadratic are read in linear time, with the same results", () => {
+  // Found by a ReDoS checker over the source (docs/fuzzing.md): each line below took from tens of
+  // seconds to minutes of CPU with the expression it replaced.
+  const run = 300_000;
+  const cpu = process.cpuUsage();
+  const acc = parseAccessibility([`Enabled services:{{${"a".repeat(run)}}, {com.x/.Svc}}`, `enabled services: {${" ".repeat(run)}\u2028`]);
+  const ops = parseAppops(toLines(`  Uid 0:\n    Package root:\n      CAMERA (${"a".repeat(run)}\n      READ_SMS (allow):\n`));
+  const adb = parseAdb(toLines(`{\n  debugging_manager={\n    user_keys=${KEY1}${" ".repeat(run)}\r x\n${KEY2} me@pc\n  }\n}`));
+  const pkgs = parseDumpsysPackages(toLines(packageSection([pkgBlock("com.user.app", { extra: `      signatures=PackageSignatures{1 version:2, ${"signatures:[".repeat(run / 10)}` })])));
+  const used = process.cpuUsage(cpu);
+  assert.ok(used.user + used.system < 5e6, `the lines took ${((used.user + used.system) / 1e6).toFixed(1)} s of CPU`);
+  assert.deepEqual(acc.map((s) => s.service), ["com.x/com.x.Svc"]);
+  assert.deepEqual(ops[0].permissions.map((p) => [p.name, p.mode]), [["READ_SMS", "allow"]]);
+  // A stray line break in the keys' list ends it, as before.
+  assert.deepEqual(adb.keys, []);
+  assert.deepEqual(pkgs[0].signatures, ["b378e95c"]);
+});

@@ -114,3 +114,15 @@ test("app versions compare as dotted numbers of any length, per platform and edi
   assert.equal(appFixStatus({ app: "whatsapp", os: "ios", version: "2.21.1" }, ranged).status, "not_applicable");
   assert.equal(appFixStatus({ app: "whatsapp", os: "ios", version: "2.23.1" }, ranged).status, "below");
 });
+
+test("parseIosVersion: a value with long runs of spaces is read in linear time", () => {
+  // The expression's leading and trailing \s* tried every split of such a run (quadratic).
+  const spaces = " ".repeat(300_000);
+  const cpu = process.cpuUsage();
+  const odd = parseIosVersion(`16.5${spaces}x`);
+  const padded = parseIosVersion(`${spaces}16.5.1 (c)${spaces}`);
+  const used = process.cpuUsage(cpu);
+  assert.ok(used.user + used.system < 5e6, `the values took ${((used.user + used.system) / 1e6).toFixed(1)} s of CPU`);
+  assert.equal(odd, undefined);
+  assert.deepEqual(padded, { parts: [16, 5, 1], rsr: "c" });
+});
