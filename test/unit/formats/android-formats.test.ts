@@ -21,6 +21,7 @@ import { parseTombstone, parseTombstoneProto, parseTombstoneText } from "../../.
 import { parseIntrusionLine } from "../../../src/formats/intrusion-log.ts";
 import { parseSmsBackup } from "../../../src/formats/android-sms.ts";
 import { dumpsys, packageSection, pkgBlock } from "../../helpers/android-views.ts";
+import { withinCpu } from "../../helpers/cpu-bound.ts";
 
 test("dumpsys sections: split on DUMP OF SERVICE and duration lines, blank lines kept, priorities stripped", async () => {
   const text =
@@ -360,14 +361,10 @@ test("dumpsys package: Android 14 layout (UPDATED_SYSTEM_APP, per-user blocks, o
   assert.deepEqual(parseResolverTable(lines, "Receiver").map((r) => r.component), ["androidx.profileinstaller.ProfileInstallReceiver"]);
 });
 
-test("tombstone: a damaged pid line repeating '>>> ' is read in one pass (long fuzz run, tombstone-text #60)", { timeout: 20_000 }, () => {
+test("tombstone: a damaged pid line repeating '>>> ' is read in one pass (long fuzz run, tombstone-text #60)", async () => {
   // The regular expression for this line backtracked once per ">>> ": minutes for 600 KB.
   const damaged = `*** *** *** *** *** ***\npid: 9850, tid: 9893, name: UsbFfs-worker  >>> /system/bin/adbd <<<${"Ffs-worker  >>> ".repeat(40_000)}\nsignal 6 (SIGABRT), code -1 (SI_QUEUE), fault addr --------\n`;
-  // A bound a thousand times what one pass takes, far under the half minute the old expression took.
-  const cpu = process.cpuUsage();
-  assert.throws(() => parseTombstoneText(damaged, "tombstone_00"), (e: unknown) => e instanceof VigilError && /not a tombstone/.test(e.message));
-  const used = process.cpuUsage(cpu);
-  assert.ok(used.user + used.system < 5e6, `the line took ${((used.user + used.system) / 1e6).toFixed(1)} s of CPU`);
+  await withinCpu(5, "the line", () => assert.throws(() => parseTombstoneText(damaged, "tombstone_00"), (e: unknown) => e instanceof VigilError && /not a tombstone/.test(e.message)));
   // Ended by " <<<", the same line is a header again: the name runs to the first ">>> ", the command to the last " <<<".
   const t = parseTombstoneText(`pid: 9850, tid: 9893, name: UsbFfs-worker  >>> /system/bin/adbd <<<${"Ffs-worker  >>> ".repeat(40_000)} <<<\n`, "tombstone_01");
   assert.equal(t.pid, 9850);
@@ -375,30 +372,28 @@ test("tombstone: a damaged pid line repeating '>>> ' is read in one pass (long f
   assert.equal(t.process_name, "/system/bin/adbd");
 });
 
-test("dumpsys dbinfo: a damaged operation line repeating 'sql=\"' is read in one pass", () => {
+test("dumpsys dbinfo: a damaged operation line repeating 'sql=\"' is read in one pass", async () => {
   // The line's regular expression scanned the rest of the line again at every sql=" (quadratic).
   const damaged = `0: [2021-01-01 12:00:00] executeForCursorWindow took 1ms - succeeded, ${'sql="a'.repeat(60_000)}"x`;
-  const cpu = process.cpuUsage();
-  const ops = parseDbinfo(["Connection pool for /data/data/x/databases/y.db:", damaged]);
-  const used = process.cpuUsage(cpu);
-  assert.ok(used.user + used.system < 5e6, `the line took ${((used.user + used.system) / 1e6).toFixed(1)} s of CPU`);
+  const ops = await withinCpu(5, "the line", () => parseDbinfo(["Connection pool for /data/data/x/databases/y.db:", damaged]));
   // Nothing ends the first sql=" where the expression allowed (the last character, or just before ", path="): no sql.
   assert.deepEqual(ops.map((o) => [o.action, o.sql, o.path]), [["executeForCursorWindow", undefined, "/data/data/x/databases/y.db"]]);
   const fine = parseDbinfo(["Connection pool for /d.db:", '1: [2021-01-01 12:00:00.5] [Pid:(42)] prepare took 0ms - succeeded, sql="SELECT \\"a\\", b", path=/data/data/z/databases/w.db']);
   assert.deepEqual(fine.map((o) => [o.action, o.sql, o.path]), [["prepare", 'SELECT \\"a\\", b', "/data/data/z/databases/w.db"]]);
 });
 
-test("dumpsys lines that made their expressions quadratic are read in linear time, with the same results", () => {
+test("dumpsys lines that made their expressions quadratic are read in linear time, with the same results", async () => {
   // Found by a ReDoS checker over the source (docs/fuzzing.md): each line below took from tens of
   // seconds to minutes of CPU with the expression it replaced.
   const run = 300_000;
-  const cpu = process.cpuUsage();
-  const acc = parseAccessibility([`Enabled services:{{${"a".repeat(run)}}, {com.x/.Svc}}`, `enabled services: {${" ".repeat(run)}\u2028`]);
-  const ops = parseAppops(toLines(`  Uid 0:\n    Package root:\n      CAMERA (${"a".repeat(run)}\n      READ_SMS (allow):\n`));
-  const adb = parseAdb(toLines(`{\n  debugging_manager={\n    user_keys=${KEY1}${" ".repeat(run)}\r x\n${KEY2} me@pc\n  }\n}`));
-  const pkgs = parseDumpsysPackages(toLines(packageSection([pkgBlock("com.user.app", { extra: `      signatures=PackageSignatures{1 version:2, ${"signatures:[".repeat(run / 10)}` })])));
-  const used = process.cpuUsage(cpu);
-  assert.ok(used.user + used.system < 5e6, `the lines took ${((used.user + used.system) / 1e6).toFixed(1)} s of CPU`);
+  const [acc, ops, adb, pkgs] = await withinCpu(5, "the lines", () =>
+    [
+      parseAccessibility([`Enabled services:{{${"a".repeat(run)}}, {com.x/.Svc}}`, `enabled services: {${" ".repeat(run)}\u2028`]),
+      parseAppops(toLines(`  Uid 0:\n    Package root:\n      CAMERA (${"a".repeat(run)}\n      READ_SMS (allow):\n`)),
+      parseAdb(toLines(`{\n  debugging_manager={\n    user_keys=${KEY1}${" ".repeat(run)}\r x\n${KEY2} me@pc\n  }\n}`)),
+      parseDumpsysPackages(toLines(packageSection([pkgBlock("com.user.app", { extra: `      signatures=PackageSignatures{1 version:2, ${"signatures:[".repeat(run / 10)}` })]))),
+    ] as const,
+  );
   assert.deepEqual(acc.map((s) => s.service), ["com.x/com.x.Svc"]);
   assert.deepEqual(ops[0].permissions.map((p) => [p.name, p.mode]), [["READ_SMS", "allow"]]);
   // A stray line break in the keys' list ends it, as before.
