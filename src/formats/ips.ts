@@ -132,7 +132,7 @@ export function parseIps(data: Buffer | string, file: string): CrashReport {
         r.proc_path = value;
         break;
       case "Parent Process":
-        r.parent_proc = value.replace(/\s*\[\d+\]$/, "");
+        r.parent_proc = nameAndPid(value)?.name ?? value;
         break;
       case "Identifier":
         r.bundle_id ??= value;

@@ -110,13 +110,16 @@ test(".ips: legacy text body", () => {
   assert.equal(r.timestamp, "2020-01-02T02:04:05.000Z");
 });
 
-test(".ips: a legacy Process line with a long run of spaces is read in one pass", async () => {
+test(".ips: legacy Process and Parent Process lines with a long run of spaces are read in one pass", async () => {
   // The expression /^(.*?)\s*\[(\d+)\]$/ tried its whitespace at every space of the run (quadratic).
   const head = JSON.stringify({ bug_type: "109", name: "x" });
   const spaces = " ".repeat(150_000);
-  const [odd, named] = await withinCpu(5, "the lines", () => [parseIps(`${head}\nProcess: a${spaces}x\n`, "odd.ips"), parseIps(`${head}\nProcess: imagent${spaces}[345]\n`, "named.ips")]);
-  assert.deepEqual([odd.proc_name, odd.pid], [`a${spaces}x`, undefined]);
-  assert.deepEqual([named.proc_name, named.pid], ["imagent", 345]);
+  const [odd, named] = await withinCpu(5, "the lines", () => [
+    parseIps(`${head}\nProcess: a${spaces}x\nParent Process: b${spaces}y\n`, "odd.ips"),
+    parseIps(`${head}\nProcess: imagent${spaces}[345]\nParent Process: launchd${spaces}[1]\n`, "named.ips"),
+  ]);
+  assert.deepEqual([odd.proc_name, odd.pid, odd.parent_proc], [`a${spaces}x`, undefined, `b${spaces}y`]);
+  assert.deepEqual([named.proc_name, named.pid, named.parent_proc], ["imagent", 345, "launchd"]);
 });
 
 test(".ips bad input: no JSON header, truncated body", () => {
