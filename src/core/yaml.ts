@@ -13,5 +13,18 @@ let lib: typeof YAMLType | undefined;
  */
 export function parseYaml(text: string, { duplicateKeys = false } = {}): unknown {
   lib ??= createRequire(import.meta.url)("yaml") as typeof YAMLType;
-  return lib.parse(text, { schema: "core", merge: false, uniqueKeys: !duplicateKeys, logLevel: "error" });
+  const lineCounter = new lib.LineCounter();
+  try {
+    return lib.parse(text, { schema: "core", merge: false, uniqueKeys: !duplicateKeys, logLevel: "error", prettyErrors: false, lineCounter });
+  } catch (e) {
+    // Only the error thrown is given its place. The package's own prettyErrors does it for every
+    // error, copying the whole line each time: quadratic on a long damaged line (minutes for one
+    // of a megabyte with an error every few characters).
+    const pos = (e as { pos?: [number, number] }).pos;
+    if (e instanceof lib.YAMLError && pos && pos[0] >= 0) {
+      const { line, col } = lineCounter.linePos(pos[0]);
+      e.message += ` at line ${line}, column ${col}`;
+    }
+    throw e;
+  }
 }
