@@ -2,10 +2,10 @@
 // form ("*** *** ***" banner, then "pid: P, tid: T, name: N  >>> cmd <<<", "uid:", "signal ...")
 // and, since Android 12, the protobuf form (tombstone_NN.pb, message Tombstone of AOSP's
 // system/core/debuggerd/proto/tombstone.proto). Only the header fields are decoded.
-import { trimEndOf } from "../core/trim.ts";
 import { createRequire } from "node:module";
 import type protobuf from "protobufjs";
 import { VigilError } from "../core/errors.ts";
+import { trimEndOf } from "../core/trim.ts";
 import { parseLooseTimestamp } from "../core/time.ts";
 
 export interface Tombstone {
@@ -105,7 +105,7 @@ export function parseTombstoneProto(data: Buffer, file: string): Tombstone {
     process_name: cmd[0],
     command_line: cmd,
     thread_name: thread?.name,
-    selinux_label: (msg.selinux_label === undefined ? undefined : trimEndOf(msg.selinux_label, "\0")),
+    selinux_label: msg.selinux_label === undefined ? undefined : trimEndOf(msg.selinux_label, "\0"),
     process_uptime: msg.process_uptime,
     signal_info: sig
       ? {

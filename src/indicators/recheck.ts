@@ -322,8 +322,8 @@ export function recheckResults(dir: string, iocs: Matcher, moduleOf: (slug: stri
         matched_indicator: ds[0]!.matched_indicator,
       });
     }
-    const nested = msg("coverage.reason.nested", { file: name, n: tooDeep, depth: MAX_RECORD_DEPTH });
-    const coverage: Coverage = tooDeep
+    const nested = tooDeep ? msg("coverage.reason.nested", { file: name, n: tooDeep, depth: MAX_RECORD_DEPTH }) : undefined;
+    const coverage: Coverage = nested
       ? {
           module,
           title: name,

@@ -1,4 +1,5 @@
 // dumpsys accessibility: enabled and installed accessibility services.
+import { hasLineBreak } from "./text.ts";
 
 export interface AccessibilityService {
   package_name: string;
@@ -56,7 +57,7 @@ export function parseAccessibility(lines: string[]): AccessibilityService[] {
     // What follows the brace, as \s*(.*)$ took it (without a line break left in it): that
     // expression tried every split of a long run of spaces before a stray line break.
     const rest = open ? t.slice(open[0].length).trimStart() : "";
-    if (open && open[1] === open[1].toLowerCase() && !/[\n\r\u2028\u2029]/.test(rest)) {
+    if (open && open[1] === open[1].toLowerCase() && !hasLineBreak(rest)) {
       const state = open[1] as "enabled" | "installed";
       if (rest.startsWith("}")) continue;
       if (rest === "") {

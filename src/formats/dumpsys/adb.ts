@@ -1,5 +1,6 @@
 // dumpsys adb: the adb state and the public keys allowed to connect.
 import { createHash } from "node:crypto";
+import { hasLineBreak } from "./text.ts";
 
 export interface AdbKey {
   /** The base64 public key as adb writes it. */
@@ -89,7 +90,7 @@ export function parseAdb(lines: string[]): AdbState {
     const m = /^QAAAA[A-Za-z0-9+/]+={0,2}/.exec(line);
     const after = m ? line.slice(m[0].length) : "";
     const comment = after.trimStart();
-    if (m && (after === "" || (comment !== after && !/[\n\r\u2028\u2029]/.test(comment)))) addKey(m[0], mode, comment.trim() || undefined);
+    if (m && (after === "" || (comment !== after && !hasLineBreak(comment)))) addKey(m[0], mode, comment.trim() || undefined);
   }
   return state;
 }

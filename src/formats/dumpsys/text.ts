@@ -16,3 +16,11 @@ export function deviceTime(s: string | undefined): string | undefined {
   if (!m) return undefined;
   return parseLooseTimestamp(`${m[1]} ${m[2]}:${m[3]}:${m[4]}${m[5] ?? ""}`);
 }
+
+/**
+ * Whether text holds a character that `.` in a regular expression does not match: what a
+ * pattern ending in (.*)$ refused, for the parsers that read such a tail with searches instead.
+ */
+export function hasLineBreak(text: string): boolean {
+  return /[\n\r\u2028\u2029]/.test(text);
+}
