@@ -4,6 +4,7 @@
 // over by looking for the next plausible header, and the rest of the file is still read.
 import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
+import { VigilError } from "../../core/errors.ts";
 
 /** One packet as the capture holds it. `data[start..end)` is the captured part. */
 export type PacketFn = (linkType: number, data: Buffer, start: number, end: number, origLen: number, tsMs: number) => void;
@@ -27,6 +28,8 @@ const PCAPNG_SHB = 0x0a0d0d0a;
 const BRIDGE = 1 << 16;
 const MAX_RECORD = 256 * 1024 * 1024;
 const MAX_PROBLEMS = 20;
+/** Bytes kept while looking for the next readable pcap record after a damaged one: more than a record's largest length. */
+const RESYNC_WINDOW = 4 << 20;
 
 /** Whether the first bytes are a capture this reader knows (pcap, pcapng, or gzip of either, checked later). */
 export function captureMagic(head: Buffer): "pcap" | "pcapng" | "gzip" | null {
@@ -91,13 +94,15 @@ export async function readCapture(stream: Readable | AsyncIterable<Buffer>, onPa
       keep(raw, from + used, raw.length);
     }
   } catch (e) {
-    // A gzip file cut short: what was inflated so far is kept.
-    if (!stats.gzip || !parser || e instanceof CaptureError) throw e;
+    // zlib's errors (codes Z_*) are the gzip data's damage; anything else goes on up.
+    if (!stats.gzip || !(e as NodeJS.ErrnoException).code?.startsWith("Z_")) throw e;
+    if (!parser) throw new CaptureError(`gzip data is damaged before the capture's header (${(e as Error).message})`, { file });
+    // A gzip file cut short or damaged: what was inflated so far is kept.
     problem(stats, `gzip data ends early or is damaged (${(e as Error).message}); the packets before it were read`);
   }
   if (!parser) {
-    if (have > 0) throw new CaptureError(`not a pcap or pcapng capture (only ${have} bytes)`);
-    throw new CaptureError("empty file");
+    if (have > 0) throw new CaptureError(`not a pcap or pcapng capture (only ${have} bytes)`, { file });
+    throw new CaptureError("empty file", { file });
   }
   if (have > 0) parser.feed(Buffer.from(work.subarray(0, have)), true);
   return stats;
@@ -138,7 +143,8 @@ async function* inflated(stream: Readable | AsyncIterable<Buffer>, stats: Captur
   }
 }
 
-export class CaptureError extends Error {}
+/** Why a capture cannot be read at all (damage inside one is stepped over and counted instead). */
+export class CaptureError extends VigilError {}
 
 function problem(stats: CaptureStats, msg: string): void {
   stats.damaged++;
@@ -157,8 +163,7 @@ function makeParser(head: Buffer, stats: CaptureStats, onPacket: PacketFn, file:
     stats.format = "pcapng";
     return new PcapngParser(stats, onPacket);
   }
-  void file;
-  throw new CaptureError(`not a pcap or pcapng capture (first bytes ${head.subarray(0, 4).toString("hex")})`);
+  throw new CaptureError(`not a pcap or pcapng capture (first bytes ${head.subarray(0, 4).toString("hex")})`, { file });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -172,6 +177,8 @@ class PcapParser implements Parser {
   private started = false;
   private offset = 0;
   private lastTs = 0;
+  /** Where the search after a damaged header goes on, from that header, when the last chunk ran out. */
+  private resumeAt = 0;
 
   constructor(head: Buffer, private readonly stats: CaptureStats, private readonly onPacket: PacketFn) {
     const le = head.readUInt32LE(0);
@@ -217,10 +224,15 @@ class PcapParser implements Parser {
       const orig = le ? buf.readUInt32LE(p + 12) : buf.readUInt32BE(p + 12);
       if (!this.plausibleFields(sec, frac, incl, orig)) {
         const at = this.offset;
-        const next = this.resync(buf, p + 1, last);
+        const next = this.resync(buf, p + Math.max(1, this.resumeAt), last);
+        this.resumeAt = 0;
         if (next < 0) {
-          // Not enough data to find the next header yet: keep the rest for the next chunk.
-          if (!last && n - p < 1 << 20) return p;
+          // Not enough data to find the next header yet: keep the rest for the next chunk, and
+          // go on searching from where this search stopped.
+          if (!last && n - p < RESYNC_WINDOW) {
+            this.resumeAt = -next - 1 - p;
+            return p;
+          }
           problem(this.stats, `record header at byte ${at} is damaged (captured length ${incl}, length ${orig}); nothing after it could be read`);
           this.offset += n - p;
           return n;
@@ -254,15 +266,22 @@ class PcapParser implements Parser {
     return p;
   }
 
-  /** The next offset from `from` where two plausible records follow each other; -1 if none in `buf`. */
+  /**
+   * The next offset from `from` where two plausible records follow each other; else -(q + 1),
+   * q being where the search stopped: the end of `buf`, or a plausible record whose follower is
+   * not in `buf` yet (decided when more data comes, so chunk sizes do not change the outcome).
+   */
   private resync(buf: Buffer, from: number, last: boolean): number {
-    for (let q = from; q + 16 <= buf.length; q++) {
+    let q = from;
+    for (; q + 16 <= buf.length; q++) {
       if (!this.plausible(buf, q)) continue;
       const next = q + 16 + this.u32(buf, q + 8);
       if (next === buf.length && last) return q;
-      if (next + 16 <= buf.length && this.plausible(buf, next)) return q;
+      if (next + 16 <= buf.length) {
+        if (this.plausible(buf, next)) return q;
+      } else if (!last) break;
     }
-    return -1;
+    return -(q + 1);
   }
 }
 
@@ -282,6 +301,8 @@ class PcapngParser implements Parser {
   private le = true;
   private ifaces: Iface[] = [];
   private offset = 0;
+  /** Where the search after a damaged block goes on, from that block, when the last chunk ran out. */
+  private resumeAt = 0;
 
   constructor(private readonly stats: CaptureStats, private readonly onPacket: PacketFn) {}
 
@@ -356,7 +377,9 @@ class PcapngParser implements Parser {
    * read. Returns the new position, or -(used + 1) to ask for more data first.
    */
   private skipDamaged(buf: Buffer, p: number, last: boolean, why: string): number {
-    for (let q = p + 4; q + 12 <= buf.length; q += 4) {
+    let q = p + Math.max(4, this.resumeAt);
+    this.resumeAt = 0;
+    for (; q + 12 <= buf.length; q += 4) {
       const ok = this.blockAt(buf, q);
       if (ok === 1) {
         problem(this.stats, `${why} (byte ${this.offset}); ${q - p} bytes skipped to the next readable block`);
@@ -365,7 +388,11 @@ class PcapngParser implements Parser {
       }
       if (ok === -1 && !last) break;
     }
-    if (!last && buf.length - p < MAX_RECORD) return -(p + 1);
+    if (!last && buf.length - p < MAX_RECORD) {
+      // Searched up to q: the next chunk's search goes on from there.
+      this.resumeAt = q - p;
+      return -(p + 1);
+    }
     problem(this.stats, `${why} (byte ${this.offset}); nothing after it could be read`);
     this.offset += buf.length - p;
     return -(buf.length + 1);

@@ -1,6 +1,7 @@
 // PCAPdroid's connections CSV (exported from its Connections view): one row per connection with
 // the app that made it, the protocol PCAPdroid recognised and its "info" (the DNS query, TLS
 // server name or HTTP host). Columns are found by their header names.
+import { VigilError } from "../../core/errors.ts";
 import { fromUnixMillis } from "../../core/time.ts";
 import type { NetSink } from "./records.ts";
 
@@ -46,7 +47,7 @@ export async function readPcapdroidCsv(lines: AsyncIterable<string>, file: strin
     lineNo++;
     if (!line.trim()) continue;
     if (!col) {
-      if (!isPcapdroidHeader(line)) throw new Error("not a PCAPdroid connections CSV (no SrcIP, DstIP and Info columns)");
+      if (!isPcapdroidHeader(line)) throw new VigilError("not a PCAPdroid connections CSV (no SrcIP, DstIP and Info columns)", { file });
       col = new Map(line.split(",").map((h, i) => [h.trim().toLowerCase(), i]));
       continue;
     }
@@ -98,6 +99,6 @@ export async function readPcapdroidCsv(lines: AsyncIterable<string>, file: strin
     else if (app_protocol === "quic") emit({ kind: "quic", r: { ...base, ...ends, server_name: info, app } });
     else if (app_protocol === "http") emit({ kind: "http", r: { ...base, ...ends, host: info, app } });
   }
-  if (!col) throw new Error("empty file");
+  if (!col) throw new VigilError("empty file", { file });
   return n;
 }

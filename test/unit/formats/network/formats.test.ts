@@ -3,11 +3,13 @@ import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { test } from "node:test";
 import { gzipSync } from "node:zlib";
+import { VigilError } from "../../../../src/core/errors.ts";
 import { readCapture, type CaptureStats } from "../../../../src/formats/network/capture.ts";
 import type { NetRecord } from "../../../../src/formats/network/records.ts";
 import { handshakeMessages, ja3, ja4, parseClientHello, splitMessages } from "../../../../src/formats/network/tls.ts";
 import { TrafficReader } from "../../../../src/formats/network/traffic.ts";
 import { ipText } from "../../../../src/formats/network/packet.ts";
+import { readPcapdroidCsv } from "../../../../src/formats/network/pcapdroid.ts";
 import {
   certificateMessage,
   clientHello,
@@ -35,6 +37,7 @@ import {
   udp,
   type Pkt,
 } from "../../../helpers/net-builder.ts";
+import { withinCpu } from "../../../helpers/cpu-bound.ts";
 
 const T0 = Date.UTC(2024, 2, 20, 9, 0, 0);
 
@@ -81,6 +84,29 @@ test("gzip-compressed captures are inflated on the fly", async () => {
   const { stats, by } = await decode(gzipSync(pcap(dnsPair("gz.example.com", ["192.0.2.3"]))));
   assert.ok(stats.gzip);
   assert.equal(by("dns")[0]!.query, "gz.example.com");
+});
+
+test("a capture that cannot be read at all is a VigilError naming the file; damaged gzip is told from a bug", async () => {
+  const read = (b: Buffer, onPacket: () => void = () => {}) => readCapture(Readable.from([b]), onPacket, "x.pcap.gz");
+  const gz = gzipSync(pcap(dnsPair("gz.example.com", ["192.0.2.3"])));
+  const broken = Buffer.from(gz);
+  broken.fill(0x55, 10, 30);
+  await assert.rejects(read(broken), (e: unknown) => e instanceof VigilError && e.file === "x.pcap.gz" && /^gzip data is damaged before the capture's header \(/.test(e.message));
+  await assert.rejects(read(Buffer.from("hello world, no capture")), (e: unknown) => e instanceof VigilError && /not a pcap or pcapng capture/.test(e.message));
+  await assert.rejects(read(Buffer.alloc(0)), (e: unknown) => e instanceof VigilError && e.message === "empty file");
+  // An error of the reader itself inside a gzipped capture is not taken for damaged gzip data.
+  await assert.rejects(read(gz, () => { throw new TypeError("a bug"); }), TypeError);
+  const cut = await read(gz.subarray(0, gz.length - 30));
+  assert.match(cut.problems[0]!, /gzip data ends early or is damaged/);
+});
+
+test("a CSV that is not PCAPdroid's, or is empty, is a VigilError naming the file", async () => {
+  async function* lines(...l: string[]) {
+    yield* l;
+  }
+  const read = (...l: string[]) => readPcapdroidCsv(lines(...l), "conns.csv", () => {}, () => {});
+  await assert.rejects(read("a,b,c", "1,2,3"), (e: unknown) => e instanceof VigilError && e.file === "conns.csv" && /not a PCAPdroid connections CSV/.test(e.message));
+  await assert.rejects(read("", "  "), (e: unknown) => e instanceof VigilError && e.message === "empty file");
 });
 
 test("link types: Ethernet with VLAN, raw IP, Linux SLL and SLL2, BSD null and loop, 802.11 with radiotap", async () => {
@@ -262,6 +288,28 @@ test("a damaged pcap record header and a damaged pcapng block are stepped over a
   assert.deepEqual(r2.by("dns").map((d) => d.query), ["before.example.com", "after.example.com"]);
   assert.equal(r2.stats.damaged, 1);
   assert.match(r2.stats.problems[0]!, /impossible length.*skipped/);
+});
+
+test("a long damaged stretch read in small chunks is searched once, with the same outcome as in one chunk (fuzz capture #173)", async () => {
+  // 2 MB without a readable record header after a damaged one: each new chunk searched the
+  // whole kept stretch again, from the damaged header (20 s of CPU for a 950 KB file).
+  const before = dnsPair("before.example.com", ["192.0.2.6"], { id: 11 });
+  const after = dnsPair("after.example.com", ["192.0.2.7"], { id: 12 });
+  const stretch = Buffer.alloc(2 << 20, 0xff);
+  const good = pcapRecordsWith(before, after);
+  const at = good.length - pcap(after).length + 24;
+  const bad = Buffer.concat([good.subarray(0, at), stretch, good.subarray(at)]);
+  const junk = Buffer.alloc(64, 0xee);
+  junk.writeUInt32LE(6, 0);
+  junk.writeUInt32LE(999999, 4);
+  const ng = Buffer.concat([pcapngSectionHeader(), pcapngInterface(1), ...before.map((p) => pcapngPacket(p)), junk, stretch, ...after.map((p) => pcapngPacket(p))]);
+  for (const file of [bad, ng]) {
+    const whole = await decode(file, file.length);
+    const small = await withinCpu(5, "the damaged stretch in 1 KB chunks", () => decode(file, 1024));
+    assert.deepEqual(small.by("dns").map((d) => d.query), ["before.example.com", "after.example.com"]);
+    assert.deepEqual(small.stats.problems, whole.stats.problems);
+    assert.equal(small.stats.damaged, 1);
+  }
 });
 
 /** A pcap with a record header of impossible lengths between two good parts. */
