@@ -5,11 +5,12 @@ import { archiveTargets } from "./archives.ts";
 import { indicatorTargets } from "./indicators.ts";
 import { iosDatabaseTargets } from "./ios-databases.ts";
 import { iosTextTargets } from "./ios-text.ts";
+import { moreModuleTargets } from "./more-modules.ts";
 import { networkTargets } from "./network.ts";
 import { plistTargets } from "./plists.ts";
 import { resultsTargets } from "./results.ts";
 
-export const TARGETS: Target[] = [...plistTargets, ...archiveTargets, ...iosTextTargets, ...androidTargets, ...indicatorTargets, ...resultsTargets, ...iosDatabaseTargets, ...networkTargets];
+export const TARGETS: Target[] = [...plistTargets, ...archiveTargets, ...iosTextTargets, ...androidTargets, ...indicatorTargets, ...resultsTargets, ...iosDatabaseTargets, ...moreModuleTargets, ...networkTargets];
 
 export function targetByName(name: string): Target {
   const t = TARGETS.find((x) => x.name === name);

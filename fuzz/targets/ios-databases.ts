@@ -26,7 +26,7 @@ const mvtFile = (id: string) => `${MVT}/${id.slice(0, 2)}/${id}`;
 const START = Date.UTC(2021, 5, 1);
 const END = Date.UTC(2021, 6, 1);
 /** A database a demo writer makes at a path, read back. */
-function written(name: string, write: (path: string) => void): Buffer {
+export function written(name: string, write: (path: string) => void): Buffer {
   // A folder of its own: the builders add to a database already there (seeds built twice in one process).
   const p = join(mkdtempSync(join(scratchDir(), "seed-")), name);
   write(p);

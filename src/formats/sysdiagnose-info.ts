@@ -43,14 +43,60 @@ export function parseRemotectlProperties(text: string): Record<string, string> {
   return out;
 }
 
-/** The JSON body of MobileActivation's collection_oob_request.txt, when present. */
+/**
+ * The JSON body of MobileActivation's collection_oob_request.txt, when present: from the first
+ * "BODY:", blanks and "{" to the first "}" that ends the block (blanks then the end of the text,
+ * or a line break and a line that does not start blank). Searched forward once: the expression
+ * /BODY:\s+(\{[\s\S]*?\})\s*(?:\n\S|$)/ said the same but scanned the rest of the text again
+ * from each "BODY: {" of a damaged file.
+ */
 export function parseActivationRequest(text: string): Record<string, unknown> | undefined {
-  const m = /BODY:\s+(\{[\s\S]*?\})\s*(?:\n\S|$)/.exec(text);
-  if (!m) return undefined;
+  const body = activationBody(text);
+  if (body === undefined) return undefined;
   try {
-    const v = JSON.parse(m[1]) as unknown;
+    const v = JSON.parse(body) as unknown;
     return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
+}
+
+const BLANK = /\s/;
+
+function activationBody(text: string): string | undefined {
+  let open = -1;
+  for (let at = text.indexOf("BODY:"); at >= 0 && open < 0; at = text.indexOf("BODY:", at + 5)) {
+    let i = at + 5;
+    while (i < text.length && BLANK.test(text[i]!)) i++;
+    if (i > at + 5 && text[i] === "{") open = i;
+  }
+  if (open < 0) return undefined;
+  for (let close = text.indexOf("}", open + 1); close >= 0; close = text.indexOf("}", close + 1)) {
+    let r = close + 1;
+    while (r < text.length && BLANK.test(text[r]!)) r++;
+    if (r === text.length || (r > close + 1 && text[r - 1] === "\n")) return text.slice(open, close + 1);
+  }
+  return undefined;
+}
+
+/**
+ * The first sysdiagnose archive name in a text (sysdiagnose.log names the file it writes), as
+ * /sysdiagnose_\S+?\.tar\.gz/ finds it, searched forward once: the expression scanned the rest
+ * of a long word again from each "sysdiagnose_" in it.
+ */
+export function sysdiagnoseArchiveIn(text: string): string | undefined {
+  let wordEnd = -1;
+  let tar = -1;
+  for (let s = text.indexOf("sysdiagnose_"); s >= 0; ) {
+    if (s >= wordEnd) {
+      wordEnd = s + 12;
+      while (wordEnd < text.length && !BLANK.test(text[wordEnd]!)) wordEnd++;
+    }
+    if (tar < s + 13) tar = text.indexOf(".tar.gz", s + 13);
+    if (tar < 0) return undefined;
+    if (tar + 7 <= wordEnd) return text.slice(s, tar + 7);
+    // No later "sysdiagnose_" of this word reaches a ".tar.gz" in it either.
+    s = text.indexOf("sysdiagnose_", wordEnd);
+  }
+  return undefined;
 }

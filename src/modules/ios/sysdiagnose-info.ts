@@ -3,7 +3,7 @@
 // sysdiagnose.log), as MVT's sysdiagnose_info. An outdated iOS is exposure, read from the device
 // info (rules/device-exposure.ts), not a detection: it is a risk, not a trace of spyware.
 import { defineModule } from "../contract.ts";
-import { parseActivationRequest, parseRemotectlProperties, parseSysdiagnoseName } from "../../formats/sysdiagnose-info.ts";
+import { parseActivationRequest, parseRemotectlProperties, parseSysdiagnoseName, sysdiagnoseArchiveIn } from "../../formats/sysdiagnose-info.ts";
 import { newerIosRelease } from "../../indicators/ios-releases.ts";
 
 export interface SysdiagnoseInfoRecord {
@@ -43,10 +43,10 @@ export default defineModule<SysdiagnoseInfoRecord>({
           rec.BuildVersion ??= s("os-build");
         }
       } else if (f.path.endsWith("sysdiagnose.log")) {
-        const m = /sysdiagnose_\S+?\.tar\.gz/.exec(text);
-        const n = m ? parseSysdiagnoseName(m[0]) : undefined;
+        const m = sysdiagnoseArchiveIn(text);
+        const n = m ? parseSysdiagnoseName(m) : undefined;
         if (m && n) {
-          rec.OriginalFilename = m[0].slice(m[0].lastIndexOf("/") + 1);
+          rec.OriginalFilename = m.slice(m.lastIndexOf("/") + 1);
           rec.CreatedTimestamp = n.created;
         }
       }
