@@ -322,7 +322,30 @@ function pcapRecordsWith(before: Pkt[], after: Pkt[]): Buffer {
   return Buffer.concat([pcapHeader(1), good(before), junk, Buffer.alloc(13, 0x77), good(after)]);
 }
 
-test("not a capture: a clear error, not an empty result", async () => {
+test("not a catest("a pcapng packet block too short for its fields is counted, not read past its end", async () => {
+  // An enhanced packet block of 12 bytes (type, length, length) at the end of the file: its
+  // interface, time and lengths were read from past the end of the buffer, a RangeError.
+  const short = (type: number) => {
+    const b = Buffer.alloc(12);
+    b.writeUInt32LE(type, 0);
+    b.writeUInt32LE(12, 4);
+    b.writeUInt32LE(12, 8);
+    return b;
+  };
+  const before = dnsPair("before.example.com", ["192.0.2.6"], { id: 11 });
+  for (const type of [6, 2, 3]) {
+    const ng = Buffer.concat([pcapngSectionHeader(), pcapngInterface(1), ...before.map((p) => pcapngPacket(p)), short(type)]);
+    for (const chunk of [ng.length, 50]) {
+      const r = await decode(ng, chunk);
+      assert.deepEqual(r.by("dns").map((d) => d.query), ["before.example.com"]);
+      assert.equal(r.stats.packets, 2);
+      assert.equal(r.stats.damaged, 1);
+      assert.match(r.stats.problems[0]!, /packet block at byte \d+ is 12 bytes long, too short/);
+    }
+  }
+});
+
+pture: a clear error, not an empty result", async () => {
   await assert.rejects(decode(Buffer.from("this is a text file, not a capture\n")), /not a pcap or pcapng capture/);
   await assert.rejects(decode(Buffer.alloc(0)), /empty file/);
 });
