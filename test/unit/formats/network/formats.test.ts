@@ -345,6 +345,17 @@ test("not a catest("a pcapng packet block too short for its fields is counted, n
   }
 });
 
+test("IP fragments that disagree on where the datagram ends are dropped, not copied out of bounds", async () => {
+  // A fragment at offset 32 kept while a later last fragment says the datagram ends at 24: its
+  // copy into the 24-byte datagram threw a RangeError.
+  const frag = (off: number, len: number, more: boolean) => ({ ts: T0, data: ethernet(ipv4("10.0.0.1", "10.0.0.2", 17, Buffer.alloc(len, 1), { id: 5, fragOffset: off, more })) });
+  const after = dnsPair("after.example.com", ["192.0.2.7"], { id: 12 });
+  const { reader, by } = await decode(pcap([frag(0, 104, true), frag(32, 8, true), frag(16, 8, false), ...after]));
+  assert.equal(reader.linkStats.reassembled, 0);
+  assert.equal(reader.linkStats.fragmentsDropped, 3);
+  assert.deepEqual(by("dns").map((d) => d.query), ["after.example.com"]);
+});
+
 pture: a clear error, not an empty result", async () => {
   await assert.rejects(decode(Buffer.from("this is a text file, not a capture\n")), /not a pcap or pcapng capture/);
   await assert.rejects(decode(Buffer.alloc(0)), /empty file/);
