@@ -1,0 +1,46 @@
+// Zeek, Suricata and App Privacy Report lines of unexpected shapes: a result or a counted
+// problem, never a plain exception, and linear time on long lists.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { readAppPrivacyReport } from "../../../../src/formats/network/app-privacy-report.ts";
+import type { NetRecord } from "../../../../src/formats/network/records.ts";
+import { readZeek } from "../../../../src/formats/network/zeek.ts";
+
+async function* lines(ls: string[]): AsyncGenerator<string> {
+  yield* ls;
+}
+
+function sink(): { recs: NetRecord[]; emit: (r: NetRecord) => void } {
+  const recs: NetRecord[] = [];
+  return { recs, emit: (r) => recs.push(r) };
+}
+
+test("zeek dns: a TTLs list of 300,000 values gives the smallest, not a RangeError", async () => {
+  // Math.min(...ttls) ran out of stack on a long list.
+  const { recs, emit } = sink();
+  const ttls = [...Array(300_000).fill("60"), "5"].join(",");
+  await readZeek(lines(["#fields\tts\tquery\tanswers\tTTLs", `1700000000\ta.example\t192.0.2.1\t${ttls}`]), "dns", "dns.log", emit, () => {});
+  assert.equal(recs.length, 1);
+  assert.equal(recs[0]!.kind === "dns" && recs[0]!.r.ttl, 5);
+});
+
+test("zeek JSON and the App Privacy Report: an object where text is expected is left out, not a TypeError", async () => {
+  // String() of {"toString": 1} throws "Cannot convert object to primitive value".
+  const bad = { toString: 1 };
+  const { recs, emit } = sink();
+  await readZeek(lines([JSON.stringify({ ts: 1700000000, query: "a.example", answers: [bad, "192.0.2.1", "cdn.example"], TTLs: [bad, 30] })]), "dns", "dns.log", emit, () => {});
+  assert.equal(recs.length, 1);
+  const r = recs[0]!.r as Extract<NetRecord, { kind: "dns" }>["r"];
+  assert.deepEqual(r.answer_ips, ["192.0.2.1"]);
+  assert.deepEqual(r.cnames, ["cdn.example"]);
+  assert.equal(r.ttl, 30);
+
+  const apr = sink();
+  const line = (domainType: unknown) => JSON.stringify({ type: "networkActivity", timeStamp: "2024-01-01T00:00:00Z", bundleID: "com.example", domain: "a.example", domainType });
+  await readAppPrivacyReport(lines([line(bad), line(2)]), "apr.ndjson", apr.emit, () => {});
+  assert.deepEqual(
+    apr.recs.map((x) => (x.r as { domain_type?: string }).domain_type),
+    [undefined, "2"],
+  );
+});
+
