@@ -1,7 +1,7 @@
 // The iPhone App Privacy Report (Settings > Privacy & Security > App Privacy Report > Save):
 // one JSON object a line. "networkActivity" entries say which app contacted which domain, how
 // often and when; "access" entries say when an app used the camera, microphone, location...
-import { isoTime, jsonLines, type JsonObject } from "./json-lines.ts";
+import { isoTime, jsonLines, scalarText, type JsonObject } from "./json-lines.ts";
 import type { NetSink } from "./records.ts";
 
 type Obj = JsonObject;
@@ -23,7 +23,7 @@ export async function readAppPrivacyReport(lines: AsyncIterable<string>, file: s
           bundle_id: str(e.bundleID),
           domain: str(e.domain)?.toLowerCase(),
           domain_owner: str(e.domainOwner),
-          domain_type: e.domainType === undefined ? undefined : String(e.domainType),
+          domain_type: scalarText(e.domainType),
           context: str(e.context),
           hits: typeof e.hits === "number" ? e.hits : undefined,
           first_timestamp: time(e.firstTimeStamp),

@@ -399,6 +399,12 @@ class PcapngParser implements Parser {
   }
 
   private block(type: number, buf: Buffer, p: number, len: number): void {
+    // A packet block shorter than its fixed fields: they would be read from the bytes after it
+    // (past the end of the buffer, for the last block of a chunk).
+    if (len < (type === 3 ? 16 : type === 6 || type === 2 ? 32 : 0)) {
+      problem(this.stats, `packet block at byte ${this.offset} is ${len} bytes long, too short for its fields`);
+      return;
+    }
     switch (type) {
       case 1: {
         // Interface description: link type, snaplen, options (if_tsresol = 9).

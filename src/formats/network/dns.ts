@@ -28,8 +28,51 @@ function message(id: number, response: boolean): DnsMessage {
   return { id, response, query: undefined, qtype: undefined, rcode: undefined, answerIps: [], cnames: [], ttl: undefined };
 }
 
+/**
+ * Compression pointers a name may follow: as many as it can have labels. dns-packet follows any
+ * number (each to an earlier byte), and a message whose every name walks a chain of thousands of
+ * pointers cost seconds to decode; such a message is refused as malformed.
+ */
+const MAX_POINTERS = 127;
+
+let labelEnd = new Int32Array(0);
+let depth = new Int32Array(0);
+
+/**
+ * The most compression pointers dns-packet would follow reading a name at any offset of `b`
+ * (with its rule: each pointer goes before where the name, or the last pointer's target, began).
+ * Linear: where each offset's labels end is found from the end, each chain's length from the start.
+ */
+export function pointerDepth(b: Buffer): number {
+  const n = b.length;
+  if (labelEnd.length < n) {
+    labelEnd = new Int32Array(n);
+    depth = new Int32Array(n);
+  }
+  // labelEnd[o]: the offset of the zero byte or pointer that ends the labels read from o; -1 if none.
+  for (let o = n - 1; o >= 0; o--) {
+    const c = b[o]!;
+    if (c === 0) labelEnd[o] = o;
+    else if (c < 0x40) labelEnd[o] = o + 1 + c < n ? labelEnd[o + 1 + c]! : -1;
+    else labelEnd[o] = c >= 0xc0 && o + 1 < n ? o : -1;
+  }
+  let most = 0;
+  for (let s = 0; s < n; s++) {
+    const q = labelEnd[s]!;
+    let d = 0;
+    if (q >= 0 && b[q] !== 0) {
+      const t = ((b[q]! & 0x3f) << 8) | b[q + 1]!;
+      if (t < s) d = 1 + depth[t]!;
+    }
+    depth[s] = d;
+    if (d > most) most = d;
+  }
+  return most;
+}
+
 /** A message decoded by dns-packet alone. */
 export function libraryDns(b: Buffer): DnsMessage | undefined {
+  if (pointerDepth(b) > MAX_POINTERS) return undefined;
   let m: dnsPacket.Packet;
   try {
     m = dnsPacket.decode(b);
@@ -96,6 +139,7 @@ function readName(b: Buffer, base: number, end: number, at: number, text: boolea
   let total = 0;
   let consumed = 0;
   let jumped = false;
+  let jumps = 0;
   let n = 0;
   for (;;) {
     if (p >= end) return NOT_PLAIN;
@@ -119,7 +163,7 @@ function readName(b: Buffer, base: number, end: number, at: number, text: boolea
     } else if ((len & 0xc0) === 0xc0) {
       if (p + 1 > end) return NOT_PLAIN;
       const jump = (((len & 0x3f) << 8) | b[p]!) >>> 0;
-      if (jump >= oldOffset) return NOT_PLAIN;
+      if (jump >= oldOffset || ++jumps > MAX_POINTERS) return NOT_PLAIN;
       if (!jumped) consumed++;
       p = base + jump;
       oldOffset = jump;

@@ -11,6 +11,14 @@ export function isoTime(v: unknown): string | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 
+/**
+ * A JSON value as text when it is a string, number or boolean; undefined for null, an object or
+ * an array (String() of an object can throw: `{"toString": 1}`).
+ */
+export function scalarText(v: unknown): string | undefined {
+  return typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : undefined;
+}
+
 export async function* jsonLines(lines: AsyncIterable<string>, file: string, timeField: string, problem: (msg: string) => void): AsyncGenerator<{ e: JsonObject; timestamp: string }> {
   let lineNo = 0;
   for await (const raw of lines) {

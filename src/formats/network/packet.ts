@@ -286,8 +286,10 @@ export class PacketDecoder {
     let covered = 0;
     dg.parts.sort((a, b) => a.off - b.off);
     for (const x of dg.parts) {
-      if (x.off > covered) {
-        this.stats.fragmentsDropped += dg.parts.length; // a hole: overlapping fragments fooled the count
+      // A hole (overlapping fragments fooled the count), or a fragment past the end that a
+      // later "last" fragment set: the fragments disagree, and the datagram is dropped.
+      if (x.off > covered || x.off > dg.total) {
+        this.stats.fragmentsDropped += dg.parts.length;
         return undefined;
       }
       x.data.copy(out, x.off, 0, Math.min(x.data.length, dg.total - x.off));

@@ -50,8 +50,21 @@ export async function readEve(lines: AsyncIterable<string>, file: string, emit: 
           else if (a.rrtype === "CNAME") rec.cnames.push(data.toLowerCase());
         }
         const grouped = o(d.grouped);
-        for (const ip of [...(Array.isArray(grouped.A) ? grouped.A : []), ...(Array.isArray(grouped.AAAA) ? grouped.AAAA : [])]) if (typeof ip === "string" && !rec.answer_ips.includes(ip)) rec.answer_ips.push(ip);
-        for (const c of Array.isArray(grouped.CNAME) ? grouped.CNAME : []) if (typeof c === "string" && !rec.cnames.includes(c.toLowerCase())) rec.cnames.push(c.toLowerCase());
+        // Each address and name once: sets, since a list can be as long as the line.
+        const ips = new Set(rec.answer_ips);
+        for (const ip of [...(Array.isArray(grouped.A) ? grouped.A : []), ...(Array.isArray(grouped.AAAA) ? grouped.AAAA : [])]) {
+          if (typeof ip === "string" && !ips.has(ip)) {
+            ips.add(ip);
+            rec.answer_ips.push(ip);
+          }
+        }
+        const cnames = new Set(rec.cnames);
+        for (const c of Array.isArray(grouped.CNAME) ? grouped.CNAME : []) {
+          if (typeof c === "string" && !cnames.has(c.toLowerCase())) {
+            cnames.add(c.toLowerCase());
+            rec.cnames.push(c.toLowerCase());
+          }
+        }
         emit({ kind: "dns", r: rec });
         break;
       }

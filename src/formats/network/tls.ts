@@ -59,30 +59,78 @@ export function versionName(v: number): string {
   }
 }
 
+type Messages = { messages: { type: number; body: Buffer }[]; ended: boolean; notTls: boolean };
+
 /**
  * The handshake messages in a stream of TLS records, as far as they are complete. Stops at the
  * first record that is not a handshake (ChangeCipherSpec, application data, alert): what follows
  * is encrypted. `ended` says so.
  */
-export function handshakeMessages(b: Buffer): { messages: { type: number; body: Buffer }[]; ended: boolean; notTls: boolean } {
-  const parts: Buffer[] = [];
-  let p = 0;
-  let ended = false;
-  while (p + 5 <= b.length) {
-    const type = b[p]!;
-    const major = b[p + 1]!;
-    const len = (b[p + 3]! << 8) | b[p + 4]!;
-    if (major !== 3 || (type < 20 || type > 24)) return { messages: [], ended: true, notTls: p === 0 };
-    if (type !== TLS_HANDSHAKE) {
-      ended = true;
-      break;
+export function handshakeMessages(b: Buffer): Messages {
+  return new HandshakeReader().read(b);
+}
+
+/**
+ * The handshake messages of one direction of a connection, read as its bytes arrive: each call
+ * gets the stream from its start, longer than the last time, and returns the messages completed
+ * since (what handshakeMessages returns, less what earlier calls returned). Each record and
+ * message is read once: reading the whole stream again at every segment was quadratic in its
+ * records (thousands of empty ones, then a byte a segment).
+ */
+export class HandshakeReader {
+  /** Where in the stream the next record starts. */
+  private rec = 0;
+  /** The payloads of the handshake records read so far, end to end. */
+  private hs = Buffer.alloc(0);
+  private hsLen = 0;
+  /** Where in `hs` the next message starts. */
+  private msg = 0;
+
+  read(b: Buffer): Messages {
+    let p = this.rec;
+    let ended = false;
+    const from = this.hsLen;
+    while (p + 5 <= b.length) {
+      const type = b[p]!;
+      const major = b[p + 1]!;
+      const len = (b[p + 3]! << 8) | b[p + 4]!;
+      if (major !== 3 || type < 20 || type > 24) {
+        // Not TLS from here on; what this call read is left out, as when the stream was read whole.
+        this.hsLen = from;
+        return { messages: [], ended: true, notTls: p === 0 };
+      }
+      if (type !== TLS_HANDSHAKE) {
+        ended = true;
+        break;
+      }
+      if (p + 5 + len > b.length) break;
+      this.append(b, p + 5, p + 5 + len);
+      p += 5 + len;
     }
-    if (p + 5 + len > b.length) break;
-    parts.push(b.subarray(p + 5, p + 5 + len));
-    p += 5 + len;
+    this.rec = p;
+    const out: { type: number; body: Buffer }[] = [];
+    const hs = this.hs;
+    let q = this.msg;
+    while (q + 4 <= this.hsLen) {
+      const mlen = (hs[q + 1]! << 16) | (hs[q + 2]! << 8) | hs[q + 3]!;
+      if (q + 4 + mlen > this.hsLen) break;
+      out.push({ type: hs[q]!, body: hs.subarray(q + 4, q + 4 + mlen) });
+      q += 4 + mlen;
+    }
+    this.msg = q;
+    return { messages: out, ended, notTls: false };
   }
-  const hs = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
-  return { messages: splitMessages(hs), ended, notTls: false };
+
+  private append(b: Buffer, a: number, z: number): void {
+    if (this.hsLen + (z - a) > this.hs.length) {
+      // A new buffer: the bodies returned before keep pointing into the old one.
+      const grown = Buffer.allocUnsafe(Math.max(1024, this.hs.length * 2, this.hsLen + (z - a)));
+      this.hs.copy(grown, 0, 0, this.hsLen);
+      this.hs = grown;
+    }
+    b.copy(this.hs, this.hsLen, a, z);
+    this.hsLen += z - a;
+  }
 }
 
 /** Handshake messages (type, 24-bit length, body) laid end to end; an incomplete last one is left out. */

@@ -15,7 +15,7 @@ import type { DnsRecord, FlowRecord, NetSink } from "./records.ts";
 import {
   certificateList,
   certInfo,
-  handshakeMessages,
+  HandshakeReader,
   ja3,
   ja4,
   parseClientHello,
@@ -86,6 +86,9 @@ class Flow {
   ended = 0;
   out: Stream | undefined;
   in: Stream | undefined;
+  /** The TLS handshake messages read so far from each direction's stream. */
+  hsOut: HandshakeReader | undefined;
+  hsIn: HandshakeReader | undefined;
   serverName: string | undefined;
   /** What the TLS record needs from the ClientHello (see helloFacts). */
   hello: Hello | undefined;
@@ -317,6 +320,8 @@ export class TrafficReader {
       if (f.app === undefined && s.data[s.start] === 0x16) f.app = "tls";
       if (f.app === "tls" && !(fromClient ? f.hello : f.sh)) this.stats.cutHandshakes++;
       stream.finish();
+      if (fromClient) f.hsOut = undefined;
+      else f.hsIn = undefined;
       if ((f.out?.done ?? true) && (f.in?.done ?? true)) this.stopInspecting(f);
       return;
     }
@@ -346,11 +351,13 @@ export class TrafficReader {
     f.inspect = false;
     f.out?.finish();
     f.in?.finish();
+    f.hsOut = f.hsIn = undefined;
     f.quicParts = undefined;
   }
 
   private tlsStream(f: Flow, stream: Stream, fromClient: boolean, ts: number): void {
-    const { messages, ended, notTls } = handshakeMessages(stream.view());
+    const reader = fromClient ? (f.hsOut ??= new HandshakeReader()) : (f.hsIn ??= new HandshakeReader());
+    const { messages, ended, notTls } = reader.read(stream.view());
     let done = ended || notTls;
     for (const m of messages) {
       if (fromClient && m.type === 1 && !f.hello) {
@@ -375,7 +382,11 @@ export class TrafficReader {
       this.stats.cappedStreams++;
       done = true;
     }
-    if (done) stream.finish();
+    if (done) {
+      stream.finish();
+      if (fromClient) f.hsOut = undefined;
+      else f.hsIn = undefined;
+    }
     if (f.out?.done && f.in?.done) this.stopInspecting(f);
   }
 

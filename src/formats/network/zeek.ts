@@ -3,6 +3,7 @@
 // capture gives (field names are Zeek's own where the records share them).
 import { isIP } from "node:net";
 import { fromUnixSeconds } from "../../core/time.ts";
+import { scalarText } from "./json-lines.ts";
 import type { NetSink } from "./records.ts";
 
 export type ZeekLog = "dns" | "ssl" | "x509" | "http" | "conn" | "quic";
@@ -20,7 +21,8 @@ const num = (v: unknown): number | undefined => {
   const n = typeof v === "number" ? v : typeof v === "string" && v !== "-" && v !== "" ? Number(v) : NaN;
   return Number.isFinite(n) ? n : undefined;
 };
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === "string" && v !== "-" && v !== "(empty)" && v !== "" ? v.split(",") : []);
+// A JSON log's list keeps its strings and numbers (an object in it has no text to give).
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(scalarText).filter((x) => x !== undefined) : typeof v === "string" && v !== "-" && v !== "(empty)" && v !== "" ? v.split(",") : []);
 
 /** Zeek's ts: epoch seconds (TSV, default JSON) or ISO-8601 (JSON with iso8601 timestamps). */
 function time(v: unknown): string | undefined {
@@ -102,7 +104,7 @@ export async function readZeek(lines: AsyncIterable<string>, log: ZeekLog, file:
             answered: rcode !== undefined || answers.length > 0,
             answer_ips: answers.filter((a) => isIP(a)),
             cnames: answers.filter((a) => !isIP(a) && /^[\w.-]+$/.test(a)).map((a) => a.toLowerCase()),
-            ttl: ttls.length ? Math.min(...ttls) : undefined,
+            ttl: ttls.length ? ttls.reduce((a, b) => Math.min(a, b)) : undefined,
           },
         });
         break;

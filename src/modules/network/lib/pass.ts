@@ -158,7 +158,7 @@ async function runPass(view: AcquisitionView, ctx: ModuleContext): Promise<PassR
       case "flow": {
         const r = rec.r;
         seen(r.last_timestamp);
-        addResolvedNames(r, resolved);
+        if (addResolvedNames(r, resolved)) namesCut++;
         share(hidden.encryptedDns, isEncryptedDns(r), r.bytes);
         share(hidden.tunnels, isTunnel(r), r.bytes);
         break;
@@ -171,8 +171,11 @@ async function runPass(view: AcquisitionView, ctx: ModuleContext): Promise<PassR
   };
 
   let i = 0;
+  // Flows of the file being read whose address's DNS answer had more names than a flow keeps.
+  let namesCut = 0;
   for (const f of files) {
     i++;
+    namesCut = 0;
     const warnings: string[] = [];
     const problem = (m: string) => {
       if (warnings.length < 20) warnings.push(m);
@@ -184,6 +187,7 @@ async function runPass(view: AcquisitionView, ctx: ModuleContext): Promise<PassR
       if (e instanceof OutputError) throw e;
       fileErrors.set(f.path, e instanceof VigilError ? e.message : describeError(e));
     }
+    if (namesCut) problem(`${f.path}: ${namesCut} connections went to an address that a DNS answer gave under more than ${MAX_RESOLVED_NAMES} names (a query and its CNAMEs); only the first ${MAX_RESOLVED_NAMES} were tied to each connection (the DNS records keep them all)`);
     if (warnings.length) fileWarnings.set(f.path, warnings);
     ctx.progress(i, files.length);
   }
@@ -222,17 +226,26 @@ function rememberAnswer(list: Answer[], a: Answer): void {
 }
 
 /**
+ * Names of one DNS answer given to a flow, at most. Resolvers follow a few CNAMEs; an answer can
+ * list thousands (compressed to a few bytes each), and every later flow to its address, a few
+ * dozen bytes of capture each, carried them all into its record.
+ */
+const MAX_RESOLVED_NAMES = 16;
+
+/**
  * The names of the last DNS answer that gave the flow's destination before the flow started: an
  * address shared by several names (a CDN, a reused server) is the name the phone had just looked
- * up, not every name it ever had.
+ * up, not every name it ever had. True when the answer had more names than the flow keeps.
  */
-function addResolvedNames(r: FlowRecord, resolved: Map<string, Answer[]>): void {
+function addResolvedNames(r: FlowRecord, resolved: Map<string, Answer[]>): boolean {
   const list = resolved.get(r.dst_ip);
-  if (!list) return;
+  if (!list) return false;
   const start = Date.parse(r.timestamp);
   let last: Answer | undefined;
   for (const a of list) if (a.at <= start) last = a;
-  if (last) r.resolved_names = [...last.names];
+  if (!last) return false;
+  r.resolved_names = last.names.slice(0, MAX_RESOLVED_NAMES);
+  return last.names.length > MAX_RESOLVED_NAMES;
 }
 
 /**

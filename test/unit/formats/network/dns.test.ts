@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import dnsPacket from "dns-packet";
 import { decodeDns, libraryDns, plainDns } from "../../../../src/formats/network/dns.ts";
+import { withinCpu } from "../../../helpers/cpu-bound.ts";
 
 const q = (name: string, type: dnsPacket.RecordType = "A", extra: Partial<dnsPacket.Packet> = {}) =>
   dnsPacket.encode({ type: "query", id: 0x1234, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type, name }], ...extra });
@@ -128,4 +129,58 @@ test("cut and damaged messages: wherever the direct reading answers, dns-packet 
       same(`${what}, damaged (${d.toString("hex")})`, d);
     }
   }
+});
+
+/**
+ * A response whose first answer's data (of a type dns-packet keeps as bytes) is a chain of
+ * `chain` compression pointers, each to the one before, and whose other answers are A records
+ * named by a pointer to the chain's end: every name walks the whole chain.
+ */
+function pointerChain(chain: number, size = 65_000): Buffer {
+  const b = Buffer.alloc(size);
+  b.writeUInt16BE(1, 0);
+  b.writeUInt16BE(0x8180, 2);
+  b.writeUInt16BE(1, 4);
+  let p = 12;
+  p = b.writeUInt8(1, p);
+  p = b.writeUInt8(0x61, p);
+  p = b.writeUInt8(0, p);
+  p = b.writeUInt32BE(0x00010001, p);
+  p = b.writeUInt8(0, p); // owner "."
+  p = b.writeUInt16BE(10, p); // NULL
+  p = b.writeUInt16BE(1, p);
+  p = b.writeUInt32BE(60, p);
+  p = b.writeUInt16BE(chain * 2, p);
+  let prev = 12;
+  for (let i = 0; i < chain; i++) {
+    b.writeUInt16BE(0xc000 | prev, p);
+    prev = p;
+    p += 2;
+  }
+  let an = 1;
+  while (p + 16 <= size && an < 65535) {
+    p = b.writeUInt16BE(0xc000 | prev, p);
+    p = b.writeUInt16BE(1, p);
+    p = b.writeUInt16BE(1, p);
+    p = b.writeUInt32BE(60, p);
+    p = b.writeUInt16BE(4, p);
+    p = b.writeUInt32BE(0xc0000207, p);
+    an++;
+  }
+  b.writeUInt16BE(an, 6);
+  return b.subarray(0, p);
+}
+
+test("names walking thousands of compression pointers are refused as malformed, in linear time", async () => {
+  // 8,000 pointers, each to the one before, then 3,000 names pointing to the last: dns-packet
+  // followed the chain for every name (8 s of CPU for 32 such messages, 2 MB).
+  const m = pointerChain(8000);
+  const out = await withinCpu(5, "32 messages of 3,000 names each walking 8,000 pointers", () => Array.from({ length: 32 }, () => decodeDns(m)));
+  for (const d of out) assert.equal(d, undefined);
+  // A short chain is still read, by either way.
+  const short = pointerChain(20, 200);
+  const d = decodeDns(short);
+  assert.ok(d);
+  assert.equal(d.answerIps.length, (short.readUInt16BE(6) - 1));
+  assert.deepEqual(d, libraryDns(short));
 });
