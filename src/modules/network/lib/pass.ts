@@ -187,7 +187,7 @@ async function runPass(view: AcquisitionView, ctx: ModuleContext): Promise<PassR
       if (e instanceof OutputError) throw e;
       fileErrors.set(f.path, e instanceof VigilError ? e.message : describeError(e));
     }
-    if (namesCut) problem(`${f.path}: ${namesCut} connections went to an address that a DNS answer gave under more than ${MAX_RESOLVED_NAMES} names (a query and its CNAMEs); only the first ${MAX_RESOLVED_NAMES} were tied to each connection (the DNS records keep them all)`);
+    if (namesCut) problem(`${f.path}: ${namesCut} connections went to an address that a DNS answer gave under more than ${MAX_RESOLVED_NAMES} names (a query and its CNAMEs); only the first and last ${MAX_RESOLVED_NAMES / 2} were tied to each connection (the DNS records keep them all)`);
     if (warnings.length) fileWarnings.set(f.path, warnings);
     ctx.progress(i, files.length);
   }
@@ -226,9 +226,10 @@ function rememberAnswer(list: Answer[], a: Answer): void {
 }
 
 /**
- * Names of one DNS answer given to a flow, at most. Resolvers follow a few CNAMEs; an answer can
- * list thousands (compressed to a few bytes each), and every later flow to its address, a few
- * dozen bytes of capture each, carried them all into its record.
+ * Names of one DNS answer given to a flow, at most: the first half (the name looked up and the
+ * CNAMEs it led to) and the last (the canonical name that holds the address). Resolvers follow
+ * a few CNAMEs; an answer can list thousands (compressed to a few bytes each), and every later
+ * flow to its address, a few dozen bytes of capture each, carried them all into its record.
  */
 const MAX_RESOLVED_NAMES = 16;
 
@@ -244,8 +245,13 @@ function addResolvedNames(r: FlowRecord, resolved: Map<string, Answer[]>): boole
   let last: Answer | undefined;
   for (const a of list) if (a.at <= start) last = a;
   if (!last) return false;
-  r.resolved_names = last.names.slice(0, MAX_RESOLVED_NAMES);
-  return last.names.length > MAX_RESOLVED_NAMES;
+  const n = last.names;
+  if (n.length <= MAX_RESOLVED_NAMES) {
+    r.resolved_names = [...n];
+    return false;
+  }
+  r.resolved_names = [...n.slice(0, MAX_RESOLVED_NAMES / 2), ...n.slice(-MAX_RESOLVED_NAMES / 2)];
+  return true;
 }
 
 /**
