@@ -153,8 +153,15 @@ export function unarchive(archive: PlistValue, file?: string, rootKey?: string):
     return v;
   };
   const MAC_EPOCH = Date.UTC(2001, 0, 1);
+  // Every reference is decoded afresh, so objects that each list the next one twice expand
+  // exponentially: the values decoded are bounded as bplist-graph.ts bounds a binary plist's.
+  const limit = 4 * archiveSlots(objects) + 1_000_000;
+  let decoded = 0;
 
   const decode = (v: unknown): unknown => {
+    if (++decoded > limit) {
+      throw new VigilError(`malformed keyed archive: its objects are listed so many times over that it would expand to more than ${limit.toLocaleString("en")} values`, { file, code: "plist" });
+    }
     const uid = uidOf(v);
     if (uid === undefined) {
       if (Array.isArray(v)) return v.map(decode);
@@ -206,6 +213,18 @@ export function unarchive(archive: PlistValue, file?: string, rootKey?: string):
     if (isStackOverflow(e)) throw new VigilError("keyed archive objects nest too deep", { file, code: "plist" });
     throw e;
   }
+}
+
+/** The values of a keyed archive's $objects and of their members, one level down (arrays counted by length). */
+function archiveSlots(objects: unknown[]): number {
+  let n = objects.length;
+  for (const o of objects) {
+    if (Array.isArray(o)) n += o.length;
+    else if (o !== null && typeof o === "object" && !Buffer.isBuffer(o) && !(o instanceof Date)) {
+      for (const v of Object.values(o)) n += Array.isArray(v) ? 1 + v.length : 1;
+    }
+  }
+  return n;
 }
 
 /** Parses a buffer and unarchives it when it is a keyed archive; plain plists are returned as they are. */

@@ -41,7 +41,8 @@ const APPS: Record<string, string> = {
 function serviceOf(provider: string | null, callType: number | null): string {
   if (provider === "com.apple.FaceTime" || callType === 8 || callType === 16) return "FaceTime";
   if (!provider || provider === "com.apple.Telephony") return "Phone";
-  return APPS[provider] ?? provider;
+  // Own keys only: the provider is what a CallKit app wrote, "constructor" included.
+  return Object.hasOwn(APPS, provider) ? APPS[provider] : provider;
 }
 
 export default defineSqliteModule<CallRecord>({

@@ -5,6 +5,7 @@ import type { DetectionInput } from "../../core/model.ts";
 import { fromWebKit } from "../../core/time.ts";
 import { defineSqliteModule } from "../lib/sqlite.ts";
 import { chromeProfileFile, cachedChecks, seenTitle } from "./lib/web.ts";
+import { asText, undecodableWarning } from "./lib/checks.ts";
 import { msg } from "../../core/i18n/index.ts";
 
 export interface ChromeFavicon {
@@ -26,7 +27,9 @@ export default defineSqliteModule<ChromeFavicon>({
   description: "Chrome for iOS's Favicons database: the page URL and icon URL of every cached favicon are checked against indicators.",
   reads: chromeProfileFile("Favicons"),
   requires: { icon_mapping: ["page_url", "icon_id"], favicons: ["id", "url"], favicon_bitmaps: ["icon_id", "last_updated"] },
-  *rows(db) {
+  *rows(db, ctx) {
+    // URLs stored as BLOBs are read as text (see asText), so they are still checked.
+    const undecodable = { count: 0 };
     const requested = db.has("favicon_bitmaps", "last_requested") ? "b.last_requested" : "0";
     const sql = `SELECT m.page_url, f.url, b.last_updated, ${requested}
       FROM icon_mapping m JOIN favicon_bitmaps b ON b.icon_id = m.icon_id JOIN favicons f ON f.id = m.icon_id
@@ -35,13 +38,15 @@ export default defineSqliteModule<ChromeFavicon>({
       const updated = Number(row[2] ?? 0);
       const time = fromWebKit(updated || Number(row[3] ?? 0));
       yield {
-        url: (row[0] as string | null) ?? "",
-        icon_url: (row[1] as string | null) ?? "",
+        url: asText(row[0], undecodable) ?? "",
+        icon_url: asText(row[1], undecodable) ?? "",
         timestamp: time,
         isodate: time ?? null,
         chrome_favicon_db: db.path,
       };
     }
+    const w = undecodableWarning(db.path, undecodable.count, "URL(s)");
+    if (w) ctx.warn(w);
   },
   events(r) {
     if (!r.timestamp) return [];

@@ -3,6 +3,7 @@ import { fromMatches } from "../../core/detection.ts";
 import { fromWebKit } from "../../core/time.ts";
 import { defineSqliteModule } from "../lib/sqlite.ts";
 import { chromeProfileFile, cachedChecks, seenTitle } from "./lib/web.ts";
+import { asText, undecodableWarning } from "./lib/checks.ts";
 import { msg } from "../../core/i18n/index.ts";
 
 export interface ChromeVisit {
@@ -26,7 +27,9 @@ export default defineSqliteModule<ChromeVisit>({
   description: "Chrome for iOS's History database: every visited URL is checked against indicators.",
   reads: chromeProfileFile("History"),
   requires: { urls: ["id", "url"], visits: ["id", "url", "visit_time", "from_visit"] },
-  *rows(db) {
+  *rows(db, ctx) {
+    // A URL stored as a BLOB is read as text (see asText), so it is still checked.
+    const undecodable = { count: 0 };
     // Rowid order is insertion (chronological) order; see safari_history for why no sort.
     const query = { columns: ["u.id", "u.url", "v.id", "v.visit_time", "v.from_visit"], from: "FROM visits v JOIN urls u ON u.id = v.url", key: "v.id", keyColumn: 2 };
     for (const row of db.paged(query)) {
@@ -34,7 +37,7 @@ export default defineSqliteModule<ChromeVisit>({
       const time = fromWebKit(row[3] as number | bigint | null);
       yield {
         id: row[0] as number,
-        url: (row[1] as string | null) ?? "",
+        url: asText(row[1], undecodable) ?? "",
         visit_id: row[2] as number,
         timestamp: time,
         isodate: time ?? null,
@@ -42,6 +45,8 @@ export default defineSqliteModule<ChromeVisit>({
         chrome_history_db: db.path,
       };
     }
+    const w = undecodableWarning(db.path, undecodable.count, "URL(s)");
+    if (w) ctx.warn(w);
   },
   events(r) {
     if (!r.timestamp) return [];

@@ -3,6 +3,7 @@ import { fromMatches } from "../../core/detection.ts";
 import { fromUnixAuto } from "../../core/time.ts";
 import { defineSqliteModule } from "../lib/sqlite.ts";
 import { cachedChecks, seenTitle } from "./lib/web.ts";
+import { asText, undecodableWarning } from "./lib/checks.ts";
 import { msg } from "../../core/i18n/index.ts";
 
 export interface FirefoxFavicon {
@@ -32,24 +33,28 @@ export default defineSqliteModule<FirefoxFavicon>({
     fs: ["private/var/mobile/Containers/Shared/AppGroup/*/profile.profile/browser.db", "private/var/mobile/profile.profile/browser.db"],
   },
   requires: { favicons: ["id", "url", "width", "height", "type", "date"], favicon_sites: ["siteID", "faviconID"], history: ["id", "url"] },
-  *rows(db) {
+  *rows(db, ctx) {
+    // URLs stored as BLOBs are read as text (see asText), so they are still checked.
+    const undecodable = { count: 0 };
     const sql = `SELECT f.id, f.url, f.width, f.height, f.type, f.date, h.id, h.url
       FROM favicons f JOIN favicon_sites s ON s.faviconID = f.id JOIN history h ON h.id = s.siteID`;
     for (const row of db.rows<unknown[]>(sql)) {
       const time = fromUnixAuto(row[5] as number | null);
       yield {
         id: row[0] as number,
-        url: (row[1] as string | null) ?? "",
+        url: asText(row[1], undecodable) ?? "",
         width: (row[2] as number | null) ?? null,
         height: (row[3] as number | null) ?? null,
         type: (row[4] as number | null) ?? null,
         timestamp: time,
         isodate: time ?? null,
         history_id: row[6] as number,
-        history_url: (row[7] as string | null) ?? "",
+        history_url: asText(row[7], undecodable) ?? "",
         firefox_favicon_db: db.path,
       };
     }
+    const w = undecodableWarning(db.path, undecodable.count, "URL(s)");
+    if (w) ctx.warn(w);
   },
   events(r) {
     if (!r.timestamp) return [];

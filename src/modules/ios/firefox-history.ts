@@ -5,6 +5,7 @@ import { fromUnixAuto } from "../../core/time.ts";
 import { VigilError } from "../../core/errors.ts";
 import { defineSqliteModule } from "../lib/sqlite.ts";
 import { cachedChecks, seenTitle } from "./lib/web.ts";
+import { asText, undecodableWarning } from "./lib/checks.ts";
 import { msg } from "../../core/i18n/index.ts";
 
 export interface FirefoxVisit {
@@ -39,7 +40,7 @@ export default defineSqliteModule<FirefoxVisit>({
       "private/var/mobile/profile.profile/browser.db",
     ],
   },
-  *rows(db) {
+  *rows(db, ctx) {
     let sql: string;
     if (db.has("moz_historyvisits")) {
       db.require({ moz_places: ["id", "url", "title"], moz_historyvisits: ["id", "place_id", "visit_date", "visit_type", "is_local"] });
@@ -51,6 +52,8 @@ export default defineSqliteModule<FirefoxVisit>({
     } else {
       throw new VigilError("unexpected schema: neither visits (browser.db) nor moz_historyvisits (places.db)", { file: db.path, code: "schema" });
     }
+    // A URL stored as a BLOB is read as text (see asText), so it is still checked.
+    const undecodable = { count: 0 };
     for (const row of db.rows<unknown[]>(sql)) {
       const time = fromUnixAuto(row[1] as number | null);
       yield {
@@ -58,13 +61,15 @@ export default defineSqliteModule<FirefoxVisit>({
         // browser.db stores microseconds, places.db milliseconds: the magnitude tells.
         timestamp: time,
         isodate: time ?? null,
-        url: (row[2] as string | null) ?? "",
-        title: (row[3] as string | null) ?? null,
+        url: asText(row[2], undecodable) ?? "",
+        title: asText(row[3]),
         is_local: (row[4] as number | null) ?? null,
         type: (row[5] as number | null) ?? null,
         firefox_history_db: db.path,
       };
     }
+    const w = undecodableWarning(db.path, undecodable.count, "URL(s)");
+    if (w) ctx.warn(w);
   },
   events(r) {
     if (!r.timestamp) return [];

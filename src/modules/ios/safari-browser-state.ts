@@ -5,6 +5,7 @@ import type { DetectionInput } from "../../core/model.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { defineSqliteModule } from "../lib/sqlite.ts";
 import { parsePlist, type PlistValue } from "../../formats/plist.ts";
+import { asText, undecodableWarning } from "./lib/checks.ts";
 import { cachedChecks, seenTitle } from "./lib/web.ts";
 import { msg } from "../../core/i18n/index.ts";
 
@@ -84,6 +85,8 @@ export default defineSqliteModule<SafariTab>({
       sql = `SELECT t.title, t.url, ${visible}, t.last_viewed_time, NULL FROM tabs t ORDER BY t.last_viewed_time`;
     }
     let undecoded = 0;
+    // Title and URLs stored as BLOBs are read as text (see asText), so they are still checked.
+    const undecodable = { count: 0 };
     for (const row of db.rows<unknown[]>(sql)) {
       let session: SessionEntry[] = [];
       const blob = row[4];
@@ -97,14 +100,16 @@ export default defineSqliteModule<SafariTab>({
         }
       }
       yield {
-        tab_title: (row[0] as string | null) ?? null,
-        tab_url: (row[1] as string | null) ?? null,
-        tab_visible_url: (row[2] as string | null) ?? null,
+        tab_title: asText(row[0]),
+        tab_url: asText(row[1], undecodable),
+        tab_visible_url: asText(row[2], undecodable),
         last_viewed_timestamp: fromMacAbsolute(row[3] as number | null),
         session_data: session,
         safari_browser_state_db: db.path,
       };
     }
+    const w = undecodableWarning(db.path, undecodable.count, "tab URL(s)");
+    if (w) ctx.warn(w);
     if (undecoded) ctx.warn(`${db.path}: session history of ${undecoded} tab(s) could not be decoded; only their current URLs were checked`);
   },
   events(r) {

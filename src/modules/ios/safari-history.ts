@@ -4,6 +4,7 @@ import { codeRule, fromMatches, heuristic } from "../../core/detection.ts";
 import type { DetectionInput } from "../../core/model.ts";
 import { fromMacAbsolute } from "../../core/time.ts";
 import { defineSqliteModule, type SqliteDb } from "../lib/sqlite.ts";
+import { asText, undecodableWarning } from "./lib/checks.ts";
 import { cachedChecks, seenTitle } from "./lib/web.ts";
 import { msg } from "../../core/i18n/index.ts";
 
@@ -101,7 +102,7 @@ export default defineSqliteModule<SafariVisit>({
   },
   shardable: true,
   requires: { history_items: ["id", "url"], history_visits: ["id", "history_item", "visit_time"] },
-  *rows(db) {
+  *rows(db, ctx) {
     const hasRedirects = db.has("history_visits", "redirect_source", "redirect_destination");
     // Visits come in rowid order, which is the order Safari inserted them (chronological);
     // sorting 500k rows by visit_time would cost more than the whole check, and the
@@ -112,11 +113,13 @@ export default defineSqliteModule<SafariVisit>({
     const dest = db.raw
       .prepare("SELECT dv.visit_time, di.url FROM history_visits dv JOIN history_items di ON di.id = dv.history_item WHERE dv.id = ?")
       .raw(true);
+    // A URL stored as a BLOB is read as text (see asText), so it is still checked.
+    const undecodable = { count: 0 };
     for (const row of visitRows(db, redirects)) {
       const time = fromMacAbsolute(row[3] as number | null);
       const rec: SafariVisit = {
         id: row[0] as number,
-        url: (row[1] as string | null) ?? "",
+        url: asText(row[1], undecodable) ?? "",
         visit_id: row[2] as number,
         timestamp: time,
         isodate: time ?? null,
@@ -125,14 +128,17 @@ export default defineSqliteModule<SafariVisit>({
         safari_history_db: db.path,
       };
       if (rec.redirect_destination !== null) {
-        const d = dest.get(rec.redirect_destination) as [number | null, string | null] | undefined;
-        if (d && d[1] !== null) {
-          rec.redirect_destination_url = d[1];
+        const d = dest.get(rec.redirect_destination) as [unknown, unknown] | undefined;
+        const destUrl = d && asText(d[1]);
+        if (d && destUrl !== null && destUrl !== undefined) {
+          rec.redirect_destination_url = destUrl;
           if (typeof d[0] === "number" && typeof row[3] === "number") rec.redirect_elapsed_ms = Math.round((d[0] - row[3]) * 1000);
         }
       }
       yield rec;
     }
+    const w = undecodableWarning(db.path, undecodable.count, "URL(s)");
+    if (w) ctx.warn(w);
   },
   events(r) {
     if (!r.timestamp) return [];

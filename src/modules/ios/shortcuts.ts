@@ -35,13 +35,13 @@ export function parseActions(data: Buffer, file: string): ParsedActions {
   const list: unknown[] | undefined = Array.isArray(v) ? v : isDict(v) && Array.isArray(v.WFWorkflowActions) ? v.WFWorkflowActions : undefined;
   if (!list) throw new VigilError("shortcut actions are not a plist array", { file, code: "plist" });
   const identifiers: string[] = [];
-  const urls: string[] = [];
+  const urls = new Set<string>();
   for (const a of list) {
     if (!isDict(a)) continue;
     identifiers.push(typeof a.WFWorkflowActionIdentifier === "string" ? a.WFWorkflowActionIdentifier : "?");
     collectUrls(a.WFWorkflowActionParameters, urls, 0);
   }
-  return { identifiers, urls };
+  return { identifiers, urls: [...urls] };
 }
 
 function isDict(v: unknown): v is Record<string, unknown> {
@@ -49,11 +49,11 @@ function isDict(v: unknown): v is Record<string, unknown> {
 }
 
 // URLs may sit in any parameter (WFURLActionURL, text fields, nested dictionaries), so every
-// string of the parameter tree is searched.
-function collectUrls(v: unknown, out: string[], depth: number): void {
+// string of the parameter tree is searched. A Set keeps the first of each URL, in order.
+function collectUrls(v: unknown, out: Set<string>, depth: number): void {
   if (depth > 20 || v === null || v === undefined) return;
   if (typeof v === "string") {
-    for (const u of extractLinks(v)) if (!out.includes(u)) out.push(u);
+    for (const u of extractLinks(v)) out.add(u);
   } else if (Array.isArray(v)) {
     for (const x of v) collectUrls(x, out, depth + 1);
   } else if (isDict(v)) {

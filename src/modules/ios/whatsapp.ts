@@ -71,9 +71,16 @@ export default defineSqliteModule<WhatsappMessageRecord>({
       const c2 = asText(r[14]);
       const matched = asText(r[15]);
       let links = extractLinks(text);
+      let seen: Set<string> | undefined;
       for (const extra of [matched, mediaUrl, c1, c2]) {
         if (!extra) continue;
-        for (const l of extractLinks(extra)) if (!links.includes(l)) links = [...links, l];
+        // A Set for the duplicates: each field can hold a hundred thousand distinct links.
+        seen ??= new Set(links);
+        for (const l of extractLinks(extra)) {
+          if (seen.has(l)) continue;
+          seen.add(l);
+          links.push(l);
+        }
       }
       if (links.length) links = links.filter((l) => !isWhatsAppInfraLink(l));
       const fromMe = r[8] === 1;

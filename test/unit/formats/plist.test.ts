@@ -6,6 +6,7 @@ import { test } from "node:test";
 import { VigilError } from "../../../src/core/errors.ts";
 import { parsePlist, unarchive, type PlistValue } from "../../../src/formats/plist.ts";
 import { writeBplist } from "../../../src/formats/bplist-writer.ts";
+import { withinCpu } from "../../helpers/cpu-bound.ts";
 
 /** A binary plist of one array (object 0) holding `refs`, one byte each. */
 function bplistArray(refs: number[]): Buffer {
@@ -49,6 +50,20 @@ test("a keyed archive nested deeper than the stack", () => {
   for (let i = 1; i <= n; i++) objects.push({ "NS.objects": i < n ? [{ UID: i + 1 }] : [] });
   const archive = { $archiver: "NSKeyedArchiver", $top: { root: { UID: 1 } }, $objects: objects } as PlistValue;
   assert.equal(oneLine(() => unarchive(archive, "z.plist")), "z.plist: keyed archive objects nest too deep");
+});
+
+test("a keyed archive whose objects each list the next one twice is refused, not expanded", async () => {
+  // Each reference was decoded afresh: 2^depth values (2^22 here: seconds and 1 GB; 2^40 for ever).
+  const objects: PlistValue[] = ["$null"];
+  const depth = 22;
+  for (let i = 1; i <= depth; i++) objects.push({ "NS.objects": [{ UID: i + 1 }, { UID: i + 1 }] });
+  objects.push("leaf");
+  const bomb = { $archiver: "NSKeyedArchiver", $top: { root: { UID: 1 } }, $objects: objects } as PlistValue;
+  const message = await withinCpu(2, "the archive", () => oneLine(() => unarchive(bomb, "w.plist")));
+  assert.match(message, /^w\.plist: malformed keyed archive: its objects are listed so many times over that it would expand to more than 1,000,\d{3} values$/);
+  // Sharing within the bound is decoded as before: an array listing one string a thousand times.
+  const shared = unarchive({ $archiver: "NSKeyedArchiver", $top: { root: { UID: 1 } }, $objects: ["$null", { "NS.objects": Array.from({ length: 1000 }, () => ({ UID: 2 })) }, "s"] } as PlistValue);
+  assert.deepEqual(shared, Array(1000).fill("s"));
 });
 
 const archive = (root: Record<string, PlistValue>): PlistValue => ({ $archiver: "NSKeyedArchiver", $version: 100000, $top: { root: { UID: 1 } }, $objects: ["$null", root] });

@@ -60,12 +60,13 @@ const SATISFIES: Partial<Record<ContentType, string[]>> = {
 /** What a name, MIME type and UTI say a file is. */
 export function declaredTypes(name: string | null | undefined, mime: string | null | undefined, uti: string | null | undefined): string[] {
   const out = new Set<string>();
-  const ext = name && name.includes(".") ? name.slice(name.lastIndexOf(".") + 1).toLowerCase() : "";
-  if (EXT[ext]) out.add(EXT[ext]);
-  const m = mime?.toLowerCase().split(";")[0].trim();
-  if (m && MIME[m]) out.add(MIME[m]);
-  const u = uti?.toLowerCase().trim();
-  if (u && UTI[u]) out.add(UTI[u]);
+  // Own keys only: a sender names the file, and "x.constructor" must not find Object's.
+  const add = (table: Record<string, string>, key: string | undefined) => {
+    if (key && Object.hasOwn(table, key)) out.add(table[key]);
+  };
+  add(EXT, name && name.includes(".") ? name.slice(name.lastIndexOf(".") + 1).toLowerCase() : "");
+  add(MIME, mime?.toLowerCase().split(";")[0].trim());
+  add(UTI, uti?.toLowerCase().trim());
   return [...out];
 }
 

@@ -16,9 +16,13 @@ export function extractLinks(text: string | null | undefined): string[] {
   const found = text.match(URL_RE);
   if (!found) return [];
   const out: string[] = [];
+  // A Set for the duplicates: a text can hold a hundred thousand distinct links.
+  const seen = found.length > 1 ? new Set<string>() : undefined;
   for (let u of found) {
     u = stripTrailing(u);
-    if (u.length > 8 && !out.includes(u)) out.push(u);
+    if (u.length <= 8 || seen?.has(u)) continue;
+    seen?.add(u);
+    out.push(u);
   }
   return out;
 }

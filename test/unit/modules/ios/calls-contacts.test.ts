@@ -90,3 +90,14 @@ test("contacts: wrong schema", async () => {
   assert.equal(out.coverage.status, "failed");
   assert.equal(out.coverage.reason, "HomeDomain/Library/AddressBook/AddressBook.sqlitedb: unexpected schema: no table ABMultiValue");
 });
+
+test("calls: a provider naming an Object property is the service as written", async () => {
+  // APPS["constructor"] gave Object's constructor: a function as the service.
+  const db = sqliteImage(CALLS_SCHEMA, (db) => {
+    const i = db.prepare("INSERT INTO ZCALLRECORD (ZDATE, ZDURATION, ZADDRESS, ZSERVICE_PROVIDER) VALUES (?, 1, '+1', ?)");
+    for (const p of ["constructor", "__proto__", "toString"]) i.run(mac("2022-03-01T08:00:00Z"), p);
+  });
+  const out = await collectModule(calls, backup([{ domain: "HomeDomain", relativePath: "Library/CallHistoryDB/CallHistory.storedata", data: db }]), matcherFromValues({}));
+  assert.deepEqual(out.records.map((r) => (r as { service: unknown }).service), ["constructor", "__proto__", "toString"]);
+  assert.match(out.events[0].description, /^constructor call from \+1, 1 s$/);
+});

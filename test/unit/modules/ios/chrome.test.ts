@@ -105,3 +105,25 @@ test("chrome_history: every Chrome profile folder is read", async () => {
   assert.equal(out.detections.length, 1);
   assert.equal(out.detections[0].artifact, `${DOMAIN}/Library/Application Support/Google/Chrome/Profile 1/History`);
 });
+
+test("chrome_history and chrome_favicon: URLs stored as BLOBs are checked, bytes that are not text flagged", async () => {
+  const h = sqliteImage(HISTORY_SCHEMA, (d) => {
+    const u = d.prepare("INSERT INTO urls (id, url, title, last_visit_time) VALUES (?, ?, 'x', 0)");
+    u.run(1, Buffer.from("https://login.stalk-panel.io/dashboard"));
+    u.run(2, Buffer.from([0xff, 0xfe]));
+    d.prepare("INSERT INTO visits (id, url, visit_time, from_visit) VALUES (1, 1, ?, 0), (2, 2, ?, 0)").run(webkit("2021-10-18T12:00:00Z"), webkit("2021-10-18T12:01:00Z"));
+  });
+  const out = await collectModule(history, view("History", h), iocs);
+  assert.equal(out.coverage.status, "checked", out.coverage.reason);
+  assert.deepEqual((out.records as ChromeVisit[]).map((r) => r.url), ["https://login.stalk-panel.io/dashboard", "\ufffd\ufffd"]);
+  assert.deepEqual(out.detections.map((d) => d.matched), ["login.stalk-panel.io"]);
+  assert.deepEqual(out.warnings, [`${DOMAIN}/${DIR}/History: 1 URL(s) stored as bytes that are neither UTF-8 nor an archived string: read with replacement characters`]);
+  const f = sqliteImage(FAVICONS_SCHEMA, (d) => {
+    d.prepare("INSERT INTO favicons (id, url) VALUES (1, ?)").run(Buffer.from("https://cdn.example/icon.png"));
+    d.prepare("INSERT INTO icon_mapping (id, page_url, icon_id) VALUES (1, ?, 1)").run(Buffer.from("https://stalk-panel.io/"));
+    d.prepare("INSERT INTO favicon_bitmaps (id, icon_id, last_updated) VALUES (1, 1, ?)").run(webkit("2021-10-18T12:00:00Z"));
+  });
+  const fav = await collectModule(favicon, view("Favicons", f), iocs);
+  assert.deepEqual((fav.records as ChromeFavicon[]).map((r) => [r.url, r.icon_url]), [["https://stalk-panel.io/", "https://cdn.example/icon.png"]]);
+  assert.deepEqual(fav.detections.map((d) => d.matched), ["stalk-panel.io"]);
+});

@@ -87,3 +87,20 @@ test("firefox_favicon: wrong schema fails with a one-line reason naming the file
   assert.equal(out.coverage.status, "failed");
   assert.equal(out.coverage.reason, `${GROUP}/profile.profile/browser.db: unexpected schema: no table favicons`);
 });
+
+test("firefox_history and firefox_favicon: URLs stored as BLOBs are checked, not skipped", async () => {
+  const data = sqliteImage(BROWSER_DB, (d) => {
+    d.prepare("INSERT INTO history (id, guid, url, title, is_deleted, should_upload) VALUES (1, 'g1', ?, ?, 0, 1)").run(Buffer.from("https://x.c2-relay.info/a"), Buffer.from("Relay"));
+    d.prepare("INSERT INTO visits (id, siteID, date, type, is_local) VALUES (1, 1, ?, 1, 1)").run(unix("2022-03-01T10:00:00Z") * 1e6);
+    d.prepare("INSERT INTO favicons (id, url, width, height, type, date) VALUES (1, ?, 16, 16, 1, ?)").run(Buffer.from("https://cdn.c2-relay.info/i.png"), unix("2022-03-01T10:00:00Z"));
+    d.prepare("INSERT INTO favicon_sites (siteID, faviconID) VALUES (1, 1)").run();
+  });
+  const files = [{ domain: GROUP, relativePath: "profile.profile/browser.db", data }];
+  const h = await collectModule(history, memoryView({ kind: "ios_backup", platform: "ios", files }), iocs);
+  assert.equal(h.coverage.status, "checked", h.coverage.reason);
+  assert.deepEqual((h.records as FirefoxVisit[]).map((r) => [r.url, r.title]), [["https://x.c2-relay.info/a", "Relay"]]);
+  assert.deepEqual(h.detections.map((d) => d.matched), ["x.c2-relay.info"]);
+  const f = await collectModule(favicon, memoryView({ kind: "ios_backup", platform: "ios", files }), iocs);
+  assert.deepEqual((f.records as FirefoxFavicon[]).map((r) => [r.url, r.history_url]), [["https://cdn.c2-relay.info/i.png", "https://x.c2-relay.info/a"]]);
+  assert.deepEqual(f.detections.map((d) => d.matched), ["x.c2-relay.info"]);
+});

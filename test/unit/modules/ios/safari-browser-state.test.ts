@@ -93,3 +93,15 @@ test("safari_browser_state: iOS 11 and earlier keep session_data in tabs", async
   assert.deepEqual((out.records[0] as SafariTab).session_data.map((e) => e.entry_url), ["https://bad-landing.com/a", "https://old.example/"]);
   assert.equal(out.detections.length, 1);
 });
+
+test("safari_browser_state: a tab URL stored as a BLOB is checked, not skipped", async () => {
+  const data = sqliteImage(BROWSER_STATE_SCHEMA, (d) => {
+    d.prepare("INSERT INTO browser_windows (id, uuid) VALUES (1, 'w')").run();
+    d.prepare("INSERT INTO tabs (uuid, title, url, order_index, last_viewed_time, browser_window_uuid, browser_window_id) VALUES ('t', ?, ?, 0, ?, 'w', 1)")
+      .run(Buffer.from("Landing"), Buffer.from("https://www.bad-landing.com/p"), mac("2023-01-01T00:00:00Z"));
+  });
+  const out = await collectModule(mod, memoryView({ kind: "ios_backup", platform: "ios", files: [{ domain: "HomeDomain", relativePath: "Library/Safari/BrowserState.db", data }] }), iocs);
+  assert.equal(out.coverage.status, "checked", out.coverage.reason);
+  assert.deepEqual((out.records as SafariTab[]).map((r) => [r.tab_title, r.tab_url]), [["Landing", "https://www.bad-landing.com/p"]]);
+  assert.deepEqual(out.detections.map((d) => d.matched), ["www.bad-landing.com"]);
+});

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { memoryView } from "../../../../src/acquisitions/memory.ts";
 import { collectModule } from "../../../../src/pipeline/run-modules.ts";
 import mod, { type SafariVisit } from "../../../../src/modules/ios/safari-history.ts";
-import { matcherFromValues, safariHistoryDb, sqliteImage } from "../../../helpers/web-fixtures.ts";
+import { mac, matcherFromValues, SAFARI_HISTORY_SCHEMA, safariHistoryDb, sqliteImage } from "../../../helpers/web-fixtures.ts";
 import { assertMvtFields } from "../../../helpers/mvt-fields.ts";
 
 const iocs = matcherFromValues({ domain: ["evil-exploit.net"] }, "Pegasus");
@@ -219,3 +219,21 @@ test("safari_history: visits read with the items' URLs in memory equal the SQLit
   for (const h of opened) h.close();
 });
 
+
+test("safari_history: a URL stored as a BLOB is checked and its fast redirect read, never a TypeError", async () => {
+  // The URL came as bytes: it was never checked, and the redirect check threw
+  // "url.charCodeAt is not a function".
+  const db = sqliteImage(SAFARI_HISTORY_SCHEMA, (d) => {
+    const item = d.prepare("INSERT INTO history_items (id, url, visit_count, daily_visit_counts, should_recompute_derived_visit_counts, visit_count_score) VALUES (?, ?, 1, x'', 0, 0)");
+    item.run(1, Buffer.from("http://cdn.evil-exploit.net/x"));
+    item.run(2, Buffer.from("http://www.example.org/"));
+    const t = mac("2023-05-01T10:00:00Z");
+    d.prepare("INSERT INTO history_visits (id, history_item, visit_time, redirect_source, redirect_destination) VALUES (1, 1, ?, NULL, 2), (2, 2, ?, 1, NULL)").run(t, t + 0.25);
+  });
+  const out = await collectModule(mod, backup([{ relativePath: "Library/Safari/History.db", data: db }]), iocs);
+  assert.equal(out.coverage.status, "checked", out.coverage.reason);
+  const recs = out.records as SafariVisit[];
+  assert.deepEqual(recs.map((r) => [r.url, r.redirect_destination_url]), [["http://cdn.evil-exploit.net/x", "http://www.example.org/"], ["http://www.example.org/", undefined]]);
+  assert.deepEqual(out.detections.map((d) => d.matched), ["cdn.evil-exploit.net", "http://cdn.evil-exploit.net/x -> http://www.example.org/"]);
+  assert.deepEqual(out.warnings, []);
+});

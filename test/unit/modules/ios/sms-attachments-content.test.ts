@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import smsAttachments from "../../../../src/modules/ios/sms-attachments.ts";
-import { APPENDED_ARCHIVE_RULE, DISGUISED_DOCUMENT_RULE, PASSKIT_STRANGER_RULE, PASSKIT_WEBP_RULE, WEBP_DISGUISED_RULE } from "../../../../src/modules/ios/lib/attachment-content.ts";
+import { APPENDED_ARCHIVE_RULE, declaredTypes, DISGUISED_DOCUMENT_RULE, PASSKIT_STRANGER_RULE, PASSKIT_WEBP_RULE, WEBP_DISGUISED_RULE } from "../../../../src/modules/ios/lib/attachment-content.ts";
 import { collectModule } from "../../../../src/pipeline/run-modules.ts";
 import { matcherFromValues } from "../../../../src/indicators/matcher.ts";
 import { memoryView, type MemoryFile } from "../../../../src/acquisitions/memory.ts";
@@ -105,4 +105,11 @@ test("sms_attachments: received attachments are message_attachment_received even
   assert.deepEqual([received[2].sender, received[2].sender_is_contact], [APPLE_ID, false], "an e-mail handle absent from a readable address book");
   assert.match(received[0].description, /from \+971500000001 \(not a contact\)/);
   assert.equal(out.events.filter((e) => e.event === "sms_attachment").length, 1, "the sent one keeps MVT's kind");
+});
+
+test("declaredTypes: a name, MIME type or UTI naming an Object property declares nothing", () => {
+  // "x.constructor" found Object's constructor in the extension table: a function among the types.
+  assert.deepEqual(declaredTypes("photo.constructor", "toString", "__proto__"), []);
+  assert.deepEqual(declaredTypes("a.__proto__", "image/gif", "hasOwnProperty"), ["gif"]);
+  assert.deepEqual(declaredTypes("IMG_1.JPG", "image/jpeg; q=1", "public.jpeg"), ["jpeg"]);
 });

@@ -8,6 +8,7 @@ import { collectModule } from "../../../../src/pipeline/run-modules.ts";
 import { matcherFromValues } from "../../../../src/indicators/matcher.ts";
 import { backup, fsDump, mac, sqliteImage } from "../../../helpers/messaging-views.ts";
 import { assertMvtFields } from "../../../helpers/mvt-fields.ts";
+import { withinCpu } from "../../../helpers/cpu-bound.ts";
 
 const DOMAIN = "AppDomainGroup-group.net.whatsapp.WhatsApp.shared";
 
@@ -210,4 +211,18 @@ test("whatsapp and whatsapp_contacts: wrong schema and corrupt file fail with on
   const c = await collectModule(whatsapp, backup([{ domain: DOMAIN, relativePath: "ChatStorage.sqlite", data: junk }]), matcherFromValues({}));
   assert.equal(c.coverage.status, "failed");
   assert.match(c.coverage.reason!, new RegExp(`^${DOMAIN.replace(/\./g, "\\.")}/ChatStorage\\.sqlite: not an SQLite database`));
+});
+
+test("whatsapp: a text and a link preview with tens of thousands of distinct links each are read in linear time", async () => {
+  // The preview's links were each looked for in (and copied onto) the message's list: quadratic.
+  const links = (host: string) => Array.from({ length: 40_000 }, (_, i) => `http://${host}${i.toString(36)}`);
+  const text = links("a");
+  const preview = [...links("b"), text[0]];
+  const db = sqliteImage(CHAT_SCHEMA, (d) => {
+    d.prepare("INSERT INTO ZWAMESSAGE (Z_PK, ZTEXT, ZMESSAGEDATE, ZISFROMME) VALUES (1, ?, ?, 0)").run(text.join(" "), mac("2025-08-27T15:06:40Z"));
+    d.prepare("INSERT INTO ZWAMESSAGEDATAITEM (ZMESSAGE, ZMATCHEDTEXT) VALUES (1, ?)").run(preview.join(" "));
+  });
+  const out = await withinCpu(5, "the message", () => collectModule(whatsapp, backup([{ domain: DOMAIN, relativePath: "ChatStorage.sqlite", data: db }]), matcherFromValues({ domain: ["evil-wa.example"] })));
+  assert.equal(out.coverage.status, "checked", out.coverage.reason);
+  assert.deepEqual((out.records[0] as { links: string[] }).links, [...text, ...links("b")]);
 });
