@@ -5,6 +5,8 @@ import { applyPlan, mutateContext, planFor } from "../../../fuzz/engine/input.ts
 import { ledgerTable, reached, recorder, resumePoints, type Ledger } from "../../../fuzz/engine/ledger.ts";
 import type { TargetStats } from "../../../fuzz/engine/supervise.ts";
 import { targetByName } from "../../../fuzz/targets/index.ts";
+import { judge } from "../../../fuzz/engine/invariant.ts";
+import { VigilError } from "../../../src/core/errors.ts";
 
 const digest = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
@@ -94,4 +96,16 @@ test("every target has a seed built in code that its reader accepts: mutations s
     if (!accepted) none.push(`${t.name} (${seeds.length} seeds)`);
   }
   assert.deepEqual(none, []);
+});
+
+test("a VigilError made from a bug (a TypeError among its causes) is a finding; one made from bad data is not", () => {
+  const bug = new TypeError("r.url.charCodeAt is not a function");
+  const hidden = judge(new VigilError("cannot read database: r.url.charCodeAt is not a function", { file: "History.db", cause: bug }));
+  assert.equal(hidden.ok, false);
+  assert.match((hidden as { message: string }).message, /^TypeError: r\.url\.charCodeAt/);
+  const deeper = judge(new VigilError("outer", { cause: new VigilError("inner", { cause: new RangeError("Invalid time value") }) }));
+  assert.equal(deeper.ok, false);
+  assert.deepEqual(judge(new VigilError("cannot read database: database disk image is malformed", { cause: Object.assign(new Error("database disk image is malformed"), { code: "SQLITE_CORRUPT" }) })), { ok: true, rejected: true });
+  assert.deepEqual(judge(new VigilError("not valid JSON", { cause: new SyntaxError("Unexpected token") })), { ok: true, rejected: true });
+  assert.equal(judge(new TypeError("x")).ok, false);
 });
