@@ -14,7 +14,7 @@ import { batched, type ModuleContext, type RecordBatches } from "../../contract.
 import { OutputError } from "../../../core/output-file.ts";
 import { privateTempDir } from "../../../core/tempdir.ts";
 import type { AcquisitionView, FileEntry } from "../../../acquisitions/view.ts";
-import { readLines } from "../../../formats/lines.ts";
+import { MAX_LINE, readLines } from "../../../formats/lines.ts";
 import { readAppPrivacyReport } from "../../../formats/network/app-privacy-report.ts";
 import { readCapture } from "../../../formats/network/capture.ts";
 import { readPcapdroidCsv } from "../../../formats/network/pcapdroid.ts";
@@ -283,19 +283,21 @@ async function readSource(view: AcquisitionView, f: FileEntry, sink: (r: NetReco
     }
   }
   const stream = await open(view, f);
+  // A line longer than readLines keeps is read cut: said, since a cut TSV line still parses.
+  const lines = readLines(stream, { onLong: (n, length) => problem(`${f.path}: line ${n} is ${length.toLocaleString("en")} characters long; only its first ${MAX_LINE.toLocaleString("en")} were read`) });
   try {
     switch (kind) {
       case "zeek":
-        await readZeek(readLines(stream), zeekLogOf(f.path)!, f.path, sink, problem);
+        await readZeek(lines, zeekLogOf(f.path)!, f.path, sink, problem);
         return;
       case "eve":
-        await readEve(readLines(stream), f.path, sink, problem);
+        await readEve(lines, f.path, sink, problem);
         return;
       case "pcapdroid":
-        await readPcapdroidCsv(readLines(stream), f.path, sink, problem);
+        await readPcapdroidCsv(lines, f.path, sink, problem);
         return;
       case "apr":
-        await readAppPrivacyReport(readLines(stream), f.path, sink, problem);
+        await readAppPrivacyReport(lines, f.path, sink, problem);
         return;
     }
   } finally {

@@ -67,3 +67,14 @@ test("flows to an address a DNS answer gave under thousands of names keep its fi
   const warnings = [...pass.fileWarnings.values()].flat();
   assert.ok(warnings.some((w) => /50 connections went to an address that a DNS answer gave under more than 16 names/.test(w)), warnings.join("\n"));
 });
+
+test("a log line longer than the lines kept whole is said to be read in part", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "vigil-pass-"));
+  const head = ["#separator \\x09", "#path\tdns", "#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tquery\tanswers"];
+  const long = `1710925200\tC1\t10.0.0.2\t5353\t10.0.0.1\t53\tudp\tlong.example\t${"192.0.2.1,".repeat(900_000)}192.0.2.2`;
+  writeFileSync(join(dir, "dns.log"), [...head, long, "1710925201\tC2\t10.0.0.2\t5354\t10.0.0.1\t53\tudp\tnext.example\t192.0.2.3", ""].join("\n"));
+  const pass = await networkPass(bareContext(await openNetwork(dir)));
+  assert.equal(pass.counts.dns, 2, "the cut line and the next are read");
+  const warnings = [...pass.fileWarnings.values()].flat();
+  assert.ok(warnings.some((w) => /dns\.log: line 4 is 9,000,\d{3} characters long; only its first 8,388,608 were read/.test(w)), warnings.join("\n"));
+});
