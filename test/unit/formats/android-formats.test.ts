@@ -400,3 +400,10 @@ test("dumpsys lines that made their expressions quadratic are read in linear tim
   assert.deepEqual(adb.keys, []);
   assert.deepEqual(pkgs[0].signatures, ["b378e95c"]);
 });
+
+test("adb keystore and battery history: times past the range of a date are no date, not a RangeError", () => {
+  const st = parseAdb(toLines(`  debugging_manager={\n    keystore=<?xml ?>\n    <keyStore version="1">\n    <adbKey key="${KEY1} me@pc" lastConnection="99999999999999999999" />\n    </keyStore>\n  }`));
+  assert.deepEqual(st.keys.map((k) => [k.comment, k.last_connection]), [["me@pc", undefined]]);
+  const hist = parseBatteryHistory(toLines('Battery History (1% used):\n                    0 (19) RESET:TIME: 2022-01-04-17-30-01\n         +999999999999d (2) 100 pkginst=3:"com.spy"\n         +1s000ms (2) 100 +top=u0a1:"com.a"'));
+  assert.deepEqual(hist.map((h) => [h.package_name, h.timestamp]), [["com.spy", undefined], ["com.a", "2022-01-04T17:30:02.000Z"]]);
+});
