@@ -407,3 +407,10 @@ test("adb keystore and battery history: times past the range of a date are no da
   const hist = parseBatteryHistory(toLines('Battery History (1% used):\n                    0 (19) RESET:TIME: 2022-01-04-17-30-01\n         +999999999999d (2) 100 pkginst=3:"com.spy"\n         +1s000ms (2) 100 +top=u0a1:"com.a"'));
   assert.deepEqual(hist.map((h) => [h.package_name, h.timestamp]), [["com.spy", undefined], ["com.a", "2022-01-04T17:30:02.000Z"]]);
 });
+
+test("platform_compat: a damaged line repeating 'packageOverrides={' without a '}' is read in one pass", async () => {
+  // /packageOverrides=\{([^}]*)\}/ scanned the rest of the line again from each one (quadratic).
+  const damaged = "ChangeId(1; name=X; " + "packageOverrides={com.a=true, ".repeat(40_000);
+  const pc = await withinCpu(5, "the line", () => parsePlatformCompat([damaged, "ChangeId(2; name=Y; rawOverrides={com.b=1}; packageOverrides={com.b=2, com.c=3}}"]));
+  assert.deepEqual(pc.map((o) => [o.change_id, o.package_name, o.package_override, o.raw_override]), [["2", "com.b", "2", "1"], ["2", "com.c", "3", undefined]]);
+});
