@@ -414,3 +414,14 @@ test("platform_compat: a damaged line repeating 'packageOverrides={' without a '
   const pc = await withinCpu(5, "the line", () => parsePlatformCompat([damaged, "ChangeId(2; name=Y; rawOverrides={com.b=1}; packageOverrides={com.b=2, com.c=3}}"]));
   assert.deepEqual(pc.map((o) => [o.change_id, o.package_name, o.package_override, o.raw_override]), [["2", "com.b", "2", "1"], ["2", "com.c", "3", undefined]]);
 });
+
+test("intrusion log lines: nesting past 64 levels is a malformed line, a type String() cannot convert is no type", () => {
+  const deep = `{"type":"security","tag":210002,"time":1,"data":${"[".repeat(100_000)}${"]".repeat(100_000)}}`;
+  assert.deepEqual(parseIntrusionLine(deep, 3, "log.json"), { error: "log.json: line 3: JSON nested deeper than 64 levels (not read)" });
+  // Brackets inside strings are text, not nesting.
+  const r = parseIntrusionLine(JSON.stringify({ type: "security", tag: 210002, data: ["[".repeat(100), "\\\"[[["] }), 1, "log.json");
+  assert.ok("event" in r && r.event.type === "security");
+  // {"toString": 1} made String() throw: the kind is then found from the fields.
+  const t = parseIntrusionLine(JSON.stringify({ type: { toString: 1 }, hostname: "a.example" }), 1, "log.json");
+  assert.ok("event" in t && t.event.type === "dns" && t.event.hostname === "a.example");
+});
