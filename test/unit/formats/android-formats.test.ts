@@ -425,3 +425,14 @@ test("intrusion log lines: nesting past 64 levels is a malformed line, a type St
   const t = parseIntrusionLine(JSON.stringify({ type: { toString: 1 }, hostname: "a.example" }), 1, "log.json");
   assert.ok("event" in t && t.event.type === "dns" && t.event.hostname === "a.example");
 });
+
+test("telephony backup: values String() or Number() cannot convert, null MMS addresses, and a backup inflating past 64 MiB", () => {
+  const file = "apps/com.android.providers.telephony/d_f/000000_sms_backup";
+  const [sms] = parseSmsBackup(deflateSync(JSON.stringify([{ address: { toString: 1 }, body: ["https://evil.example/a"], date: { valueOf: 1, toString: 1 }, read: { toString: 1 }, recipients: [{ toString: 1 }, "+1"] }])), file);
+  assert.deepEqual([sms.address, sms.body, sms.isodate, sms.recipients], ['{"toString":1}', "https://evil.example/a", undefined, ['{"toString":1}', "+1"]]);
+  const [mms] = parseSmsBackup(deflateSync(JSON.stringify([{ date: "1579531789", msg_box: "1", mms_addresses: [null, { type: 137, address: "+2" }] }])), "d_f/000001_mms_backup");
+  assert.equal(mms.address, "+2");
+  // 64 MiB and a byte of spaces compress to about 64 KB.
+  const bomb = deflateSync(Buffer.concat([Buffer.from("["), Buffer.alloc(64 * 1024 * 1024, 0x20), Buffer.from("]")]));
+  assert.throws(() => parseSmsBackup(bomb, file), (e: unknown) => e instanceof VigilError && e.oneLine() === `${file}: telephony backup inflates to more than 64 MiB (a file holds at most 1000 messages); not read`);
+});
