@@ -26,8 +26,9 @@ const IOCS = matcherFromValues({
   configuration_profile: ["com.evil.profile"],
 });
 
-export function moduleByName(name: string): ModuleDef<any> {
-  const m = allModules.find((x) => x.name === name);
+/** The module of that name; `platform` picks between the iOS and the Android one ("sms"). */
+export function moduleByName(name: string, platform?: "ios" | "android"): ModuleDef<any> {
+  const m = allModules.find((x) => x.name === name && (!platform || x.platform === platform));
   if (!m) throw new Error(`no module named ${name}`);
   return m;
 }
@@ -108,9 +109,9 @@ export interface ModuleTargetOptions {
 }
 
 export function moduleTarget(o: ModuleTargetOptions): Target {
-  const mod = moduleByName(o.module);
-  const place = o.place ?? placeOf(mod, o.kind);
   const platform = o.kind.startsWith("ios") ? "ios" : "android";
+  const mod = moduleByName(o.module, platform);
+  const place = o.place ?? placeOf(mod, o.kind);
   return {
     name: o.name ?? `module:${o.module}`,
     what: o.what ?? `the ${o.module} module (${mod.title}) reading a damaged artifact, through runModule`,

@@ -26,15 +26,48 @@ export interface AndroidMessage {
   file: string;
 }
 
+/**
+ * The telephony provider writes at most 1000 messages a file: 64 MiB of JSON is far more than
+ * one holds, and stops a few hundred kilobytes inflating to gigabytes.
+ */
+export const MAX_TELEPHONY_JSON = 64 * 1024 * 1024;
+
+/**
+ * A JSON value as text. String() throws on an object whose "toString" is not a function
+ * ({"toString": 1}) and on arrays nested past the stack; such a value is given as JSON, or
+ * not at all.
+ */
+function asText(v: unknown): string {
+  try {
+    return String(v);
+  } catch {
+    try {
+      return JSON.stringify(v) ?? "";
+    } catch {
+      return "";
+    }
+  }
+}
 function str(v: unknown): string | undefined {
-  return v === undefined || v === null ? undefined : String(v);
+  return v === undefined || v === null ? undefined : asText(v);
+}
+/** Number(v), NaN where Number() throws (the same values as String above). */
+function num(v: unknown): number {
+  try {
+    return Number(v);
+  } catch {
+    return NaN;
+  }
 }
 
 export function decodeTelephonyBackup(data: Buffer, file: string): unknown[] {
   let text: string;
   try {
-    text = inflateSync(data).toString("utf8");
-  } catch {
+    text = inflateSync(data, { maxOutputLength: MAX_TELEPHONY_JSON }).toString("utf8");
+  } catch (e) {
+    if ((e as { code?: unknown }).code === "ERR_BUFFER_TOO_LARGE") {
+      throw new VigilError(`telephony backup inflates to more than ${MAX_TELEPHONY_JSON / 1024 / 1024} MiB (a file holds at most 1000 messages); not read`, { file });
+    }
     // Some backup tools store the JSON uncompressed.
     if (data[0] === 0x5b) text = data.toString("utf8");
     else throw new VigilError("not a zlib-compressed telephony backup (corrupt or truncated)", { file });
@@ -56,18 +89,18 @@ export function parseSmsBackup(data: Buffer, file: string): AndroidMessage[] {
     if (isMms) {
       const addrs = Array.isArray(m.mms_addresses) ? (m.mms_addresses as Record<string, unknown>[]) : [];
       // PduHeaders: 137 = FROM, 151 = TO. msg_box 1 = inbox, 2 = sent.
-      const from = addrs.find((a) => Number(a.type) === 137);
+      const from = addrs.find((a) => num(a?.type) === 137);
       const box = str(m.msg_box);
       return {
         message_type: "mms",
         address: str(from?.address) ?? str(addrs[0]?.address),
         body: str(m.mms_body),
-        isodate: fromUnixSeconds(Number(m.date)),
-        isodate_sent: Number(m.date_sent) ? fromUnixSeconds(Number(m.date_sent)) : undefined,
+        isodate: fromUnixSeconds(num(m.date)),
+        isodate_sent: num(m.date_sent) ? fromUnixSeconds(num(m.date_sent)) : undefined,
         type: box,
         direction: box === "1" ? "received" : box === "2" || box === "4" ? "sent" : "unknown",
-        read: m.read === undefined ? undefined : String(m.read) === "1",
-        recipients: Array.isArray(m.recipients) ? m.recipients.map(String) : undefined,
+        read: m.read === undefined ? undefined : asText(m.read) === "1",
+        recipients: Array.isArray(m.recipients) ? m.recipients.map(asText) : undefined,
         date: str(m.date),
         date_sent: str(m.date_sent),
         file,
@@ -78,12 +111,12 @@ export function parseSmsBackup(data: Buffer, file: string): AndroidMessage[] {
       message_type: "sms",
       address: str(m.address),
       body: str(m.body),
-      isodate: fromUnixMillis(Number(m.date)),
-      isodate_sent: Number(m.date_sent) ? fromUnixMillis(Number(m.date_sent)) : undefined,
+      isodate: fromUnixMillis(num(m.date)),
+      isodate_sent: num(m.date_sent) ? fromUnixMillis(num(m.date_sent)) : undefined,
       type,
       direction: type === "1" ? "received" : type === "2" || type === "4" || type === "5" || type === "6" ? "sent" : "unknown",
-      read: m.read === undefined ? undefined : String(m.read) === "1",
-      recipients: Array.isArray(m.recipients) ? m.recipients.map(String) : undefined,
+      read: m.read === undefined ? undefined : asText(m.read) === "1",
+      recipients: Array.isArray(m.recipients) ? m.recipients.map(asText) : undefined,
       date: str(m.date),
       date_sent: str(m.date_sent),
       file,

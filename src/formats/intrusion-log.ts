@@ -129,9 +129,43 @@ export function cleanIp(v: string): string {
 
 export type ParsedLine = { event: IntrusionEvent } | { error: string } | { skip: true };
 
+/** Deepest nesting read: an event is an object holding flat values (a list at most). */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Whether the JSON text nests objects and arrays deeper than `max`. JSON.parse reads any depth,
+ * but the walks of a record afterwards (its strings, its JSON in the results) recurse and
+ * overflow the stack on a line of "[[[[...".
+ */
+function nestedDeeperThan(t: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 /* [ */ || c === 123 /* { */) {
+      if (++depth > max) return true;
+    } else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
+  }
+  return false;
+}
+
+/** A value as text; "" for an object String() cannot convert ({"toString": 1}). */
+function asText(v: unknown): string {
+  try {
+    return String(v);
+  } catch {
+    return "";
+  }
+}
+
 export function parseIntrusionLine(text: string, line: number, file: string): ParsedLine {
   const t = text.trim();
   if (!t) return { skip: true };
+  if (nestedDeeperThan(t, MAX_JSON_DEPTH)) return { error: `${file}: line ${line}: JSON nested deeper than ${MAX_JSON_DEPTH} levels (not read)` };
   let obj: unknown;
   try {
     obj = JSON.parse(t);
@@ -152,7 +186,7 @@ export function parseIntrusionLine(text: string, line: number, file: string): Pa
     }
   }
   if (!kind) {
-    const typeField = String(pick(o, undefined, K_TYPE) ?? "").toLowerCase();
+    const typeField = asText(pick(o, undefined, K_TYPE) ?? "").toLowerCase();
     if (typeField.includes("dns") || typeField === "1") kind = "dns";
     else if (typeField.includes("connect") || typeField === "2") kind = "connect";
     else if (typeField.includes("security") || typeField === "0") kind = "security";

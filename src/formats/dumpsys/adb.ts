@@ -1,5 +1,6 @@
 // dumpsys adb: the adb state and the public keys allowed to connect.
 import { createHash } from "node:crypto";
+import { fromUnixMillis } from "../../core/time.ts";
 import { hasLineBreak } from "./text.ts";
 
 export interface AdbKey {
@@ -77,7 +78,8 @@ export function parseAdb(lines: string[]): AdbState {
       const x = /<adbKey key="([^"]+)" lastConnection="(\d+)"/.exec(text);
       if (x) {
         const [key, ...c] = x[1].split(" ");
-        addKey(key, "keystore", c.join(" ") || undefined, new Date(Number(x[2])).toISOString());
+        // A time past year 275760 is no date (undefined), not an exception.
+        addKey(key, "keystore", c.join(" ") || undefined, fromUnixMillis(Number(x[2])));
         return;
       }
       for (const m of text.matchAll(ADB_KEY_RE)) addKey(m[1], "keystore", m[2]);

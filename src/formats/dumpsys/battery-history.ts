@@ -1,4 +1,5 @@
 // dumpsys batterystats, "Battery History": package and process events with their times.
+import { fromUnixMillis } from "../../core/time.ts";
 import { deviceTime, indentOf } from "./text.ts";
 
 export interface BatteryHistoryEvent {
@@ -73,7 +74,8 @@ export function parseBatteryHistory(lines: string[]): BatteryHistoryEvent[] {
         package_name: pkg,
         service,
         time_elapsed: offStr,
-        timestamp: baseMs !== undefined ? new Date(baseMs + off - baseOffset).toISOString() : undefined,
+        // An offset of millions of days gives no date (undefined), not an exception.
+        timestamp: baseMs !== undefined ? fromUnixMillis(baseMs + off - baseOffset) : undefined,
         timestamp_is_device_local: true,
       });
     }

@@ -10,6 +10,20 @@ export interface CompatOverride {
   raw_override?: string;
 }
 
+/**
+ * What `${kind}={...}` holds: from its first occurrence to the next "}", as
+ * /kind=\{([^}]*)\}/ found it. That expression scanned the rest of the line again at each
+ * occurrence of a damaged line that never closes the brace (quadratic); when the first one has
+ * no "}" after it, no later one has either.
+ */
+function braced(t: string, kind: string): string | undefined {
+  const at = t.indexOf(`${kind}={`);
+  if (at < 0) return undefined;
+  const from = at + kind.length + 2;
+  const end = t.indexOf("}", from);
+  return end < 0 ? undefined : t.slice(from, end);
+}
+
 export function parsePlatformCompat(lines: string[]): CompatOverride[] {
   const out: CompatOverride[] = [];
   for (const line of lines) {
@@ -20,9 +34,9 @@ export function parsePlatformCompat(lines: string[]): CompatOverride[] {
     const name = /; name=([\w]+)/.exec(t)?.[1];
     const byPkg = new Map<string, CompatOverride>();
     for (const kind of ["packageOverrides", "rawOverrides"] as const) {
-      const m = new RegExp(`${kind}=\\{([^}]*)\\}`).exec(t);
-      if (!m) continue;
-      for (const part of m[1].split(",")) {
+      const list = braced(t, kind);
+      if (list === undefined) continue;
+      for (const part of list.split(",")) {
         const [pkg, val] = part.trim().split("=");
         if (!pkg) continue;
         let o = byPkg.get(pkg);

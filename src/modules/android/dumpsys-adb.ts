@@ -35,11 +35,15 @@ export default defineModule<AdbKeyRecord>({
       }));
       yield* recs;
       const times = recs.map((r) => (r.last_connection ? Date.parse(r.last_connection) : NaN));
-      const newest = Math.max(...times.filter((t) => !Number.isNaN(t)));
+      // Computed once, not per key (quadratic on a dump listing thousands of keys); a loop,
+      // since spreading that many arguments into Math.max overflows the stack.
+      let newest = -Infinity;
+      for (const t of times) if (t > newest) newest = t;
+      const anyCurrent = recs.some((o) => o.current);
       recs.forEach((r, i) => {
         if (r.current) return;
         const t = times[i];
-        const stale = !Number.isNaN(t) ? newest - t > androidRules().value("adb_key_stale_days") * 86_400_000 : recs.length > 1 && recs.some((o) => o.current);
+        const stale = !Number.isNaN(t) ? newest - t > androidRules().value("adb_key_stale_days") * 86_400_000 : recs.length > 1 && anyCurrent;
         if (!stale) return;
         ctx.detect(
           heuristic({

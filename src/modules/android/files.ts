@@ -70,10 +70,15 @@ export default defineModule<FileRecord>({
   reads: { androidqf: ["files.json"] },
   async *records(ctx) {
     for (const f of ctx.files) {
+      // Entries without a path cannot be checked: counted, so the listing is not called clean.
+      let unreadable = 0;
       // Streamed: a listing of every file of the phone can run to hundreds of megabytes.
       for await (const item of jsonArrayElements(await ctx.view.openStream(f), f.path, "a list of files")) {
         const e = item as Record<string, unknown> | null;
-        if (typeof e?.path !== "string") continue;
+        if (typeof e?.path !== "string") {
+          unreadable++;
+          continue;
+        }
         yield {
           path: e.path,
           size: n(e.size),
@@ -90,6 +95,7 @@ export default defineModule<FileRecord>({
           file: f.path,
         };
       }
+      if (unreadable) ctx.skip(`${f.path}: ${unreadable} entr${unreadable === 1 ? "y" : "ies"} without a path`, unreadable);
     }
   },
   events(r) {

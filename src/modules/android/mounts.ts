@@ -41,6 +41,8 @@ export default defineModule<MountRecord>({
     for (const f of ctx.files) {
       const text = await readText(ctx, f);
       let lines: string[];
+      // Entries that are not text lines, counted with the lines not in mount format.
+      let bad = 0;
       if (f.path.endsWith(".json")) {
         let list: unknown;
         try {
@@ -50,8 +52,8 @@ export default defineModule<MountRecord>({
         }
         if (!Array.isArray(list)) throw new VigilError("not a list of mount lines", { file: f.path });
         lines = list.filter((x): x is string => typeof x === "string");
+        bad = list.length - lines.length;
       } else lines = text.split("\n");
-      let bad = 0;
       for (const l of lines) {
         if (!l.trim()) continue;
         const r = parseMountLine(l, f.path);

@@ -46,7 +46,9 @@ export function toPackageRecord(p: Record<string, unknown>, file: string): Packa
     system: p.system === true,
     third_party: typeof p.third_party === "boolean" ? p.third_party : undefined,
     files: files.map((f) => {
-      const c = (f?.certificate ?? undefined) as Record<string, unknown> | undefined;
+      // Only an object is a certificate: spreading a string gave an object of one key per
+      // character (hundreds of megabytes for a 2 MB value).
+      const c = f?.certificate && typeof f.certificate === "object" && !Array.isArray(f.certificate) ? (f.certificate as Record<string, unknown>) : undefined;
       return {
         path: String(f?.path ?? ""),
         md5: s(f?.md5),

@@ -30,10 +30,14 @@ export default defineModule<RootBinaryRecord>({
         throw new VigilError("not valid JSON (expected a list of paths; truncated?)", { file: f.path });
       }
       if (!Array.isArray(list)) throw new VigilError("not a list of paths", { file: f.path });
+      let unreadable = 0;
       for (const p of list) {
+        if (typeof p !== "string") unreadable++;
         if (typeof p !== "string" || !p.trim()) continue;
         yield { path: p.trim(), name: p.trim().split("/").pop()!, file: f.path };
       }
+      // An entry that is not a path cannot be checked: counted, so the list is not called clean.
+      if (unreadable) ctx.skip(`${f.path}: ${unreadable} entr${unreadable === 1 ? "y is" : "ies are"} not a path`, unreadable);
     }
   },
   check(r, ctx) {

@@ -161,21 +161,39 @@ export default defineModule<SfsRecord>({
   },
 });
 
-/** Runs of BURST_DEVICES or more different devices within BURST_WINDOW_MS of the first. */
+/**
+ * Runs of BURST_DEVICES or more different devices within BURST_WINDOW_MS of the first. The
+ * window slides with a count per device, so that a long series of attachments of one or two
+ * devices within a minute is not walked again from each of them (quadratic).
+ */
 function bursts(attached: SfsRecord[]): SfsRecord[][] {
   const sorted = attached.filter((a) => a.event === "usb_device_attached").sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
+  const times = sorted.map((r) => Date.parse(r.timestamp));
+  const ids = sorted.map((r) => (r.event === "usb_device_attached" ? `${r.vendor_id}:${r.product_id}` : ""));
   const out: SfsRecord[][] = [];
+  // Devices of sorted[i..j], with their counts; j only moves forward.
+  const inWindow = new Map<string, number>();
   let i = 0;
+  let j = -1;
   while (i < sorted.length) {
-    const start = Date.parse(sorted[i].timestamp);
-    let j = i;
-    while (j + 1 < sorted.length && Date.parse(sorted[j + 1].timestamp) - start <= BURST_WINDOW_MS) j++;
-    const run = sorted.slice(i, j + 1);
-    const distinct = new Set(run.map((r) => (r.event === "usb_device_attached" ? `${r.vendor_id}:${r.product_id}` : ""))).size;
-    if (distinct >= BURST_DEVICES) {
-      out.push(run);
+    if (j < i) {
+      inWindow.clear();
+      j = i;
+      inWindow.set(ids[i], 1);
+    }
+    while (j + 1 < sorted.length && times[j + 1] - times[i] <= BURST_WINDOW_MS) {
+      j++;
+      inWindow.set(ids[j], (inWindow.get(ids[j]) ?? 0) + 1);
+    }
+    if (inWindow.size >= BURST_DEVICES) {
+      out.push(sorted.slice(i, j + 1));
       i = j + 1;
-    } else i++;
+    } else {
+      const left = (inWindow.get(ids[i]) ?? 0) - 1;
+      if (left > 0) inWindow.set(ids[i], left);
+      else inWindow.delete(ids[i]);
+      i++;
+    }
   }
   return out;
 }

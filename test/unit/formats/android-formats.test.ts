@@ -400,3 +400,39 @@ test("dumpsys lines that made their expressions quadratic are read in linear tim
   assert.deepEqual(adb.keys, []);
   assert.deepEqual(pkgs[0].signatures, ["b378e95c"]);
 });
+
+test("adb keystore and battery history: times past the range of a date are no date, not a RangeError", () => {
+  const st = parseAdb(toLines(`  debugging_manager={\n    keystore=<?xml ?>\n    <keyStore version="1">\n    <adbKey key="${KEY1} me@pc" lastConnection="99999999999999999999" />\n    </keyStore>\n  }`));
+  assert.deepEqual(st.keys.map((k) => [k.comment, k.last_connection]), [["me@pc", undefined]]);
+  const hist = parseBatteryHistory(toLines('Battery History (1% used):\n                    0 (19) RESET:TIME: 2022-01-04-17-30-01\n         +999999999999d (2) 100 pkginst=3:"com.spy"\n         +1s000ms (2) 100 +top=u0a1:"com.a"'));
+  assert.deepEqual(hist.map((h) => [h.package_name, h.timestamp]), [["com.spy", undefined], ["com.a", "2022-01-04T17:30:02.000Z"]]);
+});
+
+test("platform_compat: a damaged line repeating 'packageOverrides={' without a '}' is read in one pass", async () => {
+  // /packageOverrides=\{([^}]*)\}/ scanned the rest of the line again from each one (quadratic).
+  const damaged = "ChangeId(1; name=X; " + "packageOverrides={com.a=true, ".repeat(40_000);
+  const pc = await withinCpu(5, "the line", () => parsePlatformCompat([damaged, "ChangeId(2; name=Y; rawOverrides={com.b=1}; packageOverrides={com.b=2, com.c=3}}"]));
+  assert.deepEqual(pc.map((o) => [o.change_id, o.package_name, o.package_override, o.raw_override]), [["2", "com.b", "2", "1"], ["2", "com.c", "3", undefined]]);
+});
+
+test("intrusion log lines: nesting past 64 levels is a malformed line, a type String() cannot convert is no type", () => {
+  const deep = `{"type":"security","tag":210002,"time":1,"data":${"[".repeat(100_000)}${"]".repeat(100_000)}}`;
+  assert.deepEqual(parseIntrusionLine(deep, 3, "log.json"), { error: "log.json: line 3: JSON nested deeper than 64 levels (not read)" });
+  // Brackets inside strings are text, not nesting.
+  const r = parseIntrusionLine(JSON.stringify({ type: "security", tag: 210002, data: ["[".repeat(100), "\\\"[[["] }), 1, "log.json");
+  assert.ok("event" in r && r.event.type === "security");
+  // {"toString": 1} made String() throw: the kind is then found from the fields.
+  const t = parseIntrusionLine(JSON.stringify({ type: { toString: 1 }, hostname: "a.example" }), 1, "log.json");
+  assert.ok("event" in t && t.event.type === "dns" && t.event.hostname === "a.example");
+});
+
+test("telephony backup: values String() or Number() cannot convert, null MMS addresses, and a backup inflating past 64 MiB", () => {
+  const file = "apps/com.android.providers.telephony/d_f/000000_sms_backup";
+  const [sms] = parseSmsBackup(deflateSync(JSON.stringify([{ address: { toString: 1 }, body: ["https://evil.example/a"], date: { valueOf: 1, toString: 1 }, read: { toString: 1 }, recipients: [{ toString: 1 }, "+1"] }])), file);
+  assert.deepEqual([sms.address, sms.body, sms.isodate, sms.recipients], ['{"toString":1}', "https://evil.example/a", undefined, ['{"toString":1}', "+1"]]);
+  const [mms] = parseSmsBackup(deflateSync(JSON.stringify([{ date: "1579531789", msg_box: "1", mms_addresses: [null, { type: 137, address: "+2" }] }])), "d_f/000001_mms_backup");
+  assert.equal(mms.address, "+2");
+  // 64 MiB and a byte of spaces compress to about 64 KB.
+  const bomb = deflateSync(Buffer.concat([Buffer.from("["), Buffer.alloc(64 * 1024 * 1024, 0x20), Buffer.from("]")]));
+  assert.throws(() => parseSmsBackup(bomb, file), (e: unknown) => e instanceof VigilError && e.oneLine() === `${file}: telephony backup inflates to more than 64 MiB (a file holds at most 1000 messages); not read`);
+});

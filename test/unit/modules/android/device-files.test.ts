@@ -105,3 +105,17 @@ test("aqf_processes records: MVT's ps column names beside Vigil's", async () => 
   const rec = r.records[0] as Record<string, unknown>;
   assert.deepEqual([rec.vsz, rec.virtual_memory_size, rec.rss, rec.resident_set_size, rec.addr, rec.aprocress, rec.state, rec.stat, rec.proc_name], [1000, 1000, 20, 20, "0", "0", "S", "S", "init"]);
 });
+
+test("files, root_binaries, mounts: entries that are not a path or a line are counted, never dropped in silence", async () => {
+  const f = await run(files, qf({ "files.json": JSON.stringify([{ path: 5, sha256: "a".repeat(64) }, { path: "/data/x" }, null, 3]) }));
+  assert.equal(f.records.length, 1);
+  assert.deepEqual([f.coverage.status, f.coverage.skipped], ["failed", 3]);
+  assert.match(f.coverage.reason ?? "", /files\.json: 3 entries without a path/);
+  const rb = await run(rootBinaries, qf({ "root_binaries.json": JSON.stringify(["/system/xbin/su", { path: "/sbin/magisk" }, ""]) }));
+  assert.equal(rb.records.length, 1);
+  assert.deepEqual([rb.coverage.status, rb.coverage.skipped], ["failed", 1]);
+  assert.match(rb.coverage.reason ?? "", /root_binaries\.json: 1 entry is not a path/);
+  const m = await run(mounts, qf({ "mounts.json": JSON.stringify(["/dev/block/dm-1 on /system type ext4 (rw)", { line: "/dev/x on /vendor type ext4 (rw)" }]) }));
+  assert.equal(m.records.length, 1);
+  assert.deepEqual(m.warnings, ["mounts.json: 1 line(s) not in mount format were skipped"]);
+});

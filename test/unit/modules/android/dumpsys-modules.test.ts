@@ -13,6 +13,7 @@ import dbinfo from "../../../../src/modules/android/dumpsys-dbinfo.ts";
 import platformCompat from "../../../../src/modules/android/dumpsys-platform-compat.ts";
 import { adbKeyFingerprint } from "../../../../src/formats/dumpsys/adb.ts";
 import { br, dumpsys, packageSection, pkgBlock, qf, run } from "../../../helpers/android-views.ts";
+import { withinCpu } from "../../../helpers/cpu-bound.ts";
 
 const PKGS = packageSection([pkgBlock("com.spy", { installer: "null" }), pkgBlock("com.android.settings", { system: true }), pkgBlock("com.store.app", { installer: "com.android.vending" })]);
 
@@ -169,4 +170,18 @@ test("dumpsys modules: missing service section and non-dumpsys text fail with on
   }
   const r = await run(receivers, qf({ "dumpsys.txt": "\u0000\u0001 not text" }));
   assert.equal(r.coverage.reason, 'dumpsys.txt: not a dumpsys output (no "DUMP OF SERVICE" section)');
+});
+
+test("adb: a dump listing tens of thousands of keys is read in linear time", async () => {
+  // Whether any key was the current one was asked again for each key (quadratic: 76 s for 20,000
+  // keys), and the newest connection time was taken by spreading every time into Math.max, which
+  // overflows the stack past about 120,000 of them.
+  const keys = Array.from({ length: 20_000 }, (_, i) => "QAAAA" + i.toString(36)).join("\n    ");
+  const r = await withinCpu(5, "the keys", () => run(adb, qf({ "dumpsys.txt": dumpsys({ adb: `  debugging_manager={\n    user_keys=${keys}\n  }\n` }) })));
+  assert.equal(r.coverage.status, "checked", r.coverage.reason);
+  assert.equal(r.records.length, 20_000);
+  const timed = Array.from({ length: 150_000 }, (_, i) => `<adbKey key="${i.toString(36)}" lastConnection="${1_700_000_000_000 + i}" />`).join("\n");
+  const t = await run(adb, qf({ "dumpsys.txt": dumpsys({ adb: `  debugging_manager={\n    keystore=<?xml ?>\n<keyStore>\n${timed}\n</keyStore>\n  }\n` }) }));
+  assert.equal(t.coverage.status, "checked", t.coverage.reason);
+  assert.equal(t.records.length, 150_000);
 });

@@ -122,3 +122,11 @@ test("aqf_packages records: MVT's name beside package_name, androidqf's certific
   assert.equal(rec.files[0].certificate.Sha256, "d".repeat(64));
   assert.equal(rec.files[0].certificate.Md5, "e".repeat(32));
 });
+
+test("packages: a certificate that is not an object is none (a string was spread into one key per character)", async () => {
+  const list = [{ name: "com.a", files: [{ path: "/a.apk", certificate: "x".repeat(100_000) }, { path: "/b.apk", certificate: ["y", "z"] }, { path: "/c.apk", certificate: { Sha256: CERT } }] }];
+  const r = await run(packages, qf({ "packages.json": JSON.stringify(list) }));
+  const files = (r.records[0] as { files: { path: string; certificate?: Record<string, unknown> }[] }).files;
+  assert.deepEqual(files.map((f) => [f.path, f.certificate && Object.keys(f.certificate).length]), [["/a.apk", undefined], ["/b.apk", undefined], ["/c.apk", 8]]);
+  assert.equal(files[2].certificate?.sha256, CERT);
+});

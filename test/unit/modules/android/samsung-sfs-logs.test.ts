@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import sfs, { ADB_AUTHORIZED_RULE, USB_BURST_RULE, USB_HID_RULE } from "../../../../src/modules/android/samsung-sfs-logs.ts";
 import { dumpsys, qf, run } from "../../../helpers/android-views.ts";
 import { adbKey, dumpsysAdbBody, sfslogGz, sfslogText, type SfsFixture } from "../../../helpers/physical-access-fixtures.ts";
+import { withinCpu } from "../../../helpers/cpu-bound.ts";
 
 const HOST = adbKey("analyst", "analyst@lab");
 const OTHER = adbKey("unknown", "user@DESKTOP-7Q");
@@ -80,4 +81,18 @@ test("samsung_sfs_logs: a damaged file is a one-line failure naming it; one good
   const mixed = await run(sfs, qf({ "logs/data/log/sfslog.0.gz": Buffer.from("garbage"), "logs/data/log/sfslog.1.gz": sfslogGz(LOG) }));
   assert.equal(mixed.coverage.status, "checked");
   assert.ok(mixed.warnings.some((w) => w.startsWith("logs/data/log/sfslog.0.gz")), mixed.warnings.join("; "));
+});
+
+test("samsung_sfs_logs: thousands of attachments of two devices within a minute are walked once", async () => {
+  // The burst search walked the window again from each attachment (quadratic: 26 s for 8,000).
+  const two: SfsFixture[] = Array.from({ length: 20_000 }, (_, i) => ({ at: "2024-11-02T08:10:00Z", usb: { vid: "18d1", pid: i % 2 ? "4ee1" : "4ee2", mfg: "G", product: "P" } }));
+  const third: SfsFixture = { at: "2024-11-02T08:10:30Z", usb: { vid: "05ac", pid: "0250", mfg: "Apple", product: "Keyboard", hid: true } };
+  const r = await withinCpu(5, "the log", () => run(sfs, qf({ "logs/data/log/sfslog.0": sfslogText(two) })));
+  assert.equal(r.records.length, 20_000);
+  assert.equal(r.detections.filter((d) => d.rule?.id === USB_BURST_RULE.id).length, 0);
+  // A third device in the minute makes one burst of all of them.
+  const b = await withinCpu(5, "the log", () => run(sfs, qf({ "logs/data/log/sfslog.0": sfslogText([...two, third]) })));
+  const bursts = b.detections.filter((d) => d.rule?.id === USB_BURST_RULE.id);
+  assert.equal(bursts.length, 1);
+  assert.equal((bursts[0].record as unknown[]).length, 20_001);
 });
