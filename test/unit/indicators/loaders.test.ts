@@ -208,6 +208,18 @@ test("Echap ioc.yaml: one set per app, every field mapped, unreadable fields rep
   assert.ok(problems.some((p) => p.level === "skipped" && /certificate_organizations/.test(p.reason)));
 });
 
+test("Echap ioc.yaml: a value that is a mapping or list (even one an alias makes cyclic) is a one-line problem", () => {
+  const text = "- &app\n  name: Spy\n  packages: [com.spy.app, *app, [a, b]]\n  c2:\n    ips: &l [1.2.3.4, *l]\n  \"odd\\nkey\": x\n";
+  const r = loadContent("ioc.yaml", Buffer.from(text), meta("ioc.yaml"));
+  assert.equal(r.format, "echap-yaml");
+  assert.deepEqual(r.sets[0]!.info.counts, { app_id: 1, ipv4: 1 });
+  const reasons = r.problems.map((p) => p.reason);
+  assert.ok(reasons.includes("packages: a mapping is not a string"), reasons.join(" | "));
+  assert.ok(reasons.includes("packages: a list is not a string"));
+  assert.ok(reasons.includes("c2.ips: a list is not a string"));
+  for (const p of r.problems) assert.ok(!p.reason.includes("\n"), p.reason);
+});
+
 test("mvt-indicators index: github and download entries, empty and unsafe entries reported", () => {
   const doc = parseYaml(`indicators:
   -
