@@ -117,12 +117,17 @@ export async function* readTimeline(dir: string, file = "timeline.csv"): AsyncGe
   const rl = createInterface({ input: createReadStream(path, "utf8"), crlfDelay: Infinity });
   let header = true;
   let pending = "";
+  // Quotes in `pending`, counted line by line: counting them again in the whole of `pending` at
+  // each line was quadratic after a stray quote (every later line joins it).
+  let quotes = 0;
   for await (const line of rl) {
     // A quoted description may hold a newline: join lines until the quotes balance.
     pending = pending ? `${pending}\n${line}` : line;
-    if ((pending.match(/"/g)?.length ?? 0) % 2 === 1) continue;
+    for (let q = line.indexOf('"'); q >= 0; q = line.indexOf('"', q + 1)) quotes++;
+    if (quotes % 2 === 1) continue;
     const row = parseCsv(pending + "\n").next().value as string[] | undefined;
     pending = "";
+    quotes = 0;
     if (!row) continue;
     if (header) {
       header = false;
