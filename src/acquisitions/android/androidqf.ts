@@ -134,7 +134,10 @@ export async function decryptAgeFile(path: string, dest: string, opts: { passphr
     }
   } catch (e) {
     const m = (e as Error).message ?? String(e);
-    if (/no identity matched|invalid header hmac|incorrect passphrase|scrypt|decrypt/i.test(m)) {
+    // Only a key that fits no recipient is a wrong passphrase or identity; a damaged or
+    // unsupported header (a scrypt stanza that is invalid or asks too much work, a header whose
+    // MAC fails under the right key) is a file problem, which no other passphrase would cure.
+    if (/no identity matched|incorrect passphrase/i.test(m)) {
       throw new WrongPasswordError(display, opts.identityFile ? "this age identity cannot decrypt the file" : "wrong age passphrase");
     }
     throw new VigilError(`not a readable age-encrypted file (${m})`, { file: display, code: "format", cause: e });

@@ -105,6 +105,23 @@ test("androidqf .zip.age with a passphrase; wrong passphrase is a WrongPasswordE
   await asked.close();
 });
 
+test("androidqf .zip.age whose header is damaged or asks too much work: a file problem, never a wrong passphrase", async () => {
+  const data = (await ageEncrypt(zipOf(androidqfFiles()), { passphrase: "p" })).toString("latin1");
+  const cases: [string, string, RegExp][] = [
+    ["work.zip.age", data.replace(/^(-> scrypt \S+) 10$/m, "$1 21"), /scrypt work factor is too high/],
+    ["salt.zip.age", data.replace(/^-> scrypt \S+ /m, "-> scrypt AAAA "), /invalid scrypt stanza/],
+    ["two.zip.age", data.replace(/^(-> scrypt .*\n.*\n)/m, "$1$1"), /scrypt recipient is not the only one/],
+    ["mac.zip.age", data.replace(/^(--- )(.)/m, (_, a: string, c: string) => a + (c === "A" ? "B" : "A")), /invalid header HMAC/],
+  ];
+  for (const [name, text, reason] of cases) {
+    assert.notEqual(text, data, name);
+    const e = await oneLine(openAndroidqf(writeTemp(dir, name, Buffer.from(text, "latin1")), { passphrase: "p" }));
+    assert.ok(!(e instanceof WrongPasswordError), `${name}: ${e.oneLine()}`);
+    assert.equal(e.code, "format", name);
+    assert.match(e.oneLine(), new RegExp(`${name.replace(/\./g, "\\.")}: not a readable age-encrypted file \\(${reason.source}`));
+  }
+});
+
 test("androidqf .zip.age with an X25519 identity file; another identity is refused", async () => {
   const id = await newAgeIdentity();
   const p = writeTemp(dir, "aqf-id.zip.age", await ageEncrypt(zipOf(androidqfFiles()), { identity: id }));
