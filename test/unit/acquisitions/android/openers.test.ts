@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { openAndroidqf } from "../../../../src/acquisitions/android/androidqf.ts";
@@ -10,6 +10,7 @@ import { VigilError, WrongPasswordError } from "../../../../src/core/errors.ts";
 import { buildZip, testDir, writeTemp } from "../../../helpers/archive-builder.ts";
 import { ageEncrypt, androidqfFiles, bugreportFiles, buildAb, newAgeIdentity, SMS_BACKUP_PATH, writeFolder, zipOf } from "../../../helpers/android-builder.ts";
 import { oneLineError as oneLine } from "../../../helpers/evidence.ts";
+import { withinCpu } from "../../../helpers/cpu-bound.ts";
 
 const dir = testDir("vigil-android-acq");
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
@@ -133,6 +134,20 @@ test("androidqf .zip.age with an X25519 identity file; another identity is refus
   assert.ok((await oneLine(openAndroidqf(p, { identityFile: other }))) instanceof WrongPasswordError);
   const bad = writeTemp(dir, "bad.txt", Buffer.from("nothing here\n"));
   assert.match((await oneLine(openAndroidqf(p, { identityFile: bad }))).oneLine(), /no AGE-SECRET-KEY/);
+});
+
+test("androidqf .zip.age whose header lists 20,000 recipients (2 MB) is refused before any key is tried", async () => {
+  const id = await newAgeIdentity();
+  const idFile = writeTemp(dir, "key20k.txt", Buffer.from(`${id}\n`));
+  const data = (await ageEncrypt(zipOf(androidqfFiles()), { identity: id })).toString("latin1");
+  const b64 = (n: number) => randomBytes(n).toString("base64").replace(/=+$/, "");
+  const stanzas = Array.from({ length: 20_000 }, () => `-> X25519 ${b64(32)}\n${b64(32)}\n`).join("");
+  const nl = data.indexOf("\n") + 1;
+  const p = writeTemp(dir, "many.zip.age", Buffer.from(data.slice(0, nl) + stanzas + data.slice(nl), "latin1"));
+  const e = await withinCpu(5, "an age header of 20,000 X25519 recipients", () => oneLine(openAndroidqf(p, { identityFile: idFile })));
+  assert.ok(!(e instanceof WrongPasswordError), e.oneLine());
+  assert.equal(e.code, "format");
+  assert.match(e.oneLine(), /many\.zip\.age: age header lists more than 1000 recipients/);
 });
 
 test("androidqf: truncated age file and non-androidqf inputs give one-line errors", async () => {
