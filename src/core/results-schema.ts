@@ -160,6 +160,31 @@ export function validateResults<T>(file: string, data: unknown, kind: ResultsFil
   throw new VigilError(`not ${kind.expected}: ${at ? `${at}: ` : ""}${found}`, { file, code: "schema" });
 }
 
+/**
+ * Nesting no results file Vigil or MVT writes reaches. JSON.parse reads any depth, but
+ * JSON.stringify (detected records, the report's record views) overflows the stack on a few
+ * thousand levels.
+ */
+export const MAX_RESULTS_DEPTH = 512;
+
+/** Whether `value` nests arrays and objects more than `max` levels deep (walked without recursion). */
+export function deeperThan(value: unknown, max: number): boolean {
+  const todo: unknown[] = [value];
+  const depths: number[] = [0];
+  while (todo.length) {
+    const v = todo.pop();
+    const d = depths.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    if (d >= max) return true;
+    for (const x of Array.isArray(v) ? v : Object.values(v)) {
+      if (x === null || typeof x !== "object") continue;
+      todo.push(x);
+      depths.push(d + 1);
+    }
+  }
+  return false;
+}
+
 /** Reads and checks a results file. */
 export function readResultsFile<T>(file: string, kind: ResultsFileKind<T>): T {
   let data: unknown;
@@ -169,5 +194,6 @@ export function readResultsFile<T>(file: string, kind: ResultsFileKind<T>): T {
     const code = (e as NodeJS.ErrnoException).code;
     throw new VigilError(code ? `cannot read (${code})` : `malformed JSON: ${(e as Error).message.split("\n")[0]}`, { file, code: "json" });
   }
+  if (deeperThan(data, MAX_RESULTS_DEPTH)) throw new VigilError(`not ${kind.expected}: nested more than ${MAX_RESULTS_DEPTH} levels deep`, { file, code: "schema" });
   return validateResults(file, data, kind);
 }

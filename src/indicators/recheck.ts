@@ -241,6 +241,14 @@ export function pickTimestamp(record: unknown): string | undefined {
   return undefined;
 }
 
+/** A copy of `value` down to `levels` levels of arrays and objects; what lies below is replaced by a note. */
+function cutBelow(value: unknown, levels: number): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (levels === 0) return "(nested too deep)";
+  if (Array.isArray(value)) return value.map((v) => cutBelow(v, levels - 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cutBelow(v, levels - 1)]));
+}
+
 const kindOf = (x: unknown) => (x === null ? "null" : Array.isArray(x) ? "an array" : typeof x === "object" ? "an object" : `a ${typeof x}`);
 
 /**
@@ -311,12 +319,15 @@ export function recheckResults(dir: string, iocs: Matcher, moduleOf: (slug: stri
     const detectedRecords: unknown[] = [];
     const artifact = name;
     let tooDeep = 0;
-    for (const record of records) {
+    for (const original of records) {
       const whole = { value: true };
-      const ds = recheckRecord(iocs, module, record, artifact, whole);
+      const ds = recheckRecord(iocs, module, original, artifact, whole);
       if (!whole.value) tooDeep++;
       if (ds.length === 0) continue;
-      for (const d of ds) detections.push({ ...d, module, artifact: d.artifact ?? artifact });
+      // A record too deep to check whole is too deep to write back (JSON.stringify overflows the
+      // stack): its detections carry it down to the depth that was checked.
+      const record = whole.value ? original : cutBelow(original, MAX_RECORD_DEPTH + 1);
+      for (const d of ds) detections.push({ ...d, record, module, artifact: d.artifact ?? artifact });
       detectedRecords.push({
         ...(record && typeof record === "object" && !Array.isArray(record) ? record : { value: record }),
         matched_indicator: ds[0]!.matched_indicator,

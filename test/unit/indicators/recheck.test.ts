@@ -8,6 +8,7 @@ import { test } from "node:test";
 import { matcherFromValues } from "../../../src/indicators/matcher.ts";
 import { MAX_RECORD_DEPTH, recheckResults } from "../../../src/indicators/recheck.ts";
 import { render } from "../../../src/core/i18n/index.ts";
+import { toJson } from "../../../src/report/json-writer.ts";
 
 const iocs = matcherFromValues({ domain: ["evil.example"] }, "Test set");
 
@@ -73,4 +74,18 @@ test("MVT's one-object outputs are one record; a record nested too deep is not c
   assert.equal(render("fr", by.deep.reason_message!), `deep.json : 1 enregistrement est imbriqué sur plus de ${MAX_RECORD_DEPTH} niveaux et n'a pas pu être vérifié en entier`);
   assert.equal(by.fine.status, "checked");
   assert.equal(by.fine.detections, 1, "values well below the old depth limit of 6 are checked");
+});
+
+test("a record nested far too deep, with a match near its top, is written back cut at the depth checked", () => {
+  // 100,000 levels: JSON.parse reads them, JSON.stringify (the detected records, alerts.json) overflowed the stack.
+  const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+  const r = recheckResults(folder(false, { "safari_history.json": `[{"url": "https://evil.example/a", "deep": ${deep}}]` }), iocs);
+  const m = r.modules[0]!;
+  assert.equal(m.coverage.status, "failed");
+  assert.equal(m.coverage.skipped, 1);
+  assert.equal(m.detections.length, 1);
+  const written = JSON.parse(toJson(m.detectedRecords));
+  assert.equal(written[0].url, "https://evil.example/a");
+  assert.equal(written[0].matched_indicator.value, "evil.example");
+  assert.ok(toJson(m.detections).includes("(nested too deep)"));
 });

@@ -138,3 +138,13 @@ test("timeline.csv: a stray quote followed by many lines is read in linear time"
   assert.equal(events.length, 1);
   assert.equal(events[0]!.description, 'a "quoted" word,\nand a line break');
 });
+
+test("a results file nested deeper than Vigil or MVT writes is refused, naming it (the report would overflow the stack)", () => {
+  const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+  const vigilDir = variant("deep-alerts", "alerts.json", readFileSync(join(good, "alerts.json"), "utf8").replace(/^\[\s*\{/, `[{"record": ${deep}, `));
+  assert.throws(() => loadResults(vigilDir), (e: unknown) => e instanceof VigilError && /alerts\.json: not a list of detections .*: nested more than 512 levels deep$/.test(e.oneLine()));
+  const mvtDir = join(tmp, "deep-mvt");
+  mkdirSync(mvtDir);
+  writeFileSync(join(mvtDir, "sms_detected.json"), `[{"text": "https://evil.example/a", "deep": ${deep}, "matched_indicator": {"value": "evil.example", "type": "domain-name:value", "name": "Pegasus"}}]`);
+  assert.throws(() => loadResults(mvtDir), (e: unknown) => e instanceof VigilError && /sms_detected\.json: .*nested more than 512 levels deep$/.test(e.oneLine()));
+});
