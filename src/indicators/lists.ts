@@ -281,6 +281,13 @@ export function loadHosts(text: string, meta: FileMeta): { sets: LoadedSet[]; pr
   return { sets: indicators.length ? [makeSet(meta.defaultName, meta, indicators)] : [], problems };
 }
 
+/** A JSON value for a one-line problem: strings and scalars as written (cut), lists and objects by kind (they may nest deeper than JSON.stringify goes). */
+function shortJson(v: unknown): string {
+  if (Array.isArray(v)) return "(a list)";
+  if (v !== null && typeof v === "object") return "(an object)";
+  return typeof v === "string" ? JSON.stringify(v.slice(0, 120)) : String(v);
+}
+
 /** TinyCheck's export: {"iocs": [{"type": "domain"|"ip4addr"|..., "value": ...}]}. */
 export function loadTinycheck(doc: { iocs: unknown[] }, meta: FileMeta): { sets: LoadedSet[]; problems: LoadProblem[] } {
   const problems: LoadProblem[] = [];
@@ -291,7 +298,7 @@ export function loadTinycheck(doc: { iocs: unknown[] }, meta: FileMeta): { sets:
     const e = o as { type?: unknown; value?: unknown };
     const listKind = typeof e?.type === "string" ? types[e.type.toLowerCase()] : undefined;
     if (!listKind || typeof e.value !== "string") {
-      problems.push({ file: meta.source, id: `iocs[${i}]`, reason: `entry type ${JSON.stringify(e?.type)} is not read`, level: "error" });
+      problems.push({ file: meta.source, id: `iocs[${i}]`, reason: `entry type ${shortJson(e?.type)} is not read`, level: "error" });
       return;
     }
     const value = refang(e.value.trim());

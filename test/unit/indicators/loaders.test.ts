@@ -220,6 +220,14 @@ test("Echap ioc.yaml: a value that is a mapping or list (even one an alias makes
   for (const p of r.problems) assert.ok(!p.reason.includes("\n"), p.reason);
 });
 
+test("TinyCheck export: an entry type that is a list or object, however deep, is a one-line problem", () => {
+  const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+  const r = loadContent("iocs.json", Buffer.from(`{"iocs": [{"type": ${deep}, "value": "x"}, {"type": {"a": 1}, "value": "x"}, {"type": 7, "value": "x"}, {"type": "domain", "value": "evil.com"}]}`), meta("iocs.json"));
+  assert.equal(r.format, "tinycheck");
+  assert.deepEqual(r.sets[0]!.info.counts, { domain: 1 });
+  assert.deepEqual(r.problems.map((p) => p.reason), ["entry type (a list) is not read", "entry type (an object) is not read", "entry type 7 is not read"]);
+});
+
 test("mvt-indicators index: github and download entries, empty and unsafe entries reported", () => {
   const doc = parseYaml(`indicators:
   -
