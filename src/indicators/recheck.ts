@@ -8,6 +8,7 @@ import type { Coverage, Detection, DetectionInput, Grade, IndicatorKind, Indicat
 import { fromMatches } from "../core/detection.ts";
 import type { Matcher } from "./matcher-api.ts";
 import { english, msg } from "../core/i18n/index.ts";
+import { own } from "../core/own.ts";
 
 export type Check = "exec" | "client" | "url" | "domain" | "ip" | "process" | "app" | "path" | "file_name" | "email" | "hash" | "cert" | "tls_cert" | "ja3" | "ja4" | "profile" | "property" | "text" | "skip";
 
@@ -60,7 +61,7 @@ const MODULE_FIELDS: Record<string, Record<string, Check>> = {
 
 /** What a field of a module's records holds ("skip" for bookkeeping; "text" when unknown). */
 export function fieldCheck(module: string, key: string): Check {
-  return MODULE_FIELDS[module]?.[key] ?? FIELDS[key] ?? "text";
+  return own(own(MODULE_FIELDS, module), key) ?? own(FIELDS, key) ?? "text";
 }
 
 /** Modules whose URLs are mentions (messages, contacts, notes), not visits. */
@@ -173,7 +174,7 @@ export const MAX_RECORD_DEPTH = 32;
  * set to false when part of the record lies deeper than MAX_RECORD_DEPTH and was not checked.
  */
 export function recheckRecord(iocs: Matcher, module: string, record: unknown, artifact: string, whole: { value: boolean } = { value: true }): DetectionInput[] {
-  const overrides = MODULE_FIELDS[module];
+  const overrides = own(MODULE_FIELDS, module);
   const out: DetectionInput[] = [];
   const seen = new Set<string>();
   const timestamp = pickTimestamp(record);
@@ -190,13 +191,13 @@ export function recheckRecord(iocs: Matcher, module: string, record: unknown, ar
     if (typeof value === "object") {
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         const lk = k.toLowerCase();
-        if ((overrides?.[lk] ?? FIELDS[lk]) === "skip") continue;
+        if ((own(overrides, lk) ?? own(FIELDS, lk)) === "skip") continue;
         visit(v, lk, key, depth + 1);
       }
       return;
     }
     if (typeof value !== "string" || value.length === 0 || value.length > 100_000) return;
-    const check: Check = overrides?.[key] ?? FIELDS[key] ?? "text";
+    const check: Check = own(overrides, key) ?? own(FIELDS, key) ?? "text";
     const { matches, strength } = matchValue(iocs, check, value, parentKey);
     if (matches.length === 0) return;
     const fresh = matches.filter((m) => {

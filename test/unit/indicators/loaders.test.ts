@@ -228,6 +228,16 @@ test("TinyCheck export: an entry type that is a list or object, however deep, is
   assert.deepEqual(r.problems.map((p) => p.reason), ["entry type (a list) is not read", "entry type (an object) is not read", "entry type 7 is not read"]);
 });
 
+test("CSV columns and TinyCheck types named like inherited properties (constructor, __proto__) are not indicator kinds", () => {
+  const csv = loadContent("iocs.csv", Buffer.from("constructor,__proto__,domain\nevil.com,evil.org,bad.com\n"), meta("iocs.csv"));
+  assert.deepEqual(csv.sets[0]!.info.counts, { domain: 1 });
+  const typed = loadContent("typed.csv", Buffer.from("type,value\nconstructor,evil.com\n__proto__,evil.org\n"), meta("typed.csv"));
+  assert.deepEqual(typed.problems.map((p) => p.reason), ['indicator type "constructor" is not read', 'indicator type "__proto__" is not read']);
+  const tc = loadContent("iocs.json", Buffer.from('{"iocs": [{"type": "constructor", "value": "evil.com"}, {"type": "__proto__", "value": "evil.com"}]}'), meta("iocs.json"));
+  assert.equal(tc.sets.length, 0);
+  assert.deepEqual(tc.problems.map((p) => p.reason), ['entry type "constructor" is not read', 'entry type "__proto__" is not read']);
+});
+
 test("mvt-indicators index: github and download entries, empty and unsafe entries reported", () => {
   const doc = parseYaml(`indicators:
   -

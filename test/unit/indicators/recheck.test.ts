@@ -89,3 +89,16 @@ test("a record nested far too deep, with a match near its top, is written back c
   assert.equal(written[0].matched_indicator.value, "evil.example");
   assert.ok(toJson(m.detections).includes("(nested too deep)"));
 });
+
+test("field and module names like inherited properties (constructor, __proto__) are read as unknown names, as text", () => {
+  const r = recheckResults(
+    folder(false, {
+      "sms.json": '[{"constructor": "see https://evil.example/a"}, {"__proto__": "evil.example"}, {"keys": "x"}]',
+      "constructor.json": '[{"name": "https://evil.example/b", "keys": "x"}]',
+    }),
+    iocs,
+  );
+  const by = Object.fromEntries(r.coverage.map((c) => [c.module, [c.status, c.detections]]));
+  assert.deepEqual(by, { constructor: ["checked", 1], sms: ["checked", 2] });
+  assert.ok(r.detections.every((d) => d.grade === "weak"), "found in text: a mention");
+});
