@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Coverage, Detection, DetectionInput, Grade, IndicatorKind, IndicatorMatch, InputFile, Message } from "../core/model.ts";
 import { fromMatches } from "../core/detection.ts";
+import { describeError } from "../core/errors.ts";
 import type { Matcher } from "./matcher-api.ts";
 import { english, msg } from "../core/i18n/index.ts";
 import { own } from "../core/own.ts";
@@ -301,7 +302,16 @@ export function recheckResults(dir: string, iocs: Matcher, moduleOf: (slug: stri
   for (const name of names) {
     const module = moduleOf(name.slice(0, -5));
     const path = join(dir, name);
-    const data = readFileSync(path);
+    let data: Buffer;
+    try {
+      data = readFileSync(path);
+    } catch (e) {
+      // Over 2 GiB (more than JSON.parse could take anyway), or gone since it was listed.
+      const detail = describeError(e);
+      inputs.push({ path, sha256: "", size: statSync(path, { throwIfNoEntry: false })?.size ?? 0, error: detail });
+      modules.push(unreadModule(module, name, msg("coverage.reason.unreadable", { file: name, detail })));
+      continue;
+    }
     inputs.push({ path, sha256: createHash("sha256").update(data).digest("hex"), size: data.length });
     let doc: unknown;
     try {

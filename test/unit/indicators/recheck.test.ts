@@ -1,7 +1,7 @@
 // A results JSON that is not an array of records is not counted as records checked: it is
 // "not a module output"; a record nested deeper than the checker goes is not checked whole.
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -101,4 +101,19 @@ test("field and module names like inherited properties (constructor, __proto__) 
   const by = Object.fromEntries(r.coverage.map((c) => [c.module, [c.status, c.detections]]));
   assert.deepEqual(by, { constructor: ["checked", 1], sms: ["checked", 2] });
   assert.ok(r.detections.every((d) => d.grade === "weak"), "found in text: a mention");
+});
+
+test("a module file too large to read (over 2 GiB) fails that module, naming it; the others are checked", () => {
+  const dir = folder(false, { "sms.json": [{ text: "https://evil.example/a" }], "huge.json": "[" });
+  truncateSync(join(dir, "huge.json"), 2 ** 31 + 1); // sparse: no disk used
+  const r = recheckResults(dir, iocs);
+  const by = Object.fromEntries(r.coverage.map((c) => [c.module, [c.status, c.reason]]));
+  assert.equal(by.sms![0], "checked");
+  assert.equal(by.huge![0], "failed");
+  assert.match(by.huge![1]!, /^huge\.json: cannot be read \(.*ERR_FS_FILE_TOO_LARGE\)\)$/);
+  const input = r.inputs.find((i) => i.path.endsWith("huge.json"))!;
+  assert.equal(input.sha256, "");
+  assert.equal(input.size, 2 ** 31 + 1);
+  assert.match(input.error!, /ERR_FS_FILE_TOO_LARGE/);
+  assert.equal(r.detections.length, 1);
 });
