@@ -288,7 +288,15 @@ function unreadModule(module: string, name: string, why: Message): RecheckedModu
 export function recheckResults(dir: string, iocs: Matcher, moduleOf: (slug: string) => string = (s) => s): RecheckResult {
   const names = readdirSync(dir)
     .filter((n) => n.toLowerCase().endsWith(".json") && !NOT_MODULES.test(n))
-    .filter((n) => statSync(join(dir, n)).isFile())
+    .filter((n) => {
+      // A name that cannot be looked at (a dangling or looping link) is kept: reading it fails
+      // that module, naming it, rather than leaving it out unseen.
+      try {
+        return statSync(join(dir, n)).isFile();
+      } catch {
+        return true;
+      }
+    })
     .sort();
   let producer: "vigil" | "mvt" = "mvt";
   try {
@@ -308,7 +316,13 @@ export function recheckResults(dir: string, iocs: Matcher, moduleOf: (slug: stri
     } catch (e) {
       // Over 2 GiB (more than JSON.parse could take anyway), or gone since it was listed.
       const detail = describeError(e);
-      inputs.push({ path, sha256: "", size: statSync(path, { throwIfNoEntry: false })?.size ?? 0, error: detail });
+      let size = 0;
+      try {
+        size = statSync(path).size;
+      } catch {
+        // A dangling or looping link: no size.
+      }
+      inputs.push({ path, sha256: "", size, error: detail });
       modules.push(unreadModule(module, name, msg("coverage.reason.unreadable", { file: name, detail })));
       continue;
     }

@@ -1,7 +1,7 @@
 // A results JSON that is not an array of records is not counted as records checked: it is
 // "not a module output"; a record nested deeper than the checker goes is not checked whole.
 import assert from "node:assert/strict";
-import { mkdtempSync, truncateSync, writeFileSync } from "node:fs";
+import { mkdtempSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -116,4 +116,16 @@ test("a module file too large to read (over 2 GiB) fails that module, naming it;
   assert.equal(input.size, 2 ** 31 + 1);
   assert.match(input.error!, /ERR_FS_FILE_TOO_LARGE/);
   assert.equal(r.detections.length, 1);
+});
+
+test("a module file that is a dangling or looping link fails that module, naming it", () => {
+  const dir = folder(false, { "sms.json": [{ text: "https://evil.example/a" }] });
+  symlinkSync(join(dir, "nowhere.json"), join(dir, "gone.json"));
+  symlinkSync("loop.json", join(dir, "loop.json"));
+  const r = recheckResults(dir, iocs);
+  const by = Object.fromEntries(r.coverage.map((c) => [c.module, [c.status, c.reason]]));
+  assert.deepEqual(by.gone, ["failed", "gone.json: cannot be read (ENOENT: no such file or directory, open '" + join(dir, "gone.json") + "')"]);
+  assert.equal(by.loop![0], "failed");
+  assert.match(by.loop![1]!, /^loop\.json: cannot be read \(ELOOP/);
+  assert.equal(by.sms![0], "checked");
 });
