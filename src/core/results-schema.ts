@@ -3,9 +3,10 @@
 // shape is refused with one line naming it and saying what was expected, instead of failing
 // later somewhere in the report. Objects may hold more fields (a newer Vigil's, MVT's).
 // valibot: a schema library whose functions are bundled only where used (a few kB here).
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import * as v from "valibot";
 import { VigilError } from "./errors.ts";
+import { isRegularFile } from "./regular-file.ts";
 import { GRADES, type Coverage, type Detection, type Exposure, type Grade, type InformationalAlert, type RunInfo } from "./model.ts";
 
 const str = v.string();
@@ -188,6 +189,7 @@ export function deeperThan(value: unknown, max: number): boolean {
 /** Reads and checks a results file. */
 export function readResultsFile<T>(file: string, kind: ResultsFileKind<T>): T {
   let data: unknown;
+  if (existsSync(file) && !isRegularFile(file)) throw new VigilError("not a regular file", { file, code: "json" });
   try {
     data = JSON.parse(readFileSync(file, "utf8"));
   } catch (e) {

@@ -10,6 +10,7 @@ import { describeError } from "../core/errors.ts";
 import type { Matcher } from "./matcher-api.ts";
 import { english, msg } from "../core/i18n/index.ts";
 import { own } from "../core/own.ts";
+import { isRegularFile } from "../core/regular-file.ts";
 
 export type Check = "exec" | "client" | "url" | "domain" | "ip" | "process" | "app" | "path" | "file_name" | "email" | "hash" | "cert" | "tls_cert" | "ja3" | "ja4" | "profile" | "property" | "text" | "skip";
 
@@ -300,6 +301,7 @@ export function recheckResults(dir: string, iocs: Matcher, moduleOf: (slug: stri
     .sort();
   let producer: "vigil" | "mvt" = "mvt";
   try {
+    if (!isRegularFile(join(dir, "info.json"))) throw new Error("no info.json file");
     const info = JSON.parse(readFileSync(join(dir, "info.json"), "utf8")) as { tool?: string };
     if (info.tool === "vigil") producer = "vigil";
   } catch {

@@ -5,6 +5,7 @@ import { createReadStream, existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { VigilError } from "../core/errors.ts";
+import { isRegularFile } from "../core/regular-file.ts";
 import type { Coverage, Detection, Exposure, InformationalAlert, ModuleExposure, RunInfo, TimelineEvent } from "../core/model.ts";
 import { ALERTS_FILE, COVERAGE_FILE, EXPOSURE_FILE, INFO_FILE, MVT_ALERTS_FILE, MVT_DETECTED_FILE, MVT_INFO_FILE, readResultsFile } from "../core/results-schema.ts";
 import { timelineToIso } from "../core/time.ts";
@@ -114,6 +115,7 @@ export function loadResults(dir: string): LoadedResults {
 export async function* readTimeline(dir: string, file = "timeline.csv"): AsyncGenerator<TimelineEvent> {
   const path = join(dir, file);
   if (!existsSync(path)) return;
+  if (!isRegularFile(path)) throw new VigilError("not a regular file", { file: path, code: "json" });
   const rl = createInterface({ input: createReadStream(path, "utf8"), crlfDelay: Infinity });
   let header = true;
   let pending = "";
