@@ -3,9 +3,10 @@
 // shape is refused with one line naming it and saying what was expected, instead of failing
 // later somewhere in the report. Objects may hold more fields (a newer Vigil's, MVT's).
 // valibot: a schema library whose functions are bundled only where used (a few kB here).
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import * as v from "valibot";
 import { VigilError } from "./errors.ts";
+import { isRegularFile } from "./regular-file.ts";
 import { GRADES, type Coverage, type Detection, type Exposure, type Grade, type InformationalAlert, type RunInfo } from "./model.ts";
 
 const str = v.string();
@@ -160,14 +161,41 @@ export function validateResults<T>(file: string, data: unknown, kind: ResultsFil
   throw new VigilError(`not ${kind.expected}: ${at ? `${at}: ` : ""}${found}`, { file, code: "schema" });
 }
 
+/**
+ * Nesting no results file Vigil or MVT writes reaches. JSON.parse reads any depth, but
+ * JSON.stringify (detected records, the report's record views) overflows the stack on a few
+ * thousand levels.
+ */
+export const MAX_RESULTS_DEPTH = 512;
+
+/** Whether `value` nests arrays and objects more than `max` levels deep (walked without recursion). */
+export function deeperThan(value: unknown, max: number): boolean {
+  const todo: unknown[] = [value];
+  const depths: number[] = [0];
+  while (todo.length) {
+    const v = todo.pop();
+    const d = depths.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    if (d >= max) return true;
+    for (const x of Array.isArray(v) ? v : Object.values(v)) {
+      if (x === null || typeof x !== "object") continue;
+      todo.push(x);
+      depths.push(d + 1);
+    }
+  }
+  return false;
+}
+
 /** Reads and checks a results file. */
 export function readResultsFile<T>(file: string, kind: ResultsFileKind<T>): T {
   let data: unknown;
+  if (existsSync(file) && !isRegularFile(file)) throw new VigilError("not a regular file", { file, code: "json" });
   try {
     data = JSON.parse(readFileSync(file, "utf8"));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new VigilError(code ? `cannot read (${code})` : `malformed JSON: ${(e as Error).message.split("\n")[0]}`, { file, code: "json" });
   }
+  if (deeperThan(data, MAX_RESULTS_DEPTH)) throw new VigilError(`not ${kind.expected}: nested more than ${MAX_RESULTS_DEPTH} levels deep`, { file, code: "schema" });
   return validateResults(file, data, kind);
 }

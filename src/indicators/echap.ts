@@ -18,6 +18,16 @@ export function isEchapDoc(doc: unknown): doc is unknown[] {
   );
 }
 
+/**
+ * A value that is not a string, for a one-line problem: scalars as written, mappings and lists by
+ * their kind only (YAML aliases can make them cyclic, and they can be large).
+ */
+function describe(v: unknown): string {
+  if (Array.isArray(v)) return "a list";
+  if (v && typeof v === "object") return "a mapping";
+  return typeof v === "string" ? JSON.stringify(v.slice(0, 120)) : String(v);
+}
+
 export function loadEchap(doc: unknown[], meta: FileMeta): { sets: LoadedSet[]; problems: LoadProblem[] } {
   const problems: LoadProblem[] = [];
   const sets: LoadedSet[] = [];
@@ -36,7 +46,7 @@ export function loadEchap(doc: unknown[], meta: FileMeta): { sets: LoadedSet[]; 
       const list = Array.isArray(values) ? values : [values];
       for (const v of list) {
         if (typeof v !== "string" || v.trim() === "") {
-          problems.push({ file: meta.source, id: where, reason: `${field}: ${JSON.stringify(v)} is not a string`, level: "error" });
+          problems.push({ file: meta.source, id: where, reason: `${field}: ${describe(v)} is not a string`, level: "error" });
           continue;
         }
         const value = refang(v.trim());
@@ -81,7 +91,7 @@ export function loadEchap(doc: unknown[], meta: FileMeta): { sets: LoadedSet[]; 
     if (indicators.length) sets.push(makeSet(name, meta, indicators));
   });
   for (const [key, n] of unread) {
-    problems.push({ file: meta.source, reason: `"${key}" (${n} ${n === 1 ? "entry" : "entries"}) is not an indicator kind Vigil matches`, level: "skipped" });
+    problems.push({ file: meta.source, reason: `${JSON.stringify(key.slice(0, 120))} (${n} ${n === 1 ? "entry" : "entries"}) is not an indicator kind Vigil matches`, level: "skipped" });
   }
   return { sets, problems };
 }

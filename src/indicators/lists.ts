@@ -2,6 +2,7 @@
 // kind of each column, hosts files and TinyCheck's JSON export.
 import { isIP } from "node:net";
 import type { IndicatorKind } from "../core/model.ts";
+import { own } from "../core/own.ts";
 import { hashKind, normalizeIndicator, refang } from "./normalize.ts";
 import { makeSet, type FileMeta } from "./set.ts";
 import type { Indicator, LoadedSet, LoadProblem } from "./types.ts";
@@ -201,7 +202,7 @@ export function loadCsv(text: string, meta: FileMeta): { sets: LoadedSet[]; prob
   // The header decides whether the table is read at all; parse the rest only then.
   const firstLine = text.slice(0, Math.max(0, text.search(/\r?\n/)) || text.length);
   const first = parseCsv(firstLine)[0] ?? [];
-  if (!first.map(headerKey).some((h) => CSV_COLUMNS[h] || h === "type")) {
+  if (!first.map(headerKey).some((h) => own(CSV_COLUMNS, h) || h === "type")) {
     return {
       sets: [],
       problems: [{ file: meta.source, reason: `CSV columns (${first.join(", ").slice(0, 160)}) name no indicator kind Vigil reads`, level: "skipped" }],
@@ -214,7 +215,7 @@ export function loadCsv(text: string, meta: FileMeta): { sets: LoadedSet[]; prob
   const nameCol = header.findIndex((h) => NAME_COLUMNS.has(h));
   const kindCols: [number, ListKind][] = [];
   header.forEach((h, i) => {
-    const k = CSV_COLUMNS[h];
+    const k = own(CSV_COLUMNS, h);
     if (k) kindCols.push([i, k]);
   });
   const rowTyped = typeCol >= 0 && valueCol >= 0;
@@ -235,7 +236,7 @@ export function loadCsv(text: string, meta: FileMeta): { sets: LoadedSet[]; prob
     if (row.length === 1 && row[0]!.trim() === "") continue;
     const setName = nameCol >= 0 && row[nameCol]?.trim() ? row[nameCol]!.trim() : meta.defaultName;
     const cells: [string, ListKind][] = rowTyped
-      ? [[row[valueCol] ?? "", ROW_TYPES[(row[typeCol] ?? "").trim().toLowerCase()] ?? ("?" as ListKind)]]
+      ? [[row[valueCol] ?? "", own(ROW_TYPES, (row[typeCol] ?? "").trim().toLowerCase()) ?? ("?" as ListKind)]]
       : kindCols.map(([i, k]) => [row[i] ?? "", k]);
     for (const [cell, listKind] of cells) {
       const raw = cell.trim();
@@ -281,6 +282,13 @@ export function loadHosts(text: string, meta: FileMeta): { sets: LoadedSet[]; pr
   return { sets: indicators.length ? [makeSet(meta.defaultName, meta, indicators)] : [], problems };
 }
 
+/** A JSON value for a one-line problem: strings and scalars as written (cut), lists and objects by kind (they may nest deeper than JSON.stringify goes). */
+function shortJson(v: unknown): string {
+  if (Array.isArray(v)) return "(a list)";
+  if (v !== null && typeof v === "object") return "(an object)";
+  return typeof v === "string" ? JSON.stringify(v.slice(0, 120)) : String(v);
+}
+
 /** TinyCheck's export: {"iocs": [{"type": "domain"|"ip4addr"|..., "value": ...}]}. */
 export function loadTinycheck(doc: { iocs: unknown[] }, meta: FileMeta): { sets: LoadedSet[]; problems: LoadProblem[] } {
   const problems: LoadProblem[] = [];
@@ -289,9 +297,9 @@ export function loadTinycheck(doc: { iocs: unknown[] }, meta: FileMeta): { sets:
   const types: Record<string, ListKind> = { domain: "domain", ip4addr: "ipv4", ip6addr: "ipv6", ip: "ip", ipv4: "ipv4", ipv6: "ipv6", cidr: "ip", sha1cert: "tls_cert_hash", sha256: "hash", sha1: "hash", md5: "hash", url: "url", email: "email" };
   doc.iocs.forEach((o, i) => {
     const e = o as { type?: unknown; value?: unknown };
-    const listKind = typeof e?.type === "string" ? types[e.type.toLowerCase()] : undefined;
+    const listKind = typeof e?.type === "string" ? own(types, e.type.toLowerCase()) : undefined;
     if (!listKind || typeof e.value !== "string") {
-      problems.push({ file: meta.source, id: `iocs[${i}]`, reason: `entry type ${JSON.stringify(e?.type)} is not read`, level: "error" });
+      problems.push({ file: meta.source, id: `iocs[${i}]`, reason: `entry type ${shortJson(e?.type)} is not read`, level: "error" });
       return;
     }
     const value = refang(e.value.trim());

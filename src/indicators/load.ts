@@ -80,7 +80,7 @@ export function loadContent(name: string, data: Buffer, meta: FileMeta): Content
     return skipped(meta, "not an indicator format Vigil reads");
   } catch (e) {
     // A reader bug must not stop the other files; say which file it was.
-    return { format: "unsupported", sets: [], problems: [{ file: meta.source, reason: `could not be read: ${(e as Error).message}`, level: "error" }] };
+    return { format: "unsupported", sets: [], problems: [{ file: meta.source, reason: `could not be read: ${String((e as Error)?.message ?? e).split("\n")[0]}`, level: "error" }] };
   }
 }
 

@@ -151,12 +151,13 @@ class IndexMatcher implements Matcher {
           let m = this.ipv4Ranges.get(prefix);
           if (!m) this.ipv4Ranges.set(prefix, (m = new Map()));
           const net = ipv4Number(key.slice(0, slash));
-          m.set(net, [...(m.get(net) ?? []), ref]);
+          const refs = m.get(net);
+          if (refs) refs.push(ref);
+          else m.set(net, [ref]);
         } else {
           let m = this.ipv6Ranges.get(prefix);
           if (!m) this.ipv6Ranges.set(prefix, (m = new Map()));
-          const net = maskHex(ipv6Hex(key.slice(0, slash)), prefix);
-          m.set(net, [...(m.get(net) ?? []), ref]);
+          add(m, maskHex(ipv6Hex(key.slice(0, slash)), prefix), ref);
         }
         break;
       }

@@ -6,8 +6,11 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Coverage, Detection, DetectionInput, Grade, IndicatorKind, IndicatorMatch, InputFile, Message } from "../core/model.ts";
 import { fromMatches } from "../core/detection.ts";
+import { describeError } from "../core/errors.ts";
 import type { Matcher } from "./matcher-api.ts";
 import { english, msg } from "../core/i18n/index.ts";
+import { own } from "../core/own.ts";
+import { isRegularFile } from "../core/regular-file.ts";
 
 export type Check = "exec" | "client" | "url" | "domain" | "ip" | "process" | "app" | "path" | "file_name" | "email" | "hash" | "cert" | "tls_cert" | "ja3" | "ja4" | "profile" | "property" | "text" | "skip";
 
@@ -60,7 +63,7 @@ const MODULE_FIELDS: Record<string, Record<string, Check>> = {
 
 /** What a field of a module's records holds ("skip" for bookkeeping; "text" when unknown). */
 export function fieldCheck(module: string, key: string): Check {
-  return MODULE_FIELDS[module]?.[key] ?? FIELDS[key] ?? "text";
+  return own(own(MODULE_FIELDS, module), key) ?? own(FIELDS, key) ?? "text";
 }
 
 /** Modules whose URLs are mentions (messages, contacts, notes), not visits. */
@@ -173,7 +176,7 @@ export const MAX_RECORD_DEPTH = 32;
  * set to false when part of the record lies deeper than MAX_RECORD_DEPTH and was not checked.
  */
 export function recheckRecord(iocs: Matcher, module: string, record: unknown, artifact: string, whole: { value: boolean } = { value: true }): DetectionInput[] {
-  const overrides = MODULE_FIELDS[module];
+  const overrides = own(MODULE_FIELDS, module);
   const out: DetectionInput[] = [];
   const seen = new Set<string>();
   const timestamp = pickTimestamp(record);
@@ -190,13 +193,13 @@ export function recheckRecord(iocs: Matcher, module: string, record: unknown, ar
     if (typeof value === "object") {
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         const lk = k.toLowerCase();
-        if ((overrides?.[lk] ?? FIELDS[lk]) === "skip") continue;
+        if ((own(overrides, lk) ?? own(FIELDS, lk)) === "skip") continue;
         visit(v, lk, key, depth + 1);
       }
       return;
     }
     if (typeof value !== "string" || value.length === 0 || value.length > 100_000) return;
-    const check: Check = overrides?.[key] ?? FIELDS[key] ?? "text";
+    const check: Check = own(overrides, key) ?? own(FIELDS, key) ?? "text";
     const { matches, strength } = matchValue(iocs, check, value, parentKey);
     if (matches.length === 0) return;
     const fresh = matches.filter((m) => {
@@ -241,6 +244,14 @@ export function pickTimestamp(record: unknown): string | undefined {
   return undefined;
 }
 
+/** A copy of `value` down to `levels` levels of arrays and objects; what lies below is replaced by a note. */
+function cutBelow(value: unknown, levels: number): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (levels === 0) return "(nested too deep)";
+  if (Array.isArray(value)) return value.map((v) => cutBelow(v, levels - 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cutBelow(v, levels - 1)]));
+}
+
 const kindOf = (x: unknown) => (x === null ? "null" : Array.isArray(x) ? "an array" : typeof x === "object" ? "an object" : `a ${typeof x}`);
 
 /**
@@ -278,10 +289,19 @@ function unreadModule(module: string, name: string, why: Message): RecheckedModu
 export function recheckResults(dir: string, iocs: Matcher, moduleOf: (slug: string) => string = (s) => s): RecheckResult {
   const names = readdirSync(dir)
     .filter((n) => n.toLowerCase().endsWith(".json") && !NOT_MODULES.test(n))
-    .filter((n) => statSync(join(dir, n)).isFile())
+    .filter((n) => {
+      // A name that cannot be looked at (a dangling or looping link) is kept: reading it fails
+      // that module, naming it, rather than leaving it out unseen.
+      try {
+        return statSync(join(dir, n)).isFile();
+      } catch {
+        return true;
+      }
+    })
     .sort();
   let producer: "vigil" | "mvt" = "mvt";
   try {
+    if (!isRegularFile(join(dir, "info.json"))) throw new Error("no info.json file");
     const info = JSON.parse(readFileSync(join(dir, "info.json"), "utf8")) as { tool?: string };
     if (info.tool === "vigil") producer = "vigil";
   } catch {
@@ -292,7 +312,22 @@ export function recheckResults(dir: string, iocs: Matcher, moduleOf: (slug: stri
   for (const name of names) {
     const module = moduleOf(name.slice(0, -5));
     const path = join(dir, name);
-    const data = readFileSync(path);
+    let data: Buffer;
+    try {
+      data = readFileSync(path);
+    } catch (e) {
+      // Over 2 GiB (more than JSON.parse could take anyway), or gone since it was listed.
+      const detail = describeError(e);
+      let size = 0;
+      try {
+        size = statSync(path).size;
+      } catch {
+        // A dangling or looping link: no size.
+      }
+      inputs.push({ path, sha256: "", size, error: detail });
+      modules.push(unreadModule(module, name, msg("coverage.reason.unreadable", { file: name, detail })));
+      continue;
+    }
     inputs.push({ path, sha256: createHash("sha256").update(data).digest("hex"), size: data.length });
     let doc: unknown;
     try {
@@ -311,12 +346,15 @@ export function recheckResults(dir: string, iocs: Matcher, moduleOf: (slug: stri
     const detectedRecords: unknown[] = [];
     const artifact = name;
     let tooDeep = 0;
-    for (const record of records) {
+    for (const original of records) {
       const whole = { value: true };
-      const ds = recheckRecord(iocs, module, record, artifact, whole);
+      const ds = recheckRecord(iocs, module, original, artifact, whole);
       if (!whole.value) tooDeep++;
       if (ds.length === 0) continue;
-      for (const d of ds) detections.push({ ...d, module, artifact: d.artifact ?? artifact });
+      // A record too deep to check whole is too deep to write back (JSON.stringify overflows the
+      // stack): its detections carry it down to the depth that was checked.
+      const record = whole.value ? original : cutBelow(original, MAX_RECORD_DEPTH + 1);
+      for (const d of ds) detections.push({ ...d, record, module, artifact: d.artifact ?? artifact });
       detectedRecords.push({
         ...(record && typeof record === "object" && !Array.isArray(record) ? record : { value: record }),
         matched_indicator: ds[0]!.matched_indicator,

@@ -1,6 +1,6 @@
 // `vigil iocs update` and `vigil iocs import`: make a new cache snapshot, validated file by
 // file, that replaces the previous one only when complete.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative, resolve, sep } from "node:path";
 import { VigilError } from "../core/errors.ts";
 import { beginSnapshot, type SnapshotInfo, type SnapshotSource } from "./cache.ts";
@@ -132,12 +132,32 @@ export async function updateIndicators(opts: {
   }
 }
 
-function walkFiles(dir: string, out: string[]): void {
-  for (const n of readdirSync(dir).sort()) {
+/** Regular files under dir, hidden entries skipped; as loadIndicators reads a folder, symbolic links to folders are not followed (loops). */
+function walkFiles(dir: string, out: string[], warnings: string[]): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort();
+  } catch (e) {
+    throw new VigilError(`folder cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: dir });
+  }
+  for (const n of names) {
     if (n.startsWith(".")) continue;
     const p = join(dir, n);
-    const st = statSync(p);
-    if (st.isDirectory()) walkFiles(p, out);
+    let st;
+    try {
+      st = lstatSync(p);
+      if (st.isSymbolicLink()) {
+        st = statSync(p);
+        if (st.isDirectory()) {
+          warnings.push(`${p}: symbolic link to a folder, not followed`);
+          continue;
+        }
+      }
+    } catch (e) {
+      warnings.push(`${p}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}), not imported`);
+      continue;
+    }
+    if (st.isDirectory()) walkFiles(p, out, warnings);
     else if (st.isFile()) out.push(p);
   }
 }
@@ -153,8 +173,8 @@ export function importIndicators(folder: string, opts: { now?: Date } = {}): Sna
   }
   if (!st.isDirectory()) throw new VigilError("not a folder (give the folder that holds the indicator files)", { file: root, code: "usage" });
   const paths: string[] = [];
-  walkFiles(root, paths);
   const warnings: string[] = [];
+  walkFiles(root, paths, warnings);
   const failures: string[] = [];
   let indicators = 0;
   const keep: { rel: string; data: Buffer }[] = [];
@@ -171,9 +191,16 @@ export function importIndicators(folder: string, opts: { now?: Date } = {}): Sna
       }
       continue;
     }
-    const data = readFileSync(p);
-    if (data.length > MAX_FILE) {
-      failures.push(`${p}: too large (${data.length} bytes)`);
+    let data: Buffer;
+    try {
+      const size = statSync(p).size;
+      if (size > MAX_FILE) {
+        failures.push(`${p}: too large (${size} bytes)`);
+        continue;
+      }
+      data = readFileSync(p);
+    } catch (e) {
+      failures.push(`${p}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
       continue;
     }
     try {

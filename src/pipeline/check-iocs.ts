@@ -7,6 +7,7 @@ import { english, msg, pickLanguage } from "../core/i18n/index.ts";
 import { PARTIAL_SUFFIX, guardOutput, partialPath, writeOutputFile } from "../core/output-file.ts";
 import { COVERAGE_FILE, readResultsFile } from "../core/results-schema.ts";
 import { realPath } from "../core/real-path.ts";
+import { isRegularFile } from "../core/regular-file.ts";
 import type { Coverage, Detection, DeviceInfo, Exposure, InformationalAlert, RunInfo, Summary } from "../core/model.ts";
 import { loadIndicatorsForRun } from "../indicators/for-run.ts";
 import { recheckResults } from "../indicators/recheck.ts";
@@ -127,6 +128,7 @@ export async function checkIocs(resultsDir: string, opts: CheckIocsOptions, now 
     // Vigil's ISO 8601 times put in MVT's form), and the report is built from both.
     for (const f of ["timeline.csv", "timeline_detected.csv"]) {
       if (!existsSync(join(input, f))) continue;
+      if (!isRegularFile(join(input, f))) throw new VigilError("not a regular file", { file: join(input, f), code: "json" });
       if (r.producer === "vigil" && timelineIsIso(join(input, f))) await writeTimelineInMvtForm(join(input, f), join(outputDir, f));
       else copyOutput(join(input, f), join(outputDir, f));
     }
@@ -181,6 +183,7 @@ function copyOutput(from: string, to: string): void {
 /** The acquisition kind a Vigil results folder's info.json names (a re-check's original kind). */
 function originalKind(dir: string): string | undefined {
   try {
+    if (!isRegularFile(join(dir, "info.json"))) return undefined;
     const info = JSON.parse(readFileSync(join(dir, "info.json"), "utf8")) as Partial<RunInfo>;
     return info.acquisition?.original_kind ?? info.acquisition?.kind;
   } catch {

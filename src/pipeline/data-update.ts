@@ -119,7 +119,13 @@ function readExport(dir: string): ExportManifest {
     const code = (e as NodeJS.ErrnoException).code;
     throw new VigilError(code === "ENOENT" ? `no ${EXPORT_MANIFEST}: give a folder made by "vigil update --export"` : `not valid JSON (${(e as Error).message})`, { file: code === "ENOENT" ? dir : mpath, code: "usage" });
   }
-  if (!Array.isArray(m.files)) throw new VigilError("lists no files", { file: mpath });
+  if (!m || typeof m !== "object" || !Array.isArray(m.files)) throw new VigilError("lists no files", { file: mpath });
+  m.files.forEach((f: unknown, i) => {
+    const e = f as Partial<Record<keyof ExportedFile, unknown>> | null;
+    if (!e || typeof e !== "object" || typeof e.path !== "string" || typeof e.sha256 !== "string" || typeof e.fetched !== "string" || (e.source !== undefined && typeof e.source !== "string")) {
+      throw new VigilError(`files[${i}]: expected an object with path, sha256 and fetched as text`, { file: mpath, code: "usage" });
+    }
+  });
   for (const f of m.files) {
     const parts = String(f.path).split("/");
     if (parts.some((p) => p === ".." || p === "") || f.path.startsWith("/")) throw new VigilError(`unsafe path ${f.path}`, { file: mpath });

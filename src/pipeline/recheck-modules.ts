@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import type { SpecKey } from "../acquisitions/view.ts";
 import { VigilError } from "../core/errors.ts";
+import { own } from "../core/own.ts";
 import type { Detection, Platform } from "../core/model.ts";
 import type { Matcher } from "../indicators/matcher-api.ts";
 import type { RecheckResult } from "../indicators/recheck.ts";
@@ -56,7 +57,7 @@ function recheckContext(mod: ModuleDef<any>, iocs: Matcher): ModuleContext {
  * acquisition. Returns the modules re-checked this way.
  */
 export async function recheckWithModules(dir: string, kind: string | undefined, r: RecheckResult, iocs: Matcher): Promise<string[]> {
-  const k = kind ? KINDS[kind] : undefined;
+  const k = kind ? own(KINDS, kind) : undefined;
   if (!k) return [];
   const done: string[] = [];
   for (const m of r.modules) {

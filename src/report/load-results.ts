@@ -5,6 +5,7 @@ import { createReadStream, existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { VigilError } from "../core/errors.ts";
+import { isRegularFile } from "../core/regular-file.ts";
 import type { Coverage, Detection, Exposure, InformationalAlert, ModuleExposure, RunInfo, TimelineEvent } from "../core/model.ts";
 import { ALERTS_FILE, COVERAGE_FILE, EXPOSURE_FILE, INFO_FILE, MVT_ALERTS_FILE, MVT_DETECTED_FILE, MVT_INFO_FILE, readResultsFile } from "../core/results-schema.ts";
 import { timelineToIso } from "../core/time.ts";
@@ -114,15 +115,21 @@ export function loadResults(dir: string): LoadedResults {
 export async function* readTimeline(dir: string, file = "timeline.csv"): AsyncGenerator<TimelineEvent> {
   const path = join(dir, file);
   if (!existsSync(path)) return;
+  if (!isRegularFile(path)) throw new VigilError("not a regular file", { file: path, code: "json" });
   const rl = createInterface({ input: createReadStream(path, "utf8"), crlfDelay: Infinity });
   let header = true;
   let pending = "";
+  // Quotes in `pending`, counted line by line: counting them again in the whole of `pending` at
+  // each line was quadratic after a stray quote (every later line joins it).
+  let quotes = 0;
   for await (const line of rl) {
     // A quoted description may hold a newline: join lines until the quotes balance.
     pending = pending ? `${pending}\n${line}` : line;
-    if ((pending.match(/"/g)?.length ?? 0) % 2 === 1) continue;
+    for (let q = line.indexOf('"'); q >= 0; q = line.indexOf('"', q + 1)) quotes++;
+    if (quotes % 2 === 1) continue;
     const row = parseCsv(pending + "\n").next().value as string[] | undefined;
     pending = "";
+    quotes = 0;
     if (!row) continue;
     if (header) {
       header = false;

@@ -9,6 +9,7 @@
 // wrote the flagged records themselves, each with matched_indicator, in <module>_detected.json.
 import type { Detection, Grade, IndicatorKind, InformationalAlert, Message, ModuleExposure } from "../core/model.ts";
 import { parseLooseTimestamp } from "../core/time.ts";
+import { own } from "../core/own.ts";
 import { gradeForIndicator } from "../indicators/recheck.ts";
 import { monthsBetween, securityBulletins } from "../rules/device-exposure.ts";
 import { english, msg } from "../core/i18n/index.ts";
@@ -126,7 +127,7 @@ function mvtTimestamp(rec: Record<string, unknown>): string | undefined {
 
 /** The indicator kind of an MVT indicator: by its collection name, else by the value's shape. */
 function kindOf(type: string, value: string): IndicatorKind {
-  const known = MVT_TYPE[type];
+  const known = own(MVT_TYPE, type);
   if (known) return known;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return "url";
   if (/^[0-9a-f]{64}$/i.test(value)) return "sha256";

@@ -106,6 +106,8 @@ export interface TarMember {
   linkname?: string;
   mtime?: Date;
   mode?: number;
+  /** PAX records of the member (GNU.sparse.* for a sparse file). */
+  pax?: Record<string, string>;
 }
 
 /** A tar built with tar-stream's pack (which writes whatever name it is given). */
@@ -118,7 +120,7 @@ export async function buildTar(members: TarMember[], opts: { gzip?: boolean } = 
   for (const m of members) {
     const data = typeof m.data === "string" ? Buffer.from(m.data) : m.data;
     const type = m.type ?? "file";
-    const header = { name: m.name, type, linkname: m.linkname, mtime: m.mtime ?? new Date("2024-01-02T03:04:05Z"), mode: m.mode ?? (type === "directory" ? 0o755 : 0o644), size: type === "file" ? (data?.length ?? 0) : 0 };
+    const header = { name: m.name, type, linkname: m.linkname, mtime: m.mtime ?? new Date("2024-01-02T03:04:05Z"), mode: m.mode ?? (type === "directory" ? 0o755 : 0o644), size: type === "file" ? (data?.length ?? 0) : 0, ...(m.pax ? { pax: m.pax } : {}) };
     await new Promise<void>((res, rej) => {
       if (type === "file") pack.entry(header, data ?? Buffer.alloc(0), (err) => (err ? rej(err) : res()));
       else pack.entry(header, (err) => (err ? rej(err) : res())).end(undefined);

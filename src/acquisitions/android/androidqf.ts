@@ -82,6 +82,37 @@ export function isAgeFile(path: string): boolean {
   return h.startsWith(AGE_MAGIC) || h.startsWith(AGE_ARMOR);
 }
 
+/**
+ * Recipient stanzas an age header may hold: each is tried with every identity given (an X25519
+ * operation each, about half a millisecond), so a header of many thousands costs seconds per
+ * megabyte. Files are encrypted to one recipient or a few.
+ */
+export const MAX_AGE_STANZAS = 1000;
+
+/** Counts the recipient stanzas ("-> " lines) of an age header fed in chunks, up to its MAC line ("--- "). */
+class StanzaCounter {
+  count = 0;
+  private done = false;
+  /** The first bytes (up to 4) of the line being read. */
+  private head = "";
+  feed(c: Uint8Array): void {
+    let i = 0;
+    while (!this.done && i < c.length) {
+      const nl = c.indexOf(0x0a, i);
+      const end = nl < 0 ? c.length : nl;
+      if (this.head.length < 4) this.head += Buffer.from(c.subarray(i, Math.min(end, i + 4 - this.head.length))).toString("latin1");
+      if (nl < 0) return;
+      if (this.head.startsWith("-> ")) this.count++;
+      else if (this.head === "--- ") this.done = true;
+      this.head = "";
+      i = nl + 1;
+    }
+  }
+  check(display: string): void {
+    if (this.count > MAX_AGE_STANZAS) throw new VigilError(`age header lists more than ${MAX_AGE_STANZAS} recipients: damaged, or not an androidqf bundle`, { file: display, code: "format" });
+  }
+}
+
 function readIdentities(file: string): string[] {
   let text: string;
   try {
@@ -110,10 +141,19 @@ export async function decryptAgeFile(path: string, dest: string, opts: { passphr
   if (opts.identityFile) for (const id of readIdentities(opts.identityFile)) d.addIdentity(id);
   const hash = createHash("sha256");
   let size = 0;
+  const stanzas = new StanzaCounter();
   const tap = new Transform({
     transform(chunk: Buffer, _e, cb) {
       hash.update(chunk);
       size += chunk.length;
+      // Counted before the decrypter sees the chunk: the header is refused before any key is tried.
+      stanzas.feed(chunk);
+      try {
+        stanzas.check(display);
+      } catch (e) {
+        cb(e as Error);
+        return;
+      }
       cb(null, chunk);
     },
   });
@@ -125,6 +165,8 @@ export async function decryptAgeFile(path: string, dest: string, opts: { passphr
       hash.update(text);
       size = Buffer.byteLength(text);
       const bin = armor.decode(text);
+      stanzas.feed(bin);
+      stanzas.check(display);
       plain = Readable.from([Buffer.from(await d.decrypt(bin))]);
     } else {
       const src = createReadStream(path, { highWaterMark: 1 << 20 }).pipe(tap);
@@ -133,8 +175,12 @@ export async function decryptAgeFile(path: string, dest: string, opts: { passphr
       plain = Readable.fromWeb(out as unknown as WebReadableStream<Uint8Array>);
     }
   } catch (e) {
+    if (e instanceof VigilError) throw e;
     const m = (e as Error).message ?? String(e);
-    if (/no identity matched|invalid header hmac|incorrect passphrase|scrypt|decrypt/i.test(m)) {
+    // Only a key that fits no recipient is a wrong passphrase or identity; a damaged or
+    // unsupported header (a scrypt stanza that is invalid or asks too much work, a header whose
+    // MAC fails under the right key) is a file problem, which no other passphrase would cure.
+    if (/no identity matched|incorrect passphrase/i.test(m)) {
       throw new WrongPasswordError(display, opts.identityFile ? "this age identity cannot decrypt the file" : "wrong age passphrase");
     }
     throw new VigilError(`not a readable age-encrypted file (${m})`, { file: display, code: "format", cause: e });

@@ -19,6 +19,8 @@ export interface TarInput {
   extract: tar.Extract;
   /** Size and SHA-256 of the raw bytes read so far (all of them once the pass has ended). */
   digest(): { sha256: string; size: number };
+  /** Raw bytes read so far. */
+  bytesRead(): number;
   /** Tears the whole chain down; later errors from it have nobody to tell. */
   destroy(): void;
 }
@@ -96,6 +98,7 @@ export async function openTarInput(source: TarSource, display: string, lim: Arch
   return {
     extract,
     digest: () => ({ sha256: tap.hash.digest("hex"), size: tap.n }),
+    bytesRead: () => tap.n,
     destroy() {
       for (const st of [raw, tap, stream, body, guard, extract]) {
         st.on("error", () => {});

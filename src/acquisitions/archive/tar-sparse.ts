@@ -116,7 +116,11 @@ export class SparseRestore extends Transform {
   private head: Buffer[] = [];
   private headBytes = 0;
 
-  constructor(private readonly layout: SparseLayout) {
+  /** `onZeros(n)`: told of each run of hole bytes before they are written; throws to refuse them. */
+  constructor(
+    private readonly layout: SparseLayout,
+    private readonly onZeros?: (n: number) => void,
+  ) {
     super();
     if (layout.format === "0.x") this.setMap(layout.map);
   }
@@ -128,6 +132,7 @@ export class SparseRestore extends Transform {
   }
 
   private zerosTo(pos: number): void {
+    if (pos > this.at) this.onZeros?.(pos - this.at);
     while (this.at < pos) {
       const n = Math.min(ZEROS.length, pos - this.at);
       this.push(n === ZEROS.length ? ZEROS : ZEROS.subarray(0, n));
@@ -198,7 +203,11 @@ export class SparseRestore extends Transform {
     if (!map) return done(new Error("sparse member ends inside its map"));
     const rest = this.left + map.slice(this.seg + 1).reduce((a, [, len]) => a + len, 0);
     if (rest > 0) return done(new Error(`sparse member ends ${rest} bytes short of its map`));
-    this.zerosTo(this.layout.realSize);
+    try {
+      this.zerosTo(this.layout.realSize);
+    } catch (e) {
+      return done(e as Error);
+    }
     done();
   }
 }

@@ -114,8 +114,8 @@ function memberBody(entry: TarMember) {
 }
 
 /** A sparse member's file, restored from its stored data; a mismatch fails naming the entry. */
-function sparseBody(stored: Readable, layout: SparseLayout, display: string, path: string): Readable {
-  const out = new SparseRestore(layout);
+function sparseBody(stored: Readable, layout: SparseLayout, display: string, path: string, onZeros: (n: number) => void): Readable {
+  const out = new SparseRestore(layout, onZeros);
   const fail = (e: Error) => out.destroy(new VigilError(`sparse entry ${JSON.stringify(path)} cannot be restored (${e.message})`, { file: display, code: "archive", cause: e }));
   stored.on("error", fail);
   out.on("error", () => {}); // the reader sees errors through its own listeners
@@ -138,6 +138,17 @@ export async function walkTar(
   const input = await openTarInput(source, display, lim, opts.compressedBytes);
   let count = 0;
   let stopped = false;
+  // Sparse holes are restored from nothing: held to the ratio limit against the archive's bytes
+  // read so far, as a compressed stream is (a few KB of headers could otherwise write the
+  // per-entry limit in zeros for every member).
+  let holes = 0;
+  const onZeros = (path: string) => (n: number) => {
+    holes += n;
+    const read = opts.compressedBytes?.() ?? input.bytesRead();
+    if (holes > lim.ratioFloor && holes / Math.max(1, read) > lim.maxRatio) {
+      throw limitError(display, path, `sparse holes of ${holes} bytes for ${read} bytes of archive exceed the ratio limit ${lim.maxRatio}:1 (sparse bomb?)`);
+    }
+  };
   const refuse = (r: Refusal, always = false) => {
     if (!always && policy === "error") throw unsafeError(display, r);
     refused.push(r);
@@ -168,7 +179,7 @@ export async function walkTar(
       } else {
         const stored = body.open();
         const sparse = m.sparse;
-        r = await onEntry(e, sparse ? sparseBody(stored, sparse, display, e.path) : stored);
+        r = await onEntry(e, sparse ? sparseBody(stored, sparse, display, e.path, onZeros(e.path)) : stored);
         await body.drain();
       }
       if (r === false) {

@@ -9,6 +9,8 @@ import { recheckRecord, recheckResults } from "../../../src/indicators/recheck.t
 import { checkIocs } from "../../../src/pipeline/check-iocs.ts";
 import { moduleOfSlug } from "../../../src/modules/mvt-names.ts";
 import { EXIT } from "../../../src/core/model.ts";
+import { execFileSync, spawnSync } from "node:child_process";
+import { VIGIL_BIN } from "../../helpers/evidence.ts";
 
 const iocs = matcherFromValues(
   {
@@ -149,6 +151,35 @@ test("check-iocs reads MVT's file slugs as the modules they stand for; TCC clien
       ["tcc", "strong", "process", "roleaccountd"],
     ]);
     assert.deepEqual(r.detections.map((d) => d.artifact), ["aqf_get_prop.json", "aqf_packages.json", "tcc.json", "tcc.json", "tcc.json"]);
+  } finally {
+    rmSync(results, { recursive: true, force: true });
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test("check-iocs and vigil report on a results folder whose info.json, coverage.json or timeline.csv is a FIFO: named as not a regular file, never a wait for ever", () => {
+  const results = mkdtempSync(join(tmpdir(), "vigil-fifo-results-"));
+  const out = mkdtempSync(join(tmpdir(), "vigil-fifo-out-"));
+  const env = { ...process.env, VIGIL_BACKUP_PASSWORD: "", VIGIL_AGE_PASSPHRASE: "" };
+  // Opening a FIFO blocks until something writes to it; a run still blocked after a minute is killed (status null).
+  const vigil = (args: string[]) => spawnSync(process.execPath, [VIGIL_BIN, ...args], { encoding: "utf8", env, timeout: 60_000 });
+  try {
+    writeFileSync(join(results, "safari_history.json"), JSON.stringify([{ url: "https://x.evil.com/a" }]));
+    writeFileSync(join(out, "domains.txt"), "evil.com\n");
+    execFileSync("mkfifo", [join(results, "info.json")]);
+    const a = vigil(["check-iocs", results, "--iocs", join(out, "domains.txt"), "-o", join(out, "a"), "--json"]);
+    assert.equal(a.status, EXIT.detections, a.stderr);
+    assert.match(a.stdout, /info\.json: not a regular file/);
+    rmSync(join(results, "info.json"));
+    writeFileSync(join(results, "alerts.json"), "[]");
+    execFileSync("mkfifo", [join(results, "coverage.json")]);
+    execFileSync("mkfifo", [join(results, "timeline.csv")]);
+    const b = vigil(["check-iocs", results, "--iocs", join(out, "domains.txt"), "-o", join(out, "b")]);
+    assert.notEqual(b.status, null, "not killed");
+    assert.match(b.stderr, /(coverage\.json|timeline\.csv): not a regular file/);
+    const c = vigil(["report", results]);
+    assert.notEqual(c.status, null, "not killed");
+    assert.match(c.stderr, /coverage\.json: not a regular file/);
   } finally {
     rmSync(results, { recursive: true, force: true });
     rmSync(out, { recursive: true, force: true });

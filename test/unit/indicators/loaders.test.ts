@@ -208,6 +208,36 @@ test("Echap ioc.yaml: one set per app, every field mapped, unreadable fields rep
   assert.ok(problems.some((p) => p.level === "skipped" && /certificate_organizations/.test(p.reason)));
 });
 
+test("Echap ioc.yaml: a value that is a mapping or list (even one an alias makes cyclic) is a one-line problem", () => {
+  const text = "- &app\n  name: Spy\n  packages: [com.spy.app, *app, [a, b]]\n  c2:\n    ips: &l [1.2.3.4, *l]\n  \"odd\\nkey\": x\n";
+  const r = loadContent("ioc.yaml", Buffer.from(text), meta("ioc.yaml"));
+  assert.equal(r.format, "echap-yaml");
+  assert.deepEqual(r.sets[0]!.info.counts, { app_id: 1, ipv4: 1 });
+  const reasons = r.problems.map((p) => p.reason);
+  assert.ok(reasons.includes("packages: a mapping is not a string"), reasons.join(" | "));
+  assert.ok(reasons.includes("packages: a list is not a string"));
+  assert.ok(reasons.includes("c2.ips: a list is not a string"));
+  for (const p of r.problems) assert.ok(!p.reason.includes("\n"), p.reason);
+});
+
+test("TinyCheck export: an entry type that is a list or object, however deep, is a one-line problem", () => {
+  const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+  const r = loadContent("iocs.json", Buffer.from(`{"iocs": [{"type": ${deep}, "value": "x"}, {"type": {"a": 1}, "value": "x"}, {"type": 7, "value": "x"}, {"type": "domain", "value": "evil.com"}]}`), meta("iocs.json"));
+  assert.equal(r.format, "tinycheck");
+  assert.deepEqual(r.sets[0]!.info.counts, { domain: 1 });
+  assert.deepEqual(r.problems.map((p) => p.reason), ["entry type (a list) is not read", "entry type (an object) is not read", "entry type 7 is not read"]);
+});
+
+test("CSV columns and TinyCheck types named like inherited properties (constructor, __proto__) are not indicator kinds", () => {
+  const csv = loadContent("iocs.csv", Buffer.from("constructor,__proto__,domain\nevil.com,evil.org,bad.com\n"), meta("iocs.csv"));
+  assert.deepEqual(csv.sets[0]!.info.counts, { domain: 1 });
+  const typed = loadContent("typed.csv", Buffer.from("type,value\nconstructor,evil.com\n__proto__,evil.org\n"), meta("typed.csv"));
+  assert.deepEqual(typed.problems.map((p) => p.reason), ['indicator type "constructor" is not read', 'indicator type "__proto__" is not read']);
+  const tc = loadContent("iocs.json", Buffer.from('{"iocs": [{"type": "constructor", "value": "evil.com"}, {"type": "__proto__", "value": "evil.com"}]}'), meta("iocs.json"));
+  assert.equal(tc.sets.length, 0);
+  assert.deepEqual(tc.problems.map((p) => p.reason), ['entry type "constructor" is not read', 'entry type "__proto__" is not read']);
+});
+
 test("mvt-indicators index: github and download entries, empty and unsafe entries reported", () => {
   const doc = parseYaml(`indicators:
   -

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { matcherFromValues, buildMatcher } from "../../../src/indicators/matcher.ts";
 import type { IocSetInfo } from "../../../src/core/model.ts";
+import { withinCpu } from "../../helpers/cpu-bound.ts";
 
 const values = (ms: { indicator: { value: string } }[]) => ms.map((m) => m.indicator.value).sort();
 
@@ -198,4 +199,20 @@ test("matches carry the indicator reference and set provenance; counts", () => {
   assert.equal(m.count("process"), 1);
   assert.equal(m.count(), 3);
   assert.equal(m.sets.length, 2);
+});
+
+test("an address range given by many sets is indexed in linear time (each set's reference added once)", async () => {
+  // An Echap ioc.yaml of 60,000 apps (2 MB) naming the same C2 range: one set each.
+  const info: IocSetInfo = { name: "", source: "/x/ioc.yaml", file: "ioc.yaml", sha256: "ff", loadedAt: "2026-01-01T00:00:00.000Z", counts: {} };
+  const sets = Array.from({ length: 60_000 }, (_, i) => ({
+    info: { ...info, name: `app ${i}` },
+    indicators: [
+      { type: "ipv4" as const, value: "10.0.0.0/8" },
+      { type: "ipv6" as const, value: "2001:db8::/32" },
+    ],
+  }));
+  const m = await withinCpu(5, "60,000 sets naming the same ranges", () => buildMatcher(sets));
+  assert.equal(m.ip("10.1.2.3").length, 60_000);
+  assert.equal(m.ip("2001:db8::7").length, 60_000);
+  assert.equal(m.ip("11.0.0.1").length, 0);
 });

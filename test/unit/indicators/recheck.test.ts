@@ -1,13 +1,14 @@
 // A results JSON that is not an array of records is not counted as records checked: it is
 // "not a module output"; a record nested deeper than the checker goes is not checked whole.
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { matcherFromValues } from "../../../src/indicators/matcher.ts";
 import { MAX_RECORD_DEPTH, recheckResults } from "../../../src/indicators/recheck.ts";
 import { render } from "../../../src/core/i18n/index.ts";
+import { toJson } from "../../../src/report/json-writer.ts";
 
 const iocs = matcherFromValues({ domain: ["evil.example"] }, "Test set");
 
@@ -73,4 +74,58 @@ test("MVT's one-object outputs are one record; a record nested too deep is not c
   assert.equal(render("fr", by.deep.reason_message!), `deep.json : 1 enregistrement est imbriqué sur plus de ${MAX_RECORD_DEPTH} niveaux et n'a pas pu être vérifié en entier`);
   assert.equal(by.fine.status, "checked");
   assert.equal(by.fine.detections, 1, "values well below the old depth limit of 6 are checked");
+});
+
+test("a record nested far too deep, with a match near its top, is written back cut at the depth checked", () => {
+  // 100,000 levels: JSON.parse reads them, JSON.stringify (the detected records, alerts.json) overflowed the stack.
+  const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+  const r = recheckResults(folder(false, { "safari_history.json": `[{"url": "https://evil.example/a", "deep": ${deep}}]` }), iocs);
+  const m = r.modules[0]!;
+  assert.equal(m.coverage.status, "failed");
+  assert.equal(m.coverage.skipped, 1);
+  assert.equal(m.detections.length, 1);
+  const written = JSON.parse(toJson(m.detectedRecords));
+  assert.equal(written[0].url, "https://evil.example/a");
+  assert.equal(written[0].matched_indicator.value, "evil.example");
+  assert.ok(toJson(m.detections).includes("(nested too deep)"));
+});
+
+test("field and module names like inherited properties (constructor, __proto__) are read as unknown names, as text", () => {
+  const r = recheckResults(
+    folder(false, {
+      "sms.json": '[{"constructor": "see https://evil.example/a"}, {"__proto__": "evil.example"}, {"keys": "x"}]',
+      "constructor.json": '[{"name": "https://evil.example/b", "keys": "x"}]',
+    }),
+    iocs,
+  );
+  const by = Object.fromEntries(r.coverage.map((c) => [c.module, [c.status, c.detections]]));
+  assert.deepEqual(by, { constructor: ["checked", 1], sms: ["checked", 2] });
+  assert.ok(r.detections.every((d) => d.grade === "weak"), "found in text: a mention");
+});
+
+test("a module file too large to read (over 2 GiB) fails that module, naming it; the others are checked", () => {
+  const dir = folder(false, { "sms.json": [{ text: "https://evil.example/a" }], "huge.json": "[" });
+  truncateSync(join(dir, "huge.json"), 2 ** 31 + 1); // sparse: no disk used
+  const r = recheckResults(dir, iocs);
+  const by = Object.fromEntries(r.coverage.map((c) => [c.module, [c.status, c.reason]]));
+  assert.equal(by.sms![0], "checked");
+  assert.equal(by.huge![0], "failed");
+  assert.match(by.huge![1]!, /^huge\.json: cannot be read \(.*ERR_FS_FILE_TOO_LARGE\)\)$/);
+  const input = r.inputs.find((i) => i.path.endsWith("huge.json"))!;
+  assert.equal(input.sha256, "");
+  assert.equal(input.size, 2 ** 31 + 1);
+  assert.match(input.error!, /ERR_FS_FILE_TOO_LARGE/);
+  assert.equal(r.detections.length, 1);
+});
+
+test("a module file that is a dangling or looping link fails that module, naming it", () => {
+  const dir = folder(false, { "sms.json": [{ text: "https://evil.example/a" }] });
+  symlinkSync(join(dir, "nowhere.json"), join(dir, "gone.json"));
+  symlinkSync("loop.json", join(dir, "loop.json"));
+  const r = recheckResults(dir, iocs);
+  const by = Object.fromEntries(r.coverage.map((c) => [c.module, [c.status, c.reason]]));
+  assert.deepEqual(by.gone, ["failed", "gone.json: cannot be read (ENOENT: no such file or directory, open '" + join(dir, "gone.json") + "')"]);
+  assert.equal(by.loop![0], "failed");
+  assert.match(by.loop![1]!, /^loop\.json: cannot be read \(ELOOP/);
+  assert.equal(by.sms![0], "checked");
 });

@@ -1,11 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync, readFileSync, readdirSync, existsSync } from "node:fs";
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync, readFileSync, readdirSync, existsSync, symlinkSync, truncateSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createHash } from "node:crypto";
 import { updateIndicators, importIndicators } from "../../../src/indicators/update.ts";
+import { VigilError } from "../../../src/core/errors.ts";
 import { defaultIndicatorPaths, listCachedSnapshots, BUNDLED_SNAPSHOT } from "../../../src/indicators/cache.ts";
 import { loadIndicators } from "../../../src/indicators/load.ts";
 
@@ -135,6 +136,27 @@ test("import: copies a folder into a new snapshot after validating it; invalid f
       rmSync(empty, { recursive: true });
       assert.equal(listCachedSnapshots().length, 1);
       assert.ok(readdirSync(join(home, "iocs")).every((n) => !n.startsWith(".")));
+    } finally {
+      rmSync(src, { recursive: true, force: true });
+    }
+  });
+});
+
+test("import: a symbolic link loop or a dangling link is skipped with a warning; a file over 2 GiB is refused by its size", async () => {
+  await withHome(async () => {
+    const src = mkdtempSync(join(tmpdir(), "vigil-import-links-"));
+    try {
+      mkdirSync(join(src, "nso"));
+      writeFileSync(join(src, "nso/processes.txt"), "bh\n");
+      symlinkSync("..", join(src, "nso/loop"));
+      symlinkSync(join(src, "nowhere"), join(src, "dangling.txt"));
+      const r = importIndicators(src, { now: new Date("2026-04-01T00:00:00Z") });
+      assert.equal(r.indicators, 1);
+      assert.ok(r.warnings.some((w) => /nso\/loop: symbolic link to a folder, not followed$/.test(w)), r.warnings.join("\n"));
+      assert.ok(r.warnings.some((w) => /dangling\.txt: cannot be read \(ENOENT\), not imported$/.test(w)));
+      writeFileSync(join(src, "big.txt"), "");
+      truncateSync(join(src, "big.txt"), 2 ** 31 + 1); // sparse: no disk used
+      assert.throws(() => importIndicators(src), (e: unknown) => e instanceof VigilError && /big\.txt: too large \(2147483649 bytes\)/.test(e.message));
     } finally {
       rmSync(src, { recursive: true, force: true });
     }

@@ -196,3 +196,24 @@ test("vigil update --import installs an exported folder from the command line", 
     rmSync(home, { recursive: true, force: true });
   }
 });
+
+test("import refuses a manifest whose entries are not objects with text fields, naming it (no JavaScript error)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "vigil-export-shape-"));
+  try {
+    await withHome(() => {
+      const cases: [string, RegExp][] = [
+        ["null", /lists no files$/],
+        ['{"files": [null]}', /files\[0\]: expected an object with path, sha256 and fetched as text$/],
+        ['{"files": [{"path": 5, "sha256": "x", "fetched": "2026-01-01"}]}', /files\[0\]: expected an object/],
+        ['{"files": [{"set": "exposure", "path": "a.json", "sha256": "x", "fetched": 5}]}', /files\[0\]: expected an object/],
+      ];
+      for (const [text, reason] of cases) {
+        writeFileSync(join(dir, EXPORT_MANIFEST), text);
+        assert.throws(() => importData(dir), (e: unknown) => e instanceof VigilError && e.file === join(dir, EXPORT_MANIFEST) && reason.test(e.message), text);
+      }
+      assert.equal(existsSync(datasetsRoot()), false);
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

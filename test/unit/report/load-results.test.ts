@@ -2,14 +2,15 @@
 // refused with one line naming it and what was expected, never a JavaScript error; results of an
 // older Vigil and informational entries are read as what they are.
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { VigilError } from "../../../src/core/errors.ts";
 import { EXIT } from "../../../src/core/model.ts";
 import { checkIocs } from "../../../src/pipeline/check-iocs.ts";
-import { loadResults } from "../../../src/report/load-results.ts";
+import { loadResults, readTimeline } from "../../../src/report/load-results.ts";
+import { withinCpu } from "../../helpers/cpu-bound.ts";
 import { buildResultsFolder } from "../../helpers/results-fixture.ts";
 import { runVigil } from "../../helpers/evidence.ts";
 
@@ -121,4 +122,29 @@ test("alerts.json: informational entries are read apart from the detections", as
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("timeline.csv: a stray quote followed by many lines is read in linear time", async () => {
+  const dir = join(tmp, "stray-quote");
+  mkdirSync(dir);
+  const head = '"UTC Timestamp","Plugin","Event","Description"\n';
+  const good = '"2024-01-01 00:00:00.000000","sms","message","a ""quoted"" word,\nand a line break"\n';
+  writeFileSync(join(dir, "timeline.csv"), head + good + '"2024-01-02 00:00:00.000000","m","e","open quote\n' + "x,y,z,w\n".repeat(200_000));
+  const events = await withinCpu(5, "a timeline of 200,000 lines after a stray quote", async () => {
+    const out = [];
+    for await (const e of readTimeline(dir)) out.push(e);
+    return out;
+  });
+  assert.equal(events.length, 1);
+  assert.equal(events[0]!.description, 'a "quoted" word,\nand a line break');
+});
+
+test("a results file nested deeper than Vigil or MVT writes is refused, naming it (the report would overflow the stack)", () => {
+  const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+  const vigilDir = variant("deep-alerts", "alerts.json", readFileSync(join(good, "alerts.json"), "utf8").replace(/^\[\s*\{/, `[{"record": ${deep}, `));
+  assert.throws(() => loadResults(vigilDir), (e: unknown) => e instanceof VigilError && /alerts\.json: not a list of detections .*: nested more than 512 levels deep$/.test(e.oneLine()));
+  const mvtDir = join(tmp, "deep-mvt");
+  mkdirSync(mvtDir);
+  writeFileSync(join(mvtDir, "sms_detected.json"), `[{"text": "https://evil.example/a", "deep": ${deep}, "matched_indicator": {"value": "evil.example", "type": "domain-name:value", "name": "Pegasus"}}]`);
+  assert.throws(() => loadResults(mvtDir), (e: unknown) => e instanceof VigilError && /sms_detected\.json: .*nested more than 512 levels deep$/.test(e.oneLine()));
 });

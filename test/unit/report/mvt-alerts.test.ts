@@ -168,3 +168,18 @@ test("check-iocs on MVT's results: alerts without an indicator are carried over 
     rmSync(out, { recursive: true, force: true });
   }
 });
+
+test("an MVT indicator type named like an inherited property (constructor, __proto__) is read as any unknown type, by the value's shape", () => {
+  const alerts = JSON.parse(
+    '[{"level": "HIGH", "module": "safari_history", "message": "m", "event": {}, "matched_indicator": {"value": "evil.example", "type": "constructor", "name": "S"}},' +
+      ' {"level": "HIGH", "module": "safari_history", "message": "m", "event": {}, "matched_indicator": {"value": "roleaccountd", "type": "__proto__", "name": "S"}}]',
+  );
+  const m = mapMvtAlerts(alerts, "unknown");
+  assert.deepEqual(
+    m.detections.map((d) => [d.matched_indicator?.type, d.grade]),
+    [
+      ["domain", "medium"],
+      ["process", "strong"],
+    ],
+  );
+});

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { openAndroidqf } from "../../../../src/acquisitions/android/androidqf.ts";
@@ -10,6 +10,7 @@ import { VigilError, WrongPasswordError } from "../../../../src/core/errors.ts";
 import { buildZip, testDir, writeTemp } from "../../../helpers/archive-builder.ts";
 import { ageEncrypt, androidqfFiles, bugreportFiles, buildAb, newAgeIdentity, SMS_BACKUP_PATH, writeFolder, zipOf } from "../../../helpers/android-builder.ts";
 import { oneLineError as oneLine } from "../../../helpers/evidence.ts";
+import { withinCpu } from "../../../helpers/cpu-bound.ts";
 
 const dir = testDir("vigil-android-acq");
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
@@ -105,6 +106,23 @@ test("androidqf .zip.age with a passphrase; wrong passphrase is a WrongPasswordE
   await asked.close();
 });
 
+test("androidqf .zip.age whose header is damaged or asks too much work: a file problem, never a wrong passphrase", async () => {
+  const data = (await ageEncrypt(zipOf(androidqfFiles()), { passphrase: "p" })).toString("latin1");
+  const cases: [string, string, RegExp][] = [
+    ["work.zip.age", data.replace(/^(-> scrypt \S+) 10$/m, "$1 21"), /scrypt work factor is too high/],
+    ["salt.zip.age", data.replace(/^-> scrypt \S+ /m, "-> scrypt AAAA "), /invalid scrypt stanza/],
+    ["two.zip.age", data.replace(/^(-> scrypt .*\n.*\n)/m, "$1$1"), /scrypt recipient is not the only one/],
+    ["mac.zip.age", data.replace(/^(--- )(.)/m, (_, a: string, c: string) => a + (c === "A" ? "B" : "A")), /invalid header HMAC/],
+  ];
+  for (const [name, text, reason] of cases) {
+    assert.notEqual(text, data, name);
+    const e = await oneLine(openAndroidqf(writeTemp(dir, name, Buffer.from(text, "latin1")), { passphrase: "p" }));
+    assert.ok(!(e instanceof WrongPasswordError), `${name}: ${e.oneLine()}`);
+    assert.equal(e.code, "format", name);
+    assert.match(e.oneLine(), new RegExp(`${name.replace(/\./g, "\\.")}: not a readable age-encrypted file \\(${reason.source}`));
+  }
+});
+
 test("androidqf .zip.age with an X25519 identity file; another identity is refused", async () => {
   const id = await newAgeIdentity();
   const p = writeTemp(dir, "aqf-id.zip.age", await ageEncrypt(zipOf(androidqfFiles()), { identity: id }));
@@ -116,6 +134,20 @@ test("androidqf .zip.age with an X25519 identity file; another identity is refus
   assert.ok((await oneLine(openAndroidqf(p, { identityFile: other }))) instanceof WrongPasswordError);
   const bad = writeTemp(dir, "bad.txt", Buffer.from("nothing here\n"));
   assert.match((await oneLine(openAndroidqf(p, { identityFile: bad }))).oneLine(), /no AGE-SECRET-KEY/);
+});
+
+test("androidqf .zip.age whose header lists 20,000 recipients (2 MB) is refused before any key is tried", async () => {
+  const id = await newAgeIdentity();
+  const idFile = writeTemp(dir, "key20k.txt", Buffer.from(`${id}\n`));
+  const data = (await ageEncrypt(zipOf(androidqfFiles()), { identity: id })).toString("latin1");
+  const b64 = (n: number) => randomBytes(n).toString("base64").replace(/=+$/, "");
+  const stanzas = Array.from({ length: 20_000 }, () => `-> X25519 ${b64(32)}\n${b64(32)}\n`).join("");
+  const nl = data.indexOf("\n") + 1;
+  const p = writeTemp(dir, "many.zip.age", Buffer.from(data.slice(0, nl) + stanzas + data.slice(nl), "latin1"));
+  const e = await withinCpu(5, "an age header of 20,000 X25519 recipients", () => oneLine(openAndroidqf(p, { identityFile: idFile })));
+  assert.ok(!(e instanceof WrongPasswordError), e.oneLine());
+  assert.equal(e.code, "format");
+  assert.match(e.oneLine(), /many\.zip\.age: age header lists more than 1000 recipients/);
 });
 
 test("androidqf: truncated age file and non-androidqf inputs give one-line errors", async () => {

@@ -13,7 +13,10 @@ import { SparseRestore } from "../../../../src/acquisitions/archive/tar-sparse.t
 import { DEMO_PLANTED } from "../../../../src/demo/demo-backup.ts";
 import { writeSmsDb } from "../../../../src/demo/synthetic.ts";
 import { dumpFiles, writeTree } from "../../../helpers/ios-fs-builder.ts";
-import { testDir } from "../../../helpers/archive-builder.ts";
+import { buildTar, testDir, writeTemp } from "../../../helpers/archive-builder.ts";
+import { extractTar } from "../../../../src/acquisitions/archive/tar.ts";
+import { withinCpu } from "../../../helpers/cpu-bound.ts";
+import type { VigilError } from "../../../../src/core/errors.ts";
 import { runVigil } from "../../../helpers/evidence.ts";
 
 const IOCS = resolve(import.meta.dirname, "../../../../data/iocs/amnesty/2021-07-18_nso");
@@ -102,4 +105,21 @@ test("SparseRestore puts segments at their offsets and zeros in the holes; data 
   assert.deepEqual([...(await restore({ format: "1.0", realSize: 8 }, [head.subarray(0, 5), Buffer.concat([head.subarray(5), Buffer.from("xyz")])]))], [0, 120, 121, 0, 0, 0, 122, 0]);
   await assert.rejects(restore({ format: "0.x", realSize: 12, map: [[2, 3]] }, [Buffer.from("ab")]), /ends 1 bytes short of its map/);
   await assert.rejects(restore({ format: "0.x", realSize: 12, map: [[2, 3]] }, [Buffer.from("abcd")]), /more data than its map lists/);
+});
+
+test("sparse holes are held to the ratio limit against the archive's bytes: a few KB of headers cannot write gigabytes of zeros", async () => {
+  // PAX 1.0 members with an empty map: every byte of the file is a hole.
+  const map = Buffer.alloc(512);
+  map.write("0\n");
+  const hole = (name: string, size: number) => ({ name: `GNUSparseFile.0/${name}`, data: map, pax: { "GNU.sparse.major": "1", "GNU.sparse.minor": "0", "GNU.sparse.realsize": String(size), "GNU.sparse.name": name } });
+  const dir = testDir("vigil-sparse-bomb");
+  const small = writeTemp(dir, "small.tar", await buildTar([hole("a.db", 3 * 1024 * 1024)]));
+  const { files } = await extractTar(small, () => true, join(dir, "small"));
+  assert.equal(readFileSync(files.get("a.db")!).length, 3 * 1024 * 1024, "a hole below the ratio floor is restored");
+  // 40 MiB each: the first is below the 64 MiB floor, the two together are not (before, each
+  // member could restore up to the 64 GiB per-entry limit).
+  const bomb = writeTemp(dir, "bomb.tar", await buildTar([hole("a.db", 40 * 1024 * 1024), hole("b.db", 40 * 1024 * 1024)]));
+  await withinCpu(5, "two sparse members of 40 MiB holes", () =>
+    assert.rejects(extractTar(bomb, () => true, join(dir, "bomb")), (e: VigilError) => /bomb\.tar: entry "b\.db": sparse holes of 83886080 bytes for \d+ bytes of archive exceed the ratio limit 500:1 \(sparse bomb\?\)$/.test(e.oneLine())),
+  );
 });
