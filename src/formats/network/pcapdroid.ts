@@ -4,6 +4,7 @@
 import { VigilError } from "../../core/errors.ts";
 import { fromUnixMillis } from "../../core/time.ts";
 import type { NetSink } from "./records.ts";
+import { own } from "../../core/own.ts";
 
 const NEEDED = ["srcip", "dstip"];
 
@@ -65,7 +66,7 @@ export async function readPcapdroidCsv(lines: AsyncIterable<string>, file: strin
     }
     n++;
     const rawProto = get("ipproto") ?? "";
-    const proto = PROTOS[rawProto] ?? rawProto.toLowerCase();
+    const proto = own(PROTOS, rawProto) ?? rawProto.toLowerCase();
     const l7 = (get("proto") ?? "").toUpperCase();
     const info = get("info")?.toLowerCase();
     const app = get("app") ?? (get("uid") ? `uid ${get("uid")}` : undefined);

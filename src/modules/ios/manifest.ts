@@ -9,6 +9,7 @@ import { fromMatches } from "../../core/detection.ts";
 import type { DetectionInput, IndicatorMatch } from "../../core/model.ts";
 import type { Matcher } from "../../indicators/matcher-api.ts";
 import { msg } from "../../core/i18n/index.ts";
+import { own } from "../../core/own.ts";
 
 export interface ManifestRecord {
   file_id: string;
@@ -51,7 +52,7 @@ const DOMAIN_ROOTS: Record<string, string> = {
 };
 
 export function devicePath(domain: string, relativePath: string): string | null {
-  const root = DOMAIN_ROOTS[domain];
+  const root = own(DOMAIN_ROOTS, domain);
   if (!root) return null;
   return relativePath ? `${root}/${relativePath}` : root;
 }

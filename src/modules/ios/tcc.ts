@@ -8,6 +8,7 @@ import { VigilError } from "../../core/errors.ts";
 import { fromUnixSeconds } from "../../core/time.ts";
 import { baseName } from "./lib/plist-values.ts";
 import { msg } from "../../core/i18n/index.ts";
+import { own } from "../../core/own.ts";
 
 export interface TccRecord {
   service: string;
@@ -118,7 +119,8 @@ export default defineSqliteModule<TccRecord>({
   },
   events(r) {
     if (!r.last_modified) return [];
-    const what = SERVICE_WORDS[r.service] ? `${SERVICE_WORDS[r.service]} (${r.service})` : r.service;
+    const word = own(SERVICE_WORDS, r.service);
+    const what = word ? `${word} (${r.service})` : r.service;
     const answer = r.auth_value !== undefined ? `${r.auth_value}${r.auth_reason_desc ? ` (${r.auth_reason_desc})` : ""}` : r.allowed_value;
     return [{ timestamp: r.last_modified, event: "access_request", description: `Access to ${what} by ${r.client}: ${answer}` }];
   },

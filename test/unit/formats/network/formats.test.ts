@@ -109,6 +109,9 @@ test("a CSV that is not PCAPdroid's, or is empty, is a VigilError naming the fil
   const read = (...l: string[]) => readPcapdroidCsv(lines(...l), "conns.csv", () => {}, () => {});
   await assert.rejects(read("a,b,c", "1,2,3"), (e: unknown) => e instanceof VigilError && e.file === "conns.csv" && /not a PCAPdroid connections CSV/.test(e.message));
   await assert.rejects(read("", "  "), (e: unknown) => e instanceof VigilError && e.message === "empty file");
+  const flows: NetRecord[] = [];
+  await readPcapdroidCsv(lines("IPProto,SrcIP,SrcPort,DstIP,DstPort,Info,FirstSeen", "constructor,10.0.0.2,4000,192.0.2.1,443,x.example,1710925200000"), "conns.csv", (r) => flows.push(r), () => {});
+  assert.equal((flows[0]!.r as { proto: unknown }).proto, "constructor", "a protocol named like an inherited property is kept as written");
 });
 
 test("link types: Ethernet with VLAN, raw IP, Linux SLL and SLL2, BSD null and loop, 802.11 with radiotap", async () => {

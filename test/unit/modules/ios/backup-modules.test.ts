@@ -178,6 +178,8 @@ test("hostsInPath and devicePath helpers", () => {
   assert.deepEqual(hostsInPath("Library/Cookies/Cookies.binarycookies"), []);
   assert.equal(devicePath("HomeDomain", "Library/SMS/sms.db"), "/private/var/mobile/Library/SMS/sms.db");
   assert.equal(devicePath("AppDomain-com.x", "Library/a"), null);
+  // A domain named like what every object inherits is no known domain.
+  assert.equal(devicePath("constructor", "Library/a"), null);
 });
 
 test("manifest on 20k files streams in well under the time budget", async () => {

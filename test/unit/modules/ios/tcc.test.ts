@@ -105,3 +105,12 @@ test("tcc: wrong schema and a truncated file fail with one line naming the file"
   assert.equal(cut.coverage.status, "failed");
   assert.match(cut.coverage.reason!, /^HomeDomain\/Library\/TCC\/TCC\.db: truncated SQLite database/);
 });
+
+test("tcc: a service named like what every object inherits is written as it is", async () => {
+  const db = sqliteImage("", (d) => {
+    d.exec(V3);
+    d.prepare("INSERT INTO access (service, client, client_type, auth_value, auth_reason, auth_version, last_modified) VALUES ('constructor', 'com.example', 0, 2, 0, 1, 1597237996)").run();
+  });
+  const out = await collectModule(tcc, backup(db), none);
+  assert.equal(out.events[0]!.description, "Access to constructor by com.example: allowed (unknown)");
+});
