@@ -111,8 +111,15 @@ export function loadResults(dir: string): LoadedResults {
   };
 }
 
-/** Streams timeline.csv (MVT's column order: UTC Timestamp, Plugin, Event, Description). */
-export async function* readTimeline(dir: string, file = "timeline.csv"): AsyncGenerator<TimelineEvent> {
+/** A quoted field longer than this is taken for a stray quote: the lines it swallowed are skipped, and said. */
+const MAX_QUOTED = 16 * 1024 * 1024;
+
+/**
+ * Streams timeline.csv (MVT's column order: UTC Timestamp, Plugin, Event, Description). Rows it
+ * cannot read are skipped and told to `problem` (by default a warning on stderr), never dropped
+ * in silence: a quote never closed, or a row without a readable time.
+ */
+export async function* readTimeline(dir: string, file = "timeline.csv", problem: (message: string) => void = (m) => process.stderr.write(`warning: ${m}\n`)): AsyncGenerator<TimelineEvent> {
   const path = join(dir, file);
   if (!existsSync(path)) return;
   if (!isRegularFile(path)) throw new VigilError("not a regular file", { file: path, code: "json" });
@@ -122,11 +129,23 @@ export async function* readTimeline(dir: string, file = "timeline.csv"): AsyncGe
   // Quotes in `pending`, counted line by line: counting them again in the whole of `pending` at
   // each line was quadratic after a stray quote (every later line joins it).
   let quotes = 0;
+  let lineNo = 0;
+  let openedAt = 0;
+  let untimed = 0;
   for await (const line of rl) {
+    lineNo++;
     // A quoted description may hold a newline: join lines until the quotes balance.
+    if (!pending) openedAt = lineNo;
     pending = pending ? `${pending}\n${line}` : line;
     for (let q = line.indexOf('"'); q >= 0; q = line.indexOf('"', q + 1)) quotes++;
-    if (quotes % 2 === 1) continue;
+    if (quotes % 2 === 1) {
+      if (pending.length > MAX_QUOTED) {
+        problem(`${path}: line ${openedAt} opens a quoted field that runs past ${MAX_QUOTED / 1024 / 1024} MB; lines ${openedAt} to ${lineNo} were skipped`);
+        pending = "";
+        quotes = 0;
+      }
+      continue;
+    }
     const row = parseCsv(pending + "\n").next().value as string[] | undefined;
     pending = "";
     quotes = 0;
@@ -136,7 +155,12 @@ export async function* readTimeline(dir: string, file = "timeline.csv"): AsyncGe
       if (/timestamp/i.test(row[0] ?? "")) continue;
     }
     const ts = timelineToIso(row[0] ?? "");
-    if (!ts) continue;
+    if (!ts) {
+      untimed++;
+      continue;
+    }
     yield { timestamp: ts, module: row[1] ?? "", event: row[2] ?? "", description: row[3] ?? "" };
   }
+  if (pending) problem(`${path}: line ${openedAt} opens a quoted field that is never closed; lines ${openedAt} to ${lineNo} could not be read`);
+  if (untimed) problem(`${path}: ${untimed} row${untimed === 1 ? "" : "s"} without a readable time ${untimed === 1 ? "was" : "were"} skipped`);
 }

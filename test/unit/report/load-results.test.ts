@@ -130,13 +130,27 @@ test("timeline.csv: a stray quote followed by many lines is read in linear time"
   const head = '"UTC Timestamp","Plugin","Event","Description"\n';
   const good = '"2024-01-01 00:00:00.000000","sms","message","a ""quoted"" word,\nand a line break"\n';
   writeFileSync(join(dir, "timeline.csv"), head + good + '"2024-01-02 00:00:00.000000","m","e","open quote\n' + "x,y,z,w\n".repeat(200_000));
+  const problems: string[] = [];
   const events = await withinCpu(5, "a timeline of 200,000 lines after a stray quote", async () => {
     const out = [];
-    for await (const e of readTimeline(dir)) out.push(e);
+    for await (const e of readTimeline(dir, "timeline.csv", (m) => problems.push(m))) out.push(e);
     return out;
   });
   assert.equal(events.length, 1);
   assert.equal(events[0]!.description, 'a "quoted" word,\nand a line break');
+  // The lines the stray quote swallowed are said to be lost, not dropped in silence.
+  assert.deepEqual(problems, [`${join(dir, "timeline.csv")}: line 4 opens a quoted field that is never closed; lines 4 to 200004 could not be read`]);
+});
+
+test("timeline.csv: rows without a readable time are counted as skipped", async () => {
+  const dir = join(tmp, "untimed");
+  mkdirSync(dir);
+  writeFileSync(join(dir, "timeline.csv"), '"UTC Timestamp","Plugin","Event","Description"\n"2024-01-01 00:00:00.000000","sms","message","ok"\n"yesterday","sms","message","x"\n"","a","b","c"\n');
+  const problems: string[] = [];
+  const events = [];
+  for await (const e of readTimeline(dir, "timeline.csv", (m) => problems.push(m))) events.push(e);
+  assert.equal(events.length, 1);
+  assert.deepEqual(problems, [`${join(dir, "timeline.csv")}: 2 rows without a readable time were skipped`]);
 });
 
 test("a results file nested deeper than Vigil or MVT writes is refused, naming it (the report would overflow the stack)", () => {
