@@ -1,7 +1,7 @@
 // Loads indicator files and folders: picks the reader by file name and content, keeps each
 // set's provenance, and reports every file or object it could not use without stopping.
 import { createHash } from "node:crypto";
-import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import type { IocSetInfo } from "../core/model.ts";
 import { isEchapDoc, loadEchap } from "./echap.ts";
@@ -14,6 +14,7 @@ import type { FileMeta } from "./set.ts";
 import { parseCacheKey, readParsed, writeParsed, type ParseCache, type ParsedFiles } from "./parse-cache.ts";
 import { loadStix } from "./stix.ts";
 import type { LoadedSet, LoadProblem } from "./types.ts";
+import { walkIndicatorFiles } from "./walk.ts";
 
 export type FileFormat = "stix2" | "mvt-index" | "echap-yaml" | "list" | "csv" | "hosts" | "tinycheck" | "snapshot-meta" | "doc" | "unsupported";
 
@@ -107,40 +108,6 @@ const MAX_FILES = 20_000;
  */
 export const MAX_FILE_SIZE = 256 * 1024 * 1024;
 
-/** Regular files under dir; hidden entries skipped, symbolic links to folders not followed (loops). */
-function walk(dir: string, out: string[], problems: LoadProblem[]): void {
-  let names: string[];
-  try {
-    names = readdirSync(dir).sort();
-  } catch (e) {
-    problems.push({ file: dir, reason: `folder cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, level: "error" });
-    return;
-  }
-  for (const n of names) {
-    if (n.startsWith(".")) continue;
-    if (out.length >= MAX_FILES) {
-      problems.push({ file: dir, reason: `more than ${MAX_FILES} files: the rest is not read (is this the right folder?)`, level: "error" });
-      return;
-    }
-    const p = join(dir, n);
-    let st;
-    try {
-      st = lstatSync(p);
-      if (st.isSymbolicLink()) {
-        st = statSync(p);
-        if (st.isDirectory()) {
-          problems.push({ file: p, reason: "symbolic link to a folder: not followed", level: "skipped" });
-          continue;
-        }
-      }
-    } catch {
-      continue;
-    }
-    if (st.isDirectory()) walk(p, out, problems);
-    else if (st.isFile()) out.push(p);
-  }
-}
-
 function readSnapshotSources(root: string): SnapshotSource[] {
   const p = join(root, "snapshot.json");
   if (!existsSync(p)) return [];
@@ -182,7 +149,7 @@ export function loadIndicators(paths: string[], opts: { now?: Date; cache?: Pars
     }
     if (st.isDirectory()) {
       const found: string[] = [];
-      walk(abs, found, problems);
+      walkIndicatorFiles(abs, found, (x) => problems.push(x), MAX_FILES);
       for (const f of found) files.push({ path: f, root: abs });
     } else files.push({ path: abs, root: dirname(abs) });
   }

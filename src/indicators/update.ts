@@ -1,6 +1,6 @@
 // `vigil iocs update` and `vigil iocs import`: make a new cache snapshot, validated file by
 // file, that replaces the previous one only when complete.
-import { lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { basename, join, relative, resolve, sep } from "node:path";
 import { VigilError } from "../core/errors.ts";
 import { beginSnapshot, type SnapshotInfo, type SnapshotSource } from "./cache.ts";
@@ -8,6 +8,7 @@ import { parseYaml } from "../core/yaml.ts";
 import { loadContent } from "./load.ts";
 import { DEFAULT_INDEX_URL, parseIndex, repoDir, repoLicense, type IndexEntry } from "./mvt-index.ts";
 import type { FileMeta } from "./set.ts";
+import { walkIndicatorFiles } from "./walk.ts";
 
 export interface SnapshotResult {
   dir: string;
@@ -132,36 +133,6 @@ export async function updateIndicators(opts: {
   }
 }
 
-/** Regular files under dir, hidden entries skipped; as loadIndicators reads a folder, symbolic links to folders are not followed (loops). */
-function walkFiles(dir: string, out: string[], warnings: string[]): void {
-  let names: string[];
-  try {
-    names = readdirSync(dir).sort();
-  } catch (e) {
-    throw new VigilError(`folder cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: dir });
-  }
-  for (const n of names) {
-    if (n.startsWith(".")) continue;
-    const p = join(dir, n);
-    let st;
-    try {
-      st = lstatSync(p);
-      if (st.isSymbolicLink()) {
-        st = statSync(p);
-        if (st.isDirectory()) {
-          warnings.push(`${p}: symbolic link to a folder, not followed`);
-          continue;
-        }
-      }
-    } catch (e) {
-      warnings.push(`${p}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}), not imported`);
-      continue;
-    }
-    if (st.isDirectory()) walkFiles(p, out, warnings);
-    else if (st.isFile()) out.push(p);
-  }
-}
-
 /** Copies a folder of indicator files (for machines with no network) into a new snapshot. */
 export function importIndicators(folder: string, opts: { now?: Date } = {}): SnapshotResult {
   const root = resolve(folder);
@@ -174,7 +145,10 @@ export function importIndicators(folder: string, opts: { now?: Date } = {}): Sna
   if (!st.isDirectory()) throw new VigilError("not a folder (give the folder that holds the indicator files)", { file: root, code: "usage" });
   const paths: string[] = [];
   const warnings: string[] = [];
-  walkFiles(root, paths, warnings);
+  walkIndicatorFiles(root, paths, (x) => {
+    if (x.level === "error") throw new VigilError(x.reason, { file: x.file });
+    warnings.push(`${x.file}: ${x.reason}`);
+  });
   const failures: string[] = [];
   let indicators = 0;
   const keep: { rel: string; data: Buffer }[] = [];

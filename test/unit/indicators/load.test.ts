@@ -1,6 +1,6 @@
 // An indicator file over the size limit is reported as too large, not as a format Vigil does not read.
 import assert from "node:assert/strict";
-import { closeSync, mkdtempSync, openSync, ftruncateSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, ftruncateSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -15,4 +15,19 @@ test("a STIX2 file over the limit is too large to load (an error, with its size 
   const r = loadIndicators([file]);
   assert.deepEqual(r.problems, [{ file, reason: `too large to load (${(MAX_FILE_SIZE >> 20) + 1} MiB; indicator files are read up to ${MAX_FILE_SIZE >> 20} MiB)`, level: "error" }]);
   assert.ok(MAX_FILE_SIZE >= 256 * 2 ** 20, "the limit was raised from 64 MiB");
+});
+
+test("a folder's entries that cannot be read, and links to folders, are listed as skipped, not left out in silence", () => {
+  const dir = mkdtempSync(join(tmpdir(), "vigil-iocs-links-"));
+  writeFileSync(join(dir, "domains.txt"), "evil.example\n");
+  symlinkSync(join(dir, "nowhere"), join(dir, "dangling.txt"));
+  symlinkSync(".", join(dir, "loop"));
+  const r = loadIndicators([dir]);
+  assert.deepEqual(
+    r.problems.filter((p) => p.level === "skipped").map((p) => [p.file, p.reason]),
+    [
+      [join(dir, "dangling.txt"), "cannot be read (ENOENT)"],
+      [join(dir, "loop"), "symbolic link to a folder: not followed"],
+    ],
+  );
 });
