@@ -337,18 +337,19 @@ function varint(v: number): Buffer {
   if (v < 64) return Buffer.from([v]);
   if (v < 16384) return u16(0x4000 | v);
   const b = Buffer.alloc(4);
-  b.writeUInt32BE(0x80000000 | v);
+  b.writeUInt32BE((0x80000000 | v) >>> 0);
   return b;
 }
 
 /**
  * A client Initial packet (version 1 unless given) carrying CRYPTO frames of `crypto` from
- * `offset`, padded to 1200 bytes, encrypted and header-protected with the Initial keys.
+ * `offset` (or the plaintext `frames` given), padded to 1200 bytes, encrypted and
+ * header-protected with the Initial keys.
  */
-export function quicInitial(dcid: Buffer, crypto: Buffer, opts: { offset?: number; pn?: number; version?: number; keysDcid?: Buffer } = {}): Buffer {
+export function quicInitial(dcid: Buffer, crypto: Buffer, opts: { offset?: number; pn?: number; version?: number; keysDcid?: Buffer; frames?: Buffer } = {}): Buffer {
   const version = opts.version ?? 1;
   const keys = clientInitialKeys(version, opts.keysDcid ?? dcid)!;
-  const frames = Buffer.concat([Buffer.from([6]), varint(opts.offset ?? 0), varint(crypto.length), crypto]);
+  const frames = opts.frames ?? Buffer.concat([Buffer.from([6]), varint(opts.offset ?? 0), varint(crypto.length), crypto]);
   const pn = opts.pn ?? 0;
   const pnBytes = Buffer.alloc(4);
   pnBytes.writeUInt32BE(pn);
@@ -356,7 +357,7 @@ export function quicInitial(dcid: Buffer, crypto: Buffer, opts: { offset?: numbe
   const padded = Buffer.concat([frames, Buffer.alloc(Math.max(0, 1200 - headerLen - frames.length - 16))]);
   const length = 4 + padded.length + 16;
   const v2 = version === 0x6b3343cf;
-  const header = Buffer.concat([Buffer.from([0xc0 | (v2 ? 0x10 : 0) | 3]), Buffer.from([version >>> 24, (version >> 16) & 255, (version >> 8) & 255, version & 255]), vec8(dcid), vec8(Buffer.alloc(0)), varint(0), u16(0x4000 | length), pnBytes]);
+  const header = Buffer.concat([Buffer.from([0xc0 | (v2 ? 0x10 : 0) | 3]), Buffer.from([version >>> 24, (version >> 16) & 255, (version >> 8) & 255, version & 255]), vec8(dcid), vec8(Buffer.alloc(0)), varint(0), length < 16384 ? u16(0x4000 | length) : varint(length), pnBytes]);
   const nonce = Buffer.from(keys.iv);
   for (let i = 0; i < 4; i++) nonce[11 - i]! ^= (pn >>> (8 * i)) & 255;
   const gcm = createCipheriv("aes-128-gcm", keys.key, nonce);

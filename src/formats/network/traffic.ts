@@ -43,6 +43,11 @@ export const TRAFFIC_LIMITS = {
   dnsTimeoutMs: 30_000,
   /** Client datagrams of a UDP flow looked at for QUIC Initial packets. */
   quicDatagrams: 8,
+  /**
+   * CRYPTO frames of a QUIC flow kept past a gap in their offsets, waiting for the bytes before
+   * them (their bytes are bounded by streamCap too); past it the flow is counted in cappedStreams.
+   */
+  quicPendingParts: 64,
   /** Packets between two sweeps of the flow table. */
   sweepEvery: 32_768,
 };
@@ -460,8 +465,10 @@ export class TrafficReader {
     if (ini) {
       f.app = "quic";
       f.quicDcid ??= ini.dcid;
-      (f.quicParts ??= []).push(...ini.crypto);
-      const hello = splitMessages(joinCrypto(f.quicParts, TRAFFIC_LIMITS.streamCap)).find((m) => m.type === 1);
+      const cap = TRAFFIC_LIMITS.streamCap;
+      const parts = f.quicParts ? f.quicParts.concat(ini.crypto) : ini.crypto;
+      const joined = joinCrypto(parts, cap);
+      const hello = splitMessages(joined).find((m) => m.type === 1);
       if (hello) {
         const ch = parseClientHello(hello.body);
         if (ch) {
@@ -482,6 +489,18 @@ export class TrafficReader {
         this.stopInspecting(f);
         return;
       }
+      // Kept for the next datagram: the bytes joined so far as one part, and the parts past a
+      // gap that may still extend them. Empty, duplicate and covered frames are not kept, so
+      // that Initials packed with tiny frames do not hold an object per frame.
+      const later = parts.filter((x) => x.offset > joined.length && x.offset < cap && x.data.length > 0);
+      let bytes = 0;
+      for (const x of later) bytes += x.data.length;
+      if (later.length > TRAFFIC_LIMITS.quicPendingParts || bytes > cap) {
+        this.stats.cappedStreams++;
+        this.stopInspecting(f);
+        return;
+      }
+      f.quicParts = joined.length > 0 ? [{ offset: 0, data: joined }, ...later] : later;
     }
     if (f.quicDgrams >= TRAFFIC_LIMITS.quicDatagrams) this.stopInspecting(f);
   }

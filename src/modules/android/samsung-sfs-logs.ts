@@ -26,6 +26,10 @@ export const ADB_AUTHORIZED_RULE = codeRule("android-adb-key-authorized-other");
 export const USB_BURST_RULE = codeRule("android-usb-device-burst", { n: BURST_DEVICES, seconds: BURST_WINDOW_MS / 1000 });
 export const USB_HID_RULE = codeRule("android-usb-hid-device");
 const ALLOWED = new Set([2, 4]);
+/** Attachments kept for the burst search; past it the rest are not looked at (with a warning). */
+export const MAX_ATTACHED = 50_000;
+/** adb key records held until the acquiring computer is known; past it they are read again. */
+export const MAX_KEYS = 10_000;
 
 /** The fingerprint of the adb key of the computer connected when the dump was taken, if any. */
 async function hostKey(ctx: ModuleContext): Promise<string | undefined> {
@@ -56,7 +60,12 @@ export default defineModule<SfsRecord>({
   async *records(ctx) {
     const host = await hostKey(ctx);
     const attached: SfsRecord[] = [];
-    const keys: SfsRecord[] = [];
+    let attachedLeft = 0;
+    // The first keyboard-only attachment of each device, flagged after the adb keys.
+    const hidFirst = new Map<string, SfsRecord>();
+    // Undefined once past MAX_KEYS: the keys are then read again from the files at the end.
+    let keys: SfsRecord[] | undefined = [];
+    let lastAllowed: SfsRecord | undefined;
     let firstError: unknown;
     let ok = 0;
     for (const f of ctx.files) {
@@ -72,10 +81,18 @@ export default defineModule<SfsRecord>({
           const e = sfsEvent(l);
           if (!e) continue;
           const rec: SfsRecord = { ...e, file: f.path };
-          if (rec.event === "usb_device_attached") attached.push(rec);
+          if (rec.event === "usb_device_attached") {
+            if (attached.length < MAX_ATTACHED) attached.push(rec);
+            else attachedLeft++;
+            const id = `${rec.vendor_id}:${rec.product_id}`;
+            if (rec.has_hid && !rec.has_audio && !hidFirst.has(id)) hidFirst.set(id, rec);
+          }
           // Keys wait until every authorisation is known, to tell the acquiring computer's.
-          if (rec.event === "adb_key") keys.push(rec);
-          else yield rec;
+          if (rec.event === "adb_key") {
+            if (ALLOWED.has(rec.state) && (!lastAllowed || Date.parse(rec.timestamp) >= Date.parse(lastAllowed.timestamp))) lastAllowed = rec;
+            keys?.push(rec);
+            if (keys && keys.length > MAX_KEYS) keys = undefined;
+          } else yield rec;
         }
         if (lines > 0 && logLines === 0) throw new VigilError("not a Samsung framework log (no dated log line)", { file: f.path });
         ok++;
@@ -88,11 +105,10 @@ export default defineModule<SfsRecord>({
     if (ok === 0 && firstError) throw firstError;
 
     // The acquiring computer: the one dumpsys names, else the last one allowed.
-    const allowed = keys.filter((k) => k.event === "adb_key" && ALLOWED.has(k.state)).sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
-    const last = allowed[allowed.length - 1];
+    const last = lastAllowed;
     const hostFp = host ?? (last?.event === "adb_key" ? (last.fingerprint ?? undefined) : undefined);
     const flagged = new Set<string>();
-    for (const k of keys) {
+    for await (const k of keys ?? keysAgain(ctx)) {
       if (k.event !== "adb_key") continue;
       k.acquisition_host = hostFp && k.fingerprint ? k.fingerprint === hostFp : null;
       yield k;
@@ -113,12 +129,8 @@ export default defineModule<SfsRecord>({
       );
     }
 
-    const hid = new Set<string>();
-    for (const a of attached) {
+    for (const [id, a] of hidFirst) {
       if (a.event !== "usb_device_attached") continue;
-      const id = `${a.vendor_id}:${a.product_id}`;
-      if (!a.has_hid || a.has_audio || hid.has(id)) continue;
-      hid.add(id);
       ctx.detect(
         heuristic({
           rule: USB_HID_RULE.id,
@@ -133,6 +145,7 @@ export default defineModule<SfsRecord>({
         }),
       );
     }
+    if (attachedLeft > 0) ctx.warn(`${attachedLeft.toLocaleString("en")} USB attachments past the first ${MAX_ATTACHED.toLocaleString("en")} were not looked at for bursts of devices`);
     for (const burst of bursts(attached)) {
       const ids = [...new Set(burst.map((b) => (b.event === "usb_device_attached" ? `${b.vendor_id}:${b.product_id}` : "")))];
       ctx.detect(
@@ -160,6 +173,22 @@ export default defineModule<SfsRecord>({
     return [{ timestamp: r.timestamp, event: kind, description: `adb key ${r.fingerprint ?? "?"}${r.comment ? ` (${r.comment})` : ""}: ${r.state_name}${r.always_allow ? ", always allow" : ""}${r.acquisition_host ? " (the acquiring computer)" : ""}` }];
   },
 });
+
+/** The adb key records of the files, read again (errors were told in the first reading). */
+async function* keysAgain(ctx: ModuleContext): AsyncGenerator<SfsRecord> {
+  for (const f of ctx.files) {
+    try {
+      for await (const line of readLines(await sfslogText(await ctx.view.openStream(f)))) {
+        if (!line.includes("AdbDebuggingManager")) continue;
+        const l = parseSfsLine(line);
+        const e = l && sfsEvent(l);
+        if (e?.event === "adb_key") yield { ...e, file: f.path };
+      }
+    } catch {
+      // The first reading warned about this file or failed the module.
+    }
+  }
+}
 
 /**
  * Runs of BURST_DEVICES or more different devices within BURST_WINDOW_MS of the first. The

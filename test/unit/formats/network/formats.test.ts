@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { test } from "node:test";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { gzipSync } from "node:zlib";
 import { VigilError } from "../../../../src/core/errors.ts";
 import { readCapture, type CaptureStats } from "../../../../src/formats/network/capture.ts";
@@ -258,6 +260,36 @@ test("QUIC: the server name of a ClientHello spread over two Initial packets, in
     assert.match(q!.ja4!, /^q13d/);
     assert.equal(by("flow")[0]!.app_protocol, "quic");
   }
+});
+
+test("QUIC: Initials packed with tiny CRYPTO frames do not keep an object per frame, and frames past a gap are bounded", async () => {
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as () => void;
+  const dcid = Buffer.from("0011223344556677", "hex");
+  // 7 datagrams per flow (the most looked at before giving up), each of ~21,000 empty frames.
+  const empty = Buffer.concat(Array(21_000).fill(Buffer.from([6, 0, 0])));
+  const dgrams = Array.from({ length: 7 }, (_, pn) => quicInitial(dcid, Buffer.alloc(0), { pn, frames: empty }));
+  const reader = new TrafficReader(() => {}, "test.pcap");
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  let input = 0;
+  for (let f = 0; f < 4; f++) {
+    for (const [i, d] of dgrams.entries()) {
+      const fr = frame(`10.0.0.${f + 2}`, "142.250.0.1", 17, udp(51000, 443, d));
+      input += fr.length;
+      reader.frame(1, fr, 0, fr.length, fr.length, T0 + i);
+    }
+  }
+  gc();
+  const grown = process.memoryUsage().heapUsed - before;
+  assert.ok(grown < input * 4, `heap grew by ${grown} bytes for ${input} bytes of capture`);
+  reader.finish();
+
+  // 1-byte frames, all past a gap at offset 1000: counted as a cut handshake, not kept.
+  const past = Buffer.concat(Array(100).fill(Buffer.from([6, 0x43, 0xe8, 1, 0x41])));
+  const { reader: r2, by } = await decode(pcap([{ ts: T0, data: frame("10.0.0.2", "142.250.0.1", 17, udp(51000, 443, quicInitial(dcid, Buffer.alloc(0), { frames: past }))) }]));
+  assert.equal(r2.stats.cappedStreams, 1);
+  assert.equal(by("flow")[0]!.app_protocol, "quic");
 });
 
 test("a packet cut by the snapshot length, wrong checksums, and a last packet cut short by the end of the file", async () => {

@@ -1,7 +1,11 @@
 import { test } from "node:test";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import assert from "node:assert/strict";
-import sfs, { ADB_AUTHORIZED_RULE, USB_BURST_RULE, USB_HID_RULE } from "../../../../src/modules/android/samsung-sfs-logs.ts";
+import sfs, { ADB_AUTHORIZED_RULE, MAX_ATTACHED, MAX_KEYS, USB_BURST_RULE, USB_HID_RULE } from "../../../../src/modules/android/samsung-sfs-logs.ts";
 import { dumpsys, qf, run } from "../../../helpers/android-views.ts";
+import { runModule } from "../../../../src/pipeline/run-modules.ts";
+import { matcherFromValues } from "../../../../src/indicators/matcher.ts";
 import { adbKey, dumpsysAdbBody, sfslogGz, sfslogText, type SfsFixture } from "../../../helpers/physical-access-fixtures.ts";
 import { withinCpu } from "../../../helpers/cpu-bound.ts";
 
@@ -95,4 +99,45 @@ test("samsung_sfs_logs: thousands of attachments of two devices within a minute 
   const bursts = b.detections.filter((d) => d.rule?.id === USB_BURST_RULE.id);
   assert.equal(bursts.length, 1);
   assert.equal((bursts[0].record as unknown[]).length, 20_001);
+});
+
+test("samsung_sfs_logs: a log inflating to more attachments than kept for the burst search says how many were not looked at", async () => {
+  const many: SfsFixture[] = Array.from({ length: MAX_ATTACHED + 10 }, (_, i) => ({ at: "2024-11-02T08:10:00Z", usb: { vid: "18d1", pid: ["4ee1", "4ee2", "4ee3"][i % 3]!, mfg: "G", product: "P" } }));
+  const r = await run(sfs, qf({ "logs/data/log/sfslog.0.gz": sfslogGz(many) }));
+  assert.equal(r.coverage.status, "checked", r.coverage.reason);
+  assert.equal(r.records.length, MAX_ATTACHED + 10);
+  assert.deepEqual(r.warnings, [`10 USB attachments past the first ${MAX_ATTACHED.toLocaleString("en")} were not looked at for bursts of devices`]);
+  const bursts = r.detections.filter((d) => d.rule?.id === USB_BURST_RULE.id);
+  assert.equal(bursts.length, 1);
+  assert.equal((bursts[0].record as unknown[]).length, MAX_ATTACHED);
+});
+
+test("samsung_sfs_logs: adb key decisions past the number held are read again rather than all kept in memory", async () => {
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as () => void;
+  const n = MAX_KEYS * 3;
+  const log: SfsFixture[] = Array.from({ length: n }, (_, i) => ({ at: "2024-11-02T08:10:00Z", adb: { line: (i % 2 ? OTHER : HOST).line, state: 2 } }));
+  const v = qf({ "logs/data/log/sfslog.0.gz": sfslogGz(log), "dumpsys.txt": dumpsys({ adb: dumpsysAdbBody([HOST.line], HOST.fingerprint) }) });
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  let heldWhenYielded = -1;
+  const keys: [string, boolean][] = [];
+  const detections: string[] = [];
+  const out = await runModule(sfs, v, matcherFromValues({}, "Test set"), {
+    record: (rec: any) => {
+      if (heldWhenYielded < 0) {
+        gc();
+        heldWhenYielded = process.memoryUsage().heapUsed - before;
+      }
+      keys.push([rec.fingerprint, rec.acquisition_host]);
+    },
+    event: () => {},
+    detection: (d) => detections.push(d.matched!),
+    exposure: () => {},
+  });
+  assert.equal(out.coverage.status, "checked", out.coverage.reason);
+  assert.equal(keys.length, n);
+  assert.deepEqual(keys.slice(0, 3), [[HOST.fingerprint, true], [OTHER.fingerprint, false], [HOST.fingerprint, true]]);
+  assert.deepEqual(detections, [OTHER.fingerprint]);
+  assert.ok(heldWhenYielded < 8 * 1048576, `${heldWhenYielded} bytes held when the keys were written`);
 });
