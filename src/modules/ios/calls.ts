@@ -6,6 +6,7 @@ import { fromMacAbsolute } from "../../core/time.ts";
 import { asText } from "./lib/checks.ts";
 import { emailOf } from "./lib/links.ts";
 import { msg } from "../../core/i18n/index.ts";
+import { own } from "../../core/own.ts";
 
 export interface CallRecord {
   isodate: string | null;
@@ -42,7 +43,7 @@ function serviceOf(provider: string | null, callType: number | null): string {
   if (provider === "com.apple.FaceTime" || callType === 8 || callType === 16) return "FaceTime";
   if (!provider || provider === "com.apple.Telephony") return "Phone";
   // Own keys only: the provider is what a CallKit app wrote, "constructor" included.
-  return Object.hasOwn(APPS, provider) ? APPS[provider] : provider;
+  return own(APPS, provider) ?? provider;
 }
 
 export default defineSqliteModule<CallRecord>({

@@ -10,6 +10,7 @@ import type { ContactFlag, DetectionInput, Message } from "../../../core/model.t
 import { describeError } from "../../../core/errors.ts";
 import { readHeadTail, readHeadTailAt, sniff, zipAtEnd, type ContentType } from "../../../formats/file-magic.ts";
 import type { ModuleContext } from "../../contract.ts";
+import { own } from "../../../core/own.ts";
 
 export interface AttachmentContent {
   /** The file inside the acquisition. */
@@ -62,7 +63,8 @@ export function declaredTypes(name: string | null | undefined, mime: string | nu
   const out = new Set<string>();
   // Own keys only: a sender names the file, and "x.constructor" must not find Object's.
   const add = (table: Record<string, string>, key: string | undefined) => {
-    if (key && Object.hasOwn(table, key)) out.add(table[key]);
+    const type = key ? own(table, key) : undefined;
+    if (type) out.add(type);
   };
   add(EXT, name && name.includes(".") ? name.slice(name.lastIndexOf(".") + 1).toLowerCase() : "");
   add(MIME, mime?.toLowerCase().split(";")[0].trim());
