@@ -1,7 +1,7 @@
 // Loads indicator files and folders: picks the reader by file name and content, keeps each
 // set's provenance, and reports every file or object it could not use without stopping.
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import type { IocSetInfo } from "../core/model.ts";
 import { isEchapDoc, loadEchap } from "./echap.ts";
@@ -15,6 +15,7 @@ import { parseCacheKey, readParsed, writeParsed, type ParseCache, type ParsedFil
 import { loadStix } from "./stix.ts";
 import type { LoadedSet, LoadProblem } from "./types.ts";
 import { walkIndicatorFiles } from "./walk.ts";
+import { isRegularFile } from "../core/regular-file.ts";
 
 export type FileFormat = "stix2" | "mvt-index" | "echap-yaml" | "list" | "csv" | "hosts" | "tinycheck" | "snapshot-meta" | "doc" | "unsupported";
 
@@ -110,10 +111,16 @@ export const MAX_FILE_SIZE = 256 * 1024 * 1024;
 
 function readSnapshotSources(root: string): SnapshotSource[] {
   const p = join(root, "snapshot.json");
-  if (!existsSync(p)) return [];
+  // A FIFO named snapshot.json would block the read.
+  if (!isRegularFile(p)) return [];
   try {
     const doc = JSON.parse(readFileSync(p, "utf8")) as { sources?: unknown };
-    return Array.isArray(doc.sources) ? (doc.sources as SnapshotSource[]).filter((s) => s && typeof s.dir === "string") : [];
+    if (!Array.isArray(doc?.sources)) return [];
+    // Text fields only: the folder may be anyone's, and a licence that is an object printed as "[object Object]".
+    const text = (v: unknown) => (typeof v === "string" ? v : undefined);
+    return doc.sources.flatMap((s: Record<string, unknown> | null) =>
+      s && typeof s.dir === "string" ? [{ dir: s.dir, repo: text(s.repo), commit: text(s.commit), url: text(s.url), license: text(s.license) }] : [],
+    );
   } catch {
     return [];
   }

@@ -1,6 +1,6 @@
 // An indicator file over the size limit is reported as too large, not as a format Vigil does not read.
 import assert from "node:assert/strict";
-import { closeSync, mkdtempSync, openSync, ftruncateSync, symlinkSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, mkdtempSync, openSync, ftruncateSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -38,4 +38,16 @@ test("an indicator path that is a FIFO is refused as not a regular file, not rea
   execFileSync("mkfifo", [fifo]);
   const r = loadIndicators([fifo]);
   assert.deepEqual(r.problems, [{ file: fifo, reason: "not a regular file", level: "error" }]);
+});
+
+test("a snapshot.json whose licence is not text gives none, not \"[object Object]\"", () => {
+  const root = mkdtempSync(join(tmpdir(), "vigil-iocs-snap-"));
+  mkdirSync(join(root, "nso"));
+  writeFileSync(join(root, "nso", "domains.txt"), "evil.example\n");
+  writeFileSync(join(root, "snapshot.json"), JSON.stringify({ sources: [{ dir: "nso", repo: "x/y", license: { spdx: "MIT" } }, null, { dir: 7 }] }));
+  const r = loadIndicators([root]);
+  assert.equal(r.sets.length, 1);
+  assert.equal(r.sets[0]!.license, undefined);
+  writeFileSync(join(root, "snapshot.json"), JSON.stringify({ sources: [{ dir: "nso", license: "CC-BY-4.0" }] }));
+  assert.equal(loadIndicators([root]).sets[0]!.license, "CC-BY-4.0");
 });
