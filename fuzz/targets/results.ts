@@ -42,7 +42,9 @@ export const resultsTargets: Target[] = [
       const nl = input.indexOf(0x0a);
       const head = nl < 0 ? "" : input.subarray(0, nl).toString("utf8");
       const mvt = head.startsWith("mvt:");
-      const name = (mvt ? head.slice(4) : head).replace(/[^\w.-]/g, "").slice(0, 60) || "alerts.json";
+      const cleaned = (mvt ? head.slice(4) : head).replace(/[^\w.-]/g, "").slice(0, 60);
+      // "." and ".." name the folder or its parent, not a file in it.
+      const name = cleaned && !/^\.+$/.test(cleaned) ? cleaned : "alerts.json";
       const dir = join(scratchDir(), "results");
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir);
