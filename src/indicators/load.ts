@@ -167,13 +167,7 @@ export function loadIndicators(paths: string[], opts: { now?: Date; cache?: Pars
   for (const f of files) {
     let data: Buffer;
     try {
-      const st = statSync(f.path);
-      // A FIFO or device given as --iocs would block the read for ever.
-      if (!st.isFile()) {
-        problems.push({ file: f.path, reason: "not a regular file", level: "error" });
-        continue;
-      }
-      const size = st.size;
+      const size = statSync(f.path).size;
       if (size > MAX_FILE_SIZE) {
         problems.push({ file: f.path, reason: `too large to load (${(size / 2 ** 20).toFixed(0)} MiB; indicator files are read up to ${MAX_FILE_SIZE >> 20} MiB)`, level: "error" });
         continue;

@@ -4,7 +4,6 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, ftruncateSync, symlinkSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { execFileSync } from "node:child_process";
 import { loadIndicators, MAX_FILE_SIZE } from "../../../src/indicators/load.ts";
 
 test("a STIX2 file over the limit is too large to load (an error, with its size and the limit)", () => {
@@ -31,13 +30,6 @@ test("a folder's entries that cannot be read, and links to folders, are listed a
       [join(dir, "loop"), "symbolic link to a folder: not followed"],
     ],
   );
-});
-
-test("an indicator path that is a FIFO is refused as not a regular file, not read for ever", () => {
-  const fifo = join(mkdtempSync(join(tmpdir(), "vigil-iocs-fifo-")), "iocs.stix2");
-  execFileSync("mkfifo", [fifo]);
-  const r = loadIndicators([fifo]);
-  assert.deepEqual(r.problems, [{ file: fifo, reason: "not a regular file", level: "error" }]);
 });
 
 test("a snapshot.json whose licence is not text gives none, not \"[object Object]\"", () => {
