@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import * as v from "valibot";
 import { VigilError } from "./errors.ts";
 import { isRegularFile } from "./regular-file.ts";
+import { deeperThan } from "./nesting.ts";
 import { GRADES, type Coverage, type Detection, type Exposure, type Grade, type InformationalAlert, type RunInfo } from "./model.ts";
 
 const str = v.string();
@@ -167,24 +168,6 @@ export function validateResults<T>(file: string, data: unknown, kind: ResultsFil
  * thousand levels.
  */
 export const MAX_RESULTS_DEPTH = 512;
-
-/** Whether `value` nests arrays and objects more than `max` levels deep (walked without recursion). */
-export function deeperThan(value: unknown, max: number): boolean {
-  const todo: unknown[] = [value];
-  const depths: number[] = [0];
-  while (todo.length) {
-    const v = todo.pop();
-    const d = depths.pop()!;
-    if (v === null || typeof v !== "object") continue;
-    if (d >= max) return true;
-    for (const x of Array.isArray(v) ? v : Object.values(v)) {
-      if (x === null || typeof x !== "object") continue;
-      todo.push(x);
-      depths.push(d + 1);
-    }
-  }
-  return false;
-}
 
 /** Reads and checks a results file. */
 export function readResultsFile<T>(file: string, kind: ResultsFileKind<T>): T {

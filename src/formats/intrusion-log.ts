@@ -4,6 +4,7 @@
 // nanoseconds. IPs come from Java's InetAddress.toString() and so start with "/".
 // Field names vary between exporters (camelCase or snake_case, wrapped in an object named after
 // the event kind or flat with a "type"), so each kind is recognised by its fields.
+import { deeperThan } from "../core/nesting.ts";
 import { fromUnixAuto, fromUnixMillis } from "../core/time.ts";
 
 interface Base {
@@ -132,27 +133,6 @@ export type ParsedLine = { event: IntrusionEvent } | { error: string } | { skip:
 /** Deepest nesting read: an event is an object holding flat values (a list at most). */
 export const MAX_JSON_DEPTH = 64;
 
-/**
- * Whether the JSON text nests objects and arrays deeper than `max`. JSON.parse reads any depth,
- * but the walks of a record afterwards (its strings, its JSON in the results) recurse and
- * overflow the stack on a line of "[[[[...".
- */
-function nestedDeeperThan(t: string, max: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < t.length; i++) {
-    const c = t.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* \ */) i++;
-      else if (c === 34 /* " */) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 91 /* [ */ || c === 123 /* { */) {
-      if (++depth > max) return true;
-    } else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
-  }
-  return false;
-}
-
 /** A value as text; "" for an object String() cannot convert ({"toString": 1}). */
 function asText(v: unknown): string {
   try {
@@ -165,13 +145,14 @@ function asText(v: unknown): string {
 export function parseIntrusionLine(text: string, line: number, file: string): ParsedLine {
   const t = text.trim();
   if (!t) return { skip: true };
-  if (nestedDeeperThan(t, MAX_JSON_DEPTH)) return { error: `${file}: line ${line}: JSON nested deeper than ${MAX_JSON_DEPTH} levels (not read)` };
   let obj: unknown;
   try {
     obj = JSON.parse(t);
   } catch {
     return { error: `${file}: line ${line}: not valid JSON` };
   }
+  // The walks of a record afterwards (its strings, its JSON in the results) recurse.
+  if (deeperThan(obj, MAX_JSON_DEPTH)) return { error: `${file}: line ${line}: JSON nested deeper than ${MAX_JSON_DEPTH} levels (not read)` };
   if (!obj || typeof obj !== "object" || Array.isArray(obj)) return { error: `${file}: line ${line}: not a JSON object` };
   let o = obj as Record<string, unknown>;
   let outer: Record<string, unknown> | undefined;

@@ -28,7 +28,7 @@ type Index = Map<string, IndicatorRef[]>;
 // Keys are already canonical host names: skip tldts' own URL and host clean-up.
 const PSL_OPTS = { allowPrivateDomains: false, extractHostname: false, detectIp: false, validateHostname: false, mixedInputs: false };
 
-function add(index: Index, key: string, ref: IndicatorRef): void {
+function add<K>(index: Map<K, IndicatorRef[]>, key: K, ref: IndicatorRef): void {
   const list = index.get(key);
   if (list) list.push(ref);
   else index.set(key, [ref]);
@@ -150,10 +150,7 @@ class IndexMatcher implements Matcher {
         if (ref.type === "ipv4") {
           let m = this.ipv4Ranges.get(prefix);
           if (!m) this.ipv4Ranges.set(prefix, (m = new Map()));
-          const net = ipv4Number(key.slice(0, slash));
-          const refs = m.get(net);
-          if (refs) refs.push(ref);
-          else m.set(net, [ref]);
+          add(m, ipv4Number(key.slice(0, slash)), ref);
         } else {
           let m = this.ipv6Ranges.get(prefix);
           if (!m) this.ipv6Ranges.set(prefix, (m = new Map()));

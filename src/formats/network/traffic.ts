@@ -324,9 +324,7 @@ export class TrafficReader {
       // Cut by snaplen: the bytes after the cut never reach the stream.
       if (f.app === undefined && s.data[s.start] === 0x16) f.app = "tls";
       if (f.app === "tls" && !(fromClient ? f.hello : f.sh)) this.stats.cutHandshakes++;
-      stream.finish();
-      if (fromClient) f.hsOut = undefined;
-      else f.hsIn = undefined;
+      this.finishStream(f, stream, fromClient);
       if ((f.out?.done ?? true) && (f.in?.done ?? true)) this.stopInspecting(f);
       return;
     }
@@ -360,6 +358,13 @@ export class TrafficReader {
     f.quicParts = undefined;
   }
 
+  /** No more of this direction is read: its bytes and its handshake reader go. */
+  private finishStream(f: Flow, stream: Stream, fromClient: boolean): void {
+    stream.finish();
+    if (fromClient) f.hsOut = undefined;
+    else f.hsIn = undefined;
+  }
+
   private tlsStream(f: Flow, stream: Stream, fromClient: boolean, ts: number): void {
     const reader = fromClient ? (f.hsOut ??= new HandshakeReader()) : (f.hsIn ??= new HandshakeReader());
     const { messages, ended, notTls } = reader.read(stream.view());
@@ -387,11 +392,7 @@ export class TrafficReader {
       this.stats.cappedStreams++;
       done = true;
     }
-    if (done) {
-      stream.finish();
-      if (fromClient) f.hsOut = undefined;
-      else f.hsIn = undefined;
-    }
+    if (done) this.finishStream(f, stream, fromClient);
     if (f.out?.done && f.in?.done) this.stopInspecting(f);
   }
 
