@@ -4,7 +4,7 @@
 // turns every error into a coverage line, which would hide a raw TypeError or SqliteError).
 import Database from "better-sqlite3";
 import { memoryView } from "../../src/acquisitions/memory.ts";
-import type { AcquisitionKind } from "../../src/acquisitions/view.ts";
+import type { AcquisitionKind, AcquisitionView, ArtifactSpec } from "../../src/acquisitions/view.ts";
 import { isBatched, type ModuleDef } from "../../src/modules/contract.ts";
 import { allModules } from "../../src/modules/registry.ts";
 import { matcherFromValues } from "../../src/indicators/matcher.ts";
@@ -34,7 +34,7 @@ export function moduleByName(name: string, platform?: "ios" | "android"): Module
 }
 
 /** The module with records(), check() and events() wrapped to keep the first error they throw. */
-function spied(mod: ModuleDef<any>): { mod: ModuleDef<any>; error(): unknown } {
+function spied(mod: ModuleDef<any>): { mod: ModuleDef<any>; error(): unknown; keep(e: unknown): unknown } {
   let first: unknown;
   const keep = (e: unknown) => {
     first ??= e;
@@ -79,7 +79,7 @@ function spied(mod: ModuleDef<any>): { mod: ModuleDef<any>; error(): unknown } {
     check: wrapFn(mod.check),
     events: wrapFn(mod.events),
   };
-  return { mod: wrapped, error: () => first };
+  return { mod: wrapped, error: () => first, keep };
 }
 
 /** Where a module's first declared artifact sits, with globs filled in. */
@@ -117,19 +117,28 @@ export function moduleTarget(o: ModuleTargetOptions): Target {
     what: o.what ?? `the ${o.module} module (${mod.title}) reading a damaged artifact, through runModule`,
     seeds: o.seeds,
     mutators: o.mutators,
-    run: async (input) => {
-      const view = memoryView({ kind: o.kind, platform, files: [{ ...place, data: input }] });
-      const s = spied(mod);
-      let n = 0;
-      const out = await runModule(s.mod, view, IOCS, { record: () => n++, event: () => {}, detection: () => {}, exposure: () => {} });
-      const e = s.error();
-      if (e !== undefined) throw e;
-      // Records of evidence the module could not read and skipped (ctx.skip) make it failed
-      // without an error: that is its documented outcome, with the count in the coverage.
-      if (out.coverage.status === "failed" && !out.coverage.skipped) throw new Error(`failed without an error from the module: ${out.coverage.reason}`);
-      return n;
-    },
+    run: (input) => runWatched(mod, memoryView({ kind: o.kind, platform, files: [{ ...place, data: input }] })),
   };
+}
+
+/**
+ * Runs the module on the view through runModule and returns its record count; throws the first
+ * error the module threw, or when it failed without one.
+ */
+export async function runWatched(mod: ModuleDef<any>, view: AcquisitionView): Promise<number> {
+  const s = spied(mod);
+  // The view's find() runs before the module, in runModule, which makes its error a coverage line.
+  const watched: AcquisitionView = Object.create(view, {
+    find: { value: (spec: ArtifactSpec) => view.find(spec).catch((e: unknown) => Promise.reject(s.keep(e))) },
+  });
+  let n = 0;
+  const out = await runModule(s.mod, watched, IOCS, { record: () => n++, event: () => {}, detection: () => {}, exposure: () => {} });
+  const e = s.error();
+  if (e !== undefined) throw e;
+  // Records of evidence the module could not read and skipped (ctx.skip) make it failed
+  // without an error: that is its documented outcome, with the count in the coverage.
+  if (out.coverage.status === "failed" && !out.coverage.skipped) throw new Error(`${mod.name} failed without an error from the module: ${out.coverage.reason}`);
+  return n;
 }
 
 /**

@@ -51,6 +51,10 @@ export async function decryptBackup(path: string, opts: Options, log: (line: str
     let written = 0;
     const made = new Set<string>();
     for (const r of view.payloadRows()) {
+      if (r.refused !== undefined) {
+        failed.push(`${r.domain}/${r.relativePath}: ${r.refused}`);
+        continue;
+      }
       const sub = r.fileId.slice(0, 2);
       if (!made.has(sub)) {
         mkdirSync(join(opts.dest, sub), { recursive: true, mode: 0o700 });

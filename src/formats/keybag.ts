@@ -93,8 +93,19 @@ export function parseKeybag(data: Buffer, file?: string): Keybag {
   finish();
   if (!kb.salt || !kb.iter) throw new VigilError("keybag has no SALT/ITER (not a backup keybag?)", { file, code: "keybag" });
   if (kb.classes.length === 0) throw new VigilError("keybag has no class keys", { file, code: "keybag" });
+  for (const [n, kdf] of [[kb.dpic, "PBKDF2-SHA256"], [kb.iter, "PBKDF2-SHA1"]] as const) {
+    if (n !== undefined && n > MAX_ROUNDS) {
+      throw new VigilError(`keybag asks for ${n.toLocaleString("en")} ${kdf} rounds, more than ${MAX_ROUNDS.toLocaleString("en")} (iOS writes 10,000,000 and 10,000): damaged keybag? not run`, { file, code: "keybag" });
+    }
+  }
   return kb;
 }
+
+/**
+ * PBKDF2 rounds a keybag may ask for: ten times what iOS writes. A damaged DPIC (one bit of
+ * 10,000,000 flipped) could ask for billions: half an hour of CPU before any message.
+ */
+const MAX_ROUNDS = 100_000_000;
 
 /** iOS ≥ 10.2 keybags carry DPSL/DPIC and add a PBKDF2-SHA256 stage before the SHA-1 one. */
 export function hasTwoStageKdf(kb: Keybag): boolean {

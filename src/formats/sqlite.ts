@@ -232,6 +232,9 @@ export function* pagedJsonRows(db: Database.Database, q: PagedQuery): Generator<
     }
     yield* rows;
     if (rows.length < size) return;
-    last = rows[rows.length - 1][k] as number;
+    // A damaged table can give keys at or below the last page's: the next page would start over.
+    const next = rows[rows.length - 1][k] as number;
+    if (!(next > last)) throw new VigilError(`corrupt database: keys out of order in ${q.key} (${next} after ${last})`, { code: "sqlite" });
+    last = next;
   }
 }

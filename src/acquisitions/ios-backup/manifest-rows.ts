@@ -53,3 +53,39 @@ export function isoSeconds(s: number | undefined): string | undefined {
   }
   return v;
 }
+
+/** A Files row as the view reads it. */
+export interface Row {
+  rowid: number;
+  fileID: string;
+  domain: string | null;
+  relativePath: string | null;
+  flags: number | null;
+  file: Buffer | null;
+}
+
+const textOf = (v: unknown): string => (typeof v === "string" ? v : Buffer.isBuffer(v) ? v.toString("utf8") : String(v));
+
+/**
+ * The row with SQLite's dynamic types made the ones above: a damaged database or an odd writer
+ * may hold a number, a blob or NULL where Manifest.db has text (made text), text where the
+ * MBFile blob belongs (made bytes, then read as unreadable metadata), anything but an integer
+ * in flags (made null). Changes the row in place.
+ */
+export function cleanRow(r: Row): Row {
+  if (typeof r.fileID !== "string") r.fileID = r.fileID == null ? "" : textOf(r.fileID);
+  if (r.domain !== null && typeof r.domain !== "string") r.domain = textOf(r.domain);
+  if (r.relativePath !== null && typeof r.relativePath !== "string") r.relativePath = textOf(r.relativePath);
+  if (r.flags !== null && !Number.isInteger(r.flags)) r.flags = null;
+  if (r.file !== null && !Buffer.isBuffer(r.file)) r.file = Buffer.from(textOf(r.file));
+  return r;
+}
+
+/**
+ * A payload's name in the backup folder is its fileID, the SHA-1 of domain and path: anything
+ * else (a damaged or crafted Manifest.db: "../../x") would name a file outside the backup.
+ */
+export const isFileId = (id: string): boolean => /^[0-9a-f]{40}$/i.test(id);
+
+/** Why a row's payload is not looked for. */
+export const notAFileId = (id: string): string => `Manifest.db gives this file the payload name ${JSON.stringify(id.slice(0, 80))}, not 40 hex digits: not read`;

@@ -21,7 +21,7 @@ import { glob } from "../spec-match.ts";
 import type { AcquisitionView, ArtifactSpec, FileEntry, SqliteHandle } from "../view.ts";
 import { InputLog, copyLogged, hashTap, payloadDecipher, readLogged, sizeOf } from "./evidence.ts";
 import { locateBackup } from "./locate.ts";
-import { condition, GLOB_CHARS, isoSeconds, typeOfFlags } from "./manifest-rows.ts";
+import { cleanRow, condition, GLOB_CHARS, isFileId, isoSeconds, notAFileId, typeOfFlags, type Row } from "./manifest-rows.ts";
 import { unlockBackup, type BackupSecrets, type Unlocked } from "./unlock.ts";
 
 /** Temp space kept for database copies no module has open (see releaseCopy). */
@@ -56,23 +56,17 @@ export interface IosBackupView extends AcquisitionView {
    * (never to be written), else a private copy (decrypted, padding removed).
    */
   manifestDbPath: string;
-  /** Every Files row with a payload on disk, in pages (decrypt-backup). */
-  payloadRows(): Iterable<{ fileId: string; domain: string; relativePath: string; path: string }>;
+  /**
+   * Every Files row with a payload on disk, in pages (decrypt-backup), and every row whose fileID
+   * cannot name a payload, with why (`refused`) instead of a path.
+   */
+  payloadRows(): Iterable<{ fileId: string; domain: string; relativePath: string } & ({ path: string; refused?: undefined } | { path?: undefined; refused: string })>;
   /** Count of Files rows, by Files.flags. */
   counts(): { files: number; directories: number; symlinks: number; total: number };
   /** Decrypts (or copies) one payload to `dest`, streaming. */
   exportPayload(entry: FileEntry, dest: string): Promise<void>;
   /** Resolves when background hashing (streams closed before their end) is done. */
   settled(): Promise<void>;
-}
-
-interface Row {
-  rowid: number;
-  fileID: string;
-  domain: string | null;
-  relativePath: string | null;
-  flags: number | null;
-  file: Buffer | null;
 }
 
 export function fileIdOf(domain: string, relativePath: string): string {
@@ -245,6 +239,12 @@ function openManifest(path: string, display: string, noManifestPlist: boolean, i
       db.close();
       throw new VigilError(cols.size ? `unexpected Manifest.db schema: table Files lacks ${missing.join(", ")}` : "unexpected Manifest.db schema: no Files table", { file: display, code: "schema" });
     }
+    try {
+      db.prepare("SELECT rowid FROM Files LIMIT 0");
+    } catch {
+      db.close();
+      throw new VigilError("unexpected Manifest.db schema: Files has no rowid (a view, or a table WITHOUT ROWID)", { file: display, code: "schema" });
+    }
     db.prepare("SELECT count(*) FROM Files").get();
   } catch (e) {
     if (e instanceof VigilError) throw e;
@@ -287,10 +287,24 @@ function makeView(
   unlocked: Unlocked | undefined,
 ): IosBackupView {
   const encrypted = !!unlocked;
+  const dbFile = join(dir, "Manifest.db");
+  /** A query of Manifest.db: SQLite's errors (a damaged database) become one naming the file. */
+  const sql = <T>(run: () => T): T => {
+    try {
+      return run();
+    } catch (e) {
+      if (e instanceof Database.SqliteError) throw new VigilError(`corrupt Manifest.db: ${describeError(e)}`, { file: dbFile, code: "sqlite", cause: e });
+      throw e;
+    }
+  };
   const COLS = "rowid, fileID, domain, relativePath, flags, file";
-  const byId = db.prepare(`SELECT ${COLS} FROM Files WHERE fileID = ?`);
-  const byName = db.prepare(`SELECT ${COLS} FROM Files WHERE domain = ? AND relativePath = ?`);
-  const page = db.prepare(`SELECT ${COLS} FROM Files WHERE rowid > ? ORDER BY rowid LIMIT 2000`).raw(true);
+  const byId = sql(() => db.prepare(`SELECT ${COLS} FROM Files WHERE fileID = ?`));
+  const byName = sql(() => db.prepare(`SELECT ${COLS} FROM Files WHERE domain = ? AND relativePath = ?`));
+  const rowBy = (st: Database.Statement, ...params: unknown[]): Row | undefined => {
+    const r = sql(() => st.get(...params)) as Row | undefined;
+    return r && cleanRow(r);
+  };
+  const page = sql(() => db.prepare(`SELECT ${COLS} FROM Files WHERE rowid > ? ORDER BY rowid LIMIT 2000`).raw(true));
   const findCache = new Map<string, Database.Statement>();
   // Private copies of databases, kept while a handle uses them and, after that, the most recently
   // released one: sms and sms_attachments, or the parts of a split module, read the same sms.db,
@@ -318,6 +332,8 @@ function makeView(
   let closed = false;
 
   const payloadRel = (fileId: string) => `${fileId.slice(0, 2)}/${fileId}`;
+  /** Whether a row's payload is in the backup folder (never looked for outside it). */
+  const payloadThere = (fileId: string) => isFileId(fileId) && existsSync(join(dir, payloadRel(fileId)));
 
   const toEntry = (r: Row): FileEntry => {
     const domain = r.domain ?? "";
@@ -365,7 +381,7 @@ function makeView(
     let last = 0;
     for (;;) {
       // Raw rows (arrays) spare one object per row on million-file backups.
-      const rows = page.all(last) as [number, string, string | null, string | null, number | null, Buffer | null][];
+      const rows = sql(() => page.all(last)) as [number, string, string | null, string | null, number | null, Buffer | null][];
       if (rows.length === 0) return;
       const r = { rowid: 0, fileID: "", domain: null, relativePath: null, flags: null, file: null } as Row;
       const out: FileEntry[] = [];
@@ -376,10 +392,13 @@ function makeView(
         r.relativePath = a[3];
         r.flags = a[4];
         r.file = a[5];
-        out.push(toEntry(r));
+        out.push(toEntry(cleanRow(r)));
       }
       yield out;
-      last = rows[rows.length - 1][0];
+      // A damaged table can give row ids out of order: the next page would start over, forever.
+      const next = rows[rows.length - 1][0];
+      if (!(next > last)) throw new VigilError(`corrupt Manifest.db: row ids out of order in table Files (${next} after ${last})`, { file: dbFile, code: "sqlite" });
+      last = next;
     }
   }
 
@@ -389,8 +408,8 @@ function makeView(
 
   const rowFor = (entry: FileEntry): Row => {
     let r: Row | undefined;
-    if (entry.fileId) r = byId.get(entry.fileId) as Row | undefined;
-    else if (entry.domain !== undefined && entry.relativePath !== undefined) r = byName.get(entry.domain, entry.relativePath) as Row | undefined;
+    if (entry.fileId) r = rowBy(byId, entry.fileId);
+    else if (entry.domain !== undefined && entry.relativePath !== undefined) r = rowBy(byName, entry.domain, entry.relativePath);
     if (!r) throw new VigilError("no such file in this backup's Manifest.db", { file: entry.path });
     return r;
   };
@@ -429,6 +448,7 @@ function makeView(
     const r = rowFor(entry);
     const display = `${r.domain ?? ""}/${r.relativePath ?? ""}`;
     if (r.flags === 2 || r.flags === 4) throw new VigilError(`is a ${r.flags === 2 ? "directory" : "symlink"}, not a file`, { file: display });
+    if (!isFileId(r.fileID)) throw new VigilError(notAFileId(r.fileID), { file: display, code: "schema" });
     const rel = payloadRel(r.fileID);
     const absPath = join(dir, rel);
     const onDisk = payloadOnDisk(absPath);
@@ -506,17 +526,17 @@ function makeView(
       for (const b of spec.backup ?? []) {
         const params: unknown[] = [];
         const conds = [condition("domain", b.domain, params), condition("relativePath", b.path, params), "(flags IS NULL OR flags NOT IN (2, 4))"].filter(Boolean);
-        const sql = `SELECT ${COLS} FROM Files WHERE ${conds.join(" AND ")}`;
-        let st = findCache.get(sql);
+        const query = `SELECT ${COLS} FROM Files WHERE ${conds.join(" AND ")}`;
+        let st = findCache.get(query);
         if (!st) {
-          st = db.prepare(sql);
-          findCache.set(sql, st);
+          st = sql(() => db.prepare(query));
+          findCache.set(query, st);
         }
         const exactDomain = !GLOB_CHARS.test(b.domain);
         const exactPath = !GLOB_CHARS.test(b.path);
         const dm = exactDomain ? undefined : glob(b.domain);
         const pm = exactPath ? undefined : glob(b.path);
-        for (const r of st.all(...params) as Row[]) {
+        for (const r of (sql(() => st.all(...params)) as Row[]).map(cleanRow)) {
           if (dm && !dm(r.domain ?? "")) continue;
           if (pm && !pm(r.relativePath ?? "")) continue;
           if (!out.has(r.fileID)) out.set(r.fileID, toEntry(r));
@@ -526,7 +546,7 @@ function makeView(
       // match is present; when none is, they are returned so that reading one fails with the
       // "payload missing" reason (the module is then "failed", not wrongly "absent").
       const all = [...out.values()];
-      const present = all.filter((e) => e.size === 0 || payloadOnDisk(join(dir, payloadRel(e.fileId!))) !== false);
+      const present = all.filter((e) => e.size === 0 || (isFileId(e.fileId!) && payloadOnDisk(join(dir, payloadRel(e.fileId!))) !== false));
       const result = present.length ? present : all;
       return result.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     },
@@ -571,8 +591,8 @@ function makeView(
     async openSqlite(entry: FileEntry): Promise<SqliteHandle> {
       const p = payloadOf(entry);
       // The WAL is a separate Manifest.db entry; it is brought along when its payload is present.
-      const walRow = entry.domain !== undefined && entry.relativePath !== undefined ? (byName.get(entry.domain, entry.relativePath + "-wal") as Row | undefined) : undefined;
-      const wal = walRow && existsSync(join(dir, payloadRel(walRow.fileID))) ? walRow : undefined;
+      const walRow = entry.domain !== undefined && entry.relativePath !== undefined ? rowBy(byName, entry.domain, entry.relativePath + "-wal") : undefined;
+      const wal = walRow && payloadThere(walRow.fileID) ? walRow : undefined;
       // A plain database without a WAL is read where it is, and hashed meanwhile.
       if (!p.key && !p.empty && !wal) {
         const h = openSqliteInPlace(p.abs, p.display);
@@ -609,21 +629,23 @@ function makeView(
 
     *payloadRows() {
       let last = 0;
-      const pageFiles = db.prepare(`SELECT rowid, fileID, domain, relativePath, flags FROM Files WHERE rowid > ? AND (flags IS NULL OR flags NOT IN (2, 4)) ORDER BY rowid LIMIT 2000`);
+      const pageFiles = sql(() => db.prepare(`SELECT rowid, fileID, domain, relativePath, flags, NULL AS file FROM Files WHERE rowid > ? AND (flags IS NULL OR flags NOT IN (2, 4)) ORDER BY rowid LIMIT 2000`));
       for (;;) {
-        const rows = pageFiles.all(last) as Row[];
+        const rows = (sql(() => pageFiles.all(last)) as Row[]).map(cleanRow);
         if (rows.length === 0) return;
         for (const r of rows) {
-          if (existsSync(join(dir, payloadRel(r.fileID)))) {
-            yield { fileId: r.fileID, domain: r.domain ?? "", relativePath: r.relativePath ?? "", path: payloadRel(r.fileID) };
-          }
+          const at = { fileId: r.fileID, domain: r.domain ?? "", relativePath: r.relativePath ?? "" };
+          if (!isFileId(r.fileID)) yield { ...at, refused: notAFileId(r.fileID) };
+          else if (payloadThere(r.fileID)) yield { ...at, path: payloadRel(r.fileID) };
         }
-        last = rows[rows.length - 1].rowid;
+        const next = rows[rows.length - 1].rowid;
+        if (!(next > last)) throw new VigilError(`corrupt Manifest.db: row ids out of order in table Files (${next} after ${last})`, { file: dbFile, code: "sqlite" });
+        last = next;
       }
     },
 
     counts() {
-      const rows = db.prepare("SELECT flags, count(*) AS n FROM Files GROUP BY flags").all() as { flags: number; n: number }[];
+      const rows = sql(() => db.prepare("SELECT flags, count(*) AS n FROM Files GROUP BY flags").all()) as { flags: number; n: number }[];
       const c = { files: 0, directories: 0, symlinks: 0, total: 0 };
       for (const r of rows) {
         c.total += r.n;

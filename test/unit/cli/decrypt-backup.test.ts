@@ -1,5 +1,6 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
+import Database from "better-sqlite3";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -85,4 +86,23 @@ test("extract-key prints the KEK (MVT format) that works as a key file; wrong pa
   const plain = join(base, "plain3");
   await buildIosBackup(plain, { files: FILES.slice(0, 2) });
   await assert.rejects(extractKey(plain, { password: "x", promptPassword: false }), /not encrypted/);
+});
+
+test("decrypt-backup writes nothing outside its destination for a Manifest.db row whose fileID is a path (\"../outside\"): the row is listed as failed", async () => {
+  // A pre-iOS 10.2 encrypted backup: its Manifest.db is plain and can be altered here.
+  const root = join(base, "escape");
+  const src = join(root, "s", "t", "udid");
+  await buildIosBackup(src, { files: FILES.slice(0, 2), encrypted: { password: "pw", legacy: true } });
+  // payload "../../outside" from the backup folder: root/s/outside; without MBFile, copied as it is.
+  writeFileSync(join(root, "s", "outside"), "planted");
+  const db = new Database(join(src, "Manifest.db"));
+  db.prepare("UPDATE Files SET fileID = '../outside', file = NULL WHERE relativePath = 'Library/SMS/sms.db'").run();
+  db.close();
+  const dest = join(root, "d", "out");
+  const r = await decryptBackup(join(root, "s", "t"), { dest, password: "pw" });
+  assert.equal(r.written, 1);
+  assert.equal(r.failed.length, 1);
+  assert.match(r.failed[0], /Library\/SMS\/sms.db: .*payload name "\.\.\/outside", not 40 hex digits/);
+  assert.ok(!existsSync(join(root, "outside")), "nothing written beside the destination");
+  assert.deepEqual(readdirSync(root).sort(), ["d", "s"]);
 });

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import Database from "better-sqlite3";
 import { pagedJsonRows, type PagedQuery } from "../../../src/formats/sqlite.ts";
+import { VigilError } from "../../../src/core/errors.ts";
 
 function table(rows: [number, unknown, unknown][]): Database.Database {
   const db = new Database(":memory:");
@@ -107,6 +108,31 @@ test("pagedJsonRows: a page holding a BLOB where text was declared is read the u
     assert.ok(Buffer.isBuffer(got[7][1]));
     // Other SQL errors are not swallowed.
     assert.throws(() => [...pagedJsonRows(db, { ...q, columns: ["id", "no_such_column"] })], /no such column/);
+  } finally {
+    db.close();
+  }
+});
+
+test("pagedJsonRows: a damaged page giving keys out of order ends with an error instead of starting over", () => {
+  // A one-page table whose leaf claims five more cells than it holds: the extra pointers (free
+  // space, zeros) point at the page header, read as rows with key 0 after keys 1 to 5.
+  const built = table([1, 2, 3, 4, 5].map((i) => [i, `r${i}`, i]));
+  const image = built.serialize();
+  built.close();
+  const pageSize = image.readUInt16BE(16);
+  const at = pageSize; // page 2: the table's root
+  assert.equal(image[at], 0x0d, "t is one leaf page");
+  image.writeUInt16BE(image.readUInt16BE(at + 3) + 5, at + 3);
+  const db = new Database(image);
+  try {
+    const q: PagedQuery = { columns: ["id", "a"], from: "FROM t", key: "id", keyColumn: 0, pageSize: 4 };
+    let n = 0;
+    assert.throws(
+      () => {
+        for (const _ of pagedJsonRows(db, q)) assert.ok(++n < 1000, "the pages do not end");
+      },
+      (e: unknown) => e instanceof VigilError && /keys out of order/.test(e.message),
+    );
   } finally {
     db.close();
   }

@@ -12,6 +12,7 @@ import { VigilError, WrongPasswordError } from "../../../../src/core/errors.ts";
 import { PASSWORD_ENV, secretChain } from "../../../../src/cli/password.ts";
 import { buildIosBackup, fileIdFor, type BackupFileSpec } from "../../../helpers/ios-backup-builder.ts";
 import { hashTree } from "../../../helpers/evidence.ts";
+import type { FileEntry } from "../../../../src/acquisitions/view.ts";
 
 const base = mkdtempSync(join(tmpdir(), "vigil-iosb-test-"));
 after(() => rmSync(base, { recursive: true, force: true }));
@@ -504,4 +505,107 @@ test("a database copy (decrypted) is reused by the next module that opens it, ev
     await v.close();
   }
   assert.deepEqual(hashTree(dir), before, "evidence unchanged");
+});
+
+/** Every entry the view lists, failing (instead of looping) past `cap`. */
+async function listAll(v: { entries(): AsyncIterable<{ path: string }> }, cap = 10_000): Promise<string[]> {
+  const out: string[] = [];
+  for await (const e of v.entries()) {
+    out.push(e.path);
+    assert.ok(out.length <= cap, `the listing does not end (${out.length} entries)`);
+  }
+  return out;
+}
+
+/** A copy of a five-file backup, to damage. */
+async function smallBackupCopy(label: string): Promise<string> {
+  const d = join(base, `${label}${n++}`);
+  await buildIosBackup(d, { files: Array.from({ length: 5 }, (_, i) => ({ domain: "HomeDomain", relativePath: `f${i}`, data: "x" })) });
+  return d;
+}
+const manifestError = (d: string, re: RegExp) => (e: unknown) => e instanceof VigilError && e.file === join(d, "Manifest.db") && re.test(e.message);
+
+test("a Manifest.db whose Files table has no rowid (WITHOUT ROWID): a schema error naming the file", async () => {
+  const w = await smallBackupCopy("norowid");
+  const wdb = new Database(join(w, "Manifest.db"));
+  wdb.exec("CREATE TABLE F2 (fileID TEXT PRIMARY KEY, domain TEXT, relativePath TEXT, flags INTEGER, file BLOB) WITHOUT ROWID; INSERT INTO F2 SELECT * FROM Files; DROP TABLE Files; ALTER TABLE F2 RENAME TO Files");
+  wdb.close();
+  await assert.rejects(openIosBackup(w), manifestError(w, /unexpected Manifest.db schema: Files has no rowid/));
+});
+
+test("a Manifest.db page that gives row ids out of order: the listing ends with an error instead of starting over", async () => {
+  // The Files leaf page claims five more cells than it has: their pointers (free space, zeros)
+  // point at the page header, read as rows with id 0 after rows 1-5.
+  const c = await smallBackupCopy("cells");
+  const cpath = join(c, "Manifest.db");
+  const bytes = readFileSync(cpath);
+  const pageSize = bytes.readUInt16BE(16);
+  const probe = new Database(cpath, { readonly: true });
+  const root = (probe.prepare("SELECT rootpage FROM sqlite_master WHERE name = 'Files'").get() as { rootpage: number }).rootpage;
+  probe.close();
+  const at = (root - 1) * pageSize;
+  assert.equal(bytes[at], 0x0d, "Files is one leaf page");
+  bytes.writeUInt16BE(bytes.readUInt16BE(at + 3) + 5, at + 3);
+  writeFileSync(cpath, bytes);
+  const cv = await openIosBackup(c);
+  try {
+    await assert.rejects(listAll(cv), manifestError(c, /corrupt Manifest.db: row ids out of order/));
+  } finally {
+    await cv.close();
+  }
+});
+
+test("a malformed Manifest.db page after the first: listing and find fail with an error naming the file", async () => {
+  const big = fresh();
+  await buildIosBackup(big, { files: Array.from({ length: 400 }, (_, i) => ({ domain: "HomeDomain", relativePath: `folder/file-${i}`, data: "x" })) });
+  const bpath = join(big, "Manifest.db");
+  const sdb = new Database(bpath, { readonly: true });
+  const leaves = (sdb.prepare("SELECT pageno FROM dbstat WHERE name = 'Files' AND pagetype = 'leaf' ORDER BY pageno").all() as { pageno: number }[]).map((r) => r.pageno);
+  const bps = sdb.pragma("page_size", { simple: true }) as number;
+  sdb.close();
+  assert.ok(leaves.length > 2);
+  const bb = readFileSync(bpath);
+  bb.fill(0xa5, (leaves[2] - 1) * bps, leaves[2] * bps);
+  writeFileSync(bpath, bb);
+  const bv = await openIosBackup(big);
+  try {
+    await assert.rejects(listAll(bv), manifestError(big, /corrupt Manifest.db: .*malformed/));
+    await assert.rejects(bv.find({ backup: [{ domain: "*", path: "**/file-3*" }] }), manifestError(big, /corrupt Manifest.db/));
+  } finally {
+    await bv.close();
+  }
+});
+
+test("Manifest.db rows of odd types are read as text, and a fileID that is not 40 hex digits never names a file outside the backup", async () => {
+  const parent = join(base, `odd${n++}`);
+  const dir = join(parent, "a", "udid");
+  const built = await buildIosBackup(dir, { files: FILES.slice(0, 3) });
+  // The payload a fileID of "../outside" names: parent/outside (its two-letter folder is "..").
+  writeFileSync(join(parent, "outside"), "not evidence");
+  const db = new Database(join(dir, "Manifest.db"));
+  db.prepare("UPDATE Files SET fileID = '../outside' WHERE relativePath = 'Library/SMS/sms.db'").run();
+  db.prepare("UPDATE Files SET domain = CAST('HomeDomain' AS BLOB), fileID = 12345, flags = 'x', file = 'text' WHERE relativePath = 'Library'").run();
+  db.close();
+  const before = hashTree(parent);
+  const v = await openIosBackup(dir);
+  try {
+    const listed = await listAll(v);
+    assert.ok(listed.includes("HomeDomain/Library"), "a blob domain read as text");
+    const entries: FileEntry[] = [];
+    for await (const e of v.entries()) entries.push(e);
+    const odd = entries.find((e) => e.relativePath === "Library")!;
+    assert.equal(odd.fileId, "12345");
+    assert.equal(odd.domain, "HomeDomain");
+    const [sms] = await v.find({ backup: [{ domain: "HomeDomain", path: "Library/SMS/sms.db" }] });
+    assert.equal(sms.fileId, "../outside");
+    await assert.rejects(v.readFile(sms), (e: unknown) => e instanceof VigilError && /payload name "\.\.\/outside", not 40 hex digits/.test(e.message));
+    await assert.rejects(v.openSqlite(sms), /not 40 hex digits/);
+    const rows = [...v.payloadRows()];
+    assert.deepEqual(rows.filter((r) => r.refused).map((r) => r.relativePath).sort(), ["Library", "Library/SMS/sms.db"]);
+    assert.ok(rows.every((r) => r.refused || !r.path!.includes("..")));
+    assert.ok(built.fileIds["HomeDomain/Library/Preferences/com.apple.x.plist"]);
+  } finally {
+    await v.close();
+  }
+  assert.deepEqual(hashTree(parent), before, "nothing written");
 });
