@@ -11,6 +11,7 @@ import { Readable } from "node:stream";
 import { createHash } from "node:crypto";
 import type { DeviceInfo, InputFile } from "../../core/model.ts";
 import { VigilError, describeError } from "../../core/errors.ts";
+import { fromDate } from "../../core/time.ts";
 import { privateTempDir, removeTempDir } from "../../core/tempdir.ts";
 import { aesUnwrap, decryptCbcRaw, splitWrappedKey, stripPkcs7 } from "../../formats/keybag.ts";
 import { decodeMBFile, type MBFile } from "../../formats/mbfile.ts";
@@ -177,6 +178,12 @@ export async function openIosBackup(path: string, opts: OpenIosBackupOptions = {
   }
 }
 
+/**
+ * An unwrapped Manifest.db or file key, when it has the 32 bytes of an AES-256 key: a damaged or
+ * crafted wrapped key of another length unwraps to a key the cipher refuses with a RangeError.
+ */
+const aes256Key = (k: Buffer | undefined): Buffer | undefined => (k?.length === 32 ? k : undefined);
+
 async function materializeManifest(
   log: InputLog,
   src: string,
@@ -194,7 +201,7 @@ async function materializeManifest(
   }
   const split = splitWrappedKey(mk);
   const classKey = split && unlocked.classKeys.get(split.clas);
-  const dbKey = split && classKey && aesUnwrap(classKey, split.wrapped);
+  const dbKey = split && classKey && aes256Key(aesUnwrap(classKey, split.wrapped));
   if (!dbKey) throw new VigilError("cannot unwrap the Manifest.db key (ManifestKey corrupt?)", { file: manifestPlistPath, code: "keybag" });
   const size = sizeOf(src) ?? 0;
   if (size % 16 !== 0) throw new VigilError(`encrypted Manifest.db is truncated (${size} bytes, not a multiple of 16)`, { file: src, code: "sqlite" });
@@ -267,8 +274,9 @@ function deviceInfo(info: Record<string, unknown>, manifestPlist: Record<string,
   };
   const productName = str(info["Product Name"]);
   if (productName) d.productName = productName;
-  const lastBackup = info["Last Backup Date"];
-  if (lastBackup instanceof Date) d.lastBackup = d.acquired = lastBackup.toISOString();
+  // A damaged date (NaN, or past year 275760) has no ISO form.
+  const lastBackup = info["Last Backup Date"] instanceof Date ? fromDate(info["Last Backup Date"]) : undefined;
+  if (lastBackup) d.lastBackup = d.acquired = lastBackup;
   const newer = osVersion ? newerIosRelease(osVersion) : undefined;
   if (newer) d.newerOsAvailable = newer.version;
   for (const k of Object.keys(d)) if (d[k] === undefined) delete d[k];
@@ -433,11 +441,13 @@ function makeView(
     }
   };
 
-  /** true when the payload is there, false when the system says it is not, else why it cannot be told (EACCES...). */
+  /**
+   * true when the payload is there, false when the system says it is not, else why it cannot be
+   * read (EACCES..., or a folder or FIFO in its place: a FIFO blocks whoever reads it, for ever).
+   */
   const payloadOnDisk = (abs: string): boolean | string => {
     try {
-      statSync(abs);
-      return true;
+      return statSync(abs).isFile() || "not a regular file";
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       return code === "ENOENT" ? false : (code ?? describeError(e));
@@ -472,7 +482,7 @@ function makeView(
         const candidates = [split?.clas, mb.protectionClass].filter((c): c is number => c !== undefined);
         for (const c of candidates) {
           const ck = unlocked!.classKeys.get(c);
-          if (ck && split) key = aesUnwrap(ck, split.wrapped);
+          if (ck && split) key = aes256Key(aesUnwrap(ck, split.wrapped));
           if (key) break;
         }
         if (!key) throw new VigilError(`cannot unwrap this file's key (protection class ${candidates.join("/")}; corrupt metadata)`, { file: display, code: "keybag" });
