@@ -4,7 +4,7 @@
 // module runs); Manifest.db is decrypted into a private temp folder, and payloads only when a
 // module asks for them. Plaintext is never written beside the evidence.
 import Database from "better-sqlite3";
-import { closeSync, createReadStream, existsSync, ftruncateSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, createReadStream, existsSync, ftruncateSync, openSync, readSync, realpathSync, statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { basename, join, relative, resolve, sep } from "node:path";
 import { Readable } from "node:stream";
@@ -129,10 +129,21 @@ function truncationProblem(path: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether a file of the backup folder really is in it: a link leading out of it (a crafted
+ * backup) would have Vigil read, and a module report, whatever file of this computer it names.
+ */
+const inFolder = (file: string, realDir: string): boolean => realpathSync(file).startsWith(realDir + sep);
+
 export async function openIosBackup(path: string, opts: OpenIosBackupOptions = {}): Promise<IosBackupView> {
   const { dir } = locateBackup(path);
   const log = new InputLog(relative(resolve(path), dir).split(sep).join("/"));
-  const abs = (rel: string) => join(dir, rel);
+  const realDir = realpathSync(dir);
+  const abs = (rel: string) => {
+    const p = join(dir, rel);
+    if (existsSync(p) && !inFolder(p, realDir)) throw new VigilError("a link to a file outside the backup folder: not read", { file: p, code: "unreadable" });
+    return p;
+  };
 
   const infoPath = abs("Info.plist");
   const info = asDict(parsePlist(readLogged(log, "Info.plist", infoPath), infoPath), infoPath);
@@ -151,6 +162,7 @@ export async function openIosBackup(path: string, opts: OpenIosBackupOptions = {
   let db: Database.Database | undefined;
   try {
     const manifestDbPath = abs("Manifest.db");
+    abs("Manifest.db-wal");
     let dbPath = opts.manifestCopy;
     // A plain Manifest.db without a WAL is read where it is (immutable, see openImmutable) and
     // hashed meanwhile; otherwise a private copy is made (decrypted, with its WAL).
@@ -166,7 +178,7 @@ export async function openIosBackup(path: string, opts: OpenIosBackupOptions = {
       if (!opts.manifestCopy) await materializeManifest(log, manifestDbPath, dbPath, unlocked, manifestPlist, manifestPlistPath);
       db = openManifest(dbPath, manifestDbPath, !manifestPlist, false)!;
     }
-    return makeView(path, dir, tmp, dbPath!, db, log, info, manifestPlist, unlocked);
+    return makeView(path, dir, realDir, tmp, dbPath!, db, log, info, manifestPlist, unlocked);
   } catch (e) {
     try {
       db?.close();
@@ -286,6 +298,7 @@ function deviceInfo(info: Record<string, unknown>, manifestPlist: Record<string,
 function makeView(
   given: string,
   dir: string,
+  realDir: string,
   tmp: string,
   dbPath: string,
   db: Database.Database,
@@ -443,11 +456,13 @@ function makeView(
 
   /**
    * true when the payload is there, false when the system says it is not, else why it cannot be
-   * read (EACCES..., or a folder or FIFO in its place: a FIFO blocks whoever reads it, for ever).
+   * read (EACCES..., a folder or FIFO in its place: a FIFO blocks whoever reads it, for ever, or
+   * a link leading out of the backup folder).
    */
   const payloadOnDisk = (abs: string): boolean | string => {
     try {
-      return statSync(abs).isFile() || "not a regular file";
+      if (!statSync(abs).isFile()) return "not a regular file";
+      return inFolder(abs, realDir) || "a link to a file outside the backup folder";
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       return code === "ENOENT" ? false : (code ?? describeError(e));

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import Database from "better-sqlite3";
 import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, unlinkSync, writeFileSync, cpSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, truncateSync, unlinkSync, writeFileSync, cpSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -698,4 +698,37 @@ test("a wrapped Manifest.db or file key that unwraps to 24 bytes, not an AES-256
   } finally {
     await v.close();
   }
+});
+
+test("a payload or plist that is a link leading out of the backup folder is not read; a link inside it is", async () => {
+  const parent = join(base, `links${n++}`);
+  const dir = join(parent, "udid");
+  const built = await buildIosBackup(dir, { files: FILES.slice(0, 3) });
+  const id = (rel: string) => built.fileIds[`HomeDomain/${rel}`];
+  const payload = (rel: string) => join(dir, id(rel).slice(0, 2), id(rel));
+  // The examiner's own files: a message database and a note.
+  writeFileSync(join(parent, "chat.db"), smsDb(5));
+  writeFileSync(join(parent, "note.txt"), "not evidence");
+  rmSync(payload("Library/SMS/sms.db"));
+  symlinkSync(join(parent, "chat.db"), payload("Library/SMS/sms.db"));
+  // A link to a file of the backup is read (a copy made with links).
+  const inside = join(dir, "pref-copy");
+  renameSync(payload("Library/Preferences/com.apple.x.plist"), inside);
+  symlinkSync(inside, payload("Library/Preferences/com.apple.x.plist"));
+  const v = await openIosBackup(dir);
+  try {
+    const [sms] = await v.find({ backup: [{ domain: "HomeDomain", path: "Library/SMS/sms.db" }] });
+    const outside = (e: unknown) => e instanceof VigilError && e.oneLine() === `HomeDomain/Library/SMS/sms.db: payload ${id("Library/SMS/sms.db").slice(0, 2)}/${id("Library/SMS/sms.db")} cannot be read (a link to a file outside the backup folder)`;
+    await assert.rejects(v.openSqlite(sms), outside);
+    await assert.rejects(v.readFile(sms), outside);
+    await assert.rejects(v.inPlacePath!(sms), outside);
+    await assert.rejects(v.openStream(sms), outside);
+    const [pref] = await v.find({ backup: [{ domain: "HomeDomain", path: "Library/Preferences/com.apple.x.plist" }] });
+    assert.equal((await v.readFile(pref)).toString(), "plist-bytes");
+  } finally {
+    await v.close();
+  }
+  rmSync(join(dir, "Status.plist"));
+  symlinkSync(join(parent, "note.txt"), join(dir, "Status.plist"));
+  await assert.rejects(openIosBackup(dir), (e: unknown) => e instanceof VigilError && e.file === join(dir, "Status.plist") && /a link to a file outside the backup folder/.test(e.message));
 });
