@@ -133,7 +133,7 @@ function truncationProblem(path: string): string | undefined {
  * Whether a file of the backup folder really is in it: a link leading out of it (a crafted
  * backup) would have Vigil read, and a module report, whatever file of this computer it names.
  */
-const inFolder = (file: string, realDir: string): boolean => realpathSync(file).startsWith(realDir + sep);
+const inFolder = (file: string, realDir: string): boolean => realpathSync(file).startsWith(realDir.endsWith(sep) ? realDir : realDir + sep);
 
 export async function openIosBackup(path: string, opts: OpenIosBackupOptions = {}): Promise<IosBackupView> {
   const { dir } = locateBackup(path);
