@@ -459,10 +459,11 @@ function makeView(
    * read (EACCES..., a folder or FIFO in its place: a FIFO blocks whoever reads it, for ever, or
    * a link leading out of the backup folder).
    */
-  const payloadOnDisk = (abs: string): boolean | string => {
+  const payloadOnDisk = (abs: string, reading = true): boolean | string => {
     try {
       if (!statSync(abs).isFile()) return "not a regular file";
-      return inFolder(abs, realDir) || "a link to a file outside the backup folder";
+      // Where a link leads is resolved before a read only: find() asks whether the payload is there.
+      return !reading || inFolder(abs, realDir) || "a link to a file outside the backup folder";
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       return code === "ENOENT" ? false : (code ?? describeError(e));
@@ -571,7 +572,7 @@ function makeView(
       // match is present; when none is, they are returned so that reading one fails with the
       // "payload missing" reason (the module is then "failed", not wrongly "absent").
       const all = [...out.values()];
-      const present = all.filter((e) => e.size === 0 || (isFileId(e.fileId!) && payloadOnDisk(join(dir, payloadRel(e.fileId!))) !== false));
+      const present = all.filter((e) => e.size === 0 || (isFileId(e.fileId!) && payloadOnDisk(join(dir, payloadRel(e.fileId!)), false) !== false));
       const result = present.length ? present : all;
       return result.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     },
