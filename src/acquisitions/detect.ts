@@ -5,6 +5,7 @@ import { trimEndOf } from "../core/trim.ts";
 import { readdirSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { VigilError } from "../core/errors.ts";
+import { isRegularFile } from "../core/regular-file.ts";
 import { ANDROIDQF_MARKERS, isAgeFile } from "./android/androidqf.ts";
 import { readHead } from "../formats/file-magic.ts";
 import { walkTar } from "./archive/tar.ts";
@@ -112,7 +113,8 @@ export async function detectAcquisition(path: string): Promise<Detected> {
     const found = fromNames(names) ?? networkFromNames(names);
     if (found) return found;
     if (unpackedBackupRoot(path) !== undefined) return { kind: "android_backup", because: "holds the apps/ tree of an unpacked Android backup" };
-    const files = readdirSync(path).filter((n) => /\.(json|jsonl|log|txt)$/i.test(n));
+    // Only regular files are looked into: a FIFO named like a log blocks its reader for ever.
+    const files = readdirSync(path).filter((n) => /\.(json|jsonl|log|txt)$/i.test(n) && isRegularFile(join(path, n)));
     if (files.length && files.some((f) => looksLikeJsonLines(join(path, f)))) return { kind: "android_intrusion_logs", because: "holds JSON-lines log files" };
     throw new VigilError("cannot tell what kind of acquisition this folder is (no iPhone backup, file system dump, sysdiagnose, androidqf, bugreport, intrusion logs or network capture found); use the check-* command for its kind", { file: path, code: "usage" });
   }

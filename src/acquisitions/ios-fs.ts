@@ -168,18 +168,23 @@ async function openFolder(path: string): Promise<IosFsView> {
 
   /** Files under `dir` (a view path), walking at most `depth` levels (Infinity for all), optionally only those named `name`. */
   async function* under(dir: string, depth: number, name?: string): AsyncGenerator<FileEntry> {
-    const d = await listDir(dir);
-    if (!d) return;
-    const subs: string[] = [];
-    for await (const ent of d) {
-      const p = dir ? `${dir}/${ent.name}` : ent.name;
-      if (ent.isDirectory()) {
-        if (depth > 1) subs.push(p);
-      } else if (ent.isFile() && (name === undefined || ent.name === name)) {
-        yield { path: p };
+    // Folders still to list, the next one last: a stack rather than a generator per level, as
+    // in walkFolder (a file N levels down went up through N generators).
+    const todo = [{ dir, depth }];
+    for (let at = todo.pop(); at; at = todo.pop()) {
+      const d = await listDir(at.dir);
+      if (!d) continue;
+      const subs: string[] = [];
+      for await (const ent of d) {
+        const p = at.dir ? `${at.dir}/${ent.name}` : ent.name;
+        if (ent.isDirectory()) {
+          if (at.depth > 1) subs.push(p);
+        } else if (ent.isFile() && (name === undefined || ent.name === name)) {
+          yield { path: p };
+        }
       }
+      for (let i = subs.length - 1; i >= 0; i--) todo.push({ dir: subs[i], depth: at.depth - 1 });
     }
-    for (const s of subs) yield* under(s, depth - 1, name);
   }
 
   /**

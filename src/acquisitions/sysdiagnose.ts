@@ -12,7 +12,7 @@ import type { BaseView } from "./archive/base-view.ts";
 import { openFolderView } from "./archive/folder-view.ts";
 import { openArchiveView } from "./archive/open.ts";
 import { GlobIndex } from "./ios-fs.ts";
-import { parseActivationRequest, parseRemotectlProperties, parseSysdiagnoseName, SYSDIAGNOSE_NAME } from "../formats/sysdiagnose-info.ts";
+import { parseActivationRequest, parseRemotectlProperties, parseSysdiagnoseName, SYSDIAGNOSE_NAME, sysdiagnoseArchiveIn } from "../formats/sysdiagnose-info.ts";
 
 export { parseActivationRequest, parseRemotectlProperties, parseSysdiagnoseName, SYSDIAGNOSE_NAME };
 import type { ArtifactSpec, FileEntry } from "./view.ts";
@@ -137,7 +137,7 @@ async function innerName(view: BaseView): Promise<string | undefined> {
   if (!e) return undefined;
   try {
     const text = (await view.readFile(e)).toString("utf8");
-    return /sysdiagnose_\S+?\.tar\.gz/.exec(text)?.[0];
+    return sysdiagnoseArchiveIn(text);
   } catch {
     return undefined;
   }

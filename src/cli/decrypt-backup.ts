@@ -4,9 +4,9 @@
 import type { Command } from "commander";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import * as plist from "plist";
 import { openIosBackup } from "../acquisitions/ios-backup/open.ts";
 import { describeError, VigilError } from "../core/errors.ts";
+import { writeBplist, type BValue } from "../formats/bplist-writer.ts";
 import { isInside } from "../core/real-path.ts";
 import { makeOutputDir } from "../pipeline/output-dir.ts";
 import { requireKeyFile } from "./check-backup.ts";
@@ -40,7 +40,9 @@ export async function decryptBackup(path: string, opts: Options, log: (line: str
     }
     const mp: Record<string, unknown> = { ...view.manifestPlist!, IsEncrypted: false };
     delete mp["ManifestKey"];
-    writeFileSync(join(opts.dest, "Manifest.plist"), plist.build(mp as unknown as plist.PlistValue));
+    // Binary, as iOS writes it; the values as they were read, also a date that is no valid time
+    // (a damaged Manifest.plist), which the XML builder refused with a RangeError.
+    writeFileSync(join(opts.dest, "Manifest.plist"), writeBplist(mp as BValue));
     copyFileSync(view.manifestDbPath, join(opts.dest, "Manifest.db"));
 
     // Two passes (count, then export) so a million-file backup is never listed into memory.

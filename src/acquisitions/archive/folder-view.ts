@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { createReadStream, lstatSync, promises as fsp, readlinkSync, realpathSync, statSync, type Dirent } from "node:fs";
 import { join, sep } from "node:path";
 import { VigilError } from "../../core/errors.ts";
+import { fromDate } from "../../core/time.ts";
 import type { InputFile } from "../../core/model.ts";
 import { openSqliteFile } from "../../formats/sqlite.ts";
 import { HashedRead, hashedInput } from "../hash.ts";
@@ -45,53 +46,59 @@ function specialKind(ent: Dirent<Buffer>): string | undefined {
  * the walk.
  */
 export async function* walkFolder(dir: string | Buffer, rel: string, display: string, underEscaped = false): AsyncGenerator<FileEntry> {
-  const dirBytes = typeof dir === "string" ? Buffer.from(dir) : dir;
-  let d;
-  try {
-    d = await fsp.opendir(dirBytes as unknown as string, { bufferSize: 256, encoding: "buffer" } as unknown as Parameters<typeof fsp.opendir>[1]);
-  } catch (e) {
-    throw new VigilError(`cannot list ${rel || "."} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: display, cause: e });
-  }
-  const subdirs: { bytes: Buffer; rel: string; escaped: boolean }[] = [];
+  // Folders still to list, the next one last. A stack rather than one nested generator per
+  // level: each entry of a folder N levels down went up through N generators (7 s of CPU for
+  // 20,000 files 1,000 folders deep), in the same order.
+  const todo: { bytes: Buffer; rel: string; escaped: boolean }[] = [{ bytes: typeof dir === "string" ? Buffer.from(dir) : dir, rel, escaped: underEscaped }];
   const SLASH = Buffer.from("/");
-  for await (const ent of d as unknown as AsyncIterable<Dirent<Buffer>>) {
-    const { name, escaped } = shownName(ent.name);
-    const p = rel ? `${rel}/${name}` : name;
-    const full = Buffer.concat([dirBytes, SLASH, ent.name]);
-    // Below a folder whose name is not UTF-8, no path can be read by its name either.
-    const flag = escaped || underEscaped ? { nameNotUtf8: true } : undefined;
-    if (ent.isDirectory()) {
-      subdirs.push({ bytes: full, rel: p, escaped: escaped || underEscaped });
-      yield { path: p, type: "directory", meta: flag };
-    } else if (ent.isSymbolicLink()) {
-      let target: string | undefined;
-      try {
-        target = readlinkSync(full).toString();
-      } catch {
-        target = undefined;
-      }
-      yield { path: p, type: "symlink", meta: target !== undefined || flag ? { ...flag, ...(target !== undefined ? { linkTarget: target } : {}) } : undefined };
-    } else if (ent.isFile()) {
-      let st;
-      try {
-        st = lstatSync(full);
-      } catch {
-        yield { path: p, meta: { ...flag, unreadable: true } };
-        continue;
-      }
-      yield { path: p, size: st.size, modified: st.mtime.toISOString(), changed: st.ctime.toISOString(), created: st.birthtimeMs ? st.birthtime.toISOString() : undefined, meta: { mode: st.mode & 0o7777, ...flag } };
-    } else {
-      const kind = specialKind(ent) ?? "unknown type";
-      let modified: string | undefined;
-      try {
-        modified = lstatSync(full).mtime.toISOString();
-      } catch {
-        modified = undefined;
-      }
-      yield { path: p, type: "special", modified, meta: { special: kind, ...flag } };
+  for (let at = todo.pop(); at; at = todo.pop()) {
+    const { bytes: dirBytes, rel, escaped: inEscaped } = at;
+    let d;
+    try {
+      d = await fsp.opendir(dirBytes as unknown as string, { bufferSize: 256, encoding: "buffer" } as unknown as Parameters<typeof fsp.opendir>[1]);
+    } catch (e) {
+      throw new VigilError(`cannot list ${rel || "."} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: display, cause: e });
     }
+    const subdirs: { bytes: Buffer; rel: string; escaped: boolean }[] = [];
+    for await (const ent of d as unknown as AsyncIterable<Dirent<Buffer>>) {
+      const { name, escaped } = shownName(ent.name);
+      const p = rel ? `${rel}/${name}` : name;
+      const full = Buffer.concat([dirBytes, SLASH, ent.name]);
+      // Below a folder whose name is not UTF-8, no path can be read by its name either.
+      const flag = escaped || inEscaped ? { nameNotUtf8: true } : undefined;
+      if (ent.isDirectory()) {
+        subdirs.push({ bytes: full, rel: p, escaped: escaped || inEscaped });
+        yield { path: p, type: "directory", meta: flag };
+      } else if (ent.isSymbolicLink()) {
+        let target: string | undefined;
+        try {
+          target = readlinkSync(full).toString();
+        } catch {
+          target = undefined;
+        }
+        yield { path: p, type: "symlink", meta: target !== undefined || flag ? { ...flag, ...(target !== undefined ? { linkTarget: target } : {}) } : undefined };
+      } else if (ent.isFile()) {
+        let st;
+        try {
+          st = lstatSync(full);
+        } catch {
+          yield { path: p, meta: { ...flag, unreadable: true } };
+          continue;
+        }
+        yield { path: p, size: st.size, modified: fromDate(st.mtime), changed: fromDate(st.ctime), created: st.birthtimeMs ? fromDate(st.birthtime) : undefined, meta: { mode: st.mode & 0o7777, ...flag } };
+      } else {
+        const kind = specialKind(ent) ?? "unknown type";
+        let modified: string | undefined;
+        try {
+          modified = fromDate(lstatSync(full).mtime);
+        } catch {
+          modified = undefined;
+        }
+        yield { path: p, type: "special", modified, meta: { special: kind, ...flag } };
+      }
+    }
+    for (let i = subdirs.length - 1; i >= 0; i--) todo.push(subdirs[i]);
   }
-  for (const s of subdirs) yield* walkFolder(s.bytes, s.rel, display, s.escaped);
 }
 
 /** A plain folder as an acquisition view; symlinks are listed, never followed. */
@@ -157,7 +164,7 @@ export function openFolderView(path: string, opts: BaseViewOptions): BaseView {
         if (st.isDirectory()) return { path: checked.path, type: "directory" };
         if (st.isSymbolicLink()) return { path: checked.path, type: "symlink", meta: { linkTarget: await fsp.readlink(full) } };
         if (!st.isFile()) return undefined;
-        return { path: checked.path, size: st.size, modified: st.mtime.toISOString(), changed: st.ctime.toISOString(), meta: { mode: st.mode & 0o7777 } };
+        return { path: checked.path, size: st.size, modified: fromDate(st.mtime), changed: fromDate(st.ctime), meta: { mode: st.mode & 0o7777 } };
       } catch {
         return undefined;
       }

@@ -6,6 +6,7 @@ import { chmod, copyFile } from "node:fs/promises";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { InputFile } from "../../core/model.ts";
+import { VigilError, describeError } from "../../core/errors.ts";
 import { ZERO_IV } from "../../formats/keybag.ts";
 import { hashedInput, hashFile } from "../hash.ts";
 
@@ -58,9 +59,19 @@ export class InputLog {
  */
 const CHUNK = 1 << 20;
 
-/** Reads a small evidence file whole and logs its hash. */
+/**
+ * Reads a small evidence file whole and logs its hash. Only a regular file is read: a FIFO in a
+ * backup folder would block the read for ever, and a folder fails with no name.
+ */
 export function readLogged(log: InputLog, display: string, abs: string): Buffer {
-  const data = readFileSync(abs);
+  let data: Buffer;
+  try {
+    if (!statSync(abs).isFile()) throw new VigilError("not a regular file", { file: abs, code: "unreadable" });
+    data = readFileSync(abs);
+  } catch (e) {
+    if (e instanceof VigilError) throw e;
+    throw new VigilError(`cannot be read (${describeError(e)})`, { file: abs, code: "unreadable", cause: e });
+  }
   log.record(display, createHash("sha256").update(data).digest("hex"), data.length);
   return data;
 }

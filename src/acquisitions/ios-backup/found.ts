@@ -49,6 +49,8 @@ async function isFile(p: string): Promise<{ size: number } | undefined> {
 async function readDict(path: string): Promise<{ dict?: Dict; missing?: true; error?: string }> {
   let data: Buffer;
   try {
+    // A FIFO in a plist's place would keep the read (and the listing of every backup) waiting for ever.
+    if (!(await stat(path)).isFile()) return { error: "not a regular file" };
     data = await readFile(path);
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === "ENOENT" ? { missing: true } : { error: describeError(e) };

@@ -4,13 +4,14 @@
 // module runs); Manifest.db is decrypted into a private temp folder, and payloads only when a
 // module asks for them. Plaintext is never written beside the evidence.
 import Database from "better-sqlite3";
-import { closeSync, createReadStream, existsSync, ftruncateSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, createReadStream, existsSync, ftruncateSync, openSync, readSync, realpathSync, statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { basename, join, relative, resolve, sep } from "node:path";
 import { Readable } from "node:stream";
 import { createHash } from "node:crypto";
 import type { DeviceInfo, InputFile } from "../../core/model.ts";
 import { VigilError, describeError } from "../../core/errors.ts";
+import { fromDate } from "../../core/time.ts";
 import { privateTempDir, removeTempDir } from "../../core/tempdir.ts";
 import { aesUnwrap, decryptCbcRaw, splitWrappedKey, stripPkcs7 } from "../../formats/keybag.ts";
 import { decodeMBFile, type MBFile } from "../../formats/mbfile.ts";
@@ -128,10 +129,21 @@ function truncationProblem(path: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether a file of the backup folder really is in it: a link leading out of it (a crafted
+ * backup) would have Vigil read, and a module report, whatever file of this computer it names.
+ */
+const inFolder = (file: string, realDir: string): boolean => realpathSync(file).startsWith(realDir.endsWith(sep) ? realDir : realDir + sep);
+
 export async function openIosBackup(path: string, opts: OpenIosBackupOptions = {}): Promise<IosBackupView> {
   const { dir } = locateBackup(path);
   const log = new InputLog(relative(resolve(path), dir).split(sep).join("/"));
-  const abs = (rel: string) => join(dir, rel);
+  const realDir = realpathSync(dir);
+  const abs = (rel: string) => {
+    const p = join(dir, rel);
+    if (existsSync(p) && !inFolder(p, realDir)) throw new VigilError("a link to a file outside the backup folder: not read", { file: p, code: "unreadable" });
+    return p;
+  };
 
   const infoPath = abs("Info.plist");
   const info = asDict(parsePlist(readLogged(log, "Info.plist", infoPath), infoPath), infoPath);
@@ -150,6 +162,7 @@ export async function openIosBackup(path: string, opts: OpenIosBackupOptions = {
   let db: Database.Database | undefined;
   try {
     const manifestDbPath = abs("Manifest.db");
+    abs("Manifest.db-wal");
     let dbPath = opts.manifestCopy;
     // A plain Manifest.db without a WAL is read where it is (immutable, see openImmutable) and
     // hashed meanwhile; otherwise a private copy is made (decrypted, with its WAL).
@@ -165,7 +178,7 @@ export async function openIosBackup(path: string, opts: OpenIosBackupOptions = {
       if (!opts.manifestCopy) await materializeManifest(log, manifestDbPath, dbPath, unlocked, manifestPlist, manifestPlistPath);
       db = openManifest(dbPath, manifestDbPath, !manifestPlist, false)!;
     }
-    return makeView(path, dir, tmp, dbPath!, db, log, info, manifestPlist, unlocked);
+    return makeView(path, dir, realDir, tmp, dbPath!, db, log, info, manifestPlist, unlocked);
   } catch (e) {
     try {
       db?.close();
@@ -176,6 +189,12 @@ export async function openIosBackup(path: string, opts: OpenIosBackupOptions = {
     throw e;
   }
 }
+
+/**
+ * An unwrapped Manifest.db or file key, when it has the 32 bytes of an AES-256 key: a damaged or
+ * crafted wrapped key of another length unwraps to a key the cipher refuses with a RangeError.
+ */
+const aes256Key = (k: Buffer | undefined): Buffer | undefined => (k?.length === 32 ? k : undefined);
 
 async function materializeManifest(
   log: InputLog,
@@ -194,7 +213,7 @@ async function materializeManifest(
   }
   const split = splitWrappedKey(mk);
   const classKey = split && unlocked.classKeys.get(split.clas);
-  const dbKey = split && classKey && aesUnwrap(classKey, split.wrapped);
+  const dbKey = split && classKey && aes256Key(aesUnwrap(classKey, split.wrapped));
   if (!dbKey) throw new VigilError("cannot unwrap the Manifest.db key (ManifestKey corrupt?)", { file: manifestPlistPath, code: "keybag" });
   const size = sizeOf(src) ?? 0;
   if (size % 16 !== 0) throw new VigilError(`encrypted Manifest.db is truncated (${size} bytes, not a multiple of 16)`, { file: src, code: "sqlite" });
@@ -267,8 +286,9 @@ function deviceInfo(info: Record<string, unknown>, manifestPlist: Record<string,
   };
   const productName = str(info["Product Name"]);
   if (productName) d.productName = productName;
-  const lastBackup = info["Last Backup Date"];
-  if (lastBackup instanceof Date) d.lastBackup = d.acquired = lastBackup.toISOString();
+  // A damaged date (NaN, or past year 275760) has no ISO form.
+  const lastBackup = info["Last Backup Date"] instanceof Date ? fromDate(info["Last Backup Date"]) : undefined;
+  if (lastBackup) d.lastBackup = d.acquired = lastBackup;
   const newer = osVersion ? newerIosRelease(osVersion) : undefined;
   if (newer) d.newerOsAvailable = newer.version;
   for (const k of Object.keys(d)) if (d[k] === undefined) delete d[k];
@@ -278,6 +298,7 @@ function deviceInfo(info: Record<string, unknown>, manifestPlist: Record<string,
 function makeView(
   given: string,
   dir: string,
+  realDir: string,
   tmp: string,
   dbPath: string,
   db: Database.Database,
@@ -433,11 +454,16 @@ function makeView(
     }
   };
 
-  /** true when the payload is there, false when the system says it is not, else why it cannot be told (EACCES...). */
-  const payloadOnDisk = (abs: string): boolean | string => {
+  /**
+   * true when the payload is there, false when the system says it is not, else why it cannot be
+   * read (EACCES..., a folder or FIFO in its place: a FIFO blocks whoever reads it, for ever, or
+   * a link leading out of the backup folder).
+   */
+  const payloadOnDisk = (abs: string, reading = true): boolean | string => {
     try {
-      statSync(abs);
-      return true;
+      if (!statSync(abs).isFile()) return "not a regular file";
+      // Where a link leads is resolved before a read only: find() asks whether the payload is there.
+      return !reading || inFolder(abs, realDir) || "a link to a file outside the backup folder";
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       return code === "ENOENT" ? false : (code ?? describeError(e));
@@ -472,7 +498,7 @@ function makeView(
         const candidates = [split?.clas, mb.protectionClass].filter((c): c is number => c !== undefined);
         for (const c of candidates) {
           const ck = unlocked!.classKeys.get(c);
-          if (ck && split) key = aesUnwrap(ck, split.wrapped);
+          if (ck && split) key = aes256Key(aesUnwrap(ck, split.wrapped));
           if (key) break;
         }
         if (!key) throw new VigilError(`cannot unwrap this file's key (protection class ${candidates.join("/")}; corrupt metadata)`, { file: display, code: "keybag" });
@@ -546,7 +572,7 @@ function makeView(
       // match is present; when none is, they are returned so that reading one fails with the
       // "payload missing" reason (the module is then "failed", not wrongly "absent").
       const all = [...out.values()];
-      const present = all.filter((e) => e.size === 0 || (isFileId(e.fileId!) && payloadOnDisk(join(dir, payloadRel(e.fileId!))) !== false));
+      const present = all.filter((e) => e.size === 0 || (isFileId(e.fileId!) && payloadOnDisk(join(dir, payloadRel(e.fileId!)), false) !== false));
       const result = present.length ? present : all;
       return result.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     },

@@ -3,6 +3,7 @@
 // newest in Vigil's release table is noted in the record; it is exposure (a risk, not a trace),
 // which the pipeline reads from the device information (rules/device-exposure.ts).
 import { VigilError, describeError } from "../../core/errors.ts";
+import { fromDate } from "../../core/time.ts";
 import { defineModule } from "../contract.ts";
 import { parsePlist } from "../../formats/plist.ts";
 import { latestInMajor, newerIosRelease } from "../../indicators/ios-releases.ts";
@@ -68,9 +69,14 @@ export default defineModule<BackupInfoRecord>({
   },
 
   events(r) {
-    const at = typeof r["Last Backup Date"] === "string" ? r["Last Backup Date"] : undefined;
+    // A date is an ISO string here; a damaged Info.plist can hold any text (or a number, a dict)
+    // in these fields, which is no event time and no name.
+    const date = r["Last Backup Date"];
+    const at = typeof date === "string" && fromDate(date) === date ? date : undefined;
     if (!at) return [];
-    const device = [r["Product Type"], r["Product Version"] ? `iOS ${r["Product Version"]}` : undefined].filter(Boolean).join(", ");
-    return [{ timestamp: at, event: "backup_made", description: `Backup made of ${String(r["Device Name"] ?? "the device")}${device ? ` (${device})` : ""}` }];
+    const text = (v: JsonValue) => (typeof v === "string" && v ? v : undefined);
+    const version = text(r["Product Version"]);
+    const device = [text(r["Product Type"]), version ? `iOS ${version}` : undefined].filter(Boolean).join(", ");
+    return [{ timestamp: at, event: "backup_made", description: `Backup made of ${text(r["Device Name"]) ?? "the device"}${device ? ` (${device})` : ""}` }];
   },
 });

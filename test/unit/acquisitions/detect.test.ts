@@ -1,10 +1,12 @@
 // Telling an acquisition's kind from its path, for `vigil check PATH` and `vigil case add`.
 import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { test } from "node:test";
 import { detectAcquisition } from "../../../src/acquisitions/detect.ts";
+import { VigilError } from "../../../src/core/errors.ts";
 import { buildIosBackup } from "../../../src/acquisitions/ios-backup/build.ts";
 import { androidqfFiles, buildAb, bugreportFiles, writeFolder, zipOf } from "../../helpers/android-builder.ts";
 import { testDir } from "../../helpers/archive-builder.ts";
@@ -86,4 +88,26 @@ test("a path that is no acquisition is a one-line usage error", async () => {
   await assert.rejects(detectAcquisition(root), /cannot tell what kind of acquisition this folder is/);
   await assert.rejects(detectAcquisition(join(root, "notes.txt")), /cannot tell what kind of acquisition this file is/);
   await assert.rejects(detectAcquisition(join(root, "missing")), /no such file or folder/);
+});
+
+test("a folder whose log-like names are a FIFO or a folder: not looked into (a FIFO blocked the look for ever)", async () => {
+  const root = testDir("vigil-detect-special");
+  const dirs = join(root, "dirs");
+  mkdirSync(join(dirs, "events.json"), { recursive: true });
+  await assert.rejects(detectAcquisition(dirs), (e: unknown) => e instanceof VigilError && /cannot tell what kind of acquisition this folder is/.test(e.message));
+  const fifos = join(root, "fifos");
+  mkdirSync(fifos);
+  execFileSync("mkfifo", [join(fifos, "security.log")]);
+  // Before, the look opened the FIFO and waited for a writer: this one ends it after 2 s (with
+  // nothing written), so that the test fails instead of hanging.
+  const writer = spawn("sh", ["-c", 'sleep 2; : > "$0"', join(fifos, "security.log")], { stdio: "ignore" });
+  try {
+    const t0 = Date.now();
+    await assert.rejects(detectAcquisition(fifos), /cannot tell what kind of acquisition this folder is/);
+    assert.ok(Date.now() - t0 < 1500, "the FIFO was not opened");
+  } finally {
+    writer.kill();
+  }
+  writeFileSync(join(fifos, "network.jsonl"), '{"dns":{"hostname":"a.example"}}\n');
+  assert.equal(await kind(fifos), "android_intrusion_logs");
 });

@@ -27,6 +27,7 @@ import {
   SYSDIAGNOSE_DIR,
 } from "../../helpers/ios-fs-builder.ts";
 import { testDir, writeTemp } from "../../helpers/archive-builder.ts";
+import { withinCpu } from "../../helpers/cpu-bound.ts";
 
 const STAGING = "/private/var/db/com.apple.xpc.roleaccountd.staging";
 const iocs = matcherFromValues({ process: ["bh"] }, "Test Pegasus");
@@ -207,6 +208,18 @@ test("ios_sysdiagnose: hostile members are refused and reported; a tar without s
   const bare = writeTemp(dir, "x.tar.gz", readFileSync(await buildIosFsTar({})));
   await assert.rejects(openSysdiagnose(bare), (e: unknown) => e instanceof VigilError && /not a sysdiagnose archive/.test(e.oneLine()));
   await assert.rejects(openSysdiagnose(dir), (e: unknown) => e instanceof VigilError && /not a sysdiagnose/.test(e.oneLine()));
+});
+
+test("a renamed sysdiagnose archive: its sysdiagnose.log is searched for the original name once, even along a 1.2 MB word of sysdiagnose_", async () => {
+  // The opener searched with /sysdiagnose_\S+?\.tar\.gz/, which scanned the rest of the word again from each "sysdiagnose_" (38 s of CPU).
+  const log = `${"sysdiagnose_".repeat(100_000)}\noutput: /var/mobile/Library/Logs/CrashReporter/DiagnosticLogs/sysdiagnose/${SYSDIAGNOSE_DIR}.tar.gz\n`;
+  const p = await buildSysdiagnoseTar({ ...sysFiles, "sysdiagnose.log": log }, { name: "renamed" });
+  const view = await withinCpu(5, "opening it", () => openSysdiagnose(p));
+  try {
+    assert.equal(view.device.acquired, "2026-07-07T19:00:00.000Z");
+  } finally {
+    await view.close();
+  }
 });
 
 test("sysdiagnose names carry creation time, offset and build", () => {

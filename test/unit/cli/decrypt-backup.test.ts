@@ -10,6 +10,7 @@ import { decryptBackup } from "../../../src/cli/decrypt-backup.ts";
 import { extractKey } from "../../../src/cli/extract-key.ts";
 import { VigilError, WrongPasswordError } from "../../../src/core/errors.ts";
 import { parsePlist } from "../../../src/formats/plist.ts";
+import { writeBplist, type BValue } from "../../../src/formats/bplist-writer.ts";
 import { buildIosBackup } from "../../helpers/ios-backup-builder.ts";
 import { hashTree } from "../../helpers/evidence.ts";
 
@@ -105,4 +106,19 @@ test("decrypt-backup writes nothing outside its destination for a Manifest.db ro
   assert.match(r.failed[0], /Library\/SMS\/sms.db: .*payload name "\.\.\/outside", not 40 hex digits/);
   assert.ok(!existsSync(join(root, "outside")), "nothing written beside the destination");
   assert.deepEqual(readdirSync(root).sort(), ["d", "s"]);
+});
+
+test("decrypt-backup: a Manifest.plist whose Date is no valid time is written back as it was read, not a RangeError", async () => {
+  const src = join(base, "nandate", "udid");
+  await buildIosBackup(src, { files: FILES.slice(0, 2), encrypted: { password: "pw" } });
+  const mp = parsePlist(readFileSync(join(src, "Manifest.plist"))) as Record<string, BValue>;
+  mp.Date = new Date(NaN);
+  writeFileSync(join(src, "Manifest.plist"), writeBplist(mp));
+  const dest = join(base, "nandate-out");
+  const r = await decryptBackup(src, { dest, password: "pw" });
+  assert.equal(r.written, 2);
+  const out = parsePlist(readFileSync(join(dest, "Manifest.plist"))) as Record<string, unknown>;
+  assert.equal(out.IsEncrypted, false);
+  assert.ok(out.Date instanceof Date && Number.isNaN(out.Date.getTime()));
+  assert.deepEqual(out.Lockdown, mp.Lockdown);
 });

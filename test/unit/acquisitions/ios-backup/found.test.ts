@@ -1,7 +1,7 @@
 // Backups described from their three plists only: device, version, date, size, encryption, and
 // unfinished or damaged backups told apart from complete ones.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -42,6 +42,23 @@ test("only the plists are read: a payload that would block any reader and a Mani
   const b = await describeBackup(dir);
   assert.equal(b.state, "complete");
   assert.equal(b.deviceName, "Test iPhone");
+});
+
+test("a plist that is a FIFO is not read: the backup is damaged, and the listing does not wait for a writer", async () => {
+  const dir = join(testDir("vigil-found-fifo"), "00008110-EEEE");
+  await buildIosBackup(dir, { files: [], statusPlist: false });
+  execFileSync("mkfifo", [join(dir, "Status.plist")]);
+  // Before, the read waited for a writer for ever: this one ends it after 2 s (with nothing
+  // written), so that the test fails instead of hanging.
+  const writer = spawn("sh", ["-c", 'sleep 2; : > "$0"', join(dir, "Status.plist")], { stdio: "ignore" });
+  try {
+    const b = await describeBackup(dir);
+    assert.equal(b.state, "damaged");
+    assert.equal(b.problem, "Status.plist cannot be read: not a regular file");
+    assert.equal(b.deviceName, "Test iPhone");
+  } finally {
+    writer.kill();
+  }
 });
 
 test("a backup cut short is unfinished; a missing or unreadable file makes it damaged", async () => {

@@ -1,8 +1,9 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import Database from "better-sqlite3";
+import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, unlinkSync, writeFileSync, cpSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, truncateSync, unlinkSync, writeFileSync, cpSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -13,6 +14,10 @@ import { PASSWORD_ENV, secretChain } from "../../../../src/cli/password.ts";
 import { buildIosBackup, fileIdFor, type BackupFileSpec } from "../../../helpers/ios-backup-builder.ts";
 import { hashTree } from "../../../helpers/evidence.ts";
 import type { FileEntry } from "../../../../src/acquisitions/view.ts";
+import { unlockBackup } from "../../../../src/acquisitions/ios-backup/unlock.ts";
+import { mbfileArchive, writeBplist, type BValue } from "../../../../src/formats/bplist-writer.ts";
+import { aesWrap } from "../../../../src/formats/keybag.ts";
+import { parsePlist } from "../../../../src/formats/plist.ts";
 
 const base = mkdtempSync(join(tmpdir(), "vigil-iosb-test-"));
 after(() => rmSync(base, { recursive: true, force: true }));
@@ -608,4 +613,122 @@ test("Manifest.db rows of odd types are read as text, and a fileID that is not 4
     await v.close();
   }
   assert.deepEqual(hashTree(parent), before, "nothing written");
+});
+
+test("backup files that are not regular files (a folder, a FIFO): an error naming the file, never a read that blocks", async () => {
+  const dir = fresh();
+  const built = await buildIosBackup(dir, { files: FILES.slice(0, 3) });
+  const smsId = built.fileIds["HomeDomain/Library/SMS/sms.db"];
+  const prefId = built.fileIds["HomeDomain/Library/Preferences/com.apple.x.plist"];
+  const copy = (label: string) => {
+    const d = join(base, `${label}${n++}`);
+    cpSync(dir, d, { recursive: true });
+    return d;
+  };
+  for (const name of ["Status.plist", "Manifest.plist"]) {
+    const d = copy("plistdir");
+    rmSync(join(d, name));
+    mkdirSync(join(d, name));
+    await assert.rejects(openIosBackup(d), (e: unknown) => e instanceof VigilError && e.file === join(d, name) && /not a regular file/.test(e.message));
+  }
+  const d = copy("fifo");
+  rmSync(join(d, smsId.slice(0, 2), smsId));
+  mkdirSync(join(d, smsId.slice(0, 2), smsId));
+  const fifo = join(d, prefId.slice(0, 2), prefId);
+  rmSync(fifo);
+  execFileSync("mkfifo", [fifo]);
+  // Before, the FIFO was read and the read waited for a writer for ever: this one ends it after
+  // 2 s (with nothing written), so that the test fails instead of hanging.
+  const writer = spawn("sh", ["-c", 'sleep 2; : > "$0"', fifo], { stdio: "ignore" });
+  const before = hashTree(join(d, smsId.slice(0, 2)));
+  const v = await openIosBackup(d);
+  try {
+    const [sms] = await v.find({ backup: [{ domain: "HomeDomain", path: "Library/SMS/sms.db" }] });
+    await assert.rejects(v.openSqlite(sms), (e: unknown) => e instanceof VigilError && e.oneLine() === `HomeDomain/Library/SMS/sms.db: payload ${smsId.slice(0, 2)}/${smsId} cannot be read (not a regular file)`);
+    const [pref] = await v.find({ backup: [{ domain: "HomeDomain", path: "Library/Preferences/com.apple.x.plist" }] });
+    await assert.rejects(v.readFile(pref), (e: unknown) => e instanceof VigilError && /cannot be read \(not a regular file\)/.test(e.message));
+    await assert.rejects(v.openStream(pref), /not a regular file/);
+  } finally {
+    await v.close();
+    writer.kill();
+  }
+  assert.deepEqual(hashTree(join(d, smsId.slice(0, 2))), before, "nothing written");
+});
+
+test("an Info.plist whose Last Backup Date is no valid time (NaN): the backup opens, without a backup date", async () => {
+  const dir = fresh();
+  await buildIosBackup(dir, { files: FILES.slice(0, 3), info: { "Last Backup Date": new Date(NaN) } });
+  const v = await openIosBackup(dir);
+  try {
+    assert.equal(v.device.lastBackup, undefined);
+    assert.equal(v.device.acquired, undefined);
+    assert.equal(v.device.model, "iPhone14,2");
+  } finally {
+    await v.close();
+  }
+});
+
+test("a wrapped Manifest.db or file key that unwraps to 24 bytes, not an AES-256 key: 'cannot unwrap', not a RangeError", async () => {
+  const prefix = Buffer.alloc(4);
+  const wrapped = (clas: number, ck: Buffer) => {
+    prefix.writeUInt32LE(clas, 0);
+    return Buffer.concat([prefix, aesWrap(ck, Buffer.alloc(24, 7))]);
+  };
+  const dir = fresh();
+  await buildIosBackup(dir, { files: FILES.slice(0, 3), encrypted: { password: "pw" } });
+  const mpPath = join(dir, "Manifest.plist");
+  const mp = parsePlist(readFileSync(mpPath)) as Record<string, BValue>;
+  const { classKeys } = await unlockBackup(mp, mpPath, { password: "pw" });
+  mp.ManifestKey = wrapped(4, classKeys.get(4)!);
+  writeFileSync(mpPath, writeBplist(mp));
+  await assert.rejects(openIosBackup(dir, { password: "pw" }), (e: unknown) => e instanceof VigilError && e.file === mpPath && /cannot unwrap the Manifest.db key/.test(e.message));
+
+  // Before iOS 10.2 Manifest.db was not encrypted: the file key is changed in place.
+  const old = fresh();
+  await buildIosBackup(old, { files: FILES.slice(0, 3), encrypted: { password: "pw", legacy: true } });
+  const keys = (await unlockBackup(parsePlist(readFileSync(join(old, "Manifest.plist"))) as Record<string, unknown>, "Manifest.plist", { password: "pw" })).classKeys;
+  const db = new Database(join(old, "Manifest.db"));
+  const blob = mbfileArchive({ relativePath: "Library/Preferences/com.apple.x.plist", mode: 0o100644, size: 11, birth: 1, lastModified: 1, lastStatusChange: 1, protectionClass: 3, encryptionKey: wrapped(3, keys.get(3)!) });
+  db.prepare("UPDATE Files SET file = ? WHERE relativePath = 'Library/Preferences/com.apple.x.plist'").run(blob);
+  db.close();
+  const v = await openIosBackup(old, { password: "pw" });
+  try {
+    const [pref] = await v.find({ backup: [{ domain: "HomeDomain", path: "Library/Preferences/com.apple.x.plist" }] });
+    await assert.rejects(v.readFile(pref), (e: unknown) => e instanceof VigilError && /cannot unwrap this file's key/.test(e.message));
+  } finally {
+    await v.close();
+  }
+});
+
+test("a payload or plist that is a link leading out of the backup folder is not read; a link inside it is", async () => {
+  const parent = join(base, `links${n++}`);
+  const dir = join(parent, "udid");
+  const built = await buildIosBackup(dir, { files: FILES.slice(0, 3) });
+  const id = (rel: string) => built.fileIds[`HomeDomain/${rel}`];
+  const payload = (rel: string) => join(dir, id(rel).slice(0, 2), id(rel));
+  // The examiner's own files: a message database and a note.
+  writeFileSync(join(parent, "chat.db"), smsDb(5));
+  writeFileSync(join(parent, "note.txt"), "not evidence");
+  rmSync(payload("Library/SMS/sms.db"));
+  symlinkSync(join(parent, "chat.db"), payload("Library/SMS/sms.db"));
+  // A link to a file of the backup is read (a copy made with links).
+  const inside = join(dir, "pref-copy");
+  renameSync(payload("Library/Preferences/com.apple.x.plist"), inside);
+  symlinkSync(inside, payload("Library/Preferences/com.apple.x.plist"));
+  const v = await openIosBackup(dir);
+  try {
+    const [sms] = await v.find({ backup: [{ domain: "HomeDomain", path: "Library/SMS/sms.db" }] });
+    const outside = (e: unknown) => e instanceof VigilError && e.oneLine() === `HomeDomain/Library/SMS/sms.db: payload ${id("Library/SMS/sms.db").slice(0, 2)}/${id("Library/SMS/sms.db")} cannot be read (a link to a file outside the backup folder)`;
+    await assert.rejects(v.openSqlite(sms), outside);
+    await assert.rejects(v.readFile(sms), outside);
+    await assert.rejects(v.inPlacePath!(sms), outside);
+    await assert.rejects(v.openStream(sms), outside);
+    const [pref] = await v.find({ backup: [{ domain: "HomeDomain", path: "Library/Preferences/com.apple.x.plist" }] });
+    assert.equal((await v.readFile(pref)).toString(), "plist-bytes");
+  } finally {
+    await v.close();
+  }
+  rmSync(join(dir, "Status.plist"));
+  symlinkSync(join(parent, "note.txt"), join(dir, "Status.plist"));
+  await assert.rejects(openIosBackup(dir), (e: unknown) => e instanceof VigilError && e.file === join(dir, "Status.plist") && /a link to a file outside the backup folder/.test(e.message));
 });

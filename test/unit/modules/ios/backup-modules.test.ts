@@ -61,6 +61,28 @@ test("backup_info: newest iOS is not flagged (must not flag); encrypted backups 
   }, { password: "p" });
 });
 
+test("backup_info: an Info.plist whose Last Backup Date is text and whose names are not text gives no timeline event with that text as its time", async () => {
+  const dir = join(base, `b${n++}`);
+  await buildIosBackup(dir, { files: [{ domain: "HomeDomain", relativePath: "a", data: "x" }], info: { "Last Backup Date": "not a date", "Product Version": { a: 1 }, "Device Name": ["x"] } });
+  const v = await openIosBackup(dir);
+  try {
+    const r = await collectModule(backupInfo, v, noIocs);
+    assert.equal((r.records[0] as Record<string, unknown>)["Last Backup Date"], "not a date");
+    assert.deepEqual(r.events, []);
+  } finally {
+    await v.close();
+  }
+  const dir2 = join(base, `b${n++}`);
+  await buildIosBackup(dir2, { files: [{ domain: "HomeDomain", relativePath: "a", data: "x" }], info: { "Product Version": { a: 1 }, "Device Name": ["x"] } });
+  const v2 = await openIosBackup(dir2);
+  try {
+    const r = await collectModule(backupInfo, v2, noIocs);
+    assert.deepEqual(r.events.map((e) => [e.timestamp, e.description]), [["2024-05-02T08:00:00.000Z", "Backup made of the device (iPhone14,2)"]]);
+  } finally {
+    await v2.close();
+  }
+});
+
 test("backup_info is not applicable outside iOS backups", async () => {
   const v = memoryView({ kind: "ios_fs", platform: "ios", files: [{ path: "private/var/x", data: "x" }] });
   const r = await collectModule(backupInfo, v, noIocs);
