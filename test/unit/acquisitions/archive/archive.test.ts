@@ -338,3 +338,34 @@ test("zip: closing releases the file descriptor, also after streams were read or
   await new Promise((r) => setTimeout(r, 50));
   assert.ok(fds() <= before + 1, `${fds()} open descriptors, ${before} before`);
 });
+
+test("entries are extracted under names of their own: a file that is also a folder, or a name past the file system's limits, leaves the rest readable", async () => {
+  const long = "x".repeat(300) + "/f.txt";
+  const members = [
+    { name: "a", data: "file a" },
+    { name: "a/b", data: "under a" },
+    { name: long, data: "long" },
+    { name: "ok.txt", data: "ok" },
+  ];
+  const t = writeTemp(dir, "clash.tar", await buildTar(members));
+  // Before, extracting "a/b" after "a" (or a 300-byte name) failed the whole pass: EEXIST or ENAMETOOLONG.
+  for (const prefetch of [() => true, undefined]) {
+    const v = await openArchiveView(t, { kind: "ios_fs", platform: "ios", prefetch });
+    try {
+      const got = await Promise.all(members.map(async (m) => (await v.readFile((await v.entry(m.name))!)).toString()));
+      assert.deepEqual(got, members.map((m) => m.data));
+    } finally {
+      await v.close();
+    }
+  }
+  const z = writeTemp(dir, "clash.zip", buildZip(members));
+  const v = await openArchiveView(z, { kind: "androidqf", platform: "android" });
+  try {
+    // Before, the second localPath threw a raw EEXIST error.
+    for (const order of [members, [...members].reverse()]) {
+      for (const m of order) assert.equal(readFileSync(await v.localPath((await v.entry(m.name))!), "utf8"), m.data);
+    }
+  } finally {
+    await v.close();
+  }
+});
