@@ -5,8 +5,12 @@ import type { ArchiveEntry } from "./entry.ts";
 
 export interface EntryIndex {
   add(a: ArchiveEntry): void;
-  /** Called once, after the last add(). */
-  finish(): void;
+  /**
+   * Called once, after the last add(). A path added more than once (a tar may hold several
+   * members of one name) keeps its first entry; returns those paths, for the view to report,
+   * but for a folder listed again (no bytes are left unread).
+   */
+  finish(): string[];
   /** Entries added. */
   readonly count: number;
   get(path: string): ArchiveEntry | undefined;
@@ -20,17 +24,22 @@ export interface EntryIndex {
   close(): void;
 }
 
-/** Entries in a Map by path; a later entry of the same path replaces an earlier one. */
+/** Entries in a Map by path. */
 export class MemoryEntryIndex implements EntryIndex {
   private static readonly PAGE = 2000;
   private readonly byPath = new Map<string, ArchiveEntry>();
+  private readonly duplicates = new Set<string>();
   count = 0;
 
   add(a: ArchiveEntry): void {
-    this.byPath.set(a.path, a);
+    const first = this.byPath.get(a.path);
+    if (!first) this.byPath.set(a.path, a);
+    else if (first.type !== "directory" || a.type !== "directory") this.duplicates.add(a.path);
     this.count++;
   }
-  finish(): void {}
+  finish(): string[] {
+    return [...this.duplicates];
+  }
   get(path: string): ArchiveEntry | undefined {
     return this.byPath.get(path);
   }

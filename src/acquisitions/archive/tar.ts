@@ -227,7 +227,8 @@ export async function extractTar(
         const dest = extractedFile(dir);
         if (e.hardlinkTo) {
           const src = files.get(e.hardlinkTo);
-          if (src) {
+          // A later member of the same name is not the one the views list.
+          if (src && !files.has(e.path)) {
             await fsp.copyFile(src, dest, 1 /* COPYFILE_EXCL */);
             files.set(e.path, dest);
           }

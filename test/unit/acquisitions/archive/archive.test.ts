@@ -369,3 +369,38 @@ test("entries are extracted under names of their own: a file that is also a fold
     await v.close();
   }
 });
+
+test("tar: a name given to several members lists and reads the first, once, in both indexes, and reports the others", async () => {
+  const p = writeTemp(
+    dir,
+    "dups.tar",
+    await buildTar([
+      { name: "d", type: "directory" },
+      { name: "a.txt", data: "first" },
+      { name: "c", data: "ccc" },
+      { name: "a.txt", type: "link", linkname: "c" },
+      { name: "a.txt", data: "second!!" },
+      { name: "d", type: "directory" },
+      { name: "e", type: "directory" },
+      { name: "e", data: "a file hidden behind a folder" },
+    ]),
+  );
+  for (const index of ["memory", "sqlite"] as const) {
+    for (const prefetch of [() => true, undefined]) {
+      const v = await openArchiveView(p, { kind: "ios_fs", platform: "ios", index, prefetch });
+      try {
+        const listed: string[] = [];
+        for await (const e of v.entries()) listed.push(`${e.path}:${e.type ?? "file"}:${e.size}`);
+        // Before, the memory index listed the last member's size and the SQLite one both members,
+        // while reads gave the first member's bytes (or, after a hard link of that name, c's).
+        assert.deepEqual(listed, ["d:directory:0", "a.txt:file:5", "c:file:3", "e:directory:0"], `${index}`);
+        assert.equal((await v.readFile((await v.entry("a.txt"))!)).toString(), "first");
+        assert.deepEqual((await v.find({ fs: ["*.txt"] })).map((e) => e.size), [5]);
+        // A folder listed twice leaves nothing unread: not reported.
+        assert.deepEqual(v.refused().map((r) => r.entry).sort(), ["a.txt", "e"]);
+      } finally {
+        await v.close();
+      }
+    }
+  }
+});
