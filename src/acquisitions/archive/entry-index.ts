@@ -56,3 +56,50 @@ export class MemoryEntryIndex implements EntryIndex {
   }
   close(): void {}
 }
+
+/**
+ * The memory index until it holds `max` entries, then the one `spill()` gives (SQLite, off the
+ * heap), with the entries so far: a bundle of thousands of files stays in memory, while an
+ * archive of millions of empty members (a tar.gz of 60 MB holds 9 million, at some 450 bytes of
+ * heap each) no longer exhausts the heap.
+ */
+export class SpillingEntryIndex implements EntryIndex {
+  private memory: MemoryEntryIndex | undefined = new MemoryEntryIndex();
+  private spilled: EntryIndex | undefined;
+  /** Paths the memory index saw twice before the spill. */
+  private duplicates: string[] = [];
+  count = 0;
+  find?: EntryIndex["find"];
+
+  constructor(
+    private readonly max: number,
+    private readonly spill: () => EntryIndex,
+  ) {}
+
+  add(a: ArchiveEntry): void {
+    this.count++;
+    if (this.spilled) return this.spilled.add(a);
+    const memory = this.memory!;
+    memory.add(a);
+    if (memory.count < this.max) return;
+    const next = (this.spilled = this.spill());
+    this.duplicates = memory.finish();
+    for (const page of memory.pages()) for (const e of page) next.add(e);
+    this.memory = undefined;
+  }
+  finish(): string[] {
+    const s = this.spilled;
+    if (!s) return this.memory!.finish();
+    if (s.find) this.find = s.find.bind(s);
+    return [...new Set([...this.duplicates, ...s.finish()])];
+  }
+  get(path: string): ArchiveEntry | undefined {
+    return (this.spilled ?? this.memory!).get(path);
+  }
+  pages(): Iterable<ArchiveEntry[]> {
+    return (this.spilled ?? this.memory!).pages();
+  }
+  close(): void {
+    this.spilled?.close();
+  }
+}

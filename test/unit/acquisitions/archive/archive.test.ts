@@ -6,6 +6,9 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { Readable } from "node:stream";
+import v8 from "node:v8";
+import { runInNewContext } from "node:vm";
 import { gzipSync } from "node:zlib";
 import { VigilError } from "../../../../src/core/errors.ts";
 import type { ArchiveEntry } from "../../../../src/acquisitions/archive/entry.ts";
@@ -13,6 +16,7 @@ import { openFolderView } from "../../../../src/acquisitions/archive/folder-view
 import { openArchiveView } from "../../../../src/acquisitions/archive/open.ts";
 import { checkEntryPath, linkEscapes } from "../../../../src/acquisitions/archive/safety.ts";
 import { extractTar, walkTar } from "../../../../src/acquisitions/archive/tar.ts";
+import { openTarView } from "../../../../src/acquisitions/archive/tar-view.ts";
 import { ZipArchive } from "../../../../src/acquisitions/archive/zip.ts";
 import { privateTempDir } from "../../../../src/core/tempdir.ts";
 import { buildTar, buildZip, testDir, writeTemp } from "../../../helpers/archive-builder.ts";
@@ -402,5 +406,41 @@ test("tar: a name given to several members lists and reads the first, once, in b
         await v.close();
       }
     }
+  }
+});
+
+test("tar view: an archive of 250,000 empty members does not keep its list on the heap", async () => {
+  // Each member is one 512-byte header: a tar.gz of 60 MB held 9 million, which the memory
+  // index kept at some 450 bytes of heap each, past Node's heap limit (a crash, not an error).
+  const template = Buffer.alloc(512);
+  for (const [at, text] of [[100, "0000644\0"], [108, "0000000\0"], [116, "0000000\0"], [124, "00000000000\0"], [136, "14530000000\0"], [156, "0"], [257, "ustar\u000000"], [148, "        "]] as const) template.write(text, at);
+  const templateSum = template.reduce((a, b) => a + b, 0);
+  const header = (name: string) => {
+    const h = Buffer.from(template);
+    h.write(name, 0);
+    let sum = templateSum;
+    for (let i = 0; i < name.length; i++) sum += name.charCodeAt(i);
+    h.write(sum.toString(8).padStart(6, "0") + "\0 ", 148);
+    return h;
+  };
+  const n = 250_000;
+  function* members() {
+    for (let i = 0; i < n; i += 10_000) yield Buffer.concat(Array.from({ length: 10_000 }, (_, k) => header(`d/${(i + k).toString(36)}`)));
+    yield Buffer.alloc(1024);
+  }
+  v8.setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as () => void;
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const v = await openTarView(() => Readable.from(members()), { kind: "ios_sysdiagnose", platform: "ios", display: "many.tar" });
+  try {
+    gc();
+    const grown = process.memoryUsage().heapUsed - before;
+    assert.equal(v.entryCount, n);
+    assert.ok(grown < 40 << 20, `the index kept ${(grown / 2 ** 20).toFixed(0)} MB of heap`);
+    assert.equal((await v.entry("d/" + (n - 1).toString(36)))?.size, 0);
+    assert.equal((await v.find({ sysdiagnose: ["d/a*"] })).length, 1 + 36 + 36 ** 2);
+  } finally {
+    await v.close();
   }
 });
