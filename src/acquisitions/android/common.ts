@@ -42,12 +42,23 @@ export function deviceFromFingerprint(fp: string): Partial<DeviceInfo> {
   return { fingerprint: fp.trim(), osVersion: m[4], build: m[5] };
 }
 
+/** Larger than any getprop output (a few hundred KB): not loaded for the device facts. */
+const MAX_GETPROP = 16 << 20;
+
+/**
+ * Device fields from getprop.txt; {} when it is missing, damaged or too large. The getprop module
+ * reports what it cannot read: one damaged file must not stop the whole bundle's check.
+ */
 export async function deviceFromGetprop(view: BaseView, path = "getprop.txt"): Promise<Partial<DeviceInfo>> {
   const e = await view.entry(path);
-  if (!e || (e.type ?? "file") !== "file") return {};
-  const text = (await view.readFile(e)).toString("utf8");
-  const { properties } = parseGetprop(text.split("\n"), e.path);
-  return deviceFromProps(new Map(properties.map((p) => [p.name, p.value])));
+  if (!e || (e.type ?? "file") !== "file" || (e.size ?? 0) > MAX_GETPROP) return {};
+  try {
+    const text = (await view.readFile(e)).toString("utf8");
+    const { properties } = parseGetprop(text.split("\n"), e.path);
+    return deviceFromProps(new Map(properties.map((p) => [p.name, p.value])));
+  } catch {
+    return {};
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { openAndroidqf } from "../../../../src/acquisitions/android/androidqf.ts";
 import { openBugreport } from "../../../../src/acquisitions/android/bugreport.ts";
@@ -161,6 +161,25 @@ test("androidqf .zip.age whose header holds a stanza of 16 MiB is refused at 4 M
   assert.equal(e.code, "format");
   assert.match(e.oneLine(), /long-header\.zip\.age: age header is longer than 4 MiB/);
   assert.ok(process.memoryUsage().rss - rss < 100 << 20, "the header is not kept");
+});
+
+test("androidqf and bugreport: a damaged or huge getprop.txt or main_entry.txt gives fewer device facts, not a failed open", async () => {
+  // Before, a getprop.txt without a property refused the whole bundle (VigilError at open), and one
+  // of 600 MB, or such a main_entry.txt, threw a bare ERR_STRING_TOO_LONG.
+  const damaged = writeFolder(join(dir, "aqf-bad-getprop"), androidqfFiles({ "getprop.txt": "garbage\n" }));
+  const huge = writeFolder(join(dir, "aqf-huge-getprop"), androidqfFiles({ "getprop.txt": "" }));
+  truncateSync(join(huge, "getprop.txt"), 600 << 20);
+  for (const root of [damaged, huge]) {
+    const v = await openAndroidqf(root);
+    assert.equal(v.device.model, undefined);
+    assert.ok((await v.entry("packages.json")) !== undefined);
+    await v.close();
+  }
+  const br = writeFolder(join(dir, "br-huge-main-entry"), bugreportFiles());
+  truncateSync(join(br, "main_entry.txt"), 600 << 20);
+  const v = await openBugreport(br);
+  assert.equal(v.device.bugreportMain, "bugreport-panther-UQ1A.240205.004-2024-03-20-10-00-00.txt");
+  await v.close();
 });
 
 test("androidqf: truncated age file and non-androidqf inputs give one-line errors", async () => {
