@@ -92,10 +92,15 @@ export type SecretSource = () => Promise<string | undefined>;
  */
 export function filesView(files: string[], opts: { kind: AcquisitionKind; platform: Platform; root: string; name?: (file: string) => string }): BaseView {
   const byName = new Map<string, string>();
+  // The next number to try for each base name: many files of one name (the same log from
+  // thousands of folders) are numbered in one pass, not by trying every number again.
+  const next = new Map<string, number>();
   for (const f of files) {
     const base = opts.name?.(f) ?? basename(f);
     let name = base;
-    for (let i = 2; byName.has(name); i++) name = `${i}-${base}`;
+    let i = next.get(base) ?? 2;
+    while (byName.has(name)) name = `${i++}-${base}`;
+    next.set(base, i);
     byName.set(name, f);
   }
   const read = new Map<string, InputFile>();

@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { openAndroidqf } from "../../../../src/acquisitions/android/androidqf.ts";
 import { openBugreport } from "../../../../src/acquisitions/android/bugreport.ts";
+import { filesView } from "../../../../src/acquisitions/android/common.ts";
 import { openIntrusionLogs } from "../../../../src/acquisitions/android/intrusion-logs.ts";
 import { VigilError, WrongPasswordError } from "../../../../src/core/errors.ts";
 import { buildZip, testDir, writeTemp } from "../../../helpers/archive-builder.ts";
@@ -180,6 +181,18 @@ test("androidqf and bugreport: a damaged or huge getprop.txt or main_entry.txt g
   const v = await openBugreport(br);
   assert.equal(v.device.bugreportMain, "bugreport-panther-UQ1A.240205.004-2024-03-20-10-00-00.txt");
   await v.close();
+});
+
+test("loose files of one name are numbered in one pass (20,000 took 16 s of CPU, trying every number again for each)", async () => {
+  const log = writeTemp(dir, "conn.log", Buffer.from("{}\n"));
+  const literal = writeTemp(dir, "3-conn.log", Buffer.from("{}\n"));
+  const files = [log, log, literal, ...Array.from({ length: 20_000 }, () => log)];
+  const v = await withinCpu(2, "20,000 loose files named conn.log", () => filesView(files, { kind: "network", platform: "network", root: "logs" }));
+  const names: string[] = [];
+  for await (const e of v.entries()) names.push(e.path);
+  assert.equal(names.length, files.length);
+  assert.deepEqual(names.slice(0, 5), ["conn.log", "2-conn.log", "3-conn.log", "4-conn.log", "5-conn.log"]);
+  assert.equal(names.at(-1), "20003-conn.log");
 });
 
 test("androidqf: truncated age file and non-androidqf inputs give one-line errors", async () => {
