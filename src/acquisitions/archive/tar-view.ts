@@ -100,6 +100,8 @@ function extractedData(source: TarSource, wopts: TarWalkOptions, index: EntryInd
     const a = index.get(key);
     if (!a) throw new VigilError(`no entry ${JSON.stringify(inner)} in the archive`, { file: display, code: "archive" });
     if (a.type !== "file") throw new VigilError(`entry ${JSON.stringify(inner)} is a ${a.type}, not a file`, { file: display, code: "archive" });
+    // Without this, a pass over the whole archive looked for it, then blamed a changed archive.
+    if (a.hardlinkTo) throw new VigilError(`entry ${JSON.stringify(inner)} is a hard link that leads to no file (a loop, or a chain of more than 32)`, { file: display, code: "archive" });
     const why = unrestorable.get(key);
     if (why) throw new VigilError(`entry ${JSON.stringify(inner)} cannot be read: ${why}`, { file: display, code: "archive" });
     while (!files.has(key)) {
