@@ -89,9 +89,17 @@ export function isAgeFile(path: string): boolean {
  */
 export const MAX_AGE_STANZAS = 1000;
 
-/** Counts the recipient stanzas ("-> " lines) of an age header fed in chunks, up to its MAC line ("--- "). */
+/**
+ * Bytes an age header may take, well above 1000 stanzas of the largest kind (a post-quantum
+ * one takes about 1.6 KB): age-encryption keeps every header line as an object of its own,
+ * several times the header's size in memory.
+ */
+export const MAX_AGE_HEADER = 4 << 20;
+
+/** Counts the recipient stanzas ("-> " lines) and bytes of an age header fed in chunks, up to its MAC line ("--- "). */
 class StanzaCounter {
   count = 0;
+  bytes = 0;
   private done = false;
   /** The first bytes (up to 4) of the line being read. */
   private head = "";
@@ -100,6 +108,7 @@ class StanzaCounter {
     while (!this.done && i < c.length) {
       const nl = c.indexOf(0x0a, i);
       const end = nl < 0 ? c.length : nl;
+      this.bytes += end + 1 - i;
       if (this.head.length < 4) this.head += Buffer.from(c.subarray(i, Math.min(end, i + 4 - this.head.length))).toString("latin1");
       if (nl < 0) return;
       if (this.head.startsWith("-> ")) this.count++;
@@ -110,6 +119,7 @@ class StanzaCounter {
   }
   check(display: string): void {
     if (this.count > MAX_AGE_STANZAS) throw new VigilError(`age header lists more than ${MAX_AGE_STANZAS} recipients: damaged, or not an androidqf bundle`, { file: display, code: "format" });
+    if (this.bytes > MAX_AGE_HEADER) throw new VigilError(`age header is longer than ${MAX_AGE_HEADER >> 20} MiB: damaged, or not an androidqf bundle`, { file: display, code: "format" });
   }
 }
 

@@ -21,7 +21,8 @@ const MAIN_RE = /^(bugreport-.*\.txt|dumpstate(-.*)?\.txt)$/;
 /** The main text file's path inside the view: main_entry.txt, else the one bugreport-*.txt / dumpstate.txt. */
 export async function mainEntryPath(view: BaseView): Promise<string | undefined> {
   const me = await view.entry("main_entry.txt");
-  if (me && (me.type ?? "file") === "file") {
+  // It holds one file name: a larger one is damaged (and past 512 MB, no string can hold it).
+  if (me && (me.type ?? "file") === "file" && (me.size ?? 0) <= 4096) {
     const name = (await view.readFile(me)).toString("utf8").trim();
     if (name && (await view.entry(name))) return name;
   }

@@ -42,12 +42,23 @@ export function deviceFromFingerprint(fp: string): Partial<DeviceInfo> {
   return { fingerprint: fp.trim(), osVersion: m[4], build: m[5] };
 }
 
+/** Larger than any getprop output (a few hundred KB): not loaded for the device facts. */
+const MAX_GETPROP = 16 << 20;
+
+/**
+ * Device fields from getprop.txt; {} when it is missing, damaged or too large. The getprop module
+ * reports what it cannot read: one damaged file must not stop the whole bundle's check.
+ */
 export async function deviceFromGetprop(view: BaseView, path = "getprop.txt"): Promise<Partial<DeviceInfo>> {
   const e = await view.entry(path);
-  if (!e || (e.type ?? "file") !== "file") return {};
-  const text = (await view.readFile(e)).toString("utf8");
-  const { properties } = parseGetprop(text.split("\n"), e.path);
-  return deviceFromProps(new Map(properties.map((p) => [p.name, p.value])));
+  if (!e || (e.type ?? "file") !== "file" || (e.size ?? 0) > MAX_GETPROP) return {};
+  try {
+    const text = (await view.readFile(e)).toString("utf8");
+    const { properties } = parseGetprop(text.split("\n"), e.path);
+    return deviceFromProps(new Map(properties.map((p) => [p.name, p.value])));
+  } catch {
+    return {};
+  }
 }
 
 /**
@@ -81,10 +92,15 @@ export type SecretSource = () => Promise<string | undefined>;
  */
 export function filesView(files: string[], opts: { kind: AcquisitionKind; platform: Platform; root: string; name?: (file: string) => string }): BaseView {
   const byName = new Map<string, string>();
+  // The next number to try for each base name: many files of one name (the same log from
+  // thousands of folders) are numbered in one pass, not by trying every number again.
+  const next = new Map<string, number>();
   for (const f of files) {
     const base = opts.name?.(f) ?? basename(f);
     let name = base;
-    for (let i = 2; byName.has(name); i++) name = `${i}-${base}`;
+    let i = next.get(base) ?? 2;
+    while (byName.has(name)) name = `${i++}-${base}`;
+    next.set(base, i);
     byName.set(name, f);
   }
   const read = new Map<string, InputFile>();

@@ -9,7 +9,7 @@ import { applies } from "../spec-match.ts";
 import type { ArtifactSpec, FileEntry, SqliteHandle } from "../view.ts";
 import { findFast, viewBasics, type BaseView, type BaseViewOptions } from "./base-view.ts";
 import { toFileEntry } from "./entry.ts";
-import { MemoryEntryIndex, type EntryIndex } from "./entry-index.ts";
+import { SpillingEntryIndex, type EntryIndex } from "./entry-index.ts";
 import type { Refusal } from "./safety.ts";
 import { SqliteEntryIndex } from "./sqlite-entry-index.ts";
 
@@ -24,8 +24,11 @@ export interface EntryData {
   close(): void;
 }
 
+/** Entries the memory index holds before it moves them to SQLite (some 90 MB of heap). */
+const MEMORY_ENTRIES = 200_000;
+
 export function newEntryIndex(opts: BaseViewOptions): EntryIndex {
-  return opts.index === "sqlite" ? new SqliteEntryIndex() : new MemoryEntryIndex();
+  return opts.index === "sqlite" ? new SqliteEntryIndex() : new SpillingEntryIndex(MEMORY_ENTRIES, () => new SqliteEntryIndex());
 }
 
 export function archiveView(parts: {

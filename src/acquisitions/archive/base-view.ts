@@ -38,7 +38,8 @@ export interface BaseViewOptions extends ArchiveOptions {
   compressedBytes?: () => number;
   /**
    * Archives: where the list of entries is kept. "memory" (default) for bundles of thousands of
-   * files; "sqlite" keeps it in a private SQLite file, off the heap, for dumps of millions.
+   * files (moved to SQLite past 200,000); "sqlite" keeps it in a private SQLite file, off the
+   * heap, for dumps of millions.
    */
   index?: "memory" | "sqlite";
 }

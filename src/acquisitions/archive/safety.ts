@@ -23,7 +23,7 @@
  *   `Refusal`s. Device files, fifos and sockets are always skipped (and collected).
  */
 import { createWriteStream, promises as fsp } from "node:fs";
-import { join, resolve, sep } from "node:path";
+import { join } from "node:path";
 import { Transform, type Readable, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { VigilError } from "../../core/errors.ts";
@@ -150,11 +150,15 @@ export class ByteGuard extends Transform {
   }
 }
 
-/** dest = dir/<safe parts>, checked again to sit inside dir (defence in depth). */
-export function safeJoin(dir: string, safePath: string): string {
-  const dest = resolve(dir, ...safePath.split("/"));
-  if (!dest.startsWith(resolve(dir) + sep)) throw new VigilError(`refused to extract outside the temp folder: ${safePath}`, { code: "archive_unsafe" });
-  return dest;
+let extracted = 0;
+
+/**
+ * A new file name below the private folder dir for an extracted entry. Not the entry's own
+ * path: an archive may hold both "a" and "a/b", names past the file system's length limits, or
+ * names that differ only by case, and one such pair must not make every other entry unreadable.
+ */
+export function extractedFile(dir: string): string {
+  return join(dir, String(++extracted));
 }
 
 export async function writeNew(dest: string, body: Readable): Promise<void> {

@@ -82,17 +82,27 @@ export class SqliteEntryIndex implements EntryIndex {
     }
   }
 
-  finish(): void {
+  finish(): string[] {
     for (let i = 0; i < this.batch.length; i += 7) this.ins.run(this.batch.slice(i, i + 7));
     this.batch = [];
     if (this.db.inTransaction) this.db.exec("COMMIT");
     // Most module globs end in a literal file name ("*/Library/Safari/History.db"): the name
     // index finds those without scanning every container; the path index serves the rest.
-    this.db.exec("CREATE INDEX e_path ON e(path); CREATE INDEX e_name ON e(name)");
+    // A path added twice fails the unique index: only its first row is kept, as in memory.
+    let duplicates: string[] = [];
+    try {
+      this.db.exec("CREATE UNIQUE INDEX e_path ON e(path)");
+    } catch (e) {
+      if ((e as { code?: string }).code !== "SQLITE_CONSTRAINT_UNIQUE") throw e;
+      duplicates = this.db.prepare("SELECT path FROM e GROUP BY path HAVING count(*) > 1 AND (min(type) <> 1 OR max(type) <> 1) ORDER BY min(rowid)").pluck().all() as string[];
+      this.db.exec("DELETE FROM e WHERE rowid NOT IN (SELECT min(rowid) FROM e GROUP BY path); CREATE UNIQUE INDEX e_path ON e(path)");
+    }
+    this.db.exec("CREATE INDEX e_name ON e(name)");
     this.byPath = this.db.prepare("SELECT rowid, * FROM e WHERE path = ? LIMIT 1");
     this.byName = this.db.prepare("SELECT rowid, * FROM e WHERE name = ? AND type = 0");
     this.range = this.db.prepare("SELECT rowid, * FROM e WHERE path >= ? AND path < ? AND type = 0 AND path GLOB ?");
     this.page = this.db.prepare("SELECT rowid, * FROM e WHERE rowid > ? ORDER BY rowid LIMIT 512");
+    return duplicates;
   }
 
   get(path: string): ArchiveEntry | undefined {

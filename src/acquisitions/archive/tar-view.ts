@@ -11,7 +11,7 @@ import { archiveView, newEntryIndex, type EntryData } from "./archive-view.ts";
 import type { BaseView, BaseViewOptions } from "./base-view.ts";
 import type { EntryIndex } from "./entry-index.ts";
 import { prefetchTest, RootFinder } from "./root-prefix.ts";
-import { limitError, limitsOf } from "./safety.ts";
+import { limitError, limitsOf, refusal } from "./safety.ts";
 import { extractTar, type TarSource, type TarWalkOptions } from "./tar.ts";
 
 export async function openTarView(source: TarSource, opts: BaseViewOptions): Promise<BaseView> {
@@ -25,6 +25,7 @@ export async function openTarView(source: TarSource, opts: BaseViewOptions): Pro
   // Members that cannot be restored exactly (sparse formats Vigil does not read), with why.
   const unrestorable = new Map<string, string>();
   let first;
+  let duplicates: string[];
   try {
     first = await extractTar(source, prefetchTest(opts.prefetch, root), tmp, {
       ...wopts,
@@ -35,7 +36,7 @@ export async function openTarView(source: TarSource, opts: BaseViewOptions): Pro
         if (a.unrestorable) unrestorable.set(a.path, a.unrestorable);
       },
     });
-    index.finish();
+    duplicates = index.finish();
   } catch (e) {
     index.close();
     removeTempDir(tmp);
@@ -46,7 +47,8 @@ export async function openTarView(source: TarSource, opts: BaseViewOptions): Pro
   if (!archiveHash && opts.inputPath) {
     hashing = hashedInput(opts.inputPath, display).then((h) => (archiveHash = h));
   }
-  const refused = [...first.walk.refused];
+  // The first member of a name is the one listed and read; later ones are reported.
+  const refused = [...first.walk.refused, ...duplicates.map((p) => refusal(p, "duplicate"))];
   return archiveView({
     opts,
     path,
@@ -98,6 +100,8 @@ function extractedData(source: TarSource, wopts: TarWalkOptions, index: EntryInd
     const a = index.get(key);
     if (!a) throw new VigilError(`no entry ${JSON.stringify(inner)} in the archive`, { file: display, code: "archive" });
     if (a.type !== "file") throw new VigilError(`entry ${JSON.stringify(inner)} is a ${a.type}, not a file`, { file: display, code: "archive" });
+    // Without this, a pass over the whole archive looked for it, then blamed a changed archive.
+    if (a.hardlinkTo) throw new VigilError(`entry ${JSON.stringify(inner)} is a hard link that leads to no file (a loop, or a chain of more than 32)`, { file: display, code: "archive" });
     const why = unrestorable.get(key);
     if (why) throw new VigilError(`entry ${JSON.stringify(inner)} cannot be read: ${why}`, { file: display, code: "archive" });
     while (!files.has(key)) {

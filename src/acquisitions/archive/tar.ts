@@ -11,13 +11,12 @@
  * are in tar-input.ts, what each member header means in tar-member.ts.
  */
 import { promises as fsp } from "node:fs";
-import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import type { Extract } from "tar-stream";
 import { VigilError } from "../../core/errors.ts";
 import type { InputFile } from "../../core/model.ts";
 import type { ArchiveEntry } from "./entry.ts";
-import { limitError, limitsOf, refusal, safeJoin, unsafeError, writeNew, type ArchiveOptions, type Refusal } from "./safety.ts";
+import { extractedFile, limitError, limitsOf, refusal, unsafeError, writeNew, type ArchiveOptions, type Refusal } from "./safety.ts";
 import { openTarInput, tarError, type TarSource } from "./tar-input.ts";
 import { readMember } from "./tar-member.ts";
 import { SparseRestore, type SparseLayout } from "./tar-sparse.ts";
@@ -199,8 +198,8 @@ export async function walkTar(
 }
 
 /**
- * Extracts the entries `want` selects into dir (at their own relative paths). Returns the
- * extracted files by archive path. Hard links are resolved to their target when it was
+ * Extracts the entries `want` selects into dir (each under a name of its own, see
+ * extractedFile). Returns the extracted files by archive path. Hard links are resolved to their target when it was
  * extracted too.
  */
 export async function extractTar(
@@ -225,11 +224,11 @@ export async function extractTar(
     async (e, body) => {
       opts.onEntry?.(e);
       if (isWanted(e)) {
-        const dest = safeJoin(dir, e.path);
+        const dest = extractedFile(dir);
         if (e.hardlinkTo) {
           const src = files.get(e.hardlinkTo);
-          if (src) {
-            await fsp.mkdir(join(dest, ".."), { recursive: true, mode: 0o700 });
+          // A later member of the same name is not the one the views list.
+          if (src && !files.has(e.path)) {
             await fsp.copyFile(src, dest, 1 /* COPYFILE_EXCL */);
             files.set(e.path, dest);
           }

@@ -15,11 +15,11 @@ import { describeError, VigilError } from "../../core/errors.ts";
 import type { ArchiveEntry } from "./entry.ts";
 import {
   ByteGuard,
+  extractedFile,
   limitError,
   limitsOf,
   linkEscapes,
   refusal,
-  safeJoin,
   unsafeError,
   writeNew,
   type ArchiveLimits,
@@ -217,9 +217,9 @@ export class ZipArchive {
     return readAll(await this.openStream(name));
   }
 
-  /** Extracts one entry below dir (at its own relative path); returns the file's path. */
+  /** Extracts one entry below dir (under a name of its own, see extractedFile); returns the file's path. */
   async extractTo(name: string, dir: string): Promise<string> {
-    const dest = safeJoin(dir, name);
+    const dest = extractedFile(dir);
     await writeNew(dest, await this.openStream(name));
     return dest;
   }
