@@ -144,9 +144,11 @@ async function buildOutputs(open: OpenCase, opts: { rules?: CorrelationSet; repo
   done("correlations.json");
   const caseDetections = [...correlated, ...retro.detections];
   const all = [...acqs.flatMap((a) => a.detections), ...caseDetections];
+  // The acquisitions' detections count as well as their verdicts: a summary.json that is missing
+  // or says less than its alerts.json (a damaged or edited folder) must not make the case look clean.
   const verdict = caseVerdict(
     acqs.map((a) => a.summary?.verdict),
-    caseDetections,
+    [...caseDetections, ...acqs.flatMap((a) => a.detections)],
   );
   const incomplete = acqs.some((a) => a.problem || a.summary?.incomplete) || corr.problems.length > 0;
   const summary: CaseSummary = {

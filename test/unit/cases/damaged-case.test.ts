@@ -99,3 +99,16 @@ test("a FIFO named like a module file in an acquisition's results: the case repo
   assert.equal(summary.incomplete, true);
   assert.match(readFileSync(join(dir, "report.html"), "utf8"), /sms\.json: not a regular file/);
 });
+
+test("an acquisition whose summary.json is missing or says less than its alerts.json: the case verdict follows its detections", async () => {
+  for (const variant of ["missing", "says clean"]) {
+    const dir = caseWith(`summary-${variant.replace(" ", "-")}`, [acq("01-a")], ["01-a"]);
+    const summary = join(dir, "acquisitions", "01-a", "summary.json");
+    if (variant === "missing") rmSync(summary);
+    else writeFileSync(summary, JSON.stringify({ ...JSON.parse(readFileSync(summary, "utf8")), verdict: "no_known_traces" }));
+    const built = await buildCase(loadCase(dir), { report: false });
+    // The fixture's planted domain: an indicator match of medium grade.
+    assert.deepEqual(built.summary.detections, { strong: 0, medium: 1, weak: 0 });
+    assert.equal(built.summary.verdict, "traces_found", variant);
+  }
+});
