@@ -198,7 +198,7 @@ export function recheckRecord(iocs: Matcher, module: string, record: unknown, ar
       }
       return;
     }
-    if (typeof value !== "string" || value.length === 0 || value.length > 100_000) return;
+    if (typeof value !== "string" || value.length === 0) return;
     const check: Check = own(overrides, key) ?? own(FIELDS, key) ?? "text";
     const { matches, strength } = matchValue(iocs, check, value, parentKey);
     if (matches.length === 0) return;

@@ -129,3 +129,12 @@ test("a module file that is a dangling or looping link fails that module, naming
   assert.match(by.loop![1]!, /^loop\.json: cannot be read \(ELOOP/);
   assert.equal(by.sms![0], "checked");
 });
+
+test("a message of more than 100,000 characters is re-checked as the live check reads it, never passed over as clean", () => {
+  const dir = mkdtempSync(join(tmpdir(), "vigil-recheck-long-"));
+  const text = `${"word ".repeat(40_000)}see https://x.evil.example/a`;
+  writeFileSync(join(dir, "sms.json"), JSON.stringify([{ isodate: "2026-01-01 10:00:00.000000", text }]));
+  const r = recheckResults(dir, matcherFromValues({ domain: ["evil.example"] }, "Test set"));
+  assert.equal(r.coverage[0].status, "checked");
+  assert.deepEqual(r.detections.map((d) => [d.matched_indicator?.value, d.matched]), [["evil.example", "x.evil.example"]]);
+});
