@@ -51,6 +51,8 @@ const detection = v.looseObject({
   artifact: str,
   timestamp: optStr,
   record: v.optional(v.unknown()),
+  // An MVT alert carried over by check-iocs: its level and words, shown in the report.
+  mvt: v.optional(v.looseObject({ level: str, message: str })),
 });
 
 /** An entry of alerts.json that never counts (exposure mirrored there, MVT's INFO alerts). */
