@@ -96,6 +96,10 @@ const runInfo = v.looseObject({
   }),
   lang: optStr,
   threads: optNum,
+  // The data sets the check used (core/model.ts DatasetInfo), listed in the report.
+  datasets: v.optional(
+    v.array(v.looseObject({ name: str, kind: str, path: str, source: str, date: optStr, sha256: optStr, version: optStr, age_days: optNum, stale: v.boolean() })),
+  ),
 });
 
 /**

@@ -197,3 +197,19 @@ test("catalog messages of alerts.json and coverage.json that are no messages (an
   const dir = variant("messages-mvt-level", "alerts.json", JSON.stringify(a));
   assert.throws(() => loadResults(dir), (e) => e instanceof VigilError && /\[\d+\]\.mvt\.level: expected string, found Object/.test(e.message));
 });
+
+test("info.json's data sets of the wrong shape are refused naming the file; a language this Vigil has no catalog for gives the report in the default language", async () => {
+  const { writeHtmlReport } = await import("../../../src/report/html/index.ts");
+  const info = JSON.parse(readFileSync(join(good, "info.json"), "utf8")) as Record<string, unknown>;
+  const bad = { toString: 1 };
+  for (const [name, datasets, why] of [
+    ["text", "abc", /datasets: expected Array/],
+    ["null", [null], /datasets\[0\]: expected Object, found null/],
+    ["object-name", [{ name: bad, kind: "given", path: "p", source: "s", stale: false }], /datasets\[0\]\.name: expected string, found Object/],
+  ] as const) {
+    const dir = variant(`datasets-${name}`, "info.json", JSON.stringify({ ...info, datasets }));
+    await assert.rejects(writeHtmlReport(dir, { out: join(dir, "r.html") }), (e) => e instanceof VigilError && e.file === join(dir, "info.json") && why.test(e.message));
+  }
+  const dir = variant("datasets-ok-lang-zz", "info.json", JSON.stringify({ ...info, lang: "zz", datasets: [{ name: "indicators", kind: "given", path: "p", source: "s", stale: false }] }));
+  assert.match(readFileSync(await writeHtmlReport(dir, { out: join(dir, "r.html") }), "utf8"), /<\/html>/);
+});
