@@ -213,3 +213,15 @@ test("info.json's data sets of the wrong shape are refused naming the file; a la
   const dir = variant("datasets-ok-lang-zz", "info.json", JSON.stringify({ ...info, lang: "zz", datasets: [{ name: "indicators", kind: "given", path: "p", source: "s", stale: false }] }));
   assert.match(readFileSync(await writeHtmlReport(dir, { out: join(dir, "r.html") }), "utf8"), /<\/html>/);
 });
+
+test("an acquisition kind in info.json that names an inherited property ('constructor'): the report and check-iocs are built as for an unknown kind, never a TypeError", async () => {
+  const { writeHtmlReport } = await import("../../../src/report/html/index.ts");
+  const info = JSON.parse(readFileSync(join(good, "info.json"), "utf8")) as { acquisition: Record<string, unknown> };
+  for (const field of ["kind", "original_kind"]) {
+    const dir = variant(`kind-${field}`, "info.json", JSON.stringify({ ...info, acquisition: { ...info.acquisition, [field]: "constructor" } }));
+    assert.match(readFileSync(await writeHtmlReport(dir, { out: join(dir, "r.html") }), "utf8"), /<\/html>/);
+    writeFileSync(join(tmp, "domains.txt"), "evil.example\n");
+    const r = await checkIocs(dir, { iocs: [join(tmp, "domains.txt")], output: join(tmp, `kind-${field}-recheck`), quiet: true });
+    assert.ok([EXIT.nothingFound, EXIT.detections, EXIT.incomplete].includes(r.exitCode as 0));
+  }
+});
