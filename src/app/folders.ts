@@ -6,11 +6,13 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CASE_FILE, initCase, loadCase, type OpenCase } from "../cases/case-folder.ts";
 import type { RunInfo, Summary } from "../core/model.ts";
+import { isRegularFile } from "../core/regular-file.ts";
 
 export const CASES_DIR = "cases";
 
-/** A JSON file's content; undefined when it is missing or damaged. */
+/** A JSON file's content; undefined when it is missing or damaged (or not a file: a FIFO would block the app). */
 export function readJson<T>(path: string): T | undefined {
+  if (!isRegularFile(path)) return undefined;
   try {
     return JSON.parse(readFileSync(path, "utf8")) as T;
   } catch {
@@ -52,6 +54,8 @@ export interface EarlierCheck {
   summary: Summary;
 }
 
+const text = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+
 /** The checks in the results folder, newest first. */
 export function earlierChecks(root: string): EarlierCheck[] {
   if (!existsSync(root)) return [];
@@ -62,7 +66,8 @@ export function earlierChecks(root: string): EarlierCheck[] {
     const summary = readJson<Summary>(join(dir, "summary.json"));
     if (!summary?.verdict) continue;
     const info = readJson<RunInfo>(join(dir, "info.json"));
-    out.push({ dir, kind: info?.acquisition?.kind, input: info?.acquisition?.path, device: info?.device?.name, started: info?.started, summary });
+    // A folder copied in from elsewhere may hold any values: only text is shown, and sorted on.
+    out.push({ dir, kind: text(info?.acquisition?.kind), input: text(info?.acquisition?.path), device: text(info?.device?.name), started: text(info?.started), summary });
   }
   return out.sort((a, b) => (b.started ?? "").localeCompare(a.started ?? ""));
 }

@@ -5,6 +5,7 @@ import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { ArchivedDetection, CaseArchive, Sighting } from "../case-archive/store.ts";
 import { BATCH } from "../case-archive/store.ts";
+import { describeError } from "../core/errors.ts";
 import type { Detection } from "../core/model.ts";
 import { NOT_MODULES } from "../indicators/recheck.ts";
 import { recordValues } from "../indicators/values.ts";
@@ -50,7 +51,14 @@ export async function archiveAcquisition(store: CaseArchive, open: OpenCase, a: 
   await store.putAcquisition({ case_id: caseId, acq: a.acq.id, kind: a.acq.kind, input: a.acq.input, added: a.acq.added }, a.detections.map((d) => archived(caseId, a.acq.id, "check", d)));
   const problems: string[] = [];
   let sightings = 0;
-  const files = readdirSync(a.dir).filter((n) => n.toLowerCase().endsWith(".json") && !NOT_MODULES.test(n) && statSync(join(a.dir, n)).isFile()).sort();
+  let names: string[];
+  try {
+    names = readdirSync(a.dir);
+  } catch (e) {
+    // Its detections could not be read either (a.problem): the archive holds none of it.
+    return { sightings, problems: [a.problem ?? describeError(e)] };
+  }
+  const files = names.filter((n) => n.toLowerCase().endsWith(".json") && !NOT_MODULES.test(n) && notFolder(join(a.dir, n))).sort();
   for (const name of files) {
     const module = name.slice(0, -5);
     const fieldsOf = baseModule(module);
@@ -82,6 +90,18 @@ export async function archiveAcquisition(store: CaseArchive, open: OpenCase, a: 
     }
   }
   return { sightings, problems };
+}
+
+/**
+ * Whether `path` is other than a folder: a FIFO or a link to nothing named like a module file
+ * fails when read, and is said, rather than being left out unseen.
+ */
+function notFolder(path: string): boolean {
+  try {
+    return !statSync(path).isDirectory();
+  } catch {
+    return true;
+  }
 }
 
 export async function archiveCorrelations(store: CaseArchive, open: OpenCase, correlated: Detection[]): Promise<void> {

@@ -8,6 +8,7 @@ import { msg } from "../core/i18n/index.ts";
 import { onInterrupt } from "../core/interrupt.ts";
 import type { Detection, Grade, Verdict } from "../core/model.ts";
 import { partialPath } from "../core/output-file.ts";
+import { isRegularFile } from "../core/regular-file.ts";
 import { EXIT, GRADES } from "../core/model.ts";
 import { REPO_ROOT } from "../core/paths.ts";
 import { VERSION } from "../core/version.ts";
@@ -87,9 +88,11 @@ async function provenance(open: OpenCase, acqs: AcquisitionResults[]): Promise<u
   const out = [];
   for (const a of acqs) {
     const results = [];
-    for (const name of readdirSync(a.dir).sort()) {
+    // A results folder that is gone or not a folder has its problem below.
+    for (const name of isFolder(a.dir) ? readdirSync(a.dir).sort() : []) {
       const p = join(a.dir, name);
-      if (statSync(p).isFile()) results.push({ file: name, sha256: await sha256File(p), size: statSync(p).size });
+      // Files only: not a folder, nor a link to nothing (its name is not a results file).
+      if (isRegularFile(p)) results.push({ file: name, sha256: await sha256File(p), size: statSync(p).size });
     }
     out.push({
       id: a.acq.id,
@@ -141,9 +144,11 @@ async function buildOutputs(open: OpenCase, opts: { rules?: CorrelationSet; repo
   done("correlations.json");
   const caseDetections = [...correlated, ...retro.detections];
   const all = [...acqs.flatMap((a) => a.detections), ...caseDetections];
+  // The acquisitions' detections count as well as their verdicts: a summary.json that is missing
+  // or says less than its alerts.json (a damaged or edited folder) must not make the case look clean.
   const verdict = caseVerdict(
     acqs.map((a) => a.summary?.verdict),
-    caseDetections,
+    [...caseDetections, ...acqs.flatMap((a) => a.detections)],
   );
   const incomplete = acqs.some((a) => a.problem || a.summary?.incomplete) || corr.problems.length > 0;
   const summary: CaseSummary = {
@@ -203,6 +208,14 @@ async function buildOutputs(open: OpenCase, opts: { rules?: CorrelationSet; repo
 /** What the case summary and the case report both say of an acquisition. */
 function acquisitionFacts(a: AcquisitionResults) {
   return { id: a.acq.id, kind: a.acq.kind, input: a.acq.input, verdict: a.summary?.verdict, incomplete: a.summary?.incomplete };
+}
+
+function isFolder(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function statSafe(p: string): boolean {

@@ -4,12 +4,14 @@
 // summary.json, provenance.json, report.html, retro-hunts/). case.json is replaced atomically,
 // and commands that change the case hold case.lock.
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
+import * as v from "valibot";
 import { VigilError } from "../core/errors.ts";
 import { onInterrupt } from "../core/interrupt.ts";
 import { writeOutputFile } from "../core/output-file.ts";
 import { lockFolder } from "../core/output-lock.ts";
+import { readResultsFile, type ResultsFileKind } from "../core/results-schema.ts";
 
 export const CASE_FILE = "case.json";
 export const ACQUISITIONS_DIR = "acquisitions";
@@ -61,19 +63,45 @@ export function initCase(dir: string, name: string, now = new Date()): OpenCase 
   return { dir: abs, info };
 }
 
+const str = v.string();
+/**
+ * What the case commands read of case.json. A case folder may come from someone else: an
+ * acquisition's results folder must lie in the case's acquisitions/ (as `case add` writes it),
+ * never elsewhere on the machine that opens the case.
+ */
+const CASE_JSON: ResultsFileKind<CaseInfo> = {
+  schema: v.looseObject({
+    vigil_case: v.literal(1),
+    id: str,
+    name: str,
+    created: str,
+    acquisitions: v.pipe(
+      v.array(
+        v.looseObject({
+          id: str,
+          kind: str,
+          input: str,
+          added: str,
+          results: v.pipe(
+            str,
+            v.check((r) => /^acquisitions\/[^/\\\0]+$/.test(r) && r !== "acquisitions/." && r !== "acquisitions/..", "expected a folder in acquisitions/"),
+          ),
+          exit_code: v.number(),
+        }),
+      ),
+      // Listed twice, an acquisition would count twice in the case's verdict and counts.
+      v.check((l) => new Set(l.map((a) => a.id)).size === l.length && new Set(l.map((a) => a.results)).size === l.length, "an acquisition listed twice"),
+    ),
+  }),
+  expected: "a Vigil case file (vigil_case, id, name, created, acquisitions)",
+};
+
 /** Reads a case folder's case.json. */
 export function loadCase(dir: string): OpenCase {
   const abs = resolve(dir);
   const path = join(abs, CASE_FILE);
   if (!existsSync(path)) throw new VigilError(`not a case folder (no ${CASE_FILE}); create one with "vigil case init"`, { file: abs, code: "usage" });
-  let info: CaseInfo;
-  try {
-    info = JSON.parse(readFileSync(path, "utf8")) as CaseInfo;
-  } catch (e) {
-    throw new VigilError(`malformed JSON (${(e as Error).message})`, { file: path, code: "json" });
-  }
-  if (info?.vigil_case !== 1 || typeof info.id !== "string" || !Array.isArray(info.acquisitions)) throw new VigilError("not a Vigil case file", { file: path, code: "json" });
-  return { dir: abs, info };
+  return { dir: abs, info: readResultsFile(path, CASE_JSON) };
 }
 
 /** The next acquisition id of a case, for an acquisition of `kind`. */

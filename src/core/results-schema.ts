@@ -51,6 +51,8 @@ const detection = v.looseObject({
   artifact: str,
   timestamp: optStr,
   record: v.optional(v.unknown()),
+  // An MVT alert carried over by check-iocs: its level and words, shown in the report.
+  mvt: v.optional(v.looseObject({ level: str, message: str })),
 });
 
 /** An entry of alerts.json that never counts (exposure mirrored there, MVT's INFO alerts). */
@@ -94,6 +96,10 @@ const runInfo = v.looseObject({
   }),
   lang: optStr,
   threads: optNum,
+  // The data sets the check used (core/model.ts DatasetInfo), listed in the report.
+  datasets: v.optional(
+    v.array(v.looseObject({ name: str, kind: str, path: str, source: str, date: optStr, sha256: optStr, version: optStr, age_days: optNum, stale: v.boolean() })),
+  ),
 });
 
 /**

@@ -138,10 +138,13 @@ export function isoToMvt(iso: string): string {
  */
 export function timelineToIso(ts: string): string | undefined {
   const n = ts.length;
+  // The fast paths look at a few characters only: a damaged row ("2026-99-99 99:99:99.000000")
+  // has the same shape, and is no time.
   if (n === 26 && ts.charCodeAt(10) === 0x20 && ts.charCodeAt(19) === 0x2e && ts.charCodeAt(4) === 0x2d) {
-    return ts.slice(0, 10) + "T" + ts.slice(11, 23) + "Z";
+    const iso = ts.slice(0, 10) + "T" + ts.slice(11, 23) + "Z";
+    return Number.isNaN(Date.parse(iso)) ? undefined : iso;
   }
-  if (n === 24 && ts.charCodeAt(10) === 0x54 && ts.charCodeAt(23) === 0x5a) return ts;
+  if (n === 24 && ts.charCodeAt(10) === 0x54 && ts.charCodeAt(23) === 0x5a) return Number.isNaN(Date.parse(ts)) ? undefined : ts;
   const m = /^([+-]\d{6}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.(\d+))?Z?$/.exec(ts);
   if (m) return fromDate(`${m[1]}T${m[2]}.${(m[3] ?? "").padEnd(3, "0").slice(0, 3)}Z`);
   return ts ? parseLooseTimestamp(ts) : undefined;

@@ -2,7 +2,7 @@
 // current indicators. Known field names map to matcher calls; any other string is scanned for
 // URLs and domains (graded weak, as a mention).
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Coverage, Detection, DetectionInput, Grade, IndicatorKind, IndicatorMatch, InputFile, Message } from "../core/model.ts";
 import { fromMatches } from "../core/detection.ts";
@@ -198,7 +198,7 @@ export function recheckRecord(iocs: Matcher, module: string, record: unknown, ar
       }
       return;
     }
-    if (typeof value !== "string" || value.length === 0 || value.length > 100_000) return;
+    if (typeof value !== "string" || value.length === 0) return;
     const check: Check = own(overrides, key) ?? own(FIELDS, key) ?? "text";
     const { matches, strength } = matchValue(iocs, check, value, parentKey);
     if (matches.length === 0) return;
@@ -290,10 +290,10 @@ export function recheckResults(dir: string, iocs: Matcher, moduleOf: (slug: stri
   const names = readdirSync(dir)
     .filter((n) => n.toLowerCase().endsWith(".json") && !NOT_MODULES.test(n))
     .filter((n) => {
-      // A name that cannot be looked at (a dangling or looping link) is kept: reading it fails
-      // that module, naming it, rather than leaving it out unseen.
+      // A name that cannot be looked at (a dangling or looping link) or that is not a file (a
+      // FIFO) is kept: it fails that module, naming it, rather than being left out unseen.
       try {
-        return statSync(join(dir, n)).isFile();
+        return !statSync(join(dir, n)).isDirectory();
       } catch {
         return true;
       }
@@ -314,6 +314,8 @@ export function recheckResults(dir: string, iocs: Matcher, moduleOf: (slug: stri
     const path = join(dir, name);
     let data: Buffer;
     try {
+      // A FIFO would block the read for ever, a device give endless data.
+      if (existsSync(path) && !isRegularFile(path)) throw new Error("not a regular file");
       data = readFileSync(path);
     } catch (e) {
       // Over 2 GiB (more than JSON.parse could take anyway), or gone since it was listed.

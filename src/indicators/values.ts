@@ -79,7 +79,7 @@ export function recordValues(module: string, record: unknown): { values: RecordV
       }
       return;
     }
-    if (typeof value !== "string" || value.length === 0 || value.length > 100_000) return;
+    if (typeof value !== "string" || value.length === 0) return;
     let check = fieldCheck(module, key);
     // Under a certificate object, "sha256" is the signing certificate's fingerprint.
     if (check === "hash" && /cert/.test(parentKey)) check = "cert";

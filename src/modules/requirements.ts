@@ -5,6 +5,7 @@
 // README's "Too little to say" table says the same. A new acquisition kind is one more entry.
 import type { AcquisitionKind } from "../acquisitions/view.ts";
 import type { Coverage } from "../core/model.ts";
+import { own } from "../core/own.ts";
 
 /** One thing a check needs: any one of these modules checked meets it. */
 export interface Need {
@@ -97,7 +98,8 @@ export const MORE_ARTIFACTS = "more_artifacts";
  * enough was checked or the kind has no requirement (a results folder of unknown origin).
  */
 export function missingNeeds(kind: string | undefined, coverage: Pick<Coverage, "module" | "status" | "records">[]): { need: string; modules: string[]; params?: Record<string, number> }[] {
-  const req = kind ? CHECK_REQUIREMENTS[kind as AcquisitionKind] : undefined;
+  // The kind may be read back from a results folder's info.json: own entries only ("constructor").
+  const req = kind ? own(CHECK_REQUIREMENTS, kind) : undefined;
   if (!req) return [];
   const checked = new Set(coverage.filter((c) => c.status === "checked").map((c) => c.module));
   const withRecords = new Set(coverage.filter((c) => c.status === "checked" && (c.records ?? 0) > 0).map((c) => c.module));
@@ -112,5 +114,5 @@ export function missingNeeds(kind: string | undefined, coverage: Pick<Coverage, 
 
 /** The catalog key part of the advice for a `kind` acquisition, when it has a requirement. */
 export function adviceFor(kind: string | undefined): string | undefined {
-  return kind ? CHECK_REQUIREMENTS[kind as AcquisitionKind]?.advice : undefined;
+  return kind ? own(CHECK_REQUIREMENTS, kind)?.advice : undefined;
 }

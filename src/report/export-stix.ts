@@ -7,6 +7,7 @@
 // indicator, are not sightings and stay out.
 import { createHash } from "node:crypto";
 import type { Detection, DeviceInfo, IndicatorKind } from "../core/model.ts";
+import { parseLooseTimestamp } from "../core/time.ts";
 import type { LoadedResults } from "./load-results.ts";
 
 /** STIX 2.1's namespace for deterministic cyber-observable ids (section 2.9). */
@@ -120,8 +121,8 @@ export interface StixOptions {
 /** The STIX 2.1 bundle of a results folder's indicator detections. */
 export function stixBundle(results: LoadedResults, opts: StixOptions = {}): { type: "bundle"; id: string; objects: StixObject[] } {
   const info = results.info;
-  const checked = info?.finished ?? info?.started ?? opts.now ?? new Date().toISOString();
-  const created = new Date(checked).toISOString();
+  // Times read back from a results folder may be any text: one that is no time is passed over.
+  const created = [info?.finished, info?.started, opts.now].map((t) => t && parseLooseTimestamp(t)).find((t) => t) ?? new Date().toISOString();
   // The key ties every id to this results folder: the same folder always exports the same ids.
   const key = [info?.acquisition?.path ?? results.dir, info?.started ?? ""].join("\0");
   const identity = deviceIdentity(info?.device, results.kind, key, created);
@@ -149,7 +150,7 @@ export function stixBundle(results: LoadedResults, opts: StixOptions = {}): { ty
         valid_from: created,
       });
     }
-    const seen = d.timestamp ? new Date(d.timestamp).toISOString() : created;
+    const seen = (d.timestamp && parseLooseTimestamp(d.timestamp)) || created;
     const value = observable(mi.type, d.matched);
     add(value);
     const detectionKey = `${key}\0${d.module}\0${mi.type}\0${mi.value}\0${d.matched}\0${d.timestamp ?? ""}\0${d.artifact}`;

@@ -6,6 +6,7 @@
 // tag `vigil-detection`; each dated detection is a line of its own as well.
 import type { Detection, Grade } from "../core/model.ts";
 import { GRADES } from "../core/model.ts";
+import { parseLooseTimestamp } from "../core/time.ts";
 import { moduleOfPlugin } from "../modules/mvt-names.ts";
 import type { LoadedResults } from "./load-results.ts";
 import { readTimeline } from "./load-results.ts";
@@ -72,11 +73,13 @@ export async function* timesketchLines(results: LoadedResults, acquisition?: str
     yield JSON.stringify(line);
   }
   for (const d of results.detections) {
-    if (!d.timestamp) continue;
+    // A detection whose time is no time (a damaged alerts.json) has no line, as an undated one.
+    const at = d.timestamp && parseLooseTimestamp(d.timestamp);
+    if (!at) continue;
     yield JSON.stringify({
       message: `[${d.grade}] ${d.title}`,
-      datetime: d.timestamp,
-      timestamp: micros(d.timestamp),
+      datetime: at,
+      timestamp: micros(at),
       timestamp_desc: "Detection",
       module: d.module,
       event: "detection",

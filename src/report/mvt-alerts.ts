@@ -52,7 +52,7 @@ const MVT_TYPE: Record<string, IndicatorKind> = {
 type MvtLevel = "CRITICAL" | "HIGH" | "MEDIUM" | "LOW" | "INFO";
 
 function levelOf(v: unknown): MvtLevel | undefined {
-  const s = String(v ?? "").toUpperCase();
+  const s = text(v).toUpperCase();
   if (s === "INFORMATIONAL" || s === "INFO") return "INFO";
   return (["CRITICAL", "HIGH", "MEDIUM", "LOW"] as const).find((l) => l === s);
 }
@@ -79,7 +79,7 @@ const KNOWN_KINDS: KnownKind[] = [
   {
     modules: /getprop|get_prop/,
     message: /has not received security updates/i,
-    outcome: { as: "exposure", exposure: (event) => patchExposure(String(event.value ?? "")) },
+    outcome: { as: "exposure", exposure: (event) => patchExposure(text(event.value)) },
   },
   { modules: /^(datausage|netusage)$/, message: /^Missing process/i, outcome: { as: "heuristic", grade: "weak", rule: "process-id-gap" } },
   { modules: /^(datausage|netusage)$/, message: /^Found manipulated process/i, outcome: { as: "heuristic", grade: "weak", rule: "process-record-deleted" } },
@@ -111,6 +111,14 @@ export interface MappedAlerts {
   detections: Detection[];
   exposure: ModuleExposure[];
   informational: InformationalAlert[];
+}
+
+/**
+ * A value of MVT's JSON as text: a string as it is, a number or boolean written out, anything
+ * else "" (String() of an object can throw: {"toString": 1}).
+ */
+function text(v: unknown): string {
+  return typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : "";
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -153,15 +161,15 @@ export function mapMvtAlerts(items: unknown[], module: string): MappedAlerts {
     const alert = level !== undefined && ("message" in item || "event" in item);
     const mod = alert && typeof item.module === "string" && item.module && item.module !== "unknown" ? item.module : module;
     const event = alert ? (isObject(item.event) ? item.event : {}) : item;
-    const message = alert ? String(item.message ?? "") : "";
+    const message = alert ? text(item.message) : "";
     const timestamp = (alert ? mvtTimestamp({ event_time: item.event_time }) : undefined) ?? mvtTimestamp(event);
     const mi = isObject(item.matched_indicator) ? item.matched_indicator : isObject(event.matched_indicator) ? event.matched_indicator : undefined;
     const value = mi && typeof mi.value === "string" ? mi.value.trim() : "";
     const record = alert ? event : withoutIndicator(item);
     const mvt = { level: level ?? "unknown", message };
     if (mi && value) {
-      const type = kindOf(String(mi.type ?? ""), value);
-      const set = String(mi.name ?? "") || String(mi.stix2_file_name ?? "") || "MVT";
+      const type = kindOf(text(mi.type), value);
+      const set = text(mi.name) || text(mi.stix2_file_name) || "MVT";
       const title = titleOf(message, msg("mvt.indicator.title", { value, set, module: mod }));
       out.detections.push({
         module: mod,
@@ -170,7 +178,7 @@ export function mapMvtAlerts(items: unknown[], module: string): MappedAlerts {
         title: english(title),
         message: { title },
         matched: value,
-        matched_indicator: { value, type, name: set, stix2_file_name: String(mi.stix2_file_name ?? ""), source: String(mi.stix2_file_name ?? ""), sha256: "" },
+        matched_indicator: { value, type, name: set, stix2_file_name: text(mi.stix2_file_name), source: text(mi.stix2_file_name), sha256: "" },
         artifact: `${mod}.json`,
         ...(timestamp ? { timestamp } : {}),
         record,

@@ -2,9 +2,10 @@
 // JsonArrayWriter puts "[" on the first line and each record on a line of its own (JSON text
 // holds no raw newline), so a line is a record; a file laid out otherwise (an MVT folder, an
 // edited copy) is parsed whole, up to a size that fits in memory.
-import { createReadStream, readFileSync, statSync } from "node:fs";
+import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { VigilError } from "../core/errors.ts";
+import { isRegularFile } from "../core/regular-file.ts";
 
 /** Largest JSON file not in Vigil's one-record-a-line layout that is parsed whole. */
 const WHOLE_PARSE_MAX = 256 * 1024 * 1024;
@@ -15,6 +16,8 @@ function bad(path: string, e: unknown): VigilError {
 
 /** Every record of a module JSON file (an array; a single object counts as one record). */
 export async function* readModuleRecords(path: string): AsyncGenerator<unknown> {
+  // A FIFO would block the read for ever, a device give endless data.
+  if (existsSync(path) && !isRegularFile(path)) throw new VigilError("not a regular file", { file: path, code: "json" });
   const lines = createInterface({ input: createReadStream(path, "utf8"), crlfDelay: Infinity });
   let first: string | undefined;
   let lineLayout = false;

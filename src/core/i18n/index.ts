@@ -11,6 +11,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { VigilError } from "../errors.ts";
 import type { Message, MessageParams } from "../model.ts";
+import { own } from "../own.ts";
 import { srcAsset } from "../paths.ts";
 
 export type Catalog = Record<string, string>;
@@ -57,20 +58,23 @@ export function msg(id: string, params?: MessageParams): Message {
 
 /** Whether the catalog of `lang` (or English) has a template for `id` (directly or in plural forms). */
 export function hasMessage(id: string, lang = "en"): boolean {
-  const cat = catalogs()[lang] ?? {};
-  return id in cat || `${id}.other` in cat;
+  // Ids and languages may come from a results file read back (any JSON value, "constructor"):
+  // only a catalog's own entries are messages.
+  if (typeof id !== "string") return false;
+  const cat = own(catalogs(), lang) ?? {};
+  return Object.hasOwn(cat, id) || Object.hasOwn(cat, `${id}.other`);
 }
 
 const pluralRules = new Map<string, Intl.PluralRules>();
 
 /** The template of `id` in `cat`, its plural form chosen by `n`; undefined when it has none. */
 function template(cat: Catalog, lang: string, id: string, params: MessageParams | undefined): string | undefined {
-  if (id in cat) return cat[id];
+  if (Object.hasOwn(cat, id)) return cat[id];
   const n = params?.n;
-  if (typeof n === "number" && `${id}.other` in cat) {
+  if (typeof n === "number" && Object.hasOwn(cat, `${id}.other`)) {
     let rules = pluralRules.get(lang);
     if (!rules) pluralRules.set(lang, (rules = new Intl.PluralRules(lang)));
-    return cat[`${id}.${rules.select(n)}`] ?? cat[`${id}.other`];
+    return own(cat, `${id}.${rules.select(n)}`) ?? cat[`${id}.other`];
   }
   return undefined;
 }
@@ -80,8 +84,10 @@ function template(cat: Catalog, lang: string, id: string, params: MessageParams 
  * English lacks too is its id (a test keeps every id used in the code in both catalogs).
  */
 export function render(lang: string, m: Message): string {
+  // A message read back from a results file may be any JSON value: one without a text id is no text.
+  if (typeof m?.id !== "string") return "";
   const all = catalogs();
-  const tpl = template(all[lang] ?? all.en, lang, m.id, m.params) ?? template(all.en, "en", m.id, m.params);
+  const tpl = template(own(all, lang) ?? all.en, lang, m.id, m.params) ?? template(all.en, "en", m.id, m.params);
   if (tpl === undefined) return m.id;
   return fill(lang, tpl, m.params);
 }
@@ -107,7 +113,7 @@ function fill(lang: string, tpl: string, params: MessageParams | undefined): str
   if (!params) return tpl;
   return tpl.replace(PLACEHOLDER, (whole, name: string, format: string | undefined) => {
     const v = params[name];
-    if (v === undefined) return whole;
+    if (v === undefined || v === null) return whole;
     if (Array.isArray(v)) return v.map((x) => (typeof x === "object" ? render(lang, x) : x)).join(", ");
     if (typeof v === "object") return render(lang, v);
     if (typeof v === "number") return formatNumber(lang, v, format);

@@ -1,6 +1,7 @@
 // A results JSON that is not an array of records is not counted as records checked: it is
 // "not a module output"; a record nested deeper than the checker goes is not checked whole.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -128,4 +129,22 @@ test("a module file that is a dangling or looping link fails that module, naming
   assert.equal(by.loop![0], "failed");
   assert.match(by.loop![1]!, /^loop\.json: cannot be read \(ELOOP/);
   assert.equal(by.sms![0], "checked");
+});
+
+test("a message of more than 100,000 characters is re-checked as the live check reads it, never passed over as clean", () => {
+  const dir = mkdtempSync(join(tmpdir(), "vigil-recheck-long-"));
+  const text = `${"word ".repeat(40_000)}see https://x.evil.example/a`;
+  writeFileSync(join(dir, "sms.json"), JSON.stringify([{ isodate: "2026-01-01 10:00:00.000000", text }]));
+  const r = recheckResults(dir, matcherFromValues({ domain: ["evil.example"] }, "Test set"));
+  assert.equal(r.coverage[0].status, "checked");
+  assert.deepEqual(r.detections.map((d) => [d.matched_indicator?.value, d.matched]), [["evil.example", "x.evil.example"]]);
+});
+
+test("a FIFO named like a module file: that module fails, naming it, instead of being left out of the re-check unseen (or read for ever)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "vigil-recheck-fifo-"));
+  writeFileSync(join(dir, "safari_history.json"), JSON.stringify([{ url: "https://x.evil.example/a" }]));
+  execFileSync("mkfifo", [join(dir, "sms.json")]);
+  const r = recheckResults(dir, matcherFromValues({ domain: ["evil.example"] }, "Test set"));
+  assert.deepEqual(r.coverage.map((c) => [c.module, c.status]), [["safari_history", "checked"], ["sms", "failed"]]);
+  assert.match(r.coverage[1].reason ?? "", /sms\.json: cannot be read \(not a regular file\)/);
 });

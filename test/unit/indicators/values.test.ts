@@ -28,3 +28,8 @@ test("module meanings and nested objects: processes, paths, app ids, hosts, addr
   const app = recordValues("packages", { name: "com.spy.app", installer: "com.android.vending" });
   assert.deepEqual(app.values.map((v) => `${v.kind}:${v.value}`).sort(), ["app:com.android.vending", "app:com.spy.app"]);
 });
+
+test("a URL in a message of more than 100,000 characters is kept for retro-hunts like one in a short message", () => {
+  const { values } = recordValues("sms", { text: `${"word ".repeat(40_000)}see https://x.evil.example/a` });
+  assert.deepEqual(values, [{ kind: "text", value: "https://x.evil.example/a", field: "text" }]);
+});

@@ -188,3 +188,39 @@ test("vigil export from the command line: usage error for an unknown format; std
   const lines = readFileSync(join(again, "timesketch.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
   assert.ok(lines.some((o) => o.indicator === "bh" && o.tag?.includes(DETECTION_TAG)));
 });
+
+test("times that are no times in a damaged results folder: the exports pass them over instead of throwing RangeError or writing null", async () => {
+  const dir = join(tmp, "bad-times");
+  cpSync(out, dir, { recursive: true });
+  const alerts = JSON.parse(readFileSync(join(dir, "alerts.json"), "utf8")) as { timestamp?: string; matched_indicator?: unknown }[];
+  const hit = alerts.find((a) => a.matched_indicator);
+  assert.ok(hit?.timestamp);
+  hit.timestamp = "2026-99-99 not a time";
+  writeFileSync(join(dir, "alerts.json"), JSON.stringify(alerts));
+  const info = JSON.parse(readFileSync(join(dir, "info.json"), "utf8")) as { finished?: string };
+  info.finished = "yesterday";
+  writeFileSync(join(dir, "info.json"), JSON.stringify(info));
+  // Rows of the shape of a time (MVT's, ISO 8601) that hold none.
+  const rows = ['"2026-99-99 99:99:99.000000","SMS","sms_received","bad row"', '"2026-13-01T00:00:00.000Z","SMS","sms_received","bad row"'];
+  writeFileSync(join(dir, "timeline.csv"), readFileSync(join(out, "timeline.csv"), "utf8") + rows.join("\r\n") + "\r\n");
+  const problems: string[] = [];
+  for await (const e of readTimeline(dir, "timeline.csv", (m) => problems.push(m))) assert.ok(!Number.isNaN(Date.parse(e.timestamp)), e.timestamp);
+  assert.deepEqual(problems, [`${join(dir, "timeline.csv")}: 2 rows without a readable time were skipped`]);
+
+  const file = join(tmp, "bad-times.stix2");
+  await exportResults(dir, "stix2", { out: file });
+  const bundle = JSON.parse(readFileSync(file, "utf8")) as { objects: Record<string, any>[] };
+  const v = stixValidator();
+  for (const o of bundle.objects) assert.ok(v.of(o.type)(o), o.type);
+  // The check's start stands for its unreadable end.
+  const started = new Date(JSON.parse(readFileSync(join(out, "info.json"), "utf8")).started).toISOString();
+  assert.deepEqual([...new Set(bundle.objects.filter((o) => "created" in o).map((o) => o.created))], [started]);
+
+  const lines = join(tmp, "bad-times.jsonl");
+  await exportResults(dir, "timesketch", { out: lines });
+  for (const l of readFileSync(lines, "utf8").split("\n").filter(Boolean)) {
+    const o = JSON.parse(l) as { datetime: string; timestamp: number; message: string };
+    assert.ok(Number.isSafeInteger(o.timestamp) && o.timestamp === Date.parse(o.datetime) * 1000, l);
+    assert.notEqual(o.message, "bad row");
+  }
+});

@@ -162,3 +162,66 @@ test("a results file nested deeper than Vigil or MVT writes is refused, naming i
   writeFileSync(join(mvtDir, "sms_detected.json"), `[{"text": "https://evil.example/a", "deep": ${deep}, "matched_indicator": {"value": "evil.example", "type": "domain-name:value", "name": "Pegasus"}}]`);
   assert.throws(() => loadResults(mvtDir), (e: unknown) => e instanceof VigilError && /sms_detected\.json: .*nested more than 512 levels deep$/.test(e.oneLine()));
 });
+
+test("catalog messages of alerts.json and coverage.json that are no messages (an object or 'constructor' as id, null parameters), and an MVT level that is an object: the report is built or the file refused, never a TypeError", async () => {
+  const { writeHtmlReport } = await import("../../../src/report/html/index.ts");
+  const alerts = JSON.parse(readFileSync(join(good, "alerts.json"), "utf8")) as Record<string, any>[];
+  const coverage = JSON.parse(readFileSync(join(good, "coverage.json"), "utf8")) as Record<string, any>[];
+  const det = alerts.findIndex((a) => a.vigil_message);
+  writeFileSync(join(tmp, "domains.txt"), "evil.example\n");
+  assert.ok(det >= 0);
+  const bad = { toString: 1 };
+  const damaged: [string, (a: Record<string, any>[], c: Record<string, any>[]) => void][] = [
+    ["id-object", (a) => (a[det].vigil_message.title.id = bad)],
+    ["id-constructor", (a) => (a[det].vigil_message.title = { id: "constructor" })],
+    ["id-proto", (a) => (a[det].vigil_message.title = { id: "__proto__", params: { n: 2 } })],
+    ["param-null", (a) => (a[det].vigil_message.title.params = { set: null, type: [null] })],
+    ["reason-id-object", (_a, c) => Object.assign(c[0], { status: "failed", reason: "r", reason_message: { id: bad } })],
+  ];
+  for (const [name, damage] of damaged) {
+    const a = structuredClone(alerts);
+    const c = structuredClone(coverage);
+    damage(a, c);
+    const dir = variant(`messages-${name}`, "alerts.json", JSON.stringify(a));
+    writeFileSync(join(dir, "coverage.json"), JSON.stringify(c));
+    for (const lang of ["en", "fr"]) {
+      const out = await writeHtmlReport(dir, { lang, out: join(dir, `report-${lang}.html`) });
+      assert.match(readFileSync(out, "utf8"), /<\/html>/, name);
+    }
+    // check-iocs carries the failed module over with its reason.
+    const r = await checkIocs(dir, { iocs: [join(tmp, "domains.txt")], output: join(tmp, `recheck-${name}`), quiet: true }).catch((e: unknown) => e);
+    assert.ok(!(r instanceof TypeError), `${name}: ${String(r)}`);
+  }
+  const a = structuredClone(alerts);
+  a[det].mvt = { level: bad, message: "m" };
+  const dir = variant("messages-mvt-level", "alerts.json", JSON.stringify(a));
+  assert.throws(() => loadResults(dir), (e) => e instanceof VigilError && /\[\d+\]\.mvt\.level: expected string, found Object/.test(e.message));
+});
+
+test("info.json's data sets of the wrong shape are refused naming the file; a language this Vigil has no catalog for gives the report in the default language", async () => {
+  const { writeHtmlReport } = await import("../../../src/report/html/index.ts");
+  const info = JSON.parse(readFileSync(join(good, "info.json"), "utf8")) as Record<string, unknown>;
+  const bad = { toString: 1 };
+  for (const [name, datasets, why] of [
+    ["text", "abc", /datasets: expected Array/],
+    ["null", [null], /datasets\[0\]: expected Object, found null/],
+    ["object-name", [{ name: bad, kind: "given", path: "p", source: "s", stale: false }], /datasets\[0\]\.name: expected string, found Object/],
+  ] as const) {
+    const dir = variant(`datasets-${name}`, "info.json", JSON.stringify({ ...info, datasets }));
+    await assert.rejects(writeHtmlReport(dir, { out: join(dir, "r.html") }), (e) => e instanceof VigilError && e.file === join(dir, "info.json") && why.test(e.message));
+  }
+  const dir = variant("datasets-ok-lang-zz", "info.json", JSON.stringify({ ...info, lang: "zz", datasets: [{ name: "indicators", kind: "given", path: "p", source: "s", stale: false }] }));
+  assert.match(readFileSync(await writeHtmlReport(dir, { out: join(dir, "r.html") }), "utf8"), /<\/html>/);
+});
+
+test("an acquisition kind in info.json that names an inherited property ('constructor'): the report and check-iocs are built as for an unknown kind, never a TypeError", async () => {
+  const { writeHtmlReport } = await import("../../../src/report/html/index.ts");
+  const info = JSON.parse(readFileSync(join(good, "info.json"), "utf8")) as { acquisition: Record<string, unknown> };
+  for (const field of ["kind", "original_kind"]) {
+    const dir = variant(`kind-${field}`, "info.json", JSON.stringify({ ...info, acquisition: { ...info.acquisition, [field]: "constructor" } }));
+    assert.match(readFileSync(await writeHtmlReport(dir, { out: join(dir, "r.html") }), "utf8"), /<\/html>/);
+    writeFileSync(join(tmp, "domains.txt"), "evil.example\n");
+    const r = await checkIocs(dir, { iocs: [join(tmp, "domains.txt")], output: join(tmp, `kind-${field}-recheck`), quiet: true });
+    assert.ok([EXIT.nothingFound, EXIT.detections, EXIT.incomplete].includes(r.exitCode as 0));
+  }
+});

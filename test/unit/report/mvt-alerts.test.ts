@@ -183,3 +183,18 @@ test("an MVT indicator type named like an inherited property (constructor, __pro
     ],
   );
 });
+
+test("MVT alerts whose fields hold objects String() cannot convert ({\"toString\": 1}): read as empty text, never a TypeError", () => {
+  const bad = { toString: 1 };
+  const m = mapMvtAlerts(
+    [
+      { level: bad, message: "x" },
+      { level: "HIGH", message: bad },
+      { level: "HIGH", message: "m", matched_indicator: { value: "evil.example", type: bad, name: bad, stix2_file_name: bad } },
+      { level: "HIGH", module: "getprop", message: "has not received security updates", event: { value: bad } },
+    ],
+    "sms",
+  );
+  assert.deepEqual(m.detections.find((d) => d.kind === "indicator")?.matched_indicator, { value: "evil.example", type: "domain", name: "MVT", stix2_file_name: "", source: "", sha256: "" });
+  assert.equal(m.detections.length + m.informational.length + m.exposure.length, 4);
+});
