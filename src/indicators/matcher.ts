@@ -19,6 +19,7 @@ import {
   normalizeIpv4,
   normalizeIpv6,
   normalizePath,
+  MAX_URL_LENGTH,
   parseUrl,
 } from "./normalize.ts";
 import { INDICATOR_KINDS, type Indicator, type LoadedSet } from "./types.ts";
@@ -43,6 +44,8 @@ function push(out: IndicatorMatch[], refs: IndicatorRef[] | undefined, matched: 
 }
 
 // A URL whose host can be read without the full parser: lowercase ASCII labels, no user info.
+/** A URL's scheme and authority, up to its path, query or fragment. */
+const URL_HEAD = /^(?:[a-z][a-z0-9+.-]{0,31}:)?(?:\/\/)?[^/?#\s]{1,2048}(?=[/?#\s]|$)/i;
 const FAST_URL = /^(?:https?:)?\/\/([a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?)(?::\d{1,5})?(?:[/?#]|$)/i;
 
 function isSpace(c: number): boolean {
@@ -270,6 +273,12 @@ class IndexMatcher implements Matcher {
   url(url: string): IndicatorMatch[] {
     const out: IndicatorMatch[] = [];
     if (typeof url !== "string" || url.length === 0) return out;
+    // A link padded past what parseUrl reads (a long path or query) keeps its host: it is
+    // checked from the scheme and authority alone.
+    if (url.length > MAX_URL_LENGTH) {
+      const head = URL_HEAD.exec(url.trimStart());
+      return head && head[0].length <= MAX_URL_LENGTH ? this.url(head[0]) : out;
+    }
     const u = url.length < 2048 ? (isSpace(url.charCodeAt(0)) || isSpace(url.charCodeAt(url.length - 1)) ? url.trim() : url) : "";
     const m = FAST_URL.exec(u) ?? (u.includes("://") ? null : FAST_URL.exec("//" + u));
     if (m) {

@@ -156,9 +156,12 @@ const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
  * the server sees), drops one trailing slash of the path, and treats http and https alike: a known
  * malicious path is as malicious over either scheme.
  */
+/** The longest URL parseUrl reads. */
+export const MAX_URL_LENGTH = 8192;
+
 export function parseUrl(raw: string): ParsedUrl | null {
   let s = raw.trim();
-  if (s.length === 0 || s.length > 8192) return null;
+  if (s.length === 0 || s.length > MAX_URL_LENGTH) return null;
   // "evil.com/x" and "evil.com:8080/x" have no scheme; "mailto:x@y" has one.
   if (!s.includes("://") && !(HAS_SCHEME.test(s) && !/^[^:/]+:\d+(?:[/?#]|$)/.test(s))) s = "http://" + s;
   let u: URL;

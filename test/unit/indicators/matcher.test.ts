@@ -216,3 +216,14 @@ test("an address range given by many sets is indexed in linear time (each set's 
   assert.equal(m.ip("2001:db8::7").length, 60_000);
   assert.equal(m.ip("11.0.0.1").length, 0);
 });
+
+test("url: a link padded past the URL parser's length (a long path or query) is still checked by its host", () => {
+  const m = matcherFromValues({ domain: ["evil.example"], ipv4: ["203.0.113.9"] });
+  const pad = "a".repeat(70_000);
+  for (const u of [`https://x.evil.example/${pad}`, `https://evil.example?q=${pad}`, `x.evil.example/${pad}`, `http://EVIL.example:8443/${pad}`, `  https://evil.example./#${pad}`, `http://203.0.113.9/${pad}`]) {
+    assert.equal(m.url(u).length, 1, u.slice(0, 40));
+  }
+  assert.equal(m.urlsInText(`look https://x.evil.example/${pad} now`).length, 1);
+  assert.equal(m.url(`https://good.example/evil.example/${pad}`).length, 0);
+  assert.equal(m.url(`https://${"a".repeat(9000)}.evil.example/`).length, 0, "a host past any DNS name's length");
+});
