@@ -8,6 +8,7 @@ import { basename } from "node:path";
 import type { Readable } from "node:stream";
 import { VigilError } from "../../core/errors.ts";
 import type { DeviceInfo, InputFile, Platform } from "../../core/model.ts";
+import { fromDate } from "../../core/time.ts";
 import { parseGetprop } from "../../formats/getprop.ts";
 import { openSqliteFile } from "../../formats/sqlite.ts";
 import type { BaseView } from "../archive/base-view.ts";
@@ -119,7 +120,8 @@ export function filesView(files: string[], opts: { kind: AcquisitionKind; platfo
   const readers = new Map<string, HashedRead>();
   const info = (name: string, f: string): FileEntry => {
     const st = statSync(f);
-    return { path: name, size: st.size, modified: st.mtime.toISOString(), changed: st.ctime.toISOString() };
+    // A time past what a Date holds (tmpfs and btrfs keep year 31 million) is left out.
+    return { path: name, size: st.size, modified: fromDate(st.mtime), changed: fromDate(st.ctime) };
   };
   const view: BaseView = {
     kind: opts.kind,

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { openAndroidqf } from "../../../../src/acquisitions/android/androidqf.ts";
 import { openBugreport } from "../../../../src/acquisitions/android/bugreport.ts";
@@ -12,6 +12,7 @@ import { buildZip, testDir, writeTemp } from "../../../helpers/archive-builder.t
 import { ageEncrypt, androidqfFiles, bugreportFiles, buildAb, newAgeIdentity, SMS_BACKUP_PATH, writeFolder, zipOf } from "../../../helpers/android-builder.ts";
 import { oneLineError as oneLine } from "../../../helpers/evidence.ts";
 import { withinCpu } from "../../../helpers/cpu-bound.ts";
+import { FAR_FUTURE, farFutureFolder } from "../../../helpers/far-future.ts";
 
 const dir = testDir("vigil-android-acq");
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
@@ -296,4 +297,22 @@ test("androidqf folder: the nested backup is listed once in the inputs, by the n
     [join(root, "ps.txt"), sha(readFileSync(join(root, "ps.txt")))],
   ]);
   await v.close();
+});
+
+const far = farFutureFolder();
+test("loose files (captures, logs) whose modification time is past what a Date holds: listed without it, not a RangeError", { skip: far === undefined && "no file system here keeps such a time" }, async () => {
+  try {
+    const f = join(far!, "conn.log");
+    writeFileSync(f, "x");
+    utimesSync(f, FAR_FUTURE, FAR_FUTURE);
+    const v = filesView([f], { kind: "network", platform: "network", root: far! });
+    const listed = [];
+    for await (const e of v.entries()) listed.push(e);
+    assert.equal(listed.length, 1);
+    assert.equal(listed[0].modified, undefined);
+    assert.ok(listed[0].changed);
+    assert.equal((await v.entry!("conn.log"))?.modified, undefined);
+  } finally {
+    rmSync(far!, { recursive: true, force: true });
+  }
 });

@@ -2,10 +2,9 @@
 // and FIFOs, sockets and devices too, and the filesystem module counts what it did not read.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { tmpdir } from "node:os";
 import { test } from "node:test";
 import { shownName, walkFolder } from "../../../../src/acquisitions/archive/folder-view.ts";
 import { openIosFs } from "../../../../src/acquisitions/ios-fs.ts";
@@ -14,6 +13,7 @@ import filesystem from "../../../../src/modules/ios/filesystem.ts";
 import { collectModule } from "../../../../src/pipeline/run-modules.ts";
 import { buildIosFsFolder } from "../../../helpers/ios-fs-builder.ts";
 import { withinCpu } from "../../../helpers/cpu-bound.ts";
+import { FAR_FUTURE, farFutureFolder } from "../../../helpers/far-future.ts";
 
 test("a name that is not UTF-8 is shown with its bytes escaped", () => {
   assert.deepEqual(shownName(Buffer.from("café.db")), { name: "café.db", escaped: false });
@@ -54,30 +54,13 @@ test("non-UTF-8 names, a FIFO and a socket are listed, counted, and never read",
   }
 });
 
-/** A scratch folder on a file system that keeps a modification time of year 31 million (tmpfs, btrfs), else undefined. */
-function farFutureFolder(): string | undefined {
-  for (const parent of [tmpdir(), "/dev/shm"]) {
-    let dir: string | undefined;
-    try {
-      dir = mkdtempSync(join(parent, "vigil-far-"));
-      writeFileSync(join(dir, "t"), "");
-      utimesSync(join(dir, "t"), 1e15, 1e15);
-      if (statSync(join(dir, "t")).mtimeMs === 1e18) return dir;
-    } catch {
-      // Not this one.
-    }
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  }
-  return undefined;
-}
-
 const far = farFutureFolder();
 test("a file whose modification time is past what a Date holds: listed without that time, not a RangeError", { skip: far === undefined && "no file system here keeps such a time" }, async () => {
   const root = join(far!, "dump");
   try {
     mkdirSync(join(root, "private/var/mobile"), { recursive: true });
     writeFileSync(join(root, "private/var/mobile/x"), "x");
-    utimesSync(join(root, "private/var/mobile/x"), 1e15, 1e15);
+    utimesSync(join(root, "private/var/mobile/x"), FAR_FUTURE, FAR_FUTURE);
     const view = await openIosFs(root);
     try {
       const listed = [];
