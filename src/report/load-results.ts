@@ -1,7 +1,7 @@
 // Reads a results folder back into the result model: Vigil's own (info.json, coverage.json,
 // alerts.json, timeline.csv) or MVT's (per-module *_detected.json, timeline.csv, info.json).
 // The HTML report and `vigil report` are built from this, so a report can be rebuilt later.
-import { createReadStream, existsSync, readdirSync, statSync } from "node:fs";
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { VigilError } from "../core/errors.ts";
 import { isRegularFile } from "../core/regular-file.ts";
@@ -118,8 +118,11 @@ export function loadResults(dir: string): LoadedResults {
  */
 const MAX_QUOTED = 16 * 1024 * 1024;
 
+/** A timeline.csv up to this size is read at once. */
+const SMALL_FILE = 64 * 1024;
+
 /** The text with each lone CR made a LF: rows end at LF, CRLF or CR, as readline splits them. */
-async function* crAsLf(chunks: AsyncIterable<string>): AsyncGenerator<string> {
+async function* crAsLf(chunks: AsyncIterable<string> | Iterable<string>): AsyncGenerator<string> {
   let held = "";
   for await (const chunk of chunks) {
     let text = held + chunk;
@@ -141,7 +144,10 @@ export async function* readTimeline(dir: string, file = "timeline.csv", problem:
   if (!existsSync(path)) return;
   if (!isRegularFile(path)) throw new VigilError("not a regular file", { file: path, code: "json" });
   let long = 0;
-  const lines = readLines(crAsLf(createReadStream(path, "utf8")), { maxLine: MAX_QUOTED, onLong: (_n, length) => (long = length) });
+  // A small file is read at once, so that its descriptor is not held while its reader waits (the
+  // case timeline keeps a reader open on every acquisition's timeline until the merge reaches it).
+  const chunks = statSync(path).size <= SMALL_FILE ? [readFileSync(path, "utf8")] : createReadStream(path, "utf8");
+  const lines = readLines(crAsLf(chunks), { maxLine: MAX_QUOTED, onLong: (_n, length) => (long = length) });
   let header = true;
   let pending = "";
   // Quotes in `pending`, counted line by line: counting them again in the whole of `pending` at
