@@ -80,7 +80,8 @@ function mutateJson(name: string, change: (root: Json, s: Slot[], a: number, b: 
       let text: string;
       try {
         change(root, s, a, b, c);
-        text = JSON.stringify(root, null, c % 3 ? 2 : undefined);
+        // Indented only when small: the indentation of nesting d deep costs d * d characters.
+        text = JSON.stringify(root, null, c % 3 && buf.length < 4096 ? 2 : undefined);
       } catch {
         // Nested too deep to copy or write again (an earlier step's DEEP): left as it is.
         return buf;
@@ -106,13 +107,15 @@ export const jsonKey = mutateJson("json-key", (_r, s, a, _b, c) => {
 /** A value copied over another (an acquisition listed twice, one id in two places). */
 export const jsonCopy = mutateJson("json-copy", (_r, s, a, b) => s[a % s.length].set(structuredClone(s[b % s.length].get())));
 
-/** An array item repeated in place, up to 1000 times. */
+/** An array item repeated in place, up to 1000 times (and about 1 MiB). */
 export const jsonRepeat = mutateJson("json-repeat", (root, s, a, b) => {
   const arrays = [root, ...s.map((x) => x.get())].filter((v): v is Json[] => Array.isArray(v) && v.length > 0);
   if (!arrays.length) return;
   const arr = arrays[a % arrays.length];
   const item = arr[b % arr.length];
-  arr.splice(b % arr.length, 0, ...Array.from({ length: 1 + ((b >>> 8) % 1000) }, () => structuredClone(item)));
+  // At most about 1 MiB of copies.
+  const n = Math.min(1 + ((b >>> 8) % 1000), Math.ceil((1 << 20) / (JSON.stringify(item) ?? "").length));
+  arr.splice(b % arr.length, 0, ...Array.from({ length: n }, () => structuredClone(item)));
 });
 
 /** A string edited: something put after it (a climb out of its folder, NUL, a line break, length), or cut. */
