@@ -218,6 +218,11 @@ function isFolder(p: string): boolean {
   }
 }
 
+/** Whether `p` is a file; false when it cannot be looked at (a name too long, a link looping on itself). */
 function statSafe(p: string): boolean {
-  return statSync(p, { throwIfNoEntry: false })?.isFile() === true;
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
 }

@@ -1,6 +1,6 @@
 // The retro-hunt matches saved in a case folder (retro-hunts/<time>.json, one file per hunt that
 // found something new in the case), and the detections they stand for in the case report.
-import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
 import { describeError } from "../core/errors.ts";
@@ -90,8 +90,17 @@ export function retroHuntDetections(caseDir: string): { detections: Detection[];
   const dir = join(caseDir, RETRO_HUNTS_DIR);
   const out: Detection[] = [];
   const problems: string[] = [];
-  if (!existsSync(dir)) return { detections: out, problems };
-  for (const name of readdirSync(dir).filter((n) => n.endsWith(".json")).sort()) {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (e) {
+    // No retro-hunt yet. Anything else there (a file, a link to nothing or looping: a case folder
+    // damaged or crafted) may hide saved matches, and is said.
+    if ((e as NodeJS.ErrnoException).code === "ENOENT" && !lstatSync(dir, { throwIfNoEntry: false })) return { detections: out, problems };
+    problems.push(`${RETRO_HUNTS_DIR}: not a folder that can be read (${(e as NodeJS.ErrnoException).code ?? describeError(e)})`);
+    return { detections: out, problems };
+  }
+  for (const name of names.filter((n) => n.endsWith(".json")).sort()) {
     try {
       const f = readResultsFile(join(dir, name), RETRO_HUNT_FILE);
       for (const m of f.matches) out.push(retroMatchDetection(m, f.ran));

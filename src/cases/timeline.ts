@@ -14,8 +14,26 @@ export const CASE_TIMELINE_HEADER = ["datetime", "timestamp_desc", "message", "a
 
 interface Head {
   acquisition: string;
+  /** Its place among the timelines: of two events at one time, the earlier timeline's comes first. */
+  order: number;
   it: AsyncIterator<TimelineEvent>;
   ev: TimelineEvent;
+}
+
+const before = (a: Head, b: Head) => a.ev.timestamp < b.ev.timestamp || (a.ev.timestamp === b.ev.timestamp && a.order < b.order);
+
+/** Moves heads[i] down the heap (earliest head at 0) to its place. */
+function down(heads: Head[], i: number): void {
+  const item = heads[i];
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= heads.length) break;
+    const c = l + 1 < heads.length && before(heads[l + 1], heads[l]) ? l + 1 : l;
+    if (!before(heads[c], item)) break;
+    heads[i] = heads[c];
+    i = c;
+  }
+  heads[i] = item;
 }
 
 /** Writes the merged timeline to `path`; returns the number of rows. */
@@ -23,7 +41,7 @@ export async function writeCaseTimeline(path: string, acqs: AcquisitionResults[]
   const heads: Head[] = [];
   const start = async (acquisition: string, it: AsyncIterator<TimelineEvent>) => {
     const r = await it.next();
-    if (!r.done) heads.push({ acquisition, it, ev: r.value });
+    if (!r.done) heads.push({ acquisition, order: heads.length, it, ev: r.value });
   };
   for (const a of acqs) if (!a.problem) await start(a.acq.id, readTimeline(a.dir)[Symbol.asyncIterator]());
   const rows = correlated
@@ -45,11 +63,11 @@ export async function writeCaseTimeline(path: string, acqs: AcquisitionResults[]
   };
   try {
     out.write(csvRow(CASE_TIMELINE_HEADER));
+    // A heap: a case folder received may list thousands of acquisitions, and a scan of every
+    // head for each row was quadratic.
+    for (let i = (heads.length >> 1) - 1; i >= 0; i--) down(heads, i);
     while (heads.length) {
-      // Few acquisitions: the earliest head is found by a scan.
-      let k = 0;
-      for (let i = 1; i < heads.length; i++) if (heads[i].ev.timestamp < heads[k].ev.timestamp) k = i;
-      const h = heads[k];
+      const h = heads[0];
       // Each acquisition's timeline.csv names MVT's plugins; the case names Vigil's modules.
       const row = csvRow([h.ev.timestamp, h.ev.event, h.ev.description, h.acquisition, moduleOfPlugin(h.ev.module), h.ev.event]);
       buf.push(row);
@@ -57,8 +75,11 @@ export async function writeCaseTimeline(path: string, acqs: AcquisitionResults[]
       n++;
       if (chars > 1 << 20) flush();
       const r = await h.it.next();
-      if (r.done) heads.splice(k, 1);
-      else h.ev = r.value;
+      if (r.done) {
+        const last = heads.pop()!;
+        if (heads.length) heads[0] = last;
+      } else h.ev = r.value;
+      if (heads.length) down(heads, 0);
     }
     flush();
     out.commit();

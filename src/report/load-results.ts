@@ -1,14 +1,14 @@
 // Reads a results folder back into the result model: Vigil's own (info.json, coverage.json,
 // alerts.json, timeline.csv) or MVT's (per-module *_detected.json, timeline.csv, info.json).
 // The HTML report and `vigil report` are built from this, so a report can be rebuilt later.
-import { createReadStream, existsSync, readdirSync, statSync } from "node:fs";
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { VigilError } from "../core/errors.ts";
 import { isRegularFile } from "../core/regular-file.ts";
 import type { Coverage, Detection, Exposure, InformationalAlert, ModuleExposure, RunInfo, TimelineEvent } from "../core/model.ts";
 import { ALERTS_FILE, COVERAGE_FILE, EXPOSURE_FILE, INFO_FILE, MVT_ALERTS_FILE, MVT_DETECTED_FILE, MVT_INFO_FILE, readResultsFile } from "../core/results-schema.ts";
 import { timelineToIso } from "../core/time.ts";
+import { readLines } from "../formats/lines.ts";
 import { parseCsv } from "./csv.ts";
 import { describeExposure } from "./exposure.ts";
 import { fromAlert } from "./alerts.ts";
@@ -111,8 +111,28 @@ export function loadResults(dir: string): LoadedResults {
   };
 }
 
-/** A quoted field longer than this is taken for a stray quote: the lines it swallowed are skipped, and said. */
+/**
+ * A quoted field longer than this is taken for a stray quote: the lines it swallowed are skipped,
+ * and said. A line longer than this is skipped too: held whole, a line past 512 MB of text would
+ * throw (V8's longest string) while the file is read.
+ */
 const MAX_QUOTED = 16 * 1024 * 1024;
+
+/** A timeline.csv up to this size is read at once. */
+const SMALL_FILE = 64 * 1024;
+
+/** The text with each lone CR made a LF: rows end at LF, CRLF or CR, as readline splits them. */
+async function* crAsLf(chunks: AsyncIterable<string> | Iterable<string>): AsyncGenerator<string> {
+  let held = "";
+  for await (const chunk of chunks) {
+    let text = held + chunk;
+    // A CR at the end of a chunk may be the first half of a CRLF.
+    held = text.endsWith("\r") ? "\r" : "";
+    if (held) text = text.slice(0, -1);
+    yield text.includes("\r") ? text.replace(/\r(?!\n)/g, "\n") : text;
+  }
+  if (held) yield "\n";
+}
 
 /**
  * Streams timeline.csv (MVT's column order: UTC Timestamp, Plugin, Event, Description). Rows it
@@ -123,7 +143,11 @@ export async function* readTimeline(dir: string, file = "timeline.csv", problem:
   const path = join(dir, file);
   if (!existsSync(path)) return;
   if (!isRegularFile(path)) throw new VigilError("not a regular file", { file: path, code: "json" });
-  const rl = createInterface({ input: createReadStream(path, "utf8"), crlfDelay: Infinity });
+  let long = 0;
+  // A small file is read at once, so that its descriptor is not held while its reader waits (the
+  // case timeline keeps a reader open on every acquisition's timeline until the merge reaches it).
+  const chunks = statSync(path).size <= SMALL_FILE ? [readFileSync(path, "utf8")] : createReadStream(path, "utf8");
+  const lines = readLines(crAsLf(chunks), { maxLine: MAX_QUOTED, onLong: (_n, length) => (long = length) });
   let header = true;
   let pending = "";
   // Quotes in `pending`, counted line by line: counting them again in the whole of `pending` at
@@ -132,8 +156,15 @@ export async function* readTimeline(dir: string, file = "timeline.csv", problem:
   let lineNo = 0;
   let openedAt = 0;
   let untimed = 0;
-  for await (const line of rl) {
+  for await (const line of lines) {
     lineNo++;
+    if (long) {
+      problem(`${path}: line ${lineNo} is ${long.toLocaleString("en")} characters long, past ${MAX_QUOTED / 1024 / 1024} MB; ${pending ? `lines ${openedAt} to ${lineNo} were` : "it was"} skipped`);
+      long = 0;
+      pending = "";
+      quotes = 0;
+      continue;
+    }
     // A quoted description may hold a newline: join lines until the quotes balance.
     if (!pending) openedAt = lineNo;
     pending = pending ? `${pending}\n${line}` : line;

@@ -3,9 +3,9 @@
 // holds no raw newline), so a line is a record; a file laid out otherwise (an MVT folder, an
 // edited copy) is parsed whole, up to a size that fits in memory.
 import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
-import { createInterface } from "node:readline";
 import { VigilError } from "../core/errors.ts";
 import { isRegularFile } from "../core/regular-file.ts";
+import { readLines } from "../formats/lines.ts";
 
 /** Largest JSON file not in Vigil's one-record-a-line layout that is parsed whole. */
 const WHOLE_PARSE_MAX = 256 * 1024 * 1024;
@@ -18,7 +18,12 @@ function bad(path: string, e: unknown): VigilError {
 export async function* readModuleRecords(path: string): AsyncGenerator<unknown> {
   // A FIFO would block the read for ever, a device give endless data.
   if (existsSync(path) && !isRegularFile(path)) throw new VigilError("not a regular file", { file: path, code: "json" });
-  const lines = createInterface({ input: createReadStream(path, "utf8"), crlfDelay: Infinity });
+  // A line is held whole up to the size read whole: a longer one (a line past 512 MB would not
+  // fit in a string) is refused as the whole read refuses a file.
+  const tooLong = () => {
+    throw new VigilError(`has a line of more than ${WHOLE_PARSE_MAX / 1024 / 1024} MB; too big to read`, { file: path, code: "json" });
+  };
+  const lines = readLines(createReadStream(path, "utf8"), { maxLine: WHOLE_PARSE_MAX, onLong: tooLong });
   let first: string | undefined;
   let lineLayout = false;
   let yielded = 0;
@@ -45,7 +50,6 @@ export async function* readModuleRecords(path: string): AsyncGenerator<unknown> 
     yielded++;
     yield rec;
   }
-  lines.close();
   if (lineLayout || first === undefined) return;
   if (statSync(path).size > WHOLE_PARSE_MAX) throw new VigilError("too big to read whole and not in Vigil's one-record-a-line layout", { file: path, code: "json" });
   let doc: unknown;

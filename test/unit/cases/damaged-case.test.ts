@@ -112,3 +112,15 @@ test("an acquisition whose summary.json is missing or says less than its alerts.
     assert.equal(built.summary.verdict, "traces_found", variant);
   }
 });
+
+test("an acquisition's results folder whose name is too long for the file system, or a link looping on itself: the acquisition's problem, not a raw ENAMETOOLONG or ELOOP", async () => {
+  const long = `01-${"x".repeat(300)}`;
+  const dir = caseWith("unreachable", [acq(long), acq("02-loop"), acq("03-b")], ["03-b"]);
+  symlinkSync("02-loop", join(dir, "acquisitions", "02-loop"));
+  const built = await buildCase(loadCase(dir), { report: true });
+  assert.match(built.acquisitions[0].problem ?? "", /not a results folder/);
+  assert.match(built.acquisitions[1].problem ?? "", /02-loop: not a results folder/);
+  assert.equal(built.acquisitions[2].problem, undefined);
+  assert.equal(built.summary.incomplete, true);
+  assert.match(readFileSync(join(dir, "report.html"), "utf8"), /02-loop: not a results folder/);
+});

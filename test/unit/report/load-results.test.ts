@@ -2,7 +2,7 @@
 // refused with one line naming it and what was expected, never a JavaScript error; results of an
 // older Vigil and informational entries are read as what they are.
 import assert from "node:assert/strict";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -140,6 +140,33 @@ test("timeline.csv: a stray quote followed by many lines is read in linear time"
   assert.equal(events[0]!.description, 'a "quoted" word,\nand a line break');
   // The lines the stray quote swallowed are said to be lost, not dropped in silence.
   assert.deepEqual(problems, [`${join(dir, "timeline.csv")}: line 4 opens a quoted field that is never closed; lines 4 to 200004 could not be read`]);
+});
+
+test("timeline.csv: a line longer than a string can hold is skipped and said, not an uncaught RangeError", async () => {
+  const dir = join(tmp, "long-line");
+  mkdirSync(dir);
+  const path = join(dir, "timeline.csv");
+  writeFileSync(path, '"UTC Timestamp","Plugin","Event","Description"\n"2024-01-01 00:00:00.000000","sms","message","before"\n"2024-01-01 00:00:01.000000","sms","message","');
+  // 600 MB without a line break (a hole of NULs: no disk used), past V8's longest string (512 MB).
+  const size = 600 * 1024 * 1024;
+  truncateSync(path, size);
+  appendFileSync(path, '"\n"2024-01-01 00:00:02.000000","sms","message","after"\n');
+  const problems: string[] = [];
+  const events = [];
+  for await (const e of readTimeline(dir, "timeline.csv", (m) => problems.push(m))) events.push(e);
+  assert.deepEqual(events.map((e) => e.description), ["before", "after"]);
+  assert.equal(problems.length, 1);
+  assert.match(problems[0], /timeline\.csv: line 3 is 629,145,\d+ characters long, past 16 MB; it was skipped$/);
+});
+
+test("timeline.csv: rows end at LF, CRLF or a lone CR, inside quotes too", async () => {
+  const dir = join(tmp, "line-ends");
+  mkdirSync(dir);
+  const rows = ['"2024-01-01 00:00:00.000000","a","b","one"', '"2024-01-01 00:00:01.000000","a","b","two\r\nlines"', '"2024-01-01 00:00:02.000000","a","b","three\rparts\rhere"', '"2024-01-01 00:00:03.000000","a","b","last"'];
+  writeFileSync(join(dir, "timeline.csv"), rows.join("\r") + "\r");
+  const events = [];
+  for await (const e of readTimeline(dir, "timeline.csv", () => assert.fail("no problem"))) events.push(e);
+  assert.deepEqual(events.map((e) => e.description), ["one", "two\nlines", "three\nparts\nhere", "last"]);
 });
 
 test("timeline.csv: rows without a readable time are counted as skipped", async () => {
