@@ -9,6 +9,7 @@ import { verdictText } from "../report/summary.ts";
 import { unavailableNote } from "../rules/correlate.ts";
 import type { BuiltCase } from "./build.ts";
 import type { RetroHuntResult } from "./retro-hunt.ts";
+import { terminalLines } from "../core/terminal-text.ts";
 
 type T = ReturnType<typeof translator>;
 
@@ -39,7 +40,7 @@ export function formatCase(b: BuiltCase, lang = "en"): string {
   for (const [name, st] of Object.entries(s.sets)) if (!st.available) lines.push(t("case.terminal.note", { note: unavailableNote(name, st.reason ?? "") }));
   lines.push(t("case.terminal.folder", { path: s.case.dir }));
   if (b.reportPath) lines.push(t("terminal.report", { path: b.reportPath }));
-  return lines.join("\n");
+  return terminalLines(lines);
 }
 
 export function formatHunt(values: string[], seen: Seen[], lang = "en"): string {
@@ -56,7 +57,7 @@ export function formatHunt(values: string[], seen: Seen[], lang = "en"): string 
       lines.push(`  ${t("case.hunt.seen", { acquisition: s.acq, kind, value: s.value, where: `${s.module}.${s.field}`, n: s.count, when })}`);
     }
   }
-  return lines.join("\n");
+  return terminalLines(lines);
 }
 
 export function formatRetroHunt(r: RetroHuntResult, location: string, lang = "en"): string {
@@ -64,7 +65,7 @@ export function formatRetroHunt(r: RetroHuntResult, location: string, lang = "en
   const lines = [t("case.retro.heading", { location, values: r.values, matched: r.matchedValues })];
   if (!r.cases.length) {
     lines.push(t("case.retro.none"));
-    return lines.join("\n");
+    return terminalLines(lines);
   }
   for (const c of r.cases) {
     lines.push(t("case.retro.case", { name: c.name, id: c.case_id, n: c.matches.length }));
@@ -75,7 +76,7 @@ export function formatRetroHunt(r: RetroHuntResult, location: string, lang = "en
     if (c.matches.length > 20) lines.push(`  ${t("case.retro.more", { n: c.matches.length - 20 })}`);
     lines.push(`  ${c.saved ? t("case.retro.saved", { path: c.saved }) : t("case.retro.not_saved", { reason: c.notSaved ?? "" })}`);
   }
-  return lines.join("\n");
+  return terminalLines(lines);
 }
 
 export function formatCaseList(cases: CaseListing[], location: string, lang = "en"): string {
@@ -86,5 +87,5 @@ export function formatCaseList(cases: CaseListing[], location: string, lang = "e
     lines.push(`  ${c.name}  (${c.id})`);
     lines.push(`    ${t("case.list.entry", { folder: c.folder, n: c.acquisitions, values: c.values, detections: c.detections, hits: c.hits, updated: c.updated })}`);
   }
-  return lines.join("\n");
+  return terminalLines(lines);
 }

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { describeError, VigilError } from "../core/errors.ts";
 import { EXIT } from "../core/model.ts";
 import { tellAppFailed } from "./app-channel.ts";
+import { terminalLine } from "../core/terminal-text.ts";
 
 /** Commander's collector for a repeatable option. */
 export const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -30,7 +31,7 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<number |
       process.exitCode = code ?? 0;
     } catch (e) {
       if (process.env.VIGIL_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
-      process.stderr.write(`vigil: error: ${describeError(e)}\n`);
+      process.stderr.write(`vigil: error: ${terminalLine(describeError(e))}\n`);
       process.exitCode = e instanceof VigilError && e.code === "usage" ? EXIT.usage : EXIT.error;
       await tellAppFailed(e instanceof VigilError ? e.code : undefined, describeError(e));
     }

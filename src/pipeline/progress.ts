@@ -4,6 +4,7 @@
 // object on its own line: { progress, transient?, step? }, where step says which module started
 // or ended and how.
 import type { CoverageStatus } from "../core/model.ts";
+import { terminalLine } from "../core/terminal-text.ts";
 
 /** A module starting (no status) or ending (its coverage status). */
 export interface ProgressStep {
@@ -34,8 +35,9 @@ export function makeProgress(quiet?: boolean, format: ProgressFormat = "text"): 
   }
   const tty = process.stderr.isTTY;
   let transientShown = false;
-  return (line, transient) => {
+  return (raw, transient) => {
     if (quiet) return;
+    const line = terminalLine(raw);
     if (transient) {
       if (!tty) return;
       process.stderr.write(`\r\x1b[K${line.slice(0, (process.stderr.columns ?? 100) - 1)}`);

@@ -6,6 +6,7 @@ import { render, translator } from "../core/i18n/index.ts";
 import { adviceFor, missingNeeds } from "../modules/requirements.ts";
 import { exploitedFlaws, exposureTitle } from "./exposure.ts";
 import { detectionTitle } from "./localize.ts";
+import { terminalLines } from "../core/terminal-text.ts";
 
 /** Exploited flaws named in the terminal summary; the rest are counted. */
 const TERMINAL_FLAWS = 6;
@@ -194,7 +195,7 @@ export function formatSummary(
   if (absent.length) lines.push(t("terminal.absent", { n: absent.length, modules: absent.map((a) => a.module).join(", ") }));
   if (s.outputDir) lines.push(t("terminal.results", { path: s.outputDir }));
   if (extra.reportPath) lines.push(t("terminal.report", { path: extra.reportPath }));
-  return lines.join("\n");
+  return terminalLines(lines);
 }
 
 /** The arguments of the coverage counts sentence, the same in the terminal and the report. */

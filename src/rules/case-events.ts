@@ -29,10 +29,17 @@ export type FieldSpec =
   | { value: string };
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+/**
+ * Date.parse reads "9999-12-31T24:00:00Z" as the first moment of year 10000, whose ISO form
+ * ("+010000-...") sorts before every four-digit year: the merged stream would no longer be in
+ * time order.
+ */
+const LAST_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /** Milliseconds of a UTC ISO time as Vigil writes them; NaN for anything else. */
 export function isoMillis(v: unknown): number {
-  return typeof v === "string" && ISO.test(v) ? Date.parse(v) : NaN;
+  const t = typeof v === "string" && ISO.test(v) ? Date.parse(v) : NaN;
+  return t <= LAST_MS ? t : NaN;
 }
 
 /**

@@ -5,7 +5,7 @@
 // pattern keeps the values it has seen (distinct process names: a few thousand).
 import { english, hasMessage, msg } from "../core/i18n/index.ts";
 import type { Detection, Message, MessageParams } from "../core/model.ts";
-import { hostWithin, type CaseEvent } from "./case-events.ts";
+import type { CaseEvent } from "./case-events.ts";
 import type { CompiledCluster, CompiledPattern, CompiledRule, CompiledSequence, CorrelationSet } from "./correlation.ts";
 import type { CompiledEnv } from "./engine.ts";
 
@@ -201,25 +201,85 @@ function matches(p: CompiledPattern, e: CaseEvent, env: CompiledEnv): boolean {
   return p.events.has(e.event) && p.test(e.fields, env);
 }
 
-function joinHolds(p: CompiledPattern, e: CaseEvent, chain: CaseEvent[]): boolean {
-  if (!p.join) return true;
-  const mine = e.fields[p.join.field];
-  const theirs = chain[p.join.step]?.fields[p.join.stepField];
-  const a = (Array.isArray(mine) ? mine : [mine]).filter((x): x is string => typeof x === "string");
-  const b = (Array.isArray(theirs) ? theirs : [theirs]).filter((x): x is string => typeof x === "string");
-  return a.some((x) => b.some((y) => hostWithin(x, y)));
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === "string");
+
+/** The values `host` is within (see hostWithin): itself and each of its parent names, of the given lengths only. */
+function parentsOf(host: string, lengths: Map<number, number>): string[] {
+  const out: string[] = lengths.has(host.length) ? [host] : [];
+  for (let p = host.indexOf("."); p >= 0; p = host.indexOf(".", p + 1)) if (lengths.has(host.length - p - 1)) out.push(host.slice(p + 1));
+  return out;
 }
 
 interface PartialMatch {
   chain: CaseEvent[];
   at: number;
+  /** Order of arrival in its queue. */
+  seq?: number;
+}
+
+/**
+ * The partial matches of one queue by the values a later step joins on (an earlier step's
+ * link hosts), so that an event finds the ones it joins without walking every partial match
+ * held (a day of messages for the link rule). Each value keeps its partial matches in the
+ * queue's order; the queue drops its oldest first, which is then the oldest under each value.
+ */
+class JoinIndex {
+  private readonly byValue = new Map<string, Queue<PartialMatch>>();
+  /** How many values are indexed per length: parent names of other lengths need no lookup. */
+  private readonly lengths = new Map<number, number>();
+
+  constructor(
+    private readonly step: number,
+    private readonly field: string,
+  ) {}
+
+  private values(p: PartialMatch): Set<string> {
+    return new Set(strings(p.chain[this.step]?.fields[this.field]));
+  }
+
+  add(p: PartialMatch): void {
+    for (const v of this.values(p)) {
+      let q = this.byValue.get(v);
+      if (!q) this.byValue.set(v, (q = new Queue<PartialMatch>()));
+      q.push(p);
+      this.lengths.set(v.length, (this.lengths.get(v.length) ?? 0) + 1);
+    }
+  }
+
+  /** Forgets the oldest partial match of the queue. */
+  removeOldest(p: PartialMatch): void {
+    for (const v of this.values(p)) {
+      const q = this.byValue.get(v)!;
+      q.shift();
+      if (!q.length) this.byValue.delete(v);
+      const n = this.lengths.get(v.length)! - 1;
+      if (n) this.lengths.set(v.length, n);
+      else this.lengths.delete(v.length);
+    }
+  }
+
+  /** The `max` most recent partial matches holding a value one of `hosts` is within, most recent first. */
+  find(hosts: string[], max: number): PartialMatch[] {
+    const found = new Set<PartialMatch>();
+    for (const h of hosts) {
+      for (const v of parentsOf(h, this.lengths)) {
+        const q = this.byValue.get(v);
+        for (let k = (q?.length ?? 0) - 1; q && k >= 0 && k >= q.length - max; k--) found.add(q.at(k));
+      }
+    }
+    return [...found].sort((a, b) => b.seq! - a.seq!).slice(0, max);
+  }
 }
 
 class SequenceRun {
   private readonly partials: Queue<PartialMatch>[];
+  /** Per queue: its partial matches by the values the next step joins on, when it joins. */
+  private readonly joins: (JoinIndex | undefined)[];
+  private added = 0;
   private readonly seen: (Set<string> | undefined)[];
   /** Completed matches by their first event: a delivery followed by three crashes is one detection. */
   private readonly byFirst = new Map<CaseEvent, Found>();
+  private sweepAt = 4096;
 
   constructor(
     private readonly rule: CompiledSequence,
@@ -229,6 +289,7 @@ class SequenceRun {
     private readonly stats: CorrelatorStats,
   ) {
     this.partials = rule.steps.slice(1).map(() => new Queue<PartialMatch>());
+    this.joins = rule.steps.slice(1).map((s) => (s.join ? new JoinIndex(s.join.step, s.join.stepField) : undefined));
     this.seen = rule.steps.map((s) => (s.firstSeen ? new Set<string>() : undefined));
   }
 
@@ -240,7 +301,7 @@ class SequenceRun {
       const q = this.partials[i];
       const window = steps[i + 1].withinMs;
       let n = 0;
-      while (n < q.length && e.at - q.at(n).at > window) n++;
+      for (; n < q.length && e.at - q.at(n).at > window; n++) this.joins[i]?.removeOldest(q.at(n));
       if (n) q.shift(n);
     }
     const hit = steps.map((s, i) => matches(s, e, this.env) && this.firstTime(i, e));
@@ -252,12 +313,12 @@ class SequenceRun {
         continue;
       }
       const q = this.partials[i - 1];
-      const extended: PartialMatch[] = [];
-      for (let k = q.length - 1; k >= 0 && extended.length < FAN_OUT; k--) {
-        const p = q.at(k);
-        if (joinHolds(steps[i], e, p.chain)) extended.push({ chain: [...p.chain, e], at: e.at });
-      }
-      if (!extended.length) continue;
+      const join = steps[i].join;
+      const earlier: PartialMatch[] = [];
+      if (join) earlier.push(...this.joins[i - 1]!.find(strings(e.fields[join.field]), FAN_OUT));
+      else for (let k = q.length - 1; k >= 0 && earlier.length < FAN_OUT; k--) earlier.push(q.at(k));
+      if (!earlier.length) continue;
+      const extended = earlier.map((p): PartialMatch => ({ chain: [...p.chain, e], at: e.at }));
       if (i === steps.length - 1) {
         // The nearest earlier chain (the first found, walking back) names the detection.
         this.complete(extended[0].chain);
@@ -283,8 +344,11 @@ class SequenceRun {
 
   private add(i: number, p: PartialMatch): void {
     const q = this.partials[i];
+    p.seq = this.added++;
     q.push(p);
+    this.joins[i]?.add(p);
     if (q.length > this.maxPartials) {
+      this.joins[i]?.removeOldest(q.at(0));
       q.shift();
       this.stats.dropped++;
     }
@@ -300,10 +364,13 @@ class SequenceRun {
     const f: Found = { rule: this.rule, chain, stepNames: this.rule.steps.map((s) => s.name), also: [], alsoCount: 0 };
     this.byFirst.set(chain[0], f);
     this.emit(f);
-    // The map only needs first events that can still complete: those inside the whole sequence's span.
-    if (this.byFirst.size > 4096) {
+    // The map only needs first events that can still complete: those inside the whole sequence's
+    // span. It is swept when it has doubled since the last sweep, so that sweeps stay linear in
+    // all when every first event is still inside the span.
+    if (this.byFirst.size > this.sweepAt) {
       const span = this.rule.steps.reduce((a, s) => a + s.withinMs, 0);
       for (const k of this.byFirst.keys()) if (chain[chain.length - 1].at - k.at > span) this.byFirst.delete(k);
+      this.sweepAt = Math.max(4096, 2 * this.byFirst.size);
     }
   }
 }
@@ -318,12 +385,22 @@ interface WindowEvent {
 
 class ClusterRun {
   private readonly window = new Queue<WindowEvent>();
+  /**
+   * The events from the oldest held one to the end of its window, counted as they enter and
+   * leave (so each event is counted once, not once per window it belongs to): how many there
+   * are, how many match each pattern of each class, and how many exclude.
+   */
+  private counted = 0;
+  private readonly hitCounts: number[][];
+  private unlessCount = 0;
 
   constructor(
     private readonly rule: CompiledCluster,
     private readonly env: CompiledEnv,
     private readonly emit: (f: Found) => void,
-  ) {}
+  ) {
+    this.hitCounts = rule.classes.map((c) => c.patterns.map(() => 0));
+  }
 
   push(e: CaseEvent): number {
     while (this.window.length && e.at - this.window.at(0).e.at > this.rule.withinMs) this.settleFirst();
@@ -338,6 +415,18 @@ class ClusterRun {
     while (this.window.length) this.settleFirst();
   }
 
+  private count(w: WindowEvent, by: 1 | -1): void {
+    w.hits.forEach((h, ci) => h.forEach((hit, pi) => hit && (this.hitCounts[ci][pi] += by)));
+    if (w.unless) this.unlessCount += by;
+  }
+
+  /** Drops the n oldest held events. */
+  private drop(n: number): void {
+    const q = this.window;
+    for (let k = 0; k < n && this.counted > 0; k++, this.counted--) this.count(q.at(k), -1);
+    q.shift(n);
+  }
+
   /**
    * Decides the window that starts at the oldest held event (all its events have arrived): a
    * detection when enough classes are satisfied and no excluding event is in it; its events are
@@ -347,30 +436,27 @@ class ClusterRun {
     const q = this.window;
     const first = q.at(0);
     if (!first.anchor) {
-      q.shift();
+      this.drop(1);
       return;
     }
-    let n = 0;
-    while (n < q.length && q.at(n).e.at - first.e.at <= this.rule.withinMs) n++;
+    // The window's end only moves forward as its start does.
+    while (this.counted < q.length && q.at(this.counted).e.at - first.e.at <= this.rule.withinMs) this.count(q.at(this.counted++), 1);
+    const n = this.counted;
     const satisfied: string[] = [];
-    let excluded = false;
-    for (let k = 0; k < n; k++) if (q.at(k).unless) excluded = true;
+    const excluded = this.unlessCount > 0;
     if (!excluded) {
       this.rule.classes.forEach((c, ci) => {
-        const per = c.patterns.map((_, pi) => {
-          for (let k = 0; k < n; k++) if (q.at(k).hits[ci][pi]) return true;
-          return false;
-        });
+        const per = this.hitCounts[ci].map((k) => k > 0);
         if (c.all ? per.every(Boolean) : per.some(Boolean)) satisfied.push(c.name);
       });
     }
     if (excluded || satisfied.length < this.rule.atLeast) {
-      q.shift();
+      this.drop(1);
       return;
     }
     const chain: CaseEvent[] = [];
     for (let k = 0; k < n; k++) if (q.at(k).anchor) chain.push(q.at(k).e);
     this.emit({ rule: this.rule, chain, stepNames: [], also: [], alsoCount: 0, classes: satisfied });
-    q.shift(n);
+    this.drop(n);
   }
 }

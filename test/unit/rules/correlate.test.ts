@@ -7,6 +7,7 @@ import type { Detection } from "../../../src/core/model.ts";
 import type { CaseEvent } from "../../../src/rules/case-events.ts";
 import { Correlator, type CaseSets } from "../../../src/rules/correlate.ts";
 import { CorrelationSet, shippedCorrelations } from "../../../src/rules/correlation.ts";
+import { withinCpu } from "../../helpers/cpu-bound.ts";
 
 const T0 = Date.parse("2024-03-10T12:00:00.000Z");
 const iso = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
@@ -184,6 +185,52 @@ test("the engine streams: what it holds is bounded by the windows, not by the ca
   assert.equal(c.stats.events, minutes);
   assert.ok(c.stats.maxHeld <= 3 * (24 * 60 + 1), `held ${c.stats.maxHeld}`);
   assert.ok(c.stats.maxHeld >= 24 * 60, `held ${c.stats.maxHeld}: the link rule keeps a day of messages`);
+});
+
+// A flood of events of one kind must cost the engine linear time: each of these took
+// 20 to 50 s of CPU before (seconds per window, hours for a big case).
+const noContacts: CaseSets = { values: new Map(), unavailable: new Map([["contacts", "absent from every acquisition"]]) };
+
+test("a flood of links, then of lookups that join none of them, takes linear time; a lookup of the first link still fires", async () => {
+  // Each lookup walked back over every link held (a day of messages) to find the ones it joins.
+  const n = 20_000;
+  const events = [
+    ...rules.eventsOf("sms", sms(0, "+33612345678", ["https://target.example/x"]).record, "backup"),
+    ...Array.from({ length: n }, (_, i) => rules.eventsOf("sms", sms(1, `+3361${i}`, [`https://l${i}.example.com/`]).record, "backup")).flat(),
+    ...Array.from({ length: n }, (_, i) => rules.eventsOf("dns", { query: `q${i}.example.net`, timestamp: iso(2) }, "capture")).flat(),
+    ...rules.eventsOf("dns", { query: "cdn.target.example", timestamp: iso(3) }, "capture"),
+  ];
+  const c = new Correlator(rules, noContacts);
+  await withinCpu(8, "the link rule", () => events.forEach((e) => c.push(e)));
+  const d = byRule(c.end(), "CASE-LINK-LOOKUP-01");
+  assert.equal(d.length, 1);
+  assert.match(d[0].matched, /612345678 → cdn\.target\.example/);
+});
+
+test("a flood of deliveries each followed by a crash (one detection each) takes linear time", async () => {
+  // Past 4,096 detections still inside a rule's span, each new one swept every earlier one.
+  const n = 60_000;
+  const events = Array.from({ length: n }, (_, i) => [...rules.eventsOf("sms", sms(0, `+3361${i}`).record, "backup"), ...rules.eventsOf("crash_reports", crash(0, "imagent").record, "sysdiagnose")]).flat();
+  const c = new Correlator(rules, noContacts);
+  await withinCpu(5, "the delivery rules", () => events.forEach((e) => c.push(e)));
+  assert.equal(c.stats.events, 2 * n);
+});
+
+test("a flood of attachment folders changed at one time takes linear time in the Triangulation cluster", async () => {
+  // Each event leaving the window made the engine read the whole window again.
+  const n = 20_000;
+  const att = "/private/var/mobile/Library/SMS/Attachments/";
+  const folders = Array.from({ length: n }, (_, i) => rules.eventsOf("manifest", { device_path: `${att}${(i % 256).toString(16)}`, modified: iso(0), status_changed: iso(0) }, "backup")).flat();
+  const c = new Correlator(rules, noContacts);
+  const found = await withinCpu(8, "the cluster rule", () => {
+    for (const e of folders) c.push(e);
+    return c.end();
+  });
+  assert.equal(byRule(found, "CASE-TRIANGULATION-01").length, 0);
+  // The same flood with a preference file in its window is one detection.
+  const c2 = new Correlator(rules, noContacts);
+  for (const e of [...folders, ...rules.eventsOf("manifest", { device_path: "/private/var/root/Library/Preferences/com.apple.ImageIO.plist", modified: iso(4) }, "backup")]) c2.push(e);
+  assert.equal(byRule(c2.end(), "CASE-TRIANGULATION-01").length, 1);
 });
 
 test("events out of time order are refused", () => {
