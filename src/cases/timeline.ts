@@ -4,6 +4,7 @@
 // message) followed by the acquisition, the module and the event kind, so the file can be
 // uploaded to Timesketch as it is.
 import type { Detection, TimelineEvent } from "../core/model.ts";
+import { dropTop, heapify, siftDown } from "../core/heap.ts";
 import { OutputFile } from "../core/output-file.ts";
 import { moduleOfPlugin } from "../modules/mvt-names.ts";
 import { csvRow } from "../report/csv.ts";
@@ -21,20 +22,6 @@ interface Head {
 }
 
 const before = (a: Head, b: Head) => a.ev.timestamp < b.ev.timestamp || (a.ev.timestamp === b.ev.timestamp && a.order < b.order);
-
-/** Moves heads[i] down the heap (earliest head at 0) to its place. */
-function down(heads: Head[], i: number): void {
-  const item = heads[i];
-  for (;;) {
-    const l = 2 * i + 1;
-    if (l >= heads.length) break;
-    const c = l + 1 < heads.length && before(heads[l + 1], heads[l]) ? l + 1 : l;
-    if (!before(heads[c], item)) break;
-    heads[i] = heads[c];
-    i = c;
-  }
-  heads[i] = item;
-}
 
 /** Writes the merged timeline to `path`; returns the number of rows. */
 export async function writeCaseTimeline(path: string, acqs: AcquisitionResults[], correlated: Detection[]): Promise<number> {
@@ -65,7 +52,7 @@ export async function writeCaseTimeline(path: string, acqs: AcquisitionResults[]
     out.write(csvRow(CASE_TIMELINE_HEADER));
     // A heap: a case folder received may list thousands of acquisitions, and a scan of every
     // head for each row was quadratic.
-    for (let i = (heads.length >> 1) - 1; i >= 0; i--) down(heads, i);
+    heapify(heads, before);
     while (heads.length) {
       const h = heads[0];
       // Each acquisition's timeline.csv names MVT's plugins; the case names Vigil's modules.
@@ -75,11 +62,11 @@ export async function writeCaseTimeline(path: string, acqs: AcquisitionResults[]
       n++;
       if (chars > 1 << 20) flush();
       const r = await h.it.next();
-      if (r.done) {
-        const last = heads.pop()!;
-        if (heads.length) heads[0] = last;
-      } else h.ev = r.value;
-      if (heads.length) down(heads, 0);
+      if (r.done) dropTop(heads, before);
+      else {
+        h.ev = r.value;
+        siftDown(heads, 0, before);
+      }
     }
     flush();
     out.commit();

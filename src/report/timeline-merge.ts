@@ -2,6 +2,7 @@
 // bytes; also its division into ranges of the merged order, written by several threads.
 import { closeSync, fstatSync, openSync, readSync, statSync, writeSync } from "node:fs";
 import { outputError } from "../core/output-file.ts";
+import { dropTop, heapify, siftDown } from "../core/heap.ts";
 
 /**
  * Part of the merged order: the rows r with from <= r < to, compared as bytes (the merge's
@@ -173,35 +174,16 @@ export type RowBytesFn = (buf: Buffer, start: number, end: number, key: number) 
  */
 export function mergeFiles(files: string[], bytes: RowBytesFn, range?: RowRange): void {
   const heap: ByteRowReader[] = [];
-  const down = (i: number) => {
-    const len = heap.length;
-    const item = heap[i];
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= len) break;
-      const r = l + 1;
-      const c = r < len && bytesBefore(heap[r], heap[l]) ? r : l;
-      if (!bytesBefore(heap[c], item)) break;
-      heap[i] = heap[c];
-      i = c;
-    }
-    heap[i] = item;
-  };
   for (const path of files) {
     const reader = new ByteRowReader(path, range);
     if (reader.next()) heap.push(reader);
   }
-  for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i);
+  heapify(heap, bytesBefore);
   while (heap.length) {
     const top = heap[0];
     bytes(top.buf, top.start, top.end, top.key);
-    if (!top.next()) {
-      const last = heap.pop()!;
-      if (heap.length) {
-        heap[0] = last;
-        down(0);
-      }
-    } else down(0);
+    if (!top.next()) dropTop(heap, bytesBefore);
+    else siftDown(heap, 0, bytesBefore);
   }
 }
 
